@@ -1,0 +1,16 @@
+"""mkdocs-macros entry point (`module_name` in mkdocs.yml): registers the macros course pages use.
+
+Each family of macros lives in its own module; this file only wires them in, so that
+mkdocs-macros sees one `define_env`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from companion import cite_macros, episode_macros
+
+
+def define_env(env: Any) -> None:
+    episode_macros.register(env)
+    cite_macros.register(env)

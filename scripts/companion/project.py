@@ -1,0 +1,109 @@
+"""The project on disk: where `mkdocs.yml` is, what it says about the podcast, where data lives.
+
+Every command acts on the project in the current directory, the way `mkdocs` does; the podcast's
+settings live in `mkdocs.yml` under `extra.podcast` so that the site and the pipeline share one
+source of truth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CONFIG_NAME = "mkdocs.yml"
+EPISODES_DIR = "episodes"
+CACHE_DIR = ".cache"          # git-ignored: downloaded audio, HTTP validators
+DATA_DIR = "data"             # committed data files the site reads (help lines, bibliography)
+
+
+class ProjectError(Exception):
+    """The project is missing or its configuration cannot be used; the message says what to fix."""
+
+
+class _LenientLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without MkDocs: unknown tags (`!ENV`, `!!python/name:`) load as plain values."""
+
+
+def _unknown_tag(loader: yaml.Loader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_mapping(node)
+
+
+_LenientLoader.add_multi_constructor("!", _unknown_tag)
+_LenientLoader.add_multi_constructor("tag:yaml.org,2002:python/", _unknown_tag)
+
+
+@dataclass(frozen=True)
+class PodcastSettings:
+    """`extra.podcast` from mkdocs.yml."""
+
+    feed: str = ""
+    title: str = ""
+    host: str = ""
+    vocabulary: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    podcast: PodcastSettings
+
+    @property
+    def episodes_dir(self) -> Path:
+        return self.root / EPISODES_DIR
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / CACHE_DIR
+
+    @property
+    def audio_cache(self) -> Path:
+        return self.cache_dir / "audio"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / DATA_DIR
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The nearest folder at or above `start` that holds mkdocs.yml."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    raise ProjectError(
+        f"No {CONFIG_NAME} here or in any parent folder of {here}. "
+        "Run companion from inside the project (the folder with mkdocs.yml)."
+    )
+
+
+def load_config(root: Path) -> dict[str, Any]:
+    try:
+        data = yaml.load((root / CONFIG_NAME).read_text(encoding="utf-8"), Loader=_LenientLoader)
+    except yaml.YAMLError as exc:
+        raise ProjectError(f"{CONFIG_NAME} is not valid YAML: {exc}") from exc
+    return data if isinstance(data, dict) else {}
+
+
+def podcast_settings(config: dict[str, Any]) -> PodcastSettings:
+    raw = (config.get("extra") or {}).get("podcast") or {}
+    vocab = raw.get("vocabulary") or []
+    if not isinstance(vocab, list):
+        raise ProjectError("extra.podcast.vocabulary in mkdocs.yml must be a list of words or names.")
+    return PodcastSettings(
+        feed=str(raw.get("feed") or "").strip(),
+        title=str(raw.get("title") or ""),
+        host=str(raw.get("host") or ""),
+        vocabulary=tuple(str(v) for v in vocab if str(v).strip()),
+    )
+
+
+def open_project(start: Path | None = None) -> Project:
+    root = find_root(start)
+    return Project(root=root, podcast=podcast_settings(load_config(root)))

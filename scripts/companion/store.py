@@ -1,0 +1,115 @@
+"""The `episodes/` folder: one folder per episode, written atomically, read by the site.
+
+Layout of `episodes/<slug>/` (the data contract between the pipeline and the site):
+
+- `episode.json`     metadata (see `new_episode`), `schema` = SCHEMA_VERSION.
+- `transcript.raw.json`  the model's (or publisher's) transcript before corrections, Podcasting 2.0
+                     JSON; kept so corrections can be re-applied without re-transcribing.
+- `transcript.json`  corrected Podcasting 2.0 JSON: {"version": "1.0.0", "segments": [{"startTime",
+                     "endTime", "body", "speaker"?, "words"?: [{"startTime","endTime","body"}]}]}.
+- `transcript.vtt`, `transcript.srt`, `transcript.txt`: the same transcript in other formats.
+- `corrections.yml`  the maintainer's; never written by the pipeline once it exists.
+- `chapters.json`    optional, Podcasting 2.0 JSON chapters (from the feed or by hand).
+
+Every write goes to a temporary file in the same folder and is renamed into place, so a crash
+(Ctrl-C, kill -9, power loss) leaves either the old file or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Iterator
+
+SCHEMA_VERSION = 1
+EPISODE_FILE = "episode.json"
+RAW_TRANSCRIPT_FILE = "transcript.raw.json"
+TRANSCRIPT_FILE = "transcript.json"
+CORRECTIONS_FILE = "corrections.yml"
+CHAPTERS_FILE = "chapters.json"
+
+STATUS_PENDING = "pending"
+STATUS_TRANSCRIBED = "transcribed"
+STATUS_FAILED = "failed"
+STATUS_NO_AUDIO = "no-audio"
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> bool:
+    """Write `data` to `path` via rename; returns False (and writes nothing) when unchanged."""
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def write_text_atomic(path: Path, text: str) -> bool:
+    return write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def dump_json(data: Any) -> str:
+    """Stable JSON text (sorted keys off: field order is meaningful to readers of the files)."""
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_json_atomic(path: Path, data: Any) -> bool:
+    return write_text_atomic(path, dump_json(data))
+
+
+def read_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def new_episode(guid: str, slug: str) -> dict[str, Any]:
+    """An episode record with every field present, so readers never need to guess."""
+    return {
+        "schema": SCHEMA_VERSION,
+        "guid": guid,
+        "slug": slug,
+        "title": "",
+        "date": None,              # ISO 8601 with timezone, or None
+        "duration": None,          # seconds (float), from the feed, then from the audio
+        "episode": None,           # itunes:episode
+        "season": None,            # itunes:season
+        "episode_type": None,      # itunes:episodeType (full, trailer, bonus)
+        "link": None,
+        "image": None,
+        "enclosure": None,         # {"url", "type", "length"}
+        "show_notes_html": "",     # sanitised with nh3
+        "publisher_transcripts": [],  # [{"url", "type", "rel", "language"}] from podcast:transcript
+        "chapters_url": None,      # podcast:chapters
+        "status": STATUS_PENDING,
+        "error": None,             # reason of the last failure
+        "model": None,             # model that made transcript.raw.json, or "publisher"
+        "transcribed_at": None,
+    }
+
+
+def episode_dirs(episodes_dir: Path) -> Iterator[Path]:
+    if not episodes_dir.is_dir():
+        return
+    for folder in sorted(episodes_dir.iterdir()):
+        if folder.is_dir() and (folder / EPISODE_FILE).is_file():
+            yield folder
+
+
+def load_episodes(episodes_dir: Path) -> list[dict[str, Any]]:
+    """Every episode's metadata, newest first (undated last)."""
+    episodes = [read_json(folder / EPISODE_FILE) for folder in episode_dirs(episodes_dir)]
+    return sorted(episodes, key=lambda e: e.get("date") or "", reverse=True)
+
+
+def load_transcript(folder: Path) -> dict[str, Any] | None:
+    path = folder / TRANSCRIPT_FILE
+    return read_json(path) if path.is_file() else None
