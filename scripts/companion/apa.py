@@ -1,0 +1,315 @@
+"""APA 7 references and in-text citations from CSL-JSON entries.
+
+References are built as HTML (italics as `<i>`) because the site shows them; `plain()` gives the
+text a reader pastes into a document. Titles are used as written: the bibliography stores them
+in the case APA wants (sentence case for articles, as published for journals).
+
+In-text citations are read back out of the module bodies so the build can check that every
+`(Author, Year)` resolves to a listed reference and every listed reference is cited.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from companion.bibliography import Entry, date_parts, names, year_suffix
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+MAX_LISTED_AUTHORS = 20        # APA 7: list up to 20, else 19, an ellipsis, and the last
+ET_AL_FROM = 3                 # APA 7: "et al." in text from three authors
+DATED_TYPES = {"webpage", "broadcast", "post", "post-weblog", "article-newspaper",
+               "article-magazine", "speech", "interview"}
+ITALIC_TITLE_TYPES = {"book", "report", "webpage", "thesis", "article", "preprint", "dataset",
+                      "software", "motion_picture", "post", "post-weblog"}
+DASH = "\u2013"
+NO_DATE = "n.d."
+
+Citation = tuple[str, ...]
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=False)
+
+
+def plain(markup: str) -> str:
+    """The text of a reference without its HTML, for copying and for RIS notes."""
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+def _period(text: str) -> str:
+    return text if plain(text).rstrip().endswith((".", "?", "!")) else f"{text}."
+
+
+def initials(given: str) -> str:
+    """'Adam O.' -> 'A. O.'; 'Jean-Paul' -> 'J.-P.' (APA keeps the hyphen)."""
+    words = []
+    for word in given.replace(".", ". ").split():
+        parts = [p for p in word.split("-") if p]
+        words.append("-".join(f"{p[0]}." for p in parts))
+    return " ".join(words)
+
+
+def name_inverted(name: dict[str, str]) -> str:
+    if name.get("literal"):
+        return _e(name["literal"])
+    given = initials(name.get("given", ""))
+    return _e(f"{name['family']}, {given}" if given else name["family"])
+
+
+def name_direct(name: dict[str, str]) -> str:
+    if name.get("literal"):
+        return _e(name["literal"])
+    given = initials(name.get("given", ""))
+    return _e(f"{given} {name['family']}" if given else name["family"])
+
+
+def _join(parts: list[str]) -> str:
+    """APA list of names: 'A', 'A, & B', 'A, B, & C' (the serial comma before & always)."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    if len(parts) > MAX_LISTED_AUTHORS:
+        return ", ".join(parts[: MAX_LISTED_AUTHORS - 1]) + ", . . . " + parts[-1]
+    return ", ".join(parts[:-1]) + ", & " + parts[-1]
+
+
+def _join_direct(parts: list[str]) -> str:
+    if len(parts) == 2:
+        return f"{parts[0]} & {parts[1]}"
+    return _join(parts)
+
+
+def authors(entry: Entry) -> str:
+    people, editors = names(entry)
+    text = _join([name_inverted(n) for n in people])
+    if editors:
+        text += " (Eds.)" if len(people) > 1 else " (Ed.)"
+    elif entry.get("type") == "broadcast":
+        text += " (Hosts)" if len(people) > 1 else " (Host)"
+    return _period(text)
+
+
+def date(entry: Entry) -> str:
+    """'(2018a).' or, for dated kinds such as web pages and episodes, '(2024, May 1).'"""
+    parts = date_parts(entry.get("issued"))
+    if not parts:
+        return f"({NO_DATE})."
+    text = f"{parts[0]}{year_suffix(entry)}"
+    if entry.get("type") in DATED_TYPES and len(parts) > 1:
+        text += f", {MONTHS[parts[1] - 1]}"
+        if len(parts) > 2:
+            text += f" {parts[2]}"
+    return f"({text})."
+
+
+def year(entry: Entry) -> str:
+    parts = date_parts(entry.get("issued"))
+    return f"{parts[0]}{year_suffix(entry)}" if parts else NO_DATE
+
+
+def locator(entry: Entry) -> str:
+    if entry.get("DOI"):
+        doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", str(entry["DOI"]), flags=re.I)
+        return _e(f"https://doi.org/{doi}")
+    return _e(entry.get("URL", ""))
+
+
+def pages(entry: Entry) -> str:
+    return _e(str(entry.get("page", "")).replace("--", DASH).replace("-", DASH))
+
+
+def _title(entry: Entry, italic: bool) -> str:
+    title = _e(entry["title"])
+    return f"<i>{title}</i>" if italic else title
+
+
+def _tail(*parts: str) -> str:
+    return " ".join(p for p in parts if p)
+
+
+def _journal(entry: Entry) -> str:
+    source = _e(entry.get("container-title", ""))
+    if entry.get("volume"):
+        source += f", {_e(entry['volume'])}"
+    source = f"<i>{source}</i>" if source else ""
+    if entry.get("issue"):
+        source += f"({_e(entry['issue'])})"
+    if entry.get("page"):
+        source += f", {pages(entry)}"
+    elif entry.get("number"):
+        source += f", Article {_e(entry['number'])}"
+    return _period(source) if source else ""
+
+
+def _publisher(entry: Entry) -> str:
+    """The publisher, left out when it repeats the (group) author, as APA 7 asks."""
+    publisher = str(entry.get("publisher", ""))
+    people, _ = names(entry)
+    if not publisher or any(p.get("literal") == publisher for p in people):
+        return ""
+    return _period(_e(publisher))
+
+
+def _in_editors(entry: Entry) -> str:
+    editors = [name_direct(n) for n in entry.get("editor") or []]
+    if not editors:
+        return ""
+    return f"{_join_direct(editors)} ({'Eds.' if len(editors) > 1 else 'Ed.'}), "
+
+
+def _details(entry: Entry, label: str) -> str:
+    """'(No. 7)', '(arXiv:2510.01395)', '(pp. 1–10)' style parenthetical after a title."""
+    return f" ({label})" if label else ""
+
+
+def reference(entry: Entry) -> str:
+    """The APA 7 reference-list entry for one CSL-JSON record, as HTML."""
+    kind = entry.get("type", "")
+    head = f"{authors(entry)} {date(entry)}"
+    italic = kind in ITALIC_TITLE_TYPES
+    if kind == "article-journal":
+        body = _tail(_period(_title(entry, False)), _journal(entry))
+    elif kind in ("chapter", "paper-conference"):
+        page_label = f"pp. {pages(entry)}" if entry.get("page") else ""
+        source = f"<i>{_e(entry.get('container-title', ''))}</i>{_details(entry, page_label)}"
+        body = _tail(_period(_title(entry, False)), _period(f"In {_in_editors(entry)}{source}"),
+                     _publisher(entry))
+    elif kind == "broadcast":
+        number = f"No. {_e(entry['number'])}" if entry.get("number") else ""
+        genre = _e(entry.get("genre", "Audio podcast episode"))
+        title = f"{_title(entry, False)}{_details(entry, number)} [{genre}]"
+        show = _period(f"In <i>{_e(entry.get('container-title', ''))}</i>")
+        body = _tail(_period(title), show, _publisher(entry))
+    elif kind == "legislation":
+        number = f", {_e(entry['number'])}" if entry.get("number") else ""
+        return _tail(_period(f"{_e(entry['title'])}{number} ({year(entry)})"), locator(entry))
+    elif kind == "webpage":
+        site = str(entry.get("container-title", ""))
+        people, _ = names(entry)
+        site_part = "" if any(p.get("literal") == site for p in people) else _e(site)
+        body = _tail(_period(_title(entry, True)), _period(site_part) if site_part else "")
+    else:  # book, report, preprint and other stand-alone works
+        label = _e(entry.get("number", ""))
+        if kind == "report" and label and not label.lower().startswith(("report", "no")):
+            label = f"Report No. {label}"
+        archive = entry.get("publisher") or entry.get("container-title") or ""
+        edition = f"{_e(entry['edition'])} ed." if entry.get("edition") else ""
+        body = _tail(
+            _period(f"{_title(entry, italic or kind == 'book')}"
+                    f"{_details(entry, edition)}{_details(entry, label)}"),
+            _publisher({**entry, "publisher": archive}),
+        )
+    return _tail(head, body, locator(entry))
+
+
+def sort_key(entry: Entry) -> tuple[str, ...]:
+    """APA order: by the leading names letter by letter, then year, then title."""
+    people, _ = names(entry)
+    surnames = [str(p.get("family") or p.get("literal") or "").lower() for p in people]
+    return (*surnames[:1], year(entry), *surnames[1:], str(entry.get("title", "")).lower())
+
+
+# --- in-text citations -------------------------------------------------------------------
+
+def surname(name: dict[str, str]) -> str:
+    return str(name.get("family") or name.get("literal") or "")
+
+
+def intext(entry: Entry, locator_text: str = "") -> str:
+    """'Flückiger et al., 2018'; 'Safran & Muran, 2000'; with ', 12:30' for a timestamp."""
+    people, _ = names(entry)
+    if len(people) >= ET_AL_FROM:
+        who = f"{surname(people[0])} et al."
+    else:
+        who = " & ".join(surname(p) for p in people)
+    text = f"{who}, {year(entry)}"
+    return f"{text}, {locator_text}" if locator_text else text
+
+
+YEAR = r"(?:\d{4}[a-z]?|n\.d\.)"
+CAPITAL = "A-ZÀ-ÖØ-ÞĀ-Ž"
+NAME_WORD = rf"[{CAPITAL}][\w'’\-]*"
+PAREN = re.compile(r"\(([^()]*?\d{4}[a-z]?[^()]*)\)")
+PAREN_PART = re.compile(
+    rf"^(?:(?:e\.g\.|i\.e\.|see also|see|cf\.|as cited in),?\s+)?"
+    rf"(?P<names>[^\W\d_][^,;()]*?),\s*(?P<years>{YEAR}(?:,\s*{YEAR})*)\b"
+)
+NARRATIVE = re.compile(
+    rf"(?P<names>{NAME_WORD}(?:\s+{NAME_WORD})*?"
+    rf"(?:\s+(?:and|&)\s+{NAME_WORD}|\s+et al\.|\s+and colleagues)?)"
+    rf"\s+\((?P<years>{YEAR}(?:,\s*{YEAR})*)(?:,[^()]*)?\)"
+)
+CODE = re.compile(r"```.*?```|`[^`\n]*`|\{\{.*?\}\}|\{%.*?%\}", re.S)
+LINK_TARGET = re.compile(r"\]\([^)]*\)")
+
+
+@dataclass(frozen=True)
+class Cited:
+    """One author-date citation found in text: the names as written, and one year."""
+
+    names: Citation
+    et_al: bool
+    year: str
+    text: str
+
+
+def _split_names(raw: str) -> tuple[Citation, bool]:
+    raw = raw.strip()
+    et_al = bool(re.search(r"\s+(et al\.?|and colleagues)$", raw))
+    raw = re.sub(r"\s+(et al\.?|and colleagues)$", "", raw)
+    parts = re.split(r"\s*,\s*&\s*|\s*,\s*|\s+&\s+|\s+and\s+", raw)
+    return tuple(p for p in parts if p), et_al
+
+
+def find_citations(markdown: str) -> list[Cited]:
+    """Every parenthetical and narrative author-date citation in a page body."""
+    text = LINK_TARGET.sub("]", CODE.sub(" ", markdown))
+    found: list[Cited] = []
+    for match in PAREN.finditer(text):
+        for part in match.group(1).split(";"):
+            hit = PAREN_PART.match(part.strip())
+            if hit:
+                found.extend(_cited(hit.group("names"), hit.group("years"), part.strip()))
+    for match in NARRATIVE.finditer(text):
+        found.extend(_cited(match.group("names"), match.group("years"), match.group(0)))
+    return found
+
+
+def _cited(raw_names: str, years: str, text: str) -> list[Cited]:
+    people, et_al = _split_names(raw_names)
+    return [Cited(people, et_al, y.strip(), text) for y in years.split(",") if y.strip()]
+
+
+def matches(cited: Cited, entry: Entry) -> bool:
+    """Whether a citation points at this entry: same year and the same leading names.
+
+    Narrative citations may carry leading words ("In Bordin (1979)"), so the first cited name
+    may end with the surname rather than equal it.
+    """
+    if cited.year != year(entry):
+        return False
+    people, _ = names(entry)
+    surnames = [surname(p) for p in people]
+    if not surnames or not cited.names:
+        return False
+    first = cited.names[0]
+    if not (first == surnames[0] or first.endswith(" " + surnames[0])):
+        return False
+    if cited.et_al:
+        return len(surnames) >= ET_AL_FROM
+    return list(cited.names[1:]) == surnames[1:]
+
+
+def resolve(citations: Iterable[Cited], entries: dict[str, Entry]) -> tuple[set[str], list[Cited]]:
+    """The keys the citations point at, and the citations that point at none of `entries`."""
+    used: set[str] = set()
+    unresolved: list[Cited] = []
+    for cited in citations:
+        keys = [key for key, entry in entries.items() if matches(cited, entry)]
+        used.update(keys)
+        if not keys:
+            unresolved.append(cited)
+    return used, unresolved

@@ -1,0 +1,109 @@
+"""The course bibliography: `data/bibliography/*.yml` merged into one CSL-JSON library.
+
+The YAML files hold CSL-JSON fields keyed by id so that writers edit one familiar format and
+every export (APA, RIS, BibTeX, CSL-JSON) reads the same record. Two extra fields exist for
+the project only: `evidence` (the section of the evidence bank the source comes from) and
+`year_suffix` (APA's 2024a/2024b); neither is a CSL variable, so `to_csl` maps or drops them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REQUIRED_FIELDS = ("type", "title", "issued")
+NAME_FIELDS = ("author", "editor")
+PROJECT_FIELDS = ("evidence", "year_suffix")
+ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
+
+Entry = dict[str, Any]
+
+
+class BibliographyError(Exception):
+    """A bibliography file the writers must fix; the message names the file and the key."""
+
+
+def load(folder: Path) -> dict[str, Entry]:
+    """Every entry of every `*.yml` in `folder`, merged; a key defined twice is an error."""
+    merged: dict[str, Entry] = {}
+    origin: dict[str, Path] = {}
+    for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise BibliographyError(f"{path}: not valid YAML: {exc}") from exc
+        if not isinstance(data, dict):
+            raise BibliographyError(f"{path}: expected a mapping of id -> CSL-JSON entry.")
+        for key, entry in data.items():
+            key = str(key)
+            if key in merged:
+                raise BibliographyError(
+                    f"Reference '{key}' is defined twice: in {origin[key]} and in {path}."
+                )
+            problem = validate(entry)
+            if problem:
+                raise BibliographyError(f"{path}: reference '{key}': {problem}")
+            merged[key] = {**entry, "id": key}
+            origin[key] = path
+    return merged
+
+
+def validate(entry: Any) -> str:
+    """What is wrong with one entry, or '' when it can be formatted and exported."""
+    if not isinstance(entry, dict):
+        return "must be a mapping of CSL-JSON fields."
+    missing = [name for name in REQUIRED_FIELDS if not entry.get(name)]
+    if missing:
+        return f"missing {', '.join(missing)}."
+    if not any(entry.get(name) for name in NAME_FIELDS):
+        return "needs an author or an editor (use {literal: ...} for a group author)."
+    for field in NAME_FIELDS:
+        for name in entry.get(field) or []:
+            if not isinstance(name, dict) or not (name.get("family") or name.get("literal")):
+                return f"every {field} needs 'family' (with 'given') or 'literal'."
+    if date_parts(entry.get("issued")) is None:
+        return f"issued must be a year or an ISO date, not {entry.get('issued')!r}."
+    return ""
+
+
+def date_parts(value: Any) -> list[int] | None:
+    """[year, month?, day?] from a YAML year, ISO string, date, or CSL date-parts mapping."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return [value]
+    if isinstance(value, dt.date):
+        return [value.year, value.month, value.day]
+    if isinstance(value, dict) and value.get("date-parts"):
+        return [int(p) for p in value["date-parts"][0]]
+    match = ISO_DATE.match(str(value or ""))
+    if not match:
+        return None
+    return [int(p) for p in match.groups() if p]
+
+
+def names(entry: Entry) -> tuple[list[dict[str, str]], bool]:
+    """The names that lead the reference, and whether they are editors (no author given)."""
+    if entry.get("author"):
+        return list(entry["author"]), False
+    return list(entry.get("editor") or []), True
+
+
+def year_suffix(entry: Entry) -> str:
+    return str(entry.get("year_suffix") or entry.get("year-suffix") or "")
+
+
+def to_csl(entry: Entry) -> Entry:
+    """The entry as standard CSL-JSON: dates as date-parts, project-only fields mapped or dropped."""
+    csl = {k: v for k, v in entry.items() if k not in PROJECT_FIELDS}
+    for field in ("issued", "accessed"):
+        if field in csl:
+            parts = date_parts(csl[field])
+            csl[field] = {"date-parts": [parts]} if parts else csl[field]
+    if year_suffix(entry):
+        csl["year-suffix"] = year_suffix(entry)
+    return csl

@@ -1,0 +1,128 @@
+"""Assignment bundles: a list of course items that lives entirely in a URL.
+
+A bundle is "module 3 + episode 7 from 12:30 to 18:00 + the glossary". It is encoded in the
+query of the bundle page so that a static site can show it with no server:
+
+    course/bundle/?items=m3,e7@12:30-18:00,glossary&title=Week%203
+
+`docs/assets/lecturer.js` has the same encoder and decoder (`bundleToQuery`, `bundleFromQuery`);
+the tests run both and compare, so keep the two in step. Ready-made bundles (the syllabus weeks)
+are defined once in `data/syllabus.yml` and used by the syllabus page and the cartridge.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, quote
+
+import yaml
+
+BUNDLE_PAGE = "course/bundle/"
+MODULE, EPISODE, GLOSSARY = "m", "e", "glossary"
+TOKEN = re.compile(r"^(?:(?P<kind>[me])(?P<ref>[A-Za-z0-9][A-Za-z0-9\-]*)"
+                   r"(?:@(?P<start>[\d:]+)-(?P<end>[\d:]+))?|(?P<glossary>glossary))$")
+JS_SAFE = "!'()*"          # what encodeURIComponent leaves alone besides [A-Za-z0-9_.~-]
+
+
+class BundleError(ValueError):
+    """A bundle token or syllabus entry that cannot be read; the message quotes it."""
+
+
+@dataclass(frozen=True)
+class Item:
+    kind: str                  # MODULE, EPISODE or GLOSSARY
+    ref: str = ""              # module number, or episode number or slug
+    start: int | None = None   # seconds into the episode
+    end: int | None = None
+
+    def token(self) -> str:
+        if self.kind == GLOSSARY:
+            return GLOSSARY
+        span = f"@{clock(self.start)}-{clock(self.end)}" if self.start is not None else ""
+        return f"{self.kind}{self.ref}{span}"
+
+
+@dataclass(frozen=True)
+class Bundle:
+    items: tuple[Item, ...]
+    title: str = ""
+
+
+def clock(seconds: int | None) -> str:
+    """Seconds as 'm:ss' or 'h:mm:ss', the way the player and APA timestamps show them."""
+    total = int(seconds or 0)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def seconds(text: str) -> int:
+    """'12:30' -> 750, '1:02:03' -> 3723, '90' -> 90."""
+    parts = text.split(":")
+    if not all(p.isdigit() for p in parts) or len(parts) > 3:
+        raise BundleError(f"'{text}' is not a time like 12:30 or 1:02:03.")
+    total = 0
+    for part in parts:
+        total = total * 60 + int(part)
+    return total
+
+
+def parse_item(token: str) -> Item:
+    match = TOKEN.match(token.strip())
+    if not match:
+        raise BundleError(f"'{token}' is not a bundle item (m3, e7, e7@12:30-18:00, glossary).")
+    if match.group("glossary"):
+        return Item(GLOSSARY)
+    start, end = match.group("start"), match.group("end")
+    if start is None:
+        return Item(match.group("kind"), match.group("ref"))
+    if match.group("kind") != EPISODE:
+        raise BundleError(f"'{token}': only episodes take a time range.")
+    first, last = seconds(start), seconds(end)
+    if last <= first:
+        raise BundleError(f"'{token}': the range must end after it starts.")
+    return Item(EPISODE, match.group("ref"), first, last)
+
+
+def to_query(bundle: Bundle) -> str:
+    query = "items=" + ",".join(item.token() for item in bundle.items)
+    return query + (f"&title={quote(bundle.title, safe=JS_SAFE)}" if bundle.title else "")
+
+
+def from_query(query: str) -> Bundle:
+    params = parse_qs(query.lstrip("?#"), keep_blank_values=True)
+    tokens = [t for t in ",".join(params.get("items", [])).split(",") if t.strip()]
+    return Bundle(tuple(parse_item(t) for t in tokens), (params.get("title") or [""])[0])
+
+
+def url(bundle: Bundle, base: str = "") -> str:
+    """The bundle page link; `base` is the site URL (absolute) or a relative prefix."""
+    return f"{base}{BUNDLE_PAGE}?{to_query(bundle)}"
+
+
+@dataclass(frozen=True)
+class Week:
+    """One ready-made bundle of the syllabus."""
+
+    slug: str
+    title: str
+    summary: str
+    bundle: Bundle
+
+
+def load_syllabus(path: Path) -> list[Week]:
+    """The weeks of `data/syllabus.yml`: `weeks: [{title, summary, items: [m1, e3@1:00-5:00]}]`."""
+    if not path.is_file():
+        return []
+    data: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    weeks = []
+    for number, week in enumerate(data.get("weeks") or [], start=1):
+        if not isinstance(week, dict) or not week.get("title") or not week.get("items"):
+            raise BundleError(f"{path}: week {number} needs a title and a list of items.")
+        items = tuple(parse_item(str(token)) for token in week["items"])
+        weeks.append(Week(f"week-{number}", str(week["title"]), str(week.get("summary", "")),
+                          Bundle(items, str(week["title"]))))
+    return weeks

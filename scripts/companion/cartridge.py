@@ -1,0 +1,102 @@
+"""An IMS Common Cartridge 1.1 (`.imscc`) of web links, for import into Moodle and Canvas.
+
+The cartridge holds no course text, only links: a static site cannot host LTI, and links keep
+one source of truth. Layout: `imsmanifest.xml` with a rooted organisation (one folder for the
+modules, one for the ready-made bundles) and one `imswl_xmlv1p1` resource per link, each a
+small `webLink` XML file under `weblinks/`.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from xml.etree import ElementTree as ET
+
+CP_NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
+LOM_NS = "http://ltsc.ieee.org/xsd/imsccv1p1/LOM/manifest"
+WL_NS = "http://www.imsglobal.org/xsd/imsccv1p1/imswl_v1p1"
+WEBLINK_TYPE = "imswl_xmlv1p1"
+SCHEMA = "IMS Common Cartridge"
+SCHEMA_VERSION = "1.1.0"
+MANIFEST = "imsmanifest.xml"
+LANGUAGE = "en"
+# Fixed timestamp for zip members, so the same course gives the same bytes on every build.
+ZIP_TIME = (2020, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class Link:
+    ident: str      # unique, XML-name safe: "m3", "week-2"
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Folder:
+    title: str
+    links: tuple[Link, ...]
+
+
+def _sub(parent: ET.Element, tag: str, text: str = "", **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, attrs)
+    if text:
+        element.text = text
+    return element
+
+
+def weblink_xml(link: Link) -> bytes:
+    root = ET.Element(f"{{{WL_NS}}}webLink")
+    _sub(root, f"{{{WL_NS}}}title", link.title)
+    _sub(root, f"{{{WL_NS}}}url", href=link.url, target="_blank")
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def weblink_path(link: Link) -> str:
+    return f"weblinks/{link.ident}.xml"
+
+
+def cp(tag: str) -> str:
+    return f"{{{CP_NS}}}{tag}"
+
+
+def lom(tag: str) -> str:
+    return f"{{{LOM_NS}}}{tag}"
+
+
+def manifest_xml(title: str, description: str, folders: list[Folder]) -> bytes:
+    ET.register_namespace("", CP_NS)
+    ET.register_namespace("lomimscc", LOM_NS)
+    root = ET.Element(cp("manifest"), identifier="course_manifest")
+    metadata = _sub(root, cp("metadata"))
+    _sub(metadata, cp("schema"), SCHEMA)
+    _sub(metadata, cp("schemaversion"), SCHEMA_VERSION)
+    general = _sub(_sub(metadata, lom("lom")), lom("general"))
+    _sub(_sub(general, lom("title")), lom("string"), title, language=LANGUAGE)
+    _sub(_sub(general, lom("description")), lom("string"), description, language=LANGUAGE)
+    organization = _sub(_sub(root, cp("organizations")), cp("organization"),
+                        identifier="org_1", structure="rooted-hierarchy")
+    top = _sub(organization, cp("item"), identifier="root")
+    resources = _sub(root, cp("resources"))
+    for number, folder in enumerate(folders, start=1):
+        group = _sub(top, cp("item"), identifier=f"folder_{number}")
+        _sub(group, cp("title"), folder.title)
+        for link in folder.links:
+            item = _sub(group, cp("item"), identifier=f"item_{link.ident}",
+                        identifierref=f"res_{link.ident}")
+            _sub(item, cp("title"), link.title)
+            resource = _sub(resources, cp("resource"), identifier=f"res_{link.ident}",
+                            type=WEBLINK_TYPE)
+            _sub(resource, cp("file"), href=weblink_path(link))
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def build(title: str, description: str, folders: list[Folder]) -> bytes:
+    """The `.imscc` file: a zip of the manifest and one web-link file per link."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        members = [(MANIFEST, manifest_xml(title, description, folders))]
+        members += [(weblink_path(l), weblink_xml(l)) for f in folders for l in f.links]
+        for name, data in members:
+            archive.writestr(zipfile.ZipInfo(name, ZIP_TIME), data)
+    return buffer.getvalue()
