@@ -1,0 +1,117 @@
+"""A small static file server for 127.0.0.1 that speaks what podcast clients and browsers use:
+ETag / If-None-Match (304), Range (206, so audio can seek and downloads can resume) and gzip.
+
+Used by `companion demo` to serve the sample podcast and the built site, and by the tests as the
+base of a server that fails on purpose. Python's own SimpleHTTPRequestHandler has no Range.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import http.server
+import mimetypes
+import re
+import threading
+import urllib.parse
+from pathlib import Path
+
+GZIP_TYPES = ("text/", "application/xml", "application/rss+xml", "application/json",
+              "application/javascript")
+EXTRA_TYPES = {".vtt": "text/vtt", ".srt": "application/x-subrip", ".rss": "application/rss+xml",
+               ".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".opus": "audio/ogg",
+               ".js": "application/javascript", ".json": "application/json",
+               ".wasm": "application/wasm", ".pf_meta": "application/octet-stream"}
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
+
+
+def content_type(path: Path) -> str:
+    return EXTRA_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] \
+        or "application/octet-stream"
+
+
+class StaticHandler(http.server.BaseHTTPRequestHandler):
+    """Serves files under `self.server.root`; directories serve their index.html."""
+
+    server: "StaticServer"
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+        self.server.log.append(f"{self.command} {self.path} {args[1] if len(args) > 1 else ''}")
+
+    def resolve(self) -> Path | None:
+        """The file for the request path, never outside the root."""
+        rel = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path).lstrip("/")
+        target = (self.server.root / rel).resolve()
+        if not target.is_relative_to(self.server.root):
+            return None
+        if target.is_dir():
+            target = target / "index.html"
+        return target if target.is_file() else None
+
+    def do_HEAD(self) -> None:  # noqa: N802 - stdlib name
+        self.do_GET(head=True)
+
+    def do_GET(self, head: bool = False) -> None:  # noqa: N802 - stdlib name
+        path = self.resolve()
+        if path is None:
+            self.send_error(404)
+            return
+        data = path.read_bytes()
+        self.send_file(data, content_type(path), head)
+
+    def send_file(self, data: bytes, kind: str, head: bool = False) -> None:
+        etag = '"' + hashlib.sha1(data).hexdigest()[:16] + '"'
+        if self.headers.get("If-None-Match") == etag:
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        status, body, extra = 200, data, {}
+        match = _RANGE.match(self.headers.get("Range", ""))
+        if match and (match.group(1) or match.group(2)):
+            first = int(match.group(1)) if match.group(1) else max(len(data) - int(match.group(2)), 0)
+            last = int(match.group(2)) if match.group(1) and match.group(2) else len(data) - 1
+            if first >= len(data):
+                self.send_response(416)
+                self.send_header("Content-Range", f"bytes */{len(data)}")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            last = min(last, len(data) - 1)
+            status, body = 206, data[first:last + 1]
+            extra["Content-Range"] = f"bytes {first}-{last}/{len(data)}"
+        elif kind.startswith(GZIP_TYPES) and "gzip" in self.headers.get("Accept-Encoding", ""):
+            body = gzip.compress(data)
+            extra["Content-Encoding"] = "gzip"
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Accept-Ranges", "bytes")
+        self.send_header("ETag", etag)
+        self.send_header("Access-Control-Allow-Origin", "*")   # PC2.0: players fetch transcripts
+        for name, value in extra.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+
+class StaticServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0,
+                 handler: type[StaticHandler] = StaticHandler):
+        self.root = Path(root).resolve()
+        self.log: list[str] = []
+        super().__init__((host, port), handler)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> "StaticServer":
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+        return self
