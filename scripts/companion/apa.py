@@ -235,7 +235,7 @@ NAME_WORD = rf"[{CAPITAL}][\w'’\-]*"
 PAREN = re.compile(r"\(([^()]*?\d{4}[a-z]?[^()]*)\)")
 PAREN_PART = re.compile(
     rf"^(?:(?:e\.g\.|i\.e\.|see also|see|cf\.|as cited in),?\s+)?"
-    rf"(?P<names>[^\W\d_][^,;()]*?),\s*(?P<years>{YEAR}(?:,\s*{YEAR})*)\b"
+    rf"(?P<names>[^\W\d_][^;()]*?),\s*(?P<years>{YEAR}(?:,\s*{YEAR})*)(?![\w.])"
 )
 NARRATIVE = re.compile(
     rf"(?P<names>{NAME_WORD}(?:\s+{NAME_WORD})*?"
@@ -250,7 +250,8 @@ LINK_TARGET = re.compile(r"\]\([^)]*\)")
 class Cited:
     """One author-date citation found in text: the names as written, and one year."""
 
-    names: Citation
+    raw: str           # the names as written: "Safran & Muran", "World Health Organization"
+    names: Citation    # split into surnames: ("Safran", "Muran")
     et_al: bool
     year: str
     text: str
@@ -280,7 +281,8 @@ def find_citations(markdown: str) -> list[Cited]:
 
 def _cited(raw_names: str, years: str, text: str) -> list[Cited]:
     people, et_al = _split_names(raw_names)
-    return [Cited(people, et_al, y.strip(), text) for y in years.split(",") if y.strip()]
+    raw = raw_names.strip()
+    return [Cited(raw, people, et_al, y.strip(), text) for y in years.split(",") if y.strip()]
 
 
 def matches(cited: Cited, entry: Entry) -> bool:
@@ -292,6 +294,9 @@ def matches(cited: Cited, entry: Entry) -> bool:
     if cited.year != year(entry):
         return False
     people, _ = names(entry)
+    if len(people) == 1 and people[0].get("literal"):
+        group = people[0]["literal"]
+        return cited.raw == group or cited.raw.endswith(" " + group)
     surnames = [surname(p) for p in people]
     if not surnames or not cited.names:
         return False

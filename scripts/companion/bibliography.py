@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-REQUIRED_FIELDS = ("type", "title", "issued")
+REQUIRED_FIELDS = ("type", "title")   # no `issued` means "n.d."
 NAME_FIELDS = ("author", "editor")
 PROJECT_FIELDS = ("evidence", "year_suffix")
 ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
@@ -65,7 +65,7 @@ def validate(entry: Any) -> str:
         for name in entry.get(field) or []:
             if not isinstance(name, dict) or not (name.get("family") or name.get("literal")):
                 return f"every {field} needs 'family' (with 'given') or 'literal'."
-    if date_parts(entry.get("issued")) is None:
+    if "issued" in entry and date_parts(entry["issued"]) is None:
         return f"issued must be a year or an ISO date, not {entry.get('issued')!r}."
     return ""
 

@@ -1,14 +1,108 @@
-"""Macros about episodes: `listen()`, episode cards and lists. (Owned by the site work, issue 3.)"""
+"""Macros about episodes for course pages: `listen()`, `episode_card()`, `episode_list()`.
+
+Macro output goes back into the page's Markdown, so each macro returns one raw HTML block (blank
+lines around it, no line starting with feed text): Markdown leaves it alone, Jinja does not
+re-evaluate returned strings, and every feed string is escaped by `episode_html.text`.
+"""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
+
+from mkdocs.utils import get_relative_url
+
+from companion import store
+from companion.episode_html import card_html, one_line, text
+from companion.site_plugin import EPISODES_URL
+from companion.timecode import format_clock, format_duration, parse_time
+
+PLUGIN_NAME = "companion-episodes"
+DEFAULT_EPISODES_DIR = "episodes"
+
+
+def _block(html: str) -> str:
+    return f"\n\n{html}\n\n"
+
+
+def _episodes(env: Any) -> list[dict[str, Any]]:
+    """Episodes as the site plugin sees them (same folder setting), newest first."""
+    conf = env.conf
+    root = Path(os.path.dirname(conf["config_file_path"] or ".")).resolve()
+    plugin = conf["plugins"].get(PLUGIN_NAME)
+    folder = plugin.config.episodes_dir if plugin is not None else DEFAULT_EPISODES_DIR
+    return store.load_episodes(root / folder)
+
+
+def _href(env: Any, slug: str, fragment: str = "") -> str:
+    """URL of an episode page relative to the page being rendered (works on file:// too)."""
+    here = env.page.url if env.page is not None else ""
+    return get_relative_url(f"{EPISODES_URL}/{slug}/", here) + fragment
+
+
+def find_episode(episodes: list[dict[str, Any]], key: Any) -> dict[str, Any] | None:
+    """An episode by its number (int or digits, matches `episode`) or by its slug."""
+    wanted = str(key).strip()
+    for episode in episodes:
+        if wanted.isdigit() and episode.get("episode") is not None and str(episode["episode"]) == wanted:
+            return episode
+        if episode.get("slug") == wanted:
+            return episode
+    return None
+
+
+def listen_html(episode: dict[str, Any] | None, key: Any, start: float, end: float | None,
+                label: str, href: str) -> str:
+    """The "Listen" admonition for a stretch of an episode, or a plain note before it is published."""
+    span = format_clock(start) + (f"–{format_clock(end)}" if end is not None else "")
+    length = f" ({format_duration(end - start)})" if end is not None else ""
+    what = f"<strong>{text(one_line(label))}</strong>: " if label else ""
+    if episode is None:
+        name = f"episode {key}" if str(key).strip().isdigit() else f"the episode “{one_line(key)}”"
+        return (
+            '<div class="admonition note ffg-listen ffg-listen--pending">'
+            '<p class="admonition-title">Listen</p>'
+            f"<p>{what}listen to {text(name)} from {span}{length} once it is published.</p></div>"
+        )
+    title = text(one_line(episode.get("title")) or episode.get("slug"))
+    return (
+        '<div class="admonition tip ffg-listen">'
+        '<p class="admonition-title">Listen</p>'
+        f'<p>{what}<a href="{text(href)}">{title}, {span}</a>{length}.</p></div>'
+    )
 
 
 def register(env: Any) -> None:
-    """Placeholder until the site work lands: `listen()` renders a plain note."""
+    @env.macro
+    def listen(episode: Any, start: Any = 0, end: Any = None, label: str = "") -> str:
+        """Link to a stretch of an episode (`#t=START,END`), e.g. `listen(3, "08:00", "15:30", "...")`."""
+        begin = parse_time(start)
+        finish = parse_time(end) if end not in (None, "") else None
+        if finish is not None and finish <= begin:
+            raise ValueError(f"listen({episode!r}, {start!r}, {end!r}): the end must come after the start")
+        found = find_episode(_episodes(env), episode)
+        fragment = f"#t={format_clock(begin, exact=True)}"
+        if finish is not None:
+            fragment += f",{format_clock(finish, exact=True)}"
+        href = _href(env, found["slug"], fragment) if found else ""
+        return _block(listen_html(found, episode, begin, finish, label, href))
 
     @env.macro
-    def listen(episode: Any, start: str = "", end: str = "", label: str = "") -> str:
-        span = f" ({start}–{end})" if start and end else ""
-        return f'!!! note "Listen"\n    {label}: episode {episode}{span}, when it is published.\n'
+    def episode_card(slug: str) -> str:
+        """One episode as a card; a note if it is not published (yet)."""
+        found = find_episode(_episodes(env), slug)
+        if found is None:
+            return _block(f'<p class="ffg-empty">Episode {text(slug)} is not published yet.</p>')
+        return _block(card_html(found, _href(env, found["slug"])))
+
+    @env.macro
+    def episode_list(limit: int | None = None) -> str:
+        """Episodes newest first as cards (all of them, or the latest `limit`)."""
+        episodes = _episodes(env)
+        if limit is not None:
+            episodes = episodes[: int(limit)]
+        if not episodes:
+            return _block('<p class="ffg-empty">No episodes are published yet.</p>')
+        cards = "".join(f"<li>{card_html(e, _href(env, e['slug']))}</li>" for e in episodes)
+        return _block(f'<ul class="ffg-episode-list">{cards}</ul>')

@@ -1,0 +1,136 @@
+"""How the site cites itself: CSL-JSON records for modules and episodes, and their page metadata.
+
+Modules are cited as web pages of the course (APA 7 "webpage" form, group author), episodes
+as podcast episodes (CSL `broadcast`, genre "Audio podcast episode", host as author). The same
+record feeds the "Cite this" box, the exports and the head metadata that reference managers
+read: Highwire `citation_*` tags (Zotero's Embedded Metadata translator), Dublin Core, and
+schema.org JSON-LD.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from companion import apa
+from companion.bibliography import Entry, date_parts, names
+
+PODCAST_GENRE = "Audio podcast episode"
+MINUTE = 60
+
+
+def person(name: str) -> dict[str, str]:
+    """'Tony Bailey' -> {family: Bailey, given: Tony}; one word stays a literal name."""
+    parts = name.split()
+    if len(parts) < 2:
+        return {"literal": name}
+    return {"family": parts[-1], "given": " ".join(parts[:-1])}
+
+
+def module_entry(meta: dict[str, Any], url: str, author: str, course: str, date: str) -> Entry:
+    entry: Entry = {
+        "id": f"module-{meta['module']}",
+        "type": "webpage",
+        "author": [{"literal": author}],
+        "title": str(meta["title"]),
+        "container-title": course,
+        "URL": url,
+        "genre": "Course module",
+    }
+    if date:
+        entry["issued"] = date
+    return entry
+
+
+def episode_entry(episode: dict[str, Any], url: str, podcast: str, host: str) -> Entry:
+    entry: Entry = {
+        "id": f"episode-{episode['slug']}",
+        "type": "broadcast",
+        "author": [person(host)] if host else [{"literal": podcast}],
+        "title": str(episode.get("title") or episode["slug"]),
+        "container-title": podcast,
+        "genre": PODCAST_GENRE,
+        "URL": url,
+    }
+    if episode.get("date"):
+        entry["issued"] = str(episode["date"])[:10]
+    if episode.get("episode") is not None:
+        entry["number"] = str(episode["episode"])
+    return entry
+
+
+def iso_duration(minutes: float) -> str:
+    return f"PT{max(1, round(minutes))}M"
+
+
+def _authors_text(entry: Entry) -> list[str]:
+    people, _ = names(entry)
+    return [p.get("literal") or f"{p['family']}, {p.get('given', '')}".strip(", ") for p in people]
+
+
+def highwire(entry: Entry) -> list[tuple[str, str]]:
+    """`citation_*` and Dublin Core meta tags, as (name, content) pairs."""
+    parts = date_parts(entry.get("issued")) or []
+    date_text = "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))
+    tags = [("citation_title", entry["title"])]
+    tags += [("citation_author", a) for a in _authors_text(entry)]
+    if date_text:
+        tags += [("citation_publication_date", date_text), ("citation_date", date_text)]
+    if entry.get("URL"):
+        tags += [("citation_public_url", entry["URL"])]
+    if entry.get("container-title"):
+        key = "citation_publisher" if entry["type"] == "broadcast" else "citation_journal_title"
+        tags += [(key, entry["container-title"])]
+    tags += [("DC.title", entry["title"])]
+    tags += [("DC.creator", a) for a in _authors_text(entry)]
+    if parts:
+        tags += [("DC.date", "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts)))]
+    tags += [("DC.type", "Sound" if entry["type"] == "broadcast" else "Text")]
+    return tags
+
+
+def _json_ld(data: dict[str, Any]) -> str:
+    """JSON for a <script> element: '</' escaped so the text cannot close the element."""
+    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+
+
+def module_json_ld(entry: Entry, meta: dict[str, Any], references: list[Entry]) -> str:
+    reading = meta.get("reading_minutes") or [0, 0]
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "LearningResource",
+        "learningResourceType": "Course module",
+        "name": entry["title"],
+        "description": str(meta.get("summary", "")),
+        "url": entry["URL"],
+        "author": {"@type": "Organization", "name": entry["author"][0]["literal"]},
+        "isPartOf": {"@type": "Course", "name": entry["container-title"]},
+        "teaches": [str(o) for o in meta.get("objectives") or []],
+        "keywords": [str(t) for t in meta.get("tags") or []],
+        "timeRequired": iso_duration(reading[-1]),
+        "citation": [apa.plain(apa.reference(r)) for r in references],
+    }
+    if entry.get("issued"):
+        data["datePublished"] = str(entry["issued"])
+    return _json_ld(data)
+
+
+def episode_json_ld(entry: Entry, episode: dict[str, Any]) -> str:
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "PodcastEpisode",
+        "name": entry["title"],
+        "url": entry["URL"],
+        "partOfSeries": {"@type": "PodcastSeries", "name": entry["container-title"]},
+        "author": [{"@type": "Person", "name": n} for n in _authors_text(entry)],
+    }
+    if episode.get("episode") is not None:
+        data["episodeNumber"] = episode["episode"]
+    if episode.get("date"):
+        data["datePublished"] = str(episode["date"])
+    if episode.get("duration"):
+        data["timeRequired"] = iso_duration(float(episode["duration"]) / MINUTE)
+    if (episode.get("enclosure") or {}).get("url"):
+        data["associatedMedia"] = {"@type": "MediaObject",
+                                   "contentUrl": episode["enclosure"]["url"]}
+    return _json_ld(data)

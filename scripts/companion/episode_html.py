@@ -1,0 +1,250 @@
+"""HTML for episode pages and cards, built from feed and transcript data that we do not trust.
+
+Every string from a feed or a transcript goes through `text()` (HTML-escaped, braces as entities),
+and the result is handed to MkDocs after Markdown and mkdocs-macros have run, so neither Jinja nor
+Markdown ever sees it. Show notes are HTML by nature: they are re-cleaned here with an allow-list
+that drops images and media, so a feed cannot make the reader's browser call a tracker.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Iterable
+
+import nh3
+
+from companion.timecode import format_clock, format_duration, iso_duration
+
+SUMMARY_CHARS = 220                     # card excerpt length
+SHOW_NOTE_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "cite", "code", "dd", "del", "dl", "dt", "em", "h3",
+    "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "q", "s", "small", "strong", "sub",
+    "sup", "u", "ul",
+}
+SHOW_NOTE_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
+SHOW_NOTE_SCHEMES = {"http", "https", "mailto", "tel"}
+_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Download:
+    label: str          # e.g. "WebVTT captions"
+    href: str           # relative to the episode page
+    suffix: str         # e.g. "vtt"
+
+
+def text(value: Any) -> str:
+    """Escape untrusted text for HTML: tags, quotes and template braces all become inert."""
+    return html.escape(str(value if value is not None else ""), quote=True).translate(_BRACES)
+
+
+def one_line(value: Any) -> str:
+    """Whitespace collapsed, so feed text can never start a line (Markdown, snippets) in macro output."""
+    return _SPACE.sub(" ", str(value if value is not None else "")).strip()
+
+
+def clean_show_notes(raw_html: str) -> str:
+    """Show notes as safe HTML: no scripts, styles, images or embeds; links open without referrer."""
+    cleaned = nh3.clean(
+        raw_html or "",
+        tags=SHOW_NOTE_TAGS,
+        attributes=SHOW_NOTE_ATTRIBUTES,
+        url_schemes=SHOW_NOTE_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+    )
+    return cleaned.translate(_BRACES)
+
+
+def plain_summary(raw_html: str, limit: int = SUMMARY_CHARS) -> str:
+    """Show notes as one line of plain (unescaped) text, cut at a word boundary."""
+    plain = html.unescape(nh3.clean(raw_html or "", tags=set()))
+    plain = one_line(plain)
+    if len(plain) <= limit:
+        return plain
+    return plain[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
+def display_date(value: Any) -> tuple[str, str]:
+    """(`2025-03-12`, `12 March 2025`) from an ISO date or datetime; empty when missing or invalid."""
+    if not value:
+        return "", ""
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00")).date()
+    except ValueError:
+        try:
+            parsed = date.fromisoformat(str(value)[:10])
+        except ValueError:
+            return "", ""
+    return parsed.isoformat(), f"{parsed.day} {parsed:%B %Y}"
+
+
+def episode_meta_html(episode: dict[str, Any]) -> str:
+    """Date, duration, season/episode number as one line of `<time>` and text."""
+    parts: list[str] = []
+    iso, shown = display_date(episode.get("date"))
+    if iso:
+        parts.append(f'<time datetime="{iso}">{text(shown)}</time>')
+    duration = episode.get("duration")
+    if isinstance(duration, (int, float)) and duration > 0:
+        parts.append(f'<time datetime="{iso_duration(duration)}">{text(format_duration(duration))}</time>')
+    number, season = episode.get("episode"), episode.get("season")
+    if number is not None:
+        label = f"Season {season}, episode {number}" if season is not None else f"Episode {number}"
+        parts.append(text(label))
+    return ' <span aria-hidden="true">·</span> '.join(parts)
+
+
+def card_html(episode: dict[str, Any], href: str, heading_level: int = 3) -> str:
+    """One episode as a card: linked title, meta line, a short plain-text summary."""
+    title = text(one_line(episode.get("title")) or episode.get("slug"))
+    summary = plain_summary(episode.get("show_notes_html") or "")
+    status = "" if episode.get("status") == "transcribed" else (
+        '<span class="ffg-badge">Transcript coming</span>'
+    )
+    return (
+        f'<article class="ffg-card"><h{heading_level} class="ffg-card__title">'
+        f'<a href="{text(href)}">{title}</a></h{heading_level}>'
+        f'<p class="ffg-card__meta">{episode_meta_html(episode)} {status}</p>'
+        + (f'<p class="ffg-card__summary">{text(summary)}</p>' if summary else "")
+        + "</article>"
+    )
+
+
+def _segments(transcript: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Segments with numeric times and text, in time order; malformed ones are skipped."""
+    good = []
+    for seg in (transcript or {}).get("segments") or []:
+        try:
+            start = float(seg["startTime"])
+            end = float(seg.get("endTime", start))
+        except (KeyError, TypeError, ValueError):
+            continue
+        body = one_line(seg.get("body"))
+        if body:
+            good.append({"start": start, "end": max(end, start), "body": body,
+                         "speaker": one_line(seg.get("speaker"))})
+    return sorted(good, key=lambda s: s["start"])
+
+
+def _chapters(chapters: dict[str, Any] | None) -> list[tuple[float, str]]:
+    found = []
+    for chapter in (chapters or {}).get("chapters") or []:
+        if chapter.get("toc") is False:
+            continue
+        try:
+            found.append((float(chapter["startTime"]), one_line(chapter.get("title")) or "Chapter"))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return sorted(found)
+
+
+def segment_id(start: float, taken: set[str]) -> str:
+    """`t-<milliseconds>`: search results turn it back into a `#t=` link without the page."""
+    base = f"t-{round(start * 1000)}"
+    anchor, n = base, 1
+    while anchor in taken:
+        n += 1
+        anchor = f"{base}-{n}"
+    taken.add(anchor)
+    return anchor
+
+
+def transcript_html(segments: list[dict[str, Any]], chapters: list[tuple[float, str]],
+                    toc: list[dict[str, Any]]) -> str:
+    """Segments as blocks: a seek link with the time, the speaker when it changes, the words, a copy-link button."""
+    out: list[str] = []
+    taken: set[str] = set()
+    pending = list(chapters)
+    speaker = ""
+    for seg in segments:
+        while pending and pending[0][0] <= seg["start"] + 0.5:
+            start, title = pending.pop(0)
+            anchor = f"chapter-{len(toc[-1]['children']) + 1}"
+            toc[-1]["children"].append({"level": 3, "id": anchor, "name": text(title), "children": []})
+            out.append(f'<h3 id="{anchor}" class="ffg-chapter" data-start="{start:g}">{text(title)}</h3>')
+            speaker = ""
+        clock = format_clock(seg["start"], exact=True)
+        shown = format_clock(seg["start"])
+        who = ""
+        if seg["speaker"] and seg["speaker"] != speaker:
+            who = f'<span class="ffg-seg__speaker">{text(seg["speaker"])}</span>'
+        speaker = seg["speaker"] or speaker
+        out.append(
+            f'<div class="ffg-seg" id="{segment_id(seg["start"], taken)}" '
+            f'data-start="{seg["start"]:g}" data-end="{seg["end"]:g}">'
+            f'<div class="ffg-seg__meta" data-pagefind-ignore>'
+            f'<a class="ffg-seg__time" href="#t={clock}" aria-label="Play from {shown}">{shown}</a>{who}'
+            f'<button type="button" class="ffg-seg__copy" data-t="{clock}" '
+            f'aria-label="Copy link to {shown}" title="Copy link to this moment">'
+            f'<span aria-hidden="true">🔗</span></button></div>'
+            f'<p class="ffg-seg__text">{text(seg["body"])}</p></div>'
+        )
+    return "\n".join(out)
+
+
+def player_html(episode: dict[str, Any]) -> str:
+    """The native audio element on the publisher's enclosure URL (never re-hosted)."""
+    enclosure = episode.get("enclosure") or {}
+    url = str(enclosure.get("url") or "")
+    if not url.startswith(("https://", "http://")):
+        return '<p class="ffg-player ffg-player--none">No audio file is published for this episode.</p>'
+    return (
+        '<div class="ffg-player" data-pagefind-ignore>'
+        f'<audio controls preload="metadata" src="{text(url)}" aria-label="Episode audio">'
+        f'<a href="{text(url)}">Download the audio</a></audio>'
+        '<div class="ffg-player__bar">'
+        '<label class="ffg-follow"><input type="checkbox" class="ffg-follow__box" checked> '
+        'Follow along</label>'
+        '<p class="ffg-range" hidden></p>'
+        '<p class="ffg-status" role="status" aria-live="polite"></p>'
+        '</div></div>'
+    )
+
+
+def downloads_html(downloads: Iterable[Download]) -> str:
+    items = "".join(
+        f'<li><a href="{text(d.href)}" download>{text(d.label)}</a> '
+        f'<span class="ffg-downloads__kind">.{text(d.suffix)}</span></li>'
+        for d in downloads
+    )
+    return f'<ul class="ffg-downloads">{items}</ul>' if items else ""
+
+
+def episode_page_html(episode: dict[str, Any], transcript: dict[str, Any] | None,
+                      chapters: dict[str, Any] | None, downloads: list[Download],
+                      index_href: str) -> tuple[str, list[dict[str, Any]]]:
+    """The whole page body and its table-of-contents tokens (for `mkdocs.structure.toc.get_toc`)."""
+    title = text(one_line(episode.get("title")) or episode.get("slug"))
+    toc: list[dict[str, Any]] = []
+    notes = clean_show_notes(episode.get("show_notes_html") or "")
+    parts = [
+        f'<p class="ffg-back" data-pagefind-ignore><a href="{text(index_href)}">← All episodes</a></p>',
+        f'<h1 class="ffg-episode-title">{title}</h1>',
+        f'<p class="ffg-episode-meta">{episode_meta_html(episode)}</p>',
+        player_html(episode),
+    ]
+    if notes.strip():
+        toc.append({"level": 2, "id": "show-notes", "name": "Show notes", "children": []})
+        parts.append(f'<h2 id="show-notes">Show notes</h2><div class="ffg-notes">{notes}</div>')
+    toc.append({"level": 2, "id": "transcript", "name": "Transcript", "children": []})
+    parts.append('<h2 id="transcript">Transcript</h2>')
+    segments = _segments(transcript) if episode.get("status") == "transcribed" else []
+    if segments:
+        parts.append(
+            '<p class="ffg-transcript-help" data-pagefind-ignore>Select a time to play from there. '
+            'The transcript is machine-made and may contain errors.</p>'
+        )
+        if downloads:
+            parts.append(f'<div class="ffg-download-box" data-pagefind-ignore><p>Download the transcript:</p>{downloads_html(downloads)}</div>')
+        parts.append(
+            f'<div class="ffg-transcript" data-title="{title}" '
+            f'data-date="{text(display_date(episode.get("date"))[1])}">'
+            + transcript_html(segments, _chapters(chapters), toc) + "</div>"
+        )
+    else:
+        parts.append('<p class="ffg-transcript-missing">The transcript is not available yet.</p>')
+    return "\n".join(parts), toc

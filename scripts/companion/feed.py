@@ -1,0 +1,200 @@
+"""Read a podcast feed into plain episode records, trusting none of its text.
+
+feedparser does the forgiving parse (a partly malformed feed yields what can be read); a second,
+strict pass over the XML collects every `<podcast:transcript>` of an item, because feedparser keeps
+only the last one. Show notes are sanitised with nh3; titles become plain text.
+"""
+
+from __future__ import annotations
+
+import calendar
+import html
+import re
+import urllib.parse
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+import feedparser
+import nh3
+
+from companion.slug import short_hash
+
+PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+AUDIO_EXTENSIONS = (".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".wav", ".flac", ".mp4")
+
+# Show notes keep links, lists, emphasis and paragraphs; scripts, styles, event handlers and
+# javascript: URLs are gone (nh3 drops anything not allowed here).
+SHOW_NOTES_TAGS = {"a", "p", "br", "ul", "ol", "li", "em", "strong", "b", "i", "u", "blockquote",
+                   "code", "pre", "h3", "h4", "h5", "h6", "hr", "sub", "sup"}
+SHOW_NOTES_ATTRIBUTES = {"a": {"href", "title"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+FETCHABLE_SCHEMES = ("http", "https")   # an enclosure may never point at file:// or anything else
+
+
+class FeedError(Exception):
+    """The feed as a whole cannot be used (unreachable, not a feed, nothing readable)."""
+
+
+@dataclass
+class ParsedFeed:
+    title: str
+    link: str | None
+    items: list[dict[str, Any]]
+    warnings: list[str] = field(default_factory=list)
+
+
+def parse_duration(value: Any) -> float | None:
+    """Seconds from itunes:duration in any of its forms: `3723`, `62:03`, `1:02:03`, `1:02:03.5`."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    parts = text.split(":")
+    if len(parts) > 3:
+        return None
+    try:
+        numbers = [float(p) for p in parts]
+    except ValueError:
+        return None
+    if any(n < 0 for n in numbers):
+        return None
+    seconds = 0.0
+    for number in numbers:
+        seconds = seconds * 60 + number
+    return seconds
+
+
+def plain_text(value: str | None) -> str:
+    """Feed text as plain text: tags (and script/style contents) removed, entities decoded."""
+    cleaned = nh3.clean(value or "", tags=set())
+    return re.sub(r"\s+", " ", html.unescape(cleaned)).strip()
+
+
+def sanitise_notes(value: str | None) -> str:
+    return nh3.clean(value or "", tags=SHOW_NOTES_TAGS, attributes=SHOW_NOTES_ATTRIBUTES,
+                     url_schemes=URL_SCHEMES, link_rel="noopener noreferrer nofollow").strip()
+
+
+def _int_or_none(value: Any) -> int | None:
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def _iso_date(entry: Any) -> str | None:
+    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
+    if not parsed:
+        return None
+    return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc).isoformat()
+
+
+def _looks_like_audio(enclosure: dict[str, Any]) -> bool:
+    kind = (enclosure.get("type") or "").lower()
+    path = (enclosure.get("href") or "").lower().split("?", 1)[0]
+    return kind.startswith("audio/") or path.endswith(AUDIO_EXTENSIONS)
+
+
+def _enclosure(entry: Any, base_url: str) -> dict[str, Any] | None:
+    candidates = [e for e in entry.get("enclosures", []) if e.get("href")]
+    audio = [e for e in candidates if _looks_like_audio(e)]
+    for chosen in audio:
+        url = urllib.parse.urljoin(base_url, chosen["href"].strip())
+        if urllib.parse.urlsplit(url).scheme.lower() not in FETCHABLE_SCHEMES:
+            continue
+        length = _int_or_none(chosen.get("length"))
+        return {"url": url, "type": (chosen.get("type") or "").lower() or None,
+                "length": length or None}
+    return None
+
+
+def _show_notes(entry: Any) -> str:
+    content = entry.get("content") or []
+    html_parts = [c.get("value", "") for c in content if c.get("value")]
+    return sanitise_notes(html_parts[0] if html_parts else entry.get("summary", ""))
+
+
+def _transcripts_by_item(raw: bytes) -> dict[str, list[dict[str, Any]]]:
+    """Every podcast:transcript per item, keyed by guid and by enclosure URL (strict XML only)."""
+    try:
+        root = ET.fromstring(raw)
+    except ET.ParseError:
+        return {}
+    found: dict[str, list[dict[str, Any]]] = {}
+    for item in root.iter("item"):
+        tags = [{"url": t.get("url"), "type": t.get("type"), "rel": t.get("rel"),
+                 "language": t.get("language")}
+                for t in item.findall(f"{{{PODCAST_NS}}}transcript") if t.get("url")]
+        keys = [(item.findtext("guid") or "").strip()]
+        enclosure = item.find("enclosure")
+        if enclosure is not None:
+            keys.append(enclosure.get("url") or "")
+        for key in filter(None, keys):
+            found.setdefault(key, tags)
+    return found
+
+
+def _identity(entry: Any, enclosure: dict[str, Any] | None, title: str, date: str | None) -> str:
+    guid = (entry.get("id") or "").strip()
+    if guid:
+        return guid
+    if enclosure:
+        return enclosure["url"]
+    if entry.get("link"):
+        return entry["link"]
+    return f"untitled:{short_hash(title + (date or ''))}"
+
+
+def _item(entry: Any, transcripts: dict[str, list[dict[str, Any]]], base_url: str) -> dict[str, Any]:
+    title = plain_text(entry.get("title")) or "Untitled episode"
+    date = _iso_date(entry)
+    enclosure = _enclosure(entry, base_url)
+    guid = _identity(entry, enclosure, title, date)
+    publisher = transcripts.get(guid) or (transcripts.get(enclosure["url"]) if enclosure else None)
+    if not publisher and entry.get("podcast_transcript", {}).get("url"):
+        single = entry["podcast_transcript"]
+        publisher = [{k: single.get(k) for k in ("url", "type", "rel", "language")}]
+    chapters = entry.get("podcast_chapters") or {}
+    image = entry.get("image") or {}
+    return {
+        "guid": guid,
+        "title": title,
+        "date": date,
+        "duration": parse_duration(entry.get("itunes_duration")),
+        "episode": _int_or_none(entry.get("itunes_episode")) or _int_or_none(entry.get("podcast_episode")),
+        "season": _int_or_none(entry.get("itunes_season")),
+        "episode_type": plain_text(entry.get("itunes_episodetype")) or None,
+        "link": entry.get("link") or None,
+        "image": image.get("href") if isinstance(image, dict) else None,
+        "enclosure": enclosure,
+        "show_notes_html": _show_notes(entry),
+        "publisher_transcripts": publisher or [],
+        "chapters_url": chapters.get("url") or None,
+    }
+
+
+def parse_feed(raw: bytes, url: str = "", content_type: str | None = None) -> ParsedFeed:
+    """Parse feed bytes fetched from `url`; raise FeedError when nothing usable is there."""
+    headers = {"content-type": content_type or "application/xml"}
+    if url:
+        headers["content-location"] = url
+    parsed = feedparser.parse(raw, response_headers=headers)
+    warnings: list[str] = []
+    if not parsed.entries and not parsed.get("version"):
+        raise FeedError("not an RSS or Atom feed" + (f" ({parsed.get('bozo_exception')})" if parsed.bozo else ""))
+    if parsed.bozo:
+        problem = parsed.get("bozo_exception")
+        if not parsed.entries and not parsed.feed.get("title"):
+            raise FeedError(f"not a readable podcast feed ({problem})")
+        warnings.append(f"the feed is partly malformed ({problem}); read what could be read")
+    transcripts = _transcripts_by_item(raw)
+    items: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for entry in parsed.entries:
+        item = _item(entry, transcripts, url)
+        if item["guid"] in seen:
+            warnings.append(f"duplicate guid {item['guid']!r} ({item['title']!r}): kept the first")
+            continue
+        seen.add(item["guid"])
+        items.append(item)
+    return ParsedFeed(title=plain_text(parsed.feed.get("title")), link=parsed.feed.get("link"),
+                      items=items, warnings=warnings)

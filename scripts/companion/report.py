@@ -1,0 +1,87 @@
+"""What `companion sync` shows a person: rich progress bars while it works, a summary at the end."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (BarColumn, DownloadColumn, Progress, TaskID, TextColumn,
+                           TimeRemainingColumn, TransferSpeedColumn)
+from rich.table import Table
+
+from companion.sync import Outcome, Report
+
+SECONDS_PER_HOUR = 3600
+
+
+class RichReporter:
+    """Progress bars for the download and the transcription of the episode in hand."""
+
+    def __init__(self, console: Console):
+        self.console = console
+        self.progress = Progress(TextColumn("{task.description}"), BarColumn(),
+                                 DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn(),
+                                 console=console, transient=True)
+        self.seconds = Progress(TextColumn("{task.description}"), BarColumn(),
+                                TextColumn("{task.completed:.0f}/{task.total:.0f} s of audio"),
+                                TimeRemainingColumn(), console=console, transient=True)
+        self._tasks: dict[tuple[str, str], tuple[Progress, TaskID]] = {}
+
+    def __enter__(self) -> "RichReporter":
+        self.progress.start()
+        self.seconds.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+        self.seconds.stop()
+
+    def _task(self, bars: Progress, kind: str, title: str, total: float | None) -> TaskID:
+        key = (kind, title)
+        if key not in self._tasks:
+            self._tasks[key] = (bars, bars.add_task(f"{kind} {escape(title[:40])}", total=total))
+        return self._tasks[key][1]
+
+    def warn(self, message: str) -> None:
+        self.console.print(f"[yellow]warning:[/] {escape(message)}", markup=True, highlight=False)
+
+    def download(self, title: str, done: int, total: int | None) -> None:
+        task = self._task(self.progress, "download", title, total)
+        self.progress.update(task, completed=done, total=total)
+
+    def transcribing(self, title: str, done_s: float, total_s: float) -> None:
+        task = self._task(self.seconds, "transcribe", title, total_s)
+        self.seconds.update(task, completed=min(done_s, total_s))
+
+    def finished(self, outcome: Outcome) -> None:
+        for key in [k for k in self._tasks if k[1] == outcome.title]:
+            bars, task = self._tasks.pop(key)
+            bars.remove_task(task)
+        colour = {"failed": "red", "transcribed": "green", "imported": "green"}.get(outcome.state, "dim")
+        line = f"[{colour}]{outcome.state:>11}[/] {outcome.slug}"
+        if outcome.reason:
+            line += f" — {escape(outcome.reason)}"
+        self.console.print(line, markup=True, highlight=False)
+
+
+def summary(report: Report) -> Table:
+    """The end-of-run table: counts, failures with reasons, audio hours and speed."""
+    outcomes = report.outcomes
+    count = lambda *states: sum(o.state in states for o in outcomes)  # noqa: E731
+    audio_s = sum(o.audio_s for o in outcomes)
+    work_s = sum(o.work_s for o in outcomes if o.audio_s)
+    table = Table(title="companion sync", show_header=False)
+    table.add_row("feed", "unchanged (304)" if report.feed_status == 304 else "fetched")
+    table.add_row("episodes in feed", str(len(outcomes)))
+    table.add_row("new", str(sum(o.new for o in outcomes)))
+    table.add_row("unchanged", str(count("unchanged")))
+    table.add_row("corrections re-applied", str(count("corrected")))
+    table.add_row("transcribed", str(count("transcribed")))
+    table.add_row("publisher transcripts imported", str(count("imported")))
+    table.add_row("text-only (no audio)", str(count("no-audio")))
+    table.add_row("failed", str(count("failed")))
+    table.add_row("audio transcribed", f"{audio_s / SECONDS_PER_HOUR:.2f} h")
+    table.add_row("speed", f"{audio_s / work_s:.1f}x real time" if work_s else "-")
+    for outcome in outcomes:
+        if outcome.state == "failed":
+            table.add_row(f"[red]failed[/] {escape(outcome.title)}", escape(outcome.reason or ""))
+    return table

@@ -1,0 +1,174 @@
+"""MkDocs plugin `companion-episodes`: one page per folder in `episodes/`, made at build time.
+
+Modelled on mkdocs-gen-files: pages are virtual files (`File.generated`), so no generated Markdown is
+ever committed. A generated page's Markdown is only front matter (with `render_macros: false`); its
+body is built as escaped HTML and swapped in at `on_page_content`, after Markdown and mkdocs-macros
+have run, so feed text is never evaluated by either. The plugin also publishes each episode's
+transcript files at stable URLs, loads the crisis-help data every template shows, and runs Pagefind
+after the build (so `mkdocs build` and `mkdocs serve` both get search).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+from mkdocs.utils import get_relative_url
+
+from companion import store
+from companion.episode_html import Download, episode_page_html, text
+
+log = logging.getLogger("mkdocs.plugins.companion.episodes")
+
+EPISODES_URL = "episodes"                      # site folder for episode pages
+INDEX_SRC = f"{EPISODES_URL}/index.md"         # the episodes index (a normal docs page)
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,120}$")
+TRANSCRIPT_DOWNLOADS = (                       # (file in episodes/<slug>/, label shown)
+    ("transcript.vtt", "WebVTT captions"),
+    ("transcript.srt", "SubRip subtitles"),
+    ("transcript.json", "Podcasting 2.0 JSON"),
+    ("transcript.txt", "Plain text"),
+)
+HELP_KEYS = ("title", "emergency", "services", "international")
+PAGEFIND_TIMEOUT_S = 600
+
+
+class EpisodesConfig(Config):
+    episodes_dir = c.Type(str, default="episodes")
+    help_file = c.Type(str, default="data/help.yml")
+    pagefind = c.Type(bool, default=True)
+
+
+def load_help(path: Path) -> dict[str, Any]:
+    """The crisis-help data file; a missing or incomplete file is an error, never a silent gap."""
+    if not path.is_file():
+        raise PluginError(f"companion-episodes: help data file {path} is missing (help_file).")
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    missing = [key for key in HELP_KEYS if not data.get(key)]
+    if missing:
+        raise PluginError(f"companion-episodes: {path} lacks {', '.join(missing)}.")
+    return data
+
+
+class EpisodesPlugin(BasePlugin[EpisodesConfig]):
+    """Generates `episodes/<slug>/` pages and downloads; indexes the built site with Pagefind."""
+
+    def __init__(self) -> None:
+        self.root = Path.cwd()
+        self.episodes: dict[str, dict[str, Any]] = {}   # src_uri -> episode record
+        self.folders: dict[str, Path] = {}              # slug -> folder
+
+    # -- configuration -------------------------------------------------------------------------
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.root = Path(config.config_file_path or ".").resolve().parent
+        if self.config.pagefind and "search" in config.plugins:
+            raise PluginError(
+                "companion-episodes: pagefind is on, so remove `search` from plugins in mkdocs.yml "
+                "(Material's search would load the whole index on every page)."
+            )
+        config.extra["help"] = load_help(self.root / self.config.help_file)
+        return config
+
+    @property
+    def episodes_dir(self) -> Path:
+        return self.root / self.config.episodes_dir
+
+    # -- files ---------------------------------------------------------------------------------
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        self.episodes.clear()
+        self.folders.clear()
+        try:
+            records = store.load_episodes(self.episodes_dir)
+        except (OSError, json.JSONDecodeError) as exc:
+            raise PluginError(f"companion-episodes: cannot read {self.episodes_dir}: {exc}") from exc
+        for episode in records:
+            slug = str(episode.get("slug") or "")
+            folder = self.episodes_dir / slug
+            if not SLUG_RE.match(slug) or not (folder / store.EPISODE_FILE).is_file():
+                raise PluginError(
+                    f"companion-episodes: episode slug {slug!r} must be its folder's name under "
+                    f"{self.episodes_dir} (lower-case letters, digits, '-', '.', '_')."
+                )
+            src_uri = f"{EPISODES_URL}/{slug}/index.md"
+            if files.get_file_from_path(src_uri) is not None:
+                raise PluginError(f"companion-episodes: docs/{src_uri} collides with episode {slug}.")
+            self.episodes[src_uri] = episode
+            self.folders[slug] = folder
+            front = {"title": text(episode.get("title") or slug), "render_macros": False,
+                     "episode_slug": slug}
+            files.append(File.generated(
+                config, src_uri, content="---\n" + yaml.safe_dump(front) + "---\n",
+                inclusion=InclusionLevel.NOT_IN_NAV,
+            ))
+            for name in [n for n, _ in TRANSCRIPT_DOWNLOADS] + [store.CHAPTERS_FILE]:
+                if (folder / name).is_file():
+                    files.append(File.generated(
+                        config, f"{EPISODES_URL}/{slug}/{name}", abs_src_path=str(folder / name),
+                    ))
+        log.info("companion-episodes: %d episode pages from %s", len(self.episodes), self.episodes_dir)
+        return files
+
+    # -- pages ---------------------------------------------------------------------------------
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        episode = self.episodes.get(page.file.src_uri)
+        if episode is None:
+            return html
+        slug = episode["slug"]
+        folder = self.folders[slug]
+        try:
+            transcript = store.load_transcript(folder)
+            chapters_path = folder / store.CHAPTERS_FILE
+            chapters = store.read_json(chapters_path) if chapters_path.is_file() else None
+        except (OSError, json.JSONDecodeError) as exc:
+            raise PluginError(f"companion-episodes: episode {slug}: {exc}") from exc
+        downloads = [
+            Download(label, name, name.rsplit(".", 1)[1])
+            for name, label in TRANSCRIPT_DOWNLOADS if (folder / name).is_file()
+        ]
+        index_href = get_relative_url(f"{EPISODES_URL}/", page.url)
+        body, toc_tokens = episode_page_html(episode, transcript, chapters, downloads, index_href)
+        page.toc = get_toc(toc_tokens)
+        return body
+
+    # -- serve and post-build ------------------------------------------------------------------
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+        for path in (self.episodes_dir, self.root / self.config.help_file):
+            if path.exists():
+                server.watch(str(path))
+        return server
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.config.pagefind:
+            run_pagefind(Path(config.site_dir))
+
+
+def run_pagefind(site_dir: Path) -> None:
+    """Index the built HTML with the Pagefind binary from `pagefind[extended]` (offline)."""
+    started = time.perf_counter()
+    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--silent"]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=PAGEFIND_TIMEOUT_S)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise PluginError(f"companion-episodes: Pagefind did not run: {exc}") from exc
+    if result.returncode != 0:
+        raise PluginError(
+            "companion-episodes: Pagefind failed (is `pagefind[extended]` installed?):\n"
+            + (result.stderr or result.stdout)[-2000:]
+        )
+    log.info("companion-episodes: Pagefind index built in %.1f s", time.perf_counter() - started)
