@@ -1,0 +1,458 @@
+/* Fall From Grace companion: synced transcript player, #t= deep links, Pagefind search.
+ *
+ * Works with Material's instant navigation: pages are set up from `document$` (Material's page
+ * observable) and torn down before the next one; window listeners are tied to an AbortController.
+ * The transcript is plain HTML and works without this script (time links are ordinary links).
+ */
+(() => {
+  "use strict";
+
+  const SEEK_SLACK_S = 0.05;          // treat a time this close to a segment start as inside it
+  const DEBOUNCE_MS = 120;            // search typing pause before querying
+  const MAX_PAGES = 8;                // search results (pages) shown
+  const MAX_MOMENTS = 3;              // transcript moments shown per episode result
+  const EXCERPT_BEFORE = 8;           // words of context before a hit
+  const EXCERPT_AFTER = 18;           // words of context after a hit
+  const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
+
+  /* ---- time codes (mirror scripts/companion/timecode.py) ---- */
+  function parseTime(text) {
+    const value = String(text).trim();
+    if (!value) return NaN;
+    const parts = value.split(":");
+    if (parts.length > 3 || parts.some((p) => !/^\d+(\.\d+)?$/.test(p))) return NaN;
+    const numbers = parts.map(Number);
+    if (numbers.slice(1).some((n) => n >= 60)) return NaN;
+    return numbers.reduce((total, n) => total * 60 + n, 0);
+  }
+
+  function clock(seconds, exact) {
+    const centis = Math.round(Math.max(0, seconds) * 100);
+    const whole = Math.floor(centis / 100);
+    const fraction = centis % 100;
+    const h = Math.floor(whole / 3600);
+    const m = Math.floor((whole % 3600) / 60);
+    const s = whole % 60;
+    const pad = (n) => String(n).padStart(2, "0");
+    let out = h ? `${h}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`;
+    if (exact && fraction) out += `.${pad(fraction)}`.replace(/0+$/, "");
+    return out;
+  }
+
+  /** `#t=12:30`, `#t=750`, `#t=1:02:03`, `#t=12:30,18:00` -> {start, end|null}, else null. */
+  function parseHash(hash) {
+    const match = /^#t=([^&]*)/.exec(hash || "");
+    if (!match) return null;
+    const [a, b] = decodeURIComponent(match[1]).split(",");
+    const start = parseTime(a);
+    const end = b === undefined || b === "" ? null : parseTime(b);
+    if (Number.isNaN(start) || Number.isNaN(end) || (end !== null && end <= start)) return null;
+    return { start, end };
+  }
+
+  function announce(el, message) {
+    if (!el) return;
+    el.textContent = "";
+    window.setTimeout(() => { el.textContent = message; }, 30);
+  }
+
+  async function copyText(value) {
+    try {
+      await navigator.clipboard.writeText(value);
+      return true;
+    } catch (_) {
+      const area = document.createElement("textarea");
+      area.value = value;
+      area.setAttribute("readonly", "");
+      area.className = "ffg-offscreen";
+      document.body.appendChild(area);
+      area.select();
+      const ok = document.execCommand("copy");
+      area.remove();
+      return ok;
+    }
+  }
+
+  /* ---- the episode page: player + transcript ---- */
+  class EpisodePlayer {
+    constructor(root) {
+      this.root = root;
+      this.audio = root.querySelector(".ffg-player audio");
+      this.transcript = root.querySelector(".ffg-transcript");
+      this.segments = Array.from(root.querySelectorAll(".ffg-seg"));
+      this.starts = this.segments.map((s) => Number(s.dataset.start));
+      this.followBox = root.querySelector(".ffg-follow__box");
+      this.rangeEl = root.querySelector(".ffg-range");
+      this.statusEl = root.querySelector(".ffg-status");
+      this.current = -1;
+      this.range = null;
+      this.frame = 0;
+      this.abort = new AbortController();
+      this.bind();
+    }
+
+    get following() { return !this.followBox || this.followBox.checked; }
+
+    bind() {
+      const opts = { signal: this.abort.signal };
+      if (this.audio) {
+        for (const type of ["timeupdate", "seeked", "loadedmetadata"]) {
+          this.audio.addEventListener(type, () => this.tick(), opts);
+        }
+        this.audio.addEventListener("play", () => this.loop(), opts);
+      }
+      if (this.transcript) this.transcript.addEventListener("click", (e) => this.onClick(e), opts);
+      // A reader who scrolls away while it plays keeps their place: following pauses until re-ticked.
+      const userScroll = (e) => {
+        if (e.type === "keydown" && !["PageUp", "PageDown", "ArrowUp", "ArrowDown", "Home", "End", " "].includes(e.key)) return;
+        if (e.type === "keydown" && e.target.closest && e.target.closest("input, textarea, audio, button, dialog")) return;
+        if (this.audio && !this.audio.paused && this.following && this.followBox) {
+          this.followBox.checked = false;
+          announce(this.statusEl, "Follow along is off. Tick Follow along to return to the current moment.");
+        }
+      };
+      for (const type of ["wheel", "touchmove", "keydown"]) {
+        window.addEventListener(type, userScroll, { ...opts, passive: true });
+      }
+      if (this.followBox) {
+        this.followBox.addEventListener("change", () => {
+          if (this.following && this.current >= 0) this.keepInView(this.segments[this.current], true);
+        }, opts);
+      }
+      if (this.rangeEl) this.rangeEl.addEventListener("click", (e) => this.onRangeClick(e), opts);
+    }
+
+    destroy() {
+      this.abort.abort();
+      window.cancelAnimationFrame(this.frame);
+    }
+
+    onClick(event) {
+      const copy = event.target.closest(".ffg-seg__copy");
+      if (copy) {
+        const url = new URL(window.location.href);
+        url.hash = `t=${copy.dataset.t}`;
+        copyText(url.href).then((ok) => announce(this.statusEl, ok ? `Link to ${clock(parseTime(copy.dataset.t))} copied.` : `Copy this link: ${url.href}`));
+        return;
+      }
+      const link = event.target.closest(".ffg-seg__time");
+      const seg = event.target.closest(".ffg-seg");
+      if (!seg) return;
+      if (!link && (event.target.closest("a, button") || String(window.getSelection()).length)) return;
+      event.preventDefault();
+      const start = Number(seg.dataset.start);
+      history.replaceState(history.state, "", `#t=${clock(start, true)}`);
+      this.clearRange();
+      this.seek(start);
+      if (this.audio) this.audio.play().catch(() => {});
+    }
+
+    /** Set the audio position; before metadata has loaded, wait for it (the element ignores early seeks). */
+    seek(seconds) {
+      this.highlight(seconds);
+      if (!this.audio) return;
+      if (this.audio.readyState >= HTMLMediaElement.HAVE_METADATA) {
+        this.audio.currentTime = seconds;
+      } else {
+        this.audio.addEventListener("loadedmetadata", () => { this.audio.currentTime = seconds; },
+          { once: true, signal: this.abort.signal });
+        if (this.audio.preload === "none") this.audio.load();
+      }
+    }
+
+    /** Apply a `#t=` fragment: seek, mark the range, bring the segment into view. */
+    applyHash(hash) {
+      const target = parseHash(hash);
+      if (!target) return false;
+      this.setRange(target.end === null ? null : target);
+      this.seek(target.start);
+      const index = this.indexAt(target.start);
+      if (index >= 0) this.keepInView(this.segments[index], true);
+      announce(this.statusEl, target.end === null
+        ? `Ready to play from ${clock(target.start)}.`
+        : `Ready to play ${clock(target.start)} to ${clock(target.end)}.`);
+      return true;
+    }
+
+    setRange(range) {
+      this.range = range ? { ...range, stopped: false } : null;
+      for (const seg of this.segments) {
+        const inside = !!range && Number(seg.dataset.end) > range.start + SEEK_SLACK_S && Number(seg.dataset.start) < range.end;
+        seg.classList.toggle("ffg-seg--in-range", inside);
+      }
+      if (this.transcript) this.transcript.classList.toggle("ffg-transcript--range", !!range);
+      if (!this.rangeEl) return;
+      this.rangeEl.hidden = !range;
+      this.rangeEl.textContent = "";
+      if (!range) return;
+      const title = this.transcript ? this.transcript.dataset.title : document.title;
+      const date = this.transcript ? this.transcript.dataset.date : "";
+      const url = new URL(window.location.href);
+      url.hash = `t=${clock(range.start, true)},${clock(range.end, true)}`;
+      const label = document.createElement("span");
+      label.className = "ffg-range__label";
+      label.textContent = `Assigned stretch: ${clock(range.start)}–${clock(range.end)}. Playback stops at ${clock(range.end)}.`;
+      const play = document.createElement("button");
+      play.type = "button";
+      play.className = "md-button ffg-range__play";
+      play.textContent = "Play this stretch";
+      const clear = document.createElement("button");
+      clear.type = "button";
+      clear.className = "md-button ffg-range__clear";
+      clear.textContent = "Show whole transcript";
+      const cite = document.createElement("span");
+      cite.className = "ffg-range__cite";
+      cite.textContent = `${title}${date ? ` (${date})` : ""}. Fall From Grace [Podcast episode], ${clock(range.start)}–${clock(range.end)}. ${url.href}`;
+      this.rangeEl.append(label, " ", play, " ", clear, cite);
+    }
+
+    onRangeClick(event) {
+      if (event.target.closest(".ffg-range__clear")) {
+        history.replaceState(history.state, "", window.location.pathname + window.location.search);
+        this.clearRange();
+      } else if (event.target.closest(".ffg-range__play") && this.range && this.audio) {
+        this.range.stopped = false;
+        this.seek(this.range.start);
+        this.audio.play().catch(() => {});
+      }
+    }
+
+    clearRange() { if (this.range) this.setRange(null); }
+
+    indexAt(seconds) {
+      let lo = 0;
+      let hi = this.starts.length - 1;
+      let found = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (this.starts[mid] <= seconds + SEEK_SLACK_S) { found = mid; lo = mid + 1; } else { hi = mid - 1; }
+      }
+      return found;
+    }
+
+    highlight(seconds) {
+      const index = this.indexAt(seconds);
+      if (index === this.current) return;
+      const old = this.segments[this.current];
+      if (old) { old.classList.remove("ffg-seg--current"); old.removeAttribute("aria-current"); }
+      this.current = index;
+      const seg = this.segments[index];
+      if (!seg) return;
+      seg.classList.add("ffg-seg--current");
+      seg.setAttribute("aria-current", "time");
+      if (this.audio && !this.audio.paused && this.following) this.keepInView(seg, false);
+    }
+
+    keepInView(seg, force) {
+      if (!seg) return;
+      const box = seg.getBoundingClientRect();
+      const header = document.querySelector(".md-header");
+      const top = header ? header.getBoundingClientRect().bottom : 0;
+      if (!force && box.top >= top && box.bottom <= window.innerHeight) return;
+      seg.scrollIntoView({ block: "center", behavior: reducedMotion.matches ? "auto" : "smooth" });
+    }
+
+    tick() {
+      if (!this.audio) return;
+      const now = this.audio.currentTime;
+      const range = this.range;
+      if (range && !range.stopped && !this.audio.paused && now >= range.end) {
+        range.stopped = true;
+        this.audio.pause();
+        this.audio.currentTime = range.end;
+        announce(this.statusEl, `Stopped at ${clock(range.end)}, the end of the assigned stretch.`);
+      }
+      this.highlight(this.audio.currentTime);
+    }
+
+    loop() {
+      window.cancelAnimationFrame(this.frame);
+      const step = () => {
+        this.tick();
+        if (this.audio && !this.audio.paused) this.frame = window.requestAnimationFrame(step);
+      };
+      this.frame = window.requestAnimationFrame(step);
+    }
+  }
+
+  /* ---- site root, from Material's page config (computed once: the header outlives instant navigation) ---- */
+  function siteRoot() {
+    const config = document.getElementById("__config");
+    const base = config ? JSON.parse(config.textContent).base : ".";
+    return new URL(base.endsWith("/") ? base : `${base}/`, window.location.href);
+  }
+
+  /* ---- Pagefind search in a dialog ---- */
+  class Search {
+    constructor(dialog, root) {
+      this.dialog = dialog;
+      this.input = dialog.querySelector(".ffg-search__input");
+      this.list = dialog.querySelector(".ffg-search__results");
+      this.status = dialog.querySelector(".ffg-search__status");
+      this.root = root;
+      this.pagefind = null;
+      this.seq = 0;
+      this.timer = 0;
+      document.querySelectorAll(".ffg-search-open").forEach((b) => b.addEventListener("click", () => this.open()));
+      this.input.addEventListener("input", () => {
+        window.clearTimeout(this.timer);
+        this.timer = window.setTimeout(() => this.run(this.input.value), DEBOUNCE_MS);
+      });
+      this.input.addEventListener("keydown", (e) => {
+        if (e.key === "ArrowDown") { const first = this.list.querySelector("a"); if (first) { e.preventDefault(); first.focus(); } }
+        if (e.key === "Enter") { e.preventDefault(); const first = this.list.querySelector("a"); if (first) first.click(); }
+      });
+      this.list.addEventListener("click", (e) => { if (e.target.closest("a")) this.dialog.close(); });
+      this.dialog.addEventListener("click", (e) => { if (e.target === this.dialog) this.dialog.close(); });
+      document.addEventListener("keydown", (e) => {
+        if (e.key !== "/" || this.dialog.open || e.target.closest("input, textarea, select, [contenteditable]")) return;
+        e.preventDefault();
+        this.open();
+      });
+    }
+
+    open() {
+      if (!this.dialog.open) this.dialog.showModal();
+      this.input.focus();
+      this.input.select();
+      this.load().catch((err) => { this.status.textContent = "Search is not available on this copy of the site."; console.warn(err); });
+    }
+
+    async load() {
+      if (!this.pagefind) {
+        const base = new URL("pagefind/", this.root);
+        this.pagefind = import(new URL("pagefind.js", base).href).then(async (pf) => {
+          await pf.options({ basePath: base.pathname, baseUrl: this.root.pathname, excerptLength: EXCERPT_AFTER });
+          pf.init();
+          return pf;
+        });
+      }
+      return this.pagefind;
+    }
+
+    async run(query) {
+      const seq = ++this.seq;
+      const q = query.trim();
+      if (!q) { this.list.replaceChildren(); this.status.textContent = ""; return; }
+      const pf = await this.load();
+      const found = await pf.search(q);
+      if (seq !== this.seq) return;
+      const data = await Promise.all(found.results.slice(0, MAX_PAGES).map((r) => r.data()));
+      if (seq !== this.seq) return;
+      this.list.replaceChildren(...data.map((d) => this.render(d)));
+      const n = found.results.length;
+      this.status.textContent = n ? `${n} ${n === 1 ? "page" : "pages"} found` : "Nothing found";
+    }
+
+    /** One page; episode hits link to the transcript moment (`#t=`) of the nearest segment anchor. */
+    render(d) {
+      const words = d.content.split(/\s+/);
+      const hits = new Set(d.locations);
+      const item = document.createElement("li");
+      item.className = "ffg-hit";
+      const title = document.createElement("a");
+      title.className = "ffg-hit__title";
+      title.href = d.url;
+      title.textContent = (d.meta && d.meta.title) || d.url;
+      item.append(title);
+      const moments = this.moments(d);
+      const subs = moments.length ? moments : d.sub_results
+        .filter((s) => s.anchor)
+        .slice(0, MAX_MOMENTS)
+        .map((s) => ({ href: s.url, label: s.title, at: s.locations[0] }));
+      if (!moments.length) {
+        const excerpt = document.createElement("p");
+        excerpt.className = "ffg-hit__excerpt";
+        excerpt.append(...this.excerpt(words, hits, d.locations[0] || 0));
+        item.append(excerpt);
+      }
+      if (subs.length) {
+        const list = document.createElement("ul");
+        list.className = "ffg-hit__moments";
+        for (const sub of subs) {
+          const li = document.createElement("li");
+          const a = document.createElement("a");
+          a.href = sub.href;
+          const label = document.createElement("span");
+          label.className = "ffg-hit__time";
+          label.textContent = sub.label;
+          a.append(label, " ", ...this.excerpt(words, hits, sub.at));
+          li.append(a);
+          list.append(li);
+        }
+        item.append(list);
+      }
+      return item;
+    }
+
+    /** The best transcript moments of a page: segments scored by the weight of the query words they hold. */
+    moments(d) {
+      const anchors = (d.anchors || []).filter((a) => /^t-\d+(-\d+)?$/.test(a.id)).sort((a, b) => a.location - b.location);
+      if (!anchors.length) return [];
+      const scored = new Map();
+      const weighted = d.weighted_locations && d.weighted_locations.length
+        ? d.weighted_locations : d.locations.map((location) => ({ location, balanced_score: 1 }));
+      for (const hit of weighted) {
+        let best = null;
+        for (const anchor of anchors) { if (anchor.location <= hit.location) best = anchor; else break; }
+        if (!best) continue;
+        const entry = scored.get(best.id) || { anchor: best, score: 0, at: hit.location };
+        entry.score += hit.balanced_score;
+        scored.set(best.id, entry);
+      }
+      return [...scored.values()]
+        .sort((a, b) => b.score - a.score || a.anchor.location - b.anchor.location)
+        .slice(0, MAX_MOMENTS)
+        .map(({ anchor, at }) => {
+          const seconds = Number(anchor.id.split("-")[1]) / 1000;
+          return { href: `${d.url}#t=${clock(seconds, true)}`, label: clock(seconds), at };
+        });
+    }
+
+    excerpt(words, hits, at) {
+      const start = Math.max(0, at - EXCERPT_BEFORE);
+      const end = Math.min(words.length, at + EXCERPT_AFTER);
+      const nodes = [start > 0 ? "… " : ""];
+      for (let i = start; i < end; i += 1) {
+        if (hits.has(i)) {
+          const mark = document.createElement("mark");
+          mark.textContent = words[i];
+          nodes.push(mark, " ");
+        } else {
+          nodes.push(`${words[i]} `);
+        }
+      }
+      if (end < words.length) nodes.push("…");
+      return nodes;
+    }
+  }
+
+  /* ---- wiring ---- */
+  let player = null;
+
+  function setUpPage() {
+    if (player) { player.destroy(); player = null; }
+    const root = document.querySelector(".md-content");
+    if (root && root.querySelector(".ffg-player audio, .ffg-transcript")) {
+      player = new EpisodePlayer(root);
+      player.applyHash(window.location.hash);
+    }
+  }
+
+  function start() {
+    const dialog = document.getElementById("ffg-search");
+    if (dialog) new Search(dialog, siteRoot());
+    window.addEventListener("hashchange", () => { if (player) player.applyHash(window.location.hash); });
+    if (window.document$ && typeof window.document$.subscribe === "function") {
+      window.document$.subscribe(setUpPage);      // first load and every instant navigation
+    } else {
+      setUpPage();
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start, { once: true });
+  } else {
+    start();
+  }
+})();

@@ -1,0 +1,238 @@
+"""Shared helpers for the site tests and bench/site.py: a tmp copy of the project, fixture episodes
+made from real speech (LibriVox sonnets) and real transcript examples, a strict build, and a static
+HTTP server with Range support (so Chromium can seek real audio) on 127.0.0.1."""
+
+from __future__ import annotations
+
+import html
+import http.server
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "tests" / "data" / "site"
+PROJECT_PARTS = ("mkdocs.yml", "docs", "overrides", "data", "scripts/companion/macros.py")
+SONNETS = {  # file stem -> (duration in seconds, from SOURCES.md)
+    "sonnet001": 53.32,
+    "sonnet002": 52.95,
+    "sonnet003": 51.70,
+}
+LEAD_IN_S = 3.0          # the reader announces the sonnet's number first
+BUILD_TIMEOUT_S = 600
+
+HOSTILE_TITLE = "<script>alert('title')</script> {{ config.site_name }} {% if true %}yes{% endif %} **bold** [x](javascript:alert(1))"
+HOSTILE_NOTES = (
+    "<p>Notes {{ 7*7 }} and {% raw %}raw{% endraw %} and *stars* and "
+    "<script>alert('notes')</script><img src=\"https://tracker.invalid/pixel.gif\"> "
+    "<a href=\"javascript:alert(1)\">bad link</a> <a href=\"https://example.org/\">good link</a></p>"
+)
+HOSTILE_SEGMENTS = [
+    "<img src=x onerror=alert('seg')> hello",
+    "{{ 6*7 }} and {% for x in range(3) %}{{ x }}{% endfor %}",
+    "# Not a heading *not emphasis* [not a link](https://example.org/) --8<-- \"mkdocs.yml\"",
+    "</div></div><script>alert('close')</script> still text",
+]
+
+
+def sonnet_lines(stem: str) -> list[str]:
+    """The sonnet's spoken lines: number first, then the fourteen lines."""
+    if stem == "sonnet001":
+        return [line.strip() for line in (DATA / "sonnet001.plain.txt").read_text().splitlines() if line.strip()]
+    raw = (DATA / f"{stem}.xhtml").read_text(encoding="utf-8")
+    spans = re.findall(r'<span id="f\d+">(.*?)</span>', raw)
+    return [html.unescape(s).replace("\u2019", "'") for s in spans]
+
+
+def even_segments(lines: list[str], duration: float, speaker: str = "") -> list[dict[str, Any]]:
+    """Podcasting 2.0 segments: the first line in the lead-in, the rest spread evenly to the end."""
+    step = (duration - LEAD_IN_S) / max(1, len(lines) - 1)
+    segments = []
+    for i, line in enumerate(lines):
+        start = 0.0 if i == 0 else LEAD_IN_S + (i - 1) * step
+        end = LEAD_IN_S if i == 0 else LEAD_IN_S + i * step
+        segment = {"startTime": round(start, 2), "endTime": round(end, 2), "body": line}
+        if speaker:
+            segment["speaker"] = speaker
+        segments.append(segment)
+    return segments
+
+
+def _clock(seconds: float, comma: bool = False) -> str:
+    ms = round(seconds * 1000)
+    h, rest = divmod(ms, 3_600_000)
+    m, rest = divmod(rest, 60_000)
+    s, ms = divmod(rest, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}{',' if comma else '.'}{ms:03d}"
+
+
+def write_transcript_files(folder: Path, segments: list[dict[str, Any]]) -> None:
+    """transcript.json plus simple VTT, SRT and TXT renderings (the pipeline writes the real ones)."""
+    (folder / "transcript.json").write_text(json.dumps({"version": "1.0.0", "segments": segments}, indent=1))
+    vtt = ["WEBVTT", ""]
+    srt = []
+    for n, seg in enumerate(segments, 1):
+        vtt += [f"{_clock(seg['startTime'])} --> {_clock(seg['endTime'])}", seg["body"], ""]
+        srt += [str(n), f"{_clock(seg['startTime'], True)} --> {_clock(seg['endTime'], True)}", seg["body"], ""]
+    (folder / "transcript.vtt").write_text("\n".join(vtt))
+    (folder / "transcript.srt").write_text("\n".join(srt))
+    (folder / "transcript.txt").write_text("\n".join(s["body"] for s in segments) + "\n")
+
+
+def write_episode(episodes_dir: Path, slug: str, *, title: str, number: int | None, date: str,
+                  duration: float, audio_url: str | None, segments: list[dict[str, Any]] | None,
+                  notes: str = "", chapters: dict[str, Any] | None = None) -> Path:
+    """One folder under episodes/ following the data contract in companion.store."""
+    from companion import store
+
+    folder = episodes_dir / slug
+    folder.mkdir(parents=True, exist_ok=True)
+    record = store.new_episode(guid=f"urn:test:{slug}", slug=slug)
+    record.update({
+        "title": title, "date": date, "duration": duration, "episode": number,
+        "show_notes_html": notes,
+        "enclosure": {"url": audio_url, "type": "audio/mpeg", "length": 0} if audio_url else None,
+        "status": store.STATUS_TRANSCRIBED if segments else store.STATUS_PENDING,
+    })
+    store.write_json_atomic(folder / store.EPISODE_FILE, record)
+    if segments:
+        write_transcript_files(folder, segments)
+    if chapters:
+        (folder / store.CHAPTERS_FILE).write_text(json.dumps(chapters))
+    return folder
+
+
+def make_fixture_episodes(episodes_dir: Path, media_url: str) -> None:
+    """Three sonnet episodes (real audio), one hostile, one without transcript, the PC2.0 example."""
+    dates = {"sonnet001": "2025-03-01", "sonnet002": "2025-03-08", "sonnet003": "2025-03-15"}
+    for n, (stem, duration) in enumerate(SONNETS.items(), 1):
+        chapters = None
+        if stem == "sonnet001":
+            chapters = {"version": "1.2.0", "chapters": [
+                {"startTime": 0, "title": "The number"},
+                {"startTime": 20, "title": "The middle <em>lines</em> {{ 1+1 }}"},
+                {"startTime": 45, "title": "Hidden chapter", "toc": False},
+            ]}
+        write_episode(
+            episodes_dir, f"{n:03d}-sonnet-{n}", title=f"Sonnet {n}: a reading", number=n,
+            date=dates[stem], duration=duration, audio_url=f"{media_url}{stem}.mp3",
+            segments=even_segments(sonnet_lines(stem), duration, speaker="Reader"),
+            notes=f"<p>A LibriVox reading of Shakespeare's sonnet {n}.</p>", chapters=chapters,
+        )
+    write_episode(
+        episodes_dir, "004-hostile", title=HOSTILE_TITLE, number=4, date="2025-03-22",
+        duration=SONNETS["sonnet001"], audio_url=f"{media_url}sonnet001.mp3",
+        segments=[{"startTime": 5.0 * i, "endTime": 5.0 * i + 4.5, "body": body, "speaker": "{{ speaker }}"}
+                  for i, body in enumerate(HOSTILE_SEGMENTS)],
+        notes=HOSTILE_NOTES,
+    )
+    write_episode(
+        episodes_dir, "005-coming-soon", title="Coming soon: the next conversation", number=5,
+        date="2025-03-29", duration=1800, audio_url=f"{media_url}sonnet002.mp3", segments=None,
+        notes="<p>Recorded, not yet transcribed.</p>",
+    )
+    example = json.loads((DATA / "pc20-example.json").read_text())
+    write_episode(
+        episodes_dir, "006-pc20-example", title="Podcasting 2.0 transcript example", number=6,
+        date="2025-01-10", duration=4.0, audio_url=f"{media_url}sonnet003.mp3",
+        segments=example["segments"], notes="",
+    )
+
+
+def copy_project(dest: Path) -> Path:
+    """The project's site sources (mkdocs.yml, docs, overrides, data) in a scratch folder."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, dest / part)
+        elif source.is_file():
+            (dest / part).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / part)
+    return dest
+
+
+def build(project: Path, site_dir: Path, *, config: str = "mkdocs.yml") -> subprocess.CompletedProcess[str]:
+    """`mkdocs build --strict` in a subprocess, as `companion build` does; raises with the log on failure."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / config), "-d", str(site_dir)],
+        cwd=project, capture_output=True, text=True, timeout=BUILD_TIMEOUT_S, env=env,
+    )
+    if result.returncode != 0:
+        raise AssertionError(f"mkdocs build failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files with single `Range: bytes=a-b` support (HTTP 206), which media seeking needs."""
+
+    def log_message(self, *args: Any) -> None:  # quiet test output
+        pass
+
+    def send_head(self):  # type: ignore[override]
+        header = self.headers.get("Range", "")
+        match = re.fullmatch(r"bytes=(\d*)-(\d*)", header.strip())
+        path = Path(self.translate_path(self.path))
+        if not match or not path.is_file():
+            return super().send_head()
+        size = path.stat().st_size
+        first = int(match[1]) if match[1] else max(0, size - int(match[2] or 0))
+        last = min(int(match[2]), size - 1) if match[1] and match[2] else size - 1
+        if first >= size or first > last:
+            self.send_error(416, "Range not satisfiable")
+            return None
+        handle = path.open("rb")
+        handle.seek(first)
+        self.send_response(206)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Accept-Ranges", "bytes")
+        self.send_header("Content-Range", f"bytes {first}-{last}/{size}")
+        self.send_header("Content-Length", str(last - first + 1))
+        self.end_headers()
+        self._remaining = last - first + 1
+        return handle
+
+    def copyfile(self, source, outputfile):  # type: ignore[override]
+        remaining = getattr(self, "_remaining", None)
+        if remaining is None:
+            return super().copyfile(source, outputfile)
+        while remaining > 0:
+            chunk = source.read(min(64 * 1024, remaining))
+            if not chunk:
+                break
+            outputfile.write(chunk)
+            remaining -= len(chunk)
+        self._remaining = None
+
+    def end_headers(self) -> None:
+        if not self.headers.get("Range"):
+            self.send_header("Accept-Ranges", "bytes")
+        super().end_headers()
+
+
+class StaticServer:
+    """A threaded static server for `root` on 127.0.0.1 (port chosen by the OS)."""
+
+    def __init__(self, root: Path) -> None:
+        handler = partial(RangeRequestHandler, directory=str(root))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--autoplay-policy=no-user-gesture-required"]
