@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-DATA = REPO / "tests" / "data" / "site"
+DATA = REPO / "tests" / "data" / "site-fixtures"
 PROJECT_PARTS = ("mkdocs.yml", "docs", "overrides", "data", "scripts/companion/macros.py")
 SONNETS = {  # file stem -> (duration in seconds, from SOURCES.md)
     "sonnet001": 53.32,
