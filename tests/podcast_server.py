@@ -1,0 +1,94 @@
+"""A podcast host on 127.0.0.1 for the tests: serves feeds and audio with ETag, Range and gzip
+(companion.static_server), counts every request, and fails on purpose where a test asks it to."""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from companion.static_server import StaticHandler, StaticServer, content_type
+
+
+@dataclass
+class Faults:
+    """Per-path misbehaviour. Counts are how many requests misbehave before service is normal."""
+
+    status: dict[str, int] = field(default_factory=dict)        # path -> HTTP status, always
+    fail_5xx: Counter = field(default_factory=Counter)          # path -> times to answer 503
+    truncate: Counter = field(default_factory=Counter)          # path -> times to cut the body
+    ignore_validators: bool = False                             # never answer 304
+
+
+class FaultyHandler(StaticHandler):
+    server: "PodcastServer"
+
+    def do_GET(self, head: bool = False) -> None:  # noqa: N802 - stdlib name
+        path = self.path.split("?", 1)[0]
+        self.server.requests[path] += 1
+        self.server.headers_seen.append((path, dict(self.headers)))
+        faults = self.server.faults
+        if path in faults.status:
+            self.send_error(faults.status[path])
+            return
+        if faults.fail_5xx[path] > 0:
+            faults.fail_5xx[path] -= 1
+            self.send_error(503)
+            return
+        if faults.ignore_validators:
+            del self.headers["If-None-Match"]
+        target = self.resolve()
+        if target is None:
+            self.send_error(404)
+            return
+        data = target.read_bytes()
+        if faults.truncate[path] > 0 and "Range" not in self.headers:
+            faults.truncate[path] -= 1
+            self.send_response(200)
+            self.send_header("Content-Type", content_type(target))
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Accept-Ranges", "bytes")
+            self.end_headers()
+            self.wfile.write(data[: len(data) // 3])
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        self.send_file(data, content_type(target), head)
+
+
+class PodcastServer(StaticServer):
+    def __init__(self, root: Path):
+        self.requests: Counter = Counter()
+        self.headers_seen: list[tuple[str, dict]] = []
+        self.faults = Faults()
+        super().__init__(root, handler=FaultyHandler)
+
+
+def rss(items: list[dict], title: str = "Test Podcast") -> str:
+    """A small RSS feed; item values are inserted as given (tests pass hostile text on purpose)."""
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           '<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" '
+           'xmlns:podcast="https://podcastindex.org/namespace/1.0">',
+           f"<channel><title>{html.escape(title)}</title><link>http://127.0.0.1/</link>"]
+    for item in items:
+        out.append("<item>")
+        out.append(f"<title>{item.get('title_xml') or html.escape(item.get('title', ''))}</title>")
+        if item.get("guid") is not None:
+            out.append(f"<guid isPermaLink=\"false\">{html.escape(item['guid'])}</guid>")
+        if item.get("date"):
+            out.append(f"<pubDate>{item['date']}</pubDate>")
+        if item.get("duration"):
+            out.append(f"<itunes:duration>{item['duration']}</itunes:duration>")
+        if item.get("episode"):
+            out.append(f"<itunes:episode>{item['episode']}</itunes:episode>")
+        if item.get("audio"):
+            length = f' length="{item["length"]}"' if item.get("length") else ""
+            out.append(f'<enclosure url="{html.escape(item["audio"])}"{length} type="audio/mpeg"/>')
+        if item.get("notes") is not None:
+            out.append(f"<description>{html.escape(item['notes'])}</description>")
+        for transcript in item.get("transcripts", []):
+            out.append(f'<podcast:transcript url="{transcript["url"]}" type="{transcript["type"]}"/>')
+        out.append("</item>")
+    out.append("</channel></rss>")
+    return "\n".join(out)
