@@ -1,9 +1,76 @@
-"""Macros for citing the course and episodes: `cite()`. (Owned by the lecturer tools, issue 4.)"""
+"""Macros for citing the course and episodes: `cite()`, and the syllabus weeks. (Issue 4.)
+
+They read what the `companion-course` plugin loaded at `on_files` (the bibliography, the module
+front matter, the episodes), so a page can cite any module, episode or source, whatever the
+build order of pages.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from companion import apa, bundles
+
+PLUGIN = "companion-course"
+
+
+def _plugin(env: Any) -> Any:
+    plugin = env.conf.plugins.get(PLUGIN)
+    if plugin is None:
+        raise KeyError(f"cite() needs the {PLUGIN} plugin in mkdocs.yml.")
+    return plugin
+
+
+def _episode_missing(ref: str, podcast: str) -> str:
+    return f"Episode {ref} of <i>{podcast}</i> (not yet on this site)."
+
+
+def reference(plugin: Any, what: str, start: str = "", end: str = "") -> str:
+    """The APA reference for a module ('m3'), an episode ('e7', with a segment) or a source key."""
+    if what in plugin.library:
+        return apa.reference(plugin.library[what])
+    item = bundles.parse_item(what)
+    record = plugin.cites.get(item.token())
+    if item.kind == bundles.EPISODE and record is None:
+        return _episode_missing(item.ref, plugin.podcast.title)
+    if record is None:
+        raise KeyError(f"cite({what!r}): no such module, episode or bibliography key.")
+    if not (start and end):
+        return record["apa_html"]
+    span = f"#t={bundles.seconds(start)},{bundles.seconds(end)}"
+    return record["apa_html"].replace(record["url"], record["url"] + span)
+
+
+def week_markdown(plugin: Any, week: bundles.Week) -> str:
+    lines = [f"### {week.title}", ""]
+    if week.summary:
+        lines += [week.summary, ""]
+    for item in week.bundle.items:
+        lines.append(f"- {item_label(plugin, item)}")
+    lines += ["", f"[Open this week as a bundle](bundle.md?{bundles.to_query(week.bundle)})"
+              "{ .md-button }", ""]
+    return "\n".join(lines)
+
+
+def item_label(plugin: Any, item: bundles.Item) -> str:
+    if item.kind == bundles.GLOSSARY:
+        return "The glossary"
+    record = plugin.cites.get(bundles.Item(item.kind, item.ref).token())
+    span = f", {bundles.clock(item.start)}–{bundles.clock(item.end)}" if item.start is not None else ""
+    if record is None:
+        kind = "Module" if item.kind == bundles.MODULE else "Episode"
+        return f"{kind} {item.ref}{span} (not yet on this site)"
+    return f"{record['title']}{span}"
+
 
 def register(env: Any) -> None:
-    """Placeholder until the lecturer tools land."""
+    @env.macro
+    def cite(what: str, start: str = "", end: str = "") -> str:
+        """APA 7 reference: cite("m3"), cite("e7", "12:30", "18:00"), cite("flueckiger2018")."""
+        return reference(_plugin(env), what, start, end)
+
+    @env.macro
+    def syllabus_weeks() -> str:
+        """Every week of data/syllabus.yml with its items and a link to its bundle."""
+        plugin = _plugin(env)
+        return "\n".join(week_markdown(plugin, week) for week in plugin.weeks)

@@ -1,0 +1,309 @@
+/* Fall From Grace companion: lecturer and student tools.
+ *
+ * - "Cite this" boxes: copy button, absolute URL when the site was built without site_url, and
+ *   on episode pages the `#t=start,end` segment added to the reference and the in-text form.
+ * - The bundle builder (course/bundle/): a bundle lives in the URL query
+ *   (`?items=m3,e7@12:30-18:00,glossary&title=...`), read against cite/catalogue.json.
+ *   The encoder mirrors scripts/companion/bundles.py; tests run both and compare.
+ * Pages are set up from Material's `document$` so instant navigation works.
+ */
+(() => {
+  "use strict";
+
+  const TOKEN = /^(?:([me])([A-Za-z0-9][A-Za-z0-9-]*)(?:@([\d:]+)-([\d:]+))?|(glossary))$/;
+  const GLOSSARY = "glossary";
+  const CATALOGUE = "cite/catalogue.json";
+  const COPY_RESET_MS = 2500;
+
+  /* ---- bundle encoding (mirror of bundles.py) ---- */
+  function seconds(text) {
+    const parts = String(text).split(":");
+    if (parts.length > 3 || !parts.every((p) => /^\d+$/.test(p))) {
+      throw new Error(`'${text}' is not a time like 12:30 or 1:02:03.`);
+    }
+    return parts.reduce((total, p) => total * 60 + Number(p), 0);
+  }
+
+  function clock(total) {
+    const whole = Math.floor(total || 0);
+    const h = Math.floor(whole / 3600);
+    const m = Math.floor((whole % 3600) / 60);
+    const s = whole % 60;
+    const pad = (n) => String(n).padStart(2, "0");
+    return h ? `${h}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`;
+  }
+
+  function parseItem(token) {
+    const match = TOKEN.exec(String(token).trim());
+    if (!match) throw new Error(`'${token}' is not a bundle item.`);
+    if (match[5]) return { kind: GLOSSARY, ref: "", start: null, end: null };
+    const [, kind, ref, start, end] = match;
+    if (start === undefined) return { kind, ref, start: null, end: null };
+    if (kind !== "e") throw new Error(`'${token}': only episodes take a time range.`);
+    const first = seconds(start);
+    const last = seconds(end);
+    if (last <= first) throw new Error(`'${token}': the range must end after it starts.`);
+    return { kind, ref, start: first, end: last };
+  }
+
+  function itemToken(item) {
+    if (item.kind === GLOSSARY) return GLOSSARY;
+    const span = item.start === null || item.start === undefined
+      ? "" : `@${clock(item.start)}-${clock(item.end)}`;
+    return `${item.kind}${item.ref}${span}`;
+  }
+
+  function bundleToQuery(bundle) {
+    const query = "items=" + bundle.items.map(itemToken).join(",");
+    return bundle.title ? `${query}&title=${encodeURIComponent(bundle.title)}` : query;
+  }
+
+  function bundleFromQuery(query) {
+    const params = new URLSearchParams(String(query).replace(/^[?#]/, ""));
+    const tokens = params.getAll("items").join(",").split(",").filter((t) => t.trim());
+    return { items: tokens.map(parseItem), title: params.get("title") || "" };
+  }
+
+  window.ffgBundles = { seconds, clock, parseItem, itemToken, bundleToQuery, bundleFromQuery };
+
+  /* ---- helpers ---- */
+  function siteBase() {
+    const config = document.getElementById("__config");
+    const base = config ? JSON.parse(config.textContent).base : ".";
+    return new URL(`${base}/`, window.location.href);
+  }
+
+  function siteUrl(path, relative) {
+    return relative ? new URL(path, siteBase()).href : path;
+  }
+
+  function element(tag, attrs = {}, ...children) {
+    const el = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs)) {
+      if (key === "html") el.innerHTML = value;
+      else if (key === "text") el.textContent = value;
+      else el.setAttribute(key, value);
+    }
+    el.append(...children.filter((c) => c !== null && c !== undefined));
+    return el;
+  }
+
+  async function copy(text, status) {
+    try {
+      await navigator.clipboard.writeText(text);
+      status.textContent = "Copied.";
+    } catch (error) {
+      status.textContent = "Select the text and copy it with your keyboard.";
+    }
+    window.setTimeout(() => { status.textContent = ""; }, COPY_RESET_MS);
+  }
+
+  /** `#t=750,1080`, `#t=12:30,18:00`, `#t=npt:12:30` -> [start, end|null] in seconds, else null. */
+  function hashRange(hash) {
+    const match = /^#t=(?:npt:)?([\d:.]+)(?:,([\d:.]+))?/.exec(hash || "");
+    if (!match) return null;
+    try {
+      const start = seconds(match[1].split(".")[0]);
+      const end = match[2] ? seconds(match[2].split(".")[0]) : null;
+      return end !== null && end <= start ? null : [start, end];
+    } catch (error) {
+      return null;
+    }
+  }
+
+  /* ---- "Cite this" box ---- */
+  function setupCiteBox(box) {
+    const ref = box.querySelector("[data-cite-ref]");
+    const intext = box.querySelector("[data-cite-intext-text]");
+    const segment = box.querySelector("[data-cite-segment]");
+    const rawUrl = box.dataset.citeUrl;
+    const baseUrl = siteUrl(rawUrl, box.dataset.citeRelative === "true");
+    const refHtml = ref.innerHTML;
+    const render = () => {
+      const range = box.dataset.citeKind === "episode" ? hashRange(window.location.hash) : null;
+      const fragment = range ? `#t=${range[0]}${range[1] === null ? "" : `,${range[1]}`}` : "";
+      ref.innerHTML = refHtml.split(rawUrl).join(baseUrl + fragment);
+      const span = range ? `${clock(range[0])}${range[1] === null ? "" : `–${clock(range[1])}`}` : "";
+      intext.textContent = `(${box.dataset.citeIntext}${span ? `, ${span}` : ""})`;
+      if (segment) {
+        segment.hidden = !range;
+        segment.textContent = range ? `Segment: ${span}. The link in the reference opens this stretch.` : "";
+      }
+    };
+    render();
+    window.addEventListener("hashchange", render);
+    const button = box.querySelector("[data-cite-copy]");
+    button.addEventListener("click", () => copy(ref.textContent.trim(), box.querySelector(".ffg-cite__status")));
+  }
+
+  /* ---- bundle builder and viewer ---- */
+  function minutesText([lo, hi]) {
+    return lo === hi ? `about ${lo} min` : `about ${lo}–${hi} min`;
+  }
+
+  function resolve(item, catalogue) {
+    if (item.kind === GLOSSARY) {
+      const g = catalogue.glossary;
+      return g ? { title: g.title, href: siteUrl(g.url, true), reading: g.reading, listening: [0, 0], apa: "" }
+        : { title: "Glossary (not yet on this site)", missing: true, reading: [0, 0], listening: [0, 0], apa: "" };
+    }
+    const list = item.kind === "m" ? catalogue.modules : catalogue.episodes;
+    const record = list.find((r) => r.id === `${item.kind}${item.ref}`);
+    const span = item.start === null ? "" : `${clock(item.start)}–${clock(item.end)}`;
+    if (!record) {
+      const label = item.kind === "m" ? "Module" : "Episode";
+      const listen = item.start === null ? 0 : Math.round((item.end - item.start) / 60);
+      return { title: `${label} ${item.ref}${span ? `, ${span}` : ""} (not yet on this site)`,
+               missing: true, reading: [0, 0], listening: [listen, listen], apa: "" };
+    }
+    const href = siteUrl(record.url, record.relative_url);
+    const apa = record.apa_html.split(record.url).join(href);
+    if (item.kind === "m") {
+      return { title: record.title, href, reading: record.reading, listening: record.listening,
+               apa, intext: record.intext, summary: record.summary };
+    }
+    const length = item.start === null ? (record.duration || 0) : item.end - item.start;
+    const listen = Math.max(1, Math.round(length / 60));
+    const fragment = item.start === null ? "" : `#t=${item.start},${item.end}`;
+    return { title: `${record.title}${span ? `, ${span}` : ""}`, href: href + fragment,
+             reading: [0, 0], listening: [listen, listen], apa: apa.split(href).join(href + fragment),
+             intext: `${record.intext}${span ? `, ${span}` : ""}` };
+  }
+
+  function totals(resolved) {
+    const sum = (key, i) => resolved.reduce((t, r) => t + r[key][i], 0);
+    return { reading: [sum("reading", 0), sum("reading", 1)],
+             listening: [sum("listening", 0), sum("listening", 1)] };
+  }
+
+  function renderView(view, bundle, catalogue) {
+    const resolved = bundle.items.map((item) => resolve(item, catalogue));
+    const t = totals(resolved);
+    const all = [t.reading[0] + t.listening[0], t.reading[1] + t.listening[1]];
+    view.replaceChildren(
+      element("h2", { text: bundle.title || "Your bundle", "data-bundle-title": "" }),
+      element("p", { class: "ffg-bundle__total", "data-bundle-total": "",
+                     text: resolved.length ? `Total time: ${minutesText(all)} (reading ${minutesText(t.reading)}, listening ${minutesText(t.listening)}).`
+                       : "No items yet: add a module, an episode stretch or the glossary." }),
+      element("ol", { class: "ffg-bundle__items", "data-bundle-items": "" },
+        ...resolved.map((r) => element("li", {},
+          r.href ? element("a", { href: r.href, text: r.title }) : element("span", { text: r.title }),
+          element("span", { class: "ffg-bundle__time",
+                            text: ` (${[r.reading[1] ? `reading ${minutesText(r.reading)}` : "",
+                                        r.listening[1] ? `listening ${minutesText(r.listening)}` : ""]
+                                       .filter(Boolean).join(", ") || "time not known"})` }),
+          r.summary ? element("p", { text: r.summary }) : null))),
+      element("h3", { text: "References" }),
+      element("div", { class: "ffg-bundle__refs", "data-bundle-refs": "" },
+        ...resolved.filter((r) => r.apa).map((r) => element("p", { class: "ffg-reference", html: r.apa }))),
+    );
+  }
+
+  function option(value, label) {
+    return element("option", { value, text: label });
+  }
+
+  function setupBuilder(root, catalogue) {
+    let bundle = { items: [], title: "" };
+    try {
+      bundle = bundleFromQuery(window.location.search);
+    } catch (error) {
+      root.prepend(element("p", { class: "ffg-bundle__error", role: "alert", text: `This link has a problem: ${error.message}` }));
+    }
+    const moduleSelect = element("select", { id: "ffg-module", "data-bundle-module": "" },
+      ...catalogue.modules.map((m) => option(m.id, m.title)));
+    const episodeSelect = element("select", { id: "ffg-episode", "data-bundle-episode": "" },
+      ...catalogue.episodes.map((e) => option(e.id, e.title)));
+    const start = element("input", { id: "ffg-start", placeholder: "12:30", size: "8", "data-bundle-start": "" });
+    const end = element("input", { id: "ffg-end", placeholder: "18:00", size: "8", "data-bundle-end": "" });
+    const title = element("input", { id: "ffg-title", value: bundle.title, placeholder: "Week 3 reading", "data-bundle-title-input": "" });
+    const message = element("p", { class: "ffg-bundle__message", role: "status", "aria-live": "polite" });
+    const list = element("ol", { class: "ffg-bundle__edit", "data-bundle-edit": "" });
+    const link = element("input", { readonly: "", class: "ffg-bundle__link", "data-bundle-link": "", "aria-label": "Link to this bundle" });
+    const copyStatus = element("span", { role: "status", "aria-live": "polite" });
+    const view = element("section", { class: "ffg-bundle__view", "data-bundle-view": "", "aria-live": "polite" });
+
+    const update = () => {
+      bundle.title = title.value.trim();
+      const query = bundleToQuery(bundle);
+      const url = new URL(window.location.href);
+      url.search = bundle.items.length ? `?${query}` : "";
+      url.hash = "";
+      window.history.replaceState(window.history.state, "", url);
+      link.value = url.href;
+      list.replaceChildren(...bundle.items.map((item) => element("li", {},
+        element("span", { text: resolve(item, catalogue).title + " " }),
+        element("button", { type: "button", class: "md-button", "aria-label": "Move up" }, "↑"),
+        element("button", { type: "button", class: "md-button", "aria-label": "Move down" }, "↓"),
+        element("button", { type: "button", class: "md-button", "aria-label": "Remove" }, "Remove"))));
+      list.querySelectorAll("li").forEach((li, index) => {
+        const [up, down, remove] = li.querySelectorAll("button");
+        up.addEventListener("click", () => { const m = bundle.items.splice(index, 1)[0]; bundle.items.splice(Math.max(0, index - 1), 0, m); update(); });
+        down.addEventListener("click", () => { const m = bundle.items.splice(index, 1)[0]; bundle.items.splice(index + 1, 0, m); update(); });
+        remove.addEventListener("click", () => { bundle.items.splice(index, 1); update(); });
+      });
+      renderView(view, bundle, catalogue);
+    };
+    const add = (token) => {
+      try {
+        bundle.items.push(parseItem(token));
+        message.textContent = "";
+        update();
+      } catch (error) {
+        message.textContent = error.message;
+      }
+    };
+    const button = (text, attr, onClick) => {
+      const b = element("button", { type: "button", class: "md-button", [attr]: "" }, text);
+      b.addEventListener("click", onClick);
+      return b;
+    };
+    const controls = element("div", { class: "ffg-bundle__controls" },
+      element("p", {}, element("label", { for: "ffg-title", text: "Bundle title " }), title),
+      element("p", {}, element("label", { for: "ffg-module", text: "Module " }), moduleSelect,
+        button("Add module", "data-bundle-add-module", () => add(moduleSelect.value))),
+      catalogue.episodes.length
+        ? element("p", {}, element("label", { for: "ffg-episode", text: "Episode " }), episodeSelect,
+            element("label", { for: "ffg-start", text: " from " }), start,
+            element("label", { for: "ffg-end", text: " to " }), end,
+            button("Add episode", "data-bundle-add-episode", () => {
+              const range = start.value.trim() && end.value.trim() ? `@${start.value.trim()}-${end.value.trim()}` : "";
+              add(`${episodeSelect.value}${range}`);
+            }))
+        : element("p", { text: "No episodes are on the site yet; episode stretches can be added once they are." }),
+      element("p", {}, button("Add the glossary", "data-bundle-add-glossary", () => add(GLOSSARY))),
+      message, list,
+      element("p", {}, element("label", { text: "Share this link " }), link,
+        button("Copy link", "data-bundle-copy", () => copy(link.value, copyStatus)), copyStatus,
+        button("Print", "data-bundle-print", () => window.print())),
+    );
+    title.addEventListener("input", update);
+    root.replaceChildren(controls, view);
+    update();
+  }
+
+  async function setupBundlePage(root) {
+    try {
+      const response = await fetch(new URL(CATALOGUE, siteBase()));
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      setupBuilder(root, await response.json());
+    } catch (error) {
+      root.replaceChildren(element("p", { role: "alert", text: `The course catalogue could not be loaded (${error.message}).` }));
+    }
+  }
+
+  function setup() {
+    document.querySelectorAll(".ffg-cite").forEach(setupCiteBox);
+    document.querySelectorAll("[data-print]").forEach((b) => b.addEventListener("click", () => window.print()));
+    const bundle = document.getElementById("ffg-bundle");
+    if (bundle) setupBundlePage(bundle);
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(setup);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setup);
+  } else {
+    setup();
+  }
+})();

@@ -1,0 +1,361 @@
+"""MkDocs plugin `companion-course`: module pages, citations, and the lecturer downloads.
+
+Modelled on mkdocs-gen-files: typed options, one method per build event, `PluginError` for
+what a writer must fix and `log.warning` for what `mkdocs build --strict` should refuse.
+
+- `on_config`: load the bibliography, the syllabus and the episodes.
+- `on_files`: read every module's front matter (so macros such as `cite("m3")` can use any
+  module from any page) and check it; add the downloads as generated files: `cite/` (RIS,
+  BibTeX, CSL-JSON, and catalogue.json for the bundle page) and `downloads/course.imscc`.
+- `on_page_markdown`: give module pages the `module.html` template; check that every in-text
+  citation resolves to a listed reference and every listed reference is cited; attach the
+  "Cite this" record to module and episode pages.
+- `on_page_content`: mark where the template puts the module header and references.
+- `on_page_context`: fill the whole-course print page from the rendered modules.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from html import escape as html_escape
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils.meta import get_data
+
+from companion import apa, bibliography, bundles, cartridge, citemeta, exports, project, store
+from companion.bibliography import Entry
+
+log = logging.getLogger("mkdocs.plugins.companion.course")
+
+MODULE_FIELDS = ("title", "module", "summary", "questions", "objectives", "reading_minutes",
+                 "listening_minutes", "keypoints", "tags", "references")
+LIST_FIELDS = ("questions", "objectives", "keypoints", "tags", "references")
+RANGE_FIELDS = ("reading_minutes", "listening_minutes")
+HEADER_MARK = "<!--companion:module-header-->"
+FOOTER_MARK = "<!--companion:module-footer-->"
+LEADING_H1 = re.compile(r"^\s*<h1[^>]*>.*?</h1>", re.S)
+ELEMENT_ID = re.compile(r'(\sid="|\shref="#)([^"]+)"')
+MACROS_TEMPLATE = "partials/cite-module.html"
+CATALOGUE = "catalogue.json"
+WORDS_PER_MINUTE = (300, 175)    # Brysbaert (2019): most adults read non-fiction at 175-300 wpm
+EXPORT_KINDS = tuple(exports.WRITERS)
+PUBLIC_FIELDS = ("kind", "id", "title", "url", "relative_url", "apa_html", "apa_text", "intext",
+                 "exports", "number", "summary", "reading", "listening", "references", "slug",
+                 "duration", "site_path")
+
+
+class CourseConfig(Config):
+    bibliography_dir = c.Type(str, default="data/bibliography")
+    syllabus_file = c.Type(str, default="data/syllabus.yml")
+    episodes_dir = c.Type(str, default="episodes")
+    module_pattern = c.Type(str, default=r"^course/\d\d-[^/]+\.md$")
+    module_template = c.Type(str, default="module.html")
+    print_page = c.Type(str, default="course/print.md")
+    glossary_page = c.Type(str, default="glossary.md")
+    course_title = c.Type(str, default="What AI can and cannot do in mental health")
+    course_author = c.Type(str, default="Fall From Grace Companion")
+    course_date = c.Type(str, default="")       # ISO date of the course edition; else n.d.
+    cite_dir = c.Type(str, default="cite")
+    cartridge_file = c.Type(str, default="downloads/course.imscc")
+
+
+@dataclass
+class Module:
+    """One course module: its front matter and how it is cited."""
+
+    src_uri: str
+    url: str
+    meta: dict[str, Any]
+    entry: Entry
+    references: list[Entry] = field(default_factory=list)
+
+    @property
+    def number(self) -> int:
+        return int(self.meta["module"])
+
+    @property
+    def ident(self) -> str:
+        return f"m{self.number}"
+
+
+def check_front_matter(src_uri: str, meta: dict[str, Any]) -> None:
+    """Raise for a module whose front matter the template cannot render."""
+    missing = [name for name in MODULE_FIELDS if meta.get(name) in (None, "", [])]
+    if missing:
+        raise PluginError(f"companion-course: docs/{src_uri} front matter lacks {', '.join(missing)}.")
+    if not isinstance(meta["module"], int):
+        raise PluginError(f"companion-course: docs/{src_uri}: module must be a number.")
+    for name in LIST_FIELDS:
+        if not isinstance(meta[name], list):
+            raise PluginError(f"companion-course: docs/{src_uri}: {name} must be a list.")
+    for name in RANGE_FIELDS:
+        value = meta[name]
+        if not (isinstance(value, list) and len(value) == 2
+                and all(isinstance(v, (int, float)) for v in value) and value[0] <= value[1]):
+            raise PluginError(f"companion-course: docs/{src_uri}: {name} must be [low, high] minutes.")
+
+
+def prefix_ids(html: str, prefix: str) -> str:
+    """Make a module's ids (and links to them) unique when several modules share one page."""
+    return ELEMENT_ID.sub(lambda m: f'{m.group(1)}{prefix}-{m.group(2)}"', html)
+
+
+def public(record: dict[str, Any]) -> dict[str, Any]:
+    """A cite record without what only the page head needs (metadata tags, raw CSL)."""
+    return {k: v for k, v in record.items() if k in PUBLIC_FIELDS}
+
+
+def reading_range(words: int) -> list[int]:
+    return [max(1, round(words / wpm)) for wpm in WORDS_PER_MINUTE]
+
+
+class CoursePlugin(BasePlugin[CourseConfig]):
+    """Renders course modules with their citations and writes the lecturer downloads."""
+
+    def __init__(self) -> None:
+        self.root = Path.cwd()
+        self.site_url = ""
+        self.library: dict[str, Entry] = {}
+        self.weeks: list[bundles.Week] = []
+        self.podcast = project.PodcastSettings()
+        self.episodes: dict[str, dict[str, Any]] = {}     # slug -> episode.json
+        self.modules: dict[str, Module] = {}               # src_uri -> module
+        self.cites: dict[str, dict[str, Any]] = {}         # "m1" / "e-slug" -> cite record
+        self.rendered: dict[str, str] = {}                 # module src_uri -> page HTML
+        self.glossary: dict[str, Any] | None = None
+        self.env: jinja2.Environment | None = None
+
+    # -- configuration -------------------------------------------------------------------
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.root = Path(config.config_file_path or ".").resolve().parent
+        self.site_url = (config.site_url or "").rstrip("/")
+        self.site_url = f"{self.site_url}/" if self.site_url else ""
+        try:
+            self.library = bibliography.load(self.root / self.config.bibliography_dir)
+            self.weeks = bundles.load_syllabus(self.root / self.config.syllabus_file)
+            self.podcast = project.podcast_settings({"extra": dict(config.extra or {})})
+            episodes = store.load_episodes(self.root / self.config.episodes_dir)
+        except (bibliography.BibliographyError, bundles.BundleError, project.ProjectError) as exc:
+            raise PluginError(f"companion-course: {exc}") from exc
+        self.episodes = {str(e["slug"]): e for e in episodes if e.get("slug")}
+        if not self.site_url:
+            log.info("companion-course: site_url is not set; citations and the cartridge use "
+                     "relative links (set site_url before publishing).")
+        return config
+
+    def absolute(self, url: str) -> str:
+        return f"{self.site_url}{url}"
+
+    # -- files ---------------------------------------------------------------------------
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        pattern = re.compile(self.config.module_pattern)
+        self.modules.clear()
+        self.cites.clear()
+        self.rendered.clear()
+        for file in files.documentation_pages():
+            if pattern.match(file.src_uri):
+                self.add_module(file)
+        numbers = [m.number for m in self.modules.values()]
+        if len(numbers) != len(set(numbers)):
+            raise PluginError(f"companion-course: two modules share a number: {sorted(numbers)}.")
+        for slug, episode in self.episodes.items():
+            self.add_episode(slug, episode)
+        glossary = files.get_file_from_path(self.config.glossary_page)
+        self.glossary = self.glossary_record(glossary) if glossary else None
+        self.check_syllabus()
+        self.add_downloads(files, config)
+        return files
+
+    def add_module(self, file: File) -> None:
+        _, meta = get_data(file.content_string)
+        check_front_matter(file.src_uri, meta)
+        unknown = [k for k in meta["references"] if k not in self.library]
+        if unknown:
+            raise PluginError(f"companion-course: docs/{file.src_uri} lists references missing "
+                              f"from {self.config.bibliography_dir}: {', '.join(unknown)}.")
+        date = str(meta.get("updated") or meta.get("date") or self.config.course_date or "")
+        entry = citemeta.module_entry(meta, self.absolute(file.url), self.config.course_author,
+                                      self.config.course_title, date)
+        refs = sorted((self.library[k] for k in meta["references"]), key=apa.sort_key)
+        module = Module(file.src_uri, file.url, meta, entry, refs)
+        self.modules[file.src_uri] = module
+        self.cites[module.ident] = self.cite_record(
+            "module", module.ident, f"module-{module.number}", entry,
+            citemeta.module_json_ld(entry, meta, refs))
+        self.cites[module.ident].update(
+            number=module.number, summary=str(meta["summary"]),
+            reading=meta["reading_minutes"], listening=meta["listening_minutes"],
+            references=[{"key": r["id"], "html": apa.reference(r)} for r in refs])
+        meta["companion_cite"] = self.cites[module.ident]     # the print page renders from it
+
+    def add_episode(self, slug: str, episode: dict[str, Any]) -> None:
+        url = f"episodes/{slug}/"
+        entry = citemeta.episode_entry(episode, self.absolute(url), self.podcast.title,
+                                       self.podcast.host)
+        ident = f"e{episode['episode']}" if episode.get("episode") is not None else f"e{slug}"
+        record = self.cite_record("episode", ident, f"episode-{slug}", entry,
+                                  citemeta.episode_json_ld(entry, episode))
+        record.update(slug=slug, number=episode.get("episode"),
+                      duration=episode.get("duration"), site_path=url)
+        self.cites[ident] = record
+
+    def cite_record(self, kind: str, ident: str, stem: str, entry: Entry, json_ld: str) -> dict[str, Any]:
+        """What the cite box, the head metadata, the bundle page and the exports need."""
+        cite_dir = self.config.cite_dir
+        return {
+            "kind": kind, "id": ident, "title": entry["title"], "entry": entry,
+            "url": entry["URL"], "relative_url": not self.site_url,
+            "apa_html": apa.reference(entry), "apa_text": apa.plain(apa.reference(entry)),
+            "intext": apa.intext(entry),
+            "exports": {k: f"{cite_dir}/{stem}.{k}" for k in EXPORT_KINDS},
+            "highwire": citemeta.highwire(entry), "jsonld": json_ld,
+        }
+
+    def glossary_record(self, file: File) -> dict[str, Any]:
+        _, meta = get_data(file.content_string)
+        words = len(re.findall(r"\w+", file.content_string))
+        return {"id": bundles.GLOSSARY, "title": str(meta.get("title") or "Glossary"),
+                "url": self.absolute(file.url), "reading": reading_range(words)}
+
+    def check_syllabus(self) -> None:
+        numbers = {str(m.number) for m in self.modules.values()}
+        for week in self.weeks:
+            for item in week.bundle.items:
+                if item.kind == bundles.MODULE and item.ref not in numbers:
+                    log.warning("companion-course: %s (%s) names module %s, which does not exist.",
+                                self.config.syllabus_file, week.title, item.ref)
+
+    # -- pages ---------------------------------------------------------------------------
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        module = self.modules.get(page.file.src_uri)
+        if module is not None:
+            page.meta["template"] = self.config.module_template
+            page.meta["companion_cite"] = self.cites[module.ident]
+            self.check_citations(module, markdown)
+        slug = page.meta.get("episode_slug")
+        if slug and slug in self.episodes:
+            ident = next(k for k, v in self.cites.items() if v.get("slug") == slug)
+            page.meta["companion_cite"] = self.cites[ident]
+        return markdown
+
+    def check_citations(self, module: Module, markdown: str) -> None:
+        listed = {r["id"]: r for r in module.references}
+        used, unresolved = apa.resolve(apa.find_citations(markdown), listed)
+        for cited in unresolved:
+            elsewhere = [k for k, e in self.library.items() if apa.matches(cited, e)]
+            hint = f" (add {', '.join(elsewhere)} to references)" if elsewhere else ""
+            log.warning("companion-course: docs/%s cites (%s), which matches no listed reference%s.",
+                        module.src_uri, cited.text, hint)
+        for key in sorted(set(listed) - used):
+            log.warning("companion-course: docs/%s lists reference %s (%s) but never cites it.",
+                        module.src_uri, key, apa.intext(listed[key]))
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if page.file.src_uri not in self.modules:
+            return html
+        head = LEADING_H1.match(html)
+        split = head.end() if head else 0
+        html = f"{html[:split]}{HEADER_MARK}{html[split:]}{FOOTER_MARK}"
+        self.rendered[page.file.src_uri] = html
+        return html
+
+    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        self.env = env
+        return env
+
+    def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig,
+                        nav: Any) -> dict[str, Any]:
+        if page.file.src_uri == self.config.print_page:
+            page.content = (page.content or "") + self.print_course()
+        return context
+
+    def print_course(self) -> str:
+        """Every module in order, with header and references, as one printable page."""
+        if self.env is None:
+            raise PluginError("companion-course: the theme environment is not ready.")
+        macros = self.env.get_template(MACROS_TEMPLATE).module
+        parts = []
+        for module in sorted(self.modules.values(), key=lambda m: m.number):
+            html = self.rendered.get(module.src_uri, "")
+            html = html.replace(HEADER_MARK, str(macros.module_header(module.meta)))
+            html = html.replace(FOOTER_MARK, str(macros.module_footer(module.meta)))
+            html = prefix_ids(html, module.ident)
+            parts.append(f'<section class="ffg-print-module" id="{module.ident}">'
+                         f'<h1>{html_escape(str(module.meta["title"]))}</h1>'
+                         f"{html}<p class=\"ffg-print-cite\">Cite this module: "
+                         f"{self.cites[module.ident]['apa_html']}</p></section>")
+        return "\n".join(parts)
+
+    # -- downloads -----------------------------------------------------------------------
+    def add_downloads(self, files: Files, config: MkDocsConfig) -> None:
+        """Citation files, the bundle catalogue and the cartridge, as generated site files.
+
+        All of them depend only on front matter, the bibliography, the episodes and the
+        syllabus, so they exist before pages render: pages may link to them and `mkdocs serve`
+        serves them.
+        """
+        cite_dir = self.config.cite_dir
+        outputs: dict[str, str | bytes] = {
+            f"{cite_dir}/{CATALOGUE}": json.dumps(self.catalogue(), ensure_ascii=False, indent=1),
+            self.config.cartridge_file: self.cartridge(),
+        }
+        for stem, entries in self.export_groups().items():
+            for kind, writer in exports.WRITERS.items():
+                outputs[f"{cite_dir}/{stem}.{kind}"] = writer(entries)
+        for src_uri, content in outputs.items():
+            if files.get_file_from_path(src_uri) is not None:
+                raise PluginError(f"companion-course: docs/{src_uri} collides with a generated file.")
+            files.append(File.generated(config, src_uri, content=content))
+        log.info("companion-course: %d modules, %d episodes, %d generated downloads",
+                 len(self.modules), len(self.episodes), len(outputs))
+
+    def export_groups(self) -> dict[str, list[Entry]]:
+        """File stem -> entries: the whole bibliography, each module's references, each item."""
+        groups = {"bibliography": sorted(self.library.values(), key=apa.sort_key)}
+        for module in self.modules.values():
+            groups[f"module-{module.number}-references"] = module.references
+        for record in self.cites.values():
+            groups[Path(record["exports"]["ris"]).stem] = [record["entry"]]
+        return groups
+
+    def catalogue(self) -> dict[str, Any]:
+        """What the bundle page needs to show any bundle without a server."""
+        items = sorted(self.cites.values(), key=lambda r: (r["kind"], r.get("number") or 0))
+        return {
+            "course": {"title": self.config.course_title, "author": self.config.course_author},
+            "podcast": {"title": self.podcast.title, "host": self.podcast.host},
+            "bundle_page": bundles.BUNDLE_PAGE,
+            "modules": [public(r) for r in items if r["kind"] == "module"],
+            "episodes": [public(r) for r in items if r["kind"] == "episode"],
+            "glossary": self.glossary,
+            "weeks": [{"slug": w.slug, "title": w.title, "summary": w.summary,
+                       "query": bundles.to_query(w.bundle)} for w in self.weeks],
+        }
+
+    def cartridge_folders(self) -> list[cartridge.Folder]:
+        modules = sorted(self.modules.values(), key=lambda m: m.number)
+        module_links = tuple(cartridge.Link(m.ident, str(m.meta["title"]), m.entry["URL"])
+                             for m in modules)
+        week_links = tuple(cartridge.Link(w.slug, w.title, bundles.url(w.bundle, self.site_url))
+                           for w in self.weeks)
+        return [cartridge.Folder("Modules", module_links),
+                cartridge.Folder("Weekly bundles", week_links)]
+
+    def cartridge(self) -> bytes:
+        description = f"Web links to the modules and weekly bundles of {self.config.course_title}."
+        if not self.site_url:
+            description += (" Note: this copy was built without site_url, so its links are "
+                            "relative and an LMS cannot open them; rebuild with site_url set.")
+        return cartridge.build(self.config.course_title, description, self.cartridge_folders())

@@ -1,0 +1,84 @@
+"""One real `mkdocs build --strict` of the project for the course-tool tests, shared by all of them.
+
+The build runs on a scratch copy of the project (tests/site_support.copy_project) with fixture
+episodes added, so episode citations, exports and bundle stretches can be checked before real
+episodes exist. Parts other people have not written yet are stubbed in the copy only and named
+in the test summary (`STUBBED`), never in the repository.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from site_support import build, copy_project, write_episode
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+EVIDENCE = SHARED / "evidence" / "evidence.md"
+COURSE = REPO / "docs" / "course"
+MODULE_GLOB = "[0-9][0-9]-*.md"
+# Files the build needs that belong to others: stub text used only if they are missing.
+STUBS = {
+    "docs/glossary-abbr.md": "",
+    "docs/course/index.md": "---\ntitle: Course\n---\n\n# Course\n",
+    "docs/glossary.md": "---\ntitle: Glossary\n---\n\n# Glossary\n\nTherapeutic alliance\n:   The working bond.\n",
+    "docs/about.md": "---\ntitle: About\n---\n\n# About\n",
+    "docs/course/lecturers.md": "---\ntitle: For lecturers\n---\n\n# For lecturers\n",
+}
+# Episodes named by the syllabus and the modules' Listen boxes (numbers 1-7), as fixtures.
+FIXTURE_EPISODES = {
+    1: ("001-being-seen", "Being seen and not rejected", "2024-05-01", 2400.0),
+    3: ("003-a-machine-cannot-say-no", "A machine cannot say no", "2024-05-15", 2700.0),
+    7: ("007-ai-as-therapy", "When the chatbot says \"I understand\"", "2024-06-12", 3000.0),
+}
+STUBBED: list[str] = []
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    project: Path
+    site: Path
+    log: str
+
+
+def module_files() -> list[Path]:
+    return sorted(COURSE.glob(MODULE_GLOB))
+
+
+def add_fixture_episodes(episodes_dir: Path) -> None:
+    for number, (slug, title, date, duration) in FIXTURE_EPISODES.items():
+        write_episode(episodes_dir, slug, title=title, number=number, date=date,
+                      duration=duration, audio_url=None, segments=None)
+
+
+@functools.lru_cache(maxsize=None)
+def _build(root: Path, site_url: str) -> BuiltSite:
+    project = copy_project(root / "project")
+    for relative, text in STUBS.items():
+        target = project / relative
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            STUBBED.append(relative)
+    if site_url:
+        config = project / "mkdocs.yml"
+        config.write_text(config.read_text().replace('site_url: ""', f'site_url: "{site_url}"'))
+    add_fixture_episodes(project / "episodes")
+    result = build(project, root / "site")
+    return BuiltSite(project, root / "site", result.stdout + result.stderr)
+
+
+@pytest.fixture(scope="session")
+def course_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    """The project built once per test session (relative links: no site_url)."""
+    return _build(tmp_path_factory.getbasetemp() / "course-build", "")
+
+
+@pytest.fixture(scope="session")
+def course_site_absolute(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    """The project built with a site_url, as it is published."""
+    return _build(tmp_path_factory.getbasetemp() / "course-build-abs", "https://course.example.org/")
