@@ -73,12 +73,12 @@ def _join(parts: list[str]) -> str:
         return "".join(parts)
     if len(parts) > MAX_LISTED_AUTHORS:
         return ", ".join(parts[: MAX_LISTED_AUTHORS - 1]) + ", . . . " + parts[-1]
-    return ", ".join(parts[:-1]) + ", & " + parts[-1]
+    return ", ".join(parts[:-1]) + ", &amp; " + parts[-1]
 
 
 def _join_direct(parts: list[str]) -> str:
     if len(parts) == 2:
-        return f"{parts[0]} & {parts[1]}"
+        return f"{parts[0]} &amp; {parts[1]}"
     return _join(parts)
 
 
