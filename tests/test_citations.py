@@ -1,0 +1,296 @@
+"""APA 7 formatting against the course-notes patterns, in-text citation reading, and the
+citation exports of a real build parsed back with real parsers (rispy, bibtexparser, json)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import bibtexparser
+import pytest
+import rispy
+from lxml import html as lxml_html
+
+from companion import apa, bibliography, exports
+from course_support import FIXTURE_EPISODES, REPO, course_site, course_site_absolute  # noqa: F401
+
+BIBLIOGRAPHY = REPO / "data" / "bibliography"
+
+FLUECKIGER = {
+    "id": "flueckiger2018", "type": "article-journal", "issued": 2018,
+    "author": [{"family": "Flückiger", "given": "Christoph"}, {"family": "Del Re", "given": "A. C."},
+               {"family": "Wampold", "given": "Bruce E."}, {"family": "Horvath", "given": "Adam O."}],
+    "title": "The alliance in adult psychotherapy: A meta-analytic synthesis",
+    "container-title": "Psychotherapy", "volume": "55", "issue": "4", "page": "316-340",
+    "DOI": "10.1037/pst0000172",
+}
+EPISODE = {
+    "id": "ep7", "type": "broadcast", "author": [{"family": "Bailey", "given": "Tony"}],
+    "issued": "2024-05-01", "title": "When the chatbot says \"I understand\"", "number": "7",
+    "genre": "Audio podcast episode", "container-title": "Fall From Grace",
+    "URL": "https://example.org/episodes/07/",
+}
+
+
+def text(entry: dict) -> str:
+    return apa.plain(apa.reference(entry))
+
+
+# --- APA 7 reference patterns --------------------------------------------------------------
+
+def test_journal_article() -> None:
+    assert text(FLUECKIGER) == (
+        "Flückiger, C., Del Re, A. C., Wampold, B. E., & Horvath, A. O. (2018). The alliance in "
+        "adult psychotherapy: A meta-analytic synthesis. Psychotherapy, 55(4), 316–340. "
+        "https://doi.org/10.1037/pst0000172")
+    assert "<i>Psychotherapy, 55</i>(4)" in apa.reference(FLUECKIGER)
+
+
+def test_podcast_episode_course_notes_pattern() -> None:
+    assert text(EPISODE) == (
+        "Bailey, T. (Host). (2024, May 1). When the chatbot says \"I understand\" (No. 7) "
+        "[Audio podcast episode]. In Fall From Grace. https://example.org/episodes/07/")
+    assert "In <i>Fall From Grace</i>." in apa.reference(EPISODE)
+    assert "<i>When" not in apa.reference(EPISODE), "episode titles are not italic"
+
+
+def test_podcast_episode_without_number_and_two_hosts() -> None:
+    entry = {**EPISODE, "author": [{"family": "Bailey", "given": "Tony"}, {"family": "Lee", "given": "Sam"}]}
+    del entry["number"]
+    assert text(entry).startswith("Bailey, T., & Lee, S. (Hosts). (2024, May 1). When the chatbot "
+                                  "says \"I understand\" [Audio podcast episode].")
+
+
+def test_book_and_edited_book() -> None:
+    book = {"type": "book", "author": [{"family": "Safran", "given": "Jeremy D."},
+                                       {"family": "Muran", "given": "J. Christopher"}],
+            "issued": 2000, "title": "Negotiating the therapeutic alliance: A relational treatment guide",
+            "publisher": "Guilford Press"}
+    assert text(book) == ("Safran, J. D., & Muran, J. C. (2000). Negotiating the therapeutic "
+                          "alliance: A relational treatment guide. Guilford Press.")
+    assert "<i>Negotiating" in apa.reference(book)
+    edited = {"type": "book", "editor": [{"family": "Castonguay", "given": "Louis G."},
+                                         {"family": "Hill", "given": "Clara E."}],
+              "issued": 2012, "title": "Transformation in psychotherapy",
+              "publisher": "American Psychological Association"}
+    assert text(edited) == ("Castonguay, L. G., & Hill, C. E. (Eds.). (2012). Transformation in "
+                            "psychotherapy. American Psychological Association.")
+
+
+def test_chapter_in_edited_book() -> None:
+    chapter = {"type": "chapter", "author": [{"family": "Knox", "given": "Sarah"},
+                                             {"family": "Hill", "given": "Clara E."}],
+               "editor": [{"family": "Castonguay", "given": "L. G."}, {"family": "Hill", "given": "C. E."}],
+               "issued": 2012, "title": "Corrective experiences in psychotherapy",
+               "container-title": "Transformation in psychotherapy", "page": "355-370",
+               "publisher": "American Psychological Association"}
+    assert text(chapter) == (
+        "Knox, S., & Hill, C. E. (2012). Corrective experiences in psychotherapy. In L. G. "
+        "Castonguay & C. E. Hill (Eds.), Transformation in psychotherapy (pp. 355–370). "
+        "American Psychological Association.")
+
+
+def test_report_by_group_author_omits_repeated_publisher() -> None:
+    report = {"type": "report", "author": [{"literal": "World Health Organization"}], "issued": 2024,
+              "year_suffix": "a", "title": "Ethics and governance of artificial intelligence for health",
+              "publisher": "World Health Organization", "URL": "https://www.who.int/publications/x"}
+    assert text(report) == ("World Health Organization. (2024a). Ethics and governance of "
+                            "artificial intelligence for health. https://www.who.int/publications/x")
+    assert apa.intext(report) == "World Health Organization, 2024a"
+
+
+def test_webpage_with_date_and_site_name() -> None:
+    page = {"type": "webpage", "author": [{"literal": "Australian Bureau of Statistics"}],
+            "issued": "2023-10-05", "title": "National Study of Mental Health and Wellbeing",
+            "container-title": "ABS", "URL": "https://www.abs.gov.au/x"}
+    assert text(page) == ("Australian Bureau of Statistics. (2023, October 5). National Study of "
+                          "Mental Health and Wellbeing. ABS. https://www.abs.gov.au/x")
+    undated = {k: v for k, v in page.items() if k not in ("issued", "container-title")}
+    assert "(n.d.)." in text(undated)
+    assert apa.intext(undated) == "Australian Bureau of Statistics, n.d."
+
+
+def test_course_module_as_webpage() -> None:
+    module = {"type": "webpage", "author": [{"literal": "Recovery Talks Project"}],
+              "issued": "2025-03-03", "title": "Module 3: What AI chatbots can and cannot do in a crisis",
+              "container-title": "AI and Mental Health: A Companion Course",
+              "URL": "https://example.org/2025s1/modules/03-crisis/"}
+    assert text(module) == (
+        "Recovery Talks Project. (2025, March 3). Module 3: What AI chatbots can and cannot do in a "
+        "crisis. AI and Mental Health: A Companion Course. https://example.org/2025s1/modules/03-crisis/")
+    assert "<i>Module 3:" in apa.reference(module)
+    assert apa.intext(module) == "Recovery Talks Project, 2025"
+
+
+def test_legislation_and_preprint() -> None:
+    law = {"type": "legislation", "author": [{"literal": "Nevada Legislature"}], "issued": 2025,
+           "title": "Assembly Bill 406", "URL": "https://www.leg.state.nv.us/x"}
+    assert text(law) == "Assembly Bill 406 (2025). https://www.leg.state.nv.us/x"
+    preprint = {"type": "article", "author": [{"family": "Cheng", "given": "Myra"}, {"family": "Lee", "given": "Cinoo"},
+                                              {"family": "Jurafsky", "given": "Dan"}],
+                "issued": 2025, "title": "Sycophantic AI decreases prosocial intentions and promotes dependence",
+                "number": "arXiv:2510.01395", "publisher": "arXiv", "DOI": "10.48550/arXiv.2510.01395"}
+    assert text(preprint) == (
+        "Cheng, M., Lee, C., & Jurafsky, D. (2025). Sycophantic AI decreases prosocial intentions "
+        "and promotes dependence (arXiv:2510.01395). arXiv. https://doi.org/10.48550/arXiv.2510.01395")
+    assert apa.intext(preprint) == "Cheng et al., 2025"
+
+
+def test_twenty_one_authors_use_an_ellipsis() -> None:
+    many = {"type": "article-journal", "issued": 2020, "title": "T", "container-title": "J",
+            "author": [{"family": f"A{i}", "given": "B"} for i in range(1, 22)]}
+    names = text(many).split(" (2020)")[0]
+    assert names.startswith("A1, B., A2, B.") and names.endswith("A19, B., . . . A21, B.")
+
+
+def test_initials_keep_hyphens() -> None:
+    assert apa.initials("Jean-Paul") == "J.-P."
+    assert apa.initials("Adam O.") == "A. O."
+
+
+def test_html_is_escaped() -> None:
+    entry = {**EPISODE, "title": "<script>x</script> & more"}
+    assert "<script>" not in apa.reference(entry)
+    assert "&lt;script&gt;" in apa.reference(entry)
+
+
+# --- in-text citations ---------------------------------------------------------------------
+
+def test_in_text_citations_are_read_and_matched() -> None:
+    body = ("Bordin (1979) argued (Flückiger et al., 2018; Safran & Muran, 2000). Moore and "
+            "colleagues (2025) found it too (see Cheng et al., 2025, p. 3). `(Fake, 1999)` "
+            "The (World Health Organization, 2024a) agrees.")
+    found = {(c.names[0], c.year) for c in apa.find_citations(body)}
+    assert found == {("Bordin", "1979"), ("Flückiger", "2018"), ("Safran", "2000"),
+                     ("Moore", "2025"), ("Cheng", "2025"), ("World Health Organization", "2024a")}
+    entries = {"f": FLUECKIGER}
+    used, unresolved = apa.resolve(apa.find_citations("(Flückiger et al., 2018) (Flückiger, 2018)"), entries)
+    assert used == {"f"}
+    assert [c.text for c in unresolved] == ["Flückiger, 2018"], "one author cited for a four-author work"
+
+
+def test_year_suffix_must_match() -> None:
+    report = {"type": "report", "author": [{"literal": "World Health Organization"}], "issued": 2024,
+              "year_suffix": "b", "title": "T"}
+    _, unresolved = apa.resolve(apa.find_citations("(World Health Organization, 2024a)"), {"w": report})
+    assert unresolved
+
+
+# --- exports from a real build ---------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def library() -> dict:
+    return bibliography.load(BIBLIOGRAPHY)
+
+
+def test_bibliography_ris_parses_back(course_site, library) -> None:  # noqa: F811
+    records = rispy.loads((course_site.site / "cite" / "bibliography.ris").read_text(encoding="utf-8"))
+    assert len(records) == len(library)
+    by_title = {r["title"]: r for r in records}
+    for key, entry in library.items():
+        record = by_title[entry["title"]]
+        if entry.get("DOI"):
+            assert record["doi"] == entry["DOI"], key
+        if entry.get("author") and entry["author"][0].get("family"):
+            assert record["authors"][0].startswith(entry["author"][0]["family"]), key
+
+
+def test_bibliography_bibtex_parses_back(course_site, library) -> None:  # noqa: F811
+    text = (course_site.site / "cite" / "bibliography.bib").read_text(encoding="utf-8")
+    database = bibtexparser.loads(text)
+    assert len(database.entries) == len(library)
+    keys = {e["ID"] for e in database.entries}
+    assert keys == {exports.bibtex_key(e) for e in library.values()}
+    for entry in database.entries:
+        assert entry.get("title") and (entry.get("author") or entry.get("editor")), entry["ID"]
+
+
+def test_bibliography_csl_json_parses_back(course_site, library) -> None:  # noqa: F811
+    items = json.loads((course_site.site / "cite" / "bibliography.json").read_text(encoding="utf-8"))
+    assert {i["id"] for i in items} == set(library)
+    for item in items:
+        assert item["type"] and item["title"]
+        assert "evidence" not in item, "project-only fields stay out of CSL-JSON"
+        if "issued" in item:
+            assert isinstance(item["issued"]["date-parts"][0][0], int)
+
+
+def test_module_and_episode_exports(course_site) -> None:  # noqa: F811
+    cite = course_site.site / "cite"
+    catalogue = json.loads((cite / "catalogue.json").read_text(encoding="utf-8"))
+    assert catalogue["modules"], "no modules in the catalogue"
+    for module in catalogue["modules"]:
+        stem = Path(module["exports"]["ris"]).stem
+        (record,) = rispy.loads((cite / f"{stem}.ris").read_text(encoding="utf-8"))
+        assert record["type_of_reference"] == "ELEC" and record["title"] == module["title"]
+        (item,) = json.loads((cite / f"{stem}.json").read_text(encoding="utf-8"))
+        assert item["type"] == "webpage" and item["container-title"]
+        assert bibtexparser.loads((cite / f"{stem}.bib").read_text(encoding="utf-8")).entries
+        references = rispy.loads((cite / f"module-{module['number']}-references.ris").read_text())
+        assert len(references) == len(module["references"])
+    assert len(catalogue["episodes"]) == len(FIXTURE_EPISODES)
+    for episode in catalogue["episodes"]:
+        (record,) = rispy.loads((cite / f"episode-{episode['slug']}.ris").read_text(encoding="utf-8"))
+        assert record["type_of_reference"] == "SOUND"
+        assert record["secondary_title"] == "Fall From Grace"
+        (item,) = json.loads((cite / f"episode-{episode['slug']}.json").read_text(encoding="utf-8"))
+        assert item["type"] == "broadcast" and item["genre"] == "Audio podcast episode"
+        assert "(Host)" in episode["apa_html"] and "[Audio podcast episode]" in episode["apa_html"]
+
+
+# --- the pages ------------------------------------------------------------------------------
+
+def meta_tags(page: Path) -> tuple[dict[str, list[str]], list[dict]]:
+    tree = lxml_html.parse(str(page))
+    tags: dict[str, list[str]] = {}
+    for meta in tree.xpath("//head/meta[@name]"):
+        tags.setdefault(meta.get("name"), []).append(meta.get("content"))
+    ld = [json.loads(s.text) for s in tree.xpath("//script[@type='application/ld+json']")]
+    return tags, ld
+
+
+def test_module_pages_carry_head_metadata_and_cite_box(course_site_absolute) -> None:  # noqa: F811
+    catalogue = json.loads((course_site_absolute.site / "cite" / "catalogue.json").read_text())
+    for module in catalogue["modules"]:
+        path = module["url"].removeprefix("https://course.example.org/")
+        page = course_site_absolute.site / path / "index.html"
+        tags, ld = meta_tags(page)
+        assert tags["citation_title"] == [module["title"]]
+        assert tags["citation_public_url"] == [module["url"]]
+        assert tags["citation_author"] and tags["DC.creator"]
+        assert [d["@type"] for d in ld] == ["LearningResource"]
+        assert ld[0]["citation"], "the module's references are in its JSON-LD"
+        tree = lxml_html.parse(str(page))
+        box = tree.xpath("//aside[contains(@class,'ffg-cite')]")
+        assert box and module["url"] in box[0].text_content()
+        assert tree.xpath("//*[@id='references']"), "references rendered from front matter"
+        assert tree.xpath("//*[contains(@class,'ffg-module-objectives')]//li")
+
+
+def test_episode_pages_carry_head_metadata(course_site) -> None:  # noqa: F811
+    for number, (slug, title, date, _) in FIXTURE_EPISODES.items():
+        tags, ld = meta_tags(course_site.site / "episodes" / slug / "index.html")
+        assert tags["citation_title"] == [title]
+        assert tags["citation_author"] == ["Bailey, Tony"]
+        assert tags["citation_publication_date"] == [date.replace("-", "/")]
+        assert ld[0]["@type"] == "PodcastEpisode" and ld[0]["episodeNumber"] == number
+
+
+def test_print_page_holds_every_module(course_site) -> None:  # noqa: F811
+    catalogue = json.loads((course_site.site / "cite" / "catalogue.json").read_text())
+    tree = lxml_html.parse(str(course_site.site / "course" / "print" / "index.html"))
+    sections = tree.xpath("//section[contains(@class,'ffg-print-module')]")
+    assert [s.get("id") for s in sections] == [m["id"] for m in catalogue["modules"]]
+    ids = tree.xpath("//@id")
+    assert len(ids) == len(set(ids)), "module ids collide on the print page"
+    for section in sections:
+        assert section.xpath(".//*[contains(@class,'ffg-references')]/p")
+
+
+def test_syllabus_links_every_week_to_the_bundle_page(course_site) -> None:  # noqa: F811
+    catalogue = json.loads((course_site.site / "cite" / "catalogue.json").read_text())
+    tree = lxml_html.parse(str(course_site.site / "course" / "syllabus" / "index.html"))
+    links = [a.get("href") for a in tree.xpath("//a[contains(@href,'items=')]")]
+    assert len(links) == len(catalogue["weeks"])
+    for link, week in zip(links, catalogue["weeks"]):
+        assert link.startswith("../bundle/?") and link.endswith(week["query"])
