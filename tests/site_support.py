@@ -236,3 +236,41 @@ class StaticServer:
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--autoplay-policy=no-user-gesture-required"]
+
+
+class SharedSite:
+    """One fixture project, built once per test process and served on 127.0.0.1 with its media."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.www = workdir / "www"
+        self.www.mkdir(parents=True)
+        self.server = StaticServer(self.www)
+        self.url = self.server.url
+        self.project = copy_project(workdir / "project")
+        make_fixture_episodes(self.project / "episodes", f"{self.url}media/")
+        self.log = build(self.project, self.www)
+        media = self.www / "media"
+        media.mkdir()
+        for stem in SONNETS:
+            shutil.copy2(DATA / f"{stem}.mp3", media / f"{stem}.mp3")
+
+    def pages(self) -> list[Path]:
+        """Every HTML page MkDocs wrote (not Pagefind's bundle)."""
+        return sorted(p for p in self.www.rglob("*.html") if "pagefind" not in p.relative_to(self.www).parts)
+
+    def course_module(self) -> str | None:
+        """URL path of one course module page, if the course has any yet."""
+        for source in sorted((self.project / "docs" / "course").glob("*.md")):
+            if source.stem not in ("index", "bundle", "syllabus") and (self.www / "course" / source.stem / "index.html").is_file():
+                return f"course/{source.stem}/"
+        return None
+
+
+_shared: dict[str, SharedSite] = {}
+
+
+def shared_site(tmp_path_factory: Any) -> SharedSite:
+    """The process-wide `SharedSite` (session fixtures in several test modules share one build)."""
+    if "site" not in _shared:
+        _shared["site"] = SharedSite(tmp_path_factory.mktemp("companion-site"))
+    return _shared["site"]

@@ -1,0 +1,243 @@
+"""Browser tests: Debian's Chromium (Playwright) against the built fixture site on 127.0.0.1.
+
+Every page load records requests, console errors and page errors; each test fails if a request
+left 127.0.0.1 or the page logged an error.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from site_support import CHROMIUM, CHROMIUM_ARGS, REPO, SharedSite, shared_site
+
+pytestmark = pytest.mark.browser
+
+AXE = REPO / "tests" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_VERSION = "4.10.3"
+WAIT_MS = 10_000
+LOCAL_HOSTS = {"127.0.0.1"}
+SEEK_TOLERANCE_S = 0.3
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> SharedSite:
+    return shared_site(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (make browser)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Watched:
+    """A page plus everything it asked for and complained about."""
+
+    def __init__(self, page, base: str) -> None:
+        self.page, self.base = page, base
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        page.on("request", lambda r: self.requests.append(r.url))
+        page.on("console", lambda m: self.errors.append(f"console: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+
+    def go(self, path: str) -> None:
+        self.page.goto(self.base + path)
+        self.page.wait_for_load_state("load")
+
+    def audio(self, expr: str):
+        return self.page.evaluate(f"(() => {{ const a = document.querySelector('.ffg-player audio'); return {expr}; }})()")
+
+    def wait_audio(self, condition: str) -> None:
+        self.page.wait_for_function(f"(() => {{ const a = document.querySelector('.ffg-player audio'); return a && ({condition}); }})()", timeout=WAIT_MS)
+
+    def current_start(self) -> float | None:
+        value = self.page.evaluate("document.querySelector('.ffg-seg--current')?.dataset.start ?? null")
+        return None if value is None else float(value)
+
+
+@pytest.fixture
+def web(browser, site: SharedSite):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    watched = Watched(context.new_page(), site.url)
+    yield watched
+    context.close()
+    outside = sorted({u for u in watched.requests if urlsplit(u).scheme in ("http", "https", "ws", "wss")
+                      and urlsplit(u).hostname not in LOCAL_HOSTS})
+    assert not outside, f"requests left the machine: {outside}"
+    assert not watched.errors, watched.errors
+
+
+def test_deep_link_seeks_audio_and_marks_segment(web: Watched) -> None:
+    web.go("episodes/001-sonnet-1/#t=0:20")
+    web.wait_audio("a.readyState >= 1 && Math.abs(a.currentTime - 20) < 0.3")
+    assert web.audio("a.paused") is True                       # ready to play, not playing
+    assert web.current_start() == pytest.approx(17.38)       # the segment that holds 0:20
+    in_view = web.page.evaluate(
+        "(() => { const r = document.querySelector('.ffg-seg--current').getBoundingClientRect();"
+        " return r.top >= 0 && r.bottom <= innerHeight; })()")
+    assert in_view
+
+
+@pytest.mark.parametrize("fragment,seconds", [("#t=35", 35.0), ("#t=0:00:41.5", 41.5)])
+def test_deep_link_formats(web: Watched, fragment: str, seconds: float) -> None:
+    web.go(f"episodes/002-sonnet-2/{fragment}")
+    web.wait_audio(f"a.readyState >= 1 && Math.abs(a.currentTime - {seconds}) < {SEEK_TOLERANCE_S}")
+
+
+def test_range_link_marks_range_and_stops_at_end(web: Watched) -> None:
+    web.go("episodes/001-sonnet-1/#t=0:10,0:12")
+    web.wait_audio("a.readyState >= 1 && Math.abs(a.currentTime - 10) < 0.3")
+    marked = web.page.eval_on_selector_all(".ffg-seg--in-range", "els => els.map(e => Number(e.dataset.start))")
+    assert marked and min(marked) <= 10 and max(marked) < 12
+    assert "0:10–0:12" in web.page.inner_text(".ffg-range")
+    web.page.evaluate("(() => { const a = document.querySelector('.ffg-player audio'); a.muted = true; return a.play(); })()")
+    web.wait_audio("a.paused && a.currentTime >= 11.9")
+    assert web.audio("a.currentTime") == pytest.approx(12, abs=SEEK_TOLERANCE_S)
+
+
+def test_clicking_a_segment_seeks(web: Watched) -> None:
+    web.go("episodes/003-sonnet-3/")
+    web.wait_audio("a.readyState >= 1")
+    web.page.evaluate("document.querySelector('.ffg-player audio').muted = true")
+    target = web.page.locator(".ffg-seg").nth(6)
+    start = float(target.get_attribute("data-start"))
+    target.locator(".ffg-seg__time").click()
+    web.wait_audio(f"Math.abs(a.currentTime - {start}) < 1")
+    assert web.current_start() == pytest.approx(start)
+    assert web.page.evaluate("location.hash").startswith("#t=")
+
+
+def test_keyboard_operates_the_transcript(web: Watched) -> None:
+    web.go("episodes/003-sonnet-3/")
+    web.wait_audio("a.readyState >= 1")
+    web.page.evaluate("document.querySelector('.ffg-player audio').muted = true")
+    link = web.page.locator(".ffg-seg").nth(4).locator(".ffg-seg__time")
+    start = float(web.page.locator(".ffg-seg").nth(4).get_attribute("data-start"))
+    link.focus()
+    outline = web.page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("none", "")                            # visible focus
+    web.page.keyboard.press("Enter")
+    web.wait_audio(f"Math.abs(a.currentTime - {start}) < 1")
+
+
+def test_highlight_follows_playback(web: Watched) -> None:
+    web.go("episodes/002-sonnet-2/#t=0:04")
+    web.wait_audio("a.readyState >= 1")
+    first = web.current_start()
+    web.page.evaluate("(() => { const a = document.querySelector('.ffg-player audio'); a.muted = true; return a.play(); })()")
+    web.page.wait_for_function(
+        f"Number(document.querySelector('.ffg-seg--current')?.dataset.start) > {first}", timeout=WAIT_MS)
+    now = web.audio("a.currentTime")
+    starts = web.page.eval_on_selector_all(".ffg-seg", "els => els.map(e => Number(e.dataset.start))")
+    expected = max(s for s in starts if s <= now + 0.3)
+    assert web.current_start() == pytest.approx(expected, abs=0.01) or web.audio("a.currentTime") > now
+    assert web.page.locator(".ffg-seg--current").count() == 1
+
+
+def test_copy_link_to_moment(web: Watched) -> None:
+    web.go("episodes/001-sonnet-1/")
+    segment = web.page.locator(".ffg-seg").nth(3)
+    segment.hover()
+    segment.locator(".ffg-seg__copy").click()
+    web.page.wait_for_function("document.querySelector('.ffg-status').textContent.includes('copied')", timeout=WAIT_MS)
+    copied = web.page.evaluate("navigator.clipboard.readText()")
+    assert copied.endswith("/episodes/001-sonnet-1/#t=" + segment.locator(".ffg-seg__copy").get_attribute("data-t"))
+
+
+def test_search_lands_on_the_moment(web: Watched, site: SharedSite) -> None:
+    web.go("")
+    web.page.click(".ffg-search-open")
+    web.page.fill("#ffg-search-input", "besiege thy brow")            # only in sonnet 2, first line
+    moment = web.page.locator(".ffg-hit__moments a").first
+    moment.wait_for(timeout=WAIT_MS)
+    assert "/episodes/002-sonnet-2/#t=0:03" in moment.get_attribute("href")
+    moment.click()
+    web.page.wait_for_url("**/episodes/002-sonnet-2/#t=0:03", timeout=WAIT_MS)
+    web.wait_audio("a.readyState >= 1 && Math.abs(a.currentTime - 3) < 0.3")
+    assert web.current_start() == pytest.approx(3.0)
+    assert "besiege thy brow" in web.page.inner_text(".ffg-seg--current")
+
+
+def test_search_finds_course_pages(web: Watched, site: SharedSite) -> None:
+    web.go("episodes/")
+    web.page.keyboard.press("/")
+    web.page.fill("#ffg-search-input", "Lifeline")
+    web.page.locator(".ffg-hit__title").first.wait_for(timeout=WAIT_MS)
+    titles = web.page.locator(".ffg-hit__title").all_inner_texts()
+    assert "Get help" in titles
+
+
+def test_instant_navigation_then_deep_link(web: Watched) -> None:
+    web.go("episodes/")
+    web.page.click('a[href="001-sonnet-1/"]')
+    web.page.wait_for_url("**/episodes/001-sonnet-1/", timeout=WAIT_MS)
+    web.page.wait_for_selector(".ffg-player audio")
+    web.page.evaluate("location.hash = 't=0:30'")                    # hashchange on the same page
+    web.wait_audio("a.readyState >= 1 && Math.abs(a.currentTime - 30) < 0.3")
+    assert web.current_start() is not None and web.current_start() <= 30
+
+
+def test_hostile_episode_runs_no_script(web: Watched) -> None:
+    web.page.on("dialog", lambda d: (_ for _ in ()).throw(AssertionError(f"dialog opened: {d.message}")))
+    web.go("episodes/004-hostile/")
+    assert "<script>alert('title')</script>" in web.page.inner_text("h1")
+    assert "{{ 6*7 }}" in web.page.inner_text(".ffg-transcript")
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE.is_file():
+        npm = shutil.which("npm")
+        if npm:
+            subprocess.run([npm, "install", "--prefix", str(AXE.parents[2]), "--no-save", "--no-audit",
+                            "--no-fund", f"axe-core@{AXE_VERSION}"], capture_output=True, timeout=300)
+    if not AXE.is_file():
+        pytest.skip("axe-core is not installed (npm install --prefix tests axe-core)")
+    return AXE.read_text(encoding="utf-8")
+
+
+def _serious(web: Watched, axe_source: str) -> list[str]:
+    web.page.add_script_tag(content=axe_source)
+    result = web.page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']} ({v['impact']}): {v['help']} @ {[n['target'] for n in v['nodes'][:3]]}"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def test_axe_home_module_episode(web: Watched, site: SharedSite, axe_source: str) -> None:
+    paths = ["", "episodes/001-sonnet-1/#t=0:10,0:20", "get-help/"]
+    module = site.course_module()
+    if module:
+        paths.append(module)
+    problems = {}
+    for path in paths:
+        web.go(path)
+        found = _serious(web, axe_source)
+        if found:
+            problems[path] = found
+    assert not problems, problems
+
+
+def test_print_range_shows_only_the_range_and_citation(web: Watched) -> None:
+    web.go("episodes/001-sonnet-1/#t=0:10,0:20")
+    web.wait_audio("a.readyState >= 1")
+    web.page.emulate_media(media="print")
+    shown = web.page.eval_on_selector_all(".ffg-seg", """els => els.map(e => [Number(e.dataset.start),
+        Number(e.dataset.end), getComputedStyle(e).display !== 'none'])""")
+    assert [(start, end) for start, end, visible in shown if visible] == \
+        [(start, end) for start, end, _ in shown if end > 10 and start < 20]
+    cite = web.page.locator(".ffg-range__cite")
+    assert cite.is_visible() and "0:10–0:20" in cite.inner_text()
+    assert not web.page.locator(".md-sidebar--primary").is_visible()
+    assert web.page.locator("[data-ffg-help]").is_visible()
+    web.page.emulate_media(media="screen")

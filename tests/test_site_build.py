@@ -1,0 +1,144 @@
+"""Build tests: strict build with hostile episodes, literal rendering, help on every page, downloads."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import lxml.html
+import pytest
+import yaml
+
+from site_support import HOSTILE_SEGMENTS, HOSTILE_TITLE, REPO, SharedSite, build, copy_project, shared_site, write_episode
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> SharedSite:
+    return shared_site(tmp_path_factory)
+
+
+def read(site: SharedSite, path: str) -> str:
+    return (site.www / path).read_text(encoding="utf-8")
+
+
+def test_strict_build_passes_and_generates_every_episode(site: SharedSite) -> None:
+    for slug in ("001-sonnet-1", "002-sonnet-2", "003-sonnet-3", "004-hostile", "005-coming-soon", "006-pc20-example"):
+        assert (site.www / "episodes" / slug / "index.html").is_file(), slug
+    assert not list((site.project / "docs").rglob("episodes/*/index.md")), "no generated Markdown on disk"
+    assert (site.www / "pagefind" / "pagefind.js").is_file()
+
+
+def test_hostile_feed_text_renders_literally(site: SharedSite) -> None:
+    page = read(site, "episodes/004-hostile/index.html")
+    body = page[page.index("data-pagefind-body"):]
+    assert html.escape(HOSTILE_TITLE).replace("{", "&#123;").replace("}", "&#125;") in body
+    for segment in HOSTILE_SEGMENTS:
+        assert html.escape(segment).replace("{", "&#123;").replace("}", "&#125;") in body
+    # Nothing was evaluated by Jinja (6*7, 7*7, the loop) and nothing became markup.
+    for evaluated in (">42<", "49", "012", "Fall From Grace — Companion and Course yes"):
+        assert evaluated not in body
+    tree = lxml.html.fromstring(page)
+    for script in tree.iter("script"):                # JSON data blocks may quote the title; code may not
+        if script.get("type", "text/javascript") not in ("application/json", "application/ld+json"):
+            assert "alert(" not in (script.text or ""), script.text
+    for element in tree.iter():
+        assert not [a for a in element.attrib if a.lower().startswith("on")], lxml.html.tostring(element)[:200]
+    assert "<img" not in body and "tracker.invalid" not in body
+    assert 'href="javascript:' not in body
+    assert "<strong>bold</strong>" not in body and "<h1>Not a heading" not in body
+    assert 'href="https://example.org/" rel="noopener noreferrer nofollow"' in body
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert "<script>" not in title and "&lt;script&gt;" in title
+
+
+def test_listen_macro_links_to_the_moment_or_degrades(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    write_episode(project / "episodes", "003-why-no", title="Why a <machine> can't say no", number=3,
+                  date="2025-02-01", duration=1800, audio_url="http://127.0.0.1:9/a.mp3",
+                  segments=[{"startTime": 0, "endTime": 5, "body": "hello"}])
+    page = project / "docs" / "course" / "zz-listen-test.md"
+    page.write_text(
+        "# Listen test\n\n"
+        '{{ listen(3, "08:00", "15:30", "The host on <refusal>") }}\n\n'
+        '{{ listen("003-why-no", 750) }}\n\n'
+        '{{ listen(99, "1:02:03", "1:05:00", "Not yet") }}\n'
+    )
+    build(project, tmp_path / "site")
+    out = (tmp_path / "site" / "course" / "zz-listen-test" / "index.html").read_text()
+    assert 'href="../../episodes/003-why-no/#t=8:00,15:30"' in out
+    assert "Why a &lt;machine&gt; can&#x27;t say no, 8:00–15:30</a> (7 min 30 s)" in out
+    assert "The host on &lt;refusal&gt;" in out
+    assert 'href="../../episodes/003-why-no/#t=12:30"' in out
+    assert "listen to episode 99 from 1:02:03–1:05:00 (2 min 57 s) once it is published" in out
+
+
+def test_every_page_carries_help_block_and_footer_line(site: SharedSite) -> None:
+    help_data = yaml.safe_load((REPO / "data" / "help.yml").read_text())
+    pages = site.pages()
+    assert len(pages) >= 8
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        where = page.relative_to(site.www)
+        assert text.count("data-ffg-help") == 1, where
+        assert "education, not therapy" in text, where
+        for service in [help_data["emergency"], *[s for s in help_data["services"] if s.get("bar")]]:
+            assert f">{service['phone']}</a>" in text, (where, service["name"])
+        assert "findahelpline.com" in text, where
+
+
+def test_get_help_page_lists_every_line_from_the_data_file(site: SharedSite) -> None:
+    text = read(site, "get-help/index.html")
+    body = text[text.index("data-pagefind-body"):]
+    help_data = yaml.safe_load((REPO / "data" / "help.yml").read_text())
+    for service in help_data["services"]:
+        assert service["name"] in body and service["phone"] in body
+    assert "0477 13 11 14" in body and 'href="tel:000"' in body
+
+
+def test_episode_page_has_player_downloads_and_chapters(site: SharedSite) -> None:
+    text = read(site, "episodes/001-sonnet-1/index.html")
+    assert f'<audio controls preload="metadata" src="{site.url}media/sonnet001.mp3"' in text
+    for suffix in ("vtt", "srt", "json", "txt"):
+        assert f'href="transcript.{suffix}" download' in text
+        assert (site.www / "episodes" / "001-sonnet-1" / f"transcript.{suffix}").is_file()
+    assert (site.www / "episodes/001-sonnet-1/chapters.json").is_file()
+    assert '<h3 id="chapter-1" class="ffg-chapter"' in text
+    assert "The middle &lt;em&gt;lines&lt;/em&gt; &#123;&#123; 1+1 &#125;&#125;" in text
+    assert "Hidden chapter" not in text
+    assert text.count('class="ffg-seg"') == 15
+    assert 'id="t-3000"' in text and 'href="#t=0:03"' in text
+
+
+def test_episode_without_transcript_still_has_a_page(site: SharedSite) -> None:
+    text = read(site, "episodes/005-coming-soon/index.html")
+    assert "The transcript is not available yet." in text and "<audio" in text
+
+
+def test_speakers_from_podcasting20_json(site: SharedSite) -> None:
+    text = read(site, "episodes/006-pc20-example/index.html")
+    assert text.count('class="ffg-seg__speaker"') == 2  # names shown when the speaker changes
+    assert ">Darth Vader<" in text and ">Luke<" in text
+
+
+def test_episodes_index_newest_first(site: SharedSite) -> None:
+    text = read(site, "episodes/index.html")
+    order = [text.index(f'href="{slug}/"') for slug in ("005-coming-soon", "004-hostile", "003-sonnet-3", "006-pc20-example")]
+    assert order == sorted(order)
+    assert "53 s" in text
+
+
+def test_material_search_is_off_and_no_google_fonts(site: SharedSite) -> None:
+    config = yaml.load((REPO / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)
+    names = [p if isinstance(p, str) else next(iter(p)) for p in config["plugins"]]
+    assert "search" not in names
+    assert not (site.www / "search" / "search_index.json").exists()
+    for page in site.pages():
+        assert "fonts.googleapis" not in page.read_text(encoding="utf-8")
+
+
+def test_pagefind_indexes_transcript_segments_and_course(site: SharedSite) -> None:
+    entry = json.loads(read(site, "pagefind/pagefind-entry.json"))
+    pages = sum(language["page_count"] for language in entry["languages"].values())
+    assert pages >= len(site.pages()) - 2  # every page except 404 (and nothing outside data-pagefind-body)

@@ -1,0 +1,195 @@
+"""`companion sync` end to end: a real feed and real audio from 127.0.0.1, the real model."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import jiwer
+import pytest
+from filelock import FileLock
+from whisper_normalizer.english import EnglishTextNormalizer
+
+from companion import cli, store
+from podcast_server import rss
+
+pytestmark = pytest.mark.model
+DATA = Path(__file__).parent / "data"
+
+
+def episode_files(root: Path) -> dict[str, int]:
+    return {str(p.relative_to(root)): p.stat().st_mtime_ns
+            for p in sorted((root / "episodes").rglob("*")) if p.is_file()}
+
+
+def records(root: Path) -> dict[str, dict]:
+    return {e["guid"]: e for e in store.load_episodes(root / "episodes")}
+
+
+def publish(host, items: list[dict], name: str = "feed.xml") -> str:
+    return host.add(name, rss(items).encode())
+
+
+def good_items(host) -> list[dict]:
+    return [
+        {"title": "Sonnet one", "guid": "ep-1", "date": "Mon, 01 Jan 2024 09:00:00 +0000",
+         "audio": host.add("sonnet001.mp3"), "duration": "0:53", "episode": 1},
+        {"title": "Inaugural", "guid": "ep-2", "date": "Tue, 02 Jan 2024 09:00:00 +0000",
+         "audio": host.add("jfk.wav"), "episode": 2, "notes": "<p>Notes <b>bold</b></p>"},
+    ]
+
+
+def test_sync_transcribes_reports_broken_episodes_and_exits_1(project, host, capsys,
+                                                              references) -> None:
+    corrupt = (DATA / "audio" / "sonnet002.mp3").read_bytes()[:3000] + os.urandom(300_000)
+    items = good_items(host) + [
+        {"title": "Gone", "guid": "ep-404", "date": "Wed, 03 Jan 2024 09:00:00 +0000",
+         "audio": f"{host.url}/missing.mp3"},
+        {"title": "Corrupt", "guid": "ep-bad", "date": "Thu, 04 Jan 2024 09:00:00 +0000",
+         "audio": host.add("corrupt.mp3", corrupt)},
+        {"title": "Text only", "guid": "ep-text", "date": "Fri, 05 Jan 2024 09:00:00 +0000"},
+    ]
+    assert cli.main(["sync", "--feed", publish(host, items)]) == 1
+    err = capsys.readouterr().err
+    assert "Gone" in err and "404" in err and "Corrupt" in err and "damaged" in err
+
+    eps = records(project)
+    assert eps["ep-1"]["status"] == eps["ep-2"]["status"] == "transcribed"
+    assert eps["ep-404"]["status"] == "failed" and "404" in eps["ep-404"]["error"]
+    assert eps["ep-bad"]["status"] == "failed" and "damaged" in eps["ep-bad"]["error"]
+    assert eps["ep-text"]["status"] == "no-audio"
+    assert eps["ep-1"]["model"] == "tiny.en" and eps["ep-1"]["schema"] == store.SCHEMA_VERSION
+    assert eps["ep-1"]["duration"] == 53 and eps["ep-2"]["duration"] == pytest.approx(11, abs=0.1)
+    assert eps["ep-1"]["enclosure"]["url"].endswith("/sonnet001.mp3")
+
+    folder = project / "episodes" / eps["ep-1"]["slug"]
+    text = (folder / "transcript.txt").read_text()
+    normalise = EnglishTextNormalizer()
+    assert jiwer.wer(normalise(references["sonnet001.mp3"]), normalise(text)) < 0.15
+    document = json.loads((folder / "transcript.json").read_text())
+    assert document["version"] == "1.0.0" and document["segments"][0]["words"]
+    assert (folder / "transcript.vtt").read_text().startswith("WEBVTT")
+    assert (folder / "transcript.srt").read_text().startswith("1\n")
+    assert (folder / "corrections.yml").is_file()
+    assert not list((project / "episodes").rglob("*.tmp"))
+
+
+def test_second_run_fetches_and_rewrites_nothing(project, host) -> None:
+    feed = publish(host, good_items(host))
+    assert cli.main(["sync", "--feed", feed]) == 0
+    before, requests_before = episode_files(project), sum(host.requests.values())
+    assert cli.main(["sync", "--feed", feed]) == 0
+    assert episode_files(project) == before
+    assert sum(host.requests.values()) - requests_before == 1      # the feed, answered 304
+    assert host.log[-1].endswith("304")
+
+
+def test_failed_episode_is_retried_and_resumes_a_truncated_download(project, host) -> None:
+    items = good_items(host)[:1]
+    host.faults.status["/sonnet001.mp3"] = 500
+    feed = publish(host, items)
+    assert cli.main(["sync", "--feed", feed]) == 1
+    del host.faults.status["/sonnet001.mp3"]
+    host.faults.truncate["/sonnet001.mp3"] = 1         # cut mid-body once, then serve Range
+    assert cli.main(["sync", "--feed", feed]) == 0
+    assert records(project)["ep-1"]["status"] == "transcribed"
+    assert any(h.get("Range") for p, h in host.headers_seen if p == "/sonnet001.mp3")
+
+
+def test_corrections_survive_retranscribe(project, host) -> None:
+    feed = publish(host, good_items(host))
+    assert cli.main(["sync", "--feed", feed]) == 0
+    slug = records(project)["ep-2"]["slug"]
+    folder = project / "episodes" / slug
+    fixes = ("replace:\n  - find: country\n    with: nation\n"
+             "speakers:\n  - from: 0\n    to: 60\n    name: John F. Kennedy\n")
+    (folder / "corrections.yml").write_text(fixes)
+    assert cli.main(["sync", "--feed", feed]) == 0              # re-applied without the model
+    for args in (["--retranscribe"], []):
+        assert cli.main(["sync", "--feed", feed, *args]) == 0
+        assert (folder / "corrections.yml").read_text() == fixes
+        assert "nation" in (folder / "transcript.txt").read_text()
+        assert "country" not in (folder / "transcript.txt").read_text()
+        assert "country" in (folder / "transcript.raw.json").read_text()
+        assert "<v John F. Kennedy>" in (folder / "transcript.vtt").read_text()
+        segments = json.loads((folder / "transcript.json").read_text())["segments"]
+        assert all(s["speaker"] == "John F. Kennedy" for s in segments)
+
+
+def test_hostile_feed_text_never_reaches_a_path(project, host) -> None:
+    audio = host.add("jfk.wav")
+    items = [
+        {"title_xml": "&lt;script&gt;alert(1)&lt;/script&gt;{{ config }} {% include x %}",
+         "guid": "h1", "audio": audio, "date": "Mon, 01 Jan 2024 09:00:00 +0000"},
+        {"title": "../../../../etc/passwd", "guid": "../../h2", "audio": audio},
+        {"title": "😀 Emoji only 😀", "guid": "h3", "audio": audio},
+        {"title": "Same guid twice", "guid": "h3", "audio": audio},
+        {"title": "No guid at all", "guid": None, "audio": f"{host.url}/jfk.wav?v=2"},
+    ]
+    assert cli.main(["sync", "--feed", publish(host, items)]) == 0
+    episodes = project / "episodes"
+    for path in project.rglob("*"):
+        assert path.resolve().is_relative_to(project.resolve())
+    names = sorted(p.name for p in episodes.iterdir())
+    assert len(names) == 4
+    assert all(n.replace("-", "").isalnum() and n.isascii() for n in names)
+    titles = {e["title"] for e in records(project).values()}
+    assert "{{ config }} {% include x %}" in titles     # kept as text for the site to escape
+
+
+def test_publisher_transcript_is_imported_instead_of_transcribing(project, host) -> None:
+    vtt = host.add("ep.vtt", (DATA / "transcripts" / "example.vtt").read_bytes())
+    items = [{"title": "Has a transcript", "guid": "p1", "audio": f"{host.url}/never.mp3",
+              "transcripts": [{"url": vtt, "type": "text/vtt"}]}]
+    assert cli.main(["sync", "--feed", publish(host, items)]) == 0
+    record = records(project)["p1"]
+    assert record["model"] == "publisher" and record["status"] == "transcribed"
+    assert host.requests["/never.mp3"] == 0
+    segments = json.loads((project / "episodes" / record["slug"] / "transcript.json").read_text())
+    assert segments["segments"][0]["speaker"] == "Sarah"
+
+
+def test_kill_9_mid_transcription_then_rerun_finishes(project, host) -> None:
+    items = [{"title": f"Long {n}", "guid": f"k{n}", "audio": host.add(name),
+              "date": f"Mon, 0{n} Jan 2024 09:00:00 +0000"}
+             for n, name in ((1, "apollo11.mp3"), (2, "sonnet003.mp3"))]
+    feed = publish(host, items)
+    process = subprocess.Popen([sys.executable, "-m", "companion.cli", "sync", "--feed", feed],
+                               cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cache = project / ".cache" / "audio"
+    deadline = time.monotonic() + 120
+    while not list(cache.glob("*.audio")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)                                    # the model is now at work
+    assert process.poll() is None, "sync finished before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    for path in (project / "episodes").rglob("*"):
+        assert not path.name.endswith(".tmp"), f"half-written file left: {path}"
+        if path.suffix == ".json":
+            json.loads(path.read_text())
+    assert all(e["status"] != "transcribed" or (project / "episodes" / e["slug"] /
+               "transcript.json").is_file() for e in records(project).values())
+    assert cli.main(["sync", "--feed", feed]) == 0
+    assert {e["status"] for e in records(project).values()} == {"transcribed"}
+
+
+def test_a_second_sync_at_once_exits_with_a_message(project, host, capsys) -> None:
+    (project / ".cache").mkdir()
+    with FileLock(str(project / ".cache" / "sync.lock")):
+        assert cli.main(["sync", "--feed", publish(host, good_items(host))]) == 2
+    assert "another `companion sync` is running" in capsys.readouterr().err
+
+
+def test_feed_level_errors_exit_2_with_what_to_do(project, host, capsys) -> None:
+    assert cli.main(["sync"]) == 2
+    assert "extra.podcast.feed" in capsys.readouterr().err
+    assert cli.main(["sync", "--feed", f"{host.url}/nothing.xml"]) == 2
+    assert "404" in capsys.readouterr().err
+    assert cli.main(["sync", "--feed", host.add("page.html", b"<html>hi</html>")]) == 2
+    assert "not an RSS" in capsys.readouterr().err
