@@ -1,0 +1,75 @@
+"""Bundle links round-trip, in Python and between Python and the browser's encoder
+(docs/assets/lecturer.js run in headless Chromium)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from companion import bundles
+from course_support import REPO
+from site_support import CHROMIUM, CHROMIUM_ARGS
+
+LECTURER_JS = REPO / "docs" / "assets" / "lecturer.js"
+E, M, G = bundles.EPISODE, bundles.MODULE, bundles.GLOSSARY
+CASES = [
+    bundles.Bundle((bundles.Item(M, "3"), bundles.Item(E, "7", 750, 1080), bundles.Item(G)),
+                   "Week 3: risks & harms, part 1/2 (draft) — ü"),
+    bundles.Bundle((bundles.Item(E, "12", 3723, 4000),)),
+    bundles.Bundle((bundles.Item(E, "002-being-seen"), bundles.Item(M, "1")), "a+b=c?#x"),
+    bundles.Bundle(()),
+]
+BAD_TOKENS = ["m3@1:00-2:00", "e7@2:00-1:00", "x1", "e7@1:00", "e7@1:2:3:4-5:00", "glossary2"]
+
+
+@pytest.mark.parametrize("bundle", CASES)
+def test_python_round_trip(bundle: bundles.Bundle) -> None:
+    assert bundles.from_query(bundles.to_query(bundle)) == bundle
+
+
+def test_query_is_readable() -> None:
+    assert bundles.to_query(CASES[0]).startswith("items=m3,e7@12:30-18:00,glossary&title=Week%203")
+    assert bundles.url(CASES[1], "https://x.org/") == "https://x.org/course/bundle/?items=e12@1:02:03-1:06:40"
+
+
+@pytest.mark.parametrize("token", BAD_TOKENS)
+def test_bad_tokens_are_refused(token: str) -> None:
+    with pytest.raises(bundles.BundleError):
+        bundles.parse_item(token)
+
+
+def as_json(bundle: bundles.Bundle) -> dict:
+    return {"title": bundle.title,
+            "items": [{"kind": i.kind, "ref": i.ref, "start": i.start, "end": i.end} for i in bundle.items]}
+
+
+@pytest.fixture(scope="module")
+def browser_page():
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.set_content("<!doctype html><title>bundles</title>")
+        page.add_script_tag(content=LECTURER_JS.read_text(encoding="utf-8"))
+        yield page
+        browser.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("bundle", CASES)
+def test_python_and_javascript_agree(browser_page, bundle: bundles.Bundle) -> None:
+    query = bundles.to_query(bundle)
+    js_query = browser_page.evaluate("b => window.ffgBundles.bundleToQuery(b)", as_json(bundle))
+    assert js_query == query, "the JS encoder writes the same link as Python"
+    decoded = browser_page.evaluate("q => window.ffgBundles.bundleFromQuery(q)", query)
+    assert decoded == as_json(bundle), "the JS decoder reads Python's link"
+    assert bundles.from_query(js_query) == bundle
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("token", BAD_TOKENS)
+def test_javascript_refuses_the_same_tokens(browser_page, token: str) -> None:
+    refused = browser_page.evaluate(
+        "t => { try { window.ffgBundles.parseItem(t); return false; } catch (e) { return true; } }", token)
+    assert refused, json.dumps(token)
