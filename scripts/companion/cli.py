@@ -44,6 +44,48 @@ def cmd_transcribe(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
+def cmd_build(args: argparse.Namespace, console: Console) -> int:
+    from companion.project import open_project
+    from companion.site import build_site
+
+    target = build_site(open_project(), strict=not args.no_strict)
+    console.print(f"built the site into {target}")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace, console: Console) -> int:
+    from companion.project import open_project
+    from companion.site import serve_site
+
+    return serve_site(open_project(), args.host, args.port)
+
+
+def cmd_demo(args: argparse.Namespace, console: Console) -> int:
+    import time
+
+    from companion import demo, report
+    from companion.project import open_project
+    from companion.site import build_site
+    from companion.sync import Options, sync
+
+    scratch = demo.prepare(open_project())
+    console.print(f"sample podcast served at {scratch.feed_url}")
+    with report.RichReporter(console) as reporter:
+        result = sync(scratch.project, Options(feed=scratch.feed_url), reporter)
+    console.print(report.summary(result))
+    site = build_site(scratch.project)
+    console.print(f"site built into {site}")
+    if args.no_serve:
+        return EXIT_EPISODE_FAILED if result.exit_code else EXIT_OK
+    server = demo.serve(site, args.port)
+    console.print(f"[bold green]Open {server.url}/[/]  (Ctrl-C to stop)", markup=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="companion", description=__doc__.splitlines()[0])
     commands = top.add_subparsers(dest="command", required=True)
@@ -65,12 +107,27 @@ def parser() -> argparse.ArgumentParser:
     one.add_argument("--format", choices=("txt", "vtt", "srt", "json"), default="txt")
     one.add_argument("--sequential", action="store_true")
     one.set_defaults(run=cmd_transcribe)
+
+    build = commands.add_parser("build", help="build the site into site/ (strict)")
+    build.add_argument("--no-strict", action="store_true", help="let warnings pass")
+    build.set_defaults(run=cmd_build)
+
+    serve = commands.add_parser("serve", help="serve the site with live reload")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(run=cmd_serve)
+
+    demo = commands.add_parser("demo", help="sync, build and serve the embedded sample podcast")
+    demo.add_argument("--port", type=int, default=8000, help="port for the site")
+    demo.add_argument("--no-serve", action="store_true", help="stop after the build")
+    demo.set_defaults(run=cmd_demo)
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
     from companion.audio import AudioError
     from companion.project import ProjectError
+    from companion.site import SiteError
     from companion.sync import SyncError
     from companion.transcribe import ModelError
 
@@ -78,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     console = Console(stderr=True)
     try:
         return args.run(args, console)
-    except (ProjectError, SyncError) as exc:
+    except (ProjectError, SyncError, SiteError) as exc:
         console.print(f"[red]error:[/] {exc}", markup=True, highlight=False)
         return EXIT_USAGE
     except (AudioError, ModelError) as exc:
