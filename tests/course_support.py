@@ -55,19 +55,26 @@ def add_fixture_episodes(episodes_dir: Path) -> None:
                       duration=duration, audio_url=None, segments=None)
 
 
-@functools.lru_cache(maxsize=None)
-def _build(root: Path, site_url: str) -> BuiltSite:
+def prepare_project(root: Path, site_url: str = "") -> Path:
+    """A scratch copy of the project with fixture episodes and stubs for missing parts."""
     project = copy_project(root / "project")
     for relative, text in STUBS.items():
         target = project / relative
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-            STUBBED.append(relative)
+            if relative not in STUBBED:
+                STUBBED.append(relative)
     if site_url:
         config = project / "mkdocs.yml"
         config.write_text(config.read_text().replace('site_url: ""', f'site_url: "{site_url}"'))
     add_fixture_episodes(project / "episodes")
+    return project
+
+
+@functools.lru_cache(maxsize=None)
+def _build(root: Path, site_url: str) -> BuiltSite:
+    project = prepare_project(root, site_url)
     result = build(project, root / "site")
     return BuiltSite(project, root / "site", result.stdout + result.stderr)
 

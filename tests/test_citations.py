@@ -4,15 +4,21 @@ citation exports of a real build parsed back with real parsers (rispy, bibtexpar
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import bibtexparser
 import pytest
 import rispy
 from lxml import html as lxml_html
+from mkdocs.exceptions import PluginError
 
-from companion import apa, bibliography, exports
-from course_support import FIXTURE_EPISODES, REPO, course_site, course_site_absolute  # noqa: F401
+from companion import apa, bibliography, cite_macros, exports
+from companion.course_plugin import check_front_matter
+from course_support import (FIXTURE_EPISODES, REPO, course_site, course_site_absolute,  # noqa: F401
+                            prepare_project)
+from site_support import build
 
 BIBLIOGRAPHY = REPO / "data" / "bibliography"
 
@@ -294,3 +300,42 @@ def test_syllabus_links_every_week_to_the_bundle_page(course_site) -> None:  # n
     assert len(links) == len(catalogue["weeks"])
     for link, week in zip(links, catalogue["weeks"]):
         assert link.startswith("../bundle/?") and link.endswith(week["query"])
+
+
+# --- what the build refuses -----------------------------------------------------------------
+
+def test_strict_build_fails_on_an_unresolved_or_uncited_reference(tmp_path) -> None:
+    project = prepare_project(tmp_path)
+    module = sorted((project / "docs" / "course").glob("01-*.md"))[0]
+    text = module.read_text(encoding="utf-8")
+    first_key = re.search(r"^references:\s*\[([^,\]]+)", text, re.M).group(1).strip()
+    text = text.replace(f"references: [{first_key}, ", "references: [", 1)
+    module.write_text(text + "\nAs Nobody (1999) wrote.\n", encoding="utf-8")
+    with pytest.raises(AssertionError) as failure:
+        build(project, tmp_path / "site")
+    log = str(failure.value)
+    assert "Nobody (1999)), which matches no listed reference" in log
+    assert f"(add {first_key} to references)" in log, log
+
+
+def test_missing_front_matter_is_a_plugin_error() -> None:
+    with pytest.raises(PluginError, match="lacks objectives, keypoints"):
+        check_front_matter("course/09-x.md", {"title": "T", "module": 9, "summary": "S",
+                                               "questions": ["Q?"], "reading_minutes": [1, 2],
+                                               "listening_minutes": [0, 0], "tags": ["t"],
+                                               "references": ["k"]})
+
+
+def test_cite_macro_forms(course_site) -> None:  # noqa: F811
+    catalogue = json.loads((course_site.site / "cite" / "catalogue.json").read_text())
+    episode = catalogue["episodes"][0]
+    plugin = SimpleNamespace(
+        library={"flueckiger2018": FLUECKIGER},
+        cites={r["id"]: r for r in catalogue["modules"] + catalogue["episodes"]},
+        podcast=SimpleNamespace(title="Fall From Grace"),
+    )
+    assert cite_macros.reference(plugin, "flueckiger2018") == apa.reference(FLUECKIGER)
+    assert cite_macros.reference(plugin, "m1") == catalogue["modules"][0]["apa_html"]
+    ranged = cite_macros.reference(plugin, episode["id"], "12:30", "18:00")
+    assert f"{episode['url']}#t=750,1080" in ranged
+    assert "not yet on this site" in cite_macros.reference(plugin, "e99")

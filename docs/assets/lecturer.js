@@ -131,7 +131,7 @@
       }
     };
     render();
-    window.addEventListener("hashchange", render);
+    window.addEventListener("hashchange", render, { signal: pageSignal });
     const button = box.querySelector("[data-cite-copy]");
     button.addEventListener("click", () => copy(ref.textContent.trim(), box.querySelector(".ffg-cite__status")));
   }
@@ -292,7 +292,13 @@
     }
   }
 
+  let pageController = new AbortController();
+  let pageSignal = pageController.signal;
+
   function setup() {
+    pageController.abort();              // drop the previous page's window listeners
+    pageController = new AbortController();
+    pageSignal = pageController.signal;
     document.querySelectorAll(".ffg-cite").forEach(setupCiteBox);
     document.querySelectorAll("[data-print]").forEach((b) => b.addEventListener("click", () => window.print()));
     const bundle = document.getElementById("ffg-bundle");

@@ -32,6 +32,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils.meta import get_data
 
 from companion import apa, bibliography, bundles, cartridge, citemeta, exports, project, store
@@ -48,6 +49,7 @@ FOOTER_MARK = "<!--companion:module-footer-->"
 LEADING_H1 = re.compile(r"^\s*<h1[^>]*>.*?</h1>", re.S)
 ELEMENT_ID = re.compile(r'(\sid="|\shref="#)([^"]+)"')
 MACROS_TEMPLATE = "partials/cite-module.html"
+REFERENCES_TITLE, REFERENCES_ID, REFERENCES_LEVEL = "References", "references", 2  # as cite-module.html
 CATALOGUE = "catalogue.json"
 WORDS_PER_MINUTE = (300, 175)    # Brysbaert (2019): most adults read non-fiction at 175-300 wpm
 EXPORT_KINDS = tuple(exports.WRITERS)
@@ -253,7 +255,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     def check_citations(self, module: Module, markdown: str) -> None:
         listed = {r["id"]: r for r in module.references}
         used, unresolved = apa.resolve(apa.find_citations(markdown), listed)
-        for cited in unresolved:
+        for cited in {c.text: c for c in unresolved}.values():
             elsewhere = [k for k, e in self.library.items() if apa.matches(cited, e)]
             hint = f" (add {', '.join(elsewhere)} to references)" if elsewhere else ""
             log.warning("companion-course: docs/%s cites (%s), which matches no listed reference%s.",
@@ -269,6 +271,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         split = head.end() if head else 0
         html = f"{html[:split]}{HEADER_MARK}{html[split:]}{FOOTER_MARK}"
         self.rendered[page.file.src_uri] = html
+        page.toc.items.append(AnchorLink(REFERENCES_TITLE, REFERENCES_ID, REFERENCES_LEVEL))
         return html
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
