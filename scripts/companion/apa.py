@@ -198,7 +198,7 @@ def reference(entry: Entry) -> str:
         archive = entry.get("publisher") or entry.get("container-title") or ""
         edition = f"{_e(entry['edition'])} ed." if entry.get("edition") else ""
         body = _tail(
-            _period(f"{_title(entry, italic or kind == 'book')}"
+            _period(f"{_title(entry, italic)}"
                     f"{_details(entry, edition)}{_details(entry, label)}"),
             _publisher({**entry, "publisher": archive}),
         )
