@@ -18,6 +18,7 @@ setup: $(STAMP)
 # Headless Chromium from Debian (Playwright's own browser download does not work offline).
 browser:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+	@test -f tests/node_modules/axe-core/axe.min.js || npm install --prefix tests --no-save --no-audit --no-fund axe-core@4.10.3 >/dev/null
 
 demo: setup
 	$(BIN)/companion demo

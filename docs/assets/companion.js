@@ -87,6 +87,7 @@
       this.current = -1;
       this.range = null;
       this.frame = 0;
+      this.pending = null;
       this.abort = new AbortController();
       this.bind();
     }
@@ -96,9 +97,8 @@
     bind() {
       const opts = { signal: this.abort.signal };
       if (this.audio) {
-        for (const type of ["timeupdate", "seeked", "loadedmetadata"]) {
-          this.audio.addEventListener(type, () => this.tick(), opts);
-        }
+        this.audio.addEventListener("seeked", () => { this.pending = null; this.tick(); }, opts);
+        this.audio.addEventListener("timeupdate", () => this.tick(), opts);
         this.audio.addEventListener("play", () => this.loop(), opts);
       }
       if (this.transcript) this.transcript.addEventListener("click", (e) => this.onClick(e), opts);
@@ -149,6 +149,7 @@
 
     /** Set the audio position; before metadata has loaded, wait for it (the element ignores early seeks). */
     seek(seconds) {
+      this.pending = seconds;                 // until the element reports it, highlight the target
       this.highlight(seconds);
       if (!this.audio) return;
       if (this.audio.readyState >= HTMLMediaElement.HAVE_METADATA) {
@@ -262,7 +263,7 @@
         this.audio.currentTime = range.end;
         announce(this.statusEl, `Stopped at ${clock(range.end)}, the end of the assigned stretch.`);
       }
-      this.highlight(this.audio.currentTime);
+      this.highlight(this.pending ?? this.audio.currentTime);
     }
 
     loop() {

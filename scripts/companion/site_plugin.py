@@ -47,6 +47,7 @@ TRANSCRIPT_DOWNLOADS = (                       # (file in episodes/<slug>/, labe
 )
 HELP_KEYS = ("title", "emergency", "services", "international")
 PAGEFIND_TIMEOUT_S = 600
+PAGEFIND_EXCLUDE = ".headerlink"               # toc permalink marks (¶) are not words of the page
 
 
 class EpisodesConfig(Config):
@@ -161,7 +162,8 @@ class EpisodesPlugin(BasePlugin[EpisodesConfig]):
 def run_pagefind(site_dir: Path) -> None:
     """Index the built HTML with the Pagefind binary from `pagefind[extended]` (offline)."""
     started = time.perf_counter()
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--silent"]
+    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--silent",
+               "--exclude-selectors", PAGEFIND_EXCLUDE]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=PAGEFIND_TIMEOUT_S)
     except (OSError, subprocess.TimeoutExpired) as exc:
