@@ -2,8 +2,7 @@
 
 The build runs on a scratch copy of the project (tests/site_support.copy_project) with fixture
 episodes added, so episode citations, exports and bundle stretches can be checked before real
-episodes exist. Parts other people have not written yet are stubbed in the copy only and named
-in the test summary (`STUBBED`), never in the repository.
+episodes exist.
 """
 
 from __future__ import annotations
@@ -21,21 +20,12 @@ SHARED = REPO.parent / "shared"
 EVIDENCE = SHARED / "evidence" / "evidence.md"
 COURSE = REPO / "docs" / "course"
 MODULE_GLOB = "[0-9][0-9]-*.md"
-# Files the build needs that belong to others: stub text used only if they are missing.
-STUBS = {
-    "docs/glossary-abbr.md": "",
-    "docs/course/index.md": "---\ntitle: Course\n---\n\n# Course\n",
-    "docs/glossary.md": "---\ntitle: Glossary\n---\n\n# Glossary\n\nTherapeutic alliance\n:   The working bond.\n",
-    "docs/about.md": "---\ntitle: About\n---\n\n# About\n",
-    "docs/course/lecturers.md": "---\ntitle: For lecturers\n---\n\n# For lecturers\n",
-}
-# Episodes named by the syllabus and the modules' Listen boxes (numbers 1-7), as fixtures.
+# Some of the episodes the syllabus and the Listen boxes name, as fixtures (no audio).
 FIXTURE_EPISODES = {
     1: ("001-being-seen", "Being seen and not rejected", "2024-05-01", 2400.0),
     3: ("003-a-machine-cannot-say-no", "A machine cannot say no", "2024-05-15", 2700.0),
     7: ("007-ai-as-therapy", "When the chatbot says \"I understand\"", "2024-06-12", 3000.0),
 }
-STUBBED: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -56,15 +46,8 @@ def add_fixture_episodes(episodes_dir: Path) -> None:
 
 
 def prepare_project(root: Path, site_url: str = "") -> Path:
-    """A scratch copy of the project with fixture episodes and stubs for missing parts."""
+    """A scratch copy of the project with fixture episodes (and `site_url`, if given)."""
     project = copy_project(root / "project")
-    for relative, text in STUBS.items():
-        target = project / relative
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-            if relative not in STUBBED:
-                STUBBED.append(relative)
     if site_url:
         config = project / "mkdocs.yml"
         config.write_text(config.read_text().replace('site_url: ""', f'site_url: "{site_url}"'))
