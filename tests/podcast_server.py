@@ -19,6 +19,7 @@ class Faults:
     fail_5xx: Counter = field(default_factory=Counter)          # path -> times to answer 503
     truncate: Counter = field(default_factory=Counter)          # path -> times to cut the body
     ignore_validators: bool = False                             # never answer 304
+    redirects: dict[str, str] = field(default_factory=dict)     # path -> Location (301)
 
 
 class FaultyHandler(StaticHandler):
@@ -29,6 +30,12 @@ class FaultyHandler(StaticHandler):
         self.server.requests[path] += 1
         self.server.headers_seen.append((path, dict(self.headers)))
         faults = self.server.faults
+        if path in faults.redirects:
+            self.send_response(301)
+            self.send_header("Location", faults.redirects[path])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if path in faults.status:
             self.send_error(faults.status[path])
             return

@@ -21,6 +21,13 @@ def test_gzip_and_validators(host) -> None:
     assert host.requests["/feed.xml"] == 2
 
 
+def test_redirects_are_followed(host) -> None:
+    host.add("new/feed.xml", FEED)
+    host.faults.redirects["/old.xml"] = "/new/feed.xml"
+    reply = http.fetch(f"{host.url}/old.xml")
+    assert reply.body == FEED and reply.url.endswith("/new/feed.xml")
+
+
 def test_transient_errors_are_retried(host, monkeypatch) -> None:
     monkeypatch.setattr(http, "BACKOFF_S", 0.01)
     url = host.add("feed.xml", FEED)

@@ -193,3 +193,18 @@ def test_feed_level_errors_exit_2_with_what_to_do(project, host, capsys) -> None
     assert "404" in capsys.readouterr().err
     assert cli.main(["sync", "--feed", host.add("page.html", b"<html>hi</html>")]) == 2
     assert "not an RSS" in capsys.readouterr().err
+
+
+def test_a_model_that_cannot_load_stops_the_run(project, host, capsys, tmp_path) -> None:
+    empty = tmp_path / "no-model"
+    empty.mkdir()
+    feed = publish(host, good_items(host))
+    assert cli.main(["sync", "--feed", feed, "--model", str(empty)]) == 2
+    assert "cannot load model" in capsys.readouterr().err
+    assert all(e["status"] != "transcribed" for e in records(project).values())
+
+
+def test_transcribe_prints_one_file(capsys) -> None:
+    assert cli.main(["transcribe", str(DATA / "audio" / "jfk.wav"), "--format", "vtt"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("WEBVTT") and "ask not what your country" in out.lower()

@@ -22,7 +22,7 @@ from filelock import FileLock, Timeout
 from companion import audio, corrections, feed, http, store, transcript_formats as tf
 from companion.project import Project
 from companion.slug import episode_slug
-from companion.transcribe import ModelError, Settings, transcribe
+from companion.transcribe import ModelError, Settings, load_model, transcribe
 
 FEED_STATE_FILE = "feed-state.json"      # ETag / Last-Modified of the last fetch
 FEED_CACHE_FILE = "feed.xml"             # body of the last 200, reused on a 304
@@ -235,6 +235,10 @@ class Syncer:
         enclosure = record["enclosure"]
         if not enclosure:
             raise audio.AudioError("the feed gives no audio for this episode")
+        try:   # a model that cannot load is the run's problem, not this episode's
+            load_model(self.settings.model, self.settings.device, self.settings.cpu_threads)
+        except ModelError as exc:
+            raise SyncError(str(exc)) from exc
         title = record["title"]
         cached = http.download(
             enclosure["url"], self.project.audio_cache / f"{slug}.audio", enclosure.get("length"),
