@@ -64,6 +64,7 @@ def test_part_file_left_by_a_killed_run_is_resumed(host, tmp_path: Path) -> None
     assert host.headers_seen[-1][1]["Range"] == "bytes=100000-"
 
 
-def test_unreachable_host_is_a_clear_error(tmp_path: Path) -> None:
+def test_unreachable_host_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(http, "BACKOFF_S", 0.01)
     with pytest.raises(http.FetchError, match="cannot connect"):
         http.download("http://127.0.0.1:9/none.mp3", tmp_path / "x.audio", 10)
