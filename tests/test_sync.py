@@ -78,6 +78,13 @@ def test_sync_transcribes_reports_broken_episodes_and_exits_1(project, host, cap
     assert (folder / "corrections.yml").is_file()
     assert not list((project / "episodes").rglob("*.tmp"))
 
+    # The second run retries only the broken episodes and rewrites nothing.
+    before, seen = episode_files(project), dict(host.requests)
+    assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 1
+    assert episode_files(project) == before
+    again = {path: n - seen.get(path, 0) for path, n in host.requests.items() if n - seen.get(path, 0)}
+    assert again == {"/feed.xml": 1, "/missing.mp3": 1, "/corrupt.mp3": 1}
+
 
 def test_second_run_fetches_and_rewrites_nothing(project, host) -> None:
     feed = publish(host, good_items(host))

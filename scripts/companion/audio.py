@@ -8,6 +8,7 @@ without an exception into a fraction of a second of noise, which Whisper then "t
 
 from __future__ import annotations
 
+import re
 import subprocess
 import warnings
 from dataclasses import dataclass
@@ -62,7 +63,8 @@ def decode_errors(path: Path) -> list[str]:
     """Lines ffmpeg reports as errors while decoding the whole file (cheap: no output written)."""
     result = subprocess.run([AudioSegment.converter, "-nostdin", "-v", "error", "-i", str(path),
                              "-f", "null", "-"], capture_output=True, text=True, errors="replace")
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    # Drop ffmpeg's pointer addresses ("[mp3float @ 0x55d1...]") so a reason reads the same each run.
+    lines = [re.sub(r" @ 0x[0-9a-f]+", "", line) for line in result.stderr.splitlines() if line.strip()]
     if result.returncode != 0 and not lines:
         lines = [f"ffmpeg exited with code {result.returncode}"]
     return lines

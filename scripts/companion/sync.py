@@ -243,7 +243,11 @@ class Syncer:
         cached = http.download(
             enclosure["url"], self.project.audio_cache / f"{slug}.audio", enclosure.get("length"),
             progress=lambda done, total: self.reporter.download(title, done, total))
-        decoded = audio.load_audio(cached, record.get("duration"))
+        try:
+            decoded = audio.load_audio(cached, record.get("duration"))
+        except audio.AudioError:
+            cached.unlink()        # the host may fix the file: download it again next time
+            raise
         if not record.get("duration"):
             record["duration"] = round(decoded.seconds, 3)
         outcome.audio_s = decoded.seconds
