@@ -1,0 +1,238 @@
+"""Site benchmark: 200 synthetic one-hour episodes, Material's built-in search vs Pagefind.
+
+Transcripts come from a word-bigram model of real speech shipped with the project's fixtures
+(a Buzzsprout podcast episode in SRT and HTML, LibriVox and radio reference transcripts), so
+vocabulary and word frequencies look like speech, not lorem ipsum. Each variant of the site is
+built with the real mkdocs.yml (Material variant: `search` plugin on, Pagefind off), served on
+127.0.0.1, and searched in headless Chromium twice: bytes are counted for search requests only
+(Material: `search/` and its worker; Pagefind: `pagefind/`), as served and as gzip would send them.
+
+Run: python bench/site.py [--episodes 200] [--words 9000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+from site_support import CHROMIUM, CHROMIUM_ARGS, StaticServer, build, copy_project, write_episode  # noqa: E402
+
+FIXTURES = Path("/work/shared/fixtures")
+SPEECH_SOURCES = (
+    FIXTURES / "transcripts/podcast-namespace/example.srt",
+    FIXTURES / "transcripts/podcast-namespace/example.html",
+    FIXTURES / "transcripts/podcast-namespace/example.vtt",
+    FIXTURES / "audio/references.json",
+)
+EPISODE_SECONDS = 3600
+WORDS_PER_SEGMENT = (10, 24)        # words per transcript segment (a Whisper-sized cue)
+SEED = 20250301
+SENTENCE_RUN_ON = 0.7              # chance to follow the source past a sentence end (else a new start)
+GZIP_LEVEL = 6
+RESULT_TIMEOUT_MS = 60_000
+TARGET_FIRST_SEARCH_BYTES = 1_000_000
+TARGET_FIRST_RESULT_MS = 500
+TARGET_BUILD_S = 180
+
+
+def speech_text() -> str:
+    """Plain words of real speech from the fixtures (cue numbers, times and tags removed)."""
+    parts = []
+    for path in SPEECH_SOURCES:
+        raw = path.read_text(encoding="utf-8", errors="replace")
+        if path.suffix == ".json":
+            raw = " ".join(str(c.get("reference", "")) for c in json.loads(raw).get("clips", []))
+        raw = re.sub(r"<[^>]+>", " ", raw)
+        raw = re.sub(r"^\d+$|\d\d:\d\d:\d\d[.,]\d+ --> \d\d:\d\d:\d\d[.,]\d+|WEBVTT", " ", raw, flags=re.M)
+        parts.append(raw)
+    return re.sub(r"\s+", " ", " ".join(parts))
+
+
+class BigramModel:
+    """Next word given the previous one, with the sentence ends of the source kept."""
+
+    def __init__(self, text: str) -> None:
+        words = [w for w in text.split() if re.search(r"[A-Za-z]", w)]
+        self.next: dict[str, list[str]] = defaultdict(list)
+        for a, b in zip(words, words[1:]):
+            self.next[a].append(b)
+        self.starts = [b for a, b in zip(words, words[1:]) if a.endswith((".", "?", "!"))] or words[:50]
+
+    def words(self, rng: random.Random, count: int) -> list[str]:
+        out: list[str] = []
+        word = rng.choice(self.starts)
+        while len(out) < count:
+            out.append(word)
+            choices = self.next.get(word)
+            keep_going = choices and (not word.endswith((".", "?", "!")) or rng.random() < SENTENCE_RUN_ON)
+            word = rng.choice(choices) if keep_going else rng.choice(self.starts)
+        return out
+
+
+def synthetic_episodes(episodes_dir: Path, count: int, words: int, model: BigramModel) -> dict[str, str]:
+    """Write `count` episodes; returns a phrase unique to one episode and a common phrase."""
+    rng = random.Random(SEED)
+    marker_episode = count // 2
+    marker = "Torrens harbourmaster Wexcombe"            # invented name: occurs once in the corpus
+    second = ""
+    for n in range(1, count + 1):
+        body = model.words(rng, words)
+        if n == marker_episode:
+            body[words // 2: words // 2 + 3] = marker.split()
+        segments, i = [], 0
+        per_word = EPISODE_SECONDS / len(body)
+        while i < len(body):
+            size = rng.randint(*WORDS_PER_SEGMENT)
+            chunk = body[i:i + size]
+            segments.append({"startTime": round(i * per_word, 2), "endTime": round((i + len(chunk)) * per_word, 2),
+                             "body": " ".join(chunk), "speaker": "Host" if (i // 200) % 2 == 0 else "Guest"})
+            i += size
+        write_episode(episodes_dir, f"{n:03d}-episode-{n}", title=f"Episode {n}: {' '.join(body[:6]).strip('.,')}",
+                      number=n, date=f"20{20 + n // 52:02d}-{1 + (n % 12):02d}-{1 + (n % 28):02d}",
+                      duration=EPISODE_SECONDS, audio_url=f"https://127.0.0.1/audio/{n}.mp3",
+                      segments=segments, notes=f"<p>{' '.join(model.words(rng, 60))}</p>")
+        if n == 1:
+            second = " ".join(re.sub(r"[^\w']", "", w) for w in body[words // 3: words // 3 + 2])
+    return {"first": marker, "second": second}
+
+
+def material_config(project: Path) -> str:
+    """A copy of mkdocs.yml with Material's search on and Pagefind off."""
+    text = (project / "mkdocs.yml").read_text()
+    if "  - companion-episodes\n" not in text:
+        raise SystemExit("bench: mkdocs.yml no longer lists `- companion-episodes` plainly; update material_config().")
+    text = text.replace("  - companion-episodes\n", "  - search\n  - companion-episodes:\n      pagefind: false\n", 1)
+    (project / "mkdocs-material-search.yml").write_text(text)
+    return "mkdocs-material-search.yml"
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def gzip_size(body: bytes, url: str) -> int:
+    if url.endswith((".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter")):
+        return len(body)                               # Pagefind stores these already gzipped
+    return min(len(body), len(gzip.compress(body, GZIP_LEVEL)))
+
+
+def measure_search(browser, url: str, kind: str, queries: dict[str, str]) -> dict[str, float]:
+    """Open the home page, search twice; bytes and time to first result for each search."""
+    page = browser.new_page()
+    seen: list[tuple[str, int, int]] = []
+
+    def on_response(response) -> None:
+        marker = "/pagefind/" if kind == "pagefind" else ("/search/", "/workers/search")
+        if any(m in response.url for m in ((marker,) if isinstance(marker, str) else marker)):
+            try:
+                body = response.body()
+            except Exception:                          # redirects and aborted requests have no body
+                return
+            seen.append((response.url, len(body), gzip_size(body, response.url)))
+
+    page.on("response", on_response)
+    page.goto(url)
+    page.wait_for_load_state("load")
+    figures: dict[str, float] = {}
+    for label, query in queries.items():
+        before = len(seen)
+        if kind == "pagefind":
+            if not page.locator("#ffg-search").evaluate("d => d.open"):
+                page.click(".ffg-search-open")
+            started = time.perf_counter()
+            page.fill("#ffg-search-input", query)
+            page.locator(".ffg-hit").first.wait_for(timeout=RESULT_TIMEOUT_MS)
+        else:
+            page.evaluate("document.getElementById('__search').checked = true")
+            started = time.perf_counter()
+            page.fill("input.md-search__input", query)
+            page.locator(".md-search-result__item").first.wait_for(state="attached", timeout=RESULT_TIMEOUT_MS)
+        figures[f"{label}_ms"] = (time.perf_counter() - started) * 1000
+        page.wait_for_timeout(300)                     # let the fragment fetches for shown results land
+        figures[f"{label}_bytes"] = sum(s[1] for s in seen[before:])
+        figures[f"{label}_gzip"] = sum(s[2] for s in seen[before:])
+        if kind == "pagefind":
+            page.fill("#ffg-search-input", "")
+        else:
+            page.fill("input.md-search__input", "")
+    page.close()
+    return figures
+
+
+def human_bytes(n: float) -> str:
+    return f"{n / 1e6:.2f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--episodes", type=int, default=200)
+    parser.add_argument("--words", type=int, default=9000)
+    parser.add_argument("--keep", type=Path, help="keep the built sites in this folder")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="companion-bench-"))
+    try:
+        project = copy_project(work / "project")
+        started = time.perf_counter()
+        queries = synthetic_episodes(project / "episodes", args.episodes, args.words, BigramModel(speech_text()))
+        print(f"generated {args.episodes} episodes x {args.words} words in {time.perf_counter() - started:.1f} s", flush=True)
+        variants = {"material": material_config(project), "pagefind": "mkdocs.yml"}
+        results: dict[str, dict[str, float]] = {}
+        for kind, config in variants.items():
+            site = work / f"site-{kind}"
+            started = time.perf_counter()
+            build(project, site, config=config)
+            results[kind] = {"build_s": time.perf_counter() - started, "site_bytes": folder_bytes(site)}
+            print(f"{kind}: built in {results[kind]['build_s']:.1f} s", flush=True)
+
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for kind in variants:
+                server = StaticServer(work / f"site-{kind}")
+                try:
+                    results[kind].update(measure_search(browser, server.url, kind, queries))
+                finally:
+                    server.close()
+            browser.close()
+
+        rows = [
+            ("Build time (mkdocs build --strict, incl. index)", lambda r: f"{r['build_s']:.1f} s"),
+            ("Total site size", lambda r: human_bytes(r["site_bytes"])),
+            ("First search: bytes as served", lambda r: human_bytes(r["first_bytes"])),
+            ("First search: bytes with gzip", lambda r: human_bytes(r["first_gzip"])),
+            ("First search: time to first result", lambda r: f"{r['first_ms']:.0f} ms"),
+            ("Second search: bytes as served", lambda r: human_bytes(r["second_bytes"])),
+            ("Second search: bytes with gzip", lambda r: human_bytes(r["second_gzip"])),
+            ("Second search: time to first result", lambda r: f"{r['second_ms']:.0f} ms"),
+        ]
+        print(f"\n{args.episodes} episodes x {args.words} words; queries: {queries['first']!r}, {queries['second']!r}\n")
+        print(f"| {'measure':<48} | {'Material search':>16} | {'Pagefind':>12} |")
+        print(f"|{'-' * 50}|{'-' * 18}|{'-' * 14}|")
+        for label, fmt in rows:
+            print(f"| {label:<48} | {fmt(results['material']):>16} | {fmt(results['pagefind']):>12} |")
+        pf = results["pagefind"]
+        print(f"\nTargets (Pagefind): first search < 1 MB: {'met' if pf['first_bytes'] < TARGET_FIRST_SEARCH_BYTES else 'MISSED'}; "
+              f"< {TARGET_FIRST_RESULT_MS} ms: {'met' if pf['first_ms'] < TARGET_FIRST_RESULT_MS else 'MISSED'}; "
+              f"build < {TARGET_BUILD_S} s: {'met' if pf['build_s'] < TARGET_BUILD_S else 'MISSED'}")
+        if args.keep:
+            shutil.copytree(work, args.keep, dirs_exist_ok=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
