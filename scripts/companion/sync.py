@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from filelock import FileLock, Timeout
 
-from companion import audio, corrections, feed, http, store, transcript_formats as tf
+from companion import audio, chapters, corrections, feed, http, store, transcript_formats as tf
 from companion.project import Project
 from companion.slug import episode_slug
 from companion.transcribe import ModelError, Settings, load_model, transcribe
@@ -131,7 +131,8 @@ def write_outputs(folder: Path, raw: list[tf.Segment]) -> tuple[bool, list[str]]
     for name, text in (("transcript.json", store.dump_json(tf.to_json(segments))),
                        ("transcript.vtt", tf.to_vtt(segments)),
                        ("transcript.srt", tf.to_srt(segments)),
-                       ("transcript.txt", tf.to_txt(segments))):
+                       ("transcript.txt", tf.to_txt(segments)),
+                       ("transcript.html", tf.to_html(segments))):
         changed |= store.write_text_atomic(folder / name, text)
     corrections.ensure_template(folder / store.CORRECTIONS_FILE)
     return changed, warnings
@@ -193,6 +194,7 @@ class Syncer:
         if item["duration"]:
             record["duration"] = item["duration"]
         outcome = Outcome(slug=slug, title=record["title"], new=new, state="unchanged")
+        chapters.update(folder, record, self.reporter.warn)
         try:
             if not record["enclosure"] and not _publisher_transcript(record):
                 record.update(status=store.STATUS_NO_AUDIO, error=None)

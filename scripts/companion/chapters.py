@@ -1,0 +1,82 @@
+"""Podcasting 2.0 JSON chapters: fetched from the feed's `podcast:chapters`, or written by hand.
+
+`episodes/<slug>/chapters.json` is the site's one source of chapters. A file the maintainer wrote
+is never touched; one fetched from the feed is recorded as such in episode.json
+(`chapters_source`, `chapters_fetched_url`) and fetched again only when the feed links another
+file, so a sync with nothing new still costs one request. A bad chapters file is a warning: the
+transcript is worth more than its chapter headings.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+from companion import http, store
+
+CHAPTERS_TYPE = "application/json+chapters"   # the MIME type the spec prefers
+SOURCE_FEED = "feed"
+SOURCE_MANUAL = "manual"
+CHAPTER_FIELDS = {"startTime": (int, float), "endTime": (int, float), "title": str, "img": str,
+                  "url": str, "toc": bool}
+
+
+class ChaptersError(ValueError):
+    """A chapters file that does not follow the Podcasting 2.0 JSON chapters format."""
+
+
+def _wrong_type(value: Any, kind: type | tuple[type, ...]) -> bool:
+    if kind is bool:
+        return not isinstance(value, bool)
+    return isinstance(value, bool) or not isinstance(value, kind)   # True is not a time
+
+
+def validate(data: Any) -> dict[str, Any]:
+    """The chapters document with chapters sorted by start; raise ChaptersError saying what is wrong."""
+    if not isinstance(data, dict) or not isinstance(data.get("version"), str):
+        raise ChaptersError('needs an object with a "version" string (e.g. "1.2.0")')
+    chapters = data.get("chapters")
+    if not isinstance(chapters, list) or not chapters:
+        raise ChaptersError('needs a non-empty "chapters" list')
+    for number, chapter in enumerate(chapters, 1):
+        if not isinstance(chapter, dict) or "startTime" not in chapter:
+            raise ChaptersError(f"chapter {number} needs a startTime (seconds)")
+        for name, kind in CHAPTER_FIELDS.items():
+            value = chapter.get(name)
+            if value is not None and _wrong_type(value, kind):
+                raise ChaptersError(f"chapter {number}: {name} has the wrong type ({value!r})")
+        if chapter["startTime"] < 0:
+            raise ChaptersError(f"chapter {number}: startTime is negative")
+    return {**data, "chapters": sorted(chapters, key=lambda c: c["startTime"])}
+
+
+def fetch(url: str) -> dict[str, Any]:
+    """Download and validate the chapters file at `url`."""
+    body = http.fetch(url).body.decode("utf-8-sig", errors="replace")
+    try:
+        return validate(json.loads(body))
+    except json.JSONDecodeError as exc:
+        raise ChaptersError(f"not JSON ({exc})") from exc
+
+
+def update(folder: Path, record: dict[str, Any], warn: Callable[[str], None]) -> None:
+    """Bring `folder/chapters.json` in line with the feed's link, keeping a hand-written file."""
+    path = folder / store.CHAPTERS_FILE
+    url = record.get("chapters_url")
+    if path.is_file() and record.get("chapters_source") != SOURCE_FEED:
+        record["chapters_source"] = SOURCE_MANUAL
+        return
+    if not url:
+        if path.is_file():            # the feed dropped its chapters: so does the site
+            path.unlink()
+            record.update(chapters_source=None, chapters_fetched_url=None)
+        return
+    if path.is_file() and record.get("chapters_fetched_url") == url:
+        return
+    try:
+        store.write_json_atomic(path, fetch(url))
+    except (http.FetchError, ChaptersError) as exc:
+        warn(f"{folder.name}: chapters from {url} not used: {exc}")
+        return
+    record.update(chapters_source=SOURCE_FEED, chapters_fetched_url=url)

@@ -1,0 +1,96 @@
+"""Chapters: `podcast:chapters` JSON fetched during sync, validated, and never over a hand-written file.
+
+The episodes carry a publisher transcript, so these runs need no model and take a second.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from companion import chapters, cli, store
+from podcast_server import rss
+
+DATA = Path(__file__).parent / "data" / "transcripts"
+EXAMPLE = json.loads((DATA / "chapters-example.json").read_text())
+
+
+def publish(host, chapters_url: str | None) -> str:
+    """A one-episode feed with a publisher VTT and, when given, a `podcast:chapters` link."""
+    vtt = host.add("ep.vtt", (DATA / "example.vtt").read_bytes())
+    feed = rss([{"title": "With chapters", "guid": "c1", "audio": f"{host.url}/never.mp3",
+                 "date": "Mon, 01 Jan 2024 09:00:00 +0000",
+                 "transcripts": [{"url": vtt, "type": "text/vtt"}]}])
+    if chapters_url:
+        tag = f'<podcast:chapters url="{chapters_url}" type="{chapters.CHAPTERS_TYPE}"/>'
+        feed = feed.replace("</item>", tag + "</item>")
+    return host.add("feed.xml", feed.encode())
+
+
+def episode(root: Path) -> tuple[Path, dict]:
+    record = store.load_episodes(root / "episodes")[0]
+    return root / "episodes" / record["slug"], record
+
+
+def test_feed_chapters_are_fetched_once_and_recorded(project, host) -> None:
+    url = host.add("chapters.json", (DATA / "chapters-example.json").read_bytes())
+    feed = publish(host, url)
+    assert cli.main(["sync", "--feed", feed]) == 0
+    folder, record = episode(project)
+    written = json.loads((folder / "chapters.json").read_text())
+    assert written["version"] == "1.2.0"
+    assert [c["title"] for c in written["chapters"]] == [c["title"] for c in EXAMPLE["chapters"]]
+    assert record["chapters_source"] == "feed" and record["chapters_fetched_url"] == url
+    assert host.requests["/never.mp3"] == 0
+    assert cli.main(["sync", "--feed", feed]) == 0
+    assert host.requests["/chapters.json"] == 1            # not fetched again: same link
+
+
+def test_hand_written_chapters_are_never_overwritten(project, host) -> None:
+    url = host.add("chapters.json", (DATA / "chapters-example.json").read_bytes())
+    feed = publish(host, None)
+    assert cli.main(["sync", "--feed", feed]) == 0
+    folder, _ = episode(project)
+    mine = '{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "Mine"}]}\n'
+    (folder / "chapters.json").write_text(mine)
+    assert cli.main(["sync", "--feed", publish(host, url)]) == 0
+    assert (folder / "chapters.json").read_text() == mine
+    assert episode(project)[1]["chapters_source"] == "manual"
+    assert host.requests["/chapters.json"] == 0
+
+
+def test_feed_chapters_follow_the_feed(project, host) -> None:
+    url = host.add("chapters.json", (DATA / "chapters-example.json").read_bytes())
+    assert cli.main(["sync", "--feed", publish(host, url)]) == 0
+    folder, _ = episode(project)
+    assert cli.main(["sync", "--feed", publish(host, None)]) == 0
+    assert not (folder / "chapters.json").exists()
+    assert episode(project)[1]["chapters_source"] is None
+
+
+@pytest.mark.parametrize("body, reason", [
+    (b"not json", "not JSON"),
+    (b'{"chapters": [{"startTime": 0}]}', "version"),
+    (b'{"version": "1.2.0", "chapters": [{"title": "no start"}]}', "startTime"),
+    (b'{"version": "1.2.0", "chapters": [{"startTime": "0:10"}]}', "wrong type"),
+])
+def test_bad_chapters_are_a_warning_not_a_failure(project, host, capsys, body, reason) -> None:
+    url = host.add("chapters.json", body)
+    assert cli.main(["sync", "--feed", publish(host, url)]) == 0
+    folder, record = episode(project)
+    assert record["status"] == "transcribed" and not (folder / "chapters.json").exists()
+    err = capsys.readouterr().err
+    assert "chapters" in err and reason in err
+
+
+def test_unreachable_chapters_are_a_warning(project, host, capsys) -> None:
+    assert cli.main(["sync", "--feed", publish(host, f"{host.url}/gone.json")]) == 0
+    assert "404" in capsys.readouterr().err
+    assert episode(project)[1]["status"] == "transcribed"
+
+
+def test_validate_sorts_chapters_by_start() -> None:
+    shuffled = {"version": "1.2.0", "chapters": list(reversed(EXAMPLE["chapters"]))}
+    assert chapters.validate(shuffled)["chapters"] == EXAMPLE["chapters"]
