@@ -1,4 +1,5 @@
-"""`companion`: a thin command line over the library (sync, transcribe, build, serve, demo).
+"""`companion`: a thin command line over the library (sync, transcribe, build, serve, demo,
+feed-tags, doctor, deploy).
 
 Exit codes: 0 all done, 1 some episode failed, 2 a usage, project or feed-level error.
 """
@@ -13,6 +14,7 @@ from typing import Callable
 from rich.console import Console
 
 EXIT_OK, EXIT_EPISODE_FAILED, EXIT_USAGE = 0, 1, 2
+DOCTOR_WIDTH = 120                    # the doctor table: room for "what to fix" on a terminal or in CI logs
 
 
 def cmd_sync(args: argparse.Namespace, console: Console) -> int:
@@ -85,6 +87,48 @@ def cmd_demo(args: argparse.Namespace, console: Console) -> int:
         return EXIT_OK
 
 
+def cmd_feed_tags(args: argparse.Namespace, console: Console) -> int:
+    from companion import feed_tags
+    from companion.project import open_project
+
+    try:
+        tags = feed_tags.render(open_project())
+    except feed_tags.FeedTagsError as exc:
+        console.print(f"[red]error:[/] {exc}", markup=True, highlight=False)
+        return EXIT_USAGE
+    if not tags:
+        console.print("no transcribed episodes yet: run `companion sync` first")
+    sys.stdout.write(tags)
+    return EXIT_OK
+
+
+def cmd_doctor(args: argparse.Namespace, console: Console) -> int:
+    from rich.table import Table
+
+    from companion import doctor
+
+    checks = doctor.run(args.model)
+    table = Table("check", "status", "details / what to fix")
+    table.columns[2].overflow = "fold"               # paths whole, never cut with an ellipsis
+    colours = {doctor.OK: "green", doctor.WARN: "yellow", doctor.FAIL: "red"}
+    for check in checks:
+        table.add_row(check.name, f"[{colours[check.status]}]{check.status}[/]", check.detail)
+    Console(width=DOCTOR_WIDTH).print(table)          # stdout: the report is the output
+    return EXIT_EPISODE_FAILED if any(c.status == doctor.FAIL for c in checks) else EXIT_OK
+
+
+def cmd_deploy(args: argparse.Namespace, console: Console) -> int:
+    from companion.deploy import deploy
+    from companion.project import open_project
+
+    line, code = deploy(open_project(), dry_run=args.dry_run)
+    if args.dry_run:
+        print(line)
+    elif code:
+        console.print(f"[red]deploy failed[/] (exit {code}): {line}", markup=True, highlight=False)
+    return code
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="companion", description=__doc__.splitlines()[0])
     commands = top.add_subparsers(dest="command", required=True)
@@ -120,6 +164,18 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, default=8000, help="port for the site")
     demo.add_argument("--no-serve", action="store_true", help="stop after the build")
     demo.set_defaults(run=cmd_demo)
+
+    tags = commands.add_parser("feed-tags", help="print Podcasting 2.0 transcript and chapters "
+                                                 "tags to paste into the feed")
+    tags.set_defaults(run=cmd_feed_tags)
+
+    doctor = commands.add_parser("doctor", help="check Python, ffmpeg, models, disk, feed, site tools")
+    doctor.add_argument("--model", help="also check this model name or folder")
+    doctor.set_defaults(run=cmd_doctor)
+
+    deploy = commands.add_parser("deploy", help="strict build and push to the gh-pages branch")
+    deploy.add_argument("--dry-run", action="store_true", help="print the command, run nothing")
+    deploy.set_defaults(run=cmd_deploy)
     return top
 
 

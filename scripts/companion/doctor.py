@@ -1,0 +1,166 @@
+"""`companion doctor`: check the machine before a sync, and say what to fix in plain words.
+
+Each check is cheap and independent, so one broken thing never hides another. FAIL means `sync`
+or `build` will not work; WARN means something optional is missing or will cost time later.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from companion import feed, http
+from companion.project import Project, ProjectError, open_project
+from companion.transcribe import DEFAULT_MODEL, ModelError, model_path
+
+OK, WARN, FAIL = "OK", "WARN", "FAIL"
+DEFAULT_CHECK = f"model {DEFAULT_MODEL}"
+MODEL_CHECK = "model (--model)"
+MIN_PYTHON = (3, 10)
+PATH_PREFIXES = ("/", ".", "~")       # a --model that starts so is a folder, not a model name
+MODEL_FILE = "model.bin"              # what a CTranslate2 (faster-whisper) model folder holds
+DISK_FAIL_BYTES = 500 * 1024**2       # below this, one episode's audio may not fit
+DISK_WARN_BYTES = 5 * 1024**3         # large-v3 alone is ~3 GB; audio piles up in .cache/
+FEED_TIMEOUT_S = 10.0
+FFMPEG_TIMEOUT_S = 20.0
+SITE_PACKAGES = (("mkdocs", "mkdocs"), ("material", "mkdocs-material"),
+                 ("mkdocs_macros", "mkdocs-macros-plugin"), ("pagefind", "pagefind"))
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    status: str                        # OK, WARN or FAIL
+    detail: str                        # what was found, or what to do about it
+
+
+def check_python() -> Check:
+    version = ".".join(map(str, sys.version_info[:3]))
+    if sys.version_info < MIN_PYTHON:
+        return Check("Python", FAIL, f"{version}: needs {'.'.join(map(str, MIN_PYTHON))} or later")
+    return Check("Python", OK, version)
+
+
+def check_ffmpeg() -> Check:
+    try:
+        import imageio_ffmpeg
+
+        exe = imageio_ffmpeg.get_ffmpeg_exe()
+        result = subprocess.run([exe, "-version"], capture_output=True, text=True,
+                                timeout=FFMPEG_TIMEOUT_S)
+    except (ImportError, RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
+        return Check("ffmpeg", FAIL, f"{exc}. Run `make setup` (installs imageio-ffmpeg).")
+    if result.returncode != 0:
+        return Check("ffmpeg", FAIL, f"{exe} -version exited {result.returncode}. "
+                     "Reinstall: .venv/bin/pip install --force-reinstall imageio-ffmpeg")
+    first = result.stdout.splitlines()[0] if result.stdout else exe
+    return Check("ffmpeg", OK, first.split(" Copyright")[0])
+
+
+def _model_folder(name: str, folder: Path) -> Check:
+    if (folder / MODEL_FILE).is_file():
+        return Check(name, OK, f"{folder}")
+    return Check(name, FAIL, f"{folder} has no {MODEL_FILE}: give the folder of a "
+                 "CTranslate2 (faster-whisper) model, or a model name such as small.en")
+
+
+def check_default_model() -> Check:
+    try:
+        return _model_folder(DEFAULT_CHECK, Path(model_path(DEFAULT_MODEL)))
+    except ModelError as exc:
+        return Check(DEFAULT_CHECK, FAIL, f"{exc}. Run `make setup`.")
+
+
+def check_model(spec: str) -> Check:
+    """A `--model` given as a folder (must hold model.bin) or a faster-whisper name (cache or hub)."""
+    folder = Path(spec).expanduser()
+    if folder.exists() or spec.startswith(PATH_PREFIXES):    # "org/name" is a hub repo id
+        return _model_folder(MODEL_CHECK, folder)
+    from faster_whisper.utils import available_models, download_model
+
+    if spec not in available_models() and "/" not in spec:
+        return Check(MODEL_CHECK, FAIL, f"{spec}: no such folder and not a faster-whisper model name "
+                     f"({', '.join(available_models())})")
+    try:
+        cached = download_model(spec, local_files_only=True)
+        return Check(MODEL_CHECK, OK, f"{spec} in the Hugging Face cache: {cached}")
+    except Exception:  # noqa: BLE001 - huggingface_hub raises several kinds for "not cached"
+        pass
+    if os.environ.get("HF_HUB_OFFLINE") == "1":
+        return Check(MODEL_CHECK, FAIL, f"{spec} is not in the Hugging Face cache and HF_HUB_OFFLINE=1: "
+                     "run once with internet (unset HF_HUB_OFFLINE), or give a local model folder")
+    return Check(MODEL_CHECK, WARN, f"{spec} is not downloaded yet: the first sync fetches it from "
+                 "Hugging Face (needs internet; small.en ~0.5 GB, large-v3 ~3 GB)")
+
+
+def check_disk(root: Path) -> Check:
+    free = shutil.disk_usage(root).free
+    detail = f"{free / 1024**3:.1f} GB free in {root}"
+    if free < DISK_FAIL_BYTES:
+        return Check("disk space", FAIL, f"{detail}: free some space (audio is cached in .cache/)")
+    if free < DISK_WARN_BYTES:
+        return Check("disk space", WARN, f"{detail}: enough for tiny.en, tight for large models")
+    return Check("disk space", OK, detail)
+
+
+def check_feed(source: str, fetch: Callable[..., http.Response] = http.fetch) -> Check:
+    """The feed is set, answers, and is a podcast feed (one GET, as sync would make it)."""
+    if not source:
+        return Check("feed", WARN, "no feed set: put its URL in mkdocs.yml under "
+                     "extra.podcast.feed (the demo and the course work without one)")
+    try:
+        if source.startswith(("http://", "https://")):
+            reply = fetch(source, timeout=FEED_TIMEOUT_S)
+            body, url, kind = reply.body, reply.url, reply.content_type
+        else:
+            body, url, kind = Path(source).expanduser().read_bytes(), "", None
+        parsed = feed.parse_feed(body, url, kind)
+    except http.FetchError as exc:
+        return Check("feed", FAIL, f"unreachable: {exc}. Check the URL in extra.podcast.feed "
+                     "and this machine's network")
+    except OSError as exc:
+        return Check("feed", FAIL, f"cannot read {source}: {exc.strerror}")
+    except feed.FeedError as exc:
+        return Check("feed", FAIL, f"{source} answers but is {exc}: is it the RSS address?")
+    return Check("feed", OK, f"{source}: {len(parsed.items)} episodes")
+
+
+def check_site_packages() -> list[Check]:
+    checks = []
+    for module, package in SITE_PACKAGES:
+        if importlib.util.find_spec(module) is None:
+            checks.append(Check(package, FAIL, "not installed: run `make setup`"))
+        else:
+            checks.append(Check(package, OK, importlib.metadata.version(package)))
+    return checks
+
+
+def check_chromium() -> Check:
+    found = next((shutil.which(name) for name in CHROMIUM_NAMES if shutil.which(name)), None)
+    if found:
+        return Check("chromium", OK, found)
+    return Check("chromium", WARN, "not found: only the browser tests need it (`make browser`)")
+
+
+def run(model: str | None = None, start: Path | None = None) -> list[Check]:
+    """Every check, in the order a maintainer would fix them."""
+    checks = [check_python(), check_ffmpeg(), check_default_model()]
+    if model and model != DEFAULT_MODEL:
+        checks.append(check_model(model))
+    try:
+        project: Project | None = open_project(start)
+    except ProjectError as exc:
+        project = None
+        checks.append(Check("project", FAIL, str(exc)))
+    checks.append(check_disk(project.root if project else Path.cwd()))
+    if project:
+        checks.append(check_feed(project.podcast.feed))
+    return checks + check_site_packages() + [check_chromium()]

@@ -1,0 +1,80 @@
+"""`companion doctor`: a missing model and an unreachable feed are reported with what to fix."""
+
+from __future__ import annotations
+
+import re
+import socket
+import types
+from pathlib import Path
+
+import pytest
+
+from companion import cli, doctor, http
+
+FEED = Path(__file__).parent / "data" / "feeds" / "podcast-namespace" / "example.xml"
+
+
+@pytest.fixture
+def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The feed check retries like sync does; the tests need not wait for the back-off."""
+    monkeypatch.setattr(http, "time", types.SimpleNamespace(sleep=lambda seconds: None))
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]           # nothing listens once the socket is closed
+
+
+def set_feed(project, url: str) -> None:
+    (project / "mkdocs.yml").write_text(f"site_name: Test\nextra:\n  podcast:\n    feed: {url}\n")
+
+
+def unboxed(table: str) -> str:
+    """The table's text without borders or line breaks, so wrapped cells read whole."""
+    return re.sub(r"[│┃\s]+", " ", table)
+
+
+def rows(checks: list[doctor.Check]) -> dict[str, doctor.Check]:
+    return {check.name: check for check in checks}
+
+
+def test_a_model_folder_without_a_model_fails_and_says_so(project, tmp_path, capsys) -> None:
+    empty = tmp_path / "no-model"
+    empty.mkdir()
+    assert cli.main(["doctor", "--model", str(empty)]) == 1
+    out = unboxed(capsys.readouterr().out)
+    assert "FAIL" in out and "has no model.bin" in out and "no-model" in out
+    row = rows(doctor.run(str(empty)))[doctor.MODEL_CHECK]
+    assert row.status == doctor.FAIL and "model.bin" in row.detail
+
+
+def test_an_unknown_model_name_and_an_uncached_one_offline(project, monkeypatch) -> None:
+    assert doctor.check_model("huge.en").status == doctor.FAIL
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    check = doctor.check_model("large-v3")
+    assert check.status == doctor.FAIL and "HF_HUB_OFFLINE" in check.detail
+
+
+def test_an_unreachable_feed_fails_and_names_the_setting(project, capsys, no_backoff) -> None:
+    url = f"http://127.0.0.1:{closed_port()}/feed.xml"
+    set_feed(project, url)
+    assert cli.main(["doctor"]) == 1
+    out = unboxed(capsys.readouterr().out)
+    assert "unreachable" in out and "extra.podcast.feed" in out
+    row = rows(doctor.run())["feed"]
+    assert row.status == doctor.FAIL and url in row.detail and "cannot connect" in row.detail
+
+
+def test_a_page_that_is_not_a_feed_fails(project, host) -> None:
+    set_feed(project, host.add("page.html", b"<html><body>hello</body></html>"))
+    row = rows(doctor.run())["feed"]
+    assert row.status == doctor.FAIL and "not an RSS" in row.detail
+
+
+def test_a_healthy_machine_passes(project, host, capsys) -> None:
+    set_feed(project, host.add("feed.xml", source=FEED))
+    assert cli.main(["doctor"]) == 0
+    checks = rows(doctor.run())
+    assert checks["feed"].status == checks[doctor.DEFAULT_CHECK].status == checks["ffmpeg"].status == "OK"
+    assert "FAIL" not in capsys.readouterr().out
