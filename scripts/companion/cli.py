@@ -1,5 +1,6 @@
-"""`companion`: a thin command line over the library (sync, transcribe, build, serve, demo,
-feed-tags, doctor, deploy).
+"""`companion`: a thin command line over the library: sync, transcribe, build, serve, demo, ...
+
+The maintainer's tools too: feed-tags, doctor, deploy.
 
 Exit codes: 0 all done, 1 some episode failed, 2 a usage, project or feed-level error.
 """
