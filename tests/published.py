@@ -68,11 +68,12 @@ def serve_sample(www: Path) -> StaticServer:
     feed = feed.replace("<item>", EXTRA_ITEM + "<item>", 1)
     guid = f'<guid isPermaLink="false">{CHAPTERED_GUID}</guid>'
     assert guid in feed, "the sample feed changed: update tests/published.py"
-    feed = feed.replace(guid, guid + '<podcast:chapters url="chapters.json" '
+    server = StaticServer(www).start()
+    feed = feed.replace(guid, guid + f'<podcast:chapters url="{server.url}/chapters.json" '
                                      'type="application/json+chapters"/>')
     (www / "feed.xml").write_text(feed)
     (www / "chapters.json").write_text(CHAPTERS)
-    return StaticServer(www).start()
+    return server
 
 
 def copy_project(root: Path, feed_url: str) -> None:
