@@ -34,9 +34,10 @@ step_sync() {
 step_summary() {
   # Markdown to the summary file; one ::warning annotation per failed episode to the log, so the
   # run page shows them without opening the summary.
-  SUMMARY_FILE=${GITHUB_STEP_SUMMARY:-/dev/stdout} "$PYTHON" - <<'PY'
+  SUMMARY_FILE=${GITHUB_STEP_SUMMARY:-} "$PYTHON" - <<'PY'
 import json
 import os
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -55,8 +56,11 @@ if failed:
     lines += ["", f"### {len(failed)} failed episode(s), retried on the next run", "",
               "| episode | folder | reason |", "|---|---|---|"]
     lines += [f"| {cell(r.get('title'))} | `{r['slug']}` | {cell(r.get('error'))} |" for r in failed]
-with open(os.environ["SUMMARY_FILE"], "a", encoding="utf-8") as out:
-    out.write("\n".join(lines) + "\n")
+if os.environ["SUMMARY_FILE"]:
+    with open(os.environ["SUMMARY_FILE"], "a", encoding="utf-8") as out:
+        out.write("\n".join(lines) + "\n")
+else:                                        # outside CI: the summary goes to the terminal
+    print("\n".join(lines))
 for r in failed:
     message = f"{r['slug']}: {cell(r.get('error'))}".replace("%", "%25")
     print(f"::warning title=Episode failed::{message}", flush=True)
