@@ -25,7 +25,8 @@ def cmd_sync(args: argparse.Namespace, console: Console) -> int:
 
     project = open_project()
     options = Options(feed=args.feed, limit=args.limit, model=args.model,
-                      retranscribe=args.retranscribe, batched=not args.sequential)
+                      retranscribe=args.retranscribe, batched=not args.sequential,
+                      device=args.device)
     with report.RichReporter(console) as reporter:
         result = sync(project, options, reporter)
     console.print(report.summary(result))
@@ -141,6 +142,8 @@ def parser() -> argparse.ArgumentParser:
                                       "(default: tiny.en, offline)")
     sync.add_argument("--retranscribe", action="store_true",
                       help="transcribe again even when a transcript exists (corrections are kept)")
+    sync.add_argument("--device", choices=("cpu", "cuda", "auto"), default="cpu",
+                      help="where the model runs (cuda needs CUDA 12 and cuDNN)")
     sync.add_argument("--sequential", action="store_true",
                       help="sequential instead of batched decoding (for comparison)")
     sync.set_defaults(run=cmd_sync)

@@ -118,7 +118,7 @@ def check_feed(source: str, fetch: Callable[..., http.Response] = http.fetch) ->
                      "extra.podcast.feed (the demo and the course work without one)")
     try:
         if source.startswith(("http://", "https://")):
-            reply = fetch(source, timeout=FEED_TIMEOUT_S)
+            reply = fetch(source, timeout=FEED_TIMEOUT_S, retries=0)
             body, url, kind = reply.body, reply.url, reply.content_type
         else:
             body, url, kind = Path(source).expanduser().read_bytes(), "", None

@@ -98,8 +98,8 @@ def _enclosure(entry: Any, base_url: str) -> dict[str, Any] | None:
     candidates = [e for e in entry.get("enclosures", []) if e.get("href")]
     audio = [e for e in candidates if _looks_like_audio(e)]
     for chosen in audio:
-        url = urllib.parse.urljoin(base_url, chosen["href"].strip())
-        if urllib.parse.urlsplit(url).scheme.lower() not in FETCHABLE_SCHEMES:
+        url = fetchable(base_url, chosen["href"])
+        if url is None:
             continue
         length = _int_or_none(chosen.get("length"))
         return {"url": url, "type": (chosen.get("type") or "").lower() or None,
@@ -113,7 +113,15 @@ def _show_notes(entry: Any) -> str:
     return sanitise_notes(html_parts[0] if html_parts else entry.get("summary", ""))
 
 
-def _transcripts_by_item(raw: bytes) -> dict[str, list[dict[str, Any]]]:
+def fetchable(base_url: str, url: str | None) -> str | None:
+    """`url` made absolute against the feed's URL; None unless it is http(s)."""
+    if not url:
+        return None
+    absolute = urllib.parse.urljoin(base_url, url.strip())
+    return absolute if urllib.parse.urlsplit(absolute).scheme.lower() in FETCHABLE_SCHEMES else None
+
+
+def _transcripts_by_item(raw: bytes, base_url: str) -> dict[str, list[dict[str, Any]]]:
     """Every podcast:transcript per item, keyed by guid and by enclosure URL (strict XML only)."""
     try:
         root = ET.fromstring(raw)
@@ -127,7 +135,7 @@ def _transcripts_by_item(raw: bytes) -> dict[str, list[dict[str, Any]]]:
         keys = [(item.findtext("guid") or "").strip()]
         enclosure = item.find("enclosure")
         if enclosure is not None:
-            keys.append(enclosure.get("url") or "")
+            keys.append(fetchable(base_url, enclosure.get("url")) or "")
         for key in filter(None, keys):
             found.setdefault(key, tags)
     return found
@@ -153,6 +161,8 @@ def _item(entry: Any, transcripts: dict[str, list[dict[str, Any]]], base_url: st
     if not publisher and entry.get("podcast_transcript", {}).get("url"):
         single = entry["podcast_transcript"]
         publisher = [{k: single.get(k) for k in ("url", "type", "rel", "language")}]
+    publisher = [dict(t, url=fetchable(base_url, t["url"])) for t in publisher or []
+                 if fetchable(base_url, t.get("url"))]
     chapters = entry.get("podcast_chapters") or {}
     image = entry.get("image") or {}
     return {
@@ -167,8 +177,8 @@ def _item(entry: Any, transcripts: dict[str, list[dict[str, Any]]], base_url: st
         "image": image.get("href") if isinstance(image, dict) else None,
         "enclosure": enclosure,
         "show_notes_html": _show_notes(entry),
-        "publisher_transcripts": publisher or [],
-        "chapters_url": chapters.get("url") or None,
+        "publisher_transcripts": publisher,
+        "chapters_url": fetchable(base_url, chapters.get("url")),
     }
 
 
@@ -186,7 +196,7 @@ def parse_feed(raw: bytes, url: str = "", content_type: str | None = None) -> Pa
         if not parsed.entries and not parsed.feed.get("title"):
             raise FeedError(f"not a readable podcast feed ({problem})")
         warnings.append(f"the feed is partly malformed ({problem}); read what could be read")
-    transcripts = _transcripts_by_item(raw)
+    transcripts = _transcripts_by_item(raw, url)
     items: list[dict[str, Any]] = []
     seen: set[str] = set()
     for entry in parsed.entries:

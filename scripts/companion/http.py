@@ -83,8 +83,10 @@ def with_retries(action: Callable[[], T], what: str, retries: int = RETRIES,
 
 
 def fetch(url: str, etag: str | None = None, last_modified: str | None = None,
-          timeout: float = TIMEOUT_S) -> Response:
-    """GET `url` with gzip and conditional headers; a 304 comes back with an empty body."""
+          timeout: float = TIMEOUT_S, retries: int = RETRIES) -> Response:
+    """GET `url` with gzip and conditional headers; a 304 comes back with an empty body.
+
+    `retries=0` asks once, for checks that should answer quickly (`companion doctor`)."""
     headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"}
     if etag:
         headers["If-None-Match"] = etag
@@ -102,7 +104,7 @@ def fetch(url: str, etag: str | None = None, last_modified: str | None = None,
                             last_modified=reply.headers.get("Last-Modified") or last_modified,
                             content_type=reply.headers.get("Content-Type"))
 
-    return with_retries(once, f"fetching {url}")
+    return with_retries(once, f"fetching {url}", retries)
 
 
 def _total_from_headers(reply, offset: int) -> int | None:

@@ -89,6 +89,8 @@ def new_episode(guid: str, slug: str) -> dict[str, Any]:
         "show_notes_html": "",     # sanitised with nh3
         "publisher_transcripts": [],  # [{"url", "type", "rel", "language"}] from podcast:transcript
         "chapters_url": None,      # podcast:chapters
+        "chapters_source": None,   # "feed" (fetched from chapters_url) or "manual" (hand-written)
+        "chapters_fetched_url": None,
         "status": STATUS_PENDING,
         "error": None,             # reason of the last failure
         "model": None,             # model that made transcript.raw.json, or "publisher"

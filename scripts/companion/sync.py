@@ -61,6 +61,7 @@ class Options:
     model: str | None = None
     retranscribe: bool = False
     batched: bool = True
+    device: str = "cpu"           # "cuda" with CUDA 12 + cuDNN installed, or "auto"
 
 
 @dataclass
@@ -146,7 +147,7 @@ class Syncer:
         self.options = options
         self.reporter = reporter or SilentReporter()
         self.settings = Settings(model=options.model or Settings.model, batched=options.batched,
-                                 vocabulary=project.podcast.vocabulary)
+                                 vocabulary=project.podcast.vocabulary, device=options.device)
 
     def run(self) -> Report:
         self.project.cache_dir.mkdir(parents=True, exist_ok=True)

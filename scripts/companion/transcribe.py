@@ -44,7 +44,7 @@ class Settings:
     model: str = DEFAULT_MODEL
     batched: bool = True
     vocabulary: tuple[str, ...] = ()
-    device: str = "cpu"
+    device: str = "cpu"          # "cuda" or "auto" where CUDA 12 and cuDNN are installed
     cpu_threads: int = 0         # 0: CTranslate2 picks (all cores)
 
 
