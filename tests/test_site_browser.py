@@ -83,10 +83,9 @@ def test_deep_link_seeks_audio_and_marks_segment(web: Watched) -> None:
     web.wait_audio("a.readyState >= 1 && Math.abs(a.currentTime - 20) < 0.3")
     assert web.audio("a.paused") is True                       # ready to play, not playing
     assert web.current_start() == pytest.approx(17.38)       # the segment that holds 0:20
-    in_view = web.page.evaluate(
+    web.page.wait_for_function(
         "(() => { const r = document.querySelector('.ffg-seg--current').getBoundingClientRect();"
-        " return r.top >= 0 && r.bottom <= innerHeight; })()")
-    assert in_view
+        " return r.top >= 0 && r.bottom <= innerHeight; })()", timeout=WAIT_MS)
 
 
 @pytest.mark.parametrize("fragment,seconds", [("#t=35", 35.0), ("#t=0:00:41.5", 41.5)])

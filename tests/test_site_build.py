@@ -142,3 +142,11 @@ def test_pagefind_indexes_transcript_segments_and_course(site: SharedSite) -> No
     entry = json.loads(read(site, "pagefind/pagefind-entry.json"))
     pages = sum(language["page_count"] for language in entry["languages"].values())
     assert pages >= len(site.pages()) - 2  # every page except 404 (and nothing outside data-pagefind-body)
+
+
+def test_episode_pages_mark_the_episodes_tab(site: SharedSite) -> None:
+    text = read(site, "episodes/001-sonnet-1/index.html")
+    tabs = text[text.index('class="md-tabs"'):text.index("</nav>", text.index('class="md-tabs"'))]
+    active = re.findall(r'md-tabs__item md-tabs__item--active">\s*<a href="([^"]+)"', tabs)
+    assert active == ["../"], active
+    assert '<meta name="description" content="A LibriVox reading of Shakespeare&#x27;s sonnet 1.">' in text

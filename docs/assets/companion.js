@@ -168,7 +168,7 @@
       this.setRange(target.end === null ? null : target);
       this.seek(target.start);
       const index = this.indexAt(target.start);
-      if (index >= 0) this.keepInView(this.segments[index], true);
+      if (index >= 0) this.keepInView(this.segments[index], true, true);   // a link lands at once
       announce(this.statusEl, target.end === null
         ? `Ready to play from ${clock(target.start)}.`
         : `Ready to play ${clock(target.start)} to ${clock(target.end)}.`);
@@ -244,13 +244,13 @@
       if (this.audio && !this.audio.paused && this.following) this.keepInView(seg, false);
     }
 
-    keepInView(seg, force) {
+    keepInView(seg, force, instant) {
       if (!seg) return;
       const box = seg.getBoundingClientRect();
       const header = document.querySelector(".md-header");
       const top = header ? header.getBoundingClientRect().bottom : 0;
       if (!force && box.top >= top && box.bottom <= window.innerHeight) return;
-      seg.scrollIntoView({ block: "center", behavior: reducedMotion.matches ? "auto" : "smooth" });
+      seg.scrollIntoView({ block: "center", behavior: instant || reducedMotion.matches ? "auto" : "smooth" });
     }
 
     tick() {

@@ -27,12 +27,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 from companion import store
-from companion.episode_html import Download, episode_page_html, text
+from companion.episode_html import Download, episode_page_html, plain_summary, text
 
 log = logging.getLogger("mkdocs.plugins.companion.episodes")
 
@@ -74,6 +75,7 @@ class EpisodesPlugin(BasePlugin[EpisodesConfig]):
         self.root = Path.cwd()
         self.episodes: dict[str, dict[str, Any]] = {}   # src_uri -> episode record
         self.folders: dict[str, Path] = {}              # slug -> folder
+        self.active_index: Page | None = None           # episodes index, marked active while an episode renders
 
     # -- configuration -------------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -112,7 +114,8 @@ class EpisodesPlugin(BasePlugin[EpisodesConfig]):
             self.episodes[src_uri] = episode
             self.folders[slug] = folder
             front = {"title": text(episode.get("title") or slug), "render_macros": False,
-                     "episode_slug": slug}
+                     "episode_slug": slug,
+                     "description": text(plain_summary(episode.get("show_notes_html") or ""))}
             files.append(File.generated(
                 config, src_uri, content="---\n" + yaml.safe_dump(front) + "---\n",
                 inclusion=InclusionLevel.NOT_IN_NAV,
@@ -146,6 +149,20 @@ class EpisodesPlugin(BasePlugin[EpisodesConfig]):
         body, toc_tokens = episode_page_html(episode, transcript, chapters, downloads, index_href)
         page.toc = get_toc(toc_tokens)
         return body
+
+    def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
+        """Episode pages are not in the nav (hundreds would bloat every page): mark the Episodes tab as theirs."""
+        if page.file.src_uri in self.episodes:
+            self.active_index = next((p for p in nav.pages if p.file.src_uri == INDEX_SRC), None)
+            if self.active_index is not None:
+                self.active_index.active = True
+        return context
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if self.active_index is not None:
+            self.active_index.active = False
+            self.active_index = None
+        return output
 
     # -- serve and post-build ------------------------------------------------------------------
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
