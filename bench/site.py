@@ -210,9 +210,9 @@ def main() -> None:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for kind in variants:
-                server = StaticServer(work / f"site-{kind}")
+                server = StaticServer(work / f"site-{kind}").start()
                 try:
-                    results[kind].update(measure_search(browser, server.url, kind, queries))
+                    results[kind].update(measure_search(browser, server.url + "/", kind, queries))
                 finally:
                     server.close()
             browser.close()

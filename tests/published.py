@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from companion.demo import PROJECT_PARTS, SAMPLE_DIR
+from companion.demo import SAMPLE_DIR
+from companion.project import copy_site_sources
 from companion.static_server import StaticServer
 
 REPO = Path(__file__).resolve().parents[1]
@@ -78,14 +79,7 @@ def serve_sample(www: Path) -> StaticServer:
 
 def copy_project(root: Path, feed_url: str) -> None:
     """The site sources, the CI files, and mkdocs.yml pointing at the feed and a site URL."""
-    root.mkdir()
-    for part in (*PROJECT_PARTS, ".gitignore", str(SCRIPT), str(WORKFLOW)):
-        src, dst = REPO / part, root / part
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        if src.is_dir():
-            shutil.copytree(src, dst)
-        else:
-            shutil.copy2(src, dst)
+    copy_site_sources(REPO, root, (".gitignore", str(SCRIPT), str(WORKFLOW)))
     config = (root / "mkdocs.yml").read_text()
     for old, new in (('site_url: ""', f'site_url: "{SITE_URL}"'), ('feed: ""', f'feed: "{feed_url}"')):
         assert config.count(old) == 1, f"mkdocs.yml has no single {old!r}: update tests/published.py"

@@ -1,25 +1,28 @@
 """Shared helpers for the site tests and bench/site.py: a tmp copy of the project, fixture episodes
 made from real speech (LibriVox sonnets) and real transcript examples, a strict build, and a static
-HTTP server with Range support (so Chromium can seek real audio) on 127.0.0.1."""
+HTTP server with Range support (companion.static_server, so Chromium can seek real audio) on
+127.0.0.1."""
 
 from __future__ import annotations
 
 import html
-import http.server
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import threading
-from functools import partial
 from pathlib import Path
 from typing import Any
 
+from companion import store, transcript_formats as tf
+from companion.project import copy_site_sources
+from companion.static_server import StaticServer
+
 REPO = Path(__file__).resolve().parents[1]
-DATA = REPO / "tests" / "data" / "site-fixtures"
-PROJECT_PARTS = ("mkdocs.yml", "docs", "overrides", "data", "scripts/companion/macros.py")
+DATA = REPO / "tests" / "data" / "site-fixtures"     # sonnet texts (the audio is in data/audio)
+AUDIO = REPO / "tests" / "data" / "audio"
+TRANSCRIPTS = REPO / "tests" / "data" / "transcripts"
 SONNETS = {  # file stem -> (duration in seconds, from SOURCES.md)
     "sonnet001": 53.32,
     "sonnet002": 52.95,
@@ -65,33 +68,18 @@ def even_segments(lines: list[str], duration: float, speaker: str = "") -> list[
     return segments
 
 
-def _clock(seconds: float, comma: bool = False) -> str:
-    ms = round(seconds * 1000)
-    h, rest = divmod(ms, 3_600_000)
-    m, rest = divmod(rest, 60_000)
-    s, ms = divmod(rest, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}{',' if comma else '.'}{ms:03d}"
-
-
 def write_transcript_files(folder: Path, segments: list[dict[str, Any]]) -> None:
-    """transcript.json plus simple VTT, SRT and TXT renderings (the pipeline writes the real ones)."""
-    (folder / "transcript.json").write_text(json.dumps({"version": "1.0.0", "segments": segments}, indent=1))
-    vtt = ["WEBVTT", ""]
-    srt = []
-    for n, seg in enumerate(segments, 1):
-        vtt += [f"{_clock(seg['startTime'])} --> {_clock(seg['endTime'])}", seg["body"], ""]
-        srt += [str(n), f"{_clock(seg['startTime'], True)} --> {_clock(seg['endTime'], True)}", seg["body"], ""]
-    (folder / "transcript.vtt").write_text("\n".join(vtt))
-    (folder / "transcript.srt").write_text("\n".join(srt))
-    (folder / "transcript.txt").write_text("\n".join(s["body"] for s in segments) + "\n")
+    """The transcript files as the pipeline writes them (companion.transcript_formats)."""
+    for name, text in (("transcript.json", store.dump_json(tf.to_json(segments))),
+                       ("transcript.vtt", tf.to_vtt(segments)), ("transcript.srt", tf.to_srt(segments)),
+                       ("transcript.txt", tf.to_txt(segments))):
+        (folder / name).write_text(text, encoding="utf-8")
 
 
 def write_episode(episodes_dir: Path, slug: str, *, title: str, number: int | None, date: str,
                   duration: float, audio_url: str | None, segments: list[dict[str, Any]] | None,
                   notes: str = "", chapters: dict[str, Any] | None = None) -> Path:
     """One folder under episodes/ following the data contract in companion.store."""
-    from companion import store
-
     folder = episodes_dir / slug
     folder.mkdir(parents=True, exist_ok=True)
     record = store.new_episode(guid=f"urn:test:{slug}", slug=slug)
@@ -138,7 +126,7 @@ def make_fixture_episodes(episodes_dir: Path, media_url: str) -> None:
         date="2025-03-29", duration=1800, audio_url=f"{media_url}sonnet002.mp3", segments=None,
         notes="<p>Recorded, not yet transcribed.</p>",
     )
-    example = json.loads((DATA / "pc20-example.json").read_text())
+    example = json.loads((TRANSCRIPTS / "example.json").read_text())
     write_episode(
         episodes_dir, "006-pc20-example", title="Podcasting 2.0 transcript example", number=6,
         date="2025-01-10", duration=4.0, audio_url=f"{media_url}sonnet003.mp3",
@@ -148,15 +136,7 @@ def make_fixture_episodes(episodes_dir: Path, media_url: str) -> None:
 
 def copy_project(dest: Path) -> Path:
     """The project's site sources (mkdocs.yml, docs, overrides, data) in a scratch folder."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for part in PROJECT_PARTS:
-        source = REPO / part
-        if source.is_dir():
-            shutil.copytree(source, dest / part)
-        elif source.is_file():
-            (dest / part).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, dest / part)
-    return dest
+    return copy_site_sources(REPO, dest)
 
 
 def build(project: Path, site_dir: Path, *, config: str = "mkdocs.yml") -> subprocess.CompletedProcess[str]:
@@ -171,68 +151,6 @@ def build(project: Path, site_dir: Path, *, config: str = "mkdocs.yml") -> subpr
     return result
 
 
-class RangeRequestHandler(http.server.SimpleHTTPRequestHandler):
-    """Static files with single `Range: bytes=a-b` support (HTTP 206), which media seeking needs."""
-
-    def log_message(self, *args: Any) -> None:  # quiet test output
-        pass
-
-    def send_head(self):  # type: ignore[override]
-        header = self.headers.get("Range", "")
-        match = re.fullmatch(r"bytes=(\d*)-(\d*)", header.strip())
-        path = Path(self.translate_path(self.path))
-        if not match or not path.is_file():
-            return super().send_head()
-        size = path.stat().st_size
-        first = int(match[1]) if match[1] else max(0, size - int(match[2] or 0))
-        last = min(int(match[2]), size - 1) if match[1] and match[2] else size - 1
-        if first >= size or first > last:
-            self.send_error(416, "Range not satisfiable")
-            return None
-        handle = path.open("rb")
-        handle.seek(first)
-        self.send_response(206)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Accept-Ranges", "bytes")
-        self.send_header("Content-Range", f"bytes {first}-{last}/{size}")
-        self.send_header("Content-Length", str(last - first + 1))
-        self.end_headers()
-        self._remaining = last - first + 1
-        return handle
-
-    def copyfile(self, source, outputfile):  # type: ignore[override]
-        remaining = getattr(self, "_remaining", None)
-        if remaining is None:
-            return super().copyfile(source, outputfile)
-        while remaining > 0:
-            chunk = source.read(min(64 * 1024, remaining))
-            if not chunk:
-                break
-            outputfile.write(chunk)
-            remaining -= len(chunk)
-        self._remaining = None
-
-    def end_headers(self) -> None:
-        if not self.headers.get("Range"):
-            self.send_header("Accept-Ranges", "bytes")
-        super().end_headers()
-
-
-class StaticServer:
-    """A threaded static server for `root` on 127.0.0.1 (port chosen by the OS)."""
-
-    def __init__(self, root: Path) -> None:
-        handler = partial(RangeRequestHandler, directory=str(root))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--autoplay-policy=no-user-gesture-required"]
@@ -244,15 +162,15 @@ class SharedSite:
     def __init__(self, workdir: Path) -> None:
         self.www = workdir / "www"
         self.www.mkdir(parents=True)
-        self.server = StaticServer(self.www)
-        self.url = self.server.url
+        self.server = StaticServer(self.www).start()
+        self.url = self.server.url + "/"
         self.project = copy_project(workdir / "project")
         make_fixture_episodes(self.project / "episodes", f"{self.url}media/")
         self.log = build(self.project, self.www)
         media = self.www / "media"
         media.mkdir()
         for stem in SONNETS:
-            shutil.copy2(DATA / f"{stem}.mp3", media / f"{stem}.mp3")
+            shutil.copy2(AUDIO / f"{stem}.mp3", media / f"{stem}.mp3")
 
     def pages(self) -> list[Path]:
         """Every HTML page MkDocs wrote (not Pagefind's bundle)."""

@@ -20,8 +20,8 @@ TIMEOUT_MS = 15_000
 
 @pytest.fixture(scope="module")
 def site_server(course_site):  # noqa: F811
-    server = StaticServer(course_site.site)
-    yield server.url
+    server = StaticServer(course_site.site).start()
+    yield server.url + "/"
     server.close()
 
 

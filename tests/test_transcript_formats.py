@@ -53,18 +53,6 @@ def test_json_output_is_pc20_and_keeps_words() -> None:
     assert "<cite>Host:</cite>" in tf.to_html(segments) and "&lt;b&gt;" in tf.to_html(segments)
 
 
-@pytest.mark.parametrize("value,seconds", [(750, 750), ("750", 750), ("12:30", 750),
-                                           ("12:30.5", 750.5), ("1:02:03", 3723)])
-def test_parse_clock(value, seconds) -> None:
-    assert tf.parse_clock(value) == seconds
-
-
-@pytest.mark.parametrize("value", ["", "12:xx", "1:2:3:4", "-5", None])
-def test_parse_clock_rejects_nonsense(value) -> None:
-    with pytest.raises(ValueError):
-        tf.parse_clock(value)
-
-
 def test_not_a_vtt_file() -> None:
     with pytest.raises(ValueError):
         tf.from_vtt("1\n00:00:01,000 --> 00:00:02,000\nhi\n")

@@ -35,13 +35,14 @@ def cmd_sync(args: argparse.Namespace, console: Console) -> int:
 
 def cmd_transcribe(args: argparse.Namespace, console: Console) -> int:
     from companion import audio, store, transcript_formats as tf
+    from companion.timecode import format_clock
     from companion.transcribe import Settings, transcribe
 
     decoded = audio.load_audio(Path(args.audio))
     segments = transcribe(decoded.samples, Settings(model=args.model or Settings.model,
                                                     batched=not args.sequential))
     writers: dict[str, Callable[[list[tf.Segment]], str]] = {
-        "txt": lambda s: "".join(f"[{tf.short_clock(x['startTime'])}] {x['body']}\n" for x in s),
+        "txt": lambda s: "".join(f"[{format_clock(x['startTime'])}] {x['body']}\n" for x in s),
         "vtt": tf.to_vtt, "srt": tf.to_srt, "json": lambda s: store.dump_json(tf.to_json(s))}
     sys.stdout.write(writers[args.format](segments))
     return EXIT_OK

@@ -13,7 +13,8 @@ from typing import Any
 
 import yaml
 
-from companion.transcript_formats import Segment, parse_clock
+from companion.timecode import parse_time
+from companion.transcript_formats import Segment
 
 SEGMENT_MATCH_S = 1.0            # a `segments:` start time may be this far from the real one
 
@@ -90,7 +91,7 @@ def apply(segments: list[Segment], data: dict[str, Any]) -> tuple[list[Segment],
     warnings: list[str] = []
     try:
         for entry in _entries(data, "segments", ("start", "text")):
-            start = parse_clock(entry["start"])
+            start = parse_time(entry["start"])
             nearest = min(out, key=lambda s: abs(s["startTime"] - start), default=None)
             if nearest is None or abs(nearest["startTime"] - start) > SEGMENT_MATCH_S:
                 warnings.append(f"no segment starts near {entry['start']} (segments: entry)")
@@ -109,7 +110,7 @@ def apply(segments: list[Segment], data: dict[str, Any]) -> tuple[list[Segment],
             if not hits:
                 warnings.append(f"{find!r} was not found (replace: entry)")
         for entry in _entries(data, "speakers", ("from", "to", "name")):
-            start, end = parse_clock(entry["from"]), parse_clock(entry["to"])
+            start, end = parse_time(entry["from"]), parse_time(entry["to"])
             for segment in out:
                 middle = (segment["startTime"] + segment["endTime"]) / 2
                 if start <= middle < end:

@@ -7,18 +7,16 @@ podcast's own), the site is built from that copy and served.
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from companion.project import CACHE_DIR, CONFIG_NAME, DATA_DIR, Project, open_project
+from companion.project import CACHE_DIR, Project, copy_site_sources, open_project
 from companion.static_server import StaticServer
 
 SAMPLE_DIR = Path(__file__).parent / "sample"
 SAMPLE_PORT = 8765        # fixed, so enclosure URLs in the demo's episodes stay valid across runs
 SITE_PORT = 8000
 DEMO_DIR = "demo"         # under the project's .cache/
-PROJECT_PARTS = (CONFIG_NAME, "docs", "overrides", DATA_DIR)
 
 
 @dataclass
@@ -41,14 +39,5 @@ def serve(root: Path, port: int) -> StaticServer:
 
 def prepare(source: Project) -> Demo:
     """A scratch project under .cache/demo (fresh copy of the site sources, kept episodes)."""
-    root = source.root / CACHE_DIR / DEMO_DIR
-    root.mkdir(parents=True, exist_ok=True)
-    for part in PROJECT_PARTS:
-        src, dst = source.root / part, root / part
-        if dst.is_dir():
-            shutil.rmtree(dst)
-        if src.is_dir():
-            shutil.copytree(src, dst)
-        elif src.is_file():
-            shutil.copy2(src, dst)
+    root = copy_site_sources(source.root, source.root / CACHE_DIR / DEMO_DIR)
     return Demo(project=open_project(root), sample=serve(SAMPLE_DIR, SAMPLE_PORT))

@@ -7,6 +7,7 @@ source of truth.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ CONFIG_NAME = "mkdocs.yml"
 EPISODES_DIR = "episodes"
 CACHE_DIR = ".cache"          # git-ignored: downloaded audio, HTTP validators
 DATA_DIR = "data"             # committed data files the site reads (help lines, bibliography)
+SITE_SOURCES = (CONFIG_NAME, "docs", "overrides", DATA_DIR)   # what a build reads, besides episodes/
 
 
 class ProjectError(Exception):
@@ -102,6 +104,21 @@ def podcast_settings(config: dict[str, Any]) -> PodcastSettings:
         host=str(raw.get("host") or ""),
         vocabulary=tuple(str(v) for v in vocab if str(v).strip()),
     )
+
+
+def copy_site_sources(source: Path, dest: Path, extra: tuple[str, ...] = ()) -> Path:
+    """Copy what a build reads (and `extra` paths) from project `source` to `dest`, replacing
+    what was there: the demo and the tests build scratch copies, never the real project."""
+    for part in (*SITE_SOURCES, *extra):
+        src, dst = source / part, dest / part
+        if dst.is_dir():
+            shutil.rmtree(dst)
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_dir():
+            shutil.copytree(src, dst)
+        elif src.is_file():
+            shutil.copy2(src, dst)
+    return dest
 
 
 def open_project(start: Path | None = None) -> Project:

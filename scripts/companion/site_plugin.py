@@ -45,6 +45,7 @@ TRANSCRIPT_DOWNLOADS = (                       # (file in episodes/<slug>/, labe
     ("transcript.srt", "SubRip subtitles"),
     ("transcript.json", "Podcasting 2.0 JSON"),
     ("transcript.txt", "Plain text"),
+    ("transcript.html", "HTML"),
 )
 HELP_KEYS = ("title", "emergency", "services", "international")
 PAGEFIND_TIMEOUT_S = 600

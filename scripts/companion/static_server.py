@@ -115,3 +115,7 @@ class StaticServer(http.server.ThreadingHTTPServer):
     def start(self) -> "StaticServer":
         threading.Thread(target=self.serve_forever, daemon=True).start()
         return self
+
+    def close(self) -> None:
+        self.shutdown()
+        self.server_close()

@@ -12,6 +12,8 @@ import html
 import re
 from typing import Any
 
+from companion.timecode import format_clock
+
 PC20_VERSION = "1.0.0"
 PARAGRAPH_GAP_S = 2.0            # a pause this long starts a new paragraph in text/HTML
 Segment = dict[str, Any]
@@ -30,14 +32,6 @@ def clock(seconds: float, separator: str = ".") -> str:
     minutes, rest = divmod(rest, 60_000)
     secs, millis = divmod(rest, 1000)
     return f"{hours:02d}:{minutes:02d}:{secs:02d}{separator}{millis:03d}"
-
-
-def short_clock(seconds: float) -> str:
-    """`M:SS` or `H:MM:SS`, as people write a moment in an episode."""
-    total = int(seconds)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def to_json(segments: list[Segment]) -> dict[str, Any]:
@@ -92,7 +86,7 @@ def to_html(segments: list[Segment]) -> str:
     for group in paragraphs(segments):
         if group[0].get("speaker"):
             parts.append(f"<cite>{html.escape(group[0]['speaker'])}:</cite>")
-        parts.append(f"<time>{short_clock(group[0]['startTime'])}</time>")
+        parts.append(f"<time>{format_clock(group[0]['startTime'])}</time>")
         parts.append(f"<p>{html.escape(' '.join(s['body'] for s in group))}</p>")
     return "\n".join(parts) + "\n"
 
@@ -159,16 +153,3 @@ def from_json(data: Any) -> list[Segment]:
             segment["speaker"] = str(raw["speaker"])
         segments.append(segment)
     return segments
-
-
-def parse_clock(value: Any) -> float:
-    """Seconds from `750`, `"750"`, `"12:30"`, `"12:30.5"` or `"1:02:03"`; ValueError otherwise."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    parts = str(value).strip().split(":")
-    if not 1 <= len(parts) <= 3 or not all(re.fullmatch(r"\d+(\.\d+)?", p) for p in parts):
-        raise ValueError(f"not a time: {value!r} (write 750, 12:30 or 1:02:03)")
-    seconds = 0.0
-    for part in parts:
-        seconds = seconds * 60 + float(part)
-    return seconds
