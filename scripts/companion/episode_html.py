@@ -194,7 +194,7 @@ def player_html(episode: dict[str, Any]) -> str:
         return '<p class="ffg-player ffg-player--none">No audio file is published for this episode.</p>'
     return (
         '<div class="ffg-player" data-pagefind-ignore>'
-        f'<audio controls preload="metadata" src="{text(url)}" aria-label="Episode audio">'
+        f'<audio controls preload="none" src="{text(url)}" aria-label="Episode audio">'
         f'<a href="{text(url)}">Download the audio</a></audio>'
         '<div class="ffg-player__bar">'
         '<label class="ffg-follow"><input type="checkbox" class="ffg-follow__box" checked> '
