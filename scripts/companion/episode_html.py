@@ -180,7 +180,7 @@ def transcript_html(segments: list[dict[str, Any]], chapters: list[tuple[float, 
             f'<a class="ffg-seg__time" href="#t={clock}" aria-label="Play from {shown}">{shown}</a>{who}'
             f'<button type="button" class="ffg-seg__copy" data-t="{clock}" '
             f'aria-label="Copy link to {shown}" title="Copy link to this moment">'
-            f'<span aria-hidden="true">🔗</span></button></div>'
+            f'</button></div>'
             f'<p class="ffg-seg__text">{text(seg["body"])}</p></div>'
         )
     return "\n".join(out)
