@@ -1,0 +1,93 @@
+"""The whole product on a podcast the site has never seen: real audio served from 127.0.0.1,
+`sync` through the real model, a strict build, then a reader in Chromium searching for words
+that were only ever spoken, landing on the moment, with the audio ready there."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from companion.demo import SAMPLE_DIR
+from companion.project import copy_site_sources, open_project
+from companion.site import build_site
+from companion.static_server import StaticServer
+from companion.sync import Options, sync
+from site_support import CHROMIUM, CHROMIUM_ARGS, REPO
+
+pytestmark = [pytest.mark.browser, pytest.mark.model]
+WAIT_MS = 15_000
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    base = tmp_path_factory.mktemp("end-to-end")
+    host = StaticServer(shutil.copytree(SAMPLE_DIR, base / "host")).start()
+    project = open_project(copy_site_sources(REPO, base / "project"))
+    report = sync(project, Options(feed=f"{host.url}/feed.xml"))
+    assert report.exit_code == 0, report.outcomes
+    site = StaticServer(build_site(project)).start()
+    yield site.url + "/", project
+    site.close()
+    host.close()
+
+
+@pytest.fixture(scope="module")
+def page():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (make browser)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        yield page
+        outside = {u for u in requests if urlsplit(u).hostname not in (None, "127.0.0.1")
+                   and urlsplit(u).scheme in ("http", "https")}
+        assert not outside, f"requests left the machine: {outside}"
+        browser.close()
+
+
+@pytest.mark.parametrize("phrase,slug,word", [
+    ("fellow Americans", "2023-12-31-ask-not-an-inaugural-address-1961", "americans"),
+    ("lusty days", "2024-01-03-sonnet-2-when-forty-winters-shall-besiege-thy", "lusty"),
+])
+def test_search_for_spoken_words_lands_on_the_moment(served, page, phrase, slug, word) -> None:
+    """Each phrase was said in one episode only; the hit opens the segment that says it."""
+    url, _ = served
+    page.goto(url)
+    page.click(".ffg-search-open")
+    page.fill("#ffg-search-input", phrase)
+    moment = page.locator(".ffg-hit__moments a").first
+    moment.wait_for(timeout=WAIT_MS)
+    assert f"/episodes/{slug}/#t=" in moment.get_attribute("href")
+    moment.click()
+    page.wait_for_url(f"**/episodes/{slug}/#t=*", timeout=WAIT_MS)
+    target = float(page.evaluate("document.querySelector('.ffg-seg--current').dataset.start"))
+    assert word in page.inner_text(".ffg-seg--current").lower()
+    page.wait_for_function(
+        "(t) => { const a = document.querySelector('.ffg-player audio');"
+        " return a.readyState >= 1 && Math.abs(a.currentTime - t) < 0.5; }",
+        arg=target, timeout=WAIT_MS)
+
+
+def test_deep_link_into_a_transcribed_episode_plays_from_there(served, page) -> None:
+    url, _ = served
+    page.goto(url + "episodes/2024-01-01-sonnet-1-from-fairest-creatures-we-desire/#t=0:20")
+    page.wait_for_function(
+        "() => { const a = document.querySelector('.ffg-player audio');"
+        " return a.readyState >= 1 && Math.abs(a.currentTime - 20) < 0.5; }", timeout=WAIT_MS)
+    current = page.locator(".ffg-seg--current")
+    start = float(current.get_attribute("data-start"))
+    end = float(current.get_attribute("data-end"))
+    assert start <= 20 < end + 1
+    page.evaluate("(() => { const a = document.querySelector('.ffg-player audio');"
+                  " a.muted = true; return a.play(); })()")
+    page.wait_for_function(f"document.querySelector('.ffg-player audio').currentTime > {end}",
+                           timeout=WAIT_MS)
+    page.wait_for_function(
+        f"Number(document.querySelector('.ffg-seg--current').dataset.start) >= {end - 0.01}",
+        timeout=WAIT_MS)
