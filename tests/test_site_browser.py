@@ -240,3 +240,13 @@ def test_print_range_shows_only_the_range_and_citation(web: Watched) -> None:
     assert cite.is_visible() and "0:10–0:20" in cite.inner_text()
     assert not web.page.locator(".md-sidebar--primary").is_visible()
     web.page.emulate_media(media="screen")
+
+
+def test_chapter_markers_seek(web: Watched) -> None:
+    web.go("episodes/001-sonnet-1/")
+    markers = web.page.locator(".ffg-chapters a")
+    assert markers.count() == 2                                      # toc: false is not listed
+    web.page.click(".ffg-chapters summary")
+    assert "The middle <em>lines</em> {{ 1+1 }}" in markers.nth(1).inner_text()   # literal
+    markers.nth(1).click()
+    web.wait_audio("a.readyState >= 1 && Math.abs(a.currentTime - 20) < 0.3")

@@ -99,7 +99,7 @@ def test_get_help_page_lists_every_line_from_the_data_file(site: SharedSite) -> 
 
 def test_episode_page_has_player_downloads_and_chapters(site: SharedSite) -> None:
     text = read(site, "episodes/001-sonnet-1/index.html")
-    assert f'<audio controls preload="metadata" src="{site.url}media/sonnet001.mp3"' in text
+    assert f'<audio controls preload="none" src="{site.url}media/sonnet001.mp3"' in text
     for suffix in ("vtt", "srt", "json", "txt"):
         assert f'href="transcript.{suffix}" download' in text
         assert (site.www / "episodes" / "001-sonnet-1" / f"transcript.{suffix}").is_file()

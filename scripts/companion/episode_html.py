@@ -186,7 +186,18 @@ def transcript_html(segments: list[dict[str, Any]], chapters: list[tuple[float, 
     return "\n".join(out)
 
 
-def player_html(episode: dict[str, Any]) -> str:
+def chapter_markers_html(chapters: list[tuple[float, str]]) -> str:
+    """Chapter markers for the player: `#t=` links, which the player seeks to like any deep link."""
+    if not chapters:
+        return ""
+    items = "".join(f'<li><a href="#t={format_clock(start, exact=True)}">'
+                    f'<span class="ffg-chapters__time">{format_clock(start)}</span> {text(title)}</a></li>'
+                    for start, title in chapters)
+    return (f'<details class="ffg-chapters"><summary>Chapters ({len(chapters)})</summary>'
+            f'<ol>{items}</ol></details>')
+
+
+def player_html(episode: dict[str, Any], chapters: list[tuple[float, str]] = ()) -> str:
     """The native audio element on the publisher's enclosure URL (never re-hosted)."""
     enclosure = episode.get("enclosure") or {}
     url = str(enclosure.get("url") or "")
@@ -201,7 +212,7 @@ def player_html(episode: dict[str, Any]) -> str:
         'Follow along</label>'
         '<p class="ffg-range" hidden></p>'
         '<p class="ffg-status" role="status" aria-live="polite"></p>'
-        '</div></div>'
+        f'</div>{chapter_markers_html(list(chapters))}</div>'
     )
 
 
@@ -221,11 +232,12 @@ def episode_page_html(episode: dict[str, Any], transcript: dict[str, Any] | None
     title = text(one_line(episode.get("title")) or episode.get("slug"))
     toc: list[dict[str, Any]] = []
     notes = clean_show_notes(episode.get("show_notes_html") or "")
+    markers = _chapters(chapters)
     parts = [
         f'<p class="ffg-back" data-pagefind-ignore><a href="{text(index_href)}">← All episodes</a></p>',
         f'<h1 class="ffg-episode-title">{title}</h1>',
         f'<p class="ffg-episode-meta">{episode_meta_html(episode)}</p>',
-        player_html(episode),
+        player_html(episode, markers),
     ]
     if notes.strip():
         toc.append({"level": 2, "id": "show-notes", "name": "Show notes", "children": []})
@@ -243,7 +255,7 @@ def episode_page_html(episode: dict[str, Any], transcript: dict[str, Any] | None
         parts.append(
             f'<div class="ffg-transcript" data-title="{title}" '
             f'data-date="{text(display_date(episode.get("date"))[1])}">'
-            + transcript_html(segments, _chapters(chapters), toc) + "</div>"
+            + transcript_html(segments, markers, toc) + "</div>"
         )
     else:
         parts.append('<p class="ffg-transcript-missing">The transcript is not available yet.</p>')
