@@ -105,7 +105,7 @@ def main() -> None:
         out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
         results[config] = {r["clip"]: r for r in json.loads(out.strip().splitlines()[-1])}
     print(f"tiny.en int8, {CPU_THREADS} CPU threads, {os.cpu_count()} cores\n")
-    print(f"| clip | seconds | WER seq | WER pipeline | x real time seq | x real time pipeline | speed-up |")
+    print("| clip | seconds | WER seq | WER pipeline | x real time seq | x real time pipeline | speed-up |")
     print("|---|---|---|---|---|---|---|")
     seq, pipe = results["sequential"], results["pipeline"]
     for clip, s in seq.items():

@@ -53,6 +53,20 @@ def host(tmp_path: Path):
 
 
 @pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for the whole session (Playwright cannot download its own)."""
+    from site_support import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (make browser)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
 def references() -> dict[str, str]:
     clips = json.loads((AUDIO / "references.json").read_text())["clips"]
     return {Path(c["file"]).name: c["reference"] for c in clips

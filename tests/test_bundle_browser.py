@@ -11,7 +11,7 @@ import re
 import pytest
 
 from course_support import FIXTURE_EPISODES, course_site  # noqa: F401
-from site_support import CHROMIUM, CHROMIUM_ARGS, StaticServer
+from site_support import StaticServer
 
 pytestmark = pytest.mark.browser
 MIN_PDF_BYTES = 20_000          # a cover-less PDF of three items with references is far larger
@@ -23,15 +23,6 @@ def site_server(course_site):  # noqa: F811
     server = StaticServer(course_site.site).start()
     yield server.url + "/"
     server.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_build_share_open_and_print_a_bundle(browser, site_server: str) -> None:

@@ -9,7 +9,6 @@ import pytest
 
 from companion import bundles
 from course_support import REPO
-from site_support import CHROMIUM, CHROMIUM_ARGS
 
 LECTURER_JS = REPO / "docs" / "assets" / "lecturer.js"
 E, M, G = bundles.EPISODE, bundles.MODULE, bundles.GLOSSARY
@@ -45,15 +44,12 @@ def as_json(bundle: bundles.Bundle) -> dict:
 
 
 @pytest.fixture(scope="module")
-def browser_page():
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.set_content("<!doctype html><title>bundles</title>")
-        page.add_script_tag(content=LECTURER_JS.read_text(encoding="utf-8"))
-        yield page
-        browser.close()
+def browser_page(browser):
+    page = browser.new_page()
+    page.set_content("<!doctype html><title>bundles</title>")
+    page.add_script_tag(content=LECTURER_JS.read_text(encoding="utf-8"))
+    yield page
+    page.close()
 
 
 @pytest.mark.browser

@@ -5,7 +5,6 @@ that were only ever spoken, landing on the moment, with the audio ready there.""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,7 +14,7 @@ from companion.project import copy_site_sources, open_project
 from companion.site import build_site
 from companion.static_server import StaticServer
 from companion.sync import Options, sync
-from site_support import CHROMIUM, CHROMIUM_ARGS, REPO
+from site_support import REPO
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 WAIT_MS = 15_000
@@ -35,20 +34,15 @@ def served(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (make browser)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        requests: list[str] = []
-        page.on("request", lambda r: requests.append(r.url))
-        yield page
-        outside = {u for u in requests if urlsplit(u).hostname not in (None, "127.0.0.1")
-                   and urlsplit(u).scheme in ("http", "https")}
-        assert not outside, f"requests left the machine: {outside}"
-        browser.close()
+def page(browser):
+    page = browser.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    yield page
+    page.close()
+    outside = {u for u in requests if urlsplit(u).hostname not in (None, "127.0.0.1")
+               and urlsplit(u).scheme in ("http", "https")}
+    assert not outside, f"requests left the machine: {outside}"
 
 
 @pytest.mark.parametrize("phrase,slug,word", [

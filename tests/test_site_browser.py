@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from site_support import CHROMIUM, CHROMIUM_ARGS, REPO, SharedSite, shared_site
+from site_support import REPO, SharedSite, shared_site
 
 pytestmark = pytest.mark.browser
 
@@ -27,17 +26,6 @@ SEEK_TOLERANCE_S = 0.3
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> SharedSite:
     return shared_site(tmp_path_factory)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (make browser)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 class Watched:

@@ -255,7 +255,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     def check_citations(self, module: Module, markdown: str) -> None:
         listed = {r["id"]: r for r in module.references}
         used, unresolved = apa.resolve(apa.find_citations(markdown), listed)
-        for cited in {c.text: c for c in unresolved}.values():
+        for cited in {u.text: u for u in unresolved}.values():
             elsewhere = [k for k, e in self.library.items() if apa.matches(cited, e)]
             hint = f" (add {', '.join(elsewhere)} to references)" if elsewhere else ""
             log.warning("companion-course: docs/%s cites (%s), which matches no listed reference%s.",
