@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from companion.feed import FeedError, parse_duration, parse_feed, plain_text, sanitise_notes
+from companion.feed import FeedError, parse_duration, parse_feed
+from companion.sanitise import clean_show_notes, plain_text
 
 FEEDS = Path(__file__).parent / "data" / "feeds"
 REAL_WORLD = sorted((FEEDS / "real-world").glob("*.xml"))
@@ -113,4 +114,6 @@ def test_not_a_feed_is_a_feed_level_error() -> None:
 
 def test_plain_text_and_sanitiser() -> None:
     assert plain_text("<b>Bold</b> &amp; <script>x()</script>done") == "Bold & done"
-    assert sanitise_notes('<img src=x onerror=alert(1)><p>ok</p>') == "<p>ok</p>"
+    assert plain_text("<ul><li>Reader: a volunteer</li><li>Source: LibriVox</li></ul>") == \
+        "Reader: a volunteer Source: LibriVox"
+    assert clean_show_notes('<img src=x onerror=alert(1)><p>ok</p>') == "<p>ok</p>"

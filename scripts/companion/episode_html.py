@@ -14,20 +14,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterable
 
-import nh3
-
+from companion import sanitise, store
 from companion.timecode import format_clock, format_duration, iso_duration
 
 SUMMARY_CHARS = 220                     # card excerpt length
-SHOW_NOTE_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "cite", "code", "dd", "del", "dl", "dt", "em", "h3",
-    "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "q", "s", "small", "strong", "sub",
-    "sup", "u", "ul",
-}
-SHOW_NOTE_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
-SHOW_NOTE_SCHEMES = {"http", "https", "mailto", "tel"}
 _BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
 _SPACE = re.compile(r"\s+")
+STATUS_BADGES = {store.STATUS_TRANSCRIBED: "", store.STATUS_NO_AUDIO: "Text only",
+                 store.STATUS_FAILED: "Transcript coming", store.STATUS_PENDING: "Transcript coming"}
 
 
 @dataclass(frozen=True)
@@ -48,21 +42,13 @@ def one_line(value: Any) -> str:
 
 
 def clean_show_notes(raw_html: str) -> str:
-    """Show notes as safe HTML: no scripts, styles, images or embeds; links open without referrer."""
-    cleaned = nh3.clean(
-        raw_html or "",
-        tags=SHOW_NOTE_TAGS,
-        attributes=SHOW_NOTE_ATTRIBUTES,
-        url_schemes=SHOW_NOTE_SCHEMES,
-        link_rel="noopener noreferrer nofollow",
-    )
-    return cleaned.translate(_BRACES)
+    """Show notes as safe HTML (companion.sanitise), with template braces made inert too."""
+    return sanitise.clean_show_notes(raw_html).translate(_BRACES)
 
 
 def plain_summary(raw_html: str, limit: int = SUMMARY_CHARS) -> str:
     """Show notes as one line of plain (unescaped) text, cut at a word boundary."""
-    plain = html.unescape(nh3.clean(raw_html or "", tags=set()))
-    plain = one_line(plain)
+    plain = sanitise.plain_text(raw_html)
     if len(plain) <= limit:
         return plain
     return plain[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
@@ -102,9 +88,8 @@ def card_html(episode: dict[str, Any], href: str, heading_level: int = 3) -> str
     """One episode as a card: linked title, meta line, a short plain-text summary."""
     title = text(one_line(episode.get("title")) or episode.get("slug"))
     summary = plain_summary(episode.get("show_notes_html") or "")
-    status = "" if episode.get("status") == "transcribed" else (
-        '<span class="ffg-badge">Transcript coming</span>'
-    )
+    status = STATUS_BADGES.get(str(episode.get("status")), STATUS_BADGES[store.STATUS_PENDING])
+    status = f'<span class="ffg-badge">{status}</span>' if status else ""
     return (
         f'<article class="ffg-card"><h{heading_level} class="ffg-card__title">'
         f'<a href="{text(href)}">{title}</a></h{heading_level}>'
@@ -258,5 +243,8 @@ def episode_page_html(episode: dict[str, Any], transcript: dict[str, Any] | None
             + transcript_html(segments, markers, toc) + "</div>"
         )
     else:
-        parts.append('<p class="ffg-transcript-missing">The transcript is not available yet.</p>')
+        missing = ("This episode has no audio, so it has no transcript."
+                   if episode.get("status") == store.STATUS_NO_AUDIO
+                   else "The transcript is not available yet.")
+        parts.append(f'<p class="ffg-transcript-missing">{missing}</p>')
     return "\n".join(parts), toc

@@ -8,8 +8,6 @@ only the last one. Show notes are sanitised with nh3; titles become plain text.
 from __future__ import annotations
 
 import calendar
-import html
-import re
 import urllib.parse
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -17,19 +15,13 @@ from datetime import datetime, timezone
 from typing import Any
 
 import feedparser
-import nh3
 
+from companion.sanitise import clean_show_notes, plain_text
 from companion.slug import short_hash
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 AUDIO_EXTENSIONS = (".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".wav", ".flac", ".mp4")
 
-# Show notes keep links, lists, emphasis and paragraphs; scripts, styles, event handlers and
-# javascript: URLs are gone (nh3 drops anything not allowed here).
-SHOW_NOTES_TAGS = {"a", "p", "br", "ul", "ol", "li", "em", "strong", "b", "i", "u", "blockquote",
-                   "code", "pre", "h3", "h4", "h5", "h6", "hr", "sub", "sup"}
-SHOW_NOTES_ATTRIBUTES = {"a": {"href", "title"}}
-URL_SCHEMES = {"http", "https", "mailto"}
 FETCHABLE_SCHEMES = ("http", "https")   # an enclosure may never point at file:// or anything else
 
 
@@ -63,17 +55,6 @@ def parse_duration(value: Any) -> float | None:
     for number in numbers:
         seconds = seconds * 60 + number
     return seconds
-
-
-def plain_text(value: str | None) -> str:
-    """Feed text as plain text: tags (and script/style contents) removed, entities decoded."""
-    cleaned = nh3.clean(value or "", tags=set())
-    return re.sub(r"\s+", " ", html.unescape(cleaned)).strip()
-
-
-def sanitise_notes(value: str | None) -> str:
-    return nh3.clean(value or "", tags=SHOW_NOTES_TAGS, attributes=SHOW_NOTES_ATTRIBUTES,
-                     url_schemes=URL_SCHEMES, link_rel="noopener noreferrer nofollow").strip()
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -110,7 +91,7 @@ def _enclosure(entry: Any, base_url: str) -> dict[str, Any] | None:
 def _show_notes(entry: Any) -> str:
     content = entry.get("content") or []
     html_parts = [c.get("value", "") for c in content if c.get("value")]
-    return sanitise_notes(html_parts[0] if html_parts else entry.get("summary", ""))
+    return clean_show_notes(html_parts[0] if html_parts else entry.get("summary", ""))
 
 
 def fetchable(base_url: str, url: str | None) -> str | None:
