@@ -339,3 +339,18 @@ def test_cite_macro_forms(course_site) -> None:  # noqa: F811
     ranged = cite_macros.reference(plugin, episode["id"], "12:30", "18:00")
     assert f"{episode['url']}#t=750,1080" in ranged
     assert "not yet on this site" in cite_macros.reference(plugin, "e99")
+
+
+def test_authors_the_evidence_bank_does_not_name_are_never_guessed() -> None:
+    entry = {"id": "darcy2021", "type": "article-journal", "author": [{"family": "Darcy", "given": "A."}],
+             "authors_incomplete": True, "issued": 2021, "title": "Evidence of human-level bonds",
+             "container-title": "JMIR Formative Research"}
+    assert text(entry).startswith("Darcy, A., et al. (2021).")
+    assert apa.intext(entry) == "Darcy et al., 2021"
+    assert apa.resolve(apa.find_citations("as one study found (Darcy et al., 2021)."),
+                       {"darcy2021": entry})[0] == {"darcy2021"}
+    assert "author = {Darcy, A. and others}" in exports.bibtex([entry])
+    assert "authors_incomplete" not in json.dumps(json.loads(exports.csl_json([entry])))
+    middle = {**entry, "author": [{"family": "Heinz", "given": "M. V."}, {"family": "Banta", "given": "H. A."},
+                                  {"family": "Jacobson", "given": "N. C."}], "authors_incomplete": "middle"}
+    assert text(middle).startswith("Heinz, M. V., Banta, H. A., … Jacobson, N. C. (2021).")

@@ -82,9 +82,24 @@ def _join_direct(parts: list[str]) -> str:
     return _join(parts)
 
 
+def incomplete(entry: Entry) -> bool:
+    """The evidence bank names only some authors ("Darcy, A., et al.", or "Banta, H. A., …
+    Jacobson, N. C." with the middle left out): the rest are never guessed, and the reference
+    says so. `authors_incomplete: middle` marks the second form."""
+    return bool(entry.get("authors_incomplete"))
+
+
+def _listed(entry: Entry, names_inverted: list[str]) -> str:
+    if entry.get("authors_incomplete") == "middle" and len(names_inverted) > 1:
+        return ", ".join(names_inverted[:-1]) + ", … " + names_inverted[-1]
+    if incomplete(entry):
+        return ", ".join(names_inverted) + ", et al."
+    return _join(names_inverted)
+
+
 def authors(entry: Entry) -> str:
     people, editors = names(entry)
-    text = _join([name_inverted(n) for n in people])
+    text = _listed(entry, [name_inverted(n) for n in people])
     if editors:
         text += " (Eds.)" if len(people) > 1 else " (Ed.)"
     elif entry.get("type") == "broadcast":
@@ -221,7 +236,7 @@ def surname(name: dict[str, str]) -> str:
 def intext(entry: Entry, locator_text: str = "") -> str:
     """'Flückiger et al., 2018'; 'Safran & Muran, 2000'; with ', 12:30' for a timestamp."""
     people, _ = names(entry)
-    if len(people) >= ET_AL_FROM:
+    if len(people) >= ET_AL_FROM or incomplete(entry):
         who = f"{surname(people[0])} et al."
     else:
         who = " & ".join(surname(p) for p in people)
@@ -304,7 +319,7 @@ def matches(cited: Cited, entry: Entry) -> bool:
     if not (first == surnames[0] or first.endswith(" " + surnames[0])):
         return False
     if cited.et_al:
-        return len(surnames) >= ET_AL_FROM
+        return len(surnames) >= ET_AL_FROM or incomplete(entry)
     return list(cited.names[1:]) == surnames[1:]
 
 

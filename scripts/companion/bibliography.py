@@ -1,9 +1,10 @@
 """The course bibliography: `data/bibliography/*.yml` merged into one CSL-JSON library.
 
 The YAML files hold CSL-JSON fields keyed by id so that writers edit one familiar format and
-every export (APA, RIS, BibTeX, CSL-JSON) reads the same record. Two extra fields exist for
-the project only: `evidence` (the section of the evidence bank the source comes from) and
-`year_suffix` (APA's 2024a/2024b); neither is a CSL variable, so `to_csl` maps or drops them.
+every export (APA, RIS, BibTeX, CSL-JSON) reads the same record. Three extra fields exist for
+the project only: `evidence` (the section of the evidence bank the source comes from),
+`year_suffix` (APA's 2024a/2024b) and `authors_incomplete` (the bank names only the first
+authors; the rest are never guessed); none is a CSL variable, so `to_csl` maps or drops them.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import yaml
 
 REQUIRED_FIELDS = ("type", "title")   # no `issued` means "n.d."
 NAME_FIELDS = ("author", "editor")
-PROJECT_FIELDS = ("evidence", "year_suffix")
+PROJECT_FIELDS = ("evidence", "year_suffix", "authors_incomplete")
 ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 
 Entry = dict[str, Any]

@@ -105,7 +105,8 @@ def bibtex_record(entry: Entry) -> str:
     kind = entry.get("type", "")
     fields: list[tuple[str, str]] = []
     people, editors = names(entry)
-    fields.append(("editor" if editors else "author", _tex_names(people)))
+    others = " and others" if entry.get("authors_incomplete") else ""   # BibTeX's "et al."
+    fields.append(("editor" if editors else "author", _tex_names(people) + others))
     if not editors and entry.get("editor"):
         fields.append(("editor", _tex_names(entry["editor"])))
     fields.append(("title", f"{{{_tex(entry['title'])}}}"))
