@@ -227,6 +227,8 @@ def test_print_range_shows_only_the_range_and_citation(web: Watched) -> None:
     cite = web.page.locator(".ffg-range__cite")
     assert cite.is_visible() and "0:10–0:20" in cite.inner_text()
     assert not web.page.locator(".md-sidebar--primary").is_visible()
+    assert "13 11 14" in web.page.locator(".ffg-help").inner_text()     # help lines print too
+    assert web.page.locator(".ffg-help").is_visible()
     web.page.emulate_media(media="screen")
 
 
