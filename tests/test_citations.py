@@ -354,3 +354,25 @@ def test_authors_the_evidence_bank_does_not_name_are_never_guessed() -> None:
     middle = {**entry, "author": [{"family": "Heinz", "given": "M. V."}, {"family": "Banta", "given": "H. A."},
                                   {"family": "Jacobson", "given": "N. C."}], "authors_incomplete": "middle"}
     assert text(middle).startswith("Heinz, M. V., Banta, H. A., … Jacobson, N. C. (2021).")
+
+
+def test_catalogue_skips_text_only_items_and_keeps_episodes_sharing_a_number(tmp_path) -> None:
+    from companion import store
+    from course_support import prepare_project
+    from site_support import build, write_episode
+
+    project = prepare_project(tmp_path)
+    episodes = project / "episodes"
+    write_episode(episodes, "101-twin-a", title="Twin A", number=42, date="2024-07-01",
+                  duration=600.0, audio_url="http://127.0.0.1:9/a.mp3", segments=None)
+    write_episode(episodes, "102-twin-b", title="Twin B", number=42, date="2024-07-08",
+                  duration=600.0, audio_url="http://127.0.0.1:9/b.mp3", segments=None)
+    note = write_episode(episodes, "103-a-note", title="A note", number=None, date="2024-07-09",
+                         duration=0.0, audio_url=None, segments=None)
+    record = json.loads((note / store.EPISODE_FILE).read_text())
+    store.write_json_atomic(note / store.EPISODE_FILE, {**record, "status": store.STATUS_NO_AUDIO})
+    build(project, tmp_path / "site")
+    catalogue = json.loads((tmp_path / "site" / "cite" / "catalogue.json").read_text())
+    by_slug = {e["slug"]: e["id"] for e in catalogue["episodes"]}
+    assert by_slug["101-twin-a"] == "e42" and by_slug["102-twin-b"] == "e102-twin-b"
+    assert "103-a-note" not in by_slug

@@ -172,7 +172,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         numbers = [m.number for m in self.modules.values()]
         if len(numbers) != len(set(numbers)):
             raise PluginError(f"companion-course: two modules share a number: {sorted(numbers)}.")
-        for slug, episode in self.episodes.items():
+        # Oldest first, so an episode keeps its `e<number>` id when a later one repeats the number
+        # (a bundle link shared last term must still point at the same episode).
+        for slug, episode in sorted(self.episodes.items(), key=lambda i: i[1].get("date") or ""):
             self.add_episode(slug, episode)
         glossary = files.get_file_from_path(self.config.glossary_page)
         self.glossary = self.glossary_record(glossary) if glossary else None
@@ -207,10 +209,16 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         entry = citemeta.episode_entry(episode, self.absolute(url), self.podcast.title,
                                        self.podcast.host)
         ident = f"e{episode['episode']}" if episode.get("episode") is not None else f"e{slug}"
+        if ident in self.cites:       # two episodes share a number (a feed's slip): the later one
+                                      # is named by its slug
+            log.info("companion-course: episodes %s and %s both have number %s; bundles "
+                        "name the second by its slug", self.cites[ident]["slug"], slug, ident[1:])
+            ident = f"e{slug}"
         record = self.cite_record("episode", ident, f"episode-{slug}", entry,
                                   citemeta.episode_json_ld(entry, episode))
         record.update(slug=slug, number=episode.get("episode"),
-                      duration=episode.get("duration"), site_path=url)
+                      duration=episode.get("duration"), site_path=url,
+                      listenable=episode.get("status") != store.STATUS_NO_AUDIO)
         self.cites[ident] = record
 
     def cite_record(self, kind: str, ident: str, stem: str, entry: Entry, json_ld: str) -> dict[str, Any]:
@@ -341,7 +349,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             "podcast": {"title": self.podcast.title, "host": self.podcast.host},
             "bundle_page": bundles.BUNDLE_PAGE,
             "modules": [public(r) for r in items if r["kind"] == "module"],
-            "episodes": [public(r) for r in items if r["kind"] == "episode"],
+            # a text-only feed item has no stretch to assign
+            "episodes": [public(r) for r in items if r["kind"] == "episode" and r["listenable"]],
             "glossary": self.glossary,
             "weeks": [{"slug": w.slug, "title": w.title, "summary": w.summary,
                        "query": bundles.to_query(w.bundle)} for w in self.weeks],
