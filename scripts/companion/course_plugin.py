@@ -209,10 +209,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         entry = citemeta.episode_entry(episode, self.absolute(url), self.podcast.title,
                                        self.podcast.host)
         ident = f"e{episode['episode']}" if episode.get("episode") is not None else f"e{slug}"
-        if ident in self.cites:       # two episodes share a number (a feed's slip): the later one
-                                      # is named by its slug
-            log.info("companion-course: episodes %s and %s both have number %s; bundles "
-                        "name the second by its slug", self.cites[ident]["slug"], slug, ident[1:])
+        if ident in self.cites:       # a feed's slip: two episodes share a number
+            log.info("companion-course: episodes %s and %s both have number %s; bundles name "
+                     "the later one by its slug", self.cites[ident]["slug"], slug, ident[1:])
             ident = f"e{slug}"
         record = self.cite_record("episode", ident, f"episode-{slug}", entry,
                                   citemeta.episode_json_ld(entry, episode))
