@@ -20,6 +20,8 @@ from urllib.parse import parse_qs, quote
 
 import yaml
 
+from companion.timecode import format_clock
+
 BUNDLE_PAGE = "course/bundle/"
 MODULE, EPISODE, GLOSSARY = "m", "e", "glossary"
 TOKEN = re.compile(r"^(?:(?P<kind>[me])(?P<ref>[A-Za-z0-9][A-Za-z0-9\-]*)"
@@ -41,7 +43,7 @@ class Item:
     def token(self) -> str:
         if self.kind == GLOSSARY:
             return GLOSSARY
-        span = f"@{clock(self.start)}-{clock(self.end)}" if self.start is not None else ""
+        span = f"@{format_clock(self.start)}-{format_clock(self.end)}" if self.start is not None else ""
         return f"{self.kind}{self.ref}{span}"
 
 
@@ -49,14 +51,6 @@ class Item:
 class Bundle:
     items: tuple[Item, ...]
     title: str = ""
-
-
-def clock(seconds: int | None) -> str:
-    """Seconds as 'm:ss' or 'h:mm:ss', the way the player and APA timestamps show them."""
-    total = int(seconds or 0)
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def seconds(text: str) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from companion import apa, bundles
+from companion.timecode import format_clock
 
 PLUGIN = "companion-course"
 
@@ -56,7 +57,7 @@ def item_label(plugin: Any, item: bundles.Item) -> str:
     if item.kind == bundles.GLOSSARY:
         return "The glossary"
     record = plugin.cites.get(bundles.Item(item.kind, item.ref).token())
-    span = f", {bundles.clock(item.start)}–{bundles.clock(item.end)}" if item.start is not None else ""
+    span = f", {format_clock(item.start)}–{format_clock(item.end)}" if item.start is not None else ""
     if record is None:
         kind = "Module" if item.kind == bundles.MODULE else "Episode"
         return f"{kind} {item.ref}{span} (not yet on this site)"

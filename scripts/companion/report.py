@@ -8,7 +8,8 @@ from rich.progress import (BarColumn, DownloadColumn, Progress, TaskID, TextColu
                            TimeRemainingColumn, TransferSpeedColumn)
 from rich.table import Table
 
-from companion.sync import Outcome, Report
+from companion.project import Project
+from companion.sync import Options, Outcome, Report, sync
 
 SECONDS_PER_HOUR = 3600
 
@@ -85,3 +86,11 @@ def summary(report: Report) -> Table:
         if outcome.state == "failed":
             table.add_row(f"[red]failed[/] {escape(outcome.title)}", escape(outcome.reason or ""))
     return table
+
+
+def sync_with_progress(project: Project, options: Options, console: Console) -> Report:
+    """`companion sync` as a person sees it: bars while it works, the summary table after."""
+    with RichReporter(console) as reporter:
+        result = sync(project, options, reporter)
+    console.print(summary(result))
+    return result
