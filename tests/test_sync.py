@@ -198,6 +198,8 @@ def test_feed_level_errors_exit_2_with_what_to_do(project, host, capsys) -> None
     assert "extra.podcast.feed" in capsys.readouterr().err
     assert cli.main(["sync", "--feed", f"{host.url}/nothing.xml"]) == 2
     assert "404" in capsys.readouterr().err
+    assert cli.main(["sync", "--feed", "/no/such/[/x]feed.xml"]) == 2   # brackets are not markup
+    assert "[/x]feed.xml" in capsys.readouterr().err
     assert cli.main(["sync", "--feed", host.add("page.html", b"<html>hi</html>")]) == 2
     assert "not an RSS" in capsys.readouterr().err
 

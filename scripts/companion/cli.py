@@ -13,23 +13,26 @@ from pathlib import Path
 from typing import Callable
 
 from rich.console import Console
+from rich.markup import escape
 
 EXIT_OK, EXIT_EPISODE_FAILED, EXIT_USAGE = 0, 1, 2
 DOCTOR_WIDTH = 120                    # the doctor table: room for "what to fix" on a terminal or in CI logs
 
 
-def cmd_sync(args: argparse.Namespace, console: Console) -> int:
-    from companion import report
-    from companion.project import open_project
-    from companion.sync import Options, sync
+def print_error(console: Console, exc: Exception) -> None:
+    """An error for the maintainer; its text (URLs, feed titles, ffmpeg output) is not markup."""
+    console.print(f"[red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
 
-    project = open_project()
+
+def cmd_sync(args: argparse.Namespace, console: Console) -> int:
+    from companion.project import open_project
+    from companion.report import sync_with_progress
+    from companion.sync import Options
+
     options = Options(feed=args.feed, limit=args.limit, model=args.model,
                       retranscribe=args.retranscribe, batched=not args.sequential,
                       device=args.device)
-    with report.RichReporter(console) as reporter:
-        result = sync(project, options, reporter)
-    console.print(report.summary(result))
+    result = sync_with_progress(open_project(), options, console)
     return EXIT_EPISODE_FAILED if result.exit_code else EXIT_OK
 
 
@@ -67,16 +70,15 @@ def cmd_serve(args: argparse.Namespace, console: Console) -> int:
 def cmd_demo(args: argparse.Namespace, console: Console) -> int:
     import time
 
-    from companion import demo, report
+    from companion import demo
     from companion.project import open_project
+    from companion.report import sync_with_progress
     from companion.site import build_site
-    from companion.sync import Options, sync
+    from companion.sync import Options
 
     scratch = demo.prepare(open_project())
     console.print(f"sample podcast served at {scratch.feed_url}")
-    with report.RichReporter(console) as reporter:
-        result = sync(scratch.project, Options(feed=scratch.feed_url), reporter)
-    console.print(report.summary(result))
+    result = sync_with_progress(scratch.project, Options(feed=scratch.feed_url), console)
     site = build_site(scratch.project)
     console.print(f"site built into {site}")
     if args.no_serve:
@@ -97,7 +99,7 @@ def cmd_feed_tags(args: argparse.Namespace, console: Console) -> int:
     try:
         tags = feed_tags.render(open_project())
     except feed_tags.FeedTagsError as exc:
-        console.print(f"[red]error:[/] {exc}", markup=True, highlight=False)
+        print_error(console, exc)
         return EXIT_USAGE
     if not tags:
         console.print("no transcribed episodes yet: run `companion sync` first")
@@ -115,7 +117,7 @@ def cmd_doctor(args: argparse.Namespace, console: Console) -> int:
     table.columns[2].overflow = "fold"               # paths whole, never cut with an ellipsis
     colours = {doctor.OK: "green", doctor.WARN: "yellow", doctor.FAIL: "red"}
     for check in checks:
-        table.add_row(check.name, f"[{colours[check.status]}]{check.status}[/]", check.detail)
+        table.add_row(check.name, f"[{colours[check.status]}]{check.status}[/]", escape(check.detail))
     Console(width=DOCTOR_WIDTH).print(table)          # stdout: the report is the output
     return EXIT_EPISODE_FAILED if any(c.status == doctor.FAIL for c in checks) else EXIT_OK
 
@@ -196,10 +198,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args, console)
     except (ProjectError, SyncError, SiteError) as exc:
-        console.print(f"[red]error:[/] {exc}", markup=True, highlight=False)
+        print_error(console, exc)
         return EXIT_USAGE
     except (AudioError, ModelError) as exc:
-        console.print(f"[red]error:[/] {exc}", markup=True, highlight=False)
+        print_error(console, exc)
         return EXIT_EPISODE_FAILED
     except KeyboardInterrupt:
         console.print("interrupted: nothing half-written; run again to finish")
