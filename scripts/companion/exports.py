@@ -3,13 +3,23 @@
 Each writer takes the same CSL-JSON records the site formats in APA, so a reference manager
 gets what the page shows. Type choices follow the course notes (module: web page; episode:
 sound recording / misc with "Audio podcast episode"); the tests parse every file back with
-rispy, bibtexparser and json.
+rispy, bibtexparser, pybtex and json.
+
+BibTeX: every one of LaTeX's ten special characters (`\\ { } $ & # ^ _ % ~`) is written as the
+LaTeX command that prints it (`\\textbackslash{}`, `\\textbraceleft{}`, `\\&`, ...), in one pass,
+so a title such as `¯\\_(ツ)_/¯` or "Feeling :-{ today?" reads back as written and no field can
+hold an unbalanced brace (BibTeX and Biber count `\\{` as a brace too: biber#61). Non-ASCII text is
+kept as UTF-8, which Biber/biblatex, Zotero, JabRef and pybtex read as is. No ASCII fallback is
+written: LaTeX accent macros cannot spell every name (Vietnamese, Cyrillic, CJK), and classic
+8-bit BibTeX with `inputenc` still typesets UTF-8 Latin names; a user who needs ASCII can run
+the file through `biber --tool --output-safechars` (LaTeX macros for what they can spell).
 """
 
 from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from typing import Iterable
 
 from companion.bibliography import Entry, date_parts, names, to_csl
@@ -23,7 +33,16 @@ BIBTEX_TYPES = {
     "article-journal": "article", "book": "book", "chapter": "incollection",
     "report": "techreport", "paper-conference": "inproceedings", "thesis": "phdthesis",
 }
-BIBTEX_SPECIAL = re.compile(r"([&%$#_])")
+# LaTeX's ten special characters and the text-mode command that prints each (LaTeX2e
+# "fntguide"/textcomp names). Braces are never written as `\{` because BibTeX counts those too.
+BIBTEX_SPECIALS = {
+    "\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
+    "$": r"\$", "&": r"\&", "#": r"\#", "%": r"\%", "_": r"\_",
+    "^": r"\textasciicircum{}", "~": r"\textasciitilde{}",
+}
+BIBTEX_ESCAPES = str.maketrans(BIBTEX_SPECIALS)
+CONTROL = re.compile(r"[\x00-\x1f\x7f]+")     # tabs, line breaks and other controls: one space
+URL_UNSAFE = re.compile(r"[{}\\\s]")           # would break a braced field or \url{}
 BIBTEX_KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_:\-]")
 PAGE_SPLIT = re.compile(r"\s*(?:--|-|\u2013)\s*")
 
@@ -86,14 +105,27 @@ def ris(entries: Iterable[Entry]) -> str:
 
 # --- BibTeX --------------------------------------------------------------------------------
 
-def _tex(value: object) -> str:
-    return BIBTEX_SPECIAL.sub(r"\\\1", str(value))
+def tex(value: object) -> str:
+    """Text as a BibTeX field body: NFC, controls as spaces, every LaTeX special escaped.
+
+    The result has balanced braces whatever the input (each brace it holds belongs to a
+    `\\text...{}` command), so one odd title cannot make a reader drop the entry or the file.
+    """
+    text = CONTROL.sub(" ", unicodedata.normalize("NFC", str(value)))
+    return text.translate(BIBTEX_ESCAPES)
+
+
+def tex_url(url: object) -> str:
+    """A URL for `url` and `\\url{}`: kept verbatim (biblatex reads it so) except the characters
+    that would end the field or the command, which are percent-encoded as RFC 3986 allows."""
+    return URL_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode("utf-8")),
+                          str(url).strip())
 
 
 def _tex_names(people: list[dict[str, str]]) -> str:
     """`and`-joined names; a group author is braced so BibTeX does not split it."""
     return " and ".join(
-        f"{{{_tex(p['literal'])}}}" if p.get("literal") else _tex(_person(p)) for p in people
+        f"{{{tex(p['literal'])}}}" if p.get("literal") else tex(_person(p)) for p in people
     )
 
 
@@ -109,34 +141,34 @@ def bibtex_record(entry: Entry) -> str:
     fields.append(("editor" if editors else "author", _tex_names(people) + others))
     if not editors and entry.get("editor"):
         fields.append(("editor", _tex_names(entry["editor"])))
-    fields.append(("title", f"{{{_tex(entry['title'])}}}"))
+    fields.append(("title", f"{{{tex(entry['title'])}}}"))
     container = {"article-journal": "journal", "chapter": "booktitle",
                  "paper-conference": "booktitle"}.get(kind)
     if entry.get("container-title"):
-        fields.append((container or "organization", _tex(entry["container-title"])))
+        fields.append((container or "organization", tex(entry["container-title"])))
     parts = date_parts(entry.get("issued")) or []
     if parts:
         fields.append(("year", str(parts[0])))
         fields.append(("date", "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))))
     for key, field in (("volume", "volume"), ("number", "issue"), ("edition", "edition")):
         if entry.get(field):
-            fields.append((key, _tex(entry[field])))
+            fields.append((key, tex(entry[field])))
     if entry.get("publisher"):
-        fields.append(("institution" if kind == "report" else "publisher", _tex(entry["publisher"])))
+        fields.append(("institution" if kind == "report" else "publisher", tex(entry["publisher"])))
     if _pages(entry):
         fields.append(("pages", "--".join(_pages(entry))))
     if entry.get("number"):
         fields.append(("eid" if kind == "article-journal" or entry.get("issue") else "number",
-                       _tex(entry["number"])))
+                       tex(entry["number"])))
     if entry.get("DOI"):
-        fields.append(("doi", _doi(entry)))
+        fields.append(("doi", tex_url(_doi(entry))))
     if entry.get("URL"):
-        fields.append(("url", entry["URL"]))
+        fields.append(("url", tex_url(entry["URL"])))
         if kind not in BIBTEX_TYPES:
-            fields.append(("howpublished", f"\\url{{{entry['URL']}}}"))
+            fields.append(("howpublished", f"\\url{{{tex_url(entry['URL'])}}}"))
     note = "; ".join(str(n) for n in (entry.get("genre"), entry.get("note")) if n)
     if note:
-        fields.append(("note", _tex(note)))
+        fields.append(("note", tex(note)))
     body = ",\n".join(f"  {key} = {{{value}}}" for key, value in fields)
     return f"@{BIBTEX_TYPES.get(kind, 'misc')}{{{bibtex_key(entry)},\n{body}\n}}\n"
 
