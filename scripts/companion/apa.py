@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
+
+import pyuca
 
 from companion.bibliography import Entry, date_parts, names, year_suffix
 
@@ -26,6 +29,8 @@ DATED_TYPES = {"webpage", "broadcast", "post", "post-weblog", "article-newspaper
 ITALIC_TITLE_TYPES = {"book", "report", "webpage", "thesis", "article", "preprint", "dataset",
                       "software", "motion_picture", "post", "post-weblog"}
 DASH = "\u2013"
+ELLIPSIS = ". . ."             # APA 7 writes the omission as three spaced periods
+COLLATOR = pyuca.Collator()    # UCA with the DUCET table pyuca ships (pure Python, no ICU)
 NO_DATE = "n.d."
 
 Citation = tuple[str, ...]
@@ -44,12 +49,31 @@ def _period(text: str) -> str:
     return text if plain(text).rstrip().endswith((".", "?", "!")) else f"{text}."
 
 
+def _initial(part: str) -> str:
+    """The first letter of a name part with any combining marks that follow it ("É", "Ǹ")."""
+    letter = part[0]
+    for char in part[1:]:
+        if not unicodedata.combining(char):
+            break
+        letter += char
+    return f"{letter}."
+
+
 def initials(given: str) -> str:
-    """'Adam O.' -> 'A. O.'; 'Jean-Paul' -> 'J.-P.' (APA keeps the hyphen)."""
+    """Given names as APA 7 initials, hyphens kept (APA 7, section 9.8).
+
+    'Adam O.' -> 'A. O.'; 'Jean-Paul' -> 'J.-P.'; 'Y.-C.' -> 'Y.-C.'; 'L.-G.' -> 'L.-G.';
+    'A.O.' -> 'A. O.'; a decomposed 'E' + U+0301 -> 'É.' (the text is put in NFC first).
+    """
     words = []
-    for word in given.replace(".", ". ").split():
-        parts = [p for p in word.split("-") if p]
-        words.append("-".join(f"{p[0]}." for p in parts))
+    for word in unicodedata.normalize("NFC", given).split():
+        hyphenated = []
+        for part in word.split("-"):
+            letters = [p for p in part.split(".") if p]
+            if letters:
+                hyphenated.append(" ".join(_initial(p) for p in letters))
+        if hyphenated:
+            words.append("-".join(hyphenated))
     return " ".join(words)
 
 
@@ -68,11 +92,12 @@ def name_direct(name: dict[str, str]) -> str:
 
 
 def _join(parts: list[str]) -> str:
-    """APA list of names: 'A', 'A, & B', 'A, B, & C' (the serial comma before & always)."""
+    """APA list of names: 'A', 'A, & B', 'A, B, & C' (the serial comma before & always); from
+    21 names, the first 19, an ellipsis and the last, with no ampersand (APA 7, section 9.8)."""
     if len(parts) <= 1:
         return "".join(parts)
     if len(parts) > MAX_LISTED_AUTHORS:
-        return ", ".join(parts[: MAX_LISTED_AUTHORS - 1]) + ", . . . " + parts[-1]
+        return ", ".join(parts[: MAX_LISTED_AUTHORS - 1]) + f", {ELLIPSIS} " + parts[-1]
     return ", ".join(parts[:-1]) + ", &amp; " + parts[-1]
 
 
@@ -84,16 +109,17 @@ def _join_direct(parts: list[str]) -> str:
 
 def incomplete(entry: Entry) -> bool:
     """The evidence bank names only some authors ("Darcy, A., et al.", or "Banta, H. A., …
-    Jacobson, N. C." with the middle left out): the rest are never guessed, and the reference
-    says so. `authors_incomplete: middle` marks the second form."""
+    Jacobson, N. C." with the middle left out): the rest are never guessed. APA 7 never puts
+    "et al." in a reference list, so the reference lists the names the bank gives and marks the
+    gap with APA's ellipsis; `authors_incomplete: middle` marks a gap before the last author."""
     return bool(entry.get("authors_incomplete"))
 
 
 def _listed(entry: Entry, names_inverted: list[str]) -> str:
     if entry.get("authors_incomplete") == "middle" and len(names_inverted) > 1:
-        return ", ".join(names_inverted[:-1]) + ", … " + names_inverted[-1]
+        return ", ".join(names_inverted[:-1]) + f", {ELLIPSIS} " + names_inverted[-1]
     if incomplete(entry):
-        return ", ".join(names_inverted) + ", et al."
+        return ", ".join(names_inverted) + f", {ELLIPSIS}"
     return _join(names_inverted)
 
 
@@ -125,11 +151,19 @@ def year(entry: Entry) -> str:
     return f"{parts[0]}{year_suffix(entry)}" if parts else NO_DATE
 
 
+def doi_url(entry: Entry) -> str:
+    """The DOI as the https://doi.org/ URL APA 7 asks for (section 9.34), whatever form it was
+    stored in ('10.x/y', 'doi:10.x/y', 'http://dx.doi.org/10.x/y'); '' when there is none."""
+    if not entry.get("DOI"):
+        return ""
+    doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", str(entry["DOI"]).strip(), flags=re.I)
+    return f"https://doi.org/{doi}"
+
+
 def locator(entry: Entry) -> str:
-    if entry.get("DOI"):
-        doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", str(entry["DOI"]), flags=re.I)
-        return _e(f"https://doi.org/{doi}")
-    return _e(entry.get("URL", ""))
+    """The DOI link, else the URL link, as HTML (`plain()` leaves the address as text)."""
+    url = doi_url(entry) or str(entry.get("URL", ""))
+    return f'<a href="{html.escape(url)}">{_e(url)}</a>' if url else ""
 
 
 def pages(entry: Entry) -> str:
@@ -220,11 +254,30 @@ def reference(entry: Entry) -> str:
     return _tail(head, body, locator(entry))
 
 
-def sort_key(entry: Entry) -> tuple[str, ...]:
-    """APA order: by the leading names letter by letter, then year, then title."""
+def _letters(text: str) -> tuple[int, ...]:
+    """A UCA collation key of the letters and digits only: APA orders "letter by letter", and
+    the full UCA key compares base letters first, so accents and case only break ties
+    ("Öst" files under O, "Ásgeirsdóttir" under A)."""
+    kept = "".join(c for c in unicodedata.normalize("NFC", text) if c.isalnum())
+    return tuple(COLLATOR.sort_key(kept))
+
+
+def _name_key(name: dict[str, str]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    if name.get("literal"):
+        return _letters(re.sub(r"^(the|a|an)\s+", "", name["literal"], flags=re.I)), ()
+    return _letters(name.get("family", "")), _letters(initials(name.get("given", "")))
+
+
+def sort_key(entry: Entry) -> tuple[object, ...]:
+    """APA 7 reference-list order (section 9.44-9.47): letter by letter by the first author's
+    surname then initials, then the next authors ("nothing precedes something", so one author
+    comes before the same author with others), then year with n.d. first, then title without
+    a leading article. Collation is the Unicode Collation Algorithm (pyuca's DUCET)."""
     people, _ = names(entry)
-    surnames = [str(p.get("family") or p.get("literal") or "").lower() for p in people]
-    return (*surnames[:1], year(entry), *surnames[1:], str(entry.get("title", "")).lower())
+    parts = date_parts(entry.get("issued"))
+    when = (1, parts[0], year_suffix(entry)) if parts else (0, 0, "")
+    title = re.sub(r"^(the|a|an)\s+", "", str(entry.get("title", "")), flags=re.I)
+    return (tuple(_name_key(p) for p in people), when, _letters(title))
 
 
 # --- in-text citations -------------------------------------------------------------------

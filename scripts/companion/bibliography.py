@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -48,9 +49,24 @@ def load(folder: Path) -> dict[str, Entry]:
             problem = validate(entry)
             if problem:
                 raise BibliographyError(f"{path}: reference '{key}': {problem}")
-            merged[key] = {**entry, "id": key}
+            merged[key] = {**nfc(entry), "id": key}
             origin[key] = path
     return merged
+
+
+def nfc(value: Any) -> Any:
+    """Every string in `value` (nested lists and mappings too) in Unicode NFC.
+
+    Done first, on load: a name typed or pasted decomposed ("E" + U+0301) must give the same
+    initial ("É."), sort key and export bytes as the composed one.
+    """
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [nfc(v) for v in value]
+    if isinstance(value, dict):
+        return {nfc(k) if isinstance(k, str) else k: nfc(v) for k, v in value.items()}
+    return value
 
 
 def validate(entry: Any) -> str:
