@@ -18,7 +18,7 @@ from typing import Iterable
 
 import pyuca
 
-from companion.bibliography import Entry, date_parts, names, year_suffix
+from companion.bibliography import Entry, date_parts, names, nfc, year_suffix
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -215,7 +215,8 @@ def _details(entry: Entry, label: str) -> str:
 
 
 def reference(entry: Entry) -> str:
-    """The APA 7 reference-list entry for one CSL-JSON record, as HTML."""
+    """The APA 7 reference-list entry for one CSL-JSON record, as HTML (text in NFC)."""
+    entry = nfc(entry)
     kind = entry.get("type", "")
     head = f"{authors(entry)} {date(entry)}"
     italic = kind in ITALIC_TITLE_TYPES

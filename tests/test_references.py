@@ -1,0 +1,272 @@
+"""References that survive real names and real titles (issue 12).
+
+Every export is read back by the readers reference managers and LaTeX users rely on: bibtexparser
+and pybtex (BibTeX), pylatexenc (LaTeX to text, taught LaTeX's text-symbol macros), rispy (RIS)
+and json (CSL-JSON). Titles and names must come back exactly as written (in NFC), and the APA
+reference list must be in APA 7 order and form.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+
+import bibtexparser
+import pytest
+import rispy
+from pybtex.database import parse_string
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+from companion import apa, bibliography, exports
+from course_support import REPO, course_site  # noqa: F401
+
+# Each of LaTeX's ten specials, alone and together, plus the titles real feeds and
+# bibliographies carry (the shrug, a lone brace, a caret and tilde emoticon).
+SPECIALS = "\\{}$&#^_%~"
+TITLES = [f"Special {c} in a title" for c in SPECIALS] + [
+    "\u00af\\_(\u30c4)_/\u00af Q&A: 100% {honest} answers #1",
+    "Anxiety & depression: 5 tips ~ v2 ^_^ {draft}",
+    "Feeling :-{ today? Notes from a peer group",
+    "Closing brace first } then { opening",
+    "A path C:\\new\\table and $5 & 10% off #tag ~user ^up_down",
+    "Line\nbreak\tand tab",
+]
+DECOMPOSED = unicodedata.normalize("NFD", "Éric Öst")      # "E" + U+0301 ...
+CORPORATE = "World Health Organization"
+SYMBOLS = {"textbackslash": "\\", "textbraceleft": "{", "textbraceright": "}",
+           "textasciitilde": "~", "textasciicircum": "^", "textunderscore": "_"}
+
+
+def latex_to_text(raw: str) -> str:
+    """What LaTeX prints for a BibTeX field, by pylatexenc taught the text-symbol macros."""
+    db = get_default_latex_context_db()
+    db.add_context_category("text-symbols", prepend=True,
+                            macros=[MacroTextSpec(n, simplify_repl=c) for n, c in SYMBOLS.items()])
+    return unicodedata.normalize("NFC", LatexNodes2Text(latex_context=db).latex_to_text(raw))
+
+
+def flat(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def person(family: str, given: str) -> dict[str, str]:
+    return {"family": family, "given": given}
+
+
+def sample_entries() -> list[dict]:
+    """Titles with every special, and the names APA and BibTeX get wrong."""
+    entries = [{"id": f"title-{i}", "type": "webpage", "title": title, "issued": 2024,
+                "author": [{"literal": "Peer Support Group"}], "URL": f"https://example.org/{i}"}
+               for i, title in enumerate(TITLES)]
+    entries += [
+        {"id": "hyphens", "type": "article-journal", "issued": 2012, "title": "Hyphenated initials",
+         "container-title": "J", "DOI": "doi:10.1000/xyz_1",
+         "author": [person("Lee", "Yu-Chen"), person("Öst", "Lars-Göran"), person("Lee", "Y.-C.")]},
+        {"id": "accents", "type": "book", "issued": 2020, "title": "Accented initials",
+         "author": [person("Ásgeirsdóttir", "Þóra"), person("Ørsted", "Émile")],
+         "publisher": "Ö & Co"},
+        {"id": "decomposed", "type": "book", "issued": 2019, "title": "Decomposed names",
+         "author": [person(DECOMPOSED.split()[1], DECOMPOSED.split()[0])], "URL": "https://example.org/d"},
+        {"id": "corporate", "type": "report", "issued": 2021, "title": "Group authors & others",
+         "author": [{"literal": CORPORATE}, {"literal": "Smith and Sons {Ltd}"}],
+         "URL": "https://example.org/who"},
+        {"id": "twentyone", "type": "article-journal", "issued": 2022, "title": "Twenty-one authors",
+         "container-title": "J", "DOI": "10.1000/21",
+         "author": [person(f"Author{i:02d}", "A. B.") for i in range(1, 22)]},
+        {"id": "twentytwo", "type": "article-journal", "issued": 2022, "title": "Twenty-two authors",
+         "container-title": "J", "DOI": "10.1000/22",
+         "author": [person(f"Writer{i:02d}", "Ann") for i in range(1, 23)]},
+    ]
+    return [bibliography.nfc(e) for e in entries]
+
+
+ENTRIES = sample_entries()
+
+
+def expected_name(name: dict[str, str]) -> str:
+    return name.get("literal") or f"{name['family']}, {name['given']}"
+
+
+def split_names(field: str) -> list[str]:
+    """A BibTeX name list split on the `and`s outside braces (as BibTeX does)."""
+    names, depth, start = [], 0, 0
+    for i, char in enumerate(field):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0 and field.startswith(" and ", i):
+            names.append(field[start:i])
+            start = i + len(" and ")
+    return [n for n in names + [field[start:]] if n.strip()]
+
+
+# --- BibTeX ----------------------------------------------------------------------------------
+
+def check_bibtex(text: str, entries: list[dict]) -> None:
+    """Both BibTeX readers keep every entry; titles and names read back as written."""
+    parsed = {e["ID"]: e for e in bibtexparser.loads(text).entries}
+    assert set(parsed) == {exports.bibtex_key(e) for e in entries}, "bibtexparser dropped entries"
+    database = parse_string(text, "bibtex")       # raises on any unbalanced brace
+    assert set(database.entries) == set(parsed)
+    for entry in entries:
+        key = exports.bibtex_key(entry)
+        for raw in (parsed[key]["title"], database.entries[key].fields["title"]):
+            assert flat(latex_to_text(raw)) == flat(entry["title"]), key
+        people, editors = bibliography.names(entry)
+        role = "editor" if editors else "author"
+        written = [p for p in database.entries[key].persons[role] if str(p) != "others"]
+        assert [flat(latex_to_text(str(p))) for p in written] == [expected_name(p) for p in people], key
+        from_bibtexparser = split_names(parsed[key][role])
+        assert [flat(latex_to_text(n)) for n in from_bibtexparser if n != "others"] == \
+            [expected_name(p) for p in people], key
+
+
+def test_every_latex_special_reads_back_through_both_bibtex_readers() -> None:
+    check_bibtex(exports.bibtex(ENTRIES), ENTRIES)
+
+
+def test_no_raw_caret_tilde_or_lone_brace_is_written() -> None:
+    for entry in ENTRIES[: len(TITLES)]:
+        title = exports.tex(entry["title"])
+        bare = title.replace("\\textasciicircum{}", "").replace("\\textasciitilde{}", "")
+        assert "^" not in bare and "~" not in bare, title
+        depth = 0
+        for char in title:
+            depth += {"{": 1, "}": -1}.get(char, 0)
+            assert depth >= 0, title
+        assert depth == 0, title
+
+
+def test_non_ascii_is_kept_as_utf8_and_urls_stay_verbatim() -> None:
+    text = exports.bibtex(ENTRIES)
+    assert "Ásgeirsdóttir, Þóra" in text and "Öst, Lars-Göran" in text
+    assert "doi = {10.1000/xyz_1}" in text, "a DOI is verbatim (biblatex reads it as a URL)"
+    assert exports.tex_url("https://x.org/a b{c}") == "https://x.org/a%20b%7Bc%7D"
+
+
+# --- RIS and CSL-JSON --------------------------------------------------------------------------
+
+def test_ris_and_csl_json_read_back_unchanged() -> None:
+    records = rispy.loads(exports.ris(ENTRIES))
+    items = json.loads(exports.csl_json(ENTRIES))
+    assert len(records) == len(items) == len(ENTRIES)
+    for entry, record, item in zip(ENTRIES, records, items):
+        assert flat(record["title"]) == flat(entry["title"])
+        assert item["title"] == entry["title"]
+        people, _ = bibliography.names(entry)
+        assert record.get("authors", []) == [expected_name(p) for p in people]
+        assert item["author"] == people
+
+
+# --- APA names and order -----------------------------------------------------------------------
+
+def test_initials_keep_hyphens_and_accents() -> None:
+    assert apa.initials("Y.-C.") == "Y.-C."
+    assert apa.initials("Yu-Chen") == "Y.-C."
+    assert apa.initials("L.-G.") == "L.-G."
+    assert apa.initials("Lars-Göran") == "L.-G."
+    assert apa.initials("A.O.") == "A. O."
+    assert apa.initials(unicodedata.normalize("NFD", "Éric")) == "É."
+    assert apa.initials("Þóra Émile") == "Þ. É."
+    reference = apa.plain(apa.reference(next(e for e in ENTRIES if e["id"] == "hyphens")))
+    assert reference.startswith("Lee, Y.-C., Öst, L.-G., & Lee, Y.-C. (2012).")
+    decomposed = apa.plain(apa.reference(next(e for e in ENTRIES if e["id"] == "decomposed")))
+    assert decomposed.startswith("Öst, É. (2019).")
+    assert decomposed == unicodedata.normalize("NFC", decomposed)
+
+
+def test_author_lists_follow_apa7() -> None:
+    by_id = {e["id"]: e for e in ENTRIES}
+    twentyone = apa.plain(apa.reference(by_id["twentyone"])).split(" (2022)")[0]
+    assert twentyone.endswith("Author19, A. B., . . . Author21, A. B.") and "Author20" not in twentyone
+    assert "&" not in twentyone and "et al." not in twentyone
+    twentytwo = apa.plain(apa.reference(by_id["twentytwo"])).split(" (2022)")[0]
+    assert twentytwo.endswith("Writer19, A., . . . Writer22, A.") and "Writer20" not in twentytwo
+    twenty = {**by_id["twentyone"], "author": by_id["twentyone"]["author"][:20]}
+    assert apa.plain(apa.reference(twenty)).split(" (2022)")[0].endswith(
+        "Author19, A. B., & Author20, A. B.")
+    corporate = apa.plain(apa.reference(by_id["corporate"]))
+    assert corporate.startswith(f"{CORPORATE}, & Smith and Sons {{Ltd}}. (2021).")
+
+
+def test_dois_are_links_in_every_reference() -> None:
+    for entry in ENTRIES:
+        markup = apa.reference(entry)
+        if entry.get("DOI"):
+            doi = entry["DOI"].removeprefix("doi:")
+            assert f'<a href="https://doi.org/{doi}">https://doi.org/{doi}</a>' in markup
+        elif entry.get("URL"):
+            assert f'<a href="{entry["URL"]}">' in markup
+
+
+def names_in_order(entries: list[dict]) -> list[str]:
+    return [apa.plain(apa.reference(e)).split(",")[0] for e in sorted(entries, key=apa.sort_key)]
+
+
+def test_apa_order_is_letter_by_letter_ignoring_accents_and_case() -> None:
+    def one(family: str, given: str = "A.", year: int | None = 2020, **extra: object) -> dict:
+        entry = {"id": family, "type": "book", "title": f"Book by {family}",
+                 "author": [person(family, given)], **extra}
+        if year:
+            entry["issued"] = year
+        return entry
+
+    entries = [one("Zhang"), one("Öst"), one("Miller"), one("Ásgeirsdóttir"), one("ásbjörnsson"),
+               one(unicodedata.normalize("NFD", "Émond")), one("Loftus"), one("Loft")]
+    assert names_in_order(entries) == ["ásbjörnsson", "Ásgeirsdóttir", "Émond", "Loft", "Loftus",
+                                       "Miller", "Öst", "Zhang"]
+    # one author before the same author with others; then by year, n.d. first
+    solo = one("Brown", year=2019)
+    undated = one("Brown", year=None)
+    group = {**one("Brown", year=2001), "author": [person("Brown", "A."), person("Adams", "C.")]}
+    ordered = sorted([group, solo, undated], key=apa.sort_key)
+    assert ordered == [undated, solo, group]
+    # a group author files under its first significant word
+    who = {"id": "who", "type": "report", "title": "T", "author": [{"literal": "The Lancet"}]}
+    assert [e["id"] for e in sorted([one("Maple"), who, one("Kelly")], key=apa.sort_key)] == \
+        ["Kelly", "who", "Maple"]
+
+
+# --- the whole course bibliography, as built --------------------------------------------------
+
+def test_every_export_of_the_built_bibliography_reads_back(course_site) -> None:  # noqa: F811
+    library = bibliography.load(REPO / "data" / "bibliography")
+    ordered = sorted(library.values(), key=apa.sort_key)
+    cite = course_site.site / "cite"
+    check_bibtex((cite / "bibliography.bib").read_text(encoding="utf-8"), ordered)
+    test_items = json.loads((cite / "bibliography.json").read_text(encoding="utf-8"))
+    assert [i["id"] for i in test_items] == [e["id"] for e in ordered]
+    records = rispy.loads((cite / "bibliography.ris").read_text(encoding="utf-8"))
+    for entry, record, item in zip(ordered, records, test_items):
+        assert record["title"] == item["title"] == entry["title"]
+        people, _ = bibliography.names(entry)
+        assert item.get("author") or item.get("editor")
+        assert (record.get("authors") or record.get("secondary_authors")) == \
+            [expected_name(p) for p in people]
+    for path in sorted(cite.glob("module-*-references.bib")):
+        assert bibtexparser.loads(path.read_text(encoding="utf-8")).entries, path.name
+        parse_string(path.read_text(encoding="utf-8"), "bibtex")
+
+
+def test_built_reference_lists_are_in_apa_order_without_et_al(course_site) -> None:  # noqa: F811
+    catalogue = json.loads((course_site.site / "cite" / "catalogue.json").read_text(encoding="utf-8"))
+    library = bibliography.load(REPO / "data" / "bibliography")
+    for module in catalogue["modules"]:
+        keys = [r["key"] for r in module["references"]]
+        assert keys == [e["id"] for e in sorted((library[k] for k in keys), key=apa.sort_key)]
+        for ref in module["references"]:
+            assert "et al." not in apa.plain(ref["html"]), ref["key"]
+            if library[ref["key"]].get("DOI"):
+                assert '<a href="https://doi.org/' in ref["html"], ref["key"]
+
+
+@pytest.mark.parametrize("stem", ["bibliography"])
+def test_reference_downloads_are_linked(course_site, stem) -> None:  # noqa: F811
+    lecturers = (course_site.site / "course" / "lecturers" / "index.html").read_text(encoding="utf-8")
+    for kind in exports.WRITERS:
+        assert f"cite/{stem}.{kind}" in lecturers
+    for page in sorted((course_site.site / "course").glob("0[1-9]-*/index.html")):
+        html = page.read_text(encoding="utf-8")
+        number = int(page.parent.name[:2])
+        references = html[html.index('id="references"'):]
+        for kind in exports.WRITERS:
+            assert f"cite/module-{number}-references.{kind}" in references, page
+            assert f"cite/bibliography.{kind}" in references, page
