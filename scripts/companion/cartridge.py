@@ -1,9 +1,13 @@
-"""An IMS Common Cartridge 1.1 (`.imscc`) of web links, for import into Moodle and Canvas.
+"""An IMS Common Cartridge 1.1 (`.imscc`) of web links and self-checks, for Moodle and Canvas.
 
 The cartridge holds no course text, only links: a static site cannot host LTI, and links keep
-one source of truth. Layout: `imsmanifest.xml` with a rooted organisation (one folder for the
-modules, one for the ready-made bundles) and one `imswl_xmlv1p1` resource per link, each a
-small `webLink` XML file under `weblinks/`.
+one source of truth. Layout: `imsmanifest.xml` with a rooted organisation (folders for the
+modules, the ready-made bundles and the self-checks), one `imswl_xmlv1p1` resource per link
+(a small `webLink` XML file under `weblinks/`), and one QTI 1.2 assessment per module's
+self-check under `selfchecks/` (`companion.qti`).
+
+Links must be absolute: Moodle's importer replaces a relative one with
+`http://invalidurldetected/`, so the course plugin builds no cartridge without `site_url`.
 """
 
 from __future__ import annotations
@@ -11,7 +15,10 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass
+from typing import Union
 from xml.etree import ElementTree as ET
+
+from companion.qti import ASSESSMENT_TYPE, Assessment, assessment_xml
 
 CP_NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
 LOM_NS = "http://ltsc.ieee.org/xsd/imsccv1p1/LOM/manifest"
@@ -35,7 +42,7 @@ class Link:
 @dataclass(frozen=True)
 class Folder:
     title: str
-    links: tuple[Link, ...]
+    links: tuple[Union[Link, Assessment], ...]
 
 
 def _sub(parent: ET.Element, tag: str, text: str = "", **attrs: str) -> ET.Element:
@@ -54,6 +61,27 @@ def weblink_xml(link: Link) -> bytes:
 
 def weblink_path(link: Link) -> str:
     return f"weblinks/{link.ident}.xml"
+
+
+def resource_path(entry: Link | Assessment) -> str:
+    return f"selfchecks/{entry.ident}.xml" if isinstance(entry, Assessment) else weblink_path(entry)
+
+
+def resource_xml(entry: Link | Assessment) -> bytes:
+    return assessment_xml(entry) if isinstance(entry, Assessment) else weblink_xml(entry)
+
+
+class CartridgeError(ValueError):
+    """A cartridge that an LMS would import broken (the message says what and why)."""
+
+
+def check_links(folders: list[Folder]) -> None:
+    """Raise unless every web link is absolute http(s): relative ones break on import."""
+    for folder in folders:
+        for entry in folder.links:
+            if isinstance(entry, Link) and not entry.url.startswith(("https://", "http://")):
+                raise CartridgeError(f"{entry.title}: {entry.url!r} is not an absolute URL; Moodle "
+                                     "would import it as http://invalidurldetected/ (set site_url).")
 
 
 def cp(tag: str) -> str:
@@ -85,18 +113,20 @@ def manifest_xml(title: str, description: str, folders: list[Folder]) -> bytes:
             item = _sub(group, cp("item"), identifier=f"item_{link.ident}",
                         identifierref=f"res_{link.ident}")
             _sub(item, cp("title"), link.title)
-            resource = _sub(resources, cp("resource"), identifier=f"res_{link.ident}",
-                            type=WEBLINK_TYPE)
-            _sub(resource, cp("file"), href=weblink_path(link))
+            kind = ASSESSMENT_TYPE if isinstance(link, Assessment) else WEBLINK_TYPE
+            resource = _sub(resources, cp("resource"), identifier=f"res_{link.ident}", type=kind)
+            _sub(resource, cp("file"), href=resource_path(link))
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
 def build(title: str, description: str, folders: list[Folder]) -> bytes:
-    """The `.imscc` file: a zip of the manifest and one web-link file per link."""
+    """The `.imscc` file: a zip of the manifest, one web-link file per link and one QTI file
+    per self-check. Raises CartridgeError for a relative link (see `check_links`)."""
+    check_links(folders)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         members = [(MANIFEST, manifest_xml(title, description, folders))]
-        members += [(weblink_path(l), weblink_xml(l)) for f in folders for l in f.links]
+        members += [(resource_path(l), resource_xml(l)) for f in folders for l in f.links]
         for name, data in members:
             archive.writestr(zipfile.ZipInfo(name, ZIP_TIME), data)
     return buffer.getvalue()

@@ -71,6 +71,17 @@ def register(env: Any) -> None:
         return reference(_plugin(env), what, start, end)
 
     @env.macro
+    def course_downloads() -> str:
+        """The reference downloads (whole course and each module) and the cartridge, or why the
+        cartridge is not offered."""
+        return _plugin(env).downloads_markdown(env.page.file.src_uri)
+
+    @env.macro
+    def cartridge_link() -> str:
+        """One sentence: the Common Cartridge link, or why this copy of the site has none."""
+        return _plugin(env).cartridge_note(env.page.file.src_uri)
+
+    @env.macro
     def syllabus_weeks() -> str:
         """Every week of data/syllabus.yml with its items and a link to its bundle."""
         plugin = _plugin(env)

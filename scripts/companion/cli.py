@@ -123,10 +123,14 @@ def cmd_doctor(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_deploy(args: argparse.Namespace, console: Console) -> int:
-    from companion.deploy import deploy
+    from companion.deploy import DeployError, deploy
     from companion.project import open_project
 
-    line, code = deploy(open_project(), dry_run=args.dry_run)
+    try:
+        line, code = deploy(open_project(), dry_run=args.dry_run)
+    except DeployError as exc:
+        print_error(console, exc)
+        return EXIT_USAGE
     if args.dry_run:
         print(line)
     elif code:

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import json
 import logging
+import posixpath
 import re
+import sys
 from html import escape as html_escape
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,9 +35,11 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink
+from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 
-from companion import apa, bibliography, bundles, cartridge, citemeta, exports, project, store
+from companion import (apa, bibliography, bundles, cartridge, citemeta, exports, project, qti,
+                       selfcheck, store)
 from companion.bibliography import Entry
 
 log = logging.getLogger("mkdocs.plugins.companion.course")
@@ -51,6 +55,17 @@ ELEMENT_ID = re.compile(r'(\sid="|\shref="#)([^"]+)"')
 MACROS_TEMPLATE = "partials/cite-module.html"
 REFERENCES_TITLE, REFERENCES_ID, REFERENCES_LEVEL = "References", "references", 2  # as cite-module.html
 CATALOGUE = "catalogue.json"
+BIBLIOGRAPHY_STEM = "bibliography"
+EXPORT_LABELS = {"ris": "RIS", "bib": "BibTeX", "json": "CSL-JSON"}
+# One line, on stderr and not through MkDocs' logger: a strict local build (the demo, the tests)
+# must still pass without site_url; `companion deploy` is what refuses.
+NO_SITE_URL = ("WARNING -  companion-course: site_url is not set in mkdocs.yml: the Common "
+               "Cartridge for Moodle/Canvas is not built, citation downloads carry relative links, "
+               "and `companion deploy` refuses. Set site_url to the published address.")
+NO_CARTRIDGE_NOTE = (
+    "The Common Cartridge for Moodle and Canvas is not offered on this copy of the site: it was "
+    "built without its web address (`site_url`), and an LMS turns relative links into broken "
+    "ones. It appears here once the site is published at its address.")
 WORDS_PER_MINUTE = (300, 175)    # Brysbaert (2019): most adults read non-fiction at 175-300 wpm
 EXPORT_KINDS = tuple(exports.WRITERS)
 PUBLIC_FIELDS = ("kind", "id", "title", "url", "relative_url", "apa_html", "apa_text", "intext",
@@ -82,6 +97,7 @@ class Module:
     meta: dict[str, Any]
     entry: Entry
     references: list[Entry] = field(default_factory=list)
+    selfcheck: list[selfcheck.Question] = field(default_factory=list)
 
     @property
     def number(self) -> int:
@@ -153,8 +169,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             raise PluginError(f"companion-course: {exc}") from exc
         self.episodes = {str(e["slug"]): e for e in episodes if e.get("slug")}
         if not self.site_url:
-            log.info("companion-course: site_url is not set; citations and the cartridge use "
-                     "relative links (set site_url before publishing).")
+            print(NO_SITE_URL, file=sys.stderr, flush=True)
         return config
 
     def absolute(self, url: str) -> str:
@@ -176,6 +191,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         # (a bundle link shared last term must still point at the same episode).
         for slug, episode in sorted(self.episodes.items(), key=lambda i: i[1].get("date") or ""):
             self.add_episode(slug, episode)
+        self.flag_unretrievable()
         glossary = files.get_file_from_path(self.config.glossary_page)
         self.glossary = self.glossary_record(glossary) if glossary else None
         self.check_syllabus()
@@ -193,7 +209,11 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         entry = citemeta.module_entry(meta, self.absolute(file.url), self.config.course_author,
                                       self.config.course_title, date)
         refs = sorted((self.library[k] for k in meta["references"]), key=apa.sort_key)
-        module = Module(file.src_uri, file.url, meta, entry, refs)
+        try:
+            questions = selfcheck.questions(file.content_string)
+        except selfcheck.SelfCheckError as exc:
+            raise PluginError(f"companion-course: docs/{file.src_uri}: {exc}") from exc
+        module = Module(file.src_uri, file.url, meta, entry, refs, questions)
         self.modules[file.src_uri] = module
         self.cites[module.ident] = self.cite_record(
             "module", module.ident, f"module-{module.number}", entry,
@@ -201,8 +221,26 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.cites[module.ident].update(
             number=module.number, summary=str(meta["summary"]),
             reading=meta["reading_minutes"], listening=meta["listening_minutes"],
-            references=[{"key": r["id"], "html": apa.reference(r)} for r in refs])
+            references=[{"key": r["id"], "html": apa.reference(r)} for r in refs],
+            reference_downloads=self.reference_downloads(module))
         meta["companion_cite"] = self.cites[module.ident]     # the print page renders from it
+
+    def reference_downloads(self, module: Module) -> str:
+        """Links (relative to the module page) to its reference list and the whole bibliography
+        in each export format; the module footer shows them under References."""
+        def links(stem: str) -> str:
+            return " · ".join(
+                f'<a href="{get_relative_url(f"{self.config.cite_dir}/{stem}.{kind}", module.url)}" '
+                f'download>{label}</a>' for kind, label in EXPORT_LABELS.items())
+        return (f"Download these references: {links(f'module-{module.number}-references')}. "
+                f"The whole course bibliography: {links(BIBLIOGRAPHY_STEM)}.")
+
+    def flag_unretrievable(self) -> None:
+        """Say in the build log which references a reader cannot retrieve (no DOI, no URL)."""
+        for key, entry in sorted(self.library.items()):
+            if not (entry.get("DOI") or entry.get("URL")):
+                log.info("companion-course: reference %s (%s) has no DOI or URL: readers cannot "
+                         "retrieve it from the reference list.", key, apa.intext(entry))
 
     def add_episode(self, slug: str, episode: dict[str, Any]) -> None:
         url = f"episodes/{slug}/"
@@ -319,8 +357,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         cite_dir = self.config.cite_dir
         outputs: dict[str, str | bytes] = {
             f"{cite_dir}/{CATALOGUE}": json.dumps(self.catalogue(), ensure_ascii=False, indent=1),
-            self.config.cartridge_file: self.cartridge(),
         }
+        if self.site_url:         # relative links would import broken (see NO_SITE_URL)
+            outputs[self.config.cartridge_file] = self.cartridge()
         for stem, entries in self.export_groups().items():
             for kind, writer in exports.WRITERS.items():
                 outputs[f"{cite_dir}/{stem}.{kind}"] = writer(entries)
@@ -333,7 +372,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
 
     def export_groups(self) -> dict[str, list[Entry]]:
         """File stem -> entries: the whole bibliography, each module's references, each item."""
-        groups = {"bibliography": sorted(self.library.values(), key=apa.sort_key)}
+        groups = {BIBLIOGRAPHY_STEM: sorted(self.library.values(), key=apa.sort_key)}
         for module in self.modules.values():
             groups[f"module-{module.number}-references"] = module.references
         for record in self.cites.values():
@@ -361,12 +400,40 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                              for m in modules)
         week_links = tuple(cartridge.Link(w.slug, w.title, bundles.url(w.bundle, self.site_url))
                            for w in self.weeks)
+        checks = tuple(qti.Assessment(f"{m.ident}-selfcheck",
+                                      f"Module {m.number} self-check: {m.meta['title']}",
+                                      tuple(m.selfcheck))
+                       for m in modules if m.selfcheck)
         return [cartridge.Folder("Modules", module_links),
-                cartridge.Folder("Weekly bundles", week_links)]
+                cartridge.Folder("Weekly bundles", week_links),
+                cartridge.Folder("Self-checks (question banks)", checks)]
 
     def cartridge(self) -> bytes:
-        description = f"Web links to the modules and weekly bundles of {self.config.course_title}."
+        """The cartridge; only built with site_url (every link absolute)."""
+        description = (f"Web links to the modules and weekly bundles of {self.config.course_title}, "
+                       "and each module's self-check questions with model answers.")
+        try:
+            return cartridge.build(self.config.course_title, description, self.cartridge_folders())
+        except cartridge.CartridgeError as exc:
+            raise PluginError(f"companion-course: {exc}") from exc
+
+    def cartridge_note(self, page_src: str) -> str:
+        """Markdown for a page that offers the cartridge: a link, or why there is none."""
         if not self.site_url:
-            description += (" Note: this copy was built without site_url, so its links are "
-                            "relative and an LMS cannot open them; rebuild with site_url set.")
-        return cartridge.build(self.config.course_title, description, self.cartridge_folders())
+            return NO_CARTRIDGE_NOTE
+        href = posixpath.relpath(self.config.cartridge_file, posixpath.dirname(page_src) or ".")
+        return (f"The same weeks, with each module's self-check as a question bank, are in the "
+                f"[Common Cartridge]({href}) for Moodle and Canvas.")
+
+    def downloads_markdown(self, page_src: str) -> str:
+        """Markdown list of the whole-course and per-module reference downloads, and the cartridge."""
+        here = posixpath.dirname(page_src) or "."
+
+        def links(stem: str) -> str:
+            return " · ".join(f"[{label}]({posixpath.relpath(f'{self.config.cite_dir}/{stem}.{kind}', here)})"
+                              for kind, label in EXPORT_LABELS.items())
+        lines = [f"- **Whole-course bibliography:** {links(BIBLIOGRAPHY_STEM)}"]
+        for module in sorted(self.modules.values(), key=lambda m: m.number):
+            lines.append(f"- **Module {module.number} references:** "
+                         f"{links(f'module-{module.number}-references')}")
+        return "\n".join(lines) + "\n\n" + self.cartridge_note(page_src) + "\n"

@@ -15,6 +15,28 @@ import sys
 
 from companion.project import CONFIG_NAME, Project
 
+ABSOLUTE = ("https://", "http://")
+
+
+class DeployError(Exception):
+    """Publishing now would ship a broken site; the message says what to set."""
+
+
+def check_site_url(project: Project) -> None:
+    """Raise DeployError unless mkdocs.yml has an absolute `site_url`.
+
+    Without it the Common Cartridge is not built and every citation download carries a
+    relative link, which an LMS or reference manager cannot open (Moodle turns such links into
+    http://invalidurldetected/).
+    """
+    if not project.site_url:
+        raise DeployError(f"site_url is not set in {CONFIG_NAME}: the published site would have no "
+                          "Common Cartridge and relative links in every citation download. Set "
+                          "site_url to the address the site is published at, then deploy.")
+    if not project.site_url.startswith(ABSOLUTE):
+        raise DeployError(f"site_url in {CONFIG_NAME} is {project.site_url!r}: it must be an "
+                          "absolute http(s) address.")
+
 
 def command(project: Project) -> list[str]:
     return [sys.executable, "-m", "mkdocs", "gh-deploy", "--force", "--strict",
@@ -22,7 +44,11 @@ def command(project: Project) -> list[str]:
 
 
 def deploy(project: Project, dry_run: bool = False) -> tuple[str, int]:
-    """Run (or, with `dry_run`, only show) the deploy; returns the command line and exit code."""
+    """Run (or, with `dry_run`, only show) the deploy; returns the command line and exit code.
+
+    Raises DeployError (before anything runs, dry run included) when site_url is missing.
+    """
+    check_site_url(project)
     argv = command(project)
     line = shlex.join(argv)
     if dry_run:

@@ -133,6 +133,17 @@ def check_feed(source: str, fetch: Callable[..., http.Response] = http.fetch) ->
     return Check("feed", OK, f"{source}: {len(parsed.items)} episodes")
 
 
+def check_site_url(site_url: str) -> Check:
+    """`site_url` set and absolute: without it the cartridge is not built and deploy refuses."""
+    if not site_url:
+        return Check("site_url", WARN, "not set in mkdocs.yml: no Common Cartridge is built, citation "
+                     "downloads carry relative links, and `companion deploy` refuses. Set site_url "
+                     "to the published address")
+    if not site_url.startswith(("https://", "http://")):
+        return Check("site_url", FAIL, f"{site_url!r} is not an absolute http(s) address")
+    return Check("site_url", OK, site_url)
+
+
 def check_site_packages() -> list[Check]:
     checks = []
     for module, package in SITE_PACKAGES:
@@ -163,4 +174,5 @@ def run(model: str | None = None, start: Path | None = None) -> list[Check]:
     checks.append(check_disk(project.root if project else Path.cwd()))
     if project:
         checks.append(check_feed(project.podcast.feed))
+        checks.append(check_site_url(project.site_url))
     return checks + check_site_packages() + [check_chromium()]

@@ -55,6 +55,7 @@ class PodcastSettings:
 class Project:
     root: Path
     podcast: PodcastSettings
+    site_url: str = ""          # mkdocs.yml `site_url`: the published address, "" until known
 
     @property
     def episodes_dir(self) -> Path:
@@ -123,4 +124,6 @@ def copy_site_sources(source: Path, dest: Path, extra: tuple[str, ...] = ()) -> 
 
 def open_project(start: Path | None = None) -> Project:
     root = find_root(start)
-    return Project(root=root, podcast=podcast_settings(load_config(root)))
+    config = load_config(root)
+    return Project(root=root, podcast=podcast_settings(config),
+                   site_url=str(config.get("site_url") or "").strip())
