@@ -1,19 +1,41 @@
-"""The IMS Common Cartridge: a zip whose manifest is well-formed XML in the CC 1.1 namespace,
-lists every module and every syllabus week as a web link, and whose resource files exist."""
+"""The IMS Common Cartridge, checked as Moodle's and Canvas's importers read it.
+
+No PyPI package ships the IMS CC 1.1 XSDs, so the tests check the profile's structural rules
+(IMS CC 1.1 manifest and QTI 1.2.1 profile) and the XPaths Moodle's importer follows
+(backup/cc/cc112moodle.php, entity11.quiz.class.php): web links absolute, every item bound to a
+resource whose file is in the zip, each module's self-check an assessment of essay items whose
+model answer is the general feedback. Without site_url the build warns and offers no cartridge.
+"""
 
 from __future__ import annotations
 
 import io
 import json
+import re
+import subprocess
+import sys
 import zipfile
 
+import pytest
 from lxml import etree
+from lxml import html as lxml_html
 
-from companion import cartridge
+from companion import cartridge, deploy, doctor, qti, selfcheck
+from companion.project import open_project
 from course_support import course_site, course_site_absolute, module_files  # noqa: F401
 
-NS = {"cp": cartridge.CP_NS, "wl": cartridge.WL_NS, "lom": cartridge.LOM_NS}
+NS = {"cp": cartridge.CP_NS, "wl": cartridge.WL_NS, "lom": cartridge.LOM_NS, "q": qti.QTI_NS}
 SITE_URL = "https://course.example.org/"
+CC11_RESOURCE_TYPES = {"webcontent", "imswl_xmlv1p1", "imsdt_xmlv1p1", "imsbasiclti_xmlv1p0",
+                       "imsqti_xmlv1p2/imscc_xmlv1p1/assessment",
+                       "imsqti_xmlv1p2/imscc_xmlv1p1/question-bank",
+                       "associatedcontent/imscc_xmlv1p1/learning-application-resource"}
+CC_QUESTION_PROFILES = {"cc.multiple_choice.v0p1", "cc.multiple_response.v0p1", "cc.true_false.v0p1",
+                        "cc.fib.v0p1", "cc.pattern_match.v0p1", "cc.essay.v0p1"}
+NCNAME = re.compile(r"^[A-Za-z_][\w.\-]*$")
+# Item parts the CC 1.1 QTI profile removed from QTI 1.2.1 (profile notes, Item (c)-(k)).
+REMOVED_ITEM_PARTS = ("itemcontrol", "itemrubric", "rubric", "duration", "objectives", "reference",
+                      "itemproc_extension", "itemprecondition", "itempostcondition", "qticomment")
 
 
 def open_cartridge(site) -> tuple[zipfile.ZipFile, etree._Element, dict]:
@@ -25,55 +47,215 @@ def open_cartridge(site) -> tuple[zipfile.ZipFile, etree._Element, dict]:
     return archive, manifest, catalogue
 
 
-def weblinks(archive: zipfile.ZipFile, manifest: etree._Element) -> dict[str, tuple[str, str]]:
-    """Item title -> (web-link title, URL), following item -> resource -> file."""
+def resources_by_type(archive, manifest, kind: str) -> dict[str, etree._Element]:
+    """Item title -> the parsed file of its resource, for items bound to resources of `kind`."""
     resources = {r.get("identifier"): r for r in manifest.xpath("//cp:resource", namespaces=NS)}
-    links = {}
+    found = {}
     for item in manifest.xpath("//cp:item[@identifierref]", namespaces=NS):
         resource = resources[item.get("identifierref")]
-        assert resource.get("type") == cartridge.WEBLINK_TYPE
-        (href,) = resource.xpath("cp:file/@href", namespaces=NS)
-        link = etree.fromstring(archive.read(href))
+        if resource.get("type") == kind:
+            (href,) = resource.xpath("cp:file/@href", namespaces=NS)
+            found[item.xpath("string(cp:title)", namespaces=NS)] = etree.fromstring(archive.read(href))
+    return found
+
+
+def weblinks(archive, manifest) -> dict[str, tuple[str, str]]:
+    """Item title -> (web-link title, URL)."""
+    links = {}
+    for title, link in resources_by_type(archive, manifest, cartridge.WEBLINK_TYPE).items():
         assert link.tag == f"{{{cartridge.WL_NS}}}webLink"
-        title = item.xpath("string(cp:title)", namespaces=NS)
         links[title] = (link.xpath("string(wl:title)", namespaces=NS),
                         link.xpath("string(wl:url/@href)", namespaces=NS))
     return links
 
 
-def test_manifest_is_common_cartridge_1_1(course_site) -> None:  # noqa: F811
-    archive, manifest, _ = open_cartridge(course_site)
+def check_manifest_profile(archive: zipfile.ZipFile, manifest: etree._Element) -> None:
+    """The CC 1.1 manifest rules an importer relies on."""
     assert manifest.tag == f"{{{cartridge.CP_NS}}}manifest"
     assert manifest.xpath("string(cp:metadata/cp:schema)", namespaces=NS) == "IMS Common Cartridge"
     assert manifest.xpath("string(cp:metadata/cp:schemaversion)", namespaces=NS) == "1.1.0"
-    (organization,) = manifest.xpath("//cp:organization", namespaces=NS)
+    assert manifest.xpath("string(cp:metadata/lom:lom/lom:general/lom:title/lom:string)", namespaces=NS)
+    (organization,) = manifest.xpath("cp:organizations/cp:organization", namespaces=NS)
     assert organization.get("structure") == "rooted-hierarchy"
+    assert len(organization.xpath("cp:item", namespaces=NS)) == 1, "one root item"
     identifiers = manifest.xpath("//@identifier")
-    assert len(identifiers) == len(set(identifiers))
-    for href in manifest.xpath("//cp:resource/cp:file/@href", namespaces=NS):
-        assert href in archive.namelist(), f"{href} is listed but not in the zip"
+    assert len(identifiers) == len(set(identifiers)) and all(NCNAME.match(i) for i in identifiers)
+    resources = {r.get("identifier"): r for r in manifest.xpath("//cp:resource", namespaces=NS)}
+    for resource in resources.values():
+        assert resource.get("type") in CC11_RESOURCE_TYPES, resource.get("type")
+        hrefs = resource.xpath("cp:file/@href", namespaces=NS)
+        assert hrefs, resource.get("identifier")
+        for href in hrefs:
+            assert href in archive.namelist(), f"{href} is listed but not in the zip"
+    refs = manifest.xpath("//cp:item/@identifierref", namespaces=NS)
+    assert set(refs) <= set(resources), "an item points at no resource"
+    banks = [r for r in resources.values() if r.get("type").endswith("question-bank")]
+    assert len(banks) <= 1 and not {b.get("identifier") for b in banks} & set(refs)
+    for name in archive.namelist():
+        if name.endswith(".xml"):
+            etree.fromstring(archive.read(name))       # every XML file well-formed
 
 
-def test_every_module_and_week_is_a_weblink(course_site) -> None:  # noqa: F811
-    archive, manifest, catalogue = open_cartridge(course_site)
+def check_qti_profile(root: etree._Element) -> list[etree._Element]:
+    """The CC 1.1 QTI profile's structure and the XPaths Moodle's importer reads; the items."""
+    assert root.tag == f"{{{qti.QTI_NS}}}questestinterop"
+    (assessment,) = root.xpath("q:assessment", namespaces=NS)
+    assert not root.xpath("q:objectbank|q:section|q:item", namespaces=NS)
+    assert assessment.get("title") and NCNAME.match(assessment.get("ident"))
+    meta = {f.xpath("string(q:fieldlabel)", namespaces=NS): f.xpath("string(q:fieldentry)", namespaces=NS)
+            for f in assessment.xpath("q:qtimetadata/q:qtimetadatafield", namespaces=NS)}
+    assert meta["cc_profile"] == "cc.exam.v0p1" and meta["qmd_assessmenttype"] == "Examination"
+    assert meta["cc_maxattempts"] in {"unlimited", "1", "2", "3", "4", "5"}
+    (section,) = assessment.xpath("q:section", namespaces=NS)
+    items = section.xpath("q:item", namespaces=NS)
+    assert items, "a section holds at least one item"
+    idents = [i.get("ident") for i in items]
+    assert len(idents) == len(set(idents)) and all(NCNAME.match(i) for i in idents)
+    for item in items:
+        assert not [c for c in item if etree.QName(c).localname in REMOVED_ITEM_PARTS]
+        profile = item.xpath("string(q:itemmetadata/q:qtimetadata/q:qtimetadatafield"
+                             "[q:fieldlabel='cc_profile']/q:fieldentry)", namespaces=NS)
+        assert profile in CC_QUESTION_PROFILES and profile == "cc.essay.v0p1"
+        assert item.xpath("string(q:presentation/q:material/q:mattext)", namespaces=NS).strip()
+        assert item.xpath("q:presentation/q:response_str/q:render_fib", namespaces=NS)
+        # Moodle's general feedback: respcondition continue="Yes" -> displayfeedback -> itemfeedback
+        links = item.xpath("q:resprocessing/q:respcondition[@continue='Yes']/q:displayfeedback/@linkrefid",
+                           namespaces=NS)
+        assert links
+        for link in links:
+            text = item.xpath(f"string(q:itemfeedback[@ident='{link}']/q:flow_mat/q:material/q:mattext)",
+                              namespaces=NS)
+            assert text.strip(), f"{item.get('ident')}: feedback {link} is empty"
+    return items
+
+
+def plain(html_text: str) -> str:
+    return " ".join(lxml_html.fromstring(f"<div>{html_text}</div>").text_content().split())
+
+
+# --- with site_url: the cartridge as published ---------------------------------------------
+
+def test_manifest_follows_the_cc11_profile(course_site_absolute) -> None:  # noqa: F811
+    archive, manifest, _ = open_cartridge(course_site_absolute)
+    check_manifest_profile(archive, manifest)
+
+
+def test_every_module_and_week_is_an_absolute_weblink(course_site_absolute) -> None:  # noqa: F811
+    archive, manifest, catalogue = open_cartridge(course_site_absolute)
     links = weblinks(archive, manifest)
     assert len(catalogue["modules"]) == len(module_files())
     for module in catalogue["modules"]:
         assert links[module["title"]] == (module["title"], module["url"])
+        assert module["url"].startswith(SITE_URL)
     for week in catalogue["weeks"]:
         title, url = links[week["title"]]
-        assert url == f"course/bundle/?{week['query']}"
+        assert url == f"{SITE_URL}course/bundle/?{week['query']}"
     assert len(links) == len(catalogue["modules"]) + len(catalogue["weeks"])
-    description = manifest.xpath("string(//lom:description/lom:string)", namespaces=NS)
-    assert "relative" in description, "a cartridge without site_url says its links are relative"
+    assert all(url.startswith(SITE_URL) for _, url in links.values())
 
 
-def test_links_are_absolute_with_site_url(course_site_absolute) -> None:  # noqa: F811
-    archive, manifest, _ = open_cartridge(course_site_absolute)
-    urls = [url for _, url in weblinks(archive, manifest).values()]
-    assert urls and all(u.startswith(SITE_URL) for u in urls)
+def test_each_module_self_check_is_a_qti_question_bank(course_site_absolute) -> None:  # noqa: F811
+    archive, manifest, catalogue = open_cartridge(course_site_absolute)
+    banks = resources_by_type(archive, manifest, qti.ASSESSMENT_TYPE)
+    sources = {int(path.name[:2]): path for path in module_files()}
+    modules_with_checks = 0
+    for module in catalogue["modules"]:
+        expected = selfcheck.questions(sources[module["number"]].read_text(encoding="utf-8"))
+        title = f"Module {module['number']} self-check: {module['title']}"
+        if not expected:
+            assert title not in banks
+            continue
+        modules_with_checks += 1
+        items = check_qti_profile(banks[title])
+        assert len(items) == len(expected)
+        for item, question in zip(items, expected):
+            asked = item.xpath("string(q:presentation/q:material/q:mattext)", namespaces=NS)
+            answer = item.xpath("string(q:itemfeedback/q:flow_mat/q:material/q:mattext)", namespaces=NS)
+            assert plain(asked) == plain(question.question_html) and plain(asked)
+            assert plain(answer) == plain(question.answer_html) and plain(answer)
+    assert modules_with_checks == len(module_files()), "every module has a self-check today"
+
+
+def test_self_check_markdown_is_read_exactly() -> None:
+    page = """# T
+
+## Self-check
+
+**1. What is *sycophancy* & why does it matter?**
+
+??? note "Answer"
+    Agreeing with the user whatever they say.
+
+    - It can harm.
+
+2. **Second <question>?**
+
+???+ tip "Model answer"
+    Two.
+
+## For lecturers
+
+**3. Not a self-check question**
+"""
+    questions = selfcheck.questions(page)
+    assert [q.number for q in questions] == [1, 2]
+    assert questions[0].question_html == "<p>What is <em>sycophancy</em> &amp; why does it matter?</p>"
+    assert "<li>It can harm.</li>" in questions[0].answer_html
+    xml = qti.assessment_xml(qti.Assessment("m9-selfcheck", "Module 9 self-check", tuple(questions)))
+    items = check_qti_profile(etree.fromstring(xml))
+    assert len(items) == 2
+    with pytest.raises(selfcheck.SelfCheckError, match="question 1 has no answer"):
+        selfcheck.questions("## Self-check\n\n**1. Orphan question?**\n\nSome text.\n")
 
 
 def test_same_input_same_bytes() -> None:
     folders = [cartridge.Folder("Modules", (cartridge.Link("m1", "Module 1", "https://x/m1/"),))]
     assert cartridge.build("T", "D", folders) == cartridge.build("T", "D", folders)
+
+
+def test_a_relative_link_is_refused() -> None:
+    folders = [cartridge.Folder("Modules", (cartridge.Link("m1", "Module 1", "course/m1/"),))]
+    with pytest.raises(cartridge.CartridgeError, match="invalidurldetected"):
+        cartridge.build("T", "D", folders)
+
+
+def test_the_published_site_offers_the_cartridge(course_site_absolute) -> None:  # noqa: F811
+    site = course_site_absolute.site
+    syllabus = (site / "course" / "syllabus" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../downloads/course.imscc"' in syllabus
+    assert "site_url is not set" not in course_site_absolute.log
+
+
+# --- without site_url: a clear warning, no cartridge offered --------------------------------
+
+def test_without_site_url_the_build_warns_and_offers_no_cartridge(course_site) -> None:  # noqa: F811
+    warnings = [line for line in course_site.log.splitlines() if "site_url is not set" in line]
+    assert len(warnings) == 1 and warnings[0].startswith("WARNING")
+    assert "Common Cartridge" in warnings[0] and "relative links" in warnings[0]
+    site = course_site.site
+    assert not (site / "downloads" / "course.imscc").exists()
+    for page in ("syllabus", "lecturers"):
+        text = (site / "course" / page / "index.html").read_text(encoding="utf-8")
+        assert "course.imscc" not in text
+        assert "not offered on this copy of the site" in text and "site_url" in text
+    module = next((site / "course").glob("03-*/index.html")).read_text(encoding="utf-8")
+    assert "built without its web address" in module, "the cite box says why its files are relative"
+
+
+def test_doctor_reports_and_deploy_refuses_without_site_url(tmp_path) -> None:
+    (tmp_path / "mkdocs.yml").write_text('site_name: x\nsite_url: ""\n')
+    project = open_project(tmp_path)
+    check = doctor.check_site_url(project.site_url)
+    assert check.status == doctor.WARN and "deploy" in check.detail
+    assert "site_url" in [c.name for c in doctor.run(start=tmp_path)]
+    with pytest.raises(deploy.DeployError, match="site_url is not set"):
+        deploy.deploy(project, dry_run=True)
+    refused = subprocess.run([sys.executable, "-m", "companion.cli", "deploy", "--dry-run"],
+                             cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and "site_url is not set" in refused.stdout + refused.stderr
+    (tmp_path / "mkdocs.yml").write_text(f'site_name: x\nsite_url: "{SITE_URL}"\n')
+    project = open_project(tmp_path)
+    assert doctor.check_site_url(project.site_url).status == doctor.OK
+    line, code = deploy.deploy(project, dry_run=True)
+    assert code == 0 and "gh-deploy" in line
+    assert doctor.check_site_url("course.example.org").status == doctor.FAIL
