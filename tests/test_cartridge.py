@@ -259,3 +259,14 @@ def test_doctor_reports_and_deploy_refuses_without_site_url(tmp_path) -> None:
     line, code = deploy.deploy(project, dry_run=True)
     assert code == 0 and "gh-deploy" in line
     assert doctor.check_site_url("course.example.org").status == doctor.FAIL
+
+
+def test_companion_build_passes_the_site_url_warning_on(tmp_path, capsys) -> None:
+    from companion.project import open_project as project_at
+    from companion.site import build_site
+    from course_support import prepare_project
+
+    root = prepare_project(tmp_path)
+    build_site(project_at(root), site_dir=tmp_path / "site")
+    lines = [l for l in capsys.readouterr().err.splitlines() if "site_url is not set" in l]
+    assert len(lines) == 1 and "Common Cartridge" in lines[0]

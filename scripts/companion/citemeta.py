@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from companion import apa
-from companion.bibliography import Entry, date_parts, names
+from companion.bibliography import Entry, date_parts, names, nfc
 
 PODCAST_GENRE = "Audio podcast episode"
 MINUTE = 60
@@ -56,7 +56,7 @@ def episode_entry(episode: dict[str, Any], url: str, podcast: str, host: str) ->
         entry["issued"] = str(episode["date"])[:10]
     if episode.get("episode") is not None:
         entry["number"] = str(episode["episode"])
-    return entry
+    return nfc(entry)          # feed titles and names may arrive decomposed
 
 
 def iso_duration(minutes: float) -> str:

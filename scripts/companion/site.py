@@ -27,7 +27,11 @@ def _env() -> dict[str, str]:
 
 
 def build_site(project: Project, strict: bool = True, site_dir: Path | None = None) -> Path:
-    """Build the site (warnings are errors when `strict`) and return the folder it was written to."""
+    """Build the site (warnings are errors when `strict`) and return the folder it was written to.
+
+    MkDocs' output is captured; its WARNING lines (such as the missing-site_url notice, which
+    does not fail a strict build) are passed on to stderr so the maintainer sees them.
+    """
     target = Path(site_dir) if site_dir else project.root / SITE_DIR
     command = [sys.executable, "-m", "mkdocs", "build", "--clean",
                "-f", str(project.root / CONFIG_NAME), "-d", str(target)]
@@ -37,6 +41,9 @@ def build_site(project: Project, strict: bool = True, site_dir: Path | None = No
     if result.returncode != 0:
         log = (result.stdout + result.stderr)[-LOG_TAIL_CHARS:]
         raise SiteError(f"The site did not build (mkdocs exit {result.returncode}):\n{log}")
+    for line in (result.stdout + result.stderr).splitlines():
+        if line.startswith("WARNING"):
+            print(line, file=sys.stderr)
     return target
 
 
