@@ -204,6 +204,7 @@ def test_self_check_markdown_is_read_exactly() -> None:
     xml = qti.assessment_xml(qti.Assessment("m9-selfcheck", "Module 9 self-check", tuple(questions)))
     items = check_qti_profile(etree.fromstring(xml))
     assert len(items) == 2
+    assert items[0].get("title") == "Q1. What is sycophancy & why does it matter?"
     with pytest.raises(selfcheck.SelfCheckError, match="question 1 has no answer"):
         selfcheck.questions("## Self-check\n\n**1. Orphan question?**\n\nSome text.\n")
 

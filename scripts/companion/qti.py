@@ -18,6 +18,8 @@ banks come from per-module assessments, not from question-bank resources.
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 from xml.etree import ElementTree as ET
 
@@ -32,6 +34,7 @@ EXAM_PROFILE = "cc.exam.v0p1"
 ESSAY_PROFILE = "cc.essay.v0p1"
 GENERAL_FEEDBACK = "general_fb"
 HTML = "text/html"
+TITLE_CHARS = 80
 # Assessment metadata the CC 1.1 QTI profile defines; a self-check is ungraded and retakeable.
 ASSESSMENT_METADATA = (
     ("cc_profile", EXAM_PROFILE),
@@ -75,8 +78,17 @@ def _material(parent: ET.Element, html: str) -> None:
     _sub(_sub(parent, "material"), "mattext", html, texttype=HTML)
 
 
+def item_title(question: Question) -> str:
+    """'Q3. Give two limits of the 2017 Woebot trial.': the name a question bank lists (Moodle
+    reads the item's title attribute as the question name), cut at a word near 80 characters."""
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", question.question_html)).split())
+    if len(text) > TITLE_CHARS:
+        text = text[:TITLE_CHARS].rsplit(" ", 1)[0] + "…"
+    return f"Q{question.number}. {text}"
+
+
 def _item(section: ET.Element, ident: str, question: Question) -> None:
-    item = _sub(section, "item", ident=ident, title=f"Question {question.number}")
+    item = _sub(section, "item", ident=ident, title=item_title(question))
     _metadata(_sub(item, "itemmetadata"), ITEM_METADATA)
     presentation = _sub(item, "presentation")
     _material(presentation, question.question_html)
