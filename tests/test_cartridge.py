@@ -161,7 +161,7 @@ def test_each_module_self_check_is_a_qti_question_bank(course_site_absolute) -> 
     modules_with_checks = 0
     for module in catalogue["modules"]:
         expected = selfcheck.questions(sources[module["number"]].read_text(encoding="utf-8"))
-        title = f"Module {module['number']} self-check: {module['title']}"
+        title = f"{module['title']} — self-check"
         if not expected:
             assert title not in banks
             continue

@@ -401,7 +401,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         week_links = tuple(cartridge.Link(w.slug, w.title, bundles.url(w.bundle, self.site_url))
                            for w in self.weeks)
         checks = tuple(qti.Assessment(f"{m.ident}-selfcheck",
-                                      f"Module {m.number} self-check: {m.meta['title']}",
+                                      f"{m.meta['title']} — self-check",
                                       tuple(m.selfcheck))
                        for m in modules if m.selfcheck)
         return [cartridge.Folder("Modules", module_links),
