@@ -6,7 +6,8 @@ what a writer must fix and `log.warning` for what `mkdocs build --strict` should
 - `on_config`: load the bibliography, the syllabus and the episodes.
 - `on_files`: read every module's front matter (so macros such as `cite("m3")` can use any
   module from any page) and check it; add the downloads as generated files: `cite/` (RIS,
-  BibTeX, CSL-JSON, and catalogue.json for the bundle page) and `downloads/course.imscc`.
+  BibTeX, CSL-JSON, and catalogue.json for the bundle page) and, only with site_url,
+  `downloads/course.imscc` (web links and each module's self-check as QTI).
 - `on_page_markdown`: give module pages the `module.html` template; check that every in-text
   citation resolves to a listed reference and every listed reference is cited; attach the
   "Cite this" record to module and episode pages.
