@@ -241,9 +241,48 @@ def test_every_export_of_the_built_bibliography_reads_back(course_site) -> None:
         assert item.get("author") or item.get("editor")
         assert (record.get("authors") or record.get("secondary_authors")) == \
             [expected_name(p) for p in people]
-    for path in sorted(cite.glob("module-*-references.bib")):
-        assert bibtexparser.loads(path.read_text(encoding="utf-8")).entries, path.name
-        parse_string(path.read_text(encoding="utf-8"), "bibtex")
+    check_every_export(cite)
+
+
+def check_every_export(cite) -> int:
+    """Every download in cite/ (whole course, each module, each module and episode): the CSL-JSON
+    is the record; the BibTeX and RIS of the same stem read back to the same titles and names."""
+    stems = sorted(p.stem for p in cite.glob("*.json") if p.name != "catalogue.json")
+    for stem in stems:
+        items = json.loads((cite / f"{stem}.json").read_text(encoding="utf-8"))
+        assert items, stem
+        check_bibtex((cite / f"{stem}.bib").read_text(encoding="utf-8"), items)
+        records = rispy.loads((cite / f"{stem}.ris").read_text(encoding="utf-8"))
+        assert [flat(r["title"]) for r in records] == [flat(i["title"]) for i in items], stem
+    return len(stems)
+
+
+def test_special_characters_from_the_feed_and_the_bibliography_survive_a_real_build(tmp_path) -> None:
+    """The real-world case: an episode titled with the shrug, and references with ~ ^ and a lone
+    brace, through `mkdocs build --strict` into every download."""
+    from course_support import prepare_project
+    from site_support import build, write_episode
+
+    project = prepare_project(tmp_path)
+    shrug = "\u00af\\_(\u30c4)_/\u00af Q&A: 100% {honest} answers #1"
+    write_episode(project / "episodes", "2025-02-15-shrug", title=shrug, number=None,
+                  date="2025-02-15", duration=600.0, audio_url=None, segments=None)
+    (project / "data" / "bibliography" / "zz-specials.yml").write_text(
+        'case-tilde-caret:\n  type: webpage\n  author: [{literal: Beyond Blue}]\n'
+        '  title: "Anxiety & depression: 5 tips ~ v2 ^_^ {draft}"\n  URL: https://www.beyondblue.org.au/\n'
+        'case-lone-brace:\n  type: webpage\n  author: [{literal: Example Peer Network}]\n  issued: 2024\n'
+        '  title: "Feeling :-{ today? Notes from a peer group"\n  URL: https://example.org/peer-notes\n'
+        'case-decomposed:\n  type: book\n  issued: 2020\n  title: "Names \\u00d6st"\n'
+        f'  author: [{{family: "{unicodedata.normalize("NFD", "Öst")}", given: "Lars-Göran"}}, '
+        '{family: Lee, given: Y.-C.}]\n  publisher: P\n', encoding="utf-8")
+    build(project, tmp_path / "site")
+    cite = tmp_path / "site" / "cite"
+    assert check_every_export(cite) > 10
+    (episode,) = json.loads((cite / "episode-2025-02-15-shrug.json").read_text(encoding="utf-8"))
+    assert episode["title"] == shrug
+    whole = json.loads((cite / "bibliography.json").read_text(encoding="utf-8"))
+    decomposed = next(i for i in whole if i["id"] == "case-decomposed")
+    assert decomposed["author"][0]["family"] == "Öst" == unicodedata.normalize("NFC", "Öst")
 
 
 def test_built_reference_lists_are_in_apa_order_without_et_al(course_site) -> None:  # noqa: F811
