@@ -205,6 +205,9 @@ def test_self_check_markdown_is_read_exactly() -> None:
     items = check_qti_profile(etree.fromstring(xml))
     assert len(items) == 2
     assert items[0].get("title") == "Q1. What is sycophancy & why does it matter?"
+    titled = selfcheck.questions('## Self-check\n\n??? question "3. Why ask?"\n    Because.\n')
+    assert [(q.number, q.question_html, q.answer_html) for q in titled] == \
+        [(3, "<p>Why ask?</p>", "<p>Because.</p>")]
     with pytest.raises(selfcheck.SelfCheckError, match="question 1 has no answer"):
         selfcheck.questions("## Self-check\n\n**1. Orphan question?**\n\nSome text.\n")
 

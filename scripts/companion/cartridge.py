@@ -15,7 +15,6 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass
-from typing import Union
 from xml.etree import ElementTree as ET
 
 from companion.qti import ASSESSMENT_TYPE, Assessment, assessment_xml
@@ -42,7 +41,7 @@ class Link:
 @dataclass(frozen=True)
 class Folder:
     title: str
-    links: tuple[Union[Link, Assessment], ...]
+    links: tuple[Link | Assessment, ...]
 
 
 def _sub(parent: ET.Element, tag: str, text: str = "", **attrs: str) -> ET.Element:

@@ -2,8 +2,9 @@
 
 The course style puts them under a `## Self-check` heading: each question a bold numbered line
 (`**1. What was the control group?**`) and its model answer in the collapsible admonition that
-follows (`??? note "Answer"`, body indented four spaces). The cartridge exports them as QTI
-essay questions with the model answer as feedback (`companion.qti`).
+follows (`??? note "Answer"`, body indented four spaces). A question may also be the title of
+its admonition (`??? question "1. What was the control group?"`, answer as the body). The
+cartridge exports them as QTI essay questions with the model answer as feedback (`companion.qti`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ HEADING = re.compile(r"^##\s+Self[- ]check\b.*$", re.I | re.M)
 NEXT_HEADING = re.compile(r"^#{1,2}\s", re.M)
 QUESTION = re.compile(r"^(?:\*\*\s*(\d+)[.)]\s*(.+?)\s*\*\*|(\d+)[.)]\s+\*\*(.+?)\*\*)\s*$")
 ADMONITION = re.compile(r"^(?:\?\?\?\+?|!!!)\s*[\w-]*(?:\s+\"[^\"]*\")?\s*$")
+TITLED_QUESTION = re.compile(r"^(?:\?\?\?\+?|!!!)\s*[\w-]*\s+\"\s*(\d+)[.)]\s*(.+?)\s*\"\s*$")
 INDENT = "    "
 MARKDOWN_EXTENSIONS = ("tables", "sane_lists")
 
@@ -58,17 +60,21 @@ def questions(markdown_text: str) -> list[Question]:
     lines = section(markdown_text).splitlines()
     i = 0
     while i < len(lines):
-        match = QUESTION.match(lines[i].strip())
+        titled = TITLED_QUESTION.match(lines[i].strip())
+        match = titled or QUESTION.match(lines[i].strip())
         i += 1
         if not match:
             continue
-        number = int(match.group(1) or match.group(3))
-        text = match.group(2) or match.group(4)
-        while i < len(lines) and not lines[i].strip():
+        if titled:
+            number, text = int(titled.group(1)), titled.group(2)
+        else:
+            number = int(match.group(1) or match.group(3))
+            text = match.group(2) or match.group(4)
+            while i < len(lines) and not lines[i].strip():
+                i += 1
+            if i >= len(lines) or not ADMONITION.match(lines[i].strip()):
+                raise SelfCheckError(f"self-check question {number} has no answer block after it.")
             i += 1
-        if i >= len(lines) or not ADMONITION.match(lines[i].strip()):
-            raise SelfCheckError(f"self-check question {number} has no answer block after it.")
-        i += 1
         body = []
         while i < len(lines) and (lines[i].startswith(INDENT) or not lines[i].strip()):
             body.append(lines[i][len(INDENT):] if lines[i].startswith(INDENT) else "")
