@@ -30,6 +30,7 @@ TITLES = [f"Special {c} in a title" for c in SPECIALS] + [
     "Closing brace first } then { opening",
     "A path C:\\new\\table and $5 & 10% off #tag ~user ^up_down",
     "Line\nbreak\tand tab",
+    "A title\nER  - that tries to end a RIS record",
 ]
 DECOMPOSED = unicodedata.normalize("NFD", "Éric Öst")      # "E" + U+0301 ...
 CORPORATE = "World Health Organization"
@@ -147,6 +148,7 @@ def test_non_ascii_is_kept_as_utf8_and_urls_stay_verbatim() -> None:
 def test_ris_and_csl_json_read_back_unchanged() -> None:
     records = rispy.loads(exports.ris(ENTRIES))
     items = json.loads(exports.csl_json(ENTRIES))
+    assert all(r["type_of_reference"] for r in records)
     assert len(records) == len(items) == len(ENTRIES)
     for entry, record, item in zip(ENTRIES, records, items):
         assert flat(record["title"]) == flat(entry["title"])

@@ -64,7 +64,11 @@ def _doi(entry: Entry) -> str:
 # --- RIS -----------------------------------------------------------------------------------
 
 def ris_record(entry: Entry) -> str:
-    """One RIS record (`TY` ... `ER`), tags padded as the format requires: 'XX  - value'."""
+    """One RIS record (`TY` ... `ER`), tags padded as the format requires: 'XX  - value'.
+
+    RIS is one field a line, so line breaks and other controls in a value become one space (a
+    title holding "\\nER  - " must not end the record early).
+    """
     lines = [("TY", RIS_TYPES.get(entry.get("type", ""), "GEN"))]
     people, editors = names(entry)
     lines += [("A2" if editors else "AU", _person(p)) for p in people]
@@ -96,7 +100,7 @@ def ris_record(entry: Entry) -> str:
     if entry.get("note"):
         lines.append(("N1", entry["note"]))
     lines.append(("ER", ""))
-    return "".join(f"{tag}  - {value}".rstrip() + "\n" for tag, value in lines)
+    return "".join(f"{tag}  - {CONTROL.sub(' ', str(value))}".rstrip() + "\n" for tag, value in lines)
 
 
 def ris(entries: Iterable[Entry]) -> str:
