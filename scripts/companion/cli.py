@@ -2,7 +2,8 @@
 
 The maintainer's tools too: feed-tags, doctor, deploy.
 
-Exit codes: 0 all done, 1 some episode failed, 2 a usage, project or feed-level error.
+Exit codes: 0 all done, 1 some episode failed, 2 a usage, project or feed-level error,
+3 more to do (`sync --time-budget` left episodes for the next run).
 """
 
 from __future__ import annotations
@@ -10,12 +11,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from rich.console import Console
 from rich.markup import escape
 
-EXIT_OK, EXIT_EPISODE_FAILED, EXIT_USAGE = 0, 1, 2
+if TYPE_CHECKING:
+    from companion.sync import Options
+
+EXIT_OK, EXIT_EPISODE_FAILED, EXIT_USAGE, EXIT_MORE_TO_DO = 0, 1, 2, 3
+DEFAULT_MAX_SHARDS = 16               # --plan: most shards a plan makes (each is one CI job)
 DOCTOR_WIDTH = 120                    # the doctor table: room for "what to fix" on a terminal or in CI logs
 
 
@@ -25,15 +30,42 @@ def print_error(console: Console, exc: Exception) -> None:
 
 
 def cmd_sync(args: argparse.Namespace, console: Console) -> int:
+    from companion.plan import read_shard
     from companion.project import open_project
     from companion.report import sync_with_progress
-    from companion.sync import Options
+    from companion.sync import Options, SyncError
 
+    if args.time_budget is not None and args.time_budget < 0:
+        raise SyncError("--time-budget is in minutes and cannot be negative")
     options = Options(feed=args.feed, limit=args.limit, model=args.model,
                       retranscribe=args.retranscribe, batched=not args.sequential,
-                      device=args.device)
-    result = sync_with_progress(open_project(), options, console)
-    return EXIT_EPISODE_FAILED if result.exit_code else EXIT_OK
+                      device=args.device, time_budget_min=args.time_budget,
+                      only=read_shard(Path(args.only)) if args.only else None)
+    if args.plan:
+        return plan_shards(options, Path(args.plan), args.max_shards, console)
+    return sync_with_progress(open_project(), options, console).exit_code
+
+
+def plan_shards(options: Options, directory: Path, max_shards: int, console: Console) -> int:
+    """`companion sync --plan DIR`: write the shards and print what each holds."""
+    from rich.table import Table
+
+    from companion.plan import make_plan, write_plan
+    from companion.project import open_project
+    from companion.sync import Syncer, SyncError
+
+    if options.time_budget_min is None:
+        raise SyncError("--plan needs --time-budget MINUTES: the time each shard (CI job) has")
+    plan = make_plan(Syncer(open_project(), options), options.time_budget_min, max_shards)
+    matrix = write_plan(plan, directory)
+    table = Table("shard", "episodes", "audio hours", "expected minutes",
+                  title=f"plan: {plan.model} at {plan.speed_x:.1f}x real time")
+    for row in plan.matrix()["include"]:
+        table.add_row(row["shard"], str(row["episodes"]), f"{row['audio_hours']:.2f}",
+                      f"{row['work_minutes']:.0f}")
+    console.print(table)
+    console.print(f"wrote {matrix}" if plan.shards else f"nothing to transcribe; wrote {matrix}")
+    return EXIT_OK
 
 
 def cmd_transcribe(args: argparse.Namespace, console: Console) -> int:
@@ -82,7 +114,7 @@ def cmd_demo(args: argparse.Namespace, console: Console) -> int:
     site = build_site(scratch.project)
     console.print(f"site built into {site}")
     if args.no_serve:
-        return EXIT_EPISODE_FAILED if result.exit_code else EXIT_OK
+        return result.exit_code
     server = demo.serve(site, args.port)
     console.print(f"[bold green]Open {server.url}/[/]  (Ctrl-C to stop)", markup=True)
     try:
@@ -122,6 +154,29 @@ def cmd_doctor(args: argparse.Namespace, console: Console) -> int:
     return EXIT_EPISODE_FAILED if any(c.status == doctor.FAIL for c in checks) else EXIT_OK
 
 
+def cmd_merge(args: argparse.Namespace, console: Console) -> int:
+    from companion.merge import merge
+    from companion.project import open_project
+
+    project = open_project()
+    missing = [s for s in args.sources if not Path(s).is_dir()]
+    if missing:
+        print_error(console, FileNotFoundError(f"no folder {', '.join(missing)}"))
+        return EXIT_USAGE
+    report = merge([Path(s) for s in args.sources], project.episodes_dir)
+    for slug in report.merged:
+        console.print(f"merged {escape(slug)}", highlight=False)
+    for slug, why in report.kept:
+        console.print(f"kept   {escape(slug)}: {escape(why)}", highlight=False)
+    for warning in report.warnings:
+        console.print(f"[yellow]warning:[/] {escape(warning)}", markup=True, highlight=False)
+    for slug, why in report.refused:
+        console.print(f"[red]refused[/] {escape(slug)}: {escape(why)}", markup=True, highlight=False)
+    console.print(f"{len(report.merged)} merged, {len(report.kept)} kept, "
+                  f"{len(report.refused)} refused", highlight=False)
+    return EXIT_EPISODE_FAILED if report.refused else EXIT_OK
+
+
 def cmd_deploy(args: argparse.Namespace, console: Console) -> int:
     from companion.deploy import DeployError, deploy
     from companion.project import open_project
@@ -153,6 +208,16 @@ def parser() -> argparse.ArgumentParser:
                       help="where the model runs (cuda needs CUDA 12 and cuDNN)")
     sync.add_argument("--sequential", action="store_true",
                       help="sequential instead of batched decoding (for comparison)")
+    sync.add_argument("--time-budget", type=float, metavar="MINUTES",
+                      help="start no transcription expected to end after MINUTES; the one in hand "
+                           "finishes; exit 3 when episodes are left for the next run")
+    sync.add_argument("--plan", metavar="DIR",
+                      help="write no episode: split the transcriptions to do into shards of "
+                           "--time-budget minutes each (DIR/matrix.json, DIR/shard-N.json)")
+    sync.add_argument("--max-shards", type=int, default=DEFAULT_MAX_SHARDS,
+                      help=f"with --plan: at most this many shards (default {DEFAULT_MAX_SHARDS})")
+    sync.add_argument("--only", metavar="SHARD_FILE",
+                      help="transcribe only the episodes of this shard file (from --plan)")
     sync.set_defaults(run=cmd_sync)
 
     one = commands.add_parser("transcribe", help="print a transcript of one audio file")
@@ -183,6 +248,12 @@ def parser() -> argparse.ArgumentParser:
     doctor = commands.add_parser("doctor", help="check Python, ffmpeg, models, disk, feed, site tools")
     doctor.add_argument("--model", help="also check this model name or folder")
     doctor.set_defaults(run=cmd_doctor)
+
+    merge = commands.add_parser("merge", help="merge episode folders made by shards or other "
+                                              "machines into episodes/ (corrections are kept)")
+    merge.add_argument("sources", nargs="+", metavar="DIR",
+                       help="a folder of episode folders, or one that holds episodes/")
+    merge.set_defaults(run=cmd_merge)
 
     deploy = commands.add_parser("deploy", help="strict build and push to the gh-pages branch")
     deploy.add_argument("--dry-run", action="store_true", help="print the command, run nothing")

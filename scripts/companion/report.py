@@ -57,7 +57,8 @@ class RichReporter:
         for key in [k for k in self._tasks if k[1] == outcome.title]:
             bars, task = self._tasks.pop(key)
             bars.remove_task(task)
-        colour = {"failed": "red", "transcribed": "green", "imported": "green"}.get(outcome.state, "dim")
+        colour = {"failed": "red", "transcribed": "green", "imported": "green",
+                  "deferred": "yellow"}.get(outcome.state, "dim")
         line = f"[{colour}]{outcome.state:>11}[/] {outcome.slug}"
         if outcome.reason:
             line += f" — {escape(outcome.reason)}"
@@ -82,6 +83,11 @@ def summary(report: Report) -> Table:
     table.add_row("failed", str(count("failed")))
     table.add_row("audio transcribed", f"{audio_s / SECONDS_PER_HOUR:.2f} h")
     table.add_row("speed", f"{audio_s / work_s:.1f}x real time" if work_s else "-")
+    deferred = report.deferred
+    if deferred:
+        hours = sum(o.pending_s for o in deferred) / SECONDS_PER_HOUR
+        table.add_row("[yellow]left for the next run[/] (time budget)",
+                      f"{len(deferred)} episodes, {hours:.2f} h of audio")
     for outcome in outcomes:
         if outcome.state == "failed":
             table.add_row(f"[red]failed[/] {escape(outcome.title)}", escape(outcome.reason or ""))

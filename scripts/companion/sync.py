@@ -5,6 +5,11 @@ feed links one, else Whisper's), apply the maintainer's corrections and write ev
 A failure is recorded on that episode and the run goes on; the next run retries it. Every file is
 written atomically and `status` is set to `transcribed` last, so a run killed at any point is
 finished by the next one.
+
+With a time budget (`budget.Budget`) no Whisper transcription starts that is expected to end after
+it: those episodes are `deferred` and the run says "more to do" (exit 3). With `only` (a shard of a
+plan, see `plan.py`) the run transcribes just the episodes the shard lists; slugs are given out
+over the whole feed all the same, so every shard names an episode as a single run would.
 """
 
 from __future__ import annotations
@@ -12,14 +17,16 @@ from __future__ import annotations
 import json
 import time
 import urllib.parse
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Iterator, Protocol
 
 from filelock import FileLock, Timeout
 
 from companion import audio, chapters, corrections, feed, http, store, transcript_formats as tf
+from companion.budget import Budget, episode_seconds
 from companion.project import Project
 from companion.slug import episode_slug
 from companion.transcribe import ModelError, Settings, load_model, transcribe
@@ -27,6 +34,7 @@ from companion.transcribe import ModelError, Settings, load_model, transcribe
 FEED_STATE_FILE = "feed-state.json"      # ETag / Last-Modified of the last fetch
 FEED_CACHE_FILE = "feed.xml"             # body of the last 200, reused on a 304
 LOCK_FILE = "sync.lock"
+EXIT_MORE_TO_DO = 3                      # the time budget left episodes for the next run
 # Publisher transcript formats we can import, best first (JSON keeps speakers and exact times).
 PUBLISHER_TYPES = {"application/json": tf.from_json, "text/vtt": tf.from_vtt,
                    "application/x-subrip": tf.from_srt, "application/srt": tf.from_srt,
@@ -62,6 +70,8 @@ class Options:
     retranscribe: bool = False
     batched: bool = True
     device: str = "cpu"           # "cuda" with CUDA 12 + cuDNN installed, or "auto"
+    time_budget_min: float | None = None   # minutes; None: no budget
+    only: frozenset[str] | None = None     # guids of a shard; None: every episode
 
 
 @dataclass
@@ -69,10 +79,12 @@ class Outcome:
     slug: str
     title: str
     new: bool
-    state: str                    # transcribed, imported, unchanged, corrected, failed, no-audio
+    state: str                    # transcribed, imported, unchanged, corrected, failed, no-audio,
+                                  # deferred (left for the next run by the time budget)
     reason: str | None = None
     audio_s: float = 0.0
     work_s: float = 0.0
+    pending_s: float = 0.0        # deferred: the episode's audio length (feed's, or a guess)
 
 
 @dataclass
@@ -82,7 +94,14 @@ class Report:
     warnings: list[str] = field(default_factory=list)
 
     @property
+    def deferred(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.state == "deferred"]
+
+    @property
     def exit_code(self) -> int:
+        """3 more to do (deferred by the budget; failures are listed too), 1 failed, 0 done."""
+        if self.deferred:
+            return EXIT_MORE_TO_DO
         return 1 if any(o.state == "failed" for o in self.outcomes) else 0
 
 
@@ -148,8 +167,16 @@ class Syncer:
         self.reporter = reporter or SilentReporter()
         self.settings = Settings(model=options.model or Settings.model, batched=options.batched,
                                  vocabulary=project.podcast.vocabulary, device=options.device)
+        self.budget = Budget(options.time_budget_min, self.settings.model, project.cache_dir)
 
     def run(self) -> Report:
+        """Sync every episode (or the shard's), under the project's lock."""
+        with self.locked():
+            return self._run()
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the project's sync lock; SyncError when another sync holds it."""
         self.project.cache_dir.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(self.project.cache_dir / LOCK_FILE))
         try:
@@ -158,11 +185,12 @@ class Syncer:
             raise SyncError("another `companion sync` is running in this project; "
                             "wait for it to finish, then run again") from exc
         try:
-            return self._run()
+            yield
         finally:
             lock.release()
 
-    def _run(self) -> Report:
+    def entries(self) -> tuple[Report, list[tuple[dict[str, Any], str, bool]]]:
+        """Read the feed: an empty report and (item, slug, new) for each item, newest first."""
         source = self.options.feed or self.project.podcast.feed
         if not source:
             raise SyncError("no feed is set. Put the feed URL in mkdocs.yml under "
@@ -178,11 +206,41 @@ class Syncer:
         existing = {e["guid"]: e["slug"] for e in store.load_episodes(self.project.episodes_dir)}
         taken = set(existing.values())
         items = sorted(parsed.items, key=lambda i: i["date"] or "", reverse=True)
+        entries = []
         for item in items[: self.options.limit] if self.options.limit else items:
             slug = existing.get(item["guid"]) or episode_slug(item["date"], item["title"],
                                                               item["guid"], taken)
             taken.add(slug)
-            outcome = self._episode(item, slug, new=item["guid"] not in existing)
+            entries.append((item, slug, item["guid"] not in existing))
+        return report, entries
+
+    def record_for(self, item: dict[str, Any], slug: str) -> dict[str, Any]:
+        """The episode's record as it stands, refreshed with what the feed now says."""
+        path = self.project.episodes_dir / slug / store.EPISODE_FILE
+        record = store.read_json(path) if path.is_file() else store.new_episode(item["guid"], slug)
+        record.update({k: item[k] for k in FEED_FIELDS})
+        if item["duration"]:
+            record["duration"] = item["duration"]
+        return record
+
+    def needs_whisper(self, record: dict[str, Any]) -> bool:
+        """Whether syncing `record` means a Whisper transcription (what a budget or a plan counts)."""
+        if not record["enclosure"]:
+            return False
+        if self.options.retranscribe:
+            return True
+        if _publisher_transcript(record):
+            return False
+        folder = self.project.episodes_dir / record["slug"]
+        return not (record["status"] == store.STATUS_TRANSCRIBED
+                    and (folder / store.RAW_TRANSCRIPT_FILE).is_file())
+
+    def _run(self) -> Report:
+        report, entries = self.entries()
+        for item, slug, new in entries:
+            if self.options.only is not None and item["guid"] not in self.options.only:
+                continue
+            outcome = self._episode(item, slug, new=new)
             report.outcomes.append(outcome)
             self.reporter.finished(outcome)
         return report
@@ -190,10 +248,7 @@ class Syncer:
     def _episode(self, item: dict[str, Any], slug: str, new: bool) -> Outcome:
         folder = self.project.episodes_dir / slug
         path = folder / store.EPISODE_FILE
-        record = store.read_json(path) if path.is_file() else store.new_episode(item["guid"], slug)
-        record.update({k: item[k] for k in FEED_FIELDS})
-        if item["duration"]:
-            record["duration"] = item["duration"]
+        record = self.record_for(item, slug)
         outcome = Outcome(slug=slug, title=record["title"], new=new, state="unchanged")
         chapters.update(folder, record, self.reporter.warn)
         try:
@@ -206,6 +261,8 @@ class Syncer:
                 changed, warnings = write_outputs(folder, raw)
                 self._warn_all(slug, warnings)
                 outcome.state = "corrected" if changed else "unchanged"
+            elif self.needs_whisper(record) and not self.budget.allows(record):
+                outcome.state, outcome.pending_s = "deferred", episode_seconds(record)
             else:
                 self._transcribe(record, folder, outcome)
         except (http.FetchError, audio.AudioError, ModelError, corrections.CorrectionsError,
@@ -231,6 +288,8 @@ class Syncer:
         _changed, warnings = write_outputs(folder, raw)
         self._warn_all(folder.name, warnings)
         outcome.work_s = time.monotonic() - started
+        if outcome.state == "transcribed":
+            self.budget.record(outcome.audio_s, outcome.work_s)
         record.update(status=store.STATUS_TRANSCRIBED, error=None, model=model,
                       transcribed_at=_now())
 
