@@ -2,15 +2,24 @@
 # The publish workflow's shell steps (.github/workflows/publish.yml), one subcommand per step, so
 # they run the same on GitHub Actions, on a laptop and in tests/test_publish.py.
 #
-#   publish.sh sync      companion sync; "some episodes failed" (exit 1) does not stop the run
-#   publish.sh summary   failed episodes as Markdown to $GITHUB_STEP_SUMMARY (stdout outside CI)
-#   publish.sh commit    commit changed episodes/ as the bot and push to $PUBLISH_BRANCH
-#   publish.sh build     strict build of the site into site/
-#   publish.sh deploy    companion deploy (by hand: gh-pages branch); extra args, e.g. --dry-run
+#   publish.sh sync [ARGS]   companion sync [ARGS] within SYNC_BUDGET_MINUTES, in rounds of
+#                            COMMIT_EVERY_MINUTES each followed by `commit`; "some episodes failed"
+#                            (exit 1) and "more to do" (exit 3) do not stop the run
+#   publish.sh summary       failed episodes as Markdown to $GITHUB_STEP_SUMMARY (stdout outside CI)
+#   publish.sh commit        commit changed episodes/ as the bot and push to $PUBLISH_BRANCH
+#   publish.sh build         strict build of the site into site/
+#   publish.sh deploy        companion deploy (by hand: gh-pages branch); extra args, e.g. --dry-run
+# Spreading a back catalogue over several jobs or machines:
+#   publish.sh plan DIR      companion sync --plan DIR: shards of SHARD_MINUTES (at most MAX_SHARDS);
+#                            "shards" and "matrix" to $GITHUB_OUTPUT (stdout outside CI)
+#   publish.sh shard FILE    publish.sh sync --only FILE (one shard's episodes) in SHARD_MINUTES
+#   publish.sh collect FILE OUT   copy the shard's episodes/<slug>/ folders into OUT/episodes/
+#   publish.sh merge DIR...  companion merge DIR... into episodes/ (corrections.yml is never replaced)
 #
 # Environment: COMPANION (default .venv/bin/companion), PYTHON (default .venv/bin/python),
 # COMPANION_MODEL (a larger Whisper model for new episodes; empty: the bundled tiny.en),
-# PUBLISH_BRANCH (default: the current branch).
+# PUBLISH_BRANCH (default: the current branch), SYNC_BUDGET_MINUTES and COMMIT_EVERY_MINUTES
+# (default: none, one sync with no time budget), SHARD_MINUTES (default 300), MAX_SHARDS (default 16).
 set -euo pipefail
 
 COMPANION=${COMPANION:-.venv/bin/companion}
@@ -18,18 +27,95 @@ PYTHON=${PYTHON:-.venv/bin/python}
 BOT_NAME="github-actions[bot]"
 BOT_EMAIL="41898283+github-actions[bot]@users.noreply.github.com"
 EXIT_EPISODE_FAILED=1
+EXIT_MORE_TO_DO=3
+
+model_args() { if [[ -n "${COMPANION_MODEL:-}" ]]; then echo "--model" "$COMPANION_MODEL"; fi; }
+
+# Minutes left of $1 minutes after $2 seconds, never below 0; the smaller of two numbers.
+minutes_left() { awk -v t="$1" -v s="$2" 'BEGIN { r = t - s / 60; printf "%.2f", (r > 0 ? r : 0) }'; }
+smaller() { awk -v a="$1" -v b="$2" 'BEGIN { print (a + 0 < b + 0 ? a : b) }'; }
 
 step_sync() {
-  local args=()
-  if [[ -n "${COMPANION_MODEL:-}" ]]; then args+=(--model "$COMPANION_MODEL"); fi
-  local code=0
-  "$COMPANION" sync "${args[@]}" || code=$?
-  if [[ $code -eq $EXIT_EPISODE_FAILED ]]; then
-    echo "some episodes failed: they are listed in the job summary and retried next run"
-    return 0
-  fi
-  return "$code"
+  # Rounds of `companion sync`: each round has at most COMMIT_EVERY_MINUTES (and what is left of
+  # SYNC_BUDGET_MINUTES), then its finished episodes are committed and pushed, so a cancelled job
+  # loses at most one round. A round that commits nothing is followed by one uncapped round (an
+  # episode longer than a round), and then the loop stops: nothing is ever redone.
+  local total=${SYNC_BUDGET_MINUTES:-} every=${COMMIT_EVERY_MINUTES:-}
+  local started=$SECONDS capped code before budget
+  local -a args
+  read -r -a args <<< "$(model_args)"
+  capped=${every:+yes}
+  while :; do
+    budget=""
+    if [[ -n $total ]]; then budget=$(minutes_left "$total" $((SECONDS - started))); fi
+    if [[ $capped == yes ]]; then budget=$(smaller "${budget:-$every}" "$every"); fi
+    code=0
+    "$COMPANION" sync "${args[@]}" ${budget:+--time-budget "$budget"} "$@" || code=$?
+    if [[ $code -ne $EXIT_MORE_TO_DO || -z $every ]]; then break; fi
+    before=$(git rev-parse HEAD)
+    step_commit
+    if [[ $(git rev-parse HEAD) == "$before" ]]; then
+      if [[ $capped != yes ]]; then break; fi
+      capped=no                              # nothing fitted a round: give one round all the time
+    else
+      capped=yes
+    fi
+    if [[ -n $total && $(minutes_left "$total" $((SECONDS - started))) == "0.00" ]]; then break; fi
+  done
+  case $code in
+    "$EXIT_EPISODE_FAILED")
+      echo "some episodes failed: they are listed in the job summary and retried next run" ;;
+    "$EXIT_MORE_TO_DO")
+      echo "more to do: the time budget left episodes for the next run (listed above)" ;;
+    *) return "$code" ;;
+  esac
 }
+
+step_plan() {
+  local dir=${1:?usage: publish.sh plan DIR} shards matrix
+  local -a args
+  read -r -a args <<< "$(model_args)"
+  "$COMPANION" sync "${args[@]}" --plan "$dir" --time-budget "${SHARD_MINUTES:-300}" \
+    --max-shards "${MAX_SHARDS:-16}"
+  matrix=$("$PYTHON" -c 'import json, sys; print(json.dumps(json.load(open(sys.argv[1])), separators=(",", ":")))' "$dir/matrix.json")
+  shards=$("$PYTHON" -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["include"]))' "$dir/matrix.json")
+  if [[ -n ${GITHUB_OUTPUT:-} ]]; then
+    { echo "shards=$shards"; echo "matrix=$matrix"; } >> "$GITHUB_OUTPUT"
+  fi
+  echo "shards=$shards"
+  echo "matrix=$matrix"
+}
+
+step_shard() {   # a shard job's budget is the one its plan was made for
+  SYNC_BUDGET_MINUTES=${SHARD_MINUTES:-300} step_sync --only "${1:?usage: publish.sh shard SHARD_FILE}"
+}
+
+step_collect() {
+  # Only the shard's own folders go into the artifact: one folder per episode, so shards never
+  # overlap and the merge has nothing to reconcile.
+  "$PYTHON" - "${1:?usage: publish.sh collect SHARD_FILE OUT}" "${2:?usage: publish.sh collect SHARD_FILE OUT}" <<'PY'
+import json
+import shutil
+import sys
+from pathlib import Path
+
+from companion.merge import SLUG_PATTERN
+
+shard, out = json.loads(Path(sys.argv[1]).read_text()), Path(sys.argv[2]) / "episodes"
+out.mkdir(parents=True, exist_ok=True)
+copied = 0
+for episode in shard["episodes"]:
+    slug = episode["slug"]
+    source = Path("episodes") / slug
+    if SLUG_PATTERN.fullmatch(slug) and (source / "episode.json").is_file():
+        shutil.copytree(source, out / slug, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns(".*"))
+        copied += 1
+print(f"collected {copied} of {len(shard['episodes'])} episode folders into {out}")
+PY
+}
+
+step_merge() { "$COMPANION" merge "$@"; }
 
 step_summary() {
   # Markdown to the summary file; one ::warning annotation per failed episode to the log, so the
@@ -43,6 +129,7 @@ from pathlib import Path
 
 records = [json.loads(p.read_text()) for p in sorted(Path("episodes").glob("*/episode.json"))]
 failed = [r for r in records if r.get("status") == "failed"]
+pending = [r for r in records if r.get("status") == "pending"]
 counts = Counter(r.get("status") for r in records)
 
 
@@ -52,6 +139,10 @@ def cell(text):
 
 lines = ["## Companion sync", "",
          ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no episodes yet"]
+if pending:
+    hours = sum(float(r.get("duration") or 0) for r in pending) / 3600
+    lines += ["", f"{len(pending)} episode(s) left for the next run by the time budget"
+              f" ({hours:.1f} h of audio with a known duration)"]
 if failed:
     lines += ["", f"### {len(failed)} failed episode(s), retried on the next run", "",
               "| episode | folder | reason |", "|---|---|---|"]
@@ -91,13 +182,13 @@ step_build() { "$COMPANION" build; }
 step_deploy() { "$COMPANION" deploy "$@"; }
 
 case "${1:-}" in
-  sync | summary | commit | build | deploy)
+  sync | summary | commit | build | deploy | plan | shard | collect | merge)
     step=$1
     shift
     "step_$step" "$@"
     ;;
   *)
-    echo "usage: $0 sync|summary|commit|build|deploy [args]" >&2
+    echo "usage: $0 sync|summary|commit|build|deploy|plan|shard|collect|merge [args]" >&2
     exit 2
     ;;
 esac

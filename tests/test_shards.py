@@ -1,0 +1,272 @@
+"""A back catalogue: time budgets, progress that survives, shards merged into one `episodes/`.
+
+The workflow's shell steps (`scripts/ci/publish.sh`) run on the sample podcast against a local
+bare git remote, as in test_publish.py: one run over the whole feed, the same feed split into two
+shards on two "machines" (copies of the project) and merged, a run stopped by its time budget and
+finished by the next one. The model is the real tiny.en.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from companion import budget, store
+from companion.merge import merge
+from companion.plan import balance
+from published import REPO, SCRIPT, WORKFLOW, copy_project, git, serve_sample
+
+pytestmark = pytest.mark.model
+LONG_FEED = "feed-long.xml"           # sonnet 1 announced as a long episode (no duration, 100 MB)
+LONG_SLUG = "2024-01-01-sonnet-1-from-fairest-creatures-we-desire"
+FIRST_SLUG = "2024-01-03-sonnet-2-when-forty-winters-shall-besiege-thy"
+# episode.json fields that say when, not what: they differ between any two runs
+WHEN_FIELDS = ("transcribed_at",)
+
+
+def run(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    """One publish.sh step in `root`, with the environment the workflow gives it, plus `env`."""
+    full = {**os.environ, "COMPANION": str(Path(sys.executable).with_name("companion")),
+            "PYTHON": sys.executable, "HF_HUB_OFFLINE": "1", "NO_MKDOCS_2_WARNING": "1",
+            "PUBLISH_BRANCH": "main", **env}
+    for name in ("COMPANION_MODEL", "GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY", "SYNC_BUDGET_MINUTES",
+                 "COMMIT_EVERY_MINUTES", "SHARD_MINUTES", "MAX_SHARDS"):
+        if name not in env:
+            full.pop(name, None)
+    return subprocess.run(["bash", str(SCRIPT), *args], cwd=root, env=full, capture_output=True,
+                          text=True, timeout=600)
+
+
+def companion(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(Path(sys.executable).with_name("companion")), *args], cwd=root,
+                          env={**os.environ, "HF_HUB_OFFLINE": "1"}, capture_output=True,
+                          text=True, timeout=600)
+
+
+def fork(base: Path, name: str, feed_url: str) -> tuple[Path, Path]:
+    """A project copy committed to a new bare remote: (working copy, remote)."""
+    remote = base / f"{name}.git"
+    git(base, "init", "--quiet", "--bare", "--initial-branch=main", str(remote))
+    root = base / name
+    copy_project(root, feed_url)
+    git(root, "init", "--quiet", "--initial-branch=main")
+    git(root, "add", ".")
+    git(root, "-c", "user.name=Maintainer", "-c", "user.email=m@example.org",
+        "commit", "--quiet", "-m", "Fork of the project")
+    git(root, "remote", "add", "origin", str(remote))
+    git(root, "push", "--quiet", "origin", "main")
+    return root, remote
+
+
+def tree(episodes: Path) -> dict[str, object]:
+    """Every file under `episodes/` by relative path: JSON parsed (without WHEN_FIELDS), else text."""
+    files: dict[str, object] = {}
+    for path in sorted(p for p in episodes.rglob("*") if p.is_file()):
+        key = str(path.relative_to(episodes))
+        if path.suffix == ".json":
+            data = json.loads(path.read_text())
+            if path.name == store.EPISODE_FILE:
+                for name in WHEN_FIELDS:
+                    data.pop(name, None)
+            files[key] = data
+        else:
+            files[key] = path.read_text()
+    return files
+
+
+@pytest.fixture(scope="module")
+def host(tmp_path_factory: pytest.TempPathFactory):
+    """The sample podcast (plus a broken episode and chapters) and its long-episode variant."""
+    www = tmp_path_factory.mktemp("shards") / "www"
+    server = serve_sample(www)
+    feed = (www / "feed.xml").read_text()
+    for old, new in (('<itunes:duration>53</itunes:duration>', ''),
+                     ('length="426735"', 'length="100000000"')):
+        assert feed.count(old) == 1, "the sample feed changed: update tests/test_shards.py"
+        feed = feed.replace(old, new)
+    (www / LONG_FEED).write_text(feed)
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def single(host, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One run of the sync step over the whole feed, as a weekly job does it."""
+    root, _remote = fork(tmp_path_factory.mktemp("single"), "project", f"{host.url}/feed.xml")
+    result = run(root, "sync")
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+def test_two_shards_merge_into_exactly_what_one_run_makes(host, single: Path, tmp_path: Path) -> None:
+    root, _remote = fork(tmp_path, "project", f"{host.url}/feed.xml")
+    weekly = run(root, "plan", "plan")
+    assert weekly.returncode == 0, weekly.stderr
+    assert "shards=1" in weekly.stdout, "a few short episodes stay one job"
+
+    outputs = tmp_path / "github_output"
+    planned = run(root, "plan", "plan", SHARD_MINUTES="0.05", MAX_SHARDS="2",
+                  GITHUB_OUTPUT=str(outputs))
+    assert planned.returncode == 0, planned.stderr
+    values = dict(line.split("=", 1) for line in outputs.read_text().splitlines())
+    matrix = json.loads(values["matrix"])
+    assert values["shards"] == "2" and len(matrix["include"]) == 2
+    shards = [json.loads((root / "plan" / row["file"]).read_text()) for row in matrix["include"]]
+    guids = [e["guid"] for s in shards for e in s["episodes"]]
+    assert sorted(guids) == ["sample-gone", "sample-inaugural-1961", "sample-sonnet-001",
+                             "sample-sonnet-002"], "every episode to transcribe, in one shard only"
+    assert not (root / "episodes").exists(), "a plan writes no episode"
+
+    outs = []
+    for row in matrix["include"]:                      # each shard on its own "machine"
+        machine = tmp_path / f"machine-{row['shard']}"
+        shutil.copytree(root, machine)
+        done = run(machine, "shard", f"plan/{row['file']}", SHARD_MINUTES="10")
+        assert done.returncode == 0, done.stderr
+        out = tmp_path / f"out-{row['shard']}"
+        collected = run(machine, "collect", f"plan/{row['file']}", str(out))
+        assert collected.returncode == 0, collected.stderr
+        shard_slugs = {e["slug"] for e in json.loads((root / "plan" / row["file"]).read_text())["episodes"]}
+        assert {p.name for p in (out / "episodes").iterdir()} == shard_slugs, "only its own episodes"
+        outs.append(str(out))
+
+    merged = run(root, "merge", *outs)
+    assert merged.returncode == 0, merged.stderr
+    rest = run(root, "sync", SYNC_BUDGET_MINUTES="0")    # the merge job: record the rest, no Whisper
+    assert rest.returncode == 0, rest.stderr
+    assert tree(root / "episodes") == tree(single / "episodes")
+
+
+def test_a_merge_keeps_the_maintainers_corrections(single: Path, tmp_path: Path) -> None:
+    here = tmp_path / "episodes"
+    shutil.copytree(single / "episodes", here)
+    mine = here / FIRST_SLUG / store.CORRECTIONS_FILE
+    mine.write_text("replace:\n  - find: winters\n    with: WINTERS\n")
+    # The same episode transcribed again elsewhere (a newer transcript), with the blank template.
+    elsewhere = tmp_path / "elsewhere" / "episodes"
+    shutil.copytree(single / "episodes" / FIRST_SLUG, elsewhere / FIRST_SLUG)
+    record = store.read_json(elsewhere / FIRST_SLUG / store.EPISODE_FILE)
+    record["transcribed_at"] = "2999-01-01T00:00:00+00:00"
+    store.write_json_atomic(elsewhere / FIRST_SLUG / store.EPISODE_FILE, record)
+    assert (elsewhere / FIRST_SLUG / store.CORRECTIONS_FILE).read_text() != mine.read_text()
+    # And an unfinished copy of a finished episode: it must not replace it.
+    unfinished = tmp_path / "unfinished"
+    shutil.copytree(single / "episodes" / LONG_SLUG, unfinished / LONG_SLUG)
+    pending = store.read_json(unfinished / LONG_SLUG / store.EPISODE_FILE) | {"status": "pending"}
+    store.write_json_atomic(unfinished / LONG_SLUG / store.EPISODE_FILE, pending)
+
+    report = merge([tmp_path / "elsewhere", unfinished], here)
+
+    assert report.merged == [FIRST_SLUG] and [s for s, _ in report.kept] == [LONG_SLUG]
+    assert mine.read_text() == "replace:\n  - find: winters\n    with: WINTERS\n"
+    assert "WINTERS" in (here / FIRST_SLUG / "transcript.txt").read_text(), \
+        "the merged transcript is written again with this project's corrections"
+    assert store.read_json(here / FIRST_SLUG / store.EPISODE_FILE)["transcribed_at"] == \
+        record["transcribed_at"]
+    assert store.read_json(here / LONG_SLUG / store.EPISODE_FILE)["status"] == "transcribed"
+
+
+def test_a_budget_keeps_what_it_finished_and_the_next_run_does_only_the_rest(
+        host, tmp_path: Path) -> None:
+    root, remote = fork(tmp_path, "project", f"{host.url}/{LONG_FEED}")
+    # Rounds of half a minute, one minute in all: sonnet 2 fits, the "long" sonnet 1 does not.
+    first = run(root, "sync", SYNC_BUDGET_MINUTES="1", COMMIT_EVERY_MINUTES="0.5")
+    assert first.returncode == 0, first.stderr
+    assert "more to do" in first.stdout
+    assert "left for the next run" in first.stderr
+    # Pushed as it went, before the job's own commit step.
+    pushed = git(remote, "log", "--format=%an|%s", "main").splitlines()
+    assert pushed[0].startswith("github-actions[bot]|Sync episodes")
+    status = {p.parent.name: json.loads(p.read_text())["status"]
+              for p in root.glob("episodes/*/episode.json")}
+    assert status[FIRST_SLUG] == "transcribed"
+    assert status[LONG_SLUG] == "pending"
+    summary = run(root, "summary")
+    assert "left for the next run by the time budget" in summary.stdout
+    finished = git(remote, "show", f"main:episodes/{FIRST_SLUG}/transcript.raw.json")
+
+    # The next run, on a fresh runner: a clone of what was pushed, no cache.
+    again = tmp_path / "again"
+    git(tmp_path, "clone", "--quiet", str(remote), str(again))
+    nothing = companion(again, "sync", "--time-budget", "0")
+    assert nothing.returncode == 3, nothing.stderr
+    assert "3 episodes" in nothing.stderr and "left for the next run" in nothing.stderr
+    rest = run(again, "sync")
+    assert rest.returncode == 0, rest.stderr
+    assert "some episodes failed" in rest.stdout          # the episode whose audio is gone
+    status = {p.parent.name: json.loads(p.read_text())["status"]
+              for p in again.glob("episodes/*/episode.json")}
+    assert sorted(status.values()) == ["failed", "no-audio", "transcribed", "transcribed",
+                                       "transcribed"]
+    assert (again / "episodes" / FIRST_SLUG / "transcript.raw.json").read_text() == finished
+    assert git(again, "status", "--porcelain", f"episodes/{FIRST_SLUG}") == "", \
+        "the finished episode is not done again"
+
+
+def test_the_plan_balances_audio_hours() -> None:
+    episodes = [{"guid": str(n), "seconds": s} for n, s in enumerate([3600, 3000, 2000, 1800, 1000, 600])]
+    shards = balance(episodes, 2)
+    totals = sorted(sum(e["seconds"] for e in s) for s in shards)
+    assert totals == [6000, 6000]
+    assert sorted(e["guid"] for s in shards for e in s) == [str(n) for n in range(6)]
+    assert budget.shard_count(0, 300, 16) == 0
+    assert budget.shard_count(299 * 60, 300, 16) == 1
+    assert budget.shard_count(150 * 3600 / 3, 300, 16) == 10     # 150 h of small.en at 3x
+    assert budget.shard_count(10 ** 9, 300, 16) == 16
+
+
+def test_the_budget_uses_measured_speed_and_stops_for_good(tmp_path: Path) -> None:
+    hour = {"duration": 3600.0, "enclosure": {"url": "x", "length": None}}
+    assert budget.episode_seconds({"duration": None, "enclosure": {"length": 1_600_000}}) == 100
+    assert budget.episode_seconds({"duration": None, "enclosure": None}) == budget.ASSUMED_EPISODE_S
+    plan = budget.Budget(minutes=None, model="tiny.en", cache_dir=tmp_path)
+    assert plan.speed() == budget.PRIOR_SPEED_X["tiny.en"] and plan.allows(hour)
+    assert budget.prior_speed("/models/distil-large-v3") == budget.UNKNOWN_MODEL_SPEED_X
+    # Measured on this machine before: 10x, so an hour is 6 minutes of work.
+    budget.save_measured(tmp_path, "tiny.en", audio_s=600.0, work_s=60.0)
+    assert budget.Budget(None, "tiny.en", tmp_path).speed() == pytest.approx(10.0)
+    assert budget.Budget(7, "tiny.en", tmp_path).allows(hour)
+    tight = budget.Budget(5, "tiny.en", tmp_path)
+    assert not tight.allows(hour)
+    assert not tight.allows({"duration": 1.0, "enclosure": {"url": "x"}}), "stopped for good"
+    # Too little audio is no measure: the prior stays.
+    budget.save_measured(tmp_path, "small.en", audio_s=5.0, work_s=1.0)
+    assert budget.Budget(None, "small.en", tmp_path).speed() == budget.PRIOR_SPEED_X["small.en"]
+
+
+def test_the_workflow_spreads_a_back_catalogue_over_shard_jobs() -> None:
+    flow = yaml.safe_load((REPO / WORKFLOW).read_text())
+    jobs = flow["jobs"]
+    publish, transcribe, merge_job, deploy = (jobs[n] for n in ("publish", "transcribe", "merge",
+                                                                 "deploy"))
+    assert publish["outputs"]["matrix"] == "${{ steps.plan.outputs.matrix }}"
+    assert publish["env"]["COMMIT_EVERY_MINUTES"] and publish["env"]["SYNC_BUDGET_MINUTES"]
+    commit = next(s for s in publish["steps"] if s.get("run", "").endswith(" commit"))
+    assert commit["if"].startswith("always()"), "a cancelled or timed-out job still commits"
+    sync = next(s for s in publish["steps"] if s.get("run", "").endswith(" sync"))
+    assert sync["timeout-minutes"] < publish["timeout-minutes"], "time is left to commit"
+
+    strategy = transcribe["strategy"]
+    assert strategy["matrix"] == "${{ fromJSON(needs.publish.outputs.matrix) }}"
+    assert "vars.COMPANION_MAX_PARALLEL" in strategy["max-parallel"]
+    assert strategy["fail-fast"] is False
+    assert "vars.COMPANION_MODEL" in flow["env"]["COMPANION_MODEL"]
+    shard = next(s for s in transcribe["steps"] if " shard " in s.get("run", ""))
+    assert shard["timeout-minutes"] < transcribe["timeout-minutes"] <= 360
+    uploads = [s for s in transcribe["steps"] if s.get("uses", "").startswith("actions/upload-artifact")]
+    assert uploads and uploads[0]["if"] == "always()"
+    assert "permissions" not in transcribe, "shard jobs cannot push: only the merge commits"
+
+    assert merge_job["if"].startswith("always()") and merge_job["needs"] == ["publish", "transcribe"]
+    runs = [s["run"].split()[1] for s in merge_job["steps"] if "run" in s]
+    assert runs == ["setup", "merge", "sync", "summary", "commit", "build"]
+    assert merge_job["env"]["SYNC_BUDGET_MINUTES"] == "0"
+    assert deploy["needs"] == ["publish", "merge"]
