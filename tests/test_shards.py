@@ -218,9 +218,10 @@ def test_the_plan_balances_audio_hours() -> None:
     assert totals == [6000, 6000]
     assert sorted(e["guid"] for s in shards for e in s) == [str(n) for n in range(6)]
     assert budget.shard_count(0, 300, 16) == 0
-    assert budget.shard_count(299 * 60, 300, 16) == 1
-    assert budget.shard_count(150 * 3600 / 3, 300, 16) == 10     # 150 h of small.en at 3x
-    assert budget.shard_count(10 ** 9, 300, 16) == 16
+    assert budget.shard_count(20 * 60, 300, 16) == 1, "a weekly episode stays one job"
+    assert budget.shard_count(150 * 3600 / 3, 300, 20) == 20     # 150 h of small.en at 3x
+    assert budget.shard_count(45 * 60, 300, 20) == 2, "no shard with less than half an hour"
+    assert budget.shard_count(10, 0.05, 2) == 2
 
 
 def test_the_budget_uses_measured_speed_and_stops_for_good(tmp_path: Path) -> None:

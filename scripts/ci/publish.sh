@@ -10,7 +10,7 @@
 #   publish.sh build         strict build of the site into site/
 #   publish.sh deploy        companion deploy (by hand: gh-pages branch); extra args, e.g. --dry-run
 # Spreading a back catalogue over several jobs or machines:
-#   publish.sh plan DIR      companion sync --plan DIR: shards of SHARD_MINUTES (at most MAX_SHARDS);
+#   publish.sh plan DIR      companion sync --plan DIR: at most MAX_SHARDS shards of SHARD_MINUTES;
 #                            "shards" and "matrix" to $GITHUB_OUTPUT (stdout outside CI)
 #   publish.sh shard FILE    publish.sh sync --only FILE (one shard's episodes) in SHARD_MINUTES
 #   publish.sh collect FILE OUT   copy the shard's episodes/<slug>/ folders into OUT/episodes/
@@ -19,7 +19,7 @@
 # Environment: COMPANION (default .venv/bin/companion), PYTHON (default .venv/bin/python),
 # COMPANION_MODEL (a larger Whisper model for new episodes; empty: the bundled tiny.en),
 # PUBLISH_BRANCH (default: the current branch), SYNC_BUDGET_MINUTES and COMMIT_EVERY_MINUTES
-# (default: none, one sync with no time budget), SHARD_MINUTES (default 300), MAX_SHARDS (default 16).
+# (default: none, one sync with no time budget), SHARD_MINUTES (default 300), MAX_SHARDS (default 4).
 set -euo pipefail
 
 COMPANION=${COMPANION:-.venv/bin/companion}
@@ -76,7 +76,7 @@ step_plan() {
   local -a args
   read -r -a args <<< "$(model_args)"
   "$COMPANION" sync "${args[@]}" --plan "$dir" --time-budget "${SHARD_MINUTES:-300}" \
-    --max-shards "${MAX_SHARDS:-16}"
+    --max-shards "${MAX_SHARDS:-4}"
   matrix=$("$PYTHON" -c 'import json, sys; print(json.dumps(json.load(open(sys.argv[1])), separators=(",", ":")))' "$dir/matrix.json")
   shards=$("$PYTHON" -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["include"]))' "$dir/matrix.json")
   if [[ -n ${GITHUB_OUTPUT:-} ]]; then

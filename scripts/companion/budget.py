@@ -22,6 +22,7 @@ from typing import Any
 from companion import store
 
 SECONDS_PER_MINUTE = 60
+MIN_SHARD_MINUTES = 30              # a shard job's install and model cache restore take minutes
 SPEED_FILE = "speed.json"            # in .cache/: {model: {"audio_s": float, "work_s": float}}
 MEASURED_AUDIO_MIN_S = 30.0          # less audio than this is too little to trust as a speed
 # Speed of an episode whose feed gives no duration: the enclosure size at this bit rate, else
@@ -127,8 +128,14 @@ class Budget:
 
 
 def shard_count(total_work_s: float, shard_minutes: float, max_shards: int) -> int:
-    """How many shards of at most `shard_minutes` of work hold `total_work_s` (1..max_shards)."""
+    """How many shards (jobs, machines) to spread `total_work_s` of work over: 0 when there is none.
+
+    As many as `max_shards` allows, so the wall time is short, but none with less work than
+    MIN_SHARD_MINUTES (or `shard_minutes` when smaller), where setting a job up would cost more
+    than it saves: a weekly episode stays one job. Work beyond `max_shards` x `shard_minutes` is
+    left to the shards' own time budgets, and so to the next run.
+    """
     if total_work_s <= 0:
         return 0
-    wanted = math.ceil(total_work_s / (shard_minutes * SECONDS_PER_MINUTE))
-    return max(1, min(max_shards, wanted))
+    smallest = min(MIN_SHARD_MINUTES, shard_minutes) * SECONDS_PER_MINUTE
+    return max(1, min(max_shards, math.ceil(total_work_s / smallest)))

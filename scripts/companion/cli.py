@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from companion.sync import Options
 
 EXIT_OK, EXIT_EPISODE_FAILED, EXIT_USAGE, EXIT_MORE_TO_DO = 0, 1, 2, 3
-DEFAULT_MAX_SHARDS = 16               # --plan: most shards a plan makes (each is one CI job)
+DEFAULT_MAX_SHARDS = 4                # --plan: most shards (CI jobs or machines working at once)
 DOCTOR_WIDTH = 120                    # the doctor table: room for "what to fix" on a terminal or in CI logs
 
 
@@ -65,6 +65,10 @@ def plan_shards(options: Options, directory: Path, max_shards: int, console: Con
                       f"{row['work_minutes']:.0f}")
     console.print(table)
     console.print(f"wrote {matrix}" if plan.shards else f"nothing to transcribe; wrote {matrix}")
+    if plan.work_minutes > options.time_budget_min:
+        console.print(f"[yellow]warning:[/] a shard has about {plan.work_minutes:.0f} minutes of "
+                      f"work, more than its {options.time_budget_min:g}: what does not fit is left "
+                      "for the next run (or raise --max-shards)", markup=True, highlight=False)
     return EXIT_OK
 
 
@@ -212,10 +216,11 @@ def parser() -> argparse.ArgumentParser:
                       help="start no transcription expected to end after MINUTES; the one in hand "
                            "finishes; exit 3 when episodes are left for the next run")
     sync.add_argument("--plan", metavar="DIR",
-                      help="write no episode: split the transcriptions to do into shards of "
-                           "--time-budget minutes each (DIR/matrix.json, DIR/shard-N.json)")
+                      help="write no episode: split the transcriptions to do into shards, each "
+                           "with --time-budget minutes (DIR/matrix.json, DIR/shard-N.json)")
     sync.add_argument("--max-shards", type=int, default=DEFAULT_MAX_SHARDS,
-                      help=f"with --plan: at most this many shards (default {DEFAULT_MAX_SHARDS})")
+                      help="with --plan: at most this many shards, the jobs or machines that "
+                           f"work at once (default {DEFAULT_MAX_SHARDS})")
     sync.add_argument("--only", metavar="SHARD_FILE",
                       help="transcribe only the episodes of this shard file (from --plan)")
     sync.set_defaults(run=cmd_sync)

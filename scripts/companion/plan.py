@@ -9,9 +9,9 @@ A plan is a folder:
 
 Shards are balanced by audio length with the longest-processing-time rule (longest episode first,
 each into the shard with the least audio so far; Graham 1969, within 4/3 of the best split). Their
-number is what fits the work into shards of `shard_minutes` at the expected speed (see
-`budget.Budget.speed`), capped at `max_shards`; a shard that still overruns is stopped by its own
-time budget and the next run plans what is left.
+number is `budget.shard_count`: as many as `max_shards` (the jobs that run at once), none with
+less than half an hour of work at the expected speed (`budget.Budget.speed`). A shard with more
+work than `shard_minutes` is stopped by its own time budget, and the next run plans what is left.
 """
 
 from __future__ import annotations
@@ -44,6 +44,12 @@ class Plan:
     model: str
     speed_x: float                             # expected times real time
     shards: tuple[Shard, ...]
+
+    @property
+    def work_minutes(self) -> float:
+        """Expected minutes of work of the longest shard."""
+        longest = max((s.seconds for s in self.shards), default=0.0)
+        return longest / self.speed_x / SECONDS_PER_MINUTE
 
     def matrix(self) -> dict[str, list[dict[str, Any]]]:
         """The GitHub Actions matrix (`strategy.matrix: ${{ fromJSON(...) }}`)."""
