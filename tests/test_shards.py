@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -271,3 +273,37 @@ def test_the_workflow_spreads_a_back_catalogue_over_shard_jobs() -> None:
     assert runs == ["setup", "merge", "sync", "summary", "commit", "build"]
     assert merge_job["env"]["SYNC_BUDGET_MINUTES"] == "0"
     assert deploy["needs"] == ["publish", "merge"]
+
+
+def test_a_killed_job_keeps_every_finished_transcript(host, tmp_path: Path) -> None:
+    """The sync step killed mid-run (a timeout or a cancel), then the job's always() commit step."""
+    root, remote = fork(tmp_path, "project", f"{host.url}/{LONG_FEED}")
+    env = {**os.environ, "COMPANION": str(Path(sys.executable).with_name("companion")),
+           "PYTHON": sys.executable, "HF_HUB_OFFLINE": "1", "PUBLISH_BRANCH": "main"}
+    for name in ("SYNC_BUDGET_MINUTES", "COMMIT_EVERY_MINUTES", "COMPANION_MODEL"):
+        env.pop(name, None)
+    step = subprocess.Popen(["bash", str(SCRIPT), "sync"], cwd=root, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    first = root / "episodes" / FIRST_SLUG / store.EPISODE_FILE
+    deadline = time.monotonic() + 300
+    while step.poll() is None and time.monotonic() < deadline:
+        if first.is_file() and json.loads(first.read_text())["status"] == "transcribed":
+            break
+        time.sleep(0.05)
+    os.killpg(step.pid, signal.SIGKILL)          # the worst case: no chance to clean up
+    step.wait()
+
+    commit = run(root, "commit")
+    assert commit.returncode == 0, commit.stderr
+    pushed = git(remote, "ls-tree", "-r", "--name-only", "main", "episodes").splitlines()
+    assert f"episodes/{FIRST_SLUG}/transcript.vtt" in pushed
+    assert not [p for p in pushed if Path(p).name.startswith(".")], "no temporary file is committed"
+    for name in {Path(p).parent.name for p in pushed}:
+        record = json.loads(git(remote, "show", f"main:episodes/{name}/episode.json"))
+        if record["status"] == "transcribed":
+            assert f"episodes/{name}/transcript.raw.json" in pushed, f"{name} is whole"
+
+    rest = run(root, "sync")
+    assert rest.returncode == 0, rest.stderr
+    assert git(root, "status", "--porcelain", f"episodes/{FIRST_SLUG}") == "", "not done again"
