@@ -240,6 +240,8 @@ def test_the_budget_uses_measured_speed_and_stops_for_good(tmp_path: Path) -> No
     tight = budget.Budget(5, "tiny.en", tmp_path)
     assert not tight.allows(hour)
     assert not tight.allows({"duration": 1.0, "enclosure": {"url": "x"}}), "stopped for good"
+    assert tight.too_long({"duration": 3600.0}).startswith("expected to take about 6 minutes")
+    assert budget.Budget(7, "tiny.en", tmp_path).too_long({"duration": 3600.0}) is None
     # Too little audio is no measure: the prior stays.
     budget.save_measured(tmp_path, "small.en", audio_s=5.0, work_s=1.0)
     assert budget.Budget(None, "small.en", tmp_path).speed() == budget.PRIOR_SPEED_X["small.en"]
@@ -299,7 +301,7 @@ def test_a_killed_job_keeps_every_finished_transcript(host, tmp_path: Path) -> N
     pushed = git(remote, "ls-tree", "-r", "--name-only", "main", "episodes").splitlines()
     assert f"episodes/{FIRST_SLUG}/transcript.vtt" in pushed
     assert not [p for p in pushed if Path(p).name.startswith(".")], "no temporary file is committed"
-    for name in {Path(p).parent.name for p in pushed}:
+    for name in {Path(p).parent.name for p in pushed if p.endswith("/episode.json")}:
         record = json.loads(git(remote, "show", f"main:episodes/{name}/episode.json"))
         if record["status"] == "transcribed":
             assert f"episodes/{name}/transcript.raw.json" in pushed, f"{name} is whole"
@@ -307,3 +309,14 @@ def test_a_killed_job_keeps_every_finished_transcript(host, tmp_path: Path) -> N
     rest = run(root, "sync")
     assert rest.returncode == 0, rest.stderr
     assert git(root, "status", "--porcelain", f"episodes/{FIRST_SLUG}") == "", "not done again"
+
+
+@pytest.mark.parametrize("text", ['{"episodes": [{"guid": "a", "slug": "../../etc"}]}',
+                                  '{"episodes": [{"guid": "a"}]}', "[1, 2]", "not json"])
+def test_a_bad_shard_file_is_a_clear_error(tmp_path: Path, text: str) -> None:
+    (tmp_path / "mkdocs.yml").write_text("site_name: Test\n")
+    (tmp_path / "shard.json").write_text(text)
+    result = companion(tmp_path, "sync", "--only", "shard.json")
+    assert result.returncode == 2
+    assert "is not a shard file of `companion sync --plan`" in result.stderr
+    assert not (tmp_path / "episodes").exists()

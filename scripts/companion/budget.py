@@ -120,6 +120,15 @@ class Budget:
             self.stopped = elapsed + self.estimate_s(record) > self.minutes * SECONDS_PER_MINUTE
         return not self.stopped
 
+    def too_long(self, record: dict[str, Any]) -> str | None:
+        """Why `record` can never fit this budget, or None when a fresh run could do it."""
+        estimate = self.estimate_s(record)
+        if self.minutes is None or estimate <= self.minutes * SECONDS_PER_MINUTE:
+            return None
+        return (f"expected to take about {estimate / SECONDS_PER_MINUTE:.0f} minutes with "
+                f"{self.model}, more than the whole time budget of {self.minutes:g}: "
+                "give a larger budget or a faster model")
+
     def record(self, audio_s: float, work_s: float) -> None:
         """Count one finished transcription and keep the machine's measured speed up to date."""
         self.audio_s += audio_s

@@ -23,6 +23,7 @@ from typing import Any
 
 from companion import store
 from companion.budget import SECONDS_PER_MINUTE, episode_seconds, shard_count
+from companion.merge import SLUG_PATTERN
 from companion.sync import Syncer, SyncError
 
 MATRIX_FILE = "matrix.json"
@@ -111,15 +112,17 @@ def write_plan(plan: Plan, directory: Path) -> Path:
     return path
 
 
-def read_shard(path: Path) -> frozenset[str]:
-    """The guids a shard file lists. Raises SyncError when the file is missing or not a shard."""
+def read_shard(path: Path) -> dict[str, str]:
+    """guid -> slug of the episodes a shard file lists. SyncError when it is missing or not a shard."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        guids = frozenset(e["guid"] for e in data["episodes"])
+        listed = {e["guid"]: e["slug"] for e in data["episodes"]}
     except OSError as exc:
         raise SyncError(f"cannot read the shard file {path}: {exc.strerror}") from exc
     except (ValueError, KeyError, TypeError) as exc:
         raise SyncError(f"{path} is not a shard file of `companion sync --plan` ({exc})") from exc
-    if not all(isinstance(g, str) for g in guids):
-        raise SyncError(f"{path} is not a shard file of `companion sync --plan` (a guid is not text)")
-    return guids
+    for guid, slug in listed.items():
+        if not (isinstance(guid, str) and isinstance(slug, str) and SLUG_PATTERN.fullmatch(slug)):
+            raise SyncError(f"{path} is not a shard file of `companion sync --plan` "
+                            f"(episode {guid!r} has no valid folder name)")
+    return listed

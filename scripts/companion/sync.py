@@ -8,8 +8,8 @@ finished by the next one.
 
 With a time budget (`budget.Budget`) no Whisper transcription starts that is expected to end after
 it: those episodes are `deferred` and the run says "more to do" (exit 3). With `only` (a shard of a
-plan, see `plan.py`) the run transcribes just the episodes the shard lists; slugs are given out
-over the whole feed all the same, so every shard names an episode as a single run would.
+plan, see `plan.py`) the run syncs just the episodes the shard lists, under the folder names the
+plan gave them; slugs are given out over the whole feed all the same, as in a single run.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator, Protocol
+from typing import Any, Iterator, Mapping, Protocol
 
 from filelock import FileLock, Timeout
 
@@ -71,7 +71,7 @@ class Options:
     batched: bool = True
     device: str = "cpu"           # "cuda" with CUDA 12 + cuDNN installed, or "auto"
     time_budget_min: float | None = None   # minutes; None: no budget
-    only: frozenset[str] | None = None     # guids of a shard; None: every episode
+    only: Mapping[str, str] | None = None  # a shard's guid -> slug; None: every episode
 
 
 @dataclass
@@ -207,9 +207,10 @@ class Syncer:
         taken = set(existing.values())
         items = sorted(parsed.items, key=lambda i: i["date"] or "", reverse=True)
         entries = []
+        planned = self.options.only or {}
         for item in items[: self.options.limit] if self.options.limit else items:
-            slug = existing.get(item["guid"]) or episode_slug(item["date"], item["title"],
-                                                              item["guid"], taken)
+            slug = (existing.get(item["guid"]) or planned.get(item["guid"])
+                    or episode_slug(item["date"], item["title"], item["guid"], taken))
             taken.add(slug)
             entries.append((item, slug, item["guid"] not in existing))
         return report, entries
@@ -263,6 +264,7 @@ class Syncer:
                 outcome.state = "corrected" if changed else "unchanged"
             elif self.needs_whisper(record) and not self.budget.allows(record):
                 outcome.state, outcome.pending_s = "deferred", episode_seconds(record)
+                outcome.reason = self.budget.too_long(record)
             else:
                 self._transcribe(record, folder, outcome)
         except (http.FetchError, audio.AudioError, ModelError, corrections.CorrectionsError,
