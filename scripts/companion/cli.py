@@ -19,7 +19,7 @@ from rich.markup import escape
 if TYPE_CHECKING:
     from companion.sync import Options
 
-EXIT_OK, EXIT_EPISODE_FAILED, EXIT_USAGE, EXIT_MORE_TO_DO = 0, 1, 2, 3
+EXIT_OK, EXIT_EPISODE_FAILED, EXIT_USAGE = 0, 1, 2     # 3, more to do: sync.EXIT_MORE_TO_DO
 DEFAULT_MAX_SHARDS = 4                # --plan: most shards (CI jobs or machines working at once)
 DOCTOR_WIDTH = 120                    # the doctor table: room for "what to fix" on a terminal or in CI logs
 
