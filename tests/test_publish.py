@@ -54,7 +54,7 @@ def test_workflow_structure() -> None:
     summary = next(s for s in steps(publish) if s.get("run", "").endswith("summary"))
     assert summary["if"].startswith("always()")
     cached = [s["with"]["path"] for s in steps(publish) if s.get("uses", "").startswith("actions/cache")]
-    assert cached == ["~/.cache/pip", "~/.cache/huggingface"]
+    assert cached == ["~/.cache/pip", "~/.cache/huggingface", ".cache/speed.json"]
     upload = next(s for s in steps(publish) if s.get("uses", "").startswith(PAGES_ACTIONS[0]))
     assert upload["with"]["path"] == "site"
 
