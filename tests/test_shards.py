@@ -175,6 +175,16 @@ def test_a_merge_keeps_the_maintainers_corrections(single: Path, tmp_path: Path)
         record["transcribed_at"]
     assert store.read_json(here / LONG_SLUG / store.EPISODE_FILE)["status"] == "transcribed"
 
+    # Another episode under the same folder name (plans made from different states) is refused.
+    impostor = tmp_path / "impostor"
+    shutil.copytree(elsewhere / FIRST_SLUG, impostor / FIRST_SLUG)
+    other = store.read_json(impostor / FIRST_SLUG / store.EPISODE_FILE) | {
+        "guid": "someone-else", "transcribed_at": "3000-01-01T00:00:00+00:00"}
+    store.write_json_atomic(impostor / FIRST_SLUG / store.EPISODE_FILE, other)
+    refused = merge([impostor], here)
+    assert [slug for slug, _ in refused.refused] == [FIRST_SLUG] and not refused.merged
+    assert store.read_json(here / FIRST_SLUG / store.EPISODE_FILE)["guid"] == "sample-sonnet-002"
+
 
 def test_a_budget_keeps_what_it_finished_and_the_next_run_does_only_the_rest(
         host, tmp_path: Path) -> None:
