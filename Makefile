@@ -29,3 +29,4 @@ test: setup browser
 bench: setup browser
 	$(BIN)/python bench/transcribe.py
 	$(BIN)/python bench/site.py
+	$(BIN)/python bench/catalogue.py

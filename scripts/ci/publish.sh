@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The publish workflow's shell steps (.github/workflows/publish.yml), one subcommand per step, so
-# they run the same on GitHub Actions, on a laptop and in tests/test_publish.py.
+# they run the same on GitHub Actions, on a laptop and in tests/test_publish.py and test_shards.py.
 #
 #   publish.sh sync [ARGS]   companion sync [ARGS] within SYNC_BUDGET_MINUTES, in rounds of
 #                            COMMIT_EVERY_MINUTES each followed by `commit`; "some episodes failed"
