@@ -87,19 +87,25 @@ def copy_project(root: Path, feed_url: str) -> None:
     (root / "mkdocs.yml").write_text(config)
 
 
-def publish(base: Path) -> Published:
-    remote = base / "origin.git"
+def fork(base: Path, feed_url: str, name: str = "project") -> tuple[Path, Path]:
+    """A project copy at `base/name`, committed and pushed to a new bare `base/name.git`."""
+    remote = base / f"{name}.git"
     git(base, "init", "--quiet", "--bare", "--initial-branch=main", str(remote))
+    root = base / name
+    copy_project(root, feed_url)
+    git(root, "init", "--quiet", "--initial-branch=main")
+    git(root, "add", ".")
+    git(root, "-c", "user.name=Maintainer", "-c", "user.email=m@example.org",
+        "commit", "--quiet", "-m", "Fork of the project")
+    git(root, "remote", "add", "origin", str(remote))
+    git(root, "push", "--quiet", "origin", "main")
+    return root, remote
+
+
+def publish(base: Path) -> Published:
     server = serve_sample(base / "www")
     try:
-        root = base / "project"
-        copy_project(root, f"{server.url}/feed.xml")
-        git(root, "init", "--quiet", "--initial-branch=main")
-        git(root, "add", ".")
-        git(root, "-c", "user.name=Maintainer", "-c", "user.email=m@example.org",
-            "commit", "--quiet", "-m", "Fork of the project")
-        git(root, "remote", "add", "origin", str(remote))
-        git(root, "push", "--quiet", "origin", "main")
+        root, remote = fork(base, f"{server.url}/feed.xml")
         done = Published(root=root, remote=remote, summary=base / "summary.md")
         done.steps["sync"] = done.run("sync")
     finally:

@@ -23,7 +23,7 @@ import yaml
 from companion import budget, store
 from companion.merge import merge
 from companion.plan import balance
-from published import REPO, SCRIPT, WORKFLOW, copy_project, git, serve_sample
+from published import REPO, SCRIPT, WORKFLOW, fork, git, serve_sample
 
 pytestmark = pytest.mark.model
 LONG_FEED = "feed-long.xml"           # sonnet 1 announced as a long episode (no duration, 100 MB)
@@ -50,21 +50,6 @@ def companion(root: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([str(Path(sys.executable).with_name("companion")), *args], cwd=root,
                           env={**os.environ, "HF_HUB_OFFLINE": "1"}, capture_output=True,
                           text=True, timeout=600)
-
-
-def fork(base: Path, name: str, feed_url: str) -> tuple[Path, Path]:
-    """A project copy committed to a new bare remote: (working copy, remote)."""
-    remote = base / f"{name}.git"
-    git(base, "init", "--quiet", "--bare", "--initial-branch=main", str(remote))
-    root = base / name
-    copy_project(root, feed_url)
-    git(root, "init", "--quiet", "--initial-branch=main")
-    git(root, "add", ".")
-    git(root, "-c", "user.name=Maintainer", "-c", "user.email=m@example.org",
-        "commit", "--quiet", "-m", "Fork of the project")
-    git(root, "remote", "add", "origin", str(remote))
-    git(root, "push", "--quiet", "origin", "main")
-    return root, remote
 
 
 def tree(episodes: Path) -> dict[str, object]:
@@ -102,14 +87,14 @@ def host(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="module")
 def single(host, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One run of the sync step over the whole feed, as a weekly job does it."""
-    root, _remote = fork(tmp_path_factory.mktemp("single"), "project", f"{host.url}/feed.xml")
+    root, _remote = fork(tmp_path_factory.mktemp("single"), f"{host.url}/feed.xml")
     result = run(root, "sync")
     assert result.returncode == 0, result.stderr
     return root
 
 
 def test_two_shards_merge_into_exactly_what_one_run_makes(host, single: Path, tmp_path: Path) -> None:
-    root, _remote = fork(tmp_path, "project", f"{host.url}/feed.xml")
+    root, _remote = fork(tmp_path, f"{host.url}/feed.xml")
     weekly = run(root, "plan", "plan")
     assert weekly.returncode == 0, weekly.stderr
     assert "shards=1" in weekly.stdout, "a few short episodes stay one job"
@@ -188,7 +173,7 @@ def test_a_merge_keeps_the_maintainers_corrections(single: Path, tmp_path: Path)
 
 def test_a_budget_keeps_what_it_finished_and_the_next_run_does_only_the_rest(
         host, tmp_path: Path) -> None:
-    root, remote = fork(tmp_path, "project", f"{host.url}/{LONG_FEED}")
+    root, remote = fork(tmp_path, f"{host.url}/{LONG_FEED}")
     # Rounds of half a minute, one minute in all: sonnet 2 fits, the "long" sonnet 1 does not.
     first = run(root, "sync", SYNC_BUDGET_MINUTES="1", COMMIT_EVERY_MINUTES="0.5")
     assert first.returncode == 0, first.stderr
@@ -289,7 +274,7 @@ def test_the_workflow_spreads_a_back_catalogue_over_shard_jobs() -> None:
 
 def test_a_killed_job_keeps_every_finished_transcript(host, tmp_path: Path) -> None:
     """The sync step killed mid-run (a timeout or a cancel), then the job's always() commit step."""
-    root, remote = fork(tmp_path, "project", f"{host.url}/{LONG_FEED}")
+    root, remote = fork(tmp_path, f"{host.url}/{LONG_FEED}")
     env = {**os.environ, "COMPANION": str(Path(sys.executable).with_name("companion")),
            "PYTHON": sys.executable, "HF_HUB_OFFLINE": "1", "PUBLISH_BRANCH": "main"}
     for name in ("SYNC_BUDGET_MINUTES", "COMMIT_EVERY_MINUTES", "COMPANION_MODEL"):
