@@ -62,11 +62,11 @@ def plan_shards(options: Options, directory: Path, max_shards: int, console: Con
                   title=f"plan: {plan.model} at {plan.speed_x:.1f}x real time")
     for row in plan.matrix()["include"]:
         table.add_row(row["shard"], str(row["episodes"]), f"{row['audio_hours']:.2f}",
-                      f"{row['work_minutes']:.0f}")
+                      f"{row['work_minutes']:.1f}")
     console.print(table)
     console.print(f"wrote {matrix}" if plan.shards else f"nothing to transcribe; wrote {matrix}")
     if plan.work_minutes > options.time_budget_min:
-        console.print(f"[yellow]warning:[/] a shard has about {plan.work_minutes:.0f} minutes of "
+        console.print(f"[yellow]warning:[/] a shard has about {plan.work_minutes:.1f} minutes of "
                       f"work, more than its {options.time_budget_min:g}: what does not fit is left "
                       "for the next run (or raise --max-shards)", markup=True, highlight=False)
     return EXIT_OK
