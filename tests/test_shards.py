@@ -94,7 +94,7 @@ def single(host, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_two_shards_merge_into_exactly_what_one_run_makes(host, single: Path, tmp_path: Path) -> None:
-    root, _remote = fork(tmp_path, f"{host.url}/feed.xml")
+    root, remote = fork(tmp_path, f"{host.url}/feed.xml")
     weekly = run(root, "plan", "plan")
     assert weekly.returncode == 0, weekly.stderr
     assert "shards=1" in weekly.stdout, "a few short episodes stay one job"
@@ -130,6 +130,13 @@ def test_two_shards_merge_into_exactly_what_one_run_makes(host, single: Path, tm
     rest = run(root, "sync", SYNC_BUDGET_MINUTES="0")    # the merge job: record the rest, no Whisper
     assert rest.returncode == 0, rest.stderr
     assert tree(root / "episodes") == tree(single / "episodes")
+
+    for step in ("commit", "build"):                     # the rest of the merge job
+        done = run(root, step)
+        assert done.returncode == 0, done.stderr
+    authors = git(remote, "log", "--format=%an", "main").splitlines()
+    assert authors == ["github-actions[bot]", "Maintainer"], "the merge commits once"
+    assert (root / "site" / "index.html").is_file()
 
 
 def test_a_merge_keeps_the_maintainers_corrections(single: Path, tmp_path: Path) -> None:
