@@ -87,6 +87,7 @@ class EpisodesPlugin(BasePlugin[EpisodesConfig]):
                 "(Material's search would load the whole index on every page)."
             )
         config.extra["help"] = load_help(self.root / self.config.help_file)
+        config.extra["pagefind"] = self.config.pagefind     # the header's search button (any engine)
         return config
 
     @property
