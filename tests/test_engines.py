@@ -62,7 +62,7 @@ def test_mkdocs_and_properdocs_are_installed() -> None:
 
 def test_same_pages_and_downloads_under_every_engine(built: dict[str, Path]) -> None:
     reference = site_files(built["plugins"])
-    assert "episodes/004-hostile/index.html" in reference and "downloads/course.imscc" in reference
+    assert "episodes/004-hostile/index.html" in reference and "cite/catalogue.json" in reference
     for name in INSTALLED:
         files = site_files(built[name])
         assert pages(files) == pages(reference), (name, pages(files) ^ pages(reference))
@@ -138,3 +138,28 @@ def test_generate_rewrites_only_what_changed(tmp_path: Path) -> None:
     assert "docs/course/07-for-clinicians-and-students.md" not in changed, changed
     (project / "episodes" / "002-sonnet-2" / "transcript.srt").unlink()
     assert "docs/episodes/002-sonnet-2/transcript.srt" in generate.generate(project).removed
+
+
+@pytest.mark.browser
+def test_episodes_tab_and_search_work_under_every_engine(built: dict[str, Path], browser) -> None:
+    """In Chromium: the Episodes tab is marked on an episode page, and Pagefind finds a spoken line."""
+    from companion.static_server import StaticServer
+
+    for name in INSTALLED:
+        server = StaticServer(built[name]).start()
+        page = browser.new_page()
+        try:
+            requests: list[str] = []
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(f"{server.url}/episodes/001-sonnet-1/")
+            active = page.locator(".md-tabs__item--active .md-tabs__link")
+            assert active.count() == 1, name
+            assert active.get_attribute("href").rstrip("/").endswith("episodes"), name
+            page.locator(".ffg-search-open").click()
+            page.locator("#ffg-search-input").fill("fairest creatures")
+            page.locator(".ffg-search__results a").first.wait_for(timeout=15000)
+            assert "sonnet" in page.locator(".ffg-search__results").inner_text().lower(), name
+            assert all(u.startswith(server.url) for u in requests if u.startswith("http")), name
+        finally:
+            page.close()
+            server.close()

@@ -15,7 +15,6 @@ from typing import Callable
 from rich.console import Console
 from rich.markup import escape
 
-ENGINES, DEFAULT_ENGINE = ("mkdocs", "properdocs", "zensical"), "mkdocs"   # as companion.render
 EXIT_OK, EXIT_EPISODE_FAILED, EXIT_USAGE = 0, 1, 2
 DOCTOR_WIDTH = 120                    # the doctor table: room for "what to fix" on a terminal or in CI logs
 
@@ -143,6 +142,8 @@ def cmd_deploy(args: argparse.Namespace, console: Console) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    from companion import render     # only stdlib at import: the engine names for --engine
+
     top = argparse.ArgumentParser(prog="companion", description=__doc__.splitlines()[0])
     commands = top.add_subparsers(dest="command", required=True)
 
@@ -168,14 +169,14 @@ def parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="build the site into site/ (strict)")
     build.add_argument("--no-strict", action="store_true", help="let warnings pass")
-    build.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE,
+    build.add_argument("--engine", choices=render.ENGINES, default=render.DEFAULT_ENGINE,
                        help="site generator that renders the generated tree (default: mkdocs)")
     build.set_defaults(run=cmd_build)
 
     serve = commands.add_parser("serve", help="serve the site with live reload")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE)
+    serve.add_argument("--engine", choices=render.ENGINES, default=render.DEFAULT_ENGINE)
     serve.set_defaults(run=cmd_serve)
 
     demo = commands.add_parser("demo", help="sync, build and serve the embedded sample podcast")

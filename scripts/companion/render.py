@@ -56,7 +56,8 @@ def engine(name: str) -> Engine:
 STAGED_GAPS = (   # what a staged build (any engine) shows differently from `mkdocs build` with the plugins
     "episode pages list Show notes and Transcript in their table of contents, but not the "
     "transcript's chapters (the chapter headings are on the page and in the player's chapter list)",
-    "on an episode page the Episodes tab is not highlighted (episode pages are outside the nav)",
+    "on an episode page the Episodes tab is highlighted by companion.js, not in the HTML (episode "
+    "pages are outside the nav), so without JavaScript no tab is highlighted there",
 )
 ZENSICAL_GAPS = (
     "Zensical checks `#t=` media-fragment links as page anchors, so anchor checking is off for it "

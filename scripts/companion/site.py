@@ -60,7 +60,10 @@ def build_site(project: Project, strict: bool = True, site_dir: Path | None = No
     for gap in render.engine_gaps(engine):
         say(f"{engine}: {gap}")
     try:
-        render.render(stage.root, target, engine, strict)
+        output = render.render(stage.root, target, engine, strict)
+        for line in output.splitlines():        # warnings that do not fail a build still show
+            if line.startswith("WARNING"):
+                say(line)
         render.index(target)
     except render.RenderError as exc:
         raise SiteError(str(exc)) from exc
