@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -110,12 +111,20 @@ def serve_site(project: Project, host: str = "127.0.0.1", port: int = 8000,
                 except generate.GenerateError as exc:
                     log.error("%s", exc)
 
+    def interrupted(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt            # `kill` stops the server too, not only Ctrl-C
+
+    signal.signal(signal.SIGTERM, interrupted)
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
+    server = subprocess.Popen([sys.executable, "-m", "zensical", "serve", "-f", str(config)],
+                              cwd=stage.root, env=_env())
     try:
-        return subprocess.run([sys.executable, "-m", "zensical", "serve", "-f", str(config)],
-                              cwd=stage.root, env=_env()).returncode
+        return server.wait()
     except KeyboardInterrupt:
         return 0
     finally:
         stop.set()
+        if server.poll() is None:
+            server.terminate()
+            server.wait(timeout=10)
