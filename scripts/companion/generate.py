@@ -41,9 +41,12 @@ import jinja2
 import markdown
 import yaml
 
+from companion.stage_plugin import TOC_KEY
+
 STAGE_DIR = Path(".cache") / "stage"            # relative to the project root; git-ignored
 STAGE_DOCS, STAGE_OVERRIDES, STAGE_CONFIG = "docs", "overrides", "mkdocs.yml"
 OUR_PLUGINS = ("macros", "companion-episodes", "companion-course")   # expanded here, so not staged
+STAGED_PLUGINS = ["companion-staged-toc"]      # MkDocs/ProperDocs only: episode chapters in the TOC
 EPISODES_PLUGIN, COURSE_PLUGIN = "companion-episodes", "companion-course"
 MODULE_PARTIAL = "partials/cite-module.html"
 FOOTER_OPEN = '<div class="ffg-module-footer">'
@@ -266,11 +269,11 @@ class _Generator:
             raise GenerateError(f"episode {episode['slug']}: {exc}") from exc
         downloads = [Download(label, name, name.rsplit(".", 1)[1])
                      for name, label in TRANSCRIPT_DOWNLOADS if (folder / name).is_file()]
-        body, _toc = episode_page_html(episode, transcript, chapters, downloads,
+        body, toc = episode_page_html(episode, transcript, chapters, downloads,
                                        get_relative_url(f"{EPISODES_URL}/", file.url))
         _, meta = get_data(file.content_string)
         ident = next(k for k, v in self.course.cites.items() if v.get("slug") == episode["slug"])
-        meta = {**meta, "companion_cite": self.course.cites[ident]}
+        meta = {**meta, "companion_cite": self.course.cites[ident], TOC_KEY: toc}
         # One raw HTML block: Markdown passes it through, and every feed string in it is escaped
         # (braces too), so no engine's macros or Markdown can evaluate feed text.
         self.stage_page(file.src_uri, meta, _markdown_h2(body))
@@ -297,6 +300,7 @@ class _Generator:
         raw = load_config(self.root)
         raw["plugins"] = [p for p in raw.get("plugins") or []
                           if (next(iter(p)) if isinstance(p, dict) else p) not in OUR_PLUGINS]
+        raw["plugins"] += STAGED_PLUGINS
         extra = dict(raw.get("extra") or {})
         extra["help"] = self.config.extra["help"]
         extra["pagefind"] = bool(self.episodes.config.pagefind)
