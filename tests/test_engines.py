@@ -176,6 +176,7 @@ def test_episodes_tab_and_search_work_under_every_engine(built: dict[str, Path],
             page.locator(".ffg-search__results a").first.wait_for(timeout=15000)
             assert "sonnet" in page.locator(".ffg-search__results").inner_text().lower(), name
             assert all(u.startswith(server.url) for u in requests if u.startswith("http")), name
+            assert not [u for u in requests if u.endswith("search.json")], name   # Pagefind only
         finally:
             page.close()
             server.close()

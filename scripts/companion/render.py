@@ -61,7 +61,7 @@ ZENSICAL_GAPS = (
     "(MkDocs only reports anchors at info level)",
     "Zensical ignores MkDocs plugins and `hooks:`; the macros, episode pages and downloads come "
     "from the generate step instead, so new plugins added to mkdocs.yml are not used by it",
-    "Zensical writes its own search.json beside Pagefind's index (the site uses Pagefind)",
+    "Zensical writes its own search.json beside Pagefind's index (unused: pages search with Pagefind and never load it)",
 )
 
 
