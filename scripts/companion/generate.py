@@ -31,7 +31,6 @@ import logging
 import os
 import posixpath
 import re
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -68,8 +67,6 @@ class Stage:
     written: list[str] = field(default_factory=list)     # stage-relative paths rewritten
     removed: list[str] = field(default_factory=list)     # stale stage files deleted
     warnings: list[str] = field(default_factory=list)    # what `--strict` refuses (citation checks)
-    pages: list[str] = field(default_factory=list)       # docs-relative Markdown pages staged
-    downloads: list[str] = field(default_factory=list)   # docs-relative generated downloads
 
     @property
     def config_file(self) -> Path:
@@ -98,7 +95,6 @@ class _MacroEnv:
         self.conf = conf
         self.page: Any = None
         self.macros: dict[str, Any] = {}
-        self.variables: dict[str, Any] = {}
 
     def macro(self, function: Any, name: str = "") -> Any:
         self.macros[name or function.__name__] = function
@@ -248,7 +244,6 @@ class _Generator:
 
     def stage_page(self, src_uri: str, meta: dict[str, Any], body: str) -> None:
         self.outputs[f"{STAGE_DOCS}/{src_uri}"] = _front_matter(meta, body).encode("utf-8")
-        self.stage.pages.append(src_uri)
 
     def episode_page(self, file: Any) -> None:
         """The episode page the plugin builds at `on_page_content`, as a staged HTML body."""
@@ -287,8 +282,6 @@ class _Generator:
             if file.is_documentation_page() and file.inclusion.is_included():
                 continue
             self.outputs[f"{STAGE_DOCS}/{file.src_uri}"] = file.content_bytes
-            if file.src_uri not in self.sources:
-                self.stage.downloads.append(file.src_uri)
         overrides = self.root / STAGE_OVERRIDES
         for path in sorted(p for p in overrides.rglob("*") if p.is_file()):
             self.outputs[f"{STAGE_OVERRIDES}/{path.relative_to(overrides).as_posix()}"] = path.read_bytes()
@@ -374,8 +367,3 @@ def source_state(root: Path) -> dict[str, float]:
             with contextlib.suppress(OSError):
                 state[str(item)] = item.stat().st_mtime
     return state
-
-
-def clear(stage_dir: Path) -> None:
-    """Remove a staging tree (it is rebuilt from the sources on the next run)."""
-    shutil.rmtree(stage_dir, ignore_errors=True)

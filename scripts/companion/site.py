@@ -26,7 +26,6 @@ from companion import generate, render
 from companion.project import CONFIG_NAME, Project
 
 SITE_DIR = "site"
-LOG_TAIL_CHARS = render.LOG_TAIL_CHARS
 WATCH_INTERVAL_S = 1.0          # how often `serve` looks for changed sources
 
 log = logging.getLogger("companion.site")
