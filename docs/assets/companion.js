@@ -431,7 +431,19 @@
   /* ---- wiring ---- */
   let player = null;
 
+  /* Episode pages are outside the nav (hundreds would bloat every page), so no engine marks a tab
+     for them; mark the Episodes tab (the one whose link ends in /episodes/) as theirs. */
+  function markEpisodesTab() {
+    if (!document.querySelector(".ffg-episode-title")) return;
+    for (const link of document.querySelectorAll(".md-tabs__link")) {
+      if (new URL(link.href, window.location.href).pathname.endsWith("/episodes/")) {
+        link.closest(".md-tabs__item")?.classList.add("md-tabs__item--active");
+      }
+    }
+  }
+
   function setUpPage() {
+    markEpisodesTab();
     if (player) { player.destroy(); player = null; }
     const root = document.querySelector(".md-content");
     if (root && root.querySelector(".ffg-player audio, .ffg-transcript")) {

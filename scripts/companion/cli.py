@@ -91,8 +91,11 @@ def cmd_build(args: argparse.Namespace, console: Console) -> int:
     from companion.project import open_project
     from companion.site import build_site
 
-    target = build_site(open_project(), strict=not args.no_strict)
-    console.print(f"built the site into {target}")
+    def warn(message: str) -> None:
+        console.print(f"[yellow]warning:[/] {escape(message)}", markup=True, highlight=False)
+
+    target = build_site(open_project(), strict=not args.no_strict, engine=args.engine, warn=warn)
+    console.print(f"built the site into {target} with {args.engine}")
     return EXIT_OK
 
 
@@ -100,7 +103,7 @@ def cmd_serve(args: argparse.Namespace, console: Console) -> int:
     from companion.project import open_project
     from companion.site import serve_site
 
-    return serve_site(open_project(), args.host, args.port)
+    return serve_site(open_project(), args.host, args.port, engine=args.engine)
 
 
 def cmd_demo(args: argparse.Namespace, console: Console) -> int:
@@ -198,6 +201,8 @@ def cmd_deploy(args: argparse.Namespace, console: Console) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    from companion import render     # only stdlib at import: the engine names for --engine
+
     top = argparse.ArgumentParser(prog="companion", description=__doc__.splitlines()[0])
     commands = top.add_subparsers(dest="command", required=True)
 
@@ -234,11 +239,14 @@ def parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="build the site into site/ (strict)")
     build.add_argument("--no-strict", action="store_true", help="let warnings pass")
+    build.add_argument("--engine", choices=render.ENGINES, default=render.DEFAULT_ENGINE,
+                       help="site generator that renders the generated tree (default: mkdocs)")
     build.set_defaults(run=cmd_build)
 
     serve = commands.add_parser("serve", help="serve the site with live reload")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--engine", choices=render.ENGINES, default=render.DEFAULT_ENGINE)
     serve.set_defaults(run=cmd_serve)
 
     demo = commands.add_parser("demo", help="sync, build and serve the embedded sample podcast")

@@ -1,60 +1,129 @@
-"""`companion build` and `companion serve`: MkDocs in a subprocess, so each run starts clean.
+"""`companion build` and `companion serve`: the three build steps, composed.
 
-Pagefind indexing is part of the build itself (the `companion-episodes` plugin runs it after
-MkDocs writes the site), so `mkdocs build`, `mkdocs serve` and these functions all give the same
-searchable site.
+1. *generate* (`companion.generate`): episode pages, module headers and References, the print page,
+   the course macros, transcript and citation downloads and the cartridge, into a staging tree
+   (`.cache/stage/`, never committed);
+2. *render* (`companion.render`): MkDocs (default), ProperDocs or Zensical over that tree, in a
+   subprocess so each run starts clean;
+3. *index*: Pagefind over the rendered HTML.
+
+`mkdocs build` / `mkdocs serve` on the project itself still work through the two MkDocs plugins,
+which run the same generation code inside MkDocs' events (and Pagefind after the build).
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
+from typing import Callable
 
+from companion import generate, render
 from companion.project import CONFIG_NAME, Project
 
 SITE_DIR = "site"
-LOG_TAIL_CHARS = 4000           # how much of a failed build's log to show
+WATCH_INTERVAL_S = 1.0          # how often `serve` looks for changed sources
+
+log = logging.getLogger("companion.site")
 
 
 class SiteError(Exception):
-    """The site did not build; the message carries the end of MkDocs' log."""
+    """The site did not build; the message says which step failed and carries the end of its log."""
 
 
 def _env() -> dict[str, str]:
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
-def build_site(project: Project, strict: bool = True, site_dir: Path | None = None) -> Path:
-    """Build the site (warnings are errors when `strict`) and return the folder it was written to.
+def build_site(project: Project, strict: bool = True, site_dir: Path | None = None,
+               engine: str = render.DEFAULT_ENGINE, warn: Callable[[str], None] | None = None) -> Path:
+    """Generate, render with `engine`, index; return the folder the site was written to.
 
-    MkDocs' output is captured; its WARNING lines (such as the missing-site_url notice, which
-    does not fail a strict build) are passed on to stderr so the maintainer sees them.
+    `warn(message)` receives one line for each thing the engine cannot do yet (default: logged
+    at warning level), so nothing is dropped silently. Strict: the citation checks' warnings and
+    the engine's warnings fail the build. Raises `SiteError`.
     """
     target = Path(site_dir) if site_dir else project.root / SITE_DIR
-    command = [sys.executable, "-m", "mkdocs", "build", "--clean",
-               "-f", str(project.root / CONFIG_NAME), "-d", str(target)]
-    if strict:
-        command.append("--strict")
-    result = subprocess.run(command, cwd=project.root, capture_output=True, text=True, env=_env())
-    if result.returncode != 0:
-        log = (result.stdout + result.stderr)[-LOG_TAIL_CHARS:]
-        raise SiteError(f"The site did not build (mkdocs exit {result.returncode}):\n{log}")
-    for line in (result.stdout + result.stderr).splitlines():
-        if line.startswith("WARNING"):
-            print(line, file=sys.stderr)
+    say = warn or log.warning
+    try:
+        stage = generate.generate(project.root)
+    except generate.GenerateError as exc:
+        raise SiteError(f"The site did not build (generate): {exc}") from exc
+    if stage.warnings and strict:
+        raise SiteError("The site did not build (generate, strict):\n" + "\n".join(stage.warnings))
+    for message in stage.warnings:
+        say(message)
+    for gap in render.engine_gaps(engine):
+        say(f"{engine}: {gap}")
+    try:
+        output = render.render(stage.root, target, engine, strict)
+        for line in output.splitlines():        # warnings that do not fail a build still show
+            if line.startswith("WARNING"):
+                say(line)
+        render.index(target)
+    except render.RenderError as exc:
+        raise SiteError(str(exc)) from exc
     return target
 
 
-def serve_site(project: Project, host: str = "127.0.0.1", port: int = 8000) -> int:
-    """Serve the site with live reload (`mkdocs serve`) until interrupted; returns mkdocs' exit code.
+def serve_site(project: Project, host: str = "127.0.0.1", port: int = 8000,
+               engine: str = render.DEFAULT_ENGINE) -> int:
+    """Serve the site with live reload until interrupted; returns the server's exit code.
 
-    Edits to docs/, overrides/, episodes/ and data/help.yml rebuild the pages and the search index.
+    MkDocs and ProperDocs serve the project through the plugins (edits to docs/, overrides/,
+    episodes/ and data/help.yml rebuild the pages and the search index). Zensical serves the
+    staging tree: a watcher regenerates it when a source changes, rewriting only the files that
+    changed, and Zensical reloads those pages; search needs `companion build` (Pagefind indexes
+    built HTML).
     """
-    command = [sys.executable, "-m", "mkdocs", "serve", "-f", str(project.root / CONFIG_NAME),
-               "-a", f"{host}:{port}", "--livereload"]
+    if engine in ("mkdocs", "properdocs"):
+        render.engine(engine)
+        command = [sys.executable, "-m", engine, "serve", "-f", str(project.root / CONFIG_NAME),
+                   "-a", f"{host}:{port}", "--livereload"]
+        try:
+            return subprocess.run(command, cwd=project.root, env=_env()).returncode
+        except KeyboardInterrupt:
+            return 0
+    for gap in render.engine_gaps(engine):
+        log.warning("%s: %s", engine, gap)
+    log.warning("%s: search is not served live; run `companion build --engine %s` for Pagefind.",
+                engine, engine)
+    stage = generate.generate(project.root)
+    config = render.zensical_config(stage.config_file)
+    data = config.read_text(encoding="utf-8")
+    config.write_text(data + f"\ndev_addr: {host}:{port}\n", encoding="utf-8")
+    stop = threading.Event()
+
+    def watch() -> None:
+        seen = generate.source_state(project.root)
+        while not stop.wait(WATCH_INTERVAL_S):
+            now = generate.source_state(project.root)
+            if now != seen:
+                seen = now
+                try:
+                    changed = generate.generate(project.root)
+                    log.warning("regenerated %d file(s)", len(changed.written) + len(changed.removed))
+                except generate.GenerateError as exc:
+                    log.error("%s", exc)
+
+    def interrupted(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt            # `kill` stops the server too, not only Ctrl-C
+
+    signal.signal(signal.SIGTERM, interrupted)
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    server = subprocess.Popen([sys.executable, "-m", "zensical", "serve", "-f", str(config)],
+                              cwd=stage.root, env=_env())
     try:
-        return subprocess.run(command, cwd=project.root, env=_env()).returncode
+        return server.wait()
     except KeyboardInterrupt:
         return 0
+    finally:
+        stop.set()
+        if server.poll() is None:
+            server.terminate()
+            server.wait(timeout=10)

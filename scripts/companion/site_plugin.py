@@ -43,7 +43,7 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,120}$")
 TRANSCRIPT_DOWNLOADS = (                       # (file in episodes/<slug>/, label shown)
     ("transcript.vtt", "WebVTT captions"),
     ("transcript.srt", "SubRip subtitles"),
-    ("transcript.json", "Podcasting 2.0 JSON"),
+    (store.TRANSCRIPT_FILE, "Podcasting 2.0 JSON"),
     ("transcript.txt", "Plain text"),
     ("transcript.html", "HTML"),
 )
@@ -87,6 +87,7 @@ class EpisodesPlugin(BasePlugin[EpisodesConfig]):
                 "(Material's search would load the whole index on every page)."
             )
         config.extra["help"] = load_help(self.root / self.config.help_file)
+        config.extra["pagefind"] = self.config.pagefind     # the header's search button (any engine)
         return config
 
     @property
