@@ -39,8 +39,9 @@ from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 
-from companion import (apa, bibliography, bundles, cartridge, citemeta, exports, project, qti,
-                       selfcheck, store)
+from companion import (apa, bibliography, bundles, cartridge, citemeta, course_time, exports, project,
+                       qti, selfcheck, store)
+from companion.episode_macros import StretchError, check_stretch
 from companion.bibliography import Entry
 
 log = logging.getLogger("mkdocs.plugins.companion.course")
@@ -67,7 +68,6 @@ NO_CARTRIDGE_NOTE = (
     "The Common Cartridge for Moodle and Canvas is not offered on this copy of the site: it was "
     "built without its web address (`site_url`), and an LMS turns relative links into broken "
     "ones. It appears here once the site is published at its address.")
-WORDS_PER_MINUTE = (300, 175)    # Brysbaert (2019): most adults read non-fiction at 175-300 wpm
 EXPORT_KINDS = tuple(exports.WRITERS)
 PUBLIC_FIELDS = ("kind", "id", "title", "url", "relative_url", "apa_html", "apa_text", "intext",
                  "exports", "number", "summary", "reading", "listening", "references", "slug",
@@ -136,10 +136,6 @@ def public(record: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in record.items() if k in PUBLIC_FIELDS}
 
 
-def reading_range(words: int) -> list[int]:
-    return [max(1, round(words / wpm)) for wpm in WORDS_PER_MINUTE]
-
-
 class CoursePlugin(BasePlugin[CourseConfig]):
     """Renders course modules with their citations and writes the lecturer downloads."""
 
@@ -201,6 +197,14 @@ class CoursePlugin(BasePlugin[CourseConfig]):
 
     def add_module(self, file: File) -> None:
         _, meta = get_data(file.content_string)
+        written = [name for name in RANGE_FIELDS if name in meta]
+        if written:
+            raise PluginError(f"companion-course: docs/{file.src_uri} sets {', '.join(written)} in its "
+                              "front matter; remove it: the times are worked out from the module's "
+                              "text and Listen stretches, so every page shows the same figure.")
+        meta["reading_minutes"] = course_time.reading_minutes(course_time.words(file.content_string))
+        meta["listening_minutes"] = course_time.listening_minutes(
+            course_time.stretches(file.content_string), self.episodes)
         check_front_matter(file.src_uri, meta)
         unknown = [k for k in meta["references"] if k not in self.library]
         if unknown:
@@ -275,15 +279,33 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         _, meta = get_data(file.content_string)
         words = len(re.findall(r"\w+", file.content_string))
         return {"id": bundles.GLOSSARY, "title": str(meta.get("title") or "Glossary"),
-                "url": self.absolute(file.url), "reading": reading_range(words)}
+                "url": self.absolute(file.url), "reading": course_time.reading_minutes(words)}
 
     def check_syllabus(self) -> None:
+        """Warn (an error under --strict) for a week naming a missing module or episode, or a
+        stretch that runs past the end of its episode."""
         numbers = {str(m.number) for m in self.modules.values()}
         for week in self.weeks:
             for item in week.bundle.items:
                 if item.kind == bundles.MODULE and item.ref not in numbers:
                     log.warning("companion-course: %s (%s) names module %s, which does not exist.",
                                 self.config.syllabus_file, week.title, item.ref)
+                if item.kind == bundles.EPISODE:
+                    self.check_syllabus_episode(week, item)
+
+    def check_syllabus_episode(self, week: bundles.Week, item: bundles.Item) -> None:
+        record = self.cites.get(bundles.Item(item.kind, item.ref).token())
+        if record is None:
+            log.warning("companion-course: %s (%s) names episode %s, which is not in %s/; a week "
+                        "may only name published episodes.", self.config.syllabus_file,
+                        week.title, item.ref, self.config.episodes_dir)
+            return
+        if item.start is None:
+            return
+        try:
+            check_stretch(self.episodes[record["slug"]], item.start, item.end)
+        except StretchError as exc:
+            log.warning("companion-course: %s (%s): %s.", self.config.syllabus_file, week.title, exc)
 
     # -- pages ---------------------------------------------------------------------------
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -291,6 +313,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if module is not None:
             page.meta["template"] = self.config.module_template
             page.meta["companion_cite"] = self.cites[module.ident]
+            for name in RANGE_FIELDS:           # the computed times, as the header shows them
+                page.meta[name] = module.meta[name]
             self.check_citations(module, markdown)
         slug = page.meta.get("episode_slug")
         if slug and slug in self.episodes:

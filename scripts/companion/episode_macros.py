@@ -7,6 +7,7 @@ re-evaluate returned strings, and every feed string is escaped by `episode_html.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,33 @@ from companion.timecode import format_clock, format_duration, parse_time
 
 PLUGIN_NAME = "companion-episodes"
 DEFAULT_EPISODES_DIR = "episodes"
+# Shown instead of a Listen link until the stretch can be checked against a published episode.
+# Deliberately says nothing about what the episode contains: nothing may be claimed about the
+# host's words before a transcript exists (course audit 2026-11-30, finding 6).
+PENDING_TEXT = "A listening suggestion will appear here once the episode is published."
+
+log = logging.getLogger("mkdocs.plugins.companion.listen")
+
+
+class StretchError(ValueError):
+    """A Listen stretch that does not fit inside its episode (start or end past its duration)."""
+
+
+def check_stretch(episode: dict[str, Any], start: float, end: float | None) -> None:
+    """Raise `StretchError` unless [start, end] (seconds) lies inside the episode's duration.
+
+    An episode whose duration is not known yet (feed gave none, audio not probed) passes: there
+    is nothing to check against, and the sync fills the duration in later.
+    """
+    duration = episode.get("duration")
+    if duration is None:
+        return
+    last = end if end is not None else start
+    if start >= float(duration) or last > float(duration):
+        span = format_clock(start) + (f"–{format_clock(end)}" if end is not None else "")
+        raise StretchError(f"the stretch {span} runs past the end of episode "
+                           f"{episode.get('episode') or episode.get('slug')} "
+                           f"({format_clock(float(duration))} long)")
 
 
 def _block(html: str) -> str:
@@ -52,19 +80,21 @@ def find_episode(episodes: list[dict[str, Any]], key: Any) -> dict[str, Any] | N
     return None
 
 
-def listen_html(episode: dict[str, Any] | None, key: Any, start: float, end: float | None,
+def pending_html() -> str:
+    """The neutral Listen box: no episode, no times, no description of what will be said."""
+    return ('<div class="admonition note ffg-listen ffg-listen--pending">'
+            '<p class="admonition-title">Listen</p>'
+            f"<p>{text(PENDING_TEXT)}</p></div>")
+
+
+def listen_html(episode: dict[str, Any] | None, start: float, end: float | None,
                 label: str, href: str) -> str:
-    """The "Listen" admonition for a stretch of an episode, or a plain note before it is published."""
+    """The "Listen" admonition for a stretch of a published episode, else the neutral box."""
+    if episode is None:
+        return pending_html()
     span = format_clock(start) + (f"–{format_clock(end)}" if end is not None else "")
     length = f" ({format_duration(end - start)})" if end is not None else ""
     what = f"<strong>{text(one_line(label))}</strong>: " if label else ""
-    if episode is None:
-        name = f"episode {key}" if str(key).strip().isdigit() else f"the episode “{one_line(key)}”"
-        return (
-            '<div class="admonition note ffg-listen ffg-listen--pending">'
-            '<p class="admonition-title">Listen</p>'
-            f"<p>{what}listen to {text(name)} from {span}{length} once it is published.</p></div>"
-        )
     title = text(one_line(episode.get("title")) or episode.get("slug"))
     return (
         '<div class="admonition tip ffg-listen">'
@@ -75,18 +105,32 @@ def listen_html(episode: dict[str, Any] | None, key: Any, start: float, end: flo
 
 def register(env: Any) -> None:
     @env.macro
-    def listen(episode: Any, start: Any = 0, end: Any = None, label: str = "") -> str:
-        """Link to a stretch of an episode (`#t=START,END`), e.g. `listen(3, "08:00", "15:30", "...")`."""
+    def listen(episode: Any = None, start: Any = 0, end: Any = None, label: str = "") -> str:
+        """Link to a stretch of an episode (`#t=START,END`), e.g. `listen(3, "08:00", "15:30", "...")`.
+
+        `listen()` with no episode, or naming an episode not in `episodes/` yet, renders the
+        neutral "will appear here" box. A stretch that runs past the end of a published episode
+        is logged as a warning (so `mkdocs build --strict` fails) and also renders that box.
+        """
+        if episode in (None, ""):
+            return _block(pending_html())
         begin = parse_time(start)
         finish = parse_time(end) if end not in (None, "") else None
         if finish is not None and finish <= begin:
             raise ValueError(f"listen({episode!r}, {start!r}, {end!r}): the end must come after the start")
         found = find_episode(_episodes(env), episode)
+        if found is not None:
+            try:
+                check_stretch(found, begin, finish)
+            except StretchError as exc:
+                where = env.page.file.src_uri if env.page is not None else "a page"
+                log.warning("companion: docs/%s: listen(%r, %r, %r): %s.", where, episode, start, end, exc)
+                return _block(pending_html())
         fragment = f"#t={format_clock(begin, exact=True)}"
         if finish is not None:
             fragment += f",{format_clock(finish, exact=True)}"
         href = _href(env, found["slug"], fragment) if found else ""
-        return _block(listen_html(found, episode, begin, finish, label, href))
+        return _block(listen_html(found, begin, finish, label, href))
 
     @env.macro
     def episode_card(slug: str) -> str:

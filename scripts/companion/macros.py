@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from companion import cite_macros, episode_macros
+from companion import cite_macros, course_macros, episode_macros
 
 
 def define_env(env: Any) -> None:
     episode_macros.register(env)
     cite_macros.register(env)
+    course_macros.register(env)
