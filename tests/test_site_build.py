@@ -65,7 +65,8 @@ def test_listen_macro_links_to_the_moment_or_degrades(tmp_path: Path) -> None:
         "# Listen test\n\n"
         '{{ listen(3, "08:00", "15:30", "The host on <refusal>") }}\n\n'
         '{{ listen("003-why-no", 750) }}\n\n'
-        '{{ listen(99, "1:02:03", "1:05:00", "Not yet") }}\n'
+        '{{ listen(99, "1:02:03", "1:05:00", "Not yet") }}\n\n'
+        '{{ listen() }}\n'
     )
     build(project, tmp_path / "site")
     out = (tmp_path / "site" / "course" / "zz-listen-test" / "index.html").read_text()
@@ -73,7 +74,22 @@ def test_listen_macro_links_to_the_moment_or_degrades(tmp_path: Path) -> None:
     assert "Why a &lt;machine&gt; can&#x27;t say no, 8:00–15:30</a> (7 min 30 s)" in out
     assert "The host on &lt;refusal&gt;" in out
     assert 'href="../../episodes/003-why-no/#t=12:30"' in out
-    assert "listen to episode 99 from 1:02:03–1:05:00 (2 min 57 s) once it is published" in out
+    # An unpublished episode, or no episode at all: the neutral box, with nothing invented about it.
+    pending = out.count("A listening suggestion will appear here once the episode is published.")
+    assert pending == 2, pending
+    assert "Not yet" not in out and "episode 99" not in out and "1:02:03" not in out
+
+
+def test_listen_stretch_past_the_end_of_an_episode_fails_the_strict_build(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    write_episode(project / "episodes", "003-short", title="Short", number=3, date="2025-02-01",
+                  duration=600, audio_url="http://127.0.0.1:9/a.mp3",
+                  segments=[{"startTime": 0, "endTime": 5, "body": "hello"}])
+    page = project / "docs" / "course" / "zz-listen-test.md"
+    page.write_text('# Listen test\n\n{{ listen(3, "08:00", "15:30", "Too long") }}\n')
+    with pytest.raises(AssertionError) as failure:
+        build(project, tmp_path / "site")
+    assert "runs past the end of episode 3 (10:00 long)" in str(failure.value)
 
 
 def test_every_page_carries_help_block_and_footer_line(site: SharedSite) -> None:

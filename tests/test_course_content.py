@@ -1,0 +1,201 @@
+"""What the course says, checked against the 2026-11-30 audit (issue 10): Listen stretches only of
+published episodes, one source for reading and listening times, no unhedged overclaims, the
+thesis stated the same way everywhere, vignette names used once, and Get help matching the
+evidence bank's table of lines.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import lxml.html
+import pytest
+import yaml
+from mkdocs.utils.meta import get_data
+
+from companion import bundles, course_time, store
+from companion.course_macros import span
+from companion.episode_macros import PENDING_TEXT
+from course_support import EVIDENCE, REPO, course_site, module_files  # noqa: F401
+
+MODULES = module_files()
+pytestmark = pytest.mark.skipif(not MODULES, reason="no course modules yet")
+
+THESIS = "argued position that no study has yet tested"
+THESIS_PAGES = [*MODULES, REPO / "docs" / "course" / "index.md", REPO / "docs" / "index.md",
+                REPO / "docs" / "about.md", REPO / "docs" / "course" / "lecturers.md"]
+# The audit's overclaim phrases, and words that make a sentence an attributed or hedged claim.
+OVERCLAIMS = ("can test", "proves", "built to keep you engaged")
+HEDGES = ("host argues", "he argues", "not ", "no study", "may ", "might ", "reported", "alleg",
+          "if ", "whether", "?")
+SENTENCE = re.compile(r"(?<=[.!?])\s+")
+FICTIONAL = re.compile(r"\*This (?:case )?is (?:a )?fictional(?: case)?\. (?P<names>[^*]+?) (?:is|are) not (?:a )?real")
+
+
+def body(path: Path) -> str:
+    return get_data(path.read_text(encoding="utf-8"))[0]
+
+
+def published_episodes() -> dict[str, dict]:
+    return {str(e["slug"]): e for e in store.load_episodes(REPO / "episodes") if e.get("slug")}
+
+
+# --- Listen boxes and syllabus stretches ---------------------------------------------------
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.stem)
+def test_every_listen_stretch_is_inside_a_published_episode(path: Path) -> None:
+    """A Listen box names a stretch of an episode in episodes/ that fits its duration, or is the
+    bare `listen()` placeholder: nothing is said about an episode nobody can check."""
+    text = body(path)
+    calls = re.findall(r"\{\{\s*listen\((.*?)\)\s*\}\}", text, re.S)
+    assert calls, f"{path.name}: no Listen box"
+    episodes = published_episodes()
+    for key, start, end in course_time.stretches(text):
+        episode = course_time._find(episodes, key)
+        assert episode is not None, f"{path.name}: listen({key!r}) names an unpublished episode"
+        duration = episode.get("duration")
+        assert duration is not None and (end or start) <= float(duration), \
+            f"{path.name}: listen({key!r}) runs past the end of the episode"
+    named = len(course_time.stretches(text))
+    bare = sum(1 for c in calls if not c.strip())
+    assert named + bare == len(calls), f"{path.name}: a listen() call the checker cannot read: {calls}"
+
+
+def test_every_syllabus_stretch_is_inside_a_published_episode() -> None:
+    weeks = bundles.load_syllabus(REPO / "data" / "syllabus.yml")
+    episodes = published_episodes()
+    for week in weeks:
+        for item in week.bundle.items:
+            if item.kind != bundles.EPISODE:
+                continue
+            episode = course_time._find(episodes, item.ref)
+            assert episode is not None, f"{week.title}: names unpublished episode {item.ref}"
+            if item.end is not None:
+                assert item.end <= float(episode["duration"]), f"{week.title}: {item.token()}"
+
+
+def test_built_listen_boxes_are_the_neutral_placeholder_until_published(course_site) -> None:  # noqa: F811
+    for path in MODULES:
+        page = course_site.site / "course" / path.stem / "index.html"
+        tree = lxml.html.parse(str(page))
+        boxes = tree.xpath('//div[contains(@class, "ffg-listen")]')
+        assert boxes, path.stem
+        for box in boxes:
+            text = " ".join(box.text_content().split())
+            if "ffg-listen--pending" in box.get("class"):
+                paragraphs = [p.text_content() for p in box.xpath("p")]
+                assert paragraphs == ["Listen", PENDING_TEXT], paragraphs
+            else:
+                assert box.xpath(".//a[contains(@href, '#t=')]"), text
+
+
+# --- Reading and listening times: one source -----------------------------------------------
+
+def header_times(html: str) -> tuple[str, str]:
+    tree = lxml.html.fromstring(html)
+    spans = [" ".join(s.text_content().split()) for s in tree.xpath('//p[@class="ffg-module-time"]/span')]
+    return spans[0], spans[1]
+
+
+def test_times_agree_on_module_pages_lecturers_table_course_index_and_home(course_site) -> None:  # noqa: F811
+    site = course_site.site
+    table = lxml.html.parse(str(site / "course" / "lecturers" / "index.html"))
+    rows = {r.xpath("td[1]")[0].text_content().split(":")[0].strip(): [c.text_content().strip() for c in r.xpath("td")]
+            for r in table.xpath("//table[.//th[contains(., 'Reading (min)')]]//tbody/tr")}
+    episodes = {str(e["slug"]): e for e in store.load_episodes(course_site.project / "episodes")}
+    lows, highs, total = [], [], [0, 0]
+    for path in MODULES:
+        text = path.read_text(encoding="utf-8")
+        reading = course_time.reading_minutes(course_time.words(text))
+        listening = course_time.listening_minutes(course_time.stretches(text), episodes)
+        number = str(int(path.stem[:2]))
+        reading_text, listening_text = header_times((site / "course" / path.stem / "index.html").read_text())
+        assert reading_text == f"Reading: about {span(*reading)} min", (path.stem, reading_text)
+        if listening[1] == 0:
+            assert listening_text.startswith("Listening: none yet"), listening_text
+        assert rows[number][1] == span(*reading) and rows[number][2] == span(*listening), rows[number]
+        lows.append(reading[0])
+        highs.append(reading[1])
+        total = [total[0] + reading[0], total[1] + reading[1]]
+    assert rows["Total"][1] == span(*total)
+    course_range = span(min(lows), max(highs), "minutes")
+    for page in ("index.html", "course/index.html"):
+        text = " ".join(lxml.html.parse(str(site / page)).getroot().text_content().split())
+        assert f"about {course_range} to read" in text, page
+        assert not re.search(r"\b(20–30|25 to 50) minutes\b", text), page
+
+
+def test_reading_time_follows_the_text() -> None:
+    """Fast and slow readers (300 and 175 words a minute) bound the range."""
+    assert course_time.reading_minutes(3000) == [10, 17]
+    text = "---\ntitle: T\n---\n" + "word " * 600 + '{{ listen(3, "1:00", "2:00", "label words here") }}'
+    assert course_time.words(text) == 600
+    assert course_time.listening_minutes(course_time.stretches(text), {"003-x": {"episode": 3, "duration": 900}}) == [1, 1]
+    assert course_time.listening_minutes(course_time.stretches(text), {}) == [0, 0]
+
+
+# --- Claims ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.stem)
+def test_no_unhedged_overclaim(path: Path) -> None:
+    prose = re.sub(r"\s+", " ", path.read_text(encoding="utf-8"))
+    for sentence in SENTENCE.split(prose):
+        lowered = sentence.lower()
+        for phrase in OVERCLAIMS:
+            if phrase in lowered:
+                assert any(h in lowered for h in HEDGES), f"{path.name}: unhedged '{phrase}': {sentence}"
+
+
+@pytest.mark.parametrize("path", THESIS_PAGES, ids=lambda p: str(p.relative_to(REPO)))
+def test_thesis_is_stated_as_an_argued_position(path: Path) -> None:
+    text = re.sub(r"\s+", " ", path.read_text(encoding="utf-8"))
+    assert THESIS in text, f"{path.name} does not state the thesis as an {THESIS!r}"
+    assert "no study can test" not in text.lower()
+
+
+def test_vignette_names_are_not_reused_across_modules() -> None:
+    seen: dict[str, str] = {}
+    for path in MODULES:
+        text = re.sub(r"\s+", " ", body(path))
+        for match in FICTIONAL.finditer(text):
+            for name in re.split(r",\s*|\s+and\s+", match.group("names")):
+                name = name.strip()
+                assert seen.get(name, path.stem) == path.stem, \
+                    f"{name} is a fictional person in both {seen[name]} and {path.stem}"
+                seen[name] = path.stem
+    assert len(seen) >= 7, seen
+
+
+# --- Get help matches the evidence bank -------------------------------------------------------
+
+def bank_lines() -> dict[str, str]:
+    """Service -> number from the bank's section 6.4 table ('| Lifeline | **13 11 14** | ...')."""
+    text = EVIDENCE.read_text(encoding="utf-8")
+    section = text[text.index("### 6.4"):]
+    section = section[: section.index("\n## ") if "\n## " in section else len(section)]
+    rows = re.findall(r"^\|\s*([^|]+?)\s*\|\s*\*\*([\d ]+)\*\*\s*\|(.*)$", section, re.M)
+    return {name: number for name, number, _ in rows}
+
+
+def test_get_help_lines_match_the_bank() -> None:
+    if not EVIDENCE.is_file():
+        pytest.skip(f"{EVIDENCE} is not beside the clone")
+    bank = bank_lines()
+    assert {"Lifeline", "Suicide Call Back Service", "MensLine Australia",
+            "National Alcohol and Other Drug Hotline"} <= set(bank), bank
+    help_data = yaml.safe_load((REPO / "data" / "help.yml").read_text(encoding="utf-8"))
+    shown = {s["name"]: s["phone"] for s in help_data["services"]}
+    shown[help_data["emergency"]["name"]] = help_data["emergency"]["phone"]
+    for name, number in bank.items():
+        assert shown.get(name) == number, f"Get help: {name} should be {number}, shows {shown.get(name)}"
+    for name, number in shown.items():
+        assert bank.get(name) == number, f"Get help lists {name} {number}, which the bank does not give"
+    lifeline = next(s for s in help_data["services"] if s["name"] == "Lifeline")
+    assert lifeline["text"] == "0477 13 11 14"
+
+
+def test_get_help_page_shows_the_bank_lines(course_site) -> None:  # noqa: F811
+    text = (course_site.site / "get-help" / "index.html").read_text(encoding="utf-8")
+    for name, number in bank_lines().items():
+        assert name in text and f'href="tel:{number.replace(" ", "")}"' in text, name
