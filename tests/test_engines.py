@@ -139,6 +139,10 @@ def test_gaps_are_said_not_dropped(built: dict[str, Path]) -> None:
 def test_generate_rewrites_only_what_changed(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     make_fixture_episodes(project / "episodes", "http://127.0.0.1:9/media/")
+    # The course names no episode until the podcast's own are published, so give Module 1 a
+    # Listen box for fixture episode 2 (inside its duration).
+    module = project / "docs" / "course" / "01-what-therapy-does.md"
+    module.write_text(module.read_text() + '\n{{ listen(2, "0:01", "0:10", "A stretch") }}\n')
     first = generate.generate(project)
     assert "docs/episodes/001-sonnet-1/index.md" in first.written
     assert not list((project / "docs").rglob("episodes/*/index.md")), "nothing generated in docs/"
