@@ -199,3 +199,21 @@ def test_get_help_page_shows_the_bank_lines(course_site) -> None:  # noqa: F811
     text = (course_site.site / "get-help" / "index.html").read_text(encoding="utf-8")
     for name, number in bank_lines().items():
         assert name in text and f'href="tel:{number.replace(" ", "")}"' in text, name
+
+
+def test_syllabus_naming_an_unpublished_episode_or_a_stretch_past_its_end_fails_the_build(tmp_path: Path) -> None:
+    from site_support import build, copy_project, write_episode
+
+    project = copy_project(tmp_path / "project")
+    write_episode(project / "episodes", "003-short", title="Short", number=3, date="2025-02-01",
+                  duration=600, audio_url="http://127.0.0.1:9/a.mp3",
+                  segments=[{"startTime": 0, "endTime": 5, "body": "hello"}])
+    syllabus = project / "data" / "syllabus.yml"
+    text = syllabus.read_text(encoding="utf-8")
+    syllabus.write_text(text.replace("items: [m1, glossary]", "items: [m1, e3@8:00-15:30, e9@1:00-2:00, glossary]", 1),
+                        encoding="utf-8")
+    with pytest.raises(AssertionError) as failure:
+        build(project, tmp_path / "site")
+    log = str(failure.value)
+    assert "runs past the end of episode 3 (10:00 long)" in log
+    assert "names episode 9, which is not in episodes/" in log
