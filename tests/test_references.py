@@ -31,11 +31,14 @@ TITLES = [f"Special {c} in a title" for c in SPECIALS] + [
     "A path C:\\new\\table and $5 & 10% off #tag ~user ^up_down",
     "Line\nbreak\tand tab",
     "A title\nER  - that tries to end a RIS record",
+    "Ligatures: 1990--2000 --- ?` !` ``quoted'' <<guillemets>> ,,low",
+    "Pipes | and <angle> brackets, \\ at the end\\",
 ]
 DECOMPOSED = unicodedata.normalize("NFD", "Éric Öst")      # "E" + U+0301 ...
 CORPORATE = "World Health Organization"
 SYMBOLS = {"textbackslash": "\\", "textbraceleft": "{", "textbraceright": "}",
-           "textasciitilde": "~", "textasciicircum": "^", "textunderscore": "_"}
+           "textasciitilde": "~", "textasciicircum": "^", "textunderscore": "_",
+           "textless": "<", "textgreater": ">", "textbar": "|"}
 
 
 def latex_to_text(raw: str) -> str:
@@ -74,6 +77,13 @@ def sample_entries() -> list[dict]:
         {"id": "twentyone", "type": "article-journal", "issued": 2022, "title": "Twenty-one authors",
          "container-title": "J", "DOI": "10.1000/21",
          "author": [person(f"Author{i:02d}", "A. B.") for i in range(1, 22)]},
+        {"id": "particles", "type": "book", "issued": 2018, "title": "Particles and suffixes",
+         "publisher": "P", "URL": "https://example.org/p",
+         "author": [{"family": "Gogh", "given": "Vincent", "non-dropping-particle": "van"},
+                    {"family": "Helmholtz", "given": "Hermann L. F.", "dropping-particle": "von"},
+                    {"family": "King", "given": "Martin Luther", "suffix": "Jr."},
+                    {"family": "de la Cruz", "given": '"Maria" Teresa'},
+                    {"family": "Department of Health and Social Care"}]},
         {"id": "twentytwo", "type": "article-journal", "issued": 2022, "title": "Twenty-two authors",
          "container-title": "J", "DOI": "10.1000/22",
          "author": [person(f"Writer{i:02d}", "Ann") for i in range(1, 23)]},
@@ -84,11 +94,15 @@ def sample_entries() -> list[dict]:
 ENTRIES = sample_entries()
 
 
-def expected_name(name: dict[str, str]) -> str:
+def expected_name(name: dict[str, str], style: str = "ris") -> str:
+    """A CSL name as the format writes it: RIS 'Last, First, Suffix'; BibTeX 'von Last, Jr, First';
+    the particles stay with the family name; a name with no given part (a group, or an author the
+    bank names by surname only: Lewis, 2015) is written whole."""
     if name.get("literal"):
         return name["literal"]
-    # The bank names some authors by surname only (Lewis, 2015; Lukac et al., 2025).
-    return f"{name['family']}, {name['given']}" if name.get("given") else name["family"]
+    last = " ".join(name[k] for k in ("dropping-particle", "non-dropping-particle", "family") if name.get(k))
+    order = ("suffix", "given") if style == "bibtex" else ("given", "suffix")
+    return ", ".join([last] + [name[k] for k in order if name.get(k)])
 
 
 def split_names(field: str) -> list[str]:
@@ -117,10 +131,10 @@ def check_bibtex(text: str, entries: list[dict]) -> None:
         people, editors = bibliography.names(entry)
         role = "editor" if editors else "author"
         written = [p for p in database.entries[key].persons[role] if str(p) != "others"]
-        assert [flat(latex_to_text(str(p))) for p in written] == [expected_name(p) for p in people], key
+        expected = [expected_name(p, "bibtex") for p in people]
+        assert [flat(latex_to_text(str(p))) for p in written] == expected, key
         from_bibtexparser = split_names(parsed[key][role])
-        assert [flat(latex_to_text(n)) for n in from_bibtexparser if n != "others"] == \
-            [expected_name(p) for p in people], key
+        assert [flat(latex_to_text(n)) for n in from_bibtexparser if n != "others"] == expected, key
 
 
 def test_every_latex_special_reads_back_through_both_bibtex_readers() -> None:
@@ -314,3 +328,59 @@ def test_reference_downloads_are_linked(course_site, stem) -> None:  # noqa: F81
         for kind in exports.WRITERS:
             assert f"cite/module-{number}-references.{kind}" in references, page
             assert f"cite/bibliography.{kind}" in references, page
+
+
+# --- names with particles and suffixes, undated works, citations in the text -------------------
+
+def test_particles_suffixes_and_odd_given_names_in_apa() -> None:
+    """CSL-JSON keeps "van", "von" and "Jr." in their own fields: APA 7 (9.44) shows each, files a
+    non-dropping particle with the surname ("van Gogh" under V) and a dropping one after the
+    initials ("Helmholtz, H. L. F. von", under H)."""
+    particles = next(e for e in ENTRIES if e["id"] == "particles")
+    text = apa.plain(apa.reference(particles))
+    assert text.startswith("van Gogh, V., Helmholtz, H. L. F. von, King, M. L., Jr., de la Cruz, M. T., "
+                           "& Department of Health and Social Care. (2018).")
+    assert apa.intext(particles) == "van Gogh et al., 2018"
+    assert apa.initials("Jean - Paul") == "J.-P." and apa.initials("(Ann) B.") == "A. B."
+
+    def one(name: dict) -> dict:
+        return {"id": name["family"], "type": "book", "title": "T", "issued": 2020, "author": [name]}
+    entries = [one({"family": "Helmholtz", "given": "H.", "dropping-particle": "von"}),
+               one({"family": "Gogh", "given": "V.", "non-dropping-particle": "van"}),
+               one({"family": "Vries", "given": "A.", "non-dropping-particle": "De"}),
+               one({"family": "DeBase", "given": "A."}), one({"family": "Hume", "given": "D."})]
+    assert [e["id"] for e in sorted(entries, key=apa.sort_key)] == \
+        ["DeBase", "Vries", "Helmholtz", "Hume", "Gogh"]
+
+
+def test_undated_works_by_one_author_get_lettered_and_found_in_text() -> None:
+    def undated(key: str, suffix: str = "") -> dict:
+        entry = {"id": key, "type": "webpage", "title": f"Page {key}", "URL": "https://x.org/" + key,
+                 "author": [{"literal": "Australian Psychological Society"}]}
+        return {**entry, "year_suffix": suffix} if suffix else entry
+    first, second = undated("aps-b", "b"), undated("aps-a", "a")
+    assert apa.plain(apa.reference(first)).startswith("Australian Psychological Society. (n.d.-b).")
+    assert [e["id"] for e in sorted([first, second], key=apa.sort_key)] == ["aps-a", "aps-b"]
+    text = ("The society (Australian Psychological Society, n.d.-a) and Australian Psychological "
+            "Society (n.d.-b) both say so; (Australian Psychological Society, n.d.-a).")
+    used, unresolved = apa.resolve(apa.find_citations(text), {"aps-a": second, "aps-b": first})
+    assert used == {"aps-a", "aps-b"} and not unresolved
+    # two undated pages, or two 2020 books by one author, without letters: a citation is ambiguous
+    plain_pair = [undated("one"), undated("two")]
+    assert [sorted(e["id"] for e in g) for g in apa.same_author_date(plain_pair)] == [["one", "two"]]
+    assert not apa.same_author_date([first, second])
+
+
+def test_citations_of_names_with_particles_resolve() -> None:
+    gogh = {"id": "gogh", "type": "book", "title": "T", "issued": 2020,
+            "author": [{"family": "Gogh", "given": "V.", "non-dropping-particle": "van"}]}
+    cruz = {"id": "cruz", "type": "book", "title": "T", "issued": 2021,
+            "author": [{"family": "de la Cruz", "given": "M."}, {"family": "O'Brien", "given": "S."}]}
+    library = {"gogh": gogh, "cruz": cruz}
+    for text in ("As van Gogh (2020) wrote.", "Van Gogh (2020) wrote.", "(van Gogh, 2020)",
+                 "de la Cruz and O'Brien (2021) found", "(de la Cruz & O'Brien, 2021)"):
+        used, unresolved = apa.resolve(apa.find_citations(text), library)
+        assert used and not unresolved, text
+    # a lower-case word ending in "y" before a name is not read as a particle
+    used, unresolved = apa.resolve(apa.find_citations("Apparently Gogh (2020) is not it."), library)
+    assert not used and unresolved

@@ -18,7 +18,7 @@ from typing import Iterable
 
 import pyuca
 
-from companion.bibliography import Entry, date_parts, names, nfc, year_suffix
+from companion.bibliography import Entry, date_parts, family, names, nfc, year_suffix
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -32,6 +32,7 @@ DASH = "\u2013"
 ELLIPSIS = ". . ."             # APA 7 writes the omission as three spaced periods
 COLLATOR = pyuca.Collator()    # UCA with the DUCET table pyuca ships (pure Python, no ICU)
 NO_DATE = "n.d."
+HYPHEN_SPACES = re.compile(r"\s*-\s*")   # "Jean - Paul" is "Jean-Paul"
 
 Citation = tuple[str, ...]
 
@@ -50,9 +51,13 @@ def _period(text: str) -> str:
 
 
 def _initial(part: str) -> str:
-    """The first letter of a name part with any combining marks that follow it ("É", "Ǹ")."""
-    letter = part[0]
-    for char in part[1:]:
+    """The first letter of a name part with any combining marks that follow it ("É", "Ǹ"); quotes,
+    brackets and other marks before it are skipped ('"Bob"' -> "B."); '' when it has no letter."""
+    start = next((i for i, char in enumerate(part) if char.isalpha()), None)
+    if start is None:
+        return ""
+    letter = part[start]
+    for char in part[start + 1:]:
         if not unicodedata.combining(char):
             break
         letter += char
@@ -66,29 +71,37 @@ def initials(given: str) -> str:
     'A.O.' -> 'A. O.'; a decomposed 'E' + U+0301 -> 'É.' (the text is put in NFC first).
     """
     words = []
-    for word in unicodedata.normalize("NFC", given).split():
+    for word in HYPHEN_SPACES.sub("-", unicodedata.normalize("NFC", given)).split():
         hyphenated = []
         for part in word.split("-"):
-            letters = [p for p in part.split(".") if p]
+            letters = [i for i in (_initial(p) for p in part.split(".")) if i]
             if letters:
-                hyphenated.append(" ".join(_initial(p) for p in letters))
+                hyphenated.append(" ".join(letters))
         if hyphenated:
             words.append("-".join(hyphenated))
     return " ".join(words)
 
 
+def _given_part(name: dict[str, str]) -> str:
+    """Initials, then a dropping particle ("H. L. F. von"), as APA 7 writes both (section 9.44)."""
+    return " ".join(p for p in (initials(str(name.get("given", ""))),
+                                str(name.get("dropping-particle", ""))) if p)
+
+
 def name_inverted(name: dict[str, str]) -> str:
+    """'van Gogh, V.', 'Helmholtz, H. L. F. von', 'King, M. L., Jr.' (APA 7, sections 9.8, 9.44)."""
     if name.get("literal"):
         return _e(name["literal"])
-    given = initials(name.get("given", ""))
-    return _e(f"{name['family']}, {given}" if given else name["family"])
+    parts = [family(name), _given_part(name), str(name.get("suffix", ""))]
+    return _e(", ".join(p for p in parts if p))
 
 
 def name_direct(name: dict[str, str]) -> str:
+    """'V. van Gogh', 'M. L. King Jr.': an editor's name in an "In ... (Ed.)" source."""
     if name.get("literal"):
         return _e(name["literal"])
-    given = initials(name.get("given", ""))
-    return _e(f"{given} {name['family']}" if given else name["family"])
+    parts = [_given_part(name), family(name), str(name.get("suffix", ""))]
+    return _e(" ".join(p for p in parts if p))
 
 
 def _join(parts: list[str]) -> str:
@@ -137,7 +150,7 @@ def date(entry: Entry) -> str:
     """'(2018a).' or, for dated kinds such as web pages and episodes, '(2024, May 1).'"""
     parts = date_parts(entry.get("issued"))
     if not parts:
-        return f"({NO_DATE})."
+        return f"({year(entry)})."
     text = f"{parts[0]}{year_suffix(entry)}"
     if entry.get("type") in DATED_TYPES and len(parts) > 1:
         text += f", {MONTHS[parts[1] - 1]}"
@@ -147,8 +160,12 @@ def date(entry: Entry) -> str:
 
 
 def year(entry: Entry) -> str:
+    """'2018', '2018a', 'n.d.', or 'n.d.-a' (APA 7, section 9.47: the letter after a hyphen)."""
     parts = date_parts(entry.get("issued"))
-    return f"{parts[0]}{year_suffix(entry)}" if parts else NO_DATE
+    suffix = year_suffix(entry)
+    if parts:
+        return f"{parts[0]}{suffix}"
+    return f"{NO_DATE}-{suffix}" if suffix else NO_DATE
 
 
 def doi_url(entry: Entry) -> str:
@@ -266,7 +283,7 @@ def _letters(text: str) -> tuple[int, ...]:
 def _name_key(name: dict[str, str]) -> tuple[tuple[int, ...], tuple[int, ...]]:
     if name.get("literal"):
         return _letters(re.sub(r"^(the|a|an)\s+", "", name["literal"], flags=re.I)), ()
-    return _letters(name.get("family", "")), _letters(initials(name.get("given", "")))
+    return _letters(family(name) or name.get("family", "")), _letters(initials(name.get("given", "")))
 
 
 def sort_key(entry: Entry) -> tuple[object, ...]:
@@ -276,15 +293,29 @@ def sort_key(entry: Entry) -> tuple[object, ...]:
     a leading article. Collation is the Unicode Collation Algorithm (pyuca's DUCET)."""
     people, _ = names(entry)
     parts = date_parts(entry.get("issued"))
-    when = (1, parts[0], year_suffix(entry)) if parts else (0, 0, "")
+    when = (1, parts[0], year_suffix(entry)) if parts else (0, 0, year_suffix(entry))
     title = re.sub(r"^(the|a|an)\s+", "", str(entry.get("title", "")), flags=re.I)
     return (tuple(_name_key(p) for p in people), when, _letters(title))
+
+
+def same_author_date(entries: Iterable[Entry]) -> list[list[Entry]]:
+    """Groups of references whose author-date label is the same ("Green, 2020" twice, or two
+    "Brown, n.d."): APA 7 (section 9.47) tells them apart with a year suffix (2020a, 2020b;
+    n.d.-a), so each group needs `year_suffix` set; a group's in-text citations are ambiguous
+    until then. Same authors means the same names in the same order (surnames and initials)."""
+    groups: dict[tuple[object, ...], list[Entry]] = {}
+    for entry in entries:
+        people, _ = names(entry)
+        who = tuple((p.get("literal", ""), family(p), initials(str(p.get("given", "")))) for p in people)
+        groups.setdefault((who, year(entry)), []).append(entry)
+    return [group for group in groups.values() if len(group) > 1]
 
 
 # --- in-text citations -------------------------------------------------------------------
 
 def surname(name: dict[str, str]) -> str:
-    return str(name.get("family") or name.get("literal") or "")
+    """The name an in-text citation gives: 'van Gogh', 'King' (no suffix), a group's name."""
+    return family(name) or str(name.get("literal") or "")
 
 
 def intext(entry: Entry, locator_text: str = "") -> str:
@@ -298,10 +329,12 @@ def intext(entry: Entry, locator_text: str = "") -> str:
     return f"{text}, {locator_text}" if locator_text else text
 
 
-YEAR = r"(?:\d{4}[a-z]?|n\.d\.)"
+YEAR = r"(?:\d{4}[a-z]?|n\.d\.(?:-[a-z])?)"
 CAPITAL = "A-ZÀ-ÖØ-ÞĀ-Ž"
-NAME_WORD = rf"[{CAPITAL}][\w'’\-]*"
-PAREN = re.compile(r"\(([^()]*?\d{4}[a-z]?[^()]*)\)")
+# Surname particles written in lower case ("van Gogh", "de la Cruz"): part of a narrative citation.
+PARTICLE = r"(?:\b(?:van|von|de|der|den|del|della|di|da|das|dos|du|la|le|ten|ter|zu) )"
+NAME_WORD = rf"{PARTICLE}*[{CAPITAL}][\w'’\-]*"
+PAREN = re.compile(rf"\(([^()]*?{YEAR}[^()]*)\)")
 PAREN_PART = re.compile(
     rf"^(?:(?:e\.g\.|i\.e\.|see also|see|cf\.|as cited in),?\s+)?"
     rf"(?P<names>[^\W\d_][^;()]*?),\s*(?P<years>{YEAR}(?:,\s*{YEAR})*)(?![\w.])"
@@ -369,12 +402,13 @@ def matches(cited: Cited, entry: Entry) -> bool:
     surnames = [surname(p) for p in people]
     if not surnames or not cited.names:
         return False
-    first = cited.names[0]
+    # A particle is capitalised at the start of a sentence ("Van Gogh (2020)"): compare caseless.
+    first, surnames = cited.names[0].casefold(), [n.casefold() for n in surnames]
     if not (first == surnames[0] or first.endswith(" " + surnames[0])):
         return False
     if cited.et_al:
         return len(surnames) >= ET_AL_FROM or incomplete(entry)
-    return list(cited.names[1:]) == surnames[1:]
+    return [n.casefold() for n in cited.names[1:]] == surnames[1:]
 
 
 def resolve(citations: Iterable[Cited], entries: dict[str, Entry]) -> tuple[set[str], list[Cited]]:

@@ -110,6 +110,20 @@ def names(entry: Entry) -> tuple[list[dict[str, str]], bool]:
     return list(entry.get("editor") or []), True
 
 
+def family(name: dict[str, str]) -> str:
+    """The surname a person is filed and cited under: CSL's non-dropping particle with the family
+    name ("van Gogh", "De Vries", "de la Cruz"); a dropping particle ("von" in Helmholtz) is not
+    part of it (CSL-JSON 1.0 name variables; APA 7, section 9.44). '' for a literal name."""
+    return " ".join(str(name[k]) for k in ("non-dropping-particle", "family") if name.get(k))
+
+
+def full_family(name: dict[str, str]) -> str:
+    """Both particles with the family name ("von Helmholtz", "van Gogh"): the last-name field of
+    RIS and the "von Last" of BibTeX, which keep a name whole rather than file it."""
+    return " ".join(str(name[k]) for k in ("dropping-particle", "non-dropping-particle", "family")
+                    if name.get(k))
+
+
 def year_suffix(entry: Entry) -> str:
     return str(entry.get("year_suffix") or entry.get("year-suffix") or "")
 

@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from companion import apa
-from companion.bibliography import Entry, date_parts, names, nfc
+from companion.bibliography import Entry, date_parts, full_family, names, nfc
 
 PODCAST_GENRE = "Audio podcast episode"
 MINUTE = 60
@@ -65,7 +65,9 @@ def iso_duration(minutes: float) -> str:
 
 def _authors_text(entry: Entry) -> list[str]:
     people, _ = names(entry)
-    return [p.get("literal") or f"{p['family']}, {p.get('given', '')}".strip(", ") for p in people]
+    return [p.get("literal") or ", ".join([full_family(p)] + [str(p[k]) for k in ("given", "suffix")
+                                                              if p.get(k)])
+            for p in people]
 
 
 def highwire(entry: Entry) -> list[tuple[str, str]]:

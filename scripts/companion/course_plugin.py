@@ -189,6 +189,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         for slug, episode in sorted(self.episodes.items(), key=lambda i: i[1].get("date") or ""):
             self.add_episode(slug, episode)
         self.flag_unretrievable()
+        self.check_same_author_date()
         glossary = files.get_file_from_path(self.config.glossary_page)
         self.glossary = self.glossary_record(glossary) if glossary else None
         self.check_syllabus()
@@ -239,6 +240,13 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 f'download>{label}</a>' for kind, label in EXPORT_LABELS.items())
         return (f"Download these references: {links(f'module-{module.number}-references')}. "
                 f"The whole course bibliography: {links(BIBLIOGRAPHY_STEM)}.")
+
+    def check_same_author_date(self) -> None:
+        """Warn (a strict build fails) for references an in-text citation cannot tell apart."""
+        for group in apa.same_author_date(self.library.values()):
+            log.warning("companion-course: references %s share the author-date label (%s): give "
+                        "each a year_suffix (a, b, ... in title order; APA 7 section 9.47).",
+                        ", ".join(sorted(e["id"] for e in group)), apa.intext(group[0]))
 
     def flag_unretrievable(self) -> None:
         """Say in the build log which references a reader cannot retrieve (no DOI, no URL)."""

@@ -8,7 +8,9 @@ rispy, bibtexparser, pybtex and json.
 BibTeX: every one of LaTeX's ten special characters (`\\ { } $ & # ^ _ % ~`) is written as the
 LaTeX command that prints it (`\\textbackslash{}`, `\\textbraceleft{}`, `\\&`, ...), in one pass,
 so a title such as `¯\\_(ツ)_/¯` or "Feeling :-{ today?" reads back as written and no field can
-hold an unbalanced brace (BibTeX and Biber count `\\{` as a brace too: biber#61). Non-ASCII text is
+hold an unbalanced brace (BibTeX and Biber count `\\{` as a brace too: biber#61); `< > |` (which
+LaTeX's default OT1 fonts print as other glyphs) are written as commands too, and ligature pairs
+("--", "?`", "``") are split with `{}`, so LaTeX prints what was written. Non-ASCII text is
 kept as UTF-8, which Biber/biblatex, Zotero, JabRef and pybtex read as is. No ASCII fallback is
 written: LaTeX accent macros cannot spell every name (Vietnamese, Cyrillic, CJK), and classic
 8-bit BibTeX with `inputenc` still typesets UTF-8 Latin names; a user who needs ASCII can run
@@ -22,7 +24,7 @@ import re
 import unicodedata
 from typing import Iterable
 
-from companion.bibliography import Entry, date_parts, names, to_csl
+from companion.bibliography import Entry, date_parts, full_family, names, to_csl
 
 RIS_TYPES = {
     "article-journal": "JOUR", "book": "BOOK", "chapter": "CHAP", "report": "RPRT",
@@ -39,8 +41,13 @@ BIBTEX_SPECIALS = {
     "\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
     "$": r"\$", "&": r"\&", "#": r"\#", "%": r"\%", "_": r"\_",
     "^": r"\textasciicircum{}", "~": r"\textasciitilde{}",
+    # Not special to BibTeX, but LaTeX's default OT1 font prints them as "¡", "¿" and "—".
+    "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}",
 }
 BIBTEX_ESCAPES = str.maketrans(BIBTEX_SPECIALS)
+# Character pairs LaTeX's fonts set as one ligature ("--" an en dash, "?`" an inverted "?",
+# "``" a curly quote, "<<" a guillemet in T1): a `{}` between the two keeps what was written.
+LIGATURE = re.compile(r"([-`',])(?=\1)|[?!](?=`)")   # after escaping: no < > left
 CONTROL = re.compile(r"[\x00-\x1f\x7f]+")     # tabs, line breaks and other controls: one space
 URL_UNSAFE = re.compile(r"[{}\\\s]")           # would break a braced field or \url{}
 BIBTEX_KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_:\-]")
@@ -48,9 +55,12 @@ PAGE_SPLIT = re.compile(r"\s*(?:--|-|\u2013)\s*")
 
 
 def _person(name: dict[str, str]) -> str:
+    """A name as RIS writes it: 'Last, First, Suffix' (RIS format spec, AU tag), particles kept
+    with the family name ('van Gogh, Vincent', 'King, Martin Luther, Jr.')."""
     if name.get("literal"):
         return name["literal"]
-    return f"{name['family']}, {name['given']}" if name.get("given") else name["family"]
+    parts = [full_family(name), name.get("given"), name.get("suffix")]
+    return ", ".join(str(p) for p in parts if p)
 
 
 def _pages(entry: Entry) -> list[str]:
@@ -116,7 +126,7 @@ def tex(value: object) -> str:
     `\\text...{}` command), so one odd title cannot make a reader drop the entry or the file.
     """
     text = CONTROL.sub(" ", unicodedata.normalize("NFC", str(value)))
-    return text.translate(BIBTEX_ESCAPES)
+    return LIGATURE.sub(lambda m: m.group(0) + "{}", text.translate(BIBTEX_ESCAPES))
 
 
 def tex_url(url: object) -> str:
@@ -126,11 +136,23 @@ def tex_url(url: object) -> str:
                           str(url).strip())
 
 
+def _tex_person(name: dict[str, str]) -> str:
+    """One BibTeX name, 'von Last, Jr, First' (Patashnik, "BibTeXing", section 4). A name with no
+    given part (a group author, written as `literal` or as a lone `family`) is braced whole, so
+    BibTeX neither splits it at an "and" or a comma nor reads its first words as a given name;
+    a family name holding " and " or a comma is braced for the same reason."""
+    if name.get("literal") or not name.get("given"):
+        return f"{{{tex(name.get('literal') or full_family(name))}}}"
+    last = tex(full_family(name))
+    if "," in last or re.search(r"\band\b", last, re.I):
+        last = f"{{{last}}}"
+    parts = [last] + ([tex(name["suffix"])] if name.get("suffix") else []) + [tex(name["given"])]
+    return ", ".join(parts)
+
+
 def _tex_names(people: list[dict[str, str]]) -> str:
-    """`and`-joined names; a group author is braced so BibTeX does not split it."""
-    return " and ".join(
-        f"{{{tex(p['literal'])}}}" if p.get("literal") else tex(_person(p)) for p in people
-    )
+    """`and`-joined names (see `_tex_person`)."""
+    return " and ".join(_tex_person(p) for p in people)
 
 
 def bibtex_key(entry: Entry) -> str:
@@ -160,7 +182,7 @@ def bibtex_record(entry: Entry) -> str:
     if entry.get("publisher"):
         fields.append(("institution" if kind == "report" else "publisher", tex(entry["publisher"])))
     if _pages(entry):
-        fields.append(("pages", "--".join(_pages(entry))))
+        fields.append(("pages", "--".join(tex(p) for p in _pages(entry))))
     if entry.get("number"):
         fields.append(("eid" if kind == "article-journal" or entry.get("issue") else "number",
                        tex(entry["number"])))
