@@ -1,10 +1,13 @@
 """The IMS Common Cartridge, checked as Moodle's and Canvas's importers read it.
 
-No PyPI package ships the IMS CC 1.1 XSDs, so the tests check the profile's structural rules
-(IMS CC 1.1 manifest and QTI 1.2.1 profile) and the XPaths Moodle's importer follows
-(backup/cc/cc112moodle.php, entity11.quiz.class.php): web links absolute, every item bound to a
-resource whose file is in the zip, each module's self-check an assessment of essay items whose
-model answer is the general feedback. Without site_url the build warns and offers no cartridge.
+No PyPI package ships the IMS CC 1.1 XSDs; Moodle's tree does, and its importer refuses a
+cartridge whose manifest fails them, so `tests/data/imscc11-xsd/` holds those files unchanged and
+every manifest, QTI and web-link file is validated against them as Moodle does. The tests also
+check the profile's structural rules (IMS CC 1.1 manifest and QTI 1.2.1 profile) and the XPaths
+Moodle's importer follows (backup/cc/cc112moodle.php, entity11.quiz.class.php): web links
+absolute, every item bound to a resource whose file is in the zip, each module's self-check an
+assessment of essay items whose model answer is the general feedback. Without site_url the build
+warns and offers no cartridge.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from lxml import html as lxml_html
 
 from companion import cartridge, deploy, doctor, qti, selfcheck
 from companion.project import open_project
-from course_support import course_site, course_site_absolute, module_files  # noqa: F401
+from course_support import REPO, course_site, course_site_absolute, module_files  # noqa: F401
 
 NS = {"cp": cartridge.CP_NS, "wl": cartridge.WL_NS, "lom": cartridge.LOM_NS, "q": qti.QTI_NS}
 SITE_URL = "https://course.example.org/"
@@ -33,6 +36,14 @@ CC11_RESOURCE_TYPES = {"webcontent", "imswl_xmlv1p1", "imsdt_xmlv1p1", "imsbasic
 CC_QUESTION_PROFILES = {"cc.multiple_choice.v0p1", "cc.multiple_response.v0p1", "cc.true_false.v0p1",
                         "cc.fib.v0p1", "cc.pattern_match.v0p1", "cc.essay.v0p1"}
 NCNAME = re.compile(r"^[A-Za-z_][\w.\-]*$")
+XSD = REPO / "tests" / "data" / "imscc11-xsd"
+# Moodle's imscc11 converter: the schema its manifest_validator uses, and the string its
+# detect_format looks for in the manifest's first 500 bytes (lower-cased, no spaces or quotes).
+MOODLE_MANIFEST_SCHEMA = "cc11libxml2validator.xsd"
+MOODLE_DETECT = "xmlns=http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
+SCHEMAS = {cartridge.MANIFEST: MOODLE_MANIFEST_SCHEMA, "selfchecks/": "ccv1p1_qtiasiv1p2p1_v1p0.xsd",
+           "weblinks/": "ccv1p1_imswl_v1p1.xsd"}
+LINK_ATTRIBUTE = re.compile(r'\s(?:href|src)="([^"]*)"')
 # Item parts the CC 1.1 QTI profile removed from QTI 1.2.1 (profile notes, Item (c)-(k)).
 REMOVED_ITEM_PARTS = ("itemcontrol", "itemrubric", "rubric", "duration", "objectives", "reference",
                       "itemproc_extension", "itemprecondition", "itempostcondition", "qticomment")
@@ -96,6 +107,17 @@ def check_manifest_profile(archive: zipfile.ZipFile, manifest: etree._Element) -
             etree.fromstring(archive.read(name))       # every XML file well-formed
 
 
+def check_schemas(archive: zipfile.ZipFile) -> None:
+    """Every file valid against the CC 1.1 schema Moodle checks it with; Moodle detects CC 1.1."""
+    schemas = {prefix: etree.XMLSchema(etree.parse(str(XSD / name))) for prefix, name in SCHEMAS.items()}
+    head = re.sub(r"\s", "", archive.read(cartridge.MANIFEST)[:500].decode("utf-8", "replace").lower())
+    assert MOODLE_DETECT in head.replace("'", "").replace('"', ""), "Moodle would not detect CC 1.1"
+    for name in archive.namelist():
+        (schema,) = [s for prefix, s in schemas.items() if name.startswith(prefix)]
+        document = etree.fromstring(archive.read(name))
+        assert schema.validate(document), f"{name}: {schema.error_log}"
+
+
 def check_qti_profile(root: etree._Element) -> list[etree._Element]:
     """The CC 1.1 QTI profile's structure and the XPaths Moodle's importer reads; the items."""
     assert root.tag == f"{{{qti.QTI_NS}}}questestinterop"
@@ -117,6 +139,9 @@ def check_qti_profile(root: etree._Element) -> list[etree._Element]:
                              "[q:fieldlabel='cc_profile']/q:fieldentry)", namespaces=NS)
         assert profile in CC_QUESTION_PROFILES and profile == "cc.essay.v0p1"
         assert item.xpath("string(q:presentation/q:material/q:mattext)", namespaces=NS).strip()
+        for text in item.xpath(".//q:mattext/text()", namespaces=NS):
+            for target in LINK_ATTRIBUTE.findall(text):      # an LMS breaks relative links
+                assert target.startswith(("https://", "http://", "mailto:")), target
         assert item.xpath("q:presentation/q:response_str/q:render_fib", namespaces=NS)
         # Moodle's general feedback: respcondition continue="Yes" -> displayfeedback -> itemfeedback
         links = item.xpath("q:resprocessing/q:respcondition[@continue='Yes']/q:displayfeedback/@linkrefid",
@@ -138,6 +163,7 @@ def plain(html_text: str) -> str:
 def test_manifest_follows_the_cc11_profile(course_site_absolute) -> None:  # noqa: F811
     archive, manifest, _ = open_cartridge(course_site_absolute)
     check_manifest_profile(archive, manifest)
+    check_schemas(archive)
 
 
 def test_every_module_and_week_is_an_absolute_weblink(course_site_absolute) -> None:  # noqa: F811
@@ -274,3 +300,46 @@ def test_companion_build_passes_the_site_url_warning_on(tmp_path, capsys) -> Non
     build_site(project_at(root), site_dir=tmp_path / "site")
     lines = [l for l in capsys.readouterr().err.splitlines() if "site_url is not set" in l]
     assert len(lines) == 1 and "Common Cartridge" in lines[0]
+
+
+# --- what real titles and self-checks hold ---------------------------------------------------
+
+def test_hostile_text_still_makes_a_cartridge_moodle_accepts() -> None:
+    """Control characters pasted from Word (vertical tab, form feed, NUL, ESC), markup, `{{`, `]]>`,
+    RTL marks and emoji in titles and answers; two questions numbered alike."""
+    ask = "<p>Is 3 &lt; 4 &amp; {{ x }} true?\x0b ]]&gt; \u202eRTL \U0001F600</p>"
+    answer = '<p>Yes\x1b: <code>a &lt; b</code> &amp; <a href="https://x.org/?a=1&amp;b=2">x</a></p>'
+    questions = (selfcheck.Question(1, ask, answer), selfcheck.Question(1, "<p>Again?</p>", "<p>Yes.</p>"))
+    folders = [cartridge.Folder("Modules & <more>\x0c", (cartridge.Link("m1", "Feeling :-{ \x0bnow", "https://x.org/m1/"),)),
+               cartridge.Folder("Self-checks", (qti.Assessment("m1-selfcheck", "Self\x00check", questions),))]
+    archive = zipfile.ZipFile(io.BytesIO(cartridge.build("Course\x00 & <T>", "D", folders)))
+    manifest = etree.fromstring(archive.read(cartridge.MANIFEST))
+    check_manifest_profile(archive, manifest)
+    check_schemas(archive)
+    (bank,) = resources_by_type(archive, manifest, qti.ASSESSMENT_TYPE).values()
+    items = check_qti_profile(bank)
+    assert len(items) == 2, "a repeated question number must not merge two questions"
+    asked = items[0].xpath("string(q:presentation/q:material/q:mattext)", namespaces=NS)
+    assert asked == ask.replace("\x0b", " ")
+    assert weblinks(archive, manifest)["Feeling :-{  now"] == ("Feeling :-{  now", "https://x.org/m1/")
+
+
+def test_self_check_links_become_absolute() -> None:
+    (question,) = selfcheck.questions(
+        '## Self-check\n\n**1.** Which module?\n\n??? note "Answer"\n    [Module 2](02-why.md#x), '
+        '[here](#top), [home](../index.md), ![chart](../img/a&b.png), <https://x.org>, [m](mailto:a@b)\n')
+    html = selfcheck.absolute_links(question.answer_html, "course/01-x.md", SITE_URL)
+    assert LINK_ATTRIBUTE.findall(html) == [
+        f"{SITE_URL}course/02-why/#x", f"{SITE_URL}course/01-x/#top", SITE_URL,
+        f"{SITE_URL}img/a&amp;b.png", "https://x.org", "mailto:a@b"]
+
+
+@pytest.mark.parametrize("section, problem", [
+    ('**Q1. What?**\n\n??? note "Answer"\n    a\n', "follows no question"),
+    ('**1. A question that\nwraps?**\n\n??? note "Answer"\n    a\n', "follows no question"),
+    ('**1. A?**\n\n??? note "Answer"\n    a\n\n**2 What?**\n\n??? note "Answer"\n    b\n', "follows no question"),
+    ('**1. A?**\n\n??? note "Answer"\n    See {{ cite("m3") }}.\n', "macro"),
+])
+def test_a_self_check_question_is_never_dropped_quietly(section, problem) -> None:
+    with pytest.raises(selfcheck.SelfCheckError, match=problem):
+        selfcheck.questions(f"## Self-check\n\n{section}")

@@ -17,7 +17,7 @@ import zipfile
 from dataclasses import dataclass
 from xml.etree import ElementTree as ET
 
-from companion.qti import ASSESSMENT_TYPE, Assessment, assessment_xml
+from companion.qti import ASSESSMENT_TYPE, Assessment, assessment_xml, xml_text
 
 CP_NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
 LOM_NS = "http://ltsc.ieee.org/xsd/imsccv1p1/LOM/manifest"
@@ -45,9 +45,9 @@ class Folder:
 
 
 def _sub(parent: ET.Element, tag: str, text: str = "", **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, attrs)
+    element = ET.SubElement(parent, tag, {k: xml_text(v) for k, v in attrs.items()})
     if text:
-        element.text = text
+        element.text = xml_text(text)
     return element
 
 

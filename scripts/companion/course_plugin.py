@@ -435,11 +435,18 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                            for w in self.weeks)
         checks = tuple(qti.Assessment(f"{m.ident}-selfcheck",
                                       f"{m.meta['title']} — self-check",
-                                      tuple(m.selfcheck))
+                                      tuple(self.lms_question(m, q) for q in m.selfcheck))
                        for m in modules if m.selfcheck)
         return [cartridge.Folder("Modules", module_links),
                 cartridge.Folder("Weekly bundles", week_links),
                 cartridge.Folder("Self-checks (question banks)", checks)]
+
+    def lms_question(self, module: Module, question: selfcheck.Question) -> selfcheck.Question:
+        """The question with its links absolute, as an LMS needs them."""
+        def fix(html: str) -> str:
+            return selfcheck.absolute_links(html, module.src_uri, self.site_url)
+        return selfcheck.Question(question.number, fix(question.question_html),
+                                  fix(question.answer_html))
 
     def cartridge(self) -> bytes:
         """The cartridge; only built with site_url (every link absolute)."""

@@ -46,6 +46,15 @@ ASSESSMENT_METADATA = (
     ("cc_maxattempts", "unlimited"),
 )
 ITEM_METADATA = (("cc_profile", ESSAY_PROFILE), ("qmd_computerscored", "No"))
+# Characters XML 1.0 cannot hold even escaped (section 2.2): C0 controls but tab and line breaks,
+# lone surrogates, U+FFFE/U+FFFF. One in a title or answer (Word's vertical tab, a pasted escape
+# code) makes the file not XML, and Moodle then refuses the whole cartridge.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` with the characters XML 1.0 cannot hold replaced by a space."""
+    return NOT_XML.sub(" ", text)
 
 
 @dataclass(frozen=True)
@@ -60,9 +69,9 @@ def q(tag: str) -> str:
 
 
 def _sub(parent: ET.Element, tag: str, text: str = "", **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, q(tag), attrs)
+    element = ET.SubElement(parent, q(tag), {k: xml_text(v) for k, v in attrs.items()})
     if text:
-        element.text = text
+        element.text = xml_text(text)
     return element
 
 
@@ -112,6 +121,8 @@ def assessment_xml(assessment: Assessment) -> bytes:
     node = _sub(root, "assessment", ident=assessment.ident, title=assessment.title)
     _metadata(node, ASSESSMENT_METADATA)
     section = _sub(node, "section", ident=f"{assessment.ident}-section")
-    for question in assessment.questions:
-        _item(section, f"{assessment.ident}-q{question.number}", question)
+    # Item idents by position: Moodle files questions by ident (a repeated one replaces the
+    # earlier question), and a page may number two questions alike.
+    for position, question in enumerate(assessment.questions, start=1):
+        _item(section, f"{assessment.ident}-q{position}", question)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)

@@ -1,14 +1,21 @@
 """A module's self-check questions and model answers, read from its Markdown.
 
 The course style puts them under a `## Self-check` heading: each question a bold numbered line
-(`**1. What was the control group?**`) and its model answer in the collapsible admonition that
-follows (`??? note "Answer"`, body indented four spaces). A question may also be the title of
-its admonition (`??? question "1. What was the control group?"`, answer as the body). The
-cartridge exports them as QTI essay questions with the model answer as feedback (`companion.qti`).
+(`**1. What was the control group?**`, `**1.** What ...`, `1. **What ...**`) and its model answer in
+the collapsible admonition that follows (`??? note "Answer"`, body indented four spaces). A
+question may also be the title of its admonition (`??? question "1. What was the control group?"`,
+answer as the body). The cartridge exports them as QTI essay questions with the model answer as
+feedback (`companion.qti`).
+
+Nothing is dropped quietly: an answer block no question claims, or a question or answer holding a
+macro (`{{ }}`, `{% %}`, which only the site renders), is an error naming the question or line.
+Links are written as on the site; `absolute_links` makes them absolute for an LMS.
 """
 
 from __future__ import annotations
 
+import html as html_module
+import posixpath
 import re
 from dataclasses import dataclass
 
@@ -16,10 +23,14 @@ import markdown
 
 HEADING = re.compile(r"^##\s+Self[- ]check\b.*$", re.I | re.M)
 NEXT_HEADING = re.compile(r"^#{1,2}\s", re.M)
-QUESTION = re.compile(r"^(?:\*\*\s*(\d+)[.)]\s*(.+?)\s*\*\*|(\d+)[.)]\s+\*\*(.+?)\*\*)\s*$")
+QUESTION = re.compile(r"^(?:\*\*\s*(\d+)[.)]\s*(.+?)\s*\*\*|(\d+)[.)]\s+\*\*(.+?)\*\*"
+                      r"|\*\*\s*(\d+)[.)]\s*\*\*\s*(.+?))\s*$")
 ADMONITION = re.compile(r"^(?:\?\?\?\+?|!!!)\s*[\w-]*(?:\s+\"[^\"]*\")?\s*$")
 TITLED_QUESTION = re.compile(r"^(?:\?\?\?\+?|!!!)\s*[\w-]*\s+\"\s*(\d+)[.)]\s*(.+?)\s*\"\s*$")
 INDENT = "    "
+MACRO = re.compile(r"\{\{|\{%")
+LINK = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+ABSOLUTE = re.compile(r"^(?:[a-z][a-z0-9+.\-]*:|//)", re.I)   # a scheme (https:, mailto:) or //host
 MARKDOWN_EXTENSIONS = ("tables", "sane_lists")
 
 
@@ -68,8 +79,8 @@ def questions(markdown_text: str) -> list[Question]:
         if titled:
             number, text = int(titled.group(1)), titled.group(2)
         else:
-            number = int(match.group(1) or match.group(3))
-            text = match.group(2) or match.group(4)
+            number = int(match.group(1) or match.group(3) or match.group(5))
+            text = match.group(2) or match.group(4) or match.group(6)
             while i < len(lines) and not lines[i].strip():
                 i += 1
             if i >= len(lines) or not ADMONITION.match(lines[i].strip()):
@@ -82,5 +93,51 @@ def questions(markdown_text: str) -> list[Question]:
         answer = "\n".join(body).strip()
         if not answer:
             raise SelfCheckError(f"self-check question {number} has an empty answer.")
+        if MACRO.search(text) or MACRO.search(answer):
+            raise SelfCheckError(f"self-check question {number} holds a macro ({{{{ }}}} or {{% %}}), "
+                                 "which the cartridge cannot render: write its text out.")
         found.append(Question(number, to_html(text), to_html(answer)))
+    orphan = next((line.strip() for line in _unclaimed(lines, found)), None)
+    if orphan is not None:
+        raise SelfCheckError(f"self-check answer block {orphan!r} follows no question the exporter "
+                             "can read: write the question as a bold numbered line "
+                             "(**1. What ...?**) just before it.")
     return found
+
+
+def _unclaimed(lines: list[str], found: list[Question]) -> list[str]:
+    """Answer blocks at the section's top level beyond those the questions claimed."""
+    blocks = [line for line in lines if not line.startswith((" ", "\t")) and
+              (ADMONITION.match(line.strip()) or TITLED_QUESTION.match(line.strip()))]
+    return blocks[len(found):]
+
+
+def absolute_links(html: str, src_uri: str, site_url: str) -> str:
+    """`html` of a question or answer with every relative link and image made absolute, as the
+    site publishes it: a page's `x.md` becomes `x/` (MkDocs directory URLs), other files keep their
+    path, both resolved against the module's source path `src_uri` and prefixed with `site_url`.
+    An LMS imports a relative link as a broken one (Moodle: http://invalidurldetected/)."""
+    page_dir = posixpath.dirname(src_uri)
+    page_url = _page_url(src_uri)
+
+    def absolute(match: re.Match[str]) -> str:
+        target = html_module.unescape(match.group(2))
+        if ABSOLUTE.match(target):
+            return match.group(0)
+        path, hash_, fragment = target.partition("#")
+        if not path:
+            url = page_url
+        else:
+            resolved = posixpath.normpath(posixpath.join(page_dir, path))
+            url = _page_url(resolved) if resolved.endswith(".md") else resolved
+        full = f"{site_url}{url}{hash_}{fragment}"
+        return f"{match.group(1)}{html_module.escape(full)}{match.group(3)}"
+    return LINK.sub(absolute, html)
+
+
+def _page_url(src_uri: str) -> str:
+    """'course/02-x.md' -> 'course/02-x/'; 'course/index.md' -> 'course/'; 'index.md' -> ''."""
+    stem = src_uri[: -len(".md")]
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem[: -len("index")].rstrip("/")
+    return f"{stem}/" if stem else ""
