@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -343,3 +345,25 @@ def test_self_check_links_become_absolute() -> None:
 def test_a_self_check_question_is_never_dropped_quietly(section, problem) -> None:
     with pytest.raises(selfcheck.SelfCheckError, match=problem):
         selfcheck.questions(f"## Self-check\n\n{section}")
+
+
+def test_site_url_from_the_environment_and_the_publish_build(tmp_path, monkeypatch) -> None:
+    """`site_url: !ENV [SITE_URL, ""]` (how CI sets it) is read as MkDocs reads it, and the
+    workflow's build step refuses to build a site for Pages while site_url is unset."""
+    (tmp_path / "mkdocs.yml").write_text('site_name: x\nsite_url: !ENV [SITE_URL, ""]\n')
+    monkeypatch.delenv("SITE_URL", raising=False)
+    assert open_project(tmp_path).site_url == ""
+    assert doctor.check_site_url(open_project(tmp_path).site_url).status == doctor.WARN
+    monkeypatch.setenv("SITE_URL", SITE_URL)
+    assert open_project(tmp_path).site_url == SITE_URL
+    assert deploy.deploy(open_project(tmp_path), dry_run=True)[1] == 0
+
+    from course_support import prepare_project
+    monkeypatch.delenv("SITE_URL")
+    root = prepare_project(tmp_path / "p")
+    companion = str(Path(sys.executable).with_name("companion"))
+    refused = subprocess.run(["bash", str(REPO / "scripts" / "ci" / "publish.sh"), "build"], cwd=root,
+                             capture_output=True, text=True, timeout=300,
+                             env={**os.environ, "COMPANION": companion})
+    assert refused.returncode == 2 and "site_url is not set" in refused.stderr
+    assert not (root / "site").exists()

@@ -7,7 +7,7 @@
 #                            (exit 1) and "more to do" (exit 3) do not stop the run
 #   publish.sh summary       failed episodes as Markdown to $GITHUB_STEP_SUMMARY (stdout outside CI)
 #   publish.sh commit        commit changed episodes/ as the bot and push to $PUBLISH_BRANCH
-#   publish.sh build         strict build of the site into site/
+#   publish.sh build         strict build of the site into site/ (refused without site_url)
 #   publish.sh deploy        companion deploy (by hand: gh-pages branch); extra args, e.g. --dry-run
 # Spreading a back catalogue over several jobs or machines:
 #   publish.sh plan DIR      companion sync --plan DIR: at most MAX_SHARDS shards of SHARD_MINUTES;
@@ -177,7 +177,12 @@ step_commit() {
   echo "committed and pushed episodes/ to $branch"
 }
 
-step_build() { "$COMPANION" build; }
+# The build the workflow publishes: refused, as `companion deploy` refuses, while site_url is unset
+# (Pages would serve a site with relative citation links and no Common Cartridge).
+step_build() {
+  "$COMPANION" deploy --dry-run > /dev/null
+  "$COMPANION" build
+}
 
 step_deploy() { "$COMPANION" deploy "$@"; }
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml_env_tag import construct_env_tag
 
 CONFIG_NAME = "mkdocs.yml"
 EPISODES_DIR = "episodes"
@@ -26,7 +27,9 @@ class ProjectError(Exception):
 
 
 class _LenientLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml without MkDocs: unknown tags (`!ENV`, `!!python/name:`) load as plain values."""
+    """Reads mkdocs.yml without MkDocs: `!ENV` resolved from the environment as MkDocs does
+    (`site_url: !ENV [SITE_URL, ""]` is how CI sets the address), other tags
+    (`!!python/name:`) load as plain values."""
 
 
 def _unknown_tag(loader: yaml.Loader, suffix: str, node: yaml.Node) -> Any:
@@ -39,6 +42,7 @@ def _unknown_tag(loader: yaml.Loader, suffix: str, node: yaml.Node) -> Any:
 
 _LenientLoader.add_multi_constructor("!", _unknown_tag)
 _LenientLoader.add_multi_constructor("tag:yaml.org,2002:python/", _unknown_tag)
+_LenientLoader.add_constructor("!ENV", construct_env_tag)
 
 
 @dataclass(frozen=True)
