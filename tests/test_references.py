@@ -384,3 +384,16 @@ def test_citations_of_names_with_particles_resolve() -> None:
     # a lower-case word ending in "y" before a name is not read as a particle
     used, unresolved = apa.resolve(apa.find_citations("Apparently Gogh (2020) is not it."), library)
     assert not used and unresolved
+
+
+def test_bibtex_keys_are_unique_for_any_ids() -> None:
+    """Ids a writer may choose (accents, spaces, dots) must not collapse into one key: a repeated
+    key makes pybtex refuse the whole file and bibtexparser drop an entry."""
+    ids = ["müller2020", "möller2020", "smith 2020", "smith_2020", "smith.2020", "Ørsted2019",
+           "毛2020", "a{b}", "plain-key:1"]
+    entries = [{"id": i, "type": "book", "title": f"Title {i}", "issued": 2020, "publisher": "P",
+                "author": [{"family": "Author", "given": "A."}]} for i in ids]
+    keys = [exports.bibtex_key(e) for e in entries]
+    assert len(set(keys)) == len(keys) and keys[3] == "smith_2020" and keys[-1] == "plain-key:1"
+    check_bibtex(exports.bibtex(entries), entries)
+    assert keys == [exports.bibtex_key(e) for e in entries], "the same key in every file"

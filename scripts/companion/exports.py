@@ -19,6 +19,7 @@ the file through `biber --tool --output-safechars` (LaTeX macros for what they c
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
@@ -51,6 +52,7 @@ LIGATURE = re.compile(r"([-`',])(?=\1)|[?!](?=`)")   # after escaping: no < > le
 CONTROL = re.compile(r"[\x00-\x1f\x7f]+")     # tabs, line breaks and other controls: one space
 URL_UNSAFE = re.compile(r"[{}\\\s]")           # would break a braced field or \url{}
 BIBTEX_KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_:\-]")
+KEY_HASH_CHARS = 6
 PAGE_SPLIT = re.compile(r"\s*(?:--|-|\u2013)\s*")
 
 
@@ -156,7 +158,16 @@ def _tex_names(people: list[dict[str, str]]) -> str:
 
 
 def bibtex_key(entry: Entry) -> str:
-    return BIBTEX_KEY_UNSAFE.sub("_", str(entry["id"]))
+    """The entry's id as a BibTeX key: ASCII letters, digits and `_:-` as written; any other id
+    ("öst2012", "smith 2020") is folded to those and given a short hash of the id as written, so
+    two ids never share a key (a repeated key makes pybtex refuse the file and bibtexparser
+    drop an entry) and an entry has the same key in every file it appears in."""
+    key = str(entry["id"])
+    if key and not BIBTEX_KEY_UNSAFE.search(key):
+        return key
+    folded = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode("ascii")
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:KEY_HASH_CHARS]
+    return f"{BIBTEX_KEY_UNSAFE.sub('_', folded).strip('_') or 'ref'}-{digest}"
 
 
 def bibtex_record(entry: Entry) -> str:
