@@ -397,3 +397,18 @@ def test_bibtex_keys_are_unique_for_any_ids() -> None:
     assert len(set(keys)) == len(keys) and keys[3] == "smith_2020" and keys[-1] == "plain-key:1"
     check_bibtex(exports.bibtex(entries), entries)
     assert keys == [exports.bibtex_key(e) for e in entries], "the same key in every file"
+
+
+def test_the_host_name_is_parsed_as_reference_managers_parse_it() -> None:
+    """The host's name from mkdocs.yml becomes the episode's author: particles stay with the
+    surname, a suffix is a suffix, and 'Family, Given' names a surname the parser cannot guess."""
+    from companion import citemeta
+
+    cases = {"Tony Bailey": "Bailey, T.", "Maria de la Cruz": "de la Cruz, M.",
+             "Ludwig van Beethoven": "van Beethoven, L.", "Martin Luther King Jr.": "King, M. L., Jr.",
+             "García Pérez, María José": "García Pérez, M. J.", "Nguyễn, Thị Ánh": "Nguyễn, T. Á.",
+             "bell hooks": "bell hooks", "Plato": "Plato"}
+    for host, expected in cases.items():
+        entry = citemeta.episode_entry({"slug": "e1", "title": "T", "date": "2024-05-01"},
+                                       "https://x.org/e1/", "Fall From Grace", host)
+        assert apa.plain(apa.reference(entry)).startswith(f"{expected} (Host)"), host

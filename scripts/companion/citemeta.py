@@ -10,21 +10,36 @@ schema.org JSON-LD.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from companion import apa
 from companion.bibliography import Entry, date_parts, full_family, names, nfc
 
 PODCAST_GENRE = "Audio podcast episode"
+NAME_SUFFIX = re.compile(r"^(?:Jr|Sr)\.?$|^(?:II|III|IV)$")
 MINUTE = 60
 
 
 def person(name: str) -> dict[str, str]:
-    """'Tony Bailey' -> {family: Bailey, given: Tony}; one word stays a literal name."""
-    parts = name.split()
-    if len(parts) < 2:
+    """A host's name as written in mkdocs.yml, as a CSL name (the rules of citeproc-js's name
+    parser, which Zotero uses): 'Tony Bailey' -> {family: Bailey, given: Tony}; 'Bailey, Tony'
+    likewise; lower-case words before the surname are its particle ('Maria de la Cruz' ->
+    family 'de la Cruz'); a final 'Jr.', 'Sr.' or roman numeral is the suffix. One word, or
+    only lower-case words ('bell hooks'), stays a literal name."""
+    name = " ".join(name.split())
+    if "," in name:
+        family, _, given = (part.strip() for part in name.partition(","))
+        return {"family": family, "given": given} if family and given else {"literal": name}
+    parts = name.split(" ")
+    suffix = parts.pop() if len(parts) > 2 and NAME_SUFFIX.match(parts[-1]) else ""
+    start = len(parts) - 1
+    while start > 1 and parts[start - 1][:1].islower():
+        start -= 1
+    if start < 1 or not any(p[:1].isupper() for p in parts[:start]):
         return {"literal": name}
-    return {"family": parts[-1], "given": " ".join(parts[:-1])}
+    entry = {"family": " ".join(parts[start:]), "given": " ".join(parts[:start])}
+    return {**entry, "suffix": suffix} if suffix else entry
 
 
 def module_entry(meta: dict[str, Any], url: str, author: str, course: str, date: str) -> Entry:
