@@ -367,3 +367,16 @@ def test_site_url_from_the_environment_and_the_publish_build(tmp_path, monkeypat
                              env={**os.environ, "COMPANION": companion})
     assert refused.returncode == 2 and "site_url is not set" in refused.stderr
     assert not (root / "site").exists()
+
+
+@pytest.mark.parametrize("address", ["http://localhost:8000/", "http://127.0.0.1:8000/", "http://[::1]/",
+                                     "http://192.168.1.20/course/", "https://course.local/",
+                                     "https://my-site.test/", "http://intranet/", "https:///path"])
+def test_a_local_site_url_is_refused(tmp_path, address) -> None:
+    """`mkdocs serve` likes a localhost site_url; published, every citation link and the cartridge
+    would point at the maintainer's machine."""
+    (tmp_path / "mkdocs.yml").write_text(f'site_name: x\nsite_url: "{address}"\n')
+    project = open_project(tmp_path)
+    assert doctor.check_site_url(project.site_url).status == doctor.FAIL
+    with pytest.raises(deploy.DeployError, match="site_url"):
+        deploy.deploy(project, dry_run=True)

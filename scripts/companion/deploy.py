@@ -13,9 +13,7 @@ import shlex
 import subprocess
 import sys
 
-from companion.project import CONFIG_NAME, Project
-
-ABSOLUTE = ("https://", "http://")
+from companion.project import CONFIG_NAME, Project, site_url_problem
 
 
 class DeployError(Exception):
@@ -33,9 +31,10 @@ def check_site_url(project: Project) -> None:
         raise DeployError(f"site_url is not set in {CONFIG_NAME}: the published site would have no "
                           "Common Cartridge and relative links in every citation download. Set "
                           "site_url to the address the site is published at, then deploy.")
-    if not project.site_url.startswith(ABSOLUTE):
-        raise DeployError(f"site_url in {CONFIG_NAME} is {project.site_url!r}: it must be an "
-                          "absolute http(s) address.")
+    problem = site_url_problem(project.site_url)
+    if problem:
+        raise DeployError(f"site_url in {CONFIG_NAME}: {problem}. Set it to the address the site "
+                          "is published at.")
 
 
 def command(project: Project) -> list[str]:

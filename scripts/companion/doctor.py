@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from companion import feed, http
-from companion.project import Project, ProjectError, open_project
+from companion.project import Project, ProjectError, open_project, site_url_problem
 from companion.transcribe import DEFAULT_MODEL, ModelError, model_path
 
 OK, WARN, FAIL = "OK", "WARN", "FAIL"
@@ -139,8 +139,9 @@ def check_site_url(site_url: str) -> Check:
         return Check("site_url", WARN, "not set in mkdocs.yml: no Common Cartridge is built, citation "
                      "downloads carry relative links, and `companion deploy` refuses. Set site_url "
                      "to the published address")
-    if not site_url.startswith(("https://", "http://")):
-        return Check("site_url", FAIL, f"{site_url!r} is not an absolute http(s) address")
+    problem = site_url_problem(site_url)
+    if problem:
+        return Check("site_url", FAIL, f"{problem}; `companion deploy` refuses it")
     return Check("site_url", OK, site_url)
 
 

@@ -7,10 +7,12 @@ source of truth.
 
 from __future__ import annotations
 
+import ipaddress
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from yaml_env_tag import construct_env_tag
@@ -43,6 +45,10 @@ def _unknown_tag(loader: yaml.Loader, suffix: str, node: yaml.Node) -> Any:
 _LenientLoader.add_multi_constructor("!", _unknown_tag)
 _LenientLoader.add_multi_constructor("tag:yaml.org,2002:python/", _unknown_tag)
 _LenientLoader.add_constructor("!ENV", construct_env_tag)
+
+
+# Special-use names that never resolve on the public Internet (RFC 6761, RFC 6762).
+LOCAL_SUFFIXES = (".localhost", ".local", ".test", ".invalid", ".internal", ".home.arpa")
 
 
 @dataclass(frozen=True)
@@ -124,6 +130,27 @@ def copy_site_sources(source: Path, dest: Path, extra: tuple[str, ...] = ()) -> 
         elif src.is_file():
             shutil.copy2(src, dst)
     return dest
+
+
+def site_url_problem(site_url: str) -> str:
+    """Why `site_url` cannot be the published address, or '' when it can (or is unset: the
+    callers say what an unset one means). A loopback, private or reserved host (localhost,
+    127.0.0.1, 192.168.x, *.local, *.test, *.invalid: RFC 6761, RFC 6762) is what `mkdocs serve`
+    wants, but every citation link and the cartridge would point at the maintainer's machine."""
+    if not site_url:
+        return ""
+    parts = urlsplit(site_url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        return f"{site_url!r} is not an absolute http(s) address"
+    host = parts.hostname.rstrip(".").lower()
+    try:
+        local = not ipaddress.ip_address(host).is_global
+    except ValueError:
+        local = host == "localhost" or host.endswith(LOCAL_SUFFIXES) or "." not in host
+    if local:
+        return (f"{site_url!r} is a local address: readers, reference managers and an LMS "
+                "could not open its links")
+    return ""
 
 
 def open_project(start: Path | None = None) -> Project:
