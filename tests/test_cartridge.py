@@ -334,6 +334,9 @@ def test_self_check_links_become_absolute() -> None:
     assert LINK_ATTRIBUTE.findall(html) == [
         f"{SITE_URL}course/02-why/#x", f"{SITE_URL}course/01-x/#top", SITE_URL,
         f"{SITE_URL}img/a&amp;b.png", "https://x.org", "mailto:a@b"]
+    flat = selfcheck.absolute_links(question.answer_html, "course/01-x.md", SITE_URL, directory_urls=False)
+    assert LINK_ATTRIBUTE.findall(flat)[:3] == [
+        f"{SITE_URL}course/02-why.html#x", f"{SITE_URL}course/01-x.html#top", f"{SITE_URL}index.html"]
 
 
 @pytest.mark.parametrize("section, problem", [

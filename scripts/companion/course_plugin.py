@@ -142,6 +142,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     def __init__(self) -> None:
         self.root = Path.cwd()
         self.site_url = ""
+        self.directory_urls = True
         self.library: dict[str, Entry] = {}
         self.weeks: list[bundles.Week] = []
         self.podcast = project.PodcastSettings()
@@ -157,6 +158,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.root = Path(config.config_file_path or ".").resolve().parent
         self.site_url = (config.site_url or "").rstrip("/")
         self.site_url = f"{self.site_url}/" if self.site_url else ""
+        self.directory_urls = bool(config.use_directory_urls)
         try:
             self.library = bibliography.load(self.root / self.config.bibliography_dir)
             self.weeks = bundles.load_syllabus(self.root / self.config.syllabus_file)
@@ -444,7 +446,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     def lms_question(self, module: Module, question: selfcheck.Question) -> selfcheck.Question:
         """The question with its links absolute, as an LMS needs them."""
         def fix(html: str) -> str:
-            return selfcheck.absolute_links(html, module.src_uri, self.site_url)
+            return selfcheck.absolute_links(html, module.src_uri, self.site_url, self.directory_urls)
         return selfcheck.Question(question.number, fix(question.question_html),
                                   fix(question.answer_html))
 

@@ -112,13 +112,14 @@ def _unclaimed(lines: list[str], found: list[Question]) -> list[str]:
     return blocks[len(found):]
 
 
-def absolute_links(html: str, src_uri: str, site_url: str) -> str:
+def absolute_links(html: str, src_uri: str, site_url: str, directory_urls: bool = True) -> str:
     """`html` of a question or answer with every relative link and image made absolute, as the
-    site publishes it: a page's `x.md` becomes `x/` (MkDocs directory URLs), other files keep their
-    path, both resolved against the module's source path `src_uri` and prefixed with `site_url`.
-    An LMS imports a relative link as a broken one (Moodle: http://invalidurldetected/)."""
+    site publishes it: a page's `x.md` becomes `x/` (or `x.html` without MkDocs'
+    `use_directory_urls`), other files keep their path, both resolved against the module's
+    source path `src_uri` and prefixed with `site_url`. An LMS imports a relative link as a
+    broken one (Moodle: http://invalidurldetected/)."""
     page_dir = posixpath.dirname(src_uri)
-    page_url = _page_url(src_uri)
+    page_url = _page_url(src_uri, directory_urls)
 
     def absolute(match: re.Match[str]) -> str:
         target = html_module.unescape(match.group(2))
@@ -129,15 +130,18 @@ def absolute_links(html: str, src_uri: str, site_url: str) -> str:
             url = page_url
         else:
             resolved = posixpath.normpath(posixpath.join(page_dir, path))
-            url = _page_url(resolved) if resolved.endswith(".md") else resolved
+            url = _page_url(resolved, directory_urls) if resolved.endswith(".md") else resolved
         full = f"{site_url}{url}{hash_}{fragment}"
         return f"{match.group(1)}{html_module.escape(full)}{match.group(3)}"
     return LINK.sub(absolute, html)
 
 
-def _page_url(src_uri: str) -> str:
-    """'course/02-x.md' -> 'course/02-x/'; 'course/index.md' -> 'course/'; 'index.md' -> ''."""
+def _page_url(src_uri: str, directory_urls: bool) -> str:
+    """'course/02-x.md' -> 'course/02-x/'; 'course/index.md' -> 'course/'; 'index.md' -> ''
+    (without directory URLs: 'course/02-x.html', 'course/index.html')."""
     stem = src_uri[: -len(".md")]
+    if not directory_urls:
+        return f"{stem}.html"
     if stem == "index" or stem.endswith("/index"):
         stem = stem[: -len("index")].rstrip("/")
     return f"{stem}/" if stem else ""
