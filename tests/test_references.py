@@ -232,6 +232,12 @@ def test_apa_order_is_letter_by_letter_ignoring_accents_and_case() -> None:
                one(unicodedata.normalize("NFD", "Émond")), one("Loftus"), one("Loft")]
     assert names_in_order(entries) == ["ásbjörnsson", "Ásgeirsdóttir", "Émond", "Loft", "Loftus",
                                        "Miller", "Öst", "Zhang"]
+    # a vowel sign is part of its letter: कल (kal) files before कुल (kul), whatever the initials;
+    # an accent is ignored until the end: Nguyễn, A. before Nguyen, B. (the initials decide)
+    assert names_in_order([one("कुल", "A."), one("कल", "B."), one("Nguyen", "B."), one("Nguyễn", "A."),
+                           one("Nguyen", "A.")]) == ["Nguyen", "Nguyễn", "Nguyen", "कल", "कुल"]
+    assert [apa.initials(e["author"][0]["given"]) for e in sorted(
+        [one("Nguyen", "B."), one("Nguyễn", "A.")], key=apa.sort_key)] == ["A.", "B."]
     # one author before the same author with others; then by year, n.d. first
     solo = one("Brown", year=2019)
     undated = one("Brown", year=None)

@@ -272,30 +272,37 @@ def reference(entry: Entry) -> str:
     return _tail(head, body, locator(entry))
 
 
-def _letters(text: str) -> tuple[int, ...]:
-    """A UCA collation key of the letters and digits only: APA orders "letter by letter", and
-    the full UCA key compares base letters first, so accents and case only break ties
-    ("Öst" files under O, "Ásgeirsdóttir" under A)."""
-    kept = "".join(c for c in unicodedata.normalize("NFC", text) if c.isalnum())
-    return tuple(COLLATOR.sort_key(kept))
+def _letters(text: str, primary: bool) -> tuple[int, ...]:
+    """A UCA collation key of the letters (with their marks) and digits only, as APA orders
+    "letter by letter"; with `primary`, only the base letters count (accents and case ignored:
+    "Öst" files under O, "Ásgeirsdóttir" under A), else the full key that breaks ties."""
+    # Marks stay: a Devanagari vowel sign or a Latin accent left after NFC is part of the letter.
+    kept = "".join(c for c in unicodedata.normalize("NFC", text)
+                   if c.isalnum() or unicodedata.category(c).startswith("M"))
+    key = tuple(COLLATOR.sort_key(kept))
+    return key[: key.index(0)] if primary and 0 in key else key   # pyuca: 0 ends a level
 
 
-def _name_key(name: dict[str, str]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+def _name_key(name: dict[str, str], primary: bool) -> tuple[tuple[int, ...], tuple[int, ...]]:
     if name.get("literal"):
-        return _letters(re.sub(r"^(the|a|an)\s+", "", name["literal"], flags=re.I)), ()
-    return _letters(family(name) or name.get("family", "")), _letters(initials(name.get("given", "")))
+        return _letters(re.sub(r"^(the|a|an)\s+", "", name["literal"], flags=re.I), primary), ()
+    return (_letters(family(name) or name.get("family", ""), primary),
+            _letters(initials(name.get("given", "")), primary))
 
 
 def sort_key(entry: Entry) -> tuple[object, ...]:
     """APA 7 reference-list order (section 9.44-9.47): letter by letter by the first author's
     surname then initials, then the next authors ("nothing precedes something", so one author
     comes before the same author with others), then year with n.d. first, then title without
-    a leading article. Collation is the Unicode Collation Algorithm (pyuca's DUCET)."""
+    a leading article. Accents and case are ignored throughout ("Nguyễn, A." before "Nguyen,
+    B.") and only break a tie at the end. Collation is the Unicode Collation Algorithm
+    (pyuca's DUCET)."""
     people, _ = names(entry)
     parts = date_parts(entry.get("issued"))
     when = (1, parts[0], year_suffix(entry)) if parts else (0, 0, year_suffix(entry))
     title = re.sub(r"^(the|a|an)\s+", "", str(entry.get("title", "")), flags=re.I)
-    return (tuple(_name_key(p) for p in people), when, _letters(title))
+    return (tuple(_name_key(p, True) for p in people), when, _letters(title, True),
+            tuple(_name_key(p, False) for p in people), _letters(title, False))
 
 
 def same_author_date(entries: Iterable[Entry]) -> list[list[Entry]]:
