@@ -383,3 +383,22 @@ def test_a_local_site_url_is_refused(tmp_path, address) -> None:
     assert doctor.check_site_url(project.site_url).status == doctor.FAIL
     with pytest.raises(deploy.DeployError, match="site_url"):
         deploy.deploy(project, dry_run=True)
+
+
+def test_self_check_answers_render_as_the_site_renders_them() -> None:
+    """Fenced code, definition lists, nested admonitions, attribute lists and footnotes reach
+    the LMS as HTML, not as Markdown syntax."""
+    page = ('## Self-check\n\n**1. A?**\n\n??? note "Answer"\n    A reply such as:\n\n'
+            '    ```text\n    I hear you <3\n    ```\n\n    Alliance\n    :   The working bond.\n\n'
+            '    !!! warning "Careful"\n        Not therapy.\n\n    A point and a note[^1].\n    { .lead }\n\n'
+            '    [^1]: Bordin (1979).\n')
+    site = selfcheck.Renderer.from_site(
+        ["toc", "admonition", "attr_list", "def_list", "footnotes", "tables", "pymdownx.details",
+         "pymdownx.superfences", "pymdownx.snippets"],
+        {"toc": {"permalink": True}, "pymdownx.snippets": {"auto_append": ["missing.md"], "check_paths": True}})
+    for renderer in (None, site):
+        (question,) = selfcheck.questions(page, renderer)
+        answer = question.answer_html
+        for syntax in ("```", ":   ", "!!!", "{ .lead }", "[^1]"):
+            assert syntax not in answer, (syntax, answer)
+        assert "I hear you &lt;3" in answer and "<dd>" in answer and "Careful" in answer

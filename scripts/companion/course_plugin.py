@@ -143,6 +143,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.root = Path.cwd()
         self.site_url = ""
         self.directory_urls = True
+        self.renderer = selfcheck.Renderer()
         self.library: dict[str, Entry] = {}
         self.weeks: list[bundles.Week] = []
         self.podcast = project.PodcastSettings()
@@ -159,6 +160,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.site_url = (config.site_url or "").rstrip("/")
         self.site_url = f"{self.site_url}/" if self.site_url else ""
         self.directory_urls = bool(config.use_directory_urls)
+        self.renderer = selfcheck.Renderer.from_site(config.markdown_extensions, config.mdx_configs)
         try:
             self.library = bibliography.load(self.root / self.config.bibliography_dir)
             self.weeks = bundles.load_syllabus(self.root / self.config.syllabus_file)
@@ -218,7 +220,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                                       self.config.course_title, date)
         refs = sorted((self.library[k] for k in meta["references"]), key=apa.sort_key)
         try:
-            questions = selfcheck.questions(file.content_string)
+            questions = selfcheck.questions(file.content_string, self.renderer)
         except selfcheck.SelfCheckError as exc:
             raise PluginError(f"companion-course: docs/{file.src_uri}: {exc}") from exc
         module = Module(file.src_uri, file.url, meta, entry, refs, questions)

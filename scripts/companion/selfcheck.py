@@ -18,6 +18,7 @@ import html as html_module
 import posixpath
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import markdown
 
@@ -31,7 +32,14 @@ INDENT = "    "
 MACRO = re.compile(r"\{\{|\{%")
 LINK = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
 ABSOLUTE = re.compile(r"^(?:[a-z][a-z0-9+.\-]*:|//)", re.I)   # a scheme (https:, mailto:) or //host
-MARKDOWN_EXTENSIONS = ("tables", "sane_lists")
+# Python-Markdown's own extensions for what a course page writes (admonitions, definition lists,
+# fenced code, attribute lists, footnotes, abbreviations): the default when the site's own
+# `markdown_extensions` are not given, so an answer never reaches the LMS as raw syntax.
+MARKDOWN_EXTENSIONS = ("tables", "sane_lists", "fenced_code", "admonition", "attr_list", "def_list",
+                       "footnotes", "abbr", "md_in_html")
+# Site extensions that need the site around them: snippets reads files (and appends the glossary
+# to every text), toc adds permalinks to headings an answer does not have.
+SITE_ONLY_EXTENSIONS = ("pymdownx.snippets", "toc")
 
 
 @dataclass(frozen=True)
@@ -57,11 +65,26 @@ def section(markdown_text: str) -> str:
     return rest[: end.start()] if end else rest
 
 
-def to_html(text: str) -> str:
-    return markdown.markdown(text.strip(), extensions=list(MARKDOWN_EXTENSIONS))
+@dataclass(frozen=True)
+class Renderer:
+    """The Markdown extensions (names) and their settings a question and answer are rendered
+    with: the site's (`from_site`), so the LMS shows what the page shows."""
+
+    extensions: tuple[str, ...] = MARKDOWN_EXTENSIONS
+    configs: tuple[tuple[str, dict[str, Any]], ...] = ()
+
+    @classmethod
+    def from_site(cls, extensions: list[Any], configs: dict[str, Any]) -> "Renderer":
+        names = tuple(str(e) for e in extensions if isinstance(e, str) and e not in SITE_ONLY_EXTENSIONS)
+        return cls(names, tuple((n, dict(configs.get(n) or {})) for n in names if configs.get(n)))
+
+    def html(self, text: str) -> str:
+        return markdown.markdown(text.strip(), extensions=list(self.extensions),
+                                 extension_configs=dict(self.configs))
 
 
-def questions(markdown_text: str) -> list[Question]:
+
+def questions(markdown_text: str, renderer: Renderer | None = None) -> list[Question]:
     """Every question of the page's self-check, in order; [] when the page has none.
 
     Raises SelfCheckError for a question with no model answer, so a lecturer never imports a
@@ -96,7 +119,8 @@ def questions(markdown_text: str) -> list[Question]:
         if MACRO.search(text) or MACRO.search(answer):
             raise SelfCheckError(f"self-check question {number} holds a macro ({{{{ }}}} or {{% %}}), "
                                  "which the cartridge cannot render: write its text out.")
-        found.append(Question(number, to_html(text), to_html(answer)))
+        render = (renderer or Renderer()).html
+        found.append(Question(number, render(text), render(answer)))
     orphan = next((line.strip() for line in _unclaimed(lines, found)), None)
     if orphan is not None:
         raise SelfCheckError(f"self-check answer block {orphan!r} follows no question the exporter "
