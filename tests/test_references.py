@@ -418,3 +418,19 @@ def test_the_host_name_is_parsed_as_reference_managers_parse_it() -> None:
         entry = citemeta.episode_entry({"slug": "e1", "title": "T", "date": "2024-05-01"},
                                        "https://x.org/e1/", "Fall From Grace", host)
         assert apa.plain(apa.reference(entry)).startswith(f"{expected} (Host)"), host
+
+
+def test_a_reference_is_one_line_with_a_working_link() -> None:
+    """A title or name pasted with line breaks, tabs or U+2028, and a URL or DOI holding a space,
+    a non-ASCII letter or '<>': the copied reference is one line and its link opens."""
+    from companion import citemeta
+
+    entry = {"id": "x", "type": "webpage", "issued": 2024, "title": "Line\nbreak\tand tab\u2028sep  two",
+             "author": [{"literal": "Peer\nGroup"}], "URL": "https://x.org/a b/é?q=1&r=2#f"}
+    text = apa.plain(apa.reference(entry))
+    assert text == "Peer Group. (2024). Line break and tab sep two. https://x.org/a%20b/%C3%A9?q=1&r=2#f"
+    assert all(" ".join(c.split()) == c for _, c in citemeta.highwire(entry))
+    sici = {"id": "s", "type": "article-journal", "issued": 1998, "title": "T", "container-title": "J",
+            "author": [{"family": "A", "given": "B."}], "DOI": "10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-0"}
+    assert ('href="https://doi.org/10.1002/(SICI)1097-4571(199806)49:8%3C693::AID-ASI4%3E3.0.CO;2-0"'
+            in apa.reference(sici))

@@ -14,6 +14,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
+from urllib.parse import quote
 from typing import Iterable
 
 import pyuca
@@ -32,13 +33,16 @@ DASH = "\u2013"
 ELLIPSIS = ". . ."             # APA 7 writes the omission as three spaced periods
 COLLATOR = pyuca.Collator()    # UCA with the DUCET table pyuca ships (pure Python, no ICU)
 NO_DATE = "n.d."
+URL_SAFE = ":/?#[]@!$&'()*+,;=%~"   # RFC 3986 reserved characters and '%': left as written
 HYPHEN_SPACES = re.compile(r"\s*-\s*")   # "Jean - Paul" is "Jean-Paul"
 
 Citation = tuple[str, ...]
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text), quote=False)
+    """Text for a reference, HTML-escaped, every run of whitespace (line breaks, tabs, U+2028 from
+    a pasted title) one space: a copied reference is one line."""
+    return html.escape(" ".join(str(text).split()), quote=False)
 
 
 def plain(markup: str) -> str:
@@ -179,8 +183,14 @@ def doi_url(entry: Entry) -> str:
 
 def locator(entry: Entry) -> str:
     """The DOI link, else the URL link, as HTML (`plain()` leaves the address as text)."""
-    url = doi_url(entry) or str(entry.get("URL", ""))
-    return f'<a href="{html.escape(url)}">{_e(url)}</a>' if url else ""
+    url = " ".join((doi_url(entry) or str(entry.get("URL", ""))).split())
+    if not url:
+        return ""
+    # A space, a non-ASCII letter or a DOI's "<>" is not valid in a URL: encoded (RFC 3986), and
+    # shown so, so the address a reader copies from the reference works too.
+    href = quote(url, safe=URL_SAFE)
+    return f'<a href="{html.escape(href)}">{_e(href)}</a>'
+
 
 
 def pages(entry: Entry) -> str:

@@ -103,7 +103,7 @@ def highwire(entry: Entry) -> list[tuple[str, str]]:
     if parts:
         tags += [("DC.date", "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts)))]
     tags += [("DC.type", "Sound" if entry["type"] == "broadcast" else "Text")]
-    return tags
+    return [(name, " ".join(str(content).split())) for name, content in tags]   # one line each
 
 
 def _json_ld(data: dict[str, Any]) -> str:
