@@ -240,6 +240,14 @@ def test_self_check_markdown_is_read_exactly() -> None:
         selfcheck.questions("## Self-check\n\n**1. Orphan question?**\n\nSome text.\n")
 
 
+def test_an_empty_folder_is_left_out() -> None:
+    folders = [cartridge.Folder("Modules", (cartridge.Link("m1", "Module 1", "https://x/m1/"),)),
+               cartridge.Folder("Weekly bundles", ()), cartridge.Folder("Self-checks", ())]
+    manifest = etree.fromstring(cartridge.manifest_xml("T", "D", folders))
+    assert manifest.xpath("//cp:item[cp:title='Weekly bundles' or cp:title='Self-checks']", namespaces=NS) == []
+    assert manifest.xpath("//cp:item/cp:title/text()", namespaces=NS) == ["Modules", "Module 1"]
+
+
 def test_same_input_same_bytes() -> None:
     folders = [cartridge.Folder("Modules", (cartridge.Link("m1", "Module 1", "https://x/m1/"),))]
     assert cartridge.build("T", "D", folders) == cartridge.build("T", "D", folders)
