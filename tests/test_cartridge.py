@@ -25,7 +25,7 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from companion import cartridge, deploy, doctor, qti, selfcheck
+from companion import cartridge, deploy, doctor, feed_tags, qti, selfcheck
 from companion.project import open_project
 from course_support import REPO, course_site, course_site_absolute, module_files  # noqa: F401
 
@@ -391,6 +391,8 @@ def test_a_local_site_url_is_refused(tmp_path, address) -> None:
     assert doctor.check_site_url(project.site_url).status == doctor.FAIL
     with pytest.raises(deploy.DeployError, match="site_url"):
         deploy.deploy(project, dry_run=True)
+    with pytest.raises(feed_tags.FeedTagsError, match="site_url"):   # podcast apps cannot fetch it
+        feed_tags.site_url(project)
 
 
 def test_self_check_answers_render_as_the_site_renders_them() -> None:

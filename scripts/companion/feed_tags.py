@@ -13,7 +13,7 @@ from xml.sax.saxutils import quoteattr
 
 from companion import store
 from companion.chapters import CHAPTERS_TYPE
-from companion.project import Project, load_config
+from companion.project import Project, load_config, site_url_problem
 
 SITE_PATH = "episodes"
 # (file in episodes/<slug>/, MIME type the spec names, rel); VTT first: what Apple ingests.
@@ -32,10 +32,11 @@ class FeedTagsError(Exception):
 def site_url(project: Project) -> str:
     """mkdocs.yml `site_url` with one trailing slash; tags need absolute URLs."""
     url = str(load_config(project.root).get("site_url") or "").strip()
-    if not url.startswith(("http://", "https://")):
+    problem = site_url_problem(url) if url else "empty"
+    if problem:
         raise FeedTagsError(
-            "site_url in mkdocs.yml is empty or not an http(s) URL. Set it to the address the site "
-            "is published at (e.g. https://USER.github.io/REPO/): podcast apps need absolute URLs.")
+            f"site_url in mkdocs.yml is {problem}. Set it to the address the site is published at "
+            "(e.g. https://USER.github.io/REPO/): podcast apps need absolute public URLs.")
     return url.rstrip("/") + "/"
 
 
