@@ -1,9 +1,7 @@
 """The IMS Common Cartridge, checked as Moodle's and Canvas's importers read it.
 
-No PyPI package ships the IMS CC 1.1 XSDs; Moodle's tree does, and its importer refuses a
-cartridge whose manifest fails them, so `tests/data/imscc11-xsd/` holds those files unchanged and
-every manifest, QTI and web-link file is validated against them as Moodle does. The tests also
-check the profile's structural rules (IMS CC 1.1 manifest and QTI 1.2.1 profile) and the XPaths
+No PyPI package ships the IMS CC 1.1 XSDs (and the project commits no copy of another
+project's files), so the tests check the profile's structural rules (IMS CC 1.1 manifest and QTI 1.2.1 profile) and the XPaths
 Moodle's importer follows (backup/cc/cc112moodle.php, entity11.quiz.class.php): web links
 absolute, every item bound to a resource whose file is in the zip, each module's self-check an
 assessment of essay items whose model answer is the general feedback. Without site_url the build
@@ -38,13 +36,9 @@ CC11_RESOURCE_TYPES = {"webcontent", "imswl_xmlv1p1", "imsdt_xmlv1p1", "imsbasic
 CC_QUESTION_PROFILES = {"cc.multiple_choice.v0p1", "cc.multiple_response.v0p1", "cc.true_false.v0p1",
                         "cc.fib.v0p1", "cc.pattern_match.v0p1", "cc.essay.v0p1"}
 NCNAME = re.compile(r"^[A-Za-z_][\w.\-]*$")
-XSD = REPO / "tests" / "data" / "imscc11-xsd"
-# Moodle's imscc11 converter: the schema its manifest_validator uses, and the string its
+# Moodle's imscc11 converter: the string its
 # detect_format looks for in the manifest's first 500 bytes (lower-cased, no spaces or quotes).
-MOODLE_MANIFEST_SCHEMA = "cc11libxml2validator.xsd"
 MOODLE_DETECT = "xmlns=http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
-SCHEMAS = {cartridge.MANIFEST: MOODLE_MANIFEST_SCHEMA, "selfchecks/": "ccv1p1_qtiasiv1p2p1_v1p0.xsd",
-           "weblinks/": "ccv1p1_imswl_v1p1.xsd"}
 LINK_ATTRIBUTE = re.compile(r'\s(?:href|src)="([^"]*)"')
 # Item parts the CC 1.1 QTI profile removed from QTI 1.2.1 (profile notes, Item (c)-(k)).
 REMOVED_ITEM_PARTS = ("itemcontrol", "itemrubric", "rubric", "duration", "objectives", "reference",
@@ -109,15 +103,10 @@ def check_manifest_profile(archive: zipfile.ZipFile, manifest: etree._Element) -
             etree.fromstring(archive.read(name))       # every XML file well-formed
 
 
-def check_schemas(archive: zipfile.ZipFile) -> None:
-    """Every file valid against the CC 1.1 schema Moodle checks it with; Moodle detects CC 1.1."""
-    schemas = {prefix: etree.XMLSchema(etree.parse(str(XSD / name))) for prefix, name in SCHEMAS.items()}
+def check_moodle_detects_cc11(archive: zipfile.ZipFile) -> None:
+    """Moodle detects a CC 1.1 cartridge by the manifest's default namespace in its first bytes."""
     head = re.sub(r"\s", "", archive.read(cartridge.MANIFEST)[:500].decode("utf-8", "replace").lower())
     assert MOODLE_DETECT in head.replace("'", "").replace('"', ""), "Moodle would not detect CC 1.1"
-    for name in archive.namelist():
-        (schema,) = [s for prefix, s in schemas.items() if name.startswith(prefix)]
-        document = etree.fromstring(archive.read(name))
-        assert schema.validate(document), f"{name}: {schema.error_log}"
 
 
 def check_qti_profile(root: etree._Element) -> list[etree._Element]:
@@ -165,7 +154,7 @@ def plain(html_text: str) -> str:
 def test_manifest_follows_the_cc11_profile(course_site_absolute) -> None:  # noqa: F811
     archive, manifest, _ = open_cartridge(course_site_absolute)
     check_manifest_profile(archive, manifest)
-    check_schemas(archive)
+    check_moodle_detects_cc11(archive)
 
 
 def test_every_module_and_week_is_an_absolute_weblink(course_site_absolute) -> None:  # noqa: F811
@@ -325,7 +314,7 @@ def test_hostile_text_still_makes_a_cartridge_moodle_accepts() -> None:
     archive = zipfile.ZipFile(io.BytesIO(cartridge.build("Course\x00 & <T>", "D", folders)))
     manifest = etree.fromstring(archive.read(cartridge.MANIFEST))
     check_manifest_profile(archive, manifest)
-    check_schemas(archive)
+    check_moodle_detects_cc11(archive)
     (bank,) = resources_by_type(archive, manifest, qti.ASSESSMENT_TYPE).values()
     items = check_qti_profile(bank)
     assert len(items) == 2, "a repeated question number must not merge two questions"
