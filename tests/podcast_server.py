@@ -1,5 +1,7 @@
-"""A podcast host on 127.0.0.1 for the tests: serves feeds and audio with ETag, Range and gzip
-(companion.static_server), counts every request, and fails on purpose where a test asks it to."""
+"""A podcast host on 127.0.0.1 for the tests: serves feeds and audio with ETag, Range, If-Range
+and gzip (companion.static_server), counts every request, and fails on purpose where a test asks
+it to: errors, throttling with Retry-After, cut connections, a file re-uploaded mid-download,
+a host that ignores If-Range."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from companion.static_server import StaticHandler, StaticServer, content_type
+from companion.static_server import StaticHandler, StaticServer, content_type, etag_of
 
 
 @dataclass
@@ -19,7 +21,12 @@ class Faults:
     fail_5xx: Counter = field(default_factory=Counter)          # path -> times to answer 503
     truncate: Counter = field(default_factory=Counter)          # path -> times to cut the body
     ignore_validators: bool = False                             # never answer 304
+    ignore_if_range: bool = False                               # Range served even if changed
     redirects: dict[str, str] = field(default_factory=dict)     # path -> Location (301)
+    throttle: dict[str, list] = field(default_factory=dict)     # path -> [times, Retry-After,
+                                                                #          status (429 or 503)]
+    reupload: dict[str, bytes] = field(default_factory=dict)    # path -> new bytes, put in place
+                                                                # right after a truncated answer
 
 
 class FaultyHandler(StaticHandler):
@@ -39,12 +46,21 @@ class FaultyHandler(StaticHandler):
         if path in faults.status:
             self.send_error(faults.status[path])
             return
+        if faults.throttle.get(path, [0])[0] > 0:
+            faults.throttle[path][0] -= 1
+            self.send_response(faults.throttle[path][2] if len(faults.throttle[path]) > 2 else 429)
+            self.send_header("Retry-After", str(faults.throttle[path][1]))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if faults.fail_5xx[path] > 0:
             faults.fail_5xx[path] -= 1
             self.send_error(503)
             return
         if faults.ignore_validators:
             del self.headers["If-None-Match"]
+        if faults.ignore_if_range:
+            del self.headers["If-Range"]
         target = self.resolve()
         if target is None:
             self.send_error(404)
@@ -56,10 +72,13 @@ class FaultyHandler(StaticHandler):
             self.send_header("Content-Type", content_type(target))
             self.send_header("Content-Length", str(len(data)))
             self.send_header("Accept-Ranges", "bytes")
+            self.send_header("ETag", etag_of(data))
             self.end_headers()
             self.wfile.write(data[: len(data) // 3])
             self.wfile.flush()
             self.close_connection = True
+            if path in faults.reupload:           # the publisher replaces the file meanwhile
+                target.write_bytes(faults.reupload.pop(path))
             return
         self.send_file(data, content_type(target), head)
 
@@ -72,17 +91,23 @@ class PodcastServer(StaticServer):
         super().__init__(root, handler=FaultyHandler)
 
 
-def rss(items: list[dict], title: str = "Test Podcast") -> str:
-    """A small RSS feed; item values are inserted as given (tests pass hostile text on purpose)."""
+def rss(items: list[dict], title: str = "Test Podcast", new_feed_url: str | None = None) -> str:
+    """A small RSS feed; item values are inserted as given (tests pass hostile text on purpose).
+
+    An item's guid is written with isPermaLink="false" unless the item says `"permalink": True`
+    (then with no attribute: RSS's default, "a permalink")."""
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
            '<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" '
            'xmlns:podcast="https://podcastindex.org/namespace/1.0">',
            f"<channel><title>{html.escape(title)}</title><link>http://127.0.0.1/</link>"]
+    if new_feed_url:
+        out.append(f"<itunes:new-feed-url>{html.escape(new_feed_url)}</itunes:new-feed-url>")
     for item in items:
         out.append("<item>")
         out.append(f"<title>{item.get('title_xml') or html.escape(item.get('title', ''))}</title>")
         if item.get("guid") is not None:
-            out.append(f"<guid isPermaLink=\"false\">{html.escape(item['guid'])}</guid>")
+            attribute = "" if item.get("permalink") else ' isPermaLink="false"'
+            out.append(f"<guid{attribute}>{html.escape(item['guid'])}</guid>")
         if item.get("date"):
             out.append(f"<pubDate>{item['date']}</pubDate>")
         if item.get("duration"):

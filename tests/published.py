@@ -34,6 +34,8 @@ EXTRA_ITEM = f"""<item><title>{BROKEN_TITLE}</title><guid isPermaLink="false">sa
 <enclosure url="audio/gone.mp3" length="1000" type="audio/mpeg"/></item>
 """
 STEP_TIMEOUT_S = 600
+FEED_TOKEN = "pRiVaTe-7c41e9-token"          # a premium feed's URL holds a token: the repository
+                                             # secret COMPANION_FEED carries it, nothing else may
 
 
 @dataclass
@@ -41,6 +43,7 @@ class Published:
     root: Path                                   # the project copy, a clone of `remote`
     remote: Path                                 # bare repository standing in for GitHub
     summary: Path                                # $GITHUB_STEP_SUMMARY
+    feed: str = ""                               # $COMPANION_FEED, as the workflow's secret
     steps: dict[str, subprocess.CompletedProcess] = field(default_factory=dict)
 
     @property
@@ -53,6 +56,9 @@ class Published:
                "PYTHON": sys.executable, "GITHUB_STEP_SUMMARY": str(self.summary),
                "HF_HUB_OFFLINE": "1", "NO_MKDOCS_2_WARNING": "1", "PUBLISH_BRANCH": "main"}
         env.pop("COMPANION_MODEL", None)
+        env.pop("COMPANION_FEED", None)
+        if self.feed and args[0] in ("plan", "sync", "shard"):   # as publish.yml gives the secret
+            env["COMPANION_FEED"] = self.feed
         return subprocess.run(["bash", str(SCRIPT), *args], cwd=self.root, env=env,
                               capture_output=True, text=True, timeout=STEP_TIMEOUT_S)
 
@@ -78,7 +84,8 @@ def serve_sample(www: Path) -> StaticServer:
 
 
 def copy_project(root: Path, feed_url: str) -> None:
-    """The site sources, the CI files, and mkdocs.yml pointing at the feed and a site URL."""
+    """The site sources, the CI files, and mkdocs.yml with a site URL and the feed (an empty
+    `feed_url` leaves the feed out, as for a private feed given by the COMPANION_FEED secret)."""
     copy_site_sources(REPO, root, (".gitignore", str(SCRIPT), str(WORKFLOW)))
     config = (root / "mkdocs.yml").read_text()
     for old, new in (('site_url: ""', f'site_url: "{SITE_URL}"'), ('feed: ""', f'feed: "{feed_url}"')):
@@ -105,8 +112,9 @@ def fork(base: Path, feed_url: str, name: str = "project") -> tuple[Path, Path]:
 def publish(base: Path) -> Published:
     server = serve_sample(base / "www")
     try:
-        root, remote = fork(base, f"{server.url}/feed.xml")
-        done = Published(root=root, remote=remote, summary=base / "summary.md")
+        root, remote = fork(base, "")            # a private feed: its URL is a secret
+        done = Published(root=root, remote=remote, summary=base / "summary.md",
+                         feed=f"{server.url}/feed.xml?auth={FEED_TOKEN}")
         done.steps["sync"] = done.run("sync")
     finally:
         server.shutdown()

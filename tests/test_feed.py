@@ -117,3 +117,52 @@ def test_plain_text_and_sanitiser() -> None:
     assert plain_text("<ul><li>Reader: a volunteer</li><li>Source: LibriVox</li></ul>") == \
         "Reader: a volunteer Source: LibriVox"
     assert clean_show_notes('<img src=x onerror=alert(1)><p>ok</p>') == "<p>ok</p>"
+
+
+PERMALINK_GUIDS = b"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Caf\xc3\xa9 talk</title>
+<item><title>R\xc3\xa9sum\xc3\xa9</title><guid>
+  abc-123  </guid><enclosure url="media/\xc3\xa9pisode 1.mp3" type="audio/mpeg"/></item>
+<item><title>Two</title><guid isPermaLink="true">https://host.example/ep/2</guid>
+<link>/page/2</link></item>
+</channel></rss>"""
+
+
+@pytest.mark.parametrize("address", ["https://old.example/rss", "http://new.example/a/b/feed"])
+def test_guids_are_kept_as_written_wherever_the_feed_is_read_from(address: str) -> None:
+    parsed = parse_feed(PERMALINK_GUIDS, address)
+    assert [i["guid"] for i in parsed.items] == ["abc-123", "https://host.example/ep/2"]
+    first, second = parsed.items
+    assert first["link"] is None                     # a guid is not a page address
+    assert first["enclosure"]["url"] == address.rsplit("/", 1)[0] + "/media/épisode 1.mp3"
+    assert second["link"] == address.split("/", 3)[0] + "//" + address.split("/")[2] + "/page/2"
+
+
+@pytest.mark.parametrize("content_type", ["text/xml", "application/xml", "text/xml; charset=utf-8",
+                                          "application/rss+xml", None])
+def test_text_xml_without_charset_is_not_called_malformed(content_type) -> None:
+    # RFC 7303: the XML declaration decides, not an old US-ASCII default for text/xml.
+    parsed = parse_feed(PERMALINK_GUIDS, "https://host.example/feed", content_type)
+    assert parsed.warnings == [] and parsed.title == "Café talk"
+    assert parsed.items[0]["title"] == "Résumé"
+
+
+def test_new_feed_url_is_read() -> None:
+    raw = PERMALINK_GUIDS.replace(b"<channel>", b'<channel xmlns:itunes="http://www.itunes.com/'
+                                  b'dtds/podcast-1.0.dtd"><itunes:new-feed-url> https://new.example/'
+                                  b'feed </itunes:new-feed-url>')
+    assert parse_feed(raw, "https://old.example/rss").new_feed_url == "https://new.example/feed"
+
+
+def test_relative_links_in_show_notes_lead_to_the_publishers_site() -> None:
+    raw = PERMALINK_GUIDS.replace(b"<title>Two</title>", b"<title>Two</title><description>"
+                                  b"&lt;a href=\"/notes/2\"&gt;notes&lt;/a&gt;</description>")
+    notes = parse_feed(raw, "https://host.example/rss/feed").items[1]["show_notes_html"]
+    assert 'href="https://host.example/notes/2"' in notes
+
+
+def test_xml_base_does_not_turn_a_guid_into_a_url() -> None:
+    raw = PERMALINK_GUIDS.replace(b'<rss version="2.0">',
+                                  b'<rss version="2.0" xml:base="https://base.example/x/">')
+    assert [i["guid"] for i in parse_feed(raw, "https://h.example/rss").items] == [
+        "abc-123", "https://host.example/ep/2"]

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
 from companion import http
+
+AUDIO = Path(__file__).parent / "data" / "audio"
 
 FEED = b"<rss version='2.0'><channel><title>t</title></channel></rss>" * 50
 
@@ -54,14 +60,118 @@ def test_truncated_download_resumes_with_range(host, tmp_path: Path, monkeypatch
     assert not dest.with_name("a.audio.part").exists()
 
 
+def killed_download(host, url: str, dest: Path, data: bytes) -> None:
+    """What a run killed mid-download leaves: a .part and the validators seen when it started."""
+    http.fetch(url)                                   # learn the ETag as the first run did
+    etag = http.fetch(url).etag
+    dest.with_name(dest.name + ".part").write_bytes(data[:100_000])
+    key = "sha256:" + hashlib.sha256(url.encode()).hexdigest()
+    dest.with_name(dest.name + ".part.json").write_text(json.dumps(
+        {"url": key, "etag": etag, "last_modified": None, "total": len(data)}))
+
+
 def test_part_file_left_by_a_killed_run_is_resumed(host, tmp_path: Path) -> None:
     url = host.add("sonnet002.mp3")
     data = (host.root / "sonnet002.mp3").read_bytes()
     dest = tmp_path / "b.audio"
-    dest.with_name("b.audio.part").write_bytes(data[:100_000])
+    killed_download(host, url, dest, data)
     http.download(url, dest)
     assert dest.read_bytes() == data
     assert host.headers_seen[-1][1]["Range"] == "bytes=100000-"
+    assert host.headers_seen[-1][1]["If-Range"].startswith('"')
+    assert not dest.with_name("b.audio.part.json").exists()
+
+
+def test_a_part_without_validators_is_not_trusted(host, tmp_path: Path) -> None:
+    # A .part from an earlier version: nothing says which upload it came from, so start again.
+    url = host.add("sonnet002.mp3")
+    data = (host.root / "sonnet002.mp3").read_bytes()
+    dest = tmp_path / "b.audio"
+    dest.with_name("b.audio.part").write_bytes(b"x" * 100_000)
+    http.download(url, dest)
+    assert dest.read_bytes() == data and "Range" not in host.headers_seen[-1][1]
+
+
+@pytest.mark.parametrize("honours_if_range", [True, False], ids=["if-range", "ignores-if-range"])
+@pytest.mark.parametrize("new_size", ["longer", "shorter"])
+def test_a_file_reuploaded_after_a_kill_is_downloaded_whole(host, tmp_path: Path, new_size: str,
+                                                            honours_if_range: bool) -> None:
+    first = host.add("ep.mp3", source=AUDIO / "sonnet001.mp3")
+    old = (host.root / "ep.mp3").read_bytes()
+    new = (AUDIO / ("sonnet002.mp3" if new_size == "longer" else "jfk.wav")).read_bytes()[:90_000]
+    dest = tmp_path / "c.audio"
+    killed_download(host, first, dest, old)
+    host.add("ep.mp3", new)                            # the publisher replaces the file
+    host.faults.ignore_if_range = not honours_if_range
+    http.download(first, dest)
+    assert dest.read_bytes() == new                    # never the old head and the new tail
+    statuses = [line.rsplit(" ", 1)[-1] for line in host.log if "/ep.mp3" in line]
+    assert "416" not in statuses[-1:]
+
+
+def test_a_reupload_in_the_middle_of_a_download_restarts_it(host, tmp_path: Path,
+                                                            monkeypatch) -> None:
+    monkeypatch.setattr(http, "BACKOFF_S", 0.01)
+    url = host.add("ep.mp3", source=AUDIO / "sonnet001.mp3")
+    new = (AUDIO / "sonnet002.mp3").read_bytes()
+    host.faults.truncate["/ep.mp3"] = 1
+    host.faults.reupload["/ep.mp3"] = new             # replaced while our connection is cut
+    host.faults.ignore_if_range = True                 # and the host sends the new file's tail
+    http.download(url, tmp_path / "d.audio")
+    assert (tmp_path / "d.audio").read_bytes() == new
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_retry_after_is_honoured_when_short(host, monkeypatch, status: int) -> None:
+    url = host.add("feed.xml", FEED)
+    host.faults.throttle["/feed.xml"] = [1, 1, status]   # one 429 (or 503), Retry-After: 1
+    monkeypatch.setattr(http, "budget", http.WaitBudget(10))
+    started = time.monotonic()
+    assert http.fetch(url).body == FEED
+    assert time.monotonic() - started >= 0.95 and host.requests["/feed.xml"] == 2
+
+
+def test_a_long_retry_after_fails_at_once_saying_when(host) -> None:
+    url = host.add("ep.mp3", source=AUDIO / "jfk.wav")
+    host.faults.throttle["/ep.mp3"] = [5, 3600]
+    with pytest.raises(http.FetchError, match=r"429.*asked to be asked again after 20\d\d-.*next run"):
+        http.download(url, host.root.parent / "never.audio")
+    assert host.requests["/ep.mp3"] == 1               # no hammering
+
+
+def test_the_runs_waiting_budget_bounds_retry_after(host, monkeypatch) -> None:
+    url = host.add("feed.xml", FEED)
+    host.faults.throttle["/feed.xml"] = [3, 2]
+    monkeypatch.setattr(http, "budget", http.WaitBudget(3))
+    with pytest.raises(http.FetchError, match="Retry-After 2 s"):
+        http.fetch(url)
+    assert host.requests["/feed.xml"] == 2             # waited once (2 s), then out of budget
+
+
+def test_retry_after_zero_forever_ends(host, monkeypatch) -> None:
+    url = host.add("feed.xml", FEED)
+    host.faults.throttle["/feed.xml"] = [1000, 0]
+    monkeypatch.setattr(http, "budget", http.WaitBudget(2))
+    with pytest.raises(http.FetchError, match="429"):
+        http.fetch(url)
+    assert host.requests["/feed.xml"] == 3             # two 1 s waits, then out of budget
+
+
+@pytest.mark.parametrize("value,seconds", [("12", 12.0), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0),
+                                           ("soon", None), (None, None)])
+def test_retry_after_values(value, seconds) -> None:
+    now = datetime(2015, 10, 21, 7, 28, 30, tzinfo=timezone.utc)
+    assert http.retry_after_s(value, now) == seconds
+    assert http.retry_after_s("Wed, 21 Oct 2015 07:29:00 GMT", now) == 30.0
+
+
+def test_urls_with_spaces_and_accents_are_requested_percent_encoded(host, tmp_path: Path) -> None:
+    host.add("media/Épisode 12 - Final Mix.mp3", source=AUDIO / "jfk.wav")
+    dest = http.download(f"{host.url}/media/Épisode 12 - Final Mix.mp3", tmp_path / "e.audio")
+    assert dest.read_bytes() == (AUDIO / "jfk.wav").read_bytes()
+    assert "/media/%C3%89pisode%2012%20-%20Final%20Mix.mp3" in host.requests
+    with pytest.raises(http.FetchError, match="not a usable web address.*a space"):
+        http.fetch("http://127.0.0.1:99999/a b.mp3")
 
 
 def test_unreachable_host_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from published import BROKEN_TITLE, REPO, WORKFLOW, Published, git, published  # noqa: F401
+from published import BROKEN_TITLE, FEED_TOKEN, REPO, WORKFLOW, Published, git, published  # noqa: F401
 
 pytestmark = pytest.mark.model
 ACTIONLINT = Path(sys.executable).with_name("actionlint")
@@ -103,3 +103,19 @@ def test_the_site_builds_strict_and_deploy_dry_runs(published: Published) -> Non
     deploy = published.steps["deploy"]
     assert deploy.returncode == 0
     assert "mkdocs gh-deploy --force --strict" in deploy.stdout
+
+
+def test_a_private_feed_url_stays_a_secret(published: Published) -> None:
+    sync_step = next(s for s in steps(workflow()["jobs"]["publish"]) if s.get("run", "").endswith(" sync"))
+    assert sync_step["env"]["COMPANION_FEED"] == "${{ secrets.COMPANION_FEED }}"
+    assert "episodes" in git(published.root, "ls-files")
+    token = FEED_TOKEN.encode()
+    for name, step in published.steps.items():
+        assert FEED_TOKEN not in step.stdout + step.stderr, f"the {name} step printed the token"
+    tracked = git(published.remote, "ls-tree", "-r", "--name-only", "main").split()
+    for path in tracked:                                   # what GitHub would hold
+        assert token not in subprocess.run(["git", "show", f"main:{path}"], cwd=published.remote,
+                                           capture_output=True, check=True).stdout, path
+    for folder in ("episodes", "site", ".cache/logs"):
+        for path in (published.root / folder).rglob("*"):
+            assert not path.is_file() or token not in path.read_bytes(), path

@@ -20,11 +20,57 @@ def test_reads_the_pc20_vtt_example_with_speakers() -> None:
     assert {"Sarah", "Gillian"} <= {s.get("speaker") for s in segments}
 
 
-def test_reads_the_pc20_srt_example_with_speaker_labels() -> None:
+def test_reads_the_pc20_srt_example_keeping_labels_as_text() -> None:
+    # SRT has no speaker field: a "Name:" at the start of a cue is text, as written.
     segments = tf.from_srt((EXAMPLES / "example.srt").read_text())
     assert segments[0]["startTime"] == pytest.approx(0.179)
-    assert segments[0]["speaker"] == "Travis"
-    assert segments[0]["body"].startswith("When you first get started in podcasting")
+    assert "speaker" not in segments[0]
+    assert segments[0]["body"].startswith("Travis: When you first get started in podcasting")
+
+
+def test_srt_invents_no_speakers_and_needs_no_blank_lines() -> None:
+    text = ("1\n00:00:01,000 --> 00:00:02,500\nNote: this episode talks about loss.\n"
+            "2\n00:00:02,500 --> 00:00:04,000\nRemember: you can stop at any time.\n"
+            "3\r\n00:00:04,000 --> 00:00:05,000\r\n42\r\n")
+    segments = tf.from_srt(text)
+    assert [s["body"] for s in segments] == ["Note: this episode talks about loss.",
+                                             "Remember: you can stop at any time.", "42"]
+    assert [s["startTime"] for s in segments] == [1.0, 2.5, 4.0]
+    assert not any("speaker" in s for s in segments)
+
+
+def test_vtt_voice_names_are_decoded_and_each_voice_is_a_segment() -> None:
+    text = ("WEBVTT\n\nNOTE a comment\n\nintro\n00:00:00.000 --> 00:00:04.000\n"
+            "<v.loud Q&amp;A host>Welcome back</v> <v Sam &lt;guest&gt;>Thanks for having me\n\n"
+            "00:00:04.000 --> 00:00:06.000\n<v Q&amp;A host>Let us begin\n")
+    segments = tf.from_vtt(text)
+    assert [(s.get("speaker"), s["body"]) for s in segments] == [
+        ("Q&A host", "Welcome back"), ("Sam <guest>", "Thanks for having me"),
+        ("Q&A host", "Let us begin")]
+    assert segments[0]["startTime"] == 0.0 and segments[1]["endTime"] == 4.0
+    assert segments[0]["endTime"] == segments[1]["startTime"]
+    written = tf.to_vtt(segments)
+    assert "<v Q&amp;A host>" in written and "&amp;amp;" not in written
+    assert tf.from_vtt(written) == segments
+    closed = tf.from_vtt("WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Ann>Hi</v> (laughter)\n")
+    assert [(s.get("speaker"), s["body"]) for s in closed] == [("Ann", "Hi"), (None, "(laughter)")]
+
+
+def test_json_end_times_are_optional() -> None:
+    # podcast-namespace transcripts.md: endTime is "End time for the segment (if available)".
+    document = {"version": "1.0.0", "segments": [
+        {"speaker": "Host", "startTime": 3.1, "body": "ask not"},
+        {"speaker": "Host", "startTime": 0.3, "body": "And so,"},
+        {"speaker": "Host", "startTime": 7.6, "endTime": 9.0, "body": "ask what"},
+        {"startTime": "9.5", "body": "you can do"}]}
+    segments = tf.from_json(document, duration=11.0)
+    assert [(s["startTime"], s["endTime"]) for s in segments] == [
+        (0.3, 3.1), (3.1, 7.6), (7.6, 9.0), (9.5, 11.0)]
+    assert tf.from_json(document)[-1]["endTime"] > 9.5          # no duration: after its words
+    with pytest.raises(ValueError, match="segment 1 has no startTime"):
+        tf.from_json({"segments": [{"body": "x"}]})
+    with pytest.raises(ValueError, match="not a number"):
+        tf.from_json({"segments": [{"startTime": "soon", "body": "x"}]})
 
 
 def test_reads_the_pc20_json_example() -> None:

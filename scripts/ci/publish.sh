@@ -18,6 +18,7 @@
 #
 # Environment: COMPANION (default .venv/bin/companion), PYTHON (default .venv/bin/python),
 # COMPANION_MODEL (a larger Whisper model for new episodes; empty: the bundled tiny.en),
+# COMPANION_FEED (a private feed's URL, from a repository secret; read by companion sync itself),
 # PUBLISH_BRANCH (default: the current branch), SYNC_BUDGET_MINUTES and COMMIT_EVERY_MINUTES
 # (default: none, one sync with no time budget), SHARD_MINUTES (default 300), MAX_SHARDS (default 4).
 set -euo pipefail

@@ -207,7 +207,8 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command", required=True)
 
     sync = commands.add_parser("sync", help="fetch the feed and transcribe new episodes")
-    sync.add_argument("--feed", help="feed URL or file (default: extra.podcast.feed in mkdocs.yml)")
+    sync.add_argument("--feed", help="feed URL or file (default: $COMPANION_FEED, a private "
+                                     "feed, else extra.podcast.feed in mkdocs.yml)")
     sync.add_argument("--limit", type=int, help="only the N newest episodes")
     sync.add_argument("--model", help="faster-whisper model name or local model folder "
                                       "(default: tiny.en, offline)")

@@ -3,6 +3,11 @@
 feedparser does the forgiving parse (a partly malformed feed yields what can be read); a second,
 strict pass over the XML collects every `<podcast:transcript>` of an item, because feedparser keeps
 only the last one. Show notes are sanitised with nh3; titles become plain text.
+
+feedparser is never told where the feed came from: given a base URL it resolves an RSS `<guid>`
+without `isPermaLink="false"` against it (`abc-123` read from `https://host/rss` becomes
+`https://host/abc-123`), so an episode's identity would change whenever the feed moves. The guid
+is kept exactly as written (whitespace trimmed) and this module resolves the URLs itself.
 """
 
 from __future__ import annotations
@@ -18,11 +23,10 @@ import feedparser
 
 from companion.sanitise import clean_show_notes, plain_text
 from companion.slug import short_hash
+from companion.urls import FETCHABLE_SCHEMES   # an enclosure may never point at file:// or else
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 AUDIO_EXTENSIONS = (".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".wav", ".flac", ".mp4")
-
-FETCHABLE_SCHEMES = ("http", "https")   # an enclosure may never point at file:// or anything else
 
 
 class FeedError(Exception):
@@ -35,6 +39,7 @@ class ParsedFeed:
     link: str | None
     items: list[dict[str, Any]]
     warnings: list[str] = field(default_factory=list)
+    new_feed_url: str | None = None          # itunes:new-feed-url: the publisher moved the feed
 
 
 def parse_duration(value: Any) -> float | None:
@@ -75,6 +80,16 @@ def _looks_like_audio(enclosure: dict[str, Any]) -> bool:
     return kind.startswith("audio/") or path.endswith(AUDIO_EXTENSIONS)
 
 
+def _content_type(content_type: str | None) -> str:
+    """The media type feedparser should trust. `text/xml` without a charset no longer means
+    US-ASCII (RFC 7303 section 8.5 and appendix C obsolete RFC 3023's default): the XML
+    declaration or BOM decides, exactly as for `application/xml`."""
+    kind = (content_type or "application/xml").strip()
+    if kind.split(";", 1)[0].strip().lower() == "text/xml" and "charset" not in kind.lower():
+        return "application/xml"
+    return kind
+
+
 def _enclosure(entry: Any, base_url: str) -> dict[str, Any] | None:
     candidates = [e for e in entry.get("enclosures", []) if e.get("href")]
     audio = [e for e in candidates if _looks_like_audio(e)]
@@ -88,10 +103,10 @@ def _enclosure(entry: Any, base_url: str) -> dict[str, Any] | None:
     return None
 
 
-def _show_notes(entry: Any) -> str:
+def _show_notes(entry: Any, base_url: str) -> str:
     content = entry.get("content") or []
     html_parts = [c.get("value", "") for c in content if c.get("value")]
-    return clean_show_notes(html_parts[0] if html_parts else entry.get("summary", ""))
+    return clean_show_notes(html_parts[0] if html_parts else entry.get("summary", ""), base_url)
 
 
 def fetchable(base_url: str, url: str | None) -> str | None:
@@ -122,8 +137,20 @@ def _transcripts_by_item(raw: bytes, base_url: str) -> dict[str, list[dict[str, 
     return found
 
 
-def _identity(entry: Any, enclosure: dict[str, Any] | None, title: str, date: str | None) -> str:
-    guid = (entry.get("id") or "").strip()
+def _raw_guids(raw: bytes) -> list[str | None] | None:
+    """Each RSS item's `<guid>` text as written (trimmed), in document order; None when the XML
+    is not well-formed. feedparser resolves guids against `xml:base` even without a base URL."""
+    try:
+        root = ET.fromstring(raw)
+    except ET.ParseError:
+        return None
+    return [(g.strip() or None) if (g := item.findtext("guid")) is not None else None
+            for item in root.iter("item")]
+
+
+def _identity(entry: Any, enclosure: dict[str, Any] | None, title: str, date: str | None,
+              raw_guid: str | None = None) -> str:
+    guid = raw_guid or (entry.get("id") or "").strip()
     if guid:
         return guid
     if enclosure:
@@ -133,11 +160,12 @@ def _identity(entry: Any, enclosure: dict[str, Any] | None, title: str, date: st
     return f"untitled:{short_hash(title + (date or ''))}"
 
 
-def _item(entry: Any, transcripts: dict[str, list[dict[str, Any]]], base_url: str) -> dict[str, Any]:
+def _item(entry: Any, transcripts: dict[str, list[dict[str, Any]]], base_url: str,
+          raw_guid: str | None = None) -> dict[str, Any]:
     title = plain_text(entry.get("title")) or "Untitled episode"
     date = _iso_date(entry)
     enclosure = _enclosure(entry, base_url)
-    guid = _identity(entry, enclosure, title, date)
+    guid = _identity(entry, enclosure, title, date, raw_guid)
     publisher = transcripts.get(guid) or (transcripts.get(enclosure["url"]) if enclosure else None)
     if not publisher and entry.get("podcast_transcript", {}).get("url"):
         single = entry["podcast_transcript"]
@@ -146,6 +174,9 @@ def _item(entry: Any, transcripts: dict[str, list[dict[str, Any]]], base_url: st
                  if fetchable(base_url, t.get("url"))]
     chapters = entry.get("podcast_chapters") or {}
     image = entry.get("image") or {}
+    link = entry.get("link")
+    if link and entry.get("guidislink") and link == entry.get("id"):
+        link = None             # feedparser copied a permalink guid into link: not a page address
     return {
         "guid": guid,
         "title": title,
@@ -154,10 +185,10 @@ def _item(entry: Any, transcripts: dict[str, list[dict[str, Any]]], base_url: st
         "episode": _int_or_none(entry.get("itunes_episode")) or _int_or_none(entry.get("podcast_episode")),
         "season": _int_or_none(entry.get("itunes_season")),
         "episode_type": plain_text(entry.get("itunes_episodetype")) or None,
-        "link": entry.get("link") or None,
-        "image": image.get("href") if isinstance(image, dict) else None,
+        "link": fetchable(base_url, link),
+        "image": fetchable(base_url, image.get("href")) if isinstance(image, dict) else None,
         "enclosure": enclosure,
-        "show_notes_html": _show_notes(entry),
+        "show_notes_html": _show_notes(entry, base_url),
         "publisher_transcripts": publisher,
         "chapters_url": fetchable(base_url, chapters.get("url")),
     }
@@ -165,10 +196,8 @@ def _item(entry: Any, transcripts: dict[str, list[dict[str, Any]]], base_url: st
 
 def parse_feed(raw: bytes, url: str = "", content_type: str | None = None) -> ParsedFeed:
     """Parse feed bytes fetched from `url`; raise FeedError when nothing usable is there."""
-    headers = {"content-type": content_type or "application/xml"}
-    if url:
-        headers["content-location"] = url
-    parsed = feedparser.parse(raw, response_headers=headers)
+    # No content-location: feedparser would resolve guids against it (see the module docstring).
+    parsed = feedparser.parse(raw, response_headers={"content-type": _content_type(content_type)})
     warnings: list[str] = []
     if not parsed.entries and not parsed.get("version"):
         raise FeedError("not an RSS or Atom feed" + (f" ({parsed.get('bozo_exception')})" if parsed.bozo else ""))
@@ -178,14 +207,18 @@ def parse_feed(raw: bytes, url: str = "", content_type: str | None = None) -> Pa
             raise FeedError(f"not a readable podcast feed ({problem})")
         warnings.append(f"the feed is partly malformed ({problem}); read what could be read")
     transcripts = _transcripts_by_item(raw, url)
+    raw_guids = _raw_guids(raw)
+    if raw_guids is None or len(raw_guids) != len(parsed.entries):   # Atom, or not well-formed
+        raw_guids = [None] * len(parsed.entries)
     items: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for entry in parsed.entries:
-        item = _item(entry, transcripts, url)
+    for entry, raw_guid in zip(parsed.entries, raw_guids):
+        item = _item(entry, transcripts, url, raw_guid)
         if item["guid"] in seen:
             warnings.append(f"duplicate guid {item['guid']!r} ({item['title']!r}): kept the first")
             continue
         seen.add(item["guid"])
         items.append(item)
-    return ParsedFeed(title=plain_text(parsed.feed.get("title")), link=parsed.feed.get("link"),
-                      items=items, warnings=warnings)
+    return ParsedFeed(title=plain_text(parsed.feed.get("title")),
+                      link=fetchable(url, parsed.feed.get("link")), items=items, warnings=warnings,
+                      new_feed_url=fetchable(url, parsed.feed.get("itunes_new-feed-url")))

@@ -1,30 +1,44 @@
 """HTTP for feeds and audio: timeouts, redirects, gzip, validators, retries, resumable downloads.
 
-Plain urllib, so the pipeline has no HTTP dependency beyond the standard library. Transient
+Plain urllib, so the pipeline has no HTTP dependency beyond the standard library. Every URL is
+made a valid URI first (`urls.to_uri`: feeds carry spaces and accented letters). Transient
 failures (5xx, resets, timeouts) are retried with exponential back-off; client errors (4xx) are
-not, because asking again will not change the answer.
+not, because asking again will not change the answer. A 429 or 503 with `Retry-After`
+(RFC 9110 section 10.2.3) is waited out when the wait is short and the run's waiting budget allows;
+otherwise the request fails saying when the host asked to be asked again.
+
+A download resumes only when the host confirms the file is the one whose head is on disk
+(RFC 9110 section 13.1.5, `If-Range` with the validator recorded when the download started);
+a 200, a 416, or a 206 for another file starts it again from zero.
 """
 
 from __future__ import annotations
 
+import email.utils
 import gzip
+import hashlib
 import http.client
+import json
 import os
 import socket
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from companion import __version__
+from companion import __version__, urls
 
 TIMEOUT_S = 30.0             # per connect/read; a stalled server fails instead of hanging
 RETRIES = 4                  # attempts after the first, for transient failures only
 BACKOFF_S = 0.5              # first retry delay; doubles each time
 CHUNK_BYTES = 256 * 1024     # download read size
 USER_AGENT = f"fall-from-grace-companion/{__version__} (+podcast transcripts)"
+RETRY_AFTER_MAX_S = 30.0     # a longer Retry-After fails the request; the next run asks again
+RUN_WAIT_BUDGET_S = 120.0    # all Retry-After waits of one run together (one sync, many episodes)
+THROTTLED = (429, 503)       # the statuses whose Retry-After we honour
 
 T = TypeVar("T")
 
@@ -34,6 +48,51 @@ _TRANSIENT = (urllib.error.URLError, ConnectionError, socket.timeout, TimeoutErr
 
 class FetchError(Exception):
     """A request failed for good; the message is fit to show the maintainer."""
+
+
+class WaitBudget:
+    """Seconds of Retry-After waiting left for this run; `companion sync` resets it per run."""
+
+    def __init__(self, seconds: float = RUN_WAIT_BUDGET_S):
+        self.total = seconds
+        self.left = seconds
+
+    def reset(self) -> None:
+        self.left = self.total
+
+    def take(self, seconds: float) -> bool:
+        """True (and the seconds spent) when `seconds` fit in what is left."""
+        if seconds > self.left:
+            return False
+        self.left -= seconds
+        return True
+
+
+budget = WaitBudget()
+
+
+def retry_after_s(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a `Retry-After` value: delay-seconds or an HTTP-date (RFC 9110
+    section 10.2.3); None when absent or unreadable."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if text.isdigit():
+        return float(text)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max((when - (now or datetime.now(timezone.utc))).total_seconds(), 0.0)
+
+
+def _uri(url: str) -> str:
+    try:
+        return urls.to_uri(url)
+    except urls.URLError as exc:
+        raise FetchError(str(exc)) from exc
 
 
 @dataclass(frozen=True)
@@ -69,17 +128,42 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
+def _throttle_wait(exc: BaseException, what: str) -> float | None:
+    """Seconds to wait before asking again when the host throttled us with Retry-After; raise
+    FetchError when the wait is too long for this run; None when there is no Retry-After."""
+    if not (isinstance(exc, urllib.error.HTTPError) and exc.code in THROTTLED):
+        return None
+    wait = retry_after_s(exc.headers.get("Retry-After") if exc.headers else None)
+    if wait is None:
+        return None
+    wait = max(wait, 1.0)          # "Retry-After: 0" forever must still drain the run's budget
+    if wait <= RETRY_AFTER_MAX_S and budget.take(wait):
+        return wait
+    when = (datetime.now(timezone.utc) + timedelta(seconds=wait)).replace(microsecond=0)
+    raise FetchError(f"{what}: HTTP {exc.code}: the host asked to be asked again after "
+                     f"{when.isoformat()} (Retry-After {wait:.0f} s); the next run retries") from exc
+
+
 def with_retries(action: Callable[[], T], what: str, retries: int = RETRIES,
-                 backoff_s: float = BACKOFF_S) -> T:
-    """Run `action`, retrying transient failures; raise FetchError naming `what` at the end."""
-    for attempt in range(retries + 1):
+                 backoff_s: float | None = None) -> T:
+    """Run `action`, retrying transient failures; raise FetchError naming `what` at the end.
+
+    A 429/503 with a short Retry-After is waited out (and does not use up a retry); a long one
+    raises FetchError at once, saying when the host will answer."""
+    backoff_s = BACKOFF_S if backoff_s is None else backoff_s   # read now: tests shorten it
+    attempt = 0
+    while True:
         try:
             return action()
         except Exception as exc:  # noqa: BLE001 - classified below
-            if not _is_transient(exc) or attempt == retries:
+            wait = _throttle_wait(exc, what)
+            if wait is not None:
+                time.sleep(wait)
+                continue
+            if not _is_transient(exc) or attempt >= retries:
                 raise FetchError(f"{what}: {_describe(exc)}") from exc
             time.sleep(backoff_s * 2**attempt)
-    raise AssertionError("unreachable")
+            attempt += 1
 
 
 def fetch(url: str, etag: str | None = None, last_modified: str | None = None,
@@ -87,6 +171,7 @@ def fetch(url: str, etag: str | None = None, last_modified: str | None = None,
     """GET `url` with gzip and conditional headers; a 304 comes back with an empty body.
 
     `retries=0` asks once, for checks that should answer quickly (`companion doctor`)."""
+    url = _uri(url)
     headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"}
     if etag:
         headers["If-None-Match"] = etag
@@ -115,6 +200,39 @@ def _total_from_headers(reply, offset: int) -> int | None:
     return int(length) + offset if length and length.isdigit() else None
 
 
+def _read_validators(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _if_range(validators: dict) -> str | None:
+    """The validator If-Range may carry: a strong ETag, else Last-Modified (weak ETags cannot be
+    used, RFC 9110 section 13.1.5)."""
+    etag = validators.get("etag") or ""
+    if etag and not etag.startswith("W/"):
+        return etag
+    return validators.get("last_modified")
+
+
+def _same_file(reply, validators: dict, offset: int) -> bool:
+    """Does a 206 answer continue the file whose first `offset` bytes are on disk? Checked even
+    though If-Range was sent, because some hosts ignore If-Range."""
+    content_range = reply.headers.get("Content-Range", "")
+    if not content_range.startswith(f"bytes {offset}-"):
+        return False
+    total = _total_from_headers(reply, offset)
+    if validators.get("total") is not None and total != validators["total"]:
+        return False
+    for header, key in (("ETag", "etag"), ("Last-Modified", "last_modified")):
+        now = reply.headers.get(header)
+        if now and validators.get(key) and now != validators[key]:
+            return False
+    return True
+
+
 def download(url: str, dest: Path, expected_bytes: int | None = None,
              progress: Callable[[int, int | None], None] | None = None,
              timeout: float = TIMEOUT_S) -> Path:
@@ -122,22 +240,56 @@ def download(url: str, dest: Path, expected_bytes: int | None = None,
 
     The file appears at `dest` only once complete: its size matches what the server announced
     (or, when the server announces nothing, `expected_bytes` from the feed). A `.part` left by a
-    killed run is resumed by the next one.
+    killed run is resumed by the next one only if the host confirms it is the same file: the ETag
+    and Last-Modified seen when the download started are kept beside it (`.part.json`) and sent
+    as If-Range. Anything else (no validators, a 200, a 416, a 206 for a changed file) discards
+    the `.part` and starts from zero, so a re-upload is never spliced onto the old file's head.
+    Raises FetchError naming the URL.
     """
     if dest.is_file():
         return dest
+    uri = _uri(url)
+    # Which URL the .part came from, as a hash: a private feed's audio URL holds its token.
+    url_key = "sha256:" + hashlib.sha256(uri.encode("utf-8")).hexdigest()
     part = dest.with_name(dest.name + ".part")
+    meta = dest.with_name(dest.name + ".part.json")
     dest.parent.mkdir(parents=True, exist_ok=True)
 
+    def discard() -> None:
+        part.unlink(missing_ok=True)
+        meta.unlink(missing_ok=True)
+
     def once() -> int | None:
+        validators = _read_validators(meta)
         offset = part.stat().st_size if part.is_file() else 0
+        confirm = _if_range(validators) if validators.get("url") == url_key else None
+        if offset and not confirm:          # cannot ask the host whether it is the same file
+            discard()
+            offset = 0
         headers = {"User-Agent": USER_AGENT}
         if offset:
             headers["Range"] = f"bytes={offset}-"
-        with _open(urllib.request.Request(url, headers=headers), timeout) as reply:
-            if offset and reply.status != 206:     # server ignored Range: start again
-                offset = 0
+            headers["If-Range"] = confirm
+        try:
+            reply_cm = _open(urllib.request.Request(uri, headers=headers), timeout)
+        except urllib.error.HTTPError as exc:
+            if exc.code == 416 and offset:  # the file on the host is now shorter than our part
+                discard()
+                return once()
+            raise
+        with reply_cm as reply:
+            if offset and (reply.status != 206 or not _same_file(reply, validators, offset)):
+                if reply.status == 206:     # another file's tail: ask for the whole new file
+                    discard()
+                    reply.close()
+                    return once()
+                offset = 0                  # a 200: the whole (new) file follows
             total = _total_from_headers(reply, offset)
+            if not offset:
+                store_validators = {"url": url_key, "etag": reply.headers.get("ETag"),
+                                    "last_modified": reply.headers.get("Last-Modified"),
+                                    "total": total}
+                meta.write_text(json.dumps(store_validators), encoding="utf-8")
             with open(part, "ab" if offset else "wb") as out:
                 done = offset
                 while chunk := reply.read(CHUNK_BYTES):
@@ -155,7 +307,8 @@ def download(url: str, dest: Path, expected_bytes: int | None = None,
     size = part.stat().st_size
     want = total if total is not None else expected_bytes
     if want and size != want:
-        part.unlink(missing_ok=True)
+        discard()
         raise FetchError(f"downloading {url}: got {size} bytes, expected {want}")
     os.replace(part, dest)
+    meta.unlink(missing_ok=True)
     return dest

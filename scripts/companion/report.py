@@ -88,6 +88,8 @@ def summary(report: Report) -> Table:
         hours = sum(o.pending_s for o in deferred) / SECONDS_PER_HOUR
         table.add_row("[yellow]left for the next run[/] (time budget)",
                       f"{len(deferred)} episodes, {hours:.2f} h of audio")
+    if report.moved:
+        table.add_row("[yellow]feed moved[/]", escape(report.moved))
     for outcome in outcomes:
         if outcome.state == "failed":
             table.add_row(f"[red]failed[/] {escape(outcome.title)}", escape(outcome.reason or ""))

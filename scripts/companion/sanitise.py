@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import urllib.parse
 
 import nh3
 
@@ -25,9 +26,16 @@ _SPACE = re.compile(r"\s+")
 _BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|blockquote|div|dd|dt)>|<br\s*/?>", re.IGNORECASE)
 
 
-def clean_show_notes(raw_html: str | None) -> str:
+def clean_show_notes(raw_html: str | None, base_url: str | None = None) -> str:
+    """Show notes with only the allowed tags; relative links made absolute against `base_url`
+    (the feed's address), so they still lead somewhere on the site."""
+
+    def absolute(tag: str, attribute: str, value: str) -> str:
+        return urllib.parse.urljoin(base_url or "", value) if attribute == "href" else value
+
     return nh3.clean(raw_html or "", tags=SHOW_NOTE_TAGS, attributes=SHOW_NOTE_ATTRIBUTES,
-                     url_schemes=SHOW_NOTE_SCHEMES, link_rel=LINK_REL).strip()
+                     url_schemes=SHOW_NOTE_SCHEMES, link_rel=LINK_REL,
+                     attribute_filter=absolute if base_url else None).strip()
 
 
 def plain_text(raw_html: str | None) -> str:

@@ -25,6 +25,11 @@ EXTRA_TYPES = {".vtt": "text/vtt", ".srt": "application/x-subrip", ".rss": "appl
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
 
 
+def etag_of(data: bytes) -> str:
+    """A strong ETag for a file's bytes."""
+    return '"' + hashlib.sha1(data).hexdigest()[:16] + '"'
+
+
 def content_type(path: Path) -> str:
     return EXTRA_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] \
         or "application/octet-stream"
@@ -61,7 +66,7 @@ class StaticHandler(http.server.BaseHTTPRequestHandler):
         self.send_file(data, content_type(path), head)
 
     def send_file(self, data: bytes, kind: str, head: bool = False) -> None:
-        etag = '"' + hashlib.sha1(data).hexdigest()[:16] + '"'
+        etag = etag_of(data)
         if self.headers.get("If-None-Match") == etag:
             self.send_response(304)
             self.send_header("ETag", etag)
@@ -70,6 +75,9 @@ class StaticHandler(http.server.BaseHTTPRequestHandler):
             return
         status, body, extra = 200, data, {}
         match = _RANGE.match(self.headers.get("Range", ""))
+        if_range = self.headers.get("If-Range")
+        if if_range and if_range != etag:
+            match = None                      # RFC 9110 13.1.5: changed file, send it whole
         if match and (match.group(1) or match.group(2)):
             first = int(match.group(1)) if match.group(1) else max(len(data) - int(match.group(2)), 0)
             last = int(match.group(2)) if match.group(1) and match.group(2) else len(data) - 1

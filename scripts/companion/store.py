@@ -76,6 +76,7 @@ def new_episode(guid: str, slug: str) -> dict[str, Any]:
     return {
         "schema": SCHEMA_VERSION,
         "guid": guid,
+        "guids": [guid],           # every guid the feed has given this episode, current last
         "slug": slug,
         "title": "",
         "date": None,              # ISO 8601 with timezone, or None
@@ -93,6 +94,7 @@ def new_episode(guid: str, slug: str) -> dict[str, Any]:
         "chapters_fetched_url": None,
         "status": STATUS_PENDING,
         "error": None,             # reason of the last failure
+        "publisher_warning": None,  # why the publisher's transcript was not used, if it was not
         "model": None,             # model that made transcript.raw.json, or "publisher"
         "transcribed_at": None,
     }

@@ -10,12 +10,20 @@ With a time budget (`budget.Budget`) no Whisper transcription starts that is exp
 it: those episodes are `deferred` and the run says "more to do" (exit 3). With `only` (a shard of a
 plan, see `plan.py`) the run syncs just the episodes the shard lists, under the folder names the
 plan gave them; slugs are given out over the whole feed all the same, as in a single run.
+
+Each feed item is matched to the episode it already is (`identity`): a moved feed, a changed guid
+or a folder written by an earlier version keeps its folder, slug and corrections. The feed URL may
+come from the environment (`COMPANION_FEED`, for private feeds whose URL holds a token); it is then
+never written or shown, only named as $COMPANION_FEED.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import time
+import traceback
 import urllib.parse
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,15 +33,18 @@ from typing import Any, Iterator, Mapping, Protocol
 
 from filelock import FileLock, Timeout
 
-from companion import audio, chapters, corrections, feed, http, store, transcript_formats as tf
+from companion import (audio, chapters, corrections, feed, http, identity, private_feed, store,
+                       transcript_formats as tf)
 from companion.budget import Budget, episode_seconds
-from companion.project import Project
+from companion.project import CACHE_DIR as CACHE_NAME, Project
 from companion.slug import episode_slug
 from companion.transcribe import ModelError, Settings, load_model, transcribe
 
 FEED_STATE_FILE = "feed-state.json"      # ETag / Last-Modified of the last fetch
 FEED_CACHE_FILE = "feed.xml"             # body of the last 200, reused on a 304
 LOCK_FILE = "sync.lock"
+ERROR_LOG = "logs/sync-errors.log"       # tracebacks of unexpected per-episode errors, under .cache/
+FEED_ENV = "COMPANION_FEED"              # a private feed's URL, from a CI secret
 EXIT_MORE_TO_DO = 3                      # the time budget left episodes for the next run
 # Publisher transcript formats we can import, best first (JSON keeps speakers and exact times).
 PUBLISHER_TYPES = {"application/json": tf.from_json, "text/vtt": tf.from_vtt,
@@ -62,6 +73,25 @@ class SilentReporter:
     def finished(self, outcome: "Outcome") -> None: ...
 
 
+class RedactingReporter:
+    """Passes everything on, with a private feed's secret taken out of warnings."""
+
+    def __init__(self, inner: Reporter, parts: list[str]):
+        self.inner, self.parts = inner, parts
+
+    def warn(self, message: str) -> None:
+        self.inner.warn(private_feed.redact(message, self.parts))
+
+    def download(self, title: str, done: int, total: int | None) -> None:
+        self.inner.download(title, done, total)
+
+    def transcribing(self, title: str, done_s: float, total_s: float) -> None:
+        self.inner.transcribing(title, done_s, total_s)
+
+    def finished(self, outcome: "Outcome") -> None:
+        self.inner.finished(outcome)
+
+
 @dataclass(frozen=True)
 class Options:
     feed: str | None = None
@@ -85,6 +115,7 @@ class Outcome:
     audio_s: float = 0.0
     work_s: float = 0.0
     pending_s: float = 0.0        # deferred: the episode's audio length (feed's, or a guess)
+    previous_guid: str | None = None      # the guid it had before, when the feed changed it
 
 
 @dataclass
@@ -92,6 +123,7 @@ class Report:
     feed_status: int = 0
     outcomes: list[Outcome] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    moved: str | None = None              # what to do now that the feed moved (itunes:new-feed-url)
 
     @property
     def deferred(self) -> list[Outcome]:
@@ -109,6 +141,22 @@ def _now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
+def feed_source(options: "Options", project: Project) -> tuple[str, bool]:
+    """The feed to read and whether it is secret: `--feed`, else $COMPANION_FEED, else
+    extra.podcast.feed in mkdocs.yml."""
+    if options.feed:
+        return options.feed, False
+    secret = os.environ.get(FEED_ENV, "").strip()
+    if secret:
+        return secret, True
+    return project.podcast.feed, False
+
+
+def _url_key(url: str) -> str:
+    """What feed-state.json keeps to know the feed: a hash, so a tokenised URL is not on disk."""
+    return "sha256:" + hashlib.sha256(url.encode("utf-8")).hexdigest()
+
+
 def read_feed(project: Project, source: str) -> tuple[bytes, str, str | None, int]:
     """Feed bytes from a URL (conditional GET, cached body on 304) or a local file."""
     scheme = urllib.parse.urlsplit(source).scheme.lower()
@@ -120,7 +168,7 @@ def read_feed(project: Project, source: str) -> tuple[bytes, str, str | None, in
     state_path = project.cache_dir / FEED_STATE_FILE
     cache_path = project.cache_dir / FEED_CACHE_FILE
     state = json.loads(state_path.read_text()) if state_path.is_file() else {}
-    usable = state.get("url") == source and cache_path.is_file()
+    usable = state.get("url") == _url_key(source) and cache_path.is_file()
     try:
         reply = http.fetch(source, state.get("etag") if usable else None,
                            state.get("last_modified") if usable else None)
@@ -129,7 +177,7 @@ def read_feed(project: Project, source: str) -> tuple[bytes, str, str | None, in
     if reply.status == 304:
         return cache_path.read_bytes(), reply.url, state.get("content_type"), 304
     store.write_bytes_atomic(cache_path, reply.body)
-    store.write_json_atomic(state_path, {"url": source, "etag": reply.etag,
+    store.write_json_atomic(state_path, {"url": _url_key(source), "etag": reply.etag,
                                          "last_modified": reply.last_modified,
                                          "content_type": reply.content_type})
     return reply.body, reply.url, reply.content_type, reply.status
@@ -165,6 +213,8 @@ class Syncer:
         self.project = project
         self.options = options
         self.reporter = reporter or SilentReporter()
+        self.secret_parts: list[str] = []   # what of a $COMPANION_FEED URL is never written
+        self.matched_by: dict[str, str] = {}  # slug -> how an item with a new guid was matched
         self.settings = Settings(model=options.model or Settings.model, batched=options.batched,
                                  vocabulary=project.podcast.vocabulary, device=options.device)
         self.budget = Budget(options.time_budget_min, self.settings.model, project.cache_dir)
@@ -189,30 +239,72 @@ class Syncer:
         finally:
             lock.release()
 
+    def _redact(self, text: str) -> str:
+        """`text` without the private feed's URL or any token in it (`private_feed`)."""
+        return private_feed.redact(text, self.secret_parts)
+
+    def _read(self, source: str) -> tuple[feed.ParsedFeed, int]:
+        try:
+            raw, url, content_type, status = read_feed(self.project, source)
+            return feed.parse_feed(raw, url or source, content_type), status
+        except feed.FeedError as exc:
+            raise SyncError(self._redact(f"cannot use the feed {source}: {exc}")) from exc
+        except SyncError as exc:
+            raise SyncError(self._redact(str(exc))) from exc
+
+    def _follow_move(self, source: str, parsed: feed.ParsedFeed, report: Report) -> feed.ParsedFeed:
+        """Read the feed at itunes:new-feed-url (one hop) and say how to update the settings."""
+        new = parsed.new_feed_url
+        if not new or new == source or not source.startswith(("http://", "https://")):
+            return parsed
+        try:
+            moved, report.feed_status = self._read(new)
+        except SyncError as exc:
+            report.warnings.append(f"the feed says it moved (itunes:new-feed-url), but the new "
+                                   f"address cannot be used: {exc}; read the old one")
+            return parsed
+        if self.secret_parts:
+            report.moved = (f"the feed moved (itunes:new-feed-url): set the {FEED_ENV} secret to "
+                            "the new address the publisher gave (not shown: it may hold a token)")
+        else:
+            report.moved = (f"the feed moved (itunes:new-feed-url) to {new}: set extra.podcast.feed "
+                            f"in mkdocs.yml to {new}")
+        self.reporter.warn(report.moved)
+        report.warnings += moved.warnings
+        return moved
+
     def entries(self) -> tuple[Report, list[tuple[dict[str, Any], str, bool]]]:
-        """Read the feed: an empty report and (item, slug, new) for each item, newest first."""
-        source = self.options.feed or self.project.podcast.feed
+        """Read the feed (following a move): an empty report and (item, slug, new) for each item,
+        newest first, each item given the folder of the episode it already is (`identity`)."""
+        source, secret = feed_source(self.options, self.project)
+        self.secret_parts = private_feed.secret_parts(source) if secret else []
+        if self.secret_parts and not isinstance(self.reporter, RedactingReporter):
+            self.reporter = RedactingReporter(self.reporter, self.secret_parts)
         if not source:
             raise SyncError("no feed is set. Put the feed URL in mkdocs.yml under "
-                            "extra.podcast.feed, or run `companion sync --feed URL_OR_FILE`.")
-        raw, url, content_type, status = read_feed(self.project, source)
-        try:
-            parsed = feed.parse_feed(raw, url or "", content_type)
-        except feed.FeedError as exc:
-            raise SyncError(f"cannot use the feed {source}: {exc}") from exc
-        report = Report(feed_status=status, warnings=list(parsed.warnings))
+                            f"extra.podcast.feed, set {FEED_ENV} (a private feed), "
+                            "or run `companion sync --feed URL_OR_FILE`.")
+        http.budget.reset()
+        parsed, status = self._read(source)
+        report = Report(feed_status=status)
+        parsed = self._follow_move(source, parsed, report)
+        report.warnings = [self._redact(w) for w in report.warnings + parsed.warnings]
         for warning in parsed.warnings:
             self.reporter.warn(warning)
-        existing = {e["guid"]: e["slug"] for e in store.load_episodes(self.project.episodes_dir)}
-        taken = set(existing.values())
+        records = store.load_episodes(self.project.episodes_dir)
+        taken = {r["slug"] for r in records}
         items = sorted(parsed.items, key=lambda i: i["date"] or "", reverse=True)
+        matches = identity.match_items(items, records)     # the whole feed, then --limit
         entries = []
         planned = self.options.only or {}
-        for item in items[: self.options.limit] if self.options.limit else items:
-            slug = (existing.get(item["guid"]) or planned.get(item["guid"])
+        for index, item in enumerate(items[: self.options.limit or None]):
+            match = matches.get(index)
+            slug = ((match.record["slug"] if match else None) or planned.get(item["guid"])
                     or episode_slug(item["date"], item["title"], item["guid"], taken))
             taken.add(slug)
-            entries.append((item, slug, item["guid"] not in existing))
+            if match and match.how != identity.BY_GUID:
+                self.matched_by[slug] = match.how
+            entries.append((item, slug, match is None))
         return report, entries
 
     def record_for(self, item: dict[str, Any], slug: str) -> dict[str, Any]:
@@ -242,15 +334,53 @@ class Syncer:
             if self.options.only is not None and item["guid"] not in self.options.only:
                 continue
             outcome = self._episode(item, slug, new=new)
+            if outcome.previous_guid is not None:
+                self.reporter.warn(f"{slug}: the feed changed this episode's guid from "
+                                   f"{outcome.previous_guid!r} to {item['guid']!r} (matched by "
+                                   f"{self.matched_by.get(slug, identity.BY_GUID)}); "
+                                   "kept its folder and corrections")
             report.outcomes.append(outcome)
             self.reporter.finished(outcome)
         return report
 
     def _episode(self, item: dict[str, Any], slug: str, new: bool) -> Outcome:
+        """Everything for one episode, inside one error boundary: whatever goes wrong is recorded
+        on this episode (status failed, with its reason) and the run goes on."""
         folder = self.project.episodes_dir / slug
         path = folder / store.EPISODE_FILE
-        record = self.record_for(item, slug)
-        outcome = Outcome(slug=slug, title=record["title"], new=new, state="unchanged")
+        outcome = Outcome(slug=slug, title=item["title"], new=new, state="unchanged")
+        try:
+            record = self.record_for(item, slug)
+        except (OSError, ValueError) as exc:      # a hand-edited episode.json that is not JSON
+            outcome.state, outcome.reason = "failed", self._redact(f"{path} cannot be read: {exc}")
+            return outcome
+        outcome.previous_guid = identity.adopt_guid(record, item["guid"])
+        outcome.title = record["title"]
+        try:
+            self._episode_work(record, folder, outcome)
+        except SyncError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the boundary: one episode never stops the run
+            self._log_traceback(slug, exc)
+            reason = (f"unexpected error: {type(exc).__name__}: {exc} "
+                      f"(traceback in {CACHE_NAME}/{ERROR_LOG})")
+            record.update(status=store.STATUS_FAILED, error=reason)
+            outcome.state, outcome.reason = "failed", reason
+        # A private feed's token (often in its enclosure URLs too) never reaches episodes/.
+        store.write_json_atomic(path, private_feed.scrub(record, self.secret_parts))
+        if outcome.reason:
+            outcome.reason = self._redact(outcome.reason)
+        return outcome
+
+    def _log_traceback(self, slug: str, exc: BaseException) -> None:
+        log = self.project.cache_dir / ERROR_LOG
+        log.parent.mkdir(parents=True, exist_ok=True)
+        text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(f"--- {_now()} {slug}\n{self._redact(text)}\n")
+
+    def _episode_work(self, record: dict[str, Any], folder: Path, outcome: Outcome) -> None:
+        slug = folder.name
         chapters.update(folder, record, self.reporter.warn)
         try:
             if not record["enclosure"] and not _publisher_transcript(record):
@@ -271,17 +401,14 @@ class Syncer:
                 ValueError) as exc:
             record.update(status=store.STATUS_FAILED, error=str(exc))
             outcome.state, outcome.reason = "failed", str(exc)
-        store.write_json_atomic(path, record)
-        return outcome
 
     def _transcribe(self, record: dict[str, Any], folder: Path, outcome: Outcome) -> None:
         started = time.monotonic()
         publisher = None if self.options.retranscribe else _publisher_transcript(record)
-        if publisher:
-            link, parse = publisher
-            reply = http.fetch(link["url"])
-            text = reply.body.decode("utf-8-sig", errors="replace")
-            raw = parse(json.loads(text)) if parse is tf.from_json else parse(text)
+        raw = self._import(record, publisher) if publisher else None
+        if not publisher:
+            record["publisher_warning"] = None
+        if raw:
             model, outcome.state = "publisher", "imported"
         else:
             raw = self._whisper(record, folder.name, outcome)
@@ -295,10 +422,31 @@ class Syncer:
         record.update(status=store.STATUS_TRANSCRIBED, error=None, model=model,
                       transcribed_at=_now())
 
+    def _import(self, record: dict[str, Any], publisher: tuple[dict[str, Any], Any]
+                ) -> list[tf.Segment] | None:
+        """The publisher's transcript, or None with a warning on the episode (the audio is then
+        transcribed instead) when it cannot be fetched or read."""
+        link, parse = publisher
+        try:
+            text = http.fetch(link["url"]).body.decode("utf-8-sig", errors="replace")
+            raw = (parse(json.loads(text), record.get("duration")) if parse is tf.from_json
+                   else parse(text))
+            if not raw:
+                raise ValueError("it holds no text")
+        except (http.FetchError, ValueError) as exc:   # JSONDecodeError is a ValueError
+            warning = (f"the publisher's transcript {link['url']} could not be read ({exc}); "
+                       "the audio is transcribed instead")
+            record["publisher_warning"] = warning
+            self.reporter.warn(f"{record['slug']}: {warning}")
+            return None
+        record["publisher_warning"] = None
+        return raw
+
     def _whisper(self, record: dict[str, Any], slug: str, outcome: Outcome) -> list[tf.Segment]:
         enclosure = record["enclosure"]
         if not enclosure:
-            raise audio.AudioError("the feed gives no audio for this episode")
+            raise audio.AudioError(record.get("publisher_warning") or
+                                   "the feed gives no audio for this episode")
         try:   # a model that cannot load is the run's problem, not this episode's
             load_model(self.settings.model, self.settings.device, self.settings.cpu_threads)
         except ModelError as exc:

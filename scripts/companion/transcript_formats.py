@@ -20,9 +20,8 @@ Segment = dict[str, Any]
 
 _CUE_TIME = re.compile(
     r"(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})\s*-->\s*(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})")
-_VOICE = re.compile(r"^<v(?:\.[^ >]*)?\s+([^>]+)>")
+_VOICE_ANYWHERE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]*)>|<v(?:\.[^\s>]*)?>|</v>")
 _TAG = re.compile(r"<[^>]+>")
-_SRT_SPEAKER = re.compile(r"^([A-Z][\w .'-]{0,40}):\s+")
 
 
 def clock(seconds: float, separator: str = ".") -> str:
@@ -95,61 +94,141 @@ def _seconds(hours: str | None, minutes: str, secs: str, fraction: str) -> float
     return int(hours or 0) * 3600 + int(minutes) * 60 + int(secs) + int(fraction.ljust(3, "0")) / 1000
 
 
-def _cues(text: str) -> list[Segment]:
-    """Cues of a VTT or SRT file: timing line, then text lines up to a blank line."""
+def _cue_blocks(text: str) -> list[tuple[re.Match[str], list[str]]]:
+    """(timing match, text lines) of every cue of a VTT or SRT file.
+
+    A cue is its timing line and the text lines after it, up to a blank line or the next timing
+    line: publishers' SRT often has no blank line between cues, so a timing line always starts a
+    new cue, and a lone number just before it (the SRT cue number) is not text. Lines outside a cue
+    (VTT cue ids, NOTE and STYLE blocks) are skipped.
+    """
+    cues: list[tuple[re.Match[str], list[str]]] = []
+    current: list[str] | None = None
+    for line in text.replace("\ufeff", "").splitlines():
+        match = _CUE_TIME.search(line)
+        if match:
+            if current and current[-1].strip().isdigit():
+                current.pop()                            # the next cue's number
+            current = []
+            cues.append((match, current))
+        elif not line.strip():
+            current = None
+        elif current is not None:
+            current.append(line.strip())
+    return cues
+
+
+def _plain(text: str) -> str:
+    """Cue text without markup tags, character references decoded, whitespace collapsed."""
+    return " ".join(html.unescape(_TAG.sub("", text)).split())
+
+
+def _voice_spans(lines: list[str]) -> list[tuple[str | None, str]]:
+    """(speaker, text) per WebVTT voice span of a cue: `<v Name>` opens a span (closed by `</v>`,
+    the next `<v>` or the end; text after `</v>` has no speaker); the name is the text after the
+    tag's classes, references decoded
+    (W3C WebVTT section 4.2.2: `<v.loud Q&amp;A host>` is speaker "Q&A host")."""
+    text = "\n".join(lines)
+    spans: list[tuple[str | None, str]] = []
+    position, speaker = 0, None
+    for match in _VOICE_ANYWHERE.finditer(text):
+        before = _plain(text[position:match.start()])
+        if before:
+            spans.append((speaker, before))
+        closing = match.group(0) == "</v>"
+        speaker = None if closing else " ".join(html.unescape(match.group(1) or "").split()) or None
+        position = match.end()
+    rest = _plain(text[position:])
+    if rest:
+        spans.append((speaker, rest))
+    return spans
+
+
+def _cues(text: str, voices: bool) -> list[Segment]:
     segments: list[Segment] = []
-    blocks = re.split(r"\r?\n\s*\r?\n", text.replace("\ufeff", ""))
-    for block in blocks:
-        lines = block.strip().splitlines()
-        for index, line in enumerate(lines):
-            match = _CUE_TIME.search(line)
-            if not match:
-                continue
-            g = match.groups()
-            body_lines = lines[index + 1:]
-            speaker = None
-            if body_lines:
-                voice = _VOICE.match(body_lines[0])
-                if voice:
-                    speaker = voice.group(1).strip()
-            body = html.unescape(_TAG.sub("", " ".join(l.strip() for l in body_lines))).strip()
-            if body:
-                segment: Segment = {"startTime": _seconds(*g[:4]), "endTime": _seconds(*g[4:]),
-                                    "body": body}
-                if speaker:
-                    segment["speaker"] = speaker
-                segments.append(segment)
-            break
+    for match, lines in _cue_blocks(text):
+        g = match.groups()
+        start, end = _seconds(*g[:4]), _seconds(*g[4:])
+        spans = _voice_spans(lines) if voices else [(None, _plain(" ".join(lines)))]
+        spans = [(who, body) for who, body in spans if body]
+        total = sum(len(body) for _, body in spans) or 1
+        at = start
+        for number, (who, body) in enumerate(spans, 1):
+            # Several voices in one cue: the cue's time is shared in proportion to their text.
+            until = end if number == len(spans) else at + (end - start) * len(body) / total
+            segment: Segment = {"startTime": round(at, 3), "endTime": round(until, 3), "body": body}
+            if who:
+                segment["speaker"] = who
+            segments.append(segment)
+            at = until
     return segments
 
 
 def from_vtt(text: str) -> list[Segment]:
+    """Segments of a WebVTT file, one per voice span, with `<v>` names as speakers.
+
+    Raises ValueError when the WEBVTT header is missing."""
     if not text.lstrip("\ufeff").startswith("WEBVTT"):
         raise ValueError("not a WebVTT file (no WEBVTT header)")
-    return _cues(text)
+    return _cues(text, voices=True)
 
 
 def from_srt(text: str) -> list[Segment]:
-    segments = _cues(text)
-    for segment in segments:
-        match = _SRT_SPEAKER.match(segment["body"])
-        if match:
-            segment["speaker"] = match.group(1)
-            segment["body"] = segment["body"][match.end():]
-    return segments
+    """Segments of a SubRip file. SRT has no speaker field, so none is read: a line starting
+    "Note:" or "Travis:" stays text, as written."""
+    return _cues(text, voices=False)
 
 
-def from_json(data: Any) -> list[Segment]:
+WORDS_PER_S = 2.5          # ordinary speech (150 words a minute), to end a last segment with no end
+
+
+def _time(raw: dict[str, Any], name: str, number: int) -> float | None:
+    value = raw.get(name)
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"segment {number}: {name} is not a number ({value!r})") from None
+    if not seconds >= 0:                                # also catches NaN
+        raise ValueError(f"segment {number}: {name} is negative or not a number ({value!r})")
+    return seconds
+
+
+def from_json(data: Any, duration: float | None = None) -> list[Segment]:
+    """Segments of a Podcasting 2.0 JSON transcript.
+
+    `endTime` is optional in the spec ("End time for the segment (if available)",
+    podcast-namespace transcripts.md): a missing one ends at the next segment's start, the last at
+    `duration` (seconds of audio, when known) or after its words at WORDS_PER_S.
+    Raises ValueError naming the segment when `startTime` is missing or a time is not a number.
+    """
     if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
         raise ValueError("not a Podcasting 2.0 JSON transcript (no segments list)")
-    segments: list[Segment] = []
-    for raw in data["segments"]:
-        body = str(raw.get("body", "")).strip()
+    read: list[tuple[float, float | None, Segment]] = []
+    for number, raw in enumerate(data["segments"], 1):
+        if not isinstance(raw, dict):
+            raise ValueError(f"segment {number} is not an object")
+        body = str(raw.get("body") or "").strip()
         if not body:
             continue
-        segment: Segment = {"startTime": float(raw["startTime"]), "endTime": float(raw["endTime"]),
-                            "body": body}
+        start = _time(raw, "startTime", number)
+        if start is None:
+            raise ValueError(f"segment {number} has no startTime")
+        segment: Segment = {"startTime": start, "endTime": start, "body": body}
         if raw.get("speaker"):
             segment["speaker"] = str(raw["speaker"])
+        read.append((start, _time(raw, "endTime", number), segment))
+    read.sort(key=lambda r: r[0])
+    segments: list[Segment] = []
+    for index, (start, end, segment) in enumerate(read):
+        if end is None or end <= start:
+            if index + 1 < len(read) and read[index + 1][0] > start:
+                end = read[index + 1][0]
+            elif index + 1 == len(read) and duration and duration > start:
+                end = duration
+            else:
+                end = start + max(len(segment["body"].split()) / WORDS_PER_S, 0.5)
+        segment["endTime"] = round(end, 3)
         segments.append(segment)
     return segments

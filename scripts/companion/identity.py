@@ -1,0 +1,133 @@
+"""Which episode already in `episodes/` a feed item is: one episode stays one episode.
+
+An item's guid is its identity (RSS 2.0: "a string that uniquely identifies the item"). Publishers
+change guids when they migrate hosts, and versions of this project before guids were read as
+written stored them resolved against the feed's address (`https://old.example/abc-123` for
+`abc-123`). So an item whose guid is new is matched, in this order, to an episode not yet claimed:
+
+1. one of the guids the episode has had, exactly;
+2. the episode's stored guid read as feedparser's resolution of this guid against some address;
+3. the same audio: enclosure URLs equal once normalised (`urls.enclosure_key`);
+4. the same title (case and spacing aside) on the same day.
+
+Exact guid matches are made for every item first, so an episode whose old guid is still in the feed
+is never taken by another item through its audio or title.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from dataclasses import dataclass
+from typing import Any
+
+from companion.urls import enclosure_key
+
+BY_GUID = "guid"
+BY_RESOLVED_GUID = "guid as resolved by an earlier version"
+BY_ENCLOSURE = "same audio URL"
+BY_TITLE_DATE = "same title and date"
+
+
+@dataclass(frozen=True)
+class Match:
+    record: dict[str, Any]      # the episode.json it matched
+    how: str                    # BY_* above
+
+
+def guids(record: dict[str, Any]) -> list[str]:
+    """Every guid the episode has had, oldest first, the current one included."""
+    seen = [g for g in record.get("guids") or [] if isinstance(g, str)]
+    current = record.get("guid")
+    return seen + [current] if current and current not in seen else seen
+
+
+def resolved_form_of(stored: str, guid: str) -> bool:
+    """True when `stored` is `guid` resolved as a relative URL against some base address, as
+    feedparser did for a guid without isPermaLink="false" (`https://old.example/rss/abc-123`
+    for `abc-123`), whatever that address was."""
+    if stored == guid or "://" in guid or not guid:
+        return False
+    if not stored.lower().startswith(("http://", "https://")):
+        return False
+    return any(urllib.parse.urljoin(stored[: index + 1], guid) == stored
+               for index, char in enumerate(stored) if char == "/")
+
+
+def _title_day(title: str | None, date: str | None) -> tuple[str, str] | None:
+    if not title or not date:
+        return None
+    return " ".join(title.casefold().split()), date[:10]
+
+
+def _resolved_suffixes(stored: str) -> list[str]:
+    """The guids whose resolution could be `stored`: what follows each "/" of its path."""
+    if not stored.lower().startswith(("http://", "https://")):
+        return []
+    return [stored[index + 1:] for index, char in enumerate(stored)
+            if char == "/" and index + 1 < len(stored) and resolved_form_of(stored, stored[index + 1:])]
+
+
+def match_items(items: list[dict[str, Any]],
+                records: list[dict[str, Any]]) -> dict[int, Match]:
+    """For each feed item (by index) that is an episode already recorded, the match.
+
+    `items` are feed.parse_feed items (guid, title, date, enclosure); `records` the episode.json
+    of each folder. Each record is matched at most once. Lookups are by index, so a show of
+    thousands of episodes whose every guid changed is matched in linear time."""
+    by_guid: dict[str, list[int]] = {}
+    for number, record in enumerate(records):
+        for guid in guids(record):
+            by_guid.setdefault(guid, []).append(number)
+    claimed: set[int] = set()
+    found: dict[int, Match] = {}
+
+    def claim(index: int, candidates: list[int], how: str) -> bool:
+        for number in candidates:
+            if number not in claimed:
+                claimed.add(number)
+                found[index] = Match(records[number], how)
+                return True
+        return False
+
+    for index, item in enumerate(items):
+        claim(index, by_guid.get(item["guid"], []), BY_GUID)
+    if len(found) == len(items):              # the usual run: nothing new, nothing changed
+        return found
+
+    by_resolved: dict[str, list[int]] = {}
+    by_audio: dict[str, list[int]] = {}
+    by_title_day: dict[tuple[str, str], list[int]] = {}
+    for number, record in enumerate(records):
+        if number in claimed:
+            continue
+        for guid in guids(record):
+            for suffix in _resolved_suffixes(guid):
+                by_resolved.setdefault(suffix, []).append(number)
+        if (record.get("enclosure") or {}).get("url"):
+            by_audio.setdefault(enclosure_key(record["enclosure"]["url"]), []).append(number)
+        title_day = _title_day(record.get("title"), record.get("date"))
+        if title_day:
+            by_title_day.setdefault(title_day, []).append(number)
+    for index, item in enumerate(items):
+        if index in found:
+            continue
+        audio = (item.get("enclosure") or {}).get("url")
+        title_day = _title_day(item.get("title"), item.get("date"))
+        (claim(index, by_resolved.get(item["guid"], []), BY_RESOLVED_GUID)
+         or (audio is not None and claim(index, by_audio.get(enclosure_key(audio), []), BY_ENCLOSURE))
+         or (title_day is not None and claim(index, by_title_day.get(title_day, []), BY_TITLE_DATE)))
+    return found
+
+
+def adopt_guid(record: dict[str, Any], guid: str) -> str | None:
+    """Make `guid` the record's current guid, keeping every earlier one in `guids`; returns the
+    previous guid when it changed."""
+    previous = record.get("guid")
+    history = guids(record)
+    if guid not in history:
+        history.append(guid)
+    record["guids"] = history
+    if previous == guid:
+        return None
+    record["guid"] = guid
+    return previous

@@ -1,0 +1,61 @@
+"""A private feed's secret: what of its URL must never be written, shown or published.
+
+Premium and private feeds (Supercast, Patreon, Substack, Memberful, Glow, ...) give each listener
+a feed URL that holds a token, in the query (`?auth=...`), in the user-info (`user:pass@`) or as a
+long random path segment (`/episodes/3f9c...e1.rss`). Their enclosure URLs often carry the same
+token, so redacting only the whole feed URL is not enough: every piece of it that works as a
+credential is replaced by `$COMPANION_FEED` in messages, logs and `episodes/`.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from typing import Any
+
+from companion import urls
+
+PLACEHOLDER = "$COMPANION_FEED"
+MIN_SECRET_CHARS = 8          # shorter query values ("1", "rss", "en") are not credentials
+_TOKEN_SEGMENT = re.compile(r"(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9_\-]{16,}")   # random-looking
+
+
+def secret_parts(feed_url: str) -> list[str]:
+    """The strings to hide: the URL as given and as requested, its user-info, its query values of
+    at least MIN_SECRET_CHARS characters and its random-looking path segments; longest first."""
+    forms = {feed_url.strip()}
+    try:
+        forms.add(urls.to_uri(feed_url))
+    except urls.URLError:
+        pass
+    parts = urllib.parse.urlsplit(feed_url.strip())
+    if parts.username:
+        forms.add(parts.netloc.rsplit("@", 1)[0])
+    for _name, value in urllib.parse.parse_qsl(parts.query, keep_blank_values=False):
+        if len(value) >= MIN_SECRET_CHARS:
+            forms.update({value, urllib.parse.quote(value, safe="")})
+    for segment in parts.path.split("/"):
+        stem = segment.rsplit(".", 1)[0]
+        if _TOKEN_SEGMENT.fullmatch(stem):
+            forms.add(stem)
+    return sorted((f for f in forms if f), key=len, reverse=True)
+
+
+def redact(text: str, parts: list[str]) -> str:
+    """`text` with every secret part replaced by PLACEHOLDER."""
+    for part in parts:
+        text = text.replace(part, PLACEHOLDER)
+    return text
+
+
+def scrub(value: Any, parts: list[str]) -> Any:
+    """A copy of a JSON-like value (an episode record) with every string redacted."""
+    if not parts:
+        return value
+    if isinstance(value, str):
+        return redact(value, parts)
+    if isinstance(value, list):
+        return [scrub(v, parts) for v in value]
+    if isinstance(value, dict):
+        return {k: scrub(v, parts) for k, v in value.items()}
+    return value

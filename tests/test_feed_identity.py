@@ -1,0 +1,219 @@
+"""Feeds and hosts as they really are, synced against a real host on 127.0.0.1: a moved feed, a
+changed guid, a folder written by the previous version, messy enclosure URLs, throttling, a
+re-upload in the middle of a download, broken publisher transcripts and a private feed URL."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import jiwer
+import pytest
+from whisper_normalizer.english import EnglishTextNormalizer
+
+from companion import cli, store, sync
+from podcast_server import rss
+
+DATA = Path(__file__).parent / "data"
+AUDIO = DATA / "audio"
+VTT = (DATA / "transcripts" / "example.vtt").read_bytes()
+JFK = ("And so, my fellow Americans, ask not what your country can do for you; "
+       "ask what you can do for your country.")
+
+
+def records(root: Path) -> list[dict]:
+    return store.load_episodes(root / "episodes")
+
+
+def by_guid(root: Path) -> dict[str, dict]:
+    return {r["guid"]: r for r in records(root)}
+
+
+def wer(reference: str, text: str) -> float:
+    normalise = EnglishTextNormalizer()
+    return jiwer.wer(normalise(reference), normalise(text))
+
+
+def test_moved_feed_and_changed_guids_keep_every_episode(project, host, capsys) -> None:
+    """The show moves host: the old feed points to the new one (itunes:new-feed-url), the new
+    feed reads its guids relative to another address, one episode's guid is replaced, and its
+    enclosure URL is spelt differently (raw vs percent-encoded, a query string added); a new
+    episode is throttled (Retry-After) and re-uploaded in the middle of its download."""
+    host.add("media/Épisode b.wav", source=AUDIO / "jfk.wav")
+    transcript = host.add("a.vtt", VTT)
+    old_items = [
+        {"title": "Episode A", "guid": "episode-a", "permalink": True,
+         "date": "Mon, 01 Jan 2024 09:00:00 +0000", "audio": f"{host.url}/never-a.mp3",
+         "transcripts": [{"url": transcript, "type": "text/vtt"}]},
+        {"title": "Episode B", "guid": "b-on-the-old-host", "permalink": True,
+         "date": "Tue, 02 Jan 2024 09:00:00 +0000", "audio": f"{host.url}/media/Épisode b.wav"},
+    ]
+    old_feed = host.add("old/feed.xml", rss(old_items).encode())
+    assert cli.main(["sync", "--feed", old_feed]) == 0
+    first = by_guid(project)
+    assert set(first) == {"episode-a", "b-on-the-old-host"}          # guids as written
+    slug_b = first["b-on-the-old-host"]["slug"]
+    folder_b = project / "episodes" / slug_b
+    assert wer(JFK, (folder_b / "transcript.txt").read_text()) < 0.15
+    fixes = "replace:\n  - find: country\n    with: nation\n"
+    (folder_b / "corrections.yml").write_text(fixes)
+
+    # The new host also has a new episode: throttled at first, then re-uploaded while we download.
+    c_audio = host.add("media/c.wav", source=AUDIO / "sense_and_sensibility_01_austen_64kb-0880.wav")
+    host.faults.throttle["/media/c.wav"] = [1, 1]
+    host.faults.truncate["/media/c.wav"] = 1
+    host.faults.reupload["/media/c.wav"] = (AUDIO / "jfk.wav").read_bytes()
+    new_items = [dict(old_items[0]),
+                 dict(old_items[1], guid="b-on-the-new-host",
+                      audio=f"{host.url}/media/%C3%89pisode%20b.wav?from=new-host"),
+                 {"title": "Episode C", "guid": "c", "date": "Wed, 03 Jan 2024 09:00:00 +0000",
+                  "audio": c_audio}]
+    new_feed = host.add("new/podcast/feed.xml", rss(new_items).encode())
+    host.add("old/feed.xml", rss(old_items, new_feed_url=new_feed).encode())
+    seen = dict(host.requests)
+    capsys.readouterr()
+    assert cli.main(["sync", "--feed", old_feed]) == 0
+    err = capsys.readouterr().err
+
+    after = records(project)
+    assert len(after) == 3 and len(list((project / "episodes").iterdir())) == 3
+    now = {r["guid"]: r for r in after}
+    assert set(now) == {"episode-a", "b-on-the-new-host", "c"}
+    text_c = (project / "episodes" / now["c"]["slug"] / "transcript.txt").read_text()
+    assert wer(JFK, text_c) < 0.15, text_c                   # the re-upload, never a splice
+    assert now["b-on-the-new-host"]["slug"] == slug_b
+    assert now["b-on-the-new-host"]["guids"] == ["b-on-the-old-host", "b-on-the-new-host"]
+    assert (folder_b / "corrections.yml").read_text() == fixes
+    assert "nation" in (folder_b / "transcript.txt").read_text()
+    fetched = {p: n - seen.get(p, 0) for p, n in host.requests.items() if n - seen.get(p, 0)}
+    assert set(fetched) == {"/old/feed.xml", "/new/podcast/feed.xml", "/media/c.wav"}, \
+        "nothing downloaded again but the new episode"
+    assert "feed moved" in err and "mkdocs.yml" in " ".join(err.split())
+    assert "changed this episode's guid" in err
+
+
+def test_episodes_written_by_the_previous_version_are_recognised(project, host) -> None:
+    """episodes/ as the previous version wrote it (guids resolved against the old feed address),
+    synced from a feed at a new address: every episode is found, none made twice."""
+    shutil.copytree(DATA / "migration" / "episodes", project / "episodes")
+    for path in (project / "episodes").rglob("*"):
+        if path.is_file():
+            path.write_text(path.read_text().replace("__BASE__", host.url))
+    before = {p.name: (p / "transcript.json").read_bytes() if (p / "transcript.json").is_file()
+              else None for p in (project / "episodes").iterdir()}
+    (project / "episodes" / "2024-01-01-episode-a" / "corrections.yml").write_text(
+        "replace:\n  - find: episode\n    with: show\n")
+    host.add("a.vtt", VTT)
+    host.add("jfk.wav")
+    feed = (DATA / "migration" / "feed.xml").read_text().replace("__BASE__", host.url)
+    assert cli.main(["sync", "--feed", host.add("moved/feed.xml", feed.encode())]) == 0
+    folders = sorted(p.name for p in (project / "episodes").iterdir())
+    assert folders == sorted(before)
+    now = by_guid(project)
+    assert set(now) == {"episode-a", "https://example.org/episodes/b", "episode c"}
+    assert now["episode-a"]["guids"] == [f"{host.url}/old/episode-a", "episode-a"]
+    assert now["episode c"]["slug"] == "2024-01-03-episode-c-text-only"
+    assert host.requests["/jfk.wav"] == 0 and host.requests["/a.vtt"] == 0   # nothing redone
+    text = (project / "episodes" / "2024-01-01-episode-a" / "transcript.txt").read_text()
+    assert "In today's show" in text                            # corrections kept and applied
+
+
+def test_reupload_in_the_middle_of_a_download_gives_the_new_files_transcript(project, host) -> None:
+    url = host.add("ep.wav", source=DATA / "audio" / "sense_and_sensibility_01_austen_64kb-0880.wav")
+    host.faults.truncate["/ep.wav"] = 1                # the connection drops a third of the way
+    host.faults.reupload["/ep.wav"] = (AUDIO / "jfk.wav").read_bytes()   # and the host re-uploads
+    host.faults.ignore_if_range = True                 # and then serves Range without If-Range
+    items = [{"title": "Re-uploaded", "guid": "r1", "audio": url,
+              "date": "Mon, 01 Jan 2024 09:00:00 +0000"}]
+    assert cli.main(["sync", "--feed", host.add("feed.xml", rss(items).encode())]) == 0
+    record = by_guid(project)["r1"]
+    text = (project / "episodes" / record["slug"] / "transcript.txt").read_text()
+    assert wer(JFK, text) < 0.15, text
+    assert record["duration"] == pytest.approx(11, abs=0.1)
+
+
+def test_one_broken_publisher_transcript_or_throttled_host_affects_only_its_episode(
+        project, host, capsys, monkeypatch) -> None:
+    audio = host.add("jfk.wav")
+    no_end = {"version": "1.0.0", "segments": [
+        {"speaker": "Host", "startTime": 0.3, "body": "And so, my fellow Americans,"},
+        {"speaker": "Host", "startTime": 3.1, "body": "ask not what your country can do for you,"}]}
+    items = [
+        {"title": "Broken JSON", "guid": "broken", "audio": audio,
+         "date": "Mon, 01 Jan 2024 09:00:00 +0000",
+         "transcripts": [{"url": host.add("broken.json", b'{"segments": [{"body": '),
+                          "type": "application/json"}]},
+        {"title": "No endTime", "guid": "no-end", "audio": f"{host.url}/never.mp3",
+         "date": "Tue, 02 Jan 2024 09:00:00 +0000", "duration": "0:11",
+         "transcripts": [{"url": host.add("t.json", json.dumps(no_end).encode()),
+                          "type": "application/json"}]},
+        {"title": "Throttled", "guid": "throttled",
+         "audio": host.add("slow.mp3", source=AUDIO / "jfk.wav"),
+         "date": "Wed, 03 Jan 2024 09:00:00 +0000"},
+        {"title": "Surprise", "guid": "surprise", "date": "Thu, 04 Jan 2024 09:00:00 +0000",
+         "transcripts": [{"url": host.add("s.vtt", VTT), "type": "text/vtt"}]},
+    ]
+    host.faults.throttle["/slow.mp3"] = [1, 7200]
+    feed = host.add("feed.xml", rss(items).encode())
+    # An unexpected exception inside one episode's work (a bug, a disk error): only that episode fails.
+    real_write = sync.write_outputs
+
+    def write_outputs(folder: Path, raw):
+        if folder.name.endswith("surprise"):
+            raise RuntimeError("disk on fire")
+        return real_write(folder, raw)
+
+    monkeypatch.setattr(sync, "write_outputs", write_outputs)
+    assert cli.main(["sync", "--feed", feed]) == 1
+    err = " ".join(capsys.readouterr().err.split())
+    now = by_guid(project)
+    broken = now["broken"]
+    assert broken["status"] == "transcribed" and broken["model"] == "tiny.en"
+    assert "broken.json" in broken["publisher_warning"] and "the audio is transcribed instead" in err
+    assert wer(JFK, (project / "episodes" / broken["slug"] / "transcript.txt").read_text()) < 0.15
+    segments = json.loads((project / "episodes" / now["no-end"]["slug"] / "transcript.json")
+                          .read_text())["segments"]
+    assert [(s["startTime"], s["endTime"]) for s in segments] == [(0.3, 3.1), (3.1, 11.0)]
+    throttled = now["throttled"]
+    assert throttled["status"] == "failed" and "asked to be asked again after" in throttled["error"]
+    assert host.requests["/slow.mp3"] == 1
+    surprise = now["surprise"]
+    assert surprise["status"] == "failed" and "RuntimeError: disk on fire" in surprise["error"]
+    log = (project / ".cache" / "logs" / "sync-errors.log").read_text()
+    assert "Traceback" in log and "disk on fire" in log
+    monkeypatch.setattr(sync, "write_outputs", real_write)
+    assert cli.main(["sync", "--feed", feed]) == 0                # the next run retries both
+    assert {r["status"] for r in records(project)} == {"transcribed"}
+
+
+def test_a_private_feed_url_never_lands_on_disk_or_in_output(project, host, capsys,
+                                                             monkeypatch) -> None:
+    token = "s3cr3t-T0KEN-4f9a"
+    host.add("private/jfk.wav", source=AUDIO / "jfk.wav")
+    items = [{"title": "Members only", "guid": "m1", "date": "Mon, 01 Jan 2024 09:00:00 +0000",
+              "transcripts": [{"url": host.add("m.vtt", VTT), "type": "text/vtt"}]},
+             # premium hosts put the listener's token in the audio URLs too
+             {"title": "Members audio", "guid": "m2", "date": "Tue, 02 Jan 2024 09:00:00 +0000",
+              "audio": f"{host.url}/private/jfk.wav?auth={token}"},
+             {"title": "Members gone", "guid": "m3", "date": "Wed, 03 Jan 2024 09:00:00 +0000",
+              "audio": f"{host.url}/private/gone.mp3?auth={token}"}]
+    host.add("private/feed.xml", rss(items, new_feed_url=f"{host.url}/private/v2?auth={token}x")
+             .encode())
+    host.add("private/v2", rss(items).encode())
+    monkeypatch.setenv(sync.FEED_ENV, f"{host.url}/private/feed.xml?auth={token}")
+    assert cli.main(["sync"]) == 1                                 # m3's audio is gone
+    assert cli.main(["sync"]) == 1                                 # the 304 path too
+    monkeypatch.setenv(sync.FEED_ENV, f"{host.url}/private/gone.xml?auth={token}")
+    assert cli.main(["sync"]) == 2
+    out = capsys.readouterr()
+    assert "$COMPANION_FEED" in out.err and "gone.mp3" in out.err and "COMPANION_FEED secret" in out.err
+    assert token not in out.out + out.err
+    now = by_guid(project)
+    assert now["m1"]["status"] == now["m2"]["status"] == "transcribed"
+    assert "404" in now["m3"]["error"] and "$COMPANION_FEED" in now["m3"]["error"]
+    assert now["m2"]["enclosure"]["url"].endswith("/private/jfk.wav?auth=$COMPANION_FEED")
+    cached_feed = project / ".cache" / sync.FEED_CACHE_FILE   # the feed's own body (git-ignored)
+    for path in project.rglob("*"):
+        if path.is_file() and path != cached_feed:
+            assert token.encode() not in path.read_bytes(), path
