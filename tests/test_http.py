@@ -62,8 +62,7 @@ def test_truncated_download_resumes_with_range(host, tmp_path: Path, monkeypatch
 
 def killed_download(host, url: str, dest: Path, data: bytes) -> None:
     """What a run killed mid-download leaves: a .part and the validators seen when it started."""
-    http.fetch(url)                                   # learn the ETag as the first run did
-    etag = http.fetch(url).etag
+    etag = http.fetch(url).etag                       # the ETag the first run saw
     dest.with_name(dest.name + ".part").write_bytes(data[:100_000])
     key = "sha256:" + hashlib.sha256(url.encode()).hexdigest()
     dest.with_name(dest.name + ".part.json").write_text(json.dumps(
