@@ -72,7 +72,7 @@ def write_transcript_files(folder: Path, segments: list[dict[str, Any]]) -> None
     """The transcript files as the pipeline writes them (companion.transcript_formats)."""
     for name, text in (("transcript.json", store.dump_json(tf.to_json(segments))),
                        ("transcript.vtt", tf.to_vtt(segments)), ("transcript.srt", tf.to_srt(segments)),
-                       ("transcript.txt", tf.to_txt(segments))):
+                       ("transcript.txt", tf.to_txt(segments)), ("transcript.html", tf.to_html(segments))):
         (folder / name).write_text(text, encoding="utf-8")
 
 

@@ -95,8 +95,34 @@ def test_json_output_is_pc20_and_keeps_words() -> None:
     assert "<v Host>Hello &lt;b&gt;&amp;" in vtt and vtt.startswith("WEBVTT")
     assert "00:00:01.000 --> 00:00:02.500" in vtt
     assert "00:00:01,000 --> 00:00:02,500" in tf.to_srt(segments)
-    assert tf.to_txt(segments) == "Host: Hello <b>&\n"
+    assert tf.to_txt(segments) == "[0:01] Host: Hello <b>&\n"
     assert "<cite>Host:</cite>" in tf.to_html(segments) and "&lt;b&gt;" in tf.to_html(segments)
+
+
+def test_text_and_html_break_continuous_speech_into_paragraphs_with_times() -> None:
+    """Whisper's segments of speech with no pauses (here 3 min, one every 5 s) still make paragraphs."""
+    segments = [{"startTime": 5.0 * i, "endTime": 5.0 * i + 5.0, "body": f"Sentence {i} of the talk."}
+                for i in range(36)]
+    text = tf.to_txt(segments)
+    blocks = text.strip().split("\n\n")
+    assert len(blocks) >= 4 and blocks[0].startswith("[0:00] Sentence 0") and blocks[1].startswith("[0:30] ")
+    groups = tf.paragraphs(segments)
+    assert max(g[-1]["endTime"] - g[0]["startTime"] for g in groups) <= tf.PARAGRAPH_MAX_S + 5
+    no_stops = [{**s, "body": "and then"} for s in segments]         # no sentence end at all
+    assert max(g[-1]["endTime"] - g[0]["startTime"] for g in tf.paragraphs(no_stops)) <= tf.PARAGRAPH_MAX_S + 5
+
+
+def test_html_transcript_keeps_pc20_structure_and_survives_any_charset() -> None:
+    import lxml.html
+
+    segments = [{"startTime": 0, "endTime": 4, "body": "We met at the café — naïve résumé.", "speaker": "Mā"},
+                {"startTime": 40, "endTime": 44, "body": "Then more.", "speaker": "Tony"}]
+    document = tf.to_html(segments)
+    assert document.isascii(), "non-ASCII is written as character references"
+    tree = lxml.html.fromstring(document.encode("cp1252"))     # even read as windows-1252
+    assert [e.tag for e in tree.iter("cite", "time", "p")] == ["cite", "time", "p", "cite", "time", "p"]
+    assert tree.findtext(".//p") == "We met at the café — naïve résumé."
+    assert tree.findtext(".//cite") == "Mā:" and tree.findtext(".//time") == "0:00"
 
 
 def test_not_a_vtt_file() -> None:

@@ -8,8 +8,9 @@
   "use strict";
 
   const SEEK_SLACK_S = 0.05;          // treat a time this close to a segment start as inside it
+  const SEEK_MISS_S = 0.5;            // a seek that lands further than this from its target did not happen
+  const NO_SEEK_MESSAGE = "This audio host only plays from the start; download the episode or jump once it has loaded that far.";
   const DEBOUNCE_MS = 120;            // search typing pause before querying
-  const MAX_PAGES = 8;                // search results (pages) shown
   const MAX_MOMENTS = 3;              // transcript moments shown per episode result
   const EXCERPT_BEFORE = 8;           // words of context before a hit
   const EXCERPT_AFTER = 18;           // words of context after a hit
@@ -87,7 +88,8 @@
       this.current = -1;
       this.range = null;
       this.frame = 0;
-      this.pending = null;
+      this.target = null;               // {seconds, play, message}: a seek asked for and not yet confirmed
+      this.warning = null;
       this.abort = new AbortController();
       this.bind();
     }
@@ -97,7 +99,8 @@
     bind() {
       const opts = { signal: this.abort.signal };
       if (this.audio) {
-        this.audio.addEventListener("seeked", () => { this.pending = null; this.tick(); }, opts);
+        this.audio.addEventListener("seeked", () => this.onSeeked(), opts);
+        this.audio.addEventListener("loadedmetadata", () => { if (!this.seekableAt(0) && !this.seekableAt(this.audio.duration / 2)) this.warn(NO_SEEK_MESSAGE); }, opts);
         this.audio.addEventListener("timeupdate", () => this.tick(), opts);
         this.audio.addEventListener("play", () => this.loop(), opts);
       }
@@ -143,22 +146,74 @@
       const start = Number(seg.dataset.start);
       history.replaceState(history.state, "", `#t=${clock(start, true)}`);
       this.clearRange();
-      this.seek(start);
-      if (this.audio) this.audio.play().catch(() => {});
+      this.seek(start, { play: true });
     }
 
-    /** Set the audio position; before metadata has loaded, wait for it (the element ignores early seeks). */
-    seek(seconds) {
-      this.pending = seconds;                 // until the element reports it, highlight the target
-      this.highlight(seconds);
-      if (!this.audio) return;
-      if (this.audio.readyState >= HTMLMediaElement.HAVE_METADATA) {
-        this.audio.currentTime = seconds;
-      } else {
-        this.audio.addEventListener("loadedmetadata", () => { this.audio.currentTime = seconds; },
-          { once: true, signal: this.abort.signal });
-        if (this.audio.preload === "none") this.audio.load();
+    /** Is `seconds` inside a range the element says it can seek to (`HTMLMediaElement.seekable`)? */
+    seekableAt(seconds) {
+      const ranges = this.audio.seekable;
+      for (let i = 0; i < ranges.length; i += 1) {
+        if (seconds >= ranges.start(i) - SEEK_SLACK_S && seconds <= ranges.end(i) + SEEK_SLACK_S) return true;
       }
+      return false;
+    }
+
+    /** A plain, lasting note under the player (a host that cannot seek); announced once. */
+    warn(message) {
+      if (!this.warning) {
+        this.warning = document.createElement("p");
+        this.warning.className = "ffg-player__warning";
+        this.warning.setAttribute("role", "alert");
+        const bar = this.root.querySelector(".ffg-player__bar") || this.root;
+        bar.append(this.warning);
+      }
+      if (this.warning.textContent !== message) this.warning.textContent = message;
+    }
+
+    /**
+     * Ask the audio to move to `seconds`, then (optionally) play and announce. Nothing is claimed until
+     * the element confirms the move: before metadata it is loaded first; a host that cannot seek there
+     * (no HTTP Range, so `seekable` is empty) gets a plain message and the position stays where it is.
+     */
+    seek(seconds, { play = false, message = "" } = {}) {
+      if (!this.audio) { this.highlight(seconds); if (message) announce(this.statusEl, message); return; }
+      this.target = { seconds, play, message };
+      const go = () => {
+        const target = this.target;
+        if (!target || target.seconds !== seconds) return;       // a later seek replaced this one
+        if (!this.seekableAt(seconds)) {
+          this.target = null;
+          this.warn(NO_SEEK_MESSAGE);
+          announce(this.statusEl, `Cannot jump to ${clock(seconds)}: the audio is at ${clock(this.audio.currentTime)}.`);
+          this.tick();
+          return;
+        }
+        if (Math.abs(this.audio.currentTime - seconds) < SEEK_SLACK_S) { this.onSeeked(); return; }
+        this.audio.currentTime = seconds;                          // "seeked" confirms (onSeeked)
+      };
+      if (this.audio.readyState >= HTMLMediaElement.HAVE_METADATA) {
+        go();
+      } else {
+        announce(this.statusEl, `Loading the audio to go to ${clock(seconds)}…`);
+        this.audio.addEventListener("loadedmetadata", go, { once: true, signal: this.abort.signal });
+        if (this.audio.preload === "none" || this.audio.networkState === HTMLMediaElement.NETWORK_EMPTY) this.audio.load();
+      }
+    }
+
+    /** The element finished a seek: confirm the asked-for position, or say it did not happen. */
+    onSeeked() {
+      const target = this.target;
+      this.target = null;
+      if (target) {
+        if (Math.abs(this.audio.currentTime - target.seconds) > SEEK_MISS_S) {
+          this.warn(NO_SEEK_MESSAGE);
+          announce(this.statusEl, `Cannot jump to ${clock(target.seconds)}: the audio is at ${clock(this.audio.currentTime)}.`);
+        } else {
+          if (target.message) announce(this.statusEl, target.message);
+          if (target.play) this.audio.play().catch(() => {});
+        }
+      }
+      this.tick();
     }
 
     /** Apply a `#t=` fragment: seek, mark the range, bring the segment into view. */
@@ -166,12 +221,11 @@
       const target = parseHash(hash);
       if (!target) return false;
       this.setRange(target.end === null ? null : target);
-      this.seek(target.start);
       const index = this.indexAt(target.start);
-      if (index >= 0) this.keepInView(this.segments[index], true, true);   // a link lands at once
-      announce(this.statusEl, target.end === null
+      if (index >= 0) this.keepInView(this.segments[index], true, true);   // a link lands at once, audio or not
+      this.seek(target.start, { message: target.end === null
         ? `Ready to play from ${clock(target.start)}.`
-        : `Ready to play ${clock(target.start)} to ${clock(target.end)}.`);
+        : `Ready to play ${clock(target.start)} to ${clock(target.end)}.` });
       return true;
     }
 
@@ -213,8 +267,7 @@
         this.clearRange();
       } else if (event.target.closest(".ffg-range__play") && this.range && this.audio) {
         this.range.stopped = false;
-        this.seek(this.range.start);
-        this.audio.play().catch(() => {});
+        this.seek(this.range.start, { play: true });
       }
     }
 
@@ -263,7 +316,7 @@
         this.audio.currentTime = range.end;
         announce(this.statusEl, `Stopped at ${clock(range.end)}, the end of the assigned stretch.`);
       }
-      this.highlight(this.pending ?? this.audio.currentTime);
+      this.highlight(this.audio.currentTime);             // the real position, never the one asked for
     }
 
     loop() {
@@ -283,26 +336,74 @@
     return new URL(base.endsWith("/") ? base : `${base}/`, window.location.href);
   }
 
-  /* ---- Pagefind search in a dialog ---- */
+  /* ---- Pagefind search in a dialog ----
+   *
+   * Pagefind ranks pages by how often they hold each word (BM25), so long course pages that hold
+   * "what", "to", "say" and "ask" many times outrank the one episode that holds the sentence. For a query
+   * of two or more words typed without quotes, the dialog also asks Pagefind for the exact phrase
+   * (Pagefind's quoted search) and lists those pages first. Pagefind substitutes the longest indexed
+   * prefix of a word it does not know ("in" for "inagural"), so each loaded page is checked: a page
+   * whose hits do not resemble every content word of the query is a weak match, held back with a
+   * plain message instead of being listed as if it matched.
+   */
+  const RESULTS_PAGE = 10;            // pages loaded and shown per "More results"
+  const MIN_STEM = 3;                 // a hit shorter than this never stands in for a longer word
+  const STEM_SLACK = 3;               // letters a stemmed hit may lack ("ask" for "asking")
+  // Words too common to say anything about a page (a query of only these is answered with advice).
+  const STOP_WORDS = new Set(("a about after all also am an and any are as at be been but by can could did do does " +
+    "for from had has have he her here him his how i if in into is it its just me my no not now of on or our out she " +
+    "so than that the their them then there these they this to too up us was we were what when where which who why " +
+    "will with would you your").split(" "));
+
+  function fold(word) {
+    return String(word).toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[^\p{L}\p{N}]/gu, "");
+  }
+
+  /** The words of a query: all of them, the content words, and whether it was typed in quotes. */
+  function analyseQuery(query) {
+    const quoted = /^\s*".+"\s*$/.test(query);
+    const text = query.replace(/["“”]/g, " ").replace(/\s+/g, " ").trim();
+    const terms = text.split(" ").map(fold).filter(Boolean);
+    const content = terms.filter((t) => !STOP_WORDS.has(t));
+    return { text, quoted, terms, content, stopOnly: terms.length > 0 && content.length === 0 };
+  }
+
+  /** Does a word the index matched stand for the query term (the same word, an inflection, a stem)? */
+  function resembles(hit, term) {
+    if (!hit) return false;
+    if (hit.startsWith(term)) return true;
+    let common = 0;
+    while (common < hit.length && common < term.length && hit[common] === term[common]) common += 1;
+    return common >= Math.max(MIN_STEM, term.length - STEM_SLACK) && common >= Math.min(hit.length, term.length) - STEM_SLACK;
+  }
+
   class Search {
     constructor(dialog, root) {
       this.dialog = dialog;
       this.input = dialog.querySelector(".ffg-search__input");
       this.list = dialog.querySelector(".ffg-search__results");
       this.status = dialog.querySelector(".ffg-search__status");
+      this.more = dialog.querySelector(".ffg-search__more");
+      this.weakButton = dialog.querySelector(".ffg-search__weak");
+      this.scopes = Array.from(dialog.querySelectorAll('input[name="ffg-search-scope"]'));
       this.root = root;
       this.pagefind = null;
       this.seq = 0;
       this.timer = 0;
+      this.state = null;
+      this.running = Promise.resolve();
       document.querySelectorAll(".ffg-search-open").forEach((b) => b.addEventListener("click", () => this.open()));
       this.input.addEventListener("input", () => {
         window.clearTimeout(this.timer);
-        this.timer = window.setTimeout(() => this.run(this.input.value), DEBOUNCE_MS);
+        this.timer = window.setTimeout(() => this.start(), DEBOUNCE_MS);
       });
       this.input.addEventListener("keydown", (e) => {
         if (e.key === "ArrowDown") { const first = this.list.querySelector("a"); if (first) { e.preventDefault(); first.focus(); } }
-        if (e.key === "Enter") { e.preventDefault(); const first = this.list.querySelector("a"); if (first) first.click(); }
+        if (e.key === "Enter") { e.preventDefault(); this.openBest(); }
       });
+      this.scopes.forEach((r) => r.addEventListener("change", () => this.start()));
+      this.more.addEventListener("click", () => this.showMore());
+      this.weakButton.addEventListener("click", () => this.showWeak());
       this.list.addEventListener("click", (e) => { if (e.target.closest("a")) this.dialog.close(); });
       this.dialog.addEventListener("click", (e) => { if (e.target === this.dialog) this.dialog.close(); });
       document.addEventListener("keydown", (e) => {
@@ -331,31 +432,150 @@
       return this.pagefind;
     }
 
+    get scope() {
+      const checked = this.scopes.find((r) => r.checked);
+      return checked ? checked.value : "";
+    }
+
+    start() {
+      window.clearTimeout(this.timer);
+      this.timer = 0;
+      this.running = this.run(this.input.value).catch((err) => {
+        this.status.textContent = "Search is not available on this copy of the site.";
+        console.warn(err);
+      });
+      return this.running;
+    }
+
+    /** Enter: the best result's best moment (an episode at `#t=`), once the current query has run. */
+    async openBest() {
+      if (this.timer || !this.state || this.state.query !== this.input.value.trim()) await this.start();
+      else await this.running;
+      const first = this.list.querySelector(".ffg-hit");
+      const link = first && (first.querySelector(".ffg-hit__moments a") || first.querySelector(".ffg-hit__title"));
+      if (link) link.click();
+    }
+
     async run(query) {
       const seq = ++this.seq;
       const q = query.trim();
+      this.state = null;
+      this.more.hidden = true;
+      this.weakButton.hidden = true;
       if (!q) { this.list.replaceChildren(); this.status.textContent = ""; return; }
       const pf = await this.load();
-      const found = await pf.search(q);
+      const plan = analyseQuery(q);
+      const options = this.scope ? { filters: { section: this.scope } } : {};
+      const phraseWanted = !plan.quoted && plan.terms.length >= 2;
+      const [loose, exact] = await Promise.all([
+        pf.search(q, options),
+        phraseWanted ? pf.search(`"${plan.text}"`, options) : Promise.resolve(null),
+      ]);
       if (seq !== this.seq) return;
-      const data = await Promise.all(found.results.slice(0, MAX_PAGES).map((r) => r.data()));
-      if (seq !== this.seq) return;
-      this.list.replaceChildren(...data.map((d) => this.render(d)));
-      const n = found.results.length;
-      this.status.textContent = n ? `${n} ${n === 1 ? "page" : "pages"} found` : "Nothing found";
+      const phraseIds = new Set(exact ? exact.results.map((r) => r.id) : []);
+      const entries = [
+        ...(exact ? exact.results : []).map((result) => ({ result, phrase: true })),
+        ...loose.results.filter((r) => !phraseIds.has(r.id)).map((result) => ({ result, phrase: plan.quoted })),
+      ];
+      this.state = { seq, query: q, plan, entries, next: 0, strong: 0, weak: [], phrases: phraseIds.size };
+      this.list.replaceChildren();
+      if (!entries.length) {
+        this.status.textContent = `Nothing found for “${q}”${this.scope ? ` in ${this.scope}` : ""}. Check the spelling or try fewer words.`;
+        return;
+      }
+      if (plan.stopOnly) {
+        this.status.textContent = `“${q}” is on nearly every page. Add a less common word, or put a phrase you remember in "quotes".`;
+        this.weak(entries.length, true);
+        return;
+      }
+      await this.showMore();
+    }
+
+    /** Load and show the next page of results; weak matches are held back. */
+    async showMore() {
+      const state = this.state;
+      if (!state) return;
+      const batch = state.entries.slice(state.next, state.next + RESULTS_PAGE);
+      state.next += batch.length;
+      const data = await Promise.all(batch.map((e) => e.result.data()));
+      if (state !== this.state) return;
+      const items = [];
+      data.forEach((d, i) => {
+        const entry = batch[i];
+        if (entry.phrase || this.matchesEveryWord(d, state.plan)) items.push(this.render(d));
+        else state.weak.push(d);
+      });
+      state.strong += items.length;
+      this.list.append(...items);
+      this.summarise();
+    }
+
+    /** Every content word of the query has a hit on the page that resembles it. */
+    matchesEveryWord(d, plan) {
+      const words = d.content.split(/\s+/);
+      const hits = d.locations.map((i) => fold(words[i]));
+      const wanted = plan.content.length ? plan.content : plan.terms;
+      return wanted.every((term) => hits.some((hit) => resembles(hit, term)));
+    }
+
+    summarise() {
+      const state = this.state;
+      const remaining = state.entries.length - state.next;
+      const where = this.scope ? ` in ${this.scope}` : "";
+      if (!state.strong) {
+        this.status.textContent = `Nothing matches “${state.query}” well${where}. Check the spelling, try fewer words, or put a phrase you remember in "quotes".`;
+      } else {
+        const phrase = state.phrases && !state.plan.quoted
+          ? `${state.phrases} ${state.phrases === 1 ? "page holds" : "pages hold"} the exact phrase (listed first). ` : "";
+        const total = state.entries.length;
+        this.status.textContent = `${phrase}${total} ${total === 1 ? "page" : "pages"} found${where}; showing ${state.strong}.`;
+      }
+      this.more.hidden = remaining <= 0;
+      this.more.textContent = `More results (${remaining} more to check)`;
+      this.weak(state.weak.length, false);
+    }
+
+    /** The button that lists the held-back pages anyway. */
+    weak(count, everything) {
+      this.weakButton.hidden = count === 0;
+      this.weakButton.dataset.everything = everything ? "1" : "";
+      this.weakButton.textContent = everything
+        ? `Show all ${count} ${count === 1 ? "page" : "pages"} anyway`
+        : `Show ${count} weak ${count === 1 ? "match" : "matches"} (${count === 1 ? "it holds" : "they hold"} only part of the words)`;
+    }
+
+    async showWeak() {
+      const state = this.state;
+      if (!state) return;
+      if (this.weakButton.dataset.everything) {
+        state.entries.forEach((e) => { e.phrase = true; });   // the reader asked for every page
+        this.weakButton.hidden = true;
+        await this.showMore();
+        return;
+      }
+      const held = state.weak.splice(0);
+      this.list.append(...held.map((d) => this.render(d, true)));
+      state.strong += held.length;
+      this.summarise();
     }
 
     /** One page; episode hits link to the transcript moment (`#t=`) of the nearest segment anchor. */
-    render(d) {
+    render(d, weak) {
       const words = d.content.split(/\s+/);
       const hits = new Set(d.locations);
       const item = document.createElement("li");
-      item.className = "ffg-hit";
+      item.className = weak ? "ffg-hit ffg-hit--weak" : "ffg-hit";
       const title = document.createElement("a");
       title.className = "ffg-hit__title";
       title.href = d.url;
       title.textContent = (d.meta && d.meta.title) || d.url;
       item.append(title);
+      if (d.filters && d.filters.section && d.filters.section.length) {
+        const kind = document.createElement("span");
+        kind.className = "ffg-hit__kind";
+        kind.textContent = ` ${d.filters.section[0] === "Episodes" ? "Episode" : d.filters.section[0]}`;
+        item.append(kind);
+      }
       const moments = this.moments(d);
       const subs = moments.length ? moments : d.sub_results
         .filter((s) => s.anchor)
@@ -428,6 +648,21 @@
     }
   }
 
+  /* ---- crisis-help bar: folded to one line on phones, the toggle opens every line ---- */
+  function setUpHelpBar(bar) {
+    if (bar.dataset.ffgReady) return;
+    bar.dataset.ffgReady = "1";
+    const toggle = bar.querySelector(".ffg-help__toggle");
+    if (!toggle) return;
+    bar.classList.add("ffg-help--foldable");
+    toggle.hidden = false;
+    toggle.addEventListener("click", () => {
+      const open = bar.classList.toggle("ffg-help--open");
+      toggle.setAttribute("aria-expanded", String(open));
+      toggle.textContent = open ? "Fewer lines" : "More lines";
+    });
+  }
+
   /* ---- wiring ---- */
   let player = null;
 
@@ -444,6 +679,7 @@
 
   function setUpPage() {
     markEpisodesTab();
+    document.querySelectorAll("[data-ffg-help]").forEach(setUpHelpBar);
     if (player) { player.destroy(); player = null; }
     const root = document.querySelector(".md-content");
     if (root && root.querySelector(".ffg-player audio, .ffg-transcript")) {

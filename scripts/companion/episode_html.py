@@ -188,12 +188,18 @@ def player_html(episode: dict[str, Any], chapters: list[tuple[float, str]] = ())
     url = str(enclosure.get("url") or "")
     if not url.startswith(("https://", "http://")):
         return '<p class="ffg-player ffg-player--none">No audio file is published for this episode.</p>'
+    # preload="none" shows 0:00 until play: the feed's duration tells the reader the length before that.
+    duration = episode.get("duration")
+    length = ""
+    if isinstance(duration, (int, float)) and duration > 0:
+        length = (f'<p class="ffg-player__length">Length <time datetime="{iso_duration(duration)}">'
+                  f'{text(format_clock(duration))}</time></p>')
     return (
         '<div class="ffg-player" data-pagefind-ignore>'
         f'<audio controls preload="none" src="{text(url)}" aria-label="Episode audio">'
         f'<a href="{text(url)}">Download the audio</a></audio>'
         '<div class="ffg-player__bar">'
-        '<label class="ffg-follow"><input type="checkbox" class="ffg-follow__box" checked> '
+        f'{length}<label class="ffg-follow"><input type="checkbox" class="ffg-follow__box" checked> '
         'Follow along</label>'
         '<p class="ffg-range" hidden></p>'
         '<p class="ffg-status" role="status" aria-live="polite"></p>'

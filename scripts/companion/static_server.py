@@ -2,7 +2,10 @@
 ETag / If-None-Match (304), Range (206, so audio can seek and downloads can resume) and gzip.
 
 Used by `companion demo` to serve the sample podcast and the built site, and by the tests as the
-base of a server that fails on purpose. Python's own SimpleHTTPRequestHandler has no Range.
+base of a server that fails on purpose. Python's own SimpleHTTPRequestHandler has no Range, sends
+HTML and text without a charset (browsers then guess windows-1252 for a transcript fragment) and
+answers a missing page with its own bare error page; this one names UTF-8 and serves the site's
+`404.html` when the root has one.
 """
 
 from __future__ import annotations
@@ -22,6 +25,11 @@ EXTRA_TYPES = {".vtt": "text/vtt", ".srt": "application/x-subrip", ".rss": "appl
                ".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".opus": "audio/ogg",
                ".js": "application/javascript", ".json": "application/json",
                ".wasm": "application/wasm", ".pf_meta": "application/octet-stream"}
+# Types whose bytes are text: everything the project writes is UTF-8, so the header says so
+# (RFC 9110 section 8.3.1; without it, HTML and plain text fall back to the browser's locale guess).
+TEXT_TYPES = ("text/", "application/json", "application/javascript", "application/xml",
+              "application/rss+xml", "application/x-subrip", "image/svg+xml")
+NOT_FOUND_PAGE = "404.html"
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
 
 
@@ -31,8 +39,10 @@ def etag_of(data: bytes) -> str:
 
 
 def content_type(path: Path) -> str:
-    return EXTRA_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] \
+    """The Content-Type for a file by its suffix, with `charset=utf-8` on every text type."""
+    kind = EXTRA_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] \
         or "application/octet-stream"
+    return f"{kind}; charset=utf-8" if kind.startswith(TEXT_TYPES) else kind
 
 
 class StaticHandler(http.server.BaseHTTPRequestHandler):
@@ -60,10 +70,24 @@ class StaticHandler(http.server.BaseHTTPRequestHandler):
     def do_GET(self, head: bool = False) -> None:  # noqa: N802 - stdlib name
         path = self.resolve()
         if path is None:
-            self.send_error(404)
+            self.send_not_found(head)
             return
         data = path.read_bytes()
         self.send_file(data, content_type(path), head)
+
+    def send_not_found(self, head: bool = False) -> None:
+        """404 with the site's own page (MkDocs writes `404.html` at the root), else a plain one."""
+        page = self.server.root / NOT_FOUND_PAGE
+        if not page.is_file():
+            self.send_error(404)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", content_type(page))
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
 
     def send_file(self, data: bytes, kind: str, head: bool = False) -> None:
         etag = etag_of(data)

@@ -16,6 +16,9 @@ from companion.timecode import format_clock
 
 PC20_VERSION = "1.0.0"
 PARAGRAPH_GAP_S = 2.0            # a pause this long starts a new paragraph in text/HTML
+PARAGRAPH_TARGET_S = 30.0        # after this long, a paragraph ends at the next sentence end
+PARAGRAPH_MAX_S = 90.0           # ... and never runs longer than this (speech with no pauses)
+SENTENCE_END = (".", "?", "!", "…", ".\"", "?\"", "!\"", ".”", "?”", "!”")
 Segment = dict[str, Any]
 
 _CUE_TIME = re.compile(
@@ -59,34 +62,51 @@ def to_srt(segments: list[Segment]) -> str:
 
 
 def paragraphs(segments: list[Segment]) -> list[list[Segment]]:
-    """Segments grouped into paragraphs at a change of speaker or a long pause."""
+    """Segments grouped into paragraphs: at a change of speaker, a pause over PARAGRAPH_GAP_S, the
+    first sentence end after PARAGRAPH_TARGET_S, and at the latest after PARAGRAPH_MAX_S (Whisper's
+    segments of continuous speech have no pauses, which once made one paragraph of a whole episode)."""
     groups: list[list[Segment]] = []
     for segment in segments:
-        last = groups[-1][-1] if groups else None
+        group = groups[-1] if groups else None
+        last = group[-1] if group else None
+        length = segment["startTime"] - group[0]["startTime"] if group else 0.0
         if (last is None or segment.get("speaker") != last.get("speaker")
-                or segment["startTime"] - last["endTime"] > PARAGRAPH_GAP_S):
+                or segment["startTime"] - last["endTime"] > PARAGRAPH_GAP_S
+                or (length >= PARAGRAPH_TARGET_S and last["body"].rstrip().endswith(SENTENCE_END))
+                or length >= PARAGRAPH_MAX_S):
             groups.append([])
         groups[-1].append(segment)
     return groups
 
 
 def to_txt(segments: list[Segment]) -> str:
+    """Plain text: one paragraph per block, each opened by its time mark (`[12:30]`) and speaker."""
     blocks = []
     for group in paragraphs(segments):
         text = " ".join(s["body"] for s in group)
         speaker = group[0].get("speaker")
-        blocks.append(f"{speaker}: {text}" if speaker else text)
+        mark = f"[{format_clock(group[0]['startTime'])}]"
+        blocks.append(f"{mark} {speaker}: {text}" if speaker else f"{mark} {text}")
     return "\n\n".join(blocks) + "\n"
 
 
+def _html_text(value: str) -> str:
+    """Escaped for HTML, with non-ASCII as character references: the file reads right under any charset."""
+    return html.escape(value).encode("ascii", "xmlcharrefreplace").decode("ascii")
+
+
 def to_html(segments: list[Segment]) -> str:
-    """The Podcasting 2.0 HTML transcript form: `<cite>` speaker, `<time>`, `<p>` text."""
-    parts = []
+    """The Podcasting 2.0 HTML transcript form: `<cite>` speaker, `<time>`, `<p>` text.
+
+    A leading `<meta charset="utf-8">` tells a browser opening the file (no charset from the host)
+    its encoding; podcast apps reading the cite/time/p structure ignore it.
+    """
+    parts = ['<meta charset="utf-8">']
     for group in paragraphs(segments):
         if group[0].get("speaker"):
-            parts.append(f"<cite>{html.escape(group[0]['speaker'])}:</cite>")
+            parts.append(f"<cite>{_html_text(group[0]['speaker'])}:</cite>")
         parts.append(f"<time>{format_clock(group[0]['startTime'])}</time>")
-        parts.append(f"<p>{html.escape(' '.join(s['body'] for s in group))}</p>")
+        parts.append(f"<p>{_html_text(' '.join(s['body'] for s in group))}</p>")
     return "\n".join(parts) + "\n"
 
 
