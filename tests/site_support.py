@@ -17,7 +17,7 @@ from typing import Any
 
 from companion import store, transcript_formats as tf
 from companion.project import copy_site_sources
-from companion.static_server import StaticServer
+from companion.static_server import StaticHandler, StaticServer
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data" / "site-fixtures"     # sonnet texts (the audio is in data/audio)
@@ -97,8 +97,20 @@ def write_episode(episodes_dir: Path, slug: str, *, title: str, number: int | No
     return folder
 
 
-def make_fixture_episodes(episodes_dir: Path, media_url: str) -> None:
-    """Three sonnet episodes (real audio), one hostile, one without transcript, the PC2.0 example."""
+WORDS_FROM_ELSEWHERE = "007-words-from-elsewhere"     # remembered sentences, accents (search cases)
+INAUGURAL = "008-inaugural-address"                     # "ask not what your country can do ..."
+NO_RANGE = "009-host-without-range"                     # its audio host ignores HTTP Range
+
+
+def jfk_reference() -> str:
+    clips = json.loads((AUDIO / "references.json").read_text())["clips"]
+    return next(c["reference"] for c in clips if c["file"].endswith("jfk.wav"))
+
+
+def make_fixture_episodes(episodes_dir: Path, media_url: str, no_range_url: str | None = None) -> None:
+    """Three sonnet episodes (real audio), one hostile, one without transcript, the PC2.0 example,
+    the search cases' episode, an inaugural-address excerpt, and (with `no_range_url`) an episode whose
+    audio host cannot seek."""
     dates = {"sonnet001": "2025-03-01", "sonnet002": "2025-03-08", "sonnet003": "2025-03-15"}
     for n, (stem, duration) in enumerate(SONNETS.items(), 1):
         chapters = None
@@ -132,6 +144,36 @@ def make_fixture_episodes(episodes_dir: Path, media_url: str) -> None:
         date="2025-01-10", duration=4.0, audio_url=f"{media_url}sonnet003.mp3",
         segments=example["segments"], notes="",
     )
+    words = json.loads((DATA / "words-from-elsewhere.json").read_text(encoding="utf-8"))
+    write_episode(
+        episodes_dir, WORDS_FROM_ELSEWHERE, title="Words from elsewhere", number=7, date="2025-02-01",
+        duration=53.3, audio_url=f"{media_url}sonnet001.mp3", segments=words["segments"], notes="",
+    )
+    first, rest = jfk_reference().split(" ask not ", 1)
+    write_episode(
+        episodes_dir, INAUGURAL, title="An inaugural address, 1961", number=8, date="2025-02-08",
+        duration=11.0, audio_url=f"{media_url}jfk.wav", notes="",
+        segments=[{"startTime": 0.0, "endTime": 3.9, "body": first},
+                  {"startTime": 4.0, "endTime": 11.0, "body": f"Ask not {rest}"}],
+    )
+    if no_range_url:
+        write_episode(
+            episodes_dir, NO_RANGE, title="Sonnet 1 from a host that cannot seek", number=9, date="2025-02-15",
+            duration=SONNETS["sonnet001"], audio_url=f"{no_range_url}sonnet001.mp3",
+            segments=even_segments(sonnet_lines("sonnet001"), SONNETS["sonnet001"], speaker="Reader"),
+        )
+
+
+class NoRangeHandler(StaticHandler):
+    """An audio host as some really are: ignores `Range`, never sends `Accept-Ranges` (Chromium then cannot seek)."""
+
+    def send_file(self, data: bytes, kind: str, head: bool = False) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if not head:
+            self.wfile.write(data)
 
 
 def copy_project(dest: Path) -> Path:
@@ -164,17 +206,20 @@ class SharedSite:
         self.www.mkdir(parents=True)
         self.server = StaticServer(self.www).start()
         self.url = self.server.url + "/"
+        self.no_range = StaticServer(self.www, handler=NoRangeHandler).start()
         self.project = copy_project(workdir / "project")
-        make_fixture_episodes(self.project / "episodes", f"{self.url}media/")
+        make_fixture_episodes(self.project / "episodes", f"{self.url}media/", f"{self.no_range.url}/media/")
         self.log = build(self.project, self.www)
         media = self.www / "media"
         media.mkdir()
         for stem in SONNETS:
             shutil.copy2(AUDIO / f"{stem}.mp3", media / f"{stem}.mp3")
+        shutil.copy2(AUDIO / "jfk.wav", media / "jfk.wav")
 
     def pages(self) -> list[Path]:
         """Every HTML page MkDocs wrote (not Pagefind's bundle)."""
-        return sorted(p for p in self.www.rglob("*.html") if "pagefind" not in p.relative_to(self.www).parts)
+        return sorted(p for p in self.www.rglob("*.html") if "pagefind" not in p.relative_to(self.www).parts
+                      and p.name != "transcript.html")          # a download (Podcasting 2.0 HTML), not a page
 
     def course_module(self) -> str | None:
         """URL path of one course module page, if the course has any yet."""

@@ -159,7 +159,11 @@ def test_material_search_is_off_and_no_google_fonts(site: SharedSite) -> None:
 def test_pagefind_indexes_transcript_segments_and_course(site: SharedSite) -> None:
     entry = json.loads(read(site, "pagefind/pagefind-entry.json"))
     pages = sum(language["page_count"] for language in entry["languages"].values())
-    assert pages >= len(site.pages()) - 2  # every page except 404 (and nothing outside data-pagefind-body)
+    # every page except 404 and the print page (it repeats every module; nothing outside data-pagefind-body)
+    assert pages >= len(site.pages()) - 2
+    assert "data-pagefind-body" not in read(site, "course/print/index.html")
+    assert 'data-pagefind-filter="section:Episodes"' in read(site, "episodes/001-sonnet-1/index.html")
+    assert 'data-pagefind-filter="section:Course"' in read(site, "course/syllabus/index.html")
 
 
 def test_episode_pages_mark_the_episodes_tab(site: SharedSite) -> None:

@@ -100,6 +100,7 @@
       const opts = { signal: this.abort.signal };
       if (this.audio) {
         this.audio.addEventListener("seeked", () => this.onSeeked(), opts);
+        this.audio.addEventListener("seeking", () => this.tick(), opts);
         this.audio.addEventListener("loadedmetadata", () => { if (!this.seekableAt(0) && !this.seekableAt(this.audio.duration / 2)) this.warn(NO_SEEK_MESSAGE); }, opts);
         this.audio.addEventListener("timeupdate", () => this.tick(), opts);
         this.audio.addEventListener("play", () => this.loop(), opts);
@@ -190,6 +191,7 @@
         }
         if (Math.abs(this.audio.currentTime - seconds) < SEEK_SLACK_S) { this.onSeeked(); return; }
         this.audio.currentTime = seconds;                          // "seeked" confirms (onSeeked)
+        this.tick();                                               // the element reports the new time at once
       };
       if (this.audio.readyState >= HTMLMediaElement.HAVE_METADATA) {
         go();
@@ -347,6 +349,7 @@
    * plain message instead of being listed as if it matched.
    */
   const RESULTS_PAGE = 10;            // pages loaded and shown per "More results"
+  const WEAK_SCAN_PAGES = 3;          // pages of results checked for a good match before saying there is none
   const MIN_STEM = 3;                 // a hit shorter than this never stands in for a longer word
   const STEM_SLACK = 3;               // letters a stemmed hit may lack ("ask" for "asking")
   // Words too common to say anything about a page (a query of only these is answered with advice).
@@ -495,18 +498,21 @@
     async showMore() {
       const state = this.state;
       if (!state) return;
-      const batch = state.entries.slice(state.next, state.next + RESULTS_PAGE);
-      state.next += batch.length;
-      const data = await Promise.all(batch.map((e) => e.result.data()));
-      if (state !== this.state) return;
-      const items = [];
-      data.forEach((d, i) => {
-        const entry = batch[i];
-        if (entry.phrase || this.matchesEveryWord(d, state.plan)) items.push(this.render(d));
-        else state.weak.push(d);
-      });
-      state.strong += items.length;
-      this.list.append(...items);
+      const before = state.strong;
+      for (let scanned = 0; scanned < WEAK_SCAN_PAGES && state.next < state.entries.length; scanned += 1) {
+        const batch = state.entries.slice(state.next, state.next + RESULTS_PAGE);
+        state.next += batch.length;
+        const data = await Promise.all(batch.map((e) => e.result.data()));
+        if (state !== this.state) return;
+        const items = [];
+        data.forEach((d, i) => {
+          if (batch[i].phrase || this.matchesEveryWord(d, state.plan)) items.push(this.render(d));
+          else state.weak.push(d);
+        });
+        state.strong += items.length;
+        this.list.append(...items);
+        if (state.strong > before) break;        // a page of results shown; the rest waits for "More results"
+      }
       this.summarise();
     }
 
@@ -530,9 +536,9 @@
         const total = state.entries.length;
         this.status.textContent = `${phrase}${total} ${total === 1 ? "page" : "pages"} found${where}; showing ${state.strong}.`;
       }
-      this.more.hidden = remaining <= 0;
+      this.more.hidden = remaining <= 0 || !state.strong;
       this.more.textContent = `More results (${remaining} more to check)`;
-      this.weak(state.weak.length, false);
+      this.weak(state.strong ? state.weak.length : state.weak.length + remaining, false);
     }
 
     /** The button that lists the held-back pages anyway. */
@@ -556,6 +562,7 @@
       const held = state.weak.splice(0);
       this.list.append(...held.map((d) => this.render(d, true)));
       state.strong += held.length;
+      if (held.length) state.entries.slice(state.next).forEach((e) => { e.phrase = true; });   // asked for: list the rest too
       this.summarise();
     }
 

@@ -64,7 +64,19 @@
     return { items: tokens.map(parseItem), title: params.get("title") || "" };
   }
 
-  window.ffgBundles = { seconds, clock, parseItem, itemToken, bundleToQuery, bundleFromQuery };
+  /** Like bundleFromQuery, but a bad item is reported and skipped instead of losing the whole link. */
+  function readBundle(query) {
+    const params = new URLSearchParams(String(query).replace(/^[?#]/, ""));
+    const tokens = params.getAll("items").join(",").split(",").filter((t) => t.trim());
+    const items = [];
+    const problems = [];
+    for (const token of tokens) {
+      try { items.push(parseItem(token)); } catch (error) { problems.push(`${error.message} It is left out.`); }
+    }
+    return { items, title: params.get("title") || "", problems, edit: params.has("edit") };
+  }
+
+  window.ffgBundles = { seconds, clock, parseItem, itemToken, bundleToQuery, bundleFromQuery, readBundle };
 
   /* ---- helpers ---- */
   function siteBase() {
@@ -88,9 +100,20 @@
     return el;
   }
 
-  async function copy(text, status) {
+  /**
+   * Copy to the clipboard; with `html`, as rich text too (text/html and text/plain in one
+   * ClipboardItem), so italics survive a paste into Word or an LMS editor.
+   */
+  async function copy(text, status, html) {
     try {
-      await navigator.clipboard.writeText(text);
+      if (html && window.ClipboardItem && navigator.clipboard.write) {
+        await navigator.clipboard.write([new ClipboardItem({
+          "text/html": new Blob([html], { type: "text/html" }),
+          "text/plain": new Blob([text], { type: "text/plain" }),
+        })]);
+      } else {
+        await navigator.clipboard.writeText(text);
+      }
       status.textContent = "Copied.";
     } catch (error) {
       status.textContent = "Select the text and copy it with your keyboard.";
@@ -133,7 +156,7 @@
     render();
     window.addEventListener("hashchange", render, { signal: pageSignal });
     const button = box.querySelector("[data-cite-copy]");
-    button.addEventListener("click", () => copy(ref.textContent.trim(), box.querySelector(".ffg-cite__status")));
+    button.addEventListener("click", () => copy(ref.textContent.trim(), box.querySelector(".ffg-cite__status"), ref.innerHTML.trim()));
   }
 
   /* ---- bundle builder and viewer ---- */
@@ -166,7 +189,7 @@
     const listen = Math.max(1, Math.round(length / 60));
     const fragment = item.start === null ? "" : `#t=${item.start},${item.end}`;
     return { title: `${record.title}${span ? `, ${span}` : ""}`, href: href + fragment,
-             reading: [0, 0], listening: [listen, listen], apa: apa.split(href).join(href + fragment),
+             reading: [0, 0], listening: [listen, listen], apa: apa.split(href).join(href + fragment), apaPlain: apa,
              intext: `${record.intext}${span ? `, ${span}` : ""}` };
   }
 
@@ -176,40 +199,140 @@
              listening: [sum("listening", 0), sum("listening", 1)] };
   }
 
-  function renderView(view, bundle, catalogue) {
+  /**
+   * References, one per work: the same module twice, or several stretches of one episode, is one
+   * reference (APA cites the episode; the stretches are times in the text). A single stretch keeps
+   * its `#t=` link, as before.
+   */
+  function references(bundle, resolved) {
+    const byWork = new Map();
+    bundle.items.forEach((item, index) => {
+      const r = resolved[index];
+      if (!r.apa) return;
+      const key = item.kind === GLOSSARY ? GLOSSARY : `${item.kind}${item.ref}`;
+      const entry = byWork.get(key) || { apa: r.apa, plain: r.apaPlain, items: [] };
+      entry.items.push(item);
+      byWork.set(key, entry);
+    });
+    return [...byWork.values()].map((entry) => {
+      const spans = new Set(entry.items.map(itemToken));
+      return spans.size > 1 && entry.plain ? entry.plain : entry.apa;
+    });
+  }
+
+  function itemTime(r) {
+    return [r.reading[1] ? `reading ${minutesText(r.reading)}` : "",
+            r.listening[1] ? `listening ${minutesText(r.listening)}` : ""].filter(Boolean).join(", ") || "time not known";
+  }
+
+  function renderView(view, bundle, catalogue, headingLevel = 2) {
     const resolved = bundle.items.map((item) => resolve(item, catalogue));
     const t = totals(resolved);
     const all = [t.reading[0] + t.listening[0], t.reading[1] + t.listening[1]];
-    view.replaceChildren(
-      element("h2", { text: bundle.title || "Your bundle", "data-bundle-title": "" }),
+    const refs = references(bundle, resolved);
+    const heading = headingLevel === 2
+      ? element("h2", { text: bundle.title || "Your bundle", "data-bundle-title": "" }) : null;
+    view.replaceChildren(...[
+      heading,
       element("p", { class: "ffg-bundle__total", "data-bundle-total": "",
                      text: resolved.length ? `Total time: ${minutesText(all)} (reading ${minutesText(t.reading)}, listening ${minutesText(t.listening)}).`
                        : "No items yet: add a module, an episode stretch or the glossary." }),
       element("ol", { class: "ffg-bundle__items", "data-bundle-items": "" },
         ...resolved.map((r) => element("li", {},
           r.href ? element("a", { href: r.href, text: r.title }) : element("span", { text: r.title }),
-          element("span", { class: "ffg-bundle__time",
-                            text: ` (${[r.reading[1] ? `reading ${minutesText(r.reading)}` : "",
-                                        r.listening[1] ? `listening ${minutesText(r.listening)}` : ""]
-                                       .filter(Boolean).join(", ") || "time not known"})` }),
+          element("span", { class: "ffg-bundle__time", text: ` (${itemTime(r)})` }),
           r.summary ? element("p", { text: r.summary }) : null))),
-      element("h3", { text: "References" }),
+      element(headingLevel === 2 ? "h3" : "h2", { text: "References" }),
       element("div", { class: "ffg-bundle__refs", "data-bundle-refs": "" },
-        ...resolved.filter((r) => r.apa).map((r) => element("p", { class: "ffg-reference", html: r.apa }))),
-    );
+        ...refs.map((html) => element("p", { class: "ffg-reference", html }))),
+    ].filter(Boolean));
+    return refs;
+  }
+
+  /** The URL of this bundle for students (no `edit`). */
+  function shareUrl(bundle) {
+    const url = new URL(window.location.href);
+    url.search = bundle.items.length ? `?${bundleToQuery(bundle)}` : "";
+    url.hash = "";
+    return url;
+  }
+
+  /** What a shared link opens: the bundle itself, read-only, titled with its own title. */
+  function setupStudentView(root, bundle, catalogue, problems) {
+    const title = bundle.title || "Reading and listening bundle";
+    const h1 = document.querySelector(".md-content h1");
+    if (h1) h1.textContent = title;
+    const site = document.title.includes(" - ") ? document.title.slice(document.title.lastIndexOf(" - ")) : "";
+    document.title = `${title}${site}`;
+    document.querySelectorAll("[data-bundle-intro]").forEach((el) => { el.hidden = true; });
+    document.body.classList.add("ffg-bundle-student");
+    const url = shareUrl(bundle).href;
+    const editUrl = new URL(url);
+    editUrl.searchParams.set("edit", "1");
+    const view = element("section", { class: "ffg-bundle__view ffg-bundle__view--student", "data-bundle-view": "" });
+    const refsStatus = element("span", { role: "status", "aria-live": "polite" });
+    const refs = renderView(view, bundle, catalogue, 1);
+    const refsText = () => [...view.querySelectorAll("[data-bundle-refs] p")].map((p) => p.textContent.trim()).join("\n\n");
+    const copyRefs = element("button", { type: "button", class: "md-button", "data-bundle-copy-refs": "" }, "Copy references");
+    copyRefs.addEventListener("click", () => copy(refsText(), refsStatus, refs.map((html) => `<p>${html}</p>`).join("")));
+    const print = element("button", { type: "button", class: "md-button", "data-bundle-print": "" }, "Print");
+    print.addEventListener("click", () => window.print());
+    root.replaceChildren(...[
+      problems.length ? element("p", { class: "ffg-bundle__error", role: "alert", "data-bundle-problems": "",
+        text: `This bundle link has ${problems.length === 1 ? "a problem" : `${problems.length} problems`}; ask whoever shared it to check it. ${problems.join(" ")}` }) : null,
+      element("p", { class: "ffg-bundle__intro", text: "A bundle from the course What AI can and cannot do in mental health: work through the items in order." }),
+      view,
+      element("p", { class: "ffg-bundle__actions" }, copyRefs, " ", print, " ", refsStatus, " ",
+        element("a", { href: editUrl.href, class: "ffg-bundle__edit-link", "data-bundle-edit-link": "" }, "Edit this bundle")),
+      element("p", { class: "ffg-bundle__url", "data-bundle-url": "" }, "This bundle online: ",
+        element("a", { href: url, text: url })),
+    ].filter(Boolean));
   }
 
   function option(value, label) {
     return element("option", { value, text: label });
   }
 
-  function setupBuilder(root, catalogue) {
-    let bundle = { items: [], title: "" };
+  /** Why a stretch cannot be added (format, order, the episode's length), or "" when it can. */
+  function stretchProblem(startText, endText, record) {
+    if (!startText && !endText) return "";
+    if (!startText || !endText) return "Give both a start and an end time (like 12:30 and 18:00), or leave both empty for the whole episode.";
+    let first;
+    let last;
     try {
-      bundle = bundleFromQuery(window.location.search);
+      first = seconds(startText);
+      last = seconds(endText);
     } catch (error) {
-      root.prepend(element("p", { class: "ffg-bundle__error", role: "alert", text: `This link has a problem: ${error.message}` }));
+      return `${error.message} Times are minutes:seconds or hours:minutes:seconds.`;
     }
+    if (startText.split(":").slice(1).some((p) => Number(p) >= 60) || endText.split(":").slice(1).some((p) => Number(p) >= 60)) {
+      return "Minutes and seconds run from 00 to 59 (write 1:05:00, not 65:00:00 or 12:75).";
+    }
+    if (last <= first) return `The stretch must end after it starts (${clock(first)} to ${clock(last)}).`;
+    if (record && record.duration && first >= record.duration) {
+      return `${clock(first)} is past the end of this episode, which is ${clock(record.duration)} long.`;
+    }
+    if (record && record.duration && last > Math.ceil(record.duration)) {
+      return `This episode is ${clock(record.duration)} long, so the stretch cannot end at ${clock(last)}.`;
+    }
+    return "";
+  }
+
+  /** Problems with the items of a link: stretches past an episode's end. */
+  function itemProblems(items, catalogue) {
+    const problems = [];
+    for (const item of items) {
+      if (item.kind !== "e" || item.start === null) continue;
+      const record = catalogue.episodes.find((r) => r.id === `e${item.ref}`);
+      const problem = record ? stretchProblem(clock(item.start), clock(item.end), record) : "";
+      if (problem) problems.push(`${record.title}: ${problem}`);
+    }
+    return problems;
+  }
+
+  function setupBuilder(root, catalogue, read) {
+    const bundle = { items: read.items, title: read.title };
+    const linkProblems = [...read.problems, ...itemProblems(read.items, catalogue)];
     const moduleSelect = element("select", { id: "ffg-module", "data-bundle-module": "" },
       ...catalogue.modules.map((m) => option(m.id, m.title)));
     const episodeSelect = element("select", { id: "ffg-episode", "data-bundle-episode": "" },
@@ -225,11 +348,10 @@
 
     const update = () => {
       bundle.title = title.value.trim();
-      const query = bundleToQuery(bundle);
-      const url = new URL(window.location.href);
-      url.search = bundle.items.length ? `?${query}` : "";
-      url.hash = "";
-      window.history.replaceState(window.history.state, "", url);
+      const url = shareUrl(bundle);
+      const editing = new URL(url);
+      if (bundle.items.length) editing.searchParams.set("edit", "1");
+      window.history.replaceState(window.history.state, "", editing);
       link.value = url.href;
       list.replaceChildren(...bundle.items.map((item) => element("li", {},
         element("span", { text: resolve(item, catalogue).title + " " }),
@@ -246,7 +368,12 @@
     };
     const add = (token) => {
       try {
-        bundle.items.push(parseItem(token));
+        const item = parseItem(token);
+        if (bundle.items.some((i) => itemToken(i) === itemToken(item))) {
+          message.textContent = `${resolve(item, catalogue).title} is already in the bundle.`;
+          return;
+        }
+        bundle.items.push(item);
         message.textContent = "";
         update();
       } catch (error) {
@@ -267,8 +394,12 @@
             element("label", { for: "ffg-start", text: " from " }), start,
             element("label", { for: "ffg-end", text: " to " }), end,
             button("Add episode", "data-bundle-add-episode", () => {
-              const range = start.value.trim() && end.value.trim() ? `@${start.value.trim()}-${end.value.trim()}` : "";
-              add(`${episodeSelect.value}${range}`);
+              const from = start.value.trim();
+              const to = end.value.trim();
+              const record = catalogue.episodes.find((r) => r.id === episodeSelect.value);
+              const problem = stretchProblem(from, to, record);
+              if (problem) { message.textContent = problem; (from && !to ? end : start).focus(); return; }
+              add(`${episodeSelect.value}${from ? `@${from}-${to}` : ""}`);
             }))
         : element("p", { text: "No episodes are on the site yet; episode stretches can be added once they are." }),
       element("p", {}, button("Add the glossary", "data-bundle-add-glossary", () => add(GLOSSARY))),
@@ -279,6 +410,9 @@
     );
     title.addEventListener("input", update);
     root.replaceChildren(controls, view);
+    if (linkProblems.length) {
+      message.textContent = `This link has ${linkProblems.length === 1 ? "a problem" : `${linkProblems.length} problems`}: ${linkProblems.join(" ")}`;
+    }
     update();
   }
 
@@ -286,7 +420,15 @@
     try {
       const response = await fetch(new URL(CATALOGUE, siteBase()));
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      setupBuilder(root, await response.json());
+      const catalogue = await response.json();
+      const read = readBundle(window.location.search);
+      const tokens = new URLSearchParams(window.location.search).getAll("items").join(",").trim();
+      if (tokens && !read.edit) {
+        setupStudentView(root, { items: read.items, title: read.title }, catalogue,
+                         [...read.problems, ...itemProblems(read.items, catalogue)]);
+      } else {
+        setupBuilder(root, catalogue, read);
+      }
     } catch (error) {
       root.replaceChildren(element("p", { role: "alert", text: `The course catalogue could not be loaded (${error.message}).` }));
     }
