@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -165,15 +166,26 @@ def make_fixture_episodes(episodes_dir: Path, media_url: str, no_range_url: str 
 
 
 class NoRangeHandler(StaticHandler):
-    """An audio host as some really are: ignores `Range`, never sends `Accept-Ranges` (Chromium then cannot seek)."""
+    """An audio host as some really are: ignores `Range`, never sends `Accept-Ranges` (Chromium then
+    cannot seek), and is slow (a chunk at a time), so the file is still loading while a test seeks."""
+
+    CHUNK_BYTES = 16_384
+    CHUNK_PAUSE_S = 0.25
 
     def send_file(self, data: bytes, kind: str, head: bool = False) -> None:
         self.send_response(200)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
-        if not head:
-            self.wfile.write(data)
+        if head:
+            return
+        try:
+            for start in range(0, len(data), self.CHUNK_BYTES):
+                self.wfile.write(data[start:start + self.CHUNK_BYTES])
+                self.wfile.flush()
+                time.sleep(self.CHUNK_PAUSE_S)
+        except (BrokenPipeError, ConnectionResetError):
+            pass                                  # the browser closed the page mid-download
 
 
 def copy_project(dest: Path) -> Path:

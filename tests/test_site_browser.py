@@ -202,18 +202,36 @@ def _serious(web: Watched, axe_source: str) -> list[str]:
             for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
-def test_axe_home_module_episode(web: Watched, site: SharedSite, axe_source: str) -> None:
-    paths = ["", "episodes/001-sonnet-1/#t=0:10,0:20", "get-help/"]
-    module = site.course_module()
-    if module:
-        paths.append(module)
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+BUNDLE = "course/bundle/?items=m1,e1@0:05-0:30,glossary&title=Week%201"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_axe_in_both_schemes_and_widths(browser, site: SharedSite, axe_source: str, scheme: str, viewport: dict) -> None:
+    """WCAG AA (axe-core: no serious or critical violation) on home, a module, an episode with a range,
+    a bundle and the open search dialog, in the light and the dark (slate) scheme, desktop and phone."""
+    context = browser.new_context(color_scheme=scheme, viewport=viewport)
+    web = Watched(context.new_page(), site.url)
+    paths = ["", "episodes/001-sonnet-1/#t=0:10,0:20", BUNDLE, site.course_module() or "get-help/"]
     problems = {}
     for path in paths:
         web.go(path)
+        web.page.wait_for_timeout(300)                     # the bundle view is built from the catalogue
+        assert web.page.evaluate("document.body.getAttribute('data-md-color-scheme')") == ("slate" if scheme == "dark" else "default")
         found = _serious(web, axe_source)
         if found:
             problems[path] = found
+    web.page.click(".ffg-search-open")
+    web.page.fill("#ffg-search-input", "thy brow")
+    web.page.locator(".ffg-hit").first.wait_for(timeout=WAIT_MS)
+    found = _serious(web, axe_source)
+    if found:
+        problems["search dialog"] = found
+    context.close()
     assert not problems, problems
+    assert not web.errors, web.errors
 
 
 def test_print_range_shows_only_the_range_and_citation(web: Watched) -> None:
@@ -240,3 +258,155 @@ def test_chapter_markers_seek(web: Watched) -> None:
     assert "The middle <em>lines</em> {{ 1+1 }}" in markers.nth(1).inner_text()   # literal
     markers.nth(1).click()
     web.wait_audio("a.readyState >= 1 && Math.abs(a.currentTime - 20) < 0.3")
+
+
+# ---- search: the fixed query set (bench/site.py reports the same set's ranks before and after) ----
+def _search(web: Watched, query: str, scope: str = "") -> dict:
+    if not web.page.locator("#ffg-search").evaluate("d => d.open"):
+        web.page.click(".ffg-search-open")
+    web.page.check(f'input[name="ffg-search-scope"][value="{scope}"]')
+    web.page.fill("#ffg-search-input", "")
+    web.page.fill("#ffg-search-input", query)
+    web.page.wait_for_function(
+        "q => document.querySelector('.ffg-search__status').textContent.includes(q) || "
+        "document.querySelectorAll('.ffg-hit').length > 0", arg=query.split()[0].strip('"'), timeout=WAIT_MS)
+    web.page.wait_for_timeout(400)
+    return web.page.evaluate("""() => ({
+        status: document.querySelector('.ffg-search__status').textContent,
+        shown: [...document.querySelectorAll('.ffg-hit .ffg-hit__title')].map(a => new URL(a.href).pathname),
+        more: !document.querySelector('.ffg-search__more').hidden,
+        weak: document.querySelector('.ffg-search__weak').hidden ? '' : document.querySelector('.ffg-search__weak').textContent })""")
+
+
+def test_fixed_query_set_ranks_the_right_page(web: Watched, site: SharedSite) -> None:
+    from search_queries import QUERY_SET, course_phrases
+
+    web.go("")
+    placed = {}
+    for query, expected, want in QUERY_SET + course_phrases(site.www):
+        found = _search(web, query)
+        where = "/" + expected
+        rank = found["shown"].index(where) + 1 if where in found["shown"] else None
+        placed[query] = rank
+        if want == "first":
+            assert rank == 1, (query, found)
+        else:
+            assert rank is not None and rank <= 10, (query, found)
+
+
+@pytest.mark.parametrize("query", ["inagural", "sonet brow", "Lifelyne"])
+def test_misspelling_says_nothing_matches_well(web: Watched, query: str) -> None:
+    web.go("")
+    found = _search(web, query)
+    assert found["shown"] == [] and found["status"].startswith("Nothing"), found
+    assert "spelling" in found["status"] and "fewer words" in found["status"]
+    if found["weak"]:                                               # the weak hits are there, on request
+        assert "Nothing matches" in found["status"] and "quotes" in found["status"]
+        web.page.click(".ffg-search__weak")
+        assert web.page.locator(".ffg-hit").count() > 0
+
+
+def test_common_word_gets_advice_then_every_page_on_request(web: Watched) -> None:
+    web.go("")
+    found = _search(web, "the")
+    assert found["shown"] == [] and "nearly every page" in found["status"], found
+    total = int(found["weak"].split()[2])                          # "Show all N pages anyway"
+    assert total > 10
+    web.page.click(".ffg-search__weak")
+    web.page.locator(".ffg-hit").first.wait_for(timeout=WAIT_MS)
+    while web.page.locator(".ffg-search__more").is_visible():      # no silent cap: every page can be reached
+        before = web.page.locator(".ffg-hit").count()
+        web.page.click(".ffg-search__more")
+        web.page.wait_for_function(f"document.querySelectorAll('.ffg-hit').length > {before}", timeout=WAIT_MS)
+    assert web.page.locator(".ffg-hit").count() == total
+    urls = web.page.eval_on_selector_all(".ffg-hit__title", "els => els.map(a => new URL(a.href).pathname)")
+    assert len(set(urls)) == total and "/course/print/" not in urls
+
+
+def test_filters_episodes_and_course(web: Watched) -> None:
+    web.go("")
+    episodes = _search(web, "Lifeline", "Episodes")
+    assert episodes["shown"] and all(u.startswith("/episodes/") for u in episodes["shown"]), episodes
+    course = _search(web, "Lifeline", "Course")
+    assert course["shown"] and all(u.startswith(("/course/", "/glossary/")) for u in course["shown"]), course
+    everything = _search(web, "Lifeline", "")
+    assert set(episodes["shown"]) | set(course["shown"]) <= set(everything["shown"]) | {"/get-help/"}
+    assert "/get-help/" in everything["shown"]
+
+
+def test_enter_opens_the_best_moment(web: Watched) -> None:
+    web.go("course/")
+    web.page.keyboard.press("/")
+    web.page.keyboard.type("ask not what your country can do")     # a remembered sentence, no quotes
+    web.page.keyboard.press("Enter")                                 # at once: Enter waits for the search
+    web.page.wait_for_url("**/episodes/008-inaugural-address/#t=0:04", timeout=WAIT_MS)
+    web.wait_audio("a.readyState >= 1 && Math.abs(a.currentTime - 4) < 0.3")
+    assert "Ask not what your country" in web.page.inner_text(".ffg-seg--current")
+    web.page.wait_for_function("document.querySelector('.ffg-status').textContent.includes('Ready to play from 0:04')", timeout=WAIT_MS)
+
+
+# ---- player: a host that ignores Range, the known duration ----
+def test_host_without_range_is_honest_and_claims_no_position(web: Watched) -> None:
+    web.go("episodes/009-host-without-range/#t=0:30")
+    warning = web.page.locator(".ffg-player__warning")
+    warning.wait_for(timeout=WAIT_MS)
+    assert "only plays from the start" in warning.inner_text()
+    web.page.wait_for_function("document.querySelector('.ffg-status').textContent.includes('Cannot jump to 0:30')", timeout=WAIT_MS)
+    status = web.page.inner_text(".ffg-status")
+    assert "0:30" not in status.replace("Cannot jump to 0:30", "") and "Ready to play" not in status, status
+    assert web.audio("a.currentTime") < 0.5
+    current = web.current_start()
+    assert current is None or current < 1, "the highlight follows the real position (0:00), not 0:30"
+    web.page.evaluate("document.querySelector('.ffg-player audio').muted = true")
+    web.page.locator(".ffg-seg").nth(10).locator(".ffg-seg__time").click()       # about 0:40
+    web.page.wait_for_function("document.querySelector('.ffg-status').textContent.includes('Cannot jump')", timeout=WAIT_MS)
+    assert web.audio("a.currentTime") < 0.5 and web.audio("a.paused")
+    current = web.current_start()
+    assert current is None or current < 1
+
+
+def test_known_duration_shows_before_play(web: Watched) -> None:
+    web.go("episodes/001-sonnet-1/")
+    assert web.page.inner_text(".ffg-player__length") == "Length 0:53"
+    assert web.audio("a.readyState") == 0                               # nothing loaded (preload none)
+
+
+# ---- phone layout and keyboard ----
+@pytest.mark.parametrize("width,height", [(390, 844), (360, 640)])
+def test_phone_help_bar_and_search_dialog(browser, site: SharedSite, width: int, height: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=True)
+    web = Watched(context.new_page(), site.url)
+    web.go("course/")
+    bar = web.page.locator(".ffg-help")
+    box = bar.bounding_box()
+    assert box["height"] < 0.12 * height, box                       # one line, under 12% of the first screen
+    assert bar.locator("a[href^='tel:131114']").is_visible() and bar.locator(".ffg-help__more").is_visible()
+    assert box["x"] + box["width"] <= width + 1
+    toggle = bar.locator(".ffg-help__toggle")
+    toggle.focus()
+    web.page.keyboard.press("Enter")                                 # keyboard opens it
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert bar.locator("a[href='tel:000']").is_visible() and bar.locator("a[href^='tel:1300']").is_visible()
+    web.page.click(".ffg-search-open")
+    close = web.page.locator(".ffg-search__close")
+    cbox = close.bounding_box()
+    assert cbox["x"] >= 0 and cbox["x"] + cbox["width"] <= width, cbox
+    assert close.evaluate("b => b.scrollWidth <= b.clientWidth") and close.inner_text() == "Close"
+    context.close()
+    assert not web.errors, web.errors
+
+
+def test_search_dialog_by_keyboard_only(web: Watched) -> None:
+    web.go("")
+    web.page.keyboard.press("/")
+    web.page.keyboard.type("sonnet")
+    web.page.keyboard.press("Tab")                                   # Close
+    web.page.keyboard.press("Tab")                                   # the scope radios
+    web.page.keyboard.press("ArrowRight")                            # Episodes
+    assert web.page.evaluate("document.querySelector('input[name=ffg-search-scope]:checked').value") == "Episodes"
+    web.page.locator(".ffg-hit").first.wait_for(timeout=WAIT_MS)
+    web.page.focus("#ffg-search-input")
+    web.page.keyboard.press("ArrowDown")
+    assert web.page.evaluate("document.activeElement.closest('.ffg-hit') !== null")
+    web.page.keyboard.press("Escape")
+    assert not web.page.locator("#ffg-search").evaluate("d => d.open")
