@@ -45,6 +45,11 @@ def test_build_share_open_and_print_a_bundle(browser, site_server: str) -> None:
     shared.set_default_timeout(TIMEOUT_MS)
     shared.goto(link)
     shared.wait_for_selector("[data-bundle-items] li")
+    # A shared link opens the bundle itself for students: its title, no builder.
+    assert shared.inner_text(".md-content h1") == "Week 3 reading"
+    assert shared.title().startswith("Week 3 reading")
+    assert shared.locator(".ffg-bundle__controls").count() == 0
+    assert not shared.locator("text=Pick the modules").is_visible()
     items = shared.locator("[data-bundle-items] > li")
     assert items.count() == 3
     texts = items.all_inner_texts()
@@ -54,7 +59,6 @@ def test_build_share_open_and_print_a_bundle(browser, site_server: str) -> None:
     assert texts[2].startswith("Glossary")
     episode_href = items.nth(1).locator("a").get_attribute("href")
     assert episode_href.endswith(f"episodes/{FIXTURE_EPISODES[1][0]}/#t=750,1080")
-    assert shared.inner_text("[data-bundle-title]") == "Week 3 reading"
     total = shared.inner_text("[data-bundle-total]")
     assert re.match(r"Total time: about \d+–\d+ min \(reading about \d+–\d+ min, listening about \d+(–\d+)? min\)\.", total), total
     references = shared.locator("[data-bundle-refs] p").all_inner_texts()
@@ -64,11 +68,92 @@ def test_build_share_open_and_print_a_bundle(browser, site_server: str) -> None:
     assert "#t=750,1080" in references[1] and references[1].count("http") == 1
 
     shared.emulate_media(media="print")
-    assert not shared.locator(".ffg-bundle__controls").is_visible(), "print layout hides the builder"
+    printed = shared.inner_text("body")
+    assert "Bundle builder" not in printed and "Edit this bundle" not in printed
+    url = shared.locator("[data-bundle-url]")
+    assert url.is_visible() and url.inner_text() == f"This bundle online: {link}", "the printout carries its link"
     pdf = shared.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and len(pdf) > MIN_PDF_BYTES
+    shared.emulate_media(media="screen")
+
+    shared.click("[data-bundle-edit-link]")                           # "Edit this bundle" opens the builder
+    shared.wait_for_selector("[data-bundle-add-module]")
+    assert shared.locator("[data-bundle-edit] li").count() == 3
+    assert shared.input_value("[data-bundle-title-input]") == "Week 3 reading"
+    assert shared.input_value("[data-bundle-link]") == link
     page.close()
     shared.close()
+
+
+def _builder(browser, site_server: str, query: str = "?edit=1"):
+    page = browser.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{site_server}course/bundle/{query}")
+    page.wait_for_selector("[data-bundle-add-module]")
+    return page
+
+
+def test_builder_explains_bad_times(browser, site_server: str) -> None:
+    page = _builder(browser, site_server)
+    message = page.locator(".ffg-bundle__message")
+    page.select_option("[data-bundle-episode]", "e1")                # 40 minutes long
+    for start, end, expected in [("abc", "", "both a start and an end"), ("abc", "5:00", "not a time"),
+                                 ("12:75", "13:00", "00 to 59"), ("9:00", "5:00", "must end after it starts"),
+                                 ("39:00", "45:00", "40:00 long"), ("41:00", "42:00", "past the end")]:
+        page.fill("[data-bundle-start]", start)
+        page.fill("[data-bundle-end]", end)
+        page.click("[data-bundle-add-episode]")
+        assert expected in message.inner_text(), (start, end, message.inner_text())
+        assert page.locator("[data-bundle-edit] li").count() == 0, "nothing was added"
+    page.fill("[data-bundle-start]", "")
+    page.fill("[data-bundle-end]", "")
+    page.click("[data-bundle-add-episode]")                          # whole episode: fine
+    page.click("[data-bundle-add-episode]")                          # again: refused as a duplicate
+    assert "already in the bundle" in message.inner_text()
+    assert page.locator("[data-bundle-edit] li").count() == 1
+    page.close()
+
+
+def test_mangled_link_is_explained_and_the_rest_kept(browser, site_server: str) -> None:
+    query = "?items=m1,e1@5:00-abc,x%21y,e3@44:00-50:00,glossary&title=Week%202"
+    page = _builder(browser, site_server, query + "&edit=1")
+    text = page.inner_text(".ffg-bundle__message")
+    assert "3 problems" in text and "'e1@5:00-abc'" in text and "'x!y'" in text and "45:00 long" in text, text
+    assert page.locator("[data-bundle-edit] li").count() == 3        # m1, the e3 stretch, glossary
+    page.goto(f"{site_server}course/bundle/{query}")                 # the student view says so too
+    alert = page.locator("[data-bundle-problems]")
+    alert.wait_for()
+    assert "3 problems" in alert.inner_text()
+    assert page.inner_text(".md-content h1") == "Week 2"
+    page.close()
+
+
+def test_duplicates_merge_in_references(browser, site_server: str) -> None:
+    page = browser.new_page()
+    page.goto(f"{site_server}course/bundle/?items=e1@1:00-2:00,m1,e1@3:00-4:00,m1")
+    page.wait_for_selector("[data-bundle-items] li")
+    assert page.locator("[data-bundle-items] > li").count() == 4     # the items stay as set
+    references = page.locator("[data-bundle-refs] p").all_inner_texts()
+    assert len(references) == 2, references                          # one per work
+    episode = next(r for r in references if "[Audio podcast episode]" in r)
+    assert "#t=" not in episode, "two stretches of one episode: the reference cites the episode"
+    page.close()
+
+
+def test_copy_reference_puts_rich_and_plain_text(browser, site_server: str) -> None:
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(f"{site_server}course/01-what-therapy-does/")
+    page.click("[data-cite-copy]")
+    page.wait_for_function("document.querySelector('.ffg-cite__status').textContent === 'Copied.'", timeout=TIMEOUT_MS)
+    copied = page.evaluate("""async () => {
+        const [item] = await navigator.clipboard.read();
+        const out = {};
+        for (const type of item.types) out[type] = await (await item.getType(type)).text();
+        return out; }""")
+    assert "<i>" in copied["text/html"] and "What AI can and cannot do" in copied["text/html"]
+    assert "<i>" not in copied["text/plain"] and copied["text/plain"].startswith("Fall From Grace Companion. (")
+    context.close()
 
 
 def test_episode_cite_box_takes_the_segment(browser, site_server: str) -> None:

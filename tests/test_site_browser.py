@@ -214,7 +214,7 @@ def test_axe_in_both_schemes_and_widths(browser, site: SharedSite, axe_source: s
     a bundle and the open search dialog, in the light and the dark (slate) scheme, desktop and phone."""
     context = browser.new_context(color_scheme=scheme, viewport=viewport)
     web = Watched(context.new_page(), site.url)
-    paths = ["", "episodes/001-sonnet-1/#t=0:10,0:20", BUNDLE, site.course_module() or "get-help/"]
+    paths = ["", "episodes/001-sonnet-1/#t=0:10,0:20", BUNDLE, BUNDLE + "&edit=1", site.course_module() or "get-help/"]
     problems = {}
     for path in paths:
         web.go(path)
