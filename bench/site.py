@@ -7,7 +7,14 @@ built with the real mkdocs.yml (Material variant: `search` plugin on, Pagefind o
 127.0.0.1, and searched in headless Chromium twice: bytes are counted for search requests only
 (Material: `search/` and its worker; Pagefind: `pagefind/`), as served and as gzip would send them.
 
+With `--ranking`, it measures search quality instead: the fixed query set of tests/search_queries.py
+(sentences from transcripts, course phrases, misspellings, common words) on the fixture episodes plus
+synthetic ones, and prints where the right page ranks BEFORE (Pagefind's own order with the print page
+indexed, as the dialog showed it: 8 pages at most) and AFTER (the dialog's order now: exact phrase
+first, weak matches held back, every result reachable).
+
 Run: python bench/site.py [--episodes 200] [--words 9000]
+     python bench/site.py --ranking [--episodes 20]
 """
 
 from __future__ import annotations
@@ -27,7 +34,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
-from site_support import CHROMIUM, CHROMIUM_ARGS, StaticServer, build, copy_project, write_episode  # noqa: E402
+from site_support import (CHROMIUM, CHROMIUM_ARGS, StaticServer, build, copy_project,  # noqa: E402
+                          make_fixture_episodes, write_episode)
 
 FIXTURES = Path("/work/shared/fixtures")
 SPEECH_SOURCES = (
@@ -48,13 +56,15 @@ TARGET_FIRST_RESULT_MS = 500
 TARGET_BUILD_S = 180
 
 
-def speech_text() -> str:
-    """Plain words of real speech from the fixtures (cue numbers, times and tags removed)."""
+def speech_text(skip: tuple[str, ...] = ()) -> str:
+    """Plain words of real speech from the fixtures (cue numbers, times and tags removed); reference
+    clips whose file name holds a `skip` string are left out (the ranking bench's own query texts)."""
     parts = []
     for path in SPEECH_SOURCES:
         raw = path.read_text(encoding="utf-8", errors="replace")
         if path.suffix == ".json":
-            raw = " ".join(str(c.get("reference", "")) for c in json.loads(raw).get("clips", []))
+            raw = " ".join(str(c.get("reference", "")) for c in json.loads(raw).get("clips", [])
+                           if not any(word in c.get("file", "") for word in skip))
         raw = re.sub(r"<[^>]+>", " ", raw)
         raw = re.sub(r"^\d+$|\d\d:\d\d:\d\d[.,]\d+ --> \d\d:\d\d:\d\d[.,]\d+|WEBVTT", " ", raw, flags=re.M)
         parts.append(raw)
@@ -179,6 +189,92 @@ def measure_search(browser, url: str, kind: str, queries: dict[str, str]) -> dic
     return figures
 
 
+OLD_DIALOG_PAGES = 8               # what the search dialog showed before (a silent cap)
+PAGEFIND_ORDER = """async (q) => {
+  const pf = await import(new URL('pagefind/pagefind.js', location.href).href);
+  await pf.options({basePath: new URL('pagefind/', location.href).pathname}); await pf.init();
+  const s = await pf.search(q); const out = [];
+  for (const r of s.results) { const d = await r.data(); out.push(new URL(d.url, location.href).pathname); }
+  return out; }"""
+DIALOG_ORDER = """() => ({status: document.querySelector('.ffg-search__status').textContent,
+  shown: [...document.querySelectorAll('.ffg-hit .ffg-hit__title')].map(a => new URL(a.href).pathname)})"""
+
+
+def dialog_search(page, query: str) -> dict:
+    page.fill("#ffg-search-input", "")
+    page.fill("#ffg-search-input", query)
+    page.wait_for_function("q => document.querySelector('.ffg-search__status').textContent.includes(q) || "
+                           "document.querySelectorAll('.ffg-hit').length > 0", arg=query.split()[0], timeout=RESULT_TIMEOUT_MS)
+    page.wait_for_timeout(400)
+    return page.evaluate(DIALOG_ORDER)
+
+
+def ranking(args: argparse.Namespace, work: Path) -> None:
+    """Rank of the right page for the fixed query set, before (Pagefind's order, print page indexed) and after."""
+    from playwright.sync_api import sync_playwright
+    from search_queries import QUERY_SET, WEAK_QUERIES, course_phrases
+
+    project = copy_project(work / "project")
+    make_fixture_episodes(project / "episodes", "http://127.0.0.1:9/media/")
+    # Synthetic speech without the sonnets and the inaugural address, so only their own episodes hold those sentences.
+    synthetic_episodes(project / "episodes", args.episodes, args.words, BigramModel(speech_text(skip=("sonnet", "jfk"))))
+    site = work / "site"
+    build(project, site)
+    before_project = copy_project(work / "before")             # the same site with the print page indexed
+    shutil.rmtree(before_project / "episodes", ignore_errors=True)
+    shutil.copytree(project / "episodes", before_project / "episodes")
+    print_page = before_project / "docs" / "course" / "print.md"
+    print_page.write_text(re.sub(r"\nsearch:\n  exclude: true[^\n]*", "", print_page.read_text()))
+    build(before_project, work / "site-before")
+    queries = QUERY_SET + course_phrases(site)
+    rows = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        servers = {"before": StaticServer(work / "site-before").start(), "after": StaticServer(site).start()}
+        try:
+            old = browser.new_page()
+            old.goto(servers["before"].url + "/")
+            new = browser.new_page()
+            new.goto(servers["after"].url + "/")
+            new.click(".ffg-search-open")
+            for query, expected, want in queries:
+                order = old.evaluate(PAGEFIND_ORDER, query)
+                shown = dialog_search(new, query)["shown"]
+                where = "/" + expected
+                before = order.index(where) + 1 if where in order else None
+                after = shown.index(where) + 1 if where in shown else None
+                rows.append((query, want, before, len(order), after, len(shown)))
+            weak = []
+            for query in WEAK_QUERIES:
+                order = old.evaluate(PAGEFIND_ORDER, query)
+                found = dialog_search(new, query)
+                weak.append((query, len(order), min(len(order), OLD_DIALOG_PAGES), len(found["shown"]), found["status"]))
+        finally:
+            for server in servers.values():
+                server.close()
+            browser.close()
+
+    def place(rank, total, cap=None):
+        if rank is None:
+            return f"not found (of {total})"
+        hidden = " HIDDEN" if cap and rank > cap else ""
+        return f"{rank} of {total}{hidden}"
+
+    print(f"\nSearch ranking: {len(queries)} queries; fixture episodes + {args.episodes} synthetic x {args.words} words\n")
+    print(f"| {'query':<48} | want  | {'before (dialog showed 8)':>26} | {'after (dialog)':>16} |")
+    print(f"|{'-' * 50}|-------|{'-' * 28}|{'-' * 18}|")
+    for query, want, before, total, after, shown in rows:
+        print(f"| {query[:48]:<48} | {want:<5} | {place(before, total, OLD_DIALOG_PAGES):>26} | {place(after, shown):>16} |")
+    met = sum(1 for _, want, _, _, after, _ in rows if after is not None and (after == 1 if want == "first" else after <= 10))
+    met_before = sum(1 for _, want, before, _, _, _ in rows
+                     if before is not None and (before == 1 if want == "first" else before <= OLD_DIALOG_PAGES))
+    print(f"\nRight page where wanted (first / first page): before {met_before}/{len(rows)}, after {met}/{len(rows)}")
+    print(f"\n| {'weak query':<12} | {'Pagefind pages':>14} | {'listed before':>13} | {'listed after':>12} | what the dialog says now")
+    print(f"|{'-' * 14}|{'-' * 16}|{'-' * 15}|{'-' * 14}|{'-' * 30}")
+    for query, total, listed_before, listed_after, status in weak:
+        print(f"| {query:<12} | {total:>14} | {listed_before:>13} | {listed_after:>12} | {status[:90]}")
+
+
 def human_bytes(n: float) -> str:
     return f"{n / 1e6:.2f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"
 
@@ -188,9 +284,16 @@ def main() -> None:
     parser.add_argument("--episodes", type=int, default=200)
     parser.add_argument("--words", type=int, default=9000)
     parser.add_argument("--keep", type=Path, help="keep the built sites in this folder")
+    parser.add_argument("--ranking", action="store_true", help="measure search ranking on the fixed query set")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="companion-bench-"))
+    if args.ranking:
+        try:
+            ranking(args, work)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return
     try:
         project = copy_project(work / "project")
         started = time.perf_counter()
