@@ -70,6 +70,8 @@ def test_deep_link_seeks_audio_and_marks_segment(web: Watched) -> None:
     web.go("episodes/001-sonnet-1/#t=0:20")
     web.wait_audio("a.readyState >= 1 && Math.abs(a.currentTime - 20) < 0.3")
     assert web.audio("a.paused") is True                       # ready to play, not playing
+    assert web.page.locator(".ffg-player__warning").count() == 0   # this host seeks: no warning
+    web.page.wait_for_function("document.querySelector('.ffg-status').textContent === 'Ready to play from 0:20.'", timeout=WAIT_MS)
     assert web.current_start() == pytest.approx(17.38)       # the segment that holds 0:20
     web.page.wait_for_function(
         "(() => { const r = document.querySelector('.ffg-seg--current').getBoundingClientRect();"

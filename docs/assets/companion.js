@@ -368,7 +368,7 @@
     const text = query.replace(/["“”]/g, " ").replace(/\s+/g, " ").trim();
     const terms = text.split(" ").map(fold).filter(Boolean);
     const content = terms.filter((t) => !STOP_WORDS.has(t));
-    return { text, quoted, terms, content, stopOnly: terms.length > 0 && content.length === 0 };
+    return { text, quoted, terms, content, stopOnly: !quoted && terms.length > 0 && content.length === 0 };
   }
 
   /** Does a word the index matched stand for the query term (the same word, an inflection, a stem)? */
@@ -486,7 +486,7 @@
         this.status.textContent = `Nothing found for “${q}”${this.scope ? ` in ${this.scope}` : ""}. Check the spelling or try fewer words.`;
         return;
       }
-      if (plan.stopOnly) {
+      if (plan.stopOnly && !phraseIds.size) {              // "the", "to be" with no page holding it as a phrase
         this.status.textContent = `“${q}” is on nearly every page. Add a less common word, or put a phrase you remember in "quotes".`;
         this.weak(entries.length, true);
         return;
@@ -506,7 +506,7 @@
         if (state !== this.state) return;
         const items = [];
         data.forEach((d, i) => {
-          if (batch[i].phrase || this.matchesEveryWord(d, state.plan)) items.push(this.render(d));
+          if (batch[i].phrase || (!state.plan.stopOnly && this.matchesEveryWord(d, state.plan))) items.push(this.render(d));
           else state.weak.push(d);
         });
         state.strong += items.length;
