@@ -56,3 +56,20 @@ def test_audio_keeps_its_type_and_ranges(served: StaticServer, tmp_path: Path) -
     with urllib.request.urlopen(request) as response:
         assert response.status == 206 and response.headers["Content-Type"] == "audio/mpeg"
         assert len(response.read()) == 10
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "properdocs"])
+def test_companion_serve_names_utf8_too(engine: str) -> None:
+    """`companion serve` runs the engine's live-reload server through companion.serve_utf8."""
+    import importlib
+    import inspect
+
+    from companion import serve_utf8, site
+
+    serve_utf8.name_utf8(engine)
+    serve_utf8.name_utf8(engine)                                    # twice: still one wrapper
+    server = importlib.import_module(f"{engine}.livereload").LiveReloadServer
+    assert server._guess_type("site/episodes/x/transcript.txt") == "text/plain; charset=utf-8"
+    assert server._guess_type("site/index.html") == "text/html; charset=utf-8"
+    assert server._guess_type("site/media/a.mp3") == "audio/mpeg"
+    assert '"companion.serve_utf8", engine, "serve"' in inspect.getsource(site.serve_site)

@@ -82,8 +82,9 @@ def serve_site(project: Project, host: str = "127.0.0.1", port: int = 8000,
     """
     if engine in ("mkdocs", "properdocs"):
         render.engine(engine)
-        command = [sys.executable, "-m", engine, "serve", "-f", str(project.root / CONFIG_NAME),
-                   "-a", f"{host}:{port}", "--livereload"]
+        # companion.serve_utf8: the engine's own server, naming UTF-8 for HTML and text downloads.
+        command = [sys.executable, "-m", "companion.serve_utf8", engine, "serve",
+                   "-f", str(project.root / CONFIG_NAME), "-a", f"{host}:{port}", "--livereload"]
         try:
             return subprocess.run(command, cwd=project.root, env=_env()).returncode
         except KeyboardInterrupt:

@@ -38,11 +38,15 @@ def etag_of(data: bytes) -> str:
     return '"' + hashlib.sha1(data).hexdigest()[:16] + '"'
 
 
+def with_charset(kind: str) -> str:
+    """`text/plain` -> `text/plain; charset=utf-8` for every text type; other types unchanged."""
+    return f"{kind}; charset=utf-8" if kind.startswith(TEXT_TYPES) and "charset=" not in kind else kind
+
+
 def content_type(path: Path) -> str:
     """The Content-Type for a file by its suffix, with `charset=utf-8` on every text type."""
-    kind = EXTRA_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] \
-        or "application/octet-stream"
-    return f"{kind}; charset=utf-8" if kind.startswith(TEXT_TYPES) else kind
+    return with_charset(EXTRA_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
+                        or "application/octet-stream")
 
 
 class StaticHandler(http.server.BaseHTTPRequestHandler):
