@@ -203,9 +203,8 @@ DIALOG_ORDER = """() => ({status: document.querySelector('.ffg-search__status').
 def dialog_search(page, query: str) -> dict:
     page.fill("#ffg-search-input", "")
     page.fill("#ffg-search-input", query)
-    page.wait_for_function("q => document.querySelector('.ffg-search__status').textContent.includes(q) || "
-                           "document.querySelectorAll('.ffg-hit').length > 0", arg=query.split()[0], timeout=RESULT_TIMEOUT_MS)
-    page.wait_for_timeout(400)
+    page.wait_for_function("q => document.querySelector('.ffg-search__results').dataset.query === q",
+                           arg=query, timeout=RESULT_TIMEOUT_MS)
     return page.evaluate(DIALOG_ORDER)
 
 

@@ -269,10 +269,8 @@ def _search(web: Watched, query: str, scope: str = "") -> dict:
     web.page.check(f'input[name="ffg-search-scope"][value="{scope}"]')
     web.page.fill("#ffg-search-input", "")
     web.page.fill("#ffg-search-input", query)
-    web.page.wait_for_function(
-        "q => document.querySelector('.ffg-search__status').textContent.includes(q) || "
-        "document.querySelectorAll('.ffg-hit').length > 0", arg=query.split()[0].strip('"'), timeout=WAIT_MS)
-    web.page.wait_for_timeout(400)
+    web.page.wait_for_function("q => document.querySelector('.ffg-search__results').dataset.query === q",
+                               arg=query, timeout=WAIT_MS)
     return web.page.evaluate("""() => ({
         status: document.querySelector('.ffg-search__status').textContent,
         shown: [...document.querySelectorAll('.ffg-hit .ffg-hit__title')].map(a => new URL(a.href).pathname),

@@ -465,7 +465,9 @@
       this.state = null;
       this.more.hidden = true;
       this.weakButton.hidden = true;
+      delete this.list.dataset.query;          // set again when this query's answer is complete
       if (!q) { this.list.replaceChildren(); this.status.textContent = ""; return; }
+      this.status.textContent = "Searching…";
       const pf = await this.load();
       const plan = analyseQuery(q);
       const options = this.scope ? { filters: { section: this.scope } } : {};
@@ -484,11 +486,13 @@
       this.list.replaceChildren();
       if (!entries.length) {
         this.status.textContent = `Nothing found for “${q}”${this.scope ? ` in ${this.scope}` : ""}. Check the spelling or try fewer words.`;
+        this.list.dataset.query = q;
         return;
       }
       if (plan.stopOnly && !phraseIds.size) {              // "the", "to be" with no page holding it as a phrase
         this.status.textContent = `“${q}” is on nearly every page. Add a less common word, or put a phrase you remember in "quotes".`;
         this.weak(entries.length, true);
+        this.list.dataset.query = q;
         return;
       }
       await this.showMore();
@@ -536,6 +540,7 @@
         const total = state.entries.length;
         this.status.textContent = `${phrase}${total} ${total === 1 ? "page" : "pages"} found${where}; showing ${state.strong}.`;
       }
+      this.list.dataset.query = state.query;   // the answer to this query is on screen (tests wait for it)
       this.more.hidden = remaining <= 0 || !state.strong;
       this.more.textContent = `More results (${remaining} more to check)`;
       this.weak(state.strong ? state.weak.length : state.weak.length + remaining, false);
