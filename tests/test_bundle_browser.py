@@ -48,6 +48,7 @@ def test_build_share_open_and_print_a_bundle(browser, site_server: str) -> None:
     # A shared link opens the bundle itself for students: its title, no builder.
     assert shared.inner_text(".md-content h1") == "Week 3 reading"
     assert shared.title().startswith("Week 3 reading")
+    assert shared.inner_text('[data-md-component="header-topic"]') == "Week 3 reading"
     assert shared.locator(".ffg-bundle__controls").count() == 0
     assert not shared.locator("text=Pick the modules").is_visible()
     items = shared.locator("[data-bundle-items] > li")

@@ -262,6 +262,8 @@
     const title = bundle.title || "Reading and listening bundle";
     const h1 = document.querySelector(".md-content h1");
     if (h1) h1.textContent = title;
+    const topic = document.querySelector('[data-md-component="header-topic"] .md-ellipsis');
+    if (topic) topic.textContent = title;                     // the header shows it once the h1 scrolls away
     const site = document.title.includes(" - ") ? document.title.slice(document.title.lastIndexOf(" - ")) : "";
     document.title = `${title}${site}`;
     document.querySelectorAll("[data-bundle-intro]").forEach((el) => { el.hidden = true; });
