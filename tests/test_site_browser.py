@@ -365,6 +365,18 @@ def test_host_without_range_is_honest_and_claims_no_position(web: Watched) -> No
     assert current is None or current < 1
 
 
+def test_unreachable_audio_says_so(browser, site: SharedSite) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.route("**/media/sonnet002.mp3", lambda route: route.fulfill(status=404, body="gone"))
+    page.goto(site.url + "episodes/002-sonnet-2/#t=0:20")
+    warning = page.locator(".ffg-player__warning")
+    warning.wait_for(timeout=WAIT_MS)
+    assert "could not be loaded" in warning.inner_text()
+    assert "Ready to play" not in page.inner_text(".ffg-status")
+    context.close()
+
+
 def test_known_duration_shows_before_play(web: Watched) -> None:
     web.go("episodes/001-sonnet-1/")
     assert web.page.inner_text(".ffg-player__length") == "Length 0:53"

@@ -102,6 +102,11 @@
         this.audio.addEventListener("seeked", () => this.onSeeked(), opts);
         this.audio.addEventListener("seeking", () => this.tick(), opts);
         this.audio.addEventListener("loadedmetadata", () => { if (!this.seekableAt(0) && !this.seekableAt(this.audio.duration / 2)) this.warn(NO_SEEK_MESSAGE); }, opts);
+        this.audio.addEventListener("error", () => {
+          this.target = null;                 // nothing will load, so no position will be reached
+          this.warn("The audio could not be loaded from its host. The transcript still works; the host's own page may play it.");
+          announce(this.statusEl, "");
+        }, opts);
         this.audio.addEventListener("timeupdate", () => this.tick(), opts);
         this.audio.addEventListener("play", () => this.loop(), opts);
       }
