@@ -182,6 +182,47 @@ def test_year_suffix_must_match() -> None:
     assert unresolved
 
 
+def test_group_author_beginning_with_a_digit_is_read_and_matched() -> None:
+    media = {"type": "webpage", "author": [{"literal": "404 Media"}], "issued": "2025-06",
+             "title": "[Report on a complaint about therapist chatbots]"}
+    body = ("The complaint was reported (404 Media, 2025). As 404 Media (2025) reported, "
+            "the bots gave licence numbers.")
+    found = [(c.raw, c.year) for c in apa.find_citations(body)]
+    assert found.count(("404 Media", "2025")) == 2, found
+    used, unresolved = apa.resolve(apa.find_citations(body), {"m": media})
+    assert used == {"m"} and not unresolved
+    assert apa.intext(media) == "404 Media, 2025"
+    # a bare number in brackets is not an author
+    assert apa.find_citations("(2018, 2019) and (23 studies)") == []
+
+
+def test_undated_works_in_brackets_and_with_letters() -> None:
+    poll = {"type": "webpage", "author": [{"literal": "Australian Psychological Society"}],
+            "title": "[Member poll]", "year_suffix": "a"}
+    advocacy = {"type": "webpage", "author": [{"literal": "Australian Psychological Society"}],
+                "title": "[Pre-budget submission]", "year_suffix": "b"}
+    undated = {"type": "webpage", "author": [{"literal": "The Medical Republic"}], "title": "[Report]"}
+    assert apa.year(poll) == "n.d.-a" and apa.intext(advocacy) == "Australian Psychological Society, n.d.-b"
+    assert text(poll).startswith("Australian Psychological Society. (n.d.-a). ")
+    assert text(undated).startswith("The Medical Republic. (n.d.). ")
+    body = ("A poll (Australian Psychological Society, n.d.-a) and a submission (Australian "
+            "Psychological Society, n.d.-b); a report (The Medical Republic, n.d.); and the "
+            "Australian Psychological Society (n.d.-b) again.")
+    found = [c.year for c in apa.find_citations(body)]
+    assert sorted(found) == ["n.d.", "n.d.-a", "n.d.-b", "n.d.-b"], found
+    entries = {"a": poll, "b": advocacy, "r": undated}
+    used, unresolved = apa.resolve(apa.find_citations(body), entries)
+    assert used == {"a", "b", "r"} and not unresolved
+    # the letter must match: n.d.-c points at nothing, and plain n.d. does not match a lettered work
+    _, unresolved = apa.resolve(apa.find_citations(
+        "(Australian Psychological Society, n.d.-c) (Australian Psychological Society, n.d.)"),
+        {"a": poll, "b": advocacy})
+    assert [c.year for c in unresolved] == ["n.d.-c", "n.d."]
+    # APA 7 orders undated works first, then by their letter
+    ordered = sorted([advocacy, {**poll, "issued": 2024}, poll], key=apa.sort_key)
+    assert [apa.year(e) for e in ordered] == ["n.d.-a", "n.d.-b", "2024a"]
+
+
 # --- exports from a real build ---------------------------------------------------------------
 
 @pytest.fixture(scope="module")

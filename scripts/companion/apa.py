@@ -351,13 +351,15 @@ CAPITAL = "A-ZÀ-ÖØ-ÞĀ-Ž"
 # Surname particles written in lower case ("van Gogh", "de la Cruz"): part of a narrative citation.
 PARTICLE = r"(?:\b(?:van|von|de|der|den|del|della|di|da|das|dos|du|la|le|ten|ter|zu) )"
 NAME_WORD = rf"{PARTICLE}*[{CAPITAL}][\w'’\-]*"
+# A group author may begin with a number ("404 Media"): digits, a space, then a word.
+NUMBER_PREFIX = r"(?:\d+\s+)?"
 PAREN = re.compile(rf"\(([^()]*?{YEAR}[^()]*)\)")
 PAREN_PART = re.compile(
     rf"^(?:(?:e\.g\.|i\.e\.|see also|see|cf\.|as cited in),?\s+)?"
-    rf"(?P<names>[^\W\d_][^;()]*?),\s*(?P<years>{YEAR}(?:,\s*{YEAR})*)(?![\w.])"
+    rf"(?P<names>{NUMBER_PREFIX}[^\W\d_][^;()]*?),\s*(?P<years>{YEAR}(?:,\s*{YEAR})*)(?![\w.\-])"
 )
 NARRATIVE = re.compile(
-    rf"(?P<names>{NAME_WORD}(?:\s+{NAME_WORD})*?"
+    rf"(?P<names>{NUMBER_PREFIX}{NAME_WORD}(?:\s+{NAME_WORD})*?"
     rf"(?:\s+(?:and|&)\s+{NAME_WORD}|\s+et al\.|\s+and colleagues)?)"
     rf"\s+\((?P<years>{YEAR}(?:,\s*{YEAR})*)(?:,[^()]*)?\)"
 )
