@@ -418,3 +418,11 @@ def test_catalogue_skips_text_only_items_and_keeps_episodes_sharing_a_number(tmp
     by_slug = {e["slug"]: e["id"] for e in catalogue["episodes"]}
     assert by_slug["101-twin-a"] == "e42" and by_slug["102-twin-b"] == "e102-twin-b"
     assert "103-a-note" not in by_slug
+
+
+def test_a_bracketed_description_is_not_italic() -> None:
+    described = {"type": "webpage", "author": [{"literal": "The Medical Republic"}],
+                 "title": "[News report on the 2022 evaluation of Better Access]"}
+    titled = {**described, "title": "Better Access evaluation"}
+    assert "<i>[" not in apa.reference(described)
+    assert apa.reference(titled).count("<i>Better Access evaluation</i>") == 1

@@ -198,8 +198,11 @@ def pages(entry: Entry) -> str:
 
 
 def _title(entry: Entry, italic: bool) -> str:
+    """The title, italic where APA wants it; a bracketed description standing in for a missing
+    title ("[Report on ...]") is never italic (APA 7, section 9.21)."""
     title = _e(entry["title"])
-    return f"<i>{title}</i>" if italic else title
+    described = str(entry["title"]).startswith("[")
+    return f"<i>{title}</i>" if italic and not described else title
 
 
 def _tail(*parts: str) -> str:
