@@ -210,6 +210,8 @@ def test_undated_works_in_brackets_and_with_letters() -> None:
             "Australian Psychological Society (n.d.-b) again.")
     found = [c.year for c in apa.find_citations(body)]
     assert sorted(found) == ["n.d.", "n.d.-a", "n.d.-b", "n.d.-b"], found
+    wrapped = apa.find_citations("bias (Australian Psychological\nSociety, n.d.-b).")
+    assert [(c.raw, c.year) for c in wrapped] == [("Australian Psychological Society", "n.d.-b")]
     entries = {"a": poll, "b": advocacy, "r": undated}
     used, unresolved = apa.resolve(apa.find_citations(body), entries)
     assert used == {"a", "b", "r"} and not unresolved

@@ -404,8 +404,8 @@ def find_citations(markdown: str) -> list[Cited]:
 
 
 def _cited(raw_names: str, years: str, text: str) -> list[Cited]:
-    people, et_al = _split_names(raw_names)
-    raw = raw_names.strip()
+    raw = " ".join(raw_names.split())   # a group name may wrap across source lines
+    people, et_al = _split_names(raw)
     return [Cited(raw, people, et_al, y.strip(), text) for y in years.split(",") if y.strip()]
 
 
