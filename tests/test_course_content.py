@@ -217,3 +217,28 @@ def test_syllabus_naming_an_unpublished_episode_or_a_stretch_past_its_end_fails_
     log = str(failure.value)
     assert "runs past the end of episode 3 (10:00 long)" in log
     assert "names episode 9, which is not in episodes/" in log
+
+
+def test_a_student_can_name_the_privacy_principles_and_ethics_standard(course_site) -> None:  # noqa: F811
+    """Issue 10's 'done when': the built Module 7 answers, in a self-check, which Australian Privacy
+    Principles and which PACFA standard apply to a counsellor's and a client's AI use."""
+    page = course_site.site / "course" / "07-for-clinicians-and-students" / "index.html"
+    tree = lxml.html.fromstring(page.read_text(encoding="utf-8"))
+    answers = " ".join(" ".join(d.itertext()) for d in tree.xpath("//details"))
+    answers = re.sub(r"\s+", " ", answers)
+    for needed in ("APP 3", "APP 6", "PACFA Code of Ethics", "Respect confidentiality",
+                   "client's own chatbot use"):
+        assert needed in answers, f"Module 7 self-check answers do not name {needed!r}"
+
+
+def test_sources_once_left_unreferenced_are_now_in_the_reference_lists(course_site) -> None:  # noqa: F811
+    """The CFA complaint (via 404 Media, a group author starting with a digit) and the undated APS
+    poll (n.d.-c among three undated APS pages) are cited in text and listed in APA 7 form."""
+    def page(slug: str) -> str:
+        path = course_site.site / "course" / slug / "index.html"
+        return re.sub(r"\s+", " ", " ".join(lxml.html.fromstring(
+            path.read_text(encoding="utf-8")).xpath("//article")[0].itertext()))
+    harms, access = page("05-risks-and-harms"), page("06-access-cost-system")
+    assert "(404 Media, n.d.)" in harms and "404 Media. (n.d.). [News report on a complaint" in harms
+    assert "(Australian Psychological Society, n.d.-c)" in access
+    assert "Australian Psychological Society. (n.d.-c). [Results of a July member poll" in access
