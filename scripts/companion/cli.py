@@ -74,12 +74,22 @@ def plan_shards(options: Options, directory: Path, max_shards: int, console: Con
 
 def cmd_transcribe(args: argparse.Namespace, console: Console) -> int:
     from companion import audio, store, transcript_formats as tf
+    from companion.project import ProjectError, open_project
     from companion.timecode import format_clock
-    from companion.transcribe import Settings, transcribe
+    from companion.transcribe import Settings, transcribe_audio
 
+    try:   # inside a project: the same settings as `companion sync`, vocabulary included
+        vocabulary = tuple(open_project().podcast.vocabulary)
+    except ProjectError:
+        vocabulary = ()
     decoded = audio.load_audio(Path(args.audio))
-    segments = transcribe(decoded.samples, Settings(model=args.model or Settings.model,
-                                                    batched=not args.sequential))
+    for warning in decoded.warnings:
+        console.print(f"warning: {escape(warning)}")
+    result = transcribe_audio(decoded.samples, Settings(
+        model=args.model or Settings.model, batched=not args.sequential, vocabulary=vocabulary))
+    segments = result.segments
+    for reason in result.coverage.review_reasons(bool(segments)):
+        console.print(f"needs review: {escape(reason)}")
     writers: dict[str, Callable[[list[tf.Segment]], str]] = {
         "txt": lambda s: "".join(f"[{format_clock(x['startTime'])}] {x['body']}\n" for x in s),
         "vtt": tf.to_vtt, "srt": tf.to_srt, "json": lambda s: store.dump_json(tf.to_json(s))}
