@@ -26,7 +26,7 @@ DOCTOR_WIDTH = 120                    # the doctor table: room for "what to fix"
 
 def print_error(console: Console, exc: Exception) -> None:
     """An error for the maintainer; its text (URLs, feed titles, ffmpeg output) is not markup."""
-    console.print(f"[red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
+    console.print(f"[red]error:[/] {escape(str(exc))}", markup=True, highlight=False, soft_wrap=True)
 
 
 def cmd_sync(args: argparse.Namespace, console: Console) -> int:

@@ -376,7 +376,7 @@ def _quiet_cut(samples: np.ndarray, start: int, end: int) -> int:
     if frames == 0:
         return end
     energy = np.square(window[:frames * frame].reshape(frames, frame)).mean(axis=1)
-    return lo + int(np.argmin(energy)) * frame + frame // 2
+    return int(lo + int(np.argmin(energy)) * frame + frame // 2)
 
 
 def _block(samples: np.ndarray, model: Any, settings: Settings,
@@ -416,7 +416,7 @@ def transcribe_audio(samples: np.ndarray, settings: Settings,
     try:
         while start < len(samples):
             end = _quiet_cut(samples, start, start + block)
-            offset = start / SAMPLE_RATE
+            offset = float(start) / SAMPLE_RATE
             before = len(coverage.empty)
             found = _block(to_float(samples[start:end]), model, settings, coverage)
             coverage.empty[before:] = [(a + offset, b + offset) for a, b in coverage.empty[before:]]
