@@ -10,7 +10,7 @@ The pipeline, each choice measured in bench/transcribe.py:
    and faster-whisper's own VAD glues speech without its gaps and drops what it missed;
 4. the spans are decoded batched (`BatchedInferencePipeline` with explicit clip timestamps; each
    span is its own window, so a line repeated after a pause keeps its own time) with word timestamps;
-5. completeness: every stretch of speech of MIN_GAP_S or more that holds no word is decoded again,
+5. completeness: every stretch of speech of REFILL_MIN_S or more that holds no word is decoded again,
    sequentially, with CONTEXT_S of audio either side, and the new words are merged in time order
    (batched decoding can stop short inside a window, silently: faster-whisper #1179);
 6. words are cut into short segments that start on their first word, and only genuine decoding
@@ -46,7 +46,8 @@ SPAN_MAX_S = 28.0                # a decode span fits Whisper's 30 s window
 SPAN_JOIN_GAP_S = 1.5            # regions closer than this are decoded in one span with their gap
 LEAD_S = 2.5                     # s of audio before a region decoded with it (VAD starts late)
 TAIL_S = 0.5                     # s after a region decoded with it
-MIN_GAP_S = 1.0                  # speech stretch with no word this long is decoded again
+MIN_GAP_S = 1.0                  # an empty speech stretch this long is reported (coverage.empty)
+REFILL_MIN_S = 0.5               # one this long is decoded again (batched dropped "Sonnet one", 0.8 s)
 CONTEXT_S = 2.0                  # s either side of such a stretch given to the model as context
 COVER_PAD_S = 0.5                # a word covers speech this far either side (timing slack)
 MAX_WORDS_PER_S = 6.0            # faster than anyone speaks: more words than this is a loop
@@ -388,7 +389,7 @@ def _block(samples: np.ndarray, model: Any, settings: Settings,
     duration = len(samples) / SAMPLE_RATE
     words = _decode_spans(model, samples, decode_spans(regions, duration), regions, settings)
     snap_onsets(words, regions)
-    gaps = uncovered(regions, words, MIN_GAP_S)
+    gaps = uncovered(regions, words, REFILL_MIN_S)
     if gaps:
         words = _refill(model, samples, gaps, words, regions, settings)
         snap_onsets(words, regions)
