@@ -72,6 +72,7 @@ class Scan:
     codec: str | None = None
     source_channels: int = 0
     header_s: float | None = None          # duration declared by the container/stream header
+    header_estimated: bool = False         # ffmpeg guessed it from a bitrate (VBR without an index)
     decoded_s: float = 0.0
     errors: list[str] = field(default_factory=list)
     power: tuple[float, float, float] = (0.0, 0.0, 0.0)   # mean square of left, right, mid
@@ -109,6 +110,7 @@ def _parse_header(log: str, scan: Scan) -> None:
     if duration:
         h, m, s = duration.groups()
         scan.header_s = int(h) * 3600 + int(m) * 60 + float(s)
+    scan.header_estimated = "Estimating duration from bitrate" in log
 
 
 def _error_lines(log: str) -> list[str]:
@@ -177,7 +179,10 @@ def check_stream(scan_result: Scan) -> None:
         raise AudioError(f"damaged audio: ffmpeg reported {len(errors)} decoding errors and "
                          f"decoded {scan_result.decoded_s:.1f} s; first error: {errors[0]}")
     header = scan_result.header_s
-    if header and scan_result.decoded_s < MIN_DECODED_FRACTION * header:
+    # A duration ffmpeg estimated from the first frame's bitrate is wrong for VBR files that carry
+    # no index: it only condemns a stream that also failed to decode somewhere.
+    trusted = not scan_result.header_estimated or errors
+    if header and trusted and scan_result.decoded_s < MIN_DECODED_FRACTION * header:
         raise AudioError(f"damaged audio: only {scan_result.decoded_s:.1f} s decodes of the "
                          f"{header:.1f} s its audio stream declares")
     if scan_result.decoded_s <= 0:
