@@ -188,3 +188,11 @@ def test_needs_review_shows_on_the_page_and_in_the_sync_summary() -> None:
     console.print(summary(Report(outcomes=[outcome])))
     text = console.export_text()
     assert "needs review" in text and "3:20-3:32" in text
+
+
+def test_vocabulary_is_spelt_as_the_show_spells_it() -> None:
+    from companion.transcribe import spell_vocabulary
+
+    words = [{"body": w} for w in (" at", " bailey", " code,", " with", " torrens.")]
+    spell_vocabulary(words, VOCABULARY)
+    assert "".join(w["body"] for w in words) == " at Bailey Code, with Torrens."

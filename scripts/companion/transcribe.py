@@ -14,9 +14,12 @@ The pipeline, each choice measured in bench/transcribe.py:
 5. completeness: every stretch of speech of REFILL_MIN_S or more that holds no word is decoded again,
    sequentially, with CONTEXT_S of audio either side, and the new words are merged in time order
    (batched decoding can stop short inside a window, silently: faster-whisper #1179);
-6. words are cut into short segments that start on their first word, and only genuine decoding
+6. the show's vocabulary is spelt as the show spells it ("bailey code" -> "Bailey Code"); it is
+   not passed to the model as hotwords by default: on the sonnets that made the model invent
+   "Bailey Code." and "We'll see you in the next video." where spans end (bench/transcribe.py);
+7. words are cut into short segments that start on their first word, and only genuine decoding
    loops are removed (see `drop_loops`);
-7. coverage (speech seconds, covered seconds, stretches still empty) is returned with the segments.
+8. coverage (speech seconds, covered seconds, stretches still empty) is returned with the segments.
 """
 
 from __future__ import annotations
@@ -71,7 +74,8 @@ class ModelError(Exception):
 class Settings:
     model: str = DEFAULT_MODEL
     batched: bool = False        # spans decoded one by one (bench: faster, half the memory on CPU)
-    vocabulary: tuple[str, ...] = ()
+    vocabulary: tuple[str, ...] = ()   # the show's names: their spelling is restored in the output
+    hotwords: bool = False       # also prompt the model with them (measured: it invented words)
     device: str = "cpu"          # "cuda" or "auto" where CUDA 12 and cuDNN are installed
     cpu_threads: int = 0         # 0: CTranslate2 picks (all cores)
 
@@ -282,7 +286,8 @@ def uncovered(regions: list[Interval], words: list[dict[str, Any]], min_s: float
 
 def _options(settings: Settings) -> dict[str, Any]:
     return dict(language="en", beam_size=BEAM_SIZE, word_timestamps=True,
-                condition_on_previous_text=False, hotwords=", ".join(settings.vocabulary) or None)
+                condition_on_previous_text=False,
+                hotwords=", ".join(settings.vocabulary) if settings.hotwords and settings.vocabulary else None)
 
 
 def _words_of(raw: Iterable[Any], offset: float, rate_limit_s: float | None = None) -> list[dict[str, Any]]:
@@ -367,6 +372,21 @@ def _refill(model: Any, samples: np.ndarray, gaps: list[Interval], words: list[d
     return sorted(words + added, key=lambda w: w["startTime"])
 
 
+def spell_vocabulary(words: list[dict[str, Any]], vocabulary: Iterable[str]) -> None:
+    """Give each run of words that spells a vocabulary term (ignoring case and punctuation) the
+    term's own spelling, keeping each word's spacing and punctuation. Changes `words` in place."""
+    for term in vocabulary:
+        tokens = term.split()
+        wanted = [_norm(t) for t in tokens]
+        if not all(wanted):
+            continue
+        for index in range(len(words) - len(tokens) + 1):
+            run = words[index:index + len(tokens)]
+            if [_norm(w["body"]) for w in run] == wanted:
+                for word, token in zip(run, tokens):
+                    word["body"] = re.sub(r"[\w'-]+", lambda _m, t=token: t, word["body"], count=1)
+
+
 def _quiet_cut(samples: np.ndarray, start: int, end: int) -> int:
     """Index of the quietest 100 ms in the BLOCK_CUT_SEARCH_S before `end` (block boundary)."""
     if end >= len(samples):
@@ -431,6 +451,7 @@ def transcribe_audio(samples: np.ndarray, settings: Settings,
                 progress(end / SAMPLE_RATE)
     except Exception as exc:  # noqa: BLE001 - CTranslate2 errors are not typed
         raise ModelError(f"the model failed on this audio: {exc}") from exc
+    spell_vocabulary(words, settings.vocabulary)
     return Result(segments=drop_loops(cut_on_words(words)), coverage=coverage)
 
 
