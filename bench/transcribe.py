@@ -119,7 +119,8 @@ def passage_figures(words: list[tuple[float, str]], placed: list) -> tuple[int, 
                 hits += 1
         if hits / len(ref) >= 0.9:
             found += 1     # onset: the passage's own first words, not the previous one's tail
-            starts = [t for t, w in near if w in ref[:3] and t <= onset + 3.0] or [near[0][0]]
+            # (or the first word heard at all: a reading's title, "One", is not in its reference)
+            starts = [t for t, w in near if w in ref[:3] and t <= onset + 3.0] + [near[0][0]]
             worst = max(worst, min(abs(t - onset) for t in starts))
         else:
             missing.append(f"{name}@{onset:g}s ({hits}/{len(ref)} words)")
