@@ -42,7 +42,7 @@ SILENT_POWER = 1e-9               # mean square (float scale) below which a sign
 
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
 # Which signal to use, as an ffmpeg `pan` filter; the key is what is recorded on the episode.
-PAN = {"mono": None, "mixed": "pan=mono|c0=0.5*c0+0.5*c1", "left": "pan=mono|c0=c0",
+PAN = {"mono": None, "mixed": None, "left": "pan=mono|c0=c0",   # None: ffmpeg's own downmix
        "right": "pan=mono|c0=c1", "side": "pan=mono|c0=0.5*c0-0.5*c1"}
 CHANNEL_NOTES = {
     "mono": "mono source",
