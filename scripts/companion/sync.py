@@ -440,7 +440,7 @@ class Syncer:
             self.budget.record(outcome.audio_s, outcome.work_s)
         record.update(status=store.STATUS_TRANSCRIBED, error=None, model=model,
                       transcribed_at=_now())
-        if publisher:
+        if model == "publisher":
             record.update(coverage=None, review=[], audio_warnings=[])
         set_review(record, folder, bool(raw), outcome)
 
