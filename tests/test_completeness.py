@@ -196,3 +196,13 @@ def test_vocabulary_is_spelt_as_the_show_spells_it() -> None:
     words = [{"body": w} for w in (" at", " bailey", " code,", " with", " torrens.")]
     spell_vocabulary(words, VOCABULARY)
     assert "".join(w["body"] for w in words) == " at Bailey Code, with Torrens."
+
+
+@pytest.mark.model
+def test_transcribe_command_inside_a_project_uses_its_vocabulary(
+        project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`companion transcribe` reproduces what sync makes: the show's spelling of its names."""
+    (project / "mkdocs.yml").write_text(
+        "site_name: Test\nextra:\n  podcast:\n    vocabulary: [Fellow AMERICANS]\n")
+    assert cli.main(["transcribe", str(programme.AUDIO / "jfk.wav")]) == 0
+    assert "Fellow AMERICANS" in capsys.readouterr().out
