@@ -1,8 +1,9 @@
-"""Transcription benchmark: the pipeline's configuration against faster-whisper's default
-sequential decoding (what peer tools use), on the real clips and a 10-minute programme stitched
-from them. Prints a table of real-time factor, WER and peak memory. Not a test: speeds vary.
+"""Transcription benchmark: the pipeline against faster-whisper's default sequential decoding
+(what peer tools use). Prints tables, not a test: speeds vary on a shared machine.
 
-    .venv/bin/python bench/transcribe.py [--quick]
+    .venv/bin/python bench/transcribe.py completeness   # music beds, refrain, unbroken speech
+    .venv/bin/python bench/transcribe.py long [--hours 0.1667,1,3]   # memory and time, 128k MP3
+    .venv/bin/python bench/transcribe.py clips [--quick]   # real clips and a 10-minute programme
 
 Each configuration runs in its own subprocess so that peak memory (ru_maxrss) is its own.
 """
@@ -24,8 +25,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+sys.path.insert(0, str(ROOT / "tests"))
+
+import programme as stitched  # noqa: E402  (tests/programme.py: the podcast-shaped audio)
 from companion import audio  # noqa: E402
-from companion.transcribe import BEAM_SIZE, load_model, transcribe, Settings  # noqa: E402
+from companion.transcribe import (BEAM_SIZE, Settings, load_model, transcribe,  # noqa: E402
+                                  transcribe_audio)
 
 CLIPS = ROOT / "tests" / "data" / "audio"
 PROGRAMME_S = 600.0            # the stitched programme's length
@@ -46,7 +51,7 @@ def references() -> list[tuple[Path, str]]:
 def programme(refs: list[tuple[Path, str]]) -> tuple[np.ndarray, str]:
     """Clips repeated in order, with short gaps, until PROGRAMME_S of audio."""
     parts, texts, total = [], [], 0.0
-    gap = np.zeros(int(GAP_S * audio.SAMPLE_RATE), dtype=np.float32)
+    gap = np.zeros(int(GAP_S * audio.SAMPLE_RATE), dtype=np.int16)
     while total < PROGRAMME_S:
         for path, text in refs:
             samples = audio.load_audio(path).samples
@@ -74,10 +79,10 @@ def run_config(config: str, quick: bool) -> list[dict]:
     for name, samples, text in inputs:
         started = time.perf_counter()
         if config == "sequential":
-            segments, _ = model.transcribe(samples, language="en", beam_size=BEAM_SIZE)
+            segments, _ = model.transcribe(audio.to_float(samples), language="en", beam_size=BEAM_SIZE)
             hypothesis = " ".join(s.text for s in segments)
         else:
-            settings = Settings(batched=config == "pipeline", cpu_threads=CPU_THREADS)
+            settings = Settings(cpu_threads=CPU_THREADS)
             hypothesis = " ".join(s["body"] for s in transcribe(samples, settings))
         elapsed = time.perf_counter() - started
         seconds = len(samples) / audio.SAMPLE_RATE
@@ -89,22 +94,140 @@ def run_config(config: str, quick: bool) -> list[dict]:
     return rows
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true", help="clips only, no 10-minute programme")
-    parser.add_argument("--child", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        print(json.dumps(run_config(args.child, args.quick)))
-        return
+COMPLETENESS_CONFIGS = {
+    "sequential": "faster-whisper default: sequential, beam 5, no VAD, word timings",
+    "pipeline": "pipeline: VAD spans one by one + gap refill (the default)",
+    "pipeline-hotwords": "pipeline with the show's vocabulary as hotwords",
+    "pipeline-batched": "pipeline with spans batched x8 (--batched)",
+}
+VOCABULARY = ("Torrens", "Bailey Code", "Fall From Grace")
+
+
+def passage_figures(words: list[tuple[float, str]], placed: list) -> tuple[int, float, list[str]]:
+    """Passages found (>= 90 % of their words near them), worst onset error, what is missing."""
+    import collections
+
+    found, worst, missing = 0, 0.0, []
+    for name, reference, onset, end in placed:
+        near = [(t, w) for t, w in words if onset - 1.0 <= t <= end]
+        bag = collections.Counter(w for _t, w in near)
+        ref = stitched.words(reference)
+        hits = 0
+        for w in ref:
+            if bag[w] > 0:
+                bag[w] -= 1
+                hits += 1
+        if hits / len(ref) >= 0.9:
+            found += 1     # onset: the passage's own first words, not the previous one's tail
+            # (or the first word heard at all: a reading's title, "One", is not in its reference)
+            starts = [t for t, w in near if w in ref[:3] and t <= onset + 3.0] + [near[0][0]]
+            worst = max(worst, min(abs(t - onset) for t in starts))
+        else:
+            missing.append(f"{name}@{onset:g}s ({hits}/{len(ref)} words)")
+    return found, worst, missing
+
+
+def run_completeness(config: str) -> dict:
+    """The completeness programme through one configuration (inside the child process)."""
+    import jiwer
+    from whisper_normalizer.english import EnglishTextNormalizer
+
+    samples, placed = stitched.completeness_programme()
+    reference = " ".join(r for _n, r, _o, _e in placed)
+    model = load_model(None, "cpu", CPU_THREADS)
+    started = time.perf_counter()
+    if config == "sequential":
+        raw, _ = model.transcribe(audio.to_float(samples), language="en", beam_size=BEAM_SIZE,
+                                  word_timestamps=True)
+        raw = list(raw)
+        text = " ".join(s.text for s in raw)
+        words = [(w.start, t) for s in raw for w in s.words for t in stitched.words(w.word)]
+        coverage = None
+    else:
+        settings = Settings(batched=config == "pipeline-batched", cpu_threads=CPU_THREADS,
+                            vocabulary=VOCABULARY, hotwords=config == "pipeline-hotwords")
+        result = transcribe_audio(samples, settings)
+        text = " ".join(s["body"] for s in result.segments)
+        words = [(w["startTime"], t) for s in result.segments for w in s["words"]
+                 for t in stitched.words(w["body"])]
+        coverage = result.coverage.to_json()
+    elapsed = time.perf_counter() - started
+    found, worst, missing = passage_figures(words, placed)
+    normalise = EnglishTextNormalizer()
+    return {"config": config, "seconds": len(samples) / audio.SAMPLE_RATE, "elapsed": elapsed,
+            "found": found, "placed": len(placed), "onset_max": worst, "missing": missing,
+            "wer": jiwer.wer(normalise(reference), normalise(text)), "coverage": coverage,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def run_long(path: str) -> dict:
+    """Decode and transcribe one long MP3 with the pipeline (inside the child process)."""
+    load_model(None, "cpu", CPU_THREADS)
+    loaded_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    started = time.perf_counter()
+    decoded = audio.load_audio(Path(path))
+    decode_s = time.perf_counter() - started
+    result = transcribe_audio(decoded.samples, Settings(cpu_threads=CPU_THREADS, vocabulary=VOCABULARY))
+    elapsed = time.perf_counter() - started
+    return {"seconds": decoded.seconds, "decode_s": decode_s, "elapsed": elapsed,
+            "segments": len(result.segments), "coverage": result.coverage.to_json(),
+            "model_mb": loaded_mb, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def child(*args: str) -> dict | list:
+    out = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True,
+                         text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def completeness() -> None:
+    rows = [child("completeness", config) for config in COMPLETENESS_CONFIGS]
+    seq = rows[0]
+    print(f"completeness programme: {seq['seconds']:.0f} s, {seq['placed']} placed passages "
+          f"(music intro, music break, four-times refrain, 30 s unbroken, sonnet, music outro)\n")
+    print("| configuration | passages found | onset error max (s) | WER | x real time | "
+          "vs sequential | peak memory (MB) | coverage |")
+    print("|---|---|---|---|---|---|---|---|")
+    for row in rows:
+        cover = f"{row['coverage']['percent']:.1f}%" if row["coverage"] else "-"
+        print(f"| {COMPLETENESS_CONFIGS[row['config']]} | {row['found']}/{row['placed']} | "
+              f"{row['onset_max']:.2f} | {row['wer']:.3f} | {row['seconds'] / row['elapsed']:.1f} | "
+              f"{seq['elapsed'] / row['elapsed']:.2f}x | {row['peak_mb']:.0f} | {cover} |")
+        if row["missing"]:
+            print(f"|  missing: {'; '.join(row['missing'])} |||||||")
+
+
+def long_episodes(hours: list[float]) -> None:
+    """MP3s as podcasts ship them (128 kbit/s stereo 44.1 kHz), looped from the programme."""
+    import tempfile
+
+    samples, _placed = stitched.completeness_programme()
+    print("| episode | decode (s) | decode + transcribe (s) | x real time | peak memory (MB) | "
+          "of which model loaded (MB) | coverage |")
+    print("|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as folder:
+        wav = Path(folder) / "programme.wav"
+        subprocess.run([audio.FFMPEG, "-nostdin", "-v", "error", "-f", "s16le", "-ar", "16000",
+                        "-ac", "1", "-i", "-", str(wav)], input=samples.tobytes(), check=True)
+        for h in hours:
+            mp3 = Path(folder) / f"episode-{h}h.mp3"
+            subprocess.run([audio.FFMPEG, "-nostdin", "-v", "error", "-stream_loop", "-1", "-i",
+                            str(wav), "-t", str(h * 3600), "-ar", "44100", "-ac", "2",
+                            "-c:a", "libmp3lame", "-b:a", "128k", str(mp3)], check=True)
+            row = child("long", str(mp3))
+            mp3.unlink()
+            print(f"| {row['seconds'] / 60:.0f} min | {row['decode_s']:.1f} | {row['elapsed']:.0f} | "
+                  f"{row['seconds'] / row['elapsed']:.1f} | {row['peak_mb']:.0f} | {row['model_mb']:.0f} | "
+                  f"{row['coverage']['percent']:.1f}% |", flush=True)
+
+
+def clips(quick: bool) -> None:
     configs = {"sequential": "faster-whisper default: sequential, beam 5, no VAD",
-               "pipeline": "pipeline: batched x8, VAD, word timings, re-cut"}
+               "pipeline": "pipeline: VAD spans + gap refill, word timings, re-cut"}
     results = {}
     for config in configs:
-        cmd = [sys.executable, __file__, "--child", config] + (["--quick"] if args.quick else [])
-        out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-        results[config] = {r["clip"]: r for r in json.loads(out.strip().splitlines()[-1])}
-    print(f"tiny.en int8, {CPU_THREADS} CPU threads, {os.cpu_count()} cores\n")
+        rows = child("clips", config, *(["--quick"] if quick else []))
+        results[config] = {r["clip"]: r for r in rows}
     print("| clip | seconds | WER seq | WER pipeline | x real time seq | x real time pipeline | speed-up |")
     print("|---|---|---|---|---|---|---|")
     seq, pipe = results["sequential"], results["pipeline"]
@@ -119,6 +242,30 @@ def main() -> None:
         total_e = sum(r["elapsed"] for r in rows)
         print(f"\n{label}: {total_s / total_e:.1f}x real time over {total_s:.0f} s, "
               f"peak memory {next(iter(rows))['peak_mb']:.0f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("programme", nargs="?", default="completeness",
+                        choices=("completeness", "long", "clips"))
+    parser.add_argument("--hours", default="0.1667,1,3", help="long: episode lengths in hours")
+    parser.add_argument("--quick", action="store_true", help="clips: no 10-minute programme")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        kind, value, *rest = args.child
+        out = {"completeness": run_completeness, "long": run_long,
+               "clips": lambda c: run_config(c, "--quick" in rest)}[kind](value)
+        print(json.dumps(out))
+        return
+    print(f"tiny.en int8, {CPU_THREADS} CPU threads, {os.cpu_count()} cores, "
+          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n")
+    if args.programme == "completeness":
+        completeness()
+    elif args.programme == "long":
+        long_episodes([float(h) for h in args.hours.split(",")])
+    else:
+        clips(args.quick)
 
 
 if __name__ == "__main__":

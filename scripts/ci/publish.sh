@@ -131,6 +131,7 @@ from pathlib import Path
 records = [json.loads(p.read_text()) for p in sorted(Path("episodes").glob("*/episode.json"))]
 failed = [r for r in records if r.get("status") == "failed"]
 pending = [r for r in records if r.get("status") == "pending"]
+review = [r for r in records if r.get("status") == "needs-review"]
 counts = Counter(r.get("status") for r in records)
 
 
@@ -148,6 +149,11 @@ if failed:
     lines += ["", f"### {len(failed)} failed episode(s), retried on the next run", "",
               "| episode | folder | reason |", "|---|---|---|"]
     lines += [f"| {cell(r.get('title'))} | `{r['slug']}` | {cell(r.get('error'))} |" for r in failed]
+if review:
+    lines += ["", f"### {len(review)} episode(s) need review: speech may be missing from the transcript",
+              "", "| episode | folder | why (accept a stretch in its corrections.yml) |", "|---|---|---|"]
+    lines += [f"| {cell(r.get('title'))} | `{r['slug']}` | {cell('; '.join(r.get('review') or []))} |"
+              for r in review]
 if os.environ["SUMMARY_FILE"]:
     with open(os.environ["SUMMARY_FILE"], "a", encoding="utf-8") as out:
         out.write("\n".join(lines) + "\n")
@@ -156,6 +162,9 @@ else:                                        # outside CI: the summary goes to t
 for r in failed:
     message = f"{r['slug']}: {cell(r.get('error'))}".replace("%", "%25")
     print(f"::warning title=Episode failed::{message}", flush=True)
+for r in review:
+    message = f"{r['slug']}: {cell('; '.join(r.get('review') or []))}".replace("%", "%25")
+    print(f"::warning title=Episode needs review::{message}", flush=True)
 PY
 }
 

@@ -1,36 +1,56 @@
-"""Decode any podcast audio to what Whisper wants: 16 kHz mono float32 samples.
+"""Decode any podcast audio to what Whisper wants: 16 kHz mono samples.
 
-pydub does the decoding and conversion with the ffmpeg binary that `imageio-ffmpeg` ships, so
-set-up stays pip-only. imageio-ffmpeg has no ffprobe, so the decoder is named from the file's
-first bytes instead of probed. Damage is detected, never papered over: a broken MP3 decodes
-without an exception into a fraction of a second of noise, which Whisper then "transcribes".
+The `imageio-ffmpeg` binary does all the work, called directly as openai/whisper's
+`audio.load_audio` calls ffmpeg: ffmpeg probes the file and picks the demuxer and decoder itself
+(MP3, ADTS or MP4 AAC, ALAC, Opus or Vorbis in Ogg/WebM, FLAC, WAV of any sample format...), so
+nothing is guessed from the first bytes. Two passes, both streamed through a pipe:
+
+1. a scan at 8 kHz stereo that keeps only running sums: the stream's own header (codec, channels,
+   declared duration), the decoder's errors, how much audio really decodes, and the energy of the
+   left, right and mid (L+R) signals;
+2. the decode proper, resampled by ffmpeg straight to 16 kHz mono 16-bit, into one preallocated
+   array, so memory is the 16 kHz signal (115 MB an hour), never the source's rate and channels.
+
+Damage is judged from the audio stream itself (decoder errors, decoded duration against the
+duration its header declares; tags and pictures are not audio), never from the file's size. The
+feed's `itunes:duration` is often wrong, so a mismatch with it is a warning, not a failure.
+Channels that cancel each other (one inverted, a common mastering fault) or a dead channel are
+detected and the channel that carries the signal is used; `Audio.channels` says what was done.
 """
 
 from __future__ import annotations
 
 import re
 import subprocess
-import warnings
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import imageio_ffmpeg
 import numpy as np
 
-with warnings.catch_warnings():  # pydub warns that no ffmpeg is on PATH; we name imageio's below
-    warnings.simplefilter("ignore", RuntimeWarning)
-    from pydub import AudioSegment
-    from pydub.exceptions import CouldntDecodeError
-
 SAMPLE_RATE = 16000               # Hz, what Whisper's feature extractor expects
-SAMPLE_WIDTH = 2                  # bytes per sample after conversion (16-bit PCM)
+SCAN_RATE = 8000                  # Hz, enough to measure channel energies and duration
 INT16_SCALE = 32768.0             # int16 -> float32 in [-1, 1)
-MAX_LOSSY_BITRATE = 320_000       # bits/s: no podcast MP3/AAC/Opus goes above this
-MAX_LOSSLESS_BITRATE = 4_608_000  # bits/s: 24-bit stereo at 96 kHz, for WAV and FLAC
-MIN_DECODED_FRACTION = 0.5        # of the declared duration, or of what the file size implies
+READ_BYTES = 1 << 20              # pipe read size
+MIN_DECODED_FRACTION = 0.5        # of the duration the stream's own header declares
 MAX_DECODE_ERRORS = 10            # ffmpeg error lines tolerated (a glitch or two is normal)
+FEED_DURATION_TOLERANCE = 0.1     # share of the feed's itunes:duration before a warning
+SILENT_CHANNEL_RATIO = 1e-3       # a channel with under 0.1 % of the other's energy (-30 dB) is dead
+CANCEL_RATIO = 0.05               # mid (L+R)/2 with under 5 % of the channels' energy: out of phase
+SILENT_POWER = 1e-9               # mean square (float scale) below which a signal is digital silence
 
-AudioSegment.converter = imageio_ffmpeg.get_ffmpeg_exe()
+FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
+# Which signal to use, as an ffmpeg `pan` filter; the key is what is recorded on the episode.
+PAN = {"mono": None, "mixed": None, "left": "pan=mono|c0=c0",   # None: ffmpeg's own downmix
+       "right": "pan=mono|c0=c1", "side": "pan=mono|c0=0.5*c0-0.5*c1"}
+CHANNEL_NOTES = {
+    "mono": "mono source",
+    "mixed": "stereo mixed to mono",
+    "left": "right channel silent: left channel used alone",
+    "right": "left channel silent: right channel used alone",
+    "side": "channels out of phase (they cancel when mixed): used left minus right",
+}
 
 
 class AudioError(Exception):
@@ -39,67 +59,185 @@ class AudioError(Exception):
 
 @dataclass(frozen=True)
 class Audio:
-    samples: np.ndarray           # float32, mono, SAMPLE_RATE
+    samples: np.ndarray           # int16, mono, SAMPLE_RATE (see `to_float` for Whisper's float32)
     seconds: float
-    codec: str
+    codec: str                    # ffmpeg's decoder name, e.g. "mp3", "aac", "opus", "pcm_f32le"
+    channels: str = "mono"        # a key of CHANNEL_NOTES: which signal was used
+    warnings: list[str] = field(default_factory=list)
 
 
-def sniff_codec(head: bytes) -> str | None:
-    """The ffmpeg decoder for a file that starts with `head` (None when unrecognised)."""
-    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
-        return "wav"
-    if head[:4] == b"fLaC":
-        return "flac"
-    if head[:4] == b"OggS":
-        return "opus" if b"OpusHead" in head else "vorbis"
-    if head[4:8] == b"ftyp":
-        return "aac"
-    if head[:3] == b"ID3" or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
-        return "mp3"
-    return None
+@dataclass
+class Scan:
+    """What the first pass learnt about the first audio stream."""
+    codec: str | None = None
+    source_channels: int = 0
+    header_s: float | None = None          # duration declared by the container/stream header
+    header_estimated: bool = False         # ffmpeg guessed it from a bitrate (VBR without an index)
+    decoded_s: float = 0.0
+    errors: list[str] = field(default_factory=list)
+    power: tuple[float, float, float] = (0.0, 0.0, 0.0)   # mean square of left, right, mid
 
 
-def decode_errors(path: Path) -> list[str]:
-    """Lines ffmpeg reports as errors while decoding the whole file (cheap: no output written)."""
-    result = subprocess.run([AudioSegment.converter, "-nostdin", "-v", "error", "-i", str(path),
-                             "-f", "null", "-"], capture_output=True, text=True, errors="replace")
+def to_float(samples: np.ndarray) -> np.ndarray:
+    """int16 samples (any shape) -> float32 in [-1, 1); float input is returned as float32."""
+    if samples.dtype == np.int16:
+        return samples.astype(np.float32) / INT16_SCALE
+    return samples.astype(np.float32, copy=False)
+
+
+def _command(path: Path, rate: int, channels: int, sample_format: str,
+             pan: str | None = None) -> list[str]:
+    """ffmpeg arguments decoding the first audio stream of `path` to raw PCM on stdout."""
+    command = [FFMPEG, "-nostdin", "-hide_banner", "-loglevel", "level+info", "-i", str(path),
+               "-map", "0:a:0", "-vn", "-sn", "-dn"]
+    if pan:
+        command += ["-af", pan]
+    return command + ["-ac", str(channels), "-ar", str(rate), "-f", sample_format, "-"]
+
+
+def _parse_header(log: str, scan: Scan) -> None:
+    """Fill codec, channels and header duration from ffmpeg's description of the input."""
+    stream = re.search(r"Stream #0:\d+\S*: Audio: (\w+)[^,]*, \d+ Hz, ([^,]+),", log)
+    if stream:
+        scan.codec = stream.group(1)
+        layout = stream.group(2).strip()
+        named = {"mono": 1, "stereo": 2}
+        digits = re.match(r"(\d+)", layout)
+        scan.source_channels = named.get(layout, int(digits.group(1)) if digits else 2)
+        if layout.startswith(("5.1", "7.1", "quad", "4.0", "2.1")):
+            scan.source_channels = 3
+    duration = re.search(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)", log)
+    if duration:
+        h, m, s = duration.groups()
+        scan.header_s = int(h) * 3600 + int(m) * 60 + float(s)
+    scan.header_estimated = "Estimating duration from bitrate" in log
+
+
+def _error_lines(log: str) -> list[str]:
     # Drop ffmpeg's pointer addresses ("[mp3float @ 0x55d1...]") so a reason reads the same each run.
-    lines = [re.sub(r" @ 0x[0-9a-f]+", "", line) for line in result.stderr.splitlines() if line.strip()]
-    if result.returncode != 0 and not lines:
-        lines = [f"ffmpeg exited with code {result.returncode}"]
-    return lines
+    lines = [line for line in log.splitlines() if "[error]" in line or "[fatal]" in line]
+    return [re.sub(r" @ 0x[0-9a-f]+|\[(error|fatal)\] ", "", line).strip() for line in lines]
 
 
-def check_complete(seconds: float, size_bytes: int, codec: str, declared_s: float | None) -> None:
-    """Raise AudioError when far less audio decoded than the file or the feed implies."""
-    lossless = codec in ("wav", "flac")
-    max_bitrate = MAX_LOSSLESS_BITRATE if lossless else MAX_LOSSY_BITRATE
-    implied_min_s = size_bytes * 8 / max_bitrate
-    if seconds < MIN_DECODED_FRACTION * implied_min_s:
-        raise AudioError(f"damaged audio: {size_bytes} bytes decoded to only {seconds:.1f} s")
-    if declared_s and seconds < MIN_DECODED_FRACTION * declared_s:
-        raise AudioError(
-            f"incomplete audio: decoded {seconds:.1f} s of a declared {declared_s:.0f} s")
+def scan(path: Path) -> Scan:
+    """First pass: header facts, decoder errors, decoded duration and channel energies.
+
+    Streams 8 kHz stereo int16 through a pipe and keeps only sums, so memory stays constant.
+    Raises AudioError when ffmpeg finds no audio stream it can decode.
+    """
+    result = Scan()
+    sums = np.zeros(3)
+    frames = 0
+    with subprocess.Popen(_command(path, SCAN_RATE, 2, "s16le"), stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE) as process:
+        log_parts: list[bytes] = []
+        reader = threading.Thread(target=lambda: log_parts.append(process.stderr.read()))
+        reader.start()
+        leftover = b""
+        while chunk := process.stdout.read(READ_BYTES):
+            chunk = leftover + chunk
+            usable = len(chunk) - len(chunk) % 4
+            leftover = chunk[usable:]
+            pcm = np.frombuffer(chunk[:usable], dtype=np.int16).reshape(-1, 2).astype(np.float64)
+            left, right = pcm[:, 0], pcm[:, 1]
+            sums += (np.dot(left, left), np.dot(right, right), np.dot(left + right, left + right) / 4)
+            frames += len(pcm)
+        reader.join()
+        returncode = process.wait()
+    log = b"".join(log_parts).decode("utf-8", errors="replace")
+    _parse_header(log, result)
+    result.errors = _error_lines(log)
+    result.decoded_s = frames / SCAN_RATE
+    if frames:
+        result.power = tuple(float(x) / frames / INT16_SCALE ** 2 for x in sums)  # type: ignore[assignment]
+    if result.codec is None or (returncode != 0 and frames == 0):
+        reason = result.errors[-1] if result.errors else f"ffmpeg exited with code {returncode}"
+        raise AudioError(f"not audio ffmpeg can decode ({reason})")
+    return result
+
+
+def choose_channels(scan_result: Scan) -> str:
+    """Which signal carries the speech: a key of PAN (see CHANNEL_NOTES for the rules)."""
+    if scan_result.source_channels != 2:
+        return "mono" if scan_result.source_channels == 1 else "mixed"
+    left, right, mid = scan_result.power
+    loud = max(left, right)
+    if loud < SILENT_POWER:
+        return "mixed"
+    if min(left, right) < SILENT_CHANNEL_RATIO * loud:
+        return "left" if left >= right else "right"
+    if mid < CANCEL_RATIO * (left + right) / 2:
+        return "side"
+    return "mixed"
+
+
+def check_stream(scan_result: Scan) -> None:
+    """Raise AudioError when the stream is damaged: many decoder errors, or far less audio than
+    its own header declares (a truncated or corrupted upload)."""
+    errors = scan_result.errors
+    if len(errors) > MAX_DECODE_ERRORS:
+        raise AudioError(f"damaged audio: ffmpeg reported {len(errors)} decoding errors and "
+                         f"decoded {scan_result.decoded_s:.1f} s; first error: {errors[0]}")
+    header = scan_result.header_s
+    # A duration ffmpeg estimated from the first frame's bitrate is wrong for VBR files that carry
+    # no index: it only condemns a stream that also failed to decode somewhere.
+    trusted = not scan_result.header_estimated or errors
+    if header and trusted and scan_result.decoded_s < MIN_DECODED_FRACTION * header:
+        raise AudioError(f"damaged audio: only {scan_result.decoded_s:.1f} s decodes of the "
+                         f"{header:.1f} s its audio stream declares")
+    if scan_result.decoded_s <= 0:
+        raise AudioError("the file holds no audio that decodes")
+
+
+def feed_duration_warning(seconds: float, declared_s: float | None) -> str | None:
+    """A warning when the feed's itunes:duration disagrees with the decoded audio (the file wins)."""
+    if not declared_s or abs(seconds - declared_s) <= FEED_DURATION_TOLERANCE * declared_s:
+        return None
+    return (f"the feed declares {declared_s:.0f} s (itunes:duration) but the audio is "
+            f"{seconds:.1f} s; the audio was used as it is")
+
+
+def decode(path: Path, channels: str, expected_s: float) -> np.ndarray:
+    """Second pass: 16 kHz mono int16 samples of the chosen signal, read into one array.
+
+    `expected_s` (from the scan) sizes the array; it grows only if ffmpeg yields more.
+    """
+    capacity = int(expected_s * SAMPLE_RATE) + SAMPLE_RATE
+    samples = np.empty(capacity, dtype=np.int16)
+    filled = 0
+    with subprocess.Popen(_command(path, SAMPLE_RATE, 1, "s16le", PAN[channels]),
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as process:
+        view = memoryview(samples).cast("B")
+        while True:
+            if filled * 2 == len(view):
+                samples = np.resize(samples, len(samples) + 60 * SAMPLE_RATE)
+                view = memoryview(samples).cast("B")
+            count = process.stdout.readinto(view[filled * 2:])
+            if not count:
+                break
+            filled += count // 2      # ffmpeg writes whole samples; a split one is completed next read
+        process.wait()
+    del view
+    return samples[:filled]
 
 
 def load_audio(path: Path, declared_s: float | None = None) -> Audio:
-    """Decode `path` to 16 kHz mono float32, or raise AudioError saying what is wrong with it."""
-    with open(path, "rb") as handle:
-        head = handle.read(4096)
-    codec = sniff_codec(head)
-    if codec is None:
-        raise AudioError("not an audio file ffmpeg can read (unrecognised format)")
-    errors = decode_errors(path)
-    if len(errors) > MAX_DECODE_ERRORS:
-        raise AudioError(f"damaged audio: ffmpeg reported {len(errors)} decoding errors, "
-                         f"first: {errors[0]}")
-    try:
-        segment = AudioSegment.from_file(path, format="wav" if codec == "wav" else None,
-                                         codec=None if codec == "wav" else codec)
-    except (CouldntDecodeError, IndexError, OSError) as exc:
-        raise AudioError(f"cannot decode audio: {str(exc).splitlines()[0]}") from exc
-    segment = segment.set_channels(1).set_frame_rate(SAMPLE_RATE).set_sample_width(SAMPLE_WIDTH)
-    samples = np.frombuffer(segment.raw_data, dtype=np.int16).astype(np.float32) / INT16_SCALE
+    """Decode `path` to 16 kHz mono int16 samples, or raise AudioError saying what is wrong.
+
+    `declared_s` is the feed's itunes:duration: a mismatch is returned in `Audio.warnings`.
+    Raises AudioError for a missing file, a file ffmpeg cannot decode, or a damaged stream.
+    """
+    if not Path(path).is_file():
+        raise AudioError(f"no such audio file: {path}")
+    scan_result = scan(Path(path))
+    check_stream(scan_result)
+    channels = choose_channels(scan_result)
+    samples = decode(Path(path), channels, scan_result.decoded_s)
     seconds = len(samples) / SAMPLE_RATE
-    check_complete(seconds, path.stat().st_size, codec, declared_s)
-    return Audio(samples=samples, seconds=seconds, codec=codec)
+    warnings = []
+    if channels not in ("mono", "mixed"):
+        warnings.append(CHANNEL_NOTES[channels])
+    if note := feed_duration_warning(seconds, declared_s):
+        warnings.append(note)
+    return Audio(samples=samples, seconds=seconds, codec=scan_result.codec or "unknown",
+                 channels=channels, warnings=warnings)

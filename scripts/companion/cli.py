@@ -26,7 +26,7 @@ DOCTOR_WIDTH = 120                    # the doctor table: room for "what to fix"
 
 def print_error(console: Console, exc: Exception) -> None:
     """An error for the maintainer; its text (URLs, feed titles, ffmpeg output) is not markup."""
-    console.print(f"[red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
+    console.print(f"[red]error:[/] {escape(str(exc))}", markup=True, highlight=False, soft_wrap=True)
 
 
 def cmd_sync(args: argparse.Namespace, console: Console) -> int:
@@ -38,7 +38,7 @@ def cmd_sync(args: argparse.Namespace, console: Console) -> int:
     if args.time_budget is not None and args.time_budget < 0:
         raise SyncError("--time-budget is in minutes and cannot be negative")
     options = Options(feed=args.feed, limit=args.limit, model=args.model,
-                      retranscribe=args.retranscribe, batched=not args.sequential,
+                      retranscribe=args.retranscribe, batched=args.batched,
                       device=args.device, time_budget_min=args.time_budget,
                       only=read_shard(Path(args.only)) if args.only else None)
     if args.plan:
@@ -74,12 +74,22 @@ def plan_shards(options: Options, directory: Path, max_shards: int, console: Con
 
 def cmd_transcribe(args: argparse.Namespace, console: Console) -> int:
     from companion import audio, store, transcript_formats as tf
+    from companion.project import ProjectError, open_project
     from companion.timecode import format_clock
-    from companion.transcribe import Settings, transcribe
+    from companion.transcribe import Settings, transcribe_audio
 
+    try:   # inside a project: the same settings as `companion sync`, vocabulary included
+        vocabulary = tuple(open_project().podcast.vocabulary)
+    except ProjectError:
+        vocabulary = ()
     decoded = audio.load_audio(Path(args.audio))
-    segments = transcribe(decoded.samples, Settings(model=args.model or Settings.model,
-                                                    batched=not args.sequential))
+    for warning in decoded.warnings:
+        console.print(f"warning: {escape(warning)}")
+    result = transcribe_audio(decoded.samples, Settings(
+        model=args.model or Settings.model, batched=args.batched, vocabulary=vocabulary))
+    segments = result.segments
+    for reason in result.coverage.review_reasons(bool(segments)):
+        console.print(f"needs review: {escape(reason)}")
     writers: dict[str, Callable[[list[tf.Segment]], str]] = {
         "txt": lambda s: "".join(f"[{format_clock(x['startTime'])}] {x['body']}\n" for x in s),
         "vtt": tf.to_vtt, "srt": tf.to_srt, "json": lambda s: store.dump_json(tf.to_json(s))}
@@ -216,8 +226,6 @@ def parser() -> argparse.ArgumentParser:
                       help="transcribe again even when a transcript exists (corrections are kept)")
     sync.add_argument("--device", choices=("cpu", "cuda", "auto"), default="cpu",
                       help="where the model runs (cuda needs CUDA 12 and cuDNN)")
-    sync.add_argument("--sequential", action="store_true",
-                      help="sequential instead of batched decoding (for comparison)")
     sync.add_argument("--time-budget", type=float, metavar="MINUTES",
                       help="start no transcription expected to end after MINUTES; the one in hand "
                            "finishes; exit 3 when episodes are left for the next run")
@@ -229,13 +237,18 @@ def parser() -> argparse.ArgumentParser:
                            f"work at once (default {DEFAULT_MAX_SHARDS})")
     sync.add_argument("--only", metavar="SHARD_FILE",
                       help="transcribe only the episodes of this shard file (from --plan)")
+    one = commands.add_parser("transcribe", help="print a transcript of one audio file")
+    for command in (sync, one):
+        command.add_argument("--batched", action="store_true",
+                             help="decode speech spans in batches of 8 (GPU; on CPU it was slower "
+                                  "and used twice the memory, see README)")
+        command.add_argument("--sequential", action="store_false", dest="batched",
+                             help="decode speech spans one by one (the default)")
     sync.set_defaults(run=cmd_sync)
 
-    one = commands.add_parser("transcribe", help="print a transcript of one audio file")
     one.add_argument("audio")
     one.add_argument("--model")
     one.add_argument("--format", choices=("txt", "vtt", "srt", "json"), default="txt")
-    one.add_argument("--sequential", action="store_true")
     one.set_defaults(run=cmd_transcribe)
 
     build = commands.add_parser("build", help="build the site into site/ (strict)")

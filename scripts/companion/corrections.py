@@ -38,6 +38,11 @@ TEMPLATE = """\
 #   - from: "0:00"
 #     to: "5:20"
 #     name: Tony Bailey
+#
+# accept:                  # stretches with no words on purpose (a song, a clip in another
+#   - from: "41:10"        # language): they no longer make the episode needs-review
+#     to: "43:02"
+#     reason: theme song
 """
 
 
@@ -54,8 +59,9 @@ def load(path: Path) -> dict[str, Any]:
         raise CorrectionsError(f"{path.name} is not valid YAML: {exc}") from exc
     if data is None:
         return {}
-    if not isinstance(data, dict) or set(data) - {"replace", "segments", "speakers"}:
-        raise CorrectionsError(f"{path.name} may only hold the lists replace, segments, speakers")
+    if not isinstance(data, dict) or set(data) - {"replace", "segments", "speakers", "accept"}:
+        raise CorrectionsError(f"{path.name} may only hold the lists replace, segments, "
+                               "speakers, accept")
     return data
 
 
@@ -118,3 +124,12 @@ def apply(segments: list[Segment], data: dict[str, Any]) -> tuple[list[Segment],
     except ValueError as exc:
         raise CorrectionsError(f"corrections.yml: {exc}") from exc
     return out, warnings
+
+
+def accepted(data: dict[str, Any]) -> list[tuple[float, float]]:
+    """The `accept:` stretches (seconds): speech the maintainer agrees has no words."""
+    try:
+        return [(parse_time(e["from"]), parse_time(e["to"]))
+                for e in _entries(data, "accept", ("from", "to"))]
+    except ValueError as exc:
+        raise CorrectionsError(f"corrections.yml: {exc}") from exc

@@ -20,7 +20,7 @@ from companion.timecode import format_clock, format_duration, iso_duration
 SUMMARY_CHARS = 220                     # card excerpt length
 _BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
 _SPACE = re.compile(r"\s+")
-STATUS_BADGES = {store.STATUS_TRANSCRIBED: "", store.STATUS_NO_AUDIO: "Text only",
+STATUS_BADGES = {store.STATUS_TRANSCRIBED: "", store.STATUS_NEEDS_REVIEW: "Transcript being checked", store.STATUS_NO_AUDIO: "Text only",
                  store.STATUS_FAILED: "Transcript coming", store.STATUS_PENDING: "Transcript coming"}
 
 
@@ -82,6 +82,15 @@ def episode_meta_html(episode: dict[str, Any]) -> str:
         label = f"Season {season}, episode {number}" if season is not None else f"Episode {number}"
         parts.append(text(label))
     return ' <span aria-hidden="true">·</span> '.join(parts)
+
+
+def review_note_html(episode: dict[str, Any]) -> str:
+    """A short note on an episode whose transcript may miss speech, with where."""
+    empty = (episode.get("coverage") or {}).get("empty") or []
+    where = ", ".join(f"{format_clock(a)}–{format_clock(b)}" for a, b in empty[:6])
+    return ('<p class="ffg-review-note admonition warning" data-pagefind-ignore>'
+            "Parts of this transcript may be missing and are waiting for the host to check them"
+            + (f" (around {text(where)})" if where else "") + ".</p>")
 
 
 def card_html(episode: dict[str, Any], href: str, heading_level: int = 3) -> str:
@@ -235,12 +244,14 @@ def episode_page_html(episode: dict[str, Any], transcript: dict[str, Any] | None
         parts.append(f'<h2 id="show-notes">Show notes</h2><div class="ffg-notes">{notes}</div>')
     toc.append({"level": 2, "id": "transcript", "name": "Transcript", "children": []})
     parts.append('<h2 id="transcript">Transcript</h2>')
-    segments = _segments(transcript) if episode.get("status") == "transcribed" else []
+    segments = _segments(transcript) if episode.get("status") in store.HAS_TRANSCRIPT else []
     if segments:
         parts.append(
             '<p class="ffg-transcript-help" data-pagefind-ignore>Select a time to play from there. '
             'The transcript is machine-made and may contain errors.</p>'
         )
+        if episode.get("status") == store.STATUS_NEEDS_REVIEW:
+            parts.append(review_note_html(episode))
         if downloads:
             parts.append(f'<div class="ffg-download-box" data-pagefind-ignore><p>Download the transcript:</p>{downloads_html(downloads)}</div>')
         parts.append(

@@ -66,5 +66,5 @@ def render(project: Project) -> str:
     base = site_url(project)
     blocks = ["\n".join(episode_tags(base, record, project.episodes_dir / record["slug"]))
               for record in store.load_episodes(project.episodes_dir)
-              if record.get("status") == store.STATUS_TRANSCRIBED]
+              if record.get("status") in store.HAS_TRANSCRIPT]
     return "\n\n".join(blocks) + "\n" if blocks else ""

@@ -46,7 +46,7 @@ def episode_folders(source: Path) -> Iterator[Path]:
 
 
 def _finished(record: dict[str, Any] | None) -> bool:
-    return bool(record) and record.get("status") == store.STATUS_TRANSCRIBED
+    return bool(record) and record.get("status") in store.HAS_TRANSCRIPT
 
 
 def _why_keep(incoming: dict[str, Any], existing: dict[str, Any] | None) -> str | None:

@@ -58,10 +58,12 @@ class RichReporter:
             bars, task = self._tasks.pop(key)
             bars.remove_task(task)
         colour = {"failed": "red", "transcribed": "green", "imported": "green",
-                  "deferred": "yellow"}.get(outcome.state, "dim")
+                  "deferred": "yellow", "needs-review": "yellow"}.get(outcome.state, "dim")
         line = f"[{colour}]{outcome.state:>11}[/] {outcome.slug}"
         if outcome.reason:
             line += f" — {escape(outcome.reason)}"
+        if outcome.review:
+            line += f" — {escape('; '.join(outcome.review))}"
         self.console.print(line, markup=True, highlight=False)
 
 
@@ -78,6 +80,7 @@ def summary(report: Report) -> Table:
     table.add_row("unchanged", str(count("unchanged")))
     table.add_row("corrections re-applied", str(count("corrected")))
     table.add_row("transcribed", str(count("transcribed")))
+    table.add_row("needs review (speech may be missing)", str(count("needs-review")))
     table.add_row("publisher transcripts imported", str(count("imported")))
     table.add_row("text-only (no audio)", str(count("no-audio")))
     table.add_row("failed", str(count("failed")))
@@ -93,6 +96,9 @@ def summary(report: Report) -> Table:
     for outcome in outcomes:
         if outcome.state == "failed":
             table.add_row(f"[red]failed[/] {escape(outcome.title)}", escape(outcome.reason or ""))
+        elif outcome.review:
+            table.add_row(f"[yellow]needs review[/] {escape(outcome.title)}",
+                          escape("; ".join(outcome.review)))
     return table
 
 

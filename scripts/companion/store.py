@@ -32,6 +32,8 @@ CHAPTERS_FILE = "chapters.json"
 
 STATUS_PENDING = "pending"
 STATUS_TRANSCRIBED = "transcribed"
+STATUS_NEEDS_REVIEW = "needs-review"   # transcribed, but speech may be missing (see "review")
+HAS_TRANSCRIPT = (STATUS_TRANSCRIBED, STATUS_NEEDS_REVIEW)
 STATUS_FAILED = "failed"
 STATUS_NO_AUDIO = "no-audio"
 
@@ -97,6 +99,9 @@ def new_episode(guid: str, slug: str) -> dict[str, Any]:
         "publisher_warning": None,  # why the publisher's transcript was not used, if it was not
         "model": None,             # model that made transcript.raw.json, or "publisher"
         "transcribed_at": None,
+        "coverage": None,          # {"speech_s","covered_s","percent","refilled","empty"} (Whisper only)
+        "review": [],              # why the transcript needs a maintainer's look (needs-review)
+        "audio_warnings": [],      # what decoding noticed: wrong itunes:duration, channel fixes
     }
 
 

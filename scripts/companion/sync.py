@@ -38,7 +38,7 @@ from companion import (audio, chapters, corrections, feed, http, identity, priva
 from companion.budget import Budget, episode_seconds
 from companion.project import CACHE_DIR as CACHE_NAME, Project
 from companion.slug import episode_slug
-from companion.transcribe import ModelError, Settings, load_model, transcribe
+from companion.transcribe import Coverage, ModelError, Settings, load_model, transcribe_audio
 
 FEED_STATE_FILE = "feed-state.json"      # ETag / Last-Modified of the last fetch
 FEED_CACHE_FILE = "feed.xml"             # body of the last 200, reused on a 304
@@ -98,7 +98,7 @@ class Options:
     limit: int | None = None
     model: str | None = None
     retranscribe: bool = False
-    batched: bool = True
+    batched: bool = False         # spans one by one: measured faster and leaner on CPU
     device: str = "cpu"           # "cuda" with CUDA 12 + cuDNN installed, or "auto"
     time_budget_min: float | None = None   # minutes; None: no budget
     only: Mapping[str, str] | None = None  # a shard's guid -> slug; None: every episode
@@ -112,6 +112,7 @@ class Outcome:
     state: str                    # transcribed, imported, unchanged, corrected, failed, no-audio,
                                   # deferred (left for the next run by the time budget)
     reason: str | None = None
+    review: list[str] = field(default_factory=list)   # why it needs review (status needs-review)
     audio_s: float = 0.0
     work_s: float = 0.0
     pending_s: float = 0.0        # deferred: the episode's audio length (feed's, or a guess)
@@ -204,6 +205,21 @@ def write_outputs(folder: Path, raw: list[tf.Segment]) -> tuple[bool, list[str]]
         changed |= store.write_text_atomic(folder / name, text)
     corrections.ensure_template(folder / store.CORRECTIONS_FILE)
     return changed, warnings
+
+
+def set_review(record: dict[str, Any], folder: Path, has_words: bool, outcome: Outcome) -> None:
+    """Status `needs-review` (with the reasons) when the stored coverage says speech may be
+    missing and corrections.yml does not accept the empty stretches; else `transcribed`."""
+    if not record.get("coverage"):
+        record["review"] = []
+        return
+    accepted = corrections.accepted(corrections.load(folder / store.CORRECTIONS_FILE))
+    reasons = Coverage.from_json(record["coverage"]).review_reasons(has_words, accepted)
+    record["review"] = reasons
+    record["status"] = store.STATUS_NEEDS_REVIEW if reasons else store.STATUS_TRANSCRIBED
+    outcome.review = reasons
+    if reasons and outcome.state == "transcribed":
+        outcome.state = "needs-review"
 
 
 class Syncer:
@@ -325,7 +341,7 @@ class Syncer:
         if _publisher_transcript(record):
             return False
         folder = self.project.episodes_dir / record["slug"]
-        return not (record["status"] == store.STATUS_TRANSCRIBED
+        return not (record["status"] in store.HAS_TRANSCRIPT
                     and (folder / store.RAW_TRANSCRIPT_FILE).is_file())
 
     def _run(self) -> Report:
@@ -386,12 +402,13 @@ class Syncer:
             if not record["enclosure"] and not _publisher_transcript(record):
                 record.update(status=store.STATUS_NO_AUDIO, error=None)
                 outcome.state = "no-audio"
-            elif (record["status"] == store.STATUS_TRANSCRIBED and not self.options.retranscribe
+            elif (record["status"] in store.HAS_TRANSCRIPT and not self.options.retranscribe
                   and (folder / store.RAW_TRANSCRIPT_FILE).is_file()):
                 raw = store.read_json(folder / store.RAW_TRANSCRIPT_FILE)["segments"]
                 changed, warnings = write_outputs(folder, raw)
                 self._warn_all(slug, warnings)
                 outcome.state = "corrected" if changed else "unchanged"
+                set_review(record, folder, bool(raw), outcome)
             elif self.needs_whisper(record) and not self.budget.allows(record):
                 outcome.state, outcome.pending_s = "deferred", episode_seconds(record)
                 outcome.reason = self.budget.too_long(record)
@@ -413,6 +430,8 @@ class Syncer:
         else:
             raw = self._whisper(record, folder.name, outcome)
             model, outcome.state = self.settings.model, "transcribed"
+            if record.get("audio_warnings"):
+                self.reporter.warn(f"{folder.name}: " + "; ".join(record["audio_warnings"]))
         store.write_json_atomic(folder / store.RAW_TRANSCRIPT_FILE, tf.to_json(raw))
         _changed, warnings = write_outputs(folder, raw)
         self._warn_all(folder.name, warnings)
@@ -421,6 +440,9 @@ class Syncer:
             self.budget.record(outcome.audio_s, outcome.work_s)
         record.update(status=store.STATUS_TRANSCRIBED, error=None, model=model,
                       transcribed_at=_now())
+        if model == "publisher":
+            record.update(coverage=None, review=[], audio_warnings=[])
+        set_review(record, folder, bool(raw), outcome)
 
     def _import(self, record: dict[str, Any], publisher: tuple[dict[str, Any], Any]
                 ) -> list[tf.Segment] | None:
@@ -462,9 +484,12 @@ class Syncer:
             raise
         if not record.get("duration"):
             record["duration"] = round(decoded.seconds, 3)
+        record["audio_warnings"] = decoded.warnings
         outcome.audio_s = decoded.seconds
-        return transcribe(decoded.samples, self.settings,
-                          lambda done: self.reporter.transcribing(title, done, decoded.seconds))
+        result = transcribe_audio(decoded.samples, self.settings,
+                                  lambda done: self.reporter.transcribing(title, done, decoded.seconds))
+        record["coverage"] = result.coverage.to_json()
+        return result.segments
 
     def _warn_all(self, slug: str, warnings: list[str]) -> None:
         for warning in warnings:

@@ -1,34 +1,65 @@
-"""Speech to time-coded text with Whisper, through faster-whisper (CTranslate2).
+"""Speech to time-coded text with Whisper, through faster-whisper (CTranslate2), losing no word.
 
-Choices, each measured in bench/transcribe.py:
-- batched decoding (`BatchedInferencePipeline`) over VAD chunks: about twice the speed of
-  sequential decoding on 2 CPU cores at the same word error rate;
-- voice-activity detection, so silence and music produce no invented words;
-- word timestamps, because batched segments are as long as their VAD chunk (up to 30 s): the
-  transcript is re-cut on word timings into short segments that start on their first word;
-- a per-show vocabulary passed as hotwords, and guards against repeated-line loops.
+The pipeline, each choice measured in bench/transcribe.py:
+1. the audio is cut into blocks of at most BLOCK_S at a quiet moment, so memory stays flat on long
+   episodes (faster-whisper's VAD copies its input several times over);
+2. voice-activity detection (Silero, through faster-whisper) finds the speech regions; silence and
+   music are never decoded, so they produce no invented words;
+3. decode spans are built from those regions, WITH the audio between close regions and up to
+   LEAD_S before each one: Silero starts late after music (it missed "And so" after a jingle),
+   and faster-whisper's own VAD glues speech without its gaps and drops what it missed;
+4. each span is decoded as its own window, so a line repeated after a pause keeps its own time,
+   with word timestamps: one by one by default (on 2 CPU cores this was faster than
+   `BatchedInferencePipeline` over the same spans and peaked at half the memory), or batched;
+5. completeness: every stretch of speech of REFILL_MIN_S or more that holds no word is decoded again,
+   sequentially, with CONTEXT_S of audio either side, and the new words are merged in time order
+   (batched decoding can stop short inside a window, silently: faster-whisper #1179);
+6. the show's vocabulary is spelt as the show spells it ("bailey code" -> "Bailey Code"); it is
+   not passed to the model as hotwords by default: on the sonnets that made the model invent
+   "Bailey Code." and "We'll see you in the next video." where spans end (bench/transcribe.py);
+7. words are cut into short segments that start on their first word, and only genuine decoding
+   loops are removed (see `drop_loops`);
+8. coverage (speech seconds, covered seconds, stretches still empty) is returned with the segments.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import numpy as np
 
+from companion.audio import to_float
+
 DEFAULT_MODEL = "tiny.en"
 COMPUTE_TYPE = "int8"            # CPU: int8 is fastest at no measurable WER cost for tiny/small
-BATCH_SIZE = 8                   # VAD chunks decoded together
+BATCH_SIZE = 8                   # decode spans decoded together
 BEAM_SIZE = 5                    # greedy (1) is ~25% faster but lost words on short clips (bench)
-VAD_MIN_SILENCE_MS = 1000       # batched default (160 ms) cuts chunks mid-phrase: +5 WER points
+SAMPLE_RATE = 16000              # Hz
+BLOCK_S = 600.0                  # s of audio handed to VAD and the model at once (memory bound)
+BLOCK_CUT_SEARCH_S = 20.0        # s before a block's end searched for its quietest 100 ms
+VAD_THRESHOLD = 0.5              # Silero speech probability (its default); lower marks music as speech
+VAD_MIN_SILENCE_MS = 300         # regions split at pauses this long: coverage is measured on them
+VAD_SPEECH_PAD_MS = 200          # ms added either side of a region
+MAX_REGION_S = 25.0              # longer regions are split by the VAD, so a span fits a 30 s window
+SPAN_MAX_S = 28.0                # a decode span fits Whisper's 30 s window
+SPAN_JOIN_GAP_S = 1.5            # regions closer than this are decoded in one span with their gap
+LEAD_S = 2.5                     # s of audio before a region decoded with it (VAD starts late)
+TAIL_S = 0.5                     # s after a region decoded with it
+MIN_GAP_S = 1.0                  # an empty speech stretch this long is reported (coverage.empty)
+REFILL_MIN_S = 0.5               # one this long is decoded again (batched dropped "Sonnet one", 0.8 s)
+CONTEXT_S = 2.0                  # s either side of such a stretch given to the model as context
+COVER_PAD_S = 0.5                # a word covers speech this far either side (timing slack)
+MAX_WORDS_PER_S = 6.0            # faster than anyone speaks: more words than this is a loop
+REVIEW_COVERAGE = 95.0           # % of speech covered below which an episode needs review
+REVIEW_EMPTY_S = 5.0             # an empty speech stretch this long means review
 MAX_SEGMENT_S = 15.0             # a transcript line is a sentence or two, never a paragraph
 MIN_SENTENCE_S = 4.0             # shorter sentences are joined to the next one
 MAX_WORD_GAP_S = 1.5             # a pause this long always starts a new segment
-MAX_REPEATS = 2                  # identical consecutive lines kept before a loop is cut
 SENTENCE_END = re.compile(r"[.?!…]['\")\]]*$")
 CLAUSE_END = re.compile(r"[.?!…,;:]['\")\]]*$")
 
@@ -42,8 +73,9 @@ class ModelError(Exception):
 @dataclass(frozen=True)
 class Settings:
     model: str = DEFAULT_MODEL
-    batched: bool = True
-    vocabulary: tuple[str, ...] = ()
+    batched: bool = False        # spans decoded one by one (bench: faster, half the memory on CPU)
+    vocabulary: tuple[str, ...] = ()   # the show's names: their spelling is restored in the output
+    hotwords: bool = False       # also prompt the model with them (measured: it invented words)
     device: str = "cpu"          # "cuda" or "auto" where CUDA 12 and cuDNN are installed
     cpu_threads: int = 0         # 0: CTranslate2 picks (all cores)
 
@@ -126,15 +158,79 @@ def cut_on_words(words: Iterable[dict[str, Any]]) -> list[Segment]:
     return segments
 
 
+Interval = tuple[float, float]  # (start, end) in seconds
+
+
+@dataclass
+class Coverage:
+    """How much of the speech the VAD found holds words (all times in seconds)."""
+    speech_s: float = 0.0
+    covered_s: float = 0.0
+    empty: list[Interval] = field(default_factory=list)   # speech stretches >= MIN_GAP_S, no words
+    refilled: int = 0                                     # stretches decoded again
+
+    @property
+    def percent(self) -> float:
+        return 100.0 if self.speech_s <= 0 else round(100.0 * self.covered_s / self.speech_s, 1)
+
+    def review_reasons(self, has_words: bool, accepted: Iterable[Interval] = ()) -> list[str]:
+        """Why a maintainer must look at this transcript ([] when it is complete).
+
+        Empty stretches inside an `accepted` interval (a song, a clip in another language, from
+        corrections.yml) do not count, and their speech leaves the coverage sum.
+        """
+        accepted = list(accepted)
+        open_gaps = [g for g in self.empty if not any(a <= g[0] + 0.5 and g[1] - 0.5 <= b
+                                                      for a, b in accepted)]
+        accepted_s = sum(g[1] - g[0] for g in self.empty if g not in open_gaps)
+        speech = self.speech_s - accepted_s
+        reasons = []
+        if speech > MIN_GAP_S and not has_words:
+            reasons.append(f"{speech:.0f} s of speech but no words were recognised")
+        elif speech > 0 and 100.0 * self.covered_s / speech < REVIEW_COVERAGE:
+            reasons.append(f"only {100.0 * self.covered_s / speech:.0f}% of the speech holds words")
+        long = [g for g in open_gaps if g[1] - g[0] >= REVIEW_EMPTY_S]
+        if long and not reasons:
+            reasons.append(f"{len(long)} speech stretch(es) of {REVIEW_EMPTY_S:g} s or more hold no words")
+        if reasons and open_gaps:
+            reasons.append("no words at " + ", ".join(f"{_clock(a)}-{_clock(b)}" for a, b in open_gaps))
+        return reasons
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Coverage":
+        return cls(speech_s=float(data["speech_s"]), covered_s=float(data["covered_s"]),
+                   empty=[(float(a), float(b)) for a, b in data.get("empty", [])],
+                   refilled=int(data.get("refilled", 0)))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"speech_s": round(float(self.speech_s), 1),
+                "covered_s": round(float(self.covered_s), 1), "percent": float(self.percent), "refilled": self.refilled,
+                "empty": [[round(float(a), 2), round(float(b), 2)] for a, b in self.empty]}
+
+
+@dataclass
+class Result:
+    segments: list[Segment]
+    coverage: Coverage
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
 def drop_loops(segments: list[Segment]) -> list[Segment]:
-    """Cut Whisper's repeated-line loops: keep at most MAX_REPEATS identical lines in a row."""
+    """Cut Whisper's decoding loops, and only those: a segment whose text repeats the previous
+    kept segment's over the same or overlapping audio. A line really said again, later, in its
+    own speech, keeps every repeat at its own time. (Loops that outrun the speech inside one
+    decode window are cut earlier, in `_decode_spans`.)"""
     kept: list[Segment] = []
-    run = 0
     for segment in segments:
-        same = bool(kept) and _norm(kept[-1]["body"]) == _norm(segment["body"])
-        run = run + 1 if same else 1
-        if run <= MAX_REPEATS:
-            kept.append(segment)
+        if (kept and _norm(kept[-1]["body"]) == _norm(segment["body"])
+                and segment["startTime"] < kept[-1]["endTime"] - 0.05):
+            continue
+        kept.append(segment)
     return kept
 
 
@@ -142,32 +238,224 @@ def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9 ]", "", text.lower()).strip()
 
 
-def transcribe(samples: np.ndarray, settings: Settings,
-               progress: Callable[[float], None] | None = None) -> list[Segment]:
-    """Transcribe 16 kHz mono samples into short, word-timed segments.
+def speech_regions(samples: np.ndarray) -> list[Interval]:
+    """Silero VAD speech regions of 16 kHz float32 `samples`, in seconds, at most MAX_REGION_S."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
 
-    `progress` is called with the seconds of audio done so far.
-    """
+    options = VadOptions(threshold=VAD_THRESHOLD, min_silence_duration_ms=VAD_MIN_SILENCE_MS,
+                         speech_pad_ms=VAD_SPEECH_PAD_MS, max_speech_duration_s=MAX_REGION_S)
+    return [(t["start"] / SAMPLE_RATE, t["end"] / SAMPLE_RATE)
+            for t in get_speech_timestamps(samples, options)]
+
+
+def decode_spans(regions: list[Interval], duration_s: float) -> list[Interval]:
+    """Windows to decode: regions joined (with the audio between them) while closer than
+    SPAN_JOIN_GAP_S and shorter than SPAN_MAX_S, each widened by up to LEAD_S before and
+    TAIL_S after without overlapping its neighbours."""
+    groups: list[list[float]] = []
+    for start, end in regions:
+        if groups and start - groups[-1][1] < SPAN_JOIN_GAP_S and end - groups[-1][0] <= SPAN_MAX_S - LEAD_S:
+            groups[-1][1] = end
+        else:
+            groups.append([start, end])
+    spans: list[Interval] = []
+    for index, (start, end) in enumerate(groups):
+        floor = spans[-1][1] if spans else 0.0
+        ceiling = groups[index + 1][0] if index + 1 < len(groups) else duration_s
+        lead = min(LEAD_S, max(0.0, SPAN_MAX_S - (end - start) - TAIL_S))
+        spans.append((max(floor, start - lead), min(ceiling, end + TAIL_S, duration_s)))
+    return spans
+
+
+def uncovered(regions: list[Interval], words: list[dict[str, Any]], min_s: float) -> list[Interval]:
+    """Stretches of the speech regions, `min_s` or longer, that no word covers (within COVER_PAD_S)."""
+    spans = sorted((w["startTime"] - COVER_PAD_S, w["endTime"] + COVER_PAD_S) for w in words)
+    gaps: list[Interval] = []
+    for start, end in regions:
+        cursor = start
+        for a, b in spans:
+            if b <= cursor or a >= end:
+                continue
+            if a > cursor:
+                gaps.append((cursor, a))
+            cursor = max(cursor, b)
+        if cursor < end:
+            gaps.append((cursor, end))
+    return [(a, b) for a, b in gaps if b - a >= min_s]
+
+
+def _options(settings: Settings) -> dict[str, Any]:
+    return dict(language="en", beam_size=BEAM_SIZE, word_timestamps=True,
+                condition_on_previous_text=False,
+                hotwords=", ".join(settings.vocabulary) if settings.hotwords and settings.vocabulary else None)
+
+
+def _words_of(raw: Iterable[Any], offset: float, rate_limit_s: float | None = None) -> list[dict[str, Any]]:
+    """Words of faster-whisper segments, shifted by `offset`; when they outrun the speech
+    (more than MAX_WORDS_PER_S over `rate_limit_s`), repeated segments are dropped as a loop."""
+    segments = [s for s in raw if s.words]
+    count = sum(len(s.words) for s in segments)
+    if rate_limit_s is not None and count > MAX_WORDS_PER_S * max(rate_limit_s, 1.0) + 2:
+        unique, seen = [], set()
+        for s in segments:
+            if _norm(s.text) not in seen:
+                unique.append(s)
+                seen.add(_norm(s.text))
+        segments = unique
+    words = []
+    for s in segments:
+        for w in s.words:
+            word = _word(w)
+            word["startTime"] = round(word["startTime"] + offset, 3)
+            word["endTime"] = round(word["endTime"] + offset, 3)
+            words.append(word)
+    return words
+
+
+def _decode_spans(model: Any, samples: np.ndarray, spans: list[Interval], regions: list[Interval],
+                  settings: Settings) -> list[dict[str, Any]]:
+    """First pass: each span decoded as its own window (batched or one by one)."""
     from faster_whisper import BatchedInferencePipeline
 
-    model = load_model(settings.model, settings.device, settings.cpu_threads)
-    options: dict[str, Any] = dict(
-        language="en", beam_size=BEAM_SIZE, vad_filter=True, word_timestamps=True,
-        vad_parameters={"min_silence_duration_ms": VAD_MIN_SILENCE_MS},
-        condition_on_previous_text=False,
-        hotwords=", ".join(settings.vocabulary) or None,
-    )
-    try:
-        if settings.batched:
-            raw, _info = BatchedInferencePipeline(model).transcribe(
-                samples, batch_size=BATCH_SIZE, **options)
-        else:
-            raw, _info = model.transcribe(samples, **options)
-        words: list[dict[str, Any]] = []
+    words: list[dict[str, Any]] = []
+    options = _options(settings)
+    if settings.batched:
+        raw, _info = BatchedInferencePipeline(model).transcribe(
+            samples, batch_size=BATCH_SIZE, vad_filter=False,
+            clip_timestamps=[{"start": a, "end": b} for a, b in spans], **options)
+        by_span: list[list[Any]] = [[] for _ in spans]
         for segment in raw:
-            words.extend(_word(w) for w in segment.words or [])
+            index = max(0, sum(1 for a, _b in spans if a <= segment.start + 0.01) - 1)
+            by_span[index].append(segment)
+        for (a, b), found in zip(spans, by_span):
+            words.extend(_words_of(found, 0.0, _overlap(regions, a, b)))
+        return words
+    for a, b in spans:
+        clip = samples[int(a * SAMPLE_RATE):int(b * SAMPLE_RATE)]
+        raw, _info = model.transcribe(clip, vad_filter=False, **options)
+        words.extend(_words_of(list(raw), a, _overlap(regions, a, b)))
+    return words
+
+
+def _overlap(regions: list[Interval], a: float, b: float) -> float:
+    return sum(max(0.0, min(b, e) - max(a, s)) for s, e in regions)
+
+
+def snap_onsets(words: list[dict[str, Any]], regions: list[Interval]) -> None:
+    """Move a word's start that lies in the silence or music before its speech region to the
+    region's start: decoding LEAD_S of audio before a region lets Whisper stretch the first word
+    back over it (a line said at 9.70 s was stamped 8.03). Words wholly outside every region
+    (speech the VAD missed) keep their times."""
+    for word in words:
+        for start, end in regions:
+            if word["startTime"] < start < word["endTime"] <= end + COVER_PAD_S:
+                word["startTime"] = round(start, 3)
+                break
+            if start > word["endTime"]:
+                break
+
+
+def _refill(model: Any, samples: np.ndarray, gaps: list[Interval], words: list[dict[str, Any]],
+            regions: list[Interval], settings: Settings) -> list[dict[str, Any]]:
+    """Completeness pass: decode each empty speech stretch again, sequentially, with CONTEXT_S
+    either side; keep the words that fall in the stretch. Returns all words in time order."""
+    duration = len(samples) / SAMPLE_RATE
+    added: list[dict[str, Any]] = []
+    for start, end in gaps:
+        a, b = max(0.0, start - CONTEXT_S), min(duration, end + CONTEXT_S)
+        clip = samples[int(a * SAMPLE_RATE):int(b * SAMPLE_RATE)]
+        raw, _info = model.transcribe(clip, vad_filter=False, **_options(settings))
+        for word in _words_of(list(raw), a, _overlap(regions, a, b)):
+            middle = (word["startTime"] + word["endTime"]) / 2
+            if start - COVER_PAD_S <= middle <= end + COVER_PAD_S:
+                added.append(word)
+    return sorted(words + added, key=lambda w: w["startTime"])
+
+
+def spell_vocabulary(words: list[dict[str, Any]], vocabulary: Iterable[str]) -> None:
+    """Give each run of words that spells a vocabulary term (ignoring case and punctuation) the
+    term's own spelling, keeping each word's spacing and punctuation. Changes `words` in place."""
+    for term in vocabulary:
+        tokens = term.split()
+        wanted = [_norm(t) for t in tokens]
+        if not all(wanted):
+            continue
+        for index in range(len(words) - len(tokens) + 1):
+            run = words[index:index + len(tokens)]
+            if [_norm(w["body"]) for w in run] == wanted:
+                for word, token in zip(run, tokens):
+                    word["body"] = re.sub(r"[\w'-]+", lambda _m, t=token: t, word["body"], count=1)
+
+
+def _quiet_cut(samples: np.ndarray, start: int, end: int) -> int:
+    """Index of the quietest 100 ms in the BLOCK_CUT_SEARCH_S before `end` (block boundary)."""
+    if end >= len(samples):
+        return len(samples)
+    frame = SAMPLE_RATE // 10
+    lo = max(start + frame, end - int(BLOCK_CUT_SEARCH_S * SAMPLE_RATE))
+    window = samples[lo:end].astype(np.float32)
+    frames = len(window) // frame
+    if frames == 0:
+        return end
+    energy = np.square(window[:frames * frame].reshape(frames, frame)).mean(axis=1)
+    return int(lo + int(np.argmin(energy)) * frame + frame // 2)
+
+
+def _block(samples: np.ndarray, model: Any, settings: Settings,
+           coverage: Coverage) -> list[dict[str, Any]]:
+    """Words of one block (float32, times from the block's start); adds to `coverage`."""
+    regions = speech_regions(samples)
+    if not regions:
+        return []
+    duration = len(samples) / SAMPLE_RATE
+    words = _decode_spans(model, samples, decode_spans(regions, duration), regions, settings)
+    snap_onsets(words, regions)
+    gaps = uncovered(regions, words, REFILL_MIN_S)
+    if gaps:
+        words = _refill(model, samples, gaps, words, regions, settings)
+        snap_onsets(words, regions)
+        coverage.refilled += len(gaps)
+    still = uncovered(regions, words, 0.0)
+    speech = sum(b - a for a, b in regions)
+    coverage.speech_s += speech
+    coverage.covered_s += speech - sum(b - a for a, b in still)
+    coverage.empty.extend(g for g in still if g[1] - g[0] >= MIN_GAP_S)
+    return words
+
+
+def transcribe_audio(samples: np.ndarray, settings: Settings,
+                     progress: Callable[[float], None] | None = None) -> Result:
+    """Transcribe 16 kHz mono samples (int16 or float32) into short, word-timed segments, with
+    the coverage of the speech. `progress` is called with the seconds of audio done so far.
+
+    Raises ModelError when the model cannot load or fails on the audio.
+    """
+    model = load_model(settings.model, settings.device, settings.cpu_threads)
+    coverage = Coverage()
+    words: list[dict[str, Any]] = []
+    block = int(BLOCK_S * SAMPLE_RATE)
+    start = 0
+    try:
+        while start < len(samples):
+            end = _quiet_cut(samples, start, start + block)
+            offset = float(start) / SAMPLE_RATE
+            before = len(coverage.empty)
+            found = _block(to_float(samples[start:end]), model, settings, coverage)
+            coverage.empty[before:] = [(a + offset, b + offset) for a, b in coverage.empty[before:]]
+            for word in found:
+                word["startTime"] = round(word["startTime"] + offset, 3)
+                word["endTime"] = round(word["endTime"] + offset, 3)
+            words.extend(found)
+            start = end
             if progress:
-                progress(segment.end)
+                progress(end / SAMPLE_RATE)
     except Exception as exc:  # noqa: BLE001 - CTranslate2 errors are not typed
         raise ModelError(f"the model failed on this audio: {exc}") from exc
-    return drop_loops(cut_on_words(words))
+    spell_vocabulary(words, settings.vocabulary)
+    return Result(segments=drop_loops(cut_on_words(words)), coverage=coverage)
+
+
+def transcribe(samples: np.ndarray, settings: Settings,
+               progress: Callable[[float], None] | None = None) -> list[Segment]:
+    """The segments of `transcribe_audio` (for callers that do not need the coverage)."""
+    return transcribe_audio(samples, settings, progress).segments
