@@ -250,20 +250,14 @@ class _Generator:
         from mkdocs.utils import get_relative_url
         from mkdocs.utils.meta import get_data
 
-        from companion import store
-        from companion.episode_html import Download, episode_page_html
-        from companion.site_plugin import EPISODES_URL, TRANSCRIPT_DOWNLOADS
+        from companion.episode_html import episode_page_html
+        from companion.site_plugin import EPISODES_URL, episode_parts
 
         episode = self.episodes.episodes[file.src_uri]
-        folder = self.episodes.folders[episode["slug"]]
         try:
-            transcript = store.load_transcript(folder)
-            chapters_path = folder / store.CHAPTERS_FILE
-            chapters = store.read_json(chapters_path) if chapters_path.is_file() else None
+            transcript, chapters, downloads = episode_parts(self.episodes.folders[episode["slug"]])
         except (OSError, json.JSONDecodeError) as exc:
             raise GenerateError(f"episode {episode['slug']}: {exc}") from exc
-        downloads = [Download(label, name, name.rsplit(".", 1)[1])
-                     for name, label in TRANSCRIPT_DOWNLOADS if (folder / name).is_file()]
         body, toc = episode_page_html(episode, transcript, chapters, downloads,
                                        get_relative_url(f"{EPISODES_URL}/", file.url))
         _, meta = get_data(file.content_string)

@@ -52,6 +52,20 @@ PAGEFIND_TIMEOUT_S = 600
 PAGEFIND_EXCLUDE = ".headerlink"               # toc permalink marks (¶) are not words of the page
 
 
+def episode_parts(folder: Path) -> tuple[dict[str, Any], list[dict[str, Any]] | None, list[Download]]:
+    """What an episode page shows from `episodes/<slug>/`: the transcript, the chapters (None
+    when the episode has none) and the transcript downloads that exist.
+
+    Raises OSError or json.JSONDecodeError for a missing or unreadable transcript or chapters file.
+    """
+    transcript = store.load_transcript(folder)
+    chapters_path = folder / store.CHAPTERS_FILE
+    chapters = store.read_json(chapters_path) if chapters_path.is_file() else None
+    downloads = [Download(label, name, name.rsplit(".", 1)[1])
+                 for name, label in TRANSCRIPT_DOWNLOADS if (folder / name).is_file()]
+    return transcript, chapters, downloads
+
+
 class EpisodesConfig(Config):
     episodes_dir = c.Type(str, default="episodes")
     help_file = c.Type(str, default="data/help.yml")
@@ -136,17 +150,10 @@ class EpisodesPlugin(BasePlugin[EpisodesConfig]):
         if episode is None:
             return html
         slug = episode["slug"]
-        folder = self.folders[slug]
         try:
-            transcript = store.load_transcript(folder)
-            chapters_path = folder / store.CHAPTERS_FILE
-            chapters = store.read_json(chapters_path) if chapters_path.is_file() else None
+            transcript, chapters, downloads = episode_parts(self.folders[slug])
         except (OSError, json.JSONDecodeError) as exc:
             raise PluginError(f"companion-episodes: episode {slug}: {exc}") from exc
-        downloads = [
-            Download(label, name, name.rsplit(".", 1)[1])
-            for name, label in TRANSCRIPT_DOWNLOADS if (folder / name).is_file()
-        ]
         index_href = get_relative_url(f"{EPISODES_URL}/", page.url)
         body, toc_tokens = episode_page_html(episode, transcript, chapters, downloads, index_href)
         page.toc = get_toc(toc_tokens)
