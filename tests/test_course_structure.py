@@ -119,7 +119,8 @@ def group_names(literal: str) -> set[str]:
 def in_evidence(entry: dict[str, Any], evidence: str, lines: list[str]) -> bool:
     """Match on DOI; else on the start of the title; else on first author and year in one line;
     else, for group authors and laws the bank describes in prose, on the group's name (or
-    initials) or the law's number in the bank section the entry names in `evidence`."""
+    initials), a person's surname (an undated source, which has no year to match) or the law's
+    number in the bank section the entry names in `evidence`."""
     doi = str(entry.get("DOI", "")).lower()
     if doi and doi in evidence.lower():
         return True
@@ -136,6 +137,8 @@ def in_evidence(entry: dict[str, Any], evidence: str, lines: list[str]) -> bool:
         literal = people[0].get("literal", "") if people else ""
         numbers = re.findall(r"\b\d{3,}\b", str(entry["title"]))
         keys = (group_names(literal) if literal else set()) | set(numbers)
+        if who and not year.isdigit():
+            keys.add(who)
         return any(f" {key} " in section for key in keys)
     return False
 
