@@ -177,3 +177,14 @@ def test_unreachable_host_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(http, "BACKOFF_S", 0.01)
     with pytest.raises(http.FetchError, match="cannot connect"):
         http.download("http://127.0.0.1:9/none.mp3", tmp_path / "x.audio", 10)
+
+
+@pytest.mark.parametrize("value", ["Fri, 31 Dec 9999 23:59:59 GMT", "99999999999999999999999"])
+def test_a_retry_after_beyond_any_calendar_fails_only_the_request(host, value: str) -> None:
+    # datetime cannot hold "now + 10**23 s": that must be a FetchError, not an OverflowError
+    # escaping the per-episode boundary (or stopping the run when it is the feed).
+    url = host.add("feed.xml", FEED)
+    host.faults.throttle["/feed.xml"] = [5, value, 503]
+    with pytest.raises(http.FetchError, match="503.*more than a year from now.*next run"):
+        http.fetch(url)
+    assert host.requests["/feed.xml"] == 1

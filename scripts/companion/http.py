@@ -38,6 +38,8 @@ CHUNK_BYTES = 256 * 1024     # download read size
 USER_AGENT = f"fall-from-grace-companion/{__version__} (+podcast transcripts)"
 RETRY_AFTER_MAX_S = 30.0     # a longer Retry-After fails the request; the next run asks again
 RUN_WAIT_BUDGET_S = 120.0    # all Retry-After waits of one run together (one sync, many episodes)
+RETRY_AFTER_SHOWN_MAX_S = 366 * 86400.0   # a later Retry-After (year 9999, 10**20 s) is not
+                                          # added to the clock: datetime cannot hold the sum
 THROTTLED = (429, 503)       # the statuses whose Retry-After we honour
 
 T = TypeVar("T")
@@ -139,9 +141,12 @@ def _throttle_wait(exc: BaseException, what: str) -> float | None:
     wait = max(wait, 1.0)          # "Retry-After: 0" forever must still drain the run's budget
     if wait <= RETRY_AFTER_MAX_S and budget.take(wait):
         return wait
-    when = (datetime.now(timezone.utc) + timedelta(seconds=wait)).replace(microsecond=0)
+    if wait > RETRY_AFTER_SHOWN_MAX_S:
+        when = "more than a year from now"
+    else:
+        when = (datetime.now(timezone.utc) + timedelta(seconds=wait)).replace(microsecond=0).isoformat()
     raise FetchError(f"{what}: HTTP {exc.code}: the host asked to be asked again after "
-                     f"{when.isoformat()} (Retry-After {wait:.0f} s); the next run retries") from exc
+                     f"{when} (Retry-After {wait:.0f} s); the next run retries") from exc
 
 
 def with_retries(action: Callable[[], T], what: str, retries: int = RETRIES,
