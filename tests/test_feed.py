@@ -166,3 +166,18 @@ def test_xml_base_does_not_turn_a_guid_into_a_url() -> None:
                                   b'<rss version="2.0" xml:base="https://base.example/x/">')
     assert [i["guid"] for i in parse_feed(raw, "https://h.example/rss").items] == [
         "abc-123", "https://host.example/ep/2"]
+
+
+def test_an_empty_url_in_an_item_is_not_the_feeds_own_address() -> None:
+    # urljoin(feed, "") is the feed: a blank enclosure would be "audio" at the (maybe tokenised)
+    # feed URL, shared by every such item, and a blank link or href would publish that URL.
+    raw = PERMALINK_GUIDS.replace(b'url="media/\xc3\xa9pisode 1.mp3"', b'url="  "').replace(
+        b"<link>/page/2</link>", b"<link> </link><description>&lt;a href=\"\"&gt;x&lt;/a&gt; "
+        b"&lt;a href=\"#top\"&gt;y&lt;/a&gt;</description><itunes:image href=\"\" "
+        b"xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\"/>")
+    feed_url = "https://private.example/feed/3f9c0a1b2c3d4e5f6a7b8c9d0e1f2a3b.rss?auth=s3cr3t-t0ken"
+    first, second = parse_feed(raw, feed_url).items
+    assert first["enclosure"] is None
+    assert second["link"] is None and second["image"] is None
+    assert "private.example" not in second["show_notes_html"]
+    assert 'href="#top"' in second["show_notes_html"]

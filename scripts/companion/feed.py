@@ -110,8 +110,10 @@ def _show_notes(entry: Any, base_url: str) -> str:
 
 
 def fetchable(base_url: str, url: str | None) -> str | None:
-    """`url` made absolute against the feed's URL; None unless it is http(s)."""
-    if not url:
+    """`url` made absolute against the feed's URL; None unless it is http(s). An empty or
+    fragment-only `url` is None: resolved, it would be the feed's own URL (RFC 3986 section 5.2),
+    taken for an episode's audio, page or image."""
+    if not url or not url.strip() or url.strip().startswith("#"):
         return None
     absolute = urllib.parse.urljoin(base_url, url.strip())
     return absolute if urllib.parse.urlsplit(absolute).scheme.lower() in FETCHABLE_SCHEMES else None

@@ -31,7 +31,11 @@ def clean_show_notes(raw_html: str | None, base_url: str | None = None) -> str:
     (the feed's address), so they still lead somewhere on the site."""
 
     def absolute(tag: str, attribute: str, value: str) -> str:
-        return urllib.parse.urljoin(base_url or "", value) if attribute == "href" else value
+        # An empty or "#..." href names no other page: resolved, it would be the feed's own URL
+        # (a private feed's token, published).
+        if attribute != "href" or not value.strip() or value.strip().startswith("#"):
+            return value
+        return urllib.parse.urljoin(base_url or "", value)
 
     return nh3.clean(raw_html or "", tags=SHOW_NOTE_TAGS, attributes=SHOW_NOTE_ATTRIBUTES,
                      url_schemes=SHOW_NOTE_SCHEMES, link_rel=LINK_REL,
