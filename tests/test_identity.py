@@ -117,3 +117,18 @@ def test_a_private_feeds_tokens_are_found_and_hidden(feed: str, secret: str) -> 
     assert "$COMPANION_FEED" in clean["enclosure"]["url"] and feed not in clean["error"]
     assert private_feed.secret_parts("https://feeds.example.com/show/rss?format=en") == [
         "https://feeds.example.com/show/rss?format=en"]        # nothing else looks like a token
+
+
+@pytest.mark.parametrize("url", ["https://hôte.example/épisode.mp3",
+                                 "https://xn--hte-kna.example/%C3%A9pisode.mp3",
+                                 "https://op3.dev/e/hôte.example/épisode.mp3",
+                                 "https://chrt.fm/track/XYZ/hôte.example/épisode.mp3",
+                                 "https://play.podtrac.com/npr-510289/hôte.example/épisode.mp3"])
+def test_an_accented_host_behind_a_prefix_has_the_same_key(url: str) -> None:
+    # A prefix leaves the real URL without its scheme: its host must still be read as a host.
+    assert urls.enclosure_key(url) == "xn--hte-kna.example/%C3%A9pisode.mp3"
+
+
+def test_a_host_name_with_a_space_is_refused_naming_it() -> None:
+    with pytest.raises(urls.URLError, match="host name holds a space"):
+        urls.to_uri("https://exa mple.com/a.mp3")

@@ -28,6 +28,7 @@ TRACKING_PREFIXES: tuple[tuple[str, str], ...] = (
     ("op3.dev", r"/e(?:,[^/]*)?/"),                          # OP3: /e/ or /e,pg=<guid>/
     ("dts.podtrac.com", r"/redirect\.[a-z0-9]+/"),           # Podtrac: /redirect.mp3/
     ("podtrac.com", r"/pts/redirect\.[a-z0-9]+/"),
+    ("play.podtrac.com", r"/[^/]+/"),                         # Podtrac: /<publisher id>/
     ("chtbl.com", r"/track/[^/]+/"),                          # Chartable
     ("chrt.fm", r"/track/[^/]+/"),
     ("verifi.podscribe.com", r"/rss/p/"),                     # Podscribe
@@ -45,6 +46,8 @@ TRACKING_PREFIXES: tuple[tuple[str, str], ...] = (
     ("media.blubrry.com", r"/[^/]+/"),                        # Blubrry: /<show>/<real host>/...
 )
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*://", re.I)
+# What a host may be once IDNA-encoded: DNS labels or an IP literal (RFC 3986 section 3.2.2).
+_HOST = re.compile(r"[a-z0-9_.-]+|[0-9a-f:.]+", re.I)
 _MAX_PREFIXES = 8                    # prefixes chain (op3 -> podtrac -> chartable); bound the loop
 
 
@@ -80,9 +83,11 @@ def to_uri(url: str) -> str:
     except (ValueError, UnicodeError) as exc:
         extra = f" (it holds {problem})" if problem else ""
         raise URLError(f"the feed's URL {url!r} is not a usable web address{extra}: {exc}") from exc
-    if parts.scheme.lower() not in FETCHABLE_SCHEMES or not parts.hostname:
+    if (parts.scheme.lower() not in FETCHABLE_SCHEMES or not parts.hostname
+            or not _HOST.fullmatch(parts.hostname)):
+        extra = f"; its host name holds {problem}" if problem else ""
         raise URLError(f"the feed's URL {url!r} is not a usable web address "
-                       "(it must start with http:// or https:// and name a host)")
+                       f"(it must start with http:// or https:// and name a host{extra})")
     return uri
 
 
@@ -111,8 +116,11 @@ def enclosure_key(url: str) -> str:
     Tracking prefixes removed, scheme, `www.` and query string and fragment ignored, host lower
     case, percent-encoding normalised (IRI and URI forms of one URL give one key).
     """
+    behind = strip_tracking(url.strip())
+    if behind and not _SCHEME.match(behind):
+        behind = f"http://{behind}"       # so the host is read as a host (IDNA), not as a path
     try:
-        uri = safe_url_string(strip_tracking(url.strip()))
+        uri = safe_url_string(behind)
     except (ValueError, UnicodeError):
         uri = url.strip()
     rest = _SCHEME.sub("", uri, count=1) if _SCHEME.match(uri) else uri
