@@ -132,3 +132,27 @@ def test_an_accented_host_behind_a_prefix_has_the_same_key(url: str) -> None:
 def test_a_host_name_with_a_space_is_refused_naming_it() -> None:
     with pytest.raises(urls.URLError, match="host name holds a space"):
         urls.to_uri("https://exa mple.com/a.mp3")
+
+
+def test_audio_named_by_its_query_or_a_title_day_two_episodes_share_merges_nothing() -> None:
+    # Hosts that name the audio only in the query (download.php?id=N) give every episode one key
+    # once the query is ignored; a feed that keeps its latest items leaves older episodes
+    # unclaimed. A new episode must not take one of their folders (and its transcript).
+    records = [record("ep1", "One", "2024-01-01T09:00:00+00:00",
+                      "https://h.example/download.php?id=1", "s1"),
+               record("ep2", "Two", "2024-01-08T09:00:00+00:00",
+                      "https://h.example/download.php?id=2", "s2"),
+               record("p1a", "Part 1", "2024-02-01T09:00:00+00:00", None, "s3"),
+               record("p1b", "Part 1", "2024-02-01T18:00:00+00:00", None, "s4")]
+    items = [{"guid": "ep2", "title": "Two", "date": "2024-01-08T09:00:00+00:00",
+              "enclosure": {"url": "https://h.example/download.php?id=2"}},
+             {"guid": "ep3", "title": "Three", "date": "2024-01-15T09:00:00+00:00",
+              "enclosure": {"url": "https://h.example/download.php?id=3"}},
+             {"guid": "new-part-1", "title": "Part 1", "date": "2024-02-01T12:00:00+00:00",
+              "enclosure": None}]
+    found = identity.match_items(items, records)
+    assert {i: m.record["slug"] for i, m in found.items()} == {0: "s2"}
+    # One episode, one key: a moved host with a tracking prefix still matches.
+    moved = [{"guid": "new-1", "title": "One!", "date": None,
+              "enclosure": {"url": "https://op3.dev/e/h.example/download.php?id=1"}}]
+    assert identity.match_items(moved, records[:1])[0].how == identity.BY_ENCLOSURE

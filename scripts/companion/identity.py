@@ -10,6 +10,8 @@ written stored them resolved against the feed's address (`https://old.example/ab
 3. the same audio: enclosure URLs equal once normalised (`urls.enclosure_key`);
 4. the same title (case and spacing aside) on the same day.
 
+An audio key or a title and day held by two episodes (or two items) is not used at all.
+
 Exact guid matches are made for every item first, so an episode whose old guid is still in the feed
 is never taken by another item through its audio or title.
 """
@@ -94,6 +96,16 @@ def match_items(items: list[dict[str, Any]],
     if len(found) == len(items):              # the usual run: nothing new, nothing changed
         return found
 
+    # An audio key or a title and day that two episodes share (audio named only by its query
+    # string, `download.php?id=7`; two "Part 1"s posted the same day) identifies neither of them:
+    # matching on it could give a new episode another's folder and transcript.
+    record_audio = [_audio_key(r) for r in records]
+    record_title_day = [_title_day(r.get("title"), r.get("date")) for r in records]
+    item_audio = [_audio_key(i) for i in items]
+    item_title_day = [_title_day(i.get("title"), i.get("date")) for i in items]
+    shared = (_repeated(record_audio) | _repeated(item_audio)
+              | _repeated(record_title_day) | _repeated(item_title_day))
+
     by_resolved: dict[str, list[int]] = {}
     by_audio: dict[str, list[int]] = {}
     by_title_day: dict[tuple[str, str], list[int]] = {}
@@ -103,20 +115,33 @@ def match_items(items: list[dict[str, Any]],
         for guid in guids(record):
             for suffix in _resolved_suffixes(guid):
                 by_resolved.setdefault(suffix, []).append(number)
-        if (record.get("enclosure") or {}).get("url"):
-            by_audio.setdefault(enclosure_key(record["enclosure"]["url"]), []).append(number)
-        title_day = _title_day(record.get("title"), record.get("date"))
-        if title_day:
-            by_title_day.setdefault(title_day, []).append(number)
+        if record_audio[number] and record_audio[number] not in shared:
+            by_audio[record_audio[number]] = [number]
+        if record_title_day[number] and record_title_day[number] not in shared:
+            by_title_day[record_title_day[number]] = [number]
     for index, item in enumerate(items):
         if index in found:
             continue
-        audio = (item.get("enclosure") or {}).get("url")
-        title_day = _title_day(item.get("title"), item.get("date"))
+        audio, title_day = item_audio[index], item_title_day[index]
         (claim(index, by_resolved.get(item["guid"], []), BY_RESOLVED_GUID)
-         or (audio is not None and claim(index, by_audio.get(enclosure_key(audio), []), BY_ENCLOSURE))
+         or (audio is not None and claim(index, by_audio.get(audio, []), BY_ENCLOSURE))
          or (title_day is not None and claim(index, by_title_day.get(title_day, []), BY_TITLE_DATE)))
     return found
+
+
+def _audio_key(entry: dict[str, Any]) -> str | None:
+    url = (entry.get("enclosure") or {}).get("url")
+    return enclosure_key(url) if url else None
+
+
+def _repeated(keys: list[Any]) -> set[Any]:
+    """The keys (None aside) that occur more than once."""
+    seen: set[Any] = set()
+    twice: set[Any] = set()
+    for key in keys:
+        if key is not None:
+            (twice if key in seen else seen).add(key)
+    return twice
 
 
 def adopt_guid(record: dict[str, Any], guid: str) -> str | None:
