@@ -128,3 +128,19 @@ def test_html_transcript_keeps_pc20_structure_and_survives_any_charset() -> None
 def test_not_a_vtt_file() -> None:
     with pytest.raises(ValueError):
         tf.from_vtt("1\n00:00:01,000 --> 00:00:02,000\nhi\n")
+
+
+@pytest.mark.parametrize("value", ["1e999", "Infinity", 1e999, "-Infinity", "NaN"])
+def test_json_times_must_be_finite(value) -> None:
+    # float("1e999") is inf: written back, it would make transcript.json invalid JSON (Infinity).
+    with pytest.raises(ValueError, match="not a finite number"):
+        tf.from_json({"segments": [{"startTime": 1, "endTime": value, "body": "x"}]})
+
+
+def test_publisher_transcript_types_with_parameters_are_imported() -> None:
+    from companion import sync
+
+    links = [{"url": "https://h.example/t.srt", "type": "application/x-subrip"},
+             {"url": "https://h.example/t.json", "type": "Application/JSON; charset=utf-8"}]
+    link, parse = sync._publisher_transcript({"publisher_transcripts": links})
+    assert link["url"].endswith(".json") and parse is tf.from_json

@@ -186,10 +186,15 @@ def read_feed(project: Project, source: str) -> tuple[bytes, str, str | None, in
 
 def _publisher_transcript(record: dict[str, Any]) -> tuple[dict[str, Any], Any] | None:
     """The best importable publisher transcript linked from the feed, with its parser."""
-    ranked = sorted((t for t in record["publisher_transcripts"]
-                     if (t.get("type") or "").lower() in PUBLISHER_TYPES),
-                    key=lambda t: list(PUBLISHER_TYPES).index(t["type"].lower()))
-    return (ranked[0], PUBLISHER_TYPES[ranked[0]["type"].lower()]) if ranked else None
+    ranked = sorted((t for t in record["publisher_transcripts"] if _media_type(t) in PUBLISHER_TYPES),
+                    key=lambda t: list(PUBLISHER_TYPES).index(_media_type(t)))
+    return (ranked[0], PUBLISHER_TYPES[_media_type(ranked[0])]) if ranked else None
+
+
+def _media_type(link: dict[str, Any]) -> str:
+    """A transcript link's media type without parameters (`text/vtt; charset=utf-8` is text/vtt,
+    RFC 9110 section 8.3.1)."""
+    return (link.get("type") or "").split(";", 1)[0].strip().lower()
 
 
 def write_outputs(folder: Path, raw: list[tf.Segment]) -> tuple[bool, list[str]]:

@@ -9,6 +9,7 @@ JSON transcripts are read into it.
 from __future__ import annotations
 
 import html
+import math
 import re
 from typing import Any
 
@@ -210,8 +211,8 @@ def _time(raw: dict[str, Any], name: str, number: int) -> float | None:
         seconds = float(value)
     except (TypeError, ValueError):
         raise ValueError(f"segment {number}: {name} is not a number ({value!r})") from None
-    if not seconds >= 0:                                # also catches NaN
-        raise ValueError(f"segment {number}: {name} is negative or not a number ({value!r})")
+    if not 0 <= seconds < math.inf:                     # also catches NaN, 1e999, "Infinity"
+        raise ValueError(f"segment {number}: {name} is negative or not a finite number ({value!r})")
     return seconds
 
 
