@@ -217,3 +217,31 @@ def test_a_private_feed_url_never_lands_on_disk_or_in_output(project, host, caps
     for path in project.rglob("*"):
         if path.is_file() and path != cached_feed:
             assert token.encode() not in path.read_bytes(), path
+
+
+def test_a_hand_broken_episode_json_fails_only_its_episode(project, capsys) -> None:
+    # The identity pass reads every episode.json before any episode is synced: one that is not
+    # JSON, not an object, or has fields of the wrong type must fail its own episode only.
+    items = [{"title": t, "guid": g, "date": f"Mon, 0{n} Jan 2024 09:00:00 +0000"}
+             for n, (t, g) in enumerate([("One", "g1"), ("Two", "g2"), ("Three", "g3"),
+                                         ("Four", "g4")], 1)]
+    feed_file = project / "feed.xml"
+    feed_file.write_text(rss(items))
+    assert cli.main(["sync", "--feed", str(feed_file)]) == 0
+    folders = {r["guid"]: project / "episodes" / r["slug"] for r in records(project)}
+    (folders["g1"] / "episode.json").write_text("{ not json")
+    (folders["g2"] / "episode.json").write_text("[1, 2]")
+    odd = json.loads((folders["g3"] / "episode.json").read_text())
+    odd.update(title=7, date=20240103, enclosure="https://h.example/3.mp3")
+    (folders["g3"] / "episode.json").write_text(json.dumps(odd))
+    items.append({"title": "Five", "guid": "g5", "date": "Fri, 05 Jan 2024 09:00:00 +0000"})
+    feed_file.write_text(rss(items))
+    capsys.readouterr()
+    assert cli.main(["sync", "--feed", str(feed_file)]) == 1
+    out = capsys.readouterr()
+    assert "Traceback" not in out.out + out.err
+    assert len(list((project / "episodes").iterdir())) == 5          # no second folder for any
+    assert (folders["g1"] / "episode.json").read_text() == "{ not json"   # the maintainer's file
+    readable = [json.loads(f.read_text()) for f in (project / "episodes").glob("*/episode.json")
+                if f.parent not in (folders["g1"], folders["g2"])]
+    assert {r["guid"]: r["title"] for r in readable} == {"g3": "Three", "g4": "Four", "g5": "Five"}

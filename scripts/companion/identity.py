@@ -55,9 +55,9 @@ def resolved_form_of(stored: str, guid: str) -> bool:
                for index, char in enumerate(stored) if char == "/")
 
 
-def _title_day(title: str | None, date: str | None) -> tuple[str, str] | None:
-    if not title or not date:
-        return None
+def _title_day(title: Any, date: Any) -> tuple[str, str] | None:
+    if not (title and date and isinstance(title, str) and isinstance(date, str)):
+        return None             # a hand-edited episode.json may hold anything
     return " ".join(title.casefold().split()), date[:10]
 
 
@@ -130,8 +130,9 @@ def match_items(items: list[dict[str, Any]],
 
 
 def _audio_key(entry: dict[str, Any]) -> str | None:
-    url = (entry.get("enclosure") or {}).get("url")
-    return enclosure_key(url) if url else None
+    enclosure = entry.get("enclosure")
+    url = enclosure.get("url") if isinstance(enclosure, dict) else None
+    return enclosure_key(url) if url and isinstance(url, str) else None
 
 
 def _repeated(keys: list[Any]) -> set[Any]:

@@ -312,7 +312,7 @@ class Syncer:
         report.warnings = [self._redact(w) for w in report.warnings + parsed.warnings]
         for warning in parsed.warnings:
             self.reporter.warn(warning)
-        records = store.load_episodes(self.project.episodes_dir)
+        records = self._readable_records()
         taken = {r["slug"] for r in records}
         items = sorted(parsed.items, key=lambda i: i["date"] or "", reverse=True)
         matches = identity.match_items(items, records)     # the whole feed, then --limit
@@ -328,10 +328,27 @@ class Syncer:
             entries.append((item, slug, match is None))
         return report, entries
 
+    def _readable_records(self) -> list[dict[str, Any]]:
+        """Every episode.json that can be read. One the maintainer broke is left out here: its
+        item is then given its folder back by slug, and `_episode` fails that episode alone,
+        naming the file, rather than the whole run stopping."""
+        found = []
+        for folder in store.episode_dirs(self.project.episodes_dir):
+            try:
+                record = store.read_json(folder / store.EPISODE_FILE)
+            except (OSError, ValueError):
+                continue
+            if isinstance(record, dict) and isinstance(record.get("slug"), str):
+                found.append(record)
+        return found
+
     def record_for(self, item: dict[str, Any], slug: str) -> dict[str, Any]:
-        """The episode's record as it stands, refreshed with what the feed now says."""
+        """The episode's record as it stands, refreshed with what the feed now says.
+        Raises ValueError when episode.json is not a JSON object."""
         path = self.project.episodes_dir / slug / store.EPISODE_FILE
         record = store.read_json(path) if path.is_file() else store.new_episode(item["guid"], slug)
+        if not isinstance(record, dict):
+            raise ValueError("it is not a JSON object")
         record.update({k: item[k] for k in FEED_FIELDS})
         if item["duration"]:
             record["duration"] = item["duration"]
