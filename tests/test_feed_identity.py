@@ -245,3 +245,27 @@ def test_a_hand_broken_episode_json_fails_only_its_episode(project, capsys) -> N
     readable = [json.loads(f.read_text()) for f in (project / "episodes").glob("*/episode.json")
                 if f.parent not in (folders["g1"], folders["g2"])]
     assert {r["guid"]: r["title"] for r in readable} == {"g3": "Three", "g4": "Four", "g5": "Five"}
+
+
+def test_a_private_feed_that_moves_to_a_new_token_hides_the_new_one_too(project, host, capsys,
+                                                                        monkeypatch) -> None:
+    # itunes:new-feed-url of a private feed is itself a private URL, often with a fresh token
+    # that its items carry too (show-note links, transcript and audio URLs).
+    old, new = "0ldT0ken-aaaa-1111", "n3wT0ken-bbbb-2222"
+    items = [{"title": "Members notes", "guid": "n1", "date": "Mon, 01 Jan 2024 09:00:00 +0000",
+              "notes": f'<a href="https://members.example/account?auth={new}">account</a>'},
+             {"title": "Members transcript", "guid": "n2",
+              "date": "Tue, 02 Jan 2024 09:00:00 +0000",
+              "transcripts": [{"url": f"{host.url}/private/gone.vtt?auth={new}",
+                               "type": "text/vtt"}]}]
+    host.add("private/feed.xml", rss([], new_feed_url=f"{host.url}/private/v2?auth={new}").encode())
+    host.add("private/v2", rss(items).encode())
+    monkeypatch.setenv(sync.FEED_ENV, f"{host.url}/private/feed.xml?auth={old}")
+    assert cli.main(["sync"]) == 1                                 # n2 has neither text nor audio
+    out = capsys.readouterr()
+    assert "gone.vtt" in out.err and "COMPANION_FEED secret" in out.err
+    assert new not in out.out + out.err and old not in out.out + out.err
+    cached_feed = project / ".cache" / sync.FEED_CACHE_FILE
+    for path in project.rglob("*"):
+        if path.is_file() and path != cached_feed:
+            assert new.encode() not in path.read_bytes(), path

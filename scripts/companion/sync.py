@@ -278,6 +278,11 @@ class Syncer:
         new = parsed.new_feed_url
         if not new or new == source or not source.startswith(("http://", "https://")):
             return parsed
+        if self.secret_parts:       # a private feed's new address holds a (new) token as well
+            self.secret_parts = sorted(set(self.secret_parts) | set(private_feed.secret_parts(new)),
+                                       key=len, reverse=True)
+            self.reporter = RedactingReporter(getattr(self.reporter, "inner", self.reporter),
+                                              self.secret_parts)
         try:
             moved, report.feed_status = self._read(new)
         except SyncError as exc:
