@@ -105,6 +105,8 @@ def test_every_guid_an_episode_had_is_kept() -> None:
     ("https://feeds.example.com/show?auth=Zx81qQ93mm", "Zx81qQ93mm"),
     ("https://feeds.supercast.example/episodes/3f9c27b1a8e04d55.rss", "3f9c27b1a8e04d55"),
     ("https://listener:hunter2pass@feeds.example.com/rss", "listener:hunter2pass"),
+    ("https://feeds.example.com/rss?format=en&auth=Zm9vYmFy+YmF6/cXV4==&x=1",
+     "Zm9vYmFy+YmF6/cXV4=="),                                     # base64, written raw
 ])
 def test_a_private_feeds_tokens_are_found_and_hidden(feed: str, secret: str) -> None:
     from companion import private_feed

@@ -31,9 +31,12 @@ def secret_parts(feed_url: str) -> list[str]:
     parts = urllib.parse.urlsplit(feed_url.strip())
     if parts.username:
         forms.add(parts.netloc.rsplit("@", 1)[0])
-    for _name, value in urllib.parse.parse_qsl(parts.query, keep_blank_values=False):
+    for pair in parts.query.split("&"):
+        raw = pair.partition("=")[2]
+        value = urllib.parse.unquote_plus(raw)
         if len(value) >= MIN_SECRET_CHARS:
-            forms.update({value, urllib.parse.quote(value, safe="")})
+            # as written (a base64 token's "+" and "/" too), decoded, and encoded again
+            forms.update({raw, urllib.parse.unquote(raw), value, urllib.parse.quote(value, safe="")})
     for segment in parts.path.split("/"):
         stem = segment.rsplit(".", 1)[0]
         if _TOKEN_SEGMENT.fullmatch(stem):
