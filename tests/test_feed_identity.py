@@ -269,3 +269,15 @@ def test_a_private_feed_that_moves_to_a_new_token_hides_the_new_one_too(project,
     for path in project.rglob("*"):
         if path.is_file() and path != cached_feed:
             assert new.encode() not in path.read_bytes(), path
+
+
+def test_a_publisher_transcript_nested_too_deep_is_a_warning_not_a_crash(project, host) -> None:
+    # json.loads raises RecursionError (not ValueError) on deeply nested input: still "cannot be
+    # read, the audio is transcribed instead", not an unexpected error of the episode.
+    items = [{"title": "Deep", "guid": "deep", "date": "Mon, 01 Jan 2024 09:00:00 +0000",
+              "transcripts": [{"url": host.add("deep.json", b"[" * 200_000),
+                               "type": "application/json"}]}]
+    assert cli.main(["sync", "--feed", host.add("feed.xml", rss(items).encode())]) == 1
+    deep = by_guid(project)["deep"]
+    assert "deep.json could not be read" in deep["publisher_warning"]
+    assert "unexpected error" not in deep["error"]

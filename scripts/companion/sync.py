@@ -482,7 +482,8 @@ class Syncer:
                    else parse(text))
             if not raw:
                 raise ValueError("it holds no text")
-        except (http.FetchError, ValueError) as exc:   # JSONDecodeError is a ValueError
+        # JSONDecodeError is a ValueError; json.loads raises RecursionError on deep nesting.
+        except (http.FetchError, ValueError, RecursionError) as exc:
             warning = (f"the publisher's transcript {link['url']} could not be read ({exc}); "
                        "the audio is transcribed instead")
             record["publisher_warning"] = warning
