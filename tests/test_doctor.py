@@ -78,3 +78,12 @@ def test_a_healthy_machine_passes(project, host, capsys) -> None:
     checks = rows(doctor.run())
     assert checks["feed"].status == checks[doctor.DEFAULT_CHECK].status == checks["ffmpeg"].status == "OK"
     assert "FAIL" not in capsys.readouterr().out
+
+
+def test_a_private_feed_token_is_hidden_in_every_spelling(project, monkeypatch, no_backoff) -> None:
+    # The error names the URL as requested (percent-encoded), not as the secret was written.
+    secret = f"http://127.0.0.1:{closed_port()}/feeds/my show.rss?auth=T0k|en-5a8f2c"
+    monkeypatch.setenv("COMPANION_FEED", secret)
+    row = rows(doctor.run())["feed"]
+    assert row.status == doctor.FAIL and "$COMPANION_FEED" in row.detail
+    assert "T0k" not in row.detail and "5a8f2c" not in row.detail

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from companion import feed, http
+from companion import feed, http, private_feed
 from companion.project import Project, ProjectError, open_project, site_url_problem
 from companion.transcribe import DEFAULT_MODEL, ModelError, model_path
 
@@ -175,9 +175,9 @@ def run(model: str | None = None, start: Path | None = None) -> list[Check]:
     checks.append(check_disk(project.root if project else Path.cwd()))
     secret = os.environ.get("COMPANION_FEED", "").strip()     # a private feed (see sync.py)
     if secret:
-        check = check_feed(secret)
-        checks.append(Check(check.name, check.status,
-                            check.detail.replace(secret, "$COMPANION_FEED")))
+        check = check_feed(secret)    # messages name the URL as requested (percent-encoded)
+        checks.append(Check(check.name, check.status, private_feed.redact(
+            check.detail, private_feed.secret_parts(secret))))
     elif project:
         checks.append(check_feed(project.podcast.feed))
         checks.append(check_site_url(project.site_url))
