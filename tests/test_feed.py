@@ -96,6 +96,8 @@ def test_hostile_text_is_made_harmless() -> None:
     assert 'href="https://ok.example/"' in notes and "<em>kept</em>" in notes and "<li>" in notes
     assert second["guid"] == "http://127.0.0.1:9/audio/a.mp3"   # no guid: the enclosure URL
     assert any("duplicate guid" in w for w in parsed.warnings)
+    # the refused audio is named, not silently turned into a text-only episode
+    assert any("file:///etc/passwd" in w and "text only" in w for w in parsed.warnings)
 
 
 def test_partly_malformed_feed_yields_items_and_a_warning() -> None:

@@ -216,6 +216,11 @@ def parse_feed(raw: bytes, url: str = "", content_type: str | None = None) -> Pa
     seen: set[str] = set()
     for entry, raw_guid in zip(parsed.entries, raw_guids):
         item = _item(entry, transcripts, url, raw_guid)
+        refused = [e["href"] for e in entry.get("enclosures", [])
+                   if e.get("href") and _looks_like_audio(e)] if not item["enclosure"] else []
+        if refused:
+            warnings.append(f"{item['title']!r}: its audio {refused[0].strip()!r} is not a web "
+                            "address (http:// or https://); the episode is kept as text only")
         if item["guid"] in seen:
             warnings.append(f"duplicate guid {item['guid']!r} ({item['title']!r}): kept the first")
             continue
