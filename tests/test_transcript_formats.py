@@ -144,3 +144,22 @@ def test_publisher_transcript_types_with_parameters_are_imported() -> None:
              {"url": "https://h.example/t.json", "type": "Application/JSON; charset=utf-8"}]
     link, parse = sync._publisher_transcript({"publisher_transcripts": links})
     assert link["url"].endswith(".json") and parse is tf.from_json
+
+
+@pytest.mark.parametrize("reader,text", [
+    (tf.from_srt, "1\r\n00:00:05,000 --> 00:00:02,000\r\nbackwards\r\n\r\n"
+                  "2\r\n00:00:01,000 --> 00:00:03,000\r\nearlier\r\n"),
+    (tf.from_vtt, "WEBVTT\n\n00:05.000 --> 00:02.000\nbackwards\n\n00:01.000 --> 00:03.000\nearlier\n"),
+])
+def test_cues_out_of_order_or_ending_before_they_start_are_put_right(reader, text) -> None:
+    # As for JSON: sorted by start, and an end before its start becomes a real end.
+    segments = reader(text)
+    assert [s["body"] for s in segments] == ["earlier", "backwards"]
+    assert all(s["endTime"] > s["startTime"] for s in segments)
+
+
+def test_angle_brackets_in_cue_text_are_text_and_vtt_timestamp_tags_are_markup() -> None:
+    srt = "1\n00:00:01,000 --> 00:00:02,000\n<i>Rates</i> went 5 < 6 and 7 > 3, <3\n"
+    assert tf.from_srt(srt)[0]["body"] == "Rates went 5 < 6 and 7 > 3, <3"
+    vtt = "WEBVTT\n\n00:01.000 --> 00:04.000\n<v Ann>Hi <00:02.000><c.loud>there</c>\n"
+    assert tf.from_vtt(vtt)[0]["body"] == "Hi there"

@@ -25,7 +25,9 @@ Segment = dict[str, Any]
 _CUE_TIME = re.compile(
     r"(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})\s*-->\s*(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})")
 _VOICE_ANYWHERE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]*)>|<v(?:\.[^\s>]*)?>|</v>")
-_TAG = re.compile(r"<[^>]+>")
+# Cue markup: a tag starts with a letter (`<i>`, `</v>`, `<c.loud>`, `<font color=..>`) or is a
+# WebVTT timestamp (`<00:01.500>`); "5 < 6 and 7 > 3" in an SRT line is text.
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<[\d:.]+>")
 
 
 def clock(seconds: float, separator: str = ".") -> str:
@@ -165,6 +167,25 @@ def _voice_spans(lines: list[str]) -> list[tuple[str | None, str]]:
     return spans
 
 
+def _in_order(segments: list[Segment], ends: list[float | None],
+              duration: float | None = None) -> list[Segment]:
+    """`segments` sorted by start (stably), each with an end after its start: a missing or
+    backwards end (publishers' files have both) ends at the next start, the last at `duration`
+    when known, else after its words at WORDS_PER_S."""
+    read = sorted(zip(segments, ends), key=lambda pair: pair[0]["startTime"])
+    for index, (segment, end) in enumerate(read):
+        start = segment["startTime"]
+        if end is None or end <= start:
+            if index + 1 < len(read) and read[index + 1][0]["startTime"] > start:
+                end = read[index + 1][0]["startTime"]
+            elif index + 1 == len(read) and duration and duration > start:
+                end = duration
+            else:
+                end = start + max(len(segment["body"].split()) / WORDS_PER_S, 0.5)
+        segment["endTime"] = round(end, 3)
+    return [segment for segment, _end in read]
+
+
 def _cues(text: str, voices: bool) -> list[Segment]:
     segments: list[Segment] = []
     for match, lines in _cue_blocks(text):
@@ -182,7 +203,7 @@ def _cues(text: str, voices: bool) -> list[Segment]:
                 segment["speaker"] = who
             segments.append(segment)
             at = until
-    return segments
+    return _in_order(segments, [s["endTime"] for s in segments])
 
 
 def from_vtt(text: str) -> list[Segment]:
@@ -226,7 +247,8 @@ def from_json(data: Any, duration: float | None = None) -> list[Segment]:
     """
     if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
         raise ValueError("not a Podcasting 2.0 JSON transcript (no segments list)")
-    read: list[tuple[float, float | None, Segment]] = []
+    segments: list[Segment] = []
+    ends: list[float | None] = []
     for number, raw in enumerate(data["segments"], 1):
         if not isinstance(raw, dict):
             raise ValueError(f"segment {number} is not an object")
@@ -239,17 +261,6 @@ def from_json(data: Any, duration: float | None = None) -> list[Segment]:
         segment: Segment = {"startTime": start, "endTime": start, "body": body}
         if raw.get("speaker"):
             segment["speaker"] = str(raw["speaker"])
-        read.append((start, _time(raw, "endTime", number), segment))
-    read.sort(key=lambda r: r[0])
-    segments: list[Segment] = []
-    for index, (start, end, segment) in enumerate(read):
-        if end is None or end <= start:
-            if index + 1 < len(read) and read[index + 1][0] > start:
-                end = read[index + 1][0]
-            elif index + 1 == len(read) and duration and duration > start:
-                end = duration
-            else:
-                end = start + max(len(segment["body"].split()) / WORDS_PER_S, 0.5)
-        segment["endTime"] = round(end, 3)
         segments.append(segment)
-    return segments
+        ends.append(_time(raw, "endTime", number))
+    return _in_order(segments, ends, duration)
