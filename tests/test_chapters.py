@@ -75,6 +75,7 @@ def test_feed_chapters_follow_the_feed(project, host) -> None:
     (b'{"chapters": [{"startTime": 0}]}', "version"),
     (b'{"version": "1.2.0", "chapters": [{"title": "no start"}]}', "startTime"),
     (b'{"version": "1.2.0", "chapters": [{"startTime": "0:10"}]}', "wrong type"),
+    (b"[" * 200_000, "not JSON"),                   # json.loads: RecursionError, not ValueError
 ])
 def test_bad_chapters_are_a_warning_not_a_failure(project, host, capsys, body, reason) -> None:
     url = host.add("chapters.json", body)

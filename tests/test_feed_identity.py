@@ -281,3 +281,20 @@ def test_a_publisher_transcript_nested_too_deep_is_a_warning_not_a_crash(project
     deep = by_guid(project)["deep"]
     assert "deep.json could not be read" in deep["publisher_warning"]
     assert "unexpected error" not in deep["error"]
+
+
+def test_damaged_cache_files_never_stop_a_run(project, host, tmp_path) -> None:
+    # .cache/ holds only caches: a feed-state.json or speed.json that is not what we wrote
+    # (a disk filled mid-write by another tool, a hand edit) means starting that cache again.
+    from companion import budget
+
+    items = [{"title": "One", "guid": "g1", "date": "Mon, 01 Jan 2024 09:00:00 +0000"}]
+    feed = host.add("feed.xml", rss(items).encode())
+    assert cli.main(["sync", "--feed", feed]) == 0
+    for damaged in ("{ not json", "[1, 2]"):
+        (project / ".cache" / sync.FEED_STATE_FILE).write_text(damaged)
+        assert cli.main(["sync", "--feed", feed]) == 0
+    speeds = tmp_path / budget.SPEED_FILE
+    speeds.write_text("[1, 2]")
+    budget.save_measured(tmp_path, "tiny.en", 60.0, 6.0)
+    assert budget.load_measured(tmp_path, "tiny.en") == 10.0

@@ -78,6 +78,8 @@ def save_measured(cache_dir: Path, model: str, audio_s: float, work_s: float) ->
         speeds = json.loads(path.read_text())
     except (OSError, ValueError):
         speeds = {}
+    if not isinstance(speeds, dict):        # a damaged cache file is only a cache
+        speeds = {}
     speeds[model] = {"audio_s": round(audio_s, 3), "work_s": round(work_s, 3)}
     store.write_json_atomic(path, speeds)
 

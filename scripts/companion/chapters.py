@@ -55,9 +55,10 @@ def fetch(url: str) -> dict[str, Any]:
     """Download and validate the chapters file at `url`."""
     body = http.fetch(url).body.decode("utf-8-sig", errors="replace")
     try:
-        return validate(json.loads(body))
-    except json.JSONDecodeError as exc:
+        data = json.loads(body)
+    except (json.JSONDecodeError, RecursionError) as exc:   # RecursionError: nested too deep
         raise ChaptersError(f"not JSON ({exc})") from exc
+    return validate(data)
 
 
 def update(folder: Path, record: dict[str, Any], warn: Callable[[str], None]) -> None:

@@ -168,7 +168,12 @@ def read_feed(project: Project, source: str) -> tuple[bytes, str, str | None, in
         return path.read_bytes(), "", None, 200
     state_path = project.cache_dir / FEED_STATE_FILE
     cache_path = project.cache_dir / FEED_CACHE_FILE
-    state = json.loads(state_path.read_text()) if state_path.is_file() else {}
+    try:      # only a cache: a damaged one means an unconditional GET, not a stopped run
+        state = json.loads(state_path.read_text()) if state_path.is_file() else {}
+    except (OSError, ValueError):
+        state = {}
+    if not isinstance(state, dict):
+        state = {}
     usable = state.get("url") == _url_key(source) and cache_path.is_file()
     try:
         reply = http.fetch(source, state.get("etag") if usable else None,
