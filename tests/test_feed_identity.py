@@ -298,3 +298,26 @@ def test_damaged_cache_files_never_stop_a_run(project, host, tmp_path) -> None:
     speeds.write_text("[1, 2]")
     budget.save_measured(tmp_path, "tiny.en", 60.0, 6.0)
     assert budget.load_measured(tmp_path, "tiny.en") == 10.0
+
+
+def test_a_new_feed_url_that_is_the_same_feed_or_a_loop_is_no_move(project, host, capsys) -> None:
+    # A feed naming itself (spelt differently) or two feeds naming each other: telling the
+    # maintainer to "move" to the address they already use, or back and forth, helps nobody.
+    items = [{"title": "One", "guid": "g1", "date": "Mon, 01 Jan 2024 09:00:00 +0000"}]
+    a, b = f"{host.url}/a/feed.xml", f"{host.url}/b/feed.xml"
+    host.add("self/feed.xml", rss(items, new_feed_url=f" HTTP://{host.url[7:]}/self/feed.xml ")
+             .encode())
+    host.add("a/feed.xml", rss(items, new_feed_url=b).encode())
+    host.add("b/feed.xml", rss(items, new_feed_url=a).encode())
+    capsys.readouterr()
+    assert cli.main(["sync", "--feed", f"{host.url}/self/feed.xml"]) == 0
+    assert "feed moved" not in capsys.readouterr().err
+    assert cli.main(["sync", "--feed", a]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert "feed moved" not in err and "name each other" in err
+    assert len(records(project)) == 1
+    # and a move to an address that does not answer is said, not kept in the report unseen
+    host.add("c/feed.xml", rss(items, new_feed_url=f"{host.url}/gone/feed.xml").encode())
+    assert cli.main(["sync", "--feed", f"{host.url}/c/feed.xml"]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert "new address cannot be used" in err and "404" in err

@@ -34,7 +34,7 @@ from typing import Any, Iterator, Mapping, Protocol
 from filelock import FileLock, Timeout
 
 from companion import (audio, chapters, corrections, feed, http, identity, private_feed, store,
-                       transcript_formats as tf)
+                       transcript_formats as tf, urls)
 from companion.budget import Budget, episode_seconds
 from companion.project import CACHE_DIR as CACHE_NAME, Project
 from companion.slug import episode_slug
@@ -151,6 +151,15 @@ def feed_source(options: "Options", project: Project) -> tuple[str, bool]:
     if secret:
         return secret, True
     return project.podcast.feed, False
+
+
+def _same_address(one: str, other: str) -> bool:
+    """Whether two feed URLs are one address spelt differently (case of scheme and host,
+    percent-encoding, surrounding spaces: `urls.to_uri`)."""
+    try:
+        return urls.to_uri(one) == urls.to_uri(other)
+    except urls.URLError:
+        return one.strip() == other.strip()
 
 
 def _url_key(url: str) -> str:
@@ -281,7 +290,7 @@ class Syncer:
     def _follow_move(self, source: str, parsed: feed.ParsedFeed, report: Report) -> feed.ParsedFeed:
         """Read the feed at itunes:new-feed-url (one hop) and say how to update the settings."""
         new = parsed.new_feed_url
-        if not new or new == source or not source.startswith(("http://", "https://")):
+        if not new or _same_address(new, source) or not source.startswith(("http://", "https://")):
             return parsed
         if self.secret_parts:       # a private feed's new address holds a (new) token as well
             self.secret_parts = sorted(set(self.secret_parts) | set(private_feed.secret_parts(new)),
@@ -294,6 +303,11 @@ class Syncer:
             report.warnings.append(f"the feed says it moved (itunes:new-feed-url), but the new "
                                    f"address cannot be used: {exc}; read the old one")
             return parsed
+        if moved.new_feed_url and _same_address(moved.new_feed_url, source):
+            report.warnings.append("the feed and the address it says it moved to (itunes:new-"
+                                   "feed-url) name each other as the new address; read the one "
+                                   "set, as it is: ask the publisher which is current")
+            return parsed
         if self.secret_parts:
             report.moved = (f"the feed moved (itunes:new-feed-url): set the {FEED_ENV} secret to "
                             "the new address the publisher gave (not shown: it may hold a token)")
@@ -301,7 +315,6 @@ class Syncer:
             report.moved = (f"the feed moved (itunes:new-feed-url) to {new}: set extra.podcast.feed "
                             f"in mkdocs.yml to {new}")
         self.reporter.warn(report.moved)
-        report.warnings += moved.warnings
         return moved
 
     def entries(self) -> tuple[Report, list[tuple[dict[str, Any], str, bool]]]:
@@ -319,8 +332,9 @@ class Syncer:
         parsed, status = self._read(source)
         report = Report(feed_status=status)
         parsed = self._follow_move(source, parsed, report)
+        # _follow_move's own warnings (a loop, an unusable new address) are shown too
         report.warnings = [self._redact(w) for w in report.warnings + parsed.warnings]
-        for warning in parsed.warnings:
+        for warning in report.warnings:
             self.reporter.warn(warning)
         records = self._readable_records()
         taken = {r["slug"] for r in records}
