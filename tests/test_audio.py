@@ -152,3 +152,50 @@ def test_channels_that_cancel_or_are_dead_are_detected(tmp_path: Path, jfk: np.n
 def test_missing_file_is_a_plain_error(tmp_path: Path) -> None:
     with pytest.raises(audio.AudioError, match="no such audio file"):
         audio.load_audio(tmp_path / "nope.mp3")
+
+
+@pytest.mark.parametrize("delay", ["2S", "3S"])   # 0.12 and 0.19 ms at 16 kHz
+def test_inverted_channel_a_few_samples_late_is_not_thinned(tmp_path: Path, jfk: np.ndarray,
+                                                            delay: str) -> None:
+    """One channel inverted and a fraction of a millisecond late (two mics, a misaligned edit)
+    only partly cancels: the mix keeps about half the energy, all of it treble, and loses the
+    voice's fundamental. The sum of the two must win only when it carries the signal."""
+    path = tmp_path / "late-inverted.wav"
+    ffmpeg("-i", str(AUDIO / "jfk.wav"), "-af",
+           f"aeval=val(0)|-val(0):c=stereo,adelay=0|{delay}", str(path))
+    decoded = audio.load_audio(path)
+    assert decoded.channels == "side" and decoded.warnings
+    level = np.sqrt(np.square(audio.to_float(decoded.samples)).mean())
+    assert level > 0.8 * np.sqrt(np.square(audio.to_float(jfk)).mean())
+
+
+def test_one_channel_speech_other_channel_music_is_mixed(tmp_path: Path, jfk: np.ndarray) -> None:
+    """Uncorrelated channels neither cancel nor are dead: both are kept."""
+    path = tmp_path / "speech-music.wav"
+    ffmpeg("-i", str(AUDIO / "jfk.wav"), "-f", "lavfi", "-i", "sine=f=220:r=16000:d=11",
+           "-filter_complex", "[0][1]amerge=inputs=2,volume=1[a]", "-map", "[a]", str(path))
+    assert audio.load_audio(path).channels == "mixed"
+
+
+@pytest.mark.parametrize("name", ["ep3:relapse.mp3", "-ep 3 é.mp3"])
+def test_relative_paths_with_colons_and_dashes_decode(tmp_path: Path, name: str,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """'ep3:relapse.mp3' is a file, not the URL scheme 'ep3' (ffmpeg: 'Protocol not found')."""
+    ffmpeg("-i", str(AUDIO / "jfk.wav"), "-c:a", "libmp3lame", "-b:a", "32k", str(tmp_path / name))
+    monkeypatch.chdir(tmp_path)
+    assert audio.load_audio(Path(name)).seconds == pytest.approx(11.0, abs=0.15)
+
+
+@pytest.mark.parametrize("content,reason", [
+    (b"", "empty file"),
+    (b"<!DOCTYPE html>\n<html><head><title>Not found</title></head><body>Gone</body></html>",
+     "a web page"),
+])
+def test_empty_file_and_web_page_say_what_they_are(tmp_path: Path, content: bytes,
+                                                   reason: str) -> None:
+    """A host that answers 200 with an HTML page, or an interrupted write, is named plainly."""
+    path = tmp_path / "episode.mp3"
+    path.write_bytes(content)
+    with pytest.raises(audio.AudioError, match=reason) as error:
+        audio.load_audio(path)
+    assert "\n" not in str(error.value)

@@ -33,11 +33,14 @@ SAMPLE_RATE = 16000               # Hz, what Whisper's feature extractor expects
 SCAN_RATE = 8000                  # Hz, enough to measure channel energies and duration
 INT16_SCALE = 32768.0             # int16 -> float32 in [-1, 1)
 READ_BYTES = 1 << 20              # pipe read size
+HEAD_BYTES = 1024                 # bytes read to name what a refused file is (message only)
 MIN_DECODED_FRACTION = 0.5        # of the duration the stream's own header declares
 MAX_DECODE_ERRORS = 10            # ffmpeg error lines tolerated (a glitch or two is normal)
 FEED_DURATION_TOLERANCE = 0.1     # share of the feed's itunes:duration before a warning
 SILENT_CHANNEL_RATIO = 1e-3       # a channel with under 0.1 % of the other's energy (-30 dB) is dead
-CANCEL_RATIO = 0.05               # mid (L+R)/2 with under 5 % of the channels' energy: out of phase
+SIDE_RATIO = 0.5                  # mid (L+R)/2 with under half the side (L-R)/2 energy: the
+                                  # channels are anti-correlated (correlation < -1/3), i.e. one is
+                                  # inverted, perhaps a little late; the side carries the signal
 SILENT_POWER = 1e-9               # mean square (float scale) below which a signal is digital silence
 
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
@@ -88,7 +91,10 @@ def to_float(samples: np.ndarray) -> np.ndarray:
 def _command(path: Path, rate: int, channels: int, sample_format: str,
              pan: str | None = None) -> list[str]:
     """ffmpeg arguments decoding the first audio stream of `path` to raw PCM on stdout."""
-    command = [FFMPEG, "-nostdin", "-hide_banner", "-loglevel", "level+info", "-i", str(path),
+    # "file:" and an absolute path: a name such as "ep3:relapse.mp3" is a file, not the URL
+    # scheme "ep3", and no other ffmpeg protocol (http, concat, ...) is ever opened.
+    source = "file:" + str(Path(path).absolute())
+    command = [FFMPEG, "-nostdin", "-hide_banner", "-loglevel", "level+info", "-i", source,
                "-map", "0:a:0", "-vn", "-sn", "-dn"]
     if pan:
         command += ["-af", pan]
@@ -117,6 +123,20 @@ def _error_lines(log: str) -> list[str]:
     # Drop ffmpeg's pointer addresses ("[mp3float @ 0x55d1...]") so a reason reads the same each run.
     lines = [line for line in log.splitlines() if "[error]" in line or "[fatal]" in line]
     return [re.sub(r" @ 0x[0-9a-f]+|\[(error|fatal)\] ", "", line).strip() for line in lines]
+
+
+def _not_audio_reason(path: Path) -> str | None:
+    """What a file ffmpeg refused is, when it is a common mistake: an empty file (an interrupted
+    download) or a web page (a host answering 200 with an HTML error page). Only for the message:
+    the decoder is always ffmpeg's choice."""
+    if path.stat().st_size == 0:
+        return "empty file: 0 bytes"
+    with path.open("rb") as source:
+        head = source.read(HEAD_BYTES)
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")) or b"<html" in text:
+        return "the file is a web page (HTML), not audio: the host sent an error or login page"
+    return None
 
 
 def scan(path: Path) -> Scan:
@@ -151,7 +171,8 @@ def scan(path: Path) -> Scan:
     if frames:
         result.power = tuple(float(x) / frames / INT16_SCALE ** 2 for x in sums)  # type: ignore[assignment]
     if result.codec is None or (returncode != 0 and frames == 0):
-        reason = result.errors[-1] if result.errors else f"ffmpeg exited with code {returncode}"
+        reason = _not_audio_reason(path) or (
+            result.errors[-1] if result.errors else f"ffmpeg exited with code {returncode}")
         raise AudioError(f"not audio ffmpeg can decode ({reason})")
     return result
 
@@ -166,7 +187,8 @@ def choose_channels(scan_result: Scan) -> str:
         return "mixed"
     if min(left, right) < SILENT_CHANNEL_RATIO * loud:
         return "left" if left >= right else "right"
-    if mid < CANCEL_RATIO * (left + right) / 2:
+    side = (left + right) / 2 - mid          # (L-R)^2/4 = (L^2+R^2)/2 - (L+R)^2/4
+    if mid < SIDE_RATIO * side:
         return "side"
     return "mixed"
 
@@ -204,21 +226,22 @@ def decode(path: Path, channels: str, expected_s: float) -> np.ndarray:
     """
     capacity = int(expected_s * SAMPLE_RATE) + SAMPLE_RATE
     samples = np.empty(capacity, dtype=np.int16)
-    filled = 0
+    filled = 0                    # bytes: a read may end mid-sample; the next completes it in place
     with subprocess.Popen(_command(path, SAMPLE_RATE, 1, "s16le", PAN[channels]),
                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as process:
         view = memoryview(samples).cast("B")
         while True:
-            if filled * 2 == len(view):
+            if filled == len(view):
+                del view
                 samples = np.resize(samples, len(samples) + 60 * SAMPLE_RATE)
                 view = memoryview(samples).cast("B")
-            count = process.stdout.readinto(view[filled * 2:])
+            count = process.stdout.readinto(view[filled:])
             if not count:
                 break
-            filled += count // 2      # ffmpeg writes whole samples; a split one is completed next read
+            filled += count
         process.wait()
     del view
-    return samples[:filled]
+    return samples[:filled // 2]
 
 
 def load_audio(path: Path, declared_s: float | None = None) -> Audio:
