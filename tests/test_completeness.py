@@ -147,6 +147,18 @@ def test_review_reasons_and_accepted_stretches() -> None:
     assert "no words" in empty.review_reasons(False)[0]
 
 
+def test_an_episode_with_no_speech_at_all_needs_review() -> None:
+    """A long upload that is all silence, music or noise (a broken export, the wrong file) is
+    not a finished transcript with no words; a short sting is, and the maintainer can accept a
+    music-only episode in corrections.yml."""
+    silent = Coverage(audio_s=3600.0)
+    assert "no speech" in silent.review_reasons(False)[0] and "1:00:00" in silent.review_reasons(False)[0]
+    assert silent.review_reasons(False, [(0.0, 3600.0)]) == []
+    assert Coverage(audio_s=8.0).review_reasons(False) == []
+    assert Coverage.from_json(silent.to_json()).review_reasons(False)
+    assert Coverage.from_json({"speech_s": 0.0, "covered_s": 0.0}).review_reasons(False) == []
+
+
 def test_needs_review_until_the_maintainer_accepts_the_stretch(tmp_path: Path) -> None:
     record = store.new_episode("g", "s")
     record["status"] = store.STATUS_TRANSCRIBED

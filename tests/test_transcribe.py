@@ -12,7 +12,7 @@ import pytest
 from whisper_normalizer.english import EnglishTextNormalizer
 
 from companion import audio
-from companion.transcribe import MAX_SEGMENT_S, Settings, cut_on_words, transcribe
+from companion.transcribe import MAX_SEGMENT_S, Settings, cut_on_words, transcribe, transcribe_audio
 
 AUDIO = Path(__file__).parent / "data" / "audio"
 WER_MARGIN = 0.03
@@ -66,7 +66,9 @@ def test_segments_are_short_and_start_on_their_first_word() -> None:
 @pytest.mark.model
 def test_silence_gives_no_words() -> None:
     silence = np.zeros(40 * audio.SAMPLE_RATE, dtype=np.float32)
-    assert transcribe(silence, Settings()) == []
+    result = transcribe_audio(silence, Settings())
+    assert result.segments == [] and result.coverage.audio_s == pytest.approx(40.0)
+    assert "no speech" in result.coverage.review_reasons(False)[0]     # 40 s of nothing: look
 
 
 @pytest.mark.model

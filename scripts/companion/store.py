@@ -99,7 +99,7 @@ def new_episode(guid: str, slug: str) -> dict[str, Any]:
         "publisher_warning": None,  # why the publisher's transcript was not used, if it was not
         "model": None,             # model that made transcript.raw.json, or "publisher"
         "transcribed_at": None,
-        "coverage": None,          # {"speech_s","covered_s","percent","refilled","empty"} (Whisper only)
+        "coverage": None,          # {"speech_s","covered_s","percent","refilled","empty","audio_s"} (Whisper only)
         "review": [],              # why the transcript needs a maintainer's look (needs-review)
         "audio_warnings": [],      # what decoding noticed: wrong itunes:duration, channel fixes
     }

@@ -57,6 +57,8 @@ COVER_PAD_S = 0.5                # a word covers speech this far either side (ti
 MAX_WORDS_PER_S = 6.0            # faster than anyone speaks: more words than this is a loop
 REVIEW_COVERAGE = 95.0           # % of speech covered below which an episode needs review
 REVIEW_EMPTY_S = 5.0             # an empty speech stretch this long means review
+NO_SPEECH_REVIEW_S = 30.0        # audio this long with no speech at all means review (a podcast
+                                 # episode is speech: silence or music only is a broken upload)
 MAX_SEGMENT_S = 15.0             # a transcript line is a sentence or two, never a paragraph
 MIN_SENTENCE_S = 4.0             # shorter sentences are joined to the next one
 MAX_WORD_GAP_S = 1.5             # a pause this long always starts a new segment
@@ -168,6 +170,7 @@ class Coverage:
     covered_s: float = 0.0
     empty: list[Interval] = field(default_factory=list)   # speech stretches >= MIN_GAP_S, no words
     refilled: int = 0                                     # stretches decoded again
+    audio_s: float = 0.0                                  # length of the audio (0: not recorded)
 
     @property
     def percent(self) -> float:
@@ -185,6 +188,11 @@ class Coverage:
         accepted_s = sum(g[1] - g[0] for g in self.empty if g not in open_gaps)
         speech = self.speech_s - accepted_s
         reasons = []
+        whole_accepted = any(a <= 0.5 and self.audio_s - 0.5 <= b for a, b in accepted)
+        if (self.speech_s <= 0 and not has_words and self.audio_s >= NO_SPEECH_REVIEW_S
+                and not whole_accepted):
+            reasons.append(f"no speech found in the {_clock(self.audio_s)} of audio "
+                           "(silence, music or noise only): check the audio file")
         if speech > MIN_GAP_S and not has_words:
             reasons.append(f"{speech:.0f} s of speech but no words were recognised")
         elif speech > 0 and 100.0 * self.covered_s / speech < REVIEW_COVERAGE:
@@ -200,11 +208,12 @@ class Coverage:
     def from_json(cls, data: dict[str, Any]) -> "Coverage":
         return cls(speech_s=float(data["speech_s"]), covered_s=float(data["covered_s"]),
                    empty=[(float(a), float(b)) for a, b in data.get("empty", [])],
-                   refilled=int(data.get("refilled", 0)))
+                   refilled=int(data.get("refilled", 0)), audio_s=float(data.get("audio_s", 0.0)))
 
     def to_json(self) -> dict[str, Any]:
         return {"speech_s": round(float(self.speech_s), 1),
                 "covered_s": round(float(self.covered_s), 1), "percent": float(self.percent), "refilled": self.refilled,
+                "audio_s": round(float(self.audio_s), 1),
                 "empty": [[round(float(a), 2), round(float(b), 2)] for a, b in self.empty]}
 
 
@@ -431,7 +440,7 @@ def transcribe_audio(samples: np.ndarray, settings: Settings,
     Raises ModelError when the model cannot load or fails on the audio.
     """
     model = load_model(settings.model, settings.device, settings.cpu_threads)
-    coverage = Coverage()
+    coverage = Coverage(audio_s=len(samples) / SAMPLE_RATE)
     words: list[dict[str, Any]] = []
     block = int(BLOCK_S * SAMPLE_RATE)
     start = 0
