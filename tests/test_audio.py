@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import struct
 import subprocess
 from pathlib import Path
 
@@ -199,3 +200,42 @@ def test_empty_file_and_web_page_say_what_they_are(tmp_path: Path, content: byte
     with pytest.raises(audio.AudioError, match=reason) as error:
         audio.load_audio(path)
     assert "\n" not in str(error.value)
+
+
+def _syncsafe(n: int) -> bytes:
+    return bytes([(n >> 21) & 127, (n >> 14) & 127, (n >> 7) & 127, n & 127])
+
+
+def _id3v24_footer_tag(picture: bytes) -> bytes:
+    """An ID3v2.4 tag with a footer (flag 0x10), as taggers append it at the END of a file
+    (ID3v2.4.0 structure, sections 3.1 and 3.4), holding an APIC cover picture."""
+    data = b"\x00image/png\x00\x03\x00" + picture
+    body = b"APIC" + _syncsafe(len(data)) + b"\x00\x00" + data
+    return (b"ID3\x04\x00\x10" + _syncsafe(len(body)) + body
+            + b"3DI\x04\x00\x10" + _syncsafe(len(body)))
+
+
+def _ape_tag(value: bytes) -> bytes:
+    """An APEv2 tag with header and footer (32 bytes each), one binary item."""
+    item = struct.pack("<II", len(value), 2) + b"Cover Art (Front)\x00" + value
+    size = len(item) + 32
+    return (b"APETAGEX" + struct.pack("<IIII", 2000, size, 1, 0xA0000000) + bytes(8) + item
+            + b"APETAGEX" + struct.pack("<IIII", 2000, size, 1, 0x80000000) + bytes(8))
+
+
+@pytest.mark.parametrize("tail", ["id3v24-footer", "ape+id3v24+id3v1"])
+def test_tags_at_the_end_of_an_mp3_are_not_damage(tmp_path: Path, jfk: np.ndarray,
+                                                  tail: str) -> None:
+    """Tags appended after the audio (an ID3v2.4 tag with a footer, APE, ID3v1) holding a
+    picture are not audio: ffmpeg's MP3 demuxer reads only ID3v1/APE there, tries to decode an
+    appended ID3v2.4 picture as frames and reported 136 'Header missing' errors."""
+    plain, tagged = tmp_path / "plain.mp3", tmp_path / "tagged.mp3"
+    ffmpeg("-i", str(AUDIO / "jfk.wav"), "-c:a", "libmp3lame", "-b:a", "64k", str(plain))
+    picture = np.random.default_rng(7).integers(0, 256, 900_000, dtype=np.uint8).tobytes()
+    end = _id3v24_footer_tag(picture)
+    if tail != "id3v24-footer":
+        end = _ape_tag(picture[:5000]) + end + b"TAG" + bytes(125)
+    tagged.write_bytes(plain.read_bytes() + end)
+    decoded = audio.load_audio(tagged, declared_s=11.0)
+    assert decoded.seconds == pytest.approx(11.0, abs=0.15) and not decoded.warnings
+    assert same_speech(decoded.samples, jfk) > 0.95

@@ -21,6 +21,7 @@ detected and the channel that carries the signal is used; `Audio.channels` says 
 from __future__ import annotations
 
 import re
+import struct
 import subprocess
 import threading
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ SAMPLE_RATE = 16000               # Hz, what Whisper's feature extractor expects
 SCAN_RATE = 8000                  # Hz, enough to measure channel energies and duration
 INT16_SCALE = 32768.0             # int16 -> float32 in [-1, 1)
 READ_BYTES = 1 << 20              # pipe read size
+TAIL_TAG_SCAN = 64                # trailing tags peeled off at most (a loop guard on odd files)
 HEAD_BYTES = 1024                 # bytes read to name what a refused file is (message only)
 MIN_DECODED_FRACTION = 0.5        # of the duration the stream's own header declares
 MAX_DECODE_ERRORS = 10            # ffmpeg error lines tolerated (a glitch or two is normal)
@@ -88,12 +90,48 @@ def to_float(samples: np.ndarray) -> np.ndarray:
     return samples.astype(np.float32, copy=False)
 
 
+def audio_end(path: Path) -> int:
+    """Byte offset where the audio ends: the file size less the tags appended after it.
+
+    Peels, from the end: ID3v1 ("TAG", 128 bytes), an ID3v2.4 tag with a footer ("3DI", tag size
+    + 20; ID3v2.4.0 structure, sections 3.1 and 3.4), APEv2 ("APETAGEX" footer, with its header
+    when flagged; APE tag v2 specification) and Lyrics3v2 ("LYRICS200"). ffmpeg's MP3 demuxer
+    skips only ID3v1 and APE at the end, and decodes an appended ID3v2.4 picture as broken frames.
+    """
+    size = Path(path).stat().st_size
+    end = size
+    with Path(path).open("rb") as source:
+        def tail(count: int) -> bytes:
+            if count > end:
+                return b""
+            source.seek(end - count)
+            return source.read(count)
+
+        for _ in range(TAIL_TAG_SCAN):
+            if (block := tail(128)).startswith(b"TAG"):
+                end -= 128
+            elif (block := tail(10)).startswith(b"3DI") and block[3] == 4 and max(block[6:]) < 128:
+                length = (block[6] << 21) | (block[7] << 14) | (block[8] << 7) | block[9]
+                end -= length + 20
+            elif (block := tail(32)).startswith(b"APETAGEX"):
+                length, flags = struct.unpack("<I4xI", block[12:24])
+                end -= length + (32 if flags & 0x80000000 else 0)
+            elif (block := tail(15)).endswith(b"LYRICS200") and block[:6].isdigit():
+                end -= int(block[:6]) + 15
+            else:
+                break
+    return end if 0 < end < size else size
+
+
 def _command(path: Path, rate: int, channels: int, sample_format: str,
              pan: str | None = None) -> list[str]:
     """ffmpeg arguments decoding the first audio stream of `path` to raw PCM on stdout."""
     # "file:" and an absolute path: a name such as "ep3:relapse.mp3" is a file, not the URL
     # scheme "ep3", and no other ffmpeg protocol (http, concat, ...) is ever opened.
     source = "file:" + str(Path(path).absolute())
+    end = audio_end(path)
+    if end < Path(path).stat().st_size:           # tags appended after the audio: not audio
+        source = f"subfile,,start,0,end,{end},,:{source}"
     command = [FFMPEG, "-nostdin", "-hide_banner", "-loglevel", "level+info", "-i", source,
                "-map", "0:a:0", "-vn", "-sn", "-dn"]
     if pan:
