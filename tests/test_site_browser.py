@@ -408,6 +408,47 @@ def test_phone_help_bar_and_search_dialog(browser, site: SharedSite, width: int,
     assert not web.errors, web.errors
 
 
+@pytest.mark.parametrize("width,height", [(1280, 800), (360, 640)])
+def test_help_bar_stays_visible_and_covers_nothing(browser, site: SharedSite, width: int, height: int) -> None:
+    """The crisis lines never scroll away (issue 11: "always visible"), and never hide the page's end,
+    a focused control or the search dialog."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    web = Watched(context.new_page(), site.url)
+    web.go("episodes/001-sonnet-1/")
+    assert web.page.evaluate("document.documentElement.scrollHeight > 2 * innerHeight")   # a long page
+    web.page.keyboard.press("End")
+    web.page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    web.page.wait_for_function("scrollY > innerHeight", timeout=WAIT_MS)
+    web.page.wait_for_timeout(100)
+
+    def bar_on_top() -> dict:
+        return web.page.evaluate("""(() => { const b = document.querySelector('.ffg-help');
+            const r = b.closest('[data-md-component=announce]').getBoundingClientRect();
+            const link = b.querySelector("a[href^='tel:131114']").getBoundingClientRect();
+            const hit = document.elementFromPoint(link.left + link.width / 2, link.top + link.height / 2);
+            const footer = document.querySelector('.md-footer').getBoundingClientRect();
+            return {top: r.top, bottom: r.bottom, height: r.height, onTop: b.contains(hit), footerBottom: footer.bottom,
+                    innerHeight}; })()""")
+
+    bar = bar_on_top()
+    assert bar["onTop"] and 0 <= bar["top"] and bar["bottom"] <= bar["innerHeight"] + 1, bar
+    assert bar["height"] < 0.12 * height, bar
+    assert bar["footerBottom"] <= bar["top"] + 1, bar                  # the page's end is not under it
+    # A focused control scrolls clear of the bar.
+    web.page.evaluate("window.scrollTo(0, 0)")
+    web.page.locator(".md-footer a").last.focus()
+    box = web.page.locator(".md-footer a").last.bounding_box()
+    assert box["y"] + box["height"] <= bar_on_top()["top"] + 1, box
+    # The search dialog sits above it.
+    web.page.click(".ffg-search-open")
+    close = web.page.locator(".ffg-search__close")
+    close.wait_for(timeout=WAIT_MS)
+    assert close.evaluate("c => { const r = c.getBoundingClientRect();"
+                          " return c.contains(document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)); }")
+    context.close()
+    assert not web.errors, web.errors
+
+
 def test_search_dialog_by_keyboard_only(web: Watched) -> None:
     web.go("")
     web.page.keyboard.press("/")

@@ -666,9 +666,25 @@
   }
 
   /* ---- crisis-help bar: folded to one line on phones, the toggle opens every line ---- */
+  /* The bar is pinned to the bottom of the window (companion.css): the page keeps exactly its height
+     free below the content, and re-measures when it folds, opens or wraps. */
+  let helpBarObserver = null;
+  function keepRoomForHelpBar(bar) {
+    const pinned = bar.closest("[data-md-component=announce]") || bar;
+    const measure = () => document.documentElement.style.setProperty(
+      "--ffg-help-h", `${Math.ceil(pinned.getBoundingClientRect().height)}px`);
+    if (helpBarObserver) helpBarObserver.disconnect();
+    if ("ResizeObserver" in window) {
+      helpBarObserver = new ResizeObserver(measure);
+      helpBarObserver.observe(pinned);
+    }
+    measure();
+  }
+
   function setUpHelpBar(bar) {
     if (bar.dataset.ffgReady) return;
     bar.dataset.ffgReady = "1";
+    keepRoomForHelpBar(bar);
     const toggle = bar.querySelector(".ffg-help__toggle");
     if (!toggle) return;
     bar.classList.add("ffg-help--foldable");
