@@ -116,15 +116,17 @@ def test_builder_explains_bad_times(browser, site_server: str) -> None:
 
 
 def test_mangled_link_is_explained_and_the_rest_kept(browser, site_server: str) -> None:
-    query = "?items=m1,e1@5:00-abc,x%21y,e3@44:00-50:00,glossary&title=Week%202"
+    # 1:75 is a typo (seconds stop at 59), not 2:15: the link's reader says so, as the form does.
+    query = "?items=m1,e1@5:00-abc,x%21y,e1@1:75-2:30,e3@44:00-50:00,glossary&title=Week%202"
     page = _builder(browser, site_server, query + "&edit=1")
     text = page.inner_text(".ffg-bundle__message")
-    assert "3 problems" in text and "'e1@5:00-abc'" in text and "'x!y'" in text and "45:00 long" in text, text
+    assert "4 problems" in text and "'e1@5:00-abc'" in text and "'x!y'" in text and "45:00 long" in text, text
+    assert "'1:75' is not a time" in text, text
     assert page.locator("[data-bundle-edit] li").count() == 3        # m1, the e3 stretch, glossary
     page.goto(f"{site_server}course/bundle/{query}")                 # the student view says so too
     alert = page.locator("[data-bundle-problems]")
     alert.wait_for()
-    assert "3 problems" in alert.inner_text()
+    assert "4 problems" in alert.inner_text()
     assert page.inner_text(".md-content h1") == "Week 2"
     page.close()
 

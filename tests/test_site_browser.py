@@ -377,6 +377,20 @@ def test_unreachable_audio_says_so(browser, site: SharedSite) -> None:
     context.close()
 
 
+def test_link_past_the_end_or_unreadable_is_said_plainly(web: Watched) -> None:
+    """#t= beyond the episode's end is not blamed on the (seeking) host; an unreadable #t= is said,
+    not dropped in silence; broken percent-encoding is no page error."""
+    web.go("episodes/001-sonnet-1/#t=16:39")                           # the episode is 0:53 long
+    web.page.wait_for_function("document.querySelector('.ffg-status').textContent.includes('past the end')", timeout=WAIT_MS)
+    assert "0:53 long" in web.page.inner_text(".ffg-status") and "at 0:00" in web.page.inner_text(".ffg-status")
+    assert web.page.locator(".ffg-player__warning").count() == 0         # this host seeks fine
+    for bad in ("garbage", "-5", "0:20,0:10", "%ZZ"):
+        web.page.goto("about:blank")
+        web.go(f"episodes/001-sonnet-1/#t={bad}")
+        web.page.wait_for_function("document.querySelector('.ffg-status').textContent.includes('could not be read')", timeout=WAIT_MS)
+        assert web.audio("a.currentTime") == 0 and "Ready to play" not in web.page.inner_text(".ffg-status")
+
+
 def test_known_duration_shows_before_play(web: Watched) -> None:
     web.go("episodes/001-sonnet-1/")
     assert web.page.inner_text(".ffg-player__length") == "Length 0:53"

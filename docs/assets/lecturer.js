@@ -18,7 +18,9 @@
   /* ---- bundle encoding (mirror of bundles.py) ---- */
   function seconds(text) {
     const parts = String(text).split(":");
-    if (parts.length > 3 || !parts.every((p) => /^\d+$/.test(p))) {
+    // Minutes and seconds after the first part stop at 59 (as companion.timecode and the player read
+    // them): 0:70 is a typo, not 1:10.
+    if (parts.length > 3 || !parts.every((p) => /^\d+$/.test(p)) || parts.slice(1).some((p) => Number(p) >= 60)) {
       throw new Error(`'${text}' is not a time like 12:30 or 1:02:03.`);
     }
     return parts.reduce((total, p) => total * 60 + Number(p), 0);
