@@ -463,6 +463,19 @@ def test_help_bar_stays_visible_and_covers_nothing(browser, site: SharedSite, wi
     assert not web.errors, web.errors
 
 
+def test_one_escape_closes_search_with_text_typed(web: Watched) -> None:
+    """Escape in the search box closes the dialog at once (Chromium's own Escape on a search input only
+    clears the text, leaving a keyboard user in the dialog) and focus returns to the Search button."""
+    web.go("")
+    web.page.focus(".ffg-search-open")
+    web.page.keyboard.press("Enter")
+    web.page.keyboard.type("sonnet")
+    web.page.locator(".ffg-hit").first.wait_for(timeout=WAIT_MS)
+    web.page.keyboard.press("Escape")
+    assert not web.page.locator("#ffg-search").evaluate("d => d.open")
+    assert web.page.evaluate("document.activeElement.classList.contains('ffg-search-open')")
+
+
 def test_search_dialog_by_keyboard_only(web: Watched) -> None:
     web.go("")
     web.page.keyboard.press("/")

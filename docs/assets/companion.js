@@ -426,6 +426,9 @@
       this.input.addEventListener("keydown", (e) => {
         if (e.key === "ArrowDown") { const first = this.list.querySelector("a"); if (first) { e.preventDefault(); first.focus(); } }
         if (e.key === "Enter") { e.preventDefault(); this.openBest(); }
+        // A search input's own Escape only clears the text; here Escape closes the dialog (the text stays
+        // for the next opening), as the dialog pattern expects.
+        if (e.key === "Escape") { e.preventDefault(); this.dialog.close(); }
       });
       this.scopes.forEach((r) => r.addEventListener("change", () => this.start()));
       this.more.addEventListener("click", () => this.showMore());
