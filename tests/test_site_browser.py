@@ -463,6 +463,20 @@ def test_help_bar_stays_visible_and_covers_nothing(browser, site: SharedSite, wi
     assert not web.errors, web.errors
 
 
+def test_long_query_wraps_in_the_phone_dialog(browser, site: SharedSite) -> None:
+    """A pasted 300-character token (or a long URL) wraps inside the dialog at 360 px."""
+    context = browser.new_context(viewport={"width": 360, "height": 640})
+    web = Watched(context.new_page(), site.url)
+    web.go("")
+    web.page.click(".ffg-search-open")
+    web.page.fill("#ffg-search-input", "x" * 300)
+    web.page.wait_for_function("document.querySelector('.ffg-search__status').textContent.includes('xxxx')", timeout=WAIT_MS)
+    widths = web.page.evaluate("(() => { const d = document.querySelector('#ffg-search'); return [d.scrollWidth, d.clientWidth]; })()")
+    assert widths[0] <= widths[1], widths
+    context.close()
+    assert not web.errors, web.errors
+
+
 def test_one_escape_closes_search_with_text_typed(web: Watched) -> None:
     """Escape in the search box closes the dialog at once (Chromium's own Escape on a search input only
     clears the text, leaving a keyboard user in the dialog) and focus returns to the Search button."""
