@@ -131,6 +131,25 @@ def test_mangled_link_is_explained_and_the_rest_kept(browser, site_server: str) 
     page.close()
 
 
+def test_hostile_and_huge_titles(browser, site_server: str) -> None:
+    """Markup in a shared title is text, never run; a 5,000-character title is cut and said so, so the
+    bundle still starts on the first screen."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{site_server}course/bundle/?items=m1&title=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E%20Caf%C3%A9%20%F0%9F%8E%A7")
+    page.wait_for_selector("[data-bundle-items] li")
+    assert page.inner_text(".md-content h1") == "<img src=x onerror=alert(1)> Café 🎧"
+    assert page.locator(".md-content img[src=x]").count() == 0 and not dialogs
+    page.goto(f"{site_server}course/bundle/?items=m1&title=" + "A" * 5000)
+    page.wait_for_selector("[data-bundle-items] li")
+    heading = page.inner_text(".md-content h1")
+    assert len(heading) <= 121 and heading.endswith("…"), len(heading)
+    assert "longer than 120 characters" in page.inner_text("[data-bundle-problems]")
+    assert page.locator("[data-bundle-items] li").first.bounding_box()["y"] < 844
+    page.close()
+
+
 def test_duplicates_merge_in_references(browser, site_server: str) -> None:
     page = browser.new_page()
     page.goto(f"{site_server}course/bundle/?items=e1@1:00-2:00,m1,e1@3:00-4:00,m1")

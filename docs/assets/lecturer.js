@@ -14,6 +14,8 @@
   const GLOSSARY = "glossary";
   const CATALOGUE = "cite/catalogue.json";
   const COPY_RESET_MS = 2500;
+  const TITLE_MAX_CHARS = 120;        // a bundle title longer than this is cut (a 5,000-character title
+                                      // pushed the bundle screens down and filled the tab and printout)
 
   /* ---- bundle encoding (mirror of bundles.py) ---- */
   function seconds(text) {
@@ -75,7 +77,12 @@
     for (const token of tokens) {
       try { items.push(parseItem(token)); } catch (error) { problems.push(`${error.message} It is left out.`); }
     }
-    return { items, title: params.get("title") || "", problems, edit: params.has("edit") };
+    let title = (params.get("title") || "").trim();
+    if ([...title].length > TITLE_MAX_CHARS) {
+      title = `${[...title].slice(0, TITLE_MAX_CHARS).join("").trimEnd()}…`;
+      problems.push(`The title is longer than ${TITLE_MAX_CHARS} characters, so only its start is shown.`);
+    }
+    return { items, title, problems, edit: params.has("edit") };
   }
 
   window.ffgBundles = { seconds, clock, parseItem, itemToken, bundleToQuery, bundleFromQuery, readBundle };
@@ -343,7 +350,7 @@
       ...catalogue.episodes.map((e) => option(e.id, e.title)));
     const start = element("input", { id: "ffg-start", placeholder: "12:30", size: "8", "data-bundle-start": "" });
     const end = element("input", { id: "ffg-end", placeholder: "18:00", size: "8", "data-bundle-end": "" });
-    const title = element("input", { id: "ffg-title", value: bundle.title, placeholder: "Week 3 reading", "data-bundle-title-input": "" });
+    const title = element("input", { id: "ffg-title", value: bundle.title, placeholder: "Week 3 reading", maxlength: String(TITLE_MAX_CHARS), "data-bundle-title-input": "" });
     const message = element("p", { class: "ffg-bundle__message", role: "status", "aria-live": "polite" });
     const list = element("ol", { class: "ffg-bundle__edit", "data-bundle-edit": "" });
     const link = element("input", { readonly: "", class: "ffg-bundle__link", "data-bundle-link": "", "aria-label": "Link to this bundle" });
