@@ -22,8 +22,11 @@
     const parts = String(text).split(":");
     // Minutes and seconds after the first part stop at 59 (as companion.timecode and the player read
     // them): 0:70 is a typo, not 1:10.
-    if (parts.length > 3 || !parts.every((p) => /^\d+$/.test(p)) || parts.slice(1).some((p) => Number(p) >= 60)) {
+    if (parts.length > 3 || !parts.every((p) => /^\d+$/.test(p))) {
       throw new Error(`'${text}' is not a time like 12:30 or 1:02:03.`);
+    }
+    if (parts.slice(1).some((p) => Number(p) >= 60)) {
+      throw new Error(`'${text}' is not a time: minutes and seconds run from 00 to 59 (write 1:05:00, not 65:00:00 or 12:75).`);
     }
     return parts.reduce((total, p) => total * 60 + Number(p), 0);
   }
@@ -315,9 +318,6 @@
       last = seconds(endText);
     } catch (error) {
       return `${error.message} Times are minutes:seconds or hours:minutes:seconds.`;
-    }
-    if (startText.split(":").slice(1).some((p) => Number(p) >= 60) || endText.split(":").slice(1).some((p) => Number(p) >= 60)) {
-      return "Minutes and seconds run from 00 to 59 (write 1:05:00, not 65:00:00 or 12:75).";
     }
     if (last <= first) return `The stretch must end after it starts (${clock(first)} to ${clock(last)}).`;
     if (record && record.duration && first >= record.duration) {
