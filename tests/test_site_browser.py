@@ -477,6 +477,18 @@ def test_long_query_wraps_in_the_phone_dialog(browser, site: SharedSite) -> None
     assert not web.errors, web.errors
 
 
+def test_filter_that_hides_the_answer_says_where_it_is(web: Watched) -> None:
+    """Words that are only in an episode, searched with the Course filter: the dialog says the answer is
+    elsewhere, instead of telling the reader to check a spelling that is right."""
+    web.go("")
+    web.page.click(".ffg-search-open")
+    web.page.check("input[name=ffg-search-scope][value=Course]")
+    web.page.fill("#ffg-search-input", "fellow Americans")
+    web.page.wait_for_function("document.querySelector('.ffg-search__results').dataset.query === 'fellow Americans'", timeout=WAIT_MS)
+    status = web.page.inner_text(".ffg-search__status")
+    assert "in Course" in status and "Everything" in status and "spelling" not in status, status
+
+
 def test_one_escape_closes_search_with_text_typed(web: Watched) -> None:
     """Escape in the search box closes the dialog at once (Chromium's own Escape on a search input only
     clears the text, leaving a keyboard user in the dialog) and focus returns to the Search button."""

@@ -511,7 +511,12 @@
       this.state = { seq, query: q, plan, entries, next: 0, strong: 0, weak: [], phrases: phraseIds.size };
       this.list.replaceChildren();
       if (!entries.length) {
-        this.status.textContent = `Nothing found for “${q}”${this.scope ? ` in ${this.scope}` : ""}. Check the spelling or try fewer words.`;
+        // With a filter on, the words may be in the other section: say so rather than blame the spelling.
+        const elsewhere = this.scope ? (await pf.search(q)).results.length : 0;
+        if (seq !== this.seq) return;
+        this.status.textContent = elsewhere
+          ? `Nothing found for “${q}” in ${this.scope}, but ${elsewhere} ${elsewhere === 1 ? "page" : "pages"} elsewhere on the site ${elsewhere === 1 ? "matches" : "match"}: choose “Everything” above.`
+          : `Nothing found for “${q}”${this.scope ? ` in ${this.scope}` : ""}. Check the spelling or try fewer words.`;
         this.list.dataset.query = q;
         return;
       }
