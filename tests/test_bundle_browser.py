@@ -116,16 +116,37 @@ def test_builder_explains_bad_times(browser, site_server: str) -> None:
 
 
 def test_mangled_link_is_explained_and_the_rest_kept(browser, site_server: str) -> None:
-    query = "?items=m1,e1@5:00-abc,x%21y,e3@44:00-50:00,glossary&title=Week%202"
+    # 1:75 is a typo (seconds stop at 59), not 2:15: the link's reader says so, as the form does.
+    query = "?items=m1,e1@5:00-abc,x%21y,e1@1:75-2:30,e3@44:00-50:00,glossary&title=Week%202"
     page = _builder(browser, site_server, query + "&edit=1")
     text = page.inner_text(".ffg-bundle__message")
-    assert "3 problems" in text and "'e1@5:00-abc'" in text and "'x!y'" in text and "45:00 long" in text, text
+    assert "4 problems" in text and "'e1@5:00-abc'" in text and "'x!y'" in text and "45:00 long" in text, text
+    assert "'1:75' is not a time" in text, text
     assert page.locator("[data-bundle-edit] li").count() == 3        # m1, the e3 stretch, glossary
     page.goto(f"{site_server}course/bundle/{query}")                 # the student view says so too
     alert = page.locator("[data-bundle-problems]")
     alert.wait_for()
-    assert "3 problems" in alert.inner_text()
+    assert "4 problems" in alert.inner_text()
     assert page.inner_text(".md-content h1") == "Week 2"
+    page.close()
+
+
+def test_hostile_and_huge_titles(browser, site_server: str) -> None:
+    """Markup in a shared title is text, never run; a 5,000-character title is cut and said so, so the
+    bundle still starts on the first screen."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{site_server}course/bundle/?items=m1&title=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E%20Caf%C3%A9%20%F0%9F%8E%A7")
+    page.wait_for_selector("[data-bundle-items] li")
+    assert page.inner_text(".md-content h1") == "<img src=x onerror=alert(1)> Café 🎧"
+    assert page.locator(".md-content img[src=x]").count() == 0 and not dialogs
+    page.goto(f"{site_server}course/bundle/?items=m1&title=" + "A" * 5000)
+    page.wait_for_selector("[data-bundle-items] li")
+    heading = page.inner_text(".md-content h1")
+    assert len(heading) <= 121 and heading.endswith("…"), len(heading)
+    assert "longer than 120 characters" in page.inner_text("[data-bundle-problems]")
+    assert page.locator("[data-bundle-items] li").first.bounding_box()["y"] < 844
     page.close()
 
 

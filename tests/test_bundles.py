@@ -19,7 +19,8 @@ CASES = [
     bundles.Bundle((bundles.Item(E, "002-being-seen"), bundles.Item(M, "1")), "a+b=c?#x"),
     bundles.Bundle(()),
 ]
-BAD_TOKENS = ["m3@1:00-2:00", "e7@2:00-1:00", "x1", "e7@1:00", "e7@1:2:3:4-5:00", "glossary2"]
+BAD_TOKENS = ["m3@1:00-2:00", "e7@2:00-1:00", "x1", "e7@1:00", "e7@1:2:3:4-5:00", "glossary2",
+              "e7@0:70-0:80", "e7@1:60:00-3:00:00", "e7@1:00-1:²0"]   # minutes/seconds run 0-59, ASCII digits
 
 
 @pytest.mark.parametrize("bundle", CASES)

@@ -377,6 +377,20 @@ def test_unreachable_audio_says_so(browser, site: SharedSite) -> None:
     context.close()
 
 
+def test_link_past_the_end_or_unreadable_is_said_plainly(web: Watched) -> None:
+    """#t= beyond the episode's end is not blamed on the (seeking) host; an unreadable #t= is said,
+    not dropped in silence; broken percent-encoding is no page error."""
+    web.go("episodes/001-sonnet-1/#t=16:39")                           # the episode is 0:53 long
+    web.page.wait_for_function("document.querySelector('.ffg-status').textContent.includes('past the end')", timeout=WAIT_MS)
+    assert "0:53 long" in web.page.inner_text(".ffg-status") and "at 0:00" in web.page.inner_text(".ffg-status")
+    assert web.page.locator(".ffg-player__warning").count() == 0         # this host seeks fine
+    for bad in ("garbage", "-5", "0:20,0:10", "%ZZ"):
+        web.page.goto("about:blank")
+        web.go(f"episodes/001-sonnet-1/#t={bad}")
+        web.page.wait_for_function("document.querySelector('.ffg-status').textContent.includes('could not be read')", timeout=WAIT_MS)
+        assert web.audio("a.currentTime") == 0 and "Ready to play" not in web.page.inner_text(".ffg-status")
+
+
 def test_known_duration_shows_before_play(web: Watched) -> None:
     web.go("episodes/001-sonnet-1/")
     assert web.page.inner_text(".ffg-player__length") == "Length 0:53"
@@ -406,6 +420,86 @@ def test_phone_help_bar_and_search_dialog(browser, site: SharedSite, width: int,
     assert close.evaluate("b => b.scrollWidth <= b.clientWidth") and close.inner_text() == "Close"
     context.close()
     assert not web.errors, web.errors
+
+
+@pytest.mark.parametrize("width,height", [(1280, 800), (360, 640)])
+def test_help_bar_stays_visible_and_covers_nothing(browser, site: SharedSite, width: int, height: int) -> None:
+    """The crisis lines never scroll away (issue 11: "always visible"), and never hide the page's end,
+    a focused control or the search dialog."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    web = Watched(context.new_page(), site.url)
+    web.go("episodes/001-sonnet-1/")
+    assert web.page.evaluate("document.documentElement.scrollHeight > 2 * innerHeight")   # a long page
+    web.page.keyboard.press("End")
+    web.page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    web.page.wait_for_function("scrollY > innerHeight", timeout=WAIT_MS)
+    web.page.wait_for_timeout(100)
+
+    def bar_on_top() -> dict:
+        return web.page.evaluate("""(() => { const b = document.querySelector('.ffg-help');
+            const r = b.closest('[data-md-component=announce]').getBoundingClientRect();
+            const link = b.querySelector("a[href^='tel:131114']").getBoundingClientRect();
+            const hit = document.elementFromPoint(link.left + link.width / 2, link.top + link.height / 2);
+            const footer = document.querySelector('.md-footer').getBoundingClientRect();
+            return {top: r.top, bottom: r.bottom, height: r.height, onTop: b.contains(hit), footerBottom: footer.bottom,
+                    innerHeight}; })()""")
+
+    bar = bar_on_top()
+    assert bar["onTop"] and 0 <= bar["top"] and bar["bottom"] <= bar["innerHeight"] + 1, bar
+    assert bar["height"] < 0.12 * height, bar
+    assert bar["footerBottom"] <= bar["top"] + 1, bar                  # the page's end is not under it
+    # A focused control scrolls clear of the bar.
+    web.page.evaluate("window.scrollTo(0, 0)")
+    web.page.locator(".md-footer a").last.focus()
+    box = web.page.locator(".md-footer a").last.bounding_box()
+    assert box["y"] + box["height"] <= bar_on_top()["top"] + 1, box
+    # The search dialog sits above it.
+    web.page.click(".ffg-search-open")
+    close = web.page.locator(".ffg-search__close")
+    close.wait_for(timeout=WAIT_MS)
+    assert close.evaluate("c => { const r = c.getBoundingClientRect();"
+                          " return c.contains(document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)); }")
+    context.close()
+    assert not web.errors, web.errors
+
+
+def test_long_query_wraps_in_the_phone_dialog(browser, site: SharedSite) -> None:
+    """A pasted 300-character token (or a long URL) wraps inside the dialog at 360 px."""
+    context = browser.new_context(viewport={"width": 360, "height": 640})
+    web = Watched(context.new_page(), site.url)
+    web.go("")
+    web.page.click(".ffg-search-open")
+    web.page.fill("#ffg-search-input", "x" * 300)
+    web.page.wait_for_function("document.querySelector('.ffg-search__status').textContent.includes('xxxx')", timeout=WAIT_MS)
+    widths = web.page.evaluate("(() => { const d = document.querySelector('#ffg-search'); return [d.scrollWidth, d.clientWidth]; })()")
+    assert widths[0] <= widths[1], widths
+    context.close()
+    assert not web.errors, web.errors
+
+
+def test_filter_that_hides_the_answer_says_where_it_is(web: Watched) -> None:
+    """Words that are only in an episode, searched with the Course filter: the dialog says the answer is
+    elsewhere, instead of telling the reader to check a spelling that is right."""
+    web.go("")
+    web.page.click(".ffg-search-open")
+    web.page.check("input[name=ffg-search-scope][value=Course]")
+    web.page.fill("#ffg-search-input", "fellow Americans")
+    web.page.wait_for_function("document.querySelector('.ffg-search__results').dataset.query === 'fellow Americans'", timeout=WAIT_MS)
+    status = web.page.inner_text(".ffg-search__status")
+    assert "in Course" in status and "Everything" in status and "spelling" not in status, status
+
+
+def test_one_escape_closes_search_with_text_typed(web: Watched) -> None:
+    """Escape in the search box closes the dialog at once (Chromium's own Escape on a search input only
+    clears the text, leaving a keyboard user in the dialog) and focus returns to the Search button."""
+    web.go("")
+    web.page.focus(".ffg-search-open")
+    web.page.keyboard.press("Enter")
+    web.page.keyboard.type("sonnet")
+    web.page.locator(".ffg-hit").first.wait_for(timeout=WAIT_MS)
+    web.page.keyboard.press("Escape")
+    assert not web.page.locator("#ffg-search").evaluate("d => d.open")
+    assert web.page.evaluate("document.activeElement.classList.contains('ffg-search-open')")
 
 
 def test_search_dialog_by_keyboard_only(web: Watched) -> None:

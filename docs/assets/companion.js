@@ -40,11 +40,16 @@
     return out;
   }
 
+  /** Percent-decoded text, or the text as it is when it is not valid percent-encoding (`%ZZ`). */
+  function decodeLoosely(text) {
+    try { return decodeURIComponent(text); } catch (_) { return text; }
+  }
+
   /** `#t=12:30`, `#t=750`, `#t=1:02:03`, `#t=12:30,18:00` -> {start, end|null}, else null. */
   function parseHash(hash) {
     const match = /^#t=([^&]*)/.exec(hash || "");
     if (!match) return null;
-    const [a, b] = decodeURIComponent(match[1]).split(",");
+    const [a, b] = decodeLoosely(match[1]).split(",");
     const start = parseTime(a);
     const end = b === undefined || b === "" ? null : parseTime(b);
     if (Number.isNaN(start) || Number.isNaN(end) || (end !== null && end <= start)) return null;
@@ -187,6 +192,14 @@
       const go = () => {
         const target = this.target;
         if (!target || target.seconds !== seconds) return;       // a later seek replaced this one
+        const length = this.audio.duration;
+        if (Number.isFinite(length) && seconds > length + SEEK_MISS_S) {
+          // Past the end: no host can seek there, so the host is not to blame (and is not named).
+          this.target = null;
+          announce(this.statusEl, `${clock(seconds)} is past the end of this episode, which is ${clock(length)} long; the audio is at ${clock(this.audio.currentTime)}.`);
+          this.tick();
+          return;
+        }
         if (!this.seekableAt(seconds)) {
           this.target = null;
           this.warn(NO_SEEK_MESSAGE);
@@ -226,7 +239,12 @@
     /** Apply a `#t=` fragment: seek, mark the range, bring the segment into view. */
     applyHash(hash) {
       const target = parseHash(hash);
-      if (!target) return false;
+      if (!target) {
+        // A `#t=` this page cannot read is said, not silently dropped (the audio stays where it is).
+        const time = /^#t=([^&]*)/.exec(hash || "");
+        if (time) announce(this.statusEl, `This link's time "${decodeLoosely(time[1]).slice(0, 40)}" could not be read (times look like 12:30 or 12:30,18:00); the audio is at ${clock(this.audio ? this.audio.currentTime : 0)}.`);
+        return false;
+      }
       this.setRange(target.end === null ? null : target);
       const index = this.indexAt(target.start);
       if (index >= 0) this.keepInView(this.segments[index], true, true);   // a link lands at once, audio or not
@@ -408,6 +426,9 @@
       this.input.addEventListener("keydown", (e) => {
         if (e.key === "ArrowDown") { const first = this.list.querySelector("a"); if (first) { e.preventDefault(); first.focus(); } }
         if (e.key === "Enter") { e.preventDefault(); this.openBest(); }
+        // A search input's own Escape only clears the text; here Escape closes the dialog (the text stays
+        // for the next opening), as the dialog pattern expects.
+        if (e.key === "Escape") { e.preventDefault(); this.dialog.close(); }
       });
       this.scopes.forEach((r) => r.addEventListener("change", () => this.start()));
       this.more.addEventListener("click", () => this.showMore());
@@ -490,7 +511,12 @@
       this.state = { seq, query: q, plan, entries, next: 0, strong: 0, weak: [], phrases: phraseIds.size };
       this.list.replaceChildren();
       if (!entries.length) {
-        this.status.textContent = `Nothing found for “${q}”${this.scope ? ` in ${this.scope}` : ""}. Check the spelling or try fewer words.`;
+        // With a filter on, the words may be in the other section: say so rather than blame the spelling.
+        const elsewhere = this.scope ? (await pf.search(q)).results.length : 0;
+        if (seq !== this.seq) return;
+        this.status.textContent = elsewhere
+          ? `Nothing found for “${q}” in ${this.scope}, but ${elsewhere} ${elsewhere === 1 ? "page" : "pages"} elsewhere on the site ${elsewhere === 1 ? "matches" : "match"}: choose “Everything” above.`
+          : `Nothing found for “${q}”${this.scope ? ` in ${this.scope}` : ""}. Check the spelling or try fewer words.`;
         this.list.dataset.query = q;
         return;
       }
@@ -666,9 +692,25 @@
   }
 
   /* ---- crisis-help bar: folded to one line on phones, the toggle opens every line ---- */
+  /* The bar is pinned to the bottom of the window (companion.css): the page keeps exactly its height
+     free below the content, and re-measures when it folds, opens or wraps. */
+  let helpBarObserver = null;
+  function keepRoomForHelpBar(bar) {
+    const pinned = bar.closest("[data-md-component=announce]") || bar;
+    const measure = () => document.documentElement.style.setProperty(
+      "--ffg-help-h", `${Math.ceil(pinned.getBoundingClientRect().height)}px`);
+    if (helpBarObserver) helpBarObserver.disconnect();
+    if ("ResizeObserver" in window) {
+      helpBarObserver = new ResizeObserver(measure);
+      helpBarObserver.observe(pinned);
+    }
+    measure();
+  }
+
   function setUpHelpBar(bar) {
     if (bar.dataset.ffgReady) return;
     bar.dataset.ffgReady = "1";
+    keepRoomForHelpBar(bar);
     const toggle = bar.querySelector(".ffg-help__toggle");
     if (!toggle) return;
     bar.classList.add("ffg-help--foldable");

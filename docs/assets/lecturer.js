@@ -14,12 +14,19 @@
   const GLOSSARY = "glossary";
   const CATALOGUE = "cite/catalogue.json";
   const COPY_RESET_MS = 2500;
+  const TITLE_MAX_CHARS = 120;        // a bundle title longer than this is cut (a 5,000-character title
+                                      // pushed the bundle screens down and filled the tab and printout)
 
   /* ---- bundle encoding (mirror of bundles.py) ---- */
   function seconds(text) {
     const parts = String(text).split(":");
+    // Minutes and seconds after the first part stop at 59 (as companion.timecode and the player read
+    // them): 0:70 is a typo, not 1:10.
     if (parts.length > 3 || !parts.every((p) => /^\d+$/.test(p))) {
       throw new Error(`'${text}' is not a time like 12:30 or 1:02:03.`);
+    }
+    if (parts.slice(1).some((p) => Number(p) >= 60)) {
+      throw new Error(`'${text}' is not a time: minutes and seconds run from 00 to 59 (write 1:05:00, not 65:00:00 or 12:75).`);
     }
     return parts.reduce((total, p) => total * 60 + Number(p), 0);
   }
@@ -73,7 +80,12 @@
     for (const token of tokens) {
       try { items.push(parseItem(token)); } catch (error) { problems.push(`${error.message} It is left out.`); }
     }
-    return { items, title: params.get("title") || "", problems, edit: params.has("edit") };
+    let title = (params.get("title") || "").trim();
+    if ([...title].length > TITLE_MAX_CHARS) {
+      title = `${[...title].slice(0, TITLE_MAX_CHARS).join("").trimEnd()}…`;
+      problems.push(`The title is longer than ${TITLE_MAX_CHARS} characters, so only its start is shown.`);
+    }
+    return { items, title, problems, edit: params.has("edit") };
   }
 
   window.ffgBundles = { seconds, clock, parseItem, itemToken, bundleToQuery, bundleFromQuery, readBundle };
@@ -307,9 +319,6 @@
     } catch (error) {
       return `${error.message} Times are minutes:seconds or hours:minutes:seconds.`;
     }
-    if (startText.split(":").slice(1).some((p) => Number(p) >= 60) || endText.split(":").slice(1).some((p) => Number(p) >= 60)) {
-      return "Minutes and seconds run from 00 to 59 (write 1:05:00, not 65:00:00 or 12:75).";
-    }
     if (last <= first) return `The stretch must end after it starts (${clock(first)} to ${clock(last)}).`;
     if (record && record.duration && first >= record.duration) {
       return `${clock(first)} is past the end of this episode, which is ${clock(record.duration)} long.`;
@@ -341,7 +350,7 @@
       ...catalogue.episodes.map((e) => option(e.id, e.title)));
     const start = element("input", { id: "ffg-start", placeholder: "12:30", size: "8", "data-bundle-start": "" });
     const end = element("input", { id: "ffg-end", placeholder: "18:00", size: "8", "data-bundle-end": "" });
-    const title = element("input", { id: "ffg-title", value: bundle.title, placeholder: "Week 3 reading", "data-bundle-title-input": "" });
+    const title = element("input", { id: "ffg-title", value: bundle.title, placeholder: "Week 3 reading", maxlength: String(TITLE_MAX_CHARS), "data-bundle-title-input": "" });
     const message = element("p", { class: "ffg-bundle__message", role: "status", "aria-live": "polite" });
     const list = element("ol", { class: "ffg-bundle__edit", "data-bundle-edit": "" });
     const link = element("input", { readonly: "", class: "ffg-bundle__link", "data-bundle-link": "", "aria-label": "Link to this bundle" });

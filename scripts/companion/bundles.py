@@ -54,9 +54,12 @@ class Bundle:
 
 
 def seconds(text: str) -> int:
-    """'12:30' -> 750, '1:02:03' -> 3723, '90' -> 90."""
+    """'12:30' -> 750, '1:02:03' -> 3723, '90' -> 90. Minutes and seconds after the first part run
+    0-59, as companion.timecode reads them ('0:70' is a typo, not 1:10); digits are ASCII only
+    ('²'.isdigit() is true but int('²') fails). Raises BundleError."""
     parts = text.split(":")
-    if not all(p.isdigit() for p in parts) or len(parts) > 3:
+    if (len(parts) > 3 or not all(p.isascii() and p.isdigit() for p in parts)
+            or any(int(p) >= 60 for p in parts[1:])):
         raise BundleError(f"'{text}' is not a time like 12:30 or 1:02:03.")
     total = 0
     for part in parts:
