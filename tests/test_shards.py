@@ -322,3 +322,50 @@ def test_a_bad_shard_file_is_a_clear_error(tmp_path: Path, text: str) -> None:
     assert result.returncode == 2
     assert "is not a shard file of `companion sync --plan`" in result.stderr
     assert not (tmp_path / "episodes").exists()
+
+
+def test_a_shard_file_never_writes_into_another_episodes_folder(host, tmp_path: Path) -> None:
+    """A shard file from another plan names episode B's folder as A's: B's folder stays B's."""
+    root, _remote = fork(tmp_path, f"{host.url}/feed.xml")
+    assert companion(root, "sync", "--time-budget", "0").returncode == 3
+    records = [json.loads(p.read_text()) for p in sorted((root / "episodes").glob("*/episode.json"))]
+    a, b = records[0], records[1]
+    shutil.rmtree(root / "episodes" / a["slug"])          # A is new to this machine
+    (root / "shard.json").write_text(json.dumps(
+        {"episodes": [{"guid": a["guid"], "slug": b["slug"]}]}))
+    before = (root / "episodes" / b["slug"] / "episode.json").read_text()
+    result = companion(root, "sync", "--only", "shard.json", "--time-budget", "0")
+    assert result.returncode == 3, result.stderr
+    assert (root / "episodes" / b["slug"] / "episode.json").read_text() == before
+    assert json.loads((root / "episodes" / a["slug"] / "episode.json").read_text())["guid"] == a["guid"]
+    (root / "shard.json").write_text(json.dumps(
+        {"episodes": [{"guid": "new-1", "slug": "x-1"}, {"guid": "new-2", "slug": "x-1"}]}))
+    assert companion(root, "sync", "--only", "shard.json").returncode == 2
+
+
+@pytest.mark.parametrize("duration", ["NaN", "inf", "1e999", "-60", "0", "1:02:03:04"])
+def test_a_feed_duration_that_is_no_length_still_plans_and_budgets(
+        host, tmp_path: Path, duration: str) -> None:
+    """Feeds say anything in itunes:duration: a plan is valid JSON and a budget still stops work."""
+    text = (host.root / "feed.xml").read_text()
+    assert text.count("<itunes:duration>53</itunes:duration>") == 1
+    name = f"feed-duration-{abs(hash(duration))}.xml"
+    (host.root / name).write_text(text.replace("<itunes:duration>53</itunes:duration>",
+                                               f"<itunes:duration>{duration}</itunes:duration>"))
+    root, _remote = fork(tmp_path, f"{host.url}/{name}")
+    result = companion(root, "sync", "--plan", "plan", "--time-budget", "30")
+    assert result.returncode == 0, result.stderr
+    matrix = json.loads((root / "plan" / "matrix.json").read_text(),
+                        parse_constant=lambda c: pytest.fail(f"{c} in matrix.json"))
+    assert all(row["audio_hours"] > 0 for row in matrix["include"])
+    assert companion(root, "sync", "--time-budget", "0").returncode == 3, "nothing may start"
+
+
+@pytest.mark.parametrize("minutes", ["nan", "inf", "-1", "ten"])
+def test_a_time_budget_that_is_no_number_of_minutes_is_a_usage_error(
+        host, tmp_path: Path, minutes: str) -> None:
+    root, _remote = fork(tmp_path, f"{host.url}/feed.xml")
+    for args in (("--plan", "plan"), ()):
+        result = companion(root, "sync", "--time-budget", minutes, *args)
+        assert result.returncode == 2, result.stderr
+    assert not (root / "plan").exists() and not (root / "episodes").exists()

@@ -44,12 +44,16 @@ UNKNOWN_MODEL_SPEED_X = 0.5
 
 
 def episode_seconds(record: dict[str, Any]) -> float:
-    """An episode's audio length in seconds: the feed's duration, else a guess from its size."""
-    if record.get("duration"):
-        return float(record["duration"])
-    length = (record.get("enclosure") or {}).get("length")
-    if isinstance(length, (int, float)) and length > 0:
-        return float(length) / ASSUMED_BYTES_PER_S
+    """An episode's audio length in seconds: the feed's duration, else a guess from its size.
+
+    A duration or size that is not a finite number above 0 (a feed says anything) counts as
+    unknown, so no estimate is ever nan, infinite or negative.
+    """
+    for value, scale in ((record.get("duration"), 1.0),
+                         ((record.get("enclosure") or {}).get("length"), ASSUMED_BYTES_PER_S)):
+        if isinstance(value, (int, float)) and not isinstance(value, bool) \
+                and math.isfinite(value) and value > 0:
+            return float(value) / scale
     return ASSUMED_EPISODE_S
 
 

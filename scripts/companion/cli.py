@@ -9,6 +9,7 @@ Exit codes: 0 all done, 1 some episode failed, 2 a usage, project or feed-level 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -35,8 +36,9 @@ def cmd_sync(args: argparse.Namespace, console: Console) -> int:
     from companion.report import sync_with_progress
     from companion.sync import Options, SyncError
 
-    if args.time_budget is not None and args.time_budget < 0:
-        raise SyncError("--time-budget is in minutes and cannot be negative")
+    if args.time_budget is not None and not (math.isfinite(args.time_budget)
+                                             and args.time_budget >= 0):
+        raise SyncError("--time-budget is in minutes: a number, 0 or more (not nan or inf)")
     options = Options(feed=args.feed, limit=args.limit, model=args.model,
                       retranscribe=args.retranscribe, batched=args.batched,
                       device=args.device, time_budget_min=args.time_budget,

@@ -13,6 +13,7 @@ is kept exactly as written (whitespace trimmed) and this module resolves the URL
 from __future__ import annotations
 
 import calendar
+import math
 import urllib.parse
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -54,7 +55,7 @@ def parse_duration(value: Any) -> float | None:
         numbers = [float(p) for p in parts]
     except ValueError:
         return None
-    if any(n < 0 for n in numbers):
+    if any(n < 0 or not math.isfinite(n) for n in numbers):   # "nan", "inf", "1e999"
         return None
     seconds = 0.0
     for number in numbers:
