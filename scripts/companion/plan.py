@@ -125,4 +125,7 @@ def read_shard(path: Path) -> dict[str, str]:
         if not (isinstance(guid, str) and isinstance(slug, str) and SLUG_PATTERN.fullmatch(slug)):
             raise SyncError(f"{path} is not a shard file of `companion sync --plan` "
                             f"(episode {guid!r} has no valid folder name)")
+    if len(set(listed.values())) < len(listed):
+        raise SyncError(f"{path} is not a shard file of `companion sync --plan` "
+                        "(two episodes have the same folder name)")
     return listed

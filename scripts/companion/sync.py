@@ -338,10 +338,16 @@ class Syncer:
             self.reporter.warn(warning)
         records = self._readable_records()
         taken = {r["slug"] for r in records}
+        own = {r["guid"]: r["slug"] for r in records}
+        # A shard's folder names are reserved before any other episode is named, so an episode the
+        # feed gained since the plan cannot take one; a name another episode already holds here
+        # (a shard file edited by hand or from another plan) is not used: its folder is not ours.
+        planned = {guid: slug for guid, slug in (self.options.only or {}).items()
+                   if own.get(guid) == slug or slug not in taken}
+        taken |= set(planned.values())
         items = sorted(parsed.items, key=lambda i: i["date"] or "", reverse=True)
         matches = identity.match_items(items, records)     # the whole feed, then --limit
         entries = []
-        planned = self.options.only or {}
         for index, item in enumerate(items[: self.options.limit or None]):
             match = matches.get(index)
             slug = ((match.record["slug"] if match else None) or planned.get(item["guid"])
