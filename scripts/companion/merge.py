@@ -45,6 +45,23 @@ def episode_folders(source: Path) -> Iterator[Path]:
             yield folder
 
 
+def _read_record(path: Path) -> dict[str, Any] | None:
+    """An incoming episode.json, or None when it is a link, unreadable, or not an episode record.
+
+    An artifact is untrusted: a bad record costs its own folder, never the rest of the merge.
+    """
+    if path.is_symlink():
+        return None
+    try:
+        record = store.read_json(path)
+    except (OSError, ValueError):
+        return None
+    if not (isinstance(record, dict) and isinstance(record.get("guid"), str)
+            and all(isinstance(record.get(k) or "", str) for k in ("status", "transcribed_at"))):
+        return None
+    return record
+
+
 def _finished(record: dict[str, Any] | None) -> bool:
     return bool(record) and record.get("status") in store.HAS_TRANSCRIPT
 
@@ -76,7 +93,10 @@ def merge_folder(folder: Path, episodes_dir: Path, report: MergeReport) -> None:
     if not SLUG_PATTERN.fullmatch(slug):
         report.refused.append((slug, "not an episode folder name"))
         return
-    incoming = store.read_json(folder / store.EPISODE_FILE)
+    incoming = _read_record(folder / store.EPISODE_FILE)
+    if incoming is None:
+        report.refused.append((slug, "its episode.json is a link, not JSON or not an episode"))
+        return
     target = episodes_dir / slug
     existing = store.read_json(target / store.EPISODE_FILE) \
         if (target / store.EPISODE_FILE).is_file() else None
