@@ -270,6 +270,10 @@ def test_the_workflow_spreads_a_back_catalogue_over_shard_jobs() -> None:
     assert shard["timeout-minutes"] < transcribe["timeout-minutes"] <= 360
     uploads = [s for s in transcribe["steps"] if s.get("uses", "").startswith("actions/upload-artifact")]
     assert uploads and uploads[0]["if"] == "always()"
+    every_upload = [s for j in jobs.values() for s in j.get("steps", [])
+                    if s.get("uses", "").startswith("actions/upload-artifact")]
+    assert all(s["with"].get("overwrite") is True for s in every_upload), \
+        "a re-run job uploads again under the same artifact name"
     assert "permissions" not in transcribe, "shard jobs cannot push: only the merge commits"
 
     assert merge_job["if"].startswith("always()") and merge_job["needs"] == ["publish", "transcribe"]
@@ -337,7 +341,12 @@ def test_a_shard_file_never_writes_into_another_episodes_folder(host, tmp_path: 
     result = companion(root, "sync", "--only", "shard.json", "--time-budget", "0")
     assert result.returncode == 3, result.stderr
     assert (root / "episodes" / b["slug"] / "episode.json").read_text() == before
-    assert json.loads((root / "episodes" / a["slug"] / "episode.json").read_text())["guid"] == a["guid"]
+    made = [p.parent.name for p in (root / "episodes").glob("*/episode.json")
+            if json.loads(p.read_text())["guid"] == a["guid"]]
+    assert len(made) == 1, "A has a folder of its own"
+    collect = run(root, "collect", "shard.json", "out")
+    assert collect.returncode == 0, collect.stderr
+    assert [p.name for p in (root / "out" / "episodes").iterdir()] == made, "collected by guid"
     (root / "shard.json").write_text(json.dumps(
         {"episodes": [{"guid": "new-1", "slug": "x-1"}, {"guid": "new-2", "slug": "x-1"}]}))
     assert companion(root, "sync", "--only", "shard.json").returncode == 2
@@ -369,3 +378,40 @@ def test_a_time_budget_that_is_no_number_of_minutes_is_a_usage_error(
         result = companion(root, "sync", "--time-budget", minutes, *args)
         assert result.returncode == 2, result.stderr
     assert not (root / "plan").exists() and not (root / "episodes").exists()
+
+
+def test_the_merge_step_publishes_the_rest_when_a_folder_is_refused_or_a_shard_left_nothing(
+        host, tmp_path: Path) -> None:
+    root, _remote = fork(tmp_path, f"{host.url}/feed.xml")
+    assert companion(root, "sync", "--time-budget", "0").returncode == 3
+    a, b = sorted((root / "episodes").iterdir())[:2]
+    shutil.copytree(a, root / "shards" / "episodes-shard-1" / "episodes" / a.name)
+    other = root / "shards" / "episodes-shard-2" / "episodes" / b.name
+    shutil.copytree(b, other)
+    record = json.loads((other / "episode.json").read_text())
+    (other / "episode.json").write_text(json.dumps({**record, "guid": "re-uploaded"}))
+    result = run(root, "merge", "shards/episodes-shard-1", "shards/episodes-shard-2",
+                 "shards/episodes-shard-3")                   # shard 3 uploaded nothing
+    assert result.returncode == 0, result.stderr
+    assert f"merged {a.name}" in result.stderr and f"refused {b.name}" in result.stderr
+    assert json.loads((b / "episode.json").read_text())["guid"] == record["guid"]
+    nothing = run(root, "merge", "shards/episodes-shard-*")   # bash leaves a glob with no match
+    assert nothing.returncode == 0 and "nothing to merge" in nothing.stdout
+
+
+@pytest.mark.parametrize("record", ["not json", "[1]", '{"status": "transcribed"}',
+                                    '{"guid": "g", "transcribed_at": 5}', "LINK"])
+def test_a_merge_refuses_a_bad_episode_record_and_merges_the_rest(
+        tmp_path: Path, record: str) -> None:
+    good, bad = (tmp_path / "shard" / "episodes" / n for n in ("2024-01-01-good", "2024-01-02-bad"))
+    for folder in (good, bad):
+        folder.mkdir(parents=True)
+    (good / "episode.json").write_text(json.dumps(store.new_episode("good", good.name)))
+    if record == "LINK":
+        (tmp_path / "elsewhere.json").write_text(json.dumps(store.new_episode("bad", bad.name)))
+        (bad / "episode.json").symlink_to(tmp_path / "elsewhere.json")
+    else:
+        (bad / "episode.json").write_text(record)
+    report = merge([tmp_path / "shard"], tmp_path / "episodes")
+    assert report.merged == [good.name] and [s for s, _ in report.refused] == [bad.name]
+    assert not (tmp_path / "episodes" / bad.name).exists()

@@ -104,19 +104,39 @@ from companion.merge import SLUG_PATTERN
 
 shard, out = json.loads(Path(sys.argv[1]).read_text()), Path(sys.argv[2]) / "episodes"
 out.mkdir(parents=True, exist_ok=True)
+guids = {episode["guid"] for episode in shard["episodes"]}
 copied = 0
-for episode in shard["episodes"]:
-    slug = episode["slug"]
-    source = Path("episodes") / slug
-    if SLUG_PATTERN.fullmatch(slug) and (source / "episode.json").is_file():
-        shutil.copytree(source, out / slug, dirs_exist_ok=True,
+# By guid, not by the shard file's folder name: sync names a folder otherwise when that name is
+# another episode's here (a shard file from another plan or edited by hand).
+for record_path in sorted(Path("episodes").glob("*/episode.json")):
+    source = record_path.parent
+    if source.is_symlink() or not SLUG_PATTERN.fullmatch(source.name):
+        continue
+    if json.loads(record_path.read_text()).get("guid") in guids:
+        shutil.copytree(source, out / source.name, dirs_exist_ok=True, symlinks=True,
                         ignore=shutil.ignore_patterns(".*"))
         copied += 1
 print(f"collected {copied} of {len(shard['episodes'])} episode folders into {out}")
 PY
 }
 
-step_merge() { "$COMPANION" merge "$@"; }
+step_merge() {
+  # Shards that finished nothing upload no artifact, so a folder may be missing: merge the others.
+  # A refused folder (exit 1, listed by companion merge) does not stop the rest being published.
+  local dir code=0
+  local -a dirs=()
+  for dir in "$@"; do if [[ -d $dir ]]; then dirs+=("$dir"); fi; done
+  if [[ ${#dirs[@]} -eq 0 ]]; then
+    echo "no shard artifacts: nothing to merge"
+    return 0
+  fi
+  "$COMPANION" merge "${dirs[@]}" || code=$?
+  if [[ $code -eq $EXIT_EPISODE_FAILED ]]; then
+    echo "::warning title=Merge::some episode folders were refused (listed above); the rest are merged"
+    return 0
+  fi
+  return "$code"
+}
 
 step_summary() {
   # Markdown to the summary file; one ::warning annotation per failed episode to the log, so the
@@ -182,8 +202,13 @@ step_commit() {
   fi
   local branch=${PUBLISH_BRANCH:-$(git rev-parse --abbrev-ref HEAD)}
   git commit --quiet -m "Sync episodes from the feed ($(date -u +%Y-%m-%d))"
-  git pull --quiet --rebase origin "$branch"     # a maintainer may have pushed corrections
-  git push --quiet origin "HEAD:$branch"
+  local attempt
+  for attempt in 1 2 3; do                       # a maintainer may push corrections meanwhile
+    git pull --quiet --rebase origin "$branch"
+    if git push --quiet origin "HEAD:$branch"; then break; fi
+    if [[ $attempt -eq 3 ]]; then return 1; fi
+    sleep $((attempt * 5))
+  done
   echo "committed and pushed episodes/ to $branch"
 }
 
