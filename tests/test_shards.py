@@ -415,3 +415,20 @@ def test_a_merge_refuses_a_bad_episode_record_and_merges_the_rest(
     report = merge([tmp_path / "shard"], tmp_path / "episodes")
     assert report.merged == [good.name] and [s for s, _ in report.refused] == [bad.name]
     assert not (tmp_path / "episodes" / bad.name).exists()
+
+
+def test_a_merge_keeps_the_record_of_hand_written_chapters(tmp_path: Path) -> None:
+    """The shard fetched the feed's chapters; meanwhile the maintainer wrote their own."""
+    slug = "2024-01-01-chaptered"
+    here, there = tmp_path / "episodes" / slug, tmp_path / "shard" / "episodes" / slug
+    for folder, source, chapters in ((here, "manual", "mine"), (there, "feed", "feed's")):
+        folder.mkdir(parents=True)
+        record = {**store.new_episode("g", slug), "chapters_source": source,
+                  "status": "transcribed" if source == "feed" else "pending"}
+        (folder / "episode.json").write_text(json.dumps(record))
+        (folder / "chapters.json").write_text(json.dumps({"chapters": [{"title": chapters}]}))
+    report = merge([tmp_path / "shard"], tmp_path / "episodes")
+    assert report.merged == [slug]
+    assert "mine" in (here / "chapters.json").read_text()
+    merged = json.loads((here / "episode.json").read_text())
+    assert merged["status"] == "transcribed" and merged["chapters_source"] == "manual"

@@ -120,7 +120,11 @@ def merge_folder(folder: Path, episodes_dir: Path, report: MergeReport) -> None:
         except corrections.CorrectionsError as exc:
             warnings = [f"corrections.yml not applied: {exc}"]
         report.warnings += [f"{slug}: {w}" for w in warnings]
-    store.write_bytes_atomic(target / store.EPISODE_FILE, (folder / store.EPISODE_FILE).read_bytes())
+    if _protected(store.CHAPTERS_FILE, existing, target):
+        # The hand-written chapters.json stayed, so does the record saying so: with the shard's
+        # "feed" here, the next sync would fetch the feed's chapters over the maintainer's.
+        incoming.update({k: existing.get(k) for k in ("chapters_source", "chapters_fetched_url")})
+    store.write_json_atomic(target / store.EPISODE_FILE, incoming)
     report.merged.append(slug)
 
 
