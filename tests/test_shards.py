@@ -432,3 +432,30 @@ def test_a_merge_keeps_the_record_of_hand_written_chapters(tmp_path: Path) -> No
     assert "mine" in (here / "chapters.json").read_text()
     merged = json.loads((here / "episode.json").read_text())
     assert merged["status"] == "transcribed" and merged["chapters_source"] == "manual"
+
+
+def test_a_commit_that_could_not_be_pushed_is_pushed_by_the_next_commit_step(
+        host, tmp_path: Path) -> None:
+    """A push that failed (network, cancel) and a maintainer's conflicting push lose nothing."""
+    root, remote = fork(tmp_path, f"{host.url}/feed.xml")
+    assert companion(root, "sync", "--time-budget", "0").returncode == 3
+    remote.rename(tmp_path / "away.git")                     # the remote is unreachable
+    assert run(root, "commit").returncode != 0
+    (tmp_path / "away.git").rename(remote)
+    again = run(root, "commit")                               # the always() commit step
+    assert again.returncode == 0, again.stderr
+    assert git(remote, "ls-tree", "-r", "--name-only", "main", "episodes"), "the commit arrived"
+
+    maintainer = tmp_path / "maintainer"
+    git(tmp_path, "clone", "--quiet", str(remote), str(maintainer))
+    record = next((maintainer / "episodes").glob("*/episode.json"))
+    name = record.relative_to(maintainer)
+    record.write_text(record.read_text().replace('"pending"', '"by-hand"'))
+    git(maintainer, "-c", "user.name=M", "-c", "user.email=m@example.org", "commit", "-qam", "edit")
+    git(maintainer, "push", "--quiet", "origin", "main")
+    (root / name).write_text((root / name).read_text().replace('"pending"', '"by-bot"'))
+    conflict = run(root, "commit")
+    assert conflict.returncode == 1 and "merge it by hand" in conflict.stdout
+    rescue = [b.split()[-1] for b in git(remote, "branch").splitlines() if "companion-sync-" in b]
+    assert rescue and '"by-bot"' in git(remote, "show", f"{rescue[0]}:{name}")
+    assert not (root / ".git" / "rebase-merge").exists(), "the checkout is not left mid-rebase"

@@ -189,27 +189,42 @@ PY
 }
 
 step_commit() {
+  # Commits episodes/ and pushes every commit the remote lacks, also one an earlier call made but
+  # could not push (a cancelled round, a network error), so the always() commit step still sends it.
   git config user.name "$BOT_NAME"
   git config user.email "$BOT_EMAIL"
   if [[ ! -d episodes ]]; then
     echo "no episodes/ yet: nothing to commit"
     return 0
   fi
+  local branch=${PUBLISH_BRANCH:-$(git rev-parse --abbrev-ref HEAD)} attempt rescue
   git add episodes
-  if git diff --cached --quiet -- episodes; then
+  if ! git diff --cached --quiet -- episodes; then
+    git commit --quiet -m "Sync episodes from the feed ($(date -u +%Y-%m-%d))"
+  elif git rev-parse --quiet --verify "origin/$branch" > /dev/null &&
+       [[ -z $(git rev-list "origin/$branch..HEAD") ]]; then
     echo "episodes/ unchanged: nothing to commit"
     return 0
   fi
-  local branch=${PUBLISH_BRANCH:-$(git rev-parse --abbrev-ref HEAD)}
-  git commit --quiet -m "Sync episodes from the feed ($(date -u +%Y-%m-%d))"
-  local attempt
   for attempt in 1 2 3; do                       # a maintainer may push corrections meanwhile
-    git pull --quiet --rebase origin "$branch"
-    if git push --quiet origin "HEAD:$branch"; then break; fi
-    if [[ $attempt -eq 3 ]]; then return 1; fi
-    sleep $((attempt * 5))
+    if [[ $attempt -gt 1 ]]; then sleep $(((attempt - 1) * 5)); fi
+    git fetch --quiet origin "$branch" || continue          # the network: try again
+    if ! git rebase --quiet FETCH_HEAD; then
+      # The same file changed there: keep the work on a branch of its own rather than lose it.
+      git rebase --abort 2> /dev/null || true
+      rescue="companion-sync-$(date -u +%Y%m%d-%H%M%S)"
+      git push --quiet origin "HEAD:refs/heads/$rescue"
+      echo "::error title=Commit::episodes/ conflicts with what was pushed to $branch meanwhile;" \
+        "the episodes are on branch $rescue: merge it by hand"
+      return 1
+    fi
+    if git push --quiet origin "HEAD:$branch"; then
+      echo "committed and pushed episodes/ to $branch"
+      return 0
+    fi
   done
-  echo "committed and pushed episodes/ to $branch"
+  echo "::error title=Commit::could not push episodes/ to $branch; the next commit step pushes it"
+  return 1
 }
 
 # The build the workflow publishes: refused, as `companion deploy` refuses, while site_url is unset
