@@ -4,7 +4,7 @@ A 10-minute programme of real speech (the clips of bench/transcribe.py, stitched
 128 kbit/s MP3 and served as a one-episode feed on 127.0.0.1. `companion sync` downloads, decodes
 and transcribes it with tiny.en, exactly as a CI job does, and its measured speed (the one a time
 budget uses, `.cache/speed.json`) gives the tiny.en row. Other models use the priors in
-`companion.budget`, each from a published figure named there. Not a test: speeds vary.
+`companion.pipeline.budget`, each from a published figure named there. Not a test: speeds vary.
 
     .venv/bin/python bench/catalogue.py [--hours 50 150 300] [--jobs 1 4 10 20]
 """
@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from companion import audio, budget  # noqa: E402
-from companion.static_server import StaticServer  # noqa: E402
+from companion.pipeline import audio, budget  # noqa: E402
+from companion.site.static_server import StaticServer  # noqa: E402
 
 SHARD_MINUTES = 300                 # the workflow's SHARD_MINUTES
 MP3_BITRATE = "128k"
@@ -38,7 +38,7 @@ FEED = """<?xml version="1.0" encoding="UTF-8"?>
 <pubDate>Mon, 01 Jan 2024 09:00:00 +0000</pubDate><itunes:duration>{seconds:.0f}</itunes:duration>
 <enclosure url="programme.mp3" length="{length}" type="audio/mpeg"/></item></channel></rss>
 """
-# Other models: the prior speeds of companion.budget (sources there), on the same 2-vCPU class.
+# Other models: the prior speeds of companion.pipeline.budget (sources there), on the same 2-vCPU class.
 OTHER_MODELS = {"small.en": "small.en", "distil-large-v3, large-v3(-turbo)": "large-v3"}
 
 

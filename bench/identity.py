@@ -13,7 +13,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from companion import identity, urls
+from companion.pipeline import identity
+from companion import urls
 
 
 def show(n: int) -> tuple[list[dict], list[dict]]:

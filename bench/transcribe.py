@@ -28,8 +28,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(ROOT / "tests"))
 
 import programme as stitched  # noqa: E402  (tests/programme.py: the podcast-shaped audio)
-from companion import audio  # noqa: E402
-from companion.transcribe import (BEAM_SIZE, Settings, load_model, transcribe,  # noqa: E402
+from companion.pipeline import audio  # noqa: E402
+from companion.pipeline.transcribe import (BEAM_SIZE, Settings, load_model, transcribe,  # noqa: E402
                                   transcribe_audio)
 
 CLIPS = ROOT / "tests" / "data" / "audio"

@@ -1,5 +1,5 @@
 """A podcast host on 127.0.0.1 for the tests: serves feeds and audio with ETag, Range, If-Range
-and gzip (companion.static_server), counts every request, and fails on purpose where a test asks
+and gzip (companion.site.static_server), counts every request, and fails on purpose where a test asks
 it to: errors, throttling with Retry-After, cut connections, a file re-uploaded mid-download,
 a host that ignores If-Range."""
 
@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from companion.static_server import StaticHandler, StaticServer, content_type, etag_of
+from companion.site.static_server import StaticHandler, StaticServer, content_type, etag_of
 
 
 @dataclass

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from companion import audio
+from companion.pipeline import audio
 
 AUDIO = Path(__file__).parent / "data" / "audio"
 RATE = audio.SAMPLE_RATE

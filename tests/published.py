@@ -20,7 +20,7 @@ import pytest
 
 from companion.demo import SAMPLE_DIR
 from companion.project import copy_site_sources
-from companion.static_server import StaticServer
+from companion.site.static_server import StaticServer
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = Path("scripts") / "ci" / "publish.sh"

@@ -1,6 +1,6 @@
 """Shared helpers for the site tests and bench/site.py: a tmp copy of the project, fixture episodes
 made from real speech (LibriVox sonnets) and real transcript examples, a strict build, and a static
-HTTP server with Range support (companion.static_server, so Chromium can seek real audio) on
+HTTP server with Range support (companion.site.static_server, so Chromium can seek real audio) on
 127.0.0.1."""
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from companion import store, transcript_formats as tf
+from companion.pipeline import store, formats as tf
 from companion.project import copy_site_sources
-from companion.static_server import StaticHandler, StaticServer
+from companion.site.static_server import StaticHandler, StaticServer
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data" / "site-fixtures"     # sonnet texts (the audio is in data/audio)
@@ -70,7 +70,7 @@ def even_segments(lines: list[str], duration: float, speaker: str = "") -> list[
 
 
 def write_transcript_files(folder: Path, segments: list[dict[str, Any]]) -> None:
-    """The transcript files as the pipeline writes them (companion.transcript_formats)."""
+    """The transcript files as the pipeline writes them (companion.pipeline.formats)."""
     for name, text in (("transcript.json", store.dump_json(tf.to_json(segments))),
                        ("transcript.vtt", tf.to_vtt(segments)), ("transcript.srt", tf.to_srt(segments)),
                        ("transcript.txt", tf.to_txt(segments)), ("transcript.html", tf.to_html(segments))):
@@ -80,7 +80,7 @@ def write_transcript_files(folder: Path, segments: list[dict[str, Any]]) -> None
 def write_episode(episodes_dir: Path, slug: str, *, title: str, number: int | None, date: str,
                   duration: float, audio_url: str | None, segments: list[dict[str, Any]] | None,
                   notes: str = "", chapters: dict[str, Any] | None = None) -> Path:
-    """One folder under episodes/ following the data contract in companion.store."""
+    """One folder under episodes/ following the data contract in companion.pipeline.store."""
     folder = episodes_dir / slug
     folder.mkdir(parents=True, exist_ok=True)
     record = store.new_episode(guid=f"urn:test:{slug}", slug=slug)

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from companion import audio
+from companion.pipeline import audio
 
 AUDIO = Path(__file__).parent / "data" / "audio"
 

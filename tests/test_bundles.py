@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from companion import bundles
+from companion.course import bundles
 from course_support import REPO
 
 LECTURER_JS = REPO / "docs" / "assets" / "lecturer.js"

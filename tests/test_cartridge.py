@@ -23,7 +23,10 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from companion import cartridge, deploy, doctor, feed_tags, qti, selfcheck
+from companion.course import cartridge, qti, selfcheck
+from companion.site import deploy
+from companion import doctor
+from companion.pipeline import feed_tags
 from companion.project import open_project
 from course_support import REPO, course_site, course_site_absolute, module_files  # noqa: F401
 
@@ -292,7 +295,7 @@ def test_doctor_reports_and_deploy_refuses_without_site_url(tmp_path) -> None:
 
 def test_companion_build_passes_the_site_url_warning_on(tmp_path, capsys) -> None:
     from companion.project import open_project as project_at
-    from companion.site import build_site
+    from companion.site.build import build_site
     from course_support import prepare_project
 
     root = prepare_project(tmp_path)

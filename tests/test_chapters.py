@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from companion import chapters, cli, store
+from companion.pipeline import chapters, store
+from companion import cli
 from podcast_server import rss
 
 DATA = Path(__file__).parent / "data" / "transcripts"

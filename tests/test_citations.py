@@ -14,8 +14,8 @@ import rispy
 from lxml import html as lxml_html
 from mkdocs.exceptions import PluginError
 
-from companion import apa, bibliography, cite_macros, exports
-from companion.course_plugin import check_front_matter
+from companion.course import apa, bibliography, cite_macros, exports
+from companion.course.course_plugin import check_front_matter
 from course_support import (FIXTURE_EPISODES, REPO, course_site, course_site_absolute,  # noqa: F401
                             prepare_project)
 from site_support import build
@@ -401,7 +401,7 @@ def test_authors_the_evidence_bank_does_not_name_are_never_guessed() -> None:
 
 
 def test_catalogue_skips_text_only_items_and_keeps_episodes_sharing_a_number(tmp_path) -> None:
-    from companion import store
+    from companion.pipeline import store
     from course_support import prepare_project
     from site_support import build, write_episode
 

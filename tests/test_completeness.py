@@ -15,9 +15,10 @@ import numpy as np
 import pytest
 
 import programme
-from companion import audio, cli, store
-from companion.sync import Outcome, set_review
-from companion.transcribe import Coverage, Settings, decode_spans, drop_loops, transcribe_audio, uncovered
+from companion.pipeline import audio, store
+from companion import cli
+from companion.pipeline.sync import Outcome, set_review
+from companion.pipeline.transcribe import Coverage, Settings, decode_spans, drop_loops, transcribe_audio, uncovered
 
 VOCABULARY = ("Torrens", "Bailey Code")   # hotwords, as sync passes the show's vocabulary
 NEAR_S = 1.0
@@ -184,9 +185,9 @@ def test_transcribe_command_missing_file_is_one_line(tmp_path: Path,
 def test_needs_review_shows_on_the_page_and_in_the_sync_summary() -> None:
     from rich.console import Console
 
-    from companion.episode_html import episode_page_html
+    from companion.site.episode_html import episode_page_html
     from companion.report import summary
-    from companion.sync import Report
+    from companion.pipeline.sync import Report
 
     episode = store.new_episode("g", "2026-11-02-ep")
     episode.update(title="Ep", status=store.STATUS_NEEDS_REVIEW,
@@ -203,7 +204,7 @@ def test_needs_review_shows_on_the_page_and_in_the_sync_summary() -> None:
 
 
 def test_vocabulary_is_spelt_as_the_show_spells_it() -> None:
-    from companion.transcribe import spell_vocabulary
+    from companion.pipeline.transcribe import spell_vocabulary
 
     words = [{"body": w} for w in (" at", " bailey", " code,", " with", " torrens.")]
     spell_vocabulary(words, VOCABULARY)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from companion import corrections
+from companion.pipeline import corrections
 
 SEGMENTS = [
     {"startTime": 0.0, "endTime": 4.0, "body": "Welcome to the show from Taurens.",

@@ -14,9 +14,10 @@ import pytest
 import yaml
 from mkdocs.utils.meta import get_data
 
-from companion import bundles, course_time, store
-from companion.course_macros import span
-from companion.episode_macros import PENDING_TEXT
+from companion.course import bundles, course_time
+from companion.pipeline import store
+from companion.course.course_macros import span
+from companion.site.episode_macros import PENDING_TEXT
 from course_support import EVIDENCE, REPO, course_site, module_files  # noqa: F401
 
 MODULES = module_files()

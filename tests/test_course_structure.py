@@ -16,7 +16,7 @@ import pytest
 import textstat
 from mkdocs.utils.meta import get_data
 
-from companion import apa, bibliography
+from companion.course import apa, bibliography
 from course_support import EVIDENCE, REPO, module_files
 
 BIBLIOGRAPHY = REPO / "data" / "bibliography"

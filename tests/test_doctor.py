@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from companion import cli, doctor, http
+from companion import cli, doctor
+from companion.pipeline import http
 
 FEED = Path(__file__).parent / "data" / "feeds" / "podcast-namespace" / "example.xml"
 

@@ -11,9 +11,9 @@ import pytest
 
 from companion.demo import SAMPLE_DIR
 from companion.project import copy_site_sources, open_project
-from companion.site import build_site
-from companion.static_server import StaticServer
-from companion.sync import Options, sync
+from companion.site.build import build_site
+from companion.site.static_server import StaticServer
+from companion.pipeline.sync import Options, sync
 from site_support import REPO
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]

@@ -1,7 +1,7 @@
 """The build in three steps (generate, render, index) under each engine: MkDocs, ProperDocs, Zensical.
 
 One fixture project (the sonnet episodes, a hostile one, one without transcript, the Podcasting 2.0
-example) is built with `mkdocs build` through the plugins and with `companion.site.build_site` under
+example) is built with `mkdocs build` through the plugins and with `companion.site.build.build_site` under
 every engine installed from the test extras; the sets of pages and downloads must match, every page
 must carry the crisis lines, and each engine's output must carry a Pagefind index of every page.
 """
@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from companion import generate
+from companion.site import generate
 from companion.project import open_project
-from companion.render import ENGINES, engine_gaps
-from companion.site import build_site
+from companion.site.render import ENGINES, engine_gaps
+from companion.site.build import build_site
 from site_support import HOSTILE_TITLE, build, copy_project, make_fixture_episodes
 
 INSTALLED = [e for e in ENGINES if importlib.util.find_spec(e) is not None]
@@ -164,7 +164,7 @@ def test_generate_rewrites_only_what_changed(tmp_path: Path) -> None:
 @pytest.mark.browser
 def test_episodes_tab_and_search_work_under_every_engine(built: dict[str, Path], browser) -> None:
     """In Chromium: the Episodes tab is marked on an episode page, and Pagefind finds a spoken line."""
-    from companion.static_server import StaticServer
+    from companion.site.static_server import StaticServer
 
     for name in INSTALLED:
         server = StaticServer(built[name]).start()

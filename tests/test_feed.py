@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from companion.feed import FeedError, parse_duration, parse_feed
+from companion.pipeline.feed import FeedError, parse_duration, parse_feed
 from companion.sanitise import clean_show_notes, plain_text
 
 FEEDS = Path(__file__).parent / "data" / "feeds"

@@ -12,7 +12,8 @@ import jiwer
 import pytest
 from whisper_normalizer.english import EnglishTextNormalizer
 
-from companion import cli, store, sync
+from companion import cli
+from companion.pipeline import store, sync
 from podcast_server import rss
 
 DATA = Path(__file__).parent / "data"
@@ -286,7 +287,7 @@ def test_a_publisher_transcript_nested_too_deep_is_a_warning_not_a_crash(project
 def test_damaged_cache_files_never_stop_a_run(project, host, tmp_path) -> None:
     # .cache/ holds only caches: a feed-state.json or speed.json that is not what we wrote
     # (a disk filled mid-write by another tool, a hand edit) means starting that cache again.
-    from companion import budget
+    from companion.pipeline import budget
 
     items = [{"title": "One", "guid": "g1", "date": "Mon, 01 Jan 2024 09:00:00 +0000"}]
     feed = host.add("feed.xml", rss(items).encode())

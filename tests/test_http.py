@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from companion import http
+from companion.pipeline import http
 
 AUDIO = Path(__file__).parent / "data" / "audio"
 

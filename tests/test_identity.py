@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from companion import identity, urls
+from companion.pipeline import identity
+from companion import urls
 
 
 @pytest.mark.parametrize("url", [
@@ -109,7 +110,7 @@ def test_every_guid_an_episode_had_is_kept() -> None:
      "Zm9vYmFy+YmF6/cXV4=="),                                     # base64, written raw
 ])
 def test_a_private_feeds_tokens_are_found_and_hidden(feed: str, secret: str) -> None:
-    from companion import private_feed
+    from companion.pipeline import private_feed
 
     parts = private_feed.secret_parts(feed)
     record = {"enclosure": {"url": f"https://cdn.example/ep1.mp3?t={secret}"},

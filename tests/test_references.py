@@ -17,7 +17,7 @@ import rispy
 from pybtex.database import parse_string
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-from companion import apa, bibliography, exports
+from companion.course import apa, bibliography, exports
 from course_support import REPO, course_site  # noqa: F401
 
 # Each of LaTeX's ten specials, alone and together, plus the titles real feeds and
@@ -408,7 +408,7 @@ def test_bibtex_keys_are_unique_for_any_ids() -> None:
 def test_the_host_name_is_parsed_as_reference_managers_parse_it() -> None:
     """The host's name from mkdocs.yml becomes the episode's author: particles stay with the
     surname, a suffix is a suffix, and 'Family, Given' names a surname the parser cannot guess."""
-    from companion import citemeta
+    from companion.course import citemeta
 
     cases = {"Tony Bailey": "Bailey, T.", "Maria de la Cruz": "de la Cruz, M.",
              "Ludwig van Beethoven": "van Beethoven, L.", "Martin Luther King Jr.": "King, M. L., Jr.",
@@ -423,7 +423,7 @@ def test_the_host_name_is_parsed_as_reference_managers_parse_it() -> None:
 def test_a_reference_is_one_line_with_a_working_link() -> None:
     """A title or name pasted with line breaks, tabs or U+2028, and a URL or DOI holding a space,
     a non-ASCII letter or '<>': the copied reference is one line and its link opens."""
-    from companion import citemeta
+    from companion.course import citemeta
 
     entry = {"id": "x", "type": "webpage", "issued": 2024, "title": "Line\nbreak\tand tab\u2028sep  two",
              "author": [{"literal": "Peer\nGroup"}], "URL": "https://x.org/a b/é?q=1&r=2#f"}

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from companion import budget, store
-from companion.merge import merge
-from companion.plan import balance
+from companion.pipeline import budget, store
+from companion.pipeline.merge import merge
+from companion.pipeline.plan import balance
 from published import REPO, SCRIPT, WORKFLOW, fork, git, serve_sample
 
 pytestmark = pytest.mark.model

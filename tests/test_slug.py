@@ -1,6 +1,6 @@
 """Slugs: no feed text reaches a path unslugged; stable and unique."""
 
-from companion.slug import episode_slug, slugify
+from companion.pipeline.slug import episode_slug, slugify
 
 
 def test_traversal_and_separators_are_gone() -> None:

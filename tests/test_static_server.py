@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from companion import transcript_formats as tf
-from companion.static_server import StaticServer
+from companion.pipeline import formats as tf
+from companion.site.static_server import StaticServer
 
 SEGMENTS = [{"startTime": 0.0, "endTime": 4.0, "body": "We met at the café near the harbour.", "speaker": "Mā"},
             {"startTime": 45.0, "endTime": 49.0, "body": "Te reo Māori, naïve résumé.", "speaker": "Tony"}]
@@ -60,11 +60,11 @@ def test_audio_keeps_its_type_and_ranges(served: StaticServer, tmp_path: Path) -
 
 @pytest.mark.parametrize("engine", ["mkdocs", "properdocs"])
 def test_companion_serve_names_utf8_too(engine: str) -> None:
-    """`companion serve` runs the engine's live-reload server through companion.serve_utf8."""
+    """`companion serve` runs the engine's live-reload server through companion.site.serve_utf8."""
     import importlib
     import inspect
 
-    from companion import serve_utf8, site
+    from companion.site import serve_utf8, build as site
 
     serve_utf8.name_utf8(engine)
     serve_utf8.name_utf8(engine)                                    # twice: still one wrapper
@@ -72,4 +72,4 @@ def test_companion_serve_names_utf8_too(engine: str) -> None:
     assert server._guess_type("site/episodes/x/transcript.txt") == "text/plain; charset=utf-8"
     assert server._guess_type("site/index.html") == "text/html; charset=utf-8"
     assert server._guess_type("site/media/a.mp3") == "audio/mpeg"
-    assert '"companion.serve_utf8", engine, "serve"' in inspect.getsource(site.serve_site)
+    assert '"companion.site.serve_utf8", engine, "serve"' in inspect.getsource(site.serve_site)

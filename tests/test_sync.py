@@ -15,7 +15,8 @@ import pytest
 from filelock import FileLock
 from whisper_normalizer.english import EnglishTextNormalizer
 
-from companion import cli, store
+from companion import cli
+from companion.pipeline import store
 from podcast_server import rss
 
 pytestmark = pytest.mark.model

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from whisper_normalizer.english import EnglishTextNormalizer
 
-from companion import audio
-from companion.transcribe import MAX_SEGMENT_S, Settings, cut_on_words, transcribe, transcribe_audio
+from companion.pipeline import audio
+from companion.pipeline.transcribe import MAX_SEGMENT_S, Settings, cut_on_words, transcribe, transcribe_audio
 
 AUDIO = Path(__file__).parent / "data" / "audio"
 WER_MARGIN = 0.03

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from companion import transcript_formats as tf
+from companion.pipeline import formats as tf
 
 EXAMPLES = Path(__file__).parent / "data" / "transcripts"
 
@@ -138,7 +138,7 @@ def test_json_times_must_be_finite(value) -> None:
 
 
 def test_publisher_transcript_types_with_parameters_are_imported() -> None:
-    from companion import sync
+    from companion.pipeline import sync
 
     links = [{"url": "https://h.example/t.srt", "type": "application/x-subrip"},
              {"url": "https://h.example/t.json", "type": "Application/JSON; charset=utf-8"}]

@@ -4,7 +4,7 @@
  *   on episode pages the `#t=start,end` segment added to the reference and the in-text form.
  * - The bundle builder (course/bundle/): a bundle lives in the URL query
  *   (`?items=m3,e7@12:30-18:00,glossary&title=...`), read against cite/catalogue.json.
- *   The encoder mirrors scripts/companion/bundles.py; tests run both and compare.
+ *   The encoder mirrors scripts/companion/course/bundles.py; tests run both and compare.
  * Pages are set up from Material's `document$` so instant navigation works.
  */
 (() => {

@@ -100,7 +100,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from companion.merge import SLUG_PATTERN
+from companion.pipeline.merge import SLUG_PATTERN
 
 shard, out = json.loads(Path(sys.argv[1]).read_text()), Path(sys.argv[2]) / "episodes"
 out.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 
 if TYPE_CHECKING:
-    from companion.sync import Options
+    from companion.pipeline.sync import Options
 
 EXIT_OK, EXIT_EPISODE_FAILED, EXIT_USAGE = 0, 1, 2     # 3, more to do: sync.EXIT_MORE_TO_DO
 DEFAULT_MAX_SHARDS = 4                # --plan: most shards (CI jobs or machines working at once)
@@ -31,10 +31,10 @@ def print_error(console: Console, exc: Exception) -> None:
 
 
 def cmd_sync(args: argparse.Namespace, console: Console) -> int:
-    from companion.plan import read_shard
+    from companion.pipeline.plan import read_shard
     from companion.project import open_project
     from companion.report import sync_with_progress
-    from companion.sync import Options, SyncError
+    from companion.pipeline.sync import Options, SyncError
 
     if args.time_budget is not None and not (math.isfinite(args.time_budget)
                                              and args.time_budget >= 0):
@@ -52,9 +52,9 @@ def plan_shards(options: Options, directory: Path, max_shards: int, console: Con
     """`companion sync --plan DIR`: write the shards and print what each holds."""
     from rich.table import Table
 
-    from companion.plan import make_plan, write_plan
+    from companion.pipeline.plan import make_plan, write_plan
     from companion.project import open_project
-    from companion.sync import Syncer, SyncError
+    from companion.pipeline.sync import Syncer, SyncError
 
     if options.time_budget_min is None:
         raise SyncError("--plan needs --time-budget MINUTES: the time each shard (CI job) has")
@@ -75,10 +75,10 @@ def plan_shards(options: Options, directory: Path, max_shards: int, console: Con
 
 
 def cmd_transcribe(args: argparse.Namespace, console: Console) -> int:
-    from companion import audio, store, transcript_formats as tf
+    from companion.pipeline import audio, store, formats as tf
     from companion.project import ProjectError, open_project
     from companion.timecode import format_clock
-    from companion.transcribe import Settings, transcribe_audio
+    from companion.pipeline.transcribe import Settings, transcribe_audio
 
     try:   # inside a project: the same settings as `companion sync`, vocabulary included
         vocabulary = tuple(open_project().podcast.vocabulary)
@@ -101,7 +101,7 @@ def cmd_transcribe(args: argparse.Namespace, console: Console) -> int:
 
 def cmd_build(args: argparse.Namespace, console: Console) -> int:
     from companion.project import open_project
-    from companion.site import build_site
+    from companion.site.build import build_site
 
     def warn(message: str) -> None:
         console.print(f"[yellow]warning:[/] {escape(message)}", markup=True, highlight=False)
@@ -113,7 +113,7 @@ def cmd_build(args: argparse.Namespace, console: Console) -> int:
 
 def cmd_serve(args: argparse.Namespace, console: Console) -> int:
     from companion.project import open_project
-    from companion.site import serve_site
+    from companion.site.build import serve_site
 
     return serve_site(open_project(), args.host, args.port, engine=args.engine)
 
@@ -124,8 +124,8 @@ def cmd_demo(args: argparse.Namespace, console: Console) -> int:
     from companion import demo
     from companion.project import open_project
     from companion.report import sync_with_progress
-    from companion.site import build_site
-    from companion.sync import Options
+    from companion.site.build import build_site
+    from companion.pipeline.sync import Options
 
     scratch = demo.prepare(open_project())
     console.print(f"sample podcast served at {scratch.feed_url}")
@@ -144,7 +144,7 @@ def cmd_demo(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_feed_tags(args: argparse.Namespace, console: Console) -> int:
-    from companion import feed_tags
+    from companion.pipeline import feed_tags
     from companion.project import open_project
 
     try:
@@ -174,7 +174,7 @@ def cmd_doctor(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_merge(args: argparse.Namespace, console: Console) -> int:
-    from companion.merge import merge
+    from companion.pipeline.merge import merge
     from companion.project import open_project
 
     project = open_project()
@@ -197,7 +197,7 @@ def cmd_merge(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_deploy(args: argparse.Namespace, console: Console) -> int:
-    from companion.deploy import DeployError, deploy
+    from companion.site.deploy import DeployError, deploy
     from companion.project import open_project
 
     try:
@@ -213,7 +213,7 @@ def cmd_deploy(args: argparse.Namespace, console: Console) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    from companion import render     # only stdlib at import: the engine names for --engine
+    from companion.site import render  # only stdlib at import: the engine names for --engine
 
     top = argparse.ArgumentParser(prog="companion", description=__doc__.splitlines()[0])
     commands = top.add_subparsers(dest="command", required=True)
@@ -291,11 +291,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from companion.audio import AudioError
+    from companion.pipeline.audio import AudioError
     from companion.project import ProjectError
-    from companion.site import SiteError
-    from companion.sync import SyncError
-    from companion.transcribe import ModelError
+    from companion.site.build import SiteError
+    from companion.pipeline.sync import SyncError
+    from companion.pipeline.transcribe import ModelError
 
     args = parser().parse_args(argv)
     console = Console(stderr=True)

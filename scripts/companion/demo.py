@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from companion.project import CACHE_DIR, Project, copy_site_sources, open_project
-from companion.static_server import StaticServer
+from companion.site.static_server import StaticServer
 
 SAMPLE_DIR = Path(__file__).parent / "sample"
 SAMPLE_PORT = 8765        # fixed, so enclosure URLs in the demo's episodes stay valid across runs

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from companion import feed, http, private_feed
+from companion.pipeline import feed, http, private_feed
 from companion.project import Project, ProjectError, open_project, site_url_problem
-from companion.transcribe import DEFAULT_MODEL, ModelError, model_path
+from companion.pipeline.transcribe import DEFAULT_MODEL, ModelError, model_path
 
 OK, WARN, FAIL = "OK", "WARN", "FAIL"
 DEFAULT_CHECK = f"model {DEFAULT_MODEL}"

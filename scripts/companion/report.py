@@ -9,7 +9,7 @@ from rich.progress import (BarColumn, DownloadColumn, Progress, TaskID, TextColu
 from rich.table import Table
 
 from companion.project import Project
-from companion.sync import Options, Outcome, Report, sync
+from companion.pipeline.sync import Options, Outcome, Report, sync
 
 SECONDS_PER_HOUR = 3600
 

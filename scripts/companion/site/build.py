@@ -1,9 +1,9 @@
 """`companion build` and `companion serve`: the three build steps, composed.
 
-1. *generate* (`companion.generate`): episode pages, module headers and References, the print page,
+1. *generate* (`companion.site.generate`): episode pages, module headers and References, the print page,
    the course macros, transcript and citation downloads and the cartridge, into a staging tree
    (`.cache/stage/`, never committed);
-2. *render* (`companion.render`): MkDocs (default), ProperDocs or Zensical over that tree, in a
+2. *render* (`companion.site.render`): MkDocs (default), ProperDocs or Zensical over that tree, in a
    subprocess so each run starts clean;
 3. *index*: Pagefind over the rendered HTML.
 
@@ -22,13 +22,13 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from companion import generate, render
+from companion.site import generate, render
 from companion.project import CONFIG_NAME, Project
 
 SITE_DIR = "site"
 WATCH_INTERVAL_S = 1.0          # how often `serve` looks for changed sources
 
-log = logging.getLogger("companion.site")
+log = logging.getLogger("companion.site.build")
 
 
 class SiteError(Exception):
@@ -82,8 +82,8 @@ def serve_site(project: Project, host: str = "127.0.0.1", port: int = 8000,
     """
     if engine in ("mkdocs", "properdocs"):
         render.engine(engine)
-        # companion.serve_utf8: the engine's own server, naming UTF-8 for HTML and text downloads.
-        command = [sys.executable, "-m", "companion.serve_utf8", engine, "serve",
+        # companion.site.serve_utf8: the engine's own server, naming UTF-8 for HTML and text downloads.
+        command = [sys.executable, "-m", "companion.site.serve_utf8", engine, "serve",
                    "-f", str(project.root / CONFIG_NAME), "-a", f"{host}:{port}", "--livereload"]
         try:
             return subprocess.run(command, cwd=project.root, env=_env()).returncode

@@ -19,7 +19,7 @@ from typing import Iterable
 
 import pyuca
 
-from companion.bibliography import Entry, date_parts, family, names, nfc, year_suffix
+from companion.course.bibliography import Entry, date_parts, family, names, nfc, year_suffix
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")

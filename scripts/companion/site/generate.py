@@ -16,7 +16,7 @@ The staging tree holds:
 - `mkdocs.yml`: the project's configuration without our plugins and mkdocs-macros, with the help
   data under `extra.help`.
 
-It re-uses the two MkDocs plugins' own code (`companion.site_plugin`, `companion.course_plugin`) for
+It re-uses the two MkDocs plugins' own code (`companion.site.site_plugin`, `companion.course.course_plugin`) for
 every rule they apply, calling their configuration and file steps directly, so `mkdocs build` on the
 project and a staged build give the same pages, downloads and citation checks. Nothing here is
 committed (`.cache/` is git-ignored). Only files whose bytes changed are rewritten, so a server
@@ -40,7 +40,7 @@ import jinja2
 import markdown
 import yaml
 
-from companion.stage_plugin import TOC_KEY
+from companion.site.stage_plugin import TOC_KEY
 
 STAGE_DIR = Path(".cache") / "stage"            # relative to the project root; git-ignored
 STAGE_DOCS, STAGE_OVERRIDES, STAGE_CONFIG = "docs", "overrides", "mkdocs.yml"
@@ -177,7 +177,7 @@ class _Generator:
         self.theme = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(root / STAGE_OVERRIDES)), autoescape=False)
         self.macros = _MacroEnv(self.config)
-        from companion import macros as macro_module
+        from companion.course import macros as macro_module
         macro_module.define_env(self.macros)
 
     # -- pages -------------------------------------------------------------------------------
@@ -213,7 +213,7 @@ class _Generator:
     def stage_pages(self) -> None:
         """Every Markdown page: macros expanded, modules completed, the print page filled last."""
         from mkdocs.utils.meta import get_data
-        from companion.course_plugin import FOOTER_MARK, HEADER_MARK, LEADING_H1
+        from companion.course.course_plugin import FOOTER_MARK, HEADER_MARK, LEADING_H1
 
         print_src = self.course.config.print_page
         print_page: tuple[dict[str, Any], str] | None = None
@@ -250,8 +250,8 @@ class _Generator:
         from mkdocs.utils import get_relative_url
         from mkdocs.utils.meta import get_data
 
-        from companion.episode_html import episode_page_html
-        from companion.site_plugin import EPISODES_URL, episode_parts
+        from companion.site.episode_html import episode_page_html
+        from companion.site.site_plugin import EPISODES_URL, episode_parts
 
         episode = self.episodes.episodes[file.src_uri]
         try:

@@ -32,8 +32,8 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
-from companion import store
-from companion.episode_html import Download, episode_page_html, plain_summary, text
+from companion.pipeline import store
+from companion.site.episode_html import Download, episode_page_html, plain_summary, text
 
 log = logging.getLogger("mkdocs.plugins.companion.episodes")
 

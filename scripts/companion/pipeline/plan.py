@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from companion import store
-from companion.budget import SECONDS_PER_MINUTE, episode_seconds, shard_count
-from companion.merge import SLUG_PATTERN
-from companion.sync import Syncer, SyncError
+from companion.pipeline import store
+from companion.pipeline.budget import SECONDS_PER_MINUTE, episode_seconds, shard_count
+from companion.pipeline.merge import SLUG_PATTERN
+from companion.pipeline.sync import Syncer, SyncError
 
 MATRIX_FILE = "matrix.json"
 SECONDS_PER_HOUR = 3600

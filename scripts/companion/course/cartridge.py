@@ -4,7 +4,7 @@ The cartridge holds no course text, only links: a static site cannot host LTI, a
 one source of truth. Layout: `imsmanifest.xml` with a rooted organisation (folders for the
 modules, the ready-made bundles and the self-checks), one `imswl_xmlv1p1` resource per link
 (a small `webLink` XML file under `weblinks/`), and one QTI 1.2 assessment per module's
-self-check under `selfchecks/` (`companion.qti`).
+self-check under `selfchecks/` (`companion.course.qti`).
 
 Links must be absolute: Moodle's importer replaces a relative one with
 `http://invalidurldetected/`, so the course plugin builds no cartridge without `site_url`.
@@ -17,7 +17,7 @@ import zipfile
 from dataclasses import dataclass
 from xml.etree import ElementTree as ET
 
-from companion.qti import ASSESSMENT_TYPE, Assessment, assessment_xml, xml_text
+from companion.course.qti import ASSESSMENT_TYPE, Assessment, assessment_xml, xml_text
 
 CP_NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
 LOM_NS = "http://ltsc.ieee.org/xsd/imsccv1p1/LOM/manifest"

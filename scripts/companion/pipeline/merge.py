@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from companion import corrections, store
-from companion.sync import write_outputs
+from companion.pipeline import corrections, store
+from companion.pipeline.sync import write_outputs
 
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")   # what slug.episode_slug gives out
 MAINTAINER_FILES = (store.CORRECTIONS_FILE,)

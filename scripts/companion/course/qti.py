@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from xml.etree import ElementTree as ET
 
-from companion.selfcheck import Question
+from companion.course.selfcheck import Question
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"

@@ -14,9 +14,9 @@ from typing import Any
 
 from mkdocs.utils import get_relative_url
 
-from companion import store
-from companion.episode_html import card_html, one_line, text
-from companion.site_plugin import EPISODES_URL
+from companion.pipeline import store
+from companion.site.episode_html import card_html, one_line, text
+from companion.site.site_plugin import EPISODES_URL
 from companion.timecode import format_clock, format_duration, parse_time
 
 PLUGIN_NAME = "companion-episodes"

@@ -39,10 +39,11 @@ from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 
-from companion import (apa, bibliography, bundles, cartridge, citemeta, course_time, exports, project,
-                       qti, selfcheck, store)
-from companion.episode_macros import StretchError, check_stretch
-from companion.bibliography import Entry
+from companion.course import apa, bibliography, bundles, cartridge, citemeta, course_time, exports, qti, selfcheck
+from companion import project
+from companion.pipeline import store
+from companion.site.episode_macros import StretchError, check_stretch
+from companion.course.bibliography import Entry
 
 log = logging.getLogger("mkdocs.plugins.companion.course")
 

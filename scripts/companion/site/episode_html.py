@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterable
 
-from companion import sanitise, store
+from companion import sanitise
+from companion.pipeline import store
 from companion.timecode import format_clock, format_duration, iso_duration
 
 SUMMARY_CHARS = 220                     # card excerpt length

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
-from companion import http, store
+from companion.pipeline import http, store
 
 CHAPTERS_TYPE = "application/json+chapters"   # the MIME type the spec prefers
 SOURCE_FEED = "feed"

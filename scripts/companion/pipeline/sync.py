@@ -33,12 +33,12 @@ from typing import Any, Iterator, Mapping, Protocol
 
 from filelock import FileLock, Timeout
 
-from companion import (audio, chapters, corrections, feed, http, identity, private_feed, store,
-                       transcript_formats as tf, urls)
-from companion.budget import Budget, episode_seconds
+from companion.pipeline import audio, chapters, corrections, feed, http, identity, private_feed, store, formats as tf
+from companion import urls
+from companion.pipeline.budget import Budget, episode_seconds
 from companion.project import CACHE_DIR as CACHE_NAME, Project
-from companion.slug import episode_slug
-from companion.transcribe import Coverage, ModelError, Settings, load_model, transcribe_audio
+from companion.pipeline.slug import episode_slug
+from companion.pipeline.transcribe import Coverage, ModelError, Settings, load_model, transcribe_audio
 
 FEED_STATE_FILE = "feed-state.json"      # ETag / Last-Modified of the last fetch
 FEED_CACHE_FILE = "feed.xml"             # body of the last 200, reused on a 304

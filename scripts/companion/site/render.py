@@ -1,4 +1,4 @@
-"""Render and index: steps two and three of the build, over the staging tree `companion.generate` wrote.
+"""Render and index: steps two and three of the build, over the staging tree `companion.site.generate` wrote.
 
 *Render* runs one site generator in a subprocess (each run starts clean): MkDocs 1.6 with Material
 9.x (the default), ProperDocs (MkDocs 1.6 continued, same plugins and themes), or Zensical (the
@@ -140,7 +140,7 @@ def index(site_dir: Path) -> None:
     """Step three: the Pagefind index of the rendered site (raises `RenderError` on failure)."""
     from mkdocs.exceptions import PluginError
 
-    from companion.site_plugin import run_pagefind
+    from companion.site.site_plugin import run_pagefind
 
     try:
         run_pagefind(Path(site_dir))

@@ -25,7 +25,7 @@ import re
 import unicodedata
 from typing import Iterable
 
-from companion.bibliography import Entry, date_parts, full_family, names, to_csl
+from companion.course.bibliography import Entry, date_parts, full_family, names, to_csl
 
 RIS_TYPES = {
     "article-journal": "JOUR", "book": "BOOK", "chapter": "CHAP", "report": "RPRT",

@@ -33,7 +33,7 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from companion.audio import to_float
+from companion.pipeline.audio import to_float
 
 DEFAULT_MODEL = "tiny.en"
 COMPUTE_TYPE = "int8"            # CPU: int8 is fastest at no measurable WER cost for tiny/small

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from companion.timecode import parse_time
-from companion.transcript_formats import Segment
+from companion.pipeline.formats import Segment
 
 SEGMENT_MATCH_S = 1.0            # a `segments:` start time may be this far from the real one
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from companion import cite_macros, course_macros, episode_macros
+from companion.course import cite_macros, course_macros
+from companion.site import episode_macros
 
 
 def define_env(env: Any) -> None:

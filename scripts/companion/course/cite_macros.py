@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from companion import apa, bundles
+from companion.course import apa, bundles
 from companion.timecode import format_clock
 
 PLUGIN = "companion-course"

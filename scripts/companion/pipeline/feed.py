@@ -23,7 +23,7 @@ from typing import Any
 import feedparser
 
 from companion.sanitise import clean_show_notes, plain_text
-from companion.slug import short_hash
+from companion.pipeline.slug import short_hash
 from companion.urls import FETCHABLE_SCHEMES   # an enclosure may never point at file:// or else
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from companion import store
+from companion.pipeline import store
 
 SECONDS_PER_MINUTE = 60
 MIN_SHARD_MINUTES = 30              # a shard job's install and model cache restore take minutes

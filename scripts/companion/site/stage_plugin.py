@@ -1,11 +1,11 @@
 """MkDocs plugin `companion-staged-toc`: the table of contents of a generated page, from its front matter.
 
-A staged episode page (`companion.generate`) is one block of escaped HTML, so Markdown's `toc`
+A staged episode page (`companion.site.generate`) is one block of escaped HTML, so Markdown's `toc`
 extension cannot see its chapter headings. The generate step writes the same table-of-contents
 tokens the `companion-episodes` plugin builds (`companion_toc` in the page's front matter), and this
 plugin hands them to MkDocs. It only shapes the right-hand contents list; no page content depends
 on it. Zensical runs no MkDocs plugin, so under Zensical the list shows the page's `##` headings only
-(`companion.render.engine_gaps` says so).
+(`companion.site.render.engine_gaps` says so).
 """
 
 from __future__ import annotations

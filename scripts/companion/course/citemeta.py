@@ -13,8 +13,8 @@ import json
 import re
 from typing import Any
 
-from companion import apa
-from companion.bibliography import Entry, date_parts, full_family, names, nfc
+from companion.course import apa
+from companion.course.bibliography import Entry, date_parts, full_family, names, nfc
 
 PODCAST_GENRE = "Audio podcast episode"
 NAME_SUFFIX = re.compile(r"^(?:Jr|Sr)\.?$|^(?:II|III|IV)$")

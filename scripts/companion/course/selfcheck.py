@@ -5,7 +5,7 @@ The course style puts them under a `## Self-check` heading: each question a bold
 the collapsible admonition that follows (`??? note "Answer"`, body indented four spaces). A
 question may also be the title of its admonition (`??? question "1. What was the control group?"`,
 answer as the body). The cartridge exports them as QTI essay questions with the model answer as
-feedback (`companion.qti`).
+feedback (`companion.course.qti`).
 
 Nothing is dropped quietly: an answer block no question claims, or a question or answer holding a
 macro (`{{ }}`, `{% %}`, which only the site renders), is an error naming the question or line.

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
-from companion import store
-from companion.chapters import CHAPTERS_TYPE
+from companion.pipeline import store
+from companion.pipeline.chapters import CHAPTERS_TYPE
 from companion.project import Project, load_config, site_url_problem
 
 SITE_PATH = "episodes"

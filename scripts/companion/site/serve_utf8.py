@@ -1,6 +1,6 @@
 """`mkdocs serve` / `properdocs serve` whose live-reload server names UTF-8 for HTML and text.
 
-Run as `python -m companion.serve_utf8 ENGINE serve ...` (ENGINE: mkdocs or properdocs). Both
+Run as `python -m companion.site.serve_utf8 ENGINE serve ...` (ENGINE: mkdocs or properdocs). Both
 engines' servers send `text/html` and `text/plain` with no charset, so a browser opening
 `transcript.txt` from `companion serve` guesses the reader's locale encoding (often windows-1252)
 and shows "cafÃ©". The type guess is wrapped here with the same rule as the demo's server.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-from companion.static_server import with_charset
+from companion.site.static_server import with_charset
 
 ENGINES = ("mkdocs", "properdocs")
 
@@ -32,7 +32,7 @@ def name_utf8(engine: str) -> None:
 
 def main(argv: list[str]) -> None:
     if not argv or argv[0] not in ENGINES:
-        raise SystemExit(f"usage: python -m companion.serve_utf8 {{{'|'.join(ENGINES)}}} serve ...")
+        raise SystemExit(f"usage: python -m companion.site.serve_utf8 {{{'|'.join(ENGINES)}}} serve ...")
     engine = argv[0]
     name_utf8(engine)
     cli = importlib.import_module(f"{engine}.__main__").cli

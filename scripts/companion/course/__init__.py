@@ -1,0 +1,1 @@
+"""The course: bibliography, APA citations, citation metadata, exports, bundles, the cartridge and the course macros."""
