@@ -34,6 +34,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from companion.pipeline.audio import to_float
+from companion.timecode import format_clock
 
 DEFAULT_MODEL = "tiny.en"
 COMPUTE_TYPE = "int8"            # CPU: int8 is fastest at no measurable WER cost for tiny/small
@@ -191,7 +192,7 @@ class Coverage:
         whole_accepted = any(a <= 0.5 and self.audio_s - 0.5 <= b for a, b in accepted)
         if (self.speech_s <= 0 and not has_words and self.audio_s >= NO_SPEECH_REVIEW_S
                 and not whole_accepted):
-            reasons.append(f"no speech found in the {_clock(self.audio_s)} of audio "
+            reasons.append(f"no speech found in the {format_clock(self.audio_s)} of audio "
                            "(silence, music or noise only): check the audio file")
         if speech > MIN_GAP_S and not has_words:
             reasons.append(f"{speech:.0f} s of speech but no words were recognised")
@@ -201,7 +202,7 @@ class Coverage:
         if long and not reasons:
             reasons.append(f"{len(long)} speech stretch(es) of {REVIEW_EMPTY_S:g} s or more hold no words")
         if reasons and open_gaps:
-            reasons.append("no words at " + ", ".join(f"{_clock(a)}-{_clock(b)}" for a, b in open_gaps))
+            reasons.append("no words at " + ", ".join(f"{format_clock(a)}-{format_clock(b)}" for a, b in open_gaps))
         return reasons
 
     @classmethod
@@ -221,12 +222,6 @@ class Coverage:
 class Result:
     segments: list[Segment]
     coverage: Coverage
-
-
-def _clock(seconds: float) -> str:
-    minutes, secs = divmod(int(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def drop_loops(segments: list[Segment]) -> list[Segment]:
