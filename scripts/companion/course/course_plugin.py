@@ -151,6 +151,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.episodes: dict[str, dict[str, Any]] = {}     # slug -> episode.json
         self.modules: dict[str, Module] = {}               # src_uri -> module
         self.cites: dict[str, dict[str, Any]] = {}         # "m1" / "e-slug" -> cite record
+        self.episode_cites: dict[str, dict[str, Any]] = {} # episode slug -> its record in cites
         self.rendered: dict[str, str] = {}                 # module src_uri -> page HTML
         self.glossary: dict[str, Any] | None = None
         self.env: jinja2.Environment | None = None
@@ -182,6 +183,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         pattern = re.compile(self.config.module_pattern)
         self.modules.clear()
         self.cites.clear()
+        self.episode_cites.clear()
         self.rendered.clear()
         for file in files.documentation_pages():
             if pattern.match(file.src_uri):
@@ -275,14 +277,16 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                       duration=episode.get("duration"), site_path=url,
                       listenable=episode.get("status") != store.STATUS_NO_AUDIO)
         self.cites[ident] = record
+        self.episode_cites[slug] = record
 
     def cite_record(self, kind: str, ident: str, stem: str, entry: Entry, json_ld: str) -> dict[str, Any]:
         """What the cite box, the head metadata, the bundle page and the exports need."""
         cite_dir = self.config.cite_dir
+        reference = apa.reference(entry)
         return {
             "kind": kind, "id": ident, "title": entry["title"], "entry": entry,
             "url": entry["URL"], "relative_url": not self.site_url,
-            "apa_html": apa.reference(entry), "apa_text": apa.plain(apa.reference(entry)),
+            "apa_html": reference, "apa_text": apa.plain(reference),
             "intext": apa.intext(entry),
             "exports": {k: f"{cite_dir}/{stem}.{k}" for k in EXPORT_KINDS},
             "highwire": citemeta.highwire(entry), "jsonld": json_ld,
@@ -331,8 +335,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             self.check_citations(module, markdown)
         slug = page.meta.get("episode_slug")
         if slug and slug in self.episodes:
-            ident = next(k for k, v in self.cites.items() if v.get("slug") == slug)
-            page.meta["companion_cite"] = self.cites[ident]
+            page.meta["companion_cite"] = self.episode_cites[slug]
         return markdown
 
     def check_citations(self, module: Module, markdown: str) -> None:

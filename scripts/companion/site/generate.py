@@ -261,8 +261,7 @@ class _Generator:
         body, toc = episode_page_html(episode, transcript, chapters, downloads,
                                        get_relative_url(f"{EPISODES_URL}/", file.url))
         _, meta = get_data(file.content_string)
-        ident = next(k for k, v in self.course.cites.items() if v.get("slug") == episode["slug"])
-        meta = {**meta, "companion_cite": self.course.cites[ident], TOC_KEY: toc}
+        meta = {**meta, "companion_cite": self.course.episode_cites[episode["slug"]], TOC_KEY: toc}
         # One raw HTML block: Markdown passes it through, and every feed string in it is escaped
         # (braces too), so no engine's macros or Markdown can evaluate feed text.
         self.stage_page(file.src_uri, meta, _markdown_h2(body))
