@@ -103,6 +103,11 @@ def date_parts(value: Any) -> list[int] | None:
     return [int(p) for p in match.groups() if p]
 
 
+def date_text(parts: list[int], separator: str) -> str:
+    """`2024/03/07` or `2024-03-07` from [year, month?, day?]: month and day zero-padded."""
+    return separator.join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))
+
+
 def names(entry: Entry) -> tuple[list[dict[str, str]], bool]:
     """The names that lead the reference, and whether they are editors (no author given)."""
     if entry.get("author"):

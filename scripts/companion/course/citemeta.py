@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from companion.course import apa
-from companion.course.bibliography import Entry, date_parts, full_family, names, nfc
+from companion.course.bibliography import Entry, date_parts, date_text, full_family, names, nfc
 
 PODCAST_GENRE = "Audio podcast episode"
 NAME_SUFFIX = re.compile(r"^(?:Jr|Sr)\.?$|^(?:II|III|IV)$")
@@ -88,20 +88,21 @@ def _authors_text(entry: Entry) -> list[str]:
 def highwire(entry: Entry) -> list[tuple[str, str]]:
     """`citation_*` and Dublin Core meta tags, as (name, content) pairs."""
     parts = date_parts(entry.get("issued")) or []
-    date_text = "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))
+    published = date_text(parts, "/")
+    authors = _authors_text(entry)
     tags = [("citation_title", entry["title"])]
-    tags += [("citation_author", a) for a in _authors_text(entry)]
-    if date_text:
-        tags += [("citation_publication_date", date_text), ("citation_date", date_text)]
+    tags += [("citation_author", a) for a in authors]
+    if published:
+        tags += [("citation_publication_date", published), ("citation_date", published)]
     if entry.get("URL"):
         tags += [("citation_public_url", entry["URL"])]
     if entry.get("container-title"):
         key = "citation_publisher" if entry["type"] == "broadcast" else "citation_journal_title"
         tags += [(key, entry["container-title"])]
     tags += [("DC.title", entry["title"])]
-    tags += [("DC.creator", a) for a in _authors_text(entry)]
+    tags += [("DC.creator", a) for a in authors]
     if parts:
-        tags += [("DC.date", "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts)))]
+        tags += [("DC.date", date_text(parts, "-"))]
     tags += [("DC.type", "Sound" if entry["type"] == "broadcast" else "Text")]
     return [(name, " ".join(str(content).split())) for name, content in tags]   # one line each
 

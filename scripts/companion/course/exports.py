@@ -25,7 +25,7 @@ import re
 import unicodedata
 from typing import Iterable
 
-from companion.course.bibliography import Entry, date_parts, full_family, names, to_csl
+from companion.course.bibliography import Entry, date_parts, date_text, full_family, names, to_csl
 
 RIS_TYPES = {
     "article-journal": "JOUR", "book": "BOOK", "chapter": "CHAP", "report": "RPRT",
@@ -92,7 +92,7 @@ def ris_record(entry: Entry) -> str:
     parts = date_parts(entry.get("issued")) or []
     if parts:
         lines.append(("PY", str(parts[0])))
-        lines.append(("DA", "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts)) + "/"))
+        lines.append(("DA", date_text(parts, "/") + "/"))
     for tag, field in (("VL", "volume"), ("IS", "issue"), ("PB", "publisher"), ("ET", "edition")):
         if entry.get(field):
             lines.append((tag, str(entry[field])))
@@ -186,7 +186,7 @@ def bibtex_record(entry: Entry) -> str:
     parts = date_parts(entry.get("issued")) or []
     if parts:
         fields.append(("year", str(parts[0])))
-        fields.append(("date", "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))))
+        fields.append(("date", date_text(parts, "-")))
     for key, field in (("volume", "volume"), ("number", "issue"), ("edition", "edition")):
         if entry.get(field):
             fields.append((key, tex(entry[field])))
