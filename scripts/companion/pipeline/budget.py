@@ -12,7 +12,6 @@ decoding included) is, in order of preference:
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from dataclasses import dataclass, field
@@ -66,7 +65,7 @@ def load_measured(cache_dir: Path, model: str) -> float | None:
     """The speed an earlier run measured for `model` on this machine, or None."""
     path = cache_dir / SPEED_FILE
     try:
-        entry = json.loads(path.read_text())[model]
+        entry = store.read_cache(path)[model]
         audio_s, work_s = float(entry["audio_s"]), float(entry["work_s"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -78,12 +77,7 @@ def save_measured(cache_dir: Path, model: str, audio_s: float, work_s: float) ->
     if audio_s < MEASURED_AUDIO_MIN_S or work_s <= 0:
         return
     path = cache_dir / SPEED_FILE
-    try:
-        speeds = json.loads(path.read_text())
-    except (OSError, ValueError):
-        speeds = {}
-    if not isinstance(speeds, dict):        # a damaged cache file is only a cache
-        speeds = {}
+    speeds = store.read_cache(path)
     speeds[model] = {"audio_s": round(audio_s, 3), "work_s": round(work_s, 3)}
     store.write_json_atomic(path, speeds)
 

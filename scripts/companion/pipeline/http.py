@@ -18,7 +18,6 @@ import email.utils
 import gzip
 import hashlib
 import http.client
-import json
 import os
 import socket
 import time
@@ -30,6 +29,7 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from companion import __version__, urls
+from companion.pipeline import store
 
 TIMEOUT_S = 30.0             # per connect/read; a stalled server fails instead of hanging
 RETRIES = 4                  # attempts after the first, for transient failures only
@@ -205,14 +205,6 @@ def _total_from_headers(reply, offset: int) -> int | None:
     return int(length) + offset if length and length.isdigit() else None
 
 
-def _read_validators(path: Path) -> dict:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def _if_range(validators: dict) -> str | None:
     """The validator If-Range may carry: a strong ETag, else Last-Modified (weak ETags cannot be
     used, RFC 9110 section 13.1.5)."""
@@ -265,7 +257,7 @@ def download(url: str, dest: Path, expected_bytes: int | None = None,
         meta.unlink(missing_ok=True)
 
     def once() -> int | None:
-        validators = _read_validators(meta)
+        validators = store.read_cache(meta)
         offset = part.stat().st_size if part.is_file() else 0
         confirm = _if_range(validators) if validators.get("url") == url_key else None
         if offset and not confirm:          # cannot ask the host whether it is the same file
@@ -294,7 +286,7 @@ def download(url: str, dest: Path, expected_bytes: int | None = None,
                 store_validators = {"url": url_key, "etag": reply.headers.get("ETag"),
                                     "last_modified": reply.headers.get("Last-Modified"),
                                     "total": total}
-                meta.write_text(json.dumps(store_validators), encoding="utf-8")
+                store.write_json_atomic(meta, store_validators)
             with open(part, "ab" if offset else "wb") as out:
                 done = offset
                 while chunk := reply.read(CHUNK_BYTES):

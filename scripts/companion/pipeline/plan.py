@@ -16,7 +16,6 @@ work than `shard_minutes` is stopped by its own time budget, and the next run pl
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -115,7 +114,7 @@ def write_plan(plan: Plan, directory: Path) -> Path:
 def read_shard(path: Path) -> dict[str, str]:
     """guid -> slug of the episodes a shard file lists. SyncError when it is missing or not a shard."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = store.read_json(path)
         listed = {e["guid"]: e["slug"] for e in data["episodes"]}
     except OSError as exc:
         raise SyncError(f"cannot read the shard file {path}: {exc.strerror}") from exc

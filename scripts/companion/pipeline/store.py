@@ -73,6 +73,16 @@ def read_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def read_cache(path: Path) -> dict[str, Any]:
+    """A JSON object kept under `.cache/`, or {} when it is missing or damaged: a cache is only a
+    cache, so a broken one costs a refetch or a guess, never a stopped run."""
+    try:
+        data = read_json(path)
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def new_episode(guid: str, slug: str) -> dict[str, Any]:
     """An episode record with every field present, so readers never need to guess."""
     return {

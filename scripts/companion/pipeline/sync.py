@@ -170,19 +170,14 @@ def _url_key(url: str) -> str:
 def read_feed(project: Project, source: str) -> tuple[bytes, str, str | None, int]:
     """Feed bytes from a URL (conditional GET, cached body on 304) or a local file."""
     scheme = urllib.parse.urlsplit(source).scheme.lower()
-    if scheme not in ("http", "https"):
+    if scheme not in urls.FETCHABLE_SCHEMES:
         path = Path(source).expanduser()
         if not path.is_file():
             raise SyncError(f"no feed at {source!r}: give an http(s) URL or the path of a feed file")
         return path.read_bytes(), "", None, 200
     state_path = project.cache_dir / FEED_STATE_FILE
     cache_path = project.cache_dir / FEED_CACHE_FILE
-    try:      # only a cache: a damaged one means an unconditional GET, not a stopped run
-        state = json.loads(state_path.read_text()) if state_path.is_file() else {}
-    except (OSError, ValueError):
-        state = {}
-    if not isinstance(state, dict):
-        state = {}
+    state = store.read_cache(state_path)   # damaged: an unconditional GET, not a stopped run
     usable = state.get("url") == _url_key(source) and cache_path.is_file()
     try:
         reply = http.fetch(source, state.get("etag") if usable else None,
