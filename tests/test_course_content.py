@@ -243,3 +243,45 @@ def test_sources_once_left_unreferenced_are_now_in_the_reference_lists(course_si
     assert "(404 Media, n.d.)" in harms and "404 Media. (n.d.). [News report on a complaint" in harms
     assert "(Australian Psychological Society, n.d.-c)" in access
     assert "Australian Psychological Society. (n.d.-c). [Results of a July member poll" in access
+
+
+# --- Assessment aligned to the objectives (2026-12-06 audit, issue 21) -------------------------
+
+CASE = re.compile(r"^\*\*\d+\. Case \(objectives? (?P<numbers>[\d ,and]+)\): .+\*\*\s*$", re.M)
+# Reflection prompts that ask a student about their own life rather than their practice (the
+# lecturer guide: "Do not ask students to disclose their own mental health or their own chatbot use").
+DISCLOSURE = re.compile(r"\b(think of a time|have you (ever )?(felt|tried|used)|in your own relationships|"
+                        r"for you personally|what did it cost you|you have tried)\b", re.I)
+
+
+def section_text(text: str, heading: str) -> str:
+    match = re.search(rf"^{re.escape(heading)}\s*$(.*?)(?=^## |\Z)", text, re.M | re.S)
+    return match.group(1) if match else ""
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.stem)
+def test_every_objective_has_an_applied_self_check(path: Path) -> None:
+    """Each objective is tested by at least one case to judge (a 'Case (objective N)' item)."""
+    text = path.read_text(encoding="utf-8")
+    objectives = get_data(text)[1]["objectives"]
+    covered = {int(n) for m in CASE.finditer(section_text(body(path), "## Self-check"))
+               for n in re.findall(r"\d+", m.group("numbers"))}
+    missing = sorted(set(range(1, len(objectives) + 1)) - covered)
+    assert not missing, f"{path.name}: no applied self-check for objective(s) {missing}"
+    assert covered <= set(range(1, len(objectives) + 1)), f"{path.name}: a case names no objective: {covered}"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.stem)
+def test_reflection_questions_ask_about_practice_not_personal_disclosure(path: Path) -> None:
+    prompts = section_text(body(path), "## Reflection questions")
+    assert prompts.strip(), path.name
+    hits = DISCLOSURE.findall(prompts)
+    assert not hits, f"{path.name}: a reflection question asks for personal disclosure: {hits}"
+
+
+def test_disclosure_check_catches_the_audits_examples() -> None:
+    """The phrases the 2026-12-06 audit flagged (01:368, 02:340, 04:358, 05:438) are caught."""
+    for prompt in ("Think of a time someone accepted you after you showed them something",
+                   "Have you felt heard by a chatbot?", "Which of the seven uses have you tried",
+                   "What is one sign, for you personally, that it would be time"):
+        assert DISCLOSURE.search(prompt), prompt
