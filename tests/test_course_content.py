@@ -289,3 +289,30 @@ def test_disclosure_check_catches_the_audits_examples() -> None:
                    "Have you felt heard by a chatbot?", "Which of the seven uses have you tried",
                    "What is one sign, for you personally, that it would be time"):
         assert DISCLOSURE.search(prompt), prompt
+
+
+# --- The thesis's own source (issue 21) ---------------------------------------------------------
+
+ESSAY_URL = "https://www.iamtonybailey.com/read/empty-promise-ai-therapy"
+
+
+def test_the_hosts_essay_is_cited_where_the_argument_is_attributed_and_exported(course_site) -> None:  # noqa: F811
+    """Every module that sets out the host's argument as his cites his essay (Bailey, n.d.), lists
+    it with its address (APA 7 untitled work: a bracketed description), and the module's RIS and
+    the site's CSL-JSON exports carry it, so a reference manager gets it too."""
+    import json
+    import rispy
+    cite = course_site.site / "cite"
+    for path in MODULES:
+        meta = get_data(path.read_text(encoding="utf-8"))[1]
+        if "baileynd" not in meta["references"]:
+            continue
+        page = (course_site.site / "course" / path.stem / "index.html").read_text(encoding="utf-8")
+        assert "(Bailey, n.d.)" in page and ESSAY_URL in page, path.stem
+        assert "Bailey, T. (n.d.). [Essay on AI as therapy]" in re.sub(r"<[^>]+>", "", page), path.stem
+        ris = rispy.loads((cite / f"module-{meta['module']}-references.ris").read_text(encoding="utf-8"))
+        assert any(r.get("url") == ESSAY_URL or ESSAY_URL in r.get("urls", []) for r in ris), path.stem
+    cited_by = [p.stem for p in MODULES if "baileynd" in get_data(p.read_text(encoding="utf-8"))[1]["references"]]
+    assert {"01-what-therapy-does", "02-why-a-model-cannot"} <= set(cited_by), cited_by
+    items = json.loads((cite / "bibliography.json").read_text(encoding="utf-8"))
+    assert any(i.get("URL") == ESSAY_URL for i in items)
