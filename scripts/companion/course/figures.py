@@ -225,12 +225,17 @@ def render(figure: Figure) -> str:
            f'style="max-width:{figure.width}px;height:auto">'
            f'<title id="{ids}-title">{_e(figure.title)}</title>'
            f'<desc id="{ids}-desc">{_e(figure.description)}</desc>{figure.svg_body}</svg>')
-    head = "".join(f'<th scope="col">{_e(h)}</th>' for h in figure.header)
-    body = "".join("<tr>" + f'<th scope="row">{_e(r[0])}</th>' + "".join(f"<td>{_e(c)}</td>" for c in r[1:]) + "</tr>"
-                   for r in figure.rows)
+    cell = f'style="padding:0.3em 0.6em;text-align:left;vertical-align:top;border-bottom:1px solid {LIGHT}"'
+    head = "".join(f'<th scope="col" {cell}>{_e(h)}</th>' for h in figure.header)
+    body = "".join("<tr>" + f'<th scope="row" {cell}>{_e(r[0])}</th>'
+                   + "".join(f"<td {cell}>{_e(c)}</td>" for c in r[1:]) + "</tr>" for r in figure.rows)
+    # The table has a class, so Material does not wrap it in its own scroll box (which a keyboard
+    # cannot reach: axe "scrollable-region-focusable"); this region scrolls and takes focus.
     table = (f'<details class="ffg-figure-data"><summary>The data in this figure, as a table</summary>'
-             f'<table><caption>{_e(figure.title)}</caption><thead><tr>{head}</tr></thead>'
-             f'<tbody>{body}</tbody></table></details>')
+             f'<div class="ffg-figure-scroll" role="region" tabindex="0" aria-label="{_e(figure.title)}: data" '
+             f'style="overflow-x:auto"><table class="ffg-figure-table" style="border-collapse:collapse;'
+             f'font-size:0.85em"><caption>{_e(figure.title)}</caption><thead><tr>{head}</tr></thead>'
+             f'<tbody>{body}</tbody></table></div></details>')
     return (f'<figure class="ffg-figure" id="{ids}">{svg}'
             f'<figcaption>{figure.caption_html}</figcaption>{table}</figure>')
 
