@@ -160,18 +160,18 @@ def effect_sizes() -> Figure:
 
 # --- Module 7: a timeline of regulation and guidance (bank 4.1–4.5, 4.6, 5.7) ----------------
 
-EVENTS = (
-    ("2020-11", "Australia: National Safety and Quality Digital Mental Health Standards released", ""),
-    ("2024-01", "WHO guidance on large multi-modal models; American Counseling Association AI recommendations", "WHO reported"),
-    ("2024-08", "Ahpra and National Boards: using AI in healthcare", ""),
-    ("2024-10", "OAIC guidance on privacy and commercially available AI products", ""),
-    ("2025-02", "eSafety's first Online Safety Advisory, on AI companions; UK MHRA guidance on digital mental health devices", "MHRA reported"),
-    ("2025-05", "Utah HB 452 (mental health chatbots) takes effect", ""),
-    ("2025-08", "Illinois Wellness and Oversight for Psychological Resources Act", "date reported"),
-    ("2025-09", "eSafety registers industry codes covering AI companions; US FTC orders to seven companies", "reported"),
-    ("2025-11", "US FDA advisory committee on generative-AI mental health devices; APA health advisory", "FDA reported"),
-    ("2026-01", "TGA clarification on AI scribes", "reported"),
-    ("2026-03", "eSafety age-assurance obligations for higher-risk services begin", "reported"),
+EVENTS = (   # (year-month, short label for the drawing, full text for the table, secondary note)
+    ("2020-11", "Australia's digital mental health standards", "Australia: National Safety and Quality Digital Mental Health Standards released", ""),
+    ("2024-01", "WHO (large models); American Counseling Assn", "WHO guidance on large multi-modal models; American Counseling Association AI recommendations", "WHO reported"),
+    ("2024-08", "Ahpra and National Boards: AI guidance", "Ahpra and National Boards: using AI in healthcare", ""),
+    ("2024-10", "OAIC: privacy and AI products", "OAIC guidance on privacy and commercially available AI products", ""),
+    ("2025-02", "eSafety advisory on AI companions; UK MHRA", "eSafety's first Online Safety Advisory, on AI companions; UK MHRA guidance on digital mental health devices", "MHRA reported"),
+    ("2025-05", "Utah chatbot law takes effect", "Utah HB 452 (mental health chatbots) takes effect", ""),
+    ("2025-08", "Illinois law on AI and therapy", "Illinois Wellness and Oversight for Psychological Resources Act", "date reported"),
+    ("2025-09", "eSafety industry codes; US FTC orders", "eSafety registers industry codes covering AI companions; US FTC orders to seven companies", "reported"),
+    ("2025-11", "US FDA advisers meet; APA health advisory", "US FDA advisory committee on generative-AI mental health devices; APA health advisory", "FDA reported"),
+    ("2026-01", "TGA clarifies AI scribes", "TGA clarification on AI scribes", "reported"),
+    ("2026-03", "eSafety age checks begin", "eSafety age-assurance obligations for higher-risk services begin", "reported"),
 )
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -186,16 +186,15 @@ def timeline() -> Figure:
     top, row_h, axis = 30, 42, 110
     height = top + row_h * len(EVENTS) + 10
     parts = [f'<line x1="{axis}" y1="{top - 10}" x2="{axis}" y2="{height - 10}" style="stroke:{PRIMARY};stroke-width:3"/>']
-    for i, (stamp, text, note) in enumerate(EVENTS):
+    for i, (stamp, short, _, note) in enumerate(EVENTS):
         y = top + i * row_h
         colour = ACCENT if note else PRIMARY
         parts.append(f'<circle cx="{axis}" cy="{y}" r="7" style="fill:{colour}"/>')
         parts.append(f'<text x="{axis - 16}" y="{y + 5}" text-anchor="end" {FONT} font-weight="bold" '
                      f'style="fill:{TEXT}">{_e(_month(stamp))}</text>')
-        label = text if len(text) <= 62 else text[:59].rsplit(" ", 1)[0] + "…"
-        parts.append(f'<text x="{axis + 18}" y="{y + 5}" {FONT} style="fill:{TEXT}">{_e(label)}</text>')
-    rows = tuple((_month(s), t, f"Partly from secondary reports ({n})" if n else "Read in the source")
-                 for s, t, n in EVENTS)
+        parts.append(f'<text x="{axis + 18}" y="{y + 5}" {FONT} style="fill:{TEXT}">{_e(short)}</text>')
+    rows = tuple((_month(s), full, f"Partly from secondary reports ({n})" if n else "Read in the source")
+                 for s, _, full, n in EVENTS)
     return Figure(
         key="timeline",
         title="A timeline of AI regulation and guidance in mental health, 2020 to 2026",
@@ -204,8 +203,8 @@ def timeline() -> Figure:
                      "mark items the course holds at least partly through secondary reports. The full list "
                      "is in the table below."),
         caption_html=("Regulation and guidance on AI in mental health, by month. Orange dots: items "
-                      "the course holds at least partly through secondary reports. Long labels are "
-                      "shortened in the drawing; the table gives them in full."),
+                      "the course holds at least partly through secondary reports. The drawing "
+                      "uses short labels; the table gives each item in full."),
         width=640, height=height, svg_body="".join(parts),
         header=("When", "What", "How the course knows it"),
         rows=rows,
