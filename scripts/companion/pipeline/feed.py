@@ -23,8 +23,11 @@ from typing import Any
 import feedparser
 
 from companion.sanitise import clean_show_notes, plain_text
+from companion.pipeline import feedparser_bounds
 from companion.pipeline.slug import short_hash
 from companion.urls import FETCHABLE_SCHEMES   # an enclosure may never point at file:// or else
+
+feedparser_bounds.install()       # its author regex is quadratic on hostile input
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 AUDIO_EXTENSIONS = (".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".wav", ".flac", ".mp4")
