@@ -113,11 +113,12 @@ class Policy:
                 or any(address in net for net in self.own_networks))
 
     def check_scheme(self, url: str) -> None:
-        """Raise Refused unless `url` is http or https."""
-        scheme = urllib.parse.urlsplit(url).scheme.lower()
-        if scheme not in FETCHABLE_SCHEMES:
-            raise Refused(f"{url!r} is not fetched: only http:// and https:// addresses are "
-                          f"(it is {scheme or 'scheme-less'})")
+        """Raise Refused unless `url` is http or https. The message names the scheme and host
+        only: a redirect's path and query can hold a private feed's session token."""
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme.lower() not in FETCHABLE_SCHEMES:
+            where = f"{parts.scheme}://{parts.hostname or ''}/..." if parts.scheme else "a scheme-less address"
+            raise Refused(f"{where} is not fetched: only http:// and https:// addresses are")
 
     def addresses(self, host: str, port: int) -> list[tuple]:
         """getaddrinfo results for `host:port` that this policy lets a connection use, in DNS order.

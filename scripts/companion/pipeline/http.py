@@ -150,7 +150,7 @@ class _RedirectHandler(urllib.request.HTTPRedirectHandler):
         try:
             self.guard.policy.check_scheme(newurl)
         except Refused as exc:
-            raise Refused(f"redirected from {req.full_url}: {exc}") from None
+            raise Refused(f"redirected to {exc}") from None
         self.guard.hops.append(newurl)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
