@@ -97,12 +97,12 @@ class _Guard:
         host, port = address
         last: OSError | None = None
         for family, kind, proto, _name, sockaddr in self.policy.addresses(host, port):
+            if self.expired:               # a redirect after the deadline: no new connection
+                raise socket.timeout(f"deadline passed before connecting to {host}")
             sock = socket.socket(family, kind, proto)
             if isinstance(timeout, (int, float)):
                 sock.settimeout(timeout)
             self._sockets.append(sock)
-            if self.expired:
-                self._expire()
             try:
                 sock.connect(sockaddr)
                 return sock
