@@ -107,9 +107,9 @@ def highwire(entry: Entry) -> list[tuple[str, str]]:
     return [(name, " ".join(str(content).split())) for name, content in tags]   # one line each
 
 
-# Inside <script>, "</script", "<!--" and "<script" change how HTML reads the rest of the page (WHATWG
-# HTML 4.12.1.3, "restrictions for contents of script elements"); U+2028/2029 end a line in older
-# JavaScript. As \u escapes they are the same JSON (RFC 8259 section 7) and inert HTML.
+# Inside <script>, "</script", "<!--" and "<script" change how HTML reads the rest of the page
+# (WHATWG HTML 4.12.1.3, "restrictions for contents of script elements"); U+2028/2029 end a line
+# in older JavaScript. As \u escapes they are the same JSON (RFC 8259 section 7) and inert HTML.
 _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
                               "\u2028": "\\u2028", "\u2029": "\\u2029"})
 

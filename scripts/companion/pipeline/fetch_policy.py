@@ -52,7 +52,7 @@ class TooLarge(Refused):
 
 @dataclass(frozen=True)
 class Limit:
-    """The bounds of one kind of download: bytes after decompression, seconds for the whole fetch."""
+    """The bounds of one kind of download: bytes after decompression, seconds per fetch."""
 
     kind: str
     max_bytes: int
@@ -117,7 +117,8 @@ class Policy:
         only: a redirect's path and query can hold a private feed's session token."""
         parts = urllib.parse.urlsplit(url)
         if parts.scheme.lower() not in FETCHABLE_SCHEMES:
-            where = f"{parts.scheme}://{parts.hostname or ''}/..." if parts.scheme else "a scheme-less address"
+            where = (f"{parts.scheme}://{parts.hostname or ''}/..." if parts.scheme
+                     else "a scheme-less address")
             raise Refused(f"{where} is not fetched: only http:// and https:// addresses are")
 
     def addresses(self, host: str, port: int) -> list[tuple]:

@@ -26,9 +26,9 @@ import os
 import socket
 import threading
 import time
-import zlib
 import urllib.error
 import urllib.request
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -112,7 +112,9 @@ class _Guard:
         raise last or OSError(f"cannot connect to {host}")
 
 
-def _guarded(base: type[http.client.HTTPConnection], guard: _Guard) -> Callable[..., http.client.HTTPConnection]:
+def _guarded(base: type[http.client.HTTPConnection],
+             guard: _Guard) -> Callable[..., http.client.HTTPConnection]:
+    """A connection factory for urllib's do_open whose sockets go through `guard`."""
     def make(host: str, **kwargs: object) -> http.client.HTTPConnection:
         connection = base(host, **kwargs)
         connection._create_connection = guard.connect     # every connection, every redirect
@@ -268,8 +270,10 @@ def _is_transient(exc: BaseException) -> bool:
 
 
 def _describe(exc: BaseException) -> str:
-    if isinstance(exc, (Refused, DeadlineExceeded, zlib.error)):
-        return str(exc) if not isinstance(exc, zlib.error) else f"the gzip body is damaged ({exc})"
+    if isinstance(exc, (Refused, DeadlineExceeded)):
+        return str(exc)
+    if isinstance(exc, zlib.error):
+        return f"the gzip body is damaged ({exc})"
     if isinstance(exc, urllib.error.HTTPError):
         return f"HTTP {exc.code} {exc.reason}"
     if isinstance(exc, urllib.error.URLError):
