@@ -68,14 +68,19 @@ CHAPTERS = Limit("chapters", 4 * MiB, 60.0)
 # length with room to spare, never more than AUDIO_CEILING (see `audio_limit`).
 AUDIO_CEILING = 3 * 1024 * MiB
 AUDIO_FLOOR = 512 * MiB          # a feed's declared length is often wrong ("0", "1", one part)
-AUDIO_DEADLINE_S = 3 * 3600.0    # ~3 GB at 2 Mbit/s; a .part left behind is resumed next run
+AUDIO_DEADLINE_S = 3 * 3600.0    # at most; a .part left behind is resumed by the next run
+AUDIO_MIN_DEADLINE_S = 600.0
+AUDIO_MIN_RATE = 200_000         # bytes/s (1.6 Mbit/s) the deadline allows for the bound's bytes
 
 
 def audio_limit(declared_bytes: int | None) -> Limit:
     """The bound for an episode's audio: twice the length the feed declares, at least AUDIO_FLOOR
-    (feeds often declare a wrong length) and at most AUDIO_CEILING."""
+    (feeds often declare a wrong length) and at most AUDIO_CEILING; as many seconds as that
+    takes at AUDIO_MIN_RATE, between AUDIO_MIN_DEADLINE_S and AUDIO_DEADLINE_S."""
     room = max(AUDIO_FLOOR, 2 * declared_bytes) if declared_bytes else AUDIO_CEILING
-    return Limit("audio", min(room, AUDIO_CEILING), AUDIO_DEADLINE_S)
+    size = min(room, AUDIO_CEILING)
+    seconds = min(max(size / AUDIO_MIN_RATE, AUDIO_MIN_DEADLINE_S), AUDIO_DEADLINE_S)
+    return Limit("audio", size, seconds)
 
 
 def _unwrapped(address: Address) -> Address:
