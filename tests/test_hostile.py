@@ -397,6 +397,8 @@ def _raw_request(url: str, request: bytes) -> bytes:
 
 @pytest.mark.parametrize("request_line, range_header, status", [
     (b"GET /a%00b HTTP/1.1", b"", {b"404"}),
+    (b"GET /a\x00b HTTP/1.1", b"", {b"400", b"404"}),        # raw NUL (cpython issue 103223)
+    (b"GET \x00 HTTP/1.1", b"", {b"400", b"404"}),
     (b"GET /" + b"a" * 70_000 + b" HTTP/1.1", b"", {b"414"}),
     (b"GET /" + b"a/" * 5_000 + b" HTTP/1.1", b"", {b"414"}),
     (b"GET /" + b"a" * 5_000 + b" HTTP/1.1", b"", {b"404"}),            # a name too long
