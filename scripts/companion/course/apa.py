@@ -318,6 +318,50 @@ def sort_key(entry: Entry) -> tuple[object, ...]:
             tuple(_name_key(p, False) for p in people), _letters(title, False))
 
 
+def _who(entry: Entry) -> tuple[tuple[str, str, str], ...]:
+    """The authors as APA compares them: the same names in the same order, surnames and
+    initials (a group author by its name)."""
+    people, _ = names(entry)
+    return tuple((str(p.get("literal", "")), family(p), initials(str(p.get("given", ""))))
+                 for p in people)
+
+
+def _bare_year(entry: Entry) -> str:
+    parts = date_parts(entry.get("issued"))
+    return str(parts[0]) if parts else NO_DATE
+
+
+def _within_year_key(entry: Entry) -> tuple[object, ...]:
+    """Order inside one author-and-year group: a year alone before a month, a month before a
+    day ("nothing precedes something"), earlier dates first, then the title without a leading
+    article (APA 7, section 9.47: same author, same date, alphabetical by title)."""
+    parts = (date_parts(entry.get("issued")) or [])[1:]
+    title = re.sub(r"^(the|a|an)\s+", "", str(entry.get("title", "")), flags=re.I)
+    return (tuple(parts), _letters(title, True), _letters(title, False), str(entry.get("id", "")))
+
+
+def assign_suffixes(entries: Iterable[Entry]) -> dict[str, str]:
+    """Entry id -> APA 7 year suffix ('a', 'b', ...; '' for a work alone in its author-year):
+    every group of works with the same authors and the same year (or no date) is lettered in
+    reference-list order (APA 7, section 9.47), over everything the site cites at once (the
+    bibliography, the course's modules, the podcast's episodes), so a label such as
+    "Bailey, 2024b" means one work on every page. Past 26 works the letters go on 'aa', 'ab'."""
+    groups: dict[tuple[object, ...], list[Entry]] = {}
+    for entry in entries:
+        groups.setdefault((_who(entry), _bare_year(entry)), []).append(entry)
+    suffixes: dict[str, str] = {}
+    for group in groups.values():
+        ordered = sorted(group, key=_within_year_key)
+        for index, entry in enumerate(ordered):
+            suffixes[str(entry["id"])] = _letter(index) if len(ordered) > 1 else ""
+    return suffixes
+
+
+def _letter(index: int) -> str:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return letters[index] if index < len(letters) else _letter(index // 26 - 1) + letters[index % 26]
+
+
 def same_author_date(entries: Iterable[Entry]) -> list[list[Entry]]:
     """Groups of references whose author-date label is the same ("Green, 2020" twice, or two
     "Brown, n.d."): APA 7 (section 9.47) tells them apart with a year suffix (2020a, 2020b;
@@ -325,9 +369,7 @@ def same_author_date(entries: Iterable[Entry]) -> list[list[Entry]]:
     until then. Same authors means the same names in the same order (surnames and initials)."""
     groups: dict[tuple[object, ...], list[Entry]] = {}
     for entry in entries:
-        people, _ = names(entry)
-        who = tuple((p.get("literal", ""), family(p), initials(str(p.get("given", "")))) for p in people)
-        groups.setdefault((who, year(entry)), []).append(entry)
+        groups.setdefault((_who(entry), year(entry)), []).append(entry)
     return [group for group in groups.values() if len(group) > 1]
 
 
