@@ -272,7 +272,7 @@ def test_module_and_episode_exports(course_site) -> None:  # noqa: F811
     for module in catalogue["modules"]:
         stem = Path(module["exports"]["ris"]).stem
         (record,) = rispy.loads((cite / f"{stem}.ris").read_text(encoding="utf-8"))
-        assert record["type_of_reference"] == "ELEC" and record["title"] == module["title"]
+        assert record["type_of_reference"] == "WEB" and record["title"] == module["title"]
         (item,) = json.loads((cite / f"{stem}.json").read_text(encoding="utf-8"))
         assert item["type"] == "webpage" and item["container-title"]
         assert bibtexparser.loads((cite / f"{stem}.bib").read_text(encoding="utf-8")).entries
@@ -281,8 +281,8 @@ def test_module_and_episode_exports(course_site) -> None:  # noqa: F811
     assert len(catalogue["episodes"]) == len(FIXTURE_EPISODES)
     for episode in catalogue["episodes"]:
         (record,) = rispy.loads((cite / f"episode-{episode['slug']}.ris").read_text(encoding="utf-8"))
-        assert record["type_of_reference"] == "SOUND"
-        assert record["secondary_title"] == "Fall From Grace"
+        assert record["type_of_reference"] == "SOUND"       # Zotero: audio recording, host its performer
+        assert record["tertiary_title"] == "Fall From Grace" and record["secondary_authors"]
         (item,) = json.loads((cite / f"episode-{episode['slug']}.json").read_text(encoding="utf-8"))
         assert item["type"] == "broadcast" and item["genre"] == "Audio podcast episode"
         assert "(Host)" in episode["apa_html"] and "[Audio podcast episode]" in episode["apa_html"]
@@ -373,15 +373,20 @@ def test_missing_front_matter_is_a_plugin_error() -> None:
 def test_cite_macro_forms(course_site) -> None:  # noqa: F811
     catalogue = json.loads((course_site.site / "cite" / "catalogue.json").read_text())
     episode = catalogue["episodes"][0]
+    def with_entry(record: dict) -> dict:           # the plugin's record holds its CSL entry too
+        stem = Path(record["exports"]["json"]).stem
+        (entry,) = json.loads((course_site.site / "cite" / f"{stem}.json").read_text())
+        return {**record, "entry": entry}
     plugin = SimpleNamespace(
         library={"flueckiger2018": FLUECKIGER},
-        cites={r["id"]: r for r in catalogue["modules"] + catalogue["episodes"]},
+        cites={r["id"]: with_entry(r) for r in catalogue["modules"] + catalogue["episodes"]},
         podcast=SimpleNamespace(title="Fall From Grace"),
     )
     assert cite_macros.reference(plugin, "flueckiger2018") == apa.reference(FLUECKIGER)
     assert cite_macros.reference(plugin, "m1") == catalogue["modules"][0]["apa_html"]
     ranged = cite_macros.reference(plugin, episode["id"], "12:30", "18:00")
-    assert f"{episode['url']}#t=750,1080" in ranged
+    assert f"{episode['url']}#t=12:30,18:00" in ranged and episode["apa_html"] in ranged
+    assert f"({episode['intext']}, 12:30\u201318:00)" in ranged
     assert "not yet on this site" in cite_macros.reference(plugin, "e99")
 
 

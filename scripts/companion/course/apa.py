@@ -266,6 +266,11 @@ def reference(entry: Entry) -> str:
     elif kind == "legislation":
         number = f", {_e(entry['number'])}" if entry.get("number") else ""
         return _tail(_period(f"{_e(entry['title'])}{number} ({year(entry)})"), locator(entry))
+    elif kind == "legal_case":    # APA 7 section 11.4: Name, docket number (court year). URL
+        number = str(entry.get("number", ""))
+        number = f", {'' if number.lower().startswith('no') else 'No. '}{_e(number)}" if number else ""
+        court = f"{_e(entry['authority'])} " if entry.get("authority") else ""
+        return _tail(_period(f"{_e(entry['title'])}{number} ({court}{year(entry)})"), locator(entry))
     elif kind == "webpage":
         site = str(entry.get("container-title", ""))
         people, _ = names(entry)
