@@ -60,6 +60,13 @@ REFERENCES_TITLE, REFERENCES_ID, REFERENCES_LEVEL = "References", "references", 
 CATALOGUE = "catalogue.json"
 BIBLIOGRAPHY_STEM = "bibliography"
 EXPORT_LABELS = {"ris": "RIS", "bib": "BibTeX", "json": "CSL-JSON"}
+# Which file each reference manager reads best, from their import code (see exports.py): Zotero's
+# CSL-JSON import keeps every type the course cites (preprint, podcast, statute, case); its RIS and
+# BibTeX imports have no preprint or podcast type. EndNote imports RIS, not BibTeX. Mendeley
+# imports RIS and BibTeX (its importer is not public, so its type choices are untested here).
+DOWNLOADS_ADVICE = ("Zotero: import the CSL-JSON file, which keeps every kind of reference (a "
+                    "preprint, a podcast episode, a law, a court case) as that kind. EndNote: import "
+                    "the RIS file. Mendeley: import the RIS file (or BibTeX). LaTeX: use the BibTeX file.")
 # One line, on stderr and not through MkDocs' logger: a strict local build (the demo, the tests)
 # must still pass without site_url; `companion deploy` is what refuses.
 NO_SITE_URL = ("WARNING -  companion-course: site_url is not set in mkdocs.yml: the Common "
@@ -243,7 +250,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 f'<a href="{get_relative_url(f"{self.config.cite_dir}/{stem}.{kind}", module.url)}" '
                 f'download>{label}</a>' for kind, label in EXPORT_LABELS.items())
         return (f"Download these references: {links(f'module-{module.number}-references')}. "
-                f"The whole course bibliography: {links(BIBLIOGRAPHY_STEM)}.")
+                f"The whole course bibliography: {links(BIBLIOGRAPHY_STEM)}. {DOWNLOADS_ADVICE}")
 
     def letter_works(self) -> None:
         """Letter every work the site cites (sources, modules, episodes) that shares its authors
@@ -509,4 +516,5 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         for module in sorted(self.modules.values(), key=lambda m: m.number):
             lines.append(f"- **Module {module.number} references:** "
                          f"{links(f'module-{module.number}-references')}")
-        return "\n".join(lines) + "\n\n" + self.cartridge_note(page_src) + "\n"
+        return ("\n".join(lines) + "\n\n" + DOWNLOADS_ADVICE + "\n\n" + self.cartridge_note(page_src)
+                + "\n")
