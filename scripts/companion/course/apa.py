@@ -367,17 +367,6 @@ def _letter(index: int) -> str:
     return letters[index] if index < len(letters) else _letter(index // 26 - 1) + letters[index % 26]
 
 
-def same_author_date(entries: Iterable[Entry]) -> list[list[Entry]]:
-    """Groups of references whose author-date label is the same ("Green, 2020" twice, or two
-    "Brown, n.d."): APA 7 (section 9.47) tells them apart with a year suffix (2020a, 2020b;
-    n.d.-a), so each group needs `year_suffix` set; a group's in-text citations are ambiguous
-    until then. Same authors means the same names in the same order (surnames and initials)."""
-    groups: dict[tuple[object, ...], list[Entry]] = {}
-    for entry in entries:
-        groups.setdefault((_who(entry), year(entry)), []).append(entry)
-    return [group for group in groups.values() if len(group) > 1]
-
-
 # --- in-text citations -------------------------------------------------------------------
 
 def surname(name: dict[str, str]) -> str:
