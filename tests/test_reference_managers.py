@@ -145,6 +145,9 @@ def test_ris_keeps_type_roles_and_fields_through_zoteros_import(kind: str) -> No
         assert item.get(field) == value, (kind, field, text)
     if roles is not None:
         assert {role for role, _ in item["creators"]} == roles, (kind, text)
+    # JabRef/jabref#296: JabRef took a chapter's T3 for its book title; a chapter carries no T3.
+    if item["TY"] == "CHAP":
+        assert "\nT3  - " not in text
     # The faults found on main: no arXiv id as an issue, no editor as a series editor, no host as composer.
     assert "issue" not in item or kind == "journal"
     assert all(role not in ("seriesEditor", "composer") for role, _ in item["creators"]), text
@@ -181,6 +184,8 @@ def test_bibtex_types_and_roles_as_zotero_reads_them(kind: str) -> None:
     if kind == "preprint":               # Zotero: Extra "arXiv: 2505.02428"; no issue, no number
         assert (record["eprint"], record["eprinttype"]) == ("2505.02428", "arxiv")
         assert "number" not in record and "issue" not in record
+        # rstudio/rstudio#15205: a preprint as @article warns "empty journal"; @unpublished needs none
+        assert record["ENTRYTYPE"] == "unpublished" and "journal" not in record
     if kind == "report":                 # Zotero: `number` of a techreport is its report number
         assert record["number"] == "WHO/2021.1" and record["institution"]
 
