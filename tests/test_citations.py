@@ -279,6 +279,13 @@ def test_module_and_episode_exports(course_site) -> None:  # noqa: F811
         references = rispy.loads((cite / f"module-{module['number']}-references.ris").read_text())
         assert len(references) == len(module["references"])
     assert len(catalogue["episodes"]) == len(FIXTURE_EPISODES)
+    # Every module and episode has its own author-date label (2026a, 2026b; 2024a, ...), the same
+    # in its reference, and a place in APA order for the bundle page's reference list.
+    records = catalogue["modules"] + catalogue["episodes"]
+    assert len({r["intext"] for r in records}) == len(records), [r["intext"] for r in records]
+    for record in records:
+        assert f"({record['intext'].rsplit(', ', 1)[1]}" in record["apa_text"], record["apa_text"]
+    assert sorted(records, key=lambda r: r["apa_rank"])[0]["kind"] == "episode"      # Bailey first
     for episode in catalogue["episodes"]:
         (record,) = rispy.loads((cite / f"episode-{episode['slug']}.ris").read_text(encoding="utf-8"))
         assert record["type_of_reference"] == "SOUND"       # Zotero: audio recording, host its performer
