@@ -18,6 +18,7 @@ import pytest
 import rispy
 
 from companion.course import apa, exports, moment
+from course_support import course_site  # noqa: F401
 
 
 def person(family: str, given: str) -> dict[str, str]:
@@ -196,12 +197,65 @@ ZOTERO_CSL_TYPE = {"article": "preprint", "book": "book", "chapter": "bookSectio
                    "legislation": "statute", "legal_case": "case", "broadcast": "podcast"}
 
 
+# The CSL-JSON schema's rules (citation-style-language/schema, schemas/input/csl-data.json): the
+# item properties it allows (`additionalProperties: false`), its name and date shapes. Listed here
+# only for the variables the course's entries can hold; anything else fails the check.
+CSL_TYPES = {"article", "article-journal", "article-magazine", "article-newspaper", "bill", "book",
+             "broadcast", "chapter", "classic", "collection", "dataset", "document", "entry",
+             "entry-dictionary", "entry-encyclopedia", "figure", "graphic", "hearing", "interview",
+             "legal_case", "legislation", "manuscript", "map", "motion_picture", "musical_score",
+             "pamphlet", "paper-conference", "patent", "performance", "periodical",
+             "personal_communication", "post", "post-weblog", "regulation", "report", "review",
+             "review-book", "software", "song", "speech", "standard", "thesis", "treaty", "webpage"}
+CSL_STRING_VARIABLES = {"id", "title", "container-title", "collection-title", "publisher",
+                        "publisher-place", "genre", "URL", "DOI", "ISBN", "ISSN", "note", "authority",
+                        "archive", "archive_location", "section", "medium", "abstract", "language",
+                        "year-suffix", "title-short", "event", "jurisdiction", "source", "version"}
+CSL_STRING_OR_NUMBER = {"number", "volume", "issue", "page", "edition", "chapter-number",
+                        "collection-number", "number-of-pages", "number-of-volumes", "page-first"}
+CSL_NAME_VARIABLES = {"author", "editor", "collection-editor", "container-author", "translator",
+                      "composer", "director", "interviewer", "performer", "recipient", "contributor"}
+CSL_DATE_VARIABLES = {"issued", "accessed", "original-date", "event-date", "submitted", "available-date"}
+CSL_NAME_PARTS = {"family", "given", "dropping-particle", "non-dropping-particle", "suffix",
+                  "comma-suffix", "static-ordering", "literal", "parse-names"}
+
+
+def csl_schema_problems(item: dict) -> list[str]:
+    problems = []
+    for key, value in item.items():
+        if key == "type":
+            if value not in CSL_TYPES:
+                problems.append(f"type {value}")
+        elif key in CSL_STRING_VARIABLES:
+            problems += [] if isinstance(value, str) else [f"{key} is not a string"]
+        elif key in CSL_STRING_OR_NUMBER:
+            problems += [] if isinstance(value, (str, int, float)) else [f"{key} is not a string or number"]
+        elif key in CSL_NAME_VARIABLES:
+            problems += [f"{key}: {n}" for n in value if not (isinstance(n, dict) and set(n) <= CSL_NAME_PARTS)]
+        elif key in CSL_DATE_VARIABLES:
+            parts = value.get("date-parts") if isinstance(value, dict) else None
+            ok = (isinstance(parts, list) and 1 <= len(parts) <= 2
+                  and all(isinstance(p, list) and 1 <= len(p) <= 3 for p in parts) and set(value) <= {"date-parts"})
+            problems += [] if ok else [f"{key} {value!r}"]
+        else:
+            problems.append(f"{key} is not a CSL variable")
+    return problems + [f"missing {k}" for k in ("type", "id") if k not in item]
+
+
 @pytest.mark.parametrize("kind", sorted(ENTRIES))
 def test_csl_json_keeps_every_type_zotero_has(kind: str) -> None:
     (item,) = json.loads(exports.csl_json([ENTRIES[kind]]))
     assert ZOTERO_CSL_TYPE[item["type"]]
-    assert isinstance(item.get("issued", {}).get("date-parts", [[0]])[0][0], int)
-    assert not set(item) & {"year_suffix", "evidence", "authors_incomplete"}
+    assert not csl_schema_problems(item), csl_schema_problems(item)
+
+
+def test_every_built_csl_json_file_is_schema_valid(course_site) -> None:  # noqa: F811
+    files = sorted((course_site.site / "cite").glob("*.json"))
+    files = [f for f in files if f.name != "catalogue.json"]
+    assert len(files) > 10
+    for path in files:
+        for item in json.loads(path.read_text(encoding="utf-8")):
+            assert not csl_schema_problems(item), (path.name, item["id"], csl_schema_problems(item))
 
 
 # --- APA for the same kinds ---------------------------------------------------------------------
