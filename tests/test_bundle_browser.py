@@ -200,8 +200,16 @@ def test_one_stretch_is_cited_the_same_in_every_place(browser, site_server: str,
     reference = page.inner_text("[data-cite-ref]")
     assert reference.startswith("Bailey, T. (Host). (2024c, June 12).") and reference.endswith(url)
     assert page.inner_text("[data-cite-segment]") == link
-    box = page.inner_text("[data-stretch-cite]")
-    assert f"In text: {intext}" in box and reference in box and link in box
+    box = page.locator("[data-stretch-cite]")
+    assert f"In text: {intext}" in box.inner_text()                    # the sticky player shows this
+    full = " ".join(box.text_content().split())                         # copied and printed in full
+    assert reference in full and link in full
+    page.emulate_media(media="print")
+    printed = box.inner_text()
+    assert reference in " ".join(printed.split()) and link in printed
+    page.emulate_media(media="screen")
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert page.locator(".ffg-player").bounding_box()["height"] < 370, "the player leaves the phone its transcript"
     current = page.locator(".ffg-seg--current")
     assert current.count() == 1 and float(current.get_attribute("data-start")) == 745.0
 
