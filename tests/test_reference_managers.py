@@ -289,6 +289,13 @@ def test_year_letters_over_sources_modules_and_episodes() -> None:
     lettered = [{**w, "year_suffix": letters[w["id"]]} for w in works]
     order = [w["id"] for w in sorted(lettered, key=apa.sort_key)]
     assert order == ["essay", "e1", "e2", "m1", "m2", "alone"]
+    # Numbers in titles go by value: "Chapter 8" before "Chapter 11", "Module 9" before "Module 10".
+    oaic = [{"id": f"app{n}", "type": "webpage", "author": [{"literal": "OAIC"}], "issued": "2019-07-22",
+             "title": f"Chapter {n}: APP {n}"} for n in (11, 8)]
+    assert apa.assign_suffixes(oaic) == {"app8": "a", "app11": "b"}
+    modules = [{"id": f"m{n}", "type": "webpage", "author": [{"literal": "Course"}], "title": f"Module {n}: X"}
+               for n in (10, 9)]
+    assert [m["id"] for m in sorted(modules, key=apa.sort_key)] == ["m9", "m10"]
 
 
 def test_a_stretch_is_cited_with_its_time_stamp_beside_the_reference() -> None:

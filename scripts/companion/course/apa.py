@@ -301,6 +301,14 @@ def _letters(text: str, primary: bool) -> tuple[int, ...]:
     return key[: key.index(0)] if primary and 0 in key else key   # pyuca: 0 ends a level
 
 
+def _title_key(title: str, primary: bool) -> tuple[tuple[int, object], ...]:
+    """A title's sort key without a leading article: its text letter by letter (`_letters`), its
+    numbers by value, so "Chapter 8" files before "Chapter 11" (as "eight" before "eleven")."""
+    title = re.sub(r"^(the|a|an)\s+", "", title, flags=re.I)
+    return tuple((0, int(part)) if part.isdigit() else (1, _letters(part, primary))
+                 for part in re.split(r"(\d+)", title) if part)
+
+
 def _name_key(name: dict[str, str], primary: bool) -> tuple[tuple[int, ...], tuple[int, ...]]:
     if name.get("literal"):
         return _letters(re.sub(r"^(the|a|an)\s+", "", name["literal"], flags=re.I), primary), ()
@@ -318,9 +326,9 @@ def sort_key(entry: Entry) -> tuple[object, ...]:
     people, _ = names(entry)
     parts = date_parts(entry.get("issued"))
     when = (1, parts[0], year_suffix(entry)) if parts else (0, 0, year_suffix(entry))
-    title = re.sub(r"^(the|a|an)\s+", "", str(entry.get("title", "")), flags=re.I)
-    return (tuple(_name_key(p, True) for p in people), when, _letters(title, True),
-            tuple(_name_key(p, False) for p in people), _letters(title, False))
+    title = str(entry.get("title", ""))
+    return (tuple(_name_key(p, True) for p in people), when, _title_key(title, True),
+            tuple(_name_key(p, False) for p in people), _title_key(title, False))
 
 
 def _who(entry: Entry) -> tuple[tuple[str, str, str], ...]:
@@ -341,8 +349,8 @@ def _within_year_key(entry: Entry) -> tuple[object, ...]:
     day ("nothing precedes something"), earlier dates first, then the title without a leading
     article (APA 7, section 9.47: same author, same date, alphabetical by title)."""
     parts = (date_parts(entry.get("issued")) or [])[1:]
-    title = re.sub(r"^(the|a|an)\s+", "", str(entry.get("title", "")), flags=re.I)
-    return (tuple(parts), _letters(title, True), _letters(title, False), str(entry.get("id", "")))
+    title = str(entry.get("title", ""))
+    return (tuple(parts), _title_key(title, True), _title_key(title, False), str(entry.get("id", "")))
 
 
 def assign_suffixes(entries: Iterable[Entry]) -> dict[str, str]:
