@@ -168,17 +168,22 @@ def test_duplicates_merge_in_references(browser, site_server: str) -> None:
     page.close()
 
 
+def read_clipboard(page) -> dict[str, str]:
+    """MIME type -> text of what the page put on the clipboard (rich and plain)."""
+    return page.evaluate("""async () => {
+        const [item] = await navigator.clipboard.read();
+        const out = {};
+        for (const type of item.types) out[type] = await (await item.getType(type)).text();
+        return out; }""")
+
+
 def test_copy_reference_puts_rich_and_plain_text(browser, site_server: str) -> None:
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
     page.goto(f"{site_server}course/01-what-therapy-does/")
     page.click("[data-cite-copy]")
     page.wait_for_function("document.querySelector('.ffg-cite__status').textContent === 'Copied.'", timeout=TIMEOUT_MS)
-    copied = page.evaluate("""async () => {
-        const [item] = await navigator.clipboard.read();
-        const out = {};
-        for (const type of item.types) out[type] = await (await item.getType(type)).text();
-        return out; }""")
+    copied = read_clipboard(page)
     assert "<i>" in copied["text/html"] and "What AI can and cannot do" in copied["text/html"]
     assert "<i>" not in copied["text/plain"] and copied["text/plain"].startswith("Fall From Grace Companion. (")
     context.close()
@@ -229,11 +234,7 @@ def test_copying_a_stretch_keeps_italics_and_the_link(browser, site_server: str)
     page.wait_for_selector("[data-stretch-cite]")
     page.click("[data-stretch-copy]")
     page.wait_for_function("document.querySelector('[data-stretch-cite] .ffg-cite__status').textContent === 'Copied.'", timeout=TIMEOUT_MS)
-    copied = page.evaluate("""async () => {
-        const [item] = await navigator.clipboard.read();
-        const out = {};
-        for (const type of item.types) out[type] = await (await item.getType(type)).text();
-        return out; }""")
+    copied = read_clipboard(page)
     assert "<i>Fall From Grace</i>" in copied["text/html"] and "#t=12:30,18:00" in copied["text/html"]
     lines = copied["text/plain"].split("\n")
     assert lines[0] == "In text: (Bailey, 2024c, 12:30–18:00)" and lines[1].startswith("Bailey, T. (Host).")
