@@ -76,6 +76,8 @@ def plan_shards(options: Options, directory: Path, max_shards: int, console: Con
 
 def cmd_transcribe(args: argparse.Namespace, console: Console) -> int:
     from companion.pipeline import audio, store, formats as tf
+    from companion.pipeline.budget import prior_speed
+    from companion.progress import TRANSCRIBE, ProgressBoard
     from companion.project import ProjectError, open_project
     from companion.timecode import format_clock
     from companion.pipeline.transcribe import Settings, transcribe_audio
@@ -87,8 +89,13 @@ def cmd_transcribe(args: argparse.Namespace, console: Console) -> int:
     decoded = audio.load_audio(Path(args.audio))
     for warning in decoded.warnings:
         console.print(f"warning: {escape(warning)}")
-    result = transcribe_audio(decoded.samples, Settings(
-        model=args.model or Settings.model, batched=args.batched, vocabulary=vocabulary))
+    model = args.model or Settings.model
+    title = Path(args.audio).name
+    with ProgressBoard(console) as board:          # stderr: stdout is the transcript
+        board.start(TRANSCRIBE, title, decoded.seconds, prior_speed(model))
+        result = transcribe_audio(
+            decoded.samples, Settings(model=model, batched=args.batched, vocabulary=vocabulary),
+            lambda done: board.update(TRANSCRIBE, title, done, decoded.seconds))
     segments = result.segments
     for reason in result.coverage.review_reasons(bool(segments)):
         console.print(f"needs review: {escape(reason)}")
