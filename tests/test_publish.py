@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -123,3 +124,25 @@ def test_a_private_feed_url_stays_a_secret(published: Published) -> None:
     for folder in ("episodes", "site", ".cache/logs"):
         for path in (published.root / folder).rglob("*"):
             assert not path.is_file() or token not in path.read_bytes(), path
+
+
+def test_the_summary_says_corrections_not_applied(tmp_path: Path) -> None:
+    """An episode whose corrections.yml was refused is listed with file, line and column, and
+    annotated as an error on the run page (the published transcript stays as it was)."""
+    folder = tmp_path / "episodes" / "2024-01-02-inaugural"
+    folder.mkdir(parents=True)
+    error = ("corrections not applied: episodes/2024-01-02-inaugural/corrections.yml:1:1: "
+             "unknown key 'replce' (did you mean 'replace'?)")
+    (folder / "episode.json").write_text(json.dumps(
+        {"slug": folder.name, "title": "Inaugural", "status": "transcribed",
+         "corrections_error": error}))
+    summary = tmp_path / "summary.md"
+    result = subprocess.run(["bash", str(REPO / "scripts" / "ci" / "publish.sh"), "summary"],
+                            cwd=tmp_path, capture_output=True, text=True, check=True,
+                            env={**os.environ, "GITHUB_STEP_SUMMARY": str(summary),
+                                 "PYTHON": sys.executable})
+    text = summary.read_text()
+    assert "corrections not applied in 1 episode(s)" in text and "1 transcribed" in text
+    assert "corrections.yml:1:1: unknown key 'replce' (did you mean 'replace'?)" in text
+    assert "::error title=Corrections not applied::corrections not applied: episodes/" \
+           "2024-01-02-inaugural/corrections.yml:1:1:" in result.stdout

@@ -65,7 +65,8 @@ step_sync() {
   done
   case $code in
     "$EXIT_EPISODE_FAILED")
-      echo "some episodes failed: they are listed in the job summary and retried next run" ;;
+      echo "some episodes failed or have corrections not applied: they are listed in the job" \
+        "summary; failed ones are retried next run, the others stay as they were until fixed" ;;
     "$EXIT_MORE_TO_DO")
       echo "more to do: the time budget left episodes for the next run (listed above)" ;;
     *) return "$code" ;;
@@ -152,6 +153,7 @@ records = [json.loads(p.read_text()) for p in sorted(Path("episodes").glob("*/ep
 failed = [r for r in records if r.get("status") == "failed"]
 pending = [r for r in records if r.get("status") == "pending"]
 review = [r for r in records if r.get("status") == "needs-review"]
+uncorrected = [r for r in records if r.get("corrections_error")]
 counts = Counter(r.get("status") for r in records)
 
 
@@ -169,6 +171,13 @@ if failed:
     lines += ["", f"### {len(failed)} failed episode(s), retried on the next run", "",
               "| episode | folder | reason |", "|---|---|---|"]
     lines += [f"| {cell(r.get('title'))} | `{r['slug']}` | {cell(r.get('error'))} |" for r in failed]
+if uncorrected:
+    lines += ["", f"### corrections not applied in {len(uncorrected)} episode(s): each is published "
+              "as it was until its file is fixed", "",
+              "| episode | folder | file:line:column and what to fix |", "|---|---|---|"]
+    lines += [f"| {cell(r.get('title'))} | `{r['slug']}` | "
+              f"{cell(r['corrections_error'].removeprefix('corrections not applied: '))} |"
+              for r in uncorrected]
 if review:
     lines += ["", f"### {len(review)} episode(s) need review: speech may be missing from the transcript",
               "", "| episode | folder | why (accept a stretch in its corrections.yml) |", "|---|---|---|"]
@@ -182,6 +191,9 @@ else:                                        # outside CI: the summary goes to t
 for r in failed:
     message = f"{r['slug']}: {cell(r.get('error'))}".replace("%", "%25")
     print(f"::warning title=Episode failed::{message}", flush=True)
+for r in uncorrected:
+    message = cell(r["corrections_error"]).replace("%", "%25")
+    print(f"::error title=Corrections not applied::{message}", flush=True)
 for r in review:
     message = f"{r['slug']}: {cell('; '.join(r.get('review') or []))}".replace("%", "%25")
     print(f"::warning title=Episode needs review::{message}", flush=True)
