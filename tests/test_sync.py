@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -140,7 +141,10 @@ def test_a_broken_corrections_file_changes_nothing_and_starts_no_model(project, 
                  ("transcript.json", "transcript.vtt", "transcript.srt", "transcript.txt",
                   "transcript.html", "transcript.raw.json")}
     before = records(project)["ep-2"]
-    capsys.readouterr()
+    log = capsys.readouterr().err.splitlines()     # not a terminal: progress as log lines
+    assert any(re.match(r"transcribe Inaugural: 0:00 of 0:11 audio \(0%\), 0:00 so far, about "
+                        r"\d+:\d\d left$", line) for line in log), log
+    assert any(line.startswith("transcribe Inaugural: 0:11 of 0:11 audio (100%)") for line in log)
     shown = f"episodes/{folder.name}/corrections.yml"
     for text, says in [
             ("replace:\n  - find: country\n     with: nation\n", f"{shown}:3:10: not valid YAML"),
