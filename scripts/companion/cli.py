@@ -134,14 +134,21 @@ def cmd_demo(args: argparse.Namespace, console: Console) -> int:
     from companion.site.build import build_site
     from companion.pipeline.sync import Options
 
-    scratch = demo.prepare(open_project())
-    console.print(f"sample podcast served at {scratch.feed_url}")
+    source = open_project()
+    site_dir = demo.demo_root(source) / demo.SITE_FOLDER
+    # The site's port is taken first, so that site_url names the address it is really served at.
+    server = None if args.no_serve else demo.serve(site_dir, args.port)
+    site_url = f"{server.url}/" if server else f"http://127.0.0.1:{args.port}/"
+    if server and server.url.rsplit(":", 1)[1] != str(args.port):
+        console.print(f"port {args.port} is taken: serving on {server.url} instead")
+    scratch = demo.prepare(source, site_url)
+    console.print(f"demo project: {scratch.project.root} (site_url {site_url})", highlight=False)
+    console.print(f"sample podcast served at {scratch.feed_url}", highlight=False)
     result = sync_with_progress(scratch.project, Options(feed=scratch.feed_url), console)
-    site = build_site(scratch.project)
-    console.print(f"site built into {site}")
-    if args.no_serve:
+    site = build_site(scratch.project, site_dir=site_dir)
+    console.print(f"site built into {site}", highlight=False)
+    if server is None:
         return result.exit_code
-    server = demo.serve(site, args.port)
     console.print(f"[bold green]Open {server.url}/[/]  (Ctrl-C to stop)", markup=True)
     try:
         while True:
@@ -273,7 +280,8 @@ def parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=cmd_serve)
 
     demo = commands.add_parser("demo", help="sync, build and serve the embedded sample podcast")
-    demo.add_argument("--port", type=int, default=8000, help="port for the site")
+    demo.add_argument("--port", type=int, default=8000,
+                      help="port for the site (default 8000; a free one when it is taken)")
     demo.add_argument("--no-serve", action="store_true", help="stop after the build")
     demo.set_defaults(run=cmd_demo)
 

@@ -68,7 +68,8 @@ def describe(kind: str, title: str, estimate: Estimate, now: float) -> str:
         what += f" ({100 * min(estimate.done / estimate.total, 1.0):.0f}%)"
     else:
         what = done
-    line = f"{kind} {title[:TITLE_CHARS]}: {what}, {format_clock(now - estimate.started)} so far"
+    short = title if len(title) <= TITLE_CHARS else title[:TITLE_CHARS - 1] + "…"
+    line = f"{kind} {short}: {what}, {format_clock(now - estimate.started)} so far"
     left = estimate.left_s(now)
     return line + (f", about {format_clock(left)} left" if left is not None else "")
 
@@ -152,9 +153,13 @@ class ProgressBoard:
             if self.live:
                 self.bars.update(self._bar_ids[key], completed=done, total=estimate.total)
                 return
+            if key not in self._last:          # finished: said once, no heartbeat after
+                return
             when, last_done = self._last[key]
-            finished = bool(estimate.total) and done >= estimate.total
-            if (finished or self.clock() - when >= LINE_EVERY_WALL_S
+            if bool(estimate.total) and done >= estimate.total:
+                self._line(key)
+                del self._last[key]
+            elif (self.clock() - when >= LINE_EVERY_WALL_S
                     or (kind == TRANSCRIBE and done - last_done >= LINE_EVERY_AUDIO_S)):
                 self._line(key)
 
