@@ -12,11 +12,10 @@ site does (the Common Cartridge, absolute links in the citation files), and `com
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from companion.project import CACHE_DIR, CONFIG_NAME, Project, copy_site_sources, open_project
+from companion.project import CACHE_DIR, Project, copy_site_sources, open_project, write_settings
 from companion.site.static_server import StaticServer
 
 SAMPLE_DIR = Path(__file__).parent / "sample"
@@ -49,24 +48,12 @@ def demo_root(source: Project) -> Path:
     return source.root / CACHE_DIR / DEMO_DIR
 
 
-def _set(config: str, pattern: str, value: str) -> str:
-    """`config` with the one line `pattern` matches given `value` (a JSON-quoted YAML string)."""
-    new, count = re.subn(pattern, lambda m: m.group(1) + value, config, count=1, flags=re.M)
-    if count != 1:
-        raise ValueError(f"{CONFIG_NAME} has no line matching {pattern!r}")
-    return new
-
-
 def prepare(source: Project, site_url: str) -> Demo:
     """A scratch project under .cache/demo (fresh copy of the site sources, kept episodes), its
     mkdocs.yml naming the served sample feed and `site_url`."""
     root = copy_site_sources(source.root, demo_root(source))
     sample = serve(SAMPLE_DIR, SAMPLE_PORT)
     demo = Demo(project=open_project(root), sample=sample)
-    config_path = root / CONFIG_NAME
-    config = config_path.read_text(encoding="utf-8")
-    config = _set(config, r"^(site_url:[ \t]*).*$", f'"{site_url}"')
-    config = _set(config, r"^(    feed:[ \t]*).*$", f'"{demo.feed_url}"')
-    config_path.write_text(config, encoding="utf-8")
+    write_settings(root, site_url=site_url, feed=demo.feed_url)
     demo.project = open_project(root)
     return demo
