@@ -109,7 +109,7 @@ def test_the_site_builds_strict_and_deploy_dry_runs(published: Published) -> Non
     assert (f"site_url is empty in mkdocs.yml: building for GitHub Pages' address {SITE_URL} "
             "($PAGES_BASE_URL, from actions/configure-pages)") in build.stdout
     assert (published.site / "downloads" / "course.imscc").is_file()
-    assert SITE_URL in (published.site / "cite" / "bibliography.ris").read_text()
+    assert f"UR  - {SITE_URL}course/" in (published.site / "cite" / "module-1.ris").read_text()
     assert 'site_url: ""' in git(published.remote, "show", "main:mkdocs.yml")   # not committed
     assert (published.site / "index.html").is_file()
     assert (published.site / "pagefind").is_dir()

@@ -183,7 +183,8 @@ records = [json.loads(p.read_text()) for p in sorted(Path("episodes").glob("*/ep
 failed = [r for r in records if r.get("status") == "failed"]
 pending = [r for r in records if r.get("status") == "pending"]
 review = [r for r in records if r.get("status") == "needs-review"]
-uncorrected = [r for r in records if r.get("corrections_error")]
+refusals = [(r, r[key]) for r in records for key in ("corrections_error", "chapters_error")
+            if r.get(key)]
 counts = Counter(r.get("status") for r in records)
 
 
@@ -201,13 +202,11 @@ if failed:
     lines += ["", f"### {len(failed)} failed episode(s), retried on the next run", "",
               "| episode | folder | reason |", "|---|---|---|"]
     lines += [f"| {cell(r.get('title'))} | `{r['slug']}` | {cell(r.get('error'))} |" for r in failed]
-if uncorrected:
-    lines += ["", f"### corrections not applied in {len(uncorrected)} episode(s): each is published "
-              "as it was until its file is fixed", "",
-              "| episode | folder | file:line:column and what to fix |", "|---|---|---|"]
-    lines += [f"| {cell(r.get('title'))} | `{r['slug']}` | "
-              f"{cell(r['corrections_error'].removeprefix('corrections not applied: '))} |"
-              for r in uncorrected]
+if refusals:
+    lines += ["", f"### corrections not applied in {len({r['slug'] for r, _ in refusals})} "
+              "episode(s): each is published as it was until its file is fixed", "",
+              "| episode | folder | what (file:line:column) |", "|---|---|---|"]
+    lines += [f"| {cell(r.get('title'))} | `{r['slug']}` | {cell(why)} |" for r, why in refusals]
 if review:
     lines += ["", f"### {len(review)} episode(s) need review: speech may be missing from the transcript",
               "", "| episode | folder | why (accept a stretch in its corrections.yml) |", "|---|---|---|"]
@@ -221,8 +220,8 @@ else:                                        # outside CI: the summary goes to t
 for r in failed:
     message = f"{r['slug']}: {cell(r.get('error'))}".replace("%", "%25")
     print(f"::warning title=Episode failed::{message}", flush=True)
-for r in uncorrected:
-    message = cell(r["corrections_error"]).replace("%", "%25")
+for _r, why in refusals:
+    message = cell(why).replace("%", "%25")
     print(f"::error title=Corrections not applied::{message}", flush=True)
 for r in review:
     message = f"{r['slug']}: {cell('; '.join(r.get('review') or []))}".replace("%", "%25")

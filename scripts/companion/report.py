@@ -52,6 +52,9 @@ class RichReporter:
             line += f" — {escape(outcome.reason)}"
         if outcome.review:
             line += f" — {escape('; '.join(outcome.review))}"
+        for refused in outcome.not_applied:
+            if refused != outcome.reason:
+                line += f" — [red]{escape(refused)}[/]"
         self.console.print(line, markup=True, highlight=False)
 
 
@@ -62,6 +65,8 @@ def summary(report: Report) -> Table:
     audio_s = sum(o.audio_s for o in outcomes)
     work_s = sum(o.work_s for o in outcomes if o.audio_s)
     table = Table(title="companion sync", show_header=False)
+    table.add_column()
+    table.add_column(overflow="fold")      # a file:line:column to fix is shown whole
     table.add_row("feed", "unchanged (304)" if report.feed_status == 304 else "fetched")
     table.add_row("episodes in feed", str(len(outcomes)))
     table.add_row("new", str(sum(o.new for o in outcomes)))
@@ -72,7 +77,8 @@ def summary(report: Report) -> Table:
     table.add_row("publisher transcripts imported", str(count("imported")))
     table.add_row("text-only (no audio)", str(count("no-audio")))
     table.add_row("failed", str(count("failed")))
-    table.add_row("corrections not applied (fix the file named below)", str(count(NOT_CORRECTED)))
+    table.add_row("corrections not applied (fix the file named below)",
+                  str(sum(bool(o.not_applied) for o in outcomes)))
     table.add_row("audio transcribed", f"{audio_s / SECONDS_PER_HOUR:.2f} h")
     table.add_row("speed", f"{audio_s / work_s:.1f}x real time" if work_s else "-")
     deferred = report.deferred
@@ -85,12 +91,11 @@ def summary(report: Report) -> Table:
     for outcome in outcomes:
         if outcome.state == "failed":
             table.add_row(f"[red]failed[/] {escape(outcome.title)}", escape(outcome.reason or ""))
-        elif outcome.state == NOT_CORRECTED:       # the reason starts "corrections not applied"
-            table.add_row(f"[red]left as it was[/] {escape(outcome.title)}",
-                          escape(outcome.reason or ""))
         elif outcome.review:
             table.add_row(f"[yellow]needs review[/] {escape(outcome.title)}",
                           escape("; ".join(outcome.review)))
+        for refused in outcome.not_applied:      # "corrections/chapters not applied: FILE:..."
+            table.add_row(f"[red]left as it was[/] {escape(outcome.title)}", escape(refused))
     return table
 
 

@@ -122,6 +122,7 @@ class Outcome:
     work_s: float = 0.0
     pending_s: float = 0.0        # deferred: the episode's audio length (feed's, or a guess)
     previous_guid: str | None = None      # the guid it had before, when the feed changed it
+    not_applied: list[str] = field(default_factory=list)   # maintainer's files refused (exit 1)
 
 
 @dataclass
@@ -141,7 +142,7 @@ class Report:
         corrections not applied, 0 done."""
         if self.deferred:
             return EXIT_MORE_TO_DO
-        return 1 if any(o.state in (FAILED, NOT_CORRECTED) for o in self.outcomes) else 0
+        return 1 if any(o.state == FAILED or o.not_applied for o in self.outcomes) else 0
 
 
 def _now() -> str:
@@ -454,7 +455,13 @@ class Syncer:
             out.write(f"--- {_now()} {slug}\n{self._redact(text)}\n")
 
     def _episode_work(self, record: dict[str, Any], folder: Path, outcome: Outcome) -> None:
-        chapters.update(folder, record, self.reporter.warn)
+        try:      # a broken hand-written chapters.json: the site keeps its last valid one
+            chapters.update(folder, record, self.reporter.warn,
+                            self._shown(folder / store.CHAPTERS_FILE))
+            record.pop("chapters_error", None)
+        except chapters.ChaptersError as exc:
+            record["chapters_error"] = str(exc)
+            outcome.not_applied.append(str(exc))
         try:
             if not record["enclosure"] and not _publisher_transcript(record):
                 record.update(status=store.STATUS_NO_AUDIO, error=None)
@@ -462,7 +469,8 @@ class Syncer:
                 return
             # The maintainer's file is read before anything else: a broken one changes nothing
             # (transcript, status, page) and starts no transcription.
-            fixes = corrections.load(folder / store.CORRECTIONS_FILE, self._shown(folder))
+            fixes = corrections.load(folder / store.CORRECTIONS_FILE,
+                                     self._shown(folder / store.CORRECTIONS_FILE))
             if self.reapplies(record, folder):
                 raw = store.read_json(folder / store.RAW_TRANSCRIPT_FILE)["segments"]
                 outcome.state = "corrected" if self._publish(record, folder, raw, fixes, outcome) \
@@ -475,13 +483,13 @@ class Syncer:
         except corrections.CorrectionsError as exc:
             record["corrections_error"] = str(exc)
             outcome.state, outcome.reason = NOT_CORRECTED, str(exc)
+            outcome.not_applied.append(str(exc))
         except (http.FetchError, audio.AudioError, ModelError, ValueError) as exc:
             record.update(status=store.STATUS_FAILED, error=str(exc))
             outcome.state, outcome.reason = FAILED, str(exc)
 
-    def _shown(self, folder: Path) -> str:
-        """How messages name the episode's corrections.yml: relative to the project."""
-        path = folder / store.CORRECTIONS_FILE
+    def _shown(self, path: Path) -> str:
+        """How messages name a maintainer's file: relative to the project."""
         try:
             return str(path.relative_to(self.project.root))
         except ValueError:
