@@ -42,23 +42,19 @@ def test_replace_segments_and_speakers() -> None:
     assert SEGMENTS[0]["body"].endswith("Taurens.")     # the raw transcript is untouched
 
 
-def test_plain_values_stay_text() -> None:
-    """`find: no` finds "no" (YAML 1.1 would read false), `with:` empty deletes, 2020 is text,
-    and a replacement with backslashes is literal."""
-    segments = [{"startTime": 0.0, "endTime": 2.0, "body": "I said no in 2020, um, twice."}]
-    fixes = corrections.parse("replace:\n  - find: no\n    with: yes\n  - find: ' um,'\n"
-                              "    with:\n  - find: 2020\n    with: 'C:\\1\\n'\n")
-    fixed, _ = corrections.apply(segments, fixes)
-    assert fixed[0]["body"] == "I said yes in C:\\1\\n, twice."
-
-
-def test_ignore_case_where_lower_case_changes_length() -> None:
-    """'İ'.lower() is two characters: positions are the text's own, nothing shifts."""
-    segments = [{"startTime": 0.0, "endTime": 2.0, "body": "İİ Istanbul and ISTANBUL."}]
-    fixes = corrections.parse("replace:\n  - find: istanbul\n    with: Istanbul\n"
-                              "    ignore_case: true\n")
-    fixed, _ = corrections.apply(segments, fixes)
-    assert fixed[0]["body"] == "İİ Istanbul and Istanbul."
+@pytest.mark.parametrize("body, text, fixed", [
+    # `find: no` finds "no" (YAML 1.1 would read false), `with:` empty deletes, 2020 is text,
+    # and a replacement with backslashes is literal
+    ("I said no in 2020, um, twice.", "replace:\n  - find: no\n    with: yes\n  - find: ' um,'\n"
+     "    with:\n  - find: 2020\n    with: 'C:\\1\\n'\n", "I said yes in C:\\1\\n, twice."),
+    # 'İ'.lower() is two characters: positions are the text's own, nothing shifts
+    ("İİ Istanbul and ISTANBUL.", "replace:\n  - find: istanbul\n    with: Istanbul\n"
+     "    ignore_case: true\n", "İİ Istanbul and Istanbul."),
+])
+def test_values_are_literal_text(body: str, text: str, fixed: str) -> None:
+    segments = [{"startTime": 0.0, "endTime": 2.0, "body": body}]
+    out, _ = corrections.apply(segments, corrections.parse(text))
+    assert out[0]["body"] == fixed
 
 
 def test_corrections_that_match_nothing_are_reported() -> None:
