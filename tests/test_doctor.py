@@ -93,12 +93,11 @@ def test_a_private_feed_token_is_hidden_in_every_spelling(project, monkeypatch, 
 def test_doctor_says_which_address_the_site_is_built_for(monkeypatch) -> None:
     """mkdocs.yml's site_url, else GitHub Pages' (what the workflow passes from
     actions/configure-pages), else a warning that says what the workflow will do."""
-    checks = doctor
     monkeypatch.delenv("PAGES_BASE_URL", raising=False)
-    unset = checks.check_site_url("")
-    assert unset.status == checks.WARN and "GitHub Pages' address" in unset.detail
+    unset = doctor.check_site_url("")
+    assert unset.status == doctor.WARN and "GitHub Pages' address" in unset.detail
     monkeypatch.setenv("PAGES_BASE_URL", "https://user.github.io/repo")
-    pages = checks.check_site_url("")
-    assert pages.status == checks.OK and pages.detail.startswith("https://user.github.io/repo/ (GitHub Pages")
-    own = checks.check_site_url("https://course.example.org/")
+    pages = doctor.check_site_url("")
+    assert pages.status == doctor.OK and pages.detail.startswith("https://user.github.io/repo/ (GitHub Pages")
+    own = doctor.check_site_url("https://course.example.org/")
     assert own.detail == "https://course.example.org/ (from mkdocs.yml)"
