@@ -274,17 +274,19 @@ step_commit() {
 # so. With neither, the build is refused, as `companion deploy` refuses (Pages would serve a site
 # with relative citation links and no Common Cartridge).
 step_build() {
-  "$PYTHON" - <<'PY'
+  if [[ -n ${PAGES_BASE_URL:-} ]]; then
+    "$PYTHON" - <<'PY'
 from companion.project import PAGES_URL_ENV, open_project, pages_site_url, write_settings
 
 project = open_project()
 if project.site_url:
     print(f"site_url from mkdocs.yml: {project.site_url}")
-elif pages_site_url():
+else:
     write_settings(project.root, site_url=pages_site_url())
     print(f"site_url is empty in mkdocs.yml: building for GitHub Pages' address "
           f"{pages_site_url()} (${PAGES_URL_ENV}, from actions/configure-pages)")
 PY
+  fi
   "$COMPANION" deploy --dry-run > /dev/null
   "$COMPANION" build
 }
