@@ -210,23 +210,53 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--no-first-run", "--autoplay-policy=no-user-gesture-required"]
 
 
-class SharedSite:
-    """One fixture project, built once per test process and served on 127.0.0.1 with its media."""
+DEPLOY_PATH = "repo/"          # GitHub Pages serves a project site under /<repository>/
 
-    def __init__(self, workdir: Path) -> None:
-        self.www = workdir / "www"
-        self.www.mkdir(parents=True)
-        self.server = StaticServer(self.www).start()
-        self.url = self.server.url + "/"
-        self.no_range = StaticServer(self.www, handler=NoRangeHandler).start()
+
+def set_site_url(project: Path, site_url: str) -> None:
+    """Write `site_url` into the project's mkdocs.yml (what a deployed site sets)."""
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    if not re.search(r"^site_url:", text, flags=re.M):
+        raise AssertionError("mkdocs.yml has no site_url line to set")
+    config.write_text(re.sub(r"^site_url:.*$", f'site_url: "{site_url}"', text, count=1, flags=re.M), encoding="utf-8")
+
+
+class SharedSite:
+    """One fixture project, built once per test process and served on 127.0.0.1 with its media.
+
+    `deployed` (the default) builds it as GitHub Pages serves a project site: `site_url` set to the
+    test server's address under a sub-path (`/repo/`), so Material's instant navigation is active and
+    every URL carries the prefix. `deployed=False` is the local preview (`site_url: ""`, served at
+    the root), kept for one smoke run. `www` is the built site; `url` is where it is read.
+    """
+
+    def __init__(self, workdir: Path, deployed: bool = True) -> None:
+        self.served = workdir / "www"
+        self.served.mkdir(parents=True)
+        self.server = StaticServer(self.served).start()
+        self.no_range = StaticServer(self.served, handler=NoRangeHandler).start()
+        prefix = DEPLOY_PATH if deployed else ""
+        self.www = self.served / prefix if prefix else self.served
+        self.prefix = "/" + prefix                      # URL path of the site's root: "/repo/" or "/"
+        self.url = f"{self.server.url}{self.prefix}"
         self.project = copy_project(workdir / "project")
-        make_fixture_episodes(self.project / "episodes", f"{self.url}media/", f"{self.no_range.url}/media/")
+        if deployed:
+            set_site_url(self.project, self.url)
+        make_fixture_episodes(self.project / "episodes", f"{self.url}media/", f"{self.no_range.url}{self.prefix}media/")
         self.log = build(self.project, self.www)
         media = self.www / "media"
         media.mkdir()
         for stem in SONNETS:
             shutil.copy2(AUDIO / f"{stem}.mp3", media / f"{stem}.mp3")
         shutil.copy2(AUDIO / "jfk.wav", media / "jfk.wav")
+
+    def path(self, url: str) -> str:
+        """A page URL's path relative to the site root (`/repo/episodes/x/` -> `episodes/x/`)."""
+        from urllib.parse import urlsplit
+
+        path = urlsplit(url).path
+        return path[len(self.prefix):] if path.startswith(self.prefix) else path
 
     def pages(self) -> list[Path]:
         """Every HTML page MkDocs wrote (not Pagefind's bundle)."""
@@ -244,8 +274,10 @@ class SharedSite:
 _shared: dict[str, SharedSite] = {}
 
 
-def shared_site(tmp_path_factory: Any) -> SharedSite:
-    """The process-wide `SharedSite` (session fixtures in several test modules share one build)."""
-    if "site" not in _shared:
-        _shared["site"] = SharedSite(tmp_path_factory.mktemp("companion-site"))
-    return _shared["site"]
+def shared_site(tmp_path_factory: Any, deployed: bool = True) -> SharedSite:
+    """The process-wide `SharedSite`, as deployed or as the local preview (session fixtures in
+    several test modules share one build of each)."""
+    key = "deployed" if deployed else "local"
+    if key not in _shared:
+        _shared[key] = SharedSite(tmp_path_factory.mktemp(f"companion-site-{key}"), deployed=deployed)
+    return _shared[key]

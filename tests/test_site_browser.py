@@ -33,6 +33,7 @@ class Watched:
 
     def __init__(self, page, base: str) -> None:
         self.page, self.base = page, base
+        self.prefix = urlsplit(base).path                 # "/repo/" as deployed, "/" in the local preview
         self.requests: list[str] = []
         self.errors: list[str] = []
         page.on("request", lambda r: self.requests.append(r.url))
@@ -271,11 +272,13 @@ def _search(web: Watched, query: str, scope: str = "") -> dict:
     web.page.fill("#ffg-search-input", query)
     web.page.wait_for_function("q => document.querySelector('.ffg-search__results').dataset.query === q",
                                arg=query, timeout=WAIT_MS)
-    return web.page.evaluate("""() => ({
+    # Paths are given from the site's root ("/episodes/x/"), whatever sub-path the site is served under.
+    return web.page.evaluate("""(prefix) => ({
         status: document.querySelector('.ffg-search__status').textContent,
-        shown: [...document.querySelectorAll('.ffg-hit .ffg-hit__title')].map(a => new URL(a.href).pathname),
+        shown: [...document.querySelectorAll('.ffg-hit .ffg-hit__title')].map(a => '/' + new URL(a.href).pathname.slice(prefix.length)),
         more: !document.querySelector('.ffg-search__more').hidden,
-        weak: document.querySelector('.ffg-search__weak').hidden ? '' : document.querySelector('.ffg-search__weak').textContent })""")
+        weak: document.querySelector('.ffg-search__weak').hidden ? '' : document.querySelector('.ffg-search__weak').textContent })""",
+        web.prefix)
 
 
 def test_fixed_query_set_ranks_the_right_page(web: Watched, site: SharedSite) -> None:
@@ -319,7 +322,8 @@ def test_common_word_gets_advice_then_every_page_on_request(web: Watched) -> Non
         web.page.click(".ffg-search__more")
         web.page.wait_for_function(f"document.querySelectorAll('.ffg-hit').length > {before}", timeout=WAIT_MS)
     assert web.page.locator(".ffg-hit").count() == total
-    urls = web.page.eval_on_selector_all(".ffg-hit__title", "els => els.map(a => new URL(a.href).pathname)")
+    urls = web.page.eval_on_selector_all(".ffg-hit__title", "(els, prefix) => els.map(a => '/' + new URL(a.href).pathname.slice(prefix.length))",
+                                         web.prefix)
     assert len(set(urls)) == total and "/course/print/" not in urls
 
 

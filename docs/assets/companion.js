@@ -59,7 +59,16 @@
   function announce(el, message) {
     if (!el) return;
     el.textContent = "";
-    window.setTimeout(() => { el.textContent = message; }, 30);
+    window.clearTimeout(el.ffgTimer);
+    el.ffgTimer = window.setTimeout(() => { el.textContent = message; }, 30);
+  }
+
+  /** A same-page `#t=` link (relative, or made absolute by Material's instant navigation), else null. */
+  function timeLinkHash(link) {
+    if (!link || !link.getAttribute("href")) return null;
+    const url = new URL(link.href, window.location.href);
+    if (url.origin !== window.location.origin || url.pathname !== window.location.pathname) return null;
+    return /^#t=/.test(url.hash) ? url.hash : null;
   }
 
   async function copyText(value) {
@@ -94,6 +103,8 @@
       this.range = null;
       this.frame = 0;
       this.target = null;               // {seconds, play, message}: a seek asked for and not yet confirmed
+      this.statusKind = "";             // what the status region last said: "loading", "ready", "playing", ...
+      this.statusText = "";
       this.warning = null;
       this.abort = new AbortController();
       this.bind();
@@ -110,19 +121,31 @@
         this.audio.addEventListener("error", () => {
           this.target = null;                 // nothing will load, so no position will be reached
           this.warn("The audio could not be loaded from its host. The transcript still works; the host's own page may play it.");
-          announce(this.statusEl, "");
+          this.say("", "");
         }, opts);
         this.audio.addEventListener("timeupdate", () => this.tick(), opts);
         this.audio.addEventListener("play", () => this.loop(), opts);
+        // The status region says what the audio is doing now: a "Loading…" or "Ready to play…" that the
+        // audio has moved past is replaced (once per change of state, so it never chatters).
+        this.audio.addEventListener("playing", () => {
+          if (["loading", "ready", "paused", "note", "ended", ""].includes(this.statusKind) && !this.target) this.say(`Playing from ${clock(this.audio.currentTime)}.`, "playing");
+        }, opts);
+        this.audio.addEventListener("pause", () => {
+          if (this.statusKind === "playing" && !this.audio.ended) this.say(`Paused at ${clock(this.audio.currentTime)}.`, "paused");
+        }, opts);
+        this.audio.addEventListener("ended", () => { if (this.statusKind === "playing") this.say("The episode has ended.", "ended"); }, opts);
       }
-      if (this.transcript) this.transcript.addEventListener("click", (e) => this.onClick(e), opts);
+      // Clicks are taken here, on the page's content, before Material's instant navigation (which listens
+      // on document.body and ignores defaultPrevented: squidfunk/mkdocs-material#5160) can turn a time
+      // link into a navigation whose hashchange would seek without playing and drop focus on <body>.
+      this.root.addEventListener("click", (e) => this.onClick(e), opts);
       // A reader who scrolls away while it plays keeps their place: following pauses until re-ticked.
       const userScroll = (e) => {
         if (e.type === "keydown" && !["PageUp", "PageDown", "ArrowUp", "ArrowDown", "Home", "End", " "].includes(e.key)) return;
         if (e.type === "keydown" && e.target.closest && e.target.closest("input, textarea, audio, button, dialog")) return;
         if (this.audio && !this.audio.paused && this.following && this.followBox) {
           this.followBox.checked = false;
-          announce(this.statusEl, "Follow along is off. Tick Follow along to return to the current moment.");
+          this.say("Follow along is off. Tick Follow along to return to the current moment.", "follow");
         }
       };
       for (const type of ["wheel", "touchmove", "keydown"]) {
@@ -139,23 +162,46 @@
     destroy() {
       this.abort.abort();
       window.cancelAnimationFrame(this.frame);
+      if (this.audio && !this.audio.paused) this.audio.pause();   // the page is leaving: its audio stops too
+    }
+
+    /** Set the status region (announced politely) and remember what kind of message it holds. */
+    say(message, kind) {
+      this.statusKind = message ? kind : "";
+      if (message === this.statusText) return;                    // the same words again would only chatter
+      this.statusText = message;
+      announce(this.statusEl, message);
     }
 
     onClick(event) {
+      if (!this.transcript && !this.audio) return;
       const copy = event.target.closest(".ffg-seg__copy");
-      if (copy) {
+      if (copy && this.root.contains(copy)) {
+        event.stopPropagation();
         const url = new URL(window.location.href);
         url.hash = `t=${copy.dataset.t}`;
-        copyText(url.href).then((ok) => announce(this.statusEl, ok ? `Link to ${clock(parseTime(copy.dataset.t))} copied.` : `Copy this link: ${url.href}`));
+        copyText(url.href).then((ok) => this.say(ok ? `Link to ${clock(parseTime(copy.dataset.t))} copied.` : `Copy this link: ${url.href}`, "copy"));
         return;
       }
-      const link = event.target.closest(".ffg-seg__time");
+      if (event.button || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;  // new tab/window: the browser's
+      const link = event.target.closest("a");
       const seg = event.target.closest(".ffg-seg");
-      if (!seg) return;
-      if (!link && (event.target.closest("a, button") || String(window.getSelection()).length)) return;
+      let start = NaN;
+      let hash = "";
+      if (link) {
+        hash = timeLinkHash(link);
+        const target = hash && parseHash(hash);
+        if (!target) return;                                    // any other link is left to the browser / Material
+        start = target.start;
+      } else if (seg && !event.target.closest("button") && !String(window.getSelection()).length) {
+        start = Number(seg.dataset.start);
+        hash = `#t=${clock(start, true)}`;
+      } else {
+        return;
+      }
       event.preventDefault();
-      const start = Number(seg.dataset.start);
-      history.replaceState(history.state, "", `#t=${clock(start, true)}`);
+      event.stopPropagation();
+      history.replaceState(history.state, "", hash);
       this.clearRange();
       this.seek(start, { play: true });
     }
@@ -187,7 +233,7 @@
      * (no HTTP Range, so `seekable` is empty) gets a plain message and the position stays where it is.
      */
     seek(seconds, { play = false, message = "" } = {}) {
-      if (!this.audio) { this.highlight(seconds); if (message) announce(this.statusEl, message); return; }
+      if (!this.audio) { this.highlight(seconds); if (message) this.say(message, "note"); return; }
       this.target = { seconds, play, message };
       const go = () => {
         const target = this.target;
@@ -196,14 +242,14 @@
         if (Number.isFinite(length) && seconds > length + SEEK_MISS_S) {
           // Past the end: no host can seek there, so the host is not to blame (and is not named).
           this.target = null;
-          announce(this.statusEl, `${clock(seconds)} is past the end of this episode, which is ${clock(length)} long; the audio is at ${clock(this.audio.currentTime)}.`);
+          this.say(`${clock(seconds)} is past the end of this episode, which is ${clock(length)} long; the audio is at ${clock(this.audio.currentTime)}.`, "note");
           this.tick();
           return;
         }
         if (!this.seekableAt(seconds)) {
           this.target = null;
           this.warn(NO_SEEK_MESSAGE);
-          announce(this.statusEl, `Cannot jump to ${clock(seconds)}: the audio is at ${clock(this.audio.currentTime)}.`);
+          this.say(`Cannot jump to ${clock(seconds)}: the audio is at ${clock(this.audio.currentTime)}.`, "note");
           this.tick();
           return;
         }
@@ -214,7 +260,7 @@
       if (this.audio.readyState >= HTMLMediaElement.HAVE_METADATA) {
         go();
       } else {
-        announce(this.statusEl, `Loading the audio to go to ${clock(seconds)}…`);
+        this.say(`Loading the audio to go to ${clock(seconds)}…`, "loading");
         this.audio.addEventListener("loadedmetadata", go, { once: true, signal: this.abort.signal });
         if (this.audio.preload === "none" || this.audio.networkState === HTMLMediaElement.NETWORK_EMPTY) this.audio.load();
       }
@@ -227,10 +273,15 @@
       if (target) {
         if (Math.abs(this.audio.currentTime - target.seconds) > SEEK_MISS_S) {
           this.warn(NO_SEEK_MESSAGE);
-          announce(this.statusEl, `Cannot jump to ${clock(target.seconds)}: the audio is at ${clock(this.audio.currentTime)}.`);
-        } else {
-          if (target.message) announce(this.statusEl, target.message);
-          if (target.play) this.audio.play().catch(() => {});
+          this.say(`Cannot jump to ${clock(target.seconds)}: the audio is at ${clock(this.audio.currentTime)}.`, "note");
+        } else if (target.play) {
+          this.audio.play().then(
+            () => this.say(`Playing from ${clock(target.seconds)}.`, "playing"),
+            () => this.say(`Ready to play from ${clock(target.seconds)}: press play.`, "ready"));   // the browser refused autoplay
+        } else if (target.message) {
+          this.say(target.message, "ready");
+        } else if (this.statusKind === "loading") {
+          this.say("", "");
         }
       }
       this.tick();
@@ -242,7 +293,7 @@
       if (!target) {
         // A `#t=` this page cannot read is said, not silently dropped (the audio stays where it is).
         const time = /^#t=([^&]*)/.exec(hash || "");
-        if (time) announce(this.statusEl, `This link's time "${decodeLoosely(time[1]).slice(0, 40)}" could not be read (times look like 12:30 or 12:30,18:00); the audio is at ${clock(this.audio ? this.audio.currentTime : 0)}.`);
+        if (time) this.say(`This link's time "${decodeLoosely(time[1]).slice(0, 40)}" could not be read (times look like 12:30 or 12:30,18:00); the audio is at ${clock(this.audio ? this.audio.currentTime : 0)}.`, "note");
         return false;
       }
       this.setRange(target.end === null ? null : target);
@@ -339,7 +390,7 @@
         range.stopped = true;
         this.audio.pause();
         this.audio.currentTime = range.end;
-        announce(this.statusEl, `Stopped at ${clock(range.end)}, the end of the assigned stretch.`);
+        this.say(`Stopped at ${clock(range.end)}, the end of the assigned stretch.`, "note");
       }
       this.highlight(this.audio.currentTime);             // the real position, never the one asked for
     }
@@ -385,13 +436,165 @@
     return String(word).toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[^\p{L}\p{N}]/gu, "");
   }
 
-  /** The words of a query: all of them, the content words, and whether it was typed in quotes. */
+  /** The words of a query: as typed, folded, the content words, and whether it was typed in quotes. */
   function analyseQuery(query) {
     const quoted = /^\s*".+"\s*$/.test(query);
     const text = query.replace(/["“”]/g, " ").replace(/\s+/g, " ").trim();
-    const terms = text.split(" ").map(fold).filter(Boolean);
+    const words = text.split(" ").filter((w) => fold(w));
+    const terms = words.map(fold);
     const content = terms.filter((t) => !STOP_WORDS.has(t));
-    return { text, quoted, terms, content, stopOnly: !quoted && terms.length > 0 && content.length === 0 };
+    return { text, quoted, words, terms, content, stopOnly: !quoted && terms.length > 0 && content.length === 0 };
+  }
+
+  /* ---- forgiving memory: the site's own vocabulary (scripts/companion/site/vocabulary.py) ----
+   * A word no page holds is matched to the nearest words that are indexed (Damerau-Levenshtein over
+   * the vocabulary); compound, contraction and regional spellings are tried in the forms the site
+   * holds. Pagefind asks for every word, so a query with one word wrong is also run without each word
+   * and word by word, and pages are ranked by the segment holding most of the words closest together. */
+  const MAX_ALTERNATIVES = 4;         // other spellings of a query searched (each is two Pagefind searches)
+  const MAX_SUGGESTIONS = 3;          // "Did you mean" words offered
+  const MAX_PARTIAL_WORDS = 8;        // words of a query tried one by one
+  const PARTIAL_PAGES = 24;           // pages scored for a partial match
+  const WINDOW_WORDS = 30;            // a remembered line: its words lie this close together
+  // British / American pairs (behaviour/behavior, organise/organize, centre/center, travelled/traveled ...).
+  const REGIONAL = [["our", "or"], ["isation", "ization"], ["ise", "ize"], ["yse", "yze"], ["tre", "ter"],
+    ["ogue", "og"], ["elled", "eled"], ["elling", "eling"], ["ae", "e"], ["oe", "e"], ["ence", "ense"]];
+
+  /** Edit distance with adjacent transpositions (optimal string alignment), capped at `limit` + 1. */
+  function editDistance(a, b, limit) {
+    if (Math.abs(a.length - b.length) > limit) return limit + 1;
+    let prev2 = null;
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i += 1) {
+      const row = [i];
+      let best = i;
+      for (let j = 1; j <= b.length; j += 1) {
+        const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+        if (prev2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2] + 1);
+        row.push(d);
+        best = Math.min(best, d);
+      }
+      if (best > limit) return limit + 1;
+      prev2 = prev;
+      prev = row;
+    }
+    return prev[b.length];
+  }
+
+  class Vocabulary {
+    constructor(data) {
+      this.words = data.words || [];
+      this.count = new Map(this.words.map((w, i) => [w, (data.counts || [])[i] || 1]));
+    }
+
+    has(word) { return this.count.has(word); }
+
+    /** The word, or an inflection of it that Pagefind's stemming would match, is on some page. */
+    knows(term) {
+      if (this.has(term)) return true;
+      return term.length >= 4 && this.words.some((w) => w.length >= MIN_STEM && resembles(w, term));
+    }
+
+    /** Indexed words nearest to `term` (1 edit for short words, 2 for long), most frequent first. */
+    nearest(term) {
+      if (term.length < 3 || /\d/.test(term)) return [];
+      const limit = term.length <= 5 ? 1 : 2;
+      const found = [];
+      for (const word of this.words) {
+        if (Math.abs(word.length - term.length) > limit || word === term) continue;
+        const distance = editDistance(term, word, limit);
+        if (distance <= limit) found.push({ word, distance, count: this.count.get(word) });
+      }
+      return found.sort((a, b) => a.distance - b.distance || b.count - a.count).map((f) => f.word);
+    }
+
+    /** Regional spellings of `term` the site holds (behaviour -> behavior). */
+    regional(term) {
+      const out = new Set();
+      for (const [a, b] of REGIONAL) {
+        for (const [from, to] of [[a, b], [b, a]]) {
+          const at = term.indexOf(from);
+          if (at > 0) {
+            const variant = term.slice(0, at) + to + term.slice(at + from.length);
+            if (variant !== term && this.has(variant)) out.add(variant);
+          }
+        }
+      }
+      return [...out];
+    }
+
+    /** "cannot" -> "can not" when the site holds both halves (the split whose rarer half is commonest). */
+    split(term) {
+      if (term.length < 5 || term.length > 12) return null;
+      let best = null;
+      for (let i = 2; i <= term.length - 2; i += 1) {
+        const a = term.slice(0, i);
+        const b = term.slice(i);
+        if (this.has(a) && this.has(b)) {
+          const weight = Math.min(this.count.get(a), this.count.get(b));
+          if (!best || weight > best.weight) best = { text: `${a} ${b}`, weight };
+        }
+      }
+      return best && best.text;
+    }
+  }
+
+  /**
+   * Other ways to write a query that the site may hold: {variants: [text], spelling: text|null,
+   * suggestions: [{from, to}]}. Variants (joined or split compounds, regional spellings; contractions
+   * and hyphens are folded away already: "it's" = "its", "e-mail" = "email") are searched with the
+   * query; the spelling fix is searched when nothing else matches well.
+   */
+  function alternatives(plan, vocab) {
+    const none = { variants: [], spelling: null, suggestions: [] };
+    if (!vocab || plan.quoted || !plan.terms.length) return none;
+    const { words, terms } = plan;
+    const variants = new Set();
+    const swap = (i, replacement, span = 1) => [...words.slice(0, i), replacement, ...words.slice(i + span)].join(" ");
+    const fixed = words.slice();
+    const suggestions = [];
+    for (let i = 0; i < terms.length; i += 1) {
+      const t = terms[i];
+      if (i + 1 < terms.length && vocab.has(t + terms[i + 1])) variants.add(swap(i, t + terms[i + 1], 2));
+      const split = vocab.split(t);
+      if (split) variants.add(swap(i, split));
+      const regional = vocab.regional(t);
+      regional.forEach((v) => variants.add(swap(i, v)));
+      if (STOP_WORDS.has(t) || vocab.knows(t) || regional.length || split) continue;
+      const near = vocab.nearest(t).slice(0, MAX_SUGGESTIONS);
+      if (near.length) {
+        suggestions.push({ from: words[i], to: near });
+        fixed[i] = near[0];
+      }
+    }
+    const spelling = suggestions.length ? fixed.join(" ") : null;
+    variants.delete(plan.text);
+    return { variants: [...variants].slice(0, MAX_ALTERNATIVES), spelling, suggestions };
+  }
+
+  /** Where on a page the most query words lie closest together: {count, span, at} (`at`: a word index). */
+  function bestWindow(words, terms) {
+    const hits = [];
+    words.forEach((word, index) => {
+      const f = fold(word);
+      if (!f) return;
+      terms.forEach((alts, j) => { if (alts.some((t) => f === t || resembles(f, t))) hits.push({ index, j }); });
+    });
+    let best = { count: 0, span: Infinity, at: 0 };
+    let lo = 0;
+    const seen = new Map();
+    for (let hi = 0; hi < hits.length; hi += 1) {
+      seen.set(hits[hi].j, (seen.get(hits[hi].j) || 0) + 1);
+      while (hits[hi].index - hits[lo].index >= WINDOW_WORDS) {
+        const j = hits[lo].j;
+        if (seen.get(j) === 1) seen.delete(j); else seen.set(j, seen.get(j) - 1);
+        lo += 1;
+      }
+      const span = hits[hi].index - hits[lo].index;
+      if (seen.size > best.count || (seen.size === best.count && span < best.span)) best = { count: seen.size, span, at: hits[lo].index };
+    }
+    return best;
   }
 
   /** Does a word the index matched stand for the query term (the same word, an inflection, a stem)? */
@@ -403,6 +606,9 @@
     return common >= Math.max(MIN_STEM, term.length - STEM_SLACK) && common >= Math.min(hit.length, term.length) - STEM_SLACK;
   }
 
+  /** 1 for a listing page (home, episode list, course index, syllabus), which ranks after what it lists. */
+  function listing(d) { return d && d.meta && d.meta.listing ? 1 : 0; }
+
   class Search {
     constructor(dialog, root) {
       this.dialog = dialog;
@@ -411,6 +617,8 @@
       this.status = dialog.querySelector(".ffg-search__status");
       this.more = dialog.querySelector(".ffg-search__more");
       this.weakButton = dialog.querySelector(".ffg-search__weak");
+      this.suggest = dialog.querySelector(".ffg-search__suggest");
+      this.vocab = null;
       this.scopes = Array.from(dialog.querySelectorAll('input[name="ffg-search-scope"]'));
       this.root = root;
       this.pagefind = null;
@@ -434,6 +642,15 @@
       this.more.addEventListener("click", () => this.showMore());
       this.weakButton.addEventListener("click", () => this.showWeak());
       this.list.addEventListener("click", (e) => { if (e.target.closest("a")) this.dialog.close(); });
+      if (this.suggest) {
+        this.suggest.addEventListener("click", (e) => {
+          const choice = e.target.closest("button");
+          if (!choice) return;
+          this.input.value = choice.dataset.query;
+          this.input.focus();
+          this.start();
+        });
+      }
       this.dialog.addEventListener("click", (e) => { if (e.target === this.dialog) this.dialog.close(); });
       document.addEventListener("keydown", (e) => {
         if (e.key !== "/" || this.dialog.open || e.target.closest("input, textarea, select, [contenteditable]")) return;
@@ -447,6 +664,17 @@
       this.input.focus();
       this.input.select();
       this.load().catch((err) => { this.status.textContent = "Search is not available on this copy of the site."; console.warn(err); });
+    }
+
+    /** The site's word list (pagefind/vocabulary.json), or null when this copy of the site has none. */
+    async vocabulary() {
+      if (!this.vocab) {
+        this.vocab = fetch(new URL("pagefind/vocabulary.json", this.root).href)
+          .then((r) => (r.ok ? r.json() : null))
+          .then((data) => (data ? new Vocabulary(data) : null))
+          .catch(() => null);
+      }
+      return this.vocab;
     }
 
     async load() {
@@ -485,30 +713,81 @@
       if (link) link.click();
     }
 
+    /** Pagefind's results for one way of writing the query: exact phrase first, then every word. */
+    async gather(pf, text, plan, options) {
+      const phraseWanted = !plan.quoted && plan.terms.length >= 2;
+      const [loose, exact] = await Promise.all([
+        pf.search(plan.quoted ? `"${text}"` : text, options),
+        phraseWanted ? pf.search(`"${text}"`, options) : Promise.resolve(null),
+      ]);
+      return { phrase: exact ? exact.results : [], loose: loose.results };
+    }
+
+    /** Merge the answers of several spellings: every exact phrase first, then the rest, each page once. */
+    merge(answers, plan) {
+      const seen = new Set();
+      const entries = [];
+      for (const key of ["phrase", "loose"]) {
+        for (const { answer, plan: own } of answers) {
+          for (const result of answer[key]) {
+            if (seen.has(result.id)) continue;
+            seen.add(result.id);
+            entries.push({ result, phrase: key === "phrase" || plan.quoted, plan: own });
+          }
+        }
+      }
+      return entries;
+    }
+
+    /** Does any of the first pages of `entries` match well (the phrase, or every content word)? */
+    async anyStrong(entries, plan) {
+      const first = entries.slice(0, RESULTS_PAGE * WEAK_SCAN_PAGES);
+      if (first.some((e) => e.phrase)) return true;
+      const data = await Promise.all(first.map((e) => e.result.data()));
+      return data.some((d, i) => this.matchesEveryWord(d, first[i].plan || plan));
+    }
+
     async run(query) {
       const seq = ++this.seq;
       const q = query.trim();
       this.state = null;
       this.more.hidden = true;
       this.weakButton.hidden = true;
+      this.showSuggestions(null);
       delete this.list.dataset.query;          // set again when this query's answer is complete
       if (!q) { this.list.replaceChildren(); this.status.textContent = ""; return; }
       this.status.textContent = "Searching…";
-      const pf = await this.load();
+      const [pf, vocab] = await Promise.all([this.load(), this.vocabulary()]);
       const plan = analyseQuery(q);
       const options = this.scope ? { filters: { section: this.scope } } : {};
-      const phraseWanted = !plan.quoted && plan.terms.length >= 2;
-      const [loose, exact] = await Promise.all([
-        pf.search(q, options),
-        phraseWanted ? pf.search(`"${plan.text}"`, options) : Promise.resolve(null),
-      ]);
+      const alt = alternatives(plan, vocab);
+      const spellings = [plan.text, ...alt.variants].map((text) => ({ text, plan: analyseQuery(text) }));
+      const answers = await Promise.all(spellings.map(async (v) => ({ answer: await this.gather(pf, v.text, plan, options), plan: v.plan })));
       if (seq !== this.seq) return;
-      const phraseIds = new Set(exact ? exact.results.map((r) => r.id) : []);
-      const entries = [
-        ...(exact ? exact.results : []).map((result) => ({ result, phrase: true })),
-        ...loose.results.filter((r) => !phraseIds.has(r.id)).map((result) => ({ result, phrase: plan.quoted })),
-      ];
-      this.state = { seq, query: q, plan, entries, next: 0, strong: 0, weak: [], phrases: phraseIds.size };
+      let entries = this.merge(answers, plan);
+      let lead = "";
+      let strong = entries.length && !plan.stopOnly && await this.anyStrong(entries, plan);
+      if (seq !== this.seq) return;
+      if (!strong && alt.spelling) {
+        // Nothing holds the words as typed: the nearest spelling the site holds, said plainly.
+        const fixedPlan = analyseQuery(alt.spelling);
+        const fixed = this.merge([{ answer: await this.gather(pf, alt.spelling, fixedPlan, options), plan: fixedPlan }], fixedPlan);
+        if (seq !== this.seq) return;
+        if (fixed.length && await this.anyStrong(fixed, fixedPlan)) {
+          entries = fixed;
+          strong = true;
+          lead = `Nothing holds “${q}”; showing “${alt.spelling}”. `;
+        }
+        if (seq !== this.seq) return;
+      }
+      this.showSuggestions(alt, lead ? alt.spelling : null);
+      if (!strong && !plan.stopOnly && !plan.quoted && plan.terms.length >= 2) {
+        const partial = await this.partial(pf, plan, alt, options);
+        if (seq !== this.seq) return;
+        if (partial.length) { this.showPartial(seq, q, plan, partial); return; }
+      }
+      const phraseIds = new Set(entries.filter((e) => e.phrase && !plan.quoted).map((e) => e.result.id));
+      this.state = { seq, query: q, plan, entries, next: 0, strong: 0, weak: [], phrases: phraseIds.size, lead };
       this.list.replaceChildren();
       if (!entries.length) {
         // With a filter on, the words may be in the other section: say so rather than blame the spelling.
@@ -529,6 +808,80 @@
       await this.showMore();
     }
 
+    /** "Did you mean …": the nearest indexed words for each word no page holds, as buttons. */
+    showSuggestions(alt, used) {
+      if (!this.suggest) return;
+      this.suggest.replaceChildren();
+      this.suggest.hidden = true;
+      if (!alt || !alt.suggestions.length) return;
+      const plan = analyseQuery(this.input.value);
+      const options = new Set([alt.spelling]);
+      for (const { from, to } of alt.suggestions) {
+        for (const word of to) options.add(plan.words.map((w) => (w === from ? word : w)).join(" "));
+      }
+      options.delete(used);
+      const list = [...options].slice(0, MAX_SUGGESTIONS);
+      if (!list.length) return;
+      this.suggest.append("Did you mean ");
+      list.forEach((text, i) => {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "ffg-search__suggestion";
+        button.dataset.query = text;
+        button.textContent = text;
+        this.suggest.append(i ? (i === list.length - 1 ? " or " : ", ") : "", button);
+      });
+      this.suggest.append("?");
+      this.suggest.hidden = false;
+    }
+
+    /**
+     * No page holds every word: search the query less each word and word by word, then rank pages by
+     * the stretch holding most of the query's words closest together. [{d, window}], best first.
+     */
+    async partial(pf, plan, alt, options) {
+      const base = (plan.content.length >= 2 ? plan.content : plan.terms).slice(0, MAX_PARTIAL_WORDS);
+      const fixes = new Map((alt.suggestions || []).map(({ from, to }) => [fold(from), to]));
+      const terms = base.map((t) => [t, ...(fixes.get(t) || [])]);
+      const queries = new Set();
+      if (base.length >= 3) base.forEach((_, i) => queries.add(base.filter((__, j) => j !== i).join(" ")));
+      terms.forEach((alts) => alts.forEach((t) => queries.add(t)));
+      const answers = await Promise.all([...queries].map((text) => pf.search(text, options)));
+      const score = new Map();
+      answers.forEach((answer) => answer.results.slice(0, PARTIAL_PAGES).forEach((r, rank) => {
+        const entry = score.get(r.id) || { result: r, votes: 0, rank: Infinity };
+        entry.votes += 1;
+        entry.rank = Math.min(entry.rank, rank);
+        score.set(r.id, entry);
+      }));
+      const candidates = [...score.values()].sort((a, b) => b.votes - a.votes || a.rank - b.rank).slice(0, PARTIAL_PAGES);
+      const data = await Promise.all(candidates.map((c) => c.result.data()));
+      const needed = Math.max(2, Math.ceil(base.length / 2));
+      return data.map((d, i) => ({ d, order: i, window: bestWindow(d.content.split(/\s+/), terms) }))
+        .filter((p) => p.window.count >= needed)
+        .sort((a, b) => b.window.count - a.window.count || listing(a.d) - listing(b.d)
+          || a.window.span - b.window.span || a.order - b.order);
+    }
+
+    showPartial(seq, q, plan, partial) {
+      this.state = { seq, query: q, plan, entries: [], next: 0, strong: partial.length, weak: [], phrases: 0, lead: "" };
+      this.list.replaceChildren(...partial.map(({ d, window }) => this.render(d, false, this.momentAt(d, window.at))));
+      const n = plan.content.length >= 2 ? plan.content.length : plan.terms.length;
+      this.status.textContent = `No page holds every word of “${q}”. ${partial.length} ${partial.length === 1 ? "page holds" : "pages hold"} `
+        + `most of them (up to ${partial[0].window.count} of ${n}), closest together first.`;
+      this.list.dataset.query = q;
+    }
+
+    /** The transcript moment (a `t-` segment anchor) at or before word `at` of a page, as a moment list. */
+    momentAt(d, at) {
+      const anchors = (d.anchors || []).filter((a) => /^t-\d+(-\d+)?$/.test(a.id) && a.location <= at)
+        .sort((a, b) => a.location - b.location);
+      const anchor = anchors[anchors.length - 1];
+      if (!anchor) return null;
+      const seconds = Number(anchor.id.split("-")[1]) / 1000;
+      return [{ href: `${d.url}#t=${clock(seconds, true)}`, label: clock(seconds), at }];
+    }
+
     /** Load and show the next page of results; weak matches are held back. */
     async showMore() {
       const state = this.state;
@@ -540,10 +893,12 @@
         const data = await Promise.all(batch.map((e) => e.result.data()));
         if (state !== this.state) return;
         const items = [];
-        data.forEach((d, i) => {
-          if (batch[i].phrase || (!state.plan.stopOnly && this.matchesEveryWord(d, state.plan))) items.push(this.render(d));
+        const order = data.map((d, i) => i).sort((a, b) => listing(data[a]) - listing(data[b]) || a - b);
+        for (const i of order) {
+          const d = data[i];
+          if (batch[i].phrase || (!state.plan.stopOnly && this.matchesEveryWord(d, batch[i].plan || state.plan))) items.push(this.render(d));
           else state.weak.push(d);
-        });
+        }
         state.strong += items.length;
         this.list.append(...items);
         if (state.strong > before) break;        // a page of results shown; the rest waits for "More results"
@@ -566,8 +921,8 @@
       if (!state.strong) {
         this.status.textContent = `Nothing matches “${state.query}” well${where}. Check the spelling, try fewer words, or put a phrase you remember in "quotes".`;
       } else {
-        const phrase = state.phrases && !state.plan.quoted
-          ? `${state.phrases} ${state.phrases === 1 ? "page holds" : "pages hold"} the exact phrase (listed first). ` : "";
+        const phrase = state.lead + (state.phrases && !state.plan.quoted
+          ? `${state.phrases} ${state.phrases === 1 ? "page holds" : "pages hold"} the exact phrase (listed first). ` : "");
         const total = state.entries.length;
         this.status.textContent = `${phrase}${total} ${total === 1 ? "page" : "pages"} found${where}; showing ${state.strong}.`;
       }
@@ -603,7 +958,7 @@
     }
 
     /** One page; episode hits link to the transcript moment (`#t=`) of the nearest segment anchor. */
-    render(d, weak) {
+    render(d, weak, found) {
       const words = d.content.split(/\s+/);
       const hits = new Set(d.locations);
       const item = document.createElement("li");
@@ -619,7 +974,7 @@
         kind.textContent = ` ${d.filters.section[0] === "Episodes" ? "Episode" : d.filters.section[0]}`;
         item.append(kind);
       }
-      const moments = this.moments(d);
+      const moments = found || this.moments(d);
       const subs = moments.length ? moments : d.sub_results
         .filter((s) => s.anchor)
         .slice(0, MAX_MOMENTS)
@@ -736,8 +1091,18 @@
     }
   }
 
+  /* Links within this site print without their address (companion.css): mark them, since Material's
+     instant navigation makes every href absolute and CSS alone cannot tell this origin from another. */
+  function markInternalLinks() {
+    for (const link of document.querySelectorAll(".md-content a[href]")) {
+      const url = new URL(link.href, window.location.href);
+      if (url.origin === window.location.origin && /^https?:$/.test(url.protocol)) link.classList.add("ffg-internal");
+    }
+  }
+
   function setUpPage() {
     markEpisodesTab();
+    markInternalLinks();
     document.querySelectorAll("[data-ffg-help]").forEach(setUpHelpBar);
     if (player) { player.destroy(); player = null; }
     const root = document.querySelector(".md-content");
@@ -751,6 +1116,10 @@
     const dialog = document.getElementById("ffg-search");
     if (dialog) new Search(dialog, siteRoot());
     window.addEventListener("hashchange", () => { if (player) player.applyHash(window.location.hash); });
+    // Never two audios at once: whatever starts playing pauses every other audio or video on the page.
+    document.addEventListener("play", (e) => {
+      for (const media of document.querySelectorAll("audio, video")) if (media !== e.target && !media.paused) media.pause();
+    }, true);
     if (window.document$ && typeof window.document$.subscribe === "function") {
       window.document$.subscribe(setUpPage);      // first load and every instant navigation
     } else {

@@ -101,7 +101,9 @@ def card_html(episode: dict[str, Any], href: str, heading_level: int = 3) -> str
     status = STATUS_BADGES.get(str(episode.get("status")), STATUS_BADGES[store.STATUS_PENDING])
     status = f'<span class="ffg-badge">{status}</span>' if status else ""
     return (
-        f'<article class="ffg-card"><h{heading_level} class="ffg-card__title">'
+        # Left out of the search index (data-pagefind-ignore): a title is indexed on its own page, so a
+        # listing (home, the episode list) never outranks the episode it lists.
+        f'<article class="ffg-card" data-pagefind-ignore><h{heading_level} class="ffg-card__title">'
         f'<a href="{text(href)}">{title}</a></h{heading_level}>'
         f'<p class="ffg-card__meta">{episode_meta_html(episode)} {status}</p>'
         + (f'<p class="ffg-card__summary">{text(summary)}</p>' if summary else "")
