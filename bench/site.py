@@ -11,7 +11,9 @@ With `--ranking`, it measures search quality instead: the fixed query set of tes
 (sentences from transcripts, course phrases, misspellings, common words) on the fixture episodes plus
 synthetic ones, and prints where the right page ranks BEFORE (Pagefind's own order with the print page
 indexed, as the dialog showed it: 8 pages at most) and AFTER (the dialog's order now: exact phrase
-first, weak matches held back, every result reachable).
+first, weak matches held back, every result reachable). Then the half-remembered queries (title words,
+one word wrong, another order, compounds, contractions, regional spellings, misspellings): where Enter
+in the dialog lands, against Pagefind's own first result.
 
 Run: python bench/site.py [--episodes 200] [--words 9000]
      python bench/site.py --ranking [--episodes 20]
@@ -208,10 +210,42 @@ def dialog_search(page, query: str) -> dict:
     return page.evaluate(DIALOG_ORDER)
 
 
+# Pagefind's own first result, with the moment its best sub-result (a segment anchor) points at.
+PAGEFIND_ORDER_HASH = """async (q) => {
+  const pf = await import(new URL('pagefind/pagefind.js', location.href).href);
+  await pf.options({basePath: new URL('pagefind/', location.href).pathname}); await pf.init();
+  const s = await pf.search(q); const out = [];
+  for (const r of s.results.slice(0, 1)) { const d = await r.data(); const sub = d.sub_results.find(x => /#t-\\d+/.test(x.url));
+    const t = sub ? Number(/#t-(\\d+)/.exec(sub.url)[1]) / 1000 : null;
+    out.push(new URL(d.url, location.href).pathname + (t === null ? '' : `#t=${Math.floor(t / 60)}:${String(Math.floor(t % 60)).padStart(2, '0')}`)); }
+  return out; }"""
+
+
+def enter_lands(page, base: str, query: str) -> str:
+    """Type `query` in the search dialog and press Enter, as a reader does: the path and #t= it opens."""
+    page.goto(base + "/course/")
+    page.wait_for_load_state("load")
+    page.keyboard.press("/")
+    page.keyboard.type(query)
+    before = page.url
+    page.keyboard.press("Enter")
+    try:
+        page.wait_for_url(lambda url: url != before, timeout=RESULT_TIMEOUT_MS // 10)
+    except Exception:  # noqa: BLE001 - Enter opened nothing: say so in the table
+        return "(nothing opened)"
+    url = page.url[len(base):]
+    return url
+
+
+def landed_right(url: str, expected: str, moment: str) -> bool:
+    path, _, fragment = url.partition("#")
+    return path == "/" + expected and (not moment or fragment == f"t={moment}")
+
+
 def ranking(args: argparse.Namespace, work: Path) -> None:
     """Rank of the right page for the fixed query set, before (Pagefind's order, print page indexed) and after."""
     from playwright.sync_api import sync_playwright
-    from search_queries import QUERY_SET, WEAK_QUERIES, course_phrases
+    from search_queries import HALF_REMEMBERED_QUERIES, QUERY_SET, WEAK_QUERIES, course_phrases
 
     project = copy_project(work / "project")
     make_fixture_episodes(project / "episodes", "http://127.0.0.1:9/media/")
@@ -248,6 +282,10 @@ def ranking(args: argparse.Namespace, work: Path) -> None:
                 order = old.evaluate(PAGEFIND_ORDER, query)
                 found = dialog_search(new, query)
                 weak.append((query, len(order), min(len(order), OLD_DIALOG_PAGES), len(found["shown"]), found["status"]))
+            landed = []
+            for kind, query, expected, moment in HALF_REMEMBERED_QUERIES:
+                order = old.evaluate(PAGEFIND_ORDER_HASH, query)
+                landed.append((kind, query, expected, moment, order[0] if order else "", enter_lands(new, servers["after"].url, query)))
         finally:
             for server in servers.values():
                 server.close()
@@ -272,6 +310,16 @@ def ranking(args: argparse.Namespace, work: Path) -> None:
     print(f"|{'-' * 14}|{'-' * 16}|{'-' * 15}|{'-' * 14}|{'-' * 30}")
     for query, total, listed_before, listed_after, status in weak:
         print(f"| {query:<12} | {total:>14} | {listed_before:>13} | {listed_after:>12} | {status[:90]}")
+    print(f"\nHalf-remembered queries: where Enter lands (before: Pagefind's first result and its best segment)\n")
+    print(f"| {'kind':<28} | {'query':<48} | {'before':<6} | {'after: Enter opens':<52} |")
+    print(f"|{'-' * 30}|{'-' * 50}|--------|{'-' * 54}|")
+    right_before = right_after = 0
+    for kind, query, expected, moment, first, after in landed:
+        ok_before, ok_after = landed_right(first, expected, moment), landed_right(after, expected, moment)
+        right_before += ok_before
+        right_after += ok_after
+        print(f"| {kind:<28} | {query[:48]:<48} | {'right' if ok_before else 'WRONG':<6} | {after[:44]:<44} {'right' if ok_after else 'WRONG':>7} |")
+    print(f"\nEnter on the right page and moment: before {right_before}/{len(landed)}, after {right_after}/{len(landed)}")
 
 
 def human_bytes(n: float) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from site_support import INAUGURAL, WORDS_FROM_ELSEWHERE
+from site_support import HALF_REMEMBERED, INAUGURAL, WORDS_FROM_ELSEWHERE
 
 COURSE_PHRASE_WORDS = 7        # words from the start of a module's summary, typed as remembered
 
@@ -38,3 +38,23 @@ def course_phrases(site: Path) -> list[tuple[str, str, str]]:
         if len(words) >= 3:
             phrases.append((" ".join(words).lower(), module["url"], "page"))
     return phrases
+
+
+# Half-remembered queries, typed as a reader remembers them, each with the episode and the moment
+# (`#t=`) Enter must open. One of each kind the search forgives (issue 17).
+HALF = f"episodes/{HALF_REMEMBERED}/"
+HALF_REMEMBERED_QUERIES: list[tuple[str, str, str, str]] = [
+    # (kind, query as typed, expected page, expected #t= moment; "" when the page itself, or any moment, is right)
+    ("title words", "staying with the hard days", HALF, ""),
+    ("title words, reordered", "hard days staying", HALF, ""),
+    ("one word wrong", "recovery needs your patience not your perfection", HALF, "0:20"),
+    ("words in another order", "perfection not patience recovery asks", HALF, "0:20"),
+    ("compound", "cannot pretend the email from my brother", HALF, "0:10"),
+    ("contraction", "its a different kind of tiredness", HALF, "0:50"),
+    ("regional spelling", "her behavior changed", HALF, "0:30"),
+    ("regional spellings", "organized a picnic at the neighborhood center", HALF, "0:40"),
+    ("misspelt word", "grandmuther kept every postcard", HALF, "1:00"),
+    ("misspelt and one word wrong", "a biscut tin under the bed", HALF, "1:00"),
+    ("misquotation, one word wrong", "ask not what your country can do for the country", f"episodes/{INAUGURAL}/", "0:04"),
+    ("misspelt title word", "inagural address", f"episodes/{INAUGURAL}/", ""),
+]

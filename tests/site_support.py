@@ -101,6 +101,7 @@ def write_episode(episodes_dir: Path, slug: str, *, title: str, number: int | No
 WORDS_FROM_ELSEWHERE = "007-words-from-elsewhere"     # remembered sentences, accents (search cases)
 INAUGURAL = "008-inaugural-address"                     # "ask not what your country can do ..."
 NO_RANGE = "009-host-without-range"                     # its audio host ignores HTTP Range
+HALF_REMEMBERED = "010-staying-with-the-hard-days"      # compounds, contractions, British spellings (search cases)
 
 
 def jfk_reference() -> str:
@@ -110,8 +111,8 @@ def jfk_reference() -> str:
 
 def make_fixture_episodes(episodes_dir: Path, media_url: str, no_range_url: str | None = None) -> None:
     """Three sonnet episodes (real audio), one hostile, one without transcript, the PC2.0 example,
-    the search cases' episode, an inaugural-address excerpt, and (with `no_range_url`) an episode whose
-    audio host cannot seek."""
+    the search cases' episodes (remembered sentences; half-remembered spellings), an inaugural-address
+    excerpt, and (with `no_range_url`) an episode whose audio host cannot seek."""
     dates = {"sonnet001": "2025-03-01", "sonnet002": "2025-03-08", "sonnet003": "2025-03-15"}
     for n, (stem, duration) in enumerate(SONNETS.items(), 1):
         chapters = None
@@ -156,6 +157,11 @@ def make_fixture_episodes(episodes_dir: Path, media_url: str, no_range_url: str 
         duration=11.0, audio_url=f"{media_url}jfk.wav", notes="",
         segments=[{"startTime": 0.0, "endTime": 3.9, "body": first},
                   {"startTime": 4.0, "endTime": 11.0, "body": f"Ask not {rest}"}],
+    )
+    remembered = json.loads((DATA / "half-remembered.json").read_text(encoding="utf-8"))
+    write_episode(
+        episodes_dir, HALF_REMEMBERED, title="Staying with the hard days", number=10, date="2025-02-22",
+        duration=80.0, audio_url=f"{media_url}sonnet002.mp3", segments=remembered["segments"], notes="",
     )
     if no_range_url:
         write_episode(
