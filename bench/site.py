@@ -15,8 +15,11 @@ first, weak matches held back, every result reachable). Then the half-remembered
 one word wrong, another order, compounds, contractions, regional spellings, misspellings): where Enter
 in the dialog lands, against Pagefind's own first result.
 
+With `--print`, it prints (Chromium, A4) one synthetic one-hour episode and Module 1 and counts pages.
+
 Run: python bench/site.py [--episodes 200] [--words 9000]
      python bench/site.py --ranking [--episodes 20]
+     python bench/site.py --print [--words 9000]
 """
 
 from __future__ import annotations
@@ -322,6 +325,48 @@ def ranking(args: argparse.Namespace, work: Path) -> None:
     print(f"\nEnter on the right page and moment: before {right_before}/{len(landed)}, after {right_after}/{len(landed)}")
 
 
+TARGET_HOUR_PRINT_PAGES = 25      # issue 17: an hour-long transcript prints in under 25 A4 pages
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """Page count of a PDF from its page tree (/Type /Pages ... /Count N): the largest /Count."""
+    return max((int(n) for n in re.findall(rb"/Count\s+(\d+)", pdf)), default=0)
+
+
+def print_pages(args: argparse.Namespace, work: Path) -> None:
+    """A4 pages of a printed one-hour transcript (Chromium's "Save as PDF"), and of a printed module."""
+    from playwright.sync_api import sync_playwright
+
+    project = copy_project(work / "project")
+    synthetic_episodes(project / "episodes", 1, args.words, BigramModel(speech_text()))
+    site = work / "site"
+    build(project, site)
+    server = StaticServer(site).start()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            rows = []
+            for label, path in (("one-hour transcript", "episodes/001-episode-1/"),
+                                ("Module 1", "course/01-what-therapy-does/")):
+                page.goto(f"{server.url}/{path}")
+                page.wait_for_load_state("load")
+                page.wait_for_timeout(500)
+                segments = page.locator(".ffg-seg").count()
+                rows.append((label, segments, pdf_pages(page.pdf(format="A4"))))
+            browser.close()
+    finally:
+        server.close()
+    print(f"\nPrinted (A4, Chromium's PDF): {args.words} words in one hour of speech\n")
+    print(f"| {'page':<22} | {'segments':>8} | {'A4 pages':>8} |")
+    print(f"|{'-' * 24}|{'-' * 10}|{'-' * 10}|")
+    for label, segments, pages in rows:
+        print(f"| {label:<22} | {segments:>8} | {pages:>8} |")
+    hour = rows[0][2]
+    print(f"\nTarget: an hour-long transcript in under {TARGET_HOUR_PRINT_PAGES} A4 pages: "
+          f"{'met' if hour < TARGET_HOUR_PRINT_PAGES else 'MISSED'} ({hour})")
+
+
 def human_bytes(n: float) -> str:
     return f"{n / 1e6:.2f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"
 
@@ -332,12 +377,14 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=9000)
     parser.add_argument("--keep", type=Path, help="keep the built sites in this folder")
     parser.add_argument("--ranking", action="store_true", help="measure search ranking on the fixed query set")
+    parser.add_argument("--print", dest="print_pages", action="store_true",
+                        help="count the A4 pages of a printed one-hour transcript and module")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="companion-bench-"))
-    if args.ranking:
+    if args.ranking or args.print_pages:
         try:
-            ranking(args, work)
+            (ranking if args.ranking else print_pages)(args, work)
         finally:
             shutil.rmtree(work, ignore_errors=True)
         return

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from site_support import HALF_REMEMBERED, INAUGURAL, WORDS_FROM_ELSEWHERE
 
@@ -29,14 +30,19 @@ QUERY_SET: list[tuple[str, str, str]] = [
 WEAK_QUERIES = ["inagural", "sonet brow", "Lifelyne", "the", "and"]
 
 
-def course_phrases(site: Path) -> list[tuple[str, str, str]]:
-    """One phrase per course module, from its summary in the built catalogue (so course edits keep it true)."""
+def course_phrases(site: Path, prefix: str = "/") -> list[tuple[str, str, str]]:
+    """One phrase per course module, from its summary in the built catalogue (so course edits keep it true).
+    Module URLs are given from the site's root (`course/01-x/`), whether the catalogue holds them
+    relative or absolute (a build with `site_url`: `https://host/repo/course/01-x/` with prefix `/repo/`)."""
     catalogue = json.loads((Path(site) / "cite" / "catalogue.json").read_text(encoding="utf-8"))
     phrases = []
     for module in catalogue["modules"]:
         words = str(module.get("summary") or "").replace(",", " ").split()[:COURSE_PHRASE_WORDS]
+        path = urlsplit(module["url"]).path if "://" in module["url"] else module["url"]
+        if path.startswith(prefix):
+            path = path[len(prefix):]
         if len(words) >= 3:
-            phrases.append((" ".join(words).lower(), module["url"], "page"))
+            phrases.append((" ".join(words).lower(), path.lstrip("/"), "page"))
     return phrases
 
 

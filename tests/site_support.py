@@ -69,6 +69,19 @@ def even_segments(lines: list[str], duration: float, speaker: str = "") -> list[
     return segments
 
 
+def with_word_timings(segments: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Segments with `words` (startTime, endTime, body) spread evenly over each segment, as the
+    pipeline keeps Whisper's word timings in transcript.json."""
+    out = []
+    for seg in segments:
+        words = seg["body"].split()
+        step = (seg["endTime"] - seg["startTime"]) / max(1, len(words))
+        out.append({**seg, "words": [{"startTime": round(seg["startTime"] + i * step, 2),
+                                      "endTime": round(seg["startTime"] + (i + 1) * step, 2), "body": w}
+                                     for i, w in enumerate(words)]})
+    return out
+
+
 def write_transcript_files(folder: Path, segments: list[dict[str, Any]]) -> None:
     """The transcript files as the pipeline writes them (companion.pipeline.formats)."""
     for name, text in (("transcript.json", store.dump_json(tf.to_json(segments))),
@@ -125,7 +138,7 @@ def make_fixture_episodes(episodes_dir: Path, media_url: str, no_range_url: str 
         write_episode(
             episodes_dir, f"{n:03d}-sonnet-{n}", title=f"Sonnet {n}: a reading", number=n,
             date=dates[stem], duration=duration, audio_url=f"{media_url}{stem}.mp3",
-            segments=even_segments(sonnet_lines(stem), duration, speaker="Reader"),
+            segments=(with_word_timings if stem == "sonnet003" else list)(even_segments(sonnet_lines(stem), duration, speaker="Reader")),
             notes=f"<p>A LibriVox reading of Shakespeare's sonnet {n}.</p>", chapters=chapters,
         )
     write_episode(

@@ -15,6 +15,21 @@
   const EXCERPT_BEFORE = 8;           // words of context before a hit
   const EXCERPT_AFTER = 18;           // words of context after a hit
   const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
+  const SPEEDS = [0.75, 1, 1.25, 1.5, 1.75, 2];   // mirrors episode_html.SPEEDS
+  const SKIP_BACK = 15;                           // seconds (episode_html.SKIP_BACK_S)
+  const SKIP_FORWARD = 30;                        // seconds (episode_html.SKIP_FORWARD_S)
+  const SPEED_KEY = "ffg-speed";                  // localStorage: the reader's playback speed, on this device only
+
+  /** A setting kept in this browser only (localStorage); null when storage is blocked. */
+  function readSetting(key) {
+    try { return window.localStorage.getItem(key); } catch (_) { return null; }
+  }
+
+  function writeSetting(key, value) {
+    try {
+      if (value === null) window.localStorage.removeItem(key); else window.localStorage.setItem(key, value);
+    } catch (_) { /* storage blocked (private mode, policy): the setting lasts for this page only */ }
+  }
 
   /* ---- time codes (mirror scripts/companion/timecode.py) ---- */
   function parseTime(text) {
@@ -105,6 +120,10 @@
       this.target = null;               // {seconds, play, message}: a seek asked for and not yet confirmed
       this.statusKind = "";             // what the status region last said: "loading", "ready", "playing", ...
       this.statusText = "";
+      this.controls = root.querySelector(".ffg-controls");
+      this.speedSelect = root.querySelector(".ffg-speed__select");
+      this.words = null;                // segment start -> [{startTime, endTime, body}], from transcript.json
+      this.wordSeg = null;              // the segment whose words are wrapped for highlighting
       this.warning = null;
       this.abort = new AbortController();
       this.bind();
@@ -157,6 +176,103 @@
         }, opts);
       }
       if (this.rangeEl) this.rangeEl.addEventListener("click", (e) => this.onRangeClick(e), opts);
+      if (this.audio && this.controls) this.bindControls(opts);
+    }
+
+    /* ---- while listening: skip, speed, keyboard shortcuts, the word being spoken ---- */
+    bindControls(opts) {
+      this.controls.hidden = false;
+      this.controls.addEventListener("click", (e) => {
+        const skip = e.target.closest(".ffg-skip");
+        if (skip) this.skip(Number(skip.dataset.skip));
+      }, opts);
+      const saved = Number(readSetting(SPEED_KEY));
+      if (SPEEDS.includes(saved)) this.setSpeed(saved, false);
+      this.speedSelect.addEventListener("change", () => this.setSpeed(Number(this.speedSelect.value), true), opts);
+      // The element resets its rate when it loads a source: keep the reader's choice.
+      this.audio.addEventListener("loadedmetadata", () => { this.audio.playbackRate = Number(this.speedSelect.value) || 1; }, opts);
+      this.audio.addEventListener("play", () => this.loadWords(), { ...opts, once: true });
+      document.addEventListener("keydown", (e) => this.onShortcut(e), opts);
+    }
+
+    onShortcut(e) {
+      if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+      if (e.target.closest && e.target.closest("input, textarea, select, [contenteditable], dialog")) return;
+      const actions = {
+        k: () => (this.audio.paused ? this.seek(this.audio.currentTime, { play: true }) : this.audio.pause()),
+        j: () => this.skip(-SKIP_BACK), l: () => this.skip(SKIP_FORWARD),
+        "<": () => this.stepSpeed(-1), ">": () => this.stepSpeed(1),
+      };
+      const action = actions[e.key];
+      if (!action) return;
+      e.preventDefault();
+      action();
+    }
+
+    skip(seconds) {
+      const length = Number.isFinite(this.audio.duration) ? this.audio.duration : Infinity;
+      const to = Math.min(Math.max(0, this.audio.currentTime + seconds), length);
+      this.seek(to, { play: !this.audio.paused, message: this.audio.paused ? `Ready to play from ${clock(to)}.` : "" });
+    }
+
+    stepSpeed(step) {
+      const at = SPEEDS.indexOf(Number(this.speedSelect.value));
+      const next = SPEEDS[Math.min(SPEEDS.length - 1, Math.max(0, (at < 0 ? SPEEDS.indexOf(1) : at) + step))];
+      this.setSpeed(next, true);
+    }
+
+    setSpeed(rate, say) {
+      this.speedSelect.value = String(rate);
+      this.audio.playbackRate = rate;
+      writeSetting(SPEED_KEY, String(rate));
+      if (say) this.say(`Speed ${rate}×.`, "note");
+    }
+
+    /** Word timings from the episode's transcript.json (fetched once, when the audio first plays). */
+    loadWords() {
+      const link = this.root.querySelector('.ffg-downloads a[href$="transcript.json"]');
+      if (!link || this.words) return;
+      this.words = new Map();
+      fetch(link.href).then((r) => (r.ok ? r.json() : null)).then((data) => {
+        for (const seg of (data && data.segments) || []) {
+          if (Array.isArray(seg.words) && seg.words.length) this.words.set(Number(seg.startTime).toFixed(2), seg.words);
+        }
+        this.tick();
+      }).catch(() => {});
+    }
+
+    /** Mark the word being spoken in the current segment (its words wrapped once, only if they match its text). */
+    highlightWord(seconds) {
+      const seg = this.segments[this.current];
+      if (!seg || !this.words || !this.words.size) return;
+      if (this.wordSeg !== seg) {
+        if (this.wordSeg) this.wordSeg.querySelectorAll(".ffg-word--current").forEach((w) => w.classList.remove("ffg-word--current"));
+        this.wordSeg = seg;
+        const words = this.words.get(Number(seg.dataset.start).toFixed(2));
+        const textEl = seg.querySelector(".ffg-seg__text");
+        if (words && textEl && !textEl.dataset.words) {
+          const squash = (t) => t.replace(/\s+/g, "");
+          // A corrected line no longer matches the model's words: leave it unmarked rather than mark wrong words.
+          if (squash(words.map((w) => w.body).join("")) === squash(textEl.textContent)) {
+            textEl.replaceChildren(...words.flatMap((w, i) => {
+              const span = document.createElement("span");
+              span.className = "ffg-word";
+              span.dataset.start = w.startTime;
+              span.textContent = w.body;
+              return i ? [" ", span] : [span];
+            }));
+            textEl.dataset.words = "1";
+          } else {
+            textEl.dataset.words = "0";
+          }
+        }
+      }
+      let current = null;
+      for (const span of seg.querySelectorAll(".ffg-word")) {
+        if (Number(span.dataset.start) <= seconds + SEEK_SLACK_S) current = span; else break;
+      }
+      for (const span of seg.querySelectorAll(".ffg-word--current")) if (span !== current) span.classList.remove("ffg-word--current");
+      if (current) current.classList.add("ffg-word--current");
     }
 
     destroy() {
@@ -393,6 +509,7 @@
         this.say(`Stopped at ${clock(range.end)}, the end of the assigned stretch.`, "note");
       }
       this.highlight(this.audio.currentTime);             // the real position, never the one asked for
+      this.highlightWord(this.audio.currentTime);
     }
 
     loop() {
@@ -453,9 +570,11 @@
    * and word by word, and pages are ranked by the segment holding most of the words closest together. */
   const MAX_ALTERNATIVES = 4;         // other spellings of a query searched (each is two Pagefind searches)
   const MAX_SUGGESTIONS = 3;          // "Did you mean" words offered
-  const MAX_PARTIAL_WORDS = 8;        // words of a query tried one by one
+  const MAX_PARTIAL_WORDS = 12;       // words of a query left out one at a time (one Pagefind search each)
+  const SENTENCE_WORDS = 5;           // a query this long is a remembered sentence: its words belong together
   const PARTIAL_PAGES = 24;           // pages scored for a partial match
   const WINDOW_WORDS = 30;            // a remembered line: its words lie this close together
+  const INFLECTIONS = ["s", "es", "ed", "d", "ing", "er", "ers", "ly"];   // endings Pagefind's stemmer strips
   // British / American pairs (behaviour/behavior, organise/organize, centre/center, travelled/traveled ...).
   const REGIONAL = [["our", "or"], ["isation", "ization"], ["ise", "ize"], ["yse", "yze"], ["tre", "ter"],
     ["ogue", "og"], ["elled", "eled"], ["elling", "eling"], ["ae", "e"], ["oe", "e"], ["ence", "ense"]];
@@ -490,16 +609,20 @@
 
     has(word) { return this.count.has(word); }
 
-    /** The word, or an inflection of it that Pagefind's stemming would match, is on some page. */
+    /** The word, a word it begins (typed in part: "besieg"), or the word less an inflection ("asking"
+     *  for "ask"), is on some page. A near spelling ("sonet" for "sonnet") is not: that is for `nearest`. */
     knows(term) {
       if (this.has(term)) return true;
-      return term.length >= 4 && this.words.some((w) => w.length >= MIN_STEM && resembles(w, term));
+      if (term.length >= 4 && this.words.some((w) => w.startsWith(term))) return true;
+      return INFLECTIONS.some((end) => term.endsWith(end) && term.length - end.length >= MIN_STEM
+        && (this.has(term.slice(0, -end.length)) || this.has(`${term.slice(0, -end.length)}e`)));
     }
 
-    /** Indexed words nearest to `term` (1 edit for short words, 2 for long), most frequent first. */
+    /** Indexed words nearest to `term`, most frequent first: none under 4 letters, 1 edit up to 6
+     *  letters, 2 beyond (the typo budget Typesense and Algolia use; a 3-letter word has too many neighbours). */
     nearest(term) {
-      if (term.length < 3 || /\d/.test(term)) return [];
-      const limit = term.length <= 5 ? 1 : 2;
+      if (term.length < 4 || /\d/.test(term)) return [];
+      const limit = term.length <= 6 ? 1 : 2;
       const found = [];
       for (const word of this.words) {
         if (Math.abs(word.length - term.length) > limit || word === term) continue;
@@ -524,11 +647,11 @@
       return [...out];
     }
 
-    /** "cannot" -> "can not" when the site holds both halves (the split whose rarer half is commonest). */
+    /** "cannot" -> "can not" when the site holds both halves of 3 letters or more (the split whose rarer half is commonest). */
     split(term) {
-      if (term.length < 5 || term.length > 12) return null;
+      if (term.length < 2 * MIN_STEM || term.length > 12) return null;
       let best = null;
-      for (let i = 2; i <= term.length - 2; i += 1) {
+      for (let i = MIN_STEM; i <= term.length - MIN_STEM; i += 1) {     // "son et" is not "sonet"
         const a = term.slice(0, i);
         const b = term.slice(i);
         if (this.has(a) && this.has(b)) {
@@ -561,19 +684,28 @@
       if (split) variants.add(swap(i, split));
       const regional = vocab.regional(t);
       regional.forEach((v) => variants.add(swap(i, v)));
-      if (STOP_WORDS.has(t) || vocab.knows(t) || regional.length || split) continue;
+      if (STOP_WORDS.has(t) || vocab.knows(t)) continue;
       const near = vocab.nearest(t).slice(0, MAX_SUGGESTIONS);
       if (near.length) {
         suggestions.push({ from: words[i], to: near });
         fixed[i] = near[0];
       }
     }
+    // Every regional spelling at once too ("organized … neighborhood center" -> "organised … neighbourhood centre").
+    const british = words.map((w, i) => vocab.regional(terms[i])[0] || w);
+    if (british.some((w, i) => w !== words[i])) variants.add(british.join(" "));
     const spelling = suggestions.length ? fixed.join(" ") : null;
     variants.delete(plan.text);
-    return { variants: [...variants].slice(0, MAX_ALTERNATIVES), spelling, suggestions };
+    const ordered = [...variants].sort((a, b) => (b === british.join(" ")) - (a === british.join(" ")));
+    return { variants: ordered.slice(0, MAX_ALTERNATIVES), spelling, suggestions };
   }
 
-  /** Where on a page the most query words lie closest together: {count, span, at} (`at`: a word index). */
+  /**
+   * Where on a page the most query words lie closest together: {count, span, at}. `count` is how many of
+   * the query's words (`terms`: one list of accepted spellings per word) a stretch of at most WINDOW_WORDS
+   * words holds, `span` its length in words, `at` the word index of its first content word (a stop word
+   * at the edge belongs as much to the line before).
+   */
   function bestWindow(words, terms) {
     const hits = [];
     words.forEach((word, index) => {
@@ -581,20 +713,24 @@
       if (!f) return;
       terms.forEach((alts, j) => { if (alts.some((t) => f === t || resembles(f, t))) hits.push({ index, j }); });
     });
-    let best = { count: 0, span: Infinity, at: 0 };
+    let best = { count: 0, span: Infinity, lo: 0, hi: 0 };
     let lo = 0;
     const seen = new Map();
+    const drop = (j) => { if (seen.get(j) === 1) seen.delete(j); else seen.set(j, seen.get(j) - 1); };
     for (let hi = 0; hi < hits.length; hi += 1) {
       seen.set(hits[hi].j, (seen.get(hits[hi].j) || 0) + 1);
-      while (hits[hi].index - hits[lo].index >= WINDOW_WORDS) {
-        const j = hits[lo].j;
-        if (seen.get(j) === 1) seen.delete(j); else seen.set(j, seen.get(j) - 1);
-        lo += 1;
-      }
-      const span = hits[hi].index - hits[lo].index;
-      if (seen.size > best.count || (seen.size === best.count && span < best.span)) best = { count: seen.size, span, at: hits[lo].index };
+      while (hits[hi].index - hits[lo].index >= WINDOW_WORDS) { drop(hits[lo].j); lo += 1; }
+      // The tightest start for this end: skip hits whose word comes again later in the stretch.
+      let start = lo;
+      const later = new Map(seen);
+      while (start < hi && later.get(hits[start].j) > 1) { later.set(hits[start].j, later.get(hits[start].j) - 1); start += 1; }
+      const span = hits[hi].index - hits[start].index;
+      if (seen.size > best.count || (seen.size === best.count && span < best.span)) best = { count: seen.size, span, lo: start, hi };
     }
-    return best;
+    if (!best.count) return { count: 0, span: Infinity, at: 0 };
+    const inside = hits.slice(best.lo, best.hi + 1);
+    const content = inside.find((h) => terms[h.j].some((t) => !STOP_WORDS.has(t)));
+    return { count: best.count, span: best.span, at: (content || inside[0]).index };
   }
 
   /** Does a word the index matched stand for the query term (the same word, an inflection, a stem)? */
@@ -641,7 +777,20 @@
       this.scopes.forEach((r) => r.addEventListener("change", () => this.start()));
       this.more.addEventListener("click", () => this.showMore());
       this.weakButton.addEventListener("click", () => this.showWeak());
-      this.list.addEventListener("click", (e) => { if (e.target.closest("a")) this.dialog.close(); });
+      this.list.addEventListener("click", (e) => {
+        const link = e.target.closest("a");
+        if (!link) return;
+        this.dialog.close();
+        // A moment on the page already open: the URL may not change (the same #t= again), so no
+        // hashchange would come (squidfunk/mkdocs-material#5954); go to it here, before Material sees the click.
+        const hash = timeLinkHash(link);
+        if (hash && player) {
+          e.preventDefault();
+          e.stopPropagation();
+          history.replaceState(history.state, "", hash);
+          player.applyHash(hash);
+        }
+      });
       if (this.suggest) {
         this.suggest.addEventListener("click", (e) => {
           const choice = e.target.closest("button");
@@ -762,7 +911,12 @@
       const options = this.scope ? { filters: { section: this.scope } } : {};
       const alt = alternatives(plan, vocab);
       const spellings = [plan.text, ...alt.variants].map((text) => ({ text, plan: analyseQuery(text) }));
-      const answers = await Promise.all(spellings.map(async (v) => ({ answer: await this.gather(pf, v.text, plan, options), plan: v.plan })));
+      const answers = await Promise.all(spellings.map(async (v, i) => {
+        const answer = await this.gather(pf, v.text, plan, options);
+        // "Lifeline" as "life line": two common words anywhere on a page are noise; only as a phrase.
+        if (i > 0 && v.plan.terms.length <= 2 && v.plan.terms.length !== plan.terms.length) answer.loose = [];
+        return { answer, plan: v.plan };
+      }));
       if (seq !== this.seq) return;
       let entries = this.merge(answers, plan);
       let lead = "";
@@ -781,10 +935,13 @@
         if (seq !== this.seq) return;
       }
       this.showSuggestions(alt, lead ? alt.spelling : null);
-      if (!strong && !plan.stopOnly && !plan.quoted && plan.terms.length >= 2) {
+      // A remembered sentence that no page holds as a phrase may have a word wrong ("for the country"):
+      // pages that hold every word somewhere must not outrank the one holding most of them together.
+      const sentence = plan.terms.length >= SENTENCE_WORDS && !entries.some((e) => e.phrase);
+      if ((!strong || sentence) && !plan.stopOnly && !plan.quoted && plan.terms.length >= 2) {
         const partial = await this.partial(pf, plan, alt, options);
         if (seq !== this.seq) return;
-        if (partial.length) { this.showPartial(seq, q, plan, partial); return; }
+        if (partial.length) { this.showPartial(seq, q, plan, partial, strong); return; }
       }
       const phraseIds = new Set(entries.filter((e) => e.phrase && !plan.quoted).map((e) => e.result.id));
       this.state = { seq, query: q, plan, entries, next: 0, strong: 0, weak: [], phrases: phraseIds.size, lead };
@@ -840,12 +997,13 @@
      * the stretch holding most of the query's words closest together. [{d, window}], best first.
      */
     async partial(pf, plan, alt, options) {
-      const base = (plan.content.length >= 2 ? plan.content : plan.terms).slice(0, MAX_PARTIAL_WORDS);
+      const base = plan.terms.slice(0, MAX_PARTIAL_WORDS);
       const fixes = new Map((alt.suggestions || []).map(({ from, to }) => [fold(from), to]));
       const terms = base.map((t) => [t, ...(fixes.get(t) || [])]);
       const queries = new Set();
       if (base.length >= 3) base.forEach((_, i) => queries.add(base.filter((__, j) => j !== i).join(" ")));
-      terms.forEach((alts) => alts.forEach((t) => queries.add(t)));
+      // Word by word: only words that say something (a stop word alone is on every page).
+      terms.forEach((alts) => alts.filter((t) => !STOP_WORDS.has(t)).forEach((t) => queries.add(t)));
       const answers = await Promise.all([...queries].map((text) => pf.search(text, options)));
       const score = new Map();
       answers.forEach((answer) => answer.results.slice(0, PARTIAL_PAGES).forEach((r, rank) => {
@@ -863,12 +1021,14 @@
           || a.window.span - b.window.span || a.order - b.order);
     }
 
-    showPartial(seq, q, plan, partial) {
+    showPartial(seq, q, plan, partial, every) {
       this.state = { seq, query: q, plan, entries: [], next: 0, strong: partial.length, weak: [], phrases: 0, lead: "" };
       this.list.replaceChildren(...partial.map(({ d, window }) => this.render(d, false, this.momentAt(d, window.at))));
-      const n = plan.content.length >= 2 ? plan.content.length : plan.terms.length;
-      this.status.textContent = `No page holds every word of “${q}”. ${partial.length} ${partial.length === 1 ? "page holds" : "pages hold"} `
-        + `most of them (up to ${partial[0].window.count} of ${n}), closest together first.`;
+      const n = Math.min(plan.terms.length, MAX_PARTIAL_WORDS);
+      const pages = `${partial.length} ${partial.length === 1 ? "page holds" : "pages hold"}`;
+      this.status.textContent = every
+        ? `No page holds “${q}” as a phrase. ${pages} most of its words (up to ${partial[0].window.count} of ${n}); the closest together first.`
+        : `No page holds every word of “${q}”. ${pages} most of them (up to ${partial[0].window.count} of ${n}), closest together first.`;
       this.list.dataset.query = q;
     }
 
@@ -893,10 +1053,18 @@
         const data = await Promise.all(batch.map((e) => e.result.data()));
         if (state !== this.state) return;
         const items = [];
-        const order = data.map((d, i) => i).sort((a, b) => listing(data[a]) - listing(data[b]) || a - b);
+        // Within what Pagefind ranked together: the exact phrase first, then the page whose stretch holds
+        // most of the query's words closest together, listing pages after the pages they list.
+        const terms = state.plan.terms.map((t) => [t]);
+        const windows = data.map((d) => (terms.length >= 2 ? bestWindow(d.content.split(/\s+/), terms) : null));
+        const order = data.map((d, i) => i).sort((a, b) => (batch[b].phrase - batch[a].phrase)
+          || listing(data[a]) - listing(data[b])
+          || (windows[a] && windows[b] ? windows[b].count - windows[a].count || windows[a].span - windows[b].span : 0)
+          || a - b);
         for (const i of order) {
           const d = data[i];
-          if (batch[i].phrase || (!state.plan.stopOnly && this.matchesEveryWord(d, batch[i].plan || state.plan))) items.push(this.render(d));
+          const found = windows[i] && !batch[i].phrase ? this.momentAt(d, windows[i].at) : null;
+          if (batch[i].phrase || (!state.plan.stopOnly && this.matchesEveryWord(d, batch[i].plan || state.plan))) items.push(this.render(d, false, found));
           else state.weak.push(d);
         }
         state.strong += items.length;
@@ -1077,6 +1245,139 @@
     });
   }
 
+  /* ---- reading progress, kept in this browser only (localStorage; never sent anywhere) ----
+   * Per module: "read" (the reader marked it) and a resume point (the last heading they reached).
+   * Shown on the module, and beside each link to a module (the course index, the syllabus); the
+   * course index has a button that clears it all. */
+  const PROGRESS_KEY = "ffg-progress";
+  const MODULE_PATH = /^course\/(\d\d-[^/]+)\/$/;     // a module's path from the site root
+  const RESUME_SAVE_MS = 400;                          // scroll pause before the resume point is saved
+
+  function readProgress() {
+    try { return JSON.parse(readSetting(PROGRESS_KEY) || "{}") || {}; } catch (_) { return {}; }
+  }
+
+  function writeProgress(progress) {
+    writeSetting(PROGRESS_KEY, Object.keys(progress).length ? JSON.stringify(progress) : null);
+  }
+
+  /** The module slug a URL points to ("01-what-therapy-does"), or null. */
+  function moduleOf(href) {
+    const url = new URL(href, window.location.href);
+    const root = siteRoot();
+    if (url.origin !== root.origin || !url.pathname.startsWith(root.pathname)) return null;
+    const match = MODULE_PATH.exec(url.pathname.slice(root.pathname.length));
+    return match ? match[1] : null;
+  }
+
+  let progressAbort = null;
+
+  function setUpProgress() {
+    if (progressAbort) progressAbort.abort();
+    progressAbort = new AbortController();
+    const content = document.querySelector(".md-content__inner");
+    if (!content) return;
+    const slug = moduleOf(window.location.href);
+    if (slug) moduleProgress(content, slug, progressAbort.signal);
+    markModuleLinks(content, slug);
+  }
+
+  function moduleProgress(content, slug, signal) {
+    const entry = readProgress()[slug] || {};
+    const box = document.createElement("div");
+    box.className = "ffg-progress";
+    box.setAttribute("data-pagefind-ignore", "");
+    const mark = document.createElement("button");
+    mark.type = "button";
+    mark.className = "md-button ffg-progress__mark";
+    const note = document.createElement("p");
+    note.className = "ffg-progress__note";
+    note.textContent = "Kept in this browser only; nothing is sent anywhere.";
+    const show = (read) => {
+      mark.textContent = read ? "Read ✓ (mark as not read)" : "Mark this module as read";
+      mark.setAttribute("aria-pressed", String(!!read));
+    };
+    show(entry.read);
+    mark.addEventListener("click", () => {
+      const progress = readProgress();
+      const now = { ...(progress[slug] || {}) };
+      now.read = !now.read;
+      progress[slug] = now;
+      writeProgress(progress);
+      show(now.read);
+    }, { signal });
+    box.append(mark, note);
+    const footer = content.querySelector(".ffg-cite, .md-source-file");
+    if (footer && footer.parentElement === content) content.insertBefore(box, footer); else content.append(box);
+    // Resume: offered at the top when the reader stopped past the first screen.
+    const target = entry.resume && document.getElementById(entry.resume);
+    if (target && !window.location.hash) {
+      const resume = document.createElement("p");
+      resume.className = "ffg-progress__resume";
+      resume.setAttribute("data-pagefind-ignore", "");
+      const link = document.createElement("a");
+      link.href = `#${entry.resume}`;
+      link.textContent = `Resume where you stopped: ${entry.heading || target.textContent.replace("¶", "").trim()}`;
+      resume.append(link);
+      const h1 = content.querySelector("h1");
+      if (h1) h1.after(resume); else content.prepend(resume);
+    }
+    const headings = Array.from(content.querySelectorAll("h2[id], h3[id]"));
+    let timer = 0;
+    window.addEventListener("scroll", () => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(() => {
+        const line = window.innerHeight * 0.3;
+        let reached = null;
+        for (const h of headings) { if (h.getBoundingClientRect().top <= line) reached = h; else break; }
+        const progress = readProgress();
+        const now = { ...(progress[slug] || {}) };
+        if (reached) { now.resume = reached.id; now.heading = reached.textContent.replace("¶", "").trim(); }
+        else { delete now.resume; delete now.heading; }
+        if (Object.keys(now).length) progress[slug] = now; else delete progress[slug];
+        writeProgress(progress);
+      }, RESUME_SAVE_MS);
+    }, { passive: true, signal });
+  }
+
+  /** "Read" / "Started" beside links to modules; on the course index, a summary and a way to clear it. */
+  function markModuleLinks(content, current) {
+    const progress = readProgress();
+    content.querySelectorAll(".ffg-progress__badge").forEach((b) => b.remove());
+    for (const link of content.querySelectorAll("a[href]")) {
+      const slug = moduleOf(link.href);
+      const entry = slug && slug !== current && progress[slug];
+      if (!entry || link.closest(".ffg-progress, .ffg-cite, nav")) continue;
+      const badge = document.createElement("span");
+      badge.className = "ffg-progress__badge";
+      badge.setAttribute("data-pagefind-ignore", "");
+      badge.textContent = entry.read ? "Read" : "Started";
+      link.after(" ", badge);
+    }
+    const root = siteRoot();
+    if (new URL(window.location.href).pathname !== `${root.pathname}course/`) return;
+    content.querySelectorAll(".ffg-progress__summary").forEach((el) => el.remove());
+    const slugs = Object.keys(progress);
+    if (!slugs.length) return;
+    const summary = document.createElement("p");
+    summary.className = "ffg-progress__summary";
+    summary.setAttribute("data-pagefind-ignore", "");
+    const read = slugs.filter((k) => progress[k].read).length;
+    const clear = document.createElement("button");
+    clear.type = "button";
+    clear.className = "md-button ffg-progress__clear";
+    clear.textContent = "Clear my progress";
+    clear.addEventListener("click", () => {
+      writeProgress({});
+      markModuleLinks(content, null);
+      summary.replaceChildren("Your progress is cleared from this browser.");
+    });
+    summary.append(`Your progress (kept in this browser only): ${read} ${read === 1 ? "module" : "modules"} read, `
+      + `${slugs.length - read} started. `, clear);
+    const h1 = content.querySelector("h1");
+    if (h1) h1.after(summary); else content.prepend(summary);
+  }
+
   /* ---- wiring ---- */
   let player = null;
 
@@ -1103,6 +1404,7 @@
   function setUpPage() {
     markEpisodesTab();
     markInternalLinks();
+    setUpProgress();
     document.querySelectorAll("[data-ffg-help]").forEach(setUpHelpBar);
     if (player) { player.destroy(); player = null; }
     const root = document.querySelector(".md-content");
