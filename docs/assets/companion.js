@@ -319,6 +319,7 @@
       event.stopPropagation();
       history.replaceState(history.state, "", hash);
       this.clearRange();
+      if (this.followBox) this.followBox.checked = true;     // playing from a line: follow along from there again
       this.seek(start, { play: true });
     }
 
@@ -1340,18 +1341,32 @@
     }, { passive: true, signal });
   }
 
-  /** "Read" / "Started" beside links to modules; on the course index, a summary and a way to clear it. */
+  /** The modules a bundle link holds (`course/bundle/?items=m1,glossary`), as progress slugs. */
+  function bundleModules(href, progress) {
+    const url = new URL(href, window.location.href);
+    const root = siteRoot();
+    if (url.origin !== root.origin || url.pathname !== `${root.pathname}course/bundle/`) return [];
+    const numbers = (url.searchParams.get("items") || "").split(",").map((i) => /^m(\d+)/.exec(i)).filter(Boolean)
+      .map((m) => m[1].padStart(2, "0"));
+    return numbers.map((n) => Object.keys(progress).find((slug) => slug.startsWith(`${n}-`))).filter(Boolean);
+  }
+
+  /** "Read" / "Started" beside links to modules and to the syllabus's weekly bundles; on the course
+   *  index, a summary and a way to clear it. */
   function markModuleLinks(content, current) {
     const progress = readProgress();
     content.querySelectorAll(".ffg-progress__badge").forEach((b) => b.remove());
     for (const link of content.querySelectorAll("a[href]")) {
+      if (link.closest(".ffg-progress, .ffg-cite, nav")) continue;
       const slug = moduleOf(link.href);
-      const entry = slug && slug !== current && progress[slug];
-      if (!entry || link.closest(".ffg-progress, .ffg-cite, nav")) continue;
+      const slugs = slug ? [slug] : bundleModules(link.href, progress);
+      const entries = slugs.filter((k) => k !== current && progress[k]).map((k) => progress[k]);
+      if (!entries.length) continue;
       const badge = document.createElement("span");
       badge.className = "ffg-progress__badge";
       badge.setAttribute("data-pagefind-ignore", "");
-      badge.textContent = entry.read ? "Read" : "Started";
+      const read = entries.every((e) => e.read) && entries.length === slugs.length;
+      badge.textContent = read ? "Read" : "Started";
       link.after(" ", badge);
     }
     const root = siteRoot();

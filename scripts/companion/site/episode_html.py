@@ -213,9 +213,11 @@ def player_html(episode: dict[str, Any], chapters: list[tuple[float, str]] = ())
         '<div class="ffg-player__bar">'
         f'{length}<label class="ffg-follow"><input type="checkbox" class="ffg-follow__box" checked> '
         'Follow along</label>'
+        f'{listening_controls_html()}'
         '<p class="ffg-range" hidden></p>'
         '<p class="ffg-status" role="status" aria-live="polite"></p>'
-        f'</div>{listening_controls_html()}{chapter_markers_html(list(chapters))}</div>'
+        f'</div>{chapter_markers_html(list(chapters))}</div>'
+        + keyboard_shortcuts_html()          # outside the sticky player: it must stay short on a phone
     )
 
 
@@ -224,21 +226,27 @@ SKIP_BACK_S, SKIP_FORWARD_S = 15, 30       # what podcast apps (AntennaPod, Appl
 
 
 def listening_controls_html() -> str:
-    """Back 15 s, forward 30 s, speed, and the keyboard shortcuts companion.js binds, listed on the page.
-    Hidden until companion.js shows them (without JavaScript they would do nothing)."""
+    """Back 15 s, forward 30 s and speed, in the player's bar. Hidden until companion.js shows them
+    (without JavaScript they would do nothing)."""
     options = "".join(f'<option value="{rate:g}"{" selected" if rate == 1 else ""}>{rate:g}×</option>' for rate in SPEEDS)
     return (
-        '<div class="ffg-controls" role="group" aria-label="Playback controls" hidden>'
+        '<span class="ffg-controls" role="group" aria-label="Playback controls" hidden>'
         f'<button type="button" class="ffg-skip" data-skip="-{SKIP_BACK_S}" aria-keyshortcuts="j">Back {SKIP_BACK_S} s</button>'
         f'<button type="button" class="ffg-skip" data-skip="{SKIP_FORWARD_S}" aria-keyshortcuts="l">Forward {SKIP_FORWARD_S} s</button>'
         f'<label class="ffg-speed">Speed <select class="ffg-speed__select">{options}</select></label>'
-        '<details class="ffg-keys"><summary>Keyboard shortcuts</summary><ul>'
+        '</span>'
+    )
+
+
+def keyboard_shortcuts_html() -> str:
+    """The player's keyboard shortcuts (bound by companion.js), listed on the page."""
+    return (
+        '<details class="ffg-keys" data-pagefind-ignore><summary>Keyboard shortcuts</summary><ul>'
         '<li><kbd>k</kbd> play or pause</li>'
         f'<li><kbd>j</kbd> back {SKIP_BACK_S} seconds</li><li><kbd>l</kbd> forward {SKIP_FORWARD_S} seconds</li>'
         '<li><kbd>&lt;</kbd> slower, <kbd>&gt;</kbd> faster</li>'
         '<li><kbd>/</kbd> search</li></ul>'
-        '<p>Shortcuts work anywhere on the page except in a text box.</p></details>'
-        '</div>'
+        '<p>They work anywhere on the page except in a text box.</p></details>'
     )
 
 
