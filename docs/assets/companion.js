@@ -1310,8 +1310,8 @@
     box.append(mark, note);
     const footer = content.querySelector(".ffg-cite, .md-source-file");
     if (footer && footer.parentElement === content) content.insertBefore(box, footer); else content.append(box);
-    // Resume: offered at the top when the reader stopped past the first screen.
-    const target = entry.resume && document.getElementById(entry.resume);
+    // Resume: offered at the top of a module not yet marked read, when the reader stopped past its first heading.
+    const target = !entry.read && entry.resume && document.getElementById(entry.resume);
     if (target && !window.location.hash) {
       const resume = document.createElement("p");
       resume.className = "ffg-progress__resume";
