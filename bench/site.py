@@ -314,14 +314,14 @@ def ranking(args: argparse.Namespace, work: Path) -> None:
     for query, total, listed_before, listed_after, status in weak:
         print(f"| {query:<12} | {total:>14} | {listed_before:>13} | {listed_after:>12} | {status[:90]}")
     print(f"\nHalf-remembered queries: where Enter lands (before: Pagefind's first result and its best segment)\n")
-    print(f"| {'kind':<28} | {'query':<48} | {'before':<6} | {'after: Enter opens':<52} |")
-    print(f"|{'-' * 30}|{'-' * 50}|--------|{'-' * 54}|")
+    print(f"| {'kind':<28} | {'query':<48} | {'before':<6} | {'after: Enter opens':<60} |")
+    print(f"|{'-' * 30}|{'-' * 50}|--------|{'-' * 62}|")
     right_before = right_after = 0
     for kind, query, expected, moment, first, after in landed:
         ok_before, ok_after = landed_right(first, expected, moment), landed_right(after, expected, moment)
         right_before += ok_before
         right_after += ok_after
-        print(f"| {kind:<28} | {query[:48]:<48} | {'right' if ok_before else 'WRONG':<6} | {after[:44]:<44} {'right' if ok_after else 'WRONG':>7} |")
+        print(f"| {kind:<28} | {query[:48]:<48} | {'right' if ok_before else 'WRONG':<6} | {after[:52]:<52} {'right' if ok_after else 'WRONG':>7} |")
     print(f"\nEnter on the right page and moment: before {right_before}/{len(landed)}, after {right_after}/{len(landed)}")
 
 
