@@ -17,7 +17,7 @@ How a module is matched (a small, classic retrieval scheme, no model):
    `RELATIVE` of its best module (talk about one module that brushes another's word is not
    claimed for both).
 4. Counting windows that overlap are joined into one stretch, trimmed to its first and last
-   segment that hold a term, and scored by its best window.
+   segment that hold a key term (`EDGE_MIN_SCORE`), and scored by its best window.
 
 A glossary term comes up where one of its phrases is said; a one-word everyday term ("stigma",
 "empathy") also needs a word of its definition within a segment either side.
@@ -40,6 +40,7 @@ MIN_TERMS = 2               # distinct module terms a window must hold
 MODULE_MIN_SCORE = 5.5      # sum of weight x idf a window needs (see bench/weave.py for the choice)
 RARE_IN = 50                # a phrase said in at most 1 segment in this many has its full weight
 RELATIVE = 0.6              # share of the window's best module score another module needs
+EDGE_MIN_SCORE = 0.5        # a stretch starts and ends at a segment holding this much of the idea
 MAX_STRETCH_S = 240.0       # a longer run of counting windows is split
 TERM_CONTEXT_SEGMENTS = 1   # segments either side searched for a one-word term's definition words
 
@@ -186,10 +187,11 @@ def _join(slug: str, rows: list[_Segment], windows: list[tuple[int, int, float]]
         if not run:
             return
         first, last = run[0][0], max(w[1] for w in run)
-        holding = [i for i in range(first, last + 1) if any(p in topic.weights for p in rows[i].found)]
-        first, last = holding[0], holding[-1]
         def seg_score(i: int) -> float:
             return sum(weight_idf[p] for p in rows[i].found if p in topic.weights)
+        holding = [i for i in range(first, last + 1) if seg_score(i) >= EDGE_MIN_SCORE]
+        if holding:
+            first, last = holding[0], holding[-1]
         line = max(range(first, last + 1), key=seg_score)
         said = dict.fromkeys(rows[i].body[b:e] for i in range(first, last + 1)
                              for p, (b, e) in rows[i].found.items() if p in topic.weights)
