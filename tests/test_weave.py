@@ -140,6 +140,14 @@ def test_episode_page_links_its_modules_and_terms(woven) -> None:
     assert toc.index('href="#in-the-course"') < toc.index('href="#transcript"')
 
 
+def test_marked_terms_keep_transcript_text_inert(woven) -> None:
+    html = page(woven.site, "episodes/106-who-checks-the-apps")
+    seg = html[html.index("Someone emailed"):]
+    seg = seg[:seg.index("</p>")]
+    assert "&lt;script&gt;" in seg and "<script>" not in seg and "&#123;&#123; 6*7 &#125;&#125;" in seg
+    assert '<a class="ffg-term" href="../../glossary/#term-sycophancy"' in seg
+
+
 def test_add_to_bundle_links_are_bundle_items_with_citations(woven) -> None:
     html = page(woven.site, "course/05-risks-and-harms")
     links = re.findall(r'class="ffg-heard__add" href="([^"]+)" data-bundle-add="([^"]+)"', html)
@@ -177,10 +185,13 @@ def test_maintainer_file_errors_are_clear(tmp_path: Path) -> None:
     choices = listening.Choices(pin=[bundles.parse_item("e2")], hide=[bundles.parse_item("e1@1:30-1:50")],
                                 add=[bundles.parse_item("e9@0:01-0:02")])
     slugs = {"1": "a", "2": "b"}
-    shown, problems = listening.apply(
-        found, choices, lambda item: (slugs[item.ref], []) if item.ref in slugs else None)
+    def resolve(item: bundles.Item) -> tuple[str, list]:
+        if item.ref not in slugs:
+            raise ValueError("no such episode")
+        return slugs[item.ref], []
+    shown, problems = listening.apply(found, choices, resolve)
     assert [(s.slug, s.start, s.source) for s in shown] == [("b", 5, "pinned"), ("a", 10, "found")]
-    assert problems == ["e9@0:01-0:02 names no published episode with a transcript"]
+    assert problems == ["e9@0:01-0:02: no such episode"]
 
 
 @pytest.mark.browser
@@ -207,3 +218,14 @@ def test_add_two_suggested_stretches_to_one_bundle(woven, browser) -> None:
         assert parse_qs(urlsplit(link).query)["items"] == [f"{token},{second}"]
     finally:
         server.close()
+
+
+def test_a_choice_naming_nothing_stops_a_strict_build(tmp_path: Path) -> None:
+    from companion.site.generate import generate
+    project = copy_project(tmp_path / "project")
+    (project / "data" / "listening.yml").write_text(
+        "modules:\n  9: {hide: [e1]}\n  2: {pin: [e999@0:10-0:20]}\nglossary:\n  Flux capacitor: {variants: [flux]}\n")
+    warnings = generate(project, tmp_path / "stage").warnings
+    assert any("names module 9, which does not exist" in w for w in warnings), warnings
+    assert any("module 2" in w and "e999@0:10-0:20: no published episode" in w for w in warnings), warnings
+    assert any("glossary term 'flux capacitor'" in w for w in warnings), warnings

@@ -393,19 +393,17 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         title = str(episode.get("title") or slug)
         label = f"Episode {record['number']}: {title}" if record.get("number") is not None else title
         return weave_html.EpisodeRef(slug, record["id"], label, str(record["intext"]),
-                                     bool(record.get("listenable")))
+                                     bool(record.get("listenable")),
+                                     episode.get("status") == store.STATUS_NEEDS_REVIEW)
 
-    def resolve_stretch(self, item: bundles.Item) -> tuple[str, list[dict[str, Any]]] | None:
-        """(slug, segments) of the episode a data/listening.yml stretch names, if it has a
-        transcript and the stretch fits inside it."""
+    def resolve_stretch(self, item: bundles.Item) -> tuple[str, list[dict[str, Any]]]:
+        """(slug, segments) of the episode a data/listening.yml stretch names. Raises ValueError
+        (StretchError) for an episode with no transcript on the site or a stretch past its end."""
         record = self.cites.get(bundles.Item(bundles.EPISODE, item.ref).token())
         if record is None or record["slug"] not in self.segments:
-            return None
+            raise ValueError("no published episode with a transcript has that number or slug")
         if item.start is not None:
-            try:
-                check_stretch(self.episodes[record["slug"]], item.start, item.end)
-            except StretchError:
-                return None
+            check_stretch(self.episodes[record["slug"]], item.start, item.end)
         return record["slug"], self.segments[record["slug"]]
 
     def heard_html(self, module: Module, page_url: str) -> str:

@@ -105,7 +105,7 @@ def load(path: Path) -> Listening:
     return result
 
 
-Resolve = Callable[[bundles.Item], "tuple[str, list[dict[str, Any]]] | None"]
+Resolve = Callable[[bundles.Item], "tuple[str, list[dict[str, Any]]]"]
 
 
 def _overlaps(item: bundles.Item, slug: str, stretch: Stretch) -> bool:
@@ -124,8 +124,9 @@ def _maintainer_stretch(item: bundles.Item, slug: str, segments: list[dict[str, 
 def apply(found: list[Stretch], choices: Choices | None, resolve: Resolve) -> tuple[list[Stretch], list[str]]:
     """The list to show: pinned, then added, then the matcher's stretches not hidden or replaced.
 
-    `resolve(item)` gives (slug, segments) of the episode an item names, or None. Returns the list
-    and problems to report (an episode that does not exist, a pin with nothing to pin).
+    `resolve(item)` gives (slug, segments) of the episode an item names, or raises ValueError
+    saying why it cannot (no such episode, a stretch past its end). Returns the list and the
+    problems to report (those, and a pin with nothing to pin).
     """
     if choices is None:
         return list(found), []
@@ -133,10 +134,11 @@ def apply(found: list[Stretch], choices: Choices | None, resolve: Resolve) -> tu
     rest = list(found)
 
     def named(item: bundles.Item) -> tuple[str, list[dict[str, Any]]] | None:
-        hit = resolve(item)
-        if hit is None:
-            problems.append(f"{item.token()} names no published episode with a transcript")
-        return hit
+        try:
+            return resolve(item)
+        except ValueError as exc:
+            problems.append(f"{item.token()}: {exc}")
+            return None
 
     for item in choices.hide:
         hit = named(item)

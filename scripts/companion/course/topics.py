@@ -29,8 +29,9 @@ import snowballstemmer
 Phrase = tuple[str, ...]
 
 _STEMMER = snowballstemmer.stemmer("english")
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_DOTTED = re.compile(r"\b((?:[a-z]\.){2,})")          # "a.i." -> "ai", as Whisper sometimes writes it
+# A word: letters or digits in any script, with an apostrophe inside ("don't", "person's"), or a
+# dotted initialism as Whisper sometimes writes one ("a.i.", read as "ai").
+_WORD = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_]+(?:'[^\W_]+)?")
 _DEF_TERM = re.compile(r"^(?P<term>\S[^\n]*)\n(?::   )", re.M)
 _HEADING = re.compile(r"^#{2,4}\s+(.+?)\s*(?:\{[^}]*\})?\s*$", re.M)
 _BRACKETS = re.compile(r"\s*\(([^)]+)\)\s*")
@@ -54,22 +55,22 @@ using make makes made part parts short version new many first two three four fiv
 
 
 def normalise(text: str) -> str:
-    """Lower case, curly apostrophes straight, dotted initialisms joined ("A.I." -> "ai")."""
-    lowered = text.lower().replace("\u2019", "'").replace("\u2018", "'")
-    return _DOTTED.sub(lambda m: m.group(1).replace(".", "") + " ", lowered)
+    """Lower case, one character for one (so offsets still index `text`), curly apostrophes
+    straight."""
+    lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return lowered.replace("\u2019", "'").replace("\u2018", "'")
 
 
 def stem(word: str) -> str:
     """The Snowball (Porter 2) English stem of one lower-case word, possessive dropped."""
     if word.endswith("'s"):
         word = word[:-2]
-    return _STEMMER.stemWord(word.replace("'", ""))
+    return _STEMMER.stemWord(word.replace("'", "").replace(".", ""))
 
 
 def word_spans(text: str) -> list[tuple[str, int, int]]:
     """(stem, start, end) for each word of `text`; offsets index `text` itself (for marking)."""
-    lowered = text.lower().replace("\u2019", "'").replace("\u2018", "'")   # same length as text
-    return [(stem(m.group()), m.start(), m.end()) for m in _WORD.finditer(lowered)]
+    return [(stem(m.group()), m.start(), m.end()) for m in _WORD.finditer(normalise(text))]
 
 
 def phrase(text: str) -> Phrase:

@@ -38,8 +38,9 @@ class EpisodeRef:
     slug: str
     ident: str           # bundle id: "e3" or "e<slug>"
     label: str           # "Episode 3: Nothing to lose"
-    intext: str          # "(Bailey, 2026)"
+    intext: str          # "Bailey, 2026"
     listenable: bool = True
+    review: bool = False  # its transcript is waiting for the host to check it
 
     @property
     def url(self) -> str:
@@ -52,10 +53,16 @@ def span(stretch: Stretch) -> tuple[int, int]:
     return start, max(start + 1, int(math.ceil(stretch.end)))
 
 
-def bundle_token(ref: EpisodeRef, stretch: Stretch) -> str:
-    """`e3@12:30-14:00`: the stretch as a bundle builder item (companion.course.bundles)."""
+def bundle_token(ref: EpisodeRef, stretch: Stretch) -> str | None:
+    """`e3@12:30-14:00`: the stretch as a bundle builder item (companion.course.bundles), or
+    None when the builder cannot take it (no audio; an id a bundle link cannot spell)."""
     start, end = span(stretch)
-    return bundles.Item(bundles.EPISODE, ref.ident[1:], start, end).token()
+    token = bundles.Item(bundles.EPISODE, ref.ident[1:], start, end).token()
+    try:
+        bundles.parse_item(token)
+    except bundles.BundleError:
+        return None
+    return token if ref.listenable else None
 
 
 def _moment(stretch: Stretch) -> str:
@@ -86,8 +93,10 @@ def module_section(stretches: list[Stretch], refs: dict[str, EpisodeRef], page_u
         token = bundle_token(ref, stretch)
         chosen = ('<span class="ffg-heard__chosen">Chosen by the host</span> '
                   if stretch.source != "found" else "")
+        review = (' <span class="ffg-heard__review">(transcript being checked)</span>'
+                  if ref.review else "")
         add = ""
-        if ref.listenable:
+        if token:
             add = (f'<a class="ffg-heard__add" href="{text(bundle_page)}?items={text(token)}&amp;edit=1" '
                    f'data-bundle-add="{text(token)}">Add to a bundle</a>')
         quote = (f'<blockquote class="ffg-heard__line"><p>{text(_line(stretch.line))}</p></blockquote>'
@@ -96,7 +105,7 @@ def module_section(stretches: list[Stretch], refs: dict[str, EpisodeRef], page_u
             f'<li class="ffg-heard__item" data-source="{text(stretch.source)}">'
             f'<p class="ffg-heard__where">{chosen}<a class="ffg-heard__listen" href="{text(href)}">'
             f'{text(ref.label)}, {format_clock(start)}–{format_clock(end)}</a> '
-            f'<span class="ffg-heard__length">({format_duration(end - start)})</span></p>{quote}'
+            f'<span class="ffg-heard__length">({format_duration(end - start)})</span>{review}</p>{quote}'
             f'<p class="ffg-heard__meta"><span class="ffg-heard__cite">Cite as ({text(ref.intext)}, '
             f'{format_clock(start)})</span> {add}</p></li>')
     return (f'<section class="ffg-heard" data-pagefind-ignore>{HEARD_H2}{intro}'
