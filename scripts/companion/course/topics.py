@@ -18,6 +18,7 @@ Nothing here reads a transcript; `companion.course.weave` does the matching.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -57,10 +58,13 @@ using make makes made part parts short version new many first two three four fiv
 def normalise(text: str) -> str:
     """Lower case, one character for one (so offsets still index `text`), curly apostrophes
     straight."""
-    lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    lowered = text.lower()
+    if len(lowered) != len(text):         # rare letters ("İ") that lower-case to two characters
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     return lowered.replace("\u2019", "'").replace("\u2018", "'")
 
 
+@functools.lru_cache(maxsize=None)   # a podcast's vocabulary is small; Snowball in Python is not fast
 def stem(word: str) -> str:
     """The Snowball (Porter 2) English stem of one lower-case word, possessive dropped."""
     if word.endswith("'s"):

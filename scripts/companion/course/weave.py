@@ -208,16 +208,17 @@ def _join(slug: str, rows: list[_Segment], windows: list[tuple[int, int, float]]
     return stretches
 
 
-def _term_stretches(slug: str, rows: list[_Segment], topic: Topic) -> tuple[Stretch | None, Mark | None]:
-    """The best stretch of one episode for a glossary term, and where to mark it first."""
+def _term_stretches(slug: str, rows: list[_Segment], topic: Topic,
+                    where: dict[Phrase, list[int]]) -> tuple[Stretch | None, Mark | None]:
+    """The best stretch of one episode for a glossary term, and where to mark it first.
+    `where`: phrase -> indexes of the rows holding it."""
     term = topic.term
     assert term is not None
     best: Stretch | None = None
     mark: Mark | None = None
-    for i, row in enumerate(rows):
+    for i in sorted({i for p in term.phrases for i in where.get(p, ())}):
+        row = rows[i]
         hits = [(p, row.found[p]) for p in term.phrases if p in row.found]
-        if not hits:
-            continue
         first, last = max(0, i - TERM_CONTEXT_SEGMENTS), min(len(rows) - 1, i + TERM_CONTEXT_SEGMENTS)
         near = frozenset().union(*(rows[k].stems for k in range(first, last + 1)))
         context = len(term.context & near)
@@ -259,9 +260,13 @@ def weave(episodes: dict[str, list[dict[str, Any]]], modules: list[Topic],
     for slug, rows in scanned.items():
         for ident, windows in _module_windows(rows, modules, weight_idf).items():
             result.modules[ident].extend(_join(slug, rows, windows, by_ident[ident], weight_idf[ident]))
+        where: dict[Phrase, list[int]] = defaultdict(list)
+        for i, row in enumerate(rows):
+            for p in row.found:
+                where[p].append(i)
         marks = []
         for topic in terms:
-            stretch, mark = _term_stretches(slug, rows, topic)
+            stretch, mark = _term_stretches(slug, rows, topic, where)
             if stretch is not None:
                 result.terms[topic.ident].append(stretch)
             if mark is not None:
