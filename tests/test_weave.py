@@ -229,3 +229,35 @@ def test_a_choice_naming_nothing_stops_a_strict_build(tmp_path: Path) -> None:
     assert any("names module 9, which does not exist" in w for w in warnings), warnings
     assert any("module 2" in w and "e999@0:10-0:20: no published episode" in w for w in warnings), warnings
     assert any("glossary term 'flux capacitor'" in w for w in warnings), warnings
+
+
+def test_one_word_segments_match_as_sentences_do() -> None:
+    """Publishers' transcripts often carry one word a segment (the Podcasting 2.0 example does):
+    phrases run across segments, rarity is counted per passage of time, quotes take in neighbours."""
+    from companion.course import topics, weave
+    from mkdocs.utils.meta import get_data
+    repo = Path(__file__).resolve().parents[1]
+    terms = topics.glossary_terms((repo / "docs" / "glossary.md").read_text(encoding="utf-8"))
+    modules = []
+    for path in sorted((repo / "docs" / "course").glob("0*.md")):
+        body, meta = get_data(path.read_text(encoding="utf-8"))
+        modules.append((f"m{meta['module']}", meta["title"], meta["tags"], body))
+    corpus = weave_corpus.load()
+    episodes, truth = {}, []
+    for episode in corpus["episodes"]:
+        segments, found = weave_corpus.segments_and_truth(episode, float(corpus["segment_s"]))
+        words = []
+        for seg in segments:
+            said = seg["body"].split()
+            step = (seg["endTime"] - seg["startTime"]) / len(said)
+            words += [{"start": seg["startTime"] + i * step, "end": seg["startTime"] + (i + 1) * step,
+                       "body": w} for i, w in enumerate(said)]
+        episodes[episode["slug"]] = words
+        truth += found
+    woven = weave.weave(episodes, topics.module_topics(modules, terms), topics.glossary_topics(terms))
+    for t in truth:
+        assert any(s.slug == t.slug and s.start < t.end and t.start < s.end for s in woven.modules[t.module]), t
+    for stretches in woven.modules.values():
+        assert not {s.slug for s in stretches} & set(DISTRACTORS)
+        assert all(len(s.line.split()) >= 4 for s in stretches), [s.line for s in stretches]
+    assert any(s.slug == "105-three-in-the-morning" for s in woven.terms["term-large-language-model-llm"])

@@ -20,7 +20,7 @@ How a module is matched (a small, classic retrieval scheme, no model):
    segment that hold a key term (`EDGE_MIN_SCORE`), and scored by its best window.
 
 A glossary term comes up where one of its phrases is said; a one-word everyday term ("stigma",
-"empathy") also needs a word of its definition within a segment either side.
+"empathy") also needs a word of its definition said within TERM_CONTEXT_S seconds.
 
 Cost: one pass over the words to find terms, one over the windows: linear in the number of
 segments (so in episodes), for a fixed course.
@@ -37,12 +37,14 @@ from companion.course.topics import Phrase, Topic, word_spans
 
 WINDOW_S = 45.0             # a window: the segments starting within this many seconds of the first
 MIN_TERMS = 2               # distinct module terms a window must hold
-MODULE_MIN_SCORE = 5.5      # sum of weight x idf a window needs (see bench/weave.py for the choice)
+MODULE_MIN_SCORE = 4.25     # sum of weight x idf a window needs (see bench/weave.py for the choice)
+PASSAGE_S = 30.0            # rarity is counted over passages this long
 RARE_IN = 50                # a phrase said in at most 1 segment in this many has its full weight
 RELATIVE = 0.6              # share of the window's best module score another module needs
 EDGE_MIN_SCORE = 0.5        # a stretch starts and ends at a segment holding this much of the idea
 MAX_STRETCH_S = 240.0       # a longer run of counting windows is split
-TERM_CONTEXT_SEGMENTS = 1   # segments either side searched for a one-word term's definition words
+TERM_CONTEXT_S = 8.0        # seconds either side searched for a one-word term's definition words
+LINE_MIN_CHARS = 60         # a quoted line shorter than this takes in the segments after it
 
 
 @dataclass(frozen=True)
@@ -95,50 +97,54 @@ def _index(topics: Iterable[Topic]) -> dict[str, list[Phrase]]:
     return {k: sorted(v, key=len, reverse=True) for k, v in by_first.items()}
 
 
-def _scan(body: str, index: dict[str, list[Phrase]]) -> _Segment:
-    spans = word_spans(body)
-    stems = [s for s, _, _ in spans]
-    found: dict[Phrase, tuple[int, int]] = {}
+def _scan_episode(segments: list[dict[str, Any]], index: dict[str, list[Phrase]]) -> list[_Segment]:
+    """Find the phrases in one episode's words. A phrase may run across segments (publishers'
+    transcripts often have one word a segment); it belongs to the segment of its first word."""
+    rows: list[_Segment] = []
+    words: list[tuple[str, int, int, int]] = []          # stem, row, begin, end
+    for seg in segments:
+        spans = word_spans(seg["body"])
+        rows.append(_Segment(float(seg["start"]), float(seg["end"]), seg["body"], {},
+                             frozenset(s for s, _, _ in spans)))
+        words += [(s, len(rows) - 1, b, e) for s, b, e in spans]
     covered = 0                      # words up to here belong to a longer phrase already found
-    for i, first in enumerate(stems):
+    for i, (first, row, begin, _) in enumerate(words):
         for p in index.get(first, ()):
-            if i + len(p) <= covered or tuple(stems[i:i + len(p)]) != p:
+            if i + len(p) <= covered or tuple(w[0] for w in words[i:i + len(p)]) != p:
                 continue
-            found.setdefault(p, (spans[i][1], spans[i + len(p) - 1][2]))
+            last = words[i + len(p) - 1]
+            end = last[3] if last[1] == row else len(rows[row].body)
+            rows[row].found.setdefault(p, (begin, end))
             covered = max(covered, i + len(p))
             break                    # the longest phrase starting here wins
-    return _Segment(0.0, 0.0, body, found, frozenset(stems))
+    return rows
 
 
 def scan_episodes(episodes: dict[str, list[dict[str, Any]]],
                   topics: Iterable[Topic]) -> dict[str, list[_Segment]]:
     """slug -> its segments with the topic phrases each holds. Segments: {start, end, body}."""
     index = _index(topics)
-    scanned: dict[str, list[_Segment]] = {}
-    for slug, segments in episodes.items():
-        rows = []
-        for seg in segments:
-            row = _scan(seg["body"], index)
-            row.start, row.end = float(seg["start"]), float(seg["end"])
-            rows.append(row)
-        scanned[slug] = rows
-    return scanned
+    return {slug: _scan_episode(segments, index) for slug, segments in episodes.items()}
 
 
 def idf(scanned: dict[str, list[_Segment]]) -> dict[Phrase, float]:
     """How rare each phrase is in the site's segments, from 0 (said everywhere) to 1.
 
-    ln(1 + N / (1 + df)) / ln(1 + RARE_IN), capped at 1 (N segments in all, df holding the
-    phrase): a phrase in at most one segment in RARE_IN counts fully, one in every other segment
-    about a fifth. Scaled so that it depends on the share of segments, not on how many episodes
-    there are: the thresholds mean the same on a site of 5 episodes and of 500.
+    ln(1 + N / (1 + df)) / ln(1 + RARE_IN), capped at 1, counted over passages of PASSAGE_S
+    seconds (N passages in all, df holding the phrase), so one-word segments and long ones
+    weigh alike: a phrase in at most one passage in RARE_IN counts fully, one in every other
+    passage about a fifth. It depends on the share of passages, not on how many episodes there
+    are: the thresholds mean the same on a site of 5 episodes and of 500.
     """
     df: dict[Phrase, int] = defaultdict(int)
     total = 0
     for rows in scanned.values():
-        total += len(rows)
+        passages: dict[int, set[Phrase]] = defaultdict(set)
         for row in rows:
-            for p in row.found:
+            passages[int(row.start // PASSAGE_S)].update(row.found)
+        total += len(passages)
+        for held in passages.values():
+            for p in held:
                 df[p] += 1
     return {p: min(1.0, math.log(1 + total / (1 + n)) / math.log(1 + RARE_IN)) for p, n in df.items()}
 
@@ -196,7 +202,7 @@ def _join(slug: str, rows: list[_Segment], windows: list[tuple[int, int, float]]
         said = dict.fromkeys(rows[i].body[b:e] for i in range(first, last + 1)
                              for p, (b, e) in rows[i].found.items() if p in topic.weights)
         stretches.append(Stretch(slug, rows[first].start, rows[last].end, max(w[2] for w in run),
-                                 rows[line].body, tuple(said)))
+                                 _line(rows, first, line, last), tuple(said)))
         run.clear()
 
     for window in windows:
@@ -206,6 +212,20 @@ def _join(slug: str, rows: list[_Segment], windows: list[tuple[int, int, float]]
         run.append(window)
     close()
     return stretches
+
+
+def _line(rows: list[_Segment], lo: int, at: int, hi: int) -> str:
+    """The text of segment `at`, joined by its neighbours within rows lo..hi while it is short
+    (a publisher's transcript may have one word a segment)."""
+    first = last = at
+    def length() -> int:
+        return sum(len(rows[k].body) + 1 for k in range(first, last + 1))
+    while length() < LINE_MIN_CHARS and (first > lo or last < hi):
+        if last < hi:
+            last += 1
+        if length() < LINE_MIN_CHARS and first > lo:
+            first -= 1
+    return " ".join(rows[k].body for k in range(first, last + 1))
 
 
 def _term_stretches(slug: str, rows: list[_Segment], topic: Topic,
@@ -219,7 +239,11 @@ def _term_stretches(slug: str, rows: list[_Segment], topic: Topic,
     for i in sorted({i for p in term.phrases for i in where.get(p, ())}):
         row = rows[i]
         hits = [(p, row.found[p]) for p in term.phrases if p in row.found]
-        first, last = max(0, i - TERM_CONTEXT_SEGMENTS), min(len(rows) - 1, i + TERM_CONTEXT_SEGMENTS)
+        first, last = i, i
+        while first > 0 and rows[first - 1].end >= row.start - TERM_CONTEXT_S:
+            first -= 1
+        while last + 1 < len(rows) and rows[last + 1].start <= row.end + TERM_CONTEXT_S:
+            last += 1
         near = frozenset().union(*(rows[k].stems for k in range(first, last + 1)))
         context = len(term.context & near)
         if term.needs_context and not context:
@@ -230,7 +254,7 @@ def _term_stretches(slug: str, rows: list[_Segment], topic: Topic,
         score = occurrences + 0.5 * context
         if best is None or score > best.score:
             said = tuple(dict.fromkeys(row.body[b:e] for _, (b, e) in hits))
-            best = Stretch(slug, rows[first].start, rows[last].end, score, row.body, said)
+            best = Stretch(slug, rows[first].start, rows[last].end, score, _line(rows, first, i, last), said)
     return best, mark
 
 
