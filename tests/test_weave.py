@@ -111,6 +111,8 @@ def test_hand_written_listen_box_still_works(woven) -> None:
     assert "episodes/101-the-chair-across-the-room/#t=0:18,1:00" in box[:600]
     assert "Listening: about 1 min" in re.sub(r"<[^>]+>", "", html)
     assert heard(html)                                     # and the suggestions are still there
+    module2 = re.sub(r"<[^>]+>", "", page(woven.site, "course/02-why-a-model-cannot"))
+    assert "Listening: none set (see the suggested stretches below)" in module2
 
 
 def test_glossary_says_where_each_term_comes_up(woven) -> None:
@@ -216,6 +218,14 @@ def test_add_two_suggested_stretches_to_one_bundle(woven, browser) -> None:
         tab.wait_for_function("document.querySelectorAll('[data-bundle-edit] li').length === 2")
         link = tab.input_value("[data-bundle-link]")
         assert parse_qs(urlsplit(link).query)["items"] == [f"{token},{second}"]
+        # A term marked in a transcript leads to its definition, scrolled into view, also
+        # through instant navigation (Material once dropped the #hash there: squidfunk/mkdocs-material#3274).
+        tab.goto(f"{server.url}/episodes/102-nothing-to-lose/")
+        term = tab.locator("a.ffg-term").first
+        anchor = term.get_attribute("href").split("#")[1]
+        term.click()
+        tab.wait_for_url(f"**/glossary/#{anchor}")
+        tab.wait_for_function(f"Math.abs(document.getElementById('{anchor}').getBoundingClientRect().top) < 200")
     finally:
         server.close()
 

@@ -379,11 +379,14 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.marks = woven.marks
         self.episode_refs = {slug: self.episode_ref(slug) for slug in self.segments}
         self.heard = {}
+        module_idents = {m.ident: m for m in modules}
         for ident, found in [*woven.modules.items(), *woven.terms.items()]:
             term = next((t for t in self.terms if t.anchor == ident), None)
             mine = choices.glossary.get(term.name.lower()) if term else choices.modules.get(ident)
             shown, problems = listening.apply(found, mine, self.resolve_stretch)
             self.heard[ident] = shown
+            if ident in module_idents:         # the header says so when no listen() box is set
+                module_idents[ident].meta["companion_heard_count"] = len(shown)
             for problem in problems:
                 log.warning("companion-course: %s (%s): %s.", self.config.listening_file,
                             term.name if term else f"module {ident[1:]}", problem)
@@ -446,8 +449,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if module is not None:
             page.meta["template"] = self.config.module_template
             page.meta["companion_cite"] = self.cites[module.ident]
-            for name in RANGE_FIELDS:           # the computed times, as the header shows them
-                page.meta[name] = module.meta[name]
+            for name in (*RANGE_FIELDS, "companion_heard_count"):   # as the header shows them
+                page.meta[name] = module.meta.get(name)
             self.check_citations(module, markdown)
             page.meta["companion_heard"] = self.heard_html(module, page.url)
         if page.file.src_uri == self.config.glossary_page:
@@ -505,7 +508,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         parts = []
         for module in sorted(self.modules.values(), key=lambda m: m.number):
             html = self.rendered.get(module.src_uri, "")
-            html = html.replace(HEADER_MARK, str(macros.module_header(module.meta)))
+            # the print page carries no "Hear it discussed" list, so its header must not point to one
+            header_meta = {**module.meta, "companion_heard_count": 0}
+            html = html.replace(HEADER_MARK, str(macros.module_header(header_meta)))
             html = html.replace(FOOTER_MARK, str(macros.module_footer(module.meta)))
             html = prefix_ids(html, module.ident)
             parts.append(f'<section class="ffg-print-module" id="{module.ident}">'
