@@ -125,6 +125,8 @@ def test_glossary_says_where_each_term_comes_up(woven) -> None:
     catastrophising = comes_up("term-catastrophising")       # the host's variant found e105
     assert "101-the-chair-across-the-room" in catastrophising and "105-three-in-the-morning" in catastrophising
     assert "Comes up in" not in comes_up("term-stigma")      # nobody says it
+    # "apps" is said in 102 and 106; the initialism APPs is matched in capitals only
+    assert "Comes up in" not in comes_up("term-australian-privacy-principles-apps")
 
 
 def test_episode_page_links_its_modules_and_terms(woven) -> None:

@@ -28,6 +28,7 @@ from typing import Iterable
 import snowballstemmer
 
 Phrase = tuple[str, ...]
+INITIALISM = "="               # first character of a one-word phrase matched in capitals only
 
 _STEMMER = snowballstemmer.stemmer("english")
 # A word: letters or digits in any script, with an apostrophe inside ("don't", "person's"), or a
@@ -77,6 +78,13 @@ def word_spans(text: str) -> list[tuple[str, int, int]]:
     return [(stem(m.group()), m.start(), m.end()) for m in _WORD.finditer(normalise(text))]
 
 
+def capitals_key(word: str) -> str:
+    """'=APP' for 'APPs' or 'APP' as written in capitals, else '': an initialism is matched
+    only in capitals, so the word 'apps' is not the Australian Privacy Principles."""
+    core = word[:-1] if word.endswith("s") else word
+    return f"{INITIALISM}{core}" if len(core) >= 2 and core.isalpha() and core.isupper() else ""
+
+
 def phrase(text: str) -> Phrase:
     """A term as a tuple of stems: "Language models" -> ("languag", "model")."""
     return tuple(stem(w) for w in _WORD.findall(normalise(text).replace("-", " ")))
@@ -89,9 +97,14 @@ def content_stems(text: str) -> list[str]:
 
 
 def is_initialism(short: str, name: str) -> bool:
-    """'CBT' for 'Cognitive behavioural therapy': the initials of the name's words, in order."""
-    initials = "".join(w[0] for w in re.split(r"[\s-]+", name) if w).lower()
-    return short.isupper() and short.lower() == initials
+    """Whether a bracketed capitalised word names the term: 'CBT' for 'Cognitive behavioural
+    therapy', 'NDB' in 'Notifiable Data Breaches (NDB) scheme', 'SEWB' for 'Social and emotional
+    wellbeing'; not 'AI' in 'Hallucination (AI)', which only says which sense is meant. An
+    initialism is 2-6 capitals (a plural 's' after them too: 'APPs') and starts with the name's
+    first letter."""
+    core = short[:-1] if short.endswith("s") else short
+    return (core.isalpha() and core.isupper() and 2 <= len(core) <= 6
+            and core[0].lower() == name[:1].lower())
 
 
 def slugify(name: str) -> str:
@@ -146,9 +159,12 @@ def glossary_terms(markdown: str, variants: dict[str, list[str]] | None = None) 
         plain = _BRACKETS.sub(" ", name).strip()
         # "(CBT)" after "Cognitive behavioural therapy" is another name for it; "(AI)" after
         # "Hallucination" only says which sense is meant, so it joins the context instead.
-        forms = [plain, *(b for b in _BRACKETS.findall(name) if is_initialism(b, plain))]
-        forms += variants.get(name.lower(), [])
-        phrases = tuple(dict.fromkeys(p for p in (phrase(f) for f in forms) if p))
+        initialisms = [b for b in _BRACKETS.findall(name) if is_initialism(b, plain)]
+        if not initialisms and capitals_key(plain):            # the name is one: "TEQSA", "Ahpra"
+            initialisms, plain = [plain], ""
+        forms = [plain, *variants.get(name.lower(), [])]
+        found = [phrase(f) for f in forms] + [(capitals_key(i),) for i in initialisms]
+        phrases = tuple(dict.fromkeys(p for p in found if p and p[0]))
         own = {s for p in phrases for s in p}
         context = frozenset(s for s in content_stems(f"{name} {definition}") if s not in own)
         terms.append(Term(name, f"term-{slugify(name)}", phrases, context, definition))

@@ -33,7 +33,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from companion.course.topics import Phrase, Topic, word_spans
+from companion.course.topics import Phrase, Topic, capitals_key, word_spans
 
 WINDOW_S = 45.0             # a window: the segments starting within this many seconds of the first
 MIN_TERMS = 2               # distinct module terms a window must hold
@@ -101,16 +101,18 @@ def _scan_episode(segments: list[dict[str, Any]], index: dict[str, list[Phrase]]
     """Find the phrases in one episode's words. A phrase may run across segments (publishers'
     transcripts often have one word a segment); it belongs to the segment of its first word."""
     rows: list[_Segment] = []
-    words: list[tuple[str, int, int, int]] = []          # stem, row, begin, end
+    words: list[tuple[str, int, int, int, str]] = []      # stem, row, begin, end, capitals key
     for seg in segments:
         spans = word_spans(seg["body"])
         rows.append(_Segment(float(seg["start"]), float(seg["end"]), seg["body"], {},
                              frozenset(s for s, _, _ in spans)))
-        words += [(s, len(rows) - 1, b, e) for s, b, e in spans]
+        words += [(s, len(rows) - 1, b, e, capitals_key(seg["body"][b:e])) for s, b, e in spans]
     covered = 0                      # words up to here belong to a longer phrase already found
-    for i, (first, row, begin, _) in enumerate(words):
-        for p in index.get(first, ()):
-            if i + len(p) <= covered or tuple(w[0] for w in words[i:i + len(p)]) != p:
+    for i, (first, row, begin, _, caps) in enumerate(words):
+        for p in [*index.get(first, ()), *(index.get(caps, ()) if caps else ())]:
+            if i + len(p) <= covered:
+                continue
+            if p[0] != caps and tuple(w[0] for w in words[i:i + len(p)]) != p:
                 continue
             last = words[i + len(p) - 1]
             end = last[3] if last[1] == row else len(rows[row].body)
