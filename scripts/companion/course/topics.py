@@ -21,7 +21,6 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable
 
