@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from companion.pipeline import feed, http, private_feed
+from companion.pipeline import feed, fetch_policy, http, private_feed
 from companion.project import Project, ProjectError, open_project, site_url_problem
 from companion.pipeline.transcribe import DEFAULT_MODEL, ModelError, model_path
 
@@ -118,7 +118,8 @@ def check_feed(source: str, fetch: Callable[..., http.Response] = http.fetch) ->
                      "extra.podcast.feed (the demo and the course work without one)")
     try:
         if source.startswith(("http://", "https://")):
-            reply = fetch(source, timeout=FEED_TIMEOUT_S, retries=0)
+            with fetch_policy.feed_host(source):     # the feed's own host, wherever it is
+                reply = fetch(source, timeout=FEED_TIMEOUT_S, retries=0)
             body, url, kind = reply.body, reply.url, reply.content_type
         else:
             body, url, kind = Path(source).expanduser().read_bytes(), "", None

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
-from companion.pipeline import http, store
+from companion.pipeline import fetch_policy, http, store
 
 CHAPTERS_TYPE = "application/json+chapters"   # the MIME type the spec prefers
 SOURCE_FEED = "feed"
@@ -52,8 +52,8 @@ def validate(data: Any) -> dict[str, Any]:
 
 
 def fetch(url: str) -> dict[str, Any]:
-    """Download and validate the chapters file at `url`."""
-    body = http.fetch(url).body.decode("utf-8-sig", errors="replace")
+    """Download (within `fetch_policy.CHAPTERS`) and validate the chapters file at `url`."""
+    body = http.fetch(url, limit=fetch_policy.CHAPTERS).body.decode("utf-8-sig", errors="replace")
     try:
         data = json.loads(body)
     except (json.JSONDecodeError, RecursionError) as exc:   # RecursionError: nested too deep

@@ -29,11 +29,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Protocol
+from typing import Any, Iterable, Iterator, Mapping, Protocol
 
 from filelock import FileLock, Timeout
 
-from companion.pipeline import audio, chapters, corrections, feed, http, identity, private_feed, store, formats as tf
+from companion.pipeline import (audio, chapters, corrections, feed, fetch_policy, http, identity,
+                                private_feed, store, formats as tf)
 from companion import urls
 from companion.pipeline.budget import Budget, episode_seconds
 from companion.project import CACHE_DIR as CACHE_NAME, Project
@@ -167,14 +168,15 @@ def _url_key(url: str) -> str:
     return "sha256:" + hashlib.sha256(url.encode("utf-8")).hexdigest()
 
 
-def read_feed(project: Project, source: str) -> tuple[bytes, str, str | None, int]:
-    """Feed bytes from a URL (conditional GET, cached body on 304) or a local file."""
+def read_feed(project: Project, source: str) -> tuple[bytes, tuple[str, ...], str | None, int]:
+    """Feed bytes from a URL (conditional GET, cached body on 304) or a local file, with every
+    address the request was redirected to, its content type and HTTP status."""
     scheme = urllib.parse.urlsplit(source).scheme.lower()
     if scheme not in urls.FETCHABLE_SCHEMES:
         path = Path(source).expanduser()
         if not path.is_file():
             raise SyncError(f"no feed at {source!r}: give an http(s) URL or the path of a feed file")
-        return path.read_bytes(), "", None, 200
+        return path.read_bytes(), (), None, 200
     state_path = project.cache_dir / FEED_STATE_FILE
     cache_path = project.cache_dir / FEED_CACHE_FILE
     state = store.read_cache(state_path)   # damaged: an unconditional GET, not a stopped run
@@ -185,12 +187,12 @@ def read_feed(project: Project, source: str) -> tuple[bytes, str, str | None, in
     except http.FetchError as exc:
         raise SyncError(f"cannot read the feed: {exc}") from exc
     if reply.status == 304:
-        return cache_path.read_bytes(), reply.url, state.get("content_type"), 304
+        return cache_path.read_bytes(), reply.redirects, state.get("content_type"), 304
     store.write_bytes_atomic(cache_path, reply.body)
     store.write_json_atomic(state_path, {"url": _url_key(source), "etag": reply.etag,
                                          "last_modified": reply.last_modified,
                                          "content_type": reply.content_type})
-    return reply.body, reply.url, reply.content_type, reply.status
+    return reply.body, reply.redirects, reply.content_type, reply.status
 
 
 def _publisher_transcript(record: dict[str, Any]) -> tuple[dict[str, Any], Any] | None:
@@ -256,7 +258,14 @@ class Syncer:
 
     @contextmanager
     def locked(self) -> Iterator[None]:
-        """Hold the project's sync lock; SyncError when another sync holds it."""
+        """Hold the project's sync lock (SyncError when another sync holds it) and, for the run,
+        the fetch policy of its feed: what the feed names may reach its own host, nothing else
+        that is not public (`fetch_policy`)."""
+        with self._lock(), fetch_policy.feed_host(feed_source(self.options, self.project)[0]):
+            yield
+
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
         self.project.cache_dir.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(self.project.cache_dir / LOCK_FILE))
         try:
@@ -274,13 +283,26 @@ class Syncer:
         return private_feed.redact(text, self.secret_parts)
 
     def _read(self, source: str) -> tuple[feed.ParsedFeed, int]:
+        """The feed at `source`, its relative links resolved against `source` as configured: a
+        redirected address can hold a private feed's session token (and is then a secret too)."""
         try:
-            raw, url, content_type, status = read_feed(self.project, source)
-            return feed.parse_feed(raw, url or source, content_type), status
+            raw, redirects, content_type, status = read_feed(self.project, source)
+            if self.secret_parts:
+                self._add_secrets(redirects)
+            return feed.parse_feed(raw, source, content_type), status
         except feed.FeedError as exc:
             raise SyncError(self._redact(f"cannot use the feed {source}: {exc}")) from exc
         except SyncError as exc:
             raise SyncError(self._redact(str(exc))) from exc
+
+    def _add_secrets(self, addresses: Iterable[str]) -> None:
+        """Hide every secret part of `addresses` too (a private feed's redirects, its new address)."""
+        found = set(self.secret_parts)
+        for address in addresses:
+            found.update(private_feed.secret_parts(address))
+        self.secret_parts = sorted(found, key=len, reverse=True)
+        self.reporter = RedactingReporter(getattr(self.reporter, "inner", self.reporter),
+                                          self.secret_parts)
 
     def _follow_move(self, source: str, parsed: feed.ParsedFeed, report: Report) -> feed.ParsedFeed:
         """Read the feed at itunes:new-feed-url (one hop) and say how to update the settings."""
@@ -288,10 +310,7 @@ class Syncer:
         if not new or _same_address(new, source) or not source.startswith(("http://", "https://")):
             return parsed
         if self.secret_parts:       # a private feed's new address holds a (new) token as well
-            self.secret_parts = sorted(set(self.secret_parts) | set(private_feed.secret_parts(new)),
-                                       key=len, reverse=True)
-            self.reporter = RedactingReporter(getattr(self.reporter, "inner", self.reporter),
-                                              self.secret_parts)
+            self._add_secrets([new])
         try:
             moved, report.feed_status = self._read(new)
         except SyncError as exc:
@@ -497,7 +516,7 @@ class Syncer:
         transcribed instead) when it cannot be fetched or read."""
         link, parse = publisher
         try:
-            text = http.fetch(link["url"]).body.decode("utf-8-sig", errors="replace")
+            text = http.fetch(link["url"], limit=fetch_policy.TRANSCRIPT).body.decode("utf-8-sig", errors="replace")
             raw = (parse(json.loads(text), record.get("duration")) if parse is tf.from_json
                    else parse(text))
             if not raw:
