@@ -162,7 +162,7 @@ def test_add_to_bundle_links_are_bundle_items_with_citations(woven) -> None:
         assert parts.path == "../bundle/" and parse_qs(parts.query)["items"] == [token]
         item = bundles.parse_item(token)
         assert item.start is not None and f'"id": "e{item.ref}"' in catalogue
-    assert "Cite as (Bailey, " in html
+    assert re.search(r"Cite as \(Bailey, 2026[a-z]?, \d+:\d\d–\d+:\d\d\)", html)
 
 
 def test_staged_build_weaves_the_same(woven) -> None:

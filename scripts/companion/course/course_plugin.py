@@ -427,7 +427,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         record, episode = self.episode_cites[slug], self.episodes[slug]
         title = str(episode.get("title") or slug)
         label = f"Episode {record['number']}: {title}" if record.get("number") is not None else title
-        return weave_html.EpisodeRef(slug, record["id"], label, str(record["intext"]),
+        return weave_html.EpisodeRef(slug, record["id"], label, record["entry"],
                                      bool(record.get("listenable")),
                                      episode.get("status") == store.STATUS_NEEDS_REVIEW)
 

@@ -16,7 +16,7 @@ from typing import Any, Iterable
 
 from mkdocs.utils import get_relative_url
 
-from companion.course import bundles
+from companion.course import bundles, moment
 from companion.course.topics import Term
 from companion.course.weave import Mark, Stretch
 from companion.site.episode_html import segment_id, text
@@ -38,7 +38,7 @@ class EpisodeRef:
     slug: str
     ident: str           # bundle id: "e3" or "e<slug>"
     label: str           # "Episode 3: Nothing to lose"
-    intext: str          # "Bailey, 2026"
+    entry: dict[str, Any]  # its CSL entry (companion.course.moment cites a stretch of it)
     listenable: bool = True
     review: bool = False  # its transcript is waiting for the host to check it
 
@@ -66,8 +66,7 @@ def bundle_token(ref: EpisodeRef, stretch: Stretch) -> str | None:
 
 
 def _moment(stretch: Stretch) -> str:
-    start, end = span(stretch)
-    return f"#t={format_clock(start, exact=True)},{format_clock(end, exact=True)}"
+    return moment.fragment(*span(stretch))
 
 
 def _line(body: str) -> str:
@@ -104,10 +103,10 @@ def module_section(stretches: list[Stretch], refs: dict[str, EpisodeRef], page_u
         items.append(
             f'<li class="ffg-heard__item" data-source="{text(stretch.source)}">'
             f'<p class="ffg-heard__where">{chosen}<a class="ffg-heard__listen" href="{text(href)}">'
-            f'{text(ref.label)}, {format_clock(start)}–{format_clock(end)}</a> '
+            f'{text(ref.label)}, {moment.span(start, end)}</a> '
             f'<span class="ffg-heard__length">({format_duration(end - start)})</span>{review}</p>{quote}'
-            f'<p class="ffg-heard__meta"><span class="ffg-heard__cite">Cite as ({text(ref.intext)}, '
-            f'{format_clock(start)})</span> {add}</p></li>')
+            f'<p class="ffg-heard__meta"><span class="ffg-heard__cite">Cite as '
+            f'{text(moment.intext(ref.entry, start, end))}</span> {add}</p></li>')
     return (f'<section class="ffg-heard" data-pagefind-ignore>{HEARD_H2}{intro}'
             f'<ol class="ffg-heard__list">{"".join(items)}</ol></section>')
 
