@@ -23,8 +23,11 @@ from typing import Any
 import feedparser
 
 from companion.sanitise import clean_show_notes, plain_text
+from companion.pipeline import feedparser_bounds
 from companion.pipeline.slug import short_hash
 from companion.urls import FETCHABLE_SCHEMES   # an enclosure may never point at file:// or else
+
+feedparser_bounds.install()       # its author regex is quadratic on hostile input
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 AUDIO_EXTENSIONS = (".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".wav", ".flac", ".mp4")
@@ -200,7 +203,11 @@ def _item(entry: Any, transcripts: dict[str, list[dict[str, Any]]], base_url: st
 def parse_feed(raw: bytes, url: str = "", content_type: str | None = None) -> ParsedFeed:
     """Parse feed bytes fetched from `url`; raise FeedError when nothing usable is there."""
     # No content-location: feedparser would resolve guids against it (see the module docstring).
-    parsed = feedparser.parse(raw, response_headers={"content-type": _content_type(content_type)})
+    # Its own HTML sanitiser and link resolver are off: nh3 cleans every string we keep
+    # (`sanitise`), and feedparser's pure-Python pass cost 60% of the parse (9.5 s -> 3.9 s on a
+    # 0.5 MB feed; 50,000 escaped tags in one description took 15 s).
+    parsed = feedparser.parse(raw, response_headers={"content-type": _content_type(content_type)},
+                              sanitize_html=False, resolve_relative_uris=False)
     warnings: list[str] = []
     if not parsed.entries and not parsed.get("version"):
         raise FeedError("not an RSS or Atom feed" + (f" ({parsed.get('bozo_exception')})" if parsed.bozo else ""))

@@ -368,15 +368,17 @@ def _speech_in(regions: list[Interval], window: Window) -> float:
 
 
 def _decode_windows(model: Any, samples: np.ndarray, spans: list[Interval], regions: list[Interval],
-                    settings: Settings, out: list[Decoded]) -> list[dict[str, Any]]:
+                    settings: Settings, out: list[Decoded],
+                    on_progress: Callable[[float], None] = lambda _s: None) -> list[dict[str, Any]]:
     """First pass: the spans packed into windows of at most `settings.window_s` (a span never
     straddles a window edge) and decoded; returns the words in true time and appends the decoded
     segments to `out`. One by one (the default), each window is decoded as faster-whisper
     decodes a file, so a sentence its first pass leaves unfinished is decoded in a second pass;
-    batched, each window gets one pass and whatever it drops is left to `_refill`."""
+    batched, each window gets one pass and whatever it drops is left to `_refill`.
+    `on_progress(seconds)` is called as decoding passes each window's true end (block time)."""
     if settings.batched:
         return _decode_batched(model, samples, pack(spans, settings.window_s, PACK_GAP_S), regions,
-                               settings, out)
+                               settings, out, on_progress)
     words: list[dict[str, Any]] = []
     for window in pack(spans, settings.window_s, PACK_GAP_S):
         raw, _info = model.transcribe(window_audio(window, samples, SAMPLE_RATE), vad_filter=False,
@@ -384,11 +386,13 @@ def _decode_windows(model: Any, samples: np.ndarray, spans: list[Interval], regi
         decoded, found = _loop_guard(*decoded_segments(raw, window), _speech_in(regions, window))
         out.extend(decoded)
         words.extend(found)
+        on_progress(window.true_span[1])
     return words
 
 
 def _decode_batched(model: Any, samples: np.ndarray, windows: list[Window], regions: list[Interval],
-                    settings: Settings, out: list[Decoded]) -> list[dict[str, Any]]:
+                    settings: Settings, out: list[Decoded],
+                    on_progress: Callable[[float], None]) -> list[dict[str, Any]]:
     """Every window in one call of faster-whisper's BatchedInferencePipeline (one pass each)."""
     from faster_whisper import BatchedInferencePipeline
 
@@ -401,13 +405,16 @@ def _decode_batched(model: Any, samples: np.ndarray, windows: list[Window], regi
     by_window: list[list[Any]] = [[] for _ in windows]
     for segment in raw:
         index = int(np.searchsorted(starts, segment.start + 0.01, side="right")) - 1
-        by_window[min(max(index, 0), len(windows) - 1)].append(segment)
+        index = min(max(index, 0), len(windows) - 1)
+        by_window[index].append(segment)
+        on_progress(windows[index].true_span[0])
     words: list[dict[str, Any]] = []
     for window, found, offset in zip(windows, by_window, starts):
         decoded, found_words = _loop_guard(*decoded_segments(found, window, float(offset)),
                                            _speech_in(regions, window))
         out.extend(decoded)
         words.extend(found_words)
+    on_progress(windows[-1].true_span[1])
     return words
 
 
@@ -480,14 +487,17 @@ def _quiet_cut(samples: np.ndarray, start: int, end: int) -> int:
 
 
 def _block(samples: np.ndarray, model: Any, settings: Settings, coverage: Coverage,
-           decoded: list[Decoded]) -> list[dict[str, Any]]:
+           decoded: list[Decoded], on_progress: Callable[[float], None] = lambda _s: None
+           ) -> list[dict[str, Any]]:
     """Words of one block (float32, times from the block's start); adds to `coverage` and
-    appends the block's decoded segments to `decoded`."""
+    appends the block's decoded segments to `decoded`. `on_progress(seconds)`: how far into the
+    block decoding has come."""
     regions = speech_regions(samples)
     if not regions:
         return []
     duration = len(samples) / SAMPLE_RATE
-    words = _decode_windows(model, samples, decode_spans(regions, duration), regions, settings, decoded)
+    words = _decode_windows(model, samples, decode_spans(regions, duration), regions, settings, decoded,
+                            on_progress)
     snap_onsets(words, regions)
     gaps = uncovered(regions, words, REFILL_MIN_S)
     if gaps:
@@ -505,7 +515,8 @@ def _block(samples: np.ndarray, model: Any, settings: Settings, coverage: Covera
 def transcribe_audio(samples: np.ndarray, settings: Settings,
                      progress: Callable[[float], None] | None = None) -> Result:
     """Transcribe 16 kHz mono samples (int16 or float32) into short, word-timed segments, with
-    the coverage of the speech. `progress` is called with the seconds of audio done so far.
+    the coverage of the speech. `progress` is called with the seconds of audio done so far, as
+    each decode window is finished (so at least once per window of speech, not once per block).
 
     Raises ModelError when the model cannot load or fails on the audio.
     """
@@ -520,7 +531,8 @@ def transcribe_audio(samples: np.ndarray, settings: Settings,
             end = _quiet_cut(samples, start, start + block)
             offset = float(start) / SAMPLE_RATE
             before, segments_before = len(coverage.empty), len(decoded)
-            found = _block(to_float(samples[start:end]), model, settings, coverage, decoded)
+            found = _block(to_float(samples[start:end]), model, settings, coverage, decoded,
+                           (lambda s, at=offset: progress(at + s)) if progress else lambda _s: None)
             coverage.empty[before:] = [(a + offset, b + offset) for a, b in coverage.empty[before:]]
             decoded[segments_before:] = [d.shifted(offset) for d in decoded[segments_before:]]
             for word in found:
