@@ -70,6 +70,11 @@ def test_music_bed_intro_break_and_outro(tmp_path: Path) -> None:
         for word in segment["words"]:
             assert any(a <= word["startTime"] <= b for a, b in speech), f"a word in the music: {word}"
     assert result.coverage.percent >= 95 and not result.coverage.review_reasons(True)
+    # the model's own signals stay on the result, in true time (packed windows mapped back)
+    decoded = result.decoded
+    assert decoded and [d.start for d in decoded] == sorted(d.start for d in decoded)
+    assert all(any(a <= d.start <= b for a, b in speech) for d in decoded)
+    assert all(d.avg_logprob <= 0 and 0 <= d.no_speech_prob <= 1 and d.compression_ratio > 0 for d in decoded)
 
 
 @pytest.mark.model
