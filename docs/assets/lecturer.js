@@ -249,6 +249,21 @@
   }
   window.ffgCite.stretchCitation = stretchCitation;
 
+  /**
+   * A citation written at build time (moment.citation_html: listen() boxes, cite()) on a copy built
+   * without site_url gives the episode's address without a domain: show it absolute, from the page's
+   * own address, as the "Cite this" box does. The link's target (page-relative) already works.
+   */
+  function absoluteMoment(span) {
+    const rawUrl = span.dataset.citeUrl;
+    const url = siteUrl(rawUrl, true);
+    const ref = span.querySelector(".ffg-moment__ref");
+    if (ref) ref.innerHTML = ref.innerHTML.split(rawUrl).join(url);
+    const link = span.querySelector(".ffg-moment__link a");
+    if (link && link.textContent.startsWith(rawUrl)) link.textContent = url + link.textContent.slice(rawUrl.length);
+    delete span.dataset.citeRelative;
+  }
+
   /* ---- bundle builder and viewer ---- */
   function minutesText([lo, hi]) {
     return lo === hi ? `about ${lo} min` : `about ${lo}–${hi} min`;
@@ -541,6 +556,7 @@
     pageController = new AbortController();
     pageSignal = pageController.signal;
     document.querySelectorAll(".ffg-cite").forEach(setupCiteBox);
+    document.querySelectorAll('.ffg-moment[data-cite-relative="true"]').forEach(absoluteMoment);
     document.querySelectorAll("[data-print]").forEach((b) => b.addEventListener("click", () => window.print()));
     const bundle = document.getElementById("ffg-bundle");
     if (bundle) setupBundlePage(bundle);
