@@ -155,3 +155,27 @@ def test_arriving_by_instant_navigation_marks_the_start(browser, deployed: Deplo
     arrived_at_start(page, deployed)
     assert page.evaluate("window.__sameDocument === true"), "Material's instant navigation made no page load"
     page.close()
+
+
+def test_built_without_site_url_the_citations_show_and_link_absolute_addresses(browser, tmp_path) -> None:
+    """A preview copy (no site_url, under a sub-path): a Listen box's citation and the module's
+    References give the episode's full address, and the links go to the episode page."""
+    project = copy_project(tmp_path / "project")
+    write_episode(project / "episodes", "003-why-no", title="Why no", number=3, date="2025-02-01",
+                  duration=1800.0, audio_url=None, segments=None)
+    module = project / "docs" / "course" / MODULE_SOURCE
+    module.write_text(module.read_text() + '\n\n{{ listen(3, "08:00", "15:30", "The stretch") }}\n')
+    build(project, tmp_path / "www" / SUB_PATH)
+    server = StaticServer(tmp_path / "www").start()
+    try:
+        page = browser.new_page()
+        page.goto(f"{server.url}/{SUB_PATH}/{MODULE_URL}")
+        episode = f"{server.url}/{SUB_PATH}/episodes/003-why-no/"
+        box = page.locator(".ffg-listen .ffg-moment")
+        assert citation_parts(box)[2] == f"Stretch 8:00\u201315:30: {episode}#t=8:00,15:30"
+        for link in (box.locator(".ffg-moment__ref a"), page.locator("#ref-episode-003-why-no a")):
+            assert link.inner_text() == episode and link.evaluate("a => a.href") == episode
+        assert box.locator(".ffg-moment__link a").evaluate("a => a.href") == f"{episode}#t=8:00,15:30"
+        page.close()
+    finally:
+        server.close()

@@ -250,18 +250,19 @@
   window.ffgCite.stretchCitation = stretchCitation;
 
   /**
-   * A citation written at build time (moment.citation_html: listen() boxes, cite()) on a copy built
-   * without site_url gives the episode's address without a domain: show it absolute, from the page's
-   * own address, as the "Cite this" box does. The link's target (page-relative) already works.
+   * A citation or reference written at build time (moment.citation_html in listen() boxes and cite(),
+   * a module's References) on a copy built without site_url gives a site page's address without a
+   * domain: show it, and link it, absolute from the page's own address, as the "Cite this" box does.
    */
-  function absoluteMoment(span) {
-    const rawUrl = span.dataset.citeUrl;
+  function absoluteAddresses(el) {
+    const rawUrl = el.dataset.citeUrl;
     const url = siteUrl(rawUrl, true);
-    const ref = span.querySelector(".ffg-moment__ref");
-    if (ref) ref.innerHTML = ref.innerHTML.split(rawUrl).join(url);
-    const link = span.querySelector(".ffg-moment__link a");
-    if (link && link.textContent.startsWith(rawUrl)) link.textContent = url + link.textContent.slice(rawUrl.length);
-    delete span.dataset.citeRelative;
+    for (const a of el.querySelectorAll("a")) {
+      if (!a.textContent.startsWith(rawUrl)) continue;
+      a.textContent = url + a.textContent.slice(rawUrl.length);
+      a.setAttribute("href", a.textContent);
+    }
+    delete el.dataset.citeRelative;
   }
 
   /* ---- bundle builder and viewer ---- */
@@ -556,7 +557,7 @@
     pageController = new AbortController();
     pageSignal = pageController.signal;
     document.querySelectorAll(".ffg-cite").forEach(setupCiteBox);
-    document.querySelectorAll('.ffg-moment[data-cite-relative="true"]').forEach(absoluteMoment);
+    document.querySelectorAll('[data-cite-relative="true"]:not(.ffg-cite)').forEach(absoluteAddresses);
     document.querySelectorAll("[data-print]").forEach((b) => b.addEventListener("click", () => window.print()));
     const bundle = document.getElementById("ffg-bundle");
     if (bundle) setupBundlePage(bundle);

@@ -293,7 +293,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             record = self.cites[module.ident]
             record.update(self.rendered_fields(module.entry),
                           jsonld=citemeta.module_json_ld(module.entry, module.meta, module.references),
-                          references=[{"key": r["id"], "html": apa.reference(r)}
+                          references=[{"key": r["id"], "html": apa.reference(r),
+                                       "relative_url": self.relative_url(r)}
                                       for r in module.references])
         for slug, record in self.episode_cites.items():
             record.update(self.rendered_fields(record["entry"]),
@@ -332,6 +333,12 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             "exports": {k: f"{cite_dir}/{stem}.{k}" for k in EXPORT_KINDS},
             "highwire": citemeta.highwire(entry),
         }
+
+    def relative_url(self, entry: Entry) -> str:
+        """The entry's URL when it is one of this site's pages on a copy built without `site_url`
+        (lecturer.js shows it absolute), else ''."""
+        url = str(entry.get("URL") or "")
+        return url if url and not self.site_url and "://" not in url else ""
 
     @staticmethod
     def rendered_fields(entry: Entry) -> dict[str, Any]:
