@@ -191,5 +191,6 @@ def test_the_guide_shows_the_files_and_messages_the_code_has() -> None:
     for example in examples:
         corrections.parse(example)
     for wording in ("corrections not applied", "did you mean", "aliases", "is given twice",
-                    "is empty", "makes the transcript more than"):
+                    "is empty", "makes the transcript more than", "as the start of a comment",
+                    "curly quotes", "must be after"):
         assert wording in guide, wording
