@@ -81,3 +81,26 @@ def course_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
 def course_site_absolute(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     """The project built with a site_url, as it is published."""
     return _build(tmp_path_factory.getbasetemp() / "course-build-abs", "https://course.example.org/")
+
+
+@dataclass(frozen=True)
+class ServedSite:
+    built: BuiltSite
+    url: str            # where the site is read: the test server under /repo/
+
+
+@pytest.fixture(scope="session")
+def course_site_deployed(tmp_path_factory: pytest.TempPathFactory):
+    """The project built as GitHub Pages serves it (`site_url` = the test server under /repo/, so
+    Material's instant navigation is on) and served on 127.0.0.1 for the whole session."""
+    from site_support import DEPLOY_PATH, StaticServer
+
+    root = tmp_path_factory.getbasetemp() / "course-build-deployed"
+    www = root / "www"
+    www.mkdir(parents=True)
+    server = StaticServer(www).start()
+    url = f"{server.url}/{DEPLOY_PATH}"
+    project = prepare_project(root, url)
+    result = build(project, www / DEPLOY_PATH)
+    yield ServedSite(BuiltSite(project, www / DEPLOY_PATH, result.stdout + result.stderr), url)
+    server.close()

@@ -10,8 +10,7 @@ import re
 
 import pytest
 
-from course_support import FIXTURE_EPISODES, course_site  # noqa: F401
-from site_support import StaticServer
+from course_support import FIXTURE_EPISODES, course_site_deployed  # noqa: F401
 
 pytestmark = pytest.mark.browser
 MIN_PDF_BYTES = 20_000          # a cover-less PDF of three items with references is far larger
@@ -19,10 +18,9 @@ TIMEOUT_MS = 15_000
 
 
 @pytest.fixture(scope="module")
-def site_server(course_site):  # noqa: F811
-    server = StaticServer(course_site.site).start()
-    yield server.url + "/"
-    server.close()
+def site_server(course_site_deployed):  # noqa: F811
+    """The course as deployed: site_url under /repo/, Material's instant navigation on."""
+    return course_site_deployed.url
 
 
 def test_build_share_open_and_print_a_bundle(browser, site_server: str) -> None:

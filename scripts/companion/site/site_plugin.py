@@ -35,6 +35,7 @@ from mkdocs.utils import get_relative_url
 from companion.pipeline import store
 from companion.pipeline.chapters import published as published_chapters
 from companion.site.episode_html import Download, episode_page_html, plain_summary, text
+from companion.site.vocabulary import write_vocabulary
 
 log = logging.getLogger("mkdocs.plugins.companion.episodes")
 
@@ -202,4 +203,8 @@ def run_pagefind(site_dir: Path) -> None:
             "companion-episodes: Pagefind failed (is `pagefind[extended]` installed?):\n"
             + (result.stderr or result.stdout)[-2000:]
         )
+    try:
+        write_vocabulary(site_dir)          # the search dialog's spelling suggestions and variants
+    except (OSError, ValueError) as exc:
+        raise PluginError(f"companion-episodes: the search vocabulary was not written: {exc}") from exc
     log.info("companion-episodes: Pagefind index built in %.1f s", time.perf_counter() - started)
