@@ -92,16 +92,11 @@ def read_manual(path: Path, shown: str) -> dict[str, Any]:
     COLUMN: ..." (JSON syntax) or "FILE: chapter N ..." (the format) when it cannot be used."""
     if path.stat().st_size > MAX_MANUAL_BYTES:
         raise ChaptersError(f"chapters not applied: {shown}: larger than {MAX_MANUAL_BYTES} bytes")
-    raw = path.read_bytes()
-    try:      # Notepad's "Unicode" is UTF-16 with a byte-order mark: unambiguous, so read it
-        text = raw.decode("utf-16") if raw[:2] in (b"\xff\xfe", b"\xfe\xff") \
-            else raw.decode("utf-8-sig")
-        data = json.loads(text, parse_constant=_no_constant)
-    except UnicodeDecodeError as exc:
-        before = raw[:exc.start]
-        line, column = before.count(b"\n") + 1, len(before) - before.rfind(b"\n")
-        raise ChaptersError(f"chapters not applied: {shown}:{line}:{column}: not UTF-8 text: save "
-                            "the file as UTF-8 (Notepad: File, Save as, Encoding: UTF-8)") from exc
+    try:
+        data = json.loads(store.decode_hand_edited(path.read_bytes()), parse_constant=_no_constant)
+    except store.NotText as exc:
+        raise ChaptersError(f"chapters not applied: {shown}:{exc.line}:{exc.column}: {exc}") \
+            from exc
     except json.JSONDecodeError as exc:
         raise ChaptersError(f"chapters not applied: {shown}:{exc.lineno}:{exc.colno}: not valid "
                             f"JSON: {exc.msg}{_json_hint(exc)}") from exc

@@ -35,6 +35,7 @@ import jsonschema
 import yaml
 
 from companion.timecode import parse_time
+from companion.pipeline import store
 from companion.pipeline.formats import Segment
 
 SEGMENT_MATCH_S = 1.0            # a `segments:` start time may be this far from the real one
@@ -438,16 +439,10 @@ def load(path: Path, name: str | None = None) -> Corrections:
         raise CorrectionsError(name, [Problem(1, 1, f"{size} bytes, more than the "
                                                          f"{MAX_FILE_BYTES} a corrections file "
                                                          "may have")])
-    raw = path.read_bytes()
-    try:      # Notepad's "Unicode" is UTF-16 with a byte-order mark: unambiguous, so read it
-        text = raw.decode("utf-16") if raw[:2] in (b"\xff\xfe", b"\xfe\xff") \
-            else raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        before = raw[:exc.start]
-        line, column = before.count(b"\n") + 1, len(before) - before.rfind(b"\n")
-        raise CorrectionsError(name, [Problem(line, column, "not UTF-8 text: save the file "
-                                                                 "as UTF-8 (Notepad: File, Save "
-                                                                 "as, Encoding: UTF-8)")]) from exc
+    try:
+        text = store.decode_hand_edited(path.read_bytes())
+    except store.NotText as exc:
+        raise CorrectionsError(name, [Problem(exc.line, exc.column, str(exc))]) from exc
     return parse(text, name)
 
 
