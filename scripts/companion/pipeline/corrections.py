@@ -366,7 +366,8 @@ def _typing_slips(root: yaml.Node, lines: list[str]) -> list[Problem]:
                     problems.append(Problem(end.line + 1, column + cut.end() - 1,
                                             f"{key.value}: YAML reads ' #' as the start of a "
                                             f"comment, so this value would be {read}: "
-                                            f"put it in quotes ({key.value}: \"{typed}\")"))
+                                            f"put it in quotes ({key.value}: \"{typed}\"), or, for a "
+                                            "comment, write '# ' with a space"))
                 elif len(value.value) > 1 and value.value[0] in CURLY_OPEN \
                         and value.value[-1] in CURLY_CLOSE:
                     problems.append(Problem(*_position(value.start_mark),
