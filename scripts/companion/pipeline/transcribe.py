@@ -33,6 +33,7 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
+from companion.pipeline import language
 from companion.pipeline.audio import to_float
 from companion.timecode import format_clock
 
@@ -222,6 +223,7 @@ class Coverage:
 class Result:
     segments: list[Segment]
     coverage: Coverage
+    speech: language.Speech | None = None   # the model's confidence: is it English?
 
 
 def drop_loops(segments: list[Segment]) -> list[Segment]:
@@ -298,6 +300,7 @@ def _words_of(raw: Iterable[Any], offset: float, rate_limit_s: float | None = No
     """Words of faster-whisper segments, shifted by `offset`; when they outrun the speech
     (more than MAX_WORDS_PER_S over `rate_limit_s`), repeated segments are dropped as a loop."""
     segments = [s for s in raw if s.words]
+    language.observe(segments)
     count = sum(len(s.words) for s in segments)
     if rate_limit_s is not None and count > MAX_WORDS_PER_S * max(rate_limit_s, 1.0) + 2:
         unique, seen = [], set()
@@ -435,6 +438,7 @@ def transcribe_audio(samples: np.ndarray, settings: Settings,
     Raises ModelError when the model cannot load or fails on the audio.
     """
     model = load_model(settings.model, settings.device, settings.cpu_threads)
+    listening = language.listen()
     coverage = Coverage(audio_s=len(samples) / SAMPLE_RATE)
     words: list[dict[str, Any]] = []
     block = int(BLOCK_S * SAMPLE_RATE)
@@ -456,7 +460,8 @@ def transcribe_audio(samples: np.ndarray, settings: Settings,
     except Exception as exc:  # noqa: BLE001 - CTranslate2 errors are not typed
         raise ModelError(f"the model failed on this audio: {exc}") from exc
     spell_vocabulary(words, settings.vocabulary)
-    return Result(segments=drop_loops(cut_on_words(words)), coverage=coverage)
+    return Result(segments=drop_loops(cut_on_words(words)), coverage=coverage,
+                  speech=language.judge(listening))
 
 
 def transcribe(samples: np.ndarray, settings: Settings,
