@@ -406,8 +406,8 @@ def parse_feed(raw: bytes, url: str = "", content_type: str | None = None) -> Pa
             warnings.append(f"{item['title']!r}: its audio {refused[0].strip()!r} is not a web "
                             "address (http:// or https://); the episode is kept as text only")
         if item["guid"] in seen:
-            warnings.append(f"the feed lists guid {item['guid']!r} twice ({item['title']!r}): "
-                            "one episode, kept as first listed; ask the publisher to fix the feed")
+            warnings.append(f"duplicate guid {item['guid']!r} ({item['title']!r}): the feed lists "
+                            "it twice; one episode, as first listed; ask the publisher to fix it")
             continue
         if item["date_note"] and not item["date"]:
             warnings.append(f"{item['title']!r}: no date: {item['date_note']}; the episode keeps "

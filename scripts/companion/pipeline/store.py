@@ -132,11 +132,11 @@ def episode_dirs(episodes_dir: Path) -> Iterator[Path]:
             yield folder
 
 
-def order_key(record: dict[str, Any]) -> tuple[float, bool]:
-    """Sort key, oldest first: the moment published (UTC, whatever the offset written), an
-    undated episode at the place the feed listed it (`order_date`), just after its neighbour."""
+def order_key(record: dict[str, Any]) -> float:
+    """Sort key, oldest first: the moment published (UTC, whatever the offset written); an
+    undated episode where the feed listed it when first seen (`order_date`, see sync)."""
     when = dates.instant(record.get("date")) or dates.instant(record.get("order_date"))
-    return (when.timestamp() if when else float("-inf"), bool(record.get("date")))
+    return when.timestamp() if when else float("-inf")
 
 
 def load_episodes(episodes_dir: Path) -> list[dict[str, Any]]:

@@ -27,7 +27,7 @@ import traceback
 import urllib.parse
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Protocol
 
@@ -208,25 +208,32 @@ def cached_get(url: str, state_path: Path, cache_path: Path, offline: bool = Fal
 
 
 def in_date_order(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """`items` newest first by the moment each was published; an undated item keeps its place in
-    the feed, just after the newer of its dated neighbours, whose date it is given as
-    `order_date` (the position it is shown at, fixed when the episode is first recorded)."""
+    """`items` newest first by the moment each was published. An undated item keeps its place
+    in the feed: it is given as `order_date` a second before its newer dated neighbour (or, with
+    none, a second after its older one), k seconds for the k-th undated item in a row; sync
+    records it when the episode is first seen, so its place never moves (`store.order_key`)."""
     moments = [dates.instant(i["date"]) for i in items]
     dated = [m for m in moments if m is not None]
-    newest_first = sum(a > b for a, b in zip(dated, dated[1:])) >= sum(a < b for a, b in zip(dated, dated[1:]))
-    keys = []
-    for index, item in enumerate(items):
-        moment = moments[index]
-        if moment is None:
-            order = range(index - 1, -1, -1) if newest_first else range(index + 1, len(items))
-            neighbours = [moments[j] for j in order if moments[j] is not None]
-            moment = neighbours[0] if neighbours else None
-            item["order_date"] = moment.isoformat() if moment else None
-        else:
+    pairs = list(zip(dated, dated[1:]))
+    newest_first = sum(a > b for a, b in pairs) >= sum(a < b for a, b in pairs)
+    ordered = items if newest_first else items[::-1]         # newest first from here on
+    moments = moments if newest_first else moments[::-1]
+    for index, item in enumerate(ordered):
+        if moments[index] is not None:
             item["order_date"] = item["date"]
-        epoch = moment.timestamp() if moment else float("-inf")
-        keys.append((epoch, item["date"] is not None, -index if newest_first else index))
-    return [item for _key, item in sorted(zip(keys, items), key=lambda pair: pair[0], reverse=True)]
+            continue
+        newer = [(index - j, moments[j]) for j in range(index - 1, -1, -1) if moments[j]]
+        older = [(j - index, moments[j]) for j in range(index + 1, len(items)) if moments[j]]
+        if newer:
+            moment = newer[0][1] - timedelta(seconds=newer[0][0])
+        elif older:
+            moment = older[0][1] + timedelta(seconds=older[0][0])
+        else:
+            moment = datetime(1970, 1, 1, tzinfo=timezone.utc) - timedelta(seconds=index)
+        moments[index] = moment
+        item["order_date"] = moment.isoformat()
+    ranked = sorted(range(len(ordered)), key=lambda i: (moments[i], -i), reverse=True)
+    return [ordered[i] for i in ranked]
 
 
 def _publisher_transcript(record: dict[str, Any]) -> tuple[dict[str, Any], Any] | None:
