@@ -202,7 +202,7 @@ def test_feed_level_errors_exit_2_with_what_to_do(project, host, capsys) -> None
     assert cli.main(["sync", "--feed", "/no/such/[/x]feed.xml"]) == 2   # brackets are not markup
     assert "[/x]feed.xml" in capsys.readouterr().err
     assert cli.main(["sync", "--feed", host.add("page.html", b"<html>hi</html>")]) == 2
-    assert "not an RSS" in capsys.readouterr().err
+    assert "returned a web page" in capsys.readouterr().err
 
 
 def test_a_model_that_cannot_load_stops_the_run(project, host, capsys, tmp_path) -> None:
