@@ -184,7 +184,10 @@ def test_kill_9_mid_transcription_then_rerun_finishes(project, host) -> None:
     assert all(e["status"] != "transcribed" or (project / "episodes" / e["slug"] /
                "transcript.json").is_file() for e in records(project).values())
     assert cli.main(["sync", "--feed", feed]) == 0
-    assert {e["status"] for e in records(project).values()} == {"transcribed"}
+    # Apollo 11 radio is English recognised badly: needs-review, for that reason alone
+    assert {e["status"] for e in records(project).values()} <= set(store.HAS_TRANSCRIPT)
+    assert all(e["status"] == "transcribed" or "recognised badly" in " ".join(e["review"])
+               for e in records(project).values())
 
 
 def test_a_second_sync_at_once_exits_with_a_message(project, host, capsys) -> None:

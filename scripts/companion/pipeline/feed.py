@@ -31,6 +31,13 @@ from companion.pipeline.slug import short_hash
 from companion.urls import FETCHABLE_SCHEMES   # an enclosure may never point at file:// or else
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+# The namespace's first address, still in feeds written in 2020-21 (Podcast Index's own pc20rss).
+PODCAST_NAMESPACES = (PODCAST_NS, "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md")
+
+
+def _podcast_tags(element: ET.Element, name: str) -> list[ET.Element]:
+    """`element`'s children `podcast:<name>` under either address of the namespace."""
+    return [child for ns in PODCAST_NAMESPACES for child in element.findall(f"{{{ns}}}{name}")]
 AUDIO_EXTENSIONS = (".mp3", ".m4a", ".m4b", ".aac", ".ogg", ".oga", ".opus", ".wav", ".flac")
 VIDEO_EXTENSIONS = (".mp4", ".m4v", ".mov", ".webm", ".mkv")
 # Types that say nothing about the media: the file's extension decides, then ffmpeg (probing).
@@ -215,7 +222,7 @@ def _transcripts_by_item(raw: bytes, base_url: str) -> dict[str, list[dict[str, 
     for item in root.iter("item"):
         tags = [{"url": t.get("url"), "type": t.get("type"), "rel": t.get("rel"),
                  "language": t.get("language")}
-                for t in item.findall(f"{{{PODCAST_NS}}}transcript") if t.get("url")]
+                for t in _podcast_tags(item, "transcript") if t.get("url")]
         keys = [(item.findtext("guid") or "").strip()]
         enclosure = item.find("enclosure")
         if enclosure is not None:
@@ -229,8 +236,8 @@ def _alternates(item: ET.Element, base_url: str) -> list[dict[str, Any]]:
     """An item's `podcast:alternateEnclosure`s, each as its first http(s) `podcast:source`
     (Podcasting 2.0 namespace; a source's `contentType` overrides the element's `type`)."""
     found = []
-    for alternate in item.findall(f"{{{PODCAST_NS}}}alternateEnclosure"):
-        for source in alternate.findall(f"{{{PODCAST_NS}}}source"):
+    for alternate in _podcast_tags(item, "alternateEnclosure"):
+        for source in _podcast_tags(alternate, "source"):
             url = fetchable(base_url, source.get("uri"))
             media_type = source.get("contentType") or alternate.get("type")
             if url and media_kind(media_type, url) != "other":

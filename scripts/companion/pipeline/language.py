@@ -7,9 +7,9 @@ its tokens), `compression_ratio` (gzip ratio of its text: loops and filler compr
 `no_speech_prob`. openai/whisper's own fallback rules use the same three (`logprob_threshold`
 -1.0, `compression_ratio_threshold` 2.4, `no_speech_threshold` 0.6; transcribe.py there).
 
-`observe` is called with every batch of decoded segments (one line in transcribe.py) while a
-`listen()` is open; `judge` sums them, weighted by each segment's duration, into `Speech`. The
-thresholds were calibrated on English and non-English speech made with espeak-ng and on the real
+Each word's probability is used too. `observe` is called with every batch of decoded segments
+(one line in transcribe.py) while a `listen()` is open; `judge` sums them, weighted by each
+segment's duration, into `Speech`. The thresholds were calibrated on English and non-English speech made with espeak-ng and on the real
 English recordings in tests/data (bench/language.py prints the figures; tests/test_language.py
 holds the calibration clips).
 """
@@ -20,15 +20,21 @@ import contextvars
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable
 
-# Calibrated by bench/language.py (see its output in the module's test): English (real and
-# synthetic) stays above; German, French, Spanish, Italian, Dutch, Polish... fall below.
-MEAN_LOGPROB_MIN = -0.75          # duration-weighted mean avg_logprob of the whole episode
+# Calibrated by bench/language.py with tiny.en (figures of 2026-12-07, mean log-probability /
+# mean word probability): real English read or spoken (JFK, LibriVox prose and sonnets) -0.24 to
+# -0.39 / 0.88-0.91; espeak-ng English -0.37 / 0.88; espeak-ng German -1.14 / 0.38, French
+# -1.15 / 0.40, Spanish -2.18, Dutch -0.75 / 0.49, Polish -1.89, Portuguese -2.54, Swedish
+# -2.27, Turkish -1.23; the Apollo 11 air-to-ground radio (English through heavy noise, recognised
+# badly) -0.86 / 0.48. The thresholds sit between the two groups.
+MEAN_LOGPROB_MIN = -0.6           # duration-weighted mean avg_logprob of the whole episode
+WORD_PROB_MIN = 0.65              # duration-weighted mean of the words' probabilities
 LOW_LOGPROB = -1.0                # a segment below this was decoded unsure (whisper's threshold)
 LOW_SHARE_MAX = 0.5               # share of the decoded time in unsure segments
-MIN_SECONDS = 4.0                 # less decoded speech than this is not judged
-REASON = "the speech may not be English (or was recognised badly): the model was unsure"
+MIN_SECONDS = 3.0                 # less decoded speech than this is not judged
+REASON = ("the speech may not be English, or it was recognised badly (noisy or unclear audio): "
+          "the model was unsure of what it wrote")
 
-_observed: contextvars.ContextVar[list[tuple[float, float, float, float]] | None] = \
+_observed: contextvars.ContextVar[list[tuple[float, ...]] | None] = \
     contextvars.ContextVar("observed_segments", default=None)
 
 
@@ -40,13 +46,15 @@ class Speech:
     low_share: float              # share of `seconds` in segments with avg_logprob < LOW_LOGPROB
     compression_ratio: float      # mean compression ratio
     no_speech_prob: float         # mean no-speech probability
+    word_prob: float = 1.0        # mean of the words' probabilities
 
     @property
     def unsure(self) -> bool:
         """Whether the transcript is likely invented: not English, or badly recognised."""
         if self.seconds < MIN_SECONDS:
             return False
-        return self.mean_logprob < MEAN_LOGPROB_MIN or self.low_share > LOW_SHARE_MAX
+        return (self.mean_logprob < MEAN_LOGPROB_MIN or self.word_prob < WORD_PROB_MIN
+                or self.low_share > LOW_SHARE_MAX)
 
     def to_json(self) -> dict[str, Any]:
         return {k: round(v, 3) for k, v in asdict(self).items()} | {"unsure": self.unsure}
@@ -68,8 +76,10 @@ def observe(segments: Iterable[Any]) -> None:
     if found is None:
         return
     for s in segments:
+        words = [float(w.probability) for w in (s.words or [])]
         found.append((max(float(s.end) - float(s.start), 0.0), float(s.avg_logprob),
-                      float(s.compression_ratio), float(s.no_speech_prob)))
+                      float(s.compression_ratio), float(s.no_speech_prob),
+                      sum(words) / len(words) if words else 0.0))
 
 
 def judge(token: contextvars.Token) -> Speech | None:
@@ -79,15 +89,16 @@ def judge(token: contextvars.Token) -> Speech | None:
     return summarise(found)
 
 
-def summarise(found: list[tuple[float, float, float, float]]) -> Speech | None:
-    """`Speech` from (seconds, avg_logprob, compression_ratio, no_speech_prob) per segment."""
+def summarise(found: list[tuple[float, ...]]) -> Speech | None:
+    """`Speech` from (seconds, avg_logprob, compression_ratio, no_speech_prob, mean word
+    probability) per segment."""
     seconds = sum(d for d, *_ in found)
     if seconds <= 0:
         return None
     mean = lambda index: sum(row[0] * row[index] for row in found) / seconds   # noqa: E731
     low = sum(d for d, logprob, *_ in found if logprob < LOW_LOGPROB)
     return Speech(seconds=seconds, mean_logprob=mean(1), low_share=low / seconds,
-                  compression_ratio=mean(2), no_speech_prob=mean(3))
+                  compression_ratio=mean(2), no_speech_prob=mean(3), word_prob=mean(4))
 
 
 def review_reasons(data: dict[str, Any] | None) -> list[str]:
@@ -100,5 +111,5 @@ def review_reasons(data: dict[str, Any] | None) -> list[str]:
         return []
     if not speech.unsure:
         return []
-    return [f"{REASON} (mean log-probability {speech.mean_logprob:.2f}, "
-            f"{100 * speech.low_share:.0f}% of it unsure)"]
+    return [f"{REASON} (mean log-probability {speech.mean_logprob:.2f}, mean word probability "
+            f"{speech.word_prob:.2f})"]
