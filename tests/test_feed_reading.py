@@ -16,7 +16,7 @@ from companion.pipeline.feed import FeedError, parse_feed
 from podcast_server import rss
 
 RSS_HEAD = ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
-            'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" '
+            'xmlns:media="http://search.yahoo.com/mrss/" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" '
             'xmlns:podcast="https://podcastindex.org/namespace/1.0" '
             'xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>T</title>')
 
@@ -122,7 +122,13 @@ def test_audio_is_chosen_before_video_by_declared_type() -> None:
         '<enclosure url="https://h/cover.jpg" type="image/jpeg"/>'
         '<enclosure url="https://h/show.m4a?x=1" type=""/></item>',
         '<item><guid>mp4-audio</guid><title>M4A as mp4</title>'
-        '<enclosure url="https://h/ep.mp4" type="audio/mp4"/></item>')
+        '<enclosure url="https://h/ep.mp4" type="audio/mp4"/></item>',
+        '<item><guid>media</guid><title>Media RSS only</title>'           # AntennaPod#2354 kin
+        '<media:content url="https://h/m.jpg" medium="image"/>'
+        '<media:content url="https://h/m.mp4" type="video/mp4" isDefault="true"/>'
+        '<media:content url="https://h/m.mp3" type="audio/mpeg"/></item>',
+        '<item><guid>picture</guid><title>Picture only</title>'
+        '<enclosure url="https://h/cover.png"/></item>')
     items = {i["guid"]: i for i in parse_feed(raw).items}
     assert items["v"]["enclosure"]["url"] == "https://h/e.mp3"          # player: the audio too
     assert items["v"]["audio_source"]["url"] == "https://h/e.mp3"
@@ -135,6 +141,8 @@ def test_audio_is_chosen_before_video_by_declared_type() -> None:
     assert items["untyped"]["audio_source"]["url"] == "https://h/show.m4a?x=1"
     assert "file name" in items["untyped"]["audio_source"]["why"]
     assert items["mp4-audio"]["audio_source"]["url"] == "https://h/ep.mp4"
+    assert items["media"]["enclosure"]["url"] == items["media"]["audio_source"]["url"] == "https://h/m.mp3"
+    assert items["picture"]["enclosure"] is None and items["picture"]["audio_source"] is None
 
 
 # ---- not a feed ---------------------------------------------------------------------------------

@@ -40,6 +40,8 @@ def _podcast_tags(element: ET.Element, name: str) -> list[ET.Element]:
     return [child for ns in PODCAST_NAMESPACES for child in element.findall(f"{{{ns}}}{name}")]
 AUDIO_EXTENSIONS = (".mp3", ".m4a", ".m4b", ".aac", ".ogg", ".oga", ".opus", ".wav", ".flac")
 VIDEO_EXTENSIONS = (".mp4", ".m4v", ".mov", ".webm", ".mkv")
+NOT_MEDIA_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".pdf", ".html", ".htm",
+                        ".txt", ".json", ".vtt", ".srt", ".xml")
 # Types that say nothing about the media: the file's extension decides, then ffmpeg (probing).
 UNDECLARED_TYPES = ("", "application/octet-stream", "binary/octet-stream", "application/x-download",
                     "application/download", "application/force-download")
@@ -88,8 +90,14 @@ def _int_or_none(value: Any) -> int | None:
     return int(text) if text.isdigit() else None
 
 
+def _field(entry: Any, name: str) -> Any:
+    """`entry[name]` as written: feedparser maps a missing `updated*` to `published*` with a
+    DeprecationWarning; a dict lookup of the stored keys does not."""
+    return dict.get(entry, name)
+
+
 def _date_text(entry: Any) -> str | None:
-    return entry.get("published") or entry.get("updated") or None
+    return _field(entry, "published") or _field(entry, "updated") or None
 
 
 def _date(entry: Any, day_first: bool | None) -> dates.PubDate:
@@ -98,7 +106,7 @@ def _date(entry: Any, day_first: bool | None) -> dates.PubDate:
     ours = dates.parse_pubdate(_date_text(entry), day_first)
     if ours.iso:
         return ours
-    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
+    parsed = _field(entry, "published_parsed") or _field(entry, "updated_parsed")
     if parsed:
         try:
             iso = datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc).isoformat()
@@ -124,7 +132,7 @@ def media_kind(media_type: str | None, url: str | None) -> str:
         return "audio"
     if path.endswith(VIDEO_EXTENSIONS):
         return "video"
-    return "unknown"
+    return "other" if path.endswith(NOT_MEDIA_EXTENSIONS) else "unknown"
 
 
 def _looks_like_audio(enclosure: dict[str, Any]) -> bool:
@@ -161,12 +169,19 @@ def _rank(media: dict[str, Any]) -> tuple[int, int]:
 
 
 def _enclosures(entry: Any, base_url: str) -> list[dict[str, Any]]:
-    """The item's `<enclosure>`s that are media at a web address, in document order."""
+    """The item's `<enclosure>`s that are media at a web address, in document order, then its
+    Media RSS `<media:content>`s (some hosts give the audio only there; AntennaPod and
+    podcastparser read them too)."""
     found = []
     for e in entry.get("enclosures", []):
         url = fetchable(base_url, e.get("href"))
         if url and _looks_like_audio(e):
             found.append(_media(url, e.get("type"), e.get("length"), "enclosure"))
+    for m in entry.get("media_content", []):
+        url = fetchable(base_url, m.get("url"))
+        if (url and m.get("medium", "audio") in ("audio", "video")
+                and media_kind(m.get("type"), url) != "other" and url not in [f["url"] for f in found]):
+            found.append(_media(url, m.get("type"), m.get("filesize") or m.get("fileSize"), "media:content"))
     return found
 
 
