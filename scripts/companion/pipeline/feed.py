@@ -135,7 +135,7 @@ def media_kind(media_type: str | None, url: str | None) -> str:
     return "other" if path.endswith(NOT_MEDIA_EXTENSIONS) else "unknown"
 
 
-def _looks_like_audio(enclosure: dict[str, Any]) -> bool:
+def _is_media(enclosure: dict[str, Any]) -> bool:
     return media_kind(enclosure.get("type"), enclosure.get("href")) != "other"
 
 
@@ -175,7 +175,7 @@ def _enclosures(entry: Any, base_url: str) -> list[dict[str, Any]]:
     found = []
     for e in entry.get("enclosures", []):
         url = fetchable(base_url, e.get("href"))
-        if url and _looks_like_audio(e):
+        if url and _is_media(e):
             found.append(_media(url, e.get("type"), e.get("length"), "enclosure"))
     for m in entry.get("media_content", []):
         url = fetchable(base_url, m.get("url"))
@@ -423,7 +423,7 @@ def parse_feed(raw: bytes, url: str = "", content_type: str | None = None) -> Pa
     for entry, extra in zip(parsed.entries, strict):
         item = _item(entry, transcripts, url, extra, day_first)
         refused = [e["href"] for e in entry.get("enclosures", [])
-                   if e.get("href") and _looks_like_audio(e)] if not item["enclosure"] else []
+                   if e.get("href") and _is_media(e)] if not item["enclosure"] else []
         if refused:
             warnings.append(f"{item['title']!r}: its audio {refused[0].strip()!r} is not a web "
                             "address (http:// or https://); the episode is kept as text only")
