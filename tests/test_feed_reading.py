@@ -55,6 +55,7 @@ def records(root: Path) -> dict[str, dict]:
     ("mar., 08 déc. 2026 10:00:00 +0100", "2026-12-08"),             # French
     ("December 9, 2026", "2026-12-09"),
     ("Thu, 10 Dec 2026 10:00 AM EST", "2026-12-10"),
+    ("Fri, 11 Dec 2026 23:30:00 America/Los_Angeles", "2026-12-11"),  # IANA zone, not 12 Dec
 ])
 def test_every_date_form_feeds_write_keeps_the_publishers_day(written: str, day: str) -> None:
     parsed = parse_pubdate(written)

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Iterable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import parser as dateutil_parser
 from dateutil.parser import ParserError, UnknownTimezoneWarning
@@ -56,6 +57,7 @@ _GMT_OFFSET = re.compile(r"\b(?:GMT|UTC)\s*([+-]\d{2}:?\d{2})\b")
 _NUMERIC = re.compile(r"(?<![\d:])(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})(?![\d:])")
 _BAD_FIELD = re.compile(r"(hour|minute|second|day|month|year)\b.*(must be|out of range).*", re.I)
 _ZONE_NAME = re.compile(r"\s([A-Za-z]{1,5})$")            # `... 08:00:00 CEST`
+_IANA_ZONE = re.compile(r"\s([A-Za-z]+(?:/[A-Za-z_+-]+)+)$")   # `... 12:00:00 Europe/London`
 _WEEKDAY = re.compile(r"^[^\W\d]+\.?,\s*")                 # `mar., 08 déc.`: redundant, dropped
 
 
@@ -122,6 +124,17 @@ def _clean(text: str) -> str:
     return text
 
 
+def _iana_zone(text: str) -> ZoneInfo | None:
+    """The IANA time zone a date ends with (`Europe/London`), from the system's tz database."""
+    found = _IANA_ZONE.search(text)
+    if not found:
+        return None
+    try:
+        return ZoneInfo(found.group(1))
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
 def _rfc822(text: str) -> datetime | None:
     """The standard library's reading, unless it dropped a zone name it does not know (it then
     returns a naive time, as if no zone had been written)."""
@@ -183,17 +196,24 @@ def parse_pubdate(text: str | None, day_first: bool | None = None) -> PubDate:
     if not raw:
         return PubDate(None, None)
     cleaned = _clean(raw)
+    named_zone, problem = _iana_zone(cleaned), None
+    if zone_name := _IANA_ZONE.search(cleaned):
+        cleaned = cleaned[: zone_name.start()]
+        if named_zone is None:
+            problem = f"its time zone {zone_name.group(1)!r} is not one we know"
     when = _rfc822(cleaned) or _iso(cleaned)
-    problem = None
     if when is None:
         numeric = _NUMERIC.search(cleaned)
         if (numeric and day_first is None and int(numeric.group(1)) <= 12
                 and int(numeric.group(2)) <= 12 and numeric.group(1) != numeric.group(2)):
             return PubDate(None, f"pubDate {raw!r} is ambiguous (day/month or month/day?) and "
                                  "no other date in the feed settles it")
-        when, problem = _dateutil(cleaned, day_first)
+        when, why = _dateutil(cleaned, day_first)
         if when is None:
-            return PubDate(None, f"pubDate {raw!r}: {problem}")
+            return PubDate(None, f"pubDate {raw!r}: {why}")
+        problem = problem or why
+    if named_zone and when.tzinfo is None:
+        when = when.replace(tzinfo=named_zone)     # that zone's offset on that day (DST too)
     note = f"pubDate {raw!r}: {problem}: taken as UTC" if problem else None
     try:
         offset = when.utcoffset()
