@@ -39,10 +39,19 @@ def module_files() -> list[Path]:
     return sorted(COURSE.glob(MODULE_GLOB))
 
 
+# Episode 7 has a transcript and an enclosure, so its page has the player and its "Assigned stretch"
+# box; the audio is never served (no network in tests), so a seek stays pending, as on a slow host.
+STRETCH_AUDIO = "https://course.example.org/audio/007.mp3"
+STRETCH_SEGMENTS = [{"startTime": 2.0, "endTime": 16.0, "body": "Welcome back to the show."},
+                    {"startTime": 745.0, "endTime": 752.5, "body": "This is where the stretch begins."},
+                    {"startTime": 752.5, "endTime": 1085.0, "body": "And this is the long middle of it."}]
+
+
 def add_fixture_episodes(episodes_dir: Path) -> None:
     for number, (slug, title, date, duration) in FIXTURE_EPISODES.items():
         write_episode(episodes_dir, slug, title=title, number=number, date=date,
-                      duration=duration, audio_url=None, segments=None)
+                      duration=duration, audio_url=STRETCH_AUDIO if number == 7 else None,
+                      segments=STRETCH_SEGMENTS if number == 7 else None)
 
 
 def prepare_project(root: Path, site_url: str = "") -> Path:

@@ -144,7 +144,8 @@ def test_no_unhedged_overclaim(path: Path) -> None:
     for sentence in SENTENCE.split(prose):
         lowered = sentence.lower()
         for phrase in OVERCLAIMS:
-            if phrase in lowered:
+            # whole words: "improves" is not "proves"
+            if re.search(rf"\b{re.escape(phrase)}\b", lowered):
                 assert any(h in lowered for h in HEDGES), f"{path.name}: unhedged '{phrase}': {sentence}"
 
 
@@ -232,14 +233,87 @@ def test_a_student_can_name_the_privacy_principles_and_ethics_standard(course_si
         assert needed in answers, f"Module 7 self-check answers do not name {needed!r}"
 
 
-def test_sources_once_left_unreferenced_are_now_in_the_reference_lists(course_site) -> None:  # noqa: F811
-    """The CFA complaint (via 404 Media, a group author starting with a digit) and the undated APS
-    poll (n.d.-c among three undated APS pages) are cited in text and listed in APA 7 form."""
+def test_news_only_sources_are_named_in_prose_and_read_pages_are_findable(course_site) -> None:  # noqa: F811
+    """The 2026-12-06 audit: a news item the bank holds without a title (the CFA complaint via 404
+    Media) is named in the prose with no pseudo-reference; a page that was read (the undated APS
+    poll, n.d.-a among three undated APS pages: its title files first in APA order) is listed by its
+    real title with its address."""
     def page(slug: str) -> str:
         path = course_site.site / "course" / slug / "index.html"
         return re.sub(r"\s+", " ", " ".join(lxml.html.fromstring(
             path.read_text(encoding="utf-8")).xpath("//article")[0].itertext()))
     harms, access = page("05-risks-and-harms"), page("06-access-cost-system")
-    assert "(404 Media, n.d.)" in harms and "404 Media. (n.d.). [News report on a complaint" in harms
-    assert "(Australian Psychological Society, n.d.-c)" in access
-    assert "Australian Psychological Society. (n.d.-c). [Results of a July member poll" in access
+    assert "news report by 404 Media" in harms and "404 Media. (n.d.)" not in harms
+    assert "(Australian Psychological Society, n.d.-a)" in access
+    assert ("Australian Psychological Society. (n.d.-a). APS member poll shows cost remains the "
+            "biggest barrier to care") in access
+    assert "psychology.org.au/insights/aps-member-poll" in access
+
+
+# --- Assessment aligned to the objectives (2026-12-06 audit, issue 21) -------------------------
+
+CASE = re.compile(r"^\*\*\d+\. Case \(objectives? (?P<numbers>[\d ,and]+)\): .+\*\*\s*$", re.M)
+# Reflection prompts that ask a student about their own life rather than their practice (the
+# lecturer guide: "Do not ask students to disclose their own mental health or their own chatbot use").
+DISCLOSURE = re.compile(r"\b(think of a time|have you (ever )?(felt|tried|used)|in your own relationships|"
+                        r"for you personally|what did it cost you|you have tried)\b", re.I)
+
+
+def section_text(text: str, heading: str) -> str:
+    match = re.search(rf"^{re.escape(heading)}\s*$(.*?)(?=^## |\Z)", text, re.M | re.S)
+    return match.group(1) if match else ""
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.stem)
+def test_every_objective_has_an_applied_self_check(path: Path) -> None:
+    """Each objective is tested by at least one case to judge (a 'Case (objective N)' item)."""
+    text = path.read_text(encoding="utf-8")
+    objectives = get_data(text)[1]["objectives"]
+    covered = {int(n) for m in CASE.finditer(section_text(body(path), "## Self-check"))
+               for n in re.findall(r"\d+", m.group("numbers"))}
+    missing = sorted(set(range(1, len(objectives) + 1)) - covered)
+    assert not missing, f"{path.name}: no applied self-check for objective(s) {missing}"
+    assert covered <= set(range(1, len(objectives) + 1)), f"{path.name}: a case names no objective: {covered}"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.stem)
+def test_reflection_questions_ask_about_practice_not_personal_disclosure(path: Path) -> None:
+    prompts = section_text(body(path), "## Reflection questions")
+    assert prompts.strip(), path.name
+    hits = DISCLOSURE.findall(prompts)
+    assert not hits, f"{path.name}: a reflection question asks for personal disclosure: {hits}"
+
+
+def test_disclosure_check_catches_the_audits_examples() -> None:
+    """The phrases the 2026-12-06 audit flagged (01:368, 02:340, 04:358, 05:438) are caught."""
+    for prompt in ("Think of a time someone accepted you after you showed them something",
+                   "Have you felt heard by a chatbot?", "Which of the seven uses have you tried",
+                   "What is one sign, for you personally, that it would be time"):
+        assert DISCLOSURE.search(prompt), prompt
+
+
+# --- The thesis's own source (issue 21) ---------------------------------------------------------
+
+ESSAY_URL = "https://www.iamtonybailey.com/read/empty-promise-ai-therapy"
+
+
+def test_the_hosts_essay_is_cited_where_the_argument_is_attributed_and_exported(course_site) -> None:  # noqa: F811
+    """Every module that sets out the host's argument as his cites his essay (Bailey, n.d.), lists
+    it with its address (APA 7 untitled work: a bracketed description), and the module's RIS and
+    the site's CSL-JSON exports carry it, so a reference manager gets it too."""
+    import json
+    import rispy
+    cite = course_site.site / "cite"
+    for path in MODULES:
+        meta = get_data(path.read_text(encoding="utf-8"))[1]
+        if "baileynd" not in meta["references"]:
+            continue
+        page = (course_site.site / "course" / path.stem / "index.html").read_text(encoding="utf-8")
+        assert "(Bailey, n.d.)" in page and ESSAY_URL in page, path.stem
+        assert "Bailey, T. (n.d.). [Essay on AI as therapy]" in re.sub(r"<[^>]+>", "", page), path.stem
+        ris = rispy.loads((cite / f"module-{meta['module']}-references.ris").read_text(encoding="utf-8"))
+        assert any(r.get("url") == ESSAY_URL or ESSAY_URL in r.get("urls", []) for r in ris), path.stem
+    cited_by = [p.stem for p in MODULES if "baileynd" in get_data(p.read_text(encoding="utf-8"))[1]["references"]]
+    assert {"01-what-therapy-does", "02-why-a-model-cannot"} <= set(cited_by), cited_by
+    items = json.loads((cite / "bibliography.json").read_text(encoding="utf-8"))
+    assert any(i.get("URL") == ESSAY_URL for i in items)

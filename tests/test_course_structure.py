@@ -30,8 +30,7 @@ REQUIRED_SECTIONS = ("## Reflection questions", "## Self-check", "## For lecture
 QUESTIONS_RANGE = (1, 3)
 OBJECTIVES_RANGE = (3, 5)
 KEYPOINTS_RANGE = (3, 6)
-READING_GRADE_CEILING = 13          # loose: the style guide aims for 10 or below
-GRADE_TARGET = 10
+GRADE_TARGET = 10                   # the style guide and the brief: grade 10 or below
 TITLE_PREFIX_CHARS = 40             # enough of a title to be unique in the evidence bank
 
 MODULES = module_files()
@@ -201,7 +200,7 @@ def test_reading_grade(path: Path, grade_report: None) -> None:
     body, _ = load(path)
     grade = textstat.flesch_kincaid_grade(prose(body))
     GRADES[path.stem] = grade
-    assert grade < READING_GRADE_CEILING, f"{path.name}: reading grade {grade}"
+    assert grade <= GRADE_TARGET, f"{path.name}: reading grade {grade:.1f} is above {GRADE_TARGET}"
 
 
 def test_evidence_matcher_rejects_a_source_the_bank_lacks() -> None:
@@ -215,3 +214,24 @@ def test_evidence_matcher_rejects_a_source_the_bank_lacks() -> None:
              "author": [{"literal": "Ministry of Invented Affairs"}], "evidence": "4.4"}
     assert not in_evidence(invented, evidence, evidence.splitlines())
     assert not in_evidence(group, evidence, evidence.splitlines())
+
+
+def test_every_cited_reference_can_be_found_by_a_reader(library: dict[str, dict[str, Any]]) -> None:
+    """The 2026-12-06 audit found 28 of 85 references a reader could not retrieve (a bracketed
+    description and no URL). Each cited reference now gives a way to find it: a DOI or URL, or a
+    full record (a real title plus the journal, proceedings, publisher, report number or the
+    group that issued it); a bracketed description is allowed only with a URL (APA 7, untitled
+    works)."""
+    cited = {k for path in MODULES for k in load(path)[1]["references"]}
+    lost = []
+    for key in sorted(cited):
+        entry = library[key]
+        if entry.get("DOI") or entry.get("URL"):
+            continue
+        title = str(entry.get("title", ""))
+        people, _ = bibliography.names(entry)
+        group = bool(people and people[0].get("literal"))
+        record = entry.get("container-title") or entry.get("publisher") or entry.get("number") or group
+        if title.startswith("[") or not record:
+            lost.append(key)
+    assert not lost, f"references a reader cannot find (add a DOI, URL or full record): {lost}"

@@ -10,11 +10,19 @@ from pathlib import Path
 
 import pytest
 
-from companion.pipeline import http
+from companion.pipeline import fetch_policy, http
 
 AUDIO = Path(__file__).parent / "data" / "audio"
 
 FEED = b"<rss version='2.0'><channel><title>t</title></channel></rss>" * 50
+
+
+@pytest.fixture(autouse=True)
+def feed_on_this_machine():
+    """These requests are the feed's own (a feed served from 127.0.0.1), as in a sync run; outside
+    a run nothing on loopback is reached (tests/test_hostile.py)."""
+    with fetch_policy.feed_host("http://127.0.0.1/feed.xml"):
+        yield
 
 
 def test_gzip_and_validators(host) -> None:

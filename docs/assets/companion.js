@@ -248,6 +248,7 @@
       this.setRange(target.end === null ? null : target);
       const index = this.indexAt(target.start);
       if (index >= 0) this.keepInView(this.segments[index], true, true);   // a link lands at once, audio or not
+      this.highlight(target.start);        // the segment holding the stretch's start, while the audio loads
       this.seek(target.start, { message: target.end === null
         ? `Ready to play from ${clock(target.start)}.`
         : `Ready to play ${clock(target.start)} to ${clock(target.end)}.` });
@@ -265,8 +266,6 @@
       this.rangeEl.hidden = !range;
       this.rangeEl.textContent = "";
       if (!range) return;
-      const title = this.transcript ? this.transcript.dataset.title : document.title;
-      const date = this.transcript ? this.transcript.dataset.date : "";
       const url = new URL(window.location.href);
       url.hash = `t=${clock(range.start, true)},${clock(range.end, true)}`;
       const label = document.createElement("span");
@@ -280,10 +279,11 @@
       clear.type = "button";
       clear.className = "md-button ffg-range__clear";
       clear.textContent = "Show whole transcript";
-      const cite = document.createElement("span");
-      cite.className = "ffg-range__cite";
-      cite.textContent = `${title}${date ? ` (${date})` : ""}. Fall From Grace [Podcast episode], ${clock(range.start)}–${clock(range.end)}. ${url.href}`;
-      this.rangeEl.append(label, " ", play, " ", clear, cite);
+      // The stretch is cited as everywhere else on the site (lecturer.js, ffgCite: APA in-text time
+      // stamp, the episode's reference, the link beside it); a page without it keeps the link alone.
+      const cite = window.ffgCite && window.ffgCite.stretchCitation
+        ? window.ffgCite.stretchCitation(range.start, range.end) : null;
+      this.rangeEl.append(label, " ", play, " ", clear, cite || url.href);
     }
 
     onRangeClick(event) {
@@ -341,7 +341,9 @@
         this.audio.currentTime = range.end;
         announce(this.statusEl, `Stopped at ${clock(range.end)}, the end of the assigned stretch.`);
       }
-      this.highlight(this.audio.currentTime);             // the real position, never the one asked for
+      // The real position, never the one asked for; while a seek is pending (the audio still loading)
+      // the segment the link landed on stays marked, not the 0:00 the element reports until then.
+      if (!this.target) this.highlight(this.audio.currentTime);
     }
 
     loop() {

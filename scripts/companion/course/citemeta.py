@@ -107,9 +107,18 @@ def highwire(entry: Entry) -> list[tuple[str, str]]:
     return [(name, " ".join(str(content).split())) for name, content in tags]   # one line each
 
 
-def _json_ld(data: dict[str, Any]) -> str:
-    """JSON for a <script> element: '</' escaped so the text cannot close the element."""
-    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+# Inside <script>, "</script", "<!--" and "<script" change how HTML reads the rest of the page
+# (WHATWG HTML 4.12.1.3, "restrictions for contents of script elements"); U+2028/2029 end a line
+# in older JavaScript. As \u escapes they are the same JSON (RFC 8259 section 7) and inert HTML.
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                              "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def json_for_script(data: Any) -> str:
+    """JSON text safe inside an HTML <script> element: `<`, `>`, `&`, U+2028 and U+2029 written
+    as \\u escapes (as Django's json_script and Rails' json_escape do), so no feed string can
+    end the element, open a comment or start another script."""
+    return json.dumps(data, ensure_ascii=False).translate(_SCRIPT_SAFE)
 
 
 def module_json_ld(entry: Entry, meta: dict[str, Any], references: list[Entry]) -> str:
@@ -130,7 +139,7 @@ def module_json_ld(entry: Entry, meta: dict[str, Any], references: list[Entry]) 
     }
     if entry.get("issued"):
         data["datePublished"] = str(entry["issued"])
-    return _json_ld(data)
+    return json_for_script(data)
 
 
 def episode_json_ld(entry: Entry, episode: dict[str, Any]) -> str:
@@ -151,4 +160,4 @@ def episode_json_ld(entry: Entry, episode: dict[str, Any]) -> str:
     if (episode.get("enclosure") or {}).get("url"):
         data["associatedMedia"] = {"@type": "MediaObject",
                                    "contentUrl": episode["enclosure"]["url"]}
-    return _json_ld(data)
+    return json_for_script(data)

@@ -60,6 +60,13 @@ REFERENCES_TITLE, REFERENCES_ID, REFERENCES_LEVEL = "References", "references", 
 CATALOGUE = "catalogue.json"
 BIBLIOGRAPHY_STEM = "bibliography"
 EXPORT_LABELS = {"ris": "RIS", "bib": "BibTeX", "json": "CSL-JSON"}
+# Which file each reference manager reads best, from their import code (see exports.py): Zotero's
+# CSL-JSON import keeps every type the course cites (preprint, podcast, statute, case); its RIS and
+# BibTeX imports have no preprint or podcast type. EndNote imports RIS, not BibTeX. Mendeley
+# imports RIS and BibTeX (its importer is not public, so its type choices are untested here).
+DOWNLOADS_ADVICE = ("Zotero: import the CSL-JSON file, which keeps every kind of reference (a "
+                    "preprint, a podcast episode, a law, a court case) as that kind. EndNote: import "
+                    "the RIS file. Mendeley: import the RIS file (or BibTeX). LaTeX: use the BibTeX file.")
 # One line, on stderr and not through MkDocs' logger: a strict local build (the demo, the tests)
 # must still pass without site_url; `companion deploy` is what refuses.
 NO_SITE_URL = ("WARNING -  companion-course: site_url is not set in mkdocs.yml: the Common "
@@ -72,7 +79,7 @@ NO_CARTRIDGE_NOTE = (
 EXPORT_KINDS = tuple(exports.WRITERS)
 PUBLIC_FIELDS = ("kind", "id", "title", "url", "relative_url", "apa_html", "apa_text", "intext",
                  "exports", "number", "summary", "reading", "listening", "references", "slug",
-                 "duration", "site_path")
+                 "duration", "site_path", "apa_rank")
 
 
 class CourseConfig(Config):
@@ -196,7 +203,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         for slug, episode in sorted(self.episodes.items(), key=lambda i: i[1].get("date") or ""):
             self.add_episode(slug, episode)
         self.flag_unretrievable()
-        self.check_same_author_date()
+        self.letter_works()
         glossary = files.get_file_from_path(self.config.glossary_page)
         self.glossary = self.glossary_record(glossary) if glossary else None
         self.check_syllabus()
@@ -221,20 +228,17 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         date = str(meta.get("updated") or meta.get("date") or self.config.course_date or "")
         entry = citemeta.module_entry(meta, self.absolute(file.url), self.config.course_author,
                                       self.config.course_title, date)
-        refs = sorted((self.library[k] for k in meta["references"]), key=apa.sort_key)
+        refs = [self.library[k] for k in meta["references"]]     # put in APA order by letter_works
         try:
             questions = selfcheck.questions(file.content_string, self.renderer)
         except selfcheck.SelfCheckError as exc:
             raise PluginError(f"companion-course: docs/{file.src_uri}: {exc}") from exc
         module = Module(file.src_uri, file.url, meta, entry, refs, questions)
         self.modules[file.src_uri] = module
-        self.cites[module.ident] = self.cite_record(
-            "module", module.ident, f"module-{module.number}", entry,
-            citemeta.module_json_ld(entry, meta, refs))
+        self.cites[module.ident] = self.cite_record("module", module.ident, f"module-{module.number}", entry)
         self.cites[module.ident].update(
             number=module.number, summary=str(meta["summary"]),
             reading=meta["reading_minutes"], listening=meta["listening_minutes"],
-            references=[{"key": r["id"], "html": apa.reference(r)} for r in refs],
             reference_downloads=self.reference_downloads(module))
         meta["companion_cite"] = self.cites[module.ident]     # the print page renders from it
 
@@ -246,14 +250,40 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 f'<a href="{get_relative_url(f"{self.config.cite_dir}/{stem}.{kind}", module.url)}" '
                 f'download>{label}</a>' for kind, label in EXPORT_LABELS.items())
         return (f"Download these references: {links(f'module-{module.number}-references')}. "
-                f"The whole course bibliography: {links(BIBLIOGRAPHY_STEM)}.")
+                f"The whole course bibliography: {links(BIBLIOGRAPHY_STEM)}. {DOWNLOADS_ADVICE}")
 
-    def check_same_author_date(self) -> None:
-        """Warn (a strict build fails) for references an in-text citation cannot tell apart."""
-        for group in apa.same_author_date(self.library.values()):
-            log.warning("companion-course: references %s share the author-date label (%s): give "
-                        "each a year_suffix (a, b, ... in title order; APA 7 section 9.47).",
-                        ", ".join(sorted(e["id"] for e in group)), apa.intext(group[0]))
+    def letter_works(self) -> None:
+        """Letter every work the site cites (sources, modules, episodes) that shares its authors
+        and year with another (APA 7 section 9.47: 2026a, 2026b), all at once so that a label
+        means one work on every page; then render every reference, in-text form and reference
+        list with those letters. A `year_suffix` written in the bibliography that APA order
+        contradicts is a warning: the module text may cite the old letter."""
+        modules = sorted(self.modules.values(), key=lambda m: m.number)
+        works = [*self.library.values(), *(m.entry for m in modules),
+                 *(r["entry"] for r in self.episode_cites.values())]
+        suffixes = apa.assign_suffixes(works)
+        for work in works:
+            written, wanted = bibliography.year_suffix(work), suffixes[str(work["id"])]
+            if written and written != wanted and work is self.library.get(str(work["id"])):
+                log.warning("companion-course: reference %s has year_suffix '%s' but APA order "
+                            "gives it '%s' (%s): remove year_suffix; the letters are worked out.",
+                            work["id"], written, wanted, apa.intext({**work, "year_suffix": wanted}))
+            work.pop("year-suffix", None)
+            work["year_suffix"] = wanted
+        # A bundle lists modules and episodes together: each record carries its place in APA order.
+        rank = {id(work): place for place, work in enumerate(sorted(works, key=apa.sort_key))}
+        for record in self.cites.values():
+            record["apa_rank"] = rank[id(record["entry"])]
+        for module in modules:
+            module.references.sort(key=apa.sort_key)
+            record = self.cites[module.ident]
+            record.update(self.rendered_fields(module.entry),
+                          jsonld=citemeta.module_json_ld(module.entry, module.meta, module.references),
+                          references=[{"key": r["id"], "html": apa.reference(r)}
+                                      for r in module.references])
+        for slug, record in self.episode_cites.items():
+            record.update(self.rendered_fields(record["entry"]),
+                          jsonld=citemeta.episode_json_ld(record["entry"], self.episodes[slug]))
 
     def flag_unretrievable(self) -> None:
         """Say in the build log which references a reader cannot retrieve (no DOI, no URL)."""
@@ -271,26 +301,28 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             log.info("companion-course: episodes %s and %s both have number %s; bundles name "
                      "the later one by its slug", self.cites[ident]["slug"], slug, ident[1:])
             ident = f"e{slug}"
-        record = self.cite_record("episode", ident, f"episode-{slug}", entry,
-                                  citemeta.episode_json_ld(entry, episode))
+        record = self.cite_record("episode", ident, f"episode-{slug}", entry)
         record.update(slug=slug, number=episode.get("episode"),
                       duration=episode.get("duration"), site_path=url,
                       listenable=episode.get("status") != store.STATUS_NO_AUDIO)
         self.cites[ident] = record
         self.episode_cites[slug] = record
 
-    def cite_record(self, kind: str, ident: str, stem: str, entry: Entry, json_ld: str) -> dict[str, Any]:
-        """What the cite box, the head metadata, the bundle page and the exports need."""
+    def cite_record(self, kind: str, ident: str, stem: str, entry: Entry) -> dict[str, Any]:
+        """What the cite box, the head metadata, the bundle page and the exports need; the APA
+        forms are added by `letter_works`, once every work's year letter is known."""
         cite_dir = self.config.cite_dir
-        reference = apa.reference(entry)
         return {
             "kind": kind, "id": ident, "title": entry["title"], "entry": entry,
             "url": entry["URL"], "relative_url": not self.site_url,
-            "apa_html": reference, "apa_text": apa.plain(reference),
-            "intext": apa.intext(entry),
             "exports": {k: f"{cite_dir}/{stem}.{k}" for k in EXPORT_KINDS},
-            "highwire": citemeta.highwire(entry), "jsonld": json_ld,
+            "highwire": citemeta.highwire(entry),
         }
+
+    @staticmethod
+    def rendered_fields(entry: Entry) -> dict[str, Any]:
+        reference = apa.reference(entry)
+        return {"apa_html": reference, "apa_text": apa.plain(reference), "intext": apa.intext(entry)}
 
     def glossary_record(self, file: File) -> dict[str, Any]:
         _, meta = get_data(file.content_string)
@@ -484,4 +516,5 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         for module in sorted(self.modules.values(), key=lambda m: m.number):
             lines.append(f"- **Module {module.number} references:** "
                          f"{links(f'module-{module.number}-references')}")
-        return "\n".join(lines) + "\n\n" + self.cartridge_note(page_src) + "\n"
+        return ("\n".join(lines) + "\n\n" + DOWNLOADS_ADVICE + "\n\n" + self.cartridge_note(page_src)
+                + "\n")

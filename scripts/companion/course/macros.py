@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from companion.course import cite_macros, course_macros
+from companion.course import cite_macros, course_macros, figures
 from companion.site import episode_macros
 
 
@@ -16,3 +16,4 @@ def define_env(env: Any) -> None:
     episode_macros.register(env)
     cite_macros.register(env)
     course_macros.register(env)
+    figures.register(env)

@@ -26,9 +26,11 @@ from typing import Any
 import feedparser
 
 from companion.sanitise import clean_show_notes, plain_text
-from companion.pipeline import dates
+from companion.pipeline import dates, feedparser_bounds
 from companion.pipeline.slug import short_hash
 from companion.urls import FETCHABLE_SCHEMES   # an enclosure may never point at file:// or else
+
+feedparser_bounds.install()       # its author regex is quadratic on hostile input
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 # The namespace's first address, still in feeds written in 2020-21 (Podcast Index's own pc20rss).
@@ -403,7 +405,11 @@ def parse_feed(raw: bytes, url: str = "", content_type: str | None = None) -> Pa
     if not raw.strip() or is_web_page(raw) or _head(raw).startswith((b"{", b"[")):
         raise FeedError(not_a_feed(raw, url))
     # No content-location: feedparser would resolve guids against it (see the module docstring).
-    parsed = feedparser.parse(raw, response_headers={"content-type": _content_type(content_type)})
+    # Its own HTML sanitiser and link resolver are off: nh3 cleans every string we keep
+    # (`sanitise`), and feedparser's pure-Python pass cost 60% of the parse (9.5 s -> 3.9 s on a
+    # 0.5 MB feed; 50,000 escaped tags in one description took 15 s).
+    parsed = feedparser.parse(raw, response_headers={"content-type": _content_type(content_type)},
+                              sanitize_html=False, resolve_relative_uris=False)
     warnings: list[str] = []
     if not parsed.entries and not parsed.get("version"):
         reason = not_a_feed(raw, url)

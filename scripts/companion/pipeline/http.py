@@ -7,6 +7,11 @@ not, because asking again will not change the answer. A 429 or 503 with `Retry-A
 (RFC 9110 section 10.2.3) is waited out when the wait is short and the run's waiting budget allows;
 otherwise the request fails saying when the host asked to be asked again.
 
+Every request goes through `fetch_policy`: http(s) only on every hop, no reserved address other
+than the feed's own host, checked on the address each connection uses; a size bound per kind of
+download counted on decompressed bytes as they arrive, and a deadline for the whole fetch (a
+watchdog closes the socket, so a host that sends one byte every 29 s cannot hold the run).
+
 A download resumes only when the host confirms the file is the one whose head is on disk
 (RFC 9110 section 13.1.5, `If-Range` with the validator recorded when the download started);
 a 200, a 416, or a 206 for another file starts it again from zero.
@@ -15,21 +20,23 @@ a 200, a 416, or a 206 for another file starts it again from zero.
 from __future__ import annotations
 
 import email.utils
-import gzip
 import hashlib
 import http.client
 import os
 import socket
+import threading
 import time
 import urllib.error
 import urllib.request
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, TypeVar
 
 from companion import __version__, urls
-from companion.pipeline import store
+from companion.pipeline import fetch_policy, store
+from companion.pipeline.fetch_policy import Limit, Refused
 
 TIMEOUT_S = 30.0             # per connect/read; a stalled server fails instead of hanging
 RETRIES = 4                  # attempts after the first, for transient failures only
@@ -50,6 +57,145 @@ _TRANSIENT = (urllib.error.URLError, ConnectionError, socket.timeout, TimeoutErr
 
 class FetchError(Exception):
     """A request failed for good; the message is fit to show the maintainer."""
+
+
+class DeadlineExceeded(Exception):
+    """A fetch took longer than its kind's deadline (not retried: the host is too slow)."""
+
+
+class _Guard:
+    """One fetch's connections: each made to an address the policy allows, all closed by a
+    watchdog when the fetch's deadline passes, and the redirects followed on the way."""
+
+    def __init__(self, policy: fetch_policy.Policy, limit: Limit):
+        self.policy = policy
+        self.limit = limit
+        self.hops: list[str] = []
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._timer = threading.Timer(limit.deadline_s, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> "_Guard":
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+    def _expire(self) -> None:
+        self.expired = True
+        for sock in self._sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def connect(self, address: tuple[str, int], timeout: object = None,
+                source_address: object = None) -> socket.socket:
+        """socket.create_connection, to an allowed address of `address`'s host only."""
+        host, port = address
+        last: OSError | None = None
+        for family, kind, proto, _name, sockaddr in self.policy.addresses(host, port):
+            if self.expired:               # a redirect after the deadline: no new connection
+                raise socket.timeout(f"deadline passed before connecting to {host}")
+            sock = socket.socket(family, kind, proto)
+            if isinstance(timeout, (int, float)):
+                sock.settimeout(timeout)
+            self._sockets.append(sock)
+            try:
+                sock.connect(sockaddr)
+                return sock
+            except OSError as exc:
+                sock.close()
+                last = exc
+        raise last or OSError(f"cannot connect to {host}")
+
+
+def _guarded(base: type[http.client.HTTPConnection],
+             guard: _Guard) -> Callable[..., http.client.HTTPConnection]:
+    """A connection factory for urllib's do_open whose sockets go through `guard`."""
+    def make(host: str, **kwargs: object) -> http.client.HTTPConnection:
+        connection = base(host, **kwargs)
+        connection._create_connection = guard.connect     # every connection, every redirect
+        return connection
+    return make
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, guard: _Guard):
+        super().__init__()
+        self.guard = guard
+
+    def http_open(self, req: urllib.request.Request):
+        return self.do_open(_guarded(http.client.HTTPConnection, self.guard), req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, guard: _Guard):
+        super().__init__()
+        self.guard = guard
+
+    def https_open(self, req: urllib.request.Request):
+        return self.do_open(_guarded(http.client.HTTPSConnection, self.guard), req,
+                            context=self._context)
+
+
+class _RedirectHandler(urllib.request.HTTPRedirectHandler):
+    """Follows http(s) redirects only (urllib alone follows one to ftp://), noting each hop."""
+
+    def __init__(self, guard: _Guard):
+        super().__init__()
+        self.guard = guard
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001 - stdlib
+        try:
+            self.guard.policy.check_scheme(newurl)
+        except Refused as exc:
+            raise Refused(f"redirected to {exc}") from None
+        self.guard.hops.append(newurl)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _opener(guard: _Guard) -> urllib.request.OpenerDirector:
+    """An opener with http and https only (no ftp, file or data handlers, no proxies: a proxy
+    would be the address checked, not the host asked for)."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (_HTTPHandler(guard), _HTTPSHandler(guard), _RedirectHandler(guard),
+                    urllib.request.HTTPDefaultErrorHandler(), urllib.request.HTTPErrorProcessor()):
+        opener.add_handler(handler)
+    return opener
+
+
+def _read_body(reply, limit: Limit, url: str, gzipped: bool) -> bytes:
+    """The body of `reply`, gunzipped when `gzipped`; raise TooLarge as soon as what it announces
+    or what has arrived (decompressed) passes `limit.max_bytes`."""
+    announced = reply.headers.get("Content-Length", "")
+    if not gzipped and announced.isdigit() and int(announced) > limit.max_bytes:
+        raise fetch_policy.TooLarge(_too_large(url, limit, f"announces {int(announced):,} bytes"))
+    out = bytearray()
+    inflate = zlib.decompressobj(wbits=31) if gzipped else None
+    while chunk := reply.read1(CHUNK_BYTES):
+        if inflate is None:
+            out += chunk
+        else:
+            while chunk:
+                out += inflate.decompress(chunk, limit.max_bytes - len(out) + 1)
+                if len(out) > limit.max_bytes:
+                    break
+                chunk = inflate.unconsumed_tail
+                if inflate.eof:                 # gzip may hold several members (RFC 1952)
+                    chunk = inflate.unused_data.lstrip(b"\0")   # zero padding is not a member
+                    inflate = zlib.decompressobj(wbits=31)
+        if len(out) > limit.max_bytes:
+            raise fetch_policy.TooLarge(_too_large(url, limit, "is larger" + (
+                " once decompressed" if gzipped else "")))
+    return bytes(out)
+
+
+def _too_large(url: str, limit: Limit, what: str) -> str:
+    return (f"{url} {what} than the {limit.max_bytes // fetch_policy.MiB} MB a {limit.kind} may "
+            f"be; not read further")
 
 
 class WaitBudget:
@@ -105,11 +251,12 @@ class Response:
     etag: str | None
     last_modified: str | None
     content_type: str | None
+    redirects: tuple[str, ...] = ()   # every address redirected to, in order (secrets too)
 
 
-def _open(request: urllib.request.Request, timeout: float):
+def _open(request: urllib.request.Request, timeout: float, guard: _Guard):
     try:
-        return urllib.request.urlopen(request, timeout=timeout)
+        return _opener(guard).open(request, timeout=timeout)
     except urllib.error.HTTPError as exc:
         if exc.code == 304:
             return exc
@@ -123,6 +270,10 @@ def _is_transient(exc: BaseException) -> bool:
 
 
 def _describe(exc: BaseException) -> str:
+    if isinstance(exc, (Refused, DeadlineExceeded)):
+        return str(exc)
+    if isinstance(exc, zlib.error):
+        return f"the gzip body is damaged ({exc})"
     if isinstance(exc, urllib.error.HTTPError):
         return f"HTTP {exc.code} {exc.reason}"
     if isinstance(exc, urllib.error.URLError):
@@ -171,11 +322,31 @@ def with_retries(action: Callable[[], T], what: str, retries: int = RETRIES,
             attempt += 1
 
 
+def _within_deadline(limit: Limit, url: str, action: Callable[[_Guard], T]) -> T:
+    """Run `action` with a guard for one fetch of `url`: the run's policy on every connection
+    and a watchdog at `limit.deadline_s`; DeadlineExceeded when the watchdog fired."""
+    with _Guard(fetch_policy.current(), limit) as guard:
+        try:
+            result = action(guard)
+        except Exception as exc:   # noqa: BLE001 - a cut socket fails in many ways
+            if guard.expired:
+                raise DeadlineExceeded(f"{url} took longer than the {limit.deadline_s:.0f} s a "
+                                       f"{limit.kind} may take; stopped") from exc
+            raise
+        if guard.expired:          # the watchdog's shutdown can read as a clean end of body
+            raise DeadlineExceeded(f"{url} took longer than the {limit.deadline_s:.0f} s a "
+                                   f"{limit.kind} may take; stopped")
+        return result
+
+
 def fetch(url: str, etag: str | None = None, last_modified: str | None = None,
-          timeout: float = TIMEOUT_S, retries: int = RETRIES) -> Response:
+          timeout: float = TIMEOUT_S, retries: int = RETRIES,
+          limit: Limit = fetch_policy.FEED) -> Response:
     """GET `url` with gzip and conditional headers; a 304 comes back with an empty body.
 
-    `retries=0` asks once, for checks that should answer quickly (`companion doctor`)."""
+    The body is bounded by `limit` (bytes once decompressed, seconds for the whole fetch), every
+    connection by the run's `fetch_policy`. `retries=0` asks once, for checks that should answer
+    quickly (`companion doctor`). Raises FetchError naming the URL and, for a refusal, the rule."""
     url = _uri(url)
     headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"}
     if etag:
@@ -183,18 +354,18 @@ def fetch(url: str, etag: str | None = None, last_modified: str | None = None,
     if last_modified:
         headers["If-Modified-Since"] = last_modified
 
-    def once() -> Response:
-        with _open(urllib.request.Request(url, headers=headers), timeout) as reply:
+    def once(guard: _Guard) -> Response:
+        with _open(urllib.request.Request(url, headers=headers), timeout, guard) as reply:
             status = reply.status if hasattr(reply, "status") else reply.code
-            body = b"" if status == 304 else reply.read()
-            if reply.headers.get("Content-Encoding", "").lower() == "gzip" and body:
-                body = gzip.decompress(body)
+            gzipped = reply.headers.get("Content-Encoding", "").lower() == "gzip"
+            body = b"" if status == 304 else _read_body(reply, limit, url, gzipped)
             return Response(status=status, body=body, url=reply.geturl() or url,
                             etag=reply.headers.get("ETag") or etag,
                             last_modified=reply.headers.get("Last-Modified") or last_modified,
-                            content_type=reply.headers.get("Content-Type"))
+                            content_type=reply.headers.get("Content-Type"),
+                            redirects=tuple(guard.hops))
 
-    return with_retries(once, f"fetching {url}", retries)
+    return with_retries(lambda: _within_deadline(limit, url, once), f"fetching {url}", retries)
 
 
 def _total_from_headers(reply, offset: int) -> int | None:
@@ -241,7 +412,9 @@ def download(url: str, dest: Path, expected_bytes: int | None = None,
     and Last-Modified seen when the download started are kept beside it (`.part.json`) and sent
     as If-Range. Anything else (no validators, a 200, a 416, a 206 for a changed file) discards
     the `.part` and starts from zero, so a re-upload is never spliced onto the old file's head.
-    Raises FetchError naming the URL.
+    The file is bounded by `fetch_policy.audio_limit(expected_bytes)` (announced or arriving:
+    stopped and discarded past it) and its deadline; every connection by the run's policy.
+    Raises FetchError naming the URL and, for a refusal, the rule.
     """
     if dest.is_file():
         return dest
@@ -256,7 +429,13 @@ def download(url: str, dest: Path, expected_bytes: int | None = None,
         part.unlink(missing_ok=True)
         meta.unlink(missing_ok=True)
 
-    def once() -> int | None:
+    limit = fetch_policy.audio_limit(expected_bytes)
+
+    def too_large(what: str) -> fetch_policy.TooLarge:
+        discard()
+        return fetch_policy.TooLarge(_too_large(uri, limit, what))
+
+    def once(guard: _Guard) -> int | None:
         validators = store.read_cache(meta)
         offset = part.stat().st_size if part.is_file() else 0
         confirm = _if_range(validators) if validators.get("url") == url_key else None
@@ -268,20 +447,22 @@ def download(url: str, dest: Path, expected_bytes: int | None = None,
             headers["Range"] = f"bytes={offset}-"
             headers["If-Range"] = confirm
         try:
-            reply_cm = _open(urllib.request.Request(uri, headers=headers), timeout)
+            reply_cm = _open(urllib.request.Request(uri, headers=headers), timeout, guard)
         except urllib.error.HTTPError as exc:
             if exc.code == 416 and offset:  # the file on the host is now shorter than our part
                 discard()
-                return once()
+                return once(guard)
             raise
         with reply_cm as reply:
             if offset and (reply.status != 206 or not _same_file(reply, validators, offset)):
                 if reply.status == 206:     # another file's tail: ask for the whole new file
                     discard()
                     reply.close()
-                    return once()
+                    return once(guard)
                 offset = 0                  # a 200: the whole (new) file follows
             total = _total_from_headers(reply, offset)
+            if total is not None and total > limit.max_bytes:
+                raise too_large(f"announces {total:,} bytes, more")
             if not offset:
                 store_validators = {"url": url_key, "etag": reply.headers.get("ETag"),
                                     "last_modified": reply.headers.get("Last-Modified"),
@@ -289,9 +470,11 @@ def download(url: str, dest: Path, expected_bytes: int | None = None,
                 store.write_json_atomic(meta, store_validators)
             with open(part, "ab" if offset else "wb") as out:
                 done = offset
-                while chunk := reply.read(CHUNK_BYTES):
-                    out.write(chunk)
+                while chunk := reply.read1(CHUNK_BYTES):
                     done += len(chunk)
+                    if done > limit.max_bytes:
+                        raise too_large("is larger")
+                    out.write(chunk)
                     if progress:
                         progress(done, total)
                 out.flush()
@@ -300,7 +483,7 @@ def download(url: str, dest: Path, expected_bytes: int | None = None,
                 raise http.client.IncompleteRead(b"", total - done)
             return total
 
-    total = with_retries(once, f"downloading {url}")
+    total = with_retries(lambda: _within_deadline(limit, uri, once), f"downloading {url}")
     size = part.stat().st_size
     want = total if total is not None else expected_bytes
     if want and size != want:

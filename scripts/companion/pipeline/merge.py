@@ -7,9 +7,16 @@ in a source (`DIR/<slug>/episode.json` or `DIR/episodes/<slug>/episode.json`):
   episode's chapters are hand-written (`chapters_source: manual`);
 - a finished episode is never replaced by an unfinished one, nor by a transcript no newer
   (`transcribed_at`); an unfinished one (pending, failed) takes the incoming state;
-- a folder whose guid differs from the episode already under that slug is refused;
-- only plain files are copied (no links, no hidden temporary files), `episode.json` last, so its
-  `status` is the last thing to change, as in sync.
+- a folder whose guid differs from the episode already under that slug is refused, and so is one
+  whose record names another folder (`slug`) or whose guid another episode already has: two
+  folders for one episode would stop the site build;
+- links are never followed: a source, `episodes/`, an episode folder or a file that is a symbolic
+  link is refused (an artifact could point them at anything on the runner);
+- only plain files are copied (no hidden temporary files), `episode.json` last, so its `status` is
+  the last thing to change, as in sync;
+- each folder is checked alone, and wholly before anything is written (every file read, the raw
+  transcript parsed): a bad folder is refused with the reason, never half-copied, and the rest
+  merge.
 
 After copying, the transcript formats are written again from `transcript.raw.json` with this
 project's `corrections.yml`, so a correction made while a shard was running still applies.
@@ -17,12 +24,13 @@ project's `corrections.yml`, so a correction made while a shard was running stil
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from companion.pipeline import corrections, store
+from companion.pipeline import corrections, store, formats as tf
 from companion.pipeline.sync import write_outputs
 
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")   # what slug.episode_slug gives out
@@ -37,12 +45,32 @@ class MergeReport:
     warnings: list[str] = field(default_factory=list)
 
 
-def episode_folders(source: Path) -> Iterator[Path]:
-    """The episode folders in `source` (a folder of episodes, or one that holds `episodes/`)."""
+def episode_folders(source: Path, report: MergeReport) -> Iterator[Path]:
+    """The episode folders in `source` (a folder of episodes, or one that holds `episodes/`);
+    links (the source, its `episodes/`, a folder) are refused in `report`, never followed."""
     base = source / "episodes" if (source / "episodes").is_dir() else source
+    for link in (source, base):
+        if link.is_symlink():
+            report.refused.append((str(link), "a symbolic link: not followed"))
+            return
     for folder in sorted(base.iterdir()) if base.is_dir() else ():
-        if folder.is_dir() and not folder.is_symlink() and (folder / store.EPISODE_FILE).is_file():
+        if folder.is_symlink() and (folder / store.EPISODE_FILE).exists():
+            report.refused.append((folder.name, "a symbolic link: not followed"))
+        elif folder.is_dir() and not folder.is_symlink() and (folder / store.EPISODE_FILE).is_file():
             yield folder
+
+
+def _guids(episodes_dir: Path) -> dict[str, str]:
+    """guid -> slug of every episode already in `episodes_dir` (unreadable records skipped)."""
+    found: dict[str, str] = {}
+    for folder in store.episode_dirs(episodes_dir):
+        try:
+            record = store.read_json(folder / store.EPISODE_FILE)
+        except (OSError, ValueError):
+            continue
+        if isinstance(record, dict) and isinstance(record.get("guid"), str):
+            found.setdefault(record["guid"], folder.name)
+    return found
 
 
 def _read_record(path: Path) -> dict[str, Any] | None:
@@ -87,8 +115,55 @@ def _protected(name: str, existing: dict[str, Any] | None, target: Path) -> bool
         existing.get("chapters_source") == "manual"
 
 
-def merge_folder(folder: Path, episodes_dir: Path, report: MergeReport) -> None:
-    """Merge one episode folder into `episodes_dir` by the rules above."""
+class Refusal(Exception):
+    """Why one incoming folder is not merged (the rest still are)."""
+
+
+def _incoming_files(folder: Path, incoming: dict[str, Any]) -> dict[str, bytes]:
+    """Every plain file of `folder` but episode.json, read now, so nothing is written for a
+    folder that turns out to be unreadable; raise Refusal for a link or a transcript that is not
+    a transcript."""
+    files: dict[str, bytes] = {}
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.name == store.EPISODE_FILE:
+            continue
+        if path.is_symlink():
+            raise Refusal(f"{path.name} is a symbolic link: not followed")
+        if path.is_file():
+            files[path.name] = path.read_bytes()
+    if _finished(incoming):
+        try:
+            raw = json.loads(files.get(store.RAW_TRANSCRIPT_FILE, b"null"))
+        except ValueError as exc:
+            raise Refusal(f"its {store.RAW_TRANSCRIPT_FILE} is not JSON ({exc})") from exc
+        if raw is not None:
+            try:                       # what merge writes from it afterwards, tried first
+                for write in (tf.to_json, tf.to_vtt, tf.to_srt, tf.to_txt, tf.to_html):
+                    write(raw["segments"])
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise Refusal(f"its {store.RAW_TRANSCRIPT_FILE} is not a transcript "
+                              f"({type(exc).__name__}: {exc})") from exc
+    return files
+
+
+def _check_identity(slug: str, incoming: dict[str, Any], existing: dict[str, Any] | None,
+                    guids: dict[str, str]) -> None:
+    """Raise Refusal when the incoming record would make two folders of one episode, or one
+    folder of two."""
+    if existing and existing.get("guid") != incoming.get("guid"):
+        raise Refusal(f"another episode (guid {existing.get('guid')!r}) already has this folder")
+    named = incoming.get("slug")
+    if named is not None and named != slug:
+        raise Refusal(f"its episode.json names another folder ({named!r})")
+    owner = guids.get(incoming["guid"])
+    if owner is not None and owner != slug:
+        raise Refusal(f"its guid {incoming['guid']!r} belongs to the episode in {owner!r}")
+
+
+def merge_folder(folder: Path, episodes_dir: Path, report: MergeReport,
+                 guids: dict[str, str] | None = None) -> None:
+    """Merge one episode folder into `episodes_dir` by the rules above; `guids` (guid -> slug
+    of the episodes there, kept up to date) is read from `episodes_dir` when not given."""
     slug = folder.name
     if not SLUG_PATTERN.fullmatch(slug):
         report.refused.append((slug, "not an episode folder name"))
@@ -97,22 +172,28 @@ def merge_folder(folder: Path, episodes_dir: Path, report: MergeReport) -> None:
     if incoming is None:
         report.refused.append((slug, "its episode.json is a link, not JSON or not an episode"))
         return
+    guids = _guids(episodes_dir) if guids is None else guids
     target = episodes_dir / slug
-    existing = store.read_json(target / store.EPISODE_FILE) \
-        if (target / store.EPISODE_FILE).is_file() else None
-    if existing and existing.get("guid") != incoming.get("guid"):
-        report.refused.append((slug, f"another episode (guid {existing.get('guid')!r}) "
-                                     "already has this folder"))
+    try:
+        if target.is_symlink():
+            raise Refusal(f"{target} is a symbolic link: not followed")
+        existing = _read_record(target / store.EPISODE_FILE) \
+            if (target / store.EPISODE_FILE).is_file() else None
+        _check_identity(slug, incoming, existing, guids)
+        why = _why_keep(incoming, existing)
+        files = None if why else _incoming_files(folder, incoming)
+    except Refusal as exc:
+        report.refused.append((slug, str(exc)))
         return
-    why = _why_keep(incoming, existing)
-    if why:
+    except (OSError, UnicodeError) as exc:
+        report.refused.append((slug, f"cannot be read ({exc})"))
+        return
+    if files is None:
         report.kept.append((slug, why))
         return
-    files = [f for f in sorted(folder.iterdir())
-             if f.is_file() and not f.is_symlink() and not f.name.startswith(".")]
-    for source in [f for f in files if f.name != store.EPISODE_FILE]:
-        if not _protected(source.name, existing, target):
-            store.write_bytes_atomic(target / source.name, source.read_bytes())
+    for name, data in files.items():
+        if not _protected(name, existing, target):
+            store.write_bytes_atomic(target / name, data)
     raw_path = target / store.RAW_TRANSCRIPT_FILE
     if _finished(incoming) and raw_path.is_file():
         try:
@@ -125,13 +206,15 @@ def merge_folder(folder: Path, episodes_dir: Path, report: MergeReport) -> None:
         # "feed" here, the next sync would fetch the feed's chapters over the maintainer's.
         incoming.update({k: existing.get(k) for k in ("chapters_source", "chapters_fetched_url")})
     store.write_json_atomic(target / store.EPISODE_FILE, incoming)
+    guids[incoming["guid"]] = slug
     report.merged.append(slug)
 
 
 def merge(sources: Iterable[Path], episodes_dir: Path) -> MergeReport:
     """Merge every episode folder of `sources`, in order, into `episodes_dir`."""
     report = MergeReport()
+    guids = _guids(episodes_dir)
     for source in sources:
-        for folder in episode_folders(source):
-            merge_folder(folder, episodes_dir, report)
+        for folder in episode_folders(source, report):
+            merge_folder(folder, episodes_dir, report, guids)
     return report

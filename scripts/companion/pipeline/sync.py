@@ -29,12 +29,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Protocol
+from typing import Any, Iterable, Iterator, Mapping, Protocol
 
 from filelock import FileLock, Timeout
 
-from companion.pipeline import (audio, chapters, corrections, dates, feed, http, identity, language,
-                                pages, private_feed, store, formats as tf)
+from companion.pipeline import (audio, chapters, corrections, dates, feed, fetch_policy, http,
+                                identity, language, pages, private_feed, store, formats as tf)
 from companion import urls
 from companion.pipeline.budget import Budget, episode_seconds
 from companion.project import CACHE_DIR as CACHE_NAME, Project
@@ -56,6 +56,10 @@ PUBLISHER_TYPES = {"application/json": tf.from_json, "text/vtt": tf.from_vtt,
 FEED_FIELDS = ("title", "date", "date_note", "episode", "season", "episode_type", "link", "image",
                "enclosure", "audio_source", "show_notes_html", "publisher_transcripts",
                "chapters_url")
+
+
+FAILED = "failed"
+NOT_CORRECTED = "corrections-not-applied"   # the maintainer's file is refused; nothing changed
 
 
 class SyncError(Exception):
@@ -113,13 +117,15 @@ class Outcome:
     title: str
     new: bool
     state: str                    # transcribed, imported, unchanged, corrected, failed, no-audio,
-                                  # deferred (left for the next run by the time budget)
+                                  # deferred (left for the next run by the time budget),
+                                  # corrections-not-applied (NOT_CORRECTED: left as it was)
     reason: str | None = None
     review: list[str] = field(default_factory=list)   # why it needs review (status needs-review)
     audio_s: float = 0.0
     work_s: float = 0.0
     pending_s: float = 0.0        # deferred: the episode's audio length (feed's, or a guess)
     previous_guid: str | None = None      # the guid it had before, when the feed changed it
+    not_applied: list[str] = field(default_factory=list)   # maintainer's files refused (exit 1)
 
 
 @dataclass
@@ -137,10 +143,11 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        """3 more to do (deferred by the budget; failures are listed too), 1 failed, 0 done."""
+        """3 more to do (deferred by the budget; failures are listed too), 1 failed or
+        corrections not applied, 0 done."""
         if self.deferred:
             return EXIT_MORE_TO_DO
-        return 1 if any(o.state == "failed" for o in self.outcomes) else 0
+        return 1 if any(o.state == FAILED or o.not_applied for o in self.outcomes) else 0
 
 
 def _now() -> str:
@@ -172,39 +179,40 @@ def _url_key(url: str) -> str:
     return "sha256:" + hashlib.sha256(url.encode("utf-8")).hexdigest()
 
 
-def read_feed(project: Project, source: str) -> tuple[bytes, str, str | None, int]:
-    """Feed bytes from a URL (conditional GET, cached body on 304) or a local file."""
+def read_feed(project: Project, source: str) -> tuple[bytes, tuple[str, ...], str | None, int]:
+    """Feed bytes from a URL (conditional GET, cached body on 304) or a local file, with every
+    address the request was redirected to, its content type and HTTP status."""
     scheme = urllib.parse.urlsplit(source).scheme.lower()
     if scheme not in urls.FETCHABLE_SCHEMES:
         path = Path(source).expanduser()
         if not path.is_file():
             raise SyncError(f"no feed at {source!r}: give an http(s) URL or the path of a feed file")
-        return path.read_bytes(), "", None, 200
+        return path.read_bytes(), (), None, 200
     return cached_get(source, project.cache_dir / FEED_STATE_FILE, project.cache_dir / FEED_CACHE_FILE)
 
 
 def cached_get(url: str, state_path: Path, cache_path: Path, offline: bool = False
-               ) -> tuple[bytes, str, str | None, int]:
-    """(body, final URL, content type, status) of `url` by a conditional GET whose validators and
-    body are kept at `state_path` and `cache_path`; a 304 returns the kept body. `offline`: the
-    kept body without asking, when there is one (the later pages of a feed whose first page
-    answered 304). Raises SyncError when the request fails."""
+               ) -> tuple[bytes, tuple[str, ...], str | None, int]:
+    """(body, addresses redirected to, content type, status) of `url` by a conditional GET whose
+    validators and body are kept at `state_path` and `cache_path`; a 304 returns the kept body.
+    `offline`: the kept body without asking, when there is one (the later pages of a feed whose
+    first page answered 304). Raises SyncError when the request fails."""
     state = store.read_cache(state_path)   # damaged: an unconditional GET, not a stopped run
     usable = state.get("url") == _url_key(url) and cache_path.is_file()
     if offline and usable:
-        return cache_path.read_bytes(), url, state.get("content_type"), 304
+        return cache_path.read_bytes(), (), state.get("content_type"), 304
     try:
         reply = http.fetch(url, state.get("etag") if usable else None,
                            state.get("last_modified") if usable else None)
     except http.FetchError as exc:
         raise SyncError(f"cannot read the feed: {exc}") from exc
     if reply.status == 304:
-        return cache_path.read_bytes(), reply.url, state.get("content_type"), 304
+        return cache_path.read_bytes(), reply.redirects, state.get("content_type"), 304
     store.write_bytes_atomic(cache_path, reply.body)
     store.write_json_atomic(state_path, {"url": _url_key(url), "etag": reply.etag,
                                          "last_modified": reply.last_modified,
                                          "content_type": reply.content_type})
-    return reply.body, reply.url, reply.content_type, reply.status
+    return reply.body, reply.redirects, reply.content_type, reply.status
 
 
 def in_date_order(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -249,9 +257,13 @@ def _media_type(link: dict[str, Any]) -> str:
     return (link.get("type") or "").split(";", 1)[0].strip().lower()
 
 
-def write_outputs(folder: Path, raw: list[tf.Segment]) -> tuple[bool, list[str]]:
-    """Apply corrections.yml to `raw` and write every transcript format; True if any changed."""
-    fixes = corrections.load(folder / store.CORRECTIONS_FILE)
+def write_outputs(folder: Path, raw: list[tf.Segment],
+                  fixes: corrections.Corrections | None = None) -> tuple[bool, list[str]]:
+    """Apply corrections (`fixes`, else folder's corrections.yml) to `raw` and write every
+    transcript format; True if any changed. Raises CorrectionsError, having written nothing,
+    when the corrections cannot be applied."""
+    if fixes is None:
+        fixes = corrections.load(folder / store.CORRECTIONS_FILE)
     segments, warnings = corrections.apply(raw, fixes)
     changed = False
     for name, text in (("transcript.json", store.dump_json(tf.to_json(segments))),
@@ -264,14 +276,15 @@ def write_outputs(folder: Path, raw: list[tf.Segment]) -> tuple[bool, list[str]]
     return changed, warnings
 
 
-def set_review(record: dict[str, Any], folder: Path, has_words: bool, outcome: Outcome) -> None:
+def set_review(record: dict[str, Any], fixes: corrections.Corrections, has_words: bool,
+               outcome: Outcome) -> None:
     """Status `needs-review` (with the reasons) when the stored coverage says speech may be
-    missing and corrections.yml does not accept the empty stretches, or when the model's own
+    missing and the corrections do not accept the empty stretches, or when the model's own
     confidence says the speech may not be English (`language`); else `transcribed`."""
     if not record.get("coverage"):
         record["review"] = []
         return
-    accepted = corrections.accepted(corrections.load(folder / store.CORRECTIONS_FILE))
+    accepted = corrections.accepted(fixes)
     reasons = Coverage.from_json(record["coverage"]).review_reasons(has_words, accepted)
     reasons += language.review_reasons(record.get("speech"))
     record["review"] = reasons
@@ -301,7 +314,14 @@ class Syncer:
 
     @contextmanager
     def locked(self) -> Iterator[None]:
-        """Hold the project's sync lock; SyncError when another sync holds it."""
+        """Hold the project's sync lock (SyncError when another sync holds it) and, for the run,
+        the fetch policy of its feed: what the feed names may reach its own host, nothing else
+        that is not public (`fetch_policy`)."""
+        with self._lock(), fetch_policy.feed_host(feed_source(self.options, self.project)[0]):
+            yield
+
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
         self.project.cache_dir.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(self.project.cache_dir / LOCK_FILE))
         try:
@@ -319,24 +339,40 @@ class Syncer:
         return private_feed.redact(text, self.secret_parts)
 
     def _read(self, source: str) -> tuple[feed.ParsedFeed, int]:
+        """The feed at `source`, its relative links resolved against `source` as configured: a
+        redirected address can hold a private feed's session token (and is then a secret too)."""
         try:
-            raw, url, content_type, status = read_feed(self.project, source)
-            return feed.parse_feed(raw, url or source, content_type), status
+            raw, redirects, content_type, status = read_feed(self.project, source)
+            if self.secret_parts:
+                self._add_secrets(redirects)
+            return feed.parse_feed(raw, source, content_type), status
         except feed.FeedError as exc:
             raise SyncError(self._redact(f"cannot use the feed {source}: {exc}")) from exc
         except SyncError as exc:
             raise SyncError(self._redact(str(exc))) from exc
 
     def _read_page(self, url: str, offline: bool) -> feed.ParsedFeed:
-        """One later page of a paged feed, cached like the first (FeedError when unusable)."""
+        """One later page of a paged feed, cached like the first (FeedError when unusable); its
+        links resolved against its address as the feed gave it."""
         key = _url_key(url).split(":", 1)[1][:24]
         folder = self.project.cache_dir / PAGES_DIR
         try:
-            raw, final, content_type, _status = cached_get(url, folder / f"{key}.json",
-                                                           folder / f"{key}.xml", offline)
+            raw, redirects, content_type, _status = cached_get(url, folder / f"{key}.json",
+                                                               folder / f"{key}.xml", offline)
         except SyncError as exc:
             raise feed.FeedError(self._redact(str(exc))) from exc
-        return feed.parse_feed(raw, final or url, content_type)
+        if self.secret_parts:
+            self._add_secrets([url, *redirects])
+        return feed.parse_feed(raw, url, content_type)
+
+    def _add_secrets(self, addresses: Iterable[str]) -> None:
+        """Hide every secret part of `addresses` too (a private feed's redirects, its new address)."""
+        found = set(self.secret_parts)
+        for address in addresses:
+            found.update(private_feed.secret_parts(address))
+        self.secret_parts = sorted(found, key=len, reverse=True)
+        self.reporter = RedactingReporter(getattr(self.reporter, "inner", self.reporter),
+                                          self.secret_parts)
 
     def _follow_move(self, source: str, parsed: feed.ParsedFeed, report: Report) -> feed.ParsedFeed:
         """Read the feed at itunes:new-feed-url (one hop) and say how to update the settings."""
@@ -344,10 +380,7 @@ class Syncer:
         if not new or _same_address(new, source) or not source.startswith(("http://", "https://")):
             return parsed
         if self.secret_parts:       # a private feed's new address holds a (new) token as well
-            self.secret_parts = sorted(set(self.secret_parts) | set(private_feed.secret_parts(new)),
-                                       key=len, reverse=True)
-            self.reporter = RedactingReporter(getattr(self.reporter, "inner", self.reporter),
-                                              self.secret_parts)
+            self._add_secrets([new])
         try:
             moved, report.feed_status = self._read(new)
         except SyncError as exc:
@@ -529,35 +562,72 @@ class Syncer:
             out.write(f"--- {_now()} {slug}\n{self._redact(text)}\n")
 
     def _episode_work(self, record: dict[str, Any], folder: Path, outcome: Outcome) -> None:
-        chapters.update(folder, record, self.reporter.warn)
+        try:      # a broken hand-written chapters.json: the site keeps its last valid one
+            chapters.update(folder, record, self.reporter.warn,
+                            self._shown(folder / store.CHAPTERS_FILE))
+            record.pop("chapters_error", None)
+        except chapters.ChaptersError as exc:
+            record["chapters_error"] = str(exc)
+            outcome.not_applied.append(str(exc))
         self._transcript_work(record, folder, outcome)
         coverage = record.get("coverage") or {}
         chapters.check_file(folder, record, coverage.get("audio_s") or None, self.reporter.warn)
 
     def _transcript_work(self, record: dict[str, Any], folder: Path, outcome: Outcome) -> None:
-        slug = folder.name
         try:
             if not record["enclosure"] and not _publisher_transcript(record):
                 record.update(status=store.STATUS_NO_AUDIO, error=None)
                 outcome.state = "no-audio"
-            elif (record["status"] in store.HAS_TRANSCRIPT and not self.options.retranscribe
-                  and (folder / store.RAW_TRANSCRIPT_FILE).is_file()):
+                return
+            # The maintainer's file is read before anything else: a broken one changes nothing
+            # (transcript, status, page) and starts no transcription.
+            fixes = corrections.load(folder / store.CORRECTIONS_FILE,
+                                     self._shown(folder / store.CORRECTIONS_FILE))
+            if self.reapplies(record, folder):
                 raw = store.read_json(folder / store.RAW_TRANSCRIPT_FILE)["segments"]
-                changed, warnings = write_outputs(folder, raw)
-                self._warn_all(slug, warnings)
-                outcome.state = "corrected" if changed else "unchanged"
-                set_review(record, folder, bool(raw), outcome)
+                outcome.state = "corrected" if self._publish(record, folder, raw, fixes, outcome) \
+                    else "unchanged"
             elif self.needs_whisper(record) and not self.budget.allows(record):
                 outcome.state, outcome.pending_s = "deferred", episode_seconds(record)
                 outcome.reason = self.budget.too_long(record)
             else:
-                self._transcribe(record, folder, outcome)
-        except (http.FetchError, audio.AudioError, ModelError, corrections.CorrectionsError,
-                ValueError) as exc:
+                self._transcribe(record, folder, fixes, outcome)
+        except corrections.CorrectionsError as exc:
+            record["corrections_error"] = str(exc)
+            outcome.state, outcome.reason = NOT_CORRECTED, str(exc)
+            outcome.not_applied.append(str(exc))
+        except (http.FetchError, audio.AudioError, ModelError, ValueError) as exc:
             record.update(status=store.STATUS_FAILED, error=str(exc))
-            outcome.state, outcome.reason = "failed", str(exc)
+            outcome.state, outcome.reason = FAILED, str(exc)
 
-    def _transcribe(self, record: dict[str, Any], folder: Path, outcome: Outcome) -> None:
+    def _shown(self, path: Path) -> str:
+        """How messages name a maintainer's file: relative to the project."""
+        try:
+            return str(path.relative_to(self.project.root))
+        except ValueError:
+            return str(path)
+
+    def reapplies(self, record: dict[str, Any], folder: Path) -> bool:
+        """Whether this sync writes the transcript from transcript.raw.json, without the model:
+        it has been published, or it was transcribed and only its corrections held it back."""
+        return (not self.options.retranscribe and (folder / store.RAW_TRANSCRIPT_FILE).is_file()
+                and (record["status"] in store.HAS_TRANSCRIPT
+                     or bool(record.get("corrections_error"))))
+
+    def _publish(self, record: dict[str, Any], folder: Path, raw: list[tf.Segment],
+                 fixes: corrections.Corrections, outcome: Outcome) -> bool:
+        """Write the corrected transcript and set the status; True if any file changed.
+        Raises CorrectionsError, having changed nothing, when `fixes` cannot be applied."""
+        changed, warnings = write_outputs(folder, raw, fixes)
+        self._warn_all(folder.name, warnings)
+        record.pop("corrections_error", None)
+        if record["status"] not in store.HAS_TRANSCRIPT:
+            record.update(status=store.STATUS_TRANSCRIBED, error=None)
+        set_review(record, fixes, bool(raw), outcome)
+        return changed
+
+    def _transcribe(self, record: dict[str, Any], folder: Path, fixes: corrections.Corrections,
+                    outcome: Outcome) -> None:
         started = time.monotonic()
         publisher = None if self.options.retranscribe else _publisher_transcript(record)
         raw = self._import(record, publisher) if publisher else None
@@ -571,16 +641,15 @@ class Syncer:
             if record.get("audio_warnings"):
                 self.reporter.warn(f"{folder.name}: " + "; ".join(record["audio_warnings"]))
         store.write_json_atomic(folder / store.RAW_TRANSCRIPT_FILE, tf.to_json(raw))
-        _changed, warnings = write_outputs(folder, raw)
-        self._warn_all(folder.name, warnings)
         outcome.work_s = time.monotonic() - started
         if outcome.state == "transcribed":
             self.budget.record(outcome.audio_s, outcome.work_s)
-        record.update(status=store.STATUS_TRANSCRIBED, error=None, model=model,
-                      transcribed_at=_now())
+        record.update(model=model, transcribed_at=_now())      # what transcript.raw.json holds
         if model == "publisher":
             record.update(coverage=None, speech=None, review=[], audio_warnings=[])
-        set_review(record, folder, bool(raw), outcome)
+        if record["status"] not in store.HAS_TRANSCRIPT:   # published by _publish, or by the
+            record.update(status=store.STATUS_PENDING, error=None)   # next sync once they apply
+        self._publish(record, folder, raw, fixes, outcome)
 
     def _import(self, record: dict[str, Any], publisher: tuple[dict[str, Any], Any]
                 ) -> list[tf.Segment] | None:
@@ -588,7 +657,7 @@ class Syncer:
         transcribed instead) when it cannot be fetched or read."""
         link, parse = publisher
         try:
-            text = http.fetch(link["url"]).body.decode("utf-8-sig", errors="replace")
+            text = http.fetch(link["url"], limit=fetch_policy.TRANSCRIPT).body.decode("utf-8-sig", errors="replace")
             raw = (parse(json.loads(text), record.get("duration")) if parse is tf.from_json
                    else parse(text))
             if not raw:
@@ -626,6 +695,7 @@ class Syncer:
             record["duration"] = round(decoded.seconds, 3)
         record["audio_warnings"] = decoded.warnings
         outcome.audio_s = decoded.seconds
+        self.reporter.transcribing(title, 0.0, decoded.seconds)
         result = transcribe_audio(decoded.samples, self.settings,
                                   lambda done: self.reporter.transcribing(title, done, decoded.seconds))
         record["coverage"] = result.coverage.to_json()

@@ -30,7 +30,8 @@ EXTRA_TYPES = {".vtt": "text/vtt", ".srt": "application/x-subrip", ".rss": "appl
 TEXT_TYPES = ("text/", "application/json", "application/javascript", "application/xml",
               "application/rss+xml", "application/x-subrip", "image/svg+xml")
 NOT_FOUND_PAGE = "404.html"
-_RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
+_RANGE = re.compile(r"bytes=([0-9]*)-([0-9]*)$")
+MAX_PATH_CHARS = 8000         # RFC 9112 section 3: "at least 8000 octets"; longer is 414
 
 
 def etag_of(data: bytes) -> str:
@@ -49,24 +50,70 @@ def content_type(path: Path) -> str:
                         or "application/octet-stream")
 
 
+UNSATISFIABLE = (-1, -1)
+
+
+def byte_range(header: str, size: int) -> tuple[int, int] | None:
+    """The (first, last) byte positions one `Range: bytes=...` header asks of a `size`-byte file;
+    None to send the whole file (no Range, several ranges or another unit, which a server may
+    ignore); UNSATISFIABLE for a range the file cannot give (starts past its end) or an invalid
+    one ("bytes=5-2", "bytes=-", RFC 9110 section 14.1.1). Numbers of any length are read
+    (Python's int() refuses more than 4300 digits)."""
+    match = _RANGE.match(header.strip())
+    if not match:
+        return None
+    first_text, last_text = (g.lstrip("0") or ("0" if g else "") for g in match.groups())
+    if not first_text and not last_text:
+        return UNSATISFIABLE
+    huge = 19                                     # digits beyond any real file
+    if not first_text:                            # a suffix: the last N bytes
+        suffix = size if len(last_text) >= huge else int(last_text)
+        return (max(size - suffix, 0), size - 1) if suffix and size else UNSATISFIABLE
+    if len(first_text) >= huge or int(first_text) >= size:
+        return UNSATISFIABLE
+    first = int(first_text)
+    last = size - 1 if not last_text or len(last_text) >= huge else min(int(last_text), size - 1)
+    if last_text and len(last_text) < huge and int(last_text) < first:
+        return UNSATISFIABLE
+    return first, last
+
+
 class StaticHandler(http.server.BaseHTTPRequestHandler):
     """Serves files under `self.server.root`; directories serve their index.html."""
 
     server: "StaticServer"
     protocol_version = "HTTP/1.1"
+    # A request line that cannot be read is answered with a status line, not HTTP/0.9's bare body.
+    default_request_version = "HTTP/1.0"
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
-        self.server.log.append(f"{self.command} {self.path} {args[1] if len(args) > 1 else ''}")
+        # A request refused before it was parsed (400, 414) has no command or path yet.
+        command, path = getattr(self, "command", None) or "-", getattr(self, "path", None) or "-"
+        self.server.log.append(f"{command} {path[:200]} {args[1] if len(args) > 1 else ''}")
 
     def resolve(self) -> Path | None:
-        """The file for the request path, never outside the root."""
+        """The file for the request path, never outside the root; None for a path no file can
+        have (a NUL, a name longer than the file system allows)."""
         rel = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path).lstrip("/")
-        target = (self.server.root / rel).resolve()
-        if not target.is_relative_to(self.server.root):
+        try:
+            target = (self.server.root / rel).resolve()
+            if not target.is_relative_to(self.server.root):
+                return None
+            if target.is_dir():
+                target = target / "index.html"
+            return target if target.is_file() else None
+        except (OSError, ValueError):          # ENAMETOOLONG, ELOOP, "embedded null byte"
             return None
-        if target.is_dir():
-            target = target / "index.html"
-        return target if target.is_file() else None
+
+    def parse_request(self) -> bool:
+        """The standard parse, then 414 for a path longer than MAX_PATH_CHARS (a status, never
+        an empty reply)."""
+        if not super().parse_request():
+            return False
+        if len(self.path) > MAX_PATH_CHARS:
+            self.send_error(414)
+            return False
+        return True
 
     def do_HEAD(self) -> None:  # noqa: N802 - stdlib name
         self.do_GET(head=True)
@@ -102,20 +149,18 @@ class StaticHandler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             return
         status, body, extra = 200, data, {}
-        match = _RANGE.match(self.headers.get("Range", ""))
+        wanted = byte_range(self.headers.get("Range", ""), len(data))
         if_range = self.headers.get("If-Range")
         if if_range and if_range != etag:
-            match = None                      # RFC 9110 13.1.5: changed file, send it whole
-        if match and (match.group(1) or match.group(2)):
-            first = int(match.group(1)) if match.group(1) else max(len(data) - int(match.group(2)), 0)
-            last = int(match.group(2)) if match.group(1) and match.group(2) else len(data) - 1
-            if first >= len(data):
-                self.send_response(416)
-                self.send_header("Content-Range", f"bytes */{len(data)}")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            last = min(last, len(data) - 1)
+            wanted = None                     # RFC 9110 13.1.5: changed file, send it whole
+        if wanted == UNSATISFIABLE:
+            self.send_response(416)
+            self.send_header("Content-Range", f"bytes */{len(data)}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if wanted:
+            first, last = wanted
             status, body = 206, data[first:last + 1]
             extra["Content-Range"] = f"bytes {first}-{last}/{len(data)}"
         elif kind.startswith(GZIP_TYPES) and "gzip" in self.headers.get("Accept-Encoding", ""):
