@@ -48,8 +48,8 @@ class Speech:
         """Whether the transcript is likely invented: not English, or badly recognised."""
         if self.seconds < MIN_SECONDS:
             return False
-        return (self.mean_logprob < MEAN_LOGPROB_MIN or self.word_prob < WORD_PROB_MIN
-                or self.low_share > LOW_SHARE_MAX)
+        return bool(self.mean_logprob < MEAN_LOGPROB_MIN or self.word_prob < WORD_PROB_MIN
+                    or self.low_share > LOW_SHARE_MAX)
 
     def to_json(self) -> dict[str, Any]:
         return {k: round(v, 3) for k, v in asdict(self).items()} | {"unsure": self.unsure}
@@ -62,6 +62,7 @@ class Speech:
 def summarise(found: list[tuple[float, ...]]) -> Speech | None:
     """`Speech` from (seconds, avg_logprob, compression_ratio, no_speech_prob, mean word
     probability) per segment."""
+    found = [tuple(float(x) for x in row) for row in found]     # plain floats: the judgement is JSON
     seconds = sum(d for d, *_ in found)
     if seconds <= 0:
         return None

@@ -340,7 +340,7 @@ def decoded_segments(raw: Iterable[Any], window: Window, offset_s: float = 0.0,
         for w in segment.words:
             word = _word(w)
             start, end = window.word_to_true(w.start - offset_s, w.end - offset_s)
-            word["startTime"], word["endTime"] = round(start, 3), round(end, 3)
+            word["startTime"], word["endTime"] = round(float(start), 3), round(float(end), 3)
             mine.append(word)
         decoded.append(Decoded(start=mine[0]["startTime"], end=mine[-1]["endTime"], text=segment.text.strip(),
                                avg_logprob=segment.avg_logprob, compression_ratio=segment.compression_ratio,
