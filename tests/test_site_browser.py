@@ -460,12 +460,12 @@ def test_did_you_mean_offers_near_words_and_searches_one(web: Watched) -> None:
 def test_half_remembered_queries_land_with_enter(browser, site: SharedSite) -> None:
     """Each kind of half-remembered query (title words, one word wrong, another order, compounds,
     contractions, regional spellings, misspellings): Enter opens the right episode at the right moment."""
-    from search_queries import HALF_REMEMBERED_QUERIES
+    from search_queries import HALF_REMEMBERED_QUERIES, REVIEW_QUERIES
 
     context = browser.new_context()
     web = Watched(context.new_page(), site.url)
     missed = []
-    for kind, query, expected, moment in HALF_REMEMBERED_QUERIES:
+    for kind, query, expected, moment in HALF_REMEMBERED_QUERIES + REVIEW_QUERIES:
         web.go("course/")
         web.page.keyboard.press("/")
         web.page.keyboard.type(query)
