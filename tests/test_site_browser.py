@@ -313,7 +313,7 @@ def _serious(web: Watched, axe_source: str) -> list[str]:
             for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
-PHONE = {"width": 390, "height": 844}
+PHONE = {"width": 360, "height": 640}           # the narrowest phone the site is read on
 DESKTOP = {"width": 1280, "height": 900}
 BUNDLE = "course/bundle/?items=m1,e1@0:05-0:30,glossary&title=Week%201"
 
@@ -334,12 +334,18 @@ def test_axe_in_both_schemes_and_widths(browser, site: SharedSite, axe_source: s
         found = _serious(web, axe_source)
         if found:
             problems[path] = found
+    web.go("episodes/001-sonnet-1/")                       # the dialog over an episode page, with results
     web.page.click(".ffg-search-open")
     web.page.fill("#ffg-search-input", "thy brow")
     web.page.locator(".ffg-hit").first.wait_for(timeout=WAIT_MS)
     found = _serious(web, axe_source)
     if found:
         problems["search dialog"] = found
+    web.page.fill("#ffg-search-input", "sonet")             # and with its "Did you mean" line showing
+    web.page.locator(".ffg-search__suggest").wait_for(state="visible", timeout=WAIT_MS)
+    found = _serious(web, axe_source)
+    if found:
+        problems["search dialog, Did you mean"] = found
     context.close()
     assert not problems, problems
     assert not web.errors, web.errors
@@ -620,6 +626,9 @@ def test_phone_help_bar_and_search_dialog(browser, site: SharedSite, width: int,
     cbox = close.bounding_box()
     assert cbox["x"] >= 0 and cbox["x"] + cbox["width"] <= width, cbox
     assert close.evaluate("b => b.scrollWidth <= b.clientWidth") and close.inner_text() == "Close"
+    # A phone keyboard offers "Search" and leaves a query's first letter alone (Pagefind PR #368).
+    field = web.page.locator("#ffg-search-input")
+    assert field.get_attribute("enterkeyhint") == "search" and field.get_attribute("autocapitalize") == "off"
     context.close()
     assert not web.errors, web.errors
 
