@@ -11,8 +11,13 @@ what a writer must fix and `log.warning` for what `mkdocs build --strict` should
 - `on_page_markdown`: give module pages the `module.html` template; check that every in-text
   citation resolves to a listed reference and every listed reference is cited; attach the
   "Cite this" record to module and episode pages.
-- `on_page_content`: mark where the template puts the module header and references.
+- `on_page_content`: mark where the template puts the module header and references; on episode
+  pages, add "In the course" and link the glossary terms the transcript uses.
 - `on_page_context`: fill the whole-course print page from the rendered modules.
+
+The course and the podcast are woven at `on_files` (companion.course.weave): each module gets the
+stretches of the transcripts that discuss it ("Hear it discussed", put in by module.html), each
+glossary term where it comes up, with the maintainer's pins and hides from data/listening.yml.
 """
 
 from __future__ import annotations
@@ -39,9 +44,11 @@ from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 
-from companion.course import apa, bibliography, bundles, cartridge, citemeta, course_time, exports, qti, selfcheck
+from companion.course import (apa, bibliography, bundles, cartridge, citemeta, course_time, exports,
+                              listening, qti, selfcheck, topics, weave, weave_html)
 from companion import project
 from companion.pipeline import store
+from companion.site.episode_html import _segments as transcript_segments
 from companion.site.episode_macros import StretchError, check_stretch
 from companion.course.bibliography import Entry
 
@@ -95,6 +102,10 @@ class CourseConfig(Config):
     course_date = c.Type(str, default="")       # ISO date of the course edition; else n.d.
     cite_dir = c.Type(str, default="cite")
     cartridge_file = c.Type(str, default="downloads/course.imscc")
+    listening_file = c.Type(str, default="data/listening.yml")
+    heard_per_module = c.Type(int, default=6)          # "Hear it discussed": stretches shown
+    heard_per_episode = c.Type(int, default=2)         # ... at most this many from one episode
+    heard_per_term = c.Type(int, default=5)            # glossary "Comes up in": episodes shown
 
 
 @dataclass
@@ -107,6 +118,7 @@ class Module:
     entry: Entry
     references: list[Entry] = field(default_factory=list)
     selfcheck: list[selfcheck.Question] = field(default_factory=list)
+    body: str = ""                   # the Markdown after the front matter
 
     @property
     def number(self) -> int:
@@ -162,6 +174,13 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.rendered: dict[str, str] = {}                 # module src_uri -> page HTML
         self.glossary: dict[str, Any] | None = None
         self.env: jinja2.Environment | None = None
+        self.listening = listening.Listening()
+        self.terms: list[topics.Term] = []                 # glossary terms, page order
+        self.segments: dict[str, list[dict[str, Any]]] = {}   # slug -> transcript segments
+        self.heard: dict[str, list[weave.Stretch]] = {}    # module ident or term anchor -> stretches
+        self.marks: dict[str, list[weave.Mark]] = {}       # slug -> glossary terms to mark
+        self.episode_refs: dict[str, weave_html.EpisodeRef] = {}
+        self.glossary_url = ""                             # glossary page URL, "" without one
 
     # -- configuration -------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -175,7 +194,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             self.weeks = bundles.load_syllabus(self.root / self.config.syllabus_file)
             self.podcast = project.podcast_settings({"extra": dict(config.extra or {})})
             episodes = store.load_episodes(self.root / self.config.episodes_dir)
-        except (bibliography.BibliographyError, bundles.BundleError, project.ProjectError) as exc:
+            self.listening = listening.load(self.root / self.config.listening_file)
+        except (bibliography.BibliographyError, bundles.BundleError, project.ProjectError,
+                listening.ListeningError) as exc:
             raise PluginError(f"companion-course: {exc}") from exc
         self.episodes = {str(e["slug"]): e for e in episodes if e.get("slug")}
         if not self.site_url:
@@ -206,12 +227,14 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.letter_works()
         glossary = files.get_file_from_path(self.config.glossary_page)
         self.glossary = self.glossary_record(glossary) if glossary else None
+        self.glossary_url = glossary.url if glossary else ""
+        self.weave_course(glossary.content_string if glossary else "")
         self.check_syllabus()
         self.add_downloads(files, config)
         return files
 
     def add_module(self, file: File) -> None:
-        _, meta = get_data(file.content_string)
+        body, meta = get_data(file.content_string)
         written = [name for name in RANGE_FIELDS if name in meta]
         if written:
             raise PluginError(f"companion-course: docs/{file.src_uri} sets {', '.join(written)} in its "
@@ -233,7 +256,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             questions = selfcheck.questions(file.content_string, self.renderer)
         except selfcheck.SelfCheckError as exc:
             raise PluginError(f"companion-course: docs/{file.src_uri}: {exc}") from exc
-        module = Module(file.src_uri, file.url, meta, entry, refs, questions)
+        module = Module(file.src_uri, file.url, meta, entry, refs, questions, body)
         self.modules[file.src_uri] = module
         self.cites[module.ident] = self.cite_record("module", module.ident, f"module-{module.number}", entry)
         self.cites[module.ident].update(
@@ -356,15 +379,114 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         except StretchError as exc:
             log.warning("companion-course: %s (%s): %s.", self.config.syllabus_file, week.title, exc)
 
+    # -- the podcast woven in ---------------------------------------------------------------
+    def weave_course(self, glossary_markdown: str) -> None:
+        """Find where the transcripts discuss each module and glossary term; apply the
+        maintainer's choices. Warns (strict builds fail) for a choice naming nothing."""
+        choices = self.listening
+        self.terms = topics.glossary_terms(
+            glossary_markdown, {name: c.words for name, c in choices.glossary.items()})
+        names = {t.name.lower(): t for t in self.terms}
+        modules = sorted(self.modules.values(), key=lambda m: m.number)
+        for ident in sorted(set(choices.modules) - {m.ident for m in modules}):
+            log.warning("companion-course: %s names module %s, which does not exist.",
+                        self.config.listening_file, ident[1:])
+        for name in sorted(set(choices.glossary) - set(names)):
+            log.warning("companion-course: %s names glossary term '%s', which %s does not define.",
+                        self.config.listening_file, name, self.config.glossary_page)
+        module_topics = topics.module_topics(
+            ((m.ident, str(m.meta["title"]), [str(t) for t in m.meta.get("tags") or []], m.body)
+             for m in modules), self.terms, {i: c.words for i, c in choices.modules.items()})
+        self.segments = {}
+        for slug, episode in self.episodes.items():
+            if episode.get("status") not in store.HAS_TRANSCRIPT:
+                continue
+            try:
+                transcript = store.load_transcript(self.root / self.config.episodes_dir / slug)
+            except (OSError, ValueError) as exc:      # the episodes plugin reports it by name
+                log.info("companion-course: episode %s: transcript unreadable (%s)", slug, exc)
+                continue
+            self.segments[slug] = transcript_segments(transcript)
+        woven = weave.weave(self.segments, module_topics, topics.glossary_topics(self.terms))
+        self.marks = woven.marks
+        self.episode_refs = {slug: self.episode_ref(slug) for slug in self.segments}
+        self.heard = {}
+        module_idents = {m.ident: m for m in modules}
+        for ident, found in [*woven.modules.items(), *woven.terms.items()]:
+            term = next((t for t in self.terms if t.anchor == ident), None)
+            mine = choices.glossary.get(term.name.lower()) if term else choices.modules.get(ident)
+            shown, problems = listening.apply(found, mine, self.resolve_stretch)
+            self.heard[ident] = shown
+            if ident in module_idents:         # the header says so when no listen() box is set
+                module_idents[ident].meta["companion_heard_count"] = len(shown)
+            for problem in problems:
+                log.warning("companion-course: %s (%s): %s.", self.config.listening_file,
+                            term.name if term else f"module {ident[1:]}", problem)
+
+    def episode_ref(self, slug: str) -> weave_html.EpisodeRef:
+        record, episode = self.episode_cites[slug], self.episodes[slug]
+        title = str(episode.get("title") or slug)
+        label = f"Episode {record['number']}: {title}" if record.get("number") is not None else title
+        return weave_html.EpisodeRef(slug, record["id"], label, record["entry"],
+                                     bool(record.get("listenable")),
+                                     episode.get("status") == store.STATUS_NEEDS_REVIEW)
+
+    def resolve_stretch(self, item: bundles.Item) -> tuple[str, list[dict[str, Any]]]:
+        """(slug, segments) of the episode a data/listening.yml stretch names. Raises ValueError
+        (StretchError) for an episode with no transcript on the site or a stretch past its end."""
+        record = self.cites.get(bundles.Item(bundles.EPISODE, item.ref).token())
+        if record is None or record["slug"] not in self.segments:
+            raise ValueError("no published episode with a transcript has that number or slug")
+        if item.start is not None:
+            check_stretch(self.episodes[record["slug"]], item.start, item.end)
+        return record["slug"], self.segments[record["slug"]]
+
+    def heard_html(self, module: Module, page_url: str) -> str:
+        """The module's "Hear it discussed" section."""
+        shown = listening.shortlist(self.heard.get(module.ident, []), self.config.heard_per_module,
+                                    self.config.heard_per_episode)
+        return weave_html.module_section(shown, self.episode_refs, page_url)
+
+    def glossary_markdown(self, markdown: str, page_url: str) -> str:
+        """The glossary page with term anchors and where each term comes up."""
+        shown = {t.anchor: listening.shortlist(self.heard.get(t.anchor, []), self.config.heard_per_term, 1)
+                 for t in self.terms}
+        return weave_html.glossary_markdown(markdown, self.terms, shown, self.episode_refs, page_url)
+
+    def episode_body(self, slug: str, body: str, page_url: str) -> tuple[str, bool]:
+        """An episode page's body with "In the course" and its glossary terms linked; also
+        whether the section was added (for the table of contents)."""
+        if slug not in self.segments:
+            return body, False
+        modules = []
+        for module in sorted(self.modules.values(), key=lambda m: m.number):
+            here = [s for s in self.heard.get(module.ident, []) if s.slug == slug]
+            if here:
+                modules.append((module.url, str(module.meta["title"]), here))
+        terms = []                     # (term, its stretch in this episode), glossary order
+        for term in self.terms:
+            here = next((s for s in self.heard.get(term.anchor, []) if s.slug == slug), None)
+            if here is not None:
+                terms.append((term, here))
+        section = weave_html.episode_section(modules, terms, page_url, self.glossary_url)
+        if self.glossary_url:
+            definitions = {t.anchor: t.definition for t in self.terms}
+            body = weave_html.mark_terms(body, self.segments[slug], self.marks.get(slug, []),
+                                         definitions, page_url, self.glossary_url)
+        return weave_html.add_episode_section(body, section), bool(section)
+
     # -- pages ---------------------------------------------------------------------------
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         module = self.modules.get(page.file.src_uri)
         if module is not None:
             page.meta["template"] = self.config.module_template
             page.meta["companion_cite"] = self.cites[module.ident]
-            for name in RANGE_FIELDS:           # the computed times, as the header shows them
-                page.meta[name] = module.meta[name]
+            for name in (*RANGE_FIELDS, "companion_heard_count"):   # as the header shows them
+                page.meta[name] = module.meta.get(name)
             self.check_citations(module, markdown)
+            page.meta["companion_heard"] = self.heard_html(module, page.url)
+        if page.file.src_uri == self.config.glossary_page:
+            markdown = self.glossary_markdown(markdown, page.url)
         slug = page.meta.get("episode_slug")
         if slug and slug in self.episodes:
             page.meta["companion_cite"] = self.episode_cites[slug]
@@ -383,12 +505,20 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                         module.src_uri, key, apa.intext(listed[key]))
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        slug = page.meta.get("episode_slug")
+        if slug in self.segments:             # the episodes plugin built this body just before
+            html, added = self.episode_body(slug, html, page.url)
+            if added:
+                at = next((i for i, a in enumerate(page.toc.items) if a.id == "transcript"), len(page.toc.items))
+                page.toc.items.insert(at, AnchorLink(weave_html.IN_COURSE_TITLE, weave_html.IN_COURSE_ID, 2))
+            return html
         if page.file.src_uri not in self.modules:
             return html
         head = LEADING_H1.match(html)
         split = head.end() if head else 0
         html = f"{html[:split]}{HEADER_MARK}{html[split:]}{FOOTER_MARK}"
         self.rendered[page.file.src_uri] = html
+        page.toc.items.append(AnchorLink(weave_html.HEARD_TITLE, weave_html.HEARD_ID, 2))
         page.toc.items.append(AnchorLink(REFERENCES_TITLE, REFERENCES_ID, REFERENCES_LEVEL))
         return html
 
@@ -410,7 +540,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         parts = []
         for module in sorted(self.modules.values(), key=lambda m: m.number):
             html = self.rendered.get(module.src_uri, "")
-            html = html.replace(HEADER_MARK, str(macros.module_header(module.meta)))
+            # the print page carries no "Hear it discussed" list, so its header must not point to one
+            header_meta = {**module.meta, "companion_heard_count": 0}
+            html = html.replace(HEADER_MARK, str(macros.module_header(header_meta)))
             html = html.replace(FOOTER_MARK, str(macros.module_footer(module.meta)))
             html = prefix_ids(html, module.ident)
             parts.append(f'<section class="ffg-print-module" id="{module.ident}">'
