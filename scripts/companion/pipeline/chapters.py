@@ -52,7 +52,10 @@ def validate(data: Any) -> dict[str, Any]:
         for name, kind in CHAPTER_FIELDS.items():
             value = chapter.get(name)
             if value is not None and _wrong_type(value, kind):
-                raise ChaptersError(f"chapter {number}: {name} has the wrong type ({value!r})")
+                wanted = {"startTime": "seconds, e.g. 750", "endTime": "seconds, e.g. 750",
+                          "toc": "true or false"}.get(name, "text in quotes")
+                raise ChaptersError(f"chapter {number}: {name} has the wrong type ({value!r}; "
+                                    f"write {wanted})")
         if chapter["startTime"] < 0:
             raise ChaptersError(f"chapter {number}: startTime is negative")
     return {**data, "chapters": sorted(chapters, key=lambda c: c["startTime"])}
@@ -69,19 +72,34 @@ def _misspelt(chapters: Any) -> str:
     return ""
 
 
+def _no_constant(name: str) -> Any:
+    """json.loads reads NaN and Infinity, which are not JSON and not a time: refuse them."""
+    raise json.JSONDecodeError(f"{name} is not a number JSON allows", name, 0)
+
+
+def _json_hint(exc: json.JSONDecodeError) -> str:
+    """The usual cause of a JSON syntax error a person made by hand, when it can be seen."""
+    here = exc.doc[exc.pos:exc.pos + 1]
+    if here in "\u201c\u201d\u2018\u2019" and here:
+        return ": curly quotes; type straight quotes (\")"
+    if exc.doc[:exc.pos].rstrip().endswith(",") and here in "]}":
+        return ": a comma after the last item; remove it"
+    return ""
+
+
 def read_manual(path: Path, shown: str) -> dict[str, Any]:
     """A hand-written chapters file, validated; ChaptersError "chapters not applied: FILE:LINE:
     COLUMN: ..." (JSON syntax) or "FILE: chapter N ..." (the format) when it cannot be used."""
     if path.stat().st_size > MAX_MANUAL_BYTES:
         raise ChaptersError(f"chapters not applied: {shown}: larger than {MAX_MANUAL_BYTES} bytes")
     try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise ChaptersError(f"chapters not applied: {shown}: not UTF-8 text (byte {exc.start})") \
+        data = json.loads(store.decode_hand_edited(path.read_bytes()), parse_constant=_no_constant)
+    except store.NotText as exc:
+        raise ChaptersError(f"chapters not applied: {shown}:{exc.line}:{exc.column}: {exc}") \
             from exc
     except json.JSONDecodeError as exc:
         raise ChaptersError(f"chapters not applied: {shown}:{exc.lineno}:{exc.colno}: not valid "
-                            f"JSON: {exc.msg}") from exc
+                            f"JSON: {exc.msg}{_json_hint(exc)}") from exc
     except RecursionError as exc:
         raise ChaptersError(f"chapters not applied: {shown}: nested too deep") from exc
     try:

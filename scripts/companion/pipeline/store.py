@@ -134,3 +134,27 @@ def load_episodes(episodes_dir: Path) -> list[dict[str, Any]]:
 def load_transcript(folder: Path) -> dict[str, Any] | None:
     path = folder / TRANSCRIPT_FILE
     return read_json(path) if path.is_file() else None
+
+
+NOT_UTF8 = "not UTF-8 text: save the file as UTF-8 (Notepad: File, Save as, Encoding: UTF-8)"
+
+
+class NotText(ValueError):
+    """A maintainer's file that is not UTF-8: `line` and `column` (1-based) of the first bad byte."""
+
+    def __init__(self, line: int, column: int):
+        super().__init__(NOT_UTF8)
+        self.line, self.column = line, column
+
+
+def decode_hand_edited(raw: bytes) -> str:
+    """The text of a file a person saved: UTF-8 with or without a byte-order mark, or UTF-16 with
+    one (Notepad's "Unicode", unambiguous). Raises NotText, with the first bad byte's place,
+    for anything else (Windows-1252 from an older editor)."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[:exc.start]
+        raise NotText(before.count(b"\n") + 1, len(before) - before.rfind(b"\n")) from exc
