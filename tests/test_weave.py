@@ -243,10 +243,9 @@ def test_a_choice_naming_nothing_stops_a_strict_build(tmp_path: Path) -> None:
     assert any("glossary term 'flux capacitor'" in w for w in warnings), warnings
 
 
-def test_one_word_segments_match_as_sentences_do() -> None:
-    """Publishers' transcripts often carry one word a segment (the Podcasting 2.0 example does):
-    phrases run across segments, rarity is counted per passage of time, quotes take in neighbours."""
-    from companion.course import topics, weave
+def course_sources() -> tuple[list[tuple[str, str, list[str], str]], list]:
+    """The course as the plugin reads it: (ident, title, tags, body) per module, glossary terms."""
+    from companion.course import topics
     from mkdocs.utils.meta import get_data
     repo = Path(__file__).resolve().parents[1]
     terms = topics.glossary_terms((repo / "docs" / "glossary.md").read_text(encoding="utf-8"))
@@ -254,6 +253,14 @@ def test_one_word_segments_match_as_sentences_do() -> None:
     for path in sorted((repo / "docs" / "course").glob("0*.md")):
         body, meta = get_data(path.read_text(encoding="utf-8"))
         modules.append((f"m{meta['module']}", meta["title"], meta["tags"], body))
+    return modules, terms
+
+
+def test_one_word_segments_match_as_sentences_do() -> None:
+    """Publishers' transcripts often carry one word a segment (the Podcasting 2.0 example does):
+    phrases run across segments, rarity is counted per passage of time, quotes take in neighbours."""
+    from companion.course import topics, weave
+    modules, terms = course_sources()
     corpus = weave_corpus.load()
     episodes, truth = {}, []
     for episode in corpus["episodes"]:
@@ -281,13 +288,7 @@ def test_unseen_talk_is_heard_and_a_brushed_module_is_not_claimed() -> None:
     questionnaire in talk about chatbot trials) is not claimed for that stretch; precision and
     recall over the whole set stay at or above 0.8 (bench/weave.py prints them per dev/test set)."""
     from companion.course import topics, weave
-    from mkdocs.utils.meta import get_data
-    repo = Path(__file__).resolve().parents[1]
-    terms = topics.glossary_terms((repo / "docs" / "glossary.md").read_text(encoding="utf-8"))
-    modules = []
-    for path in sorted((repo / "docs" / "course").glob("0*.md")):
-        body, meta = get_data(path.read_text(encoding="utf-8"))
-        modules.append((f"m{meta['module']}", meta["title"], meta["tags"], body))
+    modules, terms = course_sources()
     corpus = weave_corpus.load(weave_corpus.UNSEEN)
     episodes, truth = {}, []
     for episode in corpus["episodes"]:
