@@ -38,6 +38,7 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
+from companion.pipeline import language
 from companion.pipeline.audio import to_float
 from companion.pipeline.packing import Piece, Window, pack, window_audio
 from companion.timecode import format_clock
@@ -240,6 +241,7 @@ class Decoded:
     no_speech_prob: float        # the model's probability that the window held no speech
     refill: bool = False         # from the completeness pass (its words were kept only in the gap)
     words: int = 0               # how many words it timed
+    word_prob: float = 0.0       # mean probability of its words
 
     def shifted(self, offset_s: float) -> "Decoded":
         return replace(self, start=round(self.start + offset_s, 3), end=round(self.end + offset_s, 3))
@@ -250,6 +252,7 @@ class Result:
     segments: list[Segment]      # the transcript: short segments cut on word timings
     coverage: Coverage
     decoded: list[Decoded] = field(default_factory=list)   # what the model returned, in time order
+    speech: language.Speech | None = None   # the model's confidence: is it English?
 
 
 def drop_loops(segments: list[Segment]) -> list[Segment]:
@@ -337,11 +340,12 @@ def decoded_segments(raw: Iterable[Any], window: Window, offset_s: float = 0.0,
         for w in segment.words:
             word = _word(w)
             start, end = window.word_to_true(w.start - offset_s, w.end - offset_s)
-            word["startTime"], word["endTime"] = round(start, 3), round(end, 3)
+            word["startTime"], word["endTime"] = round(float(start), 3), round(float(end), 3)
             mine.append(word)
         decoded.append(Decoded(start=mine[0]["startTime"], end=mine[-1]["endTime"], text=segment.text.strip(),
                                avg_logprob=segment.avg_logprob, compression_ratio=segment.compression_ratio,
-                               no_speech_prob=segment.no_speech_prob, refill=refill, words=len(mine)))
+                               no_speech_prob=segment.no_speech_prob, refill=refill, words=len(mine),
+                               word_prob=sum(w.probability for w in segment.words) / len(segment.words)))
         words.extend(mine)
     return decoded, words
 
@@ -546,7 +550,9 @@ def transcribe_audio(samples: np.ndarray, settings: Settings,
         raise ModelError(f"the model failed on this audio: {exc}") from exc
     spell_vocabulary(words, settings.vocabulary)
     decoded.sort(key=lambda d: d.start)
-    return Result(segments=drop_loops(cut_on_words(words)), coverage=coverage, decoded=decoded)
+    return Result(segments=drop_loops(cut_on_words(words)), coverage=coverage, decoded=decoded,
+                  speech=language.summarise([(d.end - d.start, d.avg_logprob, d.compression_ratio,
+                                              d.no_speech_prob, d.word_prob) for d in decoded]))
 
 
 def transcribe(samples: np.ndarray, settings: Settings,
