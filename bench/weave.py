@@ -61,9 +61,10 @@ def clock(text: str) -> float:
     return total
 
 
-def quality(workdir: Path) -> None:
+def quality(workdir: Path, corpus: Path) -> None:
+    print(f"\nCorpus {corpus.name}:")
     project = copy_project(workdir / "project")
-    truth = weave_corpus.write_corpus(project / "episodes")
+    truth = weave_corpus.write_corpus(project / "episodes", path=corpus)
     started = time.perf_counter()
     build(project, workdir / "site")
     seconds = time.perf_counter() - started
@@ -72,8 +73,8 @@ def quality(workdir: Path) -> None:
         number = int(path.parent.name[:2])
         suggested += [(f"m{number}", *s) for s in heard(path.read_text(encoding="utf-8"))]
     sets = {t.slug: t.set for t in truth}
-    for corpus in weave_corpus.load()["episodes"]:
-        sets.setdefault(corpus["slug"], corpus.get("set", "dev"))
+    for episode in weave_corpus.load(corpus)["episodes"]:
+        sets.setdefault(episode["slug"], episode.get("set", "dev"))
     print(f"Built the site over {len(sets)} episodes ({sum(1 for t in truth)} labelled stretches) "
           f"in {seconds:.1f} s (mkdocs build --strict, Pagefind included).")
     print(f"{'set':6} {'suggested':>9} {'right':>6} {'precision':>9} {'truth':>6} {'found':>6} {'recall':>7}")
@@ -133,11 +134,14 @@ def scale(workdir: Path, sizes: list[int]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="25,50,100,200")
-    parser.add_argument("--no-build", action="store_true", help="skip the quality build")
+    parser.add_argument("--no-build", action="store_true", help="skip the quality builds")
+    parser.add_argument("--corpus", action="append", type=Path,
+                        help="labelled corpus to score (repeatable; default: corpus.yml and unseen.yml)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="weave-bench-") as tmp:
         if not args.no_build:
-            quality(Path(tmp))
+            for n, corpus in enumerate(args.corpus or [weave_corpus.CORPUS, weave_corpus.UNSEEN]):
+                quality(Path(tmp) / str(n), corpus)
         scale(Path(tmp), [int(s) for s in args.sizes.split(",")])
 
 

@@ -18,6 +18,8 @@ How a module is matched (a small, classic retrieval scheme, no model):
    claimed for both).
 4. Counting windows that overlap are joined into one stretch, trimmed to its first and last
    segment that hold a key term (`EDGE_MIN_SCORE`), and scored by its best window.
+   A stretch mostly inside a stretch of another module of the same episode that scores over
+   1 / `RELATIVE` times as much is dropped (the per-window rule at the scale of the stretch).
 
 A glossary term comes up where one of its phrases is said; a one-word everyday term ("stigma",
 "empathy") also needs a word of its definition said within TERM_CONTEXT_S seconds.
@@ -216,6 +218,19 @@ def _join(slug: str, rows: list[_Segment], windows: list[tuple[int, int, float]]
     return stretches
 
 
+def _outweighed(stretch: Stretch, ident: str, found: list[tuple[str, Stretch]]) -> bool:
+    """Whether most of `stretch` lies inside a stretch of another module of the same episode that
+    scores far higher (its score x RELATIVE above this one's): talk about one module that brushes
+    another's words over a few windows is not claimed for both."""
+    for other_ident, other in found:
+        if other_ident == ident or stretch.score >= RELATIVE * other.score:
+            continue
+        inside = min(stretch.end, other.end) - max(stretch.start, other.start)
+        if inside > 0.5 * (stretch.end - stretch.start):
+            return True
+    return False
+
+
 def _line(rows: list[_Segment], lo: int, at: int, hi: int) -> str:
     """The text of segment `at`, joined by its neighbours within rows lo..hi while it is short
     (a publisher's transcript may have one word a segment)."""
@@ -284,8 +299,12 @@ def weave(episodes: dict[str, list[dict[str, Any]]], modules: list[Topic],
     by_ident = {t.ident: t for t in modules}
     result = Weave({t.ident: [] for t in modules}, {t.ident: [] for t in terms}, {})
     for slug, rows in scanned.items():
-        for ident, windows in _module_windows(rows, modules, weight_idf).items():
-            result.modules[ident].extend(_join(slug, rows, windows, by_ident[ident], weight_idf[ident]))
+        found = [(ident, stretch)
+                 for ident, windows in _module_windows(rows, modules, weight_idf).items()
+                 for stretch in _join(slug, rows, windows, by_ident[ident], weight_idf[ident])]
+        for ident, stretch in found:
+            if not _outweighed(stretch, ident, found):
+                result.modules[ident].append(stretch)
         where: dict[Phrase, list[int]] = defaultdict(list)
         for i, row in enumerate(rows):
             for p in row.found:
