@@ -131,6 +131,22 @@ def scale(workdir: Path, sizes: list[int]) -> None:
         print(f"{size:8d} {seconds:8.2f} {1000 * seconds / size:10.1f}")
 
 
+def matcher_quality(corpora: list[Path]) -> None:
+    """Precision and recall of the matcher alone (no build) on each labelled set, as the site
+    lists stretches (6 a module, 2 an episode)."""
+    modules, terms = course_topics(HERE.parent)
+    print(f"\nMatcher alone on the labelled sets:\n{'corpus':12} {'set':5} {'suggested':>9} {'right':>6} "
+          f"{'precision':>9} {'truth':>6} {'found':>6} {'recall':>7}")
+    for corpus in corpora:
+        scores, wrong = weave_corpus.score(corpus, modules, terms)
+        for name, s in scores.items():
+            if s.suggested or s.truth:
+                print(f"{corpus.name:12} {name:5} {s.suggested:9d} {s.right:6d} {s.precision:9.2f} "
+                      f"{s.truth:6d} {s.found:6d} {s.recall:7.2f}")
+        for module, slug, start, end in wrong:
+            print(f"  not in the truth: {module} {slug} {start:.0f}-{end:.0f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="25,50,100,200")
@@ -138,6 +154,7 @@ def main() -> None:
     parser.add_argument("--corpus", action="append", type=Path,
                         help="labelled corpus to score (repeatable; default: corpus.yml and unseen.yml)")
     args = parser.parse_args()
+    matcher_quality(args.corpus or [weave_corpus.CORPUS, weave_corpus.UNSEEN, weave_corpus.HELDOUT])
     with tempfile.TemporaryDirectory(prefix="weave-bench-") as tmp:
         if not args.no_build:
             for n, corpus in enumerate(args.corpus or [weave_corpus.CORPUS, weave_corpus.UNSEEN]):

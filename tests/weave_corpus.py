@@ -68,3 +68,54 @@ def write_corpus(episodes_dir: Path, *, copies: int = 1, media_url: str = "https
             truth += [Truth(slug, t.module, t.start, t.end, t.set) for t in found]
             number += 1
     return truth
+
+
+@dataclass(frozen=True)
+class Score:
+    """Matcher-only precision and recall of one labelled set (or one of its dev/test halves)."""
+
+    suggested: int
+    right: int
+    truth: int
+    found: int
+
+    @property
+    def precision(self) -> float:
+        return self.right / max(1, self.suggested)
+
+    @property
+    def recall(self) -> float:
+        return self.found / max(1, self.truth)
+
+
+def score(path: Path, modules: list[Any], terms: list[Any], limit: int = 6,
+          per_episode: int = 2) -> tuple[dict[str, Score], list[tuple[str, str, float, float]]]:
+    """Run the matcher alone (no build) over one labelled set and score what the site would list
+    (`limit` stretches a module, `per_episode` an episode, as the plugin does). Returns set name
+    ("dev", "test", "all") -> Score, and the suggested stretches that are in no truth
+    (module, slug, start s, end s)."""
+    from companion.course import listening, weave
+    corpus = load(path)
+    episodes, truth, sets = {}, [], {}
+    for episode in corpus["episodes"]:
+        segments, found = segments_and_truth(episode, float(corpus["segment_s"]))
+        episodes[episode["slug"]] = [{"start": s["startTime"], "end": s["endTime"], "body": s["body"]}
+                                     for s in segments]
+        sets[episode["slug"]] = episode.get("set", "dev")
+        truth += found
+    woven = weave.weave(episodes, modules, terms)
+    suggested = [(ident, s) for ident, stretches in woven.modules.items()
+                 for s in listening.shortlist(stretches, limit, per_episode)]
+
+    def right(ident: str, s: Any) -> bool:
+        return any(t.module == ident and t.slug == s.slug and s.start < t.end and t.start < s.end
+                   for t in truth)
+    scores = {}
+    for name in ("dev", "test", "all"):
+        mine = [(i, s) for i, s in suggested if name == "all" or sets[s.slug] == name]
+        true = [t for t in truth if name == "all" or t.set == name]
+        scores[name] = Score(len(mine), sum(right(i, s) for i, s in mine), len(true),
+                             sum(any(right(i, s) and i == t.module and s.slug == t.slug for i, s in suggested)
+                                 for t in true))
+    wrong = [(i, s.slug, s.start, s.end) for i, s in suggested if not right(i, s)]
+    return scores, wrong
