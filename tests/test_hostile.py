@@ -17,6 +17,7 @@ import threading
 import time
 import tracemalloc
 import urllib.parse
+import urllib.request
 import zlib
 from pathlib import Path
 
@@ -210,6 +211,12 @@ class Hostile(BaseHTTPRequestHandler):
         for _ in range(2000):
             self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
 
+    def route_slow500(self) -> None:         # a transient failure, slowly, every time
+        time.sleep(0.4)
+        self.send_response(500)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def route_huge(self) -> None:
         self.send_response(200)
         self.send_header("Content-Length", str(10**12))
@@ -250,6 +257,28 @@ def test_a_host_that_drips_is_cut_at_the_deadline(hostile: str, route: str) -> N
     with pytest.raises(http.FetchError, match="took longer than the 1 s"):
         http.fetch(f"{hostile}/{route}", limit=limit)
     assert time.monotonic() - started < 4                     # once, not retried 4 times
+
+
+def test_retries_share_one_deadline(hostile: str) -> None:
+    """Each retry of a transient failure used to get a fresh deadline: five per fetch."""
+    limit = fetch_policy.Limit("chapters", fetch_policy.MiB, 1.0)
+    started = time.monotonic()
+    with pytest.raises(http.FetchError, match="took longer than the 1 s .* retries included"):
+        http.fetch(f"{hostile}/slow500", limit=limit)
+    assert time.monotonic() - started < 2.5                   # not 5 x (0.4 s + back-off)
+
+
+@pytest.mark.parametrize("to, refused", [("http://cdn.example/a.mp3", True),
+                                         ("HTTP://cdn.example/a.mp3", True),
+                                         ("https://cdn.example/a.mp3", False)])
+def test_a_redirect_from_https_down_to_http_is_refused(to: str, refused: bool) -> None:
+    handler = http._RedirectHandler(http._Guard(fetch_policy.Policy(), 1.0))
+    request = urllib.request.Request("https://feeds.example/private/feed.xml?token=t")
+    if refused:
+        with pytest.raises(fetch_policy.Refused, match="down to http://cdn.example/"):
+            handler.redirect_request(request, None, 302, "Found", {}, to)
+    else:
+        assert handler.redirect_request(request, None, 302, "Found", {}, to).full_url == to
 
 
 def test_audio_past_its_bound_is_stopped_and_discarded(hostile: str, tmp_path: Path,
@@ -302,6 +331,66 @@ def test_feed_parsers_refuse_entity_bombs_and_deep_nesting_in_bounded_time(host)
     with fetch_policy.feed_host(host.url), pytest.raises(chapters.ChaptersError, match="not JSON"):
         chapters.fetch(url)
     assert time.monotonic() - started < 10
+
+
+def _feed_with(body: str, head: str = "", encoding: str = "utf-8") -> bytes:
+    return (f'<?xml version="1.0" encoding="{encoding}"?>{head}<rss version="2.0"><channel>'
+            f"<title>t</title><item><title>t</title><guid>g</guid><description>{body}"
+            "</description></item></channel></rss>").encode(encoding)
+
+
+N = 50_000
+SHAPES = {   # each took feedparser's strict pass from 13 s to 229 s
+    "nested elements": (_feed_with("<a>" * N + "</a>" * N), "more than 256 deep"),
+    "nested, never closed": (_feed_with("<a>" * N), "more than 256 deep"),
+    "nested, in UTF-16": (_feed_with("<a>" * N + "</a>" * N, encoding="utf-16"), "256 deep"),
+    "nested, in GB2312": (_feed_with("<a>" * N + "</a>" * N, encoding="gb2312"), "256 deep"),
+    "attributes": (_feed_with("").replace(b"<description>", b"<description " + b" ".join(
+        b'a%d="1"' % i for i in range(N)) + b">"), "more than 256 attributes"),
+    "items": ((b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>' + b"".join(
+        b"<item><title>t</title><guid>g%d</guid></item>" % i for i in range(N))
+        + b"</channel></rss>"), "more than 20,000 items"),
+    "Atom entries": ((b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t'
+                      b"</title>" + b"".join(b"<entry><title>t</title><id>g%d</id></entry>" % i
+                                             for i in range(N)) + b"</feed>"), "20,000 items"),
+}
+
+
+@pytest.mark.parametrize("name", list(SHAPES))
+def test_a_feed_shaped_to_be_slow_to_parse_is_refused_at_once(name: str) -> None:
+    raw, message = SHAPES[name]
+    started = time.monotonic()
+    with pytest.raises(feed.FeedError, match=message):
+        feed.parse_feed(raw, "http://127.0.0.1/feed.xml")
+    assert time.monotonic() - started < 2
+
+
+def test_a_malformed_feed_nested_deep_is_read_by_the_linear_loose_parser() -> None:
+    """expat stops at the first error (here an HTML entity); feedparser then reads the whole
+    document with its loose parser, which is linear in depth (20,000: 1.5 s)."""
+    raw = _feed_with("&nbsp;" + "<a>" * 10_000 + "</a>" * 10_000)
+    started = time.monotonic()
+    assert [i["guid"] for i in feed.parse_feed(raw, "http://127.0.0.1/feed.xml").items] == ["g"]
+    assert time.monotonic() - started < 10
+
+
+HTML_SHAPES = {   # html5ever in nh3: 20,000 nested <ul><li> took 50 s, 100,000 <div> 190 s
+    "nested div": "<div>" * N + "words &lt;b&gt;" + "</div>" * N,
+    "nested lists": "<ul><li>" * N + "words &lt;b&gt;",
+    "attributes": "<a " + " ".join(f'a{i}="1"' for i in range(N)) + ">words &lt;b&gt;</a>",
+}
+
+
+@pytest.mark.parametrize("name", list(HTML_SHAPES))
+def test_show_notes_and_titles_shaped_to_be_slow_are_read_as_text_in_linear_time(name: str) -> None:
+    markup = HTML_SHAPES[name]
+    started = time.monotonic()
+    notes = sanitise.clean_show_notes(markup, "http://127.0.0.1/feed.xml")
+    title = sanitise.plain_text(markup)
+    assert time.monotonic() - started < 3
+    assert notes == "<p>words &lt;b&gt;</p>" and title == "words <b>"
+    sloppy = "<p>a<br>b<p>c<ul><li>d<li>e</ul><img src=x>" * 2_000      # real, flat, kept
+    assert sanitise.clean_show_notes(sloppy).count("<li>") == 4_000
 
 
 @pytest.mark.parametrize("tag", ["author", "itunes:author", "dc:creator", "managingEditor"])
