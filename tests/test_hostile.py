@@ -544,3 +544,40 @@ def test_a_hostile_artifact_costs_only_its_own_folders(tmp_path: Path) -> None:
     assert "symbolic link" in refused["2024-02-05-link"]
     assert sorted(p.name for p in here.iterdir()) == ["2024-01-01-mine", "2024-02-01-good"]
     assert json.loads((here / "2024-01-01-mine" / "episode.json").read_text())["guid"] == "mine"
+
+
+def test_an_artifacts_hard_links_fifos_huge_and_deep_files_cost_only_their_folders(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    from companion.pipeline import merge as merge_module
+    monkeypatch.setattr(merge_module, "MAX_FILE_BYTES", 1024 * 1024)
+    here = tmp_path / "episodes"
+    here.mkdir()
+    shard = tmp_path / "shard" / "episodes"
+    outside = tmp_path / "runner-secret.txt"
+    outside.write_text(SECRET)
+    _episode(shard / "2024-03-01-good", "good")
+    _episode(shard / "2024-03-02-hardlink", "hardlink")
+    os.link(outside, shard / "2024-03-02-hardlink" / "chapters.json")
+    _episode(shard / "2024-03-03-fifo", "fifo")
+    os.mkfifo(shard / "2024-03-03-fifo" / "chapters.json")
+    _episode(shard / "2024-03-04-huge", "huge")
+    with open(shard / "2024-03-04-huge" / "transcript.txt", "wb") as huge:
+        huge.truncate(2 * 1024 * 1024)                                       # sparse: instant
+    _episode(shard / "2024-03-05-deep", "deep", status="transcribed", transcribed_at="2024")
+    (shard / "2024-03-05-deep" / "transcript.raw.json").write_text("[" * 100_000 + "]" * 100_000)
+    (shard / "2024-03-06-deepjson").mkdir()
+    (shard / "2024-03-06-deepjson" / "episode.json").write_text("[" * 100_000 + "]" * 100_000)
+    (shard / "2024-03-07-linkedjson").mkdir()
+    os.link(outside, shard / "2024-03-07-linkedjson" / "episode.json")
+
+    report = merge([tmp_path / "shard"], here)
+
+    assert report.merged == ["2024-03-01-good", "2024-03-03-fifo"]           # the FIFO left out
+    refused = dict(report.refused)
+    assert "other hard links" in refused["2024-03-02-hardlink"]
+    assert "more than an episode's file may be" in refused["2024-03-04-huge"]
+    assert "is not JSON" in refused["2024-03-05-deep"]
+    assert {"2024-03-06-deepjson", "2024-03-07-linkedjson"} <= set(refused)
+    assert not (here / "2024-03-03-fifo" / "chapters.json").exists()
+    assert SECRET.encode() not in every_file_bytes(here)
