@@ -586,3 +586,17 @@ def test_an_artifacts_hard_links_fifos_huge_and_deep_files_cost_only_their_folde
     assert {"2024-03-06-deepjson", "2024-03-07-linkedjson"} <= set(refused)
     assert not (here / "2024-03-03-fifo" / "chapters.json").exists()
     assert SECRET.encode() not in every_file_bytes(here)
+
+
+@pytest.mark.parametrize("separator", ["\n", "\r", "\x85", "\u2028", "\u2029", "\x0b", "\x1c"])
+def test_an_episode_title_cannot_end_a_ris_or_bibtex_record(separator: str) -> None:
+    """RIS is one field a line; str.splitlines() (and readers built on it) also break at NEL,
+    U+2028/2029 and the C0 separators, where a title could end the record and start another."""
+    from companion.course import exports
+    title = f"Ep 7{separator}ER  - {separator}TY  - JOUR{separator}TI  - injected"
+    entry = {"id": "ep7", "type": "song", "title": title, "URL": f"https://x/{separator}ER  - "}
+    lines = exports.ris([entry]).splitlines()
+    assert [line[:6] for line in lines] == ["TY  - ", "TI  - ", "UR  - ", "ER  -"]
+    record = exports.bibtex([entry])
+    assert len(record.splitlines()) == len(exports.bibtex([{**entry, "title": "t",
+                                                           "URL": "https://x/"}]).splitlines())
