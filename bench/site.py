@@ -11,10 +11,15 @@ With `--ranking`, it measures search quality instead: the fixed query set of tes
 (sentences from transcripts, course phrases, misspellings, common words) on the fixture episodes plus
 synthetic ones, and prints where the right page ranks BEFORE (Pagefind's own order with the print page
 indexed, as the dialog showed it: 8 pages at most) and AFTER (the dialog's order now: exact phrase
-first, weak matches held back, every result reachable).
+first, weak matches held back, every result reachable). Then the half-remembered queries (title words,
+one word wrong, another order, compounds, contractions, regional spellings, misspellings): where Enter
+in the dialog lands, against Pagefind's own first result.
+
+With `--print`, it prints (Chromium, A4) one synthetic one-hour episode and Module 1 and counts pages.
 
 Run: python bench/site.py [--episodes 200] [--words 9000]
      python bench/site.py --ranking [--episodes 20]
+     python bench/site.py --print [--words 9000]
 """
 
 from __future__ import annotations
@@ -208,10 +213,42 @@ def dialog_search(page, query: str) -> dict:
     return page.evaluate(DIALOG_ORDER)
 
 
+# Pagefind's own first result, with the moment its best sub-result (a segment anchor) points at.
+PAGEFIND_ORDER_HASH = """async (q) => {
+  const pf = await import(new URL('pagefind/pagefind.js', location.href).href);
+  await pf.options({basePath: new URL('pagefind/', location.href).pathname}); await pf.init();
+  const s = await pf.search(q); const out = [];
+  for (const r of s.results.slice(0, 1)) { const d = await r.data(); const sub = d.sub_results.find(x => /#t-\\d+/.test(x.url));
+    const t = sub ? Number(/#t-(\\d+)/.exec(sub.url)[1]) / 1000 : null;
+    out.push(new URL(d.url, location.href).pathname + (t === null ? '' : `#t=${Math.floor(t / 60)}:${String(Math.floor(t % 60)).padStart(2, '0')}`)); }
+  return out; }"""
+
+
+def enter_lands(page, base: str, query: str) -> str:
+    """Type `query` in the search dialog and press Enter, as a reader does: the path and #t= it opens."""
+    page.goto(base + "/course/")
+    page.wait_for_load_state("load")
+    page.keyboard.press("/")
+    page.keyboard.type(query)
+    before = page.url
+    page.keyboard.press("Enter")
+    try:
+        page.wait_for_url(lambda url: url != before, timeout=RESULT_TIMEOUT_MS // 10)
+    except Exception:  # noqa: BLE001 - Enter opened nothing: say so in the table
+        return "(nothing opened)"
+    url = page.url[len(base):]
+    return url
+
+
+def landed_right(url: str, expected: str, moment: str) -> bool:
+    path, _, fragment = url.partition("#")
+    return path == "/" + expected and (not moment or fragment == f"t={moment}")
+
+
 def ranking(args: argparse.Namespace, work: Path) -> None:
     """Rank of the right page for the fixed query set, before (Pagefind's order, print page indexed) and after."""
     from playwright.sync_api import sync_playwright
-    from search_queries import QUERY_SET, WEAK_QUERIES, course_phrases
+    from search_queries import HALF_REMEMBERED_QUERIES, QUERY_SET, WEAK_QUERIES, course_phrases
 
     project = copy_project(work / "project")
     make_fixture_episodes(project / "episodes", "http://127.0.0.1:9/media/")
@@ -248,6 +285,10 @@ def ranking(args: argparse.Namespace, work: Path) -> None:
                 order = old.evaluate(PAGEFIND_ORDER, query)
                 found = dialog_search(new, query)
                 weak.append((query, len(order), min(len(order), OLD_DIALOG_PAGES), len(found["shown"]), found["status"]))
+            landed = []
+            for kind, query, expected, moment in HALF_REMEMBERED_QUERIES:
+                order = old.evaluate(PAGEFIND_ORDER_HASH, query)
+                landed.append((kind, query, expected, moment, order[0] if order else "", enter_lands(new, servers["after"].url, query)))
         finally:
             for server in servers.values():
                 server.close()
@@ -272,6 +313,58 @@ def ranking(args: argparse.Namespace, work: Path) -> None:
     print(f"|{'-' * 14}|{'-' * 16}|{'-' * 15}|{'-' * 14}|{'-' * 30}")
     for query, total, listed_before, listed_after, status in weak:
         print(f"| {query:<12} | {total:>14} | {listed_before:>13} | {listed_after:>12} | {status[:90]}")
+    print(f"\nHalf-remembered queries: where Enter lands (before: Pagefind's first result and its best segment)\n")
+    print(f"| {'kind':<28} | {'query':<48} | {'before':<6} | {'after: Enter opens':<60} |")
+    print(f"|{'-' * 30}|{'-' * 50}|--------|{'-' * 62}|")
+    right_before = right_after = 0
+    for kind, query, expected, moment, first, after in landed:
+        ok_before, ok_after = landed_right(first, expected, moment), landed_right(after, expected, moment)
+        right_before += ok_before
+        right_after += ok_after
+        print(f"| {kind:<28} | {query[:48]:<48} | {'right' if ok_before else 'WRONG':<6} | {after[:52]:<52} {'right' if ok_after else 'WRONG':>7} |")
+    print(f"\nEnter on the right page and moment: before {right_before}/{len(landed)}, after {right_after}/{len(landed)}")
+
+
+TARGET_HOUR_PRINT_PAGES = 25      # issue 17: an hour-long transcript prints in under 25 A4 pages
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """Page count of a PDF from its page tree (/Type /Pages ... /Count N): the largest /Count."""
+    return max((int(n) for n in re.findall(rb"/Count\s+(\d+)", pdf)), default=0)
+
+
+def print_pages(args: argparse.Namespace, work: Path) -> None:
+    """A4 pages of a printed one-hour transcript (Chromium's "Save as PDF"), and of a printed module."""
+    from playwright.sync_api import sync_playwright
+
+    project = copy_project(work / "project")
+    synthetic_episodes(project / "episodes", 1, args.words, BigramModel(speech_text()))
+    site = work / "site"
+    build(project, site)
+    server = StaticServer(site).start()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            rows = []
+            for label, path in (("one-hour transcript", "episodes/001-episode-1/"),
+                                ("Module 1", "course/01-what-therapy-does/")):
+                page.goto(f"{server.url}/{path}")
+                page.wait_for_load_state("load")
+                page.wait_for_timeout(500)
+                segments = page.locator(".ffg-seg").count()
+                rows.append((label, segments, pdf_pages(page.pdf(format="A4"))))
+            browser.close()
+    finally:
+        server.close()
+    print(f"\nPrinted (A4, Chromium's PDF): {args.words} words in one hour of speech\n")
+    print(f"| {'page':<22} | {'segments':>8} | {'A4 pages':>8} |")
+    print(f"|{'-' * 24}|{'-' * 10}|{'-' * 10}|")
+    for label, segments, pages in rows:
+        print(f"| {label:<22} | {segments:>8} | {pages:>8} |")
+    hour = rows[0][2]
+    print(f"\nTarget: an hour-long transcript in under {TARGET_HOUR_PRINT_PAGES} A4 pages: "
+          f"{'met' if hour < TARGET_HOUR_PRINT_PAGES else 'MISSED'} ({hour})")
 
 
 def human_bytes(n: float) -> str:
@@ -284,12 +377,14 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=9000)
     parser.add_argument("--keep", type=Path, help="keep the built sites in this folder")
     parser.add_argument("--ranking", action="store_true", help="measure search ranking on the fixed query set")
+    parser.add_argument("--print", dest="print_pages", action="store_true",
+                        help="count the A4 pages of a printed one-hour transcript and module")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="companion-bench-"))
-    if args.ranking:
+    if args.ranking or args.print_pages:
         try:
-            ranking(args, work)
+            (ranking if args.ranking else print_pages)(args, work)
         finally:
             shutil.rmtree(work, ignore_errors=True)
         return

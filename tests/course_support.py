@@ -39,10 +39,19 @@ def module_files() -> list[Path]:
     return sorted(COURSE.glob(MODULE_GLOB))
 
 
+# Episode 7 has a transcript and an enclosure, so its page has the player and its "Assigned stretch"
+# box; the audio is never served (no network in tests), so a seek stays pending, as on a slow host.
+STRETCH_AUDIO = "https://course.example.org/audio/007.mp3"
+STRETCH_SEGMENTS = [{"startTime": 2.0, "endTime": 16.0, "body": "Welcome back to the show."},
+                    {"startTime": 745.0, "endTime": 752.5, "body": "This is where the stretch begins."},
+                    {"startTime": 752.5, "endTime": 1085.0, "body": "And this is the long middle of it."}]
+
+
 def add_fixture_episodes(episodes_dir: Path) -> None:
     for number, (slug, title, date, duration) in FIXTURE_EPISODES.items():
         write_episode(episodes_dir, slug, title=title, number=number, date=date,
-                      duration=duration, audio_url=None, segments=None)
+                      duration=duration, audio_url=STRETCH_AUDIO if number == 7 else None,
+                      segments=STRETCH_SEGMENTS if number == 7 else None)
 
 
 def prepare_project(root: Path, site_url: str = "") -> Path:
@@ -72,3 +81,26 @@ def course_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
 def course_site_absolute(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     """The project built with a site_url, as it is published."""
     return _build(tmp_path_factory.getbasetemp() / "course-build-abs", "https://course.example.org/")
+
+
+@dataclass(frozen=True)
+class ServedSite:
+    built: BuiltSite
+    url: str            # where the site is read: the test server under /repo/
+
+
+@pytest.fixture(scope="session")
+def course_site_deployed(tmp_path_factory: pytest.TempPathFactory):
+    """The project built as GitHub Pages serves it (`site_url` = the test server under /repo/, so
+    Material's instant navigation is on) and served on 127.0.0.1 for the whole session."""
+    from site_support import DEPLOY_PATH, StaticServer
+
+    root = tmp_path_factory.getbasetemp() / "course-build-deployed"
+    www = root / "www"
+    www.mkdir(parents=True)
+    server = StaticServer(www).start()
+    url = f"{server.url}/{DEPLOY_PATH}"
+    project = prepare_project(root, url)
+    result = build(project, www / DEPLOY_PATH)
+    yield ServedSite(BuiltSite(project, www / DEPLOY_PATH, result.stdout + result.stderr), url)
+    server.close()

@@ -59,6 +59,8 @@ class Published:
         env.pop("COMPANION_FEED", None)
         if self.feed and args[0] in ("plan", "sync", "shard"):   # as publish.yml gives the secret
             env["COMPANION_FEED"] = self.feed
+        if args[0] == "build":              # actions/configure-pages' base_url, as publish.yml
+            env["PAGES_BASE_URL"] = SITE_URL.rstrip("/")
         return subprocess.run(["bash", str(SCRIPT), *args], cwd=self.root, env=env,
                               capture_output=True, text=True, timeout=STEP_TIMEOUT_S)
 
@@ -83,23 +85,25 @@ def serve_sample(www: Path) -> StaticServer:
     return server
 
 
-def copy_project(root: Path, feed_url: str) -> None:
+def copy_project(root: Path, feed_url: str, site_url: str = SITE_URL) -> None:
     """The site sources, the CI files, and mkdocs.yml with a site URL and the feed (an empty
-    `feed_url` leaves the feed out, as for a private feed given by the COMPANION_FEED secret)."""
+    `feed_url` leaves the feed out, as for a private feed given by the COMPANION_FEED secret; an
+    empty `site_url` leaves it to GitHub Pages' address, as a fork may)."""
     copy_site_sources(REPO, root, (".gitignore", str(SCRIPT), str(WORKFLOW)))
     config = (root / "mkdocs.yml").read_text()
-    for old, new in (('site_url: ""', f'site_url: "{SITE_URL}"'), ('feed: ""', f'feed: "{feed_url}"')):
+    for old, new in (('site_url: ""', f'site_url: "{site_url}"'), ('feed: ""', f'feed: "{feed_url}"')):
         assert config.count(old) == 1, f"mkdocs.yml has no single {old!r}: update tests/published.py"
         config = config.replace(old, new)
     (root / "mkdocs.yml").write_text(config)
 
 
-def fork(base: Path, feed_url: str, name: str = "project") -> tuple[Path, Path]:
+def fork(base: Path, feed_url: str, name: str = "project",
+         site_url: str = SITE_URL) -> tuple[Path, Path]:
     """A project copy at `base/name`, committed and pushed to a new bare `base/name.git`."""
     remote = base / f"{name}.git"
     git(base, "init", "--quiet", "--bare", "--initial-branch=main", str(remote))
     root = base / name
-    copy_project(root, feed_url)
+    copy_project(root, feed_url, site_url)
     git(root, "init", "--quiet", "--initial-branch=main")
     git(root, "add", ".")
     git(root, "-c", "user.name=Maintainer", "-c", "user.email=m@example.org",
@@ -112,7 +116,8 @@ def fork(base: Path, feed_url: str, name: str = "project") -> tuple[Path, Path]:
 def publish(base: Path) -> Published:
     server = serve_sample(base / "www")
     try:
-        root, remote = fork(base, "")            # a private feed: its URL is a secret
+        # A private feed (its URL is a secret), and no site_url: the build takes GitHub Pages'.
+        root, remote = fork(base, "", site_url="")
         done = Published(root=root, remote=remote, summary=base / "summary.md",
                          feed=f"{server.url}/feed.xml?auth={FEED_TOKEN}")
         done.steps["sync"] = done.run("sync")

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from site_support import INAUGURAL, WORDS_FROM_ELSEWHERE
+from site_support import HALF_REMEMBERED, INAUGURAL, WORDS_FROM_ELSEWHERE
 
 COURSE_PHRASE_WORDS = 7        # words from the start of a module's summary, typed as remembered
 
@@ -29,12 +30,37 @@ QUERY_SET: list[tuple[str, str, str]] = [
 WEAK_QUERIES = ["inagural", "sonet brow", "Lifelyne", "the", "and"]
 
 
-def course_phrases(site: Path) -> list[tuple[str, str, str]]:
-    """One phrase per course module, from its summary in the built catalogue (so course edits keep it true)."""
+def course_phrases(site: Path, prefix: str = "/") -> list[tuple[str, str, str]]:
+    """One phrase per course module, from its summary in the built catalogue (so course edits keep it true).
+    Module URLs are given from the site's root (`course/01-x/`), whether the catalogue holds them
+    relative or absolute (a build with `site_url`: `https://host/repo/course/01-x/` with prefix `/repo/`)."""
     catalogue = json.loads((Path(site) / "cite" / "catalogue.json").read_text(encoding="utf-8"))
     phrases = []
     for module in catalogue["modules"]:
         words = str(module.get("summary") or "").replace(",", " ").split()[:COURSE_PHRASE_WORDS]
+        path = urlsplit(module["url"]).path if "://" in module["url"] else module["url"]
+        if path.startswith(prefix):
+            path = path[len(prefix):]
         if len(words) >= 3:
-            phrases.append((" ".join(words).lower(), module["url"], "page"))
+            phrases.append((" ".join(words).lower(), path.lstrip("/"), "page"))
     return phrases
+
+
+# Half-remembered queries, typed as a reader remembers them, each with the episode and the moment
+# (`#t=`) Enter must open. One of each kind the search forgives (issue 17).
+HALF = f"episodes/{HALF_REMEMBERED}/"
+HALF_REMEMBERED_QUERIES: list[tuple[str, str, str, str]] = [
+    # (kind, query as typed, expected page, expected #t= moment; "" when the page itself, or any moment, is right)
+    ("title words", "staying with the hard days", HALF, ""),
+    ("title words, reordered", "hard days staying", HALF, ""),
+    ("one word wrong", "recovery needs your patience not your perfection", HALF, "0:20"),
+    ("words in another order", "perfection not patience recovery asks", HALF, "0:20"),
+    ("compound", "cannot pretend the email from my brother", HALF, "0:10"),
+    ("contraction", "its a different kind of tiredness", HALF, "0:50"),
+    ("regional spelling", "her behavior changed", HALF, "0:30"),
+    ("regional spellings", "organized a picnic at the neighborhood center", HALF, "0:40"),
+    ("misspelt word", "grandmuther kept every postcard", HALF, "1:00"),
+    ("misspelt and one word wrong", "a biscut tin under the bed", HALF, "1:00"),
+    ("misquotation, one word wrong", "ask not what your country can do for the country", f"episodes/{INAUGURAL}/", "0:04"),
+    ("misspelt title word", "inagural address", f"episodes/{INAUGURAL}/", ""),
+]

@@ -69,6 +69,19 @@ def even_segments(lines: list[str], duration: float, speaker: str = "") -> list[
     return segments
 
 
+def with_word_timings(segments: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Segments with `words` (startTime, endTime, body) spread evenly over each segment, as the
+    pipeline keeps Whisper's word timings in transcript.json."""
+    out = []
+    for seg in segments:
+        words = seg["body"].split()
+        step = (seg["endTime"] - seg["startTime"]) / max(1, len(words))
+        out.append({**seg, "words": [{"startTime": round(seg["startTime"] + i * step, 2),
+                                      "endTime": round(seg["startTime"] + (i + 1) * step, 2), "body": w}
+                                     for i, w in enumerate(words)]})
+    return out
+
+
 def write_transcript_files(folder: Path, segments: list[dict[str, Any]]) -> None:
     """The transcript files as the pipeline writes them (companion.pipeline.formats)."""
     for name, text in (("transcript.json", store.dump_json(tf.to_json(segments))),
@@ -101,6 +114,7 @@ def write_episode(episodes_dir: Path, slug: str, *, title: str, number: int | No
 WORDS_FROM_ELSEWHERE = "007-words-from-elsewhere"     # remembered sentences, accents (search cases)
 INAUGURAL = "008-inaugural-address"                     # "ask not what your country can do ..."
 NO_RANGE = "009-host-without-range"                     # its audio host ignores HTTP Range
+HALF_REMEMBERED = "010-staying-with-the-hard-days"      # compounds, contractions, British spellings (search cases)
 
 
 def jfk_reference() -> str:
@@ -110,8 +124,8 @@ def jfk_reference() -> str:
 
 def make_fixture_episodes(episodes_dir: Path, media_url: str, no_range_url: str | None = None) -> None:
     """Three sonnet episodes (real audio), one hostile, one without transcript, the PC2.0 example,
-    the search cases' episode, an inaugural-address excerpt, and (with `no_range_url`) an episode whose
-    audio host cannot seek."""
+    the search cases' episodes (remembered sentences; half-remembered spellings), an inaugural-address
+    excerpt, and (with `no_range_url`) an episode whose audio host cannot seek."""
     dates = {"sonnet001": "2025-03-01", "sonnet002": "2025-03-08", "sonnet003": "2025-03-15"}
     for n, (stem, duration) in enumerate(SONNETS.items(), 1):
         chapters = None
@@ -124,7 +138,7 @@ def make_fixture_episodes(episodes_dir: Path, media_url: str, no_range_url: str 
         write_episode(
             episodes_dir, f"{n:03d}-sonnet-{n}", title=f"Sonnet {n}: a reading", number=n,
             date=dates[stem], duration=duration, audio_url=f"{media_url}{stem}.mp3",
-            segments=even_segments(sonnet_lines(stem), duration, speaker="Reader"),
+            segments=(with_word_timings if stem == "sonnet003" else list)(even_segments(sonnet_lines(stem), duration, speaker="Reader")),
             notes=f"<p>A LibriVox reading of Shakespeare's sonnet {n}.</p>", chapters=chapters,
         )
     write_episode(
@@ -156,6 +170,11 @@ def make_fixture_episodes(episodes_dir: Path, media_url: str, no_range_url: str 
         duration=11.0, audio_url=f"{media_url}jfk.wav", notes="",
         segments=[{"startTime": 0.0, "endTime": 3.9, "body": first},
                   {"startTime": 4.0, "endTime": 11.0, "body": f"Ask not {rest}"}],
+    )
+    remembered = json.loads((DATA / "half-remembered.json").read_text(encoding="utf-8"))
+    write_episode(
+        episodes_dir, HALF_REMEMBERED, title="Staying with the hard days", number=10, date="2025-02-22",
+        duration=80.0, audio_url=f"{media_url}sonnet002.mp3", segments=remembered["segments"], notes="",
     )
     if no_range_url:
         write_episode(
@@ -210,23 +229,53 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--no-first-run", "--autoplay-policy=no-user-gesture-required"]
 
 
-class SharedSite:
-    """One fixture project, built once per test process and served on 127.0.0.1 with its media."""
+DEPLOY_PATH = "repo/"          # GitHub Pages serves a project site under /<repository>/
 
-    def __init__(self, workdir: Path) -> None:
-        self.www = workdir / "www"
-        self.www.mkdir(parents=True)
-        self.server = StaticServer(self.www).start()
-        self.url = self.server.url + "/"
-        self.no_range = StaticServer(self.www, handler=NoRangeHandler).start()
+
+def set_site_url(project: Path, site_url: str) -> None:
+    """Write `site_url` into the project's mkdocs.yml (what a deployed site sets)."""
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    if not re.search(r"^site_url:", text, flags=re.M):
+        raise AssertionError("mkdocs.yml has no site_url line to set")
+    config.write_text(re.sub(r"^site_url:.*$", f'site_url: "{site_url}"', text, count=1, flags=re.M), encoding="utf-8")
+
+
+class SharedSite:
+    """One fixture project, built once per test process and served on 127.0.0.1 with its media.
+
+    `deployed` (the default) builds it as GitHub Pages serves a project site: `site_url` set to the
+    test server's address under a sub-path (`/repo/`), so Material's instant navigation is active and
+    every URL carries the prefix. `deployed=False` is the local preview (`site_url: ""`, served at
+    the root), kept for one smoke run. `www` is the built site; `url` is where it is read.
+    """
+
+    def __init__(self, workdir: Path, deployed: bool = True) -> None:
+        self.served = workdir / "www"
+        self.served.mkdir(parents=True)
+        self.server = StaticServer(self.served).start()
+        self.no_range = StaticServer(self.served, handler=NoRangeHandler).start()
+        prefix = DEPLOY_PATH if deployed else ""
+        self.www = self.served / prefix if prefix else self.served
+        self.prefix = "/" + prefix                      # URL path of the site's root: "/repo/" or "/"
+        self.url = f"{self.server.url}{self.prefix}"
         self.project = copy_project(workdir / "project")
-        make_fixture_episodes(self.project / "episodes", f"{self.url}media/", f"{self.no_range.url}/media/")
+        if deployed:
+            set_site_url(self.project, self.url)
+        make_fixture_episodes(self.project / "episodes", f"{self.url}media/", f"{self.no_range.url}{self.prefix}media/")
         self.log = build(self.project, self.www)
         media = self.www / "media"
         media.mkdir()
         for stem in SONNETS:
             shutil.copy2(AUDIO / f"{stem}.mp3", media / f"{stem}.mp3")
         shutil.copy2(AUDIO / "jfk.wav", media / "jfk.wav")
+
+    def path(self, url: str) -> str:
+        """A page URL's path relative to the site root (`/repo/episodes/x/` -> `episodes/x/`)."""
+        from urllib.parse import urlsplit
+
+        path = urlsplit(url).path
+        return path[len(self.prefix):] if path.startswith(self.prefix) else path
 
     def pages(self) -> list[Path]:
         """Every HTML page MkDocs wrote (not Pagefind's bundle)."""
@@ -244,8 +293,10 @@ class SharedSite:
 _shared: dict[str, SharedSite] = {}
 
 
-def shared_site(tmp_path_factory: Any) -> SharedSite:
-    """The process-wide `SharedSite` (session fixtures in several test modules share one build)."""
-    if "site" not in _shared:
-        _shared["site"] = SharedSite(tmp_path_factory.mktemp("companion-site"))
-    return _shared["site"]
+def shared_site(tmp_path_factory: Any, deployed: bool = True) -> SharedSite:
+    """The process-wide `SharedSite`, as deployed or as the local preview (session fixtures in
+    several test modules share one build of each)."""
+    key = "deployed" if deployed else "local"
+    if key not in _shared:
+        _shared[key] = SharedSite(tmp_path_factory.mktemp(f"companion-site-{key}"), deployed=deployed)
+    return _shared[key]

@@ -10,8 +10,7 @@ import re
 
 import pytest
 
-from course_support import FIXTURE_EPISODES, course_site  # noqa: F401
-from site_support import StaticServer
+from course_support import FIXTURE_EPISODES, course_site_deployed  # noqa: F401
 
 pytestmark = pytest.mark.browser
 MIN_PDF_BYTES = 20_000          # a cover-less PDF of three items with references is far larger
@@ -19,10 +18,9 @@ TIMEOUT_MS = 15_000
 
 
 @pytest.fixture(scope="module")
-def site_server(course_site):  # noqa: F811
-    server = StaticServer(course_site.site).start()
-    yield server.url + "/"
-    server.close()
+def site_server(course_site_deployed):  # noqa: F811
+    """The course as deployed: site_url under /repo/, Material's instant navigation on."""
+    return course_site_deployed.url
 
 
 def test_build_share_open_and_print_a_bundle(browser, site_server: str) -> None:
@@ -59,14 +57,17 @@ def test_build_share_open_and_print_a_bundle(browser, site_server: str) -> None:
     assert texts[1].startswith(f"{episode_title}, 12:30–18:00") and "listening about 6 min" in texts[1]
     assert texts[2].startswith("Glossary")
     episode_href = items.nth(1).locator("a").get_attribute("href")
-    assert episode_href.endswith(f"episodes/{FIXTURE_EPISODES[1][0]}/#t=750,1080")
+    assert episode_href.endswith(f"episodes/{FIXTURE_EPISODES[1][0]}/#t=12:30,18:00")
+    assert "Cite in text: (Bailey, 2024a, 12:30–18:00)" in texts[1]
     total = shared.inner_text("[data-bundle-total]")
     assert re.match(r"Total time: about \d+–\d+ min \(reading about \d+–\d+ min, listening about \d+(–\d+)? min\)\.", total), total
     references = shared.locator("[data-bundle-refs] p").all_inner_texts()
-    assert len(references) == 2
-    assert "What AI can and cannot do in mental health" in references[0]
-    assert "(Host). (2024, May 1)" in references[1] and "[Audio podcast episode]" in references[1]
-    assert "#t=750,1080" in references[1] and references[1].count("http") == 1
+    assert len(references) == 2                  # APA order: Bailey before Fall From Grace Companion
+    assert "(Host). (2024a, May 1)" in references[0] and "[Audio podcast episode]" in references[0]
+    reference, stretch = [line.strip() for line in references[0].split("\n") if line.strip()]
+    assert "#t=" not in reference, "the reference cites the whole episode"
+    assert stretch == f"Stretch 12:30–18:00: {episode_href}"
+    assert "What AI can and cannot do in mental health" in references[1]
 
     shared.emulate_media(media="print")
     printed = shared.inner_text("body")
@@ -158,8 +159,20 @@ def test_duplicates_merge_in_references(browser, site_server: str) -> None:
     references = page.locator("[data-bundle-refs] p").all_inner_texts()
     assert len(references) == 2, references                          # one per work
     episode = next(r for r in references if "[Audio podcast episode]" in r)
-    assert "#t=" not in episode, "two stretches of one episode: the reference cites the episode"
+    reference, *stretches = [line.strip() for line in episode.split("\n") if line.strip()]
+    assert "#t=" not in reference, "two stretches of one episode: the reference cites the episode"
+    assert [s.split(":")[0] for s in stretches] == ["Stretch 1", "Stretch 3"], stretches
+    assert references[0] == episode, "APA order: Bailey (2024a) before Fall From Grace Companion (2026a)"
     page.close()
+
+
+def read_clipboard(page) -> dict[str, str]:
+    """MIME type -> text of what the page put on the clipboard (rich and plain)."""
+    return page.evaluate("""async () => {
+        const [item] = await navigator.clipboard.read();
+        const out = {};
+        for (const type of item.types) out[type] = await (await item.getType(type)).text();
+        return out; }""")
 
 
 def test_copy_reference_puts_rich_and_plain_text(browser, site_server: str) -> None:
@@ -168,24 +181,60 @@ def test_copy_reference_puts_rich_and_plain_text(browser, site_server: str) -> N
     page.goto(f"{site_server}course/01-what-therapy-does/")
     page.click("[data-cite-copy]")
     page.wait_for_function("document.querySelector('.ffg-cite__status').textContent === 'Copied.'", timeout=TIMEOUT_MS)
-    copied = page.evaluate("""async () => {
-        const [item] = await navigator.clipboard.read();
-        const out = {};
-        for (const type of item.types) out[type] = await (await item.getType(type)).text();
-        return out; }""")
+    copied = read_clipboard(page)
     assert "<i>" in copied["text/html"] and "What AI can and cannot do" in copied["text/html"]
     assert "<i>" not in copied["text/plain"] and copied["text/plain"].startswith("Fall From Grace Companion. (")
     context.close()
 
 
-def test_episode_cite_box_takes_the_segment(browser, site_server: str) -> None:
+@pytest.mark.parametrize("fragment", ["#t=750,1080", "#t=12:30,18:00"])
+def test_one_stretch_is_cited_the_same_in_every_place(browser, site_server: str, fragment: str) -> None:
+    """The episode's "Cite this" box, its "Assigned stretch" box and a bundle of that stretch give the
+    same in-text form, the same reference and the same link; on arrival the segment holding the
+    stretch's start is the one marked."""
     slug = FIXTURE_EPISODES[7][0]
+    url = f"{site_server}episodes/{slug}/"
     page = browser.new_page()
-    page.goto(f"{site_server}episodes/{slug}/#t=750,1080")
-    page.wait_for_selector(".ffg-cite")
-    assert page.inner_text("[data-cite-intext-text]") == "(Bailey, 2024, 12:30–18:00)"
+    page.goto(url + fragment)
+    page.wait_for_selector("[data-stretch-cite]")
+    intext = "(Bailey, 2024c, 12:30–18:00)"
+    link = f"Stretch 12:30–18:00: {url}#t=12:30,18:00"
+    assert page.inner_text("[data-cite-intext-text]") == intext
     reference = page.inner_text("[data-cite-ref]")
-    assert reference.startswith("Bailey, T. (Host). (2024, June 12).")
-    assert f"{site_server}episodes/{slug}/#t=750,1080" in reference, "absolute URL with the segment"
-    assert page.inner_text("[data-cite-segment]").startswith("Segment: 12:30–18:00")
+    assert reference.startswith("Bailey, T. (Host). (2024c, June 12).") and reference.endswith(url)
+    assert page.inner_text("[data-cite-segment]") == link
+    box = page.locator("[data-stretch-cite]")
+    assert f"In text: {intext}" in box.inner_text()                    # the sticky player shows this
+    full = " ".join(box.text_content().split())                         # copied and printed in full
+    assert reference in full and link in full
+    page.emulate_media(media="print")
+    printed = box.inner_text()
+    assert reference in " ".join(printed.split()) and link in printed
+    page.emulate_media(media="screen")
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert page.locator(".ffg-player").bounding_box()["height"] < 370, "the player leaves the phone its transcript"
+    current = page.locator(".ffg-seg--current")
+    assert current.count() == 1 and float(current.get_attribute("data-start")) == 745.0
+
+    bundle = browser.new_page()
+    bundle.goto(f"{site_server}course/bundle/?items=e7@12:30-18:00")
+    bundle.wait_for_selector("[data-bundle-refs] p")
+    assert f"Cite in text: {intext}" in bundle.inner_text("[data-bundle-intext]")
+    assert [line.strip() for line in bundle.inner_text("[data-bundle-refs] p").split("\n") if line.strip()] == [reference, link]
     page.close()
+    bundle.close()
+
+
+def test_copying_a_stretch_keeps_italics_and_the_link(browser, site_server: str) -> None:
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(f"{site_server}episodes/{FIXTURE_EPISODES[7][0]}/#t=12:30,18:00")
+    page.wait_for_selector("[data-stretch-cite]")
+    page.click("[data-stretch-copy]")
+    page.wait_for_function("document.querySelector('[data-stretch-cite] .ffg-cite__status').textContent === 'Copied.'", timeout=TIMEOUT_MS)
+    copied = read_clipboard(page)
+    assert "<i>Fall From Grace</i>" in copied["text/html"] and "#t=12:30,18:00" in copied["text/html"]
+    lines = copied["text/plain"].split("\n")
+    assert lines[0] == "In text: (Bailey, 2024c, 12:30–18:00)" and lines[1].startswith("Bailey, T. (Host).")
+    assert lines[2].startswith("Stretch 12:30–18:00: http") and "<i>" not in copied["text/plain"]
+    context.close()

@@ -404,3 +404,45 @@ def test_self_check_answers_render_as_the_site_renders_them() -> None:
         for syntax in ("```", ":   ", "!!!", "{ .lead }", "[^1]"):
             assert syntax not in answer, (syntax, answer)
         assert "I hear you &lt;3" in answer and "<dd>" in answer and "Careful" in answer
+
+
+# --- as Canvas reads it ---------------------------------------------------------------------------
+# Canvas's Common Cartridge importer (instructure/canvas-lms, lib/cc/importer/standard/converter.rb
+# and org_converter.rb), as a table: each child of the root item that has no `identifierref` becomes
+# a Canvas module titled by its <title> (one bound directly to a resource would go to a "Misc
+# Module"); inside it, a resource type matching `\Aimswl` becomes a URL item (title and href from the
+# webLink file; an empty href drops it), one ending in `assessment` a quiz, `webcontent` a file.
+# Quizzes need the QTI migration tool on the Canvas server (`Qti.qti_enabled?`).
+CANVAS_ITEM_KIND = ((re.compile(r"\Aimswl"), "URL"), (re.compile(r"assessment\Z"), "ASSESSMENT"),
+                    (re.compile(r"webcontent"), "FILE_TYPE"))
+
+
+def canvas_modules(archive, manifest) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """[(module title, [(item kind, item title, url)])] as Canvas's org converter builds them."""
+    resources = {r.get("identifier"): r for r in manifest.xpath("//cp:resource", namespaces=NS)}
+    modules = []
+    for folder in manifest.xpath("cp:organizations/cp:organization/cp:item/cp:item", namespaces=NS):
+        assert folder.get("identifierref") is None, "a top-level link would land in Canvas's 'Misc Module'"
+        items = []
+        for node in folder.xpath("cp:item", namespaces=NS):
+            resource = resources[node.get("identifierref")]
+            kind = next((k for pattern, k in CANVAS_ITEM_KIND if pattern.search(resource.get("type"))), None)
+            assert kind, f"Canvas drops resource type {resource.get('type')}"
+            url = ""
+            if kind == "URL":
+                (href,) = resource.xpath("cp:file/@href", namespaces=NS)
+                link = etree.fromstring(archive.read(href))
+                url = link.xpath("string(wl:url/@href)", namespaces=NS)
+                assert url, "Canvas drops a web link whose href is empty"
+            items.append((kind, node.xpath("string(cp:title)", namespaces=NS), url))
+        modules.append((folder.xpath("string(cp:title)", namespaces=NS), items))
+    return modules
+
+
+def test_canvas_imports_a_module_per_folder_with_url_and_quiz_items(course_site_absolute) -> None:  # noqa: F811
+    archive, manifest, catalogue = open_cartridge(course_site_absolute)
+    modules = dict(canvas_modules(archive, manifest))
+    assert list(modules) == ["Modules", "Weekly bundles", "Self-checks (question banks)"]
+    assert [(k, t) for k, t, _ in modules["Modules"]] == [("URL", m["title"]) for m in catalogue["modules"]]
+    assert all(url.startswith(SITE_URL) for _, _, url in modules["Modules"] + modules["Weekly bundles"])
+    assert modules["Self-checks (question banks)"] and {k for k, _, _ in modules["Self-checks (question banks)"]} == {"ASSESSMENT"}

@@ -96,3 +96,38 @@ def test_unreachable_chapters_are_a_warning(project, host, capsys) -> None:
 def test_validate_sorts_chapters_by_start() -> None:
     shuffled = {"version": "1.2.0", "chapters": list(reversed(EXAMPLE["chapters"]))}
     assert chapters.validate(shuffled)["chapters"] == EXAMPLE["chapters"]
+
+
+def test_a_broken_hand_edit_is_refused_and_the_last_good_chapters_stay_published(
+        project, host, capsys) -> None:
+    """A hand-written chapters.json that stops parsing or validating: sync says where (exit 1),
+    the site publishes the last valid version; once fixed, the fix is published."""
+    feed = publish(host, None)
+    assert cli.main(["sync", "--feed", feed]) == 0
+    folder, _ = episode(project)
+    good = '{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "Mine"}]}\n'
+    (folder / "chapters.json").write_text(good)
+    assert cli.main(["sync", "--feed", feed]) == 0
+    assert chapters.published(folder) == folder / "chapters.json"
+    capsys.readouterr()
+    shown = f"episodes/{folder.name}/chapters.json"
+    for broken, says in [
+            ('{"version": "1.2.0",\n "chapters": [{"startTime": 0, "title": "Mine",}]}\n',
+             f"chapters not applied: {shown}:2:48: not valid JSON"),
+            ('{"version": "1.2.0", "chapters": [{"starttime": 0, "title": "Mine"}]}\n',
+             "chapter 1 needs a startTime (seconds); chapter 1 has unknown key 'starttime' "
+             "(did you mean 'startTime'?)")]:
+        (folder / "chapters.json").write_text(broken)
+        assert cli.main(["sync", "--feed", feed]) == 1
+        err = " ".join(capsys.readouterr().err.split())
+        assert says in err, err
+        assert says in episode(project)[1]["chapters_error"]
+        published = chapters.published(folder)
+        assert published == folder / chapters.LAST_GOOD_FILE
+        assert json.loads(published.read_text())["chapters"][0]["title"] == "Mine"
+        assert episode(project)[1]["status"] == "transcribed"
+    (folder / "chapters.json").write_text(good.replace("Mine", "Fixed"))
+    assert cli.main(["sync", "--feed", feed]) == 0
+    assert "chapters_error" not in episode(project)[1]
+    assert chapters.published(folder) == folder / "chapters.json"
+    assert "Fixed" in (folder / chapters.LAST_GOOD_FILE).read_text()

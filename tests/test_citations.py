@@ -272,17 +272,24 @@ def test_module_and_episode_exports(course_site) -> None:  # noqa: F811
     for module in catalogue["modules"]:
         stem = Path(module["exports"]["ris"]).stem
         (record,) = rispy.loads((cite / f"{stem}.ris").read_text(encoding="utf-8"))
-        assert record["type_of_reference"] == "ELEC" and record["title"] == module["title"]
+        assert record["type_of_reference"] == "WEB" and record["title"] == module["title"]
         (item,) = json.loads((cite / f"{stem}.json").read_text(encoding="utf-8"))
         assert item["type"] == "webpage" and item["container-title"]
         assert bibtexparser.loads((cite / f"{stem}.bib").read_text(encoding="utf-8")).entries
         references = rispy.loads((cite / f"module-{module['number']}-references.ris").read_text())
         assert len(references) == len(module["references"])
     assert len(catalogue["episodes"]) == len(FIXTURE_EPISODES)
+    # Every module and episode has its own author-date label (2026a, 2026b; 2024a, ...), the same
+    # in its reference, and a place in APA order for the bundle page's reference list.
+    records = catalogue["modules"] + catalogue["episodes"]
+    assert len({r["intext"] for r in records}) == len(records), [r["intext"] for r in records]
+    for record in records:
+        assert f"({record['intext'].rsplit(', ', 1)[1]}" in record["apa_text"], record["apa_text"]
+    assert sorted(records, key=lambda r: r["apa_rank"])[0]["kind"] == "episode"      # Bailey first
     for episode in catalogue["episodes"]:
         (record,) = rispy.loads((cite / f"episode-{episode['slug']}.ris").read_text(encoding="utf-8"))
-        assert record["type_of_reference"] == "SOUND"
-        assert record["secondary_title"] == "Fall From Grace"
+        assert record["type_of_reference"] == "SOUND"       # Zotero: audio recording, host its performer
+        assert record["tertiary_title"] == "Fall From Grace" and record["secondary_authors"]
         (item,) = json.loads((cite / f"episode-{episode['slug']}.json").read_text(encoding="utf-8"))
         assert item["type"] == "broadcast" and item["genre"] == "Audio podcast episode"
         assert "(Host)" in episode["apa_html"] and "[Audio podcast episode]" in episode["apa_html"]
@@ -373,15 +380,20 @@ def test_missing_front_matter_is_a_plugin_error() -> None:
 def test_cite_macro_forms(course_site) -> None:  # noqa: F811
     catalogue = json.loads((course_site.site / "cite" / "catalogue.json").read_text())
     episode = catalogue["episodes"][0]
+    def with_entry(record: dict) -> dict:           # the plugin's record holds its CSL entry too
+        stem = Path(record["exports"]["json"]).stem
+        (entry,) = json.loads((course_site.site / "cite" / f"{stem}.json").read_text())
+        return {**record, "entry": entry}
     plugin = SimpleNamespace(
         library={"flueckiger2018": FLUECKIGER},
-        cites={r["id"]: r for r in catalogue["modules"] + catalogue["episodes"]},
+        cites={r["id"]: with_entry(r) for r in catalogue["modules"] + catalogue["episodes"]},
         podcast=SimpleNamespace(title="Fall From Grace"),
     )
     assert cite_macros.reference(plugin, "flueckiger2018") == apa.reference(FLUECKIGER)
     assert cite_macros.reference(plugin, "m1") == catalogue["modules"][0]["apa_html"]
     ranged = cite_macros.reference(plugin, episode["id"], "12:30", "18:00")
-    assert f"{episode['url']}#t=750,1080" in ranged
+    assert f"{episode['url']}#t=12:30,18:00" in ranged and episode["apa_html"] in ranged
+    assert f"({episode['intext']}, 12:30\u201318:00)" in ranged
     assert "not yet on this site" in cite_macros.reference(plugin, "e99")
 
 

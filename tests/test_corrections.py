@@ -1,7 +1,9 @@
-"""The maintainer's corrections: applied in order, warned about when they match nothing."""
+"""The maintainer's corrections: applied in order, warned about when they match nothing, and a
+file that cannot be applied refused whole, with the line, column and key at fault."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -14,14 +16,24 @@ SEGMENTS = [
     {"startTime": 750.4, "endTime": 755.0, "body": "Something the model misheard."},
     {"startTime": 800.0, "endTime": 805.0, "body": "I work at bailey code."},
 ]
+NAME = "episodes/ep/corrections.yml"
+
+
+def refused(text: str) -> str:
+    with pytest.raises(corrections.CorrectionsError) as caught:
+        corrections.parse(text, NAME)
+    message = str(caught.value)
+    assert message.startswith(f"corrections not applied: {NAME}:")
+    return message
 
 
 def test_replace_segments_and_speakers() -> None:
-    data = {"replace": [{"find": "Taurens", "with": "Torrens"},
-                        {"find": "BAILEY CODE", "with": "Bailey Code", "ignore_case": True}],
-            "segments": [{"start": "12:30", "text": "What was really said."}],
-            "speakers": [{"from": "0:00", "to": "12:00", "name": "Tony Bailey"}]}
-    fixed, warnings = corrections.apply(SEGMENTS, data)
+    fixes = corrections.parse(
+        "replace:\n  - find: Taurens\n    with: Torrens\n"
+        "  - find: BAILEY CODE\n    with: Bailey Code\n    ignore_case: true\n"
+        "segments:\n  - start: 12:30\n    text: What was really said.\n"       # unquoted time
+        "speakers:\n  - from: 0:00\n    to: 12:00\n    name: Tony Bailey\n")
+    fixed, warnings = corrections.apply(SEGMENTS, fixes)
     assert [s["body"] for s in fixed] == ["Welcome to the show from Torrens.",
                                           "What was really said.", "I work at Bailey Code."]
     assert fixed[0]["speaker"] == "Tony Bailey" and "speaker" not in fixed[1]
@@ -30,25 +42,110 @@ def test_replace_segments_and_speakers() -> None:
     assert SEGMENTS[0]["body"].endswith("Taurens.")     # the raw transcript is untouched
 
 
+@pytest.mark.parametrize("body, text, fixed", [
+    # `find: no` finds "no" (YAML 1.1 would read false), `with:` empty deletes, 2020 is text,
+    # and a replacement with backslashes is literal
+    ("I said no in 2020, um, twice.", "replace:\n  - find: no\n    with: yes\n  - find: ' um,'\n"
+     "    with:\n  - find: 2020\n    with: 'C:\\1\\n'\n", "I said yes in C:\\1\\n, twice."),
+    # 'İ'.lower() is two characters: positions are the text's own, nothing shifts
+    ("İİ Istanbul and ISTANBUL.", "replace:\n  - find: istanbul\n    with: Istanbul\n"
+     "    ignore_case: true\n", "İİ Istanbul and Istanbul."),
+])
+def test_values_are_literal_text(body: str, text: str, fixed: str) -> None:
+    segments = [{"startTime": 0.0, "endTime": 2.0, "body": body}]
+    out, _ = corrections.apply(segments, corrections.parse(text))
+    assert out[0]["body"] == fixed
+
+
 def test_corrections_that_match_nothing_are_reported() -> None:
-    _, warnings = corrections.apply(SEGMENTS, {"replace": [{"find": "zebra", "with": "x"}],
-                                               "segments": [{"start": 3000, "text": "x"}]})
-    assert len(warnings) == 2
+    fixes = corrections.parse("replace:\n  - find: zebra\n    with: x\n"
+                              "segments:\n  - start: 3000\n    text: x\n")
+    _, warnings = corrections.apply(SEGMENTS, fixes)
+    assert len(warnings) == 2 and "entry 1" in warnings[0]
 
 
-@pytest.mark.parametrize("text", ["replace: [oops", "replace: {find: a}", "other: []",
-                                  "segments:\n  - start: soon\n    text: x"])
-def test_bad_files_are_errors_not_silence(tmp_path: Path, text: str) -> None:
+@pytest.mark.parametrize("text, where, says", [
+    ("replce:\n  - find: a\n    with: b\n", "1:1", "unknown key 'replce' (did you mean 'replace'?)"),
+    ("replace:\n  - find: a\n    wiht: b\n", "3:5", "unknown key 'wiht' in replace entry 1 "
+                                                   "(did you mean 'with'?)"),
+    ("replace:\n  - find: Taurens\n     with: Torrens\n", "3:10", "not valid YAML"),
+    ("replace:\n  - find: a\n    with: b\n  - find: c\n   with: d\n", "5:4", "indentation"),
+    ("replace:\n\t- find: a\n", "2:1", "not tabs"),
+    ("replace: [oops", "2:1", "not valid YAML"),
+    ("segments:\n  - start: soon\n    text: x", "2:12", "segments entry 1, start: not a time: 'soon'"),
+    ("speakers:\n  - from: 0\n    to: 1:75\n    name: X\n", "3:9", "minutes and seconds run 0-59"),
+    ("replace:\n  - find:\n    with: x\n", "2:5", "replace entry 1, find must be text"),
+    ("replace:\n  - find: ''\n    with: x\n    ignore_case: true\n", "2:11", "find is empty"),
+    ("replace:\n  - find: a\n    with: b\n    ignore_case: maybe\n", "4:18", "true or false"),
+    ("replace:\n  - find: a\n", "2:5", "needs 'with'"),
+    ("replace:\n  - find: a\n    with: b\nreplace:\n  - find: c\n    with: d\n", "4:1",
+     "given twice (first at line 1)"),
+    ("- find: a\n", "1:1", "the file must be the lists replace, segments, speakers and accept"),
+    ("replace: !!python/object/apply:os.system [ls]\n", "1:10", "not valid YAML"),
+])
+def test_bad_files_say_where_and_what(text: str, where: str, says: str) -> None:
+    message = refused(text)
+    assert f"{NAME}:{where}: " in message and says in message, message
+
+
+def test_every_fault_is_listed_in_file_order() -> None:
+    message = refused("replce:\n  - find: a\n    with: b\nspeakers:\n  - from: x\n    to: 1\n"
+                      "    name: N\n")
+    assert message.index(":1:1:") < message.index(":5:11:")
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize("text, says", [
+    # "billion laughs": nine aliases of nine would be 10^9 entries once expanded
+    ("a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 9) + "]\n"
+        for i in range(9)), "aliases (*a) are not allowed"),
+    ("replace: " + "[" * 100_000 + "]" * 100_000, "nest"),
+    ("replace:\n" + "  - {find: a, with: b}\n" * 40_000, "YAML nodes"),
+])
+def test_hostile_files_are_refused_quickly(text: str, says: str) -> None:
+    started = time.monotonic()
+    assert says in refused(text)
+    assert time.monotonic() - started < 10
+
+
+def test_huge_and_non_utf8_files_are_refused(tmp_path: Path) -> None:
     path = tmp_path / "corrections.yml"
-    path.write_text(text)
-    with pytest.raises(corrections.CorrectionsError):
-        corrections.apply(SEGMENTS, corrections.load(path))
+    path.write_bytes(b"# " + b"x" * corrections.MAX_FILE_BYTES)
+    with pytest.raises(corrections.CorrectionsError, match="bytes, more than"):
+        corrections.load(path, NAME)
+    path.write_bytes(b"replace:\n  - find: caf\xe9\n    with: x\n")
+    with pytest.raises(corrections.CorrectionsError, match=f"{NAME}:2:14: not UTF-8"):
+        corrections.load(path, NAME)
+
+
+@pytest.mark.timeout(20)
+def test_rules_that_feed_on_their_own_output_are_stopped() -> None:
+    """Each rule doubles every 'a': 40 rules would make 2^40 times the text."""
+    fixes = corrections.parse("replace:\n" + "  - find: a\n    with: aa\n" * 40)
+    with pytest.raises(corrections.CorrectionsError, match=r":\d+:5: replace entry \d+ makes the "
+                                                           "transcript more than 4 times"):
+        corrections.apply([{"startTime": 0.0, "endTime": 9.0, "body": "a" * 50_000}], fixes)
 
 
 def test_template_is_written_once_and_is_a_no_op(tmp_path: Path) -> None:
     path = tmp_path / "corrections.yml"
     corrections.ensure_template(path)
-    assert corrections.load(path) == {}
+    assert corrections.load(path).data == {}
     path.write_text("replace:\n  - find: a\n    with: b\n")
     corrections.ensure_template(path)
     assert "find: a" in path.read_text()
+
+
+def test_the_guide_shows_the_files_and_messages_the_code_has() -> None:
+    """Every YAML example in the maintainer's guide loads, and its message table quotes the
+    code's own wording."""
+    guide = (Path(__file__).parents[1] / "docs" / "maintainer.md").read_text()
+    blocks = guide.split("```yaml\n")[1:]
+    examples = [b.split("```")[0] for b in blocks if b.lstrip().startswith(corrections.LISTS)]
+    assert len(examples) >= 2
+    for example in examples:
+        corrections.parse(example)
+    for wording in ("corrections not applied", "did you mean", "aliases", "is given twice",
+                    "is empty", "makes the transcript more than"):
+        assert wording in guide, wording

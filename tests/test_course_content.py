@@ -236,15 +236,16 @@ def test_a_student_can_name_the_privacy_principles_and_ethics_standard(course_si
 def test_news_only_sources_are_named_in_prose_and_read_pages_are_findable(course_site) -> None:  # noqa: F811
     """The 2026-12-06 audit: a news item the bank holds without a title (the CFA complaint via 404
     Media) is named in the prose with no pseudo-reference; a page that was read (the undated APS
-    poll, n.d.-c among three undated APS pages) is listed by its real title with its address."""
+    poll, n.d.-a among three undated APS pages: its title files first in APA order) is listed by its
+    real title with its address."""
     def page(slug: str) -> str:
         path = course_site.site / "course" / slug / "index.html"
         return re.sub(r"\s+", " ", " ".join(lxml.html.fromstring(
             path.read_text(encoding="utf-8")).xpath("//article")[0].itertext()))
     harms, access = page("05-risks-and-harms"), page("06-access-cost-system")
     assert "news report by 404 Media" in harms and "404 Media. (n.d.)" not in harms
-    assert "(Australian Psychological Society, n.d.-c)" in access
-    assert ("Australian Psychological Society. (n.d.-c). APS member poll shows cost remains the "
+    assert "(Australian Psychological Society, n.d.-a)" in access
+    assert ("Australian Psychological Society. (n.d.-a). APS member poll shows cost remains the "
             "biggest barrier to care") in access
     assert "psychology.org.au/insights/aps-member-poll" in access
 

@@ -88,3 +88,16 @@ def test_a_private_feed_token_is_hidden_in_every_spelling(project, monkeypatch, 
     row = rows(doctor.run())["feed"]
     assert row.status == doctor.FAIL and "$COMPANION_FEED" in row.detail
     assert "T0k" not in row.detail and "5a8f2c" not in row.detail
+
+
+def test_doctor_says_which_address_the_site_is_built_for(monkeypatch) -> None:
+    """mkdocs.yml's site_url, else GitHub Pages' (what the workflow passes from
+    actions/configure-pages), else a warning that says what the workflow will do."""
+    monkeypatch.delenv("PAGES_BASE_URL", raising=False)
+    unset = doctor.check_site_url("")
+    assert unset.status == doctor.WARN and "GitHub Pages' address" in unset.detail
+    monkeypatch.setenv("PAGES_BASE_URL", "https://user.github.io/repo")
+    pages = doctor.check_site_url("")
+    assert pages.status == doctor.OK and pages.detail.startswith("https://user.github.io/repo/ (GitHub Pages")
+    own = doctor.check_site_url("https://course.example.org/")
+    assert own.detail == "https://course.example.org/ (from mkdocs.yml)"

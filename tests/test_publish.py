@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -11,7 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from published import BROKEN_TITLE, FEED_TOKEN, REPO, WORKFLOW, Published, git, published  # noqa: F401
+from published import (BROKEN_TITLE, FEED_TOKEN, REPO, SITE_URL, WORKFLOW, Published, git,  # noqa: F401
+                       published)
 
 pytestmark = pytest.mark.model
 ACTIONLINT = Path(sys.executable).with_name("actionlint")
@@ -40,7 +42,7 @@ def test_workflow_structure() -> None:
     assert triggers["schedule"][0]["cron"] and "workflow_dispatch" in triggers
     assert flow["permissions"] == {"contents": "read"}
     publish, deploy = flow["jobs"]["publish"], flow["jobs"]["deploy"]
-    assert publish["permissions"] == {"contents": "write"}
+    assert publish["permissions"] == {"contents": "write", "pages": "read"}
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert "publish" in deploy["needs"] and deploy["environment"]["name"] == "github-pages"
     uses = [s["uses"] for job in flow["jobs"].values() for s in steps(job) if "uses" in s]
@@ -50,7 +52,13 @@ def test_workflow_structure() -> None:
                                                 "actions/cache", *PAGES_ACTIONS}
     runs = [s["run"] for s in steps(publish) if "run" in s]
     assert runs[0] == "make setup", "installs the way the README does"
-    assert [r.split()[1] for r in runs[1:]] == ["plan", "sync", "summary", "commit", "build"]
+    assert [r.split()[1] for r in runs[1:]] == ["model", "plan", "sync", "summary", "commit",
+                                                "build"]
+    assert flow["env"]["COMPANION_MODEL_WANTED"].endswith("|| 'small.en' }}")
+    pages = next(s for s in steps(publish) if s.get("uses", "").startswith("actions/configure-pages"))
+    build = next(s for s in steps(publish) if s.get("run", "").endswith("build"))
+    assert steps(publish).index(pages) < steps(publish).index(build)
+    assert build["env"]["PAGES_BASE_URL"] == "${{ steps.pages.outputs.base_url }}"
     summary = next(s for s in steps(publish) if s.get("run", "").endswith("summary"))
     assert summary["if"].startswith("always()")
     cached = [s["with"]["path"] for s in steps(publish) if s.get("uses", "").startswith("actions/cache")]
@@ -98,6 +106,11 @@ def test_episodes_are_committed_as_the_bot_and_pushed(published: Published) -> N
 def test_the_site_builds_strict_and_deploy_dry_runs(published: Published) -> None:
     build = published.steps["build"]
     assert build.returncode == 0, build.stderr
+    assert (f"site_url is empty in mkdocs.yml: building for GitHub Pages' address {SITE_URL} "
+            "($PAGES_BASE_URL, from actions/configure-pages)") in build.stdout
+    assert (published.site / "downloads" / "course.imscc").is_file()
+    assert f"UR  - {SITE_URL}course/" in (published.site / "cite" / "module-1.ris").read_text()
+    assert 'site_url: ""' in git(published.remote, "show", "main:mkdocs.yml")   # not committed
     assert (published.site / "index.html").is_file()
     assert (published.site / "pagefind").is_dir()
     deploy = published.steps["deploy"]
@@ -123,3 +136,44 @@ def test_a_private_feed_url_stays_a_secret(published: Published) -> None:
     for folder in ("episodes", "site", ".cache/logs"):
         for path in (published.root / folder).rglob("*"):
             assert not path.is_file() or token not in path.read_bytes(), path
+
+
+def test_the_summary_says_corrections_not_applied(tmp_path: Path) -> None:
+    """An episode whose corrections.yml was refused is listed with file, line and column, and
+    annotated as an error on the run page (the published transcript stays as it was)."""
+    folder = tmp_path / "episodes" / "2024-01-02-inaugural"
+    folder.mkdir(parents=True)
+    error = ("corrections not applied: episodes/2024-01-02-inaugural/corrections.yml:1:1: "
+             "unknown key 'replce' (did you mean 'replace'?)")
+    (folder / "episode.json").write_text(json.dumps(
+        {"slug": folder.name, "title": "Inaugural", "status": "transcribed",
+         "corrections_error": error}))
+    summary = tmp_path / "summary.md"
+    result = subprocess.run(["bash", str(REPO / "scripts" / "ci" / "publish.sh"), "summary"],
+                            cwd=tmp_path, capture_output=True, text=True, check=True,
+                            env={**os.environ, "GITHUB_STEP_SUMMARY": str(summary),
+                                 "PYTHON": sys.executable})
+    text = summary.read_text()
+    assert "corrections not applied in 1 episode(s)" in text and "1 transcribed" in text
+    assert "corrections.yml:1:1: unknown key 'replce' (did you mean 'replace'?)" in text
+    assert "::error title=Corrections not applied::corrections not applied: episodes/" \
+           "2024-01-02-inaugural/corrections.yml:1:1:" in result.stdout
+
+
+def test_a_model_that_cannot_be_had_falls_back_to_tiny_en_with_a_warning(tmp_path: Path) -> None:
+    """Offline, small.en (not cached here) cannot load: the run goes on with tiny.en, and the
+    log and the job summary say so."""
+    summary, github_env = tmp_path / "summary.md", tmp_path / "github_env"
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHON": sys.executable,
+           "COMPANION_MODEL_WANTED": "small.en", "GITHUB_STEP_SUMMARY": str(summary),
+           "GITHUB_ENV": str(github_env), "HF_HOME": str(tmp_path / "hf")}
+    result = subprocess.run(["bash", str(REPO / "scripts" / "ci" / "publish.sh"), "model"],
+                            cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "::warning title=Model::cannot load small.en" in result.stdout
+    assert "### Transcribed with tiny.en, not small.en" in summary.read_text()
+    assert github_env.read_text() == "COMPANION_MODEL=tiny.en\n"
+    env["COMPANION_MODEL_WANTED"] = "tiny.en"
+    result = subprocess.run(["bash", str(REPO / "scripts" / "ci" / "publish.sh"), "model"],
+                            cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert result.stdout.strip().endswith("COMPANION_MODEL=tiny.en") and "warning" not in result.stdout

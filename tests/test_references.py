@@ -371,10 +371,9 @@ def test_undated_works_by_one_author_get_lettered_and_found_in_text() -> None:
             "Society (n.d.-b) both say so; (Australian Psychological Society, n.d.-a).")
     used, unresolved = apa.resolve(apa.find_citations(text), {"aps-a": second, "aps-b": first})
     assert used == {"aps-a", "aps-b"} and not unresolved
-    # two undated pages, or two 2020 books by one author, without letters: a citation is ambiguous
-    plain_pair = [undated("one"), undated("two")]
-    assert [sorted(e["id"] for e in g) for g in apa.same_author_date(plain_pair)] == [["one", "two"]]
-    assert not apa.same_author_date([first, second])
+    # two undated pages by one author are lettered in title order; a page alone gets no letter
+    assert apa.assign_suffixes([undated("two"), undated("one")]) == {"one": "a", "two": "b"}
+    assert apa.assign_suffixes([undated("one")]) == {"one": ""}
 
 
 def test_citations_of_names_with_particles_resolve() -> None:

@@ -265,7 +265,9 @@ def test_the_workflow_spreads_a_back_catalogue_over_shard_jobs() -> None:
     assert strategy["matrix"] == "${{ fromJSON(needs.publish.outputs.matrix) }}"
     assert "vars.COMPANION_MAX_PARALLEL" in strategy["max-parallel"]
     assert strategy["fail-fast"] is False
-    assert "vars.COMPANION_MODEL" in flow["env"]["COMPANION_MODEL"]
+    assert "vars.COMPANION_MODEL" in flow["env"]["COMPANION_MODEL_WANTED"]
+    runs = [s["run"].split()[1] for s in transcribe["steps"] if "run" in s]
+    assert runs.index("model") < runs.index("shard"), "each shard job loads (or falls back) first"
     shard = next(s for s in transcribe["steps"] if " shard " in s.get("run", ""))
     assert shard["timeout-minutes"] < transcribe["timeout-minutes"] <= 360
     uploads = [s for s in transcribe["steps"] if s.get("uses", "").startswith("actions/upload-artifact")]

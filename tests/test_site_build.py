@@ -166,6 +166,26 @@ def test_pagefind_indexes_transcript_segments_and_course(site: SharedSite) -> No
     assert 'data-pagefind-filter="section:Course"' in read(site, "course/syllabus/index.html")
 
 
+def test_listings_leave_titles_to_their_pages_and_vocabulary_is_written(site: SharedSite) -> None:
+    """Episode cards are out of the index (a title is indexed on its own page); listing pages carry
+    the `listing` meta; the build writes the vocabulary the search dialog corrects spelling from."""
+    from companion.site.vocabulary import read_fragment
+
+    fragments = {f["url"]: f for f in map(read_fragment, (site.www / "pagefind" / "fragment").glob("*.pf_fragment"))}
+    home = fragments["/"]                                 # Pagefind's URLs are from the site folder's root
+    listed = fragments["/episodes/"]
+    episode = fragments["/episodes/010-staying-with-the-hard-days/"]
+    for listing in (home, listed):
+        assert "Staying with the hard days" not in listing["content"]
+        assert listing["meta"].get("listing") == "1"
+    assert "Staying with the hard days" in episode["content"] and "listing" not in episode["meta"]
+    vocabulary = json.loads(read(site, "pagefind/vocabulary.json"))
+    words = dict(zip(vocabulary["words"], vocabulary["counts"]))
+    assert {"grandmother", "behaviour", "email", "mail", "its", "maori", "cannot"} - set(words) <= {"cannot"}
+    assert "e" not in words and vocabulary["counts"] == sorted(vocabulary["counts"], reverse=True)
+    assert "xqzvwk" not in words
+
+
 def test_episode_pages_mark_the_episodes_tab(site: SharedSite) -> None:
     text = read(site, "episodes/001-sonnet-1/index.html")
     tabs = text[text.index('class="md-tabs"'):text.index("</nav>", text.index('class="md-tabs"'))]

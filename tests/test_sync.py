@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -127,6 +128,64 @@ def test_corrections_survive_retranscribe(project, host) -> None:
         assert "<v John F. Kennedy>" in (folder / "transcript.vtt").read_text()
         segments = json.loads((folder / "transcript.json").read_text())["segments"]
         assert all(s["speaker"] == "John F. Kennedy" for s in segments)
+
+
+def test_a_broken_corrections_file_changes_nothing_and_starts_no_model(project, host,
+                                                                       capsys) -> None:
+    """The maintainer's slip leaves the published transcript, status and record as they were,
+    says where it is, exits 1; once fixed, the next sync applies it from transcript.raw.json."""
+    feed = publish(host, good_items(host)[1:])
+    assert cli.main(["sync", "--feed", feed]) == 0
+    folder = project / "episodes" / records(project)["ep-2"]["slug"]
+    published = {name: (folder / name).read_bytes() for name in
+                 ("transcript.json", "transcript.vtt", "transcript.srt", "transcript.txt",
+                  "transcript.html", "transcript.raw.json")}
+    before = records(project)["ep-2"]
+    log = capsys.readouterr().err.splitlines()     # not a terminal: progress as log lines
+    assert any(re.match(r"transcribe Inaugural: 0:00 of 0:11 audio \(0%\), 0:00 so far, about "
+                        r"\d+:\d\d left$", line) for line in log), log
+    assert any(line.startswith("transcribe Inaugural: 0:11 of 0:11 audio (100%)") for line in log)
+    shown = f"episodes/{folder.name}/corrections.yml"
+    for text, says in [
+            ("replace:\n  - find: country\n     with: nation\n", f"{shown}:3:10: not valid YAML"),
+            ("replce:\n  - find: country\n    with: nation\n",
+             f"{shown}:1:1: unknown key 'replce' (did you mean 'replace'?)"),
+            ("replace:\n  - find: ''\n    with: x\n    ignore_case: true\n", "find is empty")]:
+        (folder / "corrections.yml").write_text(text)
+        for args in ([], ["--retranscribe"]):         # neither starts the model
+            assert cli.main(["sync", "--feed", feed, *args]) == 1
+            err = " ".join(capsys.readouterr().err.split())
+            assert "corrections not applied" in err and says in err, err
+            assert {n: (folder / n).read_bytes() for n in published} == published
+            record = records(project)["ep-2"]
+            assert record["corrections_error"].startswith(f"corrections not applied: {says}"
+                                                          if says.startswith(shown) else "corr")
+            assert {k: record[k] for k in ("status", "transcribed_at", "model", "review")} == \
+                {k: before[k] for k in ("status", "transcribed_at", "model", "review")}
+    (folder / "corrections.yml").write_text("replace:\n  - find: country\n    with: nation\n")
+    assert cli.main(["sync", "--feed", feed]) == 0
+    record = records(project)["ep-2"]
+    assert "corrections_error" not in record and record["status"] == before["status"]
+    assert record["transcribed_at"] == before["transcribed_at"]       # the model did not run
+    assert "nation" in (folder / "transcript.txt").read_text()
+    assert (folder / "transcript.raw.json").read_bytes() == published["transcript.raw.json"]
+
+
+def test_a_new_episode_waits_for_its_corrections_to_be_fixed(project, host) -> None:
+    """A corrections.yml already there (a merge, a hand-made folder) and broken: the episode is
+    not transcribed, nor published uncorrected, until the file is fixed."""
+    feed = publish(host, good_items(host)[1:])
+    assert cli.main(["sync", "--feed", feed, "--time-budget", "0"]) == 3   # recorded, not done
+    folder = project / "episodes" / records(project)["ep-2"]["slug"]
+    (folder / "corrections.yml").write_text("speakers:\n  - from: 0\n    to: soon\n    name: JFK\n")
+    assert cli.main(["sync", "--feed", feed]) == 1
+    record = records(project)["ep-2"]
+    assert record["status"] == "pending" and "not a time: 'soon'" in record["corrections_error"]
+    assert not (folder / "transcript.raw.json").exists()
+    (folder / "corrections.yml").write_text("speakers:\n  - from: 0\n    to: 60\n    name: JFK\n")
+    assert cli.main(["sync", "--feed", feed]) == 0
+    assert records(project)["ep-2"]["status"] == "transcribed"
+    assert "<v JFK>" in (folder / "transcript.vtt").read_text()
 
 
 def test_hostile_feed_text_never_reaches_a_path(project, host) -> None:

@@ -15,6 +15,21 @@
   const EXCERPT_BEFORE = 8;           // words of context before a hit
   const EXCERPT_AFTER = 18;           // words of context after a hit
   const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
+  const SPEEDS = [0.75, 1, 1.25, 1.5, 1.75, 2];   // mirrors episode_html.SPEEDS
+  const SKIP_BACK = 15;                           // seconds (episode_html.SKIP_BACK_S)
+  const SKIP_FORWARD = 30;                        // seconds (episode_html.SKIP_FORWARD_S)
+  const SPEED_KEY = "ffg-speed";                  // localStorage: the reader's playback speed, on this device only
+
+  /** A setting kept in this browser only (localStorage); null when storage is blocked. */
+  function readSetting(key) {
+    try { return window.localStorage.getItem(key); } catch (_) { return null; }
+  }
+
+  function writeSetting(key, value) {
+    try {
+      if (value === null) window.localStorage.removeItem(key); else window.localStorage.setItem(key, value);
+    } catch (_) { /* storage blocked (private mode, policy): the setting lasts for this page only */ }
+  }
 
   /* ---- time codes (mirror scripts/companion/timecode.py) ---- */
   function parseTime(text) {
@@ -59,7 +74,16 @@
   function announce(el, message) {
     if (!el) return;
     el.textContent = "";
-    window.setTimeout(() => { el.textContent = message; }, 30);
+    window.clearTimeout(el.ffgTimer);
+    el.ffgTimer = window.setTimeout(() => { el.textContent = message; }, 30);
+  }
+
+  /** A same-page `#t=` link (relative, or made absolute by Material's instant navigation), else null. */
+  function timeLinkHash(link) {
+    if (!link || !link.getAttribute("href")) return null;
+    const url = new URL(link.href, window.location.href);
+    if (url.origin !== window.location.origin || url.pathname !== window.location.pathname) return null;
+    return /^#t=/.test(url.hash) ? url.hash : null;
   }
 
   async function copyText(value) {
@@ -94,6 +118,12 @@
       this.range = null;
       this.frame = 0;
       this.target = null;               // {seconds, play, message}: a seek asked for and not yet confirmed
+      this.statusKind = "";             // what the status region last said: "loading", "ready", "playing", ...
+      this.statusText = "";
+      this.controls = root.querySelector(".ffg-controls");
+      this.speedSelect = root.querySelector(".ffg-speed__select");
+      this.words = null;                // segment start -> [{startTime, endTime, body}], from transcript.json
+      this.wordSeg = null;              // the segment whose words are wrapped for highlighting
       this.warning = null;
       this.abort = new AbortController();
       this.bind();
@@ -110,19 +140,31 @@
         this.audio.addEventListener("error", () => {
           this.target = null;                 // nothing will load, so no position will be reached
           this.warn("The audio could not be loaded from its host. The transcript still works; the host's own page may play it.");
-          announce(this.statusEl, "");
+          this.say("", "");
         }, opts);
         this.audio.addEventListener("timeupdate", () => this.tick(), opts);
         this.audio.addEventListener("play", () => this.loop(), opts);
+        // The status region says what the audio is doing now: a "Loading…" or "Ready to play…" that the
+        // audio has moved past is replaced (once per change of state, so it never chatters).
+        this.audio.addEventListener("playing", () => {
+          if (["loading", "ready", "paused", "note", "ended", ""].includes(this.statusKind) && !this.target) this.say(`Playing from ${clock(this.audio.currentTime)}.`, "playing");
+        }, opts);
+        this.audio.addEventListener("pause", () => {
+          if (this.statusKind === "playing" && !this.audio.ended) this.say(`Paused at ${clock(this.audio.currentTime)}.`, "paused");
+        }, opts);
+        this.audio.addEventListener("ended", () => { if (this.statusKind === "playing") this.say("The episode has ended.", "ended"); }, opts);
       }
-      if (this.transcript) this.transcript.addEventListener("click", (e) => this.onClick(e), opts);
+      // Clicks are taken here, on the page's content, before Material's instant navigation (which listens
+      // on document.body and ignores defaultPrevented: squidfunk/mkdocs-material#5160) can turn a time
+      // link into a navigation whose hashchange would seek without playing and drop focus on <body>.
+      this.root.addEventListener("click", (e) => this.onClick(e), opts);
       // A reader who scrolls away while it plays keeps their place: following pauses until re-ticked.
       const userScroll = (e) => {
         if (e.type === "keydown" && !["PageUp", "PageDown", "ArrowUp", "ArrowDown", "Home", "End", " "].includes(e.key)) return;
         if (e.type === "keydown" && e.target.closest && e.target.closest("input, textarea, audio, button, dialog")) return;
         if (this.audio && !this.audio.paused && this.following && this.followBox) {
           this.followBox.checked = false;
-          announce(this.statusEl, "Follow along is off. Tick Follow along to return to the current moment.");
+          this.say("Follow along is off. Tick Follow along to return to the current moment.", "follow");
         }
       };
       for (const type of ["wheel", "touchmove", "keydown"]) {
@@ -134,29 +176,150 @@
         }, opts);
       }
       if (this.rangeEl) this.rangeEl.addEventListener("click", (e) => this.onRangeClick(e), opts);
+      if (this.audio && this.controls) this.bindControls(opts);
+    }
+
+    /* ---- while listening: skip, speed, keyboard shortcuts, the word being spoken ---- */
+    bindControls(opts) {
+      this.controls.hidden = false;
+      this.controls.addEventListener("click", (e) => {
+        const skip = e.target.closest(".ffg-skip");
+        if (skip) this.skip(Number(skip.dataset.skip));
+      }, opts);
+      const saved = Number(readSetting(SPEED_KEY));
+      if (SPEEDS.includes(saved)) this.setSpeed(saved, false);
+      this.speedSelect.addEventListener("change", () => this.setSpeed(Number(this.speedSelect.value), true), opts);
+      // The element resets its rate when it loads a source: keep the reader's choice.
+      this.audio.addEventListener("loadedmetadata", () => { this.audio.playbackRate = Number(this.speedSelect.value) || 1; }, opts);
+      this.audio.addEventListener("play", () => this.loadWords(), { ...opts, once: true });
+      document.addEventListener("keydown", (e) => this.onShortcut(e), opts);
+    }
+
+    onShortcut(e) {
+      if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+      if (e.target.closest && e.target.closest("input, textarea, select, [contenteditable], dialog")) return;
+      const actions = {
+        k: () => (this.audio.paused ? this.seek(this.audio.currentTime, { play: true }) : this.audio.pause()),
+        j: () => this.skip(-SKIP_BACK), l: () => this.skip(SKIP_FORWARD),
+        "<": () => this.stepSpeed(-1), ">": () => this.stepSpeed(1),
+      };
+      const action = actions[e.key];
+      if (!action) return;
+      e.preventDefault();
+      action();
+    }
+
+    skip(seconds) {
+      const length = Number.isFinite(this.audio.duration) ? this.audio.duration : Infinity;
+      const to = Math.min(Math.max(0, this.audio.currentTime + seconds), length);
+      this.seek(to, { play: !this.audio.paused, message: this.audio.paused ? `Ready to play from ${clock(to)}.` : "" });
+    }
+
+    stepSpeed(step) {
+      const at = SPEEDS.indexOf(Number(this.speedSelect.value));
+      const next = SPEEDS[Math.min(SPEEDS.length - 1, Math.max(0, (at < 0 ? SPEEDS.indexOf(1) : at) + step))];
+      this.setSpeed(next, true);
+    }
+
+    setSpeed(rate, say) {
+      this.speedSelect.value = String(rate);
+      this.audio.playbackRate = rate;
+      writeSetting(SPEED_KEY, String(rate));
+      if (say) this.say(`Speed ${rate}×.`, "note");
+    }
+
+    /** Word timings from the episode's transcript.json (fetched once, when the audio first plays). */
+    loadWords() {
+      const link = this.root.querySelector('.ffg-downloads a[href$="transcript.json"]');
+      if (!link || this.words) return;
+      this.words = new Map();
+      fetch(link.href).then((r) => (r.ok ? r.json() : null)).then((data) => {
+        for (const seg of (data && data.segments) || []) {
+          if (Array.isArray(seg.words) && seg.words.length) this.words.set(Number(seg.startTime).toFixed(2), seg.words);
+        }
+        this.tick();
+      }).catch(() => {});
+    }
+
+    /** Mark the word being spoken in the current segment (its words wrapped once, only if they match its text). */
+    highlightWord(seconds) {
+      const seg = this.segments[this.current];
+      if (!seg || !this.words || !this.words.size) return;
+      if (this.wordSeg !== seg) {
+        if (this.wordSeg) this.wordSeg.querySelectorAll(".ffg-word--current").forEach((w) => w.classList.remove("ffg-word--current"));
+        this.wordSeg = seg;
+        const words = this.words.get(Number(seg.dataset.start).toFixed(2));
+        const textEl = seg.querySelector(".ffg-seg__text");
+        if (words && textEl && !textEl.dataset.words) {
+          const squash = (t) => t.replace(/\s+/g, "");
+          // A corrected line no longer matches the model's words: leave it unmarked rather than mark wrong words.
+          if (squash(words.map((w) => w.body).join("")) === squash(textEl.textContent)) {
+            textEl.replaceChildren(...words.flatMap((w, i) => {
+              const span = document.createElement("span");
+              span.className = "ffg-word";
+              span.dataset.start = w.startTime;
+              span.textContent = w.body;
+              return i ? [" ", span] : [span];
+            }));
+            textEl.dataset.words = "1";
+          } else {
+            textEl.dataset.words = "0";
+          }
+        }
+      }
+      let current = null;
+      for (const span of seg.querySelectorAll(".ffg-word")) {
+        if (Number(span.dataset.start) <= seconds + SEEK_SLACK_S) current = span; else break;
+      }
+      for (const span of seg.querySelectorAll(".ffg-word--current")) if (span !== current) span.classList.remove("ffg-word--current");
+      if (current) current.classList.add("ffg-word--current");
     }
 
     destroy() {
       this.abort.abort();
       window.cancelAnimationFrame(this.frame);
+      if (this.audio && !this.audio.paused) this.audio.pause();   // the page is leaving: its audio stops too
+    }
+
+    /** Set the status region (announced politely) and remember what kind of message it holds. */
+    say(message, kind) {
+      this.statusKind = message ? kind : "";
+      if (message === this.statusText) return;                    // the same words again would only chatter
+      this.statusText = message;
+      announce(this.statusEl, message);
     }
 
     onClick(event) {
+      if (!this.transcript && !this.audio) return;
       const copy = event.target.closest(".ffg-seg__copy");
-      if (copy) {
+      if (copy && this.root.contains(copy)) {
+        event.stopPropagation();
         const url = new URL(window.location.href);
         url.hash = `t=${copy.dataset.t}`;
-        copyText(url.href).then((ok) => announce(this.statusEl, ok ? `Link to ${clock(parseTime(copy.dataset.t))} copied.` : `Copy this link: ${url.href}`));
+        copyText(url.href).then((ok) => this.say(ok ? `Link to ${clock(parseTime(copy.dataset.t))} copied.` : `Copy this link: ${url.href}`, "copy"));
         return;
       }
-      const link = event.target.closest(".ffg-seg__time");
+      if (event.button || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;  // new tab/window: the browser's
+      const link = event.target.closest("a");
       const seg = event.target.closest(".ffg-seg");
-      if (!seg) return;
-      if (!link && (event.target.closest("a, button") || String(window.getSelection()).length)) return;
+      let start = NaN;
+      let hash = "";
+      if (link) {
+        hash = timeLinkHash(link);
+        const target = hash && parseHash(hash);
+        if (!target) return;                                    // any other link is left to the browser / Material
+        start = target.start;
+      } else if (seg && !event.target.closest("button") && !String(window.getSelection()).length) {
+        start = Number(seg.dataset.start);
+        hash = `#t=${clock(start, true)}`;
+      } else {
+        return;
+      }
       event.preventDefault();
-      const start = Number(seg.dataset.start);
-      history.replaceState(history.state, "", `#t=${clock(start, true)}`);
+      event.stopPropagation();
+      history.replaceState(history.state, "", hash);
       this.clearRange();
+      if (this.followBox) this.followBox.checked = true;     // playing from a line: follow along from there again
       this.seek(start, { play: true });
     }
 
@@ -187,7 +350,7 @@
      * (no HTTP Range, so `seekable` is empty) gets a plain message and the position stays where it is.
      */
     seek(seconds, { play = false, message = "" } = {}) {
-      if (!this.audio) { this.highlight(seconds); if (message) announce(this.statusEl, message); return; }
+      if (!this.audio) { this.highlight(seconds); if (message) this.say(message, "note"); return; }
       this.target = { seconds, play, message };
       const go = () => {
         const target = this.target;
@@ -196,14 +359,14 @@
         if (Number.isFinite(length) && seconds > length + SEEK_MISS_S) {
           // Past the end: no host can seek there, so the host is not to blame (and is not named).
           this.target = null;
-          announce(this.statusEl, `${clock(seconds)} is past the end of this episode, which is ${clock(length)} long; the audio is at ${clock(this.audio.currentTime)}.`);
+          this.say(`${clock(seconds)} is past the end of this episode, which is ${clock(length)} long; the audio is at ${clock(this.audio.currentTime)}.`, "note");
           this.tick();
           return;
         }
         if (!this.seekableAt(seconds)) {
           this.target = null;
           this.warn(NO_SEEK_MESSAGE);
-          announce(this.statusEl, `Cannot jump to ${clock(seconds)}: the audio is at ${clock(this.audio.currentTime)}.`);
+          this.say(`Cannot jump to ${clock(seconds)}: the audio is at ${clock(this.audio.currentTime)}.`, "note");
           this.tick();
           return;
         }
@@ -214,7 +377,7 @@
       if (this.audio.readyState >= HTMLMediaElement.HAVE_METADATA) {
         go();
       } else {
-        announce(this.statusEl, `Loading the audio to go to ${clock(seconds)}…`);
+        this.say(`Loading the audio to go to ${clock(seconds)}…`, "loading");
         this.audio.addEventListener("loadedmetadata", go, { once: true, signal: this.abort.signal });
         if (this.audio.preload === "none" || this.audio.networkState === HTMLMediaElement.NETWORK_EMPTY) this.audio.load();
       }
@@ -227,10 +390,15 @@
       if (target) {
         if (Math.abs(this.audio.currentTime - target.seconds) > SEEK_MISS_S) {
           this.warn(NO_SEEK_MESSAGE);
-          announce(this.statusEl, `Cannot jump to ${clock(target.seconds)}: the audio is at ${clock(this.audio.currentTime)}.`);
-        } else {
-          if (target.message) announce(this.statusEl, target.message);
-          if (target.play) this.audio.play().catch(() => {});
+          this.say(`Cannot jump to ${clock(target.seconds)}: the audio is at ${clock(this.audio.currentTime)}.`, "note");
+        } else if (target.play) {
+          this.audio.play().then(
+            () => this.say(`Playing from ${clock(target.seconds)}.`, "playing"),
+            () => this.say(`Ready to play from ${clock(target.seconds)}: press play.`, "ready"));   // the browser refused autoplay
+        } else if (target.message) {
+          this.say(target.message, "ready");
+        } else if (this.statusKind === "loading") {
+          this.say("", "");
         }
       }
       this.tick();
@@ -242,12 +410,13 @@
       if (!target) {
         // A `#t=` this page cannot read is said, not silently dropped (the audio stays where it is).
         const time = /^#t=([^&]*)/.exec(hash || "");
-        if (time) announce(this.statusEl, `This link's time "${decodeLoosely(time[1]).slice(0, 40)}" could not be read (times look like 12:30 or 12:30,18:00); the audio is at ${clock(this.audio ? this.audio.currentTime : 0)}.`);
+        if (time) this.say(`This link's time "${decodeLoosely(time[1]).slice(0, 40)}" could not be read (times look like 12:30 or 12:30,18:00); the audio is at ${clock(this.audio ? this.audio.currentTime : 0)}.`, "note");
         return false;
       }
       this.setRange(target.end === null ? null : target);
       const index = this.indexAt(target.start);
       if (index >= 0) this.keepInView(this.segments[index], true, true);   // a link lands at once, audio or not
+      this.highlight(target.start);        // the segment holding the stretch's start, while the audio loads
       this.seek(target.start, { message: target.end === null
         ? `Ready to play from ${clock(target.start)}.`
         : `Ready to play ${clock(target.start)} to ${clock(target.end)}.` });
@@ -265,8 +434,6 @@
       this.rangeEl.hidden = !range;
       this.rangeEl.textContent = "";
       if (!range) return;
-      const title = this.transcript ? this.transcript.dataset.title : document.title;
-      const date = this.transcript ? this.transcript.dataset.date : "";
       const url = new URL(window.location.href);
       url.hash = `t=${clock(range.start, true)},${clock(range.end, true)}`;
       const label = document.createElement("span");
@@ -280,10 +447,11 @@
       clear.type = "button";
       clear.className = "md-button ffg-range__clear";
       clear.textContent = "Show whole transcript";
-      const cite = document.createElement("span");
-      cite.className = "ffg-range__cite";
-      cite.textContent = `${title}${date ? ` (${date})` : ""}. Fall From Grace [Podcast episode], ${clock(range.start)}–${clock(range.end)}. ${url.href}`;
-      this.rangeEl.append(label, " ", play, " ", clear, cite);
+      // The stretch is cited as everywhere else on the site (lecturer.js, ffgCite: APA in-text time
+      // stamp, the episode's reference, the link beside it); a page without it keeps the link alone.
+      const cite = window.ffgCite && window.ffgCite.stretchCitation
+        ? window.ffgCite.stretchCitation(range.start, range.end) : null;
+      this.rangeEl.append(label, " ", play, " ", clear, cite || url.href);
     }
 
     onRangeClick(event) {
@@ -339,9 +507,14 @@
         range.stopped = true;
         this.audio.pause();
         this.audio.currentTime = range.end;
-        announce(this.statusEl, `Stopped at ${clock(range.end)}, the end of the assigned stretch.`);
+        this.say(`Stopped at ${clock(range.end)}, the end of the assigned stretch.`, "note");
       }
-      this.highlight(this.audio.currentTime);             // the real position, never the one asked for
+      // The real position, never the one asked for; while a seek is pending (the audio still loading)
+      // the segment the link landed on stays marked, not the 0:00 the element reports until then.
+      if (!this.target) {
+        this.highlight(this.audio.currentTime);
+        this.highlightWord(this.audio.currentTime);
+      }
     }
 
     loop() {
@@ -385,13 +558,184 @@
     return String(word).toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[^\p{L}\p{N}]/gu, "");
   }
 
-  /** The words of a query: all of them, the content words, and whether it was typed in quotes. */
+  /** The words of a query: as typed, folded, the content words, and whether it was typed in quotes. */
   function analyseQuery(query) {
     const quoted = /^\s*".+"\s*$/.test(query);
     const text = query.replace(/["“”]/g, " ").replace(/\s+/g, " ").trim();
-    const terms = text.split(" ").map(fold).filter(Boolean);
+    const words = text.split(" ").filter((w) => fold(w));
+    const terms = words.map(fold);
     const content = terms.filter((t) => !STOP_WORDS.has(t));
-    return { text, quoted, terms, content, stopOnly: !quoted && terms.length > 0 && content.length === 0 };
+    return { text, quoted, words, terms, content, stopOnly: !quoted && terms.length > 0 && content.length === 0 };
+  }
+
+  /* ---- forgiving memory: the site's own vocabulary (scripts/companion/site/vocabulary.py) ----
+   * A word no page holds is matched to the nearest words that are indexed (Damerau-Levenshtein over
+   * the vocabulary); compound, contraction and regional spellings are tried in the forms the site
+   * holds. Pagefind asks for every word, so a query with one word wrong is also run without each word
+   * and word by word, and pages are ranked by the segment holding most of the words closest together. */
+  const MAX_ALTERNATIVES = 4;         // other spellings of a query searched (each is two Pagefind searches)
+  const MAX_SUGGESTIONS = 3;          // "Did you mean" words offered
+  const MAX_PARTIAL_WORDS = 12;       // words of a query left out one at a time (one Pagefind search each)
+  const SENTENCE_WORDS = 5;           // a query this long is a remembered sentence: its words belong together
+  const PARTIAL_PAGES = 24;           // pages scored for a partial match
+  const WINDOW_WORDS = 30;            // a remembered line: its words lie this close together
+  const INFLECTIONS = ["s", "es", "ed", "d", "ing", "er", "ers", "ly"];   // endings Pagefind's stemmer strips
+  // British / American pairs (behaviour/behavior, organise/organize, centre/center, travelled/traveled ...).
+  const REGIONAL = [["our", "or"], ["isation", "ization"], ["ise", "ize"], ["yse", "yze"], ["tre", "ter"],
+    ["ogue", "og"], ["elled", "eled"], ["elling", "eling"], ["ae", "e"], ["oe", "e"], ["ence", "ense"]];
+
+  /** Edit distance with adjacent transpositions (optimal string alignment), capped at `limit` + 1. */
+  function editDistance(a, b, limit) {
+    if (Math.abs(a.length - b.length) > limit) return limit + 1;
+    let prev2 = null;
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i += 1) {
+      const row = [i];
+      let best = i;
+      for (let j = 1; j <= b.length; j += 1) {
+        const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+        if (prev2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2] + 1);
+        row.push(d);
+        best = Math.min(best, d);
+      }
+      if (best > limit) return limit + 1;
+      prev2 = prev;
+      prev = row;
+    }
+    return prev[b.length];
+  }
+
+  class Vocabulary {
+    constructor(data) {
+      this.words = data.words || [];
+      this.count = new Map(this.words.map((w, i) => [w, (data.counts || [])[i] || 1]));
+    }
+
+    has(word) { return this.count.has(word); }
+
+    /** The word, a word it begins (typed in part: "besieg"), or the word less an inflection ("asking"
+     *  for "ask"), is on some page. A near spelling ("sonet" for "sonnet") is not: that is for `nearest`. */
+    knows(term) {
+      if (this.has(term)) return true;
+      if (term.length >= 4 && this.words.some((w) => w.startsWith(term))) return true;
+      return INFLECTIONS.some((end) => term.endsWith(end) && term.length - end.length >= MIN_STEM
+        && (this.has(term.slice(0, -end.length)) || this.has(`${term.slice(0, -end.length)}e`)));
+    }
+
+    /** Indexed words nearest to `term`, most frequent first: none under 4 letters, 1 edit up to 6
+     *  letters, 2 beyond (the typo budget Typesense and Algolia use; a 3-letter word has too many neighbours). */
+    nearest(term) {
+      if (term.length < 4 || /\d/.test(term)) return [];
+      const limit = term.length <= 6 ? 1 : 2;
+      const found = [];
+      for (const word of this.words) {
+        if (Math.abs(word.length - term.length) > limit || word === term) continue;
+        const distance = editDistance(term, word, limit);
+        if (distance <= limit) found.push({ word, distance, count: this.count.get(word) });
+      }
+      return found.sort((a, b) => a.distance - b.distance || b.count - a.count).map((f) => f.word);
+    }
+
+    /** Regional spellings of `term` the site holds (behaviour -> behavior). */
+    regional(term) {
+      const out = new Set();
+      for (const [a, b] of REGIONAL) {
+        for (const [from, to] of [[a, b], [b, a]]) {
+          const at = term.indexOf(from);
+          if (at > 0) {
+            const variant = term.slice(0, at) + to + term.slice(at + from.length);
+            if (variant !== term && this.has(variant)) out.add(variant);
+          }
+        }
+      }
+      return [...out];
+    }
+
+    /** "cannot" -> "can not" when the site holds both halves of 3 letters or more (the split whose rarer half is commonest). */
+    split(term) {
+      if (term.length < 2 * MIN_STEM || term.length > 12) return null;
+      let best = null;
+      for (let i = MIN_STEM; i <= term.length - MIN_STEM; i += 1) {     // "son et" is not "sonet"
+        const a = term.slice(0, i);
+        const b = term.slice(i);
+        if (this.has(a) && this.has(b)) {
+          const weight = Math.min(this.count.get(a), this.count.get(b));
+          if (!best || weight > best.weight) best = { text: `${a} ${b}`, weight };
+        }
+      }
+      return best && best.text;
+    }
+  }
+
+  /**
+   * Other ways to write a query that the site may hold: {variants: [text], spelling: text|null,
+   * suggestions: [{from, to}]}. Variants (joined or split compounds, regional spellings; contractions
+   * and hyphens are folded away already: "it's" = "its", "e-mail" = "email") are searched with the
+   * query; the spelling fix is searched when nothing else matches well.
+   */
+  function alternatives(plan, vocab) {
+    const none = { variants: [], spelling: null, suggestions: [] };
+    if (!vocab || plan.quoted || !plan.terms.length) return none;
+    const { words, terms } = plan;
+    const variants = new Set();
+    const swap = (i, replacement, span = 1) => [...words.slice(0, i), replacement, ...words.slice(i + span)].join(" ");
+    const fixed = words.slice();
+    const suggestions = [];
+    for (let i = 0; i < terms.length; i += 1) {
+      const t = terms[i];
+      if (i + 1 < terms.length && vocab.has(t + terms[i + 1])) variants.add(swap(i, t + terms[i + 1], 2));
+      const split = vocab.split(t);
+      if (split) variants.add(swap(i, split));
+      const regional = vocab.regional(t);
+      regional.forEach((v) => variants.add(swap(i, v)));
+      if (STOP_WORDS.has(t) || vocab.knows(t)) continue;
+      const near = vocab.nearest(t).slice(0, MAX_SUGGESTIONS);
+      if (near.length) {
+        suggestions.push({ from: words[i], to: near });
+        fixed[i] = near[0];
+      }
+    }
+    // Every regional spelling at once too ("organized … neighborhood center" -> "organised … neighbourhood centre").
+    const british = words.map((w, i) => vocab.regional(terms[i])[0] || w);
+    if (british.some((w, i) => w !== words[i])) variants.add(british.join(" "));
+    const spelling = suggestions.length ? fixed.join(" ") : null;
+    variants.delete(plan.text);
+    const ordered = [...variants].sort((a, b) => (b === british.join(" ")) - (a === british.join(" ")));
+    return { variants: ordered.slice(0, MAX_ALTERNATIVES), spelling, suggestions };
+  }
+
+  /**
+   * Where on a page the most query words lie closest together: {count, span, at}. `count` is how many of
+   * the query's words (`terms`: one list of accepted spellings per word) a stretch of at most WINDOW_WORDS
+   * words holds, `span` its length in words, `at` the word index of its first content word (a stop word
+   * at the edge belongs as much to the line before).
+   */
+  function bestWindow(words, terms) {
+    const hits = [];
+    words.forEach((word, index) => {
+      const f = fold(word);
+      if (!f) return;
+      terms.forEach((alts, j) => { if (alts.some((t) => f === t || resembles(f, t))) hits.push({ index, j }); });
+    });
+    let best = { count: 0, span: Infinity, lo: 0, hi: 0 };
+    let lo = 0;
+    const seen = new Map();
+    const drop = (j) => { if (seen.get(j) === 1) seen.delete(j); else seen.set(j, seen.get(j) - 1); };
+    for (let hi = 0; hi < hits.length; hi += 1) {
+      seen.set(hits[hi].j, (seen.get(hits[hi].j) || 0) + 1);
+      while (hits[hi].index - hits[lo].index >= WINDOW_WORDS) { drop(hits[lo].j); lo += 1; }
+      // The tightest start for this end: skip hits whose word comes again later in the stretch.
+      let start = lo;
+      const later = new Map(seen);
+      while (start < hi && later.get(hits[start].j) > 1) { later.set(hits[start].j, later.get(hits[start].j) - 1); start += 1; }
+      const span = hits[hi].index - hits[start].index;
+      if (seen.size > best.count || (seen.size === best.count && span < best.span)) best = { count: seen.size, span, lo: start, hi };
+    }
+    if (!best.count) return { count: 0, span: Infinity, at: 0 };
+    const inside = hits.slice(best.lo, best.hi + 1);
+    const content = inside.find((h) => terms[h.j].some((t) => !STOP_WORDS.has(t)));
+    return { count: best.count, span: best.span, at: (content || inside[0]).index };
   }
 
   /** Does a word the index matched stand for the query term (the same word, an inflection, a stem)? */
@@ -403,6 +747,9 @@
     return common >= Math.max(MIN_STEM, term.length - STEM_SLACK) && common >= Math.min(hit.length, term.length) - STEM_SLACK;
   }
 
+  /** 1 for a listing page (home, episode list, course index, syllabus), which ranks after what it lists. */
+  function listing(d) { return d && d.meta && d.meta.listing ? 1 : 0; }
+
   class Search {
     constructor(dialog, root) {
       this.dialog = dialog;
@@ -411,6 +758,8 @@
       this.status = dialog.querySelector(".ffg-search__status");
       this.more = dialog.querySelector(".ffg-search__more");
       this.weakButton = dialog.querySelector(".ffg-search__weak");
+      this.suggest = dialog.querySelector(".ffg-search__suggest");
+      this.vocab = null;
       this.scopes = Array.from(dialog.querySelectorAll('input[name="ffg-search-scope"]'));
       this.root = root;
       this.pagefind = null;
@@ -433,7 +782,29 @@
       this.scopes.forEach((r) => r.addEventListener("change", () => this.start()));
       this.more.addEventListener("click", () => this.showMore());
       this.weakButton.addEventListener("click", () => this.showWeak());
-      this.list.addEventListener("click", (e) => { if (e.target.closest("a")) this.dialog.close(); });
+      this.list.addEventListener("click", (e) => {
+        const link = e.target.closest("a");
+        if (!link) return;
+        this.dialog.close();
+        // A moment on the page already open: the URL may not change (the same #t= again), so no
+        // hashchange would come (squidfunk/mkdocs-material#5954); go to it here, before Material sees the click.
+        const hash = timeLinkHash(link);
+        if (hash && player) {
+          e.preventDefault();
+          e.stopPropagation();
+          history.replaceState(history.state, "", hash);
+          player.applyHash(hash);
+        }
+      });
+      if (this.suggest) {
+        this.suggest.addEventListener("click", (e) => {
+          const choice = e.target.closest("button");
+          if (!choice) return;
+          this.input.value = choice.dataset.query;
+          this.input.focus();
+          this.start();
+        });
+      }
       this.dialog.addEventListener("click", (e) => { if (e.target === this.dialog) this.dialog.close(); });
       document.addEventListener("keydown", (e) => {
         if (e.key !== "/" || this.dialog.open || e.target.closest("input, textarea, select, [contenteditable]")) return;
@@ -447,6 +818,17 @@
       this.input.focus();
       this.input.select();
       this.load().catch((err) => { this.status.textContent = "Search is not available on this copy of the site."; console.warn(err); });
+    }
+
+    /** The site's word list (pagefind/vocabulary.json), or null when this copy of the site has none. */
+    async vocabulary() {
+      if (!this.vocab) {
+        this.vocab = fetch(new URL("pagefind/vocabulary.json", this.root).href)
+          .then((r) => (r.ok ? r.json() : null))
+          .then((data) => (data ? new Vocabulary(data) : null))
+          .catch(() => null);
+      }
+      return this.vocab;
     }
 
     async load() {
@@ -485,30 +867,89 @@
       if (link) link.click();
     }
 
+    /** Pagefind's results for one way of writing the query: exact phrase first, then every word. */
+    async gather(pf, text, plan, options) {
+      const phraseWanted = !plan.quoted && plan.terms.length >= 2;
+      const [loose, exact] = await Promise.all([
+        pf.search(plan.quoted ? `"${text}"` : text, options),
+        phraseWanted ? pf.search(`"${text}"`, options) : Promise.resolve(null),
+      ]);
+      return { phrase: exact ? exact.results : [], loose: loose.results };
+    }
+
+    /** Merge the answers of several spellings: every exact phrase first, then the rest, each page once. */
+    merge(answers, plan) {
+      const seen = new Set();
+      const entries = [];
+      for (const key of ["phrase", "loose"]) {
+        for (const { answer, plan: own } of answers) {
+          for (const result of answer[key]) {
+            if (seen.has(result.id)) continue;
+            seen.add(result.id);
+            entries.push({ result, phrase: key === "phrase" || plan.quoted, plan: own });
+          }
+        }
+      }
+      return entries;
+    }
+
+    /** Does any of the first pages of `entries` match well (the phrase, or every content word)? */
+    async anyStrong(entries, plan) {
+      const first = entries.slice(0, RESULTS_PAGE * WEAK_SCAN_PAGES);
+      if (first.some((e) => e.phrase)) return true;
+      const data = await Promise.all(first.map((e) => e.result.data()));
+      return data.some((d, i) => this.matchesEveryWord(d, first[i].plan || plan));
+    }
+
     async run(query) {
       const seq = ++this.seq;
       const q = query.trim();
       this.state = null;
       this.more.hidden = true;
       this.weakButton.hidden = true;
+      this.showSuggestions(null);
       delete this.list.dataset.query;          // set again when this query's answer is complete
       if (!q) { this.list.replaceChildren(); this.status.textContent = ""; return; }
       this.status.textContent = "Searching…";
-      const pf = await this.load();
+      const [pf, vocab] = await Promise.all([this.load(), this.vocabulary()]);
       const plan = analyseQuery(q);
       const options = this.scope ? { filters: { section: this.scope } } : {};
-      const phraseWanted = !plan.quoted && plan.terms.length >= 2;
-      const [loose, exact] = await Promise.all([
-        pf.search(q, options),
-        phraseWanted ? pf.search(`"${plan.text}"`, options) : Promise.resolve(null),
-      ]);
+      const alt = alternatives(plan, vocab);
+      const spellings = [plan.text, ...alt.variants].map((text) => ({ text, plan: analyseQuery(text) }));
+      const answers = await Promise.all(spellings.map(async (v, i) => {
+        const answer = await this.gather(pf, v.text, plan, options);
+        // "Lifeline" as "life line": two common words anywhere on a page are noise; only as a phrase.
+        if (i > 0 && v.plan.terms.length <= 2 && v.plan.terms.length !== plan.terms.length) answer.loose = [];
+        return { answer, plan: v.plan };
+      }));
       if (seq !== this.seq) return;
-      const phraseIds = new Set(exact ? exact.results.map((r) => r.id) : []);
-      const entries = [
-        ...(exact ? exact.results : []).map((result) => ({ result, phrase: true })),
-        ...loose.results.filter((r) => !phraseIds.has(r.id)).map((result) => ({ result, phrase: plan.quoted })),
-      ];
-      this.state = { seq, query: q, plan, entries, next: 0, strong: 0, weak: [], phrases: phraseIds.size };
+      let entries = this.merge(answers, plan);
+      let lead = "";
+      let strong = entries.length && !plan.stopOnly && await this.anyStrong(entries, plan);
+      if (seq !== this.seq) return;
+      if (!strong && alt.spelling) {
+        // Nothing holds the words as typed: the nearest spelling the site holds, said plainly.
+        const fixedPlan = analyseQuery(alt.spelling);
+        const fixed = this.merge([{ answer: await this.gather(pf, alt.spelling, fixedPlan, options), plan: fixedPlan }], fixedPlan);
+        if (seq !== this.seq) return;
+        if (fixed.length && await this.anyStrong(fixed, fixedPlan)) {
+          entries = fixed;
+          strong = true;
+          lead = `Nothing holds “${q}”; showing “${alt.spelling}”. `;
+        }
+        if (seq !== this.seq) return;
+      }
+      this.showSuggestions(alt, lead ? alt.spelling : null);
+      // A remembered sentence that no page holds as a phrase may have a word wrong ("for the country"):
+      // pages that hold every word somewhere must not outrank the one holding most of them together.
+      const sentence = plan.terms.length >= SENTENCE_WORDS && !entries.some((e) => e.phrase);
+      if ((!strong || sentence) && !plan.stopOnly && !plan.quoted && plan.terms.length >= 2) {
+        const partial = await this.partial(pf, plan, alt, options);
+        if (seq !== this.seq) return;
+        if (partial.length) { this.showPartial(seq, q, plan, partial, strong); return; }
+      }
+      const phraseIds = new Set(entries.filter((e) => e.phrase && !plan.quoted).map((e) => e.result.id));
+      this.state = { seq, query: q, plan, entries, next: 0, strong: 0, weak: [], phrases: phraseIds.size, lead };
       this.list.replaceChildren();
       if (!entries.length) {
         // With a filter on, the words may be in the other section: say so rather than blame the spelling.
@@ -529,6 +970,83 @@
       await this.showMore();
     }
 
+    /** "Did you mean …": the nearest indexed words for each word no page holds, as buttons. */
+    showSuggestions(alt, used) {
+      if (!this.suggest) return;
+      this.suggest.replaceChildren();
+      this.suggest.hidden = true;
+      if (!alt || !alt.suggestions.length) return;
+      const plan = analyseQuery(this.input.value);
+      const options = new Set([alt.spelling]);
+      for (const { from, to } of alt.suggestions) {
+        for (const word of to) options.add(plan.words.map((w) => (w === from ? word : w)).join(" "));
+      }
+      options.delete(used);
+      const list = [...options].slice(0, MAX_SUGGESTIONS);
+      if (!list.length) return;
+      this.suggest.append("Did you mean ");
+      list.forEach((text, i) => {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "ffg-search__suggestion";
+        button.dataset.query = text;
+        button.textContent = text;
+        this.suggest.append(i ? (i === list.length - 1 ? " or " : ", ") : "", button);
+      });
+      this.suggest.append("?");
+      this.suggest.hidden = false;
+    }
+
+    /**
+     * No page holds every word: search the query less each word and word by word, then rank pages by
+     * the stretch holding most of the query's words closest together. [{d, window}], best first.
+     */
+    async partial(pf, plan, alt, options) {
+      const base = plan.terms.slice(0, MAX_PARTIAL_WORDS);
+      const fixes = new Map((alt.suggestions || []).map(({ from, to }) => [fold(from), to]));
+      const terms = base.map((t) => [t, ...(fixes.get(t) || [])]);
+      const queries = new Set();
+      if (base.length >= 3) base.forEach((_, i) => queries.add(base.filter((__, j) => j !== i).join(" ")));
+      // Word by word: only words that say something (a stop word alone is on every page).
+      terms.forEach((alts) => alts.filter((t) => !STOP_WORDS.has(t)).forEach((t) => queries.add(t)));
+      const answers = await Promise.all([...queries].map((text) => pf.search(text, options)));
+      const score = new Map();
+      answers.forEach((answer) => answer.results.slice(0, PARTIAL_PAGES).forEach((r, rank) => {
+        const entry = score.get(r.id) || { result: r, votes: 0, rank: Infinity };
+        entry.votes += 1;
+        entry.rank = Math.min(entry.rank, rank);
+        score.set(r.id, entry);
+      }));
+      const candidates = [...score.values()].sort((a, b) => b.votes - a.votes || a.rank - b.rank).slice(0, PARTIAL_PAGES);
+      const data = await Promise.all(candidates.map((c) => c.result.data()));
+      const needed = Math.max(2, Math.ceil(base.length / 2));
+      return data.map((d, i) => ({ d, order: i, window: bestWindow(d.content.split(/\s+/), terms) }))
+        .filter((p) => p.window.count >= needed)
+        .sort((a, b) => b.window.count - a.window.count || listing(a.d) - listing(b.d)
+          || a.window.span - b.window.span || a.order - b.order);
+    }
+
+    showPartial(seq, q, plan, partial, every) {
+      this.state = { seq, query: q, plan, entries: [], next: 0, strong: partial.length, weak: [], phrases: 0, lead: "" };
+      this.list.replaceChildren(...partial.map(({ d, window }) => this.render(d, false, this.momentAt(d, window.at))));
+      const n = Math.min(plan.terms.length, MAX_PARTIAL_WORDS);
+      const pages = `${partial.length} ${partial.length === 1 ? "page holds" : "pages hold"}`;
+      this.status.textContent = every
+        ? `No page holds “${q}” as a phrase. ${pages} most of its words (up to ${partial[0].window.count} of ${n}); the closest together first.`
+        : `No page holds every word of “${q}”. ${pages} most of them (up to ${partial[0].window.count} of ${n}), closest together first.`;
+      this.list.dataset.query = q;
+    }
+
+    /** The transcript moment (a `t-` segment anchor) at or before word `at` of a page, as a moment list. */
+    momentAt(d, at) {
+      const anchors = (d.anchors || []).filter((a) => /^t-\d+(-\d+)?$/.test(a.id) && a.location <= at)
+        .sort((a, b) => a.location - b.location);
+      const anchor = anchors[anchors.length - 1];
+      if (!anchor) return null;
+      const seconds = Number(anchor.id.split("-")[1]) / 1000;
+      return [{ href: `${d.url}#t=${clock(seconds, true)}`, label: clock(seconds), at }];
+    }
+
     /** Load and show the next page of results; weak matches are held back. */
     async showMore() {
       const state = this.state;
@@ -540,10 +1058,20 @@
         const data = await Promise.all(batch.map((e) => e.result.data()));
         if (state !== this.state) return;
         const items = [];
-        data.forEach((d, i) => {
-          if (batch[i].phrase || (!state.plan.stopOnly && this.matchesEveryWord(d, state.plan))) items.push(this.render(d));
+        // Within what Pagefind ranked together: the exact phrase first, then the page whose stretch holds
+        // most of the query's words closest together, listing pages after the pages they list.
+        const terms = state.plan.terms.map((t) => [t]);
+        const windows = data.map((d) => (terms.length >= 2 ? bestWindow(d.content.split(/\s+/), terms) : null));
+        const order = data.map((d, i) => i).sort((a, b) => (batch[b].phrase - batch[a].phrase)
+          || listing(data[a]) - listing(data[b])
+          || (windows[a] && windows[b] ? windows[b].count - windows[a].count || windows[a].span - windows[b].span : 0)
+          || a - b);
+        for (const i of order) {
+          const d = data[i];
+          const found = windows[i] && !batch[i].phrase ? this.momentAt(d, windows[i].at) : null;
+          if (batch[i].phrase || (!state.plan.stopOnly && this.matchesEveryWord(d, batch[i].plan || state.plan))) items.push(this.render(d, false, found));
           else state.weak.push(d);
-        });
+        }
         state.strong += items.length;
         this.list.append(...items);
         if (state.strong > before) break;        // a page of results shown; the rest waits for "More results"
@@ -566,8 +1094,8 @@
       if (!state.strong) {
         this.status.textContent = `Nothing matches “${state.query}” well${where}. Check the spelling, try fewer words, or put a phrase you remember in "quotes".`;
       } else {
-        const phrase = state.phrases && !state.plan.quoted
-          ? `${state.phrases} ${state.phrases === 1 ? "page holds" : "pages hold"} the exact phrase (listed first). ` : "";
+        const phrase = state.lead + (state.phrases && !state.plan.quoted
+          ? `${state.phrases} ${state.phrases === 1 ? "page holds" : "pages hold"} the exact phrase (listed first). ` : "");
         const total = state.entries.length;
         this.status.textContent = `${phrase}${total} ${total === 1 ? "page" : "pages"} found${where}; showing ${state.strong}.`;
       }
@@ -603,7 +1131,7 @@
     }
 
     /** One page; episode hits link to the transcript moment (`#t=`) of the nearest segment anchor. */
-    render(d, weak) {
+    render(d, weak, found) {
       const words = d.content.split(/\s+/);
       const hits = new Set(d.locations);
       const item = document.createElement("li");
@@ -619,7 +1147,7 @@
         kind.textContent = ` ${d.filters.section[0] === "Episodes" ? "Episode" : d.filters.section[0]}`;
         item.append(kind);
       }
-      const moments = this.moments(d);
+      const moments = found || this.moments(d);
       const subs = moments.length ? moments : d.sub_results
         .filter((s) => s.anchor)
         .slice(0, MAX_MOMENTS)
@@ -722,6 +1250,153 @@
     });
   }
 
+  /* ---- reading progress, kept in this browser only (localStorage; never sent anywhere) ----
+   * Per module: "read" (the reader marked it) and a resume point (the last heading they reached).
+   * Shown on the module, and beside each link to a module (the course index, the syllabus); the
+   * course index has a button that clears it all. */
+  const PROGRESS_KEY = "ffg-progress";
+  const MODULE_PATH = /^course\/(\d\d-[^/]+)\/$/;     // a module's path from the site root
+  const RESUME_SAVE_MS = 400;                          // scroll pause before the resume point is saved
+
+  function readProgress() {
+    try { return JSON.parse(readSetting(PROGRESS_KEY) || "{}") || {}; } catch (_) { return {}; }
+  }
+
+  function writeProgress(progress) {
+    writeSetting(PROGRESS_KEY, Object.keys(progress).length ? JSON.stringify(progress) : null);
+  }
+
+  /** The module slug a URL points to ("01-what-therapy-does"), or null. */
+  function moduleOf(href) {
+    const url = new URL(href, window.location.href);
+    const root = siteRoot();
+    if (url.origin !== root.origin || !url.pathname.startsWith(root.pathname)) return null;
+    const match = MODULE_PATH.exec(url.pathname.slice(root.pathname.length));
+    return match ? match[1] : null;
+  }
+
+  let progressAbort = null;
+
+  function setUpProgress() {
+    if (progressAbort) progressAbort.abort();
+    progressAbort = new AbortController();
+    const content = document.querySelector(".md-content__inner");
+    if (!content) return;
+    const slug = moduleOf(window.location.href);
+    if (slug) moduleProgress(content, slug, progressAbort.signal);
+    markModuleLinks(content, slug);
+  }
+
+  function moduleProgress(content, slug, signal) {
+    const entry = readProgress()[slug] || {};
+    const box = document.createElement("div");
+    box.className = "ffg-progress";
+    box.setAttribute("data-pagefind-ignore", "");
+    const mark = document.createElement("button");
+    mark.type = "button";
+    mark.className = "md-button ffg-progress__mark";
+    const note = document.createElement("p");
+    note.className = "ffg-progress__note";
+    note.textContent = "Kept in this browser only; nothing is sent anywhere.";
+    const show = (read) => {
+      mark.textContent = read ? "Read ✓ (mark as not read)" : "Mark this module as read";
+      mark.setAttribute("aria-pressed", String(!!read));
+    };
+    show(entry.read);
+    mark.addEventListener("click", () => {
+      const progress = readProgress();
+      const now = { ...(progress[slug] || {}) };
+      now.read = !now.read;
+      progress[slug] = now;
+      writeProgress(progress);
+      show(now.read);
+    }, { signal });
+    box.append(mark, note);
+    const footer = content.querySelector(".ffg-cite, .md-source-file");
+    if (footer && footer.parentElement === content) content.insertBefore(box, footer); else content.append(box);
+    // Resume: offered at the top of a module not yet marked read, when the reader stopped past its first heading.
+    const target = !entry.read && entry.resume && document.getElementById(entry.resume);
+    if (target && !window.location.hash) {
+      const resume = document.createElement("p");
+      resume.className = "ffg-progress__resume";
+      resume.setAttribute("data-pagefind-ignore", "");
+      const link = document.createElement("a");
+      link.href = `#${entry.resume}`;
+      link.textContent = `Resume where you stopped: ${entry.heading || target.textContent.replace("¶", "").trim()}`;
+      resume.append(link);
+      const h1 = content.querySelector("h1");
+      if (h1) h1.after(resume); else content.prepend(resume);
+    }
+    const headings = Array.from(content.querySelectorAll("h2[id], h3[id]"));
+    let timer = 0;
+    window.addEventListener("scroll", () => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(() => {
+        const line = window.innerHeight * 0.3;
+        let reached = null;
+        for (const h of headings) { if (h.getBoundingClientRect().top <= line) reached = h; else break; }
+        const progress = readProgress();
+        const now = { ...(progress[slug] || {}) };
+        if (reached) { now.resume = reached.id; now.heading = reached.textContent.replace("¶", "").trim(); }
+        else { delete now.resume; delete now.heading; }
+        if (Object.keys(now).length) progress[slug] = now; else delete progress[slug];
+        writeProgress(progress);
+      }, RESUME_SAVE_MS);
+    }, { passive: true, signal });
+  }
+
+  /** The modules a bundle link holds (`course/bundle/?items=m1,glossary`), as progress slugs. */
+  function bundleModules(href, progress) {
+    const url = new URL(href, window.location.href);
+    const root = siteRoot();
+    if (url.origin !== root.origin || url.pathname !== `${root.pathname}course/bundle/`) return [];
+    const numbers = (url.searchParams.get("items") || "").split(",").map((i) => /^m(\d+)/.exec(i)).filter(Boolean)
+      .map((m) => m[1].padStart(2, "0"));
+    return numbers.map((n) => Object.keys(progress).find((slug) => slug.startsWith(`${n}-`))).filter(Boolean);
+  }
+
+  /** "Read" / "Started" beside links to modules and to the syllabus's weekly bundles; on the course
+   *  index, a summary and a way to clear it. */
+  function markModuleLinks(content, current) {
+    const progress = readProgress();
+    content.querySelectorAll(".ffg-progress__badge").forEach((b) => b.remove());
+    for (const link of content.querySelectorAll("a[href]")) {
+      if (link.closest(".ffg-progress, .ffg-cite, nav")) continue;
+      const slug = moduleOf(link.href);
+      const slugs = slug ? [slug] : bundleModules(link.href, progress);
+      const entries = slugs.filter((k) => k !== current && progress[k]).map((k) => progress[k]);
+      if (!entries.length) continue;
+      const badge = document.createElement("span");
+      badge.className = "ffg-progress__badge";
+      badge.setAttribute("data-pagefind-ignore", "");
+      const read = entries.every((e) => e.read) && entries.length === slugs.length;
+      badge.textContent = read ? "Read" : "Started";
+      link.after(" ", badge);
+    }
+    const root = siteRoot();
+    if (new URL(window.location.href).pathname !== `${root.pathname}course/`) return;
+    content.querySelectorAll(".ffg-progress__summary").forEach((el) => el.remove());
+    const slugs = Object.keys(progress);
+    if (!slugs.length) return;
+    const summary = document.createElement("p");
+    summary.className = "ffg-progress__summary";
+    summary.setAttribute("data-pagefind-ignore", "");
+    const read = slugs.filter((k) => progress[k].read).length;
+    const clear = document.createElement("button");
+    clear.type = "button";
+    clear.className = "md-button ffg-progress__clear";
+    clear.textContent = "Clear my progress";
+    clear.addEventListener("click", () => {
+      writeProgress({});
+      markModuleLinks(content, null);
+      summary.replaceChildren("Your progress is cleared from this browser.");
+    });
+    summary.append(`Your progress (kept in this browser only): ${read} ${read === 1 ? "module" : "modules"} read, `
+      + `${slugs.length - read} started. `, clear);
+    const h1 = content.querySelector("h1");
+    if (h1) h1.after(summary); else content.prepend(summary);
+  }
+
   /* ---- wiring ---- */
   let player = null;
 
@@ -736,8 +1411,19 @@
     }
   }
 
+  /* Links within this site print without their address (companion.css): mark them, since Material's
+     instant navigation makes every href absolute and CSS alone cannot tell this origin from another. */
+  function markInternalLinks() {
+    for (const link of document.querySelectorAll(".md-content a[href]")) {
+      const url = new URL(link.href, window.location.href);
+      if (url.origin === window.location.origin && /^https?:$/.test(url.protocol)) link.classList.add("ffg-internal");
+    }
+  }
+
   function setUpPage() {
     markEpisodesTab();
+    markInternalLinks();
+    setUpProgress();
     document.querySelectorAll("[data-ffg-help]").forEach(setUpHelpBar);
     if (player) { player.destroy(); player = null; }
     const root = document.querySelector(".md-content");
@@ -751,6 +1437,10 @@
     const dialog = document.getElementById("ffg-search");
     if (dialog) new Search(dialog, siteRoot());
     window.addEventListener("hashchange", () => { if (player) player.applyHash(window.location.hash); });
+    // Never two audios at once: whatever starts playing pauses every other audio or video on the page.
+    document.addEventListener("play", (e) => {
+      for (const media of document.querySelectorAll("audio, video")) if (media !== e.target && !media.paused) media.pause();
+    }, true);
     if (window.document$ && typeof window.document$.subscribe === "function") {
       window.document$.subscribe(setUpPage);      // first load and every instant navigation
     } else {

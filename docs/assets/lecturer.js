@@ -90,6 +90,54 @@
 
   window.ffgBundles = { seconds, clock, parseItem, itemToken, bundleToQuery, bundleFromQuery, readBundle };
 
+  /* ---- citing a moment or a stretch (mirror of scripts/companion/course/moment.py) ----
+   * In text the time stamp, as APA 7 cites part of an audiovisual work: (Bailey, 2024a, 12:30–18:00);
+   * the reference is the episode's, unchanged; beside it the link to the stretch, `#t=12:30,18:00`
+   * (the form the player, the transcript and listen() write). Every place that cites a stretch (the
+   * episode's "Assigned stretch" box and "Cite this" box, the bundle page) builds it here. */
+  const DASH = "\u2013";
+
+  /** `12:30`, `1:02:03`; with `exact`, hundredths kept (`12:30.5`), as companion.timecode.format_clock. */
+  function clockExact(total) {
+    const centis = Math.round(Math.max(0, total || 0) * 100);
+    const fraction = centis % 100;
+    const text = clock(Math.floor(centis / 100));
+    return fraction ? `${text}.${String(fraction).padStart(2, "0")}`.replace(/0+$/, "") : text;
+  }
+
+  function momentSpan(start, end) {
+    return end === null || end === undefined ? clock(start) : `${clock(start)}${DASH}${clock(end)}`;
+  }
+
+  function momentFragment(start, end) {
+    return end === null || end === undefined ? `#t=${clockExact(start)}` : `#t=${clockExact(start)},${clockExact(end)}`;
+  }
+
+  function momentIntext(intext, start, end) {
+    return start === null || start === undefined ? `(${intext})` : `(${intext}, ${momentSpan(start, end)})`;
+  }
+
+  /** The line beside the reference: a label, the time stamp and the link, as DOM nodes. */
+  function momentLink(url, start, end) {
+    const href = url + momentFragment(start, end);
+    const label = end === null || end === undefined ? "Moment" : "Stretch";
+    return element("span", { class: "ffg-moment__link" }, `${label} ${momentSpan(start, end)}: `,
+      element("a", { href, text: href }));
+  }
+
+  /**
+   * The whole citation of a stretch, as moment.citation_html writes it: in-text form, reference, link.
+   * `work` is {intext, refHtml, url} with `url` the episode page's address as the reference gives it.
+   */
+  function momentCitation(work, start, end) {
+    return element("span", { class: "ffg-moment" },
+      element("span", { class: "ffg-moment__intext", text: `In text: ${momentIntext(work.intext, start, end)}` }), " ",
+      element("span", { class: "ffg-moment__ref", html: work.refHtml }), " ",
+      momentLink(work.url, start, end));
+  }
+
+  window.ffgCite = { span: momentSpan, fragment: momentFragment, intext: momentIntext, citation: momentCitation };
+
   /* ---- helpers ---- */
   function siteBase() {
     const config = document.getElementById("__config");
@@ -147,29 +195,59 @@
   }
 
   /* ---- "Cite this" box ---- */
+  /** What the page's "Cite this" box says about its work: {intext, refHtml, url} (url absolute when it can be). */
+  function citedWork(box) {
+    const ref = box.querySelector("[data-cite-ref]");
+    const rawUrl = box.dataset.citeUrl;
+    const url = siteUrl(rawUrl, box.dataset.citeRelative === "true");
+    const refHtml = ref.dataset.citeRefHtml || ref.innerHTML;
+    ref.dataset.citeRefHtml = refHtml;
+    return { intext: box.dataset.citeIntext, refHtml: refHtml.split(rawUrl).join(url), url };
+  }
+
+  /** Copy a reference (and, for a stretch, the link beside it) as rich text and plain text. */
+  function copyNodes(nodes, status) {
+    const html = nodes.map((n) => `<p>${n.innerHTML.trim()}</p>`).join("");
+    const text = nodes.map((n) => n.textContent.trim()).filter(Boolean).join("\n");
+    copy(text, status, html);
+  }
+
   function setupCiteBox(box) {
     const ref = box.querySelector("[data-cite-ref]");
     const intext = box.querySelector("[data-cite-intext-text]");
     const segment = box.querySelector("[data-cite-segment]");
-    const rawUrl = box.dataset.citeUrl;
-    const baseUrl = siteUrl(rawUrl, box.dataset.citeRelative === "true");
-    const refHtml = ref.innerHTML;
+    const work = citedWork(box);
     const render = () => {
       const range = box.dataset.citeKind === "episode" ? hashRange(window.location.hash) : null;
-      const fragment = range ? `#t=${range[0]}${range[1] === null ? "" : `,${range[1]}`}` : "";
-      ref.innerHTML = refHtml.split(rawUrl).join(baseUrl + fragment);
-      const span = range ? `${clock(range[0])}${range[1] === null ? "" : `–${clock(range[1])}`}` : "";
-      intext.textContent = `(${box.dataset.citeIntext}${span ? `, ${span}` : ""})`;
+      ref.innerHTML = work.refHtml;                      // the reference cites the whole episode
+      intext.textContent = range ? momentIntext(work.intext, range[0], range[1]) : momentIntext(work.intext);
       if (segment) {
         segment.hidden = !range;
-        segment.textContent = range ? `Segment: ${span}. The link in the reference opens this stretch.` : "";
+        segment.replaceChildren(...(range ? [momentLink(work.url, range[0], range[1])] : []));
       }
     };
     render();
     window.addEventListener("hashchange", render, { signal: pageSignal });
     const button = box.querySelector("[data-cite-copy]");
-    button.addEventListener("click", () => copy(ref.textContent.trim(), box.querySelector(".ffg-cite__status"), ref.innerHTML.trim()));
+    button.addEventListener("click", () => copyNodes([ref, segment].filter((n) => n && !n.hidden),
+                                                     box.querySelector(".ffg-cite__status")));
   }
+
+  /**
+   * The citation block for the episode page's "Assigned stretch" box (companion.js asks for it):
+   * the same in-text form, reference and link as the "Cite this" box and the bundle page, with a
+   * copy button. Null when the page has no "Cite this" box to take the reference from.
+   */
+  function stretchCitation(start, end) {
+    const box = document.querySelector('.ffg-cite[data-cite-kind="episode"]');
+    if (!box) return null;
+    const citation = momentCitation(citedWork(box), start, end);
+    const status = element("span", { class: "ffg-cite__status", role: "status", "aria-live": "polite" });
+    const button = element("button", { type: "button", class: "md-button", "data-stretch-copy": "" }, "Copy citation");
+    button.addEventListener("click", () => copyNodes([...citation.children], status));
+    return element("span", { class: "ffg-range__cite", "data-stretch-cite": "" }, citation, " ", button, " ", status);
+  }
+  window.ffgCite.stretchCitation = stretchCitation;
 
   /* ---- bundle builder and viewer ---- */
   function minutesText([lo, hi]) {
@@ -193,16 +271,16 @@
     }
     const href = siteUrl(record.url, record.relative_url);
     const apa = record.apa_html.split(record.url).join(href);
+    const common = { apa, rank: record.apa_rank, workUrl: href };
     if (item.kind === "m") {
-      return { title: record.title, href, reading: record.reading, listening: record.listening,
-               apa, intext: record.intext, summary: record.summary };
+      return { ...common, title: record.title, href, reading: record.reading, listening: record.listening,
+               intext: momentIntext(record.intext), summary: record.summary };
     }
     const length = item.start === null ? (record.duration || 0) : item.end - item.start;
     const listen = Math.max(1, Math.round(length / 60));
-    const fragment = item.start === null ? "" : `#t=${item.start},${item.end}`;
-    return { title: `${record.title}${span ? `, ${span}` : ""}`, href: href + fragment,
-             reading: [0, 0], listening: [listen, listen], apa: apa.split(href).join(href + fragment), apaPlain: apa,
-             intext: `${record.intext}${span ? `, ${span}` : ""}` };
+    const fragment = item.start === null ? "" : momentFragment(item.start, item.end);
+    return { ...common, title: `${record.title}${span ? `, ${span}` : ""}`, href: href + fragment,
+             reading: [0, 0], listening: [listen, listen], intext: momentIntext(record.intext, item.start, item.end) };
   }
 
   function totals(resolved) {
@@ -212,9 +290,10 @@
   }
 
   /**
-   * References, one per work: the same module twice, or several stretches of one episode, is one
-   * reference (APA cites the episode; the stretches are times in the text). A single stretch keeps
-   * its `#t=` link, as before.
+   * References in APA order (each record's `apa_rank`, worked out at build time over every work the
+   * site cites), one per work: the same module twice, or several stretches of one episode, is one
+   * reference (APA cites the episode; the stretches are time stamps in the text), with the link to
+   * each stretch beside it. Returns [{html, text}] for the page and for copying.
    */
   function references(bundle, resolved) {
     const byWork = new Map();
@@ -222,13 +301,18 @@
       const r = resolved[index];
       if (!r.apa) return;
       const key = item.kind === GLOSSARY ? GLOSSARY : `${item.kind}${item.ref}`;
-      const entry = byWork.get(key) || { apa: r.apa, plain: r.apaPlain, items: [] };
-      entry.items.push(item);
+      const entry = byWork.get(key) || { apa: r.apa, rank: r.rank, url: r.workUrl, stretches: [] };
+      if (item.start !== null && !entry.stretches.some((s) => s[0] === item.start && s[1] === item.end)) {
+        entry.stretches.push([item.start, item.end]);
+      }
       byWork.set(key, entry);
     });
-    return [...byWork.values()].map((entry) => {
-      const spans = new Set(entry.items.map(itemToken));
-      return spans.size > 1 && entry.plain ? entry.plain : entry.apa;
+    return [...byWork.values()].sort((a, b) => a.rank - b.rank).map((entry) => {
+      const p = element("p", { class: "ffg-reference", html: entry.apa });
+      for (const [start, end] of entry.stretches.sort((a, b) => a[0] - b[0])) {
+        p.append(element("br"), momentLink(entry.url, start, end));
+      }
+      return p;
     });
   }
 
@@ -253,10 +337,10 @@
         ...resolved.map((r) => element("li", {},
           r.href ? element("a", { href: r.href, text: r.title }) : element("span", { text: r.title }),
           element("span", { class: "ffg-bundle__time", text: ` (${itemTime(r)})` }),
+          r.intext ? element("span", { class: "ffg-bundle__intext", "data-bundle-intext": "", text: ` Cite in text: ${r.intext}` }) : null,
           r.summary ? element("p", { text: r.summary }) : null))),
       element(headingLevel === 2 ? "h3" : "h2", { text: "References" }),
-      element("div", { class: "ffg-bundle__refs", "data-bundle-refs": "" },
-        ...refs.map((html) => element("p", { class: "ffg-reference", html }))),
+      element("div", { class: "ffg-bundle__refs", "data-bundle-refs": "" }, ...refs),
     ].filter(Boolean));
     return refs;
   }
@@ -285,10 +369,14 @@
     editUrl.searchParams.set("edit", "1");
     const view = element("section", { class: "ffg-bundle__view ffg-bundle__view--student", "data-bundle-view": "" });
     const refsStatus = element("span", { role: "status", "aria-live": "polite" });
-    const refs = renderView(view, bundle, catalogue, 1);
-    const refsText = () => [...view.querySelectorAll("[data-bundle-refs] p")].map((p) => p.textContent.trim()).join("\n\n");
+    renderView(view, bundle, catalogue, 1);
     const copyRefs = element("button", { type: "button", class: "md-button", "data-bundle-copy-refs": "" }, "Copy references");
-    copyRefs.addEventListener("click", () => copy(refsText(), refsStatus, refs.map((html) => `<p>${html}</p>`).join("")));
+    copyRefs.addEventListener("click", () => {
+      const refs = [...view.querySelectorAll("[data-bundle-refs] p")];
+      // Plain text: one reference a paragraph, its stretch links on the lines below it.
+      const text = refs.map((p) => [...p.childNodes].map((n) => (n.nodeName === "BR" ? "\n" : n.textContent)).join("").trim()).join("\n\n");
+      copy(text, refsStatus, refs.map((p) => `<p>${p.innerHTML}</p>`).join(""));
+    });
     const print = element("button", { type: "button", class: "md-button", "data-bundle-print": "" }, "Print");
     print.addEventListener("click", () => window.print());
     root.replaceChildren(...[

@@ -7,8 +7,11 @@
 #                            (exit 1) and "more to do" (exit 3) do not stop the run
 #   publish.sh summary       failed episodes as Markdown to $GITHUB_STEP_SUMMARY (stdout outside CI)
 #   publish.sh commit        commit changed episodes/ as the bot and push to $PUBLISH_BRANCH
-#   publish.sh build         strict build of the site into site/ (refused without site_url)
+#   publish.sh build         strict build of the site into site/ for site_url, else $PAGES_BASE_URL
+#                            (GitHub Pages' address); refused with neither
 #   publish.sh deploy        companion deploy (by hand: gh-pages branch); extra args, e.g. --dry-run
+#   publish.sh model         load $COMPANION_MODEL_WANTED (downloading it once), else fall back to
+#                            tiny.en with a warning; COMPANION_MODEL=... to $GITHUB_ENV (stdout)
 # Spreading a back catalogue over several jobs or machines:
 #   publish.sh plan DIR      companion sync --plan DIR: at most MAX_SHARDS shards of SHARD_MINUTES;
 #                            "shards" and "matrix" to $GITHUB_OUTPUT (stdout outside CI)
@@ -65,11 +68,39 @@ step_sync() {
   done
   case $code in
     "$EXIT_EPISODE_FAILED")
-      echo "some episodes failed: they are listed in the job summary and retried next run" ;;
+      echo "some episodes failed or have corrections not applied: they are listed in the job" \
+        "summary; failed ones are retried next run, the others stay as they were until fixed" ;;
     "$EXIT_MORE_TO_DO")
       echo "more to do: the time budget left episodes for the next run (listed above)" ;;
     *) return "$code" ;;
   esac
+}
+
+step_model() {
+  # The model the run transcribes with: $COMPANION_MODEL_WANTED (the workflow's default, small.en,
+  # or the one asked for), loaded once here, which downloads it into the cache the first time.
+  # When it cannot be had (the Hugging Face hub down, a misspelt name), the run goes on with the
+  # bundled tiny.en and says so as a warning in the log and the job summary. The choice goes to
+  # $GITHUB_ENV as COMPANION_MODEL for the later steps (stdout outside CI).
+  local wanted=${COMPANION_MODEL_WANTED:-${COMPANION_MODEL:-}} chosen error
+  chosen=${wanted:-tiny.en}
+  if [[ $chosen != tiny.en ]]; then
+    if error=$("$PYTHON" -c 'import sys
+from companion.pipeline.transcribe import load_model
+load_model(sys.argv[1])' "$chosen" 2>&1); then
+      echo "model: $chosen, ready"
+    else
+      error=$(printf '%s' "$error" | tail -n 1)
+      echo "::warning title=Model::cannot load $chosen ($error); transcribing with tiny.en instead"
+      if [[ -n ${GITHUB_STEP_SUMMARY:-} ]]; then
+        printf '### Transcribed with tiny.en, not %s\n\n%s could not be loaded: %s. New episodes are transcribed with tiny.en, which makes about twice the errors on conversation; the next run tries %s again (and `companion sync --retranscribe --model %s` redoes these).\n' \
+          "$chosen" "$chosen" "$error" "$chosen" "$chosen" >> "$GITHUB_STEP_SUMMARY"
+      fi
+      chosen=tiny.en
+    fi
+  fi
+  if [[ -n ${GITHUB_ENV:-} ]]; then echo "COMPANION_MODEL=$chosen" >> "$GITHUB_ENV"; fi
+  echo "COMPANION_MODEL=$chosen"
 }
 
 step_plan() {
@@ -152,6 +183,8 @@ records = [json.loads(p.read_text()) for p in sorted(Path("episodes").glob("*/ep
 failed = [r for r in records if r.get("status") == "failed"]
 pending = [r for r in records if r.get("status") == "pending"]
 review = [r for r in records if r.get("status") == "needs-review"]
+refusals = [(r, r[key]) for r in records for key in ("corrections_error", "chapters_error")
+            if r.get(key)]
 counts = Counter(r.get("status") for r in records)
 
 
@@ -169,6 +202,11 @@ if failed:
     lines += ["", f"### {len(failed)} failed episode(s), retried on the next run", "",
               "| episode | folder | reason |", "|---|---|---|"]
     lines += [f"| {cell(r.get('title'))} | `{r['slug']}` | {cell(r.get('error'))} |" for r in failed]
+if refusals:
+    lines += ["", f"### corrections not applied in {len({r['slug'] for r, _ in refusals})} "
+              "episode(s): each is published as it was until its file is fixed", "",
+              "| episode | folder | what (file:line:column) |", "|---|---|---|"]
+    lines += [f"| {cell(r.get('title'))} | `{r['slug']}` | {cell(why)} |" for r, why in refusals]
 if review:
     lines += ["", f"### {len(review)} episode(s) need review: speech may be missing from the transcript",
               "", "| episode | folder | why (accept a stretch in its corrections.yml) |", "|---|---|---|"]
@@ -182,6 +220,9 @@ else:                                        # outside CI: the summary goes to t
 for r in failed:
     message = f"{r['slug']}: {cell(r.get('error'))}".replace("%", "%25")
     print(f"::warning title=Episode failed::{message}", flush=True)
+for _r, why in refusals:
+    message = cell(why).replace("%", "%25")
+    print(f"::error title=Corrections not applied::{message}", flush=True)
 for r in review:
     message = f"{r['slug']}: {cell('; '.join(r.get('review') or []))}".replace("%", "%25")
     print(f"::warning title=Episode needs review::{message}", flush=True)
@@ -227,9 +268,25 @@ step_commit() {
   return 1
 }
 
-# The build the workflow publishes: refused, as `companion deploy` refuses, while site_url is unset
-# (Pages would serve a site with relative citation links and no Common Cartridge).
+# The build the workflow publishes. When mkdocs.yml leaves site_url empty, GitHub Pages' address
+# ($PAGES_BASE_URL, the base_url of actions/configure-pages) is written into this checkout's
+# mkdocs.yml for the build (never committed: the commit step adds episodes/ only), and the log says
+# so. With neither, the build is refused, as `companion deploy` refuses (Pages would serve a site
+# with relative citation links and no Common Cartridge).
 step_build() {
+  if [[ -n ${PAGES_BASE_URL:-} ]]; then
+    "$PYTHON" - <<'PY'
+from companion.project import PAGES_URL_ENV, open_project, pages_site_url, write_settings
+
+project = open_project()
+if project.site_url:
+    print(f"site_url from mkdocs.yml: {project.site_url}")
+else:
+    write_settings(project.root, site_url=pages_site_url())
+    print(f"site_url is empty in mkdocs.yml: building for GitHub Pages' address "
+          f"{pages_site_url()} (${PAGES_URL_ENV}, from actions/configure-pages)")
+PY
+  fi
   "$COMPANION" deploy --dry-run > /dev/null
   "$COMPANION" build
 }
@@ -237,13 +294,13 @@ step_build() {
 step_deploy() { "$COMPANION" deploy "$@"; }
 
 case "${1:-}" in
-  sync | summary | commit | build | deploy | plan | shard | collect | merge)
+  sync | summary | commit | build | deploy | model | plan | shard | collect | merge)
     step=$1
     shift
     "step_$step" "$@"
     ;;
   *)
-    echo "usage: $0 sync|summary|commit|build|deploy|plan|shard|collect|merge [args]" >&2
+    echo "usage: $0 sync|summary|commit|build|deploy|model|plan|shard|collect|merge [args]" >&2
     exit 2
     ;;
 esac

@@ -76,6 +76,8 @@ def plan_shards(options: Options, directory: Path, max_shards: int, console: Con
 
 def cmd_transcribe(args: argparse.Namespace, console: Console) -> int:
     from companion.pipeline import audio, store, formats as tf
+    from companion.pipeline.budget import prior_speed
+    from companion.progress import TRANSCRIBE, ProgressBoard
     from companion.project import ProjectError, open_project
     from companion.timecode import format_clock
     from companion.pipeline.transcribe import Settings, transcribe_audio
@@ -87,8 +89,13 @@ def cmd_transcribe(args: argparse.Namespace, console: Console) -> int:
     decoded = audio.load_audio(Path(args.audio))
     for warning in decoded.warnings:
         console.print(f"warning: {escape(warning)}")
-    result = transcribe_audio(decoded.samples, Settings(
-        model=args.model or Settings.model, batched=args.batched, vocabulary=vocabulary))
+    model = args.model or Settings.model
+    title = Path(args.audio).name
+    with ProgressBoard(console) as board:          # stderr: stdout is the transcript
+        board.start(TRANSCRIBE, title, decoded.seconds, prior_speed(model))
+        result = transcribe_audio(
+            decoded.samples, Settings(model=model, batched=args.batched, vocabulary=vocabulary),
+            lambda done: board.update(TRANSCRIBE, title, done, decoded.seconds))
     segments = result.segments
     for reason in result.coverage.review_reasons(bool(segments)):
         console.print(f"needs review: {escape(reason)}")
@@ -127,14 +134,21 @@ def cmd_demo(args: argparse.Namespace, console: Console) -> int:
     from companion.site.build import build_site
     from companion.pipeline.sync import Options
 
-    scratch = demo.prepare(open_project())
-    console.print(f"sample podcast served at {scratch.feed_url}")
+    source = open_project()
+    site_dir = demo.demo_root(source) / demo.SITE_FOLDER
+    # The site's port is taken first, so that site_url names the address it is really served at.
+    server = None if args.no_serve else demo.serve(site_dir, args.port)
+    site_url = f"{server.url}/" if server else f"http://127.0.0.1:{args.port}/"
+    if server and server.url.rsplit(":", 1)[1] != str(args.port):
+        console.print(f"port {args.port} is taken: serving on {server.url} instead")
+    scratch = demo.prepare(source, site_url)
+    console.print(f"demo project: {scratch.project.root} (site_url {site_url})", highlight=False)
+    console.print(f"sample podcast served at {scratch.feed_url}", highlight=False)
     result = sync_with_progress(scratch.project, Options(feed=scratch.feed_url), console)
-    site = build_site(scratch.project)
-    console.print(f"site built into {site}")
-    if args.no_serve:
+    site = build_site(scratch.project, site_dir=site_dir)
+    console.print(f"site built into {site}", highlight=False)
+    if server is None:
         return result.exit_code
-    server = demo.serve(site, args.port)
     console.print(f"[bold green]Open {server.url}/[/]  (Ctrl-C to stop)", markup=True)
     try:
         while True:
@@ -266,7 +280,8 @@ def parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=cmd_serve)
 
     demo = commands.add_parser("demo", help="sync, build and serve the embedded sample podcast")
-    demo.add_argument("--port", type=int, default=8000, help="port for the site")
+    demo.add_argument("--port", type=int, default=8000,
+                      help="port for the site (default 8000; a free one when it is taken)")
     demo.add_argument("--no-serve", action="store_true", help="stop after the build")
     demo.set_defaults(run=cmd_demo)
 

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Callable
 
 from companion.pipeline import feed, fetch_policy, http, private_feed
-from companion.project import Project, ProjectError, open_project, site_url_problem
+from companion.project import (PAGES_URL_ENV, Project, ProjectError, open_project, pages_site_url,
+                               site_url_problem)
 from companion.pipeline.transcribe import DEFAULT_MODEL, ModelError, model_path
 
 OK, WARN, FAIL = "OK", "WARN", "FAIL"
@@ -135,15 +136,23 @@ def check_feed(source: str, fetch: Callable[..., http.Response] = http.fetch) ->
 
 
 def check_site_url(site_url: str) -> Check:
-    """`site_url` set and absolute: without it the cartridge is not built and deploy refuses."""
+    """The address the site is built for, and where it comes from: mkdocs.yml's `site_url`,
+    else GitHub Pages' (${PAGES_URL_ENV}, which the publish workflow sets from
+    actions/configure-pages). Without one the cartridge is not built and deploy refuses."""
+    source = "from mkdocs.yml"
+    if not site_url and pages_site_url():
+        site_url, source = pages_site_url(), (f"GitHub Pages' address (${PAGES_URL_ENV}, from "
+                                              "actions/configure-pages): mkdocs.yml leaves it empty")
     if not site_url:
-        return Check("site_url", WARN, "not set in mkdocs.yml: no Common Cartridge is built, citation "
-                     "downloads carry relative links, and `companion deploy` refuses. Set site_url "
-                     "to the published address")
+        return Check("site_url", WARN, "not set in mkdocs.yml: a build here offers no Common "
+                     "Cartridge, citation downloads carry relative links, and `companion deploy` "
+                     "refuses. The publish workflow uses GitHub Pages' address "
+                     "(actions/configure-pages). Set site_url to the published address to use it "
+                     "everywhere")
     problem = site_url_problem(site_url)
     if problem:
         return Check("site_url", FAIL, f"{problem}; `companion deploy` refuses it")
-    return Check("site_url", OK, site_url)
+    return Check("site_url", OK, f"{site_url} ({source})")
 
 
 def check_site_packages() -> list[Check]:

@@ -8,6 +8,8 @@ source of truth.
 from __future__ import annotations
 
 import ipaddress
+import os
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,6 +153,33 @@ def site_url_problem(site_url: str) -> str:
         return (f"{site_url!r} is a local address: readers, reference managers and an LMS "
                 "could not open its links")
     return ""
+
+
+PAGES_URL_ENV = "PAGES_BASE_URL"    # GitHub Pages' address, from actions/configure-pages (CI)
+
+
+def pages_site_url() -> str:
+    """GitHub Pages' address as the workflow passes it (`base_url` of actions/configure-pages,
+    e.g. https://user.github.io/repo), with the trailing slash site_url needs; '' when unset."""
+    url = os.environ.get(PAGES_URL_ENV, "").strip()
+    return url.rstrip("/") + "/" if url else ""
+
+
+def write_settings(root: Path, site_url: str | None = None, feed: str | None = None) -> None:
+    """Set `site_url` and/or `extra.podcast.feed` in `root`'s mkdocs.yml, editing only their
+    lines so every comment and the rest of the file stay as written. Raises ProjectError when
+    the file has no such line (the keys must be there, even empty, as in this project's)."""
+    path = root / CONFIG_NAME
+    text = path.read_text(encoding="utf-8")
+    for value, pattern in ((site_url, r"^(site_url:[ \t]*).*$"), (feed, r"^(    feed:[ \t]*).*$")):
+        if value is None:
+            continue
+        quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        text, count = re.subn(pattern, lambda m, q=quoted: m.group(1) + q, text, count=1,
+                              flags=re.M)
+        if count != 1:
+            raise ProjectError(f"{path} has no line matching {pattern!r} to set")
+    path.write_text(text, encoding="utf-8")
 
 
 def open_project(start: Path | None = None) -> Project:

@@ -4,66 +4,57 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (BarColumn, DownloadColumn, Progress, TaskID, TextColumn,
-                           TimeRemainingColumn, TransferSpeedColumn)
 from rich.table import Table
 
+from companion.pipeline.budget import load_measured, prior_speed
+from companion.progress import DOWNLOAD, TRANSCRIBE, ProgressBoard
 from companion.project import Project
-from companion.pipeline.sync import Options, Outcome, Report, sync
+from companion.pipeline.sync import NOT_CORRECTED, Options, Outcome, Report, sync
+from companion.pipeline.transcribe import Settings
 
 SECONDS_PER_HOUR = 3600
 
 
 class RichReporter:
-    """Progress bars for the download and the transcription of the episode in hand."""
+    """Progress of the download and the transcription of the episode in hand (live bars on a
+    terminal, lines in a log: `progress.ProgressBoard`), and one line per finished episode."""
 
-    def __init__(self, console: Console):
+    def __init__(self, console: Console, expected_x: float | None = None):
         self.console = console
-        self.progress = Progress(TextColumn("{task.description}"), BarColumn(),
-                                 DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn(),
-                                 console=console, transient=True)
-        self.seconds = Progress(TextColumn("{task.description}"), BarColumn(),
-                                TextColumn("{task.completed:.0f}/{task.total:.0f} s of audio"),
-                                TimeRemainingColumn(), console=console, transient=True)
-        self._tasks: dict[tuple[str, str], tuple[Progress, TaskID]] = {}
+        self.expected_x = expected_x          # times real time expected before any is measured
+        self.board = ProgressBoard(console)
 
     def __enter__(self) -> "RichReporter":
-        self.progress.start()
-        self.seconds.start()
+        self.board.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.progress.stop()
-        self.seconds.stop()
-
-    def _task(self, bars: Progress, kind: str, title: str, total: float | None) -> TaskID:
-        key = (kind, title)
-        if key not in self._tasks:
-            self._tasks[key] = (bars, bars.add_task(f"{kind} {escape(title[:40])}", total=total))
-        return self._tasks[key][1]
+        self.board.__exit__(*exc)
 
     def warn(self, message: str) -> None:
         self.console.print(f"[yellow]warning:[/] {escape(message)}", markup=True, highlight=False)
 
     def download(self, title: str, done: int, total: int | None) -> None:
-        task = self._task(self.progress, "download", title, total)
-        self.progress.update(task, completed=done, total=total)
+        self.board.update(DOWNLOAD, title, done, total)
 
     def transcribing(self, title: str, done_s: float, total_s: float) -> None:
-        task = self._task(self.seconds, "transcribe", title, total_s)
-        self.seconds.update(task, completed=min(done_s, total_s))
+        if done_s <= 0:
+            self.board.start(TRANSCRIBE, title, total_s, self.expected_x)
+        self.board.update(TRANSCRIBE, title, min(done_s, total_s), total_s)
 
     def finished(self, outcome: Outcome) -> None:
-        for key in [k for k in self._tasks if k[1] == outcome.title]:
-            bars, task = self._tasks.pop(key)
-            bars.remove_task(task)
-        colour = {"failed": "red", "transcribed": "green", "imported": "green",
-                  "deferred": "yellow", "needs-review": "yellow"}.get(outcome.state, "dim")
+        self.board.end(outcome.title)
+        colour = {"failed": "red", NOT_CORRECTED: "red", "transcribed": "green",
+                  "imported": "green", "deferred": "yellow", "needs-review": "yellow"
+                  }.get(outcome.state, "dim")
         line = f"[{colour}]{outcome.state:>11}[/] {outcome.slug}"
         if outcome.reason:
             line += f" — {escape(outcome.reason)}"
         if outcome.review:
             line += f" — {escape('; '.join(outcome.review))}"
+        for refused in outcome.not_applied:
+            if refused != outcome.reason:
+                line += f" — [red]{escape(refused)}[/]"
         self.console.print(line, markup=True, highlight=False)
 
 
@@ -74,6 +65,8 @@ def summary(report: Report) -> Table:
     audio_s = sum(o.audio_s for o in outcomes)
     work_s = sum(o.work_s for o in outcomes if o.audio_s)
     table = Table(title="companion sync", show_header=False)
+    table.add_column()
+    table.add_column(overflow="fold")      # a file:line:column to fix is shown whole
     table.add_row("feed", "unchanged (304)" if report.feed_status == 304 else "fetched")
     table.add_row("episodes in feed", str(len(outcomes)))
     table.add_row("new", str(sum(o.new for o in outcomes)))
@@ -84,6 +77,8 @@ def summary(report: Report) -> Table:
     table.add_row("publisher transcripts imported", str(count("imported")))
     table.add_row("text-only (no audio)", str(count("no-audio")))
     table.add_row("failed", str(count("failed")))
+    table.add_row("corrections not applied (fix the file named below)",
+                  str(sum(bool(o.not_applied) for o in outcomes)))
     table.add_row("audio transcribed", f"{audio_s / SECONDS_PER_HOUR:.2f} h")
     table.add_row("speed", f"{audio_s / work_s:.1f}x real time" if work_s else "-")
     deferred = report.deferred
@@ -99,12 +94,16 @@ def summary(report: Report) -> Table:
         elif outcome.review:
             table.add_row(f"[yellow]needs review[/] {escape(outcome.title)}",
                           escape("; ".join(outcome.review)))
+        for refused in outcome.not_applied:      # "corrections/chapters not applied: FILE:..."
+            table.add_row(f"[red]left as it was[/] {escape(outcome.title)}", escape(refused))
     return table
 
 
 def sync_with_progress(project: Project, options: Options, console: Console) -> Report:
-    """`companion sync` as a person sees it: bars while it works, the summary table after."""
-    with RichReporter(console) as reporter:
+    """`companion sync` as a person sees it: progress while it works, the summary table after."""
+    model = options.model or Settings.model
+    expected_x = load_measured(project.cache_dir, model) or prior_speed(model)
+    with RichReporter(console, expected_x) as reporter:
         result = sync(project, options, reporter)
     console.print(summary(result))
     return result

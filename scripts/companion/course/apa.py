@@ -266,6 +266,11 @@ def reference(entry: Entry) -> str:
     elif kind == "legislation":
         number = f", {_e(entry['number'])}" if entry.get("number") else ""
         return _tail(_period(f"{_e(entry['title'])}{number} ({year(entry)})"), locator(entry))
+    elif kind == "legal_case":    # APA 7 section 11.4: Name, docket number (court year). URL
+        number = str(entry.get("number", ""))
+        number = f", {'' if number.lower().startswith('no') else 'No. '}{_e(number)}" if number else ""
+        court = f"{_e(entry['authority'])} " if entry.get("authority") else ""
+        return _tail(_period(f"{_e(entry['title'])}{number} ({court}{year(entry)})"), locator(entry))
     elif kind == "webpage":
         site = str(entry.get("container-title", ""))
         people, _ = names(entry)
@@ -296,6 +301,14 @@ def _letters(text: str, primary: bool) -> tuple[int, ...]:
     return key[: key.index(0)] if primary and 0 in key else key   # pyuca: 0 ends a level
 
 
+def _title_key(title: str, primary: bool) -> tuple[tuple[int, object], ...]:
+    """A title's sort key without a leading article: its text letter by letter (`_letters`), its
+    numbers by value, so "Chapter 8" files before "Chapter 11" (as "eight" before "eleven")."""
+    title = re.sub(r"^(the|a|an)\s+", "", title, flags=re.I)
+    return tuple((0, int(part)) if part.isdigit() else (1, _letters(part, primary))
+                 for part in re.split(r"(\d+)", title) if part)
+
+
 def _name_key(name: dict[str, str], primary: bool) -> tuple[tuple[int, ...], tuple[int, ...]]:
     if name.get("literal"):
         return _letters(re.sub(r"^(the|a|an)\s+", "", name["literal"], flags=re.I), primary), ()
@@ -313,22 +326,53 @@ def sort_key(entry: Entry) -> tuple[object, ...]:
     people, _ = names(entry)
     parts = date_parts(entry.get("issued"))
     when = (1, parts[0], year_suffix(entry)) if parts else (0, 0, year_suffix(entry))
-    title = re.sub(r"^(the|a|an)\s+", "", str(entry.get("title", "")), flags=re.I)
-    return (tuple(_name_key(p, True) for p in people), when, _letters(title, True),
-            tuple(_name_key(p, False) for p in people), _letters(title, False))
+    title = str(entry.get("title", ""))
+    return (tuple(_name_key(p, True) for p in people), when, _title_key(title, True),
+            tuple(_name_key(p, False) for p in people), _title_key(title, False))
 
 
-def same_author_date(entries: Iterable[Entry]) -> list[list[Entry]]:
-    """Groups of references whose author-date label is the same ("Green, 2020" twice, or two
-    "Brown, n.d."): APA 7 (section 9.47) tells them apart with a year suffix (2020a, 2020b;
-    n.d.-a), so each group needs `year_suffix` set; a group's in-text citations are ambiguous
-    until then. Same authors means the same names in the same order (surnames and initials)."""
+def _who(entry: Entry) -> tuple[tuple[str, str, str], ...]:
+    """The authors as APA compares them: the same names in the same order, surnames and
+    initials (a group author by its name)."""
+    people, _ = names(entry)
+    return tuple((str(p.get("literal", "")), family(p), initials(str(p.get("given", ""))))
+                 for p in people)
+
+
+def _bare_year(entry: Entry) -> str:
+    parts = date_parts(entry.get("issued"))
+    return str(parts[0]) if parts else NO_DATE
+
+
+def _within_year_key(entry: Entry) -> tuple[object, ...]:
+    """Order inside one author-and-year group: a year alone before a month, a month before a
+    day ("nothing precedes something"), earlier dates first, then the title without a leading
+    article (APA 7, section 9.47: same author, same date, alphabetical by title)."""
+    parts = (date_parts(entry.get("issued")) or [])[1:]
+    title = str(entry.get("title", ""))
+    return (tuple(parts), _title_key(title, True), _title_key(title, False), str(entry.get("id", "")))
+
+
+def assign_suffixes(entries: Iterable[Entry]) -> dict[str, str]:
+    """Entry id -> APA 7 year suffix ('a', 'b', ...; '' for a work alone in its author-year):
+    every group of works with the same authors and the same year (or no date) is lettered in
+    reference-list order (APA 7, section 9.47), over everything the site cites at once (the
+    bibliography, the course's modules, the podcast's episodes), so a label such as
+    "Bailey, 2024b" means one work on every page. Past 26 works the letters go on 'aa', 'ab'."""
     groups: dict[tuple[object, ...], list[Entry]] = {}
     for entry in entries:
-        people, _ = names(entry)
-        who = tuple((p.get("literal", ""), family(p), initials(str(p.get("given", "")))) for p in people)
-        groups.setdefault((who, year(entry)), []).append(entry)
-    return [group for group in groups.values() if len(group) > 1]
+        groups.setdefault((_who(entry), _bare_year(entry)), []).append(entry)
+    suffixes: dict[str, str] = {}
+    for group in groups.values():
+        ordered = sorted(group, key=_within_year_key)
+        for index, entry in enumerate(ordered):
+            suffixes[str(entry["id"])] = _letter(index) if len(ordered) > 1 else ""
+    return suffixes
+
+
+def _letter(index: int) -> str:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return letters[index] if index < len(letters) else _letter(index // 26 - 1) + letters[index % 26]
 
 
 # --- in-text citations -------------------------------------------------------------------

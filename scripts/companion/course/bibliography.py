@@ -3,8 +3,10 @@
 The YAML files hold CSL-JSON fields keyed by id so that writers edit one familiar format and
 every export (APA, RIS, BibTeX, CSL-JSON) reads the same record. Three extra fields exist for
 the project only: `evidence` (the section of the evidence bank the source comes from),
-`year_suffix` (APA's 2024a/2024b) and `authors_incomplete` (the bank names only the first
-authors; the rest are never guessed); none is a CSL variable, so `to_csl` maps or drops them.
+`year_suffix` (APA's 2024a/2024b: the course plugin works it out over every work the site cites,
+`apa.assign_suffixes`, and warns when a written one disagrees) and `authors_incomplete` (the bank
+names only the first authors; the rest are never guessed); none is a CSL variable, so `to_csl`
+maps or drops them.
 """
 
 from __future__ import annotations

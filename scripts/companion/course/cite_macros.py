@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from companion.course import apa, bundles
+from companion.course import apa, bundles, moment
 from companion.timecode import format_clock
 
 PLUGIN = "companion-course"
@@ -27,7 +27,8 @@ def _episode_missing(ref: str, podcast: str) -> str:
 
 
 def reference(plugin: Any, what: str, start: str = "", end: str = "") -> str:
-    """The APA reference for a module ('m3'), an episode ('e7', with a segment) or a source key."""
+    """The APA reference for a module ('m3'), an episode ('e7') or a source key; with a start and
+    an end, the citation of that stretch of the episode (`moment.citation_html`)."""
     if what in plugin.library:
         return apa.reference(plugin.library[what])
     item = bundles.parse_item(what)
@@ -38,8 +39,7 @@ def reference(plugin: Any, what: str, start: str = "", end: str = "") -> str:
         raise KeyError(f"cite({what!r}): no such module, episode or bibliography key.")
     if not (start and end):
         return record["apa_html"]
-    span = f"#t={bundles.seconds(start)},{bundles.seconds(end)}"
-    return record["apa_html"].replace(record["url"], record["url"] + span)
+    return moment.citation_html(record["entry"], bundles.seconds(start), bundles.seconds(end))
 
 
 def week_markdown(plugin: Any, week: bundles.Week) -> str:

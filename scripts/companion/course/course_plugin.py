@@ -11,8 +11,13 @@ what a writer must fix and `log.warning` for what `mkdocs build --strict` should
 - `on_page_markdown`: give module pages the `module.html` template; check that every in-text
   citation resolves to a listed reference and every listed reference is cited; attach the
   "Cite this" record to module and episode pages.
-- `on_page_content`: mark where the template puts the module header and references.
+- `on_page_content`: mark where the template puts the module header and references; on episode
+  pages, add "In the course" and link the glossary terms the transcript uses.
 - `on_page_context`: fill the whole-course print page from the rendered modules.
+
+The course and the podcast are woven at `on_files` (companion.course.weave): each module gets the
+stretches of the transcripts that discuss it ("Hear it discussed", put in by module.html), each
+glossary term where it comes up, with the maintainer's pins and hides from data/listening.yml.
 """
 
 from __future__ import annotations
@@ -39,9 +44,11 @@ from mkdocs.structure.toc import AnchorLink
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 
-from companion.course import apa, bibliography, bundles, cartridge, citemeta, course_time, exports, qti, selfcheck
+from companion.course import (apa, bibliography, bundles, cartridge, citemeta, course_time, exports,
+                              listening, qti, selfcheck, topics, weave, weave_html)
 from companion import project
 from companion.pipeline import store
+from companion.site.episode_html import _segments as transcript_segments
 from companion.site.episode_macros import StretchError, check_stretch
 from companion.course.bibliography import Entry
 
@@ -60,6 +67,13 @@ REFERENCES_TITLE, REFERENCES_ID, REFERENCES_LEVEL = "References", "references", 
 CATALOGUE = "catalogue.json"
 BIBLIOGRAPHY_STEM = "bibliography"
 EXPORT_LABELS = {"ris": "RIS", "bib": "BibTeX", "json": "CSL-JSON"}
+# Which file each reference manager reads best, from their import code (see exports.py): Zotero's
+# CSL-JSON import keeps every type the course cites (preprint, podcast, statute, case); its RIS and
+# BibTeX imports have no preprint or podcast type. EndNote imports RIS, not BibTeX. Mendeley
+# imports RIS and BibTeX (its importer is not public, so its type choices are untested here).
+DOWNLOADS_ADVICE = ("Zotero: import the CSL-JSON file, which keeps every kind of reference (a "
+                    "preprint, a podcast episode, a law, a court case) as that kind. EndNote: import "
+                    "the RIS file. Mendeley: import the RIS file (or BibTeX). LaTeX: use the BibTeX file.")
 # One line, on stderr and not through MkDocs' logger: a strict local build (the demo, the tests)
 # must still pass without site_url; `companion deploy` is what refuses.
 NO_SITE_URL = ("WARNING -  companion-course: site_url is not set in mkdocs.yml: the Common "
@@ -72,7 +86,7 @@ NO_CARTRIDGE_NOTE = (
 EXPORT_KINDS = tuple(exports.WRITERS)
 PUBLIC_FIELDS = ("kind", "id", "title", "url", "relative_url", "apa_html", "apa_text", "intext",
                  "exports", "number", "summary", "reading", "listening", "references", "slug",
-                 "duration", "site_path")
+                 "duration", "site_path", "apa_rank")
 
 
 class CourseConfig(Config):
@@ -88,6 +102,10 @@ class CourseConfig(Config):
     course_date = c.Type(str, default="")       # ISO date of the course edition; else n.d.
     cite_dir = c.Type(str, default="cite")
     cartridge_file = c.Type(str, default="downloads/course.imscc")
+    listening_file = c.Type(str, default="data/listening.yml")
+    heard_per_module = c.Type(int, default=6)          # "Hear it discussed": stretches shown
+    heard_per_episode = c.Type(int, default=2)         # ... at most this many from one episode
+    heard_per_term = c.Type(int, default=5)            # glossary "Comes up in": episodes shown
 
 
 @dataclass
@@ -100,6 +118,7 @@ class Module:
     entry: Entry
     references: list[Entry] = field(default_factory=list)
     selfcheck: list[selfcheck.Question] = field(default_factory=list)
+    body: str = ""                   # the Markdown after the front matter
 
     @property
     def number(self) -> int:
@@ -155,6 +174,13 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.rendered: dict[str, str] = {}                 # module src_uri -> page HTML
         self.glossary: dict[str, Any] | None = None
         self.env: jinja2.Environment | None = None
+        self.listening = listening.Listening()
+        self.terms: list[topics.Term] = []                 # glossary terms, page order
+        self.segments: dict[str, list[dict[str, Any]]] = {}   # slug -> transcript segments
+        self.heard: dict[str, list[weave.Stretch]] = {}    # module ident or term anchor -> stretches
+        self.marks: dict[str, list[weave.Mark]] = {}       # slug -> glossary terms to mark
+        self.episode_refs: dict[str, weave_html.EpisodeRef] = {}
+        self.glossary_url = ""                             # glossary page URL, "" without one
 
     # -- configuration -------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -168,7 +194,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             self.weeks = bundles.load_syllabus(self.root / self.config.syllabus_file)
             self.podcast = project.podcast_settings({"extra": dict(config.extra or {})})
             episodes = store.load_episodes(self.root / self.config.episodes_dir)
-        except (bibliography.BibliographyError, bundles.BundleError, project.ProjectError) as exc:
+            self.listening = listening.load(self.root / self.config.listening_file)
+        except (bibliography.BibliographyError, bundles.BundleError, project.ProjectError,
+                listening.ListeningError) as exc:
             raise PluginError(f"companion-course: {exc}") from exc
         self.episodes = {str(e["slug"]): e for e in episodes if e.get("slug")}
         if not self.site_url:
@@ -196,15 +224,17 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         for slug, episode in sorted(self.episodes.items(), key=lambda i: i[1].get("date") or ""):
             self.add_episode(slug, episode)
         self.flag_unretrievable()
-        self.check_same_author_date()
+        self.letter_works()
         glossary = files.get_file_from_path(self.config.glossary_page)
         self.glossary = self.glossary_record(glossary) if glossary else None
+        self.glossary_url = glossary.url if glossary else ""
+        self.weave_course(glossary.content_string if glossary else "")
         self.check_syllabus()
         self.add_downloads(files, config)
         return files
 
     def add_module(self, file: File) -> None:
-        _, meta = get_data(file.content_string)
+        body, meta = get_data(file.content_string)
         written = [name for name in RANGE_FIELDS if name in meta]
         if written:
             raise PluginError(f"companion-course: docs/{file.src_uri} sets {', '.join(written)} in its "
@@ -221,20 +251,17 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         date = str(meta.get("updated") or meta.get("date") or self.config.course_date or "")
         entry = citemeta.module_entry(meta, self.absolute(file.url), self.config.course_author,
                                       self.config.course_title, date)
-        refs = sorted((self.library[k] for k in meta["references"]), key=apa.sort_key)
+        refs = [self.library[k] for k in meta["references"]]     # put in APA order by letter_works
         try:
             questions = selfcheck.questions(file.content_string, self.renderer)
         except selfcheck.SelfCheckError as exc:
             raise PluginError(f"companion-course: docs/{file.src_uri}: {exc}") from exc
-        module = Module(file.src_uri, file.url, meta, entry, refs, questions)
+        module = Module(file.src_uri, file.url, meta, entry, refs, questions, body)
         self.modules[file.src_uri] = module
-        self.cites[module.ident] = self.cite_record(
-            "module", module.ident, f"module-{module.number}", entry,
-            citemeta.module_json_ld(entry, meta, refs))
+        self.cites[module.ident] = self.cite_record("module", module.ident, f"module-{module.number}", entry)
         self.cites[module.ident].update(
             number=module.number, summary=str(meta["summary"]),
             reading=meta["reading_minutes"], listening=meta["listening_minutes"],
-            references=[{"key": r["id"], "html": apa.reference(r)} for r in refs],
             reference_downloads=self.reference_downloads(module))
         meta["companion_cite"] = self.cites[module.ident]     # the print page renders from it
 
@@ -246,14 +273,40 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 f'<a href="{get_relative_url(f"{self.config.cite_dir}/{stem}.{kind}", module.url)}" '
                 f'download>{label}</a>' for kind, label in EXPORT_LABELS.items())
         return (f"Download these references: {links(f'module-{module.number}-references')}. "
-                f"The whole course bibliography: {links(BIBLIOGRAPHY_STEM)}.")
+                f"The whole course bibliography: {links(BIBLIOGRAPHY_STEM)}. {DOWNLOADS_ADVICE}")
 
-    def check_same_author_date(self) -> None:
-        """Warn (a strict build fails) for references an in-text citation cannot tell apart."""
-        for group in apa.same_author_date(self.library.values()):
-            log.warning("companion-course: references %s share the author-date label (%s): give "
-                        "each a year_suffix (a, b, ... in title order; APA 7 section 9.47).",
-                        ", ".join(sorted(e["id"] for e in group)), apa.intext(group[0]))
+    def letter_works(self) -> None:
+        """Letter every work the site cites (sources, modules, episodes) that shares its authors
+        and year with another (APA 7 section 9.47: 2026a, 2026b), all at once so that a label
+        means one work on every page; then render every reference, in-text form and reference
+        list with those letters. A `year_suffix` written in the bibliography that APA order
+        contradicts is a warning: the module text may cite the old letter."""
+        modules = sorted(self.modules.values(), key=lambda m: m.number)
+        works = [*self.library.values(), *(m.entry for m in modules),
+                 *(r["entry"] for r in self.episode_cites.values())]
+        suffixes = apa.assign_suffixes(works)
+        for work in works:
+            written, wanted = bibliography.year_suffix(work), suffixes[str(work["id"])]
+            if written and written != wanted and work is self.library.get(str(work["id"])):
+                log.warning("companion-course: reference %s has year_suffix '%s' but APA order "
+                            "gives it '%s' (%s): remove year_suffix; the letters are worked out.",
+                            work["id"], written, wanted, apa.intext({**work, "year_suffix": wanted}))
+            work.pop("year-suffix", None)
+            work["year_suffix"] = wanted
+        # A bundle lists modules and episodes together: each record carries its place in APA order.
+        rank = {id(work): place for place, work in enumerate(sorted(works, key=apa.sort_key))}
+        for record in self.cites.values():
+            record["apa_rank"] = rank[id(record["entry"])]
+        for module in modules:
+            module.references.sort(key=apa.sort_key)
+            record = self.cites[module.ident]
+            record.update(self.rendered_fields(module.entry),
+                          jsonld=citemeta.module_json_ld(module.entry, module.meta, module.references),
+                          references=[{"key": r["id"], "html": apa.reference(r)}
+                                      for r in module.references])
+        for slug, record in self.episode_cites.items():
+            record.update(self.rendered_fields(record["entry"]),
+                          jsonld=citemeta.episode_json_ld(record["entry"], self.episodes[slug]))
 
     def flag_unretrievable(self) -> None:
         """Say in the build log which references a reader cannot retrieve (no DOI, no URL)."""
@@ -271,26 +324,28 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             log.info("companion-course: episodes %s and %s both have number %s; bundles name "
                      "the later one by its slug", self.cites[ident]["slug"], slug, ident[1:])
             ident = f"e{slug}"
-        record = self.cite_record("episode", ident, f"episode-{slug}", entry,
-                                  citemeta.episode_json_ld(entry, episode))
+        record = self.cite_record("episode", ident, f"episode-{slug}", entry)
         record.update(slug=slug, number=episode.get("episode"),
                       duration=episode.get("duration"), site_path=url,
                       listenable=episode.get("status") != store.STATUS_NO_AUDIO)
         self.cites[ident] = record
         self.episode_cites[slug] = record
 
-    def cite_record(self, kind: str, ident: str, stem: str, entry: Entry, json_ld: str) -> dict[str, Any]:
-        """What the cite box, the head metadata, the bundle page and the exports need."""
+    def cite_record(self, kind: str, ident: str, stem: str, entry: Entry) -> dict[str, Any]:
+        """What the cite box, the head metadata, the bundle page and the exports need; the APA
+        forms are added by `letter_works`, once every work's year letter is known."""
         cite_dir = self.config.cite_dir
-        reference = apa.reference(entry)
         return {
             "kind": kind, "id": ident, "title": entry["title"], "entry": entry,
             "url": entry["URL"], "relative_url": not self.site_url,
-            "apa_html": reference, "apa_text": apa.plain(reference),
-            "intext": apa.intext(entry),
             "exports": {k: f"{cite_dir}/{stem}.{k}" for k in EXPORT_KINDS},
-            "highwire": citemeta.highwire(entry), "jsonld": json_ld,
+            "highwire": citemeta.highwire(entry),
         }
+
+    @staticmethod
+    def rendered_fields(entry: Entry) -> dict[str, Any]:
+        reference = apa.reference(entry)
+        return {"apa_html": reference, "apa_text": apa.plain(reference), "intext": apa.intext(entry)}
 
     def glossary_record(self, file: File) -> dict[str, Any]:
         _, meta = get_data(file.content_string)
@@ -324,15 +379,114 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         except StretchError as exc:
             log.warning("companion-course: %s (%s): %s.", self.config.syllabus_file, week.title, exc)
 
+    # -- the podcast woven in ---------------------------------------------------------------
+    def weave_course(self, glossary_markdown: str) -> None:
+        """Find where the transcripts discuss each module and glossary term; apply the
+        maintainer's choices. Warns (strict builds fail) for a choice naming nothing."""
+        choices = self.listening
+        self.terms = topics.glossary_terms(
+            glossary_markdown, {name: c.words for name, c in choices.glossary.items()})
+        names = {t.name.lower(): t for t in self.terms}
+        modules = sorted(self.modules.values(), key=lambda m: m.number)
+        for ident in sorted(set(choices.modules) - {m.ident for m in modules}):
+            log.warning("companion-course: %s names module %s, which does not exist.",
+                        self.config.listening_file, ident[1:])
+        for name in sorted(set(choices.glossary) - set(names)):
+            log.warning("companion-course: %s names glossary term '%s', which %s does not define.",
+                        self.config.listening_file, name, self.config.glossary_page)
+        module_topics = topics.module_topics(
+            ((m.ident, str(m.meta["title"]), [str(t) for t in m.meta.get("tags") or []], m.body)
+             for m in modules), self.terms, {i: c.words for i, c in choices.modules.items()})
+        self.segments = {}
+        for slug, episode in self.episodes.items():
+            if episode.get("status") not in store.HAS_TRANSCRIPT:
+                continue
+            try:
+                transcript = store.load_transcript(self.root / self.config.episodes_dir / slug)
+            except (OSError, ValueError) as exc:      # the episodes plugin reports it by name
+                log.info("companion-course: episode %s: transcript unreadable (%s)", slug, exc)
+                continue
+            self.segments[slug] = transcript_segments(transcript)
+        woven = weave.weave(self.segments, module_topics, topics.glossary_topics(self.terms))
+        self.marks = woven.marks
+        self.episode_refs = {slug: self.episode_ref(slug) for slug in self.segments}
+        self.heard = {}
+        module_idents = {m.ident: m for m in modules}
+        for ident, found in [*woven.modules.items(), *woven.terms.items()]:
+            term = next((t for t in self.terms if t.anchor == ident), None)
+            mine = choices.glossary.get(term.name.lower()) if term else choices.modules.get(ident)
+            shown, problems = listening.apply(found, mine, self.resolve_stretch)
+            self.heard[ident] = shown
+            if ident in module_idents:         # the header says so when no listen() box is set
+                module_idents[ident].meta["companion_heard_count"] = len(shown)
+            for problem in problems:
+                log.warning("companion-course: %s (%s): %s.", self.config.listening_file,
+                            term.name if term else f"module {ident[1:]}", problem)
+
+    def episode_ref(self, slug: str) -> weave_html.EpisodeRef:
+        record, episode = self.episode_cites[slug], self.episodes[slug]
+        title = str(episode.get("title") or slug)
+        label = f"Episode {record['number']}: {title}" if record.get("number") is not None else title
+        return weave_html.EpisodeRef(slug, record["id"], label, record["entry"],
+                                     bool(record.get("listenable")),
+                                     episode.get("status") == store.STATUS_NEEDS_REVIEW)
+
+    def resolve_stretch(self, item: bundles.Item) -> tuple[str, list[dict[str, Any]]]:
+        """(slug, segments) of the episode a data/listening.yml stretch names. Raises ValueError
+        (StretchError) for an episode with no transcript on the site or a stretch past its end."""
+        record = self.cites.get(bundles.Item(bundles.EPISODE, item.ref).token())
+        if record is None or record["slug"] not in self.segments:
+            raise ValueError("no published episode with a transcript has that number or slug")
+        if item.start is not None:
+            check_stretch(self.episodes[record["slug"]], item.start, item.end)
+        return record["slug"], self.segments[record["slug"]]
+
+    def heard_html(self, module: Module, page_url: str) -> str:
+        """The module's "Hear it discussed" section."""
+        shown = listening.shortlist(self.heard.get(module.ident, []), self.config.heard_per_module,
+                                    self.config.heard_per_episode)
+        return weave_html.module_section(shown, self.episode_refs, page_url)
+
+    def glossary_markdown(self, markdown: str, page_url: str) -> str:
+        """The glossary page with term anchors and where each term comes up."""
+        shown = {t.anchor: listening.shortlist(self.heard.get(t.anchor, []), self.config.heard_per_term, 1)
+                 for t in self.terms}
+        return weave_html.glossary_markdown(markdown, self.terms, shown, self.episode_refs, page_url)
+
+    def episode_body(self, slug: str, body: str, page_url: str) -> tuple[str, bool]:
+        """An episode page's body with "In the course" and its glossary terms linked; also
+        whether the section was added (for the table of contents)."""
+        if slug not in self.segments:
+            return body, False
+        modules = []
+        for module in sorted(self.modules.values(), key=lambda m: m.number):
+            here = [s for s in self.heard.get(module.ident, []) if s.slug == slug]
+            if here:
+                modules.append((module.url, str(module.meta["title"]), here))
+        terms = []                     # (term, its stretch in this episode), glossary order
+        for term in self.terms:
+            here = next((s for s in self.heard.get(term.anchor, []) if s.slug == slug), None)
+            if here is not None:
+                terms.append((term, here))
+        section = weave_html.episode_section(modules, terms, page_url, self.glossary_url)
+        if self.glossary_url:
+            definitions = {t.anchor: t.definition for t in self.terms}
+            body = weave_html.mark_terms(body, self.segments[slug], self.marks.get(slug, []),
+                                         definitions, page_url, self.glossary_url)
+        return weave_html.add_episode_section(body, section), bool(section)
+
     # -- pages ---------------------------------------------------------------------------
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         module = self.modules.get(page.file.src_uri)
         if module is not None:
             page.meta["template"] = self.config.module_template
             page.meta["companion_cite"] = self.cites[module.ident]
-            for name in RANGE_FIELDS:           # the computed times, as the header shows them
-                page.meta[name] = module.meta[name]
+            for name in (*RANGE_FIELDS, "companion_heard_count"):   # as the header shows them
+                page.meta[name] = module.meta.get(name)
             self.check_citations(module, markdown)
+            page.meta["companion_heard"] = self.heard_html(module, page.url)
+        if page.file.src_uri == self.config.glossary_page:
+            markdown = self.glossary_markdown(markdown, page.url)
         slug = page.meta.get("episode_slug")
         if slug and slug in self.episodes:
             page.meta["companion_cite"] = self.episode_cites[slug]
@@ -351,12 +505,20 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                         module.src_uri, key, apa.intext(listed[key]))
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        slug = page.meta.get("episode_slug")
+        if slug in self.segments:             # the episodes plugin built this body just before
+            html, added = self.episode_body(slug, html, page.url)
+            if added:
+                at = next((i for i, a in enumerate(page.toc.items) if a.id == "transcript"), len(page.toc.items))
+                page.toc.items.insert(at, AnchorLink(weave_html.IN_COURSE_TITLE, weave_html.IN_COURSE_ID, 2))
+            return html
         if page.file.src_uri not in self.modules:
             return html
         head = LEADING_H1.match(html)
         split = head.end() if head else 0
         html = f"{html[:split]}{HEADER_MARK}{html[split:]}{FOOTER_MARK}"
         self.rendered[page.file.src_uri] = html
+        page.toc.items.append(AnchorLink(weave_html.HEARD_TITLE, weave_html.HEARD_ID, 2))
         page.toc.items.append(AnchorLink(REFERENCES_TITLE, REFERENCES_ID, REFERENCES_LEVEL))
         return html
 
@@ -378,7 +540,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         parts = []
         for module in sorted(self.modules.values(), key=lambda m: m.number):
             html = self.rendered.get(module.src_uri, "")
-            html = html.replace(HEADER_MARK, str(macros.module_header(module.meta)))
+            # the print page carries no "Hear it discussed" list, so its header must not point to one
+            header_meta = {**module.meta, "companion_heard_count": 0}
+            html = html.replace(HEADER_MARK, str(macros.module_header(header_meta)))
             html = html.replace(FOOTER_MARK, str(macros.module_footer(module.meta)))
             html = prefix_ids(html, module.ident)
             parts.append(f'<section class="ffg-print-module" id="{module.ident}">'
@@ -484,4 +648,5 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         for module in sorted(self.modules.values(), key=lambda m: m.number):
             lines.append(f"- **Module {module.number} references:** "
                          f"{links(f'module-{module.number}-references')}")
-        return "\n".join(lines) + "\n\n" + self.cartridge_note(page_src) + "\n"
+        return ("\n".join(lines) + "\n\n" + DOWNLOADS_ADVICE + "\n\n" + self.cartridge_note(page_src)
+                + "\n")

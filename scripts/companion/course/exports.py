@@ -27,15 +27,58 @@ from typing import Iterable
 
 from companion.course.bibliography import Entry, date_parts, date_text, full_family, names, to_csl
 
+# RIS as Zotero and EndNote read it, not as the RIS specification reads it. Sources: Zotero's RIS
+# importer (zotero/translators, RIS.js: `importTypeMap`, `fieldMap`, `degenerateImportFieldMap`,
+# `cleanTags`) and EndNote's own tag list per reference type (the EndNote export of every type
+# kept as a test case in the same file). Facts that decide a choice:
+# - UNPB is not in Zotero's type map: it imports as a journal article (the default), and then M1
+#   becomes the article's issue ("EndNote hack"). MANSCPT is "manuscript" in both; the archive (DB)
+#   and the archive's number (AN) are fields of it in both ("Name of Database", "Accession Number").
+# - A2 on BOOK is Zotero's *series* editor; A3 is the editor in both. EDBOOK with AU: Zotero turns
+#   the AU names into editors (cleanTags); EndNote's EDBOOK calls AU "Editor".
+# - AU on SOUND is Zotero's composer; A2 is its performer, the main creator of an audio recording
+#   (so the host stays the creator a style cites first); T3 is its series title; C5 its format.
+#   No RIS type imports as Zotero's "podcast": CSL-JSON does (see CSL_JSON_NOTE).
+# - A report's number is SN for both (Zotero `reportNumber`, EndNote "Report Number"), not M1.
+# - EndNote exports a web page as WEB (Zotero reads WEB and ELEC alike as "webpage").
+# - STAT and CASE are Zotero's statute and case; their fields are named per type below.
 RIS_TYPES = {
     "article-journal": "JOUR", "book": "BOOK", "chapter": "CHAP", "report": "RPRT",
-    "webpage": "ELEC", "legislation": "STAT", "article": "UNPB", "preprint": "UNPB",
-    "broadcast": "SOUND", "paper-conference": "CPAPER", "thesis": "THES", "dataset": "DATA",
+    "webpage": "WEB", "post-weblog": "BLOG", "legislation": "STAT", "legal_case": "CASE",
+    "article": "MANSCPT", "manuscript": "MANSCPT", "broadcast": "SOUND",
+    "paper-conference": "CPAPER", "thesis": "THES", "dataset": "DATA",
+    "article-newspaper": "NEWS", "article-magazine": "MGZN",
 }
+EDITED_BOOK = "EDBOOK"
+# Per RIS type, where Zotero and EndNote read what a CSL field holds (RIS.js fieldMap; EndNote's
+# tag list). Fields not named fall back to RIS_COMMON.
+RIS_FIELDS: dict[str, dict[str, str]] = {
+    "RPRT": {"number": "SN", "genre": "M3"},
+    "WEB": {"genre": "M3"},
+    "BLOG": {"genre": "M3"},
+    "MANSCPT": {"publisher": "DB", "number": "AN", "genre": "M3"},
+    "SOUND": {"container-title": "T3", "genre": "C5", "number": "M1"},
+    "STAT": {"number": "M1", "container-title": "T2", "volume": "VL", "section": "SE"},
+    # Zotero: PB is the court, SV the docket number, VL the reporter volume, SP the first page.
+    "CASE": {"authority": "PB", "number": "SV", "container-title": "T2"},
+    "JOUR": {"number": "C7"},           # EndNote's "Article Number"; Zotero keeps it as a note
+}
+RIS_COMMON = {"container-title": "T2", "volume": "VL", "issue": "IS", "publisher": "PB",
+              "edition": "ET", "number": "M1", "genre": "M3", "publisher-place": "CY"}
+# BibTeX entry types: only the standard ones (Patashnik's list), because classic BibTeX styles
+# and readers such as bibtexparser drop any other type ("@online not standard"), which would lose
+# the entry. As Zotero's BibTeX importer (zotero/translators, BibTeX.js `bibtex2zoteroTypeMap`,
+# `processField`) reads them: @unpublished is a "manuscript" (a preprint's `eprint` and
+# `eprinttype` go into Extra as "arXiv: ..."), @misc a "document" (web pages, podcast episodes,
+# laws and cases: BibTeX has no type that keeps them; CSL-JSON does), `number` a report's number
+# and otherwise an issue, `institution`/`organization` the publisher.
 BIBTEX_TYPES = {
     "article-journal": "article", "book": "book", "chapter": "incollection",
     "report": "techreport", "paper-conference": "inproceedings", "thesis": "phdthesis",
+    "article": "unpublished", "manuscript": "unpublished",
 }
+PREPRINT_GENRE = "Preprint"
+EPRINT_ARCHIVES = {"arxiv": "arxiv", "psyarxiv": "psyarxiv", "medrxiv": "medrxiv", "biorxiv": "biorxiv"}
 # LaTeX's ten special characters and the text-mode command that prints each (LaTeX2e
 # "fntguide"/textcomp names). Braces are never written as `\{` because BibTeX counts those too.
 BIBTEX_SPECIALS = {
@@ -78,36 +121,60 @@ def _doi(entry: Entry) -> str:
 
 # --- RIS -----------------------------------------------------------------------------------
 
+def _ris_creators(kind: str, entry: Entry) -> tuple[str, list[tuple[str, str]]]:
+    """The TY value and the creator lines, with roles where Zotero and EndNote read them (see
+    RIS_TYPES): editors of a book are A3 (an edited book is EDBOOK with its editors as AU), of a
+    chapter or anything else A2; a podcast's host is the recording's A2 (performer)."""
+    people, editors = names(entry)
+    ty = RIS_TYPES.get(kind, "GEN")
+    if kind == "book" and editors:
+        return EDITED_BOOK, [("AU", _person(p)) for p in people]
+    author_tag = "A2" if ty == "SOUND" else "AU"
+    editor_tag = "A3" if ty == "BOOK" else "A2"
+    lines = [(editor_tag if editors else author_tag, _person(p)) for p in people]
+    if not editors:
+        lines += [(editor_tag, _person(p)) for p in entry.get("editor") or []]
+    return ty, lines
+
+
+def _eprint(entry: Entry) -> tuple[str, str]:
+    """('arxiv', '2505.02428') for a preprint on a known archive, else ('', '')."""
+    archive = EPRINT_ARCHIVES.get(str(entry.get("publisher", "")).strip().lower(), "")
+    number = str(entry.get("number", "")).strip()
+    if not (archive and number):
+        return "", ""
+    return archive, re.sub(rf"^{archive}:\s*", "", number, flags=re.I)
+
+
 def ris_record(entry: Entry) -> str:
-    """One RIS record (`TY` ... `ER`), tags padded as the format requires: 'XX  - value'.
+    """One RIS record (`TY` ... `ER`), tags padded as the format requires: 'XX  - value', each
+    field under the tag Zotero's and EndNote's RIS importers read it from (RIS_TYPES, RIS_FIELDS).
 
     RIS is one field a line, so line breaks and other controls in a value become one space (a
     title holding "\\nER  - " must not end the record early).
     """
-    lines = [("TY", RIS_TYPES.get(entry.get("type", ""), "GEN"))]
-    people, editors = names(entry)
-    lines += [("A2" if editors else "AU", _person(p)) for p in people]
-    if not editors:
-        lines += [("A2", _person(p)) for p in entry.get("editor") or []]
-    lines.append(("TI", entry["title"]))
-    if entry.get("container-title"):
-        lines.append(("T2", entry["container-title"]))
+    kind = entry.get("type", "")
+    ty, creators = _ris_creators(kind, entry)
+    lines = [("TY", ty), *creators, ("TI", entry["title"])]
+    tags = {**RIS_COMMON, **RIS_FIELDS.get(ty, {})}
     parts = date_parts(entry.get("issued")) or []
     if parts:
         lines.append(("PY", str(parts[0])))
         lines.append(("DA", date_text(parts, "/") + "/"))
-    for tag, field in (("VL", "volume"), ("IS", "issue"), ("PB", "publisher"), ("ET", "edition")):
-        if entry.get(field):
-            lines.append((tag, str(entry[field])))
+    if kind == "article" and not entry.get("genre"):
+        entry = {**entry, "genre": PREPRINT_GENRE}     # Zotero: the manuscript's type
+    for field in ("container-title", "volume", "issue", "publisher", "authority", "edition",
+                  "publisher-place", "number", "section", "genre"):
+        if entry.get(field) and field in tags:
+            value = str(entry[field])
+            if ty == "MANSCPT" and field == "number":
+                value = _eprint(entry)[1] or value
+            lines.append((tags[field], value))
     pages = _pages(entry)
     if pages:
         lines.append(("SP", pages[0]))
         if len(pages) > 1:
             lines.append(("EP", pages[1]))
-    if entry.get("number"):
-        lines.append(("M1", str(entry["number"])))
-    if entry.get("genre"):
-        lines.append(("M3", entry["genre"]))
     if entry.get("DOI"):
         lines.append(("DO", _doi(entry)))
     if entry.get("URL"):
@@ -186,6 +253,8 @@ def bibtex_record(entry: Entry) -> str:
                  "paper-conference": "booktitle"}.get(kind)
     if entry.get("container-title"):
         fields.append((container or "organization", tex(entry["container-title"])))
+    if entry.get("authority"):                          # a court: Zotero reads it as the publisher
+        fields.append(("institution", tex(entry["authority"])))
     parts = date_parts(entry.get("issued")) or []
     if parts:
         fields.append(("year", str(parts[0])))
@@ -193,11 +262,14 @@ def bibtex_record(entry: Entry) -> str:
     for key, field in (("volume", "volume"), ("number", "issue"), ("edition", "edition")):
         if entry.get(field):
             fields.append((key, tex(entry[field])))
-    if entry.get("publisher"):
+    archive, eprint = _eprint(entry)
+    if archive:      # biblatex's eprint fields; Zotero's BibTeX importer puts "arXiv: <id>" in Extra
+        fields += [("eprint", tex(eprint)), ("eprinttype", archive), ("archiveprefix", tex(entry["publisher"]))]
+    elif entry.get("publisher"):
         fields.append(("institution" if kind == "report" else "publisher", tex(entry["publisher"])))
     if _pages(entry):
         fields.append(("pages", "--".join(tex(p) for p in _pages(entry))))
-    if entry.get("number"):
+    if entry.get("number") and not archive:
         fields.append(("eid" if kind == "article-journal" or entry.get("issue") else "number",
                        tex(entry["number"])))
     if entry.get("DOI"):
@@ -206,7 +278,8 @@ def bibtex_record(entry: Entry) -> str:
         fields.append(("url", tex_url(entry["URL"])))
         if kind not in BIBTEX_TYPES:
             fields.append(("howpublished", f"\\url{{{tex_url(entry['URL'])}}}"))
-    note = "; ".join(str(n) for n in (entry.get("genre"), entry.get("note")) if n)
+    genre = entry.get("genre") or (PREPRINT_GENRE if kind == "article" else "")
+    note = "; ".join(str(n) for n in (genre, entry.get("note")) if n)
     if note:
         fields.append(("note", tex(note)))
     body = ",\n".join(f"  {key} = {{{value}}}" for key, value in fields)

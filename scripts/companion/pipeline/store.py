@@ -10,6 +10,8 @@ Layout of `episodes/<slug>/` (the data contract between the pipeline and the sit
 - `transcript.vtt`, `transcript.srt`, `transcript.txt`: the same transcript in other formats.
 - `corrections.yml`  the maintainer's; never written by the pipeline once it exists.
 - `chapters.json`    optional, Podcasting 2.0 JSON chapters (from the feed or by hand).
+- `chapters.last-good.json`  sync's copy of the last valid hand-written chapters.json, which the
+                     site publishes while a later hand edit does not parse (`chapters.published`).
 
 Every write goes to a temporary file in the same folder and is renamed into place, so a crash
 (Ctrl-C, kill -9, power loss) leaves either the old file or the new one, never half of one.

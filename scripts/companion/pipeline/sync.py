@@ -56,6 +56,10 @@ FEED_FIELDS = ("title", "date", "episode", "season", "episode_type", "link", "im
                "enclosure", "show_notes_html", "publisher_transcripts", "chapters_url")
 
 
+FAILED = "failed"
+NOT_CORRECTED = "corrections-not-applied"   # the maintainer's file is refused; nothing changed
+
+
 class SyncError(Exception):
     """The whole run cannot go on (no feed, unreadable feed, another sync running): exit 2."""
 
@@ -111,13 +115,15 @@ class Outcome:
     title: str
     new: bool
     state: str                    # transcribed, imported, unchanged, corrected, failed, no-audio,
-                                  # deferred (left for the next run by the time budget)
+                                  # deferred (left for the next run by the time budget),
+                                  # corrections-not-applied (NOT_CORRECTED: left as it was)
     reason: str | None = None
     review: list[str] = field(default_factory=list)   # why it needs review (status needs-review)
     audio_s: float = 0.0
     work_s: float = 0.0
     pending_s: float = 0.0        # deferred: the episode's audio length (feed's, or a guess)
     previous_guid: str | None = None      # the guid it had before, when the feed changed it
+    not_applied: list[str] = field(default_factory=list)   # maintainer's files refused (exit 1)
 
 
 @dataclass
@@ -133,10 +139,11 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        """3 more to do (deferred by the budget; failures are listed too), 1 failed, 0 done."""
+        """3 more to do (deferred by the budget; failures are listed too), 1 failed or
+        corrections not applied, 0 done."""
         if self.deferred:
             return EXIT_MORE_TO_DO
-        return 1 if any(o.state == "failed" for o in self.outcomes) else 0
+        return 1 if any(o.state == FAILED or o.not_applied for o in self.outcomes) else 0
 
 
 def _now() -> str:
@@ -208,9 +215,13 @@ def _media_type(link: dict[str, Any]) -> str:
     return (link.get("type") or "").split(";", 1)[0].strip().lower()
 
 
-def write_outputs(folder: Path, raw: list[tf.Segment]) -> tuple[bool, list[str]]:
-    """Apply corrections.yml to `raw` and write every transcript format; True if any changed."""
-    fixes = corrections.load(folder / store.CORRECTIONS_FILE)
+def write_outputs(folder: Path, raw: list[tf.Segment],
+                  fixes: corrections.Corrections | None = None) -> tuple[bool, list[str]]:
+    """Apply corrections (`fixes`, else folder's corrections.yml) to `raw` and write every
+    transcript format; True if any changed. Raises CorrectionsError, having written nothing,
+    when the corrections cannot be applied."""
+    if fixes is None:
+        fixes = corrections.load(folder / store.CORRECTIONS_FILE)
     segments, warnings = corrections.apply(raw, fixes)
     changed = False
     for name, text in (("transcript.json", store.dump_json(tf.to_json(segments))),
@@ -223,13 +234,14 @@ def write_outputs(folder: Path, raw: list[tf.Segment]) -> tuple[bool, list[str]]
     return changed, warnings
 
 
-def set_review(record: dict[str, Any], folder: Path, has_words: bool, outcome: Outcome) -> None:
+def set_review(record: dict[str, Any], fixes: corrections.Corrections, has_words: bool,
+               outcome: Outcome) -> None:
     """Status `needs-review` (with the reasons) when the stored coverage says speech may be
-    missing and corrections.yml does not accept the empty stretches; else `transcribed`."""
+    missing and the corrections do not accept the empty stretches; else `transcribed`."""
     if not record.get("coverage"):
         record["review"] = []
         return
-    accepted = corrections.accepted(corrections.load(folder / store.CORRECTIONS_FILE))
+    accepted = corrections.accepted(fixes)
     reasons = Coverage.from_json(record["coverage"]).review_reasons(has_words, accepted)
     record["review"] = reasons
     record["status"] = store.STATUS_NEEDS_REVIEW if reasons else store.STATUS_TRANSCRIBED
@@ -462,30 +474,67 @@ class Syncer:
             out.write(f"--- {_now()} {slug}\n{self._redact(text)}\n")
 
     def _episode_work(self, record: dict[str, Any], folder: Path, outcome: Outcome) -> None:
-        slug = folder.name
-        chapters.update(folder, record, self.reporter.warn)
+        try:      # a broken hand-written chapters.json: the site keeps its last valid one
+            chapters.update(folder, record, self.reporter.warn,
+                            self._shown(folder / store.CHAPTERS_FILE))
+            record.pop("chapters_error", None)
+        except chapters.ChaptersError as exc:
+            record["chapters_error"] = str(exc)
+            outcome.not_applied.append(str(exc))
         try:
             if not record["enclosure"] and not _publisher_transcript(record):
                 record.update(status=store.STATUS_NO_AUDIO, error=None)
                 outcome.state = "no-audio"
-            elif (record["status"] in store.HAS_TRANSCRIPT and not self.options.retranscribe
-                  and (folder / store.RAW_TRANSCRIPT_FILE).is_file()):
+                return
+            # The maintainer's file is read before anything else: a broken one changes nothing
+            # (transcript, status, page) and starts no transcription.
+            fixes = corrections.load(folder / store.CORRECTIONS_FILE,
+                                     self._shown(folder / store.CORRECTIONS_FILE))
+            if self.reapplies(record, folder):
                 raw = store.read_json(folder / store.RAW_TRANSCRIPT_FILE)["segments"]
-                changed, warnings = write_outputs(folder, raw)
-                self._warn_all(slug, warnings)
-                outcome.state = "corrected" if changed else "unchanged"
-                set_review(record, folder, bool(raw), outcome)
+                outcome.state = "corrected" if self._publish(record, folder, raw, fixes, outcome) \
+                    else "unchanged"
             elif self.needs_whisper(record) and not self.budget.allows(record):
                 outcome.state, outcome.pending_s = "deferred", episode_seconds(record)
                 outcome.reason = self.budget.too_long(record)
             else:
-                self._transcribe(record, folder, outcome)
-        except (http.FetchError, audio.AudioError, ModelError, corrections.CorrectionsError,
-                ValueError) as exc:
+                self._transcribe(record, folder, fixes, outcome)
+        except corrections.CorrectionsError as exc:
+            record["corrections_error"] = str(exc)
+            outcome.state, outcome.reason = NOT_CORRECTED, str(exc)
+            outcome.not_applied.append(str(exc))
+        except (http.FetchError, audio.AudioError, ModelError, ValueError) as exc:
             record.update(status=store.STATUS_FAILED, error=str(exc))
-            outcome.state, outcome.reason = "failed", str(exc)
+            outcome.state, outcome.reason = FAILED, str(exc)
 
-    def _transcribe(self, record: dict[str, Any], folder: Path, outcome: Outcome) -> None:
+    def _shown(self, path: Path) -> str:
+        """How messages name a maintainer's file: relative to the project."""
+        try:
+            return str(path.relative_to(self.project.root))
+        except ValueError:
+            return str(path)
+
+    def reapplies(self, record: dict[str, Any], folder: Path) -> bool:
+        """Whether this sync writes the transcript from transcript.raw.json, without the model:
+        it has been published, or it was transcribed and only its corrections held it back."""
+        return (not self.options.retranscribe and (folder / store.RAW_TRANSCRIPT_FILE).is_file()
+                and (record["status"] in store.HAS_TRANSCRIPT
+                     or bool(record.get("corrections_error"))))
+
+    def _publish(self, record: dict[str, Any], folder: Path, raw: list[tf.Segment],
+                 fixes: corrections.Corrections, outcome: Outcome) -> bool:
+        """Write the corrected transcript and set the status; True if any file changed.
+        Raises CorrectionsError, having changed nothing, when `fixes` cannot be applied."""
+        changed, warnings = write_outputs(folder, raw, fixes)
+        self._warn_all(folder.name, warnings)
+        record.pop("corrections_error", None)
+        if record["status"] not in store.HAS_TRANSCRIPT:
+            record.update(status=store.STATUS_TRANSCRIBED, error=None)
+        set_review(record, fixes, bool(raw), outcome)
+        return changed
+
+    def _transcribe(self, record: dict[str, Any], folder: Path, fixes: corrections.Corrections,
+                    outcome: Outcome) -> None:
         started = time.monotonic()
         publisher = None if self.options.retranscribe else _publisher_transcript(record)
         raw = self._import(record, publisher) if publisher else None
@@ -499,16 +548,15 @@ class Syncer:
             if record.get("audio_warnings"):
                 self.reporter.warn(f"{folder.name}: " + "; ".join(record["audio_warnings"]))
         store.write_json_atomic(folder / store.RAW_TRANSCRIPT_FILE, tf.to_json(raw))
-        _changed, warnings = write_outputs(folder, raw)
-        self._warn_all(folder.name, warnings)
         outcome.work_s = time.monotonic() - started
         if outcome.state == "transcribed":
             self.budget.record(outcome.audio_s, outcome.work_s)
-        record.update(status=store.STATUS_TRANSCRIBED, error=None, model=model,
-                      transcribed_at=_now())
+        record.update(model=model, transcribed_at=_now())      # what transcript.raw.json holds
         if model == "publisher":
             record.update(coverage=None, review=[], audio_warnings=[])
-        set_review(record, folder, bool(raw), outcome)
+        if record["status"] not in store.HAS_TRANSCRIPT:   # published by _publish, or by the
+            record.update(status=store.STATUS_PENDING, error=None)   # next sync once they apply
+        self._publish(record, folder, raw, fixes, outcome)
 
     def _import(self, record: dict[str, Any], publisher: tuple[dict[str, Any], Any]
                 ) -> list[tf.Segment] | None:
@@ -553,6 +601,7 @@ class Syncer:
             record["duration"] = round(decoded.seconds, 3)
         record["audio_warnings"] = decoded.warnings
         outcome.audio_s = decoded.seconds
+        self.reporter.transcribing(title, 0.0, decoded.seconds)
         result = transcribe_audio(decoded.samples, self.settings,
                                   lambda done: self.reporter.transcribing(title, done, decoded.seconds))
         record["coverage"] = result.coverage.to_json()

@@ -317,8 +317,10 @@ def _words_of(raw: Iterable[Any], offset: float, rate_limit_s: float | None = No
 
 
 def _decode_spans(model: Any, samples: np.ndarray, spans: list[Interval], regions: list[Interval],
-                  settings: Settings) -> list[dict[str, Any]]:
-    """First pass: each span decoded as its own window (batched or one by one)."""
+                  settings: Settings, on_progress: Callable[[float], None] = lambda _s: None
+                  ) -> list[dict[str, Any]]:
+    """First pass: each span decoded as its own window (batched or one by one).
+    `on_progress(seconds)` is called as decoding passes each span's end (block time)."""
     from faster_whisper import BatchedInferencePipeline
 
     words: list[dict[str, Any]] = []
@@ -331,6 +333,7 @@ def _decode_spans(model: Any, samples: np.ndarray, spans: list[Interval], region
         for segment in raw:
             index = max(0, sum(1 for a, _b in spans if a <= segment.start + 0.01) - 1)
             by_span[index].append(segment)
+            on_progress(segment.end)
         for (a, b), found in zip(spans, by_span):
             words.extend(_words_of(found, 0.0, _overlap(regions, a, b)))
         return words
@@ -338,6 +341,7 @@ def _decode_spans(model: Any, samples: np.ndarray, spans: list[Interval], region
         clip = samples[int(a * SAMPLE_RATE):int(b * SAMPLE_RATE)]
         raw, _info = model.transcribe(clip, vad_filter=False, **options)
         words.extend(_words_of(list(raw), a, _overlap(regions, a, b)))
+        on_progress(b)
     return words
 
 
@@ -405,14 +409,16 @@ def _quiet_cut(samples: np.ndarray, start: int, end: int) -> int:
     return int(lo + int(np.argmin(energy)) * frame + frame // 2)
 
 
-def _block(samples: np.ndarray, model: Any, settings: Settings,
-           coverage: Coverage) -> list[dict[str, Any]]:
-    """Words of one block (float32, times from the block's start); adds to `coverage`."""
+def _block(samples: np.ndarray, model: Any, settings: Settings, coverage: Coverage,
+           on_progress: Callable[[float], None] = lambda _s: None) -> list[dict[str, Any]]:
+    """Words of one block (float32, times from the block's start); adds to `coverage`.
+    `on_progress(seconds)`: how far into the block decoding has come."""
     regions = speech_regions(samples)
     if not regions:
         return []
     duration = len(samples) / SAMPLE_RATE
-    words = _decode_spans(model, samples, decode_spans(regions, duration), regions, settings)
+    words = _decode_spans(model, samples, decode_spans(regions, duration), regions, settings,
+                          on_progress)
     snap_onsets(words, regions)
     gaps = uncovered(regions, words, REFILL_MIN_S)
     if gaps:
@@ -430,7 +436,8 @@ def _block(samples: np.ndarray, model: Any, settings: Settings,
 def transcribe_audio(samples: np.ndarray, settings: Settings,
                      progress: Callable[[float], None] | None = None) -> Result:
     """Transcribe 16 kHz mono samples (int16 or float32) into short, word-timed segments, with
-    the coverage of the speech. `progress` is called with the seconds of audio done so far.
+    the coverage of the speech. `progress` is called with the seconds of audio done so far, as
+    each decode span is finished (so at least once per window of speech, not once per block).
 
     Raises ModelError when the model cannot load or fails on the audio.
     """
@@ -444,7 +451,8 @@ def transcribe_audio(samples: np.ndarray, settings: Settings,
             end = _quiet_cut(samples, start, start + block)
             offset = float(start) / SAMPLE_RATE
             before = len(coverage.empty)
-            found = _block(to_float(samples[start:end]), model, settings, coverage)
+            found = _block(to_float(samples[start:end]), model, settings, coverage,
+                           (lambda s, at=offset: progress(at + s)) if progress else lambda _s: None)
             coverage.empty[before:] = [(a + offset, b + offset) for a, b in coverage.empty[before:]]
             for word in found:
                 word["startTime"] = round(word["startTime"] + offset, 3)

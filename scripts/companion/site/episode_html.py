@@ -101,7 +101,9 @@ def card_html(episode: dict[str, Any], href: str, heading_level: int = 3) -> str
     status = STATUS_BADGES.get(str(episode.get("status")), STATUS_BADGES[store.STATUS_PENDING])
     status = f'<span class="ffg-badge">{status}</span>' if status else ""
     return (
-        f'<article class="ffg-card"><h{heading_level} class="ffg-card__title">'
+        # Left out of the search index (data-pagefind-ignore): a title is indexed on its own page, so a
+        # listing (home, the episode list) never outranks the episode it lists.
+        f'<article class="ffg-card" data-pagefind-ignore><h{heading_level} class="ffg-card__title">'
         f'<a href="{text(href)}">{title}</a></h{heading_level}>'
         f'<p class="ffg-card__meta">{episode_meta_html(episode)} {status}</p>'
         + (f'<p class="ffg-card__summary">{text(summary)}</p>' if summary else "")
@@ -211,9 +213,40 @@ def player_html(episode: dict[str, Any], chapters: list[tuple[float, str]] = ())
         '<div class="ffg-player__bar">'
         f'{length}<label class="ffg-follow"><input type="checkbox" class="ffg-follow__box" checked> '
         'Follow along</label>'
+        f'{listening_controls_html()}'
         '<p class="ffg-range" hidden></p>'
         '<p class="ffg-status" role="status" aria-live="polite"></p>'
         f'</div>{chapter_markers_html(list(chapters))}</div>'
+        + keyboard_shortcuts_html()          # outside the sticky player: it must stay short on a phone
+    )
+
+
+SPEEDS = (0.75, 1, 1.25, 1.5, 1.75, 2)     # playback rates offered (the native control offers none on some browsers)
+SKIP_BACK_S, SKIP_FORWARD_S = 15, 30       # what podcast apps (AntennaPod, Apple Podcasts) skip by default
+
+
+def listening_controls_html() -> str:
+    """Back 15 s, forward 30 s and speed, in the player's bar. Hidden until companion.js shows them
+    (without JavaScript they would do nothing)."""
+    options = "".join(f'<option value="{rate:g}"{" selected" if rate == 1 else ""}>{rate:g}×</option>' for rate in SPEEDS)
+    return (
+        '<span class="ffg-controls" role="group" aria-label="Playback controls" hidden>'
+        f'<button type="button" class="ffg-skip" data-skip="-{SKIP_BACK_S}" aria-keyshortcuts="j">Back {SKIP_BACK_S} s</button>'
+        f'<button type="button" class="ffg-skip" data-skip="{SKIP_FORWARD_S}" aria-keyshortcuts="l">Forward {SKIP_FORWARD_S} s</button>'
+        f'<label class="ffg-speed">Speed <select class="ffg-speed__select">{options}</select></label>'
+        '</span>'
+    )
+
+
+def keyboard_shortcuts_html() -> str:
+    """The player's keyboard shortcuts (bound by companion.js), listed on the page."""
+    return (
+        '<details class="ffg-keys" data-pagefind-ignore><summary>Keyboard shortcuts</summary><ul>'
+        '<li><kbd>k</kbd> play or pause</li>'
+        f'<li><kbd>j</kbd> back {SKIP_BACK_S} seconds</li><li><kbd>l</kbd> forward {SKIP_FORWARD_S} seconds</li>'
+        '<li><kbd>&lt;</kbd> slower, <kbd>&gt;</kbd> faster</li>'
+        '<li><kbd>/</kbd> search</li></ul>'
+        '<p>They work anywhere on the page except in a text box.</p></details>'
     )
 
 

@@ -40,6 +40,7 @@ import jinja2
 import markdown
 import yaml
 
+from companion.course.weave_html import HEARD_H2, HEARD_ID, HEARD_TITLE, IN_COURSE_ID, IN_COURSE_TITLE
 from companion.site.stage_plugin import TOC_KEY
 
 STAGE_DIR = Path(".cache") / "stage"            # relative to the project root; git-ignored
@@ -49,6 +50,7 @@ STAGED_PLUGINS = ["companion-staged-toc"]      # MkDocs/ProperDocs only: episode
 EPISODES_PLUGIN, COURSE_PLUGIN = "companion-episodes", "companion-course"
 MODULE_PARTIAL = "partials/cite-module.html"
 FOOTER_OPEN = '<div class="ffg-module-footer">'
+HEARD_OPEN = '<section class="ffg-heard" data-pagefind-ignore>'
 REFERENCES_H2 = '<h2 id="references">References</h2>'
 MD_LINK = re.compile(r'(href|src)="(?![a-z][a-z0-9+.-]*:|/|#)([^"#?]+\.md)(#[^"]*)?"')
 TOP_H2 = re.compile(r'^<h2 id="([a-z0-9-]+)">([A-Za-z ]+)</h2>', re.M)   # episode_page_html's sections
@@ -207,8 +209,11 @@ class _Generator:
         footer = footer.replace(FOOTER_OPEN, FOOTER_OPEN[:-1] + " markdown>", 1).replace(
             REFERENCES_H2, "\n\n## References { #references }\n\n", 1)
         header = str(macros.module_header(module.meta))
+        heard = self.course.heard_html(module, file.url)
+        heard = heard.replace(HEARD_OPEN, HEARD_OPEN[:-1] + " markdown>", 1).replace(
+            HEARD_H2, f"\n\n## {HEARD_TITLE} {{ #{HEARD_ID} }}\n\n", 1)
         meta = {**meta, "companion_cite": self.course.cites[module.ident]}
-        return f"{header}\n\n{body}\n\n{footer}\n", meta
+        return f"{header}\n\n{body}\n\n{heard}\n\n{footer}\n", meta
 
     def stage_pages(self) -> None:
         """Every Markdown page: macros expanded, modules completed, the print page filled last."""
@@ -225,6 +230,8 @@ class _Generator:
             body, meta = get_data(file.content_string)
             if meta.get("render_macros", True) is not False and ("{{" in body or "{%" in body):
                 body = self.expand_macros(body, file)
+            if file.src_uri == self.course.config.glossary_page:
+                body = self.course.glossary_markdown(body, file.url)
             if file.src_uri in self.course.modules:
                 with _cwd(self.root):
                     html = self.markdown_html(body)
@@ -260,6 +267,10 @@ class _Generator:
             raise GenerateError(f"episode {episode['slug']}: {exc}") from exc
         body, toc = episode_page_html(episode, transcript, chapters, downloads,
                                        get_relative_url(f"{EPISODES_URL}/", file.url))
+        body, added = self.course.episode_body(episode["slug"], body, file.url)
+        if added:
+            at = next((i for i, t in enumerate(toc) if t["id"] == "transcript"), len(toc))
+            toc.insert(at, {"level": 2, "id": IN_COURSE_ID, "name": IN_COURSE_TITLE, "children": []})
         _, meta = get_data(file.content_string)
         meta = {**meta, "companion_cite": self.course.episode_cites[episode["slug"]], TOC_KEY: toc}
         # One raw HTML block: Markdown passes it through, and every feed string in it is escaped

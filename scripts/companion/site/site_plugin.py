@@ -33,7 +33,9 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 from companion.pipeline import store
+from companion.pipeline.chapters import published as published_chapters
 from companion.site.episode_html import Download, episode_page_html, plain_summary, text
+from companion.site.vocabulary import write_vocabulary
 
 log = logging.getLogger("mkdocs.plugins.companion.episodes")
 
@@ -59,8 +61,8 @@ def episode_parts(folder: Path) -> tuple[dict[str, Any], list[dict[str, Any]] | 
     Raises OSError or json.JSONDecodeError for a missing or unreadable transcript or chapters file.
     """
     transcript = store.load_transcript(folder)
-    chapters_path = folder / store.CHAPTERS_FILE
-    chapters = store.read_json(chapters_path) if chapters_path.is_file() else None
+    chapters_path = published_chapters(folder)      # a broken hand edit: the last valid one
+    chapters = store.read_json(chapters_path) if chapters_path else None
     downloads = [Download(label, name, name.rsplit(".", 1)[1])
                  for name, label in TRANSCRIPT_DOWNLOADS if (folder / name).is_file()]
     return transcript, chapters, downloads
@@ -136,10 +138,12 @@ class EpisodesPlugin(BasePlugin[EpisodesConfig]):
                 config, src_uri, content="---\n" + yaml.safe_dump(front) + "---\n",
                 inclusion=InclusionLevel.NOT_IN_NAV,
             ))
-            for name in [n for n, _ in TRANSCRIPT_DOWNLOADS] + [store.CHAPTERS_FILE]:
-                if (folder / name).is_file():
+            sources = {n: folder / n for n, _ in TRANSCRIPT_DOWNLOADS}
+            sources[store.CHAPTERS_FILE] = published_chapters(folder)
+            for name, source in sources.items():
+                if source and source.is_file():
                     files.append(File.generated(
-                        config, f"{EPISODES_URL}/{slug}/{name}", abs_src_path=str(folder / name),
+                        config, f"{EPISODES_URL}/{slug}/{name}", abs_src_path=str(source),
                     ))
         log.info("companion-episodes: %d episode pages from %s", len(self.episodes), self.episodes_dir)
         return files
@@ -199,4 +203,8 @@ def run_pagefind(site_dir: Path) -> None:
             "companion-episodes: Pagefind failed (is `pagefind[extended]` installed?):\n"
             + (result.stderr or result.stdout)[-2000:]
         )
+    try:
+        write_vocabulary(site_dir)          # the search dialog's spelling suggestions and variants
+    except (OSError, ValueError) as exc:
+        raise PluginError(f"companion-episodes: the search vocabulary was not written: {exc}") from exc
     log.info("companion-episodes: Pagefind index built in %.1f s", time.perf_counter() - started)

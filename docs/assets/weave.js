@@ -1,0 +1,63 @@
+/* "Add to a bundle" on the podcast stretches the course suggests (module "Hear it discussed").
+ *
+ * Without JavaScript each link opens the bundle builder with that one stretch
+ * (`course/bundle/?items=e3@0:16-0:42&edit=1`). With it, the link adds the stretch to the bundle
+ * you were last building in this tab: the builder keeps its bundle in the address
+ * (`?items=...&edit=1`), so this file notes that address when you leave the builder and adds to
+ * it. Kept in sessionStorage: it ends with the tab, and nothing leaves the browser.
+ */
+(() => {
+  "use strict";
+
+  const KEY = "ffg-bundle-building";
+
+  function onBuilder() {
+    return document.getElementById("ffg-bundle") !== null;
+  }
+
+  function remember() {
+    if (!onBuilder()) return;
+    const params = new URLSearchParams(window.location.search);
+    try {
+      if (params.get("edit")) sessionStorage.setItem(KEY, params.getAll("items").join(","));
+      else if (!params.get("items")) sessionStorage.removeItem(KEY);   // an empty builder
+    } catch (error) { /* storage off: each link still opens the builder with its stretch */ }
+  }
+
+  function saved() {
+    try {
+      return (sessionStorage.getItem(KEY) || "").split(",").map((t) => t.trim()).filter(Boolean);
+    } catch (error) {
+      return [];
+    }
+  }
+
+  function setup() {
+    if (onBuilder()) { remember(); return; }
+    const building = saved();
+    document.querySelectorAll("a[data-bundle-add]").forEach((link) => {
+      const token = link.dataset.bundleAdd;
+      const items = building.includes(token) ? building : [...building, token];
+      const url = new URL(link.getAttribute("href"), window.location.href);
+      url.searchParams.set("items", items.join(","));
+      url.searchParams.set("edit", "1");
+      link.href = url.href;
+      if (building.includes(token)) link.textContent = "In your bundle: open it";
+      else if (building.length) link.textContent = `Add to your bundle (${building.length} ${building.length === 1 ? "item" : "items"} so far)`;
+    });
+  }
+
+  // The builder rewrites its address as you edit (history.replaceState): note it on every click
+  // (before and after the builder handles it) and when the page goes.
+  document.addEventListener("click", () => { remember(); setTimeout(remember, 0); }, true);
+  document.addEventListener("input", () => setTimeout(remember, 0), true);
+  window.addEventListener("pagehide", remember);
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(setup);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setup);
+  } else {
+    setup();
+  }
+})();

@@ -1,0 +1,304 @@
+"""Find where the transcripts discuss each course module and glossary term (at build time, offline).
+
+Input: the topics (`companion.course.topics`) and each episode's segments (start, end in seconds,
+body). Output: for every topic, the *stretches* (a few consecutive segments, with times) that hold
+its idea, best first, and for every episode the glossary terms to mark in its transcript.
+
+How a module is matched (a small, classic retrieval scheme, no model):
+
+1. Every term of every topic is looked up in every segment as a phrase of Snowball stems.
+2. Each term gets an inverse document frequency over the site's own segments,
+   ln(1 + N / (1 + df)) (Sparck Jones 1972; the smoothed form of Robertson 2004), scaled to 0..1
+   (see `idf`), so a word the podcast says all the time weighs little.
+3. A *window* is the segments that start within `WINDOW_S` seconds of one segment. Its score for a
+   module is the sum, over the module's distinct terms the window holds, of term weight x idf.
+   A window counts only if it holds at least `MIN_TERMS` distinct terms of the module (one shared
+   word, however rare, is not the idea), scores at least `MODULE_MIN_SCORE`, and scores at least
+   `RELATIVE` of its best module (talk about one module that brushes another's word is not
+   claimed for both).
+4. Counting windows that overlap are joined into one stretch, trimmed to its first and last
+   segment that hold a key term (`EDGE_MIN_SCORE`), and scored by its best window.
+
+A glossary term comes up where one of its phrases is said; a one-word everyday term ("stigma",
+"empathy") also needs a word of its definition said within TERM_CONTEXT_S seconds.
+
+Cost: one pass over the words to find terms, one over the windows: linear in the number of
+segments (so in episodes), for a fixed course.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from companion.course.topics import Phrase, Topic, capitals_key, word_spans
+
+WINDOW_S = 45.0             # a window: the segments starting within this many seconds of the first
+MIN_TERMS = 2               # distinct module terms a window must hold
+MODULE_MIN_SCORE = 4.25     # sum of weight x idf a window needs (see bench/weave.py for the choice)
+PASSAGE_S = 30.0            # rarity is counted over passages this long
+RARE_IN = 50                # a phrase said in at most 1 segment in this many has its full weight
+RELATIVE = 0.6              # share of the window's best module score another module needs
+EDGE_MIN_SCORE = 0.5        # a stretch starts and ends at a segment holding this much of the idea
+MAX_STRETCH_S = 240.0       # a longer run of counting windows is split
+TERM_CONTEXT_S = 8.0        # seconds either side searched for a one-word term's definition words
+LINE_MIN_CHARS = 60         # a quoted line shorter than this takes in the segments after it
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """A suggested stretch of one episode for one topic."""
+
+    slug: str
+    start: float            # seconds
+    end: float              # seconds
+    score: float
+    line: str               # the segment that holds most of the idea (plain text)
+    terms: tuple[str, ...]  # the matched terms as said (for the reader: why this stretch)
+    source: str = "found"   # "found", "pinned" or "added" (data/listening.yml)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A glossary term to mark in a transcript: segment start (s), character span in its body."""
+
+    segment_start: float
+    begin: int
+    end: int
+    anchor: str
+
+
+@dataclass
+class Weave:
+    """Everything the pages need: topic ident -> stretches (best first); slug -> marks."""
+
+    modules: dict[str, list[Stretch]] = field(default_factory=dict)
+    terms: dict[str, list[Stretch]] = field(default_factory=dict)
+    marks: dict[str, list[Mark]] = field(default_factory=dict)
+
+
+@dataclass
+class _Segment:
+    start: float
+    end: float
+    body: str
+    found: dict[Phrase, tuple[int, int]]        # phrase -> first (begin, end) in body
+    stems: frozenset[str]
+
+
+def _index(topics: Iterable[Topic]) -> dict[str, list[Phrase]]:
+    by_first: dict[str, set[Phrase]] = defaultdict(set)
+    for topic in topics:
+        for p in topic.weights:
+            by_first[p[0]].add(p)
+    # longest first, so "digital therapeutic alliance" is found before "therapeutic alliance"
+    return {k: sorted(v, key=len, reverse=True) for k, v in by_first.items()}
+
+
+def _scan_episode(segments: list[dict[str, Any]], index: dict[str, list[Phrase]]) -> list[_Segment]:
+    """Find the phrases in one episode's words. A phrase may run across segments (publishers'
+    transcripts often have one word a segment); it belongs to the segment of its first word."""
+    rows: list[_Segment] = []
+    words: list[tuple[str, int, int, int, str]] = []      # stem, row, begin, end, capitals key
+    for seg in segments:
+        spans = word_spans(seg["body"])
+        rows.append(_Segment(float(seg["start"]), float(seg["end"]), seg["body"], {},
+                             frozenset(s for s, _, _ in spans)))
+        words += [(s, len(rows) - 1, b, e, capitals_key(seg["body"][b:e])) for s, b, e in spans]
+    covered = 0                      # words up to here belong to a longer phrase already found
+    for i, (first, row, begin, _, caps) in enumerate(words):
+        for p in [*index.get(first, ()), *(index.get(caps, ()) if caps else ())]:
+            if i + len(p) <= covered:
+                continue
+            if p[0] != caps and tuple(w[0] for w in words[i:i + len(p)]) != p:
+                continue
+            last = words[i + len(p) - 1]
+            end = last[3] if last[1] == row else len(rows[row].body)
+            rows[row].found.setdefault(p, (begin, end))
+            covered = max(covered, i + len(p))
+            break                    # the longest phrase starting here wins
+    return rows
+
+
+def scan_episodes(episodes: dict[str, list[dict[str, Any]]],
+                  topics: Iterable[Topic]) -> dict[str, list[_Segment]]:
+    """slug -> its segments with the topic phrases each holds. Segments: {start, end, body}."""
+    index = _index(topics)
+    return {slug: _scan_episode(segments, index) for slug, segments in episodes.items()}
+
+
+def idf(scanned: dict[str, list[_Segment]]) -> dict[Phrase, float]:
+    """How rare each phrase is in the site's segments, from 0 (said everywhere) to 1.
+
+    ln(1 + N / (1 + df)) / ln(1 + RARE_IN), capped at 1, counted over passages of PASSAGE_S
+    seconds (N passages in all, df holding the phrase), so one-word segments and long ones
+    weigh alike: a phrase in at most one passage in RARE_IN counts fully, one in every other
+    passage about a fifth. It depends on the share of passages, not on how many episodes there
+    are: the thresholds mean the same on a site of 5 episodes and of 500.
+    """
+    df: dict[Phrase, int] = defaultdict(int)
+    total = 0
+    for rows in scanned.values():
+        passages: dict[int, set[Phrase]] = defaultdict(set)
+        for row in rows:
+            passages[int(row.start // PASSAGE_S)].update(row.found)
+        total += len(passages)
+        for held in passages.values():
+            for p in held:
+                df[p] += 1
+    return {p: min(1.0, math.log(1 + total / (1 + n)) / math.log(1 + RARE_IN)) for p, n in df.items()}
+
+
+def _windows(rows: list[_Segment]) -> Iterable[tuple[int, int]]:
+    """(first, last) segment index of each window (last inclusive)."""
+    last = 0
+    for first, row in enumerate(rows):
+        last = max(last, first)
+        while last + 1 < len(rows) and rows[last + 1].start - row.start < WINDOW_S:
+            last += 1
+        yield first, last
+
+
+def _module_windows(rows: list[_Segment], modules: list[Topic],
+                    weight_idf: dict[str, dict[Phrase, float]]) -> dict[str, list[tuple[int, int, float]]]:
+    """module ident -> counting windows (first, last, score) of one episode."""
+    out: dict[str, list[tuple[int, int, float]]] = defaultdict(list)
+    for first, last in _windows(rows):
+        held: set[Phrase] = set()
+        for row in rows[first:last + 1]:
+            held.update(row.found)
+        if not held:
+            continue
+        scores = {}
+        for topic in modules:
+            mine = [p for p in held if p in topic.weights]
+            if len(mine) >= MIN_TERMS:
+                scores[topic.ident] = sum(weight_idf[topic.ident][p] for p in mine)
+        if not scores:
+            continue
+        best = max(scores.values())
+        for ident, score in scores.items():
+            if score >= MODULE_MIN_SCORE and score >= RELATIVE * best:
+                out[ident].append((first, last, score))
+    return out
+
+
+def _join(slug: str, rows: list[_Segment], windows: list[tuple[int, int, float]],
+          topic: Topic, weight_idf: dict[Phrase, float]) -> list[Stretch]:
+    """Overlapping counting windows as stretches, trimmed to the segments holding a term."""
+    stretches: list[Stretch] = []
+    run: list[tuple[int, int, float]] = []
+
+    def close() -> None:
+        if not run:
+            return
+        first, last = run[0][0], max(w[1] for w in run)
+        def seg_score(i: int) -> float:
+            return sum(weight_idf[p] for p in rows[i].found if p in topic.weights)
+        holding = [i for i in range(first, last + 1) if seg_score(i) >= EDGE_MIN_SCORE]
+        if holding:
+            first, last = holding[0], holding[-1]
+        line = max(range(first, last + 1), key=seg_score)
+        said = dict.fromkeys(rows[i].body[b:e] for i in range(first, last + 1)
+                             for p, (b, e) in rows[i].found.items() if p in topic.weights)
+        stretches.append(Stretch(slug, rows[first].start, rows[last].end, max(w[2] for w in run),
+                                 _line(rows, first, line, last), tuple(said)))
+        run.clear()
+
+    for window in windows:
+        if run and (window[0] > max(w[1] for w in run)
+                    or rows[window[1]].end - rows[run[0][0]].start > MAX_STRETCH_S):
+            close()
+        run.append(window)
+    close()
+    return stretches
+
+
+def _line(rows: list[_Segment], lo: int, at: int, hi: int) -> str:
+    """The text of segment `at`, joined by its neighbours within rows lo..hi while it is short
+    (a publisher's transcript may have one word a segment)."""
+    first = last = at
+    def length() -> int:
+        return sum(len(rows[k].body) + 1 for k in range(first, last + 1))
+    while length() < LINE_MIN_CHARS and (first > lo or last < hi):
+        if last < hi:
+            last += 1
+        if length() < LINE_MIN_CHARS and first > lo:
+            first -= 1
+    return " ".join(rows[k].body for k in range(first, last + 1))
+
+
+def _term_stretches(slug: str, rows: list[_Segment], topic: Topic,
+                    where: dict[Phrase, list[int]]) -> tuple[Stretch | None, Mark | None]:
+    """The best stretch of one episode for a glossary term, and where to mark it first.
+    `where`: phrase -> indexes of the rows holding it."""
+    term = topic.term
+    assert term is not None
+    best: Stretch | None = None
+    mark: Mark | None = None
+    for i in sorted({i for p in term.phrases for i in where.get(p, ())}):
+        row = rows[i]
+        hits = [(p, row.found[p]) for p in term.phrases if p in row.found]
+        first, last = i, i
+        while first > 0 and rows[first - 1].end >= row.start - TERM_CONTEXT_S:
+            first -= 1
+        while last + 1 < len(rows) and rows[last + 1].start <= row.end + TERM_CONTEXT_S:
+            last += 1
+        near = frozenset().union(*(rows[k].stems for k in range(first, last + 1)))
+        context = len(term.context & near)
+        if term.needs_context and not context:
+            continue
+        if mark is None:
+            mark = Mark(row.start, hits[0][1][0], hits[0][1][1], term.anchor)
+        occurrences = sum(1 for k in range(first, last + 1) for p in term.phrases if p in rows[k].found)
+        score = occurrences + 0.5 * context
+        if best is None or score > best.score:
+            said = tuple(dict.fromkeys(row.body[b:e] for _, (b, e) in hits))
+            best = Stretch(slug, rows[first].start, rows[last].end, score, _line(rows, first, i, last), said)
+    return best, mark
+
+
+def _drop_overlapping(marks: list[Mark]) -> list[Mark]:
+    """One mark per stretch of text: a longer term wins over a term inside it."""
+    kept: list[Mark] = []
+    for m in sorted(marks, key=lambda m: (m.segment_start, m.begin, -(m.end - m.begin))):
+        if kept and kept[-1].segment_start == m.segment_start and m.begin < kept[-1].end:
+            continue
+        kept.append(m)
+    return kept
+
+
+def weave(episodes: dict[str, list[dict[str, Any]]], modules: list[Topic],
+          terms: list[Topic]) -> Weave:
+    """Match every module and glossary term against every episode's segments.
+
+    `episodes`: slug -> segments ({"start": s, "end": s, "body": text}, in time order).
+    Returns a `Weave` whose lists are best first (modules: by score; terms: by score, then date
+    order as given). Raises nothing for odd input: an episode with no segments matches nothing.
+    """
+    scanned = scan_episodes(episodes, [*modules, *terms])
+    weights = idf(scanned)
+    weight_idf = {t.ident: {p: w * weights.get(p, 0.0) for p, w in t.weights.items()} for t in modules}
+    by_ident = {t.ident: t for t in modules}
+    result = Weave({t.ident: [] for t in modules}, {t.ident: [] for t in terms}, {})
+    for slug, rows in scanned.items():
+        for ident, windows in _module_windows(rows, modules, weight_idf).items():
+            result.modules[ident].extend(_join(slug, rows, windows, by_ident[ident], weight_idf[ident]))
+        where: dict[Phrase, list[int]] = defaultdict(list)
+        for i, row in enumerate(rows):
+            for p in row.found:
+                where[p].append(i)
+        marks = []
+        for topic in terms:
+            stretch, mark = _term_stretches(slug, rows, topic, where)
+            if stretch is not None:
+                result.terms[topic.ident].append(stretch)
+            if mark is not None:
+                marks.append(mark)
+        result.marks[slug] = _drop_overlapping(marks)
+    for lists in (result.modules, result.terms):
+        for ident in lists:
+            lists[ident].sort(key=lambda s: -s.score)
+    return result

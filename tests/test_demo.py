@@ -1,0 +1,43 @@
+"""`companion demo`'s project: a real project under .cache/demo naming the sample feed it serves
+and the address its site is served at, so the maintainer's commands work there and the build
+offers what a published site does."""
+
+from __future__ import annotations
+
+import shutil
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from companion import demo
+from companion.project import open_project, site_url_problem
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_the_demo_project_names_its_feed_and_its_own_address(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "clone"
+    source.mkdir()
+    for part in ("mkdocs.yml", "docs", "overrides", "data"):
+        (shutil.copytree if (REPO / part).is_dir() else shutil.copy)(REPO / part, source / part)
+    monkeypatch.chdir(source)
+    scratch = demo.prepare(open_project(), "http://127.0.0.1:8123/")
+    try:
+        assert scratch.project.root == source / ".cache" / "demo"
+        again = open_project(scratch.project.root)          # what `companion` reads there
+        assert again.site_url == "http://127.0.0.1:8123/"
+        assert "local address" in site_url_problem(again.site_url)   # deploy still refuses it
+        assert again.podcast.feed == scratch.feed_url
+        with urllib.request.urlopen(again.podcast.feed, timeout=10) as reply:
+            assert b"<rss" in reply.read()
+        assert open_project(source).site_url == ""             # the real project is untouched
+    finally:
+        scratch.sample.close()
+
+
+def test_the_readme_says_where_the_demo_lives_and_how_its_port_is_chosen() -> None:
+    readme = (REPO / "README.md").read_text()
+    for words in (".cache/demo", "--port", "free port", "cd .cache/demo", "course.imscc"):
+        assert words in readme, words

@@ -1,0 +1,309 @@
+"""Exports read as Zotero and EndNote read them, for every kind of entry the course cites.
+
+The expectations below are the documented import rules of those tools, written as tables (not
+their code): Zotero's RIS importer and BibTeX importer (zotero/translators, RIS.js `importTypeMap`,
+`fieldMap`, `cleanTags`; BibTeX.js `bibtex2zoteroTypeMap`, `processField`), Zotero's CSL type map
+(zotero/zotero-schema, schema.json `csl.types`), and EndNote's RIS tag per reference type (its
+export of every type, kept in RIS.js's tests). Each file is parsed back with rispy, bibtexparser
+and json, then each record is read through the tables: type, creator roles and fields must come
+out as the course means them.
+"""
+
+from __future__ import annotations
+
+import json
+
+import bibtexparser
+import pytest
+import rispy
+
+from companion.course import apa, exports, moment
+from course_support import course_site  # noqa: F401
+
+
+def person(family: str, given: str) -> dict[str, str]:
+    return {"family": family, "given": given}
+
+
+ENTRIES = {
+    "preprint": {"id": "louie2025", "type": "article", "author": [person("Louie", "R."), person("Shah", "R. S.")],
+                 "issued": 2025, "title": "Can LLM-simulated practice upskill counselors?",
+                 "publisher": "arXiv", "number": "arXiv:2505.02428"},
+    "edited-book": {"id": "norcross2019", "type": "book", "editor": [person("Norcross", "J. C."), person("Lambert", "M. J.")],
+                    "issued": 2019, "title": "Psychotherapy relationships that work", "edition": "3",
+                    "publisher": "Oxford University Press"},
+    "book": {"id": "safran2000", "type": "book", "author": [person("Safran", "J. D.")],
+             "editor": [person("Series", "E.")], "issued": 2000, "title": "Negotiating the alliance",
+             "publisher": "Guilford Press"},
+    "chapter": {"id": "horvath2019", "type": "chapter", "author": [person("Flückiger", "C.")],
+                "editor": [person("Norcross", "J. C.")], "issued": 2019, "title": "Alliance in adult psychotherapy",
+                "container-title": "Psychotherapy relationships that work", "page": "24-78",
+                "publisher": "Oxford University Press"},
+    "journal": {"id": "bordin1979", "type": "article-journal", "author": [person("Bordin", "E. S.")],
+                "issued": 1979, "title": "The generalizability of the psychoanalytic concept of the working alliance",
+                "container-title": "Psychotherapy: Theory, Research & Practice", "volume": "16", "issue": "3",
+                "page": "252-260", "DOI": "10.1037/h0085885"},
+    "report": {"id": "who2021", "type": "report", "author": [{"literal": "World Health Organization"}],
+               "issued": "2021-06-28", "title": "Ethics and governance of AI for health", "number": "WHO/2021.1",
+               "publisher": "World Health Organization", "genre": "Guidance"},
+    "webpage": {"id": "aca2024", "type": "webpage", "author": [{"literal": "American Counseling Association"}],
+                "issued": "2024-01", "title": "Recommendations of the AI Work Group",
+                "container-title": "Counseling.org", "URL": "https://www.counseling.org/ai"},
+    "law": {"id": "privacy1988", "type": "legislation", "author": [{"literal": "Parliament of Australia"}],
+            "issued": 1988, "title": "Privacy Act 1988 (Cth)", "number": "No. 119", "URL": "https://www.legislation.gov.au/C2004A03712"},
+    "court": {"id": "garcia2025", "type": "legal_case", "author": [{"literal": "U.S. District Court, M.D. Fla."}],
+              "issued": "2025-05-21", "title": "Garcia v. Character Technologies, Inc.", "number": "6:24-cv-01903",
+              "authority": "U.S. District Court for the Middle District of Florida"},
+    "podcast": {"id": "episode-003", "type": "broadcast", "author": [person("Bailey", "Tony")], "issued": "2024-05-15",
+                "title": "A machine cannot say no", "container-title": "Fall From Grace", "number": "3",
+                "genre": "Audio podcast episode", "URL": "https://course.example.org/episodes/003/"},
+    "module": {"id": "module-3", "type": "webpage", "author": [{"literal": "Fall From Grace Companion"}],
+               "issued": 2026, "title": "Module 3: What the research says", "genre": "Course module",
+               "container-title": "What AI can and cannot do in mental health",
+               "URL": "https://course.example.org/course/03/"},
+}
+
+# --- Zotero's RIS importer, as a table (RIS.js) ---------------------------------------------------
+ZOTERO_RIS_TYPE = {"JOUR": "journalArticle", "BOOK": "book", "EDBOOK": "book", "CHAP": "bookSection",
+                   "RPRT": "report", "WEB": "webpage", "ELEC": "webpage", "STAT": "statute",
+                   "CASE": "case", "SOUND": "audioRecording", "MANSCPT": "manuscript"}
+ZOTERO_RIS_DEFAULT_TYPE = "journalArticle"          # UNPB, GEN and any unknown TY
+ZOTERO_RIS_ROLE = {                                 # (tag, item type) -> creator type; "*" any type
+    ("AU", "audioRecording"): "composer", ("AU", "*"): "author",
+    ("A2", "audioRecording"): "performer", ("A2", "book"): "seriesEditor", ("A2", "report"): "seriesEditor",
+    ("A2", "bookSection"): "editor", ("A2", "journalArticle"): "editor",
+    ("A3", "book"): "editor", ("A3", "bookSection"): "seriesEditor",
+}
+ZOTERO_RIS_FIELD = {                                # (tag, item type) -> field
+    ("T2", "bookSection"): "bookTitle", ("T2", "journalArticle"): "publicationTitle",
+    ("T2", "webpage"): "websiteTitle", ("T2", "report"): "seriesTitle", ("T2", "statute"): "code",
+    ("T3", "audioRecording"): "seriesTitle", ("SN", "report"): "reportNumber",
+    ("PB", "report"): "institution", ("PB", "case"): "court", ("PB", "book"): "publisher",
+    ("PB", "bookSection"): "publisher", ("M1", "statute"): "publicLawNumber",
+    ("M1", "journalArticle"): "issue", ("SV", "case"): "docketNumber", ("IS", "journalArticle"): "issue",
+    ("VL", "journalArticle"): "volume", ("M3", "webpage"): "websiteType", ("M3", "report"): "reportType",
+    ("M3", "manuscript"): "manuscriptType", ("DB", "*"): "archive", ("AN", "*"): "archiveLocation",
+    ("C5", "audioRecording"): "audioRecordingFormat", ("TI", "statute"): "nameOfAct",
+    ("TI", "case"): "caseName", ("TI", "*"): "title", ("ET", "book"): "edition",
+}
+# EndNote's own reading of the same tags (its export of each reference type).
+ENDNOTE_ROLE = {("EDBOOK", "AU"): "Editor", ("BOOK", "A3"): "Editor", ("BOOK", "A2"): "Editor, Series",
+                ("CHAP", "A2"): "Editor", ("CHAP", "AU"): "Author", ("JOUR", "AU"): "Author"}
+
+
+def zotero_from_ris(text: str) -> dict:
+    """One RIS record read through the Zotero tables: item type, creators by role, fields."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    tags = [(line[:2], line[6:]) for line in lines]
+    ty = tags[0][1]
+    item_type = ZOTERO_RIS_TYPE.get(ty, ZOTERO_RIS_DEFAULT_TYPE)
+    item: dict = {"itemType": item_type, "creators": [], "TY": ty}
+    for tag, value in tags[1:]:
+        if tag in ("AU", "A2", "A3"):
+            role = ZOTERO_RIS_ROLE.get((tag, item_type)) or ZOTERO_RIS_ROLE.get((tag, "*"))
+            if ty == "EDBOOK" and tag == "AU":       # cleanTags: an edited book's AU are its editors
+                role = "editor"
+            item["creators"].append((role, value))
+        else:
+            field = ZOTERO_RIS_FIELD.get((tag, item_type)) or ZOTERO_RIS_FIELD.get((tag, "*"))
+            if field:
+                item[field] = value
+    return item
+
+
+EXPECTED_ZOTERO = {
+    "preprint": {"itemType": "manuscript", "roles": {"author"}, "archive": "arXiv",
+                 "archiveLocation": "2505.02428", "manuscriptType": "Preprint"},
+    "edited-book": {"itemType": "book", "roles": {"editor"}, "edition": "3"},
+    "book": {"itemType": "book", "roles": {"author", "editor"}},
+    "chapter": {"itemType": "bookSection", "roles": {"author", "editor"},
+                "bookTitle": "Psychotherapy relationships that work"},
+    "journal": {"itemType": "journalArticle", "roles": {"author"}, "volume": "16", "issue": "3",
+                "publicationTitle": "Psychotherapy: Theory, Research & Practice"},
+    "report": {"itemType": "report", "roles": {"author"}, "reportNumber": "WHO/2021.1",
+               "reportType": "Guidance"},
+    "webpage": {"itemType": "webpage", "roles": {"author"}, "websiteTitle": "Counseling.org"},
+    "law": {"itemType": "statute", "nameOfAct": "Privacy Act 1988 (Cth)", "publicLawNumber": "No. 119"},
+    "court": {"itemType": "case", "caseName": "Garcia v. Character Technologies, Inc.",
+              "docketNumber": "6:24-cv-01903",
+              "court": "U.S. District Court for the Middle District of Florida"},
+    "podcast": {"itemType": "audioRecording", "roles": {"performer"}, "seriesTitle": "Fall From Grace",
+                "audioRecordingFormat": "Audio podcast episode"},
+    "module": {"itemType": "webpage", "roles": {"author"}, "websiteType": "Course module",
+               "websiteTitle": "What AI can and cannot do in mental health"},
+}
+
+
+@pytest.mark.parametrize("kind", sorted(ENTRIES))
+def test_ris_keeps_type_roles_and_fields_through_zoteros_import(kind: str) -> None:
+    text = exports.ris_record(ENTRIES[kind])
+    (parsed,) = rispy.loads(text)                      # a standard RIS reader reads it too
+    assert parsed["title"] == ENTRIES[kind]["title"]
+    item = zotero_from_ris(text)
+    expected = dict(EXPECTED_ZOTERO[kind])
+    roles = expected.pop("roles", None)
+    for field, value in expected.items():
+        assert item.get(field) == value, (kind, field, text)
+    if roles is not None:
+        assert {role for role, _ in item["creators"]} == roles, (kind, text)
+    # JabRef/jabref#296: JabRef took a chapter's T3 for its book title; a chapter carries no T3.
+    if item["TY"] == "CHAP":
+        assert "\nT3  - " not in text
+    # The faults found on main: no arXiv id as an issue, no editor as a series editor, no host as composer.
+    assert "issue" not in item or kind == "journal"
+    assert all(role not in ("seriesEditor", "composer") for role, _ in item["creators"]), text
+
+
+@pytest.mark.parametrize("kind, ty, tag, role", [
+    ("edited-book", "EDBOOK", "AU", "Editor"), ("book", "BOOK", "A3", "Editor"),
+    ("chapter", "CHAP", "A2", "Editor"), ("chapter", "CHAP", "AU", "Author"),
+])
+def test_ris_roles_as_endnote_reads_them(kind: str, ty: str, tag: str, role: str) -> None:
+    text = exports.ris_record(ENTRIES[kind])
+    assert text.startswith(f"TY  - {ty}\n")
+    assert f"\n{tag}  - " in text and ENDNOTE_ROLE[(ty, tag)] == role
+
+
+# --- Zotero's BibTeX importer, as a table (BibTeX.js) --------------------------------------------
+ZOTERO_BIBTEX_TYPE = {"article": "journalArticle", "book": "book", "incollection": "bookSection",
+                      "techreport": "report", "unpublished": "manuscript", "misc": "document",
+                      "inproceedings": "conferencePaper", "phdthesis": "thesis"}
+EXPECTED_BIBTEX = {"preprint": "manuscript", "edited-book": "book", "book": "book", "chapter": "bookSection",
+                   "journal": "journalArticle", "report": "report", "webpage": "document", "law": "document",
+                   "court": "document", "podcast": "document", "module": "document"}
+
+
+@pytest.mark.parametrize("kind", sorted(ENTRIES))
+def test_bibtex_types_and_roles_as_zotero_reads_them(kind: str) -> None:
+    entry = ENTRIES[kind]
+    (record,) = bibtexparser.loads(exports.bibtex_record(entry)).entries   # standard types only
+    assert ZOTERO_BIBTEX_TYPE[record["ENTRYTYPE"]] == EXPECTED_BIBTEX[kind]
+    if kind == "edited-book":
+        assert "editor" in record and "author" not in record
+    if kind == "chapter":
+        assert record["booktitle"] == entry["container-title"] and "editor" in record
+    if kind == "preprint":               # Zotero: Extra "arXiv: 2505.02428"; no issue, no number
+        assert (record["eprint"], record["eprinttype"]) == ("2505.02428", "arxiv")
+        assert "number" not in record and "issue" not in record
+        # rstudio/rstudio#15205: a preprint as @article warns "empty journal"; @unpublished needs none
+        assert record["ENTRYTYPE"] == "unpublished" and "journal" not in record
+    if kind == "report":                 # Zotero: `number` of a techreport is its report number
+        assert record["number"] == "WHO/2021.1" and record["institution"]
+
+
+# --- CSL-JSON, as Zotero maps CSL types (zotero-schema schema.json csl.types) -------------------
+ZOTERO_CSL_TYPE = {"article": "preprint", "book": "book", "chapter": "bookSection",
+                   "article-journal": "journalArticle", "report": "report", "webpage": "webpage",
+                   "legislation": "statute", "legal_case": "case", "broadcast": "podcast"}
+
+
+# The CSL-JSON schema's rules (citation-style-language/schema, schemas/input/csl-data.json): the
+# item properties it allows (`additionalProperties: false`), its name and date shapes. Listed here
+# only for the variables the course's entries can hold; anything else fails the check.
+CSL_TYPES = {"article", "article-journal", "article-magazine", "article-newspaper", "bill", "book",
+             "broadcast", "chapter", "classic", "collection", "dataset", "document", "entry",
+             "entry-dictionary", "entry-encyclopedia", "figure", "graphic", "hearing", "interview",
+             "legal_case", "legislation", "manuscript", "map", "motion_picture", "musical_score",
+             "pamphlet", "paper-conference", "patent", "performance", "periodical",
+             "personal_communication", "post", "post-weblog", "regulation", "report", "review",
+             "review-book", "software", "song", "speech", "standard", "thesis", "treaty", "webpage"}
+CSL_STRING_VARIABLES = {"id", "title", "container-title", "collection-title", "publisher",
+                        "publisher-place", "genre", "URL", "DOI", "ISBN", "ISSN", "note", "authority",
+                        "archive", "archive_location", "section", "medium", "abstract", "language",
+                        "year-suffix", "title-short", "event", "jurisdiction", "source", "version"}
+CSL_STRING_OR_NUMBER = {"number", "volume", "issue", "page", "edition", "chapter-number",
+                        "collection-number", "number-of-pages", "number-of-volumes", "page-first"}
+CSL_NAME_VARIABLES = {"author", "editor", "collection-editor", "container-author", "translator",
+                      "composer", "director", "interviewer", "performer", "recipient", "contributor"}
+CSL_DATE_VARIABLES = {"issued", "accessed", "original-date", "event-date", "submitted", "available-date"}
+CSL_NAME_PARTS = {"family", "given", "dropping-particle", "non-dropping-particle", "suffix",
+                  "comma-suffix", "static-ordering", "literal", "parse-names"}
+
+
+def csl_schema_problems(item: dict) -> list[str]:
+    problems = []
+    for key, value in item.items():
+        if key == "type":
+            if value not in CSL_TYPES:
+                problems.append(f"type {value}")
+        elif key in CSL_STRING_VARIABLES:
+            problems += [] if isinstance(value, str) else [f"{key} is not a string"]
+        elif key in CSL_STRING_OR_NUMBER:
+            problems += [] if isinstance(value, (str, int, float)) else [f"{key} is not a string or number"]
+        elif key in CSL_NAME_VARIABLES:
+            problems += [f"{key}: {n}" for n in value if not (isinstance(n, dict) and set(n) <= CSL_NAME_PARTS)]
+        elif key in CSL_DATE_VARIABLES:
+            parts = value.get("date-parts") if isinstance(value, dict) else None
+            ok = (isinstance(parts, list) and 1 <= len(parts) <= 2
+                  and all(isinstance(p, list) and 1 <= len(p) <= 3 for p in parts) and set(value) <= {"date-parts"})
+            problems += [] if ok else [f"{key} {value!r}"]
+        else:
+            problems.append(f"{key} is not a CSL variable")
+    return problems + [f"missing {k}" for k in ("type", "id") if k not in item]
+
+
+@pytest.mark.parametrize("kind", sorted(ENTRIES))
+def test_csl_json_keeps_every_type_zotero_has(kind: str) -> None:
+    (item,) = json.loads(exports.csl_json([ENTRIES[kind]]))
+    assert ZOTERO_CSL_TYPE[item["type"]]
+    assert not csl_schema_problems(item), csl_schema_problems(item)
+
+
+def test_every_built_csl_json_file_is_schema_valid(course_site) -> None:  # noqa: F811
+    files = sorted((course_site.site / "cite").glob("*.json"))
+    files = [f for f in files if f.name != "catalogue.json"]
+    assert len(files) > 10
+    for path in files:
+        for item in json.loads(path.read_text(encoding="utf-8")):
+            assert not csl_schema_problems(item), (path.name, item["id"], csl_schema_problems(item))
+
+
+# --- APA for the same kinds ---------------------------------------------------------------------
+
+def test_apa_for_laws_cases_and_episodes() -> None:
+    assert apa.plain(apa.reference(ENTRIES["law"])).startswith("Privacy Act 1988 (Cth), No. 119 (1988).")
+    # APA 7 section 11.4: name, docket number, (court and year), URL; the name is not italic.
+    assert apa.reference(ENTRIES["court"]) == ("Garcia v. Character Technologies, Inc., No. 6:24-cv-01903 "
+                                               "(U.S. District Court for the Middle District of Florida 2025).")
+    episode = apa.plain(apa.reference(ENTRIES["podcast"]))
+    assert episode.startswith("Bailey, T. (Host). (2024, May 15). A machine cannot say no (No. 3) "
+                              "[Audio podcast episode]. In Fall From Grace.")
+
+
+# --- the year letters and the one citation of a stretch -----------------------------------------
+
+def test_year_letters_over_sources_modules_and_episodes() -> None:
+    host = [person("Bailey", "Tony")]
+    works = [
+        {"id": "e2", "type": "broadcast", "author": host, "issued": "2024-06-01", "title": "B"},
+        {"id": "e1", "type": "broadcast", "author": host, "issued": "2024-05-01", "title": "Z"},
+        {"id": "essay", "type": "article-journal", "author": host, "issued": 2024, "title": "An essay"},
+        {"id": "m2", "type": "webpage", "author": [{"literal": "Course"}], "issued": 2026, "title": "Module 2"},
+        {"id": "m1", "type": "webpage", "author": [{"literal": "Course"}], "issued": 2026, "title": "Module 1"},
+        {"id": "alone", "type": "webpage", "author": [{"literal": "Other"}], "issued": 2026, "title": "X"},
+    ]
+    letters = apa.assign_suffixes(works)
+    # A year alone precedes a dated one ("nothing precedes something"), then dates, then titles.
+    assert (letters["essay"], letters["e1"], letters["e2"]) == ("a", "b", "c")
+    assert (letters["m1"], letters["m2"], letters["alone"]) == ("a", "b", "")
+    lettered = [{**w, "year_suffix": letters[w["id"]]} for w in works]
+    order = [w["id"] for w in sorted(lettered, key=apa.sort_key)]
+    assert order == ["essay", "e1", "e2", "m1", "m2", "alone"]
+    # Numbers in titles go by value: "Chapter 8" before "Chapter 11", "Module 9" before "Module 10".
+    oaic = [{"id": f"app{n}", "type": "webpage", "author": [{"literal": "OAIC"}], "issued": "2019-07-22",
+             "title": f"Chapter {n}: APP {n}"} for n in (11, 8)]
+    assert apa.assign_suffixes(oaic) == {"app8": "a", "app11": "b"}
+    modules = [{"id": f"m{n}", "type": "webpage", "author": [{"literal": "Course"}], "title": f"Module {n}: X"}
+               for n in (10, 9)]
+    assert [m["id"] for m in sorted(modules, key=apa.sort_key)] == ["m9", "m10"]
+
+
+def test_a_stretch_is_cited_with_its_time_stamp_beside_the_reference() -> None:
+    episode = {**ENTRIES["podcast"], "year_suffix": "b"}
+    assert moment.intext(episode, 16, 42) == "(Bailey, 2024b, 0:16\u20130:42)"
+    assert moment.intext(episode, 750) == "(Bailey, 2024b, 12:30)"
+    assert moment.fragment(750, 1080) == "#t=12:30,18:00"
+    html = moment.citation_html(episode, 3723, 4000)
+    assert "(Bailey, 2024b, 1:02:03\u20131:06:40)" in html
+    assert f'href="{episode["URL"]}#t=1:02:03,1:06:40"' in html
+    assert apa.reference(episode) in html, "the reference cites the whole episode, unchanged"

@@ -1,0 +1,275 @@
+"""The course and the podcast woven together, on a real strict build.
+
+Episodes from tests/data/weave/corpus.yml (talk about known modules at known times, and
+distractor episodes that share the course's common words only) are written in the pipeline's
+shape; the site is built with `mkdocs build --strict` and once through the staged build
+(`companion build`); the tests read the pages as published. One browser test adds two suggested
+stretches to a bundle.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+import weave_corpus
+from companion.course import bundles, listening
+from companion.course.weave import Stretch
+from companion.project import open_project
+from companion.site.build import build_site
+from site_support import StaticServer, build, copy_project
+
+LISTENING = """\
+modules:
+  4:
+    pin: [e109@0:54-1:12]        # the host's own choice, from an episode the matcher passes over
+  2:
+    hide: [e105]
+glossary:
+  Catastrophising:
+    variants: [worst-case thought]
+"""
+HAND_WRITTEN = '{{ listen(101, "0:18", "1:00", "A counsellor who stayed") }}'
+DISTRACTORS = ("107-role-models", "108-cost-of-a-fresh-start", "109-the-quiet-years")
+TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(scope="module")
+def woven(tmp_path_factory) -> SimpleNamespace:
+    root = tmp_path_factory.mktemp("weave")
+    project = copy_project(root / "project")
+    truth = weave_corpus.write_corpus(project / "episodes")
+    (project / "data" / "listening.yml").write_text(LISTENING, encoding="utf-8")
+    module1 = project / "docs" / "course" / "01-what-therapy-does.md"
+    module1.write_text(module1.read_text(encoding="utf-8").replace("{{ listen() }}", HAND_WRITTEN, 1),
+                       encoding="utf-8")
+    site = root / "site"
+    build(project, site)
+    return SimpleNamespace(project=project, site=site, truth=truth, root=root)
+
+
+def page(site: Path, path: str) -> str:
+    return (site / path / "index.html").read_text(encoding="utf-8")
+
+
+def heard(html: str) -> list[tuple[str, str]]:
+    """(episode slug, "#t=start,end") of each "Hear it discussed" item, in order."""
+    section = html[html.index('class="ffg-heard"'):]
+    section = section[:section.index("</section>")]
+    return re.findall(r'class="ffg-heard__listen" href="[./]*episodes/([^/]+)/(#t=[^"]+)"', section)
+
+
+def module_pages(site: Path) -> dict[str, str]:
+    return {p.parent.name: p.read_text(encoding="utf-8")
+            for p in sorted((site / "course").glob("0*/index.html"))}
+
+
+def test_each_module_hears_the_episodes_that_discuss_it(woven) -> None:
+    pages = module_pages(woven.site)
+    found = {name: {slug for slug, _ in heard(html)} for name, html in pages.items()}
+    assert {"101-the-chair-across-the-room", "104-what-i-tell-my-classmates"} <= found["01-what-therapy-does"]
+    assert found["02-why-a-model-cannot"] == {"102-nothing-to-lose"}          # e105 hidden by the host
+    assert "103-the-waiting-list" in found["03-what-the-research-says"]
+    assert {"101-the-chair-across-the-room", "105-three-in-the-morning"} <= found["04-where-ai-helps"]
+    assert {"102-nothing-to-lose", "106-who-checks-the-apps"} <= found["05-risks-and-harms"]
+    assert {"103-the-waiting-list", "106-who-checks-the-apps"} <= found["06-access-cost-system"]
+    assert "104-what-i-tell-my-classmates" in found["07-for-clinicians-and-students"]
+
+
+def test_a_stretch_is_where_the_talk_is(woven) -> None:
+    items = heard(page(woven.site, "course/02-why-a-model-cannot"))
+    truth = next(t for t in woven.truth if t.slug == "102-nothing-to-lose" and t.module == "m2")
+    (slug, moment), = items
+    start, end = (bundles.seconds(x) for x in moment[3:].split(","))
+    assert truth.start <= start < end <= truth.end + 6, (moment, truth)
+
+
+def test_distractors_sharing_common_words_are_never_suggested(woven) -> None:
+    """107-109 say model, accept, relationship, research, stop, reach, cost, safety, practice,
+    reject, feelings, three in the morning: never the ideas. Only the host's pin brings one in."""
+    for name, html in module_pages(woven.site).items():
+        slugs = [slug for slug, _ in heard(html)]
+        if name == "04-where-ai-helps":
+            assert slugs[0] == "109-the-quiet-years" and "Chosen by the host" in html
+            slugs = slugs[1:]
+        assert not set(slugs) & set(DISTRACTORS), (name, slugs)
+    for slug in DISTRACTORS[:2]:
+        assert 'id="in-the-course"' not in page(woven.site, f"episodes/{slug}"), slug
+    pinned = page(woven.site, "episodes/109-the-quiet-years")     # only what the host pinned
+    section = pinned[pinned.index('id="in-the-course"'):pinned.index('id="transcript"')]
+    assert re.findall(r'href="../../course/([^/]+)/"', section) == ["04-where-ai-helps"]
+
+
+def test_hand_written_listen_box_still_works(woven) -> None:
+    html = page(woven.site, "course/01-what-therapy-does")
+    box = html[html.index('class="admonition tip ffg-listen"'):]
+    assert "A counsellor who stayed" in box[:600]
+    assert "episodes/101-the-chair-across-the-room/#t=0:18,1:00" in box[:600]
+    assert "Listening: about 1 min" in re.sub(r"<[^>]+>", "", html)
+    assert heard(html)                                     # and the suggestions are still there
+    module2 = re.sub(r"<[^>]+>", "", page(woven.site, "course/02-why-a-model-cannot"))
+    assert "Listening: none set (see the suggested stretches below)" in module2
+
+
+def test_glossary_says_where_each_term_comes_up(woven) -> None:
+    html = page(woven.site, "glossary")
+    def comes_up(anchor: str) -> str:
+        dd = html[html.index(f'id="{anchor}"'):]
+        return dd[:dd.index("</dd>")]
+    sycophancy = comes_up("term-sycophancy")
+    assert "episodes/102-nothing-to-lose/#t=" in sycophancy and "episodes/105-three-in-the-morning/#t=" in sycophancy
+    catastrophising = comes_up("term-catastrophising")       # the host's variant found e105
+    assert "101-the-chair-across-the-room" in catastrophising and "105-three-in-the-morning" in catastrophising
+    assert "Comes up in" not in comes_up("term-stigma")      # nobody says it
+    # "apps" is said in 102 and 106; the initialism APPs is matched in capitals only
+    assert "Comes up in" not in comes_up("term-australian-privacy-principles-apps")
+
+
+def test_episode_page_links_its_modules_and_terms(woven) -> None:
+    html = page(woven.site, "episodes/102-nothing-to-lose")
+    section = html[html.index('id="in-the-course"'):html.index('id="transcript"')]
+    assert 'href="../../course/02-why-a-model-cannot/"' in section
+    assert 'href="../../course/05-risks-and-harms/"' in section
+    assert 'href="../../glossary/#term-sycophancy"' in section
+    transcript = html[html.index('class="ffg-transcript"'):]
+    marks = re.findall(r'<a class="ffg-term" href="../../glossary/#(term-[a-z-]+)"', transcript)
+    assert "term-sycophancy" in marks and len(marks) == len(set(marks))     # first use only
+    glossary = page(woven.site, "glossary")
+    assert all(f'id="{anchor}"' in glossary for anchor in marks)
+    toc = html[html.index('data-md-component="toc"'):]
+    assert toc.index('href="#in-the-course"') < toc.index('href="#transcript"')
+
+
+def test_marked_terms_keep_transcript_text_inert(woven) -> None:
+    html = page(woven.site, "episodes/106-who-checks-the-apps")
+    seg = html[html.index("Someone emailed"):]
+    seg = seg[:seg.index("</p>")]
+    assert "&lt;script&gt;" in seg and "<script>" not in seg and "&#123;&#123; 6*7 &#125;&#125;" in seg
+    assert '<a class="ffg-term" href="../../glossary/#term-sycophancy"' in seg
+
+
+def test_add_to_bundle_links_are_bundle_items_with_citations(woven) -> None:
+    html = page(woven.site, "course/05-risks-and-harms")
+    links = re.findall(r'class="ffg-heard__add" href="([^"]+)" data-bundle-add="([^"]+)"', html)
+    assert links
+    catalogue = (woven.site / "cite" / "catalogue.json").read_text(encoding="utf-8")
+    for href, token in links:
+        parts = urlsplit(href.replace("&amp;", "&"))
+        assert parts.path == "../bundle/" and parse_qs(parts.query)["items"] == [token]
+        item = bundles.parse_item(token)
+        assert item.start is not None and f'"id": "e{item.ref}"' in catalogue
+    assert re.search(r"Cite as \(Bailey, 2026[a-z]?, \d+:\d\d–\d+:\d\d\)", html)
+
+
+def test_staged_build_weaves_the_same(woven) -> None:
+    staged = build_site(open_project(woven.project), site_dir=woven.root / "staged", engine="mkdocs")
+    for name in ("04-where-ai-helps", "02-why-a-model-cannot"):
+        assert heard(page(staged, f"course/{name}")) == heard(page(woven.site, f"course/{name}")), name
+    episode = page(staged, "episodes/102-nothing-to-lose")
+    assert 'id="in-the-course"' in episode and 'class="ffg-term"' in episode
+    assert 'id="term-sycophancy"' in page(staged, "glossary")
+
+
+def test_maintainer_file_errors_are_clear(tmp_path: Path) -> None:
+    bad = tmp_path / "listening.yml"
+    for text, says in (("modules:\n  two: {pin: [e3]}\n", "keyed by number"),
+                       ("modules:\n  2: {pin: [m3]}\n", "not an episode stretch"),
+                       ("modules:\n  2: {add: [e3]}\n", "give each stretch its times"),
+                       ("modules:\n  2: {pinned: [e3]}\n", "unknown key"),
+                       ("modules: [\n", "not valid YAML")):
+        bad.write_text(text)
+        with pytest.raises(listening.ListeningError, match=says):
+            listening.load(bad)
+    found = [Stretch("a", 10, 40, 9.0, "x", ()), Stretch("a", 100, 130, 8.0, "y", ()),
+             Stretch("b", 5, 20, 7.0, "z", ())]
+    choices = listening.Choices(pin=[bundles.parse_item("e2")], hide=[bundles.parse_item("e1@1:30-1:50")],
+                                add=[bundles.parse_item("e9@0:01-0:02")])
+    slugs = {"1": "a", "2": "b"}
+    def resolve(item: bundles.Item) -> tuple[str, list]:
+        if item.ref not in slugs:
+            raise ValueError("no such episode")
+        return slugs[item.ref], []
+    shown, problems = listening.apply(found, choices, resolve)
+    assert [(s.slug, s.start, s.source) for s in shown] == [("b", 5, "pinned"), ("a", 10, "found")]
+    assert problems == ["e9@0:01-0:02: no such episode"]
+
+
+@pytest.mark.browser
+def test_add_two_suggested_stretches_to_one_bundle(woven, browser) -> None:
+    server = StaticServer(woven.site).start()
+    try:
+        tab = browser.new_page()
+        tab.set_default_timeout(TIMEOUT_MS)
+        tab.goto(f"{server.url}/course/02-why-a-model-cannot/")
+        first = tab.locator("a.ffg-heard__add").first
+        token = first.get_attribute("data-bundle-add")
+        first.click()
+        tab.wait_for_selector("[data-bundle-edit] li")
+        assert tab.locator("[data-bundle-edit] li").count() == 1
+        assert "Nothing to lose" in tab.inner_text("[data-bundle-edit]")
+        assert "Bailey" in tab.inner_text("[data-bundle-view]")              # its citation
+        tab.goto(f"{server.url}/course/05-risks-and-harms/")
+        add = tab.locator("a.ffg-heard__add").first
+        assert "1 item so far" in add.inner_text()
+        second = add.get_attribute("data-bundle-add")
+        add.click()
+        tab.wait_for_function("document.querySelectorAll('[data-bundle-edit] li').length === 2")
+        link = tab.input_value("[data-bundle-link]")
+        assert parse_qs(urlsplit(link).query)["items"] == [f"{token},{second}"]
+        # A term marked in a transcript leads to its definition, scrolled into view, also
+        # through instant navigation (Material once dropped the #hash there: squidfunk/mkdocs-material#3274).
+        tab.goto(f"{server.url}/episodes/102-nothing-to-lose/")
+        term = tab.locator("a.ffg-term").first
+        anchor = term.get_attribute("href").split("#")[1]
+        term.click()
+        tab.wait_for_url(f"**/glossary/#{anchor}")
+        tab.wait_for_function(f"Math.abs(document.getElementById('{anchor}').getBoundingClientRect().top) < 200")
+    finally:
+        server.close()
+
+
+def test_a_choice_naming_nothing_stops_a_strict_build(tmp_path: Path) -> None:
+    from companion.site.generate import generate
+    project = copy_project(tmp_path / "project")
+    (project / "data" / "listening.yml").write_text(
+        "modules:\n  9: {hide: [e1]}\n  2: {pin: [e999@0:10-0:20]}\nglossary:\n  Flux capacitor: {variants: [flux]}\n")
+    warnings = generate(project, tmp_path / "stage").warnings
+    assert any("names module 9, which does not exist" in w for w in warnings), warnings
+    assert any("module 2" in w and "e999@0:10-0:20: no published episode" in w for w in warnings), warnings
+    assert any("glossary term 'flux capacitor'" in w for w in warnings), warnings
+
+
+def test_one_word_segments_match_as_sentences_do() -> None:
+    """Publishers' transcripts often carry one word a segment (the Podcasting 2.0 example does):
+    phrases run across segments, rarity is counted per passage of time, quotes take in neighbours."""
+    from companion.course import topics, weave
+    from mkdocs.utils.meta import get_data
+    repo = Path(__file__).resolve().parents[1]
+    terms = topics.glossary_terms((repo / "docs" / "glossary.md").read_text(encoding="utf-8"))
+    modules = []
+    for path in sorted((repo / "docs" / "course").glob("0*.md")):
+        body, meta = get_data(path.read_text(encoding="utf-8"))
+        modules.append((f"m{meta['module']}", meta["title"], meta["tags"], body))
+    corpus = weave_corpus.load()
+    episodes, truth = {}, []
+    for episode in corpus["episodes"]:
+        segments, found = weave_corpus.segments_and_truth(episode, float(corpus["segment_s"]))
+        words = []
+        for seg in segments:
+            said = seg["body"].split()
+            step = (seg["endTime"] - seg["startTime"]) / len(said)
+            words += [{"start": seg["startTime"] + i * step, "end": seg["startTime"] + (i + 1) * step,
+                       "body": w} for i, w in enumerate(said)]
+        episodes[episode["slug"]] = words
+        truth += found
+    woven = weave.weave(episodes, topics.module_topics(modules, terms), topics.glossary_topics(terms))
+    for t in truth:
+        assert any(s.slug == t.slug and s.start < t.end and t.start < s.end for s in woven.modules[t.module]), t
+    for stretches in woven.modules.values():
+        assert not {s.slug for s in stretches} & set(DISTRACTORS)
+        assert all(len(s.line.split()) >= 4 for s in stretches), [s.line for s in stretches]
+    assert any(s.slug == "105-three-in-the-morning" for s in woven.terms["term-large-language-model-llm"])
