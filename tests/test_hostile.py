@@ -217,6 +217,12 @@ class Hostile(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
+    def route_throttled(self) -> None:       # "ask again in 5 s", every time
+        self.send_response(503)
+        self.send_header("Retry-After", "5")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def route_huge(self) -> None:
         self.send_response(200)
         self.send_header("Content-Length", str(10**12))
@@ -259,12 +265,14 @@ def test_a_host_that_drips_is_cut_at_the_deadline(hostile: str, route: str) -> N
     assert time.monotonic() - started < 4                     # once, not retried 4 times
 
 
-def test_retries_share_one_deadline(hostile: str) -> None:
-    """Each retry of a transient failure used to get a fresh deadline: five per fetch."""
+@pytest.mark.parametrize("route", ["slow500", "throttled"])
+def test_retries_share_one_deadline(hostile: str, route: str) -> None:
+    """Each retry of a transient failure used to get a fresh deadline (five per fetch), and a
+    Retry-After wait was slept whole past it."""
     limit = fetch_policy.Limit("chapters", fetch_policy.MiB, 1.0)
     started = time.monotonic()
     with pytest.raises(http.FetchError, match="took longer than the 1 s .* retries included"):
-        http.fetch(f"{hostile}/slow500", limit=limit)
+        http.fetch(f"{hostile}/{route}", limit=limit)
     assert time.monotonic() - started < 2.5                   # not 5 x (0.4 s + back-off)
 
 

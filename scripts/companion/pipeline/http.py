@@ -309,11 +309,12 @@ def _throttle_wait(exc: BaseException, what: str) -> float | None:
 
 
 def with_retries(action: Callable[[], T], what: str, retries: int = RETRIES,
-                 backoff_s: float | None = None) -> T:
+                 backoff_s: float | None = None, ends: float | None = None) -> T:
     """Run `action`, retrying transient failures; raise FetchError naming `what` at the end.
 
     A 429/503 with a short Retry-After is waited out (and does not use up a retry); a long one
-    raises FetchError at once, saying when the host will answer."""
+    raises FetchError at once, saying when the host will answer. No wait goes past `ends` (a
+    `time.monotonic()` value: the fetch's deadline, which `action` then reports)."""
     backoff_s = BACKOFF_S if backoff_s is None else backoff_s   # read now: tests shorten it
     attempt = 0
     while True:
@@ -322,20 +323,25 @@ def with_retries(action: Callable[[], T], what: str, retries: int = RETRIES,
         except Exception as exc:  # noqa: BLE001 - classified below
             wait = _throttle_wait(exc, what)
             if wait is not None:
-                time.sleep(wait)
+                time.sleep(_until(wait, ends))
                 continue
             if not _is_transient(exc) or attempt >= retries:
                 raise FetchError(f"{what}: {_describe(exc)}") from exc
-            time.sleep(backoff_s * 2**attempt)
+            time.sleep(_until(backoff_s * 2**attempt, ends))
             attempt += 1
 
 
-def _bounded(limit: Limit, url: str, action: Callable[[_Guard], T]) -> Callable[[], T]:
+def _until(wait: float, ends: float | None) -> float:
+    """`wait` seconds, or fewer so as not to sleep past `ends` (monotonic)."""
+    return wait if ends is None else max(min(wait, ends - time.monotonic()), 0.0)
+
+
+def _bounded(limit: Limit, url: str, action: Callable[[_Guard], T],
+             ends: float) -> Callable[[], T]:
     """One attempt of a fetch of `url`, to be retried by `with_retries`: each runs `action` with
     a guard (the run's policy on every connection) whose watchdog fires at what is left of ONE
-    deadline, `limit.deadline_s` from this call, shared by every attempt, back-off and
-    Retry-After wait. DeadlineExceeded (never retried) when it has passed."""
-    ends = time.monotonic() + limit.deadline_s
+    deadline, `ends` (monotonic, `limit.deadline_s` from the fetch's start), shared by every
+    attempt, back-off and Retry-After wait. DeadlineExceeded (never retried) when it has passed."""
 
     def late() -> DeadlineExceeded:
         return DeadlineExceeded(f"{url} took longer than the {limit.deadline_s:.0f} s a "
@@ -384,7 +390,8 @@ def fetch(url: str, etag: str | None = None, last_modified: str | None = None,
                             content_type=reply.headers.get("Content-Type"),
                             redirects=tuple(guard.hops))
 
-    return with_retries(_bounded(limit, url, once), f"fetching {url}", retries)
+    ends = time.monotonic() + limit.deadline_s
+    return with_retries(_bounded(limit, url, once, ends), f"fetching {url}", retries, ends=ends)
 
 
 def _total_from_headers(reply, offset: int) -> int | None:
@@ -502,7 +509,8 @@ def download(url: str, dest: Path, expected_bytes: int | None = None,
                 raise http.client.IncompleteRead(b"", total - done)
             return total
 
-    total = with_retries(_bounded(limit, uri, once), f"downloading {url}")
+    ends = time.monotonic() + limit.deadline_s
+    total = with_retries(_bounded(limit, uri, once, ends), f"downloading {url}", ends=ends)
     size = part.stat().st_size
     want = total if total is not None else expected_bytes
     if want and size != want:
