@@ -248,7 +248,7 @@ def landed_right(url: str, expected: str, moment: str) -> bool:
 def ranking(args: argparse.Namespace, work: Path) -> None:
     """Rank of the right page for the fixed query set, before (Pagefind's order, print page indexed) and after."""
     from playwright.sync_api import sync_playwright
-    from search_queries import HALF_REMEMBERED_QUERIES, QUERY_SET, WEAK_QUERIES, course_phrases
+    from search_queries import HALF_REMEMBERED_QUERIES, QUERY_SET, REVIEW_QUERIES, WEAK_QUERIES, course_phrases
 
     project = copy_project(work / "project")
     make_fixture_episodes(project / "episodes", "http://127.0.0.1:9/media/")
@@ -286,7 +286,7 @@ def ranking(args: argparse.Namespace, work: Path) -> None:
                 found = dialog_search(new, query)
                 weak.append((query, len(order), min(len(order), OLD_DIALOG_PAGES), len(found["shown"]), found["status"]))
             landed = []
-            for kind, query, expected, moment in HALF_REMEMBERED_QUERIES:
+            for kind, query, expected, moment in HALF_REMEMBERED_QUERIES + REVIEW_QUERIES:
                 order = old.evaluate(PAGEFIND_ORDER_HASH, query)
                 landed.append((kind, query, expected, moment, order[0] if order else "", enter_lands(new, servers["after"].url, query)))
         finally:

@@ -2,7 +2,7 @@
 (what peer tools use). Prints tables, not a test: speeds vary on a shared machine.
 
     .venv/bin/python bench/transcribe.py completeness   # music beds, refrain, unbroken speech
-    .venv/bin/python bench/transcribe.py long [--hours 0.1667,1,3]   # memory and time, 128k MP3
+    .venv/bin/python bench/transcribe.py long [--hours 1,3]   # sequential vs pipeline, 128k MP3
     .venv/bin/python bench/transcribe.py clips [--quick]   # real clips and a 10-minute programme
 
 Each configuration runs in its own subprocess so that peak memory (ru_maxrss) is its own.
@@ -17,6 +17,7 @@ import resource
 import subprocess
 import sys
 import time
+from statistics import median
 from pathlib import Path
 
 import numpy as np
@@ -29,8 +30,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import programme as stitched  # noqa: E402  (tests/programme.py: the podcast-shaped audio)
 from companion.pipeline import audio  # noqa: E402
-from companion.pipeline.transcribe import (BEAM_SIZE, Settings, load_model, transcribe,  # noqa: E402
-                                  transcribe_audio)
+from companion.pipeline.transcribe import (BATCH_SIZE, BEAM_SIZE, Settings, load_model,  # noqa: E402
+                                           transcribe, transcribe_audio)
 
 CLIPS = ROOT / "tests" / "data" / "audio"
 PROGRAMME_S = 600.0            # the stitched programme's length
@@ -96,9 +97,10 @@ def run_config(config: str, quick: bool) -> list[dict]:
 
 COMPLETENESS_CONFIGS = {
     "sequential": "faster-whisper default: sequential, beam 5, no VAD, word timings",
-    "pipeline": "pipeline: VAD spans one by one + gap refill (the default)",
-    "pipeline-hotwords": "pipeline with the show's vocabulary as hotwords",
-    "pipeline-batched": "pipeline with spans batched x8 (--batched)",
+    "pipeline": f"pipeline (the default): packed VAD spans, beam {BEAM_SIZE}, gap refill",
+    "pipeline-beam5": "pipeline, beam 5",
+    "pipeline-beam1": "pipeline, beam 1 (greedy)",
+    "pipeline-batched": f"pipeline, packed windows batched x{BATCH_SIZE} (--batched)",
 }
 VOCABULARY = ("Torrens", "Bailey Code", "Fall From Grace")
 
@@ -127,6 +129,29 @@ def passage_figures(words: list[tuple[float, str]], placed: list) -> tuple[int, 
     return found, worst, missing
 
 
+def settings_for(config: str) -> Settings:
+    """The pipeline's Settings for a configuration name of COMPLETENESS_CONFIGS."""
+    beam = {"pipeline-beam5": 5, "pipeline-beam1": 1}.get(config, BEAM_SIZE)
+    return Settings(batched=config == "pipeline-batched", cpu_threads=CPU_THREADS,
+                    vocabulary=VOCABULARY, beam_size=beam)
+
+
+def sequential(samples: np.ndarray) -> tuple[str, list[tuple[float, str]]]:
+    """faster-whisper's own sequential decoding, as peer tools run it: (text, timed words)."""
+    model = load_model(Settings().model, "cpu", CPU_THREADS)
+    raw, _ = model.transcribe(audio.to_float(samples), language="en", beam_size=5, word_timestamps=True)
+    raw = list(raw)
+    return (" ".join(s.text for s in raw),
+            [(w.start, t) for s in raw for w in s.words for t in stitched.words(w.word)])
+
+
+def timed(work, *args) -> tuple[object, float, float]:  # noqa: ANN001
+    """(result, wall seconds, CPU seconds of this process) of `work(*args)`."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    out = work(*args)
+    return out, time.perf_counter() - wall, time.process_time() - cpu
+
+
 def run_completeness(config: str) -> dict:
     """The completeness programme through one configuration (inside the child process)."""
     import jiwer
@@ -134,43 +159,41 @@ def run_completeness(config: str) -> dict:
 
     samples, placed = stitched.completeness_programme()
     reference = " ".join(r for _n, r, _o, _e in placed)
-    model = load_model(None, "cpu", CPU_THREADS)
-    started = time.perf_counter()
+    load_model(Settings().model, "cpu", CPU_THREADS)     # loading is not part of the timing
     if config == "sequential":
-        raw, _ = model.transcribe(audio.to_float(samples), language="en", beam_size=BEAM_SIZE,
-                                  word_timestamps=True)
-        raw = list(raw)
-        text = " ".join(s.text for s in raw)
-        words = [(w.start, t) for s in raw for w in s.words for t in stitched.words(w.word)]
+        (text, words), elapsed, cpu = timed(sequential, samples)
         coverage = None
     else:
-        settings = Settings(batched=config == "pipeline-batched", cpu_threads=CPU_THREADS,
-                            vocabulary=VOCABULARY, hotwords=config == "pipeline-hotwords")
-        result = transcribe_audio(samples, settings)
+        result, elapsed, cpu = timed(transcribe_audio, samples, settings_for(config))
         text = " ".join(s["body"] for s in result.segments)
         words = [(w["startTime"], t) for s in result.segments for w in s["words"]
                  for t in stitched.words(w["body"])]
         coverage = result.coverage.to_json()
-    elapsed = time.perf_counter() - started
     found, worst, missing = passage_figures(words, placed)
     normalise = EnglishTextNormalizer()
     return {"config": config, "seconds": len(samples) / audio.SAMPLE_RATE, "elapsed": elapsed,
+            "cpu": cpu, "load": os.getloadavg()[0],
             "found": found, "placed": len(placed), "onset_max": worst, "missing": missing,
             "wer": jiwer.wer(normalise(reference), normalise(text)), "coverage": coverage,
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-def run_long(path: str) -> dict:
-    """Decode and transcribe one long MP3 with the pipeline (inside the child process)."""
-    load_model(None, "cpu", CPU_THREADS)
+def run_long(config: str, path: str) -> dict:
+    """Decode and transcribe one long MP3, sequentially or with the pipeline (in the child)."""
+    load_model(Settings().model, "cpu", CPU_THREADS)
     loaded_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     decoded = audio.load_audio(Path(path))
     decode_s = time.perf_counter() - started
-    result = transcribe_audio(decoded.samples, Settings(cpu_threads=CPU_THREADS, vocabulary=VOCABULARY))
-    elapsed = time.perf_counter() - started
-    return {"seconds": decoded.seconds, "decode_s": decode_s, "elapsed": elapsed,
-            "segments": len(result.segments), "coverage": result.coverage.to_json(),
+    if config == "sequential":
+        _text, words = sequential(decoded.samples)
+        segments, coverage = len(words), None
+    else:
+        result = transcribe_audio(decoded.samples, settings_for(config))
+        segments, coverage = len(result.segments), result.coverage.to_json()
+    return {"config": config, "seconds": decoded.seconds, "decode_s": decode_s,
+            "elapsed": time.perf_counter() - started, "cpu": time.process_time() - cpu,
+            "load": os.getloadavg()[0], "segments": segments, "coverage": coverage,
             "model_mb": loaded_mb, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
@@ -180,31 +203,45 @@ def child(*args: str) -> dict | list:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def completeness() -> None:
-    rows = [child("completeness", config) for config in COMPLETENESS_CONFIGS]
-    seq = rows[0]
-    print(f"completeness programme: {seq['seconds']:.0f} s, {seq['placed']} placed passages "
-          f"(music intro, music break, four-times refrain, 30 s unbroken, sonnet, music outro)\n")
+def completeness(rounds: int, configs: list[str]) -> None:
+    """Each configuration `rounds` times, interleaved (sequential, pipeline, ..., sequential, ...),
+    so that the machine's load falls on all alike; speeds are medians, ratios are of medians."""
+    runs: dict[str, list[dict]] = {c: [] for c in configs}
+    for _ in range(rounds):
+        for config in configs:
+            runs[config].append(child("completeness", config))
+    seq = runs["sequential"]
+    first = seq[0]
+    print(f"completeness programme: {first['seconds']:.0f} s, {first['placed']} placed passages "
+          f"(music intro, music break, four-times refrain, 30 s unbroken, sonnet, music outro); "
+          f"{rounds} interleaved round(s), medians\n")
     print("| configuration | passages found | onset error max (s) | WER | x real time | "
-          "vs sequential | peak memory (MB) | coverage |")
-    print("|---|---|---|---|---|---|---|---|")
-    for row in rows:
+          "vs sequential (wall) | vs sequential (CPU) | peak memory (MB) | coverage | load avg |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    seq_wall, seq_cpu = median(r["elapsed"] for r in seq), median(r["cpu"] for r in seq)
+    for config in configs:
+        rows = runs[config]
+        row = rows[-1]
+        wall, cpu = median(r["elapsed"] for r in rows), median(r["cpu"] for r in rows)
         cover = f"{row['coverage']['percent']:.1f}%" if row["coverage"] else "-"
-        print(f"| {COMPLETENESS_CONFIGS[row['config']]} | {row['found']}/{row['placed']} | "
-              f"{row['onset_max']:.2f} | {row['wer']:.3f} | {row['seconds'] / row['elapsed']:.1f} | "
-              f"{seq['elapsed'] / row['elapsed']:.2f}x | {row['peak_mb']:.0f} | {cover} |")
+        loads = ", ".join(f"{r['load']:.1f}" for r in rows)
+        print(f"| {COMPLETENESS_CONFIGS[config]} | {row['found']}/{row['placed']} | "
+              f"{row['onset_max']:.2f} | {row['wer']:.3f} | {row['seconds'] / wall:.1f} | "
+              f"{seq_wall / wall:.2f}x | {seq_cpu / cpu:.2f}x | {max(r['peak_mb'] for r in rows):.0f} | "
+              f"{cover} | {loads} |")
         if row["missing"]:
-            print(f"|  missing: {'; '.join(row['missing'])} |||||||")
+            print(f"|  missing: {'; '.join(row['missing'])} |||||||||")
 
 
-def long_episodes(hours: list[float]) -> None:
+def long_episodes(hours: list[float], configs: list[str]) -> None:
     """MP3s as podcasts ship them (128 kbit/s stereo 44.1 kHz), looped from the programme."""
     import tempfile
 
     samples, _placed = stitched.completeness_programme()
-    print("| episode | decode (s) | decode + transcribe (s) | x real time | peak memory (MB) | "
-          "of which model loaded (MB) | coverage |")
-    print("|---|---|---|---|---|---|---|")
+    print("| episode | configuration | decode (s) | decode + transcribe (s) | x real time | "
+          "vs sequential (wall) | vs sequential (CPU) | peak memory (MB) | of which model (MB) | "
+          "coverage | load avg |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
         wav = Path(folder) / "programme.wav"
         subprocess.run([audio.FFMPEG, "-nostdin", "-v", "error", "-f", "s16le", "-ar", "16000",
@@ -214,11 +251,17 @@ def long_episodes(hours: list[float]) -> None:
             subprocess.run([audio.FFMPEG, "-nostdin", "-v", "error", "-stream_loop", "-1", "-i",
                             str(wav), "-t", str(h * 3600), "-ar", "44100", "-ac", "2",
                             "-c:a", "libmp3lame", "-b:a", "128k", str(mp3)], check=True)
-            row = child("long", str(mp3))
+            seq = None
+            for config in configs:
+                row = child("long", config, str(mp3))
+                seq = seq or row
+                cover = f"{row['coverage']['percent']:.1f}%" if row["coverage"] else "-"
+                print(f"| {row['seconds'] / 60:.0f} min | {config} | {row['decode_s']:.1f} | "
+                      f"{row['elapsed']:.0f} | {row['seconds'] / row['elapsed']:.1f} | "
+                      f"{seq['elapsed'] / row['elapsed']:.2f}x | {seq['cpu'] / row['cpu']:.2f}x | "
+                      f"{row['peak_mb']:.0f} | {row['model_mb']:.0f} | {cover} | {row['load']:.1f} |",
+                      flush=True)
             mp3.unlink()
-            print(f"| {row['seconds'] / 60:.0f} min | {row['decode_s']:.1f} | {row['elapsed']:.0f} | "
-                  f"{row['seconds'] / row['elapsed']:.1f} | {row['peak_mb']:.0f} | {row['model_mb']:.0f} | "
-                  f"{row['coverage']['percent']:.1f}% |", flush=True)
 
 
 def clips(quick: bool) -> None:
@@ -248,22 +291,27 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("programme", nargs="?", default="completeness",
                         choices=("completeness", "long", "clips"))
-    parser.add_argument("--hours", default="0.1667,1,3", help="long: episode lengths in hours")
+    parser.add_argument("--hours", default="1,3", help="long: episode lengths in hours")
+    parser.add_argument("--rounds", type=int, default=2, help="completeness: interleaved rounds")
+    parser.add_argument("--configs", default="",
+                        help="comma-separated configurations (default: all; sequential always first)")
     parser.add_argument("--quick", action="store_true", help="clips: no 10-minute programme")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         kind, value, *rest = args.child
-        out = {"completeness": run_completeness, "long": run_long,
+        out = {"completeness": run_completeness, "long": lambda c: run_long(c, rest[0]),
                "clips": lambda c: run_config(c, "--quick" in rest)}[kind](value)
         print(json.dumps(out))
         return
     print(f"tiny.en int8, {CPU_THREADS} CPU threads, {os.cpu_count()} cores, "
-          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n")
+          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}\n")
+    chosen = [c for c in args.configs.split(",") if c and c != "sequential"]
     if args.programme == "completeness":
-        completeness()
+        completeness(args.rounds, ["sequential"] + (chosen or list(COMPLETENESS_CONFIGS)[1:]))
     elif args.programme == "long":
-        long_episodes([float(h) for h in args.hours.split(",")])
+        long_episodes([float(h) for h in args.hours.split(",")], ["sequential"] + (chosen or ["pipeline"]))
     else:
         clips(args.quick)
 

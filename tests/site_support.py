@@ -115,6 +115,8 @@ WORDS_FROM_ELSEWHERE = "007-words-from-elsewhere"     # remembered sentences, ac
 INAUGURAL = "008-inaugural-address"                     # "ask not what your country can do ..."
 NO_RANGE = "009-host-without-range"                     # its audio host ignores HTTP Range
 HALF_REMEMBERED = "010-staying-with-the-hard-days"      # compounds, contractions, British spellings (search cases)
+GETTYSBURG = "011-lincoln-at-gettysburg"                # the review's half-remembered texts (issue 17)
+FIRST_INAUGURAL = "012-nothing-to-fear"
 
 
 def jfk_reference() -> str:
@@ -176,6 +178,12 @@ def make_fixture_episodes(episodes_dir: Path, media_url: str, no_range_url: str 
         episodes_dir, HALF_REMEMBERED, title="Staying with the hard days", number=10, date="2025-02-22",
         duration=80.0, audio_url=f"{media_url}sonnet002.mp3", segments=remembered["segments"], notes="",
     )
+    for slug, title, number, name in ((GETTYSBURG, "Lincoln at Gettysburg", 11, "gettysburg"),
+                                      (FIRST_INAUGURAL, "Nothing to fear: a first inaugural", 12, "first-inaugural")):
+        speech = json.loads((DATA / f"{name}.json").read_text(encoding="utf-8"))
+        write_episode(episodes_dir, slug, title=title, number=number, date=f"2025-01-{number:02d}",
+                      duration=speech["segments"][-1]["endTime"], audio_url=f"{media_url}sonnet003.mp3",
+                      segments=speech["segments"], notes="")
     if no_range_url:
         write_episode(
             episodes_dir, NO_RANGE, title="Sonnet 1 from a host that cannot seek", number=9, date="2025-02-15",

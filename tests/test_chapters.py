@@ -131,3 +131,28 @@ def test_a_broken_hand_edit_is_refused_and_the_last_good_chapters_stay_published
     assert "chapters_error" not in episode(project)[1]
     assert chapters.published(folder) == folder / "chapters.json"
     assert "Fixed" in (folder / chapters.LAST_GOOD_FILE).read_text()
+
+
+GOOD = '{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "Welcome"}]}'
+
+
+@pytest.mark.parametrize("saved, says", [
+    # what editors on Windows and phones save, and the slips people make by hand
+    (("\ufeff" + GOOD.replace(", ", ",\r\n")).encode(), None),            # BOM and CRLF
+    (GOOD.encode("utf-16"), None),                                         # Notepad's "Unicode"
+    (GOOD.replace("Welcome", "Caf\u00e9").encode("cp1252"), ":1:65: not UTF-8 text"),
+    (GOOD.replace('"startTime": 0', '"startTime": NaN').encode(), "NaN is not a number"),
+    (GOOD.replace('"Welcome"}', '"Welcome"},').encode(), "a comma after the last item"),
+    (GOOD.replace('"Welcome"', "\u201cWelcome\u201d").encode(), ":1:61: not valid JSON: "
+                                                                  "Expecting value: curly quotes"),
+    (GOOD.replace("0,", '"12:30",').encode(), "write seconds, e.g. 750"),
+])
+def test_hand_edits_as_editors_save_them(tmp_path: Path, saved: bytes, says: str | None) -> None:
+    path = tmp_path / store.CHAPTERS_FILE
+    path.write_bytes(saved)
+    if says is None:
+        assert chapters.read_manual(path, "chapters.json")["chapters"][0]["startTime"] == 0
+        return
+    with pytest.raises(chapters.ChaptersError, match="chapters not applied: chapters.json") as caught:
+        chapters.read_manual(path, "chapters.json")
+    assert says in str(caught.value), caught.value

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import programme
-from companion.pipeline import audio, store
+from companion.pipeline import audio, corrections, store
 from companion import cli
 from companion.pipeline.sync import Outcome, set_review
 from companion.pipeline.transcribe import Coverage, Settings, decode_spans, drop_loops, transcribe_audio, uncovered
@@ -70,6 +70,11 @@ def test_music_bed_intro_break_and_outro(tmp_path: Path) -> None:
         for word in segment["words"]:
             assert any(a <= word["startTime"] <= b for a, b in speech), f"a word in the music: {word}"
     assert result.coverage.percent >= 95 and not result.coverage.review_reasons(True)
+    # the model's own signals stay on the result, in true time (packed windows mapped back)
+    decoded = result.decoded
+    assert decoded and [d.start for d in decoded] == sorted(d.start for d in decoded)
+    assert all(any(a <= d.start <= b for a, b in speech) for d in decoded)
+    assert all(d.avg_logprob <= 0 and 0 <= d.no_speech_prob <= 1 and d.compression_ratio > 0 for d in decoded)
 
 
 @pytest.mark.model
@@ -165,12 +170,13 @@ def test_needs_review_until_the_maintainer_accepts_the_stretch(tmp_path: Path) -
     record["status"] = store.STATUS_TRANSCRIBED
     record["coverage"] = Coverage(speech_s=300.0, covered_s=292.0, empty=[(200.0, 208.0)]).to_json()
     outcome = Outcome(slug="s", title="t", new=True, state="transcribed")
-    set_review(record, tmp_path, True, outcome)
+    set_review(record, corrections.load(tmp_path / store.CORRECTIONS_FILE), True, outcome)
     assert record["status"] == store.STATUS_NEEDS_REVIEW and outcome.state == "needs-review"
     assert "3:20-3:28" in " ".join(record["review"])
     (tmp_path / store.CORRECTIONS_FILE).write_text(
         'accept:\n  - from: "3:19"\n    to: "3:30"\n    reason: theme song\n')
-    set_review(record, tmp_path, True, Outcome(slug="s", title="t", new=False, state="unchanged"))
+    set_review(record, corrections.load(tmp_path / store.CORRECTIONS_FILE), True,
+               Outcome(slug="s", title="t", new=False, state="unchanged"))
     assert record["status"] == store.STATUS_TRANSCRIBED and record["review"] == []
     json.dumps(record)                    # episode.json stays plain JSON
 

@@ -82,10 +82,54 @@ def test_corrections_that_match_nothing_are_reported() -> None:
      "given twice (first at line 1)"),
     ("- find: a\n", "1:1", "the file must be the lists replace, segments, speakers and accept"),
     ("replace: !!python/object/apply:os.system [ls]\n", "1:10", "not valid YAML"),
+    # ` #` starts a YAML comment: `Episode #5` would silently become `Episode`, `#5` empty
+    ("replace:\n  - find: Episode #5\n    with: Episode five\n", "2:19",
+     "this value would be 'Episode': put it in quotes (find: \"Episode #5\")"),
+    ("replace:\n  - find: #5\n    with: five\n", "2:11", "would be empty: put it in quotes"),
+    ("segments:\n  - start: 10\n    text: See note #2\n", "3:20", "(text: \"See note #2\")"),
+    # a word processor's curly quotes are text to YAML: they would find nothing, or be inserted
+    ("replace:\n  - find: \u201cTaurens\u201d\n    with: Torrens\n", "2:11", "curly quotes"),
+    ("segments:\n  - start: \u201c12:30\u201d\n    text: x\n", "2:12", "curly quotes"),
+    # YAML's booleans and nulls: the message says how to mean the word
+    ("replace:\n  - find: true\n    with: x\n", "2:11", "put it in quotes to mean the word "
+                                                       "(find: \"true\")"),
+    ("replace:\n  - find: ~\n    with: x\n", "2:5", "'~', which YAML reads as empty"),
+    # names that are blank and stretches that end before they start would silently do nothing
+    ("speakers:\n  - from: 0\n    to: 10\n    name: ' '\n", "4:11", "name is blank"),
+    ("speakers:\n  - from: 10:00\n    to: 5:00\n    name: X\n", "3:9",
+     "to (5:00) must be after from (10:00)"),
+    ("accept:\n  - from: 1:00\n    to: 1:00\n", "3:9", "must be after from"),
 ])
 def test_bad_files_say_where_and_what(text: str, where: str, says: str) -> None:
     message = refused(text)
     assert f"{NAME}:{where}: " in message and says in message, message
+
+
+@pytest.mark.parametrize("text", [
+    "replace:\n  - find: Taurens   # the town's name\n    with: Torrens\n",   # a real comment
+    "replace:\n  - find: um\n    with:    # deletes it\n",
+    "replace:\n  - find: \"Episode #5\"\n    with: 'Ep. #5'\n",               # quoted
+    "speakers:\n  - from: 0\n    to: 62:03\n    name: Tony\u2019s guest\n",   # 62:03, ’ inside
+    "", "# only comments\n# here\n", corrections.TEMPLATE,
+])
+def test_comments_quotes_and_empty_files_are_fine(text: str) -> None:
+    corrections.parse(text, NAME)
+
+
+def test_each_fault_is_said_once() -> None:
+    message = refused("replace:\n  - fnd: a\n")     # jsonschema reports each missing key apart
+    assert message.count("needs 'find' and 'with'") == 1, message
+
+
+@pytest.mark.parametrize("encoded", [
+    "\ufeffreplace:\r\n  - find: Taurens\r\n    with: Torrens\r\n".encode(),   # BOM, CRLF
+    "replace:\r\n  - find: Taurens\r\n    with: Torrens\r\n".encode("utf-16"),  # Notepad
+])
+def test_what_windows_editors_save_is_read(tmp_path: Path, encoded: bytes) -> None:
+    path = tmp_path / "corrections.yml"
+    path.write_bytes(encoded)
+    fixed, _ = corrections.apply(SEGMENTS, corrections.load(path, NAME))
+    assert fixed[0]["body"] == "Welcome to the show from Torrens."
 
 
 def test_every_fault_is_listed_in_file_order() -> None:
@@ -114,8 +158,8 @@ def test_huge_and_non_utf8_files_are_refused(tmp_path: Path) -> None:
     path.write_bytes(b"# " + b"x" * corrections.MAX_FILE_BYTES)
     with pytest.raises(corrections.CorrectionsError, match="bytes, more than"):
         corrections.load(path, NAME)
-    path.write_bytes(b"replace:\n  - find: caf\xe9\n    with: x\n")
-    with pytest.raises(corrections.CorrectionsError, match=f"{NAME}:2:14: not UTF-8"):
+    path.write_bytes("replace:\n  - find: caf\u00e9\n    with: x\n".encode("cp1252"))
+    with pytest.raises(corrections.CorrectionsError, match=f"{NAME}:2:14: not UTF-8.*Notepad"):
         corrections.load(path, NAME)
 
 
@@ -147,5 +191,6 @@ def test_the_guide_shows_the_files_and_messages_the_code_has() -> None:
     for example in examples:
         corrections.parse(example)
     for wording in ("corrections not applied", "did you mean", "aliases", "is given twice",
-                    "is empty", "makes the transcript more than"):
+                    "is empty", "makes the transcript more than", "as the start of a comment",
+                    "curly quotes", "must be after"):
         assert wording in guide, wording

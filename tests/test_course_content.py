@@ -53,7 +53,7 @@ def test_every_listen_stretch_is_inside_a_published_episode(path: Path) -> None:
     assert calls, f"{path.name}: no Listen box"
     episodes = published_episodes()
     for key, start, end in course_time.stretches(text):
-        episode = course_time._find(episodes, key)
+        episode = course_time.find_episode(episodes, key)
         assert episode is not None, f"{path.name}: listen({key!r}) names an unpublished episode"
         duration = episode.get("duration")
         assert duration is not None and (end or start) <= float(duration), \
@@ -70,7 +70,7 @@ def test_every_syllabus_stretch_is_inside_a_published_episode() -> None:
         for item in week.bundle.items:
             if item.kind != bundles.EPISODE:
                 continue
-            episode = course_time._find(episodes, item.ref)
+            episode = course_time.find_episode(episodes, item.ref)
             assert episode is not None, f"{week.title}: names unpublished episode {item.ref}"
             if item.end is not None:
                 assert item.end <= float(episode["duration"]), f"{week.title}: {item.token()}"

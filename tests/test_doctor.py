@@ -72,7 +72,7 @@ def test_an_unreachable_feed_fails_and_names_the_setting(project, capsys, no_bac
 def test_a_page_that_is_not_a_feed_fails(project, host) -> None:
     set_feed(project, host.add("page.html", b"<html><body>hello</body></html>"))
     row = rows(doctor.run())["feed"]
-    assert row.status == doctor.FAIL and "not an RSS" in row.detail
+    assert row.status == doctor.FAIL and "returned a web page" in row.detail
 
 
 def test_a_healthy_machine_passes(project, host, capsys) -> None:

@@ -17,7 +17,7 @@ import bibtexparser
 import pytest
 import rispy
 
-from companion.course import apa, exports, moment
+from companion.course import apa, citemeta, exports, moment
 from course_support import course_site  # noqa: F401
 
 
@@ -307,3 +307,33 @@ def test_a_stretch_is_cited_with_its_time_stamp_beside_the_reference() -> None:
     assert "(Bailey, 2024b, 1:02:03\u20131:06:40)" in html
     assert f'href="{episode["URL"]}#t=1:02:03,1:06:40"' in html
     assert apa.reference(episode) in html, "the reference cites the whole episode, unchanged"
+
+
+@pytest.mark.parametrize("host, intext, names", [
+    ("Tony Bailey", "(Bailey, 2025, 1:02:03)", "Bailey, T. (Host)."),
+    ("{Recovery Collective}", "(Recovery Collective, 2025, 1:02:03)", "Recovery Collective (Host)."),
+    ("Tony Bailey and Sam Lee", "(Bailey & Lee, 2025, 1:02:03)", "Bailey, T., & Lee, S. (Hosts)."),
+    ("Bailey, Tony; Lee, Sam", "(Bailey & Lee, 2025, 1:02:03)", "Bailey, T., & Lee, S. (Hosts)."),
+    ("Maria de la Cruz", "(de la Cruz, 2025, 1:02:03)", "de la Cruz, M. (Host)."),
+])
+def test_hosts_as_written_in_mkdocs_yml_are_cited_as_apa_names_them(host: str, intext: str, names: str) -> None:
+    """A group host stays one name (not 'Collective, R.'); two hosts are two authors in every export."""
+    episode = {"title": "Ep", "date": "2025-03-08", "episode": 2, "slug": "s"}
+    entry = {**citemeta.episode_entry(episode, "https://x.org/episodes/s/", "Fall From Grace", host),
+             "year_suffix": ""}
+    assert moment.intext(entry, 3723) == intext
+    assert apa.plain(apa.reference(entry)).startswith(names)
+    hosts = [line for line in exports.ris([entry]).splitlines() if line.startswith("A2  - ")]
+    assert len(hosts) == len(entry["author"]), "one A2 (performer: Zotero's main creator of audio) per host"
+
+
+def test_a_citation_whose_letter_moved_is_named_with_its_new_label() -> None:
+    """An undated episode by the host joins the site: the host's undated essay becomes n.d.-a, and
+    the build's warning names that label for the prose that still says (Bailey, n.d.)."""
+    essay = {"id": "baileynd", "type": "webpage", "author": [{"family": "Bailey", "given": "T."}],
+             "title": "[Essay on AI as therapy]", "year_suffix": "a"}
+    [cited] = apa.find_citations("As the host argues (Bailey, n.d.), ...")
+    assert not apa.matches(cited, essay) and apa.relettered(cited, essay)
+    assert apa.intext(essay) == "Bailey, n.d.-a"
+    [other] = apa.find_citations("(Bailey, 2019)")
+    assert not apa.relettered(other, essay)

@@ -177,6 +177,14 @@ def test_a_merge_keeps_the_maintainers_corrections(single: Path, tmp_path: Path)
     assert [slug for slug, _ in refused.refused] == [FIRST_SLUG] and not refused.merged
     assert store.read_json(here / FIRST_SLUG / store.EPISODE_FILE)["guid"] == "sample-sonnet-002"
 
+    # A broken corrections.yml here: the merge says so once, with file, line and column.
+    mine.write_text("replce:\n  - find: winters\n    with: WINTERS\n")
+    newer = record | {"transcribed_at": "3001-01-01T00:00:00+00:00"}
+    store.write_json_atomic(elsewhere / FIRST_SLUG / store.EPISODE_FILE, newer)
+    broken = merge([tmp_path / "elsewhere"], here)
+    assert [w.split(": ", 1)[1].split(f"{mine}:1:1: ")[0] for w in broken.warnings] == \
+        ["corrections not applied: "], broken.warnings
+
 
 def test_a_budget_keeps_what_it_finished_and_the_next_run_does_only_the_rest(
         host, tmp_path: Path) -> None:

@@ -74,6 +74,12 @@ def test_listen_macro_links_to_the_moment_or_degrades(tmp_path: Path) -> None:
     assert "Why a &lt;machine&gt; can&#x27;t say no, 8:00–15:30</a> (7 min 30 s)" in out
     assert "The host on &lt;refusal&gt;" in out
     assert 'href="../../episodes/003-why-no/#t=12:30"' in out
+    # Each box cites its stretch as every other place does (course/moment.py); built without
+    # site_url, the link works from the page and lecturer.js shows the address absolute.
+    assert "In text: (Bailey, 2025, 8:00–15:30)" in out and "In text: (Bailey, 2025, 12:30)" in out
+    assert ('Stretch 8:00–15:30: <a href="../../episodes/003-why-no/#t=8:00,15:30">'
+            "episodes/003-why-no/#t=8:00,15:30</a>") in out
+    assert 'data-cite-url="episodes/003-why-no/" data-cite-relative="true"' in out
     # An unpublished episode, or no episode at all: the neutral box, with nothing invented about it.
     pending = out.count("A listening suggestion will appear here once the episode is published.")
     assert pending == 2, pending

@@ -243,7 +243,10 @@ def test_kill_9_mid_transcription_then_rerun_finishes(project, host) -> None:
     assert all(e["status"] != "transcribed" or (project / "episodes" / e["slug"] /
                "transcript.json").is_file() for e in records(project).values())
     assert cli.main(["sync", "--feed", feed]) == 0
-    assert {e["status"] for e in records(project).values()} == {"transcribed"}
+    # Apollo 11 radio is English recognised badly: needs-review, for that reason alone
+    assert {e["status"] for e in records(project).values()} <= set(store.HAS_TRANSCRIPT)
+    assert all(e["status"] == "transcribed" or "recognised badly" in " ".join(e["review"])
+               for e in records(project).values())
 
 
 def test_a_second_sync_at_once_exits_with_a_message(project, host, capsys) -> None:
@@ -261,7 +264,7 @@ def test_feed_level_errors_exit_2_with_what_to_do(project, host, capsys) -> None
     assert cli.main(["sync", "--feed", "/no/such/[/x]feed.xml"]) == 2   # brackets are not markup
     assert "[/x]feed.xml" in capsys.readouterr().err
     assert cli.main(["sync", "--feed", host.add("page.html", b"<html>hi</html>")]) == 2
-    assert "not an RSS" in capsys.readouterr().err
+    assert "returned a web page" in capsys.readouterr().err
 
 
 def test_a_model_that_cannot_load_stops_the_run(project, host, capsys, tmp_path) -> None:

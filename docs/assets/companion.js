@@ -577,6 +577,7 @@
   const MAX_SUGGESTIONS = 3;          // "Did you mean" words offered
   const MAX_PARTIAL_WORDS = 12;       // words of a query left out one at a time (one Pagefind search each)
   const SENTENCE_WORDS = 5;           // a query this long is a remembered sentence: its words belong together
+  const STOP_SLACK = 2;                // words a remembered line of common words may have dropped or added
   const PARTIAL_PAGES = 24;           // pages scored for a partial match
   const WINDOW_WORDS = 30;            // a remembered line: its words lie this close together
   const INFLECTIONS = ["s", "es", "ed", "d", "ing", "er", "ers", "ly"];   // endings Pagefind's stemmer strips
@@ -735,7 +736,9 @@
     if (!best.count) return { count: 0, span: Infinity, at: 0 };
     const inside = hits.slice(best.lo, best.hi + 1);
     const content = inside.find((h) => terms[h.j].some((t) => !STOP_WORDS.has(t)));
-    return { count: best.count, span: best.span, at: (content || inside[0]).index };
+    // Common words only: the stretch starts where the query's first word does ("it" of "it is for us").
+    const first = inside.find((h) => h.j === 0);
+    return { count: best.count, span: best.span, at: (content || first || inside[0]).index };
   }
 
   /** Does a word the index matched stand for the query term (the same word, an inflection, a stem)? */
@@ -943,7 +946,10 @@
       // A remembered sentence that no page holds as a phrase may have a word wrong ("for the country"):
       // pages that hold every word somewhere must not outrank the one holding most of them together.
       const sentence = plan.terms.length >= SENTENCE_WORDS && !entries.some((e) => e.phrase);
-      if ((!strong || sentence) && !plan.stopOnly && !plan.quoted && plan.terms.length >= 2) {
+      // A sentence of only common words ("it is for us to be here") is still a remembered line: a
+      // stretch holding nearly all of them nearly in a row says more than any one of them.
+      const forgive = !plan.stopOnly || (sentence && !alt.spelling);
+      if ((!strong || sentence) && forgive && !plan.quoted && plan.terms.length >= 2) {
         const partial = await this.partial(pf, plan, alt, options);
         if (seq !== this.seq) return;
         if (partial.length) { this.showPartial(seq, q, plan, partial, strong); return; }
@@ -1002,7 +1008,7 @@
      * the stretch holding most of the query's words closest together. [{d, window}], best first.
      */
     async partial(pf, plan, alt, options) {
-      const base = plan.terms.slice(0, MAX_PARTIAL_WORDS);
+      const base = [...new Set(plan.terms)].slice(0, MAX_PARTIAL_WORDS);    // "to be or not to be": each word once
       const fixes = new Map((alt.suggestions || []).map(({ from, to }) => [fold(from), to]));
       const terms = base.map((t) => [t, ...(fixes.get(t) || [])]);
       const queries = new Set();
@@ -1019,9 +1025,11 @@
       }));
       const candidates = [...score.values()].sort((a, b) => b.votes - a.votes || a.rank - b.rank).slice(0, PARTIAL_PAGES);
       const data = await Promise.all(candidates.map((c) => c.result.data()));
-      const needed = Math.max(2, Math.ceil(base.length / 2));
+      // Common words are on every page: only all but one of them, nearly in a row, is a match.
+      const needed = plan.stopOnly ? base.length - 1 : Math.max(2, Math.ceil(base.length / 2));
+      const widest = plan.stopOnly ? base.length + STOP_SLACK : Infinity;
       return data.map((d, i) => ({ d, order: i, window: bestWindow(d.content.split(/\s+/), terms) }))
-        .filter((p) => p.window.count >= needed)
+        .filter((p) => p.window.count >= needed && p.window.span <= widest)
         .sort((a, b) => b.window.count - a.window.count || listing(a.d) - listing(b.d)
           || a.window.span - b.window.span || a.order - b.order);
     }

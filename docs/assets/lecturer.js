@@ -249,6 +249,22 @@
   }
   window.ffgCite.stretchCitation = stretchCitation;
 
+  /**
+   * A citation or reference written at build time (moment.citation_html in listen() boxes and cite(),
+   * a module's References) on a copy built without site_url gives a site page's address without a
+   * domain: show it, and link it, absolute from the page's own address, as the "Cite this" box does.
+   */
+  function absoluteAddresses(el) {
+    const rawUrl = el.dataset.citeUrl;
+    const url = siteUrl(rawUrl, true);
+    for (const a of el.querySelectorAll("a")) {
+      if (!a.textContent.startsWith(rawUrl)) continue;
+      a.textContent = url + a.textContent.slice(rawUrl.length);
+      a.setAttribute("href", a.textContent);
+    }
+    delete el.dataset.citeRelative;
+  }
+
   /* ---- bundle builder and viewer ---- */
   function minutesText([lo, hi]) {
     return lo === hi ? `about ${lo} min` : `about ${lo}–${hi} min`;
@@ -541,6 +557,7 @@
     pageController = new AbortController();
     pageSignal = pageController.signal;
     document.querySelectorAll(".ffg-cite").forEach(setupCiteBox);
+    document.querySelectorAll('[data-cite-relative="true"]:not(.ffg-cite)').forEach(absoluteAddresses);
     document.querySelectorAll("[data-print]").forEach((b) => b.addEventListener("click", () => window.print()));
     const bundle = document.getElementById("ffg-bundle");
     if (bundle) setupBundlePage(bundle);

@@ -313,7 +313,9 @@ def main(argv: list[str] | None = None) -> int:
     from companion.pipeline.transcribe import ModelError
 
     args = parser().parse_args(argv)
-    console = Console(stderr=True)
+    # In a log (CI, a file) a line is never folded at 80 columns: a "file:line:column" or a URL cut in
+    # two cannot be clicked or searched for. A terminal still wraps as usual.
+    console = Console(stderr=True, soft_wrap=not sys.stderr.isatty())
     try:
         return args.run(args, console)
     except (ProjectError, SyncError, SiteError) as exc:

@@ -131,7 +131,7 @@ def check_feed(source: str, fetch: Callable[..., http.Response] = http.fetch) ->
     except OSError as exc:
         return Check("feed", FAIL, f"cannot read {source}: {exc.strerror}")
     except feed.FeedError as exc:
-        return Check("feed", FAIL, f"{source} answers but is {exc}: is it the RSS address?")
+        return Check("feed", FAIL, f"{source}: {exc}")   # the message names what it is, and what to do
     return Check("feed", OK, f"{source}: {len(parsed.items)} episodes")
 
 

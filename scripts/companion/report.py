@@ -68,12 +68,16 @@ def summary(report: Report) -> Table:
     table.add_column()
     table.add_column(overflow="fold")      # a file:line:column to fix is shown whole
     table.add_row("feed", "unchanged (304)" if report.feed_status == 304 else "fetched")
+    if report.pages > 1:
+        table.add_row("feed pages read (RFC 5005)", str(report.pages))
     table.add_row("episodes in feed", str(len(outcomes)))
+    if report.left_feed:
+        table.add_row("[yellow]no longer in the feed[/] (kept)", str(len(report.left_feed)))
     table.add_row("new", str(sum(o.new for o in outcomes)))
     table.add_row("unchanged", str(count("unchanged")))
     table.add_row("corrections re-applied", str(count("corrected")))
     table.add_row("transcribed", str(count("transcribed")))
-    table.add_row("needs review (speech may be missing)", str(count("needs-review")))
+    table.add_row("needs review (speech missing or maybe not English)", str(count("needs-review")))
     table.add_row("publisher transcripts imported", str(count("imported")))
     table.add_row("text-only (no audio)", str(count("no-audio")))
     table.add_row("failed", str(count("failed")))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import quote
 from typing import Iterable
 
@@ -475,6 +475,18 @@ def matches(cited: Cited, entry: Entry) -> bool:
     if cited.et_al:
         return len(surnames) >= ET_AL_FROM or incomplete(entry)
     return [n.casefold() for n in cited.names[1:]] == surnames[1:]
+
+
+def _without_letter(label: str) -> str:
+    return re.sub(r"(?<=\d)[a-z]$|-[a-z]$", "", label)
+
+
+def relettered(cited: Cited, entry: Entry) -> bool:
+    """Whether a citation points at this entry but for its year letter: '(Bailey, n.d.)' for a work
+    now labelled n.d.-b because an episode by the same author and year joined the site."""
+    label = year(entry)
+    return (cited.year != label and _without_letter(cited.year) == _without_letter(label)
+            and matches(replace(cited, year=label), entry))
 
 
 def resolve(citations: Iterable[Cited], entries: dict[str, Entry]) -> tuple[set[str], list[Cited]]:

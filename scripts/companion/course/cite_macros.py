@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from mkdocs.utils import get_relative_url
+
 from companion.course import apa, bundles, moment
 from companion.timecode import format_clock
 
@@ -26,9 +28,10 @@ def _episode_missing(ref: str, podcast: str) -> str:
     return f"Episode {ref} of <i>{podcast}</i> (not yet on this site)."
 
 
-def reference(plugin: Any, what: str, start: str = "", end: str = "") -> str:
+def reference(plugin: Any, what: str, start: str = "", end: str = "", here: str = "") -> str:
     """The APA reference for a module ('m3'), an episode ('e7') or a source key; with a start and
-    an end, the citation of that stretch of the episode (`moment.citation_html`)."""
+    an end, the citation of that stretch of the episode (`moment.citation_html`), its link relative
+    to the page at URL `here` (so it works on a copy built without `site_url`)."""
     if what in plugin.library:
         return apa.reference(plugin.library[what])
     item = bundles.parse_item(what)
@@ -39,7 +42,9 @@ def reference(plugin: Any, what: str, start: str = "", end: str = "") -> str:
         raise KeyError(f"cite({what!r}): no such module, episode or bibliography key.")
     if not (start and end):
         return record["apa_html"]
-    return moment.citation_html(record["entry"], bundles.seconds(start), bundles.seconds(end))
+    return moment.citation_html(record["entry"], bundles.seconds(start), bundles.seconds(end),
+                                href=get_relative_url(record["site_path"], here),
+                                relative=bool(record["relative_url"]))
 
 
 def week_markdown(plugin: Any, week: bundles.Week) -> str:
@@ -68,7 +73,7 @@ def register(env: Any) -> None:
     @env.macro
     def cite(what: str, start: str = "", end: str = "") -> str:
         """APA 7 reference: cite("m3"), cite("e7", "12:30", "18:00"), cite("flueckiger2018")."""
-        return reference(_plugin(env), what, start, end)
+        return reference(_plugin(env), what, start, end, env.page.url if env.page is not None else "")
 
     @env.macro
     def course_downloads() -> str:

@@ -42,6 +42,23 @@ def person(name: str) -> dict[str, str]:
     return {**entry, "suffix": suffix} if suffix else entry
 
 
+HOST_SEPARATORS = re.compile(r"\s*;\s*|\s+(?:and|&)\s+")
+
+
+def hosts(text: str) -> list[dict[str, str]]:
+    """The hosts named in mkdocs.yml (`extra.podcast.host`) as CSL names, in order.
+
+    Several hosts are separated by 'and', '&' or ';' ('Tony Bailey and Sam Lee', 'Bailey, Tony;
+    Lee, Sam'), as BibTeX and citeproc-js separate names. A group, collective or organisation
+    written in braces ('{Recovery Collective}', BibTeX's mark for a corporate name, which Zotero's
+    BibTeX import also reads as one field) stays one literal name, never 'Collective, R.'.
+    """
+    text = " ".join(text.split())
+    if text.startswith("{") and text.endswith("}") and "}" not in text[1:-1]:
+        return [{"literal": text[1:-1].strip()}] if text[1:-1].strip() else []
+    return [person(part) for part in HOST_SEPARATORS.split(text) if part.strip()]
+
+
 def module_entry(meta: dict[str, Any], url: str, author: str, course: str, date: str) -> Entry:
     entry: Entry = {
         "id": f"module-{meta['module']}",
@@ -61,7 +78,7 @@ def episode_entry(episode: dict[str, Any], url: str, podcast: str, host: str) ->
     entry: Entry = {
         "id": f"episode-{episode['slug']}",
         "type": "broadcast",
-        "author": [person(host)] if host else [{"literal": podcast}],
+        "author": hosts(host) or [{"literal": podcast}],
         "title": str(episode.get("title") or episode["slug"]),
         "container-title": podcast,
         "genre": PODCAST_GENRE,

@@ -119,6 +119,7 @@ class Module:
     references: list[Entry] = field(default_factory=list)
     selfcheck: list[selfcheck.Question] = field(default_factory=list)
     body: str = ""                   # the Markdown after the front matter
+    listens: list[str] = field(default_factory=list)    # episode keys its listen() boxes name
 
     @property
     def number(self) -> int:
@@ -223,6 +224,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         # (a bundle link shared last term must still point at the same episode).
         for slug, episode in sorted(self.episodes.items(), key=lambda i: i[1].get("date") or ""):
             self.add_episode(slug, episode)
+        self.list_listened_episodes()
         self.flag_unretrievable()
         self.letter_works()
         glossary = files.get_file_from_path(self.config.glossary_page)
@@ -241,8 +243,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                               "front matter; remove it: the times are worked out from the module's "
                               "text and Listen stretches, so every page shows the same figure.")
         meta["reading_minutes"] = course_time.reading_minutes(course_time.words(file.content_string))
-        meta["listening_minutes"] = course_time.listening_minutes(
-            course_time.stretches(file.content_string), self.episodes)
+        stretches = course_time.stretches(file.content_string)
+        meta["listening_minutes"] = course_time.listening_minutes(stretches, self.episodes)
         check_front_matter(file.src_uri, meta)
         unknown = [k for k in meta["references"] if k not in self.library]
         if unknown:
@@ -256,7 +258,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             questions = selfcheck.questions(file.content_string, self.renderer)
         except selfcheck.SelfCheckError as exc:
             raise PluginError(f"companion-course: docs/{file.src_uri}: {exc}") from exc
-        module = Module(file.src_uri, file.url, meta, entry, refs, questions, body)
+        module = Module(file.src_uri, file.url, meta, entry, refs, questions, body,
+                        listens=[key for key, _, _ in stretches])
         self.modules[file.src_uri] = module
         self.cites[module.ident] = self.cite_record("module", module.ident, f"module-{module.number}", entry)
         self.cites[module.ident].update(
@@ -274,6 +277,17 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 f'download>{label}</a>' for kind, label in EXPORT_LABELS.items())
         return (f"Download these references: {links(f'module-{module.number}-references')}. "
                 f"The whole course bibliography: {links(BIBLIOGRAPHY_STEM)}. {DOWNLOADS_ADVICE}")
+
+    def list_listened_episodes(self) -> None:
+        """Add to each module's references the published episodes its Listen boxes cite: a Listen
+        box gives the stretch's in-text citation, and APA 7 (section 8.1) wants every work cited in
+        the text in the reference list, so the module page, its downloads and the cartridge list it."""
+        for module in self.modules.values():
+            for key in module.listens:
+                episode = course_time.find_episode(self.episodes, key)
+                record = self.episode_cites.get(str(episode["slug"])) if episode else None
+                if record is not None and all(r is not record["entry"] for r in module.references):
+                    module.references.append(record["entry"])
 
     def letter_works(self) -> None:
         """Letter every work the site cites (sources, modules, episodes) that shares its authors
@@ -302,7 +316,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             record = self.cites[module.ident]
             record.update(self.rendered_fields(module.entry),
                           jsonld=citemeta.module_json_ld(module.entry, module.meta, module.references),
-                          references=[{"key": r["id"], "html": apa.reference(r)}
+                          references=[{"key": r["id"], "html": apa.reference(r),
+                                       "relative_url": self.relative_url(r)}
                                       for r in module.references])
         for slug, record in self.episode_cites.items():
             record.update(self.rendered_fields(record["entry"]),
@@ -341,6 +356,12 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             "exports": {k: f"{cite_dir}/{stem}.{k}" for k in EXPORT_KINDS},
             "highwire": citemeta.highwire(entry),
         }
+
+    def relative_url(self, entry: Entry) -> str:
+        """The entry's URL when it is one of this site's pages on a copy built without `site_url`
+        (lecturer.js shows it absolute), else ''."""
+        url = str(entry.get("URL") or "")
+        return url if url and not self.site_url and "://" not in url else ""
 
     @staticmethod
     def rendered_fields(entry: Entry) -> dict[str, Any]:
@@ -497,7 +518,11 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         used, unresolved = apa.resolve(apa.find_citations(markdown), listed)
         for cited in {u.text: u for u in unresolved}.values():
             elsewhere = [k for k, e in self.library.items() if apa.matches(cited, e)]
+            moved = [e for e in module.references if apa.relettered(cited, e)]
             hint = f" (add {', '.join(elsewhere)} to references)" if elsewhere else ""
+            if moved:      # an episode by the same author and year joined the site: letters moved
+                hint = (f": another work by the same author and year is now on the site, so APA "
+                        f"letters them; cite {' or '.join(f'({apa.intext(e)})' for e in moved)}")
             log.warning("companion-course: docs/%s cites (%s), which matches no listed reference%s.",
                         module.src_uri, cited.text, hint)
         for key in sorted(set(listed) - used):

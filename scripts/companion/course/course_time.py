@@ -71,7 +71,7 @@ def listening_minutes(calls: Iterable[tuple[str, float, float | None]],
     """
     total = 0.0
     for key, start, end in calls:
-        episode = _find(episodes, key)
+        episode = find_episode(episodes, key)
         if episode is None:
             continue
         if end is None:
@@ -84,7 +84,7 @@ def listening_minutes(calls: Iterable[tuple[str, float, float | None]],
     return [minutes, minutes]
 
 
-def _find(episodes: dict[str, dict[str, Any]], key: str) -> dict[str, Any] | None:
+def find_episode(episodes: dict[str, dict[str, Any]], key: str) -> dict[str, Any] | None:
     """An episode by slug, or by its number as `listen()` accepts it."""
     if key in episodes:
         return episodes[key]

@@ -10,8 +10,8 @@ section 8.28: "(Bailey, 2024a, 12:30)"). So a stretch is cited as:
   same `#t=` form the player, the transcript and the `listen()` macro write (W3C Media
   Fragments, temporal dimension), which opens the page at the stretch with the audio ready.
 
-The episode page's "Assigned stretch" box, the "Cite this" box, the bundle page and the `cite()`
-macro all use it; `docs/assets/lecturer.js` (`ffgCite`) mirrors `fragment`, `span` and `intext`,
+The episode page's "Assigned stretch" box, the "Cite this" box, the bundle page, the `cite()`
+macro and every `listen()` box (module pages, and lists built from them) all use it; `docs/assets/lecturer.js` (`ffgCite`) mirrors `fragment`, `span` and `intext`,
 and the tests compare the two.
 """
 
@@ -44,15 +44,29 @@ def intext(entry: Entry, start: float | None = None, end: float | None = None) -
     return f"({apa.intext(entry, span(start, end) if start is not None else '')})"
 
 
-def link_html(url: str, start: float, end: float | None = None) -> str:
-    """'Stretch 12:30–18:00: <a href=…#t=12:30,18:00>…</a>': the line beside the reference."""
+def link_html(url: str, start: float, end: float | None = None, href: str | None = None) -> str:
+    """'Stretch 12:30–18:00: <a href=…#t=12:30,18:00>…</a>': the line beside the reference.
+
+    `href` (default `url`) is where the link goes when it differs from the address the citation
+    shows: a page-relative path on a site built without `site_url`, so the link works offline
+    while the text keeps the site's own address form."""
     label = "Stretch" if end is not None else "Moment"
-    href = html.escape(url + fragment(start, end))
-    return f'{label} {span(start, end)}: <a href="{href}">{href}</a>'
+    shown = html.escape(url + fragment(start, end))
+    target = html.escape((href if href is not None else url) + fragment(start, end))
+    return f'{label} {span(start, end)}: <a href="{target}">{shown}</a>'
 
 
-def citation_html(entry: Entry, start: float, end: float | None = None) -> str:
-    """The whole citation of a stretch as HTML: the in-text form, the reference and the link."""
-    return (f'<span class="ffg-moment__intext">In text: {html.escape(intext(entry, start, end))}</span> '
+def citation_html(entry: Entry, start: float, end: float | None = None, *,
+                  href: str | None = None, relative: bool = False) -> str:
+    """The whole citation of a stretch as HTML: the in-text form, the reference and the link, in
+    one `.ffg-moment` span (as lecturer.js `ffgCite.citation` builds it).
+
+    `href`: the page-relative address of the episode page, for the link's target; `relative`: the
+    entry's URL has no domain (no `site_url`), so lecturer.js makes it absolute from the page's own
+    address, as the "Cite this" box does."""
+    url = str(entry.get("URL", ""))
+    attrs = f' data-cite-url="{html.escape(url)}" data-cite-relative="true"' if relative else ""
+    return (f'<span class="ffg-moment"{attrs}>'
+            f'<span class="ffg-moment__intext">In text: {html.escape(intext(entry, start, end))}</span> '
             f'<span class="ffg-moment__ref">{apa.reference(entry)}</span> '
-            f'<span class="ffg-moment__link">{link_html(str(entry.get("URL", "")), start, end)}</span>')
+            f'<span class="ffg-moment__link">{link_html(url, start, end, href)}</span></span>')

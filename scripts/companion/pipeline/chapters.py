@@ -9,6 +9,13 @@ transcript is worth more than its chapter headings.
 A hand-written file that does not parse or validate is not published: sync says "chapters not
 applied" with its line and column (or chapter and key), and the site keeps publishing the last
 valid version, which sync keeps as `chapters.last-good.json` (`published`).
+
+Chapters are then checked against the episode's length (`check`): the audio's measured length
+when it was decoded, else the feed's itunes:duration, said as such. A chapter that starts past the
+end is dropped with a warning, chapters are sorted and a repeated start keeps its first chapter;
+`toc: false` chapters are kept (apps use them; the site does not list them). episode.json's
+`chapters_checked` records what the file was checked against; `feed-tags` republishes a chapters
+file only once it has been checked.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from companion.pipeline import fetch_policy, http, store
+from companion.timecode import format_clock
 
 CHAPTERS_TYPE = "application/json+chapters"   # the MIME type the spec prefers
 SOURCE_FEED = "feed"
@@ -72,10 +80,78 @@ def validate(data: Any) -> dict[str, Any]:
         for name, kind in CHAPTER_FIELDS.items():
             value = chapter.get(name)
             if value is not None and _wrong_type(value, kind):
-                raise ChaptersError(f"chapter {number}: {name} has the wrong type ({value!r})")
+                wanted = {"startTime": "seconds, e.g. 750", "endTime": "seconds, e.g. 750",
+                          "toc": "true or false"}.get(name, "text in quotes")
+                raise ChaptersError(f"chapter {number}: {name} has the wrong type ({value!r}; "
+                                    f"write {wanted})")
         if chapter["startTime"] < 0:
             raise ChaptersError(f"chapter {number}: startTime is negative")
     return {**data, "chapters": sorted(chapters, key=lambda c: c["startTime"])}
+
+
+def _start(chapter: dict[str, Any]) -> float:
+    return float(chapter["startTime"])
+
+
+def check(data: dict[str, Any], length_s: float) -> tuple[dict[str, Any], list[str]]:
+    """`data` (validated) with the chapters an episode of `length_s` seconds can have, sorted,
+    one per start time, and what was dropped or changed, as messages."""
+    problems: list[str] = []
+    kept: list[dict[str, Any]] = []
+    for chapter in sorted(data["chapters"], key=_start):
+        title = chapter.get("title") or "untitled"
+        if _start(chapter) >= length_s:
+            problems.append(f"chapter {title!r} starts at {format_clock(_start(chapter))}, past the "
+                            f"end of the {format_clock(length_s)} episode: dropped")
+            continue
+        if kept and abs(_start(kept[-1]) - _start(chapter)) < 0.001:
+            problems.append(f"chapter {title!r} repeats the start {format_clock(_start(chapter))} "
+                            f"of {kept[-1].get('title') or 'untitled'!r}: dropped")
+            continue
+        if isinstance(chapter.get("endTime"), (int, float)) and chapter["endTime"] > length_s:
+            chapter = {**chapter, "endTime": length_s}
+            problems.append(f"chapter {title!r} ended past the end of the episode: ended at "
+                            f"{format_clock(length_s)}")
+        kept.append(chapter)
+    return {**data, "chapters": kept}, problems
+
+
+def check_file(folder: Path, record: dict[str, Any], measured_s: float | None,
+               warn: Callable[[str], None]) -> None:
+    """Check `folder/chapters.json` against the episode's length (`check`), rewriting a file
+    fetched from the feed and only warning about one the maintainer wrote; records the check in
+    `chapters_checked` (None while no length is known or a hand-written file has problems)."""
+    path = folder / store.CHAPTERS_FILE
+    length, against = (measured_s, "audio") if measured_s else (record.get("duration"), "feed duration")
+    if not path.is_file() or not length:
+        record["chapters_checked"] = None
+        return
+    try:
+        data = validate(store.read_json(path))
+    except (OSError, ValueError, ChaptersError) as exc:
+        warn(f"{folder.name}: {path.name} is not used: {exc}")
+        record["chapters_checked"] = None
+        return
+    checked, problems = check(data, float(length))
+    said = f"against the {against} ({format_clock(float(length))})"
+    for problem in problems:
+        warn(f"{folder.name}: {path.name} checked {said}: {problem}")
+    if record.get("chapters_source") == SOURCE_MANUAL:
+        record["chapters_checked"] = None if problems else against
+        return
+    if checked["chapters"]:
+        store.write_json_atomic(path, checked)
+        record["chapters_checked"] = against
+    else:
+        path.unlink()
+        record["chapters_checked"] = None
+
+
+def out_of_order(data: Any) -> bool:
+    """Whether a chapters document lists its chapters out of start order (before `validate`)."""
+    starts = [c.get("startTime") for c in data.get("chapters", []) if isinstance(c, dict)]
+    numbers = [s for s in starts if isinstance(s, (int, float)) and not isinstance(s, bool)]
+    return numbers != sorted(numbers)
 
 
 def _misspelt(chapters: Any) -> str:
@@ -89,19 +165,34 @@ def _misspelt(chapters: Any) -> str:
     return ""
 
 
+def _no_constant(name: str) -> Any:
+    """json.loads reads NaN and Infinity, which are not JSON and not a time: refuse them."""
+    raise json.JSONDecodeError(f"{name} is not a number JSON allows", name, 0)
+
+
+def _json_hint(exc: json.JSONDecodeError) -> str:
+    """The usual cause of a JSON syntax error a person made by hand, when it can be seen."""
+    here = exc.doc[exc.pos:exc.pos + 1]
+    if here in "\u201c\u201d\u2018\u2019" and here:
+        return ": curly quotes; type straight quotes (\")"
+    if exc.doc[:exc.pos].rstrip().endswith(",") and here in "]}":
+        return ": a comma after the last item; remove it"
+    return ""
+
+
 def read_manual(path: Path, shown: str) -> dict[str, Any]:
     """A hand-written chapters file, validated; ChaptersError "chapters not applied: FILE:LINE:
     COLUMN: ..." (JSON syntax) or "FILE: chapter N ..." (the format) when it cannot be used."""
     if path.stat().st_size > MAX_MANUAL_BYTES:
         raise ChaptersError(f"chapters not applied: {shown}: larger than {MAX_MANUAL_BYTES} bytes")
     try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise ChaptersError(f"chapters not applied: {shown}: not UTF-8 text (byte {exc.start})") \
+        data = json.loads(store.decode_hand_edited(path.read_bytes()), parse_constant=_no_constant)
+    except store.NotText as exc:
+        raise ChaptersError(f"chapters not applied: {shown}:{exc.line}:{exc.column}: {exc}") \
             from exc
     except json.JSONDecodeError as exc:
         raise ChaptersError(f"chapters not applied: {shown}:{exc.lineno}:{exc.colno}: not valid "
-                            f"JSON: {exc.msg}") from exc
+                            f"JSON: {exc.msg}{_json_hint(exc)}") from exc
     except RecursionError as exc:
         raise ChaptersError(f"chapters not applied: {shown}: nested too deep") from exc
     try:
@@ -125,14 +216,15 @@ def published(folder: Path) -> Path | None:
     return last_good if path.is_file() and last_good.is_file() else None
 
 
-def fetch(url: str) -> dict[str, Any]:
-    """Download (within `fetch_policy.CHAPTERS`) and validate the chapters file at `url`."""
+def fetch(url: str) -> Any:
+    """The JSON document at `url` (downloaded within `fetch_policy.CHAPTERS`), not yet
+    validated; raises FetchError or ChaptersError."""
     body = http.fetch(url, limit=fetch_policy.CHAPTERS).body.decode("utf-8-sig", errors="replace")
     try:
         data = json.loads(body)
     except (json.JSONDecodeError, RecursionError) as exc:   # RecursionError: nested too deep
         raise ChaptersError(f"not JSON ({exc})") from exc
-    return validate(data)
+    return data
 
 
 def update(folder: Path, record: dict[str, Any], warn: Callable[[str], None],
@@ -159,8 +251,12 @@ def update(folder: Path, record: dict[str, Any], warn: Callable[[str], None],
     if path.is_file() and record.get("chapters_fetched_url") == url:
         return
     try:
-        store.write_json_atomic(path, fetch(url))
+        raw = fetch(url)
+        data = validate(raw)
+        if out_of_order(raw):
+            warn(f"{folder.name}: the chapters from {url} were out of order: sorted by start time")
+        store.write_json_atomic(path, data)
     except (http.FetchError, ChaptersError) as exc:
         warn(f"{folder.name}: chapters from {url} not used: {exc}")
         return
-    record.update(chapters_source=SOURCE_FEED, chapters_fetched_url=url)
+    record.update(chapters_source=SOURCE_FEED, chapters_fetched_url=url, chapters_checked=None)

@@ -35,6 +35,7 @@ import jsonschema
 import yaml
 
 from companion.timecode import parse_time
+from companion.pipeline import store
 from companion.pipeline.formats import Segment
 
 SEGMENT_MATCH_S = 1.0            # a `segments:` start time may be this far from the real one
@@ -99,7 +100,7 @@ SCHEMA: dict[str, Any] = {
                                                        {"type": "string", "pattern": YES_NO}]}},
                             ["find", "with"]),
         "segments": _list_of({"start": _TIME, "text": _TEXT}, ["start", "text"]),
-        "speakers": _list_of({"from": _TIME, "to": _TIME, "name": {**_TEXT, "minLength": 1}},
+        "speakers": _list_of({"from": _TIME, "to": _TIME, "name": {**_TEXT, "pattern": r"\S"}},
                              ["from", "to", "name"]),
         "accept": _list_of({"from": _TIME, "to": _TIME, "reason": {"type": ["string", "null"]}},
                            ["from", "to"]),
@@ -302,6 +303,8 @@ def _schema_problems(error: jsonschema.ValidationError, root: yaml.Node) -> list
         reason = str(error.cause or error.message)
         hint = "" if "use 750" in reason else " (use 750, 12:30 or 1:02:03)"
         return [Problem(*here, f"{name}: {reason}{hint}")]
+    if error.validator == "pattern" and path[-1:] == ["name"]:
+        return [Problem(*here, f"{name} is blank: write the speaker's name")]
     if error.validator == "minLength":
         return [Problem(*here, f"{name} is empty" + (": a replace entry needs text to find"
                                                       if path[-1:] == ["find"] else ""))]
@@ -318,6 +321,10 @@ def _schema_problems(error: jsonschema.ValidationError, root: yaml.Node) -> list
                   "object": "an entry with fields (key: value lines)", "string": "text",
                   "boolean": "true or false", "null": "empty"}
         got = "empty" if error.instance is None else repr(error.instance)
+        raw = node.value if isinstance(node, yaml.ScalarNode) else ""
+        if "string" in kinds and raw and not node.style:    # `find: true`, `find: null`, `~`
+            got = (f"{raw!r}, which YAML reads as {'empty' if error.instance is None else 'yes/no'}"
+                   f": put it in quotes to mean the word ({path[-1]}: \"{raw}\")")
         return [Problem(*(_position(key_node.start_mark) if key_node and error.instance is None
                           else here),
                         f"{name} must be {' or '.join(wanted[k] for k in kinds if k != 'null')}; "
@@ -325,6 +332,64 @@ def _schema_problems(error: jsonschema.ValidationError, root: yaml.Node) -> list
     if error.validator == "anyOf":
         return [Problem(*here, f"{name} must be true or false; got {error.instance!r}")]
     return [Problem(*here, f"{name}: {error.message}")]
+
+
+CURLY_OPEN, CURLY_CLOSE = "\u201c\u2018\u201e", "\u201d\u2019\u201c"
+_COMMENT_AFTER = re.compile(r"\s+#\S")     # ` #5` after a plain value: text cut, not a comment
+
+
+def _typing_slips(root: yaml.Node, lines: list[str]) -> list[Problem]:
+    """Values YAML reads differently from what the maintainer typed, found from the raw line:
+
+    - `find: Episode #5` is read as `Episode` (` #` starts a comment), and `find: #5` as empty:
+      a `#` straight after the space, followed by text, is taken for a cut value, not a comment
+      (a comment is `# words`, as in the template);
+    - `find: “Taurens”` keeps the curly quotes a word processor typed as part of the text, so it
+      finds nothing, and `with: “Torrens”` would put them in the transcript.
+    """
+    problems = []
+    for _key, entries in root.value if isinstance(root, yaml.MappingNode) else []:
+        for entry in entries.value if isinstance(entries, yaml.SequenceNode) else []:
+            for key, value in entry.value if isinstance(entry, yaml.MappingNode) else []:
+                if not isinstance(value, yaml.ScalarNode) or value.style:
+                    continue
+                end = value.end_mark if value.value else key.end_mark
+                line = lines[end.line] if end.line < len(lines) else ""
+                column = end.column
+                if value.value == "":          # `find: #5`: look after the key's colon
+                    column = line.find(":", column) + 1
+                rest = line[column:]
+                cut = _COMMENT_AFTER.match(rest)
+                if cut:
+                    typed = (value.value + rest).strip()
+                    read = repr(value.value) if value.value else "empty"
+                    problems.append(Problem(end.line + 1, column + cut.end() - 1,
+                                            f"{key.value}: YAML reads ' #' as the start of a "
+                                            f"comment, so this value would be {read}: "
+                                            f"put it in quotes ({key.value}: \"{typed}\"), or, for a "
+                                            "comment, write '# ' with a space"))
+                elif len(value.value) > 1 and value.value[0] in CURLY_OPEN \
+                        and value.value[-1] in CURLY_CLOSE:
+                    problems.append(Problem(*_position(value.start_mark),
+                                            f"{key.value}: {value.value} is in curly quotes, "
+                                            "which YAML keeps as part of the text: type straight "
+                                            "quotes (\") or none (word processors and phone "
+                                            "keyboards curl them)"))
+    return problems
+
+
+def _ranges(data: dict[str, Any], root: yaml.Node) -> list[Problem]:
+    """`speakers` and `accept` stretches whose `to` is not after their `from`: they would
+    silently match nothing."""
+    problems = []
+    for key in ("speakers", "accept"):
+        for index, entry in enumerate(data.get(key) or []):
+            if parse_time(entry["to"]) <= parse_time(entry["from"]):
+                node, _ = _node_at(root, [key, index, "to"])
+                problems.append(Problem(*_position(node.start_mark),
+                                        f"{key} entry {index + 1}: to ({entry['to']}) must be "
+                                        f"after from ({entry['from']})"))
+    return problems
 
 
 def parse(text: str, name: str = "corrections.yml") -> Corrections:
@@ -345,8 +410,15 @@ def parse(text: str, name: str = "corrections.yml") -> Corrections:
         data = _Loader(text).construct_document(root)
     except yaml.YAMLError as exc:       # an explicit tag the safe loader refuses (!!python/...)
         raise CorrectionsError(name, [_syntax_problem(exc, text)]) from exc
-    for error in _VALIDATOR.iter_errors(data):
+    slips = _typing_slips(root, text.splitlines())
+    errors = list(_VALIDATOR.iter_errors(data))
+    for error in errors:
         problems += _schema_problems(error, root)
+    if not errors and isinstance(data, dict):
+        problems += _ranges(data, root)
+    # A slip explains a schema error on the same line (a curly-quoted time): say it once.
+    slip_lines = {p.line for p in slips}
+    problems = slips + [p for p in dict.fromkeys(problems) if p.line not in slip_lines]
     if problems:
         raise CorrectionsError(name, sorted(problems, key=lambda p: (p.line, p.column)))
     where = {}
@@ -368,14 +440,10 @@ def load(path: Path, name: str | None = None) -> Corrections:
         raise CorrectionsError(name, [Problem(1, 1, f"{size} bytes, more than the "
                                                          f"{MAX_FILE_BYTES} a corrections file "
                                                          "may have")])
-    raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        before = raw[:exc.start]
-        line, column = before.count(b"\n") + 1, len(before) - before.rfind(b"\n")
-        raise CorrectionsError(name, [Problem(line, column, "not UTF-8 text: save the file "
-                                                                 "as UTF-8")]) from exc
+        text = store.decode_hand_edited(path.read_bytes())
+    except store.NotText as exc:
+        raise CorrectionsError(name, [Problem(exc.line, exc.column, str(exc))]) from exc
     return parse(text, name)
 
 

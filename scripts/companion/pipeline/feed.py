@@ -13,7 +13,10 @@ is kept exactly as written (whitespace trimmed) and this module resolves the URL
 from __future__ import annotations
 
 import calendar
+import html
+import json
 import math
+import re
 import urllib.parse
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -23,14 +26,30 @@ from typing import Any
 import feedparser
 
 from companion.sanitise import clean_show_notes, plain_text
-from companion.pipeline import feedparser_bounds
+from companion.pipeline import dates, feedparser_bounds
 from companion.pipeline.slug import short_hash
 from companion.urls import FETCHABLE_SCHEMES   # an enclosure may never point at file:// or else
 
 feedparser_bounds.install()       # its author regex is quadratic on hostile input
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
-AUDIO_EXTENSIONS = (".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".wav", ".flac", ".mp4")
+# The namespace's first address, still in feeds written in 2020-21 (Podcast Index's own pc20rss).
+PODCAST_NAMESPACES = (PODCAST_NS, "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md")
+
+
+def _podcast_tags(element: ET.Element, name: str) -> list[ET.Element]:
+    """`element`'s children `podcast:<name>` under either address of the namespace."""
+    return [child for ns in PODCAST_NAMESPACES for child in element.findall(f"{{{ns}}}{name}")]
+AUDIO_EXTENSIONS = (".mp3", ".m4a", ".m4b", ".aac", ".ogg", ".oga", ".opus", ".wav", ".flac")
+VIDEO_EXTENSIONS = (".mp4", ".m4v", ".mov", ".webm", ".mkv")
+NOT_MEDIA_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".pdf", ".html", ".htm",
+                        ".txt", ".json", ".vtt", ".srt", ".xml")
+# Types that say nothing about the media: the file's extension decides, then ffmpeg (probing).
+UNDECLARED_TYPES = ("", "application/octet-stream", "binary/octet-stream", "application/x-download",
+                    "application/download", "application/force-download")
+AUDIO_TYPES = ("application/ogg", "application/x-ogg")    # audio in practice, whatever the prefix
+# RFC 5005: a paged feed's next (older) page, and an archived feed's previous archive document.
+PAGE_RELS = ("next", "prev-archive")
 
 
 class FeedError(Exception):
@@ -44,6 +63,8 @@ class ParsedFeed:
     items: list[dict[str, Any]]
     warnings: list[str] = field(default_factory=list)
     new_feed_url: str | None = None          # itunes:new-feed-url: the publisher moved the feed
+    next_pages: list[str] = field(default_factory=list)   # RFC 5005 next / prev-archive links
+    url: str = ""                            # where it was read from
 
 
 def parse_duration(value: Any) -> float | None:
@@ -71,17 +92,53 @@ def _int_or_none(value: Any) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def _iso_date(entry: Any) -> str | None:
-    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
-    if not parsed:
-        return None
-    return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc).isoformat()
+def _field(entry: Any, name: str) -> Any:
+    """`entry[name]` as written: feedparser maps a missing `updated*` to `published*` with a
+    DeprecationWarning; a dict lookup of the stored keys does not."""
+    return dict.get(entry, name)
 
 
-def _looks_like_audio(enclosure: dict[str, Any]) -> bool:
-    kind = (enclosure.get("type") or "").lower()
-    path = (enclosure.get("href") or "").lower().split("?", 1)[0]
-    return kind.startswith("audio/") or path.endswith(AUDIO_EXTENSIONS)
+def _date_text(entry: Any) -> str | None:
+    return _field(entry, "published") or _field(entry, "updated") or None
+
+
+def _date(entry: Any, day_first: bool | None) -> dates.PubDate:
+    """The item's date in the publisher's zone (`dates.parse_pubdate`); feedparser's own UTC
+    reading only when ours finds none (feedparser reads a few regional formats we do not)."""
+    ours = dates.parse_pubdate(_date_text(entry), day_first)
+    if ours.iso:
+        return ours
+    parsed = _field(entry, "published_parsed") or _field(entry, "updated_parsed")
+    if parsed:
+        try:
+            iso = datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc).isoformat()
+        except (OverflowError, ValueError, OSError):
+            return ours
+        return dates.PubDate(iso, None)
+    return ours
+
+
+def media_kind(media_type: str | None, url: str | None) -> str:
+    """"audio", "video", "unknown" (nothing declared, nothing in the name) or "other" (an image,
+    a PDF...) for an enclosure: its declared type decides; the extension only when the type says
+    nothing (a `.mp4` declared `video/mp4` is video)."""
+    kind = (media_type or "").split(";", 1)[0].strip().lower()
+    if kind.startswith("audio/") or kind in AUDIO_TYPES:
+        return "audio"
+    if kind.startswith("video/"):
+        return "video"
+    if kind not in UNDECLARED_TYPES:
+        return "other"
+    path = (url or "").lower().split("?", 1)[0].split("#", 1)[0]
+    if path.endswith(AUDIO_EXTENSIONS):
+        return "audio"
+    if path.endswith(VIDEO_EXTENSIONS):
+        return "video"
+    return "other" if path.endswith(NOT_MEDIA_EXTENSIONS) else "unknown"
+
+
+def _is_media(enclosure: dict[str, Any]) -> bool:
+    return media_kind(enclosure.get("type"), enclosure.get("href")) != "other"
 
 
 def _content_type(content_type: str | None) -> str:
@@ -94,17 +151,66 @@ def _content_type(content_type: str | None) -> str:
     return kind
 
 
+# Which media an episode's audio is best taken from: audio by declared type, audio by its name,
+# then video (transcribed from its audio track), then what only ffmpeg can tell (probing).
+KIND_RANK = {"audio": 0, "video": 2, "unknown": 3}
+WHY = {"audio": "declared audio", "video": "video: transcribed from its audio track",
+       "unknown": "no media type declared: ffmpeg reads what the file holds"}
+
+
+def _media(url: str, media_type: str | None, length: Any, origin: str) -> dict[str, Any]:
+    return {"url": url, "type": (media_type or "").strip().lower() or None,
+            "length": _int_or_none(length) or None, "origin": origin}
+
+
+def _rank(media: dict[str, Any]) -> tuple[int, int]:
+    kind = media_kind(media["type"], media["url"])
+    declared = 0 if kind == "audio" and (media["type"] or "") not in UNDECLARED_TYPES else 1
+    return (KIND_RANK.get(kind, 9) + (declared if kind == "audio" else 0),
+            0 if media["origin"] == "enclosure" else 1)
+
+
+def _enclosures(entry: Any, base_url: str) -> list[dict[str, Any]]:
+    """The item's `<enclosure>`s that are media at a web address, in document order, then its
+    Media RSS `<media:content>`s (some hosts give the audio only there; AntennaPod and
+    podcastparser read them too)."""
+    found = []
+    for e in entry.get("enclosures", []):
+        url = fetchable(base_url, e.get("href"))
+        if url and _is_media(e):
+            found.append(_media(url, e.get("type"), e.get("length"), "enclosure"))
+    for m in entry.get("media_content", []):
+        url = fetchable(base_url, m.get("url"))
+        if (url and m.get("medium", "audio") in ("audio", "video")
+                and media_kind(m.get("type"), url) != "other" and url not in [f["url"] for f in found]):
+            found.append(_media(url, m.get("type"), m.get("filesize") or m.get("fileSize"), "media:content"))
+    return found
+
+
 def _enclosure(entry: Any, base_url: str) -> dict[str, Any] | None:
-    candidates = [e for e in entry.get("enclosures", []) if e.get("href")]
-    audio = [e for e in candidates if _looks_like_audio(e)]
-    for chosen in audio:
-        url = fetchable(base_url, chosen["href"])
-        if url is None:
-            continue
-        length = _int_or_none(chosen.get("length"))
-        return {"url": url, "type": (chosen.get("type") or "").lower() or None,
-                "length": length or None}
-    return None
+    """What the player plays: the item's best `<enclosure>` (audio before video; RSS allows one,
+    feeds that list several put other media first)."""
+    found = sorted(_enclosures(entry, base_url), key=_rank)
+    return {k: v for k, v in found[0].items() if k != "origin"} if found else None
+
+
+def audio_source(enclosures: list[dict[str, Any]], alternates: list[dict[str, Any]]
+                 ) -> dict[str, Any] | None:
+    """What the transcriber downloads: the best of the enclosures and the Podcasting 2.0
+    `podcast:alternateEnclosure`s (audio before video, declared before guessed, the publisher's
+    enclosure before an alternate of the same rank), with `why` it was chosen."""
+    ranked = sorted(enclosures + alternates, key=_rank)
+    if not ranked:
+        return None
+    chosen = dict(ranked[0])
+    kind = media_kind(chosen["type"], chosen["url"])
+    why = WHY[kind] if kind != "audio" or chosen["type"] not in (None, *UNDECLARED_TYPES) \
+        else "audio by its file name (no media type declared)"
+    passed = [m for m in ranked[1:] if media_kind(m["type"], m["url"]) != kind]
+    if passed:
+        why += f"; passed over {len(passed)} {media_kind(passed[0]['type'], passed[0]['url'])} file(s)"
+    chosen["why"] = f"{chosen['origin']}: {why}"
+    return chosen
 
 
 def _show_notes(entry: Any, base_url: str) -> str:
@@ -133,7 +239,7 @@ def _transcripts_by_item(raw: bytes, base_url: str) -> dict[str, list[dict[str, 
     for item in root.iter("item"):
         tags = [{"url": t.get("url"), "type": t.get("type"), "rel": t.get("rel"),
                  "language": t.get("language")}
-                for t in item.findall(f"{{{PODCAST_NS}}}transcript") if t.get("url")]
+                for t in _podcast_tags(item, "transcript") if t.get("url")]
         keys = [(item.findtext("guid") or "").strip()]
         enclosure = item.find("enclosure")
         if enclosure is not None:
@@ -143,14 +249,30 @@ def _transcripts_by_item(raw: bytes, base_url: str) -> dict[str, list[dict[str, 
     return found
 
 
-def _raw_guids(raw: bytes) -> list[str | None] | None:
-    """Each RSS item's `<guid>` text as written (trimmed), in document order; None when the XML
-    is not well-formed. feedparser resolves guids against `xml:base` even without a base URL."""
+def _alternates(item: ET.Element, base_url: str) -> list[dict[str, Any]]:
+    """An item's `podcast:alternateEnclosure`s, each as its first http(s) `podcast:source`
+    (Podcasting 2.0 namespace; a source's `contentType` overrides the element's `type`)."""
+    found = []
+    for alternate in _podcast_tags(item, "alternateEnclosure"):
+        for source in _podcast_tags(alternate, "source"):
+            url = fetchable(base_url, source.get("uri"))
+            media_type = source.get("contentType") or alternate.get("type")
+            if url and media_kind(media_type, url) != "other":
+                found.append(_media(url, media_type, alternate.get("length"), "alternateEnclosure"))
+                break
+    return found
+
+
+def _strict_items(raw: bytes, base_url: str) -> list[dict[str, Any]] | None:
+    """What feedparser does not return, per RSS item in document order: the `<guid>` text as
+    written (feedparser resolves guids against `xml:base` even without a base URL) and the
+    alternate enclosures. None when the XML is not well-formed."""
     try:
         root = ET.fromstring(raw)
     except ET.ParseError:
         return None
-    return [(g.strip() or None) if (g := item.findtext("guid")) is not None else None
+    return [{"guid": (g.strip() or None) if (g := item.findtext("guid")) is not None else None,
+             "alternates": _alternates(item, base_url)}
             for item in root.iter("item")]
 
 
@@ -167,11 +289,12 @@ def _identity(entry: Any, enclosure: dict[str, Any] | None, title: str, date: st
 
 
 def _item(entry: Any, transcripts: dict[str, list[dict[str, Any]]], base_url: str,
-          raw_guid: str | None = None) -> dict[str, Any]:
+          strict: dict[str, Any], day_first: bool | None = None) -> dict[str, Any]:
     title = plain_text(entry.get("title")) or "Untitled episode"
-    date = _iso_date(entry)
+    pubdate = _date(entry, day_first)
+    date = pubdate.iso
     enclosure = _enclosure(entry, base_url)
-    guid = _identity(entry, enclosure, title, date, raw_guid)
+    guid = _identity(entry, enclosure, title, date, strict.get("guid"))
     publisher = transcripts.get(guid) or (transcripts.get(enclosure["url"]) if enclosure else None)
     if not publisher and entry.get("podcast_transcript", {}).get("url"):
         single = entry["podcast_transcript"]
@@ -187,6 +310,7 @@ def _item(entry: Any, transcripts: dict[str, list[dict[str, Any]]], base_url: st
         "guid": guid,
         "title": title,
         "date": date,
+        "date_note": pubdate.problem,     # why there is no date, or what was assumed (zone)
         "duration": parse_duration(entry.get("itunes_duration")),
         "episode": _int_or_none(entry.get("itunes_episode")) or _int_or_none(entry.get("podcast_episode")),
         "season": _int_or_none(entry.get("itunes_season")),
@@ -194,14 +318,92 @@ def _item(entry: Any, transcripts: dict[str, list[dict[str, Any]]], base_url: st
         "link": fetchable(base_url, link),
         "image": fetchable(base_url, image.get("href")) if isinstance(image, dict) else None,
         "enclosure": enclosure,
+        "audio_source": audio_source(_enclosures(entry, base_url), strict.get("alternates", [])),
         "show_notes_html": _show_notes(entry, base_url),
         "publisher_transcripts": publisher,
         "chapters_url": fetchable(base_url, chapters.get("url")),
     }
 
 
+_TITLE = re.compile(rb"<title[^>]*>(.*?)</title\s*>", re.I | re.S)
+_FEED_LINK = re.compile(rb"<link\b[^>]*\btype=[\"']application/(?:rss|atom)\+xml[^>]*>", re.I)
+_HREF = re.compile(rb"\bhref=[\"']([^\"']+)", re.I)
+# What a bot check or a login page says (Cloudflare, Akamai, hosts' own sign-in pages).
+BOT_CHECK = (b"captcha", b"cf-challenge", b"challenge-platform", b"just a moment",
+             b"attention required", b"verify you are human", b"are you a robot", b"access denied",
+             b"checking your browser", b"ddos protection")
+LOGIN = (b'type="password"', b"type='password'", b"sign in", b"log in", b"login", b"signin")
+
+
+def _head(raw: bytes) -> bytes:
+    """The document's start without BOM, white space, XML declaration and comments, lower case."""
+    text = raw[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    text = re.sub(rb"^(<\?xml[^>]*>|<!--.*?-->|\s)+", b"", text, flags=re.S)
+    return text
+
+
+def is_web_page(raw: bytes) -> bool:
+    """Whether `raw` is an HTML page (sniffed from its start, not its Content-Type: some hosts
+    send real feeds as text/html)."""
+    return _head(raw).startswith((b"<!doctype html", b"<html", b"<head", b"<body"))
+
+
+def not_a_feed(raw: bytes, url: str = "") -> str:
+    """What an address gave instead of a feed, and what to do, for the maintainer."""
+    if not raw.strip():
+        return ("the address returned nothing (an empty reply), not a feed: check the address, "
+                "or run again later if the host was having trouble")
+    head = _head(raw)
+    if head.startswith((b"{", b"[")):
+        try:
+            data = json.loads(raw.decode("utf-8-sig", errors="replace"))
+        except (ValueError, RecursionError):
+            data = None
+        if isinstance(data, dict) and "jsonfeed.org" in str(data.get("version", "")):
+            return ("the address returned a JSON Feed (jsonfeed.org), which podcast apps and this "
+                    "tool do not read: use the show's RSS feed address instead")
+        return ("the address returned JSON data, not a feed: check that it is the podcast's RSS "
+                "feed address (an API address or a page's data was given?)")
+    if is_web_page(raw):
+        found = _TITLE.search(raw[:200_000])
+        title = plain_text(html.unescape(found.group(1).decode("utf-8", errors="replace"))) if found else ""
+        what = f"a web page titled {title[:80]!r}" if title else "a web page (HTML)"
+        lower = raw[:200_000].lower()
+        if any(marker in lower for marker in BOT_CHECK):
+            advice = ("it looks like a bot check or block page: the host refuses automated "
+                      "readers; ask the host to let podcast apps through, or use the feed address "
+                      "the host gives for apps")
+        elif any(marker in lower for marker in LOGIN):
+            advice = ("it looks like a login page: a private feed needs the address with its "
+                      "token that the host gives for podcast apps (set it as $COMPANION_FEED)")
+        else:
+            advice = "use the show's RSS feed address (podcast apps' \"Copy RSS link\")"
+        feed_link = _FEED_LINK.search(raw[:200_000])
+        href = _HREF.search(feed_link.group(0)) if feed_link else None
+        if href:
+            named = fetchable(url, html.unescape(href.group(1).decode("utf-8", errors="replace")))
+            if named:
+                advice = f"the page names a feed at {named}: use that address"
+        return f"the address returned {what}, not a feed: {advice}"
+    root = re.match(rb"<([a-z0-9_:.-]+)", head)
+    if root:
+        return (f"the address returned an XML document whose root is <{root.group(1).decode()}>, "
+                "not an RSS or Atom feed: check that it is the podcast's feed address")
+    return "the address did not return an RSS or Atom feed: check that it is the podcast's feed address"
+
+
+def _page_links(feed: Any, base_url: str) -> list[str]:
+    """The RFC 5005 links to older documents of this feed (`next`, then `prev-archive`)."""
+    links = [link for link in feed.get("links", []) if link.get("rel") in PAGE_RELS]
+    links.sort(key=lambda link: PAGE_RELS.index(link["rel"]))
+    return [u for link in links if (u := fetchable(base_url, link.get("href")))]
+
+
 def parse_feed(raw: bytes, url: str = "", content_type: str | None = None) -> ParsedFeed:
-    """Parse feed bytes fetched from `url`; raise FeedError when nothing usable is there."""
+    """Parse feed bytes fetched from `url`; raise FeedError saying what the address returned
+    when it is not a feed (a web page, a login or bot check, JSON, nothing)."""
+    if not raw.strip() or is_web_page(raw) or _head(raw).startswith((b"{", b"[")):
+        raise FeedError(not_a_feed(raw, url))
     # No content-location: feedparser would resolve guids against it (see the module docstring).
     # Its own HTML sanitiser and link resolver are off: nh3 cleans every string we keep
     # (`sanitise`), and feedparser's pure-Python pass cost 60% of the parse (9.5 s -> 3.9 s on a
@@ -211,30 +413,37 @@ def parse_feed(raw: bytes, url: str = "", content_type: str | None = None) -> Pa
                               sanitize_html=False, resolve_relative_uris=False)
     warnings: list[str] = []
     if not parsed.entries and not parsed.get("version"):
-        raise FeedError("not an RSS or Atom feed" + (f" ({parsed.get('bozo_exception')})" if parsed.bozo else ""))
+        reason = not_a_feed(raw, url)
+        raise FeedError(reason + (f" ({parsed.get('bozo_exception')})" if parsed.bozo else ""))
     if parsed.bozo:
         problem = parsed.get("bozo_exception")
         if not parsed.entries and not parsed.feed.get("title"):
             raise FeedError(f"not a readable podcast feed ({problem})")
         warnings.append(f"the feed is partly malformed ({problem}); read what could be read")
     transcripts = _transcripts_by_item(raw, url)
-    raw_guids = _raw_guids(raw)
-    if raw_guids is None or len(raw_guids) != len(parsed.entries):   # Atom, or not well-formed
-        raw_guids = [None] * len(parsed.entries)
+    strict = _strict_items(raw, url)
+    if strict is None or len(strict) != len(parsed.entries):   # Atom, or not well-formed
+        strict = [{}] * len(parsed.entries)
+    day_first = dates.numeric_order(_date_text(e) for e in parsed.entries)
     items: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for entry, raw_guid in zip(parsed.entries, raw_guids):
-        item = _item(entry, transcripts, url, raw_guid)
+    for entry, extra in zip(parsed.entries, strict):
+        item = _item(entry, transcripts, url, extra, day_first)
         refused = [e["href"] for e in entry.get("enclosures", [])
-                   if e.get("href") and _looks_like_audio(e)] if not item["enclosure"] else []
+                   if e.get("href") and _is_media(e)] if not item["enclosure"] else []
         if refused:
             warnings.append(f"{item['title']!r}: its audio {refused[0].strip()!r} is not a web "
                             "address (http:// or https://); the episode is kept as text only")
         if item["guid"] in seen:
-            warnings.append(f"duplicate guid {item['guid']!r} ({item['title']!r}): kept the first")
+            warnings.append(f"duplicate guid {item['guid']!r} ({item['title']!r}): the feed lists "
+                            "it twice; one episode, as first listed; ask the publisher to fix it")
             continue
+        if item["date_note"] and not item["date"]:
+            warnings.append(f"{item['title']!r}: no date: {item['date_note']}; the episode keeps "
+                            "its place in the feed's order")
         seen.add(item["guid"])
         items.append(item)
     return ParsedFeed(title=plain_text(parsed.feed.get("title")),
                       link=fetchable(url, parsed.feed.get("link")), items=items, warnings=warnings,
-                      new_feed_url=fetchable(url, parsed.feed.get("itunes_new-feed-url")))
+                      new_feed_url=fetchable(url, parsed.feed.get("itunes_new-feed-url")),
+                      next_pages=_page_links(parsed.feed, url), url=url)

@@ -46,7 +46,8 @@ def _comment(text: str) -> str:
 
 
 def episode_tags(base: str, record: dict[str, Any], folder: Path) -> list[str]:
-    """The tags of one episode: a comment naming it, its transcripts, its chapters if any."""
+    """The tags of one episode: a comment naming it, its transcripts, its chapters if they were
+    checked against the episode's length."""
     href = f"{base}{SITE_PATH}/{record['slug']}/"
     lines = [f"<!-- {_comment(record.get('title') or record['slug'])} | "
              f"guid: {_comment(str(record['guid']))} -->"]
@@ -55,7 +56,8 @@ def episode_tags(base: str, record: dict[str, Any], folder: Path) -> list[str]:
             extra = f" rel={quoteattr(rel)}" if rel else ""
             lines.append(f"<podcast:transcript url={quoteattr(href + name)} "
                          f"type={quoteattr(kind)}{extra} />")
-    if (folder / store.CHAPTERS_FILE).is_file():
+    if (folder / store.CHAPTERS_FILE).is_file() and record.get("chapters_checked"):
+        # only a file checked against the episode's length (chapters.check_file) is republished
         lines.append(f"<podcast:chapters url={quoteattr(href + store.CHAPTERS_FILE)} "
                      f"type={quoteattr(CHAPTERS_TYPE)} />")
     return lines

@@ -227,7 +227,7 @@ def merge_folder(folder: Path, episodes_dir: Path, report: MergeReport,
         try:
             _changed, warnings = write_outputs(target, store.read_json(raw_path)["segments"])
         except corrections.CorrectionsError as exc:
-            warnings = [f"corrections.yml not applied: {exc}"]
+            warnings = [str(exc)]       # "corrections not applied: FILE:LINE:COLUMN: ..."
         report.warnings += [f"{slug}: {w}" for w in warnings]
     if _protected(store.CHAPTERS_FILE, existing, target):
         # The hand-written chapters.json stayed, so does the record saying so: with the shard's

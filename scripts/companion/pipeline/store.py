@@ -25,6 +25,8 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
+from companion.pipeline import dates
+
 SCHEMA_VERSION = 1
 EPISODE_FILE = "episode.json"
 RAW_TRANSCRIPT_FILE = "transcript.raw.json"
@@ -93,19 +95,23 @@ def new_episode(guid: str, slug: str) -> dict[str, Any]:
         "guids": [guid],           # every guid the feed has given this episode, current last
         "slug": slug,
         "title": "",
-        "date": None,              # ISO 8601 with timezone, or None
+        "date": None,              # ISO 8601 with the publisher's offset (its day is theirs), or None
+        "date_note": None,         # why the feed's date was not read, or what was assumed (zone)
+        "order_date": None,        # undated: where the feed listed it when first seen (sorting only)
         "duration": None,          # seconds (float), from the feed, then from the audio
         "episode": None,           # itunes:episode
         "season": None,            # itunes:season
         "episode_type": None,      # itunes:episodeType (full, trailer, bonus)
         "link": None,
         "image": None,
-        "enclosure": None,         # {"url", "type", "length"}
+        "enclosure": None,         # {"url", "type", "length"}: what the player plays
+        "audio_source": None,      # {"url", "type", "length", "origin", "why"}: what is transcribed
         "show_notes_html": "",     # sanitised with nh3
         "publisher_transcripts": [],  # [{"url", "type", "rel", "language"}] from podcast:transcript
         "chapters_url": None,      # podcast:chapters
         "chapters_source": None,   # "feed" (fetched from chapters_url) or "manual" (hand-written)
         "chapters_fetched_url": None,
+        "chapters_checked": None,  # "audio" / "feed duration": the length chapters.json was checked against
         "status": STATUS_PENDING,
         "error": None,             # reason of the last failure
         "publisher_warning": None,  # why the publisher's transcript was not used, if it was not
@@ -114,6 +120,9 @@ def new_episode(guid: str, slug: str) -> dict[str, Any]:
         "coverage": None,          # {"speech_s","covered_s","percent","refilled","empty","audio_s"} (Whisper only)
         "review": [],              # why the transcript needs a maintainer's look (needs-review)
         "audio_warnings": [],      # what decoding noticed: wrong itunes:duration, channel fixes
+        "speech": None,            # the model's confidence (language.Speech), Whisper only
+        "in_feed": True,           # False once the feed stops listing it (the page stays)
+        "left_feed_at": None,
     }
 
 
@@ -125,12 +134,43 @@ def episode_dirs(episodes_dir: Path) -> Iterator[Path]:
             yield folder
 
 
+def order_key(record: dict[str, Any]) -> float:
+    """Sort key, oldest first: the moment published (UTC, whatever the offset written); an
+    undated episode where the feed listed it when first seen (`order_date`, see sync)."""
+    when = dates.instant(record.get("date")) or dates.instant(record.get("order_date"))
+    return when.timestamp() if when else float("-inf")
+
+
 def load_episodes(episodes_dir: Path) -> list[dict[str, Any]]:
-    """Every episode's metadata, newest first (undated last)."""
+    """Every episode's metadata, newest first (undated ones where the feed listed them)."""
     episodes = [read_json(folder / EPISODE_FILE) for folder in episode_dirs(episodes_dir)]
-    return sorted(episodes, key=lambda e: e.get("date") or "", reverse=True)
+    return sorted(episodes, key=order_key, reverse=True)
 
 
 def load_transcript(folder: Path) -> dict[str, Any] | None:
     path = folder / TRANSCRIPT_FILE
     return read_json(path) if path.is_file() else None
+
+
+NOT_UTF8 = "not UTF-8 text: save the file as UTF-8 (Notepad: File, Save as, Encoding: UTF-8)"
+
+
+class NotText(ValueError):
+    """A maintainer's file that is not UTF-8: `line` and `column` (1-based) of the first bad byte."""
+
+    def __init__(self, line: int, column: int):
+        super().__init__(NOT_UTF8)
+        self.line, self.column = line, column
+
+
+def decode_hand_edited(raw: bytes) -> str:
+    """The text of a file a person saved: UTF-8 with or without a byte-order mark, or UTF-16 with
+    one (Notepad's "Unicode", unambiguous). Raises NotText, with the first bad byte's place,
+    for anything else (Windows-1252 from an older editor)."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[:exc.start]
+        raise NotText(before.count(b"\n") + 1, len(before) - before.rfind(b"\n")) from exc

@@ -27,14 +27,14 @@ import traceback
 import urllib.parse
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Protocol
 
 from filelock import FileLock, Timeout
 
-from companion.pipeline import (audio, chapters, corrections, feed, fetch_policy, http, identity,
-                                private_feed, store, formats as tf)
+from companion.pipeline import (audio, chapters, corrections, dates, feed, fetch_policy, http,
+                                identity, language, pages, private_feed, store, formats as tf)
 from companion import urls
 from companion.pipeline.budget import Budget, episode_seconds
 from companion.project import CACHE_DIR as CACHE_NAME, Project
@@ -43,6 +43,7 @@ from companion.pipeline.transcribe import Coverage, ModelError, Settings, load_m
 
 FEED_STATE_FILE = "feed-state.json"      # ETag / Last-Modified of the last fetch
 FEED_CACHE_FILE = "feed.xml"             # body of the last 200, reused on a 304
+PAGES_DIR = "feed-pages"                 # the same for the feed's later pages (RFC 5005)
 LOCK_FILE = "sync.lock"
 ERROR_LOG = "logs/sync-errors.log"       # tracebacks of unexpected per-episode errors, under .cache/
 FEED_ENV = "COMPANION_FEED"              # a private feed's URL, from a CI secret
@@ -52,8 +53,9 @@ PUBLISHER_TYPES = {"application/json": tf.from_json, "text/vtt": tf.from_vtt,
                    "application/x-subrip": tf.from_srt, "application/srt": tf.from_srt,
                    "text/srt": tf.from_srt}
 # Feed fields copied onto the episode record on every run (the feed may edit them).
-FEED_FIELDS = ("title", "date", "episode", "season", "episode_type", "link", "image",
-               "enclosure", "show_notes_html", "publisher_transcripts", "chapters_url")
+FEED_FIELDS = ("title", "date", "date_note", "episode", "season", "episode_type", "link", "image",
+               "enclosure", "audio_source", "show_notes_html", "publisher_transcripts",
+               "chapters_url")
 
 
 FAILED = "failed"
@@ -132,6 +134,8 @@ class Report:
     outcomes: list[Outcome] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     moved: str | None = None              # what to do now that the feed moved (itunes:new-feed-url)
+    pages: int = 1                        # documents of a paged feed read (RFC 5005)
+    left_feed: list[str] = field(default_factory=list)   # slugs no longer in the feed
 
     @property
     def deferred(self) -> list[Outcome]:
@@ -184,22 +188,60 @@ def read_feed(project: Project, source: str) -> tuple[bytes, tuple[str, ...], st
         if not path.is_file():
             raise SyncError(f"no feed at {source!r}: give an http(s) URL or the path of a feed file")
         return path.read_bytes(), (), None, 200
-    state_path = project.cache_dir / FEED_STATE_FILE
-    cache_path = project.cache_dir / FEED_CACHE_FILE
+    return cached_get(source, project.cache_dir / FEED_STATE_FILE, project.cache_dir / FEED_CACHE_FILE)
+
+
+def cached_get(url: str, state_path: Path, cache_path: Path, offline: bool = False
+               ) -> tuple[bytes, tuple[str, ...], str | None, int]:
+    """(body, addresses redirected to, content type, status) of `url` by a conditional GET whose
+    validators and body are kept at `state_path` and `cache_path`; a 304 returns the kept body.
+    `offline`: the kept body without asking, when there is one (the later pages of a feed whose
+    first page answered 304). Raises SyncError when the request fails."""
     state = store.read_cache(state_path)   # damaged: an unconditional GET, not a stopped run
-    usable = state.get("url") == _url_key(source) and cache_path.is_file()
+    usable = state.get("url") == _url_key(url) and cache_path.is_file()
+    if offline and usable:
+        return cache_path.read_bytes(), (), state.get("content_type"), 304
     try:
-        reply = http.fetch(source, state.get("etag") if usable else None,
+        reply = http.fetch(url, state.get("etag") if usable else None,
                            state.get("last_modified") if usable else None)
     except http.FetchError as exc:
         raise SyncError(f"cannot read the feed: {exc}") from exc
     if reply.status == 304:
         return cache_path.read_bytes(), reply.redirects, state.get("content_type"), 304
     store.write_bytes_atomic(cache_path, reply.body)
-    store.write_json_atomic(state_path, {"url": _url_key(source), "etag": reply.etag,
+    store.write_json_atomic(state_path, {"url": _url_key(url), "etag": reply.etag,
                                          "last_modified": reply.last_modified,
                                          "content_type": reply.content_type})
     return reply.body, reply.redirects, reply.content_type, reply.status
+
+
+def in_date_order(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`items` newest first by the moment each was published. An undated item keeps its place
+    in the feed: it is given as `order_date` a second before its newer dated neighbour (or, with
+    none, a second after its older one), k seconds for the k-th undated item in a row; sync
+    records it when the episode is first seen, so its place never moves (`store.order_key`)."""
+    moments = [dates.instant(i["date"]) for i in items]
+    dated = [m for m in moments if m is not None]
+    pairs = list(zip(dated, dated[1:]))
+    newest_first = sum(a > b for a, b in pairs) >= sum(a < b for a, b in pairs)
+    ordered = items if newest_first else items[::-1]         # newest first from here on
+    moments = moments if newest_first else moments[::-1]
+    for index, item in enumerate(ordered):
+        if moments[index] is not None:
+            item["order_date"] = item["date"]
+            continue
+        newer = [(index - j, moments[j]) for j in range(index - 1, -1, -1) if moments[j]]
+        older = [(j - index, moments[j]) for j in range(index + 1, len(items)) if moments[j]]
+        if newer:
+            moment = newer[0][1] - timedelta(seconds=newer[0][0])
+        elif older:
+            moment = older[0][1] + timedelta(seconds=older[0][0])
+        else:
+            moment = datetime(1970, 1, 1, tzinfo=timezone.utc) - timedelta(seconds=index)
+        moments[index] = moment
+        item["order_date"] = moment.isoformat()
+    ranked = sorted(range(len(ordered)), key=lambda i: (moments[i], -i), reverse=True)
+    return [ordered[i] for i in ranked]
 
 
 def _publisher_transcript(record: dict[str, Any]) -> tuple[dict[str, Any], Any] | None:
@@ -237,12 +279,14 @@ def write_outputs(folder: Path, raw: list[tf.Segment],
 def set_review(record: dict[str, Any], fixes: corrections.Corrections, has_words: bool,
                outcome: Outcome) -> None:
     """Status `needs-review` (with the reasons) when the stored coverage says speech may be
-    missing and the corrections do not accept the empty stretches; else `transcribed`."""
+    missing and the corrections do not accept the empty stretches, or when the model's own
+    confidence says the speech may not be English (`language`); else `transcribed`."""
     if not record.get("coverage"):
         record["review"] = []
         return
     accepted = corrections.accepted(fixes)
     reasons = Coverage.from_json(record["coverage"]).review_reasons(has_words, accepted)
+    reasons += language.review_reasons(record.get("speech"))
     record["review"] = reasons
     record["status"] = store.STATUS_NEEDS_REVIEW if reasons else store.STATUS_TRANSCRIBED
     outcome.review = reasons
@@ -307,6 +351,20 @@ class Syncer:
         except SyncError as exc:
             raise SyncError(self._redact(str(exc))) from exc
 
+    def _read_page(self, url: str, offline: bool) -> feed.ParsedFeed:
+        """One later page of a paged feed, cached like the first (FeedError when unusable); its
+        links resolved against its address as the feed gave it."""
+        key = _url_key(url).split(":", 1)[1][:24]
+        folder = self.project.cache_dir / PAGES_DIR
+        try:
+            raw, redirects, content_type, _status = cached_get(url, folder / f"{key}.json",
+                                                               folder / f"{key}.xml", offline)
+        except SyncError as exc:
+            raise feed.FeedError(self._redact(str(exc))) from exc
+        if self.secret_parts:
+            self._add_secrets([url, *redirects])
+        return feed.parse_feed(raw, url, content_type)
+
     def _add_secrets(self, addresses: Iterable[str]) -> None:
         """Hide every secret part of `addresses` too (a private feed's redirects, its new address)."""
         found = set(self.secret_parts)
@@ -358,8 +416,12 @@ class Syncer:
         parsed, status = self._read(source)
         report = Report(feed_status=status)
         parsed = self._follow_move(source, parsed, report)
+        # A first page unchanged (304): the later pages are taken from the cache, unasked.
+        paged = pages.follow(parsed, parsed.url or source,
+                             lambda url: self._read_page(url, offline=report.feed_status == 304))
+        parsed, report.pages = paged.feed, paged.pages
         # _follow_move's own warnings (a loop, an unusable new address) are shown too
-        report.warnings = [self._redact(w) for w in report.warnings + parsed.warnings]
+        report.warnings = [self._redact(w) for w in report.warnings + parsed.warnings + paged.warnings]
         for warning in report.warnings:
             self.reporter.warn(warning)
         records = self._readable_records()
@@ -371,8 +433,10 @@ class Syncer:
         planned = {guid: slug for guid, slug in (self.options.only or {}).items()
                    if own.get(guid) == slug or slug not in taken}
         taken |= set(planned.values())
-        items = sorted(parsed.items, key=lambda i: i["date"] or "", reverse=True)
+        items = in_date_order(parsed.items)
         matches = identity.match_items(items, records)     # the whole feed, then --limit
+        if paged.complete and self.options.only is None:
+            self._mark_left(records, {m.record["slug"] for m in matches.values()}, report)
         entries = []
         for index, item in enumerate(items[: self.options.limit or None]):
             match = matches.get(index)
@@ -383,6 +447,24 @@ class Syncer:
                 self.matched_by[slug] = match.how
             entries.append((item, slug, match is None))
         return report, entries
+
+    def _mark_left(self, records: list[dict[str, Any]], in_feed: set[str], report: Report) -> None:
+        """Mark the episodes the feed no longer lists (`in_feed: false`, and when it was first
+        seen gone); their folders, pages and corrections stay. Only after a complete read of
+        the whole feed: a page that failed must not make episodes look withdrawn."""
+        for record in records:
+            gone = record["slug"] not in in_feed
+            if gone == (record.get("in_feed") is False):
+                if gone:
+                    report.left_feed.append(record["slug"])
+                continue
+            record.update(in_feed=not gone, left_feed_at=_now() if gone else None)
+            path = self.project.episodes_dir / record["slug"] / store.EPISODE_FILE
+            store.write_json_atomic(path, private_feed.scrub(record, self.secret_parts))
+            if gone:
+                report.left_feed.append(record["slug"])
+                self.reporter.warn(f"{record['slug']}: no longer in the feed; its page and "
+                                   "transcript are kept, marked as no longer in the feed")
 
     def _readable_records(self) -> list[dict[str, Any]]:
         """Every episode.json that can be read. One the maintainer broke is left out here: its
@@ -405,7 +487,13 @@ class Syncer:
         record = store.read_json(path) if path.is_file() else store.new_episode(item["guid"], slug)
         if not isinstance(record, dict):
             raise ValueError("it is not a JSON object")
+        known_date = record.get("date")
         record.update({k: item[k] for k in FEED_FIELDS})
+        if not item["date"] and known_date:      # the feed broke a date it gave before: keep it
+            record["date"] = known_date
+        if not record["date"] and not record.get("order_date"):
+            record["order_date"] = item.get("order_date")   # the place it was first seen at
+        record["in_feed"], record["left_feed_at"] = True, None
         if item["duration"]:
             record["duration"] = item["duration"]
         return record
@@ -481,6 +569,11 @@ class Syncer:
         except chapters.ChaptersError as exc:
             record["chapters_error"] = str(exc)
             outcome.not_applied.append(str(exc))
+        self._transcript_work(record, folder, outcome)
+        coverage = record.get("coverage") or {}
+        chapters.check_file(folder, record, coverage.get("audio_s") or None, self.reporter.warn)
+
+    def _transcript_work(self, record: dict[str, Any], folder: Path, outcome: Outcome) -> None:
         try:
             if not record["enclosure"] and not _publisher_transcript(record):
                 record.update(status=store.STATUS_NO_AUDIO, error=None)
@@ -553,7 +646,7 @@ class Syncer:
             self.budget.record(outcome.audio_s, outcome.work_s)
         record.update(model=model, transcribed_at=_now())      # what transcript.raw.json holds
         if model == "publisher":
-            record.update(coverage=None, review=[], audio_warnings=[])
+            record.update(coverage=None, speech=None, review=[], audio_warnings=[])
         if record["status"] not in store.HAS_TRANSCRIPT:   # published by _publish, or by the
             record.update(status=store.STATUS_PENDING, error=None)   # next sync once they apply
         self._publish(record, folder, raw, fixes, outcome)
@@ -589,8 +682,9 @@ class Syncer:
         except ModelError as exc:
             raise SyncError(str(exc)) from exc
         title = record["title"]
+        source = record.get("audio_source") or enclosure    # the best audio, not the video
         cached = http.download(
-            enclosure["url"], self.project.audio_cache / f"{slug}.audio", enclosure.get("length"),
+            source["url"], self.project.audio_cache / f"{slug}.audio", source.get("length"),
             progress=lambda done, total: self.reporter.download(title, done, total))
         try:
             decoded = audio.load_audio(cached, record.get("duration"))
@@ -605,6 +699,7 @@ class Syncer:
         result = transcribe_audio(decoded.samples, self.settings,
                                   lambda done: self.reporter.transcribing(title, done, decoded.seconds))
         record["coverage"] = result.coverage.to_json()
+        record["speech"] = result.speech.to_json() if result.speech else None
         return result.segments
 
     def _warn_all(self, slug: str, warnings: list[str]) -> None:

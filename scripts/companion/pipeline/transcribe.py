@@ -5,41 +5,48 @@ The pipeline, each choice measured in bench/transcribe.py:
    episodes (faster-whisper's VAD copies its input several times over);
 2. voice-activity detection (Silero, through faster-whisper) finds the speech regions; silence and
    music are never decoded, so they produce no invented words;
-3. decode spans are built from those regions, WITH the audio between close regions and up to
-   LEAD_S before each one: Silero starts late after music (it missed "And so" after a jingle),
-   and faster-whisper's own VAD glues speech without its gaps and drops what it missed;
-4. each span is decoded as its own window, so a line repeated after a pause keeps its own time,
-   with word timestamps: one by one by default (on 2 CPU cores this was faster than
-   `BatchedInferencePipeline` over the same spans and peaked at half the memory), or batched;
+3. each speech region becomes a decode span WITH up to LEAD_S of the audio before it and TAIL_S
+   after (Silero starts late after music: it missed "And so" after a jingle); spans of regions
+   closer than that touch, so the pause between them is decoded too;
+4. neighbouring spans are packed into shared windows of at most WINDOW_S (`packing.pack`): the
+   silence or music between them is cut to PACK_GAP_S of silence, a span never straddles a
+   window edge, and every word is mapped back to its true time through the span that holds it.
+   Whisper's encoder costs the same for a 2 s line as for 30 s of speech, so a refrain of four
+   short lines costs one encoder pass, not four. Windows are decoded one by one with word
+   timestamps (or batched, `Settings.batched`);
 5. completeness: every stretch of speech of REFILL_MIN_S or more that holds no word is decoded again,
-   sequentially, with CONTEXT_S of audio either side, and the new words are merged in time order
+   on its own with CONTEXT_S of audio either side and faster-whisper's full temperature
+   fallback, and the new words are merged in time order
    (batched decoding can stop short inside a window, silently: faster-whisper #1179);
 6. the show's vocabulary is spelt as the show spells it ("bailey code" -> "Bailey Code"); it is
    not passed to the model as hotwords by default: on the sonnets that made the model invent
    "Bailey Code." and "We'll see you in the next video." where spans end (bench/transcribe.py);
 7. words are cut into short segments that start on their first word, and only genuine decoding
    loops are removed (see `drop_loops`);
-8. coverage (speech seconds, covered seconds, stretches still empty) is returned with the segments.
+8. coverage (speech seconds, covered seconds, stretches still empty) is returned with the segments,
+   and the segments as the model decoded them, with its own signals (`Decoded`).
 """
 
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import numpy as np
 
+from companion.pipeline import language
 from companion.pipeline.audio import to_float
+from companion.pipeline.packing import Piece, Window, pack, window_audio
 from companion.timecode import format_clock
 
 DEFAULT_MODEL = "tiny.en"
 COMPUTE_TYPE = "int8"            # CPU: int8 is fastest at no measurable WER cost for tiny/small
 BATCH_SIZE = 8                   # decode spans decoded together
-BEAM_SIZE = 5                    # greedy (1) is ~25% faster but lost words on short clips (bench)
+BEAM_SIZE = 2                    # measured on packed windows (bench/transcribe.py): see README
 SAMPLE_RATE = 16000              # Hz
 BLOCK_S = 600.0                  # s of audio handed to VAD and the model at once (memory bound)
 BLOCK_CUT_SEARCH_S = 20.0        # s before a block's end searched for its quietest 100 ms
@@ -48,9 +55,11 @@ VAD_MIN_SILENCE_MS = 300         # regions split at pauses this long: coverage i
 VAD_SPEECH_PAD_MS = 200          # ms added either side of a region
 MAX_REGION_S = 25.0              # longer regions are split by the VAD, so a span fits a 30 s window
 SPAN_MAX_S = 28.0                # a decode span fits Whisper's 30 s window
-SPAN_JOIN_GAP_S = 1.5            # regions closer than this are decoded in one span with their gap
 LEAD_S = 2.5                     # s of audio before a region decoded with it (VAD starts late)
 TAIL_S = 0.5                     # s after a region decoded with it
+WINDOW_S = 25.0                  # s of packed spans per decode window: 29 s windows lost words near
+                                 # their end (sonnet 1 WER 0.150 against 0.097 at 20 or 25 s, beam 2)
+PACK_GAP_S = 0.5                 # s of silence between packed spans (the audio between is cut)
 MIN_GAP_S = 1.0                  # an empty speech stretch this long is reported (coverage.empty)
 REFILL_MIN_S = 0.5               # one this long is decoded again (batched dropped "Sonnet one", 0.8 s)
 CONTEXT_S = 2.0                  # s either side of such a stretch given to the model as context
@@ -81,6 +90,8 @@ class Settings:
     hotwords: bool = False       # also prompt the model with them (measured: it invented words)
     device: str = "cpu"          # "cuda" or "auto" where CUDA 12 and cuDNN are installed
     cpu_threads: int = 0         # 0: CTranslate2 picks (all cores)
+    beam_size: int = BEAM_SIZE
+    window_s: float = WINDOW_S   # decode windows hold this much packed speech at most
 
 
 def model_path(name_or_path: str | None) -> str:
@@ -218,17 +229,37 @@ class Coverage:
                 "empty": [[round(float(a), 2), round(float(b), 2)] for a, b in self.empty]}
 
 
+@dataclass(frozen=True)
+class Decoded:
+    """One segment as the model decoded it, in true episode time (s), with the model's own signals
+    (faster-whisper's Segment fields), for judgements of language or confidence."""
+    start: float
+    end: float
+    text: str
+    avg_logprob: float           # mean log probability of its tokens
+    compression_ratio: float     # gzip ratio of its text (high: repetitive, a loop)
+    no_speech_prob: float        # the model's probability that the window held no speech
+    refill: bool = False         # from the completeness pass (its words were kept only in the gap)
+    words: int = 0               # how many words it timed
+    word_prob: float = 0.0       # mean probability of its words
+
+    def shifted(self, offset_s: float) -> "Decoded":
+        return replace(self, start=round(self.start + offset_s, 3), end=round(self.end + offset_s, 3))
+
+
 @dataclass
 class Result:
-    segments: list[Segment]
+    segments: list[Segment]      # the transcript: short segments cut on word timings
     coverage: Coverage
+    decoded: list[Decoded] = field(default_factory=list)   # what the model returned, in time order
+    speech: language.Speech | None = None   # the model's confidence: is it English?
 
 
 def drop_loops(segments: list[Segment]) -> list[Segment]:
     """Cut Whisper's decoding loops, and only those: a segment whose text repeats the previous
     kept segment's over the same or overlapping audio. A line really said again, later, in its
     own speech, keeps every repeat at its own time. (Loops that outrun the speech inside one
-    decode window are cut earlier, in `_decode_spans`.)"""
+    decode window are cut earlier, in `_loop_guard`.)"""
     kept: list[Segment] = []
     for segment in segments:
         if (kept and _norm(kept[-1]["body"]) == _norm(segment["body"])
@@ -253,19 +284,14 @@ def speech_regions(samples: np.ndarray) -> list[Interval]:
 
 
 def decode_spans(regions: list[Interval], duration_s: float) -> list[Interval]:
-    """Windows to decode: regions joined (with the audio between them) while closer than
-    SPAN_JOIN_GAP_S and shorter than SPAN_MAX_S, each widened by up to LEAD_S before and
-    TAIL_S after without overlapping its neighbours."""
-    groups: list[list[float]] = []
-    for start, end in regions:
-        if groups and start - groups[-1][1] < SPAN_JOIN_GAP_S and end - groups[-1][0] <= SPAN_MAX_S - LEAD_S:
-            groups[-1][1] = end
-        else:
-            groups.append([start, end])
+    """The audio to decode for each speech region: the region widened by up to LEAD_S before
+    and TAIL_S after, without overlapping its neighbours and within SPAN_MAX_S. Regions less
+    than LEAD_S + TAIL_S apart give touching spans, which `packing.pack` keeps as one stretch
+    of true audio (the pause between them decoded too) while a window has room."""
     spans: list[Interval] = []
-    for index, (start, end) in enumerate(groups):
+    for index, (start, end) in enumerate(regions):
         floor = spans[-1][1] if spans else 0.0
-        ceiling = groups[index + 1][0] if index + 1 < len(groups) else duration_s
+        ceiling = regions[index + 1][0] if index + 1 < len(regions) else duration_s
         lead = min(LEAD_S, max(0.0, SPAN_MAX_S - (end - start) - TAIL_S))
         spans.append((max(floor, start - lead), min(ceiling, end + TAIL_S, duration_s)))
     return spans
@@ -288,60 +314,111 @@ def uncovered(regions: list[Interval], words: list[dict[str, Any]], min_s: float
     return [(a, b) for a, b in gaps if b - a >= min_s]
 
 
-def _options(settings: Settings) -> dict[str, Any]:
-    return dict(language="en", beam_size=BEAM_SIZE, word_timestamps=True,
-                condition_on_previous_text=False,
+def _options(settings: Settings, first_pass: bool = True) -> dict[str, Any]:
+    """faster-whisper options. The first pass does not re-decode a window at higher temperature
+    for a high compression ratio: packed windows hold real refrains ("Keep coming back." four
+    times gave 3.3 against the 2.4 bar, and the fallback doubled the decoding time), and a real
+    loop is cut by `_loop_guard` and its speech decoded again by `_refill`, which keeps the check."""
+    extra = {"compression_ratio_threshold": None} if first_pass else {}
+    return dict(language="en", beam_size=settings.beam_size, word_timestamps=True,
+                condition_on_previous_text=False, **extra,
                 hotwords=", ".join(settings.vocabulary) if settings.hotwords and settings.vocabulary else None)
 
 
-def _words_of(raw: Iterable[Any], offset: float, rate_limit_s: float | None = None) -> list[dict[str, Any]]:
-    """Words of faster-whisper segments, shifted by `offset`; when they outrun the speech
-    (more than MAX_WORDS_PER_S over `rate_limit_s`), repeated segments are dropped as a loop."""
-    segments = [s for s in raw if s.words]
-    count = sum(len(s.words) for s in segments)
-    if rate_limit_s is not None and count > MAX_WORDS_PER_S * max(rate_limit_s, 1.0) + 2:
-        unique, seen = [], set()
-        for s in segments:
-            if _norm(s.text) not in seen:
-                unique.append(s)
-                seen.add(_norm(s.text))
-        segments = unique
-    words = []
-    for s in segments:
-        for w in s.words:
+def decoded_segments(raw: Iterable[Any], window: Window, offset_s: float = 0.0,
+                     refill: bool = False) -> tuple[list[Decoded], list[dict[str, Any]]]:
+    """The one place decoded segments come out of the model: faster-whisper segments of `window`
+    (their times in window seconds, plus `offset_s` where the window's audio began in what was
+    decoded) -> (Decoded in true time with the model's signals, their words in true time).
+    Segments without words (nothing said) are left out."""
+    decoded: list[Decoded] = []
+    words: list[dict[str, Any]] = []
+    for segment in raw:
+        if not segment.words:
+            continue
+        mine = []
+        for w in segment.words:
             word = _word(w)
-            word["startTime"] = round(word["startTime"] + offset, 3)
-            word["endTime"] = round(word["endTime"] + offset, 3)
-            words.append(word)
+            start, end = window.word_to_true(w.start - offset_s, w.end - offset_s)
+            word["startTime"], word["endTime"] = round(float(start), 3), round(float(end), 3)
+            mine.append(word)
+        decoded.append(Decoded(start=mine[0]["startTime"], end=mine[-1]["endTime"], text=segment.text.strip(),
+                               avg_logprob=segment.avg_logprob, compression_ratio=segment.compression_ratio,
+                               no_speech_prob=segment.no_speech_prob, refill=refill, words=len(mine),
+                               word_prob=sum(w.probability for w in segment.words) / len(segment.words)))
+        words.extend(mine)
+    return decoded, words
+
+
+def _loop_guard(decoded: list[Decoded], words: list[dict[str, Any]],
+                speech_s: float) -> tuple[list[Decoded], list[dict[str, Any]]]:
+    """When a window's words outrun its `speech_s` seconds of speech (more than MAX_WORDS_PER_S),
+    its repeated segments are a decoding loop: keep each text once."""
+    if sum(d.words for d in decoded) <= MAX_WORDS_PER_S * max(speech_s, 1.0) + 2:
+        return decoded, words
+    kept, kept_words, seen, cursor = [], [], set(), 0
+    for segment in decoded:
+        mine = words[cursor:cursor + segment.words]
+        cursor += segment.words
+        if _norm(segment.text) not in seen:
+            seen.add(_norm(segment.text))
+            kept.append(segment)
+            kept_words.extend(mine)
+    return kept, kept_words
+
+
+def _speech_in(regions: list[Interval], window: Window) -> float:
+    return sum(_overlap(regions, p.start, p.end) for p in window.pieces)
+
+
+def _decode_windows(model: Any, samples: np.ndarray, spans: list[Interval], regions: list[Interval],
+                    settings: Settings, out: list[Decoded],
+                    on_progress: Callable[[float], None] = lambda _s: None) -> list[dict[str, Any]]:
+    """First pass: the spans packed into windows of at most `settings.window_s` (a span never
+    straddles a window edge) and decoded; returns the words in true time and appends the decoded
+    segments to `out`. One by one (the default), each window is decoded as faster-whisper
+    decodes a file, so a sentence its first pass leaves unfinished is decoded in a second pass;
+    batched, each window gets one pass and whatever it drops is left to `_refill`.
+    `on_progress(seconds)` is called as decoding passes each window's true end (block time)."""
+    if settings.batched:
+        return _decode_batched(model, samples, pack(spans, settings.window_s, PACK_GAP_S), regions,
+                               settings, out, on_progress)
+    words: list[dict[str, Any]] = []
+    for window in pack(spans, settings.window_s, PACK_GAP_S):
+        raw, _info = model.transcribe(window_audio(window, samples, SAMPLE_RATE), vad_filter=False,
+                                      **_options(settings))
+        decoded, found = _loop_guard(*decoded_segments(raw, window), _speech_in(regions, window))
+        out.extend(decoded)
+        words.extend(found)
+        on_progress(window.true_span[1])
     return words
 
 
-def _decode_spans(model: Any, samples: np.ndarray, spans: list[Interval], regions: list[Interval],
-                  settings: Settings, on_progress: Callable[[float], None] = lambda _s: None
-                  ) -> list[dict[str, Any]]:
-    """First pass: each span decoded as its own window (batched or one by one).
-    `on_progress(seconds)` is called as decoding passes each span's end (block time)."""
+def _decode_batched(model: Any, samples: np.ndarray, windows: list[Window], regions: list[Interval],
+                    settings: Settings, out: list[Decoded],
+                    on_progress: Callable[[float], None]) -> list[dict[str, Any]]:
+    """Every window in one call of faster-whisper's BatchedInferencePipeline (one pass each)."""
     from faster_whisper import BatchedInferencePipeline
 
+    audios = [window_audio(w, samples, SAMPLE_RATE) for w in windows]
+    starts = np.cumsum([0] + [len(a) for a in audios]) / SAMPLE_RATE
+    raw, _info = BatchedInferencePipeline(model).transcribe(
+        np.concatenate(audios), batch_size=BATCH_SIZE, vad_filter=False,
+        clip_timestamps=[{"start": a, "end": b} for a, b in zip(starts[:-1], starts[1:])],
+        **_options(settings))
+    by_window: list[list[Any]] = [[] for _ in windows]
+    for segment in raw:
+        index = int(np.searchsorted(starts, segment.start + 0.01, side="right")) - 1
+        index = min(max(index, 0), len(windows) - 1)
+        by_window[index].append(segment)
+        on_progress(windows[index].true_span[0])
     words: list[dict[str, Any]] = []
-    options = _options(settings)
-    if settings.batched:
-        raw, _info = BatchedInferencePipeline(model).transcribe(
-            samples, batch_size=BATCH_SIZE, vad_filter=False,
-            clip_timestamps=[{"start": a, "end": b} for a, b in spans], **options)
-        by_span: list[list[Any]] = [[] for _ in spans]
-        for segment in raw:
-            index = max(0, sum(1 for a, _b in spans if a <= segment.start + 0.01) - 1)
-            by_span[index].append(segment)
-            on_progress(segment.end)
-        for (a, b), found in zip(spans, by_span):
-            words.extend(_words_of(found, 0.0, _overlap(regions, a, b)))
-        return words
-    for a, b in spans:
-        clip = samples[int(a * SAMPLE_RATE):int(b * SAMPLE_RATE)]
-        raw, _info = model.transcribe(clip, vad_filter=False, **options)
-        words.extend(_words_of(list(raw), a, _overlap(regions, a, b)))
-        on_progress(b)
+    for window, found, offset in zip(windows, by_window, starts):
+        decoded, found_words = _loop_guard(*decoded_segments(found, window, float(offset)),
+                                           _speech_in(regions, window))
+        out.extend(decoded)
+        words.extend(found_words)
+    on_progress(windows[-1].true_span[1])
     return words
 
 
@@ -364,16 +441,20 @@ def snap_onsets(words: list[dict[str, Any]], regions: list[Interval]) -> None:
 
 
 def _refill(model: Any, samples: np.ndarray, gaps: list[Interval], words: list[dict[str, Any]],
-            regions: list[Interval], settings: Settings) -> list[dict[str, Any]]:
-    """Completeness pass: decode each empty speech stretch again, sequentially, with CONTEXT_S
-    either side; keep the words that fall in the stretch. Returns all words in time order."""
+            regions: list[Interval], settings: Settings, out: list[Decoded]) -> list[dict[str, Any]]:
+    """Completeness pass: decode each empty speech stretch again, as its own window with CONTEXT_S
+    either side; keep the words that fall in the stretch. Returns all words in time order and
+    appends the refill's decoded segments to `out`."""
     duration = len(samples) / SAMPLE_RATE
     added: list[dict[str, Any]] = []
     for start, end in gaps:
         a, b = max(0.0, start - CONTEXT_S), min(duration, end + CONTEXT_S)
-        clip = samples[int(a * SAMPLE_RATE):int(b * SAMPLE_RATE)]
-        raw, _info = model.transcribe(clip, vad_filter=False, **_options(settings))
-        for word in _words_of(list(raw), a, _overlap(regions, a, b)):
+        window = Window((Piece(a, b, 0.0),))
+        raw, _info = model.transcribe(window_audio(window, samples, SAMPLE_RATE), vad_filter=False,
+                                      **_options(settings, first_pass=False))
+        decoded, found = _loop_guard(*decoded_segments(raw, window, refill=True), _speech_in(regions, window))
+        out.extend(decoded)
+        for word in found:
             middle = (word["startTime"] + word["endTime"]) / 2
             if start - COVER_PAD_S <= middle <= end + COVER_PAD_S:
                 added.append(word)
@@ -410,19 +491,21 @@ def _quiet_cut(samples: np.ndarray, start: int, end: int) -> int:
 
 
 def _block(samples: np.ndarray, model: Any, settings: Settings, coverage: Coverage,
-           on_progress: Callable[[float], None] = lambda _s: None) -> list[dict[str, Any]]:
-    """Words of one block (float32, times from the block's start); adds to `coverage`.
-    `on_progress(seconds)`: how far into the block decoding has come."""
+           decoded: list[Decoded], on_progress: Callable[[float], None] = lambda _s: None
+           ) -> list[dict[str, Any]]:
+    """Words of one block (float32, times from the block's start); adds to `coverage` and
+    appends the block's decoded segments to `decoded`. `on_progress(seconds)`: how far into the
+    block decoding has come."""
     regions = speech_regions(samples)
     if not regions:
         return []
     duration = len(samples) / SAMPLE_RATE
-    words = _decode_spans(model, samples, decode_spans(regions, duration), regions, settings,
-                          on_progress)
+    words = _decode_windows(model, samples, decode_spans(regions, duration), regions, settings, decoded,
+                            on_progress)
     snap_onsets(words, regions)
     gaps = uncovered(regions, words, REFILL_MIN_S)
     if gaps:
-        words = _refill(model, samples, gaps, words, regions, settings)
+        words = _refill(model, samples, gaps, words, regions, settings, decoded)
         snap_onsets(words, regions)
         coverage.refilled += len(gaps)
     still = uncovered(regions, words, 0.0)
@@ -437,23 +520,25 @@ def transcribe_audio(samples: np.ndarray, settings: Settings,
                      progress: Callable[[float], None] | None = None) -> Result:
     """Transcribe 16 kHz mono samples (int16 or float32) into short, word-timed segments, with
     the coverage of the speech. `progress` is called with the seconds of audio done so far, as
-    each decode span is finished (so at least once per window of speech, not once per block).
+    each decode window is finished (so at least once per window of speech, not once per block).
 
     Raises ModelError when the model cannot load or fails on the audio.
     """
     model = load_model(settings.model, settings.device, settings.cpu_threads)
     coverage = Coverage(audio_s=len(samples) / SAMPLE_RATE)
     words: list[dict[str, Any]] = []
+    decoded: list[Decoded] = []
     block = int(BLOCK_S * SAMPLE_RATE)
     start = 0
     try:
         while start < len(samples):
             end = _quiet_cut(samples, start, start + block)
             offset = float(start) / SAMPLE_RATE
-            before = len(coverage.empty)
-            found = _block(to_float(samples[start:end]), model, settings, coverage,
+            before, segments_before = len(coverage.empty), len(decoded)
+            found = _block(to_float(samples[start:end]), model, settings, coverage, decoded,
                            (lambda s, at=offset: progress(at + s)) if progress else lambda _s: None)
             coverage.empty[before:] = [(a + offset, b + offset) for a, b in coverage.empty[before:]]
+            decoded[segments_before:] = [d.shifted(offset) for d in decoded[segments_before:]]
             for word in found:
                 word["startTime"] = round(word["startTime"] + offset, 3)
                 word["endTime"] = round(word["endTime"] + offset, 3)
@@ -464,7 +549,10 @@ def transcribe_audio(samples: np.ndarray, settings: Settings,
     except Exception as exc:  # noqa: BLE001 - CTranslate2 errors are not typed
         raise ModelError(f"the model failed on this audio: {exc}") from exc
     spell_vocabulary(words, settings.vocabulary)
-    return Result(segments=drop_loops(cut_on_words(words)), coverage=coverage)
+    decoded.sort(key=lambda d: d.start)
+    return Result(segments=drop_loops(cut_on_words(words)), coverage=coverage, decoded=decoded,
+                  speech=language.summarise([(d.end - d.start, d.avg_logprob, d.compression_ratio,
+                                              d.no_speech_prob, d.word_prob) for d in decoded]))
 
 
 def transcribe(samples: np.ndarray, settings: Settings,

@@ -70,7 +70,8 @@ def display_date(value: Any) -> tuple[str, str]:
 
 
 def episode_meta_html(episode: dict[str, Any]) -> str:
-    """Date, duration, season/episode number as one line of `<time>` and text."""
+    """Date, duration, season/episode number (and whether the feed still lists it) as one line
+    of `<time>` and text."""
     parts: list[str] = []
     iso, shown = display_date(episode.get("date"))
     if iso:
@@ -82,11 +83,18 @@ def episode_meta_html(episode: dict[str, Any]) -> str:
     if number is not None:
         label = f"Season {season}, episode {number}" if season is not None else f"Episode {number}"
         parts.append(text(label))
+    if episode.get("in_feed") is False:        # withdrawn by the publisher; the page stays
+        parts.append("No longer in the podcast’s feed")
     return ' <span aria-hidden="true">·</span> '.join(parts)
 
 
 def review_note_html(episode: dict[str, Any]) -> str:
-    """A short note on an episode whose transcript may miss speech, with where."""
+    """A short note on an episode whose transcript may miss speech (with where), or may be
+    wrong because the model was unsure of the speech (`pipeline.language`)."""
+    if (episode.get("speech") or {}).get("unsure"):
+        return ('<p class="ffg-review-note admonition warning" data-pagefind-ignore>'
+                "This transcript may be wrong: the speech may not be in English, or was hard to "
+                "recognise. It is waiting for the host to check it.</p>")
     empty = (episode.get("coverage") or {}).get("empty") or []
     where = ", ".join(f"{format_clock(a)}–{format_clock(b)}" for a, b in empty[:6])
     return ('<p class="ffg-review-note admonition warning" data-pagefind-ignore>'

@@ -14,12 +14,14 @@ from typing import Any
 
 from mkdocs.utils import get_relative_url
 
+from companion.course import moment
 from companion.pipeline import store
 from companion.site.episode_html import card_html, one_line, text
 from companion.site.site_plugin import EPISODES_URL
 from companion.timecode import format_clock, format_duration, parse_time
 
 PLUGIN_NAME = "companion-episodes"
+COURSE_PLUGIN = "companion-course"       # holds every episode's reference, with its year letter
 DEFAULT_EPISODES_DIR = "episodes"
 # Shown instead of a Listen link until the stretch can be checked against a published episode.
 # Deliberately says nothing about what the episode contains: nothing may be claimed about the
@@ -87,19 +89,35 @@ def pending_html() -> str:
             f"<p>{text(PENDING_TEXT)}</p></div>")
 
 
+def stretch_citation(env: Any, slug: str, start: float, end: float | None) -> str:
+    """The stretch's citation as every other place gives it (`course.moment.citation_html`: in-text
+    form with the time stamp, the episode's APA reference, the link to the stretch), or "" when the
+    build has no `companion-course` plugin or it does not know the episode."""
+    course = env.conf["plugins"].get(COURSE_PLUGIN)
+    record = course.episode_cites.get(slug) if course is not None else None
+    if record is None:
+        return ""
+    return moment.citation_html(record["entry"], start, end, href=_href(env, slug),
+                                relative=bool(record.get("relative_url")))
+
+
 def listen_html(episode: dict[str, Any] | None, start: float, end: float | None,
-                label: str, href: str) -> str:
-    """The "Listen" admonition for a stretch of a published episode, else the neutral box."""
+                label: str, href: str, citation: str = "") -> str:
+    """The "Listen" admonition for a stretch of a published episode, else the neutral box.
+    `citation` (from `stretch_citation`) goes under the link, so a Listen box cites its stretch
+    as the episode page, the bundle and the exports do."""
     if episode is None:
         return pending_html()
-    span = format_clock(start) + (f"–{format_clock(end)}" if end is not None else "")
+    span = moment.span(start, end)
     length = f" ({format_duration(end - start)})" if end is not None else ""
     what = f"<strong>{text(one_line(label))}</strong>: " if label else ""
     title = text(one_line(episode.get("title")) or episode.get("slug"))
     return (
         '<div class="admonition tip ffg-listen">'
         '<p class="admonition-title">Listen</p>'
-        f'<p>{what}<a href="{text(href)}">{title}, {span}</a>{length}.</p></div>'
+        f'<p>{what}<a href="{text(href)}">{title}, {span}</a>{length}.</p>'
+        + (f'<p class="ffg-listen__cite">{citation}</p>' if citation else "")
+        + "</div>"
     )
 
 
@@ -126,11 +144,11 @@ def register(env: Any) -> None:
                 where = env.page.file.src_uri if env.page is not None else "a page"
                 log.warning("companion: docs/%s: listen(%r, %r, %r): %s.", where, episode, start, end, exc)
                 return _block(pending_html())
-        fragment = f"#t={format_clock(begin, exact=True)}"
-        if finish is not None:
-            fragment += f",{format_clock(finish, exact=True)}"
-        href = _href(env, found["slug"], fragment) if found else ""
-        return _block(listen_html(found, begin, finish, label, href))
+        if found is None:
+            return _block(pending_html())
+        href = _href(env, found["slug"], moment.fragment(begin, finish))
+        citation = stretch_citation(env, found["slug"], begin, finish)
+        return _block(listen_html(found, begin, finish, label, href, citation))
 
     @env.macro
     def episode_card(slug: str) -> str:

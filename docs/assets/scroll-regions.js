@@ -1,0 +1,72 @@
+/*
+ * Keyboard access to Material's wide-table scroll boxes (WCAG 2.1.1; axe-core rule
+ * `scrollable-region-focusable`; Material for MkDocs issue #1514 and kin).
+ *
+ * Material wraps every plain Markdown table in `.md-typeset__scrollwrap`, a box with
+ * `overflow: auto`. When a table is wider than the screen (a phone at 360 px), the box scrolls,
+ * but Chromium and Safari never give it focus, so a keyboard user cannot reach the hidden
+ * columns. While (and only while) a box actually overflows, this script makes it a named,
+ * focusable region: `tabindex="0"` (arrow keys then scroll it), `role="region"` and an
+ * `aria-label` taken from the table's caption or the nearest heading before it. A box that fits
+ * gets no tab stop. A ResizeObserver re-checks each box when the window turns or resizes and when a
+ * closed <details> (a self-check answer) opens, as Material does for wide code blocks.
+ *
+ * Set up from Material's `document$` (first load and every instant navigation).
+ */
+(function () {
+  "use strict";
+
+  var observer = null;
+
+  function nameFor(box) {
+    var caption = box.querySelector("caption");
+    if (caption && caption.textContent.trim()) {
+      return caption.textContent.trim();
+    }
+    var headings = document.querySelectorAll(".md-content h1, .md-content h2, .md-content h3, .md-content h4");
+    var name = "";
+    for (var i = 0; i < headings.length; i++) {
+      // DOCUMENT_POSITION_FOLLOWING: the box comes after this heading.
+      if (headings[i].compareDocumentPosition(box) & Node.DOCUMENT_POSITION_FOLLOWING) {
+        name = headings[i].textContent.replace(/\u00b6/g, "").trim();
+      }
+    }
+    return (name ? name + ": " : "") + "table (scrolls sideways)";
+  }
+
+  function update(box) {
+    var overflows = box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1;
+    if (overflows && !box.hasAttribute("tabindex")) {
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", nameFor(box));
+      box.setAttribute("data-ffg-scroll-region", "");
+    } else if (!overflows && box.hasAttribute("data-ffg-scroll-region")) {
+      box.removeAttribute("tabindex");
+      box.removeAttribute("role");
+      box.removeAttribute("aria-label");
+      box.removeAttribute("data-ffg-scroll-region");
+    }
+  }
+
+  function setUp() {
+    if (observer) {
+      observer.disconnect();                      // boxes of the page we left
+    }
+    var boxes = document.querySelectorAll(".md-typeset__scrollwrap");
+    if (typeof ResizeObserver === "function") {
+      observer = new ResizeObserver(function (entries) {
+        entries.forEach(function (entry) { update(entry.target); });
+      });
+      boxes.forEach(function (box) { observer.observe(box); });
+    } else {
+      boxes.forEach(update);
+    }
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(setUp);
+  } else {
+    document.addEventListener("DOMContentLoaded", setUp);
+  }
+})();

@@ -1,0 +1,95 @@
+"""Every course page, as a phone reader meets it: axe-core on each module, the glossary and the
+lecturers' page at 360 px (one browser, the suite's shared build), and keyboard access to a wide
+table's scroll box (Material wraps tables in `.md-typeset__scrollwrap`, which Chromium never
+focuses; docs/assets/scroll-regions.js names it and makes it focusable while it overflows).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from site_support import shared_site
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 360, "height": 800}
+
+
+def _pages(site) -> list[str]:
+    stems = sorted(p.stem for p in (site.project / "docs" / "course").glob("0*.md"))
+    assert len(stems) >= 8, stems
+    return [f"course/{stem}/" for stem in stems] + ["glossary/", "course/lecturers/"]
+
+
+def test_course_pages_pass_axe_on_a_phone(browser, tmp_path_factory) -> None:
+    from test_site_browser import AXE, Watched, _serious
+    if not AXE.is_file():
+        pytest.skip("axe-core is not installed (make browser)")
+    axe_source = AXE.read_text(encoding="utf-8")
+    site = shared_site(tmp_path_factory)
+    context = browser.new_context(viewport=PHONE)
+    web = Watched(context.new_page(), site.url)
+    problems = {}
+    for path in _pages(site):
+        web.go(path)
+        web.page.wait_for_timeout(200)                 # ResizeObserver callbacks run after layout
+        found = _serious(web, axe_source)
+        if found:
+            problems[path] = found
+    context.close()
+    assert not problems, problems
+    assert not web.errors, web.errors
+
+
+def test_wide_table_is_a_named_focusable_region_and_scrolls_by_keyboard(browser, tmp_path_factory) -> None:
+    from test_site_browser import Watched
+    site = shared_site(tmp_path_factory)
+    context = browser.new_context(viewport=PHONE)
+    web = Watched(context.new_page(), site.url)
+    web.go("course/03-what-the-research-says/")
+    web.page.wait_for_timeout(200)
+    boxes = web.page.evaluate("""[...document.querySelectorAll('.md-typeset__scrollwrap')].map(b => ({
+        overflows: b.scrollWidth > b.clientWidth + 1, tabindex: b.getAttribute('tabindex'),
+        role: b.getAttribute('role'), name: b.getAttribute('aria-label') || ''}))""")
+    wide = [b for b in boxes if b["overflows"]]
+    assert wide, "expected Module 3's summary table to overflow at 360 px"
+    for box in wide:
+        assert box["tabindex"] == "0" and box["role"] == "region" and box["name"], box
+    assert all(b["tabindex"] is None for b in boxes if not b["overflows"]), boxes  # no needless tab stops
+    region = web.page.locator(".md-typeset__scrollwrap[tabindex='0']").first
+    region.focus()
+    web.page.keyboard.press("ArrowRight")
+    web.page.wait_for_timeout(200)
+    assert region.evaluate("b => b.scrollLeft") > 0
+    # The same page at desktop width: the table fits, so the box is no longer a tab stop.
+    web.page.set_viewport_size({"width": 1280, "height": 900})
+    web.page.wait_for_function("![...document.querySelectorAll('.md-typeset__scrollwrap')]"
+                               ".some(b => b.scrollWidth <= b.clientWidth + 1 && b.hasAttribute('tabindex'))",
+                               timeout=5000)
+    context.close()
+    assert not web.errors, web.errors
+
+
+def test_printed_module_shows_answers_figure_data_and_whole_tables(browser, tmp_path_factory) -> None:
+    """Printed (print media, A4 text width), every self-check answer and a figure's data table are
+    rendered although their <details> are closed (Chromium hides closed content in
+    ::details-content), and no table is cut off at the page edge."""
+    from test_site_browser import Watched
+    site = shared_site(tmp_path_factory)
+    context = browser.new_context(viewport={"width": 718, "height": 1000})   # A4 less margins, 96 dpi
+    web = Watched(context.new_page(), site.url)
+    web.go("course/03-what-the-research-says/")
+    web.page.emulate_media(media="print")
+    state = web.page.evaluate("""(() => ({
+        details: [...document.querySelectorAll('.md-content details')].map(d =>
+            [...d.children].filter(c => c.tagName !== 'SUMMARY').every(c => c.checkVisibility())),
+        figureTable: [...document.querySelectorAll('figure details table')].map(t => t.checkVisibility()),
+        clipped: [...document.querySelectorAll('.md-typeset__scrollwrap, .ffg-figure-scroll')]
+            .filter(b => b.scrollWidth > b.clientWidth + 1).length,
+    }))()""")
+    assert len(state["details"]) >= 5 and all(state["details"]), state
+    assert state["figureTable"] and all(state["figureTable"]), state
+    assert state["clipped"] == 0, state
+    web.page.pdf(format="A4")                                # and Chromium prints it
+    context.close()
+    assert not web.errors, web.errors
