@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import socket
+import time
 import types
 from pathlib import Path
 
@@ -18,7 +19,8 @@ FEED = Path(__file__).parent / "data" / "feeds" / "podcast-namespace" / "example
 @pytest.fixture
 def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     """The feed check retries like sync does; the tests need not wait for the back-off."""
-    monkeypatch.setattr(http, "time", types.SimpleNamespace(sleep=lambda seconds: None))
+    monkeypatch.setattr(http, "time", types.SimpleNamespace(sleep=lambda seconds: None,
+                                                            monotonic=time.monotonic))
 
 
 def closed_port() -> int:

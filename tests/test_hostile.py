@@ -17,6 +17,7 @@ import threading
 import time
 import tracemalloc
 import urllib.parse
+import urllib.request
 import zlib
 from pathlib import Path
 
@@ -210,6 +211,18 @@ class Hostile(BaseHTTPRequestHandler):
         for _ in range(2000):
             self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
 
+    def route_slow500(self) -> None:         # a transient failure, slowly, every time
+        time.sleep(0.4)
+        self.send_response(500)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def route_throttled(self) -> None:       # "ask again in 5 s", every time
+        self.send_response(503)
+        self.send_header("Retry-After", "5")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def route_huge(self) -> None:
         self.send_response(200)
         self.send_header("Content-Length", str(10**12))
@@ -250,6 +263,30 @@ def test_a_host_that_drips_is_cut_at_the_deadline(hostile: str, route: str) -> N
     with pytest.raises(http.FetchError, match="took longer than the 1 s"):
         http.fetch(f"{hostile}/{route}", limit=limit)
     assert time.monotonic() - started < 4                     # once, not retried 4 times
+
+
+@pytest.mark.parametrize("route", ["slow500", "throttled"])
+def test_retries_share_one_deadline(hostile: str, route: str) -> None:
+    """Each retry of a transient failure used to get a fresh deadline (five per fetch), and a
+    Retry-After wait was slept whole past it."""
+    limit = fetch_policy.Limit("chapters", fetch_policy.MiB, 1.0)
+    started = time.monotonic()
+    with pytest.raises(http.FetchError, match="took longer than the 1 s .* retries included"):
+        http.fetch(f"{hostile}/{route}", limit=limit)
+    assert time.monotonic() - started < 2.5                   # not 5 x (0.4 s + back-off)
+
+
+@pytest.mark.parametrize("to, refused", [("http://cdn.example/a.mp3", True),
+                                         ("HTTP://cdn.example/a.mp3", True),
+                                         ("https://cdn.example/a.mp3", False)])
+def test_a_redirect_from_https_down_to_http_is_refused(to: str, refused: bool) -> None:
+    handler = http._RedirectHandler(http._Guard(fetch_policy.Policy(), 1.0))
+    request = urllib.request.Request("https://feeds.example/private/feed.xml?token=t")
+    if refused:
+        with pytest.raises(fetch_policy.Refused, match="down to http://cdn.example/"):
+            handler.redirect_request(request, None, 302, "Found", {}, to)
+    else:
+        assert handler.redirect_request(request, None, 302, "Found", {}, to).full_url == to
 
 
 def test_audio_past_its_bound_is_stopped_and_discarded(hostile: str, tmp_path: Path,
@@ -301,7 +338,72 @@ def test_feed_parsers_refuse_entity_bombs_and_deep_nesting_in_bounded_time(host)
     url = host.add("deep.json", deep.encode())
     with fetch_policy.feed_host(host.url), pytest.raises(chapters.ChaptersError, match="not JSON"):
         chapters.fetch(url)
+    # Shallow enough for json.loads here, too deep for the site build's stack to read again.
+    stored = json.dumps({"version": "1", "chapters": [{"startTime": 0}], "x": [0]}).replace(
+        "[0]", "[" * 400 + "]" * 400)
+    with fetch_policy.feed_host(host.url), pytest.raises(chapters.ChaptersError, match="32 deep"):
+        chapters.validate(chapters.fetch(host.add("stored.json", stored.encode())))
     assert time.monotonic() - started < 10
+
+
+def _feed_with(body: str, head: str = "", encoding: str = "utf-8") -> bytes:
+    return (f'<?xml version="1.0" encoding="{encoding}"?>{head}<rss version="2.0"><channel>'
+            f"<title>t</title><item><title>t</title><guid>g</guid><description>{body}"
+            "</description></item></channel></rss>").encode(encoding)
+
+
+N = 50_000
+SHAPES = {   # each took feedparser's strict pass from 13 s to 229 s
+    "nested elements": (_feed_with("<a>" * N + "</a>" * N), "more than 256 deep"),
+    "nested, never closed": (_feed_with("<a>" * N), "more than 256 deep"),
+    "nested, in UTF-16": (_feed_with("<a>" * N + "</a>" * N, encoding="utf-16"), "256 deep"),
+    "nested, in GB2312": (_feed_with("<a>" * N + "</a>" * N, encoding="gb2312"), "256 deep"),
+    "attributes": (_feed_with("").replace(b"<description>", b"<description " + b" ".join(
+        b'a%d="1"' % i for i in range(N)) + b">"), "more than 256 attributes"),
+    "items": ((b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>' + b"".join(
+        b"<item><title>t</title><guid>g%d</guid></item>" % i for i in range(N))
+        + b"</channel></rss>"), "more than 20,000 items"),
+    "Atom entries": ((b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t'
+                      b"</title>" + b"".join(b"<entry><title>t</title><id>g%d</id></entry>" % i
+                                             for i in range(N)) + b"</feed>"), "20,000 items"),
+}
+
+
+@pytest.mark.parametrize("name", list(SHAPES))
+def test_a_feed_shaped_to_be_slow_to_parse_is_refused_at_once(name: str) -> None:
+    raw, message = SHAPES[name]
+    started = time.monotonic()
+    with pytest.raises(feed.FeedError, match=message):
+        feed.parse_feed(raw, "http://127.0.0.1/feed.xml")
+    assert time.monotonic() - started < 2
+
+
+def test_a_malformed_feed_nested_deep_is_read_by_the_linear_loose_parser() -> None:
+    """expat stops at the first error (here an HTML entity); feedparser then reads the whole
+    document with its loose parser, which is linear in depth (20,000: 1.5 s)."""
+    raw = _feed_with("&nbsp;" + "<a>" * 10_000 + "</a>" * 10_000)
+    started = time.monotonic()
+    assert [i["guid"] for i in feed.parse_feed(raw, "http://127.0.0.1/feed.xml").items] == ["g"]
+    assert time.monotonic() - started < 10
+
+
+HTML_SHAPES = {   # html5ever in nh3: 20,000 nested <ul><li> took 50 s, 100,000 <div> 190 s
+    "nested div": "<div>" * N + "words &lt;b&gt;" + "</div>" * N,
+    "nested lists": "<ul><li>" * N + "words &lt;b&gt;",
+    "attributes": "<a " + " ".join(f'a{i}="1"' for i in range(N)) + ">words &lt;b&gt;</a>",
+}
+
+
+@pytest.mark.parametrize("name", list(HTML_SHAPES))
+def test_show_notes_and_titles_shaped_to_be_slow_are_read_as_text_in_linear_time(name: str) -> None:
+    markup = HTML_SHAPES[name]
+    started = time.monotonic()
+    notes = sanitise.clean_show_notes(markup, "http://127.0.0.1/feed.xml")
+    title = sanitise.plain_text(markup)
+    assert time.monotonic() - started < 3
+    assert notes == "<p>words &lt;b&gt;</p>" and title == "words <b>"
+    sloppy = "<p>a<br>b<p>c<ul><li>d<li>e</ul><img src=x>" * 2_000      # real, flat, kept
+    assert sanitise.clean_show_notes(sloppy).count("<li>") == 4_000
 
 
 @pytest.mark.parametrize("tag", ["author", "itunes:author", "dc:creator", "managingEditor"])
@@ -455,3 +557,54 @@ def test_a_hostile_artifact_costs_only_its_own_folders(tmp_path: Path) -> None:
     assert "symbolic link" in refused["2024-02-05-link"]
     assert sorted(p.name for p in here.iterdir()) == ["2024-01-01-mine", "2024-02-01-good"]
     assert json.loads((here / "2024-01-01-mine" / "episode.json").read_text())["guid"] == "mine"
+
+
+def test_an_artifacts_hard_links_fifos_huge_and_deep_files_cost_only_their_folders(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    from companion.pipeline import merge as merge_module
+    monkeypatch.setattr(merge_module, "MAX_FILE_BYTES", 1024 * 1024)
+    here = tmp_path / "episodes"
+    here.mkdir()
+    shard = tmp_path / "shard" / "episodes"
+    outside = tmp_path / "runner-secret.txt"
+    outside.write_text(SECRET)
+    _episode(shard / "2024-03-01-good", "good")
+    _episode(shard / "2024-03-02-hardlink", "hardlink")
+    os.link(outside, shard / "2024-03-02-hardlink" / "chapters.json")
+    _episode(shard / "2024-03-03-fifo", "fifo")
+    os.mkfifo(shard / "2024-03-03-fifo" / "chapters.json")
+    _episode(shard / "2024-03-04-huge", "huge")
+    with open(shard / "2024-03-04-huge" / "transcript.txt", "wb") as huge:
+        huge.truncate(2 * 1024 * 1024)                                       # sparse: instant
+    _episode(shard / "2024-03-05-deep", "deep", status="transcribed", transcribed_at="2024")
+    (shard / "2024-03-05-deep" / "transcript.raw.json").write_text("[" * 100_000 + "]" * 100_000)
+    (shard / "2024-03-06-deepjson").mkdir()
+    (shard / "2024-03-06-deepjson" / "episode.json").write_text("[" * 100_000 + "]" * 100_000)
+    (shard / "2024-03-07-linkedjson").mkdir()
+    os.link(outside, shard / "2024-03-07-linkedjson" / "episode.json")
+
+    report = merge([tmp_path / "shard"], here)
+
+    assert report.merged == ["2024-03-01-good", "2024-03-03-fifo"]           # the FIFO left out
+    refused = dict(report.refused)
+    assert "other hard links" in refused["2024-03-02-hardlink"]
+    assert "more than an episode's file may be" in refused["2024-03-04-huge"]
+    assert "is not JSON" in refused["2024-03-05-deep"]
+    assert {"2024-03-06-deepjson", "2024-03-07-linkedjson"} <= set(refused)
+    assert not (here / "2024-03-03-fifo" / "chapters.json").exists()
+    assert SECRET.encode() not in every_file_bytes(here)
+
+
+@pytest.mark.parametrize("separator", ["\n", "\r", "\x85", "\u2028", "\u2029", "\x0b", "\x1c"])
+def test_an_episode_title_cannot_end_a_ris_or_bibtex_record(separator: str) -> None:
+    """RIS is one field a line; str.splitlines() (and readers built on it) also break at NEL,
+    U+2028/2029 and the C0 separators, where a title could end the record and start another."""
+    from companion.course import exports
+    title = f"Ep 7{separator}ER  - {separator}TY  - JOUR{separator}TI  - injected"
+    entry = {"id": "ep7", "type": "song", "title": title, "URL": f"https://x/{separator}ER  - "}
+    lines = exports.ris([entry]).splitlines()
+    assert [line[:6] for line in lines] == ["TY  - ", "TI  - ", "UR  - ", "ER  -"]
+    record = exports.bibtex([entry])
+    assert len(record.splitlines()) == len(exports.bibtex([{**entry, "title": "t",
+                                                           "URL": "https://x/"}]).splitlines())

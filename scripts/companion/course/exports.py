@@ -92,7 +92,10 @@ BIBTEX_ESCAPES = str.maketrans(BIBTEX_SPECIALS)
 # Character pairs LaTeX's fonts set as one ligature ("--" an en dash, "?`" an inverted "?",
 # "``" a curly quote, "<<" a guillemet in T1): a `{}` between the two keeps what was written.
 LIGATURE = re.compile(r"([-`',])(?=\1)|[?!](?=`)")   # after escaping: no < > left
-CONTROL = re.compile(r"[\x00-\x1f\x7f]+")     # tabs, line breaks and other controls: one space
+# Tabs, line breaks and other controls: one space. C1 controls (NEL, U+0085) and the Unicode line
+# and paragraph separators too: readers that split lines as Python's str.splitlines() does would
+# otherwise end a field, or a whole record, inside a title.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 URL_UNSAFE = re.compile(r"[{}\\\s]")           # would break a braced field or \url{}
 BIBTEX_KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_:\-]")
 KEY_HASH_CHARS = 6

@@ -37,8 +37,26 @@ CHAPTER_FIELDS = {"startTime": (int, float), "endTime": (int, float), "title": s
                   "url": str, "toc": bool}
 
 
+# The spec's deepest value is a chapter's `location.geo` (document > chapters > chapter >
+# location): 4. Deeper JSON would be stored and read again by the site build, whose own stack
+# leaves json.loads less room than the pipeline had: 990 levels read here failed the build.
+MAX_DEPTH = 32
+
+
 class ChaptersError(ValueError):
     """A chapters file that does not follow the Podcasting 2.0 JSON chapters format."""
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest in `value` (a scalar is 0), without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (list, dict)):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in
+                         (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def _wrong_type(value: Any, kind: type | tuple[type, ...]) -> bool:
@@ -51,6 +69,8 @@ def validate(data: Any) -> dict[str, Any]:
     """The chapters document with chapters sorted by start; raise ChaptersError saying what is wrong."""
     if not isinstance(data, dict) or not isinstance(data.get("version"), str):
         raise ChaptersError('needs an object with a "version" string (e.g. "1.2.0")')
+    if _depth(data) > MAX_DEPTH:
+        raise ChaptersError(f"nests lists and objects more than {MAX_DEPTH} deep")
     chapters = data.get("chapters")
     if not isinstance(chapters, list) or not chapters:
         raise ChaptersError('needs a non-empty "chapters" list')

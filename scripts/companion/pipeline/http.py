@@ -27,6 +27,7 @@ import socket
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import zlib
 from dataclasses import dataclass
@@ -67,13 +68,12 @@ class _Guard:
     """One fetch's connections: each made to an address the policy allows, all closed by a
     watchdog when the fetch's deadline passes, and the redirects followed on the way."""
 
-    def __init__(self, policy: fetch_policy.Policy, limit: Limit):
+    def __init__(self, policy: fetch_policy.Policy, seconds: float):
         self.policy = policy
-        self.limit = limit
         self.hops: list[str] = []
         self.expired = False
         self._sockets: list[socket.socket] = []
-        self._timer = threading.Timer(limit.deadline_s, self._expire)
+        self._timer = threading.Timer(seconds, self._expire)
         self._timer.daemon = True
 
     def __enter__(self) -> "_Guard":
@@ -142,7 +142,10 @@ class _HTTPSHandler(urllib.request.HTTPSHandler):
 
 
 class _RedirectHandler(urllib.request.HTTPRedirectHandler):
-    """Follows http(s) redirects only (urllib alone follows one to ftp://), noting each hop."""
+    """Follows http(s) redirects only (urllib alone follows one to ftp://), never from https down
+    to http (what the feed asked to be fetched privately would then cross the network in clear,
+    where anyone on the path can read or replace it: RFC 9110 section 17.1, and browsers' mixed-
+    content rule), noting each hop."""
 
     def __init__(self, guard: _Guard):
         super().__init__()
@@ -153,6 +156,11 @@ class _RedirectHandler(urllib.request.HTTPRedirectHandler):
             self.guard.policy.check_scheme(newurl)
         except Refused as exc:
             raise Refused(f"redirected to {exc}") from None
+        if (urllib.parse.urlsplit(req.full_url).scheme.lower() == "https"
+                and urllib.parse.urlsplit(newurl).scheme.lower() != "https"):
+            host = urllib.parse.urlsplit(newurl).hostname or ""
+            raise Refused(f"redirected from https:// down to http://{host}/...: a secure address "
+                          "is never followed to an insecure one")
         self.guard.hops.append(newurl)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
@@ -301,11 +309,12 @@ def _throttle_wait(exc: BaseException, what: str) -> float | None:
 
 
 def with_retries(action: Callable[[], T], what: str, retries: int = RETRIES,
-                 backoff_s: float | None = None) -> T:
+                 backoff_s: float | None = None, ends: float | None = None) -> T:
     """Run `action`, retrying transient failures; raise FetchError naming `what` at the end.
 
     A 429/503 with a short Retry-After is waited out (and does not use up a retry); a long one
-    raises FetchError at once, saying when the host will answer."""
+    raises FetchError at once, saying when the host will answer. No wait goes past `ends` (a
+    `time.monotonic()` value: the fetch's deadline, which `action` then reports)."""
     backoff_s = BACKOFF_S if backoff_s is None else backoff_s   # read now: tests shorten it
     attempt = 0
     while True:
@@ -314,29 +323,45 @@ def with_retries(action: Callable[[], T], what: str, retries: int = RETRIES,
         except Exception as exc:  # noqa: BLE001 - classified below
             wait = _throttle_wait(exc, what)
             if wait is not None:
-                time.sleep(wait)
+                time.sleep(_until(wait, ends))
                 continue
             if not _is_transient(exc) or attempt >= retries:
                 raise FetchError(f"{what}: {_describe(exc)}") from exc
-            time.sleep(backoff_s * 2**attempt)
+            time.sleep(_until(backoff_s * 2**attempt, ends))
             attempt += 1
 
 
-def _within_deadline(limit: Limit, url: str, action: Callable[[_Guard], T]) -> T:
-    """Run `action` with a guard for one fetch of `url`: the run's policy on every connection
-    and a watchdog at `limit.deadline_s`; DeadlineExceeded when the watchdog fired."""
-    with _Guard(fetch_policy.current(), limit) as guard:
-        try:
-            result = action(guard)
-        except Exception as exc:   # noqa: BLE001 - a cut socket fails in many ways
-            if guard.expired:
-                raise DeadlineExceeded(f"{url} took longer than the {limit.deadline_s:.0f} s a "
-                                       f"{limit.kind} may take; stopped") from exc
-            raise
-        if guard.expired:          # the watchdog's shutdown can read as a clean end of body
-            raise DeadlineExceeded(f"{url} took longer than the {limit.deadline_s:.0f} s a "
-                                   f"{limit.kind} may take; stopped")
-        return result
+def _until(wait: float, ends: float | None) -> float:
+    """`wait` seconds, or fewer so as not to sleep past `ends` (monotonic)."""
+    return wait if ends is None else max(min(wait, ends - time.monotonic()), 0.0)
+
+
+def _bounded(limit: Limit, url: str, action: Callable[[_Guard], T],
+             ends: float) -> Callable[[], T]:
+    """One attempt of a fetch of `url`, to be retried by `with_retries`: each runs `action` with
+    a guard (the run's policy on every connection) whose watchdog fires at what is left of ONE
+    deadline, `ends` (monotonic, `limit.deadline_s` from the fetch's start), shared by every
+    attempt, back-off and Retry-After wait. DeadlineExceeded (never retried) when it has passed."""
+
+    def late() -> DeadlineExceeded:
+        return DeadlineExceeded(f"{url} took longer than the {limit.deadline_s:.0f} s a "
+                                f"{limit.kind} may take, retries included; stopped")
+
+    def attempt() -> T:
+        left = ends - time.monotonic()
+        if left <= 0:
+            raise late()
+        with _Guard(fetch_policy.current(), left) as guard:
+            try:
+                result = action(guard)
+            except Exception as exc:   # noqa: BLE001 - a cut socket fails in many ways
+                if guard.expired:
+                    raise late() from exc
+                raise
+            if guard.expired:          # the watchdog's shutdown can read as a clean end of body
+                raise late()
+            return result
+    return attempt
 
 
 def fetch(url: str, etag: str | None = None, last_modified: str | None = None,
@@ -365,7 +390,8 @@ def fetch(url: str, etag: str | None = None, last_modified: str | None = None,
                             content_type=reply.headers.get("Content-Type"),
                             redirects=tuple(guard.hops))
 
-    return with_retries(lambda: _within_deadline(limit, url, once), f"fetching {url}", retries)
+    ends = time.monotonic() + limit.deadline_s
+    return with_retries(_bounded(limit, url, once, ends), f"fetching {url}", retries, ends=ends)
 
 
 def _total_from_headers(reply, offset: int) -> int | None:
@@ -483,7 +509,8 @@ def download(url: str, dest: Path, expected_bytes: int | None = None,
                 raise http.client.IncompleteRead(b"", total - done)
             return total
 
-    total = with_retries(lambda: _within_deadline(limit, uri, once), f"downloading {url}")
+    ends = time.monotonic() + limit.deadline_s
+    total = with_retries(_bounded(limit, uri, once, ends), f"downloading {url}", ends=ends)
     size = part.stat().st_size
     want = total if total is not None else expected_bytes
     if want and size != want:

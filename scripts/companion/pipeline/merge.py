@@ -12,7 +12,9 @@ in a source (`DIR/<slug>/episode.json` or `DIR/episodes/<slug>/episode.json`):
   folders for one episode would stop the site build;
 - links are never followed: a source, `episodes/`, an episode folder or a file that is a symbolic
   link is refused (an artifact could point them at anything on the runner);
-- only plain files are copied (no hidden temporary files), `episode.json` last, so its `status` is
+- only plain files are copied (no hidden temporary files, no FIFO or device, no file with other
+  hard links, which could be a runner's file under a new name, none over MAX_FILE_BYTES, which
+  would be read whole into memory), `episode.json` last, so its `status` is
   the last thing to change, as in sync;
 - each folder is checked alone, and wholly before anything is written (every file read, the raw
   transcript parsed): a bad folder is refused with the reason, never half-copied, and the rest
@@ -25,7 +27,9 @@ project's `corrections.yml`, so a correction made while a shard was running stil
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -33,6 +37,9 @@ from typing import Any, Iterable, Iterator
 from companion.pipeline import corrections, store, formats as tf
 from companion.pipeline.sync import write_outputs
 
+# The largest file an episode folder holds is a 4-hour transcript.raw.json with word timings,
+# about 10 MB; audio is never in an episode folder.
+MAX_FILE_BYTES = 64 * 1024 * 1024
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")   # what slug.episode_slug gives out
 MAINTAINER_FILES = (store.CORRECTIONS_FILE,)
 
@@ -73,16 +80,18 @@ def _guids(episodes_dir: Path) -> dict[str, str]:
     return found
 
 
-def _read_record(path: Path) -> dict[str, Any] | None:
-    """An incoming episode.json, or None when it is a link, unreadable, or not an episode record.
+def _read_record(path: Path, incoming: bool = True) -> dict[str, Any] | None:
+    """An episode.json (`incoming`: an artifact's, read by `_plain_bytes`), or None when it is a
+    link, unreadable, nested past the recursion limit, or not an episode record.
 
     An artifact is untrusted: a bad record costs its own folder, never the rest of the merge.
     """
     if path.is_symlink():
         return None
     try:
-        record = store.read_json(path)
-    except (OSError, ValueError):
+        record = (json.loads(_plain_bytes(path).decode("utf-8")) if incoming
+                  else store.read_json(path))
+    except (Refusal, OSError, ValueError, RecursionError):
         return None
     if not (isinstance(record, dict) and isinstance(record.get("guid"), str)
             and all(isinstance(record.get(k) or "", str) for k in ("status", "transcribed_at"))):
@@ -119,6 +128,25 @@ class Refusal(Exception):
     """Why one incoming folder is not merged (the rest still are)."""
 
 
+def _plain_bytes(path: Path) -> bytes:
+    """The bytes of `path`, checked on the open file itself (so a swap after the check gains
+    nothing): Refusal unless it is a regular file, not a link, with no other hard link, of at
+    most MAX_FILE_BYTES. O_NONBLOCK: opening a FIFO must not wait for a writer."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        raise Refusal(f"{path.name} cannot be opened as a plain file ({exc.strerror})") from exc
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise Refusal(f"{path.name} is not a plain file")
+        if info.st_nlink > 1:
+            raise Refusal(f"{path.name} has other hard links: it may be another file on this machine")
+        if info.st_size > MAX_FILE_BYTES:
+            raise Refusal(f"{path.name} is {info.st_size:,} bytes, more than an episode's file may be")
+        return file.read(MAX_FILE_BYTES + 1)[:MAX_FILE_BYTES]
+
+
 def _incoming_files(folder: Path, incoming: dict[str, Any]) -> dict[str, bytes]:
     """Every plain file of `folder` but episode.json, read now, so nothing is written for a
     folder that turns out to be unreadable; raise Refusal for a link or a transcript that is not
@@ -130,11 +158,11 @@ def _incoming_files(folder: Path, incoming: dict[str, Any]) -> dict[str, bytes]:
         if path.is_symlink():
             raise Refusal(f"{path.name} is a symbolic link: not followed")
         if path.is_file():
-            files[path.name] = path.read_bytes()
+            files[path.name] = _plain_bytes(path)
     if _finished(incoming):
         try:
             raw = json.loads(files.get(store.RAW_TRANSCRIPT_FILE, b"null"))
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:      # RecursionError: nested too deep
             raise Refusal(f"its {store.RAW_TRANSCRIPT_FILE} is not JSON ({exc})") from exc
         if raw is not None:
             try:                       # what merge writes from it afterwards, tried first
@@ -177,7 +205,7 @@ def merge_folder(folder: Path, episodes_dir: Path, report: MergeReport,
     try:
         if target.is_symlink():
             raise Refusal(f"{target} is a symbolic link: not followed")
-        existing = _read_record(target / store.EPISODE_FILE) \
+        existing = _read_record(target / store.EPISODE_FILE, incoming=False) \
             if (target / store.EPISODE_FILE).is_file() else None
         _check_identity(slug, incoming, existing, guids)
         why = _why_keep(incoming, existing)
