@@ -55,6 +55,28 @@ using make makes made part parts short version new many first two three four fiv
 """.split())
 
 
+# Plain-speech synonyms of the course's own words: how a guest says the idea without the term.
+# Only equivalents that are right in any context the course uses the term in (a dictionary's
+# sense, not one episode's wording): sycophancy is flattery, telling you what you want to hear;
+# to reject someone is to turn or push them away. A module or glossary term holding the key
+# phrase also holds its synonyms, at the same weight.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "sycophancy": ("flattery", "flattering", "what you want to hear", "sycophantic"),
+    "rejection": ("turn you away", "turned you away", "turn me away", "turned me away", "turn away",
+                  "turned away", "push you away", "pushed you away", "pushed away"),
+}
+
+
+def synonyms(p: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The stemmed synonyms of a stemmed phrase (see SYNONYMS); [] if it has none."""
+    return _SYNONYM_PHRASES().get(p, [])
+
+
+@functools.lru_cache(maxsize=1)
+def _SYNONYM_PHRASES() -> dict[tuple[str, ...], list[tuple[str, ...]]]:
+    return {phrase(k): [phrase(v) for v in vs] for k, vs in SYNONYMS.items()}
+
+
 def normalise(text: str) -> str:
     """Lower case, one character for one (so offsets still index `text`), curly apostrophes
     straight."""
@@ -163,6 +185,7 @@ def glossary_terms(markdown: str, variants: dict[str, list[str]] | None = None) 
             initialisms, plain = [plain], ""
         forms = [plain, *variants.get(name.lower(), [])]
         found = [phrase(f) for f in forms] + [(capitals_key(i),) for i in initialisms]
+        found += [syn for p in found for syn in synonyms(p)]
         phrases = tuple(dict.fromkeys(p for p in found if p and p[0]))
         own = {s for p in phrases for s in p}
         context = frozenset(s for s in content_stems(f"{name} {definition}") if s not in own)
@@ -211,8 +234,40 @@ def module_topics(modules: Iterable[tuple[str, str, list[str], str]], terms: lis
     topics = []
     for ident, title, _tags, _body in modules:
         weights = {p: w * math.log((len(modules) + 1) / spread[p]) for p, w in raw[ident].items()}
+        for p, w in list(weights.items()):
+            for syn in synonyms(p):
+                weights.setdefault(syn, w)
         topics.append(Topic(ident, title, weights))
     return topics
+
+
+# The course's subject, said plainly: the few words without which talk is not about mental-health
+# care at all (a budgeting show says "cost" and "access", a phone review "privacy" and "training";
+# neither says "therapy"). A seed, not a tuned list: it names the profession and its field, and the
+# glossary's clinical terms join it (`subject_phrases`).
+SUBJECT_SEED = ("therapy", "therapist", "therapeutic", "counselling", "counsellor", "counselor",
+                "psychologist", "psychology", "psychological", "psychiatrist", "psychiatry",
+                "mental health", "mental illness", "clinician", "clinical", "psychotherapy",
+                # the plain words for the states the field treats, as a guest says them
+                "feel", "feeling", "feelings", "emotion", "emotional", "anxiety", "depression",
+                "distress", "lonely", "loneliness", "shame", "trauma", "wellbeing")
+
+
+def subject_phrases(terms: list[Topic]) -> frozenset[Phrase]:
+    """Phrases that say the course's subject: the seed, and every name of a glossary term whose
+    name holds a seed word ("Cognitive behavioural therapy (CBT)" adds "CBT"). Terms whose
+    definition merely mentions a psychologist ("Gap fee", "Better Access") are not added: a cost
+    or a scheme is said on budgeting shows too. Initialisms are lower-case stems here (they are
+    checked against a segment's stems); a phrase counts when all its stems are in one segment."""
+    seed = {phrase(s) for s in SUBJECT_SEED}
+    seed_stems = {s for p in seed for s in p}
+    out = set(seed)
+    for topic in terms:
+        term = topic.term
+        if term is None or not any(seed_stems & set(p) for p in term.phrases):
+            continue
+        out.update((p[0][1:].lower(),) if p[0].startswith(INITIALISM) else p for p in term.phrases)
+    return frozenset(out)
 
 
 def glossary_topics(terms: list[Term]) -> list[Topic]:

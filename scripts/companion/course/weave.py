@@ -35,7 +35,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from companion.course.topics import Phrase, Topic, capitals_key, word_spans
+from companion.course.topics import Phrase, Topic, capitals_key, subject_phrases, word_spans
 
 WINDOW_S = 45.0             # a window: the segments starting within this many seconds of the first
 MIN_TERMS = 2               # distinct module terms a window must hold
@@ -45,6 +45,8 @@ RARE_IN = 50                # a phrase said in at most 1 segment in this many ha
 RELATIVE = 0.6              # share of the window's best module score another module needs
 EDGE_MIN_SCORE = 0.5        # a stretch starts and ends at a segment holding this much of the idea
 MAX_STRETCH_S = 240.0       # a longer run of counting windows is split
+SUBJECT_MIN = 1             # distinct subject phrases said near a window for a module to claim it
+SUBJECT_NEAR_S = 60.0       # a module window needs the course's subject said within this many s of it
 TERM_CONTEXT_S = 8.0        # seconds either side searched for a one-word term's definition words
 LINE_MIN_CHARS = 60         # a quoted line shorter than this takes in the segments after it
 
@@ -163,11 +165,37 @@ def _windows(rows: list[_Segment]) -> Iterable[tuple[int, int]]:
         yield first, last
 
 
+def _on_subject(rows: list[_Segment], subject: frozenset[Phrase]) -> list[bool]:
+    """For each segment: whether at least SUBJECT_MIN distinct phrases of the course's own subject
+    (therapy, counselling, feelings; `topics.subject_phrases`) are said within SUBJECT_NEAR_S
+    seconds of it (one "financial counsellor" on a budgeting show is not the subject). The
+    neighbourhood is bounded in time, so the cost stays linear in segments."""
+    said = [frozenset(p for p in subject if set(p) <= row.stems) for row in rows]
+    out = []
+    lo = 0
+    for i, row in enumerate(rows):
+        while rows[lo].end < row.start - SUBJECT_NEAR_S:
+            lo += 1
+        near: set[Phrase] = set()
+        k = lo
+        while k < len(rows) and rows[k].start <= row.end + SUBJECT_NEAR_S:
+            near |= said[k]
+            k += 1
+        out.append(len(near) >= SUBJECT_MIN)
+    return out
+
+
 def _module_windows(rows: list[_Segment], modules: list[Topic],
-                    weight_idf: dict[str, dict[Phrase, float]]) -> dict[str, list[tuple[int, int, float]]]:
-    """module ident -> counting windows (first, last, score) of one episode."""
+                    weight_idf: dict[str, dict[Phrase, float]],
+                    subject: frozenset[Phrase] = frozenset()) -> dict[str, list[tuple[int, int, float]]]:
+    """module ident -> counting windows (first, last, score) of one episode. With `subject`, a
+    window counts only if the course's subject is said in or near it: talk on another subject
+    (a budget, a phone) that shares a module's everyday words is not that module's idea."""
     out: dict[str, list[tuple[int, int, float]]] = defaultdict(list)
+    near = _on_subject(rows, subject) if subject else [True] * len(rows)
     for first, last in _windows(rows):
+        if not any(near[first:last + 1]):
+            continue
         held: set[Phrase] = set()
         for row in rows[first:last + 1]:
             held.update(row.found)
@@ -286,13 +314,17 @@ def _drop_overlapping(marks: list[Mark]) -> list[Mark]:
 
 
 def weave(episodes: dict[str, list[dict[str, Any]]], modules: list[Topic],
-          terms: list[Topic]) -> Weave:
+          terms: list[Topic], subject: frozenset[Phrase] | None = None) -> Weave:
     """Match every module and glossary term against every episode's segments.
 
     `episodes`: slug -> segments ({"start": s, "end": s, "body": text}, in time order).
     Returns a `Weave` whose lists are best first (modules: by score; terms: by score, then date
     order as given). Raises nothing for odd input: an episode with no segments matches nothing.
+    `subject`: phrases that say the course's subject (default `topics.subject_phrases(terms)`);
+    a module claims a window only where one is said within SUBJECT_NEAR_S seconds.
     """
+    if subject is None:
+        subject = subject_phrases(terms)
     scanned = scan_episodes(episodes, [*modules, *terms])
     weights = idf(scanned)
     weight_idf = {t.ident: {p: w * weights.get(p, 0.0) for p, w in t.weights.items()} for t in modules}
@@ -300,7 +332,7 @@ def weave(episodes: dict[str, list[dict[str, Any]]], modules: list[Topic],
     result = Weave({t.ident: [] for t in modules}, {t.ident: [] for t in terms}, {})
     for slug, rows in scanned.items():
         found = [(ident, stretch)
-                 for ident, windows in _module_windows(rows, modules, weight_idf).items()
+                 for ident, windows in _module_windows(rows, modules, weight_idf, subject).items()
                  for stretch in _join(slug, rows, windows, by_ident[ident], weight_idf[ident])]
         for ident, stretch in found:
             if not _outweighed(stretch, ident, found):
