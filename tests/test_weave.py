@@ -309,3 +309,45 @@ def test_unseen_talk_is_heard_and_a_brushed_module_is_not_claimed() -> None:
     recall = sum(any(right(i, s) and i == t.module and s.slug == t.slug for i, s in suggested)
                  for t in truth) / len(truth)
     assert precision >= 0.8 and recall >= 0.8, (precision, recall)
+
+
+def labelled_scores() -> dict[str, "weave_corpus.Score"]:
+    """Matcher-only scores of every labelled set (corpus, unseen, heldout), whole sets."""
+    from companion.course import topics
+    modules, terms = course_sources()
+    mods, glossary = topics.module_topics(modules, terms), topics.glossary_topics(terms)
+    return {path.name: weave_corpus.score(path, mods, glossary)[0]["all"]
+            for path in (weave_corpus.CORPUS, weave_corpus.UNSEEN, weave_corpus.HELDOUT)}
+
+
+def test_talk_on_another_subject_is_not_claimed_and_plain_words_are_heard() -> None:
+    """A module claims a window only where the course's subject is said near it: tech news on
+    language models (regulators, privacy, training, hallucinates) is claimed by no module. A
+    guest's plain words for a term count as the term: "telling you what you want to hear" is
+    sycophancy, "turned away" is rejection."""
+    from companion.course import topics, weave
+    modules, terms = course_sources()
+    glossary = topics.glossary_topics(terms)
+    corpus = weave_corpus.load(weave_corpus.UNSEEN)
+    episodes = {}
+    for episode in corpus["episodes"]:
+        segments, _ = weave_corpus.segments_and_truth(episode, float(corpus["segment_s"]))
+        episodes[episode["slug"]] = [{"start": s["startTime"], "end": s["endTime"], "body": s["body"]}
+                                     for s in segments]
+    woven = weave.weave(episodes, topics.module_topics(modules, terms), glossary)
+    assert not [s for found in woven.modules.values() for s in found if s.slug == "u12-tech-weekly-models"]
+    said = {"talk": [{"start": 0.0, "end": 6.0, "body": "It just tells you what you want to hear, every time."}]}
+    sycophancy = next(t for t in glossary if t.title == "Sycophancy")
+    assert weave.weave(said, [], [sycophancy]).terms[sycophancy.ident]
+    module2 = next(t for t in topics.module_topics(modules, terms) if t.ident == "m2")
+    assert topics.phrase("turned you away") in module2.weights
+
+
+def test_the_whole_labelled_collection_stays_at_or_above_0_8() -> None:
+    """corpus.yml, unseen.yml and heldout.yml pooled: precision and recall of the matcher as the
+    site lists stretches, at least 0.8 each (bench/weave.py prints each set and half). Pooled, as
+    the issue asks; heldout.yml alone is below (README), which this does not hide."""
+    scores = labelled_scores().values()
+    precision = sum(s.right for s in scores) / sum(s.suggested for s in scores)
+    recall = sum(s.found for s in scores) / sum(s.truth for s in scores)
+    assert precision >= 0.8 and recall >= 0.8, (precision, recall)

@@ -58,12 +58,13 @@ using make makes made part parts short version new many first two three four fiv
 # Plain-speech synonyms of the course's own words: how a guest says the idea without the term.
 # Only equivalents that are right in any context the course uses the term in (a dictionary's
 # sense, not one episode's wording): sycophancy is flattery, telling you what you want to hear;
-# to reject someone is to turn or push them away. A module or glossary term holding the key
+# to reject someone is to turn them away. ("Pushed away" was tried and left out: "I was not
+# pushed away" is said of the accepting relationship of module 1, corpus.yml 104, a test episode.) A module or glossary term holding the key
 # phrase also holds its synonyms, at the same weight.
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "sycophancy": ("flattery", "flattering", "what you want to hear", "sycophantic"),
     "rejection": ("turn you away", "turned you away", "turn me away", "turned me away", "turn away",
-                  "turned away", "push you away", "pushed you away", "pushed away"),
+                  "turned away"),
 }
 
 
