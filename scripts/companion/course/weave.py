@@ -15,7 +15,8 @@ How a module is matched (a small, classic retrieval scheme, no model):
    A window counts only if it holds at least `MIN_TERMS` distinct terms of the module (one shared
    word, however rare, is not the idea), scores at least `MODULE_MIN_SCORE`, and scores at least
    `RELATIVE` of its best module (talk about one module that brushes another's word is not
-   claimed for both).
+   claimed for both), and only if the course's subject is said within `SUBJECT_NEAR_S` seconds
+   (`topics.subject_phrases`: a budgeting show's "cost, waiting, free, access" is not module 6).
 4. Counting windows that overlap are joined into one stretch, trimmed to its first and last
    segment that hold a key term (`EDGE_MIN_SCORE`), and scored by its best window.
    A stretch mostly inside a stretch of another module of the same episode that scores over
