@@ -160,10 +160,10 @@ def test_one_broken_publisher_transcript_or_throttled_host_affects_only_its_epis
     # An unexpected exception inside one episode's work (a bug, a disk error): only that episode fails.
     real_write = sync.write_outputs
 
-    def write_outputs(folder: Path, raw):
+    def write_outputs(folder: Path, *args):
         if folder.name.endswith("surprise"):
             raise RuntimeError("disk on fire")
-        return real_write(folder, raw)
+        return real_write(folder, *args)
 
     monkeypatch.setattr(sync, "write_outputs", write_outputs)
     assert cli.main(["sync", "--feed", feed]) == 1
