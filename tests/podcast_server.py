@@ -5,7 +5,12 @@ a host that ignores If-Range."""
 
 from __future__ import annotations
 
+import base64
 import html
+import http.client
+import http.server
+import threading
+import urllib.parse
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +32,8 @@ class Faults:
                                                                 #          status (429 or 503)]
     reupload: dict[str, bytes] = field(default_factory=dict)    # path -> new bytes, put in place
                                                                 # right after a truncated answer
+    basic_auth: str | None = None                               # "user:password": every path
+                                                                # answers 401 without it
 
 
 class FaultyHandler(StaticHandler):
@@ -46,6 +53,14 @@ class FaultyHandler(StaticHandler):
         if path in faults.status:
             self.send_error(faults.status[path])
             return
+        if faults.basic_auth is not None:
+            given = self.headers.get("Authorization", "")
+            if given != "Basic " + base64.b64encode(faults.basic_auth.encode()).decode():
+                self.send_response(401)
+                self.send_header("WWW-Authenticate", 'Basic realm="members"')
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
         if faults.throttle.get(path, [0])[0] > 0:
             faults.throttle[path][0] -= 1
             self.send_response(faults.throttle[path][2] if len(faults.throttle[path]) > 2 else 429)
@@ -89,6 +104,48 @@ class PodcastServer(StaticServer):
         self.headers_seen: list[tuple[str, dict]] = []
         self.faults = Faults()
         super().__init__(root, handler=FaultyHandler)
+
+
+class ForwardProxy(http.server.ThreadingHTTPServer):
+    """An HTTP forward proxy on 127.0.0.1 (what HTTP_PROXY names): takes absolute-form requests
+    (`GET http://podcast.test/feed.xml`, RFC 9112 section 3.2.2) for any host and relays them,
+    headers and all, to `upstream` (a PodcastServer), noting every URL asked for."""
+
+    def __init__(self, upstream: str):
+        self.upstream = urllib.parse.urlsplit(upstream)
+        self.asked: list[str] = []
+        super().__init__(("127.0.0.1", 0), _ProxyHandler)
+        self.url = f"http://127.0.0.1:{self.server_address[1]}"
+
+    def start(self) -> "ForwardProxy":
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+        return self
+
+
+class _ProxyHandler(http.server.BaseHTTPRequestHandler):
+    server: ForwardProxy
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        self.server.asked.append(self.path)
+        target = urllib.parse.urlsplit(self.path)
+        connection = http.client.HTTPConnection(self.server.upstream.hostname,
+                                                self.server.upstream.port, timeout=10)
+        headers = {k: v for k, v in self.headers.items()
+                   if k.lower() not in ("host", "proxy-connection", "connection")}
+        connection.request("GET", target.path + (f"?{target.query}" if target.query else ""),
+                           headers=headers)
+        reply = connection.getresponse()
+        body = reply.read()
+        self.send_response(reply.status)
+        for name, value in reply.getheaders():
+            if name.lower() not in ("transfer-encoding", "connection", "content-length"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
 
 
 def rss(items: list[dict], title: str = "Test Podcast", new_feed_url: str | None = None) -> str:

@@ -82,7 +82,9 @@ def to_uri(url: str) -> str:
         _ = parts.port                                  # raises ValueError when out of range
     except (ValueError, UnicodeError) as exc:
         extra = f" (it holds {problem})" if problem else ""
-        raise URLError(f"the feed's URL {url!r} is not a usable web address{extra}: {exc}") from exc
+        # the parser's words quote pieces of the address: of a password too, when there is one
+        why = "" if "@" in text else f": {exc}"
+        raise URLError(f"the feed's URL {url!r} is not a usable web address{extra}{why}") from exc
     if (parts.scheme.lower() not in FETCHABLE_SCHEMES or not parts.hostname
             or not _HOST.fullmatch(parts.hostname)):
         extra = f"; its host name holds {problem}" if problem else ""

@@ -30,7 +30,7 @@ import contextvars
 import ipaddress
 import socket
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterator
 
 from companion.urls import FETCHABLE_SCHEMES
@@ -111,6 +111,10 @@ class Policy:
     own_addresses: frozenset[Address] = frozenset()
     own_networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
     feed_host: str = ""
+    # The feed URL's user-info as (origin "scheme://host:port/", user, password), percent-decoded:
+    # a private feed's HTTP Basic credentials, sent to that origin for its audio too (as podcast
+    # apps do); never to another host. None when the feed URL has none.
+    credentials: tuple[str, str, str] | None = field(default=None, repr=False)
 
     def allows(self, address: Address) -> bool:
         address = _unwrapped(address)
@@ -125,6 +129,20 @@ class Policy:
             where = (f"{parts.scheme}://{parts.hostname or ''}/..." if parts.scheme
                      else "a scheme-less address")
             raise Refused(f"{where} is not fetched: only http:// and https:// addresses are")
+
+    def check_host(self, host: str, port: int) -> None:
+        """For a request sent through a proxy (which makes the connection itself): raise Refused
+        when `host` is, or resolves here to, an address the policy does not allow. A name this
+        machine cannot resolve passes: behind a proxy, often only the proxy can."""
+        try:
+            found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError):
+            return
+        refused = sorted({info[4][0] for info in found if not self.allows(_parse(info[4][0]))})
+        if refused:
+            raise Refused(f"{host} resolves to {', '.join(refused)}, an address that is loopback, "
+                          "private, link-local or otherwise reserved, which a feed may not make "
+                          "us reach through the proxy")
 
     def addresses(self, host: str, port: int) -> list[tuple]:
         """getaddrinfo results for `host:port` that this policy lets a connection use, in DNS order.
@@ -142,6 +160,24 @@ class Policy:
         return allowed
 
 
+def origin(url: str) -> str:
+    """`scheme://host[:port]/` of `url`, lower case, without user-info (RFC 6454's origin, as a
+    URI prefix)."""
+    parts = urllib.parse.urlsplit(url.strip())
+    host = parts.netloc.rsplit("@", 1)[-1].lower()
+    return f"{parts.scheme.lower()}://{host}/"
+
+
+def user_info(url: str) -> tuple[str, str, str] | None:
+    """(origin, user, password) of a URL that holds user-info, percent-decoded (RFC 3986
+    section 3.2.1: `p%40ss` is the password `p@ss`); None without."""
+    parts = urllib.parse.urlsplit(url.strip())
+    if "@" not in parts.netloc:
+        return None
+    return (origin(url), urllib.parse.unquote(parts.username or ""),
+            urllib.parse.unquote(parts.password or ""))
+
+
 def _resolved(host: str) -> frozenset[Address]:
     try:
         return frozenset(_parse(info[4][0]) for info in socket.getaddrinfo(host, None))
@@ -153,7 +189,8 @@ def for_feed(source: str) -> Policy:
     """The policy for a run whose feed is `source` (a URL, or a file on this machine)."""
     parts = urllib.parse.urlsplit(source.strip())
     if parts.scheme.lower() in FETCHABLE_SCHEMES and parts.hostname:
-        return Policy(own_addresses=_resolved(parts.hostname), feed_host=parts.hostname)
+        return Policy(own_addresses=_resolved(parts.hostname), feed_host=parts.hostname,
+                      credentials=user_info(source))
     return Policy(own_networks=_LOOPBACK, feed_host="this machine")
 
 

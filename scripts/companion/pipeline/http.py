@@ -7,6 +7,17 @@ not, because asking again will not change the answer. A 429 or 503 with `Retry-A
 (RFC 9110 section 10.2.3) is waited out when the wait is short and the run's waiting budget allows;
 otherwise the request fails saying when the host asked to be asked again.
 
+The proxies the environment names (`HTTP_PROXY`, `HTTPS_PROXY`, `NO_PROXY`, as curl, pip and
+gPodder read them; urllib's `ProxyHandler`) are used: on a network that reaches the web only
+through a proxy, nothing else works. The proxy is the operator's choice and is connected to as
+given; the policy is then checked on the host asked for (its address when this machine can
+resolve it; a name only the proxy can resolve is the proxy's to judge).
+
+A URL's user-info (`https://user:pass@host/feed`, how private feeds behind HTTP Basic
+authentication are given) is taken out of the request line and sent, percent-decoded (RFC 3986
+section 3.2.1), as Basic credentials (RFC 7617) to that origin only (urllib's
+`HTTPPasswordMgrWithPriorAuth`): never to a host a redirect leads to.
+
 Every request goes through `fetch_policy`: http(s) only on every hop, no reserved address other
 than the feed's own host, checked on the address each connection uses; a size bound per kind of
 download counted on decompressed bytes as they arrive, and a deadline for the whole fetch (a
@@ -71,6 +82,7 @@ class _Guard:
     def __init__(self, policy: fetch_policy.Policy, seconds: float):
         self.policy = policy
         self.hops: list[str] = []
+        self.proxies: set[str] = set()    # proxy hosts this fetch goes through (from the environment)
         self.expired = False
         self._sockets: list[socket.socket] = []
         self._timer = threading.Timer(seconds, self._expire)
@@ -96,7 +108,9 @@ class _Guard:
         """socket.create_connection, to an allowed address of `address`'s host only."""
         host, port = address
         last: OSError | None = None
-        for family, kind, proto, _name, sockaddr in self.policy.addresses(host, port):
+        found = (socket.getaddrinfo(host, port, type=socket.SOCK_STREAM) if host in self.proxies
+                 else self.policy.addresses(host, port))
+        for family, kind, proto, _name, sockaddr in found:
             if self.expired:               # a redirect after the deadline: no new connection
                 raise socket.timeout(f"deadline passed before connecting to {host}")
             sock = socket.socket(family, kind, proto)
@@ -165,13 +179,51 @@ class _RedirectHandler(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def _opener(guard: _Guard) -> urllib.request.OpenerDirector:
-    """An opener with http and https only (no ftp, file or data handlers, no proxies: a proxy
-    would be the address checked, not the host asked for)."""
+class _ProxyHandler(urllib.request.ProxyHandler):
+    """The environment's proxies (urllib reads `*_proxy` and `no_proxy`); the host asked for is
+    checked against the policy before the request goes to the proxy, and the proxy's host is
+    the one connection the policy does not judge (the operator set it)."""
+
+    def __init__(self, guard: _Guard):
+        super().__init__()                        # None: urllib.request.getproxies()
+        self.guard = guard
+
+    def proxy_open(self, req, proxy, type):  # noqa: A002, ANN001 - stdlib signature
+        if req.host and urllib.request.proxy_bypass(req.host):
+            return None
+        target = urllib.parse.urlsplit(f"//{req.host}")
+        self.guard.policy.check_host(target.hostname or "", target.port or 80)
+        self.guard.proxies.add(urllib.parse.urlsplit(
+            proxy if "://" in proxy else f"//{proxy}").hostname or "")
+        return super().proxy_open(req, proxy, type)
+
+
+def _credentials(uri: str) -> tuple[str, urllib.request.BaseHandler | None]:
+    """`uri` without its user-info, and a handler that sends Basic credentials to `uri`'s origin
+    only: its own user-info, else the run's feed's when `uri` is on the feed's origin (a private
+    feed's audio); None when there are none."""
+    own = fetch_policy.user_info(uri)
+    parts = urllib.parse.urlsplit(uri)
+    bare = parts._replace(netloc=parts.netloc.rsplit("@", 1)[-1]).geturl() if own else uri
+    run = fetch_policy.current().credentials
+    found = own or (run if run and run[0] == fetch_policy.origin(uri) else None)
+    if not found:
+        return bare, None
+    manager = urllib.request.HTTPPasswordMgrWithPriorAuth()
+    manager.add_password(None, found[0], found[1], found[2], is_authenticated=True)
+    return bare, urllib.request.HTTPBasicAuthHandler(manager)
+
+
+def _opener(guard: _Guard, auth: urllib.request.BaseHandler | None = None
+            ) -> urllib.request.OpenerDirector:
+    """An opener with http and https only (no ftp, file or data handlers), the environment's
+    proxies and, when given, Basic credentials for the URL's own origin."""
     opener = urllib.request.OpenerDirector()
-    for handler in (_HTTPHandler(guard), _HTTPSHandler(guard), _RedirectHandler(guard),
-                    urllib.request.HTTPDefaultErrorHandler(), urllib.request.HTTPErrorProcessor()):
-        opener.add_handler(handler)
+    for handler in (_ProxyHandler(guard), _HTTPHandler(guard), _HTTPSHandler(guard),
+                    _RedirectHandler(guard), urllib.request.HTTPDefaultErrorHandler(),
+                    urllib.request.HTTPErrorProcessor(), auth):
+        if handler is not None:
+            opener.add_handler(handler)
     return opener
 
 
@@ -263,8 +315,11 @@ class Response:
 
 
 def _open(request: urllib.request.Request, timeout: float, guard: _Guard):
+    """Open `request` (whose URL may hold user-info: sent as Basic credentials, see above)."""
+    bare, auth = _credentials(request.full_url)
+    request.full_url = bare
     try:
-        return _opener(guard).open(request, timeout=timeout)
+        return _opener(guard, auth).open(request, timeout=timeout)
     except urllib.error.HTTPError as exc:
         if exc.code == 304:
             return exc
