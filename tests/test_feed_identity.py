@@ -322,3 +322,19 @@ def test_a_new_feed_url_that_is_the_same_feed_or_a_loop_is_no_move(project, host
     assert cli.main(["sync", "--feed", f"{host.url}/c/feed.xml"]) == 0
     err = " ".join(capsys.readouterr().err.split())
     assert "new address cannot be used" in err and "404" in err
+
+
+def test_an_episodes_date_is_stable_when_the_feed_rewrites_its_zone(project, host) -> None:
+    """AntennaPod#4219-like churn: hosts (and this tool's earlier versions, which kept UTC) write
+    one moment in another zone; the episode's day, shown and cited, must not move. A real change
+    of the moment is taken."""
+    def feed(date: str) -> str:
+        return host.add("feed.xml", rss([{"title": "Late night", "guid": "z1", "date": date}]).encode())
+
+    assert cli.main(["sync", "--feed", feed("Tue, 01 Dec 2026 06:30:00 +0000")]) == 0
+    first = by_guid(project)["z1"]["date"]
+    assert first.startswith("2026-12-01")
+    assert cli.main(["sync", "--feed", feed("Mon, 30 Nov 2026 22:30:00 -0800")]) == 0
+    assert by_guid(project)["z1"]["date"] == first
+    assert cli.main(["sync", "--feed", feed("Wed, 02 Dec 2026 06:30:00 +0000")]) == 0
+    assert by_guid(project)["z1"]["date"].startswith("2026-12-02")

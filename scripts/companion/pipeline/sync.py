@@ -489,8 +489,10 @@ class Syncer:
             raise ValueError("it is not a JSON object")
         known_date = record.get("date")
         record.update({k: item[k] for k in FEED_FIELDS})
-        if not item["date"] and known_date:      # the feed broke a date it gave before: keep it
-            record["date"] = known_date
+        if known_date and (not item["date"]     # the feed broke a date it gave before: keep it
+                           or dates.instant(item["date"]) == dates.instant(known_date)):
+            record["date"] = known_date          # the same moment in another zone (a new host,
+                                                 # an earlier version's UTC): the day stays
         if not record["date"] and not record.get("order_date"):
             record["order_date"] = item.get("order_date")   # the place it was first seen at
         record["in_feed"], record["left_feed_at"] = True, None
