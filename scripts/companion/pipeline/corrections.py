@@ -77,6 +77,10 @@ TEMPLATE = """\
 #   - from: "41:10"        # language): they no longer make the episode needs-review
 #     to: "43:02"
 #     reason: theme song
+#
+# language_checked: true   # the episode is needs-review because the model was unsure of the
+#                          # language; you read the transcript against the audio (and fixed it
+#                          # above): this clears that reason, and only that one
 """
 
 _TEXT = {"type": "string", "maxLength": MAX_TEXT_CHARS}
@@ -104,6 +108,8 @@ SCHEMA: dict[str, Any] = {
                              ["from", "to", "name"]),
         "accept": _list_of({"from": _TIME, "to": _TIME, "reason": {"type": ["string", "null"]}},
                            ["from", "to"]),
+        "language_checked": {"anyOf": [{"type": ["boolean", "null"]},
+                                       {"type": "string", "pattern": YES_NO}]},
     },
 }
 
@@ -423,7 +429,8 @@ def parse(text: str, name: str = "corrections.yml") -> Corrections:
         raise CorrectionsError(name, sorted(problems, key=lambda p: (p.line, p.column)))
     where = {}
     for key_node, value_node in root.value if isinstance(root, yaml.MappingNode) else []:
-        for index, entry in enumerate(getattr(value_node, "value", None) or []):
+        entries = value_node.value if isinstance(value_node, yaml.SequenceNode) else []
+        for index, entry in enumerate(entries):
             where[(key_node.value, index)] = _position(entry.start_mark)
     return Corrections(name=name, data=data or {}, where=where)
 
@@ -502,6 +509,12 @@ def apply(segments: list[Segment], fixes: Corrections) -> tuple[list[Segment], l
             if start <= middle < end:
                 segment["speaker"] = _text(entry["name"]).strip()
     return out, warnings
+
+
+def language_checked(fixes: Corrections) -> bool:
+    """Whether the maintainer has checked a transcript the model was unsure of the language of
+    (`language_checked: true`): that review reason is then cleared."""
+    return _flag(fixes.data.get("language_checked"))
 
 
 def accepted(fixes: Corrections) -> list[tuple[float, float]]:

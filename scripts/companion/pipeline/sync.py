@@ -280,13 +280,15 @@ def set_review(record: dict[str, Any], fixes: corrections.Corrections, has_words
                outcome: Outcome) -> None:
     """Status `needs-review` (with the reasons) when the stored coverage says speech may be
     missing and the corrections do not accept the empty stretches, or when the model's own
-    confidence says the speech may not be English (`language`); else `transcribed`."""
+    confidence says the speech may not be English (`language`) and the maintainer has not marked
+    it checked (`language_checked` in corrections.yml); else `transcribed`."""
     if not record.get("coverage"):
         record["review"] = []
         return
     accepted = corrections.accepted(fixes)
     reasons = Coverage.from_json(record["coverage"]).review_reasons(has_words, accepted)
-    reasons += language.review_reasons(record.get("speech"))
+    if not corrections.language_checked(fixes):
+        reasons += language.review_reasons(record.get("speech"))
     record["review"] = reasons
     record["status"] = store.STATUS_NEEDS_REVIEW if reasons else store.STATUS_TRANSCRIBED
     outcome.review = reasons
