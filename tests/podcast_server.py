@@ -32,6 +32,7 @@ class Faults:
                                                                 #          status (429 or 503)]
     reupload: dict[str, bytes] = field(default_factory=dict)    # path -> new bytes, put in place
                                                                 # right after a truncated answer
+    types: dict[str, str] = field(default_factory=dict)         # path -> Content-Type served
     basic_auth: str | None = None                               # "user:password": every path
                                                                 # answers 401 without it
 
@@ -95,7 +96,7 @@ class FaultyHandler(StaticHandler):
             if path in faults.reupload:           # the publisher replaces the file meanwhile
                 target.write_bytes(faults.reupload.pop(path))
             return
-        self.send_file(data, content_type(target), head)
+        self.send_file(data, faults.types.get(path) or content_type(target), head)
 
 
 class PodcastServer(StaticServer):

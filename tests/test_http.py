@@ -196,3 +196,16 @@ def test_a_retry_after_beyond_any_calendar_fails_only_the_request(host, value: s
     with pytest.raises(http.FetchError, match="503.*more than a year from now.*next run"):
         http.fetch(url)
     assert host.requests["/feed.xml"] == 1
+
+
+def test_a_web_page_answered_for_audio_is_refused_not_kept(host, tmp_path) -> None:
+    """An expired signed CDN link or a login wall answers 200 with HTML: it is not stored as the
+    episode's audio (ffmpeg would say only "cannot decode")."""
+    url = host.add("ep.mp3", b"<!DOCTYPE html>\n<html><body>Link expired</body></html>" * 100)
+    host.faults.types["/ep.mp3"] = "text/html; charset=utf-8"
+    dest = tmp_path / "cache" / "ep.audio"
+    with pytest.raises(http.FetchError, match="web page"):
+        http.download(url, dest)
+    assert list(dest.parent.iterdir()) == []
+    url = host.add("ep.mp3", source=AUDIO / "sonnet001.mp3")   # real MP3 bytes, mislabelled
+    assert http.download(url, dest).read_bytes() == (AUDIO / "sonnet001.mp3").read_bytes()

@@ -64,6 +64,7 @@ class Limit:
 FEED = Limit("feed", 64 * MiB, 180.0)
 TRANSCRIPT = Limit("transcript", 32 * MiB, 120.0)
 CHAPTERS = Limit("chapters", 4 * MiB, 60.0)
+PROBE = Limit("media type probe", 1 * MiB, 30.0)   # headers only: what a host serves at a URL
 # Audio: a 4-hour WAV at 48 kHz 16-bit stereo is 2.6 GB; the bound is the declared or announced
 # length with room to spare, never more than AUDIO_CEILING (see `audio_limit`).
 AUDIO_CEILING = 3 * 1024 * MiB

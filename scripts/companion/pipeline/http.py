@@ -71,6 +71,10 @@ class FetchError(Exception):
     """A request failed for good; the message is fit to show the maintainer."""
 
 
+class NotAudio(Exception):
+    """The host answered a request for audio with something else (a web page)."""
+
+
 class DeadlineExceeded(Exception):
     """A fetch took longer than its kind's deadline (not retried: the host is too slow)."""
 
@@ -333,7 +337,7 @@ def _is_transient(exc: BaseException) -> bool:
 
 
 def _describe(exc: BaseException) -> str:
-    if isinstance(exc, (Refused, DeadlineExceeded)):
+    if isinstance(exc, (Refused, DeadlineExceeded, NotAudio)):
         return str(exc)
     if isinstance(exc, zlib.error):
         return f"the gzip body is damaged ({exc})"
@@ -449,6 +453,34 @@ def fetch(url: str, etag: str | None = None, last_modified: str | None = None,
     return with_retries(_bounded(limit, url, once, ends), f"fetching {url}", retries, ends=ends)
 
 
+def served_type(url: str, timeout: float = TIMEOUT_S) -> str | None:
+    """The media type the host serves `url` as (`Content-Type` without parameters, lower case),
+    after redirects, reading no body: a GET for its first byte (`Range: bytes=0-0`; HEAD is
+    refused or answered differently by some hosts). None when the host names none.
+    Raises FetchError as `fetch` does."""
+    limit = fetch_policy.PROBE
+    uri = _uri(url)
+
+    def once(guard: _Guard) -> str | None:
+        request = urllib.request.Request(uri, headers={"User-Agent": USER_AGENT,
+                                                       "Range": "bytes=0-0"})
+        with _open(request, timeout, guard) as reply:
+            kind = (reply.headers.get("Content-Type") or "").split(";", 1)[0].strip().lower()
+            return kind or None
+
+    ends = time.monotonic() + limit.deadline_s
+    return with_retries(_bounded(limit, uri, once, ends), f"asking what {url} is", ends=ends)
+
+
+def _web_page(reply, first: bytes) -> bool:
+    """Whether an answer for audio is a web page: declared HTML and starting like one (an expired
+    signed CDN link, a login or a host's error page answered with 200)."""
+    kind = (reply.headers.get("Content-Type") or "").split(";", 1)[0].strip().lower()
+    head = first[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return kind in ("text/html", "application/xhtml+xml") and head.startswith(
+        (b"<!doctype html", b"<html", b"<head", b"<body", b"<!--"))
+
+
 def _total_from_headers(reply, offset: int) -> int | None:
     content_range = reply.headers.get("Content-Range", "")
     if "/" in content_range and not content_range.endswith("/*"):
@@ -552,6 +584,10 @@ def download(url: str, dest: Path, expected_bytes: int | None = None,
             with open(part, "ab" if offset else "wb") as out:
                 done = offset
                 while chunk := reply.read1(CHUNK_BYTES):
+                    if done == offset == 0 and _web_page(reply, chunk):
+                        discard()
+                        raise NotAudio(f"{uri} answered with a web page (text/html), not "
+                                       "audio: the link may have expired or need a login")
                     done += len(chunk)
                     if done > limit.max_bytes:
                         raise too_large("is larger")

@@ -34,7 +34,8 @@ from typing import Any, Iterable, Iterator, Mapping, Protocol
 from filelock import FileLock, Timeout
 
 from companion.pipeline import (audio, chapters, corrections, dates, feed, fetch_policy, http,
-                                identity, language, pages, private_feed, store, formats as tf)
+                                identity, language, pages, private_feed, probe, store,
+                                formats as tf)
 from companion import urls
 from companion.pipeline.budget import Budget, episode_seconds
 from companion.project import CACHE_DIR as CACHE_NAME, Project
@@ -686,7 +687,8 @@ class Syncer:
         except ModelError as exc:
             raise SyncError(str(exc)) from exc
         title = record["title"]
-        source = record.get("audio_source") or enclosure    # the best audio, not the video
+        # the best audio, not the video; untyped files asked what they are (`probe`)
+        source = probe.choose(record.get("audio_source") or enclosure)
         cached = http.download(
             source["url"], self.project.audio_cache / f"{slug}.audio", source.get("length"),
             progress=lambda done, total: self.reporter.download(title, done, total))
