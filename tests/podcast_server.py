@@ -6,6 +6,7 @@ a host that ignores If-Range."""
 from __future__ import annotations
 
 import base64
+import gzip
 import html
 import http.client
 import http.server
@@ -33,6 +34,8 @@ class Faults:
     reupload: dict[str, bytes] = field(default_factory=dict)    # path -> new bytes, put in place
                                                                 # right after a truncated answer
     types: dict[str, str] = field(default_factory=dict)         # path -> Content-Type served
+    gzip_always: set[str] = field(default_factory=set)          # sent gzip-encoded, asked or not
+    chunked: set[str] = field(default_factory=set)              # sent chunked, no Content-Length
     basic_auth: str | None = None                               # "user:password": every path
                                                                 # answers 401 without it
 
@@ -86,6 +89,9 @@ class FaultyHandler(StaticHandler):
             faults.truncate[path] -= 1
             self.send_response(200)
             self.send_header("Content-Type", content_type(target))
+            if path in faults.gzip_always:
+                data = gzip.compress(data)
+                self.send_header("Content-Encoding", "gzip")
             self.send_header("Content-Length", str(len(data)))
             self.send_header("Accept-Ranges", "bytes")
             self.send_header("ETag", etag_of(data))
@@ -95,6 +101,24 @@ class FaultyHandler(StaticHandler):
             self.close_connection = True
             if path in faults.reupload:           # the publisher replaces the file meanwhile
                 target.write_bytes(faults.reupload.pop(path))
+            return
+        if path in faults.gzip_always or path in faults.chunked:
+            body = gzip.compress(data) if path in faults.gzip_always else data
+            self.send_response(200)
+            self.send_header("Content-Type", faults.types.get(path) or content_type(target))
+            if path in faults.gzip_always:
+                self.send_header("Content-Encoding", "gzip")
+            if path in faults.chunked:
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                for start in range(0, len(body), 65536):
+                    piece = body[start:start + 65536]
+                    self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+                self.wfile.write(b"0\r\n\r\n")
+            else:
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
             return
         self.send_file(data, faults.types.get(path) or content_type(target), head)
 

@@ -481,6 +481,34 @@ def _web_page(reply, first: bytes) -> bool:
         (b"<!doctype html", b"<html", b"<head", b"<body", b"<!--"))
 
 
+class _Unzip:
+    """A body the host gzip-encoded although we asked for none (servers that compress every
+    response, objects stored with `Content-Encoding: gzip`: FileDownloader#975, transmission#753),
+    inflated as it arrives. A body declared gzip that is not (no gzip magic) is kept as sent."""
+
+    def __init__(self, reply):
+        encoding = (reply.headers.get("Content-Encoding") or "").strip().lower()
+        self.on = encoding in ("gzip", "x-gzip")
+        self._inflate: "zlib._Decompress | None" = None
+        self._first = True
+
+    def __call__(self, chunk: bytes) -> bytes:
+        if self._first:
+            self._first = False
+            self.on = self.on and chunk[:2] == b"\x1f\x8b"
+            self._inflate = zlib.decompressobj(wbits=31) if self.on else None
+        return self._inflate.decompress(chunk) if self._inflate else chunk
+
+    def rest(self) -> bytes:
+        """What the inflater still holds; IncompleteRead when the gzip stream was cut short."""
+        if self._inflate is None:
+            return b""
+        tail = self._inflate.flush()
+        if not self._inflate.eof:
+            raise http.client.IncompleteRead(b"")
+        return tail
+
+
 def _total_from_headers(reply, offset: int) -> int | None:
     content_range = reply.headers.get("Content-Range", "")
     if "/" in content_range and not content_range.endswith("/*"):
@@ -519,8 +547,10 @@ def download(url: str, dest: Path, expected_bytes: int | None = None,
              timeout: float = TIMEOUT_S) -> Path:
     """Stream `url` to `dest` via `dest.part`, resuming with Range after any interruption.
 
-    The file appears at `dest` only once complete: its size matches what the server announced
-    (or, when the server announces nothing, `expected_bytes` from the feed). A `.part` left by a
+    The file appears at `dest` only once complete: its size matches what the server announced,
+    or the body's own framing (chunked, gzip) ended it; only when neither can tell is the feed's
+    `expected_bytes` the floor (feeds' lengths are often wrong: "1", an old file's size). A body
+    gzip-encoded unasked is inflated (and restarted, never resumed, when cut). A `.part` left by a
     killed run is resumed by the next one only if the host confirms it is the same file: the ETag
     and Last-Modified seen when the download started are kept beside it (`.part.json`) and sent
     as If-Range. Anything else (no validators, a 200, a 416, a 206 for a changed file) discards
@@ -548,14 +578,15 @@ def download(url: str, dest: Path, expected_bytes: int | None = None,
         discard()
         return fetch_policy.TooLarge(_too_large(uri, limit, what))
 
-    def once(guard: _Guard) -> int | None:
+    def once(guard: _Guard) -> bool:
+        """One request; True when the body's own framing says it arrived whole."""
         validators = store.read_cache(meta)
         offset = part.stat().st_size if part.is_file() else 0
         confirm = _if_range(validators) if validators.get("url") == url_key else None
         if offset and not confirm:          # cannot ask the host whether it is the same file
             discard()
             offset = 0
-        headers = {"User-Agent": USER_AGENT}
+        headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity"}
         if offset:
             headers["Range"] = f"bytes={offset}-"
             headers["If-Range"] = confirm
@@ -576,37 +607,43 @@ def download(url: str, dest: Path, expected_bytes: int | None = None,
             total = _total_from_headers(reply, offset)
             if total is not None and total > limit.max_bytes:
                 raise too_large(f"announces {total:,} bytes, more")
-            if not offset:
-                store_validators = {"url": url_key, "etag": reply.headers.get("ETag"),
-                                    "last_modified": reply.headers.get("Last-Modified"),
-                                    "total": total}
+            unzip = _Unzip(reply)
+            if not offset:                  # an encoded body is never resumed: no validators
+                store_validators = {"url": url_key, "total": total,
+                                    "etag": None if unzip.on else reply.headers.get("ETag"),
+                                    "last_modified": None if unzip.on
+                                    else reply.headers.get("Last-Modified")}
                 store.write_json_atomic(meta, store_validators)
             with open(part, "ab" if offset else "wb") as out:
-                done = offset
+                done = sent = offset
                 while chunk := reply.read1(CHUNK_BYTES):
                     if done == offset == 0 and _web_page(reply, chunk):
                         discard()
                         raise NotAudio(f"{uri} answered with a web page (text/html), not "
                                        "audio: the link may have expired or need a login")
-                    done += len(chunk)
+                    sent += len(chunk)
+                    data = unzip(chunk)
+                    done += len(data)
                     if done > limit.max_bytes:
                         raise too_large("is larger")
-                    out.write(chunk)
+                    out.write(data)
                     if progress:
                         progress(done, total)
+                out.write(unzip.rest())
                 out.flush()
                 os.fsync(out.fileno())
-            if total is not None and done < total:
-                raise http.client.IncompleteRead(b"", total - done)
-            return total
+            if total is not None and sent < total:
+                raise http.client.IncompleteRead(b"", total - sent)
+            # the body's own end said it was whole: its announced length, or chunked framing
+            # (http.client raises IncompleteRead on a broken one), or gzip's own end
+            return total is not None or reply.chunked or unzip.on
 
     ends = time.monotonic() + limit.deadline_s
-    total = with_retries(_bounded(limit, uri, once, ends), f"downloading {url}", ends=ends)
+    whole = with_retries(_bounded(limit, uri, once, ends), f"downloading {url}", ends=ends)
     size = part.stat().st_size
-    want = total if total is not None else expected_bytes
-    if want and size != want:
-        discard()
-        raise FetchError(f"downloading {url}: got {size} bytes, expected {want}")
+    if not whole and expected_bytes and size < expected_bytes:   # cut off, and nothing but the
+        discard()                                                # feed's length could tell
+        raise FetchError(f"downloading {url}: got {size} bytes, expected {expected_bytes}")
     os.replace(part, dest)
     meta.unlink(missing_ok=True)
     return dest
