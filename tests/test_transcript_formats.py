@@ -185,3 +185,13 @@ def test_angle_brackets_in_cue_text_are_text_and_vtt_timestamp_tags_are_markup()
     assert tf.from_srt(srt)[0]["body"] == "Rates went 5 < 6 and 7 > 3, <3"
     vtt = "WEBVTT\n\n00:01.000 --> 00:04.000\n<v Ann>Hi <00:02.000><c.loud>there</c>\n"
     assert tf.from_vtt(vtt)[0]["body"] == "Hi there"
+
+
+def test_ssa_override_blocks_left_in_srt_and_vtt_are_hidden() -> None:
+    # sandflow/ttconv#492: alignment tags in 35% of 5000 SRT files; asbplayer#471 showed them.
+    srt = ("1\n00:00:01,000 --> 00:00:02,000\n{\\an8}On top.\n\n"
+           "2\n00:00:03,000 --> 00:00:04,000\n{\\pos(192,230)}{\\i1}Placed{\\i0} and kept {braces}.\n")
+    assert [s["body"] for s in tf.from_srt(srt)] == ["On top.", "Placed and kept {braces}."]
+    vtt = "WEBVTT\n\n00:01.000 --> 00:02.000\n<v Host>{\\an8}Hello.\n"
+    assert tf.from_vtt(vtt)[0] == {"startTime": 1.0, "endTime": 2.0, "speaker": "Host",
+                                   "body": "Hello."}

@@ -38,6 +38,10 @@ _VOICE_ANYWHERE = re.compile(r"<v(?:\.[^\s<>]*)?(?:\s([^<>]*))?>|</v>")
 # Cue markup: a tag starts with a letter (`<i>`, `</v>`, `<c.loud>`, `<font color=..>`) or is a
 # WebVTT timestamp (`<00:01.500>`); "5 < 6 and 7 > 3" in an SRT line is text.
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>|<[\d:.]+>")
+# SSA/ASS override blocks that subtitle tools leave in SRT (`{\an8}` top, `{\pos(192,230)}`,
+# `{\i1}`): not SRT, but in over a third of SRT files in the wild (sandflow/ttconv#492); players
+# hide them (asbplayer#471, jellyfin-web#3727 show them as text when they do not).
+_SSA_OVERRIDE = re.compile(r"\{\\[^{}]*\}")
 
 
 def clock(seconds: float, separator: str = ".") -> str:
@@ -152,8 +156,9 @@ def _cue_blocks(text: str) -> list[tuple[re.Match[str], list[str]]]:
 
 
 def _plain(text: str) -> str:
-    """Cue text without markup tags, character references decoded, whitespace collapsed."""
-    return " ".join(html.unescape(_TAG.sub("", text)).split())
+    """Cue text without markup tags (and SSA override blocks, `{\\an8}`), character references
+    decoded, whitespace collapsed."""
+    return " ".join(html.unescape(_TAG.sub("", _SSA_OVERRIDE.sub("", text))).split())
 
 
 def _voice_spans(lines: list[str]) -> list[tuple[str | None, str]]:
