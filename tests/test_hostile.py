@@ -244,6 +244,7 @@ def hostile():
     server.server_close()
 
 
+@pytest.mark.network
 def test_a_gzip_bomb_stops_at_the_bound_while_it_streams(hostile: str) -> None:
     assert len(Hostile.bomb) < 400_000                        # 0.3 MB that inflates to 300 MB
     tracemalloc.start()
@@ -257,6 +258,7 @@ def test_a_gzip_bomb_stops_at_the_bound_while_it_streams(hostile: str) -> None:
 
 
 @pytest.mark.parametrize("route", ["drip", "slowheaders"])
+@pytest.mark.network
 def test_a_host_that_drips_is_cut_at_the_deadline(hostile: str, route: str) -> None:
     limit = fetch_policy.Limit("chapters", fetch_policy.MiB, 1.0)
     started = time.monotonic()
@@ -266,6 +268,7 @@ def test_a_host_that_drips_is_cut_at_the_deadline(hostile: str, route: str) -> N
 
 
 @pytest.mark.parametrize("route", ["slow500", "throttled"])
+@pytest.mark.network
 def test_retries_share_one_deadline(hostile: str, route: str) -> None:
     """Each retry of a transient failure used to get a fresh deadline (five per fetch), and a
     Retry-After wait was slept whole past it."""
@@ -279,6 +282,7 @@ def test_retries_share_one_deadline(hostile: str, route: str) -> None:
 @pytest.mark.parametrize("to, refused", [("http://cdn.example/a.mp3", True),
                                          ("HTTP://cdn.example/a.mp3", True),
                                          ("https://cdn.example/a.mp3", False)])
+@pytest.mark.network
 def test_a_redirect_from_https_down_to_http_is_refused(to: str, refused: bool) -> None:
     handler = http._RedirectHandler(http._Guard(fetch_policy.Policy(), 1.0))
     request = urllib.request.Request("https://feeds.example/private/feed.xml?token=t")
@@ -289,6 +293,7 @@ def test_a_redirect_from_https_down_to_http_is_refused(to: str, refused: bool) -
         assert handler.redirect_request(request, None, 302, "Found", {}, to).full_url == to
 
 
+@pytest.mark.network
 def test_audio_past_its_bound_is_stopped_and_discarded(hostile: str, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fetch_policy, "AUDIO_FLOOR", 4 * fetch_policy.MiB)
@@ -511,6 +516,7 @@ def _raw_request(url: str, request: bytes) -> bytes:
     (b"GET /f.txt HTTP/1.1", b"Range: bytes=-\r\n", {b"416"}),
     (b"GARBAGE", b"", {b"400"}),
 ])
+@pytest.mark.network
 def test_the_local_server_answers_every_malformed_request_with_a_status(
         tmp_path: Path, request_line: bytes, range_header: bytes, status: set) -> None:
     (tmp_path / "f.txt").write_text("0123456789")

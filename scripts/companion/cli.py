@@ -2,8 +2,9 @@
 
 The maintainer's tools too: feed-tags, doctor, deploy.
 
-Exit codes: 0 all done, 1 some episode failed, 2 a usage, project or feed-level error,
-3 more to do (`sync --time-budget` left episodes for the next run).
+Exit codes: 0 all done, 1 some episode failed, 2 a usage, project, feed-level, build or course
+error (any `companion.errors.CompanionError` that reaches `main`), 3 more to do (`sync
+--time-budget` left episodes for the next run).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import TYPE_CHECKING, Callable
 
 from rich.console import Console
 from rich.markup import escape
+
+from companion.errors import CompanionError
 
 if TYPE_CHECKING:
     from companion.pipeline.sync import Options
@@ -161,11 +164,7 @@ def cmd_feed_tags(args: argparse.Namespace, console: Console) -> int:
     from companion.pipeline import feed_tags
     from companion.project import open_project
 
-    try:
-        tags = feed_tags.render(open_project())
-    except feed_tags.FeedTagsError as exc:
-        print_error(console, exc)
-        return EXIT_USAGE
+    tags = feed_tags.render(open_project())      # FeedTagsError: main prints it, exit 2
     if not tags:
         console.print("no transcribed episodes yet: run `companion sync` first")
     sys.stdout.write(tags)
@@ -211,14 +210,10 @@ def cmd_merge(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_deploy(args: argparse.Namespace, console: Console) -> int:
-    from companion.site.deploy import DeployError, deploy
+    from companion.site.deploy import deploy
     from companion.project import open_project
 
-    try:
-        line, code = deploy(open_project(), dry_run=args.dry_run)
-    except DeployError as exc:
-        print_error(console, exc)
-        return EXIT_USAGE
+    line, code = deploy(open_project(), dry_run=args.dry_run)   # DeployError: main, exit 2
     if args.dry_run:
         print(line)
     elif code:
@@ -305,25 +300,27 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-def main(argv: list[str] | None = None) -> int:
+def exit_code(exc: CompanionError) -> int:
+    """The documented exit code for an error that reached the command line: 1 when one file's
+    audio or the model failed (`transcribe`), 2 for every other (project, feed, build, course)."""
     from companion.pipeline.audio import AudioError
-    from companion.project import ProjectError
-    from companion.site.build import SiteError
-    from companion.pipeline.sync import SyncError
     from companion.pipeline.transcribe import ModelError
 
+    return EXIT_EPISODE_FAILED if isinstance(exc, (AudioError, ModelError)) else EXIT_USAGE
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line on `argv` (default: sys.argv[1:]) and return its exit code (see the
+    module docstring). Every `CompanionError` is printed as one "error: ..." line, never a traceback."""
     args = parser().parse_args(argv)
     # In a log (CI, a file) a line is never folded at 80 columns: a "file:line:column" or a URL cut in
     # two cannot be clicked or searched for. A terminal still wraps as usual.
     console = Console(stderr=True, soft_wrap=not sys.stderr.isatty())
     try:
         return args.run(args, console)
-    except (ProjectError, SyncError, SiteError) as exc:
+    except CompanionError as exc:
         print_error(console, exc)
-        return EXIT_USAGE
-    except (AudioError, ModelError) as exc:
-        print_error(console, exc)
-        return EXIT_EPISODE_FAILED
+        return exit_code(exc)
     except KeyboardInterrupt:
         console.print("interrupted: nothing half-written; run again to finish")
         return 130

@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 import yaml
 from yaml_env_tag import construct_env_tag
 
+from companion.errors import CompanionError
+
 CONFIG_NAME = "mkdocs.yml"
 EPISODES_DIR = "episodes"
 CACHE_DIR = ".cache"          # git-ignored: downloaded audio, HTTP validators
@@ -26,7 +28,7 @@ DATA_DIR = "data"             # committed data files the site reads (help lines,
 SITE_SOURCES = (CONFIG_NAME, "docs", "overrides", DATA_DIR)   # what a build reads, besides episodes/
 
 
-class ProjectError(Exception):
+class ProjectError(CompanionError):
     """The project is missing or its configuration cannot be used; the message says what to fix."""
 
 

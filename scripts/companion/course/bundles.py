@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, quote
 
 import yaml
 
+from companion.errors import CourseError
 from companion.timecode import format_clock
 
 BUNDLE_PAGE = "course/bundle/"
@@ -29,7 +30,7 @@ TOKEN = re.compile(r"^(?:(?P<kind>[me])(?P<ref>[A-Za-z0-9][A-Za-z0-9\-]*)"
 JS_SAFE = "!'()*"          # what encodeURIComponent leaves alone besides [A-Za-z0-9_.~-]
 
 
-class BundleError(ValueError):
+class BundleError(CourseError, ValueError):
     """A bundle token or syllabus entry that cannot be read; the message quotes it."""
 
 

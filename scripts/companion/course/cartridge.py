@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from xml.etree import ElementTree as ET
 
 from companion.course.qti import ASSESSMENT_TYPE, Assessment, assessment_xml, xml_text
+from companion.errors import CourseError
 
 CP_NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
 LOM_NS = "http://ltsc.ieee.org/xsd/imsccv1p1/LOM/manifest"
@@ -70,7 +71,7 @@ def resource_xml(entry: Link | Assessment) -> bytes:
     return assessment_xml(entry) if isinstance(entry, Assessment) else weblink_xml(entry)
 
 
-class CartridgeError(ValueError):
+class CartridgeError(CourseError, ValueError):
     """A cartridge that an LMS would import broken (the message says what and why)."""
 
 

@@ -22,6 +22,8 @@ from typing import Any
 
 import markdown
 
+from companion.errors import CourseError
+
 HEADING = re.compile(r"^##\s+Self[- ]check\b.*$", re.I | re.M)
 NEXT_HEADING = re.compile(r"^#{1,2}\s", re.M)
 QUESTION = re.compile(r"^(?:\*\*\s*(\d+)[.)]\s*(.+?)\s*\*\*|(\d+)[.)]\s+\*\*(.+?)\*\*"
@@ -51,7 +53,7 @@ class Question:
     answer_html: str
 
 
-class SelfCheckError(ValueError):
+class SelfCheckError(CourseError, ValueError):
     """A self-check section the exporter cannot read (the message says which question)."""
 
 

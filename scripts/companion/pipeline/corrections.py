@@ -34,6 +34,7 @@ from typing import Any, Iterable
 import jsonschema
 import yaml
 
+from companion.errors import PipelineError
 from companion.timecode import parse_time
 from companion.pipeline import store
 from companion.pipeline.formats import Segment
@@ -130,7 +131,7 @@ class Problem:
         return f"{name}:{self.line}:{self.column}: {self.message}"
 
 
-class CorrectionsError(Exception):
+class CorrectionsError(PipelineError):
     """corrections.yml cannot be applied; nothing is written until it is fixed.
 
     `problems` are the faults in file order; str() is one line: "corrections not applied:

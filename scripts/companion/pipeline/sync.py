@@ -33,6 +33,7 @@ from typing import Any, Iterable, Iterator, Mapping, Protocol
 
 from filelock import FileLock, Timeout
 
+from companion.errors import CompanionError, PipelineError
 from companion.pipeline import (audio, chapters, corrections, dates, feed, fetch_policy, http,
                                 identity, language, pages, private_feed, store, formats as tf)
 from companion import urls
@@ -62,7 +63,7 @@ FAILED = "failed"
 NOT_CORRECTED = "corrections-not-applied"   # the maintainer's file is refused; nothing changed
 
 
-class SyncError(Exception):
+class SyncError(PipelineError):
     """The whole run cannot go on (no feed, unreadable feed, another sync running): exit 2."""
 
 
@@ -596,7 +597,9 @@ class Syncer:
             record["corrections_error"] = str(exc)
             outcome.state, outcome.reason = NOT_CORRECTED, str(exc)
             outcome.not_applied.append(str(exc))
-        except (http.FetchError, audio.AudioError, ModelError, ValueError) as exc:
+        except SyncError:               # the whole run stops: not this episode's fault
+            raise
+        except (CompanionError, ValueError) as exc:   # ours say what to fix: shown as they are
             record.update(status=store.STATUS_FAILED, error=str(exc))
             outcome.state, outcome.reason = FAILED, str(exc)
 

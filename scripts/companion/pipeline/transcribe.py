@@ -38,6 +38,7 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
+from companion.errors import PipelineError
 from companion.pipeline import language
 from companion.pipeline.audio import to_float
 from companion.pipeline.packing import Piece, Window, pack, window_audio
@@ -78,7 +79,7 @@ CLAUSE_END = re.compile(r"[.?!…,;:]['\")\]]*$")
 Segment = dict[str, Any]         # Podcasting 2.0 JSON segment (startTime, endTime, body, words)
 
 
-class ModelError(Exception):
+class ModelError(PipelineError):
     """The model cannot be loaded or fails; the message says how to fix it."""
 
 

@@ -13,10 +13,11 @@ import shlex
 import subprocess
 import sys
 
+from companion.errors import SiteStageError
 from companion.project import CONFIG_NAME, Project, site_url_problem
 
 
-class DeployError(Exception):
+class DeployError(SiteStageError):
     """Publishing now would ship a broken site; the message says what to set."""
 
 

@@ -19,6 +19,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from companion.errors import SiteStageError
+
 ENGINES = ("mkdocs", "properdocs", "zensical")
 DEFAULT_ENGINE = "mkdocs"
 LOG_TAIL_CHARS = 4000                 # how much of a failed build's log to show
@@ -40,7 +42,7 @@ class Engine:
 ENGINE_MODULES = {"mkdocs": "mkdocs", "properdocs": "properdocs", "zensical": "zensical"}
 
 
-class RenderError(Exception):
+class RenderError(SiteStageError):
     """The generator failed or is not installed; the message carries the end of its log."""
 
 
