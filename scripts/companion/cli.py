@@ -34,6 +34,8 @@ def print_error(console: Console, exc: Exception) -> None:
 
 
 def cmd_sync(args: argparse.Namespace, console: Console) -> int:
+    """`companion sync`: fetch the feed, transcribe what is new, write episodes/. Returns the exit code
+    (0, 1 some episode failed, 3 more to do); SyncError for a bad --time-budget (main: exit 2)."""
     from companion.pipeline.plan import read_shard
     from companion.project import open_project
     from companion.report import sync_with_progress
@@ -78,6 +80,8 @@ def plan_shards(options: Options, directory: Path, max_shards: int, console: Con
 
 
 def cmd_transcribe(args: argparse.Namespace, console: Console) -> int:
+    """`companion transcribe FILE`: one audio file to a transcript on stdout (or the given format),
+    with the project's vocabulary when run inside one. AudioError or ModelError: main exits 1."""
     from companion.pipeline import audio, store, formats as tf
     from companion.pipeline.budget import prior_speed
     from companion.progress import TRANSCRIBE, ProgressBoard
@@ -110,6 +114,7 @@ def cmd_transcribe(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_build(args: argparse.Namespace, console: Console) -> int:
+    """`companion build`: the strict build into site/ (warnings printed); SiteError when it fails."""
     from companion.project import open_project
     from companion.site.build import build_site
 
@@ -122,6 +127,7 @@ def cmd_build(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, console: Console) -> int:
+    """`companion serve`: live-reload preview on --host:--port; returns the server's exit code."""
     from companion.project import open_project
     from companion.site.build import serve_site
 
@@ -129,6 +135,8 @@ def cmd_serve(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, console: Console) -> int:
+    """`companion demo`: sync the embedded sample podcast into .cache/demo/, build it with site_url set
+    to the address it is served at, and serve it until Ctrl-C (or stop after the build: --no-serve)."""
     import time
 
     from companion import demo
@@ -161,6 +169,8 @@ def cmd_demo(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_feed_tags(args: argparse.Namespace, console: Console) -> int:
+    """`companion feed-tags`: print the Podcasting 2.0 transcript and chapters tags to paste into
+    the feed. FeedTagsError (no site_url) is reported by main, exit 2."""
     from companion.pipeline import feed_tags
     from companion.project import open_project
 
@@ -172,6 +182,7 @@ def cmd_feed_tags(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace, console: Console) -> int:
+    """`companion doctor`: print the checks as a table on stdout; exit 1 when any check fails."""
     from rich.table import Table
 
     from companion import doctor
@@ -187,6 +198,8 @@ def cmd_doctor(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_merge(args: argparse.Namespace, console: Console) -> int:
+    """`companion merge DIR...`: merge shard or other machines' episode folders into episodes/
+    (corrections kept); exit 2 for a missing folder, 1 when any folder was refused."""
     from companion.pipeline.merge import merge
     from companion.project import open_project
 
@@ -210,6 +223,8 @@ def cmd_merge(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_deploy(args: argparse.Namespace, console: Console) -> int:
+    """`companion deploy [--dry-run]`: strict build and push to gh-pages (or only print the command);
+    returns mkdocs gh-deploy's exit code. DeployError (no or bad site_url) is reported by main, exit 2."""
     from companion.site.deploy import deploy
     from companion.project import open_project
 
@@ -222,6 +237,8 @@ def cmd_deploy(args: argparse.Namespace, console: Console) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    """The argparse parser of every command; each sub-parser sets `run`, the `cmd_*` function that
+    takes (args, console) and returns an exit code."""
     from companion.site import render  # only stdlib at import: the engine names for --engine
 
     top = argparse.ArgumentParser(prog="companion", description=__doc__.splitlines()[0])

@@ -134,6 +134,8 @@ def full_family(name: dict[str, str]) -> str:
 
 
 def year_suffix(entry: Entry) -> str:
+    """The letter after the year ("a", "b") that tells apart one author's works of one
+    year, from `year_suffix` (ours) or `year-suffix` (CSL); "" when none."""
     return str(entry.get("year_suffix") or entry.get("year-suffix") or "")
 
 

@@ -77,10 +77,13 @@ class Renderer:
 
     @classmethod
     def from_site(cls, extensions: list[Any], configs: dict[str, Any]) -> "Renderer":
+        """A renderer with the site's Markdown extensions (`markdown_extensions` from mkdocs.yml,
+        as names and their configs), minus those that only work inside MkDocs."""
         names = tuple(str(e) for e in extensions if isinstance(e, str) and e not in SITE_ONLY_EXTENSIONS)
         return cls(names, tuple((n, dict(configs.get(n) or {})) for n in names if configs.get(n)))
 
     def html(self, text: str) -> str:
+        """`text` (Markdown) as HTML, rendered as the site renders it."""
         return markdown.markdown(text.strip(), extensions=list(self.extensions),
                                  extension_configs=dict(self.configs))
 

@@ -152,6 +152,7 @@ class Term:
 
     @property
     def is_acronym(self) -> bool:
+        """Whether the term's name holds an all-capital word of two letters or more ("CBT", "LLM")."""
         return any(part.isupper() and len(part) > 1 for part in re.split(r"[\s()]+", self.name))
 
 

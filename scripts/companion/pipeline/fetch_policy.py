@@ -114,6 +114,8 @@ class Policy:
     feed_host: str = ""
 
     def allows(self, address: Address) -> bool:
+        """Whether a connection to `address` (IPv4 or IPv6; an IPv4-mapped IPv6 address is read as IPv4)
+        is allowed: a public address, or one of the feed's own addresses or networks."""
         address = _unwrapped(address)
         return (is_public(address) or address in self.own_addresses
                 or any(address in net for net in self.own_networks))

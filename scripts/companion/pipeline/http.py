@@ -215,6 +215,7 @@ class WaitBudget:
         self.left = seconds
 
     def reset(self) -> None:
+        """Give back the whole budget (at the start of each run)."""
         self.left = self.total
 
     def take(self, seconds: float) -> bool:

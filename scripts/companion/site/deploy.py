@@ -39,6 +39,7 @@ def check_site_url(project: Project) -> None:
 
 
 def command(project: Project) -> list[str]:
+    """The argv that deploys: `python -m mkdocs gh-deploy --force --strict` on the project's mkdocs.yml."""
     return [sys.executable, "-m", "mkdocs", "gh-deploy", "--force", "--strict",
             "--config-file", str(project.root / CONFIG_NAME)]
 

@@ -73,10 +73,12 @@ class Stage:
 
     @property
     def config_file(self) -> Path:
+        """The staged mkdocs.yml the engine renders."""
         return self.root / STAGE_CONFIG
 
     @property
     def docs_dir(self) -> Path:
+        """The staged docs/ folder (sources and generated pages)."""
         return self.root / STAGE_DOCS
 
 

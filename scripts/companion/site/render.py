@@ -36,6 +36,7 @@ class Engine:
     module: str
 
     def available(self) -> bool:
+        """Whether the engine's Python package is installed."""
         return importlib.util.find_spec(self.module) is not None
 
 
@@ -47,6 +48,8 @@ class RenderError(SiteStageError):
 
 
 def engine(name: str) -> Engine:
+    """The Engine called `name` (one of ENGINES). RenderError when the name is unknown or its package
+    is not installed (the message says what to pip install)."""
     if name not in ENGINE_MODULES:
         raise RenderError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}.")
     found = Engine(name, ENGINE_MODULES[name])
