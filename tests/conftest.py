@@ -4,12 +4,14 @@ fast tier.
 `pytest --fast` (`make test-fast`) runs only tests that need no model, no browser, no network (not
 even 127.0.0.1) and no other program (an MkDocs build, ffmpeg, Pagefind, git): the tests marked
 with none of `SLOW_MARKERS`. It also ENFORCES that: while the fast tier runs, a socket connect or
-bind, a subprocess, or a Whisper model load raises `OutsideFastTier` and fails the test that did it,
-even when the code under test catches exceptions, so a test without its marker cannot hide there.
+bind, a DNS lookup, a subprocess, or a Whisper model load raises `OutsideFastTier` and fails the
+test that did it, even when the code under test catches exceptions, so a test without its marker
+cannot hide there.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import shutil
@@ -182,6 +184,25 @@ def _install_guards() -> None:
     socket.socket.connect = _guarded("network", lambda s, address: f"connects to {address!r}")
     socket.socket.connect_ex = _guarded("network", lambda s, address: f"connects to {address!r}")
     socket.socket.bind = _guarded("network", lambda s, address: f"listens on {address!r}")
+    lookup = socket.getaddrinfo
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        """A literal address, in any form inet_aton reads ("127.1", "2130706434"), resolves to
+        itself with no query sent, and "localhost" from the hosts file (RFC 6761, 6.3); any other
+        name would ask DNS."""
+        text = host.decode() if isinstance(host, bytes) else str(host)
+        if text.lower() == "localhost":
+            return lookup(host, *args, **kwargs)
+        try:
+            ipaddress.ip_address(text)
+        except ValueError:
+            try:
+                socket.inet_aton(text)
+            except OSError:
+                raise _refuse("network", f"looks up the name {host!r}") from None
+        return lookup(host, *args, **kwargs)
+
+    socket.getaddrinfo = getaddrinfo
     subprocess.Popen._execute_child = _guarded(       # every subprocess.run/call/check_output/Popen
         "subprocess", lambda self, args, *rest: f"runs {_program(args)}")
     os.system = _guarded("subprocess", lambda command: f"runs {command.split()[0]!r}")

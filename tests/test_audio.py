@@ -253,3 +253,28 @@ def test_tags_at_the_end_of_an_mp3_are_not_damage(tmp_path: Path, jfk: np.ndarra
     decoded = audio.load_audio(tagged, declared_s=11.0)
     assert decoded.seconds == pytest.approx(11.0, abs=0.15) and not decoded.warnings
     assert same_speech(decoded.samples, jfk) > 0.95
+
+
+def _lyrics3v2(text: bytes) -> bytes:
+    """A Lyrics3v2 block: "LYRICSBEGIN", fields, the 6-digit size of what came before, "LYRICS200"."""
+    block = b"LYRICSBEGIN" + b"LYR" + b"%05d" % len(text) + text
+    return block + b"%06d" % len(block) + b"LYRICS200"
+
+
+@pytest.mark.parametrize("tail", [
+    "none", "id3v1", "id3v24-footer", "ape", "lyrics3v2", "ape+id3v24-footer+id3v1", "lyrics3v2+id3v1"])
+def test_audio_end_peels_each_kind_of_tag_appended_after_the_audio(tmp_path: Path, tail: str) -> None:
+    """Fast twin of the test above: where the audio ends, read from the bytes alone."""
+    frames = b"\xff\xfb\x90\x64" + bytes(5000)          # stands in for MPEG frames: only the end matters
+    parts = {"id3v1": b"TAG" + bytes(125), "id3v24-footer": _id3v24_footer_tag(b"\x89PNG" + bytes(900)),
+             "ape": _ape_tag(bytes(700)), "lyrics3v2": _lyrics3v2(b"la la la")}
+    appended = b"".join(parts[name] for name in tail.split("+")) if tail != "none" else b""
+    path = tmp_path / "episode.mp3"
+    path.write_bytes(frames + appended)
+    assert audio.audio_end(path) == len(frames)
+
+
+def test_audio_end_keeps_the_whole_file_when_a_tag_claims_more_than_there_is(tmp_path: Path) -> None:
+    path = tmp_path / "odd.mp3"
+    path.write_bytes(b"\xff\xfb" + bytes(100) + b"3DI\x04\x00\x10" + _syncsafe(50_000))
+    assert audio.audio_end(path) == path.stat().st_size
