@@ -108,7 +108,7 @@ class OutsideFastTier(BaseException):
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--fast", action="store_true",
                      help="the fast tier: only tests with none of the markers " + ", ".join(SLOW_MARKERS)
-                     + "; a socket, subprocess or model load fails the test")
+                     + "; a socket, DNS lookup, subprocess or model load fails the test")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -131,17 +131,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = [i for i in items if i not in set(slow)]
 
 
-@pytest.fixture(autouse=True)
-def _fast_tier_kept(request: pytest.FixtureRequest):
-    """Fail the test (in setup for its fixtures, in teardown for its body) that reached outside
-    the fast tier, even when the code under test swallowed the guard's exception."""
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    """Fail the phase (setup for the test's fixtures, call for its body) that reached outside the
+    fast tier, even when the code under test swallowed the guard's exception."""
+    outcome = yield
     if _violations:
-        found, _violations[:] = list(_violations), []
-        pytest.fail(_outside_message(request.node.nodeid, found), pytrace=False)
-    yield
-    if _violations:
-        found, _violations[:] = list(_violations), []
-        pytest.fail(_outside_message(request.node.nodeid, found), pytrace=False)
+        found, _violations[:] = list(dict.fromkeys(_violations)), []
+        report = outcome.get_result()
+        report.outcome = "failed"
+        report.longrepr = _outside_message(item.nodeid, found)
 
 
 FAST_TEST_S = 3.0       # a fast-tier test taking longer (wall clock) is named at the end of the run
@@ -162,7 +161,7 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
 
 
 def _outside_message(nodeid: str, found: list[str]) -> str:
-    return (f"{nodeid} is in the fast tier but {'; '.join(dict.fromkeys(found))}. Mark it (or its "
+    return (f"{nodeid} is in the fast tier but {'; '.join(found)}. Mark it (or its "
             f"module) with the matching marker ({', '.join(SLOW_MARKERS)}), or test the pure "
             "function beside it instead.")
 
@@ -215,6 +214,7 @@ def _install_guards() -> None:
 
 
 def _program(args: Any) -> str:
-    first = args if isinstance(args, (str, bytes, os.PathLike)) else next(iter(args), "?")
-    return repr(Path(os.fsdecode(first)).name if not isinstance(first, str) or " " not in first
-                else first.split()[0])
+    """The name of the program a subprocess call runs, for the failure message."""
+    if isinstance(args, (str, bytes, os.PathLike)):
+        args = os.fsdecode(args).split()[:1]
+    return repr(Path(os.fsdecode(next(iter(args), "?"))).name)
