@@ -94,8 +94,10 @@ SLOW_MARKERS = {
     "network": "opens a socket, even to 127.0.0.1 (the podcast host, a served site)",
     "subprocess": "runs another program: an MkDocs build, ffmpeg, Pagefind, git, the CLI",
 }
-# Fixtures that imply a marker: a test that asks for them is marked without saying so.
-FIXTURE_MARKERS = {"host": "network", "browser": "browser"}
+# Fixtures that imply a marker: a test that asks for them, even through another fixture, is marked
+# without saying so (pytest ignores marks written on a fixture: pytest-dev/pytest#1368, #4296).
+FIXTURE_MARKERS = {"host": "network", "browser": "browser", "course_site": "subprocess",
+                   "course_site_absolute": "subprocess", "course_site_deployed": "subprocess"}
 _violations: list[str] = []
 
 
