@@ -85,7 +85,8 @@ def test_chapters_become_headings_in_the_table_of_contents() -> None:
     body, toc = episode_page_html(episode(), transcript("a", "b", "c", "d"), chapters, [], "../")
     transcript_entry = next(t for t in toc if t["id"] == "transcript")
     assert [c["id"] for c in transcript_entry["children"]] == ["chapter-1", "chapter-2"]
-    assert '<h3 id="chapter-2" class="ffg-chapter" data-start="10">The &#123;&#123; middle &#125;&#125;</h3>' in body
+    assert ('<h3 id="chapter-2" class="ffg-chapter" data-start="10">'
+            'The &#123;&#123; middle &#125;&#125;</h3>') in body
     assert "Hidden" not in body
 
 
