@@ -22,9 +22,12 @@ import functools
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import snowballstemmer
+
+if TYPE_CHECKING:
+    from companion.course.facets import Facet
 
 Phrase = tuple[str, ...]
 INITIALISM = "="               # first character of a one-word phrase matched in capitals only
@@ -162,6 +165,7 @@ class Topic:
     title: str
     weights: dict[Phrase, float] = field(default_factory=dict)   # term -> how central it is
     term: Term | None = None                     # set for glossary topics
+    facets: list["Facet"] = field(default_factory=list)   # set for modules (companion.course.facets)
 
 
 def glossary_terms(markdown: str, variants: dict[str, list[str]] | None = None) -> list[Term]:
@@ -207,7 +211,10 @@ def module_topics(modules: Iterable[tuple[str, str, list[str], str]], terms: lis
     term every module uses counts for almost nothing. `extra` maps a module ident to terms the maintainer adds
     (weight 3, as tags).
     """
+    from companion.course.facets import module_facets   # it stems with this module's helpers
     modules = list(modules)
+    facets = module_facets((ident, " ".join([title, *map(str, tags)]), body)
+                           for ident, title, tags, body in modules)
     raw: dict[str, dict[Phrase, float]] = {}
     texts: dict[str, list[str]] = {}
     for ident, _title, tags, body in modules:
@@ -238,7 +245,7 @@ def module_topics(modules: Iterable[tuple[str, str, list[str], str]], terms: lis
         for p, w in list(weights.items()):
             for syn in synonyms(p):
                 weights.setdefault(syn, w)
-        topics.append(Topic(ident, title, weights))
+        topics.append(Topic(ident, title, weights, facets=facets[ident]))
     return topics
 
 

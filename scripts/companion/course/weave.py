@@ -36,6 +36,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from companion.course.facets import facet_scores
+from companion.course.subject import off_subject_stems, qualified
 from companion.course.topics import Phrase, Topic, capitals_key, subject_phrases, word_spans
 
 WINDOW_S = 45.0             # a window: the segments starting within this many seconds of the first
@@ -43,10 +45,16 @@ MIN_TERMS = 2               # distinct module terms a window must hold
 MODULE_MIN_SCORE = 4.25     # sum of weight x idf a window needs (see bench/weave.py for the choice)
 PASSAGE_S = 30.0            # rarity is counted over passages this long
 RARE_IN = 50                # a phrase said in at most 1 segment in this many has its full weight
+FACET_MIN = 0.25            # facet weight x rarity a window must hold for the facet to count
+FACET_STRONG = 0.8          # one facet held this much is the idea on its own
+FACET_WEIGHT = 3.0          # a facet's score (0..~1.5) against the key terms' sum (0..~15)
+MIN_SCORE = 3.0             # Evidence.score the best module of a window needs
+MARGIN = 1.0                # times the runner-up module's score the best needs to claim the window
 RELATIVE = 0.6              # share of the window's best module score another module needs
 EDGE_MIN_SCORE = 0.5        # a stretch starts and ends at a segment holding this much of the idea
 MAX_STRETCH_S = 240.0       # a longer run of counting windows is split
 SUBJECT_MIN = 1             # distinct subject phrases said near a window for a module to claim it
+OFF_SHARE = 0.5             # subject phrases near a window must outnumber this share of other subjects' words
 SUBJECT_NEAR_S = 60.0       # a module window needs the course's subject said within this many s of it
 TERM_CONTEXT_S = 8.0        # seconds either side searched for a one-word term's definition words
 LINE_MIN_CHARS = 60         # a quoted line shorter than this takes in the segments after it
@@ -91,6 +99,7 @@ class _Segment:
     body: str
     found: dict[Phrase, tuple[int, int]]        # phrase -> first (begin, end) in body
     stems: frozenset[str]
+    words: tuple[str, ...]                      # its stems in order
 
 
 def _index(topics: Iterable[Topic]) -> dict[str, list[Phrase]]:
@@ -110,7 +119,7 @@ def _scan_episode(segments: list[dict[str, Any]], index: dict[str, list[Phrase]]
     for seg in segments:
         spans = word_spans(seg["body"])
         rows.append(_Segment(float(seg["start"]), float(seg["end"]), seg["body"], {},
-                             frozenset(s for s, _, _ in spans)))
+                             frozenset(s for s, _, _ in spans), tuple(s for s, _, _ in spans)))
         words += [(s, len(rows) - 1, b, e, capitals_key(seg["body"][b:e])) for s, b, e in spans]
     covered = 0                      # words up to here belong to a longer phrase already found
     for i, (first, row, begin, _, caps) in enumerate(words):
@@ -156,6 +165,21 @@ def idf(scanned: dict[str, list[_Segment]]) -> dict[Phrase, float]:
     return {p: min(1.0, math.log(1 + total / (1 + n)) / math.log(1 + RARE_IN)) for p, n in df.items()}
 
 
+def stem_rarity(scanned: dict[str, list[_Segment]]) -> dict[str, float]:
+    """`idf` for single stems (the facets' words): 0 (said in every passage) to 1 (rare)."""
+    df: dict[str, int] = defaultdict(int)
+    total = 0
+    for rows in scanned.values():
+        passages: dict[int, set[str]] = defaultdict(set)
+        for row in rows:
+            passages[int(row.start // PASSAGE_S)].update(row.stems)
+        total += len(passages)
+        for held in passages.values():
+            for s in held:
+                df[s] += 1
+    return {s: min(1.0, math.log(1 + total / (1 + n)) / math.log(1 + RARE_IN)) for s, n in df.items()}
+
+
 def _windows(rows: list[_Segment]) -> Iterable[tuple[int, int]]:
     """(first, last) segment index of each window (last inclusive)."""
     last = 0
@@ -166,53 +190,111 @@ def _windows(rows: list[_Segment]) -> Iterable[tuple[int, int]]:
         yield first, last
 
 
-def _on_subject(rows: list[_Segment], subject: frozenset[Phrase]) -> list[bool]:
-    """For each segment: whether at least SUBJECT_MIN distinct phrases of the course's own subject
-    (therapy, counselling, feelings; `topics.subject_phrases`) are said within SUBJECT_NEAR_S
-    seconds of it (one "financial counsellor" on a budgeting show is not the subject). The
-    neighbourhood is bounded in time, so the cost stays linear in segments."""
-    said = [frozenset(p for p in subject if set(p) <= row.stems) for row in rows]
+def _subject_said(row: _Segment, subject: dict[str, list[Phrase]]) -> frozenset[Phrase]:
+    """The subject phrases said in one segment (`subject`: first stem -> phrases), each as
+    consecutive words and not qualified by another field ("financial counsellor" is not)."""
+    words = row.words
+    return frozenset(p for i, w in enumerate(words) for p in subject.get(w, ())
+                     if words[i:i + len(p)] == p and not qualified(list(words), i))
+
+
+def _on_subject(rows: list[_Segment], subject: frozenset[Phrase],
+                off: frozenset[str] = frozenset()) -> list[bool]:
+    """For each segment: whether the talk within SUBJECT_NEAR_S seconds of it is on the course's
+    subject: at least SUBJECT_MIN distinct subject phrases (therapy, counselling, feelings;
+    `topics.subject_phrases`) said there, and more of them than distinct words of other subjects
+    (`subject.off_subject_stems` in `off`: a budgeting show that says "shame" and "feel" says
+    budget, debt, rent and wages more). The neighbourhood is bounded in time, so the cost stays
+    linear in segments."""
+    by_first: dict[str, list[Phrase]] = defaultdict(list)
+    for p in subject:
+        by_first[p[0]].append(p)
+    said = [_subject_said(row, by_first) for row in rows]
+    strayed = [row.stems & off for row in rows]
     out = []
     lo = 0
-    for i, row in enumerate(rows):
+    for row in rows:
         while rows[lo].end < row.start - SUBJECT_NEAR_S:
             lo += 1
         near: set[Phrase] = set()
+        elsewhere: set[str] = set()
         k = lo
         while k < len(rows) and rows[k].start <= row.end + SUBJECT_NEAR_S:
             near |= said[k]
+            elsewhere |= strayed[k]
             k += 1
-        out.append(len(near) >= SUBJECT_MIN)
+        out.append(len(near) >= SUBJECT_MIN and len(near) > OFF_SHARE * len(elsewhere))
+    return out
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """How much of one module a window holds."""
+
+    phrases: float              # sum of key-term weight x idf over the module's terms it holds
+    terms: int                  # distinct key terms it holds
+    facets: tuple[float, ...]   # per facet of the module: its weights x stem rarity it holds
+
+    @property
+    def facets_held(self) -> int:
+        """Facets the window holds at least FACET_MIN of."""
+        return sum(1 for f in self.facets if f >= FACET_MIN)
+
+    @property
+    def score(self) -> float:
+        """Key terms plus the two best-held facets: talk on two sub-ideas outranks talk on one."""
+        top = sorted(self.facets, reverse=True)[:2]
+        return self.phrases + FACET_WEIGHT * sum(top)
+
+    @property
+    def holds_idea(self) -> bool:
+        """Evidence of the idea, not of a shared word: two facets, one facet held strongly, or
+        MIN_TERMS of the module's key terms scoring MODULE_MIN_SCORE."""
+        return (self.facets_held >= 2 or max(self.facets, default=0.0) >= FACET_STRONG
+                or (self.terms >= MIN_TERMS and self.phrases >= MODULE_MIN_SCORE))
+
+
+def window_evidence(rows: list[_Segment], first: int, last: int, modules: list[Topic],
+                    weight_idf: dict[str, dict[Phrase, float]],
+                    rarity: dict[str, float]) -> dict[str, Evidence]:
+    """module ident -> Evidence for the window rows[first..last] (inclusive)."""
+    held: set[Phrase] = set()
+    stems: set[str] = set()
+    for row in rows[first:last + 1]:
+        held.update(row.found)
+        stems |= row.stems
+    out = {}
+    for topic in modules:
+        mine = [p for p in held if p in topic.weights]
+        out[topic.ident] = Evidence(sum(weight_idf[topic.ident][p] for p in mine), len(mine),
+                                    tuple(facet_scores(stems, topic.facets, rarity)))
     return out
 
 
 def _module_windows(rows: list[_Segment], modules: list[Topic],
-                    weight_idf: dict[str, dict[Phrase, float]],
-                    subject: frozenset[Phrase] = frozenset()) -> dict[str, list[tuple[int, int, float]]]:
-    """module ident -> counting windows (first, last, score) of one episode. With `subject`, a
-    window counts only if the course's subject is said in or near it: talk on another subject
-    (a budget, a phone) that shares a module's everyday words is not that module's idea."""
+                    weight_idf: dict[str, dict[Phrase, float]], rarity: dict[str, float],
+                    subject: frozenset[Phrase] = frozenset(),
+                    off: frozenset[str] = frozenset()) -> dict[str, list[tuple[int, int, float]]]:
+    """module ident -> counting windows (first, last, score) of one episode.
+
+    A window is claimed by at most one module: the one whose evidence scores best, if it holds
+    the idea (`Evidence.holds_idea`) and scores MARGIN times the runner-up (talk about
+    sycophancy that both module 2 and module 5 teach goes to the one it says more of; a near
+    tie is claimed by neither). With `subject`, only where the course's subject is said near it
+    and outweighs talk on another subject (`_on_subject`).
+    """
     out: dict[str, list[tuple[int, int, float]]] = defaultdict(list)
-    near = _on_subject(rows, subject) if subject else [True] * len(rows)
+    near = _on_subject(rows, subject, off) if subject else [True] * len(rows)
     for first, last in _windows(rows):
         if not any(near[first:last + 1]):
             continue
-        held: set[Phrase] = set()
-        for row in rows[first:last + 1]:
-            held.update(row.found)
-        if not held:
+        evidence = window_evidence(rows, first, last, modules, weight_idf, rarity)
+        ranked = sorted(evidence.items(), key=lambda kv: -kv[1].score)
+        if not ranked:
             continue
-        scores = {}
-        for topic in modules:
-            mine = [p for p in held if p in topic.weights]
-            if len(mine) >= MIN_TERMS:
-                scores[topic.ident] = sum(weight_idf[topic.ident][p] for p in mine)
-        if not scores:
-            continue
-        best = max(scores.values())
-        for ident, score in scores.items():
-            if score >= MODULE_MIN_SCORE and score >= RELATIVE * best:
-                out[ident].append((first, last, score))
+        (ident, best), runner_up = ranked[0], (ranked[1][1].score if len(ranked) > 1 else 0.0)
+        if best.holds_idea and best.score >= MIN_SCORE and best.score >= MARGIN * runner_up:
+            out[ident].append((first, last, best.score))
     return out
 
 
@@ -328,12 +410,14 @@ def weave(episodes: dict[str, list[dict[str, Any]]], modules: list[Topic],
         subject = subject_phrases(terms)
     scanned = scan_episodes(episodes, [*modules, *terms])
     weights = idf(scanned)
+    rarity = stem_rarity(scanned)
+    off = off_subject_stems(s for t in modules for f in t.facets for s in f.said)
     weight_idf = {t.ident: {p: w * weights.get(p, 0.0) for p, w in t.weights.items()} for t in modules}
     by_ident = {t.ident: t for t in modules}
     result = Weave({t.ident: [] for t in modules}, {t.ident: [] for t in terms}, {})
     for slug, rows in scanned.items():
         found = [(ident, stretch)
-                 for ident, windows in _module_windows(rows, modules, weight_idf, subject).items()
+                 for ident, windows in _module_windows(rows, modules, weight_idf, rarity, subject, off).items()
                  for stretch in _join(slug, rows, windows, by_ident[ident], weight_idf[ident])]
         for ident, stretch in found:
             if not _outweighed(stretch, ident, found):
