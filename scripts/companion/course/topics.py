@@ -258,7 +258,11 @@ SUBJECT_SEED = ("therapy", "therapist", "therapeutic", "counselling", "counsello
                 "mental health", "mental illness", "clinician", "clinical", "psychotherapy",
                 # the plain words for the states the field treats, as a guest says them
                 "feel", "feeling", "feelings", "emotion", "emotional", "anxiety", "depression",
-                "distress", "lonely", "loneliness", "shame", "trauma", "wellbeing")
+                "distress", "lonely", "loneliness", "shame", "trauma", "wellbeing",
+                # the care a person seeks, as they say it (a GP's referral, a psych, a session)
+                "GP", "doctor", "psych", "session", "referral", "crisis line", "helpline", "Lifeline",
+                # the podcast's own field: recovery
+                "recovery", "relapse", "sober", "addiction", "sponsor")
 
 
 def subject_phrases(terms: list[Topic]) -> frozenset[Phrase]:

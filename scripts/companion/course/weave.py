@@ -10,13 +10,17 @@ How a module is matched (a small, classic retrieval scheme, no model):
 2. Each term gets an inverse document frequency over the site's own segments,
    ln(1 + N / (1 + df)) (Sparck Jones 1972; the smoothed form of Robertson 2004), scaled to 0..1
    (see `idf`), so a word the podcast says all the time weighs little.
-3. A *window* is the segments that start within `WINDOW_S` seconds of one segment. Its score for a
-   module is the sum, over the module's distinct terms the window holds, of term weight x idf.
-   A window counts only if it holds at least `MIN_TERMS` distinct terms of the module (one shared
-   word, however rare, is not the idea), scores at least `MODULE_MIN_SCORE`, and scores at least
-   `RELATIVE` of its best module (talk about one module that brushes another's word is not
-   claimed for both), and only if the course's subject is said within `SUBJECT_NEAR_S` seconds
-   (`topics.subject_phrases`: a budgeting show's "cost, waiting, free, access" is not module 6).
+3. A *window* is the segments that start within `WINDOW_S` seconds of one segment. Its evidence
+   for a module (`Evidence`) has two parts: the sum, over the module's distinct key terms it
+   holds, of term weight x idf; and, for each *facet* of the module (a sub-idea: one section of
+   its own text, `companion.course.facets`), how much of that facet's distinctive vocabulary the
+   window says, each stem weighed by its rarity in the podcast (`stem_rarity`), so talk that
+   says the idea in plain words is heard without the module's terms. The evidence holds the
+   idea only with two facets, one facet held strongly, or `MIN_TERMS` key terms: one shared
+   word, however rare, is not the idea. A window goes to its best-scoring module only (not to
+   every module sharing its words), and only where the course's subject is said within
+   `SUBJECT_NEAR_S` seconds and outweighs talk on another subject (`companion.course.subject`:
+   a budgeting show's "financial counsellor", a cricket match's "accept the decision").
 4. Counting windows that overlap are joined into one stretch, trimmed to its first and last
    segment that hold a key term (`EDGE_MIN_SCORE`), and scored by its best window.
    A stretch mostly inside a stretch of another module of the same episode that scores over
@@ -45,16 +49,15 @@ MIN_TERMS = 2               # distinct module terms a window must hold
 MODULE_MIN_SCORE = 4.25     # sum of weight x idf a window needs (see bench/weave.py for the choice)
 PASSAGE_S = 30.0            # rarity is counted over passages this long
 RARE_IN = 50                # a phrase said in at most 1 segment in this many has its full weight
-FACET_MIN = 0.25            # facet weight x rarity a window must hold for the facet to count
-FACET_STRONG = 0.8          # one facet held this much is the idea on its own
+FACET_MIN = 0.3             # facet score (weights x rarity over the facet's norm) a window must hold for it to count
+FACET_STRONG = 0.6          # one facet held this much is the idea on its own
 FACET_WEIGHT = 3.0          # a facet's score (0..~1.5) against the key terms' sum (0..~15)
 MIN_SCORE = 3.0             # Evidence.score the best module of a window needs
-MARGIN = 1.0                # times the runner-up module's score the best needs to claim the window
 RELATIVE = 0.6              # share of the window's best module score another module needs
 EDGE_MIN_SCORE = 0.5        # a stretch starts and ends at a segment holding this much of the idea
 MAX_STRETCH_S = 240.0       # a longer run of counting windows is split
 SUBJECT_MIN = 1             # distinct subject phrases said near a window for a module to claim it
-OFF_SHARE = 0.5             # subject phrases near a window must outnumber this share of other subjects' words
+OFF_SHARE = 1.0             # subject phrases near a window must outnumber this share of other subjects' words
 SUBJECT_NEAR_S = 60.0       # a module window needs the course's subject said within this many s of it
 TERM_CONTEXT_S = 8.0        # seconds either side searched for a one-word term's definition words
 LINE_MIN_CHARS = 60         # a quoted line shorter than this takes in the segments after it
@@ -277,11 +280,11 @@ def _module_windows(rows: list[_Segment], modules: list[Topic],
                     off: frozenset[str] = frozenset()) -> dict[str, list[tuple[int, int, float]]]:
     """module ident -> counting windows (first, last, score) of one episode.
 
-    A window is claimed by at most one module: the one whose evidence scores best, if it holds
-    the idea (`Evidence.holds_idea`) and scores MARGIN times the runner-up (talk about
-    sycophancy that both module 2 and module 5 teach goes to the one it says more of; a near
-    tie is claimed by neither). With `subject`, only where the course's subject is said near it
-    and outweighs talk on another subject (`_on_subject`).
+    A window is claimed by at most one module: the one whose evidence scores best, if that
+    evidence holds the idea (`Evidence.holds_idea`) and scores MIN_SCORE (talk about sycophancy,
+    which modules 2 and 5 both teach, goes to the one it says more of, not to both; a rule that
+    left near ties to neither lost more true stretches than it saved). With `subject`, only where
+    the course's subject is said near it and outweighs talk on another subject (`_on_subject`).
     """
     out: dict[str, list[tuple[int, int, float]]] = defaultdict(list)
     near = _on_subject(rows, subject, off) if subject else [True] * len(rows)
@@ -292,8 +295,8 @@ def _module_windows(rows: list[_Segment], modules: list[Topic],
         ranked = sorted(evidence.items(), key=lambda kv: -kv[1].score)
         if not ranked:
             continue
-        (ident, best), runner_up = ranked[0], (ranked[1][1].score if len(ranked) > 1 else 0.0)
-        if best.holds_idea and best.score >= MIN_SCORE and best.score >= MARGIN * runner_up:
+        ident, best = ranked[0]
+        if best.holds_idea and best.score >= MIN_SCORE:
             out[ident].append((first, last, best.score))
     return out
 
