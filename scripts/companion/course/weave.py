@@ -46,13 +46,12 @@ from companion.course.topics import Phrase, Topic, capitals_key, subject_phrases
 
 WINDOW_S = 45.0             # a window: the segments starting within this many seconds of the first
 MIN_TERMS = 2               # distinct module terms a window must hold
-MODULE_MIN_SCORE = 4.25     # sum of weight x idf a window needs (see bench/weave.py for the choice)
 PASSAGE_S = 30.0            # rarity is counted over passages this long
 RARE_IN = 50                # a phrase said in at most 1 segment in this many has its full weight
 FACET_MIN = 0.3             # facet score (weights x rarity over the facet's norm) a window must hold for it to count
 FACET_STRONG = 0.6          # one facet held this much is the idea on its own
 FACET_WEIGHT = 3.0          # a facet's score (0..~1.5) against the key terms' sum (0..~15)
-MIN_SCORE = 3.0             # Evidence.score the best module of a window needs
+MIN_SCORE = 4.0             # Evidence.score the best module of a window needs
 RELATIVE = 0.6              # share of the window's best module score another module needs
 EDGE_MIN_SCORE = 0.5        # a stretch starts and ends at a segment holding this much of the idea
 MAX_STRETCH_S = 240.0       # a longer run of counting windows is split
@@ -252,9 +251,9 @@ class Evidence:
     @property
     def holds_idea(self) -> bool:
         """Evidence of the idea, not of a shared word: two facets, one facet held strongly, or
-        MIN_TERMS of the module's key terms scoring MODULE_MIN_SCORE."""
+        MIN_TERMS distinct key terms of the module (the score is checked against MIN_SCORE apart)."""
         return (self.facets_held >= 2 or max(self.facets, default=0.0) >= FACET_STRONG
-                or (self.terms >= MIN_TERMS and self.phrases >= MODULE_MIN_SCORE))
+                or self.terms >= MIN_TERMS)
 
 
 def window_evidence(rows: list[_Segment], first: int, last: int, modules: list[Topic],
