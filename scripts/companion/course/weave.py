@@ -45,14 +45,14 @@ from companion.course.subject import off_subject_stems, qualified
 from companion.course.topics import Phrase, Topic, capitals_key, subject_phrases, word_spans
 
 WINDOW_S = 45.0             # a window: the segments starting within this many seconds of the first
-MIN_TERMS = 2               # distinct module terms a window must hold
+MIN_TERMS = 2               # distinct key terms that count as the idea (with MIN_SCORE)
 PASSAGE_S = 30.0            # rarity is counted over passages this long
 RARE_IN = 50                # a phrase said in at most 1 segment in this many has its full weight
 FACET_MIN = 0.3             # facet score (weights x rarity over the facet's norm) a window must hold for it to count
 FACET_STRONG = 0.6          # one facet held this much is the idea on its own
 FACET_WEIGHT = 3.0          # a facet's score (0..~1.5) against the key terms' sum (0..~15)
 MIN_SCORE = 4.0             # Evidence.score the best module of a window needs
-RELATIVE = 0.6              # share of the window's best module score another module needs
+RELATIVE = 0.6              # a stretch scoring under this share of an overlapping stretch of another module is dropped
 EDGE_MIN_SCORE = 0.5        # a stretch starts and ends at a segment holding this much of the idea
 MAX_STRETCH_S = 240.0       # a longer run of counting windows is split
 SUBJECT_MIN = 1             # distinct subject phrases said near a window for a module to claim it
