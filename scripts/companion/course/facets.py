@@ -17,7 +17,8 @@ sections (self-check, reflection questions, notes for lecturers) say nothing a g
 are left out.
 
 Everything here is read from the course's own pages: nothing is copied from labelled talk.
-`companion.course.weave` scores a window of talk against every facet (`facet_scores`).
+`companion.course.weave` scores a window of talk against every facet (`facet_scores`, through
+`facet_index`).
 """
 
 from __future__ import annotations
@@ -100,11 +101,29 @@ def module_facets(modules: Iterable[tuple[str, str, str]]) -> dict[str, list[Fac
     return out
 
 
-def facet_scores(stems: set[str], facets: list[Facet], rarity: dict[str, float]) -> list[float]:
-    """How much of each facet a window holds: the sum of its weights over the window's distinct
-    stems, each times its rarity in the podcast (0..1, `weave.stem_rarity`), over the facet's
-    Euclidean norm (the cosine's numerator and the facet's half of its denominator, so a long
-    section that uses many words is not held by any talk that says a few). 0..sqrt(stems held);
-    same order as `facets`."""
-    return [sum(f.weights[s] * rarity.get(s, 0.0) for s in stems if s in f.weights) / f.norm
-            for f in facets]
+FacetIndex = dict[str, list[tuple[str, int, float]]]     # stem -> (module, facet number, weight / norm)
+
+
+def facet_index(facets: dict[str, list[Facet]]) -> FacetIndex:
+    """Every facet stem with where it counts, so a window's stems are looked up once each
+    (`facet_scores`), not once for every facet of every module."""
+    index: FacetIndex = {}
+    for ident, mine in facets.items():
+        for n, facet in enumerate(mine):
+            for s, w in facet.weights.items():
+                index.setdefault(s, []).append((ident, n, w / facet.norm))
+    return index
+
+
+def facet_scores(stems: Iterable[str], index: FacetIndex, rarity: dict[str, float],
+                 facets: dict[str, list[Facet]]) -> dict[str, list[float]]:
+    """How much of each facet a window holds, module ident -> one score a facet (in the order of
+    `facets`): the sum of the facet's weights over the window's distinct stems, each times its
+    rarity in the podcast (0..1, `weave.stem_rarity`), over the facet's Euclidean norm (the
+    cosine's numerator and the facet's half of its denominator, so a long section that uses
+    many words is not held by any talk that says a few). Each score is 0..sqrt(stems held)."""
+    out = {ident: [0.0] * len(mine) for ident, mine in facets.items()}
+    for s in set(stems):
+        for ident, n, w in index.get(s, ()):
+            out[ident][n] += w * rarity.get(s, 0.0)
+    return out

@@ -40,7 +40,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from companion.course.facets import facet_scores
+from companion.course.facets import FacetIndex, facet_index, facet_scores
 from companion.course.subject import off_subject_stems, qualified
 from companion.course.topics import Phrase, Topic, capitals_key, subject_phrases, word_spans
 
@@ -257,19 +257,22 @@ class Evidence:
 
 
 def window_evidence(rows: list[_Segment], first: int, last: int, modules: list[Topic],
-                    weight_idf: dict[str, dict[Phrase, float]],
-                    rarity: dict[str, float]) -> dict[str, Evidence]:
-    """module ident -> Evidence for the window rows[first..last] (inclusive)."""
+                    weight_idf: dict[str, dict[Phrase, float]], rarity: dict[str, float],
+                    index: FacetIndex | None = None) -> dict[str, Evidence]:
+    """module ident -> Evidence for the window rows[first..last] (inclusive). `index`: the
+    modules' `facets.facet_index` (built here when not given)."""
     held: set[Phrase] = set()
     stems: set[str] = set()
     for row in rows[first:last + 1]:
         held.update(row.found)
         stems |= row.stems
+    facets = {topic.ident: topic.facets for topic in modules}
+    held_facets = facet_scores(stems, facet_index(facets) if index is None else index, rarity, facets)
     out = {}
     for topic in modules:
         mine = [p for p in held if p in topic.weights]
         out[topic.ident] = Evidence(sum(weight_idf[topic.ident][p] for p in mine), len(mine),
-                                    tuple(facet_scores(stems, topic.facets, rarity)))
+                                    tuple(held_facets[topic.ident]))
     return out
 
 
@@ -287,10 +290,11 @@ def _module_windows(rows: list[_Segment], modules: list[Topic],
     """
     out: dict[str, list[tuple[int, int, float]]] = defaultdict(list)
     near = _on_subject(rows, subject, off) if subject else [True] * len(rows)
+    index = facet_index({topic.ident: topic.facets for topic in modules})
     for first, last in _windows(rows):
         if not any(near[first:last + 1]):
             continue
-        evidence = window_evidence(rows, first, last, modules, weight_idf, rarity)
+        evidence = window_evidence(rows, first, last, modules, weight_idf, rarity, index)
         ranked = sorted(evidence.items(), key=lambda kv: -kv[1].score)
         if not ranked:
             continue
