@@ -9,6 +9,7 @@ stretches to a bundle.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -72,7 +73,8 @@ def test_each_module_hears_the_episodes_that_discuss_it(woven) -> None:
     pages = module_pages(woven.site)
     found = {name: {slug for slug, _ in heard(html)} for name, html in pages.items()}
     assert {"101-the-chair-across-the-room", "104-what-i-tell-my-classmates"} <= found["01-what-therapy-does"]
-    assert found["02-why-a-model-cannot"] == {"102-nothing-to-lose"}          # e105 hidden by the host
+    assert "102-nothing-to-lose" in found["02-why-a-model-cannot"]
+    assert "105-three-in-the-morning" not in found["02-why-a-model-cannot"]   # hidden by the host
     assert "103-the-waiting-list" in found["03-what-the-research-says"]
     assert {"101-the-chair-across-the-room", "105-three-in-the-morning"} <= found["04-where-ai-helps"]
     assert {"102-nothing-to-lose", "106-who-checks-the-apps"} <= found["05-risks-and-harms"]
@@ -311,13 +313,13 @@ def test_unseen_talk_is_heard_and_a_brushed_module_is_not_claimed() -> None:
     assert precision >= 0.8 and recall >= 0.8, (precision, recall)
 
 
+@functools.lru_cache(maxsize=1)
 def labelled_scores() -> dict[str, "weave_corpus.Score"]:
-    """Matcher-only scores of every labelled set (corpus, unseen, heldout), whole sets."""
+    """Matcher-only scores of every labelled set on its own (whole sets), by file name."""
     from companion.course import topics
     modules, terms = course_sources()
     mods, glossary = topics.module_topics(modules, terms), topics.glossary_topics(terms)
-    return {path.name: weave_corpus.score(path, mods, glossary)[0]["all"]
-            for path in (weave_corpus.CORPUS, weave_corpus.UNSEEN, weave_corpus.HELDOUT)}
+    return {path.name: weave_corpus.score(path, mods, glossary)[0]["all"] for path in weave_corpus.USE}
 
 
 def test_talk_on_another_subject_is_not_claimed_and_plain_words_are_heard() -> None:
@@ -343,11 +345,50 @@ def test_talk_on_another_subject_is_not_claimed_and_plain_words_are_heard() -> N
     assert topics.phrase("turned you away") in module2.weights
 
 
-def test_the_whole_labelled_collection_stays_at_or_above_0_8() -> None:
-    """corpus.yml, unseen.yml and heldout.yml pooled: precision and recall of the matcher as the
-    site lists stretches, at least 0.8 each (bench/weave.py prints each set and half). Pooled, as
-    the issue asks; heldout.yml alone is below (README), which this does not hide."""
-    scores = labelled_scores().values()
-    precision = sum(s.right for s in scores) / sum(s.suggested for s in scores)
-    recall = sum(s.found for s in scores) / sum(s.truth for s in scores)
-    assert precision >= 0.8 and recall >= 0.8, (precision, recall)
+# The issue's bar, on each labelled set on its own (never pooled): precision and recall at least
+# 0.8. Sets still under it are marked so, with today's figure, strictly: the day one passes, the
+# mark must go. blind-final.yml was written by an engineer who never read the matcher and is only
+# scored, never tuned on: it is the honest measure of unseen talk (README, "The weave").
+UNDER_THE_BAR = {
+    "corpus.yml": "P 0.75: module 7 claims risk talk naming regulators; module 2 claims Rogers talk",
+    "blind-dev.yml": "P 0.73 R 0.78: loose paraphrase (a sponsor who 'could have walked') and "
+                     "sycophancy talk claimed by module 5 rather than 2",
+    "blind-final.yml": "P 0.58 R 0.61 (scored only): neighbouring modules claim each other's talk",
+}
+# Today's figures on the sets under the bar: a change that falls below them is a regression.
+FLOOR = {"corpus.yml": (0.75, 1.0), "blind-dev.yml": (0.73, 0.77), "blind-final.yml": (0.57, 0.61)}
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(p.name, marks=pytest.mark.xfail(strict=True, reason=UNDER_THE_BAR[p.name]))
+    if p.name in UNDER_THE_BAR else p.name for p in weave_corpus.USE])
+def test_each_labelled_set_meets_the_bar_on_its_own(name: str) -> None:
+    score = labelled_scores()[name]
+    assert score.precision >= 0.8 and score.recall >= 0.8, (score.precision, score.recall)
+
+
+def test_sets_under_the_bar_do_not_fall_further() -> None:
+    scores = labelled_scores()
+    for name, (precision, recall) in FLOOR.items():
+        assert scores[name].precision >= precision and scores[name].recall >= recall, (name, scores[name])
+
+
+def test_talk_on_another_field_is_not_the_subject() -> None:
+    """A profession or treatment word qualified by another field is not the course's subject,
+    and another subject's words said more than the course's keep a module off (talk written
+    here, not from a labelled set: a shopping hour and a physio clinic)."""
+    from companion.course import topics, weave
+    modules, terms = course_sources()
+    lines = ["Retail therapy is my thing, honestly, I feel better after a sale at the shoe boutique.",
+             "My physical therapist says the knee ligament needs six weeks, and no gym until then.",
+             "A financial counsellor helped with the credit card debt and the rent, and the mortgage.",
+             "I feel rejected when the discount code fails at checkout, it is a real relationship.",
+             "We accept that the system is slow, the cost is high, and the waiting list is long."]
+    said = {"shopping": [{"start": 6.0 * i, "end": 6.0 * i + 5.8, "body": line} for i, line in enumerate(lines)]}
+    woven = weave.weave(said, topics.module_topics(modules, terms), topics.glossary_topics(terms))
+    assert not [s for found in woven.modules.values() for s in found], woven.modules
+    from companion.course.subject import off_subject_stems
+    mods = topics.module_topics(modules, terms)
+    off = off_subject_stems(s for m in mods for f in m.facets for s in f.said)
+    rows = weave.scan_episodes(said, [])["shopping"]
+    assert not any(weave._on_subject(rows, topics.subject_phrases(topics.glossary_topics(terms)), off))
