@@ -38,11 +38,13 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, TypeVar
 
 from companion.course.facets import FacetIndex, facet_index, facet_scores
 from companion.course.subject import off_subject_stems, qualified
 from companion.course.topics import Phrase, Topic, capitals_key, subject_phrases, word_spans
+
+T = TypeVar("T")
 
 WINDOW_S = 45.0             # a window: the segments starting within this many seconds of the first
 MIN_TERMS = 2               # distinct key terms that count as the idea (with MIN_SCORE)
@@ -154,32 +156,28 @@ def idf(scanned: dict[str, list[_Segment]]) -> dict[Phrase, float]:
     passage about a fifth. It depends on the share of passages, not on how many episodes there
     are: the thresholds mean the same on a site of 5 episodes and of 500.
     """
-    df: dict[Phrase, int] = defaultdict(int)
-    total = 0
-    for rows in scanned.values():
-        passages: dict[int, set[Phrase]] = defaultdict(set)
-        for row in rows:
-            passages[int(row.start // PASSAGE_S)].update(row.found)
-        total += len(passages)
-        for held in passages.values():
-            for p in held:
-                df[p] += 1
-    return {p: min(1.0, math.log(1 + total / (1 + n)) / math.log(1 + RARE_IN)) for p, n in df.items()}
+    return _passage_idf(scanned, lambda row: row.found)
 
 
 def stem_rarity(scanned: dict[str, list[_Segment]]) -> dict[str, float]:
     """`idf` for single stems (the facets' words): 0 (said in every passage) to 1 (rare)."""
-    df: dict[str, int] = defaultdict(int)
+    return _passage_idf(scanned, lambda row: row.stems)
+
+
+def _passage_idf(scanned: dict[str, list[_Segment]],
+                 said: Callable[[_Segment], Iterable[T]]) -> dict[T, float]:
+    """The `idf` formula over passages, for whatever `said` reads from a segment."""
+    df: dict[T, int] = defaultdict(int)
     total = 0
     for rows in scanned.values():
-        passages: dict[int, set[str]] = defaultdict(set)
+        passages: dict[int, set[T]] = defaultdict(set)
         for row in rows:
-            passages[int(row.start // PASSAGE_S)].update(row.stems)
+            passages[int(row.start // PASSAGE_S)].update(said(row))
         total += len(passages)
         for held in passages.values():
-            for s in held:
-                df[s] += 1
-    return {s: min(1.0, math.log(1 + total / (1 + n)) / math.log(1 + RARE_IN)) for s, n in df.items()}
+            for item in held:
+                df[item] += 1
+    return {item: min(1.0, math.log(1 + total / (1 + n)) / math.log(1 + RARE_IN)) for item, n in df.items()}
 
 
 def _windows(rows: list[_Segment]) -> Iterable[tuple[int, int]]:
