@@ -238,7 +238,9 @@ def test_add_two_suggested_stretches_to_one_bundle(woven, browser) -> None:
     anchor = term.get_attribute("href").split("#")[1]
     term.click()
     tab.wait_for_url(f"**/glossary/#{anchor}")
-    tab.wait_for_function(f"Math.abs(document.getElementById('{anchor}').getBoundingClientRect().top) < 200")
+    # Instant navigation changes the URL before it swaps the page in: wait for the term itself.
+    tab.wait_for_function("id => { const e = document.getElementById(id);"
+                          " return e !== null && Math.abs(e.getBoundingClientRect().top) < 200; }", arg=anchor)
 
 
 def test_a_choice_naming_nothing_stops_a_strict_build(tmp_path: Path) -> None:
