@@ -148,9 +148,9 @@ def test_every_fault_is_listed_in_file_order() -> None:
     ("replace:\n" + "  - {find: a, with: b}\n" * 40_000, "YAML nodes"),
 ])
 def test_hostile_files_are_refused_quickly(text: str, says: str) -> None:
-    started = time.monotonic()
+    started = time.process_time()          # CPU time: a busy machine does not fail it
     assert says in refused(text)
-    assert time.monotonic() - started < 10
+    assert time.process_time() - started < 10
 
 
 def test_huge_and_non_utf8_files_are_refused(tmp_path: Path) -> None:

@@ -181,6 +181,7 @@ def test_urls_with_spaces_and_accents_are_requested_percent_encoded(host, tmp_pa
         http.fetch("http://127.0.0.1:99999/a b.mp3")
 
 
+@pytest.mark.network
 def test_unreachable_host_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(http, "BACKOFF_S", 0.01)
     with pytest.raises(http.FetchError, match="cannot connect"):

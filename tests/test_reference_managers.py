@@ -249,6 +249,7 @@ def test_csl_json_keeps_every_type_zotero_has(kind: str) -> None:
     assert not csl_schema_problems(item), csl_schema_problems(item)
 
 
+@pytest.mark.subprocess
 def test_every_built_csl_json_file_is_schema_valid(course_site) -> None:  # noqa: F811
     files = sorted((course_site.site / "cite").glob("*.json"))
     files = [f for f in files if f.name != "catalogue.json"]
@@ -260,6 +261,7 @@ def test_every_built_csl_json_file_is_schema_valid(course_site) -> None:  # noqa
 
 # --- APA for the same kinds ---------------------------------------------------------------------
 
+@pytest.mark.subprocess
 def test_apa_for_laws_cases_and_episodes() -> None:
     assert apa.plain(apa.reference(ENTRIES["law"])).startswith("Privacy Act 1988 (Cth), No. 119 (1988).")
     # APA 7 section 11.4: name, docket number, (court and year), URL; the name is not italic.

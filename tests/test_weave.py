@@ -78,6 +78,7 @@ def module_pages(site: Path) -> dict[str, str]:
             for p in sorted((site / "course").glob("0*/index.html"))}
 
 
+@pytest.mark.subprocess
 def test_each_module_hears_the_episodes_that_discuss_it(woven) -> None:
     pages = module_pages(woven.site)
     found = {name: {slug for slug, _ in heard(html)} for name, html in pages.items()}
@@ -91,6 +92,7 @@ def test_each_module_hears_the_episodes_that_discuss_it(woven) -> None:
     assert "104-what-i-tell-my-classmates" in found["07-for-clinicians-and-students"]
 
 
+@pytest.mark.subprocess
 def test_a_stretch_is_where_the_talk_is(woven) -> None:
     items = heard(page(woven.site, "course/02-why-a-model-cannot"))
     truth = next(t for t in woven.truth if t.slug == "102-nothing-to-lose" and t.module == "m2")
@@ -99,6 +101,7 @@ def test_a_stretch_is_where_the_talk_is(woven) -> None:
     assert truth.start <= start < end <= truth.end + 6, (moment, truth)
 
 
+@pytest.mark.subprocess
 def test_distractors_sharing_common_words_are_never_suggested(woven) -> None:
     """107-109 say model, accept, relationship, research, stop, reach, cost, safety, practice,
     reject, feelings, three in the morning: never the ideas. Only the host's pin brings one in."""
@@ -115,6 +118,7 @@ def test_distractors_sharing_common_words_are_never_suggested(woven) -> None:
     assert re.findall(r'href="../../course/([^/]+)/"', section) == ["04-where-ai-helps"]
 
 
+@pytest.mark.subprocess
 def test_hand_written_listen_box_still_works(woven) -> None:
     html = page(woven.site, "course/01-what-therapy-does")
     box = html[html.index('class="admonition tip ffg-listen"'):]
@@ -126,6 +130,7 @@ def test_hand_written_listen_box_still_works(woven) -> None:
     assert "Listening: none set (see the suggested stretches below)" in module2
 
 
+@pytest.mark.subprocess
 def test_glossary_says_where_each_term_comes_up(woven) -> None:
     html = page(woven.site, "glossary")
     def comes_up(anchor: str) -> str:
@@ -140,6 +145,7 @@ def test_glossary_says_where_each_term_comes_up(woven) -> None:
     assert "Comes up in" not in comes_up("term-australian-privacy-principles-apps")
 
 
+@pytest.mark.subprocess
 def test_episode_page_links_its_modules_and_terms(woven) -> None:
     html = page(woven.site, "episodes/102-nothing-to-lose")
     section = html[html.index('id="in-the-course"'):html.index('id="transcript"')]
@@ -155,6 +161,7 @@ def test_episode_page_links_its_modules_and_terms(woven) -> None:
     assert toc.index('href="#in-the-course"') < toc.index('href="#transcript"')
 
 
+@pytest.mark.subprocess
 def test_marked_terms_keep_transcript_text_inert(woven) -> None:
     html = page(woven.site, "episodes/106-who-checks-the-apps")
     seg = html[html.index("Someone emailed"):]
@@ -163,6 +170,7 @@ def test_marked_terms_keep_transcript_text_inert(woven) -> None:
     assert '<a class="ffg-term" href="../../glossary/#term-sycophancy"' in seg
 
 
+@pytest.mark.subprocess
 def test_add_to_bundle_links_are_bundle_items_with_citations(woven) -> None:
     html = page(woven.site, "course/05-risks-and-harms")
     links = re.findall(r'class="ffg-heard__add" href="([^"]+)" data-bundle-add="([^"]+)"', html)
@@ -176,6 +184,7 @@ def test_add_to_bundle_links_are_bundle_items_with_citations(woven) -> None:
     assert re.search(r"Cite as \(Bailey, 2026[a-z]?, \d+:\d\d–\d+:\d\d\)", html)
 
 
+@pytest.mark.subprocess
 def test_staged_build_weaves_the_same(woven) -> None:
     staged = build_site(open_project(woven.project), site_dir=woven.root / "staged", engine="mkdocs")
     for name in ("04-where-ai-helps", "02-why-a-model-cannot"):
@@ -185,6 +194,7 @@ def test_staged_build_weaves_the_same(woven) -> None:
     assert 'id="term-sycophancy"' in page(staged, "glossary")
 
 
+@pytest.mark.subprocess
 def test_maintainer_file_errors_are_clear(tmp_path: Path) -> None:
     bad = tmp_path / "listening.yml"
     for text, says in (("modules:\n  two: {pin: [e3]}\n", "keyed by number"),
@@ -243,6 +253,7 @@ def test_add_two_suggested_stretches_to_one_bundle(woven, browser) -> None:
                           " return e !== null && Math.abs(e.getBoundingClientRect().top) < 200; }", arg=anchor)
 
 
+@pytest.mark.network
 def test_a_choice_naming_nothing_stops_a_strict_build(tmp_path: Path) -> None:
     from companion.site.generate import generate
     project = copy_project(tmp_path / "project")

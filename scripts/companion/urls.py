@@ -17,6 +17,8 @@ import urllib.parse
 
 from w3lib.url import safe_url_string
 
+from companion.errors import CompanionError
+
 FETCHABLE_SCHEMES = ("http", "https")
 
 # Analytics and redirect services that podcast hosts put in front of the real audio URL: the
@@ -51,7 +53,7 @@ _HOST = re.compile(r"[a-z0-9_.-]+|[0-9a-f:.]+", re.I)
 _MAX_PREFIXES = 8                    # prefixes chain (op3 -> podtrac -> chartable); bound the loop
 
 
-class URLError(ValueError):
+class URLError(CompanionError, ValueError):
     """A URL from the feed that cannot be requested; the message names it and says why."""
 
 

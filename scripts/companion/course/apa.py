@@ -141,6 +141,9 @@ def _listed(entry: Entry, names_inverted: list[str]) -> str:
 
 
 def authors(entry: Entry) -> str:
+    """The author element of an APA 7 reference for a CSL-JSON `entry`: names inverted ("Rogers,
+    C. R."), listed as APA 7 lists them (an ellipsis for an incomplete list), with "(Ed.)"/"(Eds.)"
+    for an edited book or "(Host)"/"(Hosts)" for a broadcast, ending in a full stop; HTML-escaped."""
     people, editors = names(entry)
     text = _listed(entry, [name_inverted(n) for n in people])
     if editors:
@@ -194,6 +197,7 @@ def locator(entry: Entry) -> str:
 
 
 def pages(entry: Entry) -> str:
+    """The entry's `page` field with hyphens turned into en dashes (APA 7, 9.26), HTML-escaped."""
     return _e(str(entry.get("page", "")).replace("--", DASH).replace("-", DASH))
 
 

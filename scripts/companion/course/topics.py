@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
 
@@ -154,6 +155,7 @@ class Term:
 
     @property
     def is_acronym(self) -> bool:
+        """Whether the term's name holds an all-capital word of two letters or more ("CBT", "LLM")."""
         return any(part.isupper() and len(part) > 1 for part in re.split(r"[\s()]+", self.name))
 
 
@@ -216,10 +218,11 @@ def module_topics(modules: Iterable[tuple[str, str, list[str], str]], terms: lis
     facets = module_facets((ident, " ".join([title, *map(str, tags)]), body)
                            for ident, title, tags, body in modules)
     raw: dict[str, dict[Phrase, float]] = {}
-    texts: dict[str, list[str]] = {}
+    texts: dict[str, PhraseCounts] = {}
+    longest = max((len(p) for term in terms for p in term.phrases), default=1)
     for ident, _title, tags, body in modules:
         text = _module_text(body)
-        stems = texts[ident] = [s for s, _, _ in word_spans(normalise(text))]
+        stems = texts[ident] = PhraseCounts([s for s, _, _ in word_spans(normalise(text))], longest)
         weights: dict[Phrase, float] = {}
 
         def offer(p: Phrase, weight: float) -> None:
@@ -229,7 +232,7 @@ def module_topics(modules: Iterable[tuple[str, str, list[str], str]], terms: lis
             for s in content_stems(heading):
                 offer((s,), 1.0)
         for term in terms:
-            uses = sum(count_phrase(stems, p) for p in term.phrases)
+            uses = sum(stems.count(p) for p in term.phrases)
             if uses:
                 for p in term.phrases:
                     offer(p, 1.0 + math.log(uses))
@@ -237,7 +240,7 @@ def module_topics(modules: Iterable[tuple[str, str, list[str], str]], terms: lis
             offer(phrase(str(tag)), 3.0)
         raw[ident] = weights
     # How many modules use the term anywhere in their text (a tag need not be in the text: 1).
-    spread = {p: max(1, sum(1 for stems in texts.values() if count_phrase(stems, p)))
+    spread = {p: max(1, sum(1 for stems in texts.values() if stems.count(p)))
               for weights in raw.values() for p in weights}
     topics = []
     for ident, title, _tags, _body in modules:
@@ -288,6 +291,24 @@ def glossary_topics(terms: list[Term]) -> list[Topic]:
 
 
 def count_phrase(stems: list[str], wanted: Phrase) -> int:
-    """How many times the stem sequence `wanted` occurs in `stems`."""
+    """How many times the stem sequence `wanted` occurs in `stems` (overlapping runs each count)."""
     n = len(wanted)
     return sum(1 for i in range(len(stems) - n + 1) if tuple(stems[i:i + n]) == wanted)
+
+
+class PhraseCounts:
+    """Every run of 1 to `longest` stems of one text, counted once, so that the hundreds of
+    glossary phrases are looked up instead of each scanning the text (`count_phrase` per phrase
+    made `module_topics` quadratic: seconds per build). A longer phrase is counted by a scan."""
+
+    def __init__(self, stems: list[str], longest: int) -> None:
+        self.stems = stems
+        self.longest = longest
+        self.runs = Counter(tuple(stems[i:i + n]) for n in range(1, longest + 1)
+                            for i in range(len(stems) - n + 1))
+
+    def count(self, wanted: Phrase) -> int:
+        """Occurrences of `wanted` in the text, as `count_phrase` counts them."""
+        if len(wanted) > self.longest:
+            return count_phrase(self.stems, wanted)
+        return self.runs.get(wanted, 0) if wanted else count_phrase(self.stems, wanted)

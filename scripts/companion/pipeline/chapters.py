@@ -25,6 +25,7 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
+from companion.errors import PipelineError
 from companion.pipeline import fetch_policy, http, store
 from companion.timecode import format_clock
 
@@ -43,7 +44,7 @@ CHAPTER_FIELDS = {"startTime": (int, float), "endTime": (int, float), "title": s
 MAX_DEPTH = 32
 
 
-class ChaptersError(ValueError):
+class ChaptersError(PipelineError, ValueError):
     """A chapters file that does not follow the Podcasting 2.0 JSON chapters format."""
 
 

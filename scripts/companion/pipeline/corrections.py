@@ -34,6 +34,7 @@ from typing import Any, Iterable
 import jsonschema
 import yaml
 
+from companion.errors import PipelineError
 from companion.timecode import parse_time
 from companion.pipeline import store
 from companion.pipeline.formats import Segment
@@ -127,10 +128,11 @@ class Problem:
     message: str
 
     def at(self, name: str) -> str:
+        """This problem as one line for file `name`: "NAME:LINE:COLUMN: message"."""
         return f"{name}:{self.line}:{self.column}: {self.message}"
 
 
-class CorrectionsError(Exception):
+class CorrectionsError(PipelineError):
     """corrections.yml cannot be applied; nothing is written until it is fixed.
 
     `problems` are the faults in file order; str() is one line: "corrections not applied:
@@ -153,9 +155,11 @@ class Corrections:
     where: dict[tuple[str, int], tuple[int, int]] = field(default_factory=dict)
 
     def entries(self, key: str) -> list[dict[str, Any]]:
+        """The list of entries under `key` ("replace", "segments", ...), [] when absent."""
         return self.data.get(key) or []
 
     def problem(self, key: str, index: int, message: str) -> CorrectionsError:
+        """A CorrectionsError for the `index`-th entry under `key`, at its line and column in the file."""
         line, column = self.where.get((key, index), (1, 1))
         return CorrectionsError(self.name, [Problem(line, column, message)])
 
@@ -448,6 +452,8 @@ def load(path: Path, name: str | None = None) -> Corrections:
 
 
 def ensure_template(path: Path) -> None:
+    """Write the commented corrections.yml template at `path` unless a file is there (the
+    maintainer's own file is never overwritten)."""
     if not path.exists():
         path.write_text(TEMPLATE, encoding="utf-8")
 

@@ -25,6 +25,7 @@ from typing import Any
 
 import feedparser
 
+from companion.errors import PipelineError
 from companion.sanitise import clean_show_notes, plain_text
 from companion.pipeline import dates, feedparser_bounds
 from companion.pipeline.slug import short_hash
@@ -52,7 +53,7 @@ AUDIO_TYPES = ("application/ogg", "application/x-ogg")    # audio in practice, w
 PAGE_RELS = ("next", "prev-archive")
 
 
-class FeedError(Exception):
+class FeedError(PipelineError):
     """The feed as a whole cannot be used (unreachable, not a feed, nothing readable)."""
 
 

@@ -33,6 +33,7 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import Iterator
 
+from companion.errors import PipelineError
 from companion.urls import FETCHABLE_SCHEMES
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -42,7 +43,7 @@ _LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"
 MiB = 1024 * 1024
 
 
-class Refused(Exception):
+class Refused(PipelineError):
     """A URL or connection the policy does not allow; the message names the rule broken."""
 
 
@@ -113,6 +114,8 @@ class Policy:
     feed_host: str = ""
 
     def allows(self, address: Address) -> bool:
+        """Whether a connection to `address` (IPv4 or IPv6; an IPv4-mapped IPv6 address is read as IPv4)
+        is allowed: a public address, or one of the feed's own addresses or networks."""
         address = _unwrapped(address)
         return (is_public(address) or address in self.own_addresses
                 or any(address in net for net in self.own_networks))

@@ -46,10 +46,14 @@ def clock(seconds: float, separator: str = ".") -> str:
 
 
 def to_json(segments: list[Segment]) -> dict[str, Any]:
+    """The Podcasting 2.0 JSON transcript: {"version": "1.0.0", "segments": segments}, each
+    segment {"startTime", "endTime" (seconds), "body", optional "speaker"}."""
     return {"version": PC20_VERSION, "segments": segments}
 
 
 def to_vtt(segments: list[Segment]) -> str:
+    """WebVTT text for `segments` (startTime/endTime in seconds, body, optional speaker as a <v>
+    voice tag); text is escaped so a "<" or "&" said in a title stays text."""
     cues = ["WEBVTT", ""]
     for segment in segments:
         text = html.escape(segment["body"], quote=False)
@@ -60,6 +64,8 @@ def to_vtt(segments: list[Segment]) -> str:
 
 
 def to_srt(segments: list[Segment]) -> str:
+    """SubRip text for `segments` (startTime/endTime in seconds, body, optional speaker written
+    "Speaker: text"), cues numbered from 1."""
     cues = []
     for number, segment in enumerate(segments, 1):
         text = segment["body"]

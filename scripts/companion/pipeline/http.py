@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from companion import __version__, urls
+from companion.errors import PipelineError
 from companion.pipeline import fetch_policy, store
 from companion.pipeline.fetch_policy import Limit, Refused
 
@@ -56,11 +57,11 @@ _TRANSIENT = (urllib.error.URLError, ConnectionError, socket.timeout, TimeoutErr
               http.client.IncompleteRead, http.client.RemoteDisconnected)
 
 
-class FetchError(Exception):
+class FetchError(PipelineError):
     """A request failed for good; the message is fit to show the maintainer."""
 
 
-class DeadlineExceeded(Exception):
+class DeadlineExceeded(PipelineError):
     """A fetch took longer than its kind's deadline (not retried: the host is too slow)."""
 
 
@@ -214,6 +215,7 @@ class WaitBudget:
         self.left = seconds
 
     def reset(self) -> None:
+        """Give back the whole budget (at the start of each run)."""
         self.left = self.total
 
     def take(self, seconds: float) -> bool:

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from companion.errors import PipelineError
 from companion.pipeline import corrections, store, formats as tf
 from companion.pipeline.sync import write_outputs
 
@@ -124,7 +125,7 @@ def _protected(name: str, existing: dict[str, Any] | None, target: Path) -> bool
         existing.get("chapters_source") == "manual"
 
 
-class Refusal(Exception):
+class Refusal(PipelineError):
     """Why one incoming folder is not merged (the rest still are)."""
 
 
