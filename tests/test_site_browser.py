@@ -715,6 +715,32 @@ def test_long_query_wraps_in_the_phone_dialog(browser, site: SharedSite) -> None
     assert not web.errors, web.errors
 
 
+def test_nothing_peeks_beside_the_stuck_player_at_360px(browser, site: SharedSite) -> None:
+    """Scrolled at 360 px, what passes under the sticky player (the keyboard-shortcuts summary, which
+    Material widens into the column's margins) is hidden beside it as well as behind it."""
+    context = browser.new_context(viewport={"width": 360, "height": 640})
+    web = Watched(context.new_page(), site.url)
+    web.go("episodes/001-sonnet-1/")
+    covered = web.page.evaluate("""async () => {
+        const player = document.querySelector('.ffg-player');
+        const summary = document.querySelector('.ffg-keys > summary');
+        const out = [];
+        for (const below of [20, 60, 100]) {            // the summary at three depths under the player
+            window.scrollTo(0, summary.getBoundingClientRect().top + scrollY - player.offsetHeight + below);
+            await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+            const box = player.getBoundingClientRect(), y = summary.getBoundingClientRect().top + 4;
+            if (y < box.top || y > box.bottom) continue;
+            for (const x of [4, 10, innerWidth - 10, innerWidth - 4]) {
+                const hit = document.elementFromPoint(x, y);
+                out.push([below, x, !!hit && (player.contains(hit) || !hit.closest('.md-content'))]);
+            }
+        }
+        return out; }""")
+    assert covered and all(ok for _, _, ok in covered), covered
+    context.close()
+    assert not web.errors, web.errors
+
+
 def test_filter_that_hides_the_answer_says_where_it_is(web: Watched) -> None:
     """Words that are only in an episode, searched with the Course filter: the dialog says the answer is
     elsewhere, instead of telling the reader to check a spelling that is right."""
