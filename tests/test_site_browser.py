@@ -320,6 +320,33 @@ DESKTOP = {"width": 1280, "height": 900}
 BUNDLE = "course/bundle/?items=m1,e1@0:05-0:30,glossary&title=Week%201"
 
 
+# Each of Material's code-highlight colours (--md-code-hl-*-color), alpha composited over the code
+# background, against that background: [name, ratio] for those under WCAG AA's 4.5:1
+# (squidfunk/mkdocs-material#1862: Material's own palette is at or under it in both schemes).
+CODE_COLOURS = """() => {
+    const names = new Set();
+    for (const sheet of document.styleSheets) {
+        try { for (const rule of sheet.cssRules) for (const m of rule.cssText.matchAll(/--md-code-hl-[a-z]+-color/g)) names.add(m[0]); }
+        catch (_) { /* a sheet from elsewhere: none is loaded */ }
+    }
+    const probe = document.createElement('div');
+    document.querySelector('.md-typeset').appendChild(probe);
+    const rgba = (css) => { probe.style.color = css; return getComputedStyle(probe).color.match(/[\\d.]+/g).map(Number); };
+    const bg = rgba('var(--md-code-bg-color)');
+    const lum = (c) => { const f = (v) => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+                         return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
+    const low = [];
+    for (const name of names) {
+        const [r, g, b, a = 1] = rgba(`var(${name})`);
+        const fg = [r, g, b].map((v, i) => a * v + (1 - a) * bg[i]);
+        const [hi, lo] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+        const ratio = (hi + 0.05) / (lo + 0.05);
+        if (ratio < 4.5) low.push([name, Math.round(ratio * 100) / 100]);
+    }
+    probe.remove();
+    return names.size ? low : [['no --md-code-hl-*-color found', 0]]; }"""
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_axe_in_both_schemes_and_widths(browser, site: SharedSite, axe_source: str, scheme: str, viewport: dict) -> None:
@@ -336,6 +363,9 @@ def test_axe_in_both_schemes_and_widths(browser, site: SharedSite, axe_source: s
         found = _serious(web, axe_source)
         if found:
             problems[path] = found
+    low = web.page.evaluate(CODE_COLOURS)                  # every syntax colour, code or not on these pages
+    if low:
+        problems["code block colours under 4.5:1"] = low
     web.go("episodes/001-sonnet-1/")                       # the dialog over an episode page, with results
     web.page.click(".ffg-search-open")
     web.page.fill("#ffg-search-input", "thy brow")
