@@ -80,10 +80,27 @@ def test_deep_link_seeks_audio_and_marks_segment(web: Watched) -> None:
         " return r.top >= 0 && r.bottom <= innerHeight; })()", timeout=WAIT_MS)
 
 
-@pytest.mark.parametrize("fragment,seconds", [("#t=35", 35.0), ("#t=0:00:41.5", 41.5)])
+# The project's forms, the W3C Media Fragments URI 1.0 forms (`npt:` prefix, omitted start; samvera-labs/
+# ramp#332: players that read only some of the spec's forms), and YouTube-style `?t=` queries and `1m30s`
+# times (unl/UNL_MediaHub#468), which share buttons and readers write.
+@pytest.mark.parametrize("fragment,seconds", [("#t=35", 35.0), ("#t=0:00:41.5", 41.5), ("#t=npt:35", 35.0),
+                                              ("#t=npt:0:00:35,0:00:40", 35.0), ("#t=0m35s", 35.0), ("#t=,0:40", 0.0),
+                                              ("?t=35", 35.0), ("?t=0:35&utm_source=share", 35.0), ("?t=35s", 35.0)])
 def test_deep_link_formats(web: Watched, fragment: str, seconds: float) -> None:
     web.go(f"episodes/002-sonnet-2/{fragment}")
     web.wait_audio(f"a.readyState >= 1 && Math.abs(a.currentTime - {seconds}) < {SEEK_TOLERANCE_S}")
+    assert "could not be read" not in web.page.inner_text(".ffg-status")
+
+
+def test_query_time_link_under_instant_navigation(web: Watched) -> None:
+    """A `?t=` link followed inside the site (Material's instant navigation, same document) lands too."""
+    web.go("episodes/")
+    web.page.evaluate("""() => { const a = document.querySelector('.ffg-card a[href*="002-sonnet-2/"]');
+        a.href = new URL('?t=0:35', a.href).href; window.__sameDocument = 1; return a.href; }""")
+    web.page.click('.ffg-card a[href*="002-sonnet-2/?t="]')
+    web.page.wait_for_url("**/episodes/002-sonnet-2/?t=0:35", timeout=WAIT_MS)
+    web.wait_audio(f"a.readyState >= 1 && Math.abs(a.currentTime - 35) < {SEEK_TOLERANCE_S}")
+    assert web.page.evaluate("window.__sameDocument === 1"), "instant navigation is not active"
 
 
 def test_range_link_marks_range_and_stops_at_end(web: Watched) -> None:

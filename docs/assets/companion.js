@@ -60,13 +60,24 @@
     try { return decodeURIComponent(text); } catch (_) { return text; }
   }
 
-  /** `#t=12:30`, `#t=750`, `#t=1:02:03`, `#t=12:30,18:00` -> {start, end|null}, else null. */
+  /** One time as a link writes it: what parseTime reads, or `1h2m3s` / `90s` / `2m` (the form of
+   *  YouTube-style `?t=` share links). Links only: lecturers' macros keep to parseTime's forms. */
+  function parseLinkTime(text) {
+    const value = String(text).trim();
+    const units = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?$/i.exec(value);
+    if (value && units) return Number(units[1] || 0) * 3600 + Number(units[2] || 0) * 60 + Number(units[3] || 0);
+    return parseTime(value);
+  }
+
+  /** `#t=12:30`, `#t=750`, `#t=1:02:03`, `#t=12:30,18:00`, `#t=1m30s` -> {start, end|null}, else null.
+   *  Also the W3C Media Fragments URI 1.0 forms (section 4.2.1): an `npt:` prefix (`#t=npt:750,1080`)
+   *  and an omitted start (`#t=,18:00`: from the beginning to 18:00). */
   function parseHash(hash) {
     const match = /^#t=([^&]*)/.exec(hash || "");
     if (!match) return null;
-    const [a, b] = decodeLoosely(match[1]).split(",");
-    const start = parseTime(a);
-    const end = b === undefined || b === "" ? null : parseTime(b);
+    const [a, b] = decodeLoosely(match[1]).trim().replace(/^npt:/i, "").split(",");
+    const start = a.trim() === "" && b ? 0 : parseLinkTime(a);
+    const end = b === undefined || b === "" ? null : parseLinkTime(b);
     if (Number.isNaN(start) || Number.isNaN(end) || (end !== null && end <= start)) return null;
     return { start, end };
   }
@@ -1428,6 +1439,14 @@
     }
   }
 
+  /** The moment the page's address asks for, as a `#t=` fragment: the fragment itself, else a `?t=`
+   *  query (`?t=750`, `?t=12:30`, `?t=1m30s`: how YouTube-style share links and media sites write it). */
+  function linkedTime() {
+    if (/^#t=/.test(window.location.hash)) return window.location.hash;
+    const t = new URLSearchParams(window.location.search).get("t");
+    return t === null || !t.trim() ? window.location.hash : `#t=${t}`;
+  }
+
   function setUpPage() {
     markEpisodesTab();
     markInternalLinks();
@@ -1437,7 +1456,7 @@
     const root = document.querySelector(".md-content");
     if (root && root.querySelector(".ffg-player audio, .ffg-transcript")) {
       player = new EpisodePlayer(root);
-      player.applyHash(window.location.hash);
+      player.applyHash(linkedTime());
     }
   }
 
