@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from site_support import REPO, SharedSite, shared_site
+from site_support import REPO, WORDS_FROM_ELSEWHERE, SharedSite, shared_site
 
 pytestmark = pytest.mark.browser
 
@@ -485,7 +485,10 @@ def test_fixed_query_set_ranks_the_right_page(web: Watched, site: SharedSite) ->
 
 @pytest.mark.parametrize("query,fixed,where", [("inagural", "inaugural", "/episodes/008-inaugural-address/"),
                                                ("sonet brow", "sonnet brow", "/episodes/002-sonnet-2/"),
-                                               ("Lifelyne", "lifeline", "/get-help/")])
+                                               ("Lifelyne", "lifeline", "/get-help/"),
+                                               # 3-letter slips: two letters swapped, one left out
+                                               ("hte biscuit", "the biscuit", "/episodes/010-staying-with-the-hard-days/"),
+                                               ("brw", "brow", "/episodes/002-sonnet-2/")])
 def test_misspelling_is_matched_to_the_sites_own_words(web: Watched, query: str, fixed: str, where: str) -> None:
     """A word no page holds is matched to the nearest indexed word (the build-time vocabulary), said
     plainly, and its results listed; the other near words are offered as "Did you mean"."""
@@ -493,6 +496,27 @@ def test_misspelling_is_matched_to_the_sites_own_words(web: Watched, query: str,
     found = _search(web, query)
     assert f"showing “{fixed}”" in found["status"], found
     assert where in found["shown"][:3], found
+
+
+@pytest.mark.parametrize("typed", ["“what to say when people ask”", "‘what to say when people ask’",
+                                   "„what to say when people ask“", "«what to say when people ask»"])
+def test_smart_quotes_search_the_phrase_as_straight_quotes_do(web: Watched, typed: str) -> None:
+    """A phone's smart punctuation types “…” for "…" (freelawproject/courtlistener#2790): the phrase is
+    searched as a phrase, the same pages as with straight quotes."""
+    web.go("")
+    straight = _search(web, '"what to say when people ask"')
+    assert straight["shown"] == [f"/episodes/{WORDS_FROM_ELSEWHERE}/"], straight
+    assert _search(web, typed)["shown"] == straight["shown"]
+
+
+@pytest.mark.parametrize("typed,where", [("13-11-14", "/get-help/"), ("13.11.14", "/get-help/"),
+                                         ("Thursday-group", "/episodes/010-staying-with-the-hard-days/")])
+def test_words_joined_by_punctuation_find_the_words_apart(web: Watched, typed: str, where: str) -> None:
+    """Lifeline's number typed with dashes, or two words joined by a hyphen, finds the page that writes
+    them apart (Pagefind/pagefind#39: hyphenated queries found nothing)."""
+    web.go("")
+    found = _search(web, typed)
+    assert found["shown"] and found["shown"][0] == where, found
 
 
 def test_word_nothing_resembles_says_so(web: Watched) -> None:

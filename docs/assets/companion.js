@@ -569,10 +569,20 @@
     return String(word).toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[^\p{L}\p{N}]/gu, "");
   }
 
+  // A query typed as a phrase: in straight quotes, or in the quotation marks a phone's smart punctuation
+  // or a pasted text gives (“…” „…“ «…» ‘…’ ‚…‘ 「…」 『…』; iOS types “ ” for ": freelawproject/
+  // courtlistener#2790). Single quotes count only around the whole query: ’ is also an apostrophe.
+  const QUOTED = /^\s*(?:"(.+)"|[“”](.+)[“”]|„(.+)[“”]|«(.+)»|[‘’](.+)[‘’]|‚(.+)[‘’]|「(.+)」|『(.+)』|'(.+)')\s*$/u;
+  const DOUBLE_QUOTES = /["“”„‟«»「」『』]/g;
+  // Punctuation that joins words a page writes apart ("13-11-14", "Thursday-group", "and/or", "13.11.14").
+  const JOINER = /(?<=[\p{L}\p{N}])[-‐‑‒–—/.·_]+(?=[\p{L}\p{N}])/gu;
+
   /** The words of a query: as typed, folded, the content words, and whether it was typed in quotes. */
   function analyseQuery(query) {
-    const quoted = /^\s*".+"\s*$/.test(query);
-    const text = query.replace(/["“”]/g, " ").replace(/\s+/g, " ").trim();
+    const pair = QUOTED.exec(query);
+    const inner = pair ? pair.slice(1).find((g) => g !== undefined) : query;
+    const text = inner.replace(DOUBLE_QUOTES, " ").replace(/\s+/g, " ").trim();
+    const quoted = !!pair && !!text;
     const words = text.split(" ").filter((w) => fold(w));
     const terms = words.map(fold);
     const content = terms.filter((t) => !STOP_WORDS.has(t));
@@ -635,14 +645,18 @@
         && (this.has(term.slice(0, -end.length)) || this.has(`${term.slice(0, -end.length)}e`)));
     }
 
-    /** Indexed words nearest to `term`, most frequent first: none under 4 letters, 1 edit up to 6
-     *  letters, 2 beyond (the typo budget Typesense and Algolia use; a 3-letter word has too many neighbours). */
+    /** Indexed words nearest to `term`, most frequent first: 1 edit up to 6 letters, 2 beyond (the typo
+     *  budget Typesense and Algolia use). A 3-letter word has too many neighbours one letter away
+     *  ("tin": "tan", "ton", "in"), so it is matched only to two letters swapped ("hte" -> "the") or one
+     *  left out ("brw" -> "brow"), the slips of fast typing on a phone. */
     nearest(term) {
-      if (term.length < 4 || /\d/.test(term)) return [];
+      if (term.length < 3 || /\d/.test(term)) return [];
       const limit = term.length <= 6 ? 1 : 2;
+      const sorted = (w) => [...w].sort().join("");
       const found = [];
       for (const word of this.words) {
         if (Math.abs(word.length - term.length) > limit || word === term) continue;
+        if (term.length === 3 && !(word.length === 4 || sorted(word) === sorted(term))) continue;
         const distance = editDistance(term, word, limit);
         if (distance <= limit) found.push({ word, distance, count: this.count.get(word) });
       }
@@ -699,6 +713,8 @@
       if (i + 1 < terms.length && vocab.has(t + terms[i + 1])) variants.add(swap(i, t + terms[i + 1], 2));
       const split = vocab.split(t);
       if (split) variants.add(swap(i, split));
+      const apart = words[i].replace(JOINER, " ");            // "13-11-14" as the help line writes it: "13 11 14"
+      if (apart !== words[i]) variants.add(swap(i, apart));
       const regional = vocab.regional(t);
       regional.forEach((v) => variants.add(swap(i, v)));
       if (STOP_WORDS.has(t) || vocab.knows(t)) continue;
@@ -931,7 +947,8 @@
       const alt = alternatives(plan, vocab);
       const spellings = [plan.text, ...alt.variants].map((text) => ({ text, plan: analyseQuery(text) }));
       const answers = await Promise.all(spellings.map(async (v, i) => {
-        const answer = await this.gather(pf, v.text, plan, options);
+        // The query as typed keeps its quotes; another spelling is its own plan ("13 11 14" for "13-11-14" is a phrase too).
+        const answer = await this.gather(pf, v.text, i === 0 ? plan : v.plan, options);
         // "Lifeline" as "life line": two common words anywhere on a page are noise; only as a phrase.
         if (i > 0 && v.plan.terms.length <= 2 && v.plan.terms.length !== plan.terms.length) answer.loose = [];
         return { answer, plan: v.plan };
