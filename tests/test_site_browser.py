@@ -416,6 +416,40 @@ def test_print_range_shows_only_the_range_and_citation(web: Watched) -> None:
     web.page.emulate_media(media="screen")
 
 
+# Every visible text's colour, alpha composited over white paper, against white: [element, ratio] under 4.5:1.
+PRINTED_CONTRAST = """() => {
+    const lum = (c) => { const f = (v) => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+                         return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
+    const low = new Map();
+    for (const el of document.querySelectorAll('.md-banner *, .md-content *')) {
+        if (![...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()) || !el.getClientRects().length) continue;
+        const [r, g, b, a = 1] = getComputedStyle(el).color.match(/[\\d.]+/g).map(Number);
+        const ratio = 1.05 / (lum([r, g, b].map((v) => a * v + (1 - a) * 255)) + 0.05);
+        if (ratio < 4.5) low.set(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`, Math.round(ratio * 100) / 100);
+    }
+    return [...low.entries()]; }"""
+
+
+def test_printed_from_the_dark_scheme_reads_on_white_paper(browser, site: SharedSite) -> None:
+    """A reader whose system is dark prints (squidfunk/mkdocs-material#1973): Material's slate applies to
+    the screen only, and so must the site's own slate colours (code syntax, error text), else they print
+    pale on white. Pages with code, a bundle link with problems, a stretch of an episode."""
+    context = browser.new_context(color_scheme="dark")
+    web = Watched(context.new_page(), site.url)
+    web.page.emulate_media(media="print")               # as the print preview lays the page out
+    low = {}
+    for path in ("maintainer/", "course/bundle/?items=m1,e1@0:05-9:30,x9&title=W", "episodes/001-sonnet-1/#t=0:10,0:20"):
+        web.go(path)
+        web.page.wait_for_timeout(500)                  # the bundle view is built from the catalogue
+        assert web.page.evaluate("document.body.dataset.mdColorScheme") == "slate"
+        found = web.page.evaluate(PRINTED_CONTRAST)
+        if found:
+            low[path] = found
+    context.close()
+    assert not low, low
+    assert not web.errors, web.errors
+
+
 AFTER = "(els) => els.map(e => getComputedStyle(e, '::after').content).filter(c => c.includes('http'))"
 
 
