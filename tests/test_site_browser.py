@@ -543,11 +543,12 @@ def test_smart_quotes_search_the_phrase_as_straight_quotes_do(web: Watched, type
     assert _search(web, typed)["shown"] == straight["shown"]
 
 
-@pytest.mark.parametrize("typed,where", [("13-11-14", "/get-help/"), ("13.11.14", "/get-help/"),
+@pytest.mark.parametrize("typed,where", [("13-11-14", "/get-help/"), ("13.11.14", "/get-help/"), ("131114", "/get-help/"),
+                                         ("1300224636", "/get-help/"),
                                          ("Thursday-group", "/episodes/010-staying-with-the-hard-days/")])
 def test_words_joined_by_punctuation_find_the_words_apart(web: Watched, typed: str, where: str) -> None:
-    """Lifeline's number typed with dashes, or two words joined by a hyphen, finds the page that writes
-    them apart (Pagefind/pagefind#39: hyphenated queries found nothing)."""
+    """Lifeline's number typed with dashes or run together, or two words joined by a hyphen, finds the
+    page that writes them apart (Pagefind/pagefind#39: hyphenated queries found nothing)."""
     web.go("")
     found = _search(web, typed)
     assert found["shown"] and found["shown"][0] == where, found

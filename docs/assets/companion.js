@@ -663,6 +663,22 @@
       return found.sort((a, b) => a.distance - b.distance || b.count - a.count).map((f) => f.word);
     }
 
+    /** "131114" -> "13 11 14": a number typed without the spaces a page writes it with (a phone
+     *  number: Lifeline's 13 11 14, 1300 22 4636), split into the fewest groups of 2 or more digits
+     *  that the site holds each of; null when there is no such split. */
+    digits(term) {
+      if (!/^\d{4,15}$/.test(term) || this.has(term)) return null;
+      const best = [[]];                       // best[i]: fewest groups spelling term.slice(0, i)
+      for (let i = 2; i <= term.length; i += 1) {
+        for (let j = 0; j <= i - 2; j += 1) {
+          const group = term.slice(j, i);
+          if (best[j] && this.has(group) && (!best[i] || best[j].length + 1 < best[i].length)) best[i] = [...best[j], group];
+        }
+      }
+      const split = best[term.length];
+      return split && split.length > 1 ? split.join(" ") : null;
+    }
+
     /** Regional spellings of `term` the site holds (behaviour -> behavior). */
     regional(term) {
       const out = new Set();
@@ -715,6 +731,8 @@
       if (split) variants.add(swap(i, split));
       const apart = words[i].replace(JOINER, " ");            // "13-11-14" as the help line writes it: "13 11 14"
       if (apart !== words[i]) variants.add(swap(i, apart));
+      const grouped = vocab.digits(t);                        // "131114" too
+      if (grouped) variants.add(swap(i, grouped));
       const regional = vocab.regional(t);
       regional.forEach((v) => variants.add(swap(i, v)));
       if (STOP_WORDS.has(t) || vocab.knows(t)) continue;
