@@ -169,6 +169,7 @@ def test_every_module_and_week_is_an_absolute_weblink(course_site_absolute) -> N
     for module in catalogue["modules"]:
         assert links[module["title"]] == (module["title"], module["url"])
         assert module["url"].startswith(SITE_URL)
+    assert all(cartridge.MOODLE_URL.match(url) for _, url in links.values()), "Moodle: invalidurldetected"
     for week in catalogue["weeks"]:
         title, url = links[week["title"]]
         assert url == f"{SITE_URL}course/bundle/?{week['query']}"
@@ -456,3 +457,50 @@ def test_canvas_imports_a_module_per_folder_with_url_and_quiz_items(course_site_
     assert [(k, t) for k, t, _ in modules["Modules"]] == [("URL", m["title"]) for m in catalogue["modules"]]
     assert all(url.startswith(SITE_URL) for _, _, url in modules["Modules"] + modules["Weekly bundles"])
     assert modules["Self-checks (question banks)"] and {k for k, _, _ in modules["Self-checks (question banks)"]} == {"ASSESSMENT"}
+
+
+# --- what Moodle's importer does with a web link's URL and an entry's identity ---------------------
+# Moodle (backup/cc/entity11.resource.class.php) keeps a web link's URL only if it passes
+# `validateUrlSyntax($url, 's+')` (lib/validateurlsyntax.php: RFC 2396, ASCII), or does once
+# rawurldecoded; anything else imports as http://invalidurldetected/.
+
+def test_links_are_written_as_uris_moodle_accepts() -> None:
+    """A site_url or page path with a space, accented letters, an IDN host, `[ ] |` or an escape
+    already made: written as the URI a browser would request, which Moodle's URL syntax takes."""
+    typed = {"m1": "https://course.example.org/kurs ü/m1/", "m2": "https://exämple.org/a b/",
+             "m3": "https://x.org/course/bundle/?m=1&e=2@0:30-1:00&t=[x]|y", "m4": "https://x.org/a%20b/#Top",
+             "m5": " https://x.org/m5/ "}
+    folders = [cartridge.Folder("Modules", tuple(cartridge.Link(i, f"Module {i}", u) for i, u in typed.items()))]
+    archive = zipfile.ZipFile(io.BytesIO(cartridge.build("T", "D", folders)))
+    manifest = etree.fromstring(archive.read(cartridge.MANIFEST))
+    links = weblinks(archive, manifest)
+    assert links["Module m1"][1] == "https://course.example.org/kurs%20%C3%BC/m1/"
+    assert links["Module m2"][1] == "https://xn--exmple-cua.org/a%20b/"
+    assert links["Module m3"][1] == "https://x.org/course/bundle/?m=1&e=2@0:30-1:00&t=%5Bx%5D%7Cy"
+    assert links["Module m4"][1] == "https://x.org/a%20b/#Top"
+    assert links["Module m5"][1] == "https://x.org/m5/"
+    assert all(cartridge.MOODLE_URL.match(url) for _, url in links.values())
+    for name in archive.namelist():
+        if name.startswith("weblinks/"):       # the profile's form: webLink in the default namespace
+            assert etree.fromstring(archive.read(name)).nsmap == {None: cartridge.WL_NS}
+
+
+@pytest.mark.parametrize("url", ["https://x.org//m1/", "https://my_site.org/m1/", "https://x.org:99999/"])
+def test_a_url_moodle_would_replace_is_refused(url) -> None:
+    folders = [cartridge.Folder("Modules", (cartridge.Link("m1", "Module 1", url),))]
+    with pytest.raises(cartridge.CartridgeError, match="invalidurldetected"):
+        cartridge.build("T", "D", folders)
+
+
+@pytest.mark.parametrize("links, problem", [
+    ((cartridge.Link("m1", "A", "https://x.org/a/"), cartridge.Link("m1", "B", "https://x.org/b/")), "used twice"),
+    ((cartridge.Link("m 1", "A", "https://x.org/a/"),), "not a plain ASCII name"),
+    ((cartridge.Link('m"1', "A", "https://x.org/a/"),), "not a plain ASCII name"),
+    ((cartridge.Link("m1", "  ", "https://x.org/a/"),), "no title"),
+])
+def test_an_entry_the_importers_would_mangle_is_refused(links, problem) -> None:
+    """Moodle looks resources and questions up by identifier inside a `"`-quoted XPath, and names
+    each activity from the item's <title>: a repeated or odd identifier, or a blank title, would
+    import wrong without a word."""
+    with pytest.raises(cartridge.CartridgeError, match=problem):
+        cartridge.build("T", "D", [cartridge.Folder("Modules", links)])
