@@ -359,3 +359,23 @@ def test_prose_citations_follow_a_year_letter_that_moved() -> None:
     assert used == {"bailey2025", "smith2020"} and [u.year for u in unresolved] == ["2025b"]
     twice = {**essay, "id": "bailey2025b", "title": "Second essay", "year_suffix": "b"}
     assert apa.reletter("(Bailey, 2025)", [essay, twice]) == ("(Bailey, 2025)", [])
+
+
+# --- the month, for classic BibTeX styles (apacite, natbib's apalike) ----------------------------
+
+def test_bibtex_month_is_the_style_macro_and_date_stays_for_biblatex() -> None:
+    """APA cites an episode by year, month and day: classic BibTeX styles read only `year` and
+    `month`, so the month is written as Zotero's and JabRef's exports write it (`month = may`, the
+    unbraced macro every standard style defines) and `date` keeps the full date for biblatex."""
+    from pybtex.database import parse_string
+
+    text = exports.bibtex_record(ENTRIES["podcast"])
+    assert "\n  month = may,\n" in text and "date = {2024-05-15}" in text
+    (record,) = bibtexparser.loads(text).entries
+    assert (record["year"], record["month"], record["date"]) == ("2024", "May", "2024-05-15")
+    (entry,) = parse_string(text, "bibtex").entries.values()
+    assert (entry.fields["year"], entry.fields["month"]) == ("2024", "May")
+    for kind in ("module", "book"):            # a year alone: no month written
+        assert "month" not in exports.bibtex_record(ENTRIES[kind])
+    december = exports.bibtex_record({**ENTRIES["podcast"], "issued": {"date-parts": [[2025, 12]]}})
+    assert "month = dec," in december and "date = {2025-12}" in december

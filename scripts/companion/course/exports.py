@@ -65,6 +65,12 @@ RIS_FIELDS: dict[str, dict[str, str]] = {
 }
 RIS_COMMON = {"container-title": "T2", "volume": "VL", "issue": "IS", "publisher": "PB",
               "edition": "ET", "number": "M1", "genre": "M3", "publisher-place": "CY"}
+# Classic BibTeX has no full date: `year` and `month`, the month as one of the twelve macros every
+# standard style defines (Patashnik, "BibTeXing", section 4: `month = jan`), which apacite, natbib's
+# styles and apalike print as the month's name and pybtex, bibtexparser, JabRef and Zotero read back.
+# That is how Zotero's and JabRef's BibTeX exports write it; `date` (ISO 8601) is kept for
+# biblatex/Biber, which prefer it and also hold the day. Classic BibTeX has no day field.
+BIBTEX_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # BibTeX entry types: only the standard ones (Patashnik's list), because classic BibTeX styles
 # and readers such as bibtexparser drop any other type ("@online not standard"), which would lose
 # the entry. As Zotero's BibTeX importer (zotero/translators, BibTeX.js `bibtex2zoteroTypeMap`,
@@ -262,6 +268,8 @@ def bibtex_record(entry: Entry) -> str:
     parts = date_parts(entry.get("issued")) or []
     if parts:
         fields.append(("year", str(parts[0])))
+        if len(parts) > 1 and 1 <= parts[1] <= 12:
+            fields.append(("month", BIBTEX_MONTHS[parts[1] - 1]))
         fields.append(("date", date_text(parts, "-")))
     for key, field in (("volume", "volume"), ("number", "issue"), ("edition", "edition")):
         if entry.get(field):
@@ -286,7 +294,9 @@ def bibtex_record(entry: Entry) -> str:
     note = "; ".join(str(n) for n in (genre, entry.get("note")) if n)
     if note:
         fields.append(("note", tex(note)))
-    body = ",\n".join(f"  {key} = {{{value}}}" for key, value in fields)
+    # The month is the style's macro, unbraced (`month = mar`): braced, it would print as "mar".
+    body = ",\n".join(f"  {key} = {value}" if key == "month" else f"  {key} = {{{value}}}"
+                      for key, value in fields)
     return f"@{BIBTEX_TYPES.get(kind, 'misc')}{{{bibtex_key(entry)},\n{body}\n}}\n"
 
 
