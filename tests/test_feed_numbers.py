@@ -115,3 +115,16 @@ def test_episode_12_5_is_shown_cited_and_found_apart_from_12() -> None:
         assert entry["number"] == number
         # schema.org episodeNumber: Integer or Text, never a JSON float
         assert f'"episodeNumber": {schema_number}' in citemeta.episode_json_ld(entry, episode)
+
+
+def test_a_broken_feed_loses_no_number_to_a_tag_with_attributes() -> None:
+    """feedparser keeps only the attributes of `<podcast:episode display=..>` (the number is lost):
+    on a feed that is not well-formed, the itunes number is used and nothing odd is warned."""
+    raw = (b'<?xml version="1.0"?><rss version="2.0" xmlns:podcast="https://podcastindex.org/namespace/1.0"'
+           b' xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>T</title>'
+           b'<item><title>A &nbsp; b</title><guid>x</guid><podcast:episode display="Sp">12.5</podcast:episode>'
+           b'<podcast:season name="Two">2</podcast:season><itunes:episode>12</itunes:episode>'
+           b'<itunes:season>2</itunes:season></item></channel></rss>')
+    parsed = parse_feed(raw, "https://example.com/feed.xml")
+    assert [(i["episode"], i["season"]) for i in parsed.items] == [(12, 2)]
+    assert not [w for w in parsed.warnings if "number" in w]

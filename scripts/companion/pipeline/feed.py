@@ -263,6 +263,13 @@ def _strict_items(raw: bytes, base_url: str) -> list[dict[str, Any]] | None:
             for item in root.iter("item")]
 
 
+def _text_only(entry: Any, name: str) -> str | None:
+    """feedparser's text of an element, or None: for an element with attributes (`display`,
+    `name`) it keeps only the attributes, as a dict, and loses the number."""
+    value = entry.get(name)
+    return value if isinstance(value, str) else None
+
+
 def _numbers(entry: Any, strict: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """The item's duration, episode and season numbers and the episode's `display` text, with a
     note for each written but unreadable one whose field has no readable alternative.
@@ -270,11 +277,11 @@ def _numbers(entry: Any, strict: dict[str, Any]) -> tuple[dict[str, Any], list[s
     writing both writes the itunes one as a whole number)."""
     tag = strict.get("podcast_episode")
     season_tag = strict.get("podcast_season")
-    duration = parse_duration(entry.get("itunes_duration"))
-    episodes = [episode_number(tag.text if tag is not None else entry.get("podcast_episode")),
-                episode_number(entry.get("itunes_episode"))]
-    seasons = [season_number(season_tag.text if season_tag is not None else entry.get("podcast_season")),
-               season_number(entry.get("itunes_season"))]
+    duration = parse_duration(_text_only(entry, "itunes_duration"))
+    podcast_episode = tag.text if tag is not None else _text_only(entry, "podcast_episode")
+    podcast_season = season_tag.text if season_tag is not None else _text_only(entry, "podcast_season")
+    episodes = [episode_number(podcast_episode), episode_number(_text_only(entry, "itunes_episode"))]
+    seasons = [season_number(podcast_season), season_number(_text_only(entry, "itunes_season"))]
     episode = next((r for r in episodes if r.value is not None), None)
     season = next((r for r in seasons if r.value is not None), None)
     notes = [duration.note] if duration.note else []
