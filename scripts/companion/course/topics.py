@@ -23,9 +23,12 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import snowballstemmer
+
+if TYPE_CHECKING:
+    from companion.course.facets import Facet
 
 Phrase = tuple[str, ...]
 INITIALISM = "="               # first character of a one-word phrase matched in capitals only
@@ -164,6 +167,7 @@ class Topic:
     title: str
     weights: dict[Phrase, float] = field(default_factory=dict)   # term -> how central it is
     term: Term | None = None                     # set for glossary topics
+    facets: list["Facet"] = field(default_factory=list)   # set for modules (companion.course.facets)
 
 
 def glossary_terms(markdown: str, variants: dict[str, list[str]] | None = None) -> list[Term]:
@@ -209,7 +213,10 @@ def module_topics(modules: Iterable[tuple[str, str, list[str], str]], terms: lis
     term every module uses counts for almost nothing. `extra` maps a module ident to terms the maintainer adds
     (weight 3, as tags).
     """
+    from companion.course.facets import module_facets   # it stems with this module's helpers
     modules = list(modules)
+    facets = module_facets((ident, " ".join([title, *map(str, tags)]), body)
+                           for ident, title, tags, body in modules)
     raw: dict[str, dict[Phrase, float]] = {}
     texts: dict[str, PhraseCounts] = {}
     longest = max((len(p) for term in terms for p in term.phrases), default=1)
@@ -241,7 +248,7 @@ def module_topics(modules: Iterable[tuple[str, str, list[str], str]], terms: lis
         for p, w in list(weights.items()):
             for syn in synonyms(p):
                 weights.setdefault(syn, w)
-        topics.append(Topic(ident, title, weights))
+        topics.append(Topic(ident, title, weights, facets=facets[ident]))
     return topics
 
 
@@ -254,7 +261,11 @@ SUBJECT_SEED = ("therapy", "therapist", "therapeutic", "counselling", "counsello
                 "mental health", "mental illness", "clinician", "clinical", "psychotherapy",
                 # the plain words for the states the field treats, as a guest says them
                 "feel", "feeling", "feelings", "emotion", "emotional", "anxiety", "depression",
-                "distress", "lonely", "loneliness", "shame", "trauma", "wellbeing")
+                "distress", "lonely", "loneliness", "shame", "trauma", "wellbeing",
+                # the care a person seeks, as they say it (a GP's referral, a psych, a session)
+                "GP", "doctor", "psych", "session", "referral", "crisis line", "helpline", "Lifeline",
+                # the podcast's own field: recovery
+                "recovery", "relapse", "sober", "addiction", "sponsor")
 
 
 def subject_phrases(terms: list[Topic]) -> frozenset[Phrase]:
