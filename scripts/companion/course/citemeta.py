@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from companion.course import apa
+from companion.pipeline.feed_numbers import number_key
 from companion.course.bibliography import Entry, date_parts, date_text, full_family, names, nfc
 
 PODCAST_GENRE = "Audio podcast episode"
@@ -93,8 +94,8 @@ def episode_entry(episode: dict[str, Any], url: str, podcast: str, host: str) ->
     }
     if episode.get("date"):
         entry["issued"] = str(episode["date"])[:10]
-    if episode.get("episode") is not None:
-        entry["number"] = str(episode["episode"])
+    if number_key(episode.get("episode")) is not None:
+        entry["number"] = number_key(episode["episode"])      # "12.5" stays 12.5
     return nfc(entry)          # feed titles and names may arrive decomposed
 
 
@@ -182,8 +183,9 @@ def episode_json_ld(entry: Entry, episode: dict[str, Any]) -> str:
         "partOfSeries": {"@type": "PodcastSeries", "name": entry["container-title"]},
         "author": [{"@type": "Person", "name": n} for n in _authors_text(entry)],
     }
-    if episode.get("episode") is not None:
-        data["episodeNumber"] = episode["episode"]
+    if (number := number_key(episode.get("episode"))) is not None:
+        # schema.org: Integer or Text, so a part (12.5) goes as its text
+        data["episodeNumber"] = int(number) if number.isdigit() else number
     if episode.get("date"):
         data["datePublished"] = str(episode["date"])
     if episode.get("duration"):

@@ -48,6 +48,7 @@ from companion.course import (apa, bibliography, bundles, cartridge, citemeta, c
                               listening, qti, selfcheck, topics, weave, weave_html)
 from companion import project
 from companion.pipeline import store
+from companion.pipeline.feed_numbers import number_key
 from companion.site.episode_html import _segments as transcript_segments
 from companion.site.episode_macros import StretchError, check_stretch
 from companion.course.bibliography import Entry
@@ -334,7 +335,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         url = f"episodes/{slug}/"
         entry = citemeta.episode_entry(episode, self.absolute(url), self.podcast.title,
                                        self.podcast.host)
-        ident = f"e{episode['episode']}" if episode.get("episode") is not None else f"e{slug}"
+        number = number_key(episode.get("episode"))
+        # A part (12.5) is named by its slug: bundle tokens take no dot, and "e12" is episode 12.
+        ident = f"e{number}" if number is not None and number.isdigit() else f"e{slug}"
         if ident in self.cites:       # a feed's slip: two episodes share a number
             log.info("companion-course: episodes %s and %s both have number %s; bundles name "
                      "the later one by its slug", self.cites[ident]["slug"], slug, ident[1:])

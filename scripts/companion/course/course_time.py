@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
+from companion.pipeline.feed_numbers import number_key
 from companion.timecode import parse_time
 
 # Brysbaert, M. (2019). How many words do we read per minute? A review and meta-analysis of
@@ -88,8 +89,8 @@ def find_episode(episodes: dict[str, dict[str, Any]], key: str) -> dict[str, Any
     """An episode by slug, or by its number as `listen()` accepts it."""
     if key in episodes:
         return episodes[key]
-    if key.isdigit():
+    if (number := number_key(key)) is not None:     # 12 or 12.5, never one for the other
         for episode in episodes.values():
-            if episode.get("episode") is not None and str(episode["episode"]) == key:
+            if number_key(episode.get("episode")) == number:
                 return episode
     return None

@@ -28,6 +28,7 @@ import feedparser
 from companion.errors import PipelineError
 from companion.sanitise import clean_show_notes, plain_text
 from companion.pipeline import dates, feedparser_bounds
+from companion.pipeline.feed_numbers import episode_number, parse_duration, season_number
 from companion.pipeline.slug import short_hash
 from companion.urls import FETCHABLE_SCHEMES   # an enclosure may never point at file:// or else
 
@@ -66,26 +67,6 @@ class ParsedFeed:
     new_feed_url: str | None = None          # itunes:new-feed-url: the publisher moved the feed
     next_pages: list[str] = field(default_factory=list)   # RFC 5005 next / prev-archive links
     url: str = ""                            # where it was read from
-
-
-def parse_duration(value: Any) -> float | None:
-    """Seconds from itunes:duration in any of its forms: `3723`, `62:03`, `1:02:03`, `1:02:03.5`."""
-    text = str(value or "").strip()
-    if not text:
-        return None
-    parts = text.split(":")
-    if len(parts) > 3:
-        return None
-    try:
-        numbers = [float(p) for p in parts]
-    except ValueError:
-        return None
-    if any(n < 0 or not math.isfinite(n) for n in numbers):   # "nan", "inf", "1e999"
-        return None
-    seconds = 0.0
-    for number in numbers:
-        seconds = seconds * 60 + number
-    return seconds
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -276,8 +257,42 @@ def _strict_items(raw: bytes, base_url: str) -> list[dict[str, Any]] | None:
     except ET.ParseError:
         return None
     return [{"guid": (g.strip() or None) if (g := item.findtext("guid")) is not None else None,
-             "alternates": _alternates(item, base_url)}
+             "alternates": _alternates(item, base_url),
+             "podcast_episode": next(iter(_podcast_tags(item, "episode")), None),
+             "podcast_season": next(iter(_podcast_tags(item, "season")), None)}
             for item in root.iter("item")]
+
+
+def _text_only(entry: Any, name: str) -> str | None:
+    """feedparser's text of an element, or None: for an element with attributes (`display`,
+    `name`) it keeps only the attributes, as a dict, and loses the number."""
+    value = entry.get(name)
+    return value if isinstance(value, str) else None
+
+
+def _numbers(entry: Any, strict: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The item's duration, episode and season numbers and the episode's `display` text, with a
+    note for each written but unreadable one whose field has no readable alternative.
+    `podcast:episode` comes before `itunes:episode`: it is the one that can say 12.5 (a feed
+    writing both writes the itunes one as a whole number)."""
+    tag = strict.get("podcast_episode")
+    season_tag = strict.get("podcast_season")
+    duration = parse_duration(_text_only(entry, "itunes_duration"))
+    podcast_episode = tag.text if tag is not None else _text_only(entry, "podcast_episode")
+    podcast_season = season_tag.text if season_tag is not None else _text_only(entry, "podcast_season")
+    episodes = [episode_number(podcast_episode), episode_number(_text_only(entry, "itunes_episode"))]
+    seasons = [season_number(podcast_season), season_number(_text_only(entry, "itunes_season"))]
+    episode = next((r for r in episodes if r.value is not None), None)
+    season = next((r for r in seasons if r.value is not None), None)
+    notes = [duration.note] if duration.note else []
+    for found, readings in ((episode, episodes), (season, seasons)):
+        if found is None:
+            notes += [r.note for r in readings if r.note]
+    # Spec: "display" is at most 32 characters; apps show it instead of the number.
+    display = plain_text(tag.get("display")) if tag is not None and episode is episodes[0] else ""
+    return {"duration": duration.value, "episode": episode.value if episode else None,
+            "episode_display": display[:32] or None,
+            "season": season.value if season else None}, notes
 
 
 def _identity(entry: Any, enclosure: dict[str, Any] | None, title: str, date: str | None,
@@ -308,6 +323,7 @@ def _item(entry: Any, transcripts: dict[str, list[dict[str, Any]]], base_url: st
     chapters = entry.get("podcast_chapters") or {}
     image = entry.get("image") or {}
     link = entry.get("link")
+    numbers, number_notes = _numbers(entry, strict)
     if link and entry.get("guidislink") and link == entry.get("id"):
         link = None             # feedparser copied a permalink guid into link: not a page address
     return {
@@ -315,9 +331,8 @@ def _item(entry: Any, transcripts: dict[str, list[dict[str, Any]]], base_url: st
         "title": title,
         "date": date,
         "date_note": pubdate.problem,     # why there is no date, or what was assumed (zone)
-        "duration": parse_duration(entry.get("itunes_duration")),
-        "episode": _int_or_none(entry.get("itunes_episode")) or _int_or_none(entry.get("podcast_episode")),
-        "season": _int_or_none(entry.get("itunes_season")),
+        **numbers,
+        "number_notes": number_notes,     # unreadable numbers, for the feed's warnings
         "episode_type": plain_text(entry.get("itunes_episodetype")) or None,
         "link": fetchable(base_url, link),
         "image": fetchable(base_url, image.get("href")) if isinstance(image, dict) else None,
@@ -433,6 +448,7 @@ def parse_feed(raw: bytes, url: str = "", content_type: str | None = None) -> Pa
     seen: set[str] = set()
     for entry, extra in zip(parsed.entries, strict):
         item = _item(entry, transcripts, url, extra, day_first)
+        warnings += [f"{item['title']!r}: {note}" for note in item.pop("number_notes")]
         refused = [e["href"] for e in entry.get("enclosures", [])
                    if e.get("href") and _is_media(e)] if not item["enclosure"] else []
         if refused:

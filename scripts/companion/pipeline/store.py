@@ -100,8 +100,9 @@ def new_episode(guid: str, slug: str) -> dict[str, Any]:
         "date_note": None,         # why the feed's date was not read, or what was assumed (zone)
         "order_date": None,        # undated: where the feed listed it when first seen (sorting only)
         "duration": None,          # seconds (float), from the feed, then from the audio
-        "episode": None,           # itunes:episode
-        "season": None,            # itunes:season
+        "episode": None,           # podcast:episode or itunes:episode: int, or float for a part (12.5)
+        "episode_display": None,   # podcast:episode's display text ("Special"), shown beside it
+        "season": None,            # podcast:season or itunes:season (int)
         "episode_type": None,      # itunes:episodeType (full, trailer, bonus)
         "link": None,
         "image": None,

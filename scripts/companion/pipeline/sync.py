@@ -55,8 +55,8 @@ PUBLISHER_TYPES = {"application/json": tf.from_json, "text/vtt": tf.from_vtt,
                    "application/x-subrip": tf.from_srt, "application/srt": tf.from_srt,
                    "text/srt": tf.from_srt}
 # Feed fields copied onto the episode record on every run (the feed may edit them).
-FEED_FIELDS = ("title", "date", "date_note", "episode", "season", "episode_type", "link", "image",
-               "enclosure", "audio_source", "show_notes_html", "publisher_transcripts",
+FEED_FIELDS = ("title", "date", "date_note", "episode", "episode_display", "season", "episode_type",
+               "link", "image", "enclosure", "audio_source", "show_notes_html", "publisher_transcripts",
                "chapters_url")
 
 

@@ -16,6 +16,7 @@ from typing import Any, Iterable
 
 from companion import sanitise
 from companion.pipeline import store
+from companion.pipeline.feed_numbers import number_key
 from companion.timecode import format_clock, format_duration, iso_duration
 
 SUMMARY_CHARS = 220                     # card excerpt length
@@ -79,10 +80,11 @@ def episode_meta_html(episode: dict[str, Any]) -> str:
     duration = episode.get("duration")
     if isinstance(duration, (int, float)) and duration > 0:
         parts.append(f'<time datetime="{iso_duration(duration)}">{text(format_duration(duration))}</time>')
-    number, season = episode.get("episode"), episode.get("season")
+    number, season = number_key(episode.get("episode")), episode.get("season")
     if number is not None:
         label = f"Season {season}, episode {number}" if season is not None else f"Episode {number}"
-        parts.append(text(label))
+        display = episode.get("episode_display")      # podcast:episode's own words ("Special")
+        parts.append(text(f"{label} ({display})" if display and display != number else label))
     if episode.get("in_feed") is False:        # withdrawn by the publisher; the page stays
         parts.append("No longer in the podcast’s feed")
     return ' <span aria-hidden="true">·</span> '.join(parts)

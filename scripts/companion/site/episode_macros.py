@@ -17,6 +17,7 @@ from mkdocs.utils import get_relative_url
 from companion.course import moment
 from companion.errors import CourseError
 from companion.pipeline import store
+from companion.pipeline.feed_numbers import number_key
 from companion.site.episode_html import card_html, one_line, text
 from companion.site.site_plugin import EPISODES_URL
 from companion.timecode import format_clock, format_duration, parse_time
@@ -73,10 +74,11 @@ def _href(env: Any, slug: str, fragment: str = "") -> str:
 
 
 def find_episode(episodes: list[dict[str, Any]], key: Any) -> dict[str, Any] | None:
-    """An episode by its number (int or digits, matches `episode`) or by its slug."""
-    wanted = str(key).strip()
+    """An episode by its number (int, float or its digits: 12, "12.5"; `feed_numbers.number_key`
+    compares them, so 12.5 never finds 12) or by its slug."""
+    wanted, number = str(key).strip(), number_key(key)
     for episode in episodes:
-        if wanted.isdigit() and episode.get("episode") is not None and str(episode["episode"]) == wanted:
+        if number is not None and number_key(episode.get("episode")) == number:
             return episode
         if episode.get("slug") == wanted:
             return episode
