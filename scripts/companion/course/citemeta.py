@@ -15,6 +15,7 @@ from typing import Any
 
 from companion.course import apa
 from companion.course.bibliography import Entry, date_parts, date_text, full_family, names, nfc
+from companion.episode import Episode
 
 PODCAST_GENRE = "Audio podcast episode"
 NAME_SUFFIX = re.compile(r"^(?:Jr|Sr)\.?$|^(?:II|III|IV)$")
@@ -74,20 +75,22 @@ def module_entry(meta: dict[str, Any], url: str, author: str, course: str, date:
     return entry
 
 
-def episode_entry(episode: dict[str, Any], url: str, podcast: str, host: str) -> Entry:
+def episode_entry(episode: Episode, url: str, podcast: str, host: str) -> Entry:
+    """The episode's CSL-JSON entry (type broadcast, genre podcast episode): `url` is its page's
+    absolute address, `podcast` the show's title, `host` its host (the author)."""
     entry: Entry = {
-        "id": f"episode-{episode['slug']}",
+        "id": f"episode-{episode.slug}",
         "type": "broadcast",
         "author": hosts(host) or [{"literal": podcast}],
-        "title": str(episode.get("title") or episode["slug"]),
+        "title": episode.label,
         "container-title": podcast,
         "genre": PODCAST_GENRE,
         "URL": url,
     }
-    if episode.get("date"):
-        entry["issued"] = str(episode["date"])[:10]
-    if episode.get("episode") is not None:
-        entry["number"] = str(episode["episode"])
+    if episode.date:
+        entry["issued"] = episode.date[:10]
+    if episode.number is not None:
+        entry["number"] = str(episode.number)
     return nfc(entry)          # feed titles and names may arrive decomposed
 
 
@@ -159,7 +162,8 @@ def module_json_ld(entry: Entry, meta: dict[str, Any], references: list[Entry]) 
     return json_for_script(data)
 
 
-def episode_json_ld(entry: Entry, episode: dict[str, Any]) -> str:
+def episode_json_ld(entry: Entry, episode: Episode) -> str:
+    """schema.org PodcastEpisode JSON-LD for the episode page's head, as `<script>`-safe text."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "PodcastEpisode",
@@ -168,13 +172,12 @@ def episode_json_ld(entry: Entry, episode: dict[str, Any]) -> str:
         "partOfSeries": {"@type": "PodcastSeries", "name": entry["container-title"]},
         "author": [{"@type": "Person", "name": n} for n in _authors_text(entry)],
     }
-    if episode.get("episode") is not None:
-        data["episodeNumber"] = episode["episode"]
-    if episode.get("date"):
-        data["datePublished"] = str(episode["date"])
-    if episode.get("duration"):
-        data["timeRequired"] = iso_duration(float(episode["duration"]) / MINUTE)
-    if (episode.get("enclosure") or {}).get("url"):
-        data["associatedMedia"] = {"@type": "MediaObject",
-                                   "contentUrl": episode["enclosure"]["url"]}
+    if episode.number is not None:
+        data["episodeNumber"] = episode.number
+    if episode.date:
+        data["datePublished"] = episode.date
+    if episode.duration:
+        data["timeRequired"] = iso_duration(episode.duration / MINUTE)
+    if episode.enclosure is not None:
+        data["associatedMedia"] = {"@type": "MediaObject", "contentUrl": episode.enclosure.url}
     return json_for_script(data)

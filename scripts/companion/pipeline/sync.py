@@ -36,6 +36,7 @@ from filelock import FileLock, Timeout
 from companion.pipeline import (audio, chapters, corrections, dates, feed, fetch_policy, http,
                                 identity, language, pages, private_feed, store, formats as tf)
 from companion import urls
+from companion.episode import TRANSCRIPT_FORMATS
 from companion.pipeline.budget import Budget, episode_seconds
 from companion.project import CACHE_DIR as CACHE_NAME, Project
 from companion.pipeline.slug import episode_slug
@@ -53,6 +54,9 @@ PUBLISHER_TYPES = {"application/json": tf.from_json, "text/vtt": tf.from_vtt,
                    "application/x-subrip": tf.from_srt, "application/srt": tf.from_srt,
                    "text/srt": tf.from_srt}
 # Feed fields copied onto the episode record on every run (the feed may edit them).
+# How each of the TRANSCRIPT_FORMATS is written from the corrected segments (by file suffix).
+WRITERS = {"json": lambda segments: store.dump_json(tf.to_json(segments)), "vtt": tf.to_vtt,
+           "srt": tf.to_srt, "txt": tf.to_txt, "html": tf.to_html}
 FEED_FIELDS = ("title", "date", "date_note", "episode", "season", "episode_type", "link", "image",
                "enclosure", "audio_source", "show_notes_html", "publisher_transcripts",
                "chapters_url")
@@ -266,12 +270,8 @@ def write_outputs(folder: Path, raw: list[tf.Segment],
         fixes = corrections.load(folder / store.CORRECTIONS_FILE)
     segments, warnings = corrections.apply(raw, fixes)
     changed = False
-    for name, text in (("transcript.json", store.dump_json(tf.to_json(segments))),
-                       ("transcript.vtt", tf.to_vtt(segments)),
-                       ("transcript.srt", tf.to_srt(segments)),
-                       ("transcript.txt", tf.to_txt(segments)),
-                       ("transcript.html", tf.to_html(segments))):
-        changed |= store.write_text_atomic(folder / name, text)
+    for kind in TRANSCRIPT_FORMATS:
+        changed |= store.write_text_atomic(folder / kind.name, WRITERS[kind.suffix](segments))
     corrections.ensure_template(folder / store.CORRECTIONS_FILE)
     return changed, warnings
 

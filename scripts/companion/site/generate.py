@@ -179,7 +179,7 @@ class _Generator:
         self.theme = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(root / STAGE_OVERRIDES)), autoescape=False)
         self.macros = _MacroEnv(self.config)
-        from companion.course import macros as macro_module
+        from companion import macros as macro_module
         macro_module.define_env(self.macros)
 
     # -- pages -------------------------------------------------------------------------------
@@ -254,25 +254,16 @@ class _Generator:
 
     def episode_page(self, file: Any) -> None:
         """The episode page the plugin builds at `on_page_content`, as a staged HTML body."""
-        from mkdocs.utils import get_relative_url
         from mkdocs.utils.meta import get_data
 
-        from companion.site.episode_html import episode_page_html
-        from companion.site.site_plugin import EPISODES_URL, episode_parts
-
         episode = self.episodes.episodes[file.src_uri]
-        try:
-            transcript, chapters, downloads = episode_parts(self.episodes.folders[episode["slug"]])
-        except (OSError, json.JSONDecodeError) as exc:
-            raise GenerateError(f"episode {episode['slug']}: {exc}") from exc
-        body, toc = episode_page_html(episode, transcript, chapters, downloads,
-                                       get_relative_url(f"{EPISODES_URL}/", file.url))
-        body, added = self.course.episode_body(episode["slug"], body, file.url)
+        body, toc = self.episodes.page_body(episode, file.url)     # from the build's one catalogue
+        body, added = self.course.episode_body(episode.slug, body, file.url)
         if added:
             at = next((i for i, t in enumerate(toc) if t["id"] == "transcript"), len(toc))
             toc.insert(at, {"level": 2, "id": IN_COURSE_ID, "name": IN_COURSE_TITLE, "children": []})
         _, meta = get_data(file.content_string)
-        meta = {**meta, "companion_cite": self.course.episode_cites[episode["slug"]], TOC_KEY: toc}
+        meta = {**meta, "companion_cite": self.course.episode_cites[episode.slug], TOC_KEY: toc}
         # One raw HTML block: Markdown passes it through, and every feed string in it is escaped
         # (braces too), so no engine's macros or Markdown can evaluate feed text.
         self.stage_page(file.src_uri, meta, _markdown_h2(body))
