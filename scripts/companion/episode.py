@@ -105,6 +105,11 @@ def _number(value: Any) -> float | None:
         return None
 
 
+def _start(raw: Any) -> float | None:
+    """`startTime` (s) of a segment, word or chapter object; None when it has none (or is no object)."""
+    return _number(raw.get("startTime")) if isinstance(raw, Mapping) else None
+
+
 def _frozen(value: Any) -> Any:
     """A read-only copy of a JSON value (mappings as MappingProxyType, lists as tuples)."""
     if isinstance(value, Mapping):
@@ -136,9 +141,7 @@ class Word:
     @classmethod
     def from_json(cls, raw: Any) -> Word | None:
         """The word, or None when it has no numeric `startTime` (a damaged file loses the word, not the page)."""
-        if not isinstance(raw, Mapping):
-            return None
-        start = _number(raw.get("startTime"))
+        start = _start(raw)
         if start is None:
             return None
         end = _number(raw.get("endTime"))
@@ -165,10 +168,8 @@ class Segment:
         """The segment, or None when it has no numeric `startTime` or no words in `body` (the
         reader skips it, as the site always has). `endTime` before the start (or missing) is
         read as the start."""
-        if not isinstance(raw, Mapping):
-            return None
-        start = _number(raw.get("startTime"))
-        body = one_line(raw.get("body"))
+        start = _start(raw)
+        body = one_line(raw.get("body")) if start is not None else ""
         if start is None or not body:
             return None
         end = _number(raw.get("endTime")) if "endTime" in raw else start
@@ -218,9 +219,8 @@ class Chapter:
 
     @classmethod
     def from_json(cls, raw: Any) -> Chapter | None:
-        if not isinstance(raw, Mapping):
-            return None
-        start = _number(raw.get("startTime"))
+        """The chapter, or None when it has no numeric `startTime`."""
+        start = _start(raw)
         if start is None:
             return None
         return cls(start, one_line(raw.get("title")) or "Chapter", raw.get("toc") is not False)

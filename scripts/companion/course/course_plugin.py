@@ -168,7 +168,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.library: dict[str, Entry] = {}
         self.weeks: list[bundles.Week] = []
         self.podcast = project.PodcastSettings()
-        self.catalogue = Catalogue(Path("."))              # the site plugin's, set at on_config
+        self.episode_catalogue = Catalogue(Path("."))     # the site plugin's, set at on_config
         self.episodes: dict[str, Episode] = {}             # slug -> episode
         self.modules: dict[str, Module] = {}               # src_uri -> module
         self.cites: dict[str, dict[str, Any]] = {}         # "m1" / "e-slug" -> cite record
@@ -195,12 +195,12 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             self.library = bibliography.load(self.root / self.config.bibliography_dir)
             self.weeks = bundles.load_syllabus(self.root / self.config.syllabus_file)
             self.podcast = project.podcast_settings({"extra": dict(config.extra or {})})
-            self.catalogue = episodes_catalogue.for_build(config)
+            self.episode_catalogue = episodes_catalogue.for_build(config)
             self.listening = listening.load(self.root / self.config.listening_file)
         except (bibliography.BibliographyError, bundles.BundleError, project.ProjectError,
                 listening.ListeningError, CatalogueError, OSError) as exc:
             raise PluginError(f"companion-course: {exc}") from exc
-        self.episodes = {e.slug: e for e in self.catalogue if e.slug}
+        self.episodes = {e.slug: e for e in self.episode_catalogue if e.slug}
         if not self.site_url:
             print(NO_SITE_URL, file=sys.stderr, flush=True)
         return config
@@ -243,7 +243,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                               "text and Listen stretches, so every page shows the same figure.")
         meta["reading_minutes"] = course_time.reading_minutes(course_time.words(file.content_string))
         stretches = course_time.stretches(file.content_string)
-        meta["listening_minutes"] = course_time.listening_minutes(stretches, self.catalogue)
+        meta["listening_minutes"] = course_time.listening_minutes(stretches, self.episode_catalogue)
         check_front_matter(file.src_uri, meta)
         unknown = [k for k in meta["references"] if k not in self.library]
         if unknown:
@@ -283,7 +283,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         the text in the reference list, so the module page, its downloads and the cartridge list it."""
         for module in self.modules.values():
             for key in module.listens:
-                episode = self.catalogue.find(key)
+                episode = self.episode_catalogue.find(key)
                 record = self.episode_cites.get(episode.slug) if episode else None
                 if record is not None and all(r is not record["entry"] for r in module.references):
                     module.references.append(record["entry"])
@@ -333,9 +333,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         """The episode's cite record, under its citation id (`Catalogue.cite_ids`)."""
         entry = citemeta.episode_entry(episode, self.absolute(episode.url), self.podcast.title,
                                        self.podcast.host)
-        ident = self.catalogue.cite_ids()[slug]
+        ident = self.episode_catalogue.cite_ids()[slug]
         if episode.number is not None and ident != f"e{episode.number}":   # a feed's slip
-            holder = self.catalogue.find(episode.number)
+            holder = self.episode_catalogue.find(episode.number)
             log.info("companion-course: episodes %s and %s both have number %s; bundles name "
                      "the later one by its slug", holder.slug if holder else "?", slug, episode.number)
         record = self.cite_record("episode", ident, f"episode-{slug}", entry)
@@ -390,7 +390,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if record is None:
             log.warning("companion-course: %s (%s) names episode %s, which is not in %s/; a week "
                         "may only name published episodes.", self.config.syllabus_file,
-                        week.title, item.ref, self.catalogue.folder.name)
+                        week.title, item.ref, self.episode_catalogue.folder.name)
             return
         if item.start is None:
             return
@@ -422,7 +422,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             if not episode.has_transcript:
                 continue
             try:
-                transcript = self.catalogue.transcript(episode)
+                transcript = self.episode_catalogue.transcript(episode)
             except (OSError, ValueError) as exc:      # the episodes plugin reports it by name
                 log.info("companion-course: episode %s: transcript unreadable (%s)", slug, exc)
                 continue

@@ -54,9 +54,6 @@ PUBLISHER_TYPES = {"application/json": tf.from_json, "text/vtt": tf.from_vtt,
                    "application/x-subrip": tf.from_srt, "application/srt": tf.from_srt,
                    "text/srt": tf.from_srt}
 # Feed fields copied onto the episode record on every run (the feed may edit them).
-# How each of the TRANSCRIPT_FORMATS is written from the corrected segments (by file suffix).
-WRITERS = {"json": lambda segments: store.dump_json(tf.to_json(segments)), "vtt": tf.to_vtt,
-           "srt": tf.to_srt, "txt": tf.to_txt, "html": tf.to_html}
 FEED_FIELDS = ("title", "date", "date_note", "episode", "season", "episode_type", "link", "image",
                "enclosure", "audio_source", "show_notes_html", "publisher_transcripts",
                "chapters_url")
@@ -271,7 +268,7 @@ def write_outputs(folder: Path, raw: list[tf.Segment],
     segments, warnings = corrections.apply(raw, fixes)
     changed = False
     for kind in TRANSCRIPT_FORMATS:
-        changed |= store.write_text_atomic(folder / kind.name, WRITERS[kind.suffix](segments))
+        changed |= store.write_text_atomic(folder / kind.name, tf.WRITERS[kind.suffix](segments))
     corrections.ensure_template(folder / store.CORRECTIONS_FILE)
     return changed, warnings
 

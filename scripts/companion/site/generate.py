@@ -40,6 +40,7 @@ import jinja2
 import markdown
 import yaml
 
+from companion.project import EPISODES_DIR
 from companion.course.weave_html import HEARD_H2, HEARD_ID, HEARD_TITLE, IN_COURSE_ID, IN_COURSE_TITLE
 from companion.site.stage_plugin import TOC_KEY
 
@@ -54,7 +55,7 @@ HEARD_OPEN = '<section class="ffg-heard" data-pagefind-ignore>'
 REFERENCES_H2 = '<h2 id="references">References</h2>'
 MD_LINK = re.compile(r'(href|src)="(?![a-z][a-z0-9+.-]*:|/|#)([^"#?]+\.md)(#[^"]*)?"')
 TOP_H2 = re.compile(r'^<h2 id="([a-z0-9-]+)">([A-Za-z ]+)</h2>', re.M)   # episode_page_html's sections
-WATCHED = ("mkdocs.yml", "docs", "overrides", "data", "episodes")   # what a staged build reads
+WATCHED = ("mkdocs.yml", "docs", "overrides", "data")   # what a staged build reads, with the episodes
 
 
 class GenerateError(Exception):
@@ -352,11 +353,12 @@ def generate(root: Path, stage_dir: Path | None = None) -> Stage:
     return stage
 
 
-def source_state(root: Path) -> dict[str, float]:
-    """Modification times of everything a staged build reads (for `companion serve`'s watcher)."""
+def source_state(root: Path, episodes_dir: Path | None = None) -> dict[str, float]:
+    """Modification times (path -> st_mtime) of everything a staged build reads, for `companion
+    serve`'s watcher: WATCHED under `root` and the episodes folder (`Project.episodes_dir`;
+    default `root/episodes`)."""
     state: dict[str, float] = {}
-    for name in WATCHED:
-        path = root / name
+    for path in (*(root / name for name in WATCHED), episodes_dir or root / EPISODES_DIR):
         paths = [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file())
         for item in paths:
             with contextlib.suppress(OSError):
