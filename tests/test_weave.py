@@ -336,7 +336,7 @@ def test_talk_on_another_subject_is_not_claimed_and_plain_words_are_heard() -> N
         episodes[episode["slug"]] = [Segment(s["startTime"], s["endTime"], s["body"]) for s in segments]
     woven = weave.weave(episodes, topics.module_topics(modules, terms), glossary)
     assert not [s for found in woven.modules.values() for s in found if s.slug == "u12-tech-weekly-models"]
-    said = {"talk": [{"start": 0.0, "end": 6.0, "body": "It just tells you what you want to hear, every time."}]}
+    said = {"talk": [Segment(0.0, 6.0, "It just tells you what you want to hear, every time.")]}
     sycophancy = next(t for t in glossary if t.title == "Sycophancy")
     assert weave.weave(said, [], [sycophancy]).terms[sycophancy.ident]
     module2 = next(t for t in topics.module_topics(modules, terms) if t.ident == "m2")
