@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 from types import MappingProxyType
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping
 
 SCHEMA_VERSION = 1
 EPISODE_FILE = "episode.json"

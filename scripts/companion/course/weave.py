@@ -34,7 +34,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Iterable, Sequence
 
 from companion.course.topics import Phrase, Topic, capitals_key, subject_phrases, word_spans
 from companion.episode import Segment

@@ -16,7 +16,6 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
-
 from companion.episode import (CHAPTERS_FILE, CORRECTIONS_FILE, EPISODE_FILE,  # noqa: F401 - the contract's names
                                RAW_TRANSCRIPT_FILE, SCHEMA_VERSION, TRANSCRIPT_FILE, Episode, Status)
 from companion.pipeline import dates
@@ -95,14 +94,10 @@ def order_key(record: dict[str, Any]) -> float:
 
 
 def load_episodes(episodes_dir: Path) -> list[dict[str, Any]]:
-    """Every episode's metadata, newest first (undated ones where the feed listed them)."""
+    """Every episode's metadata as raw JSON objects, newest first (undated ones where the feed
+    listed them). The site and the course read through `companion.catalogue` instead."""
     episodes = [read_json(folder / EPISODE_FILE) for folder in episode_dirs(episodes_dir)]
     return sorted(episodes, key=order_key, reverse=True)
-
-
-def load_transcript(folder: Path) -> dict[str, Any] | None:
-    path = folder / TRANSCRIPT_FILE
-    return read_json(path) if path.is_file() else None
 
 
 NOT_UTF8 = "not UTF-8 text: save the file as UTF-8 (Notepad: File, Save as, Encoding: UTF-8)"

@@ -8,14 +8,12 @@ that drops images and media, so a feed cannot make the reader's browser call a t
 
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterable
 
 from companion import sanitise
-from companion.episode import Chapter, Episode, Segment, Status, Transcript, one_line, segment_id
+from companion.episode import Chapter, Episode, Segment, Status, Transcript, segment_id
 from companion.sanitise import text
 from companion.timecode import format_clock, format_duration, iso_duration
 
