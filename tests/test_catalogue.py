@@ -105,23 +105,28 @@ def test_the_table_of_formats_names_each_file_once() -> None:
 
 # -- finding ------------------------------------------------------------------------------------
 
-def test_find_has_one_precedence_slug_guid_number_citation_id() -> None:
+def test_find_has_one_precedence_slug_number_citation_id_guid() -> None:
     catalogue = memory(
         store.new_episode("g-old", "2024-01-01-old") | {"episode": 7, "date": "2024-01-01"},
         store.new_episode("g-new", "2025-01-01-new") | {"episode": 7, "date": "2025-01-01",
                                                         "guids": ["g-first", "g-new"]},
         store.new_episode("g-7", "7") | {"date": "2023-01-01"},        # a slug that is a number
         store.new_episode("g-none", "2025-06-01-none") | {"date": "2025-06-01"},
+        store.new_episode("3", "2022-01-01-numeric-guid") | {"episode": 12, "date": "2022-01-01"},
+        store.new_episode("g-3", "2021-01-01-three") | {"episode": 3, "date": "2021-01-01"},
     )
-    assert [e.slug for e in catalogue] == ["2025-06-01-none", "2025-01-01-new", "2024-01-01-old", "7"]
+    assert [e.slug for e in catalogue][:4] == ["2025-06-01-none", "2025-01-01-new", "2024-01-01-old", "7"]
     assert catalogue.find("7").slug == "7"                                  # 1. slug first
-    assert catalogue.find("g-first").slug == "2025-01-01-new"               # 2. any guid it had
+    assert catalogue.find(3).slug == "2021-01-01-three"                     # a number before a guid "3"
+    assert catalogue.find("g-first").slug == "2025-01-01-new"               # 4. any guid it had
+    assert catalogue.find("g-7").slug == "7"
     drop_slug = memory(*(e.to_json() for e in catalogue if e.slug != "7"))
     assert drop_slug.find(7).slug == drop_slug.find("7").slug == "2024-01-01-old"   # 3. as e7 names it
     assert drop_slug.find("e7").slug == "2024-01-01-old"                    # 4. citation id
     assert drop_slug.find("e2025-01-01-new").slug == "2025-01-01-new"
     assert drop_slug.cite_ids() == {"2024-01-01-old": "e7", "2025-01-01-new": "e2025-01-01-new",
-                                    "2025-06-01-none": "e2025-06-01-none"}
+                                    "2025-06-01-none": "e2025-06-01-none",
+                                    "2022-01-01-numeric-guid": "e12", "2021-01-01-three": "e3"}
     assert catalogue.find("nothing") is None and catalogue.find(None) is None and catalogue.find(" ") is None
 
 

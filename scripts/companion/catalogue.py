@@ -7,7 +7,7 @@ plugin, the page macros and `companion build` (`site.generate`) all take that sa
 
 It answers, in one place:
 
-- which episode a key names (`find`): a slug, a guid, an episode number or a citation id;
+- which episode a key names (`find`): a slug, an episode number, a citation id or a guid;
 - an episode's page URL (`Episode.url`), folder, transcript, chapters and transcript downloads;
 - which folder the episodes live in (`episodes_dir`, from `project.episodes_folder`);
 - whether a listening stretch fits in its episode (`check_stretch`).
@@ -137,22 +137,22 @@ class Catalogue:
         """The episode `key` names, or None. In this order, first match wins:
 
         1. a slug (`"2025-03-12-what-therapy-is"`: the folder's name);
-        2. a guid (current, or one the feed gave it before);
-        3. an episode number (`7` or `"7"`): the episode whose citation id is `e7` (the oldest
-           with that number, when a feed repeats one);
-        4. a citation id: `e7`, or `e<slug>`.
+        2. an episode number (`7` or `"7"`): the episode whose citation id is `e7` (the oldest
+           with that number, when a feed repeats one), so `listen(7)` and a bundle's `e7` agree;
+        3. a citation id: `e7`, or `e<slug>`;
+        4. a guid (current, or one the feed gave it before). Last, because feeds use numbers as
+           guids too (a WordPress post id): `7` is a person's "episode 7" before it is a guid.
         """
         wanted = str(key).strip() if key is not None else ""
         if not wanted:
             return None
         if wanted in self._slugs:
             return self._slugs[wanted]
-        for episode in self.episodes:
-            if wanted == episode.guid or wanted in episode.guids:
-                return episode
         ident = f"{CITE_PREFIX}{wanted}" if wanted.isdigit() else wanted
-        ids = self.cite_ids()
-        return next((self._slugs[slug] for slug, cited in ids.items() if cited == ident), None)
+        cited = next((slug for slug, held in self.cite_ids().items() if held == ident), None)
+        if cited is not None:
+            return self._slugs[cited]
+        return next((e for e in self.episodes if wanted == e.guid or wanted in e.guids), None)
 
     # -- an episode's files --------------------------------------------------------------------
     def folder_of(self, episode: Episode | str) -> Path:
