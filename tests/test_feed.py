@@ -61,7 +61,7 @@ def test_agrees_with_podcastparser_expectations(case: str) -> None:
     ("00:20:00", 1200), ("", None), ("abc", None), ("1:2:3:4", None), ("-5", None),
 ])
 def test_itunes_duration_in_all_its_forms(text: str, seconds: float | None) -> None:
-    assert parse_duration(text) == seconds
+    assert parse_duration(text).value == seconds
 
 
 def test_podcasting20_example_keeps_every_transcript_and_chapters() -> None:

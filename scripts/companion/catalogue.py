@@ -28,17 +28,19 @@ from companion import project
 from companion.episode import (CHAPTERS_FILE, EPISODE_FILE, TRANSCRIPT_FILE, TRANSCRIPT_FORMATS,
                                Chapter, Episode, Transcript, TranscriptFormat)
 from companion.pipeline import chapters as chapter_files
+from companion.errors import CourseError
 from companion.pipeline import store
+from companion.pipeline.feed_numbers import number_key
 from companion.timecode import format_clock
 
 CITE_PREFIX = "e"          # an episode's citation id: e<number>, or e<slug> (see `Catalogue.cite_ids`)
 
 
-class CatalogueError(ValueError):
+class CatalogueError(CourseError, ValueError):
     """An episode folder the site cannot be built from; the message names the file."""
 
 
-class StretchError(ValueError):
+class StretchError(CourseError, ValueError):
     """A Listen stretch that does not fit inside its episode (start or end past its duration)."""
 
 
@@ -117,15 +119,17 @@ class Catalogue:
         return self._slugs.get(slug)
 
     def cite_ids(self) -> dict[str, str]:
-        """slug -> citation id: `e<number>`, or `e<slug>` for an episode with no number or whose
-        number an older episode already holds. Given oldest first (by `date`), so an episode keeps
+        """slug -> citation id: `e<number>`, or `e<slug>` for an episode with no whole number (a
+        part, 12.5, is named by its slug: bundle tokens take no dot, and "e12" is episode 12) or
+        whose number an older episode already holds. Given oldest first (by `date`), so an episode keeps
         its id when a later one repeats the number (a bundle link shared last term must still
         point at the same episode)."""
         if self._cite_ids is None:
             ids: dict[str, str] = {}
             taken: set[str] = set()
             for episode in sorted(self._slugs.values(), key=lambda e: e.date or ""):
-                ident = f"{CITE_PREFIX}{episode.number}" if episode.number is not None else ""
+                key = episode.number_key
+                ident = f"{CITE_PREFIX}{key}" if key is not None and key.isdigit() else ""
                 if not ident or ident in taken:
                     ident = f"{CITE_PREFIX}{episode.slug}"
                 ids[episode.slug] = ident
@@ -148,7 +152,12 @@ class Catalogue:
             return None
         if wanted in self._slugs:
             return self._slugs[wanted]
-        ident = f"{CITE_PREFIX}{wanted}" if wanted.isdigit() else wanted
+        number = number_key(wanted)            # "12", "12.50": 12.5 never finds 12
+        if number is not None and not number.isdigit():
+            part = next((e for e in self.episodes if e.number_key == number), None)
+            if part is not None:
+                return part
+        ident = f"{CITE_PREFIX}{number}" if number is not None and number.isdigit() else wanted
         cited = next((slug for slug, held in self.cite_ids().items() if held == ident), None)
         if cited is not None:
             return self._slugs[cited]

@@ -83,6 +83,12 @@ class Status(StrEnum):
     NO_AUDIO = "no-audio"
 
     @property
+    def number_key(self) -> str | None:
+        """The number as it is shown and looked up (`12`, `12.5`: `feed_numbers.number_key`)."""
+        from companion.pipeline.feed_numbers import number_key   # pure; local: this module is the ground floor
+        return number_key(self.number)
+
+    @property
     def has_transcript(self) -> bool:
         return self in (Status.TRANSCRIBED, Status.NEEDS_REVIEW)
 
@@ -278,7 +284,8 @@ _FIELDS: dict[str, tuple[str, Any]] = {
     "date": ("date", lambda v: str(v) if v else None),
     "order_date": ("order_date", lambda v: str(v) if v else None),
     "duration": ("duration", _number),
-    "episode": ("number", _int),
+    "episode": ("number", lambda v: v if isinstance(v, (int, float)) and not isinstance(v, bool)
+                else _number(v) if isinstance(v, str) else None),
     "season": ("season", _int),
     "episode_type": ("episode_type", lambda v: str(v) if v else None),
     "enclosure": ("enclosure", Enclosure.from_json),
@@ -298,8 +305,9 @@ _NEW_RECORD: dict[str, Any] = {
     "date_note": None,        # why the feed's date was not read, or what was assumed (zone)
     "order_date": None,       # undated: where the feed listed it when first seen (sorting only)
     "duration": None,         # seconds (float), from the feed, then from the audio
-    "episode": None,          # itunes:episode
-    "season": None,           # itunes:season
+    "episode": None,          # podcast:episode or itunes:episode: int, or float for a part (12.5)
+    "episode_display": None,  # podcast:episode's display text ("Special"), shown beside it
+    "season": None,           # podcast:season or itunes:season (int)
     "episode_type": None,     # itunes:episodeType (full, trailer, bonus)
     "link": None,
     "image": None,
@@ -345,7 +353,7 @@ class Episode:
     date: str | None
     order_date: str | None          # undated: where the feed listed it when first seen (sorting only)
     duration: float | None          # seconds
-    number: int | None              # itunes:episode
+    number: int | float | None      # podcast:episode / itunes:episode: int, or float for a part (12.5)
     season: int | None
     episode_type: str | None        # full, trailer, bonus
     enclosure: Enclosure | None     # what the player plays
@@ -385,6 +393,12 @@ class Episode:
         """A key of the record the fields do not cover (e.g. `coverage`, `speech`), as JSON."""
         value = self.record.get(key, default)
         return _thawed(value) if isinstance(value, (Mapping, tuple)) else value
+
+    @property
+    def number_key(self) -> str | None:
+        """The number as it is shown and looked up (`12`, `12.5`: `feed_numbers.number_key`)."""
+        from companion.pipeline.feed_numbers import number_key   # pure; local: this module is the ground floor
+        return number_key(self.number)
 
     @property
     def has_transcript(self) -> bool:

@@ -61,6 +61,9 @@ def hosts(text: str) -> list[dict[str, str]]:
 
 
 def module_entry(meta: dict[str, Any], url: str, author: str, course: str, date: str) -> Entry:
+    """The CSL-JSON record (type webpage, genre "Course module") for a module. `meta` is the
+    module page's front matter and must hold `module` (its number) and `title`; `url` is its
+    address, `author` and `course` the site's author and course title, `date` "YYYY-MM-DD" or ""."""
     entry: Entry = {
         "id": f"module-{meta['module']}",
         "type": "webpage",
@@ -76,8 +79,10 @@ def module_entry(meta: dict[str, Any], url: str, author: str, course: str, date:
 
 
 def episode_entry(episode: Episode, url: str, podcast: str, host: str) -> Entry:
-    """The episode's CSL-JSON entry (type broadcast, genre podcast episode): `url` is its page's
-    absolute address, `podcast` the show's title, `host` its host (the author)."""
+    """The CSL-JSON record (type broadcast, genre podcast episode) for an episode: `url` is its
+    page's absolute address; `title` (the slug when empty), `date` (ISO 8601, the day is kept) and
+    the number (`number_key`: "12.5" stays 12.5) are used when present. The podcast's `host` names
+    the authors (the podcast itself when empty). Text is NFC-normalised."""
     entry: Entry = {
         "id": f"episode-{episode.slug}",
         "type": "broadcast",
@@ -89,12 +94,13 @@ def episode_entry(episode: Episode, url: str, podcast: str, host: str) -> Entry:
     }
     if episode.date:
         entry["issued"] = episode.date[:10]
-    if episode.number is not None:
-        entry["number"] = str(episode.number)
+    if episode.number_key is not None:
+        entry["number"] = episode.number_key      # "12.5" stays 12.5
     return nfc(entry)          # feed titles and names may arrive decomposed
 
 
 def iso_duration(minutes: float) -> str:
+    """`minutes` as an ISO 8601 duration in whole minutes, at least one ("PT12M")."""
     return f"PT{max(1, round(minutes))}M"
 
 
@@ -142,6 +148,9 @@ def json_for_script(data: Any) -> str:
 
 
 def module_json_ld(entry: Entry, meta: dict[str, Any], references: list[Entry]) -> str:
+    """schema.org LearningResource JSON-LD for a module page: `entry` is its CSL-JSON record,
+    `meta` its front matter (summary, objectives, tags, reading_minutes [low, high]), `references`
+    the CSL-JSON records it cites (written as plain APA). A JSON string safe inside <script>."""
     reading = meta.get("reading_minutes") or [0, 0]
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -163,7 +172,9 @@ def module_json_ld(entry: Entry, meta: dict[str, Any], references: list[Entry]) 
 
 
 def episode_json_ld(entry: Entry, episode: Episode) -> str:
-    """schema.org PodcastEpisode JSON-LD for the episode page's head, as `<script>`-safe text."""
+    """schema.org PodcastEpisode JSON-LD for an episode page: `entry` is its CSL-JSON record,
+    `episode` the episode (number, date, duration in seconds are used when present). A JSON string
+    safe inside <script>."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "PodcastEpisode",
@@ -172,8 +183,9 @@ def episode_json_ld(entry: Entry, episode: Episode) -> str:
         "partOfSeries": {"@type": "PodcastSeries", "name": entry["container-title"]},
         "author": [{"@type": "Person", "name": n} for n in _authors_text(entry)],
     }
-    if episode.number is not None:
-        data["episodeNumber"] = episode.number
+    if (number := episode.number_key) is not None:
+        # schema.org: Integer or Text, so a part (12.5) goes as its text
+        data["episodeNumber"] = int(number) if number.isdigit() else number
     if episode.date:
         data["datePublished"] = episode.date
     if episode.duration:

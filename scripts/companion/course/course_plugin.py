@@ -334,8 +334,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         entry = citemeta.episode_entry(episode, self.absolute(episode.url), self.podcast.title,
                                        self.podcast.host)
         ident = self.episode_catalogue.cite_ids()[slug]
-        if episode.number is not None and ident != f"e{episode.number}":   # a feed's slip
-            holder = self.episode_catalogue.find(episode.number)
+        key = episode.number_key
+        if key is not None and key.isdigit() and ident != f"e{key}":   # a feed's slip: a repeated number
+            holder = self.episode_catalogue.find(key)
             log.info("companion-course: episodes %s and %s both have number %s; bundles name "
                      "the later one by its slug", holder.slug if holder else "?", slug, episode.number)
         record = self.cite_record("episode", ident, f"episode-{slug}", entry)
@@ -503,6 +504,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             page.meta["companion_cite"] = self.cites[module.ident]
             for name in (*RANGE_FIELDS, "companion_heard_count"):   # as the header shows them
                 page.meta[name] = module.meta.get(name)
+            markdown, moved = apa.reletter(markdown, module.references)
+            for written, now in moved:      # an episode by the same author and year joined the site
+                log.info("companion-course: docs/%s cites (%s) as (%s): APA letters works by one author "
+                         "in one year.", module.src_uri, written, now)
             self.check_citations(module, markdown)
             page.meta["companion_heard"] = self.heard_html(module, page.url)
         if page.file.src_uri == self.config.glossary_page:

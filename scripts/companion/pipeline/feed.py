@@ -25,8 +25,10 @@ from typing import Any
 
 import feedparser
 
+from companion.errors import PipelineError
 from companion.sanitise import clean_show_notes, plain_text
 from companion.pipeline import dates, feedparser_bounds
+from companion.pipeline.feed_numbers import episode_number, parse_duration, season_number
 from companion.pipeline.slug import short_hash
 from companion.urls import FETCHABLE_SCHEMES   # an enclosure may never point at file:// or else
 
@@ -52,7 +54,7 @@ AUDIO_TYPES = ("application/ogg", "application/x-ogg")    # audio in practice, w
 PAGE_RELS = ("next", "prev-archive")
 
 
-class FeedError(Exception):
+class FeedError(PipelineError):
     """The feed as a whole cannot be used (unreachable, not a feed, nothing readable)."""
 
 
@@ -65,26 +67,6 @@ class ParsedFeed:
     new_feed_url: str | None = None          # itunes:new-feed-url: the publisher moved the feed
     next_pages: list[str] = field(default_factory=list)   # RFC 5005 next / prev-archive links
     url: str = ""                            # where it was read from
-
-
-def parse_duration(value: Any) -> float | None:
-    """Seconds from itunes:duration in any of its forms: `3723`, `62:03`, `1:02:03`, `1:02:03.5`."""
-    text = str(value or "").strip()
-    if not text:
-        return None
-    parts = text.split(":")
-    if len(parts) > 3:
-        return None
-    try:
-        numbers = [float(p) for p in parts]
-    except ValueError:
-        return None
-    if any(n < 0 or not math.isfinite(n) for n in numbers):   # "nan", "inf", "1e999"
-        return None
-    seconds = 0.0
-    for number in numbers:
-        seconds = seconds * 60 + number
-    return seconds
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -163,7 +145,8 @@ def _media(url: str, media_type: str | None, length: Any, origin: str) -> dict[s
             "length": _int_or_none(length) or None, "origin": origin}
 
 
-def _rank(media: dict[str, Any]) -> tuple[int, int]:
+def rank(media: dict[str, Any]) -> tuple[int, int]:
+    """Sort key of a media candidate ({"url", "type", "origin", ...}): lower is better."""
     kind = media_kind(media["type"], media["url"])
     declared = 0 if kind == "audio" and (media["type"] or "") not in UNDECLARED_TYPES else 1
     return (KIND_RANK.get(kind, 9) + (declared if kind == "audio" else 0),
@@ -190,7 +173,7 @@ def _enclosures(entry: Any, base_url: str) -> list[dict[str, Any]]:
 def _enclosure(entry: Any, base_url: str) -> dict[str, Any] | None:
     """What the player plays: the item's best `<enclosure>` (audio before video; RSS allows one,
     feeds that list several put other media first)."""
-    found = sorted(_enclosures(entry, base_url), key=_rank)
+    found = sorted(_enclosures(entry, base_url), key=rank)
     return {k: v for k, v in found[0].items() if k != "origin"} if found else None
 
 
@@ -199,7 +182,7 @@ def audio_source(enclosures: list[dict[str, Any]], alternates: list[dict[str, An
     """What the transcriber downloads: the best of the enclosures and the Podcasting 2.0
     `podcast:alternateEnclosure`s (audio before video, declared before guessed, the publisher's
     enclosure before an alternate of the same rank), with `why` it was chosen."""
-    ranked = sorted(enclosures + alternates, key=_rank)
+    ranked = sorted(enclosures + alternates, key=rank)
     if not ranked:
         return None
     chosen = dict(ranked[0])
@@ -210,6 +193,8 @@ def audio_source(enclosures: list[dict[str, Any]], alternates: list[dict[str, An
     if passed:
         why += f"; passed over {len(passed)} {media_kind(passed[0]['type'], passed[0]['url'])} file(s)"
     chosen["why"] = f"{chosen['origin']}: {why}"
+    if any(media_kind(m["type"], m["url"]) == "unknown" for m in ranked):
+        chosen["candidates"] = ranked      # what only the host can tell apart: `probe.choose`
     return chosen
 
 
@@ -272,8 +257,42 @@ def _strict_items(raw: bytes, base_url: str) -> list[dict[str, Any]] | None:
     except ET.ParseError:
         return None
     return [{"guid": (g.strip() or None) if (g := item.findtext("guid")) is not None else None,
-             "alternates": _alternates(item, base_url)}
+             "alternates": _alternates(item, base_url),
+             "podcast_episode": next(iter(_podcast_tags(item, "episode")), None),
+             "podcast_season": next(iter(_podcast_tags(item, "season")), None)}
             for item in root.iter("item")]
+
+
+def _text_only(entry: Any, name: str) -> str | None:
+    """feedparser's text of an element, or None: for an element with attributes (`display`,
+    `name`) it keeps only the attributes, as a dict, and loses the number."""
+    value = entry.get(name)
+    return value if isinstance(value, str) else None
+
+
+def _numbers(entry: Any, strict: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The item's duration, episode and season numbers and the episode's `display` text, with a
+    note for each written but unreadable one whose field has no readable alternative.
+    `podcast:episode` comes before `itunes:episode`: it is the one that can say 12.5 (a feed
+    writing both writes the itunes one as a whole number)."""
+    tag = strict.get("podcast_episode")
+    season_tag = strict.get("podcast_season")
+    duration = parse_duration(_text_only(entry, "itunes_duration"))
+    podcast_episode = tag.text if tag is not None else _text_only(entry, "podcast_episode")
+    podcast_season = season_tag.text if season_tag is not None else _text_only(entry, "podcast_season")
+    episodes = [episode_number(podcast_episode), episode_number(_text_only(entry, "itunes_episode"))]
+    seasons = [season_number(podcast_season), season_number(_text_only(entry, "itunes_season"))]
+    episode = next((r for r in episodes if r.value is not None), None)
+    season = next((r for r in seasons if r.value is not None), None)
+    notes = [duration.note] if duration.note else []
+    for found, readings in ((episode, episodes), (season, seasons)):
+        if found is None:
+            notes += [r.note for r in readings if r.note]
+    # Spec: "display" is at most 32 characters; apps show it instead of the number.
+    display = plain_text(tag.get("display")) if tag is not None and episode is episodes[0] else ""
+    return {"duration": duration.value, "episode": episode.value if episode else None,
+            "episode_display": display[:32] or None,
+            "season": season.value if season else None}, notes
 
 
 def _identity(entry: Any, enclosure: dict[str, Any] | None, title: str, date: str | None,
@@ -304,6 +323,7 @@ def _item(entry: Any, transcripts: dict[str, list[dict[str, Any]]], base_url: st
     chapters = entry.get("podcast_chapters") or {}
     image = entry.get("image") or {}
     link = entry.get("link")
+    numbers, number_notes = _numbers(entry, strict)
     if link and entry.get("guidislink") and link == entry.get("id"):
         link = None             # feedparser copied a permalink guid into link: not a page address
     return {
@@ -311,9 +331,8 @@ def _item(entry: Any, transcripts: dict[str, list[dict[str, Any]]], base_url: st
         "title": title,
         "date": date,
         "date_note": pubdate.problem,     # why there is no date, or what was assumed (zone)
-        "duration": parse_duration(entry.get("itunes_duration")),
-        "episode": _int_or_none(entry.get("itunes_episode")) or _int_or_none(entry.get("podcast_episode")),
-        "season": _int_or_none(entry.get("itunes_season")),
+        **numbers,
+        "number_notes": number_notes,     # unreadable numbers, for the feed's warnings
         "episode_type": plain_text(entry.get("itunes_episodetype")) or None,
         "link": fetchable(base_url, link),
         "image": fetchable(base_url, image.get("href")) if isinstance(image, dict) else None,
@@ -429,6 +448,7 @@ def parse_feed(raw: bytes, url: str = "", content_type: str | None = None) -> Pa
     seen: set[str] = set()
     for entry, extra in zip(parsed.entries, strict):
         item = _item(entry, transcripts, url, extra, day_first)
+        warnings += [f"{item['title']!r}: {note}" for note in item.pop("number_notes")]
         refused = [e["href"] for e in entry.get("enclosures", [])
                    if e.get("href") and _is_media(e)] if not item["enclosure"] else []
         if refused:

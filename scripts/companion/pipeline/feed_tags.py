@@ -11,6 +11,7 @@ from xml.sax.saxutils import quoteattr
 
 from companion.catalogue import Catalogue
 from companion.episode import CHAPTERS_FILE, TRANSCRIPT_FORMATS, Episode
+from companion.errors import PipelineError
 from companion.pipeline.chapters import CHAPTERS_TYPE
 from companion.project import Project, load_config, site_url_problem
 
@@ -18,7 +19,7 @@ from companion.project import Project, load_config, site_url_problem
 FEED_FORMATS = tuple(f for f in TRANSCRIPT_FORMATS if f.in_feed)
 
 
-class FeedTagsError(Exception):
+class FeedTagsError(PipelineError):
     """The tags cannot be made (no site_url); the message says what to set."""
 
 

@@ -18,6 +18,7 @@ from typing import Any, Iterator
 
 from companion.episode import (CHAPTERS_FILE, CORRECTIONS_FILE, EPISODE_FILE,  # noqa: F401 - the contract's names
                                RAW_TRANSCRIPT_FILE, SCHEMA_VERSION, TRANSCRIPT_FILE, Episode, Status)
+from companion.errors import PipelineError
 from companion.pipeline import dates
 
 STATUS_PENDING = Status.PENDING.value
@@ -103,7 +104,7 @@ def load_episodes(episodes_dir: Path) -> list[dict[str, Any]]:
 NOT_UTF8 = "not UTF-8 text: save the file as UTF-8 (Notepad: File, Save as, Encoding: UTF-8)"
 
 
-class NotText(ValueError):
+class NotText(PipelineError, ValueError):
     """A maintainer's file that is not UTF-8: `line` and `column` (1-based) of the first bad byte."""
 
     def __init__(self, line: int, column: int):

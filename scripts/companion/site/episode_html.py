@@ -66,10 +66,11 @@ def episode_meta_html(episode: Episode) -> str:
     duration = episode.duration
     if duration is not None and duration > 0:
         parts.append(f'<time datetime="{iso_duration(duration)}">{text(format_duration(duration))}</time>')
-    number, season = episode.number, episode.season
+    number, season = episode.number_key, episode.season
     if number is not None:
         label = f"Season {season}, episode {number}" if season is not None else f"Episode {number}"
-        parts.append(text(label))
+        display = episode.get("episode_display")      # podcast:episode's own words ("Special")
+        parts.append(text(f"{label} ({display})" if display and display != number else label))
     if not episode.in_feed:                    # withdrawn by the publisher; the page stays
         parts.append("No longer in the podcast’s feed")
     return ' <span aria-hidden="true">·</span> '.join(parts)
@@ -211,6 +212,8 @@ def keyboard_shortcuts_html() -> str:
 
 
 def downloads_html(downloads: Iterable[Download]) -> str:
+    """The episode page's list of transcript downloads: one link (with the `download` attribute)
+    and its file kind per Download; "" when there are none. Labels and hrefs are escaped."""
     items = "".join(
         f'<li><a href="{text(d.href)}" download>{text(d.label)}</a> '
         f'<span class="ffg-downloads__kind">.{text(d.suffix)}</span></li>'

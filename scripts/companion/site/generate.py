@@ -42,6 +42,7 @@ import yaml
 
 from companion.project import EPISODES_DIR
 from companion.course.weave_html import HEARD_H2, HEARD_ID, HEARD_TITLE, IN_COURSE_ID, IN_COURSE_TITLE
+from companion.errors import SiteStageError
 from companion.site.stage_plugin import TOC_KEY
 
 STAGE_DIR = Path(".cache") / "stage"            # relative to the project root; git-ignored
@@ -58,7 +59,7 @@ TOP_H2 = re.compile(r'^<h2 id="([a-z0-9-]+)">([A-Za-z ]+)</h2>', re.M)   # episo
 WATCHED = ("mkdocs.yml", "docs", "overrides", "data")   # what a staged build reads, with the episodes
 
 
-class GenerateError(Exception):
+class GenerateError(SiteStageError):
     """The sources cannot be staged; the message names the file and what to fix."""
 
 
@@ -73,10 +74,12 @@ class Stage:
 
     @property
     def config_file(self) -> Path:
+        """The staged mkdocs.yml the engine renders."""
         return self.root / STAGE_CONFIG
 
     @property
     def docs_dir(self) -> Path:
+        """The staged docs/ folder (sources and generated pages)."""
         return self.root / STAGE_DOCS
 
 
