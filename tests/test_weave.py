@@ -404,7 +404,7 @@ def test_talk_on_another_field_is_not_the_subject() -> None:
              "A financial counsellor helped with the credit card debt and the rent, and the mortgage.",
              "I feel rejected when the discount code fails at checkout, it is a real relationship.",
              "We accept that the system is slow, the cost is high, and the waiting list is long."]
-    said = {"shopping": [{"start": 6.0 * i, "end": 6.0 * i + 5.8, "body": line} for i, line in enumerate(lines)]}
+    said = {"shopping": [Segment(6.0 * i, 6.0 * i + 5.8, line) for i, line in enumerate(lines)]}
     woven = weave.weave(said, topics.module_topics(modules, terms), topics.glossary_topics(terms))
     assert not [s for found in woven.modules.values() for s in found], woven.modules
     from companion.course.subject import off_subject_stems
