@@ -17,9 +17,18 @@ in the dialog lands, against Pagefind's own first result.
 
 With `--print`, it prints (Chromium, A4) one synthetic one-hour episode and Module 1 and counts pages.
 
+With `--scale`, it measures the build as the back catalogue grows (issue 22): the same synthetic
+one-hour episodes at 250, 500 and 1,000 (`--sizes`), each built once with `mkdocs build --strict`
+(Pagefind off: the index is Pagefind's own binary, measured by the default run; `--pagefind` puts
+it back), and prints build time, time per episode (flat when growth is linear), peak memory and
+how many times each `episode.json` and `transcript.json` was opened in the build (an audit hook:
+tests/build_reads.py). `--code DIR` builds with another checkout's package and site sources (e.g.
+`git archive main | tar -x -C DIR`), for before/after figures.
+
 Run: python bench/site.py [--episodes 200] [--words 9000]
      python bench/site.py --ranking [--episodes 20]
      python bench/site.py --print [--words 9000]
+     python bench/site.py --scale [--sizes 250,500,1000] [--words 9000] [--code DIR] [--pagefind]
 """
 
 from __future__ import annotations
@@ -27,9 +36,11 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import random
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -41,6 +52,7 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 
 from site_support import (CHROMIUM, CHROMIUM_ARGS, StaticServer, build, copy_project,  # noqa: E402
                           make_fixture_episodes, write_episode)
+from companion.project import copy_site_sources  # noqa: E402
 
 FIXTURES = Path("/work/shared/fixtures")
 SPEECH_SOURCES = (
@@ -367,6 +379,68 @@ def print_pages(args: argparse.Namespace, work: Path) -> None:
           f"{'met' if hour < TARGET_HOUR_PRINT_PAGES else 'MISSED'} ({hour})")
 
 
+SCALE_SIZES = "250,500,1000"
+BUILD_READS = HERE.parent / "tests" / "build_reads.py"
+
+
+def no_pagefind_config(project: Path) -> str:
+    """A copy of mkdocs.yml with the companion-episodes plugin's Pagefind step off."""
+    text = (project / "mkdocs.yml").read_text()
+    if "  - companion-episodes\n" not in text:
+        raise SystemExit("bench: mkdocs.yml no longer lists `- companion-episodes` plainly; update no_pagefind_config().")
+    (project / "mkdocs-no-pagefind.yml").write_text(
+        text.replace("  - companion-episodes\n", "  - companion-episodes:\n      pagefind: false\n", 1))
+    return "mkdocs-no-pagefind.yml"
+
+
+def scale(args: argparse.Namespace, work: Path) -> None:
+    """Build time, peak memory and reads per episode file at growing catalogue sizes."""
+    sizes = sorted(int(n) for n in args.sizes.split(","))
+    pool = work / "pool"
+    started = time.perf_counter()
+    synthetic_episodes(pool, sizes[-1], args.words, BigramModel(speech_text()))
+    print(f"generated {sizes[-1]} episodes x {args.words} words in {time.perf_counter() - started:.1f} s", flush=True)
+    source = args.code.resolve() if args.code else HERE.parent
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    if args.code:
+        env["PYTHONPATH"] = str(source / "scripts")
+    rows = []
+    for size in sizes:
+        project = copy_site_sources(source, work / f"project-{size}")
+        (project / "episodes").mkdir(exist_ok=True)
+        for folder in sorted(pool.iterdir())[:size]:
+            (project / "episodes" / folder.name).symlink_to(folder, target_is_directory=True)
+        config = "mkdocs.yml" if args.pagefind else no_pagefind_config(project)
+        done = subprocess.run([sys.executable, str(BUILD_READS), str(project), str(work / f"site-{size}"),
+                               "--config", config], capture_output=True, text=True, env=env)
+        if done.returncode != 0:
+            raise SystemExit(f"build of {size} episodes failed:\n{done.stderr[-3000:]}")
+        figures = json.loads(done.stdout.strip().splitlines()[-1])
+        opens = figures["opens"]
+        records = [v for k, v in opens.items() if k.endswith("/episode.json")]
+        transcripts = [v for k, v in opens.items() if k.endswith("/transcript.json")]
+        rows.append((size, figures["seconds"], figures["peak_rss_kib"] / 1024,
+                     min(records, default=0), max(records, default=0), sum(records),
+                     max(transcripts, default=0)))
+        print(f"{size}: built in {figures['seconds']:.1f} s", flush=True)
+        shutil.rmtree(work / f"site-{size}", ignore_errors=True)
+    load = os.getloadavg()
+    print(f"\nBuild as the catalogue grows: one-hour episodes x {args.words} words, "
+          f"{'with' if args.pagefind else 'without'} Pagefind, code from {source} "
+          f"(load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, {os.cpu_count()} cores)\n")
+    print(f"| {'episodes':>8} | {'build s':>8} | {'ms / episode':>12} | {'peak MB':>8} | "
+          f"{'episode.json opens each':>23} | {'opens in all':>12} | {'transcript.json opens, max':>26} |")
+    print(f"|{'-' * 10}|{'-' * 10}|{'-' * 14}|{'-' * 10}|{'-' * 25}|{'-' * 14}|{'-' * 28}|")
+    for size, seconds, peak, low, high, total, transcript in rows:
+        each = f"{low}" if low == high else f"{low}-{high}"
+        print(f"| {size:>8} | {seconds:>8.1f} | {1000 * seconds / size:>12.1f} | {peak:>8.0f} | "
+              f"{each:>23} | {total:>12} | {transcript:>26} |")
+    first, last = rows[0], rows[-1]
+    print(f"\nGrowth {first[0]} -> {last[0]} episodes (x{last[0] / first[0]:.0f}): build time "
+          f"x{last[1] / first[1]:.2f}, time per episode x{(last[1] / last[0]) / (first[1] / first[0]):.2f} "
+          f"(1.00 = linear); each episode.json opened at most {max(r[4] for r in rows)} time(s) per build")
+
+
 def human_bytes(n: float) -> str:
     return f"{n / 1e6:.2f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"
 
@@ -379,12 +453,16 @@ def main() -> None:
     parser.add_argument("--ranking", action="store_true", help="measure search ranking on the fixed query set")
     parser.add_argument("--print", dest="print_pages", action="store_true",
                         help="count the A4 pages of a printed one-hour transcript and module")
+    parser.add_argument("--scale", action="store_true", help="build time, memory and reads as episodes grow")
+    parser.add_argument("--sizes", default=SCALE_SIZES, help="episode counts for --scale")
+    parser.add_argument("--code", type=Path, help="--scale: the checkout whose package and sources to build")
+    parser.add_argument("--pagefind", action="store_true", help="--scale: run Pagefind in each build")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="companion-bench-"))
-    if args.ranking or args.print_pages:
+    if args.ranking or args.print_pages or args.scale:
         try:
-            (ranking if args.ranking else print_pages)(args, work)
+            (ranking if args.ranking else scale if args.scale else print_pages)(args, work)
         finally:
             shutil.rmtree(work, ignore_errors=True)
         return

@@ -37,8 +37,7 @@ import weave_corpus  # noqa: E402
 from site_support import build, copy_project, write_episode  # noqa: E402
 
 from companion.course import topics, weave  # noqa: E402
-from companion.pipeline import store  # noqa: E402
-from companion.site.episode_html import _segments  # noqa: E402
+from companion.catalogue import Catalogue  # noqa: E402
 from mkdocs.utils.meta import get_data  # noqa: E402
 
 HOUR_SEGMENTS = 600
@@ -123,9 +122,11 @@ def scale(workdir: Path, sizes: list[int]) -> None:
     hour_episodes(folder, biggest)
     for size in sizes:
         started = time.perf_counter()
+        catalogue = Catalogue.load(folder)
         segments = {}
         for path in sorted(folder.iterdir())[:size]:
-            segments[path.name] = _segments(store.load_transcript(path))
+            transcript = catalogue.transcript(path.name)
+            segments[path.name] = transcript.segments if transcript else ()
         weave.weave(segments, modules, terms)
         seconds = time.perf_counter() - started
         print(f"{size:8d} {seconds:8.2f} {1000 * seconds / size:10.1f}")

@@ -16,7 +16,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from companion.pipeline import store, formats as tf
+from companion.episode import TRANSCRIPT_FORMATS
+from companion.pipeline import store
+from companion.pipeline.formats import WRITERS
 from companion.project import copy_site_sources
 from companion.site.static_server import StaticHandler, StaticServer
 
@@ -84,10 +86,8 @@ def with_word_timings(segments: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def write_transcript_files(folder: Path, segments: list[dict[str, Any]]) -> None:
     """The transcript files as the pipeline writes them (companion.pipeline.formats)."""
-    for name, text in (("transcript.json", store.dump_json(tf.to_json(segments))),
-                       ("transcript.vtt", tf.to_vtt(segments)), ("transcript.srt", tf.to_srt(segments)),
-                       ("transcript.txt", tf.to_txt(segments)), ("transcript.html", tf.to_html(segments))):
-        (folder / name).write_text(text, encoding="utf-8")
+    for kind in TRANSCRIPT_FORMATS:
+        (folder / kind.name).write_text(WRITERS[kind.suffix](segments), encoding="utf-8")
 
 
 def write_episode(episodes_dir: Path, slug: str, *, title: str, number: int | None, date: str,

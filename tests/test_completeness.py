@@ -191,6 +191,7 @@ def test_transcribe_command_missing_file_is_one_line(tmp_path: Path,
 def test_needs_review_shows_on_the_page_and_in_the_sync_summary() -> None:
     from rich.console import Console
 
+    from companion.episode import Episode, Transcript
     from companion.site.episode_html import episode_page_html
     from companion.report import summary
     from companion.pipeline.sync import Report
@@ -198,8 +199,8 @@ def test_needs_review_shows_on_the_page_and_in_the_sync_summary() -> None:
     episode = store.new_episode("g", "2026-11-02-ep")
     episode.update(title="Ep", status=store.STATUS_NEEDS_REVIEW,
                    coverage=Coverage(speech_s=300, covered_s=280, empty=[(200.0, 212.0)]).to_json())
-    transcript = {"segments": [{"startTime": 1.0, "endTime": 2.0, "body": "Hello there."}]}
-    page, _toc = episode_page_html(episode, transcript, None, [], "../")
+    transcript = Transcript.from_json({"segments": [{"startTime": 1.0, "endTime": 2.0, "body": "Hello there."}]})
+    page, _toc = episode_page_html(Episode.from_json(episode), transcript, None, [], "../")
     assert "Hello there." in page and "may be missing" in page and "3:20" in page
     outcome = Outcome(slug="s", title="Ep", new=True, state="needs-review",
                       review=["only 93% of the speech holds words", "no words at 3:20-3:32"])

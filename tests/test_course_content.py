@@ -15,7 +15,8 @@ import yaml
 from mkdocs.utils.meta import get_data
 
 from companion.course import bundles, course_time
-from companion.pipeline import store
+from companion.catalogue import Catalogue
+from companion.episode import Episode
 from companion.course.course_macros import span
 from companion.site.episode_macros import PENDING_TEXT
 from course_support import EVIDENCE, REPO, course_site, module_files  # noqa: F401
@@ -38,8 +39,8 @@ def body(path: Path) -> str:
     return get_data(path.read_text(encoding="utf-8"))[0]
 
 
-def published_episodes() -> dict[str, dict]:
-    return {str(e["slug"]): e for e in store.load_episodes(REPO / "episodes") if e.get("slug")}
+def published_episodes() -> Catalogue:
+    return Catalogue.load(REPO / "episodes")
 
 
 # --- Listen boxes and syllabus stretches ---------------------------------------------------
@@ -53,10 +54,10 @@ def test_every_listen_stretch_is_inside_a_published_episode(path: Path) -> None:
     assert calls, f"{path.name}: no Listen box"
     episodes = published_episodes()
     for key, start, end in course_time.stretches(text):
-        episode = course_time.find_episode(episodes, key)
+        episode = episodes.find(key)
         assert episode is not None, f"{path.name}: listen({key!r}) names an unpublished episode"
-        duration = episode.get("duration")
-        assert duration is not None and (end or start) <= float(duration), \
+        duration = episode.duration
+        assert duration is not None and (end or start) <= duration, \
             f"{path.name}: listen({key!r}) runs past the end of the episode"
     named = len(course_time.stretches(text))
     bare = sum(1 for c in calls if not c.strip())
@@ -70,10 +71,11 @@ def test_every_syllabus_stretch_is_inside_a_published_episode() -> None:
         for item in week.bundle.items:
             if item.kind != bundles.EPISODE:
                 continue
-            episode = course_time.find_episode(episodes, item.ref)
+            episode = episodes.find(item.ref)
             assert episode is not None, f"{week.title}: names unpublished episode {item.ref}"
             if item.end is not None:
-                assert item.end <= float(episode["duration"]), f"{week.title}: {item.token()}"
+                assert episode.duration is not None and item.end <= episode.duration, \
+                    f"{week.title}: {item.token()}"
 
 
 @pytest.mark.subprocess
@@ -106,7 +108,7 @@ def test_times_agree_on_module_pages_lecturers_table_course_index_and_home(cours
     table = lxml.html.parse(str(site / "course" / "lecturers" / "index.html"))
     rows = {r.xpath("td[1]")[0].text_content().split(":")[0].strip(): [c.text_content().strip() for c in r.xpath("td")]
             for r in table.xpath("//table[.//th[contains(., 'Reading (min)')]]//tbody/tr")}
-    episodes = {str(e["slug"]): e for e in store.load_episodes(course_site.project / "episodes")}
+    episodes = Catalogue.load(course_site.project / "episodes")
     lows, highs, total = [], [], [0, 0]
     for path in MODULES:
         text = path.read_text(encoding="utf-8")
@@ -135,8 +137,9 @@ def test_reading_time_follows_the_text() -> None:
     assert course_time.reading_minutes(3000) == [10, 17]
     text = "---\ntitle: T\n---\n" + "word " * 600 + '{{ listen(3, "1:00", "2:00", "label words here") }}'
     assert course_time.words(text) == 600
-    assert course_time.listening_minutes(course_time.stretches(text), {"003-x": {"episode": 3, "duration": 900}}) == [1, 1]
-    assert course_time.listening_minutes(course_time.stretches(text), {}) == [0, 0]
+    one = Catalogue.of(Path("episodes"), [Episode.from_json({"slug": "003-x", "episode": 3, "duration": 900})])
+    assert course_time.listening_minutes(course_time.stretches(text), one) == [1, 1]
+    assert course_time.listening_minutes(course_time.stretches(text), Catalogue.of(Path("episodes"), [])) == [0, 0]
 
 
 # --- Claims ----------------------------------------------------------------------------------

@@ -7,17 +7,26 @@ import html
 
 import lxml.html
 
+from companion.episode import Chapter, Episode, Transcript, segment_id
 from companion.pipeline import store
-from companion.site.episode_html import (Download, card_html, downloads_html, episode_page_html,
-                                         segment_id)
+from companion.site import episode_html
+from companion.site.episode_html import Download, card_html, downloads_html
 from site_support import HOSTILE_NOTES, HOSTILE_SEGMENTS, HOSTILE_TITLE
 
 
-def episode(**fields: object) -> dict[str, object]:
+def episode(**fields: object) -> Episode:
     record = {"slug": "004-hostile", "title": "Title", "episode": 4, "date": "2025-03-22",
               "duration": 53.3, "status": store.STATUS_TRANSCRIBED,
               "enclosure": {"url": "https://media.example.org/ep4.mp3", "type": "audio/mpeg"}}
-    return record | fields
+    return Episode.from_json(record | fields)
+
+
+def episode_page_html(ep: Episode, transcript_json: object, chapters_json: object,
+                      downloads: list[Download], index_href: str) -> tuple[str, list]:
+    """The page from the JSON on disk, read as the catalogue reads it."""
+    return episode_html.episode_page_html(
+        ep, Transcript.from_json(transcript_json) if transcript_json is not None else None,
+        Chapter.listed(chapters_json) if chapters_json is not None else None, downloads, index_href)
 
 
 def transcript(*bodies: str, speaker: str = "") -> dict[str, object]:

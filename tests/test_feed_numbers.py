@@ -10,12 +10,13 @@ from pathlib import Path
 import podcastparser
 import pytest
 
-from companion.course import citemeta, course_time
+from companion.catalogue import Catalogue
+from companion.course import citemeta
+from companion.episode import Episode
 from companion.pipeline import store
 from companion.pipeline.feed import parse_feed
 from companion.pipeline.feed_numbers import episode_number, number_key, parse_duration, season_number
 from companion.site.episode_html import episode_meta_html
-from companion.site.episode_macros import find_episode
 
 FEEDS = Path(__file__).parent / "data" / "feeds"
 
@@ -99,15 +100,19 @@ def test_durations_agree_with_gpodders_podcastparser_on_real_feeds() -> None:
 
 
 def test_episode_12_5_is_shown_cited_and_found_apart_from_12() -> None:
-    twelve = store.new_episode("g12", "twelve") | {"episode": 12}
-    half = store.new_episode("g125", "half") | {"episode": 12.5, "episode_display": "Q&A special",
-                                                "season": 3}
+    twelve = Episode.from_json(store.new_episode("g12", "twelve") | {"episode": 12})
+    half = Episode.from_json(store.new_episode("g125", "half") | {"episode": 12.5, "episode_display": "Q&A special",
+                                                                  "season": 3})
+
+    def find_episode(episodes: list[Episode], key: object) -> Episode | None:
+        return Catalogue.of(Path("episodes"), episodes).find(key)
+
     assert "Season 3, episode 12.5 (Q&amp;A special)" in episode_meta_html(half)
     assert "Episode 12<" not in episode_meta_html(half) and "12.5" not in episode_meta_html(twelve)
     for key, wanted in (("12.5", half), (12.5, half), ("12.50", half), ("12", twelve), (12, twelve),
                         ("twelve", twelve)):
         assert find_episode([twelve, half], key) is wanted
-        assert course_time.find_episode({"twelve": twelve, "half": half}, str(key)) is wanted
+        assert find_episode([twelve, half], str(key)) is wanted
     assert find_episode([twelve], "12.5") is None and find_episode([half], "12") is None
     assert number_key(12.0) == "12" and number_key("e12") is None and number_key(True) is None
     for episode, number, schema_number in ((half, "12.5", '"12.5"'), (twelve, "12", "12")):

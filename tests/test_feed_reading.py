@@ -277,9 +277,10 @@ def test_feed_chapters_past_the_end_are_dropped_and_only_checked_ones_republishe
 
 
 def test_the_page_says_when_an_episode_left_the_feed_or_may_not_be_english() -> None:
+    from companion.episode import Episode
     from companion.site.episode_html import episode_meta_html, review_note_html
     record = store.new_episode("g", "s") | {"date": "2026-11-30T22:30:00-08:00"}
-    assert "30 November 2026" in episode_meta_html(record)          # the publisher's day
-    assert "No longer" not in episode_meta_html(record)
-    assert "No longer in the podcast" in episode_meta_html(record | {"in_feed": False})
-    assert "may not be in English" in review_note_html(record | {"speech": {"unsure": True}})
+    assert "30 November 2026" in episode_meta_html(Episode.from_json(record))   # the publisher's day
+    assert "No longer" not in episode_meta_html(Episode.from_json(record))
+    assert "No longer in the podcast" in episode_meta_html(Episode.from_json(record | {"in_feed": False}))
+    assert "may not be in English" in review_note_html(Episode.from_json(record | {"speech": {"unsure": True}}))

@@ -18,6 +18,7 @@ import pytest
 import rispy
 
 from companion.course import apa, citemeta, exports, moment
+from companion.episode import Episode
 from course_support import course_site  # noqa: F401
 
 
@@ -320,7 +321,7 @@ def test_a_stretch_is_cited_with_its_time_stamp_beside_the_reference() -> None:
 ])
 def test_hosts_as_written_in_mkdocs_yml_are_cited_as_apa_names_them(host: str, intext: str, names: str) -> None:
     """A group host stays one name (not 'Collective, R.'); two hosts are two authors in every export."""
-    episode = {"title": "Ep", "date": "2025-03-08", "episode": 2, "slug": "s"}
+    episode = Episode.from_json({"title": "Ep", "date": "2025-03-08", "episode": 2, "slug": "s"})
     entry = {**citemeta.episode_entry(episode, "https://x.org/episodes/s/", "Fall From Grace", host),
              "year_suffix": ""}
     assert moment.intext(entry, 3723) == intext

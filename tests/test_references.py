@@ -412,13 +412,14 @@ def test_the_host_name_is_parsed_as_reference_managers_parse_it() -> None:
     """The host's name from mkdocs.yml becomes the episode's author: particles stay with the
     surname, a suffix is a suffix, and 'Family, Given' names a surname the parser cannot guess."""
     from companion.course import citemeta
+    from companion.episode import Episode
 
     cases = {"Tony Bailey": "Bailey, T.", "Maria de la Cruz": "de la Cruz, M.",
              "Ludwig van Beethoven": "van Beethoven, L.", "Martin Luther King Jr.": "King, M. L., Jr.",
              "García Pérez, María José": "García Pérez, M. J.", "Nguyễn, Thị Ánh": "Nguyễn, T. Á.",
              "bell hooks": "bell hooks", "Plato": "Plato"}
     for host, expected in cases.items():
-        entry = citemeta.episode_entry({"slug": "e1", "title": "T", "date": "2024-05-01"},
+        entry = citemeta.episode_entry(Episode.from_json({"slug": "e1", "title": "T", "date": "2024-05-01"}),
                                        "https://x.org/e1/", "Fall From Grace", host)
         assert apa.plain(apa.reference(entry)).startswith(f"{expected} (Host)"), host
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import lxml.html
@@ -55,6 +57,34 @@ def test_hostile_feed_text_renders_literally(site: SharedSite) -> None:
     assert 'href="https://example.org/" rel="noopener noreferrer nofollow"' in body
     title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
     assert "<script>" not in title and "&lt;script&gt;" in title
+
+
+@pytest.mark.subprocess
+def test_each_episode_file_is_read_once_per_build(tmp_path: Path) -> None:
+    """Issue 22: the site plugin's catalogue is the only reader of episodes/ in a build: every
+    episode.json is opened once, however many listen(), episode_card() and episode_list() calls
+    name it, in `mkdocs build` and in `companion build`'s generate step. A transcript is parsed
+    once; the second open is the byte copy published as its download. Counted by an audit hook
+    (tests/build_reads.py), so every open counts, whoever makes it."""
+    project = copy_project(tmp_path / "project")
+    for n in (1, 2, 3):
+        write_episode(project / "episodes", f"00{n}-ep-{n}", title=f"Ep {n}", number=n,
+                      date=f"2025-0{n}-01", duration=1800, audio_url=f"http://127.0.0.1:9/{n}.mp3",
+                      segments=[{"startTime": 0, "endTime": 5, "body": f"hello {n}"}])
+    (project / "docs" / "course" / "zz-reads.md").write_text(
+        "# Reads\n\n" + "".join(f'{{{{ listen({n}, "0:01", "0:04") }}}}\n\n{{{{ listen("00{n}-ep-{n}", 2) }}}}\n\n'
+                                 for n in (1, 2, 3))
+        + '{{ episode_card("002-ep-2") }}\n\n{{ episode_list() }}\n\n{{ episode_list(2) }}\n', encoding="utf-8")
+    runner = Path(__file__).resolve().parent / "build_reads.py"
+    for extra in ([], ["--staged"]):
+        out = subprocess.run([sys.executable, str(runner), str(project), str(tmp_path / "out"), *extra],
+                             capture_output=True, text=True, timeout=600)
+        assert out.returncode == 0, out.stderr[-3000:]
+        opens = json.loads(out.stdout.strip().splitlines()[-1])["opens"]
+        records = {k: v for k, v in opens.items() if k.endswith("/episode.json")}
+        assert records == {f"00{n}-ep-{n}/episode.json": 1 for n in (1, 2, 3)}, (extra, opens)
+        assert all(v <= 2 for k, v in opens.items() if k.endswith("/transcript.json")), (extra, opens)
+        assert {k for k in opens if k.endswith("/transcript.json")} == {f"00{n}-ep-{n}/transcript.json" for n in (1, 2, 3)}
 
 
 @pytest.mark.network

@@ -18,6 +18,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 import weave_corpus
+
+from companion.episode import Segment
 from companion.course import bundles, listening
 from companion.course.weave import Stretch
 from companion.project import open_project
@@ -291,8 +293,8 @@ def test_one_word_segments_match_as_sentences_do() -> None:
         for seg in segments:
             said = seg["body"].split()
             step = (seg["endTime"] - seg["startTime"]) / len(said)
-            words += [{"start": seg["startTime"] + i * step, "end": seg["startTime"] + (i + 1) * step,
-                       "body": w} for i, w in enumerate(said)]
+            words += [Segment(seg["startTime"] + i * step, seg["startTime"] + (i + 1) * step, w)
+                      for i, w in enumerate(said)]
         episodes[episode["slug"]] = words
         truth += found
     woven = weave.weave(episodes, topics.module_topics(modules, terms), topics.glossary_topics(terms))
@@ -315,8 +317,7 @@ def test_unseen_talk_is_heard_and_a_brushed_module_is_not_claimed() -> None:
     episodes, truth = {}, []
     for episode in corpus["episodes"]:
         segments, found = weave_corpus.segments_and_truth(episode, float(corpus["segment_s"]))
-        episodes[episode["slug"]] = [{"start": s["startTime"], "end": s["endTime"], "body": s["body"]}
-                                     for s in segments]
+        episodes[episode["slug"]] = [Segment(s["startTime"], s["endTime"], s["body"]) for s in segments]
         truth += found
     woven = weave.weave(episodes, topics.module_topics(modules, terms), topics.glossary_topics(terms))
     suggested = [(ident, s) for ident, found in woven.modules.items()
@@ -354,11 +355,10 @@ def test_talk_on_another_subject_is_not_claimed_and_plain_words_are_heard() -> N
     episodes = {}
     for episode in corpus["episodes"]:
         segments, _ = weave_corpus.segments_and_truth(episode, float(corpus["segment_s"]))
-        episodes[episode["slug"]] = [{"start": s["startTime"], "end": s["endTime"], "body": s["body"]}
-                                     for s in segments]
+        episodes[episode["slug"]] = [Segment(s["startTime"], s["endTime"], s["body"]) for s in segments]
     woven = weave.weave(episodes, topics.module_topics(modules, terms), glossary)
     assert not [s for found in woven.modules.values() for s in found if s.slug == "u12-tech-weekly-models"]
-    said = {"talk": [{"start": 0.0, "end": 6.0, "body": "It just tells you what you want to hear, every time."}]}
+    said = {"talk": [Segment(0.0, 6.0, "It just tells you what you want to hear, every time.")]}
     sycophancy = next(t for t in glossary if t.title == "Sycophancy")
     assert weave.weave(said, [], [sycophancy]).terms[sycophancy.ident]
     module2 = next(t for t in topics.module_topics(modules, terms) if t.ident == "m2")
@@ -404,7 +404,7 @@ def test_talk_on_another_field_is_not_the_subject() -> None:
              "A financial counsellor helped with the credit card debt and the rent, and the mortgage.",
              "I feel rejected when the discount code fails at checkout, it is a real relationship.",
              "We accept that the system is slow, the cost is high, and the waiting list is long."]
-    said = {"shopping": [{"start": 6.0 * i, "end": 6.0 * i + 5.8, "body": line} for i, line in enumerate(lines)]}
+    said = {"shopping": [Segment(6.0 * i, 6.0 * i + 5.8, line) for i, line in enumerate(lines)]}
     woven = weave.weave(said, topics.module_topics(modules, terms), topics.glossary_topics(terms))
     assert not [s for found in woven.modules.values() for s in found], woven.modules
     from companion.course.subject import off_subject_stems

@@ -102,12 +102,12 @@ def score(path: Path, modules: list[Any], terms: list[Any], limit: int = 6,
     ("dev", "test", "all") -> Score, and the suggested stretches that are in no truth
     (module, slug, start s, end s)."""
     from companion.course import listening, weave
+    from companion.episode import Segment
     corpus = load(path)
     episodes, truth, sets = {}, [], {}
     for episode in corpus["episodes"]:
         segments, found = segments_and_truth(episode, float(corpus["segment_s"]))
-        episodes[episode["slug"]] = [{"start": s["startTime"], "end": s["endTime"], "body": s["body"]}
-                                     for s in segments]
+        episodes[episode["slug"]] = [Segment(s["startTime"], s["endTime"], s["body"]) for s in segments]
         sets[episode["slug"]] = episode.get("set", "dev")
         truth += found
     woven = weave.weave(episodes, modules, terms)

@@ -22,7 +22,8 @@ from yaml_env_tag import construct_env_tag
 from companion.errors import CompanionError
 
 CONFIG_NAME = "mkdocs.yml"
-EPISODES_DIR = "episodes"
+EPISODES_DIR = "episodes"     # the default; mkdocs.yml may move it (see `episodes_folder`)
+EPISODES_PLUGIN, COURSE_PLUGIN = "companion-episodes", "companion-course"   # plugin names in mkdocs.yml
 CACHE_DIR = ".cache"          # git-ignored: downloaded audio, HTTP validators
 DATA_DIR = "data"             # committed data files the site reads (help lines, bibliography)
 SITE_SOURCES = (CONFIG_NAME, "docs", "overrides", DATA_DIR)   # what a build reads, besides episodes/
@@ -70,11 +71,12 @@ class Project:
     root: Path
     podcast: PodcastSettings
     site_url: str = ""          # mkdocs.yml `site_url`: the published address, "" until known
+    episodes_folder: str = EPISODES_DIR   # relative to root: `episodes_folder(config)`
 
     @property
     def episodes_dir(self) -> Path:
-        """The project's episodes/ folder (one folder per episode)."""
-        return self.root / EPISODES_DIR
+        """Where sync writes and the site reads the episodes (the one authority: mkdocs.yml)."""
+        return self.root / self.episodes_folder
 
     @property
     def cache_dir(self) -> Path:
@@ -128,6 +130,32 @@ def podcast_settings(config: dict[str, Any]) -> PodcastSettings:
         host=str(raw.get("host") or ""),
         vocabulary=tuple(str(v) for v in vocab if str(v).strip()),
     )
+
+
+def _plugin_option(config: dict[str, Any], plugin: str, option: str) -> Any:
+    """`option` of `plugin` as mkdocs.yml's `plugins:` list writes it, or None when not set."""
+    plugins = config.get("plugins") or []
+    entries = plugins.items() if isinstance(plugins, dict) else (
+        next(iter(p.items())) if isinstance(p, dict) and p else (p, None) for p in plugins)
+    for name, options in entries:
+        if name == plugin and isinstance(options, dict):
+            return options.get(option)
+    return None
+
+
+def episodes_folder(config: dict[str, Any]) -> str:
+    """The episodes folder, relative to the project root: `episodes_dir` of the companion-episodes
+    plugin in mkdocs.yml when set, else EPISODES_DIR. `companion sync`, both plugins, the macros
+    and `companion build` all read it here, so they cannot disagree. Raises ProjectError when the
+    companion-course plugin sets its (older) `episodes_dir` option to another folder."""
+    site = _plugin_option(config, EPISODES_PLUGIN, "episodes_dir")
+    course = _plugin_option(config, COURSE_PLUGIN, "episodes_dir")
+    chosen = str(site or course or EPISODES_DIR)
+    if course is not None and Path(str(course)) != Path(chosen):
+        raise ProjectError(
+            f"mkdocs.yml sets episodes_dir to {chosen!r} for {EPISODES_PLUGIN} but {course!r} for "
+            f"{COURSE_PLUGIN}: set it once, under {EPISODES_PLUGIN} (the course reads the same episodes).")
+    return chosen
 
 
 def copy_site_sources(source: Path, dest: Path, extra: tuple[str, ...] = ()) -> Path:
@@ -199,4 +227,5 @@ def open_project(start: Path | None = None) -> Project:
     root = find_root(start)
     config = load_config(root)
     return Project(root=root, podcast=podcast_settings(config),
-                   site_url=str(config.get("site_url") or "").strip())
+                   site_url=str(config.get("site_url") or "").strip(),
+                   episodes_folder=episodes_folder(config))

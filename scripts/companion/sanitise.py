@@ -18,6 +18,8 @@ import html
 import re
 import urllib.parse
 
+from typing import Any
+
 import nh3
 
 SHOW_NOTE_TAGS = {
@@ -28,6 +30,7 @@ SHOW_NOTE_TAGS = {
 SHOW_NOTE_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
 SHOW_NOTE_SCHEMES = {"http", "https", "mailto", "tel"}
 LINK_REL = "noopener noreferrer nofollow"
+BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})   # template braces as entities: inert in Jinja
 _SPACE = re.compile(r"\s+")
 MAX_DEPTH = 256          # real show notes nest under 10
 MAX_TAG_CHARS = 4096     # a tag with a long link is under 2,000
@@ -39,6 +42,12 @@ _FLAT = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "me
 # Linear: `[^<>]*` stops at the next `<`, so no stretch of text is scanned twice.
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^<>]*)>")
 _BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|blockquote|div|dd|dt)>|<br\s*/?>", re.IGNORECASE)
+
+
+def text(value: Any) -> str:
+    """Escape untrusted text for HTML: tags, quotes and template braces all become inert
+    (None is ""). Every feed or transcript string the site or the course shows goes through it."""
+    return html.escape(str(value if value is not None else ""), quote=True).translate(BRACES)
 
 
 def _too_costly(markup: str) -> bool:

@@ -14,8 +14,8 @@ import re
 from typing import Any
 
 from companion.course import apa
-from companion.pipeline.feed_numbers import number_key
 from companion.course.bibliography import Entry, date_parts, date_text, full_family, names, nfc
+from companion.episode import Episode
 
 PODCAST_GENRE = "Audio podcast episode"
 NAME_SUFFIX = re.compile(r"^(?:Jr|Sr)\.?$|^(?:II|III|IV)$")
@@ -78,24 +78,24 @@ def module_entry(meta: dict[str, Any], url: str, author: str, course: str, date:
     return entry
 
 
-def episode_entry(episode: dict[str, Any], url: str, podcast: str, host: str) -> Entry:
-    """The CSL-JSON record (type broadcast, genre podcast episode) for an episode. `episode` is
-    its episode.json record: `slug` is required; `title`, `date` (ISO 8601, the day is kept),
-    `episode` (its number) are used when present. The podcast's `host` names the authors (the
-    podcast itself when empty). Text is NFC-normalised."""
+def episode_entry(episode: Episode, url: str, podcast: str, host: str) -> Entry:
+    """The CSL-JSON record (type broadcast, genre podcast episode) for an episode: `url` is its
+    page's absolute address; `title` (the slug when empty), `date` (ISO 8601, the day is kept) and
+    the number (`number_key`: "12.5" stays 12.5) are used when present. The podcast's `host` names
+    the authors (the podcast itself when empty). Text is NFC-normalised."""
     entry: Entry = {
-        "id": f"episode-{episode['slug']}",
+        "id": f"episode-{episode.slug}",
         "type": "broadcast",
         "author": hosts(host) or [{"literal": podcast}],
-        "title": str(episode.get("title") or episode["slug"]),
+        "title": episode.label,
         "container-title": podcast,
         "genre": PODCAST_GENRE,
         "URL": url,
     }
-    if episode.get("date"):
-        entry["issued"] = str(episode["date"])[:10]
-    if number_key(episode.get("episode")) is not None:
-        entry["number"] = number_key(episode["episode"])      # "12.5" stays 12.5
+    if episode.date:
+        entry["issued"] = episode.date[:10]
+    if episode.number_key is not None:
+        entry["number"] = episode.number_key      # "12.5" stays 12.5
     return nfc(entry)          # feed titles and names may arrive decomposed
 
 
@@ -171,10 +171,10 @@ def module_json_ld(entry: Entry, meta: dict[str, Any], references: list[Entry]) 
     return json_for_script(data)
 
 
-def episode_json_ld(entry: Entry, episode: dict[str, Any]) -> str:
+def episode_json_ld(entry: Entry, episode: Episode) -> str:
     """schema.org PodcastEpisode JSON-LD for an episode page: `entry` is its CSL-JSON record,
-    `episode` its episode.json record (number, date, duration in seconds are used when present). A
-    JSON string safe inside <script>."""
+    `episode` the episode (number, date, duration in seconds are used when present). A JSON string
+    safe inside <script>."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "PodcastEpisode",
@@ -183,14 +183,13 @@ def episode_json_ld(entry: Entry, episode: dict[str, Any]) -> str:
         "partOfSeries": {"@type": "PodcastSeries", "name": entry["container-title"]},
         "author": [{"@type": "Person", "name": n} for n in _authors_text(entry)],
     }
-    if (number := number_key(episode.get("episode"))) is not None:
+    if (number := episode.number_key) is not None:
         # schema.org: Integer or Text, so a part (12.5) goes as its text
         data["episodeNumber"] = int(number) if number.isdigit() else number
-    if episode.get("date"):
-        data["datePublished"] = str(episode["date"])
-    if episode.get("duration"):
-        data["timeRequired"] = iso_duration(float(episode["duration"]) / MINUTE)
-    if (episode.get("enclosure") or {}).get("url"):
-        data["associatedMedia"] = {"@type": "MediaObject",
-                                   "contentUrl": episode["enclosure"]["url"]}
+    if episode.date:
+        data["datePublished"] = episode.date
+    if episode.duration:
+        data["timeRequired"] = iso_duration(episode.duration / MINUTE)
+    if episode.enclosure is not None:
+        data["associatedMedia"] = {"@type": "MediaObject", "contentUrl": episode.enclosure.url}
     return json_for_script(data)

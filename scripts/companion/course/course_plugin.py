@@ -46,12 +46,11 @@ from mkdocs.utils.meta import get_data
 
 from companion.course import (apa, bibliography, bundles, cartridge, citemeta, course_time, exports,
                               listening, qti, selfcheck, topics, weave, weave_html)
+from companion import catalogue as episodes_catalogue
 from companion import project
-from companion.pipeline import store
-from companion.pipeline.feed_numbers import number_key
-from companion.site.episode_html import _segments as transcript_segments
-from companion.site.episode_macros import StretchError, check_stretch
+from companion.catalogue import Catalogue, CatalogueError, StretchError, check_stretch
 from companion.course.bibliography import Entry
+from companion.episode import Episode, Segment, Status
 
 log = logging.getLogger("mkdocs.plugins.companion.course")
 
@@ -93,7 +92,7 @@ PUBLIC_FIELDS = ("kind", "id", "title", "url", "relative_url", "apa_html", "apa_
 class CourseConfig(Config):
     bibliography_dir = c.Type(str, default="data/bibliography")
     syllabus_file = c.Type(str, default="data/syllabus.yml")
-    episodes_dir = c.Type(str, default="episodes")
+    episodes_dir = c.Optional(c.Type(str))   # kept for old mkdocs.yml files: set it under companion-episodes
     module_pattern = c.Type(str, default=r"^course/\d\d-[^/]+\.md$")
     module_template = c.Type(str, default="module.html")
     print_page = c.Type(str, default="course/print.md")
@@ -169,7 +168,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.library: dict[str, Entry] = {}
         self.weeks: list[bundles.Week] = []
         self.podcast = project.PodcastSettings()
-        self.episodes: dict[str, dict[str, Any]] = {}     # slug -> episode.json
+        self.episode_catalogue = Catalogue(Path("."))     # the site plugin's, set at on_config
+        self.episodes: dict[str, Episode] = {}             # slug -> episode
         self.modules: dict[str, Module] = {}               # src_uri -> module
         self.cites: dict[str, dict[str, Any]] = {}         # "m1" / "e-slug" -> cite record
         self.episode_cites: dict[str, dict[str, Any]] = {} # episode slug -> its record in cites
@@ -178,7 +178,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.env: jinja2.Environment | None = None
         self.listening = listening.Listening()
         self.terms: list[topics.Term] = []                 # glossary terms, page order
-        self.segments: dict[str, list[dict[str, Any]]] = {}   # slug -> transcript segments
+        self.segments: dict[str, tuple[Segment, ...]] = {}   # slug -> transcript segments
         self.heard: dict[str, list[weave.Stretch]] = {}    # module ident or term anchor -> stretches
         self.marks: dict[str, list[weave.Mark]] = {}       # slug -> glossary terms to mark
         self.episode_refs: dict[str, weave_html.EpisodeRef] = {}
@@ -195,12 +195,12 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             self.library = bibliography.load(self.root / self.config.bibliography_dir)
             self.weeks = bundles.load_syllabus(self.root / self.config.syllabus_file)
             self.podcast = project.podcast_settings({"extra": dict(config.extra or {})})
-            episodes = store.load_episodes(self.root / self.config.episodes_dir)
+            self.episode_catalogue = episodes_catalogue.for_build(config)
             self.listening = listening.load(self.root / self.config.listening_file)
         except (bibliography.BibliographyError, bundles.BundleError, project.ProjectError,
-                listening.ListeningError) as exc:
+                listening.ListeningError, CatalogueError, OSError) as exc:
             raise PluginError(f"companion-course: {exc}") from exc
-        self.episodes = {str(e["slug"]): e for e in episodes if e.get("slug")}
+        self.episodes = {e.slug: e for e in self.episode_catalogue if e.slug}
         if not self.site_url:
             print(NO_SITE_URL, file=sys.stderr, flush=True)
         return config
@@ -221,9 +221,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         numbers = [m.number for m in self.modules.values()]
         if len(numbers) != len(set(numbers)):
             raise PluginError(f"companion-course: two modules share a number: {sorted(numbers)}.")
-        # Oldest first, so an episode keeps its `e<number>` id when a later one repeats the number
-        # (a bundle link shared last term must still point at the same episode).
-        for slug, episode in sorted(self.episodes.items(), key=lambda i: i[1].get("date") or ""):
+        for slug, episode in self.episodes.items():
             self.add_episode(slug, episode)
         self.list_listened_episodes()
         self.flag_unretrievable()
@@ -245,7 +243,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                               "text and Listen stretches, so every page shows the same figure.")
         meta["reading_minutes"] = course_time.reading_minutes(course_time.words(file.content_string))
         stretches = course_time.stretches(file.content_string)
-        meta["listening_minutes"] = course_time.listening_minutes(stretches, self.episodes)
+        meta["listening_minutes"] = course_time.listening_minutes(stretches, self.episode_catalogue)
         check_front_matter(file.src_uri, meta)
         unknown = [k for k in meta["references"] if k not in self.library]
         if unknown:
@@ -285,8 +283,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         the text in the reference list, so the module page, its downloads and the cartridge list it."""
         for module in self.modules.values():
             for key in module.listens:
-                episode = course_time.find_episode(self.episodes, key)
-                record = self.episode_cites.get(str(episode["slug"])) if episode else None
+                episode = self.episode_catalogue.find(key)
+                record = self.episode_cites.get(episode.slug) if episode else None
                 if record is not None and all(r is not record["entry"] for r in module.references):
                     module.references.append(record["entry"])
 
@@ -331,21 +329,20 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 log.info("companion-course: reference %s (%s) has no DOI or URL: readers cannot "
                          "retrieve it from the reference list.", key, apa.intext(entry))
 
-    def add_episode(self, slug: str, episode: dict[str, Any]) -> None:
-        url = f"episodes/{slug}/"
-        entry = citemeta.episode_entry(episode, self.absolute(url), self.podcast.title,
+    def add_episode(self, slug: str, episode: Episode) -> None:
+        """The episode's cite record, under its citation id (`Catalogue.cite_ids`)."""
+        entry = citemeta.episode_entry(episode, self.absolute(episode.url), self.podcast.title,
                                        self.podcast.host)
-        number = number_key(episode.get("episode"))
-        # A part (12.5) is named by its slug: bundle tokens take no dot, and "e12" is episode 12.
-        ident = f"e{number}" if number is not None and number.isdigit() else f"e{slug}"
-        if ident in self.cites:       # a feed's slip: two episodes share a number
+        ident = self.episode_catalogue.cite_ids()[slug]
+        key = episode.number_key
+        if key is not None and key.isdigit() and ident != f"e{key}":   # a feed's slip: a repeated number
+            holder = self.episode_catalogue.find(key)
             log.info("companion-course: episodes %s and %s both have number %s; bundles name "
-                     "the later one by its slug", self.cites[ident]["slug"], slug, ident[1:])
-            ident = f"e{slug}"
+                     "the later one by its slug", holder.slug if holder else "?", slug, episode.number)
         record = self.cite_record("episode", ident, f"episode-{slug}", entry)
-        record.update(slug=slug, number=episode.get("episode"),
-                      duration=episode.get("duration"), site_path=url,
-                      listenable=episode.get("status") != store.STATUS_NO_AUDIO)
+        record.update(slug=slug, number=episode.number,
+                      duration=episode.duration, site_path=episode.url,
+                      listenable=episode.status != Status.NO_AUDIO)
         self.cites[ident] = record
         self.episode_cites[slug] = record
 
@@ -394,7 +391,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if record is None:
             log.warning("companion-course: %s (%s) names episode %s, which is not in %s/; a week "
                         "may only name published episodes.", self.config.syllabus_file,
-                        week.title, item.ref, self.config.episodes_dir)
+                        week.title, item.ref, self.episode_catalogue.folder.name)
             return
         if item.start is None:
             return
@@ -423,14 +420,14 @@ class CoursePlugin(BasePlugin[CourseConfig]):
              for m in modules), self.terms, {i: c.words for i, c in choices.modules.items()})
         self.segments = {}
         for slug, episode in self.episodes.items():
-            if episode.get("status") not in store.HAS_TRANSCRIPT:
+            if not episode.has_transcript:
                 continue
             try:
-                transcript = store.load_transcript(self.root / self.config.episodes_dir / slug)
+                transcript = self.episode_catalogue.transcript(episode)
             except (OSError, ValueError) as exc:      # the episodes plugin reports it by name
                 log.info("companion-course: episode %s: transcript unreadable (%s)", slug, exc)
                 continue
-            self.segments[slug] = transcript_segments(transcript)
+            self.segments[slug] = transcript.segments if transcript is not None else ()
         woven = weave.weave(self.segments, module_topics, topics.glossary_topics(self.terms))
         self.marks = woven.marks
         self.episode_refs = {slug: self.episode_ref(slug) for slug in self.segments}
@@ -449,13 +446,13 @@ class CoursePlugin(BasePlugin[CourseConfig]):
 
     def episode_ref(self, slug: str) -> weave_html.EpisodeRef:
         record, episode = self.episode_cites[slug], self.episodes[slug]
-        title = str(episode.get("title") or slug)
+        title = episode.label
         label = f"Episode {record['number']}: {title}" if record.get("number") is not None else title
         return weave_html.EpisodeRef(slug, record["id"], label, record["entry"],
                                      bool(record.get("listenable")),
-                                     episode.get("status") == store.STATUS_NEEDS_REVIEW)
+                                     episode.status == Status.NEEDS_REVIEW)
 
-    def resolve_stretch(self, item: bundles.Item) -> tuple[str, list[dict[str, Any]]]:
+    def resolve_stretch(self, item: bundles.Item) -> tuple[str, tuple[Segment, ...]]:
         """(slug, segments) of the episode a data/listening.yml stretch names. Raises ValueError
         (StretchError) for an episode with no transcript on the site or a stretch past its end."""
         record = self.cites.get(bundles.Item(bundles.EPISODE, item.ref).token())

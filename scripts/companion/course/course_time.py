@@ -8,9 +8,9 @@ plugin computes here at `on_files`, so they cannot disagree (course audit 2026-1
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from typing import Iterable
 
-from companion.pipeline.feed_numbers import number_key
+from companion.catalogue import Catalogue
 from companion.timecode import parse_time
 
 # Brysbaert, M. (2019). How many words do we read per minute? A review and meta-analysis of
@@ -64,33 +64,23 @@ def stretches(markdown: str) -> list[tuple[str, float, float | None]]:
 
 
 def listening_minutes(calls: Iterable[tuple[str, float, float | None]],
-                      episodes: dict[str, dict[str, Any]]) -> list[int]:
+                      catalogue: Catalogue) -> list[int]:
     """[low, high] minutes of the stretches that name a published episode.
 
     A stretch with no end plays to the end of the episode when its duration is known. Stretches
     of unpublished episodes count nothing: their Listen box is the "will appear here" note.
+    Episodes are found as `listen()` finds them (`Catalogue.find`).
     """
     total = 0.0
     for key, start, end in calls:
-        episode = find_episode(episodes, key)
+        episode = catalogue.find(key)
         if episode is None:
             continue
         if end is None:
-            duration = episode.get("duration")
-            end = float(duration) if duration is not None else start
+            end = episode.duration if episode.duration is not None else start
         total += max(0.0, end - start)
     minutes = round(total / SECONDS_PER_MINUTE)
     if total and not minutes:
         minutes = 1
     return [minutes, minutes]
 
-
-def find_episode(episodes: dict[str, dict[str, Any]], key: str) -> dict[str, Any] | None:
-    """An episode by slug, or by its number as `listen()` accepts it."""
-    if key in episodes:
-        return episodes[key]
-    if (number := number_key(key)) is not None:     # 12 or 12.5, never one for the other
-        for episode in episodes.values():
-            if number_key(episode.get("episode")) == number:
-                return episode
-    return None

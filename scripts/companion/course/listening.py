@@ -20,12 +20,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import yaml
 
 from companion.course import bundles
 from companion.course.weave import Stretch
+from companion.episode import Segment
 from companion.errors import CourseError
 
 PINNED, ADDED = "pinned", "added"
@@ -106,7 +107,7 @@ def load(path: Path) -> Listening:
     return result
 
 
-Resolve = Callable[[bundles.Item], "tuple[str, list[dict[str, Any]]]"]
+Resolve = Callable[[bundles.Item], "tuple[str, Sequence[Segment]]"]
 
 
 def _overlaps(item: bundles.Item, slug: str, stretch: Stretch) -> bool:
@@ -115,10 +116,10 @@ def _overlaps(item: bundles.Item, slug: str, stretch: Stretch) -> bool:
     return item.start is None or (stretch.start < item.end and item.start < stretch.end)
 
 
-def _maintainer_stretch(item: bundles.Item, slug: str, segments: list[dict[str, Any]],
+def _maintainer_stretch(item: bundles.Item, slug: str, segments: Sequence[Segment],
                         source: str) -> Stretch:
-    inside = [s for s in segments if item.start <= s["start"] < item.end]
-    line = inside[0]["body"] if inside else ""
+    inside = [s for s in segments if item.start <= s.start < item.end]
+    line = inside[0].body if inside else ""
     return Stretch(slug, float(item.start), float(item.end), MAINTAINER_SCORE, line, (), source)
 
 
@@ -134,7 +135,7 @@ def apply(found: list[Stretch], choices: Choices | None, resolve: Resolve) -> tu
     problems: list[str] = []
     rest = list(found)
 
-    def named(item: bundles.Item) -> tuple[str, list[dict[str, Any]]] | None:
+    def named(item: bundles.Item) -> tuple[str, Sequence[Segment]] | None:
         try:
             return resolve(item)
         except ValueError as exc:

@@ -38,11 +38,12 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from companion.course.facets import FacetIndex, facet_index, facet_scores
 from companion.course.subject import off_subject_stems, qualified
 from companion.course.topics import Phrase, Topic, capitals_key, subject_phrases, word_spans
+from companion.episode import Segment
 
 T = TypeVar("T")
 
@@ -115,16 +116,16 @@ def _index(topics: Iterable[Topic]) -> dict[str, list[Phrase]]:
     return {k: sorted(v, key=len, reverse=True) for k, v in by_first.items()}
 
 
-def _scan_episode(segments: list[dict[str, Any]], index: dict[str, list[Phrase]]) -> list[_Segment]:
+def _scan_episode(segments: Sequence[Segment], index: dict[str, list[Phrase]]) -> list[_Segment]:
     """Find the phrases in one episode's words. A phrase may run across segments (publishers'
     transcripts often have one word a segment); it belongs to the segment of its first word."""
     rows: list[_Segment] = []
     words: list[tuple[str, int, int, int, str]] = []      # stem, row, begin, end, capitals key
     for seg in segments:
-        spans = word_spans(seg["body"])
-        rows.append(_Segment(float(seg["start"]), float(seg["end"]), seg["body"], {},
-                             frozenset(s for s, _, _ in spans), tuple(s for s, _, _ in spans)))
-        words += [(s, len(rows) - 1, b, e, capitals_key(seg["body"][b:e])) for s, b, e in spans]
+        spans = word_spans(seg.body)
+        rows.append(_Segment(seg.start, seg.end, seg.body, {}, frozenset(s for s, _, _ in spans),
+                             tuple(s for s, _, _ in spans)))
+        words += [(s, len(rows) - 1, b, e, capitals_key(seg.body[b:e])) for s, b, e in spans]
     covered = 0                      # words up to here belong to a longer phrase already found
     for i, (first, row, begin, _, caps) in enumerate(words):
         for p in [*index.get(first, ()), *(index.get(caps, ()) if caps else ())]:
@@ -140,9 +141,9 @@ def _scan_episode(segments: list[dict[str, Any]], index: dict[str, list[Phrase]]
     return rows
 
 
-def scan_episodes(episodes: dict[str, list[dict[str, Any]]],
+def scan_episodes(episodes: dict[str, Sequence[Segment]],
                   topics: Iterable[Topic]) -> dict[str, list[_Segment]]:
-    """slug -> its segments with the topic phrases each holds. Segments: {start, end, body}."""
+    """slug -> its segments with the topic phrases each holds."""
     index = _index(topics)
     return {slug: _scan_episode(segments, index) for slug, segments in episodes.items()}
 
@@ -400,11 +401,11 @@ def _drop_overlapping(marks: list[Mark]) -> list[Mark]:
     return kept
 
 
-def weave(episodes: dict[str, list[dict[str, Any]]], modules: list[Topic],
+def weave(episodes: dict[str, Sequence[Segment]], modules: list[Topic],
           terms: list[Topic], subject: frozenset[Phrase] | None = None) -> Weave:
     """Match every module and glossary term against every episode's segments.
 
-    `episodes`: slug -> segments ({"start": s, "end": s, "body": text}, in time order).
+    `episodes`: slug -> its transcript's segments (`companion.episode.Segment`, in time order).
     Returns a `Weave` whose lists are best first (modules: by score; terms: by score, then date
     order as given). Raises nothing for odd input: an episode with no segments matches nothing.
     `subject`: phrases that say the course's subject (default `topics.subject_phrases(terms)`);

@@ -1,7 +1,7 @@
 """HTML for the woven course: "Hear it discussed" on modules, "Comes up in" on the glossary, and
 "In the course" plus marked terms on episode pages.
 
-Every transcript and feed string goes through `episode_html.text` (escaped, braces inert). Links
+Every transcript and feed string goes through `sanitise.text` (escaped, braces inert). Links
 are relative to the page (`mkdocs.utils.get_relative_url`), so the site works under a sub-path and
 from file://. Lists carry `data-pagefind-ignore`: a module page must not turn up in search for a
 sentence that is the episode's.
@@ -19,7 +19,8 @@ from mkdocs.utils import get_relative_url
 from companion.course import bundles, moment
 from companion.course.topics import Term
 from companion.course.weave import Mark, Stretch
-from companion.site.episode_html import segment_id, text
+from companion.episode import Segment, episode_url, segment_id
+from companion.sanitise import text
 from companion.timecode import format_clock, format_duration
 
 HEARD_ID, HEARD_TITLE = "hear-it-discussed", "Hear it discussed"
@@ -44,7 +45,7 @@ class EpisodeRef:
 
     @property
     def url(self) -> str:
-        return f"episodes/{self.slug}/"
+        return episode_url(self.slug)
 
 
 def span(stretch: Stretch) -> tuple[int, int]:
@@ -177,11 +178,11 @@ def episode_section(modules: list[tuple[str, str, list[Stretch]]], terms: list[t
 _SEG_TEXT = '<p class="ffg-seg__text">'
 
 
-def mark_terms(body: str, segments: list[dict[str, Any]], marks: list[Mark],
+def mark_terms(body: str, segments: Iterable[Segment], marks: list[Mark],
                definitions: dict[str, str], page_url: str, glossary_url: str) -> str:
     """Link the first use of each glossary term in the transcript HTML to its definition.
 
-    `segments` are the ones the page was built from (`episode_html._segments`), in order, so the
+    `segments` are the ones the page was built from (the catalogue's transcript), in order, so the
     segment ids match; a segment whose HTML is not as expected is left alone.
     """
     by_start: dict[float, list[Mark]] = {}
@@ -190,11 +191,11 @@ def mark_terms(body: str, segments: list[dict[str, Any]], marks: list[Mark],
     href = get_relative_url(glossary_url, page_url)
     taken: set[str] = set()
     for seg in segments:
-        anchor = segment_id(seg["start"], taken)
-        mine = by_start.get(seg["start"])
+        anchor = segment_id(seg.start, taken)
+        mine = by_start.get(seg.start)
         if not mine:
             continue
-        raw = seg["body"]
+        raw = seg.body
         escaped = f'{_SEG_TEXT}{text(raw)}</p>'
         at = body.find(f'id="{anchor}"')
         where = body.find(escaped, at) if at >= 0 else -1

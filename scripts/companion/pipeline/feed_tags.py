@@ -7,23 +7,16 @@ Podcast hosts let the publisher add tags to each `<item>`; apps (Apple Podcasts,
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
 from xml.sax.saxutils import quoteattr
 
+from companion.catalogue import Catalogue
+from companion.episode import CHAPTERS_FILE, TRANSCRIPT_FORMATS, Episode
 from companion.errors import PipelineError
-from companion.pipeline import store
 from companion.pipeline.chapters import CHAPTERS_TYPE
 from companion.project import Project, load_config, site_url_problem
 
-SITE_PATH = "episodes"
-# (file in episodes/<slug>/, MIME type the spec names, rel); VTT first: what Apple ingests.
-TRANSCRIPT_FILES = (
-    ("transcript.vtt", "text/vtt", "captions"),
-    ("transcript.srt", "application/x-subrip", None),
-    ("transcript.json", "application/json", None),
-    ("transcript.html", "text/html", None),
-)
+# The formats podcast apps are offered, in the table's order (VTT first: what Apple ingests).
+FEED_FORMATS = tuple(f for f in TRANSCRIPT_FORMATS if f.in_feed)
 
 
 class FeedTagsError(PipelineError):
@@ -46,28 +39,30 @@ def _comment(text: str) -> str:
     return " ".join(text.split()).replace("--", "- -")
 
 
-def episode_tags(base: str, record: dict[str, Any], folder: Path) -> list[str]:
-    """The tags of one episode: a comment naming it, its transcripts, its chapters if they were
-    checked against the episode's length."""
-    href = f"{base}{SITE_PATH}/{record['slug']}/"
-    lines = [f"<!-- {_comment(record.get('title') or record['slug'])} | "
-             f"guid: {_comment(str(record['guid']))} -->"]
-    for name, kind, rel in TRANSCRIPT_FILES:
-        if (folder / name).is_file():
-            extra = f" rel={quoteattr(rel)}" if rel else ""
-            lines.append(f"<podcast:transcript url={quoteattr(href + name)} "
-                         f"type={quoteattr(kind)}{extra} />")
-    if (folder / store.CHAPTERS_FILE).is_file() and record.get("chapters_checked"):
+def episode_tags(base: str, catalogue: Catalogue, episode: Episode) -> list[str]:
+    """The tags of one episode: a comment naming it, its transcripts (absolute URLs under
+    `base`, the site's address with a trailing slash), its chapters if they were checked
+    against the episode's length."""
+    href = f"{base}{episode.url}"
+    lines = [f"<!-- {_comment(episode.label)} | guid: {_comment(episode.guid)} -->"]
+    for found in catalogue.downloads(episode):
+        if found.in_feed:
+            extra = f" rel={quoteattr(found.rel)}" if found.rel else ""
+            lines.append(f"<podcast:transcript url={quoteattr(href + found.name)} "
+                         f"type={quoteattr(found.mime)}{extra} />")
+    if (catalogue.folder_of(episode) / CHAPTERS_FILE).is_file() and episode.get("chapters_checked"):
         # only a file checked against the episode's length (chapters.check_file) is republished
-        lines.append(f"<podcast:chapters url={quoteattr(href + store.CHAPTERS_FILE)} "
+        lines.append(f"<podcast:chapters url={quoteattr(href + CHAPTERS_FILE)} "
                      f"type={quoteattr(CHAPTERS_TYPE)} />")
     return lines
 
 
 def render(project: Project) -> str:
-    """Tags for every transcribed episode, newest first, one blank line between episodes."""
+    """Tags for every transcribed episode, newest first, one blank line between episodes.
+    Raises FeedTagsError without a public site_url; OSError or CatalogueError for an
+    episode.json that cannot be read."""
     base = site_url(project)
-    blocks = ["\n".join(episode_tags(base, record, project.episodes_dir / record["slug"]))
-              for record in store.load_episodes(project.episodes_dir)
-              if record.get("status") in store.HAS_TRANSCRIPT]
+    catalogue = Catalogue.load(project.episodes_dir)
+    blocks = ["\n".join(episode_tags(base, catalogue, episode))
+              for episode in catalogue if episode.has_transcript]
     return "\n\n".join(blocks) + "\n" if blocks else ""

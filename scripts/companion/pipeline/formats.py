@@ -13,6 +13,7 @@ import math
 import re
 from typing import Any
 
+from companion.pipeline.store import dump_json
 from companion.timecode import format_clock
 
 PC20_VERSION = "1.0.0"
@@ -132,6 +133,14 @@ def to_html(segments: list[Segment]) -> str:
         parts.append(f"<p>{_html_text(' '.join(s['body'] for s in group))}</p>")
     return "\n".join(parts) + "\n"
 
+
+
+def _json_text(segments: list[Segment]) -> str:
+    return dump_json(to_json(segments))
+
+
+# How each of `companion.episode.TRANSCRIPT_FORMATS` is written from segments, by file suffix.
+WRITERS = {"json": _json_text, "vtt": to_vtt, "srt": to_srt, "txt": to_txt, "html": to_html}
 
 def _seconds(hours: str | None, minutes: str, secs: str, fraction: str) -> float:
     return int(hours or 0) * 3600 + int(minutes) * 60 + int(secs) + int(fraction.ljust(3, "0")) / 1000

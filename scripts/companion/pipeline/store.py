@@ -1,17 +1,8 @@
-"""The `episodes/` folder: one folder per episode, written atomically, read by the site.
+"""The `episodes/` folder, written: one folder per episode, every file written atomically.
 
-Layout of `episodes/<slug>/` (the data contract between the pipeline and the site):
-
-- `episode.json`     metadata (see `new_episode`), `schema` = SCHEMA_VERSION.
-- `transcript.raw.json`  the model's (or publisher's) transcript before corrections, Podcasting 2.0
-                     JSON; kept so corrections can be re-applied without re-transcribing.
-- `transcript.json`  corrected Podcasting 2.0 JSON: {"version": "1.0.0", "segments": [{"startTime",
-                     "endTime", "body", "speaker"?, "words"?: [{"startTime","endTime","body"}]}]}.
-- `transcript.vtt`, `transcript.srt`, `transcript.txt`: the same transcript in other formats.
-- `corrections.yml`  the maintainer's; never written by the pipeline once it exists.
-- `chapters.json`    optional, Podcasting 2.0 JSON chapters (from the feed or by hand).
-- `chapters.last-good.json`  sync's copy of the last valid hand-written chapters.json, which the
-                     site publishes while a later hand edit does not parse (`chapters.published`).
+The layout of `episodes/<slug>/` and the shape of each file (the data contract between the
+pipeline and the site) are `companion.episode`'s; this module writes them, and `companion.catalogue`
+reads them for the site and the course.
 
 Every write goes to a temporary file in the same folder and is renamed into place, so a crash
 (Ctrl-C, kill -9, power loss) leaves either the old file or the new one, never half of one.
@@ -25,22 +16,17 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
+from companion.episode import (CHAPTERS_FILE, CORRECTIONS_FILE, EPISODE_FILE,  # noqa: F401 - the contract's names
+                               RAW_TRANSCRIPT_FILE, SCHEMA_VERSION, TRANSCRIPT_FILE, Episode, Status)
 from companion.errors import PipelineError
 from companion.pipeline import dates
 
-SCHEMA_VERSION = 1
-EPISODE_FILE = "episode.json"
-RAW_TRANSCRIPT_FILE = "transcript.raw.json"
-TRANSCRIPT_FILE = "transcript.json"
-CORRECTIONS_FILE = "corrections.yml"
-CHAPTERS_FILE = "chapters.json"
-
-STATUS_PENDING = "pending"
-STATUS_TRANSCRIBED = "transcribed"
-STATUS_NEEDS_REVIEW = "needs-review"   # transcribed, but speech may be missing (see "review")
+STATUS_PENDING = Status.PENDING.value
+STATUS_TRANSCRIBED = Status.TRANSCRIBED.value
+STATUS_NEEDS_REVIEW = Status.NEEDS_REVIEW.value   # transcribed, but speech may be missing (see "review")
 HAS_TRANSCRIPT = (STATUS_TRANSCRIBED, STATUS_NEEDS_REVIEW)
-STATUS_FAILED = "failed"
-STATUS_NO_AUDIO = "no-audio"
+STATUS_FAILED = Status.FAILED.value
+STATUS_NO_AUDIO = Status.NO_AUDIO.value
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> bool:
@@ -89,43 +75,8 @@ def read_cache(path: Path) -> dict[str, Any]:
 
 
 def new_episode(guid: str, slug: str) -> dict[str, Any]:
-    """An episode record with every field present, so readers never need to guess."""
-    return {
-        "schema": SCHEMA_VERSION,
-        "guid": guid,
-        "guids": [guid],           # every guid the feed has given this episode, current last
-        "slug": slug,
-        "title": "",
-        "date": None,              # ISO 8601 with the publisher's offset (its day is theirs), or None
-        "date_note": None,         # why the feed's date was not read, or what was assumed (zone)
-        "order_date": None,        # undated: where the feed listed it when first seen (sorting only)
-        "duration": None,          # seconds (float), from the feed, then from the audio
-        "episode": None,           # podcast:episode or itunes:episode: int, or float for a part (12.5)
-        "episode_display": None,   # podcast:episode's display text ("Special"), shown beside it
-        "season": None,            # podcast:season or itunes:season (int)
-        "episode_type": None,      # itunes:episodeType (full, trailer, bonus)
-        "link": None,
-        "image": None,
-        "enclosure": None,         # {"url", "type", "length"}: what the player plays
-        "audio_source": None,      # {"url", "type", "length", "origin", "why"}: what is transcribed
-        "show_notes_html": "",     # sanitised with nh3
-        "publisher_transcripts": [],  # [{"url", "type", "rel", "language"}] from podcast:transcript
-        "chapters_url": None,      # podcast:chapters
-        "chapters_source": None,   # "feed" (fetched from chapters_url) or "manual" (hand-written)
-        "chapters_fetched_url": None,
-        "chapters_checked": None,  # "audio" / "feed duration": the length chapters.json was checked against
-        "status": STATUS_PENDING,
-        "error": None,             # reason of the last failure
-        "publisher_warning": None,  # why the publisher's transcript was not used, if it was not
-        "model": None,             # model that made transcript.raw.json, or "publisher"
-        "transcribed_at": None,
-        "coverage": None,          # {"speech_s","covered_s","percent","refilled","empty","audio_s"} (Whisper only)
-        "review": [],              # why the transcript needs a maintainer's look (needs-review)
-        "audio_warnings": [],      # what decoding noticed: wrong itunes:duration, channel fixes
-        "speech": None,            # the model's confidence (language.Speech), Whisper only
-        "in_feed": True,           # False once the feed stops listing it (the page stays)
-        "left_feed_at": None,
-    }
+    """A new episode record with every field present (`Episode.new`: the schema is defined there)."""
+    return Episode.new(guid, slug).to_json()
 
 
 def episode_dirs(episodes_dir: Path) -> Iterator[Path]:
@@ -144,14 +95,10 @@ def order_key(record: dict[str, Any]) -> float:
 
 
 def load_episodes(episodes_dir: Path) -> list[dict[str, Any]]:
-    """Every episode's metadata, newest first (undated ones where the feed listed them)."""
+    """Every episode's metadata as raw JSON objects, newest first (undated ones where the feed
+    listed them). The site and the course read through `companion.catalogue` instead."""
     episodes = [read_json(folder / EPISODE_FILE) for folder in episode_dirs(episodes_dir)]
     return sorted(episodes, key=order_key, reverse=True)
-
-
-def load_transcript(folder: Path) -> dict[str, Any] | None:
-    path = folder / TRANSCRIPT_FILE
-    return read_json(path) if path.is_file() else None
 
 
 NOT_UTF8 = "not UTF-8 text: save the file as UTF-8 (Notepad: File, Save as, Encoding: UTF-8)"

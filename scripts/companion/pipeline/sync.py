@@ -38,6 +38,7 @@ from companion.pipeline import (audio, chapters, corrections, dates, feed, fetch
                                 identity, language, pages, private_feed, probe, store,
                                 formats as tf)
 from companion import urls
+from companion.episode import TRANSCRIPT_FORMATS
 from companion.pipeline.budget import Budget, episode_seconds
 from companion.project import CACHE_DIR as CACHE_NAME, Project
 from companion.pipeline.slug import episode_slug
@@ -291,12 +292,8 @@ def write_outputs(folder: Path, raw: list[tf.Segment],
         fixes = corrections.load(folder / store.CORRECTIONS_FILE)
     segments, warnings = corrections.apply(raw, fixes)
     changed = False
-    for name, text in (("transcript.json", store.dump_json(tf.to_json(segments))),
-                       ("transcript.vtt", tf.to_vtt(segments)),
-                       ("transcript.srt", tf.to_srt(segments)),
-                       ("transcript.txt", tf.to_txt(segments)),
-                       ("transcript.html", tf.to_html(segments))):
-        changed |= store.write_text_atomic(folder / name, text)
+    for kind in TRANSCRIPT_FORMATS:
+        changed |= store.write_text_atomic(folder / kind.name, tf.WRITERS[kind.suffix](segments))
     corrections.ensure_template(folder / store.CORRECTIONS_FILE)
     return changed, warnings
 

@@ -101,9 +101,9 @@ def serve_site(project: Project, host: str = "127.0.0.1", port: int = 8000,
     stop = threading.Event()
 
     def watch() -> None:
-        seen = generate.source_state(project.root)
+        seen = generate.source_state(project.root, project.episodes_dir)
         while not stop.wait(WATCH_INTERVAL_S):
-            now = generate.source_state(project.root)
+            now = generate.source_state(project.root, project.episodes_dir)
             if now != seen:
                 seen = now
                 try:

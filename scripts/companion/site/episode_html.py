@@ -8,22 +8,18 @@ that drops images and media, so a feed cannot make the reader's browser call a t
 
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterable
 
 from companion import sanitise
-from companion.pipeline import store
-from companion.pipeline.feed_numbers import number_key
+from companion.episode import Chapter, Episode, Segment, Status, Transcript, segment_id
+from companion.sanitise import text
 from companion.timecode import format_clock, format_duration, iso_duration
 
 SUMMARY_CHARS = 220                     # card excerpt length
-_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
-_SPACE = re.compile(r"\s+")
-STATUS_BADGES = {store.STATUS_TRANSCRIBED: "", store.STATUS_NEEDS_REVIEW: "Transcript being checked", store.STATUS_NO_AUDIO: "Text only",
-                 store.STATUS_FAILED: "Transcript coming", store.STATUS_PENDING: "Transcript coming"}
+STATUS_BADGES = {Status.TRANSCRIBED: "", Status.NEEDS_REVIEW: "Transcript being checked", Status.NO_AUDIO: "Text only",
+                 Status.FAILED: "Transcript coming", Status.PENDING: "Transcript coming"}
 
 
 @dataclass(frozen=True)
@@ -33,19 +29,9 @@ class Download:
     suffix: str         # e.g. "vtt"
 
 
-def text(value: Any) -> str:
-    """Escape untrusted text for HTML: tags, quotes and template braces all become inert."""
-    return html.escape(str(value if value is not None else ""), quote=True).translate(_BRACES)
-
-
-def one_line(value: Any) -> str:
-    """Whitespace collapsed, so feed text can never start a line (Markdown, snippets) in macro output."""
-    return _SPACE.sub(" ", str(value if value is not None else "")).strip()
-
-
 def clean_show_notes(raw_html: str) -> str:
     """Show notes as safe HTML (companion.sanitise), with template braces made inert too."""
-    return sanitise.clean_show_notes(raw_html).translate(_BRACES)
+    return sanitise.clean_show_notes(raw_html).translate(sanitise.BRACES)
 
 
 def plain_summary(raw_html: str, limit: int = SUMMARY_CHARS) -> str:
@@ -70,27 +56,27 @@ def display_date(value: Any) -> tuple[str, str]:
     return parsed.isoformat(), f"{parsed.day} {parsed:%B %Y}"
 
 
-def episode_meta_html(episode: dict[str, Any]) -> str:
+def episode_meta_html(episode: Episode) -> str:
     """Date, duration, season/episode number (and whether the feed still lists it) as one line
     of `<time>` and text."""
     parts: list[str] = []
-    iso, shown = display_date(episode.get("date"))
+    iso, shown = display_date(episode.date)
     if iso:
         parts.append(f'<time datetime="{iso}">{text(shown)}</time>')
-    duration = episode.get("duration")
-    if isinstance(duration, (int, float)) and duration > 0:
+    duration = episode.duration
+    if duration is not None and duration > 0:
         parts.append(f'<time datetime="{iso_duration(duration)}">{text(format_duration(duration))}</time>')
-    number, season = number_key(episode.get("episode")), episode.get("season")
+    number, season = episode.number_key, episode.season
     if number is not None:
         label = f"Season {season}, episode {number}" if season is not None else f"Episode {number}"
         display = episode.get("episode_display")      # podcast:episode's own words ("Special")
         parts.append(text(f"{label} ({display})" if display and display != number else label))
-    if episode.get("in_feed") is False:        # withdrawn by the publisher; the page stays
+    if not episode.in_feed:                    # withdrawn by the publisher; the page stays
         parts.append("No longer in the podcast’s feed")
     return ' <span aria-hidden="true">·</span> '.join(parts)
 
 
-def review_note_html(episode: dict[str, Any]) -> str:
+def review_note_html(episode: Episode) -> str:
     """A short note on an episode whose transcript may miss speech (with where), or may be
     wrong because the model was unsure of the speech (`pipeline.language`)."""
     if (episode.get("speech") or {}).get("unsure"):
@@ -104,11 +90,11 @@ def review_note_html(episode: dict[str, Any]) -> str:
             + (f" (around {text(where)})" if where else "") + ".</p>")
 
 
-def card_html(episode: dict[str, Any], href: str, heading_level: int = 3) -> str:
+def card_html(episode: Episode, href: str, heading_level: int = 3) -> str:
     """One episode as a card: linked title, meta line, a short plain-text summary."""
-    title = text(one_line(episode.get("title")) or episode.get("slug"))
-    summary = plain_summary(episode.get("show_notes_html") or "")
-    status = STATUS_BADGES.get(str(episode.get("status")), STATUS_BADGES[store.STATUS_PENDING])
+    title = text(episode.label)
+    summary = plain_summary(episode.show_notes_html)
+    status = STATUS_BADGES[episode.status]
     status = f'<span class="ffg-badge">{status}</span>' if status else ""
     return (
         # Left out of the search index (data-pagefind-ignore): a title is indexed on its own page, so a
@@ -121,46 +107,12 @@ def card_html(episode: dict[str, Any], href: str, heading_level: int = 3) -> str
     )
 
 
-def _segments(transcript: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """Segments with numeric times and text, in time order; malformed ones are skipped."""
-    good = []
-    for seg in (transcript or {}).get("segments") or []:
-        try:
-            start = float(seg["startTime"])
-            end = float(seg.get("endTime", start))
-        except (KeyError, TypeError, ValueError):
-            continue
-        body = one_line(seg.get("body"))
-        if body:
-            good.append({"start": start, "end": max(end, start), "body": body,
-                         "speaker": one_line(seg.get("speaker"))})
-    return sorted(good, key=lambda s: s["start"])
+def _chapters(chapters: tuple[Chapter, ...] | None) -> list[tuple[float, str]]:
+    """(start s, title) of the chapters that go in the table of contents, in start order."""
+    return [(c.start, c.title) for c in chapters or ()]
 
 
-def _chapters(chapters: dict[str, Any] | None) -> list[tuple[float, str]]:
-    found = []
-    for chapter in (chapters or {}).get("chapters") or []:
-        if chapter.get("toc") is False:
-            continue
-        try:
-            found.append((float(chapter["startTime"]), one_line(chapter.get("title")) or "Chapter"))
-        except (KeyError, TypeError, ValueError):
-            continue
-    return sorted(found)
-
-
-def segment_id(start: float, taken: set[str]) -> str:
-    """`t-<milliseconds>`: search results turn it back into a `#t=` link without the page."""
-    base = f"t-{round(start * 1000)}"
-    anchor, n = base, 1
-    while anchor in taken:
-        n += 1
-        anchor = f"{base}-{n}"
-    taken.add(anchor)
-    return anchor
-
-
-def transcript_html(segments: list[dict[str, Any]], chapters: list[tuple[float, str]],
+def transcript_html(segments: Iterable[Segment], chapters: list[tuple[float, str]],
                     toc: list[dict[str, Any]]) -> str:
     """Segments as blocks: a seek link with the time, the speaker when it changes, the words, a copy-link button."""
     out: list[str] = []
@@ -168,27 +120,27 @@ def transcript_html(segments: list[dict[str, Any]], chapters: list[tuple[float, 
     pending = list(chapters)
     speaker = ""
     for seg in segments:
-        while pending and pending[0][0] <= seg["start"] + 0.5:
+        while pending and pending[0][0] <= seg.start + 0.5:
             start, title = pending.pop(0)
             anchor = f"chapter-{len(toc[-1]['children']) + 1}"
             toc[-1]["children"].append({"level": 3, "id": anchor, "name": text(title), "children": []})
             out.append(f'<h3 id="{anchor}" class="ffg-chapter" data-start="{start:g}">{text(title)}</h3>')
             speaker = ""
-        clock = format_clock(seg["start"], exact=True)
-        shown = format_clock(seg["start"])
+        clock = format_clock(seg.start, exact=True)
+        shown = format_clock(seg.start)
         who = ""
-        if seg["speaker"] and seg["speaker"] != speaker:
-            who = f'<span class="ffg-seg__speaker">{text(seg["speaker"])}</span>'
-        speaker = seg["speaker"] or speaker
+        if seg.speaker and seg.speaker != speaker:
+            who = f'<span class="ffg-seg__speaker">{text(seg.speaker)}</span>'
+        speaker = seg.speaker or speaker
         out.append(
-            f'<div class="ffg-seg" id="{segment_id(seg["start"], taken)}" '
-            f'data-start="{seg["start"]:g}" data-end="{seg["end"]:g}">'
+            f'<div class="ffg-seg" id="{segment_id(seg.start, taken)}" '
+            f'data-start="{seg.start:g}" data-end="{seg.end:g}">'
             f'<div class="ffg-seg__meta" data-pagefind-ignore>'
             f'<a class="ffg-seg__time" href="#t={clock}" aria-label="Play from {shown}">{shown}</a>{who}'
             f'<button type="button" class="ffg-seg__copy" data-t="{clock}" '
             f'aria-label="Copy link to {shown}" title="Copy link to this moment">'
             f'</button></div>'
-            f'<p class="ffg-seg__text">{text(seg["body"])}</p></div>'
+            f'<p class="ffg-seg__text">{text(seg.body)}</p></div>'
         )
     return "\n".join(out)
 
@@ -204,16 +156,15 @@ def chapter_markers_html(chapters: list[tuple[float, str]]) -> str:
             f'<ol>{items}</ol></details>')
 
 
-def player_html(episode: dict[str, Any], chapters: list[tuple[float, str]] = ()) -> str:
+def player_html(episode: Episode, chapters: list[tuple[float, str]] = ()) -> str:
     """The native audio element on the publisher's enclosure URL (never re-hosted)."""
-    enclosure = episode.get("enclosure") or {}
-    url = str(enclosure.get("url") or "")
+    url = episode.enclosure.url if episode.enclosure else ""
     if not url.startswith(("https://", "http://")):
         return '<p class="ffg-player ffg-player--none">No audio file is published for this episode.</p>'
     # preload="none" shows 0:00 until play: the feed's duration tells the reader the length before that.
-    duration = episode.get("duration")
+    duration = episode.duration
     length = ""
-    if isinstance(duration, (int, float)) and duration > 0:
+    if duration is not None and duration > 0:
         length = (f'<p class="ffg-player__length">Length <time datetime="{iso_duration(duration)}">'
                   f'{text(format_clock(duration))}</time></p>')
     return (
@@ -271,13 +222,13 @@ def downloads_html(downloads: Iterable[Download]) -> str:
     return f'<ul class="ffg-downloads">{items}</ul>' if items else ""
 
 
-def episode_page_html(episode: dict[str, Any], transcript: dict[str, Any] | None,
-                      chapters: dict[str, Any] | None, downloads: list[Download],
+def episode_page_html(episode: Episode, transcript: Transcript | None,
+                      chapters: tuple[Chapter, ...] | None, downloads: list[Download],
                       index_href: str) -> tuple[str, list[dict[str, Any]]]:
     """The whole page body and its table-of-contents tokens (for `mkdocs.structure.toc.get_toc`)."""
-    title = text(one_line(episode.get("title")) or episode.get("slug"))
+    title = text(episode.label)
     toc: list[dict[str, Any]] = []
-    notes = clean_show_notes(episode.get("show_notes_html") or "")
+    notes = clean_show_notes(episode.show_notes_html)
     markers = _chapters(chapters)
     parts = [
         f'<p class="ffg-back" data-pagefind-ignore><a href="{text(index_href)}">← All episodes</a></p>',
@@ -290,24 +241,24 @@ def episode_page_html(episode: dict[str, Any], transcript: dict[str, Any] | None
         parts.append(f'<h2 id="show-notes">Show notes</h2><div class="ffg-notes">{notes}</div>')
     toc.append({"level": 2, "id": "transcript", "name": "Transcript", "children": []})
     parts.append('<h2 id="transcript">Transcript</h2>')
-    segments = _segments(transcript) if episode.get("status") in store.HAS_TRANSCRIPT else []
+    segments = transcript.segments if transcript is not None and episode.has_transcript else ()
     if segments:
         parts.append(
             '<p class="ffg-transcript-help" data-pagefind-ignore>Select a time to play from there. '
             'The transcript is machine-made and may contain errors.</p>'
         )
-        if episode.get("status") == store.STATUS_NEEDS_REVIEW:
+        if episode.status == Status.NEEDS_REVIEW:
             parts.append(review_note_html(episode))
         if downloads:
             parts.append(f'<div class="ffg-download-box" data-pagefind-ignore><p>Download the transcript:</p>{downloads_html(downloads)}</div>')
         parts.append(
             f'<div class="ffg-transcript" data-title="{title}" '
-            f'data-date="{text(display_date(episode.get("date"))[1])}">'
+            f'data-date="{text(display_date(episode.date)[1])}">'
             + transcript_html(segments, markers, toc) + "</div>"
         )
     else:
         missing = ("This episode has no audio, so it has no transcript."
-                   if episode.get("status") == store.STATUS_NO_AUDIO
+                   if episode.status == Status.NO_AUDIO
                    else "The transcript is not available yet.")
         parts.append(f'<p class="ffg-transcript-missing">{missing}</p>')
     return "\n".join(parts), toc

@@ -40,6 +40,7 @@ import jinja2
 import markdown
 import yaml
 
+from companion.project import EPISODES_DIR
 from companion.course.weave_html import HEARD_H2, HEARD_ID, HEARD_TITLE, IN_COURSE_ID, IN_COURSE_TITLE
 from companion.errors import SiteStageError
 from companion.site.stage_plugin import TOC_KEY
@@ -55,7 +56,7 @@ HEARD_OPEN = '<section class="ffg-heard" data-pagefind-ignore>'
 REFERENCES_H2 = '<h2 id="references">References</h2>'
 MD_LINK = re.compile(r'(href|src)="(?![a-z][a-z0-9+.-]*:|/|#)([^"#?]+\.md)(#[^"]*)?"')
 TOP_H2 = re.compile(r'^<h2 id="([a-z0-9-]+)">([A-Za-z ]+)</h2>', re.M)   # episode_page_html's sections
-WATCHED = ("mkdocs.yml", "docs", "overrides", "data", "episodes")   # what a staged build reads
+WATCHED = ("mkdocs.yml", "docs", "overrides", "data")   # what a staged build reads, with the episodes
 
 
 class GenerateError(SiteStageError):
@@ -182,7 +183,7 @@ class _Generator:
         self.theme = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(root / STAGE_OVERRIDES)), autoescape=False)
         self.macros = _MacroEnv(self.config)
-        from companion.course import macros as macro_module
+        from companion import macros as macro_module
         macro_module.define_env(self.macros)
 
     # -- pages -------------------------------------------------------------------------------
@@ -257,25 +258,16 @@ class _Generator:
 
     def episode_page(self, file: Any) -> None:
         """The episode page the plugin builds at `on_page_content`, as a staged HTML body."""
-        from mkdocs.utils import get_relative_url
         from mkdocs.utils.meta import get_data
 
-        from companion.site.episode_html import episode_page_html
-        from companion.site.site_plugin import EPISODES_URL, episode_parts
-
         episode = self.episodes.episodes[file.src_uri]
-        try:
-            transcript, chapters, downloads = episode_parts(self.episodes.folders[episode["slug"]])
-        except (OSError, json.JSONDecodeError) as exc:
-            raise GenerateError(f"episode {episode['slug']}: {exc}") from exc
-        body, toc = episode_page_html(episode, transcript, chapters, downloads,
-                                       get_relative_url(f"{EPISODES_URL}/", file.url))
-        body, added = self.course.episode_body(episode["slug"], body, file.url)
+        body, toc = self.episodes.page_body(episode, file.url)     # from the build's one catalogue
+        body, added = self.course.episode_body(episode.slug, body, file.url)
         if added:
             at = next((i for i, t in enumerate(toc) if t["id"] == "transcript"), len(toc))
             toc.insert(at, {"level": 2, "id": IN_COURSE_ID, "name": IN_COURSE_TITLE, "children": []})
         _, meta = get_data(file.content_string)
-        meta = {**meta, "companion_cite": self.course.episode_cites[episode["slug"]], TOC_KEY: toc}
+        meta = {**meta, "companion_cite": self.course.episode_cites[episode.slug], TOC_KEY: toc}
         # One raw HTML block: Markdown passes it through, and every feed string in it is escaped
         # (braces too), so no engine's macros or Markdown can evaluate feed text.
         self.stage_page(file.src_uri, meta, _markdown_h2(body))
@@ -364,11 +356,12 @@ def generate(root: Path, stage_dir: Path | None = None) -> Stage:
     return stage
 
 
-def source_state(root: Path) -> dict[str, float]:
-    """Modification times of everything a staged build reads (for `companion serve`'s watcher)."""
+def source_state(root: Path, episodes_dir: Path | None = None) -> dict[str, float]:
+    """Modification times (path -> st_mtime) of everything a staged build reads, for `companion
+    serve`'s watcher: WATCHED under `root` and the episodes folder (`Project.episodes_dir`;
+    default `root/episodes`)."""
     state: dict[str, float] = {}
-    for name in WATCHED:
-        path = root / name
+    for path in (*(root / name for name in WATCHED), episodes_dir or root / EPISODES_DIR):
         paths = [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file())
         for item in paths:
             with contextlib.suppress(OSError):

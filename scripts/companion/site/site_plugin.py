@@ -10,7 +10,6 @@ after the build (so `mkdocs build` and `mkdocs serve` both get search).
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import subprocess
@@ -32,44 +31,23 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
-from companion.pipeline import store
-from companion.pipeline.chapters import published as published_chapters
+from companion import project
+from companion.catalogue import Catalogue, CatalogueError, episodes_dir
+from companion.episode import CHAPTERS_FILE, EPISODE_FILE, EPISODES_URL, Episode
 from companion.site.episode_html import Download, episode_page_html, plain_summary, text
 from companion.site.vocabulary import write_vocabulary
 
 log = logging.getLogger("mkdocs.plugins.companion.episodes")
 
-EPISODES_URL = "episodes"                      # site folder for episode pages
 INDEX_SRC = f"{EPISODES_URL}/index.md"         # the episodes index (a normal docs page)
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,120}$")
-TRANSCRIPT_DOWNLOADS = (                       # (file in episodes/<slug>/, label shown)
-    ("transcript.vtt", "WebVTT captions"),
-    ("transcript.srt", "SubRip subtitles"),
-    (store.TRANSCRIPT_FILE, "Podcasting 2.0 JSON"),
-    ("transcript.txt", "Plain text"),
-    ("transcript.html", "HTML"),
-)
 HELP_KEYS = ("title", "emergency", "services", "international")
 PAGEFIND_TIMEOUT_S = 600
 PAGEFIND_EXCLUDE = ".headerlink"               # toc permalink marks (¶) are not words of the page
 
 
-def episode_parts(folder: Path) -> tuple[dict[str, Any], list[dict[str, Any]] | None, list[Download]]:
-    """What an episode page shows from `episodes/<slug>/`: the transcript, the chapters (None
-    when the episode has none) and the transcript downloads that exist.
-
-    Raises OSError or json.JSONDecodeError for a missing or unreadable transcript or chapters file.
-    """
-    transcript = store.load_transcript(folder)
-    chapters_path = published_chapters(folder)      # a broken hand edit: the last valid one
-    chapters = store.read_json(chapters_path) if chapters_path else None
-    downloads = [Download(label, name, name.rsplit(".", 1)[1])
-                 for name, label in TRANSCRIPT_DOWNLOADS if (folder / name).is_file()]
-    return transcript, chapters, downloads
-
-
 class EpisodesConfig(Config):
-    episodes_dir = c.Type(str, default="episodes")
+    episodes_dir = c.Optional(c.Type(str))    # default: project.EPISODES_DIR (see project.episodes_folder)
     help_file = c.Type(str, default="data/help.yml")
     pagefind = c.Type(bool, default=True)
 
@@ -90,8 +68,8 @@ class EpisodesPlugin(BasePlugin[EpisodesConfig]):
 
     def __init__(self) -> None:
         self.root = Path.cwd()
-        self.episodes: dict[str, dict[str, Any]] = {}   # src_uri -> episode record
-        self.folders: dict[str, Path] = {}              # slug -> folder
+        self.catalogue: Catalogue | None = None         # this build's episodes (the course's too)
+        self.episodes: dict[str, Episode] = {}          # src_uri -> episode
         self.active_index: Page | None = None           # episodes index, marked active while an episode renders
 
     # -- configuration -------------------------------------------------------------------------
@@ -104,64 +82,79 @@ class EpisodesPlugin(BasePlugin[EpisodesConfig]):
             )
         config.extra["help"] = load_help(self.root / self.config.help_file)
         config.extra["pagefind"] = self.config.pagefind     # the header's search button (any engine)
+        course = config.plugins.get(project.COURSE_PLUGIN)
+        try:
+            folder = episodes_dir(self.root, {
+                project.EPISODES_PLUGIN: self.config.episodes_dir,
+                project.COURSE_PLUGIN: course.config.get("episodes_dir") if course is not None else None})
+            self.catalogue = Catalogue.load(folder)
+        except project.ProjectError as exc:
+            raise PluginError(f"companion-episodes: {exc}") from exc
+        except (OSError, CatalogueError) as exc:
+            raise PluginError(f"companion-episodes: cannot read {folder}: {exc}") from exc
         return config
 
     @property
     def episodes_dir(self) -> Path:
-        return self.root / self.config.episodes_dir
+        return self.catalogue.folder if self.catalogue else self.root / project.EPISODES_DIR
 
     # -- files ---------------------------------------------------------------------------------
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         self.episodes.clear()
-        self.folders.clear()
-        try:
-            records = store.load_episodes(self.episodes_dir)
-        except (OSError, json.JSONDecodeError) as exc:
-            raise PluginError(f"companion-episodes: cannot read {self.episodes_dir}: {exc}") from exc
-        for episode in records:
-            slug = str(episode.get("slug") or "")
-            folder = self.episodes_dir / slug
-            if not SLUG_RE.match(slug) or not (folder / store.EPISODE_FILE).is_file():
+        catalogue = self.catalogue
+        assert catalogue is not None, "on_config loads the catalogue"
+        for episode in catalogue:
+            slug = episode.slug
+            if not SLUG_RE.match(slug) or not (catalogue.folder_of(slug) / EPISODE_FILE).is_file():
                 raise PluginError(
                     f"companion-episodes: episode slug {slug!r} must be its folder's name under "
-                    f"{self.episodes_dir} (lower-case letters, digits, '-', '.', '_')."
+                    f"{catalogue.folder} (lower-case letters, digits, '-', '.', '_')."
                 )
-            src_uri = f"{EPISODES_URL}/{slug}/index.md"
+            src_uri = f"{episode.url}index.md"
             if files.get_file_from_path(src_uri) is not None:
                 raise PluginError(f"companion-episodes: docs/{src_uri} collides with episode {slug}.")
             self.episodes[src_uri] = episode
-            self.folders[slug] = folder
-            front = {"title": text(episode.get("title") or slug), "render_macros": False,
+            front = {"title": text(episode.label), "render_macros": False,
                      "episode_slug": slug,
-                     "description": text(plain_summary(episode.get("show_notes_html") or ""))}
+                     "description": text(plain_summary(episode.show_notes_html))}
             files.append(File.generated(
                 config, src_uri, content="---\n" + yaml.safe_dump(front) + "---\n",
                 inclusion=InclusionLevel.NOT_IN_NAV,
             ))
-            sources = {n: folder / n for n, _ in TRANSCRIPT_DOWNLOADS}
-            sources[store.CHAPTERS_FILE] = published_chapters(folder)
+            try:
+                chapters_file = catalogue.chapters_file(episode)
+            except (OSError, CatalogueError) as exc:
+                raise PluginError(f"companion-episodes: episode {slug}: {exc}") from exc
+            sources = {f.name: catalogue.folder_of(slug) / f.name for f in catalogue.downloads(episode)}
+            if chapters_file is not None:
+                sources[CHAPTERS_FILE] = chapters_file
             for name, source in sources.items():
-                if source and source.is_file():
-                    files.append(File.generated(
-                        config, f"{EPISODES_URL}/{slug}/{name}", abs_src_path=str(source),
-                    ))
-        log.info("companion-episodes: %d episode pages from %s", len(self.episodes), self.episodes_dir)
+                files.append(File.generated(config, f"{episode.url}{name}", abs_src_path=str(source)))
+        log.info("companion-episodes: %d episode pages from %s", len(self.episodes), catalogue.folder)
         return files
 
     # -- pages ---------------------------------------------------------------------------------
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         episode = self.episodes.get(page.file.src_uri)
-        if episode is None:
+        if episode is None or self.catalogue is None:
             return html
-        slug = episode["slug"]
-        try:
-            transcript, chapters, downloads = episode_parts(self.folders[slug])
-        except (OSError, json.JSONDecodeError) as exc:
-            raise PluginError(f"companion-episodes: episode {slug}: {exc}") from exc
-        index_href = get_relative_url(f"{EPISODES_URL}/", page.url)
-        body, toc_tokens = episode_page_html(episode, transcript, chapters, downloads, index_href)
+        body, toc_tokens = self.page_body(episode, page.url)
         page.toc = get_toc(toc_tokens)
         return body
+
+    def page_body(self, episode: Episode, page_url: str) -> tuple[str, list[dict[str, Any]]]:
+        """An episode page's body and table-of-contents tokens, from the catalogue (both build
+        paths use it). Raises PluginError for a transcript or chapters file that cannot be read."""
+        catalogue = self.catalogue
+        assert catalogue is not None, "on_config loads the catalogue"
+        try:
+            transcript = catalogue.transcript(episode) if episode.has_transcript else None
+            chapters = catalogue.chapters(episode)
+        except (OSError, CatalogueError) as exc:
+            raise PluginError(f"companion-episodes: episode {episode.slug}: {exc}") from exc
+        downloads = [Download(f.label, f.name, f.suffix) for f in catalogue.downloads(episode)]
+        index_href = get_relative_url(f"{EPISODES_URL}/", page_url)
+        return episode_page_html(episode, transcript, chapters, downloads, index_href)
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
         """Episode pages are not in the nav (hundreds would bloat every page): mark the Episodes tab as theirs."""
