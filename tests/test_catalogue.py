@@ -199,3 +199,16 @@ def test_the_episodes_folder_has_one_authority(tmp_path: Path) -> None:
     (tmp_path / "mkdocs.yml").write_text("plugins:\n  - companion-episodes:\n      episodes_dir: shows\n",
                                          encoding="utf-8")
     assert project.open_project(tmp_path).episodes_dir == tmp_path / "shows"   # where sync writes
+
+
+def test_an_episode_json_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    """Notepad saves UTF-8 with a BOM: a hand-edited record and transcript still load."""
+    record = write(tmp_path, "2026-01-01-bom", transcript={"version": "1.0.0", "segments": [
+        {"startTime": 0.0, "endTime": 2.0, "body": "Café talk"}]}, title="Édith")
+    for name in (store.EPISODE_FILE, store.TRANSCRIPT_FILE):
+        path = tmp_path / "2026-01-01-bom" / name
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    catalogue = Catalogue.load(tmp_path)
+    episode = catalogue.find("2026-01-01-bom")
+    assert episode is not None and episode.title == record["title"] == "Édith"
+    assert [s.body for s in catalogue.transcript(episode).segments] == ["Café talk"]

@@ -61,7 +61,12 @@ def write_json_atomic(path: Path, data: Any) -> bool:
 
 
 def read_json(path: Path) -> Any:
-    return json.loads(path.read_text(encoding="utf-8"))
+    """The JSON value in `path`, UTF-8 with or without a byte-order mark.
+
+    A maintainer who fixes `episode.json` or a transcript in Notepad saves it with a BOM; Python's
+    `json` refuses one, which stopped the build and the sync over a hand edit. Raises OSError when
+    the file cannot be read and ValueError (json.JSONDecodeError) when it is not JSON."""
+    return json.loads(path.read_text(encoding="utf-8-sig"))
 
 
 def read_cache(path: Path) -> dict[str, Any]:
