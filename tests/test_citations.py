@@ -442,6 +442,8 @@ def test_catalogue_skips_text_only_items_and_keeps_episodes_sharing_a_number(tmp
     catalogue = json.loads((tmp_path / "site" / "cite" / "catalogue.json").read_text())
     by_slug = {e["slug"]: e["id"] for e in catalogue["episodes"]}
     assert by_slug["101-twin-a"] == "e42" and by_slug["102-twin-b"] == "e102-twin-b"
+    order = [slug for slug in by_slug if slug.startswith("10")]
+    assert order == ["101-twin-a", "102-twin-b"]     # oldest first, as before issue 22 (bundle picker)
     assert "103-a-note" not in by_slug
 
 

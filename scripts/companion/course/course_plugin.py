@@ -221,8 +221,11 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         numbers = [m.number for m in self.modules.values()]
         if len(numbers) != len(set(numbers)):
             raise PluginError(f"companion-course: two modules share a number: {sorted(numbers)}.")
-        for slug, episode in self.episodes.items():
-            self.add_episode(slug, episode)
+        # Oldest first, as cite_ids gives them: catalogue.json lists episodes sharing a number (or
+        # having none) in this order, and the bundle page's episode picker shows that list.
+        for slug in self.episode_catalogue.cite_ids():
+            if slug in self.episodes:
+                self.add_episode(slug, self.episodes[slug])
         self.list_listened_episodes()
         self.flag_unretrievable()
         self.letter_works()
