@@ -57,10 +57,12 @@ MAX_REGION_S = 25.0              # longer regions are split by the VAD, so a spa
 SPAN_MAX_S = 28.0                # a decode span fits Whisper's 30 s window
 LEAD_S = 2.5                     # s of audio before a region decoded with it (VAD starts late)
 TAIL_S = 0.5                     # s after a region decoded with it
-WINDOW_S = 25.0                  # s of packed spans per decode window: 29 s windows lost words near
-                                 # their end (sonnet 1 WER 0.150 against 0.097 at 20 or 25 s, beam 2)
+WINDOW_S = 29.5                  # s of packed spans per decode window: under 30 s, so each pass
+                                 # reaches the window's end and is final (whole_window.py); what
+                                 # the model leaves after its last word is carried (CARRY_MIN_S)
 PACK_GAP_S = 0.5                 # s of silence between packed spans (the audio between is cut)
 MIN_GAP_S = 1.0                  # an empty speech stretch this long is reported (coverage.empty)
+CARRY_MIN_S = 1.0                # s of speech left after a window's last word carried into the next
 REFILL_MIN_S = 0.5               # one this long is decoded again (batched dropped "Sonnet one", 0.8 s)
 CONTEXT_S = 2.0                  # s either side of such a stretch given to the model as context
 COVER_PAD_S = 0.5                # a word covers speech this far either side (timing slack)
@@ -110,14 +112,19 @@ def model_path(name_or_path: str | None) -> str:
 
 
 @lru_cache(maxsize=2)
-def load_model(name_or_path: str | None, device: str = "cpu", cpu_threads: int = 0) -> Any:
-    """A loaded WhisperModel; a name that is not on disk is fetched only when online."""
+def load_model(name_or_path: str | None, device: str = "cpu", cpu_threads: int = 0,
+               whole_windows: bool = True) -> Any:
+    """A loaded WhisperModel; a name that is not on disk is fetched only when online. With
+    `whole_windows` (the pipeline's) a pass that reaches the end of the audio is final
+    (`whole_window.WholeWindowModel`); without, it is faster-whisper's own (bench: sequential)."""
     from faster_whisper import WhisperModel
+
+    from companion.pipeline.whole_window import WholeWindowModel
 
     path = model_path(name_or_path)
     offline = os.environ.get("HF_HUB_OFFLINE") == "1"
     try:
-        return WhisperModel(path, device=device, compute_type=COMPUTE_TYPE if device == "cpu" else "default",
+        return (WholeWindowModel if whole_windows else WhisperModel)(path, device=device, compute_type=COMPUTE_TYPE if device == "cpu" else "default",
                             cpu_threads=cpu_threads, local_files_only=offline)
     except Exception as exc:  # noqa: BLE001 - CTranslate2 and the hub raise many kinds
         raise ModelError(
@@ -384,14 +391,37 @@ def _decode_windows(model: Any, samples: np.ndarray, spans: list[Interval], regi
         return _decode_batched(model, samples, pack(spans, settings.window_s, PACK_GAP_S), regions,
                                settings, out, on_progress)
     words: list[dict[str, Any]] = []
-    for window in pack(spans, settings.window_s, PACK_GAP_S):
+    pending = list(spans)
+    while pending:
+        window = pack(pending, settings.window_s, PACK_GAP_S)[0]
+        taken = sum(1 for _a, b in pending if b <= window.true_span[1] + 1e-6)
         raw, _info = model.transcribe(window_audio(window, samples, SAMPLE_RATE), vad_filter=False,
                                       **_options(settings))
         decoded, found = _loop_guard(*decoded_segments(raw, window), _speech_in(regions, window))
         out.extend(decoded)
         words.extend(found)
-        on_progress(window.true_span[1])
+        pending = _left_over(window, found, regions) + pending[taken:]
+        on_progress(pending[0][0] if pending else window.true_span[1])
     return words
+
+
+def _left_over(window: Window, found: list[dict[str, Any]], regions: list[Interval]) -> list[Interval]:
+    """What the model left undecoded at the end of `window`: the true audio after its last word
+    (`found`, true time) when that holds CARRY_MIN_S of speech or more, else nothing. Whisper often
+    stops a pass short of the audio's end (it closed a segment and ended with the next one's
+    opening timestamp: "... might be prudently" with "in his power to do for them." still to
+    come); the rest is packed at the head of the next window, as sequential decoding seeks to the
+    last word and fills its next 30 s from there, rather than given a pass of its own. A window
+    that gave no word is left to the refill (nothing was decoded, so nothing would move on)."""
+    if not found:
+        return []
+    stop = max(w["endTime"] for w in found)
+    rest = window.after(stop)
+    if sum(_overlap(regions, a, b) for a, b in rest) < CARRY_MIN_S:
+        return []
+    if sum(b - a for a, b in rest) >= sum(p.end - p.start for p in window.pieces) - CARRY_MIN_S:
+        return []      # no progress: the refill decodes it on its own
+    return rest
 
 
 def _decode_batched(model: Any, samples: np.ndarray, windows: list[Window], regions: list[Interval],
