@@ -18,7 +18,9 @@ import programme
 from companion.pipeline import audio, corrections, store
 from companion import cli
 from companion.pipeline.sync import Outcome, set_review
-from companion.pipeline.transcribe import Coverage, Settings, decode_spans, drop_loops, transcribe_audio, uncovered
+from companion.pipeline.packing import Piece, Window
+from companion.pipeline.transcribe import (Coverage, Settings, left_over, decode_spans, drop_loops,
+                                           transcribe_audio, uncovered)
 
 VOCABULARY = ("Torrens", "Bailey Code")   # hotwords, as sync passes the show's vocabulary
 NEAR_S = 1.0
@@ -126,6 +128,19 @@ def test_decode_spans_keep_audio_before_each_region_and_fit_a_window() -> None:
     assert all(b - a <= 30.0 for a, b in spans)
     assert all(spans[i][1] <= spans[i + 1][0] for i in range(len(spans) - 1))
     assert all(any(a <= r0 and r1 <= b for a, b in spans) for r0, r1 in regions)
+
+
+def test_what_a_pass_leaves_after_its_last_word_is_carried_to_the_next_window() -> None:
+    """Whisper often ends a pass short of the window's end; the rest joins the next window."""
+    window = Window((Piece(10.0, 24.0, 0.0), Piece(30.0, 40.0, 14.5)))
+    regions = [(10.5, 23.5), (30.2, 39.8)]
+    said = [{"startTime": t, "endTime": t + 0.3, "body": "x"} for t in np.arange(10.5, 33.0, 0.5)]
+    assert left_over(window, said, regions) == [(pytest.approx(32.8), 40.0)]
+    everything = said + [{"startTime": 39.5, "endTime": 39.7, "body": "x"}]
+    assert left_over(window, everything, regions) == []       # under CARRY_MIN_S of speech left
+    assert left_over(window, [], regions) == []                # nothing decoded: left to the refill
+    stalled = [{"startTime": 10.0, "endTime": 10.2, "body": "x"}]
+    assert left_over(window, stalled, regions) == []           # no progress: left to the refill
 
 
 def test_uncovered_finds_speech_without_words() -> None:

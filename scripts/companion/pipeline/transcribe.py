@@ -13,7 +13,10 @@ The pipeline, each choice measured in bench/transcribe.py:
    window edge, and every word is mapped back to its true time through the span that holds it.
    Whisper's encoder costs the same for a 2 s line as for 30 s of speech, so a refrain of four
    short lines costs one encoder pass, not four. Windows are decoded one by one with word
-   timestamps (or batched, `Settings.batched`);
+   timestamps (or batched, `Settings.batched`), each in ONE encoder pass: a window reaches the
+   end of what is decoded, so its last sentence is kept, not encoded again (`whole_window.py`),
+   and speech the model leaves after its last word is packed at the head of the next window
+   (`left_over`), as sequential decoding seeks to its last word;
 5. completeness: every stretch of speech of REFILL_MIN_S or more that holds no word is decoded again,
    on its own with CONTEXT_S of audio either side and faster-whisper's full temperature
    fallback, and the new words are merged in time order
@@ -383,9 +386,10 @@ def _decode_windows(model: Any, samples: np.ndarray, spans: list[Interval], regi
                     on_progress: Callable[[float], None] = lambda _s: None) -> list[dict[str, Any]]:
     """First pass: the spans packed into windows of at most `settings.window_s` (a span never
     straddles a window edge) and decoded; returns the words in true time and appends the decoded
-    segments to `out`. One by one (the default), each window is decoded as faster-whisper
-    decodes a file, so a sentence its first pass leaves unfinished is decoded in a second pass;
-    batched, each window gets one pass and whatever it drops is left to `_refill`.
+    segments to `out`. One by one (the default), each window is packed from what is left and
+    decoded in one encoder pass; speech after the pass's last word is carried into the next
+    window (`left_over`). Batched, each window gets one pass and whatever it drops is left to
+    `_refill`.
     `on_progress(seconds)` is called as decoding passes each window's true end (block time)."""
     if settings.batched:
         return _decode_batched(model, samples, pack(spans, settings.window_s, PACK_GAP_S), regions,
@@ -400,12 +404,12 @@ def _decode_windows(model: Any, samples: np.ndarray, spans: list[Interval], regi
         decoded, found = _loop_guard(*decoded_segments(raw, window), _speech_in(regions, window))
         out.extend(decoded)
         words.extend(found)
-        pending = _left_over(window, found, regions) + pending[taken:]
+        pending = left_over(window, found, regions) + pending[taken:]
         on_progress(pending[0][0] if pending else window.true_span[1])
     return words
 
 
-def _left_over(window: Window, found: list[dict[str, Any]], regions: list[Interval]) -> list[Interval]:
+def left_over(window: Window, found: list[dict[str, Any]], regions: list[Interval]) -> list[Interval]:
     """What the model left undecoded at the end of `window`: the true audio after its last word
     (`found`, true time) when that holds CARRY_MIN_S of speech or more, else nothing. Whisper often
     stops a pass short of the audio's end (it closed a segment and ended with the next one's
