@@ -254,34 +254,37 @@ def completeness(rounds: int, configs: list[str]) -> None:
 
 
 def long_episodes(hours: list[float], configs: list[str]) -> None:
-    """MP3s as podcasts ship them (128 kbit/s stereo 44.1 kHz), looped from the programme."""
+    """MP3s as podcasts ship them (128 kbit/s stereo 44.1 kHz), looped from the completeness
+    programme (real speech clips, music beds). Every (episode, configuration) runs in its own
+    process, all at once, so that a shared machine's load falls on all alike (compare CPU time)."""
     import tempfile
 
     samples, _placed = stitched.completeness_programme()
-    print("| episode | configuration | encoder passes | decode (s) | decode + transcribe (s) | "
-          "CPU s | vs sequential (CPU) | vs sequential (wall) | peak memory (MB) | "
-          "of which model (MB) | coverage | load avg |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
         wav = Path(folder) / "programme.wav"
         subprocess.run([audio.FFMPEG, "-nostdin", "-v", "error", "-f", "s16le", "-ar", "16000",
                         "-ac", "1", "-i", "-", str(wav)], input=samples.tobytes(), check=True)
+        running = []
         for h in hours:
             mp3 = Path(folder) / f"episode-{h}h.mp3"
             subprocess.run([audio.FFMPEG, "-nostdin", "-v", "error", "-stream_loop", "-1", "-i",
                             str(wav), "-t", str(h * 3600), "-ar", "44100", "-ac", "2",
                             "-c:a", "libmp3lame", "-b:a", "128k", str(mp3)], check=True)
-            seq = None
-            for config in configs:
-                row = child("long", config, str(mp3))
-                seq = seq or row
-                cover = f"{row['coverage']['percent']:.1f}%" if row["coverage"] else "-"
-                print(f"| {row['seconds'] / 60:.0f} min | {config} | {row['passes']} | "
-                      f"{row['decode_s']:.1f} | {row['elapsed']:.0f} | {row['cpu']:.0f} | "
-                      f"{seq['cpu'] / row['cpu']:.2f}x | {seq['elapsed'] / row['elapsed']:.2f}x | "
-                      f"{row['peak_mb']:.0f} | {row['model_mb']:.0f} | {cover} | {row['load']:.1f} |",
-                      flush=True)
-            mp3.unlink()
+            running += [(h, config, subprocess.Popen(
+                [sys.executable, __file__, "--child", "long", config, str(mp3)],
+                stdout=subprocess.PIPE, text=True)) for config in configs]
+        rows = {(h, c): json.loads(p.communicate()[0].strip().splitlines()[-1]) for h, c, p in running}
+    print("| episode | configuration | encoder passes | decode (s) | decode + transcribe (s) | "
+          "CPU s | vs sequential (CPU) | vs sequential (wall) | peak memory (MB) | "
+          "of which model (MB) | coverage | load avg |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for (h, config), row in rows.items():
+        seq = rows[(h, "sequential")]
+        cover = f"{row['coverage']['percent']:.1f}%" if row["coverage"] else "-"
+        print(f"| {row['seconds'] / 60:.0f} min | {config} | {row['passes']} | "
+              f"{row['decode_s']:.1f} | {row['elapsed']:.0f} | {row['cpu']:.0f} | "
+              f"{seq['cpu'] / row['cpu']:.2f}x | {seq['elapsed'] / row['elapsed']:.2f}x | "
+              f"{row['peak_mb']:.0f} | {row['model_mb']:.0f} | {cover} | {row['load']:.1f} |")
 
 
 def clips(quick: bool) -> None:
