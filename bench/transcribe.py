@@ -98,7 +98,7 @@ def run_config(config: str, quick: bool) -> list[dict]:
 COMPLETENESS_CONFIGS = {
     "sequential": "faster-whisper default: sequential, beam 5, no VAD, word timings",
     "pipeline": f"pipeline (the default): packed VAD spans, beam {BEAM_SIZE}, gap refill",
-    "pipeline-beam2": "pipeline, beam 2",
+    "pipeline-beam1": "pipeline, beam 1 (greedy)",
     "pipeline-beam5": "pipeline, beam 5",
     "pipeline-batched": f"pipeline, packed windows batched x{BATCH_SIZE} (--batched)",
 }
@@ -131,7 +131,7 @@ def passage_figures(words: list[tuple[float, str]], placed: list) -> tuple[int, 
 
 def settings_for(config: str) -> Settings:
     """The pipeline's Settings for a configuration name of COMPLETENESS_CONFIGS."""
-    beam = {"pipeline-beam5": 5, "pipeline-beam2": 2}.get(config, BEAM_SIZE)
+    beam = {"pipeline-beam5": 5, "pipeline-beam1": 1}.get(config, BEAM_SIZE)
     return Settings(batched=config == "pipeline-batched", cpu_threads=CPU_THREADS,
                     vocabulary=VOCABULARY, beam_size=beam)
 

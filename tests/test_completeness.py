@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,7 @@ from companion.pipeline import audio, corrections, store
 from companion import cli
 from companion.pipeline.sync import Outcome, set_review
 from companion.pipeline.packing import Piece, Window
+from companion.pipeline.whole_window import WholeWindowModel
 from companion.pipeline.transcribe import (Coverage, Settings, left_over, decode_spans, drop_loops,
                                            transcribe_audio, uncovered)
 
@@ -58,15 +60,30 @@ def check_passages(segments: list[dict], placed: list[programme.Placed]) -> list
     return problems
 
 
+@pytest.fixture
+def encoder_passes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """[passes of the model's encoder] while the test runs (each costs the same, 30 s or 2 s)."""
+    passes = [0]
+    encode = WholeWindowModel.encode
+
+    def counted(self, features):  # noqa: ANN001, ANN202
+        passes[0] += 1
+        return encode(self, features)
+    monkeypatch.setattr(WholeWindowModel, "encode", counted)
+    return passes
+
+
 @pytest.mark.model
-def test_music_bed_intro_break_and_outro(tmp_path: Path) -> None:
+def test_music_bed_intro_break_and_outro(tmp_path: Path, encoder_passes: list[int]) -> None:
     """faster-whisper#1179 and the music-bed case: the sentence after a music break was lost, and
-    the VAD starts late after music ("And so" dropped)."""
+    the VAD starts late after music ("And so" dropped). The 24 s of speech in 41 s of audio fill
+    one window: never more encoder passes than sequential decoding's 30 s windows need."""
     samples, placed = programme.stitch([programme.music(10, 1), "jfk", programme.music(8, 2),
                                         "dashwood", programme.music(5, 3)])
     decoded = audio.load_audio(programme.to_mp3(samples, tmp_path / "episode.mp3"))
     result = transcribe_audio(decoded.samples, Settings(vocabulary=VOCABULARY))
     assert check_passages(result.segments, placed) == []
+    assert encoder_passes[0] <= math.ceil(decoded.seconds / 30), f"{encoder_passes[0]} encoder passes"
     speech = [(onset - NEAR_S, end + 0.5) for _n, _r, onset, end in placed]
     for segment in result.segments:
         for word in segment["words"]:

@@ -49,7 +49,7 @@ from companion.timecode import format_clock
 DEFAULT_MODEL = "tiny.en"
 COMPUTE_TYPE = "int8"            # CPU: int8 is fastest at no measurable WER cost for tiny/small
 BATCH_SIZE = 8                   # decode spans decoded together
-BEAM_SIZE = 1                    # greedy, measured on one-pass packed windows (bench/transcribe.py): README
+BEAM_SIZE = 2                    # measured on one-pass packed windows (bench/transcribe.py): README
 SAMPLE_RATE = 16000              # Hz
 BLOCK_S = 600.0                  # s of audio handed to VAD and the model at once (memory bound)
 BLOCK_CUT_SEARCH_S = 20.0        # s before a block's end searched for its quietest 100 ms
