@@ -279,11 +279,12 @@ def long_episodes(hours: list[float], configs: list[str]) -> None:
           "of which model (MB) | coverage | load avg |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for (h, config), row in rows.items():
-        seq = rows[(h, "sequential")]
+        seq = rows.get((h, "sequential"))
         cover = f"{row['coverage']['percent']:.1f}%" if row["coverage"] else "-"
+        ratios = (f"{seq['cpu'] / row['cpu']:.2f}x | {seq['elapsed'] / row['elapsed']:.2f}x"
+                  if seq else "- | -")
         print(f"| {row['seconds'] / 60:.0f} min | {config} | {row['passes']} | "
-              f"{row['decode_s']:.1f} | {row['elapsed']:.0f} | {row['cpu']:.0f} | "
-              f"{seq['cpu'] / row['cpu']:.2f}x | {seq['elapsed'] / row['elapsed']:.2f}x | "
+              f"{row['decode_s']:.1f} | {row['elapsed']:.0f} | {row['cpu']:.0f} | {ratios} | "
               f"{row['peak_mb']:.0f} | {row['model_mb']:.0f} | {cover} | {row['load']:.1f} |")
 
 
@@ -318,6 +319,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="completeness: interleaved rounds")
     parser.add_argument("--configs", default="",
                         help="comma-separated configurations (default: all; sequential always first)")
+    parser.add_argument("--no-sequential", action="store_true",
+                        help="long: the pipeline only (when the machine has no time for both)")
     parser.add_argument("--quick", action="store_true", help="clips: no 10-minute programme")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -334,7 +337,8 @@ def main() -> None:
     if args.programme == "completeness":
         completeness(args.rounds, ["sequential"] + (chosen or list(COMPLETENESS_CONFIGS)[1:]))
     elif args.programme == "long":
-        long_episodes([float(h) for h in args.hours.split(",")], ["sequential"] + (chosen or ["pipeline"]))
+        long_episodes([float(h) for h in args.hours.split(",")],
+                      ([] if args.no_sequential else ["sequential"]) + (chosen or ["pipeline"]))
     else:
         clips(args.quick)
 
