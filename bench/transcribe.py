@@ -262,12 +262,12 @@ def long_episodes(hours: list[float], configs: list[str]) -> None:
     samples, _placed = stitched.completeness_programme()
     with tempfile.TemporaryDirectory() as folder:
         wav = Path(folder) / "programme.wav"
-        subprocess.run([audio.FFMPEG, "-nostdin", "-v", "error", "-f", "s16le", "-ar", "16000",
+        subprocess.run([audio.ffmpeg(), "-nostdin", "-v", "error", "-f", "s16le", "-ar", "16000",
                         "-ac", "1", "-i", "-", str(wav)], input=samples.tobytes(), check=True)
         running = []
         for h in hours:
             mp3 = Path(folder) / f"episode-{h}h.mp3"
-            subprocess.run([audio.FFMPEG, "-nostdin", "-v", "error", "-stream_loop", "-1", "-i",
+            subprocess.run([audio.ffmpeg(), "-nostdin", "-v", "error", "-stream_loop", "-1", "-i",
                             str(wav), "-t", str(h * 3600), "-ar", "44100", "-ac", "2",
                             "-c:a", "libmp3lame", "-b:a", "128k", str(mp3)], check=True)
             running += [(h, config, subprocess.Popen(

@@ -133,16 +133,17 @@ def scale(workdir: Path, sizes: list[int]) -> None:
 
 def matcher_quality(corpora: list[Path]) -> None:
     """Precision and recall of the matcher alone (no build) on each labelled set, as the site
-    lists stretches (6 a module, 2 an episode)."""
+    lists stretches (6 a module, 2 an episode), each set on its own and its dev/test halves."""
     modules, terms = course_topics(HERE.parent)
-    print(f"\nMatcher alone on the labelled sets:\n{'corpus':12} {'set':5} {'suggested':>9} {'right':>6} "
-          f"{'precision':>9} {'truth':>6} {'found':>6} {'recall':>7}")
+    print(f"\nMatcher alone on the labelled sets:\n{'corpus':16} {'set':5} {'suggested':>9} {'right':>6} "
+          f"{'precision':>9} {'truth':>6} {'found':>6} {'recall':>7}  use")
     for corpus in corpora:
         scores, wrong = weave_corpus.score(corpus, modules, terms)
-        for name, s in scores.items():
-            if s.suggested or s.truth:
-                print(f"{corpus.name:12} {name:5} {s.suggested:9d} {s.right:6d} {s.precision:9.2f} "
-                      f"{s.truth:6d} {s.found:6d} {s.recall:7.2f}")
+        halves = [name for name in ("dev", "test") if scores[name].suggested or scores[name].truth]
+        for name in [*halves, "all"] if len(halves) > 1 else ["all"]:
+            s = scores[name]
+            print(f"{corpus.name:16} {name:5} {s.suggested:9d} {s.right:6d} {s.precision:9.2f} "
+                  f"{s.truth:6d} {s.found:6d} {s.recall:7.2f}  {weave_corpus.USE.get(corpus, '')}")
         for module, slug, start, end in wrong:
             print(f"  not in the truth: {module} {slug} {start:.0f}-{end:.0f} s")
 
@@ -152,9 +153,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="25,50,100,200")
     parser.add_argument("--no-build", action="store_true", help="skip the quality builds")
     parser.add_argument("--corpus", action="append", type=Path,
-                        help="labelled corpus to score (repeatable; default: corpus.yml and unseen.yml)")
+                        help="labelled corpus to score (repeatable; default: every set in tests/data/weave)")
     args = parser.parse_args()
-    matcher_quality(args.corpus or [weave_corpus.CORPUS, weave_corpus.UNSEEN, weave_corpus.HELDOUT])
+    matcher_quality(args.corpus or list(weave_corpus.USE))
     with tempfile.TemporaryDirectory(prefix="weave-bench-") as tmp:
         if not args.no_build:
             for n, corpus in enumerate(args.corpus or [weave_corpus.CORPUS, weave_corpus.UNSEEN]):

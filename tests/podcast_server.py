@@ -5,7 +5,13 @@ a host that ignores If-Range."""
 
 from __future__ import annotations
 
+import base64
+import gzip
 import html
+import http.client
+import http.server
+import threading
+import urllib.parse
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +33,11 @@ class Faults:
                                                                 #          status (429 or 503)]
     reupload: dict[str, bytes] = field(default_factory=dict)    # path -> new bytes, put in place
                                                                 # right after a truncated answer
+    types: dict[str, str] = field(default_factory=dict)         # path -> Content-Type served
+    gzip_always: set[str] = field(default_factory=set)          # sent gzip-encoded, asked or not
+    chunked: set[str] = field(default_factory=set)              # sent chunked, no Content-Length
+    basic_auth: str | None = None                               # "user:password": every path
+                                                                # answers 401 without it
 
 
 class FaultyHandler(StaticHandler):
@@ -46,6 +57,14 @@ class FaultyHandler(StaticHandler):
         if path in faults.status:
             self.send_error(faults.status[path])
             return
+        if faults.basic_auth is not None:
+            given = self.headers.get("Authorization", "")
+            if given != "Basic " + base64.b64encode(faults.basic_auth.encode()).decode():
+                self.send_response(401)
+                self.send_header("WWW-Authenticate", 'Basic realm="members"')
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
         if faults.throttle.get(path, [0])[0] > 0:
             faults.throttle[path][0] -= 1
             self.send_response(faults.throttle[path][2] if len(faults.throttle[path]) > 2 else 429)
@@ -70,6 +89,9 @@ class FaultyHandler(StaticHandler):
             faults.truncate[path] -= 1
             self.send_response(200)
             self.send_header("Content-Type", content_type(target))
+            if path in faults.gzip_always:
+                data = gzip.compress(data)
+                self.send_header("Content-Encoding", "gzip")
             self.send_header("Content-Length", str(len(data)))
             self.send_header("Accept-Ranges", "bytes")
             self.send_header("ETag", etag_of(data))
@@ -80,7 +102,25 @@ class FaultyHandler(StaticHandler):
             if path in faults.reupload:           # the publisher replaces the file meanwhile
                 target.write_bytes(faults.reupload.pop(path))
             return
-        self.send_file(data, content_type(target), head)
+        if path in faults.gzip_always or path in faults.chunked:
+            body = gzip.compress(data) if path in faults.gzip_always else data
+            self.send_response(200)
+            self.send_header("Content-Type", faults.types.get(path) or content_type(target))
+            if path in faults.gzip_always:
+                self.send_header("Content-Encoding", "gzip")
+            if path in faults.chunked:
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                for start in range(0, len(body), 65536):
+                    piece = body[start:start + 65536]
+                    self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+                self.wfile.write(b"0\r\n\r\n")
+            else:
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            return
+        self.send_file(data, faults.types.get(path) or content_type(target), head)
 
 
 class PodcastServer(StaticServer):
@@ -89,6 +129,48 @@ class PodcastServer(StaticServer):
         self.headers_seen: list[tuple[str, dict]] = []
         self.faults = Faults()
         super().__init__(root, handler=FaultyHandler)
+
+
+class ForwardProxy(http.server.ThreadingHTTPServer):
+    """An HTTP forward proxy on 127.0.0.1 (what HTTP_PROXY names): takes absolute-form requests
+    (`GET http://podcast.test/feed.xml`, RFC 9112 section 3.2.2) for any host and relays them,
+    headers and all, to `upstream` (a PodcastServer), noting every URL asked for."""
+
+    def __init__(self, upstream: str):
+        self.upstream = urllib.parse.urlsplit(upstream)
+        self.asked: list[str] = []
+        super().__init__(("127.0.0.1", 0), _ProxyHandler)
+        self.url = f"http://127.0.0.1:{self.server_address[1]}"
+
+    def start(self) -> "ForwardProxy":
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+        return self
+
+
+class _ProxyHandler(http.server.BaseHTTPRequestHandler):
+    server: ForwardProxy
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        self.server.asked.append(self.path)
+        target = urllib.parse.urlsplit(self.path)
+        connection = http.client.HTTPConnection(self.server.upstream.hostname,
+                                                self.server.upstream.port, timeout=10)
+        headers = {k: v for k, v in self.headers.items()
+                   if k.lower() not in ("host", "proxy-connection", "connection")}
+        connection.request("GET", target.path + (f"?{target.query}" if target.query else ""),
+                           headers=headers)
+        reply = connection.getresponse()
+        body = reply.read()
+        self.send_response(reply.status)
+        for name, value in reply.getheaders():
+            if name.lower() not in ("transfer-encoding", "connection", "content-length"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
 
 
 def rss(items: list[dict], title: str = "Test Podcast", new_feed_url: str | None = None) -> str:

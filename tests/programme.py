@@ -99,7 +99,7 @@ def completeness_programme() -> tuple[np.ndarray, list[Placed]]:
 
 def to_mp3(samples: np.ndarray, path: Path, bitrate: str = "128k", stereo: bool = True) -> Path:
     """Encode as podcasts ship: 44.1 kHz MP3 (stereo by default) through the project's ffmpeg."""
-    command = [audio.FFMPEG, "-nostdin", "-v", "error", "-y", "-f", "s16le", "-ar", str(RATE),
+    command = [audio.ffmpeg(), "-nostdin", "-v", "error", "-y", "-f", "s16le", "-ar", str(RATE),
                "-ac", "1", "-i", "-", "-ar", "44100", "-ac", "2" if stereo else "1",
                "-c:a", "libmp3lame", "-b:a", bitrate, str(path)]
     subprocess.run(command, input=samples.tobytes(), check=True)

@@ -18,6 +18,7 @@ AUDIO = Path(__file__).parent / "data" / "audio"
 @pytest.mark.parametrize("name,seconds", [
     ("jfk.wav", 11.0), ("sonnet001.mp3", 53.27), ("apollo11.mp3", 89.2),
     ("sense_and_sensibility_01_austen_64kb-0880.wav", 2.99)])
+@pytest.mark.subprocess
 def test_real_clips_decode_to_16k_mono(name: str, seconds: float) -> None:
     decoded = audio.load_audio(AUDIO / name)
     assert decoded.samples.dtype.name == "int16" and decoded.samples.ndim == 1
@@ -25,6 +26,7 @@ def test_real_clips_decode_to_16k_mono(name: str, seconds: float) -> None:
     assert 0 < abs(audio.to_float(decoded.samples)).max() <= 1.0
 
 
+@pytest.mark.subprocess
 def test_damaged_mp3_is_refused(tmp_path: Path) -> None:
     """BASELINE.md: 3 KB of a real MP3 and random bytes decode without error into 'Hello?'."""
     damaged = tmp_path / "damaged.mp3"
@@ -33,6 +35,7 @@ def test_damaged_mp3_is_refused(tmp_path: Path) -> None:
         audio.load_audio(damaged)
 
 
+@pytest.mark.subprocess
 def test_truncated_file_is_refused_against_its_own_header(tmp_path: Path) -> None:
     """The stream's header (here the MP3's Xing frame count) says 53 s; 150 kB holds about 19."""
     short = tmp_path / "short.mp3"
@@ -41,6 +44,7 @@ def test_truncated_file_is_refused_against_its_own_header(tmp_path: Path) -> Non
         audio.load_audio(short)
 
 
+@pytest.mark.subprocess
 def test_not_audio_is_refused(tmp_path: Path) -> None:
     page = tmp_path / "page.mp3"
     page.write_text("<html><body>Sorry, this episode has moved</body></html>")
@@ -48,6 +52,7 @@ def test_not_audio_is_refused(tmp_path: Path) -> None:
         audio.load_audio(page)
 
 
+@pytest.mark.subprocess
 def test_flac_and_extension_do_not_matter(tmp_path: Path) -> None:
     renamed = tmp_path / "episode.bin"
     shutil.copy(AUDIO / "jfk.wav", renamed)
@@ -57,7 +62,7 @@ def test_flac_and_extension_do_not_matter(tmp_path: Path) -> None:
 # ---- formats podcasts really ship, made from a real clip with the project's own ffmpeg ----------
 
 def ffmpeg(*args: str) -> None:
-    subprocess.run([audio.FFMPEG, "-nostdin", "-v", "error", "-y", *args], check=True)
+    subprocess.run([audio.ffmpeg(), "-nostdin", "-v", "error", "-y", *args], check=True)
 
 
 def envelope(samples: np.ndarray) -> np.ndarray:
@@ -102,6 +107,7 @@ def cover_jpeg(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ("stereo-128k.mp3", ["-ac", "2", "-ar", "44100", "-c:a", "libmp3lame", "-b:a", "128k"], "mp3"),
     ("no-extension", ["-c:a", "flac", "-f", "flac"], "flac"),
 ])
+@pytest.mark.subprocess
 def test_podcast_formats_decode_to_the_same_speech(tmp_path: Path, jfk: np.ndarray, name: str,
                                                    encode: list[str], codec: str) -> None:
     """ffmpeg probes the container and codec; nothing is guessed from the first bytes
@@ -114,6 +120,7 @@ def test_podcast_formats_decode_to_the_same_speech(tmp_path: Path, jfk: np.ndarr
     assert same_speech(decoded.samples, jfk) > 0.95
 
 
+@pytest.mark.subprocess
 def test_mp3_with_3_mb_of_cover_art_is_not_damaged(tmp_path: Path, jfk: np.ndarray,
                                                    cover_jpeg: Path) -> None:
     """Damage is judged from the audio stream, never from the file size (MPD#2328)."""
@@ -127,6 +134,7 @@ def test_mp3_with_3_mb_of_cover_art_is_not_damaged(tmp_path: Path, jfk: np.ndarr
     assert same_speech(decoded.samples, jfk) > 0.95
 
 
+@pytest.mark.subprocess
 def test_wrong_itunes_duration_is_a_warning_not_a_failure(tmp_path: Path) -> None:
     decoded = audio.load_audio(AUDIO / "jfk.wav", declared_s=95.0)
     assert decoded.seconds == pytest.approx(11.0, abs=0.05)
@@ -138,6 +146,7 @@ def test_wrong_itunes_duration_is_a_warning_not_a_failure(tmp_path: Path) -> Non
     ("stereo|c0=0*c0|c1=c0", "right"),          # dead left channel
     ("stereo|c0=c0|c1=c0", "mixed"),            # ordinary stereo
 ])
+@pytest.mark.subprocess
 def test_channels_that_cancel_or_are_dead_are_detected(tmp_path: Path, jfk: np.ndarray,
                                                        pan: str, expected: str) -> None:
     path = tmp_path / "stereo.mp3"
@@ -156,6 +165,7 @@ def test_missing_file_is_a_plain_error(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("delay", ["2S", "3S"])   # 0.12 and 0.19 ms at 16 kHz
+@pytest.mark.subprocess
 def test_inverted_channel_a_few_samples_late_is_not_thinned(tmp_path: Path, jfk: np.ndarray,
                                                             delay: str) -> None:
     """One channel inverted and a fraction of a millisecond late (two mics, a misaligned edit)
@@ -170,6 +180,7 @@ def test_inverted_channel_a_few_samples_late_is_not_thinned(tmp_path: Path, jfk:
     assert level > 0.8 * np.sqrt(np.square(audio.to_float(jfk)).mean())
 
 
+@pytest.mark.subprocess
 def test_one_channel_speech_other_channel_music_is_mixed(tmp_path: Path, jfk: np.ndarray) -> None:
     """Uncorrelated channels neither cancel nor are dead: both are kept."""
     path = tmp_path / "speech-music.wav"
@@ -179,6 +190,7 @@ def test_one_channel_speech_other_channel_music_is_mixed(tmp_path: Path, jfk: np
 
 
 @pytest.mark.parametrize("name", ["ep3:relapse.mp3", "-ep 3 é.mp3"])
+@pytest.mark.subprocess
 def test_relative_paths_with_colons_and_dashes_decode(tmp_path: Path, name: str,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """'ep3:relapse.mp3' is a file, not the URL scheme 'ep3' (ffmpeg: 'Protocol not found')."""
@@ -192,6 +204,7 @@ def test_relative_paths_with_colons_and_dashes_decode(tmp_path: Path, name: str,
     (b"<!DOCTYPE html>\n<html><head><title>Not found</title></head><body>Gone</body></html>",
      "a web page"),
 ])
+@pytest.mark.subprocess
 def test_empty_file_and_web_page_say_what_they_are(tmp_path: Path, content: bytes,
                                                    reason: str) -> None:
     """A host that answers 200 with an HTML page, or an interrupted write, is named plainly."""
@@ -224,6 +237,7 @@ def _ape_tag(value: bytes) -> bytes:
 
 
 @pytest.mark.parametrize("tail", ["id3v24-footer", "ape+id3v24+id3v1"])
+@pytest.mark.subprocess
 def test_tags_at_the_end_of_an_mp3_are_not_damage(tmp_path: Path, jfk: np.ndarray,
                                                   tail: str) -> None:
     """Tags appended after the audio (an ID3v2.4 tag with a footer, APE, ID3v1) holding a
@@ -239,3 +253,28 @@ def test_tags_at_the_end_of_an_mp3_are_not_damage(tmp_path: Path, jfk: np.ndarra
     decoded = audio.load_audio(tagged, declared_s=11.0)
     assert decoded.seconds == pytest.approx(11.0, abs=0.15) and not decoded.warnings
     assert same_speech(decoded.samples, jfk) > 0.95
+
+
+def _lyrics3v2(text: bytes) -> bytes:
+    """A Lyrics3v2 block: "LYRICSBEGIN", fields, the 6-digit size of what came before, "LYRICS200"."""
+    block = b"LYRICSBEGIN" + b"LYR" + b"%05d" % len(text) + text
+    return block + b"%06d" % len(block) + b"LYRICS200"
+
+
+@pytest.mark.parametrize("tail", [
+    "none", "id3v1", "id3v24-footer", "ape", "lyrics3v2", "ape+id3v24-footer+id3v1", "lyrics3v2+id3v1"])
+def test_audio_end_peels_each_kind_of_tag_appended_after_the_audio(tmp_path: Path, tail: str) -> None:
+    """Fast twin of the test above: where the audio ends, read from the bytes alone."""
+    frames = b"\xff\xfb\x90\x64" + bytes(5000)          # stands in for MPEG frames: only the end matters
+    parts = {"id3v1": b"TAG" + bytes(125), "id3v24-footer": _id3v24_footer_tag(b"\x89PNG" + bytes(900)),
+             "ape": _ape_tag(bytes(700)), "lyrics3v2": _lyrics3v2(b"la la la")}
+    appended = b"".join(parts[name] for name in tail.split("+")) if tail != "none" else b""
+    path = tmp_path / "episode.mp3"
+    path.write_bytes(frames + appended)
+    assert audio.audio_end(path) == len(frames)
+
+
+def test_audio_end_keeps_the_whole_file_when_a_tag_claims_more_than_there_is(tmp_path: Path) -> None:
+    path = tmp_path / "odd.mp3"
+    path.write_bytes(b"\xff\xfb" + bytes(100) + b"3DI\x04\x00\x10" + _syncsafe(50_000))
+    assert audio.audio_end(path) == path.stat().st_size

@@ -166,6 +166,26 @@ def test_duplicates_merge_in_references(browser, site_server: str) -> None:
     page.close()
 
 
+def test_total_time_counts_each_work_once_and_overlaps_once(browser, site_server: str) -> None:
+    """A module listed twice is read once; overlapping stretches of one episode are heard once; a
+    stretch past the episode's end (40:00) counts to the end; the total is rounded once, so many
+    short stretches are not a minute each."""
+    page = browser.new_page()
+    page.goto(f"{site_server}course/bundle/?items=m1")
+    page.wait_for_selector("[data-bundle-total]")
+    alone = page.inner_text("[data-bundle-total]")
+    page.goto(f"{site_server}course/bundle/?items=m1,m1,e1@1:00-2:00,e1@1:30-3:00,e1@0:00-1:00,e1@39:00-50:00")
+    page.wait_for_selector("[data-bundle-total]")
+    total = page.inner_text("[data-bundle-total]")
+    reading = re.search(r"reading about [\d–]+ min", alone).group(0)
+    assert reading in total and "listening about 4 min" in total, (alone, total)
+    short = ",".join(f"e1@0:{s:02d}-0:{s + 1:02d}" for s in range(0, 40, 2))      # 20 one-second stretches
+    page.goto(f"{site_server}course/bundle/?items={short}")
+    page.wait_for_selector("[data-bundle-total]")
+    assert "listening about 1 min" in page.inner_text("[data-bundle-total]")
+    page.close()
+
+
 def read_clipboard(page) -> dict[str, str]:
     """MIME type -> text of what the page put on the clipboard (rich and plain)."""
     return page.evaluate("""async () => {

@@ -154,12 +154,14 @@ def plain(html_text: str) -> str:
 
 # --- with site_url: the cartridge as published ---------------------------------------------
 
+@pytest.mark.subprocess
 def test_manifest_follows_the_cc11_profile(course_site_absolute) -> None:  # noqa: F811
     archive, manifest, _ = open_cartridge(course_site_absolute)
     check_manifest_profile(archive, manifest)
     check_moodle_detects_cc11(archive)
 
 
+@pytest.mark.subprocess
 def test_every_module_and_week_is_an_absolute_weblink(course_site_absolute) -> None:  # noqa: F811
     archive, manifest, catalogue = open_cartridge(course_site_absolute)
     links = weblinks(archive, manifest)
@@ -174,6 +176,7 @@ def test_every_module_and_week_is_an_absolute_weblink(course_site_absolute) -> N
     assert all(url.startswith(SITE_URL) for _, url in links.values())
 
 
+@pytest.mark.subprocess
 def test_each_module_self_check_is_a_qti_question_bank(course_site_absolute) -> None:  # noqa: F811
     archive, manifest, catalogue = open_cartridge(course_site_absolute)
     banks = resources_by_type(archive, manifest, qti.ASSESSMENT_TYPE)
@@ -196,6 +199,7 @@ def test_each_module_self_check_is_a_qti_question_bank(course_site_absolute) -> 
     assert modules_with_checks == len(module_files()), "every module has a self-check today"
 
 
+@pytest.mark.subprocess
 def test_self_check_markdown_is_read_exactly() -> None:
     page = """# T
 
@@ -251,6 +255,7 @@ def test_a_relative_link_is_refused() -> None:
         cartridge.build("T", "D", folders)
 
 
+@pytest.mark.subprocess
 def test_the_published_site_offers_the_cartridge(course_site_absolute) -> None:  # noqa: F811
     site = course_site_absolute.site
     syllabus = (site / "course" / "syllabus" / "index.html").read_text(encoding="utf-8")
@@ -260,6 +265,7 @@ def test_the_published_site_offers_the_cartridge(course_site_absolute) -> None: 
 
 # --- without site_url: a clear warning, no cartridge offered --------------------------------
 
+@pytest.mark.subprocess
 def test_without_site_url_the_build_warns_and_offers_no_cartridge(course_site) -> None:  # noqa: F811
     warnings = [line for line in course_site.log.splitlines() if "site_url is not set" in line]
     assert len(warnings) == 1 and warnings[0].startswith("WARNING")
@@ -274,6 +280,7 @@ def test_without_site_url_the_build_warns_and_offers_no_cartridge(course_site) -
     assert "built without its web address" in module, "the cite box says why its files are relative"
 
 
+@pytest.mark.subprocess
 def test_doctor_reports_and_deploy_refuses_without_site_url(tmp_path) -> None:
     (tmp_path / "mkdocs.yml").write_text('site_name: x\nsite_url: ""\n')
     project = open_project(tmp_path)
@@ -293,6 +300,7 @@ def test_doctor_reports_and_deploy_refuses_without_site_url(tmp_path) -> None:
     assert doctor.check_site_url("course.example.org").status == doctor.FAIL
 
 
+@pytest.mark.network
 def test_companion_build_passes_the_site_url_warning_on(tmp_path, capsys) -> None:
     from companion.project import open_project as project_at
     from companion.site.build import build_site
@@ -350,6 +358,7 @@ def test_a_self_check_question_is_never_dropped_quietly(section, problem) -> Non
         selfcheck.questions(f"## Self-check\n\n{section}")
 
 
+@pytest.mark.subprocess
 def test_site_url_from_the_environment_and_the_publish_build(tmp_path, monkeypatch) -> None:
     """`site_url: !ENV [SITE_URL, ""]` (how CI sets it) is read as MkDocs reads it, and the
     workflow's build step refuses to build a site for Pages while site_url is unset."""
@@ -439,6 +448,7 @@ def canvas_modules(archive, manifest) -> list[tuple[str, list[tuple[str, str, st
     return modules
 
 
+@pytest.mark.subprocess
 def test_canvas_imports_a_module_per_folder_with_url_and_quiz_items(course_site_absolute) -> None:  # noqa: F811
     archive, manifest, catalogue = open_cartridge(course_site_absolute)
     modules = dict(canvas_modules(archive, manifest))

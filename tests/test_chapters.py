@@ -156,3 +156,30 @@ def test_hand_edits_as_editors_save_them(tmp_path: Path, saved: bytes, says: str
     with pytest.raises(chapters.ChaptersError, match="chapters not applied: chapters.json") as caught:
         chapters.read_manual(path, "chapters.json")
     assert says in str(caught.value), caught.value
+
+
+def test_feed_chapters_edited_by_hand_become_the_maintainers_with_a_last_good_copy(
+        project, host, capsys) -> None:
+    """Chapters fetched from the feed, then edited: broken at once, the site keeps the feed's
+    version; fixed, the edit is theirs and a new link in the feed no longer replaces it."""
+    url = host.add("chapters.json", (DATA / "chapters-example.json").read_bytes())
+    feed = publish(host, url)
+    assert cli.main(["sync", "--feed", feed]) == 0
+    folder, _ = episode(project)
+    fetched = (folder / "chapters.json").read_text()
+    (folder / "chapters.json").write_text(fetched.replace('"chapters"', '"chapters",', 1))
+    assert cli.main(["sync", "--feed", feed]) == 1                # said, with line and column
+    assert "chapters not applied" in capsys.readouterr().err
+    published = chapters.published(folder)
+    assert published == folder / chapters.LAST_GOOD_FILE and published.read_text() == fetched
+    mine = json.loads(fetched)
+    mine["chapters"][0]["title"] = "Retitled by the host"
+    (folder / "chapters.json").write_text(json.dumps(mine))
+    assert cli.main(["sync", "--feed", feed]) == 0
+    assert episode(project)[1]["chapters_source"] == "manual"
+    other = host.add("chapters-v2.json", (DATA / "chapters-example.json").read_bytes())
+    assert cli.main(["sync", "--feed", publish(host, other)]) == 0
+    assert host.requests["/chapters-v2.json"] == 0
+    assert json.loads((folder / "chapters.json").read_text())["chapters"][0]["title"] == \
+        "Retitled by the host"
+    assert "Retitled" in (folder / chapters.LAST_GOOD_FILE).read_text()

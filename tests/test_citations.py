@@ -232,6 +232,7 @@ def library() -> dict:
     return bibliography.load(BIBLIOGRAPHY)
 
 
+@pytest.mark.subprocess
 def test_bibliography_ris_parses_back(course_site, library) -> None:  # noqa: F811
     records = rispy.loads((course_site.site / "cite" / "bibliography.ris").read_text(encoding="utf-8"))
     assert len(records) == len(library)
@@ -245,6 +246,7 @@ def test_bibliography_ris_parses_back(course_site, library) -> None:  # noqa: F8
             assert record["authors"][0].startswith(entry["author"][0]["family"]), key
 
 
+@pytest.mark.subprocess
 def test_bibliography_bibtex_parses_back(course_site, library) -> None:  # noqa: F811
     text = (course_site.site / "cite" / "bibliography.bib").read_text(encoding="utf-8")
     database = bibtexparser.loads(text)
@@ -255,6 +257,7 @@ def test_bibliography_bibtex_parses_back(course_site, library) -> None:  # noqa:
         assert entry.get("title") and (entry.get("author") or entry.get("editor")), entry["ID"]
 
 
+@pytest.mark.subprocess
 def test_bibliography_csl_json_parses_back(course_site, library) -> None:  # noqa: F811
     items = json.loads((course_site.site / "cite" / "bibliography.json").read_text(encoding="utf-8"))
     assert {i["id"] for i in items} == set(library)
@@ -265,6 +268,7 @@ def test_bibliography_csl_json_parses_back(course_site, library) -> None:  # noq
             assert isinstance(item["issued"]["date-parts"][0][0], int)
 
 
+@pytest.mark.subprocess
 def test_module_and_episode_exports(course_site) -> None:  # noqa: F811
     cite = course_site.site / "cite"
     catalogue = json.loads((cite / "catalogue.json").read_text(encoding="utf-8"))
@@ -306,6 +310,7 @@ def meta_tags(page: Path) -> tuple[dict[str, list[str]], list[dict]]:
     return tags, ld
 
 
+@pytest.mark.subprocess
 def test_module_pages_carry_head_metadata_and_cite_box(course_site_absolute) -> None:  # noqa: F811
     catalogue = json.loads((course_site_absolute.site / "cite" / "catalogue.json").read_text())
     for module in catalogue["modules"]:
@@ -324,6 +329,7 @@ def test_module_pages_carry_head_metadata_and_cite_box(course_site_absolute) -> 
         assert tree.xpath("//*[contains(@class,'ffg-module-objectives')]//li")
 
 
+@pytest.mark.subprocess
 def test_episode_pages_carry_head_metadata(course_site) -> None:  # noqa: F811
     for number, (slug, title, date, _) in FIXTURE_EPISODES.items():
         tags, ld = meta_tags(course_site.site / "episodes" / slug / "index.html")
@@ -333,6 +339,7 @@ def test_episode_pages_carry_head_metadata(course_site) -> None:  # noqa: F811
         assert ld[0]["@type"] == "PodcastEpisode" and ld[0]["episodeNumber"] == number
 
 
+@pytest.mark.subprocess
 def test_print_page_holds_every_module(course_site) -> None:  # noqa: F811
     catalogue = json.loads((course_site.site / "cite" / "catalogue.json").read_text())
     tree = lxml_html.parse(str(course_site.site / "course" / "print" / "index.html"))
@@ -344,6 +351,7 @@ def test_print_page_holds_every_module(course_site) -> None:  # noqa: F811
         assert section.xpath(".//*[contains(@class,'ffg-references')]/p")
 
 
+@pytest.mark.subprocess
 def test_syllabus_links_every_week_to_the_bundle_page(course_site) -> None:  # noqa: F811
     catalogue = json.loads((course_site.site / "cite" / "catalogue.json").read_text())
     tree = lxml_html.parse(str(course_site.site / "course" / "syllabus" / "index.html"))
@@ -355,6 +363,7 @@ def test_syllabus_links_every_week_to_the_bundle_page(course_site) -> None:  # n
 
 # --- what the build refuses -----------------------------------------------------------------
 
+@pytest.mark.subprocess
 def test_strict_build_fails_on_an_unresolved_or_uncited_reference(tmp_path) -> None:
     project = prepare_project(tmp_path)
     module = sorted((project / "docs" / "course").glob("01-*.md"))[0]
@@ -377,6 +386,7 @@ def test_missing_front_matter_is_a_plugin_error() -> None:
                                                "references": ["k"]})
 
 
+@pytest.mark.subprocess
 def test_cite_macro_forms(course_site) -> None:  # noqa: F811
     catalogue = json.loads((course_site.site / "cite" / "catalogue.json").read_text())
     episode = catalogue["episodes"][0]
@@ -412,6 +422,7 @@ def test_authors_the_evidence_bank_does_not_name_are_never_guessed() -> None:
     assert text(middle).startswith("Heinz, M. V., Banta, H. A., . . . Jacobson, N. C. (2021).")
 
 
+@pytest.mark.subprocess
 def test_catalogue_skips_text_only_items_and_keeps_episodes_sharing_a_number(tmp_path) -> None:
     from companion.pipeline import store
     from course_support import prepare_project

@@ -126,7 +126,7 @@ def test_out_of_phase_stereo_is_transcribed(tmp_path: Path) -> None:
     path = tmp_path / "phase.mp3"
     audio_in = programme.AUDIO / "jfk.wav"
     import subprocess
-    subprocess.run([audio.FFMPEG, "-nostdin", "-v", "error", "-i", str(audio_in), "-af",
+    subprocess.run([audio.ffmpeg(), "-nostdin", "-v", "error", "-i", str(audio_in), "-af",
                     "pan=stereo|c0=c0|c1=-1*c0", "-c:a", "libmp3lame", "-b:a", "128k", str(path)],
                    check=True)
     decoded = audio.load_audio(path)

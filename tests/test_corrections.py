@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from companion.pipeline import corrections
+from companion import cli
+from companion.pipeline import corrections, language, store
+from companion.pipeline.transcribe import Coverage
+from podcast_server import rss
 
 SEGMENTS = [
     {"startTime": 0.0, "endTime": 4.0, "body": "Welcome to the show from Taurens.",
@@ -148,9 +151,9 @@ def test_every_fault_is_listed_in_file_order() -> None:
     ("replace:\n" + "  - {find: a, with: b}\n" * 40_000, "YAML nodes"),
 ])
 def test_hostile_files_are_refused_quickly(text: str, says: str) -> None:
-    started = time.monotonic()
+    started = time.process_time()          # CPU time: a busy machine does not fail it
     assert says in refused(text)
-    assert time.monotonic() - started < 10
+    assert time.process_time() - started < 10
 
 
 def test_huge_and_non_utf8_files_are_refused(tmp_path: Path) -> None:
@@ -194,3 +197,34 @@ def test_the_guide_shows_the_files_and_messages_the_code_has() -> None:
                     "is empty", "makes the transcript more than", "as the start of a comment",
                     "curly quotes", "must be after"):
         assert wording in guide, wording
+
+
+def test_the_maintainer_clears_a_language_review_once_checked(project, host) -> None:
+    """An episode the model was unsure of the language of stays needs-review until the maintainer
+    says they checked it (`language_checked: true`); a coverage reason is not cleared by it.
+    The episode's judgement is written as a Whisper run leaves it, so no model runs here."""
+    vtt = host.add("ep.vtt", (Path(__file__).parent / "data" / "transcripts" / "example.vtt").read_bytes())
+    feed = host.add("feed.xml", rss([{"title": "Folge 1", "guid": "de-1", "audio": f"{host.url}/x.mp3",
+                                      "date": "Mon, 07 Dec 2026 10:00:00 +0100",
+                                      "transcripts": [{"url": vtt, "type": "text/vtt"}]}]).encode())
+    assert cli.main(["sync", "--feed", feed]) == 0
+    record = store.load_episodes(project / "episodes")[0]
+    folder = project / "episodes" / record["slug"]
+    unsure = language.Speech(seconds=30.0, mean_logprob=-1.2, low_share=0.7, compression_ratio=1.5,
+                             no_speech_prob=0.1, word_prob=0.4).to_json()
+    record.update(model="tiny.en", speech=unsure, status="needs-review",
+                  coverage=Coverage(speech_s=30.0, covered_s=30.0, audio_s=31.0).to_json())
+    store.write_json_atomic(folder / "episode.json", record)
+    assert cli.main(["sync", "--feed", feed]) == 0
+    record = store.load_episodes(project / "episodes")[0]
+    assert record["status"] == "needs-review" and "may not be English" in record["review"][0]
+    (folder / "corrections.yml").write_text("language_checked: true\n")
+    assert cli.main(["sync", "--feed", feed]) == 0
+    record = store.load_episodes(project / "episodes")[0]
+    assert record["status"] == "transcribed" and record["review"] == []
+    record.update(coverage=Coverage(speech_s=30.0, covered_s=10.0, audio_s=31.0).to_json())
+    store.write_json_atomic(folder / "episode.json", record)
+    assert cli.main(["sync", "--feed", feed]) == 0
+    record = store.load_episodes(project / "episodes")[0]
+    assert record["status"] == "needs-review" and "33% of the speech" in record["review"][0]
+    assert not any("English" in reason for reason in record["review"])

@@ -76,6 +76,7 @@ def test_every_syllabus_stretch_is_inside_a_published_episode() -> None:
                 assert item.end <= float(episode["duration"]), f"{week.title}: {item.token()}"
 
 
+@pytest.mark.subprocess
 def test_built_listen_boxes_are_the_neutral_placeholder_until_published(course_site) -> None:  # noqa: F811
     for path in MODULES:
         page = course_site.site / "course" / path.stem / "index.html"
@@ -99,6 +100,7 @@ def header_times(html: str) -> tuple[str, str]:
     return spans[0], spans[1]
 
 
+@pytest.mark.subprocess
 def test_times_agree_on_module_pages_lecturers_table_course_index_and_home(course_site) -> None:  # noqa: F811
     site = course_site.site
     table = lxml.html.parse(str(site / "course" / "lecturers" / "index.html"))
@@ -127,6 +129,7 @@ def test_times_agree_on_module_pages_lecturers_table_course_index_and_home(cours
         assert not re.search(r"\b(20–30|25 to 50) minutes\b", text), page
 
 
+@pytest.mark.subprocess
 def test_reading_time_follows_the_text() -> None:
     """Fast and slow readers (300 and 175 words a minute) bound the range."""
     assert course_time.reading_minutes(3000) == [10, 17]
@@ -197,12 +200,14 @@ def test_get_help_lines_match_the_bank() -> None:
     assert lifeline["text"] == "0477 13 11 14"
 
 
+@pytest.mark.subprocess
 def test_get_help_page_shows_the_bank_lines(course_site) -> None:  # noqa: F811
     text = (course_site.site / "get-help" / "index.html").read_text(encoding="utf-8")
     for name, number in bank_lines().items():
         assert name in text and f'href="tel:{number.replace(" ", "")}"' in text, name
 
 
+@pytest.mark.subprocess
 def test_syllabus_naming_an_unpublished_episode_or_a_stretch_past_its_end_fails_the_build(tmp_path: Path) -> None:
     from site_support import build, copy_project, write_episode
 
@@ -221,6 +226,7 @@ def test_syllabus_naming_an_unpublished_episode_or_a_stretch_past_its_end_fails_
     assert "names episode 9, which is not in episodes/" in log
 
 
+@pytest.mark.subprocess
 def test_a_student_can_name_the_privacy_principles_and_ethics_standard(course_site) -> None:  # noqa: F811
     """Issue 10's 'done when': the built Module 7 answers, in a self-check, which Australian Privacy
     Principles and which PACFA standard apply to a counsellor's and a client's AI use."""
@@ -233,6 +239,7 @@ def test_a_student_can_name_the_privacy_principles_and_ethics_standard(course_si
         assert needed in answers, f"Module 7 self-check answers do not name {needed!r}"
 
 
+@pytest.mark.subprocess
 def test_news_only_sources_are_named_in_prose_and_read_pages_are_findable(course_site) -> None:  # noqa: F811
     """The 2026-12-06 audit: a news item the bank holds without a title (the CFA complaint via 404
     Media) is named in the prose with no pseudo-reference; a page that was read (the undated APS
@@ -297,6 +304,7 @@ def test_disclosure_check_catches_the_audits_examples() -> None:
 ESSAY_URL = "https://www.iamtonybailey.com/read/empty-promise-ai-therapy"
 
 
+@pytest.mark.subprocess
 def test_the_hosts_essay_is_cited_where_the_argument_is_attributed_and_exported(course_site) -> None:  # noqa: F811
     """Every module that sets out the host's argument as his cites his essay (Bailey, n.d.), lists
     it with its address (APA 7 untitled work: a bracketed description), and the module's RIS and

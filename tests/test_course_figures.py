@@ -45,6 +45,7 @@ def test_effect_sizes_are_the_banks_numbers() -> None:
     assert rows["Brief psychoeducation"][3] == "0.01 to 0.40"
 
 
+@pytest.mark.subprocess
 def test_built_figures_are_named_described_and_tabled(course_site) -> None:  # noqa: F811
     for name, stem in PAGES.items():
         tree = lxml.html.parse(str(course_site.site / "course" / stem / "index.html"))
@@ -57,6 +58,7 @@ def test_built_figures_are_named_described_and_tabled(course_site) -> None:  # n
         assert figure.xpath(".//details//*[@role='region'][@tabindex='0']"), f"{name}: table region not focusable"
 
 
+@pytest.mark.subprocess
 def test_unknown_figure_is_an_error() -> None:
     with pytest.raises(KeyError):
         figures.FIGURES["no-such-figure"]

@@ -16,6 +16,7 @@ from companion.project import open_project, site_url_problem
 REPO = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.network
 def test_the_demo_project_names_its_feed_and_its_own_address(tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     source = tmp_path / "clone"

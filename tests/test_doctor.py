@@ -42,6 +42,7 @@ def rows(checks: list[doctor.Check]) -> dict[str, doctor.Check]:
     return {check.name: check for check in checks}
 
 
+@pytest.mark.subprocess
 def test_a_model_folder_without_a_model_fails_and_says_so(project, tmp_path, capsys) -> None:
     empty = tmp_path / "no-model"
     empty.mkdir()
@@ -59,6 +60,7 @@ def test_an_unknown_model_name_and_an_uncached_one_offline(project, monkeypatch)
     assert check.status == doctor.FAIL and "HF_HUB_OFFLINE" in check.detail
 
 
+@pytest.mark.network
 def test_an_unreachable_feed_fails_and_names_the_setting(project, capsys, no_backoff) -> None:
     url = f"http://127.0.0.1:{closed_port()}/feed.xml"
     set_feed(project, url)
@@ -83,6 +85,7 @@ def test_a_healthy_machine_passes(project, host, capsys) -> None:
     assert "FAIL" not in capsys.readouterr().out
 
 
+@pytest.mark.network
 def test_a_private_feed_token_is_hidden_in_every_spelling(project, monkeypatch, no_backoff) -> None:
     # The error names the URL as requested (percent-encoded), not as the secret was written.
     secret = f"http://127.0.0.1:{closed_port()}/feeds/my show.rss?auth=T0k|en-5a8f2c"

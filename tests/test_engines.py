@@ -61,6 +61,7 @@ def test_mkdocs_and_properdocs_are_installed() -> None:
     assert {"mkdocs", "properdocs"} <= set(INSTALLED)
 
 
+@pytest.mark.subprocess
 def test_same_pages_and_downloads_under_every_engine(built: dict[str, Path]) -> None:
     reference = site_files(built["plugins"])
     assert "episodes/004-hostile/index.html" in reference and "cite/catalogue.json" in reference
@@ -70,6 +71,7 @@ def test_same_pages_and_downloads_under_every_engine(built: dict[str, Path]) -> 
         assert downloads(files) == downloads(reference), (name, downloads(files) ^ downloads(reference))
 
 
+@pytest.mark.subprocess
 def test_downloads_have_the_same_bytes(built: dict[str, Path]) -> None:
     reference = built["plugins"]
     for name in INSTALLED:
@@ -77,6 +79,7 @@ def test_downloads_have_the_same_bytes(built: dict[str, Path]) -> None:
             assert (built[name] / rel).read_bytes() == (reference / rel).read_bytes(), (name, rel)
 
 
+@pytest.mark.subprocess
 def test_crisis_lines_on_every_page(built: dict[str, Path]) -> None:
     for name in INSTALLED:
         for rel in sorted(pages(site_files(built[name]))):
@@ -85,6 +88,7 @@ def test_crisis_lines_on_every_page(built: dict[str, Path]) -> None:
             assert "data-ffg-disclaimer" in page, (name, rel)
 
 
+@pytest.mark.subprocess
 def test_pagefind_index_per_engine(built: dict[str, Path]) -> None:
     for name in INSTALLED:
         entry = json.loads((built[name] / "pagefind" / "pagefind-entry.json").read_text())
@@ -95,6 +99,7 @@ def test_pagefind_index_per_engine(built: dict[str, Path]) -> None:
         assert (built[name] / "pagefind" / "pagefind.js").is_file(), name
 
 
+@pytest.mark.subprocess
 def test_generated_content_is_the_same_under_every_engine(built: dict[str, Path]) -> None:
     for name in INSTALLED:
         site = built[name]
@@ -122,6 +127,7 @@ def toc_links(page: Path) -> list[str]:
     return re.findall(r'<a href="(#[^"]+)" class="md-nav__link"', nav[:nav.index("</nav>")])
 
 
+@pytest.mark.subprocess
 def test_table_of_contents_of_an_episode(built: dict[str, Path]) -> None:
     reference = toc_links(built["plugins"] / "episodes/001-sonnet-1/index.html")
     assert reference == ["#show-notes", "#transcript", "#chapter-1", "#chapter-2"], reference
@@ -131,6 +137,7 @@ def test_table_of_contents_of_an_episode(built: dict[str, Path]) -> None:
         assert found == (reference[:2] if name == "zensical" else reference), (name, found)
 
 
+@pytest.mark.subprocess
 def test_gaps_are_said_not_dropped(built: dict[str, Path]) -> None:
     said = built["warnings"]
     for name in INSTALLED:
@@ -138,6 +145,7 @@ def test_gaps_are_said_not_dropped(built: dict[str, Path]) -> None:
             assert f"{name}: {gap}" in said
 
 
+@pytest.mark.subprocess
 def test_generate_rewrites_only_what_changed(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     make_fixture_episodes(project / "episodes", "http://127.0.0.1:9/media/")

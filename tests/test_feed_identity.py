@@ -322,3 +322,41 @@ def test_a_new_feed_url_that_is_the_same_feed_or_a_loop_is_no_move(project, host
     assert cli.main(["sync", "--feed", f"{host.url}/c/feed.xml"]) == 0
     err = " ".join(capsys.readouterr().err.split())
     assert "new address cannot be used" in err and "404" in err
+
+
+def test_an_episodes_date_is_stable_when_the_feed_rewrites_its_zone(project, host) -> None:
+    """AntennaPod#4219-like churn: hosts (and this tool's earlier versions, which kept UTC) write
+    one moment in another zone; the episode's day, shown and cited, must not move. A real change
+    of the moment is taken."""
+    def feed(date: str) -> str:
+        return host.add("feed.xml", rss([{"title": "Late night", "guid": "z1", "date": date}]).encode())
+
+    assert cli.main(["sync", "--feed", feed("Tue, 01 Dec 2026 06:30:00 +0000")]) == 0
+    first = by_guid(project)["z1"]["date"]
+    assert first.startswith("2026-12-01")
+    assert cli.main(["sync", "--feed", feed("Mon, 30 Nov 2026 22:30:00 -0800")]) == 0
+    assert by_guid(project)["z1"]["date"] == first
+    assert cli.main(["sync", "--feed", feed("Wed, 02 Dec 2026 06:30:00 +0000")]) == 0
+    assert by_guid(project)["z1"]["date"].startswith("2026-12-02")
+
+
+def test_untyped_enclosures_are_asked_what_they_are(project, host) -> None:
+    """Clementine#5934, AntennaPod#2074: enclosures with no type and no file extension. The host
+    is asked (headers of a one-byte request) and the audio is downloaded, not the web page
+    listed first; an item whose only file is a web page fails saying so, body unread."""
+    host.add("play/42", b"<!DOCTYPE html><html><title>Listen</title></html>" + b" " * 500_000)
+    host.add("download/42", source=AUDIO / "jfk.wav")
+    host.faults.types.update({"/play/42": "text/html; charset=utf-8", "/download/42": "audio/wav"})
+    feed = rss([{"title": "Untyped", "guid": "u1", "date": "Mon, 01 Jan 2024 09:00:00 +0000"},
+                {"title": "Only a page", "guid": "u2", "date": "Tue, 02 Jan 2024 09:00:00 +0000"}])
+    feed = feed.replace("</item>", f'<enclosure url="{host.url}/play/42"/>'
+                        f'<enclosure url="{host.url}/download/42" type=""/></item>', 1)
+    feed = feed.replace("<title>Only a page</title>",
+                        f'<title>Only a page</title><enclosure url="{host.url}/play/42"/>')
+    assert cli.main(["sync", "--feed", host.add("feed.xml", feed.encode())]) == 1
+    now = by_guid(project)
+    assert now["u1"]["status"] == "transcribed"
+    assert wer(JFK, (project / "episodes" / now["u1"]["slug"] / "transcript.txt").read_text()) < 0.2
+    assert "not audio" in now["u2"]["error"] and "text/html" in now["u2"]["error"]
+    ranges = [h.get("Range") for p, h in host.headers_seen if p == "/play/42"]
+    assert ranges and set(ranges) == {"bytes=0-0"}          # the page was only ever asked about

@@ -5,6 +5,9 @@ this machine can reach, holding a secret, is on 127.0.0.2. Nothing the feed name
 any spelling of its address or any redirect; no download or parse may pass its size or time bound;
 no feed string may change the structure of a page; no secret may land in `episodes/`; a bad
 artifact costs only itself; the local server answers every malformed request with a status.
+
+The linear-time checks on parsers time this process's CPU (`time.process_time`), not the wall
+clock: a quadratic parser still fails them, a machine busy with other work does not.
 """
 
 from __future__ import annotations
@@ -244,6 +247,7 @@ def hostile():
     server.server_close()
 
 
+@pytest.mark.network
 def test_a_gzip_bomb_stops_at_the_bound_while_it_streams(hostile: str) -> None:
     assert len(Hostile.bomb) < 400_000                        # 0.3 MB that inflates to 300 MB
     tracemalloc.start()
@@ -257,6 +261,7 @@ def test_a_gzip_bomb_stops_at_the_bound_while_it_streams(hostile: str) -> None:
 
 
 @pytest.mark.parametrize("route", ["drip", "slowheaders"])
+@pytest.mark.network
 def test_a_host_that_drips_is_cut_at_the_deadline(hostile: str, route: str) -> None:
     limit = fetch_policy.Limit("chapters", fetch_policy.MiB, 1.0)
     started = time.monotonic()
@@ -266,6 +271,7 @@ def test_a_host_that_drips_is_cut_at_the_deadline(hostile: str, route: str) -> N
 
 
 @pytest.mark.parametrize("route", ["slow500", "throttled"])
+@pytest.mark.network
 def test_retries_share_one_deadline(hostile: str, route: str) -> None:
     """Each retry of a transient failure used to get a fresh deadline (five per fetch), and a
     Retry-After wait was slept whole past it."""
@@ -279,6 +285,7 @@ def test_retries_share_one_deadline(hostile: str, route: str) -> None:
 @pytest.mark.parametrize("to, refused", [("http://cdn.example/a.mp3", True),
                                          ("HTTP://cdn.example/a.mp3", True),
                                          ("https://cdn.example/a.mp3", False)])
+@pytest.mark.network
 def test_a_redirect_from_https_down_to_http_is_refused(to: str, refused: bool) -> None:
     handler = http._RedirectHandler(http._Guard(fetch_policy.Policy(), 1.0))
     request = urllib.request.Request("https://feeds.example/private/feed.xml?token=t")
@@ -289,6 +296,7 @@ def test_a_redirect_from_https_down_to_http_is_refused(to: str, refused: bool) -
         assert handler.redirect_request(request, None, 302, "Found", {}, to).full_url == to
 
 
+@pytest.mark.network
 def test_audio_past_its_bound_is_stopped_and_discarded(hostile: str, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fetch_policy, "AUDIO_FLOOR", 4 * fetch_policy.MiB)
@@ -321,9 +329,9 @@ ADVERSARIAL = {
 def test_every_transcript_reader_is_linear_on_adversarial_input(name: str) -> None:
     """0.5 to 1 MB each (the old voice pattern took 150 s on 120 KB of "<v ")."""
     reader, data = ADVERSARIAL[name]
-    started = time.monotonic()
+    started = time.process_time()
     reader(data)
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
 
 
 def test_feed_parsers_refuse_entity_bombs_and_deep_nesting_in_bounded_time(host) -> None:
@@ -372,19 +380,19 @@ SHAPES = {   # each took feedparser's strict pass from 13 s to 229 s
 @pytest.mark.parametrize("name", list(SHAPES))
 def test_a_feed_shaped_to_be_slow_to_parse_is_refused_at_once(name: str) -> None:
     raw, message = SHAPES[name]
-    started = time.monotonic()
+    started = time.process_time()
     with pytest.raises(feed.FeedError, match=message):
         feed.parse_feed(raw, "http://127.0.0.1/feed.xml")
-    assert time.monotonic() - started < 2
+    assert time.process_time() - started < 2
 
 
 def test_a_malformed_feed_nested_deep_is_read_by_the_linear_loose_parser() -> None:
     """expat stops at the first error (here an HTML entity); feedparser then reads the whole
     document with its loose parser, which is linear in depth (20,000: 1.5 s)."""
     raw = _feed_with("&nbsp;" + "<a>" * 10_000 + "</a>" * 10_000)
-    started = time.monotonic()
+    started = time.process_time()
     assert [i["guid"] for i in feed.parse_feed(raw, "http://127.0.0.1/feed.xml").items] == ["g"]
-    assert time.monotonic() - started < 10
+    assert time.process_time() - started < 10
 
 
 HTML_SHAPES = {   # html5ever in nh3: 20,000 nested <ul><li> took 50 s, 100,000 <div> 190 s
@@ -397,10 +405,10 @@ HTML_SHAPES = {   # html5ever in nh3: 20,000 nested <ul><li> took 50 s, 100,000 
 @pytest.mark.parametrize("name", list(HTML_SHAPES))
 def test_show_notes_and_titles_shaped_to_be_slow_are_read_as_text_in_linear_time(name: str) -> None:
     markup = HTML_SHAPES[name]
-    started = time.monotonic()
+    started = time.process_time()
     notes = sanitise.clean_show_notes(markup, "http://127.0.0.1/feed.xml")
     title = sanitise.plain_text(markup)
-    assert time.monotonic() - started < 3
+    assert time.process_time() - started < 3
     assert notes == "<p>words &lt;b&gt;</p>" and title == "words <b>"
     sloppy = "<p>a<br>b<p>c<ul><li>d<li>e</ul><img src=x>" * 2_000      # real, flat, kept
     assert sanitise.clean_show_notes(sloppy).count("<li>") == 4_000
@@ -414,9 +422,9 @@ def test_an_author_built_to_backtrack_parses_in_linear_time(tag: str) -> None:
     raw = (f'<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" '
            f'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>t</title>'
            f"<item><title>t</title><guid>g</guid><{tag}>{author}</{tag}></item></channel></rss>")
-    started = time.monotonic()
+    started = time.process_time()
     assert [i["guid"] for i in feed.parse_feed(raw.encode(), "http://127.0.0.1/f").items] == ["g"]
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
 
 
 ATTACKS = ["</script><script>alert(1)</script>", "<!--<script>", "\u2028\u2029", "</SCRIPT >",
@@ -511,6 +519,7 @@ def _raw_request(url: str, request: bytes) -> bytes:
     (b"GET /f.txt HTTP/1.1", b"Range: bytes=-\r\n", {b"416"}),
     (b"GARBAGE", b"", {b"400"}),
 ])
+@pytest.mark.network
 def test_the_local_server_answers_every_malformed_request_with_a_status(
         tmp_path: Path, request_line: bytes, range_header: bytes, status: set) -> None:
     (tmp_path / "f.txt").write_text("0123456789")

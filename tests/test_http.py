@@ -181,6 +181,7 @@ def test_urls_with_spaces_and_accents_are_requested_percent_encoded(host, tmp_pa
         http.fetch("http://127.0.0.1:99999/a b.mp3")
 
 
+@pytest.mark.network
 def test_unreachable_host_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(http, "BACKOFF_S", 0.01)
     with pytest.raises(http.FetchError, match="cannot connect"):
@@ -196,3 +197,39 @@ def test_a_retry_after_beyond_any_calendar_fails_only_the_request(host, value: s
     with pytest.raises(http.FetchError, match="503.*more than a year from now.*next run"):
         http.fetch(url)
     assert host.requests["/feed.xml"] == 1
+
+
+def test_a_web_page_answered_for_audio_is_refused_not_kept(host, tmp_path) -> None:
+    """An expired signed CDN link or a login wall answers 200 with HTML: it is not stored as the
+    episode's audio (ffmpeg would say only "cannot decode")."""
+    url = host.add("ep.mp3", b"<!DOCTYPE html>\n<html><body>Link expired</body></html>" * 100)
+    host.faults.types["/ep.mp3"] = "text/html; charset=utf-8"
+    dest = tmp_path / "cache" / "ep.audio"
+    with pytest.raises(http.FetchError, match="web page"):
+        http.download(url, dest)
+    assert list(dest.parent.iterdir()) == []
+    url = host.add("ep.mp3", source=AUDIO / "sonnet001.mp3")   # real MP3 bytes, mislabelled
+    assert http.download(url, dest).read_bytes() == (AUDIO / "sonnet001.mp3").read_bytes()
+
+
+@pytest.mark.parametrize("fault, declared", [
+    ("gzip_always", None),      # FileDownloader#975, Thinki-Downloader#73: audio gzip-encoded unasked
+    ("chunked", 1),             # no Content-Length, and the feed's length="1" (a placeholder)
+    ("chunked", 10**9),         # no Content-Length, and a feed length far too large
+])
+def test_audio_as_hosts_frame_it_arrives_whole(host, tmp_path, fault, declared) -> None:
+    original = (AUDIO / "sonnet001.mp3").read_bytes()
+    url = host.add("ep.mp3", original)
+    getattr(host.faults, fault).add("/ep.mp3")
+    dest = http.download(url, tmp_path / "ep.audio", declared)
+    assert dest.read_bytes() == original
+    assert host.headers_seen[-1][1].get("Accept-Encoding") == "identity"
+
+
+def test_a_gzip_body_cut_short_is_fetched_again_whole(host, tmp_path, monkeypatch) -> None:
+    original = (AUDIO / "sonnet001.mp3").read_bytes()
+    url = host.add("ep.mp3", original)
+    host.faults.gzip_always.add("/ep.mp3")
+    host.faults.truncate["/ep.mp3"] = 1
+    monkeypatch.setattr(http, "BACKOFF_S", 0.01)
+    assert http.download(url, tmp_path / "ep.audio").read_bytes() == original

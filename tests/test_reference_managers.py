@@ -249,6 +249,7 @@ def test_csl_json_keeps_every_type_zotero_has(kind: str) -> None:
     assert not csl_schema_problems(item), csl_schema_problems(item)
 
 
+@pytest.mark.subprocess
 def test_every_built_csl_json_file_is_schema_valid(course_site) -> None:  # noqa: F811
     files = sorted((course_site.site / "cite").glob("*.json"))
     files = [f for f in files if f.name != "catalogue.json"]
@@ -260,6 +261,7 @@ def test_every_built_csl_json_file_is_schema_valid(course_site) -> None:  # noqa
 
 # --- APA for the same kinds ---------------------------------------------------------------------
 
+@pytest.mark.subprocess
 def test_apa_for_laws_cases_and_episodes() -> None:
     assert apa.plain(apa.reference(ENTRIES["law"])).startswith("Privacy Act 1988 (Cth), No. 119 (1988).")
     # APA 7 section 11.4: name, docket number, (court and year), URL; the name is not italic.
@@ -337,3 +339,23 @@ def test_a_citation_whose_letter_moved_is_named_with_its_new_label() -> None:
     assert apa.intext(essay) == "Bailey, n.d.-a"
     [other] = apa.find_citations("(Bailey, 2019)")
     assert not apa.relettered(other, essay)
+
+
+def test_prose_citations_follow_a_year_letter_that_moved() -> None:
+    """An episode by the host in the year of a cited source letters both (2025a/2025b): the module's
+    '(Bailey, 2025)' and 'Bailey (2025)' take the source's new label instead of stopping the strict
+    build; a letter written by hand, a citation two listed works could take, and code stay as written."""
+    essay = {"id": "bailey2025", "type": "webpage", "author": [{"family": "Bailey", "given": "T."}],
+             "title": "Essay", "issued": {"date-parts": [[2025]]}, "year_suffix": "a"}
+    other = {**essay, "id": "smith2020", "author": [{"family": "Smith", "given": "J."}],
+             "issued": {"date-parts": [[2020]]}, "year_suffix": ""}
+    text = ("The host argues (Bailey, 2025; Smith, 2020), as Bailey (2025) puts it; "
+            "see (Bailey, 2025b) and `(Bailey, 2025)`.")
+    rewritten, moved = apa.reletter(text, [essay, other])
+    assert rewritten == ("The host argues (Bailey, 2025a; Smith, 2020), as Bailey (2025a) puts it; "
+                         "see (Bailey, 2025b) and `(Bailey, 2025)`.")
+    assert moved == [("Bailey, 2025", "Bailey, 2025a"), ("Bailey (2025)", "Bailey (2025a)")]
+    used, unresolved = apa.resolve(apa.find_citations(rewritten), {"bailey2025": essay, "smith2020": other})
+    assert used == {"bailey2025", "smith2020"} and [u.year for u in unresolved] == ["2025b"]
+    twice = {**essay, "id": "bailey2025b", "title": "Second essay", "year_suffix": "b"}
+    assert apa.reletter("(Bailey, 2025)", [essay, twice]) == ("(Bailey, 2025)", [])

@@ -252,6 +252,7 @@ def test_apa_order_is_letter_by_letter_ignoring_accents_and_case() -> None:
 
 # --- the whole course bibliography, as built --------------------------------------------------
 
+@pytest.mark.subprocess
 def test_every_export_of_the_built_bibliography_reads_back(course_site) -> None:  # noqa: F811
     library = bibliography.load(REPO / "data" / "bibliography")
     ordered = sorted(library.values(), key=apa.sort_key)
@@ -282,6 +283,7 @@ def check_every_export(cite) -> int:
     return len(stems)
 
 
+@pytest.mark.subprocess
 def test_special_characters_from_the_feed_and_the_bibliography_survive_a_real_build(tmp_path) -> None:
     """The real-world case: an episode titled with the shrug, and references with ~ ^ and a lone
     brace, through `mkdocs build --strict` into every download."""
@@ -310,6 +312,7 @@ def test_special_characters_from_the_feed_and_the_bibliography_survive_a_real_bu
     assert decomposed["author"][0]["family"] == "Öst" == unicodedata.normalize("NFC", "Öst")
 
 
+@pytest.mark.subprocess
 def test_built_reference_lists_are_in_apa_order_without_et_al(course_site) -> None:  # noqa: F811
     catalogue = json.loads((course_site.site / "cite" / "catalogue.json").read_text(encoding="utf-8"))
     library = bibliography.load(REPO / "data" / "bibliography")
@@ -323,6 +326,7 @@ def test_built_reference_lists_are_in_apa_order_without_et_al(course_site) -> No
 
 
 @pytest.mark.parametrize("stem", ["bibliography"])
+@pytest.mark.subprocess
 def test_reference_downloads_are_linked(course_site, stem) -> None:  # noqa: F811
     lecturers = (course_site.site / "course" / "lecturers" / "index.html").read_text(encoding="utf-8")
     for kind in exports.WRITERS:

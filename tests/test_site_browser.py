@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from site_support import REPO, SharedSite, shared_site
+from site_support import REPO, WORDS_FROM_ELSEWHERE, SharedSite, shared_site
 
 pytestmark = pytest.mark.browser
 
@@ -80,10 +80,27 @@ def test_deep_link_seeks_audio_and_marks_segment(web: Watched) -> None:
         " return r.top >= 0 && r.bottom <= innerHeight; })()", timeout=WAIT_MS)
 
 
-@pytest.mark.parametrize("fragment,seconds", [("#t=35", 35.0), ("#t=0:00:41.5", 41.5)])
+# The project's forms, the W3C Media Fragments URI 1.0 forms (`npt:` prefix, omitted start; samvera-labs/
+# ramp#332: players that read only some of the spec's forms), and YouTube-style `?t=` queries and `1m30s`
+# times (unl/UNL_MediaHub#468), which share buttons and readers write.
+@pytest.mark.parametrize("fragment,seconds", [("#t=35", 35.0), ("#t=0:00:41.5", 41.5), ("#t=npt:35", 35.0),
+                                              ("#t=npt:0:00:35,0:00:40", 35.0), ("#t=0m35s", 35.0), ("#t=,0:40", 0.0),
+                                              ("?t=35", 35.0), ("?t=0:35&utm_source=share", 35.0), ("?t=35s", 35.0)])
 def test_deep_link_formats(web: Watched, fragment: str, seconds: float) -> None:
     web.go(f"episodes/002-sonnet-2/{fragment}")
     web.wait_audio(f"a.readyState >= 1 && Math.abs(a.currentTime - {seconds}) < {SEEK_TOLERANCE_S}")
+    assert "could not be read" not in web.page.inner_text(".ffg-status")
+
+
+def test_query_time_link_under_instant_navigation(web: Watched) -> None:
+    """A `?t=` link followed inside the site (Material's instant navigation, same document) lands too."""
+    web.go("episodes/")
+    web.page.evaluate("""() => { const a = document.querySelector('.ffg-card a[href*="002-sonnet-2/"]');
+        a.href = new URL('?t=0:35', a.href).href; window.__sameDocument = 1; return a.href; }""")
+    web.page.click('.ffg-card a[href*="002-sonnet-2/?t="]')
+    web.page.wait_for_url("**/episodes/002-sonnet-2/?t=0:35", timeout=WAIT_MS)
+    web.wait_audio(f"a.readyState >= 1 && Math.abs(a.currentTime - 35) < {SEEK_TOLERANCE_S}")
+    assert web.page.evaluate("window.__sameDocument === 1"), "instant navigation is not active"
 
 
 def test_range_link_marks_range_and_stops_at_end(web: Watched) -> None:
@@ -320,6 +337,33 @@ DESKTOP = {"width": 1280, "height": 900}
 BUNDLE = "course/bundle/?items=m1,e1@0:05-0:30,glossary&title=Week%201"
 
 
+# Each of Material's code-highlight colours (--md-code-hl-*-color), alpha composited over the code
+# background, against that background: [name, ratio] for those under WCAG AA's 4.5:1
+# (squidfunk/mkdocs-material#1862: Material's own palette is at or under it in both schemes).
+CODE_COLOURS = """() => {
+    const names = new Set();
+    for (const sheet of document.styleSheets) {
+        try { for (const rule of sheet.cssRules) for (const m of rule.cssText.matchAll(/--md-code-hl-[a-z]+-color/g)) names.add(m[0]); }
+        catch (_) { /* a sheet from elsewhere: none is loaded */ }
+    }
+    const probe = document.createElement('div');
+    document.querySelector('.md-typeset').appendChild(probe);
+    const rgba = (css) => { probe.style.color = css; return getComputedStyle(probe).color.match(/[\\d.]+/g).map(Number); };
+    const bg = rgba('var(--md-code-bg-color)');
+    const lum = (c) => { const f = (v) => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+                         return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
+    const low = [];
+    for (const name of names) {
+        const [r, g, b, a = 1] = rgba(`var(${name})`);
+        const fg = [r, g, b].map((v, i) => a * v + (1 - a) * bg[i]);
+        const [hi, lo] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+        const ratio = (hi + 0.05) / (lo + 0.05);
+        if (ratio < 4.5) low.push([name, Math.round(ratio * 100) / 100]);
+    }
+    probe.remove();
+    return names.size ? low : [['no --md-code-hl-*-color found', 0]]; }"""
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_axe_in_both_schemes_and_widths(browser, site: SharedSite, axe_source: str, scheme: str, viewport: dict) -> None:
@@ -336,6 +380,9 @@ def test_axe_in_both_schemes_and_widths(browser, site: SharedSite, axe_source: s
         found = _serious(web, axe_source)
         if found:
             problems[path] = found
+    low = web.page.evaluate(CODE_COLOURS)                  # every syntax colour, code or not on these pages
+    if low:
+        problems["code block colours under 4.5:1"] = low
     web.go("episodes/001-sonnet-1/")                       # the dialog over an episode page, with results
     web.page.click(".ffg-search-open")
     web.page.fill("#ffg-search-input", "thy brow")
@@ -367,6 +414,40 @@ def test_print_range_shows_only_the_range_and_citation(web: Watched) -> None:
     assert "13 11 14" in web.page.locator(".ffg-help").inner_text()     # help lines print too
     assert web.page.locator(".ffg-help").is_visible()
     web.page.emulate_media(media="screen")
+
+
+# Every visible text's colour, alpha composited over white paper, against white: [element, ratio] under 4.5:1.
+PRINTED_CONTRAST = """() => {
+    const lum = (c) => { const f = (v) => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+                         return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
+    const low = new Map();
+    for (const el of document.querySelectorAll('.md-banner *, .md-content *')) {
+        if (![...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()) || !el.getClientRects().length) continue;
+        const [r, g, b, a = 1] = getComputedStyle(el).color.match(/[\\d.]+/g).map(Number);
+        const ratio = 1.05 / (lum([r, g, b].map((v) => a * v + (1 - a) * 255)) + 0.05);
+        if (ratio < 4.5) low.set(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`, Math.round(ratio * 100) / 100);
+    }
+    return [...low.entries()]; }"""
+
+
+def test_printed_from_the_dark_scheme_reads_on_white_paper(browser, site: SharedSite) -> None:
+    """A reader whose system is dark prints (squidfunk/mkdocs-material#1973): Material's slate applies to
+    the screen only, and so must the site's own slate colours (code syntax, error text), else they print
+    pale on white. Pages with code, a bundle link with problems, a stretch of an episode."""
+    context = browser.new_context(color_scheme="dark")
+    web = Watched(context.new_page(), site.url)
+    web.page.emulate_media(media="print")               # as the print preview lays the page out
+    low = {}
+    for path in ("maintainer/", "course/bundle/?items=m1,e1@0:05-9:30,x9&title=W", "episodes/001-sonnet-1/#t=0:10,0:20"):
+        web.go(path)
+        web.page.wait_for_timeout(500)                  # the bundle view is built from the catalogue
+        assert web.page.evaluate("document.body.dataset.mdColorScheme") == "slate"
+        found = web.page.evaluate(PRINTED_CONTRAST)
+        if found:
+            low[path] = found
+    context.close()
+    assert not low, low
+    assert not web.errors, web.errors
 
 
 AFTER = "(els) => els.map(e => getComputedStyle(e, '::after').content).filter(c => c.includes('http'))"
@@ -438,7 +519,10 @@ def test_fixed_query_set_ranks_the_right_page(web: Watched, site: SharedSite) ->
 
 @pytest.mark.parametrize("query,fixed,where", [("inagural", "inaugural", "/episodes/008-inaugural-address/"),
                                                ("sonet brow", "sonnet brow", "/episodes/002-sonnet-2/"),
-                                               ("Lifelyne", "lifeline", "/get-help/")])
+                                               ("Lifelyne", "lifeline", "/get-help/"),
+                                               # 3-letter slips: two letters swapped, one left out
+                                               ("hte biscuit", "the biscuit", "/episodes/010-staying-with-the-hard-days/"),
+                                               ("brw", "brow", "/episodes/002-sonnet-2/")])
 def test_misspelling_is_matched_to_the_sites_own_words(web: Watched, query: str, fixed: str, where: str) -> None:
     """A word no page holds is matched to the nearest indexed word (the build-time vocabulary), said
     plainly, and its results listed; the other near words are offered as "Did you mean"."""
@@ -446,6 +530,28 @@ def test_misspelling_is_matched_to_the_sites_own_words(web: Watched, query: str,
     found = _search(web, query)
     assert f"showing “{fixed}”" in found["status"], found
     assert where in found["shown"][:3], found
+
+
+@pytest.mark.parametrize("typed", ["“what to say when people ask”", "‘what to say when people ask’",
+                                   "„what to say when people ask“", "«what to say when people ask»"])
+def test_smart_quotes_search_the_phrase_as_straight_quotes_do(web: Watched, typed: str) -> None:
+    """A phone's smart punctuation types “…” for "…" (freelawproject/courtlistener#2790): the phrase is
+    searched as a phrase, the same pages as with straight quotes."""
+    web.go("")
+    straight = _search(web, '"what to say when people ask"')
+    assert straight["shown"] == [f"/episodes/{WORDS_FROM_ELSEWHERE}/"], straight
+    assert _search(web, typed)["shown"] == straight["shown"]
+
+
+@pytest.mark.parametrize("typed,where", [("13-11-14", "/get-help/"), ("13.11.14", "/get-help/"), ("131114", "/get-help/"),
+                                         ("1300224636", "/get-help/"),
+                                         ("Thursday-group", "/episodes/010-staying-with-the-hard-days/")])
+def test_words_joined_by_punctuation_find_the_words_apart(web: Watched, typed: str, where: str) -> None:
+    """Lifeline's number typed with dashes or run together, or two words joined by a hyphen, finds the
+    page that writes them apart (Pagefind/pagefind#39: hyphenated queries found nothing)."""
+    web.go("")
+    found = _search(web, typed)
+    assert found["shown"] and found["shown"][0] == where, found
 
 
 def test_word_nothing_resembles_says_so(web: Watched) -> None:
@@ -711,6 +817,32 @@ def test_long_query_wraps_in_the_phone_dialog(browser, site: SharedSite) -> None
     web.page.wait_for_function("document.querySelector('.ffg-search__status').textContent.includes('xxxx')", timeout=WAIT_MS)
     widths = web.page.evaluate("(() => { const d = document.querySelector('#ffg-search'); return [d.scrollWidth, d.clientWidth]; })()")
     assert widths[0] <= widths[1], widths
+    context.close()
+    assert not web.errors, web.errors
+
+
+def test_nothing_peeks_beside_the_stuck_player_at_360px(browser, site: SharedSite) -> None:
+    """Scrolled at 360 px, what passes under the sticky player (the keyboard-shortcuts summary, which
+    Material widens into the column's margins) is hidden beside it as well as behind it."""
+    context = browser.new_context(viewport={"width": 360, "height": 640})
+    web = Watched(context.new_page(), site.url)
+    web.go("episodes/001-sonnet-1/")
+    covered = web.page.evaluate("""async () => {
+        const player = document.querySelector('.ffg-player');
+        const summary = document.querySelector('.ffg-keys > summary');
+        const out = [];
+        for (const below of [20, 60, 100]) {            // the summary at three depths under the player
+            window.scrollTo(0, summary.getBoundingClientRect().top + scrollY - player.offsetHeight + below);
+            await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+            const box = player.getBoundingClientRect(), y = summary.getBoundingClientRect().top + 4;
+            if (y < box.top || y > box.bottom) continue;
+            for (const x of [4, 10, innerWidth - 10, innerWidth - 4]) {
+                const hit = document.elementFromPoint(x, y);
+                out.push([below, x, !!hit && (player.contains(hit) || !hit.closest('.md-content'))]);
+            }
+        }
+        return out; }""")
+    assert covered and all(ok for _, _, ok in covered), covered
     context.close()
     assert not web.errors, web.errors
 

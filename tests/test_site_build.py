@@ -23,6 +23,7 @@ def read(site: SharedSite, path: str) -> str:
     return (site.www / path).read_text(encoding="utf-8")
 
 
+@pytest.mark.network
 def test_strict_build_passes_and_generates_every_episode(site: SharedSite) -> None:
     for slug in ("001-sonnet-1", "002-sonnet-2", "003-sonnet-3", "004-hostile", "005-coming-soon", "006-pc20-example"):
         assert (site.www / "episodes" / slug / "index.html").is_file(), slug
@@ -30,6 +31,7 @@ def test_strict_build_passes_and_generates_every_episode(site: SharedSite) -> No
     assert (site.www / "pagefind" / "pagefind.js").is_file()
 
 
+@pytest.mark.network
 def test_hostile_feed_text_renders_literally(site: SharedSite) -> None:
     page = read(site, "episodes/004-hostile/index.html")
     body = page[page.index("data-pagefind-body"):]
@@ -55,6 +57,7 @@ def test_hostile_feed_text_renders_literally(site: SharedSite) -> None:
     assert "<script>" not in title and "&lt;script&gt;" in title
 
 
+@pytest.mark.network
 def test_listen_macro_links_to_the_moment_or_degrades(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     write_episode(project / "episodes", "003-why-no", title="Why a <machine> can't say no", number=3,
@@ -86,6 +89,7 @@ def test_listen_macro_links_to_the_moment_or_degrades(tmp_path: Path) -> None:
     assert "Not yet" not in out and "episode 99" not in out and "1:02:03" not in out
 
 
+@pytest.mark.subprocess
 def test_listen_stretch_past_the_end_of_an_episode_fails_the_strict_build(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     write_episode(project / "episodes", "003-short", title="Short", number=3, date="2025-02-01",
@@ -98,6 +102,7 @@ def test_listen_stretch_past_the_end_of_an_episode_fails_the_strict_build(tmp_pa
     assert "runs past the end of episode 3 (10:00 long)" in str(failure.value)
 
 
+@pytest.mark.network
 def test_every_page_carries_help_block_and_footer_line(site: SharedSite) -> None:
     help_data = yaml.safe_load((REPO / "data" / "help.yml").read_text())
     pages = site.pages()
@@ -112,6 +117,7 @@ def test_every_page_carries_help_block_and_footer_line(site: SharedSite) -> None
         assert "findahelpline.com" in text, where
 
 
+@pytest.mark.network
 def test_get_help_page_lists_every_line_from_the_data_file(site: SharedSite) -> None:
     text = read(site, "get-help/index.html")
     body = text[text.index("data-pagefind-body"):]
@@ -121,6 +127,7 @@ def test_get_help_page_lists_every_line_from_the_data_file(site: SharedSite) -> 
     assert "0477 13 11 14" in body and 'href="tel:000"' in body
 
 
+@pytest.mark.network
 def test_episode_page_has_player_downloads_and_chapters(site: SharedSite) -> None:
     text = read(site, "episodes/001-sonnet-1/index.html")
     assert f'<audio controls preload="none" src="{site.url}media/sonnet001.mp3"' in text
@@ -135,17 +142,20 @@ def test_episode_page_has_player_downloads_and_chapters(site: SharedSite) -> Non
     assert 'id="t-3000"' in text and 'href="#t=0:03"' in text
 
 
+@pytest.mark.network
 def test_episode_without_transcript_still_has_a_page(site: SharedSite) -> None:
     text = read(site, "episodes/005-coming-soon/index.html")
     assert "The transcript is not available yet." in text and "<audio" in text
 
 
+@pytest.mark.network
 def test_speakers_from_podcasting20_json(site: SharedSite) -> None:
     text = read(site, "episodes/006-pc20-example/index.html")
     assert text.count('class="ffg-seg__speaker"') == 2  # names shown when the speaker changes
     assert ">Darth Vader<" in text and ">Luke<" in text
 
 
+@pytest.mark.network
 def test_episodes_index_newest_first(site: SharedSite) -> None:
     text = read(site, "episodes/index.html")
     order = [text.index(f'href="{slug}/"') for slug in ("005-coming-soon", "004-hostile", "003-sonnet-3", "006-pc20-example")]
@@ -153,6 +163,7 @@ def test_episodes_index_newest_first(site: SharedSite) -> None:
     assert "53 s" in text
 
 
+@pytest.mark.network
 def test_material_search_is_off_and_no_google_fonts(site: SharedSite) -> None:
     config = yaml.load((REPO / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)
     names = [p if isinstance(p, str) else next(iter(p)) for p in config["plugins"]]
@@ -162,6 +173,7 @@ def test_material_search_is_off_and_no_google_fonts(site: SharedSite) -> None:
         assert "fonts.googleapis" not in page.read_text(encoding="utf-8")
 
 
+@pytest.mark.network
 def test_pagefind_indexes_transcript_segments_and_course(site: SharedSite) -> None:
     entry = json.loads(read(site, "pagefind/pagefind-entry.json"))
     pages = sum(language["page_count"] for language in entry["languages"].values())
@@ -172,6 +184,7 @@ def test_pagefind_indexes_transcript_segments_and_course(site: SharedSite) -> No
     assert 'data-pagefind-filter="section:Course"' in read(site, "course/syllabus/index.html")
 
 
+@pytest.mark.network
 def test_listings_leave_titles_to_their_pages_and_vocabulary_is_written(site: SharedSite) -> None:
     """Episode cards are out of the index (a title is indexed on its own page); listing pages carry
     the `listing` meta; the build writes the vocabulary the search dialog corrects spelling from."""
@@ -192,6 +205,7 @@ def test_listings_leave_titles_to_their_pages_and_vocabulary_is_written(site: Sh
     assert "xqzvwk" not in words
 
 
+@pytest.mark.network
 def test_episode_pages_mark_the_episodes_tab(site: SharedSite) -> None:
     text = read(site, "episodes/001-sonnet-1/index.html")
     tabs = text[text.index('class="md-tabs"'):text.index("</nav>", text.index('class="md-tabs"'))]

@@ -34,6 +34,7 @@ def served(tmp_path: Path):
 @pytest.mark.parametrize("name,kind", [("transcript.html", "text/html"), ("transcript.txt", "text/plain"),
                                        ("transcript.vtt", "text/vtt"), ("transcript.srt", "application/x-subrip"),
                                        ("transcript.json", "application/json")])
+@pytest.mark.network
 def test_text_downloads_are_sent_as_utf8(served: StaticServer, name: str, kind: str) -> None:
     with urllib.request.urlopen(f"{served.url}/episodes/x/{name}") as response:
         assert response.headers["Content-Type"] == f"{kind}; charset=utf-8"
@@ -42,6 +43,7 @@ def test_text_downloads_are_sent_as_utf8(served: StaticServer, name: str, kind: 
         assert body.startswith("[0:00] Mā: We met at the café") and "\n\n[0:45] Tony: " in body
 
 
+@pytest.mark.network
 def test_missing_page_gets_the_sites_404(served: StaticServer) -> None:
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(f"{served.url}/no/such/page/")
@@ -50,6 +52,7 @@ def test_missing_page_gets_the_sites_404(served: StaticServer) -> None:
     assert "Not here — sorry" in caught.value.read().decode("utf-8")
 
 
+@pytest.mark.network
 def test_audio_keeps_its_type_and_ranges(served: StaticServer, tmp_path: Path) -> None:
     (served.root / "a.mp3").write_bytes(b"\xff\xfb" + bytes(1000))
     request = urllib.request.Request(f"{served.url}/a.mp3", headers={"Range": "bytes=10-19"})

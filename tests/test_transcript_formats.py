@@ -73,10 +73,32 @@ def test_json_end_times_are_optional() -> None:
         tf.from_json({"segments": [{"startTime": "soon", "body": "x"}]})
 
 
-def test_reads_the_pc20_json_example() -> None:
+def test_reads_the_pc20_json_example_as_lines_with_their_words() -> None:
+    # The spec's own JSON example is word-level (one word a segment, podcast-namespace#366);
+    # shown as written, the site had a line per word (podverse-web#1093).
     segments = tf.from_json(json.loads((EXAMPLES / "example.json").read_text()))
-    assert [s["body"] for s in segments[:4]] == ["I", "am", "your", "father."]
-    assert segments[4]["speaker"] == "Luke"
+    assert [(s["speaker"], s["body"]) for s in segments] == [
+        ("Darth Vader", "I am your father."), ("Luke", "Nooooo")]
+    assert [w["body"] for w in segments[0]["words"]] == ["I", "am", "your", "father."]
+    assert (segments[0]["startTime"], segments[0]["endTime"]) == (0.5, 2.5)
+
+
+def test_a_word_level_hour_becomes_lines_at_pauses_sentences_and_a_maximum() -> None:
+    words, at = [], 0.0
+    for sentence in range(40):                      # 40 sentences of 12 words, 0.3 s a word
+        for index in range(12):
+            body = "word." if index == 11 else "word"
+            words.append({"startTime": round(at, 2), "endTime": round(at + 0.25, 2), "body": body,
+                          "speaker": "Host" if sentence < 30 else "Guest"})
+            at += 0.3
+        at += 2.0 if sentence == 9 else 0.0          # one long pause
+    lines = tf.from_json({"version": "1.0.0", "segments": words})
+    assert sum(len(line["words"]) for line in lines) == len(words)
+    assert all(line["body"].endswith("word.") for line in lines)     # ends at sentences here
+    assert all(line["endTime"] - line["startTime"] <= tf.LINE_MAX_S for line in lines)
+    assert 20 <= len(lines) <= 40
+    assert any(line["startTime"] == words[120]["startTime"] for line in lines)   # after the pause
+    assert {line.get("speaker") for line in lines} == {"Host", "Guest"}
 
 
 @pytest.mark.parametrize("name,reader,writer", [
@@ -163,3 +185,13 @@ def test_angle_brackets_in_cue_text_are_text_and_vtt_timestamp_tags_are_markup()
     assert tf.from_srt(srt)[0]["body"] == "Rates went 5 < 6 and 7 > 3, <3"
     vtt = "WEBVTT\n\n00:01.000 --> 00:04.000\n<v Ann>Hi <00:02.000><c.loud>there</c>\n"
     assert tf.from_vtt(vtt)[0]["body"] == "Hi there"
+
+
+def test_ssa_override_blocks_left_in_srt_and_vtt_are_hidden() -> None:
+    # sandflow/ttconv#492: alignment tags in 35% of 5000 SRT files; asbplayer#471 showed them.
+    srt = ("1\n00:00:01,000 --> 00:00:02,000\n{\\an8}On top.\n\n"
+           "2\n00:00:03,000 --> 00:00:04,000\n{\\pos(192,230)}{\\i1}Placed{\\i0} and kept {braces}.\n")
+    assert [s["body"] for s in tf.from_srt(srt)] == ["On top.", "Placed and kept {braces}."]
+    vtt = "WEBVTT\n\n00:01.000 --> 00:02.000\n<v Host>{\\an8}Hello.\n"
+    assert tf.from_vtt(vtt)[0] == {"startTime": 1.0, "endTime": 2.0, "speaker": "Host",
+                                   "body": "Hello."}

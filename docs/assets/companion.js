@@ -60,13 +60,24 @@
     try { return decodeURIComponent(text); } catch (_) { return text; }
   }
 
-  /** `#t=12:30`, `#t=750`, `#t=1:02:03`, `#t=12:30,18:00` -> {start, end|null}, else null. */
+  /** One time as a link writes it: what parseTime reads, or `1h2m3s` / `90s` / `2m` (the form of
+   *  YouTube-style `?t=` share links). Links only: lecturers' macros keep to parseTime's forms. */
+  function parseLinkTime(text) {
+    const value = String(text).trim();
+    const units = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?$/i.exec(value);
+    if (value && units) return Number(units[1] || 0) * 3600 + Number(units[2] || 0) * 60 + Number(units[3] || 0);
+    return parseTime(value);
+  }
+
+  /** `#t=12:30`, `#t=750`, `#t=1:02:03`, `#t=12:30,18:00`, `#t=1m30s` -> {start, end|null}, else null.
+   *  Also the W3C Media Fragments URI 1.0 forms (section 4.2.1): an `npt:` prefix (`#t=npt:750,1080`)
+   *  and an omitted start (`#t=,18:00`: from the beginning to 18:00). */
   function parseHash(hash) {
     const match = /^#t=([^&]*)/.exec(hash || "");
     if (!match) return null;
-    const [a, b] = decodeLoosely(match[1]).split(",");
-    const start = parseTime(a);
-    const end = b === undefined || b === "" ? null : parseTime(b);
+    const [a, b] = decodeLoosely(match[1]).trim().replace(/^npt:/i, "").split(",");
+    const start = a.trim() === "" && b ? 0 : parseLinkTime(a);
+    const end = b === undefined || b === "" ? null : parseLinkTime(b);
     if (Number.isNaN(start) || Number.isNaN(end) || (end !== null && end <= start)) return null;
     return { start, end };
   }
@@ -558,10 +569,20 @@
     return String(word).toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[^\p{L}\p{N}]/gu, "");
   }
 
+  // A query typed as a phrase: in straight quotes, or in the quotation marks a phone's smart punctuation
+  // or a pasted text gives (“…” „…“ «…» ‘…’ ‚…‘ 「…」 『…』; iOS types “ ” for ": freelawproject/
+  // courtlistener#2790). Single quotes count only around the whole query: ’ is also an apostrophe.
+  const QUOTED = /^\s*(?:"(.+)"|[“”](.+)[“”]|„(.+)[“”]|«(.+)»|[‘’](.+)[‘’]|‚(.+)[‘’]|「(.+)」|『(.+)』|'(.+)')\s*$/u;
+  const DOUBLE_QUOTES = /["“”„‟«»「」『』]/g;
+  // Punctuation that joins words a page writes apart ("13-11-14", "Thursday-group", "and/or", "13.11.14").
+  const JOINER = /(?<=[\p{L}\p{N}])[-‐‑‒–—/.·_]+(?=[\p{L}\p{N}])/gu;
+
   /** The words of a query: as typed, folded, the content words, and whether it was typed in quotes. */
   function analyseQuery(query) {
-    const quoted = /^\s*".+"\s*$/.test(query);
-    const text = query.replace(/["“”]/g, " ").replace(/\s+/g, " ").trim();
+    const pair = QUOTED.exec(query);
+    const inner = pair ? pair.slice(1).find((g) => g !== undefined) : query;
+    const text = inner.replace(DOUBLE_QUOTES, " ").replace(/\s+/g, " ").trim();
+    const quoted = !!pair && !!text;
     const words = text.split(" ").filter((w) => fold(w));
     const terms = words.map(fold);
     const content = terms.filter((t) => !STOP_WORDS.has(t));
@@ -624,18 +645,38 @@
         && (this.has(term.slice(0, -end.length)) || this.has(`${term.slice(0, -end.length)}e`)));
     }
 
-    /** Indexed words nearest to `term`, most frequent first: none under 4 letters, 1 edit up to 6
-     *  letters, 2 beyond (the typo budget Typesense and Algolia use; a 3-letter word has too many neighbours). */
+    /** Indexed words nearest to `term`, most frequent first: 1 edit up to 6 letters, 2 beyond (the typo
+     *  budget Typesense and Algolia use). A 3-letter word has too many neighbours one letter away
+     *  ("tin": "tan", "ton", "in"), so it is matched only to two letters swapped ("hte" -> "the") or one
+     *  left out ("brw" -> "brow"), the slips of fast typing on a phone. */
     nearest(term) {
-      if (term.length < 4 || /\d/.test(term)) return [];
+      if (term.length < 3 || /\d/.test(term)) return [];
       const limit = term.length <= 6 ? 1 : 2;
+      const sorted = (w) => [...w].sort().join("");
       const found = [];
       for (const word of this.words) {
         if (Math.abs(word.length - term.length) > limit || word === term) continue;
+        if (term.length === 3 && !(word.length === 4 || sorted(word) === sorted(term))) continue;
         const distance = editDistance(term, word, limit);
         if (distance <= limit) found.push({ word, distance, count: this.count.get(word) });
       }
       return found.sort((a, b) => a.distance - b.distance || b.count - a.count).map((f) => f.word);
+    }
+
+    /** "131114" -> "13 11 14": a number typed without the spaces a page writes it with (a phone
+     *  number: Lifeline's 13 11 14, 1300 22 4636), split into the fewest groups of 2 or more digits
+     *  that the site holds each of; null when there is no such split. */
+    digits(term) {
+      if (!/^\d{4,15}$/.test(term) || this.has(term)) return null;
+      const best = [[]];                       // best[i]: fewest groups spelling term.slice(0, i)
+      for (let i = 2; i <= term.length; i += 1) {
+        for (let j = 0; j <= i - 2; j += 1) {
+          const group = term.slice(j, i);
+          if (best[j] && this.has(group) && (!best[i] || best[j].length + 1 < best[i].length)) best[i] = [...best[j], group];
+        }
+      }
+      const split = best[term.length];
+      return split && split.length > 1 ? split.join(" ") : null;
     }
 
     /** Regional spellings of `term` the site holds (behaviour -> behavior). */
@@ -688,6 +729,10 @@
       if (i + 1 < terms.length && vocab.has(t + terms[i + 1])) variants.add(swap(i, t + terms[i + 1], 2));
       const split = vocab.split(t);
       if (split) variants.add(swap(i, split));
+      const apart = words[i].replace(JOINER, " ");            // "13-11-14" as the help line writes it: "13 11 14"
+      if (apart !== words[i]) variants.add(swap(i, apart));
+      const grouped = vocab.digits(t);                        // "131114" too
+      if (grouped) variants.add(swap(i, grouped));
       const regional = vocab.regional(t);
       regional.forEach((v) => variants.add(swap(i, v)));
       if (STOP_WORDS.has(t) || vocab.knows(t)) continue;
@@ -920,7 +965,8 @@
       const alt = alternatives(plan, vocab);
       const spellings = [plan.text, ...alt.variants].map((text) => ({ text, plan: analyseQuery(text) }));
       const answers = await Promise.all(spellings.map(async (v, i) => {
-        const answer = await this.gather(pf, v.text, plan, options);
+        // The query as typed keeps its quotes; another spelling is its own plan ("13 11 14" for "13-11-14" is a phrase too).
+        const answer = await this.gather(pf, v.text, i === 0 ? plan : v.plan, options);
         // "Lifeline" as "life line": two common words anywhere on a page are noise; only as a phrase.
         if (i > 0 && v.plan.terms.length <= 2 && v.plan.terms.length !== plan.terms.length) answer.loose = [];
         return { answer, plan: v.plan };
@@ -1428,6 +1474,14 @@
     }
   }
 
+  /** The moment the page's address asks for, as a `#t=` fragment: the fragment itself, else a `?t=`
+   *  query (`?t=750`, `?t=12:30`, `?t=1m30s`: how YouTube-style share links and media sites write it). */
+  function linkedTime() {
+    if (/^#t=/.test(window.location.hash)) return window.location.hash;
+    const t = new URLSearchParams(window.location.search).get("t");
+    return t === null || !t.trim() ? window.location.hash : `#t=${t}`;
+  }
+
   function setUpPage() {
     markEpisodesTab();
     markInternalLinks();
@@ -1437,7 +1491,7 @@
     const root = document.querySelector(".md-content");
     if (root && root.querySelector(".ffg-player audio, .ffg-transcript")) {
       player = new EpisodePlayer(root);
-      player.applyHash(window.location.hash);
+      player.applyHash(linkedTime());
     }
   }
 

@@ -283,7 +283,8 @@
       const label = item.kind === "m" ? "Module" : "Episode";
       const listen = item.start === null ? 0 : Math.round((item.end - item.start) / 60);
       return { title: `${label} ${item.ref}${span ? `, ${span}` : ""} (not yet on this site)`,
-               missing: true, reading: [0, 0], listening: [listen, listen], apa: "" };
+               missing: true, reading: [0, 0], listening: [listen, listen], apa: "",
+               heard: item.start === null ? null : [item.start, item.end] };
     }
     const href = siteUrl(record.url, record.relative_url);
     const apa = record.apa_html.split(record.url).join(href);
@@ -292,17 +293,48 @@
       return { ...common, title: record.title, href, reading: record.reading, listening: record.listening,
                intext: momentIntext(record.intext), summary: record.summary };
     }
-    const length = item.start === null ? (record.duration || 0) : item.end - item.start;
-    const listen = Math.max(1, Math.round(length / 60));
+    // What is heard, in seconds: the stretch, cut at the episode's end (a stretch past it is reported
+    // by checkBundle), or the whole episode.
+    const last = record.duration ? Math.min(item.end ?? Infinity, record.duration) : item.end;
+    const heard = item.start === null ? [0, record.duration || 0] : [item.start, Math.max(item.start, last)];
+    const listen = Math.max(1, Math.round((heard[1] - heard[0]) / 60));
     const fragment = item.start === null ? "" : momentFragment(item.start, item.end);
     return { ...common, title: `${record.title}${span ? `, ${span}` : ""}`, href: href + fragment,
-             reading: [0, 0], listening: [listen, listen], intext: momentIntext(record.intext, item.start, item.end) };
+             reading: [0, 0], listening: [listen, listen], heard, intext: momentIntext(record.intext, item.start, item.end) };
   }
 
-  function totals(resolved) {
-    const sum = (key, i) => resolved.reduce((t, r) => t + r[key][i], 0);
-    return { reading: [sum("reading", 0), sum("reading", 1)],
-             listening: [sum("listening", 0), sum("listening", 1)] };
+  /** Reading and listening time of a bundle, [lo, hi] minutes each. A work listed twice counts once,
+   *  and an episode's stretches count the time they cover together (overlaps once), rounded once for
+   *  the whole bundle: 300 one-second stretches are seconds of listening, not 300 minutes. */
+  function totals(bundle, resolved) {
+    const reading = [0, 0];
+    const listening = [0, 0];
+    const counted = new Set();
+    const heard = new Map();                     // episode -> [[start, end] seconds]
+    bundle.items.forEach((item, index) => {
+      const r = resolved[index];
+      const key = item.kind === GLOSSARY ? GLOSSARY : `${item.kind}${item.ref}`;
+      if (r.heard) {
+        if (!heard.has(key)) heard.set(key, []);
+        heard.get(key).push(r.heard);
+        return;
+      }
+      if (counted.has(key)) return;
+      counted.add(key);
+      [0, 1].forEach((i) => { reading[i] += r.reading[i]; listening[i] += r.listening[i]; });
+    });
+    let seconds = 0;
+    for (const spans of heard.values()) {
+      spans.sort((a, b) => a[0] - b[0]);
+      let [start, end] = spans[0];
+      for (const [a, b] of spans.slice(1)) {
+        if (a <= end) end = Math.max(end, b);
+        else { seconds += end - start; [start, end] = [a, b]; }
+      }
+      seconds += end - start;
+    }
+    const minutes = seconds > 0 ? Math.max(1, Math.round(seconds / 60)) : 0;
+    return { reading, listening: [listening[0] + minutes, listening[1] + minutes] };
   }
 
   /**
@@ -339,7 +371,7 @@
 
   function renderView(view, bundle, catalogue, headingLevel = 2) {
     const resolved = bundle.items.map((item) => resolve(item, catalogue));
-    const t = totals(resolved);
+    const t = totals(bundle, resolved);
     const all = [t.reading[0] + t.listening[0], t.reading[1] + t.listening[1]];
     const refs = references(bundle, resolved);
     const heading = headingLevel === 2

@@ -32,7 +32,23 @@
     }
   }
 
+  // A marked term links to its glossary entry (glossary/#term-...). Through instant navigation,
+  // Material sometimes swaps the page in without scrolling to the entry when the link is followed
+  // soon after the page loaded (seen on the deployed build, about one click in two), leaving the
+  // reader at the old page's scroll position. After each swap, show the entry if it is out of view.
+  function showTarget() {
+    let id = "";
+    try { id = decodeURIComponent(window.location.hash.slice(1)); } catch (error) { return; }
+    const target = id && document.getElementById(id);
+    if (!target) return;                                     // a player hash (#t=...) names no element
+    const header = document.querySelector(".md-header");
+    const below = header ? header.getBoundingClientRect().bottom : 0;   // the sticky header covers the top
+    const top = target.getBoundingClientRect().top;
+    if (top < below || top > window.innerHeight / 2) window.scrollTo(0, window.scrollY + top - below - 8);
+  }
+
   function setup() {
+    window.requestAnimationFrame(showTarget);
     if (onBuilder()) { remember(); return; }
     const building = saved();
     document.querySelectorAll("a[data-bundle-add]").forEach((link) => {

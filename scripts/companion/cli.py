@@ -2,8 +2,9 @@
 
 The maintainer's tools too: feed-tags, doctor, deploy.
 
-Exit codes: 0 all done, 1 some episode failed, 2 a usage, project or feed-level error,
-3 more to do (`sync --time-budget` left episodes for the next run).
+Exit codes: 0 all done, 1 some episode failed, 2 a usage, project, feed-level, build or course
+error (any `companion.errors.CompanionError` that reaches `main`), 3 more to do (`sync
+--time-budget` left episodes for the next run).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import TYPE_CHECKING, Callable
 
 from rich.console import Console
 from rich.markup import escape
+
+from companion.errors import CompanionError
 
 if TYPE_CHECKING:
     from companion.pipeline.sync import Options
@@ -31,6 +34,8 @@ def print_error(console: Console, exc: Exception) -> None:
 
 
 def cmd_sync(args: argparse.Namespace, console: Console) -> int:
+    """`companion sync`: fetch the feed, transcribe what is new, write episodes/. Returns the exit code
+    (0, 1 some episode failed, 3 more to do); SyncError for a bad --time-budget (main: exit 2)."""
     from companion.pipeline.plan import read_shard
     from companion.project import open_project
     from companion.report import sync_with_progress
@@ -75,6 +80,8 @@ def plan_shards(options: Options, directory: Path, max_shards: int, console: Con
 
 
 def cmd_transcribe(args: argparse.Namespace, console: Console) -> int:
+    """`companion transcribe FILE`: one audio file to a transcript on stdout (or the given format),
+    with the project's vocabulary when run inside one. AudioError or ModelError: main exits 1."""
     from companion.pipeline import audio, store, formats as tf
     from companion.pipeline.budget import prior_speed
     from companion.progress import TRANSCRIBE, ProgressBoard
@@ -107,6 +114,7 @@ def cmd_transcribe(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_build(args: argparse.Namespace, console: Console) -> int:
+    """`companion build`: the strict build into site/ (warnings printed); SiteError when it fails."""
     from companion.project import open_project
     from companion.site.build import build_site
 
@@ -119,6 +127,7 @@ def cmd_build(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, console: Console) -> int:
+    """`companion serve`: live-reload preview on --host:--port; returns the server's exit code."""
     from companion.project import open_project
     from companion.site.build import serve_site
 
@@ -126,6 +135,8 @@ def cmd_serve(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, console: Console) -> int:
+    """`companion demo`: sync the embedded sample podcast into .cache/demo/, build it with site_url set
+    to the address it is served at, and serve it until Ctrl-C (or stop after the build: --no-serve)."""
     import time
 
     from companion import demo
@@ -158,14 +169,12 @@ def cmd_demo(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_feed_tags(args: argparse.Namespace, console: Console) -> int:
+    """`companion feed-tags`: print the Podcasting 2.0 transcript and chapters tags to paste into
+    the feed. FeedTagsError (no site_url) is reported by main, exit 2."""
     from companion.pipeline import feed_tags
     from companion.project import open_project
 
-    try:
-        tags = feed_tags.render(open_project())
-    except feed_tags.FeedTagsError as exc:
-        print_error(console, exc)
-        return EXIT_USAGE
+    tags = feed_tags.render(open_project())      # FeedTagsError: main prints it, exit 2
     if not tags:
         console.print("no transcribed episodes yet: run `companion sync` first")
     sys.stdout.write(tags)
@@ -173,6 +182,7 @@ def cmd_feed_tags(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace, console: Console) -> int:
+    """`companion doctor`: print the checks as a table on stdout; exit 1 when any check fails."""
     from rich.table import Table
 
     from companion import doctor
@@ -188,6 +198,8 @@ def cmd_doctor(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_merge(args: argparse.Namespace, console: Console) -> int:
+    """`companion merge DIR...`: merge shard or other machines' episode folders into episodes/
+    (corrections kept); exit 2 for a missing folder, 1 when any folder was refused."""
     from companion.pipeline.merge import merge
     from companion.project import open_project
 
@@ -211,14 +223,12 @@ def cmd_merge(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_deploy(args: argparse.Namespace, console: Console) -> int:
-    from companion.site.deploy import DeployError, deploy
+    """`companion deploy [--dry-run]`: strict build and push to gh-pages (or only print the command);
+    returns mkdocs gh-deploy's exit code. DeployError (no or bad site_url) is reported by main, exit 2."""
+    from companion.site.deploy import deploy
     from companion.project import open_project
 
-    try:
-        line, code = deploy(open_project(), dry_run=args.dry_run)
-    except DeployError as exc:
-        print_error(console, exc)
-        return EXIT_USAGE
+    line, code = deploy(open_project(), dry_run=args.dry_run)   # DeployError: main, exit 2
     if args.dry_run:
         print(line)
     elif code:
@@ -227,6 +237,8 @@ def cmd_deploy(args: argparse.Namespace, console: Console) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    """The argparse parser of every command; each sub-parser sets `run`, the `cmd_*` function that
+    takes (args, console) and returns an exit code."""
     from companion.site import render  # only stdlib at import: the engine names for --engine
 
     top = argparse.ArgumentParser(prog="companion", description=__doc__.splitlines()[0])
@@ -305,25 +317,27 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-def main(argv: list[str] | None = None) -> int:
+def exit_code(exc: CompanionError) -> int:
+    """The documented exit code for an error that reached the command line: 1 when one file's
+    audio or the model failed (`transcribe`), 2 for every other (project, feed, build, course)."""
     from companion.pipeline.audio import AudioError
-    from companion.project import ProjectError
-    from companion.site.build import SiteError
-    from companion.pipeline.sync import SyncError
     from companion.pipeline.transcribe import ModelError
 
+    return EXIT_EPISODE_FAILED if isinstance(exc, (AudioError, ModelError)) else EXIT_USAGE
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line on `argv` (default: sys.argv[1:]) and return its exit code (see the
+    module docstring). Every `CompanionError` is printed as one "error: ..." line, never a traceback."""
     args = parser().parse_args(argv)
     # In a log (CI, a file) a line is never folded at 80 columns: a "file:line:column" or a URL cut in
     # two cannot be clicked or searched for. A terminal still wraps as usual.
     console = Console(stderr=True, soft_wrap=not sys.stderr.isatty())
     try:
         return args.run(args, console)
-    except (ProjectError, SyncError, SiteError) as exc:
+    except CompanionError as exc:
         print_error(console, exc)
-        return EXIT_USAGE
-    except (AudioError, ModelError) as exc:
-        print_error(console, exc)
-        return EXIT_EPISODE_FAILED
+        return exit_code(exc)
     except KeyboardInterrupt:
         console.print("interrupted: nothing half-written; run again to finish")
         return 130

@@ -32,6 +32,7 @@ class Demo:
 
     @property
     def feed_url(self) -> str:
+        """The sample podcast's feed URL on its local server."""
         return f"{self.sample.url}/feed.xml"
 
 

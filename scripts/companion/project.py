@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 import yaml
 from yaml_env_tag import construct_env_tag
 
+from companion.errors import CompanionError
+
 CONFIG_NAME = "mkdocs.yml"
 EPISODES_DIR = "episodes"
 CACHE_DIR = ".cache"          # git-ignored: downloaded audio, HTTP validators
@@ -26,7 +28,7 @@ DATA_DIR = "data"             # committed data files the site reads (help lines,
 SITE_SOURCES = (CONFIG_NAME, "docs", "overrides", DATA_DIR)   # what a build reads, besides episodes/
 
 
-class ProjectError(Exception):
+class ProjectError(CompanionError):
     """The project is missing or its configuration cannot be used; the message says what to fix."""
 
 
@@ -71,18 +73,22 @@ class Project:
 
     @property
     def episodes_dir(self) -> Path:
+        """The project's episodes/ folder (one folder per episode)."""
         return self.root / EPISODES_DIR
 
     @property
     def cache_dir(self) -> Path:
+        """The project's .cache/ folder (git-ignored: audio, HTTP validators, logs)."""
         return self.root / CACHE_DIR
 
     @property
     def audio_cache(self) -> Path:
+        """Where downloaded audio is kept between runs (.cache/audio/)."""
         return self.cache_dir / "audio"
 
     @property
     def data_dir(self) -> Path:
+        """The project's data/ folder (bibliography, syllabus, listening, help lines)."""
         return self.root / DATA_DIR
 
 
@@ -99,6 +105,9 @@ def find_root(start: Path | None = None) -> Path:
 
 
 def load_config(root: Path) -> dict[str, Any]:
+    """mkdocs.yml under `root` as a dict ({} when it is empty or not a mapping), `!ENV` resolved as
+    MkDocs resolves it and other tags (`!!python/name:`) read as plain values. ProjectError when it
+    is not valid YAML; OSError when it cannot be read."""
     try:
         data = yaml.load((root / CONFIG_NAME).read_text(encoding="utf-8"), Loader=_LenientLoader)
     except yaml.YAMLError as exc:
@@ -107,6 +116,8 @@ def load_config(root: Path) -> dict[str, Any]:
 
 
 def podcast_settings(config: dict[str, Any]) -> PodcastSettings:
+    """The `extra.podcast` settings of a loaded mkdocs.yml `config`: feed (URL or path, stripped),
+    title, host, vocabulary (a tuple of non-empty strings). ProjectError when vocabulary is not a list."""
     raw = (config.get("extra") or {}).get("podcast") or {}
     vocab = raw.get("vocabulary") or []
     if not isinstance(vocab, list):
@@ -183,6 +194,8 @@ def write_settings(root: Path, site_url: str | None = None, feed: str | None = N
 
 
 def open_project(start: Path | None = None) -> Project:
+    """The project whose mkdocs.yml is in `start` (default: the current folder) or a folder above
+    it. ProjectError when there is none or it cannot be read."""
     root = find_root(start)
     config = load_config(root)
     return Project(root=root, podcast=podcast_settings(config),

@@ -32,17 +32,23 @@ class RichReporter:
         self.board.__exit__(*exc)
 
     def warn(self, message: str) -> None:
+        """A yellow "warning:" line on the console (the text is not read as markup)."""
         self.console.print(f"[yellow]warning:[/] {escape(message)}", markup=True, highlight=False)
 
     def download(self, title: str, done: int, total: int | None) -> None:
+        """Move the episode's download bar: `done` bytes of `total` (None: unknown size)."""
         self.board.update(DOWNLOAD, title, done, total)
 
     def transcribing(self, title: str, done_s: float, total_s: float) -> None:
+        """Move the episode's transcription bar to `done_s` of `total_s` seconds of audio (starting it
+        at 0, with the expected speed for its time left)."""
         if done_s <= 0:
             self.board.start(TRANSCRIBE, title, total_s, self.expected_x)
         self.board.update(TRANSCRIBE, title, min(done_s, total_s), total_s)
 
     def finished(self, outcome: Outcome) -> None:
+        """Close the episode's bar and print one line: its state, slug, and why (reason, review notes,
+        corrections not applied)."""
         self.board.end(outcome.title)
         colour = {"failed": "red", NOT_CORRECTED: "red", "transcribed": "green",
                   "imported": "green", "deferred": "yellow", "needs-review": "yellow"

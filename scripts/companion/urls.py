@@ -17,6 +17,8 @@ import urllib.parse
 
 from w3lib.url import safe_url_string
 
+from companion.errors import CompanionError
+
 FETCHABLE_SCHEMES = ("http", "https")
 
 # Analytics and redirect services that podcast hosts put in front of the real audio URL: the
@@ -51,7 +53,7 @@ _HOST = re.compile(r"[a-z0-9_.-]+|[0-9a-f:.]+", re.I)
 _MAX_PREFIXES = 8                    # prefixes chain (op3 -> podtrac -> chartable); bound the loop
 
 
-class URLError(ValueError):
+class URLError(CompanionError, ValueError):
     """A URL from the feed that cannot be requested; the message names it and says why."""
 
 
@@ -82,7 +84,9 @@ def to_uri(url: str) -> str:
         _ = parts.port                                  # raises ValueError when out of range
     except (ValueError, UnicodeError) as exc:
         extra = f" (it holds {problem})" if problem else ""
-        raise URLError(f"the feed's URL {url!r} is not a usable web address{extra}: {exc}") from exc
+        # the parser's words quote pieces of the address: of a password too, when there is one
+        why = "" if "@" in text else f": {exc}"
+        raise URLError(f"the feed's URL {url!r} is not a usable web address{extra}{why}") from exc
     if (parts.scheme.lower() not in FETCHABLE_SCHEMES or not parts.hostname
             or not _HOST.fullmatch(parts.hostname)):
         extra = f"; its host name holds {problem}" if problem else ""

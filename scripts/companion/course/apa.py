@@ -141,6 +141,9 @@ def _listed(entry: Entry, names_inverted: list[str]) -> str:
 
 
 def authors(entry: Entry) -> str:
+    """The author element of an APA 7 reference for a CSL-JSON `entry`: names inverted ("Rogers,
+    C. R."), listed as APA 7 lists them (an ellipsis for an incomplete list), with "(Ed.)"/"(Eds.)"
+    for an edited book or "(Host)"/"(Hosts)" for a broadcast, ending in a full stop; HTML-escaped."""
     people, editors = names(entry)
     text = _listed(entry, [name_inverted(n) for n in people])
     if editors:
@@ -194,6 +197,7 @@ def locator(entry: Entry) -> str:
 
 
 def pages(entry: Entry) -> str:
+    """The entry's `page` field with hyphens turned into en dashes (APA 7, 9.26), HTML-escaped."""
     return _e(str(entry.get("page", "")).replace("--", DASH).replace("-", DASH))
 
 
@@ -487,6 +491,47 @@ def relettered(cited: Cited, entry: Entry) -> bool:
     label = year(entry)
     return (cited.year != label and _without_letter(cited.year) == _without_letter(label)
             and matches(replace(cited, year=label), entry))
+
+
+def _year_token(label: str) -> re.Pattern[str]:
+    """`label` as a whole year in citation text: '2025' not inside '2025a' or '12025'."""
+    return re.compile(rf"(?<![\w.]){re.escape(label)}(?![\w\-])")
+
+
+def _outside_code(markdown: str, change) -> str:
+    """`change` applied to the text between code spans, fences and macro tags (CODE), not inside."""
+    out, last = [], 0
+    for match in CODE.finditer(markdown):
+        out += [change(markdown[last:match.start()]), match.group(0)]
+        last = match.end()
+    return "".join(out + [change(markdown[last:])])
+
+
+def reletter(markdown: str, references: Iterable[Entry]) -> tuple[str, list[tuple[str, str]]]:
+    """The page with each citation whose year letter moved rewritten to the new label, and the
+    (as written, as rewritten) pairs. An episode by a cited author, in the year of a cited source,
+    letters both (APA 7, section 9.47: '2025' becomes '2025a'); prose that says '(Bailey, 2025)' then
+    names no listed work. When exactly one listed reference matches but for its letter, the citation
+    takes that reference's label, as a reference manager's word-processor plugin updates it; when
+    none or several do, the text is left for `check_citations` to report."""
+    listed = list(references)
+    new_years: dict[str, list[tuple[str, str]]] = {}
+    for cited in find_citations(markdown):
+        if cited.year != _without_letter(cited.year) or any(matches(cited, e) for e in listed):
+            continue                       # a letter written by hand is the writer's, not moved
+        moved = [e for e in listed if relettered(cited, e)]
+        if len(moved) == 1:
+            new_years.setdefault(cited.text, []).append((cited.year, year(moved[0])))
+    changes = []
+    for text, years in new_years.items():
+        rewritten = text
+        for old, new in years:
+            rewritten = _year_token(old).sub(new, rewritten, count=1)
+        if rewritten != text:
+            whole = re.compile(rf"(?<!\w){re.escape(text)}(?![\w\-])")
+            markdown = _outside_code(markdown, lambda part: whole.sub(lambda _: rewritten, part))
+            changes.append((text, rewritten))
+    return markdown, changes
 
 
 def resolve(citations: Iterable[Cited], entries: dict[str, Entry]) -> tuple[set[str], list[Cited]]:

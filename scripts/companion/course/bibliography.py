@@ -19,6 +19,8 @@ from typing import Any
 
 import yaml
 
+from companion.errors import CourseError
+
 REQUIRED_FIELDS = ("type", "title")   # no `issued` means "n.d."
 NAME_FIELDS = ("author", "editor")
 PROJECT_FIELDS = ("evidence", "year_suffix", "authors_incomplete")
@@ -27,7 +29,7 @@ ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 Entry = dict[str, Any]
 
 
-class BibliographyError(Exception):
+class BibliographyError(CourseError):
     """A bibliography file the writers must fix; the message names the file and the key."""
 
 
@@ -132,6 +134,8 @@ def full_family(name: dict[str, str]) -> str:
 
 
 def year_suffix(entry: Entry) -> str:
+    """The letter after the year ("a", "b") that tells apart one author's works of one
+    year, from `year_suffix` (ours) or `year-suffix` (CSL); "" when none."""
     return str(entry.get("year_suffix") or entry.get("year-suffix") or "")
 
 

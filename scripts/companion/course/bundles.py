@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, quote
 
 import yaml
 
+from companion.errors import CourseError
 from companion.timecode import format_clock
 
 BUNDLE_PAGE = "course/bundle/"
@@ -29,7 +30,7 @@ TOKEN = re.compile(r"^(?:(?P<kind>[me])(?P<ref>[A-Za-z0-9][A-Za-z0-9\-]*)"
 JS_SAFE = "!'()*"          # what encodeURIComponent leaves alone besides [A-Za-z0-9_.~-]
 
 
-class BundleError(ValueError):
+class BundleError(CourseError, ValueError):
     """A bundle token or syllabus entry that cannot be read; the message quotes it."""
 
 
@@ -41,6 +42,8 @@ class Item:
     end: int | None = None
 
     def token(self) -> str:
+        """This item as a bundle token: "m3", "e7", "e7@12:30-18:00" or "glossary" (the inverse of
+        `parse_item`)."""
         if self.kind == GLOSSARY:
             return GLOSSARY
         span = f"@{format_clock(self.start)}-{format_clock(self.end)}" if self.start is not None else ""
@@ -68,6 +71,9 @@ def seconds(text: str) -> int:
 
 
 def parse_item(token: str) -> Item:
+    """The item a bundle token names: "m3" (module), "e7" (episode), "e7@12:30-18:00" (an episode's
+    stretch, times as `timecode` reads them) or "glossary". BundleError, quoting the token, for
+    anything else, for a time range on a module, or for a range that does not end after it starts."""
     match = TOKEN.match(token.strip())
     if not match:
         raise BundleError(f"'{token}' is not a bundle item (m3, e7, e7@12:30-18:00, glossary).")
@@ -85,11 +91,15 @@ def parse_item(token: str) -> Item:
 
 
 def to_query(bundle: Bundle) -> str:
+    """The bundle as the bundle page's query string: "items=m3,e7@12:30-18:00" and, when it has
+    one, "&title=..." (percent-encoded as the page's JavaScript encodes it)."""
     query = "items=" + ",".join(item.token() for item in bundle.items)
     return query + (f"&title={quote(bundle.title, safe=JS_SAFE)}" if bundle.title else "")
 
 
 def from_query(query: str) -> Bundle:
+    """The bundle a query string ("?items=...&title=...", a leading ? or # allowed) describes;
+    empty items are skipped. BundleError for a token `parse_item` cannot read."""
     params = parse_qs(query.lstrip("?#"), keep_blank_values=True)
     tokens = [t for t in ",".join(params.get("items", [])).split(",") if t.strip()]
     return Bundle(tuple(parse_item(t) for t in tokens), (params.get("title") or [""])[0])

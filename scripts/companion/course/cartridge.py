@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from xml.etree import ElementTree as ET
 
 from companion.course.qti import ASSESSMENT_TYPE, Assessment, assessment_xml, xml_text
+from companion.errors import CourseError
 
 CP_NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
 LOM_NS = "http://ltsc.ieee.org/xsd/imsccv1p1/LOM/manifest"
@@ -52,6 +53,8 @@ def _sub(parent: ET.Element, tag: str, text: str = "", **attrs: str) -> ET.Eleme
 
 
 def weblink_xml(link: Link) -> bytes:
+    """A Common Cartridge 1.1 web link resource (imswl_xmlv1p1) for `link`, as UTF-8 XML bytes;
+    the link opens in a new window (target="_blank")."""
     root = ET.Element(f"{{{WL_NS}}}webLink")
     _sub(root, f"{{{WL_NS}}}title", link.title)
     _sub(root, f"{{{WL_NS}}}url", href=link.url, target="_blank")
@@ -59,18 +62,21 @@ def weblink_xml(link: Link) -> bytes:
 
 
 def weblink_path(link: Link) -> str:
+    """Path of `link`'s web link file inside the cartridge: "weblinks/IDENT.xml"."""
     return f"weblinks/{link.ident}.xml"
 
 
 def resource_path(entry: Link | Assessment) -> str:
+    """Path inside the cartridge of a web link or a self-check (QTI assessment) resource."""
     return f"selfchecks/{entry.ident}.xml" if isinstance(entry, Assessment) else weblink_path(entry)
 
 
 def resource_xml(entry: Link | Assessment) -> bytes:
+    """The XML bytes of a web link or a self-check (QTI assessment) resource."""
     return assessment_xml(entry) if isinstance(entry, Assessment) else weblink_xml(entry)
 
 
-class CartridgeError(ValueError):
+class CartridgeError(CourseError, ValueError):
     """A cartridge that an LMS would import broken (the message says what and why)."""
 
 
@@ -84,14 +90,19 @@ def check_links(folders: list[Folder]) -> None:
 
 
 def cp(tag: str) -> str:
+    """`tag` in the IMS Content Packaging namespace of the manifest ("{ns}tag", ElementTree's form)."""
     return f"{{{CP_NS}}}{tag}"
 
 
 def lom(tag: str) -> str:
+    """`tag` in the cartridge's LOM metadata namespace ("{ns}tag", ElementTree's form)."""
     return f"{{{LOM_NS}}}{tag}"
 
 
 def manifest_xml(title: str, description: str, folders: list[Folder]) -> bytes:
+    """imsmanifest.xml for a Common Cartridge 1.1 with `title` and `description` (LOM metadata) and
+    one organisation item per folder, each holding its links and self-checks; empty folders are
+    left out. UTF-8 XML bytes."""
     ET.register_namespace("", CP_NS)
     ET.register_namespace("lomimscc", LOM_NS)
     root = ET.Element(cp("manifest"), identifier="course_manifest")

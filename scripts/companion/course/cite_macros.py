@@ -48,6 +48,9 @@ def reference(plugin: Any, what: str, start: str = "", end: str = "", here: str 
 
 
 def week_markdown(plugin: Any, week: bundles.Week) -> str:
+    """Markdown for one syllabus week: a heading, its summary, one bullet per item (see
+    `item_label`) and a button opening the week as a bundle. `plugin` is the course plugin (its
+    `cites` maps "m3"/"e7" to a CSL-JSON record)."""
     lines = [f"### {week.title}", ""]
     if week.summary:
         lines += [week.summary, ""]
@@ -59,6 +62,8 @@ def week_markdown(plugin: Any, week: bundles.Week) -> str:
 
 
 def item_label(plugin: Any, item: bundles.Item) -> str:
+    """How a bundle item reads in a list: the module's or episode's title, with its stretch
+    ("12:30–18:00") when it has one; "(not yet on this site)" for one the site does not hold."""
     if item.kind == bundles.GLOSSARY:
         return "The glossary"
     record = plugin.cites.get(bundles.Item(item.kind, item.ref).token())
@@ -70,6 +75,8 @@ def item_label(plugin: Any, item: bundles.Item) -> str:
 
 
 def register(env: Any) -> None:
+    """Add the citation macros to the mkdocs-macros `env`: cite(), course_downloads(),
+    cartridge_link() and syllabus_weeks(); each reads the course plugin's state."""
     @env.macro
     def cite(what: str, start: str = "", end: str = "") -> str:
         """APA 7 reference: cite("m3"), cite("e7", "12:30", "18:00"), cite("flueckiger2018")."""

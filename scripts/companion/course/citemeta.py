@@ -60,6 +60,9 @@ def hosts(text: str) -> list[dict[str, str]]:
 
 
 def module_entry(meta: dict[str, Any], url: str, author: str, course: str, date: str) -> Entry:
+    """The CSL-JSON record (type webpage, genre "Course module") for a module. `meta` is the
+    module page's front matter and must hold `module` (its number) and `title`; `url` is its
+    address, `author` and `course` the site's author and course title, `date` "YYYY-MM-DD" or ""."""
     entry: Entry = {
         "id": f"module-{meta['module']}",
         "type": "webpage",
@@ -75,6 +78,10 @@ def module_entry(meta: dict[str, Any], url: str, author: str, course: str, date:
 
 
 def episode_entry(episode: dict[str, Any], url: str, podcast: str, host: str) -> Entry:
+    """The CSL-JSON record (type broadcast, genre podcast episode) for an episode. `episode` is
+    its episode.json record: `slug` is required; `title`, `date` (ISO 8601, the day is kept),
+    `episode` (its number) are used when present. The podcast's `host` names the authors (the
+    podcast itself when empty). Text is NFC-normalised."""
     entry: Entry = {
         "id": f"episode-{episode['slug']}",
         "type": "broadcast",
@@ -92,6 +99,7 @@ def episode_entry(episode: dict[str, Any], url: str, podcast: str, host: str) ->
 
 
 def iso_duration(minutes: float) -> str:
+    """`minutes` as an ISO 8601 duration in whole minutes, at least one ("PT12M")."""
     return f"PT{max(1, round(minutes))}M"
 
 
@@ -139,6 +147,9 @@ def json_for_script(data: Any) -> str:
 
 
 def module_json_ld(entry: Entry, meta: dict[str, Any], references: list[Entry]) -> str:
+    """schema.org LearningResource JSON-LD for a module page: `entry` is its CSL-JSON record,
+    `meta` its front matter (summary, objectives, tags, reading_minutes [low, high]), `references`
+    the CSL-JSON records it cites (written as plain APA). A JSON string safe inside <script>."""
     reading = meta.get("reading_minutes") or [0, 0]
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -160,6 +171,9 @@ def module_json_ld(entry: Entry, meta: dict[str, Any], references: list[Entry]) 
 
 
 def episode_json_ld(entry: Entry, episode: dict[str, Any]) -> str:
+    """schema.org PodcastEpisode JSON-LD for an episode page: `entry` is its CSL-JSON record,
+    `episode` its episode.json record (number, date, duration in seconds are used when present). A
+    JSON string safe inside <script>."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "PodcastEpisode",

@@ -41,6 +41,8 @@ def _link(env: Any, src_uri: str) -> str:
 
 
 def register(env: Any) -> None:
+    """Add the course's time macros to the mkdocs-macros `env`: module_times() (a table of each
+    module's reading and listening minutes), course_minutes() and course_total_minutes()."""
     @env.macro
     def module_times() -> str:
         """A Markdown table: each module's reading and listening minutes, and the totals."""

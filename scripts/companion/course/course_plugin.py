@@ -504,6 +504,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             page.meta["companion_cite"] = self.cites[module.ident]
             for name in (*RANGE_FIELDS, "companion_heard_count"):   # as the header shows them
                 page.meta[name] = module.meta.get(name)
+            markdown, moved = apa.reletter(markdown, module.references)
+            for written, now in moved:      # an episode by the same author and year joined the site
+                log.info("companion-course: docs/%s cites (%s) as (%s): APA letters works by one author "
+                         "in one year.", module.src_uri, written, now)
             self.check_citations(module, markdown)
             page.meta["companion_heard"] = self.heard_html(module, page.url)
         if page.file.src_uri == self.config.glossary_page:

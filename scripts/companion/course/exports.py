@@ -186,6 +186,7 @@ def ris_record(entry: Entry) -> str:
 
 
 def ris(entries: Iterable[Entry]) -> str:
+    """RIS records for `entries` (CSL-JSON records), one after another, each ended by "ER  -"."""
     return "\n".join(ris_record(e) for e in entries)
 
 
@@ -241,6 +242,9 @@ def bibtex_key(entry: Entry) -> str:
 
 
 def bibtex_record(entry: Entry) -> str:
+    """One BibTeX record for a CSL-JSON `entry` (type, id, author or editor, title, container,
+    date, URL, DOI, ...): LaTeX specials escaped so BibTeX, biber and Zotero read the text back; an
+    incomplete author list ends in "and others"."""
     kind = entry.get("type", "")
     fields: list[tuple[str, str]] = []
     people, editors = names(entry)
@@ -287,12 +291,14 @@ def bibtex_record(entry: Entry) -> str:
 
 
 def bibtex(entries: Iterable[Entry]) -> str:
+    """BibTeX records for `entries` (CSL-JSON records), separated by newlines."""
     return "\n".join(bibtex_record(e) for e in entries)
 
 
 # --- CSL-JSON ------------------------------------------------------------------------------
 
 def csl_json(entries: Iterable[Entry]) -> str:
+    """`entries` as a CSL-JSON array (what Zotero and Mendeley import), UTF-8 text, indented."""
     return json.dumps([to_csl(e) for e in entries], ensure_ascii=False, indent=2) + "\n"
 
 

@@ -26,12 +26,13 @@ import yaml
 
 from companion.course import bundles
 from companion.course.weave import Stretch
+from companion.errors import CourseError
 
 PINNED, ADDED = "pinned", "added"
 MAINTAINER_SCORE = float("inf")          # the maintainer's choice outranks any suggestion
 
 
-class ListeningError(ValueError):
+class ListeningError(CourseError, ValueError):
     """data/listening.yml cannot be read; the message names the entry."""
 
 

@@ -13,6 +13,7 @@ from companion.site import episode_macros
 
 
 def define_env(env: Any) -> None:
+    """mkdocs-macros' entry point: register the episode, citation, course and figure macros."""
     episode_macros.register(env)
     cite_macros.register(env)
     course_macros.register(env)

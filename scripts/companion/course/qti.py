@@ -65,6 +65,7 @@ class Assessment:
 
 
 def q(tag: str) -> str:
+    """`tag` in the QTI 1.2 namespace ("{ns}tag", ElementTree's form)."""
     return f"{{{QTI_NS}}}{tag}"
 
 

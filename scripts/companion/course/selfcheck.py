@@ -22,6 +22,8 @@ from typing import Any
 
 import markdown
 
+from companion.errors import CourseError
+
 HEADING = re.compile(r"^##\s+Self[- ]check\b.*$", re.I | re.M)
 NEXT_HEADING = re.compile(r"^#{1,2}\s", re.M)
 QUESTION = re.compile(r"^(?:\*\*\s*(\d+)[.)]\s*(.+?)\s*\*\*|(\d+)[.)]\s+\*\*(.+?)\*\*"
@@ -51,7 +53,7 @@ class Question:
     answer_html: str
 
 
-class SelfCheckError(ValueError):
+class SelfCheckError(CourseError, ValueError):
     """A self-check section the exporter cannot read (the message says which question)."""
 
 
@@ -75,10 +77,13 @@ class Renderer:
 
     @classmethod
     def from_site(cls, extensions: list[Any], configs: dict[str, Any]) -> "Renderer":
+        """A renderer with the site's Markdown extensions (`markdown_extensions` from mkdocs.yml,
+        as names and their configs), minus those that only work inside MkDocs."""
         names = tuple(str(e) for e in extensions if isinstance(e, str) and e not in SITE_ONLY_EXTENSIONS)
         return cls(names, tuple((n, dict(configs.get(n) or {})) for n in names if configs.get(n)))
 
     def html(self, text: str) -> str:
+        """`text` (Markdown) as HTML, rendered as the site renders it."""
         return markdown.markdown(text.strip(), extensions=list(self.extensions),
                                  extension_configs=dict(self.configs))
 

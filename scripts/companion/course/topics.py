@@ -21,10 +21,14 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import snowballstemmer
+
+if TYPE_CHECKING:
+    from companion.course.facets import Facet
 
 Phrase = tuple[str, ...]
 INITIALISM = "="               # first character of a one-word phrase matched in capitals only
@@ -151,6 +155,7 @@ class Term:
 
     @property
     def is_acronym(self) -> bool:
+        """Whether the term's name holds an all-capital word of two letters or more ("CBT", "LLM")."""
         return any(part.isupper() and len(part) > 1 for part in re.split(r"[\s()]+", self.name))
 
 
@@ -162,6 +167,7 @@ class Topic:
     title: str
     weights: dict[Phrase, float] = field(default_factory=dict)   # term -> how central it is
     term: Term | None = None                     # set for glossary topics
+    facets: list["Facet"] = field(default_factory=list)   # set for modules (companion.course.facets)
 
 
 def glossary_terms(markdown: str, variants: dict[str, list[str]] | None = None) -> list[Term]:
@@ -207,12 +213,16 @@ def module_topics(modules: Iterable[tuple[str, str, list[str], str]], terms: lis
     term every module uses counts for almost nothing. `extra` maps a module ident to terms the maintainer adds
     (weight 3, as tags).
     """
+    from companion.course.facets import module_facets   # it stems with this module's helpers
     modules = list(modules)
+    facets = module_facets((ident, " ".join([title, *map(str, tags)]), body)
+                           for ident, title, tags, body in modules)
     raw: dict[str, dict[Phrase, float]] = {}
-    texts: dict[str, list[str]] = {}
+    texts: dict[str, PhraseCounts] = {}
+    longest = max((len(p) for term in terms for p in term.phrases), default=1)
     for ident, _title, tags, body in modules:
         text = _module_text(body)
-        stems = texts[ident] = [s for s, _, _ in word_spans(normalise(text))]
+        stems = texts[ident] = PhraseCounts([s for s, _, _ in word_spans(normalise(text))], longest)
         weights: dict[Phrase, float] = {}
 
         def offer(p: Phrase, weight: float) -> None:
@@ -222,7 +232,7 @@ def module_topics(modules: Iterable[tuple[str, str, list[str], str]], terms: lis
             for s in content_stems(heading):
                 offer((s,), 1.0)
         for term in terms:
-            uses = sum(count_phrase(stems, p) for p in term.phrases)
+            uses = sum(stems.count(p) for p in term.phrases)
             if uses:
                 for p in term.phrases:
                     offer(p, 1.0 + math.log(uses))
@@ -230,7 +240,7 @@ def module_topics(modules: Iterable[tuple[str, str, list[str], str]], terms: lis
             offer(phrase(str(tag)), 3.0)
         raw[ident] = weights
     # How many modules use the term anywhere in their text (a tag need not be in the text: 1).
-    spread = {p: max(1, sum(1 for stems in texts.values() if count_phrase(stems, p)))
+    spread = {p: max(1, sum(1 for stems in texts.values() if stems.count(p)))
               for weights in raw.values() for p in weights}
     topics = []
     for ident, title, _tags, _body in modules:
@@ -238,7 +248,7 @@ def module_topics(modules: Iterable[tuple[str, str, list[str], str]], terms: lis
         for p, w in list(weights.items()):
             for syn in synonyms(p):
                 weights.setdefault(syn, w)
-        topics.append(Topic(ident, title, weights))
+        topics.append(Topic(ident, title, weights, facets=facets[ident]))
     return topics
 
 
@@ -251,7 +261,11 @@ SUBJECT_SEED = ("therapy", "therapist", "therapeutic", "counselling", "counsello
                 "mental health", "mental illness", "clinician", "clinical", "psychotherapy",
                 # the plain words for the states the field treats, as a guest says them
                 "feel", "feeling", "feelings", "emotion", "emotional", "anxiety", "depression",
-                "distress", "lonely", "loneliness", "shame", "trauma", "wellbeing")
+                "distress", "lonely", "loneliness", "shame", "trauma", "wellbeing",
+                # the care a person seeks, as they say it (a GP's referral, a psych, a session)
+                "GP", "doctor", "psych", "session", "referral", "crisis line", "helpline", "Lifeline",
+                # the podcast's own field: recovery
+                "recovery", "relapse", "sober", "addiction", "sponsor")
 
 
 def subject_phrases(terms: list[Topic]) -> frozenset[Phrase]:
@@ -277,6 +291,24 @@ def glossary_topics(terms: list[Term]) -> list[Topic]:
 
 
 def count_phrase(stems: list[str], wanted: Phrase) -> int:
-    """How many times the stem sequence `wanted` occurs in `stems`."""
+    """How many times the stem sequence `wanted` occurs in `stems` (overlapping runs each count)."""
     n = len(wanted)
     return sum(1 for i in range(len(stems) - n + 1) if tuple(stems[i:i + n]) == wanted)
+
+
+class PhraseCounts:
+    """Every run of 1 to `longest` stems of one text, counted once, so that the hundreds of
+    glossary phrases are looked up instead of each scanning the text (`count_phrase` per phrase
+    made `module_topics` quadratic: seconds per build). A longer phrase is counted by a scan."""
+
+    def __init__(self, stems: list[str], longest: int) -> None:
+        self.stems = stems
+        self.longest = longest
+        self.runs = Counter(tuple(stems[i:i + n]) for n in range(1, longest + 1)
+                            for i in range(len(stems) - n + 1))
+
+    def count(self, wanted: Phrase) -> int:
+        """Occurrences of `wanted` in the text, as `count_phrase` counts them."""
+        if len(wanted) > self.longest:
+            return count_phrase(self.stems, wanted)
+        return self.runs.get(wanted, 0) if wanted else count_phrase(self.stems, wanted)

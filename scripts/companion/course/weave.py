@@ -10,13 +10,17 @@ How a module is matched (a small, classic retrieval scheme, no model):
 2. Each term gets an inverse document frequency over the site's own segments,
    ln(1 + N / (1 + df)) (Sparck Jones 1972; the smoothed form of Robertson 2004), scaled to 0..1
    (see `idf`), so a word the podcast says all the time weighs little.
-3. A *window* is the segments that start within `WINDOW_S` seconds of one segment. Its score for a
-   module is the sum, over the module's distinct terms the window holds, of term weight x idf.
-   A window counts only if it holds at least `MIN_TERMS` distinct terms of the module (one shared
-   word, however rare, is not the idea), scores at least `MODULE_MIN_SCORE`, and scores at least
-   `RELATIVE` of its best module (talk about one module that brushes another's word is not
-   claimed for both), and only if the course's subject is said within `SUBJECT_NEAR_S` seconds
-   (`topics.subject_phrases`: a budgeting show's "cost, waiting, free, access" is not module 6).
+3. A *window* is the segments that start within `WINDOW_S` seconds of one segment. Its evidence
+   for a module (`Evidence`) has two parts: the sum, over the module's distinct key terms it
+   holds, of term weight x idf; and, for each *facet* of the module (a sub-idea: one section of
+   its own text, `companion.course.facets`), how much of that facet's distinctive vocabulary the
+   window says, each stem weighed by its rarity in the podcast (`stem_rarity`), so talk that
+   says the idea in plain words is heard without the module's terms. The evidence holds the
+   idea only with two facets, one facet held strongly, or `MIN_TERMS` key terms: one shared
+   word, however rare, is not the idea. A window goes to its best-scoring module only (not to
+   every module sharing its words), and only where the course's subject is said within
+   `SUBJECT_NEAR_S` seconds and outweighs talk on another subject (`companion.course.subject`:
+   a budgeting show's "financial counsellor", a cricket match's "accept the decision").
 4. Counting windows that overlap are joined into one stretch, trimmed to its first and last
    segment that hold a key term (`EDGE_MIN_SCORE`), and scored by its best window.
    A stretch mostly inside a stretch of another module of the same episode that scores over
@@ -34,19 +38,27 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, TypeVar
 
+from companion.course.facets import FacetIndex, facet_index, facet_scores
+from companion.course.subject import off_subject_stems, qualified
 from companion.course.topics import Phrase, Topic, capitals_key, subject_phrases, word_spans
 
+T = TypeVar("T")
+
 WINDOW_S = 45.0             # a window: the segments starting within this many seconds of the first
-MIN_TERMS = 2               # distinct module terms a window must hold
-MODULE_MIN_SCORE = 4.25     # sum of weight x idf a window needs (see bench/weave.py for the choice)
+MIN_TERMS = 2               # distinct key terms that count as the idea (with MIN_SCORE)
 PASSAGE_S = 30.0            # rarity is counted over passages this long
 RARE_IN = 50                # a phrase said in at most 1 segment in this many has its full weight
-RELATIVE = 0.6              # share of the window's best module score another module needs
+FACET_MIN = 0.3             # facet score (weights x rarity over the facet's norm) a window must hold for it to count
+FACET_STRONG = 0.6          # one facet held this much is the idea on its own
+FACET_WEIGHT = 3.0          # a facet's score (0..~1.5) against the key terms' sum (0..~15)
+MIN_SCORE = 4.0             # Evidence.score the best module of a window needs
+RELATIVE = 0.6              # a stretch scoring under this share of an overlapping stretch of another module is dropped
 EDGE_MIN_SCORE = 0.5        # a stretch starts and ends at a segment holding this much of the idea
 MAX_STRETCH_S = 240.0       # a longer run of counting windows is split
 SUBJECT_MIN = 1             # distinct subject phrases said near a window for a module to claim it
+OFF_SHARE = 1.0             # subject phrases near a window must outnumber this share of other subjects' words
 SUBJECT_NEAR_S = 60.0       # a module window needs the course's subject said within this many s of it
 TERM_CONTEXT_S = 8.0        # seconds either side searched for a one-word term's definition words
 LINE_MIN_CHARS = 60         # a quoted line shorter than this takes in the segments after it
@@ -91,6 +103,7 @@ class _Segment:
     body: str
     found: dict[Phrase, tuple[int, int]]        # phrase -> first (begin, end) in body
     stems: frozenset[str]
+    words: tuple[str, ...]                      # its stems in order
 
 
 def _index(topics: Iterable[Topic]) -> dict[str, list[Phrase]]:
@@ -110,7 +123,7 @@ def _scan_episode(segments: list[dict[str, Any]], index: dict[str, list[Phrase]]
     for seg in segments:
         spans = word_spans(seg["body"])
         rows.append(_Segment(float(seg["start"]), float(seg["end"]), seg["body"], {},
-                             frozenset(s for s, _, _ in spans)))
+                             frozenset(s for s, _, _ in spans), tuple(s for s, _, _ in spans)))
         words += [(s, len(rows) - 1, b, e, capitals_key(seg["body"][b:e])) for s, b, e in spans]
     covered = 0                      # words up to here belong to a longer phrase already found
     for i, (first, row, begin, _, caps) in enumerate(words):
@@ -143,17 +156,28 @@ def idf(scanned: dict[str, list[_Segment]]) -> dict[Phrase, float]:
     passage about a fifth. It depends on the share of passages, not on how many episodes there
     are: the thresholds mean the same on a site of 5 episodes and of 500.
     """
-    df: dict[Phrase, int] = defaultdict(int)
+    return _passage_idf(scanned, lambda row: row.found)
+
+
+def stem_rarity(scanned: dict[str, list[_Segment]]) -> dict[str, float]:
+    """`idf` for single stems (the facets' words): 0 (said in every passage) to 1 (rare)."""
+    return _passage_idf(scanned, lambda row: row.stems)
+
+
+def _passage_idf(scanned: dict[str, list[_Segment]],
+                 said: Callable[[_Segment], Iterable[T]]) -> dict[T, float]:
+    """The `idf` formula over passages, for whatever `said` reads from a segment."""
+    df: dict[T, int] = defaultdict(int)
     total = 0
     for rows in scanned.values():
-        passages: dict[int, set[Phrase]] = defaultdict(set)
+        passages: dict[int, set[T]] = defaultdict(set)
         for row in rows:
-            passages[int(row.start // PASSAGE_S)].update(row.found)
+            passages[int(row.start // PASSAGE_S)].update(said(row))
         total += len(passages)
         for held in passages.values():
-            for p in held:
-                df[p] += 1
-    return {p: min(1.0, math.log(1 + total / (1 + n)) / math.log(1 + RARE_IN)) for p, n in df.items()}
+            for item in held:
+                df[item] += 1
+    return {item: min(1.0, math.log(1 + total / (1 + n)) / math.log(1 + RARE_IN)) for item, n in df.items()}
 
 
 def _windows(rows: list[_Segment]) -> Iterable[tuple[int, int]]:
@@ -166,53 +190,115 @@ def _windows(rows: list[_Segment]) -> Iterable[tuple[int, int]]:
         yield first, last
 
 
-def _on_subject(rows: list[_Segment], subject: frozenset[Phrase]) -> list[bool]:
-    """For each segment: whether at least SUBJECT_MIN distinct phrases of the course's own subject
-    (therapy, counselling, feelings; `topics.subject_phrases`) are said within SUBJECT_NEAR_S
-    seconds of it (one "financial counsellor" on a budgeting show is not the subject). The
-    neighbourhood is bounded in time, so the cost stays linear in segments."""
-    said = [frozenset(p for p in subject if set(p) <= row.stems) for row in rows]
+def _subject_said(row: _Segment, subject: dict[str, list[Phrase]]) -> frozenset[Phrase]:
+    """The subject phrases said in one segment (`subject`: first stem -> phrases), each as
+    consecutive words and not qualified by another field ("financial counsellor" is not)."""
+    words = row.words
+    return frozenset(p for i, w in enumerate(words) for p in subject.get(w, ())
+                     if words[i:i + len(p)] == p and not qualified(list(words), i))
+
+
+def _on_subject(rows: list[_Segment], subject: frozenset[Phrase],
+                off: frozenset[str] = frozenset()) -> list[bool]:
+    """For each segment: whether the talk within SUBJECT_NEAR_S seconds of it is on the course's
+    subject: at least SUBJECT_MIN distinct subject phrases (therapy, counselling, feelings;
+    `topics.subject_phrases`) said there, and more of them than distinct words of other subjects
+    (`subject.off_subject_stems` in `off`: a budgeting show that says "shame" and "feel" says
+    budget, debt, rent and wages more). The neighbourhood is bounded in time, so the cost stays
+    linear in segments."""
+    by_first: dict[str, list[Phrase]] = defaultdict(list)
+    for p in subject:
+        by_first[p[0]].append(p)
+    said = [_subject_said(row, by_first) for row in rows]
+    strayed = [row.stems & off for row in rows]
     out = []
     lo = 0
-    for i, row in enumerate(rows):
+    for row in rows:
         while rows[lo].end < row.start - SUBJECT_NEAR_S:
             lo += 1
         near: set[Phrase] = set()
+        elsewhere: set[str] = set()
         k = lo
         while k < len(rows) and rows[k].start <= row.end + SUBJECT_NEAR_S:
             near |= said[k]
+            elsewhere |= strayed[k]
             k += 1
-        out.append(len(near) >= SUBJECT_MIN)
+        out.append(len(near) >= SUBJECT_MIN and len(near) > OFF_SHARE * len(elsewhere))
+    return out
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """How much of one module a window holds."""
+
+    phrases: float              # sum of key-term weight x idf over the module's terms it holds
+    terms: int                  # distinct key terms it holds
+    facets: tuple[float, ...]   # per facet of the module: its weights x stem rarity it holds
+
+    @property
+    def facets_held(self) -> int:
+        """Facets the window holds at least FACET_MIN of."""
+        return sum(1 for f in self.facets if f >= FACET_MIN)
+
+    @property
+    def score(self) -> float:
+        """Key terms plus the two best-held facets: talk on two sub-ideas outranks talk on one."""
+        top = sorted(self.facets, reverse=True)[:2]
+        return self.phrases + FACET_WEIGHT * sum(top)
+
+    @property
+    def holds_idea(self) -> bool:
+        """Evidence of the idea, not of a shared word: two facets, one facet held strongly, or
+        MIN_TERMS distinct key terms of the module (the score is checked against MIN_SCORE apart)."""
+        return (self.facets_held >= 2 or max(self.facets, default=0.0) >= FACET_STRONG
+                or self.terms >= MIN_TERMS)
+
+
+def window_evidence(rows: list[_Segment], first: int, last: int, modules: list[Topic],
+                    weight_idf: dict[str, dict[Phrase, float]], rarity: dict[str, float],
+                    index: FacetIndex | None = None) -> dict[str, Evidence]:
+    """module ident -> Evidence for the window rows[first..last] (inclusive). `index`: the
+    modules' `facets.facet_index` (built here when not given)."""
+    held: set[Phrase] = set()
+    stems: set[str] = set()
+    for row in rows[first:last + 1]:
+        held.update(row.found)
+        stems |= row.stems
+    facets = {topic.ident: topic.facets for topic in modules}
+    held_facets = facet_scores(stems, facet_index(facets) if index is None else index, rarity, facets)
+    out = {}
+    for topic in modules:
+        mine = [p for p in held if p in topic.weights]
+        out[topic.ident] = Evidence(sum(weight_idf[topic.ident][p] for p in mine), len(mine),
+                                    tuple(held_facets[topic.ident]))
     return out
 
 
 def _module_windows(rows: list[_Segment], modules: list[Topic],
-                    weight_idf: dict[str, dict[Phrase, float]],
-                    subject: frozenset[Phrase] = frozenset()) -> dict[str, list[tuple[int, int, float]]]:
-    """module ident -> counting windows (first, last, score) of one episode. With `subject`, a
-    window counts only if the course's subject is said in or near it: talk on another subject
-    (a budget, a phone) that shares a module's everyday words is not that module's idea."""
+                    weight_idf: dict[str, dict[Phrase, float]], rarity: dict[str, float],
+                    subject: frozenset[Phrase] = frozenset(),
+                    off: frozenset[str] = frozenset()) -> dict[str, list[tuple[int, int, float]]]:
+    """module ident -> counting windows (first, last, score) of one episode.
+
+    A window is claimed by at most one module: the one whose evidence scores best, if that
+    evidence holds the idea (`Evidence.holds_idea`) and scores MIN_SCORE (talk about sycophancy,
+    which modules 2 and 5 both teach, goes to the one it says more of, not to both; a rule that
+    left near ties to neither lost more true stretches than it saved). With `subject`, only where
+    the course's subject is said near it and outweighs talk on another subject (`_on_subject`).
+    """
     out: dict[str, list[tuple[int, int, float]]] = defaultdict(list)
-    near = _on_subject(rows, subject) if subject else [True] * len(rows)
+    near = _on_subject(rows, subject, off) if subject else [True] * len(rows)
+    index = facet_index({topic.ident: topic.facets for topic in modules})
     for first, last in _windows(rows):
         if not any(near[first:last + 1]):
             continue
-        held: set[Phrase] = set()
-        for row in rows[first:last + 1]:
-            held.update(row.found)
-        if not held:
+        evidence = window_evidence(rows, first, last, modules, weight_idf, rarity, index)
+        ranked = sorted(evidence.items(), key=lambda kv: -kv[1].score)
+        if not ranked:
             continue
-        scores = {}
-        for topic in modules:
-            mine = [p for p in held if p in topic.weights]
-            if len(mine) >= MIN_TERMS:
-                scores[topic.ident] = sum(weight_idf[topic.ident][p] for p in mine)
-        if not scores:
-            continue
-        best = max(scores.values())
-        for ident, score in scores.items():
-            if score >= MODULE_MIN_SCORE and score >= RELATIVE * best:
-                out[ident].append((first, last, score))
+        ident, best = ranked[0]
+        if best.holds_idea and best.score >= MIN_SCORE:
+            out[ident].append((first, last, best.score))
     return out
 
 
@@ -328,12 +414,14 @@ def weave(episodes: dict[str, list[dict[str, Any]]], modules: list[Topic],
         subject = subject_phrases(terms)
     scanned = scan_episodes(episodes, [*modules, *terms])
     weights = idf(scanned)
+    rarity = stem_rarity(scanned)
+    off = off_subject_stems(s for t in modules for f in t.facets for s in f.said)
     weight_idf = {t.ident: {p: w * weights.get(p, 0.0) for p, w in t.weights.items()} for t in modules}
     by_ident = {t.ident: t for t in modules}
     result = Weave({t.ident: [] for t in modules}, {t.ident: [] for t in terms}, {})
     for slug, rows in scanned.items():
         found = [(ident, stretch)
-                 for ident, windows in _module_windows(rows, modules, weight_idf, subject).items()
+                 for ident, windows in _module_windows(rows, modules, weight_idf, rarity, subject, off).items()
                  for stretch in _join(slug, rows, windows, by_ident[ident], weight_idf[ident])]
         for ident, stretch in found:
             if not _outweighed(stretch, ident, found):

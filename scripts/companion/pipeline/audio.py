@@ -20,6 +20,7 @@ detected and the channel that carries the signal is used; `Audio.channels` says 
 
 from __future__ import annotations
 
+import functools
 import re
 import struct
 import subprocess
@@ -29,6 +30,8 @@ from pathlib import Path
 
 import imageio_ffmpeg
 import numpy as np
+
+from companion.errors import PipelineError
 
 SAMPLE_RATE = 16000               # Hz, what Whisper's feature extractor expects
 SCAN_RATE = 8000                  # Hz, enough to measure channel energies and duration
@@ -45,7 +48,6 @@ SIDE_RATIO = 0.5                  # mid (L+R)/2 with under half the side (L-R)/2
                                   # inverted, perhaps a little late; the side carries the signal
 SILENT_POWER = 1e-9               # mean square (float scale) below which a signal is digital silence
 
-FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
 # Which signal to use, as an ffmpeg `pan` filter; the key is what is recorded on the episode.
 PAN = {"mono": None, "mixed": None, "left": "pan=mono|c0=c0",   # None: ffmpeg's own downmix
        "right": "pan=mono|c0=c1", "side": "pan=mono|c0=0.5*c0-0.5*c1"}
@@ -58,7 +60,7 @@ CHANNEL_NOTES = {
 }
 
 
-class AudioError(Exception):
+class AudioError(PipelineError):
     """The audio cannot be used; the message says why in the maintainer's terms."""
 
 
@@ -123,6 +125,13 @@ def audio_end(path: Path) -> int:
     return end if 0 < end < size else size
 
 
+@functools.cache
+def ffmpeg() -> str:
+    """The path of imageio-ffmpeg's ffmpeg binary, looked up (by running it once) on first use, not
+    on import: importing this module starts no program. RuntimeError when it is missing."""
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
 def _command(path: Path, rate: int, channels: int, sample_format: str,
              pan: str | None = None) -> list[str]:
     """ffmpeg arguments decoding the first audio stream of `path` to raw PCM on stdout."""
@@ -132,7 +141,7 @@ def _command(path: Path, rate: int, channels: int, sample_format: str,
     end = audio_end(path)
     if end < Path(path).stat().st_size:           # tags appended after the audio: not audio
         source = f"subfile,,start,0,end,{end},,:{source}"
-    command = [FFMPEG, "-nostdin", "-hide_banner", "-loglevel", "level+info", "-i", source,
+    command = [ffmpeg(), "-nostdin", "-hide_banner", "-loglevel", "level+info", "-i", source,
                "-map", "0:a:0", "-vn", "-sn", "-dn"]
     if pan:
         command += ["-af", pan]

@@ -10,6 +10,11 @@ A hand-written file that does not parse or validate is not published: sync says 
 applied" with its line and column (or chapter and key), and the site keeps publishing the last
 valid version, which sync keeps as `chapters.last-good.json` (`published`).
 
+A file fetched from the feed that the maintainer then edits is theirs from then on: sync records
+the SHA-256 of what it wrote (`chapters_sha256`), and a file whose bytes differ is handled as
+hand-written (validated, its last good version kept, never overwritten when the feed links
+another file). Every file sync writes from the feed is the last good version too.
+
 Chapters are then checked against the episode's length (`check`): the audio's measured length
 when it was decoded, else the feed's itunes:duration, said as such. A chapter that starts past the
 end is dropped with a warning, chapters are sorted and a repeated start keeps its first chapter;
@@ -21,10 +26,12 @@ file only once it has been checked.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 from pathlib import Path
 from typing import Any, Callable
 
+from companion.errors import PipelineError
 from companion.pipeline import fetch_policy, http, store
 from companion.timecode import format_clock
 
@@ -43,7 +50,7 @@ CHAPTER_FIELDS = {"startTime": (int, float), "endTime": (int, float), "title": s
 MAX_DEPTH = 32
 
 
-class ChaptersError(ValueError):
+class ChaptersError(PipelineError, ValueError):
     """A chapters file that does not follow the Podcasting 2.0 JSON chapters format."""
 
 
@@ -140,7 +147,8 @@ def check_file(folder: Path, record: dict[str, Any], measured_s: float | None,
         record["chapters_checked"] = None if problems else against
         return
     if checked["chapters"]:
-        store.write_json_atomic(path, checked)
+        if checked != data or not record.get("chapters_sha256"):
+            _write_feed_file(folder, record, checked)
         record["chapters_checked"] = against
     else:
         path.unlink()
@@ -227,6 +235,27 @@ def fetch(url: str) -> Any:
     return data
 
 
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def hand_edited(folder: Path, record: dict[str, Any]) -> bool:
+    """Whether `folder/chapters.json`, fetched from the feed, has been edited since sync wrote
+    it (its bytes are not those recorded in `chapters_sha256`)."""
+    path = folder / store.CHAPTERS_FILE
+    written = record.get("chapters_sha256")
+    return (record.get("chapters_source") == SOURCE_FEED and bool(written) and path.is_file()
+            and _digest(path) != written)
+
+
+def _write_feed_file(folder: Path, record: dict[str, Any], data: dict[str, Any]) -> None:
+    """Write chapters taken from the feed, as the last good version too, noting their digest."""
+    path = folder / store.CHAPTERS_FILE
+    store.write_json_atomic(path, data)
+    store.write_json_atomic(folder / LAST_GOOD_FILE, data)
+    record["chapters_sha256"] = _digest(path)
+
+
 def update(folder: Path, record: dict[str, Any], warn: Callable[[str], None],
            shown: str = store.CHAPTERS_FILE) -> None:
     """Bring `folder/chapters.json` in line with the feed's link, keeping a hand-written file.
@@ -238,6 +267,10 @@ def update(folder: Path, record: dict[str, Any], warn: Callable[[str], None],
     url = record.get("chapters_url")
     if not path.is_file():
         (folder / LAST_GOOD_FILE).unlink(missing_ok=True)
+    if hand_edited(folder, record):
+        record.update(chapters_source=SOURCE_MANUAL, chapters_sha256=None)
+        warn(f"{folder.name}: {shown} was edited by hand: it is yours now, and the feed's "
+             "chapters no longer replace it")
     if path.is_file() and record.get("chapters_source") != SOURCE_FEED:
         record["chapters_source"] = SOURCE_MANUAL
         data = read_manual(path, shown)
@@ -246,7 +279,8 @@ def update(folder: Path, record: dict[str, Any], warn: Callable[[str], None],
     if not url:
         if path.is_file():            # the feed dropped its chapters: so does the site
             path.unlink()
-            record.update(chapters_source=None, chapters_fetched_url=None)
+            (folder / LAST_GOOD_FILE).unlink(missing_ok=True)
+            record.update(chapters_source=None, chapters_fetched_url=None, chapters_sha256=None)
         return
     if path.is_file() and record.get("chapters_fetched_url") == url:
         return
@@ -255,7 +289,7 @@ def update(folder: Path, record: dict[str, Any], warn: Callable[[str], None],
         data = validate(raw)
         if out_of_order(raw):
             warn(f"{folder.name}: the chapters from {url} were out of order: sorted by start time")
-        store.write_json_atomic(path, data)
+        _write_feed_file(folder, record, data)
     except (http.FetchError, ChaptersError) as exc:
         warn(f"{folder.name}: chapters from {url} not used: {exc}")
         return

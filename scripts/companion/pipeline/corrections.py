@@ -34,6 +34,7 @@ from typing import Any, Iterable
 import jsonschema
 import yaml
 
+from companion.errors import PipelineError
 from companion.timecode import parse_time
 from companion.pipeline import store
 from companion.pipeline.formats import Segment
@@ -77,6 +78,10 @@ TEMPLATE = """\
 #   - from: "41:10"        # language): they no longer make the episode needs-review
 #     to: "43:02"
 #     reason: theme song
+#
+# language_checked: true   # the episode is needs-review because the model was unsure of the
+#                          # language; you read the transcript against the audio (and fixed it
+#                          # above): this clears that reason, and only that one
 """
 
 _TEXT = {"type": "string", "maxLength": MAX_TEXT_CHARS}
@@ -104,6 +109,8 @@ SCHEMA: dict[str, Any] = {
                              ["from", "to", "name"]),
         "accept": _list_of({"from": _TIME, "to": _TIME, "reason": {"type": ["string", "null"]}},
                            ["from", "to"]),
+        "language_checked": {"anyOf": [{"type": ["boolean", "null"]},
+                                       {"type": "string", "pattern": YES_NO}]},
     },
 }
 
@@ -127,10 +134,11 @@ class Problem:
     message: str
 
     def at(self, name: str) -> str:
+        """This problem as one line for file `name`: "NAME:LINE:COLUMN: message"."""
         return f"{name}:{self.line}:{self.column}: {self.message}"
 
 
-class CorrectionsError(Exception):
+class CorrectionsError(PipelineError):
     """corrections.yml cannot be applied; nothing is written until it is fixed.
 
     `problems` are the faults in file order; str() is one line: "corrections not applied:
@@ -153,9 +161,11 @@ class Corrections:
     where: dict[tuple[str, int], tuple[int, int]] = field(default_factory=dict)
 
     def entries(self, key: str) -> list[dict[str, Any]]:
+        """The list of entries under `key` ("replace", "segments", ...), [] when absent."""
         return self.data.get(key) or []
 
     def problem(self, key: str, index: int, message: str) -> CorrectionsError:
+        """A CorrectionsError for the `index`-th entry under `key`, at its line and column in the file."""
         line, column = self.where.get((key, index), (1, 1))
         return CorrectionsError(self.name, [Problem(line, column, message)])
 
@@ -423,7 +433,8 @@ def parse(text: str, name: str = "corrections.yml") -> Corrections:
         raise CorrectionsError(name, sorted(problems, key=lambda p: (p.line, p.column)))
     where = {}
     for key_node, value_node in root.value if isinstance(root, yaml.MappingNode) else []:
-        for index, entry in enumerate(getattr(value_node, "value", None) or []):
+        entries = value_node.value if isinstance(value_node, yaml.SequenceNode) else []
+        for index, entry in enumerate(entries):
             where[(key_node.value, index)] = _position(entry.start_mark)
     return Corrections(name=name, data=data or {}, where=where)
 
@@ -448,6 +459,8 @@ def load(path: Path, name: str | None = None) -> Corrections:
 
 
 def ensure_template(path: Path) -> None:
+    """Write the commented corrections.yml template at `path` unless a file is there (the
+    maintainer's own file is never overwritten)."""
     if not path.exists():
         path.write_text(TEMPLATE, encoding="utf-8")
 
@@ -502,6 +515,12 @@ def apply(segments: list[Segment], fixes: Corrections) -> tuple[list[Segment], l
             if start <= middle < end:
                 segment["speaker"] = _text(entry["name"]).strip()
     return out, warnings
+
+
+def language_checked(fixes: Corrections) -> bool:
+    """Whether the maintainer has checked a transcript the model was unsure of the language of
+    (`language_checked: true`): that review reason is then cleared."""
+    return _flag(fixes.data.get("language_checked"))
 
 
 def accepted(fixes: Corrections) -> list[tuple[float, float]]:

@@ -25,6 +25,7 @@ from typing import Any
 
 import feedparser
 
+from companion.errors import PipelineError
 from companion.sanitise import clean_show_notes, plain_text
 from companion.pipeline import dates, feedparser_bounds
 from companion.pipeline.slug import short_hash
@@ -52,7 +53,7 @@ AUDIO_TYPES = ("application/ogg", "application/x-ogg")    # audio in practice, w
 PAGE_RELS = ("next", "prev-archive")
 
 
-class FeedError(Exception):
+class FeedError(PipelineError):
     """The feed as a whole cannot be used (unreachable, not a feed, nothing readable)."""
 
 
@@ -163,7 +164,8 @@ def _media(url: str, media_type: str | None, length: Any, origin: str) -> dict[s
             "length": _int_or_none(length) or None, "origin": origin}
 
 
-def _rank(media: dict[str, Any]) -> tuple[int, int]:
+def rank(media: dict[str, Any]) -> tuple[int, int]:
+    """Sort key of a media candidate ({"url", "type", "origin", ...}): lower is better."""
     kind = media_kind(media["type"], media["url"])
     declared = 0 if kind == "audio" and (media["type"] or "") not in UNDECLARED_TYPES else 1
     return (KIND_RANK.get(kind, 9) + (declared if kind == "audio" else 0),
@@ -190,7 +192,7 @@ def _enclosures(entry: Any, base_url: str) -> list[dict[str, Any]]:
 def _enclosure(entry: Any, base_url: str) -> dict[str, Any] | None:
     """What the player plays: the item's best `<enclosure>` (audio before video; RSS allows one,
     feeds that list several put other media first)."""
-    found = sorted(_enclosures(entry, base_url), key=_rank)
+    found = sorted(_enclosures(entry, base_url), key=rank)
     return {k: v for k, v in found[0].items() if k != "origin"} if found else None
 
 
@@ -199,7 +201,7 @@ def audio_source(enclosures: list[dict[str, Any]], alternates: list[dict[str, An
     """What the transcriber downloads: the best of the enclosures and the Podcasting 2.0
     `podcast:alternateEnclosure`s (audio before video, declared before guessed, the publisher's
     enclosure before an alternate of the same rank), with `why` it was chosen."""
-    ranked = sorted(enclosures + alternates, key=_rank)
+    ranked = sorted(enclosures + alternates, key=rank)
     if not ranked:
         return None
     chosen = dict(ranked[0])
@@ -210,6 +212,8 @@ def audio_source(enclosures: list[dict[str, Any]], alternates: list[dict[str, An
     if passed:
         why += f"; passed over {len(passed)} {media_kind(passed[0]['type'], passed[0]['url'])} file(s)"
     chosen["why"] = f"{chosen['origin']}: {why}"
+    if any(media_kind(m["type"], m["url"]) == "unknown" for m in ranked):
+        chosen["candidates"] = ranked      # what only the host can tell apart: `probe.choose`
     return chosen
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
+from companion.errors import PipelineError
 from companion.pipeline import store
 from companion.pipeline.chapters import CHAPTERS_TYPE
 from companion.project import Project, load_config, site_url_problem
@@ -25,7 +26,7 @@ TRANSCRIPT_FILES = (
 )
 
 
-class FeedTagsError(Exception):
+class FeedTagsError(PipelineError):
     """The tags cannot be made (no site_url); the message says what to set."""
 
 

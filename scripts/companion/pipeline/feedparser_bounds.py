@@ -30,6 +30,8 @@ from feedparser import mixin
 from feedparser.encodings import convert_to_utf8
 from feedparser.sanitizer import replace_doctype
 
+from companion.errors import PipelineError
+
 MAX_AUTHOR_CHARS = 300      # a display name and an address (RFC 5321: 254) with room to spare
 # Real feeds nest under 15 deep (rss > channel > item > podcast:person ...); XHTML show notes in
 # an Atom `<content type="xhtml">` add what the notes' own markup nests, rarely 20 more.
@@ -40,7 +42,7 @@ MAX_ITEMS = 20_000          # a daily show for 50 years; real feeds hold at most
 _unbounded = mixin._FeedParserMixin._sync_author_detail
 
 
-class ShapeError(ValueError):
+class ShapeError(PipelineError, ValueError):
     """A feed shaped to make parsing it take too long; the message names the bound."""
 
 

@@ -30,9 +30,10 @@ import contextvars
 import ipaddress
 import socket
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterator
 
+from companion.errors import PipelineError
 from companion.urls import FETCHABLE_SCHEMES
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -42,7 +43,7 @@ _LOOPBACK = (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"
 MiB = 1024 * 1024
 
 
-class Refused(Exception):
+class Refused(PipelineError):
     """A URL or connection the policy does not allow; the message names the rule broken."""
 
 
@@ -64,6 +65,7 @@ class Limit:
 FEED = Limit("feed", 64 * MiB, 180.0)
 TRANSCRIPT = Limit("transcript", 32 * MiB, 120.0)
 CHAPTERS = Limit("chapters", 4 * MiB, 60.0)
+PROBE = Limit("media type probe", 1 * MiB, 30.0)   # headers only: what a host serves at a URL
 # Audio: a 4-hour WAV at 48 kHz 16-bit stereo is 2.6 GB; the bound is the declared or announced
 # length with room to spare, never more than AUDIO_CEILING (see `audio_limit`).
 AUDIO_CEILING = 3 * 1024 * MiB
@@ -111,8 +113,14 @@ class Policy:
     own_addresses: frozenset[Address] = frozenset()
     own_networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
     feed_host: str = ""
+    # The feed URL's user-info as (origin "scheme://host:port/", user, password), percent-decoded:
+    # a private feed's HTTP Basic credentials, sent to that origin for its audio too (as podcast
+    # apps do); never to another host. None when the feed URL has none.
+    credentials: tuple[str, str, str] | None = field(default=None, repr=False)
 
     def allows(self, address: Address) -> bool:
+        """Whether a connection to `address` (IPv4 or IPv6; an IPv4-mapped IPv6 address is read as IPv4)
+        is allowed: a public address, or one of the feed's own addresses or networks."""
         address = _unwrapped(address)
         return (is_public(address) or address in self.own_addresses
                 or any(address in net for net in self.own_networks))
@@ -125,6 +133,20 @@ class Policy:
             where = (f"{parts.scheme}://{parts.hostname or ''}/..." if parts.scheme
                      else "a scheme-less address")
             raise Refused(f"{where} is not fetched: only http:// and https:// addresses are")
+
+    def check_host(self, host: str, port: int) -> None:
+        """For a request sent through a proxy (which makes the connection itself): raise Refused
+        when `host` is, or resolves here to, an address the policy does not allow. A name this
+        machine cannot resolve passes: behind a proxy, often only the proxy can."""
+        try:
+            found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError):
+            return
+        refused = sorted({info[4][0] for info in found if not self.allows(_parse(info[4][0]))})
+        if refused:
+            raise Refused(f"{host} resolves to {', '.join(refused)}, an address that is loopback, "
+                          "private, link-local or otherwise reserved, which a feed may not make "
+                          "us reach through the proxy")
 
     def addresses(self, host: str, port: int) -> list[tuple]:
         """getaddrinfo results for `host:port` that this policy lets a connection use, in DNS order.
@@ -142,6 +164,24 @@ class Policy:
         return allowed
 
 
+def origin(url: str) -> str:
+    """`scheme://host[:port]/` of `url`, lower case, without user-info (RFC 6454's origin, as a
+    URI prefix)."""
+    parts = urllib.parse.urlsplit(url.strip())
+    host = parts.netloc.rsplit("@", 1)[-1].lower()
+    return f"{parts.scheme.lower()}://{host}/"
+
+
+def user_info(url: str) -> tuple[str, str, str] | None:
+    """(origin, user, password) of a URL that holds user-info, percent-decoded (RFC 3986
+    section 3.2.1: `p%40ss` is the password `p@ss`); None without."""
+    parts = urllib.parse.urlsplit(url.strip())
+    if "@" not in parts.netloc:
+        return None
+    return (origin(url), urllib.parse.unquote(parts.username or ""),
+            urllib.parse.unquote(parts.password or ""))
+
+
 def _resolved(host: str) -> frozenset[Address]:
     try:
         return frozenset(_parse(info[4][0]) for info in socket.getaddrinfo(host, None))
@@ -153,7 +193,8 @@ def for_feed(source: str) -> Policy:
     """The policy for a run whose feed is `source` (a URL, or a file on this machine)."""
     parts = urllib.parse.urlsplit(source.strip())
     if parts.scheme.lower() in FETCHABLE_SCHEMES and parts.hostname:
-        return Policy(own_addresses=_resolved(parts.hostname), feed_host=parts.hostname)
+        return Policy(own_addresses=_resolved(parts.hostname), feed_host=parts.hostname,
+                      credentials=user_info(source))
     return Policy(own_networks=_LOOPBACK, feed_host="this machine")
 
 

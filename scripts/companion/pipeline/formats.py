@@ -19,6 +19,10 @@ PC20_VERSION = "1.0.0"
 PARAGRAPH_GAP_S = 2.0            # a pause this long starts a new paragraph in text/HTML
 PARAGRAPH_TARGET_S = 30.0        # after this long, a paragraph ends at the next sentence end
 PARAGRAPH_MAX_S = 90.0           # ... and never runs longer than this (speech with no pauses)
+LINE_GAP_S = 1.5                 # word-level transcripts: a pause this long ends a line,
+LINE_TARGET_S = 6.0              # ... as does a sentence end once the line is this long,
+LINE_MAX_S = 15.0                # ... and a line never runs longer (Whisper's lines are 2-15 s)
+WORD_LEVEL_SHARE = 0.8           # a transcript whose segments are this often one word is word-level
 SENTENCE_END = (".", "?", "!", "…", ".\"", "?\"", "!\"", ".”", "?”", "!”")
 Segment = dict[str, Any]
 
@@ -34,6 +38,10 @@ _VOICE_ANYWHERE = re.compile(r"<v(?:\.[^\s<>]*)?(?:\s([^<>]*))?>|</v>")
 # Cue markup: a tag starts with a letter (`<i>`, `</v>`, `<c.loud>`, `<font color=..>`) or is a
 # WebVTT timestamp (`<00:01.500>`); "5 < 6 and 7 > 3" in an SRT line is text.
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>|<[\d:.]+>")
+# SSA/ASS override blocks that subtitle tools leave in SRT (`{\an8}` top, `{\pos(192,230)}`,
+# `{\i1}`): not SRT, but in over a third of SRT files in the wild (sandflow/ttconv#492); players
+# hide them (asbplayer#471, jellyfin-web#3727 show them as text when they do not).
+_SSA_OVERRIDE = re.compile(r"\{\\[^{}]*\}")
 
 
 def clock(seconds: float, separator: str = ".") -> str:
@@ -46,10 +54,14 @@ def clock(seconds: float, separator: str = ".") -> str:
 
 
 def to_json(segments: list[Segment]) -> dict[str, Any]:
+    """The Podcasting 2.0 JSON transcript: {"version": "1.0.0", "segments": segments}, each
+    segment {"startTime", "endTime" (seconds), "body", optional "speaker"}."""
     return {"version": PC20_VERSION, "segments": segments}
 
 
 def to_vtt(segments: list[Segment]) -> str:
+    """WebVTT text for `segments` (startTime/endTime in seconds, body, optional speaker as a <v>
+    voice tag); text is escaped so a "<" or "&" said in a title stays text."""
     cues = ["WEBVTT", ""]
     for segment in segments:
         text = html.escape(segment["body"], quote=False)
@@ -60,6 +72,8 @@ def to_vtt(segments: list[Segment]) -> str:
 
 
 def to_srt(segments: list[Segment]) -> str:
+    """SubRip text for `segments` (startTime/endTime in seconds, body, optional speaker written
+    "Speaker: text"), cues numbered from 1."""
     cues = []
     for number, segment in enumerate(segments, 1):
         text = segment["body"]
@@ -148,8 +162,9 @@ def _cue_blocks(text: str) -> list[tuple[re.Match[str], list[str]]]:
 
 
 def _plain(text: str) -> str:
-    """Cue text without markup tags, character references decoded, whitespace collapsed."""
-    return " ".join(html.unescape(_TAG.sub("", text)).split())
+    """Cue text without markup tags (and SSA override blocks, `{\\an8}`), character references
+    decoded, whitespace collapsed."""
+    return " ".join(html.unescape(_TAG.sub("", _SSA_OVERRIDE.sub("", text))).split())
 
 
 def _voice_spans(lines: list[str]) -> list[tuple[str | None, str]]:
@@ -269,4 +284,30 @@ def from_json(data: Any, duration: float | None = None) -> list[Segment]:
             segment["speaker"] = str(raw["speaker"])
         segments.append(segment)
         ends.append(_time(raw, "endTime", number))
-    return _in_order(segments, ends, duration)
+    return join_words(_in_order(segments, ends, duration))
+
+
+def join_words(segments: list[Segment]) -> list[Segment]:
+    """A word-level transcript (one word per segment, as the Podcasting 2.0 JSON example and
+    hosts that follow podcast-namespace#366 write it) as lines of speech, each with its `words`;
+    any other transcript unchanged. A line ends at a change of speaker, a pause over LINE_GAP_S,
+    a sentence end once it is LINE_TARGET_S long, and at LINE_MAX_S (podverse-web#1093: shown
+    a word a line otherwise)."""
+    single = sum(1 for s in segments if len(s["body"].split()) == 1)
+    if len(segments) < 4 or single < WORD_LEVEL_SHARE * len(segments):
+        return segments
+    lines: list[Segment] = []
+    for word in segments:
+        line = lines[-1] if lines else None
+        if (line is None or word.get("speaker") != line.get("speaker")
+                or word["startTime"] - line["endTime"] > LINE_GAP_S
+                or (line["endTime"] - line["startTime"] >= LINE_TARGET_S
+                    and line["body"].endswith(SENTENCE_END))
+                or word["endTime"] - line["startTime"] > LINE_MAX_S):
+            line = {"startTime": word["startTime"], "endTime": word["endTime"], "body": "",
+                    **({"speaker": word["speaker"]} if word.get("speaker") else {}), "words": []}
+            lines.append(line)
+        line["body"] = f"{line['body']} {word['body']}".strip()
+        line["endTime"] = max(line["endTime"], word["endTime"])
+        line["words"].append({k: word[k] for k in ("startTime", "endTime", "body")})
+    return lines

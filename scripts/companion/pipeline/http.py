@@ -7,6 +7,17 @@ not, because asking again will not change the answer. A 429 or 503 with `Retry-A
 (RFC 9110 section 10.2.3) is waited out when the wait is short and the run's waiting budget allows;
 otherwise the request fails saying when the host asked to be asked again.
 
+The proxies the environment names (`HTTP_PROXY`, `HTTPS_PROXY`, `NO_PROXY`, as curl, pip and
+gPodder read them; urllib's `ProxyHandler`) are used: on a network that reaches the web only
+through a proxy, nothing else works. The proxy is the operator's choice and is connected to as
+given; the policy is then checked on the host asked for (its address when this machine can
+resolve it; a name only the proxy can resolve is the proxy's to judge).
+
+A URL's user-info (`https://user:pass@host/feed`, how private feeds behind HTTP Basic
+authentication are given) is taken out of the request line and sent, percent-decoded (RFC 3986
+section 3.2.1), as Basic credentials (RFC 7617) to that origin only (urllib's
+`HTTPPasswordMgrWithPriorAuth`): never to a host a redirect leads to.
+
 Every request goes through `fetch_policy`: http(s) only on every hop, no reserved address other
 than the feed's own host, checked on the address each connection uses; a size bound per kind of
 download counted on decompressed bytes as they arrive, and a deadline for the whole fetch (a
@@ -36,6 +47,7 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from companion import __version__, urls
+from companion.errors import PipelineError
 from companion.pipeline import fetch_policy, store
 from companion.pipeline.fetch_policy import Limit, Refused
 
@@ -56,11 +68,15 @@ _TRANSIENT = (urllib.error.URLError, ConnectionError, socket.timeout, TimeoutErr
               http.client.IncompleteRead, http.client.RemoteDisconnected)
 
 
-class FetchError(Exception):
+class FetchError(PipelineError):
     """A request failed for good; the message is fit to show the maintainer."""
 
 
-class DeadlineExceeded(Exception):
+class NotAudio(PipelineError):
+    """The host answered a request for audio with something else (a web page)."""
+
+
+class DeadlineExceeded(PipelineError):
     """A fetch took longer than its kind's deadline (not retried: the host is too slow)."""
 
 
@@ -71,6 +87,7 @@ class _Guard:
     def __init__(self, policy: fetch_policy.Policy, seconds: float):
         self.policy = policy
         self.hops: list[str] = []
+        self.proxies: set[str] = set()    # proxy hosts this fetch goes through (from the environment)
         self.expired = False
         self._sockets: list[socket.socket] = []
         self._timer = threading.Timer(seconds, self._expire)
@@ -96,7 +113,9 @@ class _Guard:
         """socket.create_connection, to an allowed address of `address`'s host only."""
         host, port = address
         last: OSError | None = None
-        for family, kind, proto, _name, sockaddr in self.policy.addresses(host, port):
+        found = (socket.getaddrinfo(host, port, type=socket.SOCK_STREAM) if host in self.proxies
+                 else self.policy.addresses(host, port))
+        for family, kind, proto, _name, sockaddr in found:
             if self.expired:               # a redirect after the deadline: no new connection
                 raise socket.timeout(f"deadline passed before connecting to {host}")
             sock = socket.socket(family, kind, proto)
@@ -165,13 +184,51 @@ class _RedirectHandler(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def _opener(guard: _Guard) -> urllib.request.OpenerDirector:
-    """An opener with http and https only (no ftp, file or data handlers, no proxies: a proxy
-    would be the address checked, not the host asked for)."""
+class _ProxyHandler(urllib.request.ProxyHandler):
+    """The environment's proxies (urllib reads `*_proxy` and `no_proxy`); the host asked for is
+    checked against the policy before the request goes to the proxy, and the proxy's host is
+    the one connection the policy does not judge (the operator set it)."""
+
+    def __init__(self, guard: _Guard):
+        super().__init__()                        # None: urllib.request.getproxies()
+        self.guard = guard
+
+    def proxy_open(self, req, proxy, type):  # noqa: A002, ANN001 - stdlib signature
+        if req.host and urllib.request.proxy_bypass(req.host):
+            return None
+        target = urllib.parse.urlsplit(f"//{req.host}")
+        self.guard.policy.check_host(target.hostname or "", target.port or 80)
+        self.guard.proxies.add(urllib.parse.urlsplit(
+            proxy if "://" in proxy else f"//{proxy}").hostname or "")
+        return super().proxy_open(req, proxy, type)
+
+
+def _credentials(uri: str) -> tuple[str, urllib.request.BaseHandler | None]:
+    """`uri` without its user-info, and a handler that sends Basic credentials to `uri`'s origin
+    only: its own user-info, else the run's feed's when `uri` is on the feed's origin (a private
+    feed's audio); None when there are none."""
+    own = fetch_policy.user_info(uri)
+    parts = urllib.parse.urlsplit(uri)
+    bare = parts._replace(netloc=parts.netloc.rsplit("@", 1)[-1]).geturl() if own else uri
+    run = fetch_policy.current().credentials
+    found = own or (run if run and run[0] == fetch_policy.origin(uri) else None)
+    if not found:
+        return bare, None
+    manager = urllib.request.HTTPPasswordMgrWithPriorAuth()
+    manager.add_password(None, found[0], found[1], found[2], is_authenticated=True)
+    return bare, urllib.request.HTTPBasicAuthHandler(manager)
+
+
+def _opener(guard: _Guard, auth: urllib.request.BaseHandler | None = None
+            ) -> urllib.request.OpenerDirector:
+    """An opener with http and https only (no ftp, file or data handlers), the environment's
+    proxies and, when given, Basic credentials for the URL's own origin."""
     opener = urllib.request.OpenerDirector()
-    for handler in (_HTTPHandler(guard), _HTTPSHandler(guard), _RedirectHandler(guard),
-                    urllib.request.HTTPDefaultErrorHandler(), urllib.request.HTTPErrorProcessor()):
-        opener.add_handler(handler)
+    for handler in (_ProxyHandler(guard), _HTTPHandler(guard), _HTTPSHandler(guard),
+                    _RedirectHandler(guard), urllib.request.HTTPDefaultErrorHandler(),
+                    urllib.request.HTTPErrorProcessor(), auth):
+        if handler is not None:
+            opener.add_handler(handler)
     return opener
 
 
@@ -214,6 +271,7 @@ class WaitBudget:
         self.left = seconds
 
     def reset(self) -> None:
+        """Give back the whole budget (at the start of each run)."""
         self.left = self.total
 
     def take(self, seconds: float) -> bool:
@@ -263,8 +321,11 @@ class Response:
 
 
 def _open(request: urllib.request.Request, timeout: float, guard: _Guard):
+    """Open `request` (whose URL may hold user-info: sent as Basic credentials, see above)."""
+    bare, auth = _credentials(request.full_url)
+    request.full_url = bare
     try:
-        return _opener(guard).open(request, timeout=timeout)
+        return _opener(guard, auth).open(request, timeout=timeout)
     except urllib.error.HTTPError as exc:
         if exc.code == 304:
             return exc
@@ -278,7 +339,7 @@ def _is_transient(exc: BaseException) -> bool:
 
 
 def _describe(exc: BaseException) -> str:
-    if isinstance(exc, (Refused, DeadlineExceeded)):
+    if isinstance(exc, (Refused, DeadlineExceeded, NotAudio)):
         return str(exc)
     if isinstance(exc, zlib.error):
         return f"the gzip body is damaged ({exc})"
@@ -394,6 +455,62 @@ def fetch(url: str, etag: str | None = None, last_modified: str | None = None,
     return with_retries(_bounded(limit, url, once, ends), f"fetching {url}", retries, ends=ends)
 
 
+def served_type(url: str, timeout: float = TIMEOUT_S) -> str | None:
+    """The media type the host serves `url` as (`Content-Type` without parameters, lower case),
+    after redirects, reading no body: a GET for its first byte (`Range: bytes=0-0`; HEAD is
+    refused or answered differently by some hosts). None when the host names none.
+    Raises FetchError as `fetch` does."""
+    limit = fetch_policy.PROBE
+    uri = _uri(url)
+
+    def once(guard: _Guard) -> str | None:
+        request = urllib.request.Request(uri, headers={"User-Agent": USER_AGENT,
+                                                       "Range": "bytes=0-0"})
+        with _open(request, timeout, guard) as reply:
+            kind = (reply.headers.get("Content-Type") or "").split(";", 1)[0].strip().lower()
+            return kind or None
+
+    ends = time.monotonic() + limit.deadline_s
+    return with_retries(_bounded(limit, uri, once, ends), f"asking what {url} is", ends=ends)
+
+
+def _web_page(reply, first: bytes) -> bool:
+    """Whether an answer for audio is a web page: declared HTML and starting like one (an expired
+    signed CDN link, a login or a host's error page answered with 200)."""
+    kind = (reply.headers.get("Content-Type") or "").split(";", 1)[0].strip().lower()
+    head = first[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return kind in ("text/html", "application/xhtml+xml") and head.startswith(
+        (b"<!doctype html", b"<html", b"<head", b"<body", b"<!--"))
+
+
+class _Unzip:
+    """A body the host gzip-encoded although we asked for none (servers that compress every
+    response, objects stored with `Content-Encoding: gzip`: FileDownloader#975, transmission#753),
+    inflated as it arrives. A body declared gzip that is not (no gzip magic) is kept as sent."""
+
+    def __init__(self, reply):
+        encoding = (reply.headers.get("Content-Encoding") or "").strip().lower()
+        self.on = encoding in ("gzip", "x-gzip")
+        self._inflate: "zlib._Decompress | None" = None
+        self._first = True
+
+    def __call__(self, chunk: bytes) -> bytes:
+        if self._first:
+            self._first = False
+            self.on = self.on and chunk[:2] == b"\x1f\x8b"
+            self._inflate = zlib.decompressobj(wbits=31) if self.on else None
+        return self._inflate.decompress(chunk) if self._inflate else chunk
+
+    def rest(self) -> bytes:
+        """What the inflater still holds; IncompleteRead when the gzip stream was cut short."""
+        if self._inflate is None:
+            return b""
+        tail = self._inflate.flush()
+        if not self._inflate.eof:
+            raise http.client.IncompleteRead(b"")
+        return tail
+
+
 def _total_from_headers(reply, offset: int) -> int | None:
     content_range = reply.headers.get("Content-Range", "")
     if "/" in content_range and not content_range.endswith("/*"):
@@ -432,8 +549,10 @@ def download(url: str, dest: Path, expected_bytes: int | None = None,
              timeout: float = TIMEOUT_S) -> Path:
     """Stream `url` to `dest` via `dest.part`, resuming with Range after any interruption.
 
-    The file appears at `dest` only once complete: its size matches what the server announced
-    (or, when the server announces nothing, `expected_bytes` from the feed). A `.part` left by a
+    The file appears at `dest` only once complete: its size matches what the server announced,
+    or the body's own framing (chunked, gzip) ended it; only when neither can tell is the feed's
+    `expected_bytes` the floor (feeds' lengths are often wrong: "1", an old file's size). A body
+    gzip-encoded unasked is inflated (and restarted, never resumed, when cut). A `.part` left by a
     killed run is resumed by the next one only if the host confirms it is the same file: the ETag
     and Last-Modified seen when the download started are kept beside it (`.part.json`) and sent
     as If-Range. Anything else (no validators, a 200, a 416, a 206 for a changed file) discards
@@ -461,14 +580,15 @@ def download(url: str, dest: Path, expected_bytes: int | None = None,
         discard()
         return fetch_policy.TooLarge(_too_large(uri, limit, what))
 
-    def once(guard: _Guard) -> int | None:
+    def once(guard: _Guard) -> bool:
+        """One request; True when the body's own framing says it arrived whole."""
         validators = store.read_cache(meta)
         offset = part.stat().st_size if part.is_file() else 0
         confirm = _if_range(validators) if validators.get("url") == url_key else None
         if offset and not confirm:          # cannot ask the host whether it is the same file
             discard()
             offset = 0
-        headers = {"User-Agent": USER_AGENT}
+        headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity"}
         if offset:
             headers["Range"] = f"bytes={offset}-"
             headers["If-Range"] = confirm
@@ -489,33 +609,43 @@ def download(url: str, dest: Path, expected_bytes: int | None = None,
             total = _total_from_headers(reply, offset)
             if total is not None and total > limit.max_bytes:
                 raise too_large(f"announces {total:,} bytes, more")
-            if not offset:
-                store_validators = {"url": url_key, "etag": reply.headers.get("ETag"),
-                                    "last_modified": reply.headers.get("Last-Modified"),
-                                    "total": total}
+            unzip = _Unzip(reply)
+            if not offset:                  # an encoded body is never resumed: no validators
+                store_validators = {"url": url_key, "total": total,
+                                    "etag": None if unzip.on else reply.headers.get("ETag"),
+                                    "last_modified": None if unzip.on
+                                    else reply.headers.get("Last-Modified")}
                 store.write_json_atomic(meta, store_validators)
             with open(part, "ab" if offset else "wb") as out:
-                done = offset
+                done = sent = offset
                 while chunk := reply.read1(CHUNK_BYTES):
-                    done += len(chunk)
+                    if done == offset == 0 and _web_page(reply, chunk):
+                        discard()
+                        raise NotAudio(f"{uri} answered with a web page (text/html), not "
+                                       "audio: the link may have expired or need a login")
+                    sent += len(chunk)
+                    data = unzip(chunk)
+                    done += len(data)
                     if done > limit.max_bytes:
                         raise too_large("is larger")
-                    out.write(chunk)
+                    out.write(data)
                     if progress:
                         progress(done, total)
+                out.write(unzip.rest())
                 out.flush()
                 os.fsync(out.fileno())
-            if total is not None and done < total:
-                raise http.client.IncompleteRead(b"", total - done)
-            return total
+            if total is not None and sent < total:
+                raise http.client.IncompleteRead(b"", total - sent)
+            # the body's own end said it was whole: its announced length, or chunked framing
+            # (http.client raises IncompleteRead on a broken one), or gzip's own end
+            return total is not None or reply.chunked or unzip.on
 
     ends = time.monotonic() + limit.deadline_s
-    total = with_retries(_bounded(limit, uri, once, ends), f"downloading {url}", ends=ends)
+    whole = with_retries(_bounded(limit, uri, once, ends), f"downloading {url}", ends=ends)
     size = part.stat().st_size
-    want = total if total is not None else expected_bytes
-    if want and size != want:
-        discard()
-        raise FetchError(f"downloading {url}: got {size} bytes, expected {want}")
+    if not whole and expected_bytes and size < expected_bytes:   # cut off, and nothing but the
+        discard()                                                # feed's length could tell
+        raise FetchError(f"downloading {url}: got {size} bytes, expected {expected_bytes}")
     os.replace(part, dest)
     meta.unlink(missing_ok=True)
     return dest

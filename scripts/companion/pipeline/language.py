@@ -52,10 +52,13 @@ class Speech:
                     or self.low_share > LOW_SHARE_MAX)
 
     def to_json(self) -> dict[str, Any]:
+        """episode.json's `speech`: each measure rounded to 3 places, with `unsure`."""
         return {k: round(v, 3) for k, v in asdict(self).items()} | {"unsure": self.unsure}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Speech":
+        """A Speech from `to_json`'s object; KeyError or ValueError when a measure is missing or
+        not a number."""
         return cls(**{k: float(data[k]) for k in cls.__dataclass_fields__})
 
 

@@ -34,7 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from companion.pipeline import corrections, store, formats as tf
+from companion.errors import PipelineError
+from companion.pipeline import chapters, corrections, store, formats as tf
 from companion.pipeline.sync import write_outputs
 
 # The largest file an episode folder holds is a 4-hour transcript.raw.json with word timings,
@@ -120,11 +121,11 @@ def _protected(name: str, existing: dict[str, Any] | None, target: Path) -> bool
         return False
     if name in MAINTAINER_FILES:
         return True
-    return name == store.CHAPTERS_FILE and bool(existing) and \
-        existing.get("chapters_source") == "manual"
+    return name == store.CHAPTERS_FILE and bool(existing) and (
+        existing.get("chapters_source") == "manual" or chapters.hand_edited(target, existing))
 
 
-class Refusal(Exception):
+class Refusal(PipelineError):
     """Why one incoming folder is not merged (the rest still are)."""
 
 
@@ -232,7 +233,8 @@ def merge_folder(folder: Path, episodes_dir: Path, report: MergeReport,
     if _protected(store.CHAPTERS_FILE, existing, target):
         # The hand-written chapters.json stayed, so does the record saying so: with the shard's
         # "feed" here, the next sync would fetch the feed's chapters over the maintainer's.
-        incoming.update({k: existing.get(k) for k in ("chapters_source", "chapters_fetched_url")})
+        incoming.update({k: existing.get(k) for k in ("chapters_source", "chapters_fetched_url",
+                                                      "chapters_sha256")})
     store.write_json_atomic(target / store.EPISODE_FILE, incoming)
     guids[incoming["guid"]] = slug
     report.merged.append(slug)

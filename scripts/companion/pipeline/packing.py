@@ -32,6 +32,7 @@ class Piece:
 
     @property
     def window_end(self) -> float:
+        """Where this piece ends in the packed window, in seconds."""
         return self.at + self.end - self.start
 
 

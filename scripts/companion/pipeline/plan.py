@@ -36,6 +36,7 @@ class Shard:
 
     @property
     def seconds(self) -> float:
+        """Total audio of this shard's episodes, in seconds."""
         return sum(e["seconds"] for e in self.episodes)
 
 

@@ -17,11 +17,17 @@ from companion import urls
 
 PLACEHOLDER = "$COMPANION_FEED"
 MIN_SECRET_CHARS = 8          # shorter query values ("1", "rss", "en") are not credentials
+MIN_PASSWORD_CHARS = 4        # a user-info password is a credential by definition; shorter ones
+                              # would blank out ordinary words in every message
+# A URL's user-info: after "://", up to the authority's last "@" (a raw "@" in a password too).
+_USER_INFO = re.compile(r"(?<=://)([^/?#\s\"']*)@(?=[^/?#\s\"'@]*(?:[/?#\s\"']|$))")
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _TOKEN_SEGMENT = re.compile(r"(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9_\-]{16,}")   # random-looking
 
 
 def secret_parts(feed_url: str) -> list[str]:
-    """The strings to hide: the URL as given and as requested, its user-info, its query values of
+    """The strings to hide: the URL as given and as requested, its user-info and password (as
+    written, percent-decoded and re-encoded, in either case of escape), its query values of
     at least MIN_SECRET_CHARS characters and its random-looking path segments; longest first."""
     forms = {feed_url.strip()}
     try:
@@ -29,8 +35,17 @@ def secret_parts(feed_url: str) -> list[str]:
     except urls.URLError:
         pass
     parts = urllib.parse.urlsplit(feed_url.strip())
-    if parts.username:
-        forms.add(parts.netloc.rsplit("@", 1)[0])
+    if "@" in parts.netloc:
+        # as written, as requested (re-encoded), decoded: feeds and messages spell it all ways
+        written = parts.netloc.rsplit("@", 1)[0]
+        user, _, password = written.partition(":")
+        for text in (written, password):
+            decoded = urllib.parse.unquote(text)
+            spellings = {text, decoded, urllib.parse.quote(decoded, safe="!$&'()*+,;=:")}
+            spellings |= {_ESCAPE.sub(case, t) for t in spellings
+                          for case in (lambda m: m[0].upper(), lambda m: m[0].lower())}
+            forms.update(t for t in spellings if t and (text is written or
+                                                         len(decoded) >= MIN_PASSWORD_CHARS))
     for pair in parts.query.split("&"):
         raw = pair.partition("=")[2]
         value = urllib.parse.unquote_plus(raw)
@@ -45,7 +60,12 @@ def secret_parts(feed_url: str) -> list[str]:
 
 
 def redact(text: str, parts: list[str]) -> str:
-    """`text` with every secret part replaced by PLACEHOLDER."""
+    """`text` with every secret part replaced by PLACEHOLDER, and the user-info of any URL in it
+    that is a secret once percent-decoded, however it is spelt (`s3cr%2Ft@pa55`, half-encoded)."""
+    if parts:
+        secret = set(parts)
+        text = _USER_INFO.sub(lambda m: PLACEHOLDER + "@" if urllib.parse.unquote(m[1]) in secret
+                              else m[0], text)
     for part in parts:
         text = text.replace(part, PLACEHOLDER)
     return text

@@ -25,6 +25,7 @@ def slugify(text: str, max_chars: int = MAX_SLUG_CHARS) -> str:
 
 
 def short_hash(text: str) -> str:
+    """The first HASH_CHARS hex digits of the SHA-256 of `text` (UTF-8): a stable tie-breaker for slugs."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:HASH_CHARS]
 
 

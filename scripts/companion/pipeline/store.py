@@ -25,6 +25,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
+from companion.errors import PipelineError
 from companion.pipeline import dates
 
 SCHEMA_VERSION = 1
@@ -155,7 +156,7 @@ def load_transcript(folder: Path) -> dict[str, Any] | None:
 NOT_UTF8 = "not UTF-8 text: save the file as UTF-8 (Notepad: File, Save as, Encoding: UTF-8)"
 
 
-class NotText(ValueError):
+class NotText(PipelineError, ValueError):
     """A maintainer's file that is not UTF-8: `line` and `column` (1-based) of the first bad byte."""
 
     def __init__(self, line: int, column: int):

@@ -33,8 +33,10 @@ from typing import Any, Iterable, Iterator, Mapping, Protocol
 
 from filelock import FileLock, Timeout
 
+from companion.errors import CompanionError, PipelineError
 from companion.pipeline import (audio, chapters, corrections, dates, feed, fetch_policy, http,
-                                identity, language, pages, private_feed, store, formats as tf)
+                                identity, language, pages, private_feed, probe, store,
+                                formats as tf)
 from companion import urls
 from companion.pipeline.budget import Budget, episode_seconds
 from companion.project import CACHE_DIR as CACHE_NAME, Project
@@ -62,22 +64,40 @@ FAILED = "failed"
 NOT_CORRECTED = "corrections-not-applied"   # the maintainer's file is refused; nothing changed
 
 
-class SyncError(Exception):
+class SyncError(PipelineError):
     """The whole run cannot go on (no feed, unreadable feed, another sync running): exit 2."""
 
 
 class Reporter(Protocol):
-    def warn(self, message: str) -> None: ...
-    def download(self, title: str, done: int, total: int | None) -> None: ...
-    def transcribing(self, title: str, done_s: float, total_s: float) -> None: ...
-    def finished(self, outcome: "Outcome") -> None: ...
+    """What a sync tells its caller as it goes (the CLI draws progress bars from it)."""
+
+    def warn(self, message: str) -> None:
+        """A warning for the maintainer (one line; already redacted of a private feed's token)."""
+
+    def download(self, title: str, done: int, total: int | None) -> None:
+        """Download progress of one episode: `done` bytes of `total` (None when the host does not say)."""
+
+    def transcribing(self, title: str, done_s: float, total_s: float) -> None:
+        """Transcription progress of one episode: `done_s` of `total_s` seconds of audio."""
+
+    def finished(self, outcome: "Outcome") -> None:
+        """One episode is done, whatever its outcome (transcribed, failed, deferred, ...)."""
 
 
 class SilentReporter:
-    def warn(self, message: str) -> None: ...
-    def download(self, title: str, done: int, total: int | None) -> None: ...
-    def transcribing(self, title: str, done_s: float, total_s: float) -> None: ...
-    def finished(self, outcome: "Outcome") -> None: ...
+    """A Reporter that drops everything: the default when a sync is given none."""
+
+    def warn(self, message: str) -> None:
+        """Dropped."""
+
+    def download(self, title: str, done: int, total: int | None) -> None:
+        """Dropped."""
+
+    def transcribing(self, title: str, done_s: float, total_s: float) -> None:
+        """Dropped."""
+
+    def finished(self, outcome: "Outcome") -> None:
+        """Dropped."""
 
 
 class RedactingReporter:
@@ -87,15 +107,19 @@ class RedactingReporter:
         self.inner, self.parts = inner, parts
 
     def warn(self, message: str) -> None:
+        """The warning with the private feed's secret parts replaced, passed on."""
         self.inner.warn(private_feed.redact(message, self.parts))
 
     def download(self, title: str, done: int, total: int | None) -> None:
+        """Passed on (titles come from the feed's text, not its URL)."""
         self.inner.download(title, done, total)
 
     def transcribing(self, title: str, done_s: float, total_s: float) -> None:
+        """Passed on."""
         self.inner.transcribing(title, done_s, total_s)
 
     def finished(self, outcome: "Outcome") -> None:
+        """Passed on (the outcome's reason is redacted before it gets here)."""
         self.inner.finished(outcome)
 
 
@@ -139,6 +163,7 @@ class Report:
 
     @property
     def deferred(self) -> list[Outcome]:
+        """The episodes the time budget left for the next run."""
         return [o for o in self.outcomes if o.state == "deferred"]
 
     @property
@@ -280,13 +305,15 @@ def set_review(record: dict[str, Any], fixes: corrections.Corrections, has_words
                outcome: Outcome) -> None:
     """Status `needs-review` (with the reasons) when the stored coverage says speech may be
     missing and the corrections do not accept the empty stretches, or when the model's own
-    confidence says the speech may not be English (`language`); else `transcribed`."""
+    confidence says the speech may not be English (`language`) and the maintainer has not marked
+    it checked (`language_checked` in corrections.yml); else `transcribed`."""
     if not record.get("coverage"):
         record["review"] = []
         return
     accepted = corrections.accepted(fixes)
     reasons = Coverage.from_json(record["coverage"]).review_reasons(has_words, accepted)
-    reasons += language.review_reasons(record.get("speech"))
+    if not corrections.language_checked(fixes):
+        reasons += language.review_reasons(record.get("speech"))
     record["review"] = reasons
     record["status"] = store.STATUS_NEEDS_REVIEW if reasons else store.STATUS_TRANSCRIBED
     outcome.review = reasons
@@ -489,8 +516,10 @@ class Syncer:
             raise ValueError("it is not a JSON object")
         known_date = record.get("date")
         record.update({k: item[k] for k in FEED_FIELDS})
-        if not item["date"] and known_date:      # the feed broke a date it gave before: keep it
-            record["date"] = known_date
+        if known_date and (not item["date"]     # the feed broke a date it gave before: keep it
+                           or dates.instant(item["date"]) == dates.instant(known_date)):
+            record["date"] = known_date          # the same moment in another zone (a new host,
+                                                 # an earlier version's UTC): the day stays
         if not record["date"] and not record.get("order_date"):
             record["order_date"] = item.get("order_date")   # the place it was first seen at
         record["in_feed"], record["left_feed_at"] = True, None
@@ -596,7 +625,9 @@ class Syncer:
             record["corrections_error"] = str(exc)
             outcome.state, outcome.reason = NOT_CORRECTED, str(exc)
             outcome.not_applied.append(str(exc))
-        except (http.FetchError, audio.AudioError, ModelError, ValueError) as exc:
+        except SyncError:               # the whole run stops: not this episode's fault
+            raise
+        except (CompanionError, ValueError) as exc:   # ours say what to fix: shown as they are
             record.update(status=store.STATUS_FAILED, error=str(exc))
             outcome.state, outcome.reason = FAILED, str(exc)
 
@@ -682,7 +713,8 @@ class Syncer:
         except ModelError as exc:
             raise SyncError(str(exc)) from exc
         title = record["title"]
-        source = record.get("audio_source") or enclosure    # the best audio, not the video
+        # the best audio, not the video; untyped files asked what they are (`probe`)
+        source = probe.choose(record.get("audio_source") or enclosure)
         cached = http.download(
             source["url"], self.project.audio_cache / f"{slug}.audio", source.get("length"),
             progress=lambda done, total: self.reporter.download(title, done, total))
@@ -708,4 +740,7 @@ class Syncer:
 
 
 def sync(project: Project, options: Options, reporter: Reporter | None = None) -> Report:
+    """Run one sync of `project` (see `Syncer`): the Report of every episode. SyncError when the run
+    cannot go on (no feed, unreadable feed, another sync running); one episode's failure is on its
+    Outcome, never raised."""
     return Syncer(project, options, reporter).run()

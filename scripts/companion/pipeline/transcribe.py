@@ -41,6 +41,7 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
+from companion.errors import PipelineError
 from companion.pipeline import language
 from companion.pipeline.audio import to_float
 from companion.pipeline.packing import Piece, Window, pack, window_audio
@@ -83,7 +84,7 @@ CLAUSE_END = re.compile(r"[.?!…,;:]['\")\]]*$")
 Segment = dict[str, Any]         # Podcasting 2.0 JSON segment (startTime, endTime, body, words)
 
 
-class ModelError(Exception):
+class ModelError(PipelineError):
     """The model cannot be loaded or fails; the message says how to fix it."""
 
 
@@ -196,6 +197,8 @@ class Coverage:
 
     @property
     def percent(self) -> float:
+        """Share of the detected speech that the transcript covers, in per cent to one place (100
+        when there is no speech)."""
         return 100.0 if self.speech_s <= 0 else round(100.0 * self.covered_s / self.speech_s, 1)
 
     def review_reasons(self, has_words: bool, accepted: Iterable[Interval] = ()) -> list[str]:
@@ -228,11 +231,15 @@ class Coverage:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Coverage":
+        """A Coverage from `to_json`'s object (episode.json's `coverage`); KeyError when speech_s or
+        covered_s is missing."""
         return cls(speech_s=float(data["speech_s"]), covered_s=float(data["covered_s"]),
                    empty=[(float(a), float(b)) for a, b in data.get("empty", [])],
                    refilled=int(data.get("refilled", 0)), audio_s=float(data.get("audio_s", 0.0)))
 
     def to_json(self) -> dict[str, Any]:
+        """episode.json's `coverage`: speech_s, covered_s, audio_s (seconds, 1 place), percent, refilled
+        (windows decoded again), empty ([start, end] stretches of speech with no text, 2 places)."""
         return {"speech_s": round(float(self.speech_s), 1),
                 "covered_s": round(float(self.covered_s), 1), "percent": float(self.percent), "refilled": self.refilled,
                 "audio_s": round(float(self.audio_s), 1),
@@ -254,6 +261,7 @@ class Decoded:
     word_prob: float = 0.0       # mean probability of its words
 
     def shifted(self, offset_s: float) -> "Decoded":
+        """This decoded window moved `offset_s` seconds later (times rounded to milliseconds)."""
         return replace(self, start=round(self.start + offset_s, 3), end=round(self.end + offset_s, 3))
 
 

@@ -22,6 +22,7 @@ import threading
 from pathlib import Path
 from typing import Callable
 
+from companion.errors import SiteStageError
 from companion.site import generate, render
 from companion.project import CONFIG_NAME, Project
 
@@ -31,7 +32,7 @@ WATCH_INTERVAL_S = 1.0          # how often `serve` looks for changed sources
 log = logging.getLogger("companion.site.build")
 
 
-class SiteError(Exception):
+class SiteError(SiteStageError):
     """The site did not build; the message says which step failed and carries the end of its log."""
 
 

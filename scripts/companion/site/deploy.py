@@ -13,10 +13,11 @@ import shlex
 import subprocess
 import sys
 
+from companion.errors import SiteStageError
 from companion.project import CONFIG_NAME, Project, site_url_problem
 
 
-class DeployError(Exception):
+class DeployError(SiteStageError):
     """Publishing now would ship a broken site; the message says what to set."""
 
 
@@ -38,6 +39,7 @@ def check_site_url(project: Project) -> None:
 
 
 def command(project: Project) -> list[str]:
+    """The argv that deploys: `python -m mkdocs gh-deploy --force --strict` on the project's mkdocs.yml."""
     return [sys.executable, "-m", "mkdocs", "gh-deploy", "--force", "--strict",
             "--config-file", str(project.root / CONFIG_NAME)]
 

@@ -259,6 +259,8 @@ def keyboard_shortcuts_html() -> str:
 
 
 def downloads_html(downloads: Iterable[Download]) -> str:
+    """The episode page's list of transcript downloads: one link (with the `download` attribute)
+    and its file kind per Download; "" when there are none. Labels and hrefs are escaped."""
     items = "".join(
         f'<li><a href="{text(d.href)}" download>{text(d.label)}</a> '
         f'<span class="ffg-downloads__kind">.{text(d.suffix)}</span></li>'

@@ -15,6 +15,7 @@ from typing import Any
 from mkdocs.utils import get_relative_url
 
 from companion.course import moment
+from companion.errors import CourseError
 from companion.pipeline import store
 from companion.site.episode_html import card_html, one_line, text
 from companion.site.site_plugin import EPISODES_URL
@@ -31,7 +32,7 @@ PENDING_TEXT = "A listening suggestion will appear here once the episode is publ
 log = logging.getLogger("mkdocs.plugins.companion.listen")
 
 
-class StretchError(ValueError):
+class StretchError(CourseError, ValueError):
     """A Listen stretch that does not fit inside its episode (start or end past its duration)."""
 
 

@@ -41,6 +41,7 @@ import markdown
 import yaml
 
 from companion.course.weave_html import HEARD_H2, HEARD_ID, HEARD_TITLE, IN_COURSE_ID, IN_COURSE_TITLE
+from companion.errors import SiteStageError
 from companion.site.stage_plugin import TOC_KEY
 
 STAGE_DIR = Path(".cache") / "stage"            # relative to the project root; git-ignored
@@ -57,7 +58,7 @@ TOP_H2 = re.compile(r'^<h2 id="([a-z0-9-]+)">([A-Za-z ]+)</h2>', re.M)   # episo
 WATCHED = ("mkdocs.yml", "docs", "overrides", "data", "episodes")   # what a staged build reads
 
 
-class GenerateError(Exception):
+class GenerateError(SiteStageError):
     """The sources cannot be staged; the message names the file and what to fix."""
 
 
@@ -72,10 +73,12 @@ class Stage:
 
     @property
     def config_file(self) -> Path:
+        """The staged mkdocs.yml the engine renders."""
         return self.root / STAGE_CONFIG
 
     @property
     def docs_dir(self) -> Path:
+        """The staged docs/ folder (sources and generated pages)."""
         return self.root / STAGE_DOCS
 
 

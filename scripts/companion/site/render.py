@@ -19,6 +19,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from companion.errors import SiteStageError
+
 ENGINES = ("mkdocs", "properdocs", "zensical")
 DEFAULT_ENGINE = "mkdocs"
 LOG_TAIL_CHARS = 4000                 # how much of a failed build's log to show
@@ -34,17 +36,20 @@ class Engine:
     module: str
 
     def available(self) -> bool:
+        """Whether the engine's Python package is installed."""
         return importlib.util.find_spec(self.module) is not None
 
 
 ENGINE_MODULES = {"mkdocs": "mkdocs", "properdocs": "properdocs", "zensical": "zensical"}
 
 
-class RenderError(Exception):
+class RenderError(SiteStageError):
     """The generator failed or is not installed; the message carries the end of its log."""
 
 
 def engine(name: str) -> Engine:
+    """The Engine called `name` (one of ENGINES). RenderError when the name is unknown or its package
+    is not installed (the message says what to pip install)."""
     if name not in ENGINE_MODULES:
         raise RenderError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}.")
     found = Engine(name, ENGINE_MODULES[name])

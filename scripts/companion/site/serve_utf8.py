@@ -31,6 +31,8 @@ def name_utf8(engine: str) -> None:
 
 
 def main(argv: list[str]) -> None:
+    """`python -m companion.site.serve_utf8 ENGINE serve ...`: run the engine's own CLI with text
+    files served as UTF-8. SystemExit with the usage for an unknown engine."""
     if not argv or argv[0] not in ENGINES:
         raise SystemExit(f"usage: python -m companion.site.serve_utf8 {{{'|'.join(ENGINES)}}} serve ...")
     engine = argv[0]

@@ -21,6 +21,8 @@ TOC_KEY = "companion_toc"
 
 class StagedTocPlugin(BasePlugin):
     def on_page_content(self, html: str, *, page: Page, config: Any, files: Any) -> str:
+        """MkDocs hook: give a staged page the table of contents generate wrote into its front matter
+        (TOC_KEY), since the page's Markdown no longer holds those headings."""
         tokens = page.meta.get(TOC_KEY)
         if tokens:
             page.toc = get_toc(tokens)

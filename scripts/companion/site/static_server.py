@@ -88,6 +88,7 @@ class StaticHandler(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
         # A request refused before it was parsed (400, 414) has no command or path yet.
+        """Keep one line per request ("METHOD path status") in the server's log instead of stderr."""
         command, path = getattr(self, "command", None) or "-", getattr(self, "path", None) or "-"
         self.server.log.append(f"{command} {path[:200]} {args[1] if len(args) > 1 else ''}")
 
@@ -116,9 +117,12 @@ class StaticHandler(http.server.BaseHTTPRequestHandler):
         return True
 
     def do_HEAD(self) -> None:  # noqa: N802 - stdlib name
+        """HEAD: as GET, headers only."""
         self.do_GET(head=True)
 
     def do_GET(self, head: bool = False) -> None:  # noqa: N802 - stdlib name
+        """GET: the file the path names (a folder's index.html), never outside the root, else the
+        site's 404 page."""
         path = self.resolve()
         if path is None:
             self.send_not_found(head)
@@ -141,6 +145,9 @@ class StaticHandler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def send_file(self, data: bytes, kind: str, head: bool = False) -> None:
+        """Send `data` as `kind` as GitHub Pages does: ETag and If-None-Match (304), Range and If-Range
+        (206, or 416 for a range past the end, RFC 9110 14), the whole body otherwise; `head` sends the
+        headers only."""
         etag = etag_of(data)
         if self.headers.get("If-None-Match") == etag:
             self.send_response(304)
@@ -190,13 +197,16 @@ class StaticServer(http.server.ThreadingHTTPServer):
 
     @property
     def url(self) -> str:
+        """The server's base URL, "http://HOST:PORT" (no trailing slash)."""
         host, port = self.server_address[:2]
         return f"http://{host}:{port}"
 
     def start(self) -> "StaticServer":
+        """Serve in a daemon thread; returns self."""
         threading.Thread(target=self.serve_forever, daemon=True).start()
         return self
 
     def close(self) -> None:
+        """Stop serving and close the socket."""
         self.shutdown()
         self.server_close()
