@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,10 @@ import programme
 from companion.pipeline import audio, corrections, store
 from companion import cli
 from companion.pipeline.sync import Outcome, set_review
-from companion.pipeline.transcribe import Coverage, Settings, decode_spans, drop_loops, transcribe_audio, uncovered
+from companion.pipeline.packing import Piece, Window
+from companion.pipeline.whole_window import WholeWindowModel
+from companion.pipeline.transcribe import (Coverage, Settings, left_over, decode_spans, drop_loops,
+                                           transcribe_audio, uncovered)
 
 VOCABULARY = ("Torrens", "Bailey Code")   # hotwords, as sync passes the show's vocabulary
 NEAR_S = 1.0
@@ -56,15 +60,30 @@ def check_passages(segments: list[dict], placed: list[programme.Placed]) -> list
     return problems
 
 
+@pytest.fixture
+def encoder_passes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """[passes of the model's encoder] while the test runs (each costs the same, 30 s or 2 s)."""
+    passes = [0]
+    encode = WholeWindowModel.encode
+
+    def counted(self, features):  # noqa: ANN001, ANN202
+        passes[0] += 1
+        return encode(self, features)
+    monkeypatch.setattr(WholeWindowModel, "encode", counted)
+    return passes
+
+
 @pytest.mark.model
-def test_music_bed_intro_break_and_outro(tmp_path: Path) -> None:
+def test_music_bed_intro_break_and_outro(tmp_path: Path, encoder_passes: list[int]) -> None:
     """faster-whisper#1179 and the music-bed case: the sentence after a music break was lost, and
-    the VAD starts late after music ("And so" dropped)."""
+    the VAD starts late after music ("And so" dropped). The 24 s of speech in 41 s of audio fill
+    one window: never more encoder passes than sequential decoding's 30 s windows need."""
     samples, placed = programme.stitch([programme.music(10, 1), "jfk", programme.music(8, 2),
                                         "dashwood", programme.music(5, 3)])
     decoded = audio.load_audio(programme.to_mp3(samples, tmp_path / "episode.mp3"))
     result = transcribe_audio(decoded.samples, Settings(vocabulary=VOCABULARY))
     assert check_passages(result.segments, placed) == []
+    assert encoder_passes[0] <= math.ceil(decoded.seconds / 30), f"{encoder_passes[0]} encoder passes"
     speech = [(onset - NEAR_S, end + 0.5) for _n, _r, onset, end in placed]
     for segment in result.segments:
         for word in segment["words"]:
@@ -126,6 +145,19 @@ def test_decode_spans_keep_audio_before_each_region_and_fit_a_window() -> None:
     assert all(b - a <= 30.0 for a, b in spans)
     assert all(spans[i][1] <= spans[i + 1][0] for i in range(len(spans) - 1))
     assert all(any(a <= r0 and r1 <= b for a, b in spans) for r0, r1 in regions)
+
+
+def test_what_a_pass_leaves_after_its_last_word_is_carried_to_the_next_window() -> None:
+    """Whisper often ends a pass short of the window's end; the rest joins the next window."""
+    window = Window((Piece(10.0, 24.0, 0.0), Piece(30.0, 40.0, 14.5)))
+    regions = [(10.5, 23.5), (30.2, 39.8)]
+    said = [{"startTime": t, "endTime": t + 0.3, "body": "x"} for t in np.arange(10.5, 33.0, 0.5)]
+    assert left_over(window, said, regions) == [(pytest.approx(32.8), 40.0)]
+    everything = said + [{"startTime": 39.5, "endTime": 39.7, "body": "x"}]
+    assert left_over(window, everything, regions) == []       # under CARRY_MIN_S of speech left
+    assert left_over(window, [], regions) == []                # nothing decoded: left to the refill
+    stalled = [{"startTime": 10.0, "endTime": 10.2, "body": "x"}]
+    assert left_over(window, stalled, regions) == []           # no progress: left to the refill
 
 
 def test_uncovered_finds_speech_without_words() -> None:

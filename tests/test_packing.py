@@ -40,6 +40,13 @@ def test_every_word_maps_back_to_its_true_time() -> None:
     assert window.word_to_true(5.0, 5.4) == pytest.approx((30.5, 30.9))
 
 
+def test_after_gives_the_true_audio_left_once_decoding_stopped() -> None:
+    window = Window((Piece(10.0, 14.0, 0.0), Piece(30.0, 35.0, 4.5)))
+    assert window.after(12.5) == [(12.5, 14.0), (30.0, 35.0)]
+    assert window.after(20.0) == [(30.0, 35.0)]
+    assert window.after(35.0) == []
+
+
 def test_a_word_across_a_cut_maps_through_one_piece_only() -> None:
     """faster-whisper #979/#980: a segment crossing a VAD chunk edge got the wrong chunk's
     offset. Each word goes through the piece holding its midpoint and is clamped into it; a word

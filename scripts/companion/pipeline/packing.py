@@ -61,6 +61,11 @@ class Window:
                 best, distance = piece, d
         return best
 
+    def after(self, t: float) -> list[Interval]:
+        """The window's true audio after true time `t` (s), piece by piece: what is left to decode
+        when decoding stopped at `t`."""
+        return [(max(p.start, t), p.end) for p in self.pieces if p.end > t]
+
     def word_to_true(self, start: float, end: float) -> Interval:
         """True (start, end) in s of a word timed (start, end) s in the window: mapped through the
         piece holding its midpoint, clamped into that piece."""

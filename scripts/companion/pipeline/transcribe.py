@@ -13,7 +13,10 @@ The pipeline, each choice measured in bench/transcribe.py:
    window edge, and every word is mapped back to its true time through the span that holds it.
    Whisper's encoder costs the same for a 2 s line as for 30 s of speech, so a refrain of four
    short lines costs one encoder pass, not four. Windows are decoded one by one with word
-   timestamps (or batched, `Settings.batched`);
+   timestamps (or batched, `Settings.batched`), each in ONE encoder pass: a window reaches the
+   end of what is decoded, so its last sentence is kept, not encoded again (`whole_window.py`),
+   and speech the model leaves after its last word is packed at the head of the next window
+   (`left_over`), as sequential decoding seeks to its last word;
 5. completeness: every stretch of speech of REFILL_MIN_S or more that holds no word is decoded again,
    on its own with CONTEXT_S of audio either side and faster-whisper's full temperature
    fallback, and the new words are merged in time order
@@ -47,7 +50,7 @@ from companion.timecode import format_clock
 DEFAULT_MODEL = "tiny.en"
 COMPUTE_TYPE = "int8"            # CPU: int8 is fastest at no measurable WER cost for tiny/small
 BATCH_SIZE = 8                   # decode spans decoded together
-BEAM_SIZE = 2                    # measured on packed windows (bench/transcribe.py): see README
+BEAM_SIZE = 2                    # measured on one-pass packed windows (bench/transcribe.py): README
 SAMPLE_RATE = 16000              # Hz
 BLOCK_S = 600.0                  # s of audio handed to VAD and the model at once (memory bound)
 BLOCK_CUT_SEARCH_S = 20.0        # s before a block's end searched for its quietest 100 ms
@@ -58,10 +61,12 @@ MAX_REGION_S = 25.0              # longer regions are split by the VAD, so a spa
 SPAN_MAX_S = 28.0                # a decode span fits Whisper's 30 s window
 LEAD_S = 2.5                     # s of audio before a region decoded with it (VAD starts late)
 TAIL_S = 0.5                     # s after a region decoded with it
-WINDOW_S = 25.0                  # s of packed spans per decode window: 29 s windows lost words near
-                                 # their end (sonnet 1 WER 0.150 against 0.097 at 20 or 25 s, beam 2)
+WINDOW_S = 29.5                  # s of packed spans per decode window: under 30 s, so each pass
+                                 # reaches the window's end and is final (whole_window.py); what
+                                 # the model leaves after its last word is carried (CARRY_MIN_S)
 PACK_GAP_S = 0.5                 # s of silence between packed spans (the audio between is cut)
 MIN_GAP_S = 1.0                  # an empty speech stretch this long is reported (coverage.empty)
+CARRY_MIN_S = 1.0                # s of speech left after a window's last word carried into the next
 REFILL_MIN_S = 0.5               # one this long is decoded again (batched dropped "Sonnet one", 0.8 s)
 CONTEXT_S = 2.0                  # s either side of such a stretch given to the model as context
 COVER_PAD_S = 0.5                # a word covers speech this far either side (timing slack)
@@ -111,14 +116,19 @@ def model_path(name_or_path: str | None) -> str:
 
 
 @lru_cache(maxsize=2)
-def load_model(name_or_path: str | None, device: str = "cpu", cpu_threads: int = 0) -> Any:
-    """A loaded WhisperModel; a name that is not on disk is fetched only when online."""
+def load_model(name_or_path: str | None, device: str = "cpu", cpu_threads: int = 0,
+               whole_windows: bool = True) -> Any:
+    """A loaded WhisperModel; a name that is not on disk is fetched only when online. With
+    `whole_windows` (the pipeline's) a pass that reaches the end of the audio is final
+    (`whole_window.WholeWindowModel`); without, it is faster-whisper's own (bench: sequential)."""
     from faster_whisper import WhisperModel
+
+    from companion.pipeline.whole_window import WholeWindowModel
 
     path = model_path(name_or_path)
     offline = os.environ.get("HF_HUB_OFFLINE") == "1"
     try:
-        return WhisperModel(path, device=device, compute_type=COMPUTE_TYPE if device == "cpu" else "default",
+        return (WholeWindowModel if whole_windows else WhisperModel)(path, device=device, compute_type=COMPUTE_TYPE if device == "cpu" else "default",
                             cpu_threads=cpu_threads, local_files_only=offline)
     except Exception as exc:  # noqa: BLE001 - CTranslate2 and the hub raise many kinds
         raise ModelError(
@@ -384,22 +394,46 @@ def _decode_windows(model: Any, samples: np.ndarray, spans: list[Interval], regi
                     on_progress: Callable[[float], None] = lambda _s: None) -> list[dict[str, Any]]:
     """First pass: the spans packed into windows of at most `settings.window_s` (a span never
     straddles a window edge) and decoded; returns the words in true time and appends the decoded
-    segments to `out`. One by one (the default), each window is decoded as faster-whisper
-    decodes a file, so a sentence its first pass leaves unfinished is decoded in a second pass;
-    batched, each window gets one pass and whatever it drops is left to `_refill`.
+    segments to `out`. One by one (the default), each window is packed from what is left and
+    decoded in one encoder pass; speech after the pass's last word is carried into the next
+    window (`left_over`). Batched, each window gets one pass and whatever it drops is left to
+    `_refill`.
     `on_progress(seconds)` is called as decoding passes each window's true end (block time)."""
     if settings.batched:
         return _decode_batched(model, samples, pack(spans, settings.window_s, PACK_GAP_S), regions,
                                settings, out, on_progress)
     words: list[dict[str, Any]] = []
-    for window in pack(spans, settings.window_s, PACK_GAP_S):
+    pending = list(spans)
+    while pending:
+        window = pack(pending, settings.window_s, PACK_GAP_S)[0]
+        taken = sum(1 for _a, b in pending if b <= window.true_span[1] + 1e-6)
         raw, _info = model.transcribe(window_audio(window, samples, SAMPLE_RATE), vad_filter=False,
                                       **_options(settings))
         decoded, found = _loop_guard(*decoded_segments(raw, window), _speech_in(regions, window))
         out.extend(decoded)
         words.extend(found)
-        on_progress(window.true_span[1])
+        pending = left_over(window, found, regions) + pending[taken:]
+        on_progress(pending[0][0] if pending else window.true_span[1])
     return words
+
+
+def left_over(window: Window, found: list[dict[str, Any]], regions: list[Interval]) -> list[Interval]:
+    """What the model left undecoded at the end of `window`: the true audio after its last word
+    (`found`, true time) when that holds CARRY_MIN_S of speech or more, else nothing. Whisper often
+    stops a pass short of the audio's end (it closed a segment and ended with the next one's
+    opening timestamp: "... might be prudently" with "in his power to do for them." still to
+    come); the rest is packed at the head of the next window, as sequential decoding seeks to the
+    last word and fills its next 30 s from there, rather than given a pass of its own. A window
+    that gave no word is left to the refill (nothing was decoded, so nothing would move on)."""
+    if not found:
+        return []
+    stop = max(w["endTime"] for w in found)
+    rest = window.after(stop)
+    if sum(_overlap(regions, a, b) for a, b in rest) < CARRY_MIN_S:
+        return []
+    if sum(b - a for a, b in rest) >= sum(p.end - p.start for p in window.pieces) - CARRY_MIN_S:
+        return []      # no progress: the refill decodes it on its own
+    return rest
 
 
 def _decode_batched(model: Any, samples: np.ndarray, windows: list[Window], regions: list[Interval],
