@@ -11,6 +11,7 @@ from companion.course import bundles
 from course_support import REPO
 
 LECTURER_JS = REPO / "docs" / "assets" / "lecturer.js"
+ON_PAGE_JS = LECTURER_JS.with_name("on-page.js")
 E, M, G = bundles.EPISODE, bundles.MODULE, bundles.GLOSSARY
 CASES = [
     bundles.Bundle((bundles.Item(M, "3"), bundles.Item(E, "7", 750, 1080), bundles.Item(G)),
@@ -48,6 +49,7 @@ def as_json(bundle: bundles.Bundle) -> dict:
 def browser_page(browser):
     page = browser.new_page()
     page.set_content("<!doctype html><title>bundles</title>")
+    page.add_script_tag(content=ON_PAGE_JS.read_text(encoding="utf-8"))     # lecturer.js sets up through it
     page.add_script_tag(content=LECTURER_JS.read_text(encoding="utf-8"))
     yield page
     page.close()

@@ -1503,11 +1503,7 @@
     document.addEventListener("play", (e) => {
       for (const media of document.querySelectorAll("audio, video")) if (media !== e.target && !media.paused) media.pause();
     }, true);
-    if (window.document$ && typeof window.document$.subscribe === "function") {
-      window.document$.subscribe(setUpPage);      // first load and every instant navigation
-    } else {
-      setUpPage();
-    }
+    window.ffgOnEveryPage(setUpPage);             // first load and every instant navigation
   }
 
   if (document.readyState === "loading") {

@@ -595,11 +595,5 @@
     if (bundle) setupBundlePage(bundle);
   }
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(setup);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setup);
-  } else {
-    setup();
-  }
+  window.ffgOnEveryPage(setup);
 })();

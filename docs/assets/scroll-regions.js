@@ -64,9 +64,5 @@
     }
   }
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(setUp);
-  } else {
-    document.addEventListener("DOMContentLoaded", setUp);
-  }
+  window.ffgOnEveryPage(setUp);
 })();

@@ -69,11 +69,5 @@
   document.addEventListener("input", () => setTimeout(remember, 0), true);
   window.addEventListener("pagehide", remember);
 
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(setup);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setup);
-  } else {
-    setup();
-  }
+  window.ffgOnEveryPage(setup);
 })();
