@@ -20,7 +20,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-import imageio_ffmpeg
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,7 +48,7 @@ def stitched_mp3(folder: Path) -> float:
     spec.loader.exec_module(bench)
     samples, _text = bench.programme(bench.references())
     pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes()
-    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-loglevel", "error", "-f", "s16le",
+    subprocess.run([audio.ffmpeg(), "-loglevel", "error", "-f", "s16le",
                     "-ar", str(audio.SAMPLE_RATE), "-ac", "1", "-i", "pipe:0", "-b:a", MP3_BITRATE,
                     str(folder / "programme.mp3")], input=pcm, check=True)
     return len(samples) / audio.SAMPLE_RATE

@@ -55,9 +55,9 @@ def check_ffmpeg() -> Check:
     """imageio-ffmpeg's ffmpeg runs (`ffmpeg -version`, at most FFMPEG_TIMEOUT_S): OK with its version
     line, FAIL with how to reinstall it."""
     try:
-        import imageio_ffmpeg
+        from companion.pipeline.audio import ffmpeg   # inside: a missing package is a FAIL line
 
-        exe = imageio_ffmpeg.get_ffmpeg_exe()
+        exe = ffmpeg()
         result = subprocess.run([exe, "-version"], capture_output=True, text=True,
                                 timeout=FFMPEG_TIMEOUT_S)
     except (ImportError, RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
