@@ -83,12 +83,6 @@ class Status(StrEnum):
     NO_AUDIO = "no-audio"
 
     @property
-    def number_key(self) -> str | None:
-        """The number as it is shown and looked up (`12`, `12.5`: `feed_numbers.number_key`)."""
-        from companion.pipeline.feed_numbers import number_key   # pure; local: this module is the ground floor
-        return number_key(self.number)
-
-    @property
     def has_transcript(self) -> bool:
         return self in (Status.TRANSCRIBED, Status.NEEDS_REVIEW)
 
