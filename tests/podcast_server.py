@@ -10,6 +10,7 @@ import gzip
 import html
 import http.client
 import http.server
+import ssl
 import threading
 import urllib.parse
 from collections import Counter
@@ -38,6 +39,9 @@ class Faults:
     chunked: set[str] = field(default_factory=set)              # sent chunked, no Content-Length
     basic_auth: str | None = None                               # "user:password": every path
                                                                 # answers 401 without it
+    cookie_gate: set[str] = field(default_factory=set)          # 302 to itself (a new query
+                                                                # each time) setting a cookie,
+                                                                # until the cookie comes back
 
 
 class FaultyHandler(StaticHandler):
@@ -56,6 +60,13 @@ class FaultyHandler(StaticHandler):
             return
         if path in faults.status:
             self.send_error(faults.status[path])
+            return
+        if path in faults.cookie_gate and "gate=passed" not in self.headers.get("Cookie", ""):
+            self.send_response(302)             # art19's way (airsonic#1013)
+            self.send_header("Location", f"{path}?visit={self.server.requests[path]}")
+            self.send_header("Set-Cookie", "gate=passed; Path=/; HttpOnly")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
             return
         if faults.basic_auth is not None:
             given = self.headers.get("Authorization", "")
@@ -129,6 +140,22 @@ class PodcastServer(StaticServer):
         self.headers_seen: list[tuple[str, dict]] = []
         self.faults = Faults()
         super().__init__(root, handler=FaultyHandler)
+
+
+class TLSPodcastServer(PodcastServer):
+    """The same host over https (TLS with `cert` and `key`, PEM files), for redirects between
+    https and http."""
+
+    def __init__(self, root: Path, cert: Path, key: Path):
+        super().__init__(root)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        self.socket = context.wrap_socket(self.socket, server_side=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"https://{host}:{port}"
 
 
 class ForwardProxy(http.server.ThreadingHTTPServer):

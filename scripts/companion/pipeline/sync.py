@@ -712,9 +712,13 @@ class Syncer:
         title = record["title"]
         # the best audio, not the video; untyped files asked what they are (`probe`)
         source = probe.choose(record.get("audio_source") or enclosure)
+        dest = self.project.audio_cache / f"{slug}.audio"
+        fetched_now, notes = not dest.is_file(), []
         cached = http.download(
-            source["url"], self.project.audio_cache / f"{slug}.audio", source.get("length"),
+            source["url"], dest, source.get("length"), notes=notes,
             progress=lambda done, total: self.reporter.download(title, done, total))
+        if fetched_now:            # a cached file keeps the note made when it was fetched
+            record["transport_warnings"] = notes
         try:
             decoded = audio.load_audio(cached, record.get("duration"))
         except audio.AudioError:
@@ -722,7 +726,7 @@ class Syncer:
             raise
         if not record.get("duration"):
             record["duration"] = round(decoded.seconds, 3)
-        record["audio_warnings"] = decoded.warnings
+        record["audio_warnings"] = record.get("transport_warnings", []) + decoded.warnings
         outcome.audio_s = decoded.seconds
         self.reporter.transcribing(title, 0.0, decoded.seconds)
         result = transcribe_audio(decoded.samples, self.settings,
