@@ -24,6 +24,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 import feedparser
+import lxml.etree
 
 from companion.errors import PipelineError
 from companion.sanitise import clean_show_notes, plain_text
@@ -214,11 +215,27 @@ def fetchable(base_url: str, url: str | None) -> str | None:
     return absolute if urllib.parse.urlsplit(absolute).scheme.lower() in FETCHABLE_SCHEMES else None
 
 
-def _transcripts_by_item(raw: bytes, base_url: str) -> dict[str, list[dict[str, Any]]]:
-    """Every podcast:transcript per item, keyed by guid and by enclosure URL (strict XML only)."""
+def _xml_root(raw: bytes) -> Any:
+    """The feed's XML tree (ElementTree's API): a strict parse, or, when the XML is not
+    well-formed (a bare `&`, an unclosed `<br>`, a stray control character), lxml's recovering
+    parse, which keeps what can be read (libxml2's `recover`; no entity expansion, no network),
+    so one broken item does not take every item's Podcasting 2.0 tags with it. None when not
+    even that yields an element."""
     try:
-        root = ET.fromstring(raw)
+        return ET.fromstring(raw)
     except ET.ParseError:
+        pass
+    parser = lxml.etree.XMLParser(recover=True, resolve_entities=False, no_network=True,
+                                  huge_tree=False, remove_comments=True, remove_pis=True)
+    try:
+        return lxml.etree.fromstring(raw, parser)
+    except lxml.etree.LxmlError:
+        return None
+
+
+def _transcripts_by_item(root: Any, base_url: str) -> dict[str, list[dict[str, Any]]]:
+    """Every podcast:transcript per item, keyed by guid and by enclosure URL."""
+    if root is None:
         return {}
     found: dict[str, list[dict[str, Any]]] = {}
     for item in root.iter("item"):
@@ -248,19 +265,42 @@ def _alternates(item: ET.Element, base_url: str) -> list[dict[str, Any]]:
     return found
 
 
-def _strict_items(raw: bytes, base_url: str) -> list[dict[str, Any]] | None:
+def _strict_items(root: Any, base_url: str) -> list[dict[str, Any]] | None:
     """What feedparser does not return, per RSS item in document order: the `<guid>` text as
-    written (feedparser resolves guids against `xml:base` even without a base URL) and the
-    alternate enclosures. None when the XML is not well-formed."""
-    try:
-        root = ET.fromstring(raw)
-    except ET.ParseError:
+    written (feedparser resolves guids against `xml:base` even without a base URL), the
+    alternate enclosures and the podcast:episode/season elements (feedparser keeps only the
+    attributes of one with a `display`), with the enclosure URL (to match items by). None
+    when there is no tree."""
+    if root is None:
         return None
     return [{"guid": (g.strip() or None) if (g := item.findtext("guid")) is not None else None,
+             "enclosure_url": (item.find("enclosure").get("url") or "").strip()
+             if item.find("enclosure") is not None else "",
              "alternates": _alternates(item, base_url),
              "podcast_episode": next(iter(_podcast_tags(item, "episode")), None),
              "podcast_season": next(iter(_podcast_tags(item, "season")), None)}
             for item in root.iter("item")]
+
+
+def _matched(entries: list[Any], strict: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """`strict`'s item for each feedparser entry: in order when both read the same number of
+    items; else (a recovering parse that lost or split an item) by guid, then enclosure URL,
+    and `{}` for an entry neither finds, never another item's."""
+    if strict is None:
+        return [{}] * len(entries)
+    if len(strict) == len(entries):
+        return strict
+    by_key: dict[tuple[str, str], dict[str, Any]] = {}
+    for item in strict:
+        for key in (("guid", item["guid"] or ""), ("url", item["enclosure_url"])):
+            if key[1]:
+                by_key.setdefault(key, item)
+    found = []
+    for entry in entries:
+        urls_ = [(e.get("href") or "").strip() for e in entry.get("enclosures", [])]
+        keys = [("guid", (entry.get("id") or "").strip())] + [("url", u) for u in urls_]
+        found.append(next((by_key[k] for k in keys if k[1] and k in by_key), {}))
+    return found
 
 
 def _text_only(entry: Any, name: str) -> str | None:
@@ -439,10 +479,9 @@ def parse_feed(raw: bytes, url: str = "", content_type: str | None = None) -> Pa
         if not parsed.entries and not parsed.feed.get("title"):
             raise FeedError(f"not a readable podcast feed ({problem})")
         warnings.append(f"the feed is partly malformed ({problem}); read what could be read")
-    transcripts = _transcripts_by_item(raw, url)
-    strict = _strict_items(raw, url)
-    if strict is None or len(strict) != len(parsed.entries):   # Atom, or not well-formed
-        strict = [{}] * len(parsed.entries)
+    root = _xml_root(raw)
+    transcripts = _transcripts_by_item(root, url)
+    strict = _matched(parsed.entries, _strict_items(root, url))
     day_first = dates.numeric_order(_date_text(e) for e in parsed.entries)
     items: list[dict[str, Any]] = []
     seen: set[str] = set()
