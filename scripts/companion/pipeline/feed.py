@@ -31,7 +31,7 @@ from companion.sanitise import clean_show_notes, plain_text
 from companion.pipeline import dates, feedparser_bounds
 from companion.pipeline.feed_numbers import episode_number, parse_duration, season_number
 from companion.pipeline.slug import short_hash
-from companion.urls import FETCHABLE_SCHEMES   # an enclosure may never point at file:// or else
+from companion.urls import FETCHABLE_SCHEMES, enclosure_key   # an enclosure: never file:// or else
 
 feedparser_bounds.install()       # its author regex is quadratic on hostile input
 
@@ -234,7 +234,8 @@ def _xml_root(raw: bytes) -> Any:
 
 
 def _transcripts_by_item(root: Any, base_url: str) -> dict[str, list[dict[str, Any]]]:
-    """Every podcast:transcript per item, keyed by guid and by enclosure URL."""
+    """Every podcast:transcript per item, keyed by "guid\nenclosure URL", by guid and by
+    enclosure URL (the first item's, when two share one)."""
     if root is None:
         return {}
     found: dict[str, list[dict[str, Any]]] = {}
@@ -242,11 +243,11 @@ def _transcripts_by_item(root: Any, base_url: str) -> dict[str, list[dict[str, A
         tags = [{"url": t.get("url"), "type": t.get("type"), "rel": t.get("rel"),
                  "language": t.get("language")}
                 for t in _podcast_tags(item, "transcript") if t.get("url")]
-        keys = [(item.findtext("guid") or "").strip()]
+        guid = (item.findtext("guid") or "").strip()
         enclosure = item.find("enclosure")
-        if enclosure is not None:
-            keys.append(fetchable(base_url, enclosure.get("url")) or "")
-        for key in filter(None, keys):
+        audio = fetchable(base_url, enclosure.get("url")) or "" if enclosure is not None else ""
+        # the pair first: one guid or one audio URL can be given to two items (`_tell_apart`)
+        for key in filter(None, [f"{guid}\n{audio}" if guid and audio else "", guid, audio]):
             found.setdefault(key, tags)
     return found
 
@@ -354,7 +355,9 @@ def _item(entry: Any, transcripts: dict[str, list[dict[str, Any]]], base_url: st
     date = pubdate.iso
     enclosure = _enclosure(entry, base_url)
     guid = _identity(entry, enclosure, title, date, strict.get("guid"))
-    publisher = transcripts.get(guid) or (transcripts.get(enclosure["url"]) if enclosure else None)
+    audio = enclosure["url"] if enclosure else ""
+    publisher = next((transcripts[key] for key in (f"{guid}\n{audio}", guid, audio)
+                      if key in transcripts), None)
     if not publisher and entry.get("podcast_transcript", {}).get("url"):
         single = entry["podcast_transcript"]
         publisher = [{k: single.get(k) for k in ("url", "type", "rel", "language")}]
@@ -458,6 +461,28 @@ def _page_links(feed: Any, base_url: str) -> list[str]:
     return [u for link in links if (u := fetchable(base_url, link.get("href")))]
 
 
+def _tell_apart(items: list[dict[str, Any]]) -> list[str]:
+    """Give each item that shares its guid with an item of different audio a guid of its own,
+    `<guid>#<hash of the audio's enclosure_key>`, and say so; one warning per shared guid.
+
+    Publishers reuse guids (a template copied, a CMS that writes the show's address): two
+    items with one guid and different audio files are two episodes (AntennaPod#3275, gPodder#847
+    and #1474 lose one). Stable across runs, and an episode first stored under the bare guid is
+    found again by its audio (`identity`). Items whose audio is the same, or that have none, are
+    one episode listed twice (audiobookshelf#2986), left for the caller to fold."""
+    audio_by_guid: dict[str, set[str]] = {}
+    for item in items:
+        if item["enclosure"]:
+            audio_by_guid.setdefault(item["guid"], set()).add(enclosure_key(item["enclosure"]["url"]))
+    shared = {guid for guid, keys in audio_by_guid.items() if len(keys) > 1}
+    for item in items:
+        if item["guid"] in shared and item["enclosure"]:
+            item["guid"] += "#" + short_hash(enclosure_key(item["enclosure"]["url"]))
+    return [f"guid {guid!r} is given to {len(audio_by_guid[guid])} items with different audio: "
+            "each is kept as an episode of its own (its guid followed by a hash of its audio "
+            "address); ask the publisher to give each episode its own guid" for guid in sorted(shared)]
+
+
 def parse_feed(raw: bytes, url: str = "", content_type: str | None = None) -> ParsedFeed:
     """Parse feed bytes fetched from `url`; raise FeedError saying what the address returned
     when it is not a feed (a web page, a login or bot check, JSON, nothing)."""
@@ -483,10 +508,12 @@ def parse_feed(raw: bytes, url: str = "", content_type: str | None = None) -> Pa
     transcripts = _transcripts_by_item(root, url)
     strict = _matched(parsed.entries, _strict_items(root, url))
     day_first = dates.numeric_order(_date_text(e) for e in parsed.entries)
+    read = [(entry, _item(entry, transcripts, url, extra, day_first))
+            for entry, extra in zip(parsed.entries, strict)]
+    warnings += _tell_apart([item for _entry, item in read])
     items: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for entry, extra in zip(parsed.entries, strict):
-        item = _item(entry, transcripts, url, extra, day_first)
+    for entry, item in read:
         warnings += [f"{item['title']!r}: {note}" for note in item.pop("number_notes")]
         refused = [e["href"] for e in entry.get("enclosures", [])
                    if e.get("href") and _is_media(e)] if not item["enclosure"] else []
