@@ -221,6 +221,23 @@ def test_publisher_transcript_is_imported_instead_of_transcribing(project, host)
     assert segments["segments"][0]["speaker"] == "Sarah"
 
 
+@pytest.mark.parametrize("name, declared", [
+    ("example.srt", "text/plain"),           # podstr#7: every transcript declared text/plain
+    ("example.vtt", "plain/txt"),            # anytime_podcast_player#102 (Mixxio)
+    ("example.json", ""),
+])
+def test_a_publisher_transcript_declared_as_plain_text_is_read_by_its_content(
+        project, host, name: str, declared: str) -> None:
+    url = host.add(name, (DATA / "transcripts" / name).read_bytes())
+    items = [{"title": "Mislabelled", "guid": "m1", "audio": f"{host.url}/never.mp3",
+              "transcripts": [{"url": url, "type": declared}]}]
+    assert cli.main(["sync", "--feed", publish(host, items)]) == 0
+    record = records(project)["m1"]
+    assert record["model"] == "publisher" and host.requests["/never.mp3"] == 0
+    text = (project / "episodes" / record["slug"] / "transcript.txt").read_text()
+    assert "-->" not in text and "WEBVTT" not in text and len(text.split()) > 8
+
+
 def test_kill_9_mid_transcription_then_rerun_finishes(project, host) -> None:
     items = [{"title": f"Long {n}", "guid": f"k{n}", "audio": host.add(name),
               "date": f"Mon, 0{n} Jan 2024 09:00:00 +0000"}

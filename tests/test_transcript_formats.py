@@ -195,3 +195,9 @@ def test_ssa_override_blocks_left_in_srt_and_vtt_are_hidden() -> None:
     vtt = "WEBVTT\n\n00:01.000 --> 00:02.000\n<v Host>{\\an8}Hello.\n"
     assert tf.from_vtt(vtt)[0] == {"startTime": 1.0, "endTime": 2.0, "speaker": "Host",
                                    "body": "Hello."}
+
+
+@pytest.mark.parametrize("text", ["Just words, no times.", "", "<html><body>Transcript</body></html>"])
+def test_an_unlabelled_transcript_without_times_is_refused_saying_so(text: str) -> None:
+    with pytest.raises(ValueError, match="no WebVTT, SRT or JSON"):
+        tf.from_unlabelled(text)

@@ -55,6 +55,9 @@ EXIT_MORE_TO_DO = 3                      # the time budget left episodes for the
 PUBLISHER_TYPES = {"application/json": tf.from_json, "text/vtt": tf.from_vtt,
                    "application/x-subrip": tf.from_srt, "application/srt": tf.from_srt,
                    "text/srt": tf.from_srt}
+# Transcript types that are certainly not a timed transcript (a web page; HTML transcripts have
+# no times): never read by content.
+NOT_IMPORTED_TYPES = ("text/html", "application/xhtml+xml")
 # Feed fields copied onto the episode record on every run (the feed may edit them).
 FEED_FIELDS = ("title", "date", "date_note", "episode", "episode_display", "season", "episode_type",
                "link", "image", "enclosure", "audio_source", "show_notes_html", "publisher_transcripts",
@@ -271,10 +274,16 @@ def in_date_order(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _publisher_transcript(record: dict[str, Any]) -> tuple[dict[str, Any], Any] | None:
-    """The best importable publisher transcript linked from the feed, with its parser."""
-    ranked = sorted((t for t in record["publisher_transcripts"] if _media_type(t) in PUBLISHER_TYPES),
+    """The best importable publisher transcript linked from the feed, with its parser: one of
+    PUBLISHER_TYPES, else one declared with a type that says nothing (read by its content,
+    `from_unlabelled`); never an HTML page."""
+    links = record["publisher_transcripts"]
+    ranked = sorted((t for t in links if _media_type(t) in PUBLISHER_TYPES),
                     key=lambda t: list(PUBLISHER_TYPES).index(_media_type(t)))
-    return (ranked[0], PUBLISHER_TYPES[_media_type(ranked[0])]) if ranked else None
+    if ranked:
+        return ranked[0], PUBLISHER_TYPES[_media_type(ranked[0])]
+    unlabelled = [t for t in links if _media_type(t) not in NOT_IMPORTED_TYPES]
+    return (unlabelled[0], tf.from_unlabelled) if unlabelled else None
 
 
 def _media_type(link: dict[str, Any]) -> str:
@@ -687,6 +696,7 @@ class Syncer:
         try:
             text = http.fetch(link["url"], limit=fetch_policy.TRANSCRIPT).body.decode("utf-8-sig", errors="replace")
             raw = (parse(json.loads(text), record.get("duration")) if parse is tf.from_json
+                   else parse(text, record.get("duration")) if parse is tf.from_unlabelled
                    else parse(text))
             if not raw:
                 raise ValueError("it holds no text")
