@@ -569,6 +569,15 @@ def _same_file(reply, validators: dict, offset: int) -> bool:
     return True
 
 
+def part_key(url: str) -> str:
+    """What a `.part.json` records of the URL its `.part` came from: a hash (a private feed's
+    audio URL holds its token) of the audio file's name (`urls.enclosure_key`: tracking
+    prefixes, scheme and query left out), so a URL whose signature or session query changes on
+    every feed fetch (signed CDN links, private feeds' per-request tokens) still resumes; the
+    validators sent as If-Range decide whether the bytes on disk are that file's."""
+    return "sha256:" + hashlib.sha256(urls.enclosure_key(url).encode("utf-8")).hexdigest()
+
+
 def download(url: str, dest: Path, expected_bytes: int | None = None,
              progress: Callable[[int, int | None], None] | None = None,
              timeout: float = TIMEOUT_S, notes: list[str] | None = None) -> Path:
@@ -593,8 +602,7 @@ def download(url: str, dest: Path, expected_bytes: int | None = None,
     if dest.is_file():
         return dest
     uri = _uri(url)
-    # Which URL the .part came from, as a hash: a private feed's audio URL holds its token.
-    url_key = "sha256:" + hashlib.sha256(uri.encode("utf-8")).hexdigest()
+    url_key = part_key(uri)
     part = dest.with_name(dest.name + ".part")
     meta = dest.with_name(dest.name + ".part.json")
     dest.parent.mkdir(parents=True, exist_ok=True)
