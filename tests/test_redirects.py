@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from companion.pipeline import fetch_policy, http
-from podcast_server import TLSPodcastServer
+from companion import cli
+from companion.pipeline import fetch_policy, http, store
+from podcast_server import TLSPodcastServer, rss
 
 pytestmark = pytest.mark.subprocess        # openssl makes the test certificate
 
@@ -130,3 +131,19 @@ def test_a_redirect_loop_ends_with_a_clear_error(host, tmp_path) -> None:
     with fetch_policy.feed_host(host.url), pytest.raises(http.FetchError, match="redirect"):
         http.download(f"{host.url}/a.mp3", tmp_path / "a.audio")
     assert host.requests["/a.mp3"] <= http.MAX_REDIRECTS
+
+
+@pytest.mark.model
+def test_an_episode_whose_audio_came_over_plain_http_says_so(project, host, tls_host, capsys) -> None:
+    """The whole run: a public https feed whose enclosure's tracking prefix sends the audio to a
+    CDN on http is transcribed, and the episode and the run's report carry the note."""
+    cdn = host.add("cdn/jfk.wav", source=Path(__file__).parent / "data" / "audio" / "jfk.wav")
+    tls_host.faults.redirects["/op3/jfk.wav"] = cdn
+    host.add("feed.xml", rss([{"title": "Over http", "guid": "h1",
+                               "audio": f"{tls_host.url}/op3/jfk.wav"}]).encode())
+    assert cli.main(["sync", "--feed", f"{tls_host.url}/feed.xml"]) == 0
+    record = store.load_episodes(project / "episodes")[0]
+    assert record["status"] == "transcribed"
+    assert any("plain http" in note for note in record["transport_warnings"])
+    assert any("plain http" in note for note in record["audio_warnings"])
+    assert "plain http" in " ".join(capsys.readouterr().err.split())
