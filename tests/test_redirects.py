@@ -67,16 +67,18 @@ def test_an_https_chain_that_stays_https_has_no_note(host, tls_host, tmp_path) -
     assert notes == []
 
 
-@pytest.mark.parametrize("feed, audio_path", [
-    (PRIVATE_FEED, "/op3/ep1.mp3"),                  # a private feed's audio carries its token
-    (PUBLIC_FEED, "member:s3cret-pass@"),            # a link with its own credentials
+@pytest.mark.parametrize("feed, secret, audio_path", [
+    (PRIVATE_FEED, False, "/op3/ep1.mp3"),           # a private feed's audio carries its token
+    (PUBLIC_FEED, True, "/op3/ep1.mp3"),             # given as $COMPANION_FEED: a secret
+    (PUBLIC_FEED, False, "member:s3cret-pass@"),     # a link with its own credentials
 ])
-def test_private_audio_is_never_followed_down_to_http(host, tls_host, tmp_path, feed, audio_path) -> None:
+def test_private_audio_is_never_followed_down_to_http(host, tls_host, tmp_path, feed, secret,
+                                                      audio_path) -> None:
     cdn = host.add("cdn/ep1.mp3", source=AUDIO)
     tls_host.faults.redirects["/op3/ep1.mp3"] = cdn
     url = (f"{tls_host.url}{audio_path}" if audio_path.startswith("/")
            else tls_host.url.replace("https://", "https://" + audio_path) + "/op3/ep1.mp3")
-    with fetch_policy.feed_host(feed), pytest.raises(http.FetchError, match="down to http"):
+    with fetch_policy.feed_host(feed, secret), pytest.raises(http.FetchError, match="down to http"):
         http.download(url, tmp_path / "ep1.audio")
     assert not list(tmp_path.glob("ep1.audio*"))
     assert host.requests["/cdn/ep1.mp3"] == 0

@@ -194,12 +194,14 @@ def _resolved(host: str) -> frozenset[Address]:
         return frozenset()      # the feed fetch itself will say it cannot connect
 
 
-def for_feed(source: str) -> Policy:
-    """The policy for a run whose feed is `source` (a URL, or a file on this machine)."""
+def for_feed(source: str, private: bool = False) -> Policy:
+    """The policy for a run whose feed is `source` (a URL, or a file on this machine); `private`
+    when the feed was given as a secret (`$COMPANION_FEED`), whatever its URL looks like."""
     parts = urllib.parse.urlsplit(source.strip())
     if parts.scheme.lower() in FETCHABLE_SCHEMES and parts.hostname:
         return Policy(own_addresses=_resolved(parts.hostname), feed_host=parts.hostname,
-                      credentials=user_info(source), private=private_feed.is_private(source))
+                      credentials=user_info(source),
+                      private=private or private_feed.is_private(source))
     return Policy(own_networks=_LOOPBACK, feed_host="this machine")
 
 
@@ -212,9 +214,10 @@ def current() -> Policy:
 
 
 @contextlib.contextmanager
-def feed_host(source: str) -> Iterator[Policy]:
-    """Within the block, fetches may reach the feed's own host even at a reserved address."""
-    token = _current.set(for_feed(source))
+def feed_host(source: str, private: bool = False) -> Iterator[Policy]:
+    """Within the block, fetches may reach the feed's own host even at a reserved address
+    (`private`: see `for_feed`)."""
+    token = _current.set(for_feed(source, private))
     try:
         yield _current.get()
     finally:

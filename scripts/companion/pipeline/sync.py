@@ -350,7 +350,7 @@ class Syncer:
         """Hold the project's sync lock (SyncError when another sync holds it) and, for the run,
         the fetch policy of its feed: what the feed names may reach its own host, nothing else
         that is not public (`fetch_policy`)."""
-        with self._lock(), fetch_policy.feed_host(feed_source(self.options, self.project)[0]):
+        with self._lock(), fetch_policy.feed_host(*feed_source(self.options, self.project)):
             yield
 
     @contextmanager
