@@ -39,6 +39,8 @@ class Faults:
     chunked: set[str] = field(default_factory=set)              # sent chunked, no Content-Length
     basic_auth: str | None = None                               # "user:password": every path
                                                                 # answers 401 without it
+    range_as_200: bool = False                                  # a range sent as 206 should be,
+                                                                # under the status 200
     cookie_gate: set[str] = field(default_factory=set)          # 302 to itself (a new query
                                                                 # each time) setting a cookie,
                                                                 # until the cookie comes back
@@ -46,6 +48,11 @@ class Faults:
 
 class FaultyHandler(StaticHandler):
     server: "PodcastServer"
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        if code == 206 and self.server.faults.range_as_200:   # modelscope_hub#50
+            code = 200
+        super().send_response(code, message)
 
     def do_GET(self, head: bool = False) -> None:  # noqa: N802 - stdlib name
         path = self.path.split("?", 1)[0]

@@ -67,6 +67,19 @@ def test_truncated_download_resumes_with_range(host, tmp_path: Path, monkeypatch
     assert not dest.with_name("a.audio.part").exists()
 
 
+def test_a_range_answered_with_status_200_and_its_content_range_resumes(host, tmp_path: Path,
+                                                                        monkeypatch) -> None:
+    """modelscope_hub#50: the host sends the bytes asked for, with their Content-Range, as a 200."""
+    monkeypatch.setattr(http, "BACKOFF_S", 0.01)
+    url = host.add("sonnet001.mp3")
+    host.faults.truncate["/sonnet001.mp3"] = 1
+    host.faults.range_as_200 = True
+    dest = tmp_path / "a.audio"
+    http.download(url, dest)
+    assert dest.read_bytes() == (host.root / "sonnet001.mp3").read_bytes()
+    assert host.requests["/sonnet001.mp3"] == 2
+
+
 def killed_download(host, url: str, dest: Path, data: bytes) -> None:
     """What a run killed mid-download leaves: a .part and the validators seen when it started."""
     etag = http.fetch(url).etag                       # the ETag the first run saw

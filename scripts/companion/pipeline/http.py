@@ -637,8 +637,12 @@ def download(url: str, dest: Path, expected_bytes: int | None = None,
                 return once(guard)
             raise
         with reply_cm as reply:
-            if offset and (reply.status != 206 or not _same_file(reply, validators, offset)):
-                if reply.status == 206:     # another file's tail: ask for the whole new file
+            # A range is a 206; some hosts send it as a 200 that still says which bytes it holds
+            # (Content-Range: modelscope_hub#50). Only a 200 without one is the whole file.
+            ranged = reply.status == 206 or (reply.status == 200
+                                             and bool(reply.headers.get("Content-Range")))
+            if offset and (not ranged or not _same_file(reply, validators, offset)):
+                if ranged:                  # another file's tail: ask for the whole new file
                     discard()
                     reply.close()
                     return once(guard)
