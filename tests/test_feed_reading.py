@@ -169,6 +169,17 @@ def test_what_an_address_returned_instead_of_a_feed_is_named(body: bytes, said: 
         assert words in str(error.value)
 
 
+@pytest.mark.parametrize("served", ["text/plain", "application/octet-stream", "binary/octet-stream",
+                                    "text/plain; charset=utf-8"])
+def test_a_well_formed_feed_served_with_a_non_xml_type_is_not_called_malformed(served: str) -> None:
+    raw = feed_of('<item><title>Caf\u00e9</title><guid>a</guid>'
+                  '<podcast:episode display="Half">2.5</podcast:episode></item>')
+    parsed = parse_feed(raw, "https://example.com/feed.xml", served)
+    assert [(i["title"], i["episode"], i["episode_display"]) for i in parsed.items] == [("Café", 2.5, "Half")]
+    assert not any("malformed" in w for w in parsed.warnings)
+    assert any("serves the feed as" in w for w in parsed.warnings)
+
+
 def test_a_real_feed_sent_as_text_html_is_still_read() -> None:
     raw = feed_of('<item><guid>a</guid><title>A</title></item>')
     assert [i["guid"] for i in parse_feed(raw, "https://h/", "text/html").items] == ["a"]

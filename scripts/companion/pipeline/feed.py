@@ -503,7 +503,19 @@ def parse_feed(raw: bytes, url: str = "", content_type: str | None = None) -> Pa
         problem = parsed.get("bozo_exception")
         if not parsed.entries and not parsed.feed.get("title"):
             raise FeedError(f"not a readable podcast feed ({problem})")
-        warnings.append(f"the feed is partly malformed ({problem}); read what could be read")
+        served = _content_type(content_type).split(";", 1)[0].strip().lower()
+        if isinstance(problem, feedparser.NonXMLContentType) or (
+                isinstance(problem, feedparser.CharacterEncodingOverride)
+                and not served.endswith("xml")):
+            # the XML itself parsed: only the host's Content-Type was odd (S3 and CDNs serve
+            # feeds as text/plain or application/octet-stream); "malformed" would be a false alarm
+            warnings.append(f"the host serves the feed as {served!r}, not an XML type; it was "
+                            "read as XML, completely")
+        elif isinstance(problem, feedparser.CharacterEncodingOverride):
+            warnings.append(f"the feed's text is not in the encoding it declares ({problem}); "
+                            "read what could be read")
+        else:
+            warnings.append(f"the feed is partly malformed ({problem}); read what could be read")
     root = _xml_root(raw)
     transcripts = _transcripts_by_item(root, url)
     strict = _matched(parsed.entries, _strict_items(root, url))
