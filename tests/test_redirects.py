@@ -149,3 +149,28 @@ def test_an_episode_whose_audio_came_over_plain_http_says_so(project, host, tls_
     assert any("plain http" in note for note in record["transport_warnings"])
     assert any("plain http" in note for note in record["audio_warnings"])
     assert "plain http" in " ".join(capsys.readouterr().err.split())
+
+
+def _feed(items: str, channel: str = "") -> bytes:
+    return ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
+            'xmlns:atom="http://www.w3.org/2005/Atom" '
+            'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>T</title>'
+            f'{channel}{items}</channel></rss>').encode()
+
+
+def test_an_https_feed_is_not_followed_to_plain_http_by_its_own_words(project, host, tls_host,
+                                                                     capsys) -> None:
+    """itunes:new-feed-url and a next page (RFC 5005) on http: the run would read in clear what
+    it then publishes. The https feed is read; the http addresses never asked."""
+    host.add("moved.xml", _feed('<item><title>Moved</title><guid>m</guid></item>'))
+    host.add("page2.xml", _feed('<item><title>Older</title><guid>o</guid></item>'))
+    host.add("feed.xml", _feed(
+        '<item><title>Here</title><guid>h</guid></item>',
+        f'<itunes:new-feed-url>{host.url}/moved.xml</itunes:new-feed-url>'
+        f'<atom:link rel="next" href="{host.url}/page2.xml"/>'))
+    assert cli.main(["sync", "--feed", f"{tls_host.url}/feed.xml"]) == 0
+    said = " ".join(capsys.readouterr().err.split())
+    assert "plain http address: a feed read over https is not followed there" in said
+    assert "is on plain http and the feed is read over https" in said
+    assert [e["guid"] for e in store.load_episodes(project / "episodes")] == ["h"]
+    assert host.requests["/moved.xml"] == 0 and host.requests["/page2.xml"] == 0

@@ -203,6 +203,13 @@ def _same_address(one: str, other: str) -> bool:
         return one.strip() == other.strip()
 
 
+def leaves_https(source: str, target: str) -> bool:
+    """Whether reading `target` after `source` steps down from https to plain http: a feed's
+    move or next page, which the run would then read in clear (RFC 9110 section 17.1)."""
+    return (urllib.parse.urlsplit(source.strip()).scheme.lower() == "https"
+            and urllib.parse.urlsplit(target.strip()).scheme.lower() == "http")
+
+
 def _url_key(url: str) -> str:
     """What feed-state.json keeps to know the feed: a hash, so a tokenised URL is not on disk."""
     return "sha256:" + hashlib.sha256(url.encode("utf-8")).hexdigest()
@@ -385,8 +392,12 @@ class Syncer:
             raise SyncError(self._redact(str(exc))) from exc
 
     def _read_page(self, url: str, offline: bool) -> feed.ParsedFeed:
-        """One later page of a paged feed, cached like the first (FeedError when unusable); its
-        links resolved against its address as the feed gave it."""
+        """One later page of a paged feed, cached like the first (FeedError when unusable, or
+        on plain http when the feed is read over https); its links resolved against its address
+        as the feed gave it."""
+        if leaves_https(feed_source(self.options, self.project)[0], url):
+            raise feed.FeedError(f"{self._redact(url)} is on plain http and the feed is read over "
+                                 "https: not followed")
         key = _url_key(url).split(":", 1)[1][:24]
         folder = self.project.cache_dir / PAGES_DIR
         try:
@@ -414,6 +425,12 @@ class Syncer:
             return parsed
         if self.secret_parts:       # a private feed's new address holds a (new) token as well
             self._add_secrets([new])
+        if leaves_https(source, new):
+            report.warnings.append(f"the feed says it moved (itunes:new-feed-url) to {new}, a plain "
+                                   "http address: a feed read over https is not followed there "
+                                   "(anyone on the network could read or change it); read the "
+                                   "one set. Ask the publisher for its https address")
+            return parsed
         try:
             moved, report.feed_status = self._read(new)
         except SyncError as exc:
