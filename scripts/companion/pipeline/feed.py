@@ -245,7 +245,7 @@ def _transcripts_by_item(root: Any, base_url: str) -> dict[str, list[dict[str, A
                 for t in _podcast_tags(item, "transcript") if t.get("url")]
         guid = (item.findtext("guid") or "").strip()
         enclosure = item.find("enclosure")
-        audio = fetchable(base_url, enclosure.get("url")) or "" if enclosure is not None else ""
+        audio = (fetchable(base_url, enclosure.get("url")) or "") if enclosure is not None else ""
         # the pair first: one guid or one audio URL can be given to two items (`_tell_apart`)
         for key in filter(None, [f"{guid}\n{audio}" if guid and audio else "", guid, audio]):
             found.setdefault(key, tags)
