@@ -31,7 +31,7 @@ themselves until the cookie they set comes back; airsonic#1013). The jar lives f
 A redirect from https down to plain http is refused (what was asked for privately would cross the
 network in clear), with one exception podcast apps all make: an episode's audio from a public
 feed, whose chain of tracking prefixes often ends on a CDN's http address. It is followed and the
-download says so (`Downloaded.insecure`), so the episode can carry a visible note. A private
+download says so (`download(notes=...)`), so the episode can carry a visible note. A private
 feed's (`fetch_policy.Policy.private`) or a URL with credentials is never followed down to http:
 its links carry its secret.
 
