@@ -236,7 +236,9 @@ def rss(items: list[dict], title: str = "Test Podcast", new_feed_url: str | None
         if item.get("notes") is not None:
             out.append(f"<description>{html.escape(item['notes'])}</description>")
         for transcript in item.get("transcripts", []):
-            out.append(f'<podcast:transcript url="{transcript["url"]}" type="{transcript["type"]}"/>')
+            language = f' language="{transcript["language"]}"' if transcript.get("language") else ""
+            out.append(f'<podcast:transcript url="{transcript["url"]}" type="{transcript["type"]}"'
+                       f'{language}/>')
         out.append("</item>")
     out.append("</channel></rss>")
     return "\n".join(out)

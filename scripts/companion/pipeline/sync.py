@@ -284,13 +284,27 @@ def _publisher_transcript(record: dict[str, Any]) -> tuple[dict[str, Any], Any] 
     """The best importable publisher transcript linked from the feed, with its parser: one of
     PUBLISHER_TYPES, else one declared with a type that says nothing (read by its content,
     `from_unlabelled`); never an HTML page."""
-    links = record["publisher_transcripts"]
+    links = [t for t in record["publisher_transcripts"] if _in_english(t)]
     ranked = sorted((t for t in links if _media_type(t) in PUBLISHER_TYPES),
                     key=lambda t: list(PUBLISHER_TYPES).index(_media_type(t)))
     if ranked:
         return ranked[0], PUBLISHER_TYPES[_media_type(ranked[0])]
     unlabelled = [t for t in links if _media_type(t) not in NOT_IMPORTED_TYPES]
     return (unlabelled[0], tf.from_unlabelled) if unlabelled else None
+
+
+def _in_english(link: dict[str, Any]) -> bool:
+    """Whether a transcript link is in English or does not say (`language`, BCP 47): the
+    podcast is transcribed in English (tiny.en), and a feed may offer translations beside the
+    transcript (anytime_podcast_player#102: `language="es"`); a translation timed to English
+    speech is not its transcript."""
+    language = str(link.get("language") or "").strip().lower()
+    return not language or language == "en" or language.startswith(("en-", "en_", "english"))
+
+
+def _other_languages(record: dict[str, Any]) -> list[str]:
+    """The languages of the publisher's transcripts that are not English (see `_in_english`)."""
+    return sorted({str(t["language"]) for t in record["publisher_transcripts"] if not _in_english(t)})
 
 
 def _media_type(link: dict[str, Any]) -> str:
@@ -686,7 +700,12 @@ class Syncer:
         publisher = None if self.options.retranscribe else _publisher_transcript(record)
         raw = self._import(record, publisher) if publisher else None
         if not publisher:
-            record["publisher_warning"] = None
+            others = [] if self.options.retranscribe else _other_languages(record)
+            record["publisher_warning"] = (
+                f"the publisher's transcripts are in {', '.join(others)}, not English: the audio "
+                "is transcribed instead" if others else None)
+            if others:
+                self.reporter.warn(f"{record['slug']}: {record['publisher_warning']}")
         if raw:
             model, outcome.state = "publisher", "imported"
         else:
