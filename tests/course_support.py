@@ -25,6 +25,9 @@ FIXTURE_EPISODES = {
     1: ("001-being-seen", "Being seen and not rejected", "2024-05-01", 2400.0),
     3: ("003-a-machine-cannot-say-no", "A machine cannot say no", "2024-05-15", 2700.0),
     7: ("007-ai-as-therapy", "When the chatbot says \"I understand\"", "2024-06-12", 3000.0),
+    # A part between episodes, as a feed numbers it (podcast:episode 12.5): its citation id is its
+    # slug, and bundles name it "e12.5".
+    12.5: ("012-5-a-listener-writes-back", "A listener writes back", "2024-07-03", 600.0),
 }
 
 

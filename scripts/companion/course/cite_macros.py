@@ -35,7 +35,7 @@ def reference(plugin: Any, what: str, start: str = "", end: str = "", here: str 
     if what in plugin.library:
         return apa.reference(plugin.library[what])
     item = bundles.parse_item(what)
-    record = plugin.cites.get(item.token())
+    record = plugin.record_for(bundles.Item(item.kind, item.ref))
     if item.kind == bundles.EPISODE and record is None:
         return _episode_missing(item.ref, plugin.podcast.title)
     if record is None:
@@ -66,7 +66,7 @@ def item_label(plugin: Any, item: bundles.Item) -> str:
     ("12:30–18:00") when it has one; "(not yet on this site)" for one the site does not hold."""
     if item.kind == bundles.GLOSSARY:
         return "The glossary"
-    record = plugin.cites.get(bundles.Item(item.kind, item.ref).token())
+    record = plugin.record_for(item)
     span = f", {format_clock(item.start)}–{format_clock(item.end)}" if item.start is not None else ""
     if record is None:
         kind = "Module" if item.kind == bundles.MODULE else "Episode"

@@ -349,6 +349,17 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.cites[ident] = record
         self.episode_cites[slug] = record
 
+    def record_for(self, item: bundles.Item) -> dict[str, Any] | None:
+        """The cite record a bundle item names, or None: a module by number; an episode as
+        `Catalogue.find` reads its ref (number "7", part "12.5", or slug), so "e12.5" names the
+        part whose citation id is its slug. The glossary has no record."""
+        if item.kind == bundles.MODULE:
+            return self.cites.get(f"{bundles.MODULE}{item.ref}")
+        if item.kind != bundles.EPISODE:
+            return None
+        episode = self.episode_catalogue.find(item.ref)
+        return self.episode_cites.get(episode.slug) if episode is not None else None
+
     def cite_record(self, kind: str, ident: str, stem: str, entry: Entry) -> dict[str, Any]:
         """What the cite box, the head metadata, the bundle page and the exports need; the APA
         forms are added by `letter_works`, once every work's year letter is known."""
@@ -390,7 +401,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                     self.check_syllabus_episode(week, item)
 
     def check_syllabus_episode(self, week: bundles.Week, item: bundles.Item) -> None:
-        record = self.cites.get(bundles.Item(item.kind, item.ref).token())
+        record = self.record_for(item)
         if record is None:
             log.warning("companion-course: %s (%s) names episode %s, which is not in %s/; a week "
                         "may only name published episodes.", self.config.syllabus_file,
@@ -458,7 +469,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     def resolve_stretch(self, item: bundles.Item) -> tuple[str, tuple[Segment, ...]]:
         """(slug, segments) of the episode a data/listening.yml stretch names. Raises ValueError
         (StretchError) for an episode with no transcript on the site or a stretch past its end."""
-        record = self.cites.get(bundles.Item(bundles.EPISODE, item.ref).token())
+        record = self.record_for(item)
         if record is None or record["slug"] not in self.segments:
             raise ValueError("no published episode with a transcript has that number or slug")
         if item.start is not None:
