@@ -45,6 +45,7 @@ def module_files() -> list[Path]:
 # Episode 7 has a transcript and an enclosure, so its page has the player and its "Assigned stretch"
 # box; the audio is never served (no network in tests), so a seek stays pending, as on a slow host.
 STRETCH_AUDIO = "https://course.example.org/audio/007.mp3"
+REPO_URL = "https://github.com/fall-from-grace/companion"   # Material would ask api.github.com about it
 STRETCH_SEGMENTS = [{"startTime": 2.0, "endTime": 16.0, "body": "Welcome back to the show."},
                     {"startTime": 745.0, "endTime": 752.5, "body": "This is where the stretch begins."},
                     {"startTime": 752.5, "endTime": 1085.0, "body": "And this is the long middle of it."}]
@@ -60,9 +61,10 @@ def add_fixture_episodes(episodes_dir: Path) -> None:
 def prepare_project(root: Path, site_url: str = "") -> Path:
     """A scratch copy of the project with fixture episodes (and `site_url`, if given)."""
     project = copy_project(root / "project")
-    if site_url:
+    if site_url:       # a published site, with its repository linked as maintainers do
         config = project / "mkdocs.yml"
-        config.write_text(config.read_text().replace('site_url: ""', f'site_url: "{site_url}"'))
+        config.write_text(config.read_text().replace('site_url: ""', f'site_url: "{site_url}"')
+                          .replace('repo_url: ""', f'repo_url: "{REPO_URL}"'))
     add_fixture_episodes(project / "episodes")
     return project
 
