@@ -51,7 +51,7 @@ def week_markdown(plugin: Any, week: bundles.Week) -> str:
     """Markdown for one syllabus week: a heading, its summary, one bullet per item (see
     `item_label`) and a button opening the week as a bundle. `plugin` is the course plugin (its
     `cites` maps "m3"/"e7" to a CSL-JSON record)."""
-    lines = [f"### {week.title}", ""]
+    lines = [f"## {week.title}", ""]          # the page's h1 is the syllabus: weeks are its sections
     if week.summary:
         lines += [week.summary, ""]
     for item in week.bundle.items:

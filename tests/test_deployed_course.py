@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from course_support import REPO_URL, STRETCH_AUDIO, course_site_deployed  # noqa: F401
+from course_support import REPO, REPO_URL, STRETCH_AUDIO, course_site_deployed  # noqa: F401
 
 pytestmark = pytest.mark.browser
 LOCAL = {"127.0.0.1", "localhost"}
@@ -39,3 +39,30 @@ def test_no_request_leaves_the_site(browser, course_site_deployed, viewport) -> 
     outside = sorted({u for u in requests if urlsplit(u).scheme in ("http", "https", "ws", "wss")
                       and urlsplit(u).hostname not in LOCAL and u != STRETCH_AUDIO})
     assert not outside, f"requests left the site: {outside}"
+
+
+AXE = REPO / "tests" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_PAGES = ["episodes/", "course/syllabus/", "course/", "course/01-what-therapy-does/", "glossary/",
+             "episodes/007-ai-as-therapy/#t=12:30,18:00", "course/bundle/?items=m1,e7@12:30-13:00",
+             "course/bundle/?edit=1", "course/print/", "get-help/"]
+
+
+def test_axe_finds_nothing_moderate_either(browser, course_site_deployed) -> None:  # noqa: F811
+    """axe-core's moderate rules too (heading order, one banner/main/contentinfo, landmarks unique),
+    on the listing and syllabus pages a screen-reader user walks by heading, at 360 px."""
+    if not AXE.is_file():
+        pytest.skip("axe-core is not installed (make browser)")
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    problems = {}
+    for path in AXE_PAGES:
+        page.goto(course_site_deployed.url + path)
+        page.wait_for_load_state("networkidle")
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        found = [f"{v['id']} ({v['impact']}): {v['help']} @ {[n['target'] for n in v['nodes'][:3]]}"
+                 for v in result["violations"] if v["impact"] in ("moderate", "serious", "critical")]
+        if found:
+            problems[path] = found
+    context.close()
+    assert not problems, problems
