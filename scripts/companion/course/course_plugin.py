@@ -83,6 +83,13 @@ NO_CARTRIDGE_NOTE = (
     "The Common Cartridge for Moodle and Canvas is not offered on this copy of the site: it was "
     "built without its web address (`site_url`), and an LMS turns relative links into broken "
     "ones. It appears here once the site is published at its address.")
+# Said where the cartridge is offered, not only in the lecturers' guide: Canvas reports nothing
+# when it skips a cartridge's quizzes (a self-hosted Canvas without Instructure's QTI migration
+# tool imports the links alone), and both LMSs import the self-checks as essays, marked by hand.
+CARTRIDGE_IMPORT_NOTE = (
+    "Self-checks import as quizzes of essay questions (open questions, marked by hand, with the "
+    "model answer as feedback). A self-hosted Canvas without Instructure's QTI migration tool "
+    "skips the quizzes without a warning and imports only the links.")
 EXPORT_KINDS = tuple(exports.WRITERS)
 PUBLIC_FIELDS = ("kind", "id", "title", "url", "relative_url", "apa_html", "apa_text", "intext",
                  "exports", "number", "summary", "reading", "listening", "references", "slug",
@@ -677,8 +684,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if not self.site_url:
             return NO_CARTRIDGE_NOTE
         href = posixpath.relpath(self.config.cartridge_file, posixpath.dirname(page_src) or ".")
+        lecturers = posixpath.relpath("course/lecturers.md", posixpath.dirname(page_src) or ".")
         return (f"The same weeks, with each module's self-check as a question bank, are in the "
-                f"[Common Cartridge]({href}) for Moodle and Canvas.")
+                f"[Common Cartridge]({href}) for Moodle and Canvas. {CARTRIDGE_IMPORT_NOTE} "
+                f"[How each LMS imports it]({lecturers}#importing-the-course-into-moodle-or-canvas).")
 
     def downloads_markdown(self, page_src: str) -> str:
         """Markdown list of the whole-course and per-module reference downloads, and the cartridge."""
