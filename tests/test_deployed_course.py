@@ -66,3 +66,49 @@ def test_axe_finds_nothing_moderate_either(browser, course_site_deployed) -> Non
             problems[path] = found
     context.close()
     assert not problems, problems
+
+
+# A visually hidden input shows its focus on the label after it (Material's palette toggle: the
+# label beside radio 0 is the one for radio 1), so that label's box counts.
+FOCUSED = """(() => { const e = document.activeElement;
+  const shown = e.tagName === 'INPUT' && e.nextElementSibling && e.nextElementSibling.tagName === 'LABEL' ? e.nextElementSibling : e;
+  const r = shown.getBoundingClientRect();
+  return {text: (e.getAttribute('aria-label') || e.getAttribute('title') || e.textContent || '').trim().slice(0, 40),
+          visible: r.width > 0 && r.height > 0 && r.right > 0 && r.left < innerWidth && r.bottom > 0 && r.top < innerHeight,
+          inContent: !!e.closest('.md-content'), inNav: !!e.closest('.md-sidebar--primary')}; })()"""
+
+
+def test_keyboard_on_a_phone_never_tabs_into_the_hidden_drawer(browser, course_site_deployed) -> None:  # noqa: F811
+    """At 360 px the navigation is an off-screen drawer: Tab reaches the page's content without
+    passing through links nobody can see, the menu button is reachable and opens the drawer with
+    Enter (focus on its first link, which is visible), and Escape closes it, focus back on the
+    button. After an instant navigation the same holds."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(course_site_deployed.url + "course/bundle/?edit=1")
+    page.wait_for_selector("[data-bundle-add-module]")
+    seen, menu_reached = [], False
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        seen.append(focused)
+        menu_reached = menu_reached or focused["text"] == "Navigation menu"
+        if focused["inContent"]:
+            break
+    hidden = [f["text"] for f in seen if not f["visible"] or f["inNav"]]
+    assert not hidden, f"Tab went through what cannot be seen: {hidden}"
+    assert seen[-1]["inContent"] and menu_reached, seen
+    page.locator("[data-ffg-drawer-toggle]").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.getElementById('__drawer').checked")
+    assert page.get_attribute("[data-ffg-drawer-toggle]", "aria-expanded") == "true"
+    page.wait_for_function("!!document.activeElement.closest('.md-sidebar--primary')")
+    page.wait_for_timeout(400)                                           # the drawer slides in
+    assert page.evaluate(FOCUSED)["visible"], "focus went into the drawer but is not on screen"
+    page.keyboard.press("Escape")
+    assert not page.evaluate("document.getElementById('__drawer').checked")
+    assert page.evaluate("document.activeElement.hasAttribute('data-ffg-drawer-toggle')")
+    page.evaluate("document.querySelector('a[href$=\"course/syllabus/\"]').click()")   # instant navigation
+    page.wait_for_url("**/course/syllabus/")
+    assert page.evaluate("document.querySelector('.md-sidebar--primary').inert")
+    context.close()
