@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import rispy
 
 from course_support import FIXTURE_EPISODES, course_site_deployed  # noqa: F401
 
@@ -252,6 +253,15 @@ def test_one_stretch_is_cited_the_same_in_every_place(browser, site_server: str,
     reference = page.inner_text("[data-cite-ref]")
     assert reference.startswith("Bailey, T. (Host). (2024c, June 12).") and reference.endswith(url)
     assert page.inner_text("[data-cite-segment]") == link
+    # The downloads hold the whole episode, as a reference manager imports it, and say so here.
+    assert "put the time stamp (12:30–18:00) in your in-text citation" in page.inner_text("[data-cite-files-note]")
+    ris = page.evaluate("href => fetch(href).then(r => r.text())",
+                        page.get_attribute('.ffg-cite__downloads a[href$=".ris"]', "href"))
+    (record,) = rispy.loads(ris)
+    assert record["urls"] == [url] and "#t=" not in ris, record
+    page.evaluate("history.replaceState(null, '', location.pathname); dispatchEvent(new HashChangeEvent('hashchange'))")
+    assert not page.locator("[data-cite-files-note]").is_visible(), "no stretch, no note"
+    page.evaluate(f"location.hash = {fragment!r}")
     box = page.locator("[data-stretch-cite]")
     assert f"In text: {intext}" in box.inner_text()                    # the sticky player shows this
     full = " ".join(box.text_content().split())                         # copied and printed in full

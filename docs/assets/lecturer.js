@@ -247,6 +247,12 @@
     const intext = box.querySelector("[data-cite-intext-text]");
     const segment = box.querySelector("[data-cite-segment]");
     const work = citedWork(box);
+    // Opened at a stretch, the downloads still hold the whole episode (APA 7 cites the episode; a
+    // reference manager has no field for a time stamp, and Zotero, EndNote and Mendeley would keep a
+    // #t= address as the episode's own): say so beside them, with where the time stamp goes.
+    const downloads = box.querySelector(".ffg-cite__downloads");
+    const filesNote = downloads ? element("span", { class: "ffg-cite__files-note", "data-cite-files-note": "", hidden: "" }) : null;
+    if (filesNote) downloads.append(" ", filesNote);
     const render = () => {
       const range = box.dataset.citeKind === "episode" ? hashRange(window.location.hash) : null;
       ref.innerHTML = work.refHtml;                      // the reference cites the whole episode
@@ -254,6 +260,10 @@
       if (segment) {
         segment.hidden = !range;
         segment.replaceChildren(...(range ? [momentLink(work.url, range[0], range[1])] : []));
+      }
+      if (filesNote) {
+        filesNote.hidden = !range;
+        filesNote.textContent = range ? `These files cite the whole episode, as APA does: put the time stamp (${momentSpan(range[0], range[1])}) in your in-text citation, and the stretch's link beside the reference if you want it.` : "";
       }
     };
     render();
