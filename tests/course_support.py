@@ -94,18 +94,25 @@ class ServedSite:
     url: str            # where the site is read: the test server under /repo/
 
 
+_served: dict[Path, tuple[ServedSite, object]] = {}
+
+
 @pytest.fixture(scope="session")
 def course_site_deployed(tmp_path_factory: pytest.TempPathFactory):
     """The project built as GitHub Pages serves it (`site_url` = the test server under /repo/, so
-    Material's instant navigation is on) and served on 127.0.0.1 for the whole session."""
+    Material's instant navigation is on) and served on 127.0.0.1 for the whole session. Built once
+    however many test modules import the fixture (each import is its own session fixture)."""
     from site_support import DEPLOY_PATH, StaticServer
 
     root = tmp_path_factory.getbasetemp() / "course-build-deployed"
-    www = root / "www"
-    www.mkdir(parents=True)
-    server = StaticServer(www).start()
-    url = f"{server.url}/{DEPLOY_PATH}"
-    project = prepare_project(root, url)
-    result = build(project, www / DEPLOY_PATH)
-    yield ServedSite(BuiltSite(project, www / DEPLOY_PATH, result.stdout + result.stderr), url)
-    server.close()
+    if root not in _served:
+        www = root / "www"
+        www.mkdir(parents=True)
+        server = StaticServer(www).start()
+        url = f"{server.url}/{DEPLOY_PATH}"
+        project = prepare_project(root, url)
+        result = build(project, www / DEPLOY_PATH)
+        _served[root] = (ServedSite(BuiltSite(project, www / DEPLOY_PATH, result.stdout + result.stderr), url), server)
+    yield _served[root][0]
+    if root in _served:                     # the first module's teardown, at the session's end
+        _served.pop(root)[1].close()
