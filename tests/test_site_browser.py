@@ -251,6 +251,39 @@ def test_chapter_marker_plays_under_instant_navigation(web: Watched) -> None:
     web.wait_audio("!a.paused && Math.abs(a.currentTime - 20) < 1.5")
 
 
+def test_back_returns_to_where_the_listener_was_not_to_the_link(web: Watched) -> None:
+    """The address still holds the `#t=` the listener arrived by; Back (under instant navigation, and
+    to a fresh load) returns to where they got to in the audio and on the page, with the stretch the
+    link assigned still marked. A link opened anew still lands on its own time."""
+    _arrive_by_instant_navigation(web, "001-sonnet-1")
+    web.page.evaluate("location.hash = 't=0:10,0:40'")
+    web.wait_audio("a.readyState >= 1 && Math.abs(a.currentTime - 10) < 0.5")
+    web.page.evaluate("document.querySelector('.ffg-player audio').currentTime = 33")   # they listened on
+    web.wait_audio("Math.abs(a.currentTime - 33) < 0.5 && !a.seeking")
+    web.page.evaluate("window.scrollTo(0, 150)")
+    web.page.wait_for_timeout(200)
+    # Away by instant navigation (a script click: Playwright's own would scroll the link into view first).
+    web.page.evaluate("document.querySelector('.ffg-back a').click()")
+    web.page.wait_for_url("**/episodes/", timeout=WAIT_MS)
+    web.page.go_back()
+    web.page.wait_for_url("**/001-sonnet-1/#t=0:10,0:40", timeout=WAIT_MS)
+    web.wait_audio("a.readyState >= 1 && !a.seeking && Math.abs(a.currentTime - 33) < 0.5")
+    assert web.page.evaluate("document.querySelector('.ffg-player audio').paused")
+    assert web.current_start() is not None and 25 <= web.current_start() <= 33
+    web.page.wait_for_function("document.querySelector('.ffg-status').textContent.includes('Back where you were: 0:33')", timeout=WAIT_MS)
+    assert web.page.locator(".ffg-seg--in-range").count() > 0, "the assigned stretch stays marked"
+    assert abs(web.page.evaluate("window.scrollY") - 150) < 40
+    web.page.goto(web.base + "about/")                              # a full load away, then Back
+    web.page.go_back()
+    web.page.wait_for_url("**/001-sonnet-1/#t=0:10,0:40", timeout=WAIT_MS)
+    web.wait_audio("a.readyState >= 1 && !a.seeking && Math.abs(a.currentTime - 33) < 0.5")
+    fresh = web.page.context.new_page()                             # the same link opened anew
+    fresh.goto(web.base + "episodes/001-sonnet-1/#t=0:10,0:40")
+    fresh.wait_for_function("(() => { const a = document.querySelector('.ffg-player audio');"
+                            " return a && a.readyState >= 1 && Math.abs(a.currentTime - 10) < 0.5; })()", timeout=WAIT_MS)
+    fresh.close()
+
+
 def test_never_two_audios_across_instant_navigation(web: Watched) -> None:
     web.page.add_init_script(AUDIOS)
     _arrive_by_instant_navigation(web, "001-sonnet-1")
