@@ -948,3 +948,46 @@ def test_progress_is_kept_on_the_device_shown_and_cleared(web: Watched, site: Sh
     assert web.page.locator(".ffg-progress__badge").count() == 0
     web.go("about/")
     assert "never leaves" in web.page.inner_text(".md-content")
+
+
+def tab_stops(page, count: int) -> list[dict]:
+    """Press Tab `count` times from the top of the page; where each focused element is drawn."""
+    stops = []
+    for _ in range(count):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate("""() => { const e = document.activeElement, r = e.getBoundingClientRect();
+            return {name: (e.innerText || e.getAttribute('aria-label') || e.tagName).trim().slice(0, 40),
+                    left: Math.round(r.left), right: Math.round(r.right),
+                    shown: r.right >= 0 && r.left < innerWidth}; }"""))
+    return stops
+
+
+def test_closed_drawer_takes_no_tab_stops_at_360px(browser, site: SharedSite) -> None:
+    """At 360 px Material's navigation is a drawer pushed off screen, but its links stay in the tab order:
+    a keyboard user presses Tab twenty times with the focus drawn nowhere (WCAG 2.4.7, 2.4.11) before
+    reaching the player, and the drawer's button (a <label>) takes no focus at all. Closed, the drawer
+    takes no Tab stop; its button does, Enter opens it on its first link, Escape closes it."""
+    context = browser.new_context(viewport={"width": 360, "height": 640})
+    web = Watched(context.new_page(), site.url)
+    web.go("episodes/001-sonnet-1/")
+    stops = tab_stops(web.page, 14)
+    hidden = [s["name"] for s in stops if not s["shown"]]
+    assert not hidden, f"Tab stops drawn off screen with the drawer closed: {hidden}"
+    assert any(s["name"] == "Back 15 s" for s in stops), stops        # the player is reached soon
+    web.page.keyboard.press("Shift+Tab")
+    for _ in range(14):                                                 # back up to the drawer's button
+        if web.page.evaluate("document.activeElement.getAttribute('for') === '__drawer'"):
+            break
+        web.page.keyboard.press("Shift+Tab")
+    assert web.page.evaluate("document.activeElement.getAttribute('aria-expanded')") == "false"
+    web.page.keyboard.press("Enter")
+    web.page.wait_for_function("document.getElementById('__drawer').checked", timeout=WAIT_MS)
+    web.page.wait_for_timeout(400)                                      # the slide-in
+    focused = web.page.evaluate("""() => { const e = document.activeElement, r = e.getBoundingClientRect();
+        return {inDrawer: !!e.closest('.md-sidebar--primary'), left: r.left, right: r.right}; }""")
+    assert focused["inDrawer"] and focused["left"] >= 0 and focused["right"] <= 360, focused
+    web.page.keyboard.press("Escape")
+    assert not web.page.evaluate("document.getElementById('__drawer').checked")
+    assert web.page.evaluate("document.activeElement.getAttribute('for') === '__drawer'")
+    context.close()
+    assert not web.errors, web.errors
