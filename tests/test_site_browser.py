@@ -991,3 +991,25 @@ def test_closed_drawer_takes_no_tab_stops_at_360px(browser, site: SharedSite) ->
     assert web.page.evaluate("document.activeElement.getAttribute('for') === '__drawer'")
     context.close()
     assert not web.errors, web.errors
+
+
+def test_arriving_at_a_moment_puts_keyboard_focus_there(web: Watched) -> None:
+    """Followed by keyboard (a search hit, a module's "Hear it discussed", a bundle item), a link to a
+    moment left focus at the top of the page: the next Tab went to "Skip to content" and the moment
+    was dozens of Tab stops away. As a link to an anchor does, it now moves focus to the moment's time
+    link: Enter plays from there, Tab goes on from there."""
+    web.go("")
+    web.page.keyboard.press("/")
+    web.page.keyboard.type("thy youth's proud livery")
+    web.page.locator(".ffg-hit").first.wait_for(timeout=WAIT_MS)
+    web.page.keyboard.press("Enter")
+    web.page.wait_for_url("**/episodes/002-sonnet-2/#t=*", timeout=WAIT_MS)
+    web.page.wait_for_function("document.activeElement.classList.contains('ffg-seg__time')", timeout=WAIT_MS)
+    focused = web.page.evaluate("document.activeElement.closest('.ffg-seg').classList.contains('ffg-seg--current')")
+    assert focused, "focus is not on the moment the link named"
+    web.page.evaluate("document.querySelector('.ffg-player audio').muted = true")
+    start = web.current_start()
+    web.page.keyboard.press("Enter")                                  # plays from the moment
+    web.wait_audio(f"!a.paused && a.currentTime >= {start}")
+    web.page.keyboard.press("Tab")
+    assert web.page.evaluate("document.activeElement.classList.contains('ffg-seg__copy')")

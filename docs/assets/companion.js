@@ -428,6 +428,12 @@
       const index = this.indexAt(target.start);
       if (index >= 0) this.keepInView(this.segments[index], true, true);   // a link lands at once, audio or not
       this.highlight(target.start);        // the segment holding the stretch's start, while the audio loads
+      // Focus goes where the link pointed, as it does for a link to an anchor: a keyboard user is at the
+      // moment (Enter plays it, Tab goes on from it), not at the top of the page. Not while typing.
+      const time = index >= 0 ? this.segments[index].querySelector(".ffg-seg__time") : null;
+      if (time && !document.activeElement?.closest("input, textarea, select, [contenteditable], dialog[open]")) {
+        time.focus({ preventScroll: true });
+      }
       this.seek(target.start, { message: target.end === null
         ? `Ready to play from ${clock(target.start)}.`
         : `Ready to play ${clock(target.start)} to ${clock(target.end)}.` });
