@@ -1013,3 +1013,32 @@ def test_arriving_at_a_moment_puts_keyboard_focus_there(web: Watched) -> None:
     web.wait_audio(f"!a.paused && a.currentTime >= {start}")
     web.page.keyboard.press("Tab")
     assert web.page.evaluate("document.activeElement.classList.contains('ffg-seg__copy')")
+
+
+# Contrast against white of the focused element's text colour and of its focus outline.
+FOCUSED_CONTRAST = """() => {
+    const lum = (c) => { const f = (v) => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+                         return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
+    const ratio = (css) => { const [r, g, b] = css.match(/[\\d.]+/g).map(Number); return 1.05 / (lum([r, g, b]) + 0.05); };
+    const style = getComputedStyle(document.activeElement);
+    return {text: ratio(style.color), outline: ratio(style.outlineColor), tag: document.activeElement.tagName}; }"""
+
+
+@pytest.mark.parametrize("scheme,media", [("light", "screen"), ("dark", "print")])
+def test_a_focused_link_keeps_its_contrast(browser, site: SharedSite, scheme: str, media: str) -> None:
+    """Material colours a focused or hovered link, and the site its focus outline, in the accent: deep
+    orange #ff6e42 is 2.8:1 on white, under AA for text (1.4.3) and the 3:1 a focus indicator needs
+    (1.4.11). A link reached by Tab in a module's text, on screen in the light scheme and printed from
+    the dark one, reads at 4.5:1 or more."""
+    context = browser.new_context(color_scheme=scheme)
+    web = Watched(context.new_page(), site.url)
+    web.page.emulate_media(media=media)
+    web.go("course/01-what-therapy-does/")
+    for _ in range(200):
+        web.page.keyboard.press("Tab")
+        if web.page.evaluate("!!document.activeElement.closest('.md-content p a')"):
+            break
+    found = web.page.evaluate(FOCUSED_CONTRAST)
+    assert found["tag"] == "A" and found["text"] >= 4.5 and found["outline"] >= 4.5, found
+    context.close()
+    assert not web.errors, web.errors
