@@ -297,3 +297,28 @@ def test_copying_a_stretch_keeps_italics_and_the_link(browser, site_server: str)
     assert lines[0] == "In text: (Bailey, 2024c, 12:30–18:00)" and lines[1].startswith("Bailey, T. (Host).")
     assert lines[2].startswith("Stretch 12:30–18:00: http") and "<i>" not in copied["text/plain"]
     context.close()
+
+
+def test_builder_copies_the_references_of_an_added_stretch(browser, site_server: str) -> None:
+    """A lecturer adds a module's suggested stretch ("Add to a bundle" opens the builder with it) and
+    copies its citation from the builder itself, by keyboard: the builder shows the references but
+    offered only "Copy link", so the citation could be had only from the students' view."""
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(f"{site_server}course/bundle/?items=e7@12:30-18:00&edit=1")
+    page.wait_for_selector("[data-bundle-refs] p")
+    reference = page.inner_text("[data-bundle-refs] p")
+    page.focus("[data-bundle-copy]")
+    for _ in range(6):                                       # Tab on to "Copy references"
+        if page.evaluate("document.activeElement.hasAttribute('data-bundle-copy-refs')"):
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.hasAttribute('data-bundle-copy-refs')"), "no Copy references in the builder"
+    page.keyboard.press("Enter")
+    page.wait_for_function("[...document.querySelectorAll('[role=status]')].some((s) => s.textContent === 'Copied.')", timeout=TIMEOUT_MS)
+    copied = read_clipboard(page)
+    lines = [line.strip() for line in copied["text/plain"].split("\n") if line.strip()]
+    assert lines == [line.strip() for line in reference.split("\n") if line.strip()]
+    assert lines[0].startswith("Bailey, T. (Host).") and lines[1].startswith("Stretch 12:30–18:00: http")
+    assert "<i>Fall From Grace</i>" in copied["text/html"]
+    context.close()

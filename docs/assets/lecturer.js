@@ -441,6 +441,19 @@
     return url;
   }
 
+  /** A "Copy references" button for the references `view` shows (rich text, and plain text with one
+   *  reference a paragraph and its stretch links on the lines below it); says so in `status`. */
+  function copyReferencesButton(view, status) {
+    const button = element("button", { type: "button", class: "md-button", "data-bundle-copy-refs": "" }, "Copy references");
+    button.addEventListener("click", () => {
+      const refs = [...view.querySelectorAll("[data-bundle-refs] p")];
+      if (!refs.length) { status.textContent = "Nothing to copy yet: add a module or an episode first."; return; }
+      const text = refs.map((p) => [...p.childNodes].map((n) => (n.nodeName === "BR" ? "\n" : n.textContent)).join("").trim()).join("\n\n");
+      copy(text, status, refs.map((p) => `<p>${p.innerHTML}</p>`).join(""));
+    });
+    return button;
+  }
+
   /** What a shared link opens: the bundle itself, read-only, titled with its own title. */
   function setupStudentView(root, bundle, catalogue, problems) {
     const title = bundle.title || "Reading and listening bundle";
@@ -458,13 +471,7 @@
     const view = element("section", { class: "ffg-bundle__view ffg-bundle__view--student", "data-bundle-view": "" });
     const refsStatus = element("span", { role: "status", "aria-live": "polite" });
     renderView(view, bundle, catalogue, 1);
-    const copyRefs = element("button", { type: "button", class: "md-button", "data-bundle-copy-refs": "" }, "Copy references");
-    copyRefs.addEventListener("click", () => {
-      const refs = [...view.querySelectorAll("[data-bundle-refs] p")];
-      // Plain text: one reference a paragraph, its stretch links on the lines below it.
-      const text = refs.map((p) => [...p.childNodes].map((n) => (n.nodeName === "BR" ? "\n" : n.textContent)).join("").trim()).join("\n\n");
-      copy(text, refsStatus, refs.map((p) => `<p>${p.innerHTML}</p>`).join(""));
-    });
+    const copyRefs = copyReferencesButton(view, refsStatus);
     const print = element("button", { type: "button", class: "md-button", "data-bundle-print": "" }, "Print");
     print.addEventListener("click", () => window.print());
     root.replaceChildren(...[
@@ -618,7 +625,8 @@
       element("p", {}, button("Add the glossary", "data-bundle-add-glossary", () => add(GLOSSARY))),
       message, list,
       element("p", {}, element("label", { text: "Share this link " }), link,
-        button("Copy link", "data-bundle-copy", () => copy(link.value, copyStatus)), copyStatus,
+        button("Copy link", "data-bundle-copy", () => copy(link.value, copyStatus)),
+        copyReferencesButton(view, copyStatus), copyStatus,
         button("Print", "data-bundle-print", () => window.print())),
     );
     title.addEventListener("input", update);
