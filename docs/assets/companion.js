@@ -1368,38 +1368,6 @@
     });
   }
 
-  /* ---- the navigation drawer's button (narrow screens) ----
-   * Material draws it as a <label for="__drawer">, which takes no keyboard focus, and the closed
-   * drawer is out of the tab order (companion.css): without this a keyboard user on a phone could not
-   * reach the navigation. The label becomes a button: Enter or Space opens the drawer and focuses its
-   * first link; Escape in the drawer closes it and returns focus to the button. */
-  function setUpDrawerButton() {
-    const toggle = document.getElementById("__drawer");
-    const button = document.querySelector('.md-header label[for="__drawer"]');
-    const drawer = document.querySelector(".md-sidebar--primary");
-    if (!toggle || !button || !drawer || button.dataset.ffgReady) return;
-    button.dataset.ffgReady = "1";
-    button.setAttribute("role", "button");
-    button.setAttribute("tabindex", "0");
-    button.setAttribute("aria-label", "Navigation");
-    const state = () => button.setAttribute("aria-expanded", String(toggle.checked));
-    toggle.addEventListener("change", state);
-    state();
-    button.addEventListener("keydown", (e) => {
-      if (e.key !== "Enter" && e.key !== " ") return;
-      e.preventDefault();
-      toggle.click();                              // Material follows the checkbox's change event
-      if (!toggle.checked) return;
-      const first = drawer.querySelector("a[href], label[tabindex], input:not([type=checkbox])");
-      if (first) first.focus();
-    });
-    drawer.addEventListener("keydown", (e) => {
-      if (e.key !== "Escape" || !toggle.checked) return;
-      toggle.click();
-      button.focus();
-    });
-  }
-
   /* ---- reading progress, kept in this browser only (localStorage; never sent anywhere) ----
    * Per module: "read" (the reader marked it) and a resume point (the last heading they reached).
    * Shown on the module, and beside each link to a module (the course index, the syllabus); the
@@ -1583,7 +1551,6 @@
     markInternalLinks();
     setUpProgress();
     document.querySelectorAll("[data-ffg-help]").forEach(setUpHelpBar);
-    setUpDrawerButton();
     if (player) { player.destroy(); player = null; }
     const root = document.querySelector(".md-content");
     if (root && root.querySelector(".ffg-player audio, .ffg-transcript")) {
