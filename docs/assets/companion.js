@@ -670,6 +670,28 @@
   const REGIONAL = [["our", "or"], ["isation", "ization"], ["ise", "ize"], ["yse", "yze"], ["tre", "ter"],
     ["ogue", "og"], ["elled", "eled"], ["elling", "eling"], ["ae", "e"], ["oe", "e"], ["ence", "ense"]];
 
+  // Numbers as people say them and as Whisper writes them: a listener remembers "when forty winters",
+  // the transcript says "When 40 winters"; "3 sessions" may be written "three sessions". Two to
+  // ninety-nine ("one" is too often not a number: "no one", "the one who").
+  const NUMBER_UNITS = ["", "", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"];
+  const NUMBER_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+  const NUMBER_WORDS = new Map();       // folded word -> digits: "forty" -> "40", "fortytwo" -> "42"
+  for (let n = 2; n < 100; n += 1) {
+    const tens = NUMBER_TENS[Math.floor(n / 10)];
+    const word = n < 20 ? NUMBER_UNITS[n] : tens + (n % 10 ? ["one", ...NUMBER_UNITS.slice(2)][n % 10 - 1] : "");
+    NUMBER_WORDS.set(word, String(n));
+  }
+  const NUMBER_DIGITS = new Map([...NUMBER_WORDS].filter(([w, n]) => n < 20 || n % 10 === 0).map(([w, n]) => [n, w]));
+
+  /** The other way a folded term writes a number from 2 to 99 ("forty" <-> "40"), or []. Words that
+   * spell a compound ("fortytwo", folded from "forty-two") give digits; digits give a word only when
+   * it is one word ("40" -> "forty", not "42" -> two words). */
+  function numberForms(term) {
+    const other = NUMBER_WORDS.get(term) || NUMBER_DIGITS.get(term);
+    return other ? [other] : [];
+  }
+
   /** Edit distance with adjacent transpositions (optimal string alignment), capped at `limit` + 1. */
   function editDistance(a, b, limit) {
     if (Math.abs(a.length - b.length) > limit) return limit + 1;
@@ -809,9 +831,14 @@
     // Every regional spelling at once too ("organized … neighborhood center" -> "organised … neighbourhood centre").
     const british = words.map((w, i) => vocab.regional(terms[i])[0] || w);
     if (british.some((w, i) => w !== words[i])) variants.add(british.join(" "));
+    // Every number in its other form ("when forty winters" -> "when 40 winters"), when the site holds it.
+    const numbers = words.map((w, i) => numberForms(terms[i]).find((n) => vocab.has(n)) || w);
+    const numbered = numbers.some((w, i) => w !== words[i]) ? numbers.join(" ") : null;
+    if (numbered) variants.add(numbered);
     const spelling = suggestions.length ? fixed.join(" ") : null;
     variants.delete(plan.text);
-    const ordered = [...variants].sort((a, b) => (b === british.join(" ")) - (a === british.join(" ")));
+    const rank = (v) => (v === british.join(" ") ? 2 : v === numbered ? 1 : 0);
+    const ordered = [...variants].sort((a, b) => rank(b) - rank(a));
     return { variants: ordered.slice(0, MAX_ALTERNATIVES), spelling, suggestions };
   }
 
@@ -1120,7 +1147,7 @@
     async partial(pf, plan, alt, options) {
       const base = [...new Set(plan.terms)].slice(0, MAX_PARTIAL_WORDS);    // "to be or not to be": each word once
       const fixes = new Map((alt.suggestions || []).map(({ from, to }) => [fold(from), to]));
-      const terms = base.map((t) => [t, ...(fixes.get(t) || [])]);
+      const terms = base.map((t) => [t, ...(fixes.get(t) || []), ...numberForms(t)]);
       const queries = new Set();
       if (base.length >= 3) base.forEach((_, i) => queries.add(base.filter((__, j) => j !== i).join(" ")));
       // Word by word: only words that say something (a stop word alone is on every page).
@@ -1138,7 +1165,7 @@
       // Common words are on every page: only all but one of them, nearly in a row, is a match.
       const needed = plan.stopOnly ? base.length - 1 : Math.max(2, Math.ceil(base.length / 2));
       const widest = plan.stopOnly ? base.length + STOP_SLACK : Infinity;
-      return data.map((d, i) => ({ d, order: i, window: bestWindow(d.content.split(/\s+/), terms) }))
+      return data.map((d, i) => ({ d, order: i, window: this.windowOf(d, terms) }))
         .filter((p) => p.window.count >= needed && p.window.span <= widest)
         .sort((a, b) => b.window.count - a.window.count || listing(a.d) - listing(b.d)
           || a.window.span - b.window.span || a.order - b.order);
@@ -1156,6 +1183,17 @@
     }
 
     /** The transcript moment (a `t-` segment anchor) at or before word `at` of a page, as a moment list. */
+    /** `bestWindow` over a page, preferring its transcript: a title or notes holding the words as
+     * well as the transcript does must not take the hit away from the moment. */
+    windowOf(d, terms) {
+      const words = d.content.split(/\s+/);
+      const whole = bestWindow(words, terms);
+      const from = Math.min(...(d.anchors || []).filter((a) => /^t-\d+(-\d+)?$/.test(a.id)).map((a) => a.location));
+      if (!Number.isFinite(from) || from <= whole.at) return whole;
+      const spoken = bestWindow(words.slice(from), terms);
+      return spoken.count >= whole.count ? { ...spoken, at: spoken.at + from } : whole;
+    }
+
     momentAt(d, at) {
       const anchors = (d.anchors || []).filter((a) => /^t-\d+(-\d+)?$/.test(a.id) && a.location <= at)
         .sort((a, b) => a.location - b.location);
@@ -1178,15 +1216,17 @@
         const items = [];
         // Within what Pagefind ranked together: the exact phrase first, then the page whose stretch holds
         // most of the query's words closest together, listing pages after the pages they list.
-        const terms = state.plan.terms.map((t) => [t]);
-        const windows = data.map((d) => (terms.length >= 2 ? bestWindow(d.content.split(/\s+/), terms) : null));
+        const terms = state.plan.terms.map((t) => [t, ...numberForms(t)]);
+        const windows = data.map((d) => (terms.length >= 2 ? this.windowOf(d, terms) : null));
         const order = data.map((d, i) => i).sort((a, b) => (batch[b].phrase - batch[a].phrase)
           || listing(data[a]) - listing(data[b])
           || (windows[a] && windows[b] ? windows[b].count - windows[a].count || windows[a].span - windows[b].span : 0)
           || a - b);
         for (const i of order) {
           const d = data[i];
-          const found = windows[i] && !batch[i].phrase ? this.momentAt(d, windows[i].at) : null;
+          // A phrase found outside the transcript (an episode's title, its notes) still lands on the
+          // moment the transcript holds the words, written its own way ("40" for "forty").
+          const found = windows[i] && (!batch[i].phrase || !this.moments(d).length) ? this.momentAt(d, windows[i].at) : null;
           if (batch[i].phrase || (!state.plan.stopOnly && this.matchesEveryWord(d, batch[i].plan || state.plan))) items.push(this.render(d, false, found));
           else state.weak.push(d);
         }
