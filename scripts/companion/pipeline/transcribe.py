@@ -53,7 +53,7 @@ BATCH_SIZE = 8                   # decode spans decoded together
 BEAM_SIZE = 2                    # measured on one-pass packed windows (bench/transcribe.py): README
 SAMPLE_RATE = 16000              # Hz
 BLOCK_S = 300.0                  # s of audio handed to VAD and the model at once: the VAD's copies
-                                 # of a 600 s block peaked 140 MB over the samples, at 300 s 70 MB
+                                 # of a 600 s block peaked 249 MB over its samples, of 300 s 143 MB
 BLOCK_CUT_SEARCH_S = 20.0        # s before a block's end searched for its quietest 100 ms
 VAD_THRESHOLD = 0.5              # Silero speech probability (its default); lower marks music as speech
 VAD_MIN_SILENCE_MS = 300         # regions split at pauses this long: coverage is measured on them
