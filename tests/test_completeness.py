@@ -21,7 +21,8 @@ from companion import cli
 from companion.pipeline.sync import Outcome, set_review
 from companion.pipeline.packing import Piece, Window
 from companion.pipeline.whole_window import WholeWindowModel
-from companion.pipeline.transcribe import (Coverage, Settings, left_over, decode_spans, drop_loops,
+from companion.pipeline.transcribe import (VAD_SPEECH_PAD_MS, Coverage, Settings,
+                                           decode_spans, drop_loops, left_over, speech_regions,
                                            transcribe_audio, uncovered)
 
 VOCABULARY = ("Torrens", "Bailey Code")   # hotwords, as sync passes the show's vocabulary
@@ -145,6 +146,16 @@ def test_decode_spans_keep_audio_before_each_region_and_fit_a_window() -> None:
     assert all(b - a <= 30.0 for a, b in spans)
     assert all(spans[i][1] <= spans[i + 1][0] for i in range(len(spans) - 1))
     assert all(any(a <= r0 and r1 <= b for a, b in spans) for r0, r1 in regions)
+
+
+def test_a_blip_at_a_music_onset_is_not_a_speech_region() -> None:
+    """Silero flagged one 32 ms frame where a music bed starts right after speech; with
+    faster-whisper's min_speech_duration_ms of 0 that became a 0.43 s region no word could cover
+    (the 1 h episode's 99.8 % coverage). A region holds at least 100 ms of speech."""
+    samples, _placed = programme.completeness_programme()
+    regions = speech_regions(audio.to_float(samples))
+    shortest = 2 * VAD_SPEECH_PAD_MS / 1000 + 0.1    # 100 ms of speech inside its padding
+    assert regions and all(b - a >= shortest for a, b in regions), regions
 
 
 def test_what_a_pass_leaves_after_its_last_word_is_carried_to_the_next_window() -> None:

@@ -52,11 +52,15 @@ COMPUTE_TYPE = "int8"            # CPU: int8 is fastest at no measurable WER cos
 BATCH_SIZE = 8                   # decode spans decoded together
 BEAM_SIZE = 2                    # measured on one-pass packed windows (bench/transcribe.py): README
 SAMPLE_RATE = 16000              # Hz
-BLOCK_S = 600.0                  # s of audio handed to VAD and the model at once (memory bound)
+BLOCK_S = 300.0                  # s of audio handed to VAD and the model at once: the VAD's copies
+                                 # of a 600 s block peaked 249 MB over its samples, of 300 s 143 MB
 BLOCK_CUT_SEARCH_S = 20.0        # s before a block's end searched for its quietest 100 ms
 VAD_THRESHOLD = 0.5              # Silero speech probability (its default); lower marks music as speech
 VAD_MIN_SILENCE_MS = 300         # regions split at pauses this long: coverage is measured on them
 VAD_SPEECH_PAD_MS = 200          # ms added either side of a region
+VAD_MIN_SPEECH_MS = 100          # shorter detections are not speech: faster-whisper's default of 0
+                                 # made one 32 ms frame at a music onset a 0.43 s "speech" region
+                                 # that no word could cover (Silero's own default is 250 ms)
 MAX_REGION_S = 25.0              # longer regions are split by the VAD, so a span fits a 30 s window
 SPAN_MAX_S = 28.0                # a decode span fits Whisper's 30 s window
 LEAD_S = 2.5                     # s of audio before a region decoded with it (VAD starts late)
@@ -296,7 +300,8 @@ def speech_regions(samples: np.ndarray) -> list[Interval]:
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
     options = VadOptions(threshold=VAD_THRESHOLD, min_silence_duration_ms=VAD_MIN_SILENCE_MS,
-                         speech_pad_ms=VAD_SPEECH_PAD_MS, max_speech_duration_s=MAX_REGION_S)
+                         speech_pad_ms=VAD_SPEECH_PAD_MS, max_speech_duration_s=MAX_REGION_S,
+                         min_speech_duration_ms=VAD_MIN_SPEECH_MS)
     return [(t["start"] / SAMPLE_RATE, t["end"] / SAMPLE_RATE)
             for t in get_speech_timestamps(samples, options)]
 
