@@ -29,6 +29,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable
 
+from companion.course.plain_words import PLAIN
 from companion.course.topics import content_stems
 
 # Sections every module has that teach no idea of their own (they ask about, or point to, the rest).
@@ -81,11 +82,17 @@ def module_facets(modules: Iterable[tuple[str, str, str]]) -> dict[str, list[Fac
     for ident, lead, body in modules:
         mine = []
         vocabulary: set[str] = set()
+        glosses = dict(plain_words(ident))
         for n, (heading, text) in enumerate(sections(body)):
             said = Counter(content_stems(f"{lead} {text}" if n == 0 else text))
-            titled = set(content_stems(heading))
+            # the section's idea in plain speech joins it whole, as its heading does
+            gloss = content_stems(glosses.pop(heading, ""))
+            said.update(gloss)
+            titled = set(content_stems(heading)) | set(gloss)
             vocabulary |= set(said) | titled
             mine.append((heading, said, titled))
+        if glosses:
+            raise ValueError(f"plain words for {ident} name no section of it: {sorted(glosses)}")
         used.update(vocabulary)
         parts[ident] = mine
     count = len(modules)
@@ -99,6 +106,13 @@ def module_facets(modules: Iterable[tuple[str, str, str]]) -> dict[str, list[Fac
             out[ident].append(Facet(ident, heading, {s: w for s, w in weights.items() if w > 0},
                                     frozenset(said) | titled))
     return out
+
+
+def plain_words(ident: str) -> dict[str, str]:
+    """Section heading -> its idea in plain speech (`companion.course.plain_words`) for the
+    module `ident` ("m4"); {} for a module without any."""
+    number = ident[1:]
+    return PLAIN.get(int(number), {}) if number.isdigit() else {}
 
 
 FacetIndex = dict[str, list[tuple[str, int, float]]]     # stem -> (module, facet number, weight / norm)
