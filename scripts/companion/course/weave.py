@@ -54,9 +54,11 @@ RARE_IN = 50                # a phrase said in at most 1 segment in this many ha
 FACET_MIN = 0.3             # facet score (weights x rarity over the facet's norm) a window must hold for it to count
 FACET_STRONG = 0.6          # one facet held this much is the idea on its own
 FACET_WEIGHT = 3.0          # a facet's score (0..~1.5) against the key terms' sum (0..~15)
-MIN_SCORE = 3.5             # Evidence.score the best module of a window needs
+MIN_SCORE = 2.5             # Evidence.score the best module of a window needs
 EDGE_MIN_SCORE = 0.5        # a stretch starts and ends at a segment holding this much key-term weight x idf
 EDGE_FACET_MIN = 0.15       # or this much of one facet (`_holds`)
+MIN_HOLDING = 2             # segments of a stretch that must hold the idea alone: a stretch is not one line
+EDGE_FALLOFF = 0.5          # what a window's edge counts less than its centre (`_said`)
 TIE = 0.8                   # a runner-up scoring this share of the best is weighed against it (`contrast`)
 MAX_STRETCH_S = 240.0       # a longer run of counting windows is split
 SUBJECT_MIN = 1             # distinct subject phrases said near a window for a module to claim it
@@ -258,40 +260,49 @@ class Evidence:
 
 def window_evidence(rows: list[_Segment], first: int, last: int, modules: list[Topic],
                     weight_idf: dict[str, dict[Phrase, float]], rarity: dict[str, float],
-                    index: FacetIndex | None = None) -> dict[str, Evidence]:
+                    index: FacetIndex | None = None, centre: int | None = None) -> dict[str, Evidence]:
     """module ident -> Evidence for the window rows[first..last] (inclusive). `index`: the
-    modules' `facets.facet_index` (built here when not given)."""
-    held, stems = _said(rows, first, last)
+    modules' `facets.facet_index` (built here when not given); `centre`: the segment the window
+    is centred on, whose talk counts most (`_said`)."""
+    held, stems = _said(rows, first, last, centre)
     facets = {topic.ident: topic.facets for topic in modules}
     held_facets = facet_scores(stems, facet_index(facets) if index is None else index, rarity, facets)
     out = {}
     for topic in modules:
         mine = [p for p in held if p in topic.weights]
-        out[topic.ident] = Evidence(sum(weight_idf[topic.ident][p] for p in mine), len(mine),
+        out[topic.ident] = Evidence(sum(weight_idf[topic.ident][p] * held[p] for p in mine), len(mine),
                                     tuple(held_facets[topic.ident]))
     return out
 
 
-def _said(rows: list[_Segment], first: int, last: int) -> tuple[set[Phrase], set[str]]:
-    """The topic phrases and the stems said in rows[first..last] (inclusive)."""
-    held: set[Phrase] = set()
-    stems: set[str] = set()
+def _said(rows: list[_Segment], first: int, last: int,
+          centre: int | None = None) -> tuple[dict[Phrase, float], dict[str, float]]:
+    """The topic phrases and the stems said in rows[first..last] (inclusive), each with how much
+    it counts: 1 said at the `centre` segment, falling linearly to 1 - EDGE_FALLOFF at WINDOW_S / 2
+    from it (the most over the segments saying it), so a segment is judged by its own talk more
+    than by its neighbours'. Without `centre`, everything counts 1."""
+    held: dict[Phrase, float] = {}
+    stems: dict[str, float] = {}
     for row in rows[first:last + 1]:
-        held.update(row.found)
-        stems |= row.stems
+        share = 1.0 if centre is None else max(
+            0.0, 1.0 - EDGE_FALLOFF * abs(row.start - rows[centre].start) / (WINDOW_S / 2))
+        for p in row.found:
+            held[p] = max(held.get(p, 0.0), share)
+        for s in row.stems:
+            stems[s] = max(stems.get(s, 0.0), share)
     return held, stems
 
 
 def contrast(rows: list[_Segment], first: int, last: int, pair: tuple[Topic, Topic],
              weight_idf: dict[str, dict[Phrase, float]], rarity: dict[str, float],
-             index: FacetIndex) -> tuple[float, float]:
+             index: FacetIndex, centre: int | None = None) -> tuple[float, float]:
     """The Evidence.score of each of two neighbouring modules over rows[first..last], each term
     and each facet stem counted only by how much more it weighs in that module than in the other
     (max(0, mine - theirs)): what the two share cancels out, and what decides is what each
     teaches more of. Sycophancy talk is claimed by module 2 and module 5 alike; it goes to 2 if
     it goes on to the model trained to please, to 5 if to dependence and privacy. `index`: the
     modules' `facets.facet_index`."""
-    held, stems = _said(rows, first, last)
+    held, stems = _said(rows, first, last, centre)
     a, b = pair
 
     def strongest(ident: str, stem: str) -> float:
@@ -299,13 +310,13 @@ def contrast(rows: list[_Segment], first: int, last: int, pair: tuple[Topic, Top
     scores = []
     for mine, other in ((a, b), (b, a)):
         facet = [0.0] * len(mine.facets)
-        for stem in stems:
+        for stem, share in stems.items():
             theirs = strongest(other.ident, stem)
             for owner, n, w in index.get(stem, ()):
                 if owner == mine.ident and w > theirs:
-                    facet[n] += (w - theirs) * rarity.get(stem, 0.0)
-        phrases = [max(0.0, weight_idf[mine.ident][p] - weight_idf[other.ident].get(p, 0.0))
-                   for p in held if p in mine.weights]
+                    facet[n] += (w - theirs) * rarity.get(stem, 0.0) * share
+        phrases = [max(0.0, weight_idf[mine.ident][p] - weight_idf[other.ident].get(p, 0.0)) * share
+                   for p, share in held.items() if p in mine.weights]
         scores.append(Evidence(sum(phrases), sum(1 for x in phrases if x > 0), tuple(facet)).score)
     return scores[0], scores[1]
 
@@ -345,11 +356,11 @@ def _labels(rows: list[_Segment], modules: list[Topic], weight_idf: dict[str, di
     for i, (first, last) in enumerate(_centred(rows)):
         label = None
         if near[i] and modules:
-            evidence = window_evidence(rows, first, last, modules, weight_idf, rarity, index)
+            evidence = window_evidence(rows, first, last, modules, weight_idf, rarity, index, i)
             (ident, best), (second, runner) = sorted(evidence.items(), key=lambda kv: -kv[1].score)[:2]
             if runner.holds_idea and runner.score >= TIE * best.score:
                 mine, theirs = contrast(rows, first, last, (by_ident[ident], by_ident[second]),
-                                        weight_idf, rarity, index)
+                                        weight_idf, rarity, index, i)
                 if theirs > mine:
                     ident, best = second, runner
             if best.holds_idea and best.score >= MIN_SCORE:
@@ -381,7 +392,7 @@ def _stretches(slug: str, rows: list[_Segment], labels: list[tuple[str, float] |
         topic = by_ident[ident]
         held = {k: _holds(rows[k], topic, weight_idf[ident], rarity, index, facets) for k in range(i, j + 1)}
         holding = [k for k, v in held.items() if v > 0]
-        if holding:
+        if len(holding) >= MIN_HOLDING:
             first, last = holding[0], holding[-1]
             line = max(range(first, last + 1), key=held.__getitem__)
             said = dict.fromkeys(rows[k].body[b:e] for k in range(first, last + 1)
