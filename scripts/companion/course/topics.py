@@ -280,7 +280,11 @@ SUBJECT_SEED = ("therapy", "therapist", "therapeutic", "counselling", "counsello
                 # the care a person seeks, as they say it (a GP's referral, a psych, a session)
                 "GP", "doctor", "psych", "session", "referral", "crisis line", "helpline", "Lifeline",
                 # the podcast's own field: recovery
-                "recovery", "relapse", "sober", "addiction", "sponsor")
+                "recovery", "relapse", "sober", "addiction", "sponsor",
+                # the counselling room as a student or practitioner speaks of it
+                "client", "confidentiality", "confidential", "supervision", "placement",
+                # the course's own subject: chatbots that people talk to about their lives
+                "chatbot", "chat bot", "AI companion")
 
 
 def subject_phrases(terms: list[Topic]) -> frozenset[Phrase]:

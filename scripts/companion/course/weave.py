@@ -63,7 +63,7 @@ TIE = 0.8                   # a runner-up scoring this share of the best is weig
 MAX_STRETCH_S = 240.0       # a longer run of counting windows is split
 SUBJECT_MIN = 1             # distinct subject phrases said near a window for a module to claim it
 OFF_SHARE = 1.0             # subject phrases near a window must outnumber this share of other subjects' words
-SUBJECT_NEAR_S = 30.0       # a module window needs the course's subject said within this many s of it
+SUBJECT_NEAR_S = 45.0       # a module window needs the course's subject said within this many s of it
 TERM_CONTEXT_S = 8.0        # seconds either side searched for a one-word term's definition words
 LINE_MIN_CHARS = 60         # a quoted line shorter than this takes in the segments after it
 
