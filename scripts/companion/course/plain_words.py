@@ -27,21 +27,27 @@ PLAIN: dict[int, dict[str, str]] = {
             cared; felt accepted and respected by my counsellor; being heard and understood without
             being judged is what changes people""",
         "Being fully seen": """
-            I told them everything, the worst things I had done, the parts of me I was ashamed of,
-            the secrets I had never told anyone; they knew the worst of me and did not leave, did
-            not turn away, did not look at me with contempt, kept turning up, kept in touch, stayed; seen as I really am, the whole of me, and still wanted""",
+            I told them everything, confessed the worst things I had done, the parts of me I was
+            ashamed of, the secrets I had hidden from everyone; I waited for the disgust, for
+            judgement, to be thrown out; they knew the worst of me and did not leave, did not turn
+            away, kept turning up, kept in touch, stayed; seen as I really am, the whole of me,
+            and still wanted, still worth something""",
         "Corrective emotional experience": """
             the old hurt happened again with my counsellor but this time it ended differently; I
-            expected to be shamed or punished like when I was a kid, like my father or mother did,
-            and instead they were kind; it changed what I expect from people; a new ending to an old story""",
+            expected to be shamed, punished or rejected the way my father or mother did when I was
+            a kid, and instead they were kind and stayed calm; it changed what I expect from
+            people; a new ending to an old story""",
         "Attachment: the therapist as a secure base": """
-            a safe place to come back to, somewhere steady and reliable, the same person every
-            week; from there I could go out and try hard things and come back and tell them; I
-            never had that as a child; over time I carried them inside me, a secure base, feeling safe enough to explore""",
+            a safe place to come back to, somewhere steady and reliable, the same person at the
+            same time every week; from there I could go out and try hard things and come back and
+            tell them; I never had that growing up; over time I carried them inside me and could
+            do it for myself; a secure base, feeling safe enough to explore""",
         "Rupture and repair": """
-            we had a falling out, I got angry, walked out of a session, missed sessions, went quiet, felt hurt or misunderstood by something they said; then we talked it
-            through, they asked what went wrong and owned their part, said sorry, and we fixed
-            it; the relationship survived the fight and came back stronger""",
+            we had a falling out, an argument, I got angry and lost my temper, stormed out or
+            walked out of a session, stopped going, thought I would never go back, felt hurt or
+            misunderstood by something they said; then we talked about what happened, they asked
+            what they got wrong and owned their part, apologised, and we fixed it; the
+            relationship survived the conflict and came back stronger""",
     },
     2: {
         "Acceptance where rejection was possible": """
