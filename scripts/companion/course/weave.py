@@ -10,27 +10,33 @@ How a module is matched (a small, classic retrieval scheme, no model):
 2. Each term gets an inverse document frequency over the site's own segments,
    ln(1 + N / (1 + df)) (Sparck Jones 1972; the smoothed form of Robertson 2004), scaled to 0..1
    (see `idf`), so a word the podcast says all the time weighs little.
-3. A *window* is the segments that start within `WINDOW_S` seconds of one segment. Its evidence
-   for a module (`Evidence`) has two parts: the sum, over the module's distinct key terms it
-   holds, of term weight x idf; and, for each *facet* of the module (a sub-idea: one section of
-   its own text, `companion.course.facets`), how much of that facet's distinctive vocabulary the
-   window says, each stem weighed by its rarity in the podcast (`stem_rarity`), so talk that
-   says the idea in plain words is heard without the module's terms. The evidence holds the
-   idea only with two facets, one facet held strongly, or `MIN_TERMS` key terms: one shared
-   word, however rare, is not the idea. A window goes to its best-scoring module only (not to
-   every module sharing its words), and only where the course's subject is said within
-   `SUBJECT_NEAR_S` seconds and outweighs talk on another subject (`companion.course.subject`:
-   a budgeting show's "financial counsellor", a cricket match's "accept the decision").
-4. Counting windows that overlap are joined into one stretch, trimmed to its first and last
-   segment that hold a key term (`EDGE_MIN_SCORE`), and scored by its best window.
-   A stretch mostly inside a stretch of another module of the same episode that scores over
-   1 / `RELATIVE` times as much is dropped (the per-window rule at the scale of the stretch).
+3. Each segment is judged by the *window* around it: the segments starting within WINDOW_S / 2
+   seconds either side (`_centred`), each counting less the further it is from the centre
+   (`EDGE_FALLOFF`), so a segment at the turn from one topic to the next goes with its own talk.
+   The window's evidence for a module (`Evidence`) has two parts: the sum, over the module's
+   distinct key terms it holds, of term weight x idf; and, for each *facet* of the module (a
+   sub-idea: one section of its own text, and that section's idea in plain speech,
+   `companion.course.facets`, `companion.course.plain_words`), how much of that facet's
+   distinctive vocabulary the window says, each stem weighed by its rarity in the podcast
+   (`stem_rarity`), so talk that says the idea in plain words is heard without the module's
+   terms. The evidence holds the idea only with two facets, one facet held strongly, or
+   `MIN_TERMS` key terms: one shared word, however rare, is not the idea. A segment goes to one
+   module only (`_labels`): the best-scoring one, or, when the runner-up scores within `TIE` of
+   it, the one of the two that says more of what it alone teaches (`contrast`: neighbouring
+   modules share words, sycophancy is taught by modules 2 and 5, regulators by 5, 7 and 8); and
+   only where the course's subject is said within `SUBJECT_NEAR_S` seconds and outweighs talk
+   on another subject (`companion.course.subject`: a budgeting show's "financial counsellor", a
+   cricket match's "accept the decision").
+4. A run of segments given to one module is a stretch (`_stretches`), trimmed to its first and
+   last segment that holds some of the idea on its own (`_holds`: a key term or a facet's
+   words), so it starts and ends where the talk does; a run with fewer than `MIN_HOLDING` such
+   segments is one line, not a discussion, and is dropped. It scores as its best window.
 
 A glossary term comes up where one of its phrases is said; a one-word everyday term ("stigma",
 "empathy") also needs a word of its definition said within TERM_CONTEXT_S seconds.
 
-Cost: one pass over the words to find terms, one over the windows: linear in the number of
-segments (so in episodes), for a fixed course.
+Cost: one pass over the words to find terms, one window a segment (each bounded in time): linear
+in the number of segments (so in episodes), for a fixed course.
 """
 
 from __future__ import annotations
@@ -47,7 +53,7 @@ from companion.episode import Segment
 
 T = TypeVar("T")
 
-WINDOW_S = 45.0             # a window: the segments starting within this many seconds of the first
+WINDOW_S = 45.0             # a window: the segments starting within half this many seconds either side of one
 MIN_TERMS = 2               # distinct key terms that count as the idea (with MIN_SCORE)
 PASSAGE_S = 30.0            # rarity is counted over passages this long
 RARE_IN = 50                # a phrase said in at most 1 segment in this many has its full weight
@@ -182,16 +188,6 @@ def _passage_idf(scanned: dict[str, list[_Segment]],
             for item in held:
                 df[item] += 1
     return {item: min(1.0, math.log(1 + total / (1 + n)) / math.log(1 + RARE_IN)) for item, n in df.items()}
-
-
-def _windows(rows: list[_Segment]) -> Iterable[tuple[int, int]]:
-    """(first, last) segment index of each window (last inclusive)."""
-    last = 0
-    for first, row in enumerate(rows):
-        last = max(last, first)
-        while last + 1 < len(rows) and rows[last + 1].start - row.start < WINDOW_S:
-            last += 1
-        yield first, last
 
 
 def _subject_said(row: _Segment, subject: dict[str, list[Phrase]]) -> frozenset[Phrase]:
