@@ -11,7 +11,8 @@ time, as several everyday ways of saying it (verbs and nouns a person uses about
 a friend, a counsellor, an app), never from a transcript or a labelled test line. Only words that
 carry the idea: no names, numbers or filler. A section missing here is matched by its own words
 only. Keys are the module number and the section's `## ` heading as written (the lead-in before
-the first heading is ""); a key naming no section is an error (`facets.module_facets`).
+the first heading is ""); a key naming no section is not used, and tests/test_weave.py
+says which (a heading renamed in the course must be renamed here too).
 """
 
 from __future__ import annotations
