@@ -125,8 +125,9 @@ def facet_index(facets: dict[str, list[Facet]]) -> FacetIndex:
     index: FacetIndex = {}
     for ident, mine in facets.items():
         for n, facet in enumerate(mine):
+            norm = facet.norm
             for s, w in facet.weights.items():
-                index.setdefault(s, []).append((ident, n, w / facet.norm))
+                index.setdefault(s, []).append((ident, n, w / norm))
     return index
 
 

@@ -334,7 +334,7 @@ def _centred(rows: list[_Segment]) -> Iterable[tuple[int, int]]:
 
 def _labels(rows: list[_Segment], modules: list[Topic], weight_idf: dict[str, dict[Phrase, float]],
             rarity: dict[str, float], subject: frozenset[Phrase] = frozenset(),
-            off: frozenset[str] = frozenset()) -> list[tuple[str, float] | None]:
+            off: frozenset[str] = frozenset(), index: FacetIndex | None = None) -> list[tuple[str, float] | None]:
     """For each segment of one episode: the module its talk is about and the evidence's score,
     or None.
 
@@ -346,7 +346,8 @@ def _labels(rows: list[_Segment], modules: list[Topic], weight_idf: dict[str, di
     another subject (`_on_subject`).
     """
     near = _on_subject(rows, subject, off) if subject else [True] * len(rows)
-    index = facet_index({topic.ident: topic.facets for topic in modules})
+    if index is None:
+        index = facet_index({topic.ident: topic.facets for topic in modules})
     by_ident = {topic.ident: topic for topic in modules}
     out: list[tuple[str, float] | None] = []
     for i, (first, last) in enumerate(_centred(rows)):
@@ -367,13 +368,13 @@ def _labels(rows: list[_Segment], modules: list[Topic], weight_idf: dict[str, di
 
 def _stretches(slug: str, rows: list[_Segment], labels: list[tuple[str, float] | None],
                modules: list[Topic], weight_idf: dict[str, dict[Phrase, float]],
-               rarity: dict[str, float]) -> list[tuple[str, Stretch]]:
+               rarity: dict[str, float], index: FacetIndex | None = None) -> list[tuple[str, Stretch]]:
     """Runs of segments labelled with one module as stretches (module ident, stretch), each
     trimmed to its first and last segment that holds some of the module's idea itself
     (`_holds`), so a stretch starts and ends where the talk does."""
     by_ident = {topic.ident: topic for topic in modules}
     facets = {topic.ident: topic.facets for topic in modules}
-    index = facet_index(facets)
+    index = facet_index(facets) if index is None else index
     out: list[tuple[str, Stretch]] = []
     i = 0
     while i < len(rows):
@@ -480,10 +481,11 @@ def weave(episodes: dict[str, Sequence[Segment]], modules: list[Topic],
     rarity = stem_rarity(scanned)
     off = off_subject_stems(s for t in modules for f in t.facets for s in f.said)
     weight_idf = {t.ident: {p: w * weights.get(p, 0.0) for p, w in t.weights.items()} for t in modules}
+    index = facet_index({t.ident: t.facets for t in modules})
     result = Weave({t.ident: [] for t in modules}, {t.ident: [] for t in terms}, {})
     for slug, rows in scanned.items():
-        labels = _labels(rows, modules, weight_idf, rarity, subject, off)
-        for ident, stretch in _stretches(slug, rows, labels, modules, weight_idf, rarity):
+        labels = _labels(rows, modules, weight_idf, rarity, subject, off, index)
+        for ident, stretch in _stretches(slug, rows, labels, modules, weight_idf, rarity, index):
             result.modules[ident].append(stretch)
         where: dict[Phrase, list[int]] = defaultdict(list)
         for i, row in enumerate(rows):
