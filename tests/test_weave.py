@@ -255,6 +255,31 @@ def test_add_two_suggested_stretches_to_one_bundle(woven, browser) -> None:
                           " return e !== null && Math.abs(e.getBoundingClientRect().top) < 200; }", arg=anchor)
 
 
+@pytest.mark.browser
+def test_a_marked_term_on_a_phone_by_keyboard(woven, browser) -> None:
+    """At 360 px, keyboard only: a marked term is reached with Tab and shows its definition; Escape
+    hides the definition without moving focus (WCAG 2.1 SC 1.4.13, which glossary tooltips often
+    fail); focus moving on shows tooltips again; the page does not scroll sideways."""
+    tab = browser.new_page(viewport={"width": 360, "height": 740})
+    tab.set_default_timeout(TIMEOUT_MS)
+    tab.goto(f"{woven.url}episodes/102-nothing-to-lose/")
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 360
+    for _ in range(200):
+        tab.keyboard.press("Tab")
+        if tab.evaluate("document.activeElement.classList.contains('ffg-term')"):
+            break
+    assert tab.evaluate("document.activeElement.classList.contains('ffg-term')")
+    shown = ("() => [...document.querySelectorAll('.md-tooltip2--active')]"
+             ".some(e => getComputedStyle(e).visibility === 'visible')")
+    tab.wait_for_function(shown)
+    tab.keyboard.press("Escape")
+    tab.wait_for_function(f"!({shown})()")
+    assert tab.evaluate("document.activeElement.classList.contains('ffg-term')")   # focus stayed
+    tab.keyboard.press("Shift+Tab")
+    tab.keyboard.press("Tab")
+    tab.wait_for_function(shown)
+
+
 @pytest.mark.network
 def test_a_choice_naming_nothing_stops_a_strict_build(tmp_path: Path) -> None:
     from companion.site.generate import generate
