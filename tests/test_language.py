@@ -41,3 +41,14 @@ def test_judgement_sums_segments_by_duration() -> None:
     assert not english.unsure and mixed.unsure and mixed.low_share == pytest.approx(0.8)
     assert language.summarise([(1.0, -2.0, 1.0, 0.1, 0.1)]).unsure is False   # too short to judge
     assert language.summarise([]) is None
+
+
+def test_a_confident_loop_or_guessed_words_are_unsure() -> None:
+    """Figures as tiny.en wrote them for German under CTranslate2's AVX2 path: a repetition loop
+    decoded confidently (log-probability -0.34, words 0.9), and segments of guessed words."""
+    loop = language.summarise([(6.9, -0.34, 1.6, 0.2, 0.45), (9.2, -0.34, 4.98, 0.2, 0.89)])
+    assert loop.unsure and loop.low_share == pytest.approx(1.0)
+    guessed = language.summarise([(10.0, -0.5, 1.8, 0.2, 0.3), (4.0, -0.3, 1.4, 0.1, 0.9)])
+    assert guessed.unsure and guessed.low_share == pytest.approx(10 / 14)
+    english = language.summarise([(8.0, -0.29, 1.34, 0.06, 0.92), (2.5, -0.29, 1.34, 0.06, 0.89)])
+    assert not english.unsure and english.low_share == 0.0

@@ -19,15 +19,28 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable
 
-# Calibrated by bench/language.py with tiny.en (figures of 2026-12-07, mean log-probability /
-# mean word probability): real English read or spoken (JFK, LibriVox prose and sonnets) -0.24 to
-# -0.39 / 0.88-0.91; espeak-ng English -0.37 / 0.88; espeak-ng German -1.14 / 0.38, French
-# -1.15 / 0.40, Spanish -2.18, Dutch -0.75 / 0.49, Polish -1.89, Portuguese -2.54, Swedish
-# -2.27, Turkish -1.23; the Apollo 11 air-to-ground radio (English through heavy noise, recognised
-# badly) -0.86 / 0.48. The thresholds sit between the two groups.
+# Calibrated by bench/language.py --isa all with tiny.en (2026-12-07, CPU code paths GENERIC, AVX
+# and AVX2): real English (JFK, LibriVox prose and a sonnet) and espeak-ng English: mean
+# log-probability -0.24 to -0.37, mean word probability 0.86-0.93, compression ratio 1.1-1.5, no
+# segment unsure. espeak-ng German, French, Spanish, Italian, Dutch, Polish, Portuguese, Swedish and
+# Turkish: either unsure by confidence (Dutch -0.74 to -0.81 / 0.48-0.50) or looping (compression
+# 2.8-21, though log-probability can be as high as -0.15 and words 0.93), 44-100 % of the time in
+# unsure segments. The Apollo 11 air-to-ground radio (English through heavy noise) loops too
+# (compression 5.9-8.4): recognised badly, so unsure. The thresholds sit between the groups.
 MEAN_LOGPROB_MIN = -0.6           # duration-weighted mean avg_logprob of the whole episode
 WORD_PROB_MIN = 0.65              # duration-weighted mean of the words' probabilities
 LOW_LOGPROB = -1.0                # a segment below this was decoded unsure (whisper's threshold)
+# A decode whose text gzips better than this is a repetition loop (whisper's
+# `compression_ratio_threshold`, where it gives up on a decode and tries again). On speech the
+# English-only model cannot follow, it often settles into such a loop *confidently* ("vita, vita,
+# vita", "-r-r-r", one sentence sixty times): word probabilities near 0.9, log-probability near
+# -0.3. Which speech loops differs with CTranslate2's CPU code path (GENERIC, AVX, AVX2, AVX512
+# give different int8 arithmetic), so confidence alone misjudged German on one machine and French
+# on another; a loop is unsure on every path (bench/language.py --isa).
+COMPRESSION_RATIO_MAX = 2.4
+# A segment whose words the model gave less than even odds on average was guessed (calibration:
+# clean English segments 0.85-0.93, German and French read by espeak-ng 0.04-0.48 outside loops).
+LOW_WORD_PROB = 0.5
 LOW_SHARE_MAX = 0.5               # share of the decoded time in unsure segments
 MIN_SECONDS = 3.0                 # less decoded speech than this is not judged
 REASON = ("the speech may not be English, or it was recognised badly (noisy or unclear audio): "
@@ -38,7 +51,7 @@ class Speech:
     """The model's confidence over one episode (all means weighted by segment duration)."""
     seconds: float                # decoded time judged
     mean_logprob: float           # mean of the segments' avg_logprob
-    low_share: float              # share of `seconds` in segments with avg_logprob < LOW_LOGPROB
+    low_share: float              # share of `seconds` in unsure segments (`unsure_segment`)
     compression_ratio: float      # mean compression ratio
     no_speech_prob: float         # mean no-speech probability
     word_prob: float = 1.0        # mean of the words' probabilities
@@ -62,15 +75,25 @@ class Speech:
         return cls(**{k: float(data[k]) for k in cls.__dataclass_fields__})
 
 
+def unsure_segment(avg_logprob: float, compression_ratio: float, no_speech_prob: float,
+                   word_prob: float) -> bool:
+    """Whether one decoded segment was guessed: avg_logprob below LOW_LOGPROB or compression
+    ratio above COMPRESSION_RATIO_MAX (openai/whisper's fallback thresholds, its transcribe.py),
+    or mean word probability below LOW_WORD_PROB. `no_speech_prob` is not used: music and noise
+    are the coverage check's concern, not this judgement's."""
+    return (avg_logprob < LOW_LOGPROB or compression_ratio > COMPRESSION_RATIO_MAX
+            or word_prob < LOW_WORD_PROB)
+
+
 def summarise(found: list[tuple[float, ...]]) -> Speech | None:
     """`Speech` from (seconds, avg_logprob, compression_ratio, no_speech_prob, mean word
-    probability) per segment."""
+    probability) per decoded segment; None when nothing was decoded."""
     found = [tuple(float(x) for x in row) for row in found]     # plain floats: the judgement is JSON
     seconds = sum(d for d, *_ in found)
     if seconds <= 0:
         return None
     mean = lambda index: sum(row[0] * row[index] for row in found) / seconds   # noqa: E731
-    low = sum(d for d, logprob, *_ in found if logprob < LOW_LOGPROB)
+    low = sum(row[0] for row in found if unsure_segment(*row[1:]))
     return Speech(seconds=seconds, mean_logprob=mean(1), low_share=low / seconds,
                   compression_ratio=mean(2), no_speech_prob=mean(3), word_prob=mean(4))
 
