@@ -396,8 +396,8 @@ def test_talk_on_another_subject_is_not_claimed_and_plain_words_are_heard() -> N
 # blind, so they are no longer a blind measure (README, "The weave").
 UNDER_THE_BAR: dict[str, str] = {}
 # Today's figures (precision, recall): a change that falls below them is a regression.
-FLOOR = {"corpus.yml": (0.85, 1.0), "unseen.yml": (1.0, 1.0), "heldout.yml": (1.0, 0.85),
-         "blind-dev.yml": (0.85, 0.83), "blind-final.yml": (0.83, 0.83)}
+FLOOR = {"corpus.yml": (0.92, 1.0), "unseen.yml": (1.0, 1.0), "heldout.yml": (1.0, 0.85),
+         "blind-dev.yml": (0.85, 0.83), "blind-final.yml": (0.93, 0.83)}
 
 
 @pytest.mark.parametrize("name", [
