@@ -25,6 +25,9 @@ FIXTURE_EPISODES = {
     1: ("001-being-seen", "Being seen and not rejected", "2024-05-01", 2400.0),
     3: ("003-a-machine-cannot-say-no", "A machine cannot say no", "2024-05-15", 2700.0),
     7: ("007-ai-as-therapy", "When the chatbot says \"I understand\"", "2024-06-12", 3000.0),
+    # A part between episodes, as a feed numbers it (podcast:episode 12.5): its citation id is its
+    # slug, and bundles name it "e12.5".
+    12.5: ("012-5-a-listener-writes-back", "A listener writes back", "2024-07-03", 600.0),
 }
 
 
@@ -42,6 +45,7 @@ def module_files() -> list[Path]:
 # Episode 7 has a transcript and an enclosure, so its page has the player and its "Assigned stretch"
 # box; the audio is never served (no network in tests), so a seek stays pending, as on a slow host.
 STRETCH_AUDIO = "https://course.example.org/audio/007.mp3"
+REPO_URL = "https://github.com/fall-from-grace/companion"   # Material would ask api.github.com about it
 STRETCH_SEGMENTS = [{"startTime": 2.0, "endTime": 16.0, "body": "Welcome back to the show."},
                     {"startTime": 745.0, "endTime": 752.5, "body": "This is where the stretch begins."},
                     {"startTime": 752.5, "endTime": 1085.0, "body": "And this is the long middle of it."}]
@@ -57,9 +61,10 @@ def add_fixture_episodes(episodes_dir: Path) -> None:
 def prepare_project(root: Path, site_url: str = "") -> Path:
     """A scratch copy of the project with fixture episodes (and `site_url`, if given)."""
     project = copy_project(root / "project")
-    if site_url:
+    if site_url:       # a published site, with its repository linked as maintainers do
         config = project / "mkdocs.yml"
-        config.write_text(config.read_text().replace('site_url: ""', f'site_url: "{site_url}"'))
+        config.write_text(config.read_text().replace('site_url: ""', f'site_url: "{site_url}"')
+                          .replace('repo_url: ""', f'repo_url: "{REPO_URL}"'))
     add_fixture_episodes(project / "episodes")
     return project
 
@@ -89,18 +94,25 @@ class ServedSite:
     url: str            # where the site is read: the test server under /repo/
 
 
+_served: dict[Path, tuple[ServedSite, object]] = {}
+
+
 @pytest.fixture(scope="session")
 def course_site_deployed(tmp_path_factory: pytest.TempPathFactory):
     """The project built as GitHub Pages serves it (`site_url` = the test server under /repo/, so
-    Material's instant navigation is on) and served on 127.0.0.1 for the whole session."""
+    Material's instant navigation is on) and served on 127.0.0.1 for the whole session. Built once
+    however many test modules import the fixture (each import is its own session fixture)."""
     from site_support import DEPLOY_PATH, StaticServer
 
     root = tmp_path_factory.getbasetemp() / "course-build-deployed"
-    www = root / "www"
-    www.mkdir(parents=True)
-    server = StaticServer(www).start()
-    url = f"{server.url}/{DEPLOY_PATH}"
-    project = prepare_project(root, url)
-    result = build(project, www / DEPLOY_PATH)
-    yield ServedSite(BuiltSite(project, www / DEPLOY_PATH, result.stdout + result.stderr), url)
-    server.close()
+    if root not in _served:
+        www = root / "www"
+        www.mkdir(parents=True)
+        server = StaticServer(www).start()
+        url = f"{server.url}/{DEPLOY_PATH}"
+        project = prepare_project(root, url)
+        result = build(project, www / DEPLOY_PATH)
+        _served[root] = (ServedSite(BuiltSite(project, www / DEPLOY_PATH, result.stdout + result.stderr), url), server)
+    yield _served[root][0]
+    if root in _served:                     # the first module's teardown, at the session's end
+        _served.pop(root)[1].close()

@@ -10,6 +10,7 @@ import gzip
 import html
 import http.client
 import http.server
+import ssl
 import threading
 import urllib.parse
 from collections import Counter
@@ -38,10 +39,20 @@ class Faults:
     chunked: set[str] = field(default_factory=set)              # sent chunked, no Content-Length
     basic_auth: str | None = None                               # "user:password": every path
                                                                 # answers 401 without it
+    range_as_200: bool = False                                  # a range sent as 206 should be,
+                                                                # under the status 200
+    cookie_gate: set[str] = field(default_factory=set)          # 302 to itself (a new query
+                                                                # each time) setting a cookie,
+                                                                # until the cookie comes back
 
 
 class FaultyHandler(StaticHandler):
     server: "PodcastServer"
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        if code == 206 and self.server.faults.range_as_200:   # modelscope_hub#50
+            code = 200
+        super().send_response(code, message)
 
     def do_GET(self, head: bool = False) -> None:  # noqa: N802 - stdlib name
         path = self.path.split("?", 1)[0]
@@ -56,6 +67,13 @@ class FaultyHandler(StaticHandler):
             return
         if path in faults.status:
             self.send_error(faults.status[path])
+            return
+        if path in faults.cookie_gate and "gate=passed" not in self.headers.get("Cookie", ""):
+            self.send_response(302)             # art19's way (airsonic#1013)
+            self.send_header("Location", f"{path}?visit={self.server.requests[path]}")
+            self.send_header("Set-Cookie", "gate=passed; Path=/; HttpOnly")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
             return
         if faults.basic_auth is not None:
             given = self.headers.get("Authorization", "")
@@ -131,6 +149,22 @@ class PodcastServer(StaticServer):
         super().__init__(root, handler=FaultyHandler)
 
 
+class TLSPodcastServer(PodcastServer):
+    """The same host over https (TLS with `cert` and `key`, PEM files), for redirects between
+    https and http."""
+
+    def __init__(self, root: Path, cert: Path, key: Path):
+        super().__init__(root)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        self.socket = context.wrap_socket(self.socket, server_side=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"https://{host}:{port}"
+
+
 class ForwardProxy(http.server.ThreadingHTTPServer):
     """An HTTP forward proxy on 127.0.0.1 (what HTTP_PROXY names): takes absolute-form requests
     (`GET http://podcast.test/feed.xml`, RFC 9112 section 3.2.2) for any host and relays them,
@@ -202,7 +236,9 @@ def rss(items: list[dict], title: str = "Test Podcast", new_feed_url: str | None
         if item.get("notes") is not None:
             out.append(f"<description>{html.escape(item['notes'])}</description>")
         for transcript in item.get("transcripts", []):
-            out.append(f'<podcast:transcript url="{transcript["url"]}" type="{transcript["type"]}"/>')
+            language = f' language="{transcript["language"]}"' if transcript.get("language") else ""
+            out.append(f'<podcast:transcript url="{transcript["url"]}" type="{transcript["type"]}"'
+                       f'{language}/>')
         out.append("</item>")
     out.append("</channel></rss>")
     return "\n".join(out)

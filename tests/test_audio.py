@@ -199,6 +199,18 @@ def test_relative_paths_with_colons_and_dashes_decode(tmp_path: Path, name: str,
     assert audio.load_audio(Path(name)).seconds == pytest.approx(11.0, abs=0.15)
 
 
+@pytest.mark.parametrize("encode", [
+    ["-f", "lavfi", "-i", "color=c=red:s=64x64:d=2", "-c:v", "mpeg4"],          # video, no sound
+    ["-f", "lavfi", "-i", "color=c=red:s=64x64", "-frames:v", "1", "-f", "image2", "-c:v", "png"],
+])
+@pytest.mark.subprocess
+def test_an_enclosure_with_no_audio_stream_says_so(tmp_path: Path, encode: list[str]) -> None:
+    path = tmp_path / "episode.mp4"
+    ffmpeg(*encode, str(path))
+    with pytest.raises(audio.AudioError, match="no audio stream, only video"):
+        audio.load_audio(path)
+
+
 @pytest.mark.parametrize("content,reason", [
     (b"", "empty file"),
     (b"<!DOCTYPE html>\n<html><head><title>Not found</title></head><body>Gone</body></html>",

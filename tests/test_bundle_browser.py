@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import rispy
 
 from course_support import FIXTURE_EPISODES, course_site_deployed  # noqa: F401
 
@@ -155,7 +156,8 @@ def test_duplicates_merge_in_references(browser, site_server: str) -> None:
     page = browser.new_page()
     page.goto(f"{site_server}course/bundle/?items=e1@1:00-2:00,m1,e1@3:00-4:00,m1")
     page.wait_for_selector("[data-bundle-items] li")
-    assert page.locator("[data-bundle-items] > li").count() == 4     # the items stay as set
+    assert page.locator("[data-bundle-items] > li").count() == 3     # m1 twice is listed once
+    assert "'m1' is listed more than once" in page.inner_text("[data-bundle-problems]")
     references = page.locator("[data-bundle-refs] p").all_inner_texts()
     assert len(references) == 2, references                          # one per work
     episode = next(r for r in references if "[Audio podcast episode]" in r)
@@ -163,6 +165,34 @@ def test_duplicates_merge_in_references(browser, site_server: str) -> None:
     assert "#t=" not in reference, "two stretches of one episode: the reference cites the episode"
     assert [s.split(":")[0] for s in stretches] == ["Stretch 1", "Stretch 3"], stretches
     assert references[0] == episode, "APA order: Bailey (2024a) before Fall From Grace Companion (2026a)"
+    page.close()
+
+
+def test_a_part_and_stretches_past_the_end(browser, site_server: str) -> None:
+    """A bundle names a part by its display number (e12.5); a stretch running past its episode's
+    end is cited to the end, in the item, its in-text citation, its link and the references, and
+    says so; one starting after the end is left out, and says so."""
+    part_slug, part_title = FIXTURE_EPISODES[12.5][:2]
+    page = browser.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{site_server}course/bundle/?items=e12.5@1:00-2:00,e1@39:00-50:00,e7@55:00-56:00,e1@39:00-41:00")
+    page.wait_for_selector("[data-bundle-items] li")
+    items = page.locator("[data-bundle-items] > li")
+    assert items.count() == 2, items.all_inner_texts()
+    first, second = items.all_inner_texts()
+    assert first.startswith(f"{part_title}, 1:00–2:00") and "not yet on this site" not in first
+    assert items.nth(0).locator("a").get_attribute("href").endswith(f"episodes/{part_slug}/#t=1:00,2:00")
+    assert second.startswith(f"{FIXTURE_EPISODES[1][1]}, 39:00–40:00") and "39:00–40:00)" in second
+    assert items.nth(1).locator("a").get_attribute("href").endswith("#t=39:00,40:00")
+    references = page.inner_text("[data-bundle-refs]")
+    assert "50:00" not in references and "#t=39:00,40:00" in references
+    problems = page.inner_text("[data-bundle-problems]")
+    assert "cited as 39:00–40:00" in problems and "55:00–56:00 is left out" in problems
+    # The builder shows the same, and its link is the corrected one.
+    page.goto(f"{site_server}course/bundle/?edit=1&items=e1@39:00-50:00")
+    page.wait_for_selector("[data-bundle-link]")
+    assert page.input_value("[data-bundle-link]").endswith("items=e1@39:00-40:00")
+    assert "cited as 39:00–40:00" in page.inner_text(".ffg-bundle__message")
     page.close()
 
 
@@ -223,6 +253,15 @@ def test_one_stretch_is_cited_the_same_in_every_place(browser, site_server: str,
     reference = page.inner_text("[data-cite-ref]")
     assert reference.startswith("Bailey, T. (Host). (2024c, June 12).") and reference.endswith(url)
     assert page.inner_text("[data-cite-segment]") == link
+    # The downloads hold the whole episode, as a reference manager imports it, and say so here.
+    assert "put the time stamp (12:30–18:00) in your in-text citation" in page.inner_text("[data-cite-files-note]")
+    ris = page.evaluate("href => fetch(href).then(r => r.text())",
+                        page.get_attribute('.ffg-cite__downloads a[href$=".ris"]', "href"))
+    (record,) = rispy.loads(ris)
+    assert record["urls"] == [url] and "#t=" not in ris, record
+    page.evaluate("history.replaceState(null, '', location.pathname); dispatchEvent(new HashChangeEvent('hashchange'))")
+    assert not page.locator("[data-cite-files-note]").is_visible(), "no stretch, no note"
+    page.evaluate(f"location.hash = {fragment!r}")
     box = page.locator("[data-stretch-cite]")
     assert f"In text: {intext}" in box.inner_text()                    # the sticky player shows this
     full = " ".join(box.text_content().split())                         # copied and printed in full
@@ -257,4 +296,29 @@ def test_copying_a_stretch_keeps_italics_and_the_link(browser, site_server: str)
     lines = copied["text/plain"].split("\n")
     assert lines[0] == "In text: (Bailey, 2024c, 12:30–18:00)" and lines[1].startswith("Bailey, T. (Host).")
     assert lines[2].startswith("Stretch 12:30–18:00: http") and "<i>" not in copied["text/plain"]
+    context.close()
+
+
+def test_builder_copies_the_references_of_an_added_stretch(browser, site_server: str) -> None:
+    """A lecturer adds a module's suggested stretch ("Add to a bundle" opens the builder with it) and
+    copies its citation from the builder itself, by keyboard: the builder shows the references but
+    offered only "Copy link", so the citation could be had only from the students' view."""
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(f"{site_server}course/bundle/?items=e7@12:30-18:00&edit=1")
+    page.wait_for_selector("[data-bundle-refs] p")
+    reference = page.inner_text("[data-bundle-refs] p")
+    page.focus("[data-bundle-copy]")
+    for _ in range(6):                                       # Tab on to "Copy references"
+        if page.evaluate("document.activeElement.hasAttribute('data-bundle-copy-refs')"):
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.hasAttribute('data-bundle-copy-refs')"), "no Copy references in the builder"
+    page.keyboard.press("Enter")
+    page.wait_for_function("[...document.querySelectorAll('[role=status]')].some((s) => s.textContent === 'Copied.')", timeout=TIMEOUT_MS)
+    copied = read_clipboard(page)
+    lines = [line.strip() for line in copied["text/plain"].split("\n") if line.strip()]
+    assert lines == [line.strip() for line in reference.split("\n") if line.strip()]
+    assert lines[0].startswith("Bailey, T. (Host).") and lines[1].startswith("Stretch 12:30–18:00: http")
+    assert "<i>Fall From Grace</i>" in copied["text/html"]
     context.close()

@@ -18,10 +18,15 @@ CASES = [
                    "Week 3: risks & harms, part 1/2 (draft) — ü"),
     bundles.Bundle((bundles.Item(E, "12", 3723, 4000),)),
     bundles.Bundle((bundles.Item(E, "002-being-seen"), bundles.Item(M, "1")), "a+b=c?#x"),
+    bundles.Bundle((bundles.Item(E, "12.5", 60, 120), bundles.Item(E, "12.5"))),   # a part, by its display number
     bundles.Bundle(()),
 ]
 BAD_TOKENS = ["m3@1:00-2:00", "e7@2:00-1:00", "x1", "e7@1:00", "e7@1:2:3:4-5:00", "glossary2",
-              "e7@0:70-0:80", "e7@1:60:00-3:00:00", "e7@1:00-1:²0"]   # minutes/seconds run 0-59, ASCII digits
+              "e7@0:70-0:80", "e7@1:60:00-3:00:00", "e7@1:00-1:²0",   # minutes/seconds run 0-59, ASCII digits
+              "m1.5", "e12.", "e.5", "e12.5.1"]                        # modules have no parts
+# One episode, several spellings: a link names it once whichever a lecturer typed.
+SPELLINGS = {"e007": "e7", "e12.50": "e12.5", "e012.5@1:00-2:00": "e12.5@1:00-2:00", "m03": "m3",
+             "e002-being-seen": "e002-being-seen"}
 
 
 @pytest.mark.parametrize("bundle", CASES)
@@ -38,6 +43,25 @@ def test_query_is_readable() -> None:
 def test_bad_tokens_are_refused(token: str) -> None:
     with pytest.raises(bundles.BundleError):
         bundles.parse_item(token)
+
+
+@pytest.mark.parametrize("written, canonical", SPELLINGS.items())
+def test_numbers_are_read_in_one_spelling(written: str, canonical: str) -> None:
+    assert bundles.parse_item(written).token() == canonical
+
+
+def test_a_repeated_item_is_listed_once() -> None:
+    """A link naming one work (or one stretch) twice lists it once; two stretches of one episode
+    stay two items."""
+    bundle = bundles.from_query("items=m1,e7@1:00-2:00,m01,e7@1:00-2:00,e7@3:00-4:00,e007@1:00-2:00")
+    assert [i.token() for i in bundle.items] == ["m1", "e7@1:00-2:00", "e7@3:00-4:00"]
+
+
+def test_a_syllabus_week_that_repeats_an_item_is_refused(tmp_path) -> None:
+    syllabus = tmp_path / "syllabus.yml"
+    syllabus.write_text("weeks:\n  - title: Week 1\n    items: [m1, e12.5, m1]\n")
+    with pytest.raises(bundles.BundleError, match=r"Week 1.*m1 more than once"):
+        bundles.load_syllabus(syllabus)
 
 
 def as_json(bundle: bundles.Bundle) -> dict:
@@ -72,3 +96,19 @@ def test_javascript_refuses_the_same_tokens(browser_page, token: str) -> None:
     refused = browser_page.evaluate(
         "t => { try { window.ffgBundles.parseItem(t); return false; } catch (e) { return true; } }", token)
     assert refused, json.dumps(token)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("written, canonical", SPELLINGS.items())
+def test_javascript_reads_numbers_in_the_same_spelling(browser_page, written: str, canonical: str) -> None:
+    token = browser_page.evaluate("t => window.ffgBundles.itemToken(window.ffgBundles.parseItem(t))", written)
+    assert token == canonical
+
+
+@pytest.mark.browser
+def test_javascript_lists_a_repeated_item_once(browser_page) -> None:
+    query = "items=m1,e7@1:00-2:00,m01,e7@1:00-2:00,e7@3:00-4:00,e007@1:00-2:00"
+    decoded = browser_page.evaluate("q => window.ffgBundles.bundleFromQuery(q)", query)
+    assert decoded == as_json(bundles.from_query(query))
+    read = browser_page.evaluate("q => window.ffgBundles.readBundle(q)", query)
+    assert len(read["items"]) == 3 and any("'m1' is listed more than once" in p for p in read["problems"])

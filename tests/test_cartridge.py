@@ -261,6 +261,9 @@ def test_the_published_site_offers_the_cartridge(course_site_absolute) -> None: 
     site = course_site_absolute.site
     syllabus = (site / "course" / "syllabus" / "index.html").read_text(encoding="utf-8")
     assert 'href="../../downloads/course.imscc"' in syllabus
+    # Where it is downloaded, the lecturer learns what a self-hosted Canvas silently skips.
+    assert "skips the quizzes without a warning" in syllabus and "essay questions" in syllabus
+    assert 'href="../lecturers/#importing-the-course-into-moodle-or-canvas"' in syllabus
     assert "site_url is not set" not in course_site_absolute.log
 
 

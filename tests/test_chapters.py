@@ -75,7 +75,7 @@ def test_feed_chapters_follow_the_feed(project, host) -> None:
     (b"not json", "not JSON"),
     (b'{"chapters": [{"startTime": 0}]}', "version"),
     (b'{"version": "1.2.0", "chapters": [{"title": "no start"}]}', "startTime"),
-    (b'{"version": "1.2.0", "chapters": [{"startTime": "0:10"}]}', "wrong type"),
+    (b'{"version": "1.2.0", "chapters": [{"startTime": "ten seconds"}]}', "wrong type"),
     (b"[" * 200_000, "not JSON"),                   # json.loads: RecursionError, not ValueError
 ])
 def test_bad_chapters_are_a_warning_not_a_failure(project, host, capsys, body, reason) -> None:
@@ -85,6 +85,22 @@ def test_bad_chapters_are_a_warning_not_a_failure(project, host, capsys, body, r
     assert record["status"] == "transcribed" and not (folder / "chapters.json").exists()
     err = capsys.readouterr().err
     assert "chapters" in err and reason in err
+
+
+def test_feed_chapters_with_clock_times_as_text_are_read_as_seconds(project, host, capsys) -> None:
+    """Tools wrote Podlove's "hh:mm:ss.fff" into JSON chapters (mp3chapters.github.io#16); apps
+    reading the file as numbers lost every chapter."""
+    body = {"version": "1.2.0", "chapters": [
+        {"startTime": "00:00:00.000", "title": "Intro"},
+        {"startTime": "00:01:16.135", "title": "Listener mail", "endTime": "2:49.5"},
+        {"startTime": "170", "title": "Seconds as text"}, {"startTime": 200, "title": "A number"}]}
+    url = host.add("chapters.json", json.dumps(body).encode())
+    assert cli.main(["sync", "--feed", publish(host, url)]) == 0
+    folder, _ = episode(project)
+    written = json.loads((folder / "chapters.json").read_text())["chapters"]
+    assert [(c["startTime"], c.get("endTime")) for c in written] == [
+        (0, None), (76.135, 169.5), (170, None), (200, None)]
+    assert "wrote 4 times as text" in capsys.readouterr().err
 
 
 def test_unreachable_chapters_are_a_warning(project, host, capsys) -> None:

@@ -122,14 +122,39 @@ def test_episode_12_5_is_shown_cited_and_found_apart_from_12() -> None:
         assert f'"episodeNumber": {schema_number}' in citemeta.episode_json_ld(entry, episode)
 
 
-def test_a_broken_feed_loses_no_number_to_a_tag_with_attributes() -> None:
-    """feedparser keeps only the attributes of `<podcast:episode display=..>` (the number is lost):
-    on a feed that is not well-formed, the itunes number is used and nothing odd is warned."""
-    raw = (b'<?xml version="1.0"?><rss version="2.0" xmlns:podcast="https://podcastindex.org/namespace/1.0"'
-           b' xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>T</title>'
-           b'<item><title>A &nbsp; b</title><guid>x</guid><podcast:episode display="Sp">12.5</podcast:episode>'
-           b'<podcast:season name="Two">2</podcast:season><itunes:episode>12</itunes:episode>'
-           b'<itunes:season>2</itunes:season></item></channel></rss>')
+_HALF = ('<item><title>Half</title><guid isPermaLink="false">half-1</guid>'
+         '<podcast:episode display="Ep 12.5: Special">12.5</podcast:episode>'
+         '<podcast:season name="Two">2</podcast:season><itunes:episode>12</itunes:episode>'
+         '<podcast:transcript url="https://h/half.vtt" type="text/vtt"/>'
+         '<podcast:transcript url="https://h/half.json" type="application/json"/>'
+         '<enclosure url="https://h/half.mp3" type="audio/mpeg" length="1"/></item>')
+_NEXT = ('<item><title>Next{broken}</title><guid>next-2</guid>'
+         '<podcast:episode display="Finale">13</podcast:episode>'
+         '<enclosure url="https://h/next.mp3" type="audio/mpeg" length="1"/></item>')
+
+
+@pytest.mark.parametrize("broken, tail", [
+    (" &nbsp; an HTML entity XML does not know", "</channel></rss>"),
+    (" Tom & Jerry", "</channel></rss>"),                      # a bare ampersand
+    (" CTRL a control character", "</channel></rss>"),
+    (" CafLATIN1 in ISO-8859-1, declared UTF-8", "</channel></rss>"),
+    ("", '<item><title>Cut off'),                             # the download ended mid-item
+])
+def test_a_feed_broken_partway_keeps_every_items_podcasting_tags(broken: str, tail: str) -> None:
+    """feedparser keeps only the attributes of `<podcast:episode display=..>` and the last
+    `<podcast:transcript>`: on a feed that is not well-formed, the recovering parse still gives
+    12.5 with its display text, the season and both transcripts, for every item."""
+    text = ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
+            'xmlns:podcast="https://podcastindex.org/namespace/1.0" '
+            'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>T</title>'
+            + _HALF + _NEXT.format(broken=broken) + tail)
+    raw = text.encode("utf-8").replace(b"LATIN1", "é".encode("latin-1")).replace(b"CTRL", b"\x01")
     parsed = parse_feed(raw, "https://example.com/feed.xml")
-    assert [(i["episode"], i["season"]) for i in parsed.items] == [(12, 2)]
+    assert any("malformed" in w or "encoding it declares" in w for w in parsed.warnings)
+    half, after = parsed.items[0], parsed.items[1]
+    assert (half["guid"], half["episode"], half["episode_display"], half["season"]) == (
+        "half-1", 12.5, "Ep 12.5: Special", 2)
+    assert [t["url"] for t in half["publisher_transcripts"]] == ["https://h/half.vtt", "https://h/half.json"]
+    assert (after["guid"], after["episode"], after["episode_display"]) == ("next-2", 13, "Finale")
+    assert after["title"].isprintable()           # a control character is no part of a title
     assert not [w for w in parsed.warnings if "number" in w]

@@ -169,6 +169,17 @@ def test_what_an_address_returned_instead_of_a_feed_is_named(body: bytes, said: 
         assert words in str(error.value)
 
 
+@pytest.mark.parametrize("served", ["text/plain", "application/octet-stream", "binary/octet-stream",
+                                    "text/plain; charset=utf-8"])
+def test_a_well_formed_feed_served_with_a_non_xml_type_is_not_called_malformed(served: str) -> None:
+    raw = feed_of('<item><title>Caf\u00e9</title><guid>a</guid>'
+                  '<podcast:episode display="Half">2.5</podcast:episode></item>')
+    parsed = parse_feed(raw, "https://example.com/feed.xml", served)
+    assert [(i["title"], i["episode"], i["episode_display"]) for i in parsed.items] == [("Café", 2.5, "Half")]
+    assert not any("malformed" in w for w in parsed.warnings)
+    assert any("serves the feed as" in w for w in parsed.warnings)
+
+
 def test_a_real_feed_sent_as_text_html_is_still_read() -> None:
     raw = feed_of('<item><guid>a</guid><title>A</title></item>')
     assert [i["guid"] for i in parse_feed(raw, "https://h/", "text/html").items] == ["a"]
@@ -241,6 +252,33 @@ def test_an_item_that_leaves_the_feed_keeps_its_folder_marked(project, host, cap
     host.add("feed.xml", rss(items).encode())                 # it comes back
     assert cli.main(["sync", "--feed", feed]) == 0
     assert records(project)["w"]["in_feed"] is True
+
+
+def test_a_guid_reused_for_new_audio_is_a_new_episode_and_the_old_one_keeps_its_folder(
+        project, host, capsys) -> None:
+    """A publisher copies an item and forgets the guid (AntennaPod#3275, gPodder#847, #1474):
+    the new episode must not take the old one's folder and transcript, nor hide it."""
+    def vtt(words: str) -> str:
+        return host.add(f"{words[:3]}.vtt", f"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\n{words}\n".encode())
+    old = {"title": "Old one", "guid": "show", "audio": f"{host.url}/old.mp3",
+           "date": "Mon, 02 Nov 2026 10:00:00 +0000",
+           "transcripts": [{"url": vtt("old words"), "type": "text/vtt"}]}
+    new = {"title": "New one", "guid": "show", "audio": f"{host.url}/new.mp3",
+           "date": "Mon, 09 Nov 2026 10:00:00 +0000",
+           "transcripts": [{"url": vtt("new words"), "type": "text/vtt"}]}
+    feed = host.add("feed.xml", rss([old]).encode())
+    assert cli.main(["sync", "--feed", feed]) == 0
+    first = records(project)["show"]
+    host.add("feed.xml", rss([new, old]).encode())
+    assert cli.main(["sync", "--feed", feed]) == 0
+    assert "'show' is given to 2 items with different audio" in said(capsys)
+    by_title = {e["title"]: e for e in records(project).values()}
+    assert set(by_title) == {"Old one", "New one"}
+    assert by_title["Old one"]["slug"] == first["slug"] and by_title["Old one"]["in_feed"]
+    assert by_title["New one"]["slug"] != first["slug"]
+    for title, words in (("Old one", "old words"), ("New one", "new words")):
+        folder = project / "episodes" / by_title[title]["slug"]
+        assert words in (folder / "transcript.txt").read_text()
 
 
 # ---- chapters -----------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from datetime import datetime, timezone
@@ -68,13 +67,25 @@ def test_truncated_download_resumes_with_range(host, tmp_path: Path, monkeypatch
     assert not dest.with_name("a.audio.part").exists()
 
 
+def test_a_range_answered_with_status_200_and_its_content_range_resumes(host, tmp_path: Path,
+                                                                        monkeypatch) -> None:
+    """modelscope_hub#50: the host sends the bytes asked for, with their Content-Range, as a 200."""
+    monkeypatch.setattr(http, "BACKOFF_S", 0.01)
+    url = host.add("sonnet001.mp3")
+    host.faults.truncate["/sonnet001.mp3"] = 1
+    host.faults.range_as_200 = True
+    dest = tmp_path / "a.audio"
+    http.download(url, dest)
+    assert dest.read_bytes() == (host.root / "sonnet001.mp3").read_bytes()
+    assert host.requests["/sonnet001.mp3"] == 2
+
+
 def killed_download(host, url: str, dest: Path, data: bytes) -> None:
     """What a run killed mid-download leaves: a .part and the validators seen when it started."""
     etag = http.fetch(url).etag                       # the ETag the first run saw
     dest.with_name(dest.name + ".part").write_bytes(data[:100_000])
-    key = "sha256:" + hashlib.sha256(url.encode()).hexdigest()
     dest.with_name(dest.name + ".part.json").write_text(json.dumps(
-        {"url": key, "etag": etag, "last_modified": None, "total": len(data)}))
+        {"url": http.part_key(url), "etag": etag, "last_modified": None, "total": len(data)}))
 
 
 def test_part_file_left_by_a_killed_run_is_resumed(host, tmp_path: Path) -> None:
@@ -87,6 +98,28 @@ def test_part_file_left_by_a_killed_run_is_resumed(host, tmp_path: Path) -> None
     assert host.headers_seen[-1][1]["Range"] == "bytes=100000-"
     assert host.headers_seen[-1][1]["If-Range"].startswith('"')
     assert not dest.with_name("b.audio.part.json").exists()
+
+
+def test_a_part_resumes_when_only_the_links_signature_changed(host, tmp_path: Path) -> None:
+    """Signed CDN links and private feeds' tokens change on every feed fetch; the file does not
+    (moondownloader#90: a fresh link each run restarted a 4 GB download from zero)."""
+    host.add("sonnet002.mp3")
+    data = (host.root / "sonnet002.mp3").read_bytes()
+    dest = tmp_path / "b.audio"
+    killed_download(host, f"{host.url}/sonnet002.mp3?Expires=1&Signature=aaa", dest, data)
+    http.download(f"{host.url}/sonnet002.mp3?Expires=2&Signature=bbb", dest)
+    assert dest.read_bytes() == data
+    assert host.headers_seen[-1][1]["Range"] == "bytes=100000-"
+
+
+def test_a_part_of_another_file_is_not_resumed(host, tmp_path: Path) -> None:
+    host.add("sonnet001.mp3")
+    other = host.add("sonnet002.mp3")
+    data = (host.root / "sonnet002.mp3").read_bytes()
+    dest = tmp_path / "b.audio"
+    killed_download(host, f"{host.url}/sonnet001.mp3", dest, (host.root / "sonnet001.mp3").read_bytes())
+    http.download(other, dest)
+    assert dest.read_bytes() == data and "Range" not in host.headers_seen[-1][1]
 
 
 def test_a_part_without_validators_is_not_trusted(host, tmp_path: Path) -> None:

@@ -179,3 +179,22 @@ def test_built_without_site_url_the_citations_show_and_link_absolute_addresses(b
         page.close()
     finally:
         server.close()
+
+
+def test_a_printed_module_keeps_its_listen_box_whole_with_the_address(browser, deployed: Deployed) -> None:
+    """Printed (a handout for a tutorial), a module's Listen box is there, in one piece, and carries
+    the stretch's full address in its text, since a printed link cannot be followed."""
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    page.goto(deployed.url + MODULE_URL)
+    page.emulate_media(media="print")
+    listen = page.locator(".ffg-listen", has_text="The stretch")
+    assert listen.is_visible()
+    printed = " ".join(listen.inner_text().split())
+    assert f"{deployed.url}episodes/002-sonnet-2/#t=0:16,0:42" in printed, printed
+    assert "(Bailey, 2025b, 0:16\u20130:42)" in printed
+    assert listen.evaluate("e => getComputedStyle(e).breakInside") in ("avoid", "avoid-page"), "cut across two pages"
+    hidden = listen.evaluate("e => [...e.querySelectorAll('button, .md-button')].filter(b => b.offsetParent !== null).length")
+    assert hidden == 0, "a button printed on paper"
+    pdf = page.pdf(format="A4")
+    assert len(pdf) > 20_000
+    page.close()

@@ -251,6 +251,39 @@ def test_chapter_marker_plays_under_instant_navigation(web: Watched) -> None:
     web.wait_audio("!a.paused && Math.abs(a.currentTime - 20) < 1.5")
 
 
+def test_back_returns_to_where_the_listener_was_not_to_the_link(web: Watched) -> None:
+    """The address still holds the `#t=` the listener arrived by; Back (under instant navigation, and
+    to a fresh load) returns to where they got to in the audio and on the page, with the stretch the
+    link assigned still marked. A link opened anew still lands on its own time."""
+    _arrive_by_instant_navigation(web, "001-sonnet-1")
+    web.page.evaluate("location.hash = 't=0:10,0:40'")
+    web.wait_audio("a.readyState >= 1 && Math.abs(a.currentTime - 10) < 0.5")
+    web.page.evaluate("document.querySelector('.ffg-player audio').currentTime = 33")   # they listened on
+    web.wait_audio("Math.abs(a.currentTime - 33) < 0.5 && !a.seeking")
+    web.page.evaluate("window.scrollTo(0, 150)")
+    web.page.wait_for_timeout(200)
+    # Away by instant navigation (a script click: Playwright's own would scroll the link into view first).
+    web.page.evaluate("document.querySelector('.ffg-back a').click()")
+    web.page.wait_for_url("**/episodes/", timeout=WAIT_MS)
+    web.page.go_back()
+    web.page.wait_for_url("**/001-sonnet-1/#t=0:10,0:40", timeout=WAIT_MS)
+    web.wait_audio("a.readyState >= 1 && !a.seeking && Math.abs(a.currentTime - 33) < 0.5")
+    assert web.page.evaluate("document.querySelector('.ffg-player audio').paused")
+    assert web.current_start() is not None and 25 <= web.current_start() <= 33
+    web.page.wait_for_function("document.querySelector('.ffg-status').textContent.includes('Back where you were: 0:33')", timeout=WAIT_MS)
+    assert web.page.locator(".ffg-seg--in-range").count() > 0, "the assigned stretch stays marked"
+    assert abs(web.page.evaluate("window.scrollY") - 150) < 40
+    web.page.goto(web.base + "about/")                              # a full load away, then Back
+    web.page.go_back()
+    web.page.wait_for_url("**/001-sonnet-1/#t=0:10,0:40", timeout=WAIT_MS)
+    web.wait_audio("a.readyState >= 1 && !a.seeking && Math.abs(a.currentTime - 33) < 0.5")
+    fresh = web.page.context.new_page()                             # the same link opened anew
+    fresh.goto(web.base + "episodes/001-sonnet-1/#t=0:10,0:40")
+    fresh.wait_for_function("(() => { const a = document.querySelector('.ffg-player audio');"
+                            " return a && a.readyState >= 1 && Math.abs(a.currentTime - 10) < 0.5; })()", timeout=WAIT_MS)
+    fresh.close()
+
+
 def test_never_two_audios_across_instant_navigation(web: Watched) -> None:
     web.page.add_init_script(AUDIOS)
     _arrive_by_instant_navigation(web, "001-sonnet-1")
@@ -948,3 +981,97 @@ def test_progress_is_kept_on_the_device_shown_and_cleared(web: Watched, site: Sh
     assert web.page.locator(".ffg-progress__badge").count() == 0
     web.go("about/")
     assert "never leaves" in web.page.inner_text(".md-content")
+
+
+def tab_stops(page, count: int) -> list[dict]:
+    """Press Tab `count` times from the top of the page; where each focused element is drawn."""
+    stops = []
+    for _ in range(count):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate("""() => { const e = document.activeElement, r = e.getBoundingClientRect();
+            return {name: (e.innerText || e.getAttribute('aria-label') || e.tagName).trim().slice(0, 40),
+                    left: Math.round(r.left), right: Math.round(r.right),
+                    shown: r.right >= 0 && r.left < innerWidth}; }"""))
+    return stops
+
+
+def test_closed_drawer_takes_no_tab_stops_at_360px(browser, site: SharedSite) -> None:
+    """At 360 px Material's navigation is a drawer pushed off screen, but its links stay in the tab order:
+    a keyboard user presses Tab twenty times with the focus drawn nowhere (WCAG 2.4.7, 2.4.11) before
+    reaching the player, and the drawer's button (a <label>) takes no focus at all. Closed, the drawer
+    takes no Tab stop; its button does, Enter opens it on its first link, Escape closes it."""
+    context = browser.new_context(viewport={"width": 360, "height": 640})
+    web = Watched(context.new_page(), site.url)
+    web.go("episodes/001-sonnet-1/")
+    stops = tab_stops(web.page, 14)
+    hidden = [s["name"] for s in stops if not s["shown"]]
+    assert not hidden, f"Tab stops drawn off screen with the drawer closed: {hidden}"
+    assert any(s["name"] == "Back 15 s" for s in stops), stops        # the player is reached soon
+    web.page.keyboard.press("Shift+Tab")
+    for _ in range(14):                                                 # back up to the drawer's button
+        if web.page.evaluate("document.activeElement.getAttribute('for') === '__drawer'"):
+            break
+        web.page.keyboard.press("Shift+Tab")
+    assert web.page.evaluate("document.activeElement.getAttribute('aria-expanded')") == "false"
+    web.page.keyboard.press("Enter")
+    web.page.wait_for_function("document.getElementById('__drawer').checked", timeout=WAIT_MS)
+    web.page.wait_for_timeout(400)                                      # the slide-in
+    focused = web.page.evaluate("""() => { const e = document.activeElement, r = e.getBoundingClientRect();
+        return {inDrawer: !!e.closest('.md-sidebar--primary'), left: r.left, right: r.right}; }""")
+    assert focused["inDrawer"] and focused["left"] >= 0 and focused["right"] <= 360, focused
+    web.page.keyboard.press("Escape")
+    assert not web.page.evaluate("document.getElementById('__drawer').checked")
+    assert web.page.evaluate("document.activeElement.getAttribute('for') === '__drawer'")
+    context.close()
+    assert not web.errors, web.errors
+
+
+def test_arriving_at_a_moment_puts_keyboard_focus_there(web: Watched) -> None:
+    """Followed by keyboard (a search hit, a module's "Hear it discussed", a bundle item), a link to a
+    moment left focus at the top of the page: the next Tab went to "Skip to content" and the moment
+    was dozens of Tab stops away. As a link to an anchor does, it now moves focus to the moment's time
+    link: Enter plays from there, Tab goes on from there."""
+    web.go("")
+    web.page.keyboard.press("/")
+    web.page.keyboard.type("thy youth's proud livery")
+    web.page.locator(".ffg-hit").first.wait_for(timeout=WAIT_MS)
+    web.page.keyboard.press("Enter")
+    web.page.wait_for_url("**/episodes/002-sonnet-2/#t=*", timeout=WAIT_MS)
+    web.page.wait_for_function("document.activeElement.classList.contains('ffg-seg__time')", timeout=WAIT_MS)
+    focused = web.page.evaluate("document.activeElement.closest('.ffg-seg').classList.contains('ffg-seg--current')")
+    assert focused, "focus is not on the moment the link named"
+    web.page.evaluate("document.querySelector('.ffg-player audio').muted = true")
+    start = web.current_start()
+    web.page.keyboard.press("Enter")                                  # plays from the moment
+    web.wait_audio(f"!a.paused && a.currentTime >= {start}")
+    web.page.keyboard.press("Tab")
+    assert web.page.evaluate("document.activeElement.classList.contains('ffg-seg__copy')")
+
+
+# Contrast against white of the focused element's text colour and of its focus outline.
+FOCUSED_CONTRAST = """() => {
+    const lum = (c) => { const f = (v) => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+                         return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
+    const ratio = (css) => { const [r, g, b] = css.match(/[\\d.]+/g).map(Number); return 1.05 / (lum([r, g, b]) + 0.05); };
+    const style = getComputedStyle(document.activeElement);
+    return {text: ratio(style.color), outline: ratio(style.outlineColor), tag: document.activeElement.tagName}; }"""
+
+
+@pytest.mark.parametrize("scheme,media", [("light", "screen"), ("dark", "print")])
+def test_a_focused_link_keeps_its_contrast(browser, site: SharedSite, scheme: str, media: str) -> None:
+    """Material colours a focused or hovered link, and the site its focus outline, in the accent: deep
+    orange #ff6e42 is 2.8:1 on white, under AA for text (1.4.3) and the 3:1 a focus indicator needs
+    (1.4.11). A link reached by Tab in a module's text, on screen in the light scheme and printed from
+    the dark one, reads at 4.5:1 or more."""
+    context = browser.new_context(color_scheme=scheme)
+    web = Watched(context.new_page(), site.url)
+    web.page.emulate_media(media=media)
+    web.go("course/01-what-therapy-does/")
+    for _ in range(200):
+        web.page.keyboard.press("Tab")
+        if web.page.evaluate("!!document.activeElement.closest('.md-content p a')"):
+            break
+    found = web.page.evaluate(FOCUSED_CONTRAST)
+    assert found["tag"] == "A" and found["text"] >= 4.5 and found["outline"] >= 4.5, found
+    context.close()
+    assert not web.errors, web.errors

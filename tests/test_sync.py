@@ -221,6 +221,41 @@ def test_publisher_transcript_is_imported_instead_of_transcribing(project, host)
     assert segments["segments"][0]["speaker"] == "Sarah"
 
 
+@pytest.mark.parametrize("name, declared", [
+    ("example.srt", "text/plain"),           # podstr#7: every transcript declared text/plain
+    ("example.vtt", "plain/txt"),            # anytime_podcast_player#102 (Mixxio)
+    ("example.json", ""),
+])
+def test_a_publisher_transcript_declared_as_plain_text_is_read_by_its_content(
+        project, host, name: str, declared: str) -> None:
+    url = host.add(name, (DATA / "transcripts" / name).read_bytes())
+    items = [{"title": "Mislabelled", "guid": "m1", "audio": f"{host.url}/never.mp3",
+              "transcripts": [{"url": url, "type": declared}]}]
+    assert cli.main(["sync", "--feed", publish(host, items)]) == 0
+    record = records(project)["m1"]
+    assert record["model"] == "publisher" and host.requests["/never.mp3"] == 0
+    text = (project / "episodes" / record["slug"] / "transcript.txt").read_text()
+    assert "-->" not in text and "WEBVTT" not in text and len(text.split()) > 8
+
+
+def test_the_english_transcript_is_imported_never_a_translation(project, host) -> None:
+    """A feed may offer translations beside the transcript (anytime_podcast_player#102,
+    `language="es"`): the English one is imported whatever its format's rank; a translation
+    alone is no transcript of the audio."""
+    srt = host.add("en.srt", (DATA / "transcripts" / "example.srt").read_bytes())
+    spanish = host.add("es.vtt", b"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nHola a todos\n")
+    both = [{"url": spanish, "type": "text/vtt", "language": "es"},
+            {"url": srt, "type": "application/x-subrip", "language": "en-US"}]
+    items = [{"title": "Both", "guid": "b1", "audio": f"{host.url}/never.mp3", "transcripts": both},
+             {"title": "Spanish only", "guid": "s1", "transcripts": both[:1]}]
+    assert cli.main(["sync", "--feed", publish(host, items)]) == 0
+    found = records(project)
+    text = (project / "episodes" / found["b1"]["slug"] / "transcript.txt").read_text()
+    assert found["b1"]["model"] == "publisher" and "Hola" not in text
+    assert host.requests["/es.vtt"] == 0
+    assert found["s1"]["status"] == "no-audio" and found["s1"]["model"] is None
+
+
 def test_kill_9_mid_transcription_then_rerun_finishes(project, host) -> None:
     items = [{"title": f"Long {n}", "guid": f"k{n}", "audio": host.add(name),
               "date": f"Mon, 0{n} Jan 2024 09:00:00 +0000"}

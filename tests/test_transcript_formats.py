@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from companion.pipeline import formats as tf
+from companion.pipeline import formats as tf, sync
 
 EXAMPLES = Path(__file__).parent / "data" / "transcripts"
 
@@ -195,3 +195,19 @@ def test_ssa_override_blocks_left_in_srt_and_vtt_are_hidden() -> None:
     vtt = "WEBVTT\n\n00:01.000 --> 00:02.000\n<v Host>{\\an8}Hello.\n"
     assert tf.from_vtt(vtt)[0] == {"startTime": 1.0, "endTime": 2.0, "speaker": "Host",
                                    "body": "Hello."}
+
+
+@pytest.mark.parametrize("text", ["Just words, no times.", "", "<html><body>Transcript</body></html>"])
+def test_an_unlabelled_transcript_without_times_is_refused_saying_so(text: str) -> None:
+    with pytest.raises(ValueError, match="no WebVTT, SRT or JSON"):
+        tf.from_unlabelled(text)
+
+
+@pytest.mark.parametrize("language, imported", [
+    (None, True), ("en", True), ("en-AU", True), ("EN_us", True), ("es", False), ("de-DE", False)])
+def test_only_an_english_or_unlabelled_publisher_transcript_is_imported(language, imported) -> None:
+    """tiny.en transcribes English; a translation beside the transcript is not one."""
+    record = {"publisher_transcripts": [{"url": "https://h/t.vtt", "type": "text/vtt",
+                                         "language": language}]}
+    assert (sync._publisher_transcript(record) is not None) is imported
+    assert sync._other_languages(record) == ([] if imported else [language])

@@ -31,6 +31,27 @@
     } catch (_) { /* storage blocked (private mode, policy): the setting lasts for this page only */ }
   }
 
+  /* ---- the listener's place, per history entry (sessionStorage: this tab only) ----
+   * Back (or Forward) to an episode page returns to where the listener was, in the audio and on the
+   * page, not to the `#t=` the address still holds: the address says where they arrived, not where
+   * they got to (a link opened fresh still seeks to its `#t=`). Kept per address, in this tab. */
+  const PLACE_KEY = "ffg-place:";
+  const placeKey = () => PLACE_KEY + window.location.pathname + window.location.search + window.location.hash;
+
+  function readPlace() {
+    try { return JSON.parse(window.sessionStorage.getItem(placeKey()) || "null"); } catch (_) { return null; }
+  }
+
+  function writePlace(place) {
+    try { window.sessionStorage.setItem(placeKey(), JSON.stringify(place)); } catch (_) { /* storage blocked: no return to the place */ }
+  }
+
+  /* The address Back or Forward goes to (set on popstate, read by the page set-up that follows);
+     a first load reached by Back/Forward says so in its navigation entry. */
+  let returningTo = null;
+  const navigation = performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
+  if (navigation && navigation.type === "back_forward") returningTo = window.location.href;
+
   /* ---- time codes (mirror scripts/companion/timecode.py) ---- */
   function parseTime(text) {
     const value = String(text).trim();
@@ -153,7 +174,8 @@
           this.warn("The audio could not be loaded from its host. The transcript still works; the host's own page may play it.");
           this.say("", "");
         }, opts);
-        this.audio.addEventListener("timeupdate", () => this.tick(), opts);
+        this.audio.addEventListener("timeupdate", () => { this.tick(); this.keepPlace(); }, opts);
+        this.audio.addEventListener("seeked", () => this.keepPlace(), opts);
         this.audio.addEventListener("play", () => this.loop(), opts);
         // The status region says what the audio is doing now: a "Loading…" or "Ready to play…" that the
         // audio has moved past is replaced (once per change of state, so it never chatters).
@@ -169,6 +191,9 @@
       // on document.body and ignores defaultPrevented: squidfunk/mkdocs-material#5160) can turn a time
       // link into a navigation whose hashchange would seek without playing and drop focus on <body>.
       this.root.addEventListener("click", (e) => this.onClick(e), opts);
+      // Before any link or Material's instant navigation leaves this page (capture: first of all).
+      document.addEventListener("click", () => this.keepPlace(true), { ...opts, capture: true });
+      window.addEventListener("pagehide", () => this.keepPlace(true), opts);
       // A reader who scrolls away while it plays keeps their place: following pauses until re-ticked.
       const userScroll = (e) => {
         if (e.type === "keydown" && !["PageUp", "PageDown", "ArrowUp", "ArrowDown", "Home", "End", " "].includes(e.key)) return;
@@ -284,6 +309,39 @@
       }
       for (const span of seg.querySelectorAll(".ffg-word--current")) if (span !== current) span.classList.remove("ffg-word--current");
       if (current) current.classList.add("ffg-word--current");
+    }
+
+    /**
+     * Remember where the listener is, for Back/Forward to this address (see PLACE_KEY): the audio's
+     * position always; the scroll only when `leaving` (a click, pagehide), because while Material's
+     * instant navigation swaps the page in, the old address still shows and the scroll is the new
+     * page's top.
+     */
+    keepPlace(leaving = false) {
+      const time = this.audio && this.audio.readyState >= HTMLMediaElement.HAVE_METADATA ? this.audio.currentTime : null;
+      const scroll = leaving ? Math.round(window.scrollY) : ((readPlace() || {}).scroll || 0);
+      writePlace({ time, scroll });
+    }
+
+    /**
+     * Back or Forward to this page: the listener's place again (the audio's position, paused, and the
+     * page's scroll), with the address's stretch still marked. False when no place was kept here.
+     */
+    restorePlace() {
+      const place = readPlace();
+      if (!place) return false;
+      const target = parseHash(window.location.hash);
+      this.setRange(target && target.end !== null ? target : null);
+      // Material's instant navigation sets the scroll itself once the page is in (its own offset, or the
+      // top); the place is set after that, in the next frame.
+      const scroll = () => window.scrollTo(0, place.scroll || 0);
+      scroll();
+      window.requestAnimationFrame(() => window.setTimeout(scroll, 0));
+      if (place.time !== null && place.time !== undefined) {
+        this.highlight(place.time);
+        this.seek(place.time, { message: `Back where you were: ${clock(place.time)}.` });
+      }
+      return true;
     }
 
     destroy() {
@@ -428,6 +486,12 @@
       const index = this.indexAt(target.start);
       if (index >= 0) this.keepInView(this.segments[index], true, true);   // a link lands at once, audio or not
       this.highlight(target.start);        // the segment holding the stretch's start, while the audio loads
+      // Focus goes where the link pointed, as it does for a link to an anchor: a keyboard user is at the
+      // moment (Enter plays it, Tab goes on from it), not at the top of the page. Not while typing.
+      const time = index >= 0 ? this.segments[index].querySelector(".ffg-seg__time") : null;
+      if (time && !document.activeElement?.closest("input, textarea, select, [contenteditable], dialog[open]")) {
+        time.focus({ preventScroll: true });
+      }
       this.seek(target.start, { message: target.end === null
         ? `Ready to play from ${clock(target.start)}.`
         : `Ready to play ${clock(target.start)} to ${clock(target.end)}.` });
@@ -1491,14 +1555,17 @@
     const root = document.querySelector(".md-content");
     if (root && root.querySelector(".ffg-player audio, .ffg-transcript")) {
       player = new EpisodePlayer(root);
-      player.applyHash(linkedTime());
+      const back = returningTo === window.location.href;
+      if (!(back && player.restorePlace())) player.applyHash(linkedTime());
     }
+    returningTo = null;
   }
 
   function start() {
     const dialog = document.getElementById("ffg-search");
     if (dialog) new Search(dialog, siteRoot());
-    window.addEventListener("hashchange", () => { if (player) player.applyHash(window.location.hash); });
+    window.addEventListener("hashchange", () => { returningTo = null; if (player) player.applyHash(window.location.hash); });
+    window.addEventListener("popstate", () => { returningTo = window.location.href; });
     // Never two audios at once: whatever starts playing pauses every other audio or video on the page.
     document.addEventListener("play", (e) => {
       for (const media of document.querySelectorAll("audio, video")) if (media !== e.target && !media.paused) media.pause();

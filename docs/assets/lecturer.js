@@ -10,7 +10,9 @@
 (() => {
   "use strict";
 
-  const TOKEN = /^(?:([me])([A-Za-z0-9][A-Za-z0-9-]*)(?:@([\d:]+)-([\d:]+))?|(glossary))$/;
+  // An episode by number, a part's display number (e12.5) or slug; a module by number.
+  const TOKEN = /^(?:([me])(\d+\.\d+|[A-Za-z0-9][A-Za-z0-9-]*)(?:@([\d:]+)-([\d:]+))?|(glossary))$/;
+  const NUMBER = /^\d+(?:\.\d+)?$/;
   const GLOSSARY = "glossary";
   const CATALOGUE = "cite/catalogue.json";
   const COPY_RESET_MS = 2500;
@@ -40,11 +42,21 @@
     return h ? `${h}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`;
   }
 
+  /** A number in one spelling ("007" -> "7", "12.50" -> "12.5"); a slug as written. */
+  function canonicalRef(ref) {
+    if (!NUMBER.test(ref)) return ref;
+    const [whole, part = ""] = ref.split(".");
+    const digits = part.replace(/0+$/, "");
+    return `${whole.replace(/^0+(?=\d)/, "")}${digits ? `.${digits}` : ""}`;
+  }
+
   function parseItem(token) {
     const match = TOKEN.exec(String(token).trim());
     if (!match) throw new Error(`'${token}' is not a bundle item.`);
     if (match[5]) return { kind: GLOSSARY, ref: "", start: null, end: null };
-    const [, kind, ref, start, end] = match;
+    const [, kind, written, start, end] = match;
+    const ref = canonicalRef(written);
+    if (kind === "m" && ref.includes(".")) throw new Error(`'${token}': modules are numbered 1, 2, 3 (no parts).`);
     if (start === undefined) return { kind, ref, start: null, end: null };
     if (kind !== "e") throw new Error(`'${token}': only episodes take a time range.`);
     const first = seconds(start);
@@ -68,7 +80,21 @@
   function bundleFromQuery(query) {
     const params = new URLSearchParams(String(query).replace(/^[?#]/, ""));
     const tokens = params.getAll("items").join(",").split(",").filter((t) => t.trim());
-    return { items: tokens.map(parseItem), title: params.get("title") || "" };
+    return { items: once(tokens.map(parseItem)).items, title: params.get("title") || "" };
+  }
+
+  /** The items with exact repeats (same work, same stretch) dropped, and the tokens dropped. */
+  function once(items) {
+    const seen = new Set();
+    const kept = [];
+    const again = [];
+    for (const item of items) {
+      const token = itemToken(item);
+      if (seen.has(token)) again.push(token);
+      else kept.push(item);
+      seen.add(token);
+    }
+    return { items: kept, again };
   }
 
   /** Like bundleFromQuery, but a bad item is reported and skipped instead of losing the whole link. */
@@ -80,12 +106,16 @@
     for (const token of tokens) {
       try { items.push(parseItem(token)); } catch (error) { problems.push(`${error.message} It is left out.`); }
     }
+    const unique = once(items);
+    for (const token of new Set(unique.again)) {
+      problems.push(`'${token}' is listed more than once; it is shown once.`);
+    }
     let title = (params.get("title") || "").trim();
     if ([...title].length > TITLE_MAX_CHARS) {
       title = `${[...title].slice(0, TITLE_MAX_CHARS).join("").trimEnd()}…`;
       problems.push(`The title is longer than ${TITLE_MAX_CHARS} characters, so only its start is shown.`);
     }
-    return { items, title, problems, edit: params.has("edit") };
+    return { items: unique.items, title, problems, edit: params.has("edit") };
   }
 
   window.ffgBundles = { seconds, clock, parseItem, itemToken, bundleToQuery, bundleFromQuery, readBundle };
@@ -217,6 +247,12 @@
     const intext = box.querySelector("[data-cite-intext-text]");
     const segment = box.querySelector("[data-cite-segment]");
     const work = citedWork(box);
+    // Opened at a stretch, the downloads still hold the whole episode (APA 7 cites the episode; a
+    // reference manager has no field for a time stamp, and Zotero, EndNote and Mendeley would keep a
+    // #t= address as the episode's own): say so beside them, with where the time stamp goes.
+    const downloads = box.querySelector(".ffg-cite__downloads");
+    const filesNote = downloads ? element("span", { class: "ffg-cite__files-note", "data-cite-files-note": "", hidden: "" }) : null;
+    if (filesNote) downloads.append(" ", filesNote);
     const render = () => {
       const range = box.dataset.citeKind === "episode" ? hashRange(window.location.hash) : null;
       ref.innerHTML = work.refHtml;                      // the reference cites the whole episode
@@ -224,6 +260,10 @@
       if (segment) {
         segment.hidden = !range;
         segment.replaceChildren(...(range ? [momentLink(work.url, range[0], range[1])] : []));
+      }
+      if (filesNote) {
+        filesNote.hidden = !range;
+        filesNote.textContent = range ? `These files cite the whole episode, as APA does: put the time stamp (${momentSpan(range[0], range[1])}) in your in-text citation, and the stretch's link beside the reference if you want it.` : "";
       }
     };
     render();
@@ -276,8 +316,8 @@
       return g ? { title: g.title, href: siteUrl(g.url, true), reading: g.reading, listening: [0, 0], apa: "" }
         : { title: "Glossary (not yet on this site)", missing: true, reading: [0, 0], listening: [0, 0], apa: "" };
     }
-    const list = item.kind === "m" ? catalogue.modules : catalogue.episodes;
-    const record = list.find((r) => r.id === `${item.kind}${item.ref}`);
+    const record = item.kind === "m" ? catalogue.modules.find((r) => r.id === `m${item.ref}`)
+      : findEpisode(item.ref, catalogue);
     const span = item.start === null ? "" : `${clock(item.start)}–${clock(item.end)}`;
     if (!record) {
       const label = item.kind === "m" ? "Module" : "Episode";
@@ -293,10 +333,10 @@
       return { ...common, title: record.title, href, reading: record.reading, listening: record.listening,
                intext: momentIntext(record.intext), summary: record.summary };
     }
-    // What is heard, in seconds: the stretch, cut at the episode's end (a stretch past it is reported
-    // by checkBundle), or the whole episode.
-    const last = record.duration ? Math.min(item.end ?? Infinity, record.duration) : item.end;
-    const heard = item.start === null ? [0, record.duration || 0] : [item.start, Math.max(item.start, last)];
+    // What is heard, in seconds: the stretch (already fitted to the episode by fitStretches), or
+    // the whole episode.
+    const heard = item.start === null ? [0, record.duration || 0]
+      : [item.start, record.duration ? Math.min(item.end, record.duration) : item.end];
     const listen = Math.max(1, Math.round((heard[1] - heard[0]) / 60));
     const fragment = item.start === null ? "" : momentFragment(item.start, item.end);
     return { ...common, title: `${record.title}${span ? `, ${span}` : ""}`, href: href + fragment,
@@ -401,6 +441,19 @@
     return url;
   }
 
+  /** A "Copy references" button for the references `view` shows (rich text, and plain text with one
+   *  reference a paragraph and its stretch links on the lines below it); says so in `status`. */
+  function copyReferencesButton(view, status) {
+    const button = element("button", { type: "button", class: "md-button", "data-bundle-copy-refs": "" }, "Copy references");
+    button.addEventListener("click", () => {
+      const refs = [...view.querySelectorAll("[data-bundle-refs] p")];
+      if (!refs.length) { status.textContent = "Nothing to copy yet: add a module or an episode first."; return; }
+      const text = refs.map((p) => [...p.childNodes].map((n) => (n.nodeName === "BR" ? "\n" : n.textContent)).join("").trim()).join("\n\n");
+      copy(text, status, refs.map((p) => `<p>${p.innerHTML}</p>`).join(""));
+    });
+    return button;
+  }
+
   /** What a shared link opens: the bundle itself, read-only, titled with its own title. */
   function setupStudentView(root, bundle, catalogue, problems) {
     const title = bundle.title || "Reading and listening bundle";
@@ -418,13 +471,7 @@
     const view = element("section", { class: "ffg-bundle__view ffg-bundle__view--student", "data-bundle-view": "" });
     const refsStatus = element("span", { role: "status", "aria-live": "polite" });
     renderView(view, bundle, catalogue, 1);
-    const copyRefs = element("button", { type: "button", class: "md-button", "data-bundle-copy-refs": "" }, "Copy references");
-    copyRefs.addEventListener("click", () => {
-      const refs = [...view.querySelectorAll("[data-bundle-refs] p")];
-      // Plain text: one reference a paragraph, its stretch links on the lines below it.
-      const text = refs.map((p) => [...p.childNodes].map((n) => (n.nodeName === "BR" ? "\n" : n.textContent)).join("").trim()).join("\n\n");
-      copy(text, refsStatus, refs.map((p) => `<p>${p.innerHTML}</p>`).join(""));
-    });
+    const copyRefs = copyReferencesButton(view, refsStatus);
     const print = element("button", { type: "button", class: "md-button", "data-bundle-print": "" }, "Print");
     print.addEventListener("click", () => window.print());
     root.replaceChildren(...[
@@ -465,21 +512,47 @@
     return "";
   }
 
-  /** Problems with the items of a link: stretches past an episode's end. */
-  function itemProblems(items, catalogue) {
+  /**
+   * The episode record a bundle names, as Catalogue.find reads a ref (first match wins): its slug,
+   * a part's display number (12.5: the part's citation id is its slug), or its citation id (e7).
+   */
+  function findEpisode(ref, catalogue) {
+    const episodes = catalogue.episodes;
+    return episodes.find((r) => r.slug === ref)
+      || (ref.includes(".") && NUMBER.test(ref) ? episodes.find((r) => r.number === Number(ref)) : undefined)
+      || episodes.find((r) => r.id === `e${ref}`);
+  }
+
+  /**
+   * A link's items fitted to the episodes' lengths, and what was changed: a stretch running past an
+   * episode's end is cut at its end (whole seconds, rounded up, as the builder allows), so every
+   * citation, link and total names time that exists; one starting at or after the end is left out.
+   * Returns {items, problems}.
+   */
+  function fitStretches(items, catalogue) {
     const problems = [];
+    const fitted = [];
     for (const item of items) {
-      if (item.kind !== "e" || item.start === null) continue;
-      const record = catalogue.episodes.find((r) => r.id === `e${item.ref}`);
-      const problem = record ? stretchProblem(clock(item.start), clock(item.end), record) : "";
-      if (problem) problems.push(`${record.title}: ${problem}`);
+      const record = item.kind === "e" && item.start !== null ? findEpisode(item.ref, catalogue) : null;
+      const last = record && record.duration ? Math.ceil(record.duration) : null;
+      if (last === null || item.end <= last) {
+        fitted.push(item);
+      } else if (item.start >= record.duration) {
+        problems.push(`${record.title}: ${clock(item.start)} is past the end of this episode, which is ${clock(record.duration)} long; the stretch ${clock(item.start)}–${clock(item.end)} is left out.`);
+      } else {
+        problems.push(`${record.title}: this episode is ${clock(record.duration)} long, so the stretch ${clock(item.start)}–${clock(item.end)} is cited as ${clock(item.start)}–${clock(last)}.`);
+        fitted.push({ ...item, end: last });
+      }
     }
-    return problems;
+    const unique = once(fitted);
+    for (const token of new Set(unique.again)) problems.push(`'${token}' is listed more than once; it is shown once.`);
+    return { items: unique.items, problems };
   }
 
   function setupBuilder(root, catalogue, read) {
-    const bundle = { items: read.items, title: read.title };
-    const linkProblems = [...read.problems, ...itemProblems(read.items, catalogue)];
+    const fitted = fitStretches(read.items, catalogue);
+    const bundle = { items: fitted.items, title: read.title };
+    const linkProblems = [...read.problems, ...fitted.problems];
     const moduleSelect = element("select", { id: "ffg-module", "data-bundle-module": "" },
       ...catalogue.modules.map((m) => option(m.id, m.title)));
     const episodeSelect = element("select", { id: "ffg-episode", "data-bundle-episode": "" },
@@ -543,7 +616,7 @@
             button("Add episode", "data-bundle-add-episode", () => {
               const from = start.value.trim();
               const to = end.value.trim();
-              const record = catalogue.episodes.find((r) => r.id === episodeSelect.value);
+              const record = findEpisode(episodeSelect.value.slice(1), catalogue);
               const problem = stretchProblem(from, to, record);
               if (problem) { message.textContent = problem; (from && !to ? end : start).focus(); return; }
               add(`${episodeSelect.value}${from ? `@${from}-${to}` : ""}`);
@@ -552,7 +625,8 @@
       element("p", {}, button("Add the glossary", "data-bundle-add-glossary", () => add(GLOSSARY))),
       message, list,
       element("p", {}, element("label", { text: "Share this link " }), link,
-        button("Copy link", "data-bundle-copy", () => copy(link.value, copyStatus)), copyStatus,
+        button("Copy link", "data-bundle-copy", () => copy(link.value, copyStatus)),
+        copyReferencesButton(view, copyStatus), copyStatus,
         button("Print", "data-bundle-print", () => window.print())),
     );
     title.addEventListener("input", update);
@@ -571,8 +645,9 @@
       const read = readBundle(window.location.search);
       const tokens = new URLSearchParams(window.location.search).getAll("items").join(",").trim();
       if (tokens && !read.edit) {
-        setupStudentView(root, { items: read.items, title: read.title }, catalogue,
-                         [...read.problems, ...itemProblems(read.items, catalogue)]);
+        const fitted = fitStretches(read.items, catalogue);
+        setupStudentView(root, { items: fitted.items, title: read.title }, catalogue,
+                         [...read.problems, ...fitted.problems]);
       } else {
         setupBuilder(root, catalogue, read);
       }

@@ -31,7 +31,9 @@ SHOW_NOTE_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
 SHOW_NOTE_SCHEMES = {"http", "https", "mailto", "tel"}
 LINK_REL = "noopener noreferrer nofollow"
 BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})   # template braces as entities: inert in Jinja
-_SPACE = re.compile(r"\s+")
+# Whitespace, and the C0/C1 control characters a feed can smuggle in (`&#1;`, a raw \x01 that a
+# malformed feed keeps): never text, and invalid in the XML and YAML the site writes.
+_SPACE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
 MAX_DEPTH = 256          # real show notes nest under 10
 MAX_TAG_CHARS = 4096     # a tag with a long link is under 2,000
 # Elements that do not nest when left open (void, or an end tag HTML lets be omitted: a second

@@ -25,8 +25,11 @@ from companion.timecode import format_clock
 
 BUNDLE_PAGE = "course/bundle/"
 MODULE, EPISODE, GLOSSARY = "m", "e", "glossary"
-TOKEN = re.compile(r"^(?:(?P<kind>[me])(?P<ref>[A-Za-z0-9][A-Za-z0-9\-]*)"
+# An episode is named by its number, a part's display number ("e12.5", as the feed's
+# podcast:episode gives it) or its folder's name (slug); a module by its number.
+TOKEN = re.compile(r"^(?:(?P<kind>[me])(?P<ref>\d+\.\d+|[A-Za-z0-9][A-Za-z0-9\-]*)"
                    r"(?:@(?P<start>[\d:]+)-(?P<end>[\d:]+))?|(?P<glossary>glossary))$")
+NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 JS_SAFE = "!'()*"          # what encodeURIComponent leaves alone besides [A-Za-z0-9_.~-]
 
 
@@ -37,7 +40,7 @@ class BundleError(CourseError, ValueError):
 @dataclass(frozen=True)
 class Item:
     kind: str                  # MODULE, EPISODE or GLOSSARY
-    ref: str = ""              # module number, or episode number or slug
+    ref: str = ""              # module number, or episode number ("7", "12.5") or slug
     start: int | None = None   # seconds into the episode
     end: int | None = None
 
@@ -70,24 +73,51 @@ def seconds(text: str) -> int:
     return total
 
 
+def canonical_ref(ref: str) -> str:
+    """A number as one spelling ("007" -> "7", "12.50" -> "12.5"), so two links naming one
+    episode are one item; a slug as written."""
+    if not NUMBER.match(ref):
+        return ref
+    whole, _, part = ref.partition(".")
+    whole, part = str(int(whole)), part.rstrip("0")
+    return f"{whole}.{part}" if part else whole
+
+
 def parse_item(token: str) -> Item:
-    """The item a bundle token names: "m3" (module), "e7" (episode), "e7@12:30-18:00" (an episode's
-    stretch, times as `timecode` reads them) or "glossary". BundleError, quoting the token, for
-    anything else, for a time range on a module, or for a range that does not end after it starts."""
+    """The item a bundle token names: "m3" (module), "e7" or "e12.5" (an episode by number),
+    "e7@12:30-18:00" (an episode's stretch, times as `timecode` reads them) or "glossary". Numbers
+    are kept in one spelling (`canonical_ref`). BundleError, quoting the token, for anything else,
+    for a module with a part number or a time range, or for a range that does not end after it
+    starts."""
     match = TOKEN.match(token.strip())
     if not match:
-        raise BundleError(f"'{token}' is not a bundle item (m3, e7, e7@12:30-18:00, glossary).")
+        raise BundleError(f"'{token}' is not a bundle item (m3, e7, e12.5, e7@12:30-18:00, glossary).")
     if match.group("glossary"):
         return Item(GLOSSARY)
+    kind, ref = match.group("kind"), canonical_ref(match.group("ref"))
+    if kind == MODULE and "." in ref:
+        raise BundleError(f"'{token}': modules are numbered 1, 2, 3 (no parts).")
     start, end = match.group("start"), match.group("end")
     if start is None:
-        return Item(match.group("kind"), match.group("ref"))
-    if match.group("kind") != EPISODE:
+        return Item(kind, ref)
+    if kind != EPISODE:
         raise BundleError(f"'{token}': only episodes take a time range.")
     first, last = seconds(start), seconds(end)
     if last <= first:
         raise BundleError(f"'{token}': the range must end after it starts.")
-    return Item(EPISODE, match.group("ref"), first, last)
+    return Item(EPISODE, ref, first, last)
+
+
+def repeated(items: tuple[Item, ...] | list[Item]) -> list[Item]:
+    """The items that repeat an earlier one exactly (same work, same stretch), in order: a bundle
+    lists each once. Two different stretches of one episode are two items."""
+    seen: set[Item] = set()
+    again = []
+    for item in items:
+        if item in seen:
+            again.append(item)
+        seen.add(item)
+    return again
 
 
 def to_query(bundle: Bundle) -> str:
@@ -99,10 +129,12 @@ def to_query(bundle: Bundle) -> str:
 
 def from_query(query: str) -> Bundle:
     """The bundle a query string ("?items=...&title=...", a leading ? or # allowed) describes;
-    empty items are skipped. BundleError for a token `parse_item` cannot read."""
+    empty items and exact repeats (`repeated`) are skipped, as the bundle page does. BundleError
+    for a token `parse_item` cannot read."""
     params = parse_qs(query.lstrip("?#"), keep_blank_values=True)
     tokens = [t for t in ",".join(params.get("items", [])).split(",") if t.strip()]
-    return Bundle(tuple(parse_item(t) for t in tokens), (params.get("title") or [""])[0])
+    items = tuple(dict.fromkeys(parse_item(t) for t in tokens))
+    return Bundle(items, (params.get("title") or [""])[0])
 
 
 def url(bundle: Bundle, base: str = "") -> str:
@@ -130,6 +162,10 @@ def load_syllabus(path: Path) -> list[Week]:
         if not isinstance(week, dict) or not week.get("title") or not week.get("items"):
             raise BundleError(f"{path}: week {number} needs a title and a list of items.")
         items = tuple(parse_item(str(token)) for token in week["items"])
+        again = repeated(items)
+        if again:
+            raise BundleError(f"{path}: week {number} ({week['title']}) lists "
+                              f"{', '.join(i.token() for i in again)} more than once; list each item once.")
         weeks.append(Week(f"week-{number}", str(week["title"]), str(week.get("summary", "")),
                           Bundle(items, str(week["title"]))))
     return weeks

@@ -35,7 +35,7 @@ def reference(plugin: Any, what: str, start: str = "", end: str = "", here: str 
     if what in plugin.library:
         return apa.reference(plugin.library[what])
     item = bundles.parse_item(what)
-    record = plugin.cites.get(item.token())
+    record = plugin.record_for(bundles.Item(item.kind, item.ref))
     if item.kind == bundles.EPISODE and record is None:
         return _episode_missing(item.ref, plugin.podcast.title)
     if record is None:
@@ -51,7 +51,7 @@ def week_markdown(plugin: Any, week: bundles.Week) -> str:
     """Markdown for one syllabus week: a heading, its summary, one bullet per item (see
     `item_label`) and a button opening the week as a bundle. `plugin` is the course plugin (its
     `cites` maps "m3"/"e7" to a CSL-JSON record)."""
-    lines = [f"### {week.title}", ""]
+    lines = [f"## {week.title}", ""]          # the page's h1 is the syllabus: weeks are its sections
     if week.summary:
         lines += [week.summary, ""]
     for item in week.bundle.items:
@@ -66,7 +66,7 @@ def item_label(plugin: Any, item: bundles.Item) -> str:
     ("12:30–18:00") when it has one; "(not yet on this site)" for one the site does not hold."""
     if item.kind == bundles.GLOSSARY:
         return "The glossary"
-    record = plugin.cites.get(bundles.Item(item.kind, item.ref).token())
+    record = plugin.record_for(item)
     span = f", {format_clock(item.start)}–{format_clock(item.end)}" if item.start is not None else ""
     if record is None:
         kind = "Module" if item.kind == bundles.MODULE else "Episode"

@@ -83,6 +83,13 @@ NO_CARTRIDGE_NOTE = (
     "The Common Cartridge for Moodle and Canvas is not offered on this copy of the site: it was "
     "built without its web address (`site_url`), and an LMS turns relative links into broken "
     "ones. It appears here once the site is published at its address.")
+# Said where the cartridge is offered, not only in the lecturers' guide: Canvas reports nothing
+# when it skips a cartridge's quizzes (a self-hosted Canvas without Instructure's QTI migration
+# tool imports the links alone), and both LMSs import the self-checks as essays, marked by hand.
+CARTRIDGE_IMPORT_NOTE = (
+    "Self-checks import as quizzes of essay questions (open questions, marked by hand, with the "
+    "model answer as feedback). A self-hosted Canvas without Instructure's QTI migration tool "
+    "skips the quizzes without a warning and imports only the links.")
 EXPORT_KINDS = tuple(exports.WRITERS)
 PUBLIC_FIELDS = ("kind", "id", "title", "url", "relative_url", "apa_html", "apa_text", "intext",
                  "exports", "number", "summary", "reading", "listening", "references", "slug",
@@ -349,6 +356,17 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.cites[ident] = record
         self.episode_cites[slug] = record
 
+    def record_for(self, item: bundles.Item) -> dict[str, Any] | None:
+        """The cite record a bundle item names, or None: a module by number; an episode as
+        `Catalogue.find` reads its ref (number "7", part "12.5", or slug), so "e12.5" names the
+        part whose citation id is its slug. The glossary has no record."""
+        if item.kind == bundles.MODULE:
+            return self.cites.get(f"{bundles.MODULE}{item.ref}")
+        if item.kind != bundles.EPISODE:
+            return None
+        episode = self.episode_catalogue.find(item.ref)
+        return self.episode_cites.get(episode.slug) if episode is not None else None
+
     def cite_record(self, kind: str, ident: str, stem: str, entry: Entry) -> dict[str, Any]:
         """What the cite box, the head metadata, the bundle page and the exports need; the APA
         forms are added by `letter_works`, once every work's year letter is known."""
@@ -390,7 +408,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                     self.check_syllabus_episode(week, item)
 
     def check_syllabus_episode(self, week: bundles.Week, item: bundles.Item) -> None:
-        record = self.cites.get(bundles.Item(item.kind, item.ref).token())
+        record = self.record_for(item)
         if record is None:
             log.warning("companion-course: %s (%s) names episode %s, which is not in %s/; a week "
                         "may only name published episodes.", self.config.syllabus_file,
@@ -458,7 +476,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     def resolve_stretch(self, item: bundles.Item) -> tuple[str, tuple[Segment, ...]]:
         """(slug, segments) of the episode a data/listening.yml stretch names. Raises ValueError
         (StretchError) for an episode with no transcript on the site or a stretch past its end."""
-        record = self.cites.get(bundles.Item(bundles.EPISODE, item.ref).token())
+        record = self.record_for(item)
         if record is None or record["slug"] not in self.segments:
             raise ValueError("no published episode with a transcript has that number or slug")
         if item.start is not None:
@@ -666,8 +684,10 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if not self.site_url:
             return NO_CARTRIDGE_NOTE
         href = posixpath.relpath(self.config.cartridge_file, posixpath.dirname(page_src) or ".")
+        lecturers = posixpath.relpath("course/lecturers.md", posixpath.dirname(page_src) or ".")
         return (f"The same weeks, with each module's self-check as a question bank, are in the "
-                f"[Common Cartridge]({href}) for Moodle and Canvas.")
+                f"[Common Cartridge]({href}) for Moodle and Canvas. {CARTRIDGE_IMPORT_NOTE} "
+                f"[How each LMS imports it]({lecturers}#importing-the-course-into-moodle-or-canvas).")
 
     def downloads_markdown(self, page_src: str) -> str:
         """Markdown list of the whole-course and per-module reference downloads, and the cartridge."""

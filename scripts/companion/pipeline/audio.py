@@ -186,6 +186,17 @@ def _not_audio_reason(path: Path) -> str | None:
     return None
 
 
+def _no_audio_stream(log: str) -> str | None:
+    """What a file ffmpeg opened holds when it holds no audio stream (a video published without
+    its sound, a cover image as the enclosure): said plainly instead of ffmpeg's "Error opening
+    output files"."""
+    if re.search(r"Stream #0:\d+\S*: Audio:", log):
+        return None
+    kinds = sorted(set(re.findall(r"Stream #0:\d+\S*: (Video|Subtitle|Data|Attachment):", log)))
+    return ("it holds no audio stream, only " + " and ".join(k.lower() for k in kinds)
+            + ": a video without its sound, or an image") if kinds else None
+
+
 def scan(path: Path) -> Scan:
     """First pass: header facts, decoder errors, decoded duration and channel energies.
 
@@ -218,7 +229,7 @@ def scan(path: Path) -> Scan:
     if frames:
         result.power = tuple(float(x) / frames / INT16_SCALE ** 2 for x in sums)  # type: ignore[assignment]
     if result.codec is None or (returncode != 0 and frames == 0):
-        reason = _not_audio_reason(path) or (
+        reason = _not_audio_reason(path) or _no_audio_stream(log) or (
             result.errors[-1] if result.errors else f"ffmpeg exited with code {returncode}")
         raise AudioError(f"not audio ffmpeg can decode ({reason})")
     return result

@@ -33,6 +33,7 @@ from typing import Any, Callable
 
 from companion.errors import PipelineError
 from companion.pipeline import fetch_policy, http, store
+from companion.pipeline.feed_numbers import clock_seconds
 from companion.timecode import format_clock
 
 CHAPTERS_TYPE = "application/json+chapters"   # the MIME type the spec prefers
@@ -94,6 +95,25 @@ def validate(data: Any) -> dict[str, Any]:
         if chapter["startTime"] < 0:
             raise ChaptersError(f"chapter {number}: startTime is negative")
     return {**data, "chapters": sorted(chapters, key=lambda c: c["startTime"])}
+
+
+def times_as_seconds(data: Any) -> tuple[Any, int]:
+    """`data` with each chapter's `startTime`/`endTime` written as text (`"750"`, `"12:30"`,
+    `"00:01:16.135"`: tools that wrote the Podlove clock format into JSON chapters,
+    mp3chapters.github.io#16) as seconds, and how many were changed. Text that is no plain
+    number or clock time is left for `validate` to refuse."""
+    if not isinstance(data, dict) or not isinstance(data.get("chapters"), list):
+        return data, 0
+    changed, chapters = 0, []
+    for chapter in data["chapters"]:
+        if isinstance(chapter, dict):
+            for name in ("startTime", "endTime"):
+                value = chapter.get(name)
+                seconds = clock_seconds(value) if isinstance(value, str) else None
+                if seconds is not None:
+                    chapter, changed = {**chapter, name: seconds}, changed + 1
+        chapters.append(chapter)
+    return {**data, "chapters": chapters}, changed
 
 
 def _start(chapter: dict[str, Any]) -> float:
@@ -285,8 +305,11 @@ def update(folder: Path, record: dict[str, Any], warn: Callable[[str], None],
     if path.is_file() and record.get("chapters_fetched_url") == url:
         return
     try:
-        raw = fetch(url)
+        raw, as_text = times_as_seconds(fetch(url))
         data = validate(raw)
+        if as_text:
+            warn(f"{folder.name}: the chapters from {url} wrote {as_text} times as text, not "
+                 "seconds: read as clock times")
         if out_of_order(raw):
             warn(f"{folder.name}: the chapters from {url} were out of order: sorted by start time")
         _write_feed_file(folder, record, data)

@@ -24,13 +24,14 @@ from datetime import datetime, timezone
 from typing import Any
 
 import feedparser
+import lxml.etree
 
 from companion.errors import PipelineError
 from companion.sanitise import clean_show_notes, plain_text
 from companion.pipeline import dates, feedparser_bounds
 from companion.pipeline.feed_numbers import episode_number, parse_duration, season_number
 from companion.pipeline.slug import short_hash
-from companion.urls import FETCHABLE_SCHEMES   # an enclosure may never point at file:// or else
+from companion.urls import FETCHABLE_SCHEMES, enclosure_key   # an enclosure: never file:// or else
 
 feedparser_bounds.install()       # its author regex is quadratic on hostile input
 
@@ -214,22 +215,39 @@ def fetchable(base_url: str, url: str | None) -> str | None:
     return absolute if urllib.parse.urlsplit(absolute).scheme.lower() in FETCHABLE_SCHEMES else None
 
 
-def _transcripts_by_item(raw: bytes, base_url: str) -> dict[str, list[dict[str, Any]]]:
-    """Every podcast:transcript per item, keyed by guid and by enclosure URL (strict XML only)."""
+def _xml_root(raw: bytes) -> Any:
+    """The feed's XML tree (ElementTree's API): a strict parse, or, when the XML is not
+    well-formed (a bare `&`, an unclosed `<br>`, a stray control character), lxml's recovering
+    parse, which keeps what can be read (libxml2's `recover`; no entity expansion, no network),
+    so one broken item does not take every item's Podcasting 2.0 tags with it. None when not
+    even that yields an element."""
     try:
-        root = ET.fromstring(raw)
+        return ET.fromstring(raw)
     except ET.ParseError:
+        pass
+    parser = lxml.etree.XMLParser(recover=True, resolve_entities=False, no_network=True,
+                                  huge_tree=False, remove_comments=True, remove_pis=True)
+    try:
+        return lxml.etree.fromstring(raw, parser)
+    except lxml.etree.LxmlError:
+        return None
+
+
+def _transcripts_by_item(root: Any, base_url: str) -> dict[str, list[dict[str, Any]]]:
+    """Every podcast:transcript per item, keyed by "guid\nenclosure URL", by guid and by
+    enclosure URL (the first item's, when two share one)."""
+    if root is None:
         return {}
     found: dict[str, list[dict[str, Any]]] = {}
     for item in root.iter("item"):
         tags = [{"url": t.get("url"), "type": t.get("type"), "rel": t.get("rel"),
                  "language": t.get("language")}
                 for t in _podcast_tags(item, "transcript") if t.get("url")]
-        keys = [(item.findtext("guid") or "").strip()]
+        guid = (item.findtext("guid") or "").strip()
         enclosure = item.find("enclosure")
-        if enclosure is not None:
-            keys.append(fetchable(base_url, enclosure.get("url")) or "")
-        for key in filter(None, keys):
+        audio = (fetchable(base_url, enclosure.get("url")) or "") if enclosure is not None else ""
+        # the pair first: one guid or one audio URL can be given to two items (`_tell_apart`)
+        for key in filter(None, [f"{guid}\n{audio}" if guid and audio else "", guid, audio]):
             found.setdefault(key, tags)
     return found
 
@@ -248,19 +266,42 @@ def _alternates(item: ET.Element, base_url: str) -> list[dict[str, Any]]:
     return found
 
 
-def _strict_items(raw: bytes, base_url: str) -> list[dict[str, Any]] | None:
+def _strict_items(root: Any, base_url: str) -> list[dict[str, Any]] | None:
     """What feedparser does not return, per RSS item in document order: the `<guid>` text as
-    written (feedparser resolves guids against `xml:base` even without a base URL) and the
-    alternate enclosures. None when the XML is not well-formed."""
-    try:
-        root = ET.fromstring(raw)
-    except ET.ParseError:
+    written (feedparser resolves guids against `xml:base` even without a base URL), the
+    alternate enclosures and the podcast:episode/season elements (feedparser keeps only the
+    attributes of one with a `display`), with the enclosure URL (to match items by). None
+    when there is no tree."""
+    if root is None:
         return None
     return [{"guid": (g.strip() or None) if (g := item.findtext("guid")) is not None else None,
+             "enclosure_url": (item.find("enclosure").get("url") or "").strip()
+             if item.find("enclosure") is not None else "",
              "alternates": _alternates(item, base_url),
              "podcast_episode": next(iter(_podcast_tags(item, "episode")), None),
              "podcast_season": next(iter(_podcast_tags(item, "season")), None)}
             for item in root.iter("item")]
+
+
+def _matched(entries: list[Any], strict: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """`strict`'s item for each feedparser entry: in order when both read the same number of
+    items; else (a recovering parse that lost or split an item) by guid, then enclosure URL,
+    and `{}` for an entry neither finds, never another item's."""
+    if strict is None:
+        return [{}] * len(entries)
+    if len(strict) == len(entries):
+        return strict
+    by_key: dict[tuple[str, str], dict[str, Any]] = {}
+    for item in strict:
+        for key in (("guid", item["guid"] or ""), ("url", item["enclosure_url"])):
+            if key[1]:
+                by_key.setdefault(key, item)
+    found = []
+    for entry in entries:
+        urls_ = [(e.get("href") or "").strip() for e in entry.get("enclosures", [])]
+        keys = [("guid", (entry.get("id") or "").strip())] + [("url", u) for u in urls_]
+        found.append(next((by_key[k] for k in keys if k[1] and k in by_key), {}))
+    return found
 
 
 def _text_only(entry: Any, name: str) -> str | None:
@@ -314,7 +355,9 @@ def _item(entry: Any, transcripts: dict[str, list[dict[str, Any]]], base_url: st
     date = pubdate.iso
     enclosure = _enclosure(entry, base_url)
     guid = _identity(entry, enclosure, title, date, strict.get("guid"))
-    publisher = transcripts.get(guid) or (transcripts.get(enclosure["url"]) if enclosure else None)
+    audio = enclosure["url"] if enclosure else ""
+    publisher = next((transcripts[key] for key in (f"{guid}\n{audio}", guid, audio)
+                      if key in transcripts), None)
     if not publisher and entry.get("podcast_transcript", {}).get("url"):
         single = entry["podcast_transcript"]
         publisher = [{k: single.get(k) for k in ("url", "type", "rel", "language")}]
@@ -418,6 +461,28 @@ def _page_links(feed: Any, base_url: str) -> list[str]:
     return [u for link in links if (u := fetchable(base_url, link.get("href")))]
 
 
+def _tell_apart(items: list[dict[str, Any]]) -> list[str]:
+    """Give each item that shares its guid with an item of different audio a guid of its own,
+    `<guid>#<hash of the audio's enclosure_key>`, and say so; one warning per shared guid.
+
+    Publishers reuse guids (a template copied, a CMS that writes the show's address): two
+    items with one guid and different audio files are two episodes (AntennaPod#3275, gPodder#847
+    and #1474 lose one). Stable across runs, and an episode first stored under the bare guid is
+    found again by its audio (`identity`). Items whose audio is the same, or that have none, are
+    one episode listed twice (audiobookshelf#2986), left for the caller to fold."""
+    audio_by_guid: dict[str, set[str]] = {}
+    for item in items:
+        if item["enclosure"]:
+            audio_by_guid.setdefault(item["guid"], set()).add(enclosure_key(item["enclosure"]["url"]))
+    shared = {guid for guid, keys in audio_by_guid.items() if len(keys) > 1}
+    for item in items:
+        if item["guid"] in shared and item["enclosure"]:
+            item["guid"] += "#" + short_hash(enclosure_key(item["enclosure"]["url"]))
+    return [f"guid {guid!r} is given to {len(audio_by_guid[guid])} items with different audio: "
+            "each is kept as an episode of its own (its guid followed by a hash of its audio "
+            "address); ask the publisher to give each episode its own guid" for guid in sorted(shared)]
+
+
 def parse_feed(raw: bytes, url: str = "", content_type: str | None = None) -> ParsedFeed:
     """Parse feed bytes fetched from `url`; raise FeedError saying what the address returned
     when it is not a feed (a web page, a login or bot check, JSON, nothing)."""
@@ -438,16 +503,29 @@ def parse_feed(raw: bytes, url: str = "", content_type: str | None = None) -> Pa
         problem = parsed.get("bozo_exception")
         if not parsed.entries and not parsed.feed.get("title"):
             raise FeedError(f"not a readable podcast feed ({problem})")
-        warnings.append(f"the feed is partly malformed ({problem}); read what could be read")
-    transcripts = _transcripts_by_item(raw, url)
-    strict = _strict_items(raw, url)
-    if strict is None or len(strict) != len(parsed.entries):   # Atom, or not well-formed
-        strict = [{}] * len(parsed.entries)
+        served = _content_type(content_type).split(";", 1)[0].strip().lower()
+        if isinstance(problem, feedparser.NonXMLContentType) or (
+                isinstance(problem, feedparser.CharacterEncodingOverride)
+                and not served.endswith("xml")):
+            # the XML itself parsed: only the host's Content-Type was odd (S3 and CDNs serve
+            # feeds as text/plain or application/octet-stream); "malformed" would be a false alarm
+            warnings.append(f"the host serves the feed as {served!r}, not an XML type; it was "
+                            "read as XML, completely")
+        elif isinstance(problem, feedparser.CharacterEncodingOverride):
+            warnings.append(f"the feed's text is not in the encoding it declares ({problem}); "
+                            "read what could be read")
+        else:
+            warnings.append(f"the feed is partly malformed ({problem}); read what could be read")
+    root = _xml_root(raw)
+    transcripts = _transcripts_by_item(root, url)
+    strict = _matched(parsed.entries, _strict_items(root, url))
     day_first = dates.numeric_order(_date_text(e) for e in parsed.entries)
+    read = [(entry, _item(entry, transcripts, url, extra, day_first))
+            for entry, extra in zip(parsed.entries, strict)]
+    warnings += _tell_apart([item for _entry, item in read])
     items: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for entry, extra in zip(parsed.entries, strict):
-        item = _item(entry, transcripts, url, extra, day_first)
+    for entry, item in read:
         warnings += [f"{item['title']!r}: {note}" for note in item.pop("number_notes")]
         refused = [e["href"] for e in entry.get("enclosures", [])
                    if e.get("href") and _is_media(e)] if not item["enclosure"] else []

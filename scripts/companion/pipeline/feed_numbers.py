@@ -85,6 +85,13 @@ def parse_duration(value: Any) -> Reading:
     return Reading(seconds)
 
 
+def clock_seconds(text: str) -> float | None:
+    """Seconds from a plain number or clock time as text (`"750"`, `"12:30"`, `"1:02:03.5"`,
+    `"00:01:16,135"`): the forms `parse_duration` reads first; None for anything else."""
+    written = _written(text)
+    return parse_duration(written).value if _CLOCK.match(written) else None
+
+
 def _decimal(text: str) -> Decimal | None:
     match = _LABEL.match(text)
     if not match:

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from companion.errors import PipelineError
+from companion.pipeline import private_feed
 from companion.urls import FETCHABLE_SCHEMES
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -117,6 +118,10 @@ class Policy:
     # a private feed's HTTP Basic credentials, sent to that origin for its audio too (as podcast
     # apps do); never to another host. None when the feed URL has none.
     credentials: tuple[str, str, str] | None = field(default=None, repr=False)
+    # Whether the feed is a private one (user-info, a token in its query or path: see
+    # `private_feed`): its links may carry its secret, so nothing of it is fetched over plain http
+    # once https was asked for.
+    private: bool = False
 
     def allows(self, address: Address) -> bool:
         """Whether a connection to `address` (IPv4 or IPv6; an IPv4-mapped IPv6 address is read as IPv4)
@@ -189,12 +194,14 @@ def _resolved(host: str) -> frozenset[Address]:
         return frozenset()      # the feed fetch itself will say it cannot connect
 
 
-def for_feed(source: str) -> Policy:
-    """The policy for a run whose feed is `source` (a URL, or a file on this machine)."""
+def for_feed(source: str, private: bool = False) -> Policy:
+    """The policy for a run whose feed is `source` (a URL, or a file on this machine); `private`
+    when the feed was given as a secret (`$COMPANION_FEED`), whatever its URL looks like."""
     parts = urllib.parse.urlsplit(source.strip())
     if parts.scheme.lower() in FETCHABLE_SCHEMES and parts.hostname:
         return Policy(own_addresses=_resolved(parts.hostname), feed_host=parts.hostname,
-                      credentials=user_info(source))
+                      credentials=user_info(source),
+                      private=private or private_feed.is_private(source))
     return Policy(own_networks=_LOOPBACK, feed_host="this machine")
 
 
@@ -207,9 +214,10 @@ def current() -> Policy:
 
 
 @contextlib.contextmanager
-def feed_host(source: str) -> Iterator[Policy]:
-    """Within the block, fetches may reach the feed's own host even at a reserved address."""
-    token = _current.set(for_feed(source))
+def feed_host(source: str, private: bool = False) -> Iterator[Policy]:
+    """Within the block, fetches may reach the feed's own host even at a reserved address
+    (`private`: see `for_feed`)."""
+    token = _current.set(for_feed(source, private))
     try:
         yield _current.get()
     finally:

@@ -9,6 +9,7 @@ JSON transcripts are read into it.
 from __future__ import annotations
 
 import html
+import json
 import math
 import re
 from typing import Any
@@ -249,6 +250,21 @@ def from_srt(text: str) -> list[Segment]:
     """Segments of a SubRip file. SRT has no speaker field, so none is read: a line starting
     "Note:" or "Travis:" stays text, as written."""
     return _cues(text, voices=False)
+
+
+def from_unlabelled(text: str, duration: float | None = None) -> list[Segment]:
+    """Segments of a transcript whose declared type says nothing usable (`text/plain` for every
+    file, podstr#7; `plain/txt`; none), read by what it holds: a WEBVTT header is WebVTT, a JSON
+    object is Podcasting 2.0 JSON, SRT timing lines are SRT. Raises ValueError for anything
+    else (plain text has no times to link to)."""
+    body = text.lstrip("\ufeff \t\r\n")
+    if body.startswith("WEBVTT"):
+        return from_vtt(body)
+    if body.startswith("{"):
+        return from_json(json.loads(body), duration)
+    if _cue_blocks(body):
+        return from_srt(body)
+    raise ValueError("declared as plain text and holds no WebVTT, SRT or JSON transcript")
 
 
 WORDS_PER_S = 2.5          # ordinary speech (150 words a minute), to end a last segment with no end

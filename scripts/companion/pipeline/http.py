@@ -23,6 +23,18 @@ than the feed's own host, checked on the address each connection uses; a size bo
 download counted on decompressed bytes as they arrive, and a deadline for the whole fetch (a
 watchdog closes the socket, so a host that sends one byte every 29 s cannot hold the run).
 
+Redirects are followed as browsers follow them: up to `MAX_REDIRECTS` hops (tracking prefixes
+chain: op3 -> podtrac -> chartable -> the host -> its CDN), with the cookies the hops set sent back
+on the later hops of the same fetch (`http.cookiejar`, RFC 6265: hosts such as art19 redirect to
+themselves until the cookie they set comes back; airsonic#1013). The jar lives for one fetch.
+
+A redirect from https down to plain http is refused (what was asked for privately would cross the
+network in clear), with one exception podcast apps all make: an episode's audio from a public
+feed, whose chain of tracking prefixes often ends on a CDN's http address. It is followed and the
+download says so (`download(notes=...)`), so the episode can carry a visible note. A private
+feed's (`fetch_policy.Policy.private`) or a URL with credentials is never followed down to http:
+its links carry its secret.
+
 A download resumes only when the host confirms the file is the one whose head is on disk
 (RFC 9110 section 13.1.5, `If-Range` with the validator recorded when the download started);
 a 200, a 416, or a 206 for another file starts it again from zero.
@@ -33,6 +45,7 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import http.client
+import http.cookiejar
 import os
 import socket
 import threading
@@ -61,6 +74,9 @@ RUN_WAIT_BUDGET_S = 120.0    # all Retry-After waits of one run together (one sy
 RETRY_AFTER_SHOWN_MAX_S = 366 * 86400.0   # a later Retry-After (year 9999, 10**20 s) is not
                                           # added to the clock: datetime cannot hold the sum
 THROTTLED = (429, 503)       # the statuses whose Retry-After we honour
+MAX_REDIRECTS = 20           # Chromium's and Firefox's limit; urllib's own 10 is passed by
+                             # chains of tracking prefixes (podverse-rn#2161: pdst.fm -> chrt.fm
+                             # -> arttrk.com -> ...)
 
 T = TypeVar("T")
 
@@ -84,9 +100,11 @@ class _Guard:
     """One fetch's connections: each made to an address the policy allows, all closed by a
     watchdog when the fetch's deadline passes, and the redirects followed on the way."""
 
-    def __init__(self, policy: fetch_policy.Policy, seconds: float):
+    def __init__(self, policy: fetch_policy.Policy, seconds: float, insecure_ok: bool = False):
         self.policy = policy
         self.hops: list[str] = []
+        self.insecure_ok = insecure_ok    # may a redirect lead from https down to http?
+        self.insecure: list[str] = []     # the http hosts redirected down to
         self.proxies: set[str] = set()    # proxy hosts this fetch goes through (from the environment)
         self.expired = False
         self._sockets: list[socket.socket] = []
@@ -161,10 +179,12 @@ class _HTTPSHandler(urllib.request.HTTPSHandler):
 
 
 class _RedirectHandler(urllib.request.HTTPRedirectHandler):
-    """Follows http(s) redirects only (urllib alone follows one to ftp://), never from https down
-    to http (what the feed asked to be fetched privately would then cross the network in clear,
-    where anyone on the path can read or replace it: RFC 9110 section 17.1, and browsers' mixed-
-    content rule), noting each hop."""
+    """Follows http(s) redirects only (urllib alone follows one to ftp://), up to MAX_REDIRECTS,
+    noting each hop; from https down to http only when the guard allows it (public audio: what
+    is asked for privately would cross the network in clear, where anyone on the path can read
+    or replace it: RFC 9110 section 17.1, and browsers' mixed-content rule)."""
+
+    max_redirections = MAX_REDIRECTS
 
     def __init__(self, guard: _Guard):
         super().__init__()
@@ -178,8 +198,11 @@ class _RedirectHandler(urllib.request.HTTPRedirectHandler):
         if (urllib.parse.urlsplit(req.full_url).scheme.lower() == "https"
                 and urllib.parse.urlsplit(newurl).scheme.lower() != "https"):
             host = urllib.parse.urlsplit(newurl).hostname or ""
-            raise Refused(f"redirected from https:// down to http://{host}/...: a secure address "
-                          "is never followed to an insecure one")
+            if not self.guard.insecure_ok:
+                raise Refused(f"redirected from https:// down to http://{host}/...: a secure "
+                              "address is never followed to an insecure one for a feed, a "
+                              "private feed's audio or a link with credentials")
+            self.guard.insecure.append(host)
         self.guard.hops.append(newurl)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
@@ -222,10 +245,12 @@ def _credentials(uri: str) -> tuple[str, urllib.request.BaseHandler | None]:
 def _opener(guard: _Guard, auth: urllib.request.BaseHandler | None = None
             ) -> urllib.request.OpenerDirector:
     """An opener with http and https only (no ftp, file or data handlers), the environment's
-    proxies and, when given, Basic credentials for the URL's own origin."""
+    proxies, a cookie jar for this fetch alone and, when given, Basic credentials for the URL's
+    own origin."""
     opener = urllib.request.OpenerDirector()
+    jar = urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
     for handler in (_ProxyHandler(guard), _HTTPHandler(guard), _HTTPSHandler(guard),
-                    _RedirectHandler(guard), urllib.request.HTTPDefaultErrorHandler(),
+                    _RedirectHandler(guard), jar, urllib.request.HTTPDefaultErrorHandler(),
                     urllib.request.HTTPErrorProcessor(), auth):
         if handler is not None:
             opener.add_handler(handler)
@@ -398,7 +423,7 @@ def _until(wait: float, ends: float | None) -> float:
 
 
 def _bounded(limit: Limit, url: str, action: Callable[[_Guard], T],
-             ends: float) -> Callable[[], T]:
+             ends: float, insecure_ok: bool = False) -> Callable[[], T]:
     """One attempt of a fetch of `url`, to be retried by `with_retries`: each runs `action` with
     a guard (the run's policy on every connection) whose watchdog fires at what is left of ONE
     deadline, `ends` (monotonic, `limit.deadline_s` from the fetch's start), shared by every
@@ -412,7 +437,7 @@ def _bounded(limit: Limit, url: str, action: Callable[[_Guard], T],
         left = ends - time.monotonic()
         if left <= 0:
             raise late()
-        with _Guard(fetch_policy.current(), left) as guard:
+        with _Guard(fetch_policy.current(), left, insecure_ok) as guard:
             try:
                 result = action(guard)
             except Exception as exc:   # noqa: BLE001 - a cut socket fails in many ways
@@ -544,10 +569,23 @@ def _same_file(reply, validators: dict, offset: int) -> bool:
     return True
 
 
+def part_key(url: str) -> str:
+    """What a `.part.json` records of the URL its `.part` came from: a hash (a private feed's
+    audio URL holds its token) of the audio file's name (`urls.enclosure_key`: tracking
+    prefixes, scheme and query left out), so a URL whose signature or session query changes on
+    every feed fetch (signed CDN links, private feeds' per-request tokens) still resumes; the
+    validators sent as If-Range decide whether the bytes on disk are that file's."""
+    return "sha256:" + hashlib.sha256(urls.enclosure_key(url).encode("utf-8")).hexdigest()
+
+
 def download(url: str, dest: Path, expected_bytes: int | None = None,
              progress: Callable[[int, int | None], None] | None = None,
-             timeout: float = TIMEOUT_S) -> Path:
+             timeout: float = TIMEOUT_S, notes: list[str] | None = None) -> Path:
     """Stream `url` to `dest` via `dest.part`, resuming with Range after any interruption.
+
+    An https URL whose redirects end on plain http is followed for a public feed's audio (see the
+    module's docstring); a sentence saying so is appended to `notes` (when given) for the episode
+    to show. Nothing is appended when `dest` was already there.
 
     The file appears at `dest` only once complete: its size matches what the server announced,
     or the body's own framing (chunked, gzip) ended it; only when neither can tell is the feed's
@@ -564,8 +602,7 @@ def download(url: str, dest: Path, expected_bytes: int | None = None,
     if dest.is_file():
         return dest
     uri = _uri(url)
-    # Which URL the .part came from, as a hash: a private feed's audio URL holds its token.
-    url_key = "sha256:" + hashlib.sha256(uri.encode("utf-8")).hexdigest()
+    url_key = part_key(uri)
     part = dest.with_name(dest.name + ".part")
     meta = dest.with_name(dest.name + ".part.json")
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -600,8 +637,12 @@ def download(url: str, dest: Path, expected_bytes: int | None = None,
                 return once(guard)
             raise
         with reply_cm as reply:
-            if offset and (reply.status != 206 or not _same_file(reply, validators, offset)):
-                if reply.status == 206:     # another file's tail: ask for the whole new file
+            # A range is a 206; some hosts send it as a 200 that still says which bytes it holds
+            # (Content-Range: modelscope_hub#50). Only a 200 without one is the whole file.
+            ranged = reply.status == 206 or (reply.status == 200
+                                             and bool(reply.headers.get("Content-Range")))
+            if offset and (not ranged or not _same_file(reply, validators, offset)):
+                if ranged:                  # another file's tail: ask for the whole new file
                     discard()
                     reply.close()
                     return once(guard)
@@ -640,8 +681,23 @@ def download(url: str, dest: Path, expected_bytes: int | None = None,
             # (http.client raises IncompleteRead on a broken one), or gzip's own end
             return total is not None or reply.chunked or unzip.on
 
+    insecure: list[str] = []
+
+    def watched(guard: _Guard) -> bool:
+        try:
+            return once(guard)
+        finally:
+            insecure.extend(guard.insecure)
+
+    policy = fetch_policy.current()
+    insecure_ok = not (policy.private or policy.credentials or fetch_policy.user_info(uri))
     ends = time.monotonic() + limit.deadline_s
-    whole = with_retries(_bounded(limit, uri, once, ends), f"downloading {url}", ends=ends)
+    whole = with_retries(_bounded(limit, uri, watched, ends, insecure_ok), f"downloading {url}",
+                         ends=ends)
+    if insecure and notes is not None:
+        notes.append(f"the audio came over plain http: its https address redirected to "
+                     f"http://{insecure[-1]}/, so it was not protected on the way (anyone on "
+                     "the network path could have read or replaced it)")
     size = part.stat().st_size
     if not whole and expected_bytes and size < expected_bytes:   # cut off, and nothing but the
         discard()                                                # feed's length could tell

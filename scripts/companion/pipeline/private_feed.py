@@ -59,6 +59,17 @@ def secret_parts(feed_url: str) -> list[str]:
     return sorted((f for f in forms if f), key=len, reverse=True)
 
 
+def is_private(feed_url: str) -> bool:
+    """Whether `feed_url` holds a credential (user-info, a long query value or a random-looking
+    path segment: what `secret_parts` hides besides the URL itself)."""
+    whole = {feed_url.strip()}
+    try:
+        whole.add(urls.to_uri(feed_url))
+    except urls.URLError:
+        pass
+    return any(part not in whole for part in secret_parts(feed_url))
+
+
 def redact(text: str, parts: list[str]) -> str:
     """`text` with every secret part replaced by PLACEHOLDER, and the user-info of any URL in it
     that is a secret once percent-decoded, however it is spelt (`s3cr%2Ft@pa55`, half-encoded)."""

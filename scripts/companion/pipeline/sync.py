@@ -55,6 +55,9 @@ EXIT_MORE_TO_DO = 3                      # the time budget left episodes for the
 PUBLISHER_TYPES = {"application/json": tf.from_json, "text/vtt": tf.from_vtt,
                    "application/x-subrip": tf.from_srt, "application/srt": tf.from_srt,
                    "text/srt": tf.from_srt}
+# Transcript types that are certainly not a timed transcript (a web page; HTML transcripts have
+# no times): never read by content.
+NOT_IMPORTED_TYPES = ("text/html", "application/xhtml+xml")
 # Feed fields copied onto the episode record on every run (the feed may edit them).
 FEED_FIELDS = ("title", "date", "date_note", "episode", "episode_display", "season", "episode_type",
                "link", "image", "enclosure", "audio_source", "show_notes_html", "publisher_transcripts",
@@ -200,6 +203,13 @@ def _same_address(one: str, other: str) -> bool:
         return one.strip() == other.strip()
 
 
+def leaves_https(source: str, target: str) -> bool:
+    """Whether reading `target` after `source` steps down from https to plain http: a feed's
+    move or next page, which the run would then read in clear (RFC 9110 section 17.1)."""
+    return (urllib.parse.urlsplit(source.strip()).scheme.lower() == "https"
+            and urllib.parse.urlsplit(target.strip()).scheme.lower() == "http")
+
+
 def _url_key(url: str) -> str:
     """What feed-state.json keeps to know the feed: a hash, so a tokenised URL is not on disk."""
     return "sha256:" + hashlib.sha256(url.encode("utf-8")).hexdigest()
@@ -271,10 +281,30 @@ def in_date_order(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _publisher_transcript(record: dict[str, Any]) -> tuple[dict[str, Any], Any] | None:
-    """The best importable publisher transcript linked from the feed, with its parser."""
-    ranked = sorted((t for t in record["publisher_transcripts"] if _media_type(t) in PUBLISHER_TYPES),
+    """The best importable publisher transcript linked from the feed, with its parser: one of
+    PUBLISHER_TYPES, else one declared with a type that says nothing (read by its content,
+    `from_unlabelled`); never an HTML page."""
+    links = [t for t in record["publisher_transcripts"] if _in_english(t)]
+    ranked = sorted((t for t in links if _media_type(t) in PUBLISHER_TYPES),
                     key=lambda t: list(PUBLISHER_TYPES).index(_media_type(t)))
-    return (ranked[0], PUBLISHER_TYPES[_media_type(ranked[0])]) if ranked else None
+    if ranked:
+        return ranked[0], PUBLISHER_TYPES[_media_type(ranked[0])]
+    unlabelled = [t for t in links if _media_type(t) not in NOT_IMPORTED_TYPES]
+    return (unlabelled[0], tf.from_unlabelled) if unlabelled else None
+
+
+def _in_english(link: dict[str, Any]) -> bool:
+    """Whether a transcript link is in English or does not say (`language`, BCP 47): the
+    podcast is transcribed in English (tiny.en), and a feed may offer translations beside the
+    transcript (anytime_podcast_player#102: `language="es"`); a translation timed to English
+    speech is not its transcript."""
+    language = str(link.get("language") or "").strip().lower()
+    return not language or language == "en" or language.startswith(("en-", "en_", "english"))
+
+
+def _other_languages(record: dict[str, Any]) -> list[str]:
+    """The languages of the publisher's transcripts that are not English (see `_in_english`)."""
+    return sorted({str(t["language"]) for t in record["publisher_transcripts"] if not _in_english(t)})
 
 
 def _media_type(link: dict[str, Any]) -> str:
@@ -341,7 +371,7 @@ class Syncer:
         """Hold the project's sync lock (SyncError when another sync holds it) and, for the run,
         the fetch policy of its feed: what the feed names may reach its own host, nothing else
         that is not public (`fetch_policy`)."""
-        with self._lock(), fetch_policy.feed_host(feed_source(self.options, self.project)[0]):
+        with self._lock(), fetch_policy.feed_host(*feed_source(self.options, self.project)):
             yield
 
     @contextmanager
@@ -376,8 +406,12 @@ class Syncer:
             raise SyncError(self._redact(str(exc))) from exc
 
     def _read_page(self, url: str, offline: bool) -> feed.ParsedFeed:
-        """One later page of a paged feed, cached like the first (FeedError when unusable); its
-        links resolved against its address as the feed gave it."""
+        """One later page of a paged feed, cached like the first (FeedError when unusable, or
+        on plain http when the feed is read over https); its links resolved against its address
+        as the feed gave it."""
+        if leaves_https(feed_source(self.options, self.project)[0], url):
+            raise feed.FeedError(f"{self._redact(url)} is on plain http and the feed is read over "
+                                 "https: not followed")
         key = _url_key(url).split(":", 1)[1][:24]
         folder = self.project.cache_dir / PAGES_DIR
         try:
@@ -405,6 +439,12 @@ class Syncer:
             return parsed
         if self.secret_parts:       # a private feed's new address holds a (new) token as well
             self._add_secrets([new])
+        if leaves_https(source, new):
+            report.warnings.append(f"the feed says it moved (itunes:new-feed-url) to {new}, a plain "
+                                   "http address: a feed read over https is not followed there "
+                                   "(anyone on the network could read or change it); read the "
+                                   "one set. Ask the publisher for its https address")
+            return parsed
         try:
             moved, report.feed_status = self._read(new)
         except SyncError as exc:
@@ -660,7 +700,12 @@ class Syncer:
         publisher = None if self.options.retranscribe else _publisher_transcript(record)
         raw = self._import(record, publisher) if publisher else None
         if not publisher:
-            record["publisher_warning"] = None
+            others = [] if self.options.retranscribe else _other_languages(record)
+            record["publisher_warning"] = (
+                f"the publisher's transcripts are in {', '.join(others)}, not English: the audio "
+                "is transcribed instead" if others else None)
+            if others:
+                self.reporter.warn(f"{record['slug']}: {record['publisher_warning']}")
         if raw:
             model, outcome.state = "publisher", "imported"
         else:
@@ -687,6 +732,7 @@ class Syncer:
         try:
             text = http.fetch(link["url"], limit=fetch_policy.TRANSCRIPT).body.decode("utf-8-sig", errors="replace")
             raw = (parse(json.loads(text), record.get("duration")) if parse is tf.from_json
+                   else parse(text, record.get("duration")) if parse is tf.from_unlabelled
                    else parse(text))
             if not raw:
                 raise ValueError("it holds no text")
@@ -712,9 +758,13 @@ class Syncer:
         title = record["title"]
         # the best audio, not the video; untyped files asked what they are (`probe`)
         source = probe.choose(record.get("audio_source") or enclosure)
+        dest = self.project.audio_cache / f"{slug}.audio"
+        fetched_now, notes = not dest.is_file(), []
         cached = http.download(
-            source["url"], self.project.audio_cache / f"{slug}.audio", source.get("length"),
+            source["url"], dest, source.get("length"), notes=notes,
             progress=lambda done, total: self.reporter.download(title, done, total))
+        if fetched_now:            # a cached file keeps the note made when it was fetched
+            record["transport_warnings"] = notes
         try:
             decoded = audio.load_audio(cached, record.get("duration"))
         except audio.AudioError:
@@ -722,7 +772,7 @@ class Syncer:
             raise
         if not record.get("duration"):
             record["duration"] = round(decoded.seconds, 3)
-        record["audio_warnings"] = decoded.warnings
+        record["audio_warnings"] = record.get("transport_warnings", []) + decoded.warnings
         outcome.audio_s = decoded.seconds
         self.reporter.transcribing(title, 0.0, decoded.seconds)
         result = transcribe_audio(decoded.samples, self.settings,

@@ -9,6 +9,7 @@ come from the build's one `Catalogue` (`catalogue.for_build`), found by `Catalog
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from mkdocs.utils import get_relative_url
@@ -38,6 +39,19 @@ def _href(env: Any, slug: str, fragment: str = "") -> str:
     """URL of an episode page relative to the page being rendered (works on file:// too)."""
     here = env.page.url if env.page is not None else ""
     return get_relative_url(episode_url(slug), here) + fragment
+
+
+ATX_HEADING = re.compile(r"^(#{1,6})\s", re.M)
+
+
+def _level_under(env: Any, call: str) -> int:
+    """The heading level one under the page's last Markdown heading before `call` (the macro's
+    name and bracket, as written), at most 6; 2 when none comes before it (under the page's h1)."""
+    markdown = str(getattr(env, "markdown", "") or "")
+    where = markdown.find(call)
+    before = markdown[:where] if where >= 0 else ""
+    levels = [len(m.group(1)) for m in ATX_HEADING.finditer(before)]
+    return min(6, max(levels[-1] + 1 if levels else 2, 2))
 
 
 def pending_html() -> str:
@@ -109,20 +123,25 @@ def register(env: Any) -> None:
         return _block(listen_html(found, begin, finish, label, href, citation))
 
     @env.macro
-    def episode_card(slug: str) -> str:
-        """One episode as a card; a note if it is not published (yet)."""
+    def episode_card(slug: str, heading_level: int | None = None) -> str:
+        """One episode as a card, its title a heading one level under the page's last heading
+        before the call (`heading_level` to set it); a note if it is not published (yet)."""
         found = catalogue.for_build(env.conf).find(slug)
         if found is None:
             return _block(f'<p class="ffg-empty">Episode {text(slug)} is not published yet.</p>')
-        return _block(card_html(found, _href(env, found.slug)))
+        level = heading_level or _level_under(env, "episode_card(")
+        return _block(card_html(found, _href(env, found.slug), level))
 
     @env.macro
-    def episode_list(limit: int | None = None) -> str:
-        """Episodes newest first as cards (all of them, or the latest `limit`)."""
+    def episode_list(limit: int | None = None, heading_level: int | None = None) -> str:
+        """Episodes newest first as cards (all of them, or the latest `limit`), their titles
+        headings one level under the page's last heading before the call (`heading_level` to set
+        it), so a screen reader's outline skips no level (WCAG 1.3.1; axe `heading-order`)."""
         episodes = list(catalogue.for_build(env.conf))
         if limit is not None:
             episodes = episodes[: int(limit)]
         if not episodes:
             return _block('<p class="ffg-empty">No episodes are published yet.</p>')
-        cards = "".join(f"<li>{card_html(e, _href(env, e.slug))}</li>" for e in episodes)
+        level = heading_level or _level_under(env, "episode_list(")
+        cards = "".join(f"<li>{card_html(e, _href(env, e.slug), level)}</li>" for e in episodes)
         return _block(f'<ul class="ffg-episode-list">{cards}</ul>')

@@ -1,0 +1,176 @@
+"""Redirect chains as podcast hosts build them, against real servers on 127.0.0.1 (one over TLS):
+tracking prefixes that end on a plain-http CDN, hosts that redirect until their cookie comes back,
+chains longer than urllib's default allows."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from companion import cli
+from companion.pipeline import fetch_policy, http, store
+from podcast_server import TLSPodcastServer, rss
+
+pytestmark = pytest.mark.subprocess        # openssl makes the test certificate
+
+AUDIO = Path(__file__).parent / "data" / "audio" / "sonnet001.mp3"
+PUBLIC_FEED = "https://127.0.0.1/feed.xml"
+PRIVATE_FEED = "https://127.0.0.1/feed.xml?auth=3f9c0a1b2c3d4e5f"
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (cert, key), made with openssl."""
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    return cert, key
+
+
+@pytest.fixture
+def tls_host(host, certificate, monkeypatch):
+    """An https host serving the same folder as `host` (plain http), trusted by this process."""
+    cert, key = certificate
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))     # read by ssl's default context
+    server = TLSPodcastServer(host.root, cert, key).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_public_audio_redirected_down_to_http_is_followed_with_a_note(host, tls_host, tmp_path) -> None:
+    """op3 -> podtrac -> CDN on http (audiobookshelf#5251, AntennaPod#5322): apps play it."""
+    cdn = host.add("cdn/ep1.mp3", source=AUDIO)
+    tls_host.faults.redirects["/op3/ep1.mp3"] = "/podtrac/ep1.mp3"
+    tls_host.faults.redirects["/podtrac/ep1.mp3"] = cdn
+    notes: list[str] = []
+    with fetch_policy.feed_host(PUBLIC_FEED):
+        dest = http.download(f"{tls_host.url}/op3/ep1.mp3", tmp_path / "ep1.audio", notes=notes)
+    assert dest.read_bytes() == AUDIO.read_bytes()
+    assert len(notes) == 1 and "plain http" in notes[0] and "http://127.0.0.1/" in notes[0]
+    notes.clear()
+    with fetch_policy.feed_host(PUBLIC_FEED):     # already there: nothing fetched, nothing noted
+        http.download(f"{tls_host.url}/op3/ep1.mp3", dest, notes=notes)
+    assert notes == []
+
+
+def test_an_https_chain_that_stays_https_has_no_note(host, tls_host, tmp_path) -> None:
+    host.add("cdn/ep1.mp3", source=AUDIO)          # the same folder, served by both
+    tls_host.faults.redirects["/op3/ep1.mp3"] = "/cdn/ep1.mp3"
+    notes: list[str] = []
+    with fetch_policy.feed_host(PUBLIC_FEED):
+        http.download(f"{tls_host.url}/op3/ep1.mp3", tmp_path / "ep1.audio", notes=notes)
+    assert notes == []
+
+
+@pytest.mark.parametrize("feed, secret, audio_path", [
+    (PRIVATE_FEED, False, "/op3/ep1.mp3"),           # a private feed's audio carries its token
+    (PUBLIC_FEED, True, "/op3/ep1.mp3"),             # given as $COMPANION_FEED: a secret
+    (PUBLIC_FEED, False, "member:s3cret-pass@"),     # a link with its own credentials
+])
+def test_private_audio_is_never_followed_down_to_http(host, tls_host, tmp_path, feed, secret,
+                                                      audio_path) -> None:
+    cdn = host.add("cdn/ep1.mp3", source=AUDIO)
+    tls_host.faults.redirects["/op3/ep1.mp3"] = cdn
+    url = (f"{tls_host.url}{audio_path}" if audio_path.startswith("/")
+           else tls_host.url.replace("https://", "https://" + audio_path) + "/op3/ep1.mp3")
+    with fetch_policy.feed_host(feed, secret), pytest.raises(http.FetchError, match="down to http"):
+        http.download(url, tmp_path / "ep1.audio")
+    assert not list(tmp_path.glob("ep1.audio*"))
+    assert host.requests["/cdn/ep1.mp3"] == 0
+
+
+def test_a_feed_or_transcript_is_never_followed_down_to_http(host, tls_host) -> None:
+    plain = host.add("feed.xml", b"<rss/>")
+    tls_host.faults.redirects["/feed.xml"] = plain
+    with fetch_policy.feed_host(PUBLIC_FEED), pytest.raises(http.FetchError, match="down to http"):
+        http.fetch(f"{tls_host.url}/feed.xml")
+    assert host.requests["/feed.xml"] == 0
+
+
+@pytest.mark.parametrize("what", ["feed", "audio"])
+def test_a_host_that_redirects_until_its_cookie_comes_back(host, tmp_path, what) -> None:
+    """art19 (airsonic#1013, airsonic#1175): 302 to itself with Set-Cookie until it is sent."""
+    url = host.add("ep1.mp3", source=AUDIO)
+    host.faults.cookie_gate.add("/ep1.mp3")
+    with fetch_policy.feed_host(url):
+        if what == "feed":
+            body = http.fetch(url, limit=fetch_policy.TRANSCRIPT).body
+        else:
+            body = http.download(url, tmp_path / "ep1.audio").read_bytes()
+    assert body == AUDIO.read_bytes()
+    assert host.requests["/ep1.mp3"] == 2
+
+
+def test_the_cookie_jar_lives_for_one_fetch(host, tmp_path) -> None:
+    url = host.add("ep1.mp3", source=AUDIO)
+    host.faults.cookie_gate.add("/ep1.mp3")
+    with fetch_policy.feed_host(url):
+        http.fetch(url, limit=fetch_policy.TRANSCRIPT)
+        http.fetch(url, limit=fetch_policy.TRANSCRIPT)
+    cookies = [seen.get("Cookie") for path, seen in host.headers_seen if path == "/ep1.mp3"]
+    assert cookies == [None, "gate=passed", None, "gate=passed"]
+
+
+def test_a_long_chain_of_tracking_prefixes_is_followed(host, tmp_path) -> None:
+    """pdst.fm -> chrt.fm -> arttrk.com -> ... (podverse-rn#2161): more hops than urllib's 10."""
+    url = host.add("cdn/ep1.mp3", source=AUDIO)
+    hops = [f"/t{n}/ep1.mp3" for n in range(14)] + ["/cdn/ep1.mp3"]
+    for here, there in zip(hops, hops[1:]):
+        host.faults.redirects[here] = there
+    with fetch_policy.feed_host(url):
+        dest = http.download(f"{host.url}{hops[0]}", tmp_path / "ep1.audio")
+    assert dest.read_bytes() == AUDIO.read_bytes()
+
+
+def test_a_redirect_loop_ends_with_a_clear_error(host, tmp_path) -> None:
+    host.faults.redirects["/a.mp3"] = "/b.mp3"
+    host.faults.redirects["/b.mp3"] = "/a.mp3"
+    with fetch_policy.feed_host(host.url), pytest.raises(http.FetchError, match="redirect"):
+        http.download(f"{host.url}/a.mp3", tmp_path / "a.audio")
+    assert host.requests["/a.mp3"] <= http.MAX_REDIRECTS
+
+
+@pytest.mark.model
+def test_an_episode_whose_audio_came_over_plain_http_says_so(project, host, tls_host, capsys) -> None:
+    """The whole run: a public https feed whose enclosure's tracking prefix sends the audio to a
+    CDN on http is transcribed, and the episode and the run's report carry the note."""
+    cdn = host.add("cdn/jfk.wav", source=Path(__file__).parent / "data" / "audio" / "jfk.wav")
+    tls_host.faults.redirects["/op3/jfk.wav"] = cdn
+    host.add("feed.xml", rss([{"title": "Over http", "guid": "h1",
+                               "audio": f"{tls_host.url}/op3/jfk.wav"}]).encode())
+    assert cli.main(["sync", "--feed", f"{tls_host.url}/feed.xml"]) == 0
+    record = store.load_episodes(project / "episodes")[0]
+    assert record["status"] == "transcribed"
+    assert any("plain http" in note for note in record["transport_warnings"])
+    assert any("plain http" in note for note in record["audio_warnings"])
+    assert "plain http" in " ".join(capsys.readouterr().err.split())
+
+
+def _feed(items: str, channel: str = "") -> bytes:
+    return ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
+            'xmlns:atom="http://www.w3.org/2005/Atom" '
+            'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>T</title>'
+            f'{channel}{items}</channel></rss>').encode()
+
+
+def test_an_https_feed_is_not_followed_to_plain_http_by_its_own_words(project, host, tls_host,
+                                                                     capsys) -> None:
+    """itunes:new-feed-url and a next page (RFC 5005) on http: the run would read in clear what
+    it then publishes. The https feed is read; the http addresses never asked."""
+    host.add("moved.xml", _feed('<item><title>Moved</title><guid>m</guid></item>'))
+    host.add("page2.xml", _feed('<item><title>Older</title><guid>o</guid></item>'))
+    host.add("feed.xml", _feed(
+        '<item><title>Here</title><guid>h</guid></item>',
+        f'<itunes:new-feed-url>{host.url}/moved.xml</itunes:new-feed-url>'
+        f'<atom:link rel="next" href="{host.url}/page2.xml"/>'))
+    assert cli.main(["sync", "--feed", f"{tls_host.url}/feed.xml"]) == 0
+    said = " ".join(capsys.readouterr().err.split())
+    assert "plain http address: a feed read over https is not followed there" in said
+    assert "is on plain http and the feed is read over https" in said
+    assert [e["guid"] for e in store.load_episodes(project / "episodes")] == ["h"]
+    assert host.requests["/moved.xml"] == 0 and host.requests["/page2.xml"] == 0
