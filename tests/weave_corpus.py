@@ -20,12 +20,13 @@ UNSEEN = CORPUS.with_name("unseen.yml")
 # Written for the issue-24 gate before the matcher changed; never used to tune it (all `test`).
 HELDOUT = CORPUS.with_name("heldout.yml")
 # Written by a separate engineer who read neither the matcher nor the other sets (branch blind-24).
-# blind-dev may be studied; blind-final is only scored, never tuned on.
+# Both were scored blind once (blind-final: P 0.58 R 0.61) and have been studied since, so neither
+# is a blind measure any more: the fresh set written after them is (README, "The weave").
 BLIND_DEV = CORPUS.with_name("blind-dev.yml")
 BLIND_FINAL = CORPUS.with_name("blind-final.yml")
 # How each set has been used, for the benchmark's table (README, "The weave").
 USE = {CORPUS: "thresholds chosen on its dev half", UNSEEN: "studied", HELDOUT: "studied",
-       BLIND_DEV: "studied", BLIND_FINAL: "scored only"}
+       BLIND_DEV: "studied", BLIND_FINAL: "scored blind once, studied since"}
 
 
 @dataclass(frozen=True)

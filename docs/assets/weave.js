@@ -69,5 +69,25 @@
   document.addEventListener("input", () => setTimeout(remember, 0), true);
   window.addEventListener("pagehide", remember);
 
+  // A glossary term marked in a transcript shows its definition in a tooltip on hover and focus
+  // (Material's content.tooltips, from the link's title); on a phone it covers the next lines.
+  // WCAG 2.1 SC 1.4.13 asks that such content can be dismissed without moving focus or pointer:
+  // Escape hides every tooltip until focus or the pointer moves to something else. Material's own
+  // tooltips have no such key (glossary tooltips failing 1.4.13 is a common audit finding).
+  const DISMISSED = "ffg-tooltips-dismissed";
+  let hovered = null;                  // the link (or other element) under the pointer
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && document.querySelector(".md-tooltip2--active")) {
+      document.documentElement.classList.add(DISMISSED);
+    }
+  }, true);
+  document.addEventListener("focusin", () => document.documentElement.classList.remove(DISMISSED), true);
+  document.addEventListener("pointerover", (event) => {
+    const target = event.target;
+    const over = (target.closest && target.closest("a, button, abbr, [title], .md-tooltip2")) || target;
+    if (over !== hovered) document.documentElement.classList.remove(DISMISSED);
+    hovered = over;
+  }, true);
+
   window.ffgOnEveryPage(setup);
 })();

@@ -27,8 +27,9 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Mapping
 
+from companion.course.plain_words import PLAIN
 from companion.course.topics import content_stems
 
 # Sections every module has that teach no idea of their own (they ask about, or point to, the rest).
@@ -81,11 +82,18 @@ def module_facets(modules: Iterable[tuple[str, str, str]]) -> dict[str, list[Fac
     for ident, lead, body in modules:
         mine = []
         vocabulary: set[str] = set()
+        glosses = dict(plain_words(ident))
         for n, (heading, text) in enumerate(sections(body)):
             said = Counter(content_stems(f"{lead} {text}" if n == 0 else text))
             titled = set(content_stems(heading))
             vocabulary |= set(said) | titled
             mine.append((heading, said, titled))
+            if heading in glosses:
+                # the section's idea in plain speech is a facet of its own, every word of it
+                # counting, with a norm of its own: a long section's many words do not drown it
+                gloss = Counter(content_stems(glosses.pop(heading)))
+                vocabulary |= set(gloss)
+                mine.append((f"{heading} (in plain words)", gloss, set(gloss)))
         used.update(vocabulary)
         parts[ident] = mine
     count = len(modules)
@@ -101,6 +109,13 @@ def module_facets(modules: Iterable[tuple[str, str, str]]) -> dict[str, list[Fac
     return out
 
 
+def plain_words(ident: str) -> dict[str, str]:
+    """Section heading -> its idea in plain speech (`companion.course.plain_words`) for the
+    module `ident` ("m4"); {} for a module without any."""
+    number = ident[1:]
+    return PLAIN.get(int(number), {}) if number.isdigit() else {}
+
+
 FacetIndex = dict[str, list[tuple[str, int, float]]]     # stem -> (module, facet number, weight / norm)
 
 
@@ -110,20 +125,24 @@ def facet_index(facets: dict[str, list[Facet]]) -> FacetIndex:
     index: FacetIndex = {}
     for ident, mine in facets.items():
         for n, facet in enumerate(mine):
+            norm = facet.norm
             for s, w in facet.weights.items():
-                index.setdefault(s, []).append((ident, n, w / facet.norm))
+                index.setdefault(s, []).append((ident, n, w / norm))
     return index
 
 
-def facet_scores(stems: Iterable[str], index: FacetIndex, rarity: dict[str, float],
+def facet_scores(stems: Iterable[str] | Mapping[str, float], index: FacetIndex, rarity: dict[str, float],
                  facets: dict[str, list[Facet]]) -> dict[str, list[float]]:
     """How much of each facet a window holds, module ident -> one score a facet (in the order of
     `facets`): the sum of the facet's weights over the window's distinct stems, each times its
     rarity in the podcast (0..1, `weave.stem_rarity`), over the facet's Euclidean norm (the
     cosine's numerator and the facet's half of its denominator, so a long section that uses
-    many words is not held by any talk that says a few). Each score is 0..sqrt(stems held)."""
+    many words is not held by any talk that says a few). Each score is 0..sqrt(stems held).
+    `stems` may map each stem to how much it counts (0..1: `weave` counts a stem said at the
+    edge of a window less than one said at its centre)."""
+    counted = stems if isinstance(stems, Mapping) else dict.fromkeys(stems, 1.0)
     out = {ident: [0.0] * len(mine) for ident, mine in facets.items()}
-    for s in set(stems):
+    for s, share in counted.items():
         for ident, n, w in index.get(s, ()):
-            out[ident][n] += w * rarity.get(s, 0.0)
+            out[ident][n] += w * rarity.get(s, 0.0) * share
     return out

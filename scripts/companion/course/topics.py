@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
 
 import snowballstemmer
+from breame.data.spelling_constants import AMERICAN_ENGLISH_SPELLINGS
 
 if TYPE_CHECKING:
     from companion.course.facets import Facet
@@ -91,12 +92,26 @@ def normalise(text: str) -> str:
     return lowered.replace("\u2019", "'").replace("\u2018", "'")
 
 
+# "-ize" forms breame's list leaves out ("catastrophizing"): written "-ise" before stemming. The
+# base must be long enough that "size" and "prize" keep their z.
+_IZE = re.compile(r"(?<=[a-z]{4})iz(e|es|ed|ing|ation|ations|er|ers)$")
+
+
+def british(word: str) -> str:
+    """One lower-case word in British spelling: "counselor" -> "counsellor", "behavior" ->
+    "behaviour", "catastrophizing" -> "catastrophising" (breame's list of 1,700 American/British
+    pairs, then the "-ize" rule), so a US guest's words meet the course's Australian English.
+    Words with one spelling come back as they are."""
+    return _IZE.sub(r"is\1", AMERICAN_ENGLISH_SPELLINGS.get(word, word))
+
+
 @functools.lru_cache(maxsize=None)   # a podcast's vocabulary is small; Snowball in Python is not fast
 def stem(word: str) -> str:
-    """The Snowball (Porter 2) English stem of one lower-case word, possessive dropped."""
+    """The Snowball (Porter 2) English stem of one lower-case word, possessive dropped, in
+    British spelling (`british`)."""
     if word.endswith("'s"):
         word = word[:-2]
-    return _STEMMER.stemWord(word.replace("'", "").replace(".", ""))
+    return _STEMMER.stemWord(british(word.replace("'", "").replace(".", "")))
 
 
 def word_spans(text: str) -> list[tuple[str, int, int]]:
@@ -265,7 +280,11 @@ SUBJECT_SEED = ("therapy", "therapist", "therapeutic", "counselling", "counsello
                 # the care a person seeks, as they say it (a GP's referral, a psych, a session)
                 "GP", "doctor", "psych", "session", "referral", "crisis line", "helpline", "Lifeline",
                 # the podcast's own field: recovery
-                "recovery", "relapse", "sober", "addiction", "sponsor")
+                "recovery", "relapse", "sober", "addiction", "sponsor",
+                # the counselling room as a student or practitioner speaks of it
+                "client", "confidentiality", "confidential", "supervision", "placement",
+                # the course's own subject: chatbots that people talk to about their lives
+                "chatbot", "chat bot", "AI companion")
 
 
 def subject_phrases(terms: list[Topic]) -> frozenset[Phrase]:

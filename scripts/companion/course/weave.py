@@ -10,27 +10,33 @@ How a module is matched (a small, classic retrieval scheme, no model):
 2. Each term gets an inverse document frequency over the site's own segments,
    ln(1 + N / (1 + df)) (Sparck Jones 1972; the smoothed form of Robertson 2004), scaled to 0..1
    (see `idf`), so a word the podcast says all the time weighs little.
-3. A *window* is the segments that start within `WINDOW_S` seconds of one segment. Its evidence
-   for a module (`Evidence`) has two parts: the sum, over the module's distinct key terms it
-   holds, of term weight x idf; and, for each *facet* of the module (a sub-idea: one section of
-   its own text, `companion.course.facets`), how much of that facet's distinctive vocabulary the
-   window says, each stem weighed by its rarity in the podcast (`stem_rarity`), so talk that
-   says the idea in plain words is heard without the module's terms. The evidence holds the
-   idea only with two facets, one facet held strongly, or `MIN_TERMS` key terms: one shared
-   word, however rare, is not the idea. A window goes to its best-scoring module only (not to
-   every module sharing its words), and only where the course's subject is said within
-   `SUBJECT_NEAR_S` seconds and outweighs talk on another subject (`companion.course.subject`:
-   a budgeting show's "financial counsellor", a cricket match's "accept the decision").
-4. Counting windows that overlap are joined into one stretch, trimmed to its first and last
-   segment that hold a key term (`EDGE_MIN_SCORE`), and scored by its best window.
-   A stretch mostly inside a stretch of another module of the same episode that scores over
-   1 / `RELATIVE` times as much is dropped (the per-window rule at the scale of the stretch).
+3. Each segment is judged by the *window* around it: the segments starting within WINDOW_S / 2
+   seconds either side (`_centred`), each counting less the further it is from the centre
+   (`EDGE_FALLOFF`), so a segment at the turn from one topic to the next goes with its own talk.
+   The window's evidence for a module (`Evidence`) has two parts: the sum, over the module's
+   distinct key terms it holds, of term weight x idf; and, for each *facet* of the module (a
+   sub-idea: one section of its own text, and that section's idea in plain speech,
+   `companion.course.facets`, `companion.course.plain_words`), how much of that facet's
+   distinctive vocabulary the window says, each stem weighed by its rarity in the podcast
+   (`stem_rarity`), so talk that says the idea in plain words is heard without the module's
+   terms. The evidence holds the idea only with two facets, one facet held strongly, or
+   `MIN_TERMS` key terms: one shared word, however rare, is not the idea. A segment goes to one
+   module only (`_labels`): the best-scoring one, or, when the runner-up scores within `TIE` of
+   it, the one of the two that says more of what it alone teaches (`contrast`: neighbouring
+   modules share words, sycophancy is taught by modules 2 and 5, regulators by 5, 7 and 8); and
+   only where the course's subject is said within `SUBJECT_NEAR_S` seconds and outweighs talk
+   on another subject (`companion.course.subject`: a budgeting show's "financial counsellor", a
+   cricket match's "accept the decision").
+4. A run of segments given to one module is a stretch (`_stretches`), trimmed to its first and
+   last segment that holds some of the idea on its own (`_holds`: a key term or a facet's
+   words), so it starts and ends where the talk does; a run with fewer than `MIN_HOLDING` such
+   segments is one line, not a discussion, and is dropped. It scores as its best window.
 
 A glossary term comes up where one of its phrases is said; a one-word everyday term ("stigma",
 "empathy") also needs a word of its definition said within TERM_CONTEXT_S seconds.
 
-Cost: one pass over the words to find terms, one over the windows: linear in the number of
-segments (so in episodes), for a fixed course.
+Cost: one pass over the words to find terms, one window a segment (each bounded in time): linear
+in the number of segments (so in episodes), for a fixed course.
 """
 
 from __future__ import annotations
@@ -40,27 +46,30 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
-from companion.course.facets import FacetIndex, facet_index, facet_scores
+from companion.course.facets import Facet, FacetIndex, facet_index, facet_scores
 from companion.course.subject import off_subject_stems, qualified
 from companion.course.topics import Phrase, Topic, capitals_key, subject_phrases, word_spans
 from companion.episode import Segment
 
 T = TypeVar("T")
 
-WINDOW_S = 45.0             # a window: the segments starting within this many seconds of the first
+WINDOW_S = 45.0             # a window: the segments starting within half this many seconds either side of one
 MIN_TERMS = 2               # distinct key terms that count as the idea (with MIN_SCORE)
 PASSAGE_S = 30.0            # rarity is counted over passages this long
 RARE_IN = 50                # a phrase said in at most 1 segment in this many has its full weight
 FACET_MIN = 0.3             # facet score (weights x rarity over the facet's norm) a window must hold for it to count
 FACET_STRONG = 0.6          # one facet held this much is the idea on its own
-FACET_WEIGHT = 3.0          # a facet's score (0..~1.5) against the key terms' sum (0..~15)
-MIN_SCORE = 4.0             # Evidence.score the best module of a window needs
-RELATIVE = 0.6              # a stretch scoring under this share of an overlapping stretch of another module is dropped
-EDGE_MIN_SCORE = 0.5        # a stretch starts and ends at a segment holding this much of the idea
+FACET_WEIGHT = 4.0          # a facet's score (0..~1.5) against the key terms' sum (0..~15)
+MIN_SCORE = 3.5             # Evidence.score the best module of a window needs
+EDGE_MIN_SCORE = 0.5        # a stretch starts and ends at a segment holding this much key-term weight x idf
+EDGE_FACET_MIN = 0.15       # or this much of one facet (`_holds`)
+MIN_HOLDING = 2             # segments of a stretch that must hold the idea alone: a stretch is not one line
+EDGE_FALLOFF = 0.5          # what a window's edge counts less than its centre (`_said`)
+TIE = 0.8                   # a runner-up scoring this share of the best is weighed against it (`contrast`)
 MAX_STRETCH_S = 240.0       # a longer run of counting windows is split
 SUBJECT_MIN = 1             # distinct subject phrases said near a window for a module to claim it
 OFF_SHARE = 1.0             # subject phrases near a window must outnumber this share of other subjects' words
-SUBJECT_NEAR_S = 60.0       # a module window needs the course's subject said within this many s of it
+SUBJECT_NEAR_S = 45.0       # a module window needs the course's subject said within this many s of it
 TERM_CONTEXT_S = 8.0        # seconds either side searched for a one-word term's definition words
 LINE_MIN_CHARS = 60         # a quoted line shorter than this takes in the segments after it
 
@@ -181,16 +190,6 @@ def _passage_idf(scanned: dict[str, list[_Segment]],
     return {item: min(1.0, math.log(1 + total / (1 + n)) / math.log(1 + RARE_IN)) for item, n in df.items()}
 
 
-def _windows(rows: list[_Segment]) -> Iterable[tuple[int, int]]:
-    """(first, last) segment index of each window (last inclusive)."""
-    last = 0
-    for first, row in enumerate(rows):
-        last = max(last, first)
-        while last + 1 < len(rows) and rows[last + 1].start - row.start < WINDOW_S:
-            last += 1
-        yield first, last
-
-
 def _subject_said(row: _Segment, subject: dict[str, list[Phrase]]) -> frozenset[Phrase]:
     """The subject phrases said in one segment (`subject`: first stem -> phrases), each as
     consecutive words and not qualified by another field ("financial counsellor" is not)."""
@@ -257,94 +256,158 @@ class Evidence:
 
 def window_evidence(rows: list[_Segment], first: int, last: int, modules: list[Topic],
                     weight_idf: dict[str, dict[Phrase, float]], rarity: dict[str, float],
-                    index: FacetIndex | None = None) -> dict[str, Evidence]:
+                    index: FacetIndex | None = None, centre: int | None = None) -> dict[str, Evidence]:
     """module ident -> Evidence for the window rows[first..last] (inclusive). `index`: the
-    modules' `facets.facet_index` (built here when not given)."""
-    held: set[Phrase] = set()
-    stems: set[str] = set()
-    for row in rows[first:last + 1]:
-        held.update(row.found)
-        stems |= row.stems
+    modules' `facets.facet_index` (built here when not given); `centre`: the segment the window
+    is centred on, whose talk counts most (`_said`)."""
+    held, stems = _said(rows, first, last, centre)
     facets = {topic.ident: topic.facets for topic in modules}
     held_facets = facet_scores(stems, facet_index(facets) if index is None else index, rarity, facets)
     out = {}
     for topic in modules:
         mine = [p for p in held if p in topic.weights]
-        out[topic.ident] = Evidence(sum(weight_idf[topic.ident][p] for p in mine), len(mine),
+        out[topic.ident] = Evidence(sum(weight_idf[topic.ident][p] * held[p] for p in mine), len(mine),
                                     tuple(held_facets[topic.ident]))
     return out
 
 
-def _module_windows(rows: list[_Segment], modules: list[Topic],
-                    weight_idf: dict[str, dict[Phrase, float]], rarity: dict[str, float],
-                    subject: frozenset[Phrase] = frozenset(),
-                    off: frozenset[str] = frozenset()) -> dict[str, list[tuple[int, int, float]]]:
-    """module ident -> counting windows (first, last, score) of one episode.
+def _said(rows: list[_Segment], first: int, last: int,
+          centre: int | None = None) -> tuple[dict[Phrase, float], dict[str, float]]:
+    """The topic phrases and the stems said in rows[first..last] (inclusive), each with how much
+    it counts: 1 said at the `centre` segment, falling linearly to 1 - EDGE_FALLOFF at WINDOW_S / 2
+    from it (the most over the segments saying it), so a segment is judged by its own talk more
+    than by its neighbours'. Without `centre`, everything counts 1."""
+    held: dict[Phrase, float] = {}
+    stems: dict[str, float] = {}
+    for row in rows[first:last + 1]:
+        share = 1.0 if centre is None else max(
+            0.0, 1.0 - EDGE_FALLOFF * abs(row.start - rows[centre].start) / (WINDOW_S / 2))
+        for p in row.found:
+            held[p] = max(held.get(p, 0.0), share)
+        for s in row.stems:
+            stems[s] = max(stems.get(s, 0.0), share)
+    return held, stems
 
-    A window is claimed by at most one module: the one whose evidence scores best, if that
-    evidence holds the idea (`Evidence.holds_idea`) and scores MIN_SCORE (talk about sycophancy,
-    which modules 2 and 5 both teach, goes to the one it says more of, not to both; a rule that
-    left near ties to neither lost more true stretches than it saved). With `subject`, only where
-    the course's subject is said near it and outweighs talk on another subject (`_on_subject`).
+
+def contrast(rows: list[_Segment], first: int, last: int, pair: tuple[Topic, Topic],
+             weight_idf: dict[str, dict[Phrase, float]], rarity: dict[str, float],
+             index: FacetIndex, centre: int | None = None) -> tuple[float, float]:
+    """The Evidence.score of each of two neighbouring modules over rows[first..last], each term
+    and each facet stem counted only by how much more it weighs in that module than in the other
+    (max(0, mine - theirs)): what the two share cancels out, and what decides is what each
+    teaches more of. Sycophancy talk is claimed by module 2 and module 5 alike; it goes to 2 if
+    it goes on to the model trained to please, to 5 if to dependence and privacy. `index`: the
+    modules' `facets.facet_index`."""
+    held, stems = _said(rows, first, last, centre)
+    a, b = pair
+
+    def strongest(ident: str, stem: str) -> float:
+        return max((w for owner, _, w in index.get(stem, ()) if owner == ident), default=0.0)
+    scores = []
+    for mine, other in ((a, b), (b, a)):
+        facet = [0.0] * len(mine.facets)
+        for stem, share in stems.items():
+            theirs = strongest(other.ident, stem)
+            for owner, n, w in index.get(stem, ()):
+                if owner == mine.ident and w > theirs:
+                    facet[n] += (w - theirs) * rarity.get(stem, 0.0) * share
+        phrases = [max(0.0, weight_idf[mine.ident][p] - weight_idf[other.ident].get(p, 0.0)) * share
+                   for p, share in held.items() if p in mine.weights]
+        scores.append(Evidence(sum(phrases), sum(1 for x in phrases if x > 0), tuple(facet)).score)
+    return scores[0], scores[1]
+
+
+def _centred(rows: list[_Segment]) -> Iterable[tuple[int, int]]:
+    """(first, last) of the window around each segment: the segments starting within WINDOW_S / 2
+    seconds either side of its start (last inclusive). Centred, so a segment is judged by the talk
+    on both sides of it, not only by what follows (a forward window at the end of one module's talk
+    is mostly the next module's)."""
+    lo = hi = 0
+    for i, row in enumerate(rows):
+        while rows[lo].start < row.start - WINDOW_S / 2:
+            lo += 1
+        hi = max(hi, i)
+        while hi + 1 < len(rows) and rows[hi + 1].start <= row.start + WINDOW_S / 2:
+            hi += 1
+        yield lo, hi
+
+
+def _labels(rows: list[_Segment], modules: list[Topic], weight_idf: dict[str, dict[Phrase, float]],
+            rarity: dict[str, float], subject: frozenset[Phrase] = frozenset(),
+            off: frozenset[str] = frozenset(), index: FacetIndex | None = None) -> list[tuple[str, float] | None]:
+    """For each segment of one episode: the module its talk is about and the evidence's score,
+    or None.
+
+    A segment goes to at most one module: the one whose evidence over the window around it
+    (`_centred`) scores best, if that evidence holds the idea (`Evidence.holds_idea`) and scores
+    MIN_SCORE (talk about sycophancy, which modules 2 and 5 both teach, goes to the one it says
+    more of, not to both; a rule that left near ties to neither lost more true stretches than it
+    saved). With `subject`, only where the course's subject is said near it and outweighs talk on
+    another subject (`_on_subject`).
     """
-    out: dict[str, list[tuple[int, int, float]]] = defaultdict(list)
     near = _on_subject(rows, subject, off) if subject else [True] * len(rows)
-    index = facet_index({topic.ident: topic.facets for topic in modules})
-    for first, last in _windows(rows):
-        if not any(near[first:last + 1]):
-            continue
-        evidence = window_evidence(rows, first, last, modules, weight_idf, rarity, index)
-        ranked = sorted(evidence.items(), key=lambda kv: -kv[1].score)
-        if not ranked:
-            continue
-        ident, best = ranked[0]
-        if best.holds_idea and best.score >= MIN_SCORE:
-            out[ident].append((first, last, best.score))
+    if index is None:
+        index = facet_index({topic.ident: topic.facets for topic in modules})
+    by_ident = {topic.ident: topic for topic in modules}
+    out: list[tuple[str, float] | None] = []
+    for i, (first, last) in enumerate(_centred(rows)):
+        label = None
+        if near[i] and modules:
+            evidence = window_evidence(rows, first, last, modules, weight_idf, rarity, index, i)
+            (ident, best), (second, runner) = sorted(evidence.items(), key=lambda kv: -kv[1].score)[:2]
+            if runner.holds_idea and runner.score >= TIE * best.score:
+                mine, theirs = contrast(rows, first, last, (by_ident[ident], by_ident[second]),
+                                        weight_idf, rarity, index, i)
+                if theirs > mine:
+                    ident, best = second, runner
+            if best.holds_idea and best.score >= MIN_SCORE:
+                label = (ident, best.score)
+        out.append(label)
     return out
 
 
-def _join(slug: str, rows: list[_Segment], windows: list[tuple[int, int, float]],
-          topic: Topic, weight_idf: dict[Phrase, float]) -> list[Stretch]:
-    """Overlapping counting windows as stretches, trimmed to the segments holding a term."""
-    stretches: list[Stretch] = []
-    run: list[tuple[int, int, float]] = []
-
-    def close() -> None:
-        if not run:
-            return
-        first, last = run[0][0], max(w[1] for w in run)
-        def seg_score(i: int) -> float:
-            return sum(weight_idf[p] for p in rows[i].found if p in topic.weights)
-        holding = [i for i in range(first, last + 1) if seg_score(i) >= EDGE_MIN_SCORE]
-        if holding:
-            first, last = holding[0], holding[-1]
-        line = max(range(first, last + 1), key=seg_score)
-        said = dict.fromkeys(rows[i].body[b:e] for i in range(first, last + 1)
-                             for p, (b, e) in rows[i].found.items() if p in topic.weights)
-        stretches.append(Stretch(slug, rows[first].start, rows[last].end, max(w[2] for w in run),
-                                 _line(rows, first, line, last), tuple(said)))
-        run.clear()
-
-    for window in windows:
-        if run and (window[0] > max(w[1] for w in run)
-                    or rows[window[1]].end - rows[run[0][0]].start > MAX_STRETCH_S):
-            close()
-        run.append(window)
-    close()
-    return stretches
-
-
-def _outweighed(stretch: Stretch, ident: str, found: list[tuple[str, Stretch]]) -> bool:
-    """Whether most of `stretch` lies inside a stretch of another module of the same episode that
-    scores far higher (its score x RELATIVE above this one's): talk about one module that brushes
-    another's words over a few windows is not claimed for both."""
-    for other_ident, other in found:
-        if other_ident == ident or stretch.score >= RELATIVE * other.score:
+def _stretches(slug: str, rows: list[_Segment], labels: list[tuple[str, float] | None],
+               modules: list[Topic], weight_idf: dict[str, dict[Phrase, float]],
+               rarity: dict[str, float], index: FacetIndex | None = None) -> list[tuple[str, Stretch]]:
+    """Runs of segments labelled with one module as stretches (module ident, stretch), each
+    trimmed to its first and last segment that holds some of the module's idea itself
+    (`_holds`), so a stretch starts and ends where the talk does."""
+    by_ident = {topic.ident: topic for topic in modules}
+    facets = {topic.ident: topic.facets for topic in modules}
+    index = facet_index(facets) if index is None else index
+    out: list[tuple[str, Stretch]] = []
+    i = 0
+    while i < len(rows):
+        if labels[i] is None:
+            i += 1
             continue
-        inside = min(stretch.end, other.end) - max(stretch.start, other.start)
-        if inside > 0.5 * (stretch.end - stretch.start):
-            return True
-    return False
+        ident = labels[i][0]
+        j = i
+        while (j + 1 < len(rows) and labels[j + 1] is not None and labels[j + 1][0] == ident
+               and rows[j + 1].end - rows[i].start <= MAX_STRETCH_S):
+            j += 1
+        topic = by_ident[ident]
+        held = {k: _holds(rows[k], topic, weight_idf[ident], rarity, index, facets) for k in range(i, j + 1)}
+        holding = [k for k, v in held.items() if v > 0]
+        if len(holding) >= MIN_HOLDING:
+            first, last = holding[0], holding[-1]
+            line = max(range(first, last + 1), key=held.__getitem__)
+            said = dict.fromkeys(rows[k].body[b:e] for k in range(first, last + 1)
+                                 for p, (b, e) in rows[k].found.items() if p in topic.weights)
+            score = max(labels[k][1] for k in range(i, j + 1))
+            out.append((ident, Stretch(slug, rows[first].start, rows[last].end, score,
+                                       _line(rows, first, line, last), tuple(said))))
+        i = j + 1
+    return out
+
+
+def _holds(row: _Segment, topic: Topic, weight_idf: dict[Phrase, float], rarity: dict[str, float],
+           index: FacetIndex, facets: dict[str, list[Facet]]) -> float:
+    """How much of `topic`'s idea one segment says on its own: its key terms' weight x idf of at
+    least EDGE_MIN_SCORE, plus its best facet's score of at least EDGE_FACET_MIN (0 if neither)."""
+    terms = sum(weight_idf[p] for p in row.found if p in topic.weights)
+    facet = max(facet_scores(row.stems, index, rarity, facets)[topic.ident], default=0.0)
+    return (terms if terms >= EDGE_MIN_SCORE else 0.0) + (facet if facet >= EDGE_FACET_MIN else 0.0)
 
 
 def _line(rows: list[_Segment], lo: int, at: int, hi: int) -> str:
@@ -418,15 +481,12 @@ def weave(episodes: dict[str, Sequence[Segment]], modules: list[Topic],
     rarity = stem_rarity(scanned)
     off = off_subject_stems(s for t in modules for f in t.facets for s in f.said)
     weight_idf = {t.ident: {p: w * weights.get(p, 0.0) for p, w in t.weights.items()} for t in modules}
-    by_ident = {t.ident: t for t in modules}
+    index = facet_index({t.ident: t.facets for t in modules})
     result = Weave({t.ident: [] for t in modules}, {t.ident: [] for t in terms}, {})
     for slug, rows in scanned.items():
-        found = [(ident, stretch)
-                 for ident, windows in _module_windows(rows, modules, weight_idf, rarity, subject, off).items()
-                 for stretch in _join(slug, rows, windows, by_ident[ident], weight_idf[ident])]
-        for ident, stretch in found:
-            if not _outweighed(stretch, ident, found):
-                result.modules[ident].append(stretch)
+        labels = _labels(rows, modules, weight_idf, rarity, subject, off, index)
+        for ident, stretch in _stretches(slug, rows, labels, modules, weight_idf, rarity, index):
+            result.modules[ident].append(stretch)
         where: dict[Phrase, list[int]] = defaultdict(list)
         for i, row in enumerate(rows):
             for p in row.found:
