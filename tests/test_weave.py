@@ -392,12 +392,15 @@ def test_talk_on_another_subject_is_not_claimed_and_plain_words_are_heard() -> N
 
 # The issue's bar, on each labelled set on its own (never pooled): precision and recall at least
 # 0.8. A set still under it is marked so, with today's figure, strictly: the day one passes, the
-# mark must go. Every set passes today; blind-dev and blind-final were studied after being scored
-# blind, so they are no longer a blind measure (README, "The weave").
-UNDER_THE_BAR: dict[str, str] = {}
+# mark must go. blind-dev and blind-final were studied after being scored blind, so they are no
+# longer a blind measure (README, "The weave"); blind-3 is, scored once on 2026-12-07.
+UNDER_THE_BAR: dict[str, str] = {
+    "blind-3.yml": "P 0.76 R 0.84 (scored blind once): neighbouring modules (1 for 2's acceptance, "
+                   "4 and 6 for talk beside theirs) and a stretch just before its talk",
+}
 # Today's figures (precision, recall): a change that falls below them is a regression.
 FLOOR = {"corpus.yml": (0.92, 1.0), "unseen.yml": (1.0, 1.0), "heldout.yml": (1.0, 0.85),
-         "blind-dev.yml": (0.85, 0.83), "blind-final.yml": (0.93, 0.83)}
+         "blind-dev.yml": (0.85, 0.83), "blind-final.yml": (0.93, 0.83), "blind-3.yml": (0.76, 0.83)}
 
 
 @pytest.mark.parametrize("name", [
