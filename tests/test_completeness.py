@@ -148,6 +148,7 @@ def test_decode_spans_keep_audio_before_each_region_and_fit_a_window() -> None:
     assert all(any(a <= r0 and r1 <= b for a, b in spans) for r0, r1 in regions)
 
 
+@pytest.mark.subprocess
 def test_a_blip_at_a_music_onset_is_not_a_speech_region() -> None:
     """Silero flagged one 32 ms frame where a music bed starts right after speech; with
     faster-whisper's min_speech_duration_ms of 0 that became a 0.43 s region no word could cover
