@@ -75,12 +75,11 @@ class Speech:
         return cls(**{k: float(data[k]) for k in cls.__dataclass_fields__})
 
 
-def unsure_segment(avg_logprob: float, compression_ratio: float, no_speech_prob: float,
-                   word_prob: float) -> bool:
+def unsure_segment(avg_logprob: float, compression_ratio: float, word_prob: float) -> bool:
     """Whether one decoded segment was guessed: avg_logprob below LOW_LOGPROB or compression
     ratio above COMPRESSION_RATIO_MAX (openai/whisper's fallback thresholds, its transcribe.py),
-    or mean word probability below LOW_WORD_PROB. `no_speech_prob` is not used: music and noise
-    are the coverage check's concern, not this judgement's."""
+    or mean word probability below LOW_WORD_PROB. The no-speech probability is not used: music
+    and noise are the coverage check's concern, not this judgement's."""
     return (avg_logprob < LOW_LOGPROB or compression_ratio > COMPRESSION_RATIO_MAX
             or word_prob < LOW_WORD_PROB)
 
@@ -93,7 +92,7 @@ def summarise(found: list[tuple[float, ...]]) -> Speech | None:
     if seconds <= 0:
         return None
     mean = lambda index: sum(row[0] * row[index] for row in found) / seconds   # noqa: E731
-    low = sum(row[0] for row in found if unsure_segment(*row[1:]))
+    low = sum(d for d, logprob, ratio, _no_speech, words in found if unsure_segment(logprob, ratio, words))
     return Speech(seconds=seconds, mean_logprob=mean(1), low_share=low / seconds,
                   compression_ratio=mean(2), no_speech_prob=mean(3), word_prob=mean(4))
 
