@@ -673,16 +673,17 @@
   // Numbers as people say them and as Whisper writes them: a listener remembers "when forty winters",
   // the transcript says "When 40 winters"; "3 sessions" may be written "three sessions". Two to
   // ninety-nine ("one" is too often not a number: "no one", "the one who").
-  const NUMBER_UNITS = ["", "", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+  const NUMBER_UNITS = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"];
   const NUMBER_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
   const NUMBER_WORDS = new Map();       // folded word -> digits: "forty" -> "40", "fortytwo" -> "42"
+  const NUMBER_DIGITS = new Map();      // digits -> a one-word number: "40" -> "forty" (not "42")
   for (let n = 2; n < 100; n += 1) {
-    const tens = NUMBER_TENS[Math.floor(n / 10)];
-    const word = n < 20 ? NUMBER_UNITS[n] : tens + (n % 10 ? ["one", ...NUMBER_UNITS.slice(2)][n % 10 - 1] : "");
+    const oneWord = n < 20 || n % 10 === 0;
+    const word = n < 20 ? NUMBER_UNITS[n] : NUMBER_TENS[Math.floor(n / 10)] + NUMBER_UNITS[n % 10];
     NUMBER_WORDS.set(word, String(n));
+    if (oneWord) NUMBER_DIGITS.set(String(n), word);
   }
-  const NUMBER_DIGITS = new Map([...NUMBER_WORDS].filter(([w, n]) => n < 20 || n % 10 === 0).map(([w, n]) => [n, w]));
 
   /** The other way a folded term writes a number from 2 to 99 ("forty" <-> "40"), or []. Words that
    * spell a compound ("fortytwo", folded from "forty-two") give digits; digits give a word only when
@@ -1226,7 +1227,8 @@
           const d = data[i];
           // A phrase found outside the transcript (an episode's title, its notes) still lands on the
           // moment the transcript holds the words, written its own way ("40" for "forty").
-          const found = windows[i] && (!batch[i].phrase || !this.moments(d).length) ? this.momentAt(d, windows[i].at) : null;
+          const spoken = batch[i].phrase ? this.moments(d) : [];
+          const found = spoken.length ? spoken : windows[i] ? this.momentAt(d, windows[i].at) : null;
           if (batch[i].phrase || (!state.plan.stopOnly && this.matchesEveryWord(d, batch[i].plan || state.plan))) items.push(this.render(d, false, found));
           else state.weak.push(d);
         }
