@@ -495,6 +495,27 @@ def test_neighbouring_modules_are_told_apart_and_stretches_keep_to_the_talk() ->
             assert inside == [module], (module, s, where)
 
 
+def test_a_course_of_one_module_is_woven() -> None:
+    """With one module there is no runner-up to weigh against; the near-tie step once unpacked two
+    modules from a list of one and raised, so the whole build stopped. (A module's words are
+    weighed by how distinctive they are among the modules, so one module alone may be given no
+    stretch at all; whatever it is given must lie in its talk.)"""
+    from companion.course import topics, weave
+    modules, terms = course_sources()
+    module2 = [t for t in topics.module_topics(modules, terms) if t.ident == "m2"]
+    segments, where = _talk(
+        (None, CHAT),
+        ("m2", ["These chatbots are trained on people's ratings, so they learn to please and to flatter.",
+                "So when it says it accepts me, it could never have rejected me in the first place.",
+                "My counsellor could have turned me away, and that is why her acceptance meant something.",
+                "The model has nothing at stake, it is only predicting the next kind word."]),
+        (None, BYE))
+    woven = weave.weave({"talk": segments}, module2, topics.glossary_topics(terms))
+    start, end = where["m2"]
+    assert list(woven.modules) == ["m2"]
+    assert all(start <= s.start and s.end <= end + 6.0 for s in woven.modules["m2"]), (woven.modules, where)
+
+
 def test_a_us_guest_spelling_meets_the_course_spelling() -> None:
     """'catastrophizing', 'counselor' and 'behavior' are the course's 'catastrophising',
     'counsellor', 'behaviour' (breame's American/British pairs, then the -ize rule); 'size' and

@@ -354,8 +354,10 @@ def _labels(rows: list[_Segment], modules: list[Topic], weight_idf: dict[str, di
         label = None
         if near[i] and modules:
             evidence = window_evidence(rows, first, last, modules, weight_idf, rarity, index, i)
-            (ident, best), (second, runner) = sorted(evidence.items(), key=lambda kv: -kv[1].score)[:2]
-            if runner.holds_idea and runner.score >= TIE * best.score:
+            ranked = sorted(evidence.items(), key=lambda kv: -kv[1].score)
+            ident, best = ranked[0]
+            second, runner = ranked[1] if len(ranked) > 1 else (ident, best)
+            if second != ident and runner.holds_idea and runner.score >= TIE * best.score:
                 mine, theirs = contrast(rows, first, last, (by_ident[ident], by_ident[second]),
                                         weight_idf, rarity, index, i)
                 if theirs > mine:
