@@ -30,15 +30,13 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from companion.course.plain_words import PLAIN
-from companion.course.topics import content_stems
+from companion.course.topics import content_stems, module_text
 
 # Sections every module has that teach no idea of their own (they ask about, or point to, the rest).
 BOILERPLATE = frozenset({"self-check", "reflection questions", "for lecturers", "putting it together",
                          "references", "further reading"})
 MIN_TF = 2                  # times a section must say a stem for it to join the facet
 _H2 = re.compile(r"^##\s+(.+?)\s*(?:\{[^}]*\})?\s*$", re.M)
-_FENCE = re.compile(r"^(```|~~~).*?^\1", re.M | re.S)
-_MACRO = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 
 
@@ -60,7 +58,7 @@ class Facet:
 def sections(body: str) -> list[tuple[str, str]]:
     """(heading, text) of each `## ` section of a module's Markdown, the lead-in first with heading
     "", boilerplate sections dropped; headings without their attribute lists."""
-    text = _LINK.sub(r"\1", _MACRO.sub(" ", _FENCE.sub(" ", body)))
+    text = _LINK.sub(r"\1", module_text(body))
     marks = list(_H2.finditer(text))
     out = [("", text[:marks[0].start()] if marks else text)]
     for i, m in enumerate(marks):

@@ -215,7 +215,8 @@ def glossary_terms(markdown: str, variants: dict[str, list[str]] | None = None) 
     return terms
 
 
-def _module_text(markdown: str) -> str:
+def module_text(markdown: str) -> str:
+    """A module's Markdown without code fences and macro calls: the prose its ideas are read from."""
     return _MACRO.sub(" ", _FENCE.sub(" ", markdown))
 
 
@@ -236,7 +237,7 @@ def module_topics(modules: Iterable[tuple[str, str, list[str], str]], terms: lis
     texts: dict[str, PhraseCounts] = {}
     longest = max((len(p) for term in terms for p in term.phrases), default=1)
     for ident, _title, tags, body in modules:
-        text = _module_text(body)
+        text = module_text(body)
         stems = texts[ident] = PhraseCounts([s for s, _, _ in word_spans(normalise(text))], longest)
         weights: dict[Phrase, float] = {}
 
