@@ -15,7 +15,6 @@ from __future__ import annotations
 import calendar
 import html
 import json
-import math
 import re
 import urllib.parse
 import xml.etree.ElementTree as ET

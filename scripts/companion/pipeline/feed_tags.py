@@ -10,14 +10,10 @@ from __future__ import annotations
 from xml.sax.saxutils import quoteattr
 
 from companion.catalogue import Catalogue
-from companion.episode import CHAPTERS_FILE, TRANSCRIPT_FORMATS, Episode
+from companion.episode import CHAPTERS_FILE, Episode
 from companion.errors import PipelineError
 from companion.pipeline.chapters import CHAPTERS_TYPE
 from companion.project import Project, load_config, site_url_problem
-
-# The formats podcast apps are offered, in the table's order (VTT first: what Apple ingests).
-FEED_FORMATS = tuple(f for f in TRANSCRIPT_FORMATS if f.in_feed)
-
 
 class FeedTagsError(PipelineError):
     """The tags cannot be made (no site_url); the message says what to set."""

@@ -14,10 +14,10 @@ import math
 import re
 from typing import Any
 
+from companion.episode import PC20_VERSION
 from companion.pipeline.store import dump_json
 from companion.timecode import format_clock
 
-PC20_VERSION = "1.0.0"
 PARAGRAPH_GAP_S = 2.0            # a pause this long starts a new paragraph in text/HTML
 PARAGRAPH_TARGET_S = 30.0        # after this long, a paragraph ends at the next sentence end
 PARAGRAPH_MAX_S = 90.0           # ... and never runs longer than this (speech with no pauses)
