@@ -360,3 +360,8 @@ def test_untyped_enclosures_are_asked_what_they_are(project, host) -> None:
     assert "not audio" in now["u2"]["error"] and "text/html" in now["u2"]["error"]
     ranges = [h.get("Range") for p, h in host.headers_seen if p == "/play/42"]
     assert ranges and set(ranges) == {"bytes=0-0"}          # the page was only ever asked about
+    # Transcribed again from the cached audio: its host is not asked again what it serves.
+    asked = sum(p == "/download/42" for p, _h in host.headers_seen)
+    assert cli.main(["sync", "--feed", f"{host.url}/feed.xml", "--retranscribe"]) == 1
+    assert by_guid(project)["u1"]["status"] == "transcribed"
+    assert sum(p == "/download/42" for p, _h in host.headers_seen) == asked

@@ -756,10 +756,11 @@ class Syncer:
         except ModelError as exc:
             raise SyncError(str(exc)) from exc
         title = record["title"]
-        # the best audio, not the video; untyped files asked what they are (`probe`)
-        source = probe.choose(record.get("audio_source") or enclosure)
         dest = self.project.audio_cache / f"{slug}.audio"
         fetched_now, notes = not dest.is_file(), []
+        source = record.get("audio_source") or enclosure
+        if fetched_now:   # the best audio, not the video; untyped files asked what they are (`probe`)
+            source = probe.choose(source)
         cached = http.download(
             source["url"], dest, source.get("length"), notes=notes,
             progress=lambda done, total: self.reporter.download(title, done, total))
