@@ -138,6 +138,8 @@ def calibrate_each_isa(args: argparse.Namespace) -> int:
             print(f"code path {isa}: this CPU lacks it\n")
             continue
         print(run.stdout)
+        if run.returncode:
+            print(run.stderr, file=sys.stderr)      # espeak-ng missing, a model error ...
         worst = max(worst, run.returncode)
     return worst
 
