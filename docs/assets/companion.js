@@ -740,10 +740,11 @@
       if (term.length < 3 || /\d/.test(term)) return [];
       const limit = term.length <= 6 ? 1 : 2;
       const sorted = (w) => [...w].sort().join("");
+      const letters = term.length === 3 ? sorted(term) : null;   // 3 letters: swapped or one missing only
       const found = [];
       for (const word of this.words) {
         if (Math.abs(word.length - term.length) > limit || word === term) continue;
-        if (term.length === 3 && !(word.length === 4 || sorted(word) === sorted(term))) continue;
+        if (letters && !(word.length === 4 || (word.length === 3 && sorted(word) === letters))) continue;
         const distance = editDistance(term, word, limit);
         if (distance <= limit) found.push({ word, distance, count: this.count.get(word) });
       }
@@ -876,6 +877,17 @@
     // Common words only: the stretch starts where the query's first word does ("it" of "it is for us").
     const first = inside.find((h) => h.j === 0);
     return { count: best.count, span: best.span, at: (content || first || inside[0]).index };
+  }
+
+  // A page's transcript segment anchors (`t-<ms>`, from episode_html) in page order: filtered and
+  // sorted once a result, as the moment finders (windowOf, momentAt, moments) each need them.
+  const TRANSCRIPT_ANCHORS = new WeakMap();
+  function transcriptAnchors(d) {
+    if (!TRANSCRIPT_ANCHORS.has(d)) {
+      TRANSCRIPT_ANCHORS.set(d, (d.anchors || []).filter((a) => /^t-\d+(-\d+)?$/.test(a.id))
+        .sort((a, b) => a.location - b.location));
+    }
+    return TRANSCRIPT_ANCHORS.get(d);
   }
 
   /** Does a word the index matched stand for the query term (the same word, an inflection, a stem)? */
@@ -1183,22 +1195,20 @@
       this.list.dataset.query = q;
     }
 
-    /** The transcript moment (a `t-` segment anchor) at or before word `at` of a page, as a moment list. */
     /** `bestWindow` over a page, preferring its transcript: a title or notes holding the words as
      * well as the transcript does must not take the hit away from the moment. */
     windowOf(d, terms) {
       const words = d.content.split(/\s+/);
       const whole = bestWindow(words, terms);
-      const from = Math.min(...(d.anchors || []).filter((a) => /^t-\d+(-\d+)?$/.test(a.id)).map((a) => a.location));
-      if (!Number.isFinite(from) || from <= whole.at) return whole;
-      const spoken = bestWindow(words.slice(from), terms);
-      return spoken.count >= whole.count ? { ...spoken, at: spoken.at + from } : whole;
+      const [first] = transcriptAnchors(d);
+      if (!first || first.location <= whole.at) return whole;
+      const spoken = bestWindow(words.slice(first.location), terms);
+      return spoken.count >= whole.count ? { ...spoken, at: spoken.at + first.location } : whole;
     }
 
+    /** The transcript moment (a `t-` segment anchor) at or before word `at` of a page, as a moment list. */
     momentAt(d, at) {
-      const anchors = (d.anchors || []).filter((a) => /^t-\d+(-\d+)?$/.test(a.id) && a.location <= at)
-        .sort((a, b) => a.location - b.location);
-      const anchor = anchors[anchors.length - 1];
+      const anchor = transcriptAnchors(d).filter((a) => a.location <= at).pop();
       if (!anchor) return null;
       const seconds = Number(anchor.id.split("-")[1]) / 1000;
       return [{ href: `${d.url}#t=${clock(seconds, true)}`, label: clock(seconds), at }];
@@ -1339,7 +1349,7 @@
 
     /** The best transcript moments of a page: segments scored by the weight of the query words they hold. */
     moments(d) {
-      const anchors = (d.anchors || []).filter((a) => /^t-\d+(-\d+)?$/.test(a.id)).sort((a, b) => a.location - b.location);
+      const anchors = transcriptAnchors(d);
       if (!anchors.length) return [];
       const scored = new Map();
       const weighted = d.weighted_locations && d.weighted_locations.length
