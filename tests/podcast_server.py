@@ -36,6 +36,7 @@ class Faults:
                                                                 # right after a truncated answer
     types: dict[str, str] = field(default_factory=dict)         # path -> Content-Type served
     gzip_always: set[str] = field(default_factory=set)          # sent gzip-encoded, asked or not
+    gzip_members: set[str] = field(default_factory=set)         # ... as two gzip members (RFC 1952)
     chunked: set[str] = field(default_factory=set)              # sent chunked, no Content-Length
     basic_auth: str | None = None                               # "user:password": every path
                                                                 # answers 401 without it
@@ -121,7 +122,10 @@ class FaultyHandler(StaticHandler):
                 target.write_bytes(faults.reupload.pop(path))
             return
         if path in faults.gzip_always or path in faults.chunked:
-            body = gzip.compress(data) if path in faults.gzip_always else data
+            body = data
+            if path in faults.gzip_always:
+                half = len(data) // 2 if path in faults.gzip_members else len(data)
+                body = gzip.compress(data[:half]) + (gzip.compress(data[half:]) if data[half:] else b"")
             self.send_response(200)
             self.send_header("Content-Type", faults.types.get(path) or content_type(target))
             if path in faults.gzip_always:

@@ -259,6 +259,16 @@ def test_audio_as_hosts_frame_it_arrives_whole(host, tmp_path, fault, declared) 
     assert host.headers_seen[-1][1].get("Accept-Encoding") == "identity"
 
 
+def test_a_gzip_body_of_several_members_is_stored_whole(host, tmp_path) -> None:
+    """A gzip file may hold several members (RFC 1952 2.2: concatenated streams, as S3 multipart
+    objects and pigz write them); stopping at the first stored half the audio as if whole."""
+    original = (AUDIO / "sonnet001.mp3").read_bytes()
+    url = host.add("members.mp3", original)
+    host.faults.gzip_always.add("/members.mp3")
+    host.faults.gzip_members.add("/members.mp3")
+    assert http.download(url, tmp_path / "ep.audio").read_bytes() == original
+
+
 def test_a_gzip_body_cut_short_is_fetched_again_whole(host, tmp_path, monkeypatch) -> None:
     original = (AUDIO / "sonnet001.mp3").read_bytes()
     url = host.add("ep.mp3", original)

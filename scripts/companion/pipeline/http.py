@@ -57,7 +57,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable, Iterator, TypeVar
 
 from companion import __version__, urls
 from companion.errors import PipelineError
@@ -264,19 +264,15 @@ def _read_body(reply, limit: Limit, url: str, gzipped: bool) -> bytes:
     if not gzipped and announced.isdigit() and int(announced) > limit.max_bytes:
         raise fetch_policy.TooLarge(_too_large(url, limit, f"announces {int(announced):,} bytes"))
     out = bytearray()
-    inflate = zlib.decompressobj(wbits=31) if gzipped else None
+    gunzip = _Gunzip() if gzipped else None
     while chunk := reply.read1(CHUNK_BYTES):
-        if inflate is None:
+        if gunzip is None:
             out += chunk
         else:
-            while chunk:
-                out += inflate.decompress(chunk, limit.max_bytes - len(out) + 1)
+            for piece in gunzip.pieces(chunk, CHUNK_BYTES):
+                out += piece
                 if len(out) > limit.max_bytes:
                     break
-                chunk = inflate.unconsumed_tail
-                if inflate.eof:                 # gzip may hold several members (RFC 1952)
-                    chunk = inflate.unused_data.lstrip(b"\0")   # zero padding is not a member
-                    inflate = zlib.decompressobj(wbits=31)
         if len(out) > limit.max_bytes:
             raise fetch_policy.TooLarge(_too_large(url, limit, "is larger" + (
                 " once decompressed" if gzipped else "")))
@@ -508,32 +504,65 @@ def _web_page(reply, first: bytes) -> bool:
         (b"<!doctype html", b"<html", b"<head", b"<body", b"<!--"))
 
 
-class _Unzip:
-    """A body the host gzip-encoded although we asked for none (servers that compress every
-    response, objects stored with `Content-Encoding: gzip`: FileDownloader#975, transmission#753),
-    inflated as it arrives. A body declared gzip that is not (no gzip magic) is kept as sent."""
+class _Gunzip:
+    """A gzip body inflated as it arrives: member after member (a gzip file may hold several,
+    RFC 1952 section 2.2; zero padding after one is not a member), and never more than `cap`
+    bytes out of one step, so a small compressed chunk cannot balloon in memory before the
+    caller's size limit is checked."""
 
-    def __init__(self, reply):
-        encoding = (reply.headers.get("Content-Encoding") or "").strip().lower()
-        self.on = encoding in ("gzip", "x-gzip")
-        self._inflate: "zlib._Decompress | None" = None
-        self._first = True
+    def __init__(self) -> None:
+        self._inflate = zlib.decompressobj(wbits=31)
+        self._fed = False                  # has the current member had any input?
 
-    def __call__(self, chunk: bytes) -> bytes:
-        if self._first:
-            self._first = False
-            self.on = self.on and chunk[:2] == b"\x1f\x8b"
-            self._inflate = zlib.decompressobj(wbits=31) if self.on else None
-        return self._inflate.decompress(chunk) if self._inflate else chunk
+    def pieces(self, chunk: bytes, cap: int) -> Iterator[bytes]:
+        """The inflated bytes of `chunk`, in pieces of at most `cap` bytes; zlib.error when it
+        is not gzip."""
+        while chunk:
+            self._fed = True
+            piece = self._inflate.decompress(chunk, cap)
+            chunk = self._inflate.unconsumed_tail
+            if self._inflate.eof:
+                chunk = self._inflate.unused_data.lstrip(b"\0")
+                self._inflate, self._fed = zlib.decompressobj(wbits=31), False
+            if piece:
+                yield piece
 
     def rest(self) -> bytes:
         """What the inflater still holds; IncompleteRead when the gzip stream was cut short."""
-        if self._inflate is None:
+        if not self._fed:                  # every member ended (or none began)
             return b""
         tail = self._inflate.flush()
         if not self._inflate.eof:
             raise http.client.IncompleteRead(b"")
         return tail
+
+
+class _Unzip:
+    """A body the host gzip-encoded although we asked for none (servers that compress every
+    response, objects stored with `Content-Encoding: gzip`: FileDownloader#975, transmission#753),
+    inflated as it arrives (`_Gunzip`). A body declared gzip that is not (no gzip magic) is kept
+    as sent."""
+
+    def __init__(self, reply):
+        encoding = (reply.headers.get("Content-Encoding") or "").strip().lower()
+        self.on = encoding in ("gzip", "x-gzip")
+        self._gunzip: _Gunzip | None = None
+        self._first = True
+
+    def pieces(self, chunk: bytes) -> Iterator[bytes]:
+        """`chunk` as it is to be stored, in pieces of at most CHUNK_BYTES once inflated."""
+        if self._first:
+            self._first = False
+            self.on = self.on and chunk[:2] == b"\x1f\x8b"
+            self._gunzip = _Gunzip() if self.on else None
+        if self._gunzip is None:
+            yield chunk
+        else:
+            yield from self._gunzip.pieces(chunk, CHUNK_BYTES)
+
+    def rest(self) -> bytes:
+        """What the inflater still holds; IncompleteRead when the gzip stream was cut short."""
+        return self._gunzip.rest() if self._gunzip else b""
 
 
 def _total_from_headers(reply, offset: int) -> int | None:
@@ -665,11 +694,11 @@ def download(url: str, dest: Path, expected_bytes: int | None = None,
                         raise NotAudio(f"{uri} answered with a web page (text/html), not "
                                        "audio: the link may have expired or need a login")
                     sent += len(chunk)
-                    data = unzip(chunk)
-                    done += len(data)
-                    if done > limit.max_bytes:
-                        raise too_large("is larger")
-                    out.write(data)
+                    for data in unzip.pieces(chunk):
+                        done += len(data)
+                        if done > limit.max_bytes:
+                            raise too_large("is larger")
+                        out.write(data)
                     if progress:
                         progress(done, total)
                 out.write(unzip.rest())
