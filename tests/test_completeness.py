@@ -21,9 +21,9 @@ from companion import cli
 from companion.pipeline.sync import Outcome, set_review
 from companion.pipeline.packing import Piece, Window
 from companion.pipeline.whole_window import WholeWindowModel
-from companion.pipeline.transcribe import (VAD_SPEECH_PAD_MS, Coverage, Settings,
-                                           decode_spans, drop_loops, left_over, speech_regions,
-                                           transcribe_audio, uncovered)
+from companion.pipeline.transcribe import (VAD_SPEECH_PAD_MS, Coverage, Settings, _decode_windows,
+                                           decode_spans, drop_loops, left_over, load_model,
+                                           speech_regions, transcribe_audio, uncovered)
 
 VOCABULARY = ("Torrens", "Bailey Code")   # hotwords, as sync passes the show's vocabulary
 NEAR_S = 1.0
@@ -119,6 +119,24 @@ def test_thirty_seconds_of_unbroken_speech_is_all_there() -> None:
     result = transcribe_audio(samples, Settings(vocabulary=VOCABULARY))
     assert check_passages(result.segments, placed) == []
     assert result.coverage.percent >= 95
+
+
+@pytest.mark.model
+def test_a_window_that_starts_mid_speech_hears_what_came_before() -> None:
+    """A span cut against its neighbour starts a window mid-speech: on the completeness programme
+    a window began 0.16 s before "Unless", and tiny.en, hearing nothing before it, gave "... is
+    to be ill disposed" as "... old-sposed": the passage was lost. The window hears HEAD_S of the
+    audio before it, and the words it hears there (the last window's) are not given twice."""
+    samples, placed = programme.completeness_programme()
+    (_n, dashwood, _o, _e), (_n2, unless, onset, _end) = [p for p in placed if p[2] > 70][:2]
+    cut = 77.94                           # where the edge fell (the last span's end), as decoded
+    spans = [(70.0, cut), (cut, 105.24)]  # the second: that window's audio, 27.3 s
+    floats = audio.to_float(samples)
+    words = _decode_windows(load_model(None), floats, spans, speech_regions(floats), Settings(), [])
+    timed = [(w["startTime"], t) for w in words for t in programme.words(w["body"])]
+    assert recall(unless, [w for t, w in timed if cut - 0.5 <= t <= onset + 6]) >= 0.9, timed
+    assert recall(dashwood, [w for t, w in timed if t < cut]) >= 0.9, timed
+    assert [w for _t, w in timed].count("them") == 1, timed   # dashwood's last word, heard twice
 
 
 @pytest.mark.model

@@ -66,3 +66,12 @@ def test_window_audio_holds_each_piece_at_its_place_and_silence_between() -> Non
     assert len(out) == int(9.5 * RATE)
     assert out[0] == samples[10 * RATE] and out[int(4.5 * RATE)] == samples[30 * RATE]
     assert not out[4 * RATE:int(4.5 * RATE)].any()
+
+
+def test_a_head_of_context_is_heard_before_the_window_and_moves_the_rest() -> None:
+    window = Window((Piece(10.0, 14.0, 0.0), Piece(30.0, 35.0, 4.5)))
+    heard = window.with_head(2.0)
+    assert heard.pieces == (Piece(8.0, 14.0, 0.0), Piece(30.0, 35.0, 6.5))
+    assert heard.word_to_true(7.0, 7.4) == pytest.approx((30.5, 30.9))    # same true time as before
+    assert window.with_head(0.0) is window
+    assert Window((Piece(0.5, 3.0, 0.0),)).with_head(2.0).pieces == (Piece(0.0, 3.0, 0.0),)  # not before 0

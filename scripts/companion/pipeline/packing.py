@@ -66,6 +66,16 @@ class Window:
         when decoding stopped at `t`."""
         return [(max(p.start, t), p.end) for p in self.pieces if p.end > t]
 
+    def with_head(self, seconds: float) -> "Window":
+        """This window with its first piece starting `seconds` s earlier in true audio (not before
+        0), every later piece moved later by as much: context heard before the window's own audio."""
+        first = self.pieces[0]
+        shift = first.start - max(0.0, first.start - seconds)
+        if shift <= 0:
+            return self
+        return Window((Piece(first.start - shift, first.end, 0.0),)
+                      + tuple(Piece(p.start, p.end, p.at + shift) for p in self.pieces[1:]))
+
     def word_to_true(self, start: float, end: float) -> Interval:
         """True (start, end) in s of a word timed (start, end) s in the window: mapped through the
         piece holding its midpoint, clamped into that piece."""

@@ -70,6 +70,7 @@ WINDOW_S = 29.5                  # s of packed spans per decode window: under 30
                                  # the model leaves after its last word is carried (CARRY_MIN_S)
 PACK_GAP_S = 0.5                 # s of silence between packed spans (the audio between is cut)
 MIN_GAP_S = 1.0                  # an empty speech stretch this long is reported (coverage.empty)
+HEAD_S = 2.0                     # s of the audio before a window that starts mid-speech heard with it
 CARRY_MIN_S = 1.0                # s of speech left after a window's last word carried into the next
 REFILL_MIN_S = 0.5               # one this long is decoded again (batched dropped "Sonnet one", 0.8 s)
 CONTEXT_S = 2.0                  # s either side of such a stretch given to the model as context
@@ -119,12 +120,19 @@ def model_path(name_or_path: str | None) -> str:
     return spec
 
 
-@lru_cache(maxsize=2)
 def load_model(name_or_path: str | None, device: str = "cpu", cpu_threads: int = 0,
                whole_windows: bool = True) -> Any:
-    """A loaded WhisperModel; a name that is not on disk is fetched only when online. With
-    `whole_windows` (the pipeline's) a pass that reaches the end of the audio is final
-    (`whole_window.WholeWindowModel`); without, it is faster-whisper's own (bench: sequential)."""
+    """A loaded WhisperModel, loaded once per (model, device, threads, kind) however the arguments
+    are spelt; a name that is not on disk is fetched only when online. With `whole_windows` (the
+    pipeline's) a pass that reaches the end of the audio is final (`whole_window.WholeWindowModel`);
+    without, it is faster-whisper's own (bench: sequential). Raises ModelError."""
+    # One cache key per model: lru_cache keys `f(a, b, c)` and `f(a, b, c, True)` apart, so a
+    # model loaded beforehand (the bench's untimed load) was loaded again inside the timed run.
+    return _load_model(name_or_path or DEFAULT_MODEL, device, cpu_threads, whole_windows)
+
+
+@lru_cache(maxsize=2)
+def _load_model(name_or_path: str, device: str, cpu_threads: int, whole_windows: bool) -> Any:
     from faster_whisper import WhisperModel
 
     from companion.pipeline.whole_window import WholeWindowModel
@@ -349,22 +357,26 @@ def _options(settings: Settings, first_pass: bool = True) -> dict[str, Any]:
 
 
 def decoded_segments(raw: Iterable[Any], window: Window, offset_s: float = 0.0,
-                     refill: bool = False) -> tuple[list[Decoded], list[dict[str, Any]]]:
+                     refill: bool = False, keep_from: float = -np.inf
+                     ) -> tuple[list[Decoded], list[dict[str, Any]]]:
     """The one place decoded segments come out of the model: faster-whisper segments of `window`
     (their times in window seconds, plus `offset_s` where the window's audio began in what was
     decoded) -> (Decoded in true time with the model's signals, their words in true time).
-    Segments without words (nothing said) are left out."""
+    Words whose midpoint lies before true time `keep_from` (s: context heard, not decoded) and
+    segments left without words (nothing said) are left out."""
     decoded: list[Decoded] = []
     words: list[dict[str, Any]] = []
     for segment in raw:
-        if not segment.words:
-            continue
         mine = []
-        for w in segment.words:
+        for w in segment.words or ():
             word = _word(w)
             start, end = window.word_to_true(w.start - offset_s, w.end - offset_s)
+            if (start + end) / 2 < keep_from:
+                continue
             word["startTime"], word["endTime"] = round(float(start), 3), round(float(end), 3)
             mine.append(word)
+        if not mine:
+            continue
         decoded.append(Decoded(start=mine[0]["startTime"], end=mine[-1]["endTime"], text=segment.text.strip(),
                                avg_logprob=segment.avg_logprob, compression_ratio=segment.compression_ratio,
                                no_speech_prob=segment.no_speech_prob, refill=refill, words=len(mine),
@@ -409,14 +421,23 @@ def _decode_windows(model: Any, samples: np.ndarray, spans: list[Interval], regi
                                settings, out, on_progress)
     words: list[dict[str, Any]] = []
     pending = list(spans)
+    heard_to = -1.0
     while pending:
-        window = pack(pending, settings.window_s, PACK_GAP_S)[0]
+        # A span cut against the last window's audio starts mid-speech: alone, tiny.en heard
+        # "Unless ... ill disposed" as "... old-sposed". The window hears HEAD_S of the audio
+        # before it as context, and the words heard there (the last window's) are dropped.
+        first_s = pending[0][1] - pending[0][0]
+        head = min(HEAD_S, max(0.0, settings.window_s - first_s)) if abs(pending[0][0] - heard_to) < 1e-6 else 0.0
+        window = pack(pending, settings.window_s - head, PACK_GAP_S)[0]
         taken = sum(1 for _a, b in pending if b <= window.true_span[1] + 1e-6)
-        raw, _info = model.transcribe(window_audio(window, samples, SAMPLE_RATE), vad_filter=False,
+        heard = window.with_head(head)
+        raw, _info = model.transcribe(window_audio(heard, samples, SAMPLE_RATE), vad_filter=False,
                                       **_options(settings))
-        decoded, found = _loop_guard(*decoded_segments(raw, window), _speech_in(regions, window))
+        decoded, found = _loop_guard(*decoded_segments(raw, heard, keep_from=window.true_span[0]),
+                                     _speech_in(regions, window))
         out.extend(decoded)
         words.extend(found)
+        heard_to = window.true_span[1]
         pending = left_over(window, found, regions) + pending[taken:]
         on_progress(pending[0][0] if pending else window.true_span[1])
     return words
