@@ -426,8 +426,9 @@ def _decode_windows(model: Any, samples: np.ndarray, spans: list[Interval], regi
         # A span cut against the last window's audio starts mid-speech: alone, tiny.en heard
         # "Unless ... ill disposed" as "... old-sposed". The window hears HEAD_S of the audio
         # before it as context, and the words heard there (the last window's) are dropped.
-        first_s = pending[0][1] - pending[0][0]
-        head = min(HEAD_S, max(0.0, settings.window_s - first_s)) if abs(pending[0][0] - heard_to) < 1e-6 else 0.0
+        head = 0.0
+        if abs(pending[0][0] - heard_to) < 1e-6:      # the head never pushes a window past window_s
+            head = min(HEAD_S, max(0.0, settings.window_s - (pending[0][1] - pending[0][0])))
         window = pack(pending, settings.window_s - head, PACK_GAP_S)[0]
         taken = sum(1 for _a, b in pending if b <= window.true_span[1] + 1e-6)
         heard = window.with_head(head)
