@@ -1047,6 +1047,20 @@ def test_space_switches_the_palette_as_enter_does(web: Watched) -> None:
     assert web.page.evaluate(scheme) == "slate"
 
 
+@pytest.mark.parametrize("path", ["404.html", "course/bundle/?items=m1&title=Week%201"])
+def test_a_short_page_prints_on_one_sheet_with_the_crisis_lines(web: Watched, path: str) -> None:
+    """The crisis banner's inner margin collapsed through <body> in print and pushed it down past
+    Material's min-height of one sheet: every page shorter than a sheet (the 404 page, a one-module
+    bundle handout) printed a blank second sheet. One sheet now, and the crisis lines on it."""
+    web.go(path)
+    web.page.wait_for_timeout(500)                       # the bundle is drawn from the catalogue
+    web.page.emulate_media(media="print")
+    banner = web.page.locator(".md-banner")
+    assert banner.is_visible() and "13 11 14" in banner.inner_text()
+    pdf = web.page.pdf(format="A4")
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1
+
+
 def test_arriving_at_a_moment_puts_keyboard_focus_there(web: Watched) -> None:
     """Followed by keyboard (a search hit, a module's "Hear it discussed", a bundle item), a link to a
     moment left focus at the top of the page: the next Tab went to "Skip to content" and the moment
