@@ -80,7 +80,8 @@ OFF_SHARE = 1.0             # subject phrases near a window must outnumber this 
 SUBJECT_NEAR_S = 45.0       # a module window needs the course's subject said within this many s of it
 TERM_CONTEXT_S = 8.0        # seconds either side searched for a one-word term's definition words
 FOREIGN_ZIPF = 4.8          # a content word rarer than this in English (Zipf) and not the course's is another field's
-FOREIGN_MAX = 0.25          # share of a window's content words from another field above which no module claims it
+FOREIGN_NEAR_S = 10.0      # seconds either side of a segment whose words `_elsewhere` weighs
+FOREIGN_MAX = 0.3           # share of a window's content words from another field above which no module claims it
 LINE_MIN_CHARS = 60         # a quoted line shorter than this takes in the segments after it
 
 
@@ -146,7 +147,9 @@ def _scan_episode(segments: Sequence[Segment], index: dict[str, list[Phrase]]) -
     for seg in segments:
         spans = word_spans(seg.body)
         said = [(s, normalise(seg.body[b:e])) for s, b, e in spans]
-        content = [(s, zipf(w)) for s, w in said if w not in STOPWORDS and len(w) > 2 and not w.isdigit()]
+        # content words: not function words, contractions of them ("she'd", "could've") or numbers
+        content = [(s, zipf(w)) for s, w in said
+                   if w.split("'")[0] not in STOPWORDS and len(w) > 2 and not w.isdigit()]
         rows.append(_Segment(seg.start, seg.end, seg.body, {}, frozenset(s for s, _, _ in spans),
                              tuple(s for s, _, _ in spans), len(content),
                              frozenset(s for s, z in content if z < FOREIGN_ZIPF)))
@@ -333,9 +336,18 @@ def contrast(rows: list[_Segment], first: int, last: int, pair: tuple[Topic, Top
     return scores[0], scores[1]
 
 
+def course_lexicon(modules: list[Topic], terms: list[Topic], subject: Iterable[Phrase]) -> frozenset[str]:
+    """Every stem the course says: its modules' sections and plain words, its key terms, its
+    glossary's terms and definitions, and the subject's phrases (`_elsewhere`)."""
+    return frozenset({s for t in modules for f in t.facets for s in f.said}
+                     | {s for t in terms if t.term for s in t.term.context}
+                     | {s for t in [*modules, *terms] for p in t.weights for s in p}
+                     | {s for p in subject for s in p})
+
+
 def _elsewhere(rows: list[_Segment], lexicon: frozenset[str]) -> list[bool]:
-    """For each segment: whether the window around it (`_centred`) talks in another field's
-    words: more than FOREIGN_MAX of its content words are uncommon in English (Zipf under
+    """For each segment: whether the talk within FOREIGN_NEAR_S seconds of it is in another
+    field's words: more than FOREIGN_MAX of its content words are uncommon in English (Zipf under
     FOREIGN_ZIPF, `everyday.zipf`) and never said by the course (`lexicon`: every stem of its
     modules, their plain words, the glossary and the subject seed). Lamb, rosemary and a lid;
     a squat, muscle and rest days; a dashboard, onboarding and retention: each field has its
@@ -343,24 +355,24 @@ def _elsewhere(rows: list[_Segment], lexicon: frozenset[str]) -> list[bool]:
     session") inside it is that field's talk. Everyday words and the course's own are neutral,
     so plain speech about care is not."""
     out = []
-    for first, last in _centred(rows):
+    for first, last in _centred(rows, FOREIGN_NEAR_S):
         content = sum(rows[k].content for k in range(first, last + 1))
         foreign = sum(len(rows[k].uncommon - lexicon) for k in range(first, last + 1))
         out.append(foreign > FOREIGN_MAX * max(1, content))
     return out
 
 
-def _centred(rows: list[_Segment]) -> Iterable[tuple[int, int]]:
+def _centred(rows: list[_Segment], half: float = WINDOW_S / 2) -> Iterable[tuple[int, int]]:
     """(first, last) of the window around each segment: the segments starting within WINDOW_S / 2
     seconds either side of its start (last inclusive). Centred, so a segment is judged by the talk
     on both sides of it, not only by what follows (a forward window at the end of one module's talk
     is mostly the next module's)."""
     lo = hi = 0
     for i, row in enumerate(rows):
-        while rows[lo].start < row.start - WINDOW_S / 2:
+        while rows[lo].start < row.start - half:
             lo += 1
         hi = max(hi, i)
-        while hi + 1 < len(rows) and rows[hi + 1].start <= row.start + WINDOW_S / 2:
+        while hi + 1 < len(rows) and rows[hi + 1].start <= row.start + half:
             hi += 1
         yield lo, hi
 
@@ -522,10 +534,7 @@ def weave(episodes: dict[str, Sequence[Segment]], modules: list[Topic],
     weight_idf = {t.ident: {p: w * weights.get(p, 0.0) for p, w in t.weights.items()} for t in modules}
     index = facet_index({t.ident: t.facets for t in modules})
     result = Weave({t.ident: [] for t in modules}, {t.ident: [] for t in terms}, {})
-    lexicon = frozenset({s for t in modules for f in t.facets for s in f.said}
-                        | {s for t in terms if t.term for s in t.term.context}
-                        | {s for t in [*modules, *terms] for p in t.weights for s in p}
-                        | {s for p in subject for s in p})
+    lexicon = course_lexicon(modules, terms, subject)
     for slug, rows in scanned.items():
         labels = _labels(rows, modules, weight_idf, rarity, subject, off, index, lexicon)
         for ident, stretch in _stretches(slug, rows, labels, modules, weight_idf, rarity, index):
