@@ -147,9 +147,7 @@ def _scan_episode(segments: Sequence[Segment], index: dict[str, list[Phrase]]) -
     for seg in segments:
         spans = word_spans(seg.body)
         said = [(s, normalise(seg.body[b:e])) for s, b, e in spans]
-        # content words: not function words, contractions of them ("she'd", "could've") or numbers
-        content = [(s, zipf(w)) for s, w in said
-                   if w.split("'")[0] not in STOPWORDS and len(w) > 2 and not w.isdigit()]
+        content = [(s, zipf(w)) for s, w in said if len(w) > 2 and not w.isdigit() and not function_word(w)]
         rows.append(_Segment(seg.start, seg.end, seg.body, {}, frozenset(s for s, _, _ in spans),
                              tuple(s for s, _, _ in spans), len(content),
                              frozenset(s for s, z in content if z < FOREIGN_ZIPF)))
@@ -167,6 +165,18 @@ def _scan_episode(segments: Sequence[Segment], index: dict[str, list[Phrase]]) -
             covered = max(covered, i + len(p))
             break                    # the longest phrase starting here wins
     return rows
+
+
+_CONTRACTED = ("nt", "t", "ll", "re", "ve", "s", "d", "m")     # endings of English contractions
+
+
+def function_word(word: str) -> bool:
+    """Whether a lower-case word is a function word (`topics.STOPWORDS`) or a contraction of one,
+    with its apostrophe ("she'd", "could've") or without it, as raw Whisper output often writes
+    them ("dont", "theyll", "youre"), so a transcript in lower case without apostrophes is not
+    taken for talk in unusual words."""
+    base = word.split("'")[0]
+    return base in STOPWORDS or any(word.endswith(end) and word[:-len(end)] in STOPWORDS for end in _CONTRACTED)
 
 
 def scan_episodes(episodes: dict[str, Sequence[Segment]],
