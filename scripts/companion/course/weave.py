@@ -80,7 +80,7 @@ OFF_SHARE = 1.0             # subject phrases near a window must outnumber this 
 SUBJECT_NEAR_S = 45.0       # a module window needs the course's subject said within this many s of it
 TERM_CONTEXT_S = 8.0        # seconds either side searched for a one-word term's definition words
 FOREIGN_ZIPF = 4.8          # a content word rarer than this in English (Zipf) and not the course's is another field's
-FOREIGN_NEAR_S = 10.0      # seconds either side of a segment whose words `_elsewhere` weighs
+FOREIGN_NEAR_S = 10.0       # seconds either side of a segment whose words `_elsewhere` weighs
 FOREIGN_MAX = 0.3           # share of a window's content words from another field above which no module claims it
 LINE_MIN_CHARS = 60         # a quoted line shorter than this takes in the segments after it
 
@@ -125,7 +125,7 @@ class _Segment:
     found: dict[Phrase, tuple[int, int]]        # phrase -> first (begin, end) in body
     stems: frozenset[str]
     words: tuple[str, ...]                      # its stems in order
-    content: int = 0                            # content words said (not stopwords, numbers, letters)
+    content: int = 0                            # content words said (`function_word`s, numbers, 1-2 letters left out)
     uncommon: frozenset[str] = frozenset()      # stems of its content words rarer than FOREIGN_ZIPF
 
 
@@ -373,8 +373,8 @@ def _elsewhere(rows: list[_Segment], lexicon: frozenset[str]) -> list[bool]:
 
 
 def _centred(rows: list[_Segment], half: float = WINDOW_S / 2) -> Iterable[tuple[int, int]]:
-    """(first, last) of the window around each segment: the segments starting within WINDOW_S / 2
-    seconds either side of its start (last inclusive). Centred, so a segment is judged by the talk
+    """(first, last) of the window around each segment: the segments starting within `half`
+    seconds (WINDOW_S / 2 unless given) either side of its start (last inclusive). Centred, so a segment is judged by the talk
     on both sides of it, not only by what follows (a forward window at the end of one module's talk
     is mostly the next module's)."""
     lo = hi = 0
@@ -399,7 +399,8 @@ def _labels(rows: list[_Segment], modules: list[Topic], weight_idf: dict[str, di
     MIN_SCORE (talk about sycophancy, which modules 2 and 5 both teach, goes to the one it says
     more of, not to both; a rule that left near ties to neither lost more true stretches than it
     saved). With `subject`, only where the course's subject is said near it and outweighs talk on
-    another subject (`_on_subject`).
+    another subject (`_on_subject`); with `lexicon` (`course_lexicon`), not where the talk near it
+    is in another field's words (`_elsewhere`).
     """
     near = _on_subject(rows, subject, off) if subject else [True] * len(rows)
     if lexicon:
