@@ -393,11 +393,15 @@ def test_talk_on_another_subject_is_not_claimed_and_plain_words_are_heard() -> N
 # The bar, on each labelled set on its own (never pooled): precision and recall at least
 # 0.8. A set still under it is marked so, with today's figure, strictly: the day one passes, the
 # mark must go. blind-dev, blind-final and blind-3 were studied after being scored blind, so none
-# is a blind measure any more (README, "The weave"); the next fresh set is.
-UNDER_THE_BAR: dict[str, str] = {}
+# is a blind measure any more (README, "The weave"); blind-4 is, scored once on 2026-12-07.
+UNDER_THE_BAR: dict[str, str] = {
+    "blind-4.yml": "P 0.80 R 0.72 (scored blind once, after the change that cleared blind-3): "
+                   "8 of 29 labelled parts not found; 5 wrong stretches",
+}
 # Today's figures (precision, recall): a change that falls below them is a regression.
 FLOOR = {"corpus.yml": (0.92, 1.0), "unseen.yml": (1.0, 1.0), "heldout.yml": (1.0, 0.85),
-         "blind-dev.yml": (0.92, 0.83), "blind-final.yml": (0.94, 0.88), "blind-3.yml": (0.86, 0.86)}
+         "blind-dev.yml": (0.92, 0.83), "blind-final.yml": (0.94, 0.88), "blind-3.yml": (0.86, 0.86),
+         "blind-4.yml": (0.80, 0.72)}
 
 
 @pytest.mark.parametrize("name", [
