@@ -16,6 +16,8 @@ duration its header declares; tags and pictures are not audio), never from the f
 feed's `itunes:duration` is often wrong, so a mismatch with it is a warning, not a failure.
 Channels that cancel each other (one inverted, a common mastering fault) or a dead channel are
 detected and the channel that carries the signal is used; `Audio.channels` says what was done.
+Likewise a file with several audio streams whose first is silent or empty: the first that carries
+a signal is used (`best_stream`; `Audio.stream` says which).
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ SILENT_CHANNEL_RATIO = 1e-3       # a channel with under 0.1 % of the other's en
 SIDE_RATIO = 0.5                  # mid (L+R)/2 with under half the side (L-R)/2 energy: the
                                   # channels are anti-correlated (correlation < -1/3), i.e. one is
                                   # inverted, perhaps a little late; the side carries the signal
+MAX_AUDIO_STREAMS = 8             # later audio streams of one file are not looked at
 SILENT_POWER = 1e-9               # mean square (float scale) below which a signal is digital silence
 
 # Which signal to use, as an ffmpeg `pan` filter; the key is what is recorded on the episode.
@@ -60,8 +63,16 @@ CHANNEL_NOTES = {
 }
 
 
+PLAYLIST_NOTE = ("the episode's audio is a streaming playlist (HLS .m3u8, M3U or PLS: addresses "
+                 "of a stream), not an audio file, and is not transcribed; ask the publisher for "
+                 "an enclosure that is the file itself")
+PLAYLIST_HEADS = (b"#extm3u", b"[playlist]")
+
+
 class AudioError(PipelineError):
     """The audio cannot be used; the message says why in the maintainer's terms."""
+
+    audio_streams = 0             # how many audio streams the refused file holds, when known
 
 
 @dataclass(frozen=True)
@@ -71,11 +82,14 @@ class Audio:
     codec: str                    # ffmpeg's decoder name, e.g. "mp3", "aac", "opus", "pcm_f32le"
     channels: str = "mono"        # a key of CHANNEL_NOTES: which signal was used
     warnings: list[str] = field(default_factory=list)
+    stream: int = 0               # which audio stream of the file was used (0: the first)
 
 
 @dataclass
 class Scan:
-    """What the first pass learnt about the first audio stream."""
+    """What the first pass learnt about one audio stream of a file (the first, unless asked)."""
+    stream: int = 0                        # which audio stream: ffmpeg's `0:a:<stream>`
+    audio_streams: int = 0                 # how many audio streams the file holds
     codec: str | None = None
     source_channels: int = 0
     header_s: float | None = None          # duration declared by the container/stream header
@@ -133,8 +147,9 @@ def ffmpeg() -> str:
 
 
 def _command(path: Path, rate: int, channels: int, sample_format: str,
-             pan: str | None = None) -> list[str]:
-    """ffmpeg arguments decoding the first audio stream of `path` to raw PCM on stdout."""
+             pan: str | None = None, stream: int = 0) -> list[str]:
+    """ffmpeg arguments decoding audio stream `stream` (0: the first) of `path` to raw PCM on
+    stdout."""
     # "file:" and an absolute path: a name such as "ep3:relapse.mp3" is a file, not the URL
     # scheme "ep3", and no other ffmpeg protocol (http, concat, ...) is ever opened.
     source = "file:" + str(Path(path).absolute())
@@ -142,18 +157,22 @@ def _command(path: Path, rate: int, channels: int, sample_format: str,
     if end < Path(path).stat().st_size:           # tags appended after the audio: not audio
         source = f"subfile,,start,0,end,{end},,:{source}"
     command = [ffmpeg(), "-nostdin", "-hide_banner", "-loglevel", "level+info", "-i", source,
-               "-map", "0:a:0", "-vn", "-sn", "-dn"]
+               "-map", f"0:a:{stream}", "-vn", "-sn", "-dn"]
     if pan:
         command += ["-af", pan]
     return command + ["-ac", str(channels), "-ar", str(rate), "-f", sample_format, "-"]
 
 
 def _parse_header(log: str, scan: Scan) -> None:
-    """Fill codec, channels and header duration from ffmpeg's description of the input."""
-    stream = re.search(r"Stream #0:\d+\S*: Audio: (\w+)[^,]*, \d+ Hz, ([^,]+),", log)
+    """Fill codec, channels and header duration of the scanned stream, and the number of audio
+    streams, from ffmpeg's description of the input."""
+    described = log.split("Output #0", 1)[0]        # the input's streams, not what ffmpeg writes
+    found = re.findall(r"Stream #0:\d+\S*: Audio: (\w+)[^,]*, \d+ Hz, ([^,]+),", described)
+    scan.audio_streams = len(found)
+    stream = found[scan.stream] if scan.stream < len(found) else None
     if stream:
-        scan.codec = stream.group(1)
-        layout = stream.group(2).strip()
+        scan.codec = stream[0]
+        layout = stream[1].strip()
         named = {"mono": 1, "stereo": 2}
         digits = re.match(r"(\d+)", layout)
         scan.source_channels = named.get(layout, int(digits.group(1)) if digits else 2)
@@ -174,7 +193,8 @@ def _error_lines(log: str) -> list[str]:
 
 def _not_audio_reason(path: Path) -> str | None:
     """What a file ffmpeg refused is, when it is a common mistake: an empty file (an interrupted
-    download) or a web page (a host answering 200 with an HTML error page). Only for the message:
+    download), a web page (a host answering 200 with an HTML error page) or a playlist (a host
+    serving an `.m3u8` or `.pls` under an audio file's name). Only for the message:
     the decoder is always ffmpeg's choice."""
     if path.stat().st_size == 0:
         return "empty file: 0 bytes"
@@ -183,6 +203,8 @@ def _not_audio_reason(path: Path) -> str | None:
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")) or b"<html" in text:
         return "the file is a web page (HTML), not audio: the host sent an error or login page"
+    if text.startswith(PLAYLIST_HEADS):
+        return PLAYLIST_NOTE
     return None
 
 
@@ -197,16 +219,17 @@ def _no_audio_stream(log: str) -> str | None:
             + ": a video without its sound, or an image") if kinds else None
 
 
-def scan(path: Path) -> Scan:
-    """First pass: header facts, decoder errors, decoded duration and channel energies.
+def scan(path: Path, stream: int = 0) -> Scan:
+    """First pass over audio stream `stream`: header facts, decoder errors, decoded duration and
+    channel energies.
 
     Streams 8 kHz stereo int16 through a pipe and keeps only sums, so memory stays constant.
     Raises AudioError when ffmpeg finds no audio stream it can decode.
     """
-    result = Scan()
+    result = Scan(stream=stream)
     sums = np.zeros(3)
     frames = 0
-    with subprocess.Popen(_command(path, SCAN_RATE, 2, "s16le"), stdout=subprocess.PIPE,
+    with subprocess.Popen(_command(path, SCAN_RATE, 2, "s16le", stream=stream), stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE) as process:
         log_parts: list[bytes] = []
         reader = threading.Thread(target=lambda: log_parts.append(process.stderr.read()))
@@ -231,8 +254,40 @@ def scan(path: Path) -> Scan:
     if result.codec is None or (returncode != 0 and frames == 0):
         reason = _not_audio_reason(path) or _no_audio_stream(log) or (
             result.errors[-1] if result.errors else f"ffmpeg exited with code {returncode}")
-        raise AudioError(f"not audio ffmpeg can decode ({reason})")
+        error = AudioError(f"not audio ffmpeg can decode ({reason})")
+        error.audio_streams = result.audio_streams
+        raise error
     return result
+
+
+def _has_signal(scan_result: Scan) -> bool:
+    return scan_result.decoded_s > 0 and max(scan_result.power) >= SILENT_POWER
+
+
+def best_stream(path: Path) -> Scan:
+    """The scan of the audio stream that carries the episode: the first, unless it is silent,
+    empty or undecodable and a later one (of at most MAX_AUDIO_STREAMS) is not, as in a video
+    whose first track is a silent placeholder or a file with a muted track ahead of the speech
+    (players pick the first track, and ffmpeg's `-map 0:a:0` did too). Raises AudioError as
+    `scan` does for the first stream when no stream carries anything."""
+    try:
+        first = scan(path)
+    except AudioError as exc:
+        first, failure, streams = None, exc, exc.audio_streams
+    else:
+        streams = first.audio_streams
+    if first is not None and (_has_signal(first) or streams < 2):
+        return first
+    for index in range(1, min(streams, MAX_AUDIO_STREAMS)):
+        try:
+            other = scan(path, index)
+        except AudioError:
+            continue
+        if _has_signal(other):
+            return other
+    if first is None:
+        raise failure
+    return first
 
 
 def choose_channels(scan_result: Scan) -> str:
@@ -277,15 +332,16 @@ def feed_duration_warning(seconds: float, declared_s: float | None) -> str | Non
             f"{seconds:.1f} s; the audio was used as it is")
 
 
-def decode(path: Path, channels: str, expected_s: float) -> np.ndarray:
-    """Second pass: 16 kHz mono int16 samples of the chosen signal, read into one array.
+def decode(path: Path, channels: str, expected_s: float, stream: int = 0) -> np.ndarray:
+    """Second pass: 16 kHz mono int16 samples of the chosen signal of audio stream `stream`,
+    read into one array.
 
     `expected_s` (from the scan) sizes the array; it grows only if ffmpeg yields more.
     """
     capacity = int(expected_s * SAMPLE_RATE) + SAMPLE_RATE
     samples = np.empty(capacity, dtype=np.int16)
     filled = 0                    # bytes: a read may end mid-sample; the next completes it in place
-    with subprocess.Popen(_command(path, SAMPLE_RATE, 1, "s16le", PAN[channels]),
+    with subprocess.Popen(_command(path, SAMPLE_RATE, 1, "s16le", PAN[channels], stream),
                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as process:
         view = memoryview(samples).cast("B")
         while True:
@@ -310,15 +366,18 @@ def load_audio(path: Path, declared_s: float | None = None) -> Audio:
     """
     if not Path(path).is_file():
         raise AudioError(f"no such audio file: {path}")
-    scan_result = scan(Path(path))
+    scan_result = best_stream(Path(path))
     check_stream(scan_result)
     channels = choose_channels(scan_result)
-    samples = decode(Path(path), channels, scan_result.decoded_s)
+    samples = decode(Path(path), channels, scan_result.decoded_s, scan_result.stream)
     seconds = len(samples) / SAMPLE_RATE
     warnings = []
+    if scan_result.stream:
+        warnings.append(f"the file's first audio stream is silent or empty: audio stream "
+                        f"{scan_result.stream + 1} of {scan_result.audio_streams} used")
     if channels not in ("mono", "mixed"):
         warnings.append(CHANNEL_NOTES[channels])
     if note := feed_duration_warning(seconds, declared_s):
         warnings.append(note)
     return Audio(samples=samples, seconds=seconds, codec=scan_result.codec or "unknown",
-                 channels=channels, warnings=warnings)
+                 channels=channels, warnings=warnings, stream=scan_result.stream)

@@ -42,6 +42,29 @@ PODCAST_NAMESPACES = (PODCAST_NS, "https://github.com/Podcastindex-org/podcast-n
 def _podcast_tags(element: ET.Element, name: str) -> list[ET.Element]:
     """`element`'s children `podcast:<name>` under either address of the namespace."""
     return [child for ns in PODCAST_NAMESPACES for child in element.findall(f"{{{ns}}}{name}")]
+
+
+def _own_elements(item: Any) -> dict[str, list[Any]]:
+    """The elements of an RSS `<item>` by tag, in document order: its children and, below them,
+    whatever is not inside a nested `<item>` or a `podcast:alternateEnclosure`. A strict parse
+    gives the same as the children; a recovering one (`_xml_root`) nests an item's later elements
+    inside a tag left open in its title or description (`<title>Part 1<br>Part 2</title>`: every
+    element after it ends up inside the `<br>`), and they are found all the same."""
+    found: dict[str, list[Any]] = {}
+    stack = list(item)[::-1]
+    while stack:
+        element = stack.pop()
+        if not isinstance(element.tag, str):       # an unexpanded entity (lxml)
+            continue
+        found.setdefault(element.tag, []).append(element)
+        if element.tag != "item" and not element.tag.endswith("}alternateEnclosure"):
+            stack.extend(list(element)[::-1])
+    return found
+
+
+def _own_podcast(own: dict[str, list[Any]], name: str) -> list[Any]:
+    """The `podcast:<name>` elements of an item's `_own_elements`, under either namespace address."""
+    return [e for ns in PODCAST_NAMESPACES for e in own.get(f"{{{ns}}}{name}", [])]
 AUDIO_EXTENSIONS = (".mp3", ".m4a", ".m4b", ".aac", ".ogg", ".oga", ".opus", ".wav", ".flac")
 VIDEO_EXTENSIONS = (".mp4", ".m4v", ".mov", ".webm", ".mkv")
 NOT_MEDIA_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".pdf", ".html", ".htm",
@@ -50,6 +73,12 @@ NOT_MEDIA_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".pdf"
 UNDECLARED_TYPES = ("", "application/octet-stream", "binary/octet-stream", "application/x-download",
                     "application/download", "application/force-download")
 AUDIO_TYPES = ("application/ogg", "application/x-ogg")    # audio in practice, whatever the prefix
+# Streaming playlists (HLS, M3U, PLS): a list of addresses, not a file that holds the episode.
+PLAYLIST_TYPES = ("application/x-mpegurl", "application/vnd.apple.mpegurl", "audio/x-mpegurl",
+                  "audio/mpegurl", "audio/x-scpls", "application/pls+xml")
+PLAYLIST_EXTENSIONS = (".m3u8", ".m3u", ".pls")
+# Words in a mistyped type (`application/mp3`, `mpeg`) that say it may be media after all.
+_MEDIA_WORDS = re.compile(r"audio|video|mpeg|mp3|mp4|m4a|aac|ogg|opus|wav|flac|podcast")
 # RFC 5005: a paged feed's next (older) page, and an archived feed's previous archive document.
 PAGE_RELS = ("next", "prev-archive")
 
@@ -101,22 +130,30 @@ def _date(entry: Any, day_first: bool | None) -> dates.PubDate:
 
 
 def media_kind(media_type: str | None, url: str | None) -> str:
-    """"audio", "video", "unknown" (nothing declared, nothing in the name) or "other" (an image,
-    a PDF...) for an enclosure: its declared type decides; the extension only when the type says
-    nothing (a `.mp4` declared `video/mp4` is video)."""
+    """"audio", "video", "playlist" (HLS `.m3u8`, M3U, PLS: addresses of a stream, not a file),
+    "unknown" (nothing usable declared, nothing in the name) or "other" (an image, a PDF...) for
+    an enclosure. A declared audio or video type decides (a `.mp4` declared
+    `video/mp4` is video); any other type gives way to a media file name, because publishers
+    mistype it (`audio`, `mp3`, `application/mp3`, `text/plain` for an MP3: AntennaPod and gPodder
+    then go by the extension too); a type that is not a media type (`type/subtype`, RFC 6838)
+    but names audio, with no telling name, is left for ffmpeg (probing)."""
     kind = (media_type or "").split(";", 1)[0].strip().lower()
+    path = (url or "").lower().split("?", 1)[0].split("#", 1)[0]
+    if kind in PLAYLIST_TYPES or (path.endswith(PLAYLIST_EXTENSIONS)
+                                  and not kind.startswith(("audio/", "video/"))):
+        return "playlist"
     if kind.startswith("audio/") or kind in AUDIO_TYPES:
         return "audio"
     if kind.startswith("video/"):
         return "video"
-    if kind not in UNDECLARED_TYPES:
-        return "other"
-    path = (url or "").lower().split("?", 1)[0].split("#", 1)[0]
-    if path.endswith(AUDIO_EXTENSIONS):
-        return "audio"
-    if path.endswith(VIDEO_EXTENSIONS):
-        return "video"
-    return "other" if path.endswith(NOT_MEDIA_EXTENSIONS) else "unknown"
+    by_name = ("audio" if path.endswith(AUDIO_EXTENSIONS) else "video"
+               if path.endswith(VIDEO_EXTENSIONS) else "other"
+               if path.endswith(NOT_MEDIA_EXTENSIONS) else "unknown")
+    if kind in UNDECLARED_TYPES or by_name in ("audio", "video"):
+        return by_name
+    if by_name == "unknown" and ("/" not in kind or _MEDIA_WORDS.search(kind)):
+        return "unknown"
+    return "other"
 
 
 def _is_media(enclosure: dict[str, Any]) -> bool:
@@ -135,9 +172,10 @@ def _content_type(content_type: str | None) -> str:
 
 # Which media an episode's audio is best taken from: audio by declared type, audio by its name,
 # then video (transcribed from its audio track), then what only ffmpeg can tell (probing).
-KIND_RANK = {"audio": 0, "video": 2, "unknown": 3}
+KIND_RANK = {"audio": 0, "video": 2, "unknown": 3, "playlist": 4}
 WHY = {"audio": "declared audio", "video": "video: transcribed from its audio track",
-       "unknown": "no media type declared: ffmpeg reads what the file holds"}
+       "unknown": "no media type declared: ffmpeg reads what the file holds",
+       "playlist": "a streaming playlist (HLS or M3U/PLS), not an audio file"}
 
 
 def _media(url: str, media_type: str | None, length: Any, origin: str) -> dict[str, Any]:
@@ -232,30 +270,12 @@ def _xml_root(raw: bytes) -> Any:
         return None
 
 
-def _transcripts_by_item(root: Any, base_url: str) -> dict[str, list[dict[str, Any]]]:
-    """Every podcast:transcript per item, keyed by "guid\nenclosure URL", by guid and by
-    enclosure URL (the first item's, when two share one)."""
-    if root is None:
-        return {}
-    found: dict[str, list[dict[str, Any]]] = {}
-    for item in root.iter("item"):
-        tags = [{"url": t.get("url"), "type": t.get("type"), "rel": t.get("rel"),
-                 "language": t.get("language")}
-                for t in _podcast_tags(item, "transcript") if t.get("url")]
-        guid = (item.findtext("guid") or "").strip()
-        enclosure = item.find("enclosure")
-        audio = (fetchable(base_url, enclosure.get("url")) or "") if enclosure is not None else ""
-        # the pair first: one guid or one audio URL can be given to two items (`_tell_apart`)
-        for key in filter(None, [f"{guid}\n{audio}" if guid and audio else "", guid, audio]):
-            found.setdefault(key, tags)
-    return found
-
-
-def _alternates(item: ET.Element, base_url: str) -> list[dict[str, Any]]:
-    """An item's `podcast:alternateEnclosure`s, each as its first http(s) `podcast:source`
-    (Podcasting 2.0 namespace; a source's `contentType` overrides the element's `type`)."""
+def _alternates(own: dict[str, list[Any]], base_url: str) -> list[dict[str, Any]]:
+    """An item's `podcast:alternateEnclosure`s (from its `_own_elements`), each as its first
+    http(s) `podcast:source` (Podcasting 2.0 namespace; a source's `contentType` overrides the
+    element's `type`)."""
     found = []
-    for alternate in _podcast_tags(item, "alternateEnclosure"):
+    for alternate in _own_podcast(own, "alternateEnclosure"):
         for source in _podcast_tags(alternate, "source"):
             url = fetchable(base_url, source.get("uri"))
             media_type = source.get("contentType") or alternate.get("type")
@@ -266,20 +286,28 @@ def _alternates(item: ET.Element, base_url: str) -> list[dict[str, Any]]:
 
 
 def _strict_items(root: Any, base_url: str) -> list[dict[str, Any]] | None:
-    """What feedparser does not return, per RSS item in document order: the `<guid>` text as
-    written (feedparser resolves guids against `xml:base` even without a base URL), the
-    alternate enclosures and the podcast:episode/season elements (feedparser keeps only the
-    attributes of one with a `display`), with the enclosure URL (to match items by). None
-    when there is no tree."""
+    """What feedparser does not return, per RSS item in document order, in one walk of the tree:
+    the `<guid>` text as written (feedparser resolves guids against `xml:base` even without a base
+    URL), every `podcast:transcript` (feedparser keeps only the last), the alternate enclosures
+    and the podcast:episode/season elements (feedparser keeps only the attributes of one with a
+    `display`), with the enclosure URL (to match items by). None when there is no tree."""
     if root is None:
         return None
-    return [{"guid": (g.strip() or None) if (g := item.findtext("guid")) is not None else None,
-             "enclosure_url": (item.find("enclosure").get("url") or "").strip()
-             if item.find("enclosure") is not None else "",
-             "alternates": _alternates(item, base_url),
-             "podcast_episode": next(iter(_podcast_tags(item, "episode")), None),
-             "podcast_season": next(iter(_podcast_tags(item, "season")), None)}
-            for item in root.iter("item")]
+    found = []
+    for item in root.iter("item"):
+        own = _own_elements(item)
+        guid = next(iter(own.get("guid", [])), None)
+        enclosure = next(iter(own.get("enclosure", [])), None)
+        found.append({
+            "guid": (guid.text or "").strip() or None if guid is not None else None,
+            "enclosure_url": (enclosure.get("url") or "").strip() if enclosure is not None else "",
+            "transcripts": [{"url": t.get("url"), "type": t.get("type"), "rel": t.get("rel"),
+                             "language": t.get("language")}
+                            for t in _own_podcast(own, "transcript") if t.get("url")],
+            "alternates": _alternates(own, base_url),
+            "podcast_episode": next(iter(_own_podcast(own, "episode")), None),
+            "podcast_season": next(iter(_own_podcast(own, "season")), None)})
+    return found
 
 
 def _matched(entries: list[Any], strict: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
@@ -291,14 +319,17 @@ def _matched(entries: list[Any], strict: list[dict[str, Any]] | None) -> list[di
     if len(strict) == len(entries):
         return strict
     by_key: dict[tuple[str, str], dict[str, Any]] = {}
-    for item in strict:
-        for key in (("guid", item["guid"] or ""), ("url", item["enclosure_url"])):
+    for item in strict:   # the pair first: one guid or one audio URL can be given to two items
+        pair = f"{item['guid']}\n{item['enclosure_url']}" if item["guid"] and item["enclosure_url"] else ""
+        for key in (("pair", pair), ("guid", item["guid"] or ""), ("url", item["enclosure_url"])):
             if key[1]:
                 by_key.setdefault(key, item)
     found = []
     for entry in entries:
         urls_ = [(e.get("href") or "").strip() for e in entry.get("enclosures", [])]
-        keys = [("guid", (entry.get("id") or "").strip())] + [("url", u) for u in urls_]
+        guid = (entry.get("id") or "").strip()
+        keys = ([("pair", f"{guid}\n{u}") for u in urls_ if guid and u] + [("guid", guid)]
+                + [("url", u) for u in urls_])
         found.append(next((by_key[k] for k in keys if k[1] and k in by_key), {}))
     return found
 
@@ -347,16 +378,14 @@ def _identity(entry: Any, enclosure: dict[str, Any] | None, title: str, date: st
     return f"untitled:{short_hash(title + (date or ''))}"
 
 
-def _item(entry: Any, transcripts: dict[str, list[dict[str, Any]]], base_url: str,
-          strict: dict[str, Any], day_first: bool | None = None) -> dict[str, Any]:
+def _item(entry: Any, base_url: str, strict: dict[str, Any],
+          day_first: bool | None = None) -> dict[str, Any]:
     title = plain_text(entry.get("title")) or "Untitled episode"
     pubdate = _date(entry, day_first)
     date = pubdate.iso
     enclosure = _enclosure(entry, base_url)
     guid = _identity(entry, enclosure, title, date, strict.get("guid"))
-    audio = enclosure["url"] if enclosure else ""
-    publisher = next((transcripts[key] for key in (f"{guid}\n{audio}", guid, audio)
-                      if key in transcripts), None)
+    publisher = strict.get("transcripts")
     if not publisher and entry.get("podcast_transcript", {}).get("url"):
         single = entry["podcast_transcript"]
         publisher = [{k: single.get(k) for k in ("url", "type", "rel", "language")}]
@@ -516,10 +545,9 @@ def parse_feed(raw: bytes, url: str = "", content_type: str | None = None) -> Pa
         else:
             warnings.append(f"the feed is partly malformed ({problem}); read what could be read")
     root = _xml_root(raw)
-    transcripts = _transcripts_by_item(root, url)
     strict = _matched(parsed.entries, _strict_items(root, url))
     day_first = dates.numeric_order(_date_text(e) for e in parsed.entries)
-    read = [(entry, _item(entry, transcripts, url, extra, day_first))
+    read = [(entry, _item(entry, url, extra, day_first))
             for entry, extra in zip(parsed.entries, strict)]
     warnings += _tell_apart([item for _entry, item in read])
     items: list[dict[str, Any]] = []

@@ -761,6 +761,8 @@ class Syncer:
         source = record.get("audio_source") or enclosure
         if fetched_now:   # the best audio, not the video; untyped files asked what they are (`probe`)
             source = probe.choose(source)
+            if feed.media_kind(source.get("type"), source["url"]) == "playlist":
+                raise audio.AudioError(audio.PLAYLIST_NOTE + f" ({source['url']})")
         cached = http.download(
             source["url"], dest, source.get("length"), notes=notes,
             progress=lambda done, total: self.reporter.download(title, done, total))
