@@ -146,6 +146,83 @@ def test_audio_is_chosen_before_video_by_declared_type() -> None:
     assert items["picture"]["enclosure"] is None and items["picture"]["audio_source"] is None
 
 
+@pytest.mark.parametrize("declared", ["audio", "mp3", "text/plain", "application/mp3",
+                                      "application/mpeg", "binary/octet-stream"])
+def test_a_mistyped_enclosure_type_gives_way_to_a_media_file_name(declared: str) -> None:
+    """Publishers write the type wrong (`audio`, `mp3`, `text/plain` for an MP3); AntennaPod and
+    gPodder then go by the file's name. Before, such an episode had no audio at all."""
+    raw = feed_of(f'<item><guid>a</guid><title>A</title><enclosure url="https://h/ep1.mp3?src=rss" '
+                  f'length="1000" type="{declared}"/></item>',
+                  '<item><guid>pic</guid><title>Pic</title>'                   # still not audio
+                  '<enclosure url="https://h/cover.jpg" type="image/jpeg"/>'
+                  '<enclosure url="https://h/notes.pdf" type="text/plain"/></item>',
+                  f'<item><guid>bare</guid><title>Bare</title>'               # the host is asked
+                  f'<enclosure url="https://h/play/42" type="{declared}"/></item>')
+    items = {i["guid"]: i for i in parse_feed(raw).items}
+    assert items["a"]["enclosure"]["url"] == items["a"]["audio_source"]["url"] == "https://h/ep1.mp3?src=rss"
+    assert items["pic"]["enclosure"] is None and items["pic"]["audio_source"] is None
+    bare = items["bare"]["audio_source"]
+    if declared == "text/plain":
+        assert bare is None                   # a real type that is not media, no media name
+    else:
+        assert bare["url"] == "https://h/play/42" and bare["candidates"]
+
+
+def test_tags_after_a_tag_left_open_in_a_title_still_belong_to_their_item() -> None:
+    """`<title>Part 1<br>Part 2</title>` is not XML; the recovering parse nests every later
+    element of the item inside the `<br>`. Its podcast:episode (with display), season, both
+    transcripts and its alternate enclosure were lost; the next item is untouched."""
+    raw = feed_of(
+        '<item><title>Relapse<br>and repair</title><guid>g1</guid>'
+        '<podcast:season>2</podcast:season><podcast:episode display="Ep. 7 (rerun)">7</podcast:episode>'
+        '<podcast:transcript url="https://h/1.vtt" type="text/vtt"/>'
+        '<podcast:transcript url="https://h/1.json" type="application/json"/>'
+        '<podcast:alternateEnclosure type="audio/mpeg"><podcast:source uri="https://h/1-hq.mp3"/>'
+        '</podcast:alternateEnclosure>'
+        '<enclosure url="https://h/1.mp4" type="video/mp4"/></item>',
+        '<item><title>Next</title><guid>g2</guid><podcast:episode>8</podcast:episode>'
+        '<enclosure url="https://h/2.mp3" type="audio/mpeg"/></item>')
+    parsed = parse_feed(raw)
+    first, second = parsed.items
+    assert first["title"] == "Relapse and repair" and first["guid"] == "g1"
+    assert (first["episode"], first["episode_display"], first["season"]) == (7, "Ep. 7 (rerun)", 2)
+    assert [t["url"] for t in first["publisher_transcripts"]] == ["https://h/1.vtt", "https://h/1.json"]
+    assert first["audio_source"]["url"] == "https://h/1-hq.mp3"
+    assert (second["guid"], second["episode"], second["publisher_transcripts"]) == ("g2", 8, [])
+    assert any("malformed" in w for w in parsed.warnings)
+
+
+def test_a_streaming_playlist_enclosure_is_its_own_kind() -> None:
+    raw = feed_of('<item><guid>hls</guid><title>HLS</title>'
+                  '<enclosure url="https://h/ep1/master.m3u8" type="application/x-mpegURL"/></item>',
+                  '<item><guid>both</guid><title>Both</title>'
+                  '<enclosure url="https://h/ep2.m3u" type="audio/x-mpegurl"/>'
+                  '<enclosure url="https://h/ep2.mp3" type="audio/mpeg"/></item>')
+    items = {i["guid"]: i for i in parse_feed(raw).items}
+    assert "streaming playlist" in items["hls"]["audio_source"]["why"]
+    assert items["both"]["audio_source"]["url"] == "https://h/ep2.mp3"   # the file, not the list
+
+
+@pytest.mark.model
+def test_an_episode_whose_audio_is_a_playlist_fails_saying_so(project, host, capsys) -> None:
+    """A host serving an HLS playlist for the episode: a clear failure (no ffmpeg noise, no
+    request to the addresses the playlist names), the run goes on."""
+    host.add("ep1/master.m3u8", b"#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=64000\nlow.m3u8\n")
+    host.add("ep2.mp3", b"#EXTM3U\n#EXTINF:10,\nseg0.ts\n")            # a playlist by any name
+    host.add("feed.xml", feed_of(
+        f'<item><guid>hls</guid><title>HLS</title><enclosure url="{host.url}/ep1/master.m3u8" '
+        'type="application/vnd.apple.mpegurl"/></item>',
+        f'<item><guid>named</guid><title>Named</title><enclosure url="{host.url}/ep2.mp3" '
+        'type="audio/mpeg"/></item>'))
+    assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 1
+    found = records(project)
+    for guid in ("hls", "named"):
+        assert found[guid]["status"] == "failed"
+        assert "streaming playlist" in found[guid]["error"]
+    assert host.requests["/ep1/low.m3u8"] == 0 and host.requests["/seg0.ts"] == 0
+    assert "streaming playlist" in said(capsys)
+
+
 # ---- not a feed ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("body,said", [
