@@ -147,7 +147,7 @@ def test_an_episode_whose_audio_came_over_plain_http_says_so(project, host, tls_
     record = store.load_episodes(project / "episodes")[0]
     assert record["status"] == "transcribed"
     assert any("plain http" in note for note in record["transport_warnings"])
-    assert any("plain http" in note for note in record["audio_warnings"])
+    assert not any("plain http" in note for note in record["audio_warnings"])   # said once
     assert "plain http" in " ".join(capsys.readouterr().err.split())
 
 
@@ -174,3 +174,30 @@ def test_an_https_feed_is_not_followed_to_plain_http_by_its_own_words(project, h
     assert "is on plain http and the feed is read over https" in said
     assert [e["guid"] for e in store.load_episodes(project / "episodes")] == ["h"]
     assert host.requests["/moved.xml"] == 0 and host.requests["/page2.xml"] == 0
+
+
+@pytest.mark.parametrize("private", [True, False])
+def test_a_private_https_feeds_direct_http_links_are_never_fetched(project, host, tls_host,
+                                                                   monkeypatch, private) -> None:
+    """One rule for every step down to plain http (`Policy.check_clear`): a private feed read
+    over https that links its transcript and chapters on http would send its token in clear; they
+    are not asked for. A public feed's own http links are what it asked for: fetched."""
+    vtt = host.add("t.vtt", b"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nHello there.\n")
+    chapters = host.add("c.json", b'{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "A"}]}')
+    host.add("feed.xml", _feed(
+        '<item><title>Text only</title><guid>t1</guid><pubDate>Mon, 01 Dec 2025 10:00:00 GMT</pubDate>'
+        f'<podcast:transcript url="{vtt}" type="text/vtt"/>'
+        f'<podcast:chapters url="{chapters}" type="application/json+chapters"/></item>')
+        .replace(b'<rss version="2.0" ', b'<rss version="2.0" '
+                 b'xmlns:podcast="https://podcastindex.org/namespace/1.0" '))
+    if private:                                    # a secret: given as $COMPANION_FEED
+        monkeypatch.setenv("COMPANION_FEED", f"{tls_host.url}/feed.xml?auth=3f9c0a1b2c3d4e5f")
+    code = cli.main(["sync"] if private else ["sync", "--feed", f"{tls_host.url}/feed.xml"])
+    record = store.load_episodes(project / "episodes")[0]
+    if private:
+        assert code == 1 and record["status"] == "failed"
+        assert "plain-http link" in record["publisher_warning"]
+        assert host.requests["/t.vtt"] == 0 and host.requests["/c.json"] == 0
+    else:
+        assert code == 0 and record["model"] == "publisher"
+        assert host.requests["/t.vtt"] == 1 and host.requests["/c.json"] == 1

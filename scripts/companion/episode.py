@@ -320,8 +320,7 @@ _NEW_RECORD: dict[str, Any] = {
     "transcribed_at": None,
     "coverage": None,         # {"speech_s","covered_s","percent","refilled","empty","audio_s"} (Whisper only)
     "review": [],             # why the transcript needs a maintainer's look (needs-review)
-    "audio_warnings": [],     # what decoding noticed: wrong itunes:duration, channel fixes;
-                              # and transport_warnings
+    "audio_warnings": [],     # what decoding noticed: wrong itunes:duration, channel fixes
     "transport_warnings": [],  # how the cached audio was fetched: over plain http
     "speech": None,           # the model's confidence (language.Speech), Whisper only
     "in_feed": True,          # False once the feed stops listing it (the page stays)

@@ -34,6 +34,7 @@ import imageio_ffmpeg
 import numpy as np
 
 from companion.errors import PipelineError
+from companion.pipeline import sniff
 
 SAMPLE_RATE = 16000               # Hz, what Whisper's feature extractor expects
 SCAN_RATE = 8000                  # Hz, enough to measure channel energies and duration
@@ -201,7 +202,7 @@ def _not_audio_reason(path: Path) -> str | None:
     with path.open("rb") as source:
         head = source.read(HEAD_BYTES)
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if text.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")) or b"<html" in text:
+    if sniff.is_web_page(head) or text.startswith(b"<?xml") or b"<html" in text:
         return "the file is a web page (HTML), not audio: the host sent an error or login page"
     if text.startswith(PLAYLIST_HEADS):
         return PLAYLIST_NOTE

@@ -27,7 +27,7 @@ import lxml.etree
 
 from companion.errors import PipelineError
 from companion.sanitise import clean_show_notes, plain_text
-from companion.pipeline import dates, feedparser_bounds
+from companion.pipeline import dates, feedparser_bounds, sniff
 from companion.pipeline.feed_numbers import episode_number, parse_duration, season_number
 from companion.pipeline.slug import short_hash
 from companion.urls import FETCHABLE_SCHEMES, enclosure_key   # an enclosure: never file:// or else
@@ -425,25 +425,12 @@ BOT_CHECK = (b"captcha", b"cf-challenge", b"challenge-platform", b"just a moment
 LOGIN = (b'type="password"', b"type='password'", b"sign in", b"log in", b"login", b"signin")
 
 
-def _head(raw: bytes) -> bytes:
-    """The document's start without BOM, white space, XML declaration and comments, lower case."""
-    text = raw[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    text = re.sub(rb"^(<\?xml[^>]*>|<!--.*?-->|\s)+", b"", text, flags=re.S)
-    return text
-
-
-def is_web_page(raw: bytes) -> bool:
-    """Whether `raw` is an HTML page (sniffed from its start, not its Content-Type: some hosts
-    send real feeds as text/html)."""
-    return _head(raw).startswith((b"<!doctype html", b"<html", b"<head", b"<body"))
-
-
 def not_a_feed(raw: bytes, url: str = "") -> str:
     """What an address gave instead of a feed, and what to do, for the maintainer."""
     if not raw.strip():
         return ("the address returned nothing (an empty reply), not a feed: check the address, "
                 "or run again later if the host was having trouble")
-    head = _head(raw)
+    head = sniff.head(raw)
     if head.startswith((b"{", b"[")):
         try:
             data = json.loads(raw.decode("utf-8-sig", errors="replace"))
@@ -454,7 +441,7 @@ def not_a_feed(raw: bytes, url: str = "") -> str:
                     "tool do not read: use the show's RSS feed address instead")
         return ("the address returned JSON data, not a feed: check that it is the podcast's RSS "
                 "feed address (an API address or a page's data was given?)")
-    if is_web_page(raw):
+    if sniff.is_web_page(raw):
         found = _TITLE.search(raw[:200_000])
         title = plain_text(html.unescape(found.group(1).decode("utf-8", errors="replace"))) if found else ""
         what = f"a web page titled {title[:80]!r}" if title else "a web page (HTML)"
@@ -514,7 +501,7 @@ def _tell_apart(items: list[dict[str, Any]]) -> list[str]:
 def parse_feed(raw: bytes, url: str = "", content_type: str | None = None) -> ParsedFeed:
     """Parse feed bytes fetched from `url`; raise FeedError saying what the address returned
     when it is not a feed (a web page, a login or bot check, JSON, nothing)."""
-    if not raw.strip() or is_web_page(raw) or _head(raw).startswith((b"{", b"[")):
+    if not raw.strip() or sniff.is_web_page(raw) or sniff.head(raw).startswith((b"{", b"[")):
         raise FeedError(not_a_feed(raw, url))
     # No content-location: feedparser would resolve guids against it (see the module docstring).
     # Its own HTML sanitiser and link resolver are off: nh3 cleans every string we keep

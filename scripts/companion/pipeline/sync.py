@@ -203,11 +203,14 @@ def _same_address(one: str, other: str) -> bool:
         return one.strip() == other.strip()
 
 
-def leaves_https(source: str, target: str) -> bool:
-    """Whether reading `target` after `source` steps down from https to plain http: a feed's
-    move or next page, which the run would then read in clear (RFC 9110 section 17.1)."""
-    return (urllib.parse.urlsplit(source.strip()).scheme.lower() == "https"
-            and urllib.parse.urlsplit(target.strip()).scheme.lower() == "http")
+def leaves_https(target: str) -> bool:
+    """Whether the run's policy refuses to read `target` as a feed document (a move or a next
+    page on plain http while the feed is read over https: `fetch_policy.Policy.check_clear`)."""
+    try:
+        fetch_policy.current().check_clear(target, fetch_policy.FEED)
+    except fetch_policy.Refused:
+        return True
+    return False
 
 
 def _url_key(url: str) -> str:
@@ -409,7 +412,7 @@ class Syncer:
         """One later page of a paged feed, cached like the first (FeedError when unusable, or
         on plain http when the feed is read over https); its links resolved against its address
         as the feed gave it."""
-        if leaves_https(feed_source(self.options, self.project)[0], url):
+        if leaves_https(url):
             raise feed.FeedError(f"{self._redact(url)} is on plain http and the feed is read over "
                                  "https: not followed")
         key = _url_key(url).split(":", 1)[1][:24]
@@ -439,7 +442,7 @@ class Syncer:
             return parsed
         if self.secret_parts:       # a private feed's new address holds a (new) token as well
             self._add_secrets([new])
-        if leaves_https(source, new):
+        if leaves_https(new):
             report.warnings.append(f"the feed says it moved (itunes:new-feed-url) to {new}, a plain "
                                    "http address: a feed read over https is not followed there "
                                    "(anyone on the network could read or change it); read the "
@@ -711,8 +714,9 @@ class Syncer:
         else:
             raw = self._whisper(record, folder.name, outcome)
             model, outcome.state = self.settings.model, "transcribed"
-            if record.get("audio_warnings"):
-                self.reporter.warn(f"{folder.name}: " + "; ".join(record["audio_warnings"]))
+            notes = record.get("transport_warnings", []) + record.get("audio_warnings", [])
+            if notes:
+                self.reporter.warn(f"{folder.name}: " + "; ".join(notes))
         store.write_json_atomic(folder / store.RAW_TRANSCRIPT_FILE, tf.to_json(raw))
         outcome.work_s = time.monotonic() - started
         if outcome.state == "transcribed":
@@ -775,7 +779,7 @@ class Syncer:
             raise
         if not record.get("duration"):
             record["duration"] = round(decoded.seconds, 3)
-        record["audio_warnings"] = record.get("transport_warnings", []) + decoded.warnings
+        record["audio_warnings"] = decoded.warnings     # how it was fetched: transport_warnings
         outcome.audio_s = decoded.seconds
         self.reporter.transcribing(title, 0.0, decoded.seconds)
         result = transcribe_audio(decoded.samples, self.settings,
