@@ -201,3 +201,24 @@ def test_a_private_https_feeds_direct_http_links_are_never_fetched(project, host
     else:
         assert code == 0 and record["model"] == "publisher"
         assert host.requests["/t.vtt"] == 1 and host.requests["/c.json"] == 1
+
+
+@pytest.mark.parametrize("path", ["/public/shows/5f3d9b8c2a1b4c0012345678",          # Acast
+                                  "/public/shows/edd6bde5-221e-4c07-bde8-2a0241ccc6e0",
+                                  "/d/playlist/e73c998e-6e60-432f-8610-ae210140c5b1/podcast.rss"])
+def test_a_public_feed_whose_address_holds_an_id_is_not_taken_for_a_private_one(
+        host, tls_host, tmp_path, path) -> None:
+    """Acast's and Omny's public feeds carry show ids (a MongoDB ObjectId, a UUID) in their path;
+    taken for tokens, the feed was private and its audio's tracking chain down to an http CDN was
+    refused. Tokens still make a feed private: a 16-character hex stem, a query credential."""
+    cdn = host.add("cdn/ep1.mp3", source=AUDIO)
+    tls_host.faults.redirects["/op3/ep1.mp3"] = cdn
+    notes: list[str] = []
+    with fetch_policy.feed_host(f"{tls_host.url}{path}") as policy:
+        assert not policy.private
+        http.download(f"{tls_host.url}/op3/ep1.mp3", tmp_path / "ep1.audio", notes=notes)
+    assert "plain http" in notes[0]
+    for private in ("https://feeds.supercast.example/episodes/3f9c27b1a8e04d55.rss",
+                    "https://feeds.acast.com/public/shows/x?token=Zx81qQ93mm",
+                    "https://private.example/feed/3f9c0a1b2c3d4e5f6a7b8c9d0e1f2a3b.rss"):
+        assert fetch_policy.for_feed(private).private
