@@ -181,6 +181,16 @@ def test_a_folder_that_is_not_an_episode_is_named(tmp_path: Path) -> None:
         Catalogue.load(tmp_path)
 
 
+def test_a_folder_renamed_or_copied_by_hand_is_named_not_built_from_another(tmp_path: Path) -> None:
+    """A page is built from `episodes/<slug>/`: a folder whose record names another slug would
+    publish another folder's transcript, or none."""
+    write(tmp_path, "2026-01-01-first")
+    (tmp_path / "2026-01-01-first").rename(tmp_path / "2026-01-01-renamed")
+    with pytest.raises(CatalogueError, match="slug '2026-01-01-first' is not its folder's name "
+                                             "'2026-01-01-renamed'"):
+        Catalogue.load(tmp_path)
+
+
 # -- one episodes folder ------------------------------------------------------------------------
 
 def test_the_episodes_folder_has_one_authority(tmp_path: Path) -> None:

@@ -331,6 +331,30 @@ def test_an_item_that_leaves_the_feed_keeps_its_folder_marked(project, host, cap
     assert records(project)["w"]["in_feed"] is True
 
 
+def test_a_folder_the_maintainer_renamed_keeps_its_episode_and_corrections(project, host,
+                                                                          capsys) -> None:
+    """Renaming `episodes/<slug>/` by hand (a better address for the page): the next sync made a
+    second folder under the old name, transcript uncorrected, and the site had two pages of one
+    episode. The folder's name is the slug; its corrections apply."""
+    from companion.catalogue import Catalogue
+
+    vtt = host.add("t.vtt", b"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nHello Taurens.\n")
+    feed = host.add("feed.xml", feed_of(
+        '<item><title>First one</title><guid>g1</guid><pubDate>Mon, 01 Dec 2025 10:00:00 GMT'
+        f'</pubDate><podcast:transcript url="{vtt}" type="text/vtt"/></item>'))
+    assert cli.main(["sync", "--feed", feed]) == 0
+    episodes = project / "episodes"
+    (episodes / "2025-12-01-first-one").rename(episodes / "2025-12-01-first")
+    (episodes / "2025-12-01-first" / "corrections.yml").write_text(
+        "replace:\n  - find: Taurens\n    with: Torrens\n", encoding="utf-8")
+    assert cli.main(["sync", "--feed", feed]) == 0
+    assert [p.name for p in episodes.iterdir()] == ["2025-12-01-first"]
+    assert records(project)["g1"]["slug"] == "2025-12-01-first"
+    assert "Hello Torrens." in (episodes / "2025-12-01-first" / "transcript.txt").read_text()
+    assert "renamed" in said(capsys)
+    assert Catalogue.load(episodes).find("2025-12-01-first") is not None
+
+
 def test_a_guid_reused_for_new_audio_is_a_new_episode_and_the_old_one_keeps_its_folder(
         project, host, capsys) -> None:
     """A publisher copies an item and forgets the guid (AntennaPod#3275, gPodder#847, #1474):

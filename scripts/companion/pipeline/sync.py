@@ -544,6 +544,11 @@ class Syncer:
             except (OSError, ValueError):
                 continue
             if isinstance(record, dict) and isinstance(record.get("slug"), str):
+                if record["slug"] != folder.name:     # the maintainer renamed the folder: its
+                    self.reporter.warn(                # name is the slug (the page's address)
+                        f"{folder.name}: the folder was renamed from {record['slug']!r}; the "
+                        "episode keeps it, with its corrections, under its new name")
+                    record["slug"] = folder.name
                 found.append(record)
         return found
 
@@ -554,6 +559,7 @@ class Syncer:
         record = store.read_json(path) if path.is_file() else store.new_episode(item["guid"], slug)
         if not isinstance(record, dict):
             raise ValueError("it is not a JSON object")
+        record["slug"] = slug                     # the folder's name, renamed by hand or not
         known_date = record.get("date")
         record.update({k: item[k] for k in FEED_FIELDS})
         if known_date and (not item["date"]     # the feed broke a date it gave before: keep it
