@@ -331,6 +331,25 @@ def test_an_item_that_leaves_the_feed_keeps_its_folder_marked(project, host, cap
     assert records(project)["w"]["in_feed"] is True
 
 
+@pytest.mark.parametrize("codes, moved", [((301,), True), ((308,), True), ((301, 308), True),
+                                          ((302,), False), ((301, 307), False), ((307,), False)])
+def test_a_feed_moved_for_good_by_http_tells_the_maintainer_its_new_address(
+        project, host, capsys, codes: tuple[int, ...], moved: bool) -> None:
+    """gPodder#911, AntennaPod#1393: a 301 or 308 says the feed moved for good (RFC 9110
+    15.4.2: re-link to the new address); apps take the new address, a temporary 302/307 they do
+    not. The run says what to set, on every run (a 304 too) until the setting is changed."""
+    new = host.add("new/feed.xml", rss([{"title": "Here", "guid": "h"}]).encode())
+    hops = [f"/hop{i}.xml" for i in range(len(codes))] + ["/new/feed.xml"]
+    for path, target, code in zip(hops, hops[1:], codes):
+        host.faults.redirects[path] = target
+        host.faults.redirect_codes[path] = code
+    for _run in range(2):
+        assert cli.main(["sync", "--feed", f"{host.url}{hops[0]}"]) == 0
+        out = said(capsys)
+        assert (f"set extra.podcast.feed in mkdocs.yml to {new}" in out) is moved
+    assert list(records(project)) == ["h"]
+
+
 def test_a_folder_the_maintainer_renamed_keeps_its_episode_and_corrections(project, host,
                                                                           capsys) -> None:
     """Renaming `episodes/<slug>/` by hand (a better address for the page): the next sync made a

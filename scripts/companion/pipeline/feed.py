@@ -96,6 +96,7 @@ class ParsedFeed:
     new_feed_url: str | None = None          # itunes:new-feed-url: the publisher moved the feed
     next_pages: list[str] = field(default_factory=list)   # RFC 5005 next / prev-archive links
     url: str = ""                            # where it was read from
+    moved_to: str | None = None              # HTTP 301/308 all the way: where it lives now
 
 
 def _int_or_none(value: Any) -> int | None:

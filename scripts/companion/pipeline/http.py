@@ -72,6 +72,7 @@ RUN_WAIT_BUDGET_S = 120.0    # all Retry-After waits of one run together (one sy
 RETRY_AFTER_SHOWN_MAX_S = 366 * 86400.0   # a later Retry-After (year 9999, 10**20 s) is not
                                           # added to the clock: datetime cannot hold the sum
 THROTTLED = (429, 503)       # the statuses whose Retry-After we honour
+PERMANENT = (301, 308)       # redirects that say the resource moved for good (RFC 9110 15.4)
 MAX_REDIRECTS = 20           # Chromium's and Firefox's limit; urllib's own 10 is passed by
                              # chains of tracking prefixes (podverse-rn#2161: pdst.fm -> chrt.fm
                              # -> arttrk.com -> ...)
@@ -104,6 +105,8 @@ class _Guard:
         self.limit = limit                # the kind of download: what the policy allows it
         self.with_credentials = with_credentials   # the URL asked for holds user-info
         self.hops: list[str] = []
+        self.moved_to: str | None = None  # where an unbroken chain of 301/308s from the start led
+        self._permanent = True            # every hop so far was permanent
         self.insecure: list[str] = []     # the http hosts redirected down to
         self.proxies: set[str] = set()    # proxy hosts this fetch goes through (from the environment)
         self.expired = False
@@ -198,6 +201,9 @@ class _RedirectHandler(urllib.request.HTTPRedirectHandler):
                                          self.guard.with_credentials):
             self.guard.insecure.append(urllib.parse.urlsplit(newurl).hostname or "")
         self.guard.hops.append(newurl)
+        self.guard._permanent = self.guard._permanent and code in PERMANENT
+        if self.guard._permanent:
+            self.guard.moved_to = newurl
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
@@ -333,6 +339,8 @@ class Response:
     last_modified: str | None
     content_type: str | None
     redirects: tuple[str, ...] = ()   # every address redirected to, in order (secrets too)
+    moved_to: str | None = None       # the new address when every redirect was permanent
+                                      # (301/308: "re-link references", RFC 9110 15.4.2)
 
 
 def _open(request: urllib.request.Request, timeout: float, guard: _Guard):
@@ -466,7 +474,7 @@ def fetch(url: str, etag: str | None = None, last_modified: str | None = None,
                             etag=reply.headers.get("ETag") or etag,
                             last_modified=reply.headers.get("Last-Modified") or last_modified,
                             content_type=reply.headers.get("Content-Type"),
-                            redirects=tuple(guard.hops))
+                            redirects=tuple(guard.hops), moved_to=guard.moved_to)
 
     ends = time.monotonic() + limit.deadline_s
     return with_retries(_bounded(limit, url, once, ends), f"fetching {url}", retries, ends=ends)

@@ -19,6 +19,7 @@ never written or shown, only named as $COMPANION_FEED.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -218,40 +219,42 @@ def _url_key(url: str) -> str:
     return "sha256:" + hashlib.sha256(url.encode("utf-8")).hexdigest()
 
 
-def read_feed(project: Project, source: str) -> tuple[bytes, tuple[str, ...], str | None, int]:
-    """Feed bytes from a URL (conditional GET, cached body on 304) or a local file, with every
-    address the request was redirected to, its content type and HTTP status."""
+def read_feed(project: Project, source: str) -> http.Response:
+    """Feed bytes from a URL (conditional GET, cached body on 304) or a local file, as a Response:
+    its status, content type, every address the request was redirected to and, when every
+    redirect was permanent, the address the feed moved to."""
     scheme = urllib.parse.urlsplit(source).scheme.lower()
     if scheme not in urls.FETCHABLE_SCHEMES:
         path = Path(source).expanduser()
         if not path.is_file():
             raise SyncError(f"no feed at {source!r}: give an http(s) URL or the path of a feed file")
-        return path.read_bytes(), (), None, 200
+        return http.Response(200, path.read_bytes(), source, None, None, None)
     return cached_get(source, project.cache_dir / FEED_STATE_FILE, project.cache_dir / FEED_CACHE_FILE)
 
 
 def cached_get(url: str, state_path: Path, cache_path: Path, offline: bool = False
-               ) -> tuple[bytes, tuple[str, ...], str | None, int]:
-    """(body, addresses redirected to, content type, status) of `url` by a conditional GET whose
-    validators and body are kept at `state_path` and `cache_path`; a 304 returns the kept body.
+               ) -> http.Response:
+    """The Response to `url` by a conditional GET whose validators and body are kept at
+    `state_path` and `cache_path`; a 304 returns the kept body (and the kept content type).
     `offline`: the kept body without asking, when there is one (the later pages of a feed whose
     first page answered 304). Raises SyncError when the request fails."""
     state = store.read_cache(state_path)   # damaged: an unconditional GET, not a stopped run
     usable = state.get("url") == _url_key(url) and cache_path.is_file()
     if offline and usable:
-        return cache_path.read_bytes(), (), state.get("content_type"), 304
+        return http.Response(304, cache_path.read_bytes(), url, None, None, state.get("content_type"))
     try:
         reply = http.fetch(url, state.get("etag") if usable else None,
                            state.get("last_modified") if usable else None)
     except http.FetchError as exc:
         raise SyncError(f"cannot read the feed: {exc}") from exc
     if reply.status == 304:
-        return cache_path.read_bytes(), reply.redirects, state.get("content_type"), 304
+        return dataclasses.replace(reply, body=cache_path.read_bytes(),
+                                   content_type=state.get("content_type"))
     store.write_bytes_atomic(cache_path, reply.body)
     store.write_json_atomic(state_path, {"url": _url_key(url), "etag": reply.etag,
                                          "last_modified": reply.last_modified,
                                          "content_type": reply.content_type})
-    return reply.body, reply.redirects, reply.content_type, reply.status
+    return reply
 
 
 def in_date_order(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -399,10 +402,12 @@ class Syncer:
         """The feed at `source`, its relative links resolved against `source` as configured: a
         redirected address can hold a private feed's session token (and is then a secret too)."""
         try:
-            raw, redirects, content_type, status = read_feed(self.project, source)
+            reply = read_feed(self.project, source)
             if self.secret_parts:
-                self._add_secrets(redirects)
-            return feed.parse_feed(raw, source, content_type), status
+                self._add_secrets(reply.redirects)
+            parsed = feed.parse_feed(reply.body, source, reply.content_type)
+            parsed.moved_to = reply.moved_to
+            return parsed, reply.status
         except feed.FeedError as exc:
             raise SyncError(self._redact(f"cannot use the feed {source}: {exc}")) from exc
         except SyncError as exc:
@@ -418,13 +423,12 @@ class Syncer:
         key = _url_key(url).split(":", 1)[1][:24]
         folder = self.project.cache_dir / PAGES_DIR
         try:
-            raw, redirects, content_type, _status = cached_get(url, folder / f"{key}.json",
-                                                               folder / f"{key}.xml", offline)
+            reply = cached_get(url, folder / f"{key}.json", folder / f"{key}.xml", offline)
         except SyncError as exc:
             raise feed.FeedError(self._redact(str(exc))) from exc
         if self.secret_parts:
-            self._add_secrets([url, *redirects])
-        return feed.parse_feed(raw, url, content_type)
+            self._add_secrets([url, *reply.redirects])
+        return feed.parse_feed(reply.body, url, reply.content_type)
 
     def _add_secrets(self, addresses: Iterable[str]) -> None:
         """Hide every secret part of `addresses` too (a private feed's redirects, its new address)."""
@@ -459,14 +463,19 @@ class Syncer:
                                    "feed-url) name each other as the new address; read the one "
                                    "set, as it is: ask the publisher which is current")
             return parsed
-        if self.secret_parts:
-            report.moved = (f"the feed moved (itunes:new-feed-url): set the {FEED_ENV} secret to "
-                            "the new address the publisher gave (not shown: it may hold a token)")
-        else:
-            report.moved = (f"the feed moved (itunes:new-feed-url) to {new}: set extra.podcast.feed "
-                            f"in mkdocs.yml to {new}")
-        self.reporter.warn(report.moved)
+        self._say_moved(new, "itunes:new-feed-url", report)
         return moved
+
+    def _say_moved(self, new: str, how: str, report: Report) -> None:
+        """Tell the maintainer the feed lives at `new` now (said by `how`) and what to change."""
+        if self.secret_parts:       # a private feed's new address holds a (new) token as well
+            self._add_secrets([new])
+            report.moved = (f"the feed moved ({how}): set the {FEED_ENV} secret to the new "
+                            "address (not shown: it may hold a token)")
+        else:
+            report.moved = (f"the feed moved ({how}) to {new}: set extra.podcast.feed in "
+                            f"mkdocs.yml to {new}")
+        self.reporter.warn(report.moved)
 
     def entries(self) -> tuple[Report, list[tuple[dict[str, Any], str, bool]]]:
         """Read the feed (following a move): an empty report and (item, slug, new) for each item,
@@ -482,6 +491,10 @@ class Syncer:
         http.budget.reset()
         parsed, status = self._read(source)
         report = Report(feed_status=status)
+        if parsed.moved_to and not _same_address(parsed.moved_to, source):
+            # 301/308 (RFC 9110 section 15.4.2: "re-link references to the new URI"): read
+            # there already; gPodder#911 and AntennaPod#1393 asked apps to take the new address
+            self._say_moved(parsed.moved_to, "HTTP permanent redirect", report)
         parsed = self._follow_move(source, parsed, report)
         # A first page unchanged (304): the later pages are taken from the cache, unasked.
         paged = pages.follow(parsed, parsed.url or source,
