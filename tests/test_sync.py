@@ -130,6 +130,35 @@ def test_corrections_survive_retranscribe(project, host) -> None:
         assert all(s["speaker"] == "John F. Kennedy" for s in segments)
 
 
+def test_an_episode_re_uploaded_with_other_audio_is_transcribed_again(project, host,
+                                                                     capsys) -> None:
+    """A publisher fixes an episode and re-uploads it under the same guid (podcast-namespace#122,
+    castget#67), here at the same address; the feed declares the new length. The transcript was
+    of the old audio, its times wrong for the player; now it is of the new one, the maintainer's
+    corrections applied to it. A second run does nothing more; a feed that only moves the audio
+    to another address (a host's move, same length) is not transcribed again."""
+    audio = host.add("ep.wav", source=DATA / "audio" / "jfk.wav")
+    feed = publish(host, [{"title": "Fixed later", "guid": "r1", "audio": audio, "duration": "11"}])
+    assert cli.main(["sync", "--feed", feed]) == 0
+    folder = project / "episodes" / records(project)["r1"]["slug"]
+    (folder / "corrections.yml").write_text("replace:\n  - find: young man\n    with: YOUNG MAN\n")
+    host.add("ep.wav", source=DATA / "audio" / "sense_and_sensibility_01_austen_64kb-0880.wav")
+    publish(host, [{"title": "Fixed later", "guid": "r1", "audio": audio, "duration": "3"}])
+    assert cli.main(["sync", "--feed", feed]) == 0
+    assert "re-uploaded" in " ".join(capsys.readouterr().err.split())
+    text = (folder / "transcript.txt").read_text()
+    assert "YOUNG MAN" in text and "country" not in text
+    record = records(project)["r1"]
+    assert record["audio_replaced"] is None and record["coverage"]["audio_s"] == pytest.approx(3, abs=0.1)
+    moved = host.add("cdn/ep.wav", source=DATA / "audio" / "sense_and_sensibility_01_austen_64kb-0880.wav")
+    publish(host, [{"title": "Fixed later", "guid": "r1", "audio": moved, "duration": "3"}])
+    before = episode_files(project)
+    assert cli.main(["sync", "--feed", feed]) == 0
+    assert host.requests["/cdn/ep.wav"] == 0
+    assert {k: v for k, v in episode_files(project).items() if "transcript" in k} == {
+        k: v for k, v in before.items() if "transcript" in k}
+
+
 def test_a_broken_corrections_file_changes_nothing_and_starts_no_model(project, host,
                                                                        capsys) -> None:
     """The maintainer's slip leaves the published transcript, status and record as they were,

@@ -318,6 +318,7 @@ _NEW_RECORD: dict[str, Any] = {
     "publisher_warning": None,  # why the publisher's transcript was not used, if it was not
     "model": None,            # model that made transcript.raw.json, or "publisher"
     "transcribed_at": None,
+    "audio_replaced": None,   # why the audio is to be transcribed again (re-uploaded), until it is
     "coverage": None,         # {"speech_s","covered_s","percent","refilled","empty","audio_s"} (Whisper only)
     "review": [],             # why the transcript needs a maintainer's look (needs-review)
     "audio_warnings": [],     # what decoding noticed: wrong itunes:duration, channel fixes

@@ -65,6 +65,11 @@ FEED_FIELDS = ("title", "date", "date_note", "episode", "episode_display", "seas
                "chapters_url")
 
 
+# A transcribed episode whose feed now declares a length this much different (both more than
+# REPLACED_S seconds and REPLACED_SHARE of it) has had its audio replaced: transcribed again.
+REPLACED_S = 5.0
+REPLACED_SHARE = 0.02
+
 FAILED = "failed"
 NOT_CORRECTED = "corrections-not-applied"   # the maintainer's file is refused; nothing changed
 
@@ -334,6 +339,20 @@ def write_outputs(folder: Path, raw: list[tf.Segment],
     return changed, warnings
 
 
+def replaced(record: dict[str, Any], known_s: float | None, declared_s: float | None) -> bool:
+    """Whether a Whisper-transcribed episode's audio was replaced since: the feed declared
+    `known_s` seconds when it was transcribed and now declares `declared_s`, more than REPLACED_S
+    and REPLACED_SHARE apart. Publishers re-upload a fixed episode under its guid, at the same
+    address or another (Podcastindex-org/podcast-namespace#122, castget#67); a feed that keeps
+    declaring a wrong length changes nothing, and neither does an address alone (a host's move)."""
+    if not (known_s and declared_s) or record.get("model") in (None, "publisher"):
+        return False
+    if record["status"] not in store.HAS_TRANSCRIPT:
+        return False
+    gap = abs(declared_s - known_s)
+    return gap > REPLACED_S and gap > REPLACED_SHARE * max(known_s, declared_s)
+
+
 def set_review(record: dict[str, Any], fixes: corrections.Corrections, has_words: bool,
                outcome: Outcome) -> None:
     """Status `needs-review` (with the reasons) when the stored coverage says speech may be
@@ -573,7 +592,7 @@ class Syncer:
         if not isinstance(record, dict):
             raise ValueError("it is not a JSON object")
         record["slug"] = slug                     # the folder's name, renamed by hand or not
-        known_date = record.get("date")
+        known_date, known_s = record.get("date"), record.get("duration")
         record.update({k: item[k] for k in FEED_FIELDS})
         if known_date and (not item["date"]     # the feed broke a date it gave before: keep it
                            or dates.instant(item["date"]) == dates.instant(known_date)):
@@ -584,13 +603,19 @@ class Syncer:
         record["in_feed"], record["left_feed_at"] = True, None
         if item["duration"]:
             record["duration"] = item["duration"]
+        if replaced(record, known_s, item["duration"]):
+            record["audio_replaced"] = (
+                f"the feed now declares {item['duration']:.0f} s of audio for this episode, not "
+                f"the {known_s:.0f} s it declared when it was transcribed: the audio was replaced "
+                "(re-uploaded), so it is transcribed again; corrections.yml applies to the new "
+                "transcript")
         return record
 
     def needs_whisper(self, record: dict[str, Any]) -> bool:
         """Whether syncing `record` means a Whisper transcription (what a budget or a plan counts)."""
         if not record["enclosure"]:
             return False
-        if self.options.retranscribe:
+        if self.options.retranscribe or record.get("audio_replaced"):
             return True
         if _publisher_transcript(record):
             return False
@@ -700,7 +725,8 @@ class Syncer:
     def reapplies(self, record: dict[str, Any], folder: Path) -> bool:
         """Whether this sync writes the transcript from transcript.raw.json, without the model:
         it has been published, or it was transcribed and only its corrections held it back."""
-        return (not self.options.retranscribe and (folder / store.RAW_TRANSCRIPT_FILE).is_file()
+        return (not self.options.retranscribe and not record.get("audio_replaced")
+                and (folder / store.RAW_TRANSCRIPT_FILE).is_file()
                 and (record["status"] in store.HAS_TRANSCRIPT
                      or bool(record.get("corrections_error"))))
 
@@ -780,6 +806,9 @@ class Syncer:
             raise SyncError(str(exc)) from exc
         title = record["title"]
         dest = self.project.audio_cache / f"{slug}.audio"
+        if record.get("audio_replaced"):
+            self.reporter.warn(f"{slug}: {record['audio_replaced']}")
+            dest.unlink(missing_ok=True)        # the old upload: fetched again
         fetched_now, notes = not dest.is_file(), []
         source = record.get("audio_source") or enclosure
         if fetched_now:   # the best audio, not the video; untyped files asked what they are (`probe`)
@@ -803,6 +832,7 @@ class Syncer:
         self.reporter.transcribing(title, 0.0, decoded.seconds)
         result = transcribe_audio(decoded.samples, self.settings,
                                   lambda done: self.reporter.transcribing(title, done, decoded.seconds))
+        record["audio_replaced"] = None
         record["coverage"] = result.coverage.to_json()
         record["speech"] = result.speech.to_json() if result.speech else None
         return result.segments
