@@ -192,6 +192,15 @@ def test_tags_after_a_tag_left_open_in_a_title_still_belong_to_their_item() -> N
     assert any("malformed" in w for w in parsed.warnings)
 
 
+def test_an_empty_title_gives_way_to_itunes_title() -> None:
+    raw = feed_of('<item><title></title><itunes:title>What therapy is</itunes:title><guid>a</guid></item>',
+                  '<item><itunes:title>Only &amp;amp; itunes</itunes:title><guid>b</guid></item>',
+                  '<item><title>Both</title><itunes:title>Not this</itunes:title><guid>c</guid></item>',
+                  '<item><guid>d</guid><enclosure url="https://h/d.mp3" type="audio/mpeg"/></item>')
+    assert [i["title"] for i in parse_feed(raw).items] == [
+        "What therapy is", "Only & itunes", "Both", "Untitled episode"]
+
+
 def test_a_streaming_playlist_enclosure_is_its_own_kind() -> None:
     raw = feed_of('<item><guid>hls</guid><title>HLS</title>'
                   '<enclosure url="https://h/ep1/master.m3u8" type="application/x-mpegURL"/></item>',

@@ -381,7 +381,10 @@ def _identity(entry: Any, enclosure: dict[str, Any] | None, title: str, date: st
 
 def _item(entry: Any, base_url: str, strict: dict[str, Any],
           day_first: bool | None = None) -> dict[str, Any]:
-    title = plain_text(entry.get("title")) or "Untitled episode"
+    # An empty <title> beside an itunes:title (Apple's episode title without its number, which
+    # some hosts fill in alone: ruby/rss#44, FeedKit#114): the itunes one, not "Untitled".
+    title = (plain_text(entry.get("title")) or plain_text(_text_only(entry, "itunes_title"))
+             or "Untitled episode")
     pubdate = _date(entry, day_first)
     date = pubdate.iso
     enclosure = _enclosure(entry, base_url)
