@@ -315,3 +315,15 @@ def test_the_audio_stream_with_the_speech_is_used_when_the_first_is_silent(
     only = tmp_path / "one-stream.m4a"
     ffmpeg(*first, "-c:a", "aac", str(only))               # nothing else to use: as before
     assert audio.best_stream(only).stream == 0
+
+
+@pytest.mark.subprocess
+def test_an_mp4_cut_before_its_index_says_so(tmp_path: Path) -> None:
+    """An M4A whose `moov` box is at its end (ffmpeg's default, no faststart), cut short: ffmpeg
+    says only "Invalid data found"; the reason names the missing index and the cut."""
+    whole = tmp_path / "whole.m4a"
+    ffmpeg("-i", str(AUDIO / "jfk.wav"), "-c:a", "aac", "-b:a", "48k", str(whole))
+    cut = tmp_path / "cut.m4a"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    with pytest.raises(audio.AudioError, match="without its index .* cut short"):
+        audio.load_audio(cut)

@@ -220,6 +220,17 @@ def _no_audio_stream(log: str) -> str | None:
             + ": a video without its sound, or an image") if kinds else None
 
 
+def _cut_mp4(log: str) -> str | None:
+    """What an MP4/M4A without its index is, in the maintainer's terms: files not prepared for
+    streaming keep the index (the `moov` box) at their end, so a copy cut short has none and
+    ffmpeg says only "Invalid data" (Whisper-WebUI#415, epic-kitchens#23)."""
+    if "moov atom not found" not in log:
+        return None
+    return ("an MP4/M4A file without its index (the 'moov' box, at the end of files not "
+            "prepared for streaming): the file is cut short, an incomplete download or a damaged "
+            "upload; it is downloaded again on the next run")
+
+
 def scan(path: Path, stream: int = 0) -> Scan:
     """First pass over audio stream `stream`: header facts, decoder errors, decoded duration and
     channel energies.
@@ -253,7 +264,7 @@ def scan(path: Path, stream: int = 0) -> Scan:
     if frames:
         result.power = tuple(float(x) / frames / INT16_SCALE ** 2 for x in sums)  # type: ignore[assignment]
     if result.codec is None or (returncode != 0 and frames == 0):
-        reason = _not_audio_reason(path) or _no_audio_stream(log) or (
+        reason = _not_audio_reason(path) or _no_audio_stream(log) or _cut_mp4(log) or (
             result.errors[-1] if result.errors else f"ffmpeg exited with code {returncode}")
         error = AudioError(f"not audio ffmpeg can decode ({reason})")
         error.audio_streams = result.audio_streams
