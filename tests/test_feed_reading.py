@@ -383,16 +383,20 @@ def test_a_folder_the_maintainer_renamed_keeps_its_episode_and_corrections(proje
     assert Catalogue.load(episodes).find("2025-12-01-first") is not None
 
 
+@pytest.mark.parametrize("old_audio, new_audio", [("/old.mp3", "/new.mp3"),
+                                                  ("/download.php?id=1", "/download.php?id=2"),
+                                                  ("/ep/media.mp3?ep=1", "/ep/media.mp3?ep=2")])
 def test_a_guid_reused_for_new_audio_is_a_new_episode_and_the_old_one_keeps_its_folder(
-        project, host, capsys) -> None:
+        project, host, capsys, old_audio: str, new_audio: str) -> None:
     """A publisher copies an item and forgets the guid (AntennaPod#3275, gPodder#847, #1474):
-    the new episode must not take the old one's folder and transcript, nor hide it."""
+    the new episode must not take the old one's folder and transcript, nor hide it. Hosts that
+    name every file alike and tell them apart by the query (podfox#34, AntennaPod#48) too."""
     def vtt(words: str) -> str:
         return host.add(f"{words[:3]}.vtt", f"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\n{words}\n".encode())
-    old = {"title": "Old one", "guid": "show", "audio": f"{host.url}/old.mp3",
+    old = {"title": "Old one", "guid": "show", "audio": f"{host.url}{old_audio}",
            "date": "Mon, 02 Nov 2026 10:00:00 +0000",
            "transcripts": [{"url": vtt("old words"), "type": "text/vtt"}]}
-    new = {"title": "New one", "guid": "show", "audio": f"{host.url}/new.mp3",
+    new = {"title": "New one", "guid": "show", "audio": f"{host.url}{new_audio}",
            "date": "Mon, 09 Nov 2026 10:00:00 +0000",
            "transcripts": [{"url": vtt("new words"), "type": "text/vtt"}]}
     feed = host.add("feed.xml", rss([old]).encode())

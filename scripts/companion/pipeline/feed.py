@@ -30,7 +30,7 @@ from companion.sanitise import clean_show_notes, plain_text
 from companion.pipeline import dates, feedparser_bounds, sniff
 from companion.pipeline.feed_numbers import episode_number, parse_duration, season_number
 from companion.pipeline.slug import short_hash
-from companion.urls import FETCHABLE_SCHEMES, enclosure_key   # an enclosure: never file:// or else
+from companion.urls import FETCHABLE_SCHEMES, enclosure_key, strip_tracking   # an enclosure: never file:// or else
 
 feedparser_bounds.install()       # its author regex is quadratic on hostile input
 
@@ -480,26 +480,42 @@ def _page_links(feed: Any, base_url: str) -> list[str]:
     return [u for link in links if (u := fetchable(base_url, link.get("href")))]
 
 
+def _audio_ids(members: list[dict[str, Any]]) -> list[str]:
+    """What tells apart the audio of items that share a guid, one string per item: the audio
+    file's `enclosure_key`; when that is one for all (`media.mp3?ep=3`, `download.php?id=7`:
+    podfox#34, AntennaPod#48) and their titles differ, the key with the query, which then names
+    the file. Equal strings: the same audio."""
+    keys = [enclosure_key(m["enclosure"]["url"]) for m in members]
+    if len(set(keys)) > 1 or len({m["title"] for m in members}) < 2:
+        return keys
+    queries = [urllib.parse.urlsplit(strip_tracking(m["enclosure"]["url"])).query for m in members]
+    return [f"{key}?{query}" for key, query in zip(keys, queries)]
+
+
 def _tell_apart(items: list[dict[str, Any]]) -> list[str]:
     """Give each item that shares its guid with an item of different audio a guid of its own,
-    `<guid>#<hash of the audio's enclosure_key>`, and say so; one warning per shared guid.
+    `<guid>#<hash of its audio's id>` (`_audio_ids`), and say so; one warning per shared guid.
 
     Publishers reuse guids (a template copied, a CMS that writes the show's address): two
     items with one guid and different audio files are two episodes (AntennaPod#3275, gPodder#847
     and #1474 lose one). Stable across runs, and an episode first stored under the bare guid is
     found again by its audio (`identity`). Items whose audio is the same, or that have none, are
     one episode listed twice (audiobookshelf#2986), left for the caller to fold."""
-    audio_by_guid: dict[str, set[str]] = {}
+    by_guid: dict[str, list[dict[str, Any]]] = {}
     for item in items:
         if item["enclosure"]:
-            audio_by_guid.setdefault(item["guid"], set()).add(enclosure_key(item["enclosure"]["url"]))
-    shared = {guid for guid, keys in audio_by_guid.items() if len(keys) > 1}
-    for item in items:
-        if item["guid"] in shared and item["enclosure"]:
-            item["guid"] += "#" + short_hash(enclosure_key(item["enclosure"]["url"]))
-    return [f"guid {guid!r} is given to {len(audio_by_guid[guid])} items with different audio: "
-            "each is kept as an episode of its own (its guid followed by a hash of its audio "
-            "address); ask the publisher to give each episode its own guid" for guid in sorted(shared)]
+            by_guid.setdefault(item["guid"], []).append(item)
+    warnings = []
+    for guid, members in sorted(by_guid.items()):
+        ids = _audio_ids(members)
+        if len(set(ids)) < 2:
+            continue
+        for item, ident in zip(members, ids):
+            item["guid"] += "#" + short_hash(ident)
+        warnings.append(f"guid {guid!r} is given to {len(set(ids))} items with different audio: "
+                        "each is kept as an episode of its own (its guid followed by a hash of "
+                        "its audio address); ask the publisher to give each episode its own guid")
+    return warnings
 
 
 def parse_feed(raw: bytes, url: str = "", content_type: str | None = None) -> ParsedFeed:
