@@ -359,6 +359,27 @@ def test_a_feed_moved_for_good_by_http_tells_the_maintainer_its_new_address(
     assert list(records(project)) == ["h"]
 
 
+@pytest.mark.parametrize("encoding, served", [("cp1252", "application/x-subrip"),
+                                              ("cp1252", "application/x-subrip; charset=iso-8859-1"),
+                                              ("utf-8", "application/x-subrip"),
+                                              ("utf-16", "text/plain")])
+def test_a_publisher_transcript_saved_in_a_code_page_keeps_its_letters(
+        project, host, encoding: str, served: str) -> None:
+    """Subtitle editors save SRT in the system's code page (windows-1252; SubtitleEdit#5170,
+    srt2vtt#3): read as UTF-8, "café" and "isn’t" became "caf�" and "isn�t" on the page. The
+    body is read by its BOM, its declared charset (ISO-8859-1 meaning windows-1252, as in
+    browsers), UTF-8, then windows-1252 (the WHATWG Encoding standard's way)."""
+    words = "We met at the café – a naïve start. “Relapse isn’t failure.”"
+    host.add("t.srt", f"1\n00:00:00,000 --> 00:00:04,000\n{words}\n".encode(encoding))
+    host.faults.types["/t.srt"] = served
+    feed = host.add("feed.xml", feed_of(
+        '<item><title>Coded</title><guid>c1</guid><pubDate>Mon, 01 Dec 2025 10:00:00 GMT</pubDate>'
+        f'<podcast:transcript url="{host.url}/t.srt" type="application/x-subrip"/></item>'))
+    assert cli.main(["sync", "--feed", feed]) == 0
+    text = (project / "episodes" / records(project)["c1"]["slug"] / "transcript.txt").read_text()
+    assert words in text and "\ufffd" not in text
+
+
 def test_a_folder_the_maintainer_renamed_keeps_its_episode_and_corrections(project, host,
                                                                           capsys) -> None:
     """Renaming `episodes/<slug>/` by hand (a better address for the page): the next sync made a

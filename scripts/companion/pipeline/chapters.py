@@ -247,7 +247,7 @@ def published(folder: Path) -> Path | None:
 def fetch(url: str) -> Any:
     """The JSON document at `url` (downloaded within `fetch_policy.CHAPTERS`), not yet
     validated; raises FetchError or ChaptersError."""
-    body = http.fetch(url, limit=fetch_policy.CHAPTERS).body.decode("utf-8-sig", errors="replace")
+    body = http.fetch(url, limit=fetch_policy.CHAPTERS).text()
     try:
         data = json.loads(body)
     except (json.JSONDecodeError, RecursionError) as exc:   # RecursionError: nested too deep

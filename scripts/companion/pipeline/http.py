@@ -40,6 +40,8 @@ a 200, a 416, or a 206 for another file starts it again from zero.
 
 from __future__ import annotations
 
+import codecs
+import email.message
 import email.utils
 import hashlib
 import http.client
@@ -341,6 +343,33 @@ class Response:
     redirects: tuple[str, ...] = ()   # every address redirected to, in order (secrets too)
     moved_to: str | None = None       # the new address when every redirect was permanent
                                       # (301/308: "re-link references", RFC 9110 15.4.2)
+
+    def text(self) -> str:
+        """The body as text, as the WHATWG Encoding standard reads a resource: by its byte order
+        mark, else the charset its Content-Type names (RFC 9110 section 8.3.1; `iso-8859-1`
+        and `us-ascii` mean windows-1252 there, as they do in browsers), else UTF-8 when it is
+        valid UTF-8, else windows-1252, the default for English text (subtitle editors save SRT
+        and VTT files in the system's code page: SubtitleEdit#5170, srt2vtt#3; read as UTF-8,
+        every accented letter and curly quote became U+FFFD)."""
+        body = self.body
+        for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"),
+                           (b"\xfe\xff", "utf-16")):
+            if body.startswith(bom):
+                return body.decode(codec, errors="replace")
+        declared = email.message.Message()
+        declared["Content-Type"] = self.content_type or ""
+        try:
+            codec = codecs.lookup(declared.get_content_charset() or "").name
+        except LookupError:
+            codec = ""                               # none, or one Python does not know
+        if codec in ("latin-1", "iso8859-1", "ascii"):
+            codec = "cp1252"
+        if codec:
+            return body.decode(codec, errors="replace")
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            return body.decode("cp1252", errors="replace")
 
 
 def _open(request: urllib.request.Request, timeout: float, guard: _Guard):

@@ -779,7 +779,7 @@ class Syncer:
         transcribed instead) when it cannot be fetched or read."""
         link, parse = publisher
         try:
-            text = http.fetch(link["url"], limit=fetch_policy.TRANSCRIPT).body.decode("utf-8-sig", errors="replace")
+            text = http.fetch(link["url"], limit=fetch_policy.TRANSCRIPT).text()
             raw = (parse(json.loads(text), record.get("duration")) if parse is tf.from_json
                    else parse(text, record.get("duration")) if parse is tf.from_unlabelled
                    else parse(text))
