@@ -380,6 +380,27 @@ def test_a_publisher_transcript_saved_in_a_code_page_keeps_its_letters(
     assert words in text and "\ufffd" not in text
 
 
+@pytest.mark.parametrize("declared, body", [
+    ("text/vtt", "1\n00:00:00,000 --> 00:00:03,000\nDeclared VTT, written SRT.\n"),
+    ("application/json", "WEBVTT\n\n00:00:00.000 --> 00:00:03.000\nDeclared JSON, written VTT.\n"),
+    ("application/x-subrip", '{"version": "1.0.0", "segments": [{"startTime": 0, "endTime": 3, '
+                             '"body": "Declared SRT, written JSON."}]}'),
+])
+def test_a_publisher_transcript_of_another_format_than_declared_is_read_by_its_content(
+        project, host, declared: str, body: str) -> None:
+    """A feed's transcript type is often wrong (podverse-web#1168, podstr#7): the file declared
+    one format and written in another was refused, and the audio transcribed instead."""
+    host.add("t.txt", body.encode())
+    feed = host.add("feed.xml", feed_of(
+        '<item><title>Mislabelled</title><guid>m1</guid><pubDate>Mon, 01 Dec 2025 10:00:00 GMT'
+        f'</pubDate><podcast:transcript url="{host.url}/t.txt" type="{declared}"/></item>'))
+    assert cli.main(["sync", "--feed", feed]) == 0
+    record = records(project)["m1"]
+    assert record["model"] == "publisher" and record["publisher_warning"] is None
+    text = (project / "episodes" / record["slug"] / "transcript.txt").read_text()
+    assert "Declared" in text and "written" in text
+
+
 def test_a_folder_the_maintainer_renamed_keeps_its_episode_and_corrections(project, host,
                                                                           capsys) -> None:
     """Renaming `episodes/<slug>/` by hand (a better address for the page): the next sync made a

@@ -780,11 +780,21 @@ class Syncer:
         link, parse = publisher
         try:
             text = http.fetch(link["url"], limit=fetch_policy.TRANSCRIPT).text()
-            raw = (parse(json.loads(text), record.get("duration")) if parse is tf.from_json
-                   else parse(text, record.get("duration")) if parse is tf.from_unlabelled
-                   else parse(text))
-            if not raw:
-                raise ValueError("it holds no text")
+            try:
+                raw = (parse(json.loads(text), record.get("duration")) if parse is tf.from_json
+                       else parse(text, record.get("duration")) if parse is tf.from_unlabelled
+                       else parse(text))
+                if not raw:
+                    raise ValueError("it holds no text")
+            except (ValueError, RecursionError) as declared:
+                if parse is tf.from_unlabelled:
+                    raise
+                # A mislabelled file (an SRT declared text/vtt, a VTT declared JSON: podverse-
+                # web#1168, podstr#7): read by what it holds before the audio is transcribed.
+                try:
+                    raw = tf.from_unlabelled(text, record.get("duration"))
+                except (ValueError, RecursionError):
+                    raise declared from None
         # JSONDecodeError is a ValueError; json.loads raises RecursionError on deep nesting.
         except (http.FetchError, ValueError, RecursionError) as exc:
             warning = (f"the publisher's transcript {link['url']} could not be read ({exc}); "
