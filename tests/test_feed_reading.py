@@ -201,6 +201,28 @@ def test_an_empty_title_gives_way_to_itunes_title() -> None:
         "What therapy is", "Only & itunes", "Both", "Untitled episode"]
 
 
+@pytest.mark.parametrize("namespace", ["http://podcastindex.org/namespace/1.0",
+                                       "https://podcastindex.org/namespace/1.0/",
+                                       "https://PodcastIndex.org/namespace/1.0",
+                                       "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"])
+def test_the_podcast_namespace_is_read_however_the_feed_spells_it(namespace: str) -> None:
+    """`xmlns:podcast` written with http://, a final slash or capitals (as itunes' is:
+    podcast-feed-parser#13) lost podcast:episode with its display, every transcript but the last
+    and the alternate enclosure."""
+    raw = ('<?xml version="1.0"?><rss version="2.0" xmlns:podcast="' + namespace + '"><channel>'
+           '<title>T</title><item><title>A</title><guid>a</guid>'
+           '<podcast:episode display="Pilot">1</podcast:episode>'
+           '<podcast:transcript url="https://h/1.vtt" type="text/vtt"/>'
+           '<podcast:transcript url="https://h/1.srt" type="application/x-subrip"/>'
+           '<podcast:alternateEnclosure type="audio/mpeg"><podcast:source uri="https://h/alt.mp3"/>'
+           '</podcast:alternateEnclosure><enclosure url="https://h/v.mp4" type="video/mp4"/>'
+           '</item></channel></rss>').encode()
+    item = parse_feed(raw, "https://h/feed.xml").items[0]
+    assert (item["episode"], item["episode_display"]) == (1, "Pilot")
+    assert [t["url"] for t in item["publisher_transcripts"]] == ["https://h/1.vtt", "https://h/1.srt"]
+    assert item["audio_source"]["url"] == "https://h/alt.mp3"
+
+
 def test_a_streaming_playlist_enclosure_is_its_own_kind() -> None:
     raw = feed_of('<item><guid>hls</guid><title>HLS</title>'
                   '<enclosure url="https://h/ep1/master.m3u8" type="application/x-mpegURL"/></item>',

@@ -35,17 +35,32 @@ from companion.urls import FETCHABLE_SCHEMES, enclosure_key, strip_tracking   # 
 feedparser_bounds.install()       # its author regex is quadratic on hostile input
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
-# The namespace's first address, still in feeds written in 2020-21 (Podcast Index's own pc20rss).
-PODCAST_NAMESPACES = (PODCAST_NS, "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md")
+# Every spelling of the namespace feeds write, compared without scheme, case or a final slash: its
+# first address (still in feeds written in 2020-21, Podcast Index's own pc20rss; the spec says
+# clients "must also recognize" it: podcast-namespace#143), `http://` and a trailing `/`.
+_PODCAST_NS_FORMS = ("podcastindex.org/namespace/1.0",
+                     "github.com/podcastindex-org/podcast-namespace/blob/main/docs/1.0.md")
 
 
-def _podcast_tags(element: ET.Element, name: str) -> list[ET.Element]:
-    """`element`'s children `podcast:<name>` under either address of the namespace."""
-    return [child for ns in PODCAST_NAMESPACES for child in element.findall(f"{{{ns}}}{name}")]
+def _podcast_local(tag: str) -> str | None:
+    """The local name of a `{namespace}name` tag in the Podcasting 2.0 namespace, however the
+    feed spells the namespace; None for any other tag."""
+    if not tag.startswith("{"):
+        return None
+    namespace, _, local = tag[1:].partition("}")
+    form = re.sub(r"^https?://(www\.)?", "", namespace.strip().lower()).rstrip("/")
+    return local if form in _PODCAST_NS_FORMS else None
+
+
+def _podcast_tags(element: Any, name: str) -> list[Any]:
+    """`element`'s children `podcast:<name>`, under any spelling of the namespace."""
+    return [child for child in element
+            if isinstance(child.tag, str) and _podcast_local(child.tag) == name]
 
 
 def _own_elements(item: Any) -> dict[str, list[Any]]:
-    """The elements of an RSS `<item>` by tag, in document order: its children and, below them,
+    """The elements of an RSS `<item>` by tag (Podcasting 2.0 ones under PODCAST_NS, however the
+    feed spells it), in document order: its children and, below them,
     whatever is not inside a nested `<item>` or a `podcast:alternateEnclosure`. A strict parse
     gives the same as the children; a recovering one (`_xml_root`) nests an item's later elements
     inside a tag left open in its title or description (`<title>Part 1<br>Part 2</title>`: every
@@ -56,15 +71,16 @@ def _own_elements(item: Any) -> dict[str, list[Any]]:
         element = stack.pop()
         if not isinstance(element.tag, str):       # an unexpanded entity (lxml)
             continue
-        found.setdefault(element.tag, []).append(element)
-        if element.tag != "item" and not element.tag.endswith("}alternateEnclosure"):
+        local = _podcast_local(element.tag)
+        found.setdefault(f"{{{PODCAST_NS}}}{local}" if local else element.tag, []).append(element)
+        if element.tag != "item" and local != "alternateEnclosure":
             stack.extend(list(element)[::-1])
     return found
 
 
 def _own_podcast(own: dict[str, list[Any]], name: str) -> list[Any]:
-    """The `podcast:<name>` elements of an item's `_own_elements`, under either namespace address."""
-    return [e for ns in PODCAST_NAMESPACES for e in own.get(f"{{{ns}}}{name}", [])]
+    """The `podcast:<name>` elements of an item's `_own_elements` (any spelling of the namespace)."""
+    return own.get(f"{{{PODCAST_NS}}}{name}", [])
 AUDIO_EXTENSIONS = (".mp3", ".m4a", ".m4b", ".aac", ".ogg", ".oga", ".opus", ".wav", ".flac")
 VIDEO_EXTENSIONS = (".mp4", ".m4v", ".mov", ".webm", ".mkv")
 NOT_MEDIA_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".pdf", ".html", ".htm",
