@@ -423,6 +423,31 @@ def test_a_publisher_transcript_of_another_format_than_declared_is_read_by_its_c
     assert "Declared" in text and "written" in text
 
 
+def test_a_transcript_file_edited_by_hand_is_never_overwritten(project, host, capsys) -> None:
+    """The maintainer fixes a word in transcript.vtt itself, not in corrections.yml: the next
+    sync rewrote every format from the raw transcript and the fix was gone, silently. The file
+    is kept and the run says how to make the fix reach every format; corrections still apply
+    to the other files, and a deleted file is written again."""
+    vtt = host.add("t.vtt", b"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nHello Taurens.\n")
+    feed = host.add("feed.xml", feed_of(
+        '<item><title>Edited</title><guid>e1</guid><pubDate>Mon, 01 Dec 2025 10:00:00 GMT'
+        f'</pubDate><podcast:transcript url="{vtt}" type="text/vtt"/></item>'))
+    assert cli.main(["sync", "--feed", feed]) == 0
+    folder = project / "episodes" / records(project)["e1"]["slug"]
+    edited = (folder / "transcript.vtt").read_text().replace("Taurens", "Torrens (by hand)")
+    (folder / "transcript.vtt").write_text(edited)
+    (folder / "corrections.yml").write_text("replace:\n  - find: Hello\n    with: Hi\n")
+    for _run in range(2):
+        assert cli.main(["sync", "--feed", feed]) == 0
+        assert (folder / "transcript.vtt").read_text() == edited
+        assert "transcript.vtt was edited by hand" in said(capsys)
+    assert "Hi Taurens." in (folder / "transcript.txt").read_text()
+    (folder / "transcript.vtt").unlink()
+    assert cli.main(["sync", "--feed", feed]) == 0
+    assert "Hi Taurens." in (folder / "transcript.vtt").read_text()
+    assert "edited by hand" not in said(capsys)
+
+
 def test_a_folder_the_maintainer_renamed_keeps_its_episode_and_corrections(project, host,
                                                                           capsys) -> None:
     """Renaming `episodes/<slug>/` by hand (a better address for the page): the next sync made a

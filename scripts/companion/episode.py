@@ -320,6 +320,7 @@ _NEW_RECORD: dict[str, Any] = {
     "transcribed_at": None,
     "audio_replaced": None,   # why the audio is to be transcribed again (re-uploaded), until it is
     "coverage": None,         # {"speech_s","covered_s","percent","refilled","empty","audio_s"} (Whisper only)
+    "transcripts_sha256": {},  # file name -> digest of what sync wrote: a file edited by hand is kept
     "review": [],             # why the transcript needs a maintainer's look (needs-review)
     "audio_warnings": [],     # what decoding noticed: wrong itunes:duration, channel fixes
     "transport_warnings": [],  # how the cached audio was fetched: over plain http

@@ -325,18 +325,42 @@ def _media_type(link: dict[str, Any]) -> str:
 
 
 def write_outputs(folder: Path, raw: list[tf.Segment],
-                  fixes: corrections.Corrections | None = None) -> tuple[bool, list[str]]:
+                  fixes: corrections.Corrections | None = None,
+                  written: dict[str, str] | None = None) -> tuple[bool, list[str]]:
     """Apply corrections (`fixes`, else folder's corrections.yml) to `raw` and write every
     transcript format; True if any changed. Raises CorrectionsError, having written nothing,
-    when the corrections cannot be applied."""
+    when the corrections cannot be applied.
+
+    `written` (the record's `transcripts_sha256`: file name -> SHA-256 of what sync last wrote,
+    updated here) keeps the maintainer's hand edits: a transcript file whose bytes are no longer
+    those sync wrote was edited by hand and is not overwritten; a warning says how to make the
+    fix reach every format (corrections.yml). Without it every file is written."""
     if fixes is None:
         fixes = corrections.load(folder / store.CORRECTIONS_FILE)
-    segments, warnings = corrections.apply(raw, fixes)
+    segments, notes = corrections.apply(raw, fixes)
+    warnings = [f"{store.CORRECTIONS_FILE}: {note}" for note in notes]
     changed = False
     for kind in TRANSCRIPT_FORMATS:
-        changed |= store.write_text_atomic(folder / kind.name, tf.WRITERS[kind.suffix](segments))
+        path = folder / kind.name
+        if written is not None and _edited_by_hand(path, written.get(kind.name)):
+            warnings.append(f"{kind.name} was edited by hand: kept as it is, not rewritten, and "
+                            "the other formats do not have the edit; put the fix in "
+                            "corrections.yml and delete the file to have it written again")
+            continue
+        changed |= store.write_text_atomic(path, tf.WRITERS[kind.suffix](segments))
+        if written is not None:
+            written[kind.name] = _digest(path)
     corrections.ensure_template(folder / store.CORRECTIONS_FILE)
     return changed, warnings
+
+
+def _digest(path: Path) -> str:
+    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _edited_by_hand(path: Path, recorded: str | None) -> bool:
+    """Whether `path` holds other bytes than the ones sync recorded writing there."""
+    return bool(recorded) and path.is_file() and _digest(path) != recorded
 
 
 def replaced(record: dict[str, Any], known_s: float | None, declared_s: float | None) -> bool:
@@ -734,7 +758,8 @@ class Syncer:
                  fixes: corrections.Corrections, outcome: Outcome) -> bool:
         """Write the corrected transcript and set the status; True if any file changed.
         Raises CorrectionsError, having changed nothing, when `fixes` cannot be applied."""
-        changed, warnings = write_outputs(folder, raw, fixes)
+        written = record.setdefault("transcripts_sha256", {})
+        changed, warnings = write_outputs(folder, raw, fixes, written)
         self._warn_all(folder.name, warnings)
         record.pop("corrections_error", None)
         if record["status"] not in store.HAS_TRANSCRIPT:
@@ -849,7 +874,7 @@ class Syncer:
 
     def _warn_all(self, slug: str, warnings: list[str]) -> None:
         for warning in warnings:
-            self.reporter.warn(f"{slug}: corrections.yml: {warning}")
+            self.reporter.warn(f"{slug}: {warning}")
 
 
 def sync(project: Project, options: Options, reporter: Reporter | None = None) -> Report:
