@@ -327,3 +327,23 @@ def test_an_mp4_cut_before_its_index_says_so(tmp_path: Path) -> None:
     cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
     with pytest.raises(audio.AudioError, match="without its index .* cut short"):
         audio.load_audio(cut)
+
+
+@pytest.mark.parametrize("name, encode", [("chapters.mp3", ["-c:a", "libmp3lame", "-b:a", "64k"]),   # ID3 CHAP
+                                          ("chapters.m4a", ["-c:a", "aac", "-b:a", "48k"])])     # MP4 chapters
+@pytest.mark.subprocess
+def test_chapters_embedded_in_the_audio_file_are_read(tmp_path: Path, name: str,
+                                                      encode: list[str]) -> None:
+    """Podcasts made with Auphonic, Forecast or Hindenburg carry their chapters in the file
+    (ID3 CHAP frames, an MP4 chapter list) and often nowhere else (audiobookshelf#1646)."""
+    meta = tmp_path / "meta.txt"
+    meta.write_text(";FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=4000\n"
+                    "title=Intro: why we ask\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=4000\nEND=11000\n"
+                    "title=Café talk\n", encoding="utf-8")
+    path = tmp_path / name
+    ffmpeg("-i", str(AUDIO / "jfk.wav"), "-i", str(meta), "-map", "0:a", "-map_metadata", "1",
+           "-map_chapters", "1", *encode, str(path))
+    assert audio.load_audio(path).chapters == [
+        {"startTime": 0.0, "endTime": 4.0, "title": "Intro: why we ask"},
+        {"startTime": 4.0, "endTime": 11.0, "title": "Café talk"}]
+    assert audio.load_audio(AUDIO / "jfk.wav").chapters == []

@@ -310,7 +310,7 @@ _NEW_RECORD: dict[str, Any] = {
     "show_notes_html": "",    # sanitised with nh3
     "publisher_transcripts": [],  # [{"url", "type", "rel", "language"}] from podcast:transcript
     "chapters_url": None,     # podcast:chapters
-    "chapters_source": None,  # "feed" (fetched from chapters_url) or "manual" (hand-written)
+    "chapters_source": None,  # "feed" (from chapters_url), "audio" (embedded in the file) or "manual"
     "chapters_fetched_url": None,
     "chapters_checked": None,  # "audio" / "feed duration": the length chapters.json was checked against
     "status": Status.PENDING.value,

@@ -84,6 +84,7 @@ class Audio:
     channels: str = "mono"        # a key of CHANNEL_NOTES: which signal was used
     warnings: list[str] = field(default_factory=list)
     stream: int = 0               # which audio stream of the file was used (0: the first)
+    chapters: list[dict] = field(default_factory=list)   # embedded in the file (`Scan.chapters`)
 
 
 @dataclass
@@ -98,6 +99,9 @@ class Scan:
     decoded_s: float = 0.0
     errors: list[str] = field(default_factory=list)
     power: tuple[float, float, float] = (0.0, 0.0, 0.0)   # mean square of left, right, mid
+    # Chapters the file itself holds (ID3v2 CHAP frames in an MP3, an MP4 chapter list, Vorbis
+    # CHAPTERxx comments), as Podcasting 2.0 JSON chapters: {"startTime", "endTime", "title"}.
+    chapters: list[dict] = field(default_factory=list)
 
 
 def to_float(samples: np.ndarray) -> np.ndarray:
@@ -179,11 +183,34 @@ def _parse_header(log: str, scan: Scan) -> None:
         scan.source_channels = named.get(layout, int(digits.group(1)) if digits else 2)
         if layout.startswith(("5.1", "7.1", "quad", "4.0", "2.1")):
             scan.source_channels = 3
+    scan.chapters = _chapters(described)
     duration = re.search(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)", log)
     if duration:
         h, m, s = duration.groups()
         scan.header_s = int(h) * 3600 + int(m) * 60 + float(s)
     scan.header_estimated = "Estimating duration from bitrate" in log
+
+
+_CHAPTER_LINE = re.compile(r"Chapter #\d+:\d+: start (-?\d+(?:\.\d+)?), end (-?\d+(?:\.\d+)?)")
+_TITLE_LINE = re.compile(r"^(?:\[\w+\] )?\s+title\s*: (.*)$")
+MAX_CHAPTERS = 1000               # more in one file is not a podcast's chapter list
+
+
+def _chapters(described: str) -> list[dict]:
+    """The chapters ffmpeg lists for the input (`Chapter #0:N: start S, end E` and the title in
+    its metadata below), as Podcasting 2.0 JSON chapters; those ending before they start, or
+    starting before 0, are left out."""
+    found: list[dict] = []
+    for line in described.splitlines():
+        if match := _CHAPTER_LINE.search(line):
+            start, end = float(match[1]), float(match[2])
+            found.append({"startTime": round(start, 3), "endTime": round(end, 3)}
+                         if 0 <= start < end else {})
+        elif found and found[-1] and "title" not in found[-1] and (title := _TITLE_LINE.match(line)):
+            found[-1]["title"] = title[1].strip()
+        elif "Stream #" in line:
+            break
+    return [c for c in found if c][:MAX_CHAPTERS]
 
 
 def _error_lines(log: str) -> list[str]:
@@ -392,4 +419,5 @@ def load_audio(path: Path, declared_s: float | None = None) -> Audio:
     if note := feed_duration_warning(seconds, declared_s):
         warnings.append(note)
     return Audio(samples=samples, seconds=seconds, codec=scan_result.codec or "unknown",
-                 channels=channels, warnings=warnings, stream=scan_result.stream)
+                 channels=channels, warnings=warnings, stream=scan_result.stream,
+                 chapters=scan_result.chapters)

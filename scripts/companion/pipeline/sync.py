@@ -862,6 +862,8 @@ class Syncer:
             raise
         if not record.get("duration"):
             record["duration"] = round(decoded.seconds, 3)
+        chapters.from_audio(self.project.episodes_dir / slug, record, decoded.chapters,
+                            self.reporter.warn)
         record["audio_warnings"] = decoded.warnings     # how it was fetched: transport_warnings
         outcome.audio_s = decoded.seconds
         self.reporter.transcribing(title, 0.0, decoded.seconds)
