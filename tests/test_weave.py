@@ -396,13 +396,14 @@ def test_talk_on_another_subject_is_not_claimed_and_plain_words_are_heard() -> N
 # is a blind measure any more (README, "The weave"); nor is blind-4, scored once on 2026-12-07
 # and studied since.
 UNDER_THE_BAR: dict[str, str] = {
-    "blind-4.yml": "P 0.80 R 0.72 scored blind once; P 0.84 R 0.76 after studying it (plain words "
-                   "for a kindness that could not have been withheld): 7 of 29 labelled parts not found",
+    "blind-4.yml": "P 0.80 R 0.72 scored blind once; P 0.88 R 0.76 after studying it (plain words "
+                   "for a kindness that could not have been withheld; the body's medicine as another "
+                   "subject): 7 of 29 labelled parts not found",
 }
 # Today's figures (precision, recall): a change that falls below them is a regression.
 FLOOR = {"corpus.yml": (0.92, 1.0), "unseen.yml": (1.0, 1.0), "heldout.yml": (1.0, 0.85),
          "blind-dev.yml": (0.92, 0.83), "blind-final.yml": (0.94, 0.88), "blind-3.yml": (0.87, 0.86),
-         "blind-4.yml": (0.84, 0.76)}
+         "blind-4.yml": (0.875, 0.758)}
 
 
 @pytest.mark.parametrize("name", [
@@ -653,3 +654,27 @@ def test_a_kindness_that_could_not_have_been_withheld_is_module_2() -> None:
     m2 = next(t for t in mods if t.ident == "m2")
     held = evidence["m2"].facets
     assert m2.facets[held.index(max(held))].title == "Acceptance where rejection was possible (in plain words)"
+
+
+def test_the_bodys_medicine_is_another_subject() -> None:
+    """Written here, not from a labelled set. A surgery story says "rejection", "acceptance",
+    "trust" and "recovery" in the body's sense (an organ, a graft, a ward): its own field's
+    words outweigh the course's subject, so no module claims it."""
+    from companion.course import topics, weave
+    modules, terms = course_sources()
+    lines = ["My dad had his liver transplant in June, after two years waiting for a donor.",
+             "The surgeon said the first weeks are about rejection, so it was bloods every morning.",
+             "There was one scare with the graft, and a week back on the ward, but the organ took.",
+             "The nurse said acceptance of the new liver is slow, you learn to trust the scan results.",
+             "He saw the hospital psychologist too, it helped with the fear that his body would reject it.",
+             "The team never gave up on him, that relationship and their acceptance of his bad days.",
+             "Now his recovery is steady, the stitches are out and he walks to the shops again.",
+             "I feel so relieved, honestly, the whole family does."]
+    said = {"surgery": [Segment(6.0 * i, 6.0 * i + 5.8, line) for i, line in enumerate(lines)]}
+    mods, glossary = topics.module_topics(modules, terms), topics.glossary_topics(terms)
+    woven = weave.weave(said, mods, glossary)
+    assert not [s for found in woven.modules.values() for s in found], woven.modules
+    from companion.course.subject import off_subject_stems
+    off = off_subject_stems(s for m in mods for f in m.facets for s in f.said)
+    rows = weave.scan_episodes(said, [])["surgery"]
+    assert not any(weave._on_subject(rows, topics.subject_phrases(glossary), off))
