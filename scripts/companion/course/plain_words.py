@@ -49,7 +49,10 @@ PLAIN: dict[int, dict[str, str]] = {
             out of a session, stopped going, thought I would never go back, felt hurt or misunderstood
             by something they said; then we talked about what happened, they asked what they got wrong
             and owned their part, apologised, and we fixed it; the relationship survived the conflict
-            and came back stronger""",
+            and came back stronger; from the counsellor's chair: I made a mistake, forgot or mixed up
+            an appointment, said something careless, and my client was angry and let down; instead of
+            getting defensive I owned it and said they were right to be upset; we spent the session
+            on it and the work went deeper after""",
     },
     2: {
         "Acceptance where rejection was possible": """

@@ -10,8 +10,9 @@ subject* outweighing the course's own. Two rules, both by kind:
   counsellor", "retail therapy", "physical therapy", "speech therapist" (`QUALIFIERS`).
 - The everyday vocabulary of the subjects a podcast drifts to (`OFF_SUBJECT`: money without
   care, sport, cooking, gardening, dating, gadgets, shopping, travel, home and car, and the
-  body's medicine: surgery, a transplant, a fracture) counts against the subject; a word of these lists that the course's own pages use is dropped from them
-  (`off_subject_stems`), so only words the course never teaches count against it.
+  body's medicine: surgery, a transplant, a fracture) counts against the subject; a word of
+  these lists that the course's own pages use is dropped from them (`off_subject_stems`), so
+  only words the course never teaches count against it.
 
 The lists are seeds from the everyday vocabulary of each field, not from labelled talk.
 """
