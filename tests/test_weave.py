@@ -393,15 +393,17 @@ def test_talk_on_another_subject_is_not_claimed_and_plain_words_are_heard() -> N
 # The issue's bar, on each labelled set on its own (never pooled): precision and recall at least
 # 0.8. A set still under it is marked so, with today's figure, strictly: the day one passes, the
 # mark must go. blind-dev, blind-final and blind-3 were studied after being scored blind, so none
-# is a blind measure any more (README, "The weave"); blind-4 is, scored once on 2026-12-07.
+# is a blind measure any more (README, "The weave"); nor is blind-4, scored once on 2026-12-07
+# and studied since.
 UNDER_THE_BAR: dict[str, str] = {
-    "blind-4.yml": "P 0.80 R 0.72 (scored blind once, after the change that cleared blind-3): "
-                   "8 of 29 labelled parts not found; 5 wrong stretches",
+    "blind-4.yml": "P 0.80 R 0.72 scored blind once; P 0.88 R 0.76 after studying it (plain words "
+                   "for a kindness that could not have been withheld; the body's medicine as another "
+                   "subject): 7 of 29 labelled parts not found",
 }
 # Today's figures (precision, recall): a change that falls below them is a regression.
 FLOOR = {"corpus.yml": (0.92, 1.0), "unseen.yml": (1.0, 1.0), "heldout.yml": (1.0, 0.85),
-         "blind-dev.yml": (0.92, 0.83), "blind-final.yml": (0.94, 0.88), "blind-3.yml": (0.86, 0.86),
-         "blind-4.yml": (0.80, 0.72)}
+         "blind-dev.yml": (0.92, 0.83), "blind-final.yml": (0.94, 0.88), "blind-3.yml": (0.87, 0.86),
+         "blind-4.yml": (0.875, 0.758)}
 
 
 @pytest.mark.parametrize("name", [
@@ -618,3 +620,61 @@ def test_a_heading_figure_is_not_a_module_term() -> None:
     assert ("loud",) not in by_ident["m4"].weights and ("ingredi",) not in by_ident["m1"].weights
     assert topics.phrase("catastrophising") in by_ident["m4"].weights     # a glossary term it uses
     assert topics.phrase("rupture") in by_ident["m1"].weights            # said apart, many times
+
+
+def test_a_kindness_that_could_not_have_been_withheld_is_module_2() -> None:
+    """Written here, not from a labelled set. Talk that says, without the course's words, why a
+    chatbot's kindness does not land (nobody there could think less of you, its niceness was
+    guaranteed, a person might have judged you and chose not to) is heard as module 2's section
+    "Acceptance where rejection was possible" in plain words: module 2 ranks first over that
+    talk, not module 1's accepting counsellor it mentions, and that section's plain words are
+    the facet it holds most."""
+    from companion.course import facets, topics, weave
+    modules, terms = course_sources()
+    mods = topics.module_topics(modules, terms)
+    segments, where = _talk(
+        (None, CHAT),
+        ("m2", ["I kept asking the chatbot about the night I lied to my mum, and it was lovely about it.",
+                "But it could never think less of me, could it, there is nobody on the other side to let down.",
+                "Its niceness was guaranteed, so after a while it meant nothing to me at all.",
+                "When I told my counsellor the same story, she might have judged me and she chose not to.",
+                "That choice is the whole thing, and the app never had one to make."]),
+        (None, BYE))
+    scanned = weave.scan_episodes({"talk": segments}, mods)
+    rows = scanned["talk"]
+    weights, rarity = weave.idf(scanned), weave.stem_rarity(scanned)
+    weight_idf = {t.ident: {p: w * weights.get(p, 0.0) for p, w in t.weights.items()} for t in mods}
+    index = facets.facet_index({t.ident: t.facets for t in mods})
+    start, end = where["m2"]
+    inside = [i for i, row in enumerate(rows) if start <= row.start < end]
+    centre = inside[len(inside) // 2]
+    first, last = list(weave._centred(rows))[centre]
+    evidence = weave.window_evidence(rows, first, last, mods, weight_idf, rarity, index, centre)
+    assert max(evidence, key=lambda m: evidence[m].score) == "m2", evidence
+    m2 = next(t for t in mods if t.ident == "m2")
+    held = evidence["m2"].facets
+    assert m2.facets[held.index(max(held))].title == "Acceptance where rejection was possible (in plain words)"
+
+
+def test_the_bodys_medicine_is_another_subject() -> None:
+    """Written here, not from a labelled set. A surgery story says "rejection", "acceptance",
+    "trust" and "recovery" in the body's sense (an organ, a graft, a ward): its own field's
+    words outweigh the course's subject, so no module claims it."""
+    from companion.course import topics, weave
+    modules, terms = course_sources()
+    lines = ["My dad had his liver transplant in June, after two years waiting for a donor.",
+             "The surgeon said the first weeks are about rejection, so it was bloods every morning.",
+             "There was one scare with the graft, and a week back on the ward, but the organ took.",
+             "The nurse said acceptance of the new liver is slow, you learn to trust the scan results.",
+             "He saw the hospital psychologist too, it helped with the fear that his body would reject it.",
+             "The team never gave up on him, that relationship and their acceptance of his bad days.",
+             "Now his recovery is steady, the stitches are out and he walks to the shops again.",
+             "I feel so relieved, honestly, the whole family does."]
+    said = {"surgery": [Segment(6.0 * i, 6.0 * i + 5.8, line) for i, line in enumerate(lines)]}
+    mods, glossary = topics.module_topics(modules, terms), topics.glossary_topics(terms)
+    woven = weave.weave(said, mods, glossary)
+    assert not [s for found in woven.modules.values() for s in found], woven.modules
+    from companion.course.subject import off_subject_stems
+    off = off_subject_stems(s for m in mods for f in m.facets for s in f.said)
+    rows = weave.scan_episodes(said, [])["surgery"]
+    assert not any(weave._on_subject(rows, topics.subject_phrases(glossary), off))

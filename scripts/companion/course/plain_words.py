@@ -49,14 +49,19 @@ PLAIN: dict[int, dict[str, str]] = {
             out of a session, stopped going, thought I would never go back, felt hurt or misunderstood
             by something they said; then we talked about what happened, they asked what they got wrong
             and owned their part, apologised, and we fixed it; the relationship survived the conflict
-            and came back stronger""",
+            and came back stronger; from the counsellor's chair: I made a mistake, forgot or mixed up
+            an appointment, said something careless, and my client was angry and let down; instead of
+            getting defensive I owned it and said they were right to be upset; we spent the session
+            on it and the work went deeper after""",
     },
     2: {
         "Acceptance where rejection was possible": """
             kindness from someone who could have rejected me, could have left, could have walked away,
             could have given up on me; their staying meant something because leaving was possible;
             warmth that costs the other person nothing means little; approval that is earned, from
-            someone free to refuse""",
+            someone free to refuse; the app could never think less of me, never judge me, there is
+            nobody on the other side to let down; its niceness was guaranteed, so it meant nothing;
+            a real person might have judged me and chose not to""",
         "What a language model is": """
             it just predicts the next word, works out what a kind person would type; trained to
             please, to keep you happy, to agree with you, tells you what you want to hear, takes your
@@ -133,7 +138,9 @@ PLAIN: dict[int, dict[str, str]] = {
             awake in the middle of the night with an awful feeling I cannot name; I ask it what this
             feeling might be, shame, dread, grief, anger, and having a word for it calms me; I take
             the word to my counsellor; if it is the unsafe kind of night I ring a crisis line, not the
-            app""",
+            app; lying awake at three in the morning, cannot sleep, a knot in my stomach I had no word
+            for; put a name to it, the right word, naming it shrank it; jot the words down for my
+            next appointment""",
         "Technology that serves the relationship: progress feedback": """
             filling in a short questionnaire each session so the counsellor can see how I am tracking,
             whether I am getting better or worse""",
@@ -239,7 +246,9 @@ PLAIN: dict[int, dict[str, str]] = {
         "Your own use of AI as a student": """
             using AI for assignments, the university's rules, saying that you used it, academic
             integrity and misconduct; never put anything about a client into it, not a case note or a
-            summary""",
+            summary; essays and exams, the marker, the tutor, the course coordinator, each unit with
+            its own rule, declare it, cheating, plagiarism; nothing identifying from your placement
+            clients, no names or details, even changed""",
         "Templates you can adapt": """
             a consent form for clients about an AI tool, what it does and where it goes, that they can
             say no; a one page policy for the practice; a checklist before buying an AI note taker""",

@@ -2,15 +2,17 @@
 
 A podcast drifts: a budgeting segment says "cost", "waiting list", "free" and "a financial
 counsellor"; cricket commentary says "relationship", "accept", "model", "training"; a dating
-show says "rejection". Module 6 is about money too, so money words alone cannot rule talk out:
-what does is talk on *another subject* outweighing the course's own. Two rules, both by kind:
+show says "rejection"; a transplant ward says "rejection", "acceptance" and "recovery". Module 6
+is about money too, so money words alone cannot rule talk out: what does is talk on *another
+subject* outweighing the course's own. Two rules, both by kind:
 
 - A profession or treatment word qualified by another field is not the subject: "financial
   counsellor", "retail therapy", "physical therapy", "speech therapist" (`QUALIFIERS`).
 - The everyday vocabulary of the subjects a podcast drifts to (`OFF_SUBJECT`: money without
-  care, sport, cooking, gardening, dating, gadgets, shopping, travel, home and car) counts against
-  the subject; a word of these lists that the course's own pages use is dropped from them
-  (`off_subject_stems`), so only words the course never teaches count against it.
+  care, sport, cooking, gardening, dating, gadgets, shopping, travel, home and car, and the
+  body's medicine: surgery, a transplant, a fracture) counts against the subject; a word of
+  these lists that the course's own pages use is dropped from them (`off_subject_stems`), so
+  only words the course never teaches count against it.
 
 The lists are seeds from the everyday vocabulary of each field, not from labelled talk.
 """
@@ -46,6 +48,9 @@ OFF_SUBJECT: dict[str, tuple[str, ...]] = {
         smartphone laptop gaming console headphones bluetooth""".split()),
     "shopping": tuple("""shopping sale discount checkout cart bargain boutique fashion outfit
         shoes""".split()),
+    "the body's medicine": tuple("""surgery surgeon operation transplant kidney liver dialysis
+        organ donor graft hip fracture orthopaedic bloods scan x-ray stitches tendon ligament
+        cast plaster concussion ward anaesthetic""".split()),
     "travel, home and car": tuple("""flight airport hotel passport luggage beach holiday
         renovation plumber tiles engine tyres""".split()),
 }
