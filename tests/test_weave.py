@@ -399,11 +399,13 @@ UNDER_THE_BAR: dict[str, str] = {
     "blind-4.yml": "P 0.80 R 0.72 scored blind once; P 0.88 R 0.76 after studying it (plain words "
                    "for a kindness that could not have been withheld; the body's medicine as another "
                    "subject): 7 of 29 labelled parts not found",
+    "blind-5.yml": "P 0.75 R 0.92 (scored blind once, after blind-4 was studied): 7 wrong stretches, "
+                   "3 of them in one episode's previews and trailer",
 }
 # Today's figures (precision, recall): a change that falls below them is a regression.
 FLOOR = {"corpus.yml": (0.92, 1.0), "unseen.yml": (1.0, 1.0), "heldout.yml": (1.0, 0.85),
          "blind-dev.yml": (0.92, 0.83), "blind-final.yml": (0.94, 0.88), "blind-3.yml": (0.87, 0.86),
-         "blind-4.yml": (0.875, 0.758)}
+         "blind-4.yml": (0.875, 0.758), "blind-5.yml": (0.75, 0.92)}
 
 
 @pytest.mark.parametrize("name", [
