@@ -284,6 +284,30 @@ def test_back_returns_to_where_the_listener_was_not_to_the_link(web: Watched) ->
     fresh.close()
 
 
+PLACE_READS = """
+window.__placeReads = 0;
+const getItem = Storage.prototype.getItem;
+Storage.prototype.getItem = function (key) {
+  if (String(key).startsWith("ffg-place:")) window.__placeReads += 1;
+  return getItem.call(this, key);
+};
+"""
+
+
+def test_keeping_the_place_while_playing_does_not_read_storage(web: Watched) -> None:
+    """The listener's place is written as the audio plays (for Back); the scroll kept beside it is
+    read from sessionStorage when the page is set up, not again on each of the ~4 timeupdates a second."""
+    web.page.add_init_script(PLACE_READS)
+    web.go("episodes/001-sonnet-1/")
+    web.page.locator(".ffg-seg").nth(2).locator(".ffg-seg__time").click()
+    web.wait_audio("!a.paused && a.currentTime > 0")
+    before = web.page.evaluate("window.__placeReads")
+    web.page.wait_for_timeout(1500)
+    assert web.audio("!a.paused")
+    assert web.page.evaluate("window.__placeReads") == before
+    assert web.page.evaluate("Object.keys(sessionStorage).some((k) => k.startsWith('ffg-place:'))")
+
+
 def test_never_two_audios_across_instant_navigation(web: Watched) -> None:
     web.page.add_init_script(AUDIOS)
     _arrive_by_instant_navigation(web, "001-sonnet-1")

@@ -46,11 +46,6 @@
     try { window.sessionStorage.setItem(placeKey(), JSON.stringify(place)); } catch (_) { /* storage blocked: no return to the place */ }
   }
 
-  /* The address Back or Forward goes to (set on popstate, read by the page set-up that follows);
-     a first load reached by Back/Forward says so in its navigation entry. */
-  let returningTo = null;
-  const navigation = performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
-  if (navigation && navigation.type === "back_forward") returningTo = window.location.href;
 
   /* ---- time codes (mirror scripts/companion/timecode.py) ---- */
   function parseTime(text) {
@@ -157,6 +152,9 @@
       this.words = null;                // segment start -> [{startTime, endTime, body}], from transcript.json
       this.wordSeg = null;              // the segment whose words are wrapped for highlighting
       this.warning = null;
+      // The scroll kept for Back/Forward to this page (read from storage once, here; keepPlace
+      // updates it when leaving), so the ~4 timeupdates a second write the time without a read.
+      this.keptScroll = (readPlace() || {}).scroll || 0;
       this.abort = new AbortController();
       this.bind();
     }
@@ -319,8 +317,8 @@
      */
     keepPlace(leaving = false) {
       const time = this.audio && this.audio.readyState >= HTMLMediaElement.HAVE_METADATA ? this.audio.currentTime : null;
-      const scroll = leaving ? Math.round(window.scrollY) : ((readPlace() || {}).scroll || 0);
-      writePlace({ time, scroll });
+      if (leaving) this.keptScroll = Math.round(window.scrollY);
+      writePlace({ time, scroll: this.keptScroll });
     }
 
     /**
@@ -1607,17 +1605,14 @@
     const root = document.querySelector(".md-content");
     if (root && root.querySelector(".ffg-player audio, .ffg-transcript")) {
       player = new EpisodePlayer(root);
-      const back = returningTo === window.location.href;
-      if (!(back && player.restorePlace())) player.applyHash(linkedTime());
+      if (!(window.ffgReturning() && player.restorePlace())) player.applyHash(linkedTime());
     }
-    returningTo = null;
   }
 
   function start() {
     const dialog = document.getElementById("ffg-search");
     if (dialog) new Search(dialog, siteRoot());
-    window.addEventListener("hashchange", () => { returningTo = null; if (player) player.applyHash(window.location.hash); });
-    window.addEventListener("popstate", () => { returningTo = window.location.href; });
+    window.addEventListener("hashchange", () => { if (player) player.applyHash(window.location.hash); });
     // Never two audios at once: whatever starts playing pauses every other audio or video on the page.
     document.addEventListener("play", (e) => {
       for (const media of document.querySelectorAll("audio, video")) if (media !== e.target && !media.paused) media.pause();
