@@ -256,6 +256,34 @@ def test_add_two_suggested_stretches_to_one_bundle(woven, browser) -> None:
 
 
 @pytest.mark.browser
+def test_back_to_a_glossary_entry_keeps_the_readers_place(woven, browser) -> None:
+    """After a marked term's link the glossary shows its entry; a reader who then reads on down the
+    glossary, leaves and comes Back (instant navigation) is returned to where they were reading, not
+    pulled up to the entry the address still names."""
+    tab = browser.new_page()
+    tab.set_default_timeout(TIMEOUT_MS)
+    tab.goto(f"{woven.url}episodes/102-nothing-to-lose/")
+    term = tab.locator("a.ffg-term").first
+    anchor = term.get_attribute("href").split("#")[1]
+    term.click()
+    tab.wait_for_url(f"**/glossary/#{anchor}")
+    tab.wait_for_function("id => { const e = document.getElementById(id);"
+                          " return e !== null && Math.abs(e.getBoundingClientRect().top) < 200; }", arg=anchor)
+    tab.wait_for_timeout(300)
+    tab.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")   # read on to the end
+    tab.wait_for_timeout(300)
+    left_at = tab.evaluate("window.scrollY")
+    assert tab.evaluate("id => document.getElementById(id).getBoundingClientRect().top < 0", anchor)
+    tab.evaluate("document.querySelector('a[href$=\"about/\"]').click()")      # away by instant navigation
+    tab.wait_for_url("**/about/")
+    tab.go_back()
+    tab.wait_for_url(f"**/glossary/#{anchor}")
+    tab.wait_for_function("document.getElementById('term-sycophancy') !== null")
+    tab.wait_for_timeout(500)
+    assert abs(tab.evaluate("window.scrollY") - left_at) < 50, (tab.evaluate("window.scrollY"), left_at)
+
+
+@pytest.mark.browser
 def test_a_marked_term_on_a_phone_by_keyboard(woven, browser) -> None:
     """At 360 px, keyboard only: a marked term is reached with Tab and shows its definition; Escape
     hides the definition without moving focus (WCAG 2.1 SC 1.4.13, which glossary tooltips often
