@@ -68,6 +68,28 @@ def web(browser, site: SharedSite):
     assert not watched.errors, watched.errors
 
 
+def test_transcript_download_is_a_page_with_crisis_lines_that_apps_still_read(web: Watched, site: SharedSite) -> None:
+    """The episode page's HTML transcript link opens a page with a title, a language and the crisis
+    lines (it was the bare Podcasting 2.0 fragment); podcast-transcript-convert (HTML to Podcast
+    Index JSON) still reads exactly the transcript's segments from it; a hostile title stays text."""
+    from podcast_transcript_convert.converters.html_to_json import html_to_podcast_dict
+
+    web.go("episodes/001-sonnet-1/")
+    web.page.goto(web.page.locator(".ffg-downloads a[href$='transcript.html']").evaluate("a => a.href"))
+    assert web.page.title() == "Transcript: Sonnet 1: a reading | Fall From Grace — Companion and Course"
+    assert web.page.evaluate("document.documentElement.lang") == "en"
+    crisis = web.page.locator("nav[aria-label='Crisis help']")
+    assert crisis.locator("a[href='tel:000']").count() == 1 and crisis.locator("a[href^='tel:13']").count() >= 1
+    assert crisis.locator("a", has_text="All help options").get_attribute("href") == f"{site.url}get-help/"
+    assert "education, not therapy" in web.page.inner_text("footer")
+    published = (site.www / "episodes" / "001-sonnet-1" / "transcript.html").read_text(encoding="utf-8")
+    bare = (site.project / "episodes" / "001-sonnet-1" / "transcript.html").read_text(encoding="utf-8")
+    segments = html_to_podcast_dict(published)["segments"]
+    assert segments == html_to_podcast_dict(bare)["segments"] and segments[0]["speaker"] == "Reader"
+    hostile = (site.www / "episodes" / "004-hostile" / "transcript.html").read_text(encoding="utf-8")
+    assert "<script>" not in hostile and "&lt;script&gt;alert" in hostile.split("</title>")[0]
+
+
 def test_deep_link_seeks_audio_and_marks_segment(web: Watched) -> None:
     web.go("episodes/001-sonnet-1/#t=0:20")
     web.wait_audio("a.readyState >= 1 && Math.abs(a.currentTime - 20) < 0.3")
