@@ -479,6 +479,28 @@ def test_axe_in_both_schemes_and_widths(browser, site: SharedSite, axe_source: s
     assert not web.errors, web.errors
 
 
+FORCED_STYLE = """sel => { const e = document.querySelector(sel); const s = getComputedStyle(e);
+  return {outline: s.outlineStyle, border: s.borderLeftStyle, icon: getComputedStyle(e.querySelector('.ffg-seg__copy'), '::before').backgroundColor,
+          page: getComputedStyle(document.body).backgroundColor}; }"""
+
+
+def test_forced_colours_keep_the_playing_segment_the_stretch_and_icons(web: Watched) -> None:
+    """In forced colours (Windows High Contrast) author backgrounds and box-shadows are replaced:
+    the playing segment and the assigned stretch are still told apart (outline, border), and the
+    copy-link icon (a mask over a background) is still drawn in a colour unlike the page's."""
+    web.page.emulate_media(forced_colors="active")
+    web.go("episodes/003-sonnet-3/#t=0:20,0:40")
+    web.page.wait_for_selector(".ffg-seg--current")
+    current = web.page.evaluate(FORCED_STYLE, ".ffg-seg--current")
+    in_range = web.page.evaluate(FORCED_STYLE, ".ffg-seg--in-range:not(.ffg-seg--current)")
+    outside = web.page.evaluate(FORCED_STYLE, ".ffg-seg:not(.ffg-seg--in-range)")
+    assert current["outline"] != "none" and outside["outline"] == "none", (current, outside)
+    assert in_range["border"] != "none" and outside["border"] == "none", (in_range, outside)
+    def rgb(colour: str) -> list[str]:
+        return re.findall(r"[\d.]+", colour)[:3]                              # alpha aside
+    assert rgb(outside["icon"]) != rgb(outside["page"]), outside
+
+
 def test_print_range_shows_only_the_range_and_citation(web: Watched) -> None:
     web.go("episodes/001-sonnet-1/#t=0:10,0:20")
     web.wait_audio("a.readyState >= 1")
