@@ -884,6 +884,30 @@ def test_help_bar_stays_visible_and_covers_nothing(browser, site: SharedSite, wi
     assert not web.errors, web.errors
 
 
+def test_at_400_percent_zoom_the_transcript_is_not_covered(browser, site: SharedSite) -> None:
+    """A 1280x1024 window zoomed to 400 % is 320x256 CSS px (WCAG 1.4.10 Reflow): the sticky player
+    and the pinned crisis lines had covered the whole window (the lines squeezed to half of it).
+    Scrolled into the transcript, most of the window shows transcript; the crisis lines stay on
+    screen, each item whole."""
+    context = browser.new_context(viewport={"width": 320, "height": 256})
+    web = Watched(context.new_page(), site.url)
+    web.go("episodes/001-sonnet-1/")
+    web.page.locator(".ffg-seg").nth(8).scroll_into_view_if_needed()
+    web.page.wait_for_timeout(200)
+    shown = web.page.evaluate("""() => { let rows = 0, all = 0;
+        for (let y = 0; y < innerHeight; y += 4) { all += 1;
+          const e = document.elementFromPoint(innerWidth / 2, y); if (e && e.closest('.ffg-transcript')) rows += 1; }
+        return rows / all; }""")
+    assert shown >= 0.4, shown
+    bar = web.page.locator("[data-md-component=announce]").bounding_box()
+    assert bar["y"] + bar["height"] <= 257 and bar["height"] <= 0.25 * 256, bar
+    assert web.page.locator(".ffg-help a[href='tel:000']").is_visible()
+    more = web.page.locator(".ffg-help__more").bounding_box()
+    assert more["height"] < 30 and more["y"] >= bar["y"], more                   # one line, on screen
+    context.close()
+    assert not web.errors, web.errors
+
+
 TARGETS = """() => [...document.querySelectorAll('.ffg-player audio, .ffg-follow, .ffg-seg__time, .ffg-seg__copy, '
     + '.ffg-range button, .ffg-chapters summary, .ffg-chapters a, .ffg-controls button, .ffg-controls select, .ffg-keys summary, '
     + '.ffg-help a, .ffg-help__toggle, .ffg-search-open')]
