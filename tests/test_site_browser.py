@@ -908,6 +908,27 @@ def test_at_400_percent_zoom_the_transcript_is_not_covered(browser, site: Shared
     assert not web.errors, web.errors
 
 
+@pytest.mark.parametrize("path", ["episodes/001-sonnet-1/", "course/01-what-therapy-does/"])
+def test_skip_to_content_lands_on_the_title_not_past_the_player(web: Watched, path: str) -> None:
+    """Material's "Skip to content" named the first h2 where a page's title is not in its table of
+    contents (zensical/ui#79): on an episode page the next Tab went past the player, on a module past
+    its opening. It now moves focus to the page's title, on a first load and after instant navigation."""
+    for arrive in ("load", "instant"):
+        web.go(path if arrive == "load" else path.split("/")[0] + "/")      # from the list: episodes/, course/
+        if arrive == "instant":
+            web.page.evaluate(f"document.querySelector('a[href$=\"{path}\"]').click()")
+            web.page.wait_for_url(f"**/{path}")
+            web.page.wait_for_function(f"document.querySelector('.md-content h1') && location.pathname.endsWith('{path}')")
+        web.page.wait_for_timeout(300)
+        web.page.keyboard.press("Tab")
+        assert web.page.evaluate("document.activeElement.classList.contains('md-skip')")
+        web.page.keyboard.press("Enter")
+        web.page.wait_for_function("document.activeElement.matches('.md-content h1')")
+        web.page.keyboard.press("Tab")
+        if path.startswith("episodes/"):
+            assert web.page.evaluate("document.activeElement.matches('.ffg-player audio')"), arrive
+
+
 TARGETS = """() => [...document.querySelectorAll('.ffg-player audio, .ffg-follow, .ffg-seg__time, .ffg-seg__copy, '
     + '.ffg-range button, .ffg-chapters summary, .ffg-chapters a, .ffg-controls button, .ffg-controls select, .ffg-keys summary, '
     + '.ffg-help a, .ffg-help__toggle, .ffg-search-open')]
