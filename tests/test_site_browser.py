@@ -330,6 +330,37 @@ def test_keeping_the_place_while_playing_does_not_read_storage(web: Watched) -> 
     assert web.page.evaluate("Object.keys(sessionStorage).some((k) => k.startsWith('ffg-place:'))")
 
 
+SESSION_SPY = """
+window.__session = {};
+if (navigator.mediaSession) {
+  const set = navigator.mediaSession.setActionHandler.bind(navigator.mediaSession);
+  navigator.mediaSession.setActionHandler = (action, handler) => { window.__session[action] = handler; set(action, handler); };
+}
+"""
+
+
+def test_lock_screen_controls_name_the_episode_and_skip_as_the_page_does(web: Watched) -> None:
+    """While an episode plays, the system's media controls (Media Session: lock screen, headset)
+    name it and skip back 15 s / forward 30 s through the player; leaving the page by instant
+    navigation clears them (they named only the site's address, and skipped nothing)."""
+    web.page.add_init_script(SESSION_SPY)
+    _arrive_by_instant_navigation(web, "001-sonnet-1")
+    web.page.locator(".ffg-seg").nth(2).locator(".ffg-seg__time").click()
+    web.wait_audio("!a.paused && a.currentTime > 0")
+    title = web.page.inner_text(".ffg-episode-title")
+    assert web.page.evaluate("navigator.mediaSession.metadata.title") == title
+    assert "Fall From Grace" in web.page.evaluate("navigator.mediaSession.metadata.artist")
+    web.page.evaluate("document.querySelector('.ffg-player audio').pause()")
+    before = web.audio("a.currentTime")
+    web.page.evaluate("window.__session.seekforward({action: 'seekforward'})")
+    web.wait_audio(f"!a.seeking && Math.abs(a.currentTime - {before + 30}) < 1")
+    web.page.evaluate("window.__session.seekbackward({action: 'seekbackward'})")
+    web.wait_audio(f"!a.seeking && Math.abs(a.currentTime - {before + 15}) < 1")
+    web.page.evaluate("document.querySelector('.ffg-back a').click()")
+    web.page.wait_for_url("**/episodes/", timeout=WAIT_MS)
+    web.page.wait_for_function("navigator.mediaSession.metadata === null && window.__session.seekforward === null", timeout=WAIT_MS)
+
+
 def test_never_two_audios_across_instant_navigation(web: Watched) -> None:
     web.page.add_init_script(AUDIOS)
     _arrive_by_instant_navigation(web, "001-sonnet-1")

@@ -227,6 +227,49 @@
       this.audio.addEventListener("loadedmetadata", () => { this.audio.playbackRate = Number(this.speedSelect.value) || 1; }, opts);
       this.audio.addEventListener("play", () => this.loadWords(), { ...opts, once: true });
       document.addEventListener("keydown", (e) => this.onShortcut(e), opts);
+      this.bindMediaSession(opts);
+    }
+
+    /**
+     * The system's media controls (lock screen, notification, headset, car) while this episode plays:
+     * its title, and play, pause, back 15 s, forward 30 s and seeking through this player, as on the
+     * page. Without it a phone's lock screen named only the site's address and its skip buttons did
+     * nothing (syntaxfm/website#1264, feedbin#674, Automattic/jetpack#15131). No artwork: the feed's
+     * image is on the publisher's host, and the site asks no third party for anything.
+     */
+    bindMediaSession(opts) {
+      const session = navigator.mediaSession;
+      if (!session || typeof window.MediaMetadata !== "function") return;
+      const heading = this.root.querySelector(".ffg-episode-title");
+      const site = document.querySelector(".md-header__topic .md-ellipsis");
+      const handlers = {
+        play: () => this.seek(this.audio.currentTime, { play: true }),
+        pause: () => this.audio.pause(),
+        seekbackward: (details) => this.skip(-(details.seekOffset || SKIP_BACK)),
+        seekforward: (details) => this.skip(details.seekOffset || SKIP_FORWARD),
+        seekto: (details) => this.seek(details.seekTime, { play: !this.audio.paused }),
+      };
+      const setHandlers = (on) => {
+        for (const [action, handler] of Object.entries(handlers)) {
+          try { session.setActionHandler(action, on ? handler : null); } catch (_) { /* an action this browser lacks */ }
+        }
+      };
+      const position = () => {
+        const { duration, currentTime, playbackRate } = this.audio;
+        if (!Number.isFinite(duration) || !session.setPositionState) return;
+        try { session.setPositionState({ duration, playbackRate, position: Math.min(currentTime, duration) }); } catch (_) { /* mid-load */ }
+      };
+      let claimed = false;
+      this.audio.addEventListener("play", () => {
+        claimed = true;
+        session.metadata = new MediaMetadata({ title: (heading ? heading.textContent : document.title).trim(),
+                                               artist: site ? site.textContent.trim() : "" });
+        setHandlers(true);
+        position();
+      }, opts);
+      for (const type of ["seeked", "ratechange", "loadedmetadata"]) this.audio.addEventListener(type, position, opts);
+      // Leaving the page (instant navigation keeps the document): the controls no longer name it.
+      this.releaseSession = () => { if (claimed) { session.metadata = null; setHandlers(false); } };
     }
 
     onShortcut(e) {
@@ -343,6 +386,7 @@
     }
 
     destroy() {
+      if (this.releaseSession) this.releaseSession();
       this.abort.abort();
       window.cancelAnimationFrame(this.frame);
       if (this.audio && !this.audio.paused) this.audio.pause();   // the page is leaving: its audio stops too
