@@ -25,12 +25,13 @@ HELDOUT = CORPUS.with_name("heldout.yml")
 BLIND_DEV = CORPUS.with_name("blind-dev.yml")
 BLIND_FINAL = CORPUS.with_name("blind-final.yml")
 # Written on 2026-12-07 by another engineer who read neither the matcher nor the other sets' content
-# (only blind-final's format), while the matcher was being changed; scored once, after the change.
+# (only blind-final's format), while the matcher was being changed; scored once, after the change
+# (P 0.76 R 0.84), and studied since: it is no longer a blind measure either.
 BLIND_3 = CORPUS.with_name("blind-3.yml")
 # How each set has been used, for the benchmark's table (README, "The weave").
 USE = {CORPUS: "thresholds chosen on its dev half", UNSEEN: "studied", HELDOUT: "studied",
        BLIND_DEV: "studied", BLIND_FINAL: "scored blind once, studied since",
-       BLIND_3: "scored blind once"}
+       BLIND_3: "scored blind once, studied since"}
 
 
 @dataclass(frozen=True)
