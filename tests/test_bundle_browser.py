@@ -216,6 +216,22 @@ def test_total_time_counts_each_work_once_and_overlaps_once(browser, site_server
     page.close()
 
 
+def test_one_episode_named_by_number_and_by_slug_is_one_work(browser, site_server: str) -> None:
+    """`e7` and `e007-ai-as-therapy` name one episode: its stretches are heard once in the total,
+    cited under one reference, and the same stretch named both ways is listed once."""
+    slug = FIXTURE_EPISODES[7][0]
+    page = browser.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{site_server}course/bundle/?items=e7@1:00-2:00,e{slug}@1:30-3:00,e{slug}@1:00-2:00")
+    page.wait_for_selector("[data-bundle-total]")
+    assert page.locator("[data-bundle-items] > li").count() == 2
+    assert "'e7@1:00-2:00' is listed more than once" in page.inner_text("[data-bundle-problems]")
+    assert "listening about 2 min" in page.inner_text("[data-bundle-total]")        # 1:00–3:00, not 1 + 1.5
+    references = page.locator("[data-bundle-refs] p").all_inner_texts()
+    assert len(references) == 1, references
+    page.close()
+
+
 def read_clipboard(page) -> dict[str, str]:
     """MIME type -> text of what the page put on the clipboard (rich and plain)."""
     return page.evaluate("""async () => {

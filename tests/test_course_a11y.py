@@ -93,3 +93,39 @@ def test_printed_module_shows_answers_figure_data_and_whole_tables(browser, tmp_
     web.page.pdf(format="A4")                                # and Chromium prints it
     context.close()
     assert not web.errors, web.errors
+
+
+TOOLTIP_SHOWN = ("text => [...document.querySelectorAll('.md-tooltip2--active')]"
+                 ".some(e => getComputedStyle(e).visibility === 'visible' && e.textContent.includes(text))")
+
+
+def test_glossary_definitions_open_by_keyboard_and_by_tap(browser, tmp_path_factory) -> None:
+    """A glossary term (<abbr title>, Material's tooltip) is reached with Tab, once a term a page, and
+    shows its definition on focus; a tap on any use of a term shows it too. Arrived at by instant
+    navigation, as a reader moves between modules."""
+    from test_site_browser import Watched
+    site = shared_site(tmp_path_factory)
+    context = browser.new_context(viewport=PHONE, has_touch=True)
+    web = Watched(context.new_page(), site.url)
+    web.go("course/")
+    web.page.evaluate("document.querySelector('.md-content a[href$=\"01-what-therapy-does/\"]').click()")
+    web.page.wait_for_url("**/course/01-what-therapy-does/")
+    web.page.wait_for_function("document.querySelector('.md-content abbr[tabindex=\"0\"]') !== null")
+    terms = web.page.evaluate("[...document.querySelectorAll('.md-content abbr[title]')].map(a => [a.title, a.tabIndex])")
+    titles = {title for title, _ in terms}
+    assert len(terms) > len(titles), "the module uses some term twice"
+    assert sorted(t for t, index in terms if index == 0) == sorted(titles), "each term one Tab stop"
+    for _ in range(300):
+        web.page.keyboard.press("Tab")
+        if web.page.evaluate("document.activeElement.tagName") == "ABBR":
+            break
+    definition = web.page.evaluate("document.activeElement.title")
+    web.page.wait_for_function(TOOLTIP_SHOWN, arg=definition[:40])
+    later = web.page.locator(".md-content abbr[tabindex='-1']").first      # a second use of a term
+    later_definition = later.get_attribute("title")
+    later.scroll_into_view_if_needed()
+    later.tap()
+    web.page.wait_for_function(TOOLTIP_SHOWN, arg=later_definition[:40])
+    assert web.page.evaluate("document.activeElement.tagName") == "ABBR"
+    context.close()
+    assert not web.errors, web.errors

@@ -106,3 +106,22 @@ def test_doctor_says_which_address_the_site_is_built_for(monkeypatch) -> None:
     assert pages.status == doctor.OK and pages.detail.startswith("https://user.github.io/repo/ (GitHub Pages")
     own = doctor.check_site_url("https://course.example.org/")
     assert own.detail == "https://course.example.org/ (from mkdocs.yml)"
+
+
+@pytest.mark.network
+def test_doctor_inside_the_demo_does_not_fail_its_local_address(tmp_path: Path) -> None:
+    """`companion demo` sets site_url to where it serves the sample (127.0.0.1) on purpose: doctor
+    run in the demo's project says so (OK), not FAIL; the same address in a real project FAILs."""
+    from companion import demo
+    from companion.project import open_project
+    from site_support import copy_project
+
+    source = open_project(copy_project(tmp_path / "project"))
+    prepared = demo.prepare(source, "http://127.0.0.1:8000/")
+    try:
+        checks = rows(doctor.run(start=prepared.project.root))
+    finally:
+        prepared.sample.close()
+    assert checks["site_url"].status == doctor.OK and "companion demo" in checks["site_url"].detail
+    assert checks["feed"].status == doctor.OK
+    assert doctor.check_site_url("http://127.0.0.1:8000/").status == doctor.FAIL

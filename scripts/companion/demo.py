@@ -49,6 +49,12 @@ def demo_root(source: Project) -> Path:
     return source.root / CACHE_DIR / DEMO_DIR
 
 
+def is_demo(root: Path) -> bool:
+    """Whether the project at `root` is a demo's scratch project (`<project>/.cache/demo/`), whose
+    `site_url` is the local address the demo serves it at, on purpose."""
+    return root.name == DEMO_DIR and root.parent.name == CACHE_DIR
+
+
 def prepare(source: Project, site_url: str) -> Demo:
     """A scratch project under .cache/demo (fresh copy of the site sources, kept episodes), its
     mkdocs.yml naming the served sample feed and `site_url`."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from companion.demo import is_demo
 from companion.pipeline import feed, fetch_policy, http, private_feed
 from companion.project import (PAGES_URL_ENV, Project, ProjectError, open_project, pages_site_url,
                                site_url_problem)
@@ -141,10 +142,12 @@ def check_feed(source: str, fetch: Callable[..., http.Response] = http.fetch) ->
     return Check("feed", OK, f"{source}: {len(parsed.items)} episodes")
 
 
-def check_site_url(site_url: str) -> Check:
+def check_site_url(site_url: str, demo: bool = False) -> Check:
     """The address the site is built for, and where it comes from: mkdocs.yml's `site_url`,
     else GitHub Pages' (${PAGES_URL_ENV}, which the publish workflow sets from
-    actions/configure-pages). Without one the cartridge is not built and deploy refuses."""
+    actions/configure-pages). Without one the cartridge is not built and deploy refuses. A local
+    address FAILs, except in the demo's project (`demo`, companion.demo.is_demo), which serves the
+    site there on purpose: that is OK, and says deploy would refuse it."""
     source = "from mkdocs.yml"
     if not site_url and pages_site_url():
         site_url, source = pages_site_url(), (f"GitHub Pages' address (${PAGES_URL_ENV}, from "
@@ -156,6 +159,10 @@ def check_site_url(site_url: str) -> Check:
                      "(actions/configure-pages). Set site_url to the published address to use it "
                      "everywhere")
     problem = site_url_problem(site_url)
+    if problem and demo:
+        return Check("site_url", OK, f"{site_url}: where `companion demo` serves this sample "
+                     "project, set by the demo (a real project sets its published address; "
+                     "`companion deploy` refuses a local one)")
     if problem:
         return Check("site_url", FAIL, f"{problem}; `companion deploy` refuses it")
     return Check("site_url", OK, f"{site_url} ({source})")
@@ -199,5 +206,5 @@ def run(model: str | None = None, start: Path | None = None) -> list[Check]:
             check.detail, private_feed.secret_parts(secret))))
     elif project:
         checks.append(check_feed(project.podcast.feed))
-        checks.append(check_site_url(project.site_url))
+        checks.append(check_site_url(project.site_url, demo=is_demo(project.root)))
     return checks + check_site_packages() + [check_chromium()]

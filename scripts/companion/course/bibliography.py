@@ -140,12 +140,13 @@ def year_suffix(entry: Entry) -> str:
 
 
 def to_csl(entry: Entry) -> Entry:
-    """The entry as standard CSL-JSON: dates as date-parts, project-only fields mapped or dropped."""
-    csl = {k: v for k, v in entry.items() if k not in PROJECT_FIELDS}
+    """The entry as standard CSL-JSON: dates as date-parts, project-only fields mapped or dropped.
+
+    The year letter is left out: it tells a work from others in a reference list, so the writer of
+    a list adds it (exports.csl_json)."""
+    csl = {k: v for k, v in entry.items() if k not in PROJECT_FIELDS and k != "year-suffix"}
     for field in ("issued", "accessed"):
         if field in csl:
             parts = date_parts(csl[field])
             csl[field] = {"date-parts": [parts]} if parts else csl[field]
-    if year_suffix(entry):
-        csl["year-suffix"] = year_suffix(entry)
     return csl

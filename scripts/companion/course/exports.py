@@ -25,7 +25,7 @@ import re
 import unicodedata
 from typing import Iterable
 
-from companion.course.bibliography import Entry, date_parts, date_text, full_family, names, to_csl
+from companion.course.bibliography import Entry, date_parts, date_text, full_family, names, to_csl, year_suffix
 
 # RIS as Zotero and EndNote read it, not as the RIS specification reads it. Sources: Zotero's RIS
 # importer (zotero/translators, RIS.js: `importTypeMap`, `fieldMap`, `degenerateImportFieldMap`,
@@ -308,8 +308,21 @@ def bibtex(entries: Iterable[Entry]) -> str:
 # --- CSL-JSON ------------------------------------------------------------------------------
 
 def csl_json(entries: Iterable[Entry]) -> str:
-    """`entries` as a CSL-JSON array (what Zotero and Mendeley import), UTF-8 text, indented."""
-    return json.dumps([to_csl(e) for e in entries], ensure_ascii=False, indent=2) + "\n"
+    """`entries` as a CSL-JSON array (what Zotero and Mendeley import), UTF-8 text, indented.
+
+    A reference list (the site's bibliography, a module's references) keeps the site's year letters
+    (`year-suffix`, 2024a: APA 7 section 9.47), as its pages show them; the file of one work has
+    none, since a letter only tells a work from others in the same list. A CSL processor takes the
+    letter as given (citeproc-py does), so one episode's file carrying the site's "a" was cited
+    "Bailey (2024a)" in a reader's own paper, where APA gives "(2024)"."""
+    works = list(entries)
+    records = []
+    for entry in works:
+        csl = to_csl(entry)
+        if len(works) > 1 and year_suffix(entry):
+            csl["year-suffix"] = year_suffix(entry)
+        records.append(csl)
+    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
 
 
 WRITERS = {"ris": ris, "bib": bibtex, "json": csl_json}

@@ -17,6 +17,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import yaml
 from mkdocs.config import config_options as c
@@ -33,8 +34,9 @@ from mkdocs.utils import get_relative_url
 
 from companion import project
 from companion.catalogue import Catalogue, CatalogueError, episodes_dir
-from companion.episode import CHAPTERS_FILE, EPISODE_FILE, EPISODES_URL, Episode
+from companion.episode import CHAPTERS_FILE, EPISODE_FILE, EPISODES_URL, TRANSCRIPT_FORMATS, Episode
 from companion.site.episode_html import Download, episode_page_html, plain_summary, text
+from companion.site.transcript_document import transcript_document
 from companion.site.vocabulary import write_vocabulary
 
 log = logging.getLogger("mkdocs.plugins.companion.episodes")
@@ -43,6 +45,9 @@ INDEX_SRC = f"{EPISODES_URL}/index.md"         # the episodes index (a normal do
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,120}$")
 HELP_KEYS = ("title", "emergency", "services", "international")
 PAGEFIND_TIMEOUT_S = 600
+# The HTML transcript, published as a whole page (transcript_document), not the bare fragment.
+FAVICON = "assets/images/favicon.png"          # Material's default theme.favicon
+TRANSCRIPT_DOCUMENT = next(f.name for f in TRANSCRIPT_FORMATS if f.suffix == "html")
 PAGEFIND_EXCLUDE = ".headerlink"               # toc permalink marks (¶) are not words of the page
 
 
@@ -129,9 +134,32 @@ class EpisodesPlugin(BasePlugin[EpisodesConfig]):
             if chapters_file is not None:
                 sources[CHAPTERS_FILE] = chapters_file
             for name, source in sources.items():
-                files.append(File.generated(config, f"{episode.url}{name}", abs_src_path=str(source)))
+                if name == TRANSCRIPT_DOCUMENT:
+                    files.append(File.generated(config, f"{episode.url}{name}",
+                                                content=self.transcript_page(episode, source, config)))
+                else:
+                    files.append(File.generated(config, f"{episode.url}{name}", abs_src_path=str(source)))
         log.info("companion-episodes: %d episode pages from %s", len(self.episodes), catalogue.folder)
         return files
+
+    @staticmethod
+    def transcript_page(episode: Episode, source: Path, config: MkDocsConfig) -> str:
+        """The episode's Podcasting 2.0 HTML transcript as a whole page (title, lang, crisis
+        lines: companion.site.transcript_document), its links absolute when site_url is set."""
+        here = f"{episode.url}{TRANSCRIPT_DOCUMENT}"
+        site_url = config.site_url or ""
+
+        def href(path: str) -> str:
+            return urljoin(site_url, path) if site_url else get_relative_url(path, here)
+
+        try:
+            fragment = source.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise PluginError(f"companion-episodes: episode {episode.slug}: {exc}") from exc
+        return transcript_document(fragment, title=episode.label, site_name=config.site_name,
+                                   help_data=config.extra["help"],
+                                   episode_href=href(episode.url), get_help_href=href("get-help/"),
+                                   icon_href=href(config.theme.get("favicon") or FAVICON))
 
     # -- pages ---------------------------------------------------------------------------------
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
