@@ -12,6 +12,16 @@ The cues are the broadcast's own formulas, in any podcast, whatever its subject:
 welcoming, naming the guest or oneself, thanking for the invitation, announcing what comes
 later, next or after a break. They are phrases of Snowball stems (`topics.phrase`), matched as
 consecutive words.
+
+A *preview* also says what a later part of the show will discuss without a fixed formula ("and
+in the new year, a whole episode on where chatbots help"). Its words alone are the talk's words
+("next week", "later", "coming up" are narrative as often), so it is told by a pair: a time
+still ahead (`AHEAD_CUES`) said with a word for the show's own structure or its listeners
+(`SHOW_CUES`: episode, season, part two, after the break, send in). A preview usually comes as
+a list, one topic a sentence; a line between two framing lines belongs to the list
+(`framed`), so "later this month, a privacy lawyer on your data" between two announcements is
+one too, while "the next week I told my counsellor" or "an episode of a podcast I heard about
+acceptance" is talk.
 """
 
 from __future__ import annotations
@@ -39,17 +49,56 @@ FRAMING_CUES = (
 # it through"), "coming up" ("the word that keeps coming up"), "stick around" (a person who stays).
 
 
-@functools.lru_cache(maxsize=1)
-def _cues() -> dict[str, list[Phrase]]:
+# A time still ahead of the speaker, as a show announces it. "next week" and "next time" only
+# without "the" before them ("the next week we talked it through" is narrative: `_ahead`).
+AHEAD_CUES = ("coming up", "later this", "later in", "later on", "next week", "next time",
+              "next month", "next season", "in the new year", "another time", "another day",
+              "not today", "after that", "upcoming", "in a future")
+# The show's own structure and its audience: what only talk about the broadcast says.
+SHOW_CUES = ("episode", "episodes", "season", "series", "the show", "this show", "our show",
+             "the podcast", "this podcast", "part two", "part three", "second half", "the break",
+             "housekeeping", "listener", "listeners", "send in", "send us", "write in", "tune in",
+             "subscribe")
+_RELATIVE = frozenset(phrase("the that following"))   # "the next week": a time in a story
+
+
+def _by_first(cues: tuple[str, ...]) -> dict[str, list[Phrase]]:
     by_first: dict[str, list[Phrase]] = {}
-    for cue in FRAMING_CUES:
+    for cue in cues:
         p = phrase(cue)
         by_first.setdefault(p[0], []).append(p)
     return by_first
 
 
+@functools.lru_cache(maxsize=1)
+def _cues() -> tuple[dict[str, list[Phrase]], dict[str, list[Phrase]], dict[str, list[Phrase]]]:
+    return _by_first(FRAMING_CUES), _by_first(AHEAD_CUES), _by_first(SHOW_CUES)
+
+
+def _says(words: tuple[str, ...], cues: dict[str, list[Phrase]], relative: bool = True) -> bool:
+    """Whether `words` hold one of `cues` as consecutive stems; with `relative` False, not right
+    after a word that makes a time relative to a story (`_RELATIVE`)."""
+    return any(words[i:i + len(p)] == p and (relative or i == 0 or words[i - 1] not in _RELATIVE)
+               for i, w in enumerate(words) for p in cues.get(w, ()))
+
+
+def previews(words: tuple[str, ...]) -> bool:
+    """Whether a segment's stems announce a later part of the show: a time still ahead
+    (AHEAD_CUES, not "the next week") said with a word of the show's structure or its audience
+    (SHOW_CUES)."""
+    _, ahead, show = _cues()
+    return _says(words, ahead, relative=False) and _says(words, show)
+
+
 def frames(words: tuple[str, ...]) -> bool:
-    """Whether a segment's stems (in order) say one of the FRAMING_CUES: it greets, introduces
-    someone, or announces what comes later."""
-    cues = _cues()
-    return any(words[i:i + len(p)] == p for i, w in enumerate(words) for p in cues.get(w, ()))
+    """Whether a segment's stems (in order) say one of the FRAMING_CUES or preview the show
+    (`previews`): it greets, introduces someone, or announces what comes later."""
+    return _says(words, _cues()[0]) or previews(words)
+
+
+def framed(segments: list[tuple[str, ...]]) -> list[bool]:
+    """For each segment's stems, in time order: whether it frames the show (`frames`), or lies
+    between two segments that do (an item of a list of announcements, one topic a sentence).
+    One pass: linear in segments."""
+    own = [frames(words) for words in segments]
+    return [f or (0 < i < len(own) - 1 and own[i - 1] and own[i + 1]) for i, f in enumerate(own)]

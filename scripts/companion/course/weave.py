@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from companion.course.everyday import zipf
-from companion.course.framing import frames
+from companion.course.framing import framed
 from companion.course.facets import Facet, FacetIndex, facet_index, facet_scores
 from companion.course.subject import off_subject_stems, qualified
 from companion.course.topics import (STOPWORDS, Phrase, Topic, capitals_key, normalise, subject_phrases,
@@ -436,6 +436,7 @@ def _stretches(slug: str, rows: list[_Segment], labels: list[tuple[str, float] |
     by_ident = {topic.ident: topic for topic in modules}
     facets = {topic.ident: topic.facets for topic in modules}
     index = facet_index(facets) if index is None else index
+    framing = framed([row.words for row in rows])
     out: list[tuple[str, Stretch]] = []
     i = 0
     while i < len(rows):
@@ -450,7 +451,7 @@ def _stretches(slug: str, rows: list[_Segment], labels: list[tuple[str, float] |
         topic = by_ident[ident]
         held = {k: _holds(rows[k], topic, weight_idf[ident], rarity, index, facets) for k in range(i, j + 1)}
         # a greeting, an introduction or a preview names the idea without discussing it
-        holding = [k for k, v in held.items() if v > 0 and not frames(rows[k].words)]
+        holding = [k for k, v in held.items() if v > 0 and not framing[k]]
         if len(holding) >= MIN_HOLDING:
             first, last = holding[0], holding[-1]
             line = max(range(first, last + 1), key=held.__getitem__)
