@@ -10,6 +10,7 @@ stretches to a bundle.
 from __future__ import annotations
 
 import functools
+import json
 import re
 from pathlib import Path
 from types import SimpleNamespace
@@ -22,9 +23,10 @@ import weave_corpus
 from companion.episode import Segment
 from companion.course import bundles, listening
 from companion.course.weave import Stretch
+from companion.pipeline import store
 from companion.project import open_project
 from companion.site.build import build_site
-from site_support import DEPLOY_PATH, StaticServer, build, copy_project, set_site_url
+from site_support import DEPLOY_PATH, StaticServer, build, copy_project, set_site_url, write_episode
 
 LISTENING = """\
 modules:
@@ -39,6 +41,7 @@ glossary:
 HAND_WRITTEN = '{{ listen(101, "0:18", "1:00", "A counsellor who stayed") }}'
 DISTRACTORS = ("107-role-models", "108-cost-of-a-fresh-start", "109-the-quiet-years")
 TIMEOUT_MS = 15_000
+TRAILER = "110-season-two-trailer"     # itunes:episodeType trailer: module 2's words, a preview of the show
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +49,12 @@ def woven(tmp_path_factory) -> SimpleNamespace:
     root = tmp_path_factory.mktemp("weave")
     project = copy_project(root / "project")
     truth = weave_corpus.write_corpus(project / "episodes")
+    trailer = write_episode(project / "episodes", TRAILER, title="Season two trailer", number=None,
+                            date="2026-11-30", duration=6.0 * len(M2_TALK), audio_url=None,
+                            segments=[{"startTime": 6.0 * i, "endTime": 6.0 * i + 5.8, "body": line}
+                                      for i, line in enumerate(M2_TALK)])
+    record = json.loads((trailer / store.EPISODE_FILE).read_text(encoding="utf-8"))
+    (trailer / store.EPISODE_FILE).write_text(json.dumps({**record, "episode_type": "trailer"}), encoding="utf-8")
     (project / "data" / "listening.yml").write_text(LISTENING, encoding="utf-8")
     module1 = project / "docs" / "course" / "01-what-therapy-does.md"
     module1.write_text(module1.read_text(encoding="utf-8").replace("{{ listen() }}", HAND_WRITTEN, 1),
@@ -92,6 +101,8 @@ def test_each_module_hears_the_episodes_that_discuss_it(woven) -> None:
     assert {"102-nothing-to-lose", "106-who-checks-the-apps"} <= found["05-risks-and-harms"]
     assert {"103-the-waiting-list", "106-who-checks-the-apps"} <= found["06-access-cost-system"]
     assert "104-what-i-tell-my-classmates" in found["07-for-clinicians-and-students"]
+    # a trailer says module 2's own words (M2_TALK), but previews the show: no module lists it
+    assert all(TRAILER not in slugs for slugs in found.values()), found
 
 
 @pytest.mark.subprocess
@@ -429,13 +440,11 @@ UNDER_THE_BAR: dict[str, str] = {
     "blind-4.yml": "P 0.80 R 0.72 scored blind once; P 0.88 R 0.76 after studying it (plain words "
                    "for a kindness that could not have been withheld; the body's medicine as another "
                    "subject): 7 of 29 labelled parts not found",
-    "blind-5.yml": "P 0.75 R 0.92 (scored blind once, after blind-4 was studied): 7 wrong stretches, "
-                   "3 of them in one episode's previews and trailer",
 }
 # Today's figures (precision, recall): a change that falls below them is a regression.
 FLOOR = {"corpus.yml": (0.92, 1.0), "unseen.yml": (1.0, 1.0), "heldout.yml": (1.0, 0.85),
          "blind-dev.yml": (0.92, 0.83), "blind-final.yml": (0.94, 0.88), "blind-3.yml": (0.87, 0.86),
-         "blind-4.yml": (0.875, 0.758), "blind-5.yml": (0.75, 0.92)}
+         "blind-4.yml": (0.875, 0.758), "blind-5.yml": (0.807, 0.92)}
 
 
 @pytest.mark.parametrize("name", [
@@ -640,6 +649,44 @@ def test_an_introduction_or_a_preview_is_not_a_discussion() -> None:
         "And the next week we talked it through.", "It's the word that keeps coming up for me.",
         "Stay tuned, after the break we'll talk about what it costs.")]
     assert [framing.frames(w) for w in said] == [False, False, True]
+
+
+PREVIEWS = ["Hi all, a different one today: a run-down of what is ahead, then a story.",
+            "Coming up later in the season, an episode on what happens to everything you type into a "
+            "chatbot, who stores it, who can read it, and what a data breach means for you.",
+            "Then a regulator on the rules for counsellors who use AI tools, and what informed consent "
+            "and their professional duties look like.",
+            "And in part two next month, a psychologist on why the apps are built to agree with you, "
+            "flatter you and keep you hooked.",
+            "Another time, maybe, a whole episode on privacy law and the companies; send in what you "
+            "want to know."]
+
+
+def test_a_preview_of_later_parts_is_not_a_discussion() -> None:
+    """Written here, not from a labelled set. A list of what later episodes will discuss, one
+    topic a sentence in the course's words (privacy, regulators, consent, flattery), is not a
+    stretch (it was module 5's before previews were told by a time ahead said with the show's
+    structure); the discussion after it still is. Talk that says "the next time", "later on" or
+    "an episode" in a story is not a preview, and a line between two framing lines is one."""
+    from companion.course import framing, topics, weave
+    modules, terms = course_sources()
+    segments, where = _talk((None, PREVIEWS), (None, CHAT), ("m2", M2_TALK), (None, BYE))
+    woven = weave.weave({"talk": segments}, topics.module_topics(modules, terms), topics.glossary_topics(terms))
+    found = [(m, s.start, s.end) for m, stretches in woven.modules.items() for s in stretches]
+    assert any(m == "m2" for m, _, _ in found), found
+    assert all(s >= where["m2"][0] for _, s, _ in found), found
+
+    def said(line: str) -> tuple[str, ...]:
+        return tuple(w for w, _, _ in topics.word_spans(line))
+    previews = ["And next month, a whole episode on the apps that flatter you.",
+                "Another day, maybe, the privacy question properly; listeners, send in yours."]
+    talk = ["The next time I listened to that episode, I heard my counsellor differently.",
+            "Later on, when the relapse came, I rang my sponsor before I opened the app.",
+            "I heard an episode of a podcast about acceptance once and cried on the bus.",
+            "Over the next month I kept a journal with the chatbot every night."]
+    assert [framing.frames(said(line)) for line in previews + talk] == [True] * 2 + [False] * 4
+    lines = [said(PREVIEWS[1]), said(PREVIEWS[2]), said(PREVIEWS[3]), said(talk[1]), said(M2_TALK[0])]
+    assert framing.framed(lines) == [True, True, True, False, False]
 
 
 def test_a_heading_figure_is_not_a_module_term() -> None:

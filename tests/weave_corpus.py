@@ -34,12 +34,13 @@ BLIND_3 = CORPUS.with_name("blind-3.yml")
 BLIND_4 = CORPUS.with_name("blind-4.yml")
 # Written with blind-4 by the same engineer under the same rules, kept unopened while blind-4 was
 # studied, and scored once by the lead after that change (P 0.75 R 0.92).
+# Studied since (previews told from talk): no longer a blind measure.
 BLIND_5 = CORPUS.with_name("blind-5.yml")
 # How each set has been used, for the benchmark's table (README, "The weave").
 USE = {CORPUS: "thresholds chosen on its dev half", UNSEEN: "studied", HELDOUT: "studied",
        BLIND_DEV: "studied", BLIND_FINAL: "scored blind once, studied since",
        BLIND_3: "scored blind once, studied since", BLIND_4: "scored blind once, studied since",
-       BLIND_5: "scored blind once"}
+       BLIND_5: "scored blind once, studied since"}
 
 
 @dataclass(frozen=True)

@@ -449,7 +449,11 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                 log.info("companion-course: episode %s: transcript unreadable (%s)", slug, exc)
                 continue
             self.segments[slug] = transcript.segments if transcript is not None else ()
-        woven = weave.weave(self.segments, module_topics, topics.glossary_topics(self.terms))
+        # A trailer (itunes:episodeType "trailer") previews the show: it names the topics of the
+        # episodes to come and discusses none, so no module or term is matched in it.
+        matched = {slug: segments for slug, segments in self.segments.items()
+                   if self.episodes[slug].episode_type != "trailer"}
+        woven = weave.weave(matched, module_topics, topics.glossary_topics(self.terms))
         self.marks = woven.marks
         self.episode_refs = {slug: self.episode_ref(slug) for slug in self.segments}
         self.heard = {}
