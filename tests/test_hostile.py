@@ -35,6 +35,7 @@ from companion.pipeline import formats as tf
 from companion.pipeline.merge import merge
 from companion.site.episode_html import text
 from companion.site.static_server import StaticServer
+from episode_records import episode_records
 from podcast_server import rss
 
 DATA = Path(__file__).parent / "data" / "transcripts"
@@ -128,7 +129,7 @@ def test_nothing_a_feed_names_reaches_an_internal_address(project, host, interna
     assert SECRET.encode() not in every_file_bytes(project)
     assert "loopback, private, link-local or otherwise reserved" in err
     assert "only http:// and https://" in err                 # the ftp:// redirect, named
-    records = {r["guid"]: r for r in store.load_episodes(project / "episodes")}
+    records = {r["guid"]: r for r in episode_records(project / "episodes")}
     assert "reserved" in records["d"]["publisher_warning"]
     assert "reserved" in records["r"]["publisher_warning"]
     assert records["o"]["chapters_source"] == "feed"          # the feed's own host still works
@@ -489,7 +490,7 @@ def test_a_private_feeds_redirected_address_never_lands_anywhere(project, host, 
     assert cli.main(["sync"]) == 0
     assert cli.main(["sync"]) == 0                            # the 304 path too
     out = capsys.readouterr()
-    record = store.load_episodes(project / "episodes")[0]
+    record = episode_records(project / "episodes")[0]
     assert f"{host.url}/private/notes.html" in record["show_notes_html"]   # the configured base
     cached_feed = project / ".cache" / sync.FEED_CACHE_FILE
     for path in project.rglob("*"):
