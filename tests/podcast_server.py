@@ -30,6 +30,7 @@ class Faults:
     ignore_validators: bool = False                             # never answer 304
     ignore_if_range: bool = False                               # Range served even if changed
     redirects: dict[str, str] = field(default_factory=dict)     # path -> Location (301)
+    redirect_codes: dict[str, int] = field(default_factory=dict)  # path -> 302, 307, 308...
     throttle: dict[str, list] = field(default_factory=dict)     # path -> [times, Retry-After,
                                                                 #          status (429 or 503)]
     reupload: dict[str, bytes] = field(default_factory=dict)    # path -> new bytes, put in place
@@ -61,7 +62,7 @@ class FaultyHandler(StaticHandler):
         self.server.headers_seen.append((path, dict(self.headers)))
         faults = self.server.faults
         if path in faults.redirects:
-            self.send_response(301)
+            self.send_response(faults.redirect_codes.get(path, 301))
             self.send_header("Location", faults.redirects[path])
             self.send_header("Content-Length", "0")
             self.end_headers()

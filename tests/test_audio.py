@@ -215,6 +215,9 @@ def test_an_enclosure_with_no_audio_stream_says_so(tmp_path: Path, encode: list[
     (b"", "empty file"),
     (b"<!DOCTYPE html>\n<html><head><title>Not found</title></head><body>Gone</body></html>",
      "a web page"),
+    # a host serving the stream's playlist under the episode's .mp3 name (HLS, M3U, PLS)
+    (b"#EXTM3U\n#EXT-X-VERSION:3\n#EXTINF:10.0,\nhttps://cdn.example/seg0.ts\n", "streaming playlist"),
+    (b"[playlist]\nFile1=https://cdn.example/ep1.mp3\nNumberOfEntries=1\n", "streaming playlist"),
 ])
 @pytest.mark.subprocess
 def test_empty_file_and_web_page_say_what_they_are(tmp_path: Path, content: bytes,
@@ -290,3 +293,57 @@ def test_audio_end_keeps_the_whole_file_when_a_tag_claims_more_than_there_is(tmp
     path = tmp_path / "odd.mp3"
     path.write_bytes(b"\xff\xfb" + bytes(100) + b"3DI\x04\x00\x10" + _syncsafe(50_000))
     assert audio.audio_end(path) == path.stat().st_size
+
+
+@pytest.mark.parametrize("first", [
+    ["-f", "lavfi", "-t", "11", "-i", "anullsrc=r=44100:cl=stereo"],     # a muted track first
+    ["-f", "lavfi", "-t", "0.02", "-i", "sine=f=0"],                     # an empty one
+])
+@pytest.mark.subprocess
+def test_the_audio_stream_with_the_speech_is_used_when_the_first_is_silent(
+        tmp_path: Path, jfk: np.ndarray, first: list[str]) -> None:
+    """A file whose first audio stream is silent or empty and whose second holds the speech (a
+    video's placeholder track, a muted track left by an editor): players and `-map 0:a:0` take
+    the first and Whisper hears nothing; the stream that carries the signal is used, and said."""
+    path = tmp_path / "episode.m4a"
+    ffmpeg(*first, "-i", str(AUDIO / "jfk.wav"), "-map", "0:a", "-map", "1:a", "-c:a", "aac",
+           "-b:a", "64k", str(path))
+    decoded = audio.load_audio(path)
+    assert decoded.stream == 1 and decoded.seconds == pytest.approx(11.0, abs=0.1)
+    assert same_speech(decoded.samples, jfk) > 0.9
+    assert any("first audio stream is silent" in w for w in decoded.warnings)
+    only = tmp_path / "one-stream.m4a"
+    ffmpeg(*first, "-c:a", "aac", str(only))               # nothing else to use: as before
+    assert audio.best_stream(only).stream == 0
+
+
+@pytest.mark.subprocess
+def test_an_mp4_cut_before_its_index_says_so(tmp_path: Path) -> None:
+    """An M4A whose `moov` box is at its end (ffmpeg's default, no faststart), cut short: ffmpeg
+    says only "Invalid data found"; the reason names the missing index and the cut."""
+    whole = tmp_path / "whole.m4a"
+    ffmpeg("-i", str(AUDIO / "jfk.wav"), "-c:a", "aac", "-b:a", "48k", str(whole))
+    cut = tmp_path / "cut.m4a"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    with pytest.raises(audio.AudioError, match="without its index .* cut short"):
+        audio.load_audio(cut)
+
+
+@pytest.mark.parametrize("name, encode", [("chapters.mp3", ["-c:a", "libmp3lame", "-b:a", "64k"]),   # ID3 CHAP
+                                          ("chapters.m4a", ["-c:a", "aac", "-b:a", "48k"])])     # MP4 chapters
+@pytest.mark.subprocess
+def test_chapters_embedded_in_the_audio_file_are_read(tmp_path: Path, name: str,
+                                                      encode: list[str]) -> None:
+    """Podcasts made with Auphonic, Forecast or Hindenburg carry their chapters in the file
+    (ID3 CHAP frames, an MP4 chapter list) and often nowhere else (audiobookshelf#1646)."""
+    meta = tmp_path / "meta.txt"
+    meta.write_text(";FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=4000\n"
+                    "title=Intro: why we ask\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=4000\nEND=11000\n"
+                    "title=Café talk\n", encoding="utf-8")
+    path = tmp_path / name
+    ffmpeg("-i", str(AUDIO / "jfk.wav"), "-i", str(meta), "-map", "0:a", "-map_metadata", "1",
+           "-map_chapters", "1", *encode, str(path))
+    assert audio.load_audio(path).chapters == [
+        {"startTime": 0.0, "endTime": 4.0, "title": "Intro: why we ask"},
+        {"startTime": 4.0, "endTime": 11.0, "title": "Café talk"}]
+    assert audio.load_audio(AUDIO / "jfk.wav").chapters == []

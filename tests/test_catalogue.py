@@ -45,7 +45,7 @@ def test_every_stored_episode_json_round_trips_byte_for_byte() -> None:
 def test_a_new_record_is_the_schema_and_a_change_is_written_in_place() -> None:
     record = store.new_episode("g", "2026-01-01-x")
     assert record["schema"] == 1 and record["guids"] == ["g"] and record["status"] == "pending"
-    assert list(record)[:4] == ["schema", "guid", "guids", "slug"] and len(record) == 35
+    assert list(record)[:4] == ["schema", "guid", "guids", "slug"] and len(record) == 37
     episode = Episode.from_json(record | {"extra_key": [1, 2]})
     changed = episode.replace(title="New", status=Status.TRANSCRIBED, duration=61.5).to_json()
     assert list(changed) == [*record, "extra_key"]           # order kept, unknown keys kept
@@ -178,6 +178,16 @@ def test_a_folder_that_is_not_an_episode_is_named(tmp_path: Path) -> None:
         Catalogue.load(tmp_path)
     (tmp_path / "x" / store.EPISODE_FILE).write_text("{", encoding="utf-8")
     with pytest.raises(CatalogueError, match="not valid JSON"):
+        Catalogue.load(tmp_path)
+
+
+def test_a_folder_renamed_or_copied_by_hand_is_named_not_built_from_another(tmp_path: Path) -> None:
+    """A page is built from `episodes/<slug>/`: a folder whose record names another slug would
+    publish another folder's transcript, or none."""
+    write(tmp_path, "2026-01-01-first")
+    (tmp_path / "2026-01-01-first").rename(tmp_path / "2026-01-01-renamed")
+    with pytest.raises(CatalogueError, match="slug '2026-01-01-first' is not its folder's name "
+                                             "'2026-01-01-renamed'"):
         Catalogue.load(tmp_path)
 
 

@@ -63,6 +63,18 @@ def test_every_date_form_feeds_write_keeps_the_publishers_day(written: str, day:
     assert parsed.iso and parsed.iso.startswith(day), parsed
 
 
+@pytest.mark.parametrize("written,iso", [
+    ("Mon, 30 Nov 2026 22:30:00 -08:00", "2026-11-30T22:30:00-08:00"),   # colon: not "no zone"
+    ("Mon, 30 Nov 2026 10:00 +05:30", "2026-11-30T10:00:00+05:30"),
+    ("Mon, 30 Nov 2026 10:00:00 +11", "2026-11-30T10:00:00+11:00"),       # hours, not minutes
+    ("Mon, 30 Nov 2026 10:00:00 GMT+11", "2026-11-30T10:00:00+11:00"),    # not POSIX's -11
+    ("Mon, 30 Nov 2026 10:00:00 UTC+1", "2026-11-30T10:00:00+01:00"),
+])
+def test_a_zone_offset_in_any_written_form_is_kept_exactly(written: str, iso: str) -> None:
+    parsed = parse_pubdate(written)
+    assert (parsed.iso, parsed.problem) == (iso, None)
+
+
 @pytest.mark.parametrize("written,why", [
     ("Mon, 30 Nov 2026 34:50:00 -0400", "hour"),                     # AntennaPod#4219
     ("2026-02-30T10:00:00Z", "day"),
@@ -145,6 +157,114 @@ def test_audio_is_chosen_before_video_by_declared_type() -> None:
     assert items["mp4-audio"]["audio_source"]["url"] == "https://h/ep.mp4"
     assert items["media"]["enclosure"]["url"] == items["media"]["audio_source"]["url"] == "https://h/m.mp3"
     assert items["picture"]["enclosure"] is None and items["picture"]["audio_source"] is None
+
+
+@pytest.mark.parametrize("declared", ["audio", "mp3", "text/plain", "application/mp3",
+                                      "application/mpeg", "binary/octet-stream"])
+def test_a_mistyped_enclosure_type_gives_way_to_a_media_file_name(declared: str) -> None:
+    """Publishers write the type wrong (`audio`, `mp3`, `text/plain` for an MP3); AntennaPod and
+    gPodder then go by the file's name. Before, such an episode had no audio at all."""
+    raw = feed_of(f'<item><guid>a</guid><title>A</title><enclosure url="https://h/ep1.mp3?src=rss" '
+                  f'length="1000" type="{declared}"/></item>',
+                  '<item><guid>pic</guid><title>Pic</title>'                   # still not audio
+                  '<enclosure url="https://h/cover.jpg" type="image/jpeg"/>'
+                  '<enclosure url="https://h/notes.pdf" type="text/plain"/></item>',
+                  f'<item><guid>bare</guid><title>Bare</title>'               # the host is asked
+                  f'<enclosure url="https://h/play/42" type="{declared}"/></item>')
+    items = {i["guid"]: i for i in parse_feed(raw).items}
+    assert items["a"]["enclosure"]["url"] == items["a"]["audio_source"]["url"] == "https://h/ep1.mp3?src=rss"
+    assert items["pic"]["enclosure"] is None and items["pic"]["audio_source"] is None
+    bare = items["bare"]["audio_source"]
+    if declared == "text/plain":
+        assert bare is None                   # a real type that is not media, no media name
+    else:
+        assert bare["url"] == "https://h/play/42" and bare["candidates"]
+
+
+def test_tags_after_a_tag_left_open_in_a_title_still_belong_to_their_item() -> None:
+    """`<title>Part 1<br>Part 2</title>` is not XML; the recovering parse nests every later
+    element of the item inside the `<br>`. Its podcast:episode (with display), season, both
+    transcripts and its alternate enclosure were lost; the next item is untouched."""
+    raw = feed_of(
+        '<item><title>Relapse<br>and repair</title><guid>g1</guid>'
+        '<podcast:season>2</podcast:season><podcast:episode display="Ep. 7 (rerun)">7</podcast:episode>'
+        '<podcast:transcript url="https://h/1.vtt" type="text/vtt"/>'
+        '<podcast:transcript url="https://h/1.json" type="application/json"/>'
+        '<podcast:alternateEnclosure type="audio/mpeg"><podcast:source uri="https://h/1-hq.mp3"/>'
+        '</podcast:alternateEnclosure>'
+        '<enclosure url="https://h/1.mp4" type="video/mp4"/></item>',
+        '<item><title>Next</title><guid>g2</guid><podcast:episode>8</podcast:episode>'
+        '<enclosure url="https://h/2.mp3" type="audio/mpeg"/></item>')
+    parsed = parse_feed(raw)
+    first, second = parsed.items
+    assert first["title"] == "Relapse and repair" and first["guid"] == "g1"
+    assert (first["episode"], first["episode_display"], first["season"]) == (7, "Ep. 7 (rerun)", 2)
+    assert [t["url"] for t in first["publisher_transcripts"]] == ["https://h/1.vtt", "https://h/1.json"]
+    assert first["audio_source"]["url"] == "https://h/1-hq.mp3"
+    assert (second["guid"], second["episode"], second["publisher_transcripts"]) == ("g2", 8, [])
+    assert any("malformed" in w for w in parsed.warnings)
+
+
+def test_an_empty_title_gives_way_to_itunes_title() -> None:
+    raw = feed_of('<item><title></title><itunes:title>What therapy is</itunes:title><guid>a</guid></item>',
+                  '<item><itunes:title>Only &amp;amp; itunes</itunes:title><guid>b</guid></item>',
+                  '<item><title>Both</title><itunes:title>Not this</itunes:title><guid>c</guid></item>',
+                  '<item><guid>d</guid><enclosure url="https://h/d.mp3" type="audio/mpeg"/></item>')
+    assert [i["title"] for i in parse_feed(raw).items] == [
+        "What therapy is", "Only & itunes", "Both", "Untitled episode"]
+
+
+@pytest.mark.parametrize("namespace", ["http://podcastindex.org/namespace/1.0",
+                                       "https://podcastindex.org/namespace/1.0/",
+                                       "https://PodcastIndex.org/namespace/1.0",
+                                       "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"])
+def test_the_podcast_namespace_is_read_however_the_feed_spells_it(namespace: str) -> None:
+    """`xmlns:podcast` written with http://, a final slash or capitals (as itunes' is:
+    podcast-feed-parser#13) lost podcast:episode with its display, every transcript but the last
+    and the alternate enclosure."""
+    raw = ('<?xml version="1.0"?><rss version="2.0" xmlns:podcast="' + namespace + '"><channel>'
+           '<title>T</title><item><title>A</title><guid>a</guid>'
+           '<podcast:episode display="Pilot">1</podcast:episode>'
+           '<podcast:transcript url="https://h/1.vtt" type="text/vtt"/>'
+           '<podcast:transcript url="https://h/1.srt" type="application/x-subrip"/>'
+           '<podcast:alternateEnclosure type="audio/mpeg"><podcast:source uri="https://h/alt.mp3"/>'
+           '</podcast:alternateEnclosure><enclosure url="https://h/v.mp4" type="video/mp4"/>'
+           '</item></channel></rss>').encode()
+    item = parse_feed(raw, "https://h/feed.xml").items[0]
+    assert (item["episode"], item["episode_display"]) == (1, "Pilot")
+    assert [t["url"] for t in item["publisher_transcripts"]] == ["https://h/1.vtt", "https://h/1.srt"]
+    assert item["audio_source"]["url"] == "https://h/alt.mp3"
+
+
+def test_a_streaming_playlist_enclosure_is_its_own_kind() -> None:
+    raw = feed_of('<item><guid>hls</guid><title>HLS</title>'
+                  '<enclosure url="https://h/ep1/master.m3u8" type="application/x-mpegURL"/></item>',
+                  '<item><guid>both</guid><title>Both</title>'
+                  '<enclosure url="https://h/ep2.m3u" type="audio/x-mpegurl"/>'
+                  '<enclosure url="https://h/ep2.mp3" type="audio/mpeg"/></item>')
+    items = {i["guid"]: i for i in parse_feed(raw).items}
+    assert "streaming playlist" in items["hls"]["audio_source"]["why"]
+    assert items["both"]["audio_source"]["url"] == "https://h/ep2.mp3"   # the file, not the list
+
+
+@pytest.mark.model
+def test_an_episode_whose_audio_is_a_playlist_fails_saying_so(project, host, capsys) -> None:
+    """A host serving an HLS playlist for the episode: a clear failure (no ffmpeg noise, no
+    request to the addresses the playlist names), the run goes on."""
+    host.add("ep1/master.m3u8", b"#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=64000\nlow.m3u8\n")
+    host.add("ep2.mp3", b"#EXTM3U\n#EXTINF:10,\nseg0.ts\n")            # a playlist by any name
+    host.add("feed.xml", feed_of(
+        f'<item><guid>hls</guid><title>HLS</title><enclosure url="{host.url}/ep1/master.m3u8" '
+        'type="application/vnd.apple.mpegurl"/></item>',
+        f'<item><guid>named</guid><title>Named</title><enclosure url="{host.url}/ep2.mp3" '
+        'type="audio/mpeg"/></item>'))
+    assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 1
+    found = records(project)
+    for guid in ("hls", "named"):
+        assert found[guid]["status"] == "failed"
+        assert "streaming playlist" in found[guid]["error"]
+    assert host.requests["/ep1/low.m3u8"] == 0 and host.requests["/seg0.ts"] == 0
+    assert "streaming playlist" in said(capsys)
 
 
 # ---- not a feed ---------------------------------------------------------------------------------
@@ -255,16 +375,130 @@ def test_an_item_that_leaves_the_feed_keeps_its_folder_marked(project, host, cap
     assert records(project)["w"]["in_feed"] is True
 
 
+@pytest.mark.parametrize("codes, moved", [((301,), True), ((308,), True), ((301, 308), True),
+                                          ((302,), False), ((301, 307), False), ((307,), False)])
+def test_a_feed_moved_for_good_by_http_tells_the_maintainer_its_new_address(
+        project, host, capsys, codes: tuple[int, ...], moved: bool) -> None:
+    """gPodder#911, AntennaPod#1393: a 301 or 308 says the feed moved for good (RFC 9110
+    15.4.2: re-link to the new address); apps take the new address, a temporary 302/307 they do
+    not. The run says what to set, on every run (a 304 too) until the setting is changed."""
+    new = host.add("new/feed.xml", rss([{"title": "Here", "guid": "h"}]).encode())
+    hops = [f"/hop{i}.xml" for i in range(len(codes))] + ["/new/feed.xml"]
+    for path, target, code in zip(hops, hops[1:], codes):
+        host.faults.redirects[path] = target
+        host.faults.redirect_codes[path] = code
+    for _run in range(2):
+        assert cli.main(["sync", "--feed", f"{host.url}{hops[0]}"]) == 0
+        out = said(capsys)
+        assert (f"set extra.podcast.feed in mkdocs.yml to {new}" in out) is moved
+    assert list(records(project)) == ["h"]
+
+
+@pytest.mark.parametrize("encoding, served", [("cp1252", "application/x-subrip"),
+                                              ("cp1252", "application/x-subrip; charset=iso-8859-1"),
+                                              ("utf-8", "application/x-subrip"),
+                                              ("utf-16", "text/plain")])
+def test_a_publisher_transcript_saved_in_a_code_page_keeps_its_letters(
+        project, host, encoding: str, served: str) -> None:
+    """Subtitle editors save SRT in the system's code page (windows-1252; SubtitleEdit#5170,
+    srt2vtt#3): read as UTF-8, "café" and "isn’t" became "caf�" and "isn�t" on the page. The
+    body is read by its BOM, its declared charset (ISO-8859-1 meaning windows-1252, as in
+    browsers), UTF-8, then windows-1252 (the WHATWG Encoding standard's way)."""
+    words = "We met at the café – a naïve start. “Relapse isn’t failure.”"
+    host.add("t.srt", f"1\n00:00:00,000 --> 00:00:04,000\n{words}\n".encode(encoding))
+    host.faults.types["/t.srt"] = served
+    feed = host.add("feed.xml", feed_of(
+        '<item><title>Coded</title><guid>c1</guid><pubDate>Mon, 01 Dec 2025 10:00:00 GMT</pubDate>'
+        f'<podcast:transcript url="{host.url}/t.srt" type="application/x-subrip"/></item>'))
+    assert cli.main(["sync", "--feed", feed]) == 0
+    text = (project / "episodes" / records(project)["c1"]["slug"] / "transcript.txt").read_text()
+    assert words in text and "\ufffd" not in text
+
+
+@pytest.mark.parametrize("declared, body", [
+    ("text/vtt", "1\n00:00:00,000 --> 00:00:03,000\nDeclared VTT, written SRT.\n"),
+    ("application/json", "WEBVTT\n\n00:00:00.000 --> 00:00:03.000\nDeclared JSON, written VTT.\n"),
+    ("application/x-subrip", '{"version": "1.0.0", "segments": [{"startTime": 0, "endTime": 3, '
+                             '"body": "Declared SRT, written JSON."}]}'),
+])
+def test_a_publisher_transcript_of_another_format_than_declared_is_read_by_its_content(
+        project, host, declared: str, body: str) -> None:
+    """A feed's transcript type is often wrong (podverse-web#1168, podstr#7): the file declared
+    one format and written in another was refused, and the audio transcribed instead."""
+    host.add("t.txt", body.encode())
+    feed = host.add("feed.xml", feed_of(
+        '<item><title>Mislabelled</title><guid>m1</guid><pubDate>Mon, 01 Dec 2025 10:00:00 GMT'
+        f'</pubDate><podcast:transcript url="{host.url}/t.txt" type="{declared}"/></item>'))
+    assert cli.main(["sync", "--feed", feed]) == 0
+    record = records(project)["m1"]
+    assert record["model"] == "publisher" and record["publisher_warning"] is None
+    text = (project / "episodes" / record["slug"] / "transcript.txt").read_text()
+    assert "Declared" in text and "written" in text
+
+
+def test_a_transcript_file_edited_by_hand_is_never_overwritten(project, host, capsys) -> None:
+    """The maintainer fixes a word in transcript.vtt itself, not in corrections.yml: the next
+    sync rewrote every format from the raw transcript and the fix was gone, silently. The file
+    is kept and the run says how to make the fix reach every format; corrections still apply
+    to the other files, and a deleted file is written again."""
+    vtt = host.add("t.vtt", b"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nHello Taurens.\n")
+    feed = host.add("feed.xml", feed_of(
+        '<item><title>Edited</title><guid>e1</guid><pubDate>Mon, 01 Dec 2025 10:00:00 GMT'
+        f'</pubDate><podcast:transcript url="{vtt}" type="text/vtt"/></item>'))
+    assert cli.main(["sync", "--feed", feed]) == 0
+    folder = project / "episodes" / records(project)["e1"]["slug"]
+    edited = (folder / "transcript.vtt").read_text().replace("Taurens", "Torrens (by hand)")
+    (folder / "transcript.vtt").write_text(edited)
+    (folder / "corrections.yml").write_text("replace:\n  - find: Hello\n    with: Hi\n")
+    for _run in range(2):
+        assert cli.main(["sync", "--feed", feed]) == 0
+        assert (folder / "transcript.vtt").read_text() == edited
+        assert "transcript.vtt was edited by hand" in said(capsys)
+    assert "Hi Taurens." in (folder / "transcript.txt").read_text()
+    (folder / "transcript.vtt").unlink()
+    assert cli.main(["sync", "--feed", feed]) == 0
+    assert "Hi Taurens." in (folder / "transcript.vtt").read_text()
+    assert "edited by hand" not in said(capsys)
+
+
+def test_a_folder_the_maintainer_renamed_keeps_its_episode_and_corrections(project, host,
+                                                                          capsys) -> None:
+    """Renaming `episodes/<slug>/` by hand (a better address for the page): the next sync made a
+    second folder under the old name, transcript uncorrected, and the site had two pages of one
+    episode. The folder's name is the slug; its corrections apply."""
+    from companion.catalogue import Catalogue
+
+    vtt = host.add("t.vtt", b"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nHello Taurens.\n")
+    feed = host.add("feed.xml", feed_of(
+        '<item><title>First one</title><guid>g1</guid><pubDate>Mon, 01 Dec 2025 10:00:00 GMT'
+        f'</pubDate><podcast:transcript url="{vtt}" type="text/vtt"/></item>'))
+    assert cli.main(["sync", "--feed", feed]) == 0
+    episodes = project / "episodes"
+    (episodes / "2025-12-01-first-one").rename(episodes / "2025-12-01-first")
+    (episodes / "2025-12-01-first" / "corrections.yml").write_text(
+        "replace:\n  - find: Taurens\n    with: Torrens\n", encoding="utf-8")
+    assert cli.main(["sync", "--feed", feed]) == 0
+    assert [p.name for p in episodes.iterdir()] == ["2025-12-01-first"]
+    assert records(project)["g1"]["slug"] == "2025-12-01-first"
+    assert "Hello Torrens." in (episodes / "2025-12-01-first" / "transcript.txt").read_text()
+    assert "renamed" in said(capsys)
+    assert Catalogue.load(episodes).find("2025-12-01-first") is not None
+
+
+@pytest.mark.parametrize("old_audio, new_audio", [("/old.mp3", "/new.mp3"),
+                                                  ("/download.php?id=1", "/download.php?id=2"),
+                                                  ("/ep/media.mp3?ep=1", "/ep/media.mp3?ep=2")])
 def test_a_guid_reused_for_new_audio_is_a_new_episode_and_the_old_one_keeps_its_folder(
-        project, host, capsys) -> None:
+        project, host, capsys, old_audio: str, new_audio: str) -> None:
     """A publisher copies an item and forgets the guid (AntennaPod#3275, gPodder#847, #1474):
-    the new episode must not take the old one's folder and transcript, nor hide it."""
+    the new episode must not take the old one's folder and transcript, nor hide it. Hosts that
+    name every file alike and tell them apart by the query (podfox#34, AntennaPod#48) too."""
     def vtt(words: str) -> str:
         return host.add(f"{words[:3]}.vtt", f"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\n{words}\n".encode())
-    old = {"title": "Old one", "guid": "show", "audio": f"{host.url}/old.mp3",
+    old = {"title": "Old one", "guid": "show", "audio": f"{host.url}{old_audio}",
            "date": "Mon, 02 Nov 2026 10:00:00 +0000",
            "transcripts": [{"url": vtt("old words"), "type": "text/vtt"}]}
-    new = {"title": "New one", "guid": "show", "audio": f"{host.url}/new.mp3",
+    new = {"title": "New one", "guid": "show", "audio": f"{host.url}{new_audio}",
            "date": "Mon, 09 Nov 2026 10:00:00 +0000",
            "transcripts": [{"url": vtt("new words"), "type": "text/vtt"}]}
     feed = host.add("feed.xml", rss([old]).encode())

@@ -296,7 +296,7 @@ def test_retries_share_one_deadline(hostile: str, route: str, http_sleeps: list[
                                          ("https://cdn.example/a.mp3", False)])
 @pytest.mark.network
 def test_a_redirect_from_https_down_to_http_is_refused(to: str, refused: bool) -> None:
-    handler = http._RedirectHandler(http._Guard(fetch_policy.Policy(), 1.0))
+    handler = http._RedirectHandler(http._Guard(fetch_policy.Policy(), 1.0, fetch_policy.FEED))
     request = urllib.request.Request("https://feeds.example/private/feed.xml?token=t")
     if refused:
         with pytest.raises(fetch_policy.Refused, match="down to http://cdn.example/"):

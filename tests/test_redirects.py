@@ -148,7 +148,7 @@ def test_an_episode_whose_audio_came_over_plain_http_says_so(project, host, tls_
     record = episode_records(project / "episodes")[0]
     assert record["status"] == "transcribed"
     assert any("plain http" in note for note in record["transport_warnings"])
-    assert any("plain http" in note for note in record["audio_warnings"])
+    assert not any("plain http" in note for note in record["audio_warnings"])   # said once
     assert "plain http" in " ".join(capsys.readouterr().err.split())
 
 
@@ -175,3 +175,51 @@ def test_an_https_feed_is_not_followed_to_plain_http_by_its_own_words(project, h
     assert "is on plain http and the feed is read over https" in said
     assert [e["guid"] for e in episode_records(project / "episodes")] == ["h"]
     assert host.requests["/moved.xml"] == 0 and host.requests["/page2.xml"] == 0
+
+
+@pytest.mark.parametrize("private", [True, False])
+def test_a_private_https_feeds_direct_http_links_are_never_fetched(project, host, tls_host,
+                                                                   monkeypatch, private) -> None:
+    """One rule for every step down to plain http (`Policy.check_clear`): a private feed read
+    over https that links its transcript and chapters on http would send its token in clear; they
+    are not asked for. A public feed's own http links are what it asked for: fetched."""
+    vtt = host.add("t.vtt", b"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nHello there.\n")
+    chapters = host.add("c.json", b'{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "A"}]}')
+    host.add("feed.xml", _feed(
+        '<item><title>Text only</title><guid>t1</guid><pubDate>Mon, 01 Dec 2025 10:00:00 GMT</pubDate>'
+        f'<podcast:transcript url="{vtt}" type="text/vtt"/>'
+        f'<podcast:chapters url="{chapters}" type="application/json+chapters"/></item>')
+        .replace(b'<rss version="2.0" ', b'<rss version="2.0" '
+                 b'xmlns:podcast="https://podcastindex.org/namespace/1.0" '))
+    if private:                                    # a secret: given as $COMPANION_FEED
+        monkeypatch.setenv("COMPANION_FEED", f"{tls_host.url}/feed.xml?auth=3f9c0a1b2c3d4e5f")
+    code = cli.main(["sync"] if private else ["sync", "--feed", f"{tls_host.url}/feed.xml"])
+    record = episode_records(project / "episodes")[0]
+    if private:
+        assert code == 1 and record["status"] == "failed"
+        assert "plain-http link" in record["publisher_warning"]
+        assert host.requests["/t.vtt"] == 0 and host.requests["/c.json"] == 0
+    else:
+        assert code == 0 and record["model"] == "publisher"
+        assert host.requests["/t.vtt"] == 1 and host.requests["/c.json"] == 1
+
+
+@pytest.mark.parametrize("path", ["/public/shows/5f3d9b8c2a1b4c0012345678",          # Acast
+                                  "/public/shows/edd6bde5-221e-4c07-bde8-2a0241ccc6e0",
+                                  "/d/playlist/e73c998e-6e60-432f-8610-ae210140c5b1/podcast.rss"])
+def test_a_public_feed_whose_address_holds_an_id_is_not_taken_for_a_private_one(
+        host, tls_host, tmp_path, path) -> None:
+    """Acast's and Omny's public feeds carry show ids (a MongoDB ObjectId, a UUID) in their path;
+    taken for tokens, the feed was private and its audio's tracking chain down to an http CDN was
+    refused. Tokens still make a feed private: a 16-character hex stem, a query credential."""
+    cdn = host.add("cdn/ep1.mp3", source=AUDIO)
+    tls_host.faults.redirects["/op3/ep1.mp3"] = cdn
+    notes: list[str] = []
+    with fetch_policy.feed_host(f"{tls_host.url}{path}") as policy:
+        assert not policy.private
+        http.download(f"{tls_host.url}/op3/ep1.mp3", tmp_path / "ep1.audio", notes=notes)
+    assert "plain http" in notes[0]
+    for private in ("https://feeds.supercast.example/episodes/3f9c27b1a8e04d55.rss",
+                    "https://feeds.acast.com/public/shows/x?token=Zx81qQ93mm",
+                    "https://private.example/feed/3f9c0a1b2c3d4e5f6a7b8c9d0e1f2a3b.rss"):
+        assert fetch_policy.for_feed(private).private

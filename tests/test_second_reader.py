@@ -34,7 +34,7 @@ EXPLAINED = [
     (r"^podcast-namespace/example\.xml \| .* \| (chapters|transcript) \|",
      "podcastparser 0.6.11 knows the Podcasting 2.0 namespace only by its first address "
      "(github.com/Podcastindex-org/...); this feed uses https://podcastindex.org/namespace/1.0. "
-     "We read both (feed.PODCAST_NAMESPACES)"),
+     "We read every spelling of it (feed._podcast_local)"),
     (r"\| duration \| ours [\d.]+, podcastparser 0$",
      "podcastparser reads only [[HH:]MM:]SS and plain seconds and gives 0 for the rest; we also "
      "read the other forms feeds ship ('1h 2m', '62 min', '01:02:03,500', ISO 8601 'PT1H2M3S': "

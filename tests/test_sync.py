@@ -17,6 +17,7 @@ from whisper_normalizer.english import EnglishTextNormalizer
 
 from companion import cli
 from companion.pipeline import store
+from companion.pipeline.audio import ffmpeg as audio_ffmpeg
 from episode_records import episode_records
 from podcast_server import rss
 
@@ -128,6 +129,63 @@ def test_corrections_survive_retranscribe(project, host) -> None:
         assert "<v John F. Kennedy>" in (folder / "transcript.vtt").read_text()
         segments = json.loads((folder / "transcript.json").read_text())["segments"]
         assert all(s["speaker"] == "John F. Kennedy" for s in segments)
+
+
+def test_an_episode_re_uploaded_with_other_audio_is_transcribed_again(project, host,
+                                                                     capsys) -> None:
+    """A publisher fixes an episode and re-uploads it under the same guid (podcast-namespace#122,
+    castget#67), here at the same address; the feed declares the new length. The transcript was
+    of the old audio, its times wrong for the player; now it is of the new one, the maintainer's
+    corrections applied to it. A second run does nothing more; a feed that only moves the audio
+    to another address (a host's move, same length) is not transcribed again."""
+    audio = host.add("ep.wav", source=DATA / "audio" / "jfk.wav")
+    feed = publish(host, [{"title": "Fixed later", "guid": "r1", "audio": audio, "duration": "11"}])
+    assert cli.main(["sync", "--feed", feed]) == 0
+    folder = project / "episodes" / records(project)["r1"]["slug"]
+    (folder / "corrections.yml").write_text("replace:\n  - find: young man\n    with: YOUNG MAN\n")
+    host.add("ep.wav", source=DATA / "audio" / "sense_and_sensibility_01_austen_64kb-0880.wav")
+    publish(host, [{"title": "Fixed later", "guid": "r1", "audio": audio, "duration": "3"}])
+    assert cli.main(["sync", "--feed", feed]) == 0
+    assert "re-uploaded" in " ".join(capsys.readouterr().err.split())
+    text = (folder / "transcript.txt").read_text()
+    assert "YOUNG MAN" in text and "country" not in text
+    record = records(project)["r1"]
+    assert record["audio_replaced"] is None and record["coverage"]["audio_s"] == pytest.approx(3, abs=0.1)
+    moved = host.add("cdn/ep.wav", source=DATA / "audio" / "sense_and_sensibility_01_austen_64kb-0880.wav")
+    publish(host, [{"title": "Fixed later", "guid": "r1", "audio": moved, "duration": "3"}])
+    before = episode_files(project)
+    assert cli.main(["sync", "--feed", feed]) == 0
+    assert host.requests["/cdn/ep.wav"] == 0
+    assert {k: v for k, v in episode_files(project).items() if "transcript" in k} == {
+        k: v for k, v in before.items() if "transcript" in k}
+
+
+def test_chapters_embedded_in_the_audio_are_published_until_the_feed_gives_its_own(
+        project, host, tmp_path) -> None:
+    """An MP3 with ID3 chapters and no podcast:chapters: the episode gets them as chapters.json
+    (what AntennaPod and audiobookshelf#1646 show); chapters the feed links later replace them."""
+    meta = tmp_path / "meta.txt"
+    meta.write_text(";FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=4000\ntitle=Ask not\n"
+                    "[CHAPTER]\nTIMEBASE=1/1000\nSTART=4000\nEND=11000\ntitle=Ask what\n")
+    mp3 = host.root / "chap.mp3"
+    subprocess.run([audio_ffmpeg(), "-nostdin", "-v", "error", "-i", str(DATA / "audio" / "jfk.wav"),
+                    "-i", str(meta), "-map", "0:a", "-map_metadata", "1", "-map_chapters", "1",
+                    "-c:a", "libmp3lame", "-b:a", "64k", str(mp3)], check=True)
+    item = {"title": "Chaptered", "guid": "ch1", "audio": f"{host.url}/chap.mp3"}
+    feed = publish(host, [item])
+    assert cli.main(["sync", "--feed", feed]) == 0
+    record = records(project)["ch1"]
+    folder = project / "episodes" / record["slug"]
+    written = json.loads((folder / "chapters.json").read_text())
+    assert [c["title"] for c in written["chapters"]] == ["Ask not", "Ask what"]
+    assert record["chapters_source"] == "audio" and record["chapters_checked"] == "audio"
+    assert cli.main(["sync", "--feed", feed]) == 0                # kept, not taken for the feed's
+    assert (folder / "chapters.json").is_file()
+    host.add("c.json", b'{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "Feed own"}]}')
+    host.add("feed.xml", rss([item]).encode().replace(
+        b"</item>", f'<podcast:chapters url="{host.url}/c.json" type="application/json+chapters"/></item>'.encode()))
+    assert cli.main(["sync", "--feed", feed]) == 0
+    assert json.loads((folder / "chapters.json").read_text())["chapters"][0]["title"] == "Feed own"
 
 
 def test_a_broken_corrections_file_changes_nothing_and_starts_no_model(project, host,

@@ -392,16 +392,16 @@ def test_talk_on_another_subject_is_not_claimed_and_plain_words_are_heard() -> N
 
 # The issue's bar, on each labelled set on its own (never pooled): precision and recall at least
 # 0.8. A set still under it is marked so, with today's figure, strictly: the day one passes, the
-# mark must go. blind-dev and blind-final were studied after being scored blind, so they are no
-# longer a blind measure (README, "The weave"); blind-3 is, scored once on 2026-12-07.
+# mark must go. blind-dev, blind-final and blind-3 were studied after being scored blind, so none
+# is a blind measure any more (README, "The weave"); blind-4 is, scored once on 2026-12-07.
 UNDER_THE_BAR: dict[str, str] = {
-    "blind-3.yml": "P 0.76 R 0.84 (scored blind once): three distractors whose care words outnumber "
-                   "their own field's (slow-cooker 'therapy', a trainer's 'relapse', CRM 'client "
-                   "session'), two placement introductions, one module 1 story claimed by module 4",
+    "blind-4.yml": "P 0.80 R 0.72 (scored blind once, after the change that cleared blind-3): "
+                   "8 of 29 labelled parts not found; 5 wrong stretches",
 }
 # Today's figures (precision, recall): a change that falls below them is a regression.
 FLOOR = {"corpus.yml": (0.92, 1.0), "unseen.yml": (1.0, 1.0), "heldout.yml": (1.0, 0.85),
-         "blind-dev.yml": (0.85, 0.83), "blind-final.yml": (0.93, 0.83), "blind-3.yml": (0.76, 0.83)}
+         "blind-dev.yml": (0.92, 0.83), "blind-final.yml": (0.94, 0.88), "blind-3.yml": (0.86, 0.86),
+         "blind-4.yml": (0.80, 0.72)}
 
 
 @pytest.mark.parametrize("name", [
@@ -459,6 +459,11 @@ BYE = ["Okay, that's the show for this week.",
        "Next week we've got a guest, and I promise the microphone will work.",
        "Look after yourselves, and ring Lifeline on thirteen eleven fourteen if you need to.",
        "Bye for now."]
+M2_TALK = ["These chatbots are trained on people's ratings, so they learn to please and to flatter.",
+           "It tells you what you want to hear, that is sycophancy, it is built into the model.",
+           "So when it says it accepts me, it could never have rejected me in the first place.",
+           "My counsellor could have turned me away, and that is why her acceptance meant something.",
+           "The model has nothing at stake, it is only predicting the next kind word."]
 
 
 def test_neighbouring_modules_are_told_apart_and_stretches_keep_to_the_talk() -> None:
@@ -542,3 +547,74 @@ def test_plain_words_name_sections_of_their_module() -> None:
     body = "Lead.\n\n## Rupture and repair\n\nA rupture is a strain; repair is talking it through.\n"
     titles = [f.title for f in facets.module_facets([("m1", "", body)])["m1"]]
     assert titles == ["", "Rupture and repair", "Rupture and repair (in plain words)"]
+
+
+def test_a_shared_word_inside_another_fields_talk_is_not_the_idea() -> None:
+    """Written here, not from a labelled set. Talk in another field's own vocabulary that says the
+    course's words ("my therapy", "accepted", "relationship", "client session", "relapse",
+    "recovery", "never judges me") is that field's talk: a woodworking shed and an invoicing app
+    are claimed by no module, while the module 2 talk just before them still is; everyday talk
+    and the course's own words are not taken for another field."""
+    from companion.course import topics, weave
+    modules, terms = course_sources()
+    mods, glossary = topics.module_topics(modules, terms), topics.glossary_topics(terms)
+    shed = ["Right, the shed. The shed is my therapy, honestly, sawdust and a chisel, every Sunday.",
+            "It's a safe place, the lathe never judges me, I've accepted it's the steadiest relationship I have.",
+            "Plane the oak to the pencil line, glue the tenon, clamp it overnight, that's my session.",
+            "The varnish needs three coats, sand between each with the fine grit, it never lets me down.",
+            "My recovery from the last wobbly table took months, I nearly relapsed into flat-pack furniture."]
+    invoices = ["And the invoicing app I trialled this week, quick review for the small business crowd.",
+                "It logs every client session as a billable line and scores each client by how late they pay.",
+                "Client onboarding is a template, the dashboard shows overdue invoices in red.",
+                "Integration with the accounting ledger is clunky, the export drops the tax codes.",
+                "Subscription is twelve dollars a month, fine for a sole trader, I'd accept that."]
+    segments, where = _talk((None, CHAT), ("m2", M2_TALK), (None, shed), (None, invoices), (None, BYE))
+    woven = weave.weave({"talk": segments}, mods, glossary)
+    start, end = where["m2"]
+    assert any(start <= s.start and s.end <= end + 6.0 for s in woven.modules["m2"]), woven.modules
+    stray = [(m, s.start) for m, found in woven.modules.items() for s in found if s.start >= end]
+    assert not stray, stray
+    rows = weave.scan_episodes({"talk": segments}, [])["talk"]
+    lexicon = weave.course_lexicon(mods, glossary, topics.subject_phrases(glossary))
+    elsewhere = weave._elsewhere(rows, lexicon)
+    fields = [i for i, row in enumerate(rows) if start + 30 <= row.start < start + 30 + 6 * 10]
+    assert sum(elsewhere[i] for i in fields) >= 8, [(rows[i].body[:30], elsewhere[i]) for i in fields]
+    assert not any(elsewhere[i] for i, row in enumerate(rows) if row.start < end), elsewhere
+
+
+def test_an_introduction_or_a_preview_is_not_a_discussion() -> None:
+    """Written here, not from a labelled set. An opening that introduces the guests and names
+    what is coming, in the course's words (sycophancy, a session's cost, chatbots), is not a
+    stretch where those are discussed; the discussion after it is, and starts where it does."""
+    from companion.course import topics, weave
+    modules, terms = course_sources()
+    segments, where = _talk(
+        (None, ["Welcome back, everyone. With me today are two counselling students on placement.",
+                "Hi, I'm Priya, I'm from Perth, and I'm on placement at a community mental health service.",
+                "And my name is Tom, I'm at a university counselling centre, thanks for having me.",
+                "Later in the show we'll get into why chatbots flatter you, and what a session costs.",
+                "But first, we're going to talk about the day a chatbot told Priya she was always right."]),
+        ("m2", M2_TALK),
+        (None, BYE))
+    woven = weave.weave({"talk": segments}, topics.module_topics(modules, terms), topics.glossary_topics(terms))
+    start, end = where["m2"]
+    found = [(m, s.start, s.end) for m, stretches in woven.modules.items() for s in stretches]
+    assert any(m == "m2" for m, _, _ in found), found
+    assert all(start <= s for _, s, _ in found), found
+    from companion.course import framing
+    said = [tuple(w for w, _, _ in topics.word_spans(line)) for line in (
+        "And the next week we talked it through.", "It's the word that keeps coming up for me.",
+        "Stay tuned, after the break we'll talk about what it costs.")]
+    assert [framing.frames(w) for w in said] == [False, False, True]
+
+
+def test_a_heading_figure_is_not_a_module_term() -> None:
+    """A heading's word counts as a module's key term only if its prose says the word apart from
+    the heading's phrase: module 4's "Thinking out loud" does not make "I'd never said it out
+    loud" module 4, nor module 1's "an active ingredient" a recipe's ingredients module 1."""
+    from companion.course import topics
+    modules, terms = course_sources()
+    by_ident = {t.ident: t for t in topics.module_topics(modules, terms)}
+    assert ("loud",) not in by_ident["m4"].weights and ("ingredi",) not in by_ident["m1"].weights
+    assert topics.phrase("catastrophising") in by_ident["m4"].weights     # a glossary term it uses
+    assert topics.phrase("rupture") in by_ident["m1"].weights            # said apart, many times

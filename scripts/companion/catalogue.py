@@ -87,6 +87,11 @@ class Catalogue:
             data = catalogue._read_json(path / EPISODE_FILE)
             if not isinstance(data, dict):
                 raise CatalogueError(f"{path / EPISODE_FILE} is not a JSON object")
+            if data.get("slug") != path.name:     # a renamed or copied folder: its page would
+                raise CatalogueError(              # be built from another folder's files
+                    f"{path / EPISODE_FILE}: its slug {data.get('slug')!r} is not its folder's "
+                    f"name {path.name!r} (a folder renamed or copied by hand): run `companion "
+                    "sync`, which takes the folder's name, or rename the folder back")
             found.append(Episode.from_json(data))
         return cls.of(folder, found, catalogue.reads)
 

@@ -303,7 +303,7 @@ _NEW_RECORD: dict[str, Any] = {
     "show_notes_html": "",    # sanitised with nh3
     "publisher_transcripts": [],  # [{"url", "type", "rel", "language"}] from podcast:transcript
     "chapters_url": None,     # podcast:chapters
-    "chapters_source": None,  # "feed" (fetched from chapters_url) or "manual" (hand-written)
+    "chapters_source": None,  # "feed" (from chapters_url), "audio" (embedded in the file) or "manual"
     "chapters_fetched_url": None,
     "chapters_checked": None,  # "audio" / "feed duration": the length chapters.json was checked against
     "status": Status.PENDING.value,
@@ -311,10 +311,11 @@ _NEW_RECORD: dict[str, Any] = {
     "publisher_warning": None,  # why the publisher's transcript was not used, if it was not
     "model": None,            # model that made transcript.raw.json, or "publisher"
     "transcribed_at": None,
+    "audio_replaced": None,   # why the audio is to be transcribed again (re-uploaded), until it is
     "coverage": None,         # {"speech_s","covered_s","percent","refilled","empty","audio_s"} (Whisper only)
+    "transcripts_sha256": {},  # file name -> digest of what sync wrote: a file edited by hand is kept
     "review": [],             # why the transcript needs a maintainer's look (needs-review)
-    "audio_warnings": [],     # what decoding noticed: wrong itunes:duration, channel fixes;
-                              # and transport_warnings
+    "audio_warnings": [],     # what decoding noticed: wrong itunes:duration, channel fixes
     "transport_warnings": [],  # how the cached audio was fetched: over plain http
     "speech": None,           # the model's confidence (language.Speech), Whisper only
     "in_feed": True,          # False once the feed stops listing it (the page stays)

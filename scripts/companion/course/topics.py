@@ -215,6 +215,18 @@ def glossary_terms(markdown: str, variants: dict[str, list[str]] | None = None) 
     return terms
 
 
+def _used_apart(stem_: str, heading: list[str], prose: list[str]) -> bool:
+    """Whether a heading's word is a term of the module on its own: its prose says it at least
+    twice without the word the heading puts before it. "Thinking out loud" is a term; its "loud",
+    said in the prose only as "out loud", is not (a guest who "said it out loud" is not thinking
+    aloud with a chatbot); nor is "ingredient" of "an active ingredient", a figure the heading
+    uses once (a recipe's ingredients are not acceptance)."""
+    at = heading.index(stem_) if stem_ in heading else 0
+    before = heading[at - 1] if at > 0 else None
+    apart = sum(1 for i, s in enumerate(prose) if s == stem_ and (before is None or i == 0 or prose[i - 1] != before))
+    return apart >= 2
+
+
 def module_text(markdown: str) -> str:
     """A module's Markdown without code fences and macro calls: the prose its ideas are read from."""
     return _MACRO.sub(" ", _FENCE.sub(" ", markdown))
@@ -244,9 +256,12 @@ def module_topics(modules: Iterable[tuple[str, str, list[str], str]], terms: lis
         def offer(p: Phrase, weight: float) -> None:
             if p and weight > weights.get(p, 0.0):
                 weights[p] = weight
+        prose = [s for s, _, _ in word_spans(normalise(_HEADING.sub(" ", text)))]
         for heading in _HEADING.findall(text):
+            said = [s for s, _, _ in word_spans(normalise(heading))]
             for s in content_stems(heading):
-                offer((s,), 1.0)
+                if _used_apart(s, said, prose):
+                    offer((s,), 1.0)
         for term in terms:
             uses = sum(stems.count(p) for p in term.phrases)
             if uses:

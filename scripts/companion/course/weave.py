@@ -26,11 +26,16 @@ How a module is matched (a small, classic retrieval scheme, no model):
    modules share words, sycophancy is taught by modules 2 and 5, regulators by 5, 7 and 8); and
    only where the course's subject is said within `SUBJECT_NEAR_S` seconds and outweighs talk
    on another subject (`companion.course.subject`: a budgeting show's "financial counsellor", a
-   cricket match's "accept the decision").
+   cricket match's "accept the decision"); and not where the window talks in another field's
+   words (`_elsewhere`: more than FOREIGN_MAX of its content words neither the course's nor
+   everyday English, `companion.course.everyday`: a slow cooker that is "my therapy", software
+   that "tracks every client session").
 4. A run of segments given to one module is a stretch (`_stretches`), trimmed to its first and
    last segment that holds some of the idea on its own (`_holds`: a key term or a facet's
    words), so it starts and ends where the talk does; a run with fewer than `MIN_HOLDING` such
-   segments is one line, not a discussion, and is dropped. It scores as its best window.
+   segments is one line, not a discussion, and is dropped. A greeting, an introduction or a
+   preview of what comes later (`companion.course.framing`) names a topic without discussing
+   it, so it does not count as holding the idea. It scores as its best window.
 
 A glossary term comes up where one of its phrases is said; a one-word everyday term ("stigma",
 "empathy") also needs a word of its definition said within TERM_CONTEXT_S seconds.
@@ -46,9 +51,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
+from companion.course.everyday import zipf
+from companion.course.framing import frames
 from companion.course.facets import Facet, FacetIndex, facet_index, facet_scores
 from companion.course.subject import off_subject_stems, qualified
-from companion.course.topics import Phrase, Topic, capitals_key, subject_phrases, word_spans
+from companion.course.topics import (STOPWORDS, Phrase, Topic, capitals_key, normalise, subject_phrases,
+                                     word_spans)
 from companion.episode import Segment
 
 T = TypeVar("T")
@@ -71,6 +79,9 @@ SUBJECT_MIN = 1             # distinct subject phrases said near a window for a 
 OFF_SHARE = 1.0             # subject phrases near a window must outnumber this share of other subjects' words
 SUBJECT_NEAR_S = 45.0       # a module window needs the course's subject said within this many s of it
 TERM_CONTEXT_S = 8.0        # seconds either side searched for a one-word term's definition words
+FOREIGN_ZIPF = 4.8          # a content word rarer than this in English (Zipf) and not the course's is another field's
+FOREIGN_NEAR_S = 10.0       # seconds either side of a segment whose words `_elsewhere` weighs
+FOREIGN_MAX = 0.3           # share of a window's content words from another field above which no module claims it
 LINE_MIN_CHARS = 60         # a quoted line shorter than this takes in the segments after it
 
 
@@ -114,6 +125,8 @@ class _Segment:
     found: dict[Phrase, tuple[int, int]]        # phrase -> first (begin, end) in body
     stems: frozenset[str]
     words: tuple[str, ...]                      # its stems in order
+    content: int = 0                            # content words said (`function_word`s, numbers, 1-2 letters left out)
+    uncommon: frozenset[str] = frozenset()      # stems of its content words rarer than FOREIGN_ZIPF
 
 
 def _index(topics: Iterable[Topic]) -> dict[str, list[Phrase]]:
@@ -127,13 +140,17 @@ def _index(topics: Iterable[Topic]) -> dict[str, list[Phrase]]:
 
 def _scan_episode(segments: Sequence[Segment], index: dict[str, list[Phrase]]) -> list[_Segment]:
     """Find the phrases in one episode's words. A phrase may run across segments (publishers'
-    transcripts often have one word a segment); it belongs to the segment of its first word."""
+    transcripts often have one word a segment); it belongs to the segment of its first word.
+    Each segment also notes its content words that are uncommon in English (`everyday.zipf`)."""
     rows: list[_Segment] = []
     words: list[tuple[str, int, int, int, str]] = []      # stem, row, begin, end, capitals key
     for seg in segments:
         spans = word_spans(seg.body)
+        said = [(s, normalise(seg.body[b:e])) for s, b, e in spans]
+        content = [(s, zipf(w)) for s, w in said if len(w) > 2 and not w.isdigit() and not function_word(w)]
         rows.append(_Segment(seg.start, seg.end, seg.body, {}, frozenset(s for s, _, _ in spans),
-                             tuple(s for s, _, _ in spans)))
+                             tuple(s for s, _, _ in spans), len(content),
+                             frozenset(s for s, z in content if z < FOREIGN_ZIPF)))
         words += [(s, len(rows) - 1, b, e, capitals_key(seg.body[b:e])) for s, b, e in spans]
     covered = 0                      # words up to here belong to a longer phrase already found
     for i, (first, row, begin, _, caps) in enumerate(words):
@@ -148,6 +165,18 @@ def _scan_episode(segments: Sequence[Segment], index: dict[str, list[Phrase]]) -
             covered = max(covered, i + len(p))
             break                    # the longest phrase starting here wins
     return rows
+
+
+_CONTRACTED = ("nt", "t", "ll", "re", "ve", "s", "d", "m")     # endings of English contractions
+
+
+def function_word(word: str) -> bool:
+    """Whether a lower-case word is a function word (`topics.STOPWORDS`) or a contraction of one,
+    with its apostrophe ("she'd", "could've") or without it, as raw Whisper output often writes
+    them ("dont", "theyll", "youre"), so a transcript in lower case without apostrophes is not
+    taken for talk in unusual words."""
+    base = word.split("'")[0]
+    return base in STOPWORDS or any(word.endswith(end) and word[:-len(end)] in STOPWORDS for end in _CONTRACTED)
 
 
 def scan_episodes(episodes: dict[str, Sequence[Segment]],
@@ -317,24 +346,51 @@ def contrast(rows: list[_Segment], first: int, last: int, pair: tuple[Topic, Top
     return scores[0], scores[1]
 
 
-def _centred(rows: list[_Segment]) -> Iterable[tuple[int, int]]:
-    """(first, last) of the window around each segment: the segments starting within WINDOW_S / 2
-    seconds either side of its start (last inclusive). Centred, so a segment is judged by the talk
+def course_lexicon(modules: list[Topic], terms: list[Topic], subject: Iterable[Phrase]) -> frozenset[str]:
+    """Every stem the course says: its modules' sections and plain words, its key terms, its
+    glossary's terms and definitions, and the subject's phrases (`_elsewhere`)."""
+    return frozenset({s for t in modules for f in t.facets for s in f.said}
+                     | {s for t in terms if t.term for s in t.term.context}
+                     | {s for t in [*modules, *terms] for p in t.weights for s in p}
+                     | {s for p in subject for s in p})
+
+
+def _elsewhere(rows: list[_Segment], lexicon: frozenset[str]) -> list[bool]:
+    """For each segment: whether the talk within FOREIGN_NEAR_S seconds of it is in another
+    field's words: more than FOREIGN_MAX of its content words are uncommon in English (Zipf under
+    FOREIGN_ZIPF, `everyday.zipf`) and never said by the course (`lexicon`: every stem of its
+    modules, their plain words, the glossary and the subject seed). Lamb, rosemary and a lid;
+    a squat, muscle and rest days; a dashboard, onboarding and retention: each field has its
+    own vocabulary, and talk that shares a word of the course ("my therapy", "relapse", "client
+    session") inside it is that field's talk. Everyday words and the course's own are neutral,
+    so plain speech about care is not."""
+    out = []
+    for first, last in _centred(rows, FOREIGN_NEAR_S):
+        content = sum(rows[k].content for k in range(first, last + 1))
+        foreign = sum(len(rows[k].uncommon - lexicon) for k in range(first, last + 1))
+        out.append(foreign > FOREIGN_MAX * max(1, content))
+    return out
+
+
+def _centred(rows: list[_Segment], half: float = WINDOW_S / 2) -> Iterable[tuple[int, int]]:
+    """(first, last) of the window around each segment: the segments starting within `half`
+    seconds (WINDOW_S / 2 unless given) either side of its start (last inclusive). Centred, so a segment is judged by the talk
     on both sides of it, not only by what follows (a forward window at the end of one module's talk
     is mostly the next module's)."""
     lo = hi = 0
     for i, row in enumerate(rows):
-        while rows[lo].start < row.start - WINDOW_S / 2:
+        while rows[lo].start < row.start - half:
             lo += 1
         hi = max(hi, i)
-        while hi + 1 < len(rows) and rows[hi + 1].start <= row.start + WINDOW_S / 2:
+        while hi + 1 < len(rows) and rows[hi + 1].start <= row.start + half:
             hi += 1
         yield lo, hi
 
 
 def _labels(rows: list[_Segment], modules: list[Topic], weight_idf: dict[str, dict[Phrase, float]],
             rarity: dict[str, float], subject: frozenset[Phrase] = frozenset(),
-            off: frozenset[str] = frozenset(), index: FacetIndex | None = None) -> list[tuple[str, float] | None]:
+            off: frozenset[str] = frozenset(), index: FacetIndex | None = None,
+            lexicon: frozenset[str] = frozenset()) -> list[tuple[str, float] | None]:
     """For each segment of one episode: the module its talk is about and the evidence's score,
     or None.
 
@@ -343,9 +399,12 @@ def _labels(rows: list[_Segment], modules: list[Topic], weight_idf: dict[str, di
     MIN_SCORE (talk about sycophancy, which modules 2 and 5 both teach, goes to the one it says
     more of, not to both; a rule that left near ties to neither lost more true stretches than it
     saved). With `subject`, only where the course's subject is said near it and outweighs talk on
-    another subject (`_on_subject`).
+    another subject (`_on_subject`); with `lexicon` (`course_lexicon`), not where the talk near it
+    is in another field's words (`_elsewhere`).
     """
     near = _on_subject(rows, subject, off) if subject else [True] * len(rows)
+    if lexicon:
+        near = [n and not f for n, f in zip(near, _elsewhere(rows, lexicon))]
     if index is None:
         index = facet_index({topic.ident: topic.facets for topic in modules})
     by_ident = {topic.ident: topic for topic in modules}
@@ -390,7 +449,8 @@ def _stretches(slug: str, rows: list[_Segment], labels: list[tuple[str, float] |
             j += 1
         topic = by_ident[ident]
         held = {k: _holds(rows[k], topic, weight_idf[ident], rarity, index, facets) for k in range(i, j + 1)}
-        holding = [k for k, v in held.items() if v > 0]
+        # a greeting, an introduction or a preview names the idea without discussing it
+        holding = [k for k, v in held.items() if v > 0 and not frames(rows[k].words)]
         if len(holding) >= MIN_HOLDING:
             first, last = holding[0], holding[-1]
             line = max(range(first, last + 1), key=held.__getitem__)
@@ -485,8 +545,9 @@ def weave(episodes: dict[str, Sequence[Segment]], modules: list[Topic],
     weight_idf = {t.ident: {p: w * weights.get(p, 0.0) for p, w in t.weights.items()} for t in modules}
     index = facet_index({t.ident: t.facets for t in modules})
     result = Weave({t.ident: [] for t in modules}, {t.ident: [] for t in terms}, {})
+    lexicon = course_lexicon(modules, terms, subject)
     for slug, rows in scanned.items():
-        labels = _labels(rows, modules, weight_idf, rarity, subject, off, index)
+        labels = _labels(rows, modules, weight_idf, rarity, subject, off, index, lexicon)
         for ident, stretch in _stretches(slug, rows, labels, modules, weight_idf, rarity, index):
             result.modules[ident].append(stretch)
         where: dict[Phrase, list[int]] = defaultdict(list)

@@ -16,6 +16,8 @@ duration its header declares; tags and pictures are not audio), never from the f
 feed's `itunes:duration` is often wrong, so a mismatch with it is a warning, not a failure.
 Channels that cancel each other (one inverted, a common mastering fault) or a dead channel are
 detected and the channel that carries the signal is used; `Audio.channels` says what was done.
+Likewise a file with several audio streams whose first is silent or empty: the first that carries
+a signal is used (`best_stream`; `Audio.stream` says which).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import imageio_ffmpeg
 import numpy as np
 
 from companion.errors import PipelineError
+from companion.pipeline import sniff
 
 SAMPLE_RATE = 16000               # Hz, what Whisper's feature extractor expects
 SCAN_RATE = 8000                  # Hz, enough to measure channel energies and duration
@@ -46,6 +49,7 @@ SILENT_CHANNEL_RATIO = 1e-3       # a channel with under 0.1 % of the other's en
 SIDE_RATIO = 0.5                  # mid (L+R)/2 with under half the side (L-R)/2 energy: the
                                   # channels are anti-correlated (correlation < -1/3), i.e. one is
                                   # inverted, perhaps a little late; the side carries the signal
+MAX_AUDIO_STREAMS = 8             # later audio streams of one file are not looked at
 SILENT_POWER = 1e-9               # mean square (float scale) below which a signal is digital silence
 
 # Which signal to use, as an ffmpeg `pan` filter; the key is what is recorded on the episode.
@@ -60,8 +64,16 @@ CHANNEL_NOTES = {
 }
 
 
+PLAYLIST_NOTE = ("the episode's audio is a streaming playlist (HLS .m3u8, M3U or PLS: addresses "
+                 "of a stream), not an audio file, and is not transcribed; ask the publisher for "
+                 "an enclosure that is the file itself")
+PLAYLIST_HEADS = (b"#extm3u", b"[playlist]")
+
+
 class AudioError(PipelineError):
     """The audio cannot be used; the message says why in the maintainer's terms."""
+
+    audio_streams = 0             # how many audio streams the refused file holds, when known
 
 
 @dataclass(frozen=True)
@@ -71,11 +83,15 @@ class Audio:
     codec: str                    # ffmpeg's decoder name, e.g. "mp3", "aac", "opus", "pcm_f32le"
     channels: str = "mono"        # a key of CHANNEL_NOTES: which signal was used
     warnings: list[str] = field(default_factory=list)
+    stream: int = 0               # which audio stream of the file was used (0: the first)
+    chapters: list[dict] = field(default_factory=list)   # embedded in the file (`Scan.chapters`)
 
 
 @dataclass
 class Scan:
-    """What the first pass learnt about the first audio stream."""
+    """What the first pass learnt about one audio stream of a file (the first, unless asked)."""
+    stream: int = 0                        # which audio stream: ffmpeg's `0:a:<stream>`
+    audio_streams: int = 0                 # how many audio streams the file holds
     codec: str | None = None
     source_channels: int = 0
     header_s: float | None = None          # duration declared by the container/stream header
@@ -83,6 +99,9 @@ class Scan:
     decoded_s: float = 0.0
     errors: list[str] = field(default_factory=list)
     power: tuple[float, float, float] = (0.0, 0.0, 0.0)   # mean square of left, right, mid
+    # Chapters the file itself holds (ID3v2 CHAP frames in an MP3, an MP4 chapter list, Vorbis
+    # CHAPTERxx comments), as Podcasting 2.0 JSON chapters: {"startTime", "endTime", "title"}.
+    chapters: list[dict] = field(default_factory=list)
 
 
 def to_float(samples: np.ndarray) -> np.ndarray:
@@ -133,8 +152,9 @@ def ffmpeg() -> str:
 
 
 def _command(path: Path, rate: int, channels: int, sample_format: str,
-             pan: str | None = None) -> list[str]:
-    """ffmpeg arguments decoding the first audio stream of `path` to raw PCM on stdout."""
+             pan: str | None = None, stream: int = 0) -> list[str]:
+    """ffmpeg arguments decoding audio stream `stream` (0: the first) of `path` to raw PCM on
+    stdout."""
     # "file:" and an absolute path: a name such as "ep3:relapse.mp3" is a file, not the URL
     # scheme "ep3", and no other ffmpeg protocol (http, concat, ...) is ever opened.
     source = "file:" + str(Path(path).absolute())
@@ -142,28 +162,55 @@ def _command(path: Path, rate: int, channels: int, sample_format: str,
     if end < Path(path).stat().st_size:           # tags appended after the audio: not audio
         source = f"subfile,,start,0,end,{end},,:{source}"
     command = [ffmpeg(), "-nostdin", "-hide_banner", "-loglevel", "level+info", "-i", source,
-               "-map", "0:a:0", "-vn", "-sn", "-dn"]
+               "-map", f"0:a:{stream}", "-vn", "-sn", "-dn"]
     if pan:
         command += ["-af", pan]
     return command + ["-ac", str(channels), "-ar", str(rate), "-f", sample_format, "-"]
 
 
 def _parse_header(log: str, scan: Scan) -> None:
-    """Fill codec, channels and header duration from ffmpeg's description of the input."""
-    stream = re.search(r"Stream #0:\d+\S*: Audio: (\w+)[^,]*, \d+ Hz, ([^,]+),", log)
+    """Fill codec, channels and header duration of the scanned stream, and the number of audio
+    streams, from ffmpeg's description of the input."""
+    described = log.split("Output #0", 1)[0]        # the input's streams, not what ffmpeg writes
+    found = re.findall(r"Stream #0:\d+\S*: Audio: (\w+)[^,]*, \d+ Hz, ([^,]+),", described)
+    scan.audio_streams = len(found)
+    stream = found[scan.stream] if scan.stream < len(found) else None
     if stream:
-        scan.codec = stream.group(1)
-        layout = stream.group(2).strip()
+        scan.codec = stream[0]
+        layout = stream[1].strip()
         named = {"mono": 1, "stereo": 2}
         digits = re.match(r"(\d+)", layout)
         scan.source_channels = named.get(layout, int(digits.group(1)) if digits else 2)
         if layout.startswith(("5.1", "7.1", "quad", "4.0", "2.1")):
             scan.source_channels = 3
+    scan.chapters = _chapters(described)
     duration = re.search(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)", log)
     if duration:
         h, m, s = duration.groups()
         scan.header_s = int(h) * 3600 + int(m) * 60 + float(s)
     scan.header_estimated = "Estimating duration from bitrate" in log
+
+
+_CHAPTER_LINE = re.compile(r"Chapter #\d+:\d+: start (-?\d+(?:\.\d+)?), end (-?\d+(?:\.\d+)?)")
+_TITLE_LINE = re.compile(r"^(?:\[\w+\] )?\s+title\s*: (.*)$")
+MAX_CHAPTERS = 1000               # more in one file is not a podcast's chapter list
+
+
+def _chapters(described: str) -> list[dict]:
+    """The chapters ffmpeg lists for the input (`Chapter #0:N: start S, end E` and the title in
+    its metadata below), as Podcasting 2.0 JSON chapters; those ending before they start, or
+    starting before 0, are left out."""
+    found: list[dict] = []
+    for line in described.splitlines():
+        if match := _CHAPTER_LINE.search(line):
+            start, end = float(match[1]), float(match[2])
+            found.append({"startTime": round(start, 3), "endTime": round(end, 3)}
+                         if 0 <= start < end else {})
+        elif found and found[-1] and "title" not in found[-1] and (title := _TITLE_LINE.match(line)):
+            found[-1]["title"] = title[1].strip()
+        elif "Stream #" in line:
+            break
+    return [c for c in found if c][:MAX_CHAPTERS]
 
 
 def _error_lines(log: str) -> list[str]:
@@ -174,15 +221,18 @@ def _error_lines(log: str) -> list[str]:
 
 def _not_audio_reason(path: Path) -> str | None:
     """What a file ffmpeg refused is, when it is a common mistake: an empty file (an interrupted
-    download) or a web page (a host answering 200 with an HTML error page). Only for the message:
+    download), a web page (a host answering 200 with an HTML error page) or a playlist (a host
+    serving an `.m3u8` or `.pls` under an audio file's name). Only for the message:
     the decoder is always ffmpeg's choice."""
     if path.stat().st_size == 0:
         return "empty file: 0 bytes"
     with path.open("rb") as source:
         head = source.read(HEAD_BYTES)
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if text.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")) or b"<html" in text:
+    if sniff.is_web_page(head) or text.startswith(b"<?xml") or b"<html" in text:
         return "the file is a web page (HTML), not audio: the host sent an error or login page"
+    if text.startswith(PLAYLIST_HEADS):
+        return PLAYLIST_NOTE
     return None
 
 
@@ -197,16 +247,28 @@ def _no_audio_stream(log: str) -> str | None:
             + ": a video without its sound, or an image") if kinds else None
 
 
-def scan(path: Path) -> Scan:
-    """First pass: header facts, decoder errors, decoded duration and channel energies.
+def _cut_mp4(log: str) -> str | None:
+    """What an MP4/M4A without its index is, in the maintainer's terms: files not prepared for
+    streaming keep the index (the `moov` box) at their end, so a copy cut short has none and
+    ffmpeg says only "Invalid data" (Whisper-WebUI#415, epic-kitchens#23)."""
+    if "moov atom not found" not in log:
+        return None
+    return ("an MP4/M4A file without its index (the 'moov' box, at the end of files not "
+            "prepared for streaming): the file is cut short, an incomplete download or a damaged "
+            "upload; it is downloaded again on the next run")
+
+
+def scan(path: Path, stream: int = 0) -> Scan:
+    """First pass over audio stream `stream`: header facts, decoder errors, decoded duration and
+    channel energies.
 
     Streams 8 kHz stereo int16 through a pipe and keeps only sums, so memory stays constant.
     Raises AudioError when ffmpeg finds no audio stream it can decode.
     """
-    result = Scan()
+    result = Scan(stream=stream)
     sums = np.zeros(3)
     frames = 0
-    with subprocess.Popen(_command(path, SCAN_RATE, 2, "s16le"), stdout=subprocess.PIPE,
+    with subprocess.Popen(_command(path, SCAN_RATE, 2, "s16le", stream=stream), stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE) as process:
         log_parts: list[bytes] = []
         reader = threading.Thread(target=lambda: log_parts.append(process.stderr.read()))
@@ -229,10 +291,42 @@ def scan(path: Path) -> Scan:
     if frames:
         result.power = tuple(float(x) / frames / INT16_SCALE ** 2 for x in sums)  # type: ignore[assignment]
     if result.codec is None or (returncode != 0 and frames == 0):
-        reason = _not_audio_reason(path) or _no_audio_stream(log) or (
+        reason = _not_audio_reason(path) or _no_audio_stream(log) or _cut_mp4(log) or (
             result.errors[-1] if result.errors else f"ffmpeg exited with code {returncode}")
-        raise AudioError(f"not audio ffmpeg can decode ({reason})")
+        error = AudioError(f"not audio ffmpeg can decode ({reason})")
+        error.audio_streams = result.audio_streams
+        raise error
     return result
+
+
+def _has_signal(scan_result: Scan) -> bool:
+    return scan_result.decoded_s > 0 and max(scan_result.power) >= SILENT_POWER
+
+
+def best_stream(path: Path) -> Scan:
+    """The scan of the audio stream that carries the episode: the first, unless it is silent,
+    empty or undecodable and a later one (of at most MAX_AUDIO_STREAMS) is not, as in a video
+    whose first track is a silent placeholder or a file with a muted track ahead of the speech
+    (players pick the first track, and ffmpeg's `-map 0:a:0` did too). Raises AudioError as
+    `scan` does for the first stream when no stream carries anything."""
+    try:
+        first = scan(path)
+    except AudioError as exc:
+        first, failure, streams = None, exc, exc.audio_streams
+    else:
+        streams = first.audio_streams
+    if first is not None and (_has_signal(first) or streams < 2):
+        return first
+    for index in range(1, min(streams, MAX_AUDIO_STREAMS)):
+        try:
+            other = scan(path, index)
+        except AudioError:
+            continue
+        if _has_signal(other):
+            return other
+    if first is None:
+        raise failure
+    return first
 
 
 def choose_channels(scan_result: Scan) -> str:
@@ -277,15 +371,16 @@ def feed_duration_warning(seconds: float, declared_s: float | None) -> str | Non
             f"{seconds:.1f} s; the audio was used as it is")
 
 
-def decode(path: Path, channels: str, expected_s: float) -> np.ndarray:
-    """Second pass: 16 kHz mono int16 samples of the chosen signal, read into one array.
+def decode(path: Path, channels: str, expected_s: float, stream: int = 0) -> np.ndarray:
+    """Second pass: 16 kHz mono int16 samples of the chosen signal of audio stream `stream`,
+    read into one array.
 
     `expected_s` (from the scan) sizes the array; it grows only if ffmpeg yields more.
     """
     capacity = int(expected_s * SAMPLE_RATE) + SAMPLE_RATE
     samples = np.empty(capacity, dtype=np.int16)
     filled = 0                    # bytes: a read may end mid-sample; the next completes it in place
-    with subprocess.Popen(_command(path, SAMPLE_RATE, 1, "s16le", PAN[channels]),
+    with subprocess.Popen(_command(path, SAMPLE_RATE, 1, "s16le", PAN[channels], stream),
                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as process:
         view = memoryview(samples).cast("B")
         while True:
@@ -310,15 +405,19 @@ def load_audio(path: Path, declared_s: float | None = None) -> Audio:
     """
     if not Path(path).is_file():
         raise AudioError(f"no such audio file: {path}")
-    scan_result = scan(Path(path))
+    scan_result = best_stream(Path(path))
     check_stream(scan_result)
     channels = choose_channels(scan_result)
-    samples = decode(Path(path), channels, scan_result.decoded_s)
+    samples = decode(Path(path), channels, scan_result.decoded_s, scan_result.stream)
     seconds = len(samples) / SAMPLE_RATE
     warnings = []
+    if scan_result.stream:
+        warnings.append(f"the file's first audio stream is silent or empty: audio stream "
+                        f"{scan_result.stream + 1} of {scan_result.audio_streams} used")
     if channels not in ("mono", "mixed"):
         warnings.append(CHANNEL_NOTES[channels])
     if note := feed_duration_warning(seconds, declared_s):
         warnings.append(note)
     return Audio(samples=samples, seconds=seconds, codec=scan_result.codec or "unknown",
-                 channels=channels, warnings=warnings)
+                 channels=channels, warnings=warnings, stream=scan_result.stream,
+                 chapters=scan_result.chapters)

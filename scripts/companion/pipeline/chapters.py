@@ -38,7 +38,9 @@ from companion.timecode import format_clock
 
 CHAPTERS_TYPE = "application/json+chapters"   # the MIME type the spec prefers
 SOURCE_FEED = "feed"
+SOURCE_AUDIO = "audio"       # embedded in the episode's audio file (ID3 CHAP, MP4 chapters)
 SOURCE_MANUAL = "manual"
+WRITTEN_BY_SYNC = (SOURCE_FEED, SOURCE_AUDIO)   # replaced when the feed links other chapters
 LAST_GOOD_FILE = "chapters.last-good.json"   # the last valid hand-written chapters.json
 MAX_MANUAL_BYTES = 5_000_000                 # thousands of chapters are 1 MB
 CHAPTER_FIELDS = {"startTime": (int, float), "endTime": (int, float), "title": str, "img": str,
@@ -247,7 +249,7 @@ def published(folder: Path) -> Path | None:
 def fetch(url: str) -> Any:
     """The JSON document at `url` (downloaded within `fetch_policy.CHAPTERS`), not yet
     validated; raises FetchError or ChaptersError."""
-    body = http.fetch(url, limit=fetch_policy.CHAPTERS).body.decode("utf-8-sig", errors="replace")
+    body = http.fetch(url, limit=fetch_policy.CHAPTERS).text()
     try:
         data = json.loads(body)
     except (json.JSONDecodeError, RecursionError) as exc:   # RecursionError: nested too deep
@@ -264,7 +266,7 @@ def hand_edited(folder: Path, record: dict[str, Any]) -> bool:
     it (its bytes are not those recorded in `chapters_sha256`)."""
     path = folder / store.CHAPTERS_FILE
     written = record.get("chapters_sha256")
-    return (record.get("chapters_source") == SOURCE_FEED and bool(written) and path.is_file()
+    return (record.get("chapters_source") in WRITTEN_BY_SYNC and bool(written) and path.is_file()
             and _digest(path) != written)
 
 
@@ -274,6 +276,26 @@ def _write_feed_file(folder: Path, record: dict[str, Any], data: dict[str, Any])
     store.write_json_atomic(path, data)
     store.write_json_atomic(folder / LAST_GOOD_FILE, data)
     record["chapters_sha256"] = _digest(path)
+
+
+def from_audio(folder: Path, record: dict[str, Any], found: list[dict[str, Any]],
+               warn: Callable[[str], None]) -> None:
+    """Publish the chapters embedded in the episode's audio file (`audio.Audio.chapters`: ID3
+    CHAP frames, an MP4 chapter list; what AntennaPod and audiobookshelf#1646 read) as
+    chapters.json, when the episode has none other: the feed's `podcast:chapters` and the
+    maintainer's own file come first, and replace them. A list that does not validate is a
+    warning."""
+    path = folder / store.CHAPTERS_FILE
+    if (not found or record.get("chapters_url")
+            or (path.is_file() and record.get("chapters_source") != SOURCE_AUDIO)):
+        return
+    try:
+        data = validate({"version": "1.2.0", "chapters": found})
+    except ChaptersError as exc:
+        warn(f"{folder.name}: the chapters in the audio file not used: {exc}")
+        return
+    _write_feed_file(folder, record, data)
+    record.update(chapters_source=SOURCE_AUDIO, chapters_fetched_url=None, chapters_checked=None)
 
 
 def update(folder: Path, record: dict[str, Any], warn: Callable[[str], None],
@@ -291,13 +313,14 @@ def update(folder: Path, record: dict[str, Any], warn: Callable[[str], None],
         record.update(chapters_source=SOURCE_MANUAL, chapters_sha256=None)
         warn(f"{folder.name}: {shown} was edited by hand: it is yours now, and the feed's "
              "chapters no longer replace it")
-    if path.is_file() and record.get("chapters_source") != SOURCE_FEED:
+    if path.is_file() and record.get("chapters_source") not in WRITTEN_BY_SYNC:
         record["chapters_source"] = SOURCE_MANUAL
         data = read_manual(path, shown)
         store.write_json_atomic(folder / LAST_GOOD_FILE, data)
         return
     if not url:
-        if path.is_file():            # the feed dropped its chapters: so does the site
+        if path.is_file() and record.get("chapters_source") == SOURCE_FEED:
+            # the feed dropped its chapters: so does the site (the audio's own stay)
             path.unlink()
             (folder / LAST_GOOD_FILE).unlink(missing_ok=True)
             record.update(chapters_source=None, chapters_fetched_url=None, chapters_sha256=None)

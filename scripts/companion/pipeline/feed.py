@@ -27,21 +27,60 @@ import lxml.etree
 
 from companion.errors import PipelineError
 from companion.sanitise import clean_show_notes, plain_text
-from companion.pipeline import dates, feedparser_bounds
+from companion.pipeline import dates, feedparser_bounds, sniff
 from companion.pipeline.feed_numbers import episode_number, parse_duration, season_number
 from companion.pipeline.slug import short_hash
-from companion.urls import FETCHABLE_SCHEMES, enclosure_key   # an enclosure: never file:// or else
+from companion.urls import FETCHABLE_SCHEMES, enclosure_key, strip_tracking   # an enclosure: never file:// or else
 
 feedparser_bounds.install()       # its author regex is quadratic on hostile input
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
-# The namespace's first address, still in feeds written in 2020-21 (Podcast Index's own pc20rss).
-PODCAST_NAMESPACES = (PODCAST_NS, "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md")
+# Every spelling of the namespace feeds write, compared without scheme, case or a final slash: its
+# first address (still in feeds written in 2020-21, Podcast Index's own pc20rss; the spec says
+# clients "must also recognize" it: podcast-namespace#143), `http://` and a trailing `/`.
+_PODCAST_NS_FORMS = ("podcastindex.org/namespace/1.0",
+                     "github.com/podcastindex-org/podcast-namespace/blob/main/docs/1.0.md")
 
 
-def _podcast_tags(element: ET.Element, name: str) -> list[ET.Element]:
-    """`element`'s children `podcast:<name>` under either address of the namespace."""
-    return [child for ns in PODCAST_NAMESPACES for child in element.findall(f"{{{ns}}}{name}")]
+def _podcast_local(tag: str) -> str | None:
+    """The local name of a `{namespace}name` tag in the Podcasting 2.0 namespace, however the
+    feed spells the namespace; None for any other tag."""
+    if not tag.startswith("{"):
+        return None
+    namespace, _, local = tag[1:].partition("}")
+    form = re.sub(r"^https?://(www\.)?", "", namespace.strip().lower()).rstrip("/")
+    return local if form in _PODCAST_NS_FORMS else None
+
+
+def _podcast_tags(element: Any, name: str) -> list[Any]:
+    """`element`'s children `podcast:<name>`, under any spelling of the namespace."""
+    return [child for child in element
+            if isinstance(child.tag, str) and _podcast_local(child.tag) == name]
+
+
+def _own_elements(item: Any) -> dict[str, list[Any]]:
+    """The elements of an RSS `<item>` by tag (Podcasting 2.0 ones under PODCAST_NS, however the
+    feed spells it), in document order: its children and, below them,
+    whatever is not inside a nested `<item>` or a `podcast:alternateEnclosure`. A strict parse
+    gives the same as the children; a recovering one (`_xml_root`) nests an item's later elements
+    inside a tag left open in its title or description (`<title>Part 1<br>Part 2</title>`: every
+    element after it ends up inside the `<br>`), and they are found all the same."""
+    found: dict[str, list[Any]] = {}
+    stack = list(item)[::-1]
+    while stack:
+        element = stack.pop()
+        if not isinstance(element.tag, str):       # an unexpanded entity (lxml)
+            continue
+        local = _podcast_local(element.tag)
+        found.setdefault(f"{{{PODCAST_NS}}}{local}" if local else element.tag, []).append(element)
+        if element.tag != "item" and local != "alternateEnclosure":
+            stack.extend(list(element)[::-1])
+    return found
+
+
+def _own_podcast(own: dict[str, list[Any]], name: str) -> list[Any]:
+    """The `podcast:<name>` elements of an item's `_own_elements` (any spelling of the namespace)."""
+    return own.get(f"{{{PODCAST_NS}}}{name}", [])
 AUDIO_EXTENSIONS = (".mp3", ".m4a", ".m4b", ".aac", ".ogg", ".oga", ".opus", ".wav", ".flac")
 VIDEO_EXTENSIONS = (".mp4", ".m4v", ".mov", ".webm", ".mkv")
 NOT_MEDIA_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".pdf", ".html", ".htm",
@@ -50,6 +89,12 @@ NOT_MEDIA_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".pdf"
 UNDECLARED_TYPES = ("", "application/octet-stream", "binary/octet-stream", "application/x-download",
                     "application/download", "application/force-download")
 AUDIO_TYPES = ("application/ogg", "application/x-ogg")    # audio in practice, whatever the prefix
+# Streaming playlists (HLS, M3U, PLS): a list of addresses, not a file that holds the episode.
+PLAYLIST_TYPES = ("application/x-mpegurl", "application/vnd.apple.mpegurl", "audio/x-mpegurl",
+                  "audio/mpegurl", "audio/x-scpls", "application/pls+xml")
+PLAYLIST_EXTENSIONS = (".m3u8", ".m3u", ".pls")
+# Words in a mistyped type (`application/mp3`, `mpeg`) that say it may be media after all.
+_MEDIA_WORDS = re.compile(r"audio|video|mpeg|mp3|mp4|m4a|aac|ogg|opus|wav|flac|podcast")
 # RFC 5005: a paged feed's next (older) page, and an archived feed's previous archive document.
 PAGE_RELS = ("next", "prev-archive")
 
@@ -67,6 +112,7 @@ class ParsedFeed:
     new_feed_url: str | None = None          # itunes:new-feed-url: the publisher moved the feed
     next_pages: list[str] = field(default_factory=list)   # RFC 5005 next / prev-archive links
     url: str = ""                            # where it was read from
+    moved_to: str | None = None              # HTTP 301/308 all the way: where it lives now
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -101,22 +147,30 @@ def _date(entry: Any, day_first: bool | None) -> dates.PubDate:
 
 
 def media_kind(media_type: str | None, url: str | None) -> str:
-    """"audio", "video", "unknown" (nothing declared, nothing in the name) or "other" (an image,
-    a PDF...) for an enclosure: its declared type decides; the extension only when the type says
-    nothing (a `.mp4` declared `video/mp4` is video)."""
+    """"audio", "video", "playlist" (HLS `.m3u8`, M3U, PLS: addresses of a stream, not a file),
+    "unknown" (nothing usable declared, nothing in the name) or "other" (an image, a PDF...) for
+    an enclosure. A declared audio or video type decides (a `.mp4` declared
+    `video/mp4` is video); any other type gives way to a media file name, because publishers
+    mistype it (`audio`, `mp3`, `application/mp3`, `text/plain` for an MP3: AntennaPod and gPodder
+    then go by the extension too); a type that is not a media type (`type/subtype`, RFC 6838)
+    but names audio, with no telling name, is left for ffmpeg (probing)."""
     kind = (media_type or "").split(";", 1)[0].strip().lower()
+    path = (url or "").lower().split("?", 1)[0].split("#", 1)[0]
+    if kind in PLAYLIST_TYPES or (path.endswith(PLAYLIST_EXTENSIONS)
+                                  and not kind.startswith(("audio/", "video/"))):
+        return "playlist"
     if kind.startswith("audio/") or kind in AUDIO_TYPES:
         return "audio"
     if kind.startswith("video/"):
         return "video"
-    if kind not in UNDECLARED_TYPES:
-        return "other"
-    path = (url or "").lower().split("?", 1)[0].split("#", 1)[0]
-    if path.endswith(AUDIO_EXTENSIONS):
-        return "audio"
-    if path.endswith(VIDEO_EXTENSIONS):
-        return "video"
-    return "other" if path.endswith(NOT_MEDIA_EXTENSIONS) else "unknown"
+    by_name = ("audio" if path.endswith(AUDIO_EXTENSIONS) else "video"
+               if path.endswith(VIDEO_EXTENSIONS) else "other"
+               if path.endswith(NOT_MEDIA_EXTENSIONS) else "unknown")
+    if kind in UNDECLARED_TYPES or by_name in ("audio", "video"):
+        return by_name
+    if by_name == "unknown" and ("/" not in kind or _MEDIA_WORDS.search(kind)):
+        return "unknown"
+    return "other"
 
 
 def _is_media(enclosure: dict[str, Any]) -> bool:
@@ -135,9 +189,10 @@ def _content_type(content_type: str | None) -> str:
 
 # Which media an episode's audio is best taken from: audio by declared type, audio by its name,
 # then video (transcribed from its audio track), then what only ffmpeg can tell (probing).
-KIND_RANK = {"audio": 0, "video": 2, "unknown": 3}
+KIND_RANK = {"audio": 0, "video": 2, "unknown": 3, "playlist": 4}
 WHY = {"audio": "declared audio", "video": "video: transcribed from its audio track",
-       "unknown": "no media type declared: ffmpeg reads what the file holds"}
+       "unknown": "no media type declared: ffmpeg reads what the file holds",
+       "playlist": "a streaming playlist (HLS or M3U/PLS), not an audio file"}
 
 
 def _media(url: str, media_type: str | None, length: Any, origin: str) -> dict[str, Any]:
@@ -232,30 +287,12 @@ def _xml_root(raw: bytes) -> Any:
         return None
 
 
-def _transcripts_by_item(root: Any, base_url: str) -> dict[str, list[dict[str, Any]]]:
-    """Every podcast:transcript per item, keyed by "guid\nenclosure URL", by guid and by
-    enclosure URL (the first item's, when two share one)."""
-    if root is None:
-        return {}
-    found: dict[str, list[dict[str, Any]]] = {}
-    for item in root.iter("item"):
-        tags = [{"url": t.get("url"), "type": t.get("type"), "rel": t.get("rel"),
-                 "language": t.get("language")}
-                for t in _podcast_tags(item, "transcript") if t.get("url")]
-        guid = (item.findtext("guid") or "").strip()
-        enclosure = item.find("enclosure")
-        audio = (fetchable(base_url, enclosure.get("url")) or "") if enclosure is not None else ""
-        # the pair first: one guid or one audio URL can be given to two items (`_tell_apart`)
-        for key in filter(None, [f"{guid}\n{audio}" if guid and audio else "", guid, audio]):
-            found.setdefault(key, tags)
-    return found
-
-
-def _alternates(item: ET.Element, base_url: str) -> list[dict[str, Any]]:
-    """An item's `podcast:alternateEnclosure`s, each as its first http(s) `podcast:source`
-    (Podcasting 2.0 namespace; a source's `contentType` overrides the element's `type`)."""
+def _alternates(own: dict[str, list[Any]], base_url: str) -> list[dict[str, Any]]:
+    """An item's `podcast:alternateEnclosure`s (from its `_own_elements`), each as its first
+    http(s) `podcast:source` (Podcasting 2.0 namespace; a source's `contentType` overrides the
+    element's `type`)."""
     found = []
-    for alternate in _podcast_tags(item, "alternateEnclosure"):
+    for alternate in _own_podcast(own, "alternateEnclosure"):
         for source in _podcast_tags(alternate, "source"):
             url = fetchable(base_url, source.get("uri"))
             media_type = source.get("contentType") or alternate.get("type")
@@ -266,20 +303,28 @@ def _alternates(item: ET.Element, base_url: str) -> list[dict[str, Any]]:
 
 
 def _strict_items(root: Any, base_url: str) -> list[dict[str, Any]] | None:
-    """What feedparser does not return, per RSS item in document order: the `<guid>` text as
-    written (feedparser resolves guids against `xml:base` even without a base URL), the
-    alternate enclosures and the podcast:episode/season elements (feedparser keeps only the
-    attributes of one with a `display`), with the enclosure URL (to match items by). None
-    when there is no tree."""
+    """What feedparser does not return, per RSS item in document order, in one walk of the tree:
+    the `<guid>` text as written (feedparser resolves guids against `xml:base` even without a base
+    URL), every `podcast:transcript` (feedparser keeps only the last), the alternate enclosures
+    and the podcast:episode/season elements (feedparser keeps only the attributes of one with a
+    `display`), with the enclosure URL (to match items by). None when there is no tree."""
     if root is None:
         return None
-    return [{"guid": (g.strip() or None) if (g := item.findtext("guid")) is not None else None,
-             "enclosure_url": (item.find("enclosure").get("url") or "").strip()
-             if item.find("enclosure") is not None else "",
-             "alternates": _alternates(item, base_url),
-             "podcast_episode": next(iter(_podcast_tags(item, "episode")), None),
-             "podcast_season": next(iter(_podcast_tags(item, "season")), None)}
-            for item in root.iter("item")]
+    found = []
+    for item in root.iter("item"):
+        own = _own_elements(item)
+        guid = next(iter(own.get("guid", [])), None)
+        enclosure = next(iter(own.get("enclosure", [])), None)
+        found.append({
+            "guid": (guid.text or "").strip() or None if guid is not None else None,
+            "enclosure_url": (enclosure.get("url") or "").strip() if enclosure is not None else "",
+            "transcripts": [{"url": t.get("url"), "type": t.get("type"), "rel": t.get("rel"),
+                             "language": t.get("language")}
+                            for t in _own_podcast(own, "transcript") if t.get("url")],
+            "alternates": _alternates(own, base_url),
+            "podcast_episode": next(iter(_own_podcast(own, "episode")), None),
+            "podcast_season": next(iter(_own_podcast(own, "season")), None)})
+    return found
 
 
 def _matched(entries: list[Any], strict: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
@@ -291,14 +336,17 @@ def _matched(entries: list[Any], strict: list[dict[str, Any]] | None) -> list[di
     if len(strict) == len(entries):
         return strict
     by_key: dict[tuple[str, str], dict[str, Any]] = {}
-    for item in strict:
-        for key in (("guid", item["guid"] or ""), ("url", item["enclosure_url"])):
+    for item in strict:   # the pair first: one guid or one audio URL can be given to two items
+        pair = f"{item['guid']}\n{item['enclosure_url']}" if item["guid"] and item["enclosure_url"] else ""
+        for key in (("pair", pair), ("guid", item["guid"] or ""), ("url", item["enclosure_url"])):
             if key[1]:
                 by_key.setdefault(key, item)
     found = []
     for entry in entries:
         urls_ = [(e.get("href") or "").strip() for e in entry.get("enclosures", [])]
-        keys = [("guid", (entry.get("id") or "").strip())] + [("url", u) for u in urls_]
+        guid = (entry.get("id") or "").strip()
+        keys = ([("pair", f"{guid}\n{u}") for u in urls_ if guid and u] + [("guid", guid)]
+                + [("url", u) for u in urls_])
         found.append(next((by_key[k] for k in keys if k[1] and k in by_key), {}))
     return found
 
@@ -347,16 +395,17 @@ def _identity(entry: Any, enclosure: dict[str, Any] | None, title: str, date: st
     return f"untitled:{short_hash(title + (date or ''))}"
 
 
-def _item(entry: Any, transcripts: dict[str, list[dict[str, Any]]], base_url: str,
-          strict: dict[str, Any], day_first: bool | None = None) -> dict[str, Any]:
-    title = plain_text(entry.get("title")) or "Untitled episode"
+def _item(entry: Any, base_url: str, strict: dict[str, Any],
+          day_first: bool | None = None) -> dict[str, Any]:
+    # An empty <title> beside an itunes:title (Apple's episode title without its number, which
+    # some hosts fill in alone: ruby/rss#44, FeedKit#114): the itunes one, not "Untitled".
+    title = (plain_text(entry.get("title")) or plain_text(_text_only(entry, "itunes_title"))
+             or "Untitled episode")
     pubdate = _date(entry, day_first)
     date = pubdate.iso
     enclosure = _enclosure(entry, base_url)
     guid = _identity(entry, enclosure, title, date, strict.get("guid"))
-    audio = enclosure["url"] if enclosure else ""
-    publisher = next((transcripts[key] for key in (f"{guid}\n{audio}", guid, audio)
-                      if key in transcripts), None)
+    publisher = strict.get("transcripts")
     if not publisher and entry.get("podcast_transcript", {}).get("url"):
         single = entry["podcast_transcript"]
         publisher = [{k: single.get(k) for k in ("url", "type", "rel", "language")}]
@@ -396,25 +445,12 @@ BOT_CHECK = (b"captcha", b"cf-challenge", b"challenge-platform", b"just a moment
 LOGIN = (b'type="password"', b"type='password'", b"sign in", b"log in", b"login", b"signin")
 
 
-def _head(raw: bytes) -> bytes:
-    """The document's start without BOM, white space, XML declaration and comments, lower case."""
-    text = raw[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    text = re.sub(rb"^(<\?xml[^>]*>|<!--.*?-->|\s)+", b"", text, flags=re.S)
-    return text
-
-
-def is_web_page(raw: bytes) -> bool:
-    """Whether `raw` is an HTML page (sniffed from its start, not its Content-Type: some hosts
-    send real feeds as text/html)."""
-    return _head(raw).startswith((b"<!doctype html", b"<html", b"<head", b"<body"))
-
-
 def not_a_feed(raw: bytes, url: str = "") -> str:
     """What an address gave instead of a feed, and what to do, for the maintainer."""
     if not raw.strip():
         return ("the address returned nothing (an empty reply), not a feed: check the address, "
                 "or run again later if the host was having trouble")
-    head = _head(raw)
+    head = sniff.head(raw)
     if head.startswith((b"{", b"[")):
         try:
             data = json.loads(raw.decode("utf-8-sig", errors="replace"))
@@ -425,7 +461,7 @@ def not_a_feed(raw: bytes, url: str = "") -> str:
                     "tool do not read: use the show's RSS feed address instead")
         return ("the address returned JSON data, not a feed: check that it is the podcast's RSS "
                 "feed address (an API address or a page's data was given?)")
-    if is_web_page(raw):
+    if sniff.is_web_page(raw):
         found = _TITLE.search(raw[:200_000])
         title = plain_text(html.unescape(found.group(1).decode("utf-8", errors="replace"))) if found else ""
         what = f"a web page titled {title[:80]!r}" if title else "a web page (HTML)"
@@ -460,32 +496,48 @@ def _page_links(feed: Any, base_url: str) -> list[str]:
     return [u for link in links if (u := fetchable(base_url, link.get("href")))]
 
 
+def _audio_ids(members: list[dict[str, Any]]) -> list[str]:
+    """What tells apart the audio of items that share a guid, one string per item: the audio
+    file's `enclosure_key`; when that is one for all (`media.mp3?ep=3`, `download.php?id=7`:
+    podfox#34, AntennaPod#48) and their titles differ, the key with the query, which then names
+    the file. Equal strings: the same audio."""
+    keys = [enclosure_key(m["enclosure"]["url"]) for m in members]
+    if len(set(keys)) > 1 or len({m["title"] for m in members}) < 2:
+        return keys
+    queries = [urllib.parse.urlsplit(strip_tracking(m["enclosure"]["url"])).query for m in members]
+    return [f"{key}?{query}" for key, query in zip(keys, queries)]
+
+
 def _tell_apart(items: list[dict[str, Any]]) -> list[str]:
     """Give each item that shares its guid with an item of different audio a guid of its own,
-    `<guid>#<hash of the audio's enclosure_key>`, and say so; one warning per shared guid.
+    `<guid>#<hash of its audio's id>` (`_audio_ids`), and say so; one warning per shared guid.
 
     Publishers reuse guids (a template copied, a CMS that writes the show's address): two
     items with one guid and different audio files are two episodes (AntennaPod#3275, gPodder#847
     and #1474 lose one). Stable across runs, and an episode first stored under the bare guid is
     found again by its audio (`identity`). Items whose audio is the same, or that have none, are
     one episode listed twice (audiobookshelf#2986), left for the caller to fold."""
-    audio_by_guid: dict[str, set[str]] = {}
+    by_guid: dict[str, list[dict[str, Any]]] = {}
     for item in items:
         if item["enclosure"]:
-            audio_by_guid.setdefault(item["guid"], set()).add(enclosure_key(item["enclosure"]["url"]))
-    shared = {guid for guid, keys in audio_by_guid.items() if len(keys) > 1}
-    for item in items:
-        if item["guid"] in shared and item["enclosure"]:
-            item["guid"] += "#" + short_hash(enclosure_key(item["enclosure"]["url"]))
-    return [f"guid {guid!r} is given to {len(audio_by_guid[guid])} items with different audio: "
-            "each is kept as an episode of its own (its guid followed by a hash of its audio "
-            "address); ask the publisher to give each episode its own guid" for guid in sorted(shared)]
+            by_guid.setdefault(item["guid"], []).append(item)
+    warnings = []
+    for guid, members in sorted(by_guid.items()):
+        ids = _audio_ids(members)
+        if len(set(ids)) < 2:
+            continue
+        for item, ident in zip(members, ids):
+            item["guid"] += "#" + short_hash(ident)
+        warnings.append(f"guid {guid!r} is given to {len(set(ids))} items with different audio: "
+                        "each is kept as an episode of its own (its guid followed by a hash of "
+                        "its audio address); ask the publisher to give each episode its own guid")
+    return warnings
 
 
 def parse_feed(raw: bytes, url: str = "", content_type: str | None = None) -> ParsedFeed:
     """Parse feed bytes fetched from `url`; raise FeedError saying what the address returned
     when it is not a feed (a web page, a login or bot check, JSON, nothing)."""
-    if not raw.strip() or is_web_page(raw) or _head(raw).startswith((b"{", b"[")):
+    if not raw.strip() or sniff.is_web_page(raw) or sniff.head(raw).startswith((b"{", b"[")):
         raise FeedError(not_a_feed(raw, url))
     # No content-location: feedparser would resolve guids against it (see the module docstring).
     # Its own HTML sanitiser and link resolver are off: nh3 cleans every string we keep
@@ -516,10 +568,9 @@ def parse_feed(raw: bytes, url: str = "", content_type: str | None = None) -> Pa
         else:
             warnings.append(f"the feed is partly malformed ({problem}); read what could be read")
     root = _xml_root(raw)
-    transcripts = _transcripts_by_item(root, url)
     strict = _matched(parsed.entries, _strict_items(root, url))
     day_first = dates.numeric_order(_date_text(e) for e in parsed.entries)
-    read = [(entry, _item(entry, transcripts, url, extra, day_first))
+    read = [(entry, _item(entry, url, extra, day_first))
             for entry, extra in zip(parsed.entries, strict)]
     warnings += _tell_apart([item for _entry, item in read])
     items: list[dict[str, Any]] = []

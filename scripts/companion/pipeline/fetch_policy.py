@@ -15,6 +15,9 @@ Sheet, "application layer" defences):
   address, so a name that resolves differently the second time (DNS rebinding) gains nothing.
   IPv4 addresses wrapped in IPv6 (`::ffff:127.0.0.1`, NAT64 `64:ff9b::a00:1`) are judged as IPv4.
 - A feed read from a file on disk counts as hosted on this machine: its own host is loopback.
+- What was asked for over https is not fetched over plain http (`Policy.check_clear`): not through
+  a redirect, and, for a private feed read over https, not by a direct link either; the one
+  exception is a public feed's audio redirected to a CDN's http address, followed with a note.
 
 Each kind of download has a size bound (counted on decompressed bytes, as they arrive) and a time
 bound for the whole fetch, headers included (`LIMITS`).
@@ -122,6 +125,40 @@ class Policy:
     # `private_feed`): its links may carry its secret, so nothing of it is fetched over plain http
     # once https was asked for.
     private: bool = False
+    secure: bool = False          # the feed itself is read over https
+
+    def check_clear(self, url: str, limit: Limit, redirected_from: str | None = None,
+                    with_credentials: bool = False) -> bool:
+        """The rule for plain http (RFC 9110 section 17.1: what crosses the network in clear can
+        be read or replaced by anyone on the path; browsers' mixed-content rule): True when
+        fetching `url` steps down from https to plain http and may (the caller says so to the
+        maintainer), False when it is no step down, Refused when it may not.
+
+        A step down is a redirect from an https address to an http one, or a direct http link
+        named by a feed read over https. Allowed only for a public feed's audio, whose chains of
+        tracking prefixes often end on a CDN's http address (podcast apps all follow them); a
+        public feed's own direct http links (audio, transcripts, chapters) are what it asked
+        for, fetched as they are. Refused: any step down for a feed document (a later page, a
+        new address), for a private feed (its links carry its secret) or for a URL with
+        credentials (its own user-info, or `with_credentials`: the fetch began with some)."""
+        scheme = urllib.parse.urlsplit(url.strip()).scheme.lower()
+        source = (urllib.parse.urlsplit(redirected_from.strip()).scheme.lower()
+                  if redirected_from else "https" if self.secure else "http")
+        if scheme != "http" or source != "https":
+            return False
+        host = urllib.parse.urlsplit(url.strip()).hostname or ""
+        public_audio = limit.kind == "audio" and not (self.private or self.credentials
+                                                      or with_credentials
+                                                      or user_info(redirected_from or url))
+        if redirected_from is None and not self.private and limit.kind != FEED.kind:
+            return False                      # a public feed's own http link: as it is
+        if redirected_from is not None and public_audio:
+            return True
+        how = "redirected from https:// down to" if redirected_from else "a plain-http link,"
+        raise Refused(f"{how} http://{host}/..., is not fetched for "
+                      f"{'a private feed' if self.private else 'a ' + limit.kind} read over "
+                      "https: what was asked for securely would cross the network in clear "
+                      "(only a public feed's audio is followed down to http)")
 
     def allows(self, address: Address) -> bool:
         """Whether a connection to `address` (IPv4 or IPv6; an IPv4-mapped IPv6 address is read as IPv4)
@@ -201,7 +238,8 @@ def for_feed(source: str, private: bool = False) -> Policy:
     if parts.scheme.lower() in FETCHABLE_SCHEMES and parts.hostname:
         return Policy(own_addresses=_resolved(parts.hostname), feed_host=parts.hostname,
                       credentials=user_info(source),
-                      private=private or private_feed.is_private(source))
+                      private=private or private_feed.is_private(source),
+                      secure=parts.scheme.lower() == "https")
     return Policy(own_networks=_LOOPBACK, feed_host="this machine")
 
 

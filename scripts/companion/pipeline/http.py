@@ -28,12 +28,10 @@ chain: op3 -> podtrac -> chartable -> the host -> its CDN), with the cookies the
 on the later hops of the same fetch (`http.cookiejar`, RFC 6265: hosts such as art19 redirect to
 themselves until the cookie they set comes back; airsonic#1013). The jar lives for one fetch.
 
-A redirect from https down to plain http is refused (what was asked for privately would cross the
-network in clear), with one exception podcast apps all make: an episode's audio from a public
-feed, whose chain of tracking prefixes often ends on a CDN's http address. It is followed and the
-download says so (`download(notes=...)`), so the episode can carry a visible note. A private
-feed's (`fetch_policy.Policy.private`) or a URL with credentials is never followed down to http:
-its links carry its secret.
+Plain http where https was asked for follows the run's rule (`fetch_policy.Policy.check_clear`),
+checked on the first request and on every redirect: refused, except a public feed's audio
+redirected down to a CDN's http address, which is followed and said (`download(notes=...)`), so
+the episode can carry a visible note.
 
 A download resumes only when the host confirms the file is the one whose head is on disk
 (RFC 9110 section 13.1.5, `If-Range` with the validator recorded when the download started);
@@ -42,6 +40,8 @@ a 200, a 416, or a 206 for another file starts it again from zero.
 
 from __future__ import annotations
 
+import codecs
+import email.message
 import email.utils
 import hashlib
 import http.client
@@ -61,7 +61,7 @@ from typing import Callable, Iterator, TypeVar
 
 from companion import __version__, urls
 from companion.errors import PipelineError
-from companion.pipeline import fetch_policy, store
+from companion.pipeline import fetch_policy, sniff, store
 from companion.pipeline.fetch_policy import Limit, Refused
 
 TIMEOUT_S = 30.0             # per connect/read; a stalled server fails instead of hanging
@@ -74,6 +74,7 @@ RUN_WAIT_BUDGET_S = 120.0    # all Retry-After waits of one run together (one sy
 RETRY_AFTER_SHOWN_MAX_S = 366 * 86400.0   # a later Retry-After (year 9999, 10**20 s) is not
                                           # added to the clock: datetime cannot hold the sum
 THROTTLED = (429, 503)       # the statuses whose Retry-After we honour
+PERMANENT = (301, 308)       # redirects that say the resource moved for good (RFC 9110 15.4)
 MAX_REDIRECTS = 20           # Chromium's and Firefox's limit; urllib's own 10 is passed by
                              # chains of tracking prefixes (podverse-rn#2161: pdst.fm -> chrt.fm
                              # -> arttrk.com -> ...)
@@ -100,10 +101,14 @@ class _Guard:
     """One fetch's connections: each made to an address the policy allows, all closed by a
     watchdog when the fetch's deadline passes, and the redirects followed on the way."""
 
-    def __init__(self, policy: fetch_policy.Policy, seconds: float, insecure_ok: bool = False):
+    def __init__(self, policy: fetch_policy.Policy, seconds: float, limit: Limit,
+                 with_credentials: bool = False):
         self.policy = policy
+        self.limit = limit                # the kind of download: what the policy allows it
+        self.with_credentials = with_credentials   # the URL asked for holds user-info
         self.hops: list[str] = []
-        self.insecure_ok = insecure_ok    # may a redirect lead from https down to http?
+        self.moved_to: str | None = None  # where an unbroken chain of 301/308s from the start led
+        self._permanent = True            # every hop so far was permanent
         self.insecure: list[str] = []     # the http hosts redirected down to
         self.proxies: set[str] = set()    # proxy hosts this fetch goes through (from the environment)
         self.expired = False
@@ -180,9 +185,8 @@ class _HTTPSHandler(urllib.request.HTTPSHandler):
 
 class _RedirectHandler(urllib.request.HTTPRedirectHandler):
     """Follows http(s) redirects only (urllib alone follows one to ftp://), up to MAX_REDIRECTS,
-    noting each hop; from https down to http only when the guard allows it (public audio: what
-    is asked for privately would cross the network in clear, where anyone on the path can read
-    or replace it: RFC 9110 section 17.1, and browsers' mixed-content rule)."""
+    noting each hop; from https down to http only when the run's policy allows it for this kind
+    of download (`Policy.check_clear`), noting the http host."""
 
     max_redirections = MAX_REDIRECTS
 
@@ -195,15 +199,13 @@ class _RedirectHandler(urllib.request.HTTPRedirectHandler):
             self.guard.policy.check_scheme(newurl)
         except Refused as exc:
             raise Refused(f"redirected to {exc}") from None
-        if (urllib.parse.urlsplit(req.full_url).scheme.lower() == "https"
-                and urllib.parse.urlsplit(newurl).scheme.lower() != "https"):
-            host = urllib.parse.urlsplit(newurl).hostname or ""
-            if not self.guard.insecure_ok:
-                raise Refused(f"redirected from https:// down to http://{host}/...: a secure "
-                              "address is never followed to an insecure one for a feed, a "
-                              "private feed's audio or a link with credentials")
-            self.guard.insecure.append(host)
+        if self.guard.policy.check_clear(newurl, self.guard.limit, req.full_url,
+                                         self.guard.with_credentials):
+            self.guard.insecure.append(urllib.parse.urlsplit(newurl).hostname or "")
         self.guard.hops.append(newurl)
+        self.guard._permanent = self.guard._permanent and code in PERMANENT
+        if self.guard._permanent:
+            self.guard.moved_to = newurl
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
@@ -339,6 +341,35 @@ class Response:
     last_modified: str | None
     content_type: str | None
     redirects: tuple[str, ...] = ()   # every address redirected to, in order (secrets too)
+    moved_to: str | None = None       # the new address when every redirect was permanent
+                                      # (301/308: "re-link references", RFC 9110 15.4.2)
+
+    def text(self) -> str:
+        """The body as text, as the WHATWG Encoding standard reads a resource: by its byte order
+        mark, else the charset its Content-Type names (RFC 9110 section 8.3.1; `iso-8859-1`
+        and `us-ascii` mean windows-1252 there, as they do in browsers), else UTF-8 when it is
+        valid UTF-8, else windows-1252, the default for English text (subtitle editors save SRT
+        and VTT files in the system's code page: SubtitleEdit#5170, srt2vtt#3; read as UTF-8,
+        every accented letter and curly quote became U+FFFD)."""
+        body = self.body
+        for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"),
+                           (b"\xfe\xff", "utf-16")):
+            if body.startswith(bom):
+                return body.decode(codec, errors="replace")
+        declared = email.message.Message()
+        declared["Content-Type"] = self.content_type or ""
+        try:
+            codec = codecs.lookup(declared.get_content_charset() or "").name
+        except LookupError:
+            codec = ""                               # none, or one Python does not know
+        if codec in ("latin-1", "iso8859-1", "ascii"):
+            codec = "cp1252"
+        if codec:
+            return body.decode(codec, errors="replace")
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            return body.decode("cp1252", errors="replace")
 
 
 def _open(request: urllib.request.Request, timeout: float, guard: _Guard):
@@ -419,7 +450,7 @@ def _until(wait: float, ends: float | None) -> float:
 
 
 def _bounded(limit: Limit, url: str, action: Callable[[_Guard], T],
-             ends: float, insecure_ok: bool = False) -> Callable[[], T]:
+             ends: float) -> Callable[[], T]:
     """One attempt of a fetch of `url`, to be retried by `with_retries`: each runs `action` with
     a guard (the run's policy on every connection) whose watchdog fires at what is left of ONE
     deadline, `ends` (monotonic, `limit.deadline_s` from the fetch's start), shared by every
@@ -433,7 +464,9 @@ def _bounded(limit: Limit, url: str, action: Callable[[_Guard], T],
         left = ends - time.monotonic()
         if left <= 0:
             raise late()
-        with _Guard(fetch_policy.current(), left, insecure_ok) as guard:
+        policy = fetch_policy.current()
+        policy.check_clear(url, limit)      # a direct plain-http link (redirects: the handler)
+        with _Guard(policy, left, limit, fetch_policy.user_info(url) is not None) as guard:
             try:
                 result = action(guard)
             except Exception as exc:   # noqa: BLE001 - a cut socket fails in many ways
@@ -470,7 +503,7 @@ def fetch(url: str, etag: str | None = None, last_modified: str | None = None,
                             etag=reply.headers.get("ETag") or etag,
                             last_modified=reply.headers.get("Last-Modified") or last_modified,
                             content_type=reply.headers.get("Content-Type"),
-                            redirects=tuple(guard.hops))
+                            redirects=tuple(guard.hops), moved_to=guard.moved_to)
 
     ends = time.monotonic() + limit.deadline_s
     return with_retries(_bounded(limit, url, once, ends), f"fetching {url}", retries, ends=ends)
@@ -496,12 +529,11 @@ def served_type(url: str, timeout: float = TIMEOUT_S) -> str | None:
 
 
 def _web_page(reply, first: bytes) -> bool:
-    """Whether an answer for audio is a web page: declared HTML and starting like one (an expired
-    signed CDN link, a login or a host's error page answered with 200)."""
+    """Whether an answer for audio is a web page: declared HTML and starting like one
+    (`sniff.is_web_page`: an expired signed CDN link, a login or a host's error page answered
+    with 200)."""
     kind = (reply.headers.get("Content-Type") or "").split(";", 1)[0].strip().lower()
-    head = first[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return kind in ("text/html", "application/xhtml+xml") and head.startswith(
-        (b"<!doctype html", b"<html", b"<head", b"<body", b"<!--"))
+    return kind in ("text/html", "application/xhtml+xml") and sniff.is_web_page(first)
 
 
 class _Gunzip:
@@ -718,10 +750,8 @@ def download(url: str, dest: Path, expected_bytes: int | None = None,
         finally:
             insecure.extend(guard.insecure)
 
-    policy = fetch_policy.current()
-    insecure_ok = not (policy.private or policy.credentials or fetch_policy.user_info(uri))
     ends = time.monotonic() + limit.deadline_s
-    whole = with_retries(_bounded(limit, uri, watched, ends, insecure_ok), f"downloading {url}",
+    whole = with_retries(_bounded(limit, uri, watched, ends), f"downloading {url}",
                          ends=ends)
     if insecure and notes is not None:
         notes.append(f"the audio came over plain http: its https address redirected to "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import urllib.parse
+import uuid
 from typing import Any
 
 from companion import urls
@@ -22,6 +23,8 @@ MIN_PASSWORD_CHARS = 4        # a user-info password is a credential by definiti
 # A URL's user-info: after "://", up to the authority's last "@" (a raw "@" in a password too).
 _USER_INFO = re.compile(r"(?<=://)([^/?#\s\"']*)@(?=[^/?#\s\"'@]*(?:[/?#\s\"']|$))")
 _ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+# Path segments that say the address is a public one (hosts' own words: Acast's feeds and media).
+PUBLIC_PATH_WORDS = ("public", "open")
 _TOKEN_SEGMENT = re.compile(r"(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9_\-]{16,}")   # random-looking
 
 
@@ -59,15 +62,34 @@ def secret_parts(feed_url: str) -> list[str]:
     return sorted((f for f in forms if f), key=len, reverse=True)
 
 
+def _public_identifier(part: str, path: str) -> bool:
+    """Whether a random-looking path segment `part` of `path` is a public identifier rather than
+    a token: a UUID (RFC 9562; Acast's and Omny's show and episode ids) or any segment of a path
+    that says it is public (`feeds.acast.com/public/shows/<id>`, `sphinx.acast.com/p/open/...`)."""
+    segments = path.split("/")
+    if part not in {segment.rsplit(".", 1)[0] for segment in segments}:
+        return False                       # a query value or user-info: a credential
+    try:
+        if str(uuid.UUID(part)) == part.lower():     # the hyphenated form only: 32 bare hex
+            return True                              # digits can as well be a token
+    except ValueError:
+        pass
+    return any(segment.lower() in PUBLIC_PATH_WORDS for segment in segments)
+
+
 def is_private(feed_url: str) -> bool:
-    """Whether `feed_url` holds a credential (user-info, a long query value or a random-looking
-    path segment: what `secret_parts` hides besides the URL itself)."""
+    """Whether `feed_url` holds a credential: user-info, a long query value or a random-looking
+    path segment (what `secret_parts` hides besides the URL itself) that is not a public
+    identifier (`_public_identifier`: a public feed taken for a private one has its audio's
+    redirects down to http refused)."""
     whole = {feed_url.strip()}
     try:
         whole.add(urls.to_uri(feed_url))
     except urls.URLError:
         pass
-    return any(part not in whole for part in secret_parts(feed_url))
+    path = urllib.parse.urlsplit(feed_url.strip()).path
+    return any(part not in whole and not _public_identifier(part, path)
+               for part in secret_parts(feed_url))
 
 
 def redact(text: str, parts: list[str]) -> str:

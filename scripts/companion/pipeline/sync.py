@@ -19,6 +19,7 @@ never written or shown, only named as $COMPANION_FEED.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -63,6 +64,11 @@ FEED_FIELDS = ("title", "date", "date_note", "episode", "episode_display", "seas
                "link", "image", "enclosure", "audio_source", "show_notes_html", "publisher_transcripts",
                "chapters_url")
 
+
+# A transcribed episode whose feed now declares a length this much different (both more than
+# REPLACED_S seconds and REPLACED_SHARE of it) has had its audio replaced: transcribed again.
+REPLACED_S = 5.0
+REPLACED_SHARE = 0.02
 
 FAILED = "failed"
 NOT_CORRECTED = "corrections-not-applied"   # the maintainer's file is refused; nothing changed
@@ -203,11 +209,14 @@ def _same_address(one: str, other: str) -> bool:
         return one.strip() == other.strip()
 
 
-def leaves_https(source: str, target: str) -> bool:
-    """Whether reading `target` after `source` steps down from https to plain http: a feed's
-    move or next page, which the run would then read in clear (RFC 9110 section 17.1)."""
-    return (urllib.parse.urlsplit(source.strip()).scheme.lower() == "https"
-            and urllib.parse.urlsplit(target.strip()).scheme.lower() == "http")
+def leaves_https(target: str) -> bool:
+    """Whether the run's policy refuses to read `target` as a feed document (a move or a next
+    page on plain http while the feed is read over https: `fetch_policy.Policy.check_clear`)."""
+    try:
+        fetch_policy.current().check_clear(target, fetch_policy.FEED)
+    except fetch_policy.Refused:
+        return True
+    return False
 
 
 def _url_key(url: str) -> str:
@@ -215,40 +224,42 @@ def _url_key(url: str) -> str:
     return "sha256:" + hashlib.sha256(url.encode("utf-8")).hexdigest()
 
 
-def read_feed(project: Project, source: str) -> tuple[bytes, tuple[str, ...], str | None, int]:
-    """Feed bytes from a URL (conditional GET, cached body on 304) or a local file, with every
-    address the request was redirected to, its content type and HTTP status."""
+def read_feed(project: Project, source: str) -> http.Response:
+    """Feed bytes from a URL (conditional GET, cached body on 304) or a local file, as a Response:
+    its status, content type, every address the request was redirected to and, when every
+    redirect was permanent, the address the feed moved to."""
     scheme = urllib.parse.urlsplit(source).scheme.lower()
     if scheme not in urls.FETCHABLE_SCHEMES:
         path = Path(source).expanduser()
         if not path.is_file():
             raise SyncError(f"no feed at {source!r}: give an http(s) URL or the path of a feed file")
-        return path.read_bytes(), (), None, 200
+        return http.Response(200, path.read_bytes(), source, None, None, None)
     return cached_get(source, project.cache_dir / FEED_STATE_FILE, project.cache_dir / FEED_CACHE_FILE)
 
 
 def cached_get(url: str, state_path: Path, cache_path: Path, offline: bool = False
-               ) -> tuple[bytes, tuple[str, ...], str | None, int]:
-    """(body, addresses redirected to, content type, status) of `url` by a conditional GET whose
-    validators and body are kept at `state_path` and `cache_path`; a 304 returns the kept body.
+               ) -> http.Response:
+    """The Response to `url` by a conditional GET whose validators and body are kept at
+    `state_path` and `cache_path`; a 304 returns the kept body (and the kept content type).
     `offline`: the kept body without asking, when there is one (the later pages of a feed whose
     first page answered 304). Raises SyncError when the request fails."""
     state = store.read_cache(state_path)   # damaged: an unconditional GET, not a stopped run
     usable = state.get("url") == _url_key(url) and cache_path.is_file()
     if offline and usable:
-        return cache_path.read_bytes(), (), state.get("content_type"), 304
+        return http.Response(304, cache_path.read_bytes(), url, None, None, state.get("content_type"))
     try:
         reply = http.fetch(url, state.get("etag") if usable else None,
                            state.get("last_modified") if usable else None)
     except http.FetchError as exc:
         raise SyncError(f"cannot read the feed: {exc}") from exc
     if reply.status == 304:
-        return cache_path.read_bytes(), reply.redirects, state.get("content_type"), 304
+        return dataclasses.replace(reply, body=cache_path.read_bytes(),
+                                   content_type=state.get("content_type"))
     store.write_bytes_atomic(cache_path, reply.body)
     store.write_json_atomic(state_path, {"url": _url_key(url), "etag": reply.etag,
                                          "last_modified": reply.last_modified,
                                          "content_type": reply.content_type})
-    return reply.body, reply.redirects, reply.content_type, reply.status
+    return reply
 
 
 def in_date_order(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -314,18 +325,56 @@ def _media_type(link: dict[str, Any]) -> str:
 
 
 def write_outputs(folder: Path, raw: list[tf.Segment],
-                  fixes: corrections.Corrections | None = None) -> tuple[bool, list[str]]:
+                  fixes: corrections.Corrections | None = None,
+                  written: dict[str, str] | None = None) -> tuple[bool, list[str]]:
     """Apply corrections (`fixes`, else folder's corrections.yml) to `raw` and write every
     transcript format; True if any changed. Raises CorrectionsError, having written nothing,
-    when the corrections cannot be applied."""
+    when the corrections cannot be applied.
+
+    `written` (the record's `transcripts_sha256`: file name -> SHA-256 of what sync last wrote,
+    updated here) keeps the maintainer's hand edits: a transcript file whose bytes are no longer
+    those sync wrote was edited by hand and is not overwritten; a warning says how to make the
+    fix reach every format (corrections.yml). Without it every file is written."""
     if fixes is None:
         fixes = corrections.load(folder / store.CORRECTIONS_FILE)
-    segments, warnings = corrections.apply(raw, fixes)
+    segments, notes = corrections.apply(raw, fixes)
+    warnings = [f"{store.CORRECTIONS_FILE}: {note}" for note in notes]
     changed = False
     for kind in TRANSCRIPT_FORMATS:
-        changed |= store.write_text_atomic(folder / kind.name, tf.WRITERS[kind.suffix](segments))
+        path = folder / kind.name
+        if written is not None and _edited_by_hand(path, written.get(kind.name)):
+            warnings.append(f"{kind.name} was edited by hand: kept as it is, not rewritten, and "
+                            "the other formats do not have the edit; put the fix in "
+                            "corrections.yml and delete the file to have it written again")
+            continue
+        changed |= store.write_text_atomic(path, tf.WRITERS[kind.suffix](segments))
+        if written is not None:
+            written[kind.name] = _digest(path)
     corrections.ensure_template(folder / store.CORRECTIONS_FILE)
     return changed, warnings
+
+
+def _digest(path: Path) -> str:
+    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _edited_by_hand(path: Path, recorded: str | None) -> bool:
+    """Whether `path` holds other bytes than the ones sync recorded writing there."""
+    return bool(recorded) and path.is_file() and _digest(path) != recorded
+
+
+def replaced(record: dict[str, Any], known_s: float | None, declared_s: float | None) -> bool:
+    """Whether a Whisper-transcribed episode's audio was replaced since: the feed declared
+    `known_s` seconds when it was transcribed and now declares `declared_s`, more than REPLACED_S
+    and REPLACED_SHARE apart. Publishers re-upload a fixed episode under its guid, at the same
+    address or another (Podcastindex-org/podcast-namespace#122, castget#67); a feed that keeps
+    declaring a wrong length changes nothing, and neither does an address alone (a host's move)."""
+    if not (known_s and declared_s) or record.get("model") in (None, "publisher"):
+        return False
+    if record["status"] not in store.HAS_TRANSCRIPT:
+        return False
+    gap = abs(declared_s - known_s)
+    return gap > REPLACED_S and gap > REPLACED_SHARE * max(known_s, declared_s)
 
 
 def set_review(record: dict[str, Any], fixes: corrections.Corrections, has_words: bool,
@@ -396,10 +445,12 @@ class Syncer:
         """The feed at `source`, its relative links resolved against `source` as configured: a
         redirected address can hold a private feed's session token (and is then a secret too)."""
         try:
-            raw, redirects, content_type, status = read_feed(self.project, source)
+            reply = read_feed(self.project, source)
             if self.secret_parts:
-                self._add_secrets(redirects)
-            return feed.parse_feed(raw, source, content_type), status
+                self._add_secrets(reply.redirects)
+            parsed = feed.parse_feed(reply.body, source, reply.content_type)
+            parsed.moved_to = reply.moved_to
+            return parsed, reply.status
         except feed.FeedError as exc:
             raise SyncError(self._redact(f"cannot use the feed {source}: {exc}")) from exc
         except SyncError as exc:
@@ -409,19 +460,18 @@ class Syncer:
         """One later page of a paged feed, cached like the first (FeedError when unusable, or
         on plain http when the feed is read over https); its links resolved against its address
         as the feed gave it."""
-        if leaves_https(feed_source(self.options, self.project)[0], url):
+        if leaves_https(url):
             raise feed.FeedError(f"{self._redact(url)} is on plain http and the feed is read over "
                                  "https: not followed")
         key = _url_key(url).split(":", 1)[1][:24]
         folder = self.project.cache_dir / PAGES_DIR
         try:
-            raw, redirects, content_type, _status = cached_get(url, folder / f"{key}.json",
-                                                               folder / f"{key}.xml", offline)
+            reply = cached_get(url, folder / f"{key}.json", folder / f"{key}.xml", offline)
         except SyncError as exc:
             raise feed.FeedError(self._redact(str(exc))) from exc
         if self.secret_parts:
-            self._add_secrets([url, *redirects])
-        return feed.parse_feed(raw, url, content_type)
+            self._add_secrets([url, *reply.redirects])
+        return feed.parse_feed(reply.body, url, reply.content_type)
 
     def _add_secrets(self, addresses: Iterable[str]) -> None:
         """Hide every secret part of `addresses` too (a private feed's redirects, its new address)."""
@@ -439,7 +489,7 @@ class Syncer:
             return parsed
         if self.secret_parts:       # a private feed's new address holds a (new) token as well
             self._add_secrets([new])
-        if leaves_https(source, new):
+        if leaves_https(new):
             report.warnings.append(f"the feed says it moved (itunes:new-feed-url) to {new}, a plain "
                                    "http address: a feed read over https is not followed there "
                                    "(anyone on the network could read or change it); read the "
@@ -456,14 +506,19 @@ class Syncer:
                                    "feed-url) name each other as the new address; read the one "
                                    "set, as it is: ask the publisher which is current")
             return parsed
-        if self.secret_parts:
-            report.moved = (f"the feed moved (itunes:new-feed-url): set the {FEED_ENV} secret to "
-                            "the new address the publisher gave (not shown: it may hold a token)")
-        else:
-            report.moved = (f"the feed moved (itunes:new-feed-url) to {new}: set extra.podcast.feed "
-                            f"in mkdocs.yml to {new}")
-        self.reporter.warn(report.moved)
+        self._say_moved(new, "itunes:new-feed-url", report)
         return moved
+
+    def _say_moved(self, new: str, how: str, report: Report) -> None:
+        """Tell the maintainer the feed lives at `new` now (said by `how`) and what to change."""
+        if self.secret_parts:       # a private feed's new address holds a (new) token as well
+            self._add_secrets([new])
+            report.moved = (f"the feed moved ({how}): set the {FEED_ENV} secret to the new "
+                            "address (not shown: it may hold a token)")
+        else:
+            report.moved = (f"the feed moved ({how}) to {new}: set extra.podcast.feed in "
+                            f"mkdocs.yml to {new}")
+        self.reporter.warn(report.moved)
 
     def entries(self) -> tuple[Report, list[tuple[dict[str, Any], str, bool]]]:
         """Read the feed (following a move): an empty report and (item, slug, new) for each item,
@@ -479,6 +534,10 @@ class Syncer:
         http.budget.reset()
         parsed, status = self._read(source)
         report = Report(feed_status=status)
+        if parsed.moved_to and not _same_address(parsed.moved_to, source):
+            # 301/308 (RFC 9110 section 15.4.2: "re-link references to the new URI"): read
+            # there already; gPodder#911 and AntennaPod#1393 asked apps to take the new address
+            self._say_moved(parsed.moved_to, "HTTP permanent redirect", report)
         parsed = self._follow_move(source, parsed, report)
         # A first page unchanged (304): the later pages are taken from the cache, unasked.
         paged = pages.follow(parsed, parsed.url or source,
@@ -541,6 +600,11 @@ class Syncer:
             except (OSError, ValueError):
                 continue
             if isinstance(record, dict) and isinstance(record.get("slug"), str):
+                if record["slug"] != folder.name:     # the maintainer renamed the folder: its
+                    self.reporter.warn(                # name is the slug (the page's address)
+                        f"{folder.name}: the folder was renamed from {record['slug']!r}; the "
+                        "episode keeps it, with its corrections, under its new name")
+                    record["slug"] = folder.name
                 found.append(record)
         return found
 
@@ -551,7 +615,8 @@ class Syncer:
         record = store.read_json(path) if path.is_file() else store.new_episode(item["guid"], slug)
         if not isinstance(record, dict):
             raise ValueError("it is not a JSON object")
-        known_date = record.get("date")
+        record["slug"] = slug                     # the folder's name, renamed by hand or not
+        known_date, known_s = record.get("date"), record.get("duration")
         record.update({k: item[k] for k in FEED_FIELDS})
         if known_date and (not item["date"]     # the feed broke a date it gave before: keep it
                            or dates.instant(item["date"]) == dates.instant(known_date)):
@@ -562,13 +627,19 @@ class Syncer:
         record["in_feed"], record["left_feed_at"] = True, None
         if item["duration"]:
             record["duration"] = item["duration"]
+        if replaced(record, known_s, item["duration"]):
+            record["audio_replaced"] = (
+                f"the feed now declares {item['duration']:.0f} s of audio for this episode, not "
+                f"the {known_s:.0f} s it declared when it was transcribed: the audio was replaced "
+                "(re-uploaded), so it is transcribed again; corrections.yml applies to the new "
+                "transcript")
         return record
 
     def needs_whisper(self, record: dict[str, Any]) -> bool:
         """Whether syncing `record` means a Whisper transcription (what a budget or a plan counts)."""
         if not record["enclosure"]:
             return False
-        if self.options.retranscribe:
+        if self.options.retranscribe or record.get("audio_replaced"):
             return True
         if _publisher_transcript(record):
             return False
@@ -678,7 +749,8 @@ class Syncer:
     def reapplies(self, record: dict[str, Any], folder: Path) -> bool:
         """Whether this sync writes the transcript from transcript.raw.json, without the model:
         it has been published, or it was transcribed and only its corrections held it back."""
-        return (not self.options.retranscribe and (folder / store.RAW_TRANSCRIPT_FILE).is_file()
+        return (not self.options.retranscribe and not record.get("audio_replaced")
+                and (folder / store.RAW_TRANSCRIPT_FILE).is_file()
                 and (record["status"] in store.HAS_TRANSCRIPT
                      or bool(record.get("corrections_error"))))
 
@@ -686,7 +758,8 @@ class Syncer:
                  fixes: corrections.Corrections, outcome: Outcome) -> bool:
         """Write the corrected transcript and set the status; True if any file changed.
         Raises CorrectionsError, having changed nothing, when `fixes` cannot be applied."""
-        changed, warnings = write_outputs(folder, raw, fixes)
+        written = record.setdefault("transcripts_sha256", {})
+        changed, warnings = write_outputs(folder, raw, fixes, written)
         self._warn_all(folder.name, warnings)
         record.pop("corrections_error", None)
         if record["status"] not in store.HAS_TRANSCRIPT:
@@ -711,8 +784,9 @@ class Syncer:
         else:
             raw = self._whisper(record, folder.name, outcome)
             model, outcome.state = self.settings.model, "transcribed"
-            if record.get("audio_warnings"):
-                self.reporter.warn(f"{folder.name}: " + "; ".join(record["audio_warnings"]))
+            notes = record.get("transport_warnings", []) + record.get("audio_warnings", [])
+            if notes:
+                self.reporter.warn(f"{folder.name}: " + "; ".join(notes))
         store.write_json_atomic(folder / store.RAW_TRANSCRIPT_FILE, tf.to_json(raw))
         outcome.work_s = time.monotonic() - started
         if outcome.state == "transcribed":
@@ -730,12 +804,22 @@ class Syncer:
         transcribed instead) when it cannot be fetched or read."""
         link, parse = publisher
         try:
-            text = http.fetch(link["url"], limit=fetch_policy.TRANSCRIPT).body.decode("utf-8-sig", errors="replace")
-            raw = (parse(json.loads(text), record.get("duration")) if parse is tf.from_json
-                   else parse(text, record.get("duration")) if parse is tf.from_unlabelled
-                   else parse(text))
-            if not raw:
-                raise ValueError("it holds no text")
+            text = http.fetch(link["url"], limit=fetch_policy.TRANSCRIPT).text()
+            try:
+                raw = (parse(json.loads(text), record.get("duration")) if parse is tf.from_json
+                       else parse(text, record.get("duration")) if parse is tf.from_unlabelled
+                       else parse(text))
+                if not raw:
+                    raise ValueError("it holds no text")
+            except (ValueError, RecursionError) as declared:
+                if parse is tf.from_unlabelled:
+                    raise
+                # A mislabelled file (an SRT declared text/vtt, a VTT declared JSON: podverse-
+                # web#1168, podstr#7): read by what it holds before the audio is transcribed.
+                try:
+                    raw = tf.from_unlabelled(text, record.get("duration"))
+                except (ValueError, RecursionError):
+                    raise declared from None
         # JSONDecodeError is a ValueError; json.loads raises RecursionError on deep nesting.
         except (http.FetchError, ValueError, RecursionError) as exc:
             warning = (f"the publisher's transcript {link['url']} could not be read ({exc}); "
@@ -757,10 +841,15 @@ class Syncer:
             raise SyncError(str(exc)) from exc
         title = record["title"]
         dest = self.project.audio_cache / f"{slug}.audio"
+        if record.get("audio_replaced"):
+            self.reporter.warn(f"{slug}: {record['audio_replaced']}")
+            dest.unlink(missing_ok=True)        # the old upload: fetched again
         fetched_now, notes = not dest.is_file(), []
         source = record.get("audio_source") or enclosure
         if fetched_now:   # the best audio, not the video; untyped files asked what they are (`probe`)
             source = probe.choose(source)
+            if feed.media_kind(source.get("type"), source["url"]) == "playlist":
+                raise audio.AudioError(audio.PLAYLIST_NOTE + f" ({source['url']})")
         cached = http.download(
             source["url"], dest, source.get("length"), notes=notes,
             progress=lambda done, total: self.reporter.download(title, done, total))
@@ -773,18 +862,21 @@ class Syncer:
             raise
         if not record.get("duration"):
             record["duration"] = round(decoded.seconds, 3)
-        record["audio_warnings"] = record.get("transport_warnings", []) + decoded.warnings
+        chapters.from_audio(self.project.episodes_dir / slug, record, decoded.chapters,
+                            self.reporter.warn)
+        record["audio_warnings"] = decoded.warnings     # how it was fetched: transport_warnings
         outcome.audio_s = decoded.seconds
         self.reporter.transcribing(title, 0.0, decoded.seconds)
         result = transcribe_audio(decoded.samples, self.settings,
                                   lambda done: self.reporter.transcribing(title, done, decoded.seconds))
+        record["audio_replaced"] = None
         record["coverage"] = result.coverage.to_json()
         record["speech"] = result.speech.to_json() if result.speech else None
         return result.segments
 
     def _warn_all(self, slug: str, warnings: list[str]) -> None:
         for warning in warnings:
-            self.reporter.warn(f"{slug}: corrections.yml: {warning}")
+            self.reporter.warn(f"{slug}: {warning}")
 
 
 def sync(project: Project, options: Options, reporter: Reporter | None = None) -> Report:
