@@ -13,6 +13,7 @@ from companion import cli
 from companion.pipeline import chapters, pages, store
 from companion.pipeline.dates import parse_pubdate
 from companion.pipeline.feed import FeedError, parse_feed
+from episode_records import episode_records
 from podcast_server import rss
 
 RSS_HEAD = ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
@@ -32,7 +33,7 @@ def said(capsys) -> str:
 
 
 def records(root: Path) -> dict[str, dict]:
-    return {e["guid"]: e for e in store.load_episodes(root / "episodes")}
+    return {e["guid"]: e for e in episode_records(root / "episodes")}
 
 
 # ---- dates ------------------------------------------------------------------------------------
@@ -103,7 +104,7 @@ def test_an_undated_item_keeps_its_place_its_slug_and_a_reason(project, host, ca
     assert cli.main(["sync", "--feed", feed]) == 0
     out = said(capsys)
     assert "Hour that does not exist" in out and "hour must be in 0..23" in out
-    assert [e["guid"] for e in store.load_episodes(project / "episodes")] == ["n3", "n2", "n1"]
+    assert [e["guid"] for e in episode_records(project / "episodes")] == ["n3", "n2", "n1"]
     undated = records(project)["n2"]
     assert undated["date"] is None and "hour must be" in undated["date_note"]
     slug = undated["slug"]

@@ -8,7 +8,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import jiwer
@@ -19,6 +18,7 @@ from whisper_normalizer.english import EnglishTextNormalizer
 from companion import cli
 from companion.pipeline import store
 from companion.pipeline.audio import ffmpeg as audio_ffmpeg
+from episode_records import episode_records
 from podcast_server import rss
 
 pytestmark = pytest.mark.model
@@ -31,7 +31,7 @@ def episode_files(root: Path) -> dict[str, int]:
 
 
 def records(root: Path) -> dict[str, dict]:
-    return {e["guid"]: e for e in store.load_episodes(root / "episodes")}
+    return {e["guid"]: e for e in episode_records(root / "episodes")}
 
 
 def publish(host, items: list[dict], name: str = "feed.xml") -> str:
@@ -320,13 +320,12 @@ def test_kill_9_mid_transcription_then_rerun_finishes(project, host) -> None:
              for n, name in ((1, "apollo11.mp3"), (2, "sonnet003.mp3"))]
     feed = publish(host, items)
     process = subprocess.Popen([sys.executable, "-m", "companion.cli", "sync", "--feed", feed],
-                               cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    cache = project / ".cache" / "audio"
-    deadline = time.monotonic() + 120
-    while not list(cache.glob("*.audio")) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(1.0)                                    # the model is now at work
-    assert process.poll() is None, "sync finished before it could be killed"
+                               cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               text=True)
+    # Killed once the model is at work on an episode (its progress log's first line), however
+    # long a busy machine took to get there; not a guessed second after the download.
+    started = next((line for line in process.stderr if line.startswith("transcribe ")), None)
+    assert started and process.poll() is None, "sync finished before it could be killed"
     process.send_signal(signal.SIGKILL)
     process.wait()
     for path in (project / "episodes").rglob("*"):
