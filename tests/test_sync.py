@@ -160,6 +160,26 @@ def test_an_episode_re_uploaded_with_other_audio_is_transcribed_again(project, h
         k: v for k, v in before.items() if "transcript" in k}
 
 
+def test_a_length_the_feed_first_gives_or_corrects_is_no_re_upload(project, host, capsys) -> None:
+    """The re-upload rule compares lengths the feed declared: a feed that gave none when the
+    episode was transcribed (the length then taken from the audio) and declares a wrong one
+    later, or corrects a wrong one to the audio's own, has not replaced the audio. Both started
+    a whole new download and transcription, every time the feed's length moved."""
+    audio = host.add("same.wav", source=DATA / "audio" / "jfk.wav")
+    item = {"title": "Same audio", "guid": "s1", "audio": audio}
+    feed = publish(host, [item])
+    assert cli.main(["sync", "--feed", feed]) == 0
+    before = episode_files(project)
+    for declared in ("30", "11", "30"):        # declared at last (wrongly), corrected, broken again
+        publish(host, [item | {"duration": declared}])
+        assert cli.main(["sync", "--feed", feed]) == 0
+        assert "re-uploaded" not in " ".join(capsys.readouterr().err.split()), declared
+        assert records(project)["s1"]["audio_replaced"] is None
+    assert host.requests["/same.wav"] == 1, "the audio was fetched once"
+    assert {k: v for k, v in episode_files(project).items() if "transcript" in k} == {
+        k: v for k, v in before.items() if "transcript" in k}
+
+
 def test_chapters_embedded_in_the_audio_are_published_until_the_feed_gives_its_own(
         project, host, tmp_path) -> None:
     """An MP3 with ID3 chapters and no podcast:chapters: the episode gets them as chapters.json
