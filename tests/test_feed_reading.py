@@ -497,6 +497,31 @@ def test_a_new_episode_never_takes_a_renamed_folders_name_in_other_case(project,
     assert slugs["c2"].casefold() != slugs["c1"].casefold(), slugs
 
 
+def test_a_run_killed_before_its_record_was_saved_takes_no_file_for_a_hand_edit(
+        project, host, capsys) -> None:
+    """Sync writes the transcript files, then episode.json with their digests: a run killed
+    between the two (a cancelled job) left files whose digests were not recorded, and every
+    later run took them for hand edits: kept, warned about, and corrections never reached
+    them again. A file that holds what sync would write is sync's own."""
+    vtt = host.add("k.vtt", b"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nHello Taurens.\n")
+    feed = host.add("feed.xml", feed_of(
+        '<item><title>Killed</title><guid>k1</guid><pubDate>Mon, 01 Dec 2025 10:00:00 GMT'
+        f'</pubDate><podcast:transcript url="{vtt}" type="text/vtt"/></item>'))
+    assert cli.main(["sync", "--feed", feed]) == 0
+    folder = project / "episodes" / records(project)["k1"]["slug"]
+    saved = (folder / "episode.json").read_bytes()
+    (folder / "corrections.yml").write_text("replace:\n  - find: Taurens\n    with: Torrens\n")
+    assert cli.main(["sync", "--feed", feed]) == 0
+    (folder / "episode.json").write_bytes(saved)          # as if killed before the record
+    said(capsys)
+    assert cli.main(["sync", "--feed", feed]) == 0
+    assert "edited by hand" not in said(capsys)
+    (folder / "corrections.yml").write_text("replace:\n  - find: Taurens\n    with: TORRENS\n")
+    assert cli.main(["sync", "--feed", feed]) == 0
+    assert all("TORRENS" in (folder / name).read_text()
+               for name in ("transcript.vtt", "transcript.srt", "transcript.txt"))
+
+
 def test_a_merge_keeps_a_transcript_file_edited_by_hand(project, host, tmp_path: Path) -> None:
     """A shard transcribed the episode again (a newer transcript) while the maintainer fixed a
     word in transcript.srt here: `companion merge` copied the shard's files over it and wrote

@@ -344,12 +344,15 @@ def write_outputs(folder: Path, raw: list[tf.Segment],
     kept = edited_by_hand(folder, written) if written is not None else set()
     for kind in TRANSCRIPT_FORMATS:
         path = folder / kind.name
-        if kind.name in kept:
+        text = tf.WRITERS[kind.suffix](segments)
+        # A file that holds what would be written is sync's own, recorded or not (a run killed
+        # after writing it, before saving the record).
+        if kind.name in kept and _digest(path) != _digest_of(text.encode("utf-8")):
             warnings.append(f"{kind.name} was edited by hand: kept as it is, not rewritten, and "
                             "the other formats do not have the edit; put the fix in "
                             "corrections.yml and delete the file to have it written again")
             continue
-        changed |= store.write_text_atomic(path, tf.WRITERS[kind.suffix](segments))
+        changed |= store.write_text_atomic(path, text)
         if written is not None:
             written[kind.name] = _digest(path)
     corrections.ensure_template(folder / store.CORRECTIONS_FILE)
@@ -357,7 +360,11 @@ def write_outputs(folder: Path, raw: list[tf.Segment],
 
 
 def _digest(path: Path) -> str:
-    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    return _digest_of(path.read_bytes())
+
+
+def _digest_of(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
 def _edited_by_hand(path: Path, recorded: str | None) -> bool:
