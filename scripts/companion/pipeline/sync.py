@@ -780,7 +780,11 @@ class Syncer:
         except SyncError:               # the whole run stops: not this episode's fault
             raise
         except (CompanionError, ValueError) as exc:   # ours say what to fix: shown as they are
-            record.update(status=store.STATUS_FAILED, error=str(exc))
+            if not (record.get("audio_replaced") and record["status"] in store.HAS_TRANSCRIPT):
+                record["status"] = store.STATUS_FAILED
+            # else the re-uploaded audio could not be fetched or read: the transcript of the
+            # earlier audio stays published, and the next run tries the new audio again
+            record["error"] = str(exc)
             outcome.state, outcome.reason = FAILED, str(exc)
 
     def _shown(self, path: Path) -> str:
@@ -806,8 +810,9 @@ class Syncer:
         changed, warnings = write_outputs(folder, raw, fixes, written)
         self._warn_all(folder.name, warnings)
         record.pop("corrections_error", None)
+        record["error"] = None
         if record["status"] not in store.HAS_TRANSCRIPT:
-            record.update(status=store.STATUS_TRANSCRIBED, error=None)
+            record["status"] = store.STATUS_TRANSCRIBED
         set_review(record, fixes, bool(raw), outcome)
         return changed
 
