@@ -37,6 +37,14 @@ def records(root: Path) -> dict[str, dict]:
     return {e["guid"]: e for e in store.load_episodes(root / "episodes")}
 
 
+def vtt_item(host, guid: str, title: str, day: int = 1) -> str:
+    """An RSS item published on `day` December 2025 with a publisher's WebVTT transcript
+    ("Hello Taurens."): an episode synced without the model."""
+    vtt = host.add(f"{guid}.vtt", b"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nHello Taurens.\n")
+    return (f'<item><title>{title}</title><guid>{guid}</guid><pubDate>Mon, {day:02d} Dec 2025 '
+            f'10:00:00 GMT</pubDate><podcast:transcript url="{vtt}" type="text/vtt"/></item>')
+
+
 # ---- dates ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("written,day", [
@@ -456,12 +464,8 @@ def test_a_folder_renamed_by_hand_is_recorded_even_for_an_episode_sync_does_not_
     "run `companion sync`, which takes the folder's name". Sync took it only for the episodes it
     went on to process: one beyond `--limit` kept its old slug and the site never built again. A copy (another folder of the same guid) is not taken for a
     rename: the build keeps refusing it, and no two folders become one episode."""
-    def item(guid: str, day: int) -> str:
-        vtt = host.add(f"{guid}.vtt", b"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nHello.\n")
-        return (f'<item><title>Episode {guid}</title><guid>{guid}</guid><pubDate>Mon, 0{day} '
-                f'Dec 2025 10:00:00 GMT</pubDate><podcast:transcript url="{vtt}" type="text/vtt"/>'
-                '</item>')
-    feed = host.add("feed.xml", feed_of(item("r1", 1), item("r2", 2)))
+    feed = host.add("feed.xml", feed_of(vtt_item(host, "r1", "Episode r1", 1),
+                                        vtt_item(host, "r2", "Episode r2", 2)))
     assert cli.main(["sync", "--feed", feed]) == 0
     episodes = project / "episodes"
     old = records(project)["r1"]["slug"]
@@ -482,15 +486,12 @@ def test_a_new_episode_never_takes_a_renamed_folders_name_in_other_case(project,
     """The maintainer renamed a folder with capitals; a new episode whose name differs only in
     case was given that name in lower case: on macOS and Windows (folders compared without case)
     both episodes were written into the one folder, the second over the first."""
-    def item(guid: str, title: str) -> str:
-        vtt = host.add(f"{guid}.vtt", b"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nHello.\n")
-        return (f'<item><title>{title}</title><guid>{guid}</guid><pubDate>Mon, 01 Dec 2025 '
-                f'10:00:00 GMT</pubDate><podcast:transcript url="{vtt}" type="text/vtt"/></item>')
-    feed = host.add("feed.xml", feed_of(item("c1", "Relapse")))
+    feed = host.add("feed.xml", feed_of(vtt_item(host, "c1", "Relapse")))
     assert cli.main(["sync", "--feed", feed]) == 0
     episodes = project / "episodes"
     (episodes / records(project)["c1"]["slug"]).rename(episodes / "2025-12-01-Relapse-Part-1")
-    host.add("feed.xml", feed_of(item("c1", "Relapse"), item("c2", "Relapse part 1")))
+    host.add("feed.xml", feed_of(vtt_item(host, "c1", "Relapse"),
+                                 vtt_item(host, "c2", "Relapse part 1")))
     assert cli.main(["sync", "--feed", feed]) == 0
     slugs = {guid: record["slug"] for guid, record in records(project).items()}
     assert slugs["c1"] == "2025-12-01-Relapse-Part-1"
@@ -503,10 +504,7 @@ def test_a_run_killed_before_its_record_was_saved_takes_no_file_for_a_hand_edit(
     between the two (a cancelled job) left files whose digests were not recorded, and every
     later run took them for hand edits: kept, warned about, and corrections never reached
     them again. A file that holds what sync would write is sync's own."""
-    vtt = host.add("k.vtt", b"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nHello Taurens.\n")
-    feed = host.add("feed.xml", feed_of(
-        '<item><title>Killed</title><guid>k1</guid><pubDate>Mon, 01 Dec 2025 10:00:00 GMT'
-        f'</pubDate><podcast:transcript url="{vtt}" type="text/vtt"/></item>'))
+    feed = host.add("feed.xml", feed_of(vtt_item(host, "k1", "Killed")))
     assert cli.main(["sync", "--feed", feed]) == 0
     folder = project / "episodes" / records(project)["k1"]["slug"]
     saved = (folder / "episode.json").read_bytes()
