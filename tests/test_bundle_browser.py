@@ -322,3 +322,48 @@ def test_builder_copies_the_references_of_an_added_stretch(browser, site_server:
     assert lines[0].startswith("Bailey, T. (Host).") and lines[1].startswith("Stretch 12:30–18:00: http")
     assert "<i>Fall From Grace</i>" in copied["text/html"]
     context.close()
+
+
+def test_keyboard_only_lecturer_builds_reorders_and_keeps_their_place(browser, site_server: str) -> None:
+    """At 360 px with the keyboard only: Enter in the "to" field adds the stretch (as Enter in a
+    form field submits it); Move up, Move down and Remove keep focus on the list, not on <body>;
+    each change is said once in the status line, and the bundle itself is not a live region."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{site_server}course/bundle/")
+    page.wait_for_selector("[data-bundle-add-module]")
+    page.focus("[data-bundle-module]")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")                                     # Add module: Module 3
+    page.focus("[data-bundle-start]")
+    page.keyboard.type("12:30")
+    page.keyboard.press("Tab")
+    page.keyboard.type("18:00")
+    page.keyboard.press("Enter")
+    assert page.input_value("[data-bundle-link]").endswith("items=m3,e1@12:30-18:00")
+    message = page.locator(".ffg-bundle__message")
+    assert message.inner_text().startswith("Added ") and "2 items" in message.inner_text()
+    assert page.locator("[data-bundle-view]").get_attribute("aria-live") is None
+
+    page.locator('[data-bundle-edit] li >> nth=1 >> button[aria-label="Move up"]').focus()
+    page.keyboard.press("Enter")
+    assert page.input_value("[data-bundle-link]").endswith("items=e1@12:30-18:00,m3")
+    focused = page.evaluate("[document.activeElement.getAttribute('aria-label'),"
+                            " [...document.querySelectorAll('[data-bundle-edit] li')].indexOf(document.activeElement.closest('li'))]")
+    assert focused == ["Move up", 0], focused
+    assert message.inner_text().endswith(": 1 of 2.")
+    page.keyboard.press("Tab")                                       # Move down, same item
+    page.keyboard.press("Enter")
+    assert page.input_value("[data-bundle-link]").endswith("items=m3,e1@12:30-18:00")
+    page.keyboard.press("Tab")                                       # Remove, the moved item
+    page.keyboard.press("Enter")
+    assert page.input_value("[data-bundle-link]").endswith("items=m3")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Remove"
+    assert message.inner_text().startswith("Removed ")
+    page.keyboard.press("Enter")                                     # the last item: focus goes on
+    assert page.locator("[data-bundle-edit] li").count() == 0
+    assert page.evaluate("document.activeElement.hasAttribute('data-bundle-add-module')")
+    context.close()

@@ -72,6 +72,18 @@ def test_every_date_form_feeds_write_keeps_the_publishers_day(written: str, day:
     assert parsed.iso and parsed.iso.startswith(day), parsed
 
 
+@pytest.mark.parametrize("written,iso", [
+    ("Mon, 30 Nov 2026 22:30:00 -08:00", "2026-11-30T22:30:00-08:00"),   # colon: not "no zone"
+    ("Mon, 30 Nov 2026 10:00 +05:30", "2026-11-30T10:00:00+05:30"),
+    ("Mon, 30 Nov 2026 10:00:00 +11", "2026-11-30T10:00:00+11:00"),       # hours, not minutes
+    ("Mon, 30 Nov 2026 10:00:00 GMT+11", "2026-11-30T10:00:00+11:00"),    # not POSIX's -11
+    ("Mon, 30 Nov 2026 10:00:00 UTC+1", "2026-11-30T10:00:00+01:00"),
+])
+def test_a_zone_offset_in_any_written_form_is_kept_exactly(written: str, iso: str) -> None:
+    parsed = parse_pubdate(written)
+    assert (parsed.iso, parsed.problem) == (iso, None)
+
+
 @pytest.mark.parametrize("written,why", [
     ("Mon, 30 Nov 2026 34:50:00 -0400", "hour"),                     # AntennaPod#4219
     ("2026-02-30T10:00:00Z", "day"),

@@ -210,6 +210,10 @@ def test_urls_with_spaces_and_accents_are_requested_percent_encoded(host, tmp_pa
     dest = http.download(f"{host.url}/media/Épisode 12 - Final Mix.mp3", tmp_path / "e.audio")
     assert dest.read_bytes() == (AUDIO / "jfk.wav").read_bytes()
     assert "/media/%C3%89pisode%2012%20-%20Final%20Mix.mp3" in host.requests
+    host.add("media/100% honest.mp3", source=AUDIO / "jfk.wav")          # a `%` that is no escape
+    dest = http.download(f"{host.url}/media/100% honest.mp3", tmp_path / "p.audio")
+    assert dest.read_bytes() == (AUDIO / "jfk.wav").read_bytes()
+    assert "/media/100%25%20honest.mp3" in host.requests
     with pytest.raises(http.FetchError, match="not a usable web address.*a space"):
         http.fetch("http://127.0.0.1:99999/a b.mp3")
 

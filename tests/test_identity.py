@@ -39,6 +39,9 @@ def test_different_audio_has_different_keys() -> None:
     ("https://h.example/épisode-douze.mp3", "https://h.example/%C3%A9pisode-douze.mp3"),
     ("https://hôte.example/a%20b.mp3?q=é", "https://xn--hte-kna.example/a%20b.mp3?q=%C3%A9"),
     ("  https://h.example/ok.mp3 ", "https://h.example/ok.mp3"),
+    ("https://h.example/100% honest.mp3", "https://h.example/100%25%20honest.mp3"),   # no escape
+    ("https://h.example/50%.mp3?x=%zz", "https://h.example/50%25.mp3?x=%25zz"),
+    ("https://h.example/a%2Fb%2.mp3", "https://h.example/a%2Fb%252.mp3"),             # one kept
 ])
 def test_feed_urls_become_uris(iri: str, uri: str) -> None:
     assert urls.to_uri(iri) == uri

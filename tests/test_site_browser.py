@@ -1026,6 +1026,41 @@ def test_closed_drawer_takes_no_tab_stops_at_360px(browser, site: SharedSite) ->
     assert not web.errors, web.errors
 
 
+def test_space_switches_the_palette_as_enter_does(web: Watched) -> None:
+    """Material's light/dark switch is a radio that flips on Enter only; Space, the key that presses
+    a button, left the page as it was. Both flip it now, focus stays on the switch, the page does not
+    scroll, and the scheme holds across instant navigation and Back."""
+    web.go("episodes/001-sonnet-1/")
+    scheme = "document.body.getAttribute('data-md-color-scheme')"
+    web.page.focus("#__palette_0")
+    web.page.keyboard.press("Space")
+    assert web.page.evaluate(scheme) == "slate"
+    assert web.page.evaluate("[document.activeElement.id, scrollY]") == ["__palette_1", 0]
+    web.page.keyboard.press("Space")
+    assert web.page.evaluate(scheme) == "default"
+    web.page.keyboard.press("Enter")                                    # Material's own key still works
+    assert web.page.evaluate(scheme) == "slate"
+    web.page.click("a[href$='episodes/']")                             # instant navigation
+    web.page.wait_for_url("**/episodes/")
+    web.page.go_back()
+    web.page.wait_for_url("**/001-sonnet-1/")
+    assert web.page.evaluate(scheme) == "slate"
+
+
+@pytest.mark.parametrize("path", ["404.html", "course/bundle/?items=m1&title=Week%201"])
+def test_a_short_page_prints_on_one_sheet_with_the_crisis_lines(web: Watched, path: str) -> None:
+    """The crisis banner's inner margin collapsed through <body> in print and pushed it down past
+    Material's min-height of one sheet: every page shorter than a sheet (the 404 page, a one-module
+    bundle handout) printed a blank second sheet. One sheet now, and the crisis lines on it."""
+    web.go(path)
+    web.page.wait_for_timeout(500)                       # the bundle is drawn from the catalogue
+    web.page.emulate_media(media="print")
+    banner = web.page.locator(".md-banner")
+    assert banner.is_visible() and "13 11 14" in banner.inner_text()
+    pdf = web.page.pdf(format="A4")
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1
+
+
 def test_arriving_at_a_moment_puts_keyboard_focus_there(web: Watched) -> None:
     """Followed by keyboard (a search hit, a module's "Hear it discussed", a bundle item), a link to a
     moment left focus at the top of the page: the next Tab went to "Skip to content" and the moment

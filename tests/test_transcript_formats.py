@@ -73,6 +73,21 @@ def test_json_end_times_are_optional() -> None:
         tf.from_json({"segments": [{"startTime": "soon", "body": "x"}]})
 
 
+def test_publisher_times_written_as_clocks_or_without_milliseconds_are_read() -> None:
+    """The same kind as an absent endTime: publishers' files that bend the spec but say plainly
+    when each line is. JSON times as clock text (as tools write chapters' times), and SRT/VTT
+    cues with no fraction (`00:00:01 --> 00:00:03`), which gave no cue at all."""
+    document = {"segments": [{"startTime": "00:00:03.5", "endTime": "00:00:04,0", "body": "a"},
+                             {"startTime": "1:02", "body": "b"}]}
+    assert [(s["startTime"], s["endTime"]) for s in tf.from_json(document, duration=70.0)] == [
+        (3.5, 4.0), (62.0, 70.0)]
+    vtt = "WEBVTT\n\n00:00:01 --> 00:00:03\nhello\n\n00:00:04 --> 00:00:05.5\nthere\n"
+    srt = "1\n00:00:01 --> 00:00:03\nhello\n\n2\n00:00:04,000 --> 00:00:05\nthere\n"
+    cues = lambda segments: [(s["startTime"], s["endTime"], s["body"]) for s in segments]  # noqa: E731
+    assert cues(tf.from_vtt(vtt)) == [(1.0, 3.0, "hello"), (4.0, 5.5, "there")]
+    assert cues(tf.from_srt(srt)) == [(1.0, 3.0, "hello"), (4.0, 5.0, "there")]
+
+
 def test_reads_the_pc20_json_example_as_lines_with_their_words() -> None:
     # The spec's own JSON example is word-level (one word a segment, podcast-namespace#366);
     # shown as written, the site had a line per word (podverse-web#1093).

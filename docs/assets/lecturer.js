@@ -564,9 +564,14 @@
     const list = element("ol", { class: "ffg-bundle__edit", "data-bundle-edit": "" });
     const link = element("input", { readonly: "", class: "ffg-bundle__link", "data-bundle-link": "", "aria-label": "Link to this bundle" });
     const copyStatus = element("span", { role: "status", "aria-live": "polite" });
-    const view = element("section", { class: "ffg-bundle__view", "data-bundle-view": "", "aria-live": "polite" });
+    // Not a live region: re-read whole on every keystroke of the title, the bundle would drown
+    // everything else a screen reader says. Each change is announced once, briefly, in `message`.
+    const view = element("section", { class: "ffg-bundle__view", "data-bundle-view": "" });
 
-    const update = () => {
+    // `focus`: after a Move or Remove button re-draws the list, the button a keyboard user was on
+    // is gone; focus goes to the same button on the item they moved (or the next item after a
+    // removal, or "Add module" when none is left), never back to the top of the page.
+    const update = (focus = null) => {
       bundle.title = title.value.trim();
       const url = shareUrl(bundle);
       const editing = new URL(url);
@@ -580,11 +585,28 @@
         element("button", { type: "button", class: "md-button", "aria-label": "Remove" }, "Remove"))));
       list.querySelectorAll("li").forEach((li, index) => {
         const [up, down, remove] = li.querySelectorAll("button");
-        up.addEventListener("click", () => { const m = bundle.items.splice(index, 1)[0]; bundle.items.splice(Math.max(0, index - 1), 0, m); update(); });
-        down.addEventListener("click", () => { const m = bundle.items.splice(index, 1)[0]; bundle.items.splice(index + 1, 0, m); update(); });
-        remove.addEventListener("click", () => { bundle.items.splice(index, 1); update(); });
+        const move = (to, label) => {
+          const [moved] = bundle.items.splice(index, 1);
+          const at = Math.max(0, Math.min(to, bundle.items.length));
+          bundle.items.splice(at, 0, moved);
+          message.textContent = `${resolve(moved, catalogue).title}: ${at + 1} of ${bundle.items.length}.`;
+          update({ index: at, label });
+        };
+        up.addEventListener("click", () => move(index - 1, "Move up"));
+        down.addEventListener("click", () => move(index + 1, "Move down"));
+        remove.addEventListener("click", () => {
+          const [gone] = bundle.items.splice(index, 1);
+          message.textContent = `Removed ${resolve(gone, catalogue).title}.`;
+          update({ index: Math.min(index, bundle.items.length - 1), label: "Remove" });
+        });
       });
       renderView(view, bundle, catalogue);
+      if (focus) {
+        const item = list.querySelectorAll("li")[focus.index];
+        const target = item ? item.querySelector(`button[aria-label="${focus.label}"]`)
+                            : controls.querySelector("[data-bundle-add-module]");
+        if (target) target.focus();
+      }
     };
     const add = (token) => {
       try {
@@ -594,7 +616,7 @@
           return;
         }
         bundle.items.push(item);
-        message.textContent = "";
+        message.textContent = `Added ${resolve(item, catalogue).title}: ${bundle.items.length} ${bundle.items.length === 1 ? "item" : "items"} in the bundle.`;
         update();
       } catch (error) {
         message.textContent = error.message;
@@ -605,6 +627,7 @@
       b.addEventListener("click", onClick);
       return b;
     };
+    let addEpisode = null;
     const controls = element("div", { class: "ffg-bundle__controls" },
       element("p", {}, element("label", { for: "ffg-title", text: "Bundle title " }), title),
       element("p", {}, element("label", { for: "ffg-module", text: "Module " }), moduleSelect,
@@ -613,7 +636,7 @@
         ? element("p", {}, element("label", { for: "ffg-episode", text: "Episode " }), episodeSelect,
             element("label", { for: "ffg-start", text: " from " }), start,
             element("label", { for: "ffg-end", text: " to " }), end,
-            button("Add episode", "data-bundle-add-episode", () => {
+            addEpisode = button("Add episode", "data-bundle-add-episode", () => {
               const from = start.value.trim();
               const to = end.value.trim();
               const record = findEpisode(episodeSelect.value.slice(1), catalogue);
@@ -629,7 +652,13 @@
         copyReferencesButton(view, copyStatus), copyStatus,
         button("Print", "data-bundle-print", () => window.print())),
     );
-    title.addEventListener("input", update);
+    title.addEventListener("input", () => update());
+    // Enter in a time field adds the stretch, as Enter in a form's field submits it.
+    for (const field of [start, end]) {
+      field.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" && addEpisode) { event.preventDefault(); addEpisode.click(); }
+      });
+    }
     root.replaceChildren(controls, view);
     if (linkProblems.length) {
       message.textContent = `This link has ${linkProblems.length === 1 ? "a problem" : `${linkProblems.length} problems`}: ${linkProblems.join(" ")}`;

@@ -50,6 +50,9 @@ TRACKING_PREFIXES: tuple[tuple[str, str], ...] = (
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*://", re.I)
 # What a host may be once IDNA-encoded: DNS labels or an IP literal (RFC 3986 section 3.2.2).
 _HOST = re.compile(r"[a-z0-9_.-]+|[0-9a-f:.]+", re.I)
+# A `%` that starts no escape (`100% honest.mp3`): w3lib and browsers send it as it is, which many
+# servers refuse (400) or read as another name; OkHttp (AntennaPod) and requests encode it `%25`.
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _MAX_PREFIXES = 8                    # prefixes chain (op3 -> podtrac -> chartable); bound the loop
 
 
@@ -73,13 +76,14 @@ def to_uri(url: str) -> str:
     """`url` (an IRI as a feed gives it) as a URI fit for an HTTP request.
 
     Spaces and non-ASCII letters are percent-encoded as UTF-8, the host name IDNA-encoded, and
-    escapes already present are kept (RFC 3987 section 3.1, as browsers do it).
+    escapes already present are kept (RFC 3987 section 3.1, as browsers do it); a `%` that starts
+    no escape is the character itself, `%25` (RFC 3986 section 2.4), as OkHttp sends it.
     Raises URLError naming the URL when it cannot be a http(s) URL (bad port, bad host, other scheme).
     """
     text = url.strip()
     problem = _what_is_wrong(text)
     try:
-        uri = safe_url_string(text)
+        uri = safe_url_string(_LONE_PERCENT.sub("%25", text))
         parts = urllib.parse.urlsplit(uri)
         _ = parts.port                                  # raises ValueError when out of range
     except (ValueError, UnicodeError) as exc:

@@ -53,7 +53,11 @@ LANGUAGES = ("de", "fr", "es", "it", "pt", "nl", "sv", "da", "nb", "fi", "pl", "
 JOIN_WORDS = ("de", "del", "um", "à", "a", "le", "el", "den", "der", "kl", "klo", "às", "om")
 # `Mon Nov 23 2026 09:00:57 GMT+0000 (Coordinated Universal Time)`: JavaScript's toString.
 _JS_COMMENT = re.compile(r"\s*\([^()]*\)\s*$")
-_GMT_OFFSET = re.compile(r"\b(?:GMT|UTC)\s*([+-]\d{2}:?\d{2})\b")
+# A zone offset after the time as people write it: `+01:00`, `+11`, `GMT+1`, `UTC+10:00`,
+# `GMT+0000` (JavaScript). The standard library reads `+01:00` as no zone and `+11` as eleven
+# minutes; dateutil reads `GMT+3` the POSIX way (three hours *behind*). Rewritten as RFC 822's
+# `+HHMM`, which every layer reads alike. `-0000` stays: RFC 2822 says it means "no zone".
+_TRAILING_OFFSET = re.compile(r"(\d:\d{2}(?::\d{2})?)\s*(?:GMT|UTC|UT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$")
 _NUMERIC = re.compile(r"(?<![\d:])(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2,4})(?![\d:])")
 _BAD_FIELD = re.compile(r"(hour|minute|second|day|month|year)\b.*(must be|out of range).*", re.I)
 _ZONE_NAME = re.compile(r"\s([A-Za-z]{1,5})$")            # `... 08:00:00 CEST`
@@ -117,10 +121,12 @@ def _token(name: str) -> str:
 
 
 def _clean(text: str) -> str:
-    """`text` with what only humans read removed: JavaScript's zone name in brackets, `GMT`
-    before an offset, full stops after abbreviations (`Dez.`, `7.`)."""
+    """`text` with what only humans read removed: JavaScript's zone name in brackets, and a
+    trailing zone offset in any written form made `+HHMM` (`_TRAILING_OFFSET`)."""
     text = " ".join(_JS_COMMENT.sub("", text).split())
-    text = _GMT_OFFSET.sub(lambda m: m.group(1).replace(":", ""), text)
+    if not re.match(r"\d{4}-\d{2}-\d{2}", text):          # RFC 3339 is read as it is
+        text = _TRAILING_OFFSET.sub(
+            lambda m: f"{m.group(1)} {m.group(2)}{int(m.group(3)):02d}{m.group(4) or '00'}", text)
     return text
 
 

@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from companion.episode import PC20_VERSION
+from companion.pipeline.feed_numbers import clock_seconds
 from companion.pipeline.store import dump_json
 from companion.timecode import format_clock
 
@@ -32,9 +33,11 @@ Segment = dict[str, Any]
 # first voice pattern, `<v(?:\.[^\s>]*)?\s+([^>]*)>`, took 150 s on 120 KB of "<v "). No
 # repetition may overlap the next one, and none may run past a "<" to where the next tag starts.
 # A timing line's hours have at most 9 digits, so a line of digits is not retried from each one.
+# The fraction is optional: hand-made and converted SRT/VTT files write `00:00:01 --> 00:00:03`,
+# which the specs do not allow but players read; such a file gave no cue at all.
 _CUE_TIME = re.compile(
-    r"(?:(\d{1,9}):)?(\d{1,2}):(\d{2})[.,](\d{1,3})[ \t]*-->[ \t]*"
-    r"(?:(\d{1,9}):)?(\d{1,2}):(\d{2})[.,](\d{1,3})")
+    r"(?:(\d{1,9}):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?[ \t]*-->[ \t]*"
+    r"(?:(\d{1,9}):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?")
 # `<v>`, `<v Name>`, `<v.class.other Name>`, `</v>` (W3C WebVTT section 4.2.2)
 _VOICE_ANYWHERE = re.compile(r"<v(?:\.[^\s<>]*)?(?:\s([^<>]*))?>|</v>")
 # Cue markup: a tag starts with a letter (`<i>`, `</v>`, `<c.loud>`, `<font color=..>`) or is a
@@ -143,8 +146,8 @@ def _json_text(segments: list[Segment]) -> str:
 # How each of `companion.episode.TRANSCRIPT_FORMATS` is written from segments, by file suffix.
 WRITERS = {"json": _json_text, "vtt": to_vtt, "srt": to_srt, "txt": to_txt, "html": to_html}
 
-def _seconds(hours: str | None, minutes: str, secs: str, fraction: str) -> float:
-    return int(hours or 0) * 3600 + int(minutes) * 60 + int(secs) + int(fraction.ljust(3, "0")) / 1000
+def _seconds(hours: str | None, minutes: str, secs: str, fraction: str | None) -> float:
+    return int(hours or 0) * 3600 + int(minutes) * 60 + int(secs) + int((fraction or "").ljust(3, "0")) / 1000
 
 
 def _cue_blocks(text: str) -> list[tuple[re.Match[str], list[str]]]:
@@ -277,7 +280,11 @@ def _time(raw: dict[str, Any], name: str, number: int) -> float | None:
     try:
         seconds = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"segment {number}: {name} is not a number ({value!r})") from None
+        # a clock time as text ("00:01:16.135"), as some tools write chapters' times too
+        clock = clock_seconds(value) if isinstance(value, str) else None
+        if clock is None:
+            raise ValueError(f"segment {number}: {name} is not a number ({value!r})") from None
+        seconds = clock
     if not 0 <= seconds < math.inf:                     # also catches NaN, 1e999, "Infinity"
         raise ValueError(f"segment {number}: {name} is negative or not a finite number ({value!r})")
     return seconds
@@ -289,6 +296,7 @@ def from_json(data: Any, duration: float | None = None) -> list[Segment]:
     `endTime` is optional in the spec ("End time for the segment (if available)",
     podcast-namespace transcripts.md): a missing one ends at the next segment's start, the last at
     `duration` (seconds of audio, when known) or after its words at WORDS_PER_S.
+    A time written as a clock (`"00:01:16.135"`) is read as its seconds.
     Raises ValueError naming the segment when `startTime` is missing or a time is not a number.
     """
     if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
