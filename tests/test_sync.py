@@ -160,6 +160,49 @@ def test_an_episode_re_uploaded_with_other_audio_is_transcribed_again(project, h
         k: v for k, v in before.items() if "transcript" in k}
 
 
+def test_a_re_upload_that_cannot_be_fetched_keeps_the_published_transcript(project, host) -> None:
+    """The feed announces a re-upload (a new length, a new address) that the host does not yet
+    serve: the episode became `failed` and its page lost the transcript it had, over a host's
+    hiccup. The transcript stays published, the run says what failed, and the next run tries
+    the new audio again."""
+    audio = host.add("first.wav", source=DATA / "audio" / "jfk.wav")
+    item = {"title": "Re-uploaded", "guid": "u1", "audio": audio, "duration": "11"}
+    feed = publish(host, [item])
+    assert cli.main(["sync", "--feed", feed]) == 0
+    folder = project / "episodes" / records(project)["u1"]["slug"]
+    before = (folder / "transcript.txt").read_text()
+    publish(host, [item | {"audio": f"{host.url}/second.wav", "duration": "3"}])
+    assert cli.main(["sync", "--feed", feed]) == 1
+    record = records(project)["u1"]
+    assert record["status"] == "transcribed" and record["audio_replaced"], record
+    assert "404" in record["error"] and (folder / "transcript.txt").read_text() == before
+    host.add("second.wav", source=DATA / "audio" / "sense_and_sensibility_01_austen_64kb-0880.wav")
+    assert cli.main(["sync", "--feed", feed]) == 0
+    record = records(project)["u1"]
+    assert record["audio_replaced"] is None and record["error"] is None
+    assert record["coverage"]["audio_s"] == pytest.approx(3, abs=0.1)
+
+
+def test_a_length_the_feed_first_gives_or_corrects_is_no_re_upload(project, host, capsys) -> None:
+    """The re-upload rule compares lengths the feed declared: a feed that gave none when the
+    episode was transcribed (the length then taken from the audio) and declares a wrong one
+    later, or corrects a wrong one to the audio's own, has not replaced the audio. Both started
+    a whole new download and transcription, every time the feed's length moved."""
+    audio = host.add("same.wav", source=DATA / "audio" / "jfk.wav")
+    item = {"title": "Same audio", "guid": "s1", "audio": audio}
+    feed = publish(host, [item])
+    assert cli.main(["sync", "--feed", feed]) == 0
+    before = episode_files(project)
+    for declared in ("30", "11", "30"):        # declared at last (wrongly), corrected, broken again
+        publish(host, [item | {"duration": declared}])
+        assert cli.main(["sync", "--feed", feed]) == 0
+        assert "re-uploaded" not in " ".join(capsys.readouterr().err.split()), declared
+        assert records(project)["s1"]["audio_replaced"] is None
+    assert host.requests["/same.wav"] == 1, "the audio was fetched once"
+    assert {k: v for k, v in episode_files(project).items() if "transcript" in k} == {
+        k: v for k, v in before.items() if "transcript" in k}
+
+
 def test_chapters_embedded_in_the_audio_are_published_until_the_feed_gives_its_own(
         project, host, tmp_path) -> None:
     """An MP3 with ID3 chapters and no podcast:chapters: the episode gets them as chapters.json

@@ -312,6 +312,7 @@ _NEW_RECORD: dict[str, Any] = {
     "model": None,            # model that made transcript.raw.json, or "publisher"
     "transcribed_at": None,
     "audio_replaced": None,   # why the audio is to be transcribed again (re-uploaded), until it is
+    "declared_s_transcribed": None,  # the feed's itunes:duration (s) when the audio was transcribed
     "coverage": None,         # {"speech_s","covered_s","percent","refilled","empty","audio_s"} (Whisper only)
     "transcripts_sha256": {},  # file name -> digest of what sync wrote: a file edited by hand is kept
     "review": [],             # why the transcript needs a maintainer's look (needs-review)
