@@ -935,7 +935,8 @@ def test_at_400_percent_zoom_the_transcript_is_not_covered(browser, site: Shared
     web = Watched(context.new_page(), site.url)
     web.go("episodes/001-sonnet-1/")
     web.page.locator(".ffg-seg").nth(8).scroll_into_view_if_needed()
-    web.page.wait_for_timeout(200)
+    settle(web.page, "() => { const r = document.querySelectorAll('.ffg-seg')[8].getBoundingClientRect();"
+                     " return r.top >= 0 && r.top < innerHeight; }")            # a smooth scroll has landed
     shown = web.page.evaluate("""() => { let rows = 0, all = 0;
         for (let y = 0; y < innerHeight; y += 4) { all += 1;
           const e = document.elementFromPoint(innerWidth / 2, y); if (e && e.closest('.ffg-transcript')) rows += 1; }
