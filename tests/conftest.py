@@ -65,6 +65,26 @@ def host(tmp_path: Path):
     server.server_close()
 
 
+@pytest.fixture
+def http_sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Every wait `companion.pipeline.http` asks for (back-off, Retry-After), in seconds, in order,
+    still slept for real: a test asserts how long the code chose to wait, which a busy machine
+    does not change, instead of timing the wall clock, which it does."""
+    import time
+    import types
+
+    from companion.pipeline import http
+
+    asked: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        asked.append(seconds)
+        time.sleep(seconds)
+
+    monkeypatch.setattr(http, "time", types.SimpleNamespace(sleep=sleep, monotonic=time.monotonic))
+    return asked
+
+
 @pytest.fixture(scope="session")
 def browser():
     """One headless Debian Chromium for the whole session (Playwright cannot download its own)."""

@@ -237,6 +237,28 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--no-first-run", "--autoplay-policy=no-user-gesture-required"]
 
 
+SETTLE_MS = 10_000
+# A bundle page's view is built from cite/catalogue.json after load: done when the builder, the
+# student view or the alert saying the catalogue could not be read is there (other pages: at once).
+BUNDLE_BUILT = ("(() => { const b = document.getElementById('ffg-bundle'); return !b"
+                " || !!b.querySelector('[data-bundle-add-module], [data-bundle-items] li, [role=alert]'); })()")
+
+
+def settle(page: Any, predicate: str, arg: Any = None, timeout_ms: int = SETTLE_MS) -> bool:
+    """Wait until the JavaScript `predicate` (an expression, or a function of `arg`) holds on `page`:
+    Playwright re-checks it on every animation frame, so a smooth scroll, a slide-in or a
+    ResizeObserver callback is waited out however slowly a busy machine runs it, and no fixed sleep
+    guesses how long that takes. True once it holds; False after `timeout_ms` without, and the
+    caller's own assertion, run next, then says what is wrong."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(predicate, arg=arg, timeout=timeout_ms)
+    except PlaywrightTimeout:
+        return False
+    return True
+
+
 DEPLOY_PATH = "repo/"          # GitHub Pages serves a project site under /<repository>/
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from companion.pipeline import chapters, store
 from companion import cli
+from episode_records import episode_records
 from podcast_server import rss
 
 DATA = Path(__file__).parent / "data" / "transcripts"
@@ -31,7 +32,7 @@ def publish(host, chapters_url: str | None) -> str:
 
 
 def episode(root: Path) -> tuple[Path, dict]:
-    record = store.load_episodes(root / "episodes")[0]
+    record = episode_records(root / "episodes")[0]
     return root / "episodes" / record["slug"], record
 
 

@@ -11,6 +11,7 @@ import pytest
 from companion import cli
 from companion.pipeline import corrections, language, store
 from companion.pipeline.transcribe import Coverage
+from episode_records import episode_records
 from podcast_server import rss
 
 SEGMENTS = [
@@ -208,7 +209,7 @@ def test_the_maintainer_clears_a_language_review_once_checked(project, host) -> 
                                       "date": "Mon, 07 Dec 2026 10:00:00 +0100",
                                       "transcripts": [{"url": vtt, "type": "text/vtt"}]}]).encode())
     assert cli.main(["sync", "--feed", feed]) == 0
-    record = store.load_episodes(project / "episodes")[0]
+    record = episode_records(project / "episodes")[0]
     folder = project / "episodes" / record["slug"]
     unsure = language.Speech(seconds=30.0, mean_logprob=-1.2, low_share=0.7, compression_ratio=1.5,
                              no_speech_prob=0.1, word_prob=0.4).to_json()
@@ -216,15 +217,15 @@ def test_the_maintainer_clears_a_language_review_once_checked(project, host) -> 
                   coverage=Coverage(speech_s=30.0, covered_s=30.0, audio_s=31.0).to_json())
     store.write_json_atomic(folder / "episode.json", record)
     assert cli.main(["sync", "--feed", feed]) == 0
-    record = store.load_episodes(project / "episodes")[0]
+    record = episode_records(project / "episodes")[0]
     assert record["status"] == "needs-review" and "may not be English" in record["review"][0]
     (folder / "corrections.yml").write_text("language_checked: true\n")
     assert cli.main(["sync", "--feed", feed]) == 0
-    record = store.load_episodes(project / "episodes")[0]
+    record = episode_records(project / "episodes")[0]
     assert record["status"] == "transcribed" and record["review"] == []
     record.update(coverage=Coverage(speech_s=30.0, covered_s=10.0, audio_s=31.0).to_json())
     store.write_json_atomic(folder / "episode.json", record)
     assert cli.main(["sync", "--feed", feed]) == 0
-    record = store.load_episodes(project / "episodes")[0]
+    record = episode_records(project / "episodes")[0]
     assert record["status"] == "needs-review" and "33% of the speech" in record["review"][0]
     assert not any("English" in reason for reason in record["review"])

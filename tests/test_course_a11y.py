@@ -8,11 +8,17 @@ from __future__ import annotations
 
 import pytest
 
-from site_support import shared_site
+from site_support import settle, shared_site
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 360, "height": 800}
+
+
+# scroll-regions.js gives a box a tab stop exactly when it overflows, from a ResizeObserver
+# callback that runs after layout: settled when every box agrees.
+REGIONS_SETTLED = ("[...document.querySelectorAll('.md-typeset__scrollwrap')]"
+                   ".every(b => (b.scrollWidth > b.clientWidth + 1) === b.hasAttribute('tabindex'))")
 
 
 def _pages(site) -> list[str]:
@@ -32,7 +38,7 @@ def test_course_pages_pass_axe_on_a_phone(browser, tmp_path_factory) -> None:
     problems = {}
     for path in _pages(site):
         web.go(path)
-        web.page.wait_for_timeout(200)                 # ResizeObserver callbacks run after layout
+        settle(web.page, REGIONS_SETTLED)
         found = _serious(web, axe_source)
         if found:
             problems[path] = found
@@ -47,7 +53,7 @@ def test_wide_table_is_a_named_focusable_region_and_scrolls_by_keyboard(browser,
     context = browser.new_context(viewport=PHONE)
     web = Watched(context.new_page(), site.url)
     web.go("course/03-what-the-research-says/")
-    web.page.wait_for_timeout(200)
+    settle(web.page, REGIONS_SETTLED)
     boxes = web.page.evaluate("""[...document.querySelectorAll('.md-typeset__scrollwrap')].map(b => ({
         overflows: b.scrollWidth > b.clientWidth + 1, tabindex: b.getAttribute('tabindex'),
         role: b.getAttribute('role'), name: b.getAttribute('aria-label') || ''}))""")
@@ -59,7 +65,7 @@ def test_wide_table_is_a_named_focusable_region_and_scrolls_by_keyboard(browser,
     region = web.page.locator(".md-typeset__scrollwrap[tabindex='0']").first
     region.focus()
     web.page.keyboard.press("ArrowRight")
-    web.page.wait_for_timeout(200)
+    settle(web.page, "b => b.scrollLeft > 0", arg=region.element_handle())    # a smooth scroll
     assert region.evaluate("b => b.scrollLeft") > 0
     # The same page at desktop width: the table fits, so the box is no longer a tab stop.
     web.page.set_viewport_size({"width": 1280, "height": 900})

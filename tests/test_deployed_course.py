@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from course_support import REPO, REPO_URL, STRETCH_AUDIO, course_site_deployed  # noqa: F401
+from site_support import settle
 
 pytestmark = pytest.mark.browser
 LOCAL = {"127.0.0.1", "localhost"}
@@ -103,7 +104,7 @@ def test_keyboard_on_a_phone_never_tabs_into_the_hidden_drawer(browser, course_s
     page.wait_for_function("document.getElementById('__drawer').checked")
     assert page.get_attribute("[data-ffg-drawer-toggle]", "aria-expanded") == "true"
     page.wait_for_function("!!document.activeElement.closest('.md-sidebar--primary')")
-    page.wait_for_timeout(400)                                           # the drawer slides in
+    settle(page, f"{FOCUSED}.visible")                                   # the drawer slides in
     assert page.evaluate(FOCUSED)["visible"], "focus went into the drawer but is not on screen"
     page.keyboard.press("Escape")
     assert not page.evaluate("document.getElementById('__drawer').checked")

@@ -4,6 +4,7 @@ that were only ever spoken, landing on the moment, with the audio ready there.""
 
 from __future__ import annotations
 
+import json
 import shutil
 from urllib.parse import urlsplit
 
@@ -11,7 +12,7 @@ import pytest
 
 from companion.demo import SAMPLE_DIR
 from companion.project import copy_site_sources, open_project
-from companion.site.build import build_site
+from companion.site.build import SITE_DIR, build_site
 from companion.site.static_server import StaticServer
 from companion.pipeline.sync import Options, sync
 from site_support import REPO
@@ -70,6 +71,21 @@ def test_search_for_spoken_words_lands_on_the_moment(served, page, phrase, slug,
         "(t) => { const a = document.querySelector('.ffg-player audio');"
         " return a.readyState >= 1 && Math.abs(a.currentTime - t) < 0.5; }",
         arg=target, timeout=WAIT_MS)
+
+
+def test_a_single_digit_is_searched_as_its_word_and_back(served, page) -> None:
+    """The reader says "Two." and the model writes "2." (as it writes "40" for "forty"): "sonnet two"
+    finds that episode first. The vocabulary used to drop one-character words, digits too, so the
+    dialog never tried "sonnet 2": the top hit was the maintainer's page."""
+    url, project = served
+    words = set(json.loads((project.root / SITE_DIR / "pagefind" / "vocabulary.json").read_text())["words"])
+    assert "2" in words and "a" not in words           # one digit is a word, one letter still not
+    page.goto(url)
+    page.click(".ffg-search-open")
+    page.fill("#ffg-search-input", "sonnet two")
+    moment = page.locator(".ffg-hit__moments a").first
+    moment.wait_for(timeout=WAIT_MS)
+    assert "/episodes/2024-01-03-sonnet-2-when-forty-winters-shall-besiege-thy/#" in moment.get_attribute("href")
 
 
 def test_deep_link_into_a_transcribed_episode_plays_from_there(served, page) -> None:

@@ -13,7 +13,8 @@ import pytest
 from whisper_normalizer.english import EnglishTextNormalizer
 
 from companion import cli
-from companion.pipeline import store, sync
+from companion.pipeline import sync
+from episode_records import episode_records
 from podcast_server import rss
 
 DATA = Path(__file__).parent / "data"
@@ -24,7 +25,7 @@ JFK = ("And so, my fellow Americans, ask not what your country can do for you; "
 
 
 def records(root: Path) -> list[dict]:
-    return store.load_episodes(root / "episodes")
+    return episode_records(root / "episodes")
 
 
 def by_guid(root: Path) -> dict[str, dict]:

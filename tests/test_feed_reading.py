@@ -5,14 +5,17 @@ the feed. Feeds are served by a real HTTP server on 127.0.0.1; no model runs her
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from companion import cli
+from companion.catalogue import Catalogue, CatalogueError
 from companion.pipeline import chapters, pages, store
 from companion.pipeline.dates import parse_pubdate
 from companion.pipeline.feed import FeedError, parse_feed
+from episode_records import episode_records
 from podcast_server import rss
 
 RSS_HEAD = ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
@@ -32,7 +35,15 @@ def said(capsys) -> str:
 
 
 def records(root: Path) -> dict[str, dict]:
-    return {e["guid"]: e for e in store.load_episodes(root / "episodes")}
+    return {e["guid"]: e for e in episode_records(root / "episodes")}
+
+
+def vtt_item(host, guid: str, title: str, day: int = 1) -> str:
+    """An RSS item published on `day` December 2025 with a publisher's WebVTT transcript
+    ("Hello Taurens."): an episode synced without the model."""
+    vtt = host.add(f"{guid}.vtt", b"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nHello Taurens.\n")
+    return (f'<item><title>{title}</title><guid>{guid}</guid><pubDate>Mon, {day:02d} Dec 2025 '
+            f'10:00:00 GMT</pubDate><podcast:transcript url="{vtt}" type="text/vtt"/></item>')
 
 
 # ---- dates ------------------------------------------------------------------------------------
@@ -103,7 +114,7 @@ def test_an_undated_item_keeps_its_place_its_slug_and_a_reason(project, host, ca
     assert cli.main(["sync", "--feed", feed]) == 0
     out = said(capsys)
     assert "Hour that does not exist" in out and "hour must be in 0..23" in out
-    assert [e["guid"] for e in store.load_episodes(project / "episodes")] == ["n3", "n2", "n1"]
+    assert [e["guid"] for e in episode_records(project / "episodes")] == ["n3", "n2", "n1"]
     undated = records(project)["n2"]
     assert undated["date"] is None and "hour must be" in undated["date_note"]
     slug = undated["slug"]
@@ -458,6 +469,96 @@ def test_a_transcript_file_edited_by_hand_is_never_overwritten(project, host, ca
     assert cli.main(["sync", "--feed", feed]) == 0
     assert "Hi Taurens." in (folder / "transcript.vtt").read_text()
     assert "edited by hand" not in said(capsys)
+
+
+def test_a_folder_renamed_by_hand_is_recorded_even_for_an_episode_sync_does_not_touch(
+        project, host, capsys) -> None:
+    """The maintainer renames an episode's folder; the build then refuses the folder and says
+    "run `companion sync`, which takes the folder's name". Sync took it only for the episodes it
+    went on to process: one beyond `--limit` kept its old slug and the site never built again. A copy (another folder of the same guid) is not taken for a
+    rename: the build keeps refusing it, and no two folders become one episode."""
+    feed = host.add("feed.xml", feed_of(vtt_item(host, "r1", "Episode r1", 1),
+                                        vtt_item(host, "r2", "Episode r2", 2)))
+    assert cli.main(["sync", "--feed", feed]) == 0
+    episodes = project / "episodes"
+    old = records(project)["r1"]["slug"]
+    (episodes / old).rename(episodes / "relapse-is-not-failure")
+    assert cli.main(["sync", "--feed", feed, "--limit", "1"]) == 0      # r2 only, the newest
+    assert records(project)["r1"]["slug"] == "relapse-is-not-failure"
+    assert len(Catalogue.load(episodes).episodes) == 2
+
+    shutil.copytree(episodes / "relapse-is-not-failure", episodes / "relapse-copy")
+    assert cli.main(["sync", "--feed", feed]) == 0
+    copied = store.read_json(episodes / "relapse-copy" / "episode.json")
+    assert copied["slug"] == "relapse-is-not-failure"
+    with pytest.raises(CatalogueError, match="relapse-copy"):
+        Catalogue.load(episodes)
+
+
+def test_a_new_episode_never_takes_a_renamed_folders_name_in_other_case(project, host) -> None:
+    """The maintainer renamed a folder with capitals; a new episode whose name differs only in
+    case was given that name in lower case: on macOS and Windows (folders compared without case)
+    both episodes were written into the one folder, the second over the first."""
+    feed = host.add("feed.xml", feed_of(vtt_item(host, "c1", "Relapse")))
+    assert cli.main(["sync", "--feed", feed]) == 0
+    episodes = project / "episodes"
+    (episodes / records(project)["c1"]["slug"]).rename(episodes / "2025-12-01-Relapse-Part-1")
+    host.add("feed.xml", feed_of(vtt_item(host, "c1", "Relapse"),
+                                 vtt_item(host, "c2", "Relapse part 1")))
+    assert cli.main(["sync", "--feed", feed]) == 0
+    slugs = {guid: record["slug"] for guid, record in records(project).items()}
+    assert slugs["c1"] == "2025-12-01-Relapse-Part-1"
+    assert slugs["c2"].casefold() != slugs["c1"].casefold(), slugs
+
+
+def test_a_run_killed_before_its_record_was_saved_takes_no_file_for_a_hand_edit(
+        project, host, capsys) -> None:
+    """Sync writes the transcript files, then episode.json with their digests: a run killed
+    between the two (a cancelled job) left files whose digests were not recorded, and every
+    later run took them for hand edits: kept, warned about, and corrections never reached
+    them again. A file that holds what sync would write is sync's own."""
+    feed = host.add("feed.xml", feed_of(vtt_item(host, "k1", "Killed")))
+    assert cli.main(["sync", "--feed", feed]) == 0
+    folder = project / "episodes" / records(project)["k1"]["slug"]
+    saved = (folder / "episode.json").read_bytes()
+    (folder / "corrections.yml").write_text("replace:\n  - find: Taurens\n    with: Torrens\n")
+    assert cli.main(["sync", "--feed", feed]) == 0
+    (folder / "episode.json").write_bytes(saved)          # as if killed before the record
+    said(capsys)
+    assert cli.main(["sync", "--feed", feed]) == 0
+    assert "edited by hand" not in said(capsys)
+    (folder / "corrections.yml").write_text("replace:\n  - find: Taurens\n    with: TORRENS\n")
+    assert cli.main(["sync", "--feed", feed]) == 0
+    assert all("TORRENS" in (folder / name).read_text()
+               for name in ("transcript.vtt", "transcript.srt", "transcript.txt"))
+
+
+def test_a_merge_keeps_a_transcript_file_edited_by_hand(project, host, tmp_path: Path) -> None:
+    """A shard transcribed the episode again (a newer transcript) while the maintainer fixed a
+    word in transcript.srt here: `companion merge` copied the shard's files over it and wrote
+    every format again, and the fix was gone. The file stays, and stays protected from the next
+    sync; the other formats take the shard's transcript."""
+    srt = host.add("t.srt", b"1\n00:00:00,000 --> 00:00:02,000\nHello Taurens.\n")
+    feed = host.add("feed.xml", feed_of(
+        '<item><title>Merged</title><guid>m1</guid><pubDate>Mon, 01 Dec 2025 10:00:00 GMT'
+        f'</pubDate><podcast:transcript url="{srt}" type="application/x-subrip"/></item>'))
+    assert cli.main(["sync", "--feed", feed]) == 0
+    slug = records(project)["m1"]["slug"]
+    here = project / "episodes" / slug
+    shard = tmp_path / "shard" / "episodes" / slug
+    shard.parent.mkdir(parents=True)
+    shutil.copytree(here, shard)
+    record = store.read_json(shard / store.EPISODE_FILE)
+    store.write_json_atomic(shard / store.EPISODE_FILE,
+                            record | {"transcribed_at": "2999-01-01T00:00:00+00:00"})
+    edited = (here / "transcript.srt").read_text().replace("Taurens", "Torrens (by hand)")
+    (here / "transcript.srt").write_text(edited)
+
+    assert cli.main(["merge", str(tmp_path / "shard")]) == 0
+    assert (here / "transcript.srt").read_text() == edited
+    assert "Taurens" in (here / "transcript.txt").read_text()
+    assert cli.main(["sync", "--feed", feed]) == 0
+    assert (here / "transcript.srt").read_text() == edited
 
 
 def test_a_folder_the_maintainer_renamed_keeps_its_episode_and_corrections(project, host,

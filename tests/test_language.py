@@ -12,6 +12,7 @@ import pytest
 from companion import cli
 from companion.pipeline import audio, language, store
 from companion.pipeline.transcribe import Settings, transcribe_audio
+from episode_records import episode_records
 from podcast_server import rss
 
 pytestmark = pytest.mark.model
@@ -29,7 +30,7 @@ def test_a_german_episode_is_needs_review_saying_why(project, host) -> None:
     items = [{"title": "Folge 1", "guid": "de-1", "audio": host.add("espeak-de.mp3"),
               "date": "Mon, 07 Dec 2026 10:00:00 +0100"}]
     assert cli.main(["sync", "--feed", host.add("feed.xml", rss(items).encode())]) == 0
-    record = store.load_episodes(project / "episodes")[0]
+    record = episode_records(project / "episodes")[0]
     assert record["status"] == store.STATUS_NEEDS_REVIEW
     assert any("may not be English" in reason for reason in record["review"])
     assert record["speech"]["unsure"] is True

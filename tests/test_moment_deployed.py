@@ -82,8 +82,11 @@ def arrived_at_start(page, site: Deployed) -> None:
     page.wait_for_function(f"(() => {{ const a = document.querySelector('audio');"
                            f" return a && a.seekable.length && Math.abs(a.currentTime - {START}) < 1; }})()",
                            timeout=WAIT_MS)
-    # The stretch stays marked once the audio is there (a `timeupdate` at 0 must not move it).
-    page.wait_for_timeout(500)
+    # The stretch stays marked once the audio is there (a `timeupdate` at 0 must not move it): the
+    # seek has landed and the page has handled its events (two animation frames on).
+    page.evaluate("""() => new Promise((landed) => { const a = document.querySelector('audio');
+        const after = () => requestAnimationFrame(() => requestAnimationFrame(landed));
+        if (a.seeking) a.addEventListener('seeked', after, {once: true}); else after(); })""")
     assert float(page.locator(".ffg-seg--current").get_attribute("data-start")) == site.holding(START)
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from companion import cli
-from companion.pipeline import store, sync
+from companion.pipeline import sync
+from episode_records import episode_records
 from podcast_server import ForwardProxy, rss
 
 VTT = (Path(__file__).parent / "data" / "transcripts" / "example.vtt").read_bytes()
@@ -41,7 +42,7 @@ def test_the_proxy_the_environment_names_is_used(project, host, proxy, monkeypat
     one_episode("http://podcast.test", host)
     assert cli.main(["sync", "--feed", "http://podcast.test/feed.xml"]) == 0
     assert proxy.asked == ["http://podcast.test/feed.xml", "http://podcast.test/ep.vtt"]
-    record = store.load_episodes(project / "episodes")[0]
+    record = episode_records(project / "episodes")[0]
     assert record["status"] == "transcribed" and record["model"] == "publisher"
 
 
@@ -84,7 +85,7 @@ def test_a_private_feed_behind_basic_auth_with_an_encoded_password(project, host
     assert cli.main(["sync"]) == 1                      # both audio files are gone (404)
     out = capsys.readouterr()
     assert host.requests["/ep.vtt"] == 1 and host.requests["/gone-too.mp3"] == 1
-    by_guid = {r["guid"]: r for r in store.load_episodes(project / "episodes")}
+    by_guid = {r["guid"]: r for r in episode_records(project / "episodes")}
     assert by_guid["m1"]["status"] == "transcribed"     # the transcript: same origin, same login
     assert "404" in by_guid["m2"]["error"]              # asked with the login, not refused 401
     shown = out.out + out.err + json.dumps(by_guid)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from companion import cli
-from companion.pipeline import fetch_policy, http, store
+from companion.pipeline import fetch_policy, http
+from episode_records import episode_records
 from podcast_server import TLSPodcastServer, rss
 
 pytestmark = pytest.mark.subprocess        # openssl makes the test certificate
@@ -144,7 +145,7 @@ def test_an_episode_whose_audio_came_over_plain_http_says_so(project, host, tls_
     host.add("feed.xml", rss([{"title": "Over http", "guid": "h1",
                                "audio": f"{tls_host.url}/op3/jfk.wav"}]).encode())
     assert cli.main(["sync", "--feed", f"{tls_host.url}/feed.xml"]) == 0
-    record = store.load_episodes(project / "episodes")[0]
+    record = episode_records(project / "episodes")[0]
     assert record["status"] == "transcribed"
     assert any("plain http" in note for note in record["transport_warnings"])
     assert not any("plain http" in note for note in record["audio_warnings"])   # said once
@@ -172,7 +173,7 @@ def test_an_https_feed_is_not_followed_to_plain_http_by_its_own_words(project, h
     said = " ".join(capsys.readouterr().err.split())
     assert "plain http address: a feed read over https is not followed there" in said
     assert "is on plain http and the feed is read over https" in said
-    assert [e["guid"] for e in store.load_episodes(project / "episodes")] == ["h"]
+    assert [e["guid"] for e in episode_records(project / "episodes")] == ["h"]
     assert host.requests["/moved.xml"] == 0 and host.requests["/page2.xml"] == 0
 
 
@@ -193,7 +194,7 @@ def test_a_private_https_feeds_direct_http_links_are_never_fetched(project, host
     if private:                                    # a secret: given as $COMPANION_FEED
         monkeypatch.setenv("COMPANION_FEED", f"{tls_host.url}/feed.xml?auth=3f9c0a1b2c3d4e5f")
     code = cli.main(["sync"] if private else ["sync", "--feed", f"{tls_host.url}/feed.xml"])
-    record = store.load_episodes(project / "episodes")[0]
+    record = episode_records(project / "episodes")[0]
     if private:
         assert code == 1 and record["status"] == "failed"
         assert "plain-http link" in record["publisher_warning"]

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from site_support import REPO, WORDS_FROM_ELSEWHERE, SharedSite, shared_site
+from site_support import BUNDLE_BUILT, REPO, WORDS_FROM_ELSEWHERE, SharedSite, settle, shared_site
 
 pytestmark = pytest.mark.browser
 
@@ -22,6 +22,7 @@ AXE_VERSION = "4.10.3"
 WAIT_MS = 10_000
 LOCAL_HOSTS = {"127.0.0.1"}
 SEEK_TOLERANCE_S = 0.3
+HTMLMEDIA_LOADING = 2          # HTMLMediaElement.NETWORK_LOADING: fetching media data
 
 
 @pytest.fixture(scope="session")
@@ -138,8 +139,9 @@ def test_range_link_marks_range_and_stops_at_end(web: Watched) -> None:
 
 def test_clicking_a_segment_seeks(web: Watched) -> None:
     web.go("episodes/003-sonnet-3/")
-    web.page.wait_for_timeout(300)
+    web.page.wait_for_load_state("networkidle")
     # preload="none": a page view tells the audio host nothing until the reader asks for audio
+    assert web.audio("a.preload") == "none" and web.audio("a.networkState") != HTMLMEDIA_LOADING
     assert not [u for u in web.requests if u.endswith(".mp3")]
     web.page.evaluate("document.querySelector('.ffg-player audio').muted = true")
     target = web.page.locator(".ffg-seg").nth(6)
@@ -282,8 +284,8 @@ def test_back_returns_to_where_the_listener_was_not_to_the_link(web: Watched) ->
     web.wait_audio("a.readyState >= 1 && Math.abs(a.currentTime - 10) < 0.5")
     web.page.evaluate("document.querySelector('.ffg-player audio').currentTime = 33")   # they listened on
     web.wait_audio("Math.abs(a.currentTime - 33) < 0.5 && !a.seeking")
-    web.page.evaluate("window.scrollTo(0, 150)")
-    web.page.wait_for_timeout(200)
+    web.page.evaluate("window.scrollTo({top: 150, behavior: 'instant'})")
+    web.page.wait_for_function("Math.round(scrollY) === 150", timeout=WAIT_MS)
     # Away by instant navigation (a script click: Playwright's own would scroll the link into view first).
     web.page.evaluate("document.querySelector('.ffg-back a').click()")
     web.page.wait_for_url("**/episodes/", timeout=WAIT_MS)
@@ -373,7 +375,9 @@ def test_never_two_audios_across_instant_navigation(web: Watched) -> None:
     web.page.evaluate("document.querySelector('.ffg-player audio').muted = true")
     web.page.locator(".ffg-seg").nth(3).locator(".ffg-seg__time").click()
     web.wait_audio("!a.paused")
-    web.page.wait_for_timeout(500)
+    # Both audios have had time to show themselves: the new one has played on since it started.
+    started = web.audio("a.currentTime")
+    web.wait_audio(f"a.currentTime > {started} + 0.25")
     assert web.page.evaluate(PLAYING) == 1
     assert web.page.evaluate("window.__audios.size") == 2           # the same document played both
 
@@ -485,7 +489,7 @@ def test_axe_in_both_schemes_and_widths(browser, site: SharedSite, axe_source: s
     problems = {}
     for path in paths:
         web.go(path)
-        web.page.wait_for_timeout(300)                     # the bundle view is built from the catalogue
+        web.page.wait_for_function(BUNDLE_BUILT, timeout=WAIT_MS)   # built from the catalogue
         assert web.page.evaluate("document.body.getAttribute('data-md-color-scheme')") == ("slate" if scheme == "dark" else "default")
         found = _serious(web, axe_source)
         if found:
@@ -572,7 +576,7 @@ def test_printed_from_the_dark_scheme_reads_on_white_paper(browser, site: Shared
     low = {}
     for path in ("maintainer/", "course/bundle/?items=m1,e1@0:05-9:30,x9&title=W", "episodes/001-sonnet-1/#t=0:10,0:20"):
         web.go(path)
-        web.page.wait_for_timeout(500)                  # the bundle view is built from the catalogue
+        web.page.wait_for_function(BUNDLE_BUILT, timeout=WAIT_MS)   # built from the catalogue
         assert web.page.evaluate("document.body.dataset.mdColorScheme") == "slate"
         found = web.page.evaluate(PRINTED_CONTRAST)
         if found:
@@ -873,6 +877,17 @@ def test_phone_help_bar_and_search_dialog(browser, site: SharedSite, width: int,
     assert not web.errors, web.errors
 
 
+# Where the crisis-line bar is, whether its first line is the topmost thing there, and where the
+# page's footer ends: a function, so a check can re-read it until the layout has settled.
+BAR = """(() => { const b = document.querySelector('.ffg-help');
+    const r = b.closest('[data-md-component=announce]').getBoundingClientRect();
+    const link = b.querySelector("a[href^='tel:131114']").getBoundingClientRect();
+    const hit = document.elementFromPoint(link.left + link.width / 2, link.top + link.height / 2);
+    const footer = document.querySelector('.md-footer').getBoundingClientRect();
+    return {top: r.top, bottom: r.bottom, height: r.height, onTop: b.contains(hit), footerBottom: footer.bottom,
+            innerHeight}; })"""
+
+
 @pytest.mark.parametrize("width,height", [(1280, 800), (360, 640)])
 def test_help_bar_stays_visible_and_covers_nothing(browser, site: SharedSite, width: int, height: int) -> None:
     """The crisis lines never scroll away (issue 11: "always visible"), and never hide the page's end,
@@ -885,26 +900,22 @@ def test_help_bar_stays_visible_and_covers_nothing(browser, site: SharedSite, wi
     # Instant, not smooth (Material scrolls smoothly): a busy machine must not measure mid-scroll.
     web.page.evaluate("window.scrollTo({top: document.documentElement.scrollHeight, behavior: 'instant'})")
     web.page.wait_for_function("Math.ceil(scrollY + innerHeight) >= document.documentElement.scrollHeight - 1", timeout=WAIT_MS)
-    web.page.wait_for_timeout(100)
-
-    def bar_on_top() -> dict:
-        return web.page.evaluate("""(() => { const b = document.querySelector('.ffg-help');
-            const r = b.closest('[data-md-component=announce]').getBoundingClientRect();
-            const link = b.querySelector("a[href^='tel:131114']").getBoundingClientRect();
-            const hit = document.elementFromPoint(link.left + link.width / 2, link.top + link.height / 2);
-            const footer = document.querySelector('.md-footer').getBoundingClientRect();
-            return {top: r.top, bottom: r.bottom, height: r.height, onTop: b.contains(hit), footerBottom: footer.bottom,
-                    innerHeight}; })()""")
-
-    bar = bar_on_top()
+    # Each check waits for its state (the bar measured, a scroll finished) rather than a fixed
+    # time a busy machine may overrun; a bar that truly covers something never gets there.
+    bar_fits = (f"{BAR}().onTop && {BAR}().top >= 0 && {BAR}().bottom <= innerHeight + 1"
+                f" && {BAR}().footerBottom <= {BAR}().top + 1")
+    settle(web.page, bar_fits)
+    bar = web.page.evaluate(f"{BAR}()")
     assert bar["onTop"] and 0 <= bar["top"] and bar["bottom"] <= bar["innerHeight"] + 1, bar
     assert bar["height"] < 0.12 * height, bar
     assert bar["footerBottom"] <= bar["top"] + 1, bar                  # the page's end is not under it
-    # A focused control scrolls clear of the bar.
-    web.page.evaluate("window.scrollTo(0, 0)")
+    # A focused control scrolls clear of the bar (smoothly, with Material: wait for it to land).
+    web.page.evaluate("window.scrollTo({top: 0, behavior: 'instant'})")
     web.page.locator(".md-footer a").last.focus()
+    clear = f"(() => {{ const r = [...document.querySelectorAll('.md-footer a')].pop().getBoundingClientRect(); return r.bottom <= {BAR}().top + 1; }})()"
+    settle(web.page, clear)
     box = web.page.locator(".md-footer a").last.bounding_box()
-    assert box["y"] + box["height"] <= bar_on_top()["top"] + 1, box
+    assert box["y"] + box["height"] <= web.page.evaluate(f"{BAR}()")["top"] + 1, box
     # The search dialog sits above it.
     web.page.click(".ffg-search-open")
     close = web.page.locator(".ffg-search__close")
@@ -924,7 +935,8 @@ def test_at_400_percent_zoom_the_transcript_is_not_covered(browser, site: Shared
     web = Watched(context.new_page(), site.url)
     web.go("episodes/001-sonnet-1/")
     web.page.locator(".ffg-seg").nth(8).scroll_into_view_if_needed()
-    web.page.wait_for_timeout(200)
+    settle(web.page, "() => { const r = document.querySelectorAll('.ffg-seg')[8].getBoundingClientRect();"
+                     " return r.top >= 0 && r.top < innerHeight; }")            # a smooth scroll has landed
     shown = web.page.evaluate("""() => { let rows = 0, all = 0;
         for (let y = 0; y < innerHeight; y += 4) { all += 1;
           const e = document.elementFromPoint(innerWidth / 2, y); if (e && e.closest('.ffg-transcript')) rows += 1; }
@@ -1159,9 +1171,10 @@ def test_closed_drawer_takes_no_tab_stops_at_360px(browser, site: SharedSite) ->
     assert web.page.evaluate("document.activeElement.getAttribute('aria-expanded')") == "false"
     web.page.keyboard.press("Enter")
     web.page.wait_for_function("document.getElementById('__drawer').checked", timeout=WAIT_MS)
-    web.page.wait_for_timeout(400)                                      # the slide-in
-    focused = web.page.evaluate("""() => { const e = document.activeElement, r = e.getBoundingClientRect();
-        return {inDrawer: !!e.closest('.md-sidebar--primary'), left: r.left, right: r.right}; }""")
+    where = """() => { const e = document.activeElement, r = e.getBoundingClientRect();
+        return {inDrawer: !!e.closest('.md-sidebar--primary'), left: r.left, right: r.right}; }"""
+    settle(web.page, f"(() => {{ const f = ({where})(); return f.inDrawer && f.left >= 0 && f.right <= 360; }})()")   # the slide-in
+    focused = web.page.evaluate(where)
     assert focused["inDrawer"] and focused["left"] >= 0 and focused["right"] <= 360, focused
     web.page.keyboard.press("Escape")
     assert not web.page.evaluate("document.getElementById('__drawer').checked")
@@ -1197,7 +1210,7 @@ def test_a_short_page_prints_on_one_sheet_with_the_crisis_lines(web: Watched, pa
     Material's min-height of one sheet: every page shorter than a sheet (the 404 page, a one-module
     bundle handout) printed a blank second sheet. One sheet now, and the crisis lines on it."""
     web.go(path)
-    web.page.wait_for_timeout(500)                       # the bundle is drawn from the catalogue
+    web.page.wait_for_function(BUNDLE_BUILT, timeout=WAIT_MS)   # drawn from the catalogue
     web.page.emulate_media(media="print")
     banner = web.page.locator(".md-banner")
     assert banner.is_visible() and "13 11 14" in banner.inner_text()

@@ -59,60 +59,74 @@ def test_hostile_feed_text_renders_literally(site: SharedSite) -> None:
     assert "<script>" not in title and "&lt;script&gt;" in title
 
 
-@pytest.mark.subprocess
-def test_each_episode_file_is_read_once_per_build(tmp_path: Path) -> None:
-    """Issue 22: the site plugin's catalogue is the only reader of episodes/ in a build: every
-    episode.json is opened once, however many listen(), episode_card() and episode_list() calls
-    name it, in `mkdocs build` and in `companion build`'s generate step. A transcript is parsed
-    once; the second open is the byte copy published as its download. Counted by an audit hook
-    (tests/build_reads.py), so every open counts, whoever makes it."""
-    project = copy_project(tmp_path / "project")
-    for n in (1, 2, 3):
+READS_SLUGS = [f"00{n}-ep-{n}" for n in (1, 2, 3)] + ["004-why-no"]
+
+
+@pytest.fixture(scope="module")
+def reads_build(tmp_path_factory) -> tuple[Path, dict[str, dict[str, int]]]:
+    """One project, built once for two tests (a build is half a minute): three episodes that a
+    page names by listen(), episode_card() and episode_list() many times over, and a page of
+    listen() boxes for a fourth. Built by tests/build_reads.py, which counts every file opened
+    under episodes/: `mkdocs build --strict` into site/, and `companion build`'s generate step.
+    The site folder and, for "build" and "staged", the opens ("<slug>/<file>" -> times)."""
+    root = tmp_path_factory.mktemp("reads")
+    project = copy_project(root / "project")
+    for n in (1, 2, 3):     # a year each: the fourth's citation stays "(Bailey, 2025, ...)", no letter
         write_episode(project / "episodes", f"00{n}-ep-{n}", title=f"Ep {n}", number=n,
-                      date=f"2025-0{n}-01", duration=1800, audio_url=f"http://127.0.0.1:9/{n}.mp3",
+                      date=f"202{n}-01-01", duration=1800, audio_url=f"http://127.0.0.1:9/{n}.mp3",
                       segments=[{"startTime": 0, "endTime": 5, "body": f"hello {n}"}])
     (project / "docs" / "course" / "zz-reads.md").write_text(
         "# Reads\n\n" + "".join(f'{{{{ listen({n}, "0:01", "0:04") }}}}\n\n{{{{ listen("00{n}-ep-{n}", 2) }}}}\n\n'
                                  for n in (1, 2, 3))
         + '{{ episode_card("002-ep-2") }}\n\n{{ episode_list() }}\n\n{{ episode_list(2) }}\n', encoding="utf-8")
-    runner = Path(__file__).resolve().parent / "build_reads.py"
-    for extra in ([], ["--staged"]):
-        out = subprocess.run([sys.executable, str(runner), str(project), str(tmp_path / "out"), *extra],
-                             capture_output=True, text=True, timeout=600)
-        assert out.returncode == 0, out.stderr[-3000:]
-        opens = json.loads(out.stdout.strip().splitlines()[-1])["opens"]
-        records = {k: v for k, v in opens.items() if k.endswith("/episode.json")}
-        assert records == {f"00{n}-ep-{n}/episode.json": 1 for n in (1, 2, 3)}, (extra, opens)
-        assert all(v <= 2 for k, v in opens.items() if k.endswith("/transcript.json")), (extra, opens)
-        assert {k for k in opens if k.endswith("/transcript.json")} == {f"00{n}-ep-{n}/transcript.json" for n in (1, 2, 3)}
-
-
-@pytest.mark.network
-def test_listen_macro_links_to_the_moment_or_degrades(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
-    write_episode(project / "episodes", "003-why-no", title="Why a <machine> can't say no", number=3,
+    write_episode(project / "episodes", "004-why-no", title="Why a <machine> can't say no", number=4,
                   date="2025-02-01", duration=1800, audio_url="http://127.0.0.1:9/a.mp3",
                   segments=[{"startTime": 0, "endTime": 5, "body": "hello"}])
-    page = project / "docs" / "course" / "zz-listen-test.md"
-    page.write_text(
+    (project / "docs" / "course" / "zz-listen-test.md").write_text(
         "# Listen test\n\n"
-        '{{ listen(3, "08:00", "15:30", "The host on <refusal>") }}\n\n'
-        '{{ listen("003-why-no", 750) }}\n\n'
+        '{{ listen(4, "08:00", "15:30", "The host on <refusal>") }}\n\n'
+        '{{ listen("004-why-no", 750) }}\n\n'
         '{{ listen(99, "1:02:03", "1:05:00", "Not yet") }}\n\n'
         '{{ listen() }}\n'
     )
-    build(project, tmp_path / "site")
-    out = (tmp_path / "site" / "course" / "zz-listen-test" / "index.html").read_text()
-    assert 'href="../../episodes/003-why-no/#t=8:00,15:30"' in out
+    runner = Path(__file__).resolve().parent / "build_reads.py"
+    opens = {}
+    for mode, extra in (("build", []), ("staged", ["--staged"])):
+        out = subprocess.run([sys.executable, str(runner), str(project), str(root / mode), *extra],
+                             capture_output=True, text=True, timeout=600)
+        assert out.returncode == 0, out.stderr[-3000:]
+        opens[mode] = json.loads(out.stdout.strip().splitlines()[-1])["opens"]
+    return root / "build", opens
+
+
+@pytest.mark.subprocess
+@pytest.mark.parametrize("mode", ["build", "staged"])
+def test_each_episode_file_is_read_once_per_build(reads_build, mode: str) -> None:
+    """Issue 22: the site plugin's catalogue is the only reader of episodes/ in a build: every
+    episode.json is opened once, however many listen(), episode_card() and episode_list() calls
+    name it, in `mkdocs build` and in `companion build`'s generate step. A transcript is parsed
+    once; the second open is the byte copy published as its download. Counted by an audit hook
+    (tests/build_reads.py), so every open counts, whoever makes it."""
+    opens = reads_build[1][mode]
+    records = {k: v for k, v in opens.items() if k.endswith("/episode.json")}
+    assert records == {f"{slug}/episode.json": 1 for slug in READS_SLUGS}, opens
+    assert all(v <= 2 for k, v in opens.items() if k.endswith("/transcript.json")), opens
+    assert {k for k in opens if k.endswith("/transcript.json")} == {f"{slug}/transcript.json" for slug in READS_SLUGS}
+
+
+@pytest.mark.subprocess
+def test_listen_macro_links_to_the_moment_or_degrades(reads_build) -> None:
+    out = (reads_build[0] / "course" / "zz-listen-test" / "index.html").read_text()
+    assert 'href="../../episodes/004-why-no/#t=8:00,15:30"' in out
     assert "Why a &lt;machine&gt; can&#x27;t say no, 8:00–15:30</a> (7 min 30 s)" in out
     assert "The host on &lt;refusal&gt;" in out
-    assert 'href="../../episodes/003-why-no/#t=12:30"' in out
+    assert 'href="../../episodes/004-why-no/#t=12:30"' in out
     # Each box cites its stretch as every other place does (course/moment.py); built without
     # site_url, the link works from the page and lecturer.js shows the address absolute.
     assert "In text: (Bailey, 2025, 8:00–15:30)" in out and "In text: (Bailey, 2025, 12:30)" in out
-    assert ('Stretch 8:00–15:30: <a href="../../episodes/003-why-no/#t=8:00,15:30">'
-            "episodes/003-why-no/#t=8:00,15:30</a>") in out
-    assert 'data-cite-url="episodes/003-why-no/" data-cite-relative="true"' in out
+    assert ('Stretch 8:00–15:30: <a href="../../episodes/004-why-no/#t=8:00,15:30">'
+            "episodes/004-why-no/#t=8:00,15:30</a>") in out
+    assert 'data-cite-url="episodes/004-why-no/" data-cite-relative="true"' in out
     # An unpublished episode, or no episode at all: the neutral box, with nothing invented about it.
     pending = out.count("A listening suggestion will appear here once the episode is published.")
     assert pending == 2, pending
@@ -232,6 +246,7 @@ def test_listings_leave_titles_to_their_pages_and_vocabulary_is_written(site: Sh
     words = dict(zip(vocabulary["words"], vocabulary["counts"]))
     assert {"grandmother", "behaviour", "email", "mail", "its", "maori", "cannot"} - set(words) <= {"cannot"}
     assert "e" not in words and vocabulary["counts"] == sorted(vocabulary["counts"], reverse=True)
+    assert {"2", "3"} <= set(words)      # one letter is no word, but one digit is ("seven" -> "7")
     assert "xqzvwk" not in words
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from companion import cli
 from companion.pipeline import store
+from episode_records import episode_records
 from podcast_server import rss
 
 
@@ -35,7 +36,7 @@ def test_an_episode_whose_audio_cannot_be_fetched_fails_alone_with_a_plain_reaso
         {"title": "Text only", "guid": "ep-2", "date": "Tue, 02 Jan 2024 09:00:00 +0000"},
     ]), encoding="utf-8")
     assert cli.main(["sync", "--feed", str(feed)]) == 1
-    found = {e["guid"]: e for e in store.load_episodes(project / "episodes")}
+    found = {e["guid"]: e for e in episode_records(project / "episodes")}
     assert found["ep-2"]["status"] == store.STATUS_NO_AUDIO
     failed = found["ep-1"]
     assert failed["status"] == store.STATUS_FAILED

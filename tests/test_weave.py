@@ -270,9 +270,11 @@ def test_back_to_a_glossary_entry_keeps_the_readers_place(woven, browser) -> Non
     tab = browser.new_page()
     tab.set_default_timeout(TIMEOUT_MS)
     anchor = follow_a_marked_term(tab, woven.url)
-    tab.wait_for_timeout(300)
+    tab.wait_for_function("id => { const r = document.getElementById(id).getBoundingClientRect();"
+                          " return r.top >= 0 && r.top < innerHeight; }", arg=anchor)   # the entry shown
     tab.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")   # read on to the end
-    tab.wait_for_timeout(1000)                # Material notes the scroll for Back (throttled; slower under load)
+    # Material keeps the offset for Back in history.state (debounced 100 ms): wait until it is this one
+    tab.wait_for_function("history.state && Math.abs(history.state.y - window.scrollY) < 2 && window.scrollY > 0")
     left_at = tab.evaluate("window.scrollY")
     assert tab.evaluate("id => document.getElementById(id).getBoundingClientRect().top < 0", anchor)
     tab.evaluate("document.querySelector('a[href$=\"about/\"]').click()")      # away by instant navigation

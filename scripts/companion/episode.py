@@ -25,11 +25,12 @@ writes. Every class is frozen: a reader cannot change what another reader sees.
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 from types import MappingProxyType
 from typing import Any, Mapping
+
+from companion.sanitise import one_line
 
 SCHEMA_VERSION = 1
 EPISODE_FILE = "episode.json"
@@ -85,14 +86,6 @@ class Status(StrEnum):
     @property
     def has_transcript(self) -> bool:
         return self in (Status.TRANSCRIBED, Status.NEEDS_REVIEW)
-
-
-_SPACE = re.compile(r"\s+")
-
-
-def one_line(value: Any) -> str:
-    """Whitespace collapsed, so feed text can never start a line (Markdown, snippets) in macro output."""
-    return _SPACE.sub(" ", str(value if value is not None else "")).strip()
 
 
 def _number(value: Any) -> float | None:
@@ -319,6 +312,7 @@ _NEW_RECORD: dict[str, Any] = {
     "model": None,            # model that made transcript.raw.json, or "publisher"
     "transcribed_at": None,
     "audio_replaced": None,   # why the audio is to be transcribed again (re-uploaded), until it is
+    "declared_s_transcribed": None,  # the feed's itunes:duration (s) when the audio was transcribed
     "coverage": None,         # {"speech_s","covered_s","percent","refilled","empty","audio_s"} (Whisper only)
     "transcripts_sha256": {},  # file name -> digest of what sync wrote: a file edited by hand is kept
     "review": [],             # why the transcript needs a maintainer's look (needs-review)

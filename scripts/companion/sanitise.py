@@ -68,9 +68,16 @@ def _too_costly(markup: str) -> bool:
     return False
 
 
+def one_line(value: Any) -> str:
+    """`value` as text (None as ""), each run of whitespace and control characters one space, the
+    ends trimmed: feed text can then never start a line (Markdown, snippets) in macro output, nor
+    carry a character the site's XML and YAML cannot hold."""
+    return _SPACE.sub(" ", str(value if value is not None else "")).strip()
+
+
 def _text_only(markup: str) -> str:
     """The words of `markup` with every tag dropped and entities decoded, on one line."""
-    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", _BLOCK_END.sub(" ", markup)))).strip()
+    return one_line(html.unescape(_TAG.sub(" ", _BLOCK_END.sub(" ", markup))))
 
 
 def clean_show_notes(raw_html: str | None, base_url: str | None = None) -> str:
@@ -100,4 +107,4 @@ def plain_text(raw_html: str | None) -> str:
     if raw_html and _too_costly(raw_html):
         return _text_only(raw_html)
     spaced = _BLOCK_END.sub(" ", raw_html or "")
-    return _SPACE.sub(" ", html.unescape(nh3.clean(spaced, tags=set()))).strip()
+    return one_line(html.unescape(nh3.clean(spaced, tags=set())))

@@ -3,8 +3,9 @@
 One folder per episode, so shards never touch the same files. The rules, for each `<slug>/` found
 in a source (`DIR/<slug>/episode.json` or `DIR/episodes/<slug>/episode.json`):
 
-- the maintainer's files are never overwritten: `corrections.yml`, and `chapters.json` when the
-  episode's chapters are hand-written (`chapters_source: manual`);
+- the maintainer's files are never overwritten: `corrections.yml`, `chapters.json` when the
+  episode's chapters are hand-written (`chapters_source: manual`), and a transcript file edited
+  by hand here (its bytes no longer those sync recorded in `transcripts_sha256`: `sync.edited_by_hand`);
 - a finished episode is never replaced by an unfinished one, nor by a transcript no newer
   (`transcribed_at`); an unfinished one (pending, failed) takes the incoming state;
 - a folder whose guid differs from the episode already under that slug is refused, and so is one
@@ -36,7 +37,7 @@ from typing import Any, Iterable, Iterator
 
 from companion.errors import PipelineError
 from companion.pipeline import chapters, corrections, store, formats as tf
-from companion.pipeline.sync import write_outputs
+from companion.pipeline.sync import edited_by_hand, write_outputs
 
 # The largest file an episode folder holds is a 4-hour transcript.raw.json with word timings,
 # about 10 MB; audio is never in an episode folder.
@@ -220,13 +221,20 @@ def merge_folder(folder: Path, episodes_dir: Path, report: MergeReport,
     if files is None:
         report.kept.append((slug, why))
         return
+    mine = (existing or {}).get("transcripts_sha256") or {}
+    by_hand = edited_by_hand(target, mine)
     for name, data in files.items():
-        if not _protected(name, existing, target):
+        if not _protected(name, existing, target) and name not in by_hand:
             store.write_bytes_atomic(target / name, data)
+    # What sync wrote, as the shard recorded it; a file edited by hand here keeps the digest that
+    # tells it apart, so neither this merge nor a later sync writes over it.
+    written = {**(incoming.get("transcripts_sha256") or {}),
+               **{name: mine[name] for name in by_hand}}
     raw_path = target / store.RAW_TRANSCRIPT_FILE
     if _finished(incoming) and raw_path.is_file():
         try:
-            _changed, warnings = write_outputs(target, store.read_json(raw_path)["segments"])
+            _changed, warnings = write_outputs(target, store.read_json(raw_path)["segments"],
+                                               written=written)
         except corrections.CorrectionsError as exc:
             warnings = [str(exc)]       # "corrections not applied: FILE:LINE:COLUMN: ..."
         report.warnings += [f"{slug}: {w}" for w in warnings]
@@ -235,6 +243,7 @@ def merge_folder(folder: Path, episodes_dir: Path, report: MergeReport,
         # "feed" here, the next sync would fetch the feed's chapters over the maintainer's.
         incoming.update({k: existing.get(k) for k in ("chapters_source", "chapters_fetched_url",
                                                       "chapters_sha256")})
+    incoming["transcripts_sha256"] = written
     store.write_json_atomic(target / store.EPISODE_FILE, incoming)
     guids[incoming["guid"]] = slug
     report.merged.append(slug)

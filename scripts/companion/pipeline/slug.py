@@ -32,12 +32,14 @@ def short_hash(text: str) -> str:
 def episode_slug(date_iso: str | None, title: str, guid: str, taken: set[str]) -> str:
     """`YYYY-MM-DD-title-words`, made unique against `taken` with a hash of the guid.
 
-    The result depends only on the episode's own date, title and guid (and on slugs already
-    given out), so it is stable across runs once recorded in `episode.json`.
+    `taken` is compared without case: a folder the maintainer renamed with capitals is the same
+    folder as its lower-case name on macOS and Windows. The result depends only on the episode's
+    own date, title and guid (and on slugs already given out), so it is stable across runs once
+    recorded in `episode.json`.
     """
     date_part = (date_iso or "")[:10] if re.match(r"\d{4}-\d{2}-\d{2}", date_iso or "") else ""
     title_part = slugify(title, MAX_SLUG_CHARS - len(date_part) - 1 - HASH_CHARS - 1)
     base = "-".join(p for p in (date_part, title_part) if p) or f"episode-{short_hash(guid)}"
-    if base not in taken:
+    if base not in {name.casefold() for name in taken}:
         return base
     return f"{base}-{short_hash(guid)}"

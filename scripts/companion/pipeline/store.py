@@ -99,13 +99,6 @@ def order_key(record: dict[str, Any]) -> float:
     return when.timestamp() if when else float("-inf")
 
 
-def load_episodes(episodes_dir: Path) -> list[dict[str, Any]]:
-    """Every episode's metadata as raw JSON objects, newest first (undated ones where the feed
-    listed them). The site and the course read through `companion.catalogue` instead."""
-    episodes = [read_json(folder / EPISODE_FILE) for folder in episode_dirs(episodes_dir)]
-    return sorted(episodes, key=order_key, reverse=True)
-
-
 NOT_UTF8 = "not UTF-8 text: save the file as UTF-8 (Notepad: File, Save as, Encoding: UTF-8)"
 
 

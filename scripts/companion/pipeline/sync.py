@@ -26,6 +26,7 @@ import os
 import time
 import traceback
 import urllib.parse
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -340,14 +341,18 @@ def write_outputs(folder: Path, raw: list[tf.Segment],
     segments, notes = corrections.apply(raw, fixes)
     warnings = [f"{store.CORRECTIONS_FILE}: {note}" for note in notes]
     changed = False
+    kept = edited_by_hand(folder, written) if written is not None else set()
     for kind in TRANSCRIPT_FORMATS:
         path = folder / kind.name
-        if written is not None and _edited_by_hand(path, written.get(kind.name)):
+        text = tf.WRITERS[kind.suffix](segments)
+        # A file that holds what would be written is sync's own, recorded or not (a run killed
+        # after writing it, before saving the record).
+        if kind.name in kept and _digest(path) != _digest_of(text.encode("utf-8")):
             warnings.append(f"{kind.name} was edited by hand: kept as it is, not rewritten, and "
                             "the other formats do not have the edit; put the fix in "
                             "corrections.yml and delete the file to have it written again")
             continue
-        changed |= store.write_text_atomic(path, tf.WRITERS[kind.suffix](segments))
+        changed |= store.write_text_atomic(path, text)
         if written is not None:
             written[kind.name] = _digest(path)
     corrections.ensure_template(folder / store.CORRECTIONS_FILE)
@@ -355,7 +360,11 @@ def write_outputs(folder: Path, raw: list[tf.Segment],
 
 
 def _digest(path: Path) -> str:
-    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    return _digest_of(path.read_bytes())
+
+
+def _digest_of(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
 def _edited_by_hand(path: Path, recorded: str | None) -> bool:
@@ -363,18 +372,36 @@ def _edited_by_hand(path: Path, recorded: str | None) -> bool:
     return bool(recorded) and path.is_file() and _digest(path) != recorded
 
 
-def replaced(record: dict[str, Any], known_s: float | None, declared_s: float | None) -> bool:
-    """Whether a Whisper-transcribed episode's audio was replaced since: the feed declared
-    `known_s` seconds when it was transcribed and now declares `declared_s`, more than REPLACED_S
-    and REPLACED_SHARE apart. Publishers re-upload a fixed episode under its guid, at the same
-    address or another (Podcastindex-org/podcast-namespace#122, castget#67); a feed that keeps
-    declaring a wrong length changes nothing, and neither does an address alone (a host's move)."""
-    if not (known_s and declared_s) or record.get("model") in (None, "publisher"):
+def edited_by_hand(folder: Path, written: dict[str, str] | None) -> set[str]:
+    """The transcript files of `folder` edited by hand since sync wrote them (`written`: the
+    record's `transcripts_sha256`), which nothing may overwrite: `write_outputs`, a merge."""
+    return {kind.name for kind in TRANSCRIPT_FORMATS
+            if _edited_by_hand(folder / kind.name, (written or {}).get(kind.name))}
+
+
+def _apart(one: float, other: float) -> bool:
+    """Whether two lengths (s) differ by more than REPLACED_S and REPLACED_SHARE of the longer."""
+    gap = abs(one - other)
+    return gap > REPLACED_S and gap > REPLACED_SHARE * max(one, other)
+
+
+def replaced(record: dict[str, Any], declared_s: float | None) -> bool:
+    """Whether a Whisper-transcribed episode's audio was replaced since: the feed now declares
+    `declared_s` seconds, apart (`_apart`) both from what it declared when the audio was
+    transcribed (`declared_s_transcribed`) and from the length of the audio transcribed
+    (`coverage.audio_s`). Publishers re-upload a fixed episode under its guid, at the same
+    address or another (Podcastindex-org/podcast-namespace#122, castget#67). A feed that omits
+    the length, keeps declaring a wrong one, gives one for the first time (nothing to compare)
+    or corrects a wrong one to the audio's own changes nothing; neither does an address alone
+    (a host's move)."""
+    if not declared_s or record.get("model") in (None, "publisher"):
         return False
     if record["status"] not in store.HAS_TRANSCRIPT:
         return False
-    gap = abs(declared_s - known_s)
-    return gap > REPLACED_S and gap > REPLACED_SHARE * max(known_s, declared_s)
+    known_s = record.get("declared_s_transcribed")
+    audio_s = (record.get("coverage") or {}).get("audio_s")
+    return bool(known_s) and _apart(declared_s, known_s) and not (
+        audio_s and not _apart(declared_s, audio_s))
 
 
 def set_review(record: dict[str, Any], fixes: corrections.Corrections, has_words: bool,
@@ -593,20 +620,29 @@ class Syncer:
         """Every episode.json that can be read. One the maintainer broke is left out here: its
         item is then given its folder back by slug, and `_episode` fails that episode alone,
         naming the file, rather than the whole run stopping."""
-        found = []
+        found: list[tuple[Path, dict[str, Any]]] = []
         for folder in store.episode_dirs(self.project.episodes_dir):
             try:
                 record = store.read_json(folder / store.EPISODE_FILE)
             except (OSError, ValueError):
                 continue
             if isinstance(record, dict) and isinstance(record.get("slug"), str):
-                if record["slug"] != folder.name:     # the maintainer renamed the folder: its
-                    self.reporter.warn(                # name is the slug (the page's address)
-                        f"{folder.name}: the folder was renamed from {record['slug']!r}; the "
-                        "episode keeps it, with its corrections, under its new name")
-                    record["slug"] = folder.name
-                found.append(record)
-        return found
+                found.append((folder, record))
+        folders_of = Counter(record.get("guid") for _folder, record in found)
+        for folder, record in found:
+            if record["slug"] == folder.name:
+                continue
+            if folders_of[record.get("guid")] > 1:    # a copy: the build names both folders
+                self.reporter.warn(f"{folder.name}: a copy of the episode in {record['slug']!r} "
+                                   "(the same guid): delete one of the two folders")
+                continue
+            # The maintainer renamed the folder: its name is the slug (the page's address), and
+            # is recorded now, whether or not this run goes on to sync the episode.
+            self.reporter.warn(f"{folder.name}: the folder was renamed from {record['slug']!r}; "
+                               "the episode keeps it, with its corrections, under its new name")
+            record["slug"] = folder.name
+            store.write_json_atomic(folder / store.EPISODE_FILE, record)
+        return [record for _folder, record in found]
 
     def record_for(self, item: dict[str, Any], slug: str) -> dict[str, Any]:
         """The episode's record as it stands, refreshed with what the feed now says.
@@ -616,7 +652,9 @@ class Syncer:
         if not isinstance(record, dict):
             raise ValueError("it is not a JSON object")
         record["slug"] = slug                     # the folder's name, renamed by hand or not
-        known_date, known_s = record.get("date"), record.get("duration")
+        known_date = record.get("date")
+        # A record from before `declared_s_transcribed`: the length last known stands for it.
+        record.setdefault("declared_s_transcribed", record.get("duration"))
         record.update({k: item[k] for k in FEED_FIELDS})
         if known_date and (not item["date"]     # the feed broke a date it gave before: keep it
                            or dates.instant(item["date"]) == dates.instant(known_date)):
@@ -627,12 +665,18 @@ class Syncer:
         record["in_feed"], record["left_feed_at"] = True, None
         if item["duration"]:
             record["duration"] = item["duration"]
-        if replaced(record, known_s, item["duration"]):
+        if replaced(record, item["duration"]):
             record["audio_replaced"] = (
                 f"the feed now declares {item['duration']:.0f} s of audio for this episode, not "
-                f"the {known_s:.0f} s it declared when it was transcribed: the audio was replaced "
-                "(re-uploaded), so it is transcribed again; corrections.yml applies to the new "
-                "transcript")
+                f"the {record['declared_s_transcribed']:.0f} s it declared when it was "
+                "transcribed: the audio was replaced (re-uploaded), so it is transcribed again; "
+                "corrections.yml applies to the new transcript")
+        else:                                     # the feed went back to the length transcribed
+            record["audio_replaced"] = None
+            if not record["declared_s_transcribed"] and record.get("coverage"):
+                # the first length the feed gives for audio transcribed: what later ones are
+                # compared with
+                record["declared_s_transcribed"] = item["duration"]
         return record
 
     def needs_whisper(self, record: dict[str, Any]) -> bool:
@@ -736,7 +780,11 @@ class Syncer:
         except SyncError:               # the whole run stops: not this episode's fault
             raise
         except (CompanionError, ValueError) as exc:   # ours say what to fix: shown as they are
-            record.update(status=store.STATUS_FAILED, error=str(exc))
+            if not (record.get("audio_replaced") and record["status"] in store.HAS_TRANSCRIPT):
+                record["status"] = store.STATUS_FAILED
+            # else the re-uploaded audio could not be fetched or read: the transcript of the
+            # earlier audio stays published, and the next run tries the new audio again
+            record["error"] = str(exc)
             outcome.state, outcome.reason = FAILED, str(exc)
 
     def _shown(self, path: Path) -> str:
@@ -762,8 +810,9 @@ class Syncer:
         changed, warnings = write_outputs(folder, raw, fixes, written)
         self._warn_all(folder.name, warnings)
         record.pop("corrections_error", None)
+        record["error"] = None
         if record["status"] not in store.HAS_TRANSCRIPT:
-            record.update(status=store.STATUS_TRANSCRIBED, error=None)
+            record["status"] = store.STATUS_TRANSCRIBED
         set_review(record, fixes, bool(raw), outcome)
         return changed
 
@@ -860,6 +909,7 @@ class Syncer:
         except audio.AudioError:
             cached.unlink()        # the host may fix the file: download it again next time
             raise
+        record["declared_s_transcribed"] = record.get("duration")   # None: the feed gave none
         if not record.get("duration"):
             record["duration"] = round(decoded.seconds, 3)
         chapters.from_audio(self.project.episodes_dir / slug, record, decoded.chapters,

@@ -17,9 +17,9 @@ from mkdocs.utils import get_relative_url
 from companion import catalogue
 from companion.catalogue import StretchError, check_stretch
 from companion.course import moment
-from companion.episode import Episode, episode_url, one_line
+from companion.episode import Episode, episode_url
 from companion.project import COURSE_PLUGIN   # holds every episode's reference, with its year letter
-from companion.sanitise import text
+from companion.sanitise import one_line, text
 from companion.site.episode_html import card_html
 from companion.timecode import format_duration, parse_time
 

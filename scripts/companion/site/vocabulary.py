@@ -2,8 +2,8 @@
 
 The search dialog (docs/assets/companion.js) reads it to forgive a reader's memory: a query word that
 no page holds is matched to the nearest words that are in the index (edit distance, "Did you mean …"),
-and compound, contraction and regional spellings ("can not"/"cannot", "behaviour"/"behavior") are
-tried in the form the site uses. The words are read from Pagefind's own fragments (the text it
+and compound, contraction and regional spellings ("can not"/"cannot", "behaviour"/"behavior") and
+numbers ("seven"/"7", "forty"/"40") are tried in the form the site uses. The words are read from Pagefind's own fragments (the text it
 indexed, with `data-pagefind-ignore` parts already left out), so the list never holds a word the
 index does not.
 """
@@ -19,7 +19,8 @@ from pathlib import Path
 
 FILE_NAME = "vocabulary.json"       # beside Pagefind's bundle: <site>/pagefind/vocabulary.json
 FRAGMENT_SIGNATURE = b"pagefind_dcd"  # Pagefind's marker at the start of a decompressed file
-MIN_LETTERS = 2                       # one-letter words are never worth suggesting
+MIN_LETTERS = 2                       # one-letter words are never worth suggesting, but a digit
+                                      # is kept: the dialog writes "seven" as "7" only when it is here
 MAX_LETTERS = 30                      # longer "words" are URLs, hashes or glued text
 _NOT_WORD = re.compile(r"[^\w]|_", re.UNICODE)
 
@@ -40,7 +41,7 @@ def words_of(text: str) -> list[str]:
             found.append(whole)
         if "-" in token:
             found.extend(p for p in (fold(part) for part in token.split("-")) if p and p != whole)
-    return [w for w in found if MIN_LETTERS <= len(w) <= MAX_LETTERS]
+    return [w for w in found if MIN_LETTERS <= len(w) <= MAX_LETTERS or w.isdecimal()]
 
 
 def read_fragment(path: Path) -> dict:
