@@ -53,7 +53,7 @@ from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from companion.course.everyday import zipf
 from companion.course.framing import framed
-from companion.course.facets import Facet, FacetIndex, facet_index, facet_scores
+from companion.course.facets import Facet, FacetIndex, facet_index, facet_scores, facet_stem_counts
 from companion.course.subject import off_subject_stems, qualified
 from companion.course.topics import (STOPWORDS, Phrase, Topic, capitals_key, normalise, subject_phrases,
                                      word_spans)
@@ -68,6 +68,7 @@ RARE_IN = 50                # a phrase said in at most 1 segment in this many ha
 FACET_MIN = 0.3             # facet score (weights x rarity over the facet's norm) a window must hold for it to count
 FACET_STRONG = 0.6          # one facet held this much is the idea on its own
 FACET_WEIGHT = 4.0          # a facet's score (0..~1.5) against the key terms' sum (0..~15)
+FACET_MIN_STEMS = 2         # distinct stems of a facet a window must say for the facet to count as held
 MIN_SCORE = 3.5             # Evidence.score the best module of a window needs
 EDGE_MIN_SCORE = 0.5        # a stretch starts and ends at a segment holding this much key-term weight x idf
 EDGE_FACET_MIN = 0.15       # or this much of one facet (`_holds`)
@@ -263,11 +264,20 @@ class Evidence:
     phrases: float              # sum of key-term weight x idf over the module's terms it holds
     terms: int                  # distinct key terms it holds
     facets: tuple[float, ...]   # per facet of the module: its weights x stem rarity it holds
+    facet_stems: tuple[int, ...] = ()   # per facet: its distinct stems the window says (() = not counted)
+
+    def _held(self) -> list[float]:
+        """The facet scores of the facets said in at least FACET_MIN_STEMS distinct stems: one
+        word of a facet, however rare ("front" of a front door, "line" of a queue), is a shared
+        word, not the sub-idea; its score still counts towards `score`."""
+        if not self.facet_stems:
+            return list(self.facets)
+        return [f for f, n in zip(self.facets, self.facet_stems) if n >= FACET_MIN_STEMS]
 
     @property
     def facets_held(self) -> int:
-        """Facets the window holds at least FACET_MIN of."""
-        return sum(1 for f in self.facets if f >= FACET_MIN)
+        """Facets the window holds at least FACET_MIN of, each in FACET_MIN_STEMS distinct stems."""
+        return sum(1 for f in self._held() if f >= FACET_MIN)
 
     @property
     def score(self) -> float:
@@ -279,7 +289,7 @@ class Evidence:
     def holds_idea(self) -> bool:
         """Evidence of the idea, not of a shared word: two facets, one facet held strongly, or
         MIN_TERMS distinct key terms of the module (the score is checked against MIN_SCORE apart)."""
-        return (self.facets_held >= 2 or max(self.facets, default=0.0) >= FACET_STRONG
+        return (self.facets_held >= 2 or max(self._held(), default=0.0) >= FACET_STRONG
                 or self.terms >= MIN_TERMS)
 
 
@@ -291,12 +301,14 @@ def window_evidence(rows: list[_Segment], first: int, last: int, modules: list[T
     is centred on, whose talk counts most (`_said`)."""
     held, stems = _said(rows, first, last, centre)
     facets = {topic.ident: topic.facets for topic in modules}
-    held_facets = facet_scores(stems, facet_index(facets) if index is None else index, rarity, facets)
+    index = facet_index(facets) if index is None else index
+    held_facets = facet_scores(stems, index, rarity, facets)
+    counts = facet_stem_counts(stems, index, facets)
     out = {}
     for topic in modules:
         mine = [p for p in held if p in topic.weights]
         out[topic.ident] = Evidence(sum(weight_idf[topic.ident][p] * held[p] for p in mine), len(mine),
-                                    tuple(held_facets[topic.ident]))
+                                    tuple(held_facets[topic.ident]), tuple(counts[topic.ident]))
     return out
 
 
