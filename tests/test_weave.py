@@ -446,7 +446,7 @@ UNDER_THE_BAR: dict[str, str] = {
 # Today's figures (precision, recall): a change that falls below them is a regression.
 FLOOR = {"corpus.yml": (0.92, 1.0), "unseen.yml": (1.0, 1.0), "heldout.yml": (1.0, 0.85),
          "blind-dev.yml": (0.92, 0.83), "blind-final.yml": (0.94, 0.88), "blind-3.yml": (0.87, 0.86),
-         "blind-4.yml": (0.875, 0.758), "blind-5.yml": (0.807, 0.92), "blind-6.yml": (0.86, 0.87)}
+         "blind-4.yml": (0.875, 0.758), "blind-5.yml": (0.807, 0.92), "blind-6.yml": (0.89, 0.87)}
 
 
 @pytest.mark.parametrize("name", [
@@ -759,3 +759,56 @@ def test_the_bodys_medicine_is_another_subject() -> None:
     off = off_subject_stems(s for m in mods for f in m.facets for s in f.said)
     rows = weave.scan_episodes(said, [])["surgery"]
     assert not any(weave._on_subject(rows, topics.subject_phrases(glossary), off))
+
+
+def test_care_words_about_an_animal_a_car_or_a_garden_are_not_the_idea() -> None:
+    """Written here, not from a labelled set. Care words said about something that is not a
+    person's mind ("trust", "bond", "session", "assessment", "relapse", "recovery", "boundary",
+    "warning signs", "safe place"), about a horse, an old car and a garden, in everyday English
+    (so no other field's rare words give them away), are claimed by no module, while the module 2
+    talk just before them still is. Module 5 claimed them before: "front" (of a front gate) held
+    one of its facets and "fight" (never picks a fight with the horse) another, one word each.
+    Other episodes of small talk make the podcast's word rarities those of a real feed."""
+    from companion.course import topics, weave
+    modules, terms = course_sources()
+    mods, glossary = topics.module_topics(modules, terms), topics.glossary_topics(terms)
+    horse = ["My sister's horse has a new trainer, and the whole thing is built on trust and the bond between them.",
+             "Each session is an hour out the front of the stables, and the first one was an assessment of how he moves.",
+             "He had a relapse on Sunday, straight back to kicking the gate, and she said recovery is never a straight line.",
+             "She set a boundary at the front gate, he waits, you go through first, and she never picks a fight with him.",
+             "The old car is the same, honestly, the warning signs were there for months before it broke down on the freeway.",
+             "And the garden, I water the tomatoes every morning, they need a safe place out of the wind to recover."]
+    segments, where = _talk((None, CHAT), ("m2", M2_TALK), (None, horse), (None, BYE))
+    episodes = {"talk": segments}
+    episodes.update({f"chat-{n}": _talk((None, CHAT * 3), (None, BYE * 3))[0] for n in range(12)})
+    woven = weave.weave(episodes, mods, glossary)
+    start, end = where["m2"]
+    assert any(s.slug == "talk" and start <= s.start and s.end <= end + 6.0 for s in woven.modules["m2"]), woven.modules
+    stray = [(m, s.slug, s.start) for m, found in woven.modules.items() for s in found
+             if s.slug != "talk" or s.start >= end]
+    assert not stray, stray
+
+
+def test_a_facet_said_in_one_word_is_not_held() -> None:
+    """A facet counts as held (`Evidence.holds_idea`) only when the window says FACET_MIN_STEMS of
+    its stems that each add FACET_STEM_MIN to its score: one stem, however rare and however much
+    of the facet it weighs, is a shared word; it still counts towards the score."""
+    from companion.course import topics, weave
+    from companion.course.facets import facet_index, facet_stem_counts
+    modules, terms = course_sources()
+    mods = topics.module_topics(modules, terms)
+    facets = {m.ident: m.facets for m in mods}
+    index = facet_index(facets)
+    stem, (ident, n, _) = next((s, places[0]) for s, places in index.items() if len(places) == 1)
+    other = next(s for s, places in index.items() if s != stem and (ident, n) in [(i, k) for i, k, _ in places])
+    rare = dict.fromkeys(index, 1.0)
+    counts = facet_stem_counts({stem: 1.0, other: 1.0}, index, rare, facets, 0.0)[ident][n]
+    assert counts == 2
+    assert facet_stem_counts({stem: 1.0, other: 1.0}, index, {stem: 1.0}, facets, 1e-9)[ident][n] == 1
+    assert facet_stem_counts({stem: 1.0}, index, rare, facets, 2.0)[ident][n] == 0
+    strong = [0.0] * len(facets[ident])
+    strong[n] = 1.0
+    one = weave.Evidence(0.0, 0, tuple(strong), tuple(1 if k == n else 0 for k in range(len(strong))))
+    two = weave.Evidence(0.0, 0, tuple(strong), tuple(2 if k == n else 0 for k in range(len(strong))))
+    assert not one.holds_idea and two.holds_idea
+    assert one.score == two.score

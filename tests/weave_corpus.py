@@ -44,7 +44,7 @@ BLIND_6 = CORPUS.with_name("blind-6.yml")
 USE = {CORPUS: "thresholds chosen on its dev half", UNSEEN: "studied", HELDOUT: "studied",
        BLIND_DEV: "studied", BLIND_FINAL: "scored blind once, studied since",
        BLIND_3: "scored blind once, studied since", BLIND_4: "scored blind once, studied since",
-       BLIND_5: "scored blind once, studied since", BLIND_6: "scored blind once"}
+       BLIND_5: "scored blind once, studied since", BLIND_6: "scored blind once, studied since"}
 
 
 @dataclass(frozen=True)

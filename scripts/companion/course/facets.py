@@ -146,15 +146,17 @@ def facet_scores(stems: Iterable[str] | Mapping[str, float], index: FacetIndex, 
     return out
 
 
-def facet_stem_counts(stems: Iterable[str] | Mapping[str, float], index: FacetIndex,
-                      facets: dict[str, list[Facet]]) -> dict[str, list[int]]:
-    """How many distinct stems of each facet a window says (those counting more than 0), module
-    ident -> one count a facet, in the order of `facets`: a facet held by a single word is that
-    word shared, not the sub-idea (`weave.Evidence.holds_idea`)."""
+def facet_stem_counts(stems: Iterable[str] | Mapping[str, float], index: FacetIndex, rarity: dict[str, float],
+                      facets: dict[str, list[Facet]], least: float) -> dict[str, list[int]]:
+    """How many distinct stems of each facet a window says that each add at least `least` to the
+    facet's score (`facet_scores`: weight / norm x rarity x how much the stem counts), module
+    ident -> one count a facet, in the order of `facets`. A facet held by one word (with, at
+    most, a few common ones that add next to nothing) is that word shared, not the sub-idea
+    (`weave.Evidence.holds_idea`)."""
     counted = stems if isinstance(stems, Mapping) else dict.fromkeys(stems, 1.0)
     out = {ident: [0] * len(mine) for ident, mine in facets.items()}
     for s, share in counted.items():
-        if share > 0:
-            for ident, n, _ in index.get(s, ()):
+        for ident, n, w in index.get(s, ()):
+            if w * rarity.get(s, 0.0) * share >= least:
                 out[ident][n] += 1
     return out

@@ -20,7 +20,8 @@ How a module is matched (a small, classic retrieval scheme, no model):
    distinctive vocabulary the window says, each stem weighed by its rarity in the podcast
    (`stem_rarity`), so talk that says the idea in plain words is heard without the module's
    terms. The evidence holds the idea only with two facets, one facet held strongly, or
-   `MIN_TERMS` key terms: one shared word, however rare, is not the idea. A segment goes to one
+   `MIN_TERMS` key terms: one shared word, however rare, is not the idea; nor is a facet said
+   in one word (`FACET_MIN_STEMS`: a dog trainer's "front door" is not module 5's lead-in). A segment goes to one
    module only (`_labels`): the best-scoring one, or, when the runner-up scores within `TIE` of
    it, the one of the two that says more of what it alone teaches (`contrast`: neighbouring
    modules share words, sycophancy is taught by modules 2 and 5, regulators by 5, 7 and 8); and
@@ -68,7 +69,8 @@ RARE_IN = 50                # a phrase said in at most 1 segment in this many ha
 FACET_MIN = 0.3             # facet score (weights x rarity over the facet's norm) a window must hold for it to count
 FACET_STRONG = 0.6          # one facet held this much is the idea on its own
 FACET_WEIGHT = 4.0          # a facet's score (0..~1.5) against the key terms' sum (0..~15)
-FACET_MIN_STEMS = 2         # distinct stems of a facet a window must say for the facet to count as held
+FACET_MIN_STEMS = 2         # stems of a facet, each adding FACET_STEM_MIN, a window says for it to count as held
+FACET_STEM_MIN = 0.05       # what a stem must add to a facet's score to count among them
 MIN_SCORE = 3.5             # Evidence.score the best module of a window needs
 EDGE_MIN_SCORE = 0.5        # a stretch starts and ends at a segment holding this much key-term weight x idf
 EDGE_FACET_MIN = 0.15       # or this much of one facet (`_holds`)
@@ -264,7 +266,7 @@ class Evidence:
     phrases: float              # sum of key-term weight x idf over the module's terms it holds
     terms: int                  # distinct key terms it holds
     facets: tuple[float, ...]   # per facet of the module: its weights x stem rarity it holds
-    facet_stems: tuple[int, ...] = ()   # per facet: its distinct stems the window says (() = not counted)
+    facet_stems: tuple[int, ...] = ()   # per facet: its stems the window says (`facet_stem_counts`; () = not counted)
 
     def _held(self) -> list[float]:
         """The facet scores of the facets said in at least FACET_MIN_STEMS distinct stems: one
@@ -303,7 +305,7 @@ def window_evidence(rows: list[_Segment], first: int, last: int, modules: list[T
     facets = {topic.ident: topic.facets for topic in modules}
     index = facet_index(facets) if index is None else index
     held_facets = facet_scores(stems, index, rarity, facets)
-    counts = facet_stem_counts(stems, index, facets)
+    counts = facet_stem_counts(stems, index, rarity, facets, FACET_STEM_MIN)
     out = {}
     for topic in modules:
         mine = [p for p in held if p in topic.weights]
