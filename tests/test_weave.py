@@ -446,7 +446,7 @@ UNDER_THE_BAR: dict[str, str] = {
 # Today's figures (precision, recall): a change that falls below them is a regression.
 FLOOR = {"corpus.yml": (0.92, 1.0), "unseen.yml": (1.0, 1.0), "heldout.yml": (1.0, 0.85),
          "blind-dev.yml": (0.92, 0.83), "blind-final.yml": (0.94, 0.88), "blind-3.yml": (0.87, 0.86),
-         "blind-4.yml": (0.875, 0.758), "blind-5.yml": (0.807, 0.92), "blind-6.yml": (0.89, 0.87)}
+         "blind-4.yml": (0.875, 0.758), "blind-5.yml": (0.807, 0.92), "blind-6.yml": (0.92, 0.87)}
 
 
 @pytest.mark.parametrize("name", [
@@ -812,3 +812,21 @@ def test_a_facet_said_in_one_word_is_not_held() -> None:
     two = weave.Evidence(0.0, 0, tuple(strong), tuple(2 if k == n else 0 for k in range(len(strong))))
     assert not one.holds_idea and two.holds_idea
     assert one.score == two.score
+
+
+def test_a_season_trailer_inside_an_episode_is_not_a_discussion() -> None:
+    """Written here, not from a labelled set. A trailer played inside an episode ("This season
+    on ...", "we'll ask ...") lists the season's topics in the course's words without discussing
+    them: no module claims it, while the module 2 talk after it still is claimed."""
+    from companion.course import framing, topics, weave
+    modules, terms = course_sources()
+    trailer = ["This season on the show: therapists, chatbots, and the people stuck on a waiting list.",
+               "We'll ask what a session costs, why the gap fee keeps rising, and who can afford care at all.",
+               "We will ask whether an app can accept you, and what a language model flatters you with."]
+    segments, where = _talk((None, trailer), (None, CHAT), ("m2", M2_TALK), (None, BYE))
+    woven = weave.weave({"talk": segments}, topics.module_topics(modules, terms), topics.glossary_topics(terms))
+    found = [(m, s.start, s.end) for m, stretches in woven.modules.items() for s in stretches]
+    assert any(m == "m2" for m, _, _ in found), found
+    assert all(s >= where["m2"][0] for _, s, _ in found), found
+    said = [tuple(w for w, _, _ in topics.word_spans(line)) for line in trailer]
+    assert all(framing.frames(words) for words in said)

@@ -41,9 +41,10 @@ FRAMING_CUES = (
     # what is coming: a preview, not the talk
     "coming up on the show", "coming up after", "coming up later", "up next", "later in the show",
     "later in the episode", "after the break", "next week on", "next episode", "in this episode",
-    "in today's episode", "on today's show", "this week on", "we'll get into", "we will get into",
+    "in today's episode", "on today's show", "this week on", "this season on", "we'll get into", "we will get into",
     "we're going to talk", "going to be talking", "gonna talk", "we'll talk about",
-    "we will talk about", "we'll be talking", "stay tuned", "before we get into", "before we start",
+    "we will talk about", "we'll be talking", "we'll ask", "we will ask", "stay tuned",
+    "before we get into", "before we start",
 )
 # Left out on purpose, being narrative as often as framing: "next week" ("the next week we talked
 # it through"), "coming up" ("the word that keeps coming up"), "stick around" (a person who stays).
