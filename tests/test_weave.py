@@ -442,11 +442,15 @@ UNDER_THE_BAR: dict[str, str] = {
     "blind-4.yml": "P 0.80 R 0.72 scored blind once; P 0.88 R 0.76 after studying it (plain words "
                    "for a kindness that could not have been withheld; the body's medicine as another "
                    "subject): 7 of 29 labelled parts not found",
+    "blind-7.yml": "P 0.65 R 0.78 (scored blind once, after blind-6 was studied): 8 wrong "
+                   "stretches, most in other fields' talk (a tradesman, bees, a choir, chess and "
+                   "sourdough, a dog groomer); 6 of 27 labelled parts not found",
 }
 # Today's figures (precision, recall): a change that falls below them is a regression.
 FLOOR = {"corpus.yml": (0.92, 1.0), "unseen.yml": (1.0, 1.0), "heldout.yml": (1.0, 0.85),
          "blind-dev.yml": (0.92, 0.83), "blind-final.yml": (0.94, 0.88), "blind-3.yml": (0.87, 0.86),
-         "blind-4.yml": (0.875, 0.758), "blind-5.yml": (0.807, 0.92), "blind-6.yml": (0.92, 0.87)}
+         "blind-4.yml": (0.875, 0.758), "blind-5.yml": (0.807, 0.92), "blind-6.yml": (0.92, 0.87),
+         "blind-7.yml": (0.65, 0.77)}
 
 
 @pytest.mark.parametrize("name", [
