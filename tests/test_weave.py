@@ -798,7 +798,7 @@ def test_a_facet_said_in_one_word_is_not_held() -> None:
     its stems that each add FACET_STEM_MIN to its score: one stem, however rare and however much
     of the facet it weighs, is a shared word; it still counts towards the score."""
     from companion.course import topics, weave
-    from companion.course.facets import facet_index, facet_stem_counts
+    from companion.course.facets import facet_index, facet_scores
     modules, terms = course_sources()
     mods = topics.module_topics(modules, terms)
     facets = {m.ident: m.facets for m in mods}
@@ -806,10 +806,10 @@ def test_a_facet_said_in_one_word_is_not_held() -> None:
     stem, (ident, n, _) = next((s, places[0]) for s, places in index.items() if len(places) == 1)
     other = next(s for s, places in index.items() if s != stem and (ident, n) in [(i, k) for i, k, _ in places])
     rare = dict.fromkeys(index, 1.0)
-    counts = facet_stem_counts({stem: 1.0, other: 1.0}, index, rare, facets, 0.0)[ident][n]
+    counts = facet_scores({stem: 1.0, other: 1.0}, index, rare, facets, 0.0)[1][ident][n]
     assert counts == 2
-    assert facet_stem_counts({stem: 1.0, other: 1.0}, index, {stem: 1.0}, facets, 1e-9)[ident][n] == 1
-    assert facet_stem_counts({stem: 1.0}, index, rare, facets, 2.0)[ident][n] == 0
+    assert facet_scores({stem: 1.0, other: 1.0}, index, {stem: 1.0}, facets, 1e-9)[1][ident][n] == 1
+    assert facet_scores({stem: 1.0}, index, rare, facets, 2.0)[1][ident][n] == 0
     strong = [0.0] * len(facets[ident])
     strong[n] = 1.0
     one = weave.Evidence(0.0, 0, tuple(strong), tuple(1 if k == n else 0 for k in range(len(strong))))

@@ -130,33 +130,29 @@ def facet_index(facets: dict[str, list[Facet]]) -> FacetIndex:
 
 
 def facet_scores(stems: Iterable[str] | Mapping[str, float], index: FacetIndex, rarity: dict[str, float],
-                 facets: dict[str, list[Facet]]) -> dict[str, list[float]]:
-    """How much of each facet a window holds, module ident -> one score a facet (in the order of
-    `facets`): the sum of the facet's weights over the window's distinct stems, each times its
-    rarity in the podcast (0..1, `weave.stem_rarity`), over the facet's Euclidean norm (the
-    cosine's numerator and the facet's half of its denominator, so a long section that uses
-    many words is not held by any talk that says a few). Each score is 0..sqrt(stems held).
-    `stems` may map each stem to how much it counts (0..1: `weave` counts a stem said at the
-    edge of a window less than one said at its centre)."""
-    counted = stems if isinstance(stems, Mapping) else dict.fromkeys(stems, 1.0)
-    out = {ident: [0.0] * len(mine) for ident, mine in facets.items()}
-    for s, share in counted.items():
-        for ident, n, w in index.get(s, ()):
-            out[ident][n] += w * rarity.get(s, 0.0) * share
-    return out
+                 facets: dict[str, list[Facet]], least: float = math.inf
+                 ) -> tuple[dict[str, list[float]], dict[str, list[int]]]:
+    """How much of each facet a window holds, and in how many words, in one pass over its stems.
 
+    Scores, module ident -> one score a facet (in the order of `facets`): the sum of the facet's
+    weights over the window's distinct stems, each times its rarity in the podcast (0..1,
+    `weave.stem_rarity`), over the facet's Euclidean norm (the cosine's numerator and the facet's
+    half of its denominator, so a long section that uses many words is not held by any talk that
+    says a few). Each score is 0..sqrt(stems held). `stems` may map each stem to how much it
+    counts (0..1: `weave` counts a stem said at the edge of a window less than one said at its
+    centre).
 
-def facet_stem_counts(stems: Iterable[str] | Mapping[str, float], index: FacetIndex, rarity: dict[str, float],
-                      facets: dict[str, list[Facet]], least: float) -> dict[str, list[int]]:
-    """How many distinct stems of each facet a window says that each add at least `least` to the
-    facet's score (`facet_scores`: weight / norm x rarity x how much the stem counts), module
-    ident -> one count a facet, in the order of `facets`. A facet held by one word (with, at
-    most, a few common ones that add next to nothing) is that word shared, not the sub-idea
+    Counts, in the same shape: how many distinct stems of each facet add at least `least` to its
+    score (all zero unless `least` is given). A facet held by one word (with, at most, a few
+    common ones that add next to nothing) is that word shared, not the sub-idea
     (`weave.Evidence.holds_idea`)."""
     counted = stems if isinstance(stems, Mapping) else dict.fromkeys(stems, 1.0)
-    out = {ident: [0] * len(mine) for ident, mine in facets.items()}
+    scores = {ident: [0.0] * len(mine) for ident, mine in facets.items()}
+    counts = {ident: [0] * len(mine) for ident, mine in facets.items()}
     for s, share in counted.items():
         for ident, n, w in index.get(s, ()):
-            if w * rarity.get(s, 0.0) * share >= least:
-                out[ident][n] += 1
-    return out
+            adds = w * rarity.get(s, 0.0) * share
+            scores[ident][n] += adds
+            if adds >= least:
+                counts[ident][n] += 1
+    return scores, counts

@@ -54,7 +54,7 @@ from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from companion.course.everyday import zipf
 from companion.course.framing import framed
-from companion.course.facets import Facet, FacetIndex, facet_index, facet_scores, facet_stem_counts
+from companion.course.facets import Facet, FacetIndex, facet_index, facet_scores
 from companion.course.subject import off_subject_stems, qualified
 from companion.course.topics import (STOPWORDS, Phrase, Topic, capitals_key, normalise, subject_phrases,
                                      word_spans)
@@ -266,7 +266,7 @@ class Evidence:
     phrases: float              # sum of key-term weight x idf over the module's terms it holds
     terms: int                  # distinct key terms it holds
     facets: tuple[float, ...]   # per facet of the module: its weights x stem rarity it holds
-    facet_stems: tuple[int, ...] = ()   # per facet: its stems the window says (`facet_stem_counts`; () = not counted)
+    facet_stems: tuple[int, ...] = ()   # per facet: its stems the window says (`facet_scores`; () = not counted)
 
     def _held(self) -> list[float]:
         """The facet scores of the facets said in at least FACET_MIN_STEMS distinct stems: one
@@ -304,8 +304,7 @@ def window_evidence(rows: list[_Segment], first: int, last: int, modules: list[T
     held, stems = _said(rows, first, last, centre)
     facets = {topic.ident: topic.facets for topic in modules}
     index = facet_index(facets) if index is None else index
-    held_facets = facet_scores(stems, index, rarity, facets)
-    counts = facet_stem_counts(stems, index, rarity, facets, FACET_STEM_MIN)
+    held_facets, counts = facet_scores(stems, index, rarity, facets, FACET_STEM_MIN)
     out = {}
     for topic in modules:
         mine = [p for p in held if p in topic.weights]
@@ -483,7 +482,7 @@ def _holds(row: _Segment, topic: Topic, weight_idf: dict[Phrase, float], rarity:
     """How much of `topic`'s idea one segment says on its own: its key terms' weight x idf of at
     least EDGE_MIN_SCORE, plus its best facet's score of at least EDGE_FACET_MIN (0 if neither)."""
     terms = sum(weight_idf[p] for p in row.found if p in topic.weights)
-    facet = max(facet_scores(row.stems, index, rarity, facets)[topic.ident], default=0.0)
+    facet = max(facet_scores(row.stems, index, rarity, facets)[0][topic.ident], default=0.0)
     return (terms if terms >= EDGE_MIN_SCORE else 0.0) + (facet if facet >= EDGE_FACET_MIN else 0.0)
 
 
