@@ -537,9 +537,10 @@ class Syncer:
         return moved
 
     def _say_moved(self, new: str, how: str, report: Report) -> None:
-        """Tell the maintainer the feed lives at `new` now (said by `how`) and what to change."""
-        if self.secret_parts:       # a private feed's new address holds a (new) token as well
-            self._add_secrets([new])
+        """Tell the maintainer the feed lives at `new` now (said by `how`) and what to change.
+        A private feed's `new` is already among the secrets: `_follow_move` adds it, and a
+        permanent redirect's target is one of the redirects `_read` adds."""
+        if self.secret_parts:
             report.moved = (f"the feed moved ({how}): set the {FEED_ENV} secret to the new "
                             "address (not shown: it may hold a token)")
         else:
