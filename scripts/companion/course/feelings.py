@@ -22,7 +22,8 @@ to. Only Empath's lexicon file is read; its server (used to grow new categories)
 from __future__ import annotations
 
 import functools
-from importlib.resources import files
+from importlib.util import find_spec
+from pathlib import Path
 from typing import Iterable
 
 from companion.course.everyday import zipf
@@ -44,8 +45,13 @@ SHARED = ("client", "clients", "session", "sessions", "chatbot", "chat bot")
 @functools.lru_cache(maxsize=1)
 def feeling_stems() -> frozenset[str]:
     """The Snowball stems (`topics.stem`) of the one-word entries of Empath's `CATEGORIES`, read
-    from the lexicon file the package ships (about 1,900 stems)."""
-    text = files("empath").joinpath("data", "categories.tsv").read_text(encoding="utf-8")
+    from the lexicon file the package ships. The package itself is not imported: it imports
+    requests for its server, which the build never calls. Raises ModuleNotFoundError if empath
+    is not installed."""
+    spec = find_spec("empath")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("empath is not installed (pip install empath): its lexicon is needed")
+    text = (Path(spec.origin).parent / "data" / "categories.tsv").read_text(encoding="utf-8")
     out: set[str] = set()
     for line in text.splitlines():
         name, *words = line.split("\t")
