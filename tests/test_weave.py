@@ -22,7 +22,7 @@ import weave_corpus
 
 from companion.episode import Segment
 from companion.course import bundles, listening
-from companion.course.weave import Stretch
+from companion.course.weave import Stretch, Weave
 from companion.pipeline import store
 from companion.project import open_project
 from companion.site.build import build_site
@@ -500,6 +500,17 @@ def _talk(*parts: tuple[str | None, list[str]]) -> tuple[list[Segment], dict[str
     return segments, where
 
 
+def _woven_among_small_talk(segments: list[Segment]) -> Weave:
+    """The course woven with one episode ("talk") and twelve of small talk, which make the
+    podcast's word rarities those of a real feed."""
+    from companion.course import topics, weave
+    modules, terms = course_sources()
+    episodes = {"talk": segments}
+    episodes.update({f"chat-{n}": _talk((None, CHAT * 3), (None, BYE * 3))[0] for n in range(12)})
+    return weave.weave(episodes, topics.module_topics(modules, terms),
+                       topics.glossary_topics(terms))
+
+
 CHAT = ["Morning all, the kettle is on and the dog is asleep on my feet again.",
         "We had a big storm last night, the back fence is somewhere in the next street.",
         "Thanks to everyone who wrote in, we read every single message.",
@@ -773,9 +784,6 @@ def test_care_words_about_an_animal_a_car_or_a_garden_are_not_the_idea() -> None
     talk just before them still is. Module 5 claimed them before: "front" (of a front gate) held
     one of its facets and "fight" (never picks a fight with the horse) another, one word each.
     Other episodes of small talk make the podcast's word rarities those of a real feed."""
-    from companion.course import topics, weave
-    modules, terms = course_sources()
-    mods, glossary = topics.module_topics(modules, terms), topics.glossary_topics(terms)
     horse = ["My sister's horse has a new trainer, and the whole thing is built on trust and the bond between them.",
              "Each session is an hour out the front of the stables, and the first one was an assessment of how he moves.",
              "He had a relapse on Sunday, straight back to kicking the gate, and she said recovery is never a straight line.",
@@ -783,9 +791,7 @@ def test_care_words_about_an_animal_a_car_or_a_garden_are_not_the_idea() -> None
              "The old car is the same, honestly, the warning signs were there for months before it broke down on the freeway.",
              "And the garden, I water the tomatoes every morning, they need a safe place out of the wind to recover."]
     segments, where = _talk((None, CHAT), ("m2", M2_TALK), (None, horse), (None, BYE))
-    episodes = {"talk": segments}
-    episodes.update({f"chat-{n}": _talk((None, CHAT * 3), (None, BYE * 3))[0] for n in range(12)})
-    woven = weave.weave(episodes, mods, glossary)
+    woven = _woven_among_small_talk(segments)
     start, end = where["m2"]
     assert any(s.slug == "talk" and start <= s.start and s.end <= end + 6.0 for s in woven.modules["m2"]), woven.modules
     stray = [(m, s.slug, s.start) for m, found in woven.modules.items() for s in found
@@ -862,9 +868,6 @@ def test_another_trade_in_the_course_s_words_is_no_stretch_beside_talk_that_is()
     a chatbot that books jobs, the gap between quote and bill), beside module 2 talk and within a
     minute of it, is claimed by no module: no one's mind or care is said in it
     (`weave._personal`); module 6 claimed it before. The module 2 talk still is."""
-    from companion.course import topics, weave
-    modules, terms = course_sources()
-    mods, glossary = topics.module_topics(modules, terms), topics.glossary_topics(terms)
     trade = ["Every job starts with an assessment, you walk the client through the switchboard and quote it.",
              "The client relationship is the business, they trust you with the keys and they refer the street.",
              "Last month a warehouse was in crisis, the power gone, and there was a waiting list for parts.",
@@ -872,9 +875,7 @@ def test_another_trade_in_the_course_s_words_is_no_stretch_beside_talk_that_is()
              "It cut the cost of the office in half, and the gap between the quote and the bill is what they pay.",
              "So the trial went well, the evidence is the invoices, and the boss signed up for another year."]
     segments, where = _talk((None, CHAT), (None, trade), ("m2", M2_TALK), (None, BYE))
-    episodes = {"talk": segments}
-    episodes.update({f"chat-{n}": _talk((None, CHAT * 3), (None, BYE * 3))[0] for n in range(12)})
-    woven = weave.weave(episodes, mods, glossary)
+    woven = _woven_among_small_talk(segments)
     start, end = where["m2"]
     assert any(s.slug == "talk" and s.start < end and start < s.end for s in woven.modules["m2"]), woven.modules
     stray = [(m, s.slug, s.start, s.end) for m, found in woven.modules.items() for s in found
