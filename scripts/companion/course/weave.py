@@ -38,7 +38,12 @@ How a module is matched (a small, classic retrieval scheme, no model):
    preview of what comes later (`companion.course.framing`) names a topic without discussing
    it, so it does not count as holding the idea. It scores as its best window. A run is kept
    only where its own talk is about a person's mind or care (`_personal`: a word for a feeling
-   or a care phrase, `companion.course.feelings`), whatever field the talk around it is in.
+   or a care phrase, `companion.course.feelings`), whatever field the talk around it is in. A
+   *brief* stretch (fewer than BRIEF_HOLDING segments holding the idea: two lines said in
+   passing) is dropped when its content words are mostly not the course's (`_course_share`
+   under BRIEF_COURSE_SHARE, common or rare in English) and it is told of things, not people
+   (`feelings.person_share` under BRIEF_PERSON_SHARE): a boiler's "pressure" and "relationship"
+   between two valves, a super fund's "trial" and "cost", an analytics tool's "emotional" score.
 
 A glossary term comes up where one of its phrases is said; a one-word everyday term ("stigma",
 "empathy") also needs a word of its definition said within TERM_CONTEXT_S seconds.
@@ -465,7 +470,11 @@ def _stretches(slug: str, rows: list[_Segment], labels: list[tuple[str, float] |
     stretch only if one of its own segments does, or it starts within PERSON_FOLLOW_S seconds
     of a stretch of the same module kept just before it (the same talk, split by a segment the
     window gave elsewhere): a beekeeper's "crisis", "waiting list" and "cost of treatment", or a
-    plumber's "client relationship", near talk on the subject but about no one's mind, is not."""
+    plumber's "client relationship", near talk on the subject but about no one's mind, is not.
+
+    With `lexicon` (`course_lexicon`), a brief stretch (fewer than BRIEF_HOLDING segments holding
+    the idea) whose content words are under BRIEF_COURSE_SHARE the course's and whose words are
+    under BRIEF_PERSON_SHARE people (I, she, you ...) is another field's aside, and dropped."""
     by_ident = {topic.ident: topic for topic in modules}
     facets = {topic.ident: topic.facets for topic in modules}
     index = facet_index(facets) if index is None else index
