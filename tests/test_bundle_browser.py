@@ -168,6 +168,34 @@ def test_duplicates_merge_in_references(browser, site_server: str) -> None:
     page.close()
 
 
+def test_a_printed_bundle_carries_each_stretchs_transcript(browser, site_server: str) -> None:
+    """A printout cannot play audio: each episode stretch carries the words said in it (every
+    segment that overlaps the stretch, with its time), closed on screen and open on paper; an
+    episode with no transcript, or named whole, carries none. The catalogue names the file."""
+    page = browser.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{site_server}course/bundle/?items=e7@12:30-18:00,e1@1:00-2:00,e7&title=Handout")
+    page.wait_for_selector("[data-bundle-transcript-line]", state="attached")
+    items = page.locator("[data-bundle-items] > li")
+    assert [items.nth(i).locator("[data-bundle-transcript]").count() for i in range(3)] == [1, 0, 0]
+    lines = items.nth(0).locator("[data-bundle-transcript-line]")
+    assert [" ".join(t.split()) for t in lines.all_text_contents()] == [
+        "12:25 This is where the stretch begins.", "12:32 And this is the long middle of it."]
+    assert lines.nth(0).locator("a").get_attribute("href").endswith("episodes/007-ai-as-therapy/#t=12:25")
+    assert "Machine-made transcript" in items.nth(0).text_content()
+    assert not lines.nth(0).is_visible(), "closed on screen: a long stretch does not bury the references"
+
+    page.emulate_media(media="print")
+    assert lines.nth(1).is_visible(), "printed open"
+    assert "Welcome back to the show." not in page.inner_text("body"), "only the stretch is printed"
+    page.emulate_media(media="screen")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")       # Firefox and Safari
+    assert page.locator("details[data-bundle-transcript][open]").count() == 1
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert page.locator("details[data-bundle-transcript][open]").count() == 0
+    page.close()
+
+
 def test_a_part_and_stretches_past_the_end(browser, site_server: str) -> None:
     """A bundle names a part by its display number (e12.5); a stretch running past its episode's
     end is cited to the end, in the item, its in-text citation, its link and the references, and

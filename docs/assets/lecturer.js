@@ -16,6 +16,7 @@
   const GLOSSARY = "glossary";
   const CATALOGUE = "cite/catalogue.json";
   const COPY_RESET_MS = 2500;
+  const PRINT_WAIT_MS = 5000;         // the longest Print waits for stretches' transcripts to arrive
   const TITLE_MAX_CHARS = 120;        // a bundle title longer than this is cut (a 5,000-character title
                                       // pushed the bundle screens down and filled the tab and printout)
 
@@ -336,8 +337,76 @@
     const listen = Math.max(1, Math.round((heard[1] - heard[0]) / 60));
     const fragment = item.start === null ? "" : momentFragment(item.start, item.end);
     return { ...common, title: `${record.title}${span ? `, ${span}` : ""}`, href: href + fragment,
-             reading: [0, 0], listening: [listen, listen], heard, intext: momentIntext(record.intext, item.start, item.end) };
+             reading: [0, 0], listening: [listen, listen], heard, intext: momentIntext(record.intext, item.start, item.end),
+             transcript: item.start === null ? null : record.transcript || null, review: Boolean(record.review) };
   }
+
+  /* ---- a stretch's transcript, read on the page and printed with the bundle ----
+   * A printout cannot play audio: each episode stretch carries the words said in it, from the
+   * transcript.json the episode page offers (catalogue record `transcript`), fetched once per episode. */
+  const transcripts = new Map();          // transcript.json address -> Promise of its segments, or null
+
+  function loadTranscript(path) {
+    const url = new URL(path, siteBase()).href;
+    if (!transcripts.has(url)) {
+      transcripts.set(url, fetch(url)
+        .then((r) => (r.ok ? r.json() : null))
+        .then((data) => (data && Array.isArray(data.segments) ? data.segments : null))
+        .catch(() => null));
+    }
+    return transcripts.get(url);
+  }
+
+  /** The segments heard in the stretch [start, end] seconds: every one that overlaps it. */
+  function stretchSegments(segments, start, end) {
+    return segments.filter((s) => Number(s.endTime) > start && Number(s.startTime) < end);
+  }
+
+  /** A closed <details> with the stretch's transcript (opened for printing), and a promise that
+   *  settles once its text is in. */
+  function transcriptBlock(r) {
+    const body = element("div", { class: "ffg-bundle__transcript-body", "data-bundle-transcript-body": "" },
+      "Loading the transcript…");
+    const block = element("details", { class: "ffg-bundle__transcript", "data-bundle-transcript": "" },
+      element("summary", { text: `Transcript, ${momentSpan(r.heard[0], r.heard[1])}` }), body);
+    const ready = loadTranscript(r.transcript).then((segments) => {
+      if (!segments) {
+        body.textContent = `The transcript could not be loaded; it is on the episode's page: ${r.workUrl}`;
+        return;
+      }
+      const lines = stretchSegments(segments, r.heard[0], r.heard[1]);
+      const note = r.review ? "Machine-made transcript, still being checked: it may contain errors."
+        : "Machine-made transcript: it may contain errors.";
+      body.replaceChildren(element("p", { class: "ffg-bundle__transcript-note", text: note }),
+        ...(lines.length ? lines.map((s) => element("p", { "data-bundle-transcript-line": "" },
+          element("a", { href: r.workUrl + momentFragment(Number(s.startTime)), text: clock(Number(s.startTime)) }),
+          ` ${s.speaker ? `${s.speaker}: ` : ""}${String(s.body || "").trim()}`))
+          : [element("p", { text: "Nothing was transcribed in this stretch." })]));
+    });
+    return { block, ready };
+  }
+
+  /** Print once the view's transcripts are in (or after PRINT_WAIT_MS, whichever is first). */
+  async function printWhenReady(view) {
+    await Promise.race([view.transcriptsReady || Promise.resolve(),
+      new Promise((done) => { window.setTimeout(done, PRINT_WAIT_MS); })]);
+    window.print();
+  }
+
+  // Closed <details> print empty in most browsers: printing opens the stretches' transcripts, and
+  // closes again afterwards those the reader had left closed.
+  window.addEventListener("beforeprint", () => {
+    document.querySelectorAll("details[data-bundle-transcript]:not([open])").forEach((d) => {
+      d.open = true;
+      d.dataset.printOpened = "";
+    });
+  });
+  window.addEventListener("afterprint", () => {
+    document.querySelectorAll("details[data-print-opened]").forEach((d) => {
+      d.open = false;
+      delete d.dataset.printOpened;
+    });
+  });
 
   /** Reading and listening time of a bundle, [lo, hi] minutes each. A work listed twice counts once,
    *  and an episode's stretches count the time they cover together (overlaps once), rounded once for
@@ -407,6 +476,8 @@
 
   function renderView(view, bundle, catalogue, headingLevel = 2) {
     const resolved = bundle.items.map((item) => resolve(item, catalogue));
+    const stretches = resolved.map((r) => (r.transcript ? transcriptBlock(r) : null));
+    view.transcriptsReady = Promise.all(stretches.filter(Boolean).map((t) => t.ready));
     const t = totals(bundle, resolved);
     const all = [t.reading[0] + t.listening[0], t.reading[1] + t.listening[1]];
     const refs = references(bundle, resolved);
@@ -418,11 +489,12 @@
                      text: resolved.length ? `Total time: ${minutesText(all)} (reading ${minutesText(t.reading)}, listening ${minutesText(t.listening)}).`
                        : "No items yet: add a module, an episode stretch or the glossary." }),
       element("ol", { class: "ffg-bundle__items", "data-bundle-items": "" },
-        ...resolved.map((r) => element("li", {},
+        ...resolved.map((r, index) => element("li", {},
           r.href ? element("a", { href: r.href, text: r.title }) : element("span", { text: r.title }),
           element("span", { class: "ffg-bundle__time", text: ` (${itemTime(r)})` }),
           r.intext ? element("span", { class: "ffg-bundle__intext", "data-bundle-intext": "", text: ` Cite in text: ${r.intext}` }) : null,
-          r.summary ? element("p", { text: r.summary }) : null))),
+          r.summary ? element("p", { text: r.summary }) : null,
+          stretches[index] ? stretches[index].block : null))),
       element(headingLevel === 2 ? "h3" : "h2", { text: "References" }),
       element("div", { class: "ffg-bundle__refs", "data-bundle-refs": "" }, ...refs),
     ].filter(Boolean));
@@ -469,7 +541,7 @@
     renderView(view, bundle, catalogue, 1);
     const copyRefs = copyReferencesButton(view, refsStatus);
     const print = element("button", { type: "button", class: "md-button", "data-bundle-print": "" }, "Print");
-    print.addEventListener("click", () => window.print());
+    print.addEventListener("click", () => printWhenReady(view));
     root.replaceChildren(...[
       problems.length ? element("p", { class: "ffg-bundle__error", role: "alert", "data-bundle-problems": "",
         text: `This bundle link has ${problems.length === 1 ? "a problem" : `${problems.length} problems`}; ask whoever shared it to check it. ${problems.join(" ")}` }) : null,
@@ -659,7 +731,7 @@
       element("p", {}, element("label", { text: "Share this link " }), link,
         button("Copy link", "data-bundle-copy", () => copy(link.value, copyStatus)),
         copyReferencesButton(view, copyStatus), copyStatus,
-        button("Print", "data-bundle-print", () => window.print())),
+        button("Print", "data-bundle-print", () => printWhenReady(view))),
     );
     title.addEventListener("input", () => update());
     // Enter in a time field adds the stretch, as Enter in a form's field submits it.

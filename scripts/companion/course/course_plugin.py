@@ -50,7 +50,7 @@ from companion import catalogue as episodes_catalogue
 from companion import project
 from companion.catalogue import Catalogue, CatalogueError, StretchError, check_stretch
 from companion.course.bibliography import Entry
-from companion.episode import Episode, Segment, Status
+from companion.episode import TRANSCRIPT_FILE, Episode, Segment, Status
 
 log = logging.getLogger("mkdocs.plugins.companion.course")
 
@@ -93,7 +93,7 @@ CARTRIDGE_IMPORT_NOTE = (
 EXPORT_KINDS = tuple(exports.WRITERS)
 PUBLIC_FIELDS = ("kind", "id", "title", "url", "relative_url", "apa_html", "apa_text", "intext",
                  "exports", "number", "summary", "reading", "listening", "references", "slug",
-                 "duration", "site_path", "apa_rank")
+                 "duration", "site_path", "apa_rank", "transcript", "review")
 
 
 class CourseConfig(Config):
@@ -353,6 +353,11 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         record.update(slug=slug, number=episode.number,
                       duration=episode.duration, site_path=episode.url,
                       listenable=episode.status != Status.NO_AUDIO)
+        # The bundle page prints each stretch's transcript from the file the episode page offers
+        # (a printout cannot play audio); `review` says it is still being checked.
+        if any(f.name == TRANSCRIPT_FILE for f in self.episode_catalogue.downloads(episode)):
+            record.update(transcript=f"{episode.url}{TRANSCRIPT_FILE}",
+                          review=episode.status == Status.NEEDS_REVIEW)
         self.cites[ident] = record
         self.episode_cites[slug] = record
 
