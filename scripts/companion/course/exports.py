@@ -215,6 +215,21 @@ def tex_url(url: object) -> str:
                           str(url).strip())
 
 
+# In a field that LaTeX reads as a macro argument (`howpublished`: a literal field in biblatex, an
+# argument of `\bibitem` under hyperref's backref, of `\shownote` in acmart), `%` starts a comment
+# that swallows the rest of the line and its closing braces ("Runaway argument": zotero#708,
+# zotero-better-bibtex#1966, acmart#293) and `#` is a macro parameter ("Illegal parameter number").
+# hyperref's `\url` reads `\%` and `\#` as the characters themselves there (hyperref manual, "\url").
+URL_IN_ARGUMENT = str.maketrans({"%": r"\%", "#": r"\#"})
+
+
+def tex_url_argument(url: object) -> str:
+    """`url` for `\\url{}` inside another field's text (`howpublished`): `tex_url`, with `%` and `#`
+    escaped as hyperref's `\\url` takes them in an argument. The `url` field itself stays verbatim
+    (biblatex and Biber read it so, and an escape there would end up in the address)."""
+    return tex_url(url).translate(URL_IN_ARGUMENT)
+
+
 def _tex_person(name: dict[str, str]) -> str:
     """One BibTeX name, 'von Last, Jr, First' (Patashnik, "BibTeXing", section 4). A name with no
     given part (a group author, written as `literal` or as a lone `family`) is braced whole, so
@@ -289,7 +304,7 @@ def bibtex_record(entry: Entry) -> str:
     if entry.get("URL"):
         fields.append(("url", tex_url(entry["URL"])))
         if kind not in BIBTEX_TYPES:
-            fields.append(("howpublished", f"\\url{{{tex_url(entry['URL'])}}}"))
+            fields.append(("howpublished", f"\\url{{{tex_url_argument(entry['URL'])}}}"))
     genre = entry.get("genre") or (PREPRINT_GENRE if kind == "article" else "")
     note = "; ".join(str(n) for n in (genre, entry.get("note")) if n)
     if note:
