@@ -298,6 +298,29 @@ def test_csl_json_files_render_in_citeproc_with_the_right_year_letters(course_si
         assert any(f"({label}" in r for r in rendered), label
 
 
+@pytest.mark.subprocess
+def test_an_undated_page_gives_its_retrieval_date_as_apas_csl_style_prints_it() -> None:
+    """APA's CSL style prints "Retrieved" before the URL of every undated work and the `accessed`
+    date after it; with no date it printed "Retrieved https://..." in every reader's list. With an
+    `accessed` date, the site's reference and citeproc's are the same text, and RIS (Y2) and BibTeX
+    (urldate) carry it; with none, the site's reference has no retrieval statement."""
+    page = {"id": "aps", "type": "webpage", "author": [{"literal": "Australian Psychological Society"}],
+            "title": "Use AI in practice", "container-title": "APS", "URL": "https://psychology.org.au/x",
+            "accessed": "2026-05-03"}
+    ours = apa.plain(apa.reference(page))
+    assert ours.endswith("(n.d.). Use AI in practice. APS. Retrieved May 3, 2026, from https://psychology.org.au/x")
+    assert citeproc_apa(json.loads(exports.csl_json([page]))) == [ours]
+    (record,) = rispy.loads(exports.ris_record(page))
+    assert record["access_date"] == "2026/05/03"
+    (entry,) = bibtexparser.loads(exports.bibtex_record(page)).entries
+    assert entry["urldate"] == "2026-05-03"
+    dated = {**page, "issued": "2025-07"}           # a dated page: no retrieval date (APA 9.16)
+    assert "Retrieved" not in apa.plain(apa.reference(dated))
+    assert "Retrieved" not in citeproc_apa(json.loads(exports.csl_json([dated])))[0]
+    undated = {k: v for k, v in page.items() if k != "accessed"}
+    assert "Retrieved" not in apa.plain(apa.reference(undated))
+
+
 # --- APA for the same kinds ---------------------------------------------------------------------
 
 @pytest.mark.subprocess

@@ -196,6 +196,24 @@ def locator(entry: Entry) -> str:
 
 
 
+def retrieved(entry: Entry) -> str:
+    """'Retrieved May 3, 2026, from ' before the URL of an undated work whose `accessed` date (a
+    full day) is known, else ''. APA 7 (section 9.16) gives a retrieval date for a work designed
+    to change; APA's CSL style (apa.csl, which Zotero, Mendeley and citeproc use) prints one for
+    every undated work with a URL, and with no `accessed` date prints "Retrieved" alone before it,
+    so the exports carry the same date the page shows."""
+    accessed = date_parts(entry.get("accessed")) or []
+    if date_parts(entry.get("issued")) or len(accessed) < 3 or doi_url(entry) or not entry.get("URL"):
+        return ""
+    return f"Retrieved {MONTHS[accessed[1] - 1]} {accessed[2]}, {accessed[0]}, from "
+
+
+def _where(entry: Entry) -> str:
+    """The retrieval statement, if any, and the link (the last element of a reference)."""
+    link = locator(entry)
+    return f"{retrieved(entry)}{link}" if link else ""
+
+
 def pages(entry: Entry) -> str:
     """The entry's `page` field with hyphens turned into en dashes (APA 7, 9.26), HTML-escaped."""
     return _e(str(entry.get("page", "")).replace("--", DASH).replace("-", DASH))
@@ -269,12 +287,12 @@ def reference(entry: Entry) -> str:
         body = _tail(_period(title), show, _publisher(entry))
     elif kind == "legislation":
         number = f", {_e(entry['number'])}" if entry.get("number") else ""
-        return _tail(_period(f"{_e(entry['title'])}{number} ({year(entry)})"), locator(entry))
+        return _tail(_period(f"{_e(entry['title'])}{number} ({year(entry)})"), _where(entry))
     elif kind == "legal_case":    # APA 7 section 11.4: Name, docket number (court year). URL
         number = str(entry.get("number", ""))
         number = f", {'' if number.lower().startswith('no') else 'No. '}{_e(number)}" if number else ""
         court = f"{_e(entry['authority'])} " if entry.get("authority") else ""
-        return _tail(_period(f"{_e(entry['title'])}{number} ({court}{year(entry)})"), locator(entry))
+        return _tail(_period(f"{_e(entry['title'])}{number} ({court}{year(entry)})"), _where(entry))
     elif kind == "webpage":
         site = str(entry.get("container-title", ""))
         people, _ = names(entry)
@@ -291,7 +309,7 @@ def reference(entry: Entry) -> str:
                     f"{_details(entry, edition)}{_details(entry, label)}"),
             _publisher({**entry, "publisher": archive}),
         )
-    return _tail(head, body, locator(entry))
+    return _tail(head, body, _where(entry))
 
 
 def _letters(text: str, primary: bool) -> tuple[int, ...]:

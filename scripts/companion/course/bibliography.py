@@ -6,7 +6,8 @@ the project only: `evidence` (the section of the evidence bank the source comes 
 `year_suffix` (APA's 2024a/2024b: the course plugin works it out over every work the site cites,
 `apa.assign_suffixes`, and warns when a written one disagrees) and `authors_incomplete` (the bank
 names only the first authors; the rest are never guessed); none is a CSL variable, so `to_csl`
-maps or drops them.
+maps or drops them. CSL's `accessed` (the day a writer read an undated page, never guessed) gives
+APA's "Retrieved Month D, YYYY, from URL" on the site and in every export (`apa.retrieved`).
 """
 
 from __future__ import annotations
@@ -86,8 +87,9 @@ def validate(entry: Any) -> str:
         for name in entry.get(field) or []:
             if not isinstance(name, dict) or not (name.get("family") or name.get("literal")):
                 return f"every {field} needs 'family' (with 'given') or 'literal'."
-    if "issued" in entry and date_parts(entry["issued"]) is None:
-        return f"issued must be a year or an ISO date, not {entry.get('issued')!r}."
+    for field in ("issued", "accessed"):
+        if field in entry and date_parts(entry[field]) is None:
+            return f"{field} must be a year or an ISO date, not {entry.get(field)!r}."
     return ""
 
 

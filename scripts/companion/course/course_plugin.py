@@ -338,6 +338,11 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             if not (entry.get("DOI") or entry.get("URL")):
                 log.info("companion-course: reference %s (%s) has no DOI or URL: readers cannot "
                          "retrieve it from the reference list.", key, apa.intext(entry))
+            elif entry.get("URL") and not entry.get("issued") and not entry.get("accessed"):
+                log.info("companion-course: reference %s (%s) has no date and no `accessed` date: "
+                         "APA's CSL style (Zotero, Mendeley, citeproc) prints 'Retrieved' with no date "
+                         "before its URL; add `accessed: YYYY-MM-DD`, the day you read the live page.",
+                         key, apa.intext(entry))
 
     def add_episode(self, slug: str, episode: Episode) -> None:
         """The episode's cite record, under its citation id (`Catalogue.cite_ids`)."""

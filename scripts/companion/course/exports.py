@@ -185,6 +185,9 @@ def ris_record(entry: Entry) -> str:
         lines.append(("DO", _doi(entry)))
     if entry.get("URL"):
         lines.append(("UR", entry["URL"]))
+    accessed = date_parts(entry.get("accessed")) or []
+    if accessed:          # Zotero's accessDate (RIS.js fieldMap), EndNote's "Access Date"
+        lines.append(("Y2", date_text(accessed, "/")))
     if entry.get("note"):
         lines.append(("N1", entry["note"]))
     lines.append(("ER", ""))
@@ -305,6 +308,9 @@ def bibtex_record(entry: Entry) -> str:
         fields.append(("url", tex_url(entry["URL"])))
         if kind not in BIBTEX_TYPES:
             fields.append(("howpublished", f"\\url{{{tex_url_argument(entry['URL'])}}}"))
+        accessed = date_parts(entry.get("accessed")) or []
+        if accessed:      # biblatex's urldate; Zotero's BibTeX import reads it as accessDate
+            fields.append(("urldate", date_text(accessed, "-")))
     genre = entry.get("genre") or (PREPRINT_GENRE if kind == "article" else "")
     note = "; ".join(str(n) for n in (genre, entry.get("note")) if n)
     if note:
