@@ -12,6 +12,7 @@ out as the course means them.
 from __future__ import annotations
 
 import json
+import re
 
 import bibtexparser
 import pytest
@@ -163,6 +164,17 @@ def test_ris_roles_as_endnote_reads_them(kind: str, ty: str, tag: str, role: str
     text = exports.ris_record(ENTRIES[kind])
     assert text.startswith(f"TY  - {ty}\n")
     assert f"\n{tag}  - " in text and ENDNOTE_ROLE[(ty, tag)] == role
+
+
+def test_every_ris_line_has_the_tag_shape_endnote_requires() -> None:
+    """EndNote reads a RIS tag only as two characters, two spaces, a hyphen and a space, and
+    "ER  - " as the end of a reference; a file with "ER  -" (trailing space trimmed) or tags
+    without the spaces did not import (cffconvert#392, quoting Clarivate; pkp-lib#4802)."""
+    text = exports.ris(ENTRIES.values())
+    lines = [line for line in text.split("\n") if line]
+    assert all(re.match(r"^[A-Z][A-Z0-9]  - ", line) for line in lines), lines
+    assert text.count("\nER  - \n") == len(ENTRIES) and text.endswith("ER  - \n")
+    assert len(rispy.loads(text)) == len(ENTRIES)
 
 
 # --- Zotero's BibTeX importer, as a table (BibTeX.js) --------------------------------------------

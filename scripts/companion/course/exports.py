@@ -191,7 +191,10 @@ def ris_record(entry: Entry) -> str:
     if entry.get("note"):
         lines.append(("N1", entry["note"]))
     lines.append(("ER", ""))
-    return "".join(f"{tag}  - {CONTROL.sub(' ', str(value))}".rstrip() + "\n" for tag, value in lines)
+    # Every line keeps the whole six-character tag, "ER  - " too: EndNote reads "ER  - " as the end
+    # of a reference and does not import a file whose tags lack the spaces (Clarivate's direct
+    # export notes, quoted in cffconvert#392; pkp-lib#4802).
+    return "".join(f"{tag}  - {CONTROL.sub(' ', str(value)).rstrip()}\n" for tag, value in lines)
 
 
 def ris(entries: Iterable[Entry]) -> str:
