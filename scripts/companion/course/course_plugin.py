@@ -673,9 +673,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                                       f"{m.meta['title']} — self-check",
                                       tuple(self.lms_question(m, q) for q in m.selfcheck))
                        for m in modules if m.selfcheck)
-        return [cartridge.Folder("Modules", module_links),
-                cartridge.Folder("Weekly bundles", week_links),
-                cartridge.Folder("Self-checks (question banks)", checks)]
+        return [cartridge.Folder("Modules", module_links, "modules"),
+                cartridge.Folder("Weekly bundles", week_links, "weeks"),
+                cartridge.Folder("Self-checks (question banks)", checks, "selfchecks")]
 
     def lms_question(self, module: Module, question: selfcheck.Question) -> selfcheck.Question:
         """The question with its links absolute, as an LMS needs them."""
