@@ -295,7 +295,7 @@ def test_module_and_episode_exports(course_site) -> None:  # noqa: F811
         assert record["type_of_reference"] == "SOUND"       # Zotero: audio recording, host its performer
         assert record["tertiary_title"] == "Fall From Grace" and record["secondary_authors"]
         (item,) = json.loads((cite / f"episode-{episode['slug']}.json").read_text(encoding="utf-8"))
-        assert item["type"] == "broadcast" and item["genre"] == "Audio podcast episode"
+        assert item["type"] == "broadcast" and item["medium"] == "Audio podcast episode" and "genre" not in item
         assert "(Host)" in episode["apa_html"] and "[Audio podcast episode]" in episode["apa_html"]
 
 

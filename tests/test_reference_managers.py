@@ -333,6 +333,20 @@ def test_an_undated_page_gives_its_retrieval_date_as_apas_csl_style_prints_it() 
     assert "Retrieved" not in apa.plain(apa.reference(undated))
 
 
+@pytest.mark.subprocess
+def test_an_episode_in_apas_csl_style_has_its_number_and_bracketed_description() -> None:
+    """APA's CSL style prints a `genre` beside the number as its label: an episode came out "A
+    machine cannot say no (Audio Podcast Episode No. 3)". APA 7 (and the site) write "(No. 3)
+    [Audio podcast episode]": the bracketed format is CSL's `medium`. Only the host's "(Host)"
+    label is the site's alone (CSL 1.0.2's `host`, which citeproc-py does not read)."""
+    (item,) = json.loads(exports.csl_json([ENTRIES["podcast"]]))
+    assert item["medium"] == "Audio podcast episode" and "genre" not in item
+    (rendered,) = citeproc_apa([item])
+    ours = apa.plain(apa.reference(ENTRIES["podcast"]))
+    assert "A machine cannot say no (No. 3) [Audio podcast episode]. In Fall From Grace." in rendered
+    assert rendered == ours.replace(" (Host).", ""), (rendered, ours)
+
+
 # --- APA for the same kinds ---------------------------------------------------------------------
 
 @pytest.mark.subprocess

@@ -28,6 +28,12 @@ PROJECT_FIELDS = ("evidence", "year_suffix", "authors_incomplete")
 ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 
 Entry = dict[str, Any]
+# Types whose `genre` is APA's bracketed description of the format ("[Audio podcast episode]"):
+# CSL calls that `medium`. APA's CSL style prints a `genre` beside the number as a label, so an
+# episode came out "Title (Audio Podcast Episode No. 3)" in Zotero and citeproc, where APA 7 (and
+# the site) give "Title (No. 3) [Audio podcast episode]"; Zotero's podcast keeps `medium` as its
+# audio file type.
+BRACKETED_MEDIUM_TYPES = frozenset({"broadcast"})
 
 
 class BibliographyError(CourseError):
@@ -147,6 +153,8 @@ def to_csl(entry: Entry) -> Entry:
     The year letter is left out: it tells a work from others in a reference list, so the writer of
     a list adds it (exports.csl_json)."""
     csl = {k: v for k, v in entry.items() if k not in PROJECT_FIELDS and k != "year-suffix"}
+    if csl.get("type") in BRACKETED_MEDIUM_TYPES and csl.get("genre") and not csl.get("medium"):
+        csl["medium"] = csl.pop("genre")
     for field in ("issued", "accessed"):
         if field in csl:
             parts = date_parts(csl[field])
