@@ -105,6 +105,19 @@ def test_report_by_group_author_omits_repeated_publisher() -> None:
     assert apa.intext(report) == "World Health Organization, 2024a"
 
 
+@pytest.mark.parametrize("number, shown", [
+    ("WHO/2021.1", "(Report No. WHO/2021.1)"), ("ECD7", "(Report No. ECD7)"), ("No. 12", "(No. 12)"),
+    ("Corporate document ECD7", "(Corporate document ECD7)"), ("CFCA Resource Sheet", "(CFCA Resource Sheet)"),
+    ("NIH Publication No. 15-4963", "(NIH Publication No. 15-4963)"),
+])
+def test_a_report_number_with_its_own_label_is_written_as_the_issuer_gives_it(number: str, shown: str) -> None:
+    """APA 7 (10.4) introduces a bare report number with "Report No."; one with its own label keeps
+    it ("Report No. CFCA Resource Sheet" was printed for two of the course's sources)."""
+    report = {"type": "report", "author": [{"literal": "NICE"}], "issued": 2022, "title": "Framework",
+              "number": number}
+    assert text(report) == f"NICE. (2022). Framework {shown}."
+
+
 def test_webpage_with_date_and_site_name() -> None:
     page = {"type": "webpage", "author": [{"literal": "Australian Bureau of Statistics"}],
             "issued": "2023-10-05", "title": "National Study of Mental Health and Wellbeing",

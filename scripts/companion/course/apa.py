@@ -261,6 +261,17 @@ def _in_editors(entry: Entry) -> str:
     return f"{_join_direct(editors)} ({'Eds.' if len(editors) > 1 else 'Ed.'}), "
 
 
+def _bare_number(label: str) -> bool:
+    """Whether a report's number is a bare code ("WHO/2021.1", "ECD7", "NCJ 123") that APA 7
+    introduces with "Report No." (section 10.4), rather than a number with its own label, written
+    as the issuer gives it: "Corporate document ECD7", "CFCA Resource Sheet", "NIH Publication No.
+    15-4963" (a word with a lower-case letter names the series). "Report No. CFCA Resource Sheet"
+    named no report number at all."""
+    if not label or label.lower().startswith(("report", "no")):
+        return False
+    return not any(any(c.islower() for c in word) for word in label.split())
+
+
 def _details(entry: Entry, label: str) -> str:
     """'(No. 7)', '(arXiv:2510.01395)', '(pp. 1–10)' style parenthetical after a title."""
     return f" ({label})" if label else ""
@@ -300,7 +311,7 @@ def reference(entry: Entry) -> str:
         body = _tail(_period(_title(entry, True)), _period(site_part) if site_part else "")
     else:  # book, report, preprint and other stand-alone works
         label = _e(entry.get("number", ""))
-        if kind == "report" and label and not label.lower().startswith(("report", "no")):
+        if kind == "report" and _bare_number(label):
             label = f"Report No. {label}"
         archive = entry.get("publisher") or entry.get("container-title") or ""
         edition = f"{_e(entry['edition'])} ed." if entry.get("edition") else ""
