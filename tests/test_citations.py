@@ -432,6 +432,13 @@ def test_authors_the_evidence_bank_does_not_name_are_never_guessed() -> None:
                        {"darcy2021": entry})[0] == {"darcy2021"}
     assert "author = {Darcy, A. and others}" in exports.bibtex([entry])
     assert "authors_incomplete" not in json.dumps(json.loads(exports.csl_json([entry])))
+    # RIS and CSL-JSON have no "et al.": imported bare, the list read as whole ("Darcy, A. (2021)",
+    # cited "(Darcy, 2021)"). Each says so in the note Zotero (Extra) and EndNote (Notes) keep.
+    (item,) = json.loads(exports.csl_json([entry]))
+    (record,) = rispy.loads(exports.ris([entry]))
+    assert "Incomplete author list" in item["note"] and "Incomplete author list" in record["notes"][0]
+    complete = {k: v for k, v in entry.items() if k != "authors_incomplete"}
+    assert "note" not in json.loads(exports.csl_json([complete]))[0] and "N1  - " not in exports.ris([complete])
     middle = {**entry, "author": [{"family": "Heinz", "given": "M. V."}, {"family": "Banta", "given": "H. A."},
                                   {"family": "Jacobson", "given": "N. C."}], "authors_incomplete": "middle"}
     assert text(middle).startswith("Heinz, M. V., Banta, H. A., . . . Jacobson, N. C. (2021).")

@@ -34,6 +34,20 @@ Entry = dict[str, Any]
 # the site) give "Title (No. 3) [Audio podcast episode]"; Zotero's podcast keeps `medium` as its
 # audio file type.
 BRACKETED_MEDIUM_TYPES = frozenset({"broadcast"})
+# RIS and CSL-JSON have no "et al.": a list the bank left incomplete would import as the whole list
+# ("Torous, J. (2018)", cited "(Torous, 2018)"). BibTeX says "and others"; these two carry a note,
+# which Zotero keeps in Extra and EndNote in Notes, beside the item the reader will cite.
+INCOMPLETE_AUTHORS_NOTE = ("Incomplete author list: the course's sources name only the authors given "
+                           "here; look up the full list (DOI or URL) before citing.")
+
+
+def export_note(entry: Entry) -> str:
+    """The entry's `note`, with INCOMPLETE_AUTHORS_NOTE after it when its author list is
+    incomplete (`authors_incomplete`); '' when there is neither."""
+    notes = [str(entry["note"])] if entry.get("note") else []
+    if entry.get("authors_incomplete"):
+        notes.append(INCOMPLETE_AUTHORS_NOTE)
+    return " ".join(notes)
 
 
 class BibliographyError(CourseError):
@@ -155,6 +169,8 @@ def to_csl(entry: Entry) -> Entry:
     csl = {k: v for k, v in entry.items() if k not in PROJECT_FIELDS and k != "year-suffix"}
     if csl.get("type") in BRACKETED_MEDIUM_TYPES and csl.get("genre") and not csl.get("medium"):
         csl["medium"] = csl.pop("genre")
+    if export_note(entry):
+        csl["note"] = export_note(entry)
     for field in ("issued", "accessed"):
         if field in csl:
             parts = date_parts(csl[field])

@@ -25,7 +25,8 @@ import re
 import unicodedata
 from typing import Iterable
 
-from companion.course.bibliography import Entry, date_parts, date_text, full_family, names, to_csl, year_suffix
+from companion.course.bibliography import (Entry, date_parts, date_text, export_note, full_family, names, to_csl,
+                                           year_suffix)
 
 # RIS as Zotero and EndNote read it, not as the RIS specification reads it. Sources: Zotero's RIS
 # importer (zotero/translators, RIS.js: `importTypeMap`, `fieldMap`, `degenerateImportFieldMap`,
@@ -188,8 +189,8 @@ def ris_record(entry: Entry) -> str:
     accessed = date_parts(entry.get("accessed")) or []
     if accessed:          # Zotero's accessDate (RIS.js fieldMap), EndNote's "Access Date"
         lines.append(("Y2", date_text(accessed, "/")))
-    if entry.get("note"):
-        lines.append(("N1", entry["note"]))
+    if export_note(entry):
+        lines.append(("N1", export_note(entry)))
     lines.append(("ER", ""))
     # Every line keeps the whole six-character tag, "ER  - " too: EndNote reads "ER  - " as the end
     # of a reference and does not import a file whose tags lack the spaces (Clarivate's direct
