@@ -178,15 +178,24 @@ def test_a_printed_bundle_carries_each_stretchs_transcript(browser, site_server:
     page.wait_for_selector("[data-bundle-transcript-line]", state="attached")
     items = page.locator("[data-bundle-items] > li")
     assert [items.nth(i).locator("[data-bundle-transcript]").count() for i in range(3)] == [1, 0, 0]
-    lines = items.nth(0).locator("[data-bundle-transcript-line]")
+    lines = items.nth(0).locator("[data-bundle-transcript-line]")      # running text, as read
     assert [" ".join(t.split()) for t in lines.all_text_contents()] == [
-        "12:25 This is where the stretch begins.", "12:32 And this is the long middle of it."]
+        "12:25 This is where the stretch begins. And this is the long middle of it."]
     assert lines.nth(0).locator("a").get_attribute("href").endswith("episodes/007-ai-as-therapy/#t=12:25")
     assert "Machine-made transcript" in items.nth(0).text_content()
     assert not lines.nth(0).is_visible(), "closed on screen: a long stretch does not bury the references"
+    # Paragraphs as a reader reads them: a new one at a change of speaker, or at a sentence end
+    # once it has run 30 s; lines of one sentence stay together however long it runs.
+    said = [(0, "A", "One."), (10, "A", "Two."), (20, "B", "Three"), (40, "B", "still three."),
+            (45, "B", "Four."), (80, "B", "Five.")]
+    segments = [{"startTime": t, "endTime": t + 5, "speaker": who, "body": text} for t, who, text in said]
+    assert page.evaluate("s => window.ffgBundles.paragraphs(s)", segments) == [
+        {"start": 0, "speaker": "A", "text": "One. Two."},
+        {"start": 20, "speaker": "B", "text": "Three still three. Four."},
+        {"start": 80, "speaker": "B", "text": "Five."}]
 
     page.emulate_media(media="print")
-    assert lines.nth(1).is_visible(), "printed open"
+    assert lines.nth(0).is_visible(), "printed open"
     assert "Welcome back to the show." not in page.inner_text("body"), "only the stretch is printed"
     page.emulate_media(media="screen")
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")       # Firefox and Safari

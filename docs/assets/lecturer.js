@@ -116,7 +116,7 @@
     return { items: unique, title, problems, edit: params.has("edit") };
   }
 
-  window.ffgBundles = { seconds, clock, parseItem, itemToken, bundleToQuery, bundleFromQuery, readBundle };
+  window.ffgBundles = { seconds, clock, parseItem, itemToken, bundleToQuery, bundleFromQuery, readBundle, paragraphs };
 
   /* ---- citing a moment or a stretch (mirror of scripts/companion/course/moment.py) ----
    * In text the time stamp, as APA 7 cites part of an audiovisual work: (Bailey, 2024a, 12:30–18:00);
@@ -362,6 +362,27 @@
     return segments.filter((s) => Number(s.endTime) > start && Number(s.startTime) < end);
   }
 
+  const PARAGRAPH_S = 30;                 // as formats.PARAGRAPH_TARGET_S: a paragraph ends at the
+  const SENTENCE_END = /[.?!…]["”]?$/;    // next sentence end once it is this long
+
+  /** Lines of speech as running paragraphs [{start, speaker, text}]: a new one at a change of
+   *  speaker, or at a sentence end once the paragraph is PARAGRAPH_S long (a printed stretch is
+   *  read, not followed line by line). */
+  function paragraphs(segments) {
+    const out = [];
+    for (const s of segments) {
+      const last = out[out.length - 1];
+      const text = String(s.body || "").trim();
+      if (!last || (s.speaker || "") !== last.speaker
+          || (Number(s.startTime) - last.start >= PARAGRAPH_S && SENTENCE_END.test(last.text))) {
+        out.push({ start: Number(s.startTime), speaker: s.speaker || "", text });
+      } else {
+        last.text = `${last.text} ${text}`.trim();
+      }
+    }
+    return out;
+  }
+
   /** A closed <details> with the stretch's transcript (opened for printing), and a promise that
    *  settles once its text is in. */
   function transcriptBlock(r) {
@@ -374,13 +395,13 @@
         body.textContent = `The transcript could not be loaded; it is on the episode's page: ${r.workUrl}`;
         return;
       }
-      const lines = stretchSegments(segments, r.heard[0], r.heard[1]);
+      const lines = paragraphs(stretchSegments(segments, r.heard[0], r.heard[1]));
       const note = r.review ? "Machine-made transcript, still being checked: it may contain errors."
         : "Machine-made transcript: it may contain errors.";
       body.replaceChildren(element("p", { class: "ffg-bundle__transcript-note", text: note }),
-        ...(lines.length ? lines.map((s) => element("p", { "data-bundle-transcript-line": "" },
-          element("a", { href: r.workUrl + momentFragment(Number(s.startTime)), text: clock(Number(s.startTime)) }),
-          ` ${s.speaker ? `${s.speaker}: ` : ""}${String(s.body || "").trim()}`))
+        ...(lines.length ? lines.map((p) => element("p", { "data-bundle-transcript-line": "" },
+          element("a", { href: r.workUrl + momentFragment(p.start), text: clock(p.start) }),
+          ` ${p.speaker ? `${p.speaker}: ` : ""}${p.text}`))
           : [element("p", { text: "Nothing was transcribed in this stretch." })]));
     });
     return { block, ready };
