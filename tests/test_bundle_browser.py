@@ -6,8 +6,10 @@ Runs the built site from a local static server in headless Chromium. Also checks
 
 from __future__ import annotations
 
+import json
 import re
 
+import bibtexparser
 import pytest
 import rispy
 
@@ -202,6 +204,27 @@ def test_a_printed_bundle_carries_each_stretchs_transcript(browser, site_server:
     assert page.locator("details[data-bundle-transcript][open]").count() == 1
     page.evaluate("window.dispatchEvent(new Event('afterprint'))")
     assert page.locator("details[data-bundle-transcript][open]").count() == 0
+    page.close()
+
+
+def test_a_bundles_references_download_for_reference_managers(browser, site_server: str) -> None:
+    """The bundle's works as one RIS, BibTeX or CSL-JSON file (each work once however many of its
+    stretches are listed; the glossary is no work), as the pages' own downloads write them."""
+    page = browser.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{site_server}course/bundle/?items=e1@12:30-18:00,m1,e1@20:00-21:00,glossary")
+    page.wait_for_selector("[data-bundle-download]")
+    files = {}
+    for kind in ("ris", "bib", "json"):
+        with page.expect_download() as download:
+            page.click(f'.ffg-bundle__actions [data-bundle-download="{kind}"]')
+        assert download.value.suggested_filename == f"bundle-references.{kind}"
+        files[kind] = open(download.value.path(), encoding="utf-8").read()
+    records = rispy.loads(files["ris"])
+    assert [r["type_of_reference"] for r in records] == ["SOUND", "WEB"], "APA order: Bailey first"
+    assert len(bibtexparser.loads(files["bib"]).entries) == 2
+    assert [i["type"] for i in json.loads(files["json"])] == ["broadcast", "webpage"]
+    assert "Downloaded 2 references (CSL-JSON)." in page.inner_text(".ffg-bundle__actions")
     page.close()
 
 

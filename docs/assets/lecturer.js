@@ -543,6 +543,63 @@
     return button;
   }
 
+  /* ---- the bundle's references as files for reference managers ---- */
+  // Each work's own file (cite/<work>.ris|bib|json, written by companion.course.exports), joined:
+  // one record per work, in APA order. The same formats and labels as the pages' downloads.
+  const REFERENCE_FILES = [
+    { kind: "ris", label: "RIS", type: "application/x-research-info-systems" },
+    { kind: "bib", label: "BibTeX", type: "application/x-bibtex" },
+    { kind: "json", label: "CSL-JSON", type: "application/vnd.citationstyles.csl+json" },
+  ];
+
+  /** The catalogue records of the bundle's works, each once, in APA order. */
+  function bundleWorks(bundle, catalogue) {
+    const works = new Map();
+    for (const item of bundle.items) {
+      const record = item.kind === "m" ? catalogue.modules.find((r) => r.id === `m${item.ref}`)
+        : item.kind === "e" ? findEpisode(item.ref, catalogue) : null;
+      if (record && record.exports) works.set(record.id, record);
+    }
+    return [...works.values()].sort((a, b) => a.apa_rank - b.apa_rank);
+  }
+
+  /** One file holding the works' records in `format` (REFERENCE_FILES), as text. */
+  async function referencesFile(works, format) {
+    const texts = await Promise.all(works.map(async (record) => {
+      const response = await fetch(new URL(record.exports[format.kind], siteBase()));
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return format.kind === "json" ? response.json() : response.text();
+    }));
+    return format.kind === "json" ? `${JSON.stringify(texts.flat(), null, 2)}\n`
+      : texts.map((t) => t.trim()).join("\n\n") + "\n";
+  }
+
+  /** "Download references: RIS · BibTeX · CSL-JSON" for the bundle `read()` returns now. */
+  function referenceDownloads(read, catalogue, status) {
+    const links = REFERENCE_FILES.map((format) => {
+      const button = element("button", { type: "button", class: "md-button", "data-bundle-download": format.kind }, format.label);
+      button.addEventListener("click", async () => {
+        const works = bundleWorks(read(), catalogue);
+        if (!works.length) { status.textContent = "Nothing to download yet: add a module or an episode first."; return; }
+        try {
+          const text = await referencesFile(works, format);
+          const href = URL.createObjectURL(new Blob([text], { type: `${format.type};charset=utf-8` }));
+          const a = element("a", { href, download: `bundle-references.${format.kind}`, hidden: "" });
+          document.body.append(a);
+          a.click();
+          a.remove();
+          window.setTimeout(() => URL.revokeObjectURL(href), COPY_RESET_MS);
+          status.textContent = `Downloaded ${works.length} ${works.length === 1 ? "reference" : "references"} (${format.label}).`;
+        } catch (error) {
+          status.textContent = `The references could not be downloaded (${error.message}).`;
+        }
+      });
+      return button;
+    });
+    return element("span", { class: "ffg-bundle__downloads", "data-bundle-downloads": "" },
+      "Download references: ", ...links.flatMap((b, i) => (i ? [" ", b] : [b])));
+  }
+
   /** What a shared link opens: the bundle itself, read-only, titled with its own title. */
   function setupStudentView(root, bundle, catalogue, problems) {
     const title = bundle.title || "Reading and listening bundle";
@@ -568,7 +625,8 @@
         text: `This bundle link has ${problems.length === 1 ? "a problem" : `${problems.length} problems`}; ask whoever shared it to check it. ${problems.join(" ")}` }) : null,
       element("p", { class: "ffg-bundle__intro", text: "A bundle from the course What AI can and cannot do in mental health: work through the items in order." }),
       view,
-      element("p", { class: "ffg-bundle__actions" }, copyRefs, " ", print, " ", refsStatus, " ",
+      element("p", { class: "ffg-bundle__actions" }, copyRefs, " ", print, " ",
+        referenceDownloads(() => bundle, catalogue, refsStatus), " ", refsStatus, " ",
         element("a", { href: editUrl.href, class: "ffg-bundle__edit-link", "data-bundle-edit-link": "" }, "Edit this bundle")),
       element("p", { class: "ffg-bundle__url", "data-bundle-url": "" }, "This bundle online: ",
         element("a", { href: url, text: url })),
@@ -752,6 +810,7 @@
       element("p", {}, element("label", { text: "Share this link " }), link,
         button("Copy link", "data-bundle-copy", () => copy(link.value, copyStatus)),
         copyReferencesButton(view, copyStatus), copyStatus,
+        referenceDownloads(() => bundle, catalogue, copyStatus),
         button("Print", "data-bundle-print", () => printWhenReady(view))),
     );
     title.addEventListener("input", () => update());
