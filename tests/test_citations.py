@@ -96,6 +96,23 @@ def test_chapter_in_edited_book() -> None:
         "American Psychological Association.")
 
 
+@pytest.mark.parametrize("written, shown", [("2", "2nd ed."), ("3", "3rd ed."), ("11", "11th ed."),
+                                            ("22", "22nd ed."), ("Rev.", "Rev. ed."), ("Rev. ed.", "Rev. ed.")])
+def test_an_edition_is_ordinal_in_a_book_and_kept_in_a_chapter(written: str, shown: str) -> None:
+    """CSL and reference managers store an edition as a number: APA 7 (9.33) writes "(3rd ed.)",
+    not "(3 ed.)", and a chapter's book keeps it beside the pages, "(2nd ed., pp. 55–68)" (it was
+    dropped: the course's Gee et al., 2014 chapter lost its edition)."""
+    book = {"type": "book", "author": [{"family": "Norcross", "given": "J. C."}], "issued": 2019,
+            "title": "Relationships", "edition": written, "publisher": "Oxford University Press"}
+    assert text(book) == f"Norcross, J. C. (2019). Relationships ({shown}). Oxford University Press."
+    chapter = {"type": "chapter", "author": [{"family": "Gee", "given": "G."}],
+               "editor": [{"family": "Dudgeon", "given": "P."}], "issued": 2014, "title": "Wellbeing",
+               "container-title": "Working together", "edition": written, "page": "55-68",
+               "publisher": "Commonwealth of Australia"}
+    assert text(chapter) == ("Gee, G. (2014). Wellbeing. In P. Dudgeon (Ed.), Working together "
+                             f"({shown}, pp. 55–68). Commonwealth of Australia.")
+
+
 def test_report_by_group_author_omits_repeated_publisher() -> None:
     report = {"type": "report", "author": [{"literal": "World Health Organization"}], "issued": 2024,
               "year_suffix": "a", "title": "Ethics and governance of artificial intelligence for health",

@@ -261,6 +261,20 @@ def _in_editors(entry: Entry) -> str:
     return f"{_join_direct(editors)} ({'Eds.' if len(editors) > 1 else 'Ed.'}), "
 
 
+def edition(entry: Entry) -> str:
+    """'2nd ed.' from a CSL `edition` (a number, as CSL and reference managers store it: "2" ->
+    "2nd ed.", APA 7 section 9.33); a worded edition as written ("Rev. ed.", "Updated"); '' when
+    there is none. "3" was printed "(3 ed.)"."""
+    text = str(entry.get("edition") or "").strip()
+    if not text:
+        return ""
+    if text.isdigit():
+        number = int(text)
+        suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+        return f"{number}{suffix} ed."
+    return _e(text if re.search(r"\bed\.?$", text, re.I) else f"{text} ed.")
+
+
 def _bare_number(label: str) -> bool:
     """Whether a report's number is a bare code ("WHO/2021.1", "ECD7", "NCJ 123") that APA 7
     introduces with "Report No." (section 10.4), rather than a number with its own label, written
@@ -287,7 +301,8 @@ def reference(entry: Entry) -> str:
         body = _tail(_period(_title(entry, False)), _journal(entry))
     elif kind in ("chapter", "paper-conference"):
         page_label = f"pp. {pages(entry)}" if entry.get("page") else ""
-        source = f"<i>{_e(entry.get('container-title', ''))}</i>{_details(entry, page_label)}"
+        book = ", ".join(p for p in (edition(entry), page_label) if p)   # "(2nd ed., pp. 55–68)"
+        source = f"<i>{_e(entry.get('container-title', ''))}</i>{_details(entry, book)}"
         body = _tail(_period(_title(entry, False)), _period(f"In {_in_editors(entry)}{source}"),
                      _publisher(entry))
     elif kind == "broadcast":
@@ -314,10 +329,9 @@ def reference(entry: Entry) -> str:
         if kind == "report" and _bare_number(label):
             label = f"Report No. {label}"
         archive = entry.get("publisher") or entry.get("container-title") or ""
-        edition = f"{_e(entry['edition'])} ed." if entry.get("edition") else ""
         body = _tail(
             _period(f"{_title(entry, italic)}"
-                    f"{_details(entry, edition)}{_details(entry, label)}"),
+                    f"{_details(entry, edition(entry))}{_details(entry, label)}"),
             _publisher({**entry, "publisher": archive}),
         )
     return _tail(head, body, _where(entry))
