@@ -690,6 +690,36 @@ def test_words_joined_by_punctuation_find_the_words_apart(web: Watched, typed: s
     assert found["shown"] and found["shown"][0] == where, found
 
 
+# Pagefind's own answer for a query: for each page, the words (as written) at its hit locations.
+PAGEFIND_HITS = """async (q) => {
+    const root = new URL(JSON.parse(document.getElementById('__config').textContent).base + '/', location.href);
+    const pf = await import(new URL('pagefind/pagefind.js', root).href);
+    await pf.options({basePath: new URL('pagefind/', root).pathname, baseUrl: root.pathname});
+    const found = await pf.search(q);
+    const data = await Promise.all(found.results.map((r) => r.data()));
+    return data.map((d) => { const words = d.content.split(/\\s+/); return d.locations.map((i) => words[i]); }); }"""
+
+
+def _numbers(word: str) -> list[str]:
+    """The whole numbers a word writes ("2,000" -> 2000, "0:12" -> 0 and 12, "0.40" -> 0)."""
+    return [n.split(".")[0] for n in re.findall(r"\d+(?:\.\d+)?", re.sub(r"(\d),(?=\d{3}(?!\d))", r"\1", word))]
+
+
+@pytest.mark.parametrize("number,spelled", [("40", "forty"), ("12", "twelve"), ("000", "")])
+def test_a_number_finds_that_number_not_longer_ones(web: Watched, number: str, spelled: str) -> None:
+    """Pagefind matches every word by its prefix (Pagefind/pagefind#702): "40" finds "404" and "406",
+    "12" finds "128" and "121,652", and 000, the emergency number, the end of "2,000". The dialog
+    lists only pages that hold the number itself (or spelled out) and marks no other number."""
+    web.go("")
+    raw = web.page.evaluate(PAGEFIND_HITS, number)
+    other = [w for page in raw for w in page if number not in _numbers(w) and w.strip(".,;:()").lower() != spelled]
+    assert other, f"the site no longer holds a number that {number!r} begins: the test shows nothing"
+    found = _search(web, number)
+    assert found["shown"], found
+    marks = web.page.locator(".ffg-hit mark").all_inner_texts()
+    assert marks and all(number in _numbers(m) or m.strip(".,;:()").lower() == spelled for m in marks), marks
+
+
 def test_word_nothing_resembles_says_so(web: Watched) -> None:
     web.go("")
     found = _search(web, "xqzvwk")

@@ -895,9 +895,8 @@
   function bestWindow(words, terms) {
     const hits = [];
     words.forEach((word, index) => {
-      const f = fold(word);
-      if (!f) return;
-      terms.forEach((alts, j) => { if (alts.some((t) => f === t || resembles(f, t))) hits.push({ index, j }); });
+      if (!fold(word)) return;
+      terms.forEach((alts, j) => { if (alts.some((t) => resembles(word, t))) hits.push({ index, j }); });
     });
     let best = { count: 0, span: Infinity, lo: 0, hi: 0 };
     let lo = 0;
@@ -932,13 +931,49 @@
     return TRANSCRIPT_ANCHORS.get(d);
   }
 
-  /** Does a word the index matched stand for the query term (the same word, an inflection, a stem)? */
-  function resembles(hit, term) {
+  /** The whole numbers a word on a page writes: "2,000" -> ["2000"], "0:12" -> ["0", "12"],
+   *  "128–218" -> ["128", "218"], "3am" -> ["3"], "0.40" -> ["0"] (a decimal's fraction is no number). */
+  function numbersIn(word) {
+    const numbers = String(word).replace(/(\d),(?=\d{3}(?!\d))/g, "$1").match(/\d+(?:\.\d+)?/g) || [];
+    return numbers.map((n) => n.split(".")[0]);
+  }
+
+  /** Does a word on a page (as written) stand for the query term (folded): the same word, an
+   *  inflection, a stem? A number stands only for itself: Pagefind matches every word by its prefix
+   *  (Pagefind/pagefind#702), so "40" finds "404" and "406", "12" finds "128" and "121,652", and
+   *  "000" (the emergency number) the end of "2,000". */
+  function resembles(word, term) {
+    const hit = fold(word);
     if (!hit) return false;
+    if (/^\d+$/.test(term)) {
+      const numbers = numbersIn(word);      // several run together: a number typed as written ("24/7", "0:15")
+      return numbers.includes(term) || (numbers.length > 1 && numbers.join("") === term);
+    }
     if (hit.startsWith(term)) return true;
     let common = 0;
     while (common < hit.length && common < term.length && hit[common] === term[common]) common += 1;
     return common >= Math.max(MIN_STEM, term.length - STEM_SLACK) && common >= Math.min(hit.length, term.length) - STEM_SLACK;
+  }
+
+  /** A result's data less the hits that are other numbers than the query's (`terms`: folded, every
+   *  spelling searched): "404" is not marked, nor is its section or segment offered as a moment, for
+   *  "40". Other words are left as Pagefind matched them. */
+  function withoutOtherNumbers(d, terms) {
+    if (!terms.some((t) => /^\d+$/.test(t))) return d;
+    const words = d.content.split(/\s+/);
+    const keep = (at) => !/\d/.test(words[at] || "") || terms.some((t) => resembles(words[at], t));
+    return {
+      ...d,
+      locations: d.locations.filter(keep),
+      weighted_locations: (d.weighted_locations || []).filter((w) => keep(w.location)),
+      sub_results: (d.sub_results || []).map((s) => ({ ...s, locations: (s.locations || []).filter(keep) }))
+        .filter((s) => s.locations.length),
+    };
+  }
+
+  /** Every spelling of a query's words that a page may hold them in (each number written both ways). */
+  function spellings(...plans) {
+    return [...new Set(plans.filter(Boolean).flatMap((p) => p.terms).flatMap((t) => [t, ...numberForms(t)]))];
   }
 
   /** 1 for a listing page (home, episode list, course index, syllabus), which ranks after what it lists. */
@@ -1216,7 +1251,8 @@
         score.set(r.id, entry);
       }));
       const candidates = [...score.values()].sort((a, b) => b.votes - a.votes || a.rank - b.rank).slice(0, PARTIAL_PAGES);
-      const data = await Promise.all(candidates.map((c) => c.result.data()));
+      const searched = [...new Set(terms.flat())];
+      const data = (await Promise.all(candidates.map((c) => c.result.data()))).map((d) => withoutOtherNumbers(d, searched));
       // Common words are on every page: only all but one of them, nearly in a row, is a match.
       const needed = plan.stopOnly ? base.length - 1 : Math.max(2, Math.ceil(base.length / 2));
       const widest = plan.stopOnly ? base.length + STOP_SLACK : Infinity;
@@ -1264,7 +1300,8 @@
       for (let scanned = 0; scanned < WEAK_SCAN_PAGES && state.next < state.entries.length; scanned += 1) {
         const batch = state.entries.slice(state.next, state.next + RESULTS_PAGE);
         state.next += batch.length;
-        const data = await Promise.all(batch.map((e) => e.result.data()));
+        const data = (await Promise.all(batch.map((e) => e.result.data())))
+          .map((d, i) => withoutOtherNumbers(d, spellings(state.plan, batch[i].plan)));
         if (state !== this.state) return;
         const items = [];
         // Within what Pagefind ranked together: the exact phrase first, then the page whose stretch holds
@@ -1294,7 +1331,7 @@
     /** Every content word of the query has a hit on the page that resembles it. */
     matchesEveryWord(d, plan) {
       const words = d.content.split(/\s+/);
-      const hits = d.locations.map((i) => fold(words[i]));
+      const hits = d.locations.map((i) => words[i]);
       const wanted = plan.content.length ? plan.content : plan.terms;
       return wanted.every((term) => hits.some((hit) => resembles(hit, term)));
     }
