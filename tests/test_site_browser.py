@@ -1040,6 +1040,22 @@ def test_long_query_wraps_in_the_phone_dialog(browser, site: SharedSite) -> None
     assert not web.errors, web.errors
 
 
+def test_an_address_said_in_a_transcript_wraps_on_a_phone(browser, site: SharedSite) -> None:
+    """A web address said on air is written whole by the model or a publisher's transcript: one run of
+    90 letters pushed the episode page sideways at 360 px (syntaxfm/website#1258: a podcast's transcript
+    page scrolled horizontally on phones). It wraps inside its line."""
+    context = browser.new_context(viewport={"width": 360, "height": 640})
+    web = Watched(context.new_page(), site.url)
+    web.go("episodes/004-hostile/")
+    line = web.page.locator(".ffg-seg__text", has_text="fallfromgracepodcast.example")
+    assert line.count() == 1
+    box = line.bounding_box()
+    widths = web.page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1] and box["x"] + box["width"] <= widths[1], (widths, box)
+    context.close()
+    assert not web.errors, web.errors
+
+
 def test_nothing_peeks_beside_the_stuck_player_at_360px(browser, site: SharedSite) -> None:
     """Scrolled at 360 px, what passes under the sticky player (the keyboard-shortcuts summary, which
     Material widens into the column's margins) is hidden beside it as well as behind it."""
