@@ -1107,6 +1107,39 @@ def test_one_escape_closes_search_with_text_typed(web: Watched) -> None:
     assert web.page.evaluate("document.activeElement.classList.contains('ffg-search-open')")
 
 
+READING = """() => { const e = document.activeElement, r = e.getBoundingClientRect();
+    return {inContent: !!e.closest('.md-content'), top: r.top, bottom: r.bottom, y: scrollY, tag: e.tagName}; }"""
+
+
+def test_closing_search_returns_to_where_the_reader_was(web: Watched) -> None:
+    """A reader deep in a module presses "/" (or clicks Search with the mouse), then closes the dialog
+    without choosing: focus was given back to <body>, so the next Tab went to the first tab at the
+    top of the page and the window jumped there (WAI-ARIA APG, dialog pattern: focus returns to
+    where it was). Now focus is at the text they were reading, the window stays, and Tab goes on from
+    there. Opened from a control (a transcript time link), closing returns to that control."""
+    web.go("course/01-what-therapy-does/")
+    web.page.evaluate("window.scrollTo(0, document.querySelectorAll('.md-content h2')[3].offsetTop)")
+    for how in ("/", "mouse"):
+        y = web.page.evaluate("scrollY")
+        if how == "/":
+            web.page.keyboard.press("/")
+        else:
+            web.page.click(".ffg-search-open")
+        web.page.keyboard.type("therapy")
+        web.page.keyboard.press("Escape")
+        assert not web.page.locator("#ffg-search").evaluate("d => d.open")
+        here = web.page.evaluate(READING)
+        assert here["inContent"] and abs(here["y"] - y) < 2 and 0 <= here["bottom"], (how, y, here)
+        web.page.keyboard.press("Tab")
+        after = web.page.evaluate(READING)
+        assert after["inContent"] and abs(after["y"] - y) < 740 and 0 <= after["top"] <= 900, (how, y, after)
+    web.go("episodes/001-sonnet-1/")
+    web.page.focus(".ffg-seg:nth-child(5) .ffg-seg__time")
+    web.page.keyboard.press("/")
+    web.page.keyboard.press("Escape")
+    assert web.page.evaluate("document.activeElement === document.querySelector('.ffg-seg:nth-child(5) .ffg-seg__time')")
+
+
 def test_search_dialog_by_keyboard_only(web: Watched) -> None:
     web.go("")
     web.page.keyboard.press("/")

@@ -979,6 +979,28 @@
   /** 1 for a listing page (home, episode list, course index, syllabus), which ranks after what it lists. */
   function listing(d) { return d && d.meta && d.meta.listing ? 1 : 0; }
 
+  /**
+   * Where the reader was when they opened search, for when they close it without choosing a result:
+   * null when focus was on a control the dialog gives it back to (a link, a time, the Search button
+   * reached by keyboard); else the block of text at the top of the window, and the scroll. A reader who
+   * pressed "/" or clicked Search while reading had focus on <body>, and the dialog gave it back there,
+   * so the next Tab started again from the top of the page, dozens of stops from their place, and the
+   * page jumped to the top with it.
+   */
+  function placeBeforeSearch() {
+    const active = document.activeElement;
+    const mouseOpened = active && active.closest && active.closest(".ffg-search-open") && !active.matches(":focus-visible");
+    if (active && active !== document.body && !mouseOpened) return null;
+    const header = document.querySelector(".md-header");
+    const top = header ? header.getBoundingClientRect().bottom : 0;
+    const blocks = document.querySelectorAll(".md-content__inner :is(h1, h2, h3, h4, h5, h6, p, li, dt, dd, tr, blockquote, pre, figure, .ffg-seg)");
+    for (const block of blocks) {
+      const box = block.getBoundingClientRect();
+      if (box.height && box.bottom > top + 1) return { block, scroll: window.scrollY };
+    }
+    return null;
+  }
+
   class Search {
     constructor(dialog, root) {
       this.dialog = dialog;
@@ -1014,6 +1036,7 @@
       this.list.addEventListener("click", (e) => {
         const link = e.target.closest("a");
         if (!link) return;
+        this.chosen = true;                    // where the reader goes takes the focus, not the place they left
         this.dialog.close();
         // A moment on the page already open: the URL may not change (the same #t= again), so no
         // hashchange would come (squidfunk/mkdocs-material#5954); go to it here, before Material sees the click.
@@ -1035,6 +1058,7 @@
         });
       }
       this.dialog.addEventListener("click", (e) => { if (e.target === this.dialog) this.dialog.close(); });
+      this.dialog.addEventListener("close", () => this.returnToPlace());
       document.addEventListener("keydown", (e) => {
         if (e.key !== "/" || this.dialog.open || e.target.closest("input, textarea, select, [contenteditable]")) return;
         e.preventDefault();
@@ -1043,10 +1067,29 @@
     }
 
     open() {
-      if (!this.dialog.open) this.dialog.showModal();
+      if (!this.dialog.open) {
+        this.place = placeBeforeSearch();
+        this.chosen = false;
+        this.dialog.showModal();
+      }
       this.input.focus();
       this.input.select();
       this.load().catch((err) => { this.status.textContent = "Search is not available on this copy of the site."; console.warn(err); });
+    }
+
+    /** Closed with no result chosen: back to where the reader was (see placeBeforeSearch). */
+    returnToPlace() {
+      const place = this.place;
+      this.place = null;
+      if (this.chosen || !place || !place.block.isConnected) return;
+      const { block } = place;
+      if (!block.hasAttribute("tabindex")) {
+        block.tabIndex = -1;                   // focusable by script only, and only until focus moves on
+        block.classList.add("ffg-reading-place");
+        block.addEventListener("blur", () => { block.removeAttribute("tabindex"); block.classList.remove("ffg-reading-place"); }, { once: true });
+      }
+      block.focus({ preventScroll: true });
+      window.scrollTo(window.scrollX, place.scroll);
     }
 
     /** The site's word list (pagefind/vocabulary.json), or null when this copy of the site has none. */
