@@ -115,6 +115,23 @@ def test_deep_link_formats(web: Watched, fragment: str, seconds: float) -> None:
     assert "could not be read" not in web.page.inner_text(".ffg-status")
 
 
+@pytest.mark.parametrize("start", ["", "glossary/", "episodes/001-sonnet-1/"])
+def test_pages_reached_from_another_depth_find_the_site_root(web: Watched, start: str) -> None:
+    """Material's instant navigation keeps the first page's `__config`, whose base is that page's
+    path to the root ("." on the home page): read again on a page of another depth it named another
+    folder (jquery-mobile#7125, a base URL gone wrong after navigation). The bundle builder, reached by
+    the navigation from the home page or the glossary, fetched its catalogue from course/bundle/cite/
+    and said it could not be loaded; a module showed no reading progress."""
+    web.go(start)
+    web.page.evaluate("window.__sameDocument = 1")
+    for path, ready in (("course/bundle/", "[data-bundle-add-module]"), ("course/01-what-therapy-does/", ".ffg-progress__mark")):
+        web.page.evaluate("p => document.querySelector(`.md-nav a[href$='${p}']`).click()", path)
+        web.page.wait_for_url(f"**/{path}", timeout=WAIT_MS)
+        web.page.locator(f"{ready}, #ffg-bundle [role=alert]").first.wait_for(timeout=WAIT_MS)
+        assert web.page.locator(ready).count() >= 1, web.page.inner_text(".md-content")[:300]
+    assert web.page.evaluate("window.__sameDocument === 1"), "instant navigation is not active"
+
+
 def test_query_time_link_under_instant_navigation(web: Watched) -> None:
     """A `?t=` link followed inside the site (Material's instant navigation, same document) lands too."""
     web.go("episodes/")

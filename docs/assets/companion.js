@@ -644,12 +644,8 @@
     }
   }
 
-  /* ---- site root, from Material's page config (computed once: the header outlives instant navigation) ---- */
-  function siteRoot() {
-    const config = document.getElementById("__config");
-    const base = config ? JSON.parse(config.textContent).base : ".";
-    return new URL(base.endsWith("/") ? base : `${base}/`, window.location.href);
-  }
+  /* ---- the site's root ---- */
+  const siteRoot = () => window.ffgSiteRoot();      // on-page.js: worked out once, as instant navigation needs
 
   /* ---- Pagefind search in a dialog ----
    *

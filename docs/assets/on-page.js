@@ -21,6 +21,17 @@
   window.addEventListener("hashchange", () => { traversedTo = null; returning = false; });
   window.ffgReturning = () => returning;
 
+  /* The site's root (the folder of its home page), worked out once, on the page the document was
+   * loaded as. Material's `__config` holds that page's path to the root ("../.." on a module) and its
+   * instant navigation keeps the first page's `__config` for every page after it, so the root read
+   * from it later, on a page of another depth, was another folder: a bundle page reached from the
+   * home page fetched its catalogue from course/bundle/cite/ (HTTP 404) and a module showed no
+   * reading progress (the kind of jquery-mobile#7125: a base URL gone wrong after navigation). */
+  const config = document.getElementById("__config");
+  const base = config ? JSON.parse(config.textContent).base : ".";
+  const root = new URL(`${base.replace(/\/$/, "")}/`, window.location.href).href;
+  window.ffgSiteRoot = () => new URL(root);
+
   window.ffgOnEveryPage = function (setUp) {
     if (window.document$ && typeof window.document$.subscribe === "function") {
       window.document$.subscribe(setUp);
