@@ -132,6 +132,25 @@ def test_pages_reached_from_another_depth_find_the_site_root(web: Watched, start
     assert web.page.evaluate("window.__sameDocument === 1"), "instant navigation is not active"
 
 
+def test_a_link_followed_by_keyboard_opens_the_next_page_at_its_title(web: Watched) -> None:
+    """Enter on the footer's "Next" at the end of a module: Material's instant navigation showed the
+    next module scrolled to where the link had been (its end), focus on <body>, nothing announced,
+    and the next Tab at the header (squidfunk/mkdocs-material#5176, #5742: instant loading loses the
+    position). Now the page starts at its top with focus on its title, as after a mouse click."""
+    web.go("course/01-what-therapy-does/")
+    web.page.evaluate("window.__sameDocument = 1")
+    web.page.focus(".md-footer__link--next")                 # the end of the module
+    assert web.page.evaluate("scrollY") > 1000
+    web.page.keyboard.press("Enter")
+    web.page.wait_for_url("**/course/02-why-a-model-cannot/", timeout=WAIT_MS)
+    settle(web.page, "scrollY === 0 && document.activeElement.tagName === 'H1'")
+    arrived = web.page.evaluate("({y: scrollY, focus: document.activeElement.tagName, title: document.activeElement.textContent})")
+    assert arrived["y"] == 0 and arrived["focus"] == "H1" and arrived["title"].startswith("Module 2"), arrived
+    assert web.page.evaluate("window.__sameDocument === 1"), "instant navigation is not active"
+    web.page.keyboard.press("Tab")
+    assert web.page.evaluate("!!document.activeElement.closest('.md-content')")
+
+
 def test_query_time_link_under_instant_navigation(web: Watched) -> None:
     """A `?t=` link followed inside the site (Material's instant navigation, same document) lands too."""
     web.go("episodes/")
@@ -1002,7 +1021,8 @@ def test_at_400_percent_zoom_the_transcript_is_not_covered(browser, site: Shared
 def test_skip_to_content_lands_on_the_title_not_past_the_player(web: Watched, path: str) -> None:
     """Material's "Skip to content" named the first h2 where a page's title is not in its table of
     contents (zensical/ui#79): on an episode page the next Tab went past the player, on a module past
-    its opening. It now moves focus to the page's title, on a first load and after instant navigation."""
+    its opening. It now moves focus to the page's title on a first load; after instant navigation
+    focus is on the title already (on-page.js: a page reached by a link starts at its title)."""
     for arrive in ("load", "instant"):
         web.go(path if arrive == "load" else path.split("/")[0] + "/")      # from the list: episodes/, course/
         if arrive == "instant":
@@ -1010,9 +1030,10 @@ def test_skip_to_content_lands_on_the_title_not_past_the_player(web: Watched, pa
             web.page.wait_for_url(f"**/{path}")
             web.page.wait_for_function(f"document.querySelector('.md-content h1') && location.pathname.endsWith('{path}')")
         web.page.wait_for_timeout(300)
-        web.page.keyboard.press("Tab")
-        assert web.page.evaluate("document.activeElement.classList.contains('md-skip')")
-        web.page.keyboard.press("Enter")
+        if arrive == "load":
+            web.page.keyboard.press("Tab")
+            assert web.page.evaluate("document.activeElement.classList.contains('md-skip')")
+            web.page.keyboard.press("Enter")
         web.page.wait_for_function("document.activeElement.matches('.md-content h1')")
         web.page.keyboard.press("Tab")
         if path.startswith("episodes/"):
