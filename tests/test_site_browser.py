@@ -151,6 +151,28 @@ def test_a_link_followed_by_keyboard_opens_the_next_page_at_its_title(web: Watch
     assert web.page.evaluate("!!document.activeElement.closest('.md-content')")
 
 
+def test_an_address_that_leads_nowhere_offers_a_way_on(web: Watched, site: SharedSite) -> None:
+    """GitHub Pages answers a missing address under the project with its 404.html (mkdocs/mkdocs#1598:
+    that page's links must still work deep under the sub-path). Material's page said only "404 - Not
+    found": a reader with an episode address cut short or mistyped was at a dead end. Now it offers the
+    episodes, the course and help, under the sub-path, and a search for the address's own words."""
+    missing = "episodes/2025-02-01-words-from-elsewhre/"
+    page_404 = (site.www / "404.html").read_bytes()
+    web.page.route(f"**{site.prefix}{missing}", lambda route: route.fulfill(status=404, body=page_404, content_type="text/html"))
+    web.go(missing)
+    assert "Page not found" in web.page.inner_text(".md-content h1")
+    links = web.page.eval_on_selector_all(".md-content li a", "els => els.map(a => a.href)")
+    assert links == [f"{site.url}episodes/", f"{site.url}course/", f"{site.url}get-help/"], links
+    assert web.page.locator(".ffg-help a[href^='tel:']").count() >= 1, "the crisis lines are on this page too"
+    offer = web.page.locator("[data-ffg-not-found] button")
+    assert offer.inner_text() == "Search for “words from elsewhre”"
+    offer.click()
+    web.page.wait_for_function("document.querySelector('.ffg-search__results').dataset.query === 'words from elsewhre'", timeout=WAIT_MS)
+    first = web.page.locator(".ffg-hit__title").first
+    assert first.get_attribute("href").endswith(f"{site.prefix}episodes/{WORDS_FROM_ELSEWHERE}/")
+    web.errors[:] = [e for e in web.errors if "404" not in e]          # the page's own status
+
+
 def test_query_time_link_under_instant_navigation(web: Watched) -> None:
     """A `?t=` link followed inside the site (Material's instant navigation, same document) lands too."""
     web.go("episodes/")

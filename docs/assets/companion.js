@@ -1685,8 +1685,30 @@
     if (h1) h1.after(summary); else content.prepend(summary);
   }
 
+  /* ---- the page for an address that leads nowhere (overrides/404.html) ---- */
+  /** The words of the missing address's last part, for a search: "/repo/episodes/2025-02-01-words-from-elsewhre/"
+   *  -> "words from elsewhre" (a slug's date, number and separators dropped). */
+  function addressWords(pathname) {
+    const last = decodeLoosely(pathname).split("/").filter(Boolean).pop() || "";
+    return last.replace(/\.html?$/i, "").split(/[-_+.\s]+/).filter((w) => w && !/^\d+$/.test(w)).join(" ");
+  }
+
+  function offerSearchForAddress() {
+    const offer = document.querySelector("[data-ffg-not-found]");
+    const words = offer && search ? addressWords(window.location.pathname) : "";
+    if (!words) return;
+    offer.querySelector("span").textContent = words;
+    offer.hidden = false;
+    offer.querySelector("button").addEventListener("click", () => {
+      search.open();
+      search.input.value = words;
+      search.start();
+    });
+  }
+
   /* ---- wiring ---- */
   let player = null;
+  let search = null;
 
   /* Episode pages are outside the nav (hundreds would bloat every page), so no engine marks a tab
      for them; mark the Episodes tab (the one whose link ends in /episodes/) as theirs. */
@@ -1721,6 +1743,7 @@
     markInternalLinks();
     setUpProgress();
     document.querySelectorAll("[data-ffg-help]").forEach(setUpHelpBar);
+    offerSearchForAddress();
     if (player) { player.destroy(); player = null; }
     const root = document.querySelector(".md-content");
     if (root && root.querySelector(".ffg-player audio, .ffg-transcript")) {
@@ -1731,7 +1754,7 @@
 
   function start() {
     const dialog = document.getElementById("ffg-search");
-    if (dialog) new Search(dialog, siteRoot());
+    if (dialog) search = new Search(dialog, siteRoot());
     window.addEventListener("hashchange", () => { if (player) player.applyHash(window.location.hash); });
     // Never two audios at once: whatever starts playing pauses every other audio or video on the page.
     document.addEventListener("play", (e) => {
