@@ -439,6 +439,8 @@ def test_talk_on_another_subject_is_not_claimed_and_plain_words_are_heard() -> N
 # is a blind measure any more (README, "The weave"); nor is blind-4, scored once on 2026-12-07
 # and studied since.
 UNDER_THE_BAR: dict[str, str] = {
+    "blind-11.yml": "P 0.90 R 0.75 scored blind once (13:25 UTC, main d89ad28): 7 of 28 labelled "
+                    "parts not found; 2 wrong stretches, both module confusions",
     "blind-4.yml": "P 0.80 R 0.72 scored blind once; P 0.88 R 0.76 after studying it (plain words "
                    "for a kindness that could not have been withheld; the body's medicine as another "
                    "subject; P 0.95 with brief asides in another field's words dropped): 7 of 29 "
@@ -452,7 +454,8 @@ UNDER_THE_BAR: dict[str, str] = {
 FLOOR = {"corpus.yml": (0.92, 1.0), "unseen.yml": (1.0, 1.0), "heldout.yml": (1.0, 0.85),
          "blind-dev.yml": (0.92, 0.83), "blind-final.yml": (1.0, 0.88), "blind-3.yml": (0.95, 0.86),
          "blind-4.yml": (0.95, 0.758), "blind-5.yml": (0.875, 0.92), "blind-6.yml": (0.96, 0.87),
-         "blind-7.yml": (0.75, 0.77), "blind-8.yml": (0.84, 0.83), "blind-9.yml": (0.96, 0.83)}
+         "blind-7.yml": (0.75, 0.77), "blind-8.yml": (0.84, 0.83), "blind-9.yml": (0.96, 0.83),
+         "blind-10.yml": (0.86, 0.96), "blind-11.yml": (0.90, 0.75)}
 
 
 @pytest.mark.parametrize("name", [
