@@ -440,7 +440,8 @@ def test_talk_on_another_subject_is_not_claimed_and_plain_words_are_heard() -> N
 # and studied since.
 UNDER_THE_BAR: dict[str, str] = {
     "blind-11.yml": "P 0.90 R 0.75 scored blind once (13:25 UTC, main d89ad28): 7 of 28 labelled "
-                    "parts not found; 2 wrong stretches, both module confusions",
+                    "parts not found; 2 wrong stretches, both module confusions; P 0.91 R 0.79 with "couldn't" a "
+                    "function word: 6 of 28 parts not found",
     "blind-4.yml": "P 0.80 R 0.72 scored blind once; P 0.88 R 0.76 after studying it (plain words "
                    "for a kindness that could not have been withheld; the body's medicine as another "
                    "subject; P 0.95 with brief asides in another field's words dropped): 7 of 29 "
@@ -455,7 +456,7 @@ FLOOR = {"corpus.yml": (0.92, 1.0), "unseen.yml": (1.0, 1.0), "heldout.yml": (1.
          "blind-dev.yml": (0.92, 0.83), "blind-final.yml": (1.0, 0.88), "blind-3.yml": (0.95, 0.86),
          "blind-4.yml": (0.95, 0.758), "blind-5.yml": (0.875, 0.92), "blind-6.yml": (0.96, 0.87),
          "blind-7.yml": (0.75, 0.77), "blind-8.yml": (0.84, 0.83), "blind-9.yml": (0.96, 0.83),
-         "blind-10.yml": (0.86, 0.96), "blind-11.yml": (0.90, 0.75)}
+         "blind-10.yml": (0.86, 0.96), "blind-11.yml": (0.90, 0.78)}
 
 
 @pytest.mark.parametrize("name", [
@@ -919,3 +920,23 @@ def test_a_brief_aside_in_another_field_s_words_told_of_things_is_no_stretch() -
     assert stretches(things * 2, True) == [("m6", 0.0, 23.8)]  # four lines holding the idea: not brief
     assert feelings.person_share(["i", "told", "her"]) == 2 / 3 and feelings.person_share([]) == 0.0
     assert feelings.person_share([topics.stem(w) for w in "the valve and the tank".split()]) == 0.0
+
+
+def test_a_negative_contraction_is_no_content_word() -> None:
+    """Written here, not from a labelled set. "couldn't", "didn't", "won't" are function words as
+    "could not" is: told with them, a person's plain speech is not made less the course's
+    (`weave._course_share`, which a brief stretch is judged by) nor counted as another field's
+    words (blind-11 lost a confession to a chatbot that "couldn't" and "wouldn't" react)."""
+    from companion.course import topics, weave
+    modules, terms = course_sources()
+    mods = topics.module_topics(modules, terms)
+    glossary = topics.glossary_topics(terms)
+    lexicon = weave.course_lexicon(mods, glossary, topics.subject_phrases(glossary))
+    assert all(weave.function_word(w) for w in ("couldn't", "didn't", "won't", "wasn't", "shouldn't", "isn't"))
+    assert not weave.function_word("won") and not weave.function_word("counsellor")
+
+    def share(line: str) -> float:
+        rows = weave.scan_episodes({"t": [Segment(0.0, 5.8, line)]}, mods)["t"]
+        return weave._course_share(rows, lexicon)
+    said = "I {} afford the psychologist and she {} judge me, it {} the gap fee that stopped me"
+    assert share(said.format("couldn't", "didn't", "wasn't")) == share(said.format("could not", "did not", "was not"))

@@ -188,14 +188,18 @@ def _scan_episode(segments: Sequence[Segment], index: dict[str, list[Phrase]]) -
 
 
 _CONTRACTED = ("nt", "t", "ll", "re", "ve", "s", "d", "m")     # endings of English contractions
+_NEGATED = {"won": "will", "shan": "shall", "ain": "is"}       # "won't": the auxiliary is not "won"
 
 
 def function_word(word: str) -> bool:
     """Whether a lower-case word is a function word (`topics.STOPWORDS`) or a contraction of one,
-    with its apostrophe ("she'd", "could've") or without it, as raw Whisper output often writes
-    them ("dont", "theyll", "youre"), so a transcript in lower case without apostrophes is not
-    taken for talk in unusual words."""
+    with its apostrophe ("she'd", "could've", "couldn't", "won't") or without it, as raw Whisper
+    output often writes them ("dont", "theyll", "youre"), so a transcript in lower case without
+    apostrophes is not taken for talk in unusual words, and "couldn't" in plain speech is no
+    content word the course never says."""
     base = word.split("'")[0]
+    if word.endswith("n't"):
+        base = _NEGATED.get(base, base[:-1])
     return base in STOPWORDS or any(word.endswith(end) and word[:-len(end)] in STOPWORDS for end in _CONTRACTED)
 
 
