@@ -440,7 +440,7 @@ def test_talk_on_another_subject_is_not_claimed_and_plain_words_are_heard() -> N
 # and studied since.
 UNDER_THE_BAR: dict[str, str] = {
     "blind-11.yml": "P 0.90 R 0.75 scored blind once (13:25 UTC, main d89ad28): 7 of 28 labelled "
-                    "parts not found; 2 wrong stretches, both module confusions; P 0.91 R 0.79 with "couldn't" a "
+                    "parts not found; 2 wrong stretches, both module confusions; P 0.91 R 0.79 with couldn't a "
                     "function word: 6 of 28 parts not found",
     "blind-4.yml": "P 0.80 R 0.72 scored blind once; P 0.88 R 0.76 after studying it (plain words "
                    "for a kindness that could not have been withheld; the body's medicine as another "
