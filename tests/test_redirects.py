@@ -223,3 +223,19 @@ def test_a_public_feed_whose_address_holds_an_id_is_not_taken_for_a_private_one(
                     "https://feeds.acast.com/public/shows/x?token=Zx81qQ93mm",
                     "https://private.example/feed/3f9c0a1b2c3d4e5f6a7b8c9d0e1f2a3b.rss"):
         assert fetch_policy.for_feed(private).private
+
+
+def test_a_public_https_feeds_http_link_with_a_password_is_never_fetched(host, tls_host,
+                                                                         tmp_path) -> None:
+    """A public feed's own plain-http links are fetched as they are, but not one that carries a
+    user name and password (`http://user:pass@host/ep.mp3`): Basic credentials sent in clear
+    (RFC 7617 section 4). The host never sees the request; without the password it does."""
+    host.add("ep.mp3", source=AUDIO)
+    netloc = host.url.split("//", 1)[1]
+    with fetch_policy.feed_host(f"{tls_host.url}/feed.xml"):
+        with pytest.raises(http.FetchError, match="password would cross the network in clear"):
+            http.download(f"http://listener:s3cret@{netloc}/ep.mp3", tmp_path / "a.audio")
+        assert host.requests["/ep.mp3"] == 0
+        http.download(f"http://{netloc}/ep.mp3", tmp_path / "b.audio")
+    assert host.requests["/ep.mp3"] == 1
+    assert not any("Authorization" in headers for _path, headers in host.headers_seen)
