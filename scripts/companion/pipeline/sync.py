@@ -170,6 +170,7 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     moved: str | None = None              # what to do now that the feed moved (itunes:new-feed-url)
     pages: int = 1                        # documents of a paged feed read (RFC 5005)
+    feed_incomplete: str | None = None    # why a paged feed's older pages were not read
     left_feed: list[str] = field(default_factory=list)   # slugs no longer in the feed
 
     @property
@@ -179,11 +180,12 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        """3 more to do (deferred by the budget; failures are listed too), 1 failed or
-        corrections not applied, 0 done."""
+        """3 more to do (deferred by the budget; failures are listed too), 1 failed, corrections
+        not applied or the feed read incompletely (a later page failed), 0 done."""
         if self.deferred:
             return EXIT_MORE_TO_DO
-        return 1 if any(o.state == FAILED or o.not_applied for o in self.outcomes) else 0
+        return 1 if (self.feed_incomplete
+                     or any(o.state == FAILED or o.not_applied for o in self.outcomes)) else 0
 
 
 def _now() -> str:
@@ -571,6 +573,7 @@ class Syncer:
         paged = pages.follow(parsed, parsed.url or source,
                              lambda url: self._read_page(url, offline=report.feed_status == 304))
         parsed, report.pages = paged.feed, paged.pages
+        report.feed_incomplete = self._redact(paged.missing) if paged.missing else None
         # _follow_move's own warnings (a loop, an unusable new address) are shown too
         report.warnings = [self._redact(w) for w in report.warnings + parsed.warnings + paged.warnings]
         for warning in report.warnings:
