@@ -360,6 +360,31 @@ def test_a_page_loop_and_a_missing_page_are_said_and_nothing_is_marked_gone(proj
     assert records(project)["b"]["in_feed"] is True       # the walk failed: not "left the feed"
 
 
+def test_relative_links_are_resolved_against_the_address_a_redirect_led_to(project, host) -> None:
+    """A feed behind a redirect (a host's move, a CDN in front) whose links are relative: the
+    base is the address the document was read from (RFC 3986 section 5.1.3, as browsers and
+    feedparser's own fetcher resolve them), for the first page and for a later page, on a first
+    run and on a rerun whose pages come from the cache."""
+    vtt = b"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nHello Taurens.\n"
+    host.add("new/t1.vtt", vtt)
+    host.add("archive/t2.vtt", vtt)
+
+    def item(guid: str, day: int) -> str:
+        return (f'<item><title>{guid}</title><guid>{guid}</guid><pubDate>Mon, {day:02d} Dec 2025 '
+                f'10:00:00 GMT</pubDate><podcast:transcript url="{guid}.vtt" type="text/vtt"/></item>')
+    host.add("new/feed.xml", feed_of(item("t1", 2), channel='<atom:link rel="next" href="page2.xml"/>'))
+    host.add("archive/page2.xml", feed_of(item("t2", 1)))
+    for path, target in (("/feed.xml", "/new/feed.xml"), ("/new/page2.xml", "/archive/page2.xml")):
+        host.faults.redirects[path] = host.url + target
+        host.faults.redirect_codes[path] = 302
+    for _run in range(2):
+        assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 0
+        assert {guid: r["model"] for guid, r in records(project).items()} == {
+            "t1": "publisher", "t2": "publisher"}
+    assert host.requests["/new/t1.vtt"] == 1 and host.requests["/archive/t2.vtt"] == 1
+    assert host.requests["/t1.vtt"] == host.requests["/new/t2.vtt"] == 0
+
+
 def test_follow_stops_at_its_page_bound() -> None:
     def page(n: int):
         return parse_feed(feed_of(f'<atom:link rel="next" href="https://h/{n + 1}"/>'

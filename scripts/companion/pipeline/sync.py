@@ -249,7 +249,8 @@ def cached_get(url: str, state_path: Path, cache_path: Path, offline: bool = Fal
     state = store.read_cache(state_path)   # damaged: an unconditional GET, not a stopped run
     usable = state.get("url") == _url_key(url) and cache_path.is_file()
     if offline and usable:
-        return http.Response(304, cache_path.read_bytes(), url, None, None, state.get("content_type"))
+        return http.Response(304, cache_path.read_bytes(), state.get("base") or url, None, None,
+                             state.get("content_type"))
     try:
         reply = http.fetch(url, state.get("etag") if usable else None,
                            state.get("last_modified") if usable else None)
@@ -259,9 +260,13 @@ def cached_get(url: str, state_path: Path, cache_path: Path, offline: bool = Fal
         return dataclasses.replace(reply, body=cache_path.read_bytes(),
                                    content_type=state.get("content_type"))
     store.write_bytes_atomic(cache_path, reply.body)
+    # Where a redirect led is the base of the document's relative links (RFC 3986 section
+    # 5.1.3), kept for a read from the cache; not for a private feed (its redirects may hold
+    # its token: the state file keeps only a hash of what is secret).
+    base = reply.url if reply.url != url and not fetch_policy.current().private else None
     store.write_json_atomic(state_path, {"url": _url_key(url), "etag": reply.etag,
                                          "last_modified": reply.last_modified,
-                                         "content_type": reply.content_type})
+                                         "content_type": reply.content_type, "base": base})
     return reply
 
 
@@ -471,13 +476,16 @@ class Syncer:
         return private_feed.redact(text, self.secret_parts)
 
     def _read(self, source: str) -> tuple[feed.ParsedFeed, int]:
-        """The feed at `source`, its relative links resolved against `source` as configured: a
-        redirected address can hold a private feed's session token (and is then a secret too)."""
+        """The feed at `source`, its relative links resolved against the address it was read
+        from after redirects (RFC 3986 section 5.1.3: the retrieval URI is the base, as browsers
+        and podcast apps resolve them; a feed moved to another host with relative enclosures
+        names the files there). A redirected address can hold a private feed's session token,
+        and is then a secret too."""
         try:
             reply = read_feed(self.project, source)
             if self.secret_parts:
                 self._add_secrets(reply.redirects)
-            parsed = feed.parse_feed(reply.body, source, reply.content_type)
+            parsed = feed.parse_feed(reply.body, reply.url or source, reply.content_type)
             parsed.moved_to = reply.moved_to
             return parsed, reply.status
         except feed.FeedError as exc:
@@ -487,8 +495,8 @@ class Syncer:
 
     def _read_page(self, url: str, offline: bool) -> feed.ParsedFeed:
         """One later page of a paged feed, cached like the first (FeedError when unusable, or
-        on plain http when the feed is read over https); its links resolved against its address
-        as the feed gave it."""
+        on plain http when the feed is read over https); its links resolved against the address
+        it was read from after redirects (`_read`)."""
         if leaves_https(url):
             raise feed.FeedError(f"{self._redact(url)} is on plain http and the feed is read over "
                                  "https: not followed")
@@ -500,7 +508,7 @@ class Syncer:
             raise feed.FeedError(self._redact(str(exc))) from exc
         if self.secret_parts:
             self._add_secrets([url, *reply.redirects])
-        return feed.parse_feed(reply.body, url, reply.content_type)
+        return feed.parse_feed(reply.body, reply.url or url, reply.content_type)
 
     def _add_secrets(self, addresses: Iterable[str]) -> None:
         """Hide every secret part of `addresses` too (a private feed's redirects, its new address)."""
