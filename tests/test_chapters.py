@@ -200,3 +200,17 @@ def test_feed_chapters_edited_by_hand_become_the_maintainers_with_a_last_good_co
     assert json.loads((folder / "chapters.json").read_text())["chapters"][0]["title"] == \
         "Retitled by the host"
     assert "Retitled" in (folder / chapters.LAST_GOOD_FILE).read_text()
+
+
+def test_chapters_from_an_earlier_uploads_audio_are_removed_when_the_new_audio_has_none(
+        tmp_path: Path) -> None:
+    """Chapters sync took from the audio file (ID3 CHAP) belong to that upload: a re-upload
+    whose file holds none no longer publishes them (they pointed into audio that is gone)."""
+    record: dict = {"chapters_url": None, "chapters_source": None}
+    warned: list[str] = []
+    chapters.from_audio(tmp_path, record, [{"startTime": 0.0, "title": "Intro"}], warned.append)
+    assert (tmp_path / "chapters.json").is_file() and record["chapters_source"] == "audio"
+    chapters.from_audio(tmp_path, record, [], warned.append)
+    assert not (tmp_path / "chapters.json").exists()
+    assert not (tmp_path / chapters.LAST_GOOD_FILE).exists()
+    assert record["chapters_source"] is None and "no longer holds chapters" in warned[-1]

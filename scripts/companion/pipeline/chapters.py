@@ -284,10 +284,19 @@ def from_audio(folder: Path, record: dict[str, Any], found: list[dict[str, Any]]
     CHAP frames, an MP4 chapter list; what AntennaPod and audiobookshelf#1646 read) as
     chapters.json, when the episode has none other: the feed's `podcast:chapters` and the
     maintainer's own file come first, and replace them. A list that does not validate is a
-    warning."""
+    warning. Chapters taken from an earlier upload that the new audio no longer holds are
+    removed: they would point at moments of audio that is gone."""
     path = folder / store.CHAPTERS_FILE
-    if (not found or record.get("chapters_url")
+    if (record.get("chapters_url")
             or (path.is_file() and record.get("chapters_source") != SOURCE_AUDIO)):
+        return
+    if not found:
+        if path.is_file():       # an earlier upload's chapters: not this audio's
+            path.unlink()
+            (folder / LAST_GOOD_FILE).unlink(missing_ok=True)
+            record.update(chapters_source=None, chapters_sha256=None, chapters_checked=None)
+            warn(f"{folder.name}: the audio file no longer holds chapters (re-uploaded): its "
+                 "earlier chapters are no longer published")
         return
     try:
         data = validate({"version": "1.2.0", "chapters": found})
@@ -300,7 +309,8 @@ def from_audio(folder: Path, record: dict[str, Any], found: list[dict[str, Any]]
 
 def update(folder: Path, record: dict[str, Any], warn: Callable[[str], None],
            shown: str = store.CHAPTERS_FILE) -> None:
-    """Bring `folder/chapters.json` in line with the feed's link, keeping a hand-written file.
+    """Bring `folder/chapters.json` in line with the feed's link, keeping a hand-written file;
+    fetched again when the link changed or the audio was re-uploaded (`audio_replaced`).
 
     A hand-written file is validated: a valid one is kept as LAST_GOOD_FILE, what the site
     publishes while a later edit is broken; a broken one raises ChaptersError ("chapters not
@@ -325,7 +335,11 @@ def update(folder: Path, record: dict[str, Any], warn: Callable[[str], None],
             (folder / LAST_GOOD_FILE).unlink(missing_ok=True)
             record.update(chapters_source=None, chapters_fetched_url=None, chapters_sha256=None)
         return
-    if path.is_file() and record.get("chapters_fetched_url") == url:
+    # Fetched again from the same address when the audio was re-uploaded: a publisher who
+    # re-cuts an episode re-writes its chapters at the same URL, and the old ones would point
+    # at moments of audio that is gone.
+    if (path.is_file() and record.get("chapters_fetched_url") == url
+            and not record.get("audio_replaced")):
         return
     try:
         raw, as_text = times_as_seconds(fetch(url))
