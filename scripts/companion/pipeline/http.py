@@ -641,12 +641,15 @@ def part_key(url: str) -> str:
 
 def download(url: str, dest: Path, expected_bytes: int | None = None,
              progress: Callable[[int, int | None], None] | None = None,
-             timeout: float = TIMEOUT_S, notes: list[str] | None = None) -> Path:
+             timeout: float = TIMEOUT_S, notes: list[str] | None = None,
+             validators: dict | None = None) -> Path:
     """Stream `url` to `dest` via `dest.part`, resuming with Range after any interruption.
 
     An https URL whose redirects end on plain http is followed for a public feed's audio (see the
     module's docstring); a sentence saying so is appended to `notes` (when given) for the episode
-    to show. Nothing is appended when `dest` was already there.
+    to show. Nothing is appended when `dest` was already there. `validators` (when given) is
+    filled with what the host said of the file it sent (`etag`, `last_modified`, `bytes`,
+    `url`: `part_key`), for `changed` to ask later whether it still serves that file.
 
     The file appears at `dest` only once complete: its size matches what the server announced,
     or the body's own framing (chunked, gzip) ended it; only when neither can tell is the feed's
@@ -761,6 +764,48 @@ def download(url: str, dest: Path, expected_bytes: int | None = None,
     if not whole and expected_bytes and size < expected_bytes:   # cut off, and nothing but the
         discard()                                                # feed's length could tell
         raise FetchError(f"downloading {url}: got {size} bytes, expected {expected_bytes}")
+    if validators is not None:
+        kept = store.read_cache(meta)
+        validators.update(url=url_key, etag=kept.get("etag"),
+                          last_modified=kept.get("last_modified"), bytes=size)
     os.replace(part, dest)
     meta.unlink(missing_ok=True)
     return dest
+
+
+def changed(url: str, validators: dict, timeout: float = TIMEOUT_S) -> bool | None:
+    """Whether the host now serves another file at `url` than the one `download` described in
+    `validators`: asked with a conditional one-byte GET (`Range: bytes=0-0` with If-None-Match
+    or If-Modified-Since, RFC 9110 sections 13.1.2 and 13.1.3). A 304 is the same file; else the
+    ETag, Last-Modified or total length the answer carries is compared with the recorded one
+    (some hosts ignore conditions). None when it cannot tell: no validators recorded, another
+    address (a host's move is not a new upload), or the host did not answer. Reads no body."""
+    uri = _uri(url)
+    if validators.get("url") != part_key(uri) or not (validators.get("etag")
+                                                       or validators.get("last_modified")):
+        return None
+    headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity", "Range": "bytes=0-0"}
+    if validators.get("etag"):
+        headers["If-None-Match"] = validators["etag"]
+    elif validators.get("last_modified"):
+        headers["If-Modified-Since"] = validators["last_modified"]
+    limit = fetch_policy.PROBE
+
+    def once(guard: _Guard) -> bool:
+        with _open(urllib.request.Request(uri, headers=headers), timeout, guard) as reply:
+            status = reply.status if hasattr(reply, "status") else reply.code
+            if status == 304:
+                return False
+            for header, key in (("ETag", "etag"), ("Last-Modified", "last_modified")):
+                now = reply.headers.get(header)
+                if now and validators.get(key):
+                    return now != validators[key]
+            total = _total_from_headers(reply, 0)
+            return total is not None and validators.get("bytes") not in (None, total)
+
+    ends = time.monotonic() + limit.deadline_s
+    try:
+        return with_retries(_bounded(limit, uri, once, ends), f"asking whether {url} changed",
+                            retries=1, ends=ends)
+    except FetchError:
+        return None

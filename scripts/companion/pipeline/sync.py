@@ -440,6 +440,7 @@ class Syncer:
         self.reporter = reporter or SilentReporter()
         self.secret_parts: list[str] = []   # what of a $COMPANION_FEED URL is never written
         self.matched_by: dict[str, str] = {}  # slug -> how an item with a new guid was matched
+        self.feed_fetched = False             # the feed changed this run (not a 304)
         self.settings = Settings(model=options.model or Settings.model, batched=options.batched,
                                  vocabulary=project.podcast.vocabulary, device=options.device)
         self.budget = Budget(options.time_budget_min, self.settings.model, project.cache_dir)
@@ -572,6 +573,7 @@ class Syncer:
         http.budget.reset()
         parsed, status = self._read(source)
         report = Report(feed_status=status)
+        self.feed_fetched = status != 304
         if parsed.moved_to and not _same_address(parsed.moved_to, source):
             # 301/308 (RFC 9110 section 15.4.2: "re-link references to the new URI"): read
             # there already; gPodder#911 and AntennaPod#1393 asked apps to take the new address
@@ -683,13 +685,37 @@ class Syncer:
                 f"the {record['declared_s_transcribed']:.0f} s it declared when it was "
                 "transcribed: the audio was replaced (re-uploaded), so it is transcribed again; "
                 "corrections.yml applies to the new transcript")
-        else:                                     # the feed went back to the length transcribed
+        elif not (record.get("audio_validators") or {}).get("changed"):
+            # the feed went back to the length transcribed (a re-upload the host's validators
+            # told of stays one until its audio is transcribed: `check_upload`)
             record["audio_replaced"] = None
             if not record["declared_s_transcribed"] and record.get("coverage"):
                 # the first length the feed gives for audio transcribed: what later ones are
                 # compared with
                 record["declared_s_transcribed"] = item["duration"]
         return record
+
+    def check_upload(self, record: dict[str, Any]) -> None:
+        """Mark a Whisper-transcribed episode `audio_replaced` when its host now serves another
+        file at the address it was downloaded from, though the feed declares the same length
+        (a fixed edit re-uploaded in place: Podcastindex-org/podcast-namespace#122): the ETag or
+        Last-Modified recorded at download differs (`http.changed`, one conditional one-byte
+        request). Asked only on a run whose feed changed (not a 304), so a run with nothing new
+        stays one request; an episode the feed's length already marks is not asked."""
+        validators = record.get("audio_validators") or {}
+        source = record.get("audio_source") or record.get("enclosure") or {}
+        if (record.get("audio_replaced") or validators.get("changed") or not source.get("url")
+                or record.get("model") in (None, "publisher")
+                or record["status"] not in store.HAS_TRANSCRIPT):
+            return
+        if http.changed(source["url"], validators):
+            validators["changed"] = True
+            record["audio_validators"] = validators
+            record["audio_replaced"] = (
+                "the host now serves another file at the episode's audio address (its ETag or "
+                "Last-Modified changed since it was transcribed, though the feed declares the "
+                "same length): the audio was replaced (re-uploaded), so it is transcribed again; "
+                "corrections.yml applies to the new transcript")
 
     def needs_whisper(self, record: dict[str, Any]) -> bool:
         """Whether syncing `record` means a Whisper transcription (what a budget or a plan counts)."""
@@ -732,6 +758,8 @@ class Syncer:
         outcome.previous_guid = identity.adopt_guid(record, item["guid"])
         outcome.title = record["title"]
         try:
+            if self.feed_fetched:
+                self.check_upload(record)
             self._episode_work(record, folder, outcome)
         except SyncError:
             raise
@@ -905,17 +933,18 @@ class Syncer:
         if record.get("audio_replaced"):
             self.reporter.warn(f"{slug}: {record['audio_replaced']}")
             dest.unlink(missing_ok=True)        # the old upload: fetched again
-        fetched_now, notes = not dest.is_file(), []
+        fetched_now, notes, validators = not dest.is_file(), [], {}
         source = record.get("audio_source") or enclosure
         if fetched_now:   # the best audio, not the video; untyped files asked what they are (`probe`)
             source = probe.choose(source)
             if feed.media_kind(source.get("type"), source["url"]) == "playlist":
                 raise audio.AudioError(audio.PLAYLIST_NOTE + f" ({source['url']})")
         cached = http.download(
-            source["url"], dest, source.get("length"), notes=notes,
+            source["url"], dest, source.get("length"), notes=notes, validators=validators,
             progress=lambda done, total: self.reporter.download(title, done, total))
         if fetched_now:            # a cached file keeps the note made when it was fetched
             record["transport_warnings"] = notes
+            record["audio_validators"] = validators or None
         try:
             decoded = audio.load_audio(cached, record.get("duration"))
         except audio.AudioError:
