@@ -39,6 +39,8 @@ class Faults:
     gzip_always: set[str] = field(default_factory=set)          # sent gzip-encoded, asked or not
     gzip_members: set[str] = field(default_factory=set)         # ... as two gzip members (RFC 1952)
     chunked: set[str] = field(default_factory=set)              # sent chunked, no Content-Length
+    gzip_declared: set[str] = field(default_factory=set)        # `Content-Encoding: gzip` on a
+                                                                # body sent as it is (curl#8928)
     basic_auth: str | None = None                               # "user:password": every path
                                                                 # answers 401 without it
     range_as_200: bool = False                                  # a range sent as 206 should be,
@@ -122,14 +124,14 @@ class FaultyHandler(StaticHandler):
             if path in faults.reupload:           # the publisher replaces the file meanwhile
                 target.write_bytes(faults.reupload.pop(path))
             return
-        if path in faults.gzip_always or path in faults.chunked:
+        if path in faults.gzip_always or path in faults.chunked or path in faults.gzip_declared:
             body = data
             if path in faults.gzip_always:
                 half = len(data) // 2 if path in faults.gzip_members else len(data)
                 body = gzip.compress(data[:half]) + (gzip.compress(data[half:]) if data[half:] else b"")
             self.send_response(200)
             self.send_header("Content-Type", faults.types.get(path) or content_type(target))
-            if path in faults.gzip_always:
+            if path in faults.gzip_always or path in faults.gzip_declared:
                 self.send_header("Content-Encoding", "gzip")
             if path in faults.chunked:
                 self.send_header("Transfer-Encoding", "chunked")

@@ -33,6 +33,23 @@ def test_gzip_and_validators(host) -> None:
     assert host.requests["/feed.xml"] == 2
 
 
+@pytest.mark.parametrize("fault", ["declared, not sent", "sent, not declared", "twice"])
+def test_a_feed_whose_host_gets_gzip_wrong_is_read(host, fault: str) -> None:
+    """`Content-Encoding: gzip` on a plain body (PHP's zlib.output_compression: curl#8928,
+    node-feedparser#277), a gzip body with no Content-Encoding (a `.xml.gz` stored as is:
+    apache/trafficcontrol#1737) and a body compressed twice (a proxy over a compressing host):
+    the document is what a feed reader gets, not gzip bytes or "the gzip body is damaged"."""
+    import gzip
+    body = {"declared, not sent": FEED, "sent, not declared": gzip.compress(FEED),
+            "twice": gzip.compress(FEED)}[fault]
+    url = host.add("feed.xml", body)
+    if fault == "declared, not sent":
+        host.faults.gzip_declared.add("/feed.xml")
+    if fault == "twice":
+        host.faults.gzip_always.add("/feed.xml")
+    assert http.fetch(url).body == FEED
+
+
 def test_redirects_are_followed(host) -> None:
     host.add("new/feed.xml", FEED)
     host.faults.redirects["/old.xml"] = "/new/feed.xml"

@@ -259,25 +259,37 @@ def _opener(guard: _Guard, auth: urllib.request.BaseHandler | None = None
     return opener
 
 
-def _read_body(reply, limit: Limit, url: str, gzipped: bool) -> bytes:
-    """The body of `reply`, gunzipped when `gzipped`; raise TooLarge as soon as what it announces
-    or what has arrived (decompressed) passes `limit.max_bytes`."""
+def _read_body(reply, limit: Limit, url: str) -> bytes:
+    """The body of `reply` as the document it holds; raise TooLarge as soon as what it announces
+    or what has arrived (decompressed) passes `limit.max_bytes`.
+
+    Hosts get gzip wrong both ways, and a text document (feed, transcript, chapters) never starts
+    with gzip's magic bytes, so the bytes decide: a body declared `Content-Encoding: gzip` that is
+    not gzip is kept as sent (PHP's zlib.output_compression: curl#8928, node-feedparser#277), and
+    a body that is gzip once decoded, or undeclared (a `.xml.gz` stored as is, a proxy that
+    compresses twice: AntennaPod#89, apache/trafficcontrol#1737), is inflated once more."""
     announced = reply.headers.get("Content-Length", "")
-    if not gzipped and announced.isdigit() and int(announced) > limit.max_bytes:
+    unzip = _Unzip(reply)
+    if not unzip.on and announced.isdigit() and int(announced) > limit.max_bytes:
         raise fetch_policy.TooLarge(_too_large(url, limit, f"announces {int(announced):,} bytes"))
     out = bytearray()
-    gunzip = _Gunzip() if gzipped else None
+
+    def grow(pieces: Iterator[bytes], decompressed: bool) -> None:
+        for piece in pieces:
+            out.extend(piece)
+            if len(out) > limit.max_bytes:
+                raise fetch_policy.TooLarge(_too_large(url, limit, "is larger" + (
+                    " once decompressed" if decompressed else "")))
+
     while chunk := reply.read1(CHUNK_BYTES):
-        if gunzip is None:
-            out += chunk
-        else:
-            for piece in gunzip.pieces(chunk, CHUNK_BYTES):
-                out += piece
-                if len(out) > limit.max_bytes:
-                    break
-        if len(out) > limit.max_bytes:
-            raise fetch_policy.TooLarge(_too_large(url, limit, "is larger" + (
-                " once decompressed" if gzipped else "")))
+        grow(unzip.pieces(chunk), unzip.on)
+    out.extend(unzip.rest())
+    if out[:2] == b"\x1f\x8b":                  # gzip inside: inflated once, never more
+        inner, gunzip = bytes(out), _Gunzip()
+        out.clear()
+        for start in range(0, len(inner), CHUNK_BYTES):
+            grow(gunzip.pieces(inner[start:start + CHUNK_BYTES], CHUNK_BYTES), True)
+        out.extend(gunzip.rest())
     return bytes(out)
 
 
@@ -497,8 +509,7 @@ def fetch(url: str, etag: str | None = None, last_modified: str | None = None,
     def once(guard: _Guard) -> Response:
         with _open(urllib.request.Request(url, headers=headers), timeout, guard) as reply:
             status = reply.status if hasattr(reply, "status") else reply.code
-            gzipped = reply.headers.get("Content-Encoding", "").lower() == "gzip"
-            body = b"" if status == 304 else _read_body(reply, limit, url, gzipped)
+            body = b"" if status == 304 else _read_body(reply, limit, url)
             return Response(status=status, body=body, url=reply.geturl() or url,
                             etag=reply.headers.get("ETag") or etag,
                             last_modified=reply.headers.get("Last-Modified") or last_modified,
