@@ -311,6 +311,32 @@ def test_a_well_formed_feed_served_with_a_non_xml_type_is_not_called_malformed(s
     assert any("serves the feed as" in w for w in parsed.warnings)
 
 
+@pytest.mark.parametrize("encoding,before,served", [
+    ("utf-16", b"", "application/rss+xml; charset=iso-8859-1"),    # rss-parser#219, gofeed#170
+    ("utf-16", b"", "text/xml; charset=utf-8"),
+    ("utf-8", b"\xef\xbb\xbf\n\n  ", None),                          # feedbin/support#129
+    ("utf-8", b"\r\n\t", "application/rss+xml"),                      # Podcast-Manager#223
+])
+def test_a_byte_order_mark_and_blank_lines_before_the_declaration_are_read_as_apps_do(
+        project, host, capsys, encoding: str, before: bytes, served: str | None) -> None:
+    """A UTF-16 feed (with its byte order mark) that the host serves with another charset, and a
+    feed with blank lines (and a BOM) before its XML declaration: every episode and its
+    publisher transcript is read, titles keep their letters, and nothing is called malformed."""
+    text = feed_of(vtt_item(host, "u1", "Caf\u00e9 \u2019one\u2019", 1),
+                   vtt_item(host, "u2", "Two", 2)).decode()
+    if encoding == "utf-16":
+        text = text.replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    url = host.add("feed.xml", before + text.encode(encoding))
+    if served:
+        host.faults.types["/feed.xml"] = served
+    assert cli.main(["sync", "--feed", url]) == 0
+    found = records(project)
+    assert {g: (r["title"], r["model"]) for g, r in found.items()} == {
+        "u1": ("Caf\u00e9 \u2019one\u2019", "publisher"), "u2": ("Two", "publisher")}
+    shown = said(capsys)
+    assert "malformed" not in shown and "not in the encoding" not in shown
+
+
 def test_a_real_feed_sent_as_text_html_is_still_read() -> None:
     raw = feed_of('<item><guid>a</guid><title>A</title></item>')
     assert [i["guid"] for i in parse_feed(raw, "https://h/", "text/html").items] == ["a"]

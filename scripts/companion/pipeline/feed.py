@@ -534,9 +534,33 @@ def _tell_apart(items: list[dict[str, Any]]) -> list[str]:
     return warnings
 
 
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+
+def _prolog(raw: bytes, content_type: str | None) -> tuple[bytes, str | None]:
+    """The feed's bytes and media type as a reader should take them.
+
+    A byte order mark names the encoding, whatever charset the host declares (XML 1.0 appendix F;
+    the WHATWG Encoding standard's BOM sniffing: a UTF-16 feed served as `charset=utf-8` or
+    `iso-8859-1` is still UTF-16; rss-parser#219, gofeed#170), so the declared charset is dropped.
+    Blank lines before the XML declaration (a WordPress or Joomla plugin that prints a newline
+    first: BabDev/Podcast-Manager#223, feedbin/support#129, feedjira#196) are dropped too: they
+    make the document not well-formed, and every item's Podcasting 2.0 tags would otherwise come
+    only from the recovering parse, with a "malformed" warning for one newline."""
+    bom = next((b for b in _BOMS if raw.startswith(b)), b"")
+    if bom and content_type:
+        content_type = content_type.split(";", 1)[0].strip()
+    if bom in (b"", _BOMS[0]):
+        rest = raw[len(bom):].lstrip(b" \t\r\n")
+        if rest.startswith(b"<?xml") and len(rest) != len(raw) - len(bom):
+            raw = bom + rest
+    return raw, content_type
+
+
 def parse_feed(raw: bytes, url: str = "", content_type: str | None = None) -> ParsedFeed:
     """Parse feed bytes fetched from `url`; raise FeedError saying what the address returned
     when it is not a feed (a web page, a login or bot check, JSON, nothing)."""
+    raw, content_type = _prolog(raw, content_type)
     if not raw.strip() or sniff.is_web_page(raw) or sniff.head(raw).startswith((b"{", b"[")):
         raise FeedError(not_a_feed(raw, url))
     # No content-location: feedparser would resolve guids against it (see the module docstring).
