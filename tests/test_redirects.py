@@ -240,3 +240,19 @@ def test_a_public_https_feeds_http_link_with_a_password_is_never_fetched(host, t
         http.download(f"http://{netloc}/ep.mp3", tmp_path / "b.audio")
     assert host.requests["/ep.mp3"] == 1
     assert not any("Authorization" in headers for _path, headers in host.headers_seen)
+
+
+@pytest.mark.parametrize("given", ["itpc://{netloc}/feed.xml", "feed:https://{netloc}/feed.xml",
+                                   "pcast://{netloc}/feed.xml", "podcast://{netloc}/feed.xml",
+                                   "{netloc}/feed.xml"])
+def test_a_subscribe_link_or_an_address_without_a_scheme_is_read_as_its_https_feed(
+        project, host, tls_host, capsys, given: str) -> None:
+    """What a maintainer copies from a "subscribe" button (Apple's itpc:// and pcast://,
+    feed:, podcast://: AntennaPod#958, NetNewsWire#343) or types without a scheme
+    (RadioDownloader#186) is read, over https, and the run says what to put in the settings."""
+    host.add("feed.xml", _feed('<item><title>Here</title><guid>h</guid></item>'))
+    netloc = tls_host.url.split("//", 1)[1]
+    assert cli.main(["sync", "--feed", given.format(netloc=netloc)]) == 0
+    assert [e["guid"] for e in episode_records(project / "episodes")] == ["h"]
+    said = " ".join(capsys.readouterr().err.split())
+    assert f"read as {tls_host.url}/feed.xml" in said

@@ -194,13 +194,14 @@ def _now() -> str:
 
 def feed_source(options: "Options", project: Project) -> tuple[str, bool]:
     """The feed to read and whether it is secret: `--feed`, else $COMPANION_FEED, else
-    extra.podcast.feed in mkdocs.yml."""
+    extra.podcast.feed in mkdocs.yml; a subscribe link or an address without a scheme as the
+    web address it stands for (`urls.feed_address`)."""
     if options.feed:
-        return options.feed, False
+        return urls.feed_address(options.feed)[0], False
     secret = os.environ.get(FEED_ENV, "").strip()
     if secret:
-        return secret, True
-    return project.podcast.feed, False
+        return urls.feed_address(secret)[0], True
+    return urls.feed_address(project.podcast.feed)[0], False
 
 
 def _same_address(one: str, other: str) -> bool:
@@ -566,6 +567,11 @@ class Syncer:
         self.secret_parts = private_feed.secret_parts(source) if secret else []
         if self.secret_parts and not isinstance(self.reporter, RedactingReporter):
             self.reporter = RedactingReporter(self.reporter, self.secret_parts)
+        given = self.options.feed or (os.environ.get(FEED_ENV, "").strip() if secret
+                                      else self.project.podcast.feed)
+        rewritten = urls.feed_address(given)[1]
+        if rewritten:
+            self.reporter.warn(self._redact(rewritten))
         if not source:
             raise SyncError("no feed is set. Put the feed URL in mkdocs.yml under "
                             f"extra.podcast.feed, set {FEED_ENV} (a private feed), "
