@@ -502,6 +502,27 @@ def test_a_publisher_transcript_of_another_format_than_declared_is_read_by_its_c
     assert "Declared" in text and "written" in text
 
 
+def test_a_broken_or_empty_publisher_transcript_gives_way_to_the_next_one(project, host) -> None:
+    """An item offering several transcripts whose preferred one is gone (404) or empty (a VTT
+    with a header and no cue: Chaos Radio's, pocket-casts-ios#2022, pocket-casts-android#2704):
+    the next readable one is imported, not the audio transcribed (or, with no audio, the episode
+    failed), and the episode says which could not be read."""
+    srt = host.add("t.srt", b"1\n00:00:00,000 --> 00:00:02,000\nHello from the SRT.\n")
+    links = [(f"{host.url}/gone.json", "application/json"),
+             (host.add("t.vtt", b"WEBVTT\n\n"), "text/vtt"), (srt, "application/x-subrip")]
+    host.add("feed.xml", rss([{"title": "Three transcripts", "guid": "t3",
+                               "date": "Mon, 01 Dec 2025 10:00:00 GMT",
+                               "transcripts": [{"url": u, "type": t} for u, t in links]}]).encode())
+    assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 0
+    record = records(project)["t3"]
+    assert record["model"] == "publisher" and record["status"] == "transcribed"
+    text = (project / "episodes" / record["slug"] / "transcript.txt").read_text()
+    assert "Hello from the SRT." in text
+    warning = record["publisher_warning"]
+    assert "gone.json could not be read" in warning and "t.vtt could not be read" in warning
+    assert warning.endswith(f"{srt} was read instead")
+
+
 def test_a_transcript_file_edited_by_hand_is_never_overwritten(project, host, capsys) -> None:
     """The maintainer fixes a word in transcript.vtt itself, not in corrections.yml: the next
     sync rewrote every format from the raw transcript and the fix was gone, silently. The file

@@ -300,17 +300,19 @@ def in_date_order(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [ordered[i] for i in ranked]
 
 
-def _publisher_transcript(record: dict[str, Any]) -> tuple[dict[str, Any], Any] | None:
-    """The best importable publisher transcript linked from the feed, with its parser: one of
-    PUBLISHER_TYPES, else one declared with a type that says nothing (read by its content,
-    `from_unlabelled`); never an HTML page."""
+def _publisher_transcripts(record: dict[str, Any]) -> list[tuple[dict[str, Any], Any]]:
+    """The importable publisher transcripts linked from the feed, best first, each with its
+    parser: those of PUBLISHER_TYPES (in its order), then those declared with a type that says
+    nothing (read by their content, `from_unlabelled`); never an HTML page. Every one is tried
+    in turn: a feed's first transcript can be empty or gone while the next one is good
+    (pocket-casts-ios#2022, pocket-casts-android#2704)."""
     links = [t for t in record["publisher_transcripts"] if _in_english(t)]
     ranked = sorted((t for t in links if _media_type(t) in PUBLISHER_TYPES),
                     key=lambda t: list(PUBLISHER_TYPES).index(_media_type(t)))
-    if ranked:
-        return ranked[0], PUBLISHER_TYPES[_media_type(ranked[0])]
-    unlabelled = [t for t in links if _media_type(t) not in NOT_IMPORTED_TYPES]
-    return (unlabelled[0], tf.from_unlabelled) if unlabelled else None
+    unlabelled = [t for t in links if _media_type(t) not in PUBLISHER_TYPES
+                  and _media_type(t) not in NOT_IMPORTED_TYPES]
+    return ([(t, PUBLISHER_TYPES[_media_type(t)]) for t in ranked]
+            + [(t, tf.from_unlabelled) for t in unlabelled])
 
 
 def _in_english(link: dict[str, Any]) -> bool:
@@ -729,7 +731,7 @@ class Syncer:
             return False
         if self.options.retranscribe or record.get("audio_replaced"):
             return True
-        if _publisher_transcript(record):
+        if _publisher_transcripts(record):
             return False
         folder = self.project.episodes_dir / record["slug"]
         return not (record["status"] in store.HAS_TRANSCRIPT
@@ -802,7 +804,7 @@ class Syncer:
 
     def _transcript_work(self, record: dict[str, Any], folder: Path, outcome: Outcome) -> None:
         try:
-            if not record["enclosure"] and not _publisher_transcript(record):
+            if not record["enclosure"] and not _publisher_transcripts(record):
                 record.update(status=store.STATUS_NO_AUDIO, error=None)
                 outcome.state = "no-audio"
                 return
@@ -865,7 +867,7 @@ class Syncer:
     def _transcribe(self, record: dict[str, Any], folder: Path, fixes: corrections.Corrections,
                     outcome: Outcome) -> None:
         started = time.monotonic()
-        publisher = None if self.options.retranscribe else _publisher_transcript(record)
+        publisher = [] if self.options.retranscribe else _publisher_transcripts(record)
         raw = self._import(record, publisher) if publisher else None
         if not publisher:
             others = [] if self.options.retranscribe else _other_languages(record)
@@ -893,36 +895,54 @@ class Syncer:
             record.update(status=store.STATUS_PENDING, error=None)   # next sync once they apply
         self._publish(record, folder, raw, fixes, outcome)
 
-    def _import(self, record: dict[str, Any], publisher: tuple[dict[str, Any], Any]
+    def _import(self, record: dict[str, Any], publisher: list[tuple[dict[str, Any], Any]]
                 ) -> list[tf.Segment] | None:
-        """The publisher's transcript, or None with a warning on the episode (the audio is then
-        transcribed instead) when it cannot be fetched or read."""
-        link, parse = publisher
-        try:
-            text = http.fetch(link["url"], limit=fetch_policy.TRANSCRIPT).text()
+        """The first of the publisher's transcripts (`_publisher_transcripts`, best first) that
+        can be fetched and read, or None with a warning on the episode naming each that could
+        not (the audio is then transcribed instead)."""
+        problems = []
+        for link, parse in publisher:
             try:
-                raw = (parse(json.loads(text), record.get("duration")) if parse is tf.from_json
-                       else parse(text, record.get("duration")) if parse is tf.from_unlabelled
-                       else parse(text))
-                if not raw:
-                    raise ValueError("it holds no text")
-            except (ValueError, RecursionError) as declared:
-                if parse is tf.from_unlabelled:
-                    raise
-                # A mislabelled file (an SRT declared text/vtt, a VTT declared JSON: podverse-
-                # web#1168, podstr#7): read by what it holds before the audio is transcribed.
-                try:
-                    raw = tf.from_unlabelled(text, record.get("duration"))
-                except (ValueError, RecursionError):
-                    raise declared from None
-        # JSONDecodeError is a ValueError; json.loads raises RecursionError on deep nesting.
-        except (http.FetchError, ValueError, RecursionError) as exc:
-            warning = (f"the publisher's transcript {link['url']} could not be read ({exc}); "
-                       "the audio is transcribed instead")
-            record["publisher_warning"] = warning
-            self.reporter.warn(f"{record['slug']}: {warning}")
-            return None
-        record["publisher_warning"] = None
+                raw = self._read_transcript(link, parse, record.get("duration"))
+            # JSONDecodeError is a ValueError; json.loads raises RecursionError on deep nesting.
+            except (http.FetchError, ValueError, RecursionError) as exc:
+                problems.append(f"{link['url']} could not be read ({exc})")
+                continue
+            record["publisher_warning"] = (
+                f"the publisher's transcript {'; '.join(problems)}; {link['url']} was read "
+                "instead" if problems else None)
+            if problems:
+                self.reporter.warn(f"{record['slug']}: {record['publisher_warning']}")
+            return raw
+        warning = (f"the publisher's transcript {'; '.join(problems)}; the audio is transcribed "
+                   "instead")
+        record["publisher_warning"] = warning
+        self.reporter.warn(f"{record['slug']}: {warning}")
+        return None
+
+    @staticmethod
+    def _read_transcript(link: dict[str, Any], parse: Any, duration: float | None
+                         ) -> list[tf.Segment]:
+        """One publisher transcript, fetched and read by its declared type, else by what it
+        holds; raises FetchError, ValueError (nothing readable) or RecursionError."""
+        text = http.fetch(link["url"], limit=fetch_policy.TRANSCRIPT).text()
+        try:
+            raw = (parse(json.loads(text), duration) if parse is tf.from_json
+                   else parse(text, duration) if parse is tf.from_unlabelled
+                   else parse(text))
+            if not raw:
+                raise ValueError("it holds no text")
+        except (ValueError, RecursionError) as declared:
+            if parse is tf.from_unlabelled:
+                raise
+            # A mislabelled file (an SRT declared text/vtt, a VTT declared JSON: podverse-
+            # web#1168, podstr#7): read by what it holds before the audio is transcribed.
+            try:
+                raw = tf.from_unlabelled(text, duration)
+            except (ValueError, RecursionError):
+                raise declared from None
+            if not raw:                 # read by its content, still empty (a bare WEBVTT header)
+                raise declared from None
         return raw
 
     def _whisper(self, record: dict[str, Any], slug: str, outcome: Outcome) -> list[tf.Segment]:
