@@ -45,6 +45,7 @@ class Faults:
                                                                 # answers 401 without it
     range_as_200: bool = False                                  # a range sent as 206 should be,
                                                                 # under the status 200
+    not_modified: set[str] = field(default_factory=set)         # 304 to every request
     cookie_gate: set[str] = field(default_factory=set)          # 302 to itself (a new query
                                                                 # each time) setting a cookie,
                                                                 # until the cookie comes back
@@ -71,6 +72,10 @@ class FaultyHandler(StaticHandler):
             return
         if path in faults.status:
             self.send_error(faults.status[path])
+            return
+        if path in faults.not_modified:
+            self.send_response(304)
+            self.end_headers()
             return
         if path in faults.cookie_gate and "gate=passed" not in self.headers.get("Cookie", ""):
             self.send_response(302)             # art19's way (airsonic#1013)

@@ -411,6 +411,23 @@ def test_relative_links_are_resolved_against_the_address_a_redirect_led_to(proje
     assert host.requests["/t1.vtt"] == host.requests["/new/t2.vtt"] == 0
 
 
+def test_a_not_modified_answer_with_nothing_cached_is_a_clear_error(project, host, capsys) -> None:
+    """A host (or its CDN) that answers 304 Not Modified to a request naming no copy (AntennaPod
+    #6332: servers that say "Not Modified" when they should not): the run said nothing useful,
+    a FileNotFoundError traceback. Now it stops with what happened (exit 2); a later page that
+    does it leaves the feed incomplete (exit 1), the first page's episodes kept."""
+    host.add("feed.xml", b"<rss/>")
+    host.faults.not_modified.add("/feed.xml")
+    assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 2
+    assert "answered 304 Not Modified to a request that named no cached copy" in said(capsys)
+    host.faults.not_modified.clear()
+    paged(host, {"feed.xml": [{"title": "A", "guid": "a"}], "page2.xml": []},
+          {"feed.xml": "next page2.xml"})
+    host.faults.not_modified.add("/page2.xml")
+    assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 1
+    assert "feed read incompletely" in said(capsys) and sorted(records(project)) == ["a"]
+
+
 def test_follow_stops_at_its_page_bound() -> None:
     def page(n: int):
         return parse_feed(feed_of(f'<atom:link rel="next" href="https://h/{n + 1}"/>'

@@ -257,6 +257,12 @@ def cached_get(url: str, state_path: Path, cache_path: Path, offline: bool = Fal
                            state.get("last_modified") if usable else None)
     except http.FetchError as exc:
         raise SyncError(f"cannot read the feed: {exc}") from exc
+    if reply.status == 304 and not usable:
+        # "Not Modified" to a request that named no copy (a CDN caching its own 304s): nothing
+        # here to reuse, and no body to read; the run stops with what to do, not a traceback.
+        raise SyncError(f"cannot read the feed: {url} answered 304 Not Modified to a request "
+                        "that named no cached copy (the host or its CDN is misconfigured); run "
+                        "again later, or ask the host to purge its cache")
     if reply.status == 304:
         return dataclasses.replace(reply, body=cache_path.read_bytes(),
                                    content_type=state.get("content_type"))
