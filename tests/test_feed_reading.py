@@ -540,6 +540,27 @@ def test_a_broken_or_empty_publisher_transcript_gives_way_to_the_next_one(projec
     assert warning.endswith(f"{srt} was read instead")
 
 
+@pytest.mark.parametrize("embedded", [True, False])
+def test_a_flightcast_json_transcript_is_read(project, host, embedded: bool) -> None:
+    """Flightcast serves its transcripts as application/json with `text`, `start` and `end` in
+    each segment and the whole transcript as WebVTT under `vtt` (pocket-casts-android#5544): it
+    was read as an empty transcript. The WebVTT is read, else the segments."""
+    doc: dict = {"segments": [{"text": "Hello from the segments.", "start": 0.5, "end": 2.0}]}
+    if embedded:
+        doc["vtt"] = "WEBVTT\n\n00:00:00.500 --> 00:00:02.000\nHello from the WebVTT.\n"
+    url = host.add("t.json", json.dumps(doc).encode())
+    host.add("feed.xml", rss([{"title": "Flightcast", "guid": "f1",
+                               "date": "Mon, 01 Dec 2025 10:00:00 GMT",
+                               "transcripts": [{"url": url, "type": "application/json"}]}]).encode())
+    assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 0
+    record = records(project)["f1"]
+    assert record["model"] == "publisher" and record["publisher_warning"] is None
+    segments = json.loads((project / "episodes" / record["slug"] / "transcript.json")
+                          .read_text())["segments"]
+    said_ = "Hello from the WebVTT." if embedded else "Hello from the segments."
+    assert [(s["startTime"], s["endTime"], s["body"]) for s in segments] == [(0.5, 2.0, said_)]
+
+
 def test_a_transcript_file_edited_by_hand_is_never_overwritten(project, host, capsys) -> None:
     """The maintainer fixes a word in transcript.vtt itself, not in corrections.yml: the next
     sync rewrote every format from the raw transcript and the fix was gone, silently. The file
