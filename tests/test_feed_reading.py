@@ -440,6 +440,35 @@ def test_follow_stops_at_its_page_bound() -> None:
 
 # ---- items that leave the feed, a guid twice ----------------------------------------------------
 
+@pytest.mark.parametrize("title,date", [
+    ("Ep 1: Don\u2019t panic \u2013 part one", "Sun, 30 Nov 2025 22:30:00 -0800"),   # typography
+    ("Ep 1: Don't panic - part one", "Mon, 01 Dec 2025 06:30:00 +0000"),       # UTC: next day
+])
+def test_a_host_move_that_changes_guid_audio_and_typography_keeps_the_episode(
+        project, host, title: str, date: str) -> None:
+    """A move to a new host gives every item a new guid and a new audio address, and the new
+    host writes the title with typographic quotes and dashes, or the date in UTC (a 22:30 PST
+    release filed on the next day). The episode keeps its folder and the maintainer's
+    corrections, not a second copy of itself (jdcb4/podcast-ad-remover#12: a migration must not
+    duplicate the archive)."""
+    vtt = host.add("t.vtt", b"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nHello Taurens.\n")
+
+    def publish(guid: str, title_: str, date_: str, audio: str) -> None:
+        host.add("feed.xml", rss([{"title": title_, "guid": guid, "date": date_, "audio": audio,
+                                   "transcripts": [{"url": vtt, "type": "text/vtt"}]}]).encode())
+    publish("old-host-1", "Ep 1: Don't panic - part one", "Sun, 30 Nov 2025 22:30:00 -0800",
+            f"{host.url}/old/ep1.mp3")
+    assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 0
+    (folder,) = (project / "episodes").iterdir()
+    (folder / "corrections.yml").write_text("replace:\n  - find: Taurens\n    with: Torrens\n")
+    publish("9f2c-new-host", title, date, "https://cdn.newhost.example/a8f3/audio.mp3")
+    assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 0
+    assert [p.name for p in (project / "episodes").iterdir()] == [folder.name]
+    record = records(project)["9f2c-new-host"]
+    assert record["guids"] == ["old-host-1", "9f2c-new-host"]
+    assert "Hello Torrens." in (folder / "transcript.txt").read_text()
+
+
 def test_an_item_that_leaves_the_feed_keeps_its_folder_marked(project, host, capsys) -> None:
     items = [{"title": "Stays", "guid": "s"}, {"title": "Withdrawn", "guid": "w", "notes": "x"},
              {"title": "Stays twice", "guid": "s"}]
