@@ -223,6 +223,13 @@ def leaves_https(target: str) -> bool:
     return False
 
 
+def _base(reply: http.Response, asked: str) -> str:
+    """The base address of a feed document's relative links (RFC 3986 section 5.1.3): where the
+    redirects led, except for a private feed (its redirect targets may hold a session token),
+    whose links are resolved against the address asked for."""
+    return asked if fetch_policy.current().private else (reply.url or asked)
+
+
 def _url_key(url: str) -> str:
     """What feed-state.json keeps to know the feed: a hash, so a tokenised URL is not on disk."""
     return "sha256:" + hashlib.sha256(url.encode("utf-8")).hexdigest()
@@ -489,13 +496,14 @@ class Syncer:
         """The feed at `source`, its relative links resolved against the address it was read
         from after redirects (RFC 3986 section 5.1.3: the retrieval URI is the base, as browsers
         and podcast apps resolve them; a feed moved to another host with relative enclosures
-        names the files there). A redirected address can hold a private feed's session token,
-        and is then a secret too."""
+        names the files there). Not for a private feed: its redirected address can hold a
+        session token (a secret too, `_add_secrets`), which links resolved against it would
+        carry into the site; its links are resolved against the address as configured."""
         try:
             reply = read_feed(self.project, source)
             if self.secret_parts:
                 self._add_secrets(reply.redirects)
-            parsed = feed.parse_feed(reply.body, reply.url or source, reply.content_type)
+            parsed = feed.parse_feed(reply.body, _base(reply, source), reply.content_type)
             parsed.moved_to = reply.moved_to
             return parsed, reply.status
         except feed.FeedError as exc:
@@ -518,7 +526,7 @@ class Syncer:
             raise feed.FeedError(self._redact(str(exc))) from exc
         if self.secret_parts:
             self._add_secrets([url, *reply.redirects])
-        return feed.parse_feed(reply.body, reply.url or url, reply.content_type)
+        return feed.parse_feed(reply.body, _base(reply, url), reply.content_type)
 
     def _add_secrets(self, addresses: Iterable[str]) -> None:
         """Hide every secret part of `addresses` too (a private feed's redirects, its new address)."""
