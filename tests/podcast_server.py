@@ -46,6 +46,8 @@ class Faults:
     range_as_200: bool = False                                  # a range sent as 206 should be,
                                                                 # under the status 200
     not_modified: set[str] = field(default_factory=set)         # 304 to every request
+    close_delimited: set[str] = field(default_factory=set)      # a whole-file answer with no
+                                                                # length: its end is the close
     cookie_gate: set[str] = field(default_factory=set)          # 302 to itself (a new query
                                                                 # each time) setting a cookie,
                                                                 # until the cookie comes back
@@ -128,6 +130,15 @@ class FaultyHandler(StaticHandler):
             self.close_connection = True
             if path in faults.reupload:           # the publisher replaces the file meanwhile
                 target.write_bytes(faults.reupload.pop(path))
+            return
+        if path in faults.close_delimited and "Range" not in self.headers:
+            self.send_response(200)             # HTTP/1.0's framing (RFC 9112 section 6.3 rule 8)
+            self.send_header("Content-Type", content_type(target))
+            self.send_header("Accept-Ranges", "bytes")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(data)
+            self.close_connection = True
             return
         if path in faults.gzip_always or path in faults.chunked or path in faults.gzip_declared:
             body = data

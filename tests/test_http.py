@@ -279,6 +279,24 @@ def test_audio_as_hosts_frame_it_arrives_whole(host, tmp_path, fault, declared) 
     assert host.headers_seen[-1][1].get("Accept-Encoding") == "identity"
 
 
+def test_a_file_with_no_length_and_a_wrong_feed_length_is_kept_when_the_host_confirms_it(
+        host, tmp_path) -> None:
+    """A body framed only by the connection's close, and a feed that declares ten times the
+    file's length (voc/voctoweb#945, #774: enclosure lengths far from the file's): the host's
+    own length (a one-byte range request) says the file is whole, so it is kept, where every run
+    failed "got N bytes, expected M". An empty 200 is no file: refused, nothing kept."""
+    data = (AUDIO / "jfk.wav").read_bytes()
+    url = host.add("ep.wav", data)
+    host.faults.close_delimited.add("/ep.wav")
+    got = http.download(url, tmp_path / "ep.audio", expected_bytes=10 * len(data))
+    assert got.read_bytes() == data
+    assert [h.get("Range") for p, h in host.headers_seen if p == "/ep.wav"] == [None, "bytes=0-0"]
+    empty = host.add("empty.mp3", b"")
+    with pytest.raises(http.FetchError, match="empty file"):
+        http.download(empty, tmp_path / "empty.audio")
+    assert not list(tmp_path.glob("empty.audio*"))
+
+
 def test_a_gzip_body_of_several_members_is_stored_whole(host, tmp_path) -> None:
     """A gzip file may hold several members (RFC 1952 2.2: concatenated streams, as S3 multipart
     objects and pigz write them); stopping at the first stored half the audio as if whole."""

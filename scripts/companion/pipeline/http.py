@@ -539,6 +539,24 @@ def served_type(url: str, timeout: float = TIMEOUT_S) -> str | None:
     return with_retries(_bounded(limit, uri, once, ends), f"asking what {url} is", ends=ends)
 
 
+def _host_total(uri: str, timeout: float = TIMEOUT_S) -> int | None:
+    """The length the host gives for the file at `uri` (the total of a `Content-Range` answering
+    a one-byte range request), None when it gives none or does not answer."""
+    def once(guard: _Guard) -> int | None:
+        request = urllib.request.Request(uri, headers={"User-Agent": USER_AGENT,
+                                                       "Accept-Encoding": "identity",
+                                                       "Range": "bytes=0-0"})
+        with _open(request, timeout, guard) as reply:
+            return _total_from_headers(reply, 0) if reply.status == 206 else None
+
+    ends = time.monotonic() + fetch_policy.PROBE.deadline_s
+    try:
+        return with_retries(_bounded(fetch_policy.PROBE, uri, once, ends),
+                            f"asking how long {uri} is", retries=1, ends=ends)
+    except FetchError:
+        return None
+
+
 def _web_page(reply, first: bytes) -> bool:
     """Whether an answer for audio is a web page: declared HTML and starting like one
     (`sniff.is_web_page`: an expired signed CDN link, a login or a host's error page answered
@@ -772,8 +790,15 @@ def download(url: str, dest: Path, expected_bytes: int | None = None,
                      f"http://{insecure[-1]}/, so it was not protected on the way (anyone on "
                      "the network path could have read or replaced it)")
     size = part.stat().st_size
-    if not whole and expected_bytes and size < expected_bytes:   # cut off, and nothing but the
-        discard()                                                # feed's length could tell
+    if size == 0:                       # a 200 with nothing in it: no audio, not a file to keep
+        discard()
+        raise FetchError(f"downloading {url}: the host sent an empty file (0 bytes); the next "
+                         "run asks again")
+    # A body that ended with the connection (no length, no chunks) and is shorter than the feed
+    # declares: cut off, or the feed's length is wrong (voc/voctoweb#945: lengths far larger than
+    # the file). The host is asked how long the file is; only its answer keeps the file.
+    if not whole and expected_bytes and size < expected_bytes and _host_total(uri, timeout) != size:
+        discard()
         raise FetchError(f"downloading {url}: got {size} bytes, expected {expected_bytes}")
     if validators is not None:
         kept = store.read_cache(meta)
