@@ -46,6 +46,8 @@ class Faults:
     range_as_200: bool = False                                  # a range sent as 206 should be,
                                                                 # under the status 200
     not_modified: set[str] = field(default_factory=set)         # 304 to every request
+    stitched: set[str] = field(default_factory=set)             # another file every request
+                                                                # (dynamic ad insertion)
     close_delimited: set[str] = field(default_factory=set)      # a whole-file answer with no
                                                                 # length: its end is the close
     cookie_gate: set[str] = field(default_factory=set)          # 302 to itself (a new query
@@ -114,6 +116,8 @@ class FaultyHandler(StaticHandler):
             self.send_error(404)
             return
         data = target.read_bytes()
+        if path in faults.stitched:             # an ad of its own in every answer
+            data += f"ad {self.server.requests[path]}".encode()
         if faults.truncate[path] > 0 and "Range" not in self.headers:
             faults.truncate[path] -= 1
             self.send_response(200)

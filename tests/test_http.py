@@ -314,3 +314,18 @@ def test_a_gzip_body_cut_short_is_fetched_again_whole(host, tmp_path, monkeypatc
     host.faults.truncate["/ep.mp3"] = 1
     monkeypatch.setattr(http, "BACKOFF_S", 0.01)
     assert http.download(url, tmp_path / "ep.audio").read_bytes() == original
+
+
+def test_a_file_that_changes_on_every_request_is_no_re_upload(host, tmp_path) -> None:
+    """Hosts that insert ads per request (dynamic ad insertion) send another file, with another
+    ETag, every time: `changed` cannot call that a re-upload (the whole catalogue would be
+    transcribed again on every run). A file replaced once, and then served the same, is one."""
+    url = host.add("ep.mp3", b"ID3" + b"a" * 5000)
+    validators: dict = {}
+    http.download(url, tmp_path / "ep.audio", validators=validators)
+    assert validators["etag"] and http.changed(url, validators) is False
+    assert host.headers_seen[-1][1].get("If-None-Match") == validators["etag"]
+    host.add("ep.mp3", b"ID3" + b"b" * 5000)                  # re-uploaded in place
+    assert http.changed(url, validators) is True
+    host.faults.stitched.add("/ep.mp3")                        # a new ad in every answer
+    assert http.changed(url, validators) is None

@@ -814,12 +814,15 @@ def changed(url: str, validators: dict, timeout: float = TIMEOUT_S) -> bool | No
     `validators`: asked with a conditional one-byte GET (`Range: bytes=0-0` with If-None-Match
     or If-Modified-Since, RFC 9110 sections 13.1.2 and 13.1.3). A 304 is the same file; else the
     ETag, Last-Modified or total length the answer carries is compared with the recorded one
-    (some hosts ignore conditions). None when it cannot tell: no validators recorded, another
-    address (a host's move is not a new upload), or the host did not answer. Reads no body."""
+    (some hosts ignore conditions); a difference is asked again, and counts only when the host
+    says the same the second time. False too when there is nothing to compare (no validators
+    recorded) or the address is another (a host's move is not a new upload, and is not asked).
+    None when it cannot tell: a host that did not answer, or whose file changes from one request
+    to the next (dynamic ad insertion). Reads no body."""
     uri = _uri(url)
     if validators.get("url") != part_key(uri) or not (validators.get("etag")
                                                        or validators.get("last_modified")):
-        return None
+        return False                   # nothing to compare, or another address: not re-uploaded
     headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity", "Range": "bytes=0-0"}
     if validators.get("etag"):
         headers["If-None-Match"] = validators["etag"]
@@ -827,21 +830,31 @@ def changed(url: str, validators: dict, timeout: float = TIMEOUT_S) -> bool | No
         headers["If-Modified-Since"] = validators["last_modified"]
     limit = fetch_policy.PROBE
 
-    def once(guard: _Guard) -> bool:
+    def once(guard: _Guard) -> tuple | None:
+        """What the host says of the file now, None for "the one recorded" (304)."""
         with _open(urllib.request.Request(uri, headers=headers), timeout, guard) as reply:
             status = reply.status if hasattr(reply, "status") else reply.code
             if status == 304:
-                return False
-            for header, key in (("ETag", "etag"), ("Last-Modified", "last_modified")):
-                now = reply.headers.get(header)
-                if now and validators.get(key):
-                    return now != validators[key]
-            total = _total_from_headers(reply, 0)
-            return total is not None and validators.get("bytes") not in (None, total)
+                return None
+            return (reply.headers.get("ETag"), reply.headers.get("Last-Modified"),
+                    _total_from_headers(reply, 0))
+
+    def differs(said: tuple) -> bool:
+        for now, key in zip(said, ("etag", "last_modified")):
+            if now and validators.get(key):
+                return now != validators[key]
+        return said[2] is not None and validators.get("bytes") not in (None, said[2])
 
     ends = time.monotonic() + limit.deadline_s
     try:
-        return with_retries(_bounded(limit, uri, once, ends), f"asking whether {url} changed",
+        said = with_retries(_bounded(limit, uri, once, ends), f"asking whether {url} changed",
                             retries=1, ends=ends)
+        if said is None or not differs(said):
+            return False
+        # Asked twice: a host that inserts ads per request (dynamic ad insertion) sends another
+        # file, with another ETag, every time; that is no re-upload, and cannot be told from one.
+        again = with_retries(_bounded(limit, uri, once, ends), f"asking whether {url} changed",
+                             retries=1, ends=ends)
     except FetchError:
         return None
+    return True if again == said else None

@@ -66,6 +66,9 @@ FEED_FIELDS = ("title", "date", "date_note", "episode", "episode_display", "seas
                "chapters_url")
 
 
+# Episodes whose host is asked, on a run whose feed changed, whether it serves another file at
+# the address transcribed (`Syncer.check_upload`): the newest, where fixes are re-uploaded.
+UPLOAD_CHECKS = 25
 # A transcribed episode whose feed now declares a length this much different (both more than
 # REPLACED_S seconds and REPLACED_SHARE of it) has had its audio replaced: transcribed again.
 REPLACED_S = 5.0
@@ -457,6 +460,7 @@ class Syncer:
         self.secret_parts: list[str] = []   # what of a $COMPANION_FEED URL is never written
         self.matched_by: dict[str, str] = {}  # slug -> how an item with a new guid was matched
         self.feed_fetched = False             # the feed changed this run (not a 304)
+        self.upload_checks = UPLOAD_CHECKS    # re-uploads still to ask hosts about this run
         self.settings = Settings(model=options.model or Settings.model, batched=options.batched,
                                  vocabulary=project.podcast.vocabulary, device=options.device)
         self.budget = Budget(options.time_budget_min, self.settings.model, project.cache_dir)
@@ -723,14 +727,22 @@ class Syncer:
         (a fixed edit re-uploaded in place: Podcastindex-org/podcast-namespace#122): the ETag or
         Last-Modified recorded at download differs (`http.changed`, one conditional one-byte
         request). Asked only on a run whose feed changed (not a 304), so a run with nothing new
-        stays one request; an episode the feed's length already marks is not asked."""
+        stays one request; an episode the feed's length already marks is not asked; at most
+        UPLOAD_CHECKS a run, newest first, and none after a host that cannot tell (down, or
+        serving another file on every request: dynamic ad insertion)."""
         validators = record.get("audio_validators") or {}
         source = record.get("audio_source") or record.get("enclosure") or {}
-        if (record.get("audio_replaced") or validators.get("changed") or not source.get("url")
+        if (self.upload_checks <= 0 or record.get("audio_replaced") or validators.get("changed")
+                or not source.get("url") or not (validators.get("etag")
+                                                  or validators.get("last_modified"))
                 or record.get("model") in (None, "publisher")
                 or record["status"] not in store.HAS_TRANSCRIPT):
             return
-        if http.changed(source["url"], validators):
+        self.upload_checks -= 1
+        found = http.changed(source["url"], validators)
+        if found is None:
+            self.upload_checks = 0
+        if found:
             validators["changed"] = True
             record["audio_validators"] = validators
             record["audio_replaced"] = (
