@@ -590,6 +590,27 @@ def test_a_flightcast_json_transcript_is_read(project, host, embedded: bool) -> 
     assert [(s["startTime"], s["endTime"], s["body"]) for s in segments] == [(0.5, 2.0, said_)]
 
 
+def test_an_atom_podcast_keeps_every_transcript_and_its_podcast_tags(project, host) -> None:
+    """A podcast published as Atom (Podlove Publisher offers it; RFC 4287 `link rel="enclosure"`):
+    feedparser keeps one `podcast:transcript` an entry, so only the last was seen; with the
+    first gone, the episode had none. Every one is read, in order, with `podcast:episode` 2.5."""
+    good = host.add("t/ep2.json", json.dumps({"version": "1.0.0", "segments": [
+        {"startTime": 0.0, "endTime": 2.0, "body": "Hello from JSON."}]}).encode())
+    host.add("feed.atom", f"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:podcast="https://podcastindex.org/namespace/1.0">
+<title>Atom Show</title><id>urn:uuid:5f2c</id><updated>2025-12-02T10:00:00Z</updated>
+<entry><title>Ep 2</title><id>tag:h.example,2025:ep2</id><updated>2025-12-02T10:00:00Z</updated>
+<link rel="enclosure" type="audio/mpeg" href="media/ep2.mp3"/>
+<podcast:transcript url="t/gone.vtt" type="text/vtt"/>
+<podcast:transcript url="{good}" type="application/json"/>
+<podcast:episode display="Part two">2.5</podcast:episode></entry></feed>""".encode())
+    assert cli.main(["sync", "--feed", f"{host.url}/feed.atom"]) == 0
+    record = records(project)["tag:h.example,2025:ep2"]
+    assert record["model"] == "publisher" and record["episode"] == 2.5
+    assert [t["url"] for t in record["publisher_transcripts"]] == [f"{host.url}/t/gone.vtt", good]
+    assert "Hello from JSON." in (project / "episodes" / record["slug"] / "transcript.txt").read_text()
+
+
 def test_a_transcript_file_edited_by_hand_is_never_overwritten(project, host, capsys) -> None:
     """The maintainer fixes a word in transcript.vtt itself, not in corrections.yml: the next
     sync rewrote every format from the raw transcript and the fix was gone, silently. The file

@@ -35,6 +35,7 @@ from companion.urls import FETCHABLE_SCHEMES, enclosure_key, strip_tracking   # 
 feedparser_bounds.install()       # its author regex is quadratic on hostile input
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+ATOM_NS = "{http://www.w3.org/2005/Atom}"
 # Every spelling of the namespace feeds write, compared without scheme, case or a final slash: its
 # first address (still in feeds written in 2020-21, Podcast Index's own pc20rss; the spec says
 # clients "must also recognize" it: podcast-namespace#143), `http://` and a trailing `/`.
@@ -73,7 +74,7 @@ def _own_elements(item: Any) -> dict[str, list[Any]]:
             continue
         local = _podcast_local(element.tag)
         found.setdefault(f"{{{PODCAST_NS}}}{local}" if local else element.tag, []).append(element)
-        if element.tag != "item" and local != "alternateEnclosure":
+        if element.tag not in ("item", f"{ATOM_NS}entry") and local != "alternateEnclosure":
             stack.extend(list(element)[::-1])
     return found
 
@@ -303,7 +304,8 @@ def _alternates(own: dict[str, list[Any]], base_url: str) -> list[dict[str, Any]
 
 
 def _strict_items(root: Any, base_url: str) -> list[dict[str, Any]] | None:
-    """What feedparser does not return, per RSS item in document order, in one walk of the tree:
+    """What feedparser does not return, per RSS item (or, in an Atom feed, per entry: Podlove
+    Publisher and others publish podcasts as Atom too) in document order, in one walk of the tree:
     the `<guid>` text as written (feedparser resolves guids against `xml:base` even without a base
     URL), every `podcast:transcript` (feedparser keeps only the last), the alternate enclosures
     and the podcast:episode/season elements (feedparser keeps only the attributes of one with a
@@ -311,13 +313,20 @@ def _strict_items(root: Any, base_url: str) -> list[dict[str, Any]] | None:
     if root is None:
         return None
     found = []
-    for item in root.iter("item"):
+    atom = not any(True for _ in root.iter("item"))
+    for item in root.iter(f"{ATOM_NS}entry" if atom else "item"):
         own = _own_elements(item)
-        guid = next(iter(own.get("guid", [])), None)
-        enclosure = next(iter(own.get("enclosure", [])), None)
+        guid = next(iter(own.get(f"{ATOM_NS}id" if atom else "guid", [])), None)
+        if atom:     # an Atom entry's audio: <link rel="enclosure" href=...> (RFC 4287 4.2.7.2)
+            link = next((e for e in own.get(f"{ATOM_NS}link", [])
+                         if e.get("rel") == "enclosure"), None)
+            enclosure_url = (link.get("href") or "").strip() if link is not None else ""
+        else:
+            enclosure = next(iter(own.get("enclosure", [])), None)
+            enclosure_url = (enclosure.get("url") or "").strip() if enclosure is not None else ""
         found.append({
             "guid": (guid.text or "").strip() or None if guid is not None else None,
-            "enclosure_url": (enclosure.get("url") or "").strip() if enclosure is not None else "",
+            "enclosure_url": enclosure_url,
             "transcripts": [{"url": t.get("url"), "type": t.get("type"), "rel": t.get("rel"),
                              "language": t.get("language")}
                             for t in _own_podcast(own, "transcript") if t.get("url")],
