@@ -256,3 +256,20 @@ def test_a_subscribe_link_or_an_address_without_a_scheme_is_read_as_its_https_fe
     assert [e["guid"] for e in episode_records(project / "episodes")] == ["h"]
     said = " ".join(capsys.readouterr().err.split())
     assert f"read as {tls_host.url}/feed.xml" in said
+
+
+def test_an_http_feed_sent_through_https_and_back_to_http_is_read(project, host, tls_host) -> None:
+    """A feed set as http:// that its host sends through an https address and back to http (a
+    CDN's https canonicaliser in front of an http origin): nothing asked for securely crosses
+    the network in clear, and it was refused as "a feed read over https". Asked for over https,
+    the same step down is still refused."""
+    host.add("real/feed.xml", _feed('<item><title>Here</title><guid>h</guid></item>'))
+    for server, path, target in ((host, "/feed.xml", f"{tls_host.url}/hop.xml"),
+                                 (tls_host, "/hop.xml", f"{host.url}/real/feed.xml")):
+        server.faults.redirects[path] = target
+        server.faults.redirect_codes[path] = 302
+    assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 0
+    assert [e["guid"] for e in episode_records(project / "episodes")] == ["h"]
+    with fetch_policy.feed_host(f"{tls_host.url}/hop.xml"):
+        with pytest.raises(http.FetchError, match="redirected from https:// down to"):
+            http.fetch(f"{tls_host.url}/hop.xml")

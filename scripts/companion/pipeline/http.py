@@ -102,10 +102,12 @@ class _Guard:
     watchdog when the fetch's deadline passes, and the redirects followed on the way."""
 
     def __init__(self, policy: fetch_policy.Policy, seconds: float, limit: Limit,
-                 with_credentials: bool = False):
+                 with_credentials: bool = False, asked: str = ""):
         self.policy = policy
         self.limit = limit                # the kind of download: what the policy allows it
         self.with_credentials = with_credentials   # the URL asked for holds user-info
+        self.asked = asked                # the URL the fetch began with: a hop to http is a step
+                                          # down only from what was asked for over https
         self.hops: list[str] = []
         self.moved_to: str | None = None  # where an unbroken chain of 301/308s from the start led
         self._permanent = True            # every hop so far was permanent
@@ -199,7 +201,12 @@ class _RedirectHandler(urllib.request.HTTPRedirectHandler):
             self.guard.policy.check_scheme(newurl)
         except Refused as exc:
             raise Refused(f"redirected to {exc}") from None
-        if self.guard.policy.check_clear(newurl, self.guard.limit, req.full_url,
+        # Judged against what was asked for, not the previous hop: an http address that a
+        # CDN sends through https and back to http (http -> https -> http) was never asked for
+        # securely, and the first request already crossed the network in clear.
+        asked = self.guard.asked or req.full_url
+        came_from = asked if urllib.parse.urlsplit(asked).scheme.lower() == "http" else req.full_url
+        if self.guard.policy.check_clear(newurl, self.guard.limit, came_from,
                                          self.guard.with_credentials):
             self.guard.insecure.append(urllib.parse.urlsplit(newurl).hostname or "")
         self.guard.hops.append(newurl)
@@ -478,7 +485,8 @@ def _bounded(limit: Limit, url: str, action: Callable[[_Guard], T],
             raise late()
         policy = fetch_policy.current()
         policy.check_clear(url, limit)      # a direct plain-http link (redirects: the handler)
-        with _Guard(policy, left, limit, fetch_policy.user_info(url) is not None) as guard:
+        with _Guard(policy, left, limit, fetch_policy.user_info(url) is not None,
+                    url) as guard:
             try:
                 result = action(guard)
             except Exception as exc:   # noqa: BLE001 - a cut socket fails in many ways
