@@ -12,7 +12,7 @@ import pytest
 
 from companion import cli
 from companion.catalogue import Catalogue, CatalogueError
-from companion.pipeline import chapters, pages, store
+from companion.pipeline import chapters, pages, store, sync
 from companion.pipeline.dates import parse_pubdate
 from companion.pipeline.feed import FeedError, parse_feed
 from episode_records import episode_records
@@ -467,6 +467,29 @@ def test_a_host_move_that_changes_guid_audio_and_typography_keeps_the_episode(
     record = records(project)["9f2c-new-host"]
     assert record["guids"] == ["old-host-1", "9f2c-new-host"]
     assert "Hello Torrens." in (folder / "transcript.txt").read_text()
+
+
+def test_a_feed_cut_off_in_transit_loses_no_episode_and_makes_none_up(project, host, capsys) -> None:
+    """A feed whose download ends early with nothing to tell (the connection closed, no length)
+    or whose generator failed mid-feed: the recovering parser read the whole items before the
+    cut, made an episode of the fragment after them ("untitled", no guid) and marked every later
+    episode "no longer in the feed". Now the fragment is not read, nothing is marked gone, the
+    run says so and exits 1, and the next run asks for the feed whole, not "unchanged"."""
+    items = [vtt_item(host, g, g.upper(), day) for g, day in (("c", 3), ("b", 2), ("a", 1))]
+    whole = feed_of(*items)
+    host.add("feed.xml", whole)
+    assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 0
+    host.add("feed.xml", whole[: whole.index(b"<title>B</title>") + 20])
+    host.faults.close_delimited.add("/feed.xml")
+    assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 1
+    shown = said(capsys)
+    assert "feed read incompletely" in shown and "cut off after 1 whole item" in shown
+    assert {g: r["in_feed"] for g, r in records(project).items()} == {"a": True, "b": True, "c": True}
+    assert not (project / ".cache" / sync.FEED_STATE_FILE).exists()   # no validators kept
+    host.faults.close_delimited.clear()
+    host.add("feed.xml", whole)
+    assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 0
+    assert len(records(project)) == 3
 
 
 def test_an_item_that_leaves_the_feed_keeps_its_folder_marked(project, host, capsys) -> None:

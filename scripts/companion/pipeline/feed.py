@@ -114,6 +114,7 @@ class ParsedFeed:
     next_pages: list[str] = field(default_factory=list)   # RFC 5005 next / prev-archive links
     url: str = ""                            # where it was read from
     moved_to: str | None = None              # HTTP 301/308 all the way: where it lives now
+    cut_off: str | None = None               # why the document is known to be incomplete
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -270,22 +271,22 @@ def fetchable(base_url: str, url: str | None) -> str | None:
     return absolute if urllib.parse.urlsplit(absolute).scheme.lower() in FETCHABLE_SCHEMES else None
 
 
-def _xml_root(raw: bytes) -> Any:
+def _xml_root(raw: bytes) -> tuple[Any, bool]:
     """The feed's XML tree (ElementTree's API): a strict parse, or, when the XML is not
     well-formed (a bare `&`, an unclosed `<br>`, a stray control character), lxml's recovering
     parse, which keeps what can be read (libxml2's `recover`; no entity expansion, no network),
     so one broken item does not take every item's Podcasting 2.0 tags with it. None when not
-    even that yields an element."""
+    even that yields an element; with whether the strict parse succeeded (well-formed)."""
     try:
-        return ET.fromstring(raw)
+        return ET.fromstring(raw), True
     except ET.ParseError:
         pass
     parser = lxml.etree.XMLParser(recover=True, resolve_entities=False, no_network=True,
                                   huge_tree=False, remove_comments=True, remove_pis=True)
     try:
-        return lxml.etree.fromstring(raw, parser)
+        return lxml.etree.fromstring(raw, parser), False
     except lxml.etree.LxmlError:
-        return None
+        return None, False
 
 
 def _alternates(own: dict[str, list[Any]], base_url: str) -> list[dict[str, Any]]:
@@ -544,6 +545,22 @@ def _tell_apart(items: list[dict[str, Any]]) -> list[str]:
 
 
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+_ITEM_END = re.compile(rb"</\s*(?:[\w.-]+:)?(?:item|entry)\s*>", re.I)
+
+
+def _cut_off(raw: bytes, root: Any, well_formed: bool) -> int | None:
+    """How many whole items (their end tag came) a feed document cut off before its end holds,
+    or None when it is not cut off: well-formed, or its root element's end tag is there. A
+    download cut short with no length to tell (a connection closed early) or a generator that
+    failed mid-feed (a real one ends in `<!-- Exception rendering module on server -->`) still
+    parses with the recovering parser; its last item is then a fragment and every later episode
+    is missing. UTF-16 documents are not judged (their end tag is not these bytes)."""
+    if well_formed or root is None or raw.startswith(_BOMS[1:]):
+        return None
+    name = re.escape(str(root.tag).rsplit("}", 1)[-1].encode())
+    if re.search(rb"</\s*(?:[\w.-]+:)?" + name + rb"\s*(?:>|\s*\Z)", raw, re.I):
+        return None
+    return len(_ITEM_END.findall(raw))
 
 
 def _prolog(raw: bytes, content_type: str | None) -> tuple[bytes, str | None]:
@@ -600,11 +617,20 @@ def parse_feed(raw: bytes, url: str = "", content_type: str | None = None) -> Pa
                             "read what could be read")
         else:
             warnings.append(f"the feed is partly malformed ({problem}); read what could be read")
-    root = _xml_root(raw)
+    root, well_formed = _xml_root(raw)
     strict = _matched(parsed.entries, _strict_items(root, url))
     day_first = dates.numeric_order(_date_text(e) for e in parsed.entries)
     read = [(entry, _item(entry, url, extra, day_first))
             for entry, extra in zip(parsed.entries, strict)]
+    whole = _cut_off(raw, root, well_formed)
+    cut_off = None
+    if whole is not None:
+        dropped = read[whole:]
+        read = read[:whole]          # the item the cut went through is a fragment, not an episode
+        cut_off = (f"the feed stops before its end (cut off after {whole} whole item(s)"
+                   + (f"; the fragment of {dropped[0][1]['title']!r} is not read" if dropped else "")
+                   + "): episodes after the cut are missing this run")
+        warnings.append(cut_off)
     warnings += _tell_apart([item for _entry, item in read])
     items: list[dict[str, Any]] = []
     seen: set[str] = set()
@@ -627,4 +653,4 @@ def parse_feed(raw: bytes, url: str = "", content_type: str | None = None) -> Pa
     return ParsedFeed(title=plain_text(parsed.feed.get("title")),
                       link=fetchable(url, parsed.feed.get("link")), items=items, warnings=warnings,
                       new_feed_url=fetchable(url, parsed.feed.get("itunes_new-feed-url")),
-                      next_pages=_page_links(parsed.feed, url), url=url)
+                      next_pages=_page_links(parsed.feed, url), url=url, cut_off=cut_off)

@@ -84,6 +84,9 @@ def follow(first: ParsedFeed, first_url: str, read: Callable[[str], ParsedFeed],
             break
         result.pages += 1
         result.feed.warnings.extend(f"page {result.pages}: {w}" for w in page.warnings)
+        if page.cut_off:                 # read what it holds, but the walk is not complete
+            result.complete = False
+            result.missing = f"page {result.pages} of the feed ({url}): {page.cut_off}"
         for item in page.items:
             if item["guid"] not in seen_items:
                 seen_items.add(item["guid"])

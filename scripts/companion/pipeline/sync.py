@@ -508,6 +508,8 @@ class Syncer:
             if self.secret_parts:
                 self._add_secrets(reply.redirects)
             parsed = feed.parse_feed(reply.body, _base(reply, source), reply.content_type)
+            if parsed.cut_off:    # not kept as "unchanged": the next run asks for it whole
+                (self.project.cache_dir / FEED_STATE_FILE).unlink(missing_ok=True)
             parsed.moved_to = reply.moved_to
             return parsed, reply.status
         except feed.FeedError as exc:
@@ -530,7 +532,10 @@ class Syncer:
             raise feed.FeedError(self._redact(str(exc))) from exc
         if self.secret_parts:
             self._add_secrets([url, *reply.redirects])
-        return feed.parse_feed(reply.body, _base(reply, url), reply.content_type)
+        parsed = feed.parse_feed(reply.body, _base(reply, url), reply.content_type)
+        if parsed.cut_off:        # not kept as "unchanged": the next run asks for it whole
+            (folder / f"{key}.json").unlink(missing_ok=True)
+        return parsed
 
     def _add_secrets(self, addresses: Iterable[str]) -> None:
         """Hide every secret part of `addresses` too (a private feed's redirects, its new address)."""
@@ -609,7 +614,8 @@ class Syncer:
         paged = pages.follow(parsed, parsed.url or source,
                              lambda url: self._read_page(url, offline=report.feed_status == 304))
         parsed, report.pages = paged.feed, paged.pages
-        report.feed_incomplete = self._redact(paged.missing) if paged.missing else None
+        missing = parsed.cut_off or paged.missing      # the first page cut short, or a later one
+        report.feed_incomplete = self._redact(missing) if missing else None
         # _follow_move's own warnings (a loop, an unusable new address) are shown too
         report.warnings = [self._redact(w) for w in report.warnings + parsed.warnings + paged.warnings]
         for warning in report.warnings:
@@ -625,7 +631,7 @@ class Syncer:
         taken |= set(planned.values())
         items = in_date_order(parsed.items)
         matches = identity.match_items(items, records)     # the whole feed, then --limit
-        if paged.complete and self.options.only is None:
+        if paged.complete and not report.feed_incomplete and self.options.only is None:
             self._mark_left(records, {m.record["slug"] for m in matches.values()}, report)
         entries = []
         for index, item in enumerate(items[: self.options.limit or None]):
