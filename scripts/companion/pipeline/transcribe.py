@@ -42,7 +42,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from companion.errors import PipelineError
-from companion.pipeline import language
+from companion.pipeline import language, repetition
 from companion.pipeline.audio import to_float
 from companion.pipeline.packing import Piece, Window, pack, window_audio
 from companion.timecode import format_clock
@@ -569,12 +569,13 @@ def _block(samples: np.ndarray, model: Any, settings: Settings, coverage: Covera
     if not regions:
         return []
     duration = len(samples) / SAMPLE_RATE
-    words = _decode_windows(model, samples, decode_spans(regions, duration), regions, settings, decoded,
-                            on_progress)
+    # A loop's repeats are cut before the refill, so the speech under them is decoded again.
+    words = repetition.cut_loops(_decode_windows(model, samples, decode_spans(regions, duration),
+                                                 regions, settings, decoded, on_progress))
     snap_onsets(words, regions)
     gaps = uncovered(regions, words, REFILL_MIN_S)
     if gaps:
-        words = _refill(model, samples, gaps, words, regions, settings, decoded)
+        words = repetition.cut_loops(_refill(model, samples, gaps, words, regions, settings, decoded))
         snap_onsets(words, regions)
         coverage.refilled += len(gaps)
     still = uncovered(regions, words, 0.0)
