@@ -45,6 +45,19 @@ def test_truncated_file_is_refused_against_its_own_header(tmp_path: Path) -> Non
 
 
 @pytest.mark.subprocess
+def test_a_file_cut_short_decodes_with_a_warning_saying_so(tmp_path: Path) -> None:
+    """An upload cut at 70 % decodes cleanly up to the cut (the MP3 decoder reports no error):
+    what is there is used, and the header's length is kept so the episode needs review."""
+    cut = tmp_path / "cut.mp3"
+    cut.write_bytes((AUDIO / "sonnet001.mp3").read_bytes()[:300_000])
+    decoded = audio.load_audio(cut)
+    assert decoded.seconds == pytest.approx(37.4, abs=1.0) and decoded.declared_s == pytest.approx(53.3, abs=0.1)
+    assert any("may be cut short" in w and "declares 53.3 s" in w for w in decoded.warnings)
+    whole = audio.load_audio(AUDIO / "sonnet001.mp3")
+    assert not audio.cut_short(whole.seconds, whole.declared_s) and whole.warnings == []
+
+
+@pytest.mark.subprocess
 def test_not_audio_is_refused(tmp_path: Path) -> None:
     page = tmp_path / "page.mp3"
     page.write_text("<html><body>Sorry, this episode has moved</body></html>")

@@ -12,7 +12,10 @@ nothing is guessed from the first bytes. Two passes, both streamed through a pip
    array, so memory is the 16 kHz signal (115 MB an hour), never the source's rate and channels.
 
 Damage is judged from the audio stream itself (decoder errors, decoded duration against the
-duration its header declares; tags and pictures are not audio), never from the file's size. The
+duration its header declares; tags and pictures are not audio), never from the file's size. Under
+half of it is damage; less than it declares but more than half is a file cut short (an export or
+upload that stopped early, which decodes cleanly up to the cut): what is there is transcribed, with
+a warning, and the header's length is kept (`Audio.declared_s`) so the episode needs review. The
 feed's `itunes:duration` is often wrong, so a mismatch with it is a warning, not a failure.
 Channels that cancel each other (one inverted, a common mastering fault) or a dead channel are
 detected and the channel that carries the signal is used; `Audio.channels` says what was done.
@@ -45,6 +48,8 @@ HEAD_BYTES = 1024                 # bytes read to name what a refused file is (m
 MIN_DECODED_FRACTION = 0.5        # of the duration the stream's own header declares
 MAX_DECODE_ERRORS = 10            # ffmpeg error lines tolerated (a glitch or two is normal)
 FEED_DURATION_TOLERANCE = 0.1     # share of the feed's itunes:duration before a warning
+CUT_SHORT_S = 1.0                 # decoded audio this much shorter than its header declares,
+CUT_SHORT_SHARE = 0.01            # and this share of it, is cut short (encoder padding is ms)
 SILENT_CHANNEL_RATIO = 1e-3       # a channel with under 0.1 % of the other's energy (-30 dB) is dead
 SIDE_RATIO = 0.5                  # mid (L+R)/2 with under half the side (L-R)/2 energy: the
                                   # channels are anti-correlated (correlation < -1/3), i.e. one is
@@ -85,6 +90,8 @@ class Audio:
     warnings: list[str] = field(default_factory=list)
     stream: int = 0               # which audio stream of the file was used (0: the first)
     chapters: list[dict] = field(default_factory=list)   # embedded in the file (`Scan.chapters`)
+    declared_s: float | None = None   # the length the stream's own header declares, when it was
+                                      # read from the file (not estimated from a bitrate)
 
 
 @dataclass
@@ -363,6 +370,22 @@ def check_stream(scan_result: Scan) -> None:
         raise AudioError("the file holds no audio that decodes")
 
 
+def cut_short(seconds: float, declared_s: float | None) -> bool:
+    """Whether audio that decodes to `seconds` ends well before the `declared_s` its own stream
+    header declares (an MP3's Xing frame count, an MP4's or FLAC's sample count): by more than
+    CUT_SHORT_S and CUT_SHORT_SHARE of it. A file cut this short still decodes cleanly up to the
+    cut (the MP3 decoder reports no error), so nothing else tells."""
+    return bool(declared_s) and declared_s - seconds > max(CUT_SHORT_S, CUT_SHORT_SHARE * declared_s)
+
+
+def cut_short_warning(seconds: float, declared_s: float | None) -> str | None:
+    """The warning for audio `cut_short` of what its header declares, else None."""
+    if not cut_short(seconds, declared_s):
+        return None
+    return (f"the audio ends at {seconds:.1f} s but its own header declares {declared_s:.1f} s: "
+            "the file may be cut short (an upload or export that stopped early)")
+
+
 def feed_duration_warning(seconds: float, declared_s: float | None) -> str | None:
     """A warning when the feed's itunes:duration disagrees with the decoded audio (the file wins)."""
     if not declared_s or abs(seconds - declared_s) <= FEED_DURATION_TOLERANCE * declared_s:
@@ -416,8 +439,11 @@ def load_audio(path: Path, declared_s: float | None = None) -> Audio:
                         f"{scan_result.stream + 1} of {scan_result.audio_streams} used")
     if channels not in ("mono", "mixed"):
         warnings.append(CHANNEL_NOTES[channels])
+    declared = None if scan_result.header_estimated else scan_result.header_s
+    if note := cut_short_warning(seconds, declared):
+        warnings.append(note)
     if note := feed_duration_warning(seconds, declared_s):
         warnings.append(note)
     return Audio(samples=samples, seconds=seconds, codec=scan_result.codec or "unknown",
                  channels=channels, warnings=warnings, stream=scan_result.stream,
-                 chapters=scan_result.chapters)
+                 chapters=scan_result.chapters, declared_s=declared)

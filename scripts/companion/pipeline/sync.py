@@ -921,6 +921,7 @@ class Syncer:
         result = transcribe_audio(decoded.samples, self.settings,
                                   lambda done: self.reporter.transcribing(title, done, decoded.seconds))
         record["audio_replaced"] = None
+        result.coverage.declared_s = decoded.declared_s or 0.0    # a file cut short needs review
         record["coverage"] = result.coverage.to_json()
         record["speech"] = result.speech.to_json() if result.speech else None
         return result.segments

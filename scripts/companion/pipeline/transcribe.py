@@ -43,7 +43,7 @@ import numpy as np
 
 from companion.errors import PipelineError
 from companion.pipeline import language, repetition
-from companion.pipeline.audio import to_float
+from companion.pipeline.audio import cut_short, to_float
 from companion.pipeline.packing import Piece, Window, pack, window_audio
 from companion.timecode import format_clock
 
@@ -206,6 +206,7 @@ class Coverage:
     empty: list[Interval] = field(default_factory=list)   # speech stretches >= MIN_GAP_S, no words
     refilled: int = 0                                     # stretches decoded again
     audio_s: float = 0.0                                  # length of the audio (0: not recorded)
+    declared_s: float = 0.0      # the length the audio file's own header declares (0: not read)
 
     @property
     def percent(self) -> float:
@@ -239,6 +240,12 @@ class Coverage:
             reasons.append(f"{len(long)} speech stretch(es) of {REVIEW_EMPTY_S:g} s or more hold no words")
         if reasons and open_gaps:
             reasons.append("no words at " + ", ".join(f"{format_clock(a)}-{format_clock(b)}" for a, b in open_gaps))
+        ends, declared = format_clock(self.audio_s), format_clock(self.declared_s)
+        if (cut_short(self.audio_s, self.declared_s)
+                and not any(a <= self.audio_s + 0.5 and self.declared_s - 0.5 <= b for a, b in accepted)):
+            reasons.append(f"the audio ends at {ends} but its file declares {declared}: the upload "
+                           f"may be cut short, and the transcript ends at {ends} (ask the publisher "
+                           f"for the whole file, or accept {ends}-{declared} in corrections.yml)")
         return reasons
 
     @classmethod
@@ -247,14 +254,16 @@ class Coverage:
         covered_s is missing."""
         return cls(speech_s=float(data["speech_s"]), covered_s=float(data["covered_s"]),
                    empty=[(float(a), float(b)) for a, b in data.get("empty", [])],
-                   refilled=int(data.get("refilled", 0)), audio_s=float(data.get("audio_s", 0.0)))
+                   refilled=int(data.get("refilled", 0)), audio_s=float(data.get("audio_s", 0.0)),
+                   declared_s=float(data.get("declared_s") or 0.0))
 
     def to_json(self) -> dict[str, Any]:
-        """episode.json's `coverage`: speech_s, covered_s, audio_s (seconds, 1 place), percent, refilled
-        (windows decoded again), empty ([start, end] stretches of speech with no text, 2 places)."""
+        """episode.json's `coverage`: speech_s, covered_s, audio_s, declared_s (seconds, 1 place),
+        percent, refilled (windows decoded again), empty ([start, end] stretches of speech with no
+        text, 2 places)."""
         return {"speech_s": round(float(self.speech_s), 1),
                 "covered_s": round(float(self.covered_s), 1), "percent": float(self.percent), "refilled": self.refilled,
-                "audio_s": round(float(self.audio_s), 1),
+                "audio_s": round(float(self.audio_s), 1), "declared_s": round(float(self.declared_s), 1),
                 "empty": [[round(float(a), 2), round(float(b), 2)] for a, b in self.empty]}
 
 
