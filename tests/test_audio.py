@@ -58,6 +58,18 @@ def test_a_file_cut_short_decodes_with_a_warning_saying_so(tmp_path: Path) -> No
 
 
 @pytest.mark.subprocess
+def test_speech_clipped_into_distortion_is_found(tmp_path: Path) -> None:
+    """PiSugar/whisplay-ai-chatbot#40 ("rate clipped 1865 samples", words wrong half the time):
+    JFK 30 dB too hot is misheard with confidence; 12 dB too hot is still heard right."""
+    for gain, expected in (("30dB", [(0.0, 11.0)]), ("12dB", [])):
+        path = tmp_path / f"hot-{gain}.mp3"
+        ffmpeg("-i", str(AUDIO / "jfk.wav"), "-af", f"volume={gain}", "-ar", "44100", str(path))
+        decoded = audio.load_audio(path)
+        assert decoded.clipped == [pytest.approx(c, abs=0.1) for c in expected]
+        assert any("clipped" in w for w in decoded.warnings) == bool(expected)
+
+
+@pytest.mark.subprocess
 def test_not_audio_is_refused(tmp_path: Path) -> None:
     page = tmp_path / "page.mp3"
     page.write_text("<html><body>Sorry, this episode has moved</body></html>")

@@ -215,6 +215,16 @@ def test_review_reasons_and_accepted_stretches() -> None:
     assert "no words" in empty.review_reasons(False)[0]
 
 
+def test_clipped_audio_and_a_file_cut_short_need_review_until_accepted() -> None:
+    coverage = Coverage(speech_s=50.0, covered_s=50.0, audio_s=60.0, declared_s=90.0,
+                        clipped=[(10.0, 20.0)])
+    reasons = " ".join(Coverage.from_json(coverage.to_json()).review_reasons(True))
+    assert "clipped (distorted) at 0:10-0:20" in reasons and "ends at 1:00" in reasons
+    assert "declares 1:30" in reasons
+    assert coverage.review_reasons(True, [(9.5, 20.5), (60.0, 90.0)]) == []
+    assert Coverage.from_json({"speech_s": 1.0, "covered_s": 1.0}).review_reasons(True) == []
+
+
 def test_an_episode_with_no_speech_at_all_needs_review() -> None:
     """A long upload that is all silence, music or noise (a broken export, the wrong file) is
     not a finished transcript with no words; a short sting is, and the maintainer can accept a

@@ -921,7 +921,8 @@ class Syncer:
         result = transcribe_audio(decoded.samples, self.settings,
                                   lambda done: self.reporter.transcribing(title, done, decoded.seconds))
         record["audio_replaced"] = None
-        result.coverage.declared_s = decoded.declared_s or 0.0    # a file cut short needs review
+        # what decoding found that makes a transcript need review: a file cut short, clipping
+        result.coverage.declared_s, result.coverage.clipped = decoded.declared_s or 0.0, decoded.clipped
         record["coverage"] = result.coverage.to_json()
         record["speech"] = result.speech.to_json() if result.speech else None
         return result.segments

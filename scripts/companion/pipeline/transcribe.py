@@ -207,6 +207,7 @@ class Coverage:
     refilled: int = 0                                     # stretches decoded again
     audio_s: float = 0.0                                  # length of the audio (0: not recorded)
     declared_s: float = 0.0      # the length the audio file's own header declares (0: not read)
+    clipped: list[Interval] = field(default_factory=list)   # stretches of distorted audio
 
     @property
     def percent(self) -> float:
@@ -246,6 +247,12 @@ class Coverage:
             reasons.append(f"the audio ends at {ends} but its file declares {declared}: the upload "
                            f"may be cut short, and the transcript ends at {ends} (ask the publisher "
                            f"for the whole file, or accept {ends}-{declared} in corrections.yml)")
+        distorted = [c for c in self.clipped if not any(a <= c[0] + 0.5 and c[1] - 0.5 <= b
+                                                        for a, b in accepted)]
+        if distorted:
+            reasons.append("the audio is clipped (distorted) at " + ", ".join(
+                f"{format_clock(a)}-{format_clock(b)}" for a, b in distorted) + ": words there may "
+                "be misheard (read them against the audio, then accept the stretch in corrections.yml)")
         return reasons
 
     @classmethod
@@ -255,16 +262,18 @@ class Coverage:
         return cls(speech_s=float(data["speech_s"]), covered_s=float(data["covered_s"]),
                    empty=[(float(a), float(b)) for a, b in data.get("empty", [])],
                    refilled=int(data.get("refilled", 0)), audio_s=float(data.get("audio_s", 0.0)),
-                   declared_s=float(data.get("declared_s") or 0.0))
+                   declared_s=float(data.get("declared_s") or 0.0),
+                   clipped=[(float(a), float(b)) for a, b in data.get("clipped", [])])
 
     def to_json(self) -> dict[str, Any]:
         """episode.json's `coverage`: speech_s, covered_s, audio_s, declared_s (seconds, 1 place),
         percent, refilled (windows decoded again), empty ([start, end] stretches of speech with no
-        text, 2 places)."""
+        text, 2 places), clipped ([start, end] stretches of distorted audio)."""
         return {"speech_s": round(float(self.speech_s), 1),
                 "covered_s": round(float(self.covered_s), 1), "percent": float(self.percent), "refilled": self.refilled,
                 "audio_s": round(float(self.audio_s), 1), "declared_s": round(float(self.declared_s), 1),
-                "empty": [[round(float(a), 2), round(float(b), 2)] for a, b in self.empty]}
+                "empty": [[round(float(a), 2), round(float(b), 2)] for a, b in self.empty],
+                "clipped": [[round(float(a), 1), round(float(b), 1)] for a, b in self.clipped]}
 
 
 @dataclass(frozen=True)
