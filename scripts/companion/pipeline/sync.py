@@ -414,7 +414,10 @@ def set_review(record: dict[str, Any], fixes: corrections.Corrections, has_words
         record["review"] = []
         return
     accepted = corrections.accepted(fixes)
-    reasons = Coverage.from_json(record["coverage"]).review_reasons(has_words, accepted)
+    coverage = Coverage.from_json(record["coverage"])
+    if corrections.language_checked(fixes):
+        coverage.unsure = []            # the model's doubts, read against the audio: all cleared
+    reasons = coverage.review_reasons(has_words, accepted)
     if not corrections.language_checked(fixes):
         reasons += language.review_reasons(record.get("speech"))
     record["review"] = reasons

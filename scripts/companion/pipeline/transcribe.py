@@ -208,6 +208,7 @@ class Coverage:
     audio_s: float = 0.0                                  # length of the audio (0: not recorded)
     declared_s: float = 0.0      # the length the audio file's own header declares (0: not read)
     clipped: list[Interval] = field(default_factory=list)   # stretches of distorted audio
+    unsure: list[Interval] = field(default_factory=list)    # stretches the model guessed (`language`)
 
     @property
     def percent(self) -> float:
@@ -247,12 +248,15 @@ class Coverage:
             reasons.append(f"the audio ends at {ends} but its file declares {declared}: the upload "
                            f"may be cut short, and the transcript ends at {ends} (ask the publisher "
                            f"for the whole file, or accept {ends}-{declared} in corrections.yml)")
-        distorted = [c for c in self.clipped if not any(a <= c[0] + 0.5 and c[1] - 0.5 <= b
-                                                        for a, b in accepted)]
-        if distorted:
-            reasons.append("the audio is clipped (distorted) at " + ", ".join(
-                f"{format_clock(a)}-{format_clock(b)}" for a, b in distorted) + ": words there may "
-                "be misheard (read them against the audio, then accept the stretch in corrections.yml)")
+        for stretches, what in ((self.clipped, "the audio is clipped (distorted)"),
+                                (self.unsure, "the model was unsure of the speech (another "
+                                              "language, or hard to recognise)")):
+            if open_ := [c for c in stretches
+                         if not any(a <= c[0] + 0.5 and c[1] - 0.5 <= b for a, b in accepted)]:
+                reasons.append(f"{what} at " + ", ".join(f"{format_clock(a)}-{format_clock(b)}"
+                                                         for a, b in open_)
+                               + ": words there may be wrong (read them against the audio, then "
+                               "accept the stretch in corrections.yml)")
         return reasons
 
     @classmethod
@@ -263,17 +267,20 @@ class Coverage:
                    empty=[(float(a), float(b)) for a, b in data.get("empty", [])],
                    refilled=int(data.get("refilled", 0)), audio_s=float(data.get("audio_s", 0.0)),
                    declared_s=float(data.get("declared_s") or 0.0),
-                   clipped=[(float(a), float(b)) for a, b in data.get("clipped", [])])
+                   clipped=[(float(a), float(b)) for a, b in data.get("clipped", [])],
+                   unsure=[(float(a), float(b)) for a, b in data.get("unsure", [])])
 
     def to_json(self) -> dict[str, Any]:
         """episode.json's `coverage`: speech_s, covered_s, audio_s, declared_s (seconds, 1 place),
         percent, refilled (windows decoded again), empty ([start, end] stretches of speech with no
-        text, 2 places), clipped ([start, end] stretches of distorted audio)."""
+        text, 2 places), clipped and unsure ([start, end] stretches of distorted audio, and of
+        speech the model guessed)."""
         return {"speech_s": round(float(self.speech_s), 1),
                 "covered_s": round(float(self.covered_s), 1), "percent": float(self.percent), "refilled": self.refilled,
                 "audio_s": round(float(self.audio_s), 1), "declared_s": round(float(self.declared_s), 1),
                 "empty": [[round(float(a), 2), round(float(b), 2)] for a, b in self.empty],
-                "clipped": [[round(float(a), 1), round(float(b), 1)] for a, b in self.clipped]}
+                "clipped": [[round(float(a), 1), round(float(b), 1)] for a, b in self.clipped],
+                "unsure": [[round(float(a), 1), round(float(b), 1)] for a, b in self.unsure]}
 
 
 @dataclass(frozen=True)
@@ -638,6 +645,8 @@ def transcribe_audio(samples: np.ndarray, settings: Settings,
         raise ModelError(f"the model failed on this audio: {exc}") from exc
     spell_vocabulary(words, settings.vocabulary)
     decoded.sort(key=lambda d: d.start)
+    coverage.unsure = language.unsure_stretches([(d.start, d.end, d.avg_logprob, d.compression_ratio,
+                                                  d.word_prob) for d in decoded])
     return Result(segments=drop_loops(cut_on_words(words)), coverage=coverage, decoded=decoded,
                   speech=language.summarise([(d.end - d.start, d.avg_logprob, d.compression_ratio,
                                               d.no_speech_prob, d.word_prob) for d in decoded]))
