@@ -46,7 +46,7 @@ READ_BYTES = 1 << 20              # pipe read size
 TAIL_TAG_SCAN = 64                # trailing tags peeled off at most (a loop guard on odd files)
 HEAD_BYTES = 1024                 # bytes read to name what a refused file is (message only)
 MIN_DECODED_FRACTION = 0.5        # of the duration the stream's own header declares
-MAX_DECODE_ERRORS = 10            # ffmpeg error lines tolerated (a glitch or two is normal)
+MAX_DECODE_ERRORS = 10            # ffmpeg error lines tolerated (a glitch or two, said in a warning)
 FEED_DURATION_TOLERANCE = 0.1     # share of the feed's itunes:duration before a warning
 CLIP_LEVEL = 32000                # int16 sample magnitude within 0.2 dB of full scale
 CLIP_BLOCK_S = 5.0                # s of audio judged at a time
@@ -463,6 +463,10 @@ def load_audio(path: Path, declared_s: float | None = None) -> Audio:
                         f"{scan_result.stream + 1} of {scan_result.audio_streams} used")
     if channels not in ("mono", "mixed"):
         warnings.append(CHANNEL_NOTES[channels])
+    if scan_result.errors:        # too few to refuse the file (check_stream), still worth a word
+        warnings.append(f"ffmpeg could not decode part of the audio ({len(scan_result.errors)} "
+                        f"error(s), first: {scan_result.errors[0]}): a damaged spot, or where two "
+                        "files were joined; a word or two there may be missing or misheard")
     declared = None if scan_result.header_estimated else scan_result.header_s
     distorted = clipped(samples)
     if distorted:
