@@ -83,6 +83,21 @@ def test_a_few_damaged_frames_mid_file_are_used_with_a_warning(tmp_path: Path) -
 
 
 @pytest.mark.subprocess
+def test_an_mp3_whose_header_claims_three_times_its_frames_is_used(tmp_path: Path) -> None:
+    """A whole file whose Xing frame count says 3x what it holds (its byte count right) is not a
+    cut file: it was refused as "damaged" on every run."""
+    data = bytearray((AUDIO / "sonnet001.mp3").read_bytes())
+    at = data.find(b"Xing") + 8 if b"Xing" in data else data.find(b"Info") + 8
+    frames = struct.unpack(">I", data[at:at + 4])[0]
+    data[at:at + 4] = struct.pack(">I", frames * 3)
+    lying = tmp_path / "lying-header.mp3"
+    lying.write_bytes(bytes(data))
+    decoded = audio.load_audio(lying)
+    assert decoded.seconds == pytest.approx(53.3, abs=0.2) and decoded.declared_s is None
+    assert any("header is wrong" in w for w in decoded.warnings)
+
+
+@pytest.mark.subprocess
 def test_not_audio_is_refused(tmp_path: Path) -> None:
     page = tmp_path / "page.mp3"
     page.write_text("<html><body>Sorry, this episode has moved</body></html>")

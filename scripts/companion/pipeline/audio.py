@@ -110,6 +110,7 @@ class Scan:
     source_channels: int = 0
     header_s: float | None = None          # duration declared by the container/stream header
     header_estimated: bool = False         # ffmpeg guessed it from a bitrate (VBR without an index)
+    size_mismatch: bool = False            # ffmpeg: the file is smaller than its MP3 header's byte count
     decoded_s: float = 0.0
     errors: list[str] = field(default_factory=list)
     power: tuple[float, float, float] = (0.0, 0.0, 0.0)   # mean square of left, right, mid
@@ -203,6 +204,7 @@ def _parse_header(log: str, scan: Scan) -> None:
         h, m, s = duration.groups()
         scan.header_s = int(h) * 3600 + int(m) * 60 + float(s)
     scan.header_estimated = "Estimating duration from bitrate" in log
+    scan.size_mismatch = "filesize and duration do not match" in log
 
 
 _CHAPTER_LINE = re.compile(r"Chapter #\d+:\d+: start (-?\d+(?:\.\d+)?), end (-?\d+(?:\.\d+)?)")
@@ -359,6 +361,17 @@ def choose_channels(scan_result: Scan) -> str:
     return "mixed"
 
 
+def header_contradicted(scan_result: Scan) -> bool:
+    """Whether an MP3's Xing/Info header declares more than twice the audio that decodes, whole
+    and without an error, while the byte count in the same header matches the file (ffmpeg says
+    "filesize and duration do not match" when the file is shorter: a cut file). Then the frame
+    count is what is wrong, not the file: one trimmed or stitched after it was encoded, its
+    header left as it was (getID3#41, a Xing header that put a file's length off tenfold)."""
+    return (scan_result.codec == "mp3" and not scan_result.errors and not scan_result.size_mismatch
+            and bool(scan_result.header_s)
+            and scan_result.decoded_s < MIN_DECODED_FRACTION * scan_result.header_s)
+
+
 def check_stream(scan_result: Scan) -> None:
     """Raise AudioError when the stream is damaged: many decoder errors, or far less audio than
     its own header declares (a truncated or corrupted upload)."""
@@ -369,7 +382,7 @@ def check_stream(scan_result: Scan) -> None:
     header = scan_result.header_s
     # A duration ffmpeg estimated from the first frame's bitrate is wrong for VBR files that carry
     # no index: it only condemns a stream that also failed to decode somewhere.
-    trusted = not scan_result.header_estimated or errors
+    trusted = (not scan_result.header_estimated or errors) and not header_contradicted(scan_result)
     if header and trusted and scan_result.decoded_s < MIN_DECODED_FRACTION * header:
         raise AudioError(f"damaged audio: only {scan_result.decoded_s:.1f} s decodes of the "
                          f"{header:.1f} s its audio stream declares")
@@ -468,6 +481,11 @@ def load_audio(path: Path, declared_s: float | None = None) -> Audio:
                         f"error(s), first: {scan_result.errors[0]}): a damaged spot, or where two "
                         "files were joined; a word or two there may be missing or misheard")
     declared = None if scan_result.header_estimated else scan_result.header_s
+    if header_contradicted(scan_result):
+        warnings.append(f"the MP3's header declares {declared:.1f} s but the file, whole (its byte "
+                        f"count matches), holds {seconds:.1f} s that decode without an error: the "
+                        "header is wrong, and the audio was used as it is")
+        declared = None
     distorted = clipped(samples)
     if distorted:
         warnings.append("the audio is clipped (distorted, a fifth of its samples or more at full "
