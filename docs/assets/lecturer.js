@@ -167,11 +167,7 @@
   window.ffgCite = { span: momentSpan, fragment: momentFragment, intext: momentIntext, citation: momentCitation };
 
   /* ---- helpers ---- */
-  function siteBase() {
-    const config = document.getElementById("__config");
-    const base = config ? JSON.parse(config.textContent).base : ".";
-    return new URL(`${base}/`, window.location.href);
-  }
+  const siteBase = () => window.ffgSiteRoot();      // on-page.js: worked out once, as instant navigation needs
 
   function siteUrl(path, relative) {
     return relative ? new URL(path, siteBase()).href : path;
