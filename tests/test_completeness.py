@@ -215,6 +215,27 @@ def test_review_reasons_and_accepted_stretches() -> None:
     assert "no words" in empty.review_reasons(False)[0]
 
 
+def test_clipped_audio_and_a_file_cut_short_need_review_until_accepted() -> None:
+    coverage = Coverage(speech_s=50.0, covered_s=50.0, audio_s=60.0, declared_s=90.0,
+                        clipped=[(10.0, 20.0)])
+    reasons = " ".join(Coverage.from_json(coverage.to_json()).review_reasons(True))
+    assert "clipped (distorted) at 0:10-0:20" in reasons and "ends at 1:00" in reasons
+    assert "declares 1:30" in reasons
+    assert coverage.review_reasons(True, [(9.5, 20.5), (60.0, 90.0)]) == []
+    assert Coverage.from_json({"speech_s": 1.0, "covered_s": 1.0}).review_reasons(True) == []
+
+
+def test_a_stretch_the_model_guessed_needs_review_until_checked(tmp_path: Path) -> None:
+    record = store.new_episode("g", "s")
+    record["coverage"] = Coverage(speech_s=90.0, covered_s=90.0, unsure=[(29.5, 42.7)]).to_json()
+    outcome = Outcome(slug="s", title="t", new=True, state="transcribed")
+    set_review(record, corrections.load(tmp_path / store.CORRECTIONS_FILE), True, outcome)
+    assert record["status"] == store.STATUS_NEEDS_REVIEW and "0:29-0:42" in " ".join(record["review"])
+    (tmp_path / store.CORRECTIONS_FILE).write_text("language_checked: true\n")
+    set_review(record, corrections.load(tmp_path / store.CORRECTIONS_FILE), True, outcome)
+    assert record["status"] == store.STATUS_TRANSCRIBED and record["review"] == []
+
+
 def test_an_episode_with_no_speech_at_all_needs_review() -> None:
     """A long upload that is all silence, music or noise (a broken export, the wrong file) is
     not a finished transcript with no words; a short sting is, and the maintainer can accept a
@@ -264,6 +285,9 @@ def test_needs_review_shows_on_the_page_and_in_the_sync_summary() -> None:
     transcript = Transcript.from_json({"segments": [{"startTime": 1.0, "endTime": 2.0, "body": "Hello there."}]})
     page, _toc = episode_page_html(Episode.from_json(episode), transcript, None, [], "../")
     assert "Hello there." in page and "may be missing" in page and "3:20" in page
+    episode.update(coverage=Coverage(speech_s=300, covered_s=300, unsure=[(29.5, 42.7)]).to_json())
+    page, _toc = episode_page_html(Episode.from_json(episode), transcript, None, [], "../")
+    assert "may be wrong" in page and "0:29–0:42" in page
     outcome = Outcome(slug="s", title="Ep", new=True, state="needs-review",
                       review=["only 93% of the speech holds words", "no words at 3:20-3:32"])
     console = Console(record=True, width=200)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -425,6 +426,10 @@ def test_kill_9_mid_transcription_then_rerun_finishes(project, host) -> None:
     assert {e["status"] for e in records(project).values()} <= set(store.HAS_TRANSCRIPT)
     assert all(e["status"] == "transcribed" or "recognised badly" in " ".join(e["review"])
                for e in records(project).values())
+    # tiny.en loops on the radio ("okay," 104 times in 14 s): only its first saying is kept
+    apollo = json.loads((project / "episodes" / records(project)["k1"]["slug"] / "transcript.json").read_text())
+    words = [re.sub(r"\W", "", w["body"].lower()) for s in apollo["segments"] for w in s["words"]]
+    assert max(len(list(run)) for _w, run in itertools.groupby(words)) <= 3
 
 
 def test_a_second_sync_at_once_exits_with_a_message(project, host, capsys) -> None:
@@ -458,3 +463,28 @@ def test_transcribe_prints_one_file(capsys) -> None:
     assert cli.main(["transcribe", str(DATA / "audio" / "jfk.wav"), "--format", "vtt"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("WEBVTT") and "ask not what your country" in out.lower()
+
+
+def test_an_upload_cut_short_or_clipped_is_transcribed_and_needs_review_until_accepted(
+        project, host, tmp_path) -> None:
+    """A host's file that stops at 70 % (an export or upload that stopped early) decodes without
+    an error up to the cut, and speech recorded 30 dB too hot is clipped into words the model
+    mishears with confidence: the transcript is published, marked needs-review saying where,
+    until the maintainer accepts the stretch."""
+    whole = tmp_path / "whole.mp3"
+    subprocess.run([audio_ffmpeg(), "-nostdin", "-v", "error", "-i", str(DATA / "audio" / "jfk.wav"),
+                    "-af", "volume=30dB", "-c:a", "libmp3lame", "-b:a", "64k", str(whole)], check=True)
+    cut = whole.read_bytes()[:int(whole.stat().st_size * 0.7)]
+    feed = publish(host, [{"title": "Cut short", "guid": "cut", "audio": host.add("cut.mp3", cut)}])
+    assert cli.main(["sync", "--feed", feed]) == 0
+    record = records(project)["cut"]
+    review = " ".join(record["review"])
+    assert record["status"] == "needs-review", record
+    assert "may be cut short" in review and "0:11" in review and "clipped (distorted) at 0:00-0:0" in review
+    assert any("may be cut short" in w for w in record["audio_warnings"])
+    assert (project / "episodes" / record["slug"] / "transcript.txt").read_text().strip()
+    (project / "episodes" / record["slug"] / "corrections.yml").write_text(
+        'accept:\n  - from: "0:00"\n    to: "0:11"\n    reason: read against the audio\n'
+        'language_checked: true\n')      # the model may be unsure of the distorted words too
+    assert cli.main(["sync", "--feed", feed]) == 0
+    assert records(project)["cut"]["status"] == "transcribed"

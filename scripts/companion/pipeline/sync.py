@@ -440,7 +440,10 @@ def set_review(record: dict[str, Any], fixes: corrections.Corrections, has_words
         record["review"] = []
         return
     accepted = corrections.accepted(fixes)
-    reasons = Coverage.from_json(record["coverage"]).review_reasons(has_words, accepted)
+    coverage = Coverage.from_json(record["coverage"])
+    if corrections.language_checked(fixes):
+        coverage.unsure = []            # the model's doubts, read against the audio: all cleared
+    reasons = coverage.review_reasons(has_words, accepted)
     if not corrections.language_checked(fixes):
         reasons += language.review_reasons(record.get("speech"))
     record["review"] = reasons
@@ -1019,6 +1022,8 @@ class Syncer:
         result = transcribe_audio(decoded.samples, self.settings,
                                   lambda done: self.reporter.transcribing(title, done, decoded.seconds))
         record["audio_replaced"] = None
+        # what decoding found that makes a transcript need review: a file cut short, clipping
+        result.coverage.declared_s, result.coverage.clipped = decoded.declared_s or 0.0, decoded.clipped
         record["coverage"] = result.coverage.to_json()
         record["speech"] = result.speech.to_json() if result.speech else None
         return result.segments

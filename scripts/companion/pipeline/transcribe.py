@@ -42,8 +42,8 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from companion.errors import PipelineError
-from companion.pipeline import language
-from companion.pipeline.audio import to_float
+from companion.pipeline import language, repetition
+from companion.pipeline.audio import cut_short, to_float
 from companion.pipeline.packing import Piece, Window, pack, window_audio
 from companion.timecode import format_clock
 
@@ -206,6 +206,9 @@ class Coverage:
     empty: list[Interval] = field(default_factory=list)   # speech stretches >= MIN_GAP_S, no words
     refilled: int = 0                                     # stretches decoded again
     audio_s: float = 0.0                                  # length of the audio (0: not recorded)
+    declared_s: float = 0.0      # the length the audio file's own header declares (0: not read)
+    clipped: list[Interval] = field(default_factory=list)   # stretches of distorted audio
+    unsure: list[Interval] = field(default_factory=list)    # stretches the model guessed (`language`)
 
     @property
     def percent(self) -> float:
@@ -239,6 +242,21 @@ class Coverage:
             reasons.append(f"{len(long)} speech stretch(es) of {REVIEW_EMPTY_S:g} s or more hold no words")
         if reasons and open_gaps:
             reasons.append("no words at " + ", ".join(f"{format_clock(a)}-{format_clock(b)}" for a, b in open_gaps))
+        ends, declared = format_clock(self.audio_s), format_clock(self.declared_s)
+        if (cut_short(self.audio_s, self.declared_s)
+                and not any(a <= self.audio_s + 0.5 and self.declared_s - 0.5 <= b for a, b in accepted)):
+            reasons.append(f"the audio ends at {ends} but its file declares {declared}: the upload "
+                           f"may be cut short, and the transcript ends at {ends} (ask the publisher "
+                           f"for the whole file, or accept {ends}-{declared} in corrections.yml)")
+        for stretches, what in ((self.clipped, "the audio is clipped (distorted)"),
+                                (self.unsure, "the model was unsure of the speech (another "
+                                              "language, or hard to recognise)")):
+            if open_ := [c for c in stretches
+                         if not any(a <= c[0] + 0.5 and c[1] - 0.5 <= b for a, b in accepted)]:
+                reasons.append(f"{what} at " + ", ".join(f"{format_clock(a)}-{format_clock(b)}"
+                                                         for a, b in open_)
+                               + ": words there may be wrong (read them against the audio, then "
+                               "accept the stretch in corrections.yml)")
         return reasons
 
     @classmethod
@@ -247,15 +265,22 @@ class Coverage:
         covered_s is missing."""
         return cls(speech_s=float(data["speech_s"]), covered_s=float(data["covered_s"]),
                    empty=[(float(a), float(b)) for a, b in data.get("empty", [])],
-                   refilled=int(data.get("refilled", 0)), audio_s=float(data.get("audio_s", 0.0)))
+                   refilled=int(data.get("refilled", 0)), audio_s=float(data.get("audio_s", 0.0)),
+                   declared_s=float(data.get("declared_s") or 0.0),
+                   clipped=[(float(a), float(b)) for a, b in data.get("clipped", [])],
+                   unsure=[(float(a), float(b)) for a, b in data.get("unsure", [])])
 
     def to_json(self) -> dict[str, Any]:
-        """episode.json's `coverage`: speech_s, covered_s, audio_s (seconds, 1 place), percent, refilled
-        (windows decoded again), empty ([start, end] stretches of speech with no text, 2 places)."""
+        """episode.json's `coverage`: speech_s, covered_s, audio_s, declared_s (seconds, 1 place),
+        percent, refilled (windows decoded again), empty ([start, end] stretches of speech with no
+        text, 2 places), clipped and unsure ([start, end] stretches of distorted audio, and of
+        speech the model guessed)."""
         return {"speech_s": round(float(self.speech_s), 1),
                 "covered_s": round(float(self.covered_s), 1), "percent": float(self.percent), "refilled": self.refilled,
-                "audio_s": round(float(self.audio_s), 1),
-                "empty": [[round(float(a), 2), round(float(b), 2)] for a, b in self.empty]}
+                "audio_s": round(float(self.audio_s), 1), "declared_s": round(float(self.declared_s), 1),
+                "empty": [[round(float(a), 2), round(float(b), 2)] for a, b in self.empty],
+                "clipped": [[round(float(a), 1), round(float(b), 1)] for a, b in self.clipped],
+                "unsure": [[round(float(a), 1), round(float(b), 1)] for a, b in self.unsure]}
 
 
 @dataclass(frozen=True)
@@ -569,12 +594,13 @@ def _block(samples: np.ndarray, model: Any, settings: Settings, coverage: Covera
     if not regions:
         return []
     duration = len(samples) / SAMPLE_RATE
-    words = _decode_windows(model, samples, decode_spans(regions, duration), regions, settings, decoded,
-                            on_progress)
+    # A loop's repeats are cut before the refill, so the speech under them is decoded again.
+    words = repetition.cut_loops(_decode_windows(model, samples, decode_spans(regions, duration),
+                                                 regions, settings, decoded, on_progress))
     snap_onsets(words, regions)
     gaps = uncovered(regions, words, REFILL_MIN_S)
     if gaps:
-        words = _refill(model, samples, gaps, words, regions, settings, decoded)
+        words = repetition.cut_loops(_refill(model, samples, gaps, words, regions, settings, decoded))
         snap_onsets(words, regions)
         coverage.refilled += len(gaps)
     still = uncovered(regions, words, 0.0)
@@ -619,6 +645,8 @@ def transcribe_audio(samples: np.ndarray, settings: Settings,
         raise ModelError(f"the model failed on this audio: {exc}") from exc
     spell_vocabulary(words, settings.vocabulary)
     decoded.sort(key=lambda d: d.start)
+    coverage.unsure = language.unsure_stretches([(d.start, d.end, d.avg_logprob, d.compression_ratio,
+                                                  d.word_prob) for d in decoded])
     return Result(segments=drop_loops(cut_on_words(words)), coverage=coverage, decoded=decoded,
                   speech=language.summarise([(d.end - d.start, d.avg_logprob, d.compression_ratio,
                                               d.no_speech_prob, d.word_prob) for d in decoded]))
