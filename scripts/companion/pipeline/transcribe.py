@@ -540,7 +540,8 @@ def _rms_db(samples: np.ndarray, a: float, b: float) -> float:
 
 def snap_silent_words(words: list[dict[str, Any]], regions: list[Interval], samples: np.ndarray) -> None:
     """Move a word timed wholly on silence, between speech regions, into the region where the
-    next word is said (to its start), or else where the previous word is said (to its end).
+    next word is said (to its start), or, when it ends a clause or nothing follows, into the one
+    where the previous word is said (to its end). Changes `words` in place.
     Whisper's alignment put "He" of "He might even ..." at 48.21 s, in the 2 s pause before the
     line said at 49.28 s, so search landed in the pause and the line started 1 s early. Silence
     means SILENT_DB under the median level of the regions: a word the VAD missed after music
@@ -557,12 +558,14 @@ def snap_silent_words(words: list[dict[str, Any]], regions: list[Interval], samp
                      None) if index + 1 < len(words) else None
         before = next(((a, b) for a, b in reversed(regions) if words[index - 1]["startTime"] < b <= start),
                       None) if index > 0 else None
-        if after:
-            word["startTime"] = round(after[0], 3)
-            word["endTime"] = round(max(after[0], min(words[index + 1]["endTime"], after[0] + end - start)), 3)
-        elif before:
+        # a word that ends a clause ends the line before it ("... and breathe | out."); one
+        # after a clause end begins the next ("himself. | He might ...")
+        if before and (CLAUSE_END.search(word["body"].strip()) or not after):
             word["endTime"] = round(before[1], 3)
             word["startTime"] = round(min(before[1], max(words[index - 1]["startTime"], before[1] - (end - start))), 3)
+        elif after:
+            word["startTime"] = round(after[0], 3)
+            word["endTime"] = round(max(after[0], min(words[index + 1]["endTime"], after[0] + end - start)), 3)
 
 
 def _refill(model: Any, samples: np.ndarray, gaps: list[Interval], words: list[dict[str, Any]],
