@@ -231,6 +231,31 @@ def test_a_carry_never_starts_inside_a_sentence_the_pass_stopped_in() -> None:
     assert kept == far and rest == [(75.5, 80.31)]
 
 
+def test_a_silent_word_joins_the_line_it_belongs_to() -> None:
+    """A word timed on silence goes to its neighbour's region: one that ends a clause to the line
+    before ("... and breathe | out.", real-world case repeated-lines, where it had moved 5 s on to
+    the next line), one after a clause end to the line after ("himself. | He might ...")."""
+    rate = 16000
+    t = np.arange(10 * rate) / rate
+    samples = (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
+    samples[3 * rate:6 * rate] = 0.0                    # a pause from 3 s to 6 s
+    regions = [(0.0, 3.0), (6.0, 10.0)]
+
+    def said(*timed: tuple[str, float, float]) -> list[dict]:
+        return [{"body": f" {b}", "startTime": a, "endTime": e} for b, a, e in timed]
+    words = said(("breathe", 2.5, 2.9), ("out.", 4.0, 4.2), ("Good,", 6.2, 6.5))
+    snap_silent_words(words, regions, samples)
+    assert (words[1]["startTime"], words[1]["endTime"]) == (pytest.approx(2.8), pytest.approx(3.0))
+    words = said(("himself.", 2.5, 2.9), ("He", 4.0, 4.2), ("might", 5.0, 6.5))
+    snap_silent_words(words, regions, samples)
+    assert words[1]["startTime"] == pytest.approx(6.0) and words[1]["endTime"] <= 6.5
+    music = samples.copy()
+    music[3 * rate:6 * rate] = 0.2                      # sound the VAD did not call speech: kept
+    words = said(("himself.", 2.5, 2.9), ("And", 4.0, 4.2), ("so", 6.1, 6.5))
+    snap_silent_words(words, regions, music)
+    assert words[1]["startTime"] == 4.0
+
+
 def test_uncovered_finds_speech_without_words() -> None:
     words = [{"startTime": t, "endTime": t + 0.3, "body": "x"} for t in np.arange(0.0, 18.0, 0.4)]
     assert uncovered([(0.0, 29.0)], words, 1.0) == [(pytest.approx(18.0, abs=0.5), 29.0)]
