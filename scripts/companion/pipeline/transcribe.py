@@ -16,7 +16,9 @@ The pipeline, each choice measured in bench/transcribe.py:
    timestamps (or batched, `Settings.batched`), each in ONE encoder pass: a window reaches the
    end of what is decoded, so its last sentence is kept, not encoded again (`whole_window.py`),
    and speech the model leaves after its last word is packed at the head of the next window
-   (`left_over`), as sequential decoding seeks to its last word;
+   (`left_over`), as sequential decoding seeks to its last word (from the last clause end when
+   the pass stopped inside a sentence); a word timed wholly on silence joins its neighbour's
+   line (`snap_silent_words`);
 5. completeness: every stretch of speech of REFILL_MIN_S or more that holds no word is decoded again,
    on its own with CONTEXT_S of audio either side and faster-whisper's full temperature
    fallback, and the new words are merged in time order
