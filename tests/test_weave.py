@@ -439,6 +439,9 @@ def test_talk_on_another_subject_is_not_claimed_and_plain_words_are_heard() -> N
 # is a blind measure any more (README, "The weave"); nor is blind-4, scored once on 2026-12-07
 # and studied since.
 UNDER_THE_BAR: dict[str, str] = {
+    "blind-12.yml": "P 0.88 R 0.79 scored blind once (13:50 UTC, main 9877e34): 22 of 28 labelled "
+                    "parts found (one, journalling with AI, dropped by the brief-aside rule); 3 wrong "
+                    "stretches, 2 merely sharing words (orthodontics, a robot vacuum's privacy)",
     "blind-4.yml": "P 0.80 R 0.72 scored blind once; P 0.88 R 0.76 after studying it (plain words "
                    "for a kindness that could not have been withheld; the body's medicine as another "
                    "subject; P 0.95 with brief asides in another field's words dropped): 7 of 29 "
@@ -453,7 +456,8 @@ FLOOR = {"corpus.yml": (0.92, 1.0), "unseen.yml": (1.0, 1.0), "heldout.yml": (1.
          "blind-dev.yml": (0.92, 0.83), "blind-final.yml": (1.0, 0.88), "blind-3.yml": (0.95, 0.86),
          "blind-4.yml": (0.95, 0.758), "blind-5.yml": (0.875, 0.92), "blind-6.yml": (0.96, 0.87),
          "blind-7.yml": (0.75, 0.77), "blind-8.yml": (0.84, 0.83), "blind-9.yml": (0.96, 0.83),
-         "blind-10.yml": (0.86, 0.96), "blind-11.yml": (0.91, 0.82)}
+         "blind-10.yml": (0.86, 0.96), "blind-11.yml": (0.91, 0.82),
+         "blind-12.yml": (0.88, 0.78)}
 
 
 @pytest.mark.parametrize("name", [
