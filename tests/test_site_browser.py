@@ -972,6 +972,28 @@ def test_skip_to_content_lands_on_the_title_not_past_the_player(web: Watched, pa
             assert web.page.evaluate("document.activeElement.matches('.ffg-player audio')"), arrive
 
 
+def test_a_page_reached_by_keyboard_starts_at_its_top(web: Watched) -> None:
+    """Enter on a link far down the course index, under instant navigation, showed Module 1 with the
+    keyboard's starting point still where the link had been: the next Tab went to a heading anchor in
+    the middle of the module, far past "Skip to content", its help bar and "Mark this module as read"
+    (stdlib-js/www#37). As after a page load, the next Tab is now the skip link, at the top."""
+    web.go("course/")
+    link = web.page.locator('.md-content a[href$="course/01-what-therapy-does/"]').last
+    link.scroll_into_view_if_needed()
+    link.focus()
+    assert web.page.evaluate("scrollY") > 0
+    web.page.evaluate("window.__sameDocument = 1")
+    web.page.keyboard.press("Enter")
+    web.page.wait_for_function("location.pathname.endsWith('/course/01-what-therapy-does/') && "
+                               "document.querySelector('.md-content h1')", timeout=WAIT_MS)
+    web.page.wait_for_timeout(300)
+    assert web.page.evaluate("window.__sameDocument === 1"), "instant navigation is not active"
+    web.page.keyboard.press("Tab")
+    assert web.page.evaluate("document.activeElement.classList.contains('md-skip')"), \
+        web.page.evaluate("document.activeElement.outerHTML.slice(0, 120)")
+    assert web.page.evaluate("scrollY") == 0
+
+
 TARGETS = """() => [...document.querySelectorAll('.ffg-player audio, .ffg-follow, .ffg-seg__time, .ffg-seg__copy, '
     + '.ffg-range button, .ffg-chapters summary, .ffg-chapters a, .ffg-controls button, .ffg-controls select, .ffg-keys summary, '
     + '.ffg-help a, .ffg-help__toggle, .ffg-search-open')]
