@@ -137,6 +137,23 @@ def test_range_link_marks_range_and_stops_at_end(web: Watched) -> None:
     assert web.audio("a.currentTime") == pytest.approx(12, abs=SEEK_TOLERANCE_S)
 
 
+def test_a_stretch_link_puts_focus_on_play_this_stretch(web: Watched) -> None:
+    """Arriving at an assigned stretch (a bundle's "episode 7 from 12:30 to 18:00"), focus went to
+    the time link of the line holding 12:30: Enter there played from the line's start, before the
+    stretch, and dropped its end, so a keyboard user heard past 18:00. Focus is now on "Play this
+    stretch": Enter plays from the stretch's start and stops at its end."""
+    web.go("episodes/001-sonnet-1/#t=0:10,0:12")
+    web.page.wait_for_function("document.activeElement.matches('.ffg-range__play')", timeout=WAIT_MS)
+    web.wait_audio("a.readyState >= 1")
+    web.page.evaluate("document.querySelector('.ffg-player audio').muted = true")
+    web.page.keyboard.press("Enter")
+    web.wait_audio("!a.paused")
+    assert web.audio("a.currentTime") == pytest.approx(10, abs=1)
+    web.wait_audio("a.paused && a.currentTime >= 11.9")
+    assert web.audio("a.currentTime") == pytest.approx(12, abs=SEEK_TOLERANCE_S)
+    assert web.page.eval_on_selector_all(".ffg-seg--in-range", "els => els.length")
+
+
 def test_clicking_a_segment_seeks(web: Watched) -> None:
     web.go("episodes/003-sonnet-3/")
     web.page.wait_for_load_state("networkidle")

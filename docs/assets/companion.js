@@ -530,7 +530,10 @@
       this.highlight(target.start);        // the segment holding the stretch's start, while the audio loads
       // Focus goes where the link pointed, as it does for a link to an anchor: a keyboard user is at the
       // moment (Enter plays it, Tab goes on from it), not at the top of the page. Not while typing.
-      const time = index >= 0 ? this.segments[index].querySelector(".ffg-seg__time") : null;
+      // For a stretch, "Play this stretch" (in the sticky player): Enter on the line's own time link
+      // played from the line's start (before the stretch) and dropped the stretch's end.
+      const stretch = target.end !== null && this.rangeEl ? this.rangeEl.querySelector(".ffg-range__play") : null;
+      const time = stretch || (index >= 0 ? this.segments[index].querySelector(".ffg-seg__time") : null);
       if (time && !document.activeElement?.closest("input, textarea, select, [contenteditable], dialog[open]")) {
         time.focus({ preventScroll: true });
       }
