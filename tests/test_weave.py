@@ -22,7 +22,7 @@ import weave_corpus
 
 from companion.episode import Segment
 from companion.course import bundles, listening
-from companion.course.weave import Stretch
+from companion.course.weave import Stretch, Weave
 from companion.pipeline import store
 from companion.project import open_project
 from companion.site.build import build_site
@@ -442,15 +442,15 @@ UNDER_THE_BAR: dict[str, str] = {
     "blind-4.yml": "P 0.80 R 0.72 scored blind once; P 0.88 R 0.76 after studying it (plain words "
                    "for a kindness that could not have been withheld; the body's medicine as another "
                    "subject): 7 of 29 labelled parts not found",
-    "blind-7.yml": "P 0.65 R 0.78 (scored blind once, after blind-6 was studied): 8 wrong "
-                   "stretches, most in other fields' talk (a tradesman, bees, a choir, chess and "
-                   "sourdough, a dog groomer); 6 of 27 labelled parts not found",
+    "blind-7.yml": "P 0.65 R 0.78 scored blind once; P 0.68 R 0.78 after studying it (a stretch "
+                   "must say a person's mind or care): 7 wrong stretches, most in other fields' talk "
+                   "(bees, sourdough and chess, a super fund, a homework chatbot); 6 of 27 parts not found",
 }
 # Today's figures (precision, recall): a change that falls below them is a regression.
 FLOOR = {"corpus.yml": (0.92, 1.0), "unseen.yml": (1.0, 1.0), "heldout.yml": (1.0, 0.85),
-         "blind-dev.yml": (0.92, 0.83), "blind-final.yml": (0.94, 0.88), "blind-3.yml": (0.87, 0.86),
-         "blind-4.yml": (0.875, 0.758), "blind-5.yml": (0.807, 0.92), "blind-6.yml": (0.92, 0.87),
-         "blind-7.yml": (0.65, 0.77)}
+         "blind-dev.yml": (0.92, 0.83), "blind-final.yml": (0.94, 0.88), "blind-3.yml": (0.91, 0.86),
+         "blind-4.yml": (0.875, 0.758), "blind-5.yml": (0.807, 0.92), "blind-6.yml": (0.96, 0.87),
+         "blind-7.yml": (0.68, 0.77), "blind-8.yml": (0.84, 0.83), "blind-9.yml": (0.96, 0.83)}
 
 
 @pytest.mark.parametrize("name", [
@@ -498,6 +498,17 @@ def _talk(*parts: tuple[str | None, list[str]]) -> tuple[list[Segment], dict[str
         if module:
             where[module] = (start, 6.0 * len(segments))
     return segments, where
+
+
+def _woven_among_small_talk(segments: list[Segment]) -> Weave:
+    """The course woven with one episode ("talk") and twelve of small talk, which make the
+    podcast's word rarities those of a real feed."""
+    from companion.course import topics, weave
+    modules, terms = course_sources()
+    episodes = {"talk": segments}
+    episodes.update({f"chat-{n}": _talk((None, CHAT * 3), (None, BYE * 3))[0] for n in range(12)})
+    return weave.weave(episodes, topics.module_topics(modules, terms),
+                       topics.glossary_topics(terms))
 
 
 CHAT = ["Morning all, the kettle is on and the dog is asleep on my feet again.",
@@ -773,9 +784,6 @@ def test_care_words_about_an_animal_a_car_or_a_garden_are_not_the_idea() -> None
     talk just before them still is. Module 5 claimed them before: "front" (of a front gate) held
     one of its facets and "fight" (never picks a fight with the horse) another, one word each.
     Other episodes of small talk make the podcast's word rarities those of a real feed."""
-    from companion.course import topics, weave
-    modules, terms = course_sources()
-    mods, glossary = topics.module_topics(modules, terms), topics.glossary_topics(terms)
     horse = ["My sister's horse has a new trainer, and the whole thing is built on trust and the bond between them.",
              "Each session is an hour out the front of the stables, and the first one was an assessment of how he moves.",
              "He had a relapse on Sunday, straight back to kicking the gate, and she said recovery is never a straight line.",
@@ -783,9 +791,7 @@ def test_care_words_about_an_animal_a_car_or_a_garden_are_not_the_idea() -> None
              "The old car is the same, honestly, the warning signs were there for months before it broke down on the freeway.",
              "And the garden, I water the tomatoes every morning, they need a safe place out of the wind to recover."]
     segments, where = _talk((None, CHAT), ("m2", M2_TALK), (None, horse), (None, BYE))
-    episodes = {"talk": segments}
-    episodes.update({f"chat-{n}": _talk((None, CHAT * 3), (None, BYE * 3))[0] for n in range(12)})
-    woven = weave.weave(episodes, mods, glossary)
+    woven = _woven_among_small_talk(segments)
     start, end = where["m2"]
     assert any(s.slug == "talk" and start <= s.start and s.end <= end + 6.0 for s in woven.modules["m2"]), woven.modules
     stray = [(m, s.slug, s.start) for m, found in woven.modules.items() for s in found
@@ -834,3 +840,44 @@ def test_a_season_trailer_inside_an_episode_is_not_a_discussion() -> None:
     assert all(s >= where["m2"][0] for _, s, _ in found), found
     said = [tuple(w for w, _, _ in topics.word_spans(line)) for line in trailer]
     assert all(framing.frames(words) for words in said)
+
+
+def test_a_person_s_mind_or_care_is_said_by_feelings_and_care_not_by_shared_words() -> None:
+    """`weave._personal`: a segment says a person's mind or care with a word for a feeling from
+    Empath's lexicon that is not everyday English ("ashamed", "lonely") or a care phrase ("my
+    psych", "Lifeline"); not with the subject's words other fields share ("client", "session",
+    "chatbot"), an everyday word Empath files under a feeling ("like", "good"), or a care word
+    qualified by another field ("financial counsellor")."""
+    from companion.course import feelings, topics, weave
+    _, terms = course_sources()
+    care = feelings.care_phrases(topics.subject_phrases(topics.glossary_topics(terms)))
+    lines = {"I was so ashamed I could not say it out loud, and lonely with it.": True,
+             "My psych said to ring Lifeline if the nights get bad.": True,
+             "The client wants a quote by Friday, so book a session with the chatbot.": False,
+             "It's like a good deal, mate, you get the kit and the app.": False,
+             "The financial counsellor sorted the credit card.": False}
+    said = {"t": [Segment(6.0 * i, 6.0 * i + 5.8, line) for i, line in enumerate(lines)]}
+    rows = weave.scan_episodes(said, [])["t"]
+    assert weave._personal(rows, care) == list(lines.values())
+    assert feelings.is_feeling("ashamed", topics.stem("ashamed")) and not feelings.is_feeling("like", "like")
+
+
+def test_another_trade_in_the_course_s_words_is_no_stretch_beside_talk_that_is() -> None:
+    """Written here, not from a labelled set. An electrician's and a removalist's business in the
+    course's own words (a client, an assessment, a crisis, a waiting list, the cost, an AI model,
+    a chatbot that books jobs, the gap between quote and bill), beside module 2 talk and within a
+    minute of it, is claimed by no module: no one's mind or care is said in it
+    (`weave._personal`); module 6 claimed it before. The module 2 talk still is."""
+    trade = ["Every job starts with an assessment, you walk the client through the switchboard and quote it.",
+             "The client relationship is the business, they trust you with the keys and they refer the street.",
+             "Last month a warehouse was in crisis, the power gone, and there was a waiting list for parts.",
+             "The removalists we sub to use an AI model to price a move, and a chatbot that books the trucks.",
+             "It cut the cost of the office in half, and the gap between the quote and the bill is what they pay.",
+             "So the trial went well, the evidence is the invoices, and the boss signed up for another year."]
+    segments, where = _talk((None, CHAT), (None, trade), ("m2", M2_TALK), (None, BYE))
+    woven = _woven_among_small_talk(segments)
+    start, end = where["m2"]
+    assert any(s.slug == "talk" and s.start < end and start < s.end for s in woven.modules["m2"]), woven.modules
+    stray = [(m, s.slug, s.start, s.end) for m, found in woven.modules.items() for s in found
+             if s.slug != "talk" or s.end <= start or s.start >= end or m != "m2"]
+    assert not stray, stray

@@ -36,7 +36,9 @@ How a module is matched (a small, classic retrieval scheme, no model):
    words), so it starts and ends where the talk does; a run with fewer than `MIN_HOLDING` such
    segments is one line, not a discussion, and is dropped. A greeting, an introduction or a
    preview of what comes later (`companion.course.framing`) names a topic without discussing
-   it, so it does not count as holding the idea. It scores as its best window.
+   it, so it does not count as holding the idea. It scores as its best window. A run is kept
+   only where its own talk is about a person's mind or care (`_personal`: a word for a feeling
+   or a care phrase, `companion.course.feelings`), whatever field the talk around it is in.
 
 A glossary term comes up where one of its phrases is said; a one-word everyday term ("stigma",
 "empathy") also needs a word of its definition said within TERM_CONTEXT_S seconds.
@@ -53,6 +55,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from companion.course.everyday import zipf
+from companion.course.feelings import care_phrases, is_feeling
 from companion.course.framing import framed
 from companion.course.facets import Facet, FacetIndex, facet_index, facet_scores
 from companion.course.subject import off_subject_stems, qualified
@@ -85,6 +88,7 @@ TERM_CONTEXT_S = 8.0        # seconds either side searched for a one-word term's
 FOREIGN_ZIPF = 4.8          # a content word rarer than this in English (Zipf) and not the course's is another field's
 FOREIGN_NEAR_S = 10.0       # seconds either side of a segment whose words `_elsewhere` weighs
 FOREIGN_MAX = 0.3           # share of a window's content words from another field above which no module claims it
+PERSON_FOLLOW_S = 45.0      # a run starting this soon after a kept stretch of its module continues that talk
 LINE_MIN_CHARS = 60         # a quoted line shorter than this takes in the segments after it
 
 
@@ -130,6 +134,7 @@ class _Segment:
     words: tuple[str, ...]                      # its stems in order
     content: int = 0                            # content words said (`function_word`s, numbers, 1-2 letters left out)
     uncommon: frozenset[str] = frozenset()      # stems of its content words rarer than FOREIGN_ZIPF
+    feelings: frozenset[str] = frozenset()      # stems of its words for a feeling (`feelings.is_feeling`)
 
 
 def _index(topics: Iterable[Topic]) -> dict[str, list[Phrase]]:
@@ -144,7 +149,8 @@ def _index(topics: Iterable[Topic]) -> dict[str, list[Phrase]]:
 def _scan_episode(segments: Sequence[Segment], index: dict[str, list[Phrase]]) -> list[_Segment]:
     """Find the phrases in one episode's words. A phrase may run across segments (publishers'
     transcripts often have one word a segment); it belongs to the segment of its first word.
-    Each segment also notes its content words that are uncommon in English (`everyday.zipf`)."""
+    Each segment also notes its content words that are uncommon in English (`everyday.zipf`)
+    and its words for a feeling (`feelings.is_feeling`)."""
     rows: list[_Segment] = []
     words: list[tuple[str, int, int, int, str]] = []      # stem, row, begin, end, capitals key
     for seg in segments:
@@ -153,7 +159,8 @@ def _scan_episode(segments: Sequence[Segment], index: dict[str, list[Phrase]]) -
         content = [(s, zipf(w)) for s, w in said if len(w) > 2 and not w.isdigit() and not function_word(w)]
         rows.append(_Segment(seg.start, seg.end, seg.body, {}, frozenset(s for s, _, _ in spans),
                              tuple(s for s, _, _ in spans), len(content),
-                             frozenset(s for s, z in content if z < FOREIGN_ZIPF)))
+                             frozenset(s for s, z in content if z < FOREIGN_ZIPF),
+                             frozenset(s for s, w in said if is_feeling(w, s))))
         words += [(s, len(rows) - 1, b, e, capitals_key(seg.body[b:e])) for s, b, e in spans]
     covered = 0                      # words up to here belong to a longer phrase already found
     for i, (first, row, begin, _, caps) in enumerate(words):
@@ -442,10 +449,17 @@ def _labels(rows: list[_Segment], modules: list[Topic], weight_idf: dict[str, di
 
 def _stretches(slug: str, rows: list[_Segment], labels: list[tuple[str, float] | None],
                modules: list[Topic], weight_idf: dict[str, dict[Phrase, float]],
-               rarity: dict[str, float], index: FacetIndex | None = None) -> list[tuple[str, Stretch]]:
+               rarity: dict[str, float], index: FacetIndex | None = None,
+               personal: list[bool] | None = None) -> list[tuple[str, Stretch]]:
     """Runs of segments labelled with one module as stretches (module ident, stretch), each
     trimmed to its first and last segment that holds some of the module's idea itself
-    (`_holds`), so a stretch starts and ends where the talk does."""
+    (`_holds`), so a stretch starts and ends where the talk does.
+
+    With `personal` (per segment: does it say a person's mind or care, `_personal`), a run is a
+    stretch only if one of its own segments does, or it starts within PERSON_FOLLOW_S seconds
+    of a stretch of the same module kept just before it (the same talk, split by a segment the
+    window gave elsewhere): a beekeeper's "crisis", "waiting list" and "cost of treatment", or a
+    plumber's "client relationship", near talk on the subject but about no one's mind, is not."""
     by_ident = {topic.ident: topic for topic in modules}
     facets = {topic.ident: topic.facets for topic in modules}
     index = facet_index(facets) if index is None else index
@@ -465,7 +479,8 @@ def _stretches(slug: str, rows: list[_Segment], labels: list[tuple[str, float] |
         held = {k: _holds(rows[k], topic, weight_idf[ident], rarity, index, facets) for k in range(i, j + 1)}
         # a greeting, an introduction or a preview names the idea without discussing it
         holding = [k for k, v in held.items() if v > 0 and not framing[k]]
-        if len(holding) >= MIN_HOLDING:
+        follows = bool(out) and out[-1][0] == ident and rows[i].start - out[-1][1].end <= PERSON_FOLLOW_S
+        if len(holding) >= MIN_HOLDING and (personal is None or follows or any(personal[i:j + 1])):
             first, last = holding[0], holding[-1]
             line = max(range(first, last + 1), key=held.__getitem__)
             said = dict.fromkeys(rows[k].body[b:e] for k in range(first, last + 1)
@@ -475,6 +490,17 @@ def _stretches(slug: str, rows: list[_Segment], labels: list[tuple[str, float] |
                                        _line(rows, first, line, last), tuple(said))))
         i = j + 1
     return out
+
+
+def _personal(rows: list[_Segment], care: frozenset[Phrase]) -> list[bool]:
+    """For each segment: whether it says a person's mind or care itself: a word for a feeling
+    (`feelings.is_feeling`) or a care phrase (`feelings.care_phrases`: therapy, a psych, shame,
+    Lifeline; not a client, a session or a chatbot, which other fields have too), not qualified
+    by another field ("financial counsellor" is not)."""
+    by_first: dict[str, list[Phrase]] = defaultdict(list)
+    for p in care:
+        by_first[p[0]].append(p)
+    return [bool(row.feelings) or bool(_subject_said(row, by_first)) for row in rows]
 
 
 def _holds(row: _Segment, topic: Topic, weight_idf: dict[Phrase, float], rarity: dict[str, float],
@@ -560,9 +586,11 @@ def weave(episodes: dict[str, Sequence[Segment]], modules: list[Topic],
     index = facet_index({t.ident: t.facets for t in modules})
     result = Weave({t.ident: [] for t in modules}, {t.ident: [] for t in terms}, {})
     lexicon = course_lexicon(modules, terms, subject)
+    care = care_phrases(subject)
     for slug, rows in scanned.items():
         labels = _labels(rows, modules, weight_idf, rarity, subject, off, index, lexicon)
-        for ident, stretch in _stretches(slug, rows, labels, modules, weight_idf, rarity, index):
+        personal = _personal(rows, care)
+        for ident, stretch in _stretches(slug, rows, labels, modules, weight_idf, rarity, index, personal):
             result.modules[ident].append(stretch)
         where: dict[Phrase, list[int]] = defaultdict(list)
         for i, row in enumerate(rows):
