@@ -137,21 +137,24 @@ def test_range_link_marks_range_and_stops_at_end(web: Watched) -> None:
     assert web.audio("a.currentTime") == pytest.approx(12, abs=SEEK_TOLERANCE_S)
 
 
-def test_a_stretch_link_puts_focus_on_play_this_stretch(web: Watched) -> None:
-    """Arriving at an assigned stretch (a bundle's "episode 7 from 12:30 to 18:00"), focus went to
-    the time link of the line holding 12:30: Enter there played from the line's start, before the
-    stretch, and dropped its end, so a keyboard user heard past 18:00. Focus is now on "Play this
-    stretch": Enter plays from the stretch's start and stops at its end."""
+def test_a_line_of_the_stretch_plays_within_it(web: Watched) -> None:
+    """Arriving at an assigned stretch (a bundle's "episode 7 from 12:30 to 18:00"), keyboard focus is
+    on the line holding its start; Enter there played from the line and dropped the stretch, so a
+    keyboard-only student heard on past its end. A line of the stretch now plays within it (stopping
+    at its end, the address keeping it); a line outside it still leaves the stretch."""
     web.go("episodes/001-sonnet-1/#t=0:10,0:12")
-    web.page.wait_for_function("document.activeElement.matches('.ffg-range__play')", timeout=WAIT_MS)
+    web.page.wait_for_function("document.activeElement.matches('.ffg-seg--in-range .ffg-seg__time')", timeout=WAIT_MS)
     web.wait_audio("a.readyState >= 1")
     web.page.evaluate("document.querySelector('.ffg-player audio').muted = true")
     web.page.keyboard.press("Enter")
     web.wait_audio("!a.paused")
-    assert web.audio("a.currentTime") == pytest.approx(10, abs=1)
     web.wait_audio("a.paused && a.currentTime >= 11.9")
     assert web.audio("a.currentTime") == pytest.approx(12, abs=SEEK_TOLERANCE_S)
-    assert web.page.eval_on_selector_all(".ffg-seg--in-range", "els => els.length")
+    assert web.page.evaluate("location.hash") == "#t=0:10,0:12"
+    assert web.page.locator(".ffg-seg--in-range").count() > 0
+    web.page.locator(".ffg-seg:not(.ffg-seg--in-range) .ffg-seg__time").last.click()   # a line outside
+    web.wait_audio("!a.paused && a.currentTime > 12.5")
+    assert web.page.locator(".ffg-seg--in-range").count() == 0
 
 
 def test_clicking_a_segment_seeks(web: Watched) -> None:

@@ -428,8 +428,16 @@
       }
       event.preventDefault();
       event.stopPropagation();
-      history.replaceState(history.state, "", hash);
-      this.clearRange();
+      // A line of the assigned stretch plays within it: it still stops at the stretch's end, and the
+      // address keeps the stretch (a keyboard user lands on its first line, and Enter there dropped
+      // the stretch: a student heard on past 18:00). A line outside it leaves the stretch.
+      const line = this.segments[this.indexAt(start)];              // the line holding `start`, if any
+      if (this.range && line && Number(line.dataset.end) > this.range.start && Number(line.dataset.start) < this.range.end) {
+        this.range.stopped = false;
+      } else {
+        history.replaceState(history.state, "", hash);
+        this.clearRange();
+      }
       if (this.followBox) this.followBox.checked = true;     // playing from a line: follow along from there again
       this.seek(start, { play: true });
     }
@@ -530,10 +538,7 @@
       this.highlight(target.start);        // the segment holding the stretch's start, while the audio loads
       // Focus goes where the link pointed, as it does for a link to an anchor: a keyboard user is at the
       // moment (Enter plays it, Tab goes on from it), not at the top of the page. Not while typing.
-      // For a stretch, "Play this stretch" (in the sticky player): Enter on the line's own time link
-      // played from the line's start (before the stretch) and dropped the stretch's end.
-      const stretch = target.end !== null && this.rangeEl ? this.rangeEl.querySelector(".ffg-range__play") : null;
-      const time = stretch || (index >= 0 ? this.segments[index].querySelector(".ffg-seg__time") : null);
+      const time = index >= 0 ? this.segments[index].querySelector(".ffg-seg__time") : null;
       if (time && !document.activeElement?.closest("input, textarea, select, [contenteditable], dialog[open]")) {
         time.focus({ preventScroll: true });
       }
