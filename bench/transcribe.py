@@ -2,6 +2,7 @@
 (what peer tools use). Prints tables, not a test: speeds vary on a shared machine.
 
     .venv/bin/python bench/transcribe.py completeness   # music beds, refrain, unbroken speech
+    .venv/bin/python bench/transcribe.py variants   # its pauses and music break moved, six ways
     .venv/bin/python bench/transcribe.py long [--hours 1,3]   # sequential vs pipeline, 128k MP3
     .venv/bin/python bench/transcribe.py clips [--quick]   # real clips and a 10-minute programme
 
@@ -125,7 +126,9 @@ def passage_figures(words: list[tuple[float, str]], placed: list) -> tuple[int, 
             starts = [t for t, w in near if w in ref[:3] and t <= onset + 3.0] + [near[0][0]]
             worst = max(worst, min(abs(t - onset) for t in starts))
         else:
-            missing.append(f"{name}@{onset:g}s ({hits}/{len(ref)} words)")
+            lacking = collections.Counter(ref) - collections.Counter(w for _t, w in near)
+            missing.append(f"{name}@{onset:g}s ({hits}/{len(ref)} words; lacking "
+                           f"{' '.join(sorted(lacking.elements()))})")
     return found, worst, missing
 
 
@@ -175,12 +178,13 @@ def warm(config: str) -> None:
         speech_regions(np.zeros(audio.SAMPLE_RATE, dtype=np.float32))
 
 
-def run_completeness(config: str) -> dict:
-    """The completeness programme through one configuration (inside the child process)."""
+def run_completeness(config: str, variant: str = "as the programme") -> dict:
+    """The completeness programme (or one of its `programme.VARIANTS`) through one configuration
+    (inside the child process)."""
     import jiwer
     from whisper_normalizer.english import EnglishTextNormalizer
 
-    samples, placed = stitched.completeness_programme()
+    samples, placed = stitched.completeness_programme(**stitched.VARIANTS[variant])
     reference = " ".join(r for _n, r, _o, _e in placed)
     warm(config)   # not timed
     passes = count_encoder_passes()
@@ -195,7 +199,8 @@ def run_completeness(config: str) -> dict:
         coverage = result.coverage.to_json()
     found, worst, missing = passage_figures(words, placed)
     normalise = EnglishTextNormalizer()
-    return {"config": config, "seconds": len(samples) / audio.SAMPLE_RATE, "elapsed": elapsed,
+    return {"config": config, "variant": variant, "seconds": len(samples) / audio.SAMPLE_RATE,
+            "elapsed": elapsed,
             "cpu": cpu, "load": os.getloadavg()[0], "passes": passes[0],
             "found": found, "placed": len(placed), "onset_max": worst, "missing": missing,
             "wer": jiwer.wer(normalise(reference), normalise(text)), "coverage": coverage,
@@ -261,6 +266,50 @@ def completeness(rounds: int, configs: list[str]) -> None:
             print(f"|  missing: {'; '.join(row['missing'])} ||||||||||||")
 
 
+def variants(rounds: int, configs: list[str]) -> None:
+    """Every `programme.VARIANTS` (pauses and the music break moved, so that every window edge
+    moves) through each configuration, `rounds` times interleaved; per variant the passages found
+    (what each misses, word by word), WER, and CPU and wall time against sequential (best of the
+    rounds). A transcript that depends on where window edges fall shows here, not on one programme."""
+    runs: dict[tuple[str, str], list[dict]] = {}
+    for _ in range(rounds):
+        for variant in stitched.VARIANTS:
+            for config in configs:
+                runs.setdefault((variant, config), []).append(child("completeness", config, variant))
+    print(f"completeness programme variants; {rounds} interleaved round(s); passages and WER from "
+          f"the last round, times the best of the rounds\n")
+    print("| variant | configuration | encoder passes | passages found | onset error max (s) | WER | "
+          "CPU s | vs sequential (CPU) | wall s | vs sequential (wall) | coverage | load avg |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    totals: dict[str, list[float]] = {c: [0, 0, 0.0, 0.0, 0.0] for c in configs}
+    notes = []
+    for variant in stitched.VARIANTS:
+        seq = runs[(variant, "sequential")]
+        seq_wall, seq_cpu = min(r["elapsed"] for r in seq), min(r["cpu"] for r in seq)
+        for config in configs:
+            rows = runs[(variant, config)]
+            row = rows[-1]
+            wall, cpu = min(r["elapsed"] for r in rows), min(r["cpu"] for r in rows)
+            cover = f"{row['coverage']['percent']:.1f}%" if row["coverage"] else "-"
+            total = totals[config]
+            total[0] += row["found"]
+            total[1] += row["placed"]
+            total[2] += row["wer"]
+            total[3] += cpu
+            total[4] += wall
+            print(f"| {variant} | {config} | {row['passes']} | {row['found']}/{row['placed']} | "
+                  f"{row['onset_max']:.2f} | {row['wer']:.3f} | {cpu:.1f} | {seq_cpu / cpu:.2f}x | "
+                  f"{wall:.1f} | {seq_wall / wall:.2f}x | {cover} | "
+                  f"{', '.join(format(r['load'], '.1f') for r in rows)} |", flush=True)
+            notes += [f"- {variant}, {config}: {m}" for m in row["missing"]]
+    seq_total = totals["sequential"]
+    for config, (found, placed, wer, cpu, wall) in totals.items():
+        print(f"| **in all** | {config} | | **{found}/{placed}** | | {wer / len(stitched.VARIANTS):.3f} "
+              f"(mean) | {cpu:.1f} | {seq_total[3] / cpu:.2f}x | {wall:.1f} | {seq_total[4] / wall:.2f}x | | |")
+    if notes:
+        print("\nmissed passages (words of the reference not heard near it):\n" + "\n".join(notes))
+
+
 def long_episodes(hours: list[float], configs: list[str]) -> None:
     """MP3s as podcasts ship them (128 kbit/s stereo 44.1 kHz), looped from the completeness
     programme (real speech clips, music beds). Every (episode, configuration) runs in its own
@@ -322,9 +371,10 @@ def clips(quick: bool) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("programme", nargs="?", default="completeness",
-                        choices=("completeness", "long", "clips"))
+                        choices=("completeness", "variants", "long", "clips"))
     parser.add_argument("--hours", default="1,3", help="long: episode lengths in hours")
-    parser.add_argument("--rounds", type=int, default=2, help="completeness: interleaved rounds")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="completeness, variants: interleaved rounds")
     parser.add_argument("--configs", default="",
                         help="comma-separated configurations (default: all; sequential always first)")
     parser.add_argument("--no-sequential", action="store_true",
@@ -334,7 +384,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         kind, value, *rest = args.child
-        out = {"completeness": run_completeness, "long": lambda c: run_long(c, rest[0]),
+        out = {"completeness": lambda c: run_completeness(c, *rest), "long": lambda c: run_long(c, rest[0]),
                "clips": lambda c: run_config(c, "--quick" in rest)}[kind](value)
         print(json.dumps(out))
         return
@@ -344,6 +394,8 @@ def main() -> None:
     chosen = [c for c in args.configs.split(",") if c and c != "sequential"]
     if args.programme == "completeness":
         completeness(args.rounds, ["sequential"] + (chosen or list(COMPLETENESS_CONFIGS)[1:]))
+    elif args.programme == "variants":
+        variants(args.rounds, ["sequential"] + (chosen or ["pipeline"]))
     elif args.programme == "long":
         long_episodes([float(h) for h in args.hours.split(",")],
                       ([] if args.no_sequential else ["sequential"]) + (chosen or ["pipeline"]))

@@ -39,10 +39,17 @@ class Faults:
     gzip_always: set[str] = field(default_factory=set)          # sent gzip-encoded, asked or not
     gzip_members: set[str] = field(default_factory=set)         # ... as two gzip members (RFC 1952)
     chunked: set[str] = field(default_factory=set)              # sent chunked, no Content-Length
+    gzip_declared: set[str] = field(default_factory=set)        # `Content-Encoding: gzip` on a
+                                                                # body sent as it is (curl#8928)
     basic_auth: str | None = None                               # "user:password": every path
                                                                 # answers 401 without it
     range_as_200: bool = False                                  # a range sent as 206 should be,
                                                                 # under the status 200
+    not_modified: set[str] = field(default_factory=set)         # 304 to every request
+    stitched: set[str] = field(default_factory=set)             # another file every request
+                                                                # (dynamic ad insertion)
+    close_delimited: set[str] = field(default_factory=set)      # a whole-file answer with no
+                                                                # length: its end is the close
     cookie_gate: set[str] = field(default_factory=set)          # 302 to itself (a new query
                                                                 # each time) setting a cookie,
                                                                 # until the cookie comes back
@@ -69,6 +76,10 @@ class FaultyHandler(StaticHandler):
             return
         if path in faults.status:
             self.send_error(faults.status[path])
+            return
+        if path in faults.not_modified:
+            self.send_response(304)
+            self.end_headers()
             return
         if path in faults.cookie_gate and "gate=passed" not in self.headers.get("Cookie", ""):
             self.send_response(302)             # art19's way (airsonic#1013)
@@ -105,6 +116,8 @@ class FaultyHandler(StaticHandler):
             self.send_error(404)
             return
         data = target.read_bytes()
+        if path in faults.stitched:             # an ad of its own in every answer
+            data += f"ad {self.server.requests[path]}".encode()
         if faults.truncate[path] > 0 and "Range" not in self.headers:
             faults.truncate[path] -= 1
             self.send_response(200)
@@ -122,14 +135,23 @@ class FaultyHandler(StaticHandler):
             if path in faults.reupload:           # the publisher replaces the file meanwhile
                 target.write_bytes(faults.reupload.pop(path))
             return
-        if path in faults.gzip_always or path in faults.chunked:
+        if path in faults.close_delimited and "Range" not in self.headers:
+            self.send_response(200)             # HTTP/1.0's framing (RFC 9112 section 6.3 rule 8)
+            self.send_header("Content-Type", content_type(target))
+            self.send_header("Accept-Ranges", "bytes")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(data)
+            self.close_connection = True
+            return
+        if path in faults.gzip_always or path in faults.chunked or path in faults.gzip_declared:
             body = data
             if path in faults.gzip_always:
                 half = len(data) // 2 if path in faults.gzip_members else len(data)
                 body = gzip.compress(data[:half]) + (gzip.compress(data[half:]) if data[half:] else b"")
             self.send_response(200)
             self.send_header("Content-Type", faults.types.get(path) or content_type(target))
-            if path in faults.gzip_always:
+            if path in faults.gzip_always or path in faults.gzip_declared:
                 self.send_header("Content-Encoding", "gzip")
             if path in faults.chunked:
                 self.send_header("Transfer-Encoding", "chunked")

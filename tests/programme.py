@@ -88,13 +88,29 @@ def stitch(parts: list[str | np.ndarray]) -> tuple[np.ndarray, list[Placed]]:
     return np.concatenate(pieces), placed
 
 
-def completeness_programme() -> tuple[np.ndarray, list[Placed]]:
+def completeness_programme(pause_s: float = 1.0, refrain_pause_s: float = 2.0,
+                           break_s: float = 8.0) -> tuple[np.ndarray, list[Placed]]:
     """The bench's programme (about 2.5 min): music intro, speech, a music break, a four-times
-    refrain with pauses, 30 s of unbroken speech (clips joined with no pause), music outro."""
-    return stitch([music(12, 1), "jfk", music(8, 2), "dashwood", silence(1.0),
-                   "amiable", silence(2.0), "amiable", silence(2.0), "amiable", silence(2.0),
+    refrain with pauses, 30 s of unbroken speech (clips joined with no pause), music outro.
+    `pause_s` (after the first Dashwood line), `refrain_pause_s` (between the refrain's lines)
+    and `break_s` (the music break after JFK) move every later window edge (`VARIANTS`)."""
+    refrain = silence(refrain_pause_s)
+    return stitch([music(12, 1), "jfk", music(break_s, 2), "dashwood", silence(pause_s),
+                   "amiable", refrain, "amiable", refrain, "amiable", refrain,
                    "amiable", silence(1.5), "jfk", "dashwood", "unless", "married", silence(1.0),
                    "sonnet1", music(6, 3)])
+
+
+# The completeness programme with its pauses and music break moved: where a decoder's window edges
+# fall moves with them, and a transcript must not depend on where they fall. name -> keywords.
+VARIANTS: dict[str, dict[str, float]] = {
+    "as the programme": {},
+    "pause 0.6 s": {"pause_s": 0.6},
+    "pause 1.4 s": {"pause_s": 1.4},
+    "refrain pauses 1.6 s": {"refrain_pause_s": 1.6},
+    "refrain pauses 2.5 s": {"refrain_pause_s": 2.5},
+    "music break 5 s": {"break_s": 5.0},
+}
 
 
 def to_mp3(samples: np.ndarray, path: Path, bitrate: str = "128k", stereo: bool = True) -> Path:

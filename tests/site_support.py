@@ -45,6 +45,8 @@ HOSTILE_SEGMENTS = [
     "{{ 6*7 }} and {% for x in range(3) %}{{ x }}{% endfor %}",
     "# Not a heading *not emphasis* [not a link](https://example.org/) --8<-- \"mkdocs.yml\"",
     "</div></div><script>alert('close')</script> still text",
+    # An address said on air, written whole: one run of 90 letters, wider than a phone.
+    "The links are at www.fallfromgracepodcast.example/episodes/four/links-and-resources-mentioned-tonight?from=transcript",
 ]
 
 

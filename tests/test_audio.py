@@ -45,6 +45,59 @@ def test_truncated_file_is_refused_against_its_own_header(tmp_path: Path) -> Non
 
 
 @pytest.mark.subprocess
+def test_a_file_cut_short_decodes_with_a_warning_saying_so(tmp_path: Path) -> None:
+    """An upload cut at 70 % decodes cleanly up to the cut (the MP3 decoder reports no error):
+    what is there is used, and the header's length is kept so the episode needs review."""
+    cut = tmp_path / "cut.mp3"
+    cut.write_bytes((AUDIO / "sonnet001.mp3").read_bytes()[:300_000])
+    decoded = audio.load_audio(cut)
+    assert decoded.seconds == pytest.approx(37.4, abs=1.0) and decoded.declared_s == pytest.approx(53.3, abs=0.1)
+    assert any("may be cut short" in w and "declares 53.3 s" in w for w in decoded.warnings)
+    whole = audio.load_audio(AUDIO / "sonnet001.mp3")
+    assert not audio.cut_short(whole.seconds, whole.declared_s) and whole.warnings == []
+
+
+@pytest.mark.subprocess
+def test_speech_clipped_into_distortion_is_found(tmp_path: Path) -> None:
+    """PiSugar/whisplay-ai-chatbot#40 ("rate clipped 1865 samples", words wrong half the time):
+    JFK 30 dB too hot is misheard with confidence; 12 dB too hot is still heard right."""
+    for gain, expected in (("30dB", [(0.0, 11.0)]), ("12dB", [])):
+        path = tmp_path / f"hot-{gain}.mp3"
+        ffmpeg("-i", str(AUDIO / "jfk.wav"), "-af", f"volume={gain}", "-ar", "44100", str(path))
+        decoded = audio.load_audio(path)
+        assert decoded.clipped == [pytest.approx(c, abs=0.1) for c in expected]
+        assert any("clipped" in w for w in decoded.warnings) == bool(expected)
+
+
+@pytest.mark.subprocess
+def test_a_few_damaged_frames_mid_file_are_used_with_a_warning(tmp_path: Path) -> None:
+    """3 kB of noise in the middle of an MP3 (a damaged upload) costs 0.4 s of audio and turned
+    "how much" into "howched", with no word said: too little to refuse the file, but said."""
+    data = (AUDIO / "sonnet001.mp3").read_bytes()
+    middle = len(data) // 2
+    damaged = tmp_path / "damaged-middle.mp3"
+    damaged.write_bytes(data[:middle] + bytes(range(256)) * 12 + data[middle + 3072:])
+    decoded = audio.load_audio(damaged)
+    assert decoded.seconds == pytest.approx(53.3, abs=1.0)
+    assert any("could not decode part of the audio" in w for w in decoded.warnings)
+
+
+@pytest.mark.subprocess
+def test_an_mp3_whose_header_claims_three_times_its_frames_is_used(tmp_path: Path) -> None:
+    """A whole file whose Xing frame count says 3x what it holds (its byte count right) is not a
+    cut file: it was refused as "damaged" on every run."""
+    data = bytearray((AUDIO / "sonnet001.mp3").read_bytes())
+    at = data.find(b"Xing") + 8 if b"Xing" in data else data.find(b"Info") + 8
+    frames = struct.unpack(">I", data[at:at + 4])[0]
+    data[at:at + 4] = struct.pack(">I", frames * 3)
+    lying = tmp_path / "lying-header.mp3"
+    lying.write_bytes(bytes(data))
+    decoded = audio.load_audio(lying)
+    assert decoded.seconds == pytest.approx(53.3, abs=0.2) and decoded.declared_s is None
+    assert any("header is wrong" in w for w in decoded.warnings)
+
+
+@pytest.mark.subprocess
 def test_not_audio_is_refused(tmp_path: Path) -> None:
     page = tmp_path / "page.mp3"
     page.write_text("<html><body>Sorry, this episode has moved</body></html>")

@@ -6,8 +6,10 @@ Runs the built site from a local static server in headless Chromium. Also checks
 
 from __future__ import annotations
 
+import json
 import re
 
+import bibtexparser
 import pytest
 import rispy
 
@@ -165,6 +167,64 @@ def test_duplicates_merge_in_references(browser, site_server: str) -> None:
     assert "#t=" not in reference, "two stretches of one episode: the reference cites the episode"
     assert [s.split(":")[0] for s in stretches] == ["Stretch 1", "Stretch 3"], stretches
     assert references[0] == episode, "APA order: Bailey (2024a) before Fall From Grace Companion (2026a)"
+    page.close()
+
+
+def test_a_printed_bundle_carries_each_stretchs_transcript(browser, site_server: str) -> None:
+    """A printout cannot play audio: each episode stretch carries the words said in it (every
+    segment that overlaps the stretch, with its time), closed on screen and open on paper; an
+    episode with no transcript, or named whole, carries none. The catalogue names the file."""
+    page = browser.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{site_server}course/bundle/?items=e7@12:30-18:00,e1@1:00-2:00,e7&title=Handout")
+    page.wait_for_selector("[data-bundle-transcript-line]", state="attached")
+    items = page.locator("[data-bundle-items] > li")
+    assert [items.nth(i).locator("[data-bundle-transcript]").count() for i in range(3)] == [1, 0, 0]
+    lines = items.nth(0).locator("[data-bundle-transcript-line]")      # running text, as read
+    assert [" ".join(t.split()) for t in lines.all_text_contents()] == [
+        "12:25 This is where the stretch begins. And this is the long middle of it."]
+    assert lines.nth(0).locator("a").get_attribute("href").endswith("episodes/007-ai-as-therapy/#t=12:25")
+    assert "Machine-made transcript" in items.nth(0).text_content()
+    assert not lines.nth(0).is_visible(), "closed on screen: a long stretch does not bury the references"
+    # Paragraphs as a reader reads them: a new one at a change of speaker, or at a sentence end
+    # once it has run 30 s; lines of one sentence stay together however long it runs.
+    said = [(0, "A", "One."), (10, "A", "Two."), (20, "B", "Three"), (40, "B", "still three."),
+            (45, "B", "Four."), (80, "B", "Five.")]
+    segments = [{"startTime": t, "endTime": t + 5, "speaker": who, "body": text} for t, who, text in said]
+    assert page.evaluate("s => window.ffgBundles.paragraphs(s)", segments) == [
+        {"start": 0, "speaker": "A", "text": "One. Two."},
+        {"start": 20, "speaker": "B", "text": "Three still three. Four."},
+        {"start": 80, "speaker": "B", "text": "Five."}]
+
+    page.emulate_media(media="print")
+    assert lines.nth(0).is_visible(), "printed open"
+    assert "Welcome back to the show." not in page.inner_text("body"), "only the stretch is printed"
+    page.emulate_media(media="screen")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")       # Firefox and Safari
+    assert page.locator("details[data-bundle-transcript][open]").count() == 1
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert page.locator("details[data-bundle-transcript][open]").count() == 0
+    page.close()
+
+
+def test_a_bundles_references_download_for_reference_managers(browser, site_server: str) -> None:
+    """The bundle's works as one RIS, BibTeX or CSL-JSON file (each work once however many of its
+    stretches are listed; the glossary is no work), as the pages' own downloads write them."""
+    page = browser.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{site_server}course/bundle/?items=e1@12:30-18:00,m1,e1@20:00-21:00,glossary")
+    page.wait_for_selector("[data-bundle-download]")
+    files = {}
+    for kind in ("ris", "bib", "json"):
+        with page.expect_download() as download:
+            page.click(f'.ffg-bundle__actions [data-bundle-download="{kind}"]')
+        assert download.value.suggested_filename == f"bundle-references.{kind}"
+        files[kind] = open(download.value.path(), encoding="utf-8").read()
+    records = rispy.loads(files["ris"])
+    assert [r["type_of_reference"] for r in records] == ["SOUND", "WEB"], "APA order: Bailey first"
+    assert len(bibtexparser.loads(files["bib"]).entries) == 2
+    assert [i["type"] for i in json.loads(files["json"])] == ["broadcast", "webpage"]
+    assert "Downloaded 2 references (CSL-JSON)." in page.inner_text(".ffg-bundle__actions")
     page.close()
 
 

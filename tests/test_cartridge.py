@@ -245,6 +245,30 @@ def test_an_empty_folder_is_left_out() -> None:
     assert manifest.xpath("//cp:item/cp:title/text()", namespaces=NS) == ["Modules", "Module 1"]
 
 
+def test_a_folder_keeps_its_identifier_when_another_comes_or_goes() -> None:
+    """Canvas keeps a folder's identifier as its module's migration id and, when a newer cartridge
+    is imported into the same course, updates the module holding that id (org_converter.rb;
+    canvas-lms#1175: a re-import broke the module structure). Numbered by place, the self-checks
+    folder took the weeks' number once a syllabus was added, and Canvas renamed the wrong module."""
+    question = selfcheck.Question(1, "<p>Why?</p>", "<p>Because.</p>")
+    modules = cartridge.Folder("Modules", (cartridge.Link("m1", "Module 1", "https://x.org/m1/"),), "modules")
+    checks = cartridge.Folder("Self-checks", (qti.Assessment("m1-selfcheck", "Check", (question,)),), "selfchecks")
+
+    def identifiers(weeks: tuple) -> dict[str, str]:
+        folders = [modules, cartridge.Folder("Weekly bundles", weeks, "weeks"), checks]
+        manifest = etree.fromstring(cartridge.manifest_xml("T", "D", folders))
+        return {item.xpath("string(cp:title)", namespaces=NS): item.get("identifier")
+                for item in manifest.xpath("//cp:organization/cp:item/cp:item", namespaces=NS)}
+
+    before = identifiers(())
+    after = identifiers((cartridge.Link("week-1", "Week 1", "https://x.org/b/?items=m1"),))
+    assert after["Modules"] == before["Modules"] and after["Self-checks"] == before["Self-checks"]
+    assert len(set(after.values())) == 3 and all(NCNAME.match(i) for i in after.values())
+    twin = cartridge.Folder("Modules", (cartridge.Link("m2", "Module 2", "https://x.org/m2/"),))
+    with pytest.raises(cartridge.CartridgeError, match="merge the two modules"):
+        cartridge.build("T", "D", [modules, twin])
+
+
 def test_same_input_same_bytes() -> None:
     folders = [cartridge.Folder("Modules", (cartridge.Link("m1", "Module 1", "https://x/m1/"),))]
     assert cartridge.build("T", "D", folders) == cartridge.build("T", "D", folders)

@@ -74,9 +74,10 @@ def test_feed_chapters_follow_the_feed(project, host) -> None:
 
 @pytest.mark.parametrize("body, reason", [
     (b"not json", "not JSON"),
-    (b'{"chapters": [{"startTime": 0}]}', "version"),
-    (b'{"version": "1.2.0", "chapters": [{"title": "no start"}]}', "startTime"),
-    (b'{"version": "1.2.0", "chapters": [{"startTime": "ten seconds"}]}', "wrong type"),
+    (b'{"version": "1.2.0", "chapters": []}', "non-empty"),      # podcast-namespace#391
+    (b'{"version": "1.2.0", "chapters": [{"title": "no start"}]}', "no usable startTime"),
+    (b'{"version": "1.2.0", "chapters": [{"startTime": "ten seconds"}]}', "no usable startTime"),
+    (b'{"version": "1.2.0", "chapters": [{"startTime": NaN}]}', "not JSON"),
     (b"[" * 200_000, "not JSON"),                   # json.loads: RecursionError, not ValueError
 ])
 def test_bad_chapters_are_a_warning_not_a_failure(project, host, capsys, body, reason) -> None:
@@ -102,6 +103,39 @@ def test_feed_chapters_with_clock_times_as_text_are_read_as_seconds(project, hos
     assert [(c["startTime"], c.get("endTime")) for c in written] == [
         (0, None), (76.135, 169.5), (170, None), (200, None)]
     assert "wrote 4 times as text" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("bare", [False, True])
+def test_a_feeds_chapters_keep_their_good_chapters_around_a_broken_one(project, host, capsys,
+                                                                        bare: bool) -> None:
+    """A chapters file from the feed with one chapter whose startTime is missing, null or
+    negative, a title written as a number, no "version" (or the chapters as a bare list): the
+    good chapters are published and each change said (podverse-api#608: a player showed 3 of an
+    episode's chapters); a null startTime took the episode down with a TypeError."""
+    listed = [{"startTime": 0, "title": "Intro"}, {"title": "No start"},
+              {"startTime": None, "title": "Null start"}, {"startTime": -5, "title": "Before"},
+              {"startTime": 60, "title": 12}, {"startTime": 90, "title": "Last"}]
+    body = listed if bare else {"chapters": listed}
+    url = host.add("chapters.json", json.dumps(body).encode())
+    assert cli.main(["sync", "--feed", publish(host, url)]) == 0
+    folder, record = episode(project)
+    written = json.loads((folder / "chapters.json").read_text())
+    assert written["version"] == "1.2.0" and record["chapters_source"] == "feed"
+    assert [(c["startTime"], c.get("title")) for c in written["chapters"]] == [
+        (0, "Intro"), (60, None), (90, "Last")]
+    err = " ".join(capsys.readouterr().err.split())
+    assert "give chapter 2 no usable startTime: dropped" in err
+    assert "chapter 5 a title of the wrong type: left out" in err
+
+
+def test_a_hand_written_chapter_with_a_null_start_is_refused_not_a_crash(tmp_path: Path) -> None:
+    """The maintainer's own file keeps the strict rule, with the place to fix; a null startTime
+    raised TypeError out of the site build's `published` and sync's episode."""
+    (tmp_path / "chapters.json").write_text(
+        '{"version": "1.2.0", "chapters": [{"startTime": null, "title": "A"}, {"startTime": 5}]}')
+    with pytest.raises(chapters.ChaptersError, match="chapter 1 needs a startTime"):
+        chapters.read_manual(tmp_path / "chapters.json", "chapters.json")
+    assert chapters.published(tmp_path) is None
 
 
 def test_unreachable_chapters_are_a_warning(project, host, capsys) -> None:
@@ -200,3 +234,17 @@ def test_feed_chapters_edited_by_hand_become_the_maintainers_with_a_last_good_co
     assert json.loads((folder / "chapters.json").read_text())["chapters"][0]["title"] == \
         "Retitled by the host"
     assert "Retitled" in (folder / chapters.LAST_GOOD_FILE).read_text()
+
+
+def test_chapters_from_an_earlier_uploads_audio_are_removed_when_the_new_audio_has_none(
+        tmp_path: Path) -> None:
+    """Chapters sync took from the audio file (ID3 CHAP) belong to that upload: a re-upload
+    whose file holds none no longer publishes them (they pointed into audio that is gone)."""
+    record: dict = {"chapters_url": None, "chapters_source": None}
+    warned: list[str] = []
+    chapters.from_audio(tmp_path, record, [{"startTime": 0.0, "title": "Intro"}], warned.append)
+    assert (tmp_path / "chapters.json").is_file() and record["chapters_source"] == "audio"
+    chapters.from_audio(tmp_path, record, [], warned.append)
+    assert not (tmp_path / "chapters.json").exists()
+    assert not (tmp_path / chapters.LAST_GOOD_FILE).exists()
+    assert record["chapters_source"] is None and "no longer holds chapters" in warned[-1]

@@ -96,6 +96,23 @@ def test_chapter_in_edited_book() -> None:
         "American Psychological Association.")
 
 
+@pytest.mark.parametrize("written, shown", [("2", "2nd ed."), ("3", "3rd ed."), ("11", "11th ed."),
+                                            ("22", "22nd ed."), ("Rev.", "Rev. ed."), ("Rev. ed.", "Rev. ed.")])
+def test_an_edition_is_ordinal_in_a_book_and_kept_in_a_chapter(written: str, shown: str) -> None:
+    """CSL and reference managers store an edition as a number: APA 7 (9.33) writes "(3rd ed.)",
+    not "(3 ed.)", and a chapter's book keeps it beside the pages, "(2nd ed., pp. 55–68)" (it was
+    dropped: the course's Gee et al., 2014 chapter lost its edition)."""
+    book = {"type": "book", "author": [{"family": "Norcross", "given": "J. C."}], "issued": 2019,
+            "title": "Relationships", "edition": written, "publisher": "Oxford University Press"}
+    assert text(book) == f"Norcross, J. C. (2019). Relationships ({shown}). Oxford University Press."
+    chapter = {"type": "chapter", "author": [{"family": "Gee", "given": "G."}],
+               "editor": [{"family": "Dudgeon", "given": "P."}], "issued": 2014, "title": "Wellbeing",
+               "container-title": "Working together", "edition": written, "page": "55-68",
+               "publisher": "Commonwealth of Australia"}
+    assert text(chapter) == ("Gee, G. (2014). Wellbeing. In P. Dudgeon (Ed.), Working together "
+                             f"({shown}, pp. 55–68). Commonwealth of Australia.")
+
+
 def test_report_by_group_author_omits_repeated_publisher() -> None:
     report = {"type": "report", "author": [{"literal": "World Health Organization"}], "issued": 2024,
               "year_suffix": "a", "title": "Ethics and governance of artificial intelligence for health",
@@ -103,6 +120,19 @@ def test_report_by_group_author_omits_repeated_publisher() -> None:
     assert text(report) == ("World Health Organization. (2024a). Ethics and governance of "
                             "artificial intelligence for health. https://www.who.int/publications/x")
     assert apa.intext(report) == "World Health Organization, 2024a"
+
+
+@pytest.mark.parametrize("number, shown", [
+    ("WHO/2021.1", "(Report No. WHO/2021.1)"), ("ECD7", "(Report No. ECD7)"), ("No. 12", "(No. 12)"),
+    ("Corporate document ECD7", "(Corporate document ECD7)"), ("CFCA Resource Sheet", "(CFCA Resource Sheet)"),
+    ("NIH Publication No. 15-4963", "(NIH Publication No. 15-4963)"),
+])
+def test_a_report_number_with_its_own_label_is_written_as_the_issuer_gives_it(number: str, shown: str) -> None:
+    """APA 7 (10.4) introduces a bare report number with "Report No."; one with its own label keeps
+    it ("Report No. CFCA Resource Sheet" was printed for two of the course's sources)."""
+    report = {"type": "report", "author": [{"literal": "NICE"}], "issued": 2022, "title": "Framework",
+              "number": number}
+    assert text(report) == f"NICE. (2022). Framework {shown}."
 
 
 def test_webpage_with_date_and_site_name() -> None:
@@ -295,7 +325,7 @@ def test_module_and_episode_exports(course_site) -> None:  # noqa: F811
         assert record["type_of_reference"] == "SOUND"       # Zotero: audio recording, host its performer
         assert record["tertiary_title"] == "Fall From Grace" and record["secondary_authors"]
         (item,) = json.loads((cite / f"episode-{episode['slug']}.json").read_text(encoding="utf-8"))
-        assert item["type"] == "broadcast" and item["genre"] == "Audio podcast episode"
+        assert item["type"] == "broadcast" and item["medium"] == "Audio podcast episode" and "genre" not in item
         assert "(Host)" in episode["apa_html"] and "[Audio podcast episode]" in episode["apa_html"]
 
 
@@ -419,6 +449,13 @@ def test_authors_the_evidence_bank_does_not_name_are_never_guessed() -> None:
                        {"darcy2021": entry})[0] == {"darcy2021"}
     assert "author = {Darcy, A. and others}" in exports.bibtex([entry])
     assert "authors_incomplete" not in json.dumps(json.loads(exports.csl_json([entry])))
+    # RIS and CSL-JSON have no "et al.": imported bare, the list read as whole ("Darcy, A. (2021)",
+    # cited "(Darcy, 2021)"). Each says so in the note Zotero (Extra) and EndNote (Notes) keep.
+    (item,) = json.loads(exports.csl_json([entry]))
+    (record,) = rispy.loads(exports.ris([entry]))
+    assert "Incomplete author list" in item["note"] and "Incomplete author list" in record["notes"][0]
+    complete = {k: v for k, v in entry.items() if k != "authors_incomplete"}
+    assert "note" not in json.loads(exports.csl_json([complete]))[0] and "N1  - " not in exports.ris([complete])
     middle = {**entry, "author": [{"family": "Heinz", "given": "M. V."}, {"family": "Banta", "given": "H. A."},
                                   {"family": "Jacobson", "given": "N. C."}], "authors_incomplete": "middle"}
     assert text(middle).startswith("Heinz, M. V., Banta, H. A., . . . Jacobson, N. C. (2021).")

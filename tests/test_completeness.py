@@ -23,7 +23,8 @@ from companion.pipeline.packing import Piece, Window
 from companion.pipeline.whole_window import WholeWindowModel
 from companion.pipeline.transcribe import (VAD_SPEECH_PAD_MS, Coverage, Settings, _decode_windows,
                                            decode_spans, drop_loops, left_over, load_model,
-                                           speech_regions, transcribe_audio, uncovered)
+                                           snap_onsets, snap_silent_words, speech_regions,
+                                           transcribe_audio, uncovered)
 
 VOCABULARY = ("Torrens", "Bailey Code")   # hotwords, as sync passes the show's vocabulary
 NEAR_S = 1.0
@@ -140,6 +141,29 @@ def test_a_window_that_starts_mid_speech_hears_what_came_before() -> None:
 
 
 @pytest.mark.model
+def test_a_word_timed_in_a_pause_moves_to_the_line_it_begins() -> None:
+    """With the pause after the first Dashwood line 0.6 s (a variant of the completeness
+    programme, `programme.VARIANTS`), the window holding the refrain timed the third line's "He"
+    at 48.21 s, in the digital silence of the 2 s pause, 1.07 s before the line said at 49.28 s:
+    the passage counted as lost and search would land in the pause. A word timed wholly on
+    silence moves into the region its next word is said in."""
+    samples, placed = programme.completeness_programme(pause_s=0.6)
+    floats = audio.to_float(samples)
+    regions = speech_regions(floats)
+    span = (38.53, 67.38)                 # that window's audio, as decoded (a carry: no head)
+    words = _decode_windows(load_model(None), floats, [span], regions, Settings(), [])
+    onsets = [onset for name, _r, onset, _e in placed if name == "amiable"]
+    timed = [w["startTime"] for w in words if w["body"].strip() == "He"]
+    assert len(timed) == 4, words
+    assert any(min(abs(t - o) for o in onsets) > NEAR_S for t in timed), f"no word in a pause: {timed}"
+    snap_silent_words(words, regions, floats)
+    snap_onsets(words, regions)
+    timed = [w["startTime"] for w in words if w["body"].strip() == "He"]
+    assert all(min(abs(t - o) for o in onsets) <= 0.5 for t in timed), (timed, onsets)
+    assert [w["startTime"] for w in words] == sorted(w["startTime"] for w in words)
+
+
+@pytest.mark.model
 def test_out_of_phase_stereo_is_transcribed(tmp_path: Path) -> None:
     """A stereo file whose channels cancel decoded to silence and an empty 'transcribed' episode."""
     path = tmp_path / "phase.mp3"
@@ -181,13 +205,55 @@ def test_what_a_pass_leaves_after_its_last_word_is_carried_to_the_next_window() 
     """Whisper often ends a pass short of the window's end; the rest joins the next window."""
     window = Window((Piece(10.0, 24.0, 0.0), Piece(30.0, 40.0, 14.5)))
     regions = [(10.5, 23.5), (30.2, 39.8)]
-    said = [{"startTime": t, "endTime": t + 0.3, "body": "x"} for t in np.arange(10.5, 33.0, 0.5)]
-    assert left_over(window, said, regions) == [(pytest.approx(32.8), 40.0)]
+    said = [{"startTime": t, "endTime": t + 0.3, "body": "x."} for t in np.arange(10.5, 33.0, 0.5)]
+    assert left_over(window, said, regions) == (said, [(pytest.approx(32.8), 40.0)])
     everything = said + [{"startTime": 39.5, "endTime": 39.7, "body": "x"}]
-    assert left_over(window, everything, regions) == []       # under CARRY_MIN_S of speech left
-    assert left_over(window, [], regions) == []                # nothing decoded: left to the refill
+    assert left_over(window, everything, regions) == (everything, [])   # under CARRY_MIN_S left
+    assert left_over(window, [], regions) == ([], [])           # nothing decoded: left to the refill
     stalled = [{"startTime": 10.0, "endTime": 10.2, "body": "x"}]
-    assert left_over(window, stalled, regions) == []           # no progress: left to the refill
+    assert left_over(window, stalled, regions) == (stalled, [])  # no progress: left to the refill
+
+
+def test_a_carry_never_starts_inside_a_sentence_the_pass_stopped_in() -> None:
+    """A pass that stopped at "... rather selfish, is to" (music break 5 s variant) carried "be
+    ill disposed." into a window that began on "be": the carry starts at the last clause end,
+    and the words after it are decoded again, with the rest of their sentence."""
+    window = Window((Piece(54.76, 80.31, 0.0),))
+    regions = [(55.0, 80.1)]
+    said = [{"startTime": 60.0, "endTime": 60.5, "body": " country."}]
+    said += [{"startTime": 77.0 + i * 0.3, "endTime": 77.2 + i * 0.3, "body": f" {w}"}
+             for i, w in enumerate(["rather", "selfish,", "is", "to"])]
+    kept, rest = left_over(window, said, regions)
+    assert [w["body"] for w in kept][-1] == " selfish," and rest == [(pytest.approx(77.5), 80.31)]
+    far = said[:1] + [{"startTime": 68.0, "endTime": 68.2, "body": " and"},
+                      {"startTime": 75.0, "endTime": 75.5, "body": " to"}]
+    kept, rest = left_over(window, far, regions)     # no clause end within REWIND_MAX_S: as before
+    assert kept == far and rest == [(75.5, 80.31)]
+
+
+def test_a_silent_word_joins_the_line_it_belongs_to() -> None:
+    """A word timed on silence goes to its neighbour's region: one that ends a clause to the line
+    before ("... and breathe | out.", real-world case repeated-lines, where it had moved 5 s on to
+    the next line), one after a clause end to the line after ("himself. | He might ...")."""
+    rate = 16000
+    t = np.arange(10 * rate) / rate
+    samples = (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
+    samples[3 * rate:6 * rate] = 0.0                    # a pause from 3 s to 6 s
+    regions = [(0.0, 3.0), (6.0, 10.0)]
+
+    def said(*timed: tuple[str, float, float]) -> list[dict]:
+        return [{"body": f" {b}", "startTime": a, "endTime": e} for b, a, e in timed]
+    words = said(("breathe", 2.5, 2.9), ("out.", 4.0, 4.2), ("Good,", 6.2, 6.5))
+    snap_silent_words(words, regions, samples)
+    assert (words[1]["startTime"], words[1]["endTime"]) == (pytest.approx(2.8), pytest.approx(3.0))
+    words = said(("himself.", 2.5, 2.9), ("He", 4.0, 4.2), ("might", 5.0, 6.5))
+    snap_silent_words(words, regions, samples)
+    assert words[1]["startTime"] == pytest.approx(6.0) and words[1]["endTime"] <= 6.5
+    music = samples.copy()
+    music[3 * rate:6 * rate] = 0.2                      # sound the VAD did not call speech: kept
+    words = said(("himself.", 2.5, 2.9), ("And", 4.0, 4.2), ("so", 6.1, 6.5))
+    snap_silent_words(words, regions, music)
+    assert words[1]["startTime"] == 4.0
 
 
 def test_uncovered_finds_speech_without_words() -> None:
@@ -213,6 +279,27 @@ def test_review_reasons_and_accepted_stretches() -> None:
     assert long_gap.review_reasons(True) and not long_gap.review_reasons(True, [(120.0, 135.0)])
     empty = Coverage(speech_s=30.0, covered_s=0.0, empty=[(0.0, 30.0)])
     assert "no words" in empty.review_reasons(False)[0]
+
+
+def test_clipped_audio_and_a_file_cut_short_need_review_until_accepted() -> None:
+    coverage = Coverage(speech_s=50.0, covered_s=50.0, audio_s=60.0, declared_s=90.0,
+                        clipped=[(10.0, 20.0)])
+    reasons = " ".join(Coverage.from_json(coverage.to_json()).review_reasons(True))
+    assert "clipped (distorted) at 0:10-0:20" in reasons and "ends at 1:00" in reasons
+    assert "declares 1:30" in reasons
+    assert coverage.review_reasons(True, [(9.5, 20.5), (60.0, 90.0)]) == []
+    assert Coverage.from_json({"speech_s": 1.0, "covered_s": 1.0}).review_reasons(True) == []
+
+
+def test_a_stretch_the_model_guessed_needs_review_until_checked(tmp_path: Path) -> None:
+    record = store.new_episode("g", "s")
+    record["coverage"] = Coverage(speech_s=90.0, covered_s=90.0, unsure=[(29.5, 42.7)]).to_json()
+    outcome = Outcome(slug="s", title="t", new=True, state="transcribed")
+    set_review(record, corrections.load(tmp_path / store.CORRECTIONS_FILE), True, outcome)
+    assert record["status"] == store.STATUS_NEEDS_REVIEW and "0:29-0:42" in " ".join(record["review"])
+    (tmp_path / store.CORRECTIONS_FILE).write_text("language_checked: true\n")
+    set_review(record, corrections.load(tmp_path / store.CORRECTIONS_FILE), True, outcome)
+    assert record["status"] == store.STATUS_TRANSCRIBED and record["review"] == []
 
 
 def test_an_episode_with_no_speech_at_all_needs_review() -> None:
@@ -264,6 +351,9 @@ def test_needs_review_shows_on_the_page_and_in_the_sync_summary() -> None:
     transcript = Transcript.from_json({"segments": [{"startTime": 1.0, "endTime": 2.0, "body": "Hello there."}]})
     page, _toc = episode_page_html(Episode.from_json(episode), transcript, None, [], "../")
     assert "Hello there." in page and "may be missing" in page and "3:20" in page
+    episode.update(coverage=Coverage(speech_s=300, covered_s=300, unsure=[(29.5, 42.7)]).to_json())
+    page, _toc = episode_page_html(Episode.from_json(episode), transcript, None, [], "../")
+    assert "may be wrong" in page and "0:29–0:42" in page
     outcome = Outcome(slug="s", title="Ep", new=True, state="needs-review",
                       review=["only 93% of the speech holds words", "no words at 3:20-3:32"])
     console = Console(record=True, width=200)

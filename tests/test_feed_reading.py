@@ -12,7 +12,7 @@ import pytest
 
 from companion import cli
 from companion.catalogue import Catalogue, CatalogueError
-from companion.pipeline import chapters, pages, store
+from companion.pipeline import chapters, pages, store, sync
 from companion.pipeline.dates import parse_pubdate
 from companion.pipeline.feed import FeedError, parse_feed
 from episode_records import episode_records
@@ -311,6 +311,32 @@ def test_a_well_formed_feed_served_with_a_non_xml_type_is_not_called_malformed(s
     assert any("serves the feed as" in w for w in parsed.warnings)
 
 
+@pytest.mark.parametrize("encoding,before,served", [
+    ("utf-16", b"", "application/rss+xml; charset=iso-8859-1"),    # rss-parser#219, gofeed#170
+    ("utf-16", b"", "text/xml; charset=utf-8"),
+    ("utf-8", b"\xef\xbb\xbf\n\n  ", None),                          # feedbin/support#129
+    ("utf-8", b"\r\n\t", "application/rss+xml"),                      # Podcast-Manager#223
+])
+def test_a_byte_order_mark_and_blank_lines_before_the_declaration_are_read_as_apps_do(
+        project, host, capsys, encoding: str, before: bytes, served: str | None) -> None:
+    """A UTF-16 feed (with its byte order mark) that the host serves with another charset, and a
+    feed with blank lines (and a BOM) before its XML declaration: every episode and its
+    publisher transcript is read, titles keep their letters, and nothing is called malformed."""
+    text = feed_of(vtt_item(host, "u1", "Caf\u00e9 \u2019one\u2019", 1),
+                   vtt_item(host, "u2", "Two", 2)).decode()
+    if encoding == "utf-16":
+        text = text.replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    url = host.add("feed.xml", before + text.encode(encoding))
+    if served:
+        host.faults.types["/feed.xml"] = served
+    assert cli.main(["sync", "--feed", url]) == 0
+    found = records(project)
+    assert {g: (r["title"], r["model"]) for g, r in found.items()} == {
+        "u1": ("Caf\u00e9 \u2019one\u2019", "publisher"), "u2": ("Two", "publisher")}
+    shown = said(capsys)
+    assert "malformed" not in shown and "not in the encoding" not in shown
+
+
 def test_a_real_feed_sent_as_text_html_is_still_read() -> None:
     raw = feed_of('<item><guid>a</guid><title>A</title></item>')
     assert [i["guid"] for i in parse_feed(raw, "https://h/", "text/html").items] == ["a"]
@@ -349,10 +375,57 @@ def test_a_page_loop_and_a_missing_page_are_said_and_nothing_is_marked_gone(proj
           {"feed.xml": "next page2.xml", "page2.xml": "next feed.xml"})
     assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 0
     assert "a loop" in said(capsys) and sorted(records(project)) == ["a", "b"]
-    paged(host, {"feed.xml": [{"title": "A", "guid": "a"}]}, {"feed.xml": "next gone.xml"})
-    assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 0
-    assert "cannot be read" in said(capsys)
+    paged(host, {"feed.xml": [{"title": "A", "guid": "a"}, {"title": "C", "guid": "c"}]},
+          {"feed.xml": "next gone.xml"})
+    # a later page that fails is no success (exit 1) and is said in the summary; what was read
+    # is kept (audiobookshelf#3476: 99 of 161 episodes found, nothing said)
+    assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 1
+    shown = said(capsys)
+    assert "cannot be read" in shown and "feed read incompletely" in shown
+    assert sorted(records(project)) == ["a", "b", "c"]
     assert records(project)["b"]["in_feed"] is True       # the walk failed: not "left the feed"
+
+
+def test_relative_links_are_resolved_against_the_address_a_redirect_led_to(project, host) -> None:
+    """A feed behind a redirect (a host's move, a CDN in front) whose links are relative: the
+    base is the address the document was read from (RFC 3986 section 5.1.3, as browsers and
+    feedparser's own fetcher resolve them), for the first page and for a later page, on a first
+    run and on a rerun whose pages come from the cache."""
+    vtt = b"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nHello Taurens.\n"
+    host.add("new/t1.vtt", vtt)
+    host.add("archive/t2.vtt", vtt)
+
+    def item(guid: str, day: int) -> str:
+        return (f'<item><title>{guid}</title><guid>{guid}</guid><pubDate>Mon, {day:02d} Dec 2025 '
+                f'10:00:00 GMT</pubDate><podcast:transcript url="{guid}.vtt" type="text/vtt"/></item>')
+    host.add("new/feed.xml", feed_of(item("t1", 2), channel='<atom:link rel="next" href="page2.xml"/>'))
+    host.add("archive/page2.xml", feed_of(item("t2", 1)))
+    for path, target in (("/feed.xml", "/new/feed.xml"), ("/new/page2.xml", "/archive/page2.xml")):
+        host.faults.redirects[path] = host.url + target
+        host.faults.redirect_codes[path] = 302
+    for _run in range(2):
+        assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 0
+        assert {guid: r["model"] for guid, r in records(project).items()} == {
+            "t1": "publisher", "t2": "publisher"}
+    assert host.requests["/new/t1.vtt"] == 1 and host.requests["/archive/t2.vtt"] == 1
+    assert host.requests["/t1.vtt"] == host.requests["/new/t2.vtt"] == 0
+
+
+def test_a_not_modified_answer_with_nothing_cached_is_a_clear_error(project, host, capsys) -> None:
+    """A host (or its CDN) that answers 304 Not Modified to a request naming no copy (AntennaPod
+    #6332: servers that say "Not Modified" when they should not): the run said nothing useful,
+    a FileNotFoundError traceback. Now it stops with what happened (exit 2); a later page that
+    does it leaves the feed incomplete (exit 1), the first page's episodes kept."""
+    host.add("feed.xml", b"<rss/>")
+    host.faults.not_modified.add("/feed.xml")
+    assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 2
+    assert "answered 304 Not Modified to a request that named no cached copy" in said(capsys)
+    host.faults.not_modified.clear()
+    paged(host, {"feed.xml": [{"title": "A", "guid": "a"}], "page2.xml": []},
+          {"feed.xml": "next page2.xml"})
+    host.faults.not_modified.add("/page2.xml")
+    assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 1
+    assert "feed read incompletely" in said(capsys) and sorted(records(project)) == ["a"]
 
 
 def test_follow_stops_at_its_page_bound() -> None:
@@ -366,6 +439,58 @@ def test_follow_stops_at_its_page_bound() -> None:
 
 
 # ---- items that leave the feed, a guid twice ----------------------------------------------------
+
+@pytest.mark.parametrize("title,date", [
+    ("Ep 1: Don\u2019t panic \u2013 part one", "Sun, 30 Nov 2025 22:30:00 -0800"),   # typography
+    ("Ep 1: Don't panic - part one", "Mon, 01 Dec 2025 06:30:00 +0000"),       # UTC: next day
+])
+def test_a_host_move_that_changes_guid_audio_and_typography_keeps_the_episode(
+        project, host, title: str, date: str) -> None:
+    """A move to a new host gives every item a new guid and a new audio address, and the new
+    host writes the title with typographic quotes and dashes, or the date in UTC (a 22:30 PST
+    release filed on the next day). The episode keeps its folder and the maintainer's
+    corrections, not a second copy of itself (jdcb4/podcast-ad-remover#12: a migration must not
+    duplicate the archive)."""
+    vtt = host.add("t.vtt", b"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nHello Taurens.\n")
+
+    def publish(guid: str, title_: str, date_: str, audio: str) -> None:
+        host.add("feed.xml", rss([{"title": title_, "guid": guid, "date": date_, "audio": audio,
+                                   "transcripts": [{"url": vtt, "type": "text/vtt"}]}]).encode())
+    publish("old-host-1", "Ep 1: Don't panic - part one", "Sun, 30 Nov 2025 22:30:00 -0800",
+            f"{host.url}/old/ep1.mp3")
+    assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 0
+    (folder,) = (project / "episodes").iterdir()
+    (folder / "corrections.yml").write_text("replace:\n  - find: Taurens\n    with: Torrens\n")
+    publish("9f2c-new-host", title, date, "https://cdn.newhost.example/a8f3/audio.mp3")
+    assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 0
+    assert [p.name for p in (project / "episodes").iterdir()] == [folder.name]
+    record = records(project)["9f2c-new-host"]
+    assert record["guids"] == ["old-host-1", "9f2c-new-host"]
+    assert "Hello Torrens." in (folder / "transcript.txt").read_text()
+
+
+def test_a_feed_cut_off_in_transit_loses_no_episode_and_makes_none_up(project, host, capsys) -> None:
+    """A feed whose download ends early with nothing to tell (the connection closed, no length)
+    or whose generator failed mid-feed: the recovering parser read the whole items before the
+    cut, made an episode of the fragment after them ("untitled", no guid) and marked every later
+    episode "no longer in the feed". Now the fragment is not read, nothing is marked gone, the
+    run says so and exits 1, and the next run asks for the feed whole, not "unchanged"."""
+    items = [vtt_item(host, g, g.upper(), day) for g, day in (("c", 3), ("b", 2), ("a", 1))]
+    whole = feed_of(*items)
+    host.add("feed.xml", whole)
+    assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 0
+    host.add("feed.xml", whole[: whole.index(b"<title>B</title>") + 20])
+    host.faults.close_delimited.add("/feed.xml")
+    assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 1
+    shown = said(capsys)
+    assert "feed read incompletely" in shown and "cut off after 1 whole item" in shown
+    assert {g: r["in_feed"] for g, r in records(project).items()} == {"a": True, "b": True, "c": True}
+    assert not (project / ".cache" / sync.FEED_STATE_FILE).exists()   # no validators kept
+    host.faults.close_delimited.clear()
+    host.add("feed.xml", whole)
+    assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 0
+    assert len(records(project)) == 3
+
 
 def test_an_item_that_leaves_the_feed_keeps_its_folder_marked(project, host, capsys) -> None:
     items = [{"title": "Stays", "guid": "s"}, {"title": "Withdrawn", "guid": "w", "notes": "x"},
@@ -444,6 +569,69 @@ def test_a_publisher_transcript_of_another_format_than_declared_is_read_by_its_c
     assert record["model"] == "publisher" and record["publisher_warning"] is None
     text = (project / "episodes" / record["slug"] / "transcript.txt").read_text()
     assert "Declared" in text and "written" in text
+
+
+def test_a_broken_or_empty_publisher_transcript_gives_way_to_the_next_one(project, host) -> None:
+    """An item offering several transcripts whose preferred one is gone (404) or empty (a VTT
+    with a header and no cue: Chaos Radio's, pocket-casts-ios#2022, pocket-casts-android#2704):
+    the next readable one is imported, not the audio transcribed (or, with no audio, the episode
+    failed), and the episode says which could not be read."""
+    srt = host.add("t.srt", b"1\n00:00:00,000 --> 00:00:02,000\nHello from the SRT.\n")
+    links = [(f"{host.url}/gone.json", "application/json"),
+             (host.add("t.vtt", b"WEBVTT\n\n"), "text/vtt"), (srt, "application/x-subrip")]
+    host.add("feed.xml", rss([{"title": "Three transcripts", "guid": "t3",
+                               "date": "Mon, 01 Dec 2025 10:00:00 GMT",
+                               "transcripts": [{"url": u, "type": t} for u, t in links]}]).encode())
+    assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 0
+    record = records(project)["t3"]
+    assert record["model"] == "publisher" and record["status"] == "transcribed"
+    text = (project / "episodes" / record["slug"] / "transcript.txt").read_text()
+    assert "Hello from the SRT." in text
+    warning = record["publisher_warning"]
+    assert "gone.json could not be read" in warning and "t.vtt could not be read" in warning
+    assert warning.endswith(f"{srt} was read instead")
+
+
+@pytest.mark.parametrize("embedded", [True, False])
+def test_a_flightcast_json_transcript_is_read(project, host, embedded: bool) -> None:
+    """Flightcast serves its transcripts as application/json with `text`, `start` and `end` in
+    each segment and the whole transcript as WebVTT under `vtt` (pocket-casts-android#5544): it
+    was read as an empty transcript. The WebVTT is read, else the segments."""
+    doc: dict = {"segments": [{"text": "Hello from the segments.", "start": 0.5, "end": 2.0}]}
+    if embedded:
+        doc["vtt"] = "WEBVTT\n\n00:00:00.500 --> 00:00:02.000\nHello from the WebVTT.\n"
+    url = host.add("t.json", json.dumps(doc).encode())
+    host.add("feed.xml", rss([{"title": "Flightcast", "guid": "f1",
+                               "date": "Mon, 01 Dec 2025 10:00:00 GMT",
+                               "transcripts": [{"url": url, "type": "application/json"}]}]).encode())
+    assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 0
+    record = records(project)["f1"]
+    assert record["model"] == "publisher" and record["publisher_warning"] is None
+    segments = json.loads((project / "episodes" / record["slug"] / "transcript.json")
+                          .read_text())["segments"]
+    said_ = "Hello from the WebVTT." if embedded else "Hello from the segments."
+    assert [(s["startTime"], s["endTime"], s["body"]) for s in segments] == [(0.5, 2.0, said_)]
+
+
+def test_an_atom_podcast_keeps_every_transcript_and_its_podcast_tags(project, host) -> None:
+    """A podcast published as Atom (Podlove Publisher offers it; RFC 4287 `link rel="enclosure"`):
+    feedparser keeps one `podcast:transcript` an entry, so only the last was seen; with the
+    first gone, the episode had none. Every one is read, in order, with `podcast:episode` 2.5."""
+    good = host.add("t/ep2.json", json.dumps({"version": "1.0.0", "segments": [
+        {"startTime": 0.0, "endTime": 2.0, "body": "Hello from JSON."}]}).encode())
+    host.add("feed.atom", f"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:podcast="https://podcastindex.org/namespace/1.0">
+<title>Atom Show</title><id>urn:uuid:5f2c</id><updated>2025-12-02T10:00:00Z</updated>
+<entry><title>Ep 2</title><id>tag:h.example,2025:ep2</id><updated>2025-12-02T10:00:00Z</updated>
+<link rel="enclosure" type="audio/mpeg" href="media/ep2.mp3"/>
+<podcast:transcript url="t/gone.vtt" type="text/vtt"/>
+<podcast:transcript url="{good}" type="application/json"/>
+<podcast:episode display="Part two">2.5</podcast:episode></entry></feed>""".encode())
+    assert cli.main(["sync", "--feed", f"{host.url}/feed.atom"]) == 0
+    record = records(project)["tag:h.example,2025:ep2"]
+    assert record["model"] == "publisher" and record["episode"] == 2.5
+    assert [t["url"] for t in record["publisher_transcripts"]] == [f"{host.url}/t/gone.vtt", good]
+    assert "Hello from JSON." in (project / "episodes" / record["slug"] / "transcript.txt").read_text()
 
 
 def test_a_transcript_file_edited_by_hand_is_never_overwritten(project, host, capsys) -> None:

@@ -620,7 +620,7 @@ def test_an_episode_title_cannot_end_a_ris_or_bibtex_record(separator: str) -> N
     title = f"Ep 7{separator}ER  - {separator}TY  - JOUR{separator}TI  - injected"
     entry = {"id": "ep7", "type": "song", "title": title, "URL": f"https://x/{separator}ER  - "}
     lines = exports.ris([entry]).splitlines()
-    assert [line[:6] for line in lines] == ["TY  - ", "TI  - ", "UR  - ", "ER  -"]
+    assert [line[:6] for line in lines] == ["TY  - ", "TI  - ", "UR  - ", "ER  - "]
     record = exports.bibtex([entry])
     assert len(record.splitlines()) == len(exports.bibtex([{**entry, "title": "t",
                                                            "URL": "https://x/"}]).splitlines())

@@ -33,6 +33,23 @@ def test_gzip_and_validators(host) -> None:
     assert host.requests["/feed.xml"] == 2
 
 
+@pytest.mark.parametrize("fault", ["declared, not sent", "sent, not declared", "twice"])
+def test_a_feed_whose_host_gets_gzip_wrong_is_read(host, fault: str) -> None:
+    """`Content-Encoding: gzip` on a plain body (PHP's zlib.output_compression: curl#8928,
+    node-feedparser#277), a gzip body with no Content-Encoding (a `.xml.gz` stored as is:
+    apache/trafficcontrol#1737) and a body compressed twice (a proxy over a compressing host):
+    the document is what a feed reader gets, not gzip bytes or "the gzip body is damaged"."""
+    import gzip
+    body = {"declared, not sent": FEED, "sent, not declared": gzip.compress(FEED),
+            "twice": gzip.compress(FEED)}[fault]
+    url = host.add("feed.xml", body)
+    if fault == "declared, not sent":
+        host.faults.gzip_declared.add("/feed.xml")
+    if fault == "twice":
+        host.faults.gzip_always.add("/feed.xml")
+    assert http.fetch(url).body == FEED
+
+
 def test_redirects_are_followed(host) -> None:
     host.add("new/feed.xml", FEED)
     host.faults.redirects["/old.xml"] = "/new/feed.xml"
@@ -262,6 +279,24 @@ def test_audio_as_hosts_frame_it_arrives_whole(host, tmp_path, fault, declared) 
     assert host.headers_seen[-1][1].get("Accept-Encoding") == "identity"
 
 
+def test_a_file_with_no_length_and_a_wrong_feed_length_is_kept_when_the_host_confirms_it(
+        host, tmp_path) -> None:
+    """A body framed only by the connection's close, and a feed that declares ten times the
+    file's length (voc/voctoweb#945, #774: enclosure lengths far from the file's): the host's
+    own length (a one-byte range request) says the file is whole, so it is kept, where every run
+    failed "got N bytes, expected M". An empty 200 is no file: refused, nothing kept."""
+    data = (AUDIO / "jfk.wav").read_bytes()
+    url = host.add("ep.wav", data)
+    host.faults.close_delimited.add("/ep.wav")
+    got = http.download(url, tmp_path / "ep.audio", expected_bytes=10 * len(data))
+    assert got.read_bytes() == data
+    assert [h.get("Range") for p, h in host.headers_seen if p == "/ep.wav"] == [None, "bytes=0-0"]
+    empty = host.add("empty.mp3", b"")
+    with pytest.raises(http.FetchError, match="empty file"):
+        http.download(empty, tmp_path / "empty.audio")
+    assert not list(tmp_path.glob("empty.audio*"))
+
+
 def test_a_gzip_body_of_several_members_is_stored_whole(host, tmp_path) -> None:
     """A gzip file may hold several members (RFC 1952 2.2: concatenated streams, as S3 multipart
     objects and pigz write them); stopping at the first stored half the audio as if whole."""
@@ -279,3 +314,18 @@ def test_a_gzip_body_cut_short_is_fetched_again_whole(host, tmp_path, monkeypatc
     host.faults.truncate["/ep.mp3"] = 1
     monkeypatch.setattr(http, "BACKOFF_S", 0.01)
     assert http.download(url, tmp_path / "ep.audio").read_bytes() == original
+
+
+def test_a_file_that_changes_on_every_request_is_no_re_upload(host, tmp_path) -> None:
+    """Hosts that insert ads per request (dynamic ad insertion) send another file, with another
+    ETag, every time: `changed` cannot call that a re-upload (the whole catalogue would be
+    transcribed again on every run). A file replaced once, and then served the same, is one."""
+    url = host.add("ep.mp3", b"ID3" + b"a" * 5000)
+    validators: dict = {}
+    http.download(url, tmp_path / "ep.audio", validators=validators)
+    assert validators["etag"] and http.changed(url, validators) is False
+    assert host.headers_seen[-1][1].get("If-None-Match") == validators["etag"]
+    host.add("ep.mp3", b"ID3" + b"b" * 5000)                  # re-uploaded in place
+    assert http.changed(url, validators) is True
+    host.faults.stitched.add("/ep.mp3")                        # a new ad in every answer
+    assert http.changed(url, validators) is None

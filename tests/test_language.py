@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from companion import cli
@@ -26,6 +27,24 @@ def test_the_models_own_confidence_tells_english_from_other_speech(name: str, un
     assert bool(language.review_reasons(result.speech.to_json())) is unsure
 
 
+def test_a_clip_in_another_language_inside_an_english_episode_is_found() -> None:
+    """A French clip between English passages was written as invented English ("So, let's see
+    what's going on") and, a small share of a long episode, left the episode `transcribed`."""
+    english = [audio.load_audio(AUDIO / name).samples for name in
+               ("jfk.wav", "sense_and_sensibility_01_austen_64kb-0870.wav",
+                "sense_and_sensibility_01_austen_64kb-0920.wav")]
+    french = audio.load_audio(AUDIO / "espeak-fr.mp3").samples
+    start = sum(len(part) for part in english[:2]) / audio.SAMPLE_RATE
+    end = start + len(french) / audio.SAMPLE_RATE
+    coverage = transcribe_audio(np.concatenate(english[:2] + [french] + english[2:]), Settings()).coverage
+    # From one run to the next tiny.en writes invented English there (an unsure stretch) or
+    # next to nothing (speech without words): either way the review names the clip, and only it.
+    doubts = coverage.unsure + coverage.empty
+    assert coverage.unsure or sum(b - a for a, b in coverage.empty) >= 5.0, coverage
+    assert all(start - 1.0 <= a and b <= end + 1.0 for a, b in doubts), coverage
+    assert coverage.review_reasons(True) and coverage.review_reasons(True, [(start - 1.0, end + 1.0)]) == []
+
+
 def test_a_german_episode_is_needs_review_saying_why(project, host) -> None:
     items = [{"title": "Folge 1", "guid": "de-1", "audio": host.add("espeak-de.mp3"),
               "date": "Mon, 07 Dec 2026 10:00:00 +0100"}]
@@ -42,6 +61,14 @@ def test_judgement_sums_segments_by_duration() -> None:
     assert not english.unsure and mixed.unsure and mixed.low_share == pytest.approx(0.8)
     assert language.summarise([(1.0, -2.0, 1.0, 0.1, 0.1)]).unsure is False   # too short to judge
     assert language.summarise([]) is None
+
+
+def test_unsure_stretches_are_long_runs_of_guessed_segments() -> None:
+    sure, guessed = (-0.3, 1.4, 0.9), (-1.5, 1.8, 0.3)
+    rows = [(0.0, 20.0, *sure), (20.5, 24.0, *guessed), (25.0, 31.0, *guessed),
+            (31.0, 60.0, *sure), (61.0, 64.0, *guessed), (64.0, 90.0, *sure)]
+    assert language.unsure_stretches(rows) == [(20.5, 31.0)]          # 3 s alone is too short
+    assert language.unsure_stretches([(0.0, 9.0, *sure)]) == []
 
 
 def test_a_confident_loop_or_guessed_words_are_unsure() -> None:

@@ -169,7 +169,8 @@ def test_an_https_feed_is_not_followed_to_plain_http_by_its_own_words(project, h
         '<item><title>Here</title><guid>h</guid></item>',
         f'<itunes:new-feed-url>{host.url}/moved.xml</itunes:new-feed-url>'
         f'<atom:link rel="next" href="{host.url}/page2.xml"/>'))
-    assert cli.main(["sync", "--feed", f"{tls_host.url}/feed.xml"]) == 0
+    # the older page not read: the run says the feed was read incompletely (exit 1)
+    assert cli.main(["sync", "--feed", f"{tls_host.url}/feed.xml"]) == 1
     said = " ".join(capsys.readouterr().err.split())
     assert "plain http address: a feed read over https is not followed there" in said
     assert "is on plain http and the feed is read over https" in said
@@ -223,3 +224,52 @@ def test_a_public_feed_whose_address_holds_an_id_is_not_taken_for_a_private_one(
                     "https://feeds.acast.com/public/shows/x?token=Zx81qQ93mm",
                     "https://private.example/feed/3f9c0a1b2c3d4e5f6a7b8c9d0e1f2a3b.rss"):
         assert fetch_policy.for_feed(private).private
+
+
+def test_a_public_https_feeds_http_link_with_a_password_is_never_fetched(host, tls_host,
+                                                                         tmp_path) -> None:
+    """A public feed's own plain-http links are fetched as they are, but not one that carries a
+    user name and password (`http://user:pass@host/ep.mp3`): Basic credentials sent in clear
+    (RFC 7617 section 4). The host never sees the request; without the password it does."""
+    host.add("ep.mp3", source=AUDIO)
+    netloc = host.url.split("//", 1)[1]
+    with fetch_policy.feed_host(f"{tls_host.url}/feed.xml"):
+        with pytest.raises(http.FetchError, match="password would cross the network in clear"):
+            http.download(f"http://listener:s3cret@{netloc}/ep.mp3", tmp_path / "a.audio")
+        assert host.requests["/ep.mp3"] == 0
+        http.download(f"http://{netloc}/ep.mp3", tmp_path / "b.audio")
+    assert host.requests["/ep.mp3"] == 1
+    assert not any("Authorization" in headers for _path, headers in host.headers_seen)
+
+
+@pytest.mark.parametrize("given", ["itpc://{netloc}/feed.xml", "feed:https://{netloc}/feed.xml",
+                                   "pcast://{netloc}/feed.xml", "podcast://{netloc}/feed.xml",
+                                   "{netloc}/feed.xml"])
+def test_a_subscribe_link_or_an_address_without_a_scheme_is_read_as_its_https_feed(
+        project, host, tls_host, capsys, given: str) -> None:
+    """What a maintainer copies from a "subscribe" button (Apple's itpc:// and pcast://,
+    feed:, podcast://: AntennaPod#958, NetNewsWire#343) or types without a scheme
+    (RadioDownloader#186) is read, over https, and the run says what to put in the settings."""
+    host.add("feed.xml", _feed('<item><title>Here</title><guid>h</guid></item>'))
+    netloc = tls_host.url.split("//", 1)[1]
+    assert cli.main(["sync", "--feed", given.format(netloc=netloc)]) == 0
+    assert [e["guid"] for e in episode_records(project / "episodes")] == ["h"]
+    said = " ".join(capsys.readouterr().err.split())
+    assert f"read as {tls_host.url}/feed.xml" in said
+
+
+def test_an_http_feed_sent_through_https_and_back_to_http_is_read(project, host, tls_host) -> None:
+    """A feed set as http:// that its host sends through an https address and back to http (a
+    CDN's https canonicaliser in front of an http origin): nothing asked for securely crosses
+    the network in clear, and it was refused as "a feed read over https". Asked for over https,
+    the same step down is still refused."""
+    host.add("real/feed.xml", _feed('<item><title>Here</title><guid>h</guid></item>'))
+    for server, path, target in ((host, "/feed.xml", f"{tls_host.url}/hop.xml"),
+                                 (tls_host, "/hop.xml", f"{host.url}/real/feed.xml")):
+        server.faults.redirects[path] = target
+        server.faults.redirect_codes[path] = 302
+    assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 0
+    assert [e["guid"] for e in episode_records(project / "episodes")] == ["h"]
+    with fetch_policy.feed_host(f"{tls_host.url}/hop.xml"):
+        with pytest.raises(http.FetchError, match="redirected from https:// down to"):
+            http.fetch(f"{tls_host.url}/hop.xml")

@@ -12,6 +12,7 @@ out as the course means them.
 from __future__ import annotations
 
 import json
+import re
 
 import bibtexparser
 import pytest
@@ -165,6 +166,17 @@ def test_ris_roles_as_endnote_reads_them(kind: str, ty: str, tag: str, role: str
     assert f"\n{tag}  - " in text and ENDNOTE_ROLE[(ty, tag)] == role
 
 
+def test_every_ris_line_has_the_tag_shape_endnote_requires() -> None:
+    """EndNote reads a RIS tag only as two characters, two spaces, a hyphen and a space, and
+    "ER  - " as the end of a reference; a file with "ER  -" (trailing space trimmed) or tags
+    without the spaces did not import (cffconvert#392, quoting Clarivate; pkp-lib#4802)."""
+    text = exports.ris(ENTRIES.values())
+    lines = [line for line in text.split("\n") if line]
+    assert all(re.match(r"^[A-Z][A-Z0-9]  - ", line) for line in lines), lines
+    assert text.count("\nER  - \n") == len(ENTRIES) and text.endswith("ER  - \n")
+    assert len(rispy.loads(text)) == len(ENTRIES)
+
+
 # --- Zotero's BibTeX importer, as a table (BibTeX.js) --------------------------------------------
 ZOTERO_BIBTEX_TYPE = {"article": "journalArticle", "book": "book", "incollection": "bookSection",
                       "techreport": "report", "unpublished": "manuscript", "misc": "document",
@@ -296,6 +308,43 @@ def test_csl_json_files_render_in_citeproc_with_the_right_year_letters(course_si
         year = (item.get("issued") or {}).get("date-parts", [["n.d."]])[0][0]
         label = f"{year}{item['year-suffix']}" if year != "n.d." else f"n.d.-{item['year-suffix']}"
         assert any(f"({label}" in r for r in rendered), label
+
+
+@pytest.mark.subprocess
+def test_an_undated_page_gives_its_retrieval_date_as_apas_csl_style_prints_it() -> None:
+    """APA's CSL style prints "Retrieved" before the URL of every undated work and the `accessed`
+    date after it; with no date it printed "Retrieved https://..." in every reader's list. With an
+    `accessed` date, the site's reference and citeproc's are the same text, and RIS (Y2) and BibTeX
+    (urldate) carry it; with none, the site's reference has no retrieval statement."""
+    page = {"id": "aps", "type": "webpage", "author": [{"literal": "Australian Psychological Society"}],
+            "title": "Use AI in practice", "container-title": "APS", "URL": "https://psychology.org.au/x",
+            "accessed": "2026-05-03"}
+    ours = apa.plain(apa.reference(page))
+    assert ours.endswith("(n.d.). Use AI in practice. APS. Retrieved May 3, 2026, from https://psychology.org.au/x")
+    assert citeproc_apa(json.loads(exports.csl_json([page]))) == [ours]
+    (record,) = rispy.loads(exports.ris_record(page))
+    assert record["access_date"] == "2026/05/03"
+    (entry,) = bibtexparser.loads(exports.bibtex_record(page)).entries
+    assert entry["urldate"] == "2026-05-03"
+    dated = {**page, "issued": "2025-07"}           # a dated page: no retrieval date (APA 9.16)
+    assert "Retrieved" not in apa.plain(apa.reference(dated))
+    assert "Retrieved" not in citeproc_apa(json.loads(exports.csl_json([dated])))[0]
+    undated = {k: v for k, v in page.items() if k != "accessed"}
+    assert "Retrieved" not in apa.plain(apa.reference(undated))
+
+
+@pytest.mark.subprocess
+def test_an_episode_in_apas_csl_style_has_its_number_and_bracketed_description() -> None:
+    """APA's CSL style prints a `genre` beside the number as its label: an episode came out "A
+    machine cannot say no (Audio Podcast Episode No. 3)". APA 7 (and the site) write "(No. 3)
+    [Audio podcast episode]": the bracketed format is CSL's `medium`. Only the host's "(Host)"
+    label is the site's alone (CSL 1.0.2's `host`, which citeproc-py does not read)."""
+    (item,) = json.loads(exports.csl_json([ENTRIES["podcast"]]))
+    assert item["medium"] == "Audio podcast episode" and "genre" not in item
+    (rendered,) = citeproc_apa([item])
+    ours = apa.plain(apa.reference(ENTRIES["podcast"]))
+    assert "A machine cannot say no (No. 3) [Audio podcast episode]. In Fall From Grace." in rendered
+    assert rendered == ours.replace(" (Host).", ""), (rendered, ours)
 
 
 # --- APA for the same kinds ---------------------------------------------------------------------

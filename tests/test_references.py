@@ -160,6 +160,21 @@ def test_non_ascii_is_kept_as_utf8_and_urls_stay_verbatim() -> None:
     assert exports.tex_url("https://x.org/a b{c}") == "https://x.org/a%20b%7Bc%7D"
 
 
+def test_a_url_with_percent_and_hash_survives_where_latex_reads_it_as_an_argument() -> None:
+    """`%` (a percent-escape, "50%25") and `#` (a section anchor) in a URL: the `url` field stays
+    verbatim for biblatex and every reader; `howpublished`, which LaTeX reads as a macro argument,
+    escapes both for hyperref's \\url, so no comment swallows the rest of the line and its closing
+    braces (zotero#708, zotero-better-bibtex#1966, acmart#293)."""
+    url = "https://www.legislation.gov.au/C2004A03712/latest/text?a=50%25&b=~me#sec26WH"
+    record = exports.bibtex_record({"id": "law", "type": "webpage", "author": [{"literal": "Org"}],
+                                    "title": "T", "URL": url})
+    (entry,) = bibtexparser.loads(record).entries
+    assert entry["url"] == url == parse_string(record, "bibtex").entries["law"].fields["url"]
+    printed = latex_to_text(entry["howpublished"])
+    assert "a=50%25" in printed and printed.endswith("#sec26WH>"), printed
+    assert "%" not in entry["howpublished"].replace("\\%", "") and "#" not in entry["howpublished"].replace("\\#", "")
+
+
 # --- RIS and CSL-JSON --------------------------------------------------------------------------
 
 def test_ris_and_csl_json_read_back_unchanged() -> None:

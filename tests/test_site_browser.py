@@ -115,6 +115,64 @@ def test_deep_link_formats(web: Watched, fragment: str, seconds: float) -> None:
     assert "could not be read" not in web.page.inner_text(".ffg-status")
 
 
+@pytest.mark.parametrize("start", ["", "glossary/", "episodes/001-sonnet-1/"])
+def test_pages_reached_from_another_depth_find_the_site_root(web: Watched, start: str) -> None:
+    """Material's instant navigation keeps the first page's `__config`, whose base is that page's
+    path to the root ("." on the home page): read again on a page of another depth it named another
+    folder (jquery-mobile#7125, a base URL gone wrong after navigation). The bundle builder, reached by
+    the navigation from the home page or the glossary, fetched its catalogue from course/bundle/cite/
+    and said it could not be loaded; a module showed no reading progress."""
+    web.go(start)
+    web.page.evaluate("window.__sameDocument = 1")
+    for path, ready in (("course/bundle/", "[data-bundle-add-module]"), ("course/01-what-therapy-does/", ".ffg-progress__mark")):
+        web.page.evaluate("p => document.querySelector(`.md-nav a[href$='${p}']`).click()", path)
+        web.page.wait_for_url(f"**/{path}", timeout=WAIT_MS)
+        web.page.locator(f"{ready}, #ffg-bundle [role=alert]").first.wait_for(timeout=WAIT_MS)
+        assert web.page.locator(ready).count() >= 1, web.page.inner_text(".md-content")[:300]
+    assert web.page.evaluate("window.__sameDocument === 1"), "instant navigation is not active"
+
+
+def test_a_link_followed_by_keyboard_opens_the_next_page_at_its_title(web: Watched) -> None:
+    """Enter on the footer's "Next" at the end of a module: Material's instant navigation showed the
+    next module scrolled to where the link had been (its end), focus on <body>, nothing announced,
+    and the next Tab at the header (squidfunk/mkdocs-material#5176, #5742: instant loading loses the
+    position). Now the page starts at its top with focus on its title, as after a mouse click."""
+    web.go("course/01-what-therapy-does/")
+    web.page.evaluate("window.__sameDocument = 1")
+    web.page.focus(".md-footer__link--next")                 # the end of the module
+    assert web.page.evaluate("scrollY") > 1000
+    web.page.keyboard.press("Enter")
+    web.page.wait_for_url("**/course/02-why-a-model-cannot/", timeout=WAIT_MS)
+    settle(web.page, "scrollY === 0 && document.activeElement.tagName === 'H1'")
+    arrived = web.page.evaluate("({y: scrollY, focus: document.activeElement.tagName, title: document.activeElement.textContent})")
+    assert arrived["y"] == 0 and arrived["focus"] == "H1" and arrived["title"].startswith("Module 2"), arrived
+    assert web.page.evaluate("window.__sameDocument === 1"), "instant navigation is not active"
+    web.page.keyboard.press("Tab")
+    assert web.page.evaluate("!!document.activeElement.closest('.md-content')")
+
+
+def test_an_address_that_leads_nowhere_offers_a_way_on(web: Watched, site: SharedSite) -> None:
+    """GitHub Pages answers a missing address under the project with its 404.html (mkdocs/mkdocs#1598:
+    that page's links must still work deep under the sub-path). Material's page said only "404 - Not
+    found": a reader with an episode address cut short or mistyped was at a dead end. Now it offers the
+    episodes, the course and help, under the sub-path, and a search for the address's own words."""
+    missing = "episodes/2025-02-01-words-from-elsewhre/"
+    page_404 = (site.www / "404.html").read_bytes()
+    web.page.route(f"**{site.prefix}{missing}", lambda route: route.fulfill(status=404, body=page_404, content_type="text/html"))
+    web.go(missing)
+    assert "Page not found" in web.page.inner_text(".md-content h1")
+    links = web.page.eval_on_selector_all(".md-content li a", "els => els.map(a => a.href)")
+    assert links == [f"{site.url}episodes/", f"{site.url}course/", f"{site.url}get-help/"], links
+    assert web.page.locator(".ffg-help a[href^='tel:']").count() >= 1, "the crisis lines are on this page too"
+    offer = web.page.locator("[data-ffg-not-found] button")
+    assert offer.inner_text() == "Search for “words from elsewhre”"
+    offer.click()
+    web.page.wait_for_function("document.querySelector('.ffg-search__results').dataset.query === 'words from elsewhre'", timeout=WAIT_MS)
+    first = web.page.locator(".ffg-hit__title").first
+    assert first.get_attribute("href").endswith(f"{site.prefix}episodes/{WORDS_FROM_ELSEWHERE}/")
+    web.errors[:] = [e for e in web.errors if "404" not in e]          # the page's own status
+
+
 def test_query_time_link_under_instant_navigation(web: Watched) -> None:
     """A `?t=` link followed inside the site (Material's instant navigation, same document) lands too."""
     web.go("episodes/")
@@ -710,6 +768,36 @@ def test_words_joined_by_punctuation_find_the_words_apart(web: Watched, typed: s
     assert found["shown"] and found["shown"][0] == where, found
 
 
+# Pagefind's own answer for a query: for each page, the words (as written) at its hit locations.
+PAGEFIND_HITS = """async (q) => {
+    const root = new URL(JSON.parse(document.getElementById('__config').textContent).base + '/', location.href);
+    const pf = await import(new URL('pagefind/pagefind.js', root).href);
+    await pf.options({basePath: new URL('pagefind/', root).pathname, baseUrl: root.pathname});
+    const found = await pf.search(q);
+    const data = await Promise.all(found.results.map((r) => r.data()));
+    return data.map((d) => { const words = d.content.split(/\\s+/); return d.locations.map((i) => words[i]); }); }"""
+
+
+def _numbers(word: str) -> list[str]:
+    """The whole numbers a word writes ("2,000" -> 2000, "0:12" -> 0 and 12, "0.40" -> 0)."""
+    return [n.split(".")[0] for n in re.findall(r"\d+(?:\.\d+)?", re.sub(r"(\d),(?=\d{3}(?!\d))", r"\1", word))]
+
+
+@pytest.mark.parametrize("number,spelled", [("40", "forty"), ("12", "twelve"), ("000", "")])
+def test_a_number_finds_that_number_not_longer_ones(web: Watched, number: str, spelled: str) -> None:
+    """Pagefind matches every word by its prefix (Pagefind/pagefind#702): "40" finds "404" and "406",
+    "12" finds "128" and "121,652", and 000, the emergency number, the end of "2,000". The dialog
+    lists only pages that hold the number itself (or spelled out) and marks no other number."""
+    web.go("")
+    raw = web.page.evaluate(PAGEFIND_HITS, number)
+    other = [w for page in raw for w in page if number not in _numbers(w) and w.strip(".,;:()").lower() != spelled]
+    assert other, f"the site no longer holds a number that {number!r} begins: the test shows nothing"
+    found = _search(web, number)
+    assert found["shown"], found
+    marks = web.page.locator(".ffg-hit mark").all_inner_texts()
+    assert marks and all(number in _numbers(m) or m.strip(".,;:()").lower() == spelled for m in marks), marks
+
+
 def test_word_nothing_resembles_says_so(web: Watched) -> None:
     web.go("")
     found = _search(web, "xqzvwk")
@@ -975,7 +1063,8 @@ def test_at_400_percent_zoom_the_transcript_is_not_covered(browser, site: Shared
 def test_skip_to_content_lands_on_the_title_not_past_the_player(web: Watched, path: str) -> None:
     """Material's "Skip to content" named the first h2 where a page's title is not in its table of
     contents (zensical/ui#79): on an episode page the next Tab went past the player, on a module past
-    its opening. It now moves focus to the page's title, on a first load and after instant navigation."""
+    its opening. It now moves focus to the page's title on a first load; after instant navigation
+    focus is on the title already (on-page.js: a page reached by a link starts at its title)."""
     for arrive in ("load", "instant"):
         web.go(path if arrive == "load" else path.split("/")[0] + "/")      # from the list: episodes/, course/
         if arrive == "instant":
@@ -983,9 +1072,10 @@ def test_skip_to_content_lands_on_the_title_not_past_the_player(web: Watched, pa
             web.page.wait_for_url(f"**/{path}")
             web.page.wait_for_function(f"document.querySelector('.md-content h1') && location.pathname.endsWith('{path}')")
         web.page.wait_for_timeout(300)
-        web.page.keyboard.press("Tab")
-        assert web.page.evaluate("document.activeElement.classList.contains('md-skip')")
-        web.page.keyboard.press("Enter")
+        if arrive == "load":
+            web.page.keyboard.press("Tab")
+            assert web.page.evaluate("document.activeElement.classList.contains('md-skip')")
+            web.page.keyboard.press("Enter")
         web.page.wait_for_function("document.activeElement.matches('.md-content h1')")
         web.page.keyboard.press("Tab")
         if path.startswith("episodes/"):
@@ -1052,6 +1142,22 @@ def test_long_query_wraps_in_the_phone_dialog(browser, site: SharedSite) -> None
     assert not web.errors, web.errors
 
 
+def test_an_address_said_in_a_transcript_wraps_on_a_phone(browser, site: SharedSite) -> None:
+    """A web address said on air is written whole by the model or a publisher's transcript: one run of
+    90 letters pushed the episode page sideways at 360 px (syntaxfm/website#1258: a podcast's transcript
+    page scrolled horizontally on phones). It wraps inside its line."""
+    context = browser.new_context(viewport={"width": 360, "height": 640})
+    web = Watched(context.new_page(), site.url)
+    web.go("episodes/004-hostile/")
+    line = web.page.locator(".ffg-seg__text", has_text="fallfromgracepodcast.example")
+    assert line.count() == 1
+    box = line.bounding_box()
+    widths = web.page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1] and box["x"] + box["width"] <= widths[1], (widths, box)
+    context.close()
+    assert not web.errors, web.errors
+
+
 def test_nothing_peeks_beside_the_stuck_player_at_360px(browser, site: SharedSite) -> None:
     """Scrolled at 360 px, what passes under the sticky player (the keyboard-shortcuts summary, which
     Material widens into the column's margins) is hidden beside it as well as behind it."""
@@ -1101,6 +1207,39 @@ def test_one_escape_closes_search_with_text_typed(web: Watched) -> None:
     web.page.keyboard.press("Escape")
     assert not web.page.locator("#ffg-search").evaluate("d => d.open")
     assert web.page.evaluate("document.activeElement.classList.contains('ffg-search-open')")
+
+
+READING = """() => { const e = document.activeElement, r = e.getBoundingClientRect();
+    return {inContent: !!e.closest('.md-content'), top: r.top, bottom: r.bottom, y: scrollY, tag: e.tagName}; }"""
+
+
+def test_closing_search_returns_to_where_the_reader_was(web: Watched) -> None:
+    """A reader deep in a module presses "/" (or clicks Search with the mouse), then closes the dialog
+    without choosing: focus was given back to <body>, so the next Tab went to the first tab at the
+    top of the page and the window jumped there (WAI-ARIA APG, dialog pattern: focus returns to
+    where it was). Now focus is at the text they were reading, the window stays, and Tab goes on from
+    there. Opened from a control (a transcript time link), closing returns to that control."""
+    web.go("course/01-what-therapy-does/")
+    web.page.evaluate("window.scrollTo(0, document.querySelectorAll('.md-content h2')[3].offsetTop)")
+    for how in ("/", "mouse"):
+        y = web.page.evaluate("scrollY")
+        if how == "/":
+            web.page.keyboard.press("/")
+        else:
+            web.page.click(".ffg-search-open")
+        web.page.keyboard.type("therapy")
+        web.page.keyboard.press("Escape")
+        assert not web.page.locator("#ffg-search").evaluate("d => d.open")
+        here = web.page.evaluate(READING)
+        assert here["inContent"] and abs(here["y"] - y) < 2 and 0 <= here["bottom"], (how, y, here)
+        web.page.keyboard.press("Tab")
+        after = web.page.evaluate(READING)
+        assert after["inContent"] and abs(after["y"] - y) < 740 and 0 <= after["top"] <= 900, (how, y, after)
+    web.go("episodes/001-sonnet-1/")
+    web.page.focus(".ffg-seg:nth-child(5) .ffg-seg__time")
+    web.page.keyboard.press("/")
+    web.page.keyboard.press("Escape")
+    assert web.page.evaluate("document.activeElement === document.querySelector('.ffg-seg:nth-child(5) .ffg-seg__time')")
 
 
 def test_search_dialog_by_keyboard_only(web: Watched) -> None:

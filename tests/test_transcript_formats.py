@@ -179,8 +179,8 @@ def test_publisher_transcript_types_with_parameters_are_imported() -> None:
 
     links = [{"url": "https://h.example/t.srt", "type": "application/x-subrip"},
              {"url": "https://h.example/t.json", "type": "Application/JSON; charset=utf-8"}]
-    link, parse = sync._publisher_transcript({"publisher_transcripts": links})
-    assert link["url"].endswith(".json") and parse is tf.from_json
+    (link, parse), (second, _) = sync._publisher_transcripts({"publisher_transcripts": links})
+    assert link["url"].endswith(".json") and parse is tf.from_json and second["url"].endswith(".srt")
 
 
 @pytest.mark.parametrize("reader,text", [
@@ -224,5 +224,5 @@ def test_only_an_english_or_unlabelled_publisher_transcript_is_imported(language
     """tiny.en transcribes English; a translation beside the transcript is not one."""
     record = {"publisher_transcripts": [{"url": "https://h/t.vtt", "type": "text/vtt",
                                          "language": language}]}
-    assert (sync._publisher_transcript(record) is not None) is imported
+    assert bool(sync._publisher_transcripts(record)) is imported
     assert sync._other_languages(record) == ([] if imported else [language])

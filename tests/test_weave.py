@@ -439,18 +439,23 @@ def test_talk_on_another_subject_is_not_claimed_and_plain_words_are_heard() -> N
 # is a blind measure any more (README, "The weave"); nor is blind-4, scored once on 2026-12-07
 # and studied since.
 UNDER_THE_BAR: dict[str, str] = {
+    "blind-11.yml": "P 0.90 R 0.75 scored blind once (13:25 UTC, main d89ad28): 7 of 28 labelled "
+                    "parts not found; 2 wrong stretches, both module confusions",
     "blind-4.yml": "P 0.80 R 0.72 scored blind once; P 0.88 R 0.76 after studying it (plain words "
                    "for a kindness that could not have been withheld; the body's medicine as another "
-                   "subject): 7 of 29 labelled parts not found",
+                   "subject; P 0.95 with brief asides in another field's words dropped): 7 of 29 "
+                   "labelled parts not found",
     "blind-7.yml": "P 0.65 R 0.78 scored blind once; P 0.68 R 0.78 after studying it (a stretch "
                    "must say a person's mind or care): 7 wrong stretches, most in other fields' talk "
-                   "(bees, sourdough and chess, a super fund, a homework chatbot); 6 of 27 parts not found",
+                   "(bees, sourdough and chess, a super fund, a homework chatbot); P 0.75 with brief asides "
+                   "in another field's words dropped: 5 wrong, 3 of them sharing words; 6 of 27 parts not found",
 }
 # Today's figures (precision, recall): a change that falls below them is a regression.
 FLOOR = {"corpus.yml": (0.92, 1.0), "unseen.yml": (1.0, 1.0), "heldout.yml": (1.0, 0.85),
-         "blind-dev.yml": (0.92, 0.83), "blind-final.yml": (0.94, 0.88), "blind-3.yml": (0.91, 0.86),
-         "blind-4.yml": (0.875, 0.758), "blind-5.yml": (0.807, 0.92), "blind-6.yml": (0.96, 0.87),
-         "blind-7.yml": (0.68, 0.77), "blind-8.yml": (0.84, 0.83), "blind-9.yml": (0.96, 0.83)}
+         "blind-dev.yml": (0.92, 0.83), "blind-final.yml": (1.0, 0.88), "blind-3.yml": (0.95, 0.86),
+         "blind-4.yml": (0.95, 0.758), "blind-5.yml": (0.875, 0.92), "blind-6.yml": (0.96, 0.87),
+         "blind-7.yml": (0.75, 0.77), "blind-8.yml": (0.84, 0.83), "blind-9.yml": (0.96, 0.83),
+         "blind-10.yml": (0.86, 0.96), "blind-11.yml": (0.90, 0.75)}
 
 
 @pytest.mark.parametrize("name", [
@@ -881,3 +886,36 @@ def test_another_trade_in_the_course_s_words_is_no_stretch_beside_talk_that_is()
     stray = [(m, s.slug, s.start, s.end) for m, found in woven.modules.items() for s in found
              if s.slug != "talk" or s.end <= start or s.start >= end or m != "m2"]
     assert not stray, stray
+
+
+def test_a_brief_aside_in_another_field_s_words_told_of_things_is_no_stretch() -> None:
+    """Written here, not from a labelled set. Two lines that hold module 6's idea by its words
+    ("service", "cost", "waiting list", "afford", "gap") are a stretch when told of a person in
+    the course's words, and not when told of a vineyard's pump in a vocabulary the course never
+    says (`weave._course_share` under BRIEF_COURSE_SHARE and `feelings.person_share` under
+    BRIEF_PERSON_SHARE): a boiler's "pressure" and "relationship" between valves, a super fund's
+    "trial" and "cost", bees' "waiting list" are such asides. A longer run is never judged so."""
+    from companion.course import feelings, topics, weave
+    modules, terms = course_sources()
+    mods = topics.module_topics(modules, terms)
+    glossary = topics.glossary_topics(terms)
+    lexicon = weave.course_lexicon(mods, glossary, topics.subject_phrases(glossary))
+
+    def stretches(lines: list[str], with_lexicon: bool) -> list[tuple[str, float, float]]:
+        rows = weave.scan_episodes({"t": [Segment(6.0 * i, 6.0 * i + 5.8, line)
+                                          for i, line in enumerate(lines)]}, mods)["t"]
+        rarity = {s: 1.0 for row in rows for s in row.stems}     # every word rare: only the rule decides
+        weights = {t.ident: dict(t.weights) for t in mods}
+        labels: list[tuple[str, float] | None] = [("m6", 5.0)] * len(rows)
+        return [(m, s.start, s.end) for m, s in weave._stretches(
+            "t", rows, labels, mods, weights, rarity, None, None, lexicon if with_lexicon else None)]
+    things = ["The vineyard's irrigation pump needs a service every year, and the cost of the parts has doubled.",
+              "The waiting list for a technician is months, so the growers can't afford to wait for the gap in the season."]
+    person = ["I couldn't afford my psychologist after the gap fee went up, and I was ashamed to say so.",
+              "She put me on the waiting list for a bulk-billed counsellor, and I sat with it for months."]
+    assert stretches(things, False) == [("m6", 0.0, 11.8)]      # the rule, not the labels, removes it
+    assert stretches(things, True) == []
+    assert stretches(person, True) == [("m6", 0.0, 11.8)]
+    assert stretches(things * 2, True) == [("m6", 0.0, 23.8)]  # four lines holding the idea: not brief
+    assert feelings.person_share(["i", "told", "her"]) == 2 / 3 and feelings.person_share([]) == 0.0
+    assert feelings.person_share([topics.stem(w) for w in "the valve and the tank".split()]) == 0.0

@@ -652,12 +652,8 @@
     }
   }
 
-  /* ---- site root, from Material's page config (computed once: the header outlives instant navigation) ---- */
-  function siteRoot() {
-    const config = document.getElementById("__config");
-    const base = config ? JSON.parse(config.textContent).base : ".";
-    return new URL(base.endsWith("/") ? base : `${base}/`, window.location.href);
-  }
+  /* ---- the site's root ---- */
+  const siteRoot = () => window.ffgSiteRoot();      // on-page.js: worked out once, as instant navigation needs
 
   /* ---- Pagefind search in a dialog ----
    *
@@ -903,9 +899,8 @@
   function bestWindow(words, terms) {
     const hits = [];
     words.forEach((word, index) => {
-      const f = fold(word);
-      if (!f) return;
-      terms.forEach((alts, j) => { if (alts.some((t) => f === t || resembles(f, t))) hits.push({ index, j }); });
+      if (!fold(word)) return;
+      terms.forEach((alts, j) => { if (alts.some((t) => resembles(word, t))) hits.push({ index, j }); });
     });
     let best = { count: 0, span: Infinity, lo: 0, hi: 0 };
     let lo = 0;
@@ -940,17 +935,75 @@
     return TRANSCRIPT_ANCHORS.get(d);
   }
 
-  /** Does a word the index matched stand for the query term (the same word, an inflection, a stem)? */
-  function resembles(hit, term) {
+  /** The whole numbers a word on a page writes: "2,000" -> ["2000"], "0:12" -> ["0", "12"],
+   *  "128–218" -> ["128", "218"], "3am" -> ["3"], "0.40" -> ["0"] (a decimal's fraction is no number). */
+  function numbersIn(word) {
+    const numbers = String(word).replace(/(\d),(?=\d{3}(?!\d))/g, "$1").match(/\d+(?:\.\d+)?/g) || [];
+    return numbers.map((n) => n.split(".")[0]);
+  }
+
+  /** Does a word on a page (as written) stand for the query term (folded): the same word, an
+   *  inflection, a stem? A number stands only for itself: Pagefind matches every word by its prefix
+   *  (Pagefind/pagefind#702), so "40" finds "404" and "406", "12" finds "128" and "121,652", and
+   *  "000" (the emergency number) the end of "2,000". */
+  function resembles(word, term) {
+    const hit = fold(word);
     if (!hit) return false;
+    if (/^\d+$/.test(term)) {
+      const numbers = numbersIn(word);      // several run together: a number typed as written ("24/7", "0:15")
+      return numbers.includes(term) || (numbers.length > 1 && numbers.join("") === term);
+    }
     if (hit.startsWith(term)) return true;
     let common = 0;
     while (common < hit.length && common < term.length && hit[common] === term[common]) common += 1;
     return common >= Math.max(MIN_STEM, term.length - STEM_SLACK) && common >= Math.min(hit.length, term.length) - STEM_SLACK;
   }
 
+  /** A result's data less the hits that are other numbers than the query's (`terms`: folded, every
+   *  spelling searched): "404" is not marked, nor is its section or segment offered as a moment, for
+   *  "40". Other words are left as Pagefind matched them. */
+  function withoutOtherNumbers(d, terms) {
+    if (!terms.some((t) => /^\d+$/.test(t))) return d;
+    const words = d.content.split(/\s+/);
+    const keep = (at) => !/\d/.test(words[at] || "") || terms.some((t) => resembles(words[at], t));
+    return {
+      ...d,
+      locations: d.locations.filter(keep),
+      weighted_locations: (d.weighted_locations || []).filter((w) => keep(w.location)),
+      sub_results: (d.sub_results || []).map((s) => ({ ...s, locations: (s.locations || []).filter(keep) }))
+        .filter((s) => s.locations.length),
+    };
+  }
+
+  /** Every spelling of a query's words that a page may hold them in (each number written both ways). */
+  function spellings(...plans) {
+    return [...new Set(plans.filter(Boolean).flatMap((p) => p.terms).flatMap((t) => [t, ...numberForms(t)]))];
+  }
+
   /** 1 for a listing page (home, episode list, course index, syllabus), which ranks after what it lists. */
   function listing(d) { return d && d.meta && d.meta.listing ? 1 : 0; }
+
+  /**
+   * Where the reader was when they opened search, for when they close it without choosing a result:
+   * null when focus was on a control the dialog gives it back to (a link, a time, the Search button
+   * reached by keyboard); else the block of text at the top of the window, and the scroll. A reader who
+   * pressed "/" or clicked Search while reading had focus on <body>, and the dialog gave it back there,
+   * so the next Tab started again from the top of the page, dozens of stops from their place, and the
+   * page jumped to the top with it.
+   */
+  function placeBeforeSearch() {
+    const active = document.activeElement;
+    const mouseOpened = active && active.closest && active.closest(".ffg-search-open") && !active.matches(":focus-visible");
+    if (active && active !== document.body && !mouseOpened) return null;
+    const header = document.querySelector(".md-header");
+    const top = header ? header.getBoundingClientRect().bottom : 0;
+    const blocks = document.querySelectorAll(".md-content__inner :is(h1, h2, h3, h4, h5, h6, p, li, dt, dd, tr, blockquote, pre, figure, .ffg-seg)");
+    for (const block of blocks) {
+      const box = block.getBoundingClientRect();
+      if (box.height && box.bottom > top + 1) return { block, scroll: window.scrollY };
+    }
+    return null;
+  }
 
   class Search {
     constructor(dialog, root) {
@@ -987,6 +1040,7 @@
       this.list.addEventListener("click", (e) => {
         const link = e.target.closest("a");
         if (!link) return;
+        this.chosen = true;                    // where the reader goes takes the focus, not the place they left
         this.dialog.close();
         // A moment on the page already open: the URL may not change (the same #t= again), so no
         // hashchange would come (squidfunk/mkdocs-material#5954); go to it here, before Material sees the click.
@@ -1008,6 +1062,7 @@
         });
       }
       this.dialog.addEventListener("click", (e) => { if (e.target === this.dialog) this.dialog.close(); });
+      this.dialog.addEventListener("close", () => this.returnToPlace());
       document.addEventListener("keydown", (e) => {
         if (e.key !== "/" || this.dialog.open || e.target.closest("input, textarea, select, [contenteditable]")) return;
         e.preventDefault();
@@ -1016,10 +1071,29 @@
     }
 
     open() {
-      if (!this.dialog.open) this.dialog.showModal();
+      if (!this.dialog.open) {
+        this.place = placeBeforeSearch();
+        this.chosen = false;
+        this.dialog.showModal();
+      }
       this.input.focus();
       this.input.select();
       this.load().catch((err) => { this.status.textContent = "Search is not available on this copy of the site."; console.warn(err); });
+    }
+
+    /** Closed with no result chosen: back to where the reader was (see placeBeforeSearch). */
+    returnToPlace() {
+      const place = this.place;
+      this.place = null;
+      if (this.chosen || !place || !place.block.isConnected) return;
+      const { block } = place;
+      if (!block.hasAttribute("tabindex")) {
+        block.tabIndex = -1;                   // focusable by script only, and only until focus moves on
+        block.classList.add("ffg-reading-place");
+        block.addEventListener("blur", () => { block.removeAttribute("tabindex"); block.classList.remove("ffg-reading-place"); }, { once: true });
+      }
+      block.focus({ preventScroll: true });
+      window.scrollTo(window.scrollX, place.scroll);
     }
 
     /** The site's word list (pagefind/vocabulary.json), or null when this copy of the site has none. */
@@ -1224,7 +1298,8 @@
         score.set(r.id, entry);
       }));
       const candidates = [...score.values()].sort((a, b) => b.votes - a.votes || a.rank - b.rank).slice(0, PARTIAL_PAGES);
-      const data = await Promise.all(candidates.map((c) => c.result.data()));
+      const searched = [...new Set(terms.flat())];
+      const data = (await Promise.all(candidates.map((c) => c.result.data()))).map((d) => withoutOtherNumbers(d, searched));
       // Common words are on every page: only all but one of them, nearly in a row, is a match.
       const needed = plan.stopOnly ? base.length - 1 : Math.max(2, Math.ceil(base.length / 2));
       const widest = plan.stopOnly ? base.length + STOP_SLACK : Infinity;
@@ -1272,7 +1347,8 @@
       for (let scanned = 0; scanned < WEAK_SCAN_PAGES && state.next < state.entries.length; scanned += 1) {
         const batch = state.entries.slice(state.next, state.next + RESULTS_PAGE);
         state.next += batch.length;
-        const data = await Promise.all(batch.map((e) => e.result.data()));
+        const data = (await Promise.all(batch.map((e) => e.result.data())))
+          .map((d, i) => withoutOtherNumbers(d, spellings(state.plan, batch[i].plan)));
         if (state !== this.state) return;
         const items = [];
         // Within what Pagefind ranked together: the exact phrase first, then the page whose stretch holds
@@ -1302,7 +1378,7 @@
     /** Every content word of the query has a hit on the page that resembles it. */
     matchesEveryWord(d, plan) {
       const words = d.content.split(/\s+/);
-      const hits = d.locations.map((i) => fold(words[i]));
+      const hits = d.locations.map((i) => words[i]);
       const wanted = plan.content.length ? plan.content : plan.terms;
       return wanted.every((term) => hits.some((hit) => resembles(hit, term)));
     }
@@ -1617,8 +1693,30 @@
     if (h1) h1.after(summary); else content.prepend(summary);
   }
 
+  /* ---- the page for an address that leads nowhere (overrides/404.html) ---- */
+  /** The words of the missing address's last part, for a search: "/repo/episodes/2025-02-01-words-from-elsewhre/"
+   *  -> "words from elsewhre" (a slug's date, number and separators dropped). */
+  function addressWords(pathname) {
+    const last = decodeLoosely(pathname).split("/").filter(Boolean).pop() || "";
+    return last.replace(/\.html?$/i, "").split(/[-_+.\s]+/).filter((w) => w && !/^\d+$/.test(w)).join(" ");
+  }
+
+  function offerSearchForAddress() {
+    const offer = document.querySelector("[data-ffg-not-found]");
+    const words = offer && search ? addressWords(window.location.pathname) : "";
+    if (!words) return;
+    offer.querySelector("span").textContent = words;
+    offer.hidden = false;
+    offer.querySelector("button").addEventListener("click", () => {
+      search.open();
+      search.input.value = words;
+      search.start();
+    });
+  }
+
   /* ---- wiring ---- */
   let player = null;
+  let search = null;
 
   /* Episode pages are outside the nav (hundreds would bloat every page), so no engine marks a tab
      for them; mark the Episodes tab (the one whose link ends in /episodes/) as theirs. */
@@ -1653,6 +1751,7 @@
     markInternalLinks();
     setUpProgress();
     document.querySelectorAll("[data-ffg-help]").forEach(setUpHelpBar);
+    offerSearchForAddress();
     if (player) { player.destroy(); player = null; }
     const root = document.querySelector(".md-content");
     if (root && root.querySelector(".ffg-player audio, .ffg-transcript")) {
@@ -1663,7 +1762,7 @@
 
   function start() {
     const dialog = document.getElementById("ffg-search");
-    if (dialog) new Search(dialog, siteRoot());
+    if (dialog) search = new Search(dialog, siteRoot());
     window.addEventListener("hashchange", () => { if (player) player.applyHash(window.location.hash); });
     // Never two audios at once: whatever starts playing pauses every other audio or video on the page.
     document.addEventListener("play", (e) => {

@@ -16,6 +16,7 @@
   const GLOSSARY = "glossary";
   const CATALOGUE = "cite/catalogue.json";
   const COPY_RESET_MS = 2500;
+  const PRINT_WAIT_MS = 5000;         // the longest Print waits for stretches' transcripts to arrive
   const TITLE_MAX_CHARS = 120;        // a bundle title longer than this is cut (a 5,000-character title
                                       // pushed the bundle screens down and filled the tab and printout)
 
@@ -115,7 +116,7 @@
     return { items: unique, title, problems, edit: params.has("edit") };
   }
 
-  window.ffgBundles = { seconds, clock, parseItem, itemToken, bundleToQuery, bundleFromQuery, readBundle };
+  window.ffgBundles = { seconds, clock, parseItem, itemToken, bundleToQuery, bundleFromQuery, readBundle, paragraphs };
 
   /* ---- citing a moment or a stretch (mirror of scripts/companion/course/moment.py) ----
    * In text the time stamp, as APA 7 cites part of an audiovisual work: (Bailey, 2024a, 12:30–18:00);
@@ -166,11 +167,7 @@
   window.ffgCite = { span: momentSpan, fragment: momentFragment, intext: momentIntext, citation: momentCitation };
 
   /* ---- helpers ---- */
-  function siteBase() {
-    const config = document.getElementById("__config");
-    const base = config ? JSON.parse(config.textContent).base : ".";
-    return new URL(`${base}/`, window.location.href);
-  }
+  const siteBase = () => window.ffgSiteRoot();      // on-page.js: worked out once, as instant navigation needs
 
   function siteUrl(path, relative) {
     return relative ? new URL(path, siteBase()).href : path;
@@ -336,8 +333,97 @@
     const listen = Math.max(1, Math.round((heard[1] - heard[0]) / 60));
     const fragment = item.start === null ? "" : momentFragment(item.start, item.end);
     return { ...common, title: `${record.title}${span ? `, ${span}` : ""}`, href: href + fragment,
-             reading: [0, 0], listening: [listen, listen], heard, intext: momentIntext(record.intext, item.start, item.end) };
+             reading: [0, 0], listening: [listen, listen], heard, intext: momentIntext(record.intext, item.start, item.end),
+             transcript: item.start === null ? null : record.transcript || null, review: Boolean(record.review) };
   }
+
+  /* ---- a stretch's transcript, read on the page and printed with the bundle ----
+   * A printout cannot play audio: each episode stretch carries the words said in it, from the
+   * transcript.json the episode page offers (catalogue record `transcript`), fetched once per episode. */
+  const transcripts = new Map();          // transcript.json address -> Promise of its segments, or null
+
+  function loadTranscript(path) {
+    const url = new URL(path, siteBase()).href;
+    if (!transcripts.has(url)) {
+      transcripts.set(url, fetch(url)
+        .then((r) => (r.ok ? r.json() : null))
+        .then((data) => (data && Array.isArray(data.segments) ? data.segments : null))
+        .catch(() => null));
+    }
+    return transcripts.get(url);
+  }
+
+  /** The segments heard in the stretch [start, end] seconds: every one that overlaps it. */
+  function stretchSegments(segments, start, end) {
+    return segments.filter((s) => Number(s.endTime) > start && Number(s.startTime) < end);
+  }
+
+  const PARAGRAPH_S = 30;                 // as formats.PARAGRAPH_TARGET_S: a paragraph ends at the
+  const SENTENCE_END = /[.?!…]["”]?$/;    // next sentence end once it is this long
+
+  /** Lines of speech as running paragraphs [{start, speaker, text}]: a new one at a change of
+   *  speaker, or at a sentence end once the paragraph is PARAGRAPH_S long (a printed stretch is
+   *  read, not followed line by line). */
+  function paragraphs(segments) {
+    const out = [];
+    for (const s of segments) {
+      const last = out[out.length - 1];
+      const text = String(s.body || "").trim();
+      if (!last || (s.speaker || "") !== last.speaker
+          || (Number(s.startTime) - last.start >= PARAGRAPH_S && SENTENCE_END.test(last.text))) {
+        out.push({ start: Number(s.startTime), speaker: s.speaker || "", text });
+      } else {
+        last.text = `${last.text} ${text}`.trim();
+      }
+    }
+    return out;
+  }
+
+  /** A closed <details> with the stretch's transcript (opened for printing), and a promise that
+   *  settles once its text is in. */
+  function transcriptBlock(r) {
+    const body = element("div", { class: "ffg-bundle__transcript-body", "data-bundle-transcript-body": "" },
+      "Loading the transcript…");
+    const block = element("details", { class: "ffg-bundle__transcript", "data-bundle-transcript": "" },
+      element("summary", { text: `Transcript, ${momentSpan(r.heard[0], r.heard[1])}` }), body);
+    const ready = loadTranscript(r.transcript).then((segments) => {
+      if (!segments) {
+        body.textContent = `The transcript could not be loaded; it is on the episode's page: ${r.workUrl}`;
+        return;
+      }
+      const lines = paragraphs(stretchSegments(segments, r.heard[0], r.heard[1]));
+      const note = r.review ? "Machine-made transcript, still being checked: it may contain errors."
+        : "Machine-made transcript: it may contain errors.";
+      body.replaceChildren(element("p", { class: "ffg-bundle__transcript-note", text: note }),
+        ...(lines.length ? lines.map((p) => element("p", { "data-bundle-transcript-line": "" },
+          element("a", { href: r.workUrl + momentFragment(p.start), text: clock(p.start) }),
+          ` ${p.speaker ? `${p.speaker}: ` : ""}${p.text}`))
+          : [element("p", { text: "Nothing was transcribed in this stretch." })]));
+    });
+    return { block, ready };
+  }
+
+  /** Print once the view's transcripts are in (or after PRINT_WAIT_MS, whichever is first). */
+  async function printWhenReady(view) {
+    await Promise.race([view.transcriptsReady || Promise.resolve(),
+      new Promise((done) => { window.setTimeout(done, PRINT_WAIT_MS); })]);
+    window.print();
+  }
+
+  // Closed <details> print empty in most browsers: printing opens the stretches' transcripts, and
+  // closes again afterwards those the reader had left closed.
+  window.addEventListener("beforeprint", () => {
+    document.querySelectorAll("details[data-bundle-transcript]:not([open])").forEach((d) => {
+      d.open = true;
+      d.dataset.printOpened = "";
+    });
+  });
+  window.addEventListener("afterprint", () => {
+    document.querySelectorAll("details[data-print-opened]").forEach((d) => {
+      d.open = false;
+      delete d.dataset.printOpened;
+    });
+  });
 
   /** Reading and listening time of a bundle, [lo, hi] minutes each. A work listed twice counts once,
    *  and an episode's stretches count the time they cover together (overlaps once), rounded once for
@@ -407,6 +493,8 @@
 
   function renderView(view, bundle, catalogue, headingLevel = 2) {
     const resolved = bundle.items.map((item) => resolve(item, catalogue));
+    const stretches = resolved.map((r) => (r.transcript ? transcriptBlock(r) : null));
+    view.transcriptsReady = Promise.all(stretches.filter(Boolean).map((t) => t.ready));
     const t = totals(bundle, resolved);
     const all = [t.reading[0] + t.listening[0], t.reading[1] + t.listening[1]];
     const refs = references(bundle, resolved);
@@ -418,11 +506,12 @@
                      text: resolved.length ? `Total time: ${minutesText(all)} (reading ${minutesText(t.reading)}, listening ${minutesText(t.listening)}).`
                        : "No items yet: add a module, an episode stretch or the glossary." }),
       element("ol", { class: "ffg-bundle__items", "data-bundle-items": "" },
-        ...resolved.map((r) => element("li", {},
+        ...resolved.map((r, index) => element("li", {},
           r.href ? element("a", { href: r.href, text: r.title }) : element("span", { text: r.title }),
           element("span", { class: "ffg-bundle__time", text: ` (${itemTime(r)})` }),
           r.intext ? element("span", { class: "ffg-bundle__intext", "data-bundle-intext": "", text: ` Cite in text: ${r.intext}` }) : null,
-          r.summary ? element("p", { text: r.summary }) : null))),
+          r.summary ? element("p", { text: r.summary }) : null,
+          stretches[index] ? stretches[index].block : null))),
       element(headingLevel === 2 ? "h3" : "h2", { text: "References" }),
       element("div", { class: "ffg-bundle__refs", "data-bundle-refs": "" }, ...refs),
     ].filter(Boolean));
@@ -450,6 +539,63 @@
     return button;
   }
 
+  /* ---- the bundle's references as files for reference managers ---- */
+  // Each work's own file (cite/<work>.ris|bib|json, written by companion.course.exports), joined:
+  // one record per work, in APA order. The same formats and labels as the pages' downloads.
+  const REFERENCE_FILES = [
+    { kind: "ris", label: "RIS", type: "application/x-research-info-systems" },
+    { kind: "bib", label: "BibTeX", type: "application/x-bibtex" },
+    { kind: "json", label: "CSL-JSON", type: "application/vnd.citationstyles.csl+json" },
+  ];
+
+  /** The catalogue records of the bundle's works, each once, in APA order. */
+  function bundleWorks(bundle, catalogue) {
+    const works = new Map();
+    for (const item of bundle.items) {
+      const record = item.kind === "m" ? catalogue.modules.find((r) => r.id === `m${item.ref}`)
+        : item.kind === "e" ? findEpisode(item.ref, catalogue) : null;
+      if (record && record.exports) works.set(record.id, record);
+    }
+    return [...works.values()].sort((a, b) => a.apa_rank - b.apa_rank);
+  }
+
+  /** One file holding the works' records in `format` (REFERENCE_FILES), as text. */
+  async function referencesFile(works, format) {
+    const texts = await Promise.all(works.map(async (record) => {
+      const response = await fetch(new URL(record.exports[format.kind], siteBase()));
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return format.kind === "json" ? response.json() : response.text();
+    }));
+    return format.kind === "json" ? `${JSON.stringify(texts.flat(), null, 2)}\n`
+      : texts.map((t) => t.trim()).join("\n\n") + "\n";
+  }
+
+  /** "Download references: RIS · BibTeX · CSL-JSON" for the bundle `read()` returns now. */
+  function referenceDownloads(read, catalogue, status) {
+    const links = REFERENCE_FILES.map((format) => {
+      const button = element("button", { type: "button", class: "md-button", "data-bundle-download": format.kind }, format.label);
+      button.addEventListener("click", async () => {
+        const works = bundleWorks(read(), catalogue);
+        if (!works.length) { status.textContent = "Nothing to download yet: add a module or an episode first."; return; }
+        try {
+          const text = await referencesFile(works, format);
+          const href = URL.createObjectURL(new Blob([text], { type: `${format.type};charset=utf-8` }));
+          const a = element("a", { href, download: `bundle-references.${format.kind}`, hidden: "" });
+          document.body.append(a);
+          a.click();
+          a.remove();
+          window.setTimeout(() => URL.revokeObjectURL(href), COPY_RESET_MS);
+          status.textContent = `Downloaded ${works.length} ${works.length === 1 ? "reference" : "references"} (${format.label}).`;
+        } catch (error) {
+          status.textContent = `The references could not be downloaded (${error.message}).`;
+        }
+      });
+      return button;
+    });
+    return element("span", { class: "ffg-bundle__downloads", "data-bundle-downloads": "" },
+      "Download references: ", ...links.flatMap((b, i) => (i ? [" ", b] : [b])));
+  }
+
   /** What a shared link opens: the bundle itself, read-only, titled with its own title. */
   function setupStudentView(root, bundle, catalogue, problems) {
     const title = bundle.title || "Reading and listening bundle";
@@ -469,13 +615,14 @@
     renderView(view, bundle, catalogue, 1);
     const copyRefs = copyReferencesButton(view, refsStatus);
     const print = element("button", { type: "button", class: "md-button", "data-bundle-print": "" }, "Print");
-    print.addEventListener("click", () => window.print());
+    print.addEventListener("click", () => printWhenReady(view));
     root.replaceChildren(...[
       problems.length ? element("p", { class: "ffg-bundle__error", role: "alert", "data-bundle-problems": "",
         text: `This bundle link has ${problems.length === 1 ? "a problem" : `${problems.length} problems`}; ask whoever shared it to check it. ${problems.join(" ")}` }) : null,
       element("p", { class: "ffg-bundle__intro", text: "A bundle from the course What AI can and cannot do in mental health: work through the items in order." }),
       view,
-      element("p", { class: "ffg-bundle__actions" }, copyRefs, " ", print, " ", refsStatus, " ",
+      element("p", { class: "ffg-bundle__actions" }, copyRefs, " ", print, " ",
+        referenceDownloads(() => bundle, catalogue, refsStatus), " ", refsStatus, " ",
         element("a", { href: editUrl.href, class: "ffg-bundle__edit-link", "data-bundle-edit-link": "" }, "Edit this bundle")),
       element("p", { class: "ffg-bundle__url", "data-bundle-url": "" }, "This bundle online: ",
         element("a", { href: url, text: url })),
@@ -659,7 +806,8 @@
       element("p", {}, element("label", { text: "Share this link " }), link,
         button("Copy link", "data-bundle-copy", () => copy(link.value, copyStatus)),
         copyReferencesButton(view, copyStatus), copyStatus,
-        button("Print", "data-bundle-print", () => window.print())),
+        referenceDownloads(() => bundle, catalogue, copyStatus),
+        button("Print", "data-bundle-print", () => printWhenReady(view))),
     );
     title.addEventListener("input", () => update());
     // Enter in a time field adds the stretch, as Enter in a form's field submits it.

@@ -21,6 +21,17 @@
   window.addEventListener("hashchange", () => { traversedTo = null; returning = false; });
   window.ffgReturning = () => returning;
 
+  /* The site's root (the folder of its home page), worked out once, on the page the document was
+   * loaded as. Material's `__config` holds that page's path to the root ("../.." on a module) and its
+   * instant navigation keeps the first page's `__config` for every page after it, so the root read
+   * from it later, on a page of another depth, was another folder: a bundle page reached from the
+   * home page fetched its catalogue from course/bundle/cite/ (HTTP 404) and a module showed no
+   * reading progress (the kind of jquery-mobile#7125: a base URL gone wrong after navigation). */
+  const config = document.getElementById("__config");
+  const base = config ? JSON.parse(config.textContent).base : ".";
+  const root = new URL(`${base.replace(/\/$/, "")}/`, window.location.href).href;
+  window.ffgSiteRoot = () => new URL(root);
+
   window.ffgOnEveryPage = function (setUp) {
     if (window.document$ && typeof window.document$.subscribe === "function") {
       window.document$.subscribe(setUp);
@@ -31,8 +42,26 @@
     }
   };
 
+  /* A page reached by instant navigation (a link followed, not Back or Forward, and no #fragment to
+   * go to) starts at its top with focus on its title, as a page load does for the eye and a screen
+   * reader's page announcement for the ear. Material left a keyboard reader where the link had been:
+   * Enter on the footer's "Next" at the end of a module showed the next module scrolled to its end,
+   * focus on <body>, the page's change unannounced, and the next Tab at the header's first tab
+   * (the kind of squidfunk/mkdocs-material#5176 and #5742: instant loading loses the position a
+   * keyboard or button asked for). A mouse click had it scrolled to the top; now both do. */
+  function arriveAtTop() {
+    window.scrollTo(0, 0);
+    const title = document.querySelector(".md-content__inner h1");
+    if (!title) return;
+    if (!title.hasAttribute("tabindex")) title.tabIndex = -1;      // focusable by script, not by Tab
+    title.focus({ preventScroll: true });
+  }
+
+  let pages = 0;
   window.ffgOnEveryPage(() => {
     returning = traversedTo === window.location.href;
     traversedTo = null;
+    pages += 1;
+    if (pages > 1 && !returning && !window.location.hash) arriveAtTop();
   });
 })();

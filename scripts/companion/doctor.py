@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from companion import urls
 from companion.demo import is_demo
 from companion.pipeline import feed, fetch_policy, http, private_feed
 from companion.project import (PAGES_URL_ENV, Project, ProjectError, open_project, pages_site_url,
@@ -124,6 +125,7 @@ def check_feed(source: str, fetch: Callable[..., http.Response] = http.fetch) ->
     if not source:
         return Check("feed", WARN, "no feed set: put its URL in mkdocs.yml under "
                      "extra.podcast.feed (the demo and the course work without one)")
+    source = urls.feed_address(source)[0]      # a subscribe link: the address it stands for
     try:
         if source.startswith(("http://", "https://")):
             with fetch_policy.feed_host(source):     # the feed's own host, wherever it is

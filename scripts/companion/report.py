@@ -76,6 +76,9 @@ def summary(report: Report) -> Table:
     table.add_row("feed", "unchanged (304)" if report.feed_status == 304 else "fetched")
     if report.pages > 1:
         table.add_row("feed pages read (RFC 5005)", str(report.pages))
+    if report.feed_incomplete:
+        table.add_row("[red]feed read incompletely[/] (kept what was read)",
+                      escape(report.feed_incomplete))
     table.add_row("episodes in feed", str(len(outcomes)))
     if report.left_feed:
         table.add_row("[yellow]no longer in the feed[/] (kept)", str(len(report.left_feed)))

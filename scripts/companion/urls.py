@@ -14,12 +14,20 @@ from __future__ import annotations
 
 import re
 import urllib.parse
+from pathlib import Path
 
 from w3lib.url import safe_url_string
 
 from companion.errors import CompanionError
 
 FETCHABLE_SCHEMES = ("http", "https")
+
+# Subscribe-link schemes that stand for a feed's web address: Apple's `itpc://` and `pcast://`,
+# `feed://` (and `feed:https://...`, RFC-less but common), `podcast://`. Podcast apps open them
+# as feeds (AntennaPod#958, NetNewsWire#343, SoundWaves in podlove-subscribe-button#113); a
+# maintainer who copies a "subscribe" link gets one.
+SUBSCRIBE_SCHEMES = ("itpc", "pcast", "feed", "feeds", "podcast")
+_HOST_FIRST = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z0-9-]+(?::\d+)?[/?]", re.I)   # host, then a path
 
 # Analytics and redirect services that podcast hosts put in front of the real audio URL: the
 # rest of the path after the prefix is the real URL, with or without its scheme. Matched on the
@@ -139,3 +147,26 @@ def enclosure_key(url: str) -> str:
     # One spelling of every escape: decode, then encode again the same way.
     path = urllib.parse.quote(urllib.parse.unquote(path), safe="/!$&'()*+,;=:@~-._")
     return f"{host}/{path}"
+
+
+def feed_address(text: str) -> tuple[str, str | None]:
+    """The web address a feed given as `text` is read from, and a sentence for the maintainer
+    when it was not given as one: a subscribe link (`itpc://host/feed`, `feed:https://host/feed`,
+    `pcast://...`, `podcast://...`) or a host with no scheme (`feeds.example.com/show.rss`,
+    RadioDownloader#186). Without a scheme of its own it is read over https (browsers' and
+    podcast apps' https-first rule; a private feed's token never goes in clear). Anything else
+    (an http(s) URL, a file on this machine, nothing) is returned stripped, with None."""
+    address = (text or "").strip()
+    if not address or Path(address).expanduser().exists():
+        return address, None
+    scheme, colon, rest = address.partition(":")
+    if colon and scheme.lower() in SUBSCRIBE_SCHEMES:
+        inner = rest.lstrip("/") if not re.match(r"(?i)https?://", rest) else rest
+        url = inner if re.match(r"(?i)https?://", inner) else f"https://{inner}"
+        return url, (f"{address} is a podcast subscribe link: read as {url}; put that address "
+                     "in the settings")
+    if not colon or not re.match(r"(?i)[a-z][a-z0-9+.-]*://", address):
+        if _HOST_FIRST.match(address):
+            url = f"https://{address}"
+            return url, f"{address} has no http:// or https://: read as {url}"
+    return address, None

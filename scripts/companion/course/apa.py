@@ -196,6 +196,24 @@ def locator(entry: Entry) -> str:
 
 
 
+def retrieved(entry: Entry) -> str:
+    """'Retrieved May 3, 2026, from ' before the URL of an undated work whose `accessed` date (a
+    full day) is known, else ''. APA 7 (section 9.16) gives a retrieval date for a work designed
+    to change; APA's CSL style (apa.csl, which Zotero, Mendeley and citeproc use) prints one for
+    every undated work with a URL, and with no `accessed` date prints "Retrieved" alone before it,
+    so the exports carry the same date the page shows."""
+    accessed = date_parts(entry.get("accessed")) or []
+    if date_parts(entry.get("issued")) or len(accessed) < 3 or doi_url(entry) or not entry.get("URL"):
+        return ""
+    return f"Retrieved {MONTHS[accessed[1] - 1]} {accessed[2]}, {accessed[0]}, from "
+
+
+def _where(entry: Entry) -> str:
+    """The retrieval statement, if any, and the link (the last element of a reference)."""
+    link = locator(entry)
+    return f"{retrieved(entry)}{link}" if link else ""
+
+
 def pages(entry: Entry) -> str:
     """The entry's `page` field with hyphens turned into en dashes (APA 7, 9.26), HTML-escaped."""
     return _e(str(entry.get("page", "")).replace("--", DASH).replace("-", DASH))
@@ -243,6 +261,31 @@ def _in_editors(entry: Entry) -> str:
     return f"{_join_direct(editors)} ({'Eds.' if len(editors) > 1 else 'Ed.'}), "
 
 
+def edition(entry: Entry) -> str:
+    """'2nd ed.' from a CSL `edition` (a number, as CSL and reference managers store it: "2" ->
+    "2nd ed.", APA 7 section 9.33); a worded edition as written ("Rev. ed.", "Updated"); '' when
+    there is none. "3" was printed "(3 ed.)"."""
+    text = str(entry.get("edition") or "").strip()
+    if not text:
+        return ""
+    if text.isdigit():
+        number = int(text)
+        suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+        return f"{number}{suffix} ed."
+    return _e(text if re.search(r"\bed\.?$", text, re.I) else f"{text} ed.")
+
+
+def _bare_number(label: str) -> bool:
+    """Whether a report's number is a bare code ("WHO/2021.1", "ECD7", "NCJ 123") that APA 7
+    introduces with "Report No." (section 10.4), rather than a number with its own label, written
+    as the issuer gives it: "Corporate document ECD7", "CFCA Resource Sheet", "NIH Publication No.
+    15-4963" (a word with a lower-case letter names the series). "Report No. CFCA Resource Sheet"
+    named no report number at all."""
+    if not label or label.lower().startswith(("report", "no")):
+        return False
+    return not any(any(c.islower() for c in word) for word in label.split())
+
+
 def _details(entry: Entry, label: str) -> str:
     """'(No. 7)', '(arXiv:2510.01395)', '(pp. 1–10)' style parenthetical after a title."""
     return f" ({label})" if label else ""
@@ -258,7 +301,8 @@ def reference(entry: Entry) -> str:
         body = _tail(_period(_title(entry, False)), _journal(entry))
     elif kind in ("chapter", "paper-conference"):
         page_label = f"pp. {pages(entry)}" if entry.get("page") else ""
-        source = f"<i>{_e(entry.get('container-title', ''))}</i>{_details(entry, page_label)}"
+        book = ", ".join(p for p in (edition(entry), page_label) if p)   # "(2nd ed., pp. 55–68)"
+        source = f"<i>{_e(entry.get('container-title', ''))}</i>{_details(entry, book)}"
         body = _tail(_period(_title(entry, False)), _period(f"In {_in_editors(entry)}{source}"),
                      _publisher(entry))
     elif kind == "broadcast":
@@ -269,12 +313,12 @@ def reference(entry: Entry) -> str:
         body = _tail(_period(title), show, _publisher(entry))
     elif kind == "legislation":
         number = f", {_e(entry['number'])}" if entry.get("number") else ""
-        return _tail(_period(f"{_e(entry['title'])}{number} ({year(entry)})"), locator(entry))
+        return _tail(_period(f"{_e(entry['title'])}{number} ({year(entry)})"), _where(entry))
     elif kind == "legal_case":    # APA 7 section 11.4: Name, docket number (court year). URL
         number = str(entry.get("number", ""))
         number = f", {'' if number.lower().startswith('no') else 'No. '}{_e(number)}" if number else ""
         court = f"{_e(entry['authority'])} " if entry.get("authority") else ""
-        return _tail(_period(f"{_e(entry['title'])}{number} ({court}{year(entry)})"), locator(entry))
+        return _tail(_period(f"{_e(entry['title'])}{number} ({court}{year(entry)})"), _where(entry))
     elif kind == "webpage":
         site = str(entry.get("container-title", ""))
         people, _ = names(entry)
@@ -282,16 +326,15 @@ def reference(entry: Entry) -> str:
         body = _tail(_period(_title(entry, True)), _period(site_part) if site_part else "")
     else:  # book, report, preprint and other stand-alone works
         label = _e(entry.get("number", ""))
-        if kind == "report" and label and not label.lower().startswith(("report", "no")):
+        if kind == "report" and _bare_number(label):
             label = f"Report No. {label}"
         archive = entry.get("publisher") or entry.get("container-title") or ""
-        edition = f"{_e(entry['edition'])} ed." if entry.get("edition") else ""
         body = _tail(
             _period(f"{_title(entry, italic)}"
-                    f"{_details(entry, edition)}{_details(entry, label)}"),
+                    f"{_details(entry, edition(entry))}{_details(entry, label)}"),
             _publisher({**entry, "publisher": archive}),
         )
-    return _tail(head, body, locator(entry))
+    return _tail(head, body, _where(entry))
 
 
 def _letters(text: str, primary: bool) -> tuple[int, ...]:

@@ -6,7 +6,8 @@ the project only: `evidence` (the section of the evidence bank the source comes 
 `year_suffix` (APA's 2024a/2024b: the course plugin works it out over every work the site cites,
 `apa.assign_suffixes`, and warns when a written one disagrees) and `authors_incomplete` (the bank
 names only the first authors; the rest are never guessed); none is a CSL variable, so `to_csl`
-maps or drops them.
+maps or drops them. CSL's `accessed` (the day a writer read an undated page, never guessed) gives
+APA's "Retrieved Month D, YYYY, from URL" on the site and in every export (`apa.retrieved`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,26 @@ PROJECT_FIELDS = ("evidence", "year_suffix", "authors_incomplete")
 ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 
 Entry = dict[str, Any]
+# Types whose `genre` is APA's bracketed description of the format ("[Audio podcast episode]"):
+# CSL calls that `medium`. APA's CSL style prints a `genre` beside the number as a label, so an
+# episode came out "Title (Audio Podcast Episode No. 3)" in Zotero and citeproc, where APA 7 (and
+# the site) give "Title (No. 3) [Audio podcast episode]"; Zotero's podcast keeps `medium` as its
+# audio file type.
+BRACKETED_MEDIUM_TYPES = frozenset({"broadcast"})
+# RIS and CSL-JSON have no "et al.": a list the bank left incomplete would import as the whole list
+# ("Torous, J. (2018)", cited "(Torous, 2018)"). BibTeX says "and others"; these two carry a note,
+# which Zotero keeps in Extra and EndNote in Notes, beside the item the reader will cite.
+INCOMPLETE_AUTHORS_NOTE = ("Incomplete author list: the course's sources name only the authors given "
+                           "here; look up the full list (DOI or URL) before citing.")
+
+
+def export_note(entry: Entry) -> str:
+    """The entry's `note`, with INCOMPLETE_AUTHORS_NOTE after it when its author list is
+    incomplete (`authors_incomplete`); '' when there is neither."""
+    notes = [str(entry["note"])] if entry.get("note") else []
+    if entry.get("authors_incomplete"):
+        notes.append(INCOMPLETE_AUTHORS_NOTE)
+    return " ".join(notes)
 
 
 class BibliographyError(CourseError):
@@ -86,8 +107,9 @@ def validate(entry: Any) -> str:
         for name in entry.get(field) or []:
             if not isinstance(name, dict) or not (name.get("family") or name.get("literal")):
                 return f"every {field} needs 'family' (with 'given') or 'literal'."
-    if "issued" in entry and date_parts(entry["issued"]) is None:
-        return f"issued must be a year or an ISO date, not {entry.get('issued')!r}."
+    for field in ("issued", "accessed"):
+        if field in entry and date_parts(entry[field]) is None:
+            return f"{field} must be a year or an ISO date, not {entry.get(field)!r}."
     return ""
 
 
@@ -145,6 +167,10 @@ def to_csl(entry: Entry) -> Entry:
     The year letter is left out: it tells a work from others in a reference list, so the writer of
     a list adds it (exports.csl_json)."""
     csl = {k: v for k, v in entry.items() if k not in PROJECT_FIELDS and k != "year-suffix"}
+    if csl.get("type") in BRACKETED_MEDIUM_TYPES and csl.get("genre") and not csl.get("medium"):
+        csl["medium"] = csl.pop("genre")
+    if export_note(entry):
+        csl["note"] = export_note(entry)
     for field in ("issued", "accessed"):
         if field in csl:
             parts = date_parts(csl[field])

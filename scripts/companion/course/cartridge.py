@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from xml.etree import ElementTree as ET
@@ -82,6 +83,17 @@ class Link:
 class Folder:
     title: str
     links: tuple[Link | Assessment, ...]
+    ident: str = ""     # a stable name ("modules"); the title's ASCII slug when not given
+
+    @property
+    def identifier(self) -> str:
+        """The folder's item identifier, "folder_modules": named for the folder, never numbered by
+        its place. Canvas keeps it as the module's migration id (lib/cc/importer/standard/
+        org_converter.rb) and, when a newer cartridge is imported into the same course, updates the
+        module holding that id: numbered folders renamed the wrong module once a folder came or
+        went (canvas-lms#1175, a re-imported cartridge broke the module structure)."""
+        name = self.ident or unicodedata.normalize("NFKD", self.title).encode("ascii", "ignore").decode()
+        return f"folder_{re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-') or 'untitled'}"
 
 
 def _sub(parent: ET.Element, tag: str, text: str = "", **attrs: str) -> ET.Element:
@@ -133,10 +145,15 @@ def check_links(folders: list[Folder]) -> None:
     that is not blank, an identifier that is unique and `IDENT`-shaped, and for a web link an
     absolute http(s) URL whose URI form passes Moodle's URL syntax (`MOODLE_URL`)."""
     seen: set[str] = set()
-    for folder in folders:
-        if folder.links and not folder.title.strip():
+    folder_ids: set[str] = set()
+    for folder in (f for f in folders if f.links):
+        if not folder.title.strip():
             raise CartridgeError("a folder of the cartridge has no title; Moodle and Canvas would "
                                  "import an unnamed section.")
+        if folder.identifier in folder_ids:
+            raise CartridgeError(f"{folder.title}: another folder has the identifier "
+                                 f"{folder.identifier!r}; Canvas would merge the two modules.")
+        folder_ids.add(folder.identifier)
         for entry in folder.links:
             if not entry.title.strip():
                 raise CartridgeError(f"{entry.ident}: no title; Moodle would import a nameless "
@@ -189,8 +206,8 @@ def manifest_xml(title: str, description: str, folders: list[Folder]) -> bytes:
     top = _sub(organization, cp("item"), identifier="root")
     resources = _sub(root, cp("resources"))
     # An empty folder would import as an empty course section (no syllabus yet, no self-checks).
-    for number, folder in enumerate((f for f in folders if f.links), start=1):
-        group = _sub(top, cp("item"), identifier=f"folder_{number}")
+    for folder in (f for f in folders if f.links):
+        group = _sub(top, cp("item"), identifier=folder.identifier)
         _sub(group, cp("title"), folder.title)
         for link in folder.links:
             item = _sub(group, cp("item"), identifier=f"item_{link.ident}",

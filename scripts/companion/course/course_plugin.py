@@ -50,7 +50,7 @@ from companion import catalogue as episodes_catalogue
 from companion import project
 from companion.catalogue import Catalogue, CatalogueError, StretchError, check_stretch
 from companion.course.bibliography import Entry
-from companion.episode import Episode, Segment, Status
+from companion.episode import TRANSCRIPT_FILE, Episode, Segment, Status
 
 log = logging.getLogger("mkdocs.plugins.companion.course")
 
@@ -93,7 +93,7 @@ CARTRIDGE_IMPORT_NOTE = (
 EXPORT_KINDS = tuple(exports.WRITERS)
 PUBLIC_FIELDS = ("kind", "id", "title", "url", "relative_url", "apa_html", "apa_text", "intext",
                  "exports", "number", "summary", "reading", "listening", "references", "slug",
-                 "duration", "site_path", "apa_rank")
+                 "duration", "site_path", "apa_rank", "transcript", "review")
 
 
 class CourseConfig(Config):
@@ -338,6 +338,11 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             if not (entry.get("DOI") or entry.get("URL")):
                 log.info("companion-course: reference %s (%s) has no DOI or URL: readers cannot "
                          "retrieve it from the reference list.", key, apa.intext(entry))
+            elif entry.get("URL") and not entry.get("issued") and not entry.get("accessed"):
+                log.info("companion-course: reference %s (%s) has no date and no `accessed` date: "
+                         "APA's CSL style (Zotero, Mendeley, citeproc) prints 'Retrieved' with no date "
+                         "before its URL; add `accessed: YYYY-MM-DD`, the day you read the live page.",
+                         key, apa.intext(entry))
 
     def add_episode(self, slug: str, episode: Episode) -> None:
         """The episode's cite record, under its citation id (`Catalogue.cite_ids`)."""
@@ -353,6 +358,11 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         record.update(slug=slug, number=episode.number,
                       duration=episode.duration, site_path=episode.url,
                       listenable=episode.status != Status.NO_AUDIO)
+        # The bundle page prints each stretch's transcript from the file the episode page offers
+        # (a printout cannot play audio); `review` says it is still being checked.
+        if any(f.name == TRANSCRIPT_FILE for f in self.episode_catalogue.downloads(episode)):
+            record.update(transcript=f"{episode.url}{TRANSCRIPT_FILE}",
+                          review=episode.status == Status.NEEDS_REVIEW)
         self.cites[ident] = record
         self.episode_cites[slug] = record
 
@@ -663,9 +673,9 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                                       f"{m.meta['title']} — self-check",
                                       tuple(self.lms_question(m, q) for q in m.selfcheck))
                        for m in modules if m.selfcheck)
-        return [cartridge.Folder("Modules", module_links),
-                cartridge.Folder("Weekly bundles", week_links),
-                cartridge.Folder("Self-checks (question banks)", checks)]
+        return [cartridge.Folder("Modules", module_links, "modules"),
+                cartridge.Folder("Weekly bundles", week_links, "weeks"),
+                cartridge.Folder("Self-checks (question banks)", checks, "selfchecks")]
 
     def lms_question(self, module: Module, question: selfcheck.Question) -> selfcheck.Question:
         """The question with its links absolute, as an LMS needs them."""

@@ -25,7 +25,8 @@ import re
 import unicodedata
 from typing import Iterable
 
-from companion.course.bibliography import Entry, date_parts, date_text, full_family, names, to_csl, year_suffix
+from companion.course.bibliography import (Entry, date_parts, date_text, export_note, full_family, names, to_csl,
+                                           year_suffix)
 
 # RIS as Zotero and EndNote read it, not as the RIS specification reads it. Sources: Zotero's RIS
 # importer (zotero/translators, RIS.js: `importTypeMap`, `fieldMap`, `degenerateImportFieldMap`,
@@ -185,10 +186,16 @@ def ris_record(entry: Entry) -> str:
         lines.append(("DO", _doi(entry)))
     if entry.get("URL"):
         lines.append(("UR", entry["URL"]))
-    if entry.get("note"):
-        lines.append(("N1", entry["note"]))
+    accessed = date_parts(entry.get("accessed")) or []
+    if accessed:          # Zotero's accessDate (RIS.js fieldMap), EndNote's "Access Date"
+        lines.append(("Y2", date_text(accessed, "/")))
+    if export_note(entry):
+        lines.append(("N1", export_note(entry)))
     lines.append(("ER", ""))
-    return "".join(f"{tag}  - {CONTROL.sub(' ', str(value))}".rstrip() + "\n" for tag, value in lines)
+    # Every line keeps the whole six-character tag, "ER  - " too: EndNote reads "ER  - " as the end
+    # of a reference and does not import a file whose tags lack the spaces (Clarivate's direct
+    # export notes, quoted in cffconvert#392; pkp-lib#4802).
+    return "".join(f"{tag}  - {CONTROL.sub(' ', str(value)).rstrip()}\n" for tag, value in lines)
 
 
 def ris(entries: Iterable[Entry]) -> str:
@@ -213,6 +220,21 @@ def tex_url(url: object) -> str:
     that would end the field or the command, which are percent-encoded as RFC 3986 allows."""
     return URL_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode("utf-8")),
                           str(url).strip())
+
+
+# In a field that LaTeX reads as a macro argument (`howpublished`: a literal field in biblatex, an
+# argument of `\bibitem` under hyperref's backref, of `\shownote` in acmart), `%` starts a comment
+# that swallows the rest of the line and its closing braces ("Runaway argument": zotero#708,
+# zotero-better-bibtex#1966, acmart#293) and `#` is a macro parameter ("Illegal parameter number").
+# hyperref's `\url` reads `\%` and `\#` as the characters themselves there (hyperref manual, "\url").
+URL_IN_ARGUMENT = str.maketrans({"%": r"\%", "#": r"\#"})
+
+
+def tex_url_argument(url: object) -> str:
+    """`url` for `\\url{}` inside another field's text (`howpublished`): `tex_url`, with `%` and `#`
+    escaped as hyperref's `\\url` takes them in an argument. The `url` field itself stays verbatim
+    (biblatex and Biber read it so, and an escape there would end up in the address)."""
+    return tex_url(url).translate(URL_IN_ARGUMENT)
 
 
 def _tex_person(name: dict[str, str]) -> str:
@@ -289,7 +311,10 @@ def bibtex_record(entry: Entry) -> str:
     if entry.get("URL"):
         fields.append(("url", tex_url(entry["URL"])))
         if kind not in BIBTEX_TYPES:
-            fields.append(("howpublished", f"\\url{{{tex_url(entry['URL'])}}}"))
+            fields.append(("howpublished", f"\\url{{{tex_url_argument(entry['URL'])}}}"))
+        accessed = date_parts(entry.get("accessed")) or []
+        if accessed:      # biblatex's urldate; Zotero's BibTeX import reads it as accessDate
+            fields.append(("urldate", date_text(accessed, "-")))
     genre = entry.get("genre") or (PREPRINT_GENRE if kind == "article" else "")
     note = "; ".join(str(n) for n in (genre, entry.get("note")) if n)
     if note:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from companion.course.everyday import zipf
 from companion.course.topics import Phrase, phrase, stem
@@ -71,3 +71,16 @@ def care_phrases(subject: Iterable[Phrase]) -> frozenset[Phrase]:
     their own: all but the `SHARED` words other fields use."""
     shared = {phrase(s) for s in SHARED}
     return frozenset(p for p in subject if p not in shared)
+
+
+# Words that name people in talk: the personal pronouns and their possessives. Talk about care is
+# told of someone (I, she, my counsellor, you); another field's business is told of things (the
+# system, the valve, the fund, the colony).
+PERSONS = frozenset(stem(w) for w in """i me my mine myself you your yours yourself we us our ours
+ourselves she her hers herself he him his himself they them their theirs themselves""".split())
+
+
+def person_share(stems: Sequence[str]) -> float:
+    """The share (0..1) of words said (`stems`: their Snowball stems, every word counted) that
+    name a person (`PERSONS`); 0.0 for no words."""
+    return sum(s in PERSONS for s in stems) / len(stems) if stems else 0.0

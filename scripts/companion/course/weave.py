@@ -38,7 +38,12 @@ How a module is matched (a small, classic retrieval scheme, no model):
    preview of what comes later (`companion.course.framing`) names a topic without discussing
    it, so it does not count as holding the idea. It scores as its best window. A run is kept
    only where its own talk is about a person's mind or care (`_personal`: a word for a feeling
-   or a care phrase, `companion.course.feelings`), whatever field the talk around it is in.
+   or a care phrase, `companion.course.feelings`), whatever field the talk around it is in. A
+   *brief* stretch (fewer than BRIEF_HOLDING segments holding the idea: two lines said in
+   passing) is dropped when its content words are mostly not the course's (`_course_share`
+   under BRIEF_COURSE_SHARE, common or rare in English) and it is told of things, not people
+   (`feelings.person_share` under BRIEF_PERSON_SHARE): a boiler's "pressure" and "relationship"
+   between two valves, a super fund's "trial" and "cost", an analytics tool's "emotional" score.
 
 A glossary term comes up where one of its phrases is said; a one-word everyday term ("stigma",
 "empathy") also needs a word of its definition said within TERM_CONTEXT_S seconds.
@@ -55,7 +60,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from companion.course.everyday import zipf
-from companion.course.feelings import care_phrases, is_feeling
+from companion.course.feelings import care_phrases, is_feeling, person_share
 from companion.course.framing import framed
 from companion.course.facets import Facet, FacetIndex, facet_index, facet_scores
 from companion.course.subject import off_subject_stems, qualified
@@ -89,6 +94,9 @@ FOREIGN_ZIPF = 4.8          # a content word rarer than this in English (Zipf) a
 FOREIGN_NEAR_S = 10.0       # seconds either side of a segment whose words `_elsewhere` weighs
 FOREIGN_MAX = 0.3           # share of a window's content words from another field above which no module claims it
 PERSON_FOLLOW_S = 45.0      # a run starting this soon after a kept stretch of its module continues that talk
+BRIEF_HOLDING = 3           # a stretch with fewer segments holding the idea is brief: two lines said in passing
+BRIEF_COURSE_SHARE = 0.75   # share of a brief stretch's content words the course says, under which it is another field's
+BRIEF_PERSON_SHARE = 0.12   # share of a brief stretch's words that are people (I, she, you ...) under which it is about things
 LINE_MIN_CHARS = 60         # a quoted line shorter than this takes in the segments after it
 
 
@@ -135,6 +143,7 @@ class _Segment:
     content: int = 0                            # content words said (`function_word`s, numbers, 1-2 letters left out)
     uncommon: frozenset[str] = frozenset()      # stems of its content words rarer than FOREIGN_ZIPF
     feelings: frozenset[str] = frozenset()      # stems of its words for a feeling (`feelings.is_feeling`)
+    content_stems: tuple[str, ...] = ()         # stems of its content words, in order (`_course_share`)
 
 
 def _index(topics: Iterable[Topic]) -> dict[str, list[Phrase]]:
@@ -160,7 +169,8 @@ def _scan_episode(segments: Sequence[Segment], index: dict[str, list[Phrase]]) -
         rows.append(_Segment(seg.start, seg.end, seg.body, {}, frozenset(s for s, _, _ in spans),
                              tuple(s for s, _, _ in spans), len(content),
                              frozenset(s for s, z in content if z < FOREIGN_ZIPF),
-                             frozenset(s for s, w in said if is_feeling(w, s))))
+                             frozenset(s for s, w in said if is_feeling(w, s)),
+                             tuple(s for s, _ in content)))
         words += [(s, len(rows) - 1, b, e, capitals_key(seg.body[b:e])) for s, b, e in spans]
     covered = 0                      # words up to here belong to a longer phrase already found
     for i, (first, row, begin, _, caps) in enumerate(words):
@@ -450,7 +460,8 @@ def _labels(rows: list[_Segment], modules: list[Topic], weight_idf: dict[str, di
 def _stretches(slug: str, rows: list[_Segment], labels: list[tuple[str, float] | None],
                modules: list[Topic], weight_idf: dict[str, dict[Phrase, float]],
                rarity: dict[str, float], index: FacetIndex | None = None,
-               personal: list[bool] | None = None) -> list[tuple[str, Stretch]]:
+               personal: list[bool] | None = None,
+               lexicon: frozenset[str] | None = None) -> list[tuple[str, Stretch]]:
     """Runs of segments labelled with one module as stretches (module ident, stretch), each
     trimmed to its first and last segment that holds some of the module's idea itself
     (`_holds`), so a stretch starts and ends where the talk does.
@@ -459,7 +470,11 @@ def _stretches(slug: str, rows: list[_Segment], labels: list[tuple[str, float] |
     stretch only if one of its own segments does, or it starts within PERSON_FOLLOW_S seconds
     of a stretch of the same module kept just before it (the same talk, split by a segment the
     window gave elsewhere): a beekeeper's "crisis", "waiting list" and "cost of treatment", or a
-    plumber's "client relationship", near talk on the subject but about no one's mind, is not."""
+    plumber's "client relationship", near talk on the subject but about no one's mind, is not.
+
+    With `lexicon` (`course_lexicon`), a brief stretch (fewer than BRIEF_HOLDING segments holding
+    the idea) whose content words are under BRIEF_COURSE_SHARE the course's and whose words are
+    under BRIEF_PERSON_SHARE people (I, she, you ...) is another field's aside, and dropped."""
     by_ident = {topic.ident: topic for topic in modules}
     facets = {topic.ident: topic.facets for topic in modules}
     index = facet_index(facets) if index is None else index
@@ -482,6 +497,11 @@ def _stretches(slug: str, rows: list[_Segment], labels: list[tuple[str, float] |
         follows = bool(out) and out[-1][0] == ident and rows[i].start - out[-1][1].end <= PERSON_FOLLOW_S
         if len(holding) >= MIN_HOLDING and (personal is None or follows or any(personal[i:j + 1])):
             first, last = holding[0], holding[-1]
+            if (lexicon is not None and len(holding) < BRIEF_HOLDING
+                    and _course_share(rows[first:last + 1], lexicon) < BRIEF_COURSE_SHARE
+                    and person_share([w for row in rows[first:last + 1] for w in row.words]) < BRIEF_PERSON_SHARE):
+                i = j + 1
+                continue
             line = max(range(first, last + 1), key=held.__getitem__)
             said = dict.fromkeys(rows[k].body[b:e] for k in range(first, last + 1)
                                  for p, (b, e) in rows[k].found.items() if p in topic.weights)
@@ -490,6 +510,13 @@ def _stretches(slug: str, rows: list[_Segment], labels: list[tuple[str, float] |
                                        _line(rows, first, line, last), tuple(said))))
         i = j + 1
     return out
+
+
+def _course_share(rows: Sequence[_Segment], lexicon: frozenset[str]) -> float:
+    """The share (0..1) of the content words said in `rows` whose stems the course says
+    (`course_lexicon`), common or rare in English; 1.0 when they say no content word."""
+    said = [s for row in rows for s in row.content_stems]
+    return sum(s in lexicon for s in said) / len(said) if said else 1.0
 
 
 def _personal(rows: list[_Segment], care: frozenset[Phrase]) -> list[bool]:
@@ -590,7 +617,7 @@ def weave(episodes: dict[str, Sequence[Segment]], modules: list[Topic],
     for slug, rows in scanned.items():
         labels = _labels(rows, modules, weight_idf, rarity, subject, off, index, lexicon)
         personal = _personal(rows, care)
-        for ident, stretch in _stretches(slug, rows, labels, modules, weight_idf, rarity, index, personal):
+        for ident, stretch in _stretches(slug, rows, labels, modules, weight_idf, rarity, index, personal, lexicon):
             result.modules[ident].append(stretch)
         where: dict[Phrase, list[int]] = defaultdict(list)
         for i, row in enumerate(rows):

@@ -12,7 +12,10 @@ nothing is guessed from the first bytes. Two passes, both streamed through a pip
    array, so memory is the 16 kHz signal (115 MB an hour), never the source's rate and channels.
 
 Damage is judged from the audio stream itself (decoder errors, decoded duration against the
-duration its header declares; tags and pictures are not audio), never from the file's size. The
+duration its header declares; tags and pictures are not audio), never from the file's size. Under
+half of it is damage; less than it declares but more than half is a file cut short (an export or
+upload that stopped early, which decodes cleanly up to the cut): what is there is transcribed, with
+a warning, and the header's length is kept (`Audio.declared_s`) so the episode needs review. The
 feed's `itunes:duration` is often wrong, so a mismatch with it is a warning, not a failure.
 Channels that cancel each other (one inverted, a common mastering fault) or a dead channel are
 detected and the channel that carries the signal is used; `Audio.channels` says what was done.
@@ -43,8 +46,16 @@ READ_BYTES = 1 << 20              # pipe read size
 TAIL_TAG_SCAN = 64                # trailing tags peeled off at most (a loop guard on odd files)
 HEAD_BYTES = 1024                 # bytes read to name what a refused file is (message only)
 MIN_DECODED_FRACTION = 0.5        # of the duration the stream's own header declares
-MAX_DECODE_ERRORS = 10            # ffmpeg error lines tolerated (a glitch or two is normal)
+MAX_DECODE_ERRORS = 10            # ffmpeg error lines tolerated (a glitch or two, said in a warning)
 FEED_DURATION_TOLERANCE = 0.1     # share of the feed's itunes:duration before a warning
+CLIP_LEVEL = 32000                # int16 sample magnitude within 0.2 dB of full scale
+CLIP_BLOCK_S = 5.0                # s of audio judged at a time
+CLIP_SHARE = 0.2                  # share of a block's samples at CLIP_LEVEL that garbles words:
+                                  # JFK at +12 dB (13 %) was transcribed word for word, at +18 dB
+                                  # (23 %) "And so, my" became "And so am I", at +30 dB (46 %)
+                                  # "ask not what your country" became "And not! What you all"
+CUT_SHORT_S = 1.0                 # decoded audio this much shorter than its header declares,
+CUT_SHORT_SHARE = 0.01            # and this share of it, is cut short (encoder padding is ms)
 SILENT_CHANNEL_RATIO = 1e-3       # a channel with under 0.1 % of the other's energy (-30 dB) is dead
 SIDE_RATIO = 0.5                  # mid (L+R)/2 with under half the side (L-R)/2 energy: the
                                   # channels are anti-correlated (correlation < -1/3), i.e. one is
@@ -85,6 +96,9 @@ class Audio:
     warnings: list[str] = field(default_factory=list)
     stream: int = 0               # which audio stream of the file was used (0: the first)
     chapters: list[dict] = field(default_factory=list)   # embedded in the file (`Scan.chapters`)
+    declared_s: float | None = None   # the length the stream's own header declares, when it was
+                                      # read from the file (not estimated from a bitrate)
+    clipped: list[tuple[float, float]] = field(default_factory=list)   # (start, end) s, `clipped`
 
 
 @dataclass
@@ -96,6 +110,7 @@ class Scan:
     source_channels: int = 0
     header_s: float | None = None          # duration declared by the container/stream header
     header_estimated: bool = False         # ffmpeg guessed it from a bitrate (VBR without an index)
+    size_mismatch: bool = False            # ffmpeg: the file is smaller than its MP3 header's byte count
     decoded_s: float = 0.0
     errors: list[str] = field(default_factory=list)
     power: tuple[float, float, float] = (0.0, 0.0, 0.0)   # mean square of left, right, mid
@@ -189,6 +204,7 @@ def _parse_header(log: str, scan: Scan) -> None:
         h, m, s = duration.groups()
         scan.header_s = int(h) * 3600 + int(m) * 60 + float(s)
     scan.header_estimated = "Estimating duration from bitrate" in log
+    scan.size_mismatch = "filesize and duration do not match" in log
 
 
 _CHAPTER_LINE = re.compile(r"Chapter #\d+:\d+: start (-?\d+(?:\.\d+)?), end (-?\d+(?:\.\d+)?)")
@@ -345,6 +361,17 @@ def choose_channels(scan_result: Scan) -> str:
     return "mixed"
 
 
+def header_contradicted(scan_result: Scan) -> bool:
+    """Whether an MP3's Xing/Info header declares more than twice the audio that decodes, whole
+    and without an error, while the byte count in the same header matches the file (ffmpeg says
+    "filesize and duration do not match" when the file is shorter: a cut file). Then the frame
+    count is what is wrong, not the file: one trimmed or stitched after it was encoded, its
+    header left as it was (getID3#41, a Xing header that put a file's length off tenfold)."""
+    return (scan_result.codec == "mp3" and not scan_result.errors and not scan_result.size_mismatch
+            and bool(scan_result.header_s)
+            and scan_result.decoded_s < MIN_DECODED_FRACTION * scan_result.header_s)
+
+
 def check_stream(scan_result: Scan) -> None:
     """Raise AudioError when the stream is damaged: many decoder errors, or far less audio than
     its own header declares (a truncated or corrupted upload)."""
@@ -355,12 +382,45 @@ def check_stream(scan_result: Scan) -> None:
     header = scan_result.header_s
     # A duration ffmpeg estimated from the first frame's bitrate is wrong for VBR files that carry
     # no index: it only condemns a stream that also failed to decode somewhere.
-    trusted = not scan_result.header_estimated or errors
+    trusted = (not scan_result.header_estimated or errors) and not header_contradicted(scan_result)
     if header and trusted and scan_result.decoded_s < MIN_DECODED_FRACTION * header:
         raise AudioError(f"damaged audio: only {scan_result.decoded_s:.1f} s decodes of the "
                          f"{header:.1f} s its audio stream declares")
     if scan_result.decoded_s <= 0:
         raise AudioError("the file holds no audio that decodes")
+
+
+def cut_short(seconds: float, declared_s: float | None) -> bool:
+    """Whether audio that decodes to `seconds` ends well before the `declared_s` its own stream
+    header declares (an MP3's Xing frame count, an MP4's or FLAC's sample count): by more than
+    CUT_SHORT_S and CUT_SHORT_SHARE of it. A file cut this short still decodes cleanly up to the
+    cut (the MP3 decoder reports no error), so nothing else tells."""
+    return bool(declared_s) and declared_s - seconds > max(CUT_SHORT_S, CUT_SHORT_SHARE * declared_s)
+
+
+def cut_short_warning(seconds: float, declared_s: float | None) -> str | None:
+    """The warning for audio `cut_short` of what its header declares, else None."""
+    if not cut_short(seconds, declared_s):
+        return None
+    return (f"the audio ends at {seconds:.1f} s but its own header declares {declared_s:.1f} s: "
+            "the file may be cut short (an upload or export that stopped early)")
+
+
+def clipped(samples: np.ndarray) -> list[tuple[float, float]]:
+    """The (start, end) seconds of 16 kHz int16 `samples` that are clipped: CLIP_BLOCK_S blocks
+    with CLIP_SHARE or more of their samples at full scale (CLIP_LEVEL), touching blocks merged.
+    Speech clipped that hard (a guest shouting into a hot microphone, a gain set far too high)
+    is distorted into words the model mishears, while its confidence stays high."""
+    block = int(CLIP_BLOCK_S * SAMPLE_RATE)
+    found: list[tuple[float, float]] = []
+    for start in range(0, len(samples), block):
+        part = samples[start:start + block]
+        loud = np.count_nonzero(part >= CLIP_LEVEL) + np.count_nonzero(part <= -CLIP_LEVEL)
+        if loud >= CLIP_SHARE * len(part):
+            begin, end = start / SAMPLE_RATE, (start + len(part)) / SAMPLE_RATE
+            found[-1:] = ([(found[-1][0], end)] if found and found[-1][1] == begin
+                          else found[-1:] + [(begin, end)])
+    return found
 
 
 def feed_duration_warning(seconds: float, declared_s: float | None) -> str | None:
@@ -416,8 +476,25 @@ def load_audio(path: Path, declared_s: float | None = None) -> Audio:
                         f"{scan_result.stream + 1} of {scan_result.audio_streams} used")
     if channels not in ("mono", "mixed"):
         warnings.append(CHANNEL_NOTES[channels])
+    if scan_result.errors:        # too few to refuse the file (check_stream), still worth a word
+        warnings.append(f"ffmpeg could not decode part of the audio ({len(scan_result.errors)} "
+                        f"error(s), first: {scan_result.errors[0]}): a damaged spot, or where two "
+                        "files were joined; a word or two there may be missing or misheard")
+    declared = None if scan_result.header_estimated else scan_result.header_s
+    if header_contradicted(scan_result):
+        warnings.append(f"the MP3's header declares {declared:.1f} s but the file, whole (its byte "
+                        f"count matches), holds {seconds:.1f} s that decode without an error: the "
+                        "header is wrong, and the audio was used as it is")
+        declared = None
+    distorted = clipped(samples)
+    if distorted:
+        warnings.append("the audio is clipped (distorted, a fifth of its samples or more at full "
+                        "scale) at " + ", ".join(f"{a:.0f}-{b:.0f} s" for a, b in distorted)
+                        + ": words there may be misheard")
+    if note := cut_short_warning(seconds, declared):
+        warnings.append(note)
     if note := feed_duration_warning(seconds, declared_s):
         warnings.append(note)
     return Audio(samples=samples, seconds=seconds, codec=scan_result.codec or "unknown",
                  channels=channels, warnings=warnings, stream=scan_result.stream,
-                 chapters=scan_result.chapters)
+                 chapters=scan_result.chapters, declared_s=declared, clipped=distorted)

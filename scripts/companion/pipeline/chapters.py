@@ -28,6 +28,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import math
 from pathlib import Path
 from typing import Any, Callable
 
@@ -85,7 +86,7 @@ def validate(data: Any) -> dict[str, Any]:
     if not isinstance(chapters, list) or not chapters:
         raise ChaptersError('needs a non-empty "chapters" list')
     for number, chapter in enumerate(chapters, 1):
-        if not isinstance(chapter, dict) or "startTime" not in chapter:
+        if not isinstance(chapter, dict) or chapter.get("startTime") is None:   # absent or null
             raise ChaptersError(f"chapter {number} needs a startTime (seconds)")
         for name, kind in CHAPTER_FIELDS.items():
             value = chapter.get(name)
@@ -97,6 +98,45 @@ def validate(data: Any) -> dict[str, Any]:
         if chapter["startTime"] < 0:
             raise ChaptersError(f"chapter {number}: startTime is negative")
     return {**data, "chapters": sorted(chapters, key=lambda c: c["startTime"])}
+
+
+def _usable_start(chapter: Any) -> bool:
+    start = chapter.get("startTime") if isinstance(chapter, dict) else None
+    return (isinstance(start, (int, float)) and not isinstance(start, bool)
+            and math.isfinite(start) and start >= 0)
+
+
+def lenient(data: Any) -> tuple[Any, list[str]]:
+    """A chapters file from the feed as podcast apps read it, and what was changed: a bare list
+    of chapters is the document's `chapters`; a missing or numeric `version` is "1.2.0"; a
+    chapter with no usable startTime (absent, null, negative) is dropped and an optional field
+    of the wrong type (`"title": 12`, `"img": {}`) is left out, instead of the whole file being
+    refused for it (podverse-api#608: a player that showed 3 of an episode's chapters). What
+    is left still goes through `validate`. A maintainer's own file is not read this way: it is
+    refused with the place to fix (`read_manual`)."""
+    notes: list[str] = []
+    if isinstance(data, list):
+        data = {"version": "1.2.0", "chapters": data}
+        notes.append("are a bare list of chapters: read as the document's chapters")
+    data, as_text = times_as_seconds(data)
+    if as_text:
+        notes.append(f"wrote {as_text} times as text, not seconds: read as clock times")
+    if not isinstance(data, dict) or not isinstance(data.get("chapters"), list):
+        return data, notes
+    if not isinstance(data.get("version"), str):
+        data = {**data, "version": "1.2.0"}
+        notes.append('have no "version" text: read as version 1.2.0')
+    kept = []
+    for number, chapter in enumerate(data["chapters"], 1):
+        if not _usable_start(chapter):
+            notes.append(f"give chapter {number} no usable startTime: dropped")
+            continue
+        wrong = [name for name, kind in CHAPTER_FIELDS.items()
+                 if chapter.get(name) is not None and _wrong_type(chapter[name], kind)]
+        if wrong:
+            notes.append(f"give chapter {number} a {', '.join(wrong)} of the wrong type: left out")
+        kept.append({k: v for k, v in chapter.items() if k not in wrong})
+    return {**data, "chapters": kept}, notes
 
 
 def times_as_seconds(data: Any) -> tuple[Any, int]:
@@ -251,7 +291,7 @@ def fetch(url: str) -> Any:
     validated; raises FetchError or ChaptersError."""
     body = http.fetch(url, limit=fetch_policy.CHAPTERS).text()
     try:
-        data = json.loads(body)
+        data = json.loads(body, parse_constant=_no_constant)
     except (json.JSONDecodeError, RecursionError) as exc:   # RecursionError: nested too deep
         raise ChaptersError(f"not JSON ({exc})") from exc
     return data
@@ -284,10 +324,19 @@ def from_audio(folder: Path, record: dict[str, Any], found: list[dict[str, Any]]
     CHAP frames, an MP4 chapter list; what AntennaPod and audiobookshelf#1646 read) as
     chapters.json, when the episode has none other: the feed's `podcast:chapters` and the
     maintainer's own file come first, and replace them. A list that does not validate is a
-    warning."""
+    warning. Chapters taken from an earlier upload that the new audio no longer holds are
+    removed: they would point at moments of audio that is gone."""
     path = folder / store.CHAPTERS_FILE
-    if (not found or record.get("chapters_url")
+    if (record.get("chapters_url")
             or (path.is_file() and record.get("chapters_source") != SOURCE_AUDIO)):
+        return
+    if not found:
+        if path.is_file():       # an earlier upload's chapters: not this audio's
+            path.unlink()
+            (folder / LAST_GOOD_FILE).unlink(missing_ok=True)
+            record.update(chapters_source=None, chapters_sha256=None, chapters_checked=None)
+            warn(f"{folder.name}: the audio file no longer holds chapters (re-uploaded): its "
+                 "earlier chapters are no longer published")
         return
     try:
         data = validate({"version": "1.2.0", "chapters": found})
@@ -300,7 +349,8 @@ def from_audio(folder: Path, record: dict[str, Any], found: list[dict[str, Any]]
 
 def update(folder: Path, record: dict[str, Any], warn: Callable[[str], None],
            shown: str = store.CHAPTERS_FILE) -> None:
-    """Bring `folder/chapters.json` in line with the feed's link, keeping a hand-written file.
+    """Bring `folder/chapters.json` in line with the feed's link, keeping a hand-written file;
+    fetched again when the link changed or the audio was re-uploaded (`audio_replaced`).
 
     A hand-written file is validated: a valid one is kept as LAST_GOOD_FILE, what the site
     publishes while a later edit is broken; a broken one raises ChaptersError ("chapters not
@@ -325,14 +375,17 @@ def update(folder: Path, record: dict[str, Any], warn: Callable[[str], None],
             (folder / LAST_GOOD_FILE).unlink(missing_ok=True)
             record.update(chapters_source=None, chapters_fetched_url=None, chapters_sha256=None)
         return
-    if path.is_file() and record.get("chapters_fetched_url") == url:
+    # Fetched again from the same address when the audio was re-uploaded: a publisher who
+    # re-cuts an episode re-writes its chapters at the same URL, and the old ones would point
+    # at moments of audio that is gone.
+    if (path.is_file() and record.get("chapters_fetched_url") == url
+            and not record.get("audio_replaced")):
         return
     try:
-        raw, as_text = times_as_seconds(fetch(url))
+        raw, changes = lenient(fetch(url))
+        for change in changes:           # said first: they may be why nothing is left
+            warn(f"{folder.name}: the chapters from {url} {change}")
         data = validate(raw)
-        if as_text:
-            warn(f"{folder.name}: the chapters from {url} wrote {as_text} times as text, not "
-                 "seconds: read as clock times")
         if out_of_order(raw):
             warn(f"{folder.name}: the chapters from {url} were out of order: sorted by start time")
         _write_feed_file(folder, record, data)

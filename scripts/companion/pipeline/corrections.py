@@ -75,9 +75,9 @@ TEMPLATE = """\
 #     name: Tony Bailey
 #
 # accept:                  # stretches with no words on purpose (a song, a clip in another
-#   - from: "41:10"        # language): they no longer make the episode needs-review
-#     to: "43:02"
-#     reason: theme song
+#   - from: "41:10"        # language), clipped audio you read against the transcript, or the
+#     to: "43:02"          # missing end of a file cut short: they no longer make the episode
+#     reason: theme song   # needs-review
 #
 # language_checked: true   # the episode is needs-review because the model was unsure of the
 #                          # language; you read the transcript against the audio (and fixed it
@@ -524,5 +524,6 @@ def language_checked(fixes: Corrections) -> bool:
 
 
 def accepted(fixes: Corrections) -> list[tuple[float, float]]:
-    """The `accept:` stretches (seconds): speech the maintainer agrees has no words."""
+    """The `accept:` stretches (seconds) the maintainer has checked: speech that has no words on
+    purpose, clipped audio read against its transcript, the missing end of a file cut short."""
     return [(parse_time(e["from"]), parse_time(e["to"])) for e in fixes.entries("accept")]

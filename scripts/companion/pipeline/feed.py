@@ -35,6 +35,7 @@ from companion.urls import FETCHABLE_SCHEMES, enclosure_key, strip_tracking   # 
 feedparser_bounds.install()       # its author regex is quadratic on hostile input
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+ATOM_NS = "{http://www.w3.org/2005/Atom}"
 # Every spelling of the namespace feeds write, compared without scheme, case or a final slash: its
 # first address (still in feeds written in 2020-21, Podcast Index's own pc20rss; the spec says
 # clients "must also recognize" it: podcast-namespace#143), `http://` and a trailing `/`.
@@ -73,7 +74,7 @@ def _own_elements(item: Any) -> dict[str, list[Any]]:
             continue
         local = _podcast_local(element.tag)
         found.setdefault(f"{{{PODCAST_NS}}}{local}" if local else element.tag, []).append(element)
-        if element.tag != "item" and local != "alternateEnclosure":
+        if element.tag not in ("item", f"{ATOM_NS}entry") and local != "alternateEnclosure":
             stack.extend(list(element)[::-1])
     return found
 
@@ -113,6 +114,7 @@ class ParsedFeed:
     next_pages: list[str] = field(default_factory=list)   # RFC 5005 next / prev-archive links
     url: str = ""                            # where it was read from
     moved_to: str | None = None              # HTTP 301/308 all the way: where it lives now
+    cut_off: str | None = None               # why the document is known to be incomplete
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -269,22 +271,22 @@ def fetchable(base_url: str, url: str | None) -> str | None:
     return absolute if urllib.parse.urlsplit(absolute).scheme.lower() in FETCHABLE_SCHEMES else None
 
 
-def _xml_root(raw: bytes) -> Any:
+def _xml_root(raw: bytes) -> tuple[Any, bool]:
     """The feed's XML tree (ElementTree's API): a strict parse, or, when the XML is not
     well-formed (a bare `&`, an unclosed `<br>`, a stray control character), lxml's recovering
     parse, which keeps what can be read (libxml2's `recover`; no entity expansion, no network),
     so one broken item does not take every item's Podcasting 2.0 tags with it. None when not
-    even that yields an element."""
+    even that yields an element; with whether the strict parse succeeded (well-formed)."""
     try:
-        return ET.fromstring(raw)
+        return ET.fromstring(raw), True
     except ET.ParseError:
         pass
     parser = lxml.etree.XMLParser(recover=True, resolve_entities=False, no_network=True,
                                   huge_tree=False, remove_comments=True, remove_pis=True)
     try:
-        return lxml.etree.fromstring(raw, parser)
+        return lxml.etree.fromstring(raw, parser), False
     except lxml.etree.LxmlError:
-        return None
+        return None, False
 
 
 def _alternates(own: dict[str, list[Any]], base_url: str) -> list[dict[str, Any]]:
@@ -303,7 +305,8 @@ def _alternates(own: dict[str, list[Any]], base_url: str) -> list[dict[str, Any]
 
 
 def _strict_items(root: Any, base_url: str) -> list[dict[str, Any]] | None:
-    """What feedparser does not return, per RSS item in document order, in one walk of the tree:
+    """What feedparser does not return, per RSS item (or, in an Atom feed, per entry: Podlove
+    Publisher and others publish podcasts as Atom too) in document order, in one walk of the tree:
     the `<guid>` text as written (feedparser resolves guids against `xml:base` even without a base
     URL), every `podcast:transcript` (feedparser keeps only the last), the alternate enclosures
     and the podcast:episode/season elements (feedparser keeps only the attributes of one with a
@@ -311,13 +314,20 @@ def _strict_items(root: Any, base_url: str) -> list[dict[str, Any]] | None:
     if root is None:
         return None
     found = []
-    for item in root.iter("item"):
+    atom = not any(True for _ in root.iter("item"))
+    for item in root.iter(f"{ATOM_NS}entry" if atom else "item"):
         own = _own_elements(item)
-        guid = next(iter(own.get("guid", [])), None)
-        enclosure = next(iter(own.get("enclosure", [])), None)
+        guid = next(iter(own.get(f"{ATOM_NS}id" if atom else "guid", [])), None)
+        if atom:     # an Atom entry's audio: <link rel="enclosure" href=...> (RFC 4287 4.2.7.2)
+            link = next((e for e in own.get(f"{ATOM_NS}link", [])
+                         if e.get("rel") == "enclosure"), None)
+            enclosure_url = (link.get("href") or "").strip() if link is not None else ""
+        else:
+            enclosure = next(iter(own.get("enclosure", [])), None)
+            enclosure_url = (enclosure.get("url") or "").strip() if enclosure is not None else ""
         found.append({
             "guid": (guid.text or "").strip() or None if guid is not None else None,
-            "enclosure_url": (enclosure.get("url") or "").strip() if enclosure is not None else "",
+            "enclosure_url": enclosure_url,
             "transcripts": [{"url": t.get("url"), "type": t.get("type"), "rel": t.get("rel"),
                              "language": t.get("language")}
                             for t in _own_podcast(own, "transcript") if t.get("url")],
@@ -534,9 +544,49 @@ def _tell_apart(items: list[dict[str, Any]]) -> list[str]:
     return warnings
 
 
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+_ITEM_END = re.compile(rb"</\s*(?:[\w.-]+:)?(?:item|entry)\s*>", re.I)
+
+
+def _cut_off(raw: bytes, root: Any, well_formed: bool) -> int | None:
+    """How many whole items (their end tag came) a feed document cut off before its end holds,
+    or None when it is not cut off: well-formed, or its root element's end tag is there. A
+    download cut short with no length to tell (a connection closed early) or a generator that
+    failed mid-feed (a real one ends in `<!-- Exception rendering module on server -->`) still
+    parses with the recovering parser; its last item is then a fragment and every later episode
+    is missing. UTF-16 documents are not judged (their end tag is not these bytes)."""
+    if well_formed or root is None or raw.startswith(_BOMS[1:]):
+        return None
+    name = re.escape(str(root.tag).rsplit("}", 1)[-1].encode())
+    if re.search(rb"</\s*(?:[\w.-]+:)?" + name + rb"\s*(?:>|\s*\Z)", raw, re.I):
+        return None
+    return len(_ITEM_END.findall(raw))
+
+
+def _prolog(raw: bytes, content_type: str | None) -> tuple[bytes, str | None]:
+    """The feed's bytes and media type as a reader should take them.
+
+    A byte order mark names the encoding, whatever charset the host declares (XML 1.0 appendix F;
+    the WHATWG Encoding standard's BOM sniffing: a UTF-16 feed served as `charset=utf-8` or
+    `iso-8859-1` is still UTF-16; rss-parser#219, gofeed#170), so the declared charset is dropped.
+    Blank lines before the XML declaration (a WordPress or Joomla plugin that prints a newline
+    first: BabDev/Podcast-Manager#223, feedbin/support#129, feedjira#196) are dropped too: they
+    make the document not well-formed, and every item's Podcasting 2.0 tags would otherwise come
+    only from the recovering parse, with a "malformed" warning for one newline."""
+    bom = next((b for b in _BOMS if raw.startswith(b)), b"")
+    if bom and content_type:
+        content_type = content_type.split(";", 1)[0].strip()
+    if bom in (b"", _BOMS[0]):
+        rest = raw[len(bom):].lstrip(b" \t\r\n")
+        if rest.startswith(b"<?xml") and len(rest) != len(raw) - len(bom):
+            raw = bom + rest
+    return raw, content_type
+
+
 def parse_feed(raw: bytes, url: str = "", content_type: str | None = None) -> ParsedFeed:
     """Parse feed bytes fetched from `url`; raise FeedError saying what the address returned
     when it is not a feed (a web page, a login or bot check, JSON, nothing)."""
+    raw, content_type = _prolog(raw, content_type)
     if not raw.strip() or sniff.is_web_page(raw) or sniff.head(raw).startswith((b"{", b"[")):
         raise FeedError(not_a_feed(raw, url))
     # No content-location: feedparser would resolve guids against it (see the module docstring).
@@ -567,11 +617,20 @@ def parse_feed(raw: bytes, url: str = "", content_type: str | None = None) -> Pa
                             "read what could be read")
         else:
             warnings.append(f"the feed is partly malformed ({problem}); read what could be read")
-    root = _xml_root(raw)
+    root, well_formed = _xml_root(raw)
     strict = _matched(parsed.entries, _strict_items(root, url))
     day_first = dates.numeric_order(_date_text(e) for e in parsed.entries)
     read = [(entry, _item(entry, url, extra, day_first))
             for entry, extra in zip(parsed.entries, strict)]
+    whole = _cut_off(raw, root, well_formed)
+    cut_off = None
+    if whole is not None:
+        dropped = read[whole:]
+        read = read[:whole]          # the item the cut went through is a fragment, not an episode
+        cut_off = (f"the feed stops before its end (cut off after {whole} whole item(s)"
+                   + (f"; the fragment of {dropped[0][1]['title']!r} is not read" if dropped else "")
+                   + "): episodes after the cut are missing this run")
+        warnings.append(cut_off)
     warnings += _tell_apart([item for _entry, item in read])
     items: list[dict[str, Any]] = []
     seen: set[str] = set()
@@ -594,4 +653,4 @@ def parse_feed(raw: bytes, url: str = "", content_type: str | None = None) -> Pa
     return ParsedFeed(title=plain_text(parsed.feed.get("title")),
                       link=fetchable(url, parsed.feed.get("link")), items=items, warnings=warnings,
                       new_feed_url=fetchable(url, parsed.feed.get("itunes_new-feed-url")),
-                      next_pages=_page_links(parsed.feed, url), url=url)
+                      next_pages=_page_links(parsed.feed, url), url=url, cut_off=cut_off)

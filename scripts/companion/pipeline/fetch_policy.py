@@ -140,21 +140,30 @@ class Policy:
         public feed's own direct http links (audio, transcripts, chapters) are what it asked
         for, fetched as they are. Refused: any step down for a feed document (a later page, a
         new address), for a private feed (its links carry its secret) or for a URL with
-        credentials (its own user-info, or `with_credentials`: the fetch began with some)."""
+        credentials (its own user-info, or `with_credentials`: the fetch began with some), a
+        public feed's direct links included."""
         scheme = urllib.parse.urlsplit(url.strip()).scheme.lower()
         source = (urllib.parse.urlsplit(redirected_from.strip()).scheme.lower()
                   if redirected_from else "https" if self.secure else "http")
         if scheme != "http" or source != "https":
             return False
         host = urllib.parse.urlsplit(url.strip()).hostname or ""
-        public_audio = limit.kind == "audio" and not (self.private or self.credentials
-                                                      or with_credentials
-                                                      or user_info(redirected_from or url))
-        if redirected_from is None and not self.private and limit.kind != FEED.kind:
+        # credentials anywhere in the fetch: the URL's own user-info (`http://user:pass@host/`,
+        # sent as Basic credentials, RFC 7617 section 4: "not secure unless used with TLS"), the
+        # fetch's first URL's, or the private feed's
+        secret = bool(self.credentials or with_credentials or user_info(url)
+                      or user_info(redirected_from or url))
+        public_audio = limit.kind == "audio" and not (self.private or secret)
+        if (redirected_from is None and not self.private and not secret
+                and limit.kind != FEED.kind):
             return False                      # a public feed's own http link: as it is
         if redirected_from is not None and public_audio:
             return True
         how = "redirected from https:// down to" if redirected_from else "a plain-http link,"
+        if secret and not self.private:
+            raise Refused(f"{how} http://{host}/... with a user name and password, is not "
+                          f"fetched for a {limit.kind} named by a feed read over https: the "
+                          "password would cross the network in clear")
         raise Refused(f"{how} http://{host}/..., is not fetched for "
                       f"{'a private feed' if self.private else 'a ' + limit.kind} read over "
                       "https: what was asked for securely would cross the network in clear "

@@ -297,26 +297,38 @@ def from_json(data: Any, duration: float | None = None) -> list[Segment]:
     podcast-namespace transcripts.md): a missing one ends at the next segment's start, the last at
     `duration` (seconds of audio, when known) or after its words at WORDS_PER_S.
     A time written as a clock (`"00:01:16.135"`) is read as its seconds.
+
+    Flightcast's JSON transcripts, served as `application/json` too, carry `text`, `start` and
+    `end` in their segments and the whole transcript as WebVTT under `vtt`: the WebVTT is read
+    when no segment has a `body`, else the segments under those names (as Pocket Casts reads
+    them: pocket-casts-android#5544; they were read as an empty transcript).
     Raises ValueError naming the segment when `startTime` is missing or a time is not a number.
     """
     if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
         raise ValueError("not a Podcasting 2.0 JSON transcript (no segments list)")
+    spec = any(isinstance(raw, dict) and "body" in raw for raw in data["segments"])
+    embedded = data.get("vtt")
+    if not spec and isinstance(embedded, str) and embedded.lstrip("\ufeff \t\r\n").startswith("WEBVTT"):
+        found = from_vtt(embedded)
+        if found:
+            return found
+    names = ("body", "startTime", "endTime") if spec else ("text", "start", "end")
     segments: list[Segment] = []
     ends: list[float | None] = []
     for number, raw in enumerate(data["segments"], 1):
         if not isinstance(raw, dict):
             raise ValueError(f"segment {number} is not an object")
-        body = str(raw.get("body") or "").strip()
+        body = str(raw.get(names[0]) or "").strip()
         if not body:
             continue
-        start = _time(raw, "startTime", number)
+        start = _time(raw, names[1], number)
         if start is None:
-            raise ValueError(f"segment {number} has no startTime")
+            raise ValueError(f"segment {number} has no {names[1]}")
         segment: Segment = {"startTime": start, "endTime": start, "body": body}
         if raw.get("speaker"):
             segment["speaker"] = str(raw["speaker"])
         segments.append(segment)
-        ends.append(_time(raw, "endTime", number))
+        ends.append(_time(raw, names[2], number))
     return join_words(_in_order(segments, ends, duration))
 
 

@@ -102,10 +102,12 @@ class _Guard:
     watchdog when the fetch's deadline passes, and the redirects followed on the way."""
 
     def __init__(self, policy: fetch_policy.Policy, seconds: float, limit: Limit,
-                 with_credentials: bool = False):
+                 with_credentials: bool = False, asked: str = ""):
         self.policy = policy
         self.limit = limit                # the kind of download: what the policy allows it
         self.with_credentials = with_credentials   # the URL asked for holds user-info
+        self.asked = asked                # the URL the fetch began with: a hop to http is a step
+                                          # down only from what was asked for over https
         self.hops: list[str] = []
         self.moved_to: str | None = None  # where an unbroken chain of 301/308s from the start led
         self._permanent = True            # every hop so far was permanent
@@ -199,7 +201,12 @@ class _RedirectHandler(urllib.request.HTTPRedirectHandler):
             self.guard.policy.check_scheme(newurl)
         except Refused as exc:
             raise Refused(f"redirected to {exc}") from None
-        if self.guard.policy.check_clear(newurl, self.guard.limit, req.full_url,
+        # Judged against what was asked for, not the previous hop: an http address that a
+        # CDN sends through https and back to http (http -> https -> http) was never asked for
+        # securely, and the first request already crossed the network in clear.
+        asked = self.guard.asked or req.full_url
+        came_from = asked if urllib.parse.urlsplit(asked).scheme.lower() == "http" else req.full_url
+        if self.guard.policy.check_clear(newurl, self.guard.limit, came_from,
                                          self.guard.with_credentials):
             self.guard.insecure.append(urllib.parse.urlsplit(newurl).hostname or "")
         self.guard.hops.append(newurl)
@@ -259,25 +266,37 @@ def _opener(guard: _Guard, auth: urllib.request.BaseHandler | None = None
     return opener
 
 
-def _read_body(reply, limit: Limit, url: str, gzipped: bool) -> bytes:
-    """The body of `reply`, gunzipped when `gzipped`; raise TooLarge as soon as what it announces
-    or what has arrived (decompressed) passes `limit.max_bytes`."""
+def _read_body(reply, limit: Limit, url: str) -> bytes:
+    """The body of `reply` as the document it holds; raise TooLarge as soon as what it announces
+    or what has arrived (decompressed) passes `limit.max_bytes`.
+
+    Hosts get gzip wrong both ways, and a text document (feed, transcript, chapters) never starts
+    with gzip's magic bytes, so the bytes decide: a body declared `Content-Encoding: gzip` that is
+    not gzip is kept as sent (PHP's zlib.output_compression: curl#8928, node-feedparser#277), and
+    a body that is gzip once decoded, or undeclared (a `.xml.gz` stored as is, a proxy that
+    compresses twice: AntennaPod#89, apache/trafficcontrol#1737), is inflated once more."""
     announced = reply.headers.get("Content-Length", "")
-    if not gzipped and announced.isdigit() and int(announced) > limit.max_bytes:
+    unzip = _Unzip(reply)
+    if not unzip.on and announced.isdigit() and int(announced) > limit.max_bytes:
         raise fetch_policy.TooLarge(_too_large(url, limit, f"announces {int(announced):,} bytes"))
     out = bytearray()
-    gunzip = _Gunzip() if gzipped else None
+
+    def grow(pieces: Iterator[bytes], decompressed: bool) -> None:
+        for piece in pieces:
+            out.extend(piece)
+            if len(out) > limit.max_bytes:
+                raise fetch_policy.TooLarge(_too_large(url, limit, "is larger" + (
+                    " once decompressed" if decompressed else "")))
+
     while chunk := reply.read1(CHUNK_BYTES):
-        if gunzip is None:
-            out += chunk
-        else:
-            for piece in gunzip.pieces(chunk, CHUNK_BYTES):
-                out += piece
-                if len(out) > limit.max_bytes:
-                    break
-        if len(out) > limit.max_bytes:
-            raise fetch_policy.TooLarge(_too_large(url, limit, "is larger" + (
-                " once decompressed" if gzipped else "")))
+        grow(unzip.pieces(chunk), unzip.on)
+    out.extend(unzip.rest())
+    if out[:2] == b"\x1f\x8b":                  # gzip inside: inflated once, never more
+        inner, gunzip = bytes(out), _Gunzip()
+        out.clear()
+        for start in range(0, len(inner), CHUNK_BYTES):
+            grow(gunzip.pieces(inner[start:start + CHUNK_BYTES], CHUNK_BYTES), True)
+        out.extend(gunzip.rest())
     return bytes(out)
 
 
@@ -466,7 +485,8 @@ def _bounded(limit: Limit, url: str, action: Callable[[_Guard], T],
             raise late()
         policy = fetch_policy.current()
         policy.check_clear(url, limit)      # a direct plain-http link (redirects: the handler)
-        with _Guard(policy, left, limit, fetch_policy.user_info(url) is not None) as guard:
+        with _Guard(policy, left, limit, fetch_policy.user_info(url) is not None,
+                    url) as guard:
             try:
                 result = action(guard)
             except Exception as exc:   # noqa: BLE001 - a cut socket fails in many ways
@@ -497,8 +517,7 @@ def fetch(url: str, etag: str | None = None, last_modified: str | None = None,
     def once(guard: _Guard) -> Response:
         with _open(urllib.request.Request(url, headers=headers), timeout, guard) as reply:
             status = reply.status if hasattr(reply, "status") else reply.code
-            gzipped = reply.headers.get("Content-Encoding", "").lower() == "gzip"
-            body = b"" if status == 304 else _read_body(reply, limit, url, gzipped)
+            body = b"" if status == 304 else _read_body(reply, limit, url)
             return Response(status=status, body=body, url=reply.geturl() or url,
                             etag=reply.headers.get("ETag") or etag,
                             last_modified=reply.headers.get("Last-Modified") or last_modified,
@@ -526,6 +545,24 @@ def served_type(url: str, timeout: float = TIMEOUT_S) -> str | None:
 
     ends = time.monotonic() + limit.deadline_s
     return with_retries(_bounded(limit, uri, once, ends), f"asking what {url} is", ends=ends)
+
+
+def _host_total(uri: str, timeout: float = TIMEOUT_S) -> int | None:
+    """The length the host gives for the file at `uri` (the total of a `Content-Range` answering
+    a one-byte range request), None when it gives none or does not answer."""
+    def once(guard: _Guard) -> int | None:
+        request = urllib.request.Request(uri, headers={"User-Agent": USER_AGENT,
+                                                       "Accept-Encoding": "identity",
+                                                       "Range": "bytes=0-0"})
+        with _open(request, timeout, guard) as reply:
+            return _total_from_headers(reply, 0) if reply.status == 206 else None
+
+    ends = time.monotonic() + fetch_policy.PROBE.deadline_s
+    try:
+        return with_retries(_bounded(fetch_policy.PROBE, uri, once, ends),
+                            f"asking how long {uri} is", retries=1, ends=ends)
+    except FetchError:
+        return None
 
 
 def _web_page(reply, first: bytes) -> bool:
@@ -641,12 +678,15 @@ def part_key(url: str) -> str:
 
 def download(url: str, dest: Path, expected_bytes: int | None = None,
              progress: Callable[[int, int | None], None] | None = None,
-             timeout: float = TIMEOUT_S, notes: list[str] | None = None) -> Path:
+             timeout: float = TIMEOUT_S, notes: list[str] | None = None,
+             validators: dict | None = None) -> Path:
     """Stream `url` to `dest` via `dest.part`, resuming with Range after any interruption.
 
     An https URL whose redirects end on plain http is followed for a public feed's audio (see the
     module's docstring); a sentence saying so is appended to `notes` (when given) for the episode
-    to show. Nothing is appended when `dest` was already there.
+    to show. Nothing is appended when `dest` was already there. `validators` (when given) is
+    filled with what the host said of the file it sent (`etag`, `last_modified`, `bytes`,
+    `url`: `part_key`), for `changed` to ask later whether it still serves that file.
 
     The file appears at `dest` only once complete: its size matches what the server announced,
     or the body's own framing (chunked, gzip) ended it; only when neither can tell is the feed's
@@ -758,9 +798,71 @@ def download(url: str, dest: Path, expected_bytes: int | None = None,
                      f"http://{insecure[-1]}/, so it was not protected on the way (anyone on "
                      "the network path could have read or replaced it)")
     size = part.stat().st_size
-    if not whole and expected_bytes and size < expected_bytes:   # cut off, and nothing but the
-        discard()                                                # feed's length could tell
+    if size == 0:                       # a 200 with nothing in it: no audio, not a file to keep
+        discard()
+        raise FetchError(f"downloading {url}: the host sent an empty file (0 bytes); the next "
+                         "run asks again")
+    # A body that ended with the connection (no length, no chunks) and is shorter than the feed
+    # declares: cut off, or the feed's length is wrong (voc/voctoweb#945: lengths far larger than
+    # the file). The host is asked how long the file is; only its answer keeps the file.
+    if not whole and expected_bytes and size < expected_bytes and _host_total(uri, timeout) != size:
+        discard()
         raise FetchError(f"downloading {url}: got {size} bytes, expected {expected_bytes}")
+    if validators is not None:
+        kept = store.read_cache(meta)
+        validators.update(url=url_key, etag=kept.get("etag"),
+                          last_modified=kept.get("last_modified"), bytes=size)
     os.replace(part, dest)
     meta.unlink(missing_ok=True)
     return dest
+
+
+def changed(url: str, validators: dict, timeout: float = TIMEOUT_S) -> bool | None:
+    """Whether the host now serves another file at `url` than the one `download` described in
+    `validators`: asked with a conditional one-byte GET (`Range: bytes=0-0` with If-None-Match
+    or If-Modified-Since, RFC 9110 sections 13.1.2 and 13.1.3). A 304 is the same file; else the
+    ETag, Last-Modified or total length the answer carries is compared with the recorded one
+    (some hosts ignore conditions); a difference is asked again, and counts only when the host
+    says the same the second time. False too when there is nothing to compare (no validators
+    recorded) or the address is another (a host's move is not a new upload, and is not asked).
+    None when it cannot tell: a host that did not answer, or whose file changes from one request
+    to the next (dynamic ad insertion). Reads no body."""
+    uri = _uri(url)
+    if validators.get("url") != part_key(uri) or not (validators.get("etag")
+                                                       or validators.get("last_modified")):
+        return False                   # nothing to compare, or another address: not re-uploaded
+    headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity", "Range": "bytes=0-0"}
+    if validators.get("etag"):
+        headers["If-None-Match"] = validators["etag"]
+    elif validators.get("last_modified"):
+        headers["If-Modified-Since"] = validators["last_modified"]
+    limit = fetch_policy.PROBE
+
+    def once(guard: _Guard) -> tuple | None:
+        """What the host says of the file now, None for "the one recorded" (304)."""
+        with _open(urllib.request.Request(uri, headers=headers), timeout, guard) as reply:
+            status = reply.status if hasattr(reply, "status") else reply.code
+            if status == 304:
+                return None
+            return (reply.headers.get("ETag"), reply.headers.get("Last-Modified"),
+                    _total_from_headers(reply, 0))
+
+    def differs(said: tuple) -> bool:
+        for now, key in zip(said, ("etag", "last_modified")):
+            if now and validators.get(key):
+                return now != validators[key]
+        return said[2] is not None and validators.get("bytes") not in (None, said[2])
+
+    ends = time.monotonic() + limit.deadline_s
+    try:
+        said = with_retries(_bounded(limit, uri, once, ends), f"asking whether {url} changed",
+                            retries=1, ends=ends)
+        if said is None or not differs(said):
+            return False
+        # Asked twice: a host that inserts ads per request (dynamic ad insertion) sends another
+        # file, with another ETag, every time; that is no re-upload, and cannot be told from one.
+        again = with_retries(_bounded(limit, uri, once, ends), f"asking whether {url} changed",
+                             retries=1, ends=ends)
+    except FetchError:
+        return None
+    return True if again == said else None

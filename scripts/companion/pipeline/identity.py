@@ -8,7 +8,7 @@ written stored them resolved against the feed's address (`https://old.example/ab
 1. one of the guids the episode has had, exactly;
 2. the episode's stored guid read as feedparser's resolution of this guid against some address;
 3. the same audio: enclosure URLs equal once normalised (`urls.enclosure_key`);
-4. the same title (case and spacing aside) on the same day.
+4. the same title (case, spacing and punctuation aside) on the same day, the publisher's or UTC's.
 
 An audio key or a title and day held by two episodes (or two items) is not used at all.
 
@@ -18,11 +18,17 @@ is never taken by another item through its audio or title.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 import urllib.parse
 from dataclasses import dataclass
+from datetime import timezone
 from typing import Any
 
+from companion.pipeline import dates
 from companion.urls import enclosure_key
+
+_NOT_WORD = re.compile(r"[\W_]+")
 
 BY_GUID = "guid"
 BY_RESOLVED_GUID = "guid as resolved by an earlier version"
@@ -55,10 +61,17 @@ def resolved_form_of(stored: str, guid: str) -> bool:
                for index, char in enumerate(stored) if char == "/")
 
 
-def _title_day(title: Any, date: Any) -> tuple[str, str] | None:
+def _title_days(title: Any, date: Any) -> list[tuple[str, str]]:
+    """The (title, day) keys an episode is known by: its title with case, spacing and
+    punctuation aside (NFKC: a host's move turns "Don't" into "Don’t", "-" into "–"), on the
+    day the publisher dated it and on that day in UTC (a new host that writes UTC files a
+    22:30 PST release on the next day). Empty when either is missing."""
     if not (title and date and isinstance(title, str) and isinstance(date, str)):
-        return None             # a hand-edited episode.json may hold anything
-    return " ".join(title.casefold().split()), date[:10]
+        return []               # a hand-edited episode.json may hold anything
+    words = " ".join(_NOT_WORD.sub(" ", unicodedata.normalize("NFKC", title).casefold()).split())
+    moment = dates.instant(date)
+    days = {date[:10]} | ({moment.astimezone(timezone.utc).date().isoformat()} if moment else set())
+    return [(words, day) for day in sorted(days)] if words else []
 
 
 def _resolved_suffixes(stored: str) -> list[str]:
@@ -100,11 +113,12 @@ def match_items(items: list[dict[str, Any]],
     # string, `download.php?id=7`; two "Part 1"s posted the same day) identifies neither of them:
     # matching on it could give a new episode another's folder and transcript.
     record_audio = [_audio_key(r) for r in records]
-    record_title_day = [_title_day(r.get("title"), r.get("date")) for r in records]
+    record_title_day = [_title_days(r.get("title"), r.get("date")) for r in records]
     item_audio = [_audio_key(i) for i in items]
-    item_title_day = [_title_day(i.get("title"), i.get("date")) for i in items]
+    item_title_day = [_title_days(i.get("title"), i.get("date")) for i in items]
     shared = (_repeated(record_audio) | _repeated(item_audio)
-              | _repeated(record_title_day) | _repeated(item_title_day))
+              | _repeated([k for keys in record_title_day for k in keys])
+              | _repeated([k for keys in item_title_day for k in keys]))
 
     by_resolved: dict[str, list[int]] = {}
     by_audio: dict[str, list[int]] = {}
@@ -117,15 +131,17 @@ def match_items(items: list[dict[str, Any]],
                 by_resolved.setdefault(suffix, []).append(number)
         if record_audio[number] and record_audio[number] not in shared:
             by_audio[record_audio[number]] = [number]
-        if record_title_day[number] and record_title_day[number] not in shared:
-            by_title_day[record_title_day[number]] = [number]
+        for key in record_title_day[number]:
+            if key not in shared:
+                by_title_day[key] = [number]
     for index, item in enumerate(items):
         if index in found:
             continue
-        audio, title_day = item_audio[index], item_title_day[index]
+        audio = item_audio[index]
         (claim(index, by_resolved.get(item["guid"], []), BY_RESOLVED_GUID)
          or (audio is not None and claim(index, by_audio.get(audio, []), BY_ENCLOSURE))
-         or (title_day is not None and claim(index, by_title_day.get(title_day, []), BY_TITLE_DATE)))
+         or any(claim(index, by_title_day.get(key, []), BY_TITLE_DATE)
+                for key in item_title_day[index] if key not in shared))
     return found
 
 

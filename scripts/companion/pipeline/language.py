@@ -43,6 +43,8 @@ COMPRESSION_RATIO_MAX = 2.4
 LOW_WORD_PROB = 0.5
 LOW_SHARE_MAX = 0.5               # share of the decoded time in unsure segments
 MIN_SECONDS = 3.0                 # less decoded speech than this is not judged
+STRETCH_S = 8.0                   # unsure speech this long inside a sure episode needs review
+STRETCH_GAP_S = 2.0               # unsure segments this close are one stretch
 REASON = ("the speech may not be English, or it was recognised badly (noisy or unclear audio): "
           "the model was unsure of what it wrote")
 
@@ -95,6 +97,23 @@ def summarise(found: list[tuple[float, ...]]) -> Speech | None:
     low = sum(d for d, logprob, ratio, _no_speech, words in found if unsure_segment(logprob, ratio, words))
     return Speech(seconds=seconds, mean_logprob=mean(1), low_share=low / seconds,
                   compression_ratio=mean(2), no_speech_prob=mean(3), word_prob=mean(4))
+
+
+def unsure_stretches(found: list[tuple[float, float, float, float, float]]) -> list[tuple[float, float]]:
+    """The (start, end) seconds of the stretches the model guessed: its unsure segments (`unsure_segment`)
+    from (start, end, avg_logprob, compression_ratio, mean word probability) per decoded segment,
+    joined across gaps under STRETCH_GAP_S, that last STRETCH_S or more. A clip in another
+    language inside an English episode (a guest's German, a quoted song) is written as invented
+    English, and in a long episode it is too small a share of the time for `Speech.unsure`."""
+    spans = sorted((float(a), float(b)) for a, b, logprob, ratio, words in found
+                   if unsure_segment(logprob, ratio, words))
+    joined: list[tuple[float, float]] = []
+    for start, end in spans:
+        if joined and start <= joined[-1][1] + STRETCH_GAP_S:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], end))
+        else:
+            joined.append((start, end))
+    return [(round(a, 2), round(b, 2)) for a, b in joined if b - a >= STRETCH_S]
 
 
 def review_reasons(data: dict[str, Any] | None) -> list[str]:

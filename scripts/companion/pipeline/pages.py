@@ -6,6 +6,11 @@ their previous archive document with `rel="prev-archive"` (section 4). Both are 
 page first, at most MAX_PAGES pages and MAX_SECONDS of reading, and never the same address twice
 (a page that links back to an earlier one is a loop, said and stopped).
 
+A page that cannot be read, or a bound reached, leaves the walk incomplete (`Paged.missing`): what
+was read is kept, and the run says so and exits non-zero (`sync.Report.exit_code`), because the
+episodes on the pages not read are missing from the site (audiobookshelf#3476: a tool that found
+99 of 161 episodes and said nothing). A loop is not incomplete: every page it links was read.
+
 An item already read on a newer page is skipped without a warning: when an episode is published
 between two page requests, the last item of page 1 becomes the first of page 2.
 """
@@ -28,6 +33,8 @@ class Paged:
     feed: ParsedFeed                 # the first page's feed with every page's items
     pages: int = 1                   # documents read, the first included
     complete: bool = True            # False: a page failed or a bound stopped the walk
+    missing: str | None = None       # why older pages were not read (a page failed, a bound):
+                                     # the run is incomplete; None when every page was read
     warnings: list[str] = field(default_factory=list)
 
 
@@ -63,6 +70,7 @@ def follow(first: ParsedFeed, first_url: str, read: Callable[[str], ParsedFeed],
                 f"the feed has more pages than this run reads ({result.pages} pages read, limit "
                 f"{max_pages} pages or {max_seconds:.0f} s): older episodes are left out")
             result.complete = False
+            result.missing = result.warnings[-1]
             break
         url = pending[0]
         seen_pages.add(_key(url))
@@ -72,9 +80,13 @@ def follow(first: ParsedFeed, first_url: str, read: Callable[[str], ParsedFeed],
             result.warnings.append(f"page {result.pages + 1} of the feed ({url}) cannot be read: "
                                    f"{exc}; older episodes are left out this run")
             result.complete = False
+            result.missing = result.warnings[-1]
             break
         result.pages += 1
         result.feed.warnings.extend(f"page {result.pages}: {w}" for w in page.warnings)
+        if page.cut_off:                 # read what it holds, but the walk is not complete
+            result.complete = False
+            result.missing = f"page {result.pages} of the feed ({url}): {page.cut_off}"
         for item in page.items:
             if item["guid"] not in seen_items:
                 seen_items.add(item["guid"])

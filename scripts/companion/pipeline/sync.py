@@ -66,6 +66,9 @@ FEED_FIELDS = ("title", "date", "date_note", "episode", "episode_display", "seas
                "chapters_url")
 
 
+# Episodes whose host is asked, on a run whose feed changed, whether it serves another file at
+# the address transcribed (`Syncer.check_upload`): the newest, where fixes are re-uploaded.
+UPLOAD_CHECKS = 25
 # A transcribed episode whose feed now declares a length this much different (both more than
 # REPLACED_S seconds and REPLACED_SHARE of it) has had its audio replaced: transcribed again.
 REPLACED_S = 5.0
@@ -170,6 +173,7 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     moved: str | None = None              # what to do now that the feed moved (itunes:new-feed-url)
     pages: int = 1                        # documents of a paged feed read (RFC 5005)
+    feed_incomplete: str | None = None    # why a paged feed's older pages were not read
     left_feed: list[str] = field(default_factory=list)   # slugs no longer in the feed
 
     @property
@@ -179,11 +183,12 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        """3 more to do (deferred by the budget; failures are listed too), 1 failed or
-        corrections not applied, 0 done."""
+        """3 more to do (deferred by the budget; failures are listed too), 1 failed, corrections
+        not applied or the feed read incompletely (a later page failed), 0 done."""
         if self.deferred:
             return EXIT_MORE_TO_DO
-        return 1 if any(o.state == FAILED or o.not_applied for o in self.outcomes) else 0
+        return 1 if (self.feed_incomplete
+                     or any(o.state == FAILED or o.not_applied for o in self.outcomes)) else 0
 
 
 def _now() -> str:
@@ -192,13 +197,14 @@ def _now() -> str:
 
 def feed_source(options: "Options", project: Project) -> tuple[str, bool]:
     """The feed to read and whether it is secret: `--feed`, else $COMPANION_FEED, else
-    extra.podcast.feed in mkdocs.yml."""
+    extra.podcast.feed in mkdocs.yml; a subscribe link or an address without a scheme as the
+    web address it stands for (`urls.feed_address`)."""
     if options.feed:
-        return options.feed, False
+        return urls.feed_address(options.feed)[0], False
     secret = os.environ.get(FEED_ENV, "").strip()
     if secret:
-        return secret, True
-    return project.podcast.feed, False
+        return urls.feed_address(secret)[0], True
+    return urls.feed_address(project.podcast.feed)[0], False
 
 
 def _same_address(one: str, other: str) -> bool:
@@ -218,6 +224,13 @@ def leaves_https(target: str) -> bool:
     except fetch_policy.Refused:
         return True
     return False
+
+
+def _base(reply: http.Response, asked: str) -> str:
+    """The base address of a feed document's relative links (RFC 3986 section 5.1.3): where the
+    redirects led, except for a private feed (its redirect targets may hold a session token),
+    whose links are resolved against the address asked for."""
+    return asked if fetch_policy.current().private else (reply.url or asked)
 
 
 def _url_key(url: str) -> str:
@@ -247,19 +260,30 @@ def cached_get(url: str, state_path: Path, cache_path: Path, offline: bool = Fal
     state = store.read_cache(state_path)   # damaged: an unconditional GET, not a stopped run
     usable = state.get("url") == _url_key(url) and cache_path.is_file()
     if offline and usable:
-        return http.Response(304, cache_path.read_bytes(), url, None, None, state.get("content_type"))
+        return http.Response(304, cache_path.read_bytes(), state.get("base") or url, None, None,
+                             state.get("content_type"))
     try:
         reply = http.fetch(url, state.get("etag") if usable else None,
                            state.get("last_modified") if usable else None)
     except http.FetchError as exc:
         raise SyncError(f"cannot read the feed: {exc}") from exc
+    if reply.status == 304 and not usable:
+        # "Not Modified" to a request that named no copy (a CDN caching its own 304s): nothing
+        # here to reuse, and no body to read; the run stops with what to do, not a traceback.
+        raise SyncError(f"cannot read the feed: {url} answered 304 Not Modified to a request "
+                        "that named no cached copy (the host or its CDN is misconfigured); run "
+                        "again later, or ask the host to purge its cache")
     if reply.status == 304:
         return dataclasses.replace(reply, body=cache_path.read_bytes(),
                                    content_type=state.get("content_type"))
     store.write_bytes_atomic(cache_path, reply.body)
+    # Where a redirect led is the base of the document's relative links (RFC 3986 section
+    # 5.1.3), kept for a read from the cache; not for a private feed (its redirects may hold
+    # its token: the state file keeps only a hash of what is secret).
+    base = reply.url if reply.url != url and not fetch_policy.current().private else None
     store.write_json_atomic(state_path, {"url": _url_key(url), "etag": reply.etag,
                                          "last_modified": reply.last_modified,
-                                         "content_type": reply.content_type})
+                                         "content_type": reply.content_type, "base": base})
     return reply
 
 
@@ -292,17 +316,19 @@ def in_date_order(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [ordered[i] for i in ranked]
 
 
-def _publisher_transcript(record: dict[str, Any]) -> tuple[dict[str, Any], Any] | None:
-    """The best importable publisher transcript linked from the feed, with its parser: one of
-    PUBLISHER_TYPES, else one declared with a type that says nothing (read by its content,
-    `from_unlabelled`); never an HTML page."""
+def _publisher_transcripts(record: dict[str, Any]) -> list[tuple[dict[str, Any], Any]]:
+    """The importable publisher transcripts linked from the feed, best first, each with its
+    parser: those of PUBLISHER_TYPES (in its order), then those declared with a type that says
+    nothing (read by their content, `from_unlabelled`); never an HTML page. Every one is tried
+    in turn: a feed's first transcript can be empty or gone while the next one is good
+    (pocket-casts-ios#2022, pocket-casts-android#2704)."""
     links = [t for t in record["publisher_transcripts"] if _in_english(t)]
     ranked = sorted((t for t in links if _media_type(t) in PUBLISHER_TYPES),
                     key=lambda t: list(PUBLISHER_TYPES).index(_media_type(t)))
-    if ranked:
-        return ranked[0], PUBLISHER_TYPES[_media_type(ranked[0])]
-    unlabelled = [t for t in links if _media_type(t) not in NOT_IMPORTED_TYPES]
-    return (unlabelled[0], tf.from_unlabelled) if unlabelled else None
+    unlabelled = [t for t in links if _media_type(t) not in PUBLISHER_TYPES
+                  and _media_type(t) not in NOT_IMPORTED_TYPES]
+    return ([(t, PUBLISHER_TYPES[_media_type(t)]) for t in ranked]
+            + [(t, tf.from_unlabelled) for t in unlabelled])
 
 
 def _in_english(link: dict[str, Any]) -> bool:
@@ -414,7 +440,10 @@ def set_review(record: dict[str, Any], fixes: corrections.Corrections, has_words
         record["review"] = []
         return
     accepted = corrections.accepted(fixes)
-    reasons = Coverage.from_json(record["coverage"]).review_reasons(has_words, accepted)
+    coverage = Coverage.from_json(record["coverage"])
+    if corrections.language_checked(fixes):
+        coverage.unsure = []            # the model's doubts, read against the audio: all cleared
+    reasons = coverage.review_reasons(has_words, accepted)
     if not corrections.language_checked(fixes):
         reasons += language.review_reasons(record.get("speech"))
     record["review"] = reasons
@@ -433,6 +462,8 @@ class Syncer:
         self.reporter = reporter or SilentReporter()
         self.secret_parts: list[str] = []   # what of a $COMPANION_FEED URL is never written
         self.matched_by: dict[str, str] = {}  # slug -> how an item with a new guid was matched
+        self.feed_fetched = False             # the feed changed this run (not a 304)
+        self.upload_checks = UPLOAD_CHECKS    # re-uploads still to ask hosts about this run
         self.settings = Settings(model=options.model or Settings.model, batched=options.batched,
                                  vocabulary=project.podcast.vocabulary, device=options.device)
         self.budget = Budget(options.time_budget_min, self.settings.model, project.cache_dir)
@@ -469,13 +500,19 @@ class Syncer:
         return private_feed.redact(text, self.secret_parts)
 
     def _read(self, source: str) -> tuple[feed.ParsedFeed, int]:
-        """The feed at `source`, its relative links resolved against `source` as configured: a
-        redirected address can hold a private feed's session token (and is then a secret too)."""
+        """The feed at `source`, its relative links resolved against the address it was read
+        from after redirects (RFC 3986 section 5.1.3: the retrieval URI is the base, as browsers
+        and podcast apps resolve them; a feed moved to another host with relative enclosures
+        names the files there). Not for a private feed: its redirected address can hold a
+        session token (a secret too, `_add_secrets`), which links resolved against it would
+        carry into the site; its links are resolved against the address as configured."""
         try:
             reply = read_feed(self.project, source)
             if self.secret_parts:
                 self._add_secrets(reply.redirects)
-            parsed = feed.parse_feed(reply.body, source, reply.content_type)
+            parsed = feed.parse_feed(reply.body, _base(reply, source), reply.content_type)
+            if parsed.cut_off:    # not kept as "unchanged": the next run asks for it whole
+                (self.project.cache_dir / FEED_STATE_FILE).unlink(missing_ok=True)
             parsed.moved_to = reply.moved_to
             return parsed, reply.status
         except feed.FeedError as exc:
@@ -485,8 +522,8 @@ class Syncer:
 
     def _read_page(self, url: str, offline: bool) -> feed.ParsedFeed:
         """One later page of a paged feed, cached like the first (FeedError when unusable, or
-        on plain http when the feed is read over https); its links resolved against its address
-        as the feed gave it."""
+        on plain http when the feed is read over https); its links resolved against the address
+        it was read from after redirects (`_read`)."""
         if leaves_https(url):
             raise feed.FeedError(f"{self._redact(url)} is on plain http and the feed is read over "
                                  "https: not followed")
@@ -498,7 +535,10 @@ class Syncer:
             raise feed.FeedError(self._redact(str(exc))) from exc
         if self.secret_parts:
             self._add_secrets([url, *reply.redirects])
-        return feed.parse_feed(reply.body, url, reply.content_type)
+        parsed = feed.parse_feed(reply.body, _base(reply, url), reply.content_type)
+        if parsed.cut_off:        # not kept as "unchanged": the next run asks for it whole
+            (folder / f"{key}.json").unlink(missing_ok=True)
+        return parsed
 
     def _add_secrets(self, addresses: Iterable[str]) -> None:
         """Hide every secret part of `addresses` too (a private feed's redirects, its new address)."""
@@ -555,6 +595,11 @@ class Syncer:
         self.secret_parts = private_feed.secret_parts(source) if secret else []
         if self.secret_parts and not isinstance(self.reporter, RedactingReporter):
             self.reporter = RedactingReporter(self.reporter, self.secret_parts)
+        given = self.options.feed or (os.environ.get(FEED_ENV, "").strip() if secret
+                                      else self.project.podcast.feed)
+        rewritten = urls.feed_address(given)[1]
+        if rewritten:
+            self.reporter.warn(self._redact(rewritten))
         if not source:
             raise SyncError("no feed is set. Put the feed URL in mkdocs.yml under "
                             f"extra.podcast.feed, set {FEED_ENV} (a private feed), "
@@ -562,6 +607,7 @@ class Syncer:
         http.budget.reset()
         parsed, status = self._read(source)
         report = Report(feed_status=status)
+        self.feed_fetched = status != 304
         if parsed.moved_to and not _same_address(parsed.moved_to, source):
             # 301/308 (RFC 9110 section 15.4.2: "re-link references to the new URI"): read
             # there already; gPodder#911 and AntennaPod#1393 asked apps to take the new address
@@ -571,6 +617,8 @@ class Syncer:
         paged = pages.follow(parsed, parsed.url or source,
                              lambda url: self._read_page(url, offline=report.feed_status == 304))
         parsed, report.pages = paged.feed, paged.pages
+        missing = parsed.cut_off or paged.missing      # the first page cut short, or a later one
+        report.feed_incomplete = self._redact(missing) if missing else None
         # _follow_move's own warnings (a loop, an unusable new address) are shown too
         report.warnings = [self._redact(w) for w in report.warnings + parsed.warnings + paged.warnings]
         for warning in report.warnings:
@@ -586,7 +634,7 @@ class Syncer:
         taken |= set(planned.values())
         items = in_date_order(parsed.items)
         matches = identity.match_items(items, records)     # the whole feed, then --limit
-        if paged.complete and self.options.only is None:
+        if paged.complete and not report.feed_incomplete and self.options.only is None:
             self._mark_left(records, {m.record["slug"] for m in matches.values()}, report)
         entries = []
         for index, item in enumerate(items[: self.options.limit or None]):
@@ -672,7 +720,9 @@ class Syncer:
                 f"the {record['declared_s_transcribed']:.0f} s it declared when it was "
                 "transcribed: the audio was replaced (re-uploaded), so it is transcribed again; "
                 "corrections.yml applies to the new transcript")
-        else:                                     # the feed went back to the length transcribed
+        elif not (record.get("audio_validators") or {}).get("changed"):
+            # the feed went back to the length transcribed (a re-upload the host's validators
+            # told of stays one until its audio is transcribed: `check_upload`)
             record["audio_replaced"] = None
             if not record["declared_s_transcribed"] and record.get("coverage"):
                 # the first length the feed gives for audio transcribed: what later ones are
@@ -680,13 +730,43 @@ class Syncer:
                 record["declared_s_transcribed"] = item["duration"]
         return record
 
+    def check_upload(self, record: dict[str, Any]) -> None:
+        """Mark a Whisper-transcribed episode `audio_replaced` when its host now serves another
+        file at the address it was downloaded from, though the feed declares the same length
+        (a fixed edit re-uploaded in place: Podcastindex-org/podcast-namespace#122): the ETag or
+        Last-Modified recorded at download differs (`http.changed`, one conditional one-byte
+        request). Asked only on a run whose feed changed (not a 304), so a run with nothing new
+        stays one request; an episode the feed's length already marks is not asked; at most
+        UPLOAD_CHECKS a run, newest first, and none after a host that cannot tell (down, or
+        serving another file on every request: dynamic ad insertion)."""
+        validators = record.get("audio_validators") or {}
+        source = record.get("audio_source") or record.get("enclosure") or {}
+        if (self.upload_checks <= 0 or record.get("audio_replaced") or validators.get("changed")
+                or not source.get("url") or not (validators.get("etag")
+                                                  or validators.get("last_modified"))
+                or record.get("model") in (None, "publisher")
+                or record["status"] not in store.HAS_TRANSCRIPT):
+            return
+        self.upload_checks -= 1
+        found = http.changed(source["url"], validators)
+        if found is None:
+            self.upload_checks = 0
+        if found:
+            validators["changed"] = True
+            record["audio_validators"] = validators
+            record["audio_replaced"] = (
+                "the host now serves another file at the episode's audio address (its ETag or "
+                "Last-Modified changed since it was transcribed, though the feed declares the "
+                "same length): the audio was replaced (re-uploaded), so it is transcribed again; "
+                "corrections.yml applies to the new transcript")
+
     def needs_whisper(self, record: dict[str, Any]) -> bool:
         """Whether syncing `record` means a Whisper transcription (what a budget or a plan counts)."""
         if not record["enclosure"]:
             return False
         if self.options.retranscribe or record.get("audio_replaced"):
             return True
-        if _publisher_transcript(record):
+        if _publisher_transcripts(record):
             return False
         folder = self.project.episodes_dir / record["slug"]
         return not (record["status"] in store.HAS_TRANSCRIPT
@@ -721,6 +801,8 @@ class Syncer:
         outcome.previous_guid = identity.adopt_guid(record, item["guid"])
         outcome.title = record["title"]
         try:
+            if self.feed_fetched:
+                self.check_upload(record)
             self._episode_work(record, folder, outcome)
         except SyncError:
             raise
@@ -757,7 +839,7 @@ class Syncer:
 
     def _transcript_work(self, record: dict[str, Any], folder: Path, outcome: Outcome) -> None:
         try:
-            if not record["enclosure"] and not _publisher_transcript(record):
+            if not record["enclosure"] and not _publisher_transcripts(record):
                 record.update(status=store.STATUS_NO_AUDIO, error=None)
                 outcome.state = "no-audio"
                 return
@@ -820,7 +902,7 @@ class Syncer:
     def _transcribe(self, record: dict[str, Any], folder: Path, fixes: corrections.Corrections,
                     outcome: Outcome) -> None:
         started = time.monotonic()
-        publisher = None if self.options.retranscribe else _publisher_transcript(record)
+        publisher = [] if self.options.retranscribe else _publisher_transcripts(record)
         raw = self._import(record, publisher) if publisher else None
         if not publisher:
             others = [] if self.options.retranscribe else _other_languages(record)
@@ -848,36 +930,54 @@ class Syncer:
             record.update(status=store.STATUS_PENDING, error=None)   # next sync once they apply
         self._publish(record, folder, raw, fixes, outcome)
 
-    def _import(self, record: dict[str, Any], publisher: tuple[dict[str, Any], Any]
+    def _import(self, record: dict[str, Any], publisher: list[tuple[dict[str, Any], Any]]
                 ) -> list[tf.Segment] | None:
-        """The publisher's transcript, or None with a warning on the episode (the audio is then
-        transcribed instead) when it cannot be fetched or read."""
-        link, parse = publisher
-        try:
-            text = http.fetch(link["url"], limit=fetch_policy.TRANSCRIPT).text()
+        """The first of the publisher's transcripts (`_publisher_transcripts`, best first) that
+        can be fetched and read, or None with a warning on the episode naming each that could
+        not (the audio is then transcribed instead)."""
+        problems = []
+        for link, parse in publisher:
             try:
-                raw = (parse(json.loads(text), record.get("duration")) if parse is tf.from_json
-                       else parse(text, record.get("duration")) if parse is tf.from_unlabelled
-                       else parse(text))
-                if not raw:
-                    raise ValueError("it holds no text")
-            except (ValueError, RecursionError) as declared:
-                if parse is tf.from_unlabelled:
-                    raise
-                # A mislabelled file (an SRT declared text/vtt, a VTT declared JSON: podverse-
-                # web#1168, podstr#7): read by what it holds before the audio is transcribed.
-                try:
-                    raw = tf.from_unlabelled(text, record.get("duration"))
-                except (ValueError, RecursionError):
-                    raise declared from None
-        # JSONDecodeError is a ValueError; json.loads raises RecursionError on deep nesting.
-        except (http.FetchError, ValueError, RecursionError) as exc:
-            warning = (f"the publisher's transcript {link['url']} could not be read ({exc}); "
-                       "the audio is transcribed instead")
-            record["publisher_warning"] = warning
-            self.reporter.warn(f"{record['slug']}: {warning}")
-            return None
-        record["publisher_warning"] = None
+                raw = self._read_transcript(link, parse, record.get("duration"))
+            # JSONDecodeError is a ValueError; json.loads raises RecursionError on deep nesting.
+            except (http.FetchError, ValueError, RecursionError) as exc:
+                problems.append(f"{link['url']} could not be read ({exc})")
+                continue
+            record["publisher_warning"] = (
+                f"the publisher's transcript {'; '.join(problems)}; {link['url']} was read "
+                "instead" if problems else None)
+            if problems:
+                self.reporter.warn(f"{record['slug']}: {record['publisher_warning']}")
+            return raw
+        warning = (f"the publisher's transcript {'; '.join(problems)}; the audio is transcribed "
+                   "instead")
+        record["publisher_warning"] = warning
+        self.reporter.warn(f"{record['slug']}: {warning}")
+        return None
+
+    @staticmethod
+    def _read_transcript(link: dict[str, Any], parse: Any, duration: float | None
+                         ) -> list[tf.Segment]:
+        """One publisher transcript, fetched and read by its declared type, else by what it
+        holds; raises FetchError, ValueError (nothing readable) or RecursionError."""
+        text = http.fetch(link["url"], limit=fetch_policy.TRANSCRIPT).text()
+        try:
+            raw = (parse(json.loads(text), duration) if parse is tf.from_json
+                   else parse(text, duration) if parse is tf.from_unlabelled
+                   else parse(text))
+            if not raw:
+                raise ValueError("it holds no text")
+        except (ValueError, RecursionError) as declared:
+            if parse is tf.from_unlabelled:
+                raise
+            # A mislabelled file (an SRT declared text/vtt, a VTT declared JSON: podverse-
+            # web#1168, podstr#7): read by what it holds before the audio is transcribed.
+            try:
+                raw = tf.from_unlabelled(text, duration)
+            except (ValueError, RecursionError):
+                raise declared from None
+            if not raw:                 # read by its content, still empty (a bare WEBVTT header)
+                raise declared from None
         return raw
 
     def _whisper(self, record: dict[str, Any], slug: str, outcome: Outcome) -> list[tf.Segment]:
@@ -894,17 +994,18 @@ class Syncer:
         if record.get("audio_replaced"):
             self.reporter.warn(f"{slug}: {record['audio_replaced']}")
             dest.unlink(missing_ok=True)        # the old upload: fetched again
-        fetched_now, notes = not dest.is_file(), []
+        fetched_now, notes, validators = not dest.is_file(), [], {}
         source = record.get("audio_source") or enclosure
         if fetched_now:   # the best audio, not the video; untyped files asked what they are (`probe`)
             source = probe.choose(source)
             if feed.media_kind(source.get("type"), source["url"]) == "playlist":
                 raise audio.AudioError(audio.PLAYLIST_NOTE + f" ({source['url']})")
         cached = http.download(
-            source["url"], dest, source.get("length"), notes=notes,
+            source["url"], dest, source.get("length"), notes=notes, validators=validators,
             progress=lambda done, total: self.reporter.download(title, done, total))
         if fetched_now:            # a cached file keeps the note made when it was fetched
             record["transport_warnings"] = notes
+            record["audio_validators"] = validators or None
         try:
             decoded = audio.load_audio(cached, record.get("duration"))
         except audio.AudioError:
@@ -921,6 +1022,8 @@ class Syncer:
         result = transcribe_audio(decoded.samples, self.settings,
                                   lambda done: self.reporter.transcribing(title, done, decoded.seconds))
         record["audio_replaced"] = None
+        # what decoding found that makes a transcript need review: a file cut short, clipping
+        result.coverage.declared_s, result.coverage.clipped = decoded.declared_s or 0.0, decoded.clipped
         record["coverage"] = result.coverage.to_json()
         record["speech"] = result.speech.to_json() if result.speech else None
         return result.segments

@@ -16,7 +16,9 @@ The pipeline, each choice measured in bench/transcribe.py:
    timestamps (or batched, `Settings.batched`), each in ONE encoder pass: a window reaches the
    end of what is decoded, so its last sentence is kept, not encoded again (`whole_window.py`),
    and speech the model leaves after its last word is packed at the head of the next window
-   (`left_over`), as sequential decoding seeks to its last word;
+   (`left_over`), as sequential decoding seeks to its last word (from the last clause end when
+   the pass stopped inside a sentence); a word timed wholly on silence joins its neighbour's
+   line (`snap_silent_words`);
 5. completeness: every stretch of speech of REFILL_MIN_S or more that holds no word is decoded again,
    on its own with CONTEXT_S of audio either side and faster-whisper's full temperature
    fallback, and the new words are merged in time order
@@ -42,8 +44,8 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from companion.errors import PipelineError
-from companion.pipeline import language
-from companion.pipeline.audio import to_float
+from companion.pipeline import language, repetition
+from companion.pipeline.audio import cut_short, to_float
 from companion.pipeline.packing import Piece, Window, pack, window_audio
 from companion.timecode import format_clock
 
@@ -72,9 +74,11 @@ PACK_GAP_S = 0.5                 # s of silence between packed spans (the audio 
 MIN_GAP_S = 1.0                  # an empty speech stretch this long is reported (coverage.empty)
 HEAD_S = 2.0                     # s of the audio before a window that starts mid-speech heard with it
 CARRY_MIN_S = 1.0                # s of speech left after a window's last word carried into the next
+REWIND_MAX_S = 6.0               # a carry that would start mid-sentence starts at a clause end this near
 REFILL_MIN_S = 0.5               # one this long is decoded again (batched dropped "Sonnet one", 0.8 s)
 CONTEXT_S = 2.0                  # s either side of such a stretch given to the model as context
 COVER_PAD_S = 0.5                # a word covers speech this far either side (timing slack)
+SILENT_DB = 30.0                 # audio this far under the speech's median level is silence
 MAX_WORDS_PER_S = 6.0            # faster than anyone speaks: more words than this is a loop
 REVIEW_COVERAGE = 95.0           # % of speech covered below which an episode needs review
 REVIEW_EMPTY_S = 5.0             # an empty speech stretch this long means review
@@ -206,6 +210,9 @@ class Coverage:
     empty: list[Interval] = field(default_factory=list)   # speech stretches >= MIN_GAP_S, no words
     refilled: int = 0                                     # stretches decoded again
     audio_s: float = 0.0                                  # length of the audio (0: not recorded)
+    declared_s: float = 0.0      # the length the audio file's own header declares (0: not read)
+    clipped: list[Interval] = field(default_factory=list)   # stretches of distorted audio
+    unsure: list[Interval] = field(default_factory=list)    # stretches the model guessed (`language`)
 
     @property
     def percent(self) -> float:
@@ -239,6 +246,21 @@ class Coverage:
             reasons.append(f"{len(long)} speech stretch(es) of {REVIEW_EMPTY_S:g} s or more hold no words")
         if reasons and open_gaps:
             reasons.append("no words at " + ", ".join(f"{format_clock(a)}-{format_clock(b)}" for a, b in open_gaps))
+        ends, declared = format_clock(self.audio_s), format_clock(self.declared_s)
+        if (cut_short(self.audio_s, self.declared_s)
+                and not any(a <= self.audio_s + 0.5 and self.declared_s - 0.5 <= b for a, b in accepted)):
+            reasons.append(f"the audio ends at {ends} but its file declares {declared}: the upload "
+                           f"may be cut short, and the transcript ends at {ends} (ask the publisher "
+                           f"for the whole file, or accept {ends}-{declared} in corrections.yml)")
+        for stretches, what in ((self.clipped, "the audio is clipped (distorted)"),
+                                (self.unsure, "the model was unsure of the speech (another "
+                                              "language, or hard to recognise)")):
+            if open_ := [c for c in stretches
+                         if not any(a <= c[0] + 0.5 and c[1] - 0.5 <= b for a, b in accepted)]:
+                reasons.append(f"{what} at " + ", ".join(f"{format_clock(a)}-{format_clock(b)}"
+                                                         for a, b in open_)
+                               + ": words there may be wrong (read them against the audio, then "
+                               "accept the stretch in corrections.yml)")
         return reasons
 
     @classmethod
@@ -247,15 +269,22 @@ class Coverage:
         covered_s is missing."""
         return cls(speech_s=float(data["speech_s"]), covered_s=float(data["covered_s"]),
                    empty=[(float(a), float(b)) for a, b in data.get("empty", [])],
-                   refilled=int(data.get("refilled", 0)), audio_s=float(data.get("audio_s", 0.0)))
+                   refilled=int(data.get("refilled", 0)), audio_s=float(data.get("audio_s", 0.0)),
+                   declared_s=float(data.get("declared_s") or 0.0),
+                   clipped=[(float(a), float(b)) for a, b in data.get("clipped", [])],
+                   unsure=[(float(a), float(b)) for a, b in data.get("unsure", [])])
 
     def to_json(self) -> dict[str, Any]:
-        """episode.json's `coverage`: speech_s, covered_s, audio_s (seconds, 1 place), percent, refilled
-        (windows decoded again), empty ([start, end] stretches of speech with no text, 2 places)."""
+        """episode.json's `coverage`: speech_s, covered_s, audio_s, declared_s (seconds, 1 place),
+        percent, refilled (windows decoded again), empty ([start, end] stretches of speech with no
+        text, 2 places), clipped and unsure ([start, end] stretches of distorted audio, and of
+        speech the model guessed)."""
         return {"speech_s": round(float(self.speech_s), 1),
                 "covered_s": round(float(self.covered_s), 1), "percent": float(self.percent), "refilled": self.refilled,
-                "audio_s": round(float(self.audio_s), 1),
-                "empty": [[round(float(a), 2), round(float(b), 2)] for a, b in self.empty]}
+                "audio_s": round(float(self.audio_s), 1), "declared_s": round(float(self.declared_s), 1),
+                "empty": [[round(float(a), 2), round(float(b), 2)] for a, b in self.empty],
+                "clipped": [[round(float(a), 1), round(float(b), 1)] for a, b in self.clipped],
+                "unsure": [[round(float(a), 1), round(float(b), 1)] for a, b in self.unsure]}
 
 
 @dataclass(frozen=True)
@@ -436,31 +465,50 @@ def _decode_windows(model: Any, samples: np.ndarray, spans: list[Interval], regi
                                       **_options(settings))
         decoded, found = _loop_guard(*decoded_segments(raw, heard, keep_from=window.true_span[0]),
                                      _speech_in(regions, window))
-        out.extend(decoded)
+        found, rest = left_over(window, found, regions)
+        out.extend(d for d in decoded if not found or d.start <= found[-1]["endTime"])
         words.extend(found)
         heard_to = window.true_span[1]
-        pending = left_over(window, found, regions) + pending[taken:]
+        pending = rest + pending[taken:]
         on_progress(pending[0][0] if pending else window.true_span[1])
     return words
 
 
-def left_over(window: Window, found: list[dict[str, Any]], regions: list[Interval]) -> list[Interval]:
-    """What the model left undecoded at the end of `window`: the true audio after its last word
-    (`found`, true time) when that holds CARRY_MIN_S of speech or more, else nothing. Whisper often
-    stops a pass short of the audio's end (it closed a segment and ended with the next one's
-    opening timestamp: "... might be prudently" with "in his power to do for them." still to
-    come); the rest is packed at the head of the next window, as sequential decoding seeks to the
-    last word and fills its next 30 s from there, rather than given a pass of its own. A window
-    that gave no word is left to the refill (nothing was decoded, so nothing would move on)."""
+def left_over(window: Window, found: list[dict[str, Any]], regions: list[Interval]
+              ) -> tuple[list[dict[str, Any]], list[Interval]]:
+    """What the model left undecoded at the end of `window` -> (the words of `found` to keep,
+    the true audio to carry into the next window). Whisper often stops a pass short of the
+    audio's end (it closed a segment and ended with the next one's opening timestamp: "... might
+    be prudently" with "in his power to do for them." still to come); when CARRY_MIN_S of speech
+    or more is left after the last word, the rest is packed at the head of the next window, as
+    sequential decoding seeks to its last word and fills its next 30 s from there, rather than
+    given a pass of its own. A window that gave no word is left to the refill (nothing was
+    decoded, so nothing would move on).
+
+    A pass that stopped mid-sentence ("... is to" with "be ill disposed." left) would start the
+    next window inside that sentence, with nothing before it, and tiny.en heard "be old-sposed":
+    the carry then starts at the last clause end (`CLAUSE_END`) no more than REWIND_MAX_S before
+    the last word, and the words after it are decoded again with the rest of their sentence."""
     if not found:
-        return []
+        return found, []
     stop = max(w["endTime"] for w in found)
     rest = window.after(stop)
     if sum(_overlap(regions, a, b) for a, b in rest) < CARRY_MIN_S:
-        return []
-    if sum(b - a for a, b in rest) >= sum(p.end - p.start for p in window.pieces) - CARRY_MIN_S:
-        return []      # no progress: the refill decodes it on its own
-    return rest
+        return found, []
+    whole = sum(p.end - p.start for p in window.pieces)
+    if sum(b - a for a, b in rest) >= whole - CARRY_MIN_S:
+        return found, []      # no progress: the refill decodes it on its own
+    if not CLAUSE_END.search(found[-1]["body"].strip()):
+        for keep in range(len(found) - 1, 0, -1):
+            end = found[keep - 1]["endTime"]
+            if end < stop - REWIND_MAX_S:
+                break
+            if CLAUSE_END.search(found[keep - 1]["body"].strip()):
+                again = window.after(end)
+                if sum(b - a for a, b in again) < whole - CARRY_MIN_S:
+                    return found[:keep], again
+                break
+    return found, rest
 
 
 def _decode_batched(model: Any, samples: np.ndarray, windows: list[Window], regions: list[Interval],
@@ -507,6 +555,44 @@ def snap_onsets(words: list[dict[str, Any]], regions: list[Interval]) -> None:
                 break
             if start > word["endTime"]:
                 break
+
+
+def _rms_db(samples: np.ndarray, a: float, b: float) -> float:
+    """Level of `samples` (float32, 16 kHz) from `a` to `b` s, in dB of full scale (-inf: none)."""
+    chunk = samples[int(a * SAMPLE_RATE):int(b * SAMPLE_RATE)]
+    if not len(chunk):
+        return float("-inf")
+    return 10.0 * float(np.log10(np.mean(np.square(chunk, dtype=np.float64)) + 1e-20))
+
+
+def snap_silent_words(words: list[dict[str, Any]], regions: list[Interval], samples: np.ndarray) -> None:
+    """Move a word timed wholly on silence, between speech regions, into the region where the
+    next word is said (to its start), or, when it ends a clause or nothing follows, into the one
+    where the previous word is said (to its end). Changes `words` in place.
+    Whisper's alignment put "He" of "He might even ..." at 48.21 s, in the 2 s pause before the
+    line said at 49.28 s, so search landed in the pause and the line started 1 s early. Silence
+    means SILENT_DB under the median level of the regions: a word the VAD missed after music
+    (Silero starts late, "And so") lies on sound, and keeps its time."""
+    if not words or not regions:
+        return
+    floor = float(np.median([_rms_db(samples, a, b) for a, b in regions])) - SILENT_DB
+    for index, word in enumerate(words):
+        start, end = word["startTime"], word["endTime"]
+        if any(a < end and start < b for a, b in regions) or _rms_db(samples, start, max(end, start + 0.02)) > floor:
+            continue
+        # the next region, when the next word reaches into it; else the last, when the last word did
+        after = next(((a, b) for a, b in regions if end <= a < words[index + 1]["endTime"]),
+                     None) if index + 1 < len(words) else None
+        before = next(((a, b) for a, b in reversed(regions) if words[index - 1]["startTime"] < b <= start),
+                      None) if index > 0 else None
+        # a word that ends a clause ends the line before it ("... and breathe | out."); one
+        # after a clause end begins the next ("himself. | He might ...")
+        if before and (CLAUSE_END.search(word["body"].strip()) or not after):
+            word["endTime"] = round(before[1], 3)
+            word["startTime"] = round(min(before[1], max(words[index - 1]["startTime"], before[1] - (end - start))), 3)
+        elif after:
+            word["startTime"] = round(after[0], 3)
+            word["endTime"] = round(max(after[0], min(words[index + 1]["endTime"], after[0] + end - start)), 3)
 
 
 def _refill(model: Any, samples: np.ndarray, gaps: list[Interval], words: list[dict[str, Any]],
@@ -569,12 +655,15 @@ def _block(samples: np.ndarray, model: Any, settings: Settings, coverage: Covera
     if not regions:
         return []
     duration = len(samples) / SAMPLE_RATE
-    words = _decode_windows(model, samples, decode_spans(regions, duration), regions, settings, decoded,
-                            on_progress)
+    # A loop's repeats are cut before the refill, so the speech under them is decoded again.
+    words = repetition.cut_loops(_decode_windows(model, samples, decode_spans(regions, duration),
+                                                 regions, settings, decoded, on_progress))
+    snap_silent_words(words, regions, samples)
     snap_onsets(words, regions)
     gaps = uncovered(regions, words, REFILL_MIN_S)
     if gaps:
-        words = _refill(model, samples, gaps, words, regions, settings, decoded)
+        words = repetition.cut_loops(_refill(model, samples, gaps, words, regions, settings, decoded))
+        snap_silent_words(words, regions, samples)
         snap_onsets(words, regions)
         coverage.refilled += len(gaps)
     still = uncovered(regions, words, 0.0)
@@ -619,6 +708,8 @@ def transcribe_audio(samples: np.ndarray, settings: Settings,
         raise ModelError(f"the model failed on this audio: {exc}") from exc
     spell_vocabulary(words, settings.vocabulary)
     decoded.sort(key=lambda d: d.start)
+    coverage.unsure = language.unsure_stretches([(d.start, d.end, d.avg_logprob, d.compression_ratio,
+                                                  d.word_prob) for d in decoded])
     return Result(segments=drop_loops(cut_on_words(words)), coverage=coverage, decoded=decoded,
                   speech=language.summarise([(d.end - d.start, d.avg_logprob, d.compression_ratio,
                                               d.no_speech_prob, d.word_prob) for d in decoded]))

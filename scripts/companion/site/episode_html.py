@@ -78,15 +78,19 @@ def episode_meta_html(episode: Episode) -> str:
 
 def review_note_html(episode: Episode) -> str:
     """A short note on an episode whose transcript may miss speech (with where), or may be
-    wrong because the model was unsure of the speech (`pipeline.language`)."""
+    wrong because the model was unsure of the speech (`pipeline.language`), of a stretch of it,
+    or the audio there is clipped (`coverage.unsure`, `coverage.clipped`, with where)."""
     if (episode.get("speech") or {}).get("unsure"):
         return ('<p class="ffg-review-note admonition warning" data-pagefind-ignore>'
                 "This transcript may be wrong: the speech may not be in English, or was hard to "
                 "recognise. It is waiting for the host to check it.</p>")
-    empty = (episode.get("coverage") or {}).get("empty") or []
-    where = ", ".join(f"{format_clock(a)}–{format_clock(b)}" for a, b in empty[:6])
+    coverage = episode.get("coverage") or {}
+    empty = coverage.get("empty") or []
+    doubtful = sorted((coverage.get("unsure") or []) + (coverage.get("clipped") or []))
+    where = ", ".join(f"{format_clock(a)}–{format_clock(b)}" for a, b in (empty or doubtful)[:6])
     return ('<p class="ffg-review-note admonition warning" data-pagefind-ignore>'
-            "Parts of this transcript may be missing and are waiting for the host to check them"
+            "Parts of this transcript may be " + ("missing" if empty or not doubtful else "wrong")
+            + " and are waiting for the host to check them"
             + (f" (around {text(where)})" if where else "") + ".</p>")
 
 
