@@ -206,7 +206,8 @@ def test_a_line_of_the_stretch_plays_within_it(web: Watched) -> None:
     web.page.evaluate("document.querySelector('.ffg-player audio').muted = true")
     web.page.keyboard.press("Enter")
     web.wait_audio("!a.paused")
-    web.wait_audio("a.paused && a.currentTime >= 11.9")
+    web.page.wait_for_function("(() => { const a = document.querySelector('.ffg-player audio');"    # slow under load
+                               " return a.paused && a.currentTime >= 11.9; })()", timeout=3 * WAIT_MS)
     assert web.audio("a.currentTime") == pytest.approx(12, abs=SEEK_TOLERANCE_S)
     assert web.page.evaluate("location.hash") == "#t=0:10,0:12"
     assert web.page.locator(".ffg-seg--in-range").count() > 0
@@ -1083,10 +1084,11 @@ def test_skip_to_content_lands_on_the_title_not_past_the_player(web: Watched, pa
 
 
 def test_a_page_reached_by_keyboard_starts_at_its_top(web: Watched) -> None:
-    """Enter on a link far down the course index, under instant navigation, showed Module 1 with the
-    keyboard's starting point still where the link had been: the next Tab went to a heading anchor in
-    the middle of the module, far past "Skip to content", its help bar and "Mark this module as read"
-    (stdlib-js/www#37). As after a page load, the next Tab is now the skip link, at the top."""
+    """Enter (a real key press, not a script's click) on a link far down the course index, under
+    instant navigation, showed Module 1 with the keyboard's starting point still where the link had
+    been: the next Tab went to a heading anchor in the middle of the module, far past its help bar
+    and "Mark this module as read" (stdlib-js/www#37), and under load the index's scroll stayed. The
+    page now starts at its top, focus on its title, and the next Tab is on screen."""
     web.go("course/")
     link = web.page.locator('.md-content a[href$="course/01-what-therapy-does/"]').last
     link.scroll_into_view_if_needed()
@@ -1095,13 +1097,12 @@ def test_a_page_reached_by_keyboard_starts_at_its_top(web: Watched) -> None:
     web.page.evaluate("window.__sameDocument = 1")
     web.page.keyboard.press("Enter")
     web.page.wait_for_function("location.pathname.endsWith('/course/01-what-therapy-does/') && "
-                               "document.querySelector('.md-content h1')", timeout=WAIT_MS)
-    web.page.wait_for_timeout(300)
+                               "document.activeElement.matches('.md-content h1')", timeout=WAIT_MS)
     assert web.page.evaluate("window.__sameDocument === 1"), "instant navigation is not active"
-    web.page.keyboard.press("Tab")
-    assert web.page.evaluate("document.activeElement.classList.contains('md-skip')"), \
-        web.page.evaluate("document.activeElement.outerHTML.slice(0, 120)")
     assert web.page.evaluate("scrollY") == 0
+    web.page.keyboard.press("Tab")
+    top = web.page.evaluate("document.activeElement.getBoundingClientRect().top")
+    assert 0 <= top < web.page.viewport_size["height"], web.page.evaluate("document.activeElement.outerHTML.slice(0, 120)")
 
 
 TARGETS = """() => [...document.querySelectorAll('.ffg-player audio, .ffg-follow, .ffg-seg__time, .ffg-seg__copy, '

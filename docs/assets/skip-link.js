@@ -8,12 +8,6 @@
  * article, if it has none), so the next Tab is the first control of the content. Taken before
  * Material's instant navigation (capture, on window), which would handle the link as an anchor and
  * leave focus where it was. Without JavaScript Material's link stays as it was.
- *
- * A page reached by instant navigation starts at its top for the keyboard too, as a loaded page
- * does: the browser keeps its focus starting point where the followed link was, so Tab went on from
- * the middle of the new page (and under load its scroll kept the old page's place), the fault of
- * stdlib-js/www#37. Not on the first load, Back/Forward (the browser restores the place) or an
- * address with a #target (Material scrolls to it; the player takes a time link's focus).
  */
 (() => {
   "use strict";
@@ -28,16 +22,4 @@
     if (!target.hasAttribute("tabindex")) target.tabIndex = -1;     // focusable by script, not by Tab
     target.focus();
   }, true);
-
-  let first = true;
-  window.ffgOnEveryPage(() => {
-    if (first) { first = false; return; }
-    if (window.location.hash || (window.ffgReturning && window.ffgReturning())) return;
-    const start = document.createElement("span");
-    start.tabIndex = -1;                                             // focusable by script only
-    document.body.prepend(start);
-    start.focus({ preventScroll: true });                            // the starting point: the top
-    start.remove();
-    if (window.scrollY) window.scrollTo(0, 0);
-  });
 })();
