@@ -34,7 +34,10 @@ How a module is matched (a small, classic retrieval scheme, no model):
 4. A run of segments given to one module is a stretch (`_stretches`), trimmed to its first and
    last segment that holds some of the idea on its own (`_holds`: a key term or a facet's
    words), so it starts and ends where the talk does; a run with fewer than `MIN_HOLDING` such
-   segments is one line, not a discussion, and is dropped. A greeting, an introduction or a
+   segments is one line, not a discussion, and is dropped, unless the run is sustained
+   (SUSTAINED_RUN segments or more, SUSTAINED_SHARE of them each saying a little of the idea,
+   THIN_BAR of `_holds`'s bars): a paraphrase spreads the idea over many lines, none enough
+   alone (a trainee's client whose chatbot "agreed with every single thing"). A greeting, an introduction or a
    preview of what comes later (`companion.course.framing`) names a topic without discussing
    it, so it does not count as holding the idea. It scores as its best window. A run is kept
    only where its own talk is about a person's mind or care (`_personal`: a word for a feeling
@@ -97,6 +100,9 @@ PERSON_FOLLOW_S = 45.0      # a run starting this soon after a kept stretch of i
 BRIEF_HOLDING = 3           # a stretch with fewer segments holding the idea is brief: two lines said in passing
 BRIEF_COURSE_SHARE = 0.75   # share of a brief stretch's content words the course says, under which it is another field's
 BRIEF_PERSON_SHARE = 0.12   # share of a brief stretch's words that are people (I, she, you ...) under which it is about things
+SUSTAINED_RUN = 5           # segments given to one module in a row that are a discussion even when said thinly
+SUSTAINED_SHARE = 0.75      # share of such a run's segments that must each say a little of the idea (THIN_BAR)
+THIN_BAR = 0.5              # share of `_holds`'s bars (EDGE_MIN_SCORE, EDGE_FACET_MIN) that counts as a little
 LINE_MIN_CHARS = 60         # a quoted line shorter than this takes in the segments after it
 
 
@@ -188,14 +194,18 @@ def _scan_episode(segments: Sequence[Segment], index: dict[str, list[Phrase]]) -
 
 
 _CONTRACTED = ("nt", "t", "ll", "re", "ve", "s", "d", "m")     # endings of English contractions
+_NEGATED = {"won": "will", "shan": "shall", "ain": "is"}       # "won't": the auxiliary is not "won"
 
 
 def function_word(word: str) -> bool:
     """Whether a lower-case word is a function word (`topics.STOPWORDS`) or a contraction of one,
-    with its apostrophe ("she'd", "could've") or without it, as raw Whisper output often writes
-    them ("dont", "theyll", "youre"), so a transcript in lower case without apostrophes is not
-    taken for talk in unusual words."""
+    with its apostrophe ("she'd", "could've", "couldn't", "won't") or without it, as raw Whisper
+    output often writes them ("dont", "theyll", "youre"), so a transcript in lower case without
+    apostrophes is not taken for talk in unusual words, and "couldn't" in plain speech is no
+    content word the course never says."""
     base = word.split("'")[0]
+    if word.endswith("n't"):
+        base = _NEGATED.get(base, base[:-1])
     return base in STOPWORDS or any(word.endswith(end) and word[:-len(end)] in STOPWORDS for end in _CONTRACTED)
 
 
@@ -495,6 +505,12 @@ def _stretches(slug: str, rows: list[_Segment], labels: list[tuple[str, float] |
         # a greeting, an introduction or a preview names the idea without discussing it
         holding = [k for k, v in held.items() if v > 0 and not framing[k]]
         follows = bool(out) and out[-1][0] == ident and rows[i].start - out[-1][1].end <= PERSON_FOLLOW_S
+        if len(holding) < MIN_HOLDING and j - i + 1 >= SUSTAINED_RUN:
+            # a paraphrase spreads the idea thinly: every line says a little, none enough alone
+            thin = [k for k in range(i, j + 1) if not framing[k] and _holds(
+                rows[k], topic, weight_idf[ident], rarity, index, facets, THIN_BAR) > 0]
+            if len(thin) >= SUSTAINED_SHARE * (j - i + 1):
+                holding = thin
         if len(holding) >= MIN_HOLDING and (personal is None or follows or any(personal[i:j + 1])):
             first, last = holding[0], holding[-1]
             if (lexicon is not None and len(holding) < BRIEF_HOLDING
@@ -531,12 +547,13 @@ def _personal(rows: list[_Segment], care: frozenset[Phrase]) -> list[bool]:
 
 
 def _holds(row: _Segment, topic: Topic, weight_idf: dict[Phrase, float], rarity: dict[str, float],
-           index: FacetIndex, facets: dict[str, list[Facet]]) -> float:
+           index: FacetIndex, facets: dict[str, list[Facet]], bar: float = 1.0) -> float:
     """How much of `topic`'s idea one segment says on its own: its key terms' weight x idf of at
-    least EDGE_MIN_SCORE, plus its best facet's score of at least EDGE_FACET_MIN (0 if neither)."""
+    least EDGE_MIN_SCORE, plus its best facet's score of at least EDGE_FACET_MIN (0 if neither);
+    `bar` scales both minimums (THIN_BAR: a little of the idea)."""
     terms = sum(weight_idf[p] for p in row.found if p in topic.weights)
     facet = max(facet_scores(row.stems, index, rarity, facets)[0][topic.ident], default=0.0)
-    return (terms if terms >= EDGE_MIN_SCORE else 0.0) + (facet if facet >= EDGE_FACET_MIN else 0.0)
+    return (terms if terms >= bar * EDGE_MIN_SCORE else 0.0) + (facet if facet >= bar * EDGE_FACET_MIN else 0.0)
 
 
 def _line(rows: list[_Segment], lo: int, at: int, hi: int) -> str:
