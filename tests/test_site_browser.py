@@ -195,6 +195,27 @@ def test_range_link_marks_range_and_stops_at_end(web: Watched) -> None:
     assert web.audio("a.currentTime") == pytest.approx(12, abs=SEEK_TOLERANCE_S)
 
 
+def test_a_line_of_the_stretch_plays_within_it(web: Watched) -> None:
+    """Arriving at an assigned stretch (a bundle's "episode 7 from 12:30 to 18:00"), keyboard focus is
+    on the line holding its start; Enter there played from the line and dropped the stretch, so a
+    keyboard-only student heard on past its end. A line of the stretch now plays within it (stopping
+    at its end, the address keeping it); a line outside it still leaves the stretch."""
+    web.go("episodes/001-sonnet-1/#t=0:10,0:12")
+    web.page.wait_for_function("document.activeElement.matches('.ffg-seg--in-range .ffg-seg__time')", timeout=WAIT_MS)
+    web.wait_audio("a.readyState >= 1")
+    web.page.evaluate("document.querySelector('.ffg-player audio').muted = true")
+    web.page.keyboard.press("Enter")
+    web.wait_audio("!a.paused")
+    web.page.wait_for_function("(() => { const a = document.querySelector('.ffg-player audio');"    # slow under load
+                               " return a.paused && a.currentTime >= 11.9; })()", timeout=3 * WAIT_MS)
+    assert web.audio("a.currentTime") == pytest.approx(12, abs=SEEK_TOLERANCE_S)
+    assert web.page.evaluate("location.hash") == "#t=0:10,0:12"
+    assert web.page.locator(".ffg-seg--in-range").count() > 0
+    web.page.locator(".ffg-seg:not(.ffg-seg--in-range) .ffg-seg__time").last.click()   # a line outside
+    web.wait_audio("!a.paused && a.currentTime > 12.5")
+    assert web.page.locator(".ffg-seg--in-range").count() == 0
+
+
 def test_clicking_a_segment_seeks(web: Watched) -> None:
     web.go("episodes/003-sonnet-3/")
     web.page.wait_for_load_state("networkidle")
@@ -1060,6 +1081,28 @@ def test_skip_to_content_lands_on_the_title_not_past_the_player(web: Watched, pa
         web.page.keyboard.press("Tab")
         if path.startswith("episodes/"):
             assert web.page.evaluate("document.activeElement.matches('.ffg-player audio')"), arrive
+
+
+def test_a_page_reached_by_keyboard_starts_at_its_top(web: Watched) -> None:
+    """Enter (a real key press, not a script's click) on a link far down the course index, under
+    instant navigation, showed Module 1 with the keyboard's starting point still where the link had
+    been: the next Tab went to a heading anchor in the middle of the module, far past its help bar
+    and "Mark this module as read" (stdlib-js/www#37), and under load the index's scroll stayed. The
+    page now starts at its top, focus on its title, and the next Tab is on screen."""
+    web.go("course/")
+    link = web.page.locator('.md-content a[href$="course/01-what-therapy-does/"]').last
+    link.scroll_into_view_if_needed()
+    link.focus()
+    assert web.page.evaluate("scrollY") > 0
+    web.page.evaluate("window.__sameDocument = 1")
+    web.page.keyboard.press("Enter")
+    web.page.wait_for_function("location.pathname.endsWith('/course/01-what-therapy-does/') && "
+                               "document.activeElement.matches('.md-content h1')", timeout=WAIT_MS)
+    assert web.page.evaluate("window.__sameDocument === 1"), "instant navigation is not active"
+    assert web.page.evaluate("scrollY") == 0
+    web.page.keyboard.press("Tab")
+    top = web.page.evaluate("document.activeElement.getBoundingClientRect().top")
+    assert 0 <= top < web.page.viewport_size["height"], web.page.evaluate("document.activeElement.outerHTML.slice(0, 120)")
 
 
 TARGETS = """() => [...document.querySelectorAll('.ffg-player audio, .ffg-follow, .ffg-seg__time, .ffg-seg__copy, '

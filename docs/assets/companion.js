@@ -428,8 +428,16 @@
       }
       event.preventDefault();
       event.stopPropagation();
-      history.replaceState(history.state, "", hash);
-      this.clearRange();
+      // A line of the assigned stretch plays within it: it still stops at the stretch's end, and the
+      // address keeps the stretch (a keyboard user lands on its first line, and Enter there dropped
+      // the stretch: a student heard on past 18:00). A line outside it leaves the stretch.
+      const line = this.segments[this.indexAt(start)];              // the line holding `start`, if any
+      if (this.range && line && Number(line.dataset.end) > this.range.start && Number(line.dataset.start) < this.range.end) {
+        this.range.stopped = false;
+      } else {
+        history.replaceState(history.state, "", hash);
+        this.clearRange();
+      }
       if (this.followBox) this.followBox.checked = true;     // playing from a line: follow along from there again
       this.seek(start, { play: true });
     }

@@ -29,13 +29,30 @@ STATUS_FAILED = Status.FAILED.value
 STATUS_NO_AUDIO = Status.NO_AUDIO.value
 
 
+# The process's umask, read once at import (os.umask can only be read by setting it, which is not
+# safe once threads run): a new file gets the mode open() would give it.
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+def _mode_for(path: Path) -> int:
+    """The permission bits a file written at `path` gets: the old file's, else 0o666 less the
+    umask, as open() gives (mkstemp's 0o600 made transcripts unreadable to a group or a web server)."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        return 0o666 & ~_UMASK
+
+
 def write_bytes_atomic(path: Path, data: bytes) -> bool:
-    """Write `data` to `path` via rename; returns False (and writes nothing) when unchanged."""
+    """Write `data` to `path` via rename, keeping the old file's permissions (a new file gets what
+    open() would give it); returns False (and writes nothing) when unchanged."""
     if path.is_file() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, _mode_for(path))
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
