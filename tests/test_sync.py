@@ -17,8 +17,10 @@ from filelock import FileLock
 from whisper_normalizer.english import EnglishTextNormalizer
 
 from companion import cli
+from companion.episode import Episode
 from companion.pipeline import store
 from companion.pipeline.audio import ffmpeg as audio_ffmpeg
+from companion.site.episode_html import player_html
 from episode_records import episode_records
 from podcast_server import rss
 
@@ -42,7 +44,7 @@ def publish(host, items: list[dict], name: str = "feed.xml") -> str:
 def good_items(host) -> list[dict]:
     return [
         {"title": "Sonnet one", "guid": "ep-1", "date": "Mon, 01 Jan 2024 09:00:00 +0000",
-         "audio": host.add("sonnet001.mp3"), "duration": "0:53", "episode": 1},
+         "audio": host.add("sonnet001.mp3"), "duration": "0:36", "episode": 1},   # 53.3 s
         {"title": "Inaugural", "guid": "ep-2", "date": "Tue, 02 Jan 2024 09:00:00 +0000",
          "audio": host.add("jfk.wav"), "episode": 2, "notes": "<p>Notes <b>bold</b></p>"},
     ]
@@ -68,7 +70,13 @@ def test_sync_transcribes_reports_broken_episodes_and_exits_1(project, host, cap
     assert eps["ep-bad"]["status"] == "failed" and "damaged" in eps["ep-bad"]["error"]
     assert eps["ep-text"]["status"] == "no-audio"
     assert eps["ep-1"]["model"] == "tiny.en" and eps["ep-1"]["schema"] == store.SCHEMA_VERSION
-    assert eps["ep-1"]["duration"] == 53 and eps["ep-2"]["duration"] == pytest.approx(11, abs=0.1)
+    # The file is the truth: the length transcribed, not the feed's wrong 0:36, said in a warning.
+    assert eps["ep-1"]["duration"] == pytest.approx(53.3, abs=0.1) and eps["ep-1"]["duration_measured"]
+    assert eps["ep-2"]["duration"] == pytest.approx(11, abs=0.1)
+    assert any("declares 36 s (itunes:duration)" in w for w in eps["ep-1"]["audio_warnings"])
+    assert "declares 36 s (itunes:duration)" in " ".join(err.split())
+    player = player_html(Episode.from_json(eps["ep-1"]))
+    assert "Length <time" in player and ">0:53</time>" in player and "0:36" not in player
     assert eps["ep-1"]["enclosure"]["url"].endswith("/sonnet001.mp3")
 
     folder = project / "episodes" / eps["ep-1"]["slug"]
@@ -239,7 +247,9 @@ def test_a_length_the_feed_first_gives_or_corrects_is_no_re_upload(project, host
         publish(host, [item | {"duration": declared}])
         assert cli.main(["sync", "--feed", feed]) == 0
         assert "re-uploaded" not in " ".join(capsys.readouterr().err.split()), declared
-        assert records(project)["s1"]["audio_replaced"] is None
+        record = records(project)["s1"]
+        assert record["audio_replaced"] is None and record["feed_duration"] == int(declared)
+        assert record["duration"] == pytest.approx(11, abs=0.1), "the length transcribed stands"
     fetched = [h.get("Range") for path, h in host.headers_seen if path == "/same.wav"]
     assert fetched.count(None) == 1, "the audio was fetched once"      # then only asked whether
     assert set(fetched[1:]) == {"bytes=0-0"}                           # it changed (a 304 each)

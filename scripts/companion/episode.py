@@ -291,7 +291,9 @@ _NEW_RECORD: dict[str, Any] = {
     "date": None,             # ISO 8601 with the publisher's offset (its day is theirs), or None
     "date_note": None,        # why the feed's date was not read, or what was assumed (zone)
     "order_date": None,       # undated: where the feed listed it when first seen (sorting only)
-    "duration": None,         # seconds (float), from the feed, then from the audio
+    "duration": None,         # seconds (float): the feed's until the audio is measured
+    "duration_measured": False,  # True: `duration` is the transcribed audio's own length
+    "feed_duration": None,    # seconds: the itunes:duration the feed declares now, or None
     "episode": None,          # podcast:episode or itunes:episode: int, or float for a part (12.5)
     "episode_display": None,  # podcast:episode's display text ("Special"), shown beside it
     "season": None,           # podcast:season or itunes:season (int)

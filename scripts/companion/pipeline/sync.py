@@ -712,7 +712,15 @@ class Syncer:
         if not record["date"] and not record.get("order_date"):
             record["order_date"] = item.get("order_date")   # the place it was first seen at
         record["in_feed"], record["left_feed_at"] = True, None
-        if item["duration"]:
+        measured_s = (record.get("coverage") or {}).get("audio_s")
+        if not record.get("duration_measured") and measured_s and record.get("model") not in (
+                None, "publisher"):
+            # transcribed before the measured length was kept: the length transcribed stands
+            record["duration"], record["duration_measured"] = measured_s, True
+        record["feed_duration"] = item["duration"]
+        if item["duration"] and not record.get("duration_measured"):
+            # the feed's itunes:duration only stands in until the audio is measured: the file is
+            # the truth (a disagreement is an `audio_warnings` entry, `audio.load_audio`)
             record["duration"] = item["duration"]
         if replaced(record, item["duration"]):
             record["audio_replaced"] = (
@@ -1007,13 +1015,14 @@ class Syncer:
             record["transport_warnings"] = notes
             record["audio_validators"] = validators or None
         try:
-            decoded = audio.load_audio(cached, record.get("duration"))
+            decoded = audio.load_audio(cached, declared_s := record.get("feed_duration"))
         except audio.AudioError:
             cached.unlink()        # the host may fix the file: download it again next time
             raise
-        record["declared_s_transcribed"] = record.get("duration")   # None: the feed gave none
-        if not record.get("duration"):
-            record["duration"] = round(decoded.seconds, 3)
+        record["declared_s_transcribed"] = declared_s                # None: the feed gave none
+        # the length of the audio transcribed, not the feed's: the page's length, the bundles'
+        # times and the stretch checks must agree with the transcript's times
+        record["duration"], record["duration_measured"] = round(decoded.seconds, 3), True
         chapters.from_audio(self.project.episodes_dir / slug, record, decoded.chapters,
                             self.reporter.warn)
         record["audio_warnings"] = decoded.warnings     # how it was fetched: transport_warnings
