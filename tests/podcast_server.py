@@ -50,6 +50,8 @@ class Faults:
                                                                 # (dynamic ad insertion)
     close_delimited: set[str] = field(default_factory=set)      # a whole-file answer with no
                                                                 # length: its end is the close
+    no_validators: set[str] = field(default_factory=set)        # sent with no ETag (a host
+                                                                # that gives no validators)
     cookie_gate: set[str] = field(default_factory=set)          # 302 to itself (a new query
                                                                 # each time) setting a cookie,
                                                                 # until the cookie comes back
@@ -62,6 +64,11 @@ class FaultyHandler(StaticHandler):
         if code == 206 and self.server.faults.range_as_200:   # modelscope_hub#50
             code = 200
         super().send_response(code, message)
+
+    def send_header(self, keyword: str, value: str) -> None:
+        if keyword == "ETag" and self.path.split("?", 1)[0] in self.server.faults.no_validators:
+            return
+        super().send_header(keyword, value)
 
     def do_GET(self, head: bool = False) -> None:  # noqa: N802 - stdlib name
         path = self.path.split("?", 1)[0]
@@ -117,7 +124,7 @@ class FaultyHandler(StaticHandler):
             return
         data = target.read_bytes()
         if path in faults.stitched:             # an ad of its own in every answer
-            data += f"ad {self.server.requests[path]}".encode()
+            data += b"ad" * self.server.requests[path]         # of its own length, too
         if faults.truncate[path] > 0 and "Range" not in self.headers:
             faults.truncate[path] -= 1
             self.send_response(200)

@@ -329,3 +329,19 @@ def test_a_file_that_changes_on_every_request_is_no_re_upload(host, tmp_path) ->
     assert http.changed(url, validators) is True
     host.faults.stitched.add("/ep.mp3")                        # a new ad in every answer
     assert http.changed(url, validators) is None
+
+
+def test_a_host_with_no_validators_is_asked_for_its_files_size(host, tmp_path) -> None:
+    """A host that gives no ETag or Last-Modified: the total length it serves now is compared
+    with the bytes downloaded, asked twice (dynamic ad insertion changes it on every request)."""
+    url = host.add("ep.mp3", b"ID3" + b"a" * 5000)
+    host.faults.no_validators.add("/ep.mp3")
+    validators: dict = {}
+    http.download(url, tmp_path / "ep.audio", validators=validators)
+    assert not validators["etag"] and validators["bytes"] == 5003
+    assert http.changed(url, validators) is False
+    assert host.headers_seen[-1][1].get("Range") == "bytes=0-0"
+    host.add("ep.mp3", b"ID3" + b"b" * 7000)                  # re-uploaded in place, longer
+    assert http.changed(url, validators) is True
+    host.faults.stitched.add("/ep.mp3")                        # a new ad in every answer
+    assert http.changed(url, validators) is None

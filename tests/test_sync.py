@@ -210,6 +210,39 @@ def test_a_re_upload_at_the_same_address_and_length_is_told_by_the_hosts_etag(pr
     assert asked[-1].get("Range") == "bytes=0-0" and asked[-1].get("If-None-Match")
 
 
+def test_a_re_upload_told_only_by_the_enclosure_length_is_transcribed_again(project, host,
+                                                                            capsys) -> None:
+    """A feed with no itunes:duration, on a host that gives no ETag or Last-Modified: only the
+    enclosure's declared length tells that the publisher re-uploaded the episode at the same
+    address (89,036 -> 129,819 bytes was reported "unchanged"). A length that moves while the
+    host serves the same file (a feed correcting a wrong length) is asked about, not taken for a
+    re-upload; a real one is transcribed again with the maintainer's corrections."""
+    old, new = DATA / "audio" / "jfk.wav", DATA / "audio" / "sense_and_sensibility_01_austen_64kb-0880.wav"
+    audio = host.add("ep.wav", source=old)
+    host.faults.no_validators.add("/ep.wav")
+    item = {"title": "Length only", "guid": "l1", "audio": audio, "length": old.stat().st_size}
+    feed = publish(host, [item])
+    assert cli.main(["sync", "--feed", feed]) == 0
+    folder = project / "episodes" / records(project)["l1"]["slug"]
+    (folder / "corrections.yml").write_text("replace:\n  - find: young man\n    with: YOUNG MAN\n")
+    before = episode_files(project)
+    publish(host, [item | {"length": old.stat().st_size + 40_000}])    # a wrong length, same file
+    assert cli.main(["sync", "--feed", feed]) == 0
+    assert "re-uploaded" not in " ".join(capsys.readouterr().err.split())
+    assert [h.get("Range") for p, h in host.headers_seen if p == "/ep.wav"][-1] == "bytes=0-0"
+    assert {k: v for k, v in episode_files(project).items() if "transcript" in k} == {
+        k: v for k, v in before.items() if "transcript" in k}
+    host.add("ep.wav", source=new)
+    publish(host, [item | {"length": new.stat().st_size}])
+    assert cli.main(["sync", "--feed", feed]) == 0
+    assert "re-uploaded" in " ".join(capsys.readouterr().err.split())
+    text = (folder / "transcript.txt").read_text()
+    assert "YOUNG MAN" in text and "country" not in text
+    record = records(project)["l1"]
+    assert record["audio_replaced"] is None and record["declared_bytes_transcribed"] == new.stat().st_size
+    assert record["duration"] == pytest.approx(3, abs=0.1)
+
+
 def test_a_re_upload_that_cannot_be_fetched_keeps_the_published_transcript(project, host) -> None:
     """The feed announces a re-upload (a new length, a new address) that the host does not yet
     serve: the episode became `failed` and its page lost the transcript it had, over a host's

@@ -315,6 +315,7 @@ _NEW_RECORD: dict[str, Any] = {
     "transcribed_at": None,
     "audio_replaced": None,   # why the audio is to be transcribed again (re-uploaded), until it is
     "declared_s_transcribed": None,  # the feed's itunes:duration (s) when the audio was transcribed
+    "declared_bytes_transcribed": None,  # the enclosure length (bytes) the feed declared then
     "audio_validators": None,  # {"url", "etag", "last_modified", "bytes"[, "changed"]}: what the
                                # host said of the audio transcribed (a re-upload at one address)
     "coverage": None,         # {"speech_s","covered_s","percent","refilled","empty","audio_s"} (Whisper only)

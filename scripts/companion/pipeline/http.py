@@ -823,13 +823,16 @@ def changed(url: str, validators: dict, timeout: float = TIMEOUT_S) -> bool | No
     or If-Modified-Since, RFC 9110 sections 13.1.2 and 13.1.3). A 304 is the same file; else the
     ETag, Last-Modified or total length the answer carries is compared with the recorded one
     (some hosts ignore conditions); a difference is asked again, and counts only when the host
-    says the same the second time. False too when there is nothing to compare (no validators
-    recorded) or the address is another (a host's move is not a new upload, and is not asked).
+    says the same the second time. A host that gave no ETag or Last-Modified is asked
+    unconditionally and its file's total length compared with the `bytes` downloaded. False too
+    when there is nothing to compare (neither recorded) or the address is another (a host's move
+    is not a new upload, and is not asked).
     None when it cannot tell: a host that did not answer, or whose file changes from one request
     to the next (dynamic ad insertion). Reads no body."""
     uri = _uri(url)
     if validators.get("url") != part_key(uri) or not (validators.get("etag")
-                                                       or validators.get("last_modified")):
+                                                       or validators.get("last_modified")
+                                                       or validators.get("bytes")):
         return False                   # nothing to compare, or another address: not re-uploaded
     headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity", "Range": "bytes=0-0"}
     if validators.get("etag"):

@@ -430,6 +430,22 @@ def replaced(record: dict[str, Any], declared_s: float | None) -> bool:
         audio_s and not _apart(declared_s, audio_s))
 
 
+def length_moved(record: dict[str, Any]) -> bool:
+    """Whether the enclosure's byte length the feed declares now (RSS `length`) is apart
+    (REPLACED_SHARE of the longer) from the one it declared when the audio was transcribed
+    (`declared_bytes_transcribed`) and from the bytes downloaded then: a sign of a re-upload for
+    a feed with no itunes:duration, which `Syncer.check_upload` has the host confirm. A length
+    given for the first time, or corrected to the file's own, is none."""
+    source = record.get("audio_source") or record.get("enclosure") or {}
+    now, known = source.get("length"), record.get("declared_bytes_transcribed")
+    downloaded = (record.get("audio_validators") or {}).get("bytes")
+
+    def apart(one: int, other: int) -> bool:
+        return abs(one - other) > REPLACED_SHARE * max(one, other)
+
+    return bool(now and known) and apart(now, known) and not (downloaded and not apart(now, downloaded))
+
+
 def set_review(record: dict[str, Any], fixes: corrections.Corrections, has_words: bool,
                outcome: Outcome) -> None:
     """Status `needs-review` (with the reasons) when the stored coverage says speech may be
@@ -704,6 +720,8 @@ class Syncer:
         known_date = record.get("date")
         # A record from before `declared_s_transcribed`: the length last known stands for it.
         record.setdefault("declared_s_transcribed", record.get("duration"))
+        record.setdefault("declared_bytes_transcribed",
+                          (record.get("audio_source") or record.get("enclosure") or {}).get("length"))
         record.update({k: item[k] for k in FEED_FIELDS})
         if known_date and (not item["date"]     # the feed broke a date it gave before: keep it
                            or dates.instant(item["date"]) == dates.instant(known_date)):
@@ -743,15 +761,19 @@ class Syncer:
         file at the address it was downloaded from, though the feed declares the same length
         (a fixed edit re-uploaded in place: Podcastindex-org/podcast-namespace#122): the ETag or
         Last-Modified recorded at download differs (`http.changed`, one conditional one-byte
-        request). Asked only on a run whose feed changed (not a 304), so a run with nothing new
-        stays one request; an episode the feed's length already marks is not asked; at most
-        UPLOAD_CHECKS a run, newest first, and none after a host that cannot tell (down, or
-        serving another file on every request: dynamic ad insertion)."""
+        request). A host that gives neither is asked only when the feed's enclosure length moved
+        (`length_moved`: a feed with no itunes:duration), and then its file's total length is
+        compared with the bytes downloaded. Asked only on a run whose feed changed (not a 304),
+        so a run with nothing new stays one request; an episode the feed's duration already
+        marks is not asked; at most UPLOAD_CHECKS a run, newest first, and none after a host
+        that cannot tell (down, or serving another file on every request: dynamic ad insertion,
+        so its feed's moving lengths never start a transcription)."""
         validators = record.get("audio_validators") or {}
         source = record.get("audio_source") or record.get("enclosure") or {}
         if (self.upload_checks <= 0 or record.get("audio_replaced") or validators.get("changed")
                 or not source.get("url") or not (validators.get("etag")
-                                                  or validators.get("last_modified"))
+                                                  or validators.get("last_modified")
+                                                  or length_moved(record))
                 or record.get("model") in (None, "publisher")
                 or record["status"] not in store.HAS_TRANSCRIPT):
             return
@@ -763,10 +785,10 @@ class Syncer:
             validators["changed"] = True
             record["audio_validators"] = validators
             record["audio_replaced"] = (
-                "the host now serves another file at the episode's audio address (its ETag or "
-                "Last-Modified changed since it was transcribed, though the feed declares the "
-                "same length): the audio was replaced (re-uploaded), so it is transcribed again; "
-                "corrections.yml applies to the new transcript")
+                "the host now serves another file at the episode's audio address (its ETag, "
+                "Last-Modified or size changed since it was transcribed): the audio was replaced "
+                "(re-uploaded), so it is transcribed again; corrections.yml applies to the new "
+                "transcript")
 
     def needs_whisper(self, record: dict[str, Any]) -> bool:
         """Whether syncing `record` means a Whisper transcription (what a budget or a plan counts)."""
@@ -1020,6 +1042,7 @@ class Syncer:
             cached.unlink()        # the host may fix the file: download it again next time
             raise
         record["declared_s_transcribed"] = declared_s                # None: the feed gave none
+        record["declared_bytes_transcribed"] = (record.get("audio_source") or enclosure).get("length")
         # the length of the audio transcribed, not the feed's: the page's length, the bundles'
         # times and the stretch checks must agree with the transcript's times
         record["duration"], record["duration_measured"] = round(decoded.seconds, 3), True
