@@ -720,8 +720,9 @@ class Syncer:
         known_date = record.get("date")
         # A record from before `declared_s_transcribed`: the length last known stands for it.
         record.setdefault("declared_s_transcribed", record.get("duration"))
+        known = record.get("audio_source") or record.get("enclosure")   # a hand-edit may break it
         record.setdefault("declared_bytes_transcribed",
-                          (record.get("audio_source") or record.get("enclosure") or {}).get("length"))
+                          known.get("length") if isinstance(known, dict) else None)
         record.update({k: item[k] for k in FEED_FIELDS})
         if known_date and (not item["date"]     # the feed broke a date it gave before: keep it
                            or dates.instant(item["date"]) == dates.instant(known_date)):
