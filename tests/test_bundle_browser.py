@@ -13,7 +13,7 @@ import bibtexparser
 import pytest
 import rispy
 
-from course_support import FIXTURE_EPISODES, course_site_deployed  # noqa: F401
+from course_support import FIXTURE_EPISODES, citeproc_apa_intext, course_site_deployed  # noqa: F401
 
 pytestmark = pytest.mark.browser
 MIN_PDF_BYTES = 20_000          # a cover-less PDF of three items with references is far larger
@@ -61,12 +61,13 @@ def test_build_share_open_and_print_a_bundle(browser, site_server: str) -> None:
     assert texts[2].startswith("Glossary")
     episode_href = items.nth(1).locator("a").get_attribute("href")
     assert episode_href.endswith(f"episodes/{FIXTURE_EPISODES[1][0]}/#t=12:30,18:00")
-    assert "Cite in text: (Bailey, 2024a, 12:30–18:00)" in texts[1]
+    # The bundle's only Bailey 2024 work: no year letter in its own list (the site letters it 2024a).
+    assert "Cite in text: (Bailey, 2024, 12:30–18:00)" in texts[1]
     total = shared.inner_text("[data-bundle-total]")
     assert re.match(r"Total time: about \d+–\d+ min \(reading about \d+–\d+ min, listening about \d+(–\d+)? min\)\.", total), total
     references = shared.locator("[data-bundle-refs] p").all_inner_texts()
     assert len(references) == 2                  # APA order: Bailey before Fall From Grace Companion
-    assert "(Host). (2024a, May 1)" in references[0] and "[Audio podcast episode]" in references[0]
+    assert "(Host). (2024, May 1)" in references[0] and "[Audio podcast episode]" in references[0]
     reference, stretch = [line.strip() for line in references[0].split("\n") if line.strip()]
     assert "#t=" not in reference, "the reference cites the whole episode"
     assert stretch == f"Stretch 12:30–18:00: {episode_href}"
@@ -166,7 +167,56 @@ def test_duplicates_merge_in_references(browser, site_server: str) -> None:
     reference, *stretches = [line.strip() for line in episode.split("\n") if line.strip()]
     assert "#t=" not in reference, "two stretches of one episode: the reference cites the episode"
     assert [s.split(":")[0] for s in stretches] == ["Stretch 1", "Stretch 3"], stretches
-    assert references[0] == episode, "APA order: Bailey (2024a) before Fall From Grace Companion (2026a)"
+    assert references[0] == episode, "APA order: Bailey before Fall From Grace Companion"
+    page.close()
+
+
+def _bundle_citations(browser, site_server: str, items: str) -> tuple[list[str], list[str]]:
+    """(each item's in-text citation, the references) on the bundle page for `items`."""
+    page = browser.new_page()
+    page.goto(f"{site_server}course/bundle/?items={items}")
+    page.wait_for_selector("[data-bundle-refs] p")
+    intext = [t.replace("Cite in text:", "").strip() for t in page.locator("[data-bundle-intext]").all_inner_texts()]
+    references = [r.split("\n")[0].strip() for r in page.locator("[data-bundle-refs] p").all_inner_texts()]
+    page.close()
+    return intext, references
+
+
+def test_a_bundle_letters_years_over_its_own_reference_list(browser, site_server: str,
+                                                          course_site_deployed) -> None:  # noqa: F811
+    """APA 7 (8.19, 9.47) letters a/b within one reference list: a bundle's citations and references
+    are its own list, so a work alone in its author-year in the bundle has no letter, however many
+    works of that author-year the whole site cites (there "Bailey, 2024b" keeps meaning one work on
+    every page). citeproc-py (APA CSL) cites each work's own CSL-JSON file, the reference."""
+    catalogue = json.loads((course_site_deployed.built.site / "cite" / "catalogue.json").read_text(encoding="utf-8"))
+    records = {r["id"]: r for r in catalogue["episodes"] + catalogue["modules"]}
+    e1, e7, m1, m2 = (records[k] for k in ("e1", "e7", "m1", "m2"))
+    # The site's own list letters them: the fixture's four 2024 episodes by one host, the modules of 2026.
+    assert e1["intext"] == "Bailey, 2024a" and e7["intext"] == "Bailey, 2024c", (e1["intext"], e7["intext"])
+    assert re.search(r", 2026[a-z]$", m2["intext"]), m2["intext"]
+
+    def citeproc(record: dict) -> str:
+        export = course_site_deployed.built.site / record["exports"]["json"]
+        return citeproc_apa_intext(json.loads(export.read_text(encoding="utf-8")))[0]
+
+    # One work per author-year: no letter, as citeproc cites it alone, in the text and the reference.
+    intext, references = _bundle_citations(browser, site_server, "e7,m2")
+    assert intext == [citeproc(e7), citeproc(m2)] == ["(Bailey, 2024)", f"({m2['intext'][:-1]})"], intext
+    assert "(2024, June 12)." in references[0] and "2024c" not in references[0], references
+    assert re.search(r"\(2026(, [A-Z][a-z]+ \d+)?\)\.", references[1]), references
+    # Stretches of one episode are one work: still no letter; the time stamp follows the year.
+    intext, _ = _bundle_citations(browser, site_server, "e7@12:30-18:00,e7@20:00-21:00")
+    assert intext == ["(Bailey, 2024, 12:30–18:00)", "(Bailey, 2024, 20:00–21:00)"], intext
+    # Two works of one author-year: a and b in the bundle's own APA order (May before June),
+    # whatever letters the site gives them, in the text and in the references alike.
+    intext, references = _bundle_citations(browser, site_server, "e7,m1,e1,m2")
+    assert intext[0] == "(Bailey, 2024b)" and intext[2] == "(Bailey, 2024a)", intext
+    assert [intext[1][-6:], intext[3][-6:]] == ["2026a)", "2026b)"], intext
+    assert "(2024a, May 1)." in references[0] and "(2024b, June 12)." in references[1], references
+    # The site's own pages keep the site's letters.
+    page = browser.new_page()
+    page.goto(f"{site_server}episodes/007-ai-as-therapy/")
+    assert "Bailey, 2024c" in page.inner_text(".ffg-cite"), "an episode page cites as the whole site letters"
     page.close()
 
 
@@ -316,7 +366,8 @@ def test_copy_reference_puts_rich_and_plain_text(browser, site_server: str) -> N
 @pytest.mark.parametrize("fragment", ["#t=750,1080", "#t=12:30,18:00"])
 def test_one_stretch_is_cited_the_same_in_every_place(browser, site_server: str, fragment: str) -> None:
     """The episode's "Cite this" box, its "Assigned stretch" box and a bundle of that stretch give the
-    same in-text form, the same reference and the same link; on arrival the segment holding the
+    same in-text form, the same reference and the same link (the bundle's with the year letter of
+    its own reference list: none for a work alone in its author-year); on arrival the segment holding the
     stretch's start is the one marked."""
     slug = FIXTURE_EPISODES[7][0]
     url = f"{site_server}episodes/{slug}/"
@@ -354,8 +405,9 @@ def test_one_stretch_is_cited_the_same_in_every_place(browser, site_server: str,
     bundle = browser.new_page()
     bundle.goto(f"{site_server}course/bundle/?items=e7@12:30-18:00")
     bundle.wait_for_selector("[data-bundle-refs] p")
-    assert f"Cite in text: {intext}" in bundle.inner_text("[data-bundle-intext]")
-    assert [line.strip() for line in bundle.inner_text("[data-bundle-refs] p").split("\n") if line.strip()] == [reference, link]
+    assert f"Cite in text: {intext.replace('2024c', '2024')}" in bundle.inner_text("[data-bundle-intext]")
+    assert [line.strip() for line in bundle.inner_text("[data-bundle-refs] p").split("\n") if line.strip()] == [
+        reference.replace("(2024c,", "(2024,"), link]
     page.close()
     bundle.close()
 

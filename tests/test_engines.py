@@ -20,7 +20,9 @@ from companion.site import generate
 from companion.project import open_project
 from companion.site.render import ENGINES, engine_gaps
 from companion.site.build import build_site
-from site_support import HOSTILE_TITLE, build, copy_project, make_fixture_episodes
+from companion.episode import TRANSCRIPT_FORMATS
+from companion.pipeline import store
+from site_support import HOSTILE_TITLE, build, copy_project, make_fixture_episodes, sonnet_lines
 
 INSTALLED = [e for e in ENGINES if importlib.util.find_spec(e) is not None]
 ENGINE_OWN = ("assets/", "pagefind/", "search/", "search.json", "sitemap.xml", "sitemap.xml.gz")
@@ -41,12 +43,28 @@ def downloads(files: set[str]) -> set[str]:
     return {f for f in files if f.endswith(DOWNLOAD_SUFFIXES)}
 
 
+HAND_EDITED = "003-sonnet-3"
+HAND_EDIT = "Thou art thy mother's glass, edited by hand"
+
+
+def hand_edit(folder: Path) -> None:
+    """What sync leaves (each transcript file's digest in `transcripts_sha256`), then a
+    maintainer's edit of one line of `transcript.vtt` in place."""
+    record = json.loads((folder / "episode.json").read_text())
+    record["transcripts_sha256"] = {kind.name: store.digest(folder / kind.name) for kind in TRANSCRIPT_FORMATS}
+    (folder / "episode.json").write_text(json.dumps(record))
+    vtt = folder / "transcript.vtt"
+    line = next(l for l in sonnet_lines("sonnet003") if l in vtt.read_text())
+    vtt.write_text(vtt.read_text().replace(line, HAND_EDIT, 1))
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> dict[str, Path]:
     """engine -> built site, plus "plugins" -> `mkdocs build` on the project through the plugins."""
     root = tmp_path_factory.mktemp("engines")
     project = copy_project(root / "project")
     make_fixture_episodes(project / "episodes", "http://127.0.0.1:9/media/")
+    hand_edit(project / "episodes" / HAND_EDITED)
     sites = {"plugins": root / "site-plugins"}
     build(project, sites["plugins"])
     warnings: list[str] = []
@@ -143,6 +161,24 @@ def test_gaps_are_said_not_dropped(built: dict[str, Path]) -> None:
     for name in INSTALLED:
         for gap in engine_gaps(name):
             assert f"{name}: {gap}" in said
+
+
+@pytest.mark.subprocess
+def test_a_hand_edited_transcript_file_is_named_with_the_way_to_keep_the_fix(built: dict[str, Path]) -> None:
+    """A transcript file edited by hand since sync wrote it: the build says, once per build,
+    naming the file, that the page does not use the edit and to put the fix in corrections.yml
+    (sync's own rule: it keeps the file and never rewrites it); the build does not fail."""
+    said = [w for w in built["warnings"] if "edited by hand" in w]
+    assert len(said) == len(INSTALLED), said                       # this file only, every build
+    message = said[0]
+    assert f"episodes/{HAND_EDITED}/transcript.vtt was edited by hand" in message, message
+    assert f"episodes/{HAND_EDITED}/corrections.yml" in message and "companion sync" in message
+    assert "episode page" in message and "not used" in message
+    for name in ["plugins", *INSTALLED]:                           # what the message says is so
+        site = built[name] / "episodes" / HAND_EDITED
+        assert HAND_EDIT in (site / "transcript.vtt").read_text()
+        assert "edited by hand" not in (site / "index.html").read_text()
+        assert "edited by hand" not in (site / "transcript.srt").read_text()
 
 
 @pytest.mark.subprocess

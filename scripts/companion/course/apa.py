@@ -11,6 +11,7 @@ In-text citations are read back out of the module bodies so the build can check 
 from __future__ import annotations
 
 import html
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -386,9 +387,18 @@ def _who(entry: Entry) -> tuple[tuple[str, str, str], ...]:
                  for p in people)
 
 
-def _bare_year(entry: Entry) -> str:
+def bare_year(entry: Entry) -> str:
+    """The year without its letter: '2018', or 'n.d.' for a work with no date."""
     parts = date_parts(entry.get("issued"))
     return str(parts[0]) if parts else NO_DATE
+
+
+def year_group(entry: Entry) -> str:
+    """The author-and-year group `assign_suffixes` letters within, as a string: equal for
+    works with the same authors and the same year (or no date). catalogue.json carries it, with
+    `year` and `bare_year`, so the bundle page can letter a bundle's own reference list again
+    (APA 7, section 8.19: the letters belong to one reference list)."""
+    return json.dumps([_who(entry), bare_year(entry)], ensure_ascii=False)
 
 
 def _within_year_key(entry: Entry) -> tuple[object, ...]:
@@ -408,7 +418,7 @@ def assign_suffixes(entries: Iterable[Entry]) -> dict[str, str]:
     "Bailey, 2024b" means one work on every page. Past 26 works the letters go on 'aa', 'ab'."""
     groups: dict[tuple[object, ...], list[Entry]] = {}
     for entry in entries:
-        groups.setdefault((_who(entry), _bare_year(entry)), []).append(entry)
+        groups.setdefault((_who(entry), bare_year(entry)), []).append(entry)
     suffixes: dict[str, str] = {}
     for group in groups.values():
         ordered = sorted(group, key=_within_year_key)

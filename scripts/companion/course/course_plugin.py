@@ -93,7 +93,8 @@ CARTRIDGE_IMPORT_NOTE = (
 EXPORT_KINDS = tuple(exports.WRITERS)
 PUBLIC_FIELDS = ("kind", "id", "title", "url", "relative_url", "apa_html", "apa_text", "intext",
                  "exports", "number", "summary", "reading", "listening", "references", "slug",
-                 "duration", "site_path", "apa_rank", "transcript", "review")
+                 "duration", "site_path", "apa_rank", "transcript", "review",
+                 "year_group", "year_label", "year_bare")
 
 
 class CourseConfig(Config):
@@ -397,7 +398,11 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     @staticmethod
     def rendered_fields(entry: Entry) -> dict[str, Any]:
         reference = apa.reference(entry)
-        return {"apa_html": reference, "apa_text": apa.plain(reference), "intext": apa.intext(entry)}
+        # The year as the site letters it, and what the bundle page needs to letter it again
+        # over a bundle's own reference list (lecturer.js `yearLabels`).
+        return {"apa_html": reference, "apa_text": apa.plain(reference), "intext": apa.intext(entry),
+                "year_group": apa.year_group(entry), "year_label": apa.year(entry),
+                "year_bare": apa.bare_year(entry)}
 
     def glossary_record(self, file: File) -> dict[str, Any]:
         _, meta = get_data(file.content_string)

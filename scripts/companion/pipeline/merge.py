@@ -5,7 +5,7 @@ in a source (`DIR/<slug>/episode.json` or `DIR/episodes/<slug>/episode.json`):
 
 - the maintainer's files are never overwritten: `corrections.yml`, `chapters.json` when the
   episode's chapters are hand-written (`chapters_source: manual`), and a transcript file edited
-  by hand here (its bytes no longer those sync recorded in `transcripts_sha256`: `sync.edited_by_hand`);
+  by hand here (its bytes no longer those sync recorded in `transcripts_sha256`: `store.edited_by_hand`);
 - a finished episode is never replaced by an unfinished one, nor by a transcript no newer
   (`transcribed_at`); an unfinished one (pending, failed) takes the incoming state;
 - a folder whose guid differs from the episode already under that slug is refused, and so is one
@@ -37,7 +37,7 @@ from typing import Any, Iterable, Iterator
 
 from companion.errors import PipelineError
 from companion.pipeline import chapters, corrections, store, formats as tf
-from companion.pipeline.sync import edited_by_hand, write_outputs
+from companion.pipeline.sync import write_outputs
 
 # The largest file an episode folder holds is a 4-hour transcript.raw.json with word timings,
 # about 10 MB; audio is never in an episode folder.
@@ -222,7 +222,7 @@ def merge_folder(folder: Path, episodes_dir: Path, report: MergeReport,
         report.kept.append((slug, why))
         return
     mine = (existing or {}).get("transcripts_sha256") or {}
-    by_hand = edited_by_hand(target, mine)
+    by_hand = store.edited_by_hand(target, mine)
     for name, data in files.items():
         if not _protected(name, existing, target) and name not in by_hand:
             store.write_bytes_atomic(target / name, data)

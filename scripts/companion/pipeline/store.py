@@ -10,6 +10,7 @@ Every write goes to a temporary file in the same folder and is renamed into plac
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -17,7 +18,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from companion.episode import (CHAPTERS_FILE, CORRECTIONS_FILE, EPISODE_FILE,  # noqa: F401 - the contract's names
-                               RAW_TRANSCRIPT_FILE, SCHEMA_VERSION, TRANSCRIPT_FILE, Episode, Status)
+                               RAW_TRANSCRIPT_FILE, SCHEMA_VERSION, TRANSCRIPT_FILE, TRANSCRIPT_FORMATS,
+                               Episode, Status)
 from companion.errors import PipelineError
 from companion.pipeline import dates
 
@@ -125,6 +127,28 @@ class NotText(PipelineError, ValueError):
     def __init__(self, line: int, column: int):
         super().__init__(NOT_UTF8)
         self.line, self.column = line, column
+
+
+def digest(path: Path) -> str:
+    """'sha256:<hex>' of the file at `path`, as the record's `transcripts_sha256` keeps it.
+    Raises OSError when it cannot be read."""
+    return digest_of(path.read_bytes())
+
+
+def digest_of(data: bytes) -> str:
+    """'sha256:<hex>' of `data`."""
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def edited_by_hand(folder: Path, written: dict[str, str] | None) -> set[str]:
+    """The transcript file names of `folder` edited by hand since sync wrote them: files whose
+    bytes are no longer those recorded in `written` (the record's `transcripts_sha256`: file
+    name -> `digest`). Sync and merge never overwrite them; the site build says they are not
+    used. A file with no recorded digest, or missing, is not counted."""
+    recorded = written or {}
+    return {kind.name for kind in TRANSCRIPT_FORMATS
+            if recorded.get(kind.name) and (folder / kind.name).is_file()
+            and digest(folder / kind.name) != recorded[kind.name]}
 
 
 def decode_hand_edited(raw: bytes) -> str:

@@ -367,42 +367,22 @@ def write_outputs(folder: Path, raw: list[tf.Segment],
     segments, notes = corrections.apply(raw, fixes)
     warnings = [f"{store.CORRECTIONS_FILE}: {note}" for note in notes]
     changed = False
-    kept = edited_by_hand(folder, written) if written is not None else set()
+    kept = store.edited_by_hand(folder, written) if written is not None else set()
     for kind in TRANSCRIPT_FORMATS:
         path = folder / kind.name
         text = tf.WRITERS[kind.suffix](segments)
         # A file that holds what would be written is sync's own, recorded or not (a run killed
         # after writing it, before saving the record).
-        if kind.name in kept and _digest(path) != _digest_of(text.encode("utf-8")):
+        if kind.name in kept and store.digest(path) != store.digest_of(text.encode("utf-8")):
             warnings.append(f"{kind.name} was edited by hand: kept as it is, not rewritten, and "
                             "the other formats do not have the edit; put the fix in "
                             "corrections.yml and delete the file to have it written again")
             continue
         changed |= store.write_text_atomic(path, text)
         if written is not None:
-            written[kind.name] = _digest(path)
+            written[kind.name] = store.digest(path)
     corrections.ensure_template(folder / store.CORRECTIONS_FILE)
     return changed, warnings
-
-
-def _digest(path: Path) -> str:
-    return _digest_of(path.read_bytes())
-
-
-def _digest_of(data: bytes) -> str:
-    return "sha256:" + hashlib.sha256(data).hexdigest()
-
-
-def _edited_by_hand(path: Path, recorded: str | None) -> bool:
-    """Whether `path` holds other bytes than the ones sync recorded writing there."""
-    return bool(recorded) and path.is_file() and _digest(path) != recorded
-
-
-def edited_by_hand(folder: Path, written: dict[str, str] | None) -> set[str]:
-    """The transcript files of `folder` edited by hand since sync wrote them (`written`: the
-    record's `transcripts_sha256`), which nothing may overwrite: `write_outputs`, a merge."""
-    return {kind.name for kind in TRANSCRIPT_FORMATS
-            if _edited_by_hand(folder / kind.name, (written or {}).get(kind.name))}
 
 
 def _apart(one: float, other: float) -> bool:

@@ -45,8 +45,9 @@ def build_site(project: Project, strict: bool = True, site_dir: Path | None = No
     """Generate, render with `engine`, index; return the folder the site was written to.
 
     `warn(message)` receives one line for each thing the engine cannot do yet (default: logged
-    at warning level), so nothing is dropped silently. Strict: the citation checks' warnings and
-    the engine's warnings fail the build. Raises `SiteError`.
+    at warning level), so nothing is dropped silently; so does each transcript file edited by hand
+    (`Stage.notices`), which never fails a build. Strict: the citation checks' warnings and the
+    engine's warnings fail the build. Raises `SiteError`.
     """
     target = Path(site_dir) if site_dir else project.root / SITE_DIR
     say = warn or log.warning
@@ -56,7 +57,7 @@ def build_site(project: Project, strict: bool = True, site_dir: Path | None = No
         raise SiteError(f"The site did not build (generate): {exc}") from exc
     if stage.warnings and strict:
         raise SiteError("The site did not build (generate, strict):\n" + "\n".join(stage.warnings))
-    for message in stage.warnings:
+    for message in stage.warnings + stage.notices:
         say(message)
     for gap in render.engine_gaps(engine):
         say(f"{engine}: {gap}")

@@ -71,6 +71,7 @@ class Stage:
     written: list[str] = field(default_factory=list)     # stage-relative paths rewritten
     removed: list[str] = field(default_factory=list)     # stale stage files deleted
     warnings: list[str] = field(default_factory=list)    # what `--strict` refuses (citation checks)
+    notices: list[str] = field(default_factory=list)     # what a build says but never refuses (hand edits)
 
     @property
     def config_file(self) -> Path:
@@ -331,8 +332,8 @@ def _write_tree(stage: Stage, outputs: dict[str, bytes]) -> None:
 def generate(root: Path, stage_dir: Path | None = None) -> Stage:
     """Stage the site of the project at `root` into `stage_dir` (default `root/.cache/stage`).
 
-    Returns the `Stage` with what was written and the warnings of the citation checks (a strict
-    build refuses them). Raises `GenerateError` for sources the site cannot be built from (a bad
+    Returns the `Stage` with what was written, the warnings of the citation checks (a strict
+    build refuses them) and the notices of transcript files edited by hand (said, not refused). Raises `GenerateError` for sources the site cannot be built from (a bad
     front matter, an unknown reference key, a broken episode folder, a failing macro).
     """
     from mkdocs.exceptions import MkDocsException
@@ -347,6 +348,7 @@ def generate(root: Path, stage_dir: Path | None = None) -> Stage:
         generator.stage_pages()
         generator.stage_files()
         generator.stage_config()
+        stage.notices = generator.episodes.hand_edit_notices()
     except MkDocsException as exc:                  # the plugins' PluginError: already says what to fix
         raise GenerateError(str(exc)) from exc
     finally:

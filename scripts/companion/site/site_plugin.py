@@ -34,7 +34,8 @@ from mkdocs.utils import get_relative_url
 
 from companion import project
 from companion.catalogue import Catalogue, CatalogueError, episodes_dir
-from companion.episode import CHAPTERS_FILE, EPISODE_FILE, EPISODES_URL, TRANSCRIPT_FORMATS, Episode
+from companion.episode import (CHAPTERS_FILE, CORRECTIONS_FILE, EPISODE_FILE, EPISODES_URL, TRANSCRIPT_FILE,
+                               TRANSCRIPT_FORMATS, Episode)
 from companion.site.episode_html import Download, episode_page_html, plain_summary, text
 from companion.site.transcript_document import transcript_document
 from companion.site.vocabulary import write_vocabulary
@@ -140,7 +141,37 @@ class EpisodesPlugin(BasePlugin[EpisodesConfig]):
                 else:
                     files.append(File.generated(config, f"{episode.url}{name}", abs_src_path=str(source)))
         log.info("companion-episodes: %d episode pages from %s", len(self.episodes), catalogue.folder)
+        for notice in self.hand_edit_notices():
+            log.info("companion-episodes: %s", notice)       # said, never a strict failure
         return files
+
+    def hand_edit_notices(self) -> list[str]:
+        """One sentence for each transcript file edited by hand since sync wrote it
+        (`Catalogue.edited_by_hand`), naming the file, saying what of it the site uses and how
+        to make the fix stick (corrections.yml, as sync's own warning says). A build says them
+        without failing: the site is whole, only the edit is not in it. Raises PluginError for a
+        file that cannot be read."""
+        catalogue = self.catalogue
+        assert catalogue is not None, "on_config loads the catalogue"
+        notices = []
+        for episode in catalogue:
+            try:
+                edited = catalogue.edited_by_hand(episode)
+            except OSError as exc:
+                raise PluginError(f"companion-episodes: episode {episode.slug}: {exc}") from exc
+            folder = catalogue.folder_of(episode)
+            where = folder.relative_to(self.root) if folder.is_relative_to(self.root) else folder
+            for name in edited:
+                used = ("it is shown on the episode page but not used in the other transcript "
+                        "downloads" if name == TRANSCRIPT_FILE else
+                        f"it is not used on the episode page (built from {TRANSCRIPT_FILE}) or in "
+                        "the other transcript downloads; only this file, published as it is, has it")
+                notices.append(
+                    f"{where.as_posix()}/{name} was edited by hand since sync wrote it: {used}. "
+                    f"To make the fix stick, put it in {where.as_posix()}/{CORRECTIONS_FILE}, delete "
+                    f"{name} and run `companion sync` (it writes every format again with your "
+                    "corrections, without transcribing again).")
+        return notices
 
     @staticmethod
     def transcript_page(episode: Episode, source: Path, config: MkDocsConfig) -> str:
