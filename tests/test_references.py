@@ -453,3 +453,23 @@ def test_a_reference_is_one_line_with_a_working_link() -> None:
             "author": [{"family": "A", "given": "B."}], "DOI": "10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-0"}
     assert ('href="https://doi.org/10.1002/(SICI)1097-4571(199806)49:8%3C693::AID-ASI4%3E3.0.CO;2-0"'
             in apa.reference(sici))
+
+
+def test_zotero_saves_a_module_as_a_web_page_and_an_episode_as_a_podcast() -> None:
+    """Zotero's Embedded Metadata translator makes a page holding `citation_journal_title` a journal
+    article, and with `citation_title` alone falls back to one ahead of Dublin Core's "Text" or
+    "Sound"; a `DC.type` naming a Zotero item type is taken as it stands."""
+    from companion.course import citemeta
+
+    module = {"id": "module-3", "type": "webpage", "title": "What the research says",
+              "author": [{"literal": "Fall From Grace"}], "container-title": "What AI can and cannot do",
+              "URL": "https://x.org/course/03/", "issued": "2026-11-30"}
+    episode = module | {"id": "episode-x", "type": "broadcast", "title": "Ask not",
+                        "container-title": "Fall From Grace"}
+    article = module | {"id": "a", "type": "article-journal", "container-title": "JMIR Mental Health"}
+    tags = {kind: dict(citemeta.highwire(entry)) for kind, entry in
+            (("module", module), ("episode", episode), ("article", article))}
+    assert "citation_journal_title" not in tags["module"] and tags["module"]["DC.type"] == "webpage"
+    assert "citation_journal_title" not in tags["episode"] and tags["episode"]["DC.type"] == "podcast"
+    assert tags["episode"]["citation_publisher"] == "Fall From Grace"
+    assert tags["article"]["citation_journal_title"] == "JMIR Mental Health"

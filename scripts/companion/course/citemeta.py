@@ -111,8 +111,19 @@ def _authors_text(entry: Entry) -> list[str]:
             for p in people]
 
 
+# The item type Zotero's Embedded Metadata translator gives a page: `citation_journal_title` makes
+# any page a journal article, and `citation_title` alone makes one its fallback, ahead of every
+# Dublin Core guess ("Sound", "Text"). A `DC.type` that is a Zotero item type's own name is taken
+# as it stands (zotero/translators, RDF.js detectType: dc:type checked with itemTypeExists).
+ZOTERO_TYPE = {"webpage": "webpage", "broadcast": "podcast"}
+# Only a journal's article names its container as a journal; an episode's is its publisher.
+CONTAINER_TAG = {"broadcast": "citation_publisher", "article-journal": "citation_journal_title"}
+
+
 def highwire(entry: Entry) -> list[tuple[str, str]]:
-    """`citation_*` and Dublin Core meta tags, as (name, content) pairs."""
+    """`citation_*` and Dublin Core meta tags, as (name, content) pairs. A module page (CSL
+    webpage) is saved by Zotero as a web page and an episode page (CSL broadcast) as a podcast
+    episode, not as journal articles (`ZOTERO_TYPE`)."""
     parts = date_parts(entry.get("issued")) or []
     published = date_text(parts, "/")
     authors = _authors_text(entry)
@@ -122,14 +133,13 @@ def highwire(entry: Entry) -> list[tuple[str, str]]:
         tags += [("citation_publication_date", published), ("citation_date", published)]
     if entry.get("URL"):
         tags += [("citation_public_url", entry["URL"])]
-    if entry.get("container-title"):
-        key = "citation_publisher" if entry["type"] == "broadcast" else "citation_journal_title"
-        tags += [(key, entry["container-title"])]
+    if entry.get("container-title") and entry["type"] in CONTAINER_TAG:
+        tags += [(CONTAINER_TAG[entry["type"]], entry["container-title"])]
     tags += [("DC.title", entry["title"])]
     tags += [("DC.creator", a) for a in authors]
     if parts:
         tags += [("DC.date", date_text(parts, "-"))]
-    tags += [("DC.type", "Sound" if entry["type"] == "broadcast" else "Text")]
+    tags += [("DC.type", ZOTERO_TYPE.get(entry["type"], "Text"))]
     return [(name, " ".join(str(content).split())) for name, content in tags]   # one line each
 
 
