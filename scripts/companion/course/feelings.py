@@ -50,8 +50,8 @@ def feeling_stems() -> frozenset[str]:
     is not installed."""
     spec = find_spec("empath")
     if spec is None or spec.origin is None:
-        raise ModuleNotFoundError("empath is not installed: run `make setup` (it installs what pyproject.toml lists; "
-                                  "the weave needs Empath's lexicon)")
+        raise ModuleNotFoundError("empath is not installed: run `make setup` (it installs what "
+                                  "pyproject.toml lists; the weave needs Empath's lexicon)")
     text = (Path(spec.origin).parent / "data" / "categories.tsv").read_text(encoding="utf-8")
     out: set[str] = set()
     for line in text.splitlines():
