@@ -76,6 +76,7 @@ class EpisodesPlugin(BasePlugin[EpisodesConfig]):
         self.root = Path.cwd()
         self.catalogue: Catalogue | None = None         # this build's episodes (the course's too)
         self.episodes: dict[str, Episode] = {}          # src_uri -> episode
+        self.notices: list[str] = []                    # this build's hand-edit notices (`on_files`)
         self.active_index: Page | None = None           # episodes index, marked active while an episode renders
 
     # -- configuration -------------------------------------------------------------------------
@@ -141,7 +142,9 @@ class EpisodesPlugin(BasePlugin[EpisodesConfig]):
                 else:
                     files.append(File.generated(config, f"{episode.url}{name}", abs_src_path=str(source)))
         log.info("companion-episodes: %d episode pages from %s", len(self.episodes), catalogue.folder)
-        for notice in self.hand_edit_notices():
+        # read once a build: each hashes every transcript file (`companion build` says them too)
+        self.notices = self.hand_edit_notices()
+        for notice in self.notices:
             log.info("companion-episodes: %s", notice)       # said, never a strict failure
         return files
 
