@@ -195,16 +195,22 @@ def _now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
-def feed_source(options: "Options", project: Project) -> tuple[str, bool]:
-    """The feed to read and whether it is secret: `--feed`, else $COMPANION_FEED, else
-    extra.podcast.feed in mkdocs.yml; a subscribe link or an address without a scheme as the
-    web address it stands for (`urls.feed_address`)."""
+def feed_given(options: "Options", project: Project) -> tuple[str, bool]:
+    """The feed as the maintainer set it and whether it is secret: `--feed`, else
+    $COMPANION_FEED, else extra.podcast.feed in mkdocs.yml."""
     if options.feed:
-        return urls.feed_address(options.feed)[0], False
+        return options.feed, False
     secret = os.environ.get(FEED_ENV, "").strip()
     if secret:
-        return urls.feed_address(secret)[0], True
-    return urls.feed_address(project.podcast.feed)[0], False
+        return secret, True
+    return project.podcast.feed, False
+
+
+def feed_source(options: "Options", project: Project) -> tuple[str, bool]:
+    """The feed to read and whether it is secret (`feed_given`): a subscribe link or an address
+    without a scheme as the web address it stands for (`urls.feed_address`)."""
+    given, secret = feed_given(options, project)
+    return urls.feed_address(given)[0], secret
 
 
 def _same_address(one: str, other: str) -> bool:
@@ -587,13 +593,11 @@ class Syncer:
     def entries(self) -> tuple[Report, list[tuple[dict[str, Any], str, bool]]]:
         """Read the feed (following a move): an empty report and (item, slug, new) for each item,
         newest first, each item given the folder of the episode it already is (`identity`)."""
-        source, secret = feed_source(self.options, self.project)
+        given, secret = feed_given(self.options, self.project)
+        source, rewritten = urls.feed_address(given)
         self.secret_parts = private_feed.secret_parts(source) if secret else []
         if self.secret_parts and not isinstance(self.reporter, RedactingReporter):
             self.reporter = RedactingReporter(self.reporter, self.secret_parts)
-        given = self.options.feed or (os.environ.get(FEED_ENV, "").strip() if secret
-                                      else self.project.podcast.feed)
-        rewritten = urls.feed_address(given)[1]
         if rewritten:
             self.reporter.warn(self._redact(rewritten))
         if not source:
