@@ -528,6 +528,13 @@ def fetch(url: str, etag: str | None = None, last_modified: str | None = None,
     return with_retries(_bounded(limit, url, once, ends), f"fetching {url}", retries, ends=ends)
 
 
+def _first_byte(uri: str, headers: dict[str, str] | None = None) -> urllib.request.Request:
+    """A GET for the first byte of `uri` (`Range: bytes=0-0`), with `headers` besides: what a
+    host says of a file without sending it (HEAD is refused or answered differently by some)."""
+    return urllib.request.Request(uri, headers={"User-Agent": USER_AGENT, "Range": "bytes=0-0",
+                                                **(headers or {})})
+
+
 def served_type(url: str, timeout: float = TIMEOUT_S) -> str | None:
     """The media type the host serves `url` as (`Content-Type` without parameters, lower case),
     after redirects, reading no body: a GET for its first byte (`Range: bytes=0-0`; HEAD is
@@ -537,9 +544,7 @@ def served_type(url: str, timeout: float = TIMEOUT_S) -> str | None:
     uri = _uri(url)
 
     def once(guard: _Guard) -> str | None:
-        request = urllib.request.Request(uri, headers={"User-Agent": USER_AGENT,
-                                                       "Range": "bytes=0-0"})
-        with _open(request, timeout, guard) as reply:
+        with _open(_first_byte(uri), timeout, guard) as reply:
             kind = (reply.headers.get("Content-Type") or "").split(";", 1)[0].strip().lower()
             return kind or None
 
@@ -551,10 +556,7 @@ def _host_total(uri: str, timeout: float = TIMEOUT_S) -> int | None:
     """The length the host gives for the file at `uri` (the total of a `Content-Range` answering
     a one-byte range request), None when it gives none or does not answer."""
     def once(guard: _Guard) -> int | None:
-        request = urllib.request.Request(uri, headers={"User-Agent": USER_AGENT,
-                                                       "Accept-Encoding": "identity",
-                                                       "Range": "bytes=0-0"})
-        with _open(request, timeout, guard) as reply:
+        with _open(_first_byte(uri, {"Accept-Encoding": "identity"}), timeout, guard) as reply:
             return _total_from_headers(reply, 0) if reply.status == 206 else None
 
     ends = time.monotonic() + fetch_policy.PROBE.deadline_s
@@ -834,7 +836,7 @@ def changed(url: str, validators: dict, timeout: float = TIMEOUT_S) -> bool | No
                                                        or validators.get("last_modified")
                                                        or validators.get("bytes")):
         return False                   # nothing to compare, or another address: not re-uploaded
-    headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity", "Range": "bytes=0-0"}
+    headers = {"Accept-Encoding": "identity"}
     if validators.get("etag"):
         headers["If-None-Match"] = validators["etag"]
     elif validators.get("last_modified"):
@@ -843,7 +845,7 @@ def changed(url: str, validators: dict, timeout: float = TIMEOUT_S) -> bool | No
 
     def once(guard: _Guard) -> tuple | None:
         """What the host says of the file now, None for "the one recorded" (304)."""
-        with _open(urllib.request.Request(uri, headers=headers), timeout, guard) as reply:
+        with _open(_first_byte(uri, headers), timeout, guard) as reply:
             status = reply.status if hasattr(reply, "status") else reply.code
             if status == 304:
                 return None
