@@ -82,6 +82,7 @@ SILENT_DB = 30.0                 # audio this far under the speech's median leve
 MAX_WORDS_PER_S = 6.0            # faster than anyone speaks: more words than this is a loop
 REVIEW_COVERAGE = 95.0           # % of speech covered below which an episode needs review
 REVIEW_EMPTY_S = 5.0             # an empty speech stretch this long means review
+ACCEPT_SLACK_S = 0.5             # s an accepted interval in corrections.yml may miss a stretch by
 NO_SPEECH_REVIEW_S = 30.0        # audio this long with no speech at all means review (a podcast
                                  # episode is speech: silence or music only is a broken upload)
 MAX_SEGMENT_S = 15.0             # a transcript line is a sentence or two, never a paragraph
@@ -202,6 +203,12 @@ def cut_on_words(words: Iterable[dict[str, Any]]) -> list[Segment]:
 Interval = tuple[float, float]  # (start, end) in seconds
 
 
+def _accepted(start: float, end: float, accepted: Iterable[Interval]) -> bool:
+    """Whether the stretch `start`-`end` (s) lies within one interval the maintainer accepted
+    in corrections.yml, give or take ACCEPT_SLACK_S at each end (times typed by hand)."""
+    return any(a <= start + ACCEPT_SLACK_S and end - ACCEPT_SLACK_S <= b for a, b in accepted)
+
+
 @dataclass
 class Coverage:
     """How much of the speech the VAD found holds words (all times in seconds)."""
@@ -227,12 +234,11 @@ class Coverage:
         corrections.yml) do not count, and their speech leaves the coverage sum.
         """
         accepted = list(accepted)
-        open_gaps = [g for g in self.empty if not any(a <= g[0] + 0.5 and g[1] - 0.5 <= b
-                                                      for a, b in accepted)]
+        open_gaps = [g for g in self.empty if not _accepted(g[0], g[1], accepted)]
         accepted_s = sum(g[1] - g[0] for g in self.empty if g not in open_gaps)
         speech = self.speech_s - accepted_s
         reasons = []
-        whole_accepted = any(a <= 0.5 and self.audio_s - 0.5 <= b for a, b in accepted)
+        whole_accepted = _accepted(0.0, self.audio_s, accepted)
         if (self.speech_s <= 0 and not has_words and self.audio_s >= NO_SPEECH_REVIEW_S
                 and not whole_accepted):
             reasons.append(f"no speech found in the {format_clock(self.audio_s)} of audio "
@@ -247,16 +253,14 @@ class Coverage:
         if reasons and open_gaps:
             reasons.append("no words at " + ", ".join(f"{format_clock(a)}-{format_clock(b)}" for a, b in open_gaps))
         ends, declared = format_clock(self.audio_s), format_clock(self.declared_s)
-        if (cut_short(self.audio_s, self.declared_s)
-                and not any(a <= self.audio_s + 0.5 and self.declared_s - 0.5 <= b for a, b in accepted)):
+        if cut_short(self.audio_s, self.declared_s) and not _accepted(self.audio_s, self.declared_s, accepted):
             reasons.append(f"the audio ends at {ends} but its file declares {declared}: the upload "
                            f"may be cut short, and the transcript ends at {ends} (ask the publisher "
                            f"for the whole file, or accept {ends}-{declared} in corrections.yml)")
         for stretches, what in ((self.clipped, "the audio is clipped (distorted)"),
                                 (self.unsure, "the model was unsure of the speech (another "
                                               "language, or hard to recognise)")):
-            if open_ := [c for c in stretches
-                         if not any(a <= c[0] + 0.5 and c[1] - 0.5 <= b for a, b in accepted)]:
+            if open_ := [c for c in stretches if not _accepted(c[0], c[1], accepted)]:
                 reasons.append(f"{what} at " + ", ".join(f"{format_clock(a)}-{format_clock(b)}"
                                                          for a, b in open_)
                                + ": words there may be wrong (read them against the audio, then "
