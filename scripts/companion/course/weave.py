@@ -249,6 +249,14 @@ def _passage_idf(scanned: dict[str, list[_Segment]],
     return {item: min(1.0, math.log(1 + total / (1 + n)) / math.log(1 + RARE_IN)) for item, n in df.items()}
 
 
+def _by_first_stem(phrases: Iterable[Phrase]) -> dict[str, list[Phrase]]:
+    """`phrases` by their first stem, as `_subject_said` looks them up."""
+    by_first: dict[str, list[Phrase]] = defaultdict(list)
+    for p in phrases:
+        by_first[p[0]].append(p)
+    return by_first
+
+
 def _subject_said(row: _Segment, subject: dict[str, list[Phrase]]) -> frozenset[Phrase]:
     """The subject phrases said in one segment (`subject`: first stem -> phrases), each as
     consecutive words and not qualified by another field ("financial counsellor" is not)."""
@@ -265,9 +273,7 @@ def _on_subject(rows: list[_Segment], subject: frozenset[Phrase],
     (`subject.off_subject_stems` in `off`: a budgeting show that says "shame" and "feel" says
     budget, debt, rent and wages more). The neighbourhood is bounded in time, so the cost stays
     linear in segments."""
-    by_first: dict[str, list[Phrase]] = defaultdict(list)
-    for p in subject:
-        by_first[p[0]].append(p)
+    by_first = _by_first_stem(subject)
     said = [_subject_said(row, by_first) for row in rows]
     strayed = [row.stems & off for row in rows]
     out = []
@@ -540,9 +546,7 @@ def _personal(rows: list[_Segment], care: frozenset[Phrase]) -> list[bool]:
     (`feelings.is_feeling`) or a care phrase (`feelings.care_phrases`: therapy, a psych, shame,
     Lifeline; not a client, a session or a chatbot, which other fields have too), not qualified
     by another field ("financial counsellor" is not)."""
-    by_first: dict[str, list[Phrase]] = defaultdict(list)
-    for p in care:
-        by_first[p[0]].append(p)
+    by_first = _by_first_stem(care)
     return [bool(row.feelings) or bool(_subject_said(row, by_first)) for row in rows]
 
 
