@@ -1259,6 +1259,30 @@ def test_search_dialog_by_keyboard_only(web: Watched) -> None:
     assert not web.page.locator("#ffg-search").evaluate("d => d.open")
 
 
+def test_arrow_keys_walk_the_results_to_a_moment_and_back(web: Watched) -> None:
+    """The arrows go on past the first result's title to its moments (a second ArrowDown stayed on
+    the title, so a keyboard reader's only way to the moment was Tab), and up to the input again."""
+    web.go("course/")
+    web.page.keyboard.press("/")
+    web.page.keyboard.type("ask not what your country can do")
+    web.page.locator(".ffg-hit__moments a").first.wait_for(timeout=WAIT_MS)
+    focused = "document.activeElement.getAttribute('href') || document.activeElement.id"
+    web.page.keyboard.press("ArrowDown")
+    title = web.page.evaluate(focused)
+    assert "#t=" not in title and "008-inaugural-address" in title
+    web.page.keyboard.press("ArrowDown")
+    assert web.page.evaluate(focused).endswith("008-inaugural-address/#t=0:04")
+    web.page.keyboard.press("ArrowUp")
+    assert web.page.evaluate(focused) == title
+    web.page.keyboard.press("ArrowUp")
+    assert web.page.evaluate(focused) == "ffg-search-input"
+    web.page.keyboard.press("ArrowDown")
+    web.page.keyboard.press("ArrowDown")
+    web.page.keyboard.press("Enter")
+    web.page.wait_for_url("**/episodes/008-inaugural-address/#t=0:04", timeout=WAIT_MS)
+    web.wait_audio("a.readyState >= 1 && Math.abs(a.currentTime - 4) < 0.3")
+
+
 # ---- one smoke run of the local preview (site_url unset: relative links, no instant navigation) ----
 def test_local_preview_smoke(browser, tmp_path_factory) -> None:
     local = shared_site(tmp_path_factory, deployed=False)

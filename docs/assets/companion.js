@@ -1034,6 +1034,18 @@
         // for the next opening), as the dialog pattern expects.
         if (e.key === "Escape") { e.preventDefault(); this.dialog.close(); }
       });
+      // The arrows go on from the first result as they reached it: down through every result's title
+      // and moments, up to the input again. Without this the second ArrowDown stayed on the first
+      // page's title, so a keyboard reader could not reach its moment ("0:15") with the arrows.
+      this.list.addEventListener("keydown", (e) => {
+        if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+        const links = Array.from(this.list.querySelectorAll("a"));
+        const at = links.indexOf(document.activeElement);
+        if (at < 0) return;
+        e.preventDefault();
+        const next = e.key === "ArrowDown" ? links[Math.min(at + 1, links.length - 1)] : links[at - 1] || this.input;
+        next.focus();
+      });
       this.scopes.forEach((r) => r.addEventListener("change", () => this.start()));
       this.more.addEventListener("click", () => this.showMore());
       this.weakButton.addEventListener("click", () => this.showWeak());
