@@ -1185,6 +1185,35 @@ def test_nothing_peeks_beside_the_stuck_player_at_360px(browser, site: SharedSit
     assert not web.errors, web.errors
 
 
+# Is the focused element drawn where it is, not under the stuck player or the header (WCAG 2.4.11)?
+FOCUS_SHOWN = """() => { const e = document.activeElement, r = e.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return [e.textContent.trim() || e.getAttribute('aria-label'), Math.round(r.top), !!hit && (hit === e || e.contains(hit))]; }"""
+
+
+def test_focus_in_the_transcript_is_never_under_the_stuck_player_on_a_phone(browser, site: SharedSite) -> None:
+    """A phone (360x640) held by a keyboard user: arriving at an assigned stretch put focus on its first
+    line centred in the window, under the player (which the stretch makes taller), and Shift+Tab up the
+    transcript scrolled each line to the top edge, under the player and the header."""
+    context = browser.new_context(viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True)
+    web = Watched(context.new_page(), site.url)
+    web.go("episodes/002-sonnet-2/#t=0:20,0:40")
+    web.page.wait_for_function("document.activeElement.classList.contains('ffg-seg__time')", timeout=WAIT_MS)
+    web.wait_audio("a.readyState >= 1")
+    settle(web.page, f"({FOCUS_SHOWN})()[2]")
+    assert web.page.evaluate(FOCUS_SHOWN)[2], web.page.evaluate(FOCUS_SHOWN)
+    web.page.focus(".ffg-seg:last-child .ffg-seg__copy")
+    hidden = []
+    for _ in range(12):                                   # up six lines: each time link and copy button
+        web.page.keyboard.press("Shift+Tab")
+        shown = web.page.evaluate(FOCUS_SHOWN)
+        if not shown[2]:
+            hidden.append(shown)
+    assert not hidden, hidden
+    context.close()
+    assert not web.errors, web.errors
+
+
 def test_filter_that_hides_the_answer_says_where_it_is(web: Watched) -> None:
     """Words that are only in an episode, searched with the Course filter: the dialog says the answer is
     elsewhere, instead of telling the reader to check a spelling that is right."""

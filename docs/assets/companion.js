@@ -9,6 +9,8 @@
 
   const SEEK_SLACK_S = 0.05;          // treat a time this close to a segment start as inside it
   const SEEK_MISS_S = 0.5;            // a seek that lands further than this from its target did not happen
+  const CLEAR_OF_TOP_PX = 8;          // room kept between the stuck player (or the header) and a focused element
+  const MIN_LINE_PX = 48;             // the least room left for the page between the stuck player and the help bar
   const NO_SEEK_MESSAGE = "This audio host only plays from the start; download the episode or jump once it has loaded that far.";
   const DEBOUNCE_MS = 120;            // search typing pause before querying
   const MAX_MOMENTS = 3;              // transcript moments shown per episode result
@@ -155,8 +157,10 @@
       // The scroll kept for Back/Forward to this page (read from storage once, here; keepPlace
       // updates it when leaving), so the ~4 timeupdates a second write the time without a read.
       this.keptScroll = (readPlace() || {}).scroll || 0;
+      this.landedOn = null;             // the time link a link to a moment focused, until the audio is there
       this.abort = new AbortController();
       this.bind();
+      this.watchTop();
     }
 
     get following() { return !this.followBox || this.followBox.checked; }
@@ -196,6 +200,7 @@
       const userScroll = (e) => {
         if (e.type === "keydown" && !["PageUp", "PageDown", "ArrowUp", "ArrowDown", "Home", "End", " "].includes(e.key)) return;
         if (e.type === "keydown" && e.target.closest && e.target.closest("input, textarea, audio, button, dialog")) return;
+        this.landedOn = null;                  // the reader moves on: the moment they landed on stays where they put it
         if (this.audio && !this.audio.paused && this.following && this.followBox) {
           this.followBox.checked = false;
           this.say("Follow along is off. Tick Follow along to return to the current moment.", "follow");
@@ -388,6 +393,8 @@
     destroy() {
       if (this.releaseSession) this.releaseSession();
       this.abort.abort();
+      if (this.topWatch) this.topWatch.disconnect();
+      document.documentElement.style.removeProperty("scroll-padding-top");   // the next page has no player
       window.cancelAnimationFrame(this.frame);
       if (this.audio && !this.audio.paused) this.audio.pause();   // the page is leaving: its audio stops too
     }
@@ -519,6 +526,8 @@
         } else if (this.statusKind === "loading") {
           this.say("", "");
         }
+        this.keepFocusClear();                 // the player has its final height: the last time
+        this.landedOn = null;
       }
       this.tick();
     }
@@ -545,7 +554,43 @@
       this.seek(target.start, { message: target.end === null
         ? `Ready to play from ${clock(target.start)}.`
         : `Ready to play ${clock(target.start)} to ${clock(target.end)}.` });
+      // Centred, the moment's first line was under the player, which the stretch and the status make
+      // taller, until the audio is at the moment (onSeeked) or the reader scrolls.
+      this.landedOn = time && document.activeElement === time ? time : null;
+      this.keepFocusClear();
       return true;
+    }
+
+    /** Re-measure the top of the window the player covers whenever the player changes size. */
+    watchTop() {
+      const player = this.audio && this.audio.closest(".ffg-player");
+      if (!player || !("ResizeObserver" in window)) return;
+      this.topWatch = new ResizeObserver(() => this.keepFocusClear());
+      this.topWatch.observe(player);
+    }
+
+    /**
+     * The header and the stuck player cover the top of the window, as the crisis-help bar covers its
+     * bottom: the browser is told to scroll a focused element or an anchor clear of them
+     * (scroll-padding-top: Shift+Tab up the transcript put each line under them), and the time link
+     * a link to a moment just gave the focus (`landedOn`) is scrolled clear of them now. WCAG 2.4.11,
+     * focus not obscured.
+     */
+    keepFocusClear() {
+      const player = this.audio && this.audio.closest(".ffg-player");
+      const header = document.querySelector(".md-header");
+      let covered = header ? header.getBoundingClientRect().height : 0;
+      if (player && getComputedStyle(player).position === "sticky") {
+        covered = Math.max(covered, parseFloat(getComputedStyle(player).top) + player.getBoundingClientRect().height);
+      }
+      // Never more than leaves a line's room above the help bar (a player stuck in a short window).
+      const bottom = parseFloat(getComputedStyle(document.documentElement).scrollPaddingBottom) || 0;
+      const room = Math.ceil(Math.min(covered + CLEAR_OF_TOP_PX, window.innerHeight - bottom - MIN_LINE_PX));
+      document.documentElement.style.scrollPaddingTop = `${room}px`;
+      const landed = this.landedOn;
+      if (!landed || document.activeElement !== landed) return;
+      const box = landed.getBoundingClientRect();
+      if (box.top < room && box.bottom > 0) landed.scrollIntoView({ block: "nearest" });
     }
 
     setRange(range) {
