@@ -63,11 +63,11 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from companion.course.everyday import zipf
-from companion.course.feelings import care_phrases, is_feeling, person_share
+from companion.course.feelings import care_phrases, domain_phrases, is_feeling, person_share
 from companion.course.framing import framed
 from companion.course.facets import Facet, FacetIndex, facet_index, facet_scores
 from companion.course.subject import off_subject_stems, qualified
-from companion.course.topics import (STOPWORDS, Phrase, Topic, capitals_key, normalise, subject_phrases,
+from companion.course.topics import (STOPWORDS, Phrase, Topic, capitals_key, normalise, stem, subject_phrases,
                                      word_spans)
 from companion.episode import Segment
 
@@ -477,7 +477,8 @@ def _stretches(slug: str, rows: list[_Segment], labels: list[tuple[str, float] |
                modules: list[Topic], weight_idf: dict[str, dict[Phrase, float]],
                rarity: dict[str, float], index: FacetIndex | None = None,
                personal: list[bool] | None = None,
-               lexicon: frozenset[str] | None = None) -> list[tuple[str, Stretch]]:
+               lexicon: frozenset[str] | None = None,
+               anchored: list[bool] | None = None) -> list[tuple[str, Stretch]]:
     """Runs of segments labelled with one module as stretches (module ident, stretch), each
     trimmed to its first and last segment that holds some of the module's idea itself
     (`_holds`), so a stretch starts and ends where the talk does.
@@ -489,8 +490,11 @@ def _stretches(slug: str, rows: list[_Segment], labels: list[tuple[str, float] |
     plumber's "client relationship", near talk on the subject but about no one's mind, is not.
 
     With `lexicon` (`course_lexicon`), a brief stretch (fewer than BRIEF_HOLDING segments holding
-    the idea) whose content words are under BRIEF_COURSE_SHARE the course's and whose words are
-    under BRIEF_PERSON_SHARE people (I, she, you ...) is another field's aside, and dropped."""
+    the idea) whose words are under BRIEF_PERSON_SHARE people (I, she, you ...) is another field's
+    aside, and dropped, when its content words are under BRIEF_COURSE_SHARE the course's or, with
+    `anchored` (per segment: does it name the domain, `_anchored`), when none of its own segments
+    names the domain: a bank's "bot" and "trust", a court's "support" and "system", a robot
+    vacuum's "model" and "privacy policy" are said of a bank, a court and a vacuum."""
     by_ident = {topic.ident: topic for topic in modules}
     facets = {topic.ident: topic.facets for topic in modules}
     index = facet_index(facets) if index is None else index
@@ -520,7 +524,8 @@ def _stretches(slug: str, rows: list[_Segment], labels: list[tuple[str, float] |
         if len(holding) >= MIN_HOLDING and (personal is None or follows or any(personal[i:j + 1])):
             first, last = holding[0], holding[-1]
             if (lexicon is not None and len(holding) < BRIEF_HOLDING
-                    and _course_share(rows[first:last + 1], lexicon) < BRIEF_COURSE_SHARE
+                    and (_course_share(rows[first:last + 1], lexicon) < BRIEF_COURSE_SHARE
+                         or (anchored is not None and not any(anchored[first:last + 1])))
                     and person_share([w for row in rows[first:last + 1] for w in row.words]) < BRIEF_PERSON_SHARE):
                 i = j + 1
                 continue
@@ -548,6 +553,37 @@ def _personal(rows: list[_Segment], care: frozenset[Phrase]) -> list[bool]:
     by another field ("financial counsellor" is not)."""
     by_first = _by_first_stem(care)
     return [bool(row.feelings) or bool(_subject_said(row, by_first)) for row in rows]
+
+
+def _anchored(rows: list[_Segment], domain: frozenset[Phrase], terms: list[Topic]) -> list[bool]:
+    """For each segment: whether it names the course's domain itself (keyword in context: what
+    the course's words around it are said of): a domain phrase (`feelings.domain_phrases`), or a
+    one-word glossary term that is an everyday word ("stigma", "waitlist") with a word of its
+    definition said within TERM_CONTEXT_S seconds, as a glossary mark needs. A closed compound the
+    transcript splits in two ("wait list", "life line", "chat bot") counts as its one word."""
+    by_first = _by_first_stem(domain)
+    singles = {p[0] for p in domain if len(p) == 1}
+    everyday = {p[0]: t.term.context for t in terms if t.term and t.term.needs_context for p in t.term.phrases
+                if len(p) == 1}
+    out = []
+    for i, row in enumerate(rows):
+        joined = {stem(a + b) for a, b in zip(row.words, row.words[1:])}
+        said = bool(_subject_said(row, by_first)) or bool(joined & singles)
+        if not said and (wanted := (row.stems | joined) & everyday.keys()):
+            near = _near_stems(rows, i, TERM_CONTEXT_S)
+            said = any(everyday[w] & near for w in wanted)
+        out.append(said)
+    return out
+
+
+def _near_stems(rows: list[_Segment], i: int, seconds: float) -> frozenset[str]:
+    """The stems said in the segments within `seconds` of segment `i` (itself included)."""
+    first, last = i, i
+    while first > 0 and rows[first - 1].end >= rows[i].start - seconds:
+        first -= 1
+    while last + 1 < len(rows) and rows[last + 1].start <= rows[i].end + seconds:
+        last += 1
+    return frozenset().union(*(rows[k].stems for k in range(first, last + 1)))
 
 
 def _holds(row: _Segment, topic: Topic, weight_idf: dict[Phrase, float], rarity: dict[str, float],
@@ -590,8 +626,7 @@ def _term_stretches(slug: str, rows: list[_Segment], topic: Topic,
             first -= 1
         while last + 1 < len(rows) and rows[last + 1].start <= row.end + TERM_CONTEXT_S:
             last += 1
-        near = frozenset().union(*(rows[k].stems for k in range(first, last + 1)))
-        context = len(term.context & near)
+        context = len(term.context & _near_stems(rows, i, TERM_CONTEXT_S))
         if term.needs_context and not context:
             continue
         if mark is None:
@@ -635,10 +670,14 @@ def weave(episodes: dict[str, Sequence[Segment]], modules: list[Topic],
     result = Weave({t.ident: [] for t in modules}, {t.ident: [] for t in terms}, {})
     lexicon = course_lexicon(modules, terms, subject)
     care = care_phrases(subject)
+    domain = domain_phrases(subject, (p for t in terms if t.term and not t.term.needs_context
+                                      for p in t.term.phrases))
     for slug, rows in scanned.items():
         labels = _labels(rows, modules, weight_idf, rarity, subject, off, index, lexicon)
         personal = _personal(rows, care)
-        for ident, stretch in _stretches(slug, rows, labels, modules, weight_idf, rarity, index, personal, lexicon):
+        anchored = _anchored(rows, domain, terms)
+        for ident, stretch in _stretches(slug, rows, labels, modules, weight_idf, rarity, index, personal,
+                                         lexicon, anchored):
             result.modules[ident].append(stretch)
         where: dict[Phrase, list[int]] = defaultdict(list)
         for i, row in enumerate(rows):
