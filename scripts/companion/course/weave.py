@@ -103,6 +103,7 @@ BRIEF_PERSON_SHARE = 0.12   # share of a brief stretch's words that are people (
 SUSTAINED_RUN = 5           # segments given to one module in a row that are a discussion even when said thinly
 SUSTAINED_SHARE = 0.75      # share of such a run's segments that must each say a little of the idea (THIN_BAR)
 THIN_BAR = 0.5              # share of `_holds`'s bars (EDGE_MIN_SCORE, EDGE_FACET_MIN) that counts as a little
+ANCHOR_NEAR_S = 12.0        # a brief stretch told of people must name the domain within this many s of it (`_aside`)
 LINE_MIN_CHARS = 60         # a quoted line shorter than this takes in the segments after it
 
 
@@ -523,10 +524,7 @@ def _stretches(slug: str, rows: list[_Segment], labels: list[tuple[str, float] |
                 holding = thin
         if len(holding) >= MIN_HOLDING and (personal is None or follows or any(personal[i:j + 1])):
             first, last = holding[0], holding[-1]
-            if (lexicon is not None and len(holding) < BRIEF_HOLDING
-                    and (_course_share(rows[first:last + 1], lexicon) < BRIEF_COURSE_SHARE
-                         or (anchored is not None and not any(anchored[first:last + 1])))
-                    and person_share([w for row in rows[first:last + 1] for w in row.words]) < BRIEF_PERSON_SHARE):
+            if lexicon is not None and len(holding) < BRIEF_HOLDING and _aside(rows, first, last, lexicon, anchored):
                 i = j + 1
                 continue
             line = max(range(first, last + 1), key=held.__getitem__)
@@ -537,6 +535,28 @@ def _stretches(slug: str, rows: list[_Segment], labels: list[tuple[str, float] |
                                        _line(rows, first, line, last), tuple(said))))
         i = j + 1
     return out
+
+
+def _aside(rows: list[_Segment], first: int, last: int, lexicon: frozenset[str],
+           anchored: list[bool] | None) -> bool:
+    """Whether the brief stretch rows[first..last] is another field's aside, not the course's
+    talk. Told of things (under BRIEF_PERSON_SHARE of its words people): when its content words
+    are under BRIEF_COURSE_SHARE the course's (`lexicon`), or when none of its own segments names
+    the domain (`anchored`). Told of people: when nothing within ANCHOR_NEAR_S seconds of it names
+    the domain, for a person's talk names its subject once and goes on in pronouns ("she" is the
+    counsellor named a line before), while a hairdresser's "session", "client" and "consultation"
+    never name it at all."""
+    if person_share([w for row in rows[first:last + 1] for w in row.words]) < BRIEF_PERSON_SHARE:
+        return (_course_share(rows[first:last + 1], lexicon) < BRIEF_COURSE_SHARE
+                or (anchored is not None and not any(anchored[first:last + 1])))
+    if anchored is None:
+        return False
+    lo, hi = first, last
+    while lo > 0 and rows[lo - 1].start >= rows[first].start - ANCHOR_NEAR_S:
+        lo -= 1
+    while hi + 1 < len(rows) and rows[hi + 1].start <= rows[last].end + ANCHOR_NEAR_S:
+        hi += 1
+    return not any(anchored[lo:hi + 1])
 
 
 def _course_share(rows: Sequence[_Segment], lexicon: frozenset[str]) -> float:
