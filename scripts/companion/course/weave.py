@@ -47,6 +47,13 @@ How a module is matched (a small, classic retrieval scheme, no model):
    under BRIEF_COURSE_SHARE, common or rare in English) and it is told of things, not people
    (`feelings.person_share` under BRIEF_PERSON_SHARE): a boiler's "pressure" and "relationship"
    between two valves, a super fund's "trial" and "cost", an analytics tool's "emotional" score.
+   A brief stretch must also say what its words are said *of* (`_aside`, `_anchored`: keyword
+   in context): told of things, one of its own segments names the course's domain (care and its
+   cost, a state of mind the field treats, recovery, a chatbot, a glossary term in context;
+   `feelings.domain_phrases`), and told of people, something within ANCHOR_NEAR_S seconds does.
+   A feeling word alone does not: a juror cries, an esports score is "emotional", a robot
+   vacuum's "privacy policy" and "model", a court's "support" and a hairdresser's "session",
+   "client card" and "consultation" are said of a vacuum, a court and a salon.
 
 A glossary term comes up where one of its phrases is said; a one-word everyday term ("stigma",
 "empathy") also needs a word of its definition said within TERM_CONTEXT_S seconds.
