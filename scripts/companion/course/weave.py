@@ -558,11 +558,7 @@ def _aside(rows: list[_Segment], first: int, last: int, lexicon: frozenset[str],
                 or (anchored is not None and not any(anchored[first:last + 1])))
     if anchored is None:
         return False
-    lo, hi = first, last
-    while lo > 0 and rows[lo - 1].start >= rows[first].start - ANCHOR_NEAR_S:
-        lo -= 1
-    while hi + 1 < len(rows) and rows[hi + 1].start <= rows[last].end + ANCHOR_NEAR_S:
-        hi += 1
+    lo, hi = _within(rows, first, ANCHOR_NEAR_S)[0], _within(rows, last, ANCHOR_NEAR_S)[1]
     return not any(anchored[lo:hi + 1])
 
 
@@ -603,13 +599,19 @@ def _anchored(rows: list[_Segment], domain: frozenset[Phrase], terms: list[Topic
     return out
 
 
-def _near_stems(rows: list[_Segment], i: int, seconds: float) -> frozenset[str]:
-    """The stems said in the segments within `seconds` of segment `i` (itself included)."""
+def _within(rows: list[_Segment], i: int, seconds: float) -> tuple[int, int]:
+    """(first, last) of the segments within `seconds` of segment `i` (itself included)."""
     first, last = i, i
     while first > 0 and rows[first - 1].end >= rows[i].start - seconds:
         first -= 1
     while last + 1 < len(rows) and rows[last + 1].start <= rows[i].end + seconds:
         last += 1
+    return first, last
+
+
+def _near_stems(rows: list[_Segment], i: int, seconds: float) -> frozenset[str]:
+    """The stems said in the segments within `seconds` of segment `i` (itself included)."""
+    first, last = _within(rows, i, seconds)
     return frozenset().union(*(rows[k].stems for k in range(first, last + 1)))
 
 
@@ -648,12 +650,8 @@ def _term_stretches(slug: str, rows: list[_Segment], topic: Topic,
     for i in sorted({i for p in term.phrases for i in where.get(p, ())}):
         row = rows[i]
         hits = [(p, row.found[p]) for p in term.phrases if p in row.found]
-        first, last = i, i
-        while first > 0 and rows[first - 1].end >= row.start - TERM_CONTEXT_S:
-            first -= 1
-        while last + 1 < len(rows) and rows[last + 1].start <= row.end + TERM_CONTEXT_S:
-            last += 1
-        context = len(term.context & _near_stems(rows, i, TERM_CONTEXT_S))
+        first, last = _within(rows, i, TERM_CONTEXT_S)
+        context = len(term.context & frozenset().union(*(rows[k].stems for k in range(first, last + 1))))
         if term.needs_context and not context:
             continue
         if mark is None:
