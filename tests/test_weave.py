@@ -967,8 +967,8 @@ def test_a_brief_stretch_must_name_the_domain_its_words_are_said_of() -> None:
     assert stretches(["Right, so, next one.", *said], "m6", slice(1, 3)) == []
     assert stretches(["My counsellor, I should say, is who this is about.", *said], "m6", slice(1, 3)) == [("m6", 6.0, 17.8)]
     rows = rows_of(["We felt so emotional about it.", "The control was a wait list, in the trial.",
-                    "I rang my psych."])
-    assert weave._anchored(rows, domain, glossary) == [False, True, True]
+                    "I rang my psych.", "The court heard the rapist was sentenced."])
+    assert weave._anchored(rows, domain, glossary) == [False, True, True, False]
 
 
 def test_a_negative_contraction_is_no_content_word() -> None:

@@ -583,14 +583,16 @@ def _anchored(rows: list[_Segment], domain: frozenset[Phrase], terms: list[Topic
     the course's words around it are said of): a domain phrase (`feelings.domain_phrases`), or a
     one-word glossary term that is an everyday word ("stigma", "waitlist") with a word of its
     definition said within TERM_CONTEXT_S seconds, as a glossary mark needs. A closed compound the
-    transcript splits in two ("wait list", "life line", "chat bot") counts as its one word."""
+    transcript splits in two ("wait list", "life line", "chat bot") counts as its one word; a
+    function word never joins one ("the rapist" is not "therapist")."""
     by_first = _by_first_stem(domain)
     singles = {p[0] for p in domain if len(p) == 1}
     everyday = {p[0]: t.term.context for t in terms if t.term and t.term.needs_context for p in t.term.phrases
                 if len(p) == 1}
     out = []
     for i, row in enumerate(rows):
-        joined = {stem(a + b) for a, b in zip(row.words, row.words[1:])}
+        joined = {stem(a + b) for a, b in zip(row.words, row.words[1:])
+                  if a not in STOPWORDS and b not in STOPWORDS}      # "the rapist" is no therapist
         said = bool(_subject_said(row, by_first)) or bool(joined & singles)
         if not said and (wanted := (row.stems | joined) & everyday.keys()):
             near = _near_stems(rows, i, TERM_CONTEXT_S)
