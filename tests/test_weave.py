@@ -439,6 +439,10 @@ def test_talk_on_another_subject_is_not_claimed_and_plain_words_are_heard() -> N
 # is a blind measure any more (README, "The weave"); nor is blind-4, scored once on 2026-12-07
 # and studied since.
 UNDER_THE_BAR: dict[str, str] = {
+    "blind-14.yml": "P 0.90 R 0.80 scored blind once (16:00 UTC, main e13606f); P 0.96 R 0.75 once a "
+                    "brief stretch must name the domain, scored blind again (16:27, 5b78ba6): 30 of 40 "
+                    "labelled parts found (a peer worker as a secure base, told without the domain's "
+                    "words, dropped by that rule); 1 wrong stretch (module 4 for module 1 talk)",
     "blind-12.yml": "P 0.88 R 0.79 scored blind once (13:50 UTC, main 9877e34): 22 of 28 labelled "
                     "parts found (one, journalling with AI, dropped by the brief-aside rule); 3 wrong "
                     "stretches, 2 merely sharing words (orthodontics, a robot vacuum's privacy); "
@@ -458,7 +462,7 @@ FLOOR = {"corpus.yml": (0.92, 1.0), "unseen.yml": (1.0, 1.0), "heldout.yml": (1.
          "blind-4.yml": (0.95, 0.758), "blind-5.yml": (0.91, 0.92), "blind-6.yml": (1.0, 0.87),
          "blind-7.yml": (0.75, 0.77), "blind-8.yml": (0.875, 0.83), "blind-9.yml": (1.0, 0.83),
          "blind-10.yml": (0.92, 0.96), "blind-11.yml": (0.95, 0.82),
-         "blind-12.yml": (0.91, 0.78)}
+         "blind-12.yml": (0.91, 0.78), "blind-13.yml": (0.9, 0.87), "blind-14.yml": (0.96, 0.75)}
 
 
 @pytest.mark.parametrize("name", [
