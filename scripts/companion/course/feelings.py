@@ -81,6 +81,10 @@ def care_phrases(subject: Iterable[Phrase]) -> frozenset[Phrase]:
 GENERIC_FEELINGS = ("feel", "feeling", "feelings", "emotion", "emotional")
 # The confidant the course is about, however it is said ("the bot", "the chat bot").
 CONFIDANTS = ("chatbot", "chat bot", "bot")
+# The care roles beside the counsellor that a recovery podcast's guests hold or see: named once
+# ("my guest is a peer worker"), then called by the role's head noun ("the worker", `role_heads`).
+CARE_ROLES = ("peer worker", "peer support worker", "support worker", "social worker", "youth worker",
+              "health worker", "case worker", "caseworker", "drug worker", "alcohol and other drugs worker")
 
 
 def domain_phrases(subject: Iterable[Phrase], glossary: Iterable[Phrase]) -> frozenset[Phrase]:
@@ -89,9 +93,17 @@ def domain_phrases(subject: Iterable[Phrase], glossary: Iterable[Phrase]) -> fro
     phrases (`topics.subject_phrases`); `glossary`: the names of the glossary's terms that are not
     everyday words (a one-word everyday term such as "Stigma" names the domain only beside its
     definition's words, which the weave checks apart). Returns the care phrases (`care_phrases`)
-    less the `GENERIC_FEELINGS`, with the `CONFIDANTS` and `glossary` added."""
+    less the `GENERIC_FEELINGS`, with the `CONFIDANTS`, the `CARE_ROLES` and `glossary` added."""
     generic = {phrase(s) for s in GENERIC_FEELINGS}
-    return (care_phrases(subject) - generic) | {phrase(s) for s in CONFIDANTS} | frozenset(glossary)
+    return ((care_phrases(subject) - generic) | {phrase(s) for s in (*CONFIDANTS, *CARE_ROLES)}
+            | frozenset(glossary))
+
+
+def role_heads() -> dict[Phrase, str]:
+    """Each of the `CARE_ROLES` said in more than one word -> its head noun's stem ("peer worker"
+    -> "worker"): once a role is named in an episode, talk goes on calling its holder by the head
+    alone ("I shouted at the worker"), and that still names the domain (`weave._anchored`)."""
+    return {p: p[-1] for p in (phrase(s) for s in CARE_ROLES) if len(p) > 1}
 
 
 # Words that name people in talk: the personal pronouns and their possessives. Talk about care is

@@ -70,7 +70,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from companion.course.everyday import zipf
-from companion.course.feelings import care_phrases, domain_phrases, is_feeling, person_share
+from companion.course.feelings import care_phrases, domain_phrases, is_feeling, person_share, role_heads
 from companion.course.framing import framed
 from companion.course.facets import Facet, FacetIndex, facet_index, facet_scores
 from companion.course.subject import off_subject_stems, qualified
@@ -584,16 +584,21 @@ def _anchored(rows: list[_Segment], domain: frozenset[Phrase], terms: list[Topic
     one-word glossary term that is an everyday word ("stigma", "waitlist") with a word of its
     definition said within TERM_CONTEXT_S seconds, as a glossary mark needs. A closed compound the
     transcript splits in two ("wait list", "life line", "chat bot") counts as its one word; a
-    function word never joins one ("the rapist" is not "therapist")."""
+    function word never joins one ("the rapist" is not "therapist"). A care role named once in the
+    episode ("peer worker") is named again by its head noun alone ("the worker", `feelings.role_heads`)."""
     by_first = _by_first_stem(domain)
     singles = {p[0] for p in domain if len(p) == 1}
     everyday = {p[0]: t.term.context for t in terms if t.term and t.term.needs_context for p in t.term.phrases
                 if len(p) == 1}
+    heads = role_heads()
+    named: set[str] = set()          # heads of the care roles named so far in this episode
     out = []
     for i, row in enumerate(rows):
         joined = {stem(a + b) for a, b in zip(row.words, row.words[1:])
                   if a not in STOPWORDS and b not in STOPWORDS}      # "the rapist" is no therapist
-        said = bool(_subject_said(row, by_first)) or bool(joined & singles)
+        found = _subject_said(row, by_first)
+        said = bool(found) or bool(joined & singles) or bool(named & row.stems)
+        named.update(heads[p] for p in found if p in heads)
         if not said and (wanted := (row.stems | joined) & everyday.keys()):
             near = _near_stems(rows, i, TERM_CONTEXT_S)
             said = any(everyday[w] & near for w in wanted)
