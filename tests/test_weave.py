@@ -1011,8 +1011,9 @@ def test_a_paraphrase_said_thinly_over_a_sustained_run_is_a_stretch() -> None:
     told in loose paraphrase: no line holds enough of the idea alone (`weave._holds`), yet five of
     six lines each say a little (THIN_BAR): a run of SUSTAINED_RUN segments or more with
     SUSTAINED_SHARE of them so is a discussion (blind-11 lost such a minisode). Four such lines,
-    or six where only two say a little, are not."""
-    from companion.course import topics, weave
+    or six where only two say a little, are not; four are when one of them names the domain
+    (SHORT_RUN: "on placement"), but not beside talk in another field's words (`weave._elsewhere`)."""
+    from companion.course import feelings, topics, weave
     from companion.course.facets import facet_index
     modules, terms = course_sources()
     mods = topics.module_topics(modules, terms)
@@ -1027,14 +1028,26 @@ def test_a_paraphrase_said_thinly_over_a_sustained_run_is_a_stretch() -> None:
              "She said it took her a while, she is still a trainee, and it is a skill you practise."]
     filler = "We had the kettle on and the dog was asleep by the heater the whole afternoon."
 
-    def stretches(said: list[str]) -> list[tuple[str, float, float]]:
+    glossary = topics.glossary_topics(terms)
+    subject = topics.subject_phrases(glossary)
+    lexicon = weave.course_lexicon(mods, glossary, subject)
+    domain = feelings.domain_phrases(subject, ())
+
+    def stretches(said: list[str], named: bool = False, lead: int = 0) -> list[tuple[str, float, float]]:
         rows = weave.scan_episodes({"t": [Segment(6.0 * i, 6.0 * i + 5.8, line)
                                           for i, line in enumerate(said)]}, mods)["t"]
         rarity = {s: 0.14 for row in rows for s in row.stems}      # every word as common: each line says little
         weights = {t.ident: {p: w * 0.14 for p, w in t.weights.items()} for t in mods}
         assert not any(weave._holds(row, m7, weights["m7"], rarity, index, facets) for row in rows)
-        labels: list[tuple[str, float] | None] = [("m7", 5.0)] * len(rows)
+        labels: list[tuple[str, float] | None] = [None] * lead + [("m7", 5.0)] * (len(rows) - lead)
+        if named:
+            return [(m, s.start, s.end) for m, s in weave._stretches(
+                "t", rows, labels, mods, weights, rarity, index, None, lexicon, weave._anchored(rows, domain, glossary))]
         return [(m, s.start, s.end) for m, s in weave._stretches("t", rows, labels, mods, weights, rarity, index)]
     assert stretches(lines) == [("m7", 6.0, 35.8)]
     assert stretches(lines[:4]) == []
+    assert stretches(lines[:4], named=True) == [("m7", 6.0, 23.8)]
+    sailing = "The spinnaker halyard jammed at the masthead, so the bosun winched the jib sheet past the cleat."
+    assert stretches([sailing, *lines[:4]], named=True, lead=1) == []
+    assert stretches([filler, *lines[:4]], named=True, lead=1) == [("m7", 12.0, 29.8)]
     assert stretches([lines[0], lines[1], filler, filler, filler, lines[2]]) == []
