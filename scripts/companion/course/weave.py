@@ -36,12 +36,12 @@ How a module is matched (a small, classic retrieval scheme, no model):
    words), so it starts and ends where the talk does; a run with fewer than `MIN_HOLDING` such
    segments is one line, not a discussion, and is dropped, unless the run is sustained
    (SUSTAINED_RUN segments or more, SUSTAINED_SHARE of them each saying a little of the idea,
-   THIN_BAR of `_holds`'s bars), or SHORT_RUN segments long with one of them naming the domain
-   (`_anchored`) and none near talk in another field's words (`_elsewhere`): a paraphrase spreads
-   the idea over many lines, none enough alone (a trainee's client whose chatbot "agreed with
-   every single thing", a week dumped into the app the night before seeing the counsellor). A greeting, an introduction or a
-   preview of what comes later (`companion.course.framing`) names a topic without discussing
-   it, so it does not count as holding the idea. It scores as its best window. A run is kept
+   THIN_BAR of `_holds`'s bars), or SHORT_RUN segments and SHORT_RUN_S long with one naming the
+   domain (`_anchored`) and none near talk in another field's words (`_elsewhere`): a paraphrase
+   spreads the idea over many lines, none enough alone (a trainee's client whose chatbot "agreed
+   with every single thing", a week dumped into the app the night before seeing the counsellor).
+   A greeting, an introduction or a preview of what comes later (`companion.course.framing`)
+   names a topic without discussing it, so it does not count as holding the idea. It scores as its best window. A run is kept
    only where its own talk is about a person's mind or care (`_personal`: a word for a feeling
    or a care phrase, `companion.course.feelings`), whatever field the talk around it is in. A
    *brief* stretch (fewer than BRIEF_HOLDING segments holding the idea: two lines said in
@@ -112,6 +112,7 @@ BRIEF_PERSON_SHARE = 0.12   # share of a brief stretch's words that are people (
 SUSTAINED_RUN = 5           # segments given to one module in a row that are a discussion even when said thinly
 SUSTAINED_SHARE = 0.75      # share of such a run's segments that must each say a little of the idea (THIN_BAR)
 SHORT_RUN = 4               # a shorter run said thinly is a discussion too where a line names the domain (`_stretches`)
+SHORT_RUN_S = 20.0          # ... and lasts this many seconds: Whisper splits one turn into many short segments
 THIN_BAR = 0.5              # share of `_holds`'s bars (EDGE_MIN_SCORE, EDGE_FACET_MIN) that counts as a little
 ANCHOR_NEAR_S = 12.0        # a brief stretch told of people must name the domain within this many s of it (`_aside`)
 LINE_MIN_CHARS = 60         # a quoted line shorter than this takes in the segments after it
@@ -530,7 +531,8 @@ def _stretches(slug: str, rows: list[_Segment], labels: list[tuple[str, float] |
         # a paraphrase spreads the idea thinly: every line says a little, none enough alone; a
         # shorter run counts too where it names the domain, away from another field's talk
         if len(holding) < MIN_HOLDING and (j - i + 1 >= SUSTAINED_RUN or (
-                j - i + 1 >= SHORT_RUN and anchored is not None and any(anchored[i:j + 1])
+                j - i + 1 >= SHORT_RUN and rows[j].end - rows[i].start >= SHORT_RUN_S
+                and anchored is not None and any(anchored[i:j + 1])
                 and not any(foreign[max(0, i - 1):j + 2]))):
             thin = [k for k in range(i, j + 1) if not framing[k] and _holds(
                 rows[k], topic, weight_idf[ident], rarity, index, facets, THIN_BAR) > 0]
