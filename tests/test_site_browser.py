@@ -799,6 +799,37 @@ def test_a_number_finds_that_number_not_longer_ones(web: Watched, number: str, s
     assert marks and all(number in _numbers(m) or m.strip(".,;:()").lower() == spelled for m in marks), marks
 
 
+TIME = re.compile(r"(?<![\d:.])\d{1,3}(?::[0-5]\d){1,2}(?:\.\d+)?(?![\d:])")
+
+
+def _seconds(time: str) -> int:
+    total = 0
+    for part in time.split(".")[0].split(":"):
+        total = total * 60 + int(part)
+    return total
+
+
+@pytest.mark.parametrize("time,pages", [("0:15", 0), ("18:00", 2), ("00:12:30", 2), ("01:02:03", 1)])
+def test_a_time_finds_that_time_not_a_digit_run(web: Watched, time: str, pages: int) -> None:
+    """Pagefind drops the colon and matches by prefix (Pagefind/pagefind#702), so "0:15" listed the
+    help line "1800 250 015" and "0.15", and "18:00" every "1800" help line before the two pages that
+    cite an episode to 18:00. A time finds the pages that write that second, however written
+    ("00:12:30" is the "12:30" a citation writes), marks only it, and a time no page writes says how
+    to hear that moment instead."""
+    web.go("")
+    wanted = _seconds(time)
+    raw = web.page.evaluate(PAGEFIND_HITS, time)
+    other = [w for page in raw for w in page if not any(_seconds(t) == wanted for t in TIME.findall(w))]
+    assert other, f"Pagefind no longer answers {time!r} with other words: the test shows nothing"
+    found = _search(web, time)
+    assert len(found["shown"]) == pages, found
+    marks = web.page.locator(".ffg-hit mark").all_inner_texts()
+    assert all(any(_seconds(t) == wanted for t in TIME.findall(m)) for m in marks), marks
+    assert bool(marks) == bool(pages), marks
+    if not pages:
+        assert found["status"].startswith(f"No page writes the time {time}."), found
+
+
 def test_word_nothing_resembles_says_so(web: Watched) -> None:
     web.go("")
     found = _search(web, "xqzvwk")
