@@ -1480,3 +1480,57 @@ def test_a_focused_link_keeps_its_contrast(browser, site: SharedSite, scheme: st
     assert found["tag"] == "A" and found["text"] >= 4.5 and found["outline"] >= 4.5, found
     context.close()
     assert not web.errors, web.errors
+
+
+# The player's box, where it is drawn, the current segment's box, and what its visible parts are.
+PLAYER_BOX = """() => { const p = document.querySelector('.ffg-player'), r = p.getBoundingClientRect();
+    const seg = document.querySelector('.ffg-seg--current'), s = seg ? seg.getBoundingClientRect() : null;
+    const shown = (sel) => { const e = p.querySelector(sel); return !!e && e.getClientRects().length > 0; };
+    return {height: r.height, top: r.top, bottom: r.bottom, position: getComputedStyle(p).position,
+            header: document.querySelector('.md-header').getBoundingClientRect().bottom,
+            crisis: Math.min(...[...document.querySelectorAll('nav[aria-label="Crisis help"]')]
+                             .map((n) => n.getBoundingClientRect().top).filter((t) => t > 0), innerHeight),
+            segTop: s && s.top, segBottom: s && s.bottom,
+            follow: shown('.ffg-follow'), chapters: shown('.ffg-chapters'), cite: shown('.ffg-range__cite'),
+            play: shown('.ffg-range__play'), audio: shown('audio')}; }"""
+
+
+@pytest.mark.parametrize("width,height,most", [(360, 640, 160), (640, 360, 110)])
+def test_the_player_folds_on_a_phone_upright_and_on_its_side(browser, site: SharedSite, width: int,
+                                                              height: int, most: int) -> None:
+    """Stuck at the top on a 360 x 640 phone the player took 216 px, 389 px with an assigned stretch
+    (the transcript had a strip between it and the crisis bar); on its side (640 x 360) it was not
+    stuck at all. Folded, it stays stuck and short in both, leaves the transcript at least a third of
+    the screen with the segment being heard below it, and opens and folds again from the keyboard
+    ("More", aria-expanded) to show follow along, the stretch's citation and the chapters."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    web = Watched(context.new_page(), site.url)
+    web.go("episodes/001-sonnet-1/#t=0:05,0:42")
+    web.wait_audio("a.readyState >= 1 && Math.abs(a.currentTime - 5) < 0.3")
+    web.page.evaluate("window.scrollTo(0, document.querySelector('.ffg-transcript').getBoundingClientRect().top + scrollY + 300)")
+    settle(web.page, "(() => { const p = document.querySelector('.ffg-player'); return Math.abs(p.getBoundingClientRect().top"
+                     " - document.querySelector('.md-header').getBoundingClientRect().bottom) < 2; })()")
+    box = web.page.evaluate(PLAYER_BOX)
+    assert box["position"] == "sticky" and abs(box["top"] - box["header"]) < 2, box     # stuck under the header
+    assert box["height"] <= most, f"the player is {box['height']:.0f} px tall at {width}x{height}"
+    assert box["crisis"] - box["bottom"] >= height / 3, f"the transcript has {box['crisis'] - box['bottom']:.0f} px"
+    assert box["audio"] and box["play"] and not (box["follow"] or box["chapters"] or box["cite"]), box
+    # Heard from 0:40: the current segment is drawn below the stuck player, not under it.
+    web.audio("(a.muted = true, a.currentTime = 40, a.play())")
+    web.wait_audio("!a.paused && a.currentTime > 40.5")
+    settle(web.page, "(() => { const s = document.querySelector('.ffg-seg--current'); const p = document.querySelector('.ffg-player');"
+                     " return s && s.getBoundingClientRect().top >= p.getBoundingClientRect().bottom - 1; })()")
+    web.audio("a.pause()")
+    more = web.page.locator(".ffg-player__more")
+    more.focus()
+    web.page.keyboard.press("Enter")
+    opened = web.page.evaluate(PLAYER_BOX)
+    assert more.get_attribute("aria-expanded") == "true" and opened["follow"] and opened["chapters"] and opened["cite"], opened
+    web.page.keyboard.press("Shift+Tab")                     # the controls before it are reached by Tab too
+    assert web.page.evaluate("document.activeElement.matches('.ffg-speed__select')")
+    web.page.keyboard.press("Tab")
+    web.page.keyboard.press("Space")
+    assert more.get_attribute("aria-expanded") == "false" and not web.page.evaluate(PLAYER_BOX)["follow"]
+    names = web.page.locator(".ffg-skip").evaluate_all("bs => bs.map((b) => b.textContent.trim())")
+    assert names == ["Back 15 s", "Forward 30 s"], names     # the words stay in the names (WCAG 2.5.3)
+    context.close()

@@ -211,11 +211,20 @@
       }
       if (this.rangeEl) this.rangeEl.addEventListener("click", (e) => this.onRangeClick(e), opts);
       if (this.audio && this.controls) this.bindControls(opts);
+      // The player sticks just under the header, whose height is the search button's (icon and label:
+      // 59 px, not Material's 2.4rem): stuck at 2.4rem its top 11 px were drawn under the header.
+      const header = document.querySelector(".md-header");
+      if (this.audio && header && "ResizeObserver" in window) {
+        this.headerWatch = new ResizeObserver(() => document.documentElement.style
+          .setProperty("--ffg-header-height", `${header.getBoundingClientRect().height}px`));
+        this.headerWatch.observe(header);
+      }
     }
 
     /* ---- while listening: skip, speed, keyboard shortcuts, the word being spoken ---- */
     bindControls(opts) {
       this.controls.hidden = false;
+      this.bindFolding(opts);
       this.controls.addEventListener("click", (e) => {
         const skip = e.target.closest(".ffg-skip");
         if (skip) this.skip(Number(skip.dataset.skip));
@@ -228,6 +237,19 @@
       this.audio.addEventListener("play", () => this.loadWords(), { ...opts, once: true });
       document.addEventListener("keydown", (e) => this.onShortcut(e), opts);
       this.bindMediaSession(opts);
+    }
+
+    /** The folded player on a phone (companion.css): "More" shows and hides its other parts. */
+    bindFolding(opts) {
+      const more = this.controls.querySelector(".ffg-player__more");
+      const player = this.audio.closest(".ffg-player");
+      if (!more || !player) return;
+      player.classList.add("ffg-player--folding");
+      more.addEventListener("click", () => {
+        const open = more.getAttribute("aria-expanded") !== "true";
+        more.setAttribute("aria-expanded", String(open));
+        player.classList.toggle("ffg-player--open", open);
+      }, opts);
     }
 
     /**
@@ -386,6 +408,7 @@
     }
 
     destroy() {
+      if (this.headerWatch) this.headerWatch.disconnect();
       if (this.releaseSession) this.releaseSession();
       this.abort.abort();
       window.cancelAnimationFrame(this.frame);
@@ -563,7 +586,10 @@
       url.hash = `t=${clock(range.start, true)},${clock(range.end, true)}`;
       const label = document.createElement("span");
       label.className = "ffg-range__label";
-      label.textContent = `Assigned stretch: ${clock(range.start)}–${clock(range.end)}. Playback stops at ${clock(range.end)}.`;
+      const stop = document.createElement("span");
+      stop.className = "ffg-range__stop";                  // the folded player on a phone leaves it out
+      stop.textContent = ` Playback stops at ${clock(range.end)}.`;
+      label.append(`Assigned stretch: ${clock(range.start)}–${clock(range.end)}.`, stop);
       const play = document.createElement("button");
       play.type = "button";
       play.className = "md-button ffg-range__play";
@@ -618,8 +644,11 @@
     keepInView(seg, force, instant) {
       if (!seg) return;
       const box = seg.getBoundingClientRect();
+      // Below the header and the stuck player: a segment under either is not in view.
       const header = document.querySelector(".md-header");
-      const top = header ? header.getBoundingClientRect().bottom : 0;
+      const player = this.audio && this.audio.closest(".ffg-player");
+      const stuck = player && getComputedStyle(player).position === "sticky" ? player.getBoundingClientRect().bottom : 0;
+      const top = Math.max(header ? header.getBoundingClientRect().bottom : 0, stuck);
       if (!force && box.top >= top && box.bottom <= window.innerHeight) return;
       seg.scrollIntoView({ block: "center", behavior: instant || reducedMotion.matches ? "auto" : "smooth" });
     }
