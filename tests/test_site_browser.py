@@ -1100,6 +1100,7 @@ def test_skip_to_content_lands_on_the_title_not_past_the_player(web: Watched, pa
     for arrive in ("load", "instant"):
         web.go(path if arrive == "load" else path.split("/")[0] + "/")      # from the list: episodes/, course/
         if arrive == "instant":
+            web.page.evaluate("window.__probe = 1")
             web.page.evaluate(f"document.querySelector('a[href$=\"{path}\"]').click()")
             web.page.wait_for_url(f"**/{path}")
             web.page.wait_for_function(f"document.querySelector('.md-content h1') && location.pathname.endsWith('{path}')")
@@ -1108,7 +1109,11 @@ def test_skip_to_content_lands_on_the_title_not_past_the_player(web: Watched, pa
             web.page.keyboard.press("Tab")
             assert web.page.evaluate("document.activeElement.classList.contains('md-skip')")
             web.page.keyboard.press("Enter")
-        web.page.wait_for_function("document.activeElement.matches('.md-content h1')")
+        try:
+            web.page.wait_for_function("document.activeElement.matches('.md-content h1')")
+        except Exception:
+            raise AssertionError((arrive, web.page.evaluate("[document.activeElement.outerHTML.slice(0, 160), "
+                                                            "location.href, window.__probe || 0]")))
         web.page.keyboard.press("Tab")
         if path.startswith("episodes/"):
             assert web.page.evaluate("document.activeElement.matches('.ffg-player audio')"), arrive

@@ -74,6 +74,26 @@ def care_phrases(subject: Iterable[Phrase]) -> frozenset[Phrase]:
     return frozenset(p for p in subject if p not in shared)
 
 
+# Words of the subject seed for a feeling in general: said of anyone, in any field (a juror who
+# cried, a dad "feeling like the worst dad" at the orthodontist's, an esports "emotional tilt"
+# score). They say talk is about someone's mind (`_personal` in the weave), not that it is about
+# care: they do not name the domain (`domain_phrases`).
+GENERIC_FEELINGS = ("feel", "feeling", "feelings", "emotion", "emotional")
+# The confidant the course is about, however it is said ("the bot", "the chat bot").
+CONFIDANTS = ("chatbot", "chat bot", "bot")
+
+
+def domain_phrases(subject: Iterable[Phrase], glossary: Iterable[Phrase]) -> frozenset[Phrase]:
+    """The phrases that name the course's domain itself: care and its cost, a person's mental
+    health, recovery, the counselling room, a chatbot people confide in. `subject`: the subject
+    phrases (`topics.subject_phrases`); `glossary`: the names of the glossary's terms that are not
+    everyday words (a one-word everyday term such as "Stigma" names the domain only beside its
+    definition's words, which the weave checks apart). Returns the care phrases (`care_phrases`)
+    less the `GENERIC_FEELINGS`, with the `CONFIDANTS` and `glossary` added."""
+    generic = {phrase(s) for s in GENERIC_FEELINGS}
+    return (care_phrases(subject) - generic) | {phrase(s) for s in CONFIDANTS} | frozenset(glossary)
+
+
 # Words that name people in talk: the personal pronouns and their possessives. Talk about care is
 # told of someone (I, she, my counsellor, you); another field's business is told of things (the
 # system, the valve, the fund, the colony).
