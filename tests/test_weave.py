@@ -439,6 +439,13 @@ def test_talk_on_another_subject_is_not_claimed_and_plain_words_are_heard() -> N
 # is a blind measure any more (README, "The weave"); nor is blind-4, scored once on 2026-12-07
 # and studied since.
 UNDER_THE_BAR: dict[str, str] = {
+    "blind-15.yml": "P 0.84 R 0.72 scored blind once (16:33 UTC, main 55400d3); P 0.87 R 0.72 scored "
+                    "blind again after a recall study that never saw it (16:58, 1e2593f): 29 of 40 "
+                    "labelled parts found; 4 wrong stretches, 1 merely sharing words (a sourdough "
+                    "starter's attachment and secure base), 3 the wrong module or run into a distractor",
+    "blind-16.yml": "P 0.93 R 0.79 scored blind twice (16:33 on 55400d3, 16:58 on 1e2593f): 27 of 34 "
+                    "labelled parts found; 2 wrong stretches, 1 merely sharing words (a rental "
+                    "inspection's privacy and data breach)",
     "blind-4.yml": "P 0.80 R 0.72 scored blind once; P 0.88 R 0.76 after studying it (plain words "
                    "for a kindness that could not have been withheld; the body's medicine as another "
                    "subject; P 0.95 with brief asides in another field's words dropped): 7 of 29 "
@@ -454,7 +461,8 @@ FLOOR = {"corpus.yml": (0.92, 1.0), "unseen.yml": (1.0, 1.0), "heldout.yml": (1.
          "blind-4.yml": (0.95, 0.758), "blind-5.yml": (0.91, 0.92), "blind-6.yml": (1.0, 0.87),
          "blind-7.yml": (0.75, 0.77), "blind-8.yml": (0.875, 0.83), "blind-9.yml": (1.0, 0.83),
          "blind-10.yml": (0.92, 0.96), "blind-11.yml": (0.95, 0.82),
-         "blind-12.yml": (0.92, 0.82), "blind-13.yml": (0.95, 0.87), "blind-14.yml": (0.96, 0.85)}
+         "blind-12.yml": (0.92, 0.82), "blind-13.yml": (0.95, 0.87), "blind-14.yml": (0.96, 0.85),
+         "blind-15.yml": (0.87, 0.72), "blind-16.yml": (0.92, 0.79)}
 
 
 @pytest.mark.parametrize("name", [
