@@ -439,11 +439,11 @@ def test_talk_on_another_subject_is_not_claimed_and_plain_words_are_heard() -> N
 # is a blind measure any more (README, "The weave"); nor is blind-4, scored once on 2026-12-07
 # and studied since.
 UNDER_THE_BAR: dict[str, str] = {
-    "blind-15.yml": "P 0.84 R 0.72 scored blind once (16:33 UTC, main 55400d3); P 0.87 R 0.72 scored "
-                    "blind again after a recall study that never saw it (16:58, 1e2593f): 29 of 40 "
+    "blind-15.yml": "P 0.84 R 0.72 scored blind once (16:30 UTC, main 55400d3); P 0.87 R 0.72 scored "
+                    "blind again after a recall study that never saw it (16:47, 1e2593f): 29 of 40 "
                     "labelled parts found; 4 wrong stretches, 1 merely sharing words (a sourdough "
                     "starter's attachment and secure base), 3 the wrong module or run into a distractor",
-    "blind-16.yml": "P 0.93 R 0.79 scored blind twice (16:33 on 55400d3, 16:58 on 1e2593f): 27 of 34 "
+    "blind-16.yml": "P 0.93 R 0.79 scored blind twice (16:30 on 55400d3, 16:47 on 1e2593f): 27 of 34 "
                     "labelled parts found; 2 wrong stretches, 1 merely sharing words (a rental "
                     "inspection's privacy and data breach)",
     "blind-4.yml": "P 0.80 R 0.72 scored blind once; P 0.88 R 0.76 after studying it (plain words "

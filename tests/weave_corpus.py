@@ -68,8 +68,8 @@ BLIND_12 = CORPUS.with_name("blind-12.yml")
 BLIND_13 = CORPUS.with_name("blind-13.yml")
 BLIND_14 = CORPUS.with_name("blind-14.yml")
 # Written on 2026-12-07 by engineers "blind15" and "blind16" under the same rules, with distractor
-# fields no earlier set used; each scored once by the lead at 16:33 UTC on main 55400d3 (blind-15
-# P 0.84 R 0.72, blind-16 P 0.93 R 0.79) and again at 16:58 on 1e2593f, after a recall study by an
+# fields no earlier set used; each scored once by the lead at 16:30 UTC on main 55400d3 (blind-15
+# P 0.84 R 0.72, blind-16 P 0.93 R 0.79) and again at 16:47 on 1e2593f, after a recall study by an
 # engineer who never saw them (blind-15 P 0.87 R 0.72, blind-16 P 0.93 R 0.79). Studied since.
 BLIND_15 = CORPUS.with_name("blind-15.yml")
 BLIND_16 = CORPUS.with_name("blind-16.yml")
