@@ -1415,7 +1415,7 @@ def tab_stops(page, count: int) -> list[dict]:
     stops = []
     for _ in range(count):
         page.keyboard.press("Tab")
-        stops.append(page.evaluate("""() => { const e = document.activeElement, r = e.getBoundingClientRect();
+        stops.append(page.evaluate(r"""() => { const e = document.activeElement, r = e.getBoundingClientRect();
             return {name: (e.innerText || e.getAttribute('aria-label') || e.tagName).replace(/\s+/g, ' ').trim().slice(0, 40),
                     left: Math.round(r.left), right: Math.round(r.right),
                     shown: r.right >= 0 && r.left < innerWidth}; }"""))
