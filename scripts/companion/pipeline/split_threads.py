@@ -19,8 +19,8 @@ then sat unused beside the decoder's and the VAD's. One arena for the process (`
 `mallopt(M_ARENA_MAX, 1)`) lets each reuse what the others freed: on the programme the pipeline
 peaked at 422 MB against 459 MB without it (370 MB with one model on 2 threads; 389 MB when
 `MALLOC_ARENA_MAX=1` is set before the process starts, so that no thread made a heap of its own
-before this call). CTranslate2's allocations are few and large, so the
-shared arena's lock costs nothing measurable).
+before this call). CTranslate2's allocations are few and large, so the shared heap's lock is
+rarely contended.
 """
 
 from __future__ import annotations
