@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import gzip
 import html
+import re
 import http.client
 import http.server
 import ssl
@@ -55,6 +56,20 @@ class Faults:
     cookie_gate: set[str] = field(default_factory=set)          # 302 to itself (a new query
                                                                 # each time) setting a cookie,
                                                                 # until the cookie comes back
+    refuse_agents: bool = False                                 # 403 from "cloudflare" to a
+                                                                # library's default User-Agent,
+                                                                # none, or no Accept (bot rules)
+
+
+# User-Agents that podcast CDNs and firewalls refuse (podgrab#313 "Go-http-client/1.1",
+# dplocki/podcast-downloader#33 urllib's default, podly#132 python-requests, tt-rss#226, CBC)
+LIBRARY_AGENTS = re.compile(r"^$|python-urllib|python-requests|go-http-client|^curl/|^wget/|"
+                            r"aiohttp|httpx|okhttp|java/|libwww-perl", re.IGNORECASE)
+
+
+def refused_agent(headers) -> bool:
+    """Does a bot rule refuse this request: a library's default User-Agent, none, or no Accept."""
+    return bool(LIBRARY_AGENTS.search(headers.get("User-Agent", ""))) or not headers.get("Accept")
 
 
 class FaultyHandler(StaticHandler):
@@ -75,6 +90,15 @@ class FaultyHandler(StaticHandler):
         self.server.requests[path] += 1
         self.server.headers_seen.append((path, dict(self.headers)))
         faults = self.server.faults
+        if faults.refuse_agents and refused_agent(self.headers):
+            self.send_response_only(403)            # its own Server header, no other
+            self.send_header("Server", "cloudflare")
+            self.send_header("Content-Type", "text/html; charset=UTF-8")
+            body = b"<!DOCTYPE html><title>Attention Required! | Cloudflare</title>"
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
         if path in faults.redirects:
             self.send_response(faults.redirect_codes.get(path, 301))
             self.send_header("Location", faults.redirects[path])

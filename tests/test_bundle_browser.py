@@ -269,8 +269,11 @@ def test_a_bundles_references_download_for_reference_managers(browser, site_serv
         with page.expect_download() as download:
             page.click(f'.ffg-bundle__actions [data-bundle-download="{kind}"]')
         assert download.value.suggested_filename == f"bundle-references.{kind}"
-        files[kind] = open(download.value.path(), encoding="utf-8").read()
+        files[kind] = open(download.value.path(), encoding="utf-8", newline="").read()
     records = rispy.loads(files["ris"])
+    ris_lines = files["ris"].split("\r\n")       # CR LF throughout, as the pages' RIS files
+    assert "\n" not in files["ris"].replace("\r\n", ""), "a bare LF in the RIS"
+    assert ris_lines.count("ER  - ") == 2 and ris_lines[-2:] == ["ER  - ", ""], ris_lines
     assert [r["type_of_reference"] for r in records] == ["SOUND", "WEB"], "APA order: Bailey first"
     assert len(bibtexparser.loads(files["bib"]).entries) == 2
     assert [i["type"] for i in json.loads(files["json"])] == ["broadcast", "webpage"]

@@ -264,7 +264,11 @@ def library() -> dict:
 
 @pytest.mark.subprocess
 def test_bibliography_ris_parses_back(course_site, library) -> None:  # noqa: F811
-    records = rispy.loads((course_site.site / "cite" / "bibliography.ris").read_text(encoding="utf-8"))
+    """The built RIS file as served: CR LF line ends (the RIS spec; Zotero's RIS.js writes them),
+    read back by rispy."""
+    raw = (course_site.site / "cite" / "bibliography.ris").read_bytes()
+    assert raw.count(b"\r\n") == raw.count(b"\n") > 0 and b"\r\nER  - \r\n" in raw
+    records = rispy.loads(raw.decode("utf-8"))
     assert len(records) == len(library)
     ordered = sorted(library.values(), key=apa.sort_key)     # the file's order (two share a title)
     for entry, record in zip(ordered, records):

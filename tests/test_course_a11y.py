@@ -76,6 +76,36 @@ def test_wide_table_is_a_named_focusable_region_and_scrolls_by_keyboard(browser,
     assert not web.errors, web.errors
 
 
+def test_wide_code_is_a_tab_stop_on_a_phone_with_a_keyboard(browser, tmp_path_factory) -> None:
+    """The maintainer's guide's commands are wider than a phone. Material makes a wide code block a
+    tab stop only where the device can hover, so on a phone or tablet with a keyboard (no hover)
+    the cut-off end of a command could not be scrolled to (axe: scrollable-region-focusable)."""
+    from test_site_browser import Watched
+    site = shared_site(tmp_path_factory)
+    context = browser.new_context(viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True)
+    web = Watched(context.new_page(), site.url)
+    web.go("maintainer/")
+    assert not web.page.evaluate("matchMedia('(hover)').matches"), "a phone: no hover"
+    wide = "[...document.querySelectorAll('.md-typeset pre > code')].filter(c => c.scrollWidth > c.clientWidth + 1)"
+    settle(web.page, f"{wide}.length > 0 && {wide}.every(c => c.getAttribute('tabindex') === '0')")
+    stops = web.page.evaluate(f"{wide}.map(c => c.getAttribute('tabindex'))")
+    assert len(stops) >= 3 and all(s == "0" for s in stops), stops
+    # Turned to landscape and back: the blocks that fitted overflow again, and Material, told so on a
+    # device without hover, removes tab stops: they stay.
+    web.page.set_viewport_size({"width": 1280, "height": 640})
+    settle(web.page, "[...document.querySelectorAll('.md-typeset pre > code')].some(c => c.scrollWidth <= c.clientWidth + 1 && !c.hasAttribute('tabindex'))")
+    web.page.set_viewport_size({"width": 360, "height": 640})
+    settle(web.page, f"{wide}.length === {len(stops)} && {wide}.every(c => c.getAttribute('tabindex') === '0')")
+    code = web.page.locator(".md-typeset pre > code[tabindex='0']").first
+    code.focus()
+    web.page.keyboard.press("ArrowRight")
+    settle(web.page, "c => c.scrollLeft > 0", arg=code.element_handle())
+    assert code.evaluate("c => c.scrollLeft") > 0
+    assert web.page.evaluate(f"{wide}.every(c => c.getAttribute('tabindex') === '0')")
+    context.close()
+    assert not web.errors, web.errors
+
+
 def test_printed_module_shows_answers_figure_data_and_whole_tables(browser, tmp_path_factory) -> None:
     """Printed (print media, A4 text width), every self-check answer and a figure's data table are
     rendered although their <details> are closed (Chromium hides closed content in

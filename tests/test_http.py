@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -345,3 +346,52 @@ def test_a_host_with_no_validators_is_asked_for_its_files_size(host, tmp_path) -
     assert http.changed(url, validators) is True
     host.faults.stitched.add("/ep.mp3")                        # a new ad in every answer
     assert http.changed(url, validators) is None
+
+
+# What the product calls itself: name/version, then the published site (RFC 9110 section 10.1.5)
+PRODUCT_AGENT = re.compile(r"^FallFromGraceCompanion/\d+\.\d+\.\d+ \(\+https?://\S+; podcast transcripts\)$")
+
+
+def test_a_host_that_refuses_programs_by_user_agent_serves_the_feed_and_the_audio(host, tmp_path,
+                                                                                  monkeypatch) -> None:
+    """Podcast CDNs and Cloudflare-fronted feeds answer 403 to an HTTP library's default
+    User-Agent or to a request with no Accept (podgrab#313 and #322, dplocki/podcast-downloader#33,
+    podly#132, audiobookshelf#3322): every request of a sync (the feed, the audio, the one-byte
+    probes) names the product and the site, and carries Accept, so such a host answers."""
+    import urllib.error
+    import urllib.request
+    monkeypatch.setattr(http, "_site_url", "")
+    http.identify("https://maintainer.example/ffg/")
+    feed = host.add("feed.xml", FEED)
+    audio = host.add("jfk.wav")
+    host.faults.refuse_agents = True
+    with pytest.raises(urllib.error.HTTPError) as refused:     # the host's rule is real
+        urllib.request.urlopen(feed, timeout=5)
+    assert refused.value.code == 403
+    assert http.fetch(feed).body == FEED
+    assert http.served_type(audio) == "audio/x-wav"
+    got = http.download(audio, tmp_path / "episode.wav")
+    assert got.read_bytes() == (AUDIO / "jfk.wav").read_bytes()
+    agents = {seen.get("User-Agent") for _path, seen in host.headers_seen[1:]}
+    assert agents and all(PRODUCT_AGENT.match(a or "") for a in agents), agents
+    assert all(seen.get("Accept") for _path, seen in host.headers_seen[1:])
+
+
+def test_a_403_names_the_host_that_refused_and_what_was_sent(host, monkeypatch) -> None:
+    """A 403 (a host that refuses this program, or a CDN's firewall in front of it) says which
+    host refused, that the answer came from its firewall when it did, and the User-Agent sent:
+    it was "HTTP 403 Forbidden", which a maintainer cannot act on (RadioDownloader#180)."""
+    monkeypatch.setattr(http, "_site_url", "")
+    feed = host.add("feed.xml", FEED)
+    host.faults.status["/feed.xml"] = 403
+    with pytest.raises(http.FetchError) as plain:
+        http.fetch(feed)
+    message = str(plain.value)
+    assert "127.0.0.1 refused this request" in message and "FallFromGraceCompanion/" in message
+    assert "firewall" not in message
+    monkeypatch.setattr("podcast_server.refused_agent", lambda headers: True)
+    host.faults.refuse_agents = True
+    with pytest.raises(http.FetchError) as firewall:
+        http.fetch(feed)
+    assert "127.0.0.1 refused this request (the answer came from cloudflare" in str(firewall.value)
+    assert host.requests["/feed.xml"] == 2       # once each: a 403 is not asked again in a run

@@ -39,11 +39,14 @@ def test_a_clip_in_another_language_inside_an_english_episode_is_found() -> None
     coverage = transcribe_audio(np.concatenate(english[:2] + [french] + english[2:]), Settings()).coverage
     # From one run to the next tiny.en writes invented English there (an unsure stretch), next
     # to nothing, or some of each (speech without words: 3.1 s of the clip in one CI run): either
-    # way the review names the clip, and only it.
+    # way the review names the clip, and only it. The window that held the clip may run on into
+    # the next English line, and its guessed words with it: CI saw a stretch end at 32.0 s and
+    # a run here at 32.28 s for a clip ending at 30.6 s, so the edges are allowed `overhang_s`.
+    overhang_s = 2.5
     doubts = coverage.unsure + coverage.empty
     assert doubts, coverage
-    assert all(start - 1.0 <= a and b <= end + 1.0 for a, b in doubts), coverage
-    assert coverage.review_reasons(True) and coverage.review_reasons(True, [(start - 1.0, end + 1.0)]) == []
+    assert all(start - overhang_s <= a and b <= end + overhang_s for a, b in doubts), coverage
+    assert coverage.review_reasons(True) and coverage.review_reasons(True, [(start - overhang_s, end + overhang_s)]) == []
 
 
 def test_a_german_episode_is_needs_review_saying_why(project, host) -> None:

@@ -67,6 +67,33 @@ def test_workflow_structure() -> None:
     assert upload["with"]["path"] == "site"
 
 
+README_TOP_LINES = 200      # "near the top": before the README's long measured sections
+
+
+def test_the_readme_says_how_to_deploy_a_project_site_under_its_sub_path() -> None:
+    """A newcomer finds, near the top of the README, how to publish to GitHub Pages as a project
+    site (`https://USER.github.io/REPO/`): the Pages source the workflow needs (it deploys with
+    actions/deploy-pages, so "GitHub Actions"), a site_url under the repository's sub-path that
+    deploy would accept, the workflow's file, and the by-hand route `companion deploy` takes
+    (gh-pages). Without site_url's sub-path the 404 page and every export break (mkdocs#1283)."""
+    from urllib.parse import urlsplit
+
+    from companion.project import site_url_problem
+    from companion.site import deploy
+
+    top = "\n".join((REPO / "README.md").read_text(encoding="utf-8").splitlines()[:README_TOP_LINES])
+    assert "### Deploy to GitHub Pages" in top, "no deploy section near the top of the README"
+    section = top.split("### Deploy to GitHub Pages", 1)[1].split("\n### ", 1)[0]
+    uses = [step.get("uses", "").split("@")[0] for job in workflow()["jobs"].values() for step in steps(job)]
+    assert "actions/deploy-pages" in uses and "Source: GitHub Actions" in section
+    assert str(WORKFLOW) in section or ".github/workflows/publish.yml" in section
+    (example,) = {line.split("site_url:", 1)[1].strip() for line in section.splitlines()
+                  if line.strip().startswith("site_url:")}
+    assert urlsplit(example).path.strip("/") == "REPO" and not site_url_problem(example), example
+    assert "gh-deploy" in " ".join(deploy.command.__doc__.split()) and "gh-pages" in section
+    assert "companion deploy" in section and "companion doctor" in section
+
+
 def test_the_script_is_valid_bash_and_rejects_unknown_steps() -> None:
     script = REPO / "scripts" / "ci" / "publish.sh"
     assert subprocess.run(["bash", "-n", str(script)]).returncode == 0

@@ -162,18 +162,22 @@ def test_ris_keeps_type_roles_and_fields_through_zoteros_import(kind: str) -> No
 ])
 def test_ris_roles_as_endnote_reads_them(kind: str, ty: str, tag: str, role: str) -> None:
     text = exports.ris_record(ENTRIES[kind])
-    assert text.startswith(f"TY  - {ty}\n")
-    assert f"\n{tag}  - " in text and ENDNOTE_ROLE[(ty, tag)] == role
+    assert text.startswith(f"TY  - {ty}\r\n")
+    assert f"\r\n{tag}  - " in text and ENDNOTE_ROLE[(ty, tag)] == role
 
 
 def test_every_ris_line_has_the_tag_shape_endnote_requires() -> None:
     """EndNote reads a RIS tag only as two characters, two spaces, a hyphen and a space, and
     "ER  - " as the end of a reference; a file with "ER  -" (trailing space trimmed) or tags
-    without the spaces did not import (cffconvert#392, quoting Clarivate; pkp-lib#4802)."""
+    without the spaces did not import (cffconvert#392, quoting Clarivate; pkp-lib#4802). Every
+    line ends with CR LF, as the RIS spec has it and Zotero's RIS.js exports (`newLineChar =
+    "\\r\\n"; //from spec`); no bare LF or CR is left in a value."""
     text = exports.ris(ENTRIES.values())
-    lines = [line for line in text.split("\n") if line]
+    assert "\n" not in text.replace("\r\n", "") and "\r" not in text.replace("\r\n", "")
+    lines = [line for line in text.split("\r\n") if line]
     assert all(re.match(r"^[A-Z][A-Z0-9]  - ", line) for line in lines), lines
-    assert text.count("\nER  - \n") == len(ENTRIES) and text.endswith("ER  - \n")
+    assert text.count("\r\nER  - \r\n") == len(ENTRIES) and text.endswith("ER  - \r\n")
+    assert text.count("ER  - \r\n\r\nTY  - ") == len(ENTRIES) - 1      # a blank line between
     assert len(rispy.loads(text)) == len(ENTRIES)
 
 

@@ -799,6 +799,37 @@ def test_a_number_finds_that_number_not_longer_ones(web: Watched, number: str, s
     assert marks and all(number in _numbers(m) or m.strip(".,;:()").lower() == spelled for m in marks), marks
 
 
+TIME = re.compile(r"(?<![\d:.])\d{1,3}(?::[0-5]\d){1,2}(?:\.\d+)?(?![\d:])")
+
+
+def _seconds(time: str) -> int:
+    total = 0
+    for part in time.split(".")[0].split(":"):
+        total = total * 60 + int(part)
+    return total
+
+
+@pytest.mark.parametrize("time,pages", [("0:15", 0), ("18:00", 2), ("00:12:30", 2), ("01:02:03", 1)])
+def test_a_time_finds_that_time_not_a_digit_run(web: Watched, time: str, pages: int) -> None:
+    """Pagefind drops the colon and matches by prefix (Pagefind/pagefind#702), so "0:15" listed the
+    help line "1800 250 015" and "0.15", and "18:00" every "1800" help line before the two pages that
+    cite an episode to 18:00. A time finds the pages that write that second, however written
+    ("00:12:30" is the "12:30" a citation writes), marks only it, and a time no page writes says how
+    to hear that moment instead."""
+    web.go("")
+    wanted = _seconds(time)
+    raw = web.page.evaluate(PAGEFIND_HITS, time)
+    other = [w for page in raw for w in page if not any(_seconds(t) == wanted for t in TIME.findall(w))]
+    assert other, f"Pagefind no longer answers {time!r} with other words: the test shows nothing"
+    found = _search(web, time)
+    assert len(found["shown"]) == pages, found
+    marks = web.page.locator(".ffg-hit mark").all_inner_texts()
+    assert all(any(_seconds(t) == wanted for t in TIME.findall(m)) for m in marks), marks
+    assert bool(marks) == bool(pages), marks
+    if not pages:
+        assert found["status"].startswith(f"No page writes the time {time}."), found
+
+
 def test_word_nothing_resembles_says_so(web: Watched) -> None:
     web.go("")
     found = _search(web, "xqzvwk")
@@ -1069,6 +1100,7 @@ def test_skip_to_content_lands_on_the_title_not_past_the_player(web: Watched, pa
     for arrive in ("load", "instant"):
         web.go(path if arrive == "load" else path.split("/")[0] + "/")      # from the list: episodes/, course/
         if arrive == "instant":
+            web.page.evaluate("window.__probe = 1")
             web.page.evaluate(f"document.querySelector('a[href$=\"{path}\"]').click()")
             web.page.wait_for_url(f"**/{path}")
             web.page.wait_for_function(f"document.querySelector('.md-content h1') && location.pathname.endsWith('{path}')")
@@ -1077,7 +1109,11 @@ def test_skip_to_content_lands_on_the_title_not_past_the_player(web: Watched, pa
             web.page.keyboard.press("Tab")
             assert web.page.evaluate("document.activeElement.classList.contains('md-skip')")
             web.page.keyboard.press("Enter")
-        web.page.wait_for_function("document.activeElement.matches('.md-content h1')")
+        try:
+            web.page.wait_for_function("document.activeElement.matches('.md-content h1')")
+        except Exception:
+            raise AssertionError((arrive, web.page.evaluate("[document.activeElement.outerHTML.slice(0, 160), "
+                                                            "location.href, window.__probe || 0]")))
         web.page.keyboard.press("Tab")
         if path.startswith("episodes/"):
             assert web.page.evaluate("document.activeElement.matches('.ffg-player audio')"), arrive
@@ -1185,6 +1221,35 @@ def test_nothing_peeks_beside_the_stuck_player_at_360px(browser, site: SharedSit
     assert not web.errors, web.errors
 
 
+# Is the focused element drawn where it is, not under the stuck player or the header (WCAG 2.4.11)?
+FOCUS_SHOWN = """() => { const e = document.activeElement, r = e.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return [e.textContent.trim() || e.getAttribute('aria-label'), Math.round(r.top), !!hit && (hit === e || e.contains(hit))]; }"""
+
+
+def test_focus_in_the_transcript_is_never_under_the_stuck_player_on_a_phone(browser, site: SharedSite) -> None:
+    """A phone (360x640) held by a keyboard user: arriving at an assigned stretch put focus on its first
+    line centred in the window, under the player (which the stretch makes taller), and Shift+Tab up the
+    transcript scrolled each line to the top edge, under the player and the header."""
+    context = browser.new_context(viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True)
+    web = Watched(context.new_page(), site.url)
+    web.go("episodes/002-sonnet-2/#t=0:20,0:40")
+    web.page.wait_for_function("document.activeElement.classList.contains('ffg-seg__time')", timeout=WAIT_MS)
+    web.wait_audio("a.readyState >= 1")
+    settle(web.page, f"({FOCUS_SHOWN})()[2]")
+    assert web.page.evaluate(FOCUS_SHOWN)[2], web.page.evaluate(FOCUS_SHOWN)
+    web.page.focus(".ffg-seg:last-child .ffg-seg__copy")
+    hidden = []
+    for _ in range(12):                                   # up six lines: each time link and copy button
+        web.page.keyboard.press("Shift+Tab")
+        shown = web.page.evaluate(FOCUS_SHOWN)
+        if not shown[2]:
+            hidden.append(shown)
+    assert not hidden, hidden
+    context.close()
+    assert not web.errors, web.errors
+
+
 def test_filter_that_hides_the_answer_says_where_it_is(web: Watched) -> None:
     """Words that are only in an episode, searched with the Course filter: the dialog says the answer is
     elsewhere, instead of telling the reader to check a spelling that is right."""
@@ -1259,6 +1324,30 @@ def test_search_dialog_by_keyboard_only(web: Watched) -> None:
     assert not web.page.locator("#ffg-search").evaluate("d => d.open")
 
 
+def test_arrow_keys_walk_the_results_to_a_moment_and_back(web: Watched) -> None:
+    """The arrows go on past the first result's title to its moments (a second ArrowDown stayed on
+    the title, so a keyboard reader's only way to the moment was Tab), and up to the input again."""
+    web.go("course/")
+    web.page.keyboard.press("/")
+    web.page.keyboard.type("ask not what your country can do")
+    web.page.locator(".ffg-hit__moments a").first.wait_for(timeout=WAIT_MS)
+    focused = "document.activeElement.getAttribute('href') || document.activeElement.id"
+    web.page.keyboard.press("ArrowDown")
+    title = web.page.evaluate(focused)
+    assert "#t=" not in title and "008-inaugural-address" in title
+    web.page.keyboard.press("ArrowDown")
+    assert web.page.evaluate(focused).endswith("008-inaugural-address/#t=0:04")
+    web.page.keyboard.press("ArrowUp")
+    assert web.page.evaluate(focused) == title
+    web.page.keyboard.press("ArrowUp")
+    assert web.page.evaluate(focused) == "ffg-search-input"
+    web.page.keyboard.press("ArrowDown")
+    web.page.keyboard.press("ArrowDown")
+    web.page.keyboard.press("Enter")
+    web.page.wait_for_url("**/episodes/008-inaugural-address/#t=0:04", timeout=WAIT_MS)
+    web.wait_audio("a.readyState >= 1 && Math.abs(a.currentTime - 4) < 0.3")
+
+
 # ---- one smoke run of the local preview (site_url unset: relative links, no instant navigation) ----
 def test_local_preview_smoke(browser, tmp_path_factory) -> None:
     local = shared_site(tmp_path_factory, deployed=False)
@@ -1327,7 +1416,7 @@ def tab_stops(page, count: int) -> list[dict]:
     for _ in range(count):
         page.keyboard.press("Tab")
         stops.append(page.evaluate("""() => { const e = document.activeElement, r = e.getBoundingClientRect();
-            return {name: (e.innerText || e.getAttribute('aria-label') || e.tagName).trim().slice(0, 40),
+            return {name: (e.innerText || e.getAttribute('aria-label') || e.tagName).replace(/\s+/g, ' ').trim().slice(0, 40),
                     left: Math.round(r.left), right: Math.round(r.right),
                     shown: r.right >= 0 && r.left < innerWidth}; }"""))
     return stops
@@ -1449,3 +1538,57 @@ def test_a_focused_link_keeps_its_contrast(browser, site: SharedSite, scheme: st
     assert found["tag"] == "A" and found["text"] >= 4.5 and found["outline"] >= 4.5, found
     context.close()
     assert not web.errors, web.errors
+
+
+# The player's box, where it is drawn, the current segment's box, and what its visible parts are.
+PLAYER_BOX = """() => { const p = document.querySelector('.ffg-player'), r = p.getBoundingClientRect();
+    const seg = document.querySelector('.ffg-seg--current'), s = seg ? seg.getBoundingClientRect() : null;
+    const shown = (sel) => { const e = p.querySelector(sel); return !!e && e.getClientRects().length > 0; };
+    return {height: r.height, top: r.top, bottom: r.bottom, position: getComputedStyle(p).position,
+            header: document.querySelector('.md-header').getBoundingClientRect().bottom,
+            crisis: Math.min(...[...document.querySelectorAll('nav[aria-label="Crisis help"]')]
+                             .map((n) => n.getBoundingClientRect().top).filter((t) => t > 0), innerHeight),
+            segTop: s && s.top, segBottom: s && s.bottom,
+            follow: shown('.ffg-follow'), chapters: shown('.ffg-chapters'), cite: shown('.ffg-range__cite'),
+            play: shown('.ffg-range__play'), audio: shown('audio')}; }"""
+
+
+@pytest.mark.parametrize("width,height,most", [(360, 640, 160), (640, 360, 110)])
+def test_the_player_folds_on_a_phone_upright_and_on_its_side(browser, site: SharedSite, width: int,
+                                                              height: int, most: int) -> None:
+    """Stuck at the top on a 360 x 640 phone the player took 216 px, 389 px with an assigned stretch
+    (the transcript had a strip between it and the crisis bar); on its side (640 x 360) it was not
+    stuck at all. Folded, it stays stuck and short in both, leaves the transcript at least a third of
+    the screen with the segment being heard below it, and opens and folds again from the keyboard
+    ("More", aria-expanded) to show follow along, the stretch's citation and the chapters."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    web = Watched(context.new_page(), site.url)
+    web.go("episodes/001-sonnet-1/#t=0:05,0:42")
+    web.wait_audio("a.readyState >= 1 && Math.abs(a.currentTime - 5) < 0.3")
+    web.page.evaluate("window.scrollTo(0, document.querySelector('.ffg-transcript').getBoundingClientRect().top + scrollY + 300)")
+    settle(web.page, "(() => { const p = document.querySelector('.ffg-player'); return Math.abs(p.getBoundingClientRect().top"
+                     " - document.querySelector('.md-header').getBoundingClientRect().bottom) < 2; })()")
+    box = web.page.evaluate(PLAYER_BOX)
+    assert box["position"] == "sticky" and abs(box["top"] - box["header"]) < 2, box     # stuck under the header
+    assert box["height"] <= most, f"the player is {box['height']:.0f} px tall at {width}x{height}"
+    assert box["crisis"] - box["bottom"] >= height / 3, f"the transcript has {box['crisis'] - box['bottom']:.0f} px"
+    assert box["audio"] and box["play"] and not (box["follow"] or box["chapters"] or box["cite"]), box
+    # Heard from 0:40: the current segment is drawn below the stuck player, not under it.
+    web.audio("(a.muted = true, a.currentTime = 40, a.play())")
+    web.wait_audio("!a.paused && a.currentTime > 40.5")
+    settle(web.page, "(() => { const s = document.querySelector('.ffg-seg--current'); const p = document.querySelector('.ffg-player');"
+                     " return s && s.getBoundingClientRect().top >= p.getBoundingClientRect().bottom - 1; })()")
+    web.audio("a.pause()")
+    more = web.page.locator(".ffg-player__more")
+    more.focus()
+    web.page.keyboard.press("Enter")
+    opened = web.page.evaluate(PLAYER_BOX)
+    assert more.get_attribute("aria-expanded") == "true" and opened["follow"] and opened["chapters"] and opened["cite"], opened
+    web.page.keyboard.press("Shift+Tab")                     # the controls before it are reached by Tab too
+    assert web.page.evaluate("document.activeElement.matches('.ffg-speed__select')")
+    web.page.keyboard.press("Tab")
+    web.page.keyboard.press("Space")
+    assert more.get_attribute("aria-expanded") == "false" and not web.page.evaluate(PLAYER_BOX)["follow"]
+    names = web.page.locator(".ffg-skip").evaluate_all("bs => bs.map((b) => b.textContent.trim())")
+    assert names == ["Back 15 s", "Forward 30 s"], names     # the words stay in the names (WCAG 2.5.3)
+    context.close()

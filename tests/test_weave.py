@@ -439,9 +439,13 @@ def test_talk_on_another_subject_is_not_claimed_and_plain_words_are_heard() -> N
 # is a blind measure any more (README, "The weave"); nor is blind-4, scored once on 2026-12-07
 # and studied since.
 UNDER_THE_BAR: dict[str, str] = {
-    "blind-12.yml": "P 0.88 R 0.79 scored blind once (13:50 UTC, main 9877e34): 22 of 28 labelled "
-                    "parts found (one, journalling with AI, dropped by the brief-aside rule); 3 wrong "
-                    "stretches, 2 merely sharing words (orthodontics, a robot vacuum's privacy)",
+    "blind-15.yml": "P 0.84 R 0.72 scored blind once (16:30 UTC, main 55400d3); P 0.87 R 0.72 scored "
+                    "blind again after a recall study that never saw it (16:47, 1e2593f): 29 of 40 "
+                    "labelled parts found; 4 wrong stretches, 1 merely sharing words (a sourdough "
+                    "starter's attachment and secure base), 3 the wrong module or run into a distractor",
+    "blind-16.yml": "P 0.93 R 0.79 scored blind twice (16:30 on 55400d3, 16:47 on 1e2593f): 27 of 34 "
+                    "labelled parts found; 2 wrong stretches, 1 merely sharing words (a rental "
+                    "inspection's privacy and data breach)",
     "blind-4.yml": "P 0.80 R 0.72 scored blind once; P 0.88 R 0.76 after studying it (plain words "
                    "for a kindness that could not have been withheld; the body's medicine as another "
                    "subject; P 0.95 with brief asides in another field's words dropped): 7 of 29 "
@@ -454,10 +458,11 @@ UNDER_THE_BAR: dict[str, str] = {
 # Today's figures (precision, recall): a change that falls below them is a regression.
 FLOOR = {"corpus.yml": (0.92, 1.0), "unseen.yml": (1.0, 1.0), "heldout.yml": (1.0, 0.85),
          "blind-dev.yml": (0.92, 0.83), "blind-final.yml": (1.0, 0.88), "blind-3.yml": (0.95, 0.86),
-         "blind-4.yml": (0.95, 0.758), "blind-5.yml": (0.875, 0.92), "blind-6.yml": (0.96, 0.87),
-         "blind-7.yml": (0.75, 0.77), "blind-8.yml": (0.84, 0.83), "blind-9.yml": (0.96, 0.83),
-         "blind-10.yml": (0.86, 0.96), "blind-11.yml": (0.91, 0.82),
-         "blind-12.yml": (0.88, 0.78)}
+         "blind-4.yml": (0.95, 0.758), "blind-5.yml": (0.91, 0.92), "blind-6.yml": (1.0, 0.87),
+         "blind-7.yml": (0.75, 0.77), "blind-8.yml": (0.875, 0.83), "blind-9.yml": (1.0, 0.83),
+         "blind-10.yml": (0.92, 0.96), "blind-11.yml": (0.95, 0.82),
+         "blind-12.yml": (0.92, 0.82), "blind-13.yml": (0.95, 0.87), "blind-14.yml": (0.96, 0.85),
+         "blind-15.yml": (0.87, 0.72), "blind-16.yml": (0.92, 0.79)}
 
 
 @pytest.mark.parametrize("name", [
@@ -923,6 +928,72 @@ def test_a_brief_aside_in_another_field_s_words_told_of_things_is_no_stretch() -
     assert feelings.person_share([topics.stem(w) for w in "the valve and the tank".split()]) == 0.0
 
 
+def test_a_brief_stretch_must_name_the_domain_its_words_are_said_of() -> None:
+    """Written here, not from a labelled set. Two lines in the course's own everyday words (a
+    model, servers overseas, a privacy policy, the system) said of a smart speaker, told of
+    things, are no stretch: none of their segments names the domain (`weave._anchored`: care, a
+    state of mind the field treats, a chatbot, a glossary term in context); a feeling word does
+    not name it ("emotional" is said of anything). The same lines said of a counselling app are
+    a stretch. Told of people, a brief stretch needs the domain named within ANCHOR_NEAR_S: a
+    counsellor named a line before is enough. A closed compound split in two ("wait list") is
+    its one word."""
+    from companion.course import feelings, topics, weave
+    modules, terms = course_sources()
+    mods = topics.module_topics(modules, terms)
+    glossary = topics.glossary_topics(terms)
+    subject = topics.subject_phrases(glossary)
+    lexicon = weave.course_lexicon(mods, glossary, subject)
+    domain = feelings.domain_phrases(subject, (p for t in glossary if t.term and not t.term.needs_context
+                                               for p in t.term.phrases))
+
+    def rows_of(lines: list[str]) -> list:
+        return weave.scan_episodes({"t": [Segment(6.0 * i, 6.0 * i + 5.8, line)
+                                          for i, line in enumerate(lines)]}, [*mods, *glossary])["t"]
+
+    def stretches(lines: list[str], module: str, at: slice, with_anchors: bool = True) -> list[tuple[str, float, float]]:
+        rows = rows_of(lines)
+        rarity = {s: 1.0 for row in rows for s in row.stems}     # every word rare: only the rule decides
+        weights = {t.ident: dict(t.weights) for t in mods}
+        labels: list[tuple[str, float] | None] = [None] * len(rows)
+        labels[at] = [(module, 5.0)] * len(labels[at])
+        anchored = weave._anchored(rows, domain, glossary) if with_anchors else None
+        return [(m, s.start, s.end) for m, s in weave._stretches(
+            "t", rows, labels, mods, weights, rarity, None, None, lexicon, anchored)]
+    speaker = ["The speaker's model sends what it hears to servers overseas, and the privacy policy lets them keep it.",
+               "So the company keeps the recordings, the system learns from them, and the data is theirs."]
+    assert stretches(speaker, "m8", slice(0, 2), with_anchors=False) == [("m8", 0.0, 11.8)]   # the rule removes it
+    assert stretches(speaker, "m8", slice(0, 2)) == []
+    app = [speaker[0].replace("The speaker's", "The counselling app's"), speaker[1]]
+    assert stretches(app, "m8", slice(0, 2)) == [("m8", 0.0, 11.8)]
+    said = ["She couldn't afford the gap, the cost of it went up again, and I was a bit emotional for her.",
+            "So she went on the waiting list, and she sat with it for months, and I felt awful about it."]
+    assert stretches(["Right, so, next one.", *said], "m6", slice(1, 3), with_anchors=False) == [("m6", 6.0, 17.8)]
+    assert stretches(["Right, so, next one.", *said], "m6", slice(1, 3)) == []
+    assert stretches(["My counsellor, I should say, is who this is about.", *said], "m6", slice(1, 3)) == [("m6", 6.0, 17.8)]
+    rows = rows_of(["We felt so emotional about it.", "The control was a wait list, in the trial.",
+                    "I rang my psych.", "The court heard the rapist was sentenced."])
+    assert weave._anchored(rows, domain, glossary) == [False, True, True, False]
+
+
+def test_a_care_role_named_once_is_named_again_by_its_head_noun() -> None:
+    """Written here, not from a labelled set. A guest introduced as a peer worker is then "the
+    worker" or "my worker": those lines still name the domain (`weave._anchored`,
+    `feelings.role_heads`), so a brief stretch about them is the course's talk. A worker said
+    before any care role is named (a building site's) is not."""
+    from companion.course import feelings, topics, weave
+    modules, terms = course_sources()
+    mods = topics.module_topics(modules, terms)
+    glossary = topics.glossary_topics(terms)
+    domain = feelings.domain_phrases(topics.subject_phrases(glossary),
+                                     (p for t in glossary if t.term and not t.term.needs_context
+                                      for p in t.term.phrases))
+    lines = ["The worker on the building site dropped a hammer.", "My guest today is a peer worker in Glasgow.",
+             "The weather has been grim all week.", "For me the worker was somewhere I could come back to."]
+    rows = weave.scan_episodes({"t": [Segment(6.0 * i, 6.0 * i + 5.8, line) for i, line in enumerate(lines)]},
+                               [*mods, *glossary])["t"]
+    assert weave._anchored(rows, domain, glossary) == [False, True, False, True]
+
+
 def test_a_negative_contraction_is_no_content_word() -> None:
     """Written here, not from a labelled set. "couldn't", "didn't", "won't" are function words as
     "could not" is: told with them, a person's plain speech is not made less the course's
@@ -948,8 +1019,9 @@ def test_a_paraphrase_said_thinly_over_a_sustained_run_is_a_stretch() -> None:
     told in loose paraphrase: no line holds enough of the idea alone (`weave._holds`), yet five of
     six lines each say a little (THIN_BAR): a run of SUSTAINED_RUN segments or more with
     SUSTAINED_SHARE of them so is a discussion (blind-11 lost such a minisode). Four such lines,
-    or six where only two say a little, are not."""
-    from companion.course import topics, weave
+    or six where only two say a little, are not; four are when one of them names the domain
+    (SHORT_RUN: "on placement"), but not beside talk in another field's words (`weave._elsewhere`)."""
+    from companion.course import feelings, topics, weave
     from companion.course.facets import facet_index
     modules, terms = course_sources()
     mods = topics.module_topics(modules, terms)
@@ -964,14 +1036,26 @@ def test_a_paraphrase_said_thinly_over_a_sustained_run_is_a_stretch() -> None:
              "She said it took her a while, she is still a trainee, and it is a skill you practise."]
     filler = "We had the kettle on and the dog was asleep by the heater the whole afternoon."
 
-    def stretches(said: list[str]) -> list[tuple[str, float, float]]:
+    glossary = topics.glossary_topics(terms)
+    subject = topics.subject_phrases(glossary)
+    lexicon = weave.course_lexicon(mods, glossary, subject)
+    domain = feelings.domain_phrases(subject, ())
+
+    def stretches(said: list[str], named: bool = False, lead: int = 0) -> list[tuple[str, float, float]]:
         rows = weave.scan_episodes({"t": [Segment(6.0 * i, 6.0 * i + 5.8, line)
                                           for i, line in enumerate(said)]}, mods)["t"]
         rarity = {s: 0.14 for row in rows for s in row.stems}      # every word as common: each line says little
         weights = {t.ident: {p: w * 0.14 for p, w in t.weights.items()} for t in mods}
         assert not any(weave._holds(row, m7, weights["m7"], rarity, index, facets) for row in rows)
-        labels: list[tuple[str, float] | None] = [("m7", 5.0)] * len(rows)
+        labels: list[tuple[str, float] | None] = [None] * lead + [("m7", 5.0)] * (len(rows) - lead)
+        if named:
+            return [(m, s.start, s.end) for m, s in weave._stretches(
+                "t", rows, labels, mods, weights, rarity, index, None, lexicon, weave._anchored(rows, domain, glossary))]
         return [(m, s.start, s.end) for m, s in weave._stretches("t", rows, labels, mods, weights, rarity, index)]
     assert stretches(lines) == [("m7", 6.0, 35.8)]
     assert stretches(lines[:4]) == []
+    assert stretches(lines[:4], named=True) == [("m7", 6.0, 23.8)]
+    sailing = "The spinnaker halyard jammed at the masthead, so the bosun winched the jib sheet past the cleat."
+    assert stretches([sailing, *lines[:4]], named=True, lead=1) == []
+    assert stretches([filler, *lines[:4]], named=True, lead=1) == [("m7", 12.0, 29.8)]
     assert stretches([lines[0], lines[1], filler, filler, filler, lines[2]]) == []

@@ -60,6 +60,19 @@ BLIND_11 = CORPUS.with_name("blind-11.yml")
 # Written on 2026-12-07 by engineer "blind12" under the same rules, while blind-11 was studied;
 # scored once by the lead at 13:50 UTC on main 9877e34 (P 0.88 R 0.79). Studied since.
 BLIND_12 = CORPUS.with_name("blind-12.yml")
+# Written on 2026-12-07 by engineers "blind13" and "blind14" under the same rules (blind-3's first 40
+# lines, this loader and the module pages), with distractor fields no earlier set used; each scored
+# once by the lead at 16:00 UTC on main e13606f (blind-13 P 0.87 R 0.88, blind-14 P 0.90 R 0.80) and
+# again at 16:27 on 5b78ba6, after the "what a word is said of" rule was merged by an engineer who
+# never saw them (blind-13 P 0.91 R 0.88, blind-14 P 0.96 R 0.75). Studied since.
+BLIND_13 = CORPUS.with_name("blind-13.yml")
+BLIND_14 = CORPUS.with_name("blind-14.yml")
+# Written on 2026-12-07 by engineers "blind15" and "blind16" under the same rules, with distractor
+# fields no earlier set used; each scored once by the lead at 16:30 UTC on main 55400d3 (blind-15
+# P 0.84 R 0.72, blind-16 P 0.93 R 0.79) and again at 16:47 on 1e2593f, after a recall study by an
+# engineer who never saw them (blind-15 P 0.87 R 0.72, blind-16 P 0.93 R 0.79). Studied since.
+BLIND_15 = CORPUS.with_name("blind-15.yml")
+BLIND_16 = CORPUS.with_name("blind-16.yml")
 # How each set has been used, for the benchmark's table (README, "The weave").
 USE = {CORPUS: "thresholds chosen on its dev half", UNSEEN: "studied", HELDOUT: "studied",
        BLIND_DEV: "studied", BLIND_FINAL: "scored blind once, studied since",
@@ -67,7 +80,9 @@ USE = {CORPUS: "thresholds chosen on its dev half", UNSEEN: "studied", HELDOUT: 
        BLIND_5: "scored blind once, studied since", BLIND_6: "scored blind once, studied since",
        BLIND_7: "scored blind once, studied since", BLIND_8: "scored blind once, studied since",
        BLIND_9: "scored blind once, studied since", BLIND_10: "scored blind once, studied since",
-       BLIND_11: "scored blind once, studied since", BLIND_12: "scored blind once, studied since"}
+       BLIND_11: "scored blind once, studied since", BLIND_12: "scored blind once, studied since",
+       BLIND_13: "scored blind twice, studied since", BLIND_14: "scored blind twice, studied since",
+       BLIND_15: "scored blind twice, studied since", BLIND_16: "scored blind twice, studied since"}
 
 
 @dataclass(frozen=True)

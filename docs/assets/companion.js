@@ -9,6 +9,8 @@
 
   const SEEK_SLACK_S = 0.05;          // treat a time this close to a segment start as inside it
   const SEEK_MISS_S = 0.5;            // a seek that lands further than this from its target did not happen
+  const CLEAR_OF_TOP_PX = 8;          // room kept between the stuck player (or the header) and a focused element
+  const MIN_LINE_PX = 48;             // the least room left for the page between the stuck player and the help bar
   const NO_SEEK_MESSAGE = "This audio host only plays from the start; download the episode or jump once it has loaded that far.";
   const DEBOUNCE_MS = 120;            // search typing pause before querying
   const MAX_MOMENTS = 3;              // transcript moments shown per episode result
@@ -155,8 +157,10 @@
       // The scroll kept for Back/Forward to this page (read from storage once, here; keepPlace
       // updates it when leaving), so the ~4 timeupdates a second write the time without a read.
       this.keptScroll = (readPlace() || {}).scroll || 0;
+      this.landedOn = null;             // the time link a link to a moment focused, until the audio is there
       this.abort = new AbortController();
       this.bind();
+      this.watchTop();
     }
 
     get following() { return !this.followBox || this.followBox.checked; }
@@ -196,6 +200,7 @@
       const userScroll = (e) => {
         if (e.type === "keydown" && !["PageUp", "PageDown", "ArrowUp", "ArrowDown", "Home", "End", " "].includes(e.key)) return;
         if (e.type === "keydown" && e.target.closest && e.target.closest("input, textarea, audio, button, dialog")) return;
+        this.landedOn = null;                  // the reader moves on: the moment they landed on stays where they put it
         if (this.audio && !this.audio.paused && this.following && this.followBox) {
           this.followBox.checked = false;
           this.say("Follow along is off. Tick Follow along to return to the current moment.", "follow");
@@ -211,11 +216,20 @@
       }
       if (this.rangeEl) this.rangeEl.addEventListener("click", (e) => this.onRangeClick(e), opts);
       if (this.audio && this.controls) this.bindControls(opts);
+      // The player sticks just under the header, whose height is the search button's (icon and label:
+      // 59 px, not Material's 2.4rem): stuck at 2.4rem its top 11 px were drawn under the header.
+      const header = document.querySelector(".md-header");
+      if (this.audio && header && "ResizeObserver" in window) {
+        this.headerWatch = new ResizeObserver(() => document.documentElement.style
+          .setProperty("--ffg-header-height", `${header.getBoundingClientRect().height}px`));
+        this.headerWatch.observe(header);
+      }
     }
 
     /* ---- while listening: skip, speed, keyboard shortcuts, the word being spoken ---- */
     bindControls(opts) {
       this.controls.hidden = false;
+      this.bindFolding(opts);
       this.controls.addEventListener("click", (e) => {
         const skip = e.target.closest(".ffg-skip");
         if (skip) this.skip(Number(skip.dataset.skip));
@@ -228,6 +242,19 @@
       this.audio.addEventListener("play", () => this.loadWords(), { ...opts, once: true });
       document.addEventListener("keydown", (e) => this.onShortcut(e), opts);
       this.bindMediaSession(opts);
+    }
+
+    /** The folded player on a phone (companion.css): "More" shows and hides its other parts. */
+    bindFolding(opts) {
+      const more = this.controls.querySelector(".ffg-player__more");
+      const player = this.audio.closest(".ffg-player");
+      if (!more || !player) return;
+      player.classList.add("ffg-player--folding");
+      more.addEventListener("click", () => {
+        const open = more.getAttribute("aria-expanded") !== "true";
+        more.setAttribute("aria-expanded", String(open));
+        player.classList.toggle("ffg-player--open", open);
+      }, opts);
     }
 
     /**
@@ -386,8 +413,11 @@
     }
 
     destroy() {
+      if (this.headerWatch) this.headerWatch.disconnect();
       if (this.releaseSession) this.releaseSession();
       this.abort.abort();
+      if (this.topWatch) this.topWatch.disconnect();
+      document.documentElement.style.removeProperty("scroll-padding-top");   // the next page has no player
       window.cancelAnimationFrame(this.frame);
       if (this.audio && !this.audio.paused) this.audio.pause();   // the page is leaving: its audio stops too
     }
@@ -519,6 +549,8 @@
         } else if (this.statusKind === "loading") {
           this.say("", "");
         }
+        this.keepFocusClear();                 // the player has its final height: the last time
+        this.landedOn = null;
       }
       this.tick();
     }
@@ -545,7 +577,43 @@
       this.seek(target.start, { message: target.end === null
         ? `Ready to play from ${clock(target.start)}.`
         : `Ready to play ${clock(target.start)} to ${clock(target.end)}.` });
+      // Centred, the moment's first line was under the player, which the stretch and the status make
+      // taller, until the audio is at the moment (onSeeked) or the reader scrolls.
+      this.landedOn = time && document.activeElement === time ? time : null;
+      this.keepFocusClear();
       return true;
+    }
+
+    /** Re-measure the top of the window the player covers whenever the player changes size. */
+    watchTop() {
+      const player = this.audio && this.audio.closest(".ffg-player");
+      if (!player || !("ResizeObserver" in window)) return;
+      this.topWatch = new ResizeObserver(() => this.keepFocusClear());
+      this.topWatch.observe(player);
+    }
+
+    /**
+     * The header and the stuck player cover the top of the window, as the crisis-help bar covers its
+     * bottom: the browser is told to scroll a focused element or an anchor clear of them
+     * (scroll-padding-top: Shift+Tab up the transcript put each line under them), and the time link
+     * a link to a moment just gave the focus (`landedOn`) is scrolled clear of them now. WCAG 2.4.11,
+     * focus not obscured.
+     */
+    keepFocusClear() {
+      const player = this.audio && this.audio.closest(".ffg-player");
+      const header = document.querySelector(".md-header");
+      let covered = header ? header.getBoundingClientRect().height : 0;
+      if (player && getComputedStyle(player).position === "sticky") {
+        covered = Math.max(covered, parseFloat(getComputedStyle(player).top) + player.getBoundingClientRect().height);
+      }
+      // Never more than leaves a line's room above the help bar (a player stuck in a short window).
+      const bottom = parseFloat(getComputedStyle(document.documentElement).scrollPaddingBottom) || 0;
+      const room = Math.ceil(Math.min(covered + CLEAR_OF_TOP_PX, window.innerHeight - bottom - MIN_LINE_PX));
+      document.documentElement.style.scrollPaddingTop = `${room}px`;
+      const landed = this.landedOn;
+      if (!landed || document.activeElement !== landed) return;
+      const box = landed.getBoundingClientRect();
+      if (box.top < room && box.bottom > 0) landed.scrollIntoView({ block: "nearest" });
     }
 
     setRange(range) {
@@ -563,7 +631,10 @@
       url.hash = `t=${clock(range.start, true)},${clock(range.end, true)}`;
       const label = document.createElement("span");
       label.className = "ffg-range__label";
-      label.textContent = `Assigned stretch: ${clock(range.start)}–${clock(range.end)}. Playback stops at ${clock(range.end)}.`;
+      const stop = document.createElement("span");
+      stop.className = "ffg-range__stop";                  // the folded player on a phone leaves it out
+      stop.textContent = ` Playback stops at ${clock(range.end)}.`;
+      label.append(`Assigned stretch: ${clock(range.start)}–${clock(range.end)}.`, stop);
       const play = document.createElement("button");
       play.type = "button";
       play.className = "md-button ffg-range__play";
@@ -618,8 +689,11 @@
     keepInView(seg, force, instant) {
       if (!seg) return;
       const box = seg.getBoundingClientRect();
+      // Below the header and the stuck player: a segment under either is not in view.
       const header = document.querySelector(".md-header");
-      const top = header ? header.getBoundingClientRect().bottom : 0;
+      const player = this.audio && this.audio.closest(".ffg-player");
+      const stuck = player && getComputedStyle(player).position === "sticky" ? player.getBoundingClientRect().bottom : 0;
+      const top = Math.max(header ? header.getBoundingClientRect().bottom : 0, stuck);
       if (!force && box.top >= top && box.bottom <= window.innerHeight) return;
       seg.scrollIntoView({ block: "center", behavior: instant || reducedMotion.matches ? "auto" : "smooth" });
     }
@@ -687,6 +761,38 @@
   // Punctuation that joins words a page writes apart ("13-11-14", "Thursday-group", "and/or", "13.11.14").
   const JOINER = /(?<=[\p{L}\p{N}])[-‐‑‒–—/.·_]+(?=[\p{L}\p{N}])/gu;
 
+  // A time as transcripts, chapters and citations write it: m:ss or h:mm:ss, a fraction of a second allowed
+  // ("12:30", "1:02:03", "12:30.4"). Not preceded or followed by more digits, colons or dots.
+  const TIME = /(?<![\d:.])\d{1,3}(?::[0-5]\d){1,2}(?:\.\d+)?(?![\d:])/g;
+  const TIME_TERM = /^\d{1,3}(?::[0-5]\d){1,2}(?:\.\d+)?$/;
+
+  /** A query word as it is matched: folded ("Therapist's" -> "therapists"), except a time, kept as typed
+   *  ("0:15"): folded it is the digit run "015", which is a phone number's end ("1800 250 015"), and
+   *  "18:00" would be "1800", the start of every 1800 help line. */
+  function queryTerm(word) {
+    const bare = String(word).replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "");
+    return TIME_TERM.test(bare) ? bare : fold(word);
+  }
+
+  /** Is a term a time (`queryTerm` kept it as typed)? */
+  function isTime(t) { return TIME_TERM.test(t); }
+
+  /** Whole seconds of a time ("1:02:03" -> 3723, "12:30.4" -> 750). */
+  function timeSeconds(time) {
+    return time.split(".")[0].split(":").reduce((total, part) => total * 60 + Number(part), 0);
+  }
+
+  /** The ways a page may write the same time as `t` ("12:30" -> "0:12:30", "00:12:30", "12:30"; "1:02:03" ->
+   *  "01:02:03"): transcripts write h:mm:ss, chapters and citations m:ss, players mm:ss. */
+  function timeForms(t) {
+    const total = timeSeconds(t);
+    const pad = (n) => String(n).padStart(2, "0");
+    const [h, m, sec] = [Math.floor(total / 3600), Math.floor((total % 3600) / 60), total % 60];
+    const forms = h ? [`${h}:${pad(m)}:${pad(sec)}`, `${pad(h)}:${pad(m)}:${pad(sec)}`]
+      : [`${m}:${pad(sec)}`, `${pad(m)}:${pad(sec)}`, `0:${pad(m)}:${pad(sec)}`, `00:${pad(m)}:${pad(sec)}`];
+    return forms.filter((f) => f !== t);
+  }
+
   /** The words of a query: as typed, folded, the content words, and whether it was typed in quotes. */
   function analyseQuery(query) {
     const pair = QUOTED.exec(query);
@@ -694,7 +800,7 @@
     const text = inner.replace(DOUBLE_QUOTES, " ").replace(/\s+/g, " ").trim();
     const quoted = !!pair && !!text;
     const words = text.split(" ").filter((w) => fold(w));
-    const terms = words.map(fold);
+    const terms = words.map(queryTerm);
     const content = terms.filter((t) => !STOP_WORDS.has(t));
     return { text, quoted, words, terms, content, stopOnly: !quoted && terms.length > 0 && content.length === 0 };
   }
@@ -846,7 +952,7 @@
 
   /**
    * Other ways to write a query that the site may hold: {variants: [text], spelling: text|null,
-   * suggestions: [{from, to}]}. Variants (joined or split compounds, regional spellings; contractions
+   * suggestions: [{from, to}], timed: whether variants[0] writes a time as the site does}. Variants (joined or split compounds, regional spellings; contractions
    * and hyphens are folded away already: "it's" = "its", "e-mail" = "email") are searched with the
    * query; the spelling fix is searched when nothing else matches well.
    */
@@ -883,11 +989,17 @@
     const numbers = words.map((w, i) => numberForms(terms[i]).find((n) => vocab.has(n)) || w);
     const numbered = numbers.some((w, i) => w !== words[i]) ? numbers.join(" ") : null;
     if (numbered) variants.add(numbered);
+    // A time in the form the site writes it ("00:12:30" -> "12:30"): Pagefind answers a form no page
+    // holds with prefix noise ("001230" ~ "sample-sonnet-001"), so this spelling's pages come first.
+    const held = words.map((w, i) => (isTime(terms[i]) && !vocab.has(fold(terms[i]))
+      && timeForms(terms[i]).find((f) => vocab.has(fold(f)))) || w);
+    const timed = held.some((w, i) => w !== words[i]) ? held.join(" ") : null;
+    if (timed) variants.add(timed);
     const spelling = suggestions.length ? fixed.join(" ") : null;
     variants.delete(plan.text);
-    const rank = (v) => (v === british.join(" ") ? 2 : v === numbered ? 1 : 0);
+    const rank = (v) => (v === timed ? 3 : v === british.join(" ") ? 2 : v === numbered ? 1 : 0);
     const ordered = [...variants].sort((a, b) => rank(b) - rank(a));
-    return { variants: ordered.slice(0, MAX_ALTERNATIVES), spelling, suggestions };
+    return { variants: ordered.slice(0, MAX_ALTERNATIVES), spelling, suggestions, timed: !!timed };
   }
 
   /**
@@ -942,13 +1054,18 @@
     return numbers.map((n) => n.split(".")[0]);
   }
 
-  /** Does a word on a page (as written) stand for the query term (folded): the same word, an
+  /** Does a word on a page (as written) stand for the query term (`queryTerm`): the same word, an
    *  inflection, a stem? A number stands only for itself: Pagefind matches every word by its prefix
    *  (Pagefind/pagefind#702), so "40" finds "404" and "406", "12" finds "128" and "121,652", and
-   *  "000" (the emergency number) the end of "2,000". */
+   *  "000" (the emergency number) the end of "2,000". A time stands only for that time: Pagefind
+   *  drops the colon, so "0:15" found "1800 250 015" and "0.15", "18:00" every "1800" help line. */
   function resembles(word, term) {
     const hit = fold(word);
     if (!hit) return false;
+    if (isTime(term)) {                     // a time stands for the same second however written ("0:15", "00:15", "0:00:15")
+      const wanted = timeSeconds(term);
+      return (String(word).match(TIME) || []).some((t) => timeSeconds(t) === wanted);
+    }
     if (/^\d+$/.test(term)) {
       const numbers = numbersIn(word);      // several run together: a number typed as written ("24/7", "0:15")
       return numbers.includes(term) || (numbers.length > 1 && numbers.join("") === term);
@@ -959,11 +1076,11 @@
     return common >= Math.max(MIN_STEM, term.length - STEM_SLACK) && common >= Math.min(hit.length, term.length) - STEM_SLACK;
   }
 
-  /** A result's data less the hits that are other numbers than the query's (`terms`: folded, every
-   *  spelling searched): "404" is not marked, nor is its section or segment offered as a moment, for
-   *  "40". Other words are left as Pagefind matched them. */
+  /** A result's data less the hits that are other numbers or times than the query's (`terms`: as `queryTerm`
+   *  gives them, every spelling searched): "404" is not marked, nor is its section or segment offered as
+   *  a moment, for "40"; nor "1800" for "18:00". Other words are left as Pagefind matched them. */
   function withoutOtherNumbers(d, terms) {
-    if (!terms.some((t) => /^\d+$/.test(t))) return d;
+    if (!terms.some((t) => /^\d+$/.test(t) || isTime(t))) return d;
     const words = d.content.split(/\s+/);
     const keep = (at) => !/\d/.test(words[at] || "") || terms.some((t) => resembles(words[at], t));
     return {
@@ -1033,6 +1150,18 @@
         // A search input's own Escape only clears the text; here Escape closes the dialog (the text stays
         // for the next opening), as the dialog pattern expects.
         if (e.key === "Escape") { e.preventDefault(); this.dialog.close(); }
+      });
+      // The arrows go on from the first result as they reached it: down through every result's title
+      // and moments, up to the input again. Without this the second ArrowDown stayed on the first
+      // page's title, so a keyboard reader could not reach its moment ("0:15") with the arrows.
+      this.list.addEventListener("keydown", (e) => {
+        if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+        const links = Array.from(this.list.querySelectorAll("a"));
+        const at = links.indexOf(document.activeElement);
+        if (at < 0) return;
+        e.preventDefault();
+        const next = e.key === "ArrowDown" ? links[Math.min(at + 1, links.length - 1)] : links[at - 1] || this.input;
+        next.focus();
       });
       this.scopes.forEach((r) => r.addEventListener("change", () => this.start()));
       this.more.addEventListener("click", () => this.showMore());
@@ -1200,7 +1329,7 @@
         return { answer, plan: v.plan };
       }));
       if (seq !== this.seq) return;
-      let entries = this.merge(answers, plan);
+      let entries = this.merge(alt.timed ? [answers[1], answers[0], ...answers.slice(2)] : answers, plan);
       let lead = "";
       let strong = entries.length && !plan.stopOnly && await this.anyStrong(entries, plan);
       if (seq !== this.seq) return;
@@ -1387,7 +1516,10 @@
       const state = this.state;
       const remaining = state.entries.length - state.next;
       const where = this.scope ? ` in ${this.scope}` : "";
-      if (!state.strong) {
+      const time = state.plan.terms.find(isTime);
+      if (!state.strong && time) {       // a time no page writes: how to hear that moment instead
+        this.status.textContent = `No page writes the time ${time}${where}. To hear an episode from ${time}, open it and choose that time in its transcript, or add #t=${time} to its address.`;
+      } else if (!state.strong) {
         this.status.textContent = `Nothing matches “${state.query}” well${where}. Check the spelling, try fewer words, or put a phrase you remember in "quotes".`;
       } else {
         const phrase = state.lead + (state.phrases && !state.plan.quoted

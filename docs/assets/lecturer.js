@@ -614,8 +614,11 @@
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       return format.kind === "json" ? response.json() : response.text();
     }));
-    return format.kind === "json" ? `${JSON.stringify(texts.flat(), null, 2)}\n`
-      : texts.map((t) => t.trim()).join("\n\n") + "\n";
+    if (format.kind === "json") return `${JSON.stringify(texts.flat(), null, 2)}\n`;
+    // Joined with the files' own line ending (RIS: CR LF, as the RIS spec and EndNote want), each
+    // file's closing line breaks only taken off: a trim() would also take the space of "ER  - ".
+    const eol = format.kind === "ris" ? "\r\n" : "\n";
+    return texts.map((t) => t.replace(/(?:\r?\n)+$/, "")).join(eol + eol) + eol;
   }
 
   /** "Download references: RIS · BibTeX · CSL-JSON" for the bundle `read()` returns now. */

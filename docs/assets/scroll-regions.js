@@ -9,7 +9,12 @@
  * focusable region: `tabindex="0"` (arrow keys then scroll it), `role="region"` and an
  * `aria-label` taken from the table's caption or the nearest heading before it. A box that fits
  * gets no tab stop. A ResizeObserver re-checks each box when the window turns or resizes and when a
- * closed <details> (a self-check answer) opens, as Material does for wide code blocks.
+ * closed <details> (a self-check answer) opens.
+ *
+ * Wide code blocks (`pre > code`, the commands of the maintainer's guide) get the same tab stop
+ * (no role or name: a code block reads as itself, as Material leaves it).
+ * Material gives one only where the device can hover (`matchMedia("(hover)")`), so on a phone or
+ * tablet with a keyboard the commands cut off at the screen's edge could not be scrolled to.
  *
  * Set up from Material's `document$` (first load and every instant navigation).
  */
@@ -17,6 +22,7 @@
   "use strict";
 
   var observer = null;
+  var BOXES = ".md-typeset__scrollwrap, .md-typeset pre > code";
 
   function nameFor(box) {
     var caption = box.querySelector("caption");
@@ -36,10 +42,12 @@
 
   function update(box) {
     var overflows = box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1;
-    if (overflows && !box.hasAttribute("tabindex")) {
+    if (overflows && !box.hasAttribute("data-ffg-scroll-region")) {
       box.setAttribute("tabindex", "0");
-      box.setAttribute("role", "region");
-      box.setAttribute("aria-label", nameFor(box));
+      if (box.tagName !== "CODE") {           // a code block reads as itself, as Material leaves it
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", nameFor(box));
+      }
       box.setAttribute("data-ffg-scroll-region", "");
     } else if (!overflows && box.hasAttribute("data-ffg-scroll-region")) {
       box.removeAttribute("tabindex");
@@ -53,7 +61,7 @@
     if (observer) {
       observer.disconnect();                      // boxes of the page we left
     }
-    var boxes = document.querySelectorAll(".md-typeset__scrollwrap");
+    var boxes = document.querySelectorAll(BOXES);
     if (typeof ResizeObserver === "function") {
       observer = new ResizeObserver(function (entries) {
         entries.forEach(function (entry) { update(entry.target); });

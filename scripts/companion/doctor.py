@@ -201,6 +201,7 @@ def run(model: str | None = None, start: Path | None = None) -> list[Check]:
         project = None
         checks.append(Check("project", FAIL, str(exc)))
     checks.append(check_disk(project.root if project else Path.cwd()))
+    http.identify(project.site_url if project else "")     # the feed is asked as sync asks it
     secret = os.environ.get("COMPANION_FEED", "").strip()     # a private feed (see sync.py)
     if secret:
         check = check_feed(secret)    # messages name the URL as requested (percent-encoded)

@@ -153,9 +153,15 @@ def _eprint(entry: Entry) -> tuple[str, str]:
     return archive, re.sub(rf"^{archive}:\s*", "", number, flags=re.I)
 
 
+# A RIS line ends with CR LF (the RIS format specification, Research Information Systems; EndNote's
+# import filters are Windows-born): Zotero's RIS.js exports `newLineChar = "\r\n"; //from spec`
+# and imports either ending, as rispy and EndNote do.
+RIS_EOL = "\r\n"
+
+
 def ris_record(entry: Entry) -> str:
     """One RIS record (`TY` ... `ER`), tags padded as the format requires: 'XX  - value', each
-    field under the tag Zotero's and EndNote's RIS importers read it from (RIS_TYPES, RIS_FIELDS).
+    line ended by CR LF (RIS_EOL), each field under the tag Zotero's and EndNote's RIS importers read it from (RIS_TYPES, RIS_FIELDS).
 
     RIS is one field a line, so line breaks and other controls in a value become one space (a
     title holding "\\nER  - " must not end the record early).
@@ -195,12 +201,13 @@ def ris_record(entry: Entry) -> str:
     # Every line keeps the whole six-character tag, "ER  - " too: EndNote reads "ER  - " as the end
     # of a reference and does not import a file whose tags lack the spaces (Clarivate's direct
     # export notes, quoted in cffconvert#392; pkp-lib#4802).
-    return "".join(f"{tag}  - {CONTROL.sub(' ', str(value)).rstrip()}\n" for tag, value in lines)
+    return "".join(f"{tag}  - {CONTROL.sub(' ', str(value)).rstrip()}{RIS_EOL}" for tag, value in lines)
 
 
 def ris(entries: Iterable[Entry]) -> str:
-    """RIS records for `entries` (CSL-JSON records), one after another, each ended by "ER  -"."""
-    return "\n".join(ris_record(e) for e in entries)
+    """RIS records for `entries` (CSL-JSON records), each ended by "ER  - ", a blank line between
+    them, every line ended by CR LF (RIS_EOL)."""
+    return RIS_EOL.join(ris_record(e) for e in entries)
 
 
 # --- BibTeX --------------------------------------------------------------------------------

@@ -74,6 +74,38 @@ def care_phrases(subject: Iterable[Phrase]) -> frozenset[Phrase]:
     return frozenset(p for p in subject if p not in shared)
 
 
+# Words of the subject seed for a feeling in general: said of anyone, in any field (a juror who
+# cried, a dad "feeling like the worst dad" at the orthodontist's, an esports "emotional tilt"
+# score). They say talk is about someone's mind (`_personal` in the weave), not that it is about
+# care: they do not name the domain (`domain_phrases`).
+GENERIC_FEELINGS = ("feel", "feeling", "feelings", "emotion", "emotional")
+# The confidant the course is about, however it is said ("the bot", "the chat bot").
+CONFIDANTS = ("chatbot", "chat bot", "bot")
+# The care roles beside the counsellor that a recovery podcast's guests hold or see: named once
+# ("my guest is a peer worker"), then called by the role's head noun ("the worker", `role_heads`).
+CARE_ROLES = ("peer worker", "peer support worker", "support worker", "social worker", "youth worker",
+              "health worker", "case worker", "caseworker", "drug worker", "alcohol and other drugs worker")
+
+
+def domain_phrases(subject: Iterable[Phrase], glossary: Iterable[Phrase]) -> frozenset[Phrase]:
+    """The phrases that name the course's domain itself: care and its cost, a person's mental
+    health, recovery, the counselling room, a chatbot people confide in. `subject`: the subject
+    phrases (`topics.subject_phrases`); `glossary`: the names of the glossary's terms that are not
+    everyday words (a one-word everyday term such as "Stigma" names the domain only beside its
+    definition's words, which the weave checks apart). Returns the care phrases (`care_phrases`)
+    less the `GENERIC_FEELINGS`, with the `CONFIDANTS`, the `CARE_ROLES` and `glossary` added."""
+    generic = {phrase(s) for s in GENERIC_FEELINGS}
+    return ((care_phrases(subject) - generic) | {phrase(s) for s in (*CONFIDANTS, *CARE_ROLES)}
+            | frozenset(glossary))
+
+
+def role_heads() -> dict[Phrase, str]:
+    """Each of the `CARE_ROLES` said in more than one word -> its head noun's stem ("peer worker"
+    -> "worker"): once a role is named in an episode, talk goes on calling its holder by the head
+    alone ("I shouted at the worker"), and that still names the domain (`weave._anchored`)."""
+    return {p: p[-1] for p in (phrase(s) for s in CARE_ROLES) if len(p) > 1}
+
+
 # Words that name people in talk: the personal pronouns and their possessives. Talk about care is
 # told of someone (I, she, my counsellor, you); another field's business is told of things (the
 # system, the valve, the fund, the colony).

@@ -38,7 +38,11 @@ PLAIN: dict[int, dict[str, str]] = {
             the old hurt happened again with my counsellor but this time it ended differently; I
             expected to be shamed, punished or rejected the way my father or mother did when I was a
             kid, and instead they were kind and stayed calm; it changed what I expect from people; a
-            new ending to an old story""",
+            new ending to an old story; I was certain she would be disgusted with me, waiting for
+            the look on her face, the sigh, to be told we are done, the door, because that is what
+            everyone did, my father, my ex, the people at work, the moment the real me came out they
+            were off; and it did not happen, she stayed, was still there the next week; it changed
+            what I thought people do with the worst of me""",
         "Attachment: the therapist as a secure base": """
             a safe place to come back to, somewhere steady and reliable, the same person at the same
             time every week; from there I could go out and try hard things and come back and tell

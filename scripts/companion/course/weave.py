@@ -36,10 +36,12 @@ How a module is matched (a small, classic retrieval scheme, no model):
    words), so it starts and ends where the talk does; a run with fewer than `MIN_HOLDING` such
    segments is one line, not a discussion, and is dropped, unless the run is sustained
    (SUSTAINED_RUN segments or more, SUSTAINED_SHARE of them each saying a little of the idea,
-   THIN_BAR of `_holds`'s bars): a paraphrase spreads the idea over many lines, none enough
-   alone (a trainee's client whose chatbot "agreed with every single thing"). A greeting, an introduction or a
-   preview of what comes later (`companion.course.framing`) names a topic without discussing
-   it, so it does not count as holding the idea. It scores as its best window. A run is kept
+   THIN_BAR of `_holds`'s bars), or SHORT_RUN segments and SHORT_RUN_S long with one naming the
+   domain (`_anchored`) and none near talk in another field's words (`_elsewhere`): a paraphrase
+   spreads the idea over many lines, none enough alone (a trainee's client whose chatbot "agreed
+   with every single thing", a week dumped into the app the night before seeing the counsellor).
+   A greeting, an introduction or a preview of what comes later (`companion.course.framing`)
+   names a topic without discussing it, so it does not count as holding the idea. It scores as its best window. A run is kept
    only where its own talk is about a person's mind or care (`_personal`: a word for a feeling
    or a care phrase, `companion.course.feelings`), whatever field the talk around it is in. A
    *brief* stretch (fewer than BRIEF_HOLDING segments holding the idea: two lines said in
@@ -47,6 +49,13 @@ How a module is matched (a small, classic retrieval scheme, no model):
    under BRIEF_COURSE_SHARE, common or rare in English) and it is told of things, not people
    (`feelings.person_share` under BRIEF_PERSON_SHARE): a boiler's "pressure" and "relationship"
    between two valves, a super fund's "trial" and "cost", an analytics tool's "emotional" score.
+   A brief stretch must also say what its words are said *of* (`_aside`, `_anchored`: keyword
+   in context): told of things, one of its own segments names the course's domain (care and its
+   cost, a state of mind the field treats, recovery, a chatbot, a glossary term in context;
+   `feelings.domain_phrases`), and told of people, something within ANCHOR_NEAR_S seconds does.
+   A feeling word alone does not: a juror cries, an esports score is "emotional", a robot
+   vacuum's "privacy policy" and "model", a court's "support" and a hairdresser's "session",
+   "client card" and "consultation" are said of a vacuum, a court and a salon.
 
 A glossary term comes up where one of its phrases is said; a one-word everyday term ("stigma",
 "empathy") also needs a word of its definition said within TERM_CONTEXT_S seconds.
@@ -63,11 +72,11 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from companion.course.everyday import zipf
-from companion.course.feelings import care_phrases, is_feeling, person_share
+from companion.course.feelings import care_phrases, domain_phrases, is_feeling, person_share, role_heads
 from companion.course.framing import framed
 from companion.course.facets import Facet, FacetIndex, facet_index, facet_scores
 from companion.course.subject import off_subject_stems, qualified
-from companion.course.topics import (STOPWORDS, Phrase, Topic, capitals_key, normalise, subject_phrases,
+from companion.course.topics import (STOPWORDS, Phrase, Topic, capitals_key, normalise, stem, subject_phrases,
                                      word_spans)
 from companion.episode import Segment
 
@@ -102,7 +111,10 @@ BRIEF_COURSE_SHARE = 0.75   # share of a brief stretch's content words the cours
 BRIEF_PERSON_SHARE = 0.12   # share of a brief stretch's words that are people (I, she, you ...) under which it is about things
 SUSTAINED_RUN = 5           # segments given to one module in a row that are a discussion even when said thinly
 SUSTAINED_SHARE = 0.75      # share of such a run's segments that must each say a little of the idea (THIN_BAR)
+SHORT_RUN = 4               # a shorter run said thinly is a discussion too where a line names the domain (`_stretches`)
+SHORT_RUN_S = 20.0          # ... and lasts this many seconds: Whisper splits one turn into many short segments
 THIN_BAR = 0.5              # share of `_holds`'s bars (EDGE_MIN_SCORE, EDGE_FACET_MIN) that counts as a little
+ANCHOR_NEAR_S = 12.0        # a brief stretch told of people must name the domain within this many s of it (`_aside`)
 LINE_MIN_CHARS = 60         # a quoted line shorter than this takes in the segments after it
 
 
@@ -477,7 +489,8 @@ def _stretches(slug: str, rows: list[_Segment], labels: list[tuple[str, float] |
                modules: list[Topic], weight_idf: dict[str, dict[Phrase, float]],
                rarity: dict[str, float], index: FacetIndex | None = None,
                personal: list[bool] | None = None,
-               lexicon: frozenset[str] | None = None) -> list[tuple[str, Stretch]]:
+               lexicon: frozenset[str] | None = None,
+               anchored: list[bool] | None = None) -> list[tuple[str, Stretch]]:
     """Runs of segments labelled with one module as stretches (module ident, stretch), each
     trimmed to its first and last segment that holds some of the module's idea itself
     (`_holds`), so a stretch starts and ends where the talk does.
@@ -489,12 +502,16 @@ def _stretches(slug: str, rows: list[_Segment], labels: list[tuple[str, float] |
     plumber's "client relationship", near talk on the subject but about no one's mind, is not.
 
     With `lexicon` (`course_lexicon`), a brief stretch (fewer than BRIEF_HOLDING segments holding
-    the idea) whose content words are under BRIEF_COURSE_SHARE the course's and whose words are
-    under BRIEF_PERSON_SHARE people (I, she, you ...) is another field's aside, and dropped."""
+    the idea) whose words are under BRIEF_PERSON_SHARE people (I, she, you ...) is another field's
+    aside, and dropped, when its content words are under BRIEF_COURSE_SHARE the course's or, with
+    `anchored` (per segment: does it name the domain, `_anchored`), when none of its own segments
+    names the domain: a bank's "bot" and "trust", a court's "support" and "system", a robot
+    vacuum's "model" and "privacy policy" are said of a bank, a court and a vacuum."""
     by_ident = {topic.ident: topic for topic in modules}
     facets = {topic.ident: topic.facets for topic in modules}
     index = facet_index(facets) if index is None else index
     framing = framed([row.words for row in rows])
+    foreign = _elsewhere(rows, lexicon) if lexicon is not None else [False] * len(rows)
     out: list[tuple[str, Stretch]] = []
     i = 0
     while i < len(rows):
@@ -511,17 +528,19 @@ def _stretches(slug: str, rows: list[_Segment], labels: list[tuple[str, float] |
         # a greeting, an introduction or a preview names the idea without discussing it
         holding = [k for k, v in held.items() if v > 0 and not framing[k]]
         follows = bool(out) and out[-1][0] == ident and rows[i].start - out[-1][1].end <= PERSON_FOLLOW_S
-        if len(holding) < MIN_HOLDING and j - i + 1 >= SUSTAINED_RUN:
-            # a paraphrase spreads the idea thinly: every line says a little, none enough alone
+        # a paraphrase spreads the idea thinly: every line says a little, none enough alone; a
+        # shorter run counts too where it names the domain, away from another field's talk
+        if len(holding) < MIN_HOLDING and (j - i + 1 >= SUSTAINED_RUN or (
+                j - i + 1 >= SHORT_RUN and rows[j].end - rows[i].start >= SHORT_RUN_S
+                and anchored is not None and any(anchored[i:j + 1])
+                and not any(foreign[max(0, i - 1):j + 2]))):
             thin = [k for k in range(i, j + 1) if not framing[k] and _holds(
                 rows[k], topic, weight_idf[ident], rarity, index, facets, THIN_BAR) > 0]
             if len(thin) >= SUSTAINED_SHARE * (j - i + 1):
                 holding = thin
         if len(holding) >= MIN_HOLDING and (personal is None or follows or any(personal[i:j + 1])):
             first, last = holding[0], holding[-1]
-            if (lexicon is not None and len(holding) < BRIEF_HOLDING
-                    and _course_share(rows[first:last + 1], lexicon) < BRIEF_COURSE_SHARE
-                    and person_share([w for row in rows[first:last + 1] for w in row.words]) < BRIEF_PERSON_SHARE):
+            if lexicon is not None and len(holding) < BRIEF_HOLDING and _aside(rows, first, last, lexicon, anchored):
                 i = j + 1
                 continue
             line = max(range(first, last + 1), key=held.__getitem__)
@@ -532,6 +551,24 @@ def _stretches(slug: str, rows: list[_Segment], labels: list[tuple[str, float] |
                                        _line(rows, first, line, last), tuple(said))))
         i = j + 1
     return out
+
+
+def _aside(rows: list[_Segment], first: int, last: int, lexicon: frozenset[str],
+           anchored: list[bool] | None) -> bool:
+    """Whether the brief stretch rows[first..last] is another field's aside, not the course's
+    talk. Told of things (under BRIEF_PERSON_SHARE of its words people): when its content words
+    are under BRIEF_COURSE_SHARE the course's (`lexicon`), or when none of its own segments names
+    the domain (`anchored`). Told of people: when nothing within ANCHOR_NEAR_S seconds of it names
+    the domain, for a person's talk names its subject once and goes on in pronouns ("she" is the
+    counsellor named a line before), while a hairdresser's "session", "client" and "consultation"
+    never name it at all."""
+    if person_share([w for row in rows[first:last + 1] for w in row.words]) < BRIEF_PERSON_SHARE:
+        return (_course_share(rows[first:last + 1], lexicon) < BRIEF_COURSE_SHARE
+                or (anchored is not None and not any(anchored[first:last + 1])))
+    if anchored is None:
+        return False
+    lo, hi = _within(rows, first, ANCHOR_NEAR_S)[0], _within(rows, last, ANCHOR_NEAR_S)[1]
+    return not any(anchored[lo:hi + 1])
 
 
 def _course_share(rows: Sequence[_Segment], lexicon: frozenset[str]) -> float:
@@ -548,6 +585,50 @@ def _personal(rows: list[_Segment], care: frozenset[Phrase]) -> list[bool]:
     by another field ("financial counsellor" is not)."""
     by_first = _by_first_stem(care)
     return [bool(row.feelings) or bool(_subject_said(row, by_first)) for row in rows]
+
+
+def _anchored(rows: list[_Segment], domain: frozenset[Phrase], terms: list[Topic]) -> list[bool]:
+    """For each segment: whether it names the course's domain itself (keyword in context: what
+    the course's words around it are said of): a domain phrase (`feelings.domain_phrases`), or a
+    one-word glossary term that is an everyday word ("stigma", "waitlist") with a word of its
+    definition said within TERM_CONTEXT_S seconds, as a glossary mark needs. A closed compound the
+    transcript splits in two ("wait list", "life line", "chat bot") counts as its one word; a
+    function word never joins one ("the rapist" is not "therapist"). A care role named once in the
+    episode ("peer worker") is named again by its head noun alone ("the worker", `feelings.role_heads`)."""
+    by_first = _by_first_stem(domain)
+    singles = {p[0] for p in domain if len(p) == 1}
+    everyday = {p[0]: t.term.context for t in terms if t.term and t.term.needs_context for p in t.term.phrases
+                if len(p) == 1}
+    heads = role_heads()
+    named: set[str] = set()          # heads of the care roles named so far in this episode
+    out = []
+    for i, row in enumerate(rows):
+        joined = {stem(a + b) for a, b in zip(row.words, row.words[1:])
+                  if a not in STOPWORDS and b not in STOPWORDS}      # "the rapist" is no therapist
+        found = _subject_said(row, by_first)
+        said = bool(found) or bool(joined & singles) or bool(named & row.stems)
+        named.update(heads[p] for p in found if p in heads)
+        if not said and (wanted := (row.stems | joined) & everyday.keys()):
+            near = _near_stems(rows, i, TERM_CONTEXT_S)
+            said = any(everyday[w] & near for w in wanted)
+        out.append(said)
+    return out
+
+
+def _within(rows: list[_Segment], i: int, seconds: float) -> tuple[int, int]:
+    """(first, last) of the segments within `seconds` of segment `i` (itself included)."""
+    first, last = i, i
+    while first > 0 and rows[first - 1].end >= rows[i].start - seconds:
+        first -= 1
+    while last + 1 < len(rows) and rows[last + 1].start <= rows[i].end + seconds:
+        last += 1
+    return first, last
+
+
+def _near_stems(rows: list[_Segment], i: int, seconds: float) -> frozenset[str]:
+    """The stems said in the segments within `seconds` of segment `i` (itself included)."""
+    first, last = _within(rows, i, seconds)
+    return frozenset().union(*(rows[k].stems for k in range(first, last + 1)))
 
 
 def _holds(row: _Segment, topic: Topic, weight_idf: dict[Phrase, float], rarity: dict[str, float],
@@ -585,13 +666,8 @@ def _term_stretches(slug: str, rows: list[_Segment], topic: Topic,
     for i in sorted({i for p in term.phrases for i in where.get(p, ())}):
         row = rows[i]
         hits = [(p, row.found[p]) for p in term.phrases if p in row.found]
-        first, last = i, i
-        while first > 0 and rows[first - 1].end >= row.start - TERM_CONTEXT_S:
-            first -= 1
-        while last + 1 < len(rows) and rows[last + 1].start <= row.end + TERM_CONTEXT_S:
-            last += 1
-        near = frozenset().union(*(rows[k].stems for k in range(first, last + 1)))
-        context = len(term.context & near)
+        first, last = _within(rows, i, TERM_CONTEXT_S)
+        context = len(term.context & frozenset().union(*(rows[k].stems for k in range(first, last + 1))))
         if term.needs_context and not context:
             continue
         if mark is None:
@@ -635,10 +711,14 @@ def weave(episodes: dict[str, Sequence[Segment]], modules: list[Topic],
     result = Weave({t.ident: [] for t in modules}, {t.ident: [] for t in terms}, {})
     lexicon = course_lexicon(modules, terms, subject)
     care = care_phrases(subject)
+    domain = domain_phrases(subject, (p for t in terms if t.term and not t.term.needs_context
+                                      for p in t.term.phrases))
     for slug, rows in scanned.items():
         labels = _labels(rows, modules, weight_idf, rarity, subject, off, index, lexicon)
         personal = _personal(rows, care)
-        for ident, stretch in _stretches(slug, rows, labels, modules, weight_idf, rarity, index, personal, lexicon):
+        anchored = _anchored(rows, domain, terms)
+        for ident, stretch in _stretches(slug, rows, labels, modules, weight_idf, rarity, index, personal,
+                                         lexicon, anchored):
             result.modules[ident].append(stretch)
         where: dict[Phrase, list[int]] = defaultdict(list)
         for i, row in enumerate(rows):

@@ -68,13 +68,17 @@ TIMEOUT_S = 30.0             # per connect/read; a stalled server fails instead 
 RETRIES = 4                  # attempts after the first, for transient failures only
 BACKOFF_S = 0.5              # first retry delay; doubles each time
 CHUNK_BYTES = 256 * 1024     # download read size
-USER_AGENT = f"fall-from-grace-companion/{__version__} (+podcast transcripts)"
+PRODUCT = f"FallFromGraceCompanion/{__version__}"   # product/version (RFC 9110 section 10.1.5)
+ACCEPT = "*/*"               # browsers' and podcast apps' default; some hosts and firewalls refuse
+                             # a request with no Accept at all (podgrab#322, akhilrex/podgrab#313)
 RETRY_AFTER_MAX_S = 30.0     # a longer Retry-After fails the request; the next run asks again
 RUN_WAIT_BUDGET_S = 120.0    # all Retry-After waits of one run together (one sync, many episodes)
 RETRY_AFTER_SHOWN_MAX_S = 366 * 86400.0   # a later Retry-After (year 9999, 10**20 s) is not
                                           # added to the clock: datetime cannot hold the sum
 THROTTLED = (429, 503)       # the statuses whose Retry-After we honour
 PERMANENT = (301, 308)       # redirects that say the resource moved for good (RFC 9110 15.4)
+FIREWALLS = ("cloudflare", "cloudfront", "akamaighost", "sucuri", "ddos-guard")   # `Server`
+                             # names of CDNs whose bot rules answer 403 for the host behind them
 MAX_REDIRECTS = 20           # Chromium's and Firefox's limit; urllib's own 10 is passed by
                              # chains of tracking prefixes (podverse-rn#2161: pdst.fm -> chrt.fm
                              # -> arttrk.com -> ...)
@@ -326,6 +330,33 @@ class WaitBudget:
 
 budget = WaitBudget()
 
+_site_url = ""               # the published site the requests are made for (`identify`)
+
+
+def identify(site_url: str) -> None:
+    """Name `site_url` (mkdocs.yml `site_url`, "" when unset) in the User-Agent of every later
+    request, so a host's operator can see who fetches and why (gPodder sends `gPodder/3.x
+    (+https://gpodder.github.io/)`; AntennaPod, audiobookshelf likewise). Hosts and firewalls
+    refuse the default User-Agents of HTTP libraries (`Python-urllib/3.x`, `python-requests`,
+    `Go-http-client`: podgrab#313, dplocki/podcast-downloader#33, audiobookshelf#3322); an
+    honest product name is what podcast apps send and what podcast hosts' lists of apps know
+    (opawg/user-agents)."""
+    global _site_url
+    _site_url = site_url.strip()
+
+
+def user_agent() -> str:
+    """The User-Agent sent with every request: `FallFromGraceCompanion/<version>
+    (+<site_url>; podcast transcripts)`, the URL left out until one is set (`identify`)."""
+    contact = f"+{_site_url}; " if _site_url.startswith(("http://", "https://")) else ""
+    return f"{PRODUCT} ({contact}podcast transcripts)"
+
+
+def _ask(uri: str, **headers: str) -> urllib.request.Request:
+    """A GET for `uri` with the User-Agent and Accept every request carries, and `headers`."""
+    return urllib.request.Request(uri, headers={"User-Agent": user_agent(), "Accept": ACCEPT,
+                                                **headers})
+
 
 def retry_after_s(value: str | None, now: datetime | None = None) -> float | None:
     """Seconds to wait from a `Retry-After` value: delay-seconds or an HTTP-date (RFC 9110
@@ -414,11 +445,28 @@ def _describe(exc: BaseException) -> str:
         return str(exc)
     if isinstance(exc, zlib.error):
         return f"the gzip body is damaged ({exc})"
+    if isinstance(exc, urllib.error.HTTPError) and exc.code == 403:
+        return _forbidden(exc)
     if isinstance(exc, urllib.error.HTTPError):
         return f"HTTP {exc.code} {exc.reason}"
     if isinstance(exc, urllib.error.URLError):
         return f"cannot connect ({exc.reason})"
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+def _forbidden(exc: urllib.error.HTTPError) -> str:
+    """What a 403 means to the maintainer, naming the host that refused (the last hop of the
+    redirects: often a CDN, not the feed's host) and, when its `Server` header says so, the
+    firewall in front of it. Hosts refuse by User-Agent, by missing headers or by the address
+    asking (a data centre's, a VPN's): AntennaPod, gPodder#1175, podcast-dl#72, audiobookshelf#5357."""
+    host = urllib.parse.urlsplit(exc.geturl() or exc.filename or "").hostname or "the host"
+    server = ((exc.headers.get("Server") or "") if exc.headers else "").split("/")[0].strip()
+    front = f" (the answer came from {server}, a firewall and CDN in front of it)" if (
+        server.lower() in FIREWALLS) else ""
+    return (f"HTTP 403 Forbidden: {host} refused this request{front}. Some hosts refuse programs "
+            f"by their User-Agent or by the network they ask from; this one sent "
+            f"\"{user_agent()}\". If the address opens in a browser, ask {host}'s operator (or "
+            "your podcast host's support) to allow it; the next run asks again")
 
 
 def _throttle_wait(exc: BaseException, what: str) -> float | None:
@@ -508,14 +556,14 @@ def fetch(url: str, etag: str | None = None, last_modified: str | None = None,
     connection by the run's `fetch_policy`. `retries=0` asks once, for checks that should answer
     quickly (`companion doctor`). Raises FetchError naming the URL and, for a refusal, the rule."""
     url = _uri(url)
-    headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"}
+    headers = {"Accept-Encoding": "gzip"}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
 
     def once(guard: _Guard) -> Response:
-        with _open(urllib.request.Request(url, headers=headers), timeout, guard) as reply:
+        with _open(_ask(url, **headers), timeout, guard) as reply:
             status = reply.status if hasattr(reply, "status") else reply.code
             body = b"" if status == 304 else _read_body(reply, limit, url)
             return Response(status=status, body=body, url=reply.geturl() or url,
@@ -531,8 +579,7 @@ def fetch(url: str, etag: str | None = None, last_modified: str | None = None,
 def _first_byte(uri: str, headers: dict[str, str] | None = None) -> urllib.request.Request:
     """A GET for the first byte of `uri` (`Range: bytes=0-0`), with `headers` besides: what a
     host says of a file without sending it (HEAD is refused or answered differently by some)."""
-    return urllib.request.Request(uri, headers={"User-Agent": USER_AGENT, "Range": "bytes=0-0",
-                                                **(headers or {})})
+    return _ask(uri, Range="bytes=0-0", **(headers or {}))
 
 
 def served_type(url: str, timeout: float = TIMEOUT_S) -> str | None:
@@ -728,12 +775,12 @@ def download(url: str, dest: Path, expected_bytes: int | None = None,
         if offset and not confirm:          # cannot ask the host whether it is the same file
             discard()
             offset = 0
-        headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity"}
+        headers = {"Accept-Encoding": "identity"}
         if offset:
             headers["Range"] = f"bytes={offset}-"
             headers["If-Range"] = confirm
         try:
-            reply_cm = _open(urllib.request.Request(uri, headers=headers), timeout, guard)
+            reply_cm = _open(_ask(uri, **headers), timeout, guard)
         except urllib.error.HTTPError as exc:
             if exc.code == 416 and offset:  # the file on the host is now shorter than our part
                 discard()

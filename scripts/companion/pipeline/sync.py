@@ -605,6 +605,7 @@ class Syncer:
                             f"extra.podcast.feed, set {FEED_ENV} (a private feed), "
                             "or run `companion sync --feed URL_OR_FILE`.")
         http.budget.reset()
+        http.identify(self.project.site_url)
         parsed, status = self._read(source)
         report = Report(feed_status=status)
         self.feed_fetched = status != 304

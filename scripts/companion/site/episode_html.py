@@ -191,14 +191,20 @@ SKIP_BACK_S, SKIP_FORWARD_S = 15, 30       # what podcast apps (AntennaPod, Appl
 
 
 def listening_controls_html() -> str:
-    """Back 15 s, forward 30 s and speed, in the player's bar. Hidden until companion.js shows them
-    (without JavaScript they would do nothing)."""
+    """Back 15 s, forward 30 s, speed and, on a phone, "More" (the folded player's other parts), in
+    the player's bar. Hidden until companion.js shows them (without JavaScript they would do nothing).
+    On a phone the skip buttons read "−15 s" and "+30 s"; "Back" and "Forward" stay in their names."""
     options = "".join(f'<option value="{rate:g}"{" selected" if rate == 1 else ""}>{rate:g}×</option>' for rate in SPEEDS)
     return (
         '<span class="ffg-controls" role="group" aria-label="Playback controls" hidden>'
-        f'<button type="button" class="ffg-skip" data-skip="-{SKIP_BACK_S}" aria-keyshortcuts="j">Back {SKIP_BACK_S} s</button>'
-        f'<button type="button" class="ffg-skip" data-skip="{SKIP_FORWARD_S}" aria-keyshortcuts="l">Forward {SKIP_FORWARD_S} s</button>'
+        f'<button type="button" class="ffg-skip" data-skip="-{SKIP_BACK_S}" aria-keyshortcuts="j">'
+        f'<span class="ffg-skip__word">Back </span>{SKIP_BACK_S} s</button>'
+        f'<button type="button" class="ffg-skip" data-skip="{SKIP_FORWARD_S}" aria-keyshortcuts="l">'
+        f'<span class="ffg-skip__word">Forward </span>{SKIP_FORWARD_S} s</button>'
         f'<label class="ffg-speed">Speed <select class="ffg-speed__select">{options}</select></label>'
+        # On a phone (upright or on its side) the player folds to what plays; this shows the rest
+        # (length, follow along, the stretch's citation, chapters). companion.js binds it.
+        '<button type="button" class="ffg-player__more" aria-expanded="false">More</button>'
         '</span>'
     )
 
