@@ -153,13 +153,22 @@ def count_encoder_passes() -> list[int]:
     The structural figure that load on a shared machine cannot distort."""
     from faster_whisper import WhisperModel
 
-    passes = [0]
-    encode = WhisperModel.encode
+    from companion.pipeline.split_threads import SplitThreadsModel
 
-    def counted(self, features):  # noqa: ANN001, ANN202
-        passes[0] += 1 if features.ndim == 2 else features.shape[0]
-        return encode(self, features)
-    WhisperModel.encode = counted
+    passes, inside = [0], [False]
+    # sequential's model and the pipeline's (its own `encode`, which may call WhisperModel's:
+    # a pass is counted once, at the outer call)
+    for model in (WhisperModel, SplitThreadsModel):
+        def counted(self, features, encode=model.encode):  # noqa: ANN001, ANN202
+            if inside[0]:
+                return encode(self, features)
+            passes[0] += 1 if features.ndim == 2 else features.shape[0]
+            inside[0] = True
+            try:
+                return encode(self, features)
+            finally:
+                inside[0] = False
+        model.encode = counted
     return passes
 
 

@@ -20,7 +20,7 @@ from companion.pipeline import audio, corrections, store
 from companion import cli
 from companion.pipeline.sync import Outcome, set_review
 from companion.pipeline.packing import Piece, Window
-from companion.pipeline.whole_window import WholeWindowModel
+from companion.pipeline.split_threads import SplitThreadsModel
 from companion.pipeline.transcribe import (VAD_SPEECH_PAD_MS, Coverage, Settings, _decode_windows,
                                            decode_spans, drop_loops, left_over, load_model,
                                            snap_onsets, snap_silent_words, speech_regions,
@@ -66,12 +66,12 @@ def check_passages(segments: list[dict], placed: list[programme.Placed]) -> list
 def encoder_passes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """[passes of the model's encoder] while the test runs (each costs the same, 30 s or 2 s)."""
     passes = [0]
-    encode = WholeWindowModel.encode
+    encode = SplitThreadsModel.encode    # the pipeline's model (`load_model`)
 
     def counted(self, features):  # noqa: ANN001, ANN202
         passes[0] += 1
         return encode(self, features)
-    monkeypatch.setattr(WholeWindowModel, "encode", counted)
+    monkeypatch.setattr(SplitThreadsModel, "encode", counted)
     return passes
 
 

@@ -129,8 +129,9 @@ def load_model(name_or_path: str | None, device: str = "cpu", cpu_threads: int =
                whole_windows: bool = True) -> Any:
     """A loaded WhisperModel, loaded once per (model, device, threads, kind) however the arguments
     are spelt; a name that is not on disk is fetched only when online. With `whole_windows` (the
-    pipeline's) a pass that reaches the end of the audio is final (`whole_window.WholeWindowModel`);
-    without, it is faster-whisper's own (bench: sequential). Raises ModelError."""
+    pipeline's) a pass that reaches the end of the audio is final (`whole_window.WholeWindowModel`)
+    and the decoder runs on one thread, the encoder on `cpu_threads` (`split_threads`); without,
+    it is faster-whisper's own (bench: sequential). Raises ModelError."""
     # One cache key per model: lru_cache keys `f(a, b, c)` and `f(a, b, c, True)` apart, so a
     # model loaded beforehand (the bench's untimed load) was loaded again inside the timed run.
     return _load_model(name_or_path or DEFAULT_MODEL, device, cpu_threads, whole_windows)
@@ -140,12 +141,12 @@ def load_model(name_or_path: str | None, device: str = "cpu", cpu_threads: int =
 def _load_model(name_or_path: str, device: str, cpu_threads: int, whole_windows: bool) -> Any:
     from faster_whisper import WhisperModel
 
-    from companion.pipeline.whole_window import WholeWindowModel
+    from companion.pipeline.split_threads import SplitThreadsModel
 
     path = model_path(name_or_path)
     offline = os.environ.get("HF_HUB_OFFLINE") == "1"
     try:
-        return (WholeWindowModel if whole_windows else WhisperModel)(path, device=device, compute_type=COMPUTE_TYPE if device == "cpu" else "default",
+        return (SplitThreadsModel if whole_windows else WhisperModel)(path, device=device, compute_type=COMPUTE_TYPE if device == "cpu" else "default",
                             cpu_threads=cpu_threads, local_files_only=offline)
     except Exception as exc:  # noqa: BLE001 - CTranslate2 and the hub raise many kinds
         raise ModelError(
