@@ -30,7 +30,9 @@ How a module is matched (a small, classic retrieval scheme, no model):
    cricket match's "accept the decision"); and not where the window talks in another field's
    words (`_elsewhere`: more than FOREIGN_MAX of its content words neither the course's nor
    everyday English, `companion.course.everyday`: a slow cooker that is "my therapy", software
-   that "tracks every client session").
+   that "tracks every client session"). A run of GROW_SEED segments so given goes on over the
+   segments next to it whose best module is the same one at the lower SUSTAINED_SCORE, in plain
+   talk (`_hysteresis`: a high bar to start talk on a module, a lower one to go on with it).
 4. A run of segments given to one module is a stretch (`_stretches`), trimmed to its first and
    last segment that holds some of the idea on its own (`_holds`: a key term or a facet's
    words), so it starts and ends where the talk does; a run with fewer than `MIN_HOLDING` such
@@ -92,6 +94,9 @@ FACET_WEIGHT = 4.0          # a facet's score (0..~1.5) against the key terms' s
 FACET_MIN_STEMS = 2         # stems of a facet, each adding FACET_STEM_MIN, a window says for it to count as held
 FACET_STEM_MIN = 0.05       # what a stem must add to a facet's score to count among them
 MIN_SCORE = 3.5             # Evidence.score the best module of a window needs
+SUSTAINED_SCORE = 3.0       # Evidence.score that carries a run of a module on into the segments next to it (`_hysteresis`)
+GROW_SEED = 2               # segments a run needs, each at MIN_SCORE, to grow so
+GROW_FOREIGN_MAX = 0.15     # ... into segments whose talk has at most this share of another field's words (`_elsewhere`)
 EDGE_MIN_SCORE = 0.5        # a stretch starts and ends at a segment holding this much key-term weight x idf
 EDGE_FACET_MIN = 0.15       # or this much of one facet (`_holds`)
 MIN_HOLDING = 2             # segments of a stretch that must hold the idea alone: a stretch is not one line
@@ -413,9 +418,9 @@ def course_lexicon(modules: list[Topic], terms: list[Topic], subject: Iterable[P
                      | {s for p in subject for s in p})
 
 
-def _elsewhere(rows: list[_Segment], lexicon: frozenset[str]) -> list[bool]:
+def _elsewhere(rows: list[_Segment], lexicon: frozenset[str], share: float = FOREIGN_MAX) -> list[bool]:
     """For each segment: whether the talk within FOREIGN_NEAR_S seconds of it is in another
-    field's words: more than FOREIGN_MAX of its content words are uncommon in English (Zipf under
+    field's words: more than `share` (FOREIGN_MAX unless given) of its content words are uncommon in English (Zipf under
     FOREIGN_ZIPF, `everyday.zipf`) and never said by the course (`lexicon`: every stem of its
     modules, their plain words, the glossary and the subject seed). Lamb, rosemary and a lid;
     a squat, muscle and rest days; a dashboard, onboarding and retention: each field has its
@@ -426,7 +431,7 @@ def _elsewhere(rows: list[_Segment], lexicon: frozenset[str]) -> list[bool]:
     for first, last in _centred(rows, FOREIGN_NEAR_S):
         content = sum(rows[k].content for k in range(first, last + 1))
         foreign = sum(len(rows[k].uncommon - lexicon) for k in range(first, last + 1))
-        out.append(foreign > FOREIGN_MAX * max(1, content))
+        out.append(foreign > share * max(1, content))
     return out
 
 
@@ -458,15 +463,20 @@ def _labels(rows: list[_Segment], modules: list[Topic], weight_idf: dict[str, di
     more of, not to both; a rule that left near ties to neither lost more true stretches than it
     saved). With `subject`, only where the course's subject is said near it and outweighs talk on
     another subject (`_on_subject`); with `lexicon` (`course_lexicon`), not where the talk near it
-    is in another field's words (`_elsewhere`).
+    is in another field's words (`_elsewhere`). A run of the module then goes on over the
+    segments next to it that it holds at SUSTAINED_SCORE (`_hysteresis`), where their talk is
+    in at most GROW_FOREIGN_MAX another field's words.
     """
     near = _on_subject(rows, subject, off) if subject else [True] * len(rows)
+    plain = [True] * len(rows)
     if lexicon:
         near = [n and not f for n, f in zip(near, _elsewhere(rows, lexicon))]
+        plain = [not f for f in _elsewhere(rows, lexicon, GROW_FOREIGN_MAX)]
     if index is None:
         index = facet_index({topic.ident: topic.facets for topic in modules})
     by_ident = {topic.ident: topic for topic in modules}
     out: list[tuple[str, float] | None] = []
+    candidates: dict[int, tuple[str, float]] = {}      # segment -> its best module, at SUSTAINED_SCORE only
     for i, (first, last) in enumerate(_centred(rows)):
         label = None
         if near[i] and modules:
@@ -481,7 +491,37 @@ def _labels(rows: list[_Segment], modules: list[Topic], weight_idf: dict[str, di
                     ident, best = second, runner
             if best.holds_idea and best.score >= MIN_SCORE:
                 label = (ident, best.score)
+            elif plain[i] and best.holds_idea and best.score >= SUSTAINED_SCORE:
+                candidates[i] = (ident, best.score)
         out.append(label)
+    return _hysteresis(out, candidates)
+
+
+def _hysteresis(labels: list[tuple[str, float] | None],
+                candidates: dict[int, tuple[str, float]]) -> list[tuple[str, float] | None]:
+    """`labels` with each run of GROW_SEED or more segments given to one module grown over the
+    unlabelled segments either side of it whose best module is the same one, holding the idea at
+    SUSTAINED_SCORE (under MIN_SCORE; `candidates`: segment -> (module, score)). Hysteresis, as in
+    Canny's edge detector (1986): a high bar to start talk on a module and a lower one to go on
+    with it, for the plain-words lines at the edges of a discussion score just under the bar
+    while its centre clears it, and cut short they leave a run of one or two segments, which is
+    not a discussion (MIN_HOLDING). A run of one segment does not grow: a word shared in passing
+    would. Linear: each segment is looked at from at most its two neighbouring runs."""
+    out = list(labels)
+    i = 0
+    while i < len(labels):
+        if labels[i] is None:
+            i += 1
+            continue
+        ident, j = labels[i][0], i
+        while j + 1 < len(labels) and labels[j + 1] is not None and labels[j + 1][0] == ident:
+            j += 1
+        if j - i + 1 >= GROW_SEED:
+            for step, k in ((-1, i - 1), (1, j + 1)):
+                while 0 <= k < len(labels) and labels[k] is None and candidates.get(k, ("",))[0] == ident:
+                    out[k] = candidates[k]
+                    k += step
+        i = j + 1
     return out
 
 
