@@ -73,6 +73,12 @@ BLIND_14 = CORPUS.with_name("blind-14.yml")
 # engineer who never saw them (blind-15 P 0.87 R 0.72, blind-16 P 0.93 R 0.79). Studied since.
 BLIND_15 = CORPUS.with_name("blind-15.yml")
 BLIND_16 = CORPUS.with_name("blind-16.yml")
+# Written on 2026-12-07 by engineers "blind17" and "blind18" under the same rules, with distractor
+# fields no earlier set used; each scored once by the lead at 17:18 UTC on main 74dd6e6 (blind-17
+# P 0.85 R 0.73, blind-18 P 0.92 R 0.81) and again at 17:31 on 7f7b8fe, after a recall study by an
+# engineer who never saw them (blind-17 P 0.83 R 0.78, blind-18 P 0.92 R 0.81). Studied since.
+BLIND_17 = CORPUS.with_name("blind-17.yml")
+BLIND_18 = CORPUS.with_name("blind-18.yml")
 # How each set has been used, for the benchmark's table (README, "The weave").
 USE = {CORPUS: "thresholds chosen on its dev half", UNSEEN: "studied", HELDOUT: "studied",
        BLIND_DEV: "studied", BLIND_FINAL: "scored blind once, studied since",
@@ -82,7 +88,8 @@ USE = {CORPUS: "thresholds chosen on its dev half", UNSEEN: "studied", HELDOUT: 
        BLIND_9: "scored blind once, studied since", BLIND_10: "scored blind once, studied since",
        BLIND_11: "scored blind once, studied since", BLIND_12: "scored blind once, studied since",
        BLIND_13: "scored blind twice, studied since", BLIND_14: "scored blind twice, studied since",
-       BLIND_15: "scored blind twice, studied since", BLIND_16: "scored blind twice, studied since"}
+       BLIND_15: "scored blind twice, studied since", BLIND_16: "scored blind twice, studied since",
+       BLIND_17: "scored blind twice, studied since", BLIND_18: "scored blind twice, studied since"}
 
 
 @dataclass(frozen=True)
