@@ -246,6 +246,24 @@ BUNDLE_BUILT = ("(() => { const b = document.getElementById('ffg-bundle'); retur
                 " || !!b.querySelector('[data-bundle-add-module], [data-bundle-items] li, [role=alert]'); })()")
 
 
+# Whether Material's instant navigation can take over a click: the feature is off, or the sitemap it
+# checks every link against has been fetched (a Resource Timing entry). Its click handler waits for
+# that file (the bundle's `withLatestFrom(sitemap$)`); a click before it is a plain page load.
+INSTANT_READY = """() => { const config = document.getElementById('__config');
+    const features = config ? JSON.parse(config.textContent).features || [] : [];
+    return !features.includes('navigation.instant') ||
+        performance.getEntriesByType('resource').some(e => new URL(e.name).pathname.endsWith('/sitemap.xml')); }"""
+
+
+def open_page(page: Any, url: str, timeout_ms: int = 10_000) -> None:
+    """Load `url` as a reader's browser does, then wait until instant navigation can take over a
+    link (INSTANT_READY): under load in CI a test's click came first, was a full page load, and
+    left focus on <body> and the scroll where a reload puts it."""
+    page.goto(url)
+    page.wait_for_load_state("load")
+    page.wait_for_function(INSTANT_READY, timeout=timeout_ms)
+
+
 def settle(page: Any, predicate: str, arg: Any = None, timeout_ms: int = SETTLE_MS) -> bool:
     """Wait until the JavaScript `predicate` (an expression, or a function of `arg`) holds on `page`:
     Playwright re-checks it on every animation frame, so a smooth scroll, a slide-in or a

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from site_support import BUNDLE_BUILT, REPO, WORDS_FROM_ELSEWHERE, SharedSite, settle, shared_site
+from site_support import BUNDLE_BUILT, REPO, WORDS_FROM_ELSEWHERE, SharedSite, open_page, settle, shared_site
 
 pytestmark = pytest.mark.browser
 
@@ -23,12 +23,6 @@ WAIT_MS = 10_000
 LOCAL_HOSTS = {"127.0.0.1"}
 SEEK_TOLERANCE_S = 0.3
 HTMLMEDIA_LOADING = 2          # HTMLMediaElement.NETWORK_LOADING: fetching media data
-# Whether Material's instant navigation has what it needs to take over a click: the feature is off,
-# or the sitemap it checks every link against has been fetched (a Resource Timing entry).
-INSTANT_READY = """() => { const config = document.getElementById('__config');
-    const features = config ? JSON.parse(config.textContent).features || [] : [];
-    return !features.includes('navigation.instant') ||
-        performance.getEntriesByType('resource').some(e => new URL(e.name).pathname.endsWith('/sitemap.xml')); }"""
 
 
 @pytest.fixture(scope="session")
@@ -49,13 +43,8 @@ class Watched:
         page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
 
     def go(self, path: str) -> None:
-        """Load `path` as a reader's browser does, and wait until Material's instant navigation
-        can take over a link: its click handler waits for the site's sitemap.xml (the bundle's
-        `withLatestFrom(sitemap$)`), and a click before that is a full page load (under load in
-        CI, a test's "instant" arrival was one, and focus stayed on <body>)."""
-        self.page.goto(self.base + path)
-        self.page.wait_for_load_state("load")
-        self.page.wait_for_function(INSTANT_READY, timeout=WAIT_MS)
+        """Load `path`, ready for instant navigation (`site_support.open_page`)."""
+        open_page(self.page, self.base + path, WAIT_MS)
 
     def audio(self, expr: str):
         return self.page.evaluate(f"(() => {{ const a = document.querySelector('.ffg-player audio'); return {expr}; }})()")

@@ -26,7 +26,7 @@ from companion.course.weave import Stretch, Weave
 from companion.pipeline import store
 from companion.project import open_project
 from companion.site.build import build_site
-from site_support import DEPLOY_PATH, StaticServer, build, copy_project, set_site_url, write_episode
+from site_support import DEPLOY_PATH, StaticServer, build, copy_project, open_page, set_site_url, write_episode
 
 LISTENING = """\
 modules:
@@ -262,7 +262,7 @@ def test_add_two_suggested_stretches_to_one_bundle(woven, browser) -> None:
 def follow_a_marked_term(tab, url: str) -> str:
     """Open an episode page, follow its first marked glossary term, wait until the glossary shows
     the term's entry near the top; returns the entry's id."""
-    tab.goto(f"{url}episodes/102-nothing-to-lose/")
+    open_page(tab, f"{url}episodes/102-nothing-to-lose/", TIMEOUT_MS)
     term = tab.locator("a.ffg-term").first
     anchor = term.get_attribute("href").split("#")[1]
     term.click()
@@ -439,6 +439,11 @@ def test_talk_on_another_subject_is_not_claimed_and_plain_words_are_heard() -> N
 # is a blind measure any more (README, "The weave"); nor is blind-4, scored once on 2026-12-07
 # and studied since.
 UNDER_THE_BAR: dict[str, str] = {
+    "blind-17.yml": "P 0.85 R 0.73 scored blind once (17:18 UTC, main 74dd6e6); P 0.83 R 0.78 scored "
+                    "blind again after a recall study that never saw it (17:31, 7f7b8fe): 32 of 41 "
+                    "labelled parts found; 5 wrong stretches, 2 merely sharing words (a caravan "
+                    "park's bookings accepted, rejected and waitlisted; a call centre's scripted "
+                    "'I understand your frustration' and coaching session), 3 the wrong module",
     "blind-15.yml": "P 0.84 R 0.72 scored blind once (16:30 UTC, main 55400d3); P 0.87 R 0.72 scored "
                     "blind again after a recall study that never saw it (16:47, 1e2593f): 29 of 40 "
                     "labelled parts found; 4 wrong stretches, 1 merely sharing words (a sourdough "
@@ -464,7 +469,8 @@ FLOOR = {"corpus.yml": (0.92, 1.0), "unseen.yml": (1.0, 1.0), "heldout.yml": (1.
          "blind-7.yml": (0.75, 0.77), "blind-8.yml": (0.875, 0.90), "blind-9.yml": (1.0, 0.83),
          "blind-10.yml": (0.92, 0.96), "blind-11.yml": (0.95, 0.82),
          "blind-12.yml": (0.92, 0.82), "blind-13.yml": (0.95, 0.87), "blind-14.yml": (0.96, 0.85),
-         "blind-15.yml": (0.87, 0.775), "blind-16.yml": (0.92, 0.79)}
+         "blind-15.yml": (0.87, 0.775), "blind-16.yml": (0.92, 0.79),
+         "blind-17.yml": (0.82, 0.78), "blind-18.yml": (0.91, 0.8)}
 
 
 @pytest.mark.parametrize("name", [

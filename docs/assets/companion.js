@@ -1901,6 +1901,17 @@
       for (const media of document.querySelectorAll("audio, video")) if (media !== e.target && !media.paused) media.pause();
     }, true);
     window.ffgOnEveryPage(setUpPage);             // first load and every instant navigation
+    // Leaving an episode page by instant navigation, its player's scroll padding goes at once: Material
+    // scrolls the next page to its #fragment before that page's set-up runs, so a glossary entry
+    // linked from a transcript landed under a band as tall as the player (246 px down, not under the
+    // header). `location$` emits as a link is followed, before the next page is fetched.
+    if (window.location$ && typeof window.location$.subscribe === "function") {
+      let path = window.location.pathname;
+      window.location$.subscribe((url) => {
+        if (url.pathname !== path) document.documentElement.style.removeProperty("scroll-padding-top");
+        path = url.pathname;
+      });
+    }
   }
 
   if (document.readyState === "loading") {
