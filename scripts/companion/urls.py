@@ -80,6 +80,17 @@ def _what_is_wrong(url: str) -> str:
     return " and ".join(found)
 
 
+def _host_problem(url: str) -> str:
+    """`_what_is_wrong` of `url`'s host name alone ("" when it has none, or the host is fine):
+    w3lib 2.6 refuses a host with a space itself (a forbidden domain code point), where 2.5
+    encoded it and left the refusal to the host check below."""
+    try:
+        netloc = urllib.parse.urlsplit(url).netloc
+    except ValueError:
+        return ""
+    return _what_is_wrong(netloc.rpartition("@")[2])
+
+
 def to_uri(url: str) -> str:
     """`url` (an IRI as a feed gives it) as a URI fit for an HTTP request.
 
@@ -95,7 +106,9 @@ def to_uri(url: str) -> str:
         parts = urllib.parse.urlsplit(uri)
         _ = parts.port                                  # raises ValueError when out of range
     except (ValueError, UnicodeError) as exc:
-        extra = f" (it holds {problem})" if problem else ""
+        in_host = _host_problem(text)
+        extra = (f" (its host name holds {in_host})" if in_host
+                 else f" (it holds {problem})" if problem else "")
         # the parser's words quote pieces of the address: of a password too, when there is one
         why = "" if "@" in text else f": {exc}"
         raise URLError(f"the feed's URL {url!r} is not a usable web address{extra}{why}") from exc
