@@ -416,8 +416,7 @@
       if (this.headerWatch) this.headerWatch.disconnect();
       if (this.releaseSession) this.releaseSession();
       this.abort.abort();
-      if (this.topWatch) this.topWatch.disconnect();
-      document.documentElement.style.removeProperty("scroll-padding-top");   // the next page has no player
+      if (this.topWatch) this.topWatch.disconnect();     // its scroll padding went as the link was followed (start)
       window.cancelAnimationFrame(this.frame);
       if (this.audio && !this.audio.paused) this.audio.pause();   // the page is leaving: its audio stops too
     }
@@ -763,8 +762,9 @@
 
   // A time as transcripts, chapters and citations write it: m:ss or h:mm:ss, a fraction of a second allowed
   // ("12:30", "1:02:03", "12:30.4"). Not preceded or followed by more digits, colons or dots.
-  const TIME = /(?<![\d:.])\d{1,3}(?::[0-5]\d){1,2}(?:\.\d+)?(?![\d:])/g;
-  const TIME_TERM = /^\d{1,3}(?::[0-5]\d){1,2}(?:\.\d+)?$/;
+  const TIME_PATTERN = String.raw`\d{1,3}(?::[0-5]\d){1,2}(?:\.\d+)?`;
+  const TIME = new RegExp(String.raw`(?<![\d:.])${TIME_PATTERN}(?![\d:])`, "g");
+  const TIME_TERM = new RegExp(`^${TIME_PATTERN}$`);    // a whole query word that is a time
 
   /** A query word as it is matched: folded ("Therapist's" -> "therapists"), except a time, kept as typed
    *  ("0:15"): folded it is the digit run "015", which is a phone number's end ("1800 250 015"), and
@@ -1904,7 +1904,8 @@
     // Leaving an episode page by instant navigation, its player's scroll padding goes at once: Material
     // scrolls the next page to its #fragment before that page's set-up runs, so a glossary entry
     // linked from a transcript landed under a band as tall as the player (246 px down, not under the
-    // header). `location$` emits as a link is followed, before the next page is fetched.
+    // header). `location$` emits as a link is followed, before the next page is fetched; this is the one
+    // place the padding is taken away (a page without instant navigation is loaded anew).
     if (window.location$ && typeof window.location$.subscribe === "function") {
       let path = window.location.pathname;
       window.location$.subscribe((url) => {
