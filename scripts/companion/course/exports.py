@@ -161,7 +161,8 @@ RIS_EOL = "\r\n"
 
 def ris_record(entry: Entry) -> str:
     """One RIS record (`TY` ... `ER`), tags padded as the format requires: 'XX  - value', each
-    line ended by CR LF (RIS_EOL), each field under the tag Zotero's and EndNote's RIS importers read it from (RIS_TYPES, RIS_FIELDS).
+    line ended by CR LF (RIS_EOL), each field under the tag Zotero's and EndNote's RIS importers
+    read it from (RIS_TYPES, RIS_FIELDS).
 
     RIS is one field a line, so line breaks and other controls in a value become one space (a
     title holding "\\nER  - " must not end the record early).
