@@ -1086,3 +1086,46 @@ def test_a_run_of_a_module_goes_on_at_a_lower_bar_but_does_not_start_at_it() -> 
     assert weave._hysteresis([None, m1, None], {0: low1, 2: low1}) == [None, m1, None]
     assert weave._hysteresis([None, m1, m1, None], {0: low1, 3: low1}) == [low1, m1, m1, low1]
     assert weave.MIN_SCORE > weave.SUSTAINED_SCORE
+
+
+# One confession, told of a counsellor and of a bot, in the words modules 1 and 2 share.
+TOLD_A_COUNSELLOR = [
+    "On Thursday I finally told my counsellor about the money I took from my sister's purse when I was drinking.",
+    "I was certain she'd be disgusted, I was watching her face for the look, the sigh, waiting to be told we were done.",
+    "She didn't flinch. Same warm voice, no judgement, and she was still there the week after.",
+    "And it mattered because she could have walked away, she's a person, she could have thought less of me.",
+    "If she'd had no choice, her kindness wouldn't have meant a thing. She chose to stay.",
+    "Someone had seen the worst bit of me and stayed, and I sat in the car park and cried."]
+TOLD_A_BOT = [
+    "On Thursday I finally told the bot about the money I took from my sister's purse when I was drinking.",
+    "I was half expecting it to be disgusted, watching the screen for the look, waiting to be told we were done.",
+    "It didn't flinch. Same warm words, no judgement, and it was still there the night after.",
+    "But it could never have walked away, there's nobody on the other side to let down, it couldn't think less of me.",
+    "It had no choice, so its kindness didn't mean a thing. It can only stay.",
+    "The app saw the worst bit of me and stayed, and I felt nothing, it's just predicting the next kind word."]
+
+
+def test_the_same_words_of_a_counsellor_are_module_1_and_of_a_bot_module_2() -> None:
+    """Written here, not from a labelled set. Module 1 (a counsellor's acceptance) and module 2
+    (why a chatbot's cannot land) are taught in the same words; the module pages lean to
+    different agents (`agents.lean`: module 1 to the human carer, module 2 to the machine), and
+    talk that names only one agent goes, in a near tie, to the module of that agent. The same
+    story told of a counsellor is module 1's, told of the bot it is module 2's (where, without the
+    agent, module 1 took it all)."""
+    from companion.course import agents, topics
+    modules, terms = course_sources()
+    leans = {t.ident: agents.lean(t.facets) for t in topics.module_topics(modules, terms)}
+    assert leans["m1"] < 0.3 < 0.6 < leans["m2"], leans
+    assert agents.speaks_of(frozenset({"counsellor", "she"})) == "carer"
+    assert agents.speaks_of(frozenset({"bot", "counsellor"})) is None
+    assert agents.agent_side(frozenset({"bot"}), (leans["m1"], leans["m2"])) == 1
+    assert agents.agent_side(frozenset({"bot"}), (0.6, 0.7)) is None       # leans too close: the words decide
+    told = {}
+    for name, lines in (("carer", TOLD_A_COUNSELLOR), ("machine", TOLD_A_BOT)):
+        segments, where = _talk((None, CHAT), ("story", lines), (None, BYE))
+        woven = _woven_among_small_talk(segments)
+        start, end = where["story"]
+        told[name] = {m for m, found in woven.modules.items()
+                      if any(s.slug == "talk" and s.start < end and start < s.end for s in found)}
+    assert told["carer"] == {"m1"}, told
+    assert "m2" in told["machine"], told
