@@ -452,7 +452,9 @@ UNDER_THE_BAR: dict[str, str] = {
                     "(`weave._hysteresis`, studied on all sets pooled): 31 of 40",
     "blind-16.yml": "P 0.93 R 0.79 scored blind twice (16:30 on 55400d3, 16:47 on 1e2593f): 27 of 34 "
                     "labelled parts found; 2 wrong stretches, 1 merely sharing words (a rental "
-                    "inspection's privacy and data breach)",
+                    "inspection's privacy and data breach); P 0.96 R 0.79 scored a third time after two "
+                    "modules leaning to different agents are told apart by the agent named (19:01 UTC, "
+                    "252dbf8; `companion.course.agents`), the rental inspection still there",
     "blind-4.yml": "P 0.80 R 0.72 scored blind once; P 0.88 R 0.76 after studying it (plain words "
                    "for a kindness that could not have been withheld; the body's medicine as another "
                    "subject; P 0.95 with brief asides in another field's words dropped): 7 of 29 "
@@ -463,13 +465,13 @@ UNDER_THE_BAR: dict[str, str] = {
                    "in another field's words dropped: 5 wrong, 3 of them sharing words; 6 of 27 parts not found",
 }
 # Today's figures (precision, recall): a change that falls below them is a regression.
-FLOOR = {"corpus.yml": (0.92, 1.0), "unseen.yml": (1.0, 1.0), "heldout.yml": (1.0, 0.85),
-         "blind-dev.yml": (0.92, 0.83), "blind-final.yml": (1.0, 0.88), "blind-3.yml": (0.95, 0.86),
-         "blind-4.yml": (0.95, 0.758), "blind-5.yml": (0.91, 0.92), "blind-6.yml": (1.0, 0.87),
+FLOOR = {"corpus.yml": (1.0, 1.0), "unseen.yml": (1.0, 1.0), "heldout.yml": (1.0, 0.85),
+         "blind-dev.yml": (0.92, 0.83), "blind-final.yml": (1.0, 0.88), "blind-3.yml": (1.0, 0.86),
+         "blind-4.yml": (0.95, 0.758), "blind-5.yml": (0.95, 0.92), "blind-6.yml": (1.0, 0.87),
          "blind-7.yml": (0.75, 0.77), "blind-8.yml": (0.875, 0.90), "blind-9.yml": (1.0, 0.83),
-         "blind-10.yml": (0.92, 0.96), "blind-11.yml": (0.95, 0.82),
+         "blind-10.yml": (0.92, 0.96), "blind-11.yml": (1.0, 0.85),
          "blind-12.yml": (0.92, 0.82), "blind-13.yml": (0.95, 0.87), "blind-14.yml": (0.96, 0.85),
-         "blind-15.yml": (0.87, 0.775), "blind-16.yml": (0.92, 0.79),
+         "blind-15.yml": (0.87, 0.775), "blind-16.yml": (0.96, 0.79),
          "blind-17.yml": (0.82, 0.78), "blind-18.yml": (0.91, 0.8)}
 
 
