@@ -1131,26 +1131,3 @@ def test_the_same_words_of_a_counsellor_are_module_1_and_of_a_bot_module_2() -> 
                       if any(s.slug == "talk" and s.start < end and start < s.end for s in found)}
     assert told["carer"] == {"m1"}, told
     assert "m2" in told["machine"], told
-
-
-def test_a_short_aside_the_speaker_closes_with_anyway_is_no_stretch() -> None:
-    """Written here, not from a labelled set: a freight depot's bookings (a waitlist, a gap fee,
-    the cost, a broken system: module 6's words said of trucks) told in three lines and closed by
-    the speaker's own "anyway" (a pop marker, `digression`), just before talk on module 2 that is
-    kept. Without the rule the aside was module 6's stretch. A discussion that ends with "anyway"
-    after half a minute is still one."""
-    from companion.course import digression
-    from companion.course.topics import phrase
-    assert digression.pops(phrase("Anyway, the union's on it")) and digression.pops(phrase("in any case, no"))
-    assert not digression.pops(phrase("any way you look at it"))
-    aside = ["Quick one from the freight depot first. The booking system put our trucks on a waitlist for the loading dock again.",
-             "There's a gap fee for a late slot, the wait is free for the company, and the cost comes out of the drivers' pay, "
-             "it's a broken system.",
-             "Anyway, the union's on it, so that's sorted."]
-    segments, where = _talk((None, CHAT), ("aside", aside), ("m2", M2_TALK), (None, ["Anyway, that's my two cents on it."]),
-                            (None, BYE))
-    woven = _woven_among_small_talk(segments)
-    start, end = where["aside"]
-    claimed = {m: [s for s in found if s.slug == "talk"] for m, found in woven.modules.items()}
-    assert not [(m, s) for m, found in claimed.items() for s in found if s.end <= end], claimed
-    assert [s for s in claimed["m2"] if s.end > where["m2"][0]], claimed

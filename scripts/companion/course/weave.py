@@ -61,11 +61,6 @@ How a module is matched (a small, classic retrieval scheme, no model):
    A feeling word alone does not: a juror cries, an esports score is "emotional", a robot
    vacuum's "privacy policy" and "model", a court's "support" and a hairdresser's "session",
    "client card" and "consultation" are said of a vacuum, a court and a salon.
-   Any stretch of at most DIGRESSION_MAX_S seconds that the speaker closes themself with a pop
-   marker ("anyway", "in any case"; `companion.course.digression`, `_closed_digression`) in its
-   last segment or the next is a digression, not the discussion, whatever its words: a rental
-   inspection's "privacy", a call centre's scripted "frustration", an orthodontist's "gap" and
-   "waitlist", each ended "Anyway." A discussion ends so too, but after more than a few lines.
 
 A glossary term comes up where one of its phrases is said; a one-word everyday term ("stigma",
 "empathy") also needs a word of its definition said within TERM_CONTEXT_S seconds.
@@ -82,7 +77,6 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from companion.course.agents import agent_side, lean
-from companion.course.digression import DIGRESSION_MAX_S, pops
 from companion.course.everyday import zipf
 from companion.course.feelings import care_phrases, domain_phrases, is_feeling, person_share, role_heads
 from companion.course.framing import framed
@@ -562,8 +556,7 @@ def _stretches(slug: str, rows: list[_Segment], labels: list[tuple[str, float] |
     aside, and dropped, when its content words are under BRIEF_COURSE_SHARE the course's or, with
     `anchored` (per segment: does it name the domain, `_anchored`), when none of its own segments
     names the domain: a bank's "bot" and "trust", a court's "support" and "system", a robot
-    vacuum's "model" and "privacy policy" are said of a bank, a court and a vacuum. Any stretch
-    the speaker closes as a digression ("anyway", `_closed_digression`) is dropped too."""
+    vacuum's "model" and "privacy policy" are said of a bank, a court and a vacuum."""
     by_ident = {topic.ident: topic for topic in modules}
     facets = {topic.ident: topic.facets for topic in modules}
     index = facet_index(facets) if index is None else index
@@ -597,8 +590,7 @@ def _stretches(slug: str, rows: list[_Segment], labels: list[tuple[str, float] |
                 holding = thin
         if len(holding) >= MIN_HOLDING and (personal is None or follows or any(personal[i:j + 1])):
             first, last = holding[0], holding[-1]
-            if (lexicon is not None and len(holding) < BRIEF_HOLDING and _aside(rows, first, last, lexicon, anchored)
-                    or _closed_digression(rows, first, last)):
+            if lexicon is not None and len(holding) < BRIEF_HOLDING and _aside(rows, first, last, lexicon, anchored):
                 i = j + 1
                 continue
             line = max(range(first, last + 1), key=held.__getitem__)
@@ -627,14 +619,6 @@ def _aside(rows: list[_Segment], first: int, last: int, lexicon: frozenset[str],
         return False
     lo, hi = _within(rows, first, ANCHOR_NEAR_S)[0], _within(rows, last, ANCHOR_NEAR_S)[1]
     return not any(anchored[lo:hi + 1])
-
-
-def _closed_digression(rows: list[_Segment], first: int, last: int) -> bool:
-    """Whether rows[first..last] is an aside the speaker closes themself: at most
-    DIGRESSION_MAX_S seconds long, with a pop marker ("anyway", `digression.pops`) said in its
-    last segment or the one after it."""
-    return (rows[last].end - rows[first].start <= DIGRESSION_MAX_S
-            and any(pops(rows[k].words) for k in range(last, min(last + 2, len(rows)))))
 
 
 def _course_share(rows: Sequence[_Segment], lexicon: frozenset[str]) -> float:
