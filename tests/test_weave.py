@@ -1120,6 +1120,10 @@ def test_the_same_words_of_a_counsellor_are_module_1_and_of_a_bot_module_2() -> 
     assert leans["m1"] < 0.3 < 0.6 < leans["m2"], leans
     assert agents.speaks_of(frozenset({"counsellor", "she"})) == "carer"
     assert agents.speaks_of(frozenset({"bot", "counsellor"})) is None
+    # words, not substrings (odysseus-dev/odysseus#687: "ai" found in "email", "again", "said")
+    from companion.course.topics import word_spans
+    said = frozenset(s for s, _, _ in word_spans("I emailed her again and said wait, the rapist was caught"))
+    assert agents.speaks_of(said) is None, said
     assert agents.agent_side(frozenset({"bot"}), (leans["m1"], leans["m2"])) == 1
     assert agents.agent_side(frozenset({"bot"}), (0.6, 0.7)) is None       # leans too close: the words decide
     told = {}
