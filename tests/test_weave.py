@@ -392,6 +392,28 @@ def test_enter_on_a_glossary_link_puts_focus_on_the_entry(woven, browser) -> Non
     tab.close()
 
 
+@pytest.mark.browser
+def test_a_marked_term_is_a_named_link_on_screen_and_plain_words_in_print(woven, browser) -> None:
+    """A term marked in a transcript is a link named by the word said (its definition the
+    description, not the name), the line's text is the transcript's, word for word; printed, the
+    mark goes (weave.css's print rule was less specific than the screen rule, and a dotted
+    underline that paper cannot follow was printed under every first use)."""
+    tab = browser.new_page()
+    tab.set_default_timeout(TIMEOUT_MS)
+    open_page(tab, f"{woven.url}episodes/102-nothing-to-lose/", TIMEOUT_MS)
+    term = tab.locator("a.ffg-term").first
+    said = term.inner_text()
+    assert tab.get_by_role("link", name=said, exact=True).first.get_attribute("class") == term.get_attribute("class")
+    segments = json.loads((woven.project / "episodes" / "102-nothing-to-lose" / "transcript.json").read_text())["segments"]
+    line = term.locator("xpath=ancestor::p[contains(@class, 'ffg-seg__text')][1]").inner_text()
+    assert line in [seg["body"] for seg in segments]
+    underline = "e => getComputedStyle(e).textDecorationLine"
+    assert term.evaluate(underline) == "underline"
+    tab.emulate_media(media="print")
+    assert term.evaluate(underline) == "none"
+    tab.close()
+
+
 @pytest.mark.network
 def test_a_choice_naming_nothing_stops_a_strict_build(tmp_path: Path) -> None:
     from companion.site.generate import generate
