@@ -414,6 +414,32 @@ def test_a_marked_term_is_a_named_link_on_screen_and_plain_words_in_print(woven,
     tab.close()
 
 
+@pytest.mark.browser
+def test_each_add_link_names_its_stretch_to_a_screen_reader(woven, browser) -> None:
+    """Read out of the page as a list of links (as a screen reader offers them), the module's "Add"
+    links were all "Add to a bundle", one per stretch, nothing to tell which adds what: each name
+    (Chromium's accessibility tree, what a screen reader is given) now says its episode and times,
+    after the words shown (WCAG 2.5.3), also once weave.js has turned them into "Add to your
+    bundle (1 item so far)"."""
+    tab = browser.new_page()
+    tab.set_default_timeout(TIMEOUT_MS)
+    for visit in range(2):
+        open_page(tab, f"{woven.url}course/05-risks-and-harms/", TIMEOUT_MS)
+        tree = tab.context.new_cdp_session(tab).send("Accessibility.getFullAXTree")["nodes"]
+        links = [" ".join(n["name"]["value"].split()) for n in tree
+                 if n.get("role", {}).get("value") == "link" and "bundle" in n.get("name", {}).get("value", "")]
+        where = tab.evaluate("() => [...document.querySelectorAll('a.ffg-heard__listen')].map(a => a.textContent)")
+        assert len(links) == len(where) >= 2 and len(set(links)) == len(links), links
+        for i, (name, listen) in enumerate(zip(links, where)):
+            shown = ("Add to a bundle" if visit == 0 else "In your bundle: open it" if i == 0
+                     else "Add to your bundle (1 item so far)")
+            assert name == f"{shown} — {listen}", (name, listen)
+        if visit == 0:
+            tab.locator("a.ffg-heard__add").first.click()      # the builder, with one stretch
+            tab.wait_for_selector("[data-bundle-edit] li")
+    tab.close()
+
+
 @pytest.mark.network
 def test_a_choice_naming_nothing_stops_a_strict_build(tmp_path: Path) -> None:
     from companion.site.generate import generate
