@@ -440,6 +440,32 @@ def test_each_add_link_names_its_stretch_to_a_screen_reader(woven, browser) -> N
     tab.close()
 
 
+@pytest.mark.browser
+def test_back_from_a_heard_stretch_by_keyboard_keeps_focus_on_its_link(woven, browser) -> None:
+    """Keyboard only: Enter on a "Hear it discussed" link far down a module, then Back (instant
+    navigation): focus is on that link again, as the browser's back-forward cache would leave it,
+    so Tab goes on to its "Add to a bundle". Focus was left on <body> and Tab took the reader to
+    the header's first tab, the page scrolled back to its top."""
+    tab = browser.new_page()
+    tab.set_default_timeout(TIMEOUT_MS)
+    open_page(tab, f"{woven.url}course/05-risks-and-harms/", TIMEOUT_MS)
+    listen = tab.locator("a.ffg-heard__listen").nth(1)
+    words = listen.inner_text()
+    listen.focus()
+    tab.keyboard.press("Enter")
+    tab.wait_for_url("**/episodes/**")
+    tab.wait_for_selector(".ffg-seg--current")
+    tab.go_back()
+    tab.wait_for_url("**/course/05-risks-and-harms/")
+    tab.wait_for_function("words => document.activeElement.classList.contains('ffg-heard__listen')"
+                          " && document.activeElement.textContent === words", arg=words)
+    tab.keyboard.press("Tab")
+    landed = tab.evaluate("""() => { const a = document.activeElement, r = a.getBoundingClientRect();
+        return {add: a.classList.contains('ffg-heard__add'), shown: r.top >= 0 && r.bottom <= innerHeight}; }""")
+    assert landed == {"add": True, "shown": True}, landed
+    tab.close()
+
+
 @pytest.mark.network
 def test_a_choice_naming_nothing_stops_a_strict_build(tmp_path: Path) -> None:
     from companion.site.generate import generate

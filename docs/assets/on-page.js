@@ -85,11 +85,34 @@
     target.focus({ preventScroll: true });
   }
 
+  /* Back (or Forward) to a page by instant navigation: focus goes back to the link that was followed
+   * from it, as a browser restoring the page from its back-forward cache does. Material swaps the
+   * page in with focus on <body>: a keyboard reader who followed a "Hear it discussed" link ten
+   * screens down a module and came Back pressed Tab and was taken to the header's first tab, the
+   * page scrolled to its top. The link is noted per address, in this tab, as it is clicked (Enter
+   * on a link is a click); found again by its place among the page's links and its words. */
+  const FOLLOWED_KEY = "ffg-followed:";
+  document.addEventListener("click", (event) => {
+    const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
+    if (!link) return;
+    const followed = { index: [...document.querySelectorAll("a[href]")].indexOf(link), text: link.textContent };
+    try { window.sessionStorage.setItem(FOLLOWED_KEY + window.location.href, JSON.stringify(followed)); } catch (_) { /* storage off */ }
+  }, true);
+
+  function backToFollowedLink() {
+    let followed = null;
+    try { followed = JSON.parse(window.sessionStorage.getItem(FOLLOWED_KEY + window.location.href) || "null"); } catch (_) { return; }
+    if (!followed) return;
+    const link = document.querySelectorAll("a[href]")[followed.index];
+    if (link && link.textContent === followed.text && document.activeElement === document.body) link.focus({ preventScroll: true });
+  }
+
   let pages = 0;
   window.ffgOnEveryPage(() => {
     returning = traversedTo === window.location.href;
     traversedTo = null;
     pages += 1;
+    if (returning) backToFollowedLink();
     if (pages > 1 && !returning) {
       // Material's jump to the fragment is a click on a link to it, whose navigation runs as a task
       // of its own and may blur what was focused before it: focus once that has run.
