@@ -466,6 +466,27 @@ def test_back_from_a_heard_stretch_by_keyboard_keeps_focus_on_its_link(woven, br
     tab.close()
 
 
+@pytest.mark.browser
+def test_a_glossary_term_where_it_is_defined_is_no_tab_stop(woven, browser) -> None:
+    """On the glossary, a term that is also an abbreviation (the site marks its uses with a
+    tooltip) was a Tab stop in its own heading, its tooltip repeating the definition just below:
+    from an entry reached by keyboard, Tab now goes on into the entry's definition."""
+    tab = browser.new_page()
+    tab.set_default_timeout(TIMEOUT_MS)
+    open_page(tab, f"{woven.url}glossary/", TIMEOUT_MS)
+    assert tab.evaluate("document.querySelectorAll('dt abbr[title]').length") > 0     # the case is here
+    assert tab.evaluate("[...document.querySelectorAll('dt abbr')].filter(a => a.tabIndex >= 0).length") == 0
+    entry = tab.evaluate("""() => { const dt = [...document.querySelectorAll('dt[id^="term-"]')].find(d =>
+        d.querySelector('abbr[title]') && d.nextElementSibling && d.nextElementSibling.querySelector('.ffg-heard-term a'));
+        return dt && dt.id; }""")
+    assert entry, "no abbreviated term that comes up in an episode"
+    tab.evaluate("id => { const dt = document.getElementById(id); dt.tabIndex = -1; dt.focus(); }", entry)
+    tab.keyboard.press("Tab")
+    assert tab.evaluate("id => document.activeElement.closest('dd') === document.getElementById(id).nextElementSibling",
+                        entry), tab.evaluate("document.activeElement.outerHTML.slice(0, 120)")
+    tab.close()
+
+
 @pytest.mark.network
 def test_a_choice_naming_nothing_stops_a_strict_build(tmp_path: Path) -> None:
     from companion.site.generate import generate
