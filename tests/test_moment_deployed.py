@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from site_support import (AUDIO, SONNETS, StaticServer, build, copy_project, even_segments,
+from site_support import (AUDIO, SONNETS, StaticServer, build, copy_project, even_segments, open_page,
                           sonnet_lines, write_episode)
 
 pytestmark = pytest.mark.browser
@@ -151,7 +151,7 @@ def test_arriving_fresh_marks_the_segment_holding_the_start(browser, deployed: D
 ])
 def test_arriving_by_instant_navigation_marks_the_start(browser, deployed: Deployed, source: str, link: str) -> None:
     page = browser.new_page()
-    page.goto(deployed.url + source)
+    open_page(page, deployed.url + source, WAIT_MS)      # a click before Material's sitemap is a full load
     page.locator(link).first.wait_for(timeout=WAIT_MS)
     page.evaluate("window.__sameDocument = true")
     page.locator(link).first.click()
