@@ -361,7 +361,10 @@ def test_forward_again_to_a_heard_stretch_shows_its_line(woven, browser, viewpor
     tab.go_forward()
     tab.wait_for_url("**/episodes/**")
     tab.wait_for_selector(".ffg-seg")
-    tab.wait_for_timeout(500)                            # the player's restore runs a frame after Material's
+    # Material scrolls, then the player restores its place a frame later: however slowly a loaded
+    # machine runs them, the line is shown in the end (before the fix the page stayed at its top).
+    tab.wait_for_function(LINE_SHOWN, arg=start_s)
+    tab.wait_for_timeout(300)                            # and nothing moves it after
     assert tab.evaluate(LINE_SHOWN, start_s), tab.evaluate("window.scrollY")
     tab.close()
 
