@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import shutil
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
@@ -26,7 +27,7 @@ from companion.course.weave import Stretch, Weave
 from companion.pipeline import store
 from companion.project import open_project
 from companion.site.build import build_site
-from site_support import DEPLOY_PATH, StaticServer, build, copy_project, open_page, set_site_url, write_episode
+from site_support import AUDIO, DEPLOY_PATH, StaticServer, build, copy_project, open_page, set_site_url, write_episode
 
 LISTENING = """\
 modules:
@@ -48,7 +49,14 @@ TRAILER = "110-season-two-trailer"     # itunes:episodeType trailer: module 2's 
 def woven(tmp_path_factory) -> SimpleNamespace:
     root = tmp_path_factory.mktemp("weave")
     project = copy_project(root / "project")
-    truth = weave_corpus.write_corpus(project / "episodes")
+    # Built as GitHub Pages serves it: site_url set, under a sub-path, so instant navigation is on;
+    # each corpus episode's audio served beside it (real speech), so the player loads and keeps places.
+    served = root / "www"
+    site = served / DEPLOY_PATH
+    site.mkdir(parents=True)
+    server = StaticServer(served).start()
+    url = f"{server.url}/{DEPLOY_PATH}"
+    truth = weave_corpus.write_corpus(project / "episodes", media_url=f"{url}media/")
     trailer = write_episode(project / "episodes", TRAILER, title="Season two trailer", number=None,
                             date="2026-11-30", duration=6.0 * len(M2_TALK), audio_url=None,
                             segments=[{"startTime": 6.0 * i, "endTime": 6.0 * i + 5.8, "body": line}
@@ -59,15 +67,12 @@ def woven(tmp_path_factory) -> SimpleNamespace:
     module1 = project / "docs" / "course" / "01-what-therapy-does.md"
     module1.write_text(module1.read_text(encoding="utf-8").replace("{{ listen() }}", HAND_WRITTEN, 1),
                        encoding="utf-8")
-    # Built as GitHub Pages serves it: site_url set, under a sub-path, so instant navigation is on.
-    served = root / "www"
-    site = served / DEPLOY_PATH
-    site.mkdir(parents=True)
-    server = StaticServer(served).start()
-    url = f"{server.url}/{DEPLOY_PATH}"
     set_site_url(project, url)
     try:
         build(project, site)
+        (site / "media").mkdir()
+        for folder in (project / "episodes").iterdir():
+            shutil.copy2(AUDIO / "sonnet001.mp3", site / "media" / f"{folder.name}.mp3")
         yield SimpleNamespace(project=project, site=site, truth=truth, root=root, url=url)
     finally:
         server.close()
@@ -323,6 +328,168 @@ def test_a_marked_term_on_a_phone_by_keyboard(woven, browser) -> None:
     tab.wait_for_function(shown)
 
 
+# The stretch's first line, placed: in view, below the sticky player (not under it).
+LINE_SHOWN = """start => { const line = [...document.querySelectorAll('.ffg-seg')].find(s => Number(s.dataset.start) === start);
+    const player = document.querySelector('.ffg-player'); if (!line || !player) return false;
+    const r = line.getBoundingClientRect();
+    return r.top >= player.getBoundingClientRect().bottom - 1 && r.bottom <= innerHeight; }"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 640, "height": 360}],
+                         ids=["desktop", "phone-landscape"])
+def test_forward_again_to_a_heard_stretch_shows_its_line(woven, browser, viewport) -> None:
+    """A reader follows a module's "Hear it discussed" link, presses the browser's Back, then Forward:
+    the episode comes back at the stretch's line, below the sticky player, as it first showed it
+    (the player once kept the page's scroll only on a click or pagehide, and a Back button is
+    neither, so Forward opened the page at its top with the line far out of view)."""
+    tab = browser.new_page(viewport=viewport)
+    tab.set_default_timeout(TIMEOUT_MS)
+    open_page(tab, f"{woven.url}course/02-why-a-model-cannot/", TIMEOUT_MS)
+    listen = tab.locator("a.ffg-heard__listen").first
+    start = listen.get_attribute("href").split("#t=")[1].split(",")[0]
+    minutes, seconds = start.split(":")
+    start_s = int(minutes) * 60 + int(seconds)
+    listen.click()
+    tab.wait_for_url("**/episodes/**")
+    tab.wait_for_function(LINE_SHOWN, arg=start_s)
+    # Material keeps the offset for this entry in history.state (debounced 100 ms): wait until it has.
+    tab.wait_for_function("history.state && Math.abs(history.state.y - window.scrollY) < 2 && window.scrollY > 0")
+    tab.go_back()
+    tab.wait_for_url("**/course/02-why-a-model-cannot/")
+    tab.wait_for_selector("a.ffg-heard__listen")
+    tab.go_forward()
+    tab.wait_for_url("**/episodes/**")
+    tab.wait_for_selector(".ffg-seg")
+    # Material scrolls, then the player restores its place a frame later: however slowly a loaded
+    # machine runs them, the line is shown in the end (before the fix the page stayed at its top).
+    tab.wait_for_function(LINE_SHOWN, arg=start_s)
+    tab.wait_for_timeout(300)                            # and nothing moves it after
+    assert tab.evaluate(LINE_SHOWN, start_s), tab.evaluate("window.scrollY")
+    tab.close()
+
+
+@pytest.mark.browser
+def test_enter_on_a_glossary_link_puts_focus_on_the_entry(woven, browser) -> None:
+    """Keyboard only, on the deployed build: Enter on a term marked in a transcript, and on a term of
+    the episode's "In the course" list, opens the glossary (instant navigation) with focus on the
+    entry, so the next Tab goes on inside it and the entry stays in view. Material's own jump to
+    the #fragment fires a popstate, and about one time in four it was taken for Back: focus was left
+    on <body> and Tab went to the header's first tab, scrolling the entry away. Tried several times."""
+    tab = browser.new_page()
+    tab.set_default_timeout(TIMEOUT_MS)
+    for selector in ["a.ffg-term"] * 4 + [".ffg-incourse__terms a[href*='glossary/']"] * 4:
+        open_page(tab, f"{woven.url}episodes/102-nothing-to-lose/", TIMEOUT_MS)
+        link = tab.locator(selector).first
+        anchor = link.get_attribute("href").split("#")[1]
+        link.focus()
+        tab.keyboard.press("Enter")
+        tab.wait_for_url(f"**/glossary/#{anchor}")
+        tab.wait_for_function("id => document.activeElement && document.activeElement.id === id", arg=anchor)
+        tab.keyboard.press("Tab")
+        landed = tab.evaluate("""id => { const entry = document.getElementById(id), a = document.activeElement;
+            const r = a.getBoundingClientRect();
+            return {after: !!(entry.compareDocumentPosition(a) & Node.DOCUMENT_POSITION_FOLLOWING),
+                    shown: r.top >= 0 && r.bottom <= innerHeight, what: a.outerHTML.slice(0, 80)}; }""", anchor)
+        assert landed["after"] and landed["shown"], (selector, anchor, landed)
+    tab.close()
+
+
+@pytest.mark.browser
+def test_a_marked_term_is_a_named_link_on_screen_and_plain_words_in_print(woven, browser) -> None:
+    """A term marked in a transcript is a link named by the word said (its definition the
+    description, not the name), the line's text is the transcript's, word for word; printed, the
+    mark goes (weave.css's print rule was less specific than the screen rule, and a dotted
+    underline that paper cannot follow was printed under every first use)."""
+    tab = browser.new_page()
+    tab.set_default_timeout(TIMEOUT_MS)
+    open_page(tab, f"{woven.url}episodes/102-nothing-to-lose/", TIMEOUT_MS)
+    term = tab.locator("a.ffg-term").first
+    said = term.inner_text()
+    assert tab.get_by_role("link", name=said, exact=True).first.get_attribute("class") == term.get_attribute("class")
+    segments = json.loads((woven.project / "episodes" / "102-nothing-to-lose" / "transcript.json").read_text())["segments"]
+    line = term.locator("xpath=ancestor::p[contains(@class, 'ffg-seg__text')][1]").inner_text()
+    assert line in [seg["body"] for seg in segments]
+    underline = "e => getComputedStyle(e).textDecorationLine"
+    assert term.evaluate(underline) == "underline"
+    tab.emulate_media(media="print")
+    assert term.evaluate(underline) == "none"
+    tab.close()
+
+
+@pytest.mark.browser
+def test_each_add_link_names_its_stretch_to_a_screen_reader(woven, browser) -> None:
+    """Read out of the page as a list of links (as a screen reader offers them), the module's "Add"
+    links were all "Add to a bundle", one per stretch, nothing to tell which adds what: each name
+    (Chromium's accessibility tree, what a screen reader is given) now says its episode and times,
+    after the words shown (WCAG 2.5.3), also once weave.js has turned them into "Add to your
+    bundle (1 item so far)"."""
+    tab = browser.new_page()
+    tab.set_default_timeout(TIMEOUT_MS)
+    for visit in range(2):
+        open_page(tab, f"{woven.url}course/05-risks-and-harms/", TIMEOUT_MS)
+        tree = tab.context.new_cdp_session(tab).send("Accessibility.getFullAXTree")["nodes"]
+        links = [" ".join(n["name"]["value"].split()) for n in tree
+                 if n.get("role", {}).get("value") == "link" and "bundle" in n.get("name", {}).get("value", "")]
+        where = tab.evaluate("() => [...document.querySelectorAll('a.ffg-heard__listen')].map(a => a.textContent)")
+        assert len(links) == len(where) >= 2 and len(set(links)) == len(links), links
+        for i, (name, listen) in enumerate(zip(links, where)):
+            shown = ("Add to a bundle" if visit == 0 else "In your bundle: open it" if i == 0
+                     else "Add to your bundle (1 item so far)")
+            assert name == f"{shown} — {listen}", (name, listen)
+        if visit == 0:
+            tab.locator("a.ffg-heard__add").first.click()      # the builder, with one stretch
+            tab.wait_for_selector("[data-bundle-edit] li")
+    tab.close()
+
+
+@pytest.mark.browser
+def test_back_from_a_heard_stretch_by_keyboard_keeps_focus_on_its_link(woven, browser) -> None:
+    """Keyboard only: Enter on a "Hear it discussed" link far down a module, then Back (instant
+    navigation): focus is on that link again, as the browser's back-forward cache would leave it,
+    so Tab goes on to its "Add to a bundle". Focus was left on <body> and Tab took the reader to
+    the header's first tab, the page scrolled back to its top."""
+    tab = browser.new_page()
+    tab.set_default_timeout(TIMEOUT_MS)
+    open_page(tab, f"{woven.url}course/05-risks-and-harms/", TIMEOUT_MS)
+    listen = tab.locator("a.ffg-heard__listen").nth(1)
+    words = listen.inner_text()
+    listen.focus()
+    tab.keyboard.press("Enter")
+    tab.wait_for_url("**/episodes/**")
+    tab.wait_for_selector(".ffg-seg--current")
+    tab.go_back()
+    tab.wait_for_url("**/course/05-risks-and-harms/")
+    tab.wait_for_function("words => document.activeElement.classList.contains('ffg-heard__listen')"
+                          " && document.activeElement.textContent === words", arg=words)
+    tab.keyboard.press("Tab")
+    landed = tab.evaluate("""() => { const a = document.activeElement, r = a.getBoundingClientRect();
+        return {add: a.classList.contains('ffg-heard__add'), shown: r.top >= 0 && r.bottom <= innerHeight}; }""")
+    assert landed == {"add": True, "shown": True}, landed
+    tab.close()
+
+
+@pytest.mark.browser
+def test_a_glossary_term_where_it_is_defined_is_no_tab_stop(woven, browser) -> None:
+    """On the glossary, a term that is also an abbreviation (the site marks its uses with a
+    tooltip) was a Tab stop in its own heading, its tooltip repeating the definition just below:
+    from an entry reached by keyboard, Tab now goes on into the entry's definition."""
+    tab = browser.new_page()
+    tab.set_default_timeout(TIMEOUT_MS)
+    open_page(tab, f"{woven.url}glossary/", TIMEOUT_MS)
+    assert tab.evaluate("document.querySelectorAll('dt abbr[title]').length") > 0     # the case is here
+    assert tab.evaluate("[...document.querySelectorAll('dt abbr')].filter(a => a.tabIndex >= 0).length") == 0
+    entry = tab.evaluate("""() => { const dt = [...document.querySelectorAll('dt[id^="term-"]')].find(d =>
+        d.querySelector('abbr[title]') && d.nextElementSibling && d.nextElementSibling.querySelector('.ffg-heard-term a'));
+        return dt && dt.id; }""")
+    assert entry, "no abbreviated term that comes up in an episode"
+    tab.evaluate("id => { const dt = document.getElementById(id); dt.tabIndex = -1; dt.focus(); }", entry)
+    tab.keyboard.press("Tab")
+    assert tab.evaluate("id => document.activeElement.closest('dd') === document.getElementById(id).nextElementSibling",
+                        entry), tab.evaluate("document.activeElement.outerHTML.slice(0, 120)")
+    tab.close()
+
+
 @pytest.mark.network
 def test_a_choice_naming_nothing_stops_a_strict_build(tmp_path: Path) -> None:
     from companion.site.generate import generate
@@ -452,7 +619,9 @@ UNDER_THE_BAR: dict[str, str] = {
                     "(`weave._hysteresis`, studied on all sets pooled): 31 of 40",
     "blind-16.yml": "P 0.93 R 0.79 scored blind twice (16:30 on 55400d3, 16:47 on 1e2593f): 27 of 34 "
                     "labelled parts found; 2 wrong stretches, 1 merely sharing words (a rental "
-                    "inspection's privacy and data breach)",
+                    "inspection's privacy and data breach); P 0.96 R 0.79 scored a third time after two "
+                    "modules leaning to different agents are told apart by the agent named (19:01 UTC, "
+                    "252dbf8; `companion.course.agents`), the rental inspection still there",
     "blind-4.yml": "P 0.80 R 0.72 scored blind once; P 0.88 R 0.76 after studying it (plain words "
                    "for a kindness that could not have been withheld; the body's medicine as another "
                    "subject; P 0.95 with brief asides in another field's words dropped): 7 of 29 "
@@ -463,13 +632,13 @@ UNDER_THE_BAR: dict[str, str] = {
                    "in another field's words dropped: 5 wrong, 3 of them sharing words; 6 of 27 parts not found",
 }
 # Today's figures (precision, recall): a change that falls below them is a regression.
-FLOOR = {"corpus.yml": (0.92, 1.0), "unseen.yml": (1.0, 1.0), "heldout.yml": (1.0, 0.85),
-         "blind-dev.yml": (0.92, 0.83), "blind-final.yml": (1.0, 0.88), "blind-3.yml": (0.95, 0.86),
-         "blind-4.yml": (0.95, 0.758), "blind-5.yml": (0.91, 0.92), "blind-6.yml": (1.0, 0.87),
+FLOOR = {"corpus.yml": (1.0, 1.0), "unseen.yml": (1.0, 1.0), "heldout.yml": (1.0, 0.85),
+         "blind-dev.yml": (0.92, 0.83), "blind-final.yml": (1.0, 0.88), "blind-3.yml": (1.0, 0.86),
+         "blind-4.yml": (0.95, 0.758), "blind-5.yml": (0.95, 0.92), "blind-6.yml": (1.0, 0.87),
          "blind-7.yml": (0.75, 0.77), "blind-8.yml": (0.875, 0.90), "blind-9.yml": (1.0, 0.83),
-         "blind-10.yml": (0.92, 0.96), "blind-11.yml": (0.95, 0.82),
+         "blind-10.yml": (0.92, 0.96), "blind-11.yml": (1.0, 0.85),
          "blind-12.yml": (0.92, 0.82), "blind-13.yml": (0.95, 0.87), "blind-14.yml": (0.96, 0.85),
-         "blind-15.yml": (0.87, 0.775), "blind-16.yml": (0.92, 0.79),
+         "blind-15.yml": (0.87, 0.775), "blind-16.yml": (0.96, 0.79),
          "blind-17.yml": (0.82, 0.78), "blind-18.yml": (0.91, 0.8)}
 
 
@@ -1086,3 +1255,50 @@ def test_a_run_of_a_module_goes_on_at_a_lower_bar_but_does_not_start_at_it() -> 
     assert weave._hysteresis([None, m1, None], {0: low1, 2: low1}) == [None, m1, None]
     assert weave._hysteresis([None, m1, m1, None], {0: low1, 3: low1}) == [low1, m1, m1, low1]
     assert weave.MIN_SCORE > weave.SUSTAINED_SCORE
+
+
+# One confession, told of a counsellor and of a bot, in the words modules 1 and 2 share.
+TOLD_A_COUNSELLOR = [
+    "On Thursday I finally told my counsellor about the money I took from my sister's purse when I was drinking.",
+    "I was certain she'd be disgusted, I was watching her face for the look, the sigh, waiting to be told we were done.",
+    "She didn't flinch. Same warm voice, no judgement, and she was still there the week after.",
+    "And it mattered because she could have walked away, she's a person, she could have thought less of me.",
+    "If she'd had no choice, her kindness wouldn't have meant a thing. She chose to stay.",
+    "Someone had seen the worst bit of me and stayed, and I sat in the car park and cried."]
+TOLD_A_BOT = [
+    "On Thursday I finally told the bot about the money I took from my sister's purse when I was drinking.",
+    "I was half expecting it to be disgusted, watching the screen for the look, waiting to be told we were done.",
+    "It didn't flinch. Same warm words, no judgement, and it was still there the night after.",
+    "But it could never have walked away, there's nobody on the other side to let down, it couldn't think less of me.",
+    "It had no choice, so its kindness didn't mean a thing. It can only stay.",
+    "The app saw the worst bit of me and stayed, and I felt nothing, it's just predicting the next kind word."]
+
+
+def test_the_same_words_of_a_counsellor_are_module_1_and_of_a_bot_module_2() -> None:
+    """Written here, not from a labelled set. Module 1 (a counsellor's acceptance) and module 2
+    (why a chatbot's cannot land) are taught in the same words; the module pages lean to
+    different agents (`agents.lean`: module 1 to the human carer, module 2 to the machine), and
+    talk that names only one agent goes, in a near tie, to the module of that agent. The same
+    story told of a counsellor is module 1's, told of the bot it is module 2's (where, without the
+    agent, module 1 took it all)."""
+    from companion.course import agents, topics
+    modules, terms = course_sources()
+    leans = {t.ident: agents.lean(t.facets) for t in topics.module_topics(modules, terms)}
+    assert leans["m1"] < 0.3 < 0.6 < leans["m2"], leans
+    assert agents.speaks_of(frozenset({"counsellor", "she"})) == "carer"
+    assert agents.speaks_of(frozenset({"bot", "counsellor"})) is None
+    # words, not substrings (odysseus-dev/odysseus#687: "ai" found in "email", "again", "said")
+    from companion.course.topics import word_spans
+    said = frozenset(s for s, _, _ in word_spans("I emailed her again and said wait, the rapist was caught"))
+    assert agents.speaks_of(said) is None, said
+    assert agents.agent_side(frozenset({"bot"}), (leans["m1"], leans["m2"])) == 1
+    assert agents.agent_side(frozenset({"bot"}), (0.6, 0.7)) is None       # leans too close: the words decide
+    told = {}
+    for name, lines in (("carer", TOLD_A_COUNSELLOR), ("machine", TOLD_A_BOT)):
+        segments, where = _talk((None, CHAT), ("story", lines), (None, BYE))
+        woven = _woven_among_small_talk(segments)
+        start, end = where["story"]
+        told[name] = {m for m, found in woven.modules.items()
+                      if any(s.slug == "talk" and s.start < end and start < s.end for s in found)}
+    assert told["carer"] == {"m1"}, told
+    assert "m2" in told["machine"], told

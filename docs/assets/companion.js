@@ -401,8 +401,13 @@
       const target = parseHash(window.location.hash);
       this.setRange(target && target.end !== null ? target : null);
       // Material's instant navigation sets the scroll itself once the page is in (its own offset, or the
-      // top); the place is set after that, in the next frame.
-      const scroll = () => window.scrollTo(0, place.scroll || 0);
+      // top); the place is set after that, in the next frame. Material's offset for this history entry
+      // (history.state.y, kept as the reader scrolls and as a link is followed) is the better record:
+      // the kept scroll is only updated by a click or pagehide here, and leaving by the browser's Back
+      // button is neither, so Forward again opened the page at its top, the stretch's line out of view.
+      const offset = history.state && Number.isFinite(history.state.y) ? history.state.y : null;
+      const y = offset !== null ? offset : place.scroll || 0;
+      const scroll = () => window.scrollTo(0, y);
       scroll();
       window.requestAnimationFrame(() => window.setTimeout(scroll, 0));
       if (place.time !== null && place.time !== undefined) {

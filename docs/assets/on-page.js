@@ -11,13 +11,25 @@
 
   /* Whether the page being set up was reached by Back or Forward (the browser restores its place, so
    * a set-up should not move the reader: the player returns to the listener's place, a link's target
-   * is not scrolled to). The address a popstate goes to is noted; a hash changed on the same page is
-   * not a return; a first load reached by Back/Forward says so in its navigation entry. Worked out
-   * once a page, before any other set-up runs (this file's own set-up is registered first). */
-  const navigation = performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
-  let traversedTo = navigation && navigation.type === "back_forward" ? window.location.href : null;
+   * is not scrolled to). The address a Back or Forward goes to is noted; a hash changed on the same
+   * page is not a return; a first load reached by Back/Forward says so in its navigation entry. Worked
+   * out once a page, before any other set-up runs (this file's own set-up is registered first).
+   * Where the browser has the Navigation API, a traversal is told by its navigationType: a popstate
+   * is not only Back or Forward, it also follows a jump to a fragment, and Material jumps to the
+   * #fragment of a page it swaps in by clicking a link to it, so a glossary entry reached from a
+   * transcript was taken, about one time in four, for a return (focus and scroll left where they
+   * fell). A replaceState (Material keeping the scroll offset, the player its #t=) changes nothing. */
+  const entry = performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
+  let traversedTo = entry && entry.type === "back_forward" ? window.location.href : null;
   let returning = false;
-  window.addEventListener("popstate", () => { traversedTo = window.location.href; });
+  if (window.navigation && typeof window.navigation.addEventListener === "function") {
+    window.navigation.addEventListener("navigate", (event) => {
+      if (event.navigationType === "traverse") traversedTo = event.destination.url;
+      else if (event.navigationType !== "replace") traversedTo = null;
+    });
+  } else {
+    window.addEventListener("popstate", () => { traversedTo = window.location.href; });
+  }
   window.addEventListener("hashchange", () => { traversedTo = null; returning = false; });
   window.ffgReturning = () => returning;
 
@@ -57,11 +69,55 @@
     title.focus({ preventScroll: true });
   }
 
+  /* A page reached by instant navigation to a #fragment: focus moves to the element it names, as a
+   * page load to a fragment moves the browser's starting point for Tab there. Chromium set that point
+   * only when Material's own jump to the fragment won the race with the page's set-up: about one time
+   * in four, Enter on a glossary term linked from a transcript left focus on <body>, and the next Tab
+   * went to the header's first tab, scrolling the entry away (the kind of mkdocs-material#3274: the
+   * #hash of an instant navigation not honoured). Not scrolled here: the page's scripts place it.
+   * A fragment naming no element (the player's #t=...) is the player's to handle. */
+  function arriveAtTarget() {
+    let id = "";
+    try { id = decodeURIComponent(window.location.hash.slice(1)); } catch (_) { return; }
+    const target = id && document.getElementById(id);
+    if (!target || target.contains(document.activeElement)) return;
+    if (!target.matches("a[href], button, input, select, textarea, [tabindex]")) target.tabIndex = -1;
+    target.focus({ preventScroll: true });
+  }
+
+  /* Back (or Forward) to a page by instant navigation: focus goes back to the link that was followed
+   * from it, as a browser restoring the page from its back-forward cache does. Material swaps the
+   * page in with focus on <body>: a keyboard reader who followed a "Hear it discussed" link ten
+   * screens down a module and came Back pressed Tab and was taken to the header's first tab, the
+   * page scrolled to its top. The link is noted per address, in this tab, as it is clicked (Enter
+   * on a link is a click); found again by its place among the page's links and its words. */
+  const FOLLOWED_KEY = "ffg-followed:";
+  document.addEventListener("click", (event) => {
+    const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
+    if (!link) return;
+    const followed = { index: [...document.querySelectorAll("a[href]")].indexOf(link), text: link.textContent };
+    try { window.sessionStorage.setItem(FOLLOWED_KEY + window.location.href, JSON.stringify(followed)); } catch (_) { /* storage off */ }
+  }, true);
+
+  function backToFollowedLink() {
+    let followed = null;
+    try { followed = JSON.parse(window.sessionStorage.getItem(FOLLOWED_KEY + window.location.href) || "null"); } catch (_) { return; }
+    if (!followed) return;
+    const link = document.querySelectorAll("a[href]")[followed.index];
+    if (link && link.textContent === followed.text && document.activeElement === document.body) link.focus({ preventScroll: true });
+  }
+
   let pages = 0;
   window.ffgOnEveryPage(() => {
     returning = traversedTo === window.location.href;
     traversedTo = null;
     pages += 1;
-    if (pages > 1 && !returning && !window.location.hash) arriveAtTop();
+    if (returning) backToFollowedLink();
+    if (pages > 1 && !returning) {
+      // Material's jump to the fragment is a click on a link to it, whose navigation runs as a task
+      // of its own and may blur what was focused before it: focus once that has run.
+      if (window.location.hash) window.requestAnimationFrame(() => window.setTimeout(arriveAtTarget, 0));
+      else arriveAtTop();
+    }
   });
 })();

@@ -6,7 +6,8 @@
  * no hover to an element that does nothing on a tap (the common <abbr> complaint: godot-docs#7409,
  * hasgeek/baseframe#354, "Making abbr work for touchscreen, keyboard, and mouse" by bitsofco.de).
  * Here the first use of each term on a page joins the tab order (later uses would only add Tab
- * stops with the same definition), and a tap on any use gives it focus, which shows the tooltip.
+ * stops with the same definition; the term in the glossary's own list, defined beside it, takes
+ * none), and a tap on any use gives it focus, which shows the tooltip.
  *
  * WCAG 2.1 SC 1.4.13 asks that such content can be dismissed without moving focus or pointer: Escape
  * hides every tooltip until focus or the pointer moves to something else. Material's own tooltips
@@ -21,6 +22,9 @@
     const seen = new Set();
     document.querySelectorAll(".md-content abbr[title]").forEach((abbr) => {
       if (abbr.closest("a, button")) return;                 // already reached through its link
+      // The glossary's own term, where it is defined: its definition is the text just below, so a Tab
+      // stop there only repeated it (11 of them on the glossary, before any entry's own links).
+      if (abbr.closest("dt")) return;
       const definition = abbr.getAttribute("title");
       abbr.tabIndex = seen.has(definition) ? -1 : 0;        // -1: a tap can focus it, Tab passes by
       seen.add(definition);

@@ -59,8 +59,11 @@
       url.searchParams.set("items", items.join(","));
       url.searchParams.set("edit", "1");
       link.href = url.href;
-      if (building.includes(token)) link.textContent = "In your bundle: open it";
-      else if (building.length) link.textContent = `Add to your bundle (${building.length} ${building.length === 1 ? "item" : "items"} so far)`;
+      // The words shown are the link's first text; the stretch it names (.ffg-heard__which) stays.
+      const shown = link.firstChild && link.firstChild.nodeType === Node.TEXT_NODE ? link.firstChild : null;
+      if (!shown) return;
+      if (building.includes(token)) shown.textContent = "In your bundle: open it";
+      else if (building.length) shown.textContent = `Add to your bundle (${building.length} ${building.length === 1 ? "item" : "items"} so far)`;
     });
   }
 

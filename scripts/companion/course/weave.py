@@ -24,7 +24,10 @@ How a module is matched (a small, classic retrieval scheme, no model):
    in one word (`FACET_MIN_STEMS`: a dog trainer's "front door" is not module 5's lead-in). A segment goes to one
    module only (`_labels`): the best-scoring one, or, when the runner-up scores within `TIE` of
    it, the one of the two that says more of what it alone teaches (`contrast`: neighbouring
-   modules share words, sycophancy is taught by modules 2 and 5, regulators by 5, 7 and 8); and
+   modules share words, sycophancy is taught by modules 2 and 5, regulators by 5, 7 and 8),
+   unless the two modules' own pages lean to different agents and the window names only one:
+   then the module of that agent (`companion.course.agents`: a counsellor who could have turned
+   away is module 1's talk, a bot that could not is module 2's, in the same words); and
    only where the course's subject is said within `SUBJECT_NEAR_S` seconds and outweighs talk
    on another subject (`companion.course.subject`: a budgeting show's "financial counsellor", a
    cricket match's "accept the decision"); and not where the window talks in another field's
@@ -73,6 +76,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
+from companion.course.agents import agent_side, lean
 from companion.course.everyday import zipf
 from companion.course.feelings import care_phrases, domain_phrases, is_feeling, person_share, role_heads
 from companion.course.framing import framed
@@ -461,7 +465,8 @@ def _labels(rows: list[_Segment], modules: list[Topic], weight_idf: dict[str, di
     (`_centred`) scores best, if that evidence holds the idea (`Evidence.holds_idea`) and scores
     MIN_SCORE (talk about sycophancy, which modules 2 and 5 both teach, goes to the one it says
     more of, not to both; a rule that left near ties to neither lost more true stretches than it
-    saved). With `subject`, only where the course's subject is said near it and outweighs talk on
+    saved; of two modules leaning to different agents, the one of the agent the window names,
+    `agents.agent_side`). With `subject`, only where the course's subject is said near it and outweighs talk on
     another subject (`_on_subject`); with `lexicon` (`course_lexicon`), not where the talk near it
     is in another field's words (`_elsewhere`). A run of the module then goes on over the
     segments next to it that it holds at SUSTAINED_SCORE (`_hysteresis`), where their talk is
@@ -475,6 +480,7 @@ def _labels(rows: list[_Segment], modules: list[Topic], weight_idf: dict[str, di
     if index is None:
         index = facet_index({topic.ident: topic.facets for topic in modules})
     by_ident = {topic.ident: topic for topic in modules}
+    leans = {topic.ident: lean(topic.facets) for topic in modules}
     out: list[tuple[str, float] | None] = []
     candidates: dict[int, tuple[str, float]] = {}      # segment -> its best module, at SUSTAINED_SCORE only
     for i, (first, last) in enumerate(_centred(rows)):
@@ -485,9 +491,13 @@ def _labels(rows: list[_Segment], modules: list[Topic], weight_idf: dict[str, di
             ident, best = ranked[0]
             second, runner = ranked[1] if len(ranked) > 1 else (ident, best)
             if second != ident and runner.holds_idea and runner.score >= TIE * best.score:
-                mine, theirs = contrast(rows, first, last, (by_ident[ident], by_ident[second]),
-                                        weight_idf, rarity, index, i)
-                if theirs > mine:
+                said = frozenset().union(*(rows[k].stems for k in range(first, last + 1)))
+                side = agent_side(said, (leans[ident], leans[second]))
+                if side is None:
+                    mine, theirs = contrast(rows, first, last, (by_ident[ident], by_ident[second]),
+                                            weight_idf, rarity, index, i)
+                    side = 1 if theirs > mine else 0
+                if side == 1:
                     ident, best = second, runner
             if best.holds_idea and best.score >= MIN_SCORE:
                 label = (ident, best.score)

@@ -97,8 +97,11 @@ def module_section(stretches: list[Stretch], refs: dict[str, EpisodeRef], page_u
                   if ref.review else "")
         add = ""
         if token:
+            # Which stretch, said to a screen reader (WCAG 2.4.4): a list of links read out of the
+            # page gave "Add to a bundle" once per stretch, with nothing to tell them apart.
             add = (f'<a class="ffg-heard__add" href="{text(bundle_page)}?items={text(token)}&amp;edit=1" '
-                   f'data-bundle-add="{text(token)}">Add to a bundle</a>')
+                   f'data-bundle-add="{text(token)}">Add to a bundle<span class="ffg-heard__which">— '
+                   f'{text(ref.label)}, {moment.span(start, end)}</span></a>')
         quote = (f'<blockquote class="ffg-heard__line"><p>{text(_line(stretch.line))}</p></blockquote>'
                  if stretch.line else "")
         items.append(
