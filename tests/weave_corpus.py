@@ -160,11 +160,12 @@ class Score:
 
 
 def score(path: Path, modules: list[Any], terms: list[Any], limit: int = 6,
-          per_episode: int = 2) -> tuple[dict[str, Score], list[tuple[str, str, float, float]]]:
+          per_episode: int = 2, fitted: Any = None) -> tuple[dict[str, Score], list[tuple[str, str, float, float]]]:
     """Run the matcher alone (no build) over one labelled set and score what the site would list
     (`limit` stretches a module, `per_episode` an episode, as the plugin does). Returns set name
     ("dev", "test", "all") -> Score, and the suggested stretches that are in no truth
-    (module, slug, start s, end s)."""
+    (module, slug, start s, end s). `fitted`: a `decision.Decision` to label with in place of the
+    shipped one (`bench/weave_fit.py`)."""
     from companion.course import listening, weave
     from companion.episode import Segment
     corpus = load(path)
@@ -174,7 +175,7 @@ def score(path: Path, modules: list[Any], terms: list[Any], limit: int = 6,
         episodes[episode["slug"]] = [Segment(s["startTime"], s["endTime"], s["body"]) for s in segments]
         sets[episode["slug"]] = episode.get("set", "dev")
         truth += found
-    woven = weave.weave(episodes, modules, terms)
+    woven = weave.weave(episodes, modules, terms, fitted=fitted)
     suggested = [(ident, s) for ident, stretches in woven.modules.items()
                  for s in listening.shortlist(stretches, limit, per_episode)]
 

@@ -21,21 +21,21 @@ How a module is matched (a small, classic retrieval scheme, no model):
    (`stem_rarity`), so talk that says the idea in plain words is heard without the module's
    terms. The evidence holds the idea only with two facets, one facet held strongly, or
    `MIN_TERMS` key terms: one shared word, however rare, is not the idea; nor is a facet said
-   in one word (`FACET_MIN_STEMS`: a dog trainer's "front door" is not module 5's lead-in). A segment goes to one
-   module only (`_labels`): the best-scoring one, or, when the runner-up scores within `TIE` of
-   it, the one of the two that says more of what it alone teaches (`contrast`: neighbouring
-   modules share words, sycophancy is taught by modules 2 and 5, regulators by 5, 7 and 8),
-   unless the two modules' own pages lean to different agents and the window names only one:
-   then the module of that agent (`companion.course.agents`: a counsellor who could have turned
-   away is module 1's talk, a bot that could not is module 2's, in the same words); and
-   only where the course's subject is said within `SUBJECT_NEAR_S` seconds and outweighs talk
-   on another subject (`companion.course.subject`: a budgeting show's "financial counsellor", a
-   cricket match's "accept the decision"); and not where the window talks in another field's
-   words (`_elsewhere`: more than FOREIGN_MAX of its content words neither the course's nor
-   everyday English, `companion.course.everyday`: a slow cooker that is "my therapy", software
-   that "tracks every client session"). A run of GROW_SEED segments so given goes on over the
-   segments next to it whose best module is the same one at the lower SUSTAINED_SCORE, in plain
-   talk (`_hysteresis`: a high bar to start talk on a module, a lower one to go on with it).
+   in one word (`FACET_MIN_STEMS`: a dog trainer's "front door" is not module 5's lead-in). A
+   segment goes to one module only (`_labels`), and only where the course's subject is said
+   within `SUBJECT_NEAR_S` seconds and outweighs talk on another subject
+   (`companion.course.subject`: a budgeting show's "financial counsellor", a cricket match's
+   "accept the decision"), and not where the window talks in another field's words
+   (`_elsewhere`: more than FOREIGN_MAX of its content words neither the course's nor everyday
+   English, `companion.course.everyday`: a slow cooker that is "my therapy", software that
+   "tracks every client session"). Of the modules whose evidence holds the idea there, it goes
+   to the one a fitted decision finds most probable, when that probability reaches the
+   decision's threshold (`companion.course.decision`: a logistic regression over what the
+   matcher computes for the window, fitted on labelled talk by `bench/weave_fit.py`; what it
+   weighs most is how far the module is ahead of the others, then its share of the best
+   score; `contrast` is one of its features: neighbouring modules share words, sycophancy is
+   taught by modules 2 and 5, regulators by 5, 7 and 8, and what decides between two is what
+   each teaches more of).
 4. A run of segments given to one module is a stretch (`_stretches`), trimmed to its first and
    last segment that holds some of the idea on its own (`_holds`: a key term or a facet's
    words), so it starts and ends where the talk does; a run with fewer than `MIN_HOLDING` such
@@ -76,7 +76,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
-from companion.course.agents import agent_side, lean
+from companion.course import decision
+from companion.course.decision import Decision
 from companion.course.everyday import zipf
 from companion.course.feelings import care_phrases, domain_phrases, is_feeling, person_share, role_heads
 from companion.course.framing import framed
@@ -89,7 +90,7 @@ from companion.episode import Segment
 T = TypeVar("T")
 
 WINDOW_S = 45.0             # a window: the segments starting within half this many seconds either side of one
-MIN_TERMS = 2               # distinct key terms that count as the idea (with MIN_SCORE)
+MIN_TERMS = 2               # distinct key terms that count as the idea
 PASSAGE_S = 30.0            # rarity is counted over passages this long
 RARE_IN = 50                # a phrase said in at most 1 segment in this many has its full weight
 FACET_MIN = 0.3             # facet score (weights x rarity over the facet's norm) a window must hold for it to count
@@ -97,15 +98,11 @@ FACET_STRONG = 0.6          # one facet held this much is the idea on its own
 FACET_WEIGHT = 4.0          # a facet's score (0..~1.5) against the key terms' sum (0..~15)
 FACET_MIN_STEMS = 2         # stems of a facet, each adding FACET_STEM_MIN, a window says for it to count as held
 FACET_STEM_MIN = 0.05       # what a stem must add to a facet's score to count among them
-MIN_SCORE = 3.5             # Evidence.score the best module of a window needs
-SUSTAINED_SCORE = 3.0       # Evidence.score that carries a run of a module on into the segments next to it (`_hysteresis`)
-GROW_SEED = 2               # segments a run needs, each at MIN_SCORE, to grow so
-GROW_FOREIGN_MAX = 0.15     # ... into segments whose talk has at most this share of another field's words (`_elsewhere`)
+PLAIN_FOREIGN_MAX = 0.15    # talk near a segment with at most this share of another field's words is plain (a feature)
 EDGE_MIN_SCORE = 0.5        # a stretch starts and ends at a segment holding this much key-term weight x idf
 EDGE_FACET_MIN = 0.15       # or this much of one facet (`_holds`)
 MIN_HOLDING = 2             # segments of a stretch that must hold the idea alone: a stretch is not one line
 EDGE_FALLOFF = 0.5          # what a window's edge counts less than its centre (`_said`)
-TIE = 0.8                   # a runner-up scoring this share of the best is weighed against it (`contrast`)
 MAX_STRETCH_S = 240.0       # a longer run of counting windows is split
 SUBJECT_MIN = 1             # distinct subject phrases said near a window for a module to claim it
 OFF_SHARE = 1.0             # subject phrases near a window must outnumber this share of other subjects' words
@@ -344,7 +341,7 @@ class Evidence:
     @property
     def holds_idea(self) -> bool:
         """Evidence of the idea, not of a shared word: two facets, one facet held strongly, or
-        MIN_TERMS distinct key terms of the module (the score is checked against MIN_SCORE apart)."""
+        MIN_TERMS distinct key terms of the module (which module, if any, is `_labels`' to decide)."""
         return (self.facets_held >= 2 or max(self._held(), default=0.0) >= FACET_STRONG
                 or self.terms >= MIN_TERMS)
 
@@ -457,81 +454,81 @@ def _centred(rows: list[_Segment], half: float = WINDOW_S / 2) -> Iterable[tuple
 def _labels(rows: list[_Segment], modules: list[Topic], weight_idf: dict[str, dict[Phrase, float]],
             rarity: dict[str, float], subject: frozenset[Phrase] = frozenset(),
             off: frozenset[str] = frozenset(), index: FacetIndex | None = None,
-            lexicon: frozenset[str] = frozenset()) -> list[tuple[str, float] | None]:
+            lexicon: frozenset[str] = frozenset(),
+            fitted: Decision | None = None) -> list[tuple[str, float] | None]:
     """For each segment of one episode: the module its talk is about and the evidence's score,
     or None.
 
-    A segment goes to at most one module: the one whose evidence over the window around it
-    (`_centred`) scores best, if that evidence holds the idea (`Evidence.holds_idea`) and scores
-    MIN_SCORE (talk about sycophancy, which modules 2 and 5 both teach, goes to the one it says
-    more of, not to both; a rule that left near ties to neither lost more true stretches than it
-    saved; of two modules leaning to different agents, the one of the agent the window names,
-    `agents.agent_side`). With `subject`, only where the course's subject is said near it and outweighs talk on
-    another subject (`_on_subject`); with `lexicon` (`course_lexicon`), not where the talk near it
-    is in another field's words (`_elsewhere`). A run of the module then goes on over the
-    segments next to it that it holds at SUSTAINED_SCORE (`_hysteresis`), where their talk is
-    in at most GROW_FOREIGN_MAX another field's words.
+    A segment goes to at most one module: of the modules whose evidence over the window around it
+    (`_centred`) holds the idea (`Evidence.holds_idea`), the one the fitted decision
+    (`companion.course.decision`, `fitted` or the shipped one) finds most probable, when that
+    probability reaches its threshold (`_candidates` gives each its features). With `subject`,
+    only where the course's subject is said near it and outweighs talk on another subject
+    (`_on_subject`); with `lexicon` (`course_lexicon`), not where the talk near it is in another
+    field's words (`_elsewhere`).
     """
+    fitted = decision.load() if fitted is None else fitted
+    out: list[tuple[str, float] | None] = []
+    for candidates in _candidates(rows, modules, weight_idf, rarity, subject, off, index, lexicon):
+        label = None
+        if candidates:
+            p, ident, score = max((fitted.probability(x), ident, score) for ident, score, x in candidates)
+            if p >= fitted.threshold:
+                label = (ident, score)
+        out.append(label)
+    return out
+
+
+def _candidates(rows: list[_Segment], modules: list[Topic], weight_idf: dict[str, dict[Phrase, float]],
+                rarity: dict[str, float], subject: frozenset[Phrase] = frozenset(),
+                off: frozenset[str] = frozenset(), index: FacetIndex | None = None,
+                lexicon: frozenset[str] = frozenset()) -> list[list[tuple[str, float, list[float]]]]:
+    """For each segment: (module ident, Evidence.score, features in `decision.FEATURES` order) of
+    each module whose evidence over the window around the segment holds the idea, where the
+    subject gate (`_on_subject`) and the other-field gate (`_elsewhere`) let a module claim it
+    (empty elsewhere). Linear: one window a segment, each bounded in time."""
     near = _on_subject(rows, subject, off) if subject else [True] * len(rows)
     plain = [True] * len(rows)
     if lexicon:
         near = [n and not f for n, f in zip(near, _elsewhere(rows, lexicon))]
-        plain = [not f for f in _elsewhere(rows, lexicon, GROW_FOREIGN_MAX)]
+        plain = [not f for f in _elsewhere(rows, lexicon, PLAIN_FOREIGN_MAX)]
     if index is None:
         index = facet_index({topic.ident: topic.facets for topic in modules})
+    personal = _personal(rows, care_phrases(subject))
+    framing = framed([row.words for row in rows])
     by_ident = {topic.ident: topic for topic in modules}
-    leans = {topic.ident: lean(topic.facets) for topic in modules}
-    out: list[tuple[str, float] | None] = []
-    candidates: dict[int, tuple[str, float]] = {}      # segment -> its best module, at SUSTAINED_SCORE only
-    for i, (first, last) in enumerate(_centred(rows)):
-        label = None
-        if near[i] and modules:
-            evidence = window_evidence(rows, first, last, modules, weight_idf, rarity, index, i)
-            ranked = sorted(evidence.items(), key=lambda kv: -kv[1].score)
-            ident, best = ranked[0]
-            second, runner = ranked[1] if len(ranked) > 1 else (ident, best)
-            if second != ident and runner.holds_idea and runner.score >= TIE * best.score:
-                said = frozenset().union(*(rows[k].stems for k in range(first, last + 1)))
-                side = agent_side(said, (leans[ident], leans[second]))
-                if side is None:
-                    mine, theirs = contrast(rows, first, last, (by_ident[ident], by_ident[second]),
-                                            weight_idf, rarity, index, i)
-                    side = 1 if theirs > mine else 0
-                if side == 1:
-                    ident, best = second, runner
-            if best.holds_idea and best.score >= MIN_SCORE:
-                label = (ident, best.score)
-            elif plain[i] and best.holds_idea and best.score >= SUSTAINED_SCORE:
-                candidates[i] = (ident, best.score)
-        out.append(label)
-    return _hysteresis(out, candidates)
-
-
-def _hysteresis(labels: list[tuple[str, float] | None],
-                candidates: dict[int, tuple[str, float]]) -> list[tuple[str, float] | None]:
-    """`labels` with each run of GROW_SEED or more segments given to one module grown over the
-    unlabelled segments either side of it whose best module is the same one, holding the idea at
-    SUSTAINED_SCORE (under MIN_SCORE; `candidates`: segment -> (module, score)). Hysteresis, as in
-    Canny's edge detector (1986): a high bar to start talk on a module and a lower one to go on
-    with it, for the plain-words lines at the edges of a discussion score just under the bar
-    while its centre clears it, and cut short they leave a run of one or two segments, which is
-    not a discussion (MIN_HOLDING). A run of one segment does not grow: a word shared in passing
-    would. Linear: each segment is looked at from at most its two neighbouring runs."""
-    out = list(labels)
-    i = 0
-    while i < len(labels):
-        if labels[i] is None:
-            i += 1
+    facets = {topic.ident: topic.facets for topic in modules}
+    windows = list(_centred(rows))
+    evidence = [window_evidence(rows, first, last, modules, weight_idf, rarity, index, i) if near[i] and modules
+                else None for i, (first, last) in enumerate(windows)]
+    out: list[list[tuple[str, float, list[float]]]] = []
+    for i, (first, last) in enumerate(windows):
+        here = evidence[i]
+        if here is None:
+            out.append([])
             continue
-        ident, j = labels[i][0], i
-        while j + 1 < len(labels) and labels[j + 1] is not None and labels[j + 1][0] == ident:
-            j += 1
-        if j - i + 1 >= GROW_SEED:
-            for step, k in ((-1, i - 1), (1, j + 1)):
-                while 0 <= k < len(labels) and labels[k] is None and candidates.get(k, ("",))[0] == ident:
-                    out[k] = candidates[k]
-                    k += step
-        i = j + 1
+        ranked = sorted(here.items(), key=lambda kv: -kv[1].score)
+        best = ranked[0][1].score
+        holding = [ident for ident, e in ranked if e.holds_idea and e.score > 0]
+        lead: dict[str, float] = {}
+        if len(holding) >= 2:
+            a, b = holding[0], holding[1]
+            mine, theirs = contrast(rows, first, last, (by_ident[a], by_ident[b]), weight_idf, rarity, index, i)
+            lead = {a: mine - theirs, b: theirs - mine}
+        candidates = []
+        for rank, (ident, e) in enumerate(ranked):
+            if ident not in holding:
+                continue
+            other = max((x.score for k, x in ranked if k != ident), default=0.0)
+            before = evidence[i - 1][ident].score if i > 0 and evidence[i - 1] is not None else 0.0
+            after = evidence[i + 1][ident].score if i + 1 < len(rows) and evidence[i + 1] is not None else 0.0
+            features = [e.score, math.log1p(e.score), e.phrases, float(e.terms), float(e.facets_held),
+                        max(e._held(), default=0.0), e.score / best if best else 0.0, float(rank == 0),
+                        e.score - other, float(plain[i]), float(personal[i]),
+                        _holds(rows[i], by_ident[ident], weight_idf[ident], rarity, index, facets),
+                        float(framing[i]), float(len(holding)), lead.get(ident, 0.0), before, after]
+            candidates.append((ident, e.score, features))
+        out.append(candidates)
     return out
 
 
@@ -741,14 +738,17 @@ def _drop_overlapping(marks: list[Mark]) -> list[Mark]:
 
 
 def weave(episodes: dict[str, Sequence[Segment]], modules: list[Topic],
-          terms: list[Topic], subject: frozenset[Phrase] | None = None) -> Weave:
+          terms: list[Topic], subject: frozenset[Phrase] | None = None,
+          fitted: Decision | None = None) -> Weave:
     """Match every module and glossary term against every episode's segments.
 
     `episodes`: slug -> its transcript's segments (`companion.episode.Segment`, in time order).
     Returns a `Weave` whose lists are best first (modules: by score; terms: by score, then date
     order as given). Raises nothing for odd input: an episode with no segments matches nothing.
     `subject`: phrases that say the course's subject (default `topics.subject_phrases(terms)`);
-    a module claims a window only where one is said within SUBJECT_NEAR_S seconds.
+    a module claims a window only where one is said within SUBJECT_NEAR_S seconds. `fitted`: the
+    decision that gives a segment its module (default the shipped one, `decision.load`, which
+    raises `decision.DecisionError` when its file is missing or malformed).
     """
     if subject is None:
         subject = subject_phrases(terms)
@@ -764,7 +764,7 @@ def weave(episodes: dict[str, Sequence[Segment]], modules: list[Topic],
     domain = domain_phrases(subject, (p for t in terms if t.term and not t.term.needs_context
                                       for p in t.term.phrases))
     for slug, rows in scanned.items():
-        labels = _labels(rows, modules, weight_idf, rarity, subject, off, index, lexicon)
+        labels = _labels(rows, modules, weight_idf, rarity, subject, off, index, lexicon, fitted)
         personal = _personal(rows, care)
         anchored = _anchored(rows, domain, terms)
         for ident, stretch in _stretches(slug, rows, labels, modules, weight_idf, rarity, index, personal,
