@@ -643,6 +643,9 @@ UNDER_THE_BAR: dict[str, str] = {
     "blind-17.yml": "P 0.85 R 0.73 scored blind once (17:18 UTC, main 74dd6e6); P 0.83 R 0.78 scored "
                     "blind again after a recall study that never saw it (17:31, 7f7b8fe); P 0.91 R 0.71 "
                     "with the fitted decision (2026-12-07 20:00, fitted without it): 29 of 41 found",
+    "blind-23.yml": "P 0.81 R 0.79 scored blind once with the fitted decision (19:53 UTC; hand rules "
+                    "0.78 / 0.76): 27 of 34 labelled parts found; 6 wrong stretches, 2 merely sharing "
+                    "words (a skin check's AI 'model', a pharmacy's 'medication review')",
 }
 # Today's figures (precision, recall), with the fitted decision (2026-12-07 20:00 UTC): a change that
 # falls below them is a regression. Lower than the hand rules' on corpus, blind-3, blind-5 and
@@ -653,7 +656,9 @@ FLOOR = {"corpus.yml": (0.769, 0.833), "unseen.yml": (1.0, 1.0), "heldout.yml": 
          "blind-7.yml": (0.85, 0.851), "blind-8.yml": (0.88, 0.866), "blind-9.yml": (1.0, 0.833),
          "blind-10.yml": (0.961, 0.965), "blind-11.yml": (1.0, 0.892), "blind-12.yml": (0.958, 0.821),
          "blind-13.yml": (0.909, 0.878), "blind-14.yml": (0.969, 0.875), "blind-15.yml": (0.965, 0.8),
-         "blind-16.yml": (0.928, 0.794), "blind-17.yml": (0.913, 0.707), "blind-18.yml": (0.92, 0.838)}
+         "blind-16.yml": (0.928, 0.794), "blind-17.yml": (0.913, 0.707), "blind-18.yml": (0.92, 0.838),
+         "blind-19.yml": (0.812, 0.826), "blind-20.yml": (0.843, 0.849), "blind-21.yml": (0.837, 0.921),
+         "blind-22.yml": (0.8, 0.825), "blind-23.yml": (0.812, 0.794), "blind-24.yml": (0.906, 0.93)}
 
 
 @pytest.mark.parametrize("name", [
