@@ -27,6 +27,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
+from companion.errors import CourseError
+
 DECISION_FILE = Path(__file__).with_name("decision.json")
 
 # The features of one (segment, module) candidate, in the order of the coefficients.
@@ -51,7 +53,7 @@ FEATURES = (
 )
 
 
-class DecisionError(ValueError):
+class DecisionError(CourseError, ValueError):
     """decision.json is missing, malformed, or fitted on other features than FEATURES."""
 
 
