@@ -1,8 +1,9 @@
-"""Talk about the show rather than an idea: greetings, introductions and previews.
+"""Talk about the show rather than an idea: greetings, introductions, previews and sign-offs.
 
 An episode opens by saying who is on it and what is coming ("welcome, my guest today trains
 counsellors", "I'm on placement at a community health centre", "later we'll get into why the
-apps flatter you", "after the break: what a session costs"). Such a line names a topic, often
+apps flatter you", "after the break: what a session costs"), and closes with its signpost to
+support ("if any of this brought stuff up, Lifeline is 13 11 14"). Such a line names a topic, often
 in the course's own words, without discussing it; a listener sent there hears an introduction.
 A segment that frames the show (`frames`) does not count as holding a module's idea
 (`weave._stretches`), so a stretch made only of framing lines is not suggested, and a stretch
@@ -45,6 +46,10 @@ FRAMING_CUES = (
     "we're going to talk", "going to be talking", "gonna talk", "we'll talk about",
     "we will talk about", "we'll be talking", "we'll ask", "we will ask", "stay tuned",
     "before we get into", "before we start",
+    # signing off
+    "thanks for listening", "thank you for listening", "thanks for tuning in", "see you next",
+    "see ya next", "catch you next", "until next time", "that's us", "that's all for", "wrap up",
+    "bye everyone", "bye for now",
 )
 # Left out on purpose, being narrative as often as framing: "next week" ("the next week we talked
 # it through"), "coming up" ("the word that keeps coming up"), "stick around" (a person who stays).
@@ -62,6 +67,19 @@ SHOW_CUES = ("episode", "episodes", "season", "series", "the show", "this show",
              "subscribe")
 _RELATIVE = frozenset(phrase("the that following"))   # "the next week": a time in a story
 
+# Signposting: the show's closing lines (its last CLOSING_S seconds) give a crisis or support
+# service and how to reach it
+# (Mindframe's guidance asks every program touching on suicide or mental ill-health to). A service's
+# name alone may be talk ("the app was my lifeline"); with its number, address or hours, it is the
+# signpost.
+SERVICE_CUES = ("lifeline", "beyond blue", "beyondblue", "kids helpline", "13yarn", "suicide call back",
+                "samaritans", "helpline", "crisis line", "crisis text line", "mensline", "qlife",
+                "triple zero", "1800respect", "988", "1737")
+CLOSING_S = 60.0            # an episode's closing, in seconds before its last segment starts
+CONTACT_CUES = ("thirteen", "eleven", "fourteen", "zero", "dot com", "dot org", "dot au", "any hour",
+                "any time", "day or night", "24/7", "around the clock")
+# Not "call", "ring" or "text": "I called Lifeline that night and she talked me through it" is talk.
+
 
 def _by_first(cues: tuple[str, ...]) -> dict[str, list[Phrase]]:
     by_first: dict[str, list[Phrase]] = {}
@@ -74,6 +92,11 @@ def _by_first(cues: tuple[str, ...]) -> dict[str, list[Phrase]]:
 @functools.lru_cache(maxsize=1)
 def _cues() -> tuple[dict[str, list[Phrase]], dict[str, list[Phrase]], dict[str, list[Phrase]]]:
     return _by_first(FRAMING_CUES), _by_first(AHEAD_CUES), _by_first(SHOW_CUES)
+
+
+@functools.lru_cache(maxsize=1)
+def _signpost_cues() -> tuple[dict[str, list[Phrase]], dict[str, list[Phrase]]]:
+    return _by_first(SERVICE_CUES), _by_first(CONTACT_CUES)
 
 
 def _says(words: tuple[str, ...], cues: dict[str, list[Phrase]], relative: bool = True) -> bool:
@@ -91,15 +114,27 @@ def previews(words: tuple[str, ...]) -> bool:
     return _says(words, ahead, relative=False) and _says(words, show)
 
 
+def signposts(words: tuple[str, ...]) -> bool:
+    """Whether a segment's stems give a support service (SERVICE_CUES) with a way to reach it
+    (CONTACT_CUES or a number): "Lifeline is 13 11 14, any hour", the show's closing signpost."""
+    services, contact = _signpost_cues()
+    return _says(words, services) and (_says(words, contact) or any(w.isdigit() for w in words))
+
+
 def frames(words: tuple[str, ...]) -> bool:
     """Whether a segment's stems (in order) say one of the FRAMING_CUES or preview the show
-    (`previews`): it greets, introduces someone, or announces what comes later."""
+    (`previews`): it greets, introduces someone, announces what comes later, or signs off."""
     return _says(words, _cues()[0]) or previews(words)
 
 
-def framed(segments: list[tuple[str, ...]]) -> list[bool]:
-    """For each segment's stems, in time order: whether it frames the show (`frames`), or lies
-    between two segments that do (an item of a list of announcements, one topic a sentence).
-    One pass: linear in segments."""
-    own = [frames(words) for words in segments]
+def framed(segments: list[tuple[str, ...]], starts: list[float] | None = None) -> list[bool]:
+    """For each segment's stems, in time order: whether it frames the show (`frames`), or, with
+    `starts` (each segment's start, seconds), signposts support (`signposts`) in the episode's
+    last CLOSING_S seconds, or lies between two segments that do either (an item of a list of
+    announcements, one topic a sentence). A signpost earlier in an episode is talk: telling a
+    listener at 3am to put the app down and ring Lifeline is module 4's idea. One pass: linear
+    in segments."""
+    last = starts[-1] if starts else 0.0
+    own = [frames(words) or (starts is not None and starts[i] >= last - CLOSING_S and signposts(words))
+           for i, words in enumerate(segments)]
     return [f or (0 < i < len(own) - 1 and own[i - 1] and own[i + 1]) for i, f in enumerate(own)]

@@ -557,7 +557,7 @@ def _stretches(slug: str, rows: list[_Segment], labels: list[tuple[str, float] |
     by_ident = {topic.ident: topic for topic in modules}
     facets = {topic.ident: topic.facets for topic in modules}
     index = facet_index(facets) if index is None else index
-    framing = framed([row.words for row in rows])
+    framing = framed([row.words for row in rows], [row.start for row in rows])
     foreign = _elsewhere(rows, lexicon) if lexicon is not None else [False] * len(rows)
     out: list[tuple[str, Stretch]] = []
     i = 0
