@@ -660,7 +660,8 @@ FLOOR = {"corpus.yml": (0.769, 0.833), "unseen.yml": (1.0, 1.0), "heldout.yml": 
          "blind-13.yml": (0.909, 0.878), "blind-14.yml": (1.0, 0.875), "blind-15.yml": (0.965, 0.8),
          "blind-16.yml": (0.928, 0.794), "blind-17.yml": (0.913, 0.707), "blind-18.yml": (0.92, 0.838),
          "blind-19.yml": (0.812, 0.826), "blind-20.yml": (0.87, 0.849), "blind-21.yml": (0.885, 0.921),
-         "blind-22.yml": (0.828, 0.85), "blind-23.yml": (0.838, 0.794), "blind-24.yml": (0.906, 0.93)}
+         "blind-22.yml": (0.828, 0.85), "blind-23.yml": (0.838, 0.794), "blind-24.yml": (0.906, 0.93),
+         "blind-25.yml": (0.882, 0.888), "blind-26.yml": (0.923, 0.828)}
 
 
 @pytest.mark.parametrize("name", [
