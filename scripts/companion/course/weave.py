@@ -45,8 +45,10 @@ How a module is matched (a small, classic retrieval scheme, no model):
    domain (`_anchored`) and none near talk in another field's words (`_elsewhere`): a paraphrase
    spreads the idea over many lines, none enough alone (a trainee's client whose chatbot "agreed
    with every single thing", a week dumped into the app the night before seeing the counsellor).
-   A greeting, an introduction or a preview of what comes later (`companion.course.framing`)
-   names a topic without discussing it, so it does not count as holding the idea. It scores as its best window. A run is kept
+   A greeting, an introduction, a preview of what comes later or, in an episode's last
+   `framing.CLOSING_S` seconds, its signpost to support ("Lifeline is thirteen eleven fourteen,
+   any hour": `companion.course.framing`) names a topic without discussing it, so it does not
+   count as holding the idea. A stretch scores as its best window. A run is kept
    only where its own talk is about a person's mind or care (`_personal`: a word for a feeling
    or a care phrase, `companion.course.feelings`), whatever field the talk around it is in. A
    *brief* stretch (fewer than BRIEF_HOLDING segments holding the idea: two lines said in
@@ -495,7 +497,7 @@ def _candidates(rows: list[_Segment], modules: list[Topic], weight_idf: dict[str
     if index is None:
         index = facet_index({topic.ident: topic.facets for topic in modules})
     personal = _personal(rows, care_phrases(subject))
-    framing = framed([row.words for row in rows])
+    framing = framed([row.words for row in rows])      # as fitted: the closing signpost is the stretches' rule
     by_ident = {topic.ident: topic for topic in modules}
     facets = {topic.ident: topic.facets for topic in modules}
     windows = list(_centred(rows))
