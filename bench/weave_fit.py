@@ -138,9 +138,9 @@ def main() -> None:
         for name in args.check:
             print(line(name, scores(None, name, modules, terms), scores(fitted, name, modules, terms)))
     if not args.no_write:
+        assert all(math.isfinite(c) for c in fitted.coef), "the fit diverged: decision.json not written"
         decision.DECISION_FILE.write_text(fitted.to_json(), encoding="utf-8")
         print(f"wrote {decision.DECISION_FILE}")
-    assert all(math.isfinite(c) for c in fitted.coef)
 
 
 if __name__ == "__main__":

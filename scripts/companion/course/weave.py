@@ -456,7 +456,7 @@ def _centred(rows: list[_Segment], half: float = WINDOW_S / 2) -> Iterable[tuple
 def _labels(rows: list[_Segment], modules: list[Topic], weight_idf: dict[str, dict[Phrase, float]],
             rarity: dict[str, float], subject: frozenset[Phrase] = frozenset(),
             off: frozenset[str] = frozenset(), index: FacetIndex | None = None,
-            lexicon: frozenset[str] = frozenset(),
+            lexicon: frozenset[str] = frozenset(), personal: list[bool] | None = None,
             fitted: Decision | None = None) -> list[tuple[str, float] | None]:
     """For each segment of one episode: the module its talk is about and the evidence's score,
     or None.
@@ -467,11 +467,11 @@ def _labels(rows: list[_Segment], modules: list[Topic], weight_idf: dict[str, di
     probability reaches its threshold (`_candidates` gives each its features). With `subject`,
     only where the course's subject is said near it and outweighs talk on another subject
     (`_on_subject`); with `lexicon` (`course_lexicon`), not where the talk near it is in another
-    field's words (`_elsewhere`).
+    field's words (`_elsewhere`). `personal`: `_personal` of the rows, when the caller has it.
     """
     fitted = decision.load() if fitted is None else fitted
     out: list[tuple[str, float] | None] = []
-    for candidates in _candidates(rows, modules, weight_idf, rarity, subject, off, index, lexicon):
+    for candidates in _candidates(rows, modules, weight_idf, rarity, subject, off, index, lexicon, personal):
         label = None
         if candidates:
             p, ident, score = max((fitted.probability(x), ident, score) for ident, score, x in candidates)
@@ -484,7 +484,8 @@ def _labels(rows: list[_Segment], modules: list[Topic], weight_idf: dict[str, di
 def _candidates(rows: list[_Segment], modules: list[Topic], weight_idf: dict[str, dict[Phrase, float]],
                 rarity: dict[str, float], subject: frozenset[Phrase] = frozenset(),
                 off: frozenset[str] = frozenset(), index: FacetIndex | None = None,
-                lexicon: frozenset[str] = frozenset()) -> list[list[tuple[str, float, list[float]]]]:
+                lexicon: frozenset[str] = frozenset(),
+                personal: list[bool] | None = None) -> list[list[tuple[str, float, list[float]]]]:
     """For each segment: (module ident, Evidence.score, features in `decision.FEATURES` order) of
     each module whose evidence over the window around the segment holds the idea, where the
     subject gate (`_on_subject`) and the other-field gate (`_elsewhere`) let a module claim it
@@ -496,7 +497,8 @@ def _candidates(rows: list[_Segment], modules: list[Topic], weight_idf: dict[str
         plain = [not f for f in _elsewhere(rows, lexicon, PLAIN_FOREIGN_MAX)]
     if index is None:
         index = facet_index({topic.ident: topic.facets for topic in modules})
-    personal = _personal(rows, care_phrases(subject))
+    if personal is None:
+        personal = _personal(rows, care_phrases(subject))
     framing = framed([row.words for row in rows])      # as fitted: the closing signpost is the stretches' rule
     by_ident = {topic.ident: topic for topic in modules}
     facets = {topic.ident: topic.facets for topic in modules}
@@ -766,8 +768,8 @@ def weave(episodes: dict[str, Sequence[Segment]], modules: list[Topic],
     domain = domain_phrases(subject, (p for t in terms if t.term and not t.term.needs_context
                                       for p in t.term.phrases))
     for slug, rows in scanned.items():
-        labels = _labels(rows, modules, weight_idf, rarity, subject, off, index, lexicon, fitted)
         personal = _personal(rows, care)
+        labels = _labels(rows, modules, weight_idf, rarity, subject, off, index, lexicon, personal, fitted)
         anchored = _anchored(rows, domain, terms)
         for ident, stretch in _stretches(slug, rows, labels, modules, weight_idf, rarity, index, personal,
                                          lexicon, anchored):
