@@ -126,11 +126,18 @@ def duplicate_keys(node: yaml.Node) -> list[Problem]:
     return problems
 
 
+def closest(word: str, allowed: Iterable[str]) -> str | None:
+    """The one of `allowed` a typo of `word` most likely meant (difflib ratio 0.6 or more,
+    compared in lower case), or None."""
+    match = difflib.get_close_matches(str(word).lower(), list(allowed), n=1, cutoff=0.6)
+    return match[0] if match else None
+
+
 def nearest(word: str, allowed: Iterable[str]) -> str:
     """" (did you mean 'X'?)" for the closest of `allowed`, else " (valid: a, b, c)"."""
     allowed = list(allowed)
-    match = difflib.get_close_matches(str(word).lower(), allowed, n=1, cutoff=0.6)
-    return f" (did you mean {match[0]!r}?)" if match else f" (valid: {', '.join(allowed)})"
+    match = closest(word, allowed)
+    return f" (did you mean {match!r}?)" if match else f" (valid: {', '.join(allowed)})"
 
 
 def curly_quoted(text: str) -> bool:
