@@ -103,6 +103,10 @@ def test_corrections_that_match_nothing_are_reported() -> None:
     ("speakers:\n  - from: 10:00\n    to: 5:00\n    name: X\n", "3:9",
      "to (5:00) must be after from (10:00)"),
     ("accept:\n  - from: 1:00\n    to: 1:00\n", "3:9", "must be after from"),
+    # a clock written with a dot (as Australians and Britons write 12.30) was read as 12.3 s,
+    # and its text put in whichever segment starts near 0:12
+    ("segments:\n  - start: 12.30\n    text: x\n", "2:12", "'12.30' is ambiguous: write 12:30"),
+    ("speakers:\n  - from: 1.05\n    to: 2:00\n    name: X\n", "2:11", "write 1:05 for 1 min 5 s"),
 ])
 def test_bad_files_say_where_and_what(text: str, where: str, says: str) -> None:
     message = refused(text)

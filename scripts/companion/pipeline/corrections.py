@@ -40,7 +40,7 @@ from companion.hand_edited import duplicate_keys as _duplicate_keys
 from companion.hand_edited import nearest as _nearest
 from companion.hand_edited import position as _position
 from companion.hand_edited import syntax_problem as _syntax_problem
-from companion.timecode import parse_time
+from companion.timecode import parse_time, parse_typed_time
 from companion.pipeline import store
 from companion.pipeline.formats import Segment
 
@@ -124,7 +124,7 @@ _FORMATS = jsonschema.FormatChecker(formats=())
 
 @_FORMATS.checks("timecode", raises=ValueError)
 def _is_timecode(value: object) -> bool:
-    parse_time(value)                  # raises ValueError saying what is wrong
+    parse_typed_time(value)            # raises ValueError saying what is wrong (12.30 too)
     return True
 
 
@@ -235,7 +235,7 @@ def _schema_problems(error: jsonschema.ValidationError, root: yaml.Node) -> list
         return [Problem(*here, f"{name} needs {' and '.join(repr(k) for k in missing)}")]
     if error.validator == "format":
         reason = str(error.cause or error.message)
-        hint = "" if "use 750" in reason else " (use 750, 12:30 or 1:02:03)"
+        hint = "" if "use 750" in reason or "ambiguous" in reason else " (use 750, 12:30 or 1:02:03)"
         return [Problem(*here, f"{name}: {reason}{hint}")]
     if error.validator == "pattern" and path[-1:] == ["name"]:
         return [Problem(*here, f"{name} is blank: write the speaker's name")]
