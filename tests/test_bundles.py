@@ -64,6 +64,37 @@ def test_a_syllabus_week_that_repeats_an_item_is_refused(tmp_path) -> None:
         bundles.load_syllabus(syllabus)
 
 
+@pytest.mark.parametrize("raw, where, says", [
+    (b"weeks:\n\t- title: Week 1\n\t  items: [m1]\n", "2:1", "indent with spaces, not tabs"),
+    (b"weeks:\n  - title: Week 3: Research\n    items: [m3]\n", "2:18", "put text that holds ': '"),
+    (b"weeks:\n  - title: Week 1\n    items: [m1, e7@12.30-18.00]\n", "3:17", "write times with a colon"),
+    ("weeks:\n  - title: Week 1\n    items: [m1, \u201ce7@12:30-18:00\u201d]\n".encode(), "3:17", "curly quotes"),
+    (b"weeks:\n  - title: Week 1\n    items: [m1, e7@18:00-12:30]\n", "3:17", "must end after it starts"),
+    (b"weeks:\n  - title: Week 1\n    items: [m1,\n      m1]\n", "4:7", "m1 more than once (first at line 3)"),
+    ("weeks:\n  - title: Caf\u00e9\n    items: [m1]\n".encode("cp1252"), "2:15", "not UTF-8 text"),
+    (b"weeks:\n  - title: Week 1\n    itmes: [m1]\n", "2:5", "needs a title and a list of items"),
+], ids=["tab", "colon-in-title", "dotted-time", "curly", "end-before-start", "repeat", "cp1252", "typo-key"])
+def test_a_syllabus_mistake_is_named_at_its_line(tmp_path, raw: bytes, where: str, says: str) -> None:
+    """data/syllabus.yml as a lecturer or maintainer types it: a tab or an unquoted colon was a
+    PyYAML traceback out of the build, not UTF-8 a UnicodeDecodeError, and an item's fault named
+    neither file nor line."""
+    syllabus = tmp_path / "syllabus.yml"
+    syllabus.write_bytes(raw)
+    with pytest.raises(bundles.BundleError) as caught:
+        bundles.load_syllabus(syllabus, "data/syllabus.yml")
+    assert str(caught.value).startswith(f"data/syllabus.yml:{where}: ") and says in str(caught.value), caught.value
+
+
+def test_a_syllabus_is_read_as_it_was_meant(tmp_path) -> None:
+    """A byte-order mark and Windows line endings, a title YAML 1.1 reads as false, a word
+    processor's dash in a range: read as written."""
+    syllabus = tmp_path / "syllabus.yml"
+    syllabus.write_bytes("\ufeffweeks:\r\n  - title: No\r\n    items: [m1, e7@12:30 \u2013 18:00]\r\n".encode())
+    week, = bundles.load_syllabus(syllabus)
+    assert (week.title, [i.token() for i in week.bundle.items]) == ("No", ["m1", "e7@12:30-18:00"])
+    assert week.line_of(week.bundle.items[1]) == 3
+
+
 def as_json(bundle: bundles.Bundle) -> dict:
     return {"title": bundle.title,
             "items": [{"kind": i.kind, "ref": i.ref, "start": i.start, "end": i.end} for i in bundle.items]}

@@ -202,7 +202,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.renderer = selfcheck.Renderer.from_site(config.markdown_extensions, config.mdx_configs)
         try:
             self.library = bibliography.load(self.root / self.config.bibliography_dir)
-            self.weeks = bundles.load_syllabus(self.root / self.config.syllabus_file)
+            self.weeks = bundles.load_syllabus(self.root / self.config.syllabus_file,
+                                               self.config.syllabus_file)
             self.podcast = project.podcast_settings({"extra": dict(config.extra or {})})
             self.episode_catalogue = episodes_catalogue.for_build(config)
             self.listening = listening.load(self.root / self.config.listening_file,
@@ -420,15 +421,20 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             for item in week.bundle.items:
                 if item.kind == bundles.MODULE and item.ref not in numbers:
                     log.warning("companion-course: %s (%s) names module %s, which does not exist.",
-                                self.config.syllabus_file, week.title, item.ref)
+                                self.syllabus_at(week, item), week.title, item.ref)
                 if item.kind == bundles.EPISODE:
                     self.check_syllabus_episode(week, item)
+
+    def syllabus_at(self, week: bundles.Week, item: bundles.Item) -> str:
+        """'data/syllabus.yml:LINE' where `item` of `week` is written."""
+        line = week.line_of(item)
+        return f"{self.config.syllabus_file}:{line}" if line else self.config.syllabus_file
 
     def check_syllabus_episode(self, week: bundles.Week, item: bundles.Item) -> None:
         record = self.record_for(item)
         if record is None:
             log.warning("companion-course: %s (%s) names episode %s, which is not in %s/; a week "
-                        "may only name published episodes.", self.config.syllabus_file,
+                        "may only name published episodes.", self.syllabus_at(week, item),
                         week.title, item.ref, self.episode_catalogue.folder.name)
             return
         if item.start is None:
@@ -436,7 +442,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         try:
             check_stretch(self.episodes[record["slug"]], item.start, item.end)
         except StretchError as exc:
-            log.warning("companion-course: %s (%s): %s.", self.config.syllabus_file, week.title, exc)
+            log.warning("companion-course: %s (%s): %s.", self.syllabus_at(week, item), week.title, exc)
 
     # -- the podcast woven in ---------------------------------------------------------------
     def weave_course(self, glossary_markdown: str) -> None:

@@ -18,7 +18,6 @@ the matcher's, best first.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -36,8 +35,6 @@ PINNED, ADDED = "pinned", "added"
 MAINTAINER_SCORE = float("inf")          # the maintainer's choice outranks any suggestion
 NOT_UTF8 = "not UTF-8 text: save the file as UTF-8 (Notepad: File, Save as, Encoding: UTF-8)"
 LISTS = ("pin", "add", "hide")
-DASHES = re.compile(r"\s*[\u2010-\u2015\u2212-]\s*")   # 12:30 – 18:00, a word processor's dash
-DOTTED_TIME = re.compile(r"@.*\d\.\d")                  # e3@12.30-18.00
 
 
 class ListeningError(CourseError, ValueError):
@@ -84,22 +81,12 @@ def _scalars(node: yaml.Node) -> list[yaml.ScalarNode] | None:
 
 def _item(where: str, node: yaml.ScalarNode) -> tuple[bundles.Item | None, str]:
     """The stretch a scalar names, or None and what is wrong with it."""
-    raw = node.value
-    if hand_edited.curly_quoted(raw):
-        return None, (f"{where}: {raw} is in curly quotes, which YAML keeps as part of the text: "
-                      "type straight quotes (\") or none")
-    token, _, span = raw.strip().partition("@")
-    if span:
-        if DOTTED_TIME.search("@" + span):
-            return None, (f"{where}: '{raw}': write times with a colon, minutes:seconds "
-                          "(12:30, 1:02:03) or seconds (750), not 12.30")
-        token = f"{token.strip()}@{DASHES.sub('-', span.strip())}"
     try:
-        item = bundles.parse_item(token)
+        item = bundles.parse_typed_item(str(node.value))
     except bundles.BundleError as exc:
         return None, f"{where}: {exc}"
     if item.kind != bundles.EPISODE:
-        return None, f"{where}: '{raw}' is not an episode stretch (e3 or e3@1:00-2:00)."
+        return None, f"{where}: '{node.value}' is not an episode stretch (e3 or e3@1:00-2:00)."
     return item, ""
 
 
