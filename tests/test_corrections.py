@@ -233,3 +233,35 @@ def test_the_maintainer_clears_a_language_review_once_checked(project, host) -> 
     record = episode_records(project / "episodes")[0]
     assert record["status"] == "needs-review" and "33% of the speech" in record["review"][0]
     assert not any("English" in reason for reason in record["review"])
+
+
+def test_a_fix_that_stops_matching_after_a_new_transcription_is_said_at_every_build(project, host) -> None:
+    """Re-transcribed (a better model, a re-uploaded episode), the segments start elsewhere and a
+    `segments:` fix matches nothing: the page shows the model's words again. It was one warning
+    in one sync's log (the weekly job's, unread); it is kept in the record and every build says
+    it, naming the file and the entry. The transcript comes from the publisher (no model runs);
+    the re-transcription is its raw segments re-cut."""
+    from companion.episode import Episode
+    from companion.site.site_plugin import unmatched_corrections_notice
+    vtt = host.add("ep.vtt", (Path(__file__).parent / "data" / "transcripts" / "example.vtt").read_bytes())
+    feed = host.add("feed.xml", rss([{"title": "Trailers", "guid": "t-1", "audio": f"{host.url}/x.mp3",
+                                      "date": "Mon, 07 Dec 2026 10:00:00 +0100",
+                                      "transcripts": [{"url": vtt, "type": "text/vtt"}]}]).encode())
+    assert cli.main(["sync", "--feed", feed]) == 0
+    record = episode_records(project / "episodes")[0]
+    folder = project / "episodes" / record["slug"]
+    (folder / "corrections.yml").write_text("segments:\n  - start: \"0:06.09\"\n    text: include in one? Welcome to Podcasting Q and A.\n")
+    assert cli.main(["sync", "--feed", feed]) == 0
+    record = episode_records(project / "episodes")[0]
+    assert record["corrections_unmatched"] == [] and unmatched_corrections_notice(Episode.from_json(record), "x") is None
+    raw = store.read_json(folder / "transcript.raw.json")
+    for segment in raw["segments"]:                  # the new run cuts its segments 1.5 s later
+        segment["startTime"] += 1.5
+    store.write_json_atomic(folder / "transcript.raw.json", raw)
+    assert cli.main(["sync", "--feed", feed]) == 0
+    record = episode_records(project / "episodes")[0]
+    assert record["corrections_unmatched"] == ["no segment starts near 0:06.09 (segments: entry 1)"]
+    notice = unmatched_corrections_notice(Episode.from_json(record), f"episodes/{record['slug']}")
+    assert notice.startswith(f"episodes/{record['slug']}/corrections.yml: 1 correction(s) matched nothing")
+    assert "no segment starts near 0:06.09 (segments: entry 1)" in notice
+    assert (folder / "corrections.yml").read_text().startswith("segments:")      # the fix is kept

@@ -52,6 +52,21 @@ TRANSCRIPT_DOCUMENT = next(f.name for f in TRANSCRIPT_FORMATS if f.suffix == "ht
 PAGEFIND_EXCLUDE = ".headerlink"               # toc permalink marks (¶) are not words of the page
 
 
+
+def unmatched_corrections_notice(episode: Episode, folder: str) -> str | None:
+    """The sentence a build says for an episode whose corrections.yml entries matched nothing
+    when sync last wrote its transcript (the record's `corrections_unmatched`), or None. After a
+    re-transcription segments start elsewhere, so a `segments:` fix can stop applying: the page
+    then shows the model's words again while the fix sits unused in the file."""
+    unmatched = [str(n) for n in episode.get("corrections_unmatched") or []]
+    if not unmatched:
+        return None
+    return (f"{folder}/{CORRECTIONS_FILE}: {len(unmatched)} correction(s) matched nothing when the "
+            f"transcript was last written, so the page shows the words without them: "
+            f"{'; '.join(unmatched)}. If the episode was transcribed again, its segments may start "
+            "at other times: copy the new time from the episode page into the entry and run "
+            "`companion sync`.")
+
 class EpisodesConfig(Config):
     episodes_dir = c.Optional(c.Type(str))    # default: project.EPISODES_DIR (see project.episodes_folder)
     help_file = c.Type(str, default="data/help.yml")
@@ -151,9 +166,10 @@ class EpisodesPlugin(BasePlugin[EpisodesConfig]):
     def hand_edit_notices(self) -> list[str]:
         """One sentence for each transcript file edited by hand since sync wrote it
         (`Catalogue.edited_by_hand`), naming the file, saying what of it the site uses and how
-        to make the fix stick (corrections.yml, as sync's own warning says). A build says them
-        without failing: the site is whole, only the edit is not in it. Raises PluginError for a
-        file that cannot be read."""
+        to make the fix stick (corrections.yml, as sync's own warning says), and one for each
+        episode whose corrections matched nothing when sync last wrote its transcript
+        (`unmatched_corrections_notice`). A build says them without failing: the site is whole,
+        only the edit is not in it. Raises PluginError for a file that cannot be read."""
         catalogue = self.catalogue
         assert catalogue is not None, "on_config loads the catalogue"
         notices = []
@@ -174,6 +190,9 @@ class EpisodesPlugin(BasePlugin[EpisodesConfig]):
                     f"To make the fix stick, put it in {where.as_posix()}/{CORRECTIONS_FILE}, delete "
                     f"{name} and run `companion sync` (it writes every format again with your "
                     "corrections, without transcribing again).")
+            notice = unmatched_corrections_notice(episode, where.as_posix())
+            if notice:
+                notices.append(notice)
         return notices
 
     @staticmethod
