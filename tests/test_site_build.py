@@ -184,6 +184,28 @@ def test_every_page_carries_help_block_and_footer_line(site: SharedSite) -> None
         assert "findahelpline.com" in text, where
 
 
+def test_the_crisis_lines_file_is_read_as_the_maintainer_typed_it(tmp_path: Path) -> None:
+    """data/help.yml edited by hand: `phone: 000` without quotes was YAML 1.1's number 0, so every
+    page offered to call 0 for an emergency; a phone given twice kept the last silently; a tab was
+    a traceback. Now the text stays "000" and each fault is named at its line."""
+    from mkdocs.exceptions import PluginError
+    from companion.site.site_plugin import load_help
+    original = (REPO / "data" / "help.yml").read_text(encoding="utf-8")
+    path = tmp_path / "help.yml"
+    path.write_bytes(("\ufeff" + original.replace('phone: "000"', "phone: 000")).replace("\n", "\r\n").encode())
+    assert load_help(path, "data/help.yml")["emergency"]["phone"] == "000"
+    assert load_help(path)["services"][0]["bar"] is True
+    for text, says in ((original.replace('    phone: "13 11 14"', '    phone: "13 11 14"\n    phone: "13 11 15"'),
+                        r"data/help.yml:\d+:5: key 'phone' is given twice"),
+                       (original.replace("  name: Emergency", "\tname: Emergency"),
+                        r"data/help.yml:\d+:1: not valid YAML: .*indent with spaces, not tabs"),
+                       (original.replace('    phone: "13 11 14"\n', "", 1),
+                        r"data/help.yml: services entry 1 needs a name and a phone number")):
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(PluginError, match=says):
+            load_help(path, "data/help.yml")
+
+
 @pytest.mark.network
 def test_get_help_page_lists_every_line_from_the_data_file(site: SharedSite) -> None:
     text = read(site, "get-help/index.html")

@@ -78,6 +78,42 @@ TextLoader.add_implicit_resolver("tag:yaml.org,2002:null",
                                  re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
 
 
+class Unreadable(CompanionError, ValueError):
+    """A hand-edited file that cannot be read: `problems` (line, column, what), in file order."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(f"{p.line}:{p.column}: {p.message}" for p in problems))
+        self.problems = problems
+
+    def at(self, name: str) -> str:
+        """Every problem as "NAME:LINE:COLUMN: what", joined by "; "."""
+        return "; ".join(p.at(name) for p in self.problems)
+
+
+def load(raw: bytes) -> Any:
+    """The data of a hand-edited YAML file's bytes (`decode`, then `TextLoader`: `000` stays the
+    text "000", not YAML 1.1's number 0). Raises Unreadable, at line and column, for bytes that
+    are not text, YAML that does not parse, or a key given twice in one mapping (YAML would keep
+    the last silently)."""
+    try:
+        text = decode(raw)
+    except Undecodable as exc:
+        raise Unreadable([Problem(exc.line, exc.column, "not UTF-8 text: save the file as UTF-8")]) from exc
+    try:
+        root = yaml.compose(text, Loader=TextLoader)
+    except yaml.YAMLError as exc:
+        raise Unreadable([syntax_problem(exc, text)]) from exc
+    if root is None:
+        return None
+    problems = duplicate_keys(root)
+    if problems:
+        raise Unreadable(problems)
+    try:
+        return TextLoader(text).construct_document(root)
+    except yaml.YAMLError as exc:       # an explicit tag the safe loader refuses (!!python/...)
+        raise Unreadable([syntax_problem(exc, text)]) from exc
+
+
 def position(mark: yaml.Mark | None) -> tuple[int, int]:
     """(line, column), 1-based, of a PyYAML mark; (1, 1) without one."""
     return (mark.line + 1, mark.column + 1) if mark else (1, 1)

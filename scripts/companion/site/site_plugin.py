@@ -32,7 +32,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
-from companion import project
+from companion import hand_edited, project
 from companion.catalogue import Catalogue, CatalogueError, episodes_dir
 from companion.episode import (CHAPTERS_FILE, CORRECTIONS_FILE, EPISODE_FILE, EPISODES_URL, TRANSCRIPT_FILE,
                                TRANSCRIPT_FORMATS, Episode)
@@ -73,14 +73,30 @@ class EpisodesConfig(Config):
     pagefind = c.Type(bool, default=True)
 
 
-def load_help(path: Path) -> dict[str, Any]:
-    """The crisis-help data file; a missing or incomplete file is an error, never a silent gap."""
+def load_help(path: Path, name: str | None = None) -> dict[str, Any]:
+    """The crisis-help data file; a missing or incomplete file is an error, never a silent gap.
+    Read as a person saves it (`hand_edited.load`): `phone: 000` stays "000" (YAML 1.1 reads it
+    as the number 0, and every page's help bar would offer to call 0). Raises PluginError naming
+    the file (as `name`, default the path) and line."""
+    name = name or str(path)
     if not path.is_file():
-        raise PluginError(f"companion-episodes: help data file {path} is missing (help_file).")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raise PluginError(f"companion-episodes: help data file {name} is missing (help_file).")
+    try:
+        data = hand_edited.load(path.read_bytes()) or {}
+    except hand_edited.Unreadable as exc:
+        raise PluginError(f"companion-episodes: {exc.at(name)}") from exc
+    if not isinstance(data, dict):
+        raise PluginError(f"companion-episodes: {name} must be a mapping ({', '.join(HELP_KEYS)}).")
     missing = [key for key in HELP_KEYS if not data.get(key)]
     if missing:
-        raise PluginError(f"companion-episodes: {path} lacks {', '.join(missing)}.")
+        raise PluginError(f"companion-episodes: {name} lacks {', '.join(missing)}.")
+    services = data["services"] if isinstance(data["services"], list) else []
+    for where, service in [("emergency", data["emergency"]),
+                           *((f"services entry {n}", s) for n, s in enumerate(services, 1))]:
+        if not isinstance(service, dict) or not str(service.get("name") or "").strip() \
+                or not re.search(r"\d", str(service.get("phone") or "")):
+            raise PluginError(f"companion-episodes: {name}: {where} needs a name and a phone "
+                              "number (digits, in quotes: phone: \"13 11 14\").")
     return data
 
 
@@ -102,7 +118,7 @@ class EpisodesPlugin(BasePlugin[EpisodesConfig]):
                 "companion-episodes: pagefind is on, so remove `search` from plugins in mkdocs.yml "
                 "(Material's search would load the whole index on every page)."
             )
-        config.extra["help"] = load_help(self.root / self.config.help_file)
+        config.extra["help"] = load_help(self.root / self.config.help_file, self.config.help_file)
         config.extra["pagefind"] = self.config.pagefind     # the header's search button (any engine)
         course = config.plugins.get(project.COURSE_PLUGIN)
         try:
