@@ -204,17 +204,23 @@ def test_the_guide_shows_the_files_and_messages_the_code_has() -> None:
         assert wording in guide, wording
 
 
-def test_the_maintainer_clears_a_language_review_once_checked(project, host) -> None:
-    """An episode the model was unsure of the language of stays needs-review until the maintainer
-    says they checked it (`language_checked: true`); a coverage reason is not cleared by it.
-    The episode's judgement is written as a Whisper run leaves it, so no model runs here."""
+def synced_publisher_episode(project: Path, host, title: str) -> tuple[str, dict, Path]:
+    """One episode whose transcript the publisher's feed links (example.vtt), synced once (no
+    model runs): the feed's URL, the episode's record and its folder."""
     vtt = host.add("ep.vtt", (Path(__file__).parent / "data" / "transcripts" / "example.vtt").read_bytes())
-    feed = host.add("feed.xml", rss([{"title": "Folge 1", "guid": "de-1", "audio": f"{host.url}/x.mp3",
+    feed = host.add("feed.xml", rss([{"title": title, "guid": "ep-1", "audio": f"{host.url}/x.mp3",
                                       "date": "Mon, 07 Dec 2026 10:00:00 +0100",
                                       "transcripts": [{"url": vtt, "type": "text/vtt"}]}]).encode())
     assert cli.main(["sync", "--feed", feed]) == 0
     record = episode_records(project / "episodes")[0]
-    folder = project / "episodes" / record["slug"]
+    return feed, record, project / "episodes" / record["slug"]
+
+
+def test_the_maintainer_clears_a_language_review_once_checked(project, host) -> None:
+    """An episode the model was unsure of the language of stays needs-review until the maintainer
+    says they checked it (`language_checked: true`); a coverage reason is not cleared by it.
+    The episode's judgement is written as a Whisper run leaves it, so no model runs here."""
+    feed, record, folder = synced_publisher_episode(project, host, "Folge 1")
     unsure = language.Speech(seconds=30.0, mean_logprob=-1.2, low_share=0.7, compression_ratio=1.5,
                              no_speech_prob=0.1, word_prob=0.4).to_json()
     record.update(model="tiny.en", speech=unsure, status="needs-review",
@@ -243,13 +249,7 @@ def test_a_fix_that_stops_matching_after_a_new_transcription_is_said_at_every_bu
     the re-transcription is its raw segments re-cut."""
     from companion.episode import Episode
     from companion.site.site_plugin import unmatched_corrections_notice
-    vtt = host.add("ep.vtt", (Path(__file__).parent / "data" / "transcripts" / "example.vtt").read_bytes())
-    feed = host.add("feed.xml", rss([{"title": "Trailers", "guid": "t-1", "audio": f"{host.url}/x.mp3",
-                                      "date": "Mon, 07 Dec 2026 10:00:00 +0100",
-                                      "transcripts": [{"url": vtt, "type": "text/vtt"}]}]).encode())
-    assert cli.main(["sync", "--feed", feed]) == 0
-    record = episode_records(project / "episodes")[0]
-    folder = project / "episodes" / record["slug"]
+    feed, record, folder = synced_publisher_episode(project, host, "Trailers")
     (folder / "corrections.yml").write_text("segments:\n  - start: \"0:06.09\"\n    text: include in one? Welcome to Podcasting Q and A.\n")
     assert cli.main(["sync", "--feed", feed]) == 0
     record = episode_records(project / "episodes")[0]
