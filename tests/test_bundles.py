@@ -23,10 +23,15 @@ CASES = [
 ]
 BAD_TOKENS = ["m3@1:00-2:00", "e7@2:00-1:00", "x1", "e7@1:00", "e7@1:2:3:4-5:00", "glossary2",
               "e7@0:70-0:80", "e7@1:60:00-3:00:00", "e7@1:00-1:²0",   # minutes/seconds run 0-59, ASCII digits
-              "m1.5", "e12.", "e.5", "e12.5.1"]                        # modules have no parts
+              "m1.5", "e12.", "e.5", "e12.5.1",                        # modules have no parts
+              "e7@12.30-18.00", "e7@12:30-18.00"]                      # 12:30 or 12.3 s? refused
 # One episode, several spellings: a link names it once whichever a lecturer typed.
 SPELLINGS = {"e007": "e7", "e12.50": "e12.5", "e012.5@1:00-2:00": "e12.5@1:00-2:00", "m03": "m3",
-             "e002-being-seen": "e002-being-seen"}
+             "e002-being-seen": "e002-being-seen",
+             # as a lecturer types a link by hand: a phone's capital, the site's own en dash
+             # (it writes "12:30–18:00"), spaces around the dash
+             "M3": "m3", "E7@12:30-18:00": "e7@12:30-18:00", "Glossary": "glossary",
+             "e7@12:30\u201318:00": "e7@12:30-18:00", "e7@12:30 - 18:00": "e7@12:30-18:00"}
 
 
 @pytest.mark.parametrize("bundle", CASES)
@@ -43,6 +48,11 @@ def test_query_is_readable() -> None:
 def test_bad_tokens_are_refused(token: str) -> None:
     with pytest.raises(bundles.BundleError):
         bundles.parse_item(token)
+
+
+def test_a_time_with_a_dot_says_what_to_write() -> None:
+    with pytest.raises(bundles.BundleError, match="write times with a colon, minutes:seconds"):
+        bundles.parse_item("e7@12.30-18.00")
 
 
 @pytest.mark.parametrize("written, canonical", SPELLINGS.items())

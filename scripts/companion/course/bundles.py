@@ -89,11 +89,12 @@ def canonical_ref(ref: str) -> str:
 
 def parse_item(token: str) -> Item:
     """The item a bundle token names: "m3" (module), "e7" or "e12.5" (an episode by number),
-    "e7@12:30-18:00" (an episode's stretch, times as `timecode` reads them) or "glossary". Numbers
-    are kept in one spelling (`canonical_ref`). BundleError, quoting the token, for anything else,
+    "e7@12:30-18:00" (an episode's stretch, times as `timecode` reads them) or "glossary", as a
+    person types it (`_as_typed`: "M3", "e7@12:30 – 18:00"). Numbers are kept in one spelling
+    (`canonical_ref`). BundleError, quoting the token, for anything else,
     for a module with a part number or a time range, or for a range that does not end after it
     starts."""
-    match = TOKEN.match(token.strip())
+    match = TOKEN.match(_as_typed(token))
     if not match:
         raise BundleError(f"'{token}' is not a bundle item (m3, e7, e12.5, e7@12:30-18:00, glossary).")
     if match.group("glossary"):
@@ -113,20 +114,32 @@ def parse_item(token: str) -> Item:
 
 
 def parse_typed_item(raw: str) -> Item:
-    """`parse_item` for an item a person typed in a data file (data/syllabus.yml,
-    data/listening.yml): a word processor's dash or spaces in a range are read as meant
-    (`e7@12:30 – 18:00`); curly quotes and times written with a dot (`12.30`: 12:30 or 12.3 s?)
-    are refused with what to type instead. Raises BundleError."""
+    """`parse_item` for an item typed in a YAML data file (data/syllabus.yml, data/listening.yml),
+    where a word processor's curly quotes would be kept as part of the text: refused, saying to
+    type straight ones. Raises BundleError."""
     if hand_edited.curly_quoted(raw):
         raise BundleError(f"{raw} is in curly quotes, which YAML keeps as part of the text: "
                           "type straight quotes (\") or none")
-    token, at, span = raw.strip().partition("@")
-    if at:
-        if DOTTED_TIME.search(span):
-            raise BundleError(f"'{raw}': write times with a colon, minutes:seconds (12:30, "
-                              "1:02:03) or seconds (750), not 12.30")
-        token = f"{token.strip()}@{DASHES.sub('-', span.strip())}"
-    return parse_item(token)
+    return parse_item(raw)
+
+
+def _as_typed(token: str) -> str:
+    """A token as a person types it, in the form TOKEN reads: `M3`, `E7` and `Glossary` (a
+    phone capitalises the first letter), a dash or spaces in a range (`12:30 – 18:00`, the site
+    writes ranges with an en dash). A time written with a dot (`12.30`: 12:30 or 12.3 s?) is
+    refused: BundleError saying what to write."""
+    head, at, span = token.strip().partition("@")
+    head = head.strip()
+    if head.lower() == GLOSSARY:
+        head = GLOSSARY
+    elif head[:1] in ("M", "E"):
+        head = head[0].lower() + head[1:]
+    if not at:
+        return head
+    if DOTTED_TIME.search(span):
+        raise BundleError(f"'{token}': write times with a colon, minutes:seconds (12:30, "
+                          "1:02:03) or seconds (750), not 12.30.")
+    return f"{head}@{DASHES.sub('-', span.strip())}"
 
 
 def repeated(items: tuple[Item, ...] | list[Item]) -> list[Item]:
