@@ -298,6 +298,24 @@ def follow_a_marked_term(tab, url: str) -> str:
 
 
 @pytest.mark.browser
+def test_a_printed_module_gives_each_stretch_its_reference(woven, browser) -> None:
+    """Printed, "Hear it discussed" said "Cite as (Bailey, 2026, 0:54–1:12)" with no reference for
+    it anywhere on the page and no address (the Add link is not printed, a link's target never is):
+    paper could not lead to the episode. Each stretch now prints its APA reference and the
+    stretch's link; on screen the episode link does that and the list stays short."""
+    tab = browser.new_page()
+    tab.set_default_timeout(TIMEOUT_MS)
+    tab.goto(f"{woven.url}course/04-where-ai-helps/")
+    pinned = tab.locator('.ffg-heard__item[data-source="pinned"]').first
+    assert not pinned.locator(".ffg-heard__reference").is_visible()
+    tab.emulate_media(media="print")
+    printed = pinned.inner_text()
+    assert "[Audio podcast episode]. In Fall From Grace." in printed, printed
+    assert re.search(r"Stretch 0:54–1:12: http://127\.0\.0\.1:\d+/repo/episodes/109-[^/]+/#t=0:54,1:12", printed), printed
+    tab.close()
+
+
+@pytest.mark.browser
 def test_back_to_a_glossary_entry_keeps_the_readers_place(woven, browser) -> None:
     """After a marked term's link the glossary shows its entry; a reader who then reads on down the
     glossary, leaves and comes Back (instant navigation) is returned to where they were reading, not
