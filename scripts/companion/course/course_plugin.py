@@ -509,10 +509,15 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         (StretchError) for an episode with no transcript on the site or a stretch past its end."""
         record = self.record_for(item)
         if record is None:
-            meant = None if item.ref.isdigit() else hand_edited.closest(item.ref, self.segments)
-            raise ValueError("no published episode has that number or slug"
-                             + (f" (did you mean e{meant}?)" if meant
-                                else " (an episode removed from the feed, or its folder renamed?)"))
+            numbered = bundles.NUMBER.match(item.ref) is not None
+            meant = None if numbered else hand_edited.closest(item.ref, self.segments)
+            if meant:
+                hint = f" (did you mean e{meant}?)"
+            elif numbered:
+                hint = " (not published yet?)"
+            else:
+                hint = " (an episode removed from the feed, or its folder renamed?)"
+            raise ValueError(f"no published episode has that number or slug{hint}")
         if record["slug"] not in self.segments:
             raise ValueError(f"episode {record['slug']} has no transcript on the site yet")
         if item.start is not None:
