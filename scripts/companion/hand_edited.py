@@ -25,6 +25,7 @@ import yaml
 
 from companion.errors import CompanionError
 
+NOT_UTF8 = "not UTF-8 text: save the file as UTF-8 (Notepad: File, Save as, Encoding: UTF-8)"
 CURLY_OPEN, CURLY_CLOSE = "\u201c\u2018\u201e", "\u201d\u2019\u201c"
 
 
@@ -33,7 +34,7 @@ class Undecodable(CompanionError, ValueError):
     (1-based) of the first bad byte."""
 
     def __init__(self, line: int, column: int):
-        super().__init__(f"not UTF-8 text at line {line}, column {column}")
+        super().__init__(f"{NOT_UTF8} (line {line}, column {column})")
         self.line, self.column = line, column
 
 
@@ -98,7 +99,7 @@ def load(raw: bytes) -> Any:
     try:
         text = decode(raw)
     except Undecodable as exc:
-        raise Unreadable([Problem(exc.line, exc.column, "not UTF-8 text: save the file as UTF-8")]) from exc
+        raise Unreadable([Problem(exc.line, exc.column, NOT_UTF8)]) from exc
     try:
         root = yaml.compose(text, Loader=TextLoader)
     except yaml.YAMLError as exc:

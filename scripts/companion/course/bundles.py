@@ -34,7 +34,6 @@ NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 JS_SAFE = "!'()*"          # what encodeURIComponent leaves alone besides [A-Za-z0-9_.~-]
 DASHES = re.compile(r"\s*[\u2010-\u2015\u2212-]\s*")   # 12:30 – 18:00, a word processor's dash
 DOTTED_TIME = re.compile(r"\d\.\d")                     # e3@12.30-18.00
-NOT_UTF8 = "not UTF-8 text: save the file as UTF-8 (Notepad: File, Save as, Encoding: UTF-8)"
 
 
 class BundleError(CourseError, ValueError):
@@ -239,7 +238,7 @@ def load_syllabus(path: Path, name: str | None = None) -> list[Week]:
     try:
         text = hand_edited.decode(path.read_bytes())
     except hand_edited.Undecodable as exc:
-        raise BundleError(Problem(exc.line, exc.column, NOT_UTF8).at(name)) from exc
+        raise BundleError(Problem(exc.line, exc.column, hand_edited.NOT_UTF8).at(name)) from exc
     try:
         root = yaml.compose(text, Loader=hand_edited.TextLoader)
     except yaml.YAMLError as exc:

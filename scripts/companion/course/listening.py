@@ -33,7 +33,6 @@ from companion.hand_edited import Problem, position
 
 PINNED, ADDED = "pinned", "added"
 MAINTAINER_SCORE = float("inf")          # the maintainer's choice outranks any suggestion
-NOT_UTF8 = "not UTF-8 text: save the file as UTF-8 (Notepad: File, Save as, Encoding: UTF-8)"
 LISTS = ("pin", "add", "hide")
 
 
@@ -202,7 +201,7 @@ def load(path: Path, name: str | None = None) -> Listening:
     try:
         text = hand_edited.decode(path.read_bytes())
     except hand_edited.Undecodable as exc:
-        raise ListeningError(name, [Problem(exc.line, exc.column, NOT_UTF8)]) from exc
+        raise ListeningError(name, [Problem(exc.line, exc.column, hand_edited.NOT_UTF8)]) from exc
     return parse(text, name)
 
 

@@ -119,7 +119,7 @@ def order_key(record: dict[str, Any]) -> float:
     return when.timestamp() if when else float("-inf")
 
 
-NOT_UTF8 = "not UTF-8 text: save the file as UTF-8 (Notepad: File, Save as, Encoding: UTF-8)"
+NOT_UTF8 = hand_edited.NOT_UTF8
 
 
 class NotText(PipelineError, ValueError):
