@@ -195,6 +195,9 @@ def test_the_crisis_lines_file_is_read_as_the_maintainer_typed_it(tmp_path: Path
     path.write_bytes(("\ufeff" + original.replace('phone: "000"', "phone: 000")).replace("\n", "\r\n").encode())
     assert load_help(path, "data/help.yml")["emergency"]["phone"] == "000"
     assert load_help(path)["services"][0]["bar"] is True
+    path.write_text(original.replace("    bar: true", "    bar: no", 1).replace("    bar: true", "    bar: Yes", 1), encoding="utf-8")
+    services = load_help(path)["services"]            # YAML 1.1's spellings keep their meaning
+    assert (services[0]["bar"], services[1]["bar"]) == (False, True)
     for text, says in ((original.replace('    phone: "13 11 14"', '    phone: "13 11 14"\n    phone: "13 11 15"'),
                         r"data/help.yml:\d+:5: key 'phone' is given twice"),
                        (original.replace("  name: Emergency", "\tname: Emergency"),

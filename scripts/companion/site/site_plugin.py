@@ -45,6 +45,7 @@ log = logging.getLogger("mkdocs.plugins.companion.episodes")
 INDEX_SRC = f"{EPISODES_URL}/index.md"         # the episodes index (a normal docs page)
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,120}$")
 HELP_KEYS = ("title", "emergency", "services", "international")
+YES_NO = {"yes": True, "on": True, "true": True, "no": False, "off": False, "false": False}
 PAGEFIND_TIMEOUT_S = 600
 # The HTML transcript, published as a whole page (transcript_document), not the bare fragment.
 FAVICON = "assets/images/favicon.png"          # Material's default theme.favicon
@@ -97,6 +98,12 @@ def load_help(path: Path, name: str | None = None) -> dict[str, Any]:
                 or not re.search(r"\d", str(service.get("phone") or "")):
             raise PluginError(f"companion-episodes: {name}: {where} needs a name and a phone "
                               "number (digits, in quotes: phone: \"13 11 14\").")
+        bar = service.get("bar", False)
+        if isinstance(bar, str):          # text is kept as text: `bar: no` must not be a true "no"
+            if bar.strip().lower() not in YES_NO:
+                raise PluginError(f"companion-episodes: {name}: {where} bar: {bar!r} is not "
+                                  "true or false.")
+            service["bar"] = YES_NO[bar.strip().lower()]
     return data
 
 
