@@ -23,10 +23,15 @@ CASES = [
 ]
 BAD_TOKENS = ["m3@1:00-2:00", "e7@2:00-1:00", "x1", "e7@1:00", "e7@1:2:3:4-5:00", "glossary2",
               "e7@0:70-0:80", "e7@1:60:00-3:00:00", "e7@1:00-1:²0",   # minutes/seconds run 0-59, ASCII digits
-              "m1.5", "e12.", "e.5", "e12.5.1"]                        # modules have no parts
+              "m1.5", "e12.", "e.5", "e12.5.1",                        # modules have no parts
+              "e7@12.30-18.00", "e7@12:30-18.00"]                      # 12:30 or 12.3 s? refused
 # One episode, several spellings: a link names it once whichever a lecturer typed.
 SPELLINGS = {"e007": "e7", "e12.50": "e12.5", "e012.5@1:00-2:00": "e12.5@1:00-2:00", "m03": "m3",
-             "e002-being-seen": "e002-being-seen"}
+             "e002-being-seen": "e002-being-seen",
+             # as a lecturer types a link by hand: a phone's capital, the site's own en dash
+             # (it writes "12:30–18:00"), spaces around the dash
+             "M3": "m3", "E7@12:30-18:00": "e7@12:30-18:00", "Glossary": "glossary",
+             "e7@12:30\u201318:00": "e7@12:30-18:00", "e7@12:30 - 18:00": "e7@12:30-18:00"}
 
 
 @pytest.mark.parametrize("bundle", CASES)
@@ -43,6 +48,11 @@ def test_query_is_readable() -> None:
 def test_bad_tokens_are_refused(token: str) -> None:
     with pytest.raises(bundles.BundleError):
         bundles.parse_item(token)
+
+
+def test_a_time_with_a_dot_says_what_to_write() -> None:
+    with pytest.raises(bundles.BundleError, match="write times with a colon, minutes:seconds"):
+        bundles.parse_item("e7@12.30-18.00")
 
 
 @pytest.mark.parametrize("written, canonical", SPELLINGS.items())
@@ -62,6 +72,37 @@ def test_a_syllabus_week_that_repeats_an_item_is_refused(tmp_path) -> None:
     syllabus.write_text("weeks:\n  - title: Week 1\n    items: [m1, e12.5, m1]\n")
     with pytest.raises(bundles.BundleError, match=r"Week 1.*m1 more than once"):
         bundles.load_syllabus(syllabus)
+
+
+@pytest.mark.parametrize("raw, where, says", [
+    (b"weeks:\n\t- title: Week 1\n\t  items: [m1]\n", "2:1", "indent with spaces, not tabs"),
+    (b"weeks:\n  - title: Week 3: Research\n    items: [m3]\n", "2:18", "put text that holds ': '"),
+    (b"weeks:\n  - title: Week 1\n    items: [m1, e7@12.30-18.00]\n", "3:17", "write times with a colon"),
+    ("weeks:\n  - title: Week 1\n    items: [m1, \u201ce7@12:30-18:00\u201d]\n".encode(), "3:17", "curly quotes"),
+    (b"weeks:\n  - title: Week 1\n    items: [m1, e7@18:00-12:30]\n", "3:17", "must end after it starts"),
+    (b"weeks:\n  - title: Week 1\n    items: [m1,\n      m1]\n", "4:7", "m1 more than once (first at line 3)"),
+    ("weeks:\n  - title: Caf\u00e9\n    items: [m1]\n".encode("cp1252"), "2:15", "not UTF-8 text"),
+    (b"weeks:\n  - title: Week 1\n    itmes: [m1]\n", "2:5", "needs a title and a list of items"),
+], ids=["tab", "colon-in-title", "dotted-time", "curly", "end-before-start", "repeat", "cp1252", "typo-key"])
+def test_a_syllabus_mistake_is_named_at_its_line(tmp_path, raw: bytes, where: str, says: str) -> None:
+    """data/syllabus.yml as a lecturer or maintainer types it: a tab or an unquoted colon was a
+    PyYAML traceback out of the build, not UTF-8 a UnicodeDecodeError, and an item's fault named
+    neither file nor line."""
+    syllabus = tmp_path / "syllabus.yml"
+    syllabus.write_bytes(raw)
+    with pytest.raises(bundles.BundleError) as caught:
+        bundles.load_syllabus(syllabus, "data/syllabus.yml")
+    assert str(caught.value).startswith(f"data/syllabus.yml:{where}: ") and says in str(caught.value), caught.value
+
+
+def test_a_syllabus_is_read_as_it_was_meant(tmp_path) -> None:
+    """A byte-order mark and Windows line endings, a title YAML 1.1 reads as false, a word
+    processor's dash in a range: read as written."""
+    syllabus = tmp_path / "syllabus.yml"
+    syllabus.write_bytes("\ufeffweeks:\r\n  - title: No\r\n    items: [m1, e7@12:30 \u2013 18:00]\r\n".encode())
+    week, = bundles.load_syllabus(syllabus)
+    assert (week.title, [i.token() for i in week.bundle.items]) == ("No", ["m1", "e7@12:30-18:00"])
+    assert week.line_of(week.bundle.items[1]) == 3
 
 
 def as_json(bundle: bundles.Bundle) -> dict:

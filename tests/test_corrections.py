@@ -103,6 +103,10 @@ def test_corrections_that_match_nothing_are_reported() -> None:
     ("speakers:\n  - from: 10:00\n    to: 5:00\n    name: X\n", "3:9",
      "to (5:00) must be after from (10:00)"),
     ("accept:\n  - from: 1:00\n    to: 1:00\n", "3:9", "must be after from"),
+    # a clock written with a dot (as Australians and Britons write 12.30) was read as 12.3 s,
+    # and its text put in whichever segment starts near 0:12
+    ("segments:\n  - start: 12.30\n    text: x\n", "2:12", "'12.30' is ambiguous: write 12:30"),
+    ("speakers:\n  - from: 1.05\n    to: 2:00\n    name: X\n", "2:11", "write 1:05 for 1 min 5 s"),
 ])
 def test_bad_files_say_where_and_what(text: str, where: str, says: str) -> None:
     message = refused(text)
@@ -200,17 +204,23 @@ def test_the_guide_shows_the_files_and_messages_the_code_has() -> None:
         assert wording in guide, wording
 
 
-def test_the_maintainer_clears_a_language_review_once_checked(project, host) -> None:
-    """An episode the model was unsure of the language of stays needs-review until the maintainer
-    says they checked it (`language_checked: true`); a coverage reason is not cleared by it.
-    The episode's judgement is written as a Whisper run leaves it, so no model runs here."""
+def synced_publisher_episode(project: Path, host, title: str) -> tuple[str, dict, Path]:
+    """One episode whose transcript the publisher's feed links (example.vtt), synced once (no
+    model runs): the feed's URL, the episode's record and its folder."""
     vtt = host.add("ep.vtt", (Path(__file__).parent / "data" / "transcripts" / "example.vtt").read_bytes())
-    feed = host.add("feed.xml", rss([{"title": "Folge 1", "guid": "de-1", "audio": f"{host.url}/x.mp3",
+    feed = host.add("feed.xml", rss([{"title": title, "guid": "ep-1", "audio": f"{host.url}/x.mp3",
                                       "date": "Mon, 07 Dec 2026 10:00:00 +0100",
                                       "transcripts": [{"url": vtt, "type": "text/vtt"}]}]).encode())
     assert cli.main(["sync", "--feed", feed]) == 0
     record = episode_records(project / "episodes")[0]
-    folder = project / "episodes" / record["slug"]
+    return feed, record, project / "episodes" / record["slug"]
+
+
+def test_the_maintainer_clears_a_language_review_once_checked(project, host) -> None:
+    """An episode the model was unsure of the language of stays needs-review until the maintainer
+    says they checked it (`language_checked: true`); a coverage reason is not cleared by it.
+    The episode's judgement is written as a Whisper run leaves it, so no model runs here."""
+    feed, record, folder = synced_publisher_episode(project, host, "Folge 1")
     unsure = language.Speech(seconds=30.0, mean_logprob=-1.2, low_share=0.7, compression_ratio=1.5,
                              no_speech_prob=0.1, word_prob=0.4).to_json()
     record.update(model="tiny.en", speech=unsure, status="needs-review",
@@ -229,3 +239,29 @@ def test_the_maintainer_clears_a_language_review_once_checked(project, host) -> 
     record = episode_records(project / "episodes")[0]
     assert record["status"] == "needs-review" and "33% of the speech" in record["review"][0]
     assert not any("English" in reason for reason in record["review"])
+
+
+def test_a_fix_that_stops_matching_after_a_new_transcription_is_said_at_every_build(project, host) -> None:
+    """Re-transcribed (a better model, a re-uploaded episode), the segments start elsewhere and a
+    `segments:` fix matches nothing: the page shows the model's words again. It was one warning
+    in one sync's log (the weekly job's, unread); it is kept in the record and every build says
+    it, naming the file and the entry. The transcript comes from the publisher (no model runs);
+    the re-transcription is its raw segments re-cut."""
+    from companion.episode import Episode
+    from companion.site.site_plugin import unmatched_corrections_notice
+    feed, record, folder = synced_publisher_episode(project, host, "Trailers")
+    (folder / "corrections.yml").write_text("segments:\n  - start: \"0:06.09\"\n    text: include in one? Welcome to Podcasting Q and A.\n")
+    assert cli.main(["sync", "--feed", feed]) == 0
+    record = episode_records(project / "episodes")[0]
+    assert record["corrections_unmatched"] == [] and unmatched_corrections_notice(Episode.from_json(record), "x") is None
+    raw = store.read_json(folder / "transcript.raw.json")
+    for segment in raw["segments"]:                  # the new run cuts its segments 1.5 s later
+        segment["startTime"] += 1.5
+    store.write_json_atomic(folder / "transcript.raw.json", raw)
+    assert cli.main(["sync", "--feed", feed]) == 0
+    record = episode_records(project / "episodes")[0]
+    assert record["corrections_unmatched"] == ["no segment starts near 0:06.09 (segments: entry 1)"]
+    notice = unmatched_corrections_notice(Episode.from_json(record), f"episodes/{record['slug']}")
+    assert notice.startswith(f"episodes/{record['slug']}/corrections.yml: 1 correction(s) matched nothing")
+    assert "no segment starts near 0:06.09 (segments: entry 1)" in notice
+    assert (folder / "corrections.yml").read_text().startswith("segments:")      # the fix is kept

@@ -225,8 +225,8 @@ def test_syllabus_naming_an_unpublished_episode_or_a_stretch_past_its_end_fails_
     with pytest.raises(AssertionError) as failure:
         build(project, tmp_path / "site")
     log = str(failure.value)
-    assert "runs past the end of episode 3 (10:00 long)" in log
-    assert "names episode 9, which is not in episodes/" in log
+    assert "data/syllabus.yml:11 (Week 1: What therapy actually does): the stretch 8:00–15:30 runs past the end of episode 3 (10:00 long)" in log
+    assert "data/syllabus.yml:11 (Week 1: What therapy actually does) names episode 9, which is not in episodes/" in log
 
 
 @pytest.mark.subprocess

@@ -125,3 +125,22 @@ def test_doctor_inside_the_demo_does_not_fail_its_local_address(tmp_path: Path) 
     assert checks["site_url"].status == doctor.OK and "companion demo" in checks["site_url"].detail
     assert checks["feed"].status == doctor.OK
     assert doctor.check_site_url("http://127.0.0.1:8000/").status == doctor.FAIL
+
+
+def test_doctor_reads_the_files_the_maintainer_edits(project) -> None:
+    """A slip in data/listening.yml or an episode's corrections.yml was found only by the build or
+    the next sync (the weekly job's): doctor now reads them as those do and names file and line."""
+    from companion.project import open_project
+    assert doctor.check_hand_edited(open_project(project)).status == doctor.OK      # none yet
+    (project / "data").mkdir()
+    (project / "data" / "listening.yml").write_text("modules:\n  2:\n    pin: [e3@12.30-14.00]\n")
+    (project / "episodes" / "ep").mkdir(parents=True)
+    (project / "episodes" / "ep" / "corrections.yml").write_bytes(b"\xef\xbb\xbfreplace:\r\n\t- find: x\r\n")
+    check = doctor.check_hand_edited(open_project(project))
+    assert check.status == doctor.FAIL
+    assert "data/listening.yml:3:11: module 2 pin: 'e3@12.30-14.00': write times with a colon" in check.detail
+    assert "episodes/ep/corrections.yml:2:1: not valid YAML" in check.detail and "not tabs" in check.detail
+    (project / "data" / "listening.yml").write_text("modules:\n  2:\n    pin: [e3@12:30-14:00]\n")
+    (project / "episodes" / "ep" / "corrections.yml").write_bytes(b"\xef\xbb\xbfreplace:\r\n  - find: x\r\n    with: y\r\n")
+    assert doctor.check_hand_edited(open_project(project)) == doctor.Check(
+        "your files", doctor.OK, "2 file(s) you edit by hand read without a fault")

@@ -175,13 +175,22 @@ def test_the_summary_says_corrections_not_applied(tmp_path: Path) -> None:
     (folder / "episode.json").write_text(json.dumps(
         {"slug": folder.name, "title": "Inaugural", "status": "transcribed",
          "corrections_error": error}))
+    # re-transcribed, a segments: fix no longer finds its line (corrections_unmatched)
+    (tmp_path / "episodes" / "2024-01-03-sonnet").mkdir()
+    (tmp_path / "episodes" / "2024-01-03-sonnet" / "episode.json").write_text(json.dumps(
+        {"slug": "2024-01-03-sonnet", "title": "Sonnet", "status": "transcribed",
+         "corrections_unmatched": ["no segment starts near 12:30 (segments: entry 2)"]}))
     summary = tmp_path / "summary.md"
     result = subprocess.run(["bash", str(REPO / "scripts" / "ci" / "publish.sh"), "summary"],
                             cwd=tmp_path, capture_output=True, text=True, check=True,
                             env={**os.environ, "GITHUB_STEP_SUMMARY": str(summary),
                                  "PYTHON": sys.executable})
     text = summary.read_text()
-    assert "corrections not applied in 1 episode(s)" in text and "1 transcribed" in text
+    assert "corrections not applied in 1 episode(s)" in text and "2 transcribed" in text
+    assert "corrections that matched nothing in 1 episode(s)" in text
+    assert "| Sonnet | `2024-01-03-sonnet` | no segment starts near 12:30 (segments: entry 2) |" in text
+    assert ("::warning title=Corrections matched nothing::2024-01-03-sonnet/corrections.yml: no segment "
+            "starts near 12:30 (segments: entry 2)") in result.stdout
     assert "corrections.yml:1:1: unknown key 'replce' (did you mean 'replace'?)" in text
     assert "::error title=Corrections not applied::corrections not applied: episodes/" \
            "2024-01-02-inaugural/corrections.yml:1:1:" in result.stdout

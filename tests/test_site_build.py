@@ -147,6 +147,29 @@ def test_listen_stretch_past_the_end_of_an_episode_fails_the_strict_build(tmp_pa
 
 
 @pytest.mark.network
+def test_a_hand_written_listen_box_that_is_wrong_is_named_at_its_line(tmp_path: Path) -> None:
+    """A typo'd slug rendered the "will appear here" box with no word (a slug exists only once
+    its episode does, so it waits for ever); `12.30` was read as 12.3 seconds; a failing macro
+    named its page but not its line."""
+    from companion.site.generate import GenerateError, generate
+    project = copy_project(tmp_path / "project")
+    write_episode(project / "episodes", "003-short", title="Short", number=3, date="2025-02-01",
+                  duration=600, audio_url="http://127.0.0.1:9/a.mp3",
+                  segments=[{"startTime": 0, "endTime": 5, "body": "hello"}])
+    page = project / "docs" / "course" / "zz-listen-test.md"
+    page.write_text('---\ntitle: Listen test\n---\n# Listen test\n\n{{ listen("003-shrot", "1:00", "2:00") }}\n\n'
+                    '{{ listen(3, "08:00", "15:30", "Too long") }}\n\n{{ listen(7, "1:00", "2:00") }}\n')
+    said = "\n".join(generate(project, tmp_path / "stage").warnings)
+    assert ("docs/course/zz-listen-test.md:6: listen('003-shrot', ...): no episode has the slug "
+            "'003-shrot' (did you mean '003-short'?)") in said, said
+    assert "docs/course/zz-listen-test.md:8: listen(3, '08:00', '15:30'): the stretch" in said, said
+    assert "listen(7" not in said            # a number may be an episode to come: it waits quietly
+    page.write_text('# Listen test\n\nText.\n\n{{ listen(3, "2.30", "4.00") }}\n')
+    with pytest.raises(GenerateError, match=r"zz-listen-test.md:5: a macro failed: '2.30' is ambiguous: write 2:30"):
+        generate(project, tmp_path / "stage2")
+
+
+@pytest.mark.network
 def test_every_page_carries_help_block_and_footer_line(site: SharedSite) -> None:
     help_data = yaml.safe_load((REPO / "data" / "help.yml").read_text())
     pages = site.pages()
@@ -159,6 +182,31 @@ def test_every_page_carries_help_block_and_footer_line(site: SharedSite) -> None
         for service in [help_data["emergency"], *[s for s in help_data["services"] if s.get("bar")]]:
             assert f">{service['phone']}</a>" in text, (where, service["name"])
         assert "findahelpline.com" in text, where
+
+
+def test_the_crisis_lines_file_is_read_as_the_maintainer_typed_it(tmp_path: Path) -> None:
+    """data/help.yml edited by hand: `phone: 000` without quotes was YAML 1.1's number 0, so every
+    page offered to call 0 for an emergency; a phone given twice kept the last silently; a tab was
+    a traceback. Now the text stays "000" and each fault is named at its line."""
+    from mkdocs.exceptions import PluginError
+    from companion.site.site_plugin import load_help
+    original = (REPO / "data" / "help.yml").read_text(encoding="utf-8")
+    path = tmp_path / "help.yml"
+    path.write_bytes(("\ufeff" + original.replace('phone: "000"', "phone: 000")).replace("\n", "\r\n").encode())
+    assert load_help(path, "data/help.yml")["emergency"]["phone"] == "000"
+    assert load_help(path)["services"][0]["bar"] is True
+    path.write_text(original.replace("    bar: true", "    bar: no", 1).replace("    bar: true", "    bar: Yes", 1), encoding="utf-8")
+    services = load_help(path)["services"]            # YAML 1.1's spellings keep their meaning
+    assert (services[0]["bar"], services[1]["bar"]) == (False, True)
+    for text, says in ((original.replace('    phone: "13 11 14"', '    phone: "13 11 14"\n    phone: "13 11 15"'),
+                        r"data/help.yml:\d+:5: key 'phone' is given twice"),
+                       (original.replace("  name: Emergency", "\tname: Emergency"),
+                        r"data/help.yml:\d+:1: not valid YAML: .*indent with spaces, not tabs"),
+                       (original.replace('    phone: "13 11 14"\n', "", 1),
+                        r"data/help.yml: services entry 1 needs a name and a phone number")):
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(PluginError, match=says):
+            load_help(path, "data/help.yml")
 
 
 @pytest.mark.network

@@ -253,7 +253,7 @@ def test_maintainer_file_errors_are_clear(tmp_path: Path) -> None:
         return slugs[item.ref], []
     shown, problems = listening.apply(found, choices, resolve)
     assert [(s.slug, s.start, s.source) for s in shown] == [("b", 5, "pinned"), ("a", 10, "found")]
-    assert problems == ["e9@0:01-0:02: no such episode"]
+    assert problems == [(choices.line, "add e9@0:01-0:02: no such episode")]
 
 
 @pytest.mark.browser
@@ -295,6 +295,24 @@ def follow_a_marked_term(tab, url: str) -> str:
     tab.wait_for_function("id => { const e = document.getElementById(id);"
                           " return e !== null && Math.abs(e.getBoundingClientRect().top) < 200; }", arg=anchor)
     return anchor
+
+
+@pytest.mark.browser
+def test_a_printed_module_gives_each_stretch_its_reference(woven, browser) -> None:
+    """Printed, "Hear it discussed" said "Cite as (Bailey, 2026, 0:54–1:12)" with no reference for
+    it anywhere on the page and no address (the Add link is not printed, a link's target never is):
+    paper could not lead to the episode. Each stretch now prints its APA reference and the
+    stretch's link; on screen the episode link does that and the list stays short."""
+    tab = browser.new_page()
+    tab.set_default_timeout(TIMEOUT_MS)
+    tab.goto(f"{woven.url}course/04-where-ai-helps/")
+    pinned = tab.locator('.ffg-heard__item[data-source="pinned"]').first
+    assert not pinned.locator(".ffg-heard__reference").is_visible()
+    tab.emulate_media(media="print")
+    printed = pinned.inner_text()
+    assert "[Audio podcast episode]. In Fall From Grace." in printed, printed
+    assert re.search(r"Stretch 0:54–1:12: http://127\.0\.0\.1:\d+/repo/episodes/109-[^/]+/#t=0:54,1:12", printed), printed
+    tab.close()
 
 
 @pytest.mark.browser
@@ -513,14 +531,25 @@ def test_a_glossary_term_where_it_is_defined_is_no_tab_stop(woven, browser) -> N
 
 @pytest.mark.network
 def test_a_choice_naming_nothing_stops_a_strict_build(tmp_path: Path) -> None:
+    """Each is named with its line in data/listening.yml, and a typo'd slug or term with what
+    was meant; nothing is dropped without a word."""
     from companion.site.generate import generate
     project = copy_project(tmp_path / "project")
+    write_episode(project / "episodes", "001-the-first-episode", title="The first episode", number=1,
+                  date="2026-01-05", duration=120.0, audio_url=None,
+                  segments=[{"startTime": 0.0, "endTime": 60.0, "body": "Hello."}])
     (project / "data" / "listening.yml").write_text(
-        "modules:\n  9: {hide: [e1]}\n  2: {pin: [e999@0:10-0:20]}\nglossary:\n  Flux capacitor: {variants: [flux]}\n")
+        "modules:\n  9: {hide: [e1]}\n  2: {pin: [e999@0:10-0:20]}\n"
+        "  3:\n    pin:\n      - e001-the-first-episod\n      - e1@0:10-59:00\n"
+        "glossary:\n  Flux capacitor: {variants: [flux]}\n  Sycophncy: {variants: [fawning]}\n")
     warnings = generate(project, tmp_path / "stage").warnings
-    assert any("names module 9, which does not exist" in w for w in warnings), warnings
-    assert any("module 2" in w and "e999@0:10-0:20: no published episode" in w for w in warnings), warnings
-    assert any("glossary term 'flux capacitor'" in w for w in warnings), warnings
+    said = "\n".join(warnings)
+    assert "data/listening.yml:2: names module 9, which does not exist" in said, warnings
+    assert re.search(r"listening.yml:3 \(module 2\): pin e999@0:10-0:20: no published episode", said), warnings
+    assert re.search(r"listening.yml:6 \(module 3\): pin e001-the-first-episod: .*did you mean e001-the-first-episode", said), warnings
+    assert re.search(r"listening.yml:7 \(module 3\): pin e1@0:10-59:00: the stretch .* runs past the end", said), warnings
+    assert "listening.yml:9: names glossary term 'flux capacitor'" in said, warnings
+    assert "listening.yml:10: names glossary term 'sycophncy', which glossary.md does not define (did you mean 'Sycophancy'?)" in said, warnings
 
 
 def course_sources() -> tuple[list[tuple[str, str, list[str], str]], list]:

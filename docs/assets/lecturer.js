@@ -51,8 +51,26 @@
     return `${whole.replace(/^0+(?=\d)/, "")}${digits ? `.${digits}` : ""}`;
   }
 
+  const DASHES = /\s*[\u2010-\u2015\u2212-]\s*/g;   // 12:30 – 18:00: the site writes ranges with an en dash
+
+  /** A token as a person types it, in the form TOKEN reads (bundles._as_typed in Python): "M3",
+   *  "E7", "Glossary", a dash or spaces in a range. A time with a dot (12.30) is refused. */
+  function asTyped(token) {
+    const text = String(token).trim();
+    const at = text.indexOf("@");
+    let head = (at < 0 ? text : text.slice(0, at)).trim();
+    if (head.toLowerCase() === GLOSSARY) head = GLOSSARY;
+    else if (/^[ME]/.test(head)) head = head[0].toLowerCase() + head.slice(1);
+    if (at < 0) return head;
+    const span = text.slice(at + 1);
+    if (/\d\.\d/.test(span)) {
+      throw new Error(`'${token}': write times with a colon, minutes:seconds (12:30, 1:02:03) or seconds (750), not 12.30.`);
+    }
+    return `${head}@${span.trim().replace(DASHES, "-")}`;
+  }
+
   function parseItem(token) {
-    const match = TOKEN.exec(String(token).trim());
+    const match = TOKEN.exec(asTyped(token));
     if (!match) throw new Error(`'${token}' is not a bundle item.`);
     if (match[5]) return { kind: GLOSSARY, ref: "", start: null, end: null };
     const [, kind, written, start, end] = match;

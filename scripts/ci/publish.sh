@@ -185,6 +185,9 @@ pending = [r for r in records if r.get("status") == "pending"]
 review = [r for r in records if r.get("status") == "needs-review"]
 refusals = [(r, r[key]) for r in records for key in ("corrections_error", "chapters_error")
             if r.get(key)]
+# corrections.yml entries that matched nothing when the transcript was last written (after a
+# re-transcription its segments start elsewhere): the fix is kept, the page lacks it
+unmatched = [r for r in records if r.get("corrections_unmatched")]
 counts = Counter(r.get("status") for r in records)
 
 
@@ -207,6 +210,12 @@ if refusals:
               "episode(s): each is published as it was until its file is fixed", "",
               "| episode | folder | what (file:line:column) |", "|---|---|---|"]
     lines += [f"| {cell(r.get('title'))} | `{r['slug']}` | {cell(why)} |" for r, why in refusals]
+if unmatched:
+    lines += ["", f"### corrections that matched nothing in {len(unmatched)} episode(s): the page "
+              "shows the words without them until their times are fixed", "",
+              "| episode | folder | which (in its corrections.yml) |", "|---|---|---|"]
+    lines += [f"| {cell(r.get('title'))} | `{r['slug']}` | {cell('; '.join(r['corrections_unmatched']))} |"
+              for r in unmatched]
 if review:
     lines += ["", f"### {len(review)} episode(s) need review: speech may be missing from the transcript",
               "", "| episode | folder | why (accept a stretch in its corrections.yml) |", "|---|---|---|"]
@@ -223,6 +232,9 @@ for r in failed:
 for _r, why in refusals:
     message = cell(why).replace("%", "%25")
     print(f"::error title=Corrections not applied::{message}", flush=True)
+for r in unmatched:
+    message = f"{r['slug']}/corrections.yml: {cell('; '.join(r['corrections_unmatched']))}".replace("%", "%25")
+    print(f"::warning title=Corrections matched nothing::{message}", flush=True)
 for r in review:
     message = f"{r['slug']}: {cell('; '.join(r.get('review') or []))}".replace("%", "%25")
     print(f"::warning title=Episode needs review::{message}", flush=True)

@@ -18,7 +18,8 @@ from typing import Callable
 
 from companion import urls
 from companion.demo import is_demo
-from companion.pipeline import feed, fetch_policy, http, private_feed
+from companion.errors import CompanionError
+from companion.pipeline import corrections, feed, fetch_policy, http, private_feed
 from companion.project import (PAGES_URL_ENV, Project, ProjectError, open_project, pages_site_url,
                                site_url_problem)
 from companion.pipeline.transcribe import DEFAULT_MODEL, ModelError, model_path
@@ -182,6 +183,33 @@ def check_site_packages() -> list[Check]:
     return checks
 
 
+def check_hand_edited(project: Project) -> Check:
+    """The maintainer's own files read as sync and the build read them (`corrections.yml` of each
+    episode, and data/listening.yml, syllabus.yml and help.yml): FAIL naming each fault's file and
+    line, so a slip is found before the weekly run, not by it. A file not there is not checked."""
+    from mkdocs.exceptions import PluginError            # the site's readers: imported when asked
+    from companion.course import bundles, listening
+    from companion.site.site_plugin import load_help
+    readers: list[tuple[Path, Callable[[Path, str], object]]] = [
+        (project.data_dir / "listening.yml", listening.load),
+        (project.data_dir / "syllabus.yml", bundles.load_syllabus),
+        (project.data_dir / "help.yml", load_help),
+        *((path, corrections.load) for path in sorted(project.episodes_dir.glob("*/corrections.yml")))]
+    faults, read = [], 0
+    for path, load in readers:
+        if not path.is_file():
+            continue
+        name = path.relative_to(project.root).as_posix()
+        read += 1
+        try:
+            load(path, name)
+        except (CompanionError, PluginError) as exc:
+            faults.append(str(exc).removeprefix("companion-episodes: "))
+    if faults:
+        return Check("your files", FAIL, " | ".join(faults))
+    return Check("your files", OK, f"{read} file(s) you edit by hand read without a fault")
+
+
 def check_chromium() -> Check:
     """Chromium on PATH (only the browser tests need it): OK with its path, else WARN."""
     found = next((shutil.which(name) for name in CHROMIUM_NAMES if shutil.which(name)), None)
@@ -210,4 +238,6 @@ def run(model: str | None = None, start: Path | None = None) -> list[Check]:
     elif project:
         checks.append(check_feed(project.podcast.feed))
         checks.append(check_site_url(project.site_url, demo=is_demo(project.root)))
+    if project:
+        checks.append(check_hand_edited(project))
     return checks + check_site_packages() + [check_chromium()]

@@ -321,6 +321,8 @@ _NEW_RECORD: dict[str, Any] = {
     "coverage": None,         # {"speech_s","covered_s","percent","refilled","empty","audio_s"} (Whisper only)
     "transcripts_sha256": {},  # file name -> digest of what sync wrote: a file edited by hand is kept
     "review": [],             # why the transcript needs a maintainer's look (needs-review)
+    "corrections_unmatched": [],  # corrections.yml entries that matched nothing when the
+                              # transcript was last written (its segments re-cut by a new run)
     "audio_warnings": [],     # what decoding noticed: wrong itunes:duration, channel fixes
     "transport_warnings": [],  # how the cached audio was fetched: over plain http
     "speech": None,           # the model's confidence (language.Speech), Whisper only

@@ -7,6 +7,7 @@ link written by a lecturer means the same second in Python and in the browser.
 from __future__ import annotations
 
 import math
+import re
 
 SECONDS_PER_MINUTE = 60
 SECONDS_PER_HOUR = 3600
@@ -35,6 +36,22 @@ def parse_time(value: object) -> float:
     if not math.isfinite(seconds) or seconds < 0:
         raise ValueError(f"not a time: {value!r}")
     return seconds
+
+
+# `12.30` typed by hand: twelve minutes thirty, as clocks are written with a dot in Australia and
+# Britain, or 12.3 seconds? Only in what a person types (a link or a player writes 750.3 or 12:30).
+DOTTED_CLOCK = re.compile(r"^\d{1,3}\.[0-5]\d$")
+
+
+def parse_typed_time(value: object) -> float:
+    """`parse_time` for a time a person typed (corrections.yml, a `listen()` box): the same
+    forms, except that `12.30` (a dot and two digits under 60) is refused as ambiguous, since it
+    is more often 12:30 than 12.3 seconds. ValueError says what to write instead."""
+    if isinstance(value, str) and DOTTED_CLOCK.match(value.strip()):
+        whole, _, part = value.strip().partition(".")
+        raise ValueError(f"{value!r} is ambiguous: write {whole}:{part} for {int(whole)} min {int(part)} s, "
+                         f"or {format_clock(float(value), exact=True)} for {value} seconds")
+    return parse_time(value)
 
 
 def format_clock(seconds: float, *, exact: bool = False) -> str:

@@ -15,12 +15,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qs, quote
 
 import yaml
 
+from companion import hand_edited
 from companion.errors import CourseError
+from companion.hand_edited import Problem, position
 from companion.timecode import format_clock
 
 BUNDLE_PAGE = "course/bundle/"
@@ -31,6 +32,8 @@ TOKEN = re.compile(r"^(?:(?P<kind>[me])(?P<ref>\d+\.\d+|[A-Za-z0-9][A-Za-z0-9\-]
                    r"(?:@(?P<start>[\d:]+)-(?P<end>[\d:]+))?|(?P<glossary>glossary))$")
 NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 JS_SAFE = "!'()*"          # what encodeURIComponent leaves alone besides [A-Za-z0-9_.~-]
+DASHES = re.compile(r"\s*[\u2010-\u2015\u2212-]\s*")   # 12:30 – 18:00, a word processor's dash
+DOTTED_TIME = re.compile(r"\d\.\d")                     # e3@12.30-18.00
 
 
 class BundleError(CourseError, ValueError):
@@ -85,11 +88,12 @@ def canonical_ref(ref: str) -> str:
 
 def parse_item(token: str) -> Item:
     """The item a bundle token names: "m3" (module), "e7" or "e12.5" (an episode by number),
-    "e7@12:30-18:00" (an episode's stretch, times as `timecode` reads them) or "glossary". Numbers
-    are kept in one spelling (`canonical_ref`). BundleError, quoting the token, for anything else,
+    "e7@12:30-18:00" (an episode's stretch, times as `timecode` reads them) or "glossary", as a
+    person types it (`_as_typed`: "M3", "e7@12:30 – 18:00"). Numbers are kept in one spelling
+    (`canonical_ref`). BundleError, quoting the token, for anything else,
     for a module with a part number or a time range, or for a range that does not end after it
     starts."""
-    match = TOKEN.match(token.strip())
+    match = TOKEN.match(_as_typed(token))
     if not match:
         raise BundleError(f"'{token}' is not a bundle item (m3, e7, e12.5, e7@12:30-18:00, glossary).")
     if match.group("glossary"):
@@ -106,6 +110,35 @@ def parse_item(token: str) -> Item:
     if last <= first:
         raise BundleError(f"'{token}': the range must end after it starts.")
     return Item(EPISODE, ref, first, last)
+
+
+def parse_typed_item(raw: str) -> Item:
+    """`parse_item` for an item typed in a YAML data file (data/syllabus.yml, data/listening.yml),
+    where a word processor's curly quotes would be kept as part of the text: refused, saying to
+    type straight ones. Raises BundleError."""
+    if hand_edited.curly_quoted(raw):
+        raise BundleError(f"{raw} is in curly quotes, which YAML keeps as part of the text: "
+                          "type straight quotes (\") or none")
+    return parse_item(raw)
+
+
+def _as_typed(token: str) -> str:
+    """A token as a person types it, in the form TOKEN reads: `M3`, `E7` and `Glossary` (a
+    phone capitalises the first letter), a dash or spaces in a range (`12:30 – 18:00`, the site
+    writes ranges with an en dash). A time written with a dot (`12.30`: 12:30 or 12.3 s?) is
+    refused: BundleError saying what to write."""
+    head, at, span = token.strip().partition("@")
+    head = head.strip()
+    if head.lower() == GLOSSARY:
+        head = GLOSSARY
+    elif head[:1] in ("M", "E"):
+        head = head[0].lower() + head[1:]
+    if not at:
+        return head
+    if DOTTED_TIME.search(span):
+        raise BundleError(f"'{token}': write times with a colon, minutes:seconds (12:30, "
+                          "1:02:03) or seconds (750), not 12.30.")
+    return f"{head}@{DASHES.sub('-', span.strip())}"
 
 
 def repeated(items: tuple[Item, ...] | list[Item]) -> list[Item]:
@@ -150,22 +183,79 @@ class Week:
     title: str
     summary: str
     bundle: Bundle
+    lines: tuple[tuple[Item, int], ...] = ()     # (item, its line in data/syllabus.yml)
+
+    def line_of(self, item: Item) -> int | None:
+        """The line of `item` in the file the week was read from, or None."""
+        return dict(self.lines).get(item)
 
 
-def load_syllabus(path: Path) -> list[Week]:
-    """The weeks of `data/syllabus.yml`: `weeks: [{title, summary, items: [m1, e3@1:00-5:00]}]`."""
+def _week(number: int, node: yaml.Node, problems: list[Problem]) -> Week | None:
+    """One week of the syllabus from its YAML node, or None with its faults added to `problems`."""
+    fields = {str(k.value): (k, v) for k, v in node.value} if isinstance(node, yaml.MappingNode) else {}
+    title_node = fields.get("title", (None, None))[1]
+    items_node = fields.get("items", (None, None))[1]
+    title = title_node.value.strip() if isinstance(title_node, yaml.ScalarNode) \
+        and isinstance(title_node.value, str) else ""
+    scalars = ([items_node] if isinstance(items_node, yaml.ScalarNode) and items_node.value
+               else list(items_node.value) if isinstance(items_node, yaml.SequenceNode) else [])
+    if not title or not scalars or not all(isinstance(n, yaml.ScalarNode) for n in scalars):
+        problems.append(Problem(*position(node.start_mark),
+                                f"week {number} needs a title and a list of items"))
+        return None
+    for key, _value in fields.values():
+        if key.value not in ("title", "summary", "items"):
+            problems.append(Problem(*position(key.start_mark), f"week {number}: unknown key "
+                                    f"{key.value!r}{hand_edited.nearest(key.value, ('title', 'summary', 'items'))}"))
+    items: list[Item] = []
+    first: dict[Item, int] = {}
+    for scalar in scalars:
+        line, column = position(scalar.start_mark)
+        try:
+            item = parse_typed_item(str(scalar.value))
+        except BundleError as exc:
+            problems.append(Problem(line, column, f"week {number} ({title}): {exc}"))
+            continue
+        if item in first:
+            problems.append(Problem(line, column, f"week {number} ({title}) lists {item.token()} "
+                                    f"more than once (first at line {first[item]}); list each item once"))
+            continue
+        first[item] = line
+        items.append(item)
+    summary_node = fields.get("summary", (None, None))[1]
+    summary = str(summary_node.value or "") if isinstance(summary_node, yaml.ScalarNode) else ""
+    return Week(f"week-{number}", title, summary, Bundle(tuple(items), title), tuple(first.items()))
+
+
+def load_syllabus(path: Path, name: str | None = None) -> list[Week]:
+    """The weeks of `data/syllabus.yml`: `weeks: [{title, summary, items: [m1, e3@1:00-5:00]}]`.
+    Read as a person saves it (`hand_edited`: a byte-order mark, Windows line endings, text kept
+    as text). BundleError names the file (as `name`, default the path), line and column of every
+    fault: not UTF-8, not YAML, a week with no title or items, an item unread or repeated."""
+    name = name or str(path)
     if not path.is_file():
         return []
-    data: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    weeks = []
-    for number, week in enumerate(data.get("weeks") or [], start=1):
-        if not isinstance(week, dict) or not week.get("title") or not week.get("items"):
-            raise BundleError(f"{path}: week {number} needs a title and a list of items.")
-        items = tuple(parse_item(str(token)) for token in week["items"])
-        again = repeated(items)
-        if again:
-            raise BundleError(f"{path}: week {number} ({week['title']}) lists "
-                              f"{', '.join(i.token() for i in again)} more than once; list each item once.")
-        weeks.append(Week(f"week-{number}", str(week["title"]), str(week.get("summary", "")),
-                          Bundle(items, str(week["title"]))))
+    try:
+        text = hand_edited.decode(path.read_bytes())
+    except hand_edited.Undecodable as exc:
+        raise BundleError(Problem(exc.line, exc.column, hand_edited.NOT_UTF8).at(name)) from exc
+    try:
+        root = yaml.compose(text, Loader=hand_edited.TextLoader)
+    except yaml.YAMLError as exc:
+        raise BundleError(hand_edited.syntax_problem(exc, text).at(name)) from exc
+    if root is None or (isinstance(root, yaml.ScalarNode) and root.value == ""):
+        return []
+    problems = hand_edited.duplicate_keys(root)
+    weeks_node = next((v for k, v in root.value if k.value == "weeks"), None) \
+        if isinstance(root, yaml.MappingNode) else None
+    if weeks_node is None or not isinstance(weeks_node, yaml.SequenceNode):
+        if weeks_node is not None and not (isinstance(weeks_node, yaml.ScalarNode) and weeks_node.value == ""):
+            problems.append(Problem(*position(weeks_node.start_mark),
+                                    "weeks must be a list of weeks (lines starting with '- title:')"))
+        weeks_node = None
+    weeks = [week for number, node in enumerate(weeks_node.value if weeks_node else [], start=1)
+             if (week := _week(number, node, problems)) is not None]
+    if problems:
+        raise BundleError("; ".join(p.at(name) for p in sorted(set(problems),
+                                                              key=lambda p: (p.line, p.column))))
     return weeks

@@ -47,6 +47,7 @@ from mkdocs.utils.meta import get_data
 from companion.course import (apa, bibliography, bundles, cartridge, citemeta, course_time, exports,
                               listening, qti, selfcheck, topics, weave, weave_html)
 from companion import catalogue as episodes_catalogue
+from companion import hand_edited
 from companion import project
 from companion.catalogue import Catalogue, CatalogueError, StretchError, check_stretch
 from companion.course.bibliography import Entry
@@ -201,10 +202,12 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.renderer = selfcheck.Renderer.from_site(config.markdown_extensions, config.mdx_configs)
         try:
             self.library = bibliography.load(self.root / self.config.bibliography_dir)
-            self.weeks = bundles.load_syllabus(self.root / self.config.syllabus_file)
+            self.weeks = bundles.load_syllabus(self.root / self.config.syllabus_file,
+                                               self.config.syllabus_file)
             self.podcast = project.podcast_settings({"extra": dict(config.extra or {})})
             self.episode_catalogue = episodes_catalogue.for_build(config)
-            self.listening = listening.load(self.root / self.config.listening_file)
+            self.listening = listening.load(self.root / self.config.listening_file,
+                                            self.config.listening_file)
         except (bibliography.BibliographyError, bundles.BundleError, project.ProjectError,
                 listening.ListeningError, CatalogueError, OSError) as exc:
             raise PluginError(f"companion-course: {exc}") from exc
@@ -418,15 +421,20 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             for item in week.bundle.items:
                 if item.kind == bundles.MODULE and item.ref not in numbers:
                     log.warning("companion-course: %s (%s) names module %s, which does not exist.",
-                                self.config.syllabus_file, week.title, item.ref)
+                                self.syllabus_at(week, item), week.title, item.ref)
                 if item.kind == bundles.EPISODE:
                     self.check_syllabus_episode(week, item)
+
+    def syllabus_at(self, week: bundles.Week, item: bundles.Item) -> str:
+        """'data/syllabus.yml:LINE' where `item` of `week` is written."""
+        line = week.line_of(item)
+        return f"{self.config.syllabus_file}:{line}" if line else self.config.syllabus_file
 
     def check_syllabus_episode(self, week: bundles.Week, item: bundles.Item) -> None:
         record = self.record_for(item)
         if record is None:
             log.warning("companion-course: %s (%s) names episode %s, which is not in %s/; a week "
-                        "may only name published episodes.", self.config.syllabus_file,
+                        "may only name published episodes.", self.syllabus_at(week, item),
                         week.title, item.ref, self.episode_catalogue.folder.name)
             return
         if item.start is None:
@@ -434,7 +442,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         try:
             check_stretch(self.episodes[record["slug"]], item.start, item.end)
         except StretchError as exc:
-            log.warning("companion-course: %s (%s): %s.", self.config.syllabus_file, week.title, exc)
+            log.warning("companion-course: %s (%s): %s.", self.syllabus_at(week, item), week.title, exc)
 
     # -- the podcast woven in ---------------------------------------------------------------
     def weave_course(self, glossary_markdown: str) -> None:
@@ -445,12 +453,16 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             glossary_markdown, {name: c.words for name, c in choices.glossary.items()})
         names = {t.name.lower(): t for t in self.terms}
         modules = sorted(self.modules.values(), key=lambda m: m.number)
+        where = self.config.listening_file
         for ident in sorted(set(choices.modules) - {m.ident for m in modules}):
-            log.warning("companion-course: %s names module %s, which does not exist.",
-                        self.config.listening_file, ident[1:])
+            log.warning("companion-course: %s:%d: names module %s, which does not exist (modules: %s).",
+                        where, choices.modules[ident].line, ident[1:],
+                        ", ".join(str(m.number) for m in modules))
         for name in sorted(set(choices.glossary) - set(names)):
-            log.warning("companion-course: %s names glossary term '%s', which %s does not define.",
-                        self.config.listening_file, name, self.config.glossary_page)
+            meant = hand_edited.closest(name, names)
+            log.warning("companion-course: %s:%d: names glossary term '%s', which %s does not define%s.",
+                        where, choices.glossary[name].line, name, self.config.glossary_page,
+                        f" (did you mean '{names[meant].name}'?)" if meant else "")
         module_topics = topics.module_topics(
             ((m.ident, str(m.meta["title"]), [str(t) for t in m.meta.get("tags") or []], m.body)
              for m in modules), self.terms, {i: c.words for i, c in choices.modules.items()})
@@ -480,8 +492,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             self.heard[ident] = shown
             if ident in module_idents:         # the header says so when no listen() box is set
                 module_idents[ident].meta["companion_heard_count"] = len(shown)
-            for problem in problems:
-                log.warning("companion-course: %s (%s): %s.", self.config.listening_file,
+            for line, problem in problems:
+                log.warning("companion-course: %s:%d (%s): %s.", where, line,
                             term.name if term else f"module {ident[1:]}", problem)
 
     def episode_ref(self, slug: str) -> weave_html.EpisodeRef:
@@ -496,8 +508,18 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         """(slug, segments) of the episode a data/listening.yml stretch names. Raises ValueError
         (StretchError) for an episode with no transcript on the site or a stretch past its end."""
         record = self.record_for(item)
-        if record is None or record["slug"] not in self.segments:
-            raise ValueError("no published episode with a transcript has that number or slug")
+        if record is None:
+            numbered = bundles.NUMBER.match(item.ref) is not None
+            meant = None if numbered else hand_edited.closest(item.ref, self.segments)
+            if meant:
+                hint = f" (did you mean e{meant}?)"
+            elif numbered:
+                hint = " (not published yet?)"
+            else:
+                hint = " (an episode removed from the feed, or its folder renamed?)"
+            raise ValueError(f"no published episode has that number or slug{hint}")
+        if record["slug"] not in self.segments:
+            raise ValueError(f"episode {record['slug']} has no transcript on the site yet")
         if item.start is not None:
             check_stretch(self.episodes[record["slug"]], item.start, item.end)
         return record["slug"], self.segments[record["slug"]]

@@ -20,21 +20,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Callable, Sequence
 
 import yaml
 
+from companion import hand_edited
 from companion.course import bundles
 from companion.course.weave import Stretch
 from companion.episode import Segment
 from companion.errors import CourseError
+from companion.hand_edited import Problem, position
 
 PINNED, ADDED = "pinned", "added"
 MAINTAINER_SCORE = float("inf")          # the maintainer's choice outranks any suggestion
+LISTS = ("pin", "add", "hide")
 
 
 class ListeningError(CourseError, ValueError):
-    """data/listening.yml cannot be read; the message names the entry."""
+    """data/listening.yml cannot be read. `problems` are its faults in file order; str() names
+    each as "FILE:LINE:COLUMN: what"."""
+
+    def __init__(self, name: str, problems: list[Problem]):
+        self.name, self.problems = name, problems
+        super().__init__("; ".join(p.at(name) for p in problems))
 
 
 @dataclass
@@ -45,66 +53,156 @@ class Choices:
     add: list[bundles.Item] = field(default_factory=list)
     hide: list[bundles.Item] = field(default_factory=list)
     words: list[str] = field(default_factory=list)     # module `terms` or glossary `variants`
+    line: int = 0                                       # where the entry's key is in the file
+    lines: dict[tuple[str, bundles.Item], int] = field(default_factory=dict)   # (list, item) -> line
+
+    def line_of(self, kind: str, item: bundles.Item) -> int:
+        """The line of `item` in its list `kind` ("pin", "add", "hide"); the entry's line if unknown."""
+        return self.lines.get((kind, item), self.line)
 
 
 @dataclass
 class Listening:
     modules: dict[str, Choices] = field(default_factory=dict)    # "m2" -> choices
     glossary: dict[str, Choices] = field(default_factory=dict)   # term name, lower case -> choices
+    name: str = "data/listening.yml"                             # how messages name the file
 
 
-def _items(where: str, value: Any) -> list[bundles.Item]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise ListeningError(f"{where} must be a list like [e3@12:30-14:00, e5].")
-    items = []
-    for token in value:
-        try:
-            item = bundles.parse_item(str(token))
-        except bundles.BundleError as exc:
-            raise ListeningError(f"{where}: {exc}") from exc
-        if item.kind != bundles.EPISODE:
-            raise ListeningError(f"{where}: '{token}' is not an episode stretch (e3 or e3@1:00-2:00).")
-        items.append(item)
-    return items
+def _scalars(node: yaml.Node) -> list[yaml.ScalarNode] | None:
+    """The scalars of a list, or a lone scalar as a list of one (`pin: e3` means `pin: [e3]`);
+    None when `node` is neither."""
+    if isinstance(node, yaml.ScalarNode):
+        return [node] if node.value != "" else []
+    if isinstance(node, yaml.SequenceNode) and all(isinstance(n, yaml.ScalarNode) for n in node.value):
+        return list(node.value)
+    return None
 
 
-def _choices(where: str, entry: Any, words_key: str) -> Choices:
-    if not isinstance(entry, dict):
-        raise ListeningError(f"{where} must be a mapping with pin, add, hide or {words_key}.")
-    unknown = set(entry) - {"pin", "add", "hide", words_key}
-    if unknown:
-        raise ListeningError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))} "
-                             f"(use pin, add, hide, {words_key}).")
-    words = entry.get(words_key) or []
-    if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
-        raise ListeningError(f"{where}: {words_key} must be a list of words or phrases.")
-    added = _items(f"{where} add", entry.get("add"))
-    if any(item.start is None for item in added):
-        raise ListeningError(f"{where} add: give each stretch its times (e3@12:30-14:00).")
-    return Choices(_items(f"{where} pin", entry.get("pin")), added,
-                   _items(f"{where} hide", entry.get("hide")), [w.strip() for w in words])
-
-
-def load(path: Path) -> Listening:
-    """Read data/listening.yml; a missing file means no choices. Raises ListeningError."""
-    if not path.is_file():
-        return Listening()
+def _item(where: str, node: yaml.ScalarNode) -> tuple[bundles.Item | None, str]:
+    """The stretch a scalar names, or None and what is wrong with it."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        item = bundles.parse_typed_item(str(node.value))
+    except bundles.BundleError as exc:
+        return None, f"{where}: {exc}"
+    if item.kind != bundles.EPISODE:
+        return None, f"{where}: '{node.value}' is not an episode stretch (e3 or e3@1:00-2:00)."
+    return item, ""
+
+
+def _choices(where: str, key: yaml.Node, node: yaml.Node, words_key: str,
+             problems: list[Problem]) -> Choices:
+    choices = Choices(line=position(key.start_mark)[0])
+    if isinstance(node, yaml.ScalarNode) and node.value == "":
+        return choices                          # `2:` with everything under it commented out
+    if not isinstance(node, yaml.MappingNode):
+        problems.append(Problem(*position(node.start_mark),
+                                f"{where} must be a mapping with pin, add, hide or {words_key}."))
+        return choices
+    seen: dict[bundles.Item, int] = {}
+    for key_node, value in node.value:
+        name = str(key_node.value)
+        if name not in (*LISTS, words_key):
+            problems.append(Problem(*position(key_node.start_mark), f"{where}: unknown key {name!r}"
+                                    f"{hand_edited.nearest(name, (*LISTS, words_key))}"))
+            continue
+        scalars = _scalars(value)
+        if scalars is None:
+            problems.append(Problem(*position(value.start_mark),
+                                    f"{where} {name} must be a list like "
+                                    + ("[rejection, fully seen]." if name == words_key
+                                       else "[e3@12:30-14:00, e5].")))
+            continue
+        if name == words_key:
+            for scalar in scalars:
+                if not isinstance(scalar.value, str) or not scalar.value.strip() \
+                        or scalar.tag != "tag:yaml.org,2002:str":
+                    problems.append(Problem(*position(scalar.start_mark),
+                                            f"{where}: {words_key} must be a list of words or "
+                                            f"phrases; put {scalar.value or 'it'!s} in quotes"))
+                elif hand_edited.curly_quoted(scalar.value):
+                    problems.append(Problem(*position(scalar.start_mark),
+                                            f"{where} {words_key}: {scalar.value} is in curly "
+                                            "quotes: type straight quotes (\") or none"))
+                else:
+                    choices.words.append(scalar.value.strip())
+            continue
+        for scalar in scalars:
+            item, wrong = _item(f"{where} {name}", scalar)
+            line, column = position(scalar.start_mark)
+            if item is None:
+                problems.append(Problem(line, column, wrong))
+                continue
+            if name == "add" and item.start is None:
+                problems.append(Problem(line, column, f"{where} add: give each stretch its times "
+                                                      f"({item.token()}@12:30-14:00)."))
+                continue
+            if item in seen:                    # pinned twice would pin a second stretch
+                problems.append(Problem(line, column, f"{where}: {item.token()} is given twice "
+                                                      f"(first at line {seen[item]}): list it once"))
+                continue
+            seen[item] = line
+            getattr(choices, name).append(item)
+            choices.lines[(name, item)] = line
+    return choices
+
+
+def parse(text: str, name: str = "data/listening.yml") -> Listening:
+    """Read the text of data/listening.yml; raise ListeningError listing every fault with its
+    line and column (`name` is how messages call the file)."""
+    try:
+        root = yaml.compose(text, Loader=hand_edited.TextLoader)
     except yaml.YAMLError as exc:
-        raise ListeningError(f"{path} is not valid YAML: {exc}") from exc
-    if not isinstance(data, dict) or set(data) - {"modules", "glossary"}:
-        raise ListeningError(f"{path} may only hold `modules:` and `glossary:`.")
-    result = Listening()
-    for number, entry in (data.get("modules") or {}).items():
-        if not str(number).isdigit():
-            raise ListeningError(f"{path}: modules are keyed by number (2:), not '{number}'.")
-        result.modules[f"m{int(number)}"] = _choices(f"{path} module {number}", entry, "terms")
-    for name, entry in (data.get("glossary") or {}).items():
-        result.glossary[str(name).strip().lower()] = _choices(f"{path} glossary {name}", entry, "variants")
+        raise ListeningError(name, [hand_edited.syntax_problem(exc, text)]) from exc
+    result = Listening(name=name)
+    if root is None or (isinstance(root, yaml.ScalarNode) and root.value == ""):
+        return result
+    problems = hand_edited.duplicate_keys(root)
+    if not isinstance(root, yaml.MappingNode):
+        raise ListeningError(name, [Problem(*position(root.start_mark),
+                                            "the file may only hold `modules:` and `glossary:`.")])
+    for key, section in root.value:
+        if key.value not in ("modules", "glossary"):
+            problems.append(Problem(*position(key.start_mark), f"unknown key {key.value!r}: the file "
+                                    "may only hold `modules:` and `glossary:`"
+                                    f"{hand_edited.nearest(key.value, ('modules', 'glossary'))}"))
+            continue
+        if isinstance(section, yaml.ScalarNode) and section.value == "":
+            continue
+        if not isinstance(section, yaml.MappingNode):
+            problems.append(Problem(*position(section.start_mark),
+                                    f"{key.value} must be a mapping (a key on its own line, then "
+                                    "indented entries)."))
+            continue
+        for entry_key, entry in section.value:
+            label = str(entry_key.value).strip()
+            if key.value == "modules":
+                if not label.isascii() or not label.isdigit():
+                    problems.append(Problem(*position(entry_key.start_mark), "modules are keyed by "
+                                            f"number (2:), not '{label}'"))
+                    continue
+                result.modules[f"m{int(label)}"] = _choices(f"module {int(label)}", entry_key, entry,
+                                                            "terms", problems)
+            else:
+                result.glossary[label.lower()] = _choices(f"glossary {label}", entry_key, entry,
+                                                          "variants", problems)
+    problems = list(dict.fromkeys(problems))
+    if problems:
+        raise ListeningError(name, sorted(problems, key=lambda p: (p.line, p.column)))
     return result
+
+
+def load(path: Path, name: str | None = None) -> Listening:
+    """Read data/listening.yml (UTF-8, a byte-order mark and Windows line endings allowed); a
+    missing file means no choices. Raises ListeningError naming the file (as `name`, default
+    the path), line and column of every fault."""
+    name = name or str(path)
+    if not path.is_file():
+        return Listening(name=name)
+    try:
+        text = hand_edited.decode(path.read_bytes())
+    except hand_edited.Undecodable as exc:
+        raise ListeningError(name, [Problem(exc.line, exc.column, hand_edited.NOT_UTF8)]) from exc
+    return parse(text, name)
 
 
 Resolve = Callable[[bundles.Item], "tuple[str, Sequence[Segment]]"]
@@ -123,33 +221,34 @@ def _maintainer_stretch(item: bundles.Item, slug: str, segments: Sequence[Segmen
     return Stretch(slug, float(item.start), float(item.end), MAINTAINER_SCORE, line, (), source)
 
 
-def apply(found: list[Stretch], choices: Choices | None, resolve: Resolve) -> tuple[list[Stretch], list[str]]:
+def apply(found: list[Stretch], choices: Choices | None,
+          resolve: Resolve) -> tuple[list[Stretch], list[tuple[int, str]]]:
     """The list to show: pinned, then added, then the matcher's stretches not hidden or replaced.
 
     `resolve(item)` gives (slug, segments) of the episode an item names, or raises ValueError
     saying why it cannot (no such episode, a stretch past its end). Returns the list and the
-    problems to report (those, and a pin with nothing to pin).
+    problems to report, each (its line in the file, what): those, and a pin with nothing to pin.
     """
     if choices is None:
         return list(found), []
-    problems: list[str] = []
+    problems: list[tuple[int, str]] = []
     rest = list(found)
 
-    def named(item: bundles.Item) -> tuple[str, Sequence[Segment]] | None:
+    def named(kind: str, item: bundles.Item) -> tuple[str, Sequence[Segment]] | None:
         try:
             return resolve(item)
         except ValueError as exc:
-            problems.append(f"{item.token()}: {exc}")
+            problems.append((choices.line_of(kind, item), f"{kind} {item.token()}: {exc}"))
             return None
 
     for item in choices.hide:
-        hit = named(item)
+        hit = named("hide", item)
         if hit:
             rest = [s for s in rest if not _overlaps(item, hit[0], s)]
     chosen: list[Stretch] = []
-    for items, source in ((choices.pin, PINNED), (choices.add, ADDED)):
+    for kind, items, source in (("pin", choices.pin, PINNED), ("add", choices.add, ADDED)):
         for item in items:
-            hit = named(item)
+            hit = named(kind, item)
             if hit is None:
                 continue
             slug, segments = hit
@@ -159,8 +258,9 @@ def apply(found: list[Stretch], choices: Choices | None, resolve: Resolve) -> tu
                 continue
             best = next((s for s in rest if s.slug == slug), None)
             if best is None:
-                problems.append(f"pin {item.token()}: nothing is suggested from that episode to pin; "
-                                "give the stretch's times")
+                problems.append((choices.line_of(kind, item),
+                                 f"pin {item.token()}: nothing is suggested from that episode to "
+                                 f"pin; give the stretch's times ({item.token()}@12:30-14:00)"))
                 continue
             rest.remove(best)
             chosen.append(Stretch(best.slug, best.start, best.end, MAINTAINER_SCORE, best.line,

@@ -16,7 +16,7 @@ from typing import Any, Iterable
 
 from mkdocs.utils import get_relative_url
 
-from companion.course import bundles, moment
+from companion.course import apa, bundles, moment
 from companion.course.topics import Term
 from companion.course.weave import Mark, Stretch
 from companion.episode import Segment, episode_url, segment_id
@@ -110,7 +110,12 @@ def module_section(stretches: list[Stretch], refs: dict[str, EpisodeRef], page_u
             f'{text(ref.label)}, {moment.span(start, end)}</a> '
             f'<span class="ffg-heard__length">({format_duration(end - start)})</span>{review}</p>{quote}'
             f'<p class="ffg-heard__meta"><span class="ffg-heard__cite">Cite as '
-            f'{text(moment.intext(ref.entry, start, end))}</span> {add}</p></li>')
+            f'{text(moment.intext(ref.entry, start, end))}</span> {add}</p>'
+            # On paper the in-text citation needs its reference and the stretch's address (APA:
+            # every work cited is in a reference list); on screen the episode link gives both.
+            f'<p class="ffg-heard__reference">{apa.reference(ref.entry)} '
+            f'{moment.link_html(str(ref.entry.get("URL", "")), start, end, get_relative_url(ref.url, page_url))}'
+            '</p></li>')
     return (f'<section class="ffg-heard" data-pagefind-ignore>{HEARD_H2}{intro}'
             f'<ol class="ffg-heard__list">{"".join(items)}</ol></section>')
 

@@ -25,7 +25,6 @@ and the replacements may not grow the transcript past `MAX_GROWTH` times its siz
 from __future__ import annotations
 
 import copy
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +34,13 @@ import jsonschema
 import yaml
 
 from companion.errors import PipelineError
-from companion.timecode import parse_time
+from companion.hand_edited import Problem, curly_quoted
+from companion.hand_edited import TextLoader as _Loader
+from companion.hand_edited import duplicate_keys as _duplicate_keys
+from companion.hand_edited import nearest as _nearest
+from companion.hand_edited import position as _position
+from companion.hand_edited import syntax_problem as _syntax_problem
+from companion.timecode import parse_time, parse_typed_time
 from companion.pipeline import store
 from companion.pipeline.formats import Segment
 
@@ -119,23 +124,11 @@ _FORMATS = jsonschema.FormatChecker(formats=())
 
 @_FORMATS.checks("timecode", raises=ValueError)
 def _is_timecode(value: object) -> bool:
-    parse_time(value)                  # raises ValueError saying what is wrong
+    parse_typed_time(value)            # raises ValueError saying what is wrong (12.30 too)
     return True
 
 
 _VALIDATOR = jsonschema.Draft202012Validator(SCHEMA, format_checker=_FORMATS)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One fault in a maintainer's file: where (1-based line and column) and what."""
-    line: int
-    column: int
-    message: str
-
-    def at(self, name: str) -> str:
-        """This problem as one line for file `name`: "NAME:LINE:COLUMN: message"."""
-        return f"{name}:{self.line}:{self.column}: {self.message}"
 
 
 class CorrectionsError(PipelineError):
@@ -170,49 +163,6 @@ class Corrections:
         return CorrectionsError(self.name, [Problem(line, column, message)])
 
 
-# libyaml's parser when PyYAML has it: 15x faster than the pure-Python one (1 MB in about a second).
-_SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Loader(_SafeLoader):  # type: ignore[misc, valid-type]
-    """SafeLoader that keeps plain scalars as text, except YAML 1.2's true/false and null."""
-
-    yaml_implicit_resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
-
-
-_Loader.add_implicit_resolver("tag:yaml.org,2002:bool",
-                              re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
-_Loader.add_implicit_resolver("tag:yaml.org,2002:null",
-                              re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
-
-
-def _position(mark: yaml.Mark | None) -> tuple[int, int]:
-    return (mark.line + 1, mark.column + 1) if mark else (1, 1)
-
-
-def _syntax_problem(exc: yaml.YAMLError, text: str = "") -> Problem:
-    """A YAML syntax error where PyYAML found it, with the construct it was reading: a
-    mis-indented key is often reported at its parent (ruby/psych#190), so both are named."""
-    if not isinstance(exc, yaml.MarkedYAMLError):
-        return Problem(1, 1, f"not valid YAML: {exc}")
-    mark = exc.problem_mark or exc.context_mark
-    line, column = _position(mark)
-    message = f"not valid YAML: {exc.problem or exc.context}"
-    if exc.context and exc.context_mark and exc.problem:
-        context_line, context_column = _position(exc.context_mark)
-        message += f" ({exc.context} that starts at line {context_line}, column {context_column})"
-    if "constructor" in message:
-        return Problem(line, column, message)
-    lines = text.splitlines()
-    here = lines[line - 1] if 0 < line <= len(lines) else ""
-    if "\t" in here[:column] or "\t" in here[:len(here) - len(here.lstrip())]:
-        message += ": indent with spaces, not tabs"
-    else:
-        message += (": check the indentation of this line and the one before; put text that "
-                    "holds ': ' or starts with a quote, [, {, *, & or # in quotes")
-    return Problem(line, column, message)
-
-
 def _check_bounds(text: str) -> list[Problem]:
     """Aliases, depth and size refused from the event stream, before any node is built."""
     depth = count = 0
@@ -234,26 +184,6 @@ def _check_bounds(text: str) -> list[Problem]:
             return [Problem(*_position(event.start_mark),
                             f"more than {MAX_NODES} YAML nodes: too large to be corrections")]
     return []
-
-
-def _duplicate_keys(node: yaml.Node) -> list[Problem]:
-    """Keys given twice in one mapping: YAML loaders keep the last silently, which would drop
-    every entry of an earlier `replace:` list."""
-    problems = []
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[Any, yaml.Node] = {}
-        for key, value in node.value:
-            if key.value in seen:
-                first, _ = _position(seen[key.value].start_mark)
-                problems.append(Problem(*_position(key.start_mark),
-                                        f"key {key.value!r} is given twice (first at line "
-                                        f"{first}): put all its entries under one"))
-            seen.setdefault(key.value, key)
-            problems += _duplicate_keys(value)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            problems += _duplicate_keys(item)
-    return problems
 
 
 def _node_at(root: yaml.Node, path: Iterable[Any]) -> tuple[yaml.Node, yaml.Node | None]:
@@ -282,12 +212,6 @@ def _where(path: list[Any]) -> str:
     return text.replace("'", "")
 
 
-def _nearest(word: str, allowed: Iterable[str]) -> str:
-    allowed = list(allowed)
-    match = difflib.get_close_matches(str(word).lower(), allowed, n=1, cutoff=0.6)
-    return f" (did you mean {match[0]!r}?)" if match else f" (valid: {', '.join(allowed)})"
-
-
 def _schema_problems(error: jsonschema.ValidationError, root: yaml.Node) -> list[Problem]:
     """What a maintainer reads for one schema error, at the node it names."""
     path = list(error.absolute_path)
@@ -311,7 +235,7 @@ def _schema_problems(error: jsonschema.ValidationError, root: yaml.Node) -> list
         return [Problem(*here, f"{name} needs {' and '.join(repr(k) for k in missing)}")]
     if error.validator == "format":
         reason = str(error.cause or error.message)
-        hint = "" if "use 750" in reason else " (use 750, 12:30 or 1:02:03)"
+        hint = "" if "use 750" in reason or "ambiguous" in reason else " (use 750, 12:30 or 1:02:03)"
         return [Problem(*here, f"{name}: {reason}{hint}")]
     if error.validator == "pattern" and path[-1:] == ["name"]:
         return [Problem(*here, f"{name} is blank: write the speaker's name")]
@@ -344,7 +268,6 @@ def _schema_problems(error: jsonschema.ValidationError, root: yaml.Node) -> list
     return [Problem(*here, f"{name}: {error.message}")]
 
 
-CURLY_OPEN, CURLY_CLOSE = "\u201c\u2018\u201e", "\u201d\u2019\u201c"
 _COMMENT_AFTER = re.compile(r"\s+#\S")     # ` #5` after a plain value: text cut, not a comment
 
 
@@ -378,8 +301,7 @@ def _typing_slips(root: yaml.Node, lines: list[str]) -> list[Problem]:
                                             f"comment, so this value would be {read}: "
                                             f"put it in quotes ({key.value}: \"{typed}\"), or, for a "
                                             "comment, write '# ' with a space"))
-                elif len(value.value) > 1 and value.value[0] in CURLY_OPEN \
-                        and value.value[-1] in CURLY_CLOSE:
+                elif curly_quoted(value.value):
                     problems.append(Problem(*_position(value.start_mark),
                                             f"{key.value}: {value.value} is in curly quotes, "
                                             "which YAML keeps as part of the text: type straight "

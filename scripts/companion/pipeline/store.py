@@ -20,6 +20,7 @@ from typing import Any, Iterator
 from companion.episode import (CHAPTERS_FILE, CORRECTIONS_FILE, EPISODE_FILE,  # noqa: F401 - the contract's names
                                RAW_TRANSCRIPT_FILE, SCHEMA_VERSION, TRANSCRIPT_FILE, TRANSCRIPT_FORMATS,
                                Episode, Status)
+from companion import hand_edited
 from companion.errors import PipelineError
 from companion.pipeline import dates
 
@@ -118,7 +119,7 @@ def order_key(record: dict[str, Any]) -> float:
     return when.timestamp() if when else float("-inf")
 
 
-NOT_UTF8 = "not UTF-8 text: save the file as UTF-8 (Notepad: File, Save as, Encoding: UTF-8)"
+NOT_UTF8 = hand_edited.NOT_UTF8
 
 
 class NotText(PipelineError, ValueError):
@@ -152,13 +153,10 @@ def edited_by_hand(folder: Path, written: dict[str, str] | None) -> set[str]:
 
 
 def decode_hand_edited(raw: bytes) -> str:
-    """The text of a file a person saved: UTF-8 with or without a byte-order mark, or UTF-16 with
-    one (Notepad's "Unicode", unambiguous). Raises NotText, with the first bad byte's place,
-    for anything else (Windows-1252 from an older editor)."""
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return raw.decode("utf-16")
+    """The text of a file a person saved (`hand_edited.decode`: UTF-8 with or without a
+    byte-order mark, or UTF-16 with one). Raises NotText, with the first bad byte's place, for
+    anything else (Windows-1252 from an older editor)."""
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        before = raw[:exc.start]
-        raise NotText(before.count(b"\n") + 1, len(before) - before.rfind(b"\n")) from exc
+        return hand_edited.decode(raw)
+    except hand_edited.Undecodable as exc:
+        raise NotText(exc.line, exc.column) from exc

@@ -908,6 +908,11 @@ class Syncer:
         written = record.setdefault("transcripts_sha256", {})
         changed, warnings = write_outputs(folder, raw, fixes, written)
         self._warn_all(folder.name, warnings)
+        # Kept in the record, so every build says it again: after a re-transcription (a better
+        # model, a re-uploaded episode) segments start elsewhere and a `segments:` fix that
+        # matches nothing leaves the model's words on the page; one sync's warning is easily missed.
+        prefix = f"{store.CORRECTIONS_FILE}: "
+        record["corrections_unmatched"] = [w[len(prefix):] for w in warnings if w.startswith(prefix)]
         record.pop("corrections_error", None)
         record["error"] = None
         if record["status"] not in store.HAS_TRANSCRIPT:

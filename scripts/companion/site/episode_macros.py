@@ -14,14 +14,14 @@ from typing import Any
 
 from mkdocs.utils import get_relative_url
 
-from companion import catalogue
+from companion import catalogue, hand_edited
 from companion.catalogue import StretchError, check_stretch
 from companion.course import moment
 from companion.episode import Episode, episode_url
 from companion.project import COURSE_PLUGIN   # holds every episode's reference, with its year letter
 from companion.sanitise import one_line, text
 from companion.site.episode_html import card_html
-from companion.timecode import format_duration, parse_time
+from companion.timecode import format_duration, parse_typed_time
 
 # Shown instead of a Listen link until the stretch can be checked against a published episode.
 # Deliberately says nothing about what the episode contains: nothing may be claimed about the
@@ -52,6 +52,25 @@ def _level_under(env: Any, call: str) -> int:
     before = markdown[:where] if where >= 0 else ""
     levels = [len(m.group(1)) for m in ATX_HEADING.finditer(before)]
     return min(6, max(levels[-1] + 1 if levels else 2, 2))
+
+
+NUMBERED = re.compile(r"^e?\d+(?:\.\d+)?$")     # 7, "7", "e7", "e12.5": may be an episode to come
+
+
+def _call_at(env: Any, *needles: Any) -> str:
+    """'docs/PAGE:LINE' of the macro call on the page being rendered: the first line that holds
+    `listen(` and every needle as written (its arguments); 'docs/PAGE' when none does."""
+    file = env.page.file if env.page is not None else None
+    if file is None:
+        return "a page"
+    where = f"docs/{file.src_uri}"
+    try:
+        lines = str(file.content_string).splitlines()
+    except (OSError, AttributeError, TypeError):
+        return where
+    found = next((n for n, line in enumerate(lines, 1)
+                  if "listen(" in line and all(str(x) in line for x in needles)), None)
+    return f"{where}:{found}" if found else where
 
 
 def pending_html() -> str:
@@ -104,19 +123,28 @@ def register(env: Any) -> None:
         """
         if episode in (None, ""):
             return _block(pending_html())
-        begin = parse_time(start)
-        finish = parse_time(end) if end not in (None, "") else None
+        begin = parse_typed_time(start)
+        finish = parse_typed_time(end) if end not in (None, "") else None
         if finish is not None and finish <= begin:
             raise ValueError(f"listen({episode!r}, {start!r}, {end!r}): the end must come after the start")
-        found = catalogue.for_build(env.conf).find(episode)
+        episodes = catalogue.for_build(env.conf)
+        found = episodes.find(episode)
         if found is not None:
             try:
                 check_stretch(found, begin, finish)
             except StretchError as exc:
-                where = env.page.file.src_uri if env.page is not None else "a page"
-                log.warning("companion: docs/%s: listen(%r, %r, %r): %s.", where, episode, start, end, exc)
+                log.warning("companion: %s: listen(%r, %r, %r): %s.", _call_at(env, episode, start),
+                            episode, start, end, exc)
                 return _block(pending_html())
         if found is None:
+            # A number may be an episode still to come (the box waits for it); a slug is a
+            # folder's name, known only once the episode exists, so one that names nothing is
+            # a typo or a folder renamed or removed, and the box would wait for ever.
+            if not NUMBERED.match(str(episode).strip()):
+                meant = hand_edited.closest(str(episode), [e.slug for e in episodes])
+                log.warning("companion: %s: listen(%r, ...): no episode has the slug %r%s; the box "
+                            "says the episode is not published yet.", _call_at(env, episode),
+                            episode, episode, f" (did you mean {meant!r}?)" if meant else "")
             return _block(pending_html())
         href = _href(env, found.slug, moment.fragment(begin, finish))
         citation = stretch_citation(env, found.slug, begin, finish)

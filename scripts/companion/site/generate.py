@@ -119,6 +119,25 @@ def _cwd(path: Path) -> Iterator[None]:
         os.chdir(before)
 
 
+def _template_line(exc: BaseException) -> int | None:
+    """The line of a Jinja template (a page body) where rendering failed: a syntax error's own
+    line, else the innermost template frame of the traceback (Jinja maps it to the source)."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return exc.lineno
+    line, tb = None, exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _first_line(content: str, body: str) -> int:
+    """The line of `content` (a page file) where `body` (it without its front matter) starts."""
+    at = content.find(body[:200]) if body else -1
+    return content.count("\n", 0, at) + 1 if at > 0 else 1
+
+
 def _front_matter(meta: dict[str, Any], body: str) -> str:
     # JSON round trip: tuples (Highwire tag pairs) become lists, so safe_dump can write them.
     plain = json.loads(json.dumps(meta, default=str))
@@ -194,15 +213,19 @@ class _Generator:
                                extension_configs=self.config.mdx_configs)
         return md.convert(text)
 
-    def expand_macros(self, text: str, file: Any) -> str:
-        """mkdocs-macros' job, done ahead: Jinja over the page body with the course macros."""
+    def expand_macros(self, text: str, file: Any, first_line: int = 1) -> str:
+        """mkdocs-macros' job, done ahead: Jinja over the page body with the course macros.
+        `first_line` is the body's first line in the page file (after its front matter), so a
+        failing macro is named at its line in the file the maintainer edits."""
         self.macros.page = SimpleNamespace(url=file.url, file=file, meta={})
         env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
         try:
             return env.from_string(text).render(
                 **self.macros.macros, config=self.config, extra=self.config.extra, page=self.macros.page)
-        except Exception as exc:   # a macro's error or a Jinja syntax error, named by page
-            raise GenerateError(f"docs/{file.src_uri}: a macro failed: {exc}") from exc
+        except Exception as exc:   # a macro's error or a Jinja syntax error, named by page and line
+            line = _template_line(exc)
+            where = f"docs/{file.src_uri}" + (f":{line + first_line - 1}" if line else "")
+            raise GenerateError(f"{where}: a macro failed: {exc}") from exc
 
     def module_page(self, file: Any, body: str, meta: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         """A module with header and footer written in; its References heading is a real heading."""
@@ -234,7 +257,7 @@ class _Generator:
                 continue
             body, meta = get_data(file.content_string)
             if meta.get("render_macros", True) is not False and ("{{" in body or "{%" in body):
-                body = self.expand_macros(body, file)
+                body = self.expand_macros(body, file, _first_line(file.content_string, body))
             if file.src_uri == self.course.config.glossary_page:
                 body = self.course.glossary_markdown(body, file.url)
             if file.src_uri in self.course.modules:

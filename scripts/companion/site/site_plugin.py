@@ -32,7 +32,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
-from companion import project
+from companion import hand_edited, project
 from companion.catalogue import Catalogue, CatalogueError, episodes_dir
 from companion.episode import (CHAPTERS_FILE, CORRECTIONS_FILE, EPISODE_FILE, EPISODES_URL, TRANSCRIPT_FILE,
                                TRANSCRIPT_FORMATS, Episode)
@@ -45,6 +45,7 @@ log = logging.getLogger("mkdocs.plugins.companion.episodes")
 INDEX_SRC = f"{EPISODES_URL}/index.md"         # the episodes index (a normal docs page)
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,120}$")
 HELP_KEYS = ("title", "emergency", "services", "international")
+YES_NO = {"yes": True, "on": True, "true": True, "no": False, "off": False, "false": False}
 PAGEFIND_TIMEOUT_S = 600
 # The HTML transcript, published as a whole page (transcript_document), not the bare fragment.
 FAVICON = "assets/images/favicon.png"          # Material's default theme.favicon
@@ -52,20 +53,57 @@ TRANSCRIPT_DOCUMENT = next(f.name for f in TRANSCRIPT_FORMATS if f.suffix == "ht
 PAGEFIND_EXCLUDE = ".headerlink"               # toc permalink marks (¶) are not words of the page
 
 
+
+def unmatched_corrections_notice(episode: Episode, folder: str) -> str | None:
+    """The sentence a build says for an episode whose corrections.yml entries matched nothing
+    when sync last wrote its transcript (the record's `corrections_unmatched`), or None. After a
+    re-transcription segments start elsewhere, so a `segments:` fix can stop applying: the page
+    then shows the model's words again while the fix sits unused in the file."""
+    unmatched = [str(n) for n in episode.get("corrections_unmatched") or []]
+    if not unmatched:
+        return None
+    return (f"{folder}/{CORRECTIONS_FILE}: {len(unmatched)} correction(s) matched nothing when the "
+            f"transcript was last written, so the page shows the words without them: "
+            f"{'; '.join(unmatched)}. If the episode was transcribed again, its segments may start "
+            "at other times: copy the new time from the episode page into the entry and run "
+            "`companion sync`.")
+
 class EpisodesConfig(Config):
     episodes_dir = c.Optional(c.Type(str))    # default: project.EPISODES_DIR (see project.episodes_folder)
     help_file = c.Type(str, default="data/help.yml")
     pagefind = c.Type(bool, default=True)
 
 
-def load_help(path: Path) -> dict[str, Any]:
-    """The crisis-help data file; a missing or incomplete file is an error, never a silent gap."""
+def load_help(path: Path, name: str | None = None) -> dict[str, Any]:
+    """The crisis-help data file; a missing or incomplete file is an error, never a silent gap.
+    Read as a person saves it (`hand_edited.load`): `phone: 000` stays "000" (YAML 1.1 reads it
+    as the number 0, and every page's help bar would offer to call 0). Raises PluginError naming
+    the file (as `name`, default the path) and line."""
+    name = name or str(path)
     if not path.is_file():
-        raise PluginError(f"companion-episodes: help data file {path} is missing (help_file).")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raise PluginError(f"companion-episodes: help data file {name} is missing (help_file).")
+    try:
+        data = hand_edited.load(path.read_bytes()) or {}
+    except hand_edited.Unreadable as exc:
+        raise PluginError(f"companion-episodes: {exc.at(name)}") from exc
+    if not isinstance(data, dict):
+        raise PluginError(f"companion-episodes: {name} must be a mapping ({', '.join(HELP_KEYS)}).")
     missing = [key for key in HELP_KEYS if not data.get(key)]
     if missing:
-        raise PluginError(f"companion-episodes: {path} lacks {', '.join(missing)}.")
+        raise PluginError(f"companion-episodes: {name} lacks {', '.join(missing)}.")
+    services = data["services"] if isinstance(data["services"], list) else []
+    for where, service in [("emergency", data["emergency"]),
+                           *((f"services entry {n}", s) for n, s in enumerate(services, 1))]:
+        if not isinstance(service, dict) or not str(service.get("name") or "").strip() \
+                or not re.search(r"\d", str(service.get("phone") or "")):
+            raise PluginError(f"companion-episodes: {name}: {where} needs a name and a phone "
+                              "number (digits, in quotes: phone: \"13 11 14\").")
+        bar = service.get("bar", False)
+        if isinstance(bar, str):          # text is kept as text: `bar: no` must not be a true "no"
+            if bar.strip().lower() not in YES_NO:
+                raise PluginError(f"companion-episodes: {name}: {where} bar: {bar!r} is not "
+                                  "true or false.")
+            service["bar"] = YES_NO[bar.strip().lower()]
     return data
 
 
@@ -87,7 +125,7 @@ class EpisodesPlugin(BasePlugin[EpisodesConfig]):
                 "companion-episodes: pagefind is on, so remove `search` from plugins in mkdocs.yml "
                 "(Material's search would load the whole index on every page)."
             )
-        config.extra["help"] = load_help(self.root / self.config.help_file)
+        config.extra["help"] = load_help(self.root / self.config.help_file, self.config.help_file)
         config.extra["pagefind"] = self.config.pagefind     # the header's search button (any engine)
         course = config.plugins.get(project.COURSE_PLUGIN)
         try:
@@ -151,9 +189,10 @@ class EpisodesPlugin(BasePlugin[EpisodesConfig]):
     def hand_edit_notices(self) -> list[str]:
         """One sentence for each transcript file edited by hand since sync wrote it
         (`Catalogue.edited_by_hand`), naming the file, saying what of it the site uses and how
-        to make the fix stick (corrections.yml, as sync's own warning says). A build says them
-        without failing: the site is whole, only the edit is not in it. Raises PluginError for a
-        file that cannot be read."""
+        to make the fix stick (corrections.yml, as sync's own warning says), and one for each
+        episode whose corrections matched nothing when sync last wrote its transcript
+        (`unmatched_corrections_notice`). A build says them without failing: the site is whole,
+        only the edit is not in it. Raises PluginError for a file that cannot be read."""
         catalogue = self.catalogue
         assert catalogue is not None, "on_config loads the catalogue"
         notices = []
@@ -174,6 +213,9 @@ class EpisodesPlugin(BasePlugin[EpisodesConfig]):
                     f"To make the fix stick, put it in {where.as_posix()}/{CORRECTIONS_FILE}, delete "
                     f"{name} and run `companion sync` (it writes every format again with your "
                     "corrections, without transcribing again).")
+            notice = unmatched_corrections_notice(episode, where.as_posix())
+            if notice:
+                notices.append(notice)
         return notices
 
     @staticmethod
