@@ -535,3 +535,28 @@ def test_an_upload_cut_short_or_clipped_is_transcribed_and_needs_review_until_ac
         'language_checked: true\n')      # the model may be unsure of the distorted words too
     assert cli.main(["sync", "--feed", feed]) == 0
     assert records(project)["cut"]["status"] == "transcribed"
+
+
+def test_a_wav_cut_short_is_published_as_needing_review_never_as_whole(project, host) -> None:
+    """A WAV whose `data` chunk holds 70 % of what its header declares, and a WAV written as a
+    stream (no length declared) cut at 70 % under a feed that says 11 s, were transcribed and
+    published `transcribed`, as if whole. Each now needs review, saying where the audio ends and
+    who declared more; a WAV cut at 30 % is refused as damaged and fetched again next run."""
+    raw = (DATA / "audio" / "jfk.wav").read_bytes()
+    streamed = bytearray(raw)
+    data_at = raw.index(b"data")
+    streamed[4:8] = streamed[data_at + 4:data_at + 8] = b"\xff\xff\xff\xff"
+    feed = publish(host, [
+        {"title": "Cut WAV", "guid": "w1", "audio": host.add("w1.wav", raw[:int(len(raw) * 0.7)])},
+        {"title": "Streamed WAV", "guid": "w2", "duration": "0:11",
+         "audio": host.add("w2.wav", bytes(streamed[:int(len(raw) * 0.7)]))},
+        {"title": "Stub WAV", "guid": "w3", "audio": host.add("w3.wav", raw[:int(len(raw) * 0.3)])}])
+    assert cli.main(["sync", "--feed", feed]) == 1
+    eps = records(project)
+    for guid, who in (("w1", "its file declares 0:11"), ("w2", "the feed declares (itunes:duration")):
+        assert eps[guid]["status"] == "needs-review", eps[guid]
+        review = " ".join(eps[guid]["review"])
+        assert "ends at 0:07" in review and who in review and "may be cut short" in review
+        assert (project / "episodes" / eps[guid]["slug"] / "transcript.txt").read_text().strip()
+    assert eps["w3"]["status"] == "failed" and "damaged audio" in eps["w3"]["error"]
+    assert cli.main(["sync", "--feed", feed]) == 1 and host.requests["/w3.wav"] == 2

@@ -37,7 +37,7 @@ import imageio_ffmpeg
 import numpy as np
 
 from companion.errors import PipelineError
-from companion.pipeline import sniff
+from companion.pipeline import riff, sniff
 
 SAMPLE_RATE = 16000               # Hz, what Whisper's feature extractor expects
 SCAN_RATE = 8000                  # Hz, enough to measure channel energies and duration
@@ -97,7 +97,9 @@ class Audio:
     stream: int = 0               # which audio stream of the file was used (0: the first)
     chapters: list[dict] = field(default_factory=list)   # embedded in the file (`Scan.chapters`)
     declared_s: float | None = None   # the length the stream's own header declares, when it was
-                                      # read from the file (not estimated from a bitrate)
+                                      # read from the file (not estimated from a bitrate); or the
+                                      # feed's, when the file declares none and ends well short
+    declared_by: str = "file"         # who declared `declared_s`: "file" or "feed"
     clipped: list[tuple[float, float]] = field(default_factory=list)   # (start, end) s, `clipped`
 
 
@@ -302,6 +304,10 @@ def scan(path: Path, stream: int = 0) -> Scan:
         returncode = process.wait()
     log = b"".join(log_parts).decode("utf-8", errors="replace")
     _parse_header(log, result)
+    if result.header_estimated and (declared := riff.declared_seconds(path)):
+        # ffmpeg measures a WAV by its file size; the data chunk's declared size is the length
+        # the file was written with, so a WAV cut short is told as an MP3's Xing count tells
+        result.header_s, result.header_estimated = declared, False
     result.errors = _error_lines(log)
     result.decoded_s = frames / SCAN_RATE
     if frames:
@@ -406,6 +412,19 @@ def cut_short_warning(seconds: float, declared_s: float | None) -> str | None:
             "the file may be cut short (an upload or export that stopped early)")
 
 
+def undeclared_short_warning(seconds: float, feed_s: float | None) -> str | None:
+    """The warning for audio whose file declares no length of its own (a WAV written as a stream,
+    its data size 0 or 0xFFFFFFFF; an MP3 with no Xing header, measured by ffmpeg from its size)
+    that ends short of the feed's itunes:duration `feed_s` by more than FEED_DURATION_TOLERANCE
+    of it: the only sign left that the file may be cut short, so the episode needs review rather
+    than being published as whole. None when it does not."""
+    if not feed_s or feed_s - seconds <= FEED_DURATION_TOLERANCE * feed_s:
+        return None
+    return (f"the audio ends at {seconds:.1f} s, well short of the {feed_s:.0f} s the feed declares "
+            "(itunes:duration), and the file declares no length of its own to tell: the file may "
+            "be cut short (a partial download or an upload that stopped early)")
+
+
 def clipped(samples: np.ndarray) -> list[tuple[float, float]]:
     """The (start, end) seconds of 16 kHz int16 `samples` that are clipped: CLIP_BLOCK_S blocks
     with CLIP_SHARE or more of their samples at full scale (CLIP_LEVEL), touching blocks merged.
@@ -491,10 +510,15 @@ def load_audio(path: Path, declared_s: float | None = None) -> Audio:
         warnings.append("the audio is clipped (distorted, a fifth of its samples or more at full "
                         "scale) at " + ", ".join(f"{a:.0f}-{b:.0f} s" for a, b in distorted)
                         + ": words there may be misheard")
+    declared_by = "file"
     if note := cut_short_warning(seconds, declared):
         warnings.append(note)
-    if note := feed_duration_warning(seconds, declared_s):
+    elif declared is None and (note := undeclared_short_warning(seconds, declared_s)):
+        warnings.append(note)
+        declared, declared_by = declared_s, "feed"
+    if declared_by == "file" and (note := feed_duration_warning(seconds, declared_s)):
         warnings.append(note)
     return Audio(samples=samples, seconds=seconds, codec=scan_result.codec or "unknown",
                  channels=channels, warnings=warnings, stream=scan_result.stream,
-                 chapters=scan_result.chapters, declared_s=declared, clipped=distorted)
+                 chapters=scan_result.chapters, declared_s=declared, declared_by=declared_by,
+                 clipped=distorted)

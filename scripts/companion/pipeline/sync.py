@@ -1042,6 +1042,7 @@ class Syncer:
         record["audio_replaced"] = None
         # what decoding found that makes a transcript need review: a file cut short, clipping
         result.coverage.declared_s, result.coverage.clipped = decoded.declared_s or 0.0, decoded.clipped
+        result.coverage.declared_by = decoded.declared_by
         record["coverage"] = result.coverage.to_json()
         record["speech"] = result.speech.to_json() if result.speech else None
         return result.segments
