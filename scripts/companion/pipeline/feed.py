@@ -134,7 +134,10 @@ def _date_text(entry: Any) -> str | None:
 
 def _date(entry: Any, day_first: bool | None) -> dates.PubDate:
     """The item's date in the publisher's zone (`dates.parse_pubdate`); feedparser's own UTC
-    reading only when ours finds none (feedparser reads a few regional formats we do not)."""
+    reading only when ours finds none (feedparser reads a few regional formats we do not). An
+    item with no date always says why (its `problem`), an empty or missing pubDate too: the
+    maintainer is told, as for one that cannot be read (vod2pod-rss#224: undated episodes that
+    apps then sort wrongly)."""
     ours = dates.parse_pubdate(_date_text(entry), day_first)
     if ours.iso:
         return ours
@@ -145,7 +148,11 @@ def _date(entry: Any, day_first: bool | None) -> dates.PubDate:
         except (OverflowError, ValueError, OSError):
             return ours
         return dates.PubDate(iso, None)
-    return ours
+    if ours.problem:
+        return ours
+    written = any(dict.__contains__(entry, name) for name in ("published", "updated"))
+    return dates.PubDate(None, "its pubDate is empty" if written
+                         else "it has no pubDate (no publication date at all)")
 
 
 def media_kind(media_type: str | None, url: str | None) -> str:
