@@ -481,17 +481,26 @@ def test_a_host_move_that_changes_guid_audio_and_typography_keeps_the_episode(
     assert "Hello Torrens." in (folder / "transcript.txt").read_text()
 
 
-def test_a_feed_cut_off_in_transit_loses_no_episode_and_makes_none_up(project, host, capsys) -> None:
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-16-be", "utf-32"])
+def test_a_feed_cut_off_in_transit_loses_no_episode_and_makes_none_up(project, host, capsys,
+                                                                      encoding: str) -> None:
     """A feed whose download ends early with nothing to tell (the connection closed, no length)
     or whose generator failed mid-feed: the recovering parser read the whole items before the
     cut, made an episode of the fragment after them ("untitled", no guid) and marked every later
     episode "no longer in the feed". Now the fragment is not read, nothing is marked gone, the
-    run says so and exits 1, and the next run asks for the feed whole, not "unchanged"."""
+    run says so and exits 1, and the next run asks for the feed whole, not "unchanged". In every
+    encoding: a UTF-16 feed with a byte order mark was not judged (its fragment read as an
+    episode) and, cut inside a character, refused as "not a feed"; one without a byte order mark
+    (big-endian, served as this host serves every feed, `charset=utf-8`) was refused even whole;
+    a UTF-32 one, cut, was refused."""
     items = [vtt_item(host, g, g.upper(), day) for g, day in (("c", 3), ("b", 2), ("a", 1))]
-    whole = feed_of(*items)
+    text = feed_of(*items).decode().replace('encoding="UTF-8"', f'encoding="{encoding.upper()}"')
+    whole = text.encode(encoding)
     host.add("feed.xml", whole)
     assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 0
-    host.add("feed.xml", whole[: whole.index(b"<title>B</title>") + 20])
+    assert len(records(project)) == 3
+    cut = len(text[:text.index("<title>B</title>") + 20].encode(encoding)) + 1
+    host.add("feed.xml", whole[:cut])                 # + 1: inside a character, wider than a byte
     host.faults.close_delimited.add("/feed.xml")
     assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 1
     shown = said(capsys)
