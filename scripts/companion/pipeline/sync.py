@@ -432,6 +432,21 @@ def length_moved(record: dict[str, Any]) -> bool:
     return bool(now and known) and apart(now, known) and not (downloaded and not apart(now, downloaded))
 
 
+def link_changed(record: dict[str, Any]) -> bool:
+    """Whether the feed now links the episode's audio by another URL than the one downloaded
+    (`http.href_key`: its query too, tracking prefixes aside), with no itunes:duration, now or
+    when it was transcribed, to judge a re-upload by (`replaced`): then only the host can tell
+    a re-upload (a fixed file under a new name, audioboom's new `?modified=`) from a host's move.
+    False for a record downloaded before links were recorded."""
+    recorded = (record.get("audio_validators") or {}).get("href")
+    source = record.get("audio_source") or record.get("enclosure") or {}
+    if not recorded or not source.get("url"):
+        return False
+    if record.get("feed_duration") and record.get("declared_s_transcribed"):
+        return False
+    return http.href_key(source["url"]) != recorded
+
+
 def set_review(record: dict[str, Any], fixes: corrections.Corrections, has_words: bool,
                outcome: Outcome) -> None:
     """Status `needs-review` (with the reasons) when the stored coverage says speech may be
@@ -749,22 +764,25 @@ class Syncer:
         Last-Modified recorded at download differs (`http.changed`, one conditional one-byte
         request). A host that gives neither is asked only when the feed's enclosure length moved
         (`length_moved`: a feed with no itunes:duration), and then its file's total length is
-        compared with the bytes downloaded. Asked only on a run whose feed changed (not a 304),
+        compared with the bytes downloaded. So is a link that changed (`link_changed`, a feed
+        with no itunes:duration): a new query on every edit (castget#67) or a new file name,
+        whose file's length tells a re-upload from a host's move. Asked only on a run whose feed changed (not a 304),
         so a run with nothing new stays one request; an episode the feed's duration already
         marks is not asked; at most UPLOAD_CHECKS a run, newest first, and none after a host
         that cannot tell (down, or serving another file on every request: dynamic ad insertion,
         so its feed's moving lengths never start a transcription)."""
         validators = record.get("audio_validators") or {}
         source = record.get("audio_source") or record.get("enclosure") or {}
+        relinked = link_changed(record)
         if (self.upload_checks <= 0 or record.get("audio_replaced") or validators.get("changed")
                 or not source.get("url") or not (validators.get("etag")
                                                   or validators.get("last_modified")
-                                                  or length_moved(record))
+                                                  or length_moved(record) or relinked)
                 or record.get("model") in (None, "publisher")
                 or record["status"] not in store.HAS_TRANSCRIPT):
             return
         self.upload_checks -= 1
-        found = http.changed(source["url"], validators)
+        found = http.changed(source["url"], validators, elsewhere=relinked)
         if found is None:
             self.upload_checks = 0
         if found:
