@@ -618,3 +618,34 @@ def test_a_re_upload_at_a_new_address_with_no_duration_is_seen_and_a_host_move_i
     text = (folder / "transcript.txt").read_text()
     assert "YOUNG MAN" in text and "country" not in text     # the new audio, corrected
     assert records(project)["m1"]["duration"] == pytest.approx(3, abs=0.1)
+
+
+def test_ads_that_rotate_between_runs_do_not_transcribe_the_back_catalogue_again(
+        project, host, capsys) -> None:
+    """A host that inserts ads (dynamic ad insertion) and changes them between runs, not between
+    requests, serves every episode as another file (another ETag) on the next run, while the
+    feed says the same of each: each was taken for a re-upload and transcribed again, run after
+    run (podcast-namespace#254, pocket-casts-android#1312). Many files of one host changed at
+    once, with nothing in the feed to say so, is the host's doing: none is transcribed again, and
+    the run says why and how to force it. One file changed alone is still a re-upload."""
+    clips = ("jfk.wav", "sense_and_sensibility_01_austen_64kb-0880.wav",
+             "sense_and_sensibility_01_austen_64kb-0930.wav")
+    items = [{"title": f"Episode {n}", "guid": f"d{n}", "date": f"Mon, 0{n} Jan 2024 09:00:00 +0000",
+              "audio": host.add(f"d{n}.wav", source=DATA / "audio" / clip)}
+             for n, clip in enumerate(clips, 1)]
+    feed = publish(host, items)
+    assert cli.main(["sync", "--feed", feed]) == 0
+    before = transcripts(project)
+    for n, clip in enumerate(clips, 1):        # this run's ads: other bytes, the same speech
+        host.add(f"d{n}.wav", (DATA / "audio" / clip).read_bytes() + b"LIST\x04\x00\x00\x00ad01")
+    news = {"title": "News", "guid": "n1", "date": "Mon, 08 Jan 2024 09:00:00 +0000"}
+    publish(host, items + [news])
+    assert cli.main(["sync", "--feed", feed]) == 0
+    shown = " ".join(capsys.readouterr().err.split())
+    assert transcripts(project) == before and "re-uploaded" not in shown
+    assert "3 episodes" in shown and "dynamic ad insertion" in shown and "--retranscribe" in shown
+    host.add("d1.wav", source=DATA / "audio" / "sense_and_sensibility_01_austen_64kb-0870.wav")
+    publish(host, items + [news | {"title": "News, again"}])
+    assert cli.main(["sync", "--feed", feed]) == 0
+    assert "re-uploaded" in " ".join(capsys.readouterr().err.split())
+    assert records(project)["d1"]["duration"] == pytest.approx(7.1, abs=0.1)

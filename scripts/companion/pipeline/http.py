@@ -875,7 +875,7 @@ def download(url: str, dest: Path, expected_bytes: int | None = None,
 
 
 def changed(url: str, validators: dict, timeout: float = TIMEOUT_S,
-            elsewhere: bool = False) -> bool | None:
+            elsewhere: bool = False, seen: dict | None = None) -> bool | None:
     """Whether the host now serves another file at `url` than the one `download` described in
     `validators`: asked with a conditional one-byte GET (`Range: bytes=0-0` with If-None-Match
     or If-Modified-Since, RFC 9110 sections 13.1.2 and 13.1.3). A 304 is the same file; else the
@@ -890,7 +890,8 @@ def changed(url: str, validators: dict, timeout: float = TIMEOUT_S,
     another address or host say nothing of the file, while a file moved whole (a host's move)
     keeps its bytes, and an edited one almost never does.
     None when it cannot tell: a host that did not answer, or whose file changes from one request
-    to the next (dynamic ad insertion). Reads no body."""
+    to the next (dynamic ad insertion). Reads no body. `seen` (when given) is filled with what
+    the host said of the file it serves now (`etag`, `last_modified`, `bytes`) when True."""
     uri = _uri(url)
     moved = validators.get("url") != part_key(uri)
     if (moved and not (elsewhere and validators.get("bytes"))) or not (
@@ -932,4 +933,8 @@ def changed(url: str, validators: dict, timeout: float = TIMEOUT_S,
                              retries=1, ends=ends)
     except FetchError:
         return None
-    return True if again == said else None
+    if again != said:
+        return None
+    if seen is not None:
+        seen.update(etag=said[0], last_modified=said[1], bytes=said[2])
+    return True
