@@ -12,7 +12,8 @@ nothing is guessed from the first bytes. Two passes, both streamed through a pip
    array, so memory is the 16 kHz signal (115 MB an hour), never the source's rate and channels.
 
 Damage is judged from the audio stream itself (decoder errors, decoded duration against the
-duration its header declares; tags and pictures are not audio), never from the file's size. Under
+duration its header declares, a WAV's read from its `data` chunk by `riff`, since ffmpeg measures
+a WAV by its size; tags and pictures are not audio), never from the file's size. Under
 half of it is damage; less than it declares but more than half is a file cut short (an export or
 upload that stopped early, which decodes cleanly up to the cut): what is there is transcribed, with
 a warning, and the header's length is kept (`Audio.declared_s`) so the episode needs review. The
@@ -398,8 +399,8 @@ def check_stream(scan_result: Scan) -> None:
 
 def cut_short(seconds: float, declared_s: float | None) -> bool:
     """Whether audio that decodes to `seconds` ends well before the `declared_s` its own stream
-    header declares (an MP3's Xing frame count, an MP4's or FLAC's sample count): by more than
-    CUT_SHORT_S and CUT_SHORT_SHARE of it. A file cut this short still decodes cleanly up to the
+    header declares (an MP3's Xing frame count, an MP4's or FLAC's sample count, a WAV's data
+    chunk size: `riff`): by more than CUT_SHORT_S and CUT_SHORT_SHARE of it. A file cut this short still decodes cleanly up to the
     cut (the MP3 decoder reports no error), so nothing else tells."""
     return bool(declared_s) and declared_s - seconds > max(CUT_SHORT_S, CUT_SHORT_SHARE * declared_s)
 
