@@ -660,7 +660,8 @@ FLOOR = {"corpus.yml": (0.769, 0.833), "unseen.yml": (1.0, 1.0), "heldout.yml": 
          "blind-16.yml": (0.931, 0.823), "blind-17.yml": (0.954, 0.707), "blind-18.yml": (0.92, 0.838),
          "blind-19.yml": (0.818, 0.865), "blind-20.yml": (0.87, 0.849), "blind-21.yml": (0.882, 0.862),
          "blind-22.yml": (0.848, 0.825), "blind-23.yml": (0.866, 0.794), "blind-24.yml": (0.903, 0.906),
-         "blind-25.yml": (0.882, 0.888), "blind-26.yml": (0.928, 0.885)}
+         "blind-25.yml": (0.882, 0.888), "blind-26.yml": (0.928, 0.885), "blind-27.yml": (0.837, 0.906),
+         "blind-28.yml": (0.861, 0.923), "blind-29.yml": (0.885, 0.901), "blind-30.yml": (0.903, 0.883)}
 
 
 @pytest.mark.parametrize("name", [
