@@ -400,3 +400,69 @@ def test_chapters_embedded_in_the_audio_file_are_read(tmp_path: Path, name: str,
         {"startTime": 0.0, "endTime": 4.0, "title": "Intro: why we ask"},
         {"startTime": 4.0, "endTime": 11.0, "title": "Café talk"}]
     assert audio.load_audio(AUDIO / "jfk.wav").chapters == []
+
+
+def _wav_data_at(raw: bytes) -> int:
+    """Offset of the `data` chunk's header in a RIFF WAVE file."""
+    offset = 12
+    while raw[offset:offset + 4] != b"data":
+        size = struct.unpack("<I", raw[offset + 4:offset + 8])[0]
+        offset += 8 + size + (size & 1)
+    return offset
+
+
+@pytest.mark.subprocess
+def test_a_wav_cut_short_is_told_by_its_data_chunk(tmp_path: Path) -> None:
+    """ffmpeg measures a WAV by its file's size, so a WAV whose `data` chunk holds 70 % of the
+    bytes its header declares (a partial download, an upload stopped early) decoded as whole, no
+    warning, and was published as finished. Its declared size now tells, as an MP3's Xing count
+    does: 70 % is transcribed and needs review, 30 % is refused as damaged (fetched again); an
+    RF64 file (EBU Tech 3306, its size in `ds64`) the same."""
+    raw = (AUDIO / "jfk.wav").read_bytes()
+    cut = tmp_path / "cut.wav"
+    cut.write_bytes(raw[:int(len(raw) * 0.7)])
+    decoded = audio.load_audio(cut)
+    assert decoded.seconds == pytest.approx(7.7, abs=0.1) and decoded.declared_s == pytest.approx(11.0)
+    assert decoded.declared_by == "file" and audio.cut_short(decoded.seconds, decoded.declared_s)
+    assert any("may be cut short" in w and "declares 11.0 s" in w for w in decoded.warnings)
+    stub = tmp_path / "stub.wav"
+    stub.write_bytes(raw[:int(len(raw) * 0.3)])
+    with pytest.raises(audio.AudioError, match=r"damaged audio: only 3.\d s decodes of the 11.0 s"):
+        audio.load_audio(stub)
+    at = _wav_data_at(raw)           # RF64: sizes 0xFFFFFFFF, the real ones in `ds64`
+    ds64 = b"ds64" + struct.pack("<IQQQI", 28, 0, len(raw) - at - 8, 0, 0)
+    rf64 = bytearray(b"RF64\xff\xff\xff\xffWAVE" + ds64 + raw[12:int(len(raw) * 0.7)])
+    rf64[at + len(ds64) + 4:at + len(ds64) + 8] = b"\xff\xff\xff\xff"
+    (tmp_path / "cut-rf64.wav").write_bytes(bytes(rf64))
+    assert audio.load_audio(tmp_path / "cut-rf64.wav").declared_s == pytest.approx(11.0)
+    whole = audio.load_audio(AUDIO / "jfk.wav")
+    assert whole.declared_s == pytest.approx(11.0) and whole.warnings == []
+
+
+@pytest.mark.subprocess
+@pytest.mark.parametrize("kind", ["streamed-wav", "mp3-without-xing"])
+def test_a_file_cut_short_that_declares_no_length_is_judged_by_the_feed(tmp_path: Path,
+                                                                        kind: str) -> None:
+    """A WAV written as a stream (data size 0xFFFFFFFF: Kokoro-FastAPI#94) or a CBR MP3 with no
+    Xing header declares no length of its own: cut at 70 % it looked whole. The feed's
+    itunes:duration is then the only sign: well short of it (over 10 %), the file may be cut
+    short and the episode needs review; within it, or with no duration given, nothing is said."""
+    if kind == "streamed-wav":
+        raw = bytearray((AUDIO / "jfk.wav").read_bytes())
+        at = _wav_data_at(bytes(raw))
+        raw[4:8] = raw[at + 4:at + 8] = b"\xff\xff\xff\xff"
+    else:
+        whole = tmp_path / "whole.mp3"
+        subprocess.run([audio.ffmpeg(), "-nostdin", "-v", "error", "-i", str(AUDIO / "jfk.wav"),
+                        "-c:a", "libmp3lame", "-b:a", "64k", "-write_xing", "0", str(whole)],
+                       check=True)
+        raw = bytearray(whole.read_bytes())
+    cut = tmp_path / f"cut-{kind}"
+    cut.write_bytes(bytes(raw[:int(len(raw) * 0.7)]))
+    alone = audio.load_audio(cut)
+    assert alone.declared_s is None and not any("cut short" in w for w in alone.warnings)
+    judged = audio.load_audio(cut, 11.0)
+    assert judged.declared_s == 11.0 and judged.declared_by == "feed"
+    assert [w for w in judged.warnings if "may be cut short" in w and "11 s the feed declares" in w]
+    assert not any("(itunes:duration) but the audio is" in w for w in judged.warnings)  # said once
+    assert audio.load_audio(cut, 8.0).declared_s is None    # within 10 % of the feed: whole

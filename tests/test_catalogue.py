@@ -222,3 +222,20 @@ def test_an_episode_json_saved_with_a_byte_order_mark_is_read(tmp_path: Path) ->
     episode = catalogue.find("2026-01-01-bom")
     assert episode is not None and episode.title == record["title"] == "Édith"
     assert [s.body for s in catalogue.transcript(episode).segments] == ["Café talk"]
+
+
+def test_an_undated_episode_never_takes_an_older_episodes_citation_id() -> None:
+    """Episode 7 was cited as `e7`; a newer item repeating the number 7 came with an empty
+    pubDate (its place in the feed kept as `order_date`). Sorted by its empty date it came first,
+    took `e7`, and last term's bundle links named the new episode. Dates are compared as
+    moments too: 1 February 23:30 at -0800 is after 2 February 06:00 UTC, not a day before."""
+    catalogue = memory(
+        store.new_episode("g-old", "2024-01-01-old") | {"episode": 7, "date": "2024-01-01T09:00:00+00:00"},
+        store.new_episode("g-new", "ep-7-again") | {"episode": 7, "date": None,
+                                                    "order_date": "2024-06-01T09:00:00+00:00"},
+        store.new_episode("g-w", "2024-02-01-west") | {"episode": 8, "date": "2024-02-01T23:30:00-08:00"},
+        store.new_episode("g-e", "2024-02-02-east") | {"episode": 8, "date": "2024-02-02T06:00:00+00:00"})
+    assert catalogue.cite_ids() == {"2024-01-01-old": "e7", "ep-7-again": "eep-7-again",
+                                    "2024-02-01-west": "e2024-02-01-west", "2024-02-02-east": "e8"}
+    assert [e.slug for e in catalogue] == ["ep-7-again", "2024-02-01-west", "2024-02-02-east",
+                                           "2024-01-01-old"]

@@ -150,7 +150,8 @@ def test_guids_are_kept_as_written_wherever_the_feed_is_read_from(address: str) 
 def test_text_xml_without_charset_is_not_called_malformed(content_type) -> None:
     # RFC 7303: the XML declaration decides, not an old US-ASCII default for text/xml.
     parsed = parse_feed(PERMALINK_GUIDS, "https://host.example/feed", content_type)
-    assert parsed.warnings == [] and parsed.title == "Café talk"
+    malformed = [w for w in parsed.warnings if "no pubDate" not in w]    # its items are undated
+    assert malformed == [] and parsed.title == "Café talk"
     assert parsed.items[0]["title"] == "Résumé"
 
 

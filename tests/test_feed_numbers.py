@@ -73,12 +73,12 @@ def test_a_feed_with_every_form_reads_each_item_and_warns_on_the_unreadable() ->
     # podcast:episode before itunes:episode (which can only say 12); podcast:season likewise
     assert (half["episode"], half["episode_display"], half["season"]) == (12.5, "Q&A special", 3)
     assert got["Podcast only"] == (16, None, None)
-    warned = "\n".join(parsed.warnings)
+    warned = "\n".join(w for w in parsed.warnings if "no pubDate" not in w)   # undated items
     for written in ("12a", "XII", "-3", "'-5'", "52428800", "99999999999999999999", "about an hour", "2.5"):
         assert written in warned
     assert "'Decimal zero'" not in warned and "'Labelled'" not in warned
     # Half's itunes:episode 12 and itunes:season 1 lose to podcast:*: no warning for them
-    assert [w for w in parsed.warnings if w.startswith("'Half'")] == [
+    assert [w for w in parsed.warnings if w.startswith("'Half'") and "no pubDate" not in w] == [
         "'Half': the duration 'PT' is not one this reader can be sure of; left empty"]
 
 

@@ -12,9 +12,11 @@ import pytest
 
 from companion import cli
 from companion.catalogue import Catalogue, CatalogueError
+from companion.episode import Episode
 from companion.pipeline import chapters, pages, store, sync
 from companion.pipeline.dates import parse_pubdate
 from companion.pipeline.feed import FeedError, parse_feed
+from companion.site.episode_html import episode_meta_html
 from episode_records import episode_records
 from podcast_server import rss
 
@@ -105,18 +107,28 @@ def test_a_numeric_date_is_read_in_the_order_the_feed_itself_settles() -> None:
     assert dates == {"a": "2026-12-25", "b": "2026-12-07"}
 
 
-def test_an_undated_item_keeps_its_place_its_slug_and_a_reason(project, host, capsys) -> None:
+@pytest.mark.parametrize("written,why", [
+    ("Mon, 16 Nov 2026 34:50:00 -0400", "hour must be in 0..23"),     # AntennaPod#4219
+    (" ", "its pubDate is empty"),          # said nothing: no date, no warning (vod2pod-rss#224)
+    (None, "it has no pubDate"),
+])
+def test_an_undated_item_keeps_its_place_its_slug_and_a_reason(project, host, capsys,
+                                                               written: str | None, why: str) -> None:
+    """An item whose pubDate cannot be read, is empty or is missing is no date, and the
+    maintainer is told, naming the item; it keeps its place in the feed's order, between its
+    neighbours, and its page shows no date."""
     items = [{"title": "Newest", "guid": "n3", "date": "Mon, 23 Nov 2026 06:00:00 +0000"},
-             {"title": "Hour that does not exist", "guid": "n2",
-              "date": "Mon, 16 Nov 2026 34:50:00 -0400"},
+             {"title": "Hour that does not exist", "guid": "n2", "date": written},
              {"title": "Oldest", "guid": "n1", "date": "Mon, 09 Nov 2026 06:00:00 +0000"}]
     feed = host.add("feed.xml", rss(items).encode())
     assert cli.main(["sync", "--feed", feed]) == 0
     out = said(capsys)
-    assert "Hour that does not exist" in out and "hour must be in 0..23" in out
+    assert "'Hour that does not exist': no date: " in out and why in out
     assert [e["guid"] for e in episode_records(project / "episodes")] == ["n3", "n2", "n1"]
     undated = records(project)["n2"]
-    assert undated["date"] is None and "hour must be" in undated["date_note"]
+    assert undated["date"] is None and why in undated["date_note"]
+    assert "2026-11-09" < undated["order_date"][:10] <= "2026-11-23"
+    assert "<time" not in episode_meta_html(Episode.from_json(undated))
     slug = undated["slug"]
     # The publisher fixes the date later: the episode keeps its folder (and its links).
     items[1]["date"] = "Mon, 16 Nov 2026 10:50:00 -0400"
@@ -469,17 +481,26 @@ def test_a_host_move_that_changes_guid_audio_and_typography_keeps_the_episode(
     assert "Hello Torrens." in (folder / "transcript.txt").read_text()
 
 
-def test_a_feed_cut_off_in_transit_loses_no_episode_and_makes_none_up(project, host, capsys) -> None:
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-16-be", "utf-32"])
+def test_a_feed_cut_off_in_transit_loses_no_episode_and_makes_none_up(project, host, capsys,
+                                                                      encoding: str) -> None:
     """A feed whose download ends early with nothing to tell (the connection closed, no length)
     or whose generator failed mid-feed: the recovering parser read the whole items before the
     cut, made an episode of the fragment after them ("untitled", no guid) and marked every later
     episode "no longer in the feed". Now the fragment is not read, nothing is marked gone, the
-    run says so and exits 1, and the next run asks for the feed whole, not "unchanged"."""
+    run says so and exits 1, and the next run asks for the feed whole, not "unchanged". In every
+    encoding: a UTF-16 feed with a byte order mark was not judged (its fragment read as an
+    episode) and, cut inside a character, refused as "not a feed"; one without a byte order mark
+    (big-endian, served as this host serves every feed, `charset=utf-8`) was refused even whole;
+    a UTF-32 one, cut, was refused."""
     items = [vtt_item(host, g, g.upper(), day) for g, day in (("c", 3), ("b", 2), ("a", 1))]
-    whole = feed_of(*items)
+    text = feed_of(*items).decode().replace('encoding="UTF-8"', f'encoding="{encoding.upper()}"')
+    whole = text.encode(encoding)
     host.add("feed.xml", whole)
     assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 0
-    host.add("feed.xml", whole[: whole.index(b"<title>B</title>") + 20])
+    assert len(records(project)) == 3
+    cut = len(text[:text.index("<title>B</title>") + 20].encode(encoding)) + 1
+    host.add("feed.xml", whole[:cut])                 # + 1: inside a character, wider than a byte
     host.faults.close_delimited.add("/feed.xml")
     assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 1
     shown = said(capsys)

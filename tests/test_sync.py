@@ -535,3 +535,117 @@ def test_an_upload_cut_short_or_clipped_is_transcribed_and_needs_review_until_ac
         'language_checked: true\n')      # the model may be unsure of the distorted words too
     assert cli.main(["sync", "--feed", feed]) == 0
     assert records(project)["cut"]["status"] == "transcribed"
+
+
+def test_a_wav_cut_short_is_published_as_needing_review_never_as_whole(project, host) -> None:
+    """A WAV whose `data` chunk holds 70 % of what its header declares, and a WAV written as a
+    stream (no length declared) cut at 70 % under a feed that says 11 s, were transcribed and
+    published `transcribed`, as if whole. Each now needs review, saying where the audio ends and
+    who declared more; a WAV cut at 30 % is refused as damaged and fetched again next run."""
+    raw = (DATA / "audio" / "jfk.wav").read_bytes()
+    streamed = bytearray(raw)
+    data_at = raw.index(b"data")
+    streamed[4:8] = streamed[data_at + 4:data_at + 8] = b"\xff\xff\xff\xff"
+    feed = publish(host, [
+        {"title": "Cut WAV", "guid": "w1", "audio": host.add("w1.wav", raw[:int(len(raw) * 0.7)])},
+        {"title": "Streamed WAV", "guid": "w2", "duration": "0:11",
+         "audio": host.add("w2.wav", bytes(streamed[:int(len(raw) * 0.7)]))},
+        {"title": "Stub WAV", "guid": "w3", "audio": host.add("w3.wav", raw[:int(len(raw) * 0.3)])}])
+    assert cli.main(["sync", "--feed", feed]) == 1
+    eps = records(project)
+    for guid, who in (("w1", "its file declares 0:11"), ("w2", "the feed declares (itunes:duration")):
+        assert eps[guid]["status"] == "needs-review", eps[guid]
+        review = " ".join(eps[guid]["review"])
+        assert "ends at 0:07" in review and who in review and "may be cut short" in review
+        assert (project / "episodes" / eps[guid]["slug"] / "transcript.txt").read_text().strip()
+    assert eps["w3"]["status"] == "failed" and "damaged audio" in eps["w3"]["error"]
+    assert cli.main(["sync", "--feed", feed]) == 1 and host.requests["/w3.wav"] == 2
+
+
+def transcripts(root: Path) -> dict[str, int]:
+    return {k: v for k, v in episode_files(root).items() if "transcript" in k}
+
+
+@pytest.mark.parametrize("validators", [True, False])
+def test_a_query_changed_on_every_edit_is_no_re_upload_and_a_real_one_is_seen(
+        project, host, capsys, validators: bool) -> None:
+    """audioboom writes `length="0"` and a `?modified=` query that changes on every edit of the
+    episode, its text too (castget#67): the audio is not downloaded or transcribed again only
+    because the query changed, and a real re-upload behind a new query is transcribed again,
+    on a host that gives an ETag and on one that gives no validators (then the new query had
+    nothing to compare, and the new audio was missed)."""
+    old, new = DATA / "audio" / "jfk.wav", DATA / "audio" / "sense_and_sensibility_01_austen_64kb-0880.wav"
+    audio = host.add("posts/1.wav", source=old)
+    if not validators:
+        host.faults.no_validators.add("/posts/1.wav")
+    item = {"title": "Boom", "guid": "b1", "audio": f"{audio}?modified=1&source=rss", "length": "0"}
+    feed = publish(host, [item])
+    assert cli.main(["sync", "--feed", feed]) == 0
+    before, fetched = transcripts(project), host.requests["/posts/1.wav"]
+    publish(host, [item | {"audio": f"{audio}?modified=2&source=rss", "notes": "edited notes"}])
+    assert cli.main(["sync", "--feed", feed]) == 0
+    assert transcripts(project) == before and "re-uploaded" not in " ".join(capsys.readouterr().err.split())
+    asked = [h for p, h in host.headers_seen if p == "/posts/1.wav"][fetched:]
+    assert [h.get("Range") for h in asked] == ["bytes=0-0"] * len(asked)   # asked, not fetched
+    host.add("posts/1.wav", source=new)
+    publish(host, [item | {"audio": f"{audio}?modified=3&source=rss"}])
+    assert cli.main(["sync", "--feed", feed]) == 0
+    assert "re-uploaded" in " ".join(capsys.readouterr().err.split())
+    assert records(project)["b1"]["duration"] == pytest.approx(3, abs=0.1)
+
+
+def test_a_re_upload_at_a_new_address_with_no_duration_is_seen_and_a_host_move_is_not(
+        project, host, capsys) -> None:
+    """A publisher re-uploads a fixed episode as a new file (`ep-v2.wav`) under the same guid, in
+    a feed with no itunes:duration: the address changed, which alone is no re-upload (hosts
+    move), so the new audio was never asked about and its transcript kept the old audio's times.
+    The new address is asked for its size (one one-byte request): the same file moved is left
+    alone; another file is transcribed again, with the maintainer's corrections."""
+    old, new = DATA / "audio" / "jfk.wav", DATA / "audio" / "sense_and_sensibility_01_austen_64kb-0880.wav"
+    item = {"title": "Moved", "guid": "m1", "audio": host.add("ep.wav", source=old)}
+    feed = publish(host, [item])
+    assert cli.main(["sync", "--feed", feed]) == 0
+    folder = project / "episodes" / records(project)["m1"]["slug"]
+    (folder / "corrections.yml").write_text("replace:\n  - find: young man\n    with: YOUNG MAN\n")
+    before = transcripts(project)
+    publish(host, [item | {"audio": host.add("cdn/ep.wav", source=old)}])       # a host's move
+    assert cli.main(["sync", "--feed", feed]) == 0
+    assert transcripts(project) == before
+    assert [h.get("Range") for p, h in host.headers_seen if p == "/cdn/ep.wav"] == ["bytes=0-0"]
+    publish(host, [item | {"audio": host.add("ep-v2.wav", source=new)}])        # a re-upload
+    assert cli.main(["sync", "--feed", feed]) == 0
+    assert "re-uploaded" in " ".join(capsys.readouterr().err.split())
+    text = (folder / "transcript.txt").read_text()
+    assert "YOUNG MAN" in text and "country" not in text     # the new audio, corrected
+    assert records(project)["m1"]["duration"] == pytest.approx(3, abs=0.1)
+
+
+def test_ads_that_rotate_between_runs_do_not_transcribe_the_back_catalogue_again(
+        project, host, capsys) -> None:
+    """A host that inserts ads (dynamic ad insertion) and changes them between runs, not between
+    requests, serves every episode as another file (another ETag) on the next run, while the
+    feed says the same of each: each was taken for a re-upload and transcribed again, run after
+    run (podcast-namespace#254, pocket-casts-android#1312). Many files of one host changed at
+    once, with nothing in the feed to say so, is the host's doing: none is transcribed again, and
+    the run says why and how to force it. One file changed alone is still a re-upload."""
+    clips = ("jfk.wav", "sense_and_sensibility_01_austen_64kb-0880.wav",
+             "sense_and_sensibility_01_austen_64kb-0930.wav")
+    items = [{"title": f"Episode {n}", "guid": f"d{n}", "date": f"Mon, 0{n} Jan 2024 09:00:00 +0000",
+              "audio": host.add(f"d{n}.wav", source=DATA / "audio" / clip)}
+             for n, clip in enumerate(clips, 1)]
+    feed = publish(host, items)
+    assert cli.main(["sync", "--feed", feed]) == 0
+    before = transcripts(project)
+    for n, clip in enumerate(clips, 1):        # this run's ads: other bytes, the same speech
+        host.add(f"d{n}.wav", (DATA / "audio" / clip).read_bytes() + b"LIST\x04\x00\x00\x00ad01")
+    news = {"title": "News", "guid": "n1", "date": "Mon, 08 Jan 2024 09:00:00 +0000"}
+    publish(host, items + [news])
+    assert cli.main(["sync", "--feed", feed]) == 0
+    shown = " ".join(capsys.readouterr().err.split())
+    assert transcripts(project) == before and "re-uploaded" not in shown
+    assert "3 episodes" in shown and "dynamic ad insertion" in shown and "--retranscribe" in shown
+    host.add("d1.wav", source=DATA / "audio" / "sense_and_sensibility_01_austen_64kb-0870.wav")
+    publish(host, items + [news | {"title": "News, again"}])
+    assert cli.main(["sync", "--feed", feed]) == 0
+    assert "re-uploaded" in " ".join(capsys.readouterr().err.split())
+    assert records(project)["d1"]["duration"] == pytest.approx(7.1, abs=0.1)

@@ -126,13 +126,14 @@ class Catalogue:
     def cite_ids(self) -> dict[str, str]:
         """slug -> citation id: `e<number>`, or `e<slug>` for an episode with no whole number (a
         part, 12.5, is named by its slug: bundle tokens take no dot, and "e12" is episode 12) or
-        whose number an older episode already holds. Given oldest first (by `date`), so an episode keeps
-        its id when a later one repeats the number (a bundle link shared last term must still
-        point at the same episode)."""
+        whose number an older episode already holds. Given oldest first (`store.order_key`: the
+        moment published, whatever its zone, and an undated episode where the feed listed it, not
+        first as an empty date sorted), so an episode keeps its id when a later one repeats the
+        number (a bundle link shared last term must still point at the same episode)."""
         if self._cite_ids is None:
             ids: dict[str, str] = {}
             taken: set[str] = set()
-            for episode in sorted(self._slugs.values(), key=lambda e: e.date or ""):
+            for episode in sorted(self._slugs.values(), key=lambda e: store.order_key(e.record)):
                 key = episode.number_key
                 ident = f"{CITE_PREFIX}{key}" if key is not None and key.isdigit() else ""
                 if not ident or ident in taken:

@@ -12,7 +12,8 @@ nothing is guessed from the first bytes. Two passes, both streamed through a pip
    array, so memory is the 16 kHz signal (115 MB an hour), never the source's rate and channels.
 
 Damage is judged from the audio stream itself (decoder errors, decoded duration against the
-duration its header declares; tags and pictures are not audio), never from the file's size. Under
+duration its header declares, a WAV's read from its `data` chunk by `riff`, since ffmpeg measures
+a WAV by its size; tags and pictures are not audio), never from the file's size. Under
 half of it is damage; less than it declares but more than half is a file cut short (an export or
 upload that stopped early, which decodes cleanly up to the cut): what is there is transcribed, with
 a warning, and the header's length is kept (`Audio.declared_s`) so the episode needs review. The
@@ -37,7 +38,7 @@ import imageio_ffmpeg
 import numpy as np
 
 from companion.errors import PipelineError
-from companion.pipeline import sniff
+from companion.pipeline import riff, sniff
 
 SAMPLE_RATE = 16000               # Hz, what Whisper's feature extractor expects
 SCAN_RATE = 8000                  # Hz, enough to measure channel energies and duration
@@ -97,7 +98,9 @@ class Audio:
     stream: int = 0               # which audio stream of the file was used (0: the first)
     chapters: list[dict] = field(default_factory=list)   # embedded in the file (`Scan.chapters`)
     declared_s: float | None = None   # the length the stream's own header declares, when it was
-                                      # read from the file (not estimated from a bitrate)
+                                      # read from the file (not estimated from a bitrate); or the
+                                      # feed's, when the file declares none and ends well short
+    declared_by: str = "file"         # who declared `declared_s`: "file" or "feed"
     clipped: list[tuple[float, float]] = field(default_factory=list)   # (start, end) s, `clipped`
 
 
@@ -302,6 +305,10 @@ def scan(path: Path, stream: int = 0) -> Scan:
         returncode = process.wait()
     log = b"".join(log_parts).decode("utf-8", errors="replace")
     _parse_header(log, result)
+    if result.header_estimated and (declared := riff.declared_seconds(path)):
+        # ffmpeg measures a WAV by its file size; the data chunk's declared size is the length
+        # the file was written with, so a WAV cut short is told as an MP3's Xing count tells
+        result.header_s, result.header_estimated = declared, False
     result.errors = _error_lines(log)
     result.decoded_s = frames / SCAN_RATE
     if frames:
@@ -392,8 +399,8 @@ def check_stream(scan_result: Scan) -> None:
 
 def cut_short(seconds: float, declared_s: float | None) -> bool:
     """Whether audio that decodes to `seconds` ends well before the `declared_s` its own stream
-    header declares (an MP3's Xing frame count, an MP4's or FLAC's sample count): by more than
-    CUT_SHORT_S and CUT_SHORT_SHARE of it. A file cut this short still decodes cleanly up to the
+    header declares (an MP3's Xing frame count, an MP4's or FLAC's sample count, a WAV's data
+    chunk size: `riff`): by more than CUT_SHORT_S and CUT_SHORT_SHARE of it. A file cut this short still decodes cleanly up to the
     cut (the MP3 decoder reports no error), so nothing else tells."""
     return bool(declared_s) and declared_s - seconds > max(CUT_SHORT_S, CUT_SHORT_SHARE * declared_s)
 
@@ -404,6 +411,19 @@ def cut_short_warning(seconds: float, declared_s: float | None) -> str | None:
         return None
     return (f"the audio ends at {seconds:.1f} s but its own header declares {declared_s:.1f} s: "
             "the file may be cut short (an upload or export that stopped early)")
+
+
+def undeclared_short_warning(seconds: float, feed_s: float | None) -> str | None:
+    """The warning for audio whose file declares no length of its own (a WAV written as a stream,
+    its data size 0 or 0xFFFFFFFF; an MP3 with no Xing header, measured by ffmpeg from its size)
+    that ends short of the feed's itunes:duration `feed_s` by more than FEED_DURATION_TOLERANCE
+    of it: the only sign left that the file may be cut short, so the episode needs review rather
+    than being published as whole. None when it does not."""
+    if not feed_s or feed_s - seconds <= FEED_DURATION_TOLERANCE * feed_s:
+        return None
+    return (f"the audio ends at {seconds:.1f} s, well short of the {feed_s:.0f} s the feed declares "
+            "(itunes:duration), and the file declares no length of its own to tell: the file may "
+            "be cut short (a partial download or an upload that stopped early)")
 
 
 def clipped(samples: np.ndarray) -> list[tuple[float, float]]:
@@ -491,10 +511,15 @@ def load_audio(path: Path, declared_s: float | None = None) -> Audio:
         warnings.append("the audio is clipped (distorted, a fifth of its samples or more at full "
                         "scale) at " + ", ".join(f"{a:.0f}-{b:.0f} s" for a, b in distorted)
                         + ": words there may be misheard")
+    declared_by = "file"
     if note := cut_short_warning(seconds, declared):
         warnings.append(note)
-    if note := feed_duration_warning(seconds, declared_s):
+    elif declared is None and (note := undeclared_short_warning(seconds, declared_s)):
+        warnings.append(note)
+        declared, declared_by = declared_s, "feed"
+    if declared_by == "file" and (note := feed_duration_warning(seconds, declared_s)):
         warnings.append(note)
     return Audio(samples=samples, seconds=seconds, codec=scan_result.codec or "unknown",
                  channels=channels, warnings=warnings, stream=scan_result.stream,
-                 chapters=scan_result.chapters, declared_s=declared, clipped=distorted)
+                 chapters=scan_result.chapters, declared_s=declared, declared_by=declared_by,
+                 clipped=distorted)

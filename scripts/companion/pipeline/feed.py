@@ -134,7 +134,10 @@ def _date_text(entry: Any) -> str | None:
 
 def _date(entry: Any, day_first: bool | None) -> dates.PubDate:
     """The item's date in the publisher's zone (`dates.parse_pubdate`); feedparser's own UTC
-    reading only when ours finds none (feedparser reads a few regional formats we do not)."""
+    reading only when ours finds none (feedparser reads a few regional formats we do not). An
+    item with no date always says why (its `problem`), an empty or missing pubDate too: the
+    maintainer is told, as for one that cannot be read (vod2pod-rss#224: undated episodes that
+    apps then sort wrongly)."""
     ours = dates.parse_pubdate(_date_text(entry), day_first)
     if ours.iso:
         return ours
@@ -145,7 +148,11 @@ def _date(entry: Any, day_first: bool | None) -> dates.PubDate:
         except (OverflowError, ValueError, OSError):
             return ours
         return dates.PubDate(iso, None)
-    return ours
+    if ours.problem:
+        return ours
+    written = any(dict.__contains__(entry, name) for name in ("published", "updated"))
+    return dates.PubDate(None, "its pubDate is empty" if written
+                         else "it has no pubDate (no publication date at all)")
 
 
 def media_kind(media_type: str | None, url: str | None) -> str:
@@ -279,8 +286,8 @@ def _xml_root(raw: bytes) -> tuple[Any, bool]:
     even that yields an element; with whether the strict parse succeeded (well-formed)."""
     try:
         return ET.fromstring(raw), True
-    except ET.ParseError:
-        pass
+    except (ET.ParseError, ValueError):     # ValueError: expat's "multi-byte encodings are not
+        pass                                # supported" (UTF-16 declared, no byte order mark)
     parser = lxml.etree.XMLParser(recover=True, resolve_entities=False, no_network=True,
                                   huge_tree=False, remove_comments=True, remove_pis=True)
     try:
@@ -545,7 +552,7 @@ def _tell_apart(items: list[dict[str, Any]]) -> list[str]:
 
 
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
-_ITEM_END = re.compile(rb"</\s*(?:[\w.-]+:)?(?:item|entry)\s*>", re.I)
+_ITEM_END = re.compile(r"</\s*(?:[\w.-]+:)?(?:item|entry)\s*>", re.I)
 
 
 def _cut_off(raw: bytes, root: Any, well_formed: bool) -> int | None:
@@ -554,27 +561,62 @@ def _cut_off(raw: bytes, root: Any, well_formed: bool) -> int | None:
     download cut short with no length to tell (a connection closed early) or a generator that
     failed mid-feed (a real one ends in `<!-- Exception rendering module on server -->`) still
     parses with the recovering parser; its last item is then a fragment and every later episode
-    is missing. UTF-16 documents are not judged (their end tag is not these bytes)."""
-    if well_formed or root is None or raw.startswith(_BOMS[1:]):
+    is missing. The tags are looked for in the document's text, decoded as the parser decoded it,
+    so a feed in any encoding is judged (a UTF-16 one's `</rss>` is not these bytes in UTF-8:
+    simplepie#916, FreshRSS#7690 broke UTF-16LE feeds by handling their bytes as ASCII)."""
+    if well_formed or root is None:
         return None
-    name = re.escape(str(root.tag).rsplit("}", 1)[-1].encode())
-    if re.search(rb"</\s*(?:[\w.-]+:)?" + name + rb"\s*(?:>|\s*\Z)", raw, re.I):
+    text = _document_text(raw, root)
+    name = re.escape(str(root.tag).rsplit("}", 1)[-1])
+    if re.search(r"</\s*(?:[\w.-]+:)?" + name + r"\s*(?:>|\s*\Z)", text, re.I):
         return None
-    return len(_ITEM_END.findall(raw))
+    return len(_ITEM_END.findall(text))
+
+
+def _document_text(raw: bytes, root: Any) -> str:
+    """`raw` decoded in the encoding the recovering parser read it in (libxml2's: the BOM, the
+    first bytes' pattern, then the XML declaration; XML 1.0 appendix F), undecodable bytes (a
+    character cut in two) replaced; UTF-8 when the parser names none it knows."""
+    encoding = _wide_encoding(raw) or root.getroottree().docinfo.encoding or "utf-8"
+    try:
+        return raw.decode(encoding, errors="replace")
+    except LookupError:
+        return raw.decode("utf-8", errors="replace")
+
+
+# XML 1.0 (Fifth Edition) appendix F.1: the first four bytes of a document in UTF-16 or UTF-32,
+# with a byte order mark or without one (then `<?` or `<` itself tells the byte order).
+_WIDE_STARTS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+                (b"\x3c\x00\x00\x00", "utf-32-le"), (b"\x00\x00\x00\x3c", "utf-32-be"),
+                (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"),
+                (b"\x3c\x00\x3f\x00", "utf-16-le"), (b"\x00\x3c\x00\x3f", "utf-16-be"))
+
+
+def _wide_encoding(raw: bytes) -> str | None:
+    """The UTF-16 or UTF-32 form (Python's codec name, with its byte order) a document's first
+    bytes show (XML 1.0 appendix F.1); None for every encoding that writes ASCII as ASCII."""
+    return next((name for start, name in _WIDE_STARTS if raw.startswith(start)), None)
 
 
 def _prolog(raw: bytes, content_type: str | None) -> tuple[bytes, str | None]:
     """The feed's bytes and media type as a reader should take them.
 
-    A byte order mark names the encoding, whatever charset the host declares (XML 1.0 appendix F;
+    A byte order mark, or the first bytes of a UTF-16 or UTF-32 document without one (`<?` with
+    NULs), names the encoding, whatever charset the host declares (XML 1.0 appendix F;
     the WHATWG Encoding standard's BOM sniffing: a UTF-16 feed served as `charset=utf-8` or
     `iso-8859-1` is still UTF-16; rss-parser#219, gofeed#170), so the declared charset is dropped.
     Blank lines before the XML declaration (a WordPress or Joomla plugin that prints a newline
     first: BabDev/Podcast-Manager#223, feedbin/support#129, feedjira#196) are dropped too: they
     make the document not well-formed, and every item's Podcasting 2.0 tags would otherwise come
-    only from the recovering parse, with a "malformed" warning for one newline."""
+    only from the recovering parse, with a "malformed" warning for one newline. A UTF-16 or
+    UTF-32 document cut inside a character (a download cut at any byte) loses that character's
+    first bytes, so the rest is read in its own encoding (it was read as UTF-8, and refused as
+    not a feed)."""
+    if wide := _wide_encoding(raw):
+        unit = 4 if "32" in wide else 2
+        raw = raw[:len(raw) - len(raw) % unit]
     bom = next((b for b in _BOMS if raw.startswith(b)), b"")
-    if bom and content_type:
+    if (bom or wide) and content_type:   # `<` and `?` as UTF-16 or UTF-32 are no ASCII charset's
         content_type = content_type.split(";", 1)[0].strip()
     if bom in (b"", _BOMS[0]):
         rest = raw[len(bom):].lstrip(b" \t\r\n")

@@ -725,6 +725,14 @@ def part_key(url: str) -> str:
     return "sha256:" + hashlib.sha256(urls.enclosure_key(url).encode("utf-8")).hexdigest()
 
 
+def href_key(url: str) -> str:
+    """What `download` records of the whole audio URL it fetched (`validators["href"]`): a hash
+    (a private feed's URL holds its token) of the URL with tracking prefixes left out but its
+    query kept, so `changed` is asked when the feed's link to the file changes in any way (a new
+    `?modified=` on every edit, castget#67; a new file name)."""
+    return "sha256:" + hashlib.sha256(urls.strip_tracking(url.strip()).encode("utf-8")).hexdigest()
+
+
 def download(url: str, dest: Path, expected_bytes: int | None = None,
              progress: Callable[[int, int | None], None] | None = None,
              timeout: float = TIMEOUT_S, notes: list[str] | None = None,
@@ -859,14 +867,15 @@ def download(url: str, dest: Path, expected_bytes: int | None = None,
         raise FetchError(f"downloading {url}: got {size} bytes, expected {expected_bytes}")
     if validators is not None:
         kept = store.read_cache(meta)
-        validators.update(url=url_key, etag=kept.get("etag"),
+        validators.update(url=url_key, href=href_key(url), etag=kept.get("etag"),
                           last_modified=kept.get("last_modified"), bytes=size)
     os.replace(part, dest)
     meta.unlink(missing_ok=True)
     return dest
 
 
-def changed(url: str, validators: dict, timeout: float = TIMEOUT_S) -> bool | None:
+def changed(url: str, validators: dict, timeout: float = TIMEOUT_S,
+            elsewhere: bool = False, seen: dict | None = None) -> bool | None:
     """Whether the host now serves another file at `url` than the one `download` described in
     `validators`: asked with a conditional one-byte GET (`Range: bytes=0-0` with If-None-Match
     or If-Modified-Since, RFC 9110 sections 13.1.2 and 13.1.3). A 304 is the same file; else the
@@ -874,15 +883,22 @@ def changed(url: str, validators: dict, timeout: float = TIMEOUT_S) -> bool | No
     (some hosts ignore conditions); a difference is asked again, and counts only when the host
     says the same the second time. A host that gave no ETag or Last-Modified is asked
     unconditionally and its file's total length compared with the `bytes` downloaded. False too
-    when there is nothing to compare (neither recorded) or the address is another (a host's move
-    is not a new upload, and is not asked).
+    when there is nothing to compare (neither recorded), or when `url` is another file's address
+    (`part_key`) and `elsewhere` is not set.
+    With `elsewhere` (the caller knows nothing else that tells: the feed gives no duration), a
+    file at another address is asked too, and judged by its total length only: validators of
+    another address or host say nothing of the file, while a file moved whole (a host's move)
+    keeps its bytes, and an edited one almost never does.
     None when it cannot tell: a host that did not answer, or whose file changes from one request
-    to the next (dynamic ad insertion). Reads no body."""
+    to the next (dynamic ad insertion). Reads no body. `seen` (when given) is filled with what
+    the host said of the file it serves now (`etag`, `last_modified`, `bytes`) when True."""
     uri = _uri(url)
-    if validators.get("url") != part_key(uri) or not (validators.get("etag")
-                                                       or validators.get("last_modified")
-                                                       or validators.get("bytes")):
+    moved = validators.get("url") != part_key(uri)
+    if (moved and not (elsewhere and validators.get("bytes"))) or not (
+            validators.get("etag") or validators.get("last_modified") or validators.get("bytes")):
         return False                   # nothing to compare, or another address: not re-uploaded
+    if moved:
+        validators = {"bytes": validators["bytes"]}     # another address's validators: not these
     headers = {"Accept-Encoding": "identity"}
     if validators.get("etag"):
         headers["If-None-Match"] = validators["etag"]
@@ -917,4 +933,8 @@ def changed(url: str, validators: dict, timeout: float = TIMEOUT_S) -> bool | No
                              retries=1, ends=ends)
     except FetchError:
         return None
-    return True if again == said else None
+    if again != said:
+        return None
+    if seen is not None:
+        seen.update(etag=said[0], last_modified=said[1], bytes=said[2])
+    return True

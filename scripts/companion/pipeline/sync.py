@@ -67,8 +67,11 @@ FEED_FIELDS = ("title", "date", "date_note", "episode", "episode_display", "seas
 
 
 # Episodes whose host is asked, on a run whose feed changed, whether it serves another file at
-# the address transcribed (`Syncer.check_upload`): the newest, where fixes are re-uploaded.
+# the address transcribed (`Syncer.ask_upload`): the newest, where fixes are re-uploaded.
 UPLOAD_CHECKS = 25
+# This many episodes of one host found replaced in one run, with nothing in the feed to say so,
+# are the host's doing (dynamic ad insertion, a re-encode), not re-uploads (`Syncer.ask_uploads`).
+ROTATING_EPISODES = 3
 # A transcribed episode whose feed now declares a length this much different (both more than
 # REPLACED_S seconds and REPLACED_SHARE of it) has had its audio replaced: transcribed again.
 REPLACED_S = 5.0
@@ -420,7 +423,7 @@ def length_moved(record: dict[str, Any]) -> bool:
     """Whether the enclosure's byte length the feed declares now (RSS `length`) is apart
     (REPLACED_SHARE of the longer) from the one it declared when the audio was transcribed
     (`declared_bytes_transcribed`) and from the bytes downloaded then: a sign of a re-upload for
-    a feed with no itunes:duration, which `Syncer.check_upload` has the host confirm. A length
+    a feed with no itunes:duration, which `Syncer.ask_upload` has the host confirm. A length
     given for the first time, or corrected to the file's own, is none."""
     source = record.get("audio_source") or record.get("enclosure") or {}
     now, known = source.get("length"), record.get("declared_bytes_transcribed")
@@ -430,6 +433,21 @@ def length_moved(record: dict[str, Any]) -> bool:
         return abs(one - other) > REPLACED_SHARE * max(one, other)
 
     return bool(now and known) and apart(now, known) and not (downloaded and not apart(now, downloaded))
+
+
+def link_changed(record: dict[str, Any]) -> bool:
+    """Whether the feed now links the episode's audio by another URL than the one downloaded
+    (`http.href_key`: its query too, tracking prefixes aside), with no itunes:duration, now or
+    when it was transcribed, to judge a re-upload by (`replaced`): then only the host can tell
+    a re-upload (a fixed file under a new name, audioboom's new `?modified=`) from a host's move.
+    False for a record downloaded before links were recorded."""
+    recorded = (record.get("audio_validators") or {}).get("href")
+    source = record.get("audio_source") or record.get("enclosure") or {}
+    if not recorded or not source.get("url"):
+        return False
+    if record.get("feed_duration") and record.get("declared_s_transcribed"):
+        return False
+    return http.href_key(source["url"]) != recorded
 
 
 def set_review(record: dict[str, Any], fixes: corrections.Corrections, has_words: bool,
@@ -466,6 +484,9 @@ class Syncer:
         self.matched_by: dict[str, str] = {}  # slug -> how an item with a new guid was matched
         self.feed_fetched = False             # the feed changed this run (not a 304)
         self.upload_checks = UPLOAD_CHECKS    # re-uploads still to ask hosts about this run
+        self.reuploaded: set[str] = set()     # slugs whose audio the host replaced (`ask_uploads`)
+        self.rotated: dict[str, dict] = {}    # slug -> what the host serves now, changed with
+                                              # many others (dynamic ads: `ask_uploads`)
         self.settings = Settings(model=options.model or Settings.model, batched=options.batched,
                                  vocabulary=project.podcast.vocabulary, device=options.device)
         self.budget = Budget(options.time_budget_min, self.settings.model, project.cache_dir)
@@ -734,7 +755,7 @@ class Syncer:
                 "corrections.yml applies to the new transcript")
         elif not (record.get("audio_validators") or {}).get("changed"):
             # the feed went back to the length transcribed (a re-upload the host's validators
-            # told of stays one until its audio is transcribed: `check_upload`)
+            # told of stays one until its audio is transcribed: `ask_uploads`)
             record["audio_replaced"] = None
             if not record["declared_s_transcribed"] and record.get("coverage"):
                 # the first length the feed gives for audio transcribed: what later ones are
@@ -742,39 +763,94 @@ class Syncer:
                 record["declared_s_transcribed"] = item["duration"]
         return record
 
-    def check_upload(self, record: dict[str, Any]) -> None:
-        """Mark a Whisper-transcribed episode `audio_replaced` when its host now serves another
-        file at the address it was downloaded from, though the feed declares the same length
-        (a fixed edit re-uploaded in place: Podcastindex-org/podcast-namespace#122): the ETag or
-        Last-Modified recorded at download differs (`http.changed`, one conditional one-byte
-        request). A host that gives neither is asked only when the feed's enclosure length moved
-        (`length_moved`: a feed with no itunes:duration), and then its file's total length is
-        compared with the bytes downloaded. Asked only on a run whose feed changed (not a 304),
-        so a run with nothing new stays one request; an episode the feed's duration already
-        marks is not asked; at most UPLOAD_CHECKS a run, newest first, and none after a host
-        that cannot tell (down, or serving another file on every request: dynamic ad insertion,
-        so its feed's moving lengths never start a transcription)."""
+    def ask_upload(self, record: dict[str, Any], seen: dict | None = None) -> bool | None:
+        """Whether the host now serves another file for a Whisper-transcribed episode than the one
+        transcribed, though the feed declares the same length (a fixed edit re-uploaded in place:
+        Podcastindex-org/podcast-namespace#122): the ETag or Last-Modified recorded at download
+        differs (`http.changed`, one conditional one-byte request). A host that gives neither is
+        asked only when the feed's enclosure length moved (`length_moved`: a feed with no
+        itunes:duration), and then its file's total length is compared with the bytes
+        downloaded. So is a link that changed (`link_changed`, a feed with no itunes:duration):
+        a new query on every edit (castget#67) or a new file name, whose file's length tells a
+        re-upload from a host's move. An episode the feed's duration already marks is not
+        asked; at most UPLOAD_CHECKS a run, newest first, and none after a host that cannot tell
+        (down, or serving another file on every request: dynamic ad insertion, so its feed's
+        moving lengths never start a transcription). None when not asked or it cannot tell;
+        `seen` is filled as `http.changed` fills it."""
         validators = record.get("audio_validators") or {}
         source = record.get("audio_source") or record.get("enclosure") or {}
+        relinked = link_changed(record)
         if (self.upload_checks <= 0 or record.get("audio_replaced") or validators.get("changed")
                 or not source.get("url") or not (validators.get("etag")
                                                   or validators.get("last_modified")
-                                                  or length_moved(record))
+                                                  or length_moved(record) or relinked)
                 or record.get("model") in (None, "publisher")
                 or record["status"] not in store.HAS_TRANSCRIPT):
-            return
+            return None
         self.upload_checks -= 1
-        found = http.changed(source["url"], validators)
+        found = http.changed(source["url"], validators, elsewhere=relinked, seen=seen)
         if found is None:
             self.upload_checks = 0
-        if found:
-            validators["changed"] = True
-            record["audio_validators"] = validators
-            record["audio_replaced"] = (
-                "the host now serves another file at the episode's audio address (its ETag, "
-                "Last-Modified or size changed since it was transcribed): the audio was replaced "
-                "(re-uploaded), so it is transcribed again; corrections.yml applies to the new "
-                "transcript")
+        return found
+
+    def ask_uploads(self, entries: list[tuple[dict[str, Any], str, bool]]) -> set[str]:
+        """The slugs of the episodes re-uploaded (`ask_upload`), asked before any is synced, on a
+        run whose feed changed (not a 304: a run with nothing new stays one request).
+
+        Files of ROTATING_EPISODES episodes or more of one host changed at once, told only by
+        the host (ETag, Last-Modified, size) while the feed says the same of each, are the
+        host's doing, not a publisher's fixes: ads inserted per download and changed between
+        runs (dynamic ad insertion; Podcastindex-org/podcast-namespace#254,
+        pocket-casts-android#1312) or files re-encoded. Transcribing them again would redo the
+        back catalogue on every run for the same words, so none is, and the run says so once
+        (`--retranscribe` forces it). What the host serves now is recorded as the file of each
+        (`self.rotated`), so the next run compares with this run's, and a file replaced later,
+        alone, is a re-upload again."""
+        found: dict[str, tuple[str, bool]] = {}
+        now: dict[str, dict] = {}
+        for item, slug, new in entries:
+            if new or (self.options.only is not None and item["guid"] not in self.options.only):
+                continue
+            try:       # what is wrong with an episode is said when the episode is synced
+                record = self.record_for(item, slug)
+                told_by_feed = length_moved(record) or link_changed(record)
+                replaced_now = self.ask_upload(record, seen := {})
+            except (CompanionError, OSError, ValueError, KeyError, TypeError, AttributeError):
+                continue
+            if replaced_now:
+                source = record.get("audio_source") or record.get("enclosure") or {}
+                found[slug] = (urllib.parse.urlsplit(source["url"]).hostname or "", told_by_feed)
+                now[slug] = seen
+        by_host = Counter(host for host, told_by_feed in found.values() if not told_by_feed)
+        for host, count in by_host.items():
+            if count < ROTATING_EPISODES:
+                continue
+            self.reporter.warn(
+                f"{count} episodes' audio at {host} changed at once since they were transcribed, "
+                "while the feed says the same of each: the host's doing (ads inserted and changed "
+                "between downloads, dynamic ad insertion, or its files re-encoded), not fixed "
+                "uploads, so they are not transcribed again; run `companion sync --retranscribe` "
+                "if the publisher did replace them")
+            rotated = {slug for slug, f in found.items() if not f[1] and f[0] == host}
+            self.rotated.update({slug: now[slug] for slug in rotated})
+            found = {slug: f for slug, f in found.items() if slug not in rotated}
+        return set(found)
+
+    def mark_upload(self, record: dict[str, Any]) -> None:
+        """Mark an episode `ask_uploads` found re-uploaded as `audio_replaced`: transcribed again;
+        one whose host changed it with many others takes what the host serves now as its file."""
+        validators = record.get("audio_validators") or {}
+        if record["slug"] in self.rotated:
+            record["audio_validators"] = validators | self.rotated[record["slug"]]
+        if record["slug"] not in self.reuploaded:
+            return
+        validators["changed"] = True
+        record["audio_validators"] = validators
+        record["audio_replaced"] = (
+            "the host now serves another file at the episode's audio address (its ETag, "
+            "Last-Modified or size changed since it was transcribed): the audio was replaced "
+            "(re-uploaded), so it is transcribed again; corrections.yml applies to the new "
+            "transcript")
 
     def needs_whisper(self, record: dict[str, Any]) -> bool:
         """Whether syncing `record` means a Whisper transcription (what a budget or a plan counts)."""
@@ -790,6 +866,7 @@ class Syncer:
 
     def _run(self) -> Report:
         report, entries = self.entries()
+        self.reuploaded = self.ask_uploads(entries) if self.feed_fetched else set()
         for item, slug, new in entries:
             if self.options.only is not None and item["guid"] not in self.options.only:
                 continue
@@ -817,8 +894,7 @@ class Syncer:
         outcome.previous_guid = identity.adopt_guid(record, item["guid"])
         outcome.title = record["title"]
         try:
-            if self.feed_fetched:
-                self.check_upload(record)
+            self.mark_upload(record)
             self._episode_work(record, folder, outcome)
         except SyncError:
             raise
@@ -1047,6 +1123,7 @@ class Syncer:
         record["audio_replaced"] = None
         # what decoding found that makes a transcript need review: a file cut short, clipping
         result.coverage.declared_s, result.coverage.clipped = decoded.declared_s or 0.0, decoded.clipped
+        result.coverage.declared_by = decoded.declared_by
         record["coverage"] = result.coverage.to_json()
         record["speech"] = result.speech.to_json() if result.speech else None
         return result.segments

@@ -218,7 +218,8 @@ class Coverage:
     empty: list[Interval] = field(default_factory=list)   # speech stretches >= MIN_GAP_S, no words
     refilled: int = 0                                     # stretches decoded again
     audio_s: float = 0.0                                  # length of the audio (0: not recorded)
-    declared_s: float = 0.0      # the length the audio file's own header declares (0: not read)
+    declared_s: float = 0.0      # the length the audio file's own header declares (0: not read),
+    declared_by: str = "file"    # or, "feed", the feed's itunes:duration for a file declaring none
     clipped: list[Interval] = field(default_factory=list)   # stretches of distorted audio
     unsure: list[Interval] = field(default_factory=list)    # stretches the model guessed (`language`)
 
@@ -255,7 +256,9 @@ class Coverage:
             reasons.append("no words at " + ", ".join(f"{format_clock(a)}-{format_clock(b)}" for a, b in open_gaps))
         ends, declared = format_clock(self.audio_s), format_clock(self.declared_s)
         if cut_short(self.audio_s, self.declared_s) and not _accepted(self.audio_s, self.declared_s, accepted):
-            reasons.append(f"the audio ends at {ends} but its file declares {declared}: the upload "
+            who = ("its file declares" if self.declared_by == "file" else
+                   "the feed declares (itunes:duration; the file itself declares no length)")
+            reasons.append(f"the audio ends at {ends} but {who} {declared}: the upload "
                            f"may be cut short, and the transcript ends at {ends} (ask the publisher "
                            f"for the whole file, or accept {ends}-{declared} in corrections.yml)")
         for stretches, what in ((self.clipped, "the audio is clipped (distorted)"),
@@ -276,17 +279,19 @@ class Coverage:
                    empty=[(float(a), float(b)) for a, b in data.get("empty", [])],
                    refilled=int(data.get("refilled", 0)), audio_s=float(data.get("audio_s", 0.0)),
                    declared_s=float(data.get("declared_s") or 0.0),
+                   declared_by=str(data.get("declared_by") or "file"),
                    clipped=[(float(a), float(b)) for a, b in data.get("clipped", [])],
                    unsure=[(float(a), float(b)) for a, b in data.get("unsure", [])])
 
     def to_json(self) -> dict[str, Any]:
-        """episode.json's `coverage`: speech_s, covered_s, audio_s, declared_s (seconds, 1 place),
-        percent, refilled (windows decoded again), empty ([start, end] stretches of speech with no
+        """episode.json's `coverage`: speech_s, covered_s, audio_s, declared_s (seconds, 1 place) and
+        declared_by (who declared it: "file" or "feed"), percent, refilled (windows decoded again), empty ([start, end] stretches of speech with no
         text, 2 places), clipped and unsure ([start, end] stretches of distorted audio, and of
         speech the model guessed)."""
         return {"speech_s": round(float(self.speech_s), 1),
                 "covered_s": round(float(self.covered_s), 1), "percent": float(self.percent), "refilled": self.refilled,
                 "audio_s": round(float(self.audio_s), 1), "declared_s": round(float(self.declared_s), 1),
+                "declared_by": self.declared_by,
                 "empty": [[round(float(a), 2), round(float(b), 2)] for a, b in self.empty],
                 "clipped": [[round(float(a), 1), round(float(b), 1)] for a, b in self.clipped],
                 "unsure": [[round(float(a), 1), round(float(b), 1)] for a, b in self.unsure]}
