@@ -45,9 +45,20 @@ def test_the_file_as_windows_editors_save_it_reads_the_same(tmp_path: Path, raw:
 def test_words_and_names_are_text_not_yaml_1_1_booleans(tmp_path: Path) -> None:
     """`terms: [no, off]` stopped the build ('must be a list of words'), and a glossary term
     called No was keyed 'false'."""
-    read = load(tmp_path, "modules:\n  2:\n    terms: [no, off, yes]\nglossary:\n  No:\n    variants: [nope]\n")
-    assert read.modules["m2"].words == ["no", "off", "yes"]
+    read = load(tmp_path, "modules:\n  2:\n    terms: [no harm, off the record, true self, n]\n"
+                          "glossary:\n  No:\n    variants: [nope]\n")
+    assert read.modules["m2"].words == ["no harm", "off the record", "true self", "n"]
     assert read.glossary["no"].words == ["nope"]
+
+
+@pytest.mark.parametrize("word", ["no", "off", "the", "it's", "'of the'"])
+def test_a_word_every_talk_says_is_refused_not_matched_everywhere(tmp_path: Path, word: str) -> None:
+    """Read as text, `terms: [no]` would make "no" a key term of the module: said in every
+    episode, it would list stretches that share nothing with the idea but that word."""
+    with pytest.raises(listening.ListeningError) as caught:
+        load(tmp_path, f"modules:\n  2:\n    terms: [rejection, {word}]\n")
+    assert str(caught.value).startswith(f"{NAME}:3:24: module 2 terms: '{word.strip(chr(39))}' is only "
+                                        "words every talk says"), str(caught.value)
 
 
 def test_a_module_given_twice_is_refused_not_half_dropped(tmp_path: Path) -> None:

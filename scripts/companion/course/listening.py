@@ -18,6 +18,7 @@ the matcher's, best first.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -26,7 +27,7 @@ import yaml
 
 from companion import hand_edited
 from companion.course import bundles
-from companion.course.weave import Stretch
+from companion.course.weave import Stretch, function_word
 from companion.episode import Segment
 from companion.errors import CourseError
 from companion.hand_edited import Problem, position
@@ -123,6 +124,12 @@ def _choices(where: str, key: yaml.Node, node: yaml.Node, words_key: str,
                     problems.append(Problem(*position(scalar.start_mark),
                                             f"{where} {words_key}: {scalar.value} is in curly "
                                             "quotes: type straight quotes (\") or none"))
+                elif all(function_word(w) for w in re.findall(r"[\w']+", scalar.value.lower())):
+                    # "no", "the", "it's": said in every episode, it would list every stretch
+                    problems.append(Problem(*position(scalar.start_mark),
+                                            f"{where} {words_key}: '{scalar.value.strip()}' is only "
+                                            "words every talk says; write a word or phrase that "
+                                            "says the idea"))
                 else:
                     choices.words.append(scalar.value.strip())
             continue
