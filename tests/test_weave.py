@@ -671,6 +671,10 @@ UNDER_THE_BAR: dict[str, str] = {
                     "blind again after a recall study that never saw it (17:31, 7f7b8fe); P 0.91 R 0.71 "
                     "with the fitted decision (2026-12-07 20:00, fitted without it); P 0.95 R 0.71 refitted on "
                     "every set but the four kept to measure it (22:45, fitted with it): 29 of 41 found",
+    "blind-34.yml": "P 0.79 R 0.85 scored blind once on the refitted decision (22:38 UTC, 25f7d39): 27 "
+                    "of 34 listed stretches right; of the 7 wrong, one mixes a game studio's A/B "
+                    "'trial' and 'control group' with module 3 homework, the rest are course talk "
+                    "(a recap, a preview, housekeeping, an aside, a neighbour)",
     "blind-23.yml": "P 0.81 R 0.79 scored blind once with the fitted decision (19:53 UTC; hand rules "
                     "0.78 / 0.76): 27 of 34 labelled parts found; 6 wrong stretches, 2 merely sharing "
                     "words (a skin check's AI 'model', a pharmacy's 'medication review'); P 0.84 once "
@@ -679,7 +683,7 @@ UNDER_THE_BAR: dict[str, str] = {
 }
 # Today's figures (precision, recall), with the decision refitted on every set but MEASURE
 # (bench/weave_fit.py; 2026-12-07 22:45 UTC): a change that falls below them is a regression. Every
-# set here was fitted on; those that measure the fit are scored in the README ("woven: measured").
+# set here but blind-27 to -34 (its MEASURE, each scored once: README, "woven: measured") was fitted on.
 FLOOR = {"corpus.yml": (0.769, 0.833), "unseen.yml": (1.0, 1.0), "heldout.yml": (1.0, 0.857),
          "blind-dev.yml": (0.923, 0.833), "blind-final.yml": (1.0, 0.888), "blind-3.yml": (0.95, 0.864),
          "blind-4.yml": (1.0, 0.827), "blind-5.yml": (0.95, 0.884), "blind-6.yml": (1.0, 0.818),
@@ -690,7 +694,9 @@ FLOOR = {"corpus.yml": (0.769, 0.833), "unseen.yml": (1.0, 1.0), "heldout.yml": 
          "blind-19.yml": (0.818, 0.865), "blind-20.yml": (0.87, 0.849), "blind-21.yml": (0.882, 0.862),
          "blind-22.yml": (0.848, 0.825), "blind-23.yml": (0.866, 0.794), "blind-24.yml": (0.903, 0.906),
          "blind-25.yml": (0.882, 0.888), "blind-26.yml": (0.928, 0.885), "blind-27.yml": (0.837, 0.906),
-         "blind-28.yml": (0.861, 0.923), "blind-29.yml": (0.885, 0.901), "blind-30.yml": (0.903, 0.883)}
+         "blind-28.yml": (0.861, 0.923), "blind-29.yml": (0.885, 0.901), "blind-30.yml": (0.903, 0.883),
+         "blind-31.yml": (0.838, 0.909), "blind-32.yml": (0.968, 0.883), "blind-33.yml": (0.891, 0.94),
+         "blind-34.yml": (0.794, 0.847)}
 
 
 @pytest.mark.parametrize("name", [
