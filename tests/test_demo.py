@@ -42,3 +42,18 @@ def test_the_readme_says_where_the_demo_lives_and_how_its_port_is_chosen() -> No
     readme = (REPO / "README.md").read_text()
     for words in (".cache/demo", "--port", "free port", "cd .cache/demo", "course.imscc"):
         assert words in readme, words
+
+
+def test_an_edit_made_in_the_demos_copy_is_set_aside_not_lost(tmp_path: Path) -> None:
+    """The demo copies the project's docs/, data/ and overrides/ afresh on every run: a pin tried
+    in .cache/demo/data/listening.yml vanished without a word at the next run (newcomer4)."""
+    source, scratch = tmp_path / "project", tmp_path / "project" / ".cache" / "demo"
+    for root in (source, scratch):
+        (root / "data").mkdir(parents=True)
+        (root / "data" / "help.yml").write_text("bar: yes\n", encoding="utf-8")
+    (scratch / "data" / "listening.yml").write_text("modules:\n  2:\n    pin: [e3]\n", encoding="utf-8")
+    kept = demo.set_aside_edits(source, scratch, "run1")
+    assert kept == [scratch / demo.EDITED_FOLDER / "run1" / "data" / "listening.yml"]
+    assert kept[0].read_text(encoding="utf-8") == "modules:\n  2:\n    pin: [e3]\n"
+    (scratch / "data" / "listening.yml").unlink()
+    assert demo.set_aside_edits(source, scratch, "run2") == []     # copies the same as the project's

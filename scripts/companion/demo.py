@@ -12,7 +12,9 @@ site does (the Common Cartridge, absolute links in the citation files), and `com
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import shutil
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from companion.project import CACHE_DIR, Project, copy_site_sources, open_project, write_settings
@@ -23,12 +25,17 @@ SAMPLE_PORT = 8765        # fixed, so enclosure URLs in the demo's episodes stay
 SITE_PORT = 8000          # the site's port unless --port; a free one when it is taken
 DEMO_DIR = "demo"         # under the project's .cache/
 SITE_FOLDER = "site"      # the demo project's built site
+EDITED_FOLDER = "edited"  # where edits made to the demo's own copies are set aside, one folder a run
+# The copies `prepare` replaces on every run that a person may edit there (mkdocs.yml is rewritten
+# with the demo's settings, so it always differs and is not compared).
+EDITABLE = ("docs", "overrides", "data")
 
 
 @dataclass
 class Demo:
     project: Project
     sample: StaticServer
+    set_aside: list[Path] = field(default_factory=list)    # edited copies kept before replacing them
 
     @property
     def feed_url(self) -> str:
@@ -55,12 +62,32 @@ def is_demo(root: Path) -> bool:
     return root.name == DEMO_DIR and root.parent.name == CACHE_DIR
 
 
+def set_aside_edits(source: Path, scratch: Path, stamp: str) -> list[Path]:
+    """Copy every file of the scratch project's EDITABLE folders that differs from the project's
+    own (or that the project lacks) to `scratch/EDITED_FOLDER/stamp/`, keeping its path; return
+    the copies. A pin tried in the demo's `data/listening.yml` would otherwise be lost without a
+    word when the next run copies the project's files afresh."""
+    kept = []
+    for part in EDITABLE:
+        for path in sorted((scratch / part).rglob("*")) if (scratch / part).is_dir() else ():
+            relative = path.relative_to(scratch)
+            original = source / relative
+            if path.is_file() and (not original.is_file() or original.read_bytes() != path.read_bytes()):
+                copy = scratch / EDITED_FOLDER / stamp / relative
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, copy)
+                kept.append(copy)
+    return kept
+
+
 def prepare(source: Project, site_url: str) -> Demo:
     """A scratch project under .cache/demo (fresh copy of the site sources, kept episodes), its
-    mkdocs.yml naming the served sample feed and `site_url`."""
+    mkdocs.yml naming the served sample feed and `site_url`. Edits made to the scratch copies
+    since the last run are set aside first (`set_aside_edits`, `Demo.set_aside`)."""
+    kept = set_aside_edits(source.root, demo_root(source), time.strftime("%Y%m%d-%H%M%S"))
     root = copy_site_sources(source.root, demo_root(source))
     sample = serve(SAMPLE_DIR, SAMPLE_PORT)
-    demo = Demo(project=open_project(root), sample=sample)
+    demo = Demo(project=open_project(root), sample=sample, set_aside=kept)
     write_settings(root, site_url=site_url, feed=demo.feed_url)
     demo.project = open_project(root)
     return demo
