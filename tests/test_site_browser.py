@@ -1097,6 +1097,39 @@ def test_at_400_percent_zoom_the_transcript_is_not_covered(browser, site: Shared
     assert not web.errors, web.errors
 
 
+def test_at_200_percent_text_a_moment_opens_with_its_line_in_view_on_a_phone(browser, site: SharedSite) -> None:
+    """The browser's font size at 200 % (WCAG 1.4.4; Chromium's own setting, 32 px, through the
+    DevTools protocol) on a 360x640 phone: header, folded player and crisis lines had filled the
+    window (119 + 371 + 193 px), so a link to a moment opened with its line under the stuck player.
+    The line now opens between the header and the crisis lines, which stay; the page keeps its width."""
+    context = browser.new_context(viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Page.enable")
+    cdp.send("Page.setFontSizes", {"fontSizes": {"standard": 32}})
+    web = Watched(page, site.url)
+    web.go("episodes/001-sonnet-1/#t=0:20")
+    web.wait_audio("a.readyState >= 1 && Math.abs(a.currentTime - 20) < 0.5")
+    in_view = f"""() => {{ const seg = document.querySelector('.ffg-seg--current'); if (!seg) return false;
+        const top = seg.getBoundingClientRect().top, bar = {BAR}().top;
+        const header = document.querySelector('.md-header').getBoundingClientRect().bottom;
+        const player = document.querySelector('.ffg-player');
+        const stuck = getComputedStyle(player).position === 'sticky' ? player.getBoundingClientRect().bottom : 0;
+        return top >= Math.max(header, stuck) - 1 && top + 24 <= bar; }}"""
+    landed = settle(web.page, in_view)
+    state = web.page.evaluate(f"""() => ({{ seg: document.querySelector('.ffg-seg--current').getBoundingClientRect().toJSON(),
+        player: document.querySelector('.ffg-player').getBoundingClientRect().toJSON(), bar: {BAR}(),
+        position: getComputedStyle(document.querySelector('.ffg-player')).position,
+        font: getComputedStyle(document.documentElement).fontSize,
+        widths: [innerWidth, document.documentElement.scrollWidth] }})""")
+    assert state["font"] == "40px", state                    # Material's 125 % of the reader's 32 px
+    assert landed, state
+    assert web.page.locator(".ffg-help a[href='tel:000']").is_visible(), state
+    assert state["widths"][1] <= state["widths"][0], state    # no sideways scroll, no zoomed-out page
+    context.close()
+    assert not web.errors, web.errors
+
+
 @pytest.mark.parametrize("path", ["episodes/001-sonnet-1/", "course/01-what-therapy-does/"])
 def test_skip_to_content_lands_on_the_title_not_past_the_player(web: Watched, path: str) -> None:
     """Material's "Skip to content" named the first h2 where a page's title is not in its table of

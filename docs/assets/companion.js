@@ -11,6 +11,7 @@
   const SEEK_MISS_S = 0.5;            // a seek that lands further than this from its target did not happen
   const CLEAR_OF_TOP_PX = 8;          // room kept between the stuck player (or the header) and a focused element
   const MIN_LINE_PX = 48;             // the least room left for the page between the stuck player and the help bar
+  const MIN_PAGE_SHARE = 1 / 3;       // the least share of the window the stuck player must leave the page
   const NO_SEEK_MESSAGE = "This audio host only plays from the start; download the episode or jump once it has loaded that far.";
   const DEBOUNCE_MS = 120;            // search typing pause before querying
   const MAX_MOMENTS = 3;              // transcript moments shown per episode result
@@ -592,8 +593,30 @@
     watchTop() {
       const player = this.audio && this.audio.closest(".ffg-player");
       if (!player || !("ResizeObserver" in window)) return;
-      this.topWatch = new ResizeObserver(() => this.keepFocusClear());
+      const refit = () => { this.fitStuck(player); this.keepFocusClear(); };
+      this.topWatch = new ResizeObserver(refit);
       this.topWatch.observe(player);
+      const bar = document.querySelector("[data-md-component=announce]");
+      if (bar) this.topWatch.observe(bar);
+      window.addEventListener("resize", refit, { signal: this.abort.signal });     // turned on its side
+    }
+
+    /**
+     * The player sticks under the header only while the page keeps room to be read. A reader's larger
+     * text (the browser's font size at 200 %: WCAG 1.4.4) grows the header, the folded player and the
+     * crisis-help bar, and on a 360x640 phone the three covered the whole window: a link to a moment
+     * opened with its line under the player. The CSS height query guesses in em (which follow the
+     * browser's font size, so 640 px at 32 px text still counts as tall); this measures, and un-sticks
+     * the player (it scrolls with the page: WCAG 1.4.10 technique C34) when header, player and help bar would
+     * leave the page less than MIN_PAGE_SHARE of the window. The help bar stays: the crisis lines never
+     * scroll away.
+     */
+    fitStuck(player) {
+      const header = document.querySelector(".md-header");
+      const bar = document.querySelector("[data-md-component=announce]");
+      const height = (el) => (el ? el.getBoundingClientRect().height : 0);
+      const left = window.innerHeight - height(header) - height(player) - height(bar);
+      player.classList.toggle("ffg-player--unstuck", left < MIN_PAGE_SHARE * window.innerHeight);
     }
 
     /**
