@@ -719,10 +719,24 @@
       // Below the header and the stuck player: a segment under either is not in view.
       const header = document.querySelector(".md-header");
       const player = this.audio && this.audio.closest(".ffg-player");
+      if (player) this.fitStuck(player);           // before the first ResizeObserver callback, too
       const stuck = player && getComputedStyle(player).position === "sticky" ? player.getBoundingClientRect().bottom : 0;
       const top = Math.max(header ? header.getBoundingClientRect().bottom : 0, stuck);
       if (!force && box.top >= top && box.bottom <= window.innerHeight) return;
-      seg.scrollIntoView({ block: "center", behavior: instant || reducedMotion.matches ? "auto" : "smooth" });
+      const behavior = instant || reducedMotion.matches ? "auto" : "smooth";
+      // A segment taller than the room left between the stuck parts and the crisis-help bar (a long
+      // line at a large text size: 1,446 px at 200 % on a phone) was centred with its start, and the
+      // time link given the focus, above the window: its first line goes just under the header or
+      // the player, where that stands once stuck, instead.
+      const stuckTop = player && getComputedStyle(player).position === "sticky"
+        ? parseFloat(getComputedStyle(player).top) + player.getBoundingClientRect().height : 0;
+      const under = Math.max(header ? header.getBoundingClientRect().height : 0, stuckTop) + CLEAR_OF_TOP_PX;
+      const helpBar = parseFloat(getComputedStyle(document.documentElement).scrollPaddingBottom) || 0;
+      if (box.height > window.innerHeight - helpBar - under) {
+        window.scrollBy({ top: box.top - under, behavior });
+        return;
+      }
+      seg.scrollIntoView({ block: "center", behavior });
     }
 
     tick() {
