@@ -1097,6 +1097,33 @@ def test_at_400_percent_zoom_the_transcript_is_not_covered(browser, site: Shared
     assert not web.errors, web.errors
 
 
+def phone_at_200_percent_text(browser, site: SharedSite):
+    """A 360x640 phone whose reader set the browser's font size to 200 % (Chromium's own setting,
+    32 px, through the DevTools protocol; WCAG 1.4.4): its context and watched page."""
+    context = browser.new_context(viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Page.enable")
+    cdp.send("Page.setFontSizes", {"fontSizes": {"standard": 32}})
+    return context, Watched(page, site.url)
+
+
+def test_at_200_percent_text_the_search_shows_what_is_typed(browser, site: SharedSite) -> None:
+    """The search field beside "Close" had shrunk to 50 px at 200 % text on a phone: the clear
+    button filled it and the typed words could not be seen. It keeps room for several words."""
+    context, web = phone_at_200_percent_text(browser, site)
+    web.go("course/")
+    web.page.keyboard.press("/")
+    web.page.keyboard.type("government of the people")
+    field = web.page.evaluate("""() => { const i = document.querySelector('.ffg-search__input');
+        return {width: i.clientWidth, font: parseFloat(getComputedStyle(i).fontSize), focused: document.activeElement === i,
+                dialog: i.closest('dialog').getBoundingClientRect().width}; }""")
+    assert field["focused"] and field["font"] >= 30, field
+    assert field["width"] >= 6 * field["font"], field          # room for a few words, not one letter
+    context.close()
+    assert not web.errors, web.errors
+
+
 def test_at_200_percent_text_a_moment_opens_with_its_line_in_view_on_a_phone(browser, site: SharedSite) -> None:
     """The browser's font size at 200 % (WCAG 1.4.4; Chromium's own setting, 32 px, through the
     DevTools protocol) on a 360x640 phone: header, folded player and crisis lines had filled the
@@ -1104,12 +1131,7 @@ def test_at_200_percent_text_a_moment_opens_with_its_line_in_view_on_a_phone(bro
     a line taller than the window (Gettysburg's last, 1,446 px) was centred, its start and focused
     time link above the window. Each line now opens with its start between the header and the
     crisis lines, which stay; the page keeps its width."""
-    context = browser.new_context(viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    cdp = context.new_cdp_session(page)
-    cdp.send("Page.enable")
-    cdp.send("Page.setFontSizes", {"fontSizes": {"standard": 32}})
-    web = Watched(page, site.url)
+    context, web = phone_at_200_percent_text(browser, site)
     for path, seconds in (("episodes/001-sonnet-1/#t=0:20", 20), (f"episodes/{GETTYSBURG}/#t=0:50", 50)):
         web.go(path)
         assert web.page.evaluate("getComputedStyle(document.documentElement).fontSize") == "40px"  # 125 % of 32 px
