@@ -236,6 +236,25 @@ def test_an_empty_title_gives_way_to_itunes_title() -> None:
         "What therapy is", "Only & itunes", "Both", "Untitled episode"]
 
 
+@pytest.mark.parametrize("written, shown", [
+    ("Grief &lt;Part 1&gt;", "Grief <Part 1>"),                 # escaped once
+    ("<![CDATA[Fear <and> loathing]]>", "Fear <and> loathing"),   # CDATA (MuPiBox#87, poddl#10)
+    ("I &lt;3 therapy", "I <3 therapy"),
+    ("Grief &amp;lt;Part 2&amp;gt;", "Grief <Part 2>"),        # escaped twice
+    ("Don&amp;#8217;t panic", "Don\u2019t panic"),              # WordPress's double escape (supper#52)
+    ("<![CDATA[Tom &amp; Jerry]]>", "Tom & Jerry"),             # escaped inside CDATA (wpseo-news#131)
+    ("&lt;b&gt;Bold&lt;/b&gt; move", "Bold move"),              # markup: its words
+])
+def test_a_title_keeps_its_angle_brackets_unless_they_are_html(written: str, shown: str) -> None:
+    # nh3 read `<Part 1>` as a tag and dropped every word after it: "Grief"
+    raw = feed_of(f'<item><title>{written}</title><guid>a</guid></item>',
+                  f'<item><title></title><itunes:title>{written}</itunes:title><guid>b</guid></item>',
+                  channel="").replace(b"<title>T</title>", f"<title>{written}</title>".encode())
+    parsed = parse_feed(raw)
+    assert [i["title"] for i in parsed.items] == [shown, shown]
+    assert parsed.title == shown
+
+
 @pytest.mark.parametrize("namespace", ["http://podcastindex.org/namespace/1.0",
                                        "https://podcastindex.org/namespace/1.0/",
                                        "https://PodcastIndex.org/namespace/1.0",
