@@ -1077,6 +1077,38 @@ class Syncer:
                 raise declared from None
         return raw
 
+    def _download(self, source: dict[str, Any], dest: Path, title: str, notes: list[str],
+                  validators: dict[str, Any]) -> Path:
+        """`http.download` of the episode's audio; when its analytics prefixes fail (a prefix
+        service gone or blocked, one hop of the chain down: changelog.com#346, AntennaPod#5282),
+        the address they wrap is downloaded instead, said in `notes`. Raises FetchError naming
+        both addresses when neither gives the file."""
+        def fetch(url: str) -> Path:
+            return http.download(url, dest, source.get("length"), notes=notes,
+                                 validators=validators,
+                                 progress=lambda done, total: self.reporter.download(title, done, total))
+        try:
+            return fetch(source["url"])
+        except fetch_policy.TooLarge:
+            raise
+        except (http.FetchError, fetch_policy.Refused) as exc:
+            behind = http.behind_prefixes(source["url"])
+            if not behind:
+                raise
+            first = exc
+        try:
+            cached = fetch(behind)
+        except (http.FetchError, fetch_policy.Refused) as exc:
+            raise http.FetchError(f"{first}; the address its analytics prefixes wrap, {behind}, "
+                                  f"failed too: {exc}") from exc
+        validators["href"] = http.href_key(source["url"])     # the feed's link, as ever
+        # the host only: the page shows these notes, and a private feed's links hold tokens
+        notes.append(f"the audio link's analytics prefixes failed, so the audio was downloaded "
+                     f"from the address they wrap, on {urllib.parse.urlsplit(behind).hostname}; "
+                     "ask the publisher to fix or drop the prefix, which podcast apps cannot "
+                     "get past either")
+        return cached
+
     def _whisper(self, record: dict[str, Any], slug: str, outcome: Outcome) -> list[tf.Segment]:
         enclosure = record["enclosure"]
         if not enclosure:
@@ -1097,9 +1129,7 @@ class Syncer:
             source = probe.choose(source)
             if feed.media_kind(source.get("type"), source["url"]) == "playlist":
                 raise audio.AudioError(audio.PLAYLIST_NOTE + f" ({source['url']})")
-        cached = http.download(
-            source["url"], dest, source.get("length"), notes=notes, validators=validators,
-            progress=lambda done, total: self.reporter.download(title, done, total))
+        cached = self._download(source, dest, title, notes, validators)
         if fetched_now:            # a cached file keeps the note made when it was fetched
             record["transport_warnings"] = notes
             record["audio_validators"] = validators or None
