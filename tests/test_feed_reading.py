@@ -632,6 +632,37 @@ def test_a_broken_or_empty_publisher_transcript_gives_way_to_the_next_one(projec
     assert warning.endswith(f"{srt} was read instead")
 
 
+@pytest.mark.parametrize("cues, duration_s, partial", [
+    ([(1, 20)], 1800, True),                       # written "until 7:10" (ThisDevelopersLife#26)
+    ([(600, 1790)], 1800, True),                   # the first ten minutes missing (rsk-search#2)
+    ([(5, 900), (1500, 1700)], 1800, False),       # a gap is not judged: silence, a song
+    ([(45, 1750)], 1800, False),                   # a music intro and outro have no cues
+    ([(1, 20)], None, False),                      # no length to judge by
+    ([(3, 100)], 150, False),                      # a minute short: within the room left
+])
+def test_a_publisher_transcript_covering_part_of_the_episode_is_told(cues, duration_s,
+                                                                      partial) -> None:
+    segments = [{"startTime": float(a), "endTime": float(b), "body": "words"} for a, b in cues]
+    assert bool(sync.partial_transcript(segments, duration_s)) is partial
+
+
+@pytest.mark.model
+def test_a_partial_publisher_transcript_gives_way_to_the_audio(project, host) -> None:
+    """A publisher's VTT that stops at 0:04 of an episode whose feed says 2:00 was published as
+    the whole episode's transcript; now the audio is transcribed and the episode says why."""
+    host.add("jfk.wav", source=Path(__file__).parent / "data" / "audio" / "jfk.wav")
+    host.add("part.vtt", b"WEBVTT\n\n00:00:00.000 --> 00:00:04.000\nAnd so my fellow Americans\n")
+    host.add("feed.xml", rss([{"title": "Part of it", "guid": "p1", "duration": "2:00",
+                               "date": "Mon, 01 Dec 2025 10:00:00 GMT", "audio": f"{host.url}/jfk.wav",
+                               "transcripts": [{"url": f"{host.url}/part.vtt", "type": "text/vtt"}]}]).encode())
+    assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 0
+    record = records(project)["p1"]
+    assert record["model"] != "publisher" and record["status"] == "transcribed"
+    assert "what you can do for your country" in (
+        project / "episodes" / record["slug"] / "transcript.txt").read_text()
+    assert "part.vtt covers only 0:00 to 0:04 of the episode's 2:00" in record["publisher_warning"]
+
+
 @pytest.mark.parametrize("embedded", [True, False])
 def test_a_flightcast_json_transcript_is_read(project, host, embedded: bool) -> None:
     """Flightcast serves its transcripts as application/json with `text`, `start` and `end` in

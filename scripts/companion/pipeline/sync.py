@@ -42,6 +42,7 @@ from companion.pipeline import (audio, chapters, corrections, dates, feed, fetch
 from companion import urls
 from companion.episode import TRANSCRIPT_FORMATS
 from companion.pipeline.budget import Budget, episode_seconds
+from companion.timecode import format_clock
 from companion.project import CACHE_DIR as CACHE_NAME, Project
 from companion.pipeline.slug import episode_slug
 from companion.pipeline.transcribe import Coverage, ModelError, Settings, load_model, transcribe_audio
@@ -448,6 +449,31 @@ def link_changed(record: dict[str, Any]) -> bool:
     if record.get("feed_duration") and record.get("declared_s_transcribed"):
         return False
     return http.href_key(source["url"]) != recorded
+
+
+# A publisher transcript shorter than the episode by more than this share of it and this many
+# seconds covers part of it: the share is the one a file cut short is judged by; the seconds
+# leave room for a music intro or outro, which has no cues.
+PARTIAL_SHARE = 0.10
+PARTIAL_S = 60.0
+
+
+def partial_transcript(segments: list[tf.Segment], duration_s: float | None) -> str | None:
+    """Why a publisher transcript covers only part of the episode, or None: its cues start late
+    or end early against `duration_s` (the feed's itunes:duration, or the audio's measured
+    length; None: nothing to judge by) by more than PARTIAL_SHARE and PARTIAL_S. Publishers'
+    transcripts do: the first ten minutes missing (warmans/rsk-search#2), written "until 7:10"
+    (shanselman/ThisDevelopersLife-Transcripts#26), the interviews at the end left out
+    (rustacean-station.org#71). Imported, it would be published as the whole episode."""
+    if not duration_s or not segments:
+        return None
+    first = min(s["startTime"] for s in segments)
+    last = max(max(s["startTime"], s.get("endTime") or 0.0) for s in segments)
+    missing = max(first, 0.0) + max(duration_s - last, 0.0)
+    if missing <= max(PARTIAL_SHARE * duration_s, PARTIAL_S):
+        return None
+    return (f"covers only {format_clock(first)} to {format_clock(last)} of the episode's "
+            f"{format_clock(duration_s)}: part of it")
 
 
 def set_review(record: dict[str, Any], fixes: corrections.Corrections, has_words: bool,
@@ -1039,6 +1065,10 @@ class Syncer:
             # JSONDecodeError is a ValueError; json.loads raises RecursionError on deep nesting.
             except (http.FetchError, ValueError, RecursionError) as exc:
                 problems.append(f"{link['url']} could not be read ({exc})")
+                continue
+            if record.get("enclosure") and (  # with no audio, part is all there is
+                    partial := partial_transcript(raw, record.get("duration"))):
+                problems.append(f"{link['url']} {partial}")
                 continue
             record["publisher_warning"] = (
                 f"the publisher's transcript {'; '.join(problems)}; {link['url']} was read "
