@@ -458,6 +458,22 @@ PARTIAL_SHARE = 0.10
 PARTIAL_S = 60.0
 
 
+def _shares_an_episode(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> bool:
+    """Whether a feed's new address lists any episode the old one does, by guid, audio file
+    (`urls.enclosure_key`: a host's move changes the address) or title. A move to an empty feed
+    or to another podcast's is the publisher's slip, not a move (pyther/podfeed#5: a station
+    redirected its feeds to incomplete ones "for a few hours", and apps followed)."""
+    def keys(items: list[dict[str, Any]]) -> set[tuple[str, str]]:
+        found = set()
+        for item in items:
+            found.add(("guid", item["guid"]))
+            found.add(("title", " ".join(item["title"].casefold().split())))
+            if item.get("enclosure"):
+                found.add(("audio", urls.enclosure_key(item["enclosure"]["url"])))
+        return found
+    return bool(keys(old) & keys(new))
+
+
 def partial_transcript(segments: list[tf.Segment], duration_s: float | None) -> str | None:
     """Why a publisher transcript covers only part of the episode, or None: its cues start late
     or end early against `duration_s` (the feed's itunes:duration, or the audio's measured
@@ -616,6 +632,13 @@ class Syncer:
         except SyncError as exc:
             report.warnings.append(f"the feed says it moved (itunes:new-feed-url), but the new "
                                    f"address cannot be used: {exc}; read the old one")
+            return parsed
+        if parsed.items and not _shares_an_episode(parsed.items, moved.items):
+            report.warnings.append(
+                f"the feed says it moved (itunes:new-feed-url) to {new}, but that feed lists "
+                f"{'no episodes' if not moved.items else 'none of its episodes'} (a new host "
+                "not filled yet, or another podcast's address); read the old one, as it is. "
+                "Ask the publisher to check the new address")
             return parsed
         if moved.new_feed_url and _same_address(moved.new_feed_url, source):
             report.warnings.append("the feed and the address it says it moved to (itunes:new-"
