@@ -695,6 +695,14 @@ class Syncer:
         for warning in report.warnings:
             self.reporter.warn(warning)
         records = self._readable_records()
+        listed = sum(1 for r in records if r.get("in_feed") is not False)
+        if not parsed.items and listed and not report.feed_incomplete:
+            # A valid feed with no item where there were episodes is a host's glitch far more
+            # often than a podcast withdrawn whole (commafeed#1010, pyther/podfeed#5): every
+            # episode marked gone would leave the site and `feed-tags` with none.
+            report.feed_incomplete = (f"the feed lists no episodes at all, where it listed "
+                                      f"{listed}: none is marked gone; the next run reads it again")
+            self.reporter.warn(report.feed_incomplete)
         taken = {r["slug"] for r in records}
         own = {r["guid"]: r["slug"] for r in records}
         # A shard's folder names are reserved before any other episode is named, so an episode the
