@@ -378,3 +378,21 @@ def test_transcribe_command_inside_a_project_uses_its_vocabulary(
         "site_name: Test\nextra:\n  podcast:\n    vocabulary: [Fellow AMERICANS]\n")
     assert cli.main(["transcribe", str(programme.AUDIO / "jfk.wav")]) == 0
     assert "Fellow AMERICANS" in capsys.readouterr().out
+
+
+def test_speech_right_after_a_music_bed_is_found_by_the_vad() -> None:
+    """Silero's state, carried through 25 s of tones over pink noise, kept it deaf to the 5 s of
+    speech after them ("And so, my fellow Americans, ask not"): 5 s of speech found of 9, coverage
+    100 %, the words lost unsaid (auto-subs#563, faster-whisper#1179). Each silent stretch is
+    heard again with a fresh state; the music stays music."""
+    rate = audio.SAMPLE_RATE
+    t = np.arange(25 * rate) / rate
+    bed = (0.2 * np.sin(2 * np.pi * 220 * t) * (1 + 0.5 * np.sin(2 * np.pi * 2 * t))
+           + 0.15 * np.sin(2 * np.pi * 277 * t) + 0.12 * np.sin(2 * np.pi * 330 * t + np.sin(2 * np.pi * 5 * t)))
+    pink = np.cumsum(np.random.default_rng(7).normal(0, 1, t.size))
+    bed += 0.03 * (pink - np.convolve(pink, np.ones(400) / 400, "same")) / 20
+    jfk = audio.to_float(audio.load_audio(Path(__file__).parent / "data" / "audio" / "jfk.wav").samples)
+    regions = speech_regions(np.concatenate([bed.astype(np.float32) / 2, jfk]))
+    assert regions and abs(regions[0][0] - 25.1) < 0.5            # the speech, from its start
+    assert sum(b - a for a, b in regions if a >= 25) > 7.5         # nearly all of it (9 s alone)
+    assert not [r for r in regions if r[1] <= 25.0]               # and none in the music

@@ -326,6 +326,39 @@ def test_a_new_feed_url_that_is_the_same_feed_or_a_loop_is_no_move(project, host
     assert "new address cannot be used" in err and "404" in err
 
 
+@pytest.mark.parametrize("moved_to", [[], [{"title": "Another show", "guid": "x1",
+                                               "date": "Mon, 01 Jan 2024 09:00:00 +0000"}]])
+def test_a_new_feed_url_to_an_empty_feed_or_another_podcast_is_no_move(project, host, capsys,
+                                                                        moved_to) -> None:
+    # pyther/podfeed#5: a station pointed its feeds at incomplete new ones for a few hours.
+    # Followed, every episode was marked gone and the maintainer told to set the empty address.
+    items = [{"title": f"Ep {n}", "guid": f"g{n}", "date": f"Mon, 0{n} Jan 2024 09:00:00 +0000"}
+             for n in (1, 2)]
+    host.add("new/feed.xml", rss(moved_to).encode())
+    host.add("feed.xml", rss(items, new_feed_url=f"{host.url}/new/feed.xml").encode())
+    assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert "feed moved" not in err and "read the old one" in err
+    assert "no episodes" in err if not moved_to else "none of its episodes" in err
+    assert sorted((r["guid"], r["in_feed"]) for r in records(project)) == [("g1", True), ("g2", True)]
+
+
+def test_a_feed_that_suddenly_lists_no_episode_marks_none_gone(project, host, capsys) -> None:
+    # commafeed#1010: a big show's feed served empty for a while, then whole again.
+    items = [{"title": f"Ep {n}", "guid": f"g{n}", "date": f"Mon, 0{n} Jan 2024 09:00:00 +0000"}
+             for n in (1, 2)]
+    host.add("feed.xml", rss(items).encode())
+    assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 0
+    host.add("feed.xml", rss([]).encode())
+    capsys.readouterr()
+    assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 1
+    assert "lists no episodes at all, where it listed 2" in " ".join(capsys.readouterr().err.split())
+    assert [r["in_feed"] for r in records(project)] == [True, True]
+    host.add("feed.xml", rss(items[:1]).encode())       # whole again, one withdrawn: said as ever
+    assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 0
+    assert sorted((r["guid"], r["in_feed"]) for r in records(project)) == [("g1", True), ("g2", False)]
+
+
 def test_an_episodes_date_is_stable_when_the_feed_rewrites_its_zone(project, host) -> None:
     """AntennaPod#4219-like churn: hosts (and this tool's earlier versions, which kept UTC) write
     one moment in another zone; the episode's day, shown and cited, must not move. A real change

@@ -236,6 +236,25 @@ def test_an_empty_title_gives_way_to_itunes_title() -> None:
         "What therapy is", "Only & itunes", "Both", "Untitled episode"]
 
 
+@pytest.mark.parametrize("written, shown", [
+    ("Grief &lt;Part 1&gt;", "Grief <Part 1>"),                 # escaped once
+    ("<![CDATA[Fear <and> loathing]]>", "Fear <and> loathing"),   # CDATA (MuPiBox#87, poddl#10)
+    ("I &lt;3 therapy", "I <3 therapy"),
+    ("Grief &amp;lt;Part 2&amp;gt;", "Grief <Part 2>"),        # escaped twice
+    ("Don&amp;#8217;t panic", "Don\u2019t panic"),              # WordPress's double escape (supper#52)
+    ("<![CDATA[Tom &amp; Jerry]]>", "Tom & Jerry"),             # escaped inside CDATA (wpseo-news#131)
+    ("&lt;b&gt;Bold&lt;/b&gt; move", "Bold move"),              # markup: its words
+])
+def test_a_title_keeps_its_angle_brackets_unless_they_are_html(written: str, shown: str) -> None:
+    # nh3 read `<Part 1>` as a tag and dropped every word after it: "Grief"
+    raw = feed_of(f'<item><title>{written}</title><guid>a</guid></item>',
+                  f'<item><title></title><itunes:title>{written}</itunes:title><guid>b</guid></item>',
+                  channel="").replace(b"<title>T</title>", f"<title>{written}</title>".encode())
+    parsed = parse_feed(raw)
+    assert [i["title"] for i in parsed.items] == [shown, shown]
+    assert parsed.title == shown
+
+
 @pytest.mark.parametrize("namespace", ["http://podcastindex.org/namespace/1.0",
                                        "https://podcastindex.org/namespace/1.0/",
                                        "https://PodcastIndex.org/namespace/1.0",
@@ -611,6 +630,37 @@ def test_a_broken_or_empty_publisher_transcript_gives_way_to_the_next_one(projec
     warning = record["publisher_warning"]
     assert "gone.json could not be read" in warning and "t.vtt could not be read" in warning
     assert warning.endswith(f"{srt} was read instead")
+
+
+@pytest.mark.parametrize("cues, duration_s, partial", [
+    ([(1, 20)], 1800, True),                       # written "until 7:10" (ThisDevelopersLife#26)
+    ([(600, 1790)], 1800, True),                   # the first ten minutes missing (rsk-search#2)
+    ([(5, 900), (1500, 1700)], 1800, False),       # a gap is not judged: silence, a song
+    ([(45, 1750)], 1800, False),                   # a music intro and outro have no cues
+    ([(1, 20)], None, False),                      # no length to judge by
+    ([(3, 100)], 150, False),                      # a minute short: within the room left
+])
+def test_a_publisher_transcript_covering_part_of_the_episode_is_told(cues, duration_s,
+                                                                      partial) -> None:
+    segments = [{"startTime": float(a), "endTime": float(b), "body": "words"} for a, b in cues]
+    assert bool(sync.partial_transcript(segments, duration_s)) is partial
+
+
+@pytest.mark.model
+def test_a_partial_publisher_transcript_gives_way_to_the_audio(project, host) -> None:
+    """A publisher's VTT that stops at 0:04 of an episode whose feed says 2:00 was published as
+    the whole episode's transcript; now the audio is transcribed and the episode says why."""
+    host.add("jfk.wav", source=Path(__file__).parent / "data" / "audio" / "jfk.wav")
+    host.add("part.vtt", b"WEBVTT\n\n00:00:00.000 --> 00:00:04.000\nAnd so my fellow Americans\n")
+    host.add("feed.xml", rss([{"title": "Part of it", "guid": "p1", "duration": "2:00",
+                               "date": "Mon, 01 Dec 2025 10:00:00 GMT", "audio": f"{host.url}/jfk.wav",
+                               "transcripts": [{"url": f"{host.url}/part.vtt", "type": "text/vtt"}]}]).encode())
+    assert cli.main(["sync", "--feed", f"{host.url}/feed.xml"]) == 0
+    record = records(project)["p1"]
+    assert record["model"] != "publisher" and record["status"] == "transcribed"
+    assert "what you can do for your country" in (
+        project / "episodes" / record["slug"] / "transcript.txt").read_text()
+    assert "part.vtt covers only 0:00 to 0:04 of the episode's 2:00" in record["publisher_warning"]
 
 
 @pytest.mark.parametrize("embedded", [True, False])

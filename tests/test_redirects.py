@@ -12,7 +12,7 @@ import pytest
 from companion import cli
 from companion.pipeline import fetch_policy, http
 from episode_records import episode_records
-from podcast_server import TLSPodcastServer, rss
+from podcast_server import ForwardProxy, TLSPodcastServer, rss
 
 pytestmark = pytest.mark.subprocess        # openssl makes the test certificate
 
@@ -150,6 +150,47 @@ def test_an_episode_whose_audio_came_over_plain_http_says_so(project, host, tls_
     assert any("plain http" in note for note in record["transport_warnings"])
     assert not any("plain http" in note for note in record["audio_warnings"])   # said once
     assert "plain http" in " ".join(capsys.readouterr().err.split())
+
+
+@pytest.mark.model
+def test_an_analytics_prefix_that_fails_gives_way_to_the_address_it_wraps(project, host, capsys,
+                                                                          monkeypatch) -> None:
+    """Chartable went away and its chtbl.com prefixes failed in every app (changelog.com#346,
+    AntennaPod#5282, podverse-web#1270). Hosts resolve only through a forward proxy to `host`,
+    so the feed can name the real prefix hosts. One prefix answers 404: the file it wraps is
+    downloaded, said on the episode. The other's chain leads to a CDN that has no file yet: the
+    failure names the host that answered and the address tried after, and a rerun picks up."""
+    proxy = ForwardProxy(host.url).start()
+    try:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        for name in ("NO_PROXY", "no_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        host.add("ep1.wav", source=Path(__file__).parent / "data" / "audio" / "jfk.wav")
+        host.faults.status["/track/ABC/podcast.test/ep1.wav"] = 404           # the prefix is gone
+        host.faults.redirects["/redirect.mp3/podcast.test/ep2.mp3"] = "http://cdn.test/ep2.mp3"
+        host.add("feed.xml", rss([
+            {"title": "Dead prefix", "guid": "p1", "date": "Mon, 07 Dec 2026 09:00:00 +0000",
+             "audio": "http://chtbl.com/track/ABC/podcast.test/ep1.wav"},
+            {"title": "Not there yet", "guid": "p2", "date": "Sun, 06 Dec 2026 09:00:00 +0000",
+             "audio": "http://dts.podtrac.com/redirect.mp3/podcast.test/ep2.mp3"}]).encode())
+        assert cli.main(["sync", "--feed", "http://podcast.test/feed.xml"]) == 1
+        found = {r["guid"]: r for r in episode_records(project / "episodes")}
+        assert found["p1"]["status"] == "transcribed"
+        assert "country" in (project / "episodes" / found["p1"]["slug"] / "transcript.txt").read_text()
+        assert any("analytics prefixes failed" in note and "podcast.test" in note
+                   for note in found["p1"]["transport_warnings"])
+        assert found["p2"]["status"] == "failed"
+        error = found["p2"]["error"]
+        assert "HTTP 404" in error and "answered by cdn.test" in error       # where it broke
+        assert "http://podcast.test/ep2.mp3, failed too" in error            # what was tried next
+        host.add("ep2.mp3", source=AUDIO)
+        assert cli.main(["sync", "--feed", "http://podcast.test/feed.xml"]) == 0
+        found = {r["guid"]: r for r in episode_records(project / "episodes")}
+        assert found["p2"]["status"] == "transcribed"
+        assert "http://dts.podtrac.com/redirect.mp3/podcast.test/ep2.mp3" in proxy.asked
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
 
 
 def _feed(items: str, channel: str = "") -> bytes:

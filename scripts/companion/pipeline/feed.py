@@ -24,9 +24,10 @@ from typing import Any
 
 import feedparser
 import lxml.etree
+import nh3
 
 from companion.errors import PipelineError
-from companion.sanitise import clean_show_notes, plain_text
+from companion.sanitise import clean_show_notes, one_line, plain_text
 from companion.pipeline import dates, feedparser_bounds, sniff
 from companion.pipeline.feed_numbers import episode_number, parse_duration, season_number
 from companion.pipeline.slug import short_hash
@@ -375,6 +376,32 @@ def _text_only(entry: Any, name: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
+# Elements a title written as markup uses: nh3's safe set, and the active ones it removes.
+HTML_ELEMENTS = frozenset(nh3.ALLOWED_TAGS) | {
+    "script", "style", "iframe", "object", "embed", "applet", "form", "input", "button",
+    "textarea", "select", "svg", "math", "link", "meta", "base", "noscript", "template",
+    "audio", "video", "source", "font", "frame", "frameset"}
+_TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
+
+
+def shown_text(element: Any, name: str) -> str:
+    """The text of `element[name]` (a title) as a listener reads it, on one line ("" if none).
+
+    A title that holds an HTML element's tag (`&lt;b&gt;Bold&lt;/b&gt; move`, `<script>`) is
+    markup, reduced to its words. Any other is text and keeps every character, angle
+    brackets too: `Grief <Part 1>`, `Fear <and> loathing`, `I <3 therapy` (an RSS title is
+    text; nh3 read `<Part 1>` as a tag and dropped the words after it). Entities a publisher
+    escaped twice (`Don&amp;#8217;t`, podcast apps' oldest title bug) are decoded in both. The
+    site escapes every feed string it shows (`sanitise.text`), so text kept whole is never
+    markup there."""
+    value = element.get(name)
+    if not isinstance(value, str):
+        return ""
+    if any(tag.lower() in HTML_ELEMENTS for tag in _TAG_NAME.findall(value)):
+        return plain_text(value)
+    return one_line(html.unescape(value))
+
+
 def _numbers(entry: Any, strict: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """The item's duration, episode and season numbers and the episode's `display` text, with a
     note for each written but unreadable one whose field has no readable alternative.
@@ -416,7 +443,7 @@ def _item(entry: Any, base_url: str, strict: dict[str, Any],
           day_first: bool | None = None) -> dict[str, Any]:
     # An empty <title> beside an itunes:title (Apple's episode title without its number, which
     # some hosts fill in alone: ruby/rss#44, FeedKit#114): the itunes one, not "Untitled".
-    title = (plain_text(entry.get("title")) or plain_text(_text_only(entry, "itunes_title"))
+    title = (shown_text(entry, "title") or shown_text(entry, "itunes_title")
              or "Untitled episode")
     pubdate = _date(entry, day_first)
     date = pubdate.iso
@@ -692,7 +719,7 @@ def parse_feed(raw: bytes, url: str = "", content_type: str | None = None) -> Pa
                             "its place in the feed's order")
         seen.add(item["guid"])
         items.append(item)
-    return ParsedFeed(title=plain_text(parsed.feed.get("title")),
+    return ParsedFeed(title=shown_text(parsed.feed, "title"),
                       link=fetchable(url, parsed.feed.get("link")), items=items, warnings=warnings,
                       new_feed_url=fetchable(url, parsed.feed.get("itunes_new-feed-url")),
                       next_pages=_page_links(parsed.feed, url), url=url, cut_off=cut_off)

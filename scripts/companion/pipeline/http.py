@@ -733,6 +733,32 @@ def href_key(url: str) -> str:
     return "sha256:" + hashlib.sha256(urls.strip_tracking(url.strip()).encode("utf-8")).hexdigest()
 
 
+def behind_prefixes(url: str) -> str | None:
+    """The address an enclosure's analytics redirect prefixes wrap (`urls.strip_tracking`), with
+    the scheme of `url` where the prefixes dropped it and never below https when `url` is https;
+    None when `url` has no prefix. `https://chtbl.com/track/X/cdn.example/a.mp3` ->
+    `https://cdn.example/a.mp3`: what podcast apps could not reach when Chartable went away
+    (changelog.com#346, AntennaPod#5282: a prefix's host unreachable or blocked)."""
+    inner = urls.strip_tracking(url.strip())
+    if inner == url.strip():
+        return None
+    scheme = urllib.parse.urlsplit(url.strip()).scheme.lower() or "https"
+    rest = inner.split("://", 1)[1] if "://" in inner else inner
+    inner_scheme = inner.split("://", 1)[0].lower() if "://" in inner else scheme
+    return f"{'https' if 'https' in (scheme, inner_scheme) else inner_scheme}://{rest}"
+
+
+def _failed_hop(asked: str, exc: BaseException | None) -> str:
+    """Which host answered an error, when redirects led away from the host asked (a tracking
+    prefix's chain: the file's own CDN, not the prefix, said 404). The host only: a private
+    feed's redirect target may hold a token in its path or query."""
+    final = exc.geturl() if isinstance(exc, urllib.error.HTTPError) else None
+    there = urllib.parse.urlsplit(final or "").hostname
+    if not there or urllib.parse.urlsplit(asked).netloc == urllib.parse.urlsplit(final).netloc:
+        return ""
+    return f" (answered by {there}, where its redirects led)"
+
+
 def download(url: str, dest: Path, expected_bytes: int | None = None,
              progress: Callable[[int, int | None], None] | None = None,
              timeout: float = TIMEOUT_S, notes: list[str] | None = None,
@@ -848,8 +874,13 @@ def download(url: str, dest: Path, expected_bytes: int | None = None,
             insecure.extend(guard.insecure)
 
     ends = time.monotonic() + limit.deadline_s
-    whole = with_retries(_bounded(limit, uri, watched, ends), f"downloading {url}",
-                         ends=ends)
+    try:
+        whole = with_retries(_bounded(limit, uri, watched, ends), f"downloading {url}",
+                             ends=ends)
+    except FetchError as exc:
+        if hop := _failed_hop(uri, exc.__cause__):
+            raise FetchError(f"{exc}{hop}") from exc.__cause__
+        raise
     if insecure and notes is not None:
         notes.append(f"the audio came over plain http: its https address redirected to "
                      f"http://{insecure[-1]}/, so it was not protected on the way (anyone on "

@@ -42,6 +42,7 @@ from companion.pipeline import (audio, chapters, corrections, dates, feed, fetch
 from companion import urls
 from companion.episode import TRANSCRIPT_FORMATS
 from companion.pipeline.budget import Budget, episode_seconds
+from companion.timecode import format_clock
 from companion.project import CACHE_DIR as CACHE_NAME, Project
 from companion.pipeline.slug import episode_slug
 from companion.pipeline.transcribe import Coverage, ModelError, Settings, load_model, transcribe_audio
@@ -450,6 +451,47 @@ def link_changed(record: dict[str, Any]) -> bool:
     return http.href_key(source["url"]) != recorded
 
 
+# A publisher transcript shorter than the episode by more than this share of it and this many
+# seconds covers part of it: the share is the one a file cut short is judged by; the seconds
+# leave room for a music intro or outro, which has no cues.
+PARTIAL_SHARE = 0.10
+PARTIAL_S = 60.0
+
+
+def _shares_an_episode(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> bool:
+    """Whether a feed's new address lists any episode the old one does, by guid, audio file
+    (`urls.enclosure_key`: a host's move changes the address) or title. A move to an empty feed
+    or to another podcast's is the publisher's slip, not a move (pyther/podfeed#5: a station
+    redirected its feeds to incomplete ones "for a few hours", and apps followed)."""
+    def keys(items: list[dict[str, Any]]) -> set[tuple[str, str]]:
+        found = set()
+        for item in items:
+            found.add(("guid", item["guid"]))
+            found.add(("title", " ".join(item["title"].casefold().split())))
+            if item.get("enclosure"):
+                found.add(("audio", urls.enclosure_key(item["enclosure"]["url"])))
+        return found
+    return bool(keys(old) & keys(new))
+
+
+def partial_transcript(segments: list[tf.Segment], duration_s: float | None) -> str | None:
+    """Why a publisher transcript covers only part of the episode, or None: its cues start late
+    or end early against `duration_s` (the feed's itunes:duration, or the audio's measured
+    length; None: nothing to judge by) by more than PARTIAL_SHARE and PARTIAL_S. Publishers'
+    transcripts do: the first ten minutes missing (warmans/rsk-search#2), written "until 7:10"
+    (shanselman/ThisDevelopersLife-Transcripts#26), the interviews at the end left out
+    (rustacean-station.org#71). Imported, it would be published as the whole episode."""
+    if not duration_s or not segments:
+        return None
+    first = min(s["startTime"] for s in segments)
+    last = max(max(s["startTime"], s.get("endTime") or 0.0) for s in segments)
+    missing = max(first, 0.0) + max(duration_s - last, 0.0)
+    if missing <= max(PARTIAL_SHARE * duration_s, PARTIAL_S):
+        return None
+    return (f"covers only {format_clock(first)} to {format_clock(last)} of the episode's "
+            f"{format_clock(duration_s)}: part of it")
+
+
 def set_review(record: dict[str, Any], fixes: corrections.Corrections, has_words: bool,
                outcome: Outcome) -> None:
     """Status `needs-review` (with the reasons) when the stored coverage says speech may be
@@ -591,6 +633,13 @@ class Syncer:
             report.warnings.append(f"the feed says it moved (itunes:new-feed-url), but the new "
                                    f"address cannot be used: {exc}; read the old one")
             return parsed
+        if parsed.items and not _shares_an_episode(parsed.items, moved.items):
+            report.warnings.append(
+                f"the feed says it moved (itunes:new-feed-url) to {new}, but that feed lists "
+                f"{'no episodes' if not moved.items else 'none of its episodes'} (a new host "
+                "not filled yet, or another podcast's address); read the old one, as it is. "
+                "Ask the publisher to check the new address")
+            return parsed
         if moved.new_feed_url and _same_address(moved.new_feed_url, source):
             report.warnings.append("the feed and the address it says it moved to (itunes:new-"
                                    "feed-url) name each other as the new address; read the one "
@@ -646,6 +695,14 @@ class Syncer:
         for warning in report.warnings:
             self.reporter.warn(warning)
         records = self._readable_records()
+        listed = sum(1 for r in records if r.get("in_feed") is not False)
+        if not parsed.items and listed and not report.feed_incomplete:
+            # A valid feed with no item where there were episodes is a host's glitch far more
+            # often than a podcast withdrawn whole (commafeed#1010, pyther/podfeed#5): every
+            # episode marked gone would leave the site and `feed-tags` with none.
+            report.feed_incomplete = (f"the feed lists no episodes at all, where it listed "
+                                      f"{listed}: none is marked gone; the next run reads it again")
+            self.reporter.warn(report.feed_incomplete)
         taken = {r["slug"] for r in records}
         own = {r["guid"]: r["slug"] for r in records}
         # A shard's folder names are reserved before any other episode is named, so an episode the
@@ -1040,6 +1097,10 @@ class Syncer:
             except (http.FetchError, ValueError, RecursionError) as exc:
                 problems.append(f"{link['url']} could not be read ({exc})")
                 continue
+            if record.get("enclosure") and (  # with no audio, part is all there is
+                    partial := partial_transcript(raw, record.get("duration"))):
+                problems.append(f"{link['url']} {partial}")
+                continue
             record["publisher_warning"] = (
                 f"the publisher's transcript {'; '.join(problems)}; {link['url']} was read "
                 "instead" if problems else None)
@@ -1077,6 +1138,38 @@ class Syncer:
                 raise declared from None
         return raw
 
+    def _download(self, source: dict[str, Any], dest: Path, title: str, notes: list[str],
+                  validators: dict[str, Any]) -> Path:
+        """`http.download` of the episode's audio; when its analytics prefixes fail (a prefix
+        service gone or blocked, one hop of the chain down: changelog.com#346, AntennaPod#5282),
+        the address they wrap is downloaded instead, said in `notes`. Raises FetchError naming
+        both addresses when neither gives the file."""
+        def fetch(url: str) -> Path:
+            return http.download(url, dest, source.get("length"), notes=notes,
+                                 validators=validators,
+                                 progress=lambda done, total: self.reporter.download(title, done, total))
+        try:
+            return fetch(source["url"])
+        except fetch_policy.TooLarge:
+            raise
+        except (http.FetchError, fetch_policy.Refused) as exc:
+            behind = http.behind_prefixes(source["url"])
+            if not behind:
+                raise
+            first = exc
+        try:
+            cached = fetch(behind)
+        except (http.FetchError, fetch_policy.Refused) as exc:
+            raise http.FetchError(f"{first}; the address its analytics prefixes wrap, {behind}, "
+                                  f"failed too: {exc}") from exc
+        validators["href"] = http.href_key(source["url"])     # the feed's link, as ever
+        # the host only: the page shows these notes, and a private feed's links hold tokens
+        notes.append(f"the audio link's analytics prefixes failed, so the audio was downloaded "
+                     f"from the address they wrap, on {urllib.parse.urlsplit(behind).hostname}; "
+                     "ask the publisher to fix or drop the prefix, which podcast apps cannot "
+                     "get past either")
+        return cached
+
     def _whisper(self, record: dict[str, Any], slug: str, outcome: Outcome) -> list[tf.Segment]:
         enclosure = record["enclosure"]
         if not enclosure:
@@ -1097,9 +1190,7 @@ class Syncer:
             source = probe.choose(source)
             if feed.media_kind(source.get("type"), source["url"]) == "playlist":
                 raise audio.AudioError(audio.PLAYLIST_NOTE + f" ({source['url']})")
-        cached = http.download(
-            source["url"], dest, source.get("length"), notes=notes, validators=validators,
-            progress=lambda done, total: self.reporter.download(title, done, total))
+        cached = self._download(source, dest, title, notes, validators)
         if fetched_now:            # a cached file keeps the note made when it was fetched
             record["transport_warnings"] = notes
             record["audio_validators"] = validators or None

@@ -34,6 +34,7 @@ The pipeline, each choice measured in bench/transcribe.py:
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass, field, replace
@@ -64,6 +65,12 @@ VAD_MIN_SPEECH_MS = 100          # shorter detections are not speech: faster-whi
                                  # made one 32 ms frame at a music onset a 0.43 s "speech" region
                                  # that no word could cover (Silero's own default is 250 ms)
 MAX_REGION_S = 25.0              # longer regions are split by the VAD, so a span fits a 30 s window
+# Silero's recurrent state, carried through a music bed, kept it deaf to the speech after it for
+# up to 5 s ("And so, my fellow Americans, ask not" after a 20 s jingle; auto-subs#563,
+# faster-whisper#1179). Each VAD_FRESH_S of audio is also heard with a fresh state; what only
+# that pass finds counts when it lasts VAD_FRESH_MIN_S (a lone 0.4 s blip in music does not).
+VAD_FRESH_S = 5.0
+VAD_FRESH_MIN_S = 0.5
 SPAN_MAX_S = 28.0                # a decode span fits Whisper's 30 s window
 LEAD_S = 2.5                     # s of audio before a region decoded with it (VAD starts late)
 TAIL_S = 0.5                     # s after a region decoded with it
@@ -349,8 +356,39 @@ def speech_regions(samples: np.ndarray) -> list[Interval]:
     options = VadOptions(threshold=VAD_THRESHOLD, min_silence_duration_ms=VAD_MIN_SILENCE_MS,
                          speech_pad_ms=VAD_SPEECH_PAD_MS, max_speech_duration_s=MAX_REGION_S,
                          min_speech_duration_ms=VAD_MIN_SPEECH_MS)
-    return [(t["start"] / SAMPLE_RATE, t["end"] / SAMPLE_RATE)
-            for t in get_speech_timestamps(samples, options)]
+    whole = [(t["start"] / SAMPLE_RATE, t["end"] / SAMPLE_RATE)
+             for t in get_speech_timestamps(samples, options)]
+    # only what the first pass called silence is heard again: speech found needs no second look
+    edges = [0.0] + [t for region in whole for t in region] + [len(samples) / SAMPLE_RATE]
+    step = int(VAD_FRESH_S * SAMPLE_RATE)
+    fresh = [((at + t["start"]) / SAMPLE_RATE, (at + t["end"]) / SAMPLE_RATE)
+             for gap_start, gap_end in zip(edges[::2], edges[1::2])
+             if gap_end - gap_start >= VAD_FRESH_MIN_S
+             for at in range(int(gap_start * SAMPLE_RATE), int(gap_end * SAMPLE_RATE), step)
+             for t in get_speech_timestamps(samples[at:min(at + step, int(gap_end * SAMPLE_RATE))],
+                                            options)]
+    return _union(whole, fresh)
+
+
+def _union(whole: list[Interval], fresh: list[Interval]) -> list[Interval]:
+    """`whole`'s regions joined with those of `fresh` that overlap or touch one (a region cut at
+    a VAD_FRESH_S edge) or last VAD_FRESH_MIN_S, in time order; a joined region longer than
+    MAX_REGION_S is cut into equal parts that fit."""
+    merged: list[list[float]] = []
+    for start, end, own in sorted([(a, b, True) for a, b in whole] + [(a, b, False) for a, b in fresh]):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+            merged[-1][2] = merged[-1][2] or own
+        else:
+            merged.append([start, end, own])
+    out: list[Interval] = []
+    for start, end, own in merged:
+        if not own and end - start < VAD_FRESH_MIN_S:
+            continue
+        parts = math.ceil((end - start) / MAX_REGION_S)
+        size = (end - start) / parts
+        out += [(start + i * size, start + (i + 1) * size) for i in range(parts)]
+    return out
 
 
 def decode_spans(regions: list[Interval], duration_s: float) -> list[Interval]:
