@@ -380,6 +380,7 @@ def test_transcribe_command_inside_a_project_uses_its_vocabulary(
     assert "Fellow AMERICANS" in capsys.readouterr().out
 
 
+@pytest.mark.subprocess
 def test_speech_right_after_a_music_bed_is_found_by_the_vad() -> None:
     """Silero's state, carried through 25 s of tones over pink noise, kept it deaf to the 5 s of
     speech after them ("And so, my fellow Americans, ask not"): 5 s of speech found of 9, coverage
