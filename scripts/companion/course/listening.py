@@ -18,7 +18,6 @@ the matcher's, best first.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -27,6 +26,7 @@ import yaml
 
 from companion import hand_edited
 from companion.course import bundles
+from companion.course.topics import normalise, word_spans
 from companion.course.weave import Stretch, function_word
 from companion.episode import Segment
 from companion.errors import CourseError
@@ -124,7 +124,8 @@ def _choices(where: str, key: yaml.Node, node: yaml.Node, words_key: str,
                     problems.append(Problem(*position(scalar.start_mark),
                                             f"{where} {words_key}: {scalar.value} is in curly "
                                             "quotes: type straight quotes (\") or none"))
-                elif all(function_word(w) for w in re.findall(r"[\w']+", scalar.value.lower())):
+                elif all(function_word(normalise(scalar.value[b:e]))
+                         for _, b, e in word_spans(scalar.value)):   # the words as the matcher reads them
                     # "no", "the", "it's": said in every episode, it would list every stretch
                     problems.append(Problem(*position(scalar.start_mark),
                                             f"{where} {words_key}: '{scalar.value.strip()}' is only "
