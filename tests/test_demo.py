@@ -52,8 +52,27 @@ def test_an_edit_made_in_the_demos_copy_is_set_aside_not_lost(tmp_path: Path) ->
         (root / "data").mkdir(parents=True)
         (root / "data" / "help.yml").write_text("bar: yes\n", encoding="utf-8")
     (scratch / "data" / "listening.yml").write_text("modules:\n  2:\n    pin: [e3]\n", encoding="utf-8")
-    kept = demo.set_aside_edits(source, scratch, "run1")
-    assert kept == [scratch / demo.EDITED_FOLDER / "run1" / "data" / "listening.yml"]
-    assert kept[0].read_text(encoding="utf-8") == "modules:\n  2:\n    pin: [e3]\n"
+    into = scratch / demo.EDITED_FOLDER / "run1"
+    assert demo.set_aside_edits(source, scratch, into) == [Path("data") / "listening.yml"]
+    assert (into / "data" / "listening.yml").read_text(encoding="utf-8") == "modules:\n  2:\n    pin: [e3]\n"
     (scratch / "data" / "listening.yml").unlink()
-    assert demo.set_aside_edits(source, scratch, "run2") == []     # copies the same as the project's
+    assert demo.set_aside_edits(source, scratch, scratch / demo.EDITED_FOLDER / "run2") == []  # as the project's
+
+
+def test_a_file_the_project_changed_since_the_last_run_is_no_edit(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compared with the project's own files, every change the project made since the last run
+    (a new companion.css) was set aside as if edited in the demo; only what changed in the demo's
+    copy since it was copied is."""
+    source = tmp_path / "clone"
+    source.mkdir()
+    for part in ("mkdocs.yml", "docs", "overrides", "data"):
+        (shutil.copytree if (REPO / part).is_dir() else shutil.copy)(REPO / part, source / part)
+    monkeypatch.chdir(source)
+    demo.prepare(open_project(), "http://127.0.0.1:8124/").sample.close()
+    (source / "docs" / "assets" / "companion.css").write_text("/* the project's own change */\n")
+    (source / ".cache" / "demo" / "data" / "listening.yml").write_text("modules:\n  2:\n    hide: [e4]\n")
+    scratch = demo.prepare(open_project(), "http://127.0.0.1:8124/")
+    scratch.sample.close()
+    assert scratch.set_aside == [Path("data") / "listening.yml"]
+    assert (scratch.set_aside_in / "data" / "listening.yml").read_text() == "modules:\n  2:\n    hide: [e4]\n"

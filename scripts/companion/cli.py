@@ -156,12 +156,10 @@ def cmd_demo(args: argparse.Namespace, console: Console) -> int:
     console.print(f"demo project: {scratch.project.root} (site_url {site_url})", highlight=False)
     if scratch.set_aside:
         # the demo's docs/, data/ and overrides/ are the project's, copied afresh on every run
-        folder = scratch.set_aside[0].parent
-        while folder.parent.name != demo.EDITED_FOLDER:
-            folder = folder.parent
         console.print(f"[yellow]{len(scratch.set_aside)} file(s) edited in the demo's copies were set "
-                      f"aside in {folder}, not used: the demo copies {source.root}'s docs/, data/ "
-                      "and overrides/ afresh on every run, so make edits there.[/]", highlight=False)
+                      f"aside in {scratch.set_aside_in}, not used: the demo copies {source.root}'s "
+                      "docs/, data/ and overrides/ afresh on every run, so make edits there.[/]",
+                      highlight=False)
     console.print(f"sample podcast served at {scratch.feed_url}", highlight=False)
     result = sync_with_progress(scratch.project, Options(feed=scratch.feed_url), console)
     site = build_site(scratch.project, site_dir=site_dir)

@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from companion.pipeline import store
 from companion.project import CACHE_DIR, Project, copy_site_sources, open_project, write_settings
 from companion.site.static_server import StaticServer
 
@@ -29,13 +30,15 @@ EDITED_FOLDER = "edited"  # where edits made to the demo's own copies are set as
 # The copies `prepare` replaces on every run that a person may edit there (mkdocs.yml is rewritten
 # with the demo's settings, so it always differs and is not compared).
 EDITABLE = ("docs", "overrides", "data")
+COPIED_FILE = "copied.json"   # under the demo project: relative path -> digest of each EDITABLE file as copied
 
 
 @dataclass
 class Demo:
     project: Project
     sample: StaticServer
-    set_aside: list[Path] = field(default_factory=list)    # edited copies kept before replacing them
+    set_aside: list[Path] = field(default_factory=list)    # edited files kept, relative to `set_aside_in`
+    set_aside_in: Path | None = None                        # where this run kept them
 
     @property
     def feed_url(self) -> str:
@@ -62,21 +65,31 @@ def is_demo(root: Path) -> bool:
     return root.name == DEMO_DIR and root.parent.name == CACHE_DIR
 
 
-def set_aside_edits(source: Path, scratch: Path, stamp: str) -> list[Path]:
-    """Copy every file of the scratch project's EDITABLE folders that differs from the project's
-    own (or that the project lacks) to `scratch/EDITED_FOLDER/stamp/`, keeping its path; return
-    the copies. A pin tried in the demo's `data/listening.yml` would otherwise be lost without a
-    word when the next run copies the project's files afresh."""
+def _editable_files(root: Path) -> list[Path]:
+    """The files of `root`'s EDITABLE folders, relative to `root`."""
+    return [path.relative_to(root) for part in EDITABLE if (root / part).is_dir()
+            for path in sorted((root / part).rglob("*")) if path.is_file()]
+
+
+def set_aside_edits(source: Path, scratch: Path, into: Path) -> list[Path]:
+    """Copy every file of the scratch project's EDITABLE folders that was edited there into
+    `into`, keeping its path; return those paths (relative). Edited: its digest differs from the
+    one recorded when the demo copied it (COPIED_FILE), or it was not copied; with no record
+    (a demo from before it was kept), when it differs from the project's own. A pin tried in the
+    demo's `data/listening.yml` would otherwise be lost without a word when the next run copies
+    the project's files afresh; a file the project changed since is no edit."""
+    copied = store.read_cache(scratch / COPIED_FILE) if (scratch / COPIED_FILE).is_file() else None
     kept = []
-    for part in EDITABLE:
-        for path in sorted((scratch / part).rglob("*")) if (scratch / part).is_dir() else ():
-            relative = path.relative_to(scratch)
-            original = source / relative
-            if path.is_file() and (not original.is_file() or original.read_bytes() != path.read_bytes()):
-                copy = scratch / EDITED_FOLDER / stamp / relative
-                copy.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(path, copy)
-                kept.append(copy)
+    for relative in _editable_files(scratch):
+        if copied is not None:
+            edited = copied.get(str(relative)) != store.digest(scratch / relative)
+        else:
+            edited = (not (source / relative).is_file()
+                      or (source / relative).read_bytes() != (scratch / relative).read_bytes())
+        if edited:
+            (into / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(scratch / relative, into / relative)
+            kept.append(relative)
     return kept
 
 
@@ -84,10 +97,13 @@ def prepare(source: Project, site_url: str) -> Demo:
     """A scratch project under .cache/demo (fresh copy of the site sources, kept episodes), its
     mkdocs.yml naming the served sample feed and `site_url`. Edits made to the scratch copies
     since the last run are set aside first (`set_aside_edits`, `Demo.set_aside`)."""
-    kept = set_aside_edits(source.root, demo_root(source), time.strftime("%Y%m%d-%H%M%S"))
+    into = demo_root(source) / EDITED_FOLDER / time.strftime("%Y%m%d-%H%M%S")
+    kept = set_aside_edits(source.root, demo_root(source), into)
     root = copy_site_sources(source.root, demo_root(source))
+    store.write_json_atomic(root / COPIED_FILE, {str(relative): store.digest(root / relative)
+                                                 for relative in _editable_files(root)})
     sample = serve(SAMPLE_DIR, SAMPLE_PORT)
-    demo = Demo(project=open_project(root), sample=sample, set_aside=kept)
+    demo = Demo(project=open_project(root), sample=sample, set_aside=kept, set_aside_in=into if kept else None)
     write_settings(root, site_url=site_url, feed=demo.feed_url)
     demo.project = open_project(root)
     return demo
