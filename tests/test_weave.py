@@ -882,7 +882,7 @@ def test_a_shared_word_inside_another_fields_talk_is_not_the_idea() -> None:
     assert not stray, stray
     rows = weave.scan_episodes({"talk": segments}, [])["talk"]
     lexicon = weave.course_lexicon(mods, glossary, topics.subject_phrases(glossary))
-    elsewhere = weave._elsewhere(rows, lexicon)
+    elsewhere = weave._elsewhere(weave._foreign_counts(rows, lexicon))
     fields = [i for i, row in enumerate(rows) if start + 30 <= row.start < start + 30 + 6 * 10]
     assert sum(elsewhere[i] for i in fields) >= 8, [(rows[i].body[:30], elsewhere[i]) for i in fields]
     assert not any(elsewhere[i] for i, row in enumerate(rows) if row.start < end), elsewhere

@@ -421,21 +421,28 @@ def course_lexicon(modules: list[Topic], terms: list[Topic], subject: Iterable[P
                      | {s for p in subject for s in p})
 
 
-def _elsewhere(rows: list[_Segment], lexicon: frozenset[str], share: float = FOREIGN_MAX) -> list[bool]:
-    """For each segment: whether the talk within FOREIGN_NEAR_S seconds of it is in another
-    field's words: more than `share` (FOREIGN_MAX unless given) of its content words are uncommon in English (Zipf under
-    FOREIGN_ZIPF, `everyday.zipf`) and never said by the course (`lexicon`: every stem of its
-    modules, their plain words, the glossary and the subject seed). Lamb, rosemary and a lid;
-    a squat, muscle and rest days; a dashboard, onboarding and retention: each field has its
-    own vocabulary, and talk that shares a word of the course ("my therapy", "relapse", "client
-    session") inside it is that field's talk. Everyday words and the course's own are neutral,
-    so plain speech about care is not."""
+def _foreign_counts(rows: list[_Segment], lexicon: frozenset[str]) -> list[tuple[int, int]]:
+    """For each segment: (content words, those of another field) said within FOREIGN_NEAR_S
+    seconds of it: another field's are uncommon in English (Zipf under FOREIGN_ZIPF,
+    `everyday.zipf`) and never said by the course (`lexicon`: every stem of its modules, their
+    plain words, the glossary and the subject seed). Counted once an episode; `_elsewhere` reads
+    them at each share it is asked."""
     out = []
     for first, last in _centred(rows, FOREIGN_NEAR_S):
         content = sum(rows[k].content for k in range(first, last + 1))
         foreign = sum(len(rows[k].uncommon - lexicon) for k in range(first, last + 1))
-        out.append(foreign > share * max(1, content))
+        out.append((content, foreign))
     return out
+
+
+def _elsewhere(counts: list[tuple[int, int]], share: float = FOREIGN_MAX) -> list[bool]:
+    """For each segment: whether the talk near it is in another field's words: more than `share`
+    (FOREIGN_MAX unless given) of its content words are another field's (`_foreign_counts`).
+    Lamb, rosemary and a lid; a squat, muscle and rest days; a dashboard, onboarding and
+    retention: each field has its own vocabulary, and talk that shares a word of the course ("my
+    therapy", "relapse", "client session") inside it is that field's talk. Everyday words and
+    the course's own are neutral, so plain speech about care is not."""
+    return [foreign > share * max(1, content) for content, foreign in counts]
 
 
 def _centred(rows: list[_Segment], half: float = WINDOW_S / 2) -> Iterable[tuple[int, int]]:
@@ -457,7 +464,8 @@ def _labels(rows: list[_Segment], modules: list[Topic], weight_idf: dict[str, di
             rarity: dict[str, float], subject: frozenset[Phrase] = frozenset(),
             off: frozenset[str] = frozenset(), index: FacetIndex | None = None,
             lexicon: frozenset[str] = frozenset(), personal: list[bool] | None = None,
-            fitted: Decision | None = None) -> list[tuple[str, float] | None]:
+            fitted: Decision | None = None,
+            foreign: list[tuple[int, int]] | None = None) -> list[tuple[str, float] | None]:
     """For each segment of one episode: the module its talk is about and the evidence's score,
     or None.
 
@@ -467,11 +475,13 @@ def _labels(rows: list[_Segment], modules: list[Topic], weight_idf: dict[str, di
     probability reaches its threshold (`_candidates` gives each its features). With `subject`,
     only where the course's subject is said near it and outweighs talk on another subject
     (`_on_subject`); with `lexicon` (`course_lexicon`), not where the talk near it is in another
-    field's words (`_elsewhere`). `personal`: `_personal` of the rows, when the caller has it.
+    field's words (`_elsewhere`). `personal` (`_personal`) and `foreign` (`_foreign_counts`) of
+    the rows, when the caller has them.
     """
     fitted = decision.load() if fitted is None else fitted
     out: list[tuple[str, float] | None] = []
-    for candidates in _candidates(rows, modules, weight_idf, rarity, subject, off, index, lexicon, personal):
+    for candidates in _candidates(rows, modules, weight_idf, rarity, subject, off, index, lexicon, personal,
+                                  foreign):
         label = None
         if candidates:
             p, ident, score = max((fitted.probability(x), ident, score) for ident, score, x in candidates)
@@ -485,7 +495,8 @@ def _candidates(rows: list[_Segment], modules: list[Topic], weight_idf: dict[str
                 rarity: dict[str, float], subject: frozenset[Phrase] = frozenset(),
                 off: frozenset[str] = frozenset(), index: FacetIndex | None = None,
                 lexicon: frozenset[str] = frozenset(),
-                personal: list[bool] | None = None) -> list[list[tuple[str, float, list[float]]]]:
+                personal: list[bool] | None = None,
+                foreign: list[tuple[int, int]] | None = None) -> list[list[tuple[str, float, list[float]]]]:
     """For each segment: (module ident, Evidence.score, features in `decision.FEATURES` order) of
     each module whose evidence over the window around the segment holds the idea, where the
     subject gate (`_on_subject`) and the other-field gate (`_elsewhere`) let a module claim it
@@ -493,8 +504,9 @@ def _candidates(rows: list[_Segment], modules: list[Topic], weight_idf: dict[str
     near = _on_subject(rows, subject, off) if subject else [True] * len(rows)
     plain = [True] * len(rows)
     if lexicon:
-        near = [n and not f for n, f in zip(near, _elsewhere(rows, lexicon))]
-        plain = [not f for f in _elsewhere(rows, lexicon, PLAIN_FOREIGN_MAX)]
+        foreign = _foreign_counts(rows, lexicon) if foreign is None else foreign
+        near = [n and not f for n, f in zip(near, _elsewhere(foreign))]
+        plain = [not f for f in _elsewhere(foreign, PLAIN_FOREIGN_MAX)]
     if index is None:
         index = facet_index({topic.ident: topic.facets for topic in modules})
     if personal is None:
@@ -541,7 +553,8 @@ def _stretches(slug: str, rows: list[_Segment], labels: list[tuple[str, float] |
                rarity: dict[str, float], index: FacetIndex | None = None,
                personal: list[bool] | None = None,
                lexicon: frozenset[str] | None = None,
-               anchored: list[bool] | None = None) -> list[tuple[str, Stretch]]:
+               anchored: list[bool] | None = None,
+               foreign: list[tuple[int, int]] | None = None) -> list[tuple[str, Stretch]]:
     """Runs of segments labelled with one module as stretches (module ident, stretch), each
     trimmed to its first and last segment that holds some of the module's idea itself
     (`_holds`), so a stretch starts and ends where the talk does.
@@ -557,12 +570,16 @@ def _stretches(slug: str, rows: list[_Segment], labels: list[tuple[str, float] |
     aside, and dropped, when its content words are under BRIEF_COURSE_SHARE the course's or, with
     `anchored` (per segment: does it name the domain, `_anchored`), when none of its own segments
     names the domain: a bank's "bot" and "trust", a court's "support" and "system", a robot
-    vacuum's "model" and "privacy policy" are said of a bank, a court and a vacuum."""
+    vacuum's "model" and "privacy policy" are said of a bank, a court and a vacuum. `foreign`:
+    `_foreign_counts` of the rows, when the caller has them."""
     by_ident = {topic.ident: topic for topic in modules}
     facets = {topic.ident: topic.facets for topic in modules}
     index = facet_index(facets) if index is None else index
     framing = framed([row.words for row in rows], [row.start for row in rows])
-    foreign = _elsewhere(rows, lexicon) if lexicon is not None else [False] * len(rows)
+    if lexicon is None:
+        elsewhere = [False] * len(rows)
+    else:
+        elsewhere = _elsewhere(_foreign_counts(rows, lexicon) if foreign is None else foreign)
     out: list[tuple[str, Stretch]] = []
     i = 0
     while i < len(rows):
@@ -584,7 +601,7 @@ def _stretches(slug: str, rows: list[_Segment], labels: list[tuple[str, float] |
         if len(holding) < MIN_HOLDING and (j - i + 1 >= SUSTAINED_RUN or (
                 j - i + 1 >= SHORT_RUN and rows[j].end - rows[i].start >= SHORT_RUN_S
                 and anchored is not None and any(anchored[i:j + 1])
-                and not any(foreign[max(0, i - 1):j + 2]))):
+                and not any(elsewhere[max(0, i - 1):j + 2]))):
             thin = [k for k in range(i, j + 1) if not framing[k] and _holds(
                 rows[k], topic, weight_idf[ident], rarity, index, facets, THIN_BAR) > 0]
             if len(thin) >= SUSTAINED_SHARE * (j - i + 1):
@@ -769,10 +786,12 @@ def weave(episodes: dict[str, Sequence[Segment]], modules: list[Topic],
                                       for p in t.term.phrases))
     for slug, rows in scanned.items():
         personal = _personal(rows, care)
-        labels = _labels(rows, modules, weight_idf, rarity, subject, off, index, lexicon, personal, fitted)
+        foreign = _foreign_counts(rows, lexicon)
+        labels = _labels(rows, modules, weight_idf, rarity, subject, off, index, lexicon, personal, fitted,
+                         foreign)
         anchored = _anchored(rows, domain, terms)
         for ident, stretch in _stretches(slug, rows, labels, modules, weight_idf, rarity, index, personal,
-                                         lexicon, anchored):
+                                         lexicon, anchored, foreign):
             result.modules[ident].append(stretch)
         where: dict[Phrase, list[int]] = defaultdict(list)
         for i, row in enumerate(rows):
