@@ -59,6 +59,7 @@ def test_an_edit_made_in_the_demos_copy_is_set_aside_not_lost(tmp_path: Path) ->
     assert demo.set_aside_edits(source, scratch, scratch / demo.EDITED_FOLDER / "run2") == []  # as the project's
 
 
+@pytest.mark.network
 def test_a_file_the_project_changed_since_the_last_run_is_no_edit(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """Compared with the project's own files, every change the project made since the last run
