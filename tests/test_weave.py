@@ -1361,3 +1361,36 @@ def test_the_same_words_of_a_counsellor_are_module_1_and_of_a_bot_module_2() -> 
                       if any(s.slug == "talk" and s.start < end and start < s.end for s in found)}
     assert told["carer"] == {"m1"}, told
     assert "m2" in told["machine"], told
+
+
+@pytest.mark.subprocess
+def test_a_build_names_the_newest_episodes_suggestions_and_how_to_hide_each(tmp_path: Path) -> None:
+    """The host runs one command a week: the build says where the module pages list the newest
+    episode, with the line to add to data/listening.yml to hide it; added, it is gone from the
+    page and from what the next build says."""
+    from companion.course.moment import fragment
+    from companion.site.generate import generate
+    project = copy_project(tmp_path / "project")
+    weave_corpus.write_corpus(project / "episodes")
+    small_talk = ["Welcome back, it is raining again here.", "The kettle is on and the dog is asleep."]
+    lines = [*small_talk, *M2_TALK, *M2_TALK[:3], *small_talk]
+    write_episode(project / "episodes", "120-the-newest", title="The newest one", number=120,
+                  date="2027-01-04", duration=6.0 * len(lines), audio_url="https://media.invalid/120.mp3",
+                  segments=[{"startTime": 6.0 * i, "endTime": 6.0 * i + 5.8, "body": line}
+                            for i, line in enumerate(lines)])
+    notices = [n for n in generate(project, tmp_path / "stage").notices if n.startswith("Hear it discussed")]
+    listed = [re.search(r"module (\d+) lists the newest episode \(\"The newest one\"\) at [\d:-]+: "
+                        r"\"(.+)\" Listen.* hide: \[(e120@[\d:-]+)\]$", n) for n in notices]
+    assert notices and all(listed), notices
+    line, token = next(m.groups()[1:] for m in listed if m and m[1] == "2")
+    assert line in " ".join(lines), line
+    page = next((tmp_path / "stage" / "docs" / "course").glob("02-*.md")).read_text(encoding="utf-8")
+    item = bundles.parse_item(token)
+    moment = f"episodes/120-the-newest/{fragment(item.start, item.end)}"
+    assert moment in page, moment
+
+    (project / "data" / "listening.yml").write_text(f"modules:\n  2: {{hide: [{token}]}}\n", encoding="utf-8")
+    again = [n for n in generate(project, tmp_path / "stage").notices if n.startswith("Hear it discussed")]
+    assert not any(token in n for n in again), again
+    page = next((tmp_path / "stage" / "docs" / "course").glob("02-*.md")).read_text(encoding="utf-8")
+    assert moment not in page

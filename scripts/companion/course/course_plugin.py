@@ -192,6 +192,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         self.marks: dict[str, list[weave.Mark]] = {}       # slug -> glossary terms to mark
         self.episode_refs: dict[str, weave_html.EpisodeRef] = {}
         self.glossary_url = ""                             # glossary page URL, "" without one
+        self.notices: list[str] = []                       # said to the maintainer, never a strict failure
 
     # -- configuration -------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -495,6 +496,24 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             for line, problem in problems:
                 log.warning("companion-course: %s:%d (%s): %s.", where, line,
                             term.name if term else f"module {ident[1:]}", problem)
+        self.notices = self.newest_notices(modules)
+        for notice in self.notices:
+            log.info("companion-course: %s", notice)
+
+    def newest_notices(self, modules: list[Module]) -> list[str]:
+        """The build's word to the maintainer on where the module pages list the newest episode
+        with a transcript (`listening.newest_notices`); none before the first transcript."""
+        newest = next((e for e in self.episode_catalogue if e.slug in self.episode_refs), None)
+        if newest is None:
+            return []
+        ref = self.episode_refs[newest.slug]
+        shown = {m.number: [(bundles.Item(bundles.EPISODE, ref.ident[1:], *weave_html.span(s)),
+                             weave_html.quoted_line(s.line))
+                            for s in listening.shortlist(self.heard.get(m.ident, []), self.config.heard_per_module,
+                                                         self.config.heard_per_episode)
+                            if s.slug == newest.slug and s.source == "found"]
+                 for m in modules}
+        return listening.newest_notices(newest.label, shown, self.config.listening_file)
 
     def episode_ref(self, slug: str) -> weave_html.EpisodeRef:
         record, episode = self.episode_cites[slug], self.episodes[slug]

@@ -288,3 +288,23 @@ def shortlist(stretches: list[Stretch], limit: int, per_episode: int) -> list[St
         out.append(stretch)
         count[stretch.slug] = count.get(stretch.slug, 0) + 1
     return out
+
+
+
+def newest_notices(label: str, shown: dict[int, list[tuple[bundles.Item, str]]], where: str) -> list[str]:
+    """What a build tells the maintainer about the newest episode's suggestions, so that a wrong
+    one is heard and hidden the week it appears (now and then the matcher lists another field's
+    talk that shares the course's words: README, "The course and the podcast, woven: measured").
+
+    `label`: the episode's title; `shown`: module number -> (the stretch as a bundle item,
+    "e12@1:54-2:12"; its quoted line) for each stretch of that episode its module page lists as
+    found (not the maintainer's own); `where`: the listening file's name. Returns one sentence a
+    suggestion, each with what to add to `where` to hide it, or one sentence saying no module
+    lists the episode."""
+    items = [(number, item, line) for number, found in sorted(shown.items()) for item, line in found]
+    if not items:
+        return [f'Hear it discussed: no module lists the newest episode ("{label}").']
+    return [f'Hear it discussed: module {number} lists the newest episode ("{label}") at '
+            f'{item.token().partition("@")[2]}: "{line}" Listen to it; if it does not discuss module '
+            f"{number}, hide it in {where}: modules: {number}: hide: [{item.token()}]"
+            for number, item, line in items]

@@ -70,7 +70,8 @@ def _moment(stretch: Stretch) -> str:
     return moment.fragment(*span(stretch))
 
 
-def _line(body: str) -> str:
+def quoted_line(body: str) -> str:
+    """A stretch's line as quoted: whole, or cut at a word before LINE_CHARS with an ellipsis."""
     if len(body) <= LINE_CHARS:
         return body
     return body[:LINE_CHARS].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
@@ -102,7 +103,7 @@ def module_section(stretches: list[Stretch], refs: dict[str, EpisodeRef], page_u
             add = (f'<a class="ffg-heard__add" href="{text(bundle_page)}?items={text(token)}&amp;edit=1" '
                    f'data-bundle-add="{text(token)}">Add to a bundle<span class="ffg-heard__which">— '
                    f'{text(ref.label)}, {moment.span(start, end)}</span></a>')
-        quote = (f'<blockquote class="ffg-heard__line"><p>{text(_line(stretch.line))}</p></blockquote>'
+        quote = (f'<blockquote class="ffg-heard__line"><p>{text(quoted_line(stretch.line))}</p></blockquote>'
                  if stretch.line else "")
         items.append(
             f'<li class="ffg-heard__item" data-source="{text(stretch.source)}">'

@@ -371,7 +371,7 @@ def generate(root: Path, stage_dir: Path | None = None) -> Stage:
         generator.stage_pages()
         generator.stage_files()
         generator.stage_config()
-        stage.notices = generator.episodes.notices     # found by on_files, not hashed again
+        stage.notices = generator.episodes.notices + generator.course.notices   # found by on_files, not hashed again
     except MkDocsException as exc:                  # the plugins' PluginError: already says what to fix
         raise GenerateError(str(exc)) from exc
     finally:
