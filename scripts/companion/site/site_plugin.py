@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import yaml
 from mkdocs.config import config_options as c
@@ -37,6 +37,7 @@ from companion.catalogue import Catalogue, CatalogueError, episodes_dir
 from companion.episode import (CHAPTERS_FILE, CORRECTIONS_FILE, EPISODE_FILE, EPISODES_URL, TRANSCRIPT_FILE,
                                TRANSCRIPT_FORMATS, Episode)
 from companion.site.episode_html import Download, episode_page_html, plain_summary, text
+from companion.site.third_party import config_requests, page_requests
 from companion.site.transcript_document import transcript_document
 from companion.site.vocabulary import write_vocabulary
 
@@ -116,6 +117,7 @@ class EpisodesPlugin(BasePlugin[EpisodesConfig]):
         self.episodes: dict[str, Episode] = {}          # src_uri -> episode
         self.notices: list[str] = []                    # this build's hand-edit notices (`on_files`)
         self.active_index: Page | None = None           # episodes index, marked active while an episode renders
+        self.reaching_out: dict[str, list[str]] = {}    # page's source -> what it fetches elsewhere
 
     # -- configuration -------------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -125,6 +127,11 @@ class EpisodesPlugin(BasePlugin[EpisodesConfig]):
                 "companion-episodes: pagefind is on, so remove `search` from plugins in mkdocs.yml "
                 "(Material's search would load the whole index on every page)."
             )
+        reaching = config_requests(config)
+        if reaching:
+            raise PluginError("companion-episodes: mkdocs.yml makes every reader's browser ask "
+                              "another host, and this site asks none:\n  - " + "\n  - ".join(reaching))
+        self.reaching_out = {}
         config.extra["help"] = load_help(self.root / self.config.help_file, self.config.help_file)
         config.extra["pagefind"] = self.config.pagefind     # the header's search button (any engine)
         course = config.plugins.get(project.COURSE_PLUGIN)
@@ -272,6 +279,13 @@ class EpisodesPlugin(BasePlugin[EpisodesConfig]):
         if self.active_index is not None:
             self.active_index.active = False
             self.active_index = None
+        episode = self.episodes.get(page.file.src_uri)
+        audio = frozenset({episode.enclosure.url} if episode and episode.enclosure else ())
+        found = page_requests(output, own_host=urlsplit(config.site_url or "").hostname,
+                              allowed=audio, repo_url=config.repo_url or "")
+        if found:
+            where = f"episode {episode.slug}" if episode else f"docs/{page.file.src_uri}"
+            self.reaching_out[where] = found
         return output
 
     # -- serve and post-build ------------------------------------------------------------------
@@ -282,6 +296,11 @@ class EpisodesPlugin(BasePlugin[EpisodesConfig]):
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.reaching_out:
+            raise PluginError(
+                "companion-episodes: these pages would make every reader's browser ask another "
+                "host, and this site asks none:\n" + "\n".join(
+                    f"  - {where}: {what}" for where, found in self.reaching_out.items() for what in found))
         if self.config.pagefind:
             run_pagefind(Path(config.site_dir))
 
