@@ -73,6 +73,7 @@ _LINE_LABEL = re.compile(
 _CHEVRONS = re.compile(r"^(?:-\s*)?>>+\s*")
 _SENTENCE_END = tuple(f"{stop}{close}" for stop in ".?!…" for close in ("", '"', "”", "’", ")"))
 LABEL_ROOM = 64                  # a label is looked for in a line's first characters only
+INLINE_NAMES = 20                # ... and within a line, only the file's most used names
 
 
 def _is_name(label: str, bracketed: bool) -> bool:
@@ -108,16 +109,23 @@ def _label(line: str) -> tuple[str | None, bool, str] | None:
     return None
 
 
-def _split_inline(text: str, names: set[str]) -> list[tuple[str | None, str]]:
-    """`text` cut where a known name's label follows a sentence end ("...today? BOB: Hi"):
-    (name or None for the text before the first, text) pieces."""
-    if not names:
-        return [(None, text)]
-    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    pattern = re.compile(rf"(?:>>\s*)?(?P<name>{alternatives})\s*{_COLON}\s+")
+def _inline_labels(names: Counter[str]) -> re.Pattern[str] | None:
+    """A pattern for the labels of the file's INLINE_NAMES most used names, to find within a
+    line; None when it has none. (Bounded: a hostile file's thousands of names would make every
+    line try every one.)"""
+    known = [name for name, _ in names.most_common(INLINE_NAMES)]
+    if not known:
+        return None
+    alternatives = "|".join(re.escape(n) for n in sorted(known, key=len, reverse=True))
+    return re.compile(rf"(?:>>\s*)?(?P<name>{alternatives})\s*{_COLON}\s+")
+
+
+def _split_inline(text: str, labels: re.Pattern[str] | None) -> list[tuple[str | None, str]]:
+    """`text` cut where a known name's label (`labels`) follows a sentence end ("...today? BOB:
+    Hi"): (name or None for the text before the first, text) pieces."""
     pieces: list[tuple[str | None, str]] = []
     who, start = None, 0
-    for match in pattern.finditer(text):
+    for match in labels.finditer(text) if labels else ():
         if match.start() == 0 or not text[:match.start()].rstrip().endswith(_SENTENCE_END):
             continue
         pieces.append((who, text[start:match.start()].strip()))
@@ -139,6 +147,7 @@ def speaker_spans(cues: list[list[str]]) -> list[list[Span]] | None:
     names = Counter(name for name, _, _ in found if name)
     if not any(chevrons for _, chevrons, _ in found) and not any(n >= 2 for n in names.values()):
         return None
+    inline = _inline_labels(names)
     spans: list[list[Span]] = []
     speaker: str | None = None
     for lines, cue_labels in zip(cues, labels):
@@ -146,7 +155,7 @@ def speaker_spans(cues: list[list[str]]) -> list[list[Span]] | None:
         for line, label in zip(lines, cue_labels):
             if label:
                 speaker, _, line = label
-            for who, text in _split_inline(line, set(names)):
+            for who, text in _split_inline(line, inline):
                 speaker = who if who is not None else speaker
                 pieces.append((speaker, text))
         spans.append(_joined(pieces))
