@@ -590,6 +590,24 @@ def test_a_publisher_transcript_saved_in_a_code_page_keeps_its_letters(
     assert words in text and "\ufffd" not in text
 
 
+def test_a_publisher_srt_naming_its_speakers_in_the_text_gives_the_speakers(project, host) -> None:
+    """An SRT that names each speaker in its text (">> JANE: I think...", "[SAM] ..."): the
+    labels stayed in the words of every transcript file and no speaker was shown."""
+    srt = host.add("s.srt", ("1\n00:00:00,000 --> 00:00:03,000\n>> JANE: I think it helps.\n\n"
+                             "2\n00:00:03,000 --> 00:00:06,000\nAt 10:30 every day.\n\n"
+                             "3\n00:00:06,000 --> 00:00:09,000\n>> SAM: Step 1: breathe.\n").encode())
+    feed = host.add("feed.xml", feed_of(
+        '<item><title>Voices</title><guid>v1</guid><pubDate>Mon, 01 Dec 2025 10:00:00 GMT</pubDate>'
+        f'<podcast:transcript url="{srt}" type="application/x-subrip"/></item>'))
+    assert cli.main(["sync", "--feed", feed]) == 0
+    folder = project / "episodes" / records(project)["v1"]["slug"]
+    segments = json.loads((folder / "transcript.json").read_text())["segments"]
+    assert [(s.get("speaker"), s["body"]) for s in segments] == [
+        ("JANE", "I think it helps."), ("JANE", "At 10:30 every day."), ("SAM", "Step 1: breathe.")]
+    assert "<v SAM>Step 1: breathe." in (folder / "transcript.vtt").read_text()
+    assert ">>" not in (folder / "transcript.txt").read_text()
+
+
 @pytest.mark.parametrize("declared, body", [
     ("text/vtt", "1\n00:00:00,000 --> 00:00:03,000\nDeclared VTT, written SRT.\n"),
     ("application/json", "WEBVTT\n\n00:00:00.000 --> 00:00:03.000\nDeclared JSON, written VTT.\n"),

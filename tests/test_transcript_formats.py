@@ -20,12 +20,83 @@ def test_reads_the_pc20_vtt_example_with_speakers() -> None:
     assert {"Sarah", "Gillian"} <= {s.get("speaker") for s in segments}
 
 
-def test_reads_the_pc20_srt_example_keeping_labels_as_text() -> None:
-    # SRT has no speaker field: a "Name:" at the start of a cue is text, as written.
+def test_reads_the_pc20_srt_example_with_its_labelled_speakers() -> None:
+    """The spec's SRT names a speaker at each change ("Travis: When you first get"); the label
+    was kept in the text and no speaker read. It is the speaker until the next label."""
     segments = tf.from_srt((EXAMPLES / "example.srt").read_text())
-    assert segments[0]["startTime"] == pytest.approx(0.179)
-    assert "speaker" not in segments[0]
-    assert segments[0]["body"].startswith("Travis: When you first get started in podcasting")
+    assert segments[0] == {"startTime": 0.179, "endTime": 2.399, "speaker": "Travis",
+                           "body": "When you first get started in podcasting, it's"}
+    assert segments[1]["speaker"] == "Travis"                       # held until the next label
+    assert {s["speaker"] for s in segments} == {"Travis", "Sarah", "Gilon"}
+    assert not any(s["body"].startswith(("Travis:", "Sarah:", "Gilon:")) for s in segments)
+    by_start = {s["startTime"]: s for s in segments}
+    assert by_start[53.03] == {"startTime": 53.03, "endTime": 57.77, "speaker": "Sarah",
+                               "body": "Creating good audio is really key to keeping your"}
+    assert by_start[119.329]["body"].startswith("Travis, Albritton")   # a name in speech stays
+
+
+def _srt(*cues: str) -> str:
+    return "\n".join(f"{n}\n00:00:{n:02d},000 --> 00:00:{n + 1:02d},000\n{cue}\n"
+                     for n, cue in enumerate(cues, 1))
+
+
+def _read(text: str) -> list[tuple[str | None, str]]:
+    return [(s.get("speaker"), s["body"]) for s in tf.from_srt(text)]
+
+
+@pytest.mark.parametrize("cues, read", [
+    # broadcast captions: ">>" marks a change of speaker, named or not (cdp-backend#203)
+    ((">> JANE: I think so.", "And then.", ">> JOHN: No.", ">>Who said that?"),
+     [("JANE", "I think so."), ("JANE", "And then."), ("JOHN", "No."), (None, "Who said that?")]),
+    # brackets; a sound in brackets is text, under the speaker it interrupts
+    (("[JANE] I think so.", "[MUSIC]", "[JANE] Again.", "[laughs] yes", "(Speaker_01)\nHi."),
+     [("JANE", "I think so."), ("JANE", "[MUSIC]"), ("JANE", "Again."),
+      ("JANE", "[laughs] yes"), ("Speaker_01", "Hi.")]),
+    # a label alone on its line (buzzsprout-api#55); two speakers in one cue, dashed or inline
+    (("John Smith:\nWelcome to the show.", "- JANE: Hi.\n- John Smith: Hello.",
+      "JANE: How are you today? John Smith: Fine.", "JOHN: ok"),
+     [("John Smith", "Welcome to the show."), ("JANE", "Hi."), ("John Smith", "Hello."),
+      ("JANE", "How are you today?"), ("John Smith", "Fine."), ("JOHN", "ok")]),
+    # numbered generic speakers (whisperX, GigaAMGUI#37), Cyrillic too
+    (("Speaker 1: Hello", "SPEAKER_00: Hi", "Спикер №1: Добрый день", "Speaker 1: again"),
+     [("Speaker 1", "Hello"), ("SPEAKER_00", "Hi"), ("Спикер №1", "Добрый день"),
+      ("Speaker 1", "again")]),
+])
+def test_speakers_labelled_in_cue_text_become_the_speaker(cues, read) -> None:
+    """Publishers write the speaker into SRT and VTT text ("JANE: I think", ">> JANE:",
+    "[JANE]"); the label stayed in the text and no speaker was shown."""
+    assert _read(_srt(*cues)) == read
+    vtt = "WEBVTT\n\n" + _srt(*cues).replace(",000", ".000")
+    assert [(s.get("speaker"), s["body"]) for s in tf.from_vtt(vtt)] == read
+
+
+def test_text_that_only_looks_like_a_label_stays_text() -> None:
+    """In a file that labels its speakers, what users read as speech stays: a remark ("NOTE:",
+    "Remember:"), times and ratios, numbered steps, an interview's Q:/A: (roles, not names:
+    kept as the publisher wrote them)."""
+    speech = ["NOTE: this is said aloud.", "We met at 10:30. Step 1: breathe.",
+              "Q: Why? A: Because.", "Remember: a ratio of 3:2.", "Step 2: rest."]
+    read = _read(_srt("JANE: Hello.", *speech, "JANE: Bye."))
+    assert read == [("JANE", "Hello.")] + [("JANE", s) for s in speech] + [("JANE", "Bye.")]
+    # a file whose labels name no one twice reads as written: a lone "Jane: hi" may be speech
+    assert _read(_srt("Jane: hi", "Note: this episode talks about loss.")) == [
+        (None, "Jane: hi"), (None, "Note: this episode talks about loss.")]
+
+
+def test_voice_spans_and_json_speakers_win_over_labels_in_text() -> None:
+    """A file that carries its speakers (`<v>`, JSON `speaker`) keeps its text as written; a
+    JSON transcript with no speaker field is read for labels as SRT is."""
+    vtt = "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Ann>JANE: hi\n\n00:00:02.000 --> 00:00:03.000\n<v Ann>JANE: yo\n"
+    assert [(s["speaker"], s["body"]) for s in tf.from_vtt(vtt)] == [("Ann", "JANE: hi"), ("Ann", "JANE: yo")]
+    document = {"segments": [{"startTime": 0, "endTime": 2, "body": "JANE: Hello there."},
+                             {"startTime": 2, "endTime": 4, "body": "How are you? JOHN: Fine."},
+                             {"startTime": 4, "endTime": 6, "body": "JANE: Good."},
+                             {"startTime": 6, "endTime": 8, "body": "JOHN: Bye."}]}
+    assert [(s.get("speaker"), s["body"]) for s in tf.from_json(document)] == [
+        ("JANE", "Hello there."), ("JANE", "How are you?"), ("JOHN", "Fine."), ("JANE", "Good."),
+        ("JOHN", "Bye.")]
+    document["segments"][0]["speaker"] = "Host"
+    assert tf.from_json(document)[2]["body"] == "JANE: Good."
 
 
 def test_srt_invents_no_speakers_and_needs_no_blank_lines() -> None:

@@ -726,13 +726,16 @@
 
   /**
    * The episode record a bundle names, as Catalogue.find reads a ref (first match wins): its slug,
-   * a part's display number (12.5: the part's citation id is its slug), or its citation id (e7).
+   * a part's display number (12.5: the part's citation id is its slug), its citation id (e7),
+   * or a name its folder had before it was renamed (`former_slugs`).
    */
   function findEpisode(ref, catalogue) {
     const episodes = catalogue.episodes;
     return episodes.find((r) => r.slug === ref)
       || (ref.includes(".") && NUMBER.test(ref) ? episodes.find((r) => r.number === Number(ref)) : undefined)
-      || episodes.find((r) => r.id === `e${ref}`);
+      || episodes.find((r) => r.id === `e${ref}`)
+      // a folder renamed since the link was made: its old name (Catalogue.moved)
+      || episodes.find((r) => (r.former_slugs || []).includes(ref));
   }
 
   /** The last second an episode's stretch may name: its length in whole seconds, rounded up (the

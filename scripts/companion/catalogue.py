@@ -74,6 +74,7 @@ class Catalogue:
     _chapters: dict[str, tuple[tuple[Chapter, ...] | None, Path | None]] = field(
         default_factory=dict, repr=False)
     _cite_ids: dict[str, str] | None = field(default=None, repr=False)
+    _moved: tuple[dict[str, Episode], list[str]] | None = field(default=None, repr=False)
 
     # -- building ------------------------------------------------------------------------------
     @classmethod
@@ -104,6 +105,37 @@ class Catalogue:
         catalogue = cls(Path(folder), ordered, reads if reads is not None else Counter())
         catalogue._slugs = {e.slug: e for e in ordered if e.slug}
         return catalogue
+
+    def moved(self) -> tuple[dict[str, Episode], list[str]]:
+        """({old slug: episode} for every address a renamed folder had (`Episode.former_slugs`)
+        that still leads to it, [why each other old address does not]): an old name that is now
+        another episode's folder shows that one; one claimed by two episodes leads to neither."""
+        if self._moved is not None:
+            return self._moved
+        claims: dict[str, list[Episode]] = {}
+        for episode in self.episodes:
+            for old in episode.former_slugs:
+                if old != episode.slug:
+                    claims.setdefault(old, []).append(episode)
+        moved, lost = {}, []
+        for old, episodes in claims.items():
+            if old in self._slugs:
+                lost.extend(f"episodes/{old}/ was the address of {e.slug} before its folder was "
+                            f"renamed; it is now {old}'s own folder, so links made to it before "
+                            "show that episode" for e in episodes)
+            elif len(episodes) > 1:
+                lost.append(f"episodes/{old}/ was the address of both "
+                            f"{' and '.join(e.slug for e in episodes)} (episode.json former_slugs), "
+                            "so links to it lead to neither: take it out of one of them")
+            else:
+                moved[old] = episodes[0]
+        self._moved = (moved, lost)
+        return self._moved
+
+    def moved_from(self, episode: Episode) -> tuple[str, ...]:
+        """The old addresses (`moved`) that lead to `episode`, oldest first."""
+        moved = self.moved()[0]
+        return tuple(old for old in episode.former_slugs if moved.get(old) is episode)
 
     def _read_json(self, path: Path) -> Any:
         self.reads[path.relative_to(self.folder).as_posix()] += 1
@@ -146,7 +178,8 @@ class Catalogue:
     def find(self, key: Any) -> Episode | None:
         """The episode `key` names, or None. In this order, first match wins:
 
-        1. a slug (`"2025-03-12-what-therapy-is"`: the folder's name);
+        1. a slug (`"2025-03-12-what-therapy-is"`: the folder's name), or a name the folder had
+           before the maintainer renamed it (`moved`), bare or as a citation id (`e<slug>`);
         2. an episode number (`7` or `"7"`): the episode whose citation id is `e7` (the oldest
            with that number, when a feed repeats one), so `listen(7)` and a bundle's `e7` agree;
         3. a citation id: `e7`, or `e<slug>`;
@@ -158,6 +191,10 @@ class Catalogue:
             return None
         if wanted in self._slugs:
             return self._slugs[wanted]
+        moved = self.moved()[0]
+        bare = wanted[len(CITE_PREFIX):] if wanted.startswith(CITE_PREFIX) else None
+        if wanted in moved or bare in moved:   # a folder renamed since: its old name, its old id
+            return moved[wanted if wanted in moved else bare]
         number = number_key(wanted)            # "12", "12.50": 12.5 never finds 12
         if number is not None and not number.isdigit():
             part = next((e for e in self.episodes if e.number_key == number), None)

@@ -287,6 +287,8 @@ _NEW_RECORD: dict[str, Any] = {
     "guid": "",
     "guids": [],              # every guid the feed has given this episode, current last
     "slug": "",
+    "former_slugs": [],       # the folder's names before the maintainer renamed it, oldest first:
+                              # their addresses lead to the page (companion.site.moved)
     "title": "",
     "date": None,             # ISO 8601 with the publisher's offset (its day is theirs), or None
     "date_note": None,        # why the feed's date was not read, or what was assumed (zone)
@@ -401,6 +403,13 @@ class Episode:
     @property
     def has_transcript(self) -> bool:
         return self.status.has_transcript
+
+    @property
+    def former_slugs(self) -> tuple[str, ...]:
+        """The names `episodes/<slug>/` had before the maintainer renamed it, oldest first
+        (`former_slugs` in episode.json, kept by sync): old addresses that must still lead here."""
+        found = self.record.get("former_slugs")
+        return tuple(s for s in found if isinstance(s, str) and s) if isinstance(found, (list, tuple)) else ()
 
     @property
     def url(self) -> str:

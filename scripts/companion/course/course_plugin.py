@@ -94,7 +94,7 @@ CARTRIDGE_IMPORT_NOTE = (
 EXPORT_KINDS = tuple(exports.WRITERS)
 PUBLIC_FIELDS = ("kind", "id", "title", "url", "relative_url", "apa_html", "apa_text", "intext",
                  "exports", "number", "summary", "reading", "listening", "references", "slug",
-                 "duration", "site_path", "apa_rank", "transcript", "review",
+                 "former_slugs", "duration", "site_path", "apa_rank", "transcript", "review",
                  "year_group", "year_label", "year_bare")
 
 
@@ -361,6 +361,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                      "the later one by its slug", holder.slug if holder else "?", slug, episode.number)
         record = self.cite_record("episode", ident, f"episode-{slug}", entry)
         record.update(slug=slug, number=episode.number,
+                      former_slugs=list(self.episode_catalogue.moved_from(episode)),
                       duration=episode.duration, site_path=episode.url,
                       listenable=episode.status != Status.NO_AUDIO)
         # The bundle page prints each stretch's transcript from the file the episode page offers

@@ -16,6 +16,7 @@ from typing import Any
 
 from companion.episode import PC20_VERSION
 from companion.pipeline.feed_numbers import clock_seconds
+from companion.pipeline.speaker_labels import speaker_spans
 from companion.pipeline.store import dump_json
 from companion.timecode import format_clock
 
@@ -220,28 +221,59 @@ def _in_order(segments: list[Segment], ends: list[float | None],
     return [segment for segment, _end in read]
 
 
+def _spans(blocks: list[tuple[re.Match[str], list[str]]], voices: bool) -> list[list[tuple[str | None, str]]]:
+    """(speaker, text) spans of each cue: WebVTT voice spans when `voices` and the file names
+    any; else the speakers its text labels ("JANE: ...", ">> JANE: ...", "[JANE] ...":
+    companion.pipeline.speaker_labels); else one unnamed span of the cue's text."""
+    if voices:
+        spans = [_voice_spans(lines) for _, lines in blocks]
+        if any(who for cue in spans for who, _ in cue):
+            return spans
+    labelled = speaker_spans([[_plain(line) for line in lines] for _, lines in blocks])
+    return labelled or [[(None, _plain(" ".join(lines)))] for _, lines in blocks]
+
+
+def _shared(start: float, end: float, spans: list[tuple[str | None, str]]) -> list[Segment]:
+    """Segments of one cue's (speaker, text) spans, from `start` to `end` seconds: several
+    voices in one cue share its time in proportion to their text."""
+    spans = [(who, body) for who, body in spans if body]
+    total = sum(len(body) for _, body in spans) or 1
+    segments: list[Segment] = []
+    at = start
+    for number, (who, body) in enumerate(spans, 1):
+        until = end if number == len(spans) else at + (end - start) * len(body) / total
+        segment: Segment = {"startTime": round(at, 3), "endTime": round(until, 3), "body": body}
+        if who:
+            segment["speaker"] = who
+        segments.append(segment)
+        at = until
+    return segments
+
+
 def _cues(text: str, voices: bool) -> list[Segment]:
     segments: list[Segment] = []
-    for match, lines in _cue_blocks(text):
+    blocks = _cue_blocks(text)
+    for (match, _lines), spans in zip(blocks, _spans(blocks, voices)):
         g = match.groups()
-        start, end = _seconds(*g[:4]), _seconds(*g[4:])
-        spans = _voice_spans(lines) if voices else [(None, _plain(" ".join(lines)))]
-        spans = [(who, body) for who, body in spans if body]
-        total = sum(len(body) for _, body in spans) or 1
-        at = start
-        for number, (who, body) in enumerate(spans, 1):
-            # Several voices in one cue: the cue's time is shared in proportion to their text.
-            until = end if number == len(spans) else at + (end - start) * len(body) / total
-            segment: Segment = {"startTime": round(at, 3), "endTime": round(until, 3), "body": body}
-            if who:
-                segment["speaker"] = who
-            segments.append(segment)
-            at = until
+        segments += _shared(_seconds(*g[:4]), _seconds(*g[4:]), spans)
     return _in_order(segments, [s["endTime"] for s in segments])
 
 
+def _labelled(segments: list[Segment]) -> list[Segment]:
+    """JSON `segments` (in time order) with no `speaker` in any, their speakers read from labels
+    in their text as in SRT (companion.pipeline.speaker_labels); any others unchanged."""
+    if any(s.get("speaker") for s in segments):
+        return segments
+    spans = speaker_spans([[s["body"]] for s in segments])
+    if spans is None:
+        return segments
+    return [part for segment, cue in zip(segments, spans)
+            for part in _shared(segment["startTime"], segment["endTime"], cue)]
+
+
 def from_vtt(text: str) -> list[Segment]:
-    """Segments of a WebVTT file, one per voice span, with `<v>` names as speakers.
+    """Segments of a WebVTT file, one per voice span, with `<v>` names as speakers; a file with
+    no voice names is read for speakers labelled in its text, as SRT is.
 
     Raises ValueError when the WEBVTT header is missing."""
     if not text.lstrip("\ufeff").startswith("WEBVTT"):
@@ -250,8 +282,10 @@ def from_vtt(text: str) -> list[Segment]:
 
 
 def from_srt(text: str) -> list[Segment]:
-    """Segments of a SubRip file. SRT has no speaker field, so none is read: a line starting
-    "Note:" or "Travis:" stays text, as written."""
+    """Segments of a SubRip file. SRT has no speaker field: speakers written into the text at a
+    change of speaker ("Travis: When you first get", ">> JANE:", "[JANE]") are taken out of it
+    into `speaker` (companion.pipeline.speaker_labels says which forms, and what stays text:
+    "Note:", "10:30", "Step 1:", "Q:")."""
     return _cues(text, voices=False)
 
 
@@ -329,7 +363,7 @@ def from_json(data: Any, duration: float | None = None) -> list[Segment]:
             segment["speaker"] = str(raw["speaker"])
         segments.append(segment)
         ends.append(_time(raw, names[2], number))
-    return join_words(_in_order(segments, ends, duration))
+    return join_words(_labelled(_in_order(segments, ends, duration)))
 
 
 def join_words(segments: list[Segment]) -> list[Segment]:

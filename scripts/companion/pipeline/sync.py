@@ -703,7 +703,9 @@ class Syncer:
             report.feed_incomplete = (f"the feed lists no episodes at all, where it listed "
                                       f"{listed}: none is marked gone; the next run reads it again")
             self.reporter.warn(report.feed_incomplete)
-        taken = {r["slug"] for r in records}
+        # An old address (a renamed folder's former name) is never given to a new episode: links
+        # made to it lead to the renamed one.
+        taken = {r["slug"] for r in records} | {old for r in records for old in r.get("former_slugs") or []}
         own = {r["guid"]: r["slug"] for r in records}
         # A shard's folder names are reserved before any other episode is named, so an episode the
         # feed gained since the plan cannot take one; a name another episode already holds here
@@ -765,12 +767,24 @@ class Syncer:
                                    "(the same guid): delete one of the two folders")
                 continue
             # The maintainer renamed the folder: its name is the slug (the page's address), and
-            # is recorded now, whether or not this run goes on to sync the episode.
+            # is recorded now, whether or not this run goes on to sync the episode. The old name
+            # is kept too: links, bundles and citations to its address must still lead here.
             self.reporter.warn(f"{folder.name}: the folder was renamed from {record['slug']!r}; "
-                               "the episode keeps it, with its corrections, under its new name")
+                               "the episode keeps it, with its corrections, under its new name, "
+                               f"and its old address episodes/{record['slug']}/ leads there")
+            record["former_slugs"] = former_slugs(record, folder.name)
             record["slug"] = folder.name
             store.write_json_atomic(folder / store.EPISODE_FILE, record)
-        return [record for _folder, record in found]
+        records = [record for _folder, record in found]
+        for record in records:
+            for old in record.get("former_slugs") or []:
+                holder = next((r["slug"] for r in records if r["slug"] == old), None)
+                if holder is not None:
+                    self.reporter.warn(
+                        f"{record['slug']}: its old address episodes/{old}/ is now the folder of "
+                        f"another episode, so links made to it before the rename show that one: "
+                        f"rename one of the two folders to keep them apart")
+        return records
 
     def record_for(self, item: dict[str, Any], slug: str) -> dict[str, Any]:
         """The episode's record as it stands, refreshed with what the feed now says.
@@ -1229,3 +1243,11 @@ def sync(project: Project, options: Options, reporter: Reporter | None = None) -
     cannot go on (no feed, unreadable feed, another sync running); one episode's failure is on its
     Outcome, never raised."""
     return Syncer(project, options, reporter).run()
+
+
+def former_slugs(record: dict[str, Any], new: str) -> list[str]:
+    """The record's `former_slugs` once its folder, named `record["slug"]`, is renamed `new`:
+    the old name added (last), `new` taken out (a folder renamed back to an old name is there
+    again), each once."""
+    names = [s for s in record.get("former_slugs") or [] if isinstance(s, str)] + [record["slug"]]
+    return [name for index, name in enumerate(names) if name != new and name not in names[:index]]

@@ -22,9 +22,13 @@ import threading
 from pathlib import Path
 from typing import Callable
 
+from urllib.parse import urlsplit
+
+from companion.catalogue import Catalogue
 from companion.errors import SiteStageError
 from companion.site import generate, render
-from companion.project import CONFIG_NAME, Project
+from companion.site.third_party import site_requests
+from companion.project import CONFIG_NAME, Project, load_config
 
 SITE_DIR = "site"
 WATCH_INTERVAL_S = 1.0          # how often `serve` looks for changed sources
@@ -66,10 +70,26 @@ def build_site(project: Project, strict: bool = True, site_dir: Path | None = No
         for line in output.splitlines():        # warnings that do not fail a build still show
             if line.startswith("WARNING"):
                 say(line)
+        reaching = _reaching_out(project, target)
+        if reaching:
+            raise SiteError("The site did not build: these pages would make every reader's browser "
+                            "ask another host, and this site asks none:\n" + "\n".join(
+                                f"  - {where}: {what}" for where, found in reaching.items() for what in found))
         render.index(target)
     except render.RenderError as exc:
         raise SiteError(str(exc)) from exc
     return target
+
+
+def _reaching_out(project: Project, site_dir: Path) -> dict[str, list[str]]:
+    """What the rendered site in `site_dir` fetches from other hosts, by page
+    (companion.site.third_party.site_requests): the check every engine's output gets, as the
+    MkDocs plugin gives `mkdocs build`. An episode's own audio is allowed."""
+    config = load_config(project.root)
+    audio = frozenset(e.enclosure.url for e in Catalogue.load(project.episodes_dir) if e.enclosure)
+    return site_requests(site_dir, own_host=urlsplit(project.site_url or "").hostname,
+                         allowed=audio, repo_url=str(config.get("repo_url") or ""),
+                         docs_dir=project.root / "docs")
 
 
 def serve_site(project: Project, host: str = "127.0.0.1", port: int = 8000,

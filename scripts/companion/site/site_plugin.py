@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import yaml
 from mkdocs.config import config_options as c
@@ -35,9 +35,11 @@ from mkdocs.utils import get_relative_url
 from companion import hand_edited, project
 from companion.catalogue import Catalogue, CatalogueError, episodes_dir
 from companion.episode import (CHAPTERS_FILE, CORRECTIONS_FILE, EPISODE_FILE, EPISODES_URL, TRANSCRIPT_FILE,
-                               TRANSCRIPT_FORMATS, Episode)
+                               TRANSCRIPT_FORMATS, Episode, episode_url)
 from companion.site.episode_html import Download, episode_page_html, plain_summary, text
-from companion.site.transcript_document import transcript_document
+from companion.site.moved import redirect_page
+from companion.site.third_party import config_requests, page_requests
+from companion.site.transcript_document import crisis_lines_html, transcript_document
 from companion.site.vocabulary import write_vocabulary
 
 log = logging.getLogger("mkdocs.plugins.companion.episodes")
@@ -116,6 +118,7 @@ class EpisodesPlugin(BasePlugin[EpisodesConfig]):
         self.episodes: dict[str, Episode] = {}          # src_uri -> episode
         self.notices: list[str] = []                    # this build's hand-edit notices (`on_files`)
         self.active_index: Page | None = None           # episodes index, marked active while an episode renders
+        self.reaching_out: dict[str, list[str]] = {}    # page's source -> what it fetches elsewhere
 
     # -- configuration -------------------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -125,6 +128,11 @@ class EpisodesPlugin(BasePlugin[EpisodesConfig]):
                 "companion-episodes: pagefind is on, so remove `search` from plugins in mkdocs.yml "
                 "(Material's search would load the whole index on every page)."
             )
+        reaching = config_requests(config)
+        if reaching:
+            raise PluginError("companion-episodes: mkdocs.yml makes every reader's browser ask "
+                              "another host, and this site asks none:\n  - " + "\n  - ".join(reaching))
+        self.reaching_out = {}
         config.extra["help"] = load_help(self.root / self.config.help_file, self.config.help_file)
         config.extra["pagefind"] = self.config.pagefind     # the header's search button (any engine)
         course = config.plugins.get(project.COURSE_PLUGIN)
@@ -148,6 +156,7 @@ class EpisodesPlugin(BasePlugin[EpisodesConfig]):
         self.episodes.clear()
         catalogue = self.catalogue
         assert catalogue is not None, "on_config loads the catalogue"
+        lost = catalogue.moved()[1]                      # renamed folders' old addresses not kept
         for episode in catalogue:
             slug = episode.slug
             if not SLUG_RE.match(slug) or not (catalogue.folder_of(slug) / EPISODE_FILE).is_file():
@@ -179,12 +188,43 @@ class EpisodesPlugin(BasePlugin[EpisodesConfig]):
                                                 content=self.transcript_page(episode, source, config)))
                 else:
                     files.append(File.generated(config, f"{episode.url}{name}", abs_src_path=str(source)))
+            for old in catalogue.moved_from(episode):
+                self.add_old_address(files, config, episode, old, sources)
+        for why in lost:
+            log.info("companion-episodes: %s", why)          # said, never a strict failure
         log.info("companion-episodes: %d episode pages from %s", len(self.episodes), catalogue.folder)
         # read once a build: each hashes every transcript file (`companion build` says them too)
         self.notices = self.hand_edit_notices()
         for notice in self.notices:
             log.info("companion-episodes: %s", notice)       # said, never a strict failure
         return files
+
+    def add_old_address(self, files: Files, config: MkDocsConfig, episode: Episode, old: str,
+                        sources: dict[str, Path]) -> None:
+        """At `episodes/<old>/`, the address the episode's folder had before it was renamed: a
+        page leading to the new one (companion.site.moved) and its downloads again, so links,
+        bundles and citations made before the rename keep working (a static host redirects no
+        file). A page of docs/ at that address is left alone, and said."""
+        if not SLUG_RE.match(old):
+            log.info("companion-episodes: episode %s: its old name %r is not a folder name; no "
+                     "page is left there", episode.slug, old)
+            return
+        here = episode_url(old)
+        if any(files.get_file_from_path(f"{here}{name}") for name in ("index.md", "index.html")):
+            log.info("companion-episodes: episodes/%s/ was the address of %s before its folder was "
+                     "renamed; docs/ has its own page there, so old links show that page", old, episode.slug)
+            return
+        canonical = urljoin(config.site_url, episode.url) if config.site_url else ""
+        get_help = get_relative_url("get-help/", here)
+        files.append(File.generated(config, f"{here}index.html", content=redirect_page(
+            get_relative_url(episode.url, here), episode.label, canonical=canonical,
+            crisis_lines=crisis_lines_html(config.extra["help"], get_help), get_help_href=get_help)))
+        for name, source in sources.items():
+            if name == TRANSCRIPT_DOCUMENT:
+                files.append(File.generated(config, f"{here}{name}",
+                                            content=self.transcript_page(episode, source, config)))
+            else:
+                files.append(File.generated(config, f"{here}{name}", abs_src_path=str(source)))
 
     def hand_edit_notices(self) -> list[str]:
         """One sentence for each transcript file edited by hand since sync wrote it
@@ -272,6 +312,13 @@ class EpisodesPlugin(BasePlugin[EpisodesConfig]):
         if self.active_index is not None:
             self.active_index.active = False
             self.active_index = None
+        episode = self.episodes.get(page.file.src_uri)
+        audio = frozenset({episode.enclosure.url} if episode and episode.enclosure else ())
+        found = page_requests(output, own_host=urlsplit(config.site_url or "").hostname,
+                              allowed=audio, repo_url=config.repo_url or "")
+        if found:
+            where = f"episode {episode.slug}" if episode else f"docs/{page.file.src_uri}"
+            self.reaching_out[where] = found
         return output
 
     # -- serve and post-build ------------------------------------------------------------------
@@ -282,6 +329,11 @@ class EpisodesPlugin(BasePlugin[EpisodesConfig]):
         return server
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.reaching_out:
+            raise PluginError(
+                "companion-episodes: these pages would make every reader's browser ask another "
+                "host, and this site asks none:\n" + "\n".join(
+                    f"  - {where}: {what}" for where, found in self.reaching_out.items() for what in found))
         if self.config.pagefind:
             run_pagefind(Path(config.site_dir))
 
