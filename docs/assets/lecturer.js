@@ -557,21 +557,28 @@
             r.listening[1] ? `listening ${minutesText(r.listening)}` : ""].filter(Boolean).join(", ") || "time not known";
   }
 
+  /** The bundle's total line. A part the bundle has none of is not named: a week of modules only
+   * (every ready-made week) said "listening about 0 min", on screen and on paper. */
+  function totalText(t) {
+    const all = [t.reading[0] + t.listening[0], t.reading[1] + t.listening[1]];
+    if (!t.listening[1]) return t.reading[1] ? `Total time: ${minutesText(t.reading)} of reading.` : "Total time: not known.";
+    if (!t.reading[1]) return `Total time: ${minutesText(t.listening)} of listening.`;
+    return `Total time: ${minutesText(all)} (reading ${minutesText(t.reading)}, listening ${minutesText(t.listening)}).`;
+  }
+
   function renderView(view, bundle, catalogue, headingLevel = 2) {
     const labels = yearLabels(bundleWorks(bundle, catalogue));
     const resolved = bundle.items.map((item) => resolve(item, catalogue, labels));
     const stretches = resolved.map((r) => (r.transcript ? transcriptBlock(r) : null));
     view.transcriptsReady = Promise.all(stretches.filter(Boolean).map((t) => t.ready));
     const t = totals(bundle, resolved);
-    const all = [t.reading[0] + t.listening[0], t.reading[1] + t.listening[1]];
     const refs = references(bundle, resolved);
     const heading = headingLevel === 2
       ? element("h2", { text: bundle.title || "Your bundle", "data-bundle-title": "" }) : null;
     view.replaceChildren(...[
       heading,
       element("p", { class: "ffg-bundle__total", "data-bundle-total": "",
-                     text: resolved.length ? `Total time: ${minutesText(all)} (reading ${minutesText(t.reading)}, listening ${minutesText(t.listening)}).`
-                       : "No items yet: add a module, an episode stretch or the glossary." }),
+                     text: resolved.length ? totalText(t) : "No items yet: add a module, an episode stretch or the glossary." }),
       element("ol", { class: "ffg-bundle__items", "data-bundle-items": "" },
         ...resolved.map((r, index) => element("li", {},
           r.href ? element("a", { href: r.href, text: r.title }) : element("span", { text: r.title }),
