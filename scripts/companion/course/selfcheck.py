@@ -153,10 +153,10 @@ def local_ids(html: str, prefix: str) -> str:
     """`html` with every id it defines prefixed with `prefix`, and every link to one of those ids
     ("#fn:1", a footnote and its way back) following it; other links unchanged.
 
-    An LMS shows a quiz's questions, and their feedback, on one page: two answers' footnotes were
-    both `fn:1`, so the second answer's "1" jumped to the first answer's note. `prefix` must
-    differ between every question and answer of one assessment (the item's ident, "question-" or
-    "answer-")."""
+    Each answer is rendered alone, but an LMS shows a quiz's questions and feedback on one page
+    among its own elements: an id unique on the module page ("fn:1", "top") need not be unique
+    there, and a link to a repeated id jumps to the first. `prefix` must differ between every
+    question and answer of one assessment (the item's ident, then "question-" or "answer-")."""
     own = _ids(html)
 
     def renamed(match: re.Match[str]) -> str:
