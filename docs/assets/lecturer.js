@@ -15,6 +15,11 @@
   const NUMBER = /^\d+(?:\.\d+)?$/;
   const GLOSSARY = "glossary";
   const CATALOGUE = "cite/catalogue.json";
+  // What the site rebuilds with every episode (catalogue.json, transcripts, citation files) is asked
+  // of the server again on every read (a 304 when unchanged): GitHub Pages serves every file with
+  // `max-age=600`, so for ten minutes after a new episode was published a bundle link naming it said
+  // "not yet on this site", and a corrected transcript printed its old words.
+  const FRESH = { cache: "no-cache" };
   const COPY_RESET_MS = 2500;
   const PRINT_WAIT_MS = 5000;         // the longest Print waits for stretches' transcripts to arrive
   const TITLE_MAX_CHARS = 120;        // a bundle title longer than this is cut (a 5,000-character title
@@ -411,7 +416,7 @@
   function loadTranscript(path) {
     const url = new URL(path, siteBase()).href;
     if (!transcripts.has(url)) {
-      transcripts.set(url, fetch(url)
+      transcripts.set(url, fetch(url, FRESH)
         .then((r) => (r.ok ? r.json() : null))
         .then((data) => (data && Array.isArray(data.segments) ? data.segments : null))
         .catch(() => null));
@@ -635,7 +640,7 @@
   /** One file holding the works' records in `format` (REFERENCE_FILES), as text. */
   async function referencesFile(works, format) {
     const texts = await Promise.all(works.map(async (record) => {
-      const response = await fetch(new URL(record.exports[format.kind], siteBase()));
+      const response = await fetch(new URL(record.exports[format.kind], siteBase()), FRESH);
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       return format.kind === "json" ? response.json() : response.text();
     }));
@@ -901,7 +906,7 @@
 
   async function setupBundlePage(root) {
     try {
-      const response = await fetch(new URL(CATALOGUE, siteBase()));
+      const response = await fetch(new URL(CATALOGUE, siteBase()), FRESH);
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const catalogue = await response.json();
       const read = readBundle(window.location.search);
