@@ -140,6 +140,19 @@ def test_javascript_refuses_the_same_tokens(browser_page, token: str) -> None:
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("token", BAD_TOKENS + ["e7@12:30-18:00.", "e7@12m30s-18m00s"])
+def test_javascript_says_what_python_says(browser_page, token: str) -> None:
+    """A token refused on the bundle page is refused in the same words as in data/syllabus.yml,
+    each saying what to write: the page said only "'x1' is not a bundle item.", the syllabus
+    only "'0:70' is not a time like 12:30" where the page said minutes run 00 to 59."""
+    said = browser_page.evaluate(
+        "t => { try { window.ffgBundles.parseItem(t); return ''; } catch (e) { return e.message; } }", token)
+    with pytest.raises(bundles.BundleError) as refused:
+        bundles.parse_item(token)
+    assert said == str(refused.value)
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize("written, canonical", SPELLINGS.items())
 def test_javascript_reads_numbers_in_the_same_spelling(browser_page, written: str, canonical: str) -> None:
     token = browser_page.evaluate("t => window.ffgBundles.itemToken(window.ffgBundles.parseItem(t))", written)

@@ -76,7 +76,7 @@
 
   function parseItem(token) {
     const match = TOKEN.exec(asTyped(token));
-    if (!match) throw new Error(`'${token}' is not a bundle item.`);
+    if (!match) throw new Error(`'${token}' is not a bundle item (m3, e7, e12.5, e7@12:30-18:00, glossary).`);
     if (match[5]) return { kind: GLOSSARY, ref: "", start: null, end: null };
     const [, kind, written, start, end] = match;
     const ref = canonicalRef(written);

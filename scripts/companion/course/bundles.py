@@ -64,12 +64,15 @@ class Bundle:
 
 def seconds(text: str) -> int:
     """'12:30' -> 750, '1:02:03' -> 3723, '90' -> 90. Minutes and seconds after the first part run
-    0-59, as companion.timecode reads them ('0:70' is a typo, not 1:10); digits are ASCII only
-    ('²'.isdigit() is true but int('²') fails). Raises BundleError."""
+    0-59, as companion.timecode reads them ('0:70' is a typo, not 1:10: refused saying so, in the
+    bundle page's words); digits are ASCII only ('²'.isdigit() is true but int('²') fails).
+    Raises BundleError."""
     parts = text.split(":")
-    if (len(parts) > 3 or not all(p.isascii() and p.isdigit() for p in parts)
-            or any(int(p) >= 60 for p in parts[1:])):
+    if len(parts) > 3 or not all(p.isascii() and p.isdigit() for p in parts):
         raise BundleError(f"'{text}' is not a time like 12:30 or 1:02:03.")
+    if any(int(p) >= 60 for p in parts[1:]):
+        raise BundleError(f"'{text}' is not a time: minutes and seconds run from 00 to 59 "
+                          "(write 1:05:00, not 65:00:00 or 12:75).")
     total = 0
     for part in parts:
         total = total * 60 + int(part)
