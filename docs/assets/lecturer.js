@@ -58,10 +58,21 @@
 
   const DASHES = /\s*[\u2010-\u2015\u2212-]\s*/g;   // 12:30 – 18:00: the site writes ranges with an en dash
 
+  // A sentence's closing punctuation an autolinker took with a link that ends a sentence
+  // (bundles.CLOSING_PUNCTUATION): dropped, except a dot after an episode number ("e12.", a part cut short?).
+  const CLOSING_PUNCTUATION = /[.,;!?)\]}>"'\u2019\u201d\u00bb]+$/;
+
+  function withoutSentenceEnd(token) {
+    const end = CLOSING_PUNCTUATION.exec(token);
+    if (!end || (/^[eE]\d+$/.test(token.slice(0, end.index)) && end[0].startsWith("."))) return token;
+    return token.slice(0, end.index);
+  }
+
   /** A token as a person types it, in the form TOKEN reads (bundles._as_typed in Python): "M3",
-   *  "E7", "Glossary", a dash or spaces in a range. A time with a dot (12.30) is refused. */
+   *  "E7", "Glossary", a dash or spaces in a range, without a sentence's closing punctuation
+   *  ("m3.", "e7@12:30-18:00)"). A time with a dot (12.30) is refused. */
   function asTyped(token) {
-    const text = String(token).trim();
+    const text = withoutSentenceEnd(String(token).trim());
     const at = text.indexOf("@");
     let head = (at < 0 ? text : text.slice(0, at)).trim();
     if (head.toLowerCase() === GLOSSARY) head = GLOSSARY;

@@ -34,6 +34,12 @@ NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 JS_SAFE = "!'()*"          # what encodeURIComponent leaves alone besides [A-Za-z0-9_.~-]
 DASHES = re.compile(r"\s*[\u2010-\u2015\u2212-]\s*")   # 12:30 – 18:00, a word processor's dash
 DOTTED_TIME = re.compile(r"\d\.\d")                     # e3@12.30-18.00
+# A sentence's closing punctuation taken with a link that ends a sentence ("see .../?items=m3,
+# e7@12:30-18:00." or "(... 18:00)"), as autolinkers in mail and editors take it (php-autolink#10,
+# Autolinker.js#2, rinku#46). No item ends in one (a colon can: "18:" is never cut), so it is
+# dropped, except a dot after an episode number, which may be a part cut short ("e12." for e12.5).
+CLOSING_PUNCTUATION = re.compile("[.,;!?)\\]}>\"'\u2019\u201d\u00bb]+$")
+EPISODE_NUMBER = re.compile(r"^[eE]\d+$")
 
 
 class BundleError(CourseError, ValueError):
@@ -129,8 +135,9 @@ def _as_typed(token: str) -> str:
     """A token as a person types it, in the form TOKEN reads: `M3`, `E7` and `Glossary` (a
     phone capitalises the first letter), a dash or spaces in a range (`12:30 – 18:00`, the site
     writes ranges with an en dash). A time written with a dot (`12.30`: 12:30 or 12.3 s?) is
-    refused: BundleError saying what to write."""
-    head, at, span = token.strip().partition("@")
+    refused: BundleError saying what to write. A sentence's closing punctuation after the item
+    (`CLOSING_PUNCTUATION`: "m3.", "e7@12:30-18:00)") is not part of it."""
+    head, at, span = _without_sentence_end(token.strip()).partition("@")
     head = head.strip()
     if head.lower() == GLOSSARY:
         head = GLOSSARY
@@ -142,6 +149,16 @@ def _as_typed(token: str) -> str:
         raise BundleError(f"'{token}': write times with a colon, minutes:seconds (12:30, "
                           "1:02:03) or seconds (750), not 12.30.")
     return f"{head}@{DASHES.sub('-', span.strip())}"
+
+
+def _without_sentence_end(token: str) -> str:
+    """`token` without the sentence punctuation a pasted link brought with it
+    (CLOSING_PUNCTUATION); a dot after an episode number ("e12.", a part cut short?) is kept, so
+    the item is refused."""
+    end = CLOSING_PUNCTUATION.search(token)
+    if not end or (EPISODE_NUMBER.match(token[:end.start()]) and end.group(0).startswith(".")):
+        return token
+    return token[:end.start()]
 
 
 def repeated(items: tuple[Item, ...] | list[Item]) -> list[Item]:
