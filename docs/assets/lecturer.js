@@ -422,7 +422,7 @@
   /* ---- a stretch's transcript, read on the page and printed with the bundle ----
    * A printout cannot play audio: each episode stretch carries the words said in it, from the
    * transcript.json the episode page offers (catalogue record `transcript`), fetched once per episode. */
-  const transcripts = new Map();          // transcript.json address -> Promise of its segments, or null
+  const transcripts = new Map();          // transcript.json address -> Promise of its segments, or null (this page)
 
   function loadTranscript(path) {
     const url = new URL(path, siteBase()).href;
@@ -938,6 +938,9 @@
   let pageSignal = pageController.signal;
 
   function setup() {
+    // Transcripts are read again for each page shown: under instant navigation the tab lives on
+    // across the site's rebuilds, and a corrected stretch printed the words read before.
+    transcripts.clear();
     pageController.abort();              // drop the previous page's window listeners
     pageController = new AbortController();
     pageSignal = pageController.signal;
