@@ -175,6 +175,18 @@ def test_a_link_that_ended_a_sentence_opens_whole(browser_page) -> None:
 
 
 @pytest.mark.browser
+def test_a_link_copied_from_html_source_keeps_its_title(browser_page) -> None:
+    """A link copied from an LMS editor's source view or a page's markup has "&amp;" between its
+    parameters: the title and the builder's `edit` were read as "amp;title" and "amp;edit", lost."""
+    query = "items=m3,e7@12:30-18:00&amp;title=Week%203%20%26%20more&AMP;edit=1"
+    read = browser_page.evaluate("q => window.ffgBundles.readBundle(q)", query)
+    assert (read["title"], read["edit"], len(read["items"])) == ("Week 3 & more", True, 2), read
+    decoded = browser_page.evaluate("q => window.ffgBundles.bundleFromQuery(q)", query)
+    assert decoded == as_json(bundles.from_query(query))
+    assert bundles.from_query(query).title == "Week 3 & more"
+
+
+@pytest.mark.browser
 def test_javascript_lists_a_repeated_item_once(browser_page) -> None:
     query = "items=m1,e7@1:00-2:00,m01,e7@1:00-2:00,e7@3:00-4:00,e007@1:00-2:00"
     decoded = browser_page.evaluate("q => window.ffgBundles.bundleFromQuery(q)", query)

@@ -112,8 +112,15 @@
     return bundle.title ? `${query}&title=${encodeURIComponent(bundle.title)}` : query;
   }
 
+  /** A bundle link's query as URLSearchParams. A link copied from HTML source (an LMS editor's
+   *  source view, a page's markup) has its "&" escaped as "&amp;", and the title and `edit` became
+   *  parameters named "amp;title" and "amp;edit": the link lost both (bundles.query_params). */
+  function queryParams(query) {
+    return new URLSearchParams(String(query).replace(/^[?#]/, "").replace(/&amp;/gi, "&"));
+  }
+
   function bundleFromQuery(query) {
-    const params = new URLSearchParams(String(query).replace(/^[?#]/, ""));
+    const params = queryParams(query);
     const tokens = params.getAll("items").join(",").split(",").filter((t) => t.trim());
     return { items: once(tokens.map(parseItem)).items, title: params.get("title") || "" };
   }
@@ -134,7 +141,7 @@
 
   /** Like bundleFromQuery, but a bad item is reported and skipped instead of losing the whole link. */
   function readBundle(query) {
-    const params = new URLSearchParams(String(query).replace(/^[?#]/, ""));
+    const params = queryParams(query);
     const tokens = params.getAll("items").join(",").split(",").filter((t) => t.trim());
     const items = [];
     const problems = [];
@@ -921,7 +928,7 @@
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const catalogue = await response.json();
       const read = readBundle(window.location.search);
-      const tokens = new URLSearchParams(window.location.search).getAll("items").join(",").trim();
+      const tokens = queryParams(window.location.search).getAll("items").join(",").trim();
       if (tokens && !read.edit) {
         const fitted = fitStretches(read.items, catalogue);
         setupStudentView(root, { items: fitted.items, title: read.title }, catalogue,

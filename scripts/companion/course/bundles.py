@@ -180,11 +180,18 @@ def to_query(bundle: Bundle) -> str:
     return query + (f"&title={quote(bundle.title, safe=JS_SAFE)}" if bundle.title else "")
 
 
+def query_params(query: str) -> dict[str, list[str]]:
+    """A bundle link's query ("?items=...&title=...", a leading ? or # allowed) as parse_qs reads
+    it, with "&amp;" read as "&": a link copied from HTML source (an LMS editor's source view)
+    has it escaped so, and its title became a parameter named "amp;title" (lecturer.js alike)."""
+    return parse_qs(re.sub("&amp;", "&", query.lstrip("?#"), flags=re.I), keep_blank_values=True)
+
+
 def from_query(query: str) -> Bundle:
     """The bundle a query string ("?items=...&title=...", a leading ? or # allowed) describes;
     empty items and exact repeats (`repeated`) are skipped, as the bundle page does. BundleError
     for a token `parse_item` cannot read."""
-    params = parse_qs(query.lstrip("?#"), keep_blank_values=True)
+    params = query_params(query)
     tokens = [t for t in ",".join(params.get("items", [])).split(",") if t.strip()]
     items = tuple(dict.fromkeys(parse_item(t) for t in tokens))
     return Bundle(items, (params.get("title") or [""])[0])
