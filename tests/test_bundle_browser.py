@@ -320,12 +320,30 @@ def test_total_time_counts_each_work_once_and_overlaps_once(browser, site_server
     page.goto(f"{site_server}course/bundle/?items=m1,m1,e1@1:00-2:00,e1@1:30-3:00,e1@0:00-1:00,e1@39:00-50:00")
     page.wait_for_selector("[data-bundle-total]")
     total = page.inner_text("[data-bundle-total]")
-    reading = re.search(r"reading about [\d–]+ min", alone).group(0)
-    assert reading in total and "listening about 4 min" in total, (alone, total)
+    reading = re.search(r"(about [\d–]+ min) of reading", alone).group(1)
+    assert f"reading {reading}" in total and "listening about 4 min" in total, (alone, total)
     short = ",".join(f"e1@0:{s:02d}-0:{s + 1:02d}" for s in range(0, 40, 2))      # 20 one-second stretches
     page.goto(f"{site_server}course/bundle/?items={short}")
     page.wait_for_selector("[data-bundle-total]")
-    assert "listening about 1 min" in page.inner_text("[data-bundle-total]")
+    assert page.inner_text("[data-bundle-total]") == "Total time: about 1 min of listening."
+    page.close()
+
+
+def test_total_time_names_only_what_the_bundle_holds(browser, site_server: str) -> None:
+    """Every ready-made week is modules only: its total said "listening about 0 min", on the page
+    and on paper; a bundle of stretches only said "reading about 0 min"."""
+    page = browser.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    for query, kind, missing in (("items=m3&title=Week%203", "reading", "listening"),
+                                 ("items=e7@12:30-18:00", "listening", "reading")):
+        page.goto(f"{site_server}course/bundle/?{query}")
+        page.wait_for_selector("[data-bundle-total]")
+        for media in ("screen", "print"):
+            page.emulate_media(media=media)
+            total = page.inner_text("[data-bundle-total]")
+            assert re.fullmatch(rf"Total time: about \d+(–\d+)? min of {kind}\.", total), (media, total)
+            assert "0 min" not in total and missing not in total, (media, total)
+        page.emulate_media(media="screen")
     page.close()
 
 
@@ -339,7 +357,7 @@ def test_one_episode_named_by_number_and_by_slug_is_one_work(browser, site_serve
     page.wait_for_selector("[data-bundle-total]")
     assert page.locator("[data-bundle-items] > li").count() == 2
     assert "'e7@1:00-2:00' is listed more than once" in page.inner_text("[data-bundle-problems]")
-    assert "listening about 2 min" in page.inner_text("[data-bundle-total]")        # 1:00–3:00, not 1 + 1.5
+    assert "about 2 min of listening" in page.inner_text("[data-bundle-total]")        # 1:00–3:00, not 1 + 1.5
     references = page.locator("[data-bundle-refs] p").all_inner_texts()
     assert len(references) == 1, references
     page.close()

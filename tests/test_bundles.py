@@ -24,14 +24,19 @@ CASES = [
 BAD_TOKENS = ["m3@1:00-2:00", "e7@2:00-1:00", "x1", "e7@1:00", "e7@1:2:3:4-5:00", "glossary2",
               "e7@0:70-0:80", "e7@1:60:00-3:00:00", "e7@1:00-1:²0",   # minutes/seconds run 0-59, ASCII digits
               "m1.5", "e12.", "e.5", "e12.5.1",                        # modules have no parts
-              "e7@12.30-18.00", "e7@12:30-18.00"]                      # 12:30 or 12.3 s? refused
+              "e7@12.30-18.00", "e7@12:30-18.00",                      # 12:30 or 12.3 s? refused
+              "e12.)", "e7@12:30-18:"]      # a part cut short? a colon is never sentence punctuation
 # One episode, several spellings: a link names it once whichever a lecturer typed.
 SPELLINGS = {"e007": "e7", "e12.50": "e12.5", "e012.5@1:00-2:00": "e12.5@1:00-2:00", "m03": "m3",
              "e002-being-seen": "e002-being-seen",
              # as a lecturer types a link by hand: a phone's capital, the site's own en dash
              # (it writes "12:30–18:00"), spaces around the dash
              "M3": "m3", "E7@12:30-18:00": "e7@12:30-18:00", "Glossary": "glossary",
-             "e7@12:30\u201318:00": "e7@12:30-18:00", "e7@12:30 - 18:00": "e7@12:30-18:00"}
+             "e7@12:30\u201318:00": "e7@12:30-18:00", "e7@12:30 - 18:00": "e7@12:30-18:00",
+             # a link that ended a sentence, with the punctuation an autolinker took with it
+             "e7@12:30-18:00.": "e7@12:30-18:00", "e7@12:30-18:00).": "e7@12:30-18:00",
+             "e7@12:30-18:00\u201d": "e7@12:30-18:00", "m3)": "m3", "glossary.": "glossary",
+             "e12.5.": "e12.5", "e002-being-seen.": "e002-being-seen", "e7@750-1080>": "e7@12:30-18:00"}
 
 
 @pytest.mark.parametrize("bundle", CASES)
@@ -140,10 +145,45 @@ def test_javascript_refuses_the_same_tokens(browser_page, token: str) -> None:
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("token", BAD_TOKENS + ["e7@12m30s-18m00s"])
+def test_javascript_says_what_python_says(browser_page, token: str) -> None:
+    """A token refused on the bundle page is refused in the same words as in data/syllabus.yml,
+    each saying what to write: the page said only "'x1' is not a bundle item.", the syllabus
+    only "'0:70' is not a time like 12:30" where the page said minutes run 00 to 59."""
+    said = browser_page.evaluate(
+        "t => { try { window.ffgBundles.parseItem(t); return ''; } catch (e) { return e.message; } }", token)
+    with pytest.raises(bundles.BundleError) as refused:
+        bundles.parse_item(token)
+    assert said == str(refused.value)
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize("written, canonical", SPELLINGS.items())
 def test_javascript_reads_numbers_in_the_same_spelling(browser_page, written: str, canonical: str) -> None:
     token = browser_page.evaluate("t => window.ffgBundles.itemToken(window.ffgBundles.parseItem(t))", written)
     assert token == canonical
+
+
+@pytest.mark.browser
+def test_a_link_that_ended_a_sentence_opens_whole(browser_page) -> None:
+    """"See .../bundle/?items=m3,e7@12:30-18:00." in a mail or an LMS announcement: the autolinker
+    took the full stop, and the page left the stretch out ("'e7@12:30-18:00.' is not a bundle item")."""
+    for query in ("items=m3,e7@12:30-18:00.", "items=m3,e7@12:30-18:00)", "items=m3,e7@12:30-18:00)."):
+        read = browser_page.evaluate("q => window.ffgBundles.readBundle(q)", query)
+        assert read["problems"] == [] and len(read["items"]) == 2, (query, read)
+        assert [i.token() for i in bundles.from_query(query).items] == ["m3", "e7@12:30-18:00"]
+
+
+@pytest.mark.browser
+def test_a_link_copied_from_html_source_keeps_its_title(browser_page) -> None:
+    """A link copied from an LMS editor's source view or a page's markup has "&amp;" between its
+    parameters: the title and the builder's `edit` were read as "amp;title" and "amp;edit", lost."""
+    query = "items=m3,e7@12:30-18:00&amp;title=Week%203%20%26%20more&AMP;edit=1"
+    read = browser_page.evaluate("q => window.ffgBundles.readBundle(q)", query)
+    assert (read["title"], read["edit"], len(read["items"])) == ("Week 3 & more", True, 2), read
+    decoded = browser_page.evaluate("q => window.ffgBundles.bundleFromQuery(q)", query)
+    assert decoded == as_json(bundles.from_query(query))
+    assert bundles.from_query(query).title == "Week 3 & more"
 
 
 @pytest.mark.browser

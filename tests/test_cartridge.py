@@ -375,6 +375,66 @@ def test_self_check_links_become_absolute() -> None:
         f"{SITE_URL}course/02-why.html#x", f"{SITE_URL}course/01-x.html#top", f"{SITE_URL}index.html"]
 
 
+# Two answers with a footnote each, written as a module page writes them (one label a page), and
+# a link to a heading of the module page.
+FOOTNOTED = """
+**98. Which control group?**
+
+??? note "Answer"
+    A waitlist.[^waitlist] See [what the trial did](#what-the-trial-did).
+
+    [^waitlist]: People who got no treatment during the study.
+
+**99. And the reviews?**
+
+??? note "Answer"
+    Short trials.[^short] A second answer, a second note.[^waitlist2]
+
+    [^short]: Most ran eight weeks or less.
+    [^waitlist2]: Again, no treatment.
+
+"""
+
+
+@pytest.mark.subprocess
+def test_links_inside_an_answer_stay_inside_the_lms(tmp_path) -> None:
+    """A footnote in a model answer, imported into Moodle or Canvas: its number and its way back
+    are links within the answer, and must stay there; before, both were made absolute and left
+    the LMS for the module page, where `#fn:...` is another footnote or none. Every id is unique
+    in the assessment (a quiz shows its questions and feedback on one page); a link to a heading
+    of the module page still goes there."""
+    from course_support import prepare_project
+    from site_support import build
+
+    project = prepare_project(tmp_path, SITE_URL)
+    module = project / "docs" / "course" / "03-what-the-research-says.md"
+    text = module.read_text(encoding="utf-8")
+    module.write_text(text.replace("## For lecturers", FOOTNOTED + "## For lecturers", 1), encoding="utf-8")
+    build(project, tmp_path / "site")
+    archive = zipfile.ZipFile(tmp_path / "site" / "downloads" / "course.imscc")
+    manifest = etree.fromstring(archive.read(cartridge.MANIFEST))
+    bank = resources_by_type(archive, manifest, qti.ASSESSMENT_TYPE)[
+        "Module 3: What the research says about chatbots — self-check"]
+    texts = [m.text for m in bank.iter(f"{{{qti.QTI_NS}}}mattext")]
+    ids = [i for text in texts for i in lxml_html.fromstring(f"<div>{text}</div>").xpath("//@id")]
+    assert len(ids) == len(set(ids)) >= 6, ids          # 3 notes, 3 references to them
+    local = 0
+    for text in texts:
+        tree = lxml_html.fromstring(f"<div>{text}</div>")
+        own = set(tree.xpath("//@id"))
+        for href in tree.xpath("//a/@href"):
+            if href.startswith("#"):
+                assert href[1:] in own, (href, text)
+                local += 1
+            else:
+                assert href.startswith(SITE_URL) or cartridge.MOODLE_URL.match(href), href
+                assert "#fn" not in href, f"a footnote link leaves the LMS: {href}"
+        if "what the trial did" in text:
+            (heading,) = tree.xpath("//a[text()='what the trial did']/@href")
+            assert heading == f"{SITE_URL}course/03-what-the-research-says/#what-the-trial-did"
+    assert local == 6, "each note's number and its way back"
+
+
 @pytest.mark.parametrize("section, problem", [
     ('**Q1. What?**\n\n??? note "Answer"\n    a\n', "follows no question"),
     ('**1. A question that\nwraps?**\n\n??? note "Answer"\n    a\n', "follows no question"),

@@ -81,7 +81,7 @@ def test_a_stretch_given_twice_is_refused(tmp_path: Path) -> None:
     ("modules:\n  2:\n    pin: [\u201ce3@12:30-14:00\u201d]\n", "3:11", "curly quotes"),
     ("modules:\n  2:\n    pin: [e3@12.30-14.00]\n", "3:11", "write times with a colon"),
     ("modules:\n  2:\n    pin: [e3@14:00-12:30]\n", "3:11", "must end after it starts"),
-    ("modules:\n  2:\n    pin: [e3@12:30-18:75]\n", "3:11", "not a time like 12:30"),
+    ("modules:\n  2:\n    pin: [e3@12:30-18:75]\n", "3:11", "minutes and seconds run from 00 to 59"),
     ("modules:\n  m2:\n    pin: [e3]\n", "2:3", "keyed by number"),
     ("modules:\n  2:\n    pinned: [e3]\n", "3:5", "unknown key 'pinned' (did you mean 'pin'?)"),
     ("modules:\n  2:\n    pin: [m3]\n", "3:11", "not an episode stretch"),

@@ -15,6 +15,11 @@
   const NUMBER = /^\d+(?:\.\d+)?$/;
   const GLOSSARY = "glossary";
   const CATALOGUE = "cite/catalogue.json";
+  // What the site rebuilds with every episode (catalogue.json, transcripts, citation files) is asked
+  // of the server again on every read (a 304 when unchanged): GitHub Pages serves every file with
+  // `max-age=600`, so for ten minutes after a new episode was published a bundle link naming it said
+  // "not yet on this site", and a corrected transcript printed its old words.
+  const FRESH = { cache: "no-cache" };
   const COPY_RESET_MS = 2500;
   const PRINT_WAIT_MS = 5000;         // the longest Print waits for stretches' transcripts to arrive
   const TITLE_MAX_CHARS = 120;        // a bundle title longer than this is cut (a 5,000-character title
@@ -53,10 +58,21 @@
 
   const DASHES = /\s*[\u2010-\u2015\u2212-]\s*/g;   // 12:30 – 18:00: the site writes ranges with an en dash
 
+  // A sentence's closing punctuation an autolinker took with a link that ends a sentence
+  // (bundles.CLOSING_PUNCTUATION): dropped, except a dot after an episode number ("e12.", a part cut short?).
+  const CLOSING_PUNCTUATION = /[.,;!?)\]}>"'\u2019\u201d\u00bb]+$/;
+
+  function withoutSentenceEnd(token) {
+    const end = CLOSING_PUNCTUATION.exec(token);
+    if (!end || (/^[eE]\d+$/.test(token.slice(0, end.index)) && end[0].startsWith("."))) return token;
+    return token.slice(0, end.index);
+  }
+
   /** A token as a person types it, in the form TOKEN reads (bundles._as_typed in Python): "M3",
-   *  "E7", "Glossary", a dash or spaces in a range. A time with a dot (12.30) is refused. */
+   *  "E7", "Glossary", a dash or spaces in a range, without a sentence's closing punctuation
+   *  ("m3.", "e7@12:30-18:00)"). A time with a dot (12.30) is refused. */
   function asTyped(token) {
-    const text = String(token).trim();
+    const text = withoutSentenceEnd(String(token).trim());
     const at = text.indexOf("@");
     let head = (at < 0 ? text : text.slice(0, at)).trim();
     if (head.toLowerCase() === GLOSSARY) head = GLOSSARY;
@@ -71,7 +87,7 @@
 
   function parseItem(token) {
     const match = TOKEN.exec(asTyped(token));
-    if (!match) throw new Error(`'${token}' is not a bundle item.`);
+    if (!match) throw new Error(`'${token}' is not a bundle item (m3, e7, e12.5, e7@12:30-18:00, glossary).`);
     if (match[5]) return { kind: GLOSSARY, ref: "", start: null, end: null };
     const [, kind, written, start, end] = match;
     const ref = canonicalRef(written);
@@ -96,8 +112,15 @@
     return bundle.title ? `${query}&title=${encodeURIComponent(bundle.title)}` : query;
   }
 
+  /** A bundle link's query as URLSearchParams. A link copied from HTML source (an LMS editor's
+   *  source view, a page's markup) has its "&" escaped as "&amp;", and the title and `edit` became
+   *  parameters named "amp;title" and "amp;edit": the link lost both (bundles.query_params). */
+  function queryParams(query) {
+    return new URLSearchParams(String(query).replace(/^[?#]/, "").replace(/&amp;/gi, "&"));
+  }
+
   function bundleFromQuery(query) {
-    const params = new URLSearchParams(String(query).replace(/^[?#]/, ""));
+    const params = queryParams(query);
     const tokens = params.getAll("items").join(",").split(",").filter((t) => t.trim());
     return { items: once(tokens.map(parseItem)).items, title: params.get("title") || "" };
   }
@@ -118,7 +141,7 @@
 
   /** Like bundleFromQuery, but a bad item is reported and skipped instead of losing the whole link. */
   function readBundle(query) {
-    const params = new URLSearchParams(String(query).replace(/^[?#]/, ""));
+    const params = queryParams(query);
     const tokens = params.getAll("items").join(",").split(",").filter((t) => t.trim());
     const items = [];
     const problems = [];
@@ -406,12 +429,12 @@
   /* ---- a stretch's transcript, read on the page and printed with the bundle ----
    * A printout cannot play audio: each episode stretch carries the words said in it, from the
    * transcript.json the episode page offers (catalogue record `transcript`), fetched once per episode. */
-  const transcripts = new Map();          // transcript.json address -> Promise of its segments, or null
+  const transcripts = new Map();          // transcript.json address -> Promise of its segments, or null (this page)
 
   function loadTranscript(path) {
     const url = new URL(path, siteBase()).href;
     if (!transcripts.has(url)) {
-      transcripts.set(url, fetch(url)
+      transcripts.set(url, fetch(url, FRESH)
         .then((r) => (r.ok ? r.json() : null))
         .then((data) => (data && Array.isArray(data.segments) ? data.segments : null))
         .catch(() => null));
@@ -557,21 +580,28 @@
             r.listening[1] ? `listening ${minutesText(r.listening)}` : ""].filter(Boolean).join(", ") || "time not known";
   }
 
+  /** The bundle's total line. A part the bundle has none of is not named: a week of modules only
+   * (every ready-made week) said "listening about 0 min", on screen and on paper. */
+  function totalText(t) {
+    const all = [t.reading[0] + t.listening[0], t.reading[1] + t.listening[1]];
+    if (!t.listening[1]) return t.reading[1] ? `Total time: ${minutesText(t.reading)} of reading.` : "Total time: not known.";
+    if (!t.reading[1]) return `Total time: ${minutesText(t.listening)} of listening.`;
+    return `Total time: ${minutesText(all)} (reading ${minutesText(t.reading)}, listening ${minutesText(t.listening)}).`;
+  }
+
   function renderView(view, bundle, catalogue, headingLevel = 2) {
     const labels = yearLabels(bundleWorks(bundle, catalogue));
     const resolved = bundle.items.map((item) => resolve(item, catalogue, labels));
     const stretches = resolved.map((r) => (r.transcript ? transcriptBlock(r) : null));
     view.transcriptsReady = Promise.all(stretches.filter(Boolean).map((t) => t.ready));
     const t = totals(bundle, resolved);
-    const all = [t.reading[0] + t.listening[0], t.reading[1] + t.listening[1]];
     const refs = references(bundle, resolved);
     const heading = headingLevel === 2
       ? element("h2", { text: bundle.title || "Your bundle", "data-bundle-title": "" }) : null;
     view.replaceChildren(...[
       heading,
       element("p", { class: "ffg-bundle__total", "data-bundle-total": "",
-                     text: resolved.length ? `Total time: ${minutesText(all)} (reading ${minutesText(t.reading)}, listening ${minutesText(t.listening)}).`
-                       : "No items yet: add a module, an episode stretch or the glossary." }),
+                     text: resolved.length ? totalText(t) : "No items yet: add a module, an episode stretch or the glossary." }),
       element("ol", { class: "ffg-bundle__items", "data-bundle-items": "" },
         ...resolved.map((r, index) => element("li", {},
           r.href ? element("a", { href: r.href, text: r.title }) : element("span", { text: r.title }),
@@ -628,7 +658,7 @@
   /** One file holding the works' records in `format` (REFERENCE_FILES), as text. */
   async function referencesFile(works, format) {
     const texts = await Promise.all(works.map(async (record) => {
-      const response = await fetch(new URL(record.exports[format.kind], siteBase()));
+      const response = await fetch(new URL(record.exports[format.kind], siteBase()), FRESH);
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       return format.kind === "json" ? response.json() : response.text();
     }));
@@ -897,11 +927,11 @@
 
   async function setupBundlePage(root) {
     try {
-      const response = await fetch(new URL(CATALOGUE, siteBase()));
+      const response = await fetch(new URL(CATALOGUE, siteBase()), FRESH);
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const catalogue = await response.json();
       const read = readBundle(window.location.search);
-      const tokens = new URLSearchParams(window.location.search).getAll("items").join(",").trim();
+      const tokens = queryParams(window.location.search).getAll("items").join(",").trim();
       if (tokens && !read.edit) {
         const fitted = fitStretches(read.items, catalogue);
         setupStudentView(root, { items: fitted.items, title: read.title }, catalogue,
@@ -918,6 +948,9 @@
   let pageSignal = pageController.signal;
 
   function setup() {
+    // Transcripts are read again for each page shown: under instant navigation the tab lives on
+    // across the site's rebuilds, and a corrected stretch printed the words read before.
+    transcripts.clear();
     pageController.abort();              // drop the previous page's window listeners
     pageController = new AbortController();
     pageSignal = pageController.signal;

@@ -34,6 +34,12 @@ NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 JS_SAFE = "!'()*"          # what encodeURIComponent leaves alone besides [A-Za-z0-9_.~-]
 DASHES = re.compile(r"\s*[\u2010-\u2015\u2212-]\s*")   # 12:30 – 18:00, a word processor's dash
 DOTTED_TIME = re.compile(r"\d\.\d")                     # e3@12.30-18.00
+# A sentence's closing punctuation taken with a link that ends a sentence ("see .../?items=m3,
+# e7@12:30-18:00." or "(... 18:00)"), as autolinkers in mail and editors take it (php-autolink#10,
+# Autolinker.js#2, rinku#46). No item ends in one (a colon can: "18:" is never cut), so it is
+# dropped, except a dot after an episode number, which may be a part cut short ("e12." for e12.5).
+CLOSING_PUNCTUATION = re.compile("[.,;!?)\\]}>\"'\u2019\u201d\u00bb]+$")
+EPISODE_NUMBER = re.compile(r"^[eE]\d+$")
 
 
 class BundleError(CourseError, ValueError):
@@ -64,12 +70,15 @@ class Bundle:
 
 def seconds(text: str) -> int:
     """'12:30' -> 750, '1:02:03' -> 3723, '90' -> 90. Minutes and seconds after the first part run
-    0-59, as companion.timecode reads them ('0:70' is a typo, not 1:10); digits are ASCII only
-    ('²'.isdigit() is true but int('²') fails). Raises BundleError."""
+    0-59, as companion.timecode reads them ('0:70' is a typo, not 1:10: refused saying so, in the
+    bundle page's words); digits are ASCII only ('²'.isdigit() is true but int('²') fails).
+    Raises BundleError."""
     parts = text.split(":")
-    if (len(parts) > 3 or not all(p.isascii() and p.isdigit() for p in parts)
-            or any(int(p) >= 60 for p in parts[1:])):
+    if len(parts) > 3 or not all(p.isascii() and p.isdigit() for p in parts):
         raise BundleError(f"'{text}' is not a time like 12:30 or 1:02:03.")
+    if any(int(p) >= 60 for p in parts[1:]):
+        raise BundleError(f"'{text}' is not a time: minutes and seconds run from 00 to 59 "
+                          "(write 1:05:00, not 65:00:00 or 12:75).")
     total = 0
     for part in parts:
         total = total * 60 + int(part)
@@ -126,8 +135,9 @@ def _as_typed(token: str) -> str:
     """A token as a person types it, in the form TOKEN reads: `M3`, `E7` and `Glossary` (a
     phone capitalises the first letter), a dash or spaces in a range (`12:30 – 18:00`, the site
     writes ranges with an en dash). A time written with a dot (`12.30`: 12:30 or 12.3 s?) is
-    refused: BundleError saying what to write."""
-    head, at, span = token.strip().partition("@")
+    refused: BundleError saying what to write. A sentence's closing punctuation after the item
+    (`CLOSING_PUNCTUATION`: "m3.", "e7@12:30-18:00)") is not part of it."""
+    head, at, span = _without_sentence_end(token.strip()).partition("@")
     head = head.strip()
     if head.lower() == GLOSSARY:
         head = GLOSSARY
@@ -139,6 +149,16 @@ def _as_typed(token: str) -> str:
         raise BundleError(f"'{token}': write times with a colon, minutes:seconds (12:30, "
                           "1:02:03) or seconds (750), not 12.30.")
     return f"{head}@{DASHES.sub('-', span.strip())}"
+
+
+def _without_sentence_end(token: str) -> str:
+    """`token` without the sentence punctuation a pasted link brought with it
+    (CLOSING_PUNCTUATION); a dot after an episode number ("e12.", a part cut short?) is kept, so
+    the item is refused."""
+    end = CLOSING_PUNCTUATION.search(token)
+    if not end or (EPISODE_NUMBER.match(token[:end.start()]) and end.group(0).startswith(".")):
+        return token
+    return token[:end.start()]
 
 
 def repeated(items: tuple[Item, ...] | list[Item]) -> list[Item]:
@@ -160,11 +180,18 @@ def to_query(bundle: Bundle) -> str:
     return query + (f"&title={quote(bundle.title, safe=JS_SAFE)}" if bundle.title else "")
 
 
+def query_params(query: str) -> dict[str, list[str]]:
+    """A bundle link's query ("?items=...&title=...", a leading ? or # allowed) as parse_qs reads
+    it, with "&amp;" read as "&": a link copied from HTML source (an LMS editor's source view)
+    has it escaped so, and its title became a parameter named "amp;title" (lecturer.js alike)."""
+    return parse_qs(re.sub("&amp;", "&", query.lstrip("?#"), flags=re.I), keep_blank_values=True)
+
+
 def from_query(query: str) -> Bundle:
     """The bundle a query string ("?items=...&title=...", a leading ? or # allowed) describes;
     empty items and exact repeats (`repeated`) are skipped, as the bundle page does. BundleError
     for a token `parse_item` cannot read."""
-    params = parse_qs(query.lstrip("?#"), keep_blank_values=True)
+    params = query_params(query)
     tokens = [t for t in ",".join(params.get("items", [])).split(",") if t.strip()]
     items = tuple(dict.fromkeys(parse_item(t) for t in tokens))
     return Bundle(items, (params.get("title") or [""])[0])

@@ -718,18 +718,21 @@ class CoursePlugin(BasePlugin[CourseConfig]):
                            for w in self.weeks)
         checks = tuple(qti.Assessment(f"{m.ident}-selfcheck",
                                       f"{m.meta['title']} — self-check",
-                                      tuple(self.lms_question(m, q) for q in m.selfcheck))
+                                      tuple(self.lms_question(m, q, f"{m.ident}-selfcheck-q{position}-")
+                                            for position, q in enumerate(m.selfcheck, start=1)))
                        for m in modules if m.selfcheck)
         return [cartridge.Folder("Modules", module_links, "modules"),
                 cartridge.Folder("Weekly bundles", week_links, "weeks"),
                 cartridge.Folder("Self-checks (question banks)", checks, "selfchecks")]
 
-    def lms_question(self, module: Module, question: selfcheck.Question) -> selfcheck.Question:
-        """The question with its links absolute, as an LMS needs them."""
-        def fix(html: str) -> str:
-            return selfcheck.absolute_links(html, module.src_uri, self.site_url, self.directory_urls)
-        return selfcheck.Question(question.number, fix(question.question_html),
-                                  fix(question.answer_html))
+    def lms_question(self, module: Module, question: selfcheck.Question, ident: str) -> selfcheck.Question:
+        """The question with its links absolute, as an LMS needs them, and its ids made unique in
+        the assessment by `ident` (its QTI item's, as qti.assessment_xml numbers items)."""
+        def fix(html: str, part: str) -> str:
+            return selfcheck.absolute_links(selfcheck.local_ids(html, f"{ident}{part}-"), module.src_uri,
+                                            self.site_url, self.directory_urls)
+        return selfcheck.Question(question.number, fix(question.question_html, "question"),
+                                  fix(question.answer_html, "answer"))
 
     def cartridge(self) -> bytes:
         """The cartridge; only built with site_url (every link absolute)."""

@@ -9,7 +9,8 @@ feedback (`companion.course.qti`).
 
 Nothing is dropped quietly: an answer block no question claims, or a question or answer holding a
 macro (`{{ }}`, `{% %}`, which only the site renders), is an error naming the question or line.
-Links are written as on the site; `absolute_links` makes them absolute for an LMS.
+Links are written as on the site; `absolute_links` makes them absolute for an LMS, and `local_ids`
+keeps the links within one question or answer (a footnote and its way back) inside the LMS.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ TITLED_QUESTION = re.compile(r"^(?:\?\?\?\+?|!!!)\s*[\w-]*\s+\"\s*(\d+)[.)]\s*(.
 INDENT = "    "
 MACRO = re.compile(r"\{\{|\{%")
 LINK = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+ID = re.compile(r'(\sid=")([^"]*)(")')
+LINK_OR_ID = re.compile(r'(\s(?:href|src|id)=")([^"]*)(")')
 ABSOLUTE = re.compile(r"^(?:[a-z][a-z0-9+.\-]*:|//)", re.I)   # a scheme (https:, mailto:) or //host
 # Python-Markdown's own extensions for what a course page writes (admonitions, definition lists,
 # fenced code, attribute lists, footnotes, abbreviations): the default when the site's own
@@ -141,18 +144,46 @@ def _unclaimed(lines: list[str], found: list[Question]) -> list[str]:
     return blocks[len(found):]
 
 
+def _ids(html: str) -> set[str]:
+    """The ids `html` defines (unescaped)."""
+    return {html_module.unescape(m.group(2)) for m in ID.finditer(html)}
+
+
+def local_ids(html: str, prefix: str) -> str:
+    """`html` with every id it defines prefixed with `prefix`, and every link to one of those ids
+    ("#fn:1", a footnote and its way back) following it; other links unchanged.
+
+    Each answer is rendered alone, but an LMS shows a quiz's questions and feedback on one page
+    among its own elements: an id unique on the module page ("fn:1", "top") need not be unique
+    there, and a link to a repeated id jumps to the first. `prefix` must differ between every
+    question and answer of one assessment (the item's ident, then "question-" or "answer-")."""
+    own = _ids(html)
+
+    def renamed(match: re.Match[str]) -> str:
+        value = html_module.unescape(match.group(2))
+        if match.group(1).strip().startswith("id"):
+            return f"{match.group(1)}{html_module.escape(prefix + value)}{match.group(3)}"
+        if value.startswith("#") and value[1:] in own:
+            return f"{match.group(1)}{html_module.escape('#' + prefix + value[1:])}{match.group(3)}"
+        return match.group(0)
+    return LINK_OR_ID.sub(renamed, html)
+
+
 def absolute_links(html: str, src_uri: str, site_url: str, directory_urls: bool = True) -> str:
     """`html` of a question or answer with every relative link and image made absolute, as the
     site publishes it: a page's `x.md` becomes `x/` (or `x.html` without MkDocs'
     `use_directory_urls`), other files keep their path, both resolved against the module's
     source path `src_uri` and prefixed with `site_url`. An LMS imports a relative link as a
-    broken one (Moodle: http://invalidurldetected/)."""
+    broken one (Moodle: http://invalidurldetected/). A link to an id the same `html` defines
+    (a footnote, its back link) stays a fragment: made absolute, it left the LMS for the module
+    page, where that id names the page's own first footnote, or nothing."""
     page_dir = posixpath.dirname(src_uri)
     page_url = _page_url(src_uri, directory_urls)
+    own = _ids(html)
 
     def absolute(match: re.Match[str]) -> str:
         target = html_module.unescape(match.group(2))
-        if ABSOLUTE.match(target):
+        if ABSOLUTE.match(target) or (target.startswith("#") and target[1:] in own):
             return match.group(0)
         path, hash_, fragment = target.partition("#")
         if not path:
