@@ -697,10 +697,10 @@ FLOOR = {"corpus.yml": (0.769, 0.833), "unseen.yml": (1.0, 1.0), "heldout.yml": 
          "blind-10.yml": (0.961, 0.965), "blind-11.yml": (1.0, 0.892), "blind-12.yml": (0.958, 0.821),
          "blind-13.yml": (0.913, 0.878), "blind-14.yml": (1.0, 0.875), "blind-15.yml": (0.966, 0.825),
          "blind-16.yml": (0.931, 0.823), "blind-17.yml": (0.954, 0.707), "blind-18.yml": (0.92, 0.838),
-         "blind-19.yml": (0.818, 0.865), "blind-20.yml": (0.87, 0.849), "blind-21.yml": (0.882, 0.862),
+         "blind-19.yml": (0.818, 0.865), "blind-20.yml": (0.87, 0.849), "blind-21.yml": (0.909, 0.862),
          "blind-22.yml": (0.848, 0.825), "blind-23.yml": (0.866, 0.794), "blind-24.yml": (0.903, 0.906),
-         "blind-25.yml": (0.882, 0.888), "blind-26.yml": (0.928, 0.885), "blind-27.yml": (0.837, 0.906),
-         "blind-28.yml": (0.861, 0.923), "blind-29.yml": (0.885, 0.901), "blind-30.yml": (0.903, 0.883),
+         "blind-25.yml": (0.882, 0.888), "blind-26.yml": (0.928, 0.885), "blind-27.yml": (0.861, 0.906),
+         "blind-28.yml": (0.911, 0.923), "blind-29.yml": (0.885, 0.901), "blind-30.yml": (0.903, 0.883),
          "blind-31.yml": (0.838, 0.909), "blind-32.yml": (0.968, 0.883), "blind-33.yml": (0.891, 0.94),
          "blind-34.yml": (0.794, 0.847), "blind-35.yml": (0.862, 0.911), "blind-36.yml": (0.861, 0.937),
          "blind-37.yml": (0.896, 0.896), "blind-38.yml": (0.833, 0.777), "blind-39.yml": (0.911, 0.937),
@@ -991,6 +991,33 @@ def test_a_preview_of_later_parts_is_not_a_discussion() -> None:
     assert [framing.frames(said(line)) for line in previews + talk] == [True] * 2 + [False] * 4
     lines = [said(PREVIEWS[1]), said(PREVIEWS[2]), said(PREVIEWS[3]), said(talk[1]), said(M2_TALK[0])]
     assert framing.framed(lines) == [True, True, True, False, False]
+
+
+def test_a_listener_question_left_for_later_is_not_a_discussion() -> None:
+    """Written here, not from a labelled set (the kind came up in blind-27, -28, -39 and -42). A
+    listener's question read out in module 2's words and left for a later episode is the show's
+    mail, not a stretch; the discussion after it still is. A story that asks the bot for words and
+    "saved that for the person" is talk, and so is a voicemail told in full."""
+    from companion.course import framing, topics
+    question = ["Okay, a listener question from Priya in Leicester, and it's a big one.",
+                "She writes, my chatbot accepts everything I tell it, it never rejects me, it agrees and flatters.",
+                "So is its acceptance worth anything, when my counsellor could have turned me away and it never could?",
+                "Good question Priya, we're going to save that one for our clinician guest next month."]
+    segments, where = _talk((None, CHAT), (None, question), (None, CHAT), ("m2", M2_TALK), (None, BYE))
+    found = [(m, s.start) for m, stretches in _woven_among_small_talk(segments).modules.items() for s in stretches]
+    assert ("m2", where["m2"][0]) in found and all(start >= where["m2"][0] for _, start in found), found
+
+    def said(lines: list[str]) -> list[tuple[str, ...]]:
+        return [tuple(w for w, _, _ in topics.word_spans(line)) for line in lines]
+    assert framing.deferred(said(question)) == [True] * 4
+    assert framing.deferred(said(["Sam in Ballarat asks, is it normal to feel worse after the first sessions?",
+                                  "Great question, we'll come back to it."])) == [True, True]
+    story = ["Couple of nights I'd ask it to give me some words that might fit.",
+             "And the scared bit, I didn't sort that out with the bot, I saved that for the person."]
+    voicemail = ["Mick writes, I quit counselling twice because it felt pointless.",
+                 "Third counsellor, she asked what I actually wanted to be different, and it stuck."]
+    assert framing.deferred(said(story)) == [False, False]
+    assert framing.deferred(said(voicemail)) == [False, False]
 
 
 def test_a_heading_figure_is_not_a_module_term() -> None:

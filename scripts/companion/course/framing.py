@@ -80,6 +80,22 @@ CONTACT_CUES = ("thirteen", "eleven", "fourteen", "zero", "dot com", "dot org", 
                 "any time", "day or night", "24/7", "around the clock")
 # Not "call", "ring" or "text": "I called Lifeline that night and she talked me through it" is talk.
 
+# A listener's question read out and left for later: the show's own handling of its mail, not a
+# discussion ("Sam in Ballarat asks, is it normal to feel worse after the first sessions? Great
+# question, we'll come back to it"; "Mick writes ... good question, we're going to save that one
+# for our clinician guest"). A deferral (DEFER_CUES) with a reading cue (READ_CUES) at most
+# READ_BACK segments before it, and the word "question" said from one to the other, is the show
+# leaving the message for later. Without the question it is as often a story ("I'd ask it for
+# words ... the scared bit I saved for the person"), so nothing is marked.
+DEFER_CUES = ("come back to it", "come back to that", "come back to this", "save that", "save this",
+              "save it", "save them", "save those", "on the list", "won't answer", "will not answer",
+              "not going to answer", "not answering", "hang onto it", "hang on to it", "hold that thought",
+              "ask a guest", "get a guest", "for a future", "for another episode")
+READ_CUES = ("asks", "writes", "wrote in", "wrote to us", "question from", "question in", "listener question", "emailed",
+             "messaged", "sent us", "voicemail from")
+QUESTION = ("question", "questions")
+READ_BACK = 3               # segments before a deferral searched for the start of what it defers
+
 
 def _by_first(cues: tuple[str, ...]) -> dict[str, list[Phrase]]:
     by_first: dict[str, list[Phrase]] = {}
@@ -92,6 +108,11 @@ def _by_first(cues: tuple[str, ...]) -> dict[str, list[Phrase]]:
 @functools.lru_cache(maxsize=1)
 def _cues() -> tuple[dict[str, list[Phrase]], dict[str, list[Phrase]], dict[str, list[Phrase]]]:
     return _by_first(FRAMING_CUES), _by_first(AHEAD_CUES), _by_first(SHOW_CUES)
+
+
+@functools.lru_cache(maxsize=1)
+def _mail_cues() -> tuple[dict[str, list[Phrase]], dict[str, list[Phrase]], dict[str, list[Phrase]]]:
+    return _by_first(DEFER_CUES), _by_first(READ_CUES), _by_first(QUESTION)
 
 
 @functools.lru_cache(maxsize=1)
@@ -127,14 +148,31 @@ def frames(words: tuple[str, ...]) -> bool:
     return _says(words, _cues()[0]) or previews(words)
 
 
+def deferred(segments: list[tuple[str, ...]]) -> list[bool]:
+    """For each segment's stems, in time order: whether it is part of the show leaving a
+    listener's question for later: from the first reading cue (READ_CUES) to a deferral
+    (DEFER_CUES) at most READ_BACK segments after it (the same segment too), when "question" is
+    said in between."""
+    defer, read, question = _mail_cues()
+    out = [False] * len(segments)
+    for i, words in enumerate(segments):
+        if not _says(words, defer):
+            continue
+        opened = [k for k in range(max(0, i - READ_BACK), i + 1) if _says(segments[k], read)]
+        if opened and any(_says(segments[j], question) for j in range(opened[0], i + 1)):
+            out[opened[0]:i + 1] = [True] * (i + 1 - opened[0])
+    return out
+
+
 def framed(segments: list[tuple[str, ...]], starts: list[float] | None = None) -> list[bool]:
     """For each segment's stems, in time order: whether it frames the show (`frames`), or, with
     `starts` (each segment's start, seconds), signposts support (`signposts`) in the episode's
-    last CLOSING_S seconds, or lies between two segments that do either (an item of a list of
-    announcements, one topic a sentence). A signpost earlier in an episode is talk: telling a
-    listener at 3am to put the app down and ring Lifeline is module 4's idea. One pass: linear
-    in segments."""
+    last CLOSING_S seconds or leaves a listener's question for later (`deferred`), or lies
+    between two segments that do any of these (an item of a list of announcements, one topic a
+    sentence). A signpost earlier in an episode is talk: telling a listener at 3am to put the app
+    down and ring Lifeline is module 4's idea. Linear in segments."""
     last = starts[-1] if starts else 0.0
-    own = [frames(words) or (starts is not None and starts[i] >= last - CLOSING_S and signposts(words))
+    mail = deferred(segments) if starts is not None else [False] * len(segments)
+    own = [frames(words) or mail[i] or (starts is not None and starts[i] >= last - CLOSING_S and signposts(words))
            for i, words in enumerate(segments)]
     return [f or (0 < i < len(own) - 1 and own[i - 1] and own[i + 1]) for i, f in enumerate(own)]
