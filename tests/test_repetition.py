@@ -45,3 +45,27 @@ def test_real_repetition_at_the_pace_of_speech_is_kept() -> None:
                        ("breathe in, breathe out, " * 5, 0.5)):
         words = said(text, 6.0, pace)
         assert cut_loops(words) == words
+
+
+# What tiny.en int8 wrote on an AMD EPYC for one saying of "Breathe in slowly, and breathe out."
+# (the repeated-lines case's breathing.mp3, said 17.28 to 19.85 s): the line twice in one segment,
+# the six words where the sayings meet placed at one instant.
+BREATHING_TWICE = [(17.144, 17.74, "Breathe"), (17.74, 17.98, "in"), (17.98, 18.28, "slowly"),
+                   (18.28, 18.28, "and"), (18.28, 18.28, "breathe"), (18.28, 18.28, "out."),
+                   (18.28, 18.28, "Breathe"), (18.28, 18.28, "in"), (18.28, 18.28, "slowly"),
+                   (18.28, 18.76, "and"), (18.76, 19.08, "breathe"), (19.08, 20.0, "out.")]
+
+
+def test_a_long_line_written_twice_over_one_saying_keeps_the_words_heard() -> None:
+    """Twice is enough for a phrase of LONG_PHRASE words or more when the timing says placed, not
+    heard; the words kept are the ones the model timed, which span the saying."""
+    words = [{"startTime": a, "endTime": b, "body": w} for a, b, w in BREATHING_TWICE]
+    kept = cut_loops(words)
+    assert [w["body"] for w in kept] == ["Breathe", "in", "slowly", "and", "breathe", "out."]
+    assert (kept[0]["startTime"], kept[-1]["endTime"]) == (17.144, 20.0)
+
+
+def test_a_long_line_really_said_twice_is_kept() -> None:
+    """The same line said twice at the pace of speech (a breathing exercise's two breaths) is speech."""
+    words = said("Breathe in slowly and breathe out. " * 2, 6.0, 0.45)
+    assert cut_loops(words) == words
