@@ -3,8 +3,8 @@
 The pipeline, each choice measured in bench/transcribe.py:
 1. the audio is cut into blocks of at most BLOCK_S at a quiet moment, so memory stays flat on long
    episodes (faster-whisper's VAD copies its input several times over);
-2. a block whose speech is very quiet is first raised to an ordinary level (`gain.lift_quiet`:
-   Silero misses speech under about -55 dBFS, and what it misses counts as no speech);
+2. a block with a DC offset or far too quiet is first centred and raised (`condition`: Silero
+   misses speech there, and what it misses counts as no speech);
    voice-activity detection (Silero, through faster-whisper) finds the speech regions; silence and
    music are never decoded, so they produce no invented words;
 3. each speech region becomes a decode span WITH up to LEAD_S of the audio before it and TAIL_S
@@ -47,7 +47,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from companion.errors import PipelineError
-from companion.pipeline import gain, language, repetition
+from companion.pipeline import condition, language, repetition
 from companion.pipeline.audio import cut_short, to_float
 from companion.pipeline.packing import Piece, Window, pack, window_audio
 from companion.timecode import format_clock
@@ -743,8 +743,8 @@ def transcribe_audio(samples: np.ndarray, settings: Settings,
             end = _quiet_cut(samples, start, start + block)
             offset = float(start) / SAMPLE_RATE
             before, segments_before = len(coverage.empty), len(decoded)
-            # very quiet audio is raised first: Silero VAD misses speech under about -55 dBFS
-            found = _block(gain.lift_quiet(to_float(samples[start:end])), model, settings, coverage, decoded,
+            # a DC offset or a level far too low makes Silero VAD miss speech: set right first
+            found = _block(condition.condition(to_float(samples[start:end])), model, settings, coverage, decoded,
                            (lambda s, at=offset: progress(at + s)) if progress else lambda _s: None)
             coverage.empty[before:] = [(a + offset, b + offset) for a, b in coverage.empty[before:]]
             decoded[segments_before:] = [d.shifted(offset) for d in decoded[segments_before:]]
