@@ -84,3 +84,38 @@ def test_a_confident_loop_or_guessed_words_are_unsure() -> None:
     assert guessed.unsure and guessed.low_share == pytest.approx(10 / 14)
     english = language.summarise([(8.0, -0.29, 1.34, 0.06, 0.92), (2.5, -0.29, 1.34, 0.06, 0.89)])
     assert not english.unsure and english.low_share == 0.0
+
+
+@pytest.mark.parametrize("pause_s", [2.0, 4.0])
+def test_a_line_said_four_times_is_english_not_a_loop(pause_s: float) -> None:
+    """A refrain (an affirmation said four times, a tagline after a music break) shares one decode
+    window: "He might even have been made amiable himself." four times compressed at 2.45 and the
+    episode was judged "may not be English" (unsure share 0.78). Each saying lasts about as long
+    as the others, so it is a line said again, not a loop."""
+    import programme   # noqa: PLC0415 - tests/programme.py, the completeness programme's clips
+    gap = programme.silence(pause_s)
+    samples, _placed = programme.stitch(["amiable", gap] * 4)
+    result = transcribe_audio(samples, Settings())
+    assert " ".join(s["body"] for s in result.segments).count("amiable") == 4, result.segments
+    assert result.speech is not None and not result.speech.unsure, result.speech
+    assert result.coverage.unsure == [] and result.coverage.review_reasons(True) == []
+
+
+def test_the_same_speech_twice_far_apart_is_english() -> None:
+    """JFK, a minute and a half of silence, JFK again (packed into one window): 2.51, unsure."""
+    speech = audio.load_audio(AUDIO / "jfk.wav").samples
+    samples = np.concatenate([speech, np.zeros(90 * audio.SAMPLE_RATE, dtype=np.int16), speech])
+    result = transcribe_audio(samples, Settings())
+    assert len(result.segments) == 2 and not result.speech.unsure, result.speech
+    assert result.coverage.review_reasons(True) == [], result.coverage
+
+
+def test_a_sentence_written_over_different_speech_is_still_a_loop() -> None:
+    """tiny.en on espeak-ng French wrote one sentence over stretches of 1.8, 4.2, 2.1, 0.1 and
+    2.6 s: no refrain, the model's own ratio stands. Four sayings of one length are a refrain."""
+    french = "I'm not sure if I'm going to do it."
+    assert language.refrain_ratio([(french, s) for s in (1.8, 4.2, 2.06, 0.12, 2.56)]) is None
+    assert language.refrain_ratio([("Ask not.", 2.0), ("What you can do.", 3.0)]) is None
+    line = "He might even have been made amiable himself."
+    said = language.refrain_ratio([(line, 3.78), (line.upper(), 3.9), (line, 3.72), (line + "!", 3.3)])
+    assert said is not None and said < language.COMPRESSION_RATIO_MAX

@@ -16,7 +16,10 @@ holds the calibration clips).
 
 from __future__ import annotations
 
+import re
+import zlib
 from dataclasses import asdict, dataclass
+from statistics import median
 from typing import Any, Iterable
 
 # Calibrated by bench/language.py --isa all with tiny.en (2026-12-07, CPU code paths GENERIC, AVX
@@ -47,6 +50,40 @@ STRETCH_S = 8.0                   # unsure speech this long inside a sure episod
 STRETCH_GAP_S = 2.0               # unsure segments this close are one stretch
 REASON = ("the speech may not be English, or it was recognised badly (noisy or unclear audio): "
           "the model was unsure of what it wrote")
+
+# A line said again in one decode window (a refrain, an affirmation, a tagline after a music
+# break: packing puts them in one window) makes the window's text compress like a loop: "He might
+# even have been made amiable himself." four times gave 2.45, and a short English episode was
+# judged "may not be English". Each saying of a real refrain lasts about as long as the others;
+# a loop writes one sentence over different speech, so its copies last very differently (tiny.en
+# on espeak-ng French: "I'm not sure if I'm going to do it." over 1.8, 4.2, 2.1, 0.1 and 2.6 s).
+REFRAIN_SPREAD = 0.25             # every saying within this share of the sayings' median length
+
+
+def refrain_ratio(lines: list[tuple[str, float]]) -> float | None:
+    """The compression ratio of one decode window's text with each line said again counted once,
+    from (text, seconds) per decoded segment; None when no line is said again (the model's own
+    figure stands). A line is said again when its text (ignoring case and punctuation) comes two
+    times or more and every saying lasts within REFRAIN_SPREAD of their median; the ratio is
+    faster-whisper's (`get_compression_ratio`: UTF-8 bytes over zlib-compressed bytes)."""
+    key = lambda text: re.sub(r"[^\w ]", "", text.lower()).strip()   # noqa: E731
+    seconds: dict[str, list[float]] = {}
+    for text, length in lines:
+        seconds.setdefault(key(text), []).append(length)
+    refrains = {k for k, lengths in seconds.items() if k and len(lengths) > 1
+                and all(abs(x - median(lengths)) <= REFRAIN_SPREAD * median(lengths) for x in lengths)}
+    if not refrains:
+        return None
+    seen: set[str] = set()
+    kept = []
+    for text, _length in lines:
+        if key(text) in refrains and key(text) in seen:
+            continue
+        seen.add(key(text))
+        kept.append(text.strip())
+    data = " ".join(kept).encode("utf-8")
+    return len(data) / len(zlib.compress(data))
+
 
 @dataclass(frozen=True)
 class Speech:

@@ -467,9 +467,14 @@ def decoded_segments(raw: Iterable[Any], window: Window, offset_s: float = 0.0,
 def _loop_guard(decoded: list[Decoded], words: list[dict[str, Any]],
                 speech_s: float) -> tuple[list[Decoded], list[dict[str, Any]]]:
     """When a window's words outrun its `speech_s` seconds of speech (more than MAX_WORDS_PER_S),
-    its repeated segments are a decoding loop: keep each text once."""
+    its repeated segments are a decoding loop: keep each text once. Otherwise a line said again
+    at its own time is no loop, and the compression ratio the language judgement reads is the
+    window's with it counted once (`language.refrain_ratio`)."""
     if sum(d.words for d in decoded) <= MAX_WORDS_PER_S * max(speech_s, 1.0) + 2:
-        return decoded, words
+        ratio = language.refrain_ratio([(d.text, d.end - d.start) for d in decoded])
+        if ratio is None:
+            return decoded, words
+        return [replace(d, compression_ratio=ratio) for d in decoded], words
     kept, kept_words, seen, cursor = [], [], set(), 0
     for segment in decoded:
         mine = words[cursor:cursor + segment.words]
