@@ -4,6 +4,7 @@ nothing invented from silence or music."""
 from __future__ import annotations
 
 import re
+import wave
 from pathlib import Path
 
 import jiwer
@@ -128,12 +129,19 @@ def test_speech_off_centre_keeps_every_word(gain_db: float, offset: float,
     assert result.coverage.speech_s >= 13.5, result.coverage    # 4.9 + 9.0 s at their own levels
 
 
+def _wav(name: str) -> np.ndarray:
+    """A 16 kHz mono 16-bit WAV of tests/data/audio as float32, read without ffmpeg (fast tier)."""
+    with wave.open(str(AUDIO / name)) as file:
+        assert (file.getframerate(), file.getnchannels(), file.getsampwidth()) == (audio.SAMPLE_RATE, 1, 2)
+        return audio.to_float(np.frombuffer(file.readframes(file.getnframes()), dtype="<i2"))
+
+
 def test_an_ordinary_offset_is_left_alone_and_a_large_one_removed() -> None:
     """The LibriVox readings hold an offset of 0.7 % of full scale, 7-11 % of their speech's level:
     left as it is. One that rivals the speech is removed, changing along the block or not."""
-    reading = audio.to_float(audio.load_audio(AUDIO / "sense_and_sensibility_01_austen_64kb-0870.wav").samples)
+    reading = _wav("sense_and_sensibility_01_austen_64kb-0870.wav")
     assert condition.remove_dc(reading) is reading
-    speech = audio.to_float(audio.load_audio(AUDIO / "jfk.wav").samples) * np.float32(0.1)
+    speech = _wav("jfk.wav") * np.float32(0.1)
     half = len(speech) // 2
     stepped = speech + np.where(np.arange(len(speech)) < half, np.float32(0.0), np.float32(0.1))
     centred = condition.remove_dc(stepped)
@@ -157,7 +165,7 @@ def test_quiet_music_and_room_tone_raised_give_no_words() -> None:
 
 
 def test_audio_at_an_ordinary_level_is_not_raised() -> None:
-    speech = audio.to_float(audio.load_audio(AUDIO / "jfk.wav").samples)
+    speech = _wav("jfk.wav")
     assert condition.lift_quiet(speech) is speech
     silence = np.zeros(audio.SAMPLE_RATE * 10, dtype=np.float32)
     assert condition.lift_quiet(silence) is silence
