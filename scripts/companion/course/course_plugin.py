@@ -510,9 +510,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         ref = self.episode_refs[newest.slug]
         shown = {m.number: [(bundles.Item(bundles.EPISODE, ref.ident[1:], *weave_html.span(s)),
                              weave_html.quoted_line(s.line))
-                            for s in listening.shortlist(self.heard.get(m.ident, []), self.config.heard_per_module,
-                                                         self.config.heard_per_episode)
-                            if s.slug == newest.slug and s.source == "found"]
+                            for s in self.heard_shown(m) if s.slug == newest.slug and s.source == "found"]
                  for m in modules}
         return listening.newest_notices(newest.label, shown, self.config.listening_file)
 
@@ -544,11 +542,14 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             check_stretch(self.episodes[record["slug"]], item.start, item.end)
         return record["slug"], self.segments[record["slug"]]
 
+    def heard_shown(self, module: Module) -> list[weave.Stretch]:
+        """The stretches the module's "Hear it discussed" section lists, in order."""
+        return listening.shortlist(self.heard.get(module.ident, []), self.config.heard_per_module,
+                                   self.config.heard_per_episode)
+
     def heard_html(self, module: Module, page_url: str) -> str:
         """The module's "Hear it discussed" section."""
-        shown = listening.shortlist(self.heard.get(module.ident, []), self.config.heard_per_module,
-                                    self.config.heard_per_episode)
-        return weave_html.module_section(shown, self.episode_refs, page_url)
+        return weave_html.module_section(self.heard_shown(module), self.episode_refs, page_url)
 
     def glossary_markdown(self, markdown: str, page_url: str) -> str:
         """The glossary page with term anchors and where each term comes up."""

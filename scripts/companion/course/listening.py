@@ -290,7 +290,6 @@ def shortlist(stretches: list[Stretch], limit: int, per_episode: int) -> list[St
     return out
 
 
-
 def newest_notices(label: str, shown: dict[int, list[tuple[bundles.Item, str]]], where: str) -> list[str]:
     """What a build tells the maintainer about the newest episode's suggestions, so that a wrong
     one is heard and hidden the week it appears (now and then the matcher lists another field's

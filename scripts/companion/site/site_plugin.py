@@ -182,12 +182,7 @@ class EpisodesPlugin(BasePlugin[EpisodesConfig]):
             sources = {f.name: catalogue.folder_of(slug) / f.name for f in catalogue.downloads(episode)}
             if chapters_file is not None:
                 sources[CHAPTERS_FILE] = chapters_file
-            for name, source in sources.items():
-                if name == TRANSCRIPT_DOCUMENT:
-                    files.append(File.generated(config, f"{episode.url}{name}",
-                                                content=self.transcript_page(episode, source, config)))
-                else:
-                    files.append(File.generated(config, f"{episode.url}{name}", abs_src_path=str(source)))
+            self.add_downloads(files, config, episode, episode.url, sources)
             for old in catalogue.moved_from(episode):
                 self.add_old_address(files, config, episode, old, sources)
         for why in lost:
@@ -219,12 +214,18 @@ class EpisodesPlugin(BasePlugin[EpisodesConfig]):
         files.append(File.generated(config, f"{here}index.html", content=redirect_page(
             get_relative_url(episode.url, here), episode.label, canonical=canonical,
             crisis_lines=crisis_lines_html(config.extra["help"], get_help), get_help_href=get_help)))
+        self.add_downloads(files, config, episode, here, sources)
+
+    def add_downloads(self, files: Files, config: MkDocsConfig, episode: Episode, url: str,
+                      sources: dict[str, Path]) -> None:
+        """The episode's downloads (`sources`: file name -> its file) at the page address `url`:
+        the transcript document rendered, every other file as it is."""
         for name, source in sources.items():
             if name == TRANSCRIPT_DOCUMENT:
-                files.append(File.generated(config, f"{here}{name}",
+                files.append(File.generated(config, f"{url}{name}",
                                             content=self.transcript_page(episode, source, config)))
             else:
-                files.append(File.generated(config, f"{here}{name}", abs_src_path=str(source)))
+                files.append(File.generated(config, f"{url}{name}", abs_src_path=str(source)))
 
     def hand_edit_notices(self) -> list[str]:
         """One sentence for each transcript file edited by hand since sync wrote it
